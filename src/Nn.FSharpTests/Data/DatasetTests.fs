@@ -1,0 +1,43 @@
+/// Data sets, the fixed digits split and the checks on labels.
+module Nn.Tests.Data.DatasetTests
+
+open System
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+[<Fact>]
+let ``the embedded digits hold 1797 images with the documented class counts`` () =
+    let all = Digits.LoadAll<float>()
+    Assert.Equal(1797, all.Count)
+    Assert.Equal(64, all.Inputs.Columns)
+    let counts = all.Labels |> Seq.countBy id |> Seq.sortBy fst |> Seq.map snd |> List.ofSeq
+    Assert.Equal<int list>([ 178; 182; 177; 183; 181; 182; 181; 179; 174; 180 ], counts)
+    Assert.True(all.Inputs.AsSpan().ToArray() |> Array.forall (fun v -> v >= 0.0 && v <= 1.0))
+
+[<Fact>]
+let ``the fixed digits split has 1438 training and 359 test images`` () =
+    let split = Digits.Load<float>()
+    let train, test = split.Train, split.Test
+    Assert.Equal((1438, 359), (train.Count, test.Count))
+    Assert.Equal<float[]>(Digits.LoadAll<float>().Inputs.RowArray 4, test.Inputs.RowArray 0)
+
+[<Fact>]
+let ``one-hot targets put on at the label and off elsewhere`` () =
+    let data = Dataset.FromLabels(matrix [| [| 0.0 |]; [| 1.0 |] |], [| 2; 0 |], 3, 0.99, 0.01)
+    Assert.Equal<float[]>([| 0.01; 0.01; 0.99 |], data.Targets.RowArray 0)
+    Assert.Equal<int list>([ 2; 0 ], List.ofSeq data.Labels)
+
+[<Fact>]
+let ``a label out of range is refused naming the row and the range`` () =
+    let message = messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(matrix [| [| 0.0 |]; [| 1.0 |] |], [| 0; 3 |], 3) |> ignore)
+    Assert.Contains("label 1 must be in [0, 3), but is 3", message)
+
+[<Fact>]
+let ``a random split is seeded and covers every sample once`` () =
+    let all = Digits.LoadAll<float>()
+    let split = Dataset.SplitRandom(all, 100, 4UL)
+    let train, test = split.Train, split.Test
+    let again = Dataset.SplitRandom(all, 100, 4UL).Train
+    Assert.Equal((1697, 100), (train.Count, test.Count))
+    Assert.Equal(train, again)

@@ -1,0 +1,47 @@
+/// Shared test helpers: building values from F# literals, reading test data, comparing with named tolerances.
+module Nn.Tests.Helpers
+
+open System
+open System.Globalization
+open System.IO
+open Nn
+open Xunit
+
+/// The folder the test data files are copied to.
+let testData name = Path.Combine(AppContext.BaseDirectory, "TestData", name)
+
+let inv (text: string) = Double.Parse(text.Trim(), CultureInfo.InvariantCulture)
+
+/// A matrix from F# rows.
+let matrix (rows: float[][]) = Matrix<float>.FromRows(rows |> Array.map (fun r -> r :> Collections.Generic.IReadOnlyList<float>))
+
+/// Reads a headerless CSV of numbers.
+let readCsv (name: string) =
+    File.ReadAllLines(testData name)
+    |> Array.filter (fun l -> l.Trim() <> "")
+    |> Array.map (fun l -> l.Split(',') |> Array.map inv)
+
+/// Asserts |expected − actual| ≤ tolerance·max(1, |expected|).
+let assertClose (tolerance: float) (expected: float) (actual: float) =
+    let scale = max 1.0 (abs expected)
+    if not (abs (expected - actual) <= tolerance * scale) then
+        failwithf "expected %.17g but got %.17g (difference %.3g, tolerance %.3g)" expected actual (abs (expected - actual)) (tolerance * scale)
+
+/// Asserts two arrays agree element-wise within tolerance.
+let assertAllClose (tolerance: float) (expected: float[]) (actual: float[]) =
+    Assert.Equal(expected.Length, actual.Length)
+    Array.iter2 (assertClose tolerance) expected actual
+
+/// The exception message of an action that must throw 'E.
+let messageOf<'E when 'E :> exn> (action: unit -> unit) : string =
+    let e = Assert.ThrowsAny<'E>(fun () -> action ())
+    e.Message
+
+/// The numbers of one "name = a, b, c" line of a golden file.
+let goldenValues (lines: string[]) (name: string) =
+    let line = lines |> Array.find (fun l -> l.TrimStart().StartsWith(name + " ", StringComparison.Ordinal) || l.TrimStart().StartsWith(name + "=", StringComparison.Ordinal))
+    let values = line.Substring(line.IndexOf('=') + 1)
+    values.Split(',') |> Array.map inv
+
+/// The relative tolerance for double-precision results that went through a handful of operations.
+let doubleRounding = 1e-12

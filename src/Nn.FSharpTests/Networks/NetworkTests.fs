@@ -1,0 +1,112 @@
+/// Building networks, running them forward, and the bad input every entry point refuses.
+module Nn.Tests.Networks.NetworkTests
+
+open System
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+let private debugNetwork () =
+    let theta1 = readCsv "ex4debug_theta1.csv" |> array2D
+    let theta2 = readCsv "ex4debug_theta2.csv" |> array2D
+    Network.FromBiasFirstColumns<float>([| theta1; theta2 |], [| Activation.Sigmoid; Activation.Sigmoid |])
+
+let private debugData () =
+    let x = readCsv "ex4debug_X.csv"
+    let labels = readCsv "ex4debug_y.csv" |> Array.map (fun r -> int r[0] - 1)
+    Dataset.FromLabels(matrix x, labels, 3)
+
+[<Fact>]
+let ``bias-first matrices load into weights and biases at the documented offsets`` () =
+    let network = debugNetwork ()
+    let theta1 = readCsv "ex4debug_theta1.csv"
+    Assert.Equal("3-5(sigmoid)-3(sigmoid)", string network.Architecture)
+    Assert.Equal(theta1[2][0], network.Bias(0).Span[2])
+    Assert.Equal(theta1[2][3], network.Weights(0)[2, 2])
+    Assert.Equal(network.Parameters[network.Architecture.BiasOffset 0 + 2], theta1[2][0])
+
+[<Fact>]
+let ``the debug network passes the gradient check with and without L2`` () =
+    let network = debugNetwork ()
+    let data = debugData ()
+    for lambda in [ 0.0; 3.0 ] do
+        let report = GradientCheck.Run(network, Loss.BinaryCrossEntropy, data.Inputs, data.Targets, lambda)
+        Assert.True(report.Passes 1e-6 && report.MaxAbsolute <= 1e-9, string report)
+
+[<Fact>]
+let ``forward on a batch equals forward on each row`` () =
+    let network = debugNetwork ()
+    let x = readCsv "ex4debug_X.csv"
+    let batch = Network.Forward(network, matrix x)
+    for i in 0 .. x.Length - 1 do
+        Assert.Equal<float[]>(network.Forward(ReadOnlySpan x[i]), batch.RowArray i)
+
+[<Fact>]
+let ``a wrong input length names the expected and actual lengths`` () =
+    let message = messageOf<ArgumentException> (fun () -> debugNetwork().Forward(ReadOnlySpan [| 1.0; 2.0 |]) |> ignore)
+    Assert.Contains("length 3", message)
+    Assert.Contains("length 2", message)
+
+[<Fact>]
+let ``a NaN input is refused with its position`` () =
+    let message = messageOf<ArgumentException> (fun () -> debugNetwork().Forward(ReadOnlySpan [| 1.0; nan; 2.0 |]) |> ignore)
+    Assert.Contains("element 1 is NaN", message)
+
+[<Fact>]
+let ``a parameter vector of the wrong length is refused`` () =
+    let architecture = Architecture.Input(3).Dense(2, Activation.Tanh)
+    let message = messageOf<ArgumentException> (fun () -> Network.FromParameters(architecture, ReadOnlySpan [| 1.0; 2.0 |]) |> ignore)
+    Assert.Contains("length 8", message)
+
+[<Fact>]
+let ``infinite parameters are refused`` () =
+    let architecture = Architecture.Input(1).Dense(1, Activation.Tanh)
+    messageOf<ArgumentException> (fun () -> Network.FromParameters(architecture, ReadOnlySpan [| infinity; 0.0 |]) |> ignore)
+    |> fun m -> Assert.Contains("element 0 is Infinity", m)
+
+[<Fact>]
+let ``layers whose sizes do not chain are refused`` () =
+    let message =
+        messageOf<ArgumentException> (fun () ->
+            Network.FromWeights<float>([| LayerWeights(Array2D.zeroCreate 4 3, null, Activation.Relu); LayerWeights(Array2D.zeroCreate 2 5, null, Activation.Relu) |]) |> ignore)
+    Assert.Contains("must have 4 inputs", message)
+    Assert.Contains("has 5", message)
+
+[<Fact>]
+let ``a loss that does not fit the output activation is refused`` () =
+    let network = Network.Create<float>(Architecture.Input(2).Dense(2, Activation.Tanh), Initializer.Xavier, 1UL)
+    let message = messageOf<ArgumentException> (fun () -> Backprop.Gradient(network, Loss.BinaryCrossEntropy, ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.0; 1.0 |]) |> ignore)
+    Assert.Contains("'binary-cross-entropy' is not defined for output activation 'tanh'", message)
+
+[<Fact>]
+let ``an architecture without layers cannot make a network`` () =
+    let message = messageOf<ArgumentException> (fun () -> Network.Create<float>(Architecture.Input(4), Initializer.He, 0UL) |> ignore)
+    Assert.Contains("at least 1 layer", message)
+
+[<Fact>]
+let ``weights and biases sit where the architecture says`` () =
+    let architecture = Architecture.Input(3).Dense(2, Activation.Relu).Dense(1, Activation.Identity, false)
+    Assert.Equal(10, architecture.ParameterCount)
+    Assert.Equal<int list>([ 0; 6; 8 ], [ architecture.WeightOffset 0; architecture.BiasOffset 0; architecture.WeightOffset 1 ])
+    Assert.Equal(-1, architecture.BiasOffset 1)
+
+[<Fact>]
+let ``every initialiser draws reproducibly from its seed with the spread it promises`` () =
+    let architecture = Architecture.Input(400).Dense(100, Activation.Relu)
+    let std (network: Network<float>) =
+        let w = network.Weights(0).AsSpan().ToArray()
+        let mean = Array.average w
+        sqrt (w |> Array.averageBy (fun v -> (v - mean) ** 2.0))
+    let make init seed = Network.Create<float>(architecture, init, seed)
+    for init in [ Initializer.NormalInverseSqrtInputs; Initializer.NormalInverseSqrtOutputs; Initializer.Xavier; Initializer.He; Initializer.NormalFixed 0.01; Initializer.Uniform 0.12 ] do
+        Assert.Equal(make init 5UL, make init 5UL)
+        Assert.NotEqual(make init 5UL, make init 6UL)
+        Assert.True((make init 5UL).Bias(0).ToArray() |> Array.forall ((=) 0.0))
+    assertClose 0.05 (1.0 / sqrt 400.0) (std (make Initializer.NormalInverseSqrtInputs 1UL) / 1.0)
+    assertClose 0.05 (1.0 / sqrt 100.0) (std (make Initializer.NormalInverseSqrtOutputs 1UL))
+    assertClose 0.01 (sqrt (6.0 / 500.0) / sqrt 3.0) (std (make Initializer.Xavier 1UL))
+    assertClose 0.01 (sqrt (2.0 / 400.0)) (std (make Initializer.He 1UL))
+    assertClose 0.001 0.01 (std (make (Initializer.NormalFixed 0.01) 1UL))
+    assertClose 0.01 (0.12 / sqrt 3.0) (std (make (Initializer.Uniform 0.12) 1UL))
+    let w = (make (Initializer.Uniform 0.12) 1UL).Weights(0).AsSpan().ToArray()
+    Assert.True(w |> Array.forall (fun v -> abs v <= 0.12))

@@ -1,0 +1,68 @@
+/// The first-order optimiser rules: (state, θ, ∇) → (state', θ'), pure and validated.
+module Nn.Tests.Optimisers.OptimizerTests
+
+open System
+open FsCheck.FSharp
+open FsCheck.Xunit
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+let private vector (values: float[]) = ParameterVector<float>.Create(ReadOnlySpan values)
+
+let private rules : Optimizer list = [ Sgd 0.1; Momentum(0.1, 0.9); Adam(0.01) ]
+
+[<Property>]
+let ``SGD with a zero gradient leaves the parameters unchanged`` (values: FsCheck.NormalFloat list) =
+    let theta = values |> List.map (fun v -> v.Get) |> Array.ofList |> vector
+    let rule = Sgd 0.5
+    let step = rule.Apply(rule.Init theta, theta, ParameterVector<float>.Zeros theta.Length)
+    step.Parameters = theta
+
+[<Fact>]
+let ``every rule leaves its arguments unchanged and returns the same result for the same input`` () =
+    let theta = vector [| 1.0; -2.0; 0.5 |]
+    let gradient = vector [| 0.3; 0.1; -0.2 |]
+    for rule in rules do
+        let state = rule.Init theta
+        let first = rule.Apply(state, theta, gradient)
+        let second = rule.Apply(state, theta, gradient)
+        Assert.Equal(first, second)
+        Assert.Equal(vector [| 1.0; -2.0; 0.5 |], theta)
+        Assert.Equal(rule.Init theta, state)
+        Assert.Equal(1L, first.State.Step)
+
+[<Fact>]
+let ``SGD moves against the gradient by the learning rate`` () =
+    let step = (Sgd 0.1).Apply((Sgd 0.1).Init(vector [| 1.0; 1.0 |]), vector [| 1.0; 1.0 |], vector [| 2.0; -4.0 |])
+    assertAllClose doubleRounding [| 0.8; 1.4 |] (step.Parameters.ToArray())
+
+[<Fact>]
+let ``momentum accumulates velocity`` () =
+    let rule = Momentum(0.1, 0.5)
+    let theta = vector [| 0.0 |]
+    let g = vector [| 1.0 |]
+    let first = rule.Apply(rule.Init theta, theta, g)
+    let second = rule.Apply(first.State, first.Parameters, g)
+    // v1 = −0.1, θ1 = −0.1; v2 = 0.5·(−0.1) − 0.1 = −0.15, θ2 = −0.25
+    assertAllClose doubleRounding [| -0.25 |] (second.Parameters.ToArray())
+
+[<Fact>]
+let ``Adam's first step moves each parameter by the learning rate against the gradient's sign`` () =
+    let rule = Adam(0.01)
+    let theta = vector [| 1.0; 1.0 |]
+    let step = rule.Apply(rule.Init theta, theta, vector [| 3.0; -0.002 |])
+    assertAllClose 1e-6 [| 0.99; 1.01 |] (step.Parameters.ToArray())
+
+[<Fact>]
+let ``hyperparameters are validated when a rule is made`` () =
+    Assert.Contains("LearningRate must be a positive finite number, but is -0.1", messageOf<ArgumentOutOfRangeException> (fun () -> Sgd -0.1 |> ignore))
+    Assert.Contains("Coefficient", messageOf<ArgumentOutOfRangeException> (fun () -> Momentum(0.1, 1.0) |> ignore))
+    Assert.Contains("Beta2", messageOf<ArgumentOutOfRangeException> (fun () -> Adam(0.1, 0.9, 1.5) |> ignore))
+
+[<Fact>]
+let ``a gradient of the wrong length or with NaN is refused`` () =
+    let theta = vector [| 1.0; 2.0 |]
+    let rule = Sgd 0.1
+    Assert.Contains("length 2", messageOf<ArgumentException> (fun () -> rule.Apply(rule.Init theta, theta, vector [| 1.0 |]) |> ignore))
+    Assert.Contains("NaN", messageOf<ArgumentException> (fun () -> rule.Apply(rule.Init theta, theta, vector [| 1.0; nan |]) |> ignore))

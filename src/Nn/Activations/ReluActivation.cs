@@ -1,0 +1,20 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace Nn;
+
+/// <summary>σ(z) = max(0, z); σ'(z) = 1 for z &gt; 0 and 0 for z ≤ 0 (the kink belongs to the flat side).</summary>
+internal sealed record ReluActivation : Activation
+{
+    public override string Name => "relu";
+
+    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => TensorPrimitives.Max(z, T.Zero, a);
+
+    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
+    {
+        for (var i = 0; i < z.Length; i++)
+        {
+            gradientZ[i] = z[i] > T.Zero ? gradientA[i] : T.Zero;
+        }
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// Labelled samples: inputs X (one row per sample), targets Y (one row per sample, e.g. one-hot) and the class
+/// label of each row. Immutable; <see cref="Dataset"/> builds and splits them.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+public sealed class Dataset<T> : IEquatable<Dataset<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    internal Dataset(Matrix<T> inputs, Matrix<T> targets, ImmutableArray<int> labels)
+    {
+        Inputs = inputs;
+        Targets = targets;
+        Labels = labels;
+    }
+
+    /// <summary>X, rows = samples.</summary>
+    public Matrix<T> Inputs { get; }
+
+    /// <summary>Y, rows = samples.</summary>
+    public Matrix<T> Targets { get; }
+
+    /// <summary>The class of each sample (the index of its largest target).</summary>
+    public ImmutableArray<int> Labels { get; }
+
+    /// <summary>The number of samples.</summary>
+    public int Count => Inputs.Rows;
+
+    /// <summary>The number of classes (target columns).</summary>
+    public int ClassCount => Targets.Columns;
+
+    /// <summary>The samples at the given indices, in that order.</summary>
+    /// <param name="indices">Row indices.</param>
+    /// <returns>A new data set.</returns>
+    public Dataset<T> Select(ReadOnlySpan<int> indices)
+    {
+        var labels = ImmutableArray.CreateBuilder<int>(indices.Length);
+        foreach (var i in indices)
+        {
+            labels.Add(Labels[i]);
+        }
+
+        return new Dataset<T>(Inputs.SelectRows(indices), Targets.SelectRows(indices), labels.MoveToImmutable());
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(Dataset<T>? other) =>
+        other is not null && Inputs.Equals(other.Inputs) && Targets.Equals(other.Targets) && Labels.SequenceEqual(other.Labels);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as Dataset<T>);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Inputs, Targets);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Dataset<{typeof(T).Name}>({Count} samples, {Inputs.Columns} inputs, {ClassCount} classes)";
+}
+
+/// <summary>A data set split into a training part and a test part.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <param name="Train">The samples to train on.</param>
+/// <param name="Test">The held-out samples.</param>
+public sealed record DatasetSplit<T>(Dataset<T> Train, Dataset<T> Test)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>Building data sets: from labels or targets, and split into training and test parts.</summary>
+/// <example><code>
+/// var data = Dataset.FromLabels(inputs, labels, classCount: 10);
+/// var (train, test) = Dataset.SplitEvery(data, 5);
+/// </code></example>
+public static class Dataset
+{
+    /// <summary>A data set with one-hot targets: <paramref name="on"/> at the label's column, <paramref name="off"/> elsewhere.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="inputs">X, finite, at least one row.</param>
+    /// <param name="labels">One label per row, each in [0, classCount).</param>
+    /// <param name="classCount">The number of classes, at least 1.</param>
+    /// <param name="on">The target value for the true class (1, or the textbook's 0.99).</param>
+    /// <param name="off">The target value for the other classes (0, or the textbook's 0.01).</param>
+    /// <returns>The data set.</returns>
+    public static Dataset<T> FromLabels<T>(Matrix<T> inputs, IReadOnlyList<int> labels, int classCount, double on = 1, double off = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(labels);
+        Guard.Positive(nameof(classCount), classCount);
+        Guard.Length(nameof(labels), inputs.Rows, labels.Count);
+        if (inputs.Rows == 0)
+        {
+            throw new ArgumentException("a data set must hold at least 1 sample, but has 0.", nameof(inputs));
+        }
+
+        Guard.Finite(nameof(inputs), inputs.AsSpan());
+        var targets = new T[labels.Count * classCount];
+        targets.AsSpan().Fill(T.CreateChecked(off));
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if ((uint)labels[i] >= (uint)classCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"label {i} must be in [0, {classCount}), but is {labels[i]}.");
+            }
+
+            targets[(i * classCount) + labels[i]] = T.CreateChecked(on);
+        }
+
+        return new Dataset<T>(inputs, Matrix<T>.Own(labels.Count, classCount, targets), labels.ToImmutableArray());
+    }
+
+    /// <summary>A data set from explicit targets (e.g. multi-label or soft); each row's label is the index of its largest target.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="inputs">X, finite, at least one row.</param>
+    /// <param name="targets">Y, the same rows, finite.</param>
+    /// <returns>The data set.</returns>
+    public static Dataset<T> FromTargets<T>(Matrix<T> inputs, Matrix<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Rows != inputs.Rows)
+        {
+            throw new ArgumentException($"targets must have {inputs.Rows} rows (one per input row), but have {targets.Rows}.", nameof(targets));
+        }
+
+        if (inputs.Rows == 0)
+        {
+            throw new ArgumentException("a data set must hold at least 1 sample, but has 0.", nameof(inputs));
+        }
+
+        Guard.Finite(nameof(inputs), inputs.AsSpan());
+        Guard.Finite(nameof(targets), targets.AsSpan());
+        var labels = ImmutableArray.CreateBuilder<int>(targets.Rows);
+        for (var i = 0; i < targets.Rows; i++)
+        {
+            labels.Add(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(targets.Row(i)));
+        }
+
+        return new Dataset<T>(inputs, targets, labels.MoveToImmutable());
+    }
+
+    /// <summary>A deterministic split: every <paramref name="period"/>-th sample (indices period−1, 2·period−1, …) is a test sample.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="data">The samples.</param>
+    /// <param name="period">At least 2.</param>
+    /// <returns>The training part and the test part, both in the original order.</returns>
+    public static DatasetSplit<T> SplitEvery<T>(Dataset<T> data, int period)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (period < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), period, $"period must be at least 2, but is {period}.");
+        }
+
+        var train = new List<int>();
+        var test = new List<int>();
+        for (var i = 0; i < data.Count; i++)
+        {
+            (i % period == period - 1 ? test : train).Add(i);
+        }
+
+        if (train.Count == 0 || test.Count == 0)
+        {
+            throw new ArgumentException($"splitting {data.Count} samples every {period} leaves an empty part.", nameof(data));
+        }
+
+        return new DatasetSplit<T>(data.Select(train.ToArray()), data.Select(test.ToArray()));
+    }
+
+    /// <summary>A seeded random split with <paramref name="testCount"/> samples in the test part.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="data">The samples.</param>
+    /// <param name="testCount">The size of the test part, in [1, Count − 1].</param>
+    /// <param name="seed">The shuffle's seed.</param>
+    /// <returns>The training part and the test part.</returns>
+    public static DatasetSplit<T> SplitRandom<T>(Dataset<T> data, int testCount, ulong seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (testCount < 1 || testCount >= data.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(testCount), testCount, $"testCount must be in [1, {data.Count - 1}], but is {testCount}.");
+        }
+
+        var order = new int[data.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var random = new RandomGenerator(RandomState.FromSeed(seed));
+        random.Shuffle(order);
+        return new DatasetSplit<T>(data.Select(order.AsSpan(testCount)), data.Select(order.AsSpan(0, testCount)));
+    }
+}

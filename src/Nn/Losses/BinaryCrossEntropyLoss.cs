@@ -1,0 +1,63 @@
+using System;
+
+namespace Nn;
+
+/// <summary>
+/// Multi-label cross-entropy summed over the K outputs, C = −Σ_k [y_k ln a_k + (1−y_k) ln(1−a_k)].
+/// With a sigmoid output it is computed from the logits as Σ_k [softplus(z_k) − y_k z_k], which never takes
+/// the log of 0, and δ^L simplifies to a − y.
+/// </summary>
+internal sealed record BinaryCrossEntropyLoss : Loss
+{
+    public override string Name => "binary-cross-entropy";
+
+    public override bool Supports(Activation output) => output == Activation.Sigmoid || output == Activation.Softmax;
+
+    public override T SumOfCosts<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output)
+    {
+        var sum = T.Zero;
+        if (output == Activation.Sigmoid)
+        {
+            for (var i = 0; i < z.Length; i++)
+            {
+                // softplus(z) = max(z, 0) + ln(1 + e^(−|z|)), exact for every finite z.
+                var softplus = T.Max(z[i], T.Zero) + T.LogP1(T.Exp(-T.Abs(z[i])));
+                sum += softplus - (target[i] * z[i]);
+            }
+
+            return sum;
+        }
+
+        var floor = ProbabilityFloor<T>();
+        for (var i = 0; i < a.Length; i++)
+        {
+            var p = T.Clamp(a[i], floor, T.One - floor);
+            sum -= (target[i] * T.Log(p)) + ((T.One - target[i]) * T.Log(T.One - p));
+        }
+
+        return sum;
+    }
+
+    public override void OutputDeltaInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output, Span<T> delta)
+    {
+        if (output == Activation.Sigmoid)
+        {
+            // ∂C/∂a = (a − y) / (a(1 − a)) and σ' = a(1 − a) cancel exactly.
+            for (var i = 0; i < a.Length; i++)
+            {
+                delta[i] = a[i] - target[i];
+            }
+
+            return;
+        }
+
+        var floor = ProbabilityFloor<T>();
+        for (var i = 0; i < a.Length; i++)
+        {
+            var p = T.Clamp(a[i], floor, T.One - floor);
+            delta[i] = (p - target[i]) / (p * (T.One - p));
+        }
+
+        ChainThroughActivation(z, a, width, output, delta);
+    }
+}

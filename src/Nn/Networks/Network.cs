@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// Building networks and running them forward: pure functions that return new values and never change their
+/// arguments. The forward pass is a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l).
+/// </summary>
+/// <example><code>
+/// var architecture = Architecture.Input(64).Dense(32, Activation.Relu).Dense(10, Activation.Softmax);
+/// var network = Network.Create&lt;float&gt;(architecture, Initializer.He, seed: 1);
+/// Matrix&lt;float&gt; probabilities = Network.Forward(network, inputs);
+/// </code></example>
+public static class Network
+{
+    /// <summary>A network with weights drawn by <paramref name="initializer"/> from <paramref name="seed"/> and zero biases.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="architecture">The layer stack, with at least one layer.</param>
+    /// <param name="initializer">The weight scheme.</param>
+    /// <param name="seed">The seed; the same seed gives the same network.</param>
+    /// <returns>The new network.</returns>
+    public static Network<T> Create<T>(Architecture architecture, Initializer initializer, ulong seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(initializer);
+        architecture.EnsureHasLayers();
+        var theta = new T[architecture.ParameterCount];
+        var random = new RandomGenerator(RandomState.FromSeed(seed));
+        for (var l = 0; l < architecture.Layers.Length; l++)
+        {
+            var layer = architecture.Layers[l];
+            var weights = theta.AsSpan(architecture.WeightOffset(l), layer.WeightCount);
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights[i] = T.CreateChecked(initializer.Draw(layer.Inputs, layer.Outputs, ref random));
+            }
+        }
+
+        return new Network<T>(architecture, ParameterVector<T>.Own(theta));
+    }
+
+    /// <summary>A network from a parameter vector in the architecture's layout (copied).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="architecture">The layer stack.</param>
+    /// <param name="parameters">θ, length <see cref="Architecture.ParameterCount"/>.</param>
+    /// <returns>The new network.</returns>
+    public static Network<T> FromParameters<T>(Architecture architecture, ReadOnlySpan<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(architecture, ParameterVector<T>.Create(parameters));
+
+    /// <summary>
+    /// A network from explicit weight matrices (rows = outputs, columns = inputs) and bias vectors; a null bias
+    /// makes a layer without bias.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="layers">Per layer: W^l, b^l (or null) and σ. Neighbouring sizes must chain.</param>
+    /// <returns>The new network.</returns>
+    /// <exception cref="ArgumentException">Sizes do not chain, a bias has the wrong length, or a value is not finite.</exception>
+    public static Network<T> FromWeights<T>(IReadOnlyList<LayerWeights<T>> layers)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Count == 0)
+        {
+            throw new ArgumentException("layers must hold at least 1 layer, but holds 0.", nameof(layers));
+        }
+
+        var dense = new List<DenseLayer>(layers.Count);
+        foreach (var layer in layers)
+        {
+            ArgumentNullException.ThrowIfNull(layer);
+            dense.Add(new DenseLayer(layer.Weights.Columns, layer.Weights.Rows, layer.Activation, layer.Bias is not null));
+        }
+
+        var architecture = Architecture.FromLayers(dense[0].Inputs, dense);
+        var theta = new T[architecture.ParameterCount];
+        for (var l = 0; l < layers.Count; l++)
+        {
+            layers[l].Weights.AsSpan().CopyTo(theta.AsSpan(architecture.WeightOffset(l)));
+            layers[l].Bias?.AsSpan().CopyTo(theta.AsSpan(architecture.BiasOffset(l)));
+        }
+
+        return new Network<T>(architecture, ParameterVector<T>.Own(theta));
+    }
+
+    /// <summary>
+    /// A network from trained matrices in the bias-first-column layout Θ^l (outputs × (1 + inputs)), where
+    /// column 0 holds b^l and the rest W^l — the layout of the classic course's weight files.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="thetas">Θ^l per layer.</param>
+    /// <param name="activations">σ per layer, as many as <paramref name="thetas"/>.</param>
+    /// <returns>The new network.</returns>
+    public static Network<T> FromBiasFirstColumns<T>(IReadOnlyList<T[,]> thetas, IReadOnlyList<Activation> activations)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(thetas);
+        ArgumentNullException.ThrowIfNull(activations);
+        Guard.Length(nameof(activations), thetas.Count, activations.Count);
+        var layers = new List<LayerWeights<T>>(thetas.Count);
+        for (var l = 0; l < thetas.Count; l++)
+        {
+            layers.Add(LayerWeights<T>.FromBiasFirstColumn(thetas[l], activations[l]));
+        }
+
+        return FromWeights<T>(layers);
+    }
+
+    /// <summary>The output a^L for one input x.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <param name="input">x, of length <see cref="Network{T}.InputSize"/>, all finite.</param>
+    /// <returns>A fresh array of length <see cref="Network{T}.OutputSize"/>.</returns>
+    public static T[] Forward<T>(Network<T> network, ReadOnlySpan<T> input)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        Guard.Length(nameof(input), network.InputSize, input.Length);
+        Guard.Finite(nameof(input), input);
+        var workspace = new Workspace<T>(network.Architecture, 1);
+        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), input, 1, workspace);
+        return workspace.Output(1).ToArray();
+    }
+
+    /// <summary>The outputs for a batch X, one row per sample.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <param name="inputs">X, rows × <see cref="Network{T}.InputSize"/>, all finite.</param>
+    /// <returns>A new matrix rows × <see cref="Network{T}.OutputSize"/>.</returns>
+    public static Matrix<T> Forward<T>(Network<T> network, Matrix<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ValidateInputs(network, inputs);
+        var workspace = new Workspace<T>(network.Architecture, inputs.Rows);
+        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace);
+        return Matrix<T>.Own(inputs.Rows, network.OutputSize, workspace.Output(inputs.Rows).ToArray());
+    }
+
+    /// <summary>The forward pass with every z^l and a^l kept, as backpropagation needs them.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <param name="inputs">X, one sample per row.</param>
+    /// <returns>The trace.</returns>
+    public static ForwardTrace<T> Trace<T>(Network<T> network, Matrix<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ValidateInputs(network, inputs);
+        var workspace = new Workspace<T>(network.Architecture, inputs.Rows);
+        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace);
+        var z = ImmutableArray.CreateBuilder<Matrix<T>>();
+        var a = ImmutableArray.CreateBuilder<Matrix<T>>();
+        a.Add(inputs);
+        for (var l = 0; l < network.Architecture.Layers.Length; l++)
+        {
+            var width = network.Architecture.Layers[l].Outputs;
+            z.Add(Matrix<T>.Own(inputs.Rows, width, workspace.Z[l].AsSpan(0, inputs.Rows * width).ToArray()));
+            a.Add(Matrix<T>.Own(inputs.Rows, width, workspace.A[l].AsSpan(0, inputs.Rows * width).ToArray()));
+        }
+
+        return new ForwardTrace<T>(z.ToImmutable(), a.ToImmutable());
+    }
+
+    /// <summary>The index of the largest output for each row: the predicted class.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network.</param>
+    /// <param name="inputs">X, one sample per row.</param>
+    /// <returns>A fresh array of class indices, one per row.</returns>
+    public static int[] Classify<T>(Network<T> network, Matrix<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var outputs = Forward(network, inputs);
+        var classes = new int[outputs.Rows];
+        for (var i = 0; i < outputs.Rows; i++)
+        {
+            classes[i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(outputs.Row(i));
+        }
+
+        return classes;
+    }
+
+    internal static void ValidateInputs<T>(Network<T> network, Matrix<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Columns != network.InputSize)
+        {
+            throw new ArgumentException($"inputs must have {network.InputSize} columns (the network's input size), but have {inputs.Columns}.", nameof(inputs));
+        }
+
+        if (inputs.Rows == 0)
+        {
+            throw new ArgumentException("inputs must hold at least 1 row, but hold 0.", nameof(inputs));
+        }
+
+        Guard.Finite(nameof(inputs), inputs.AsSpan());
+    }
+}

@@ -1,0 +1,159 @@
+using System;
+using System.Numerics;
+using Nn.Kernels;
+
+namespace Nn;
+
+/// <summary>
+/// The forward and backward passes over spans, writing only into a <see cref="Workspace{T}"/> and a gradient
+/// buffer the caller owns. The public pure functions (<see cref="Network"/>, <see cref="Backprop"/>) and the
+/// training loop are thin wrappers around these two, so every path computes the same numbers.
+/// </summary>
+internal static class Propagation
+{
+    /// <summary>a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l), for a batch of <paramref name="rows"/> rows.</summary>
+    public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layers = architecture.Layers;
+        var input = x.Slice(0, rows * architecture.InputSize);
+        for (var l = 0; l < layers.Length; l++)
+        {
+            var layer = layers[l];
+            var z = workspace.Z[l].AsSpan(0, rows * layer.Outputs);
+            var a = workspace.A[l].AsSpan(0, rows * layer.Outputs);
+            var w = theta.Slice(architecture.WeightOffset(l), layer.WeightCount);
+            DenseKernels.MultiplyByTransposeInto(input, rows, layer.Inputs, w, layer.Outputs, z);
+            if (layer.HasBias)
+            {
+                DenseKernels.AddRowVectorInto(theta.Slice(architecture.BiasOffset(l), layer.Outputs), rows, z);
+            }
+
+            layer.Activation.ForwardInto<T>(z, a, layer.Outputs);
+            input = a;
+        }
+    }
+
+    /// <summary>
+    /// Runs the forward pass, then backpropagates, adding the batch-mean gradient ∇θ C into
+    /// <paramref name="gradient"/> (which the caller clears) and returning the batch-mean cost, both including
+    /// the L2 term λ/(2m) Σ W² with gradient (λ/m) W on weights only. <c>l2Lambda</c> is λ (0 for none) and
+    /// <c>l2Count</c> is the m it is divided by.
+    /// </summary>
+    public static T LossAndGradient<T>(
+        Architecture architecture,
+        ReadOnlySpan<T> theta,
+        Loss loss,
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> y,
+        int rows,
+        T l2Lambda,
+        int l2Count,
+        Workspace<T> workspace,
+        Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Forward(architecture, theta, x, rows, workspace);
+        var layers = architecture.Layers;
+        var last = layers.Length - 1;
+        var outputs = layers[last].Outputs;
+        var zL = workspace.Z[last].AsSpan(0, rows * outputs);
+        var aL = workspace.A[last].AsSpan(0, rows * outputs);
+        var target = y.Slice(0, rows * outputs);
+        var batchScale = T.One / T.CreateChecked(rows);
+        var cost = loss.SumOfCosts(zL, aL, target, outputs, layers[last].Activation) / T.CreateChecked(rows);
+
+        // Equation 1: δ^L = ∇_a C ⊙ σ'(z^L), scaled by 1/m so the sums below are batch means.
+        var deltaL = workspace.Delta[last].AsSpan(0, rows * outputs);
+        loss.OutputDeltaInto(zL, aL, target, outputs, layers[last].Activation, deltaL);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(deltaL, batchScale, deltaL);
+
+        for (var l = last; l >= 0; l--)
+        {
+            var layer = layers[l];
+            var delta = workspace.Delta[l].AsSpan(0, rows * layer.Outputs);
+            var input = l == 0 ? x.Slice(0, rows * layer.Inputs) : workspace.A[l - 1].AsSpan(0, rows * layer.Inputs);
+            var weights = theta.Slice(architecture.WeightOffset(l), layer.WeightCount);
+
+            // Equation 4: ∂C/∂W^l = δ^l (a^(l−1))ᵀ, summed over the batch as δᵀ X.
+            DenseKernels.AddTransposeProductInto<T>(delta, rows, layer.Outputs, input, layer.Inputs, gradient.Slice(architecture.WeightOffset(l), layer.WeightCount));
+
+            // Equation 3: ∂C/∂b^l = δ^l, summed over the batch as column sums.
+            if (layer.HasBias)
+            {
+                DenseKernels.AddColumnSumsInto<T>(delta, rows, gradient.Slice(architecture.BiasOffset(l), layer.Outputs));
+            }
+
+            // Equation 2: δ^(l−1) = ((W^l)ᵀ δ^l) ⊙ σ'(z^(l−1)).
+            if (l > 0)
+            {
+                var previous = layers[l - 1];
+                var deltaPrevious = workspace.Delta[l - 1].AsSpan(0, rows * previous.Outputs);
+                DenseKernels.MultiplyInto<T>(delta, rows, layer.Outputs, weights, layer.Inputs, deltaPrevious);
+                previous.Activation.BackwardInto<T>(
+                    workspace.Z[l - 1].AsSpan(0, rows * previous.Outputs),
+                    workspace.A[l - 1].AsSpan(0, rows * previous.Outputs),
+                    deltaPrevious,
+                    deltaPrevious,
+                    previous.Outputs);
+            }
+        }
+
+        if (l2Lambda != T.Zero)
+        {
+            cost += AddL2(architecture, theta, l2Lambda, l2Count, gradient);
+        }
+
+        return cost;
+    }
+
+    /// <summary>The batch-mean cost alone, with the same L2 term; used by line searches and gradient checks.</summary>
+    public static T Loss<T>(
+        Architecture architecture, ReadOnlySpan<T> theta, Loss loss, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int rows, T l2Lambda, int l2Count, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Forward(architecture, theta, x, rows, workspace);
+        var last = architecture.Layers.Length - 1;
+        var outputs = architecture.OutputSize;
+        var cost = loss.SumOfCosts<T>(
+            workspace.Z[last].AsSpan(0, rows * outputs),
+            workspace.A[last].AsSpan(0, rows * outputs),
+            y.Slice(0, rows * outputs),
+            outputs,
+            architecture.OutputActivation) / T.CreateChecked(rows);
+        if (l2Lambda != T.Zero)
+        {
+            cost += L2Penalty(architecture, theta, l2Lambda, l2Count);
+        }
+
+        return cost;
+    }
+
+    /// <summary>λ/(2m) Σ_l Σ W², over weights only, never biases.</summary>
+    public static T L2Penalty<T>(Architecture architecture, ReadOnlySpan<T> theta, T lambda, int count)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var sum = T.Zero;
+        for (var l = 0; l < architecture.Layers.Length; l++)
+        {
+            sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(theta.Slice(architecture.WeightOffset(l), architecture.Layers[l].WeightCount));
+        }
+
+        return lambda * sum / T.CreateChecked(2 * count);
+    }
+
+    private static T AddL2<T>(Architecture architecture, ReadOnlySpan<T> theta, T lambda, int count, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var scale = lambda / T.CreateChecked(count);
+        for (var l = 0; l < architecture.Layers.Length; l++)
+        {
+            var offset = architecture.WeightOffset(l);
+            var length = architecture.Layers[l].WeightCount;
+            var g = gradient.Slice(offset, length);
+            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(theta.Slice(offset, length), scale, g, g);
+        }
+
+        return L2Penalty(architecture, theta, lambda, count);
+    }
+}

@@ -1,0 +1,46 @@
+using System;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// The buffers one forward/backward pass writes: z^l, a^l and δ^l of every layer for up to
+/// <see cref="Capacity"/> rows. A workspace belongs to the function (or training run) that made it and never
+/// escapes to callers; reusing it is what makes a steady-state training step allocation-free.
+/// </summary>
+internal sealed class Workspace<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public Workspace(Architecture architecture, int capacity)
+    {
+        Architecture = architecture;
+        Capacity = capacity;
+        var layers = architecture.Layers;
+        Z = new T[layers.Length][];
+        A = new T[layers.Length][];
+        Delta = new T[layers.Length][];
+        for (var l = 0; l < layers.Length; l++)
+        {
+            var size = capacity * layers[l].Outputs;
+            Z[l] = new T[size];
+            A[l] = new T[size];
+            Delta[l] = new T[size];
+        }
+    }
+
+    public Architecture Architecture { get; }
+
+    public int Capacity { get; }
+
+    /// <summary>z^l per layer, rows × outputs.</summary>
+    public T[][] Z { get; }
+
+    /// <summary>a^l per layer, rows × outputs.</summary>
+    public T[][] A { get; }
+
+    /// <summary>δ^l per layer, rows × outputs; also the scratch for ∂C/∂a^l before σ's backward pass.</summary>
+    public T[][] Delta { get; }
+
+    /// <summary>The output activations of the last forward pass over <paramref name="rows"/> rows.</summary>
+    public ReadOnlySpan<T> Output(int rows) => A[^1].AsSpan(0, rows * Architecture.OutputSize);
+}

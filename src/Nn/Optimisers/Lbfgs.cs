@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+
+namespace Nn;
+
+/// <summary>
+/// Limited-memory BFGS: the two-loop recursion over the last <see cref="Memory"/> pairs (s, y) approximates the
+/// inverse Hessian, and a strong Wolfe line search picks the step.
+/// </summary>
+/// <example><code>
+/// var result = new Lbfgs(Memory: 10, MaxIterations: 200).Minimize(objective, network.Parameters);
+/// </code></example>
+public sealed record Lbfgs : FullBatchOptimizer
+{
+    /// <summary>Creates the minimiser.</summary>
+    /// <param name="Memory">How many (s, y) pairs to keep, at least 1.</param>
+    /// <param name="MaxIterations">The most iterations, at least 1.</param>
+    /// <param name="GradientTolerance">Stop when max |∂C/∂θ_i| falls to this.</param>
+    /// <param name="FunctionTolerance">Stop when an iteration lowers C by no more than this times max(1, |C|).</param>
+    public Lbfgs(int Memory = 10, int MaxIterations = 100, double GradientTolerance = 1e-6, double FunctionTolerance = 1e-12)
+        : base(MaxIterations, GradientTolerance, FunctionTolerance)
+    {
+        Guard.Positive(nameof(Memory), Memory);
+        this.Memory = Memory;
+    }
+
+    /// <summary>The number of correction pairs kept.</summary>
+    public int Memory { get; }
+
+    /// <inheritdoc/>
+    public override string Name => "lbfgs";
+
+    private protected override (double[] X, double F, int Iterations, bool Converged) Run(
+        Func<double[], (double F, double[] G)> evaluate, double[] start, Action<int, double> onIteration)
+    {
+        var x = start;
+        var (f, g) = evaluate(x);
+        var pairs = new LinkedList<(double[] S, double[] Y, double Rho)>();
+        for (var iteration = 1; iteration <= MaxIterations; iteration++)
+        {
+            var direction = Direction(g, pairs);
+            var slope = LineSearch.Dot(g, direction);
+            if (slope >= 0)
+            {
+                pairs.Clear();
+                direction = Direction(g, pairs);
+                slope = LineSearch.Dot(g, direction);
+            }
+
+            var alpha = pairs.Count == 0 ? 1 / Math.Max(1, Math.Sqrt(-slope)) : 1;
+            var step = LineSearch.Search(evaluate, x, f, slope, direction, alpha, c1: 1e-4, c2: 0.9);
+            if (step is null)
+            {
+                return (x, f, iteration - 1, false);
+            }
+
+            var (stepAlpha, nextF, nextG, _) = step.Value;
+            var s = new double[x.Length];
+            var y = new double[x.Length];
+            for (var i = 0; i < x.Length; i++)
+            {
+                s[i] = stepAlpha * direction[i];
+                x[i] += s[i];
+                y[i] = nextG[i] - g[i];
+            }
+
+            var curvature = LineSearch.Dot(y, s);
+            if (curvature > 1e-12 * Math.Sqrt(LineSearch.Dot(y, y) * LineSearch.Dot(s, s)))
+            {
+                pairs.AddLast((s, y, 1 / curvature));
+                if (pairs.Count > Memory)
+                {
+                    pairs.RemoveFirst();
+                }
+            }
+
+            onIteration(iteration, nextF);
+            if (HasConverged(f, nextF, nextG))
+            {
+                return (x, nextF, iteration, true);
+            }
+
+            (f, g) = (nextF, nextG);
+        }
+
+        return (x, f, MaxIterations, false);
+    }
+
+    /// <summary>The two-loop recursion: −H g with H the L-BFGS inverse-Hessian approximation.</summary>
+    private static double[] Direction(double[] gradient, LinkedList<(double[] S, double[] Y, double Rho)> pairs)
+    {
+        var q = (double[])gradient.Clone();
+        var alphas = new double[pairs.Count];
+        var index = pairs.Count - 1;
+        for (var node = pairs.Last; node is not null; node = node.Previous, index--)
+        {
+            var (s, y, rho) = node.Value;
+            alphas[index] = rho * LineSearch.Dot(s, q);
+            for (var i = 0; i < q.Length; i++)
+            {
+                q[i] -= alphas[index] * y[i];
+            }
+        }
+
+        if (pairs.Last is { } newest)
+        {
+            var (s, y, _) = newest.Value;
+            var gamma = LineSearch.Dot(s, y) / LineSearch.Dot(y, y);
+            for (var i = 0; i < q.Length; i++)
+            {
+                q[i] *= gamma;
+            }
+        }
+
+        index = 0;
+        for (var node = pairs.First; node is not null; node = node.Next, index++)
+        {
+            var (s, y, rho) = node.Value;
+            var beta = rho * LineSearch.Dot(y, q);
+            for (var i = 0; i < q.Length; i++)
+            {
+                q[i] += (alphas[index] - beta) * s[i];
+            }
+        }
+
+        for (var i = 0; i < q.Length; i++)
+        {
+            q[i] = -q[i];
+        }
+
+        return q;
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Immutable;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// A first-order optimiser rule: a record of hyperparameters (validated when the rule is made) and two functions,
+/// <see cref="Init{T}"/> (parameters → state) and <see cref="Apply{T}"/> ((state, parameters, gradient) → (state', parameters')).
+/// The rules are <see cref="Sgd"/>, <see cref="Momentum"/> and <see cref="Adam"/>.
+/// </summary>
+/// <example><code>
+/// var rule = new Adam(LearningRate: 1e-3);
+/// var state = rule.Init(network.Parameters);
+/// var (next, parameters) = rule.Apply(state, network.Parameters, gradient);
+/// </code></example>
+public abstract record Optimizer
+{
+    /// <summary>The rule's name as the command line spells it.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>How many parameter-shaped moment vectors the state keeps (0 for SGD, 1 for momentum, 2 for Adam).</summary>
+    public abstract int MomentCount { get; }
+
+    /// <summary>The state before the first step: step 0 and zero moments.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="parameters">θ, for the moments' length.</param>
+    /// <returns>The initial state.</returns>
+    public OptimizerState<T> Init<T>(ParameterVector<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var moments = ImmutableArray.CreateBuilder<ParameterVector<T>>(MomentCount);
+        for (var i = 0; i < MomentCount; i++)
+        {
+            moments.Add(ParameterVector<T>.Zeros(parameters.Length));
+        }
+
+        return new OptimizerState<T>(0, moments.MoveToImmutable());
+    }
+
+    /// <summary>One step: the new state and the new parameters. Neither argument is changed.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="state">The state from <see cref="Init{T}"/> or a previous step.</param>
+    /// <param name="parameters">θ.</param>
+    /// <param name="gradient">∇θ C, same length, finite.</param>
+    /// <returns>(state', θ').</returns>
+    public OptimizerStep<T> Apply<T>(OptimizerState<T> state, ParameterVector<T> parameters, ParameterVector<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(gradient);
+        Guard.Length(nameof(gradient), parameters.Length, gradient.Length);
+        Guard.Finite(nameof(gradient), gradient.AsSpan());
+        if (state.Moments.Length != MomentCount)
+        {
+            throw new ArgumentException($"state must hold {MomentCount} moment vectors for {Name}, but holds {state.Moments.Length}.", nameof(state));
+        }
+
+        var moments = new T[MomentCount][];
+        for (var i = 0; i < MomentCount; i++)
+        {
+            Guard.Length($"state.Moments[{i}]", parameters.Length, state.Moments[i].Length);
+            moments[i] = state.Moments[i].ToArray();
+        }
+
+        var theta = parameters.ToArray();
+        var step = state.Step + 1;
+        UpdateInPlace(step, theta, gradient.AsSpan(), moments);
+        var builder = ImmutableArray.CreateBuilder<ParameterVector<T>>(MomentCount);
+        foreach (var moment in moments)
+        {
+            builder.Add(ParameterVector<T>.Own(moment));
+        }
+
+        return new OptimizerStep<T>(new OptimizerState<T>(step, builder.MoveToImmutable()), ParameterVector<T>.Own(theta));
+    }
+
+    /// <summary>
+    /// The update itself, in place on buffers the caller owns: θ and the moments. <see cref="Apply{T}"/> and the
+    /// training loop both call it, so the pure and the allocation-free paths compute identical numbers.
+    /// </summary>
+    /// <param name="step">The 1-based number of this step.</param>
+    /// <param name="theta">θ, updated.</param>
+    /// <param name="gradient">∇θ C.</param>
+    /// <param name="moments">The moment buffers, updated.</param>
+    internal abstract void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

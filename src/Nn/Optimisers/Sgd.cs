@@ -1,0 +1,29 @@
+using System;
+using System.Numerics.Tensors;
+
+namespace Nn;
+
+/// <summary>Plain gradient descent, θ ← θ − η ∇θ C. With batch size 1 it is the classic per-sample SGD.</summary>
+public sealed record Sgd : Optimizer
+{
+    /// <summary>Creates the rule.</summary>
+    /// <param name="LearningRate">η, positive and finite.</param>
+    /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite.</exception>
+    public Sgd(double LearningRate)
+    {
+        Guard.Positive(nameof(LearningRate), LearningRate);
+        this.LearningRate = LearningRate;
+    }
+
+    /// <summary>η.</summary>
+    public double LearningRate { get; }
+
+    /// <inheritdoc/>
+    public override string Name => "sgd";
+
+    /// <inheritdoc/>
+    public override int MomentCount => 0;
+
+    internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
+        TensorPrimitives.MultiplyAdd(gradient, T.CreateChecked(-LearningRate), theta, theta);
+}

@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// An immutable row-major matrix with structural equality. A batch is a matrix with one sample per row,
+/// so X has shape (batch × inputs) and the network's output has shape (batch × outputs).
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <example><code>
+/// var batch = Matrix&lt;double&gt;.FromRows([[0.5, 0.1, -0.2], [1.0, 0.0, 0.3]]);
+/// </code></example>
+public sealed class Matrix<T> : IEquatable<Matrix<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[] values;
+
+    private Matrix(int rows, int columns, T[] values)
+    {
+        Rows = rows;
+        Columns = columns;
+        this.values = values;
+    }
+
+    /// <summary>The number of rows (samples in a batch).</summary>
+    public int Rows { get; }
+
+    /// <summary>The number of columns (features per sample).</summary>
+    public int Columns { get; }
+
+    /// <summary>The element in row <paramref name="row"/> and column <paramref name="column"/>.</summary>
+    /// <param name="row">The row index.</param>
+    /// <param name="column">The column index.</param>
+    public T this[int row, int column]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(row);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Rows);
+            ArgumentOutOfRangeException.ThrowIfNegative(column);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, Columns);
+            return values[(row * Columns) + column];
+        }
+    }
+
+    /// <summary>A read-only view of one row.</summary>
+    /// <param name="row">The row index.</param>
+    /// <returns>The row's elements, without copying.</returns>
+    public ReadOnlySpan<T> Row(int row)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(row);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(row, Rows);
+        return values.AsSpan(row * Columns, Columns);
+    }
+
+    /// <summary>A copy of one row as an array the caller owns.</summary>
+    /// <param name="row">The row index.</param>
+    /// <returns>A fresh array.</returns>
+    public T[] RowArray(int row) => Row(row).ToArray();
+
+    /// <summary>All elements in row-major order, without copying.</summary>
+    /// <returns>A read-only view.</returns>
+    public ReadOnlySpan<T> AsSpan() => values;
+
+    /// <summary>All elements in row-major order, without copying, as memory that may be stored in fields.</summary>
+    /// <returns>A read-only view.</returns>
+    public ReadOnlyMemory<T> AsMemory() => values;
+
+    /// <summary>Copies the matrix into a new two-dimensional array.</summary>
+    /// <returns>A fresh array.</returns>
+    public T[,] ToArray()
+    {
+        var result = new T[Rows, Columns];
+        for (var r = 0; r < Rows; r++)
+        {
+            for (var c = 0; c < Columns; c++)
+            {
+                result[r, c] = values[(r * Columns) + c];
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Creates a matrix from row-major elements, copying them.</summary>
+    /// <param name="rows">The number of rows, at least 0.</param>
+    /// <param name="columns">The number of columns, at least 1.</param>
+    /// <param name="values">rows × columns elements in row-major order.</param>
+    /// <returns>The new matrix.</returns>
+    public static Matrix<T> Create(int rows, int columns, ReadOnlySpan<T> values)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        Guard.Positive(nameof(columns), columns);
+        Guard.Length(nameof(values), rows * columns, values.Length);
+        return new Matrix<T>(rows, columns, values.ToArray());
+    }
+
+    /// <summary>Creates a matrix from a two-dimensional array, copying it.</summary>
+    /// <param name="values">The elements; the first index is the row.</param>
+    /// <returns>The new matrix.</returns>
+    public static Matrix<T> FromArray(T[,] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        int rows = values.GetLength(0), columns = values.GetLength(1);
+        Guard.Positive("columns", columns);
+        var data = new T[rows * columns];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                data[(r * columns) + c] = values[r, c];
+            }
+        }
+
+        return new Matrix<T>(rows, columns, data);
+    }
+
+    /// <summary>Creates a matrix whose rows are the given sequences; all must have the same length.</summary>
+    /// <param name="rows">The rows, at least one.</param>
+    /// <returns>The new matrix.</returns>
+    public static Matrix<T> FromRows(IEnumerable<IReadOnlyList<T>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var list = new List<IReadOnlyList<T>>(rows);
+        if (list.Count == 0)
+        {
+            throw new ArgumentException("rows must hold at least one row, but is empty.", nameof(rows));
+        }
+
+        var columns = list[0].Count;
+        Guard.Positive("columns", columns);
+        var data = new T[list.Count * columns];
+        for (var r = 0; r < list.Count; r++)
+        {
+            Guard.Length($"rows[{r}]", columns, list[r].Count);
+            for (var c = 0; c < columns; c++)
+            {
+                data[(r * columns) + c] = list[r][c];
+            }
+        }
+
+        return new Matrix<T>(list.Count, columns, data);
+    }
+
+    /// <summary>A one-row matrix holding a copy of <paramref name="row"/>.</summary>
+    /// <param name="row">The single sample.</param>
+    /// <returns>The new matrix.</returns>
+    public static Matrix<T> FromRow(ReadOnlySpan<T> row) => Create(1, row.Length, row);
+
+    /// <summary>Takes ownership of an array no one else references.</summary>
+    internal static Matrix<T> Own(int rows, int columns, T[] values) => new(rows, columns, values);
+
+    /// <summary>The rows at the given indices, in that order (a mini-batch gathered from a data set).</summary>
+    /// <param name="indices">Row indices, each in [0, <see cref="Rows"/>).</param>
+    /// <returns>A new matrix with indices.Length rows.</returns>
+    public Matrix<T> SelectRows(ReadOnlySpan<int> indices)
+    {
+        var data = new T[indices.Length * Columns];
+        for (var i = 0; i < indices.Length; i++)
+        {
+            Row(indices[i]).CopyTo(data.AsSpan(i * Columns, Columns));
+        }
+
+        return new Matrix<T>(indices.Length, Columns, data);
+    }
+
+    /// <summary>Converts every element to another floating-point type.</summary>
+    /// <typeparam name="TOther">The target element type.</typeparam>
+    /// <returns>A new matrix.</returns>
+    public Matrix<TOther> Convert<TOther>()
+        where TOther : unmanaged, IFloatingPointIeee754<TOther>
+    {
+        var data = new TOther[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            data[i] = TOther.CreateChecked(values[i]);
+        }
+
+        return Matrix<TOther>.Own(Rows, Columns, data);
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(Matrix<T>? other) =>
+        other is not null && Rows == other.Rows && Columns == other.Columns && values.AsSpan().SequenceEqual(other.values);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as Matrix<T>);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Rows);
+        hash.Add(Columns);
+        foreach (var v in values)
+        {
+            hash.Add(v);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Matrix<{typeof(T).Name}>[{Rows}×{Columns}]";
+
+    /// <summary>Structural equality.</summary>
+    public static bool operator ==(Matrix<T>? left, Matrix<T>? right) =>
+        EqualityComparer<Matrix<T>>.Default.Equals(left, right);
+
+    /// <summary>Structural inequality.</summary>
+    public static bool operator !=(Matrix<T>? left, Matrix<T>? right) => !(left == right);
+}

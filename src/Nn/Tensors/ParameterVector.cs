@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Nn;
+
+/// <summary>
+/// An immutable, contiguous vector of numbers with structural equality: the parameters θ of a network,
+/// a gradient ∇θ C with the same layout, or an optimiser moment. Every operation returns a new vector.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <example><code>
+/// var theta = ParameterVector&lt;double&gt;.Create([1.0, 2.0]);
+/// var moved = theta.AddScaled(-0.1, gradient); // θ − 0.1 ∇θ
+/// </code></example>
+public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[] values;
+
+    private ParameterVector(T[] values) => this.values = values;
+
+    /// <summary>The number of elements.</summary>
+    public int Length => values.Length;
+
+    /// <summary>The element at <paramref name="index"/>.</summary>
+    /// <param name="index">A position in [0, <see cref="Length"/>).</param>
+    public T this[int index] => values[index];
+
+    /// <summary>A read-only view of the elements; valid as long as this vector.</summary>
+    /// <returns>The elements, without copying.</returns>
+    public ReadOnlySpan<T> AsSpan() => values;
+
+    /// <summary>A read-only view of the elements that may be stored in fields.</summary>
+    /// <returns>The elements, without copying.</returns>
+    public ReadOnlyMemory<T> AsMemory() => values;
+
+    /// <summary>Copies the elements into a new array the caller owns.</summary>
+    /// <returns>A fresh array.</returns>
+    public T[] ToArray() => (T[])values.Clone();
+
+    /// <summary>Creates a vector holding a copy of <paramref name="values"/>.</summary>
+    /// <param name="values">The elements; copied, so later changes to the source do not reach the vector.</param>
+    /// <returns>The new vector.</returns>
+    public static ParameterVector<T> Create(ReadOnlySpan<T> values) => new(values.ToArray());
+
+    /// <summary>Creates a vector of <paramref name="length"/> zeros.</summary>
+    /// <param name="length">The number of elements, at least 0.</param>
+    /// <returns>The new vector.</returns>
+    public static ParameterVector<T> Zeros(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return new ParameterVector<T>(new T[length]);
+    }
+
+    /// <summary>Takes ownership of an array that no one else references; used by functions that fill a fresh buffer.</summary>
+    internal static ParameterVector<T> Own(T[] values) => new(values);
+
+    /// <summary>θ + α·v, the axpy of the optimisers.</summary>
+    /// <param name="alpha">The factor α applied to <paramref name="other"/>.</param>
+    /// <param name="other">The vector v, of the same length.</param>
+    /// <returns>A new vector.</returns>
+    public ParameterVector<T> AddScaled(T alpha, ParameterVector<T> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Guard.Length(nameof(other), Length, other.Length);
+        var result = (T[])values.Clone();
+        TensorPrimitives.MultiplyAdd(other.values, alpha, result, result);
+        return new ParameterVector<T>(result);
+    }
+
+    /// <summary>The element-wise sum of this vector and <paramref name="other"/>.</summary>
+    /// <param name="other">A vector of the same length.</param>
+    /// <returns>A new vector.</returns>
+    public ParameterVector<T> Add(ParameterVector<T> other) => AddScaled(T.One, other);
+
+    /// <summary>The element-wise difference of this vector and <paramref name="other"/>.</summary>
+    /// <param name="other">A vector of the same length.</param>
+    /// <returns>A new vector.</returns>
+    public ParameterVector<T> Subtract(ParameterVector<T> other) => AddScaled(-T.One, other);
+
+    /// <summary>This vector multiplied by <paramref name="factor"/>.</summary>
+    /// <param name="factor">The scale.</param>
+    /// <returns>A new vector.</returns>
+    public ParameterVector<T> Scale(T factor)
+    {
+        var result = new T[values.Length];
+        TensorPrimitives.Multiply(values, factor, result);
+        return new ParameterVector<T>(result);
+    }
+
+    /// <summary>The inner product Σ θᵢ vᵢ.</summary>
+    /// <param name="other">A vector of the same length.</param>
+    /// <returns>The dot product.</returns>
+    public T Dot(ParameterVector<T> other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Guard.Length(nameof(other), Length, other.Length);
+        return TensorPrimitives.Dot<T>(values, other.values);
+    }
+
+    /// <summary>Whether every element is finite (no NaN, no infinity).</summary>
+    /// <returns>True when all elements are finite.</returns>
+    public bool IsFinite()
+    {
+        foreach (var v in values)
+        {
+            if (!T.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Converts every element to another floating-point type.</summary>
+    /// <typeparam name="TOther">The target element type.</typeparam>
+    /// <returns>A new vector.</returns>
+    public ParameterVector<TOther> Convert<TOther>()
+        where TOther : unmanaged, IFloatingPointIeee754<TOther>
+    {
+        var result = new TOther[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = TOther.CreateChecked(values[i]);
+        }
+
+        return ParameterVector<TOther>.Own(result);
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(ParameterVector<T>? other) =>
+        other is not null && values.AsSpan().SequenceEqual(other.values);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as ParameterVector<T>);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(values.Length);
+        foreach (var v in values)
+        {
+            hash.Add(v);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"ParameterVector<{typeof(T).Name}>[{Length}]";
+
+    /// <summary>Structural equality.</summary>
+    public static bool operator ==(ParameterVector<T>? left, ParameterVector<T>? right) =>
+        EqualityComparer<ParameterVector<T>>.Default.Equals(left, right);
+
+    /// <summary>Structural inequality.</summary>
+    public static bool operator !=(ParameterVector<T>? left, ParameterVector<T>? right) => !(left == right);
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Text;
+
+namespace Nn;
+
+/// <summary>Accuracy, per-class accuracy and the confusion matrix of a classifier on labelled data.</summary>
+/// <param name="Accuracy">The fraction of samples whose largest output is at the label.</param>
+/// <param name="PerClassAccuracy">For each class, the fraction of its samples classified correctly (NaN when a class has no samples).</param>
+/// <param name="Confusion">Counts of (actual, predicted) pairs.</param>
+public sealed record ClassificationReport(double Accuracy, ImmutableArray<double> PerClassAccuracy, ConfusionMatrix Confusion)
+{
+    /// <inheritdoc/>
+    public bool Equals(ClassificationReport? other) =>
+        other is not null && Accuracy.Equals(other.Accuracy) && PerClassAccuracy.SequenceEqual(other.PerClassAccuracy) && Confusion.Equals(other.Confusion);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Accuracy, Confusion);
+}
+
+/// <summary>An immutable confusion matrix: <c>this[actual, predicted]</c> counts the samples of class actual predicted as predicted.</summary>
+public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
+{
+    private readonly int[] counts;
+
+    internal ConfusionMatrix(int classCount, int[] counts)
+    {
+        ClassCount = classCount;
+        this.counts = counts;
+    }
+
+    /// <summary>The number of classes.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>The number of samples of class <paramref name="actual"/> predicted as <paramref name="predicted"/>.</summary>
+    /// <param name="actual">The true class.</param>
+    /// <param name="predicted">The predicted class.</param>
+    public int this[int actual, int predicted] => counts[(actual * ClassCount) + predicted];
+
+    /// <summary>The number of samples counted.</summary>
+    public int Total => counts.Sum();
+
+    /// <summary>The matrix as text: one row per actual class, one column per predicted class.</summary>
+    /// <returns>A table.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder("actual\\pred");
+        for (var p = 0; p < ClassCount; p++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{p,6}");
+        }
+
+        for (var a = 0; a < ClassCount; a++)
+        {
+            text.Append('\n').Append(System.Globalization.CultureInfo.InvariantCulture, $"{a,11}");
+            for (var p = 0; p < ClassCount; p++)
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{this[a, p],6}");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(ConfusionMatrix? other) => other is not null && ClassCount == other.ClassCount && counts.AsSpan().SequenceEqual(other.counts);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as ConfusionMatrix);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(ClassCount, Total);
+}
+
+/// <summary>Measuring a classifier.</summary>
+/// <example><code>
+/// var report = Evaluation.Evaluate(network, test);
+/// Console.WriteLine($"accuracy {report.Accuracy:P2}");
+/// </code></example>
+public static class Evaluation
+{
+    private const int ChunkRows = 256;
+
+    /// <summary>Accuracy, per-class accuracy and the confusion matrix of <paramref name="network"/> on <paramref name="data"/>.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The classifier: its largest output is its prediction.</param>
+    /// <param name="data">Labelled samples with the network's input size and class count.</param>
+    /// <returns>The report.</returns>
+    public static ClassificationReport Evaluate<T>(Network<T> network, Dataset<T> data)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        Network.ValidateInputs(network, data.Inputs);
+        if (data.ClassCount != network.OutputSize)
+        {
+            throw new ArgumentException($"data must have {network.OutputSize} classes (the network's output size), but has {data.ClassCount}.", nameof(data));
+        }
+
+        var classes = data.ClassCount;
+        var counts = new int[classes * classes];
+        var workspace = new Workspace<T>(network.Architecture, Math.Min(ChunkRows, data.Count));
+        var inputs = data.Inputs.AsSpan();
+        for (var start = 0; start < data.Count; start += workspace.Capacity)
+        {
+            var rows = Math.Min(workspace.Capacity, data.Count - start);
+            Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.Slice(start * network.InputSize), rows, workspace);
+            var output = workspace.Output(rows);
+            for (var i = 0; i < rows; i++)
+            {
+                var predicted = TensorPrimitives.IndexOfMax(output.Slice(i * classes, classes));
+                counts[(data.Labels[start + i] * classes) + predicted]++;
+            }
+        }
+
+        var confusion = new ConfusionMatrix(classes, counts);
+        var correct = 0;
+        var perClass = ImmutableArray.CreateBuilder<double>(classes);
+        for (var c = 0; c < classes; c++)
+        {
+            correct += confusion[c, c];
+            var total = 0;
+            for (var p = 0; p < classes; p++)
+            {
+                total += confusion[c, p];
+            }
+
+            perClass.Add(total == 0 ? double.NaN : (double)confusion[c, c] / total);
+        }
+
+        return new ClassificationReport((double)correct / data.Count, perClass.MoveToImmutable(), confusion);
+    }
+
+    /// <summary>The fraction of samples classified correctly.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The classifier.</param>
+    /// <param name="data">Labelled samples.</param>
+    /// <returns>The accuracy in [0, 1].</returns>
+    public static double Accuracy<T>(Network<T> network, Dataset<T> data)
+        where T : unmanaged, IFloatingPointIeee754<T> => Evaluate(network, data).Accuracy;
+}

@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Immutable;
+using System.Numerics;
+using System.Threading;
+
+namespace Nn;
+
+/// <summary>
+/// Training as a fold of pure steps. <see cref="Start{T}"/> makes the initial <see cref="TrainingState{T}"/>,
+/// <see cref="Continue{T}"/> folds epochs over it, and <see cref="Train{T}"/> does both. Inside, one run owns its
+/// workspaces and updates them in place; what it hands back is immutable.
+/// </summary>
+/// <example><code>
+/// var result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(1e-3), train, new TrainingOptions(Epochs: 20, BatchSize: 32, Seed: 1), test);
+/// Console.WriteLine(result.History[^1].TestAccuracy);
+/// </code></example>
+public static class Trainer
+{
+    /// <summary>The state before the first epoch.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The initial network.</param>
+    /// <param name="optimizer">The rule, for its initial state.</param>
+    /// <param name="seed">The shuffling seed.</param>
+    /// <returns>The initial state.</returns>
+    public static TrainingState<T> Start<T>(Network<T> network, Optimizer optimizer, ulong seed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return new TrainingState<T>(network, optimizer.Init(network.Parameters), RandomState.FromSeed(seed), 0, ImmutableArray<EpochRecord>.Empty);
+    }
+
+    /// <summary>Trains from scratch for <see cref="TrainingOptions.Epochs"/> epochs.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The initial network.</param>
+    /// <param name="loss">The cost function.</param>
+    /// <param name="optimizer">The rule.</param>
+    /// <param name="train">The training data.</param>
+    /// <param name="options">Epochs, batch size, seed, L2.</param>
+    /// <param name="test">Data to measure after each epoch, or null.</param>
+    /// <param name="progress">Receives a report after every batch, or null.</param>
+    /// <param name="onEpoch">Called with the state after every epoch (e.g. to checkpoint it), or null.</param>
+    /// <param name="cancellation">Stops the run at the next epoch boundary.</param>
+    /// <returns>The final state and why the run ended.</returns>
+    public static TrainingResult<T> Train<T>(
+        Network<T> network,
+        Loss loss,
+        Optimizer optimizer,
+        Dataset<T> train,
+        TrainingOptions options,
+        Dataset<T>? test = null,
+        IProgress<TrainingProgress>? progress = null,
+        Action<TrainingState<T>>? onEpoch = null,
+        CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Continue(Start(network, optimizer, options.Seed), loss, optimizer, train, options, test, progress, onEpoch, cancellation);
+    }
+
+    /// <summary>
+    /// Continues a run from <paramref name="state"/> (fresh or from a checkpoint) until <see cref="TrainingOptions.Epochs"/>
+    /// epochs are complete. Same state, same data and options → bit-for-bit the same result.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="state">Where to start.</param>
+    /// <param name="loss">The cost function.</param>
+    /// <param name="optimizer">The rule that made <paramref name="state"/>'s optimiser state.</param>
+    /// <param name="train">The training data.</param>
+    /// <param name="options">Epochs (the total, counting those already done), batch size, L2.</param>
+    /// <param name="test">Data to measure after each epoch, or null.</param>
+    /// <param name="progress">Receives a report after every batch, or null.</param>
+    /// <param name="onEpoch">Called with the state after every epoch, or null.</param>
+    /// <param name="cancellation">Stops the run at the next epoch boundary.</param>
+    /// <returns>The final state and why the run ended.</returns>
+    public static TrainingResult<T> Continue<T>(
+        TrainingState<T> state,
+        Loss loss,
+        Optimizer optimizer,
+        Dataset<T> train,
+        TrainingOptions options,
+        Dataset<T>? test = null,
+        IProgress<TrainingProgress>? progress = null,
+        Action<TrainingState<T>>? onEpoch = null,
+        CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(train);
+        Backprop.Validate(state.Network, loss, train.Inputs, train.Targets, options.L2, null);
+        if (test is not null)
+        {
+            Backprop.Validate(state.Network, loss, test.Inputs, test.Targets, 0, null);
+        }
+
+        var run = new TrainingRun<T>(state, loss, optimizer, train, options);
+        while (state.EpochsCompleted < options.Epochs)
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                return new TrainingResult<T>(state, StopReason.Cancelled, $"cancelled after {state.EpochsCompleted} of {options.Epochs} epochs.");
+            }
+
+            var (next, failure) = run.Epoch(state, test, progress);
+            if (failure is not null)
+            {
+                return new TrainingResult<T>(next, StopReason.Diverged, failure);
+            }
+
+            state = next;
+            onEpoch?.Invoke(state);
+        }
+
+        return new TrainingResult<T>(state, StopReason.Completed, $"completed {state.EpochsCompleted} epochs.");
+    }
+
+    /// <summary>
+    /// Trains with a full-batch minimiser (conjugate gradient or L-BFGS) on the whole training set's cost.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The initial network.</param>
+    /// <param name="loss">The cost function.</param>
+    /// <param name="minimizer">The minimiser and its iteration limit.</param>
+    /// <param name="train">The training data.</param>
+    /// <param name="l2">λ of the L2 term λ/(2m) Σ W², m the training set size.</param>
+    /// <param name="progress">Called after each iteration with (iteration, cost), or null.</param>
+    /// <returns>The minimiser's result; its parameters fit <paramref name="network"/>'s architecture.</returns>
+    public static MinimizationResult<T> TrainFullBatch<T>(
+        Network<T> network, Loss loss, FullBatchOptimizer minimizer, Dataset<T> train, double l2 = 0, Action<int, double>? progress = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(minimizer);
+        ArgumentNullException.ThrowIfNull(train);
+        Backprop.Validate(network, loss, train.Inputs, train.Targets, l2, null);
+        var architecture = network.Architecture;
+        var workspace = new Workspace<T>(architecture, train.Count);
+        var lambda = T.CreateChecked(l2);
+        LossAndGradient<T> Objective(ParameterVector<T> theta)
+        {
+            var gradient = new T[architecture.ParameterCount];
+            var cost = Propagation.LossAndGradient(
+                architecture, theta.AsSpan(), loss, train.Inputs.AsSpan(), train.Targets.AsSpan(), train.Count, lambda, train.Count, workspace, gradient);
+            return new LossAndGradient<T>(cost, ParameterVector<T>.Own(gradient));
+        }
+
+        return minimizer.Minimize(Objective, network.Parameters, progress);
+    }
+}

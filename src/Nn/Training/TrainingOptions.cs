@@ -1,0 +1,43 @@
+using System;
+
+namespace Nn;
+
+/// <summary>The settings of a mini-batch training run, validated when made.</summary>
+/// <example><code>
+/// var options = new TrainingOptions(Epochs: 30, BatchSize: 10, Seed: 1);
+/// </code></example>
+public sealed record TrainingOptions
+{
+    /// <summary>Creates the settings.</summary>
+    /// <param name="Epochs">The total number of passes over the training data, at least 1.</param>
+    /// <param name="BatchSize">Samples per gradient step, at least 1; 1 is per-sample SGD.</param>
+    /// <param name="Seed">The seed of the shuffling; the same seed gives bit-for-bit the same run.</param>
+    /// <param name="L2">λ of the L2 term λ/(2n) Σ W², with n the training set size; at least 0.</param>
+    /// <param name="Shuffle">Whether to visit the samples in a new random order every epoch.</param>
+    public TrainingOptions(int Epochs, int BatchSize = 32, ulong Seed = 0, double L2 = 0, bool Shuffle = true)
+    {
+        Guard.Positive(nameof(Epochs), Epochs);
+        Guard.Positive(nameof(BatchSize), BatchSize);
+        Guard.NonNegative(nameof(L2), L2);
+        this.Epochs = Epochs;
+        this.BatchSize = BatchSize;
+        this.Seed = Seed;
+        this.L2 = L2;
+        this.Shuffle = Shuffle;
+    }
+
+    /// <summary>The total number of epochs.</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>Samples per step.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>The shuffling seed.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>λ.</summary>
+    public double L2 { get; init; }
+
+    /// <summary>Whether each epoch visits the samples in a fresh random order.</summary>
+    public bool Shuffle { get; init; }
+}

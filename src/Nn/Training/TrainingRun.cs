@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// The mutable engine of one training run: it owns θ, the gradient, the optimiser moments, the batch buffers and
+/// the workspaces, and updates them in place so a steady-state step allocates nothing. Only the immutable
+/// <see cref="TrainingState{T}"/> it builds at each epoch's end leaves it.
+/// </summary>
+internal sealed class TrainingRun<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Loss loss;
+    private readonly Optimizer optimizer;
+    private readonly Dataset<T> train;
+    private readonly TrainingOptions options;
+    private readonly Architecture architecture;
+    private readonly Workspace<T> workspace;
+    private readonly T[] theta;
+    private readonly T[] previousTheta;
+    private readonly T[] gradient;
+    private readonly T[][] moments;
+    private readonly T[] batchInputs;
+    private readonly T[] batchTargets;
+    private readonly int[] order;
+
+    public TrainingRun(TrainingState<T> state, Loss loss, Optimizer optimizer, Dataset<T> train, TrainingOptions options)
+    {
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.train = train;
+        this.options = options;
+        architecture = state.Network.Architecture;
+        var batch = Math.Min(options.BatchSize, train.Count);
+        workspace = new Workspace<T>(architecture, batch);
+        theta = new T[architecture.ParameterCount];
+        previousTheta = new T[architecture.ParameterCount];
+        gradient = new T[architecture.ParameterCount];
+        if (state.OptimizerState.Moments.Length != optimizer.MomentCount)
+        {
+            throw new ArgumentException(
+                $"the optimiser state holds {state.OptimizerState.Moments.Length} moment vectors, but {optimizer.Name} needs {optimizer.MomentCount}.", nameof(state));
+        }
+
+        moments = new T[optimizer.MomentCount][];
+        for (var i = 0; i < moments.Length; i++)
+        {
+            moments[i] = new T[architecture.ParameterCount];
+        }
+
+        batchInputs = new T[batch * train.Inputs.Columns];
+        batchTargets = new T[batch * train.Targets.Columns];
+        order = new int[train.Count];
+    }
+
+    /// <summary>One epoch from <paramref name="state"/>: the state after it, or the last finite state and why it stopped.</summary>
+    public (TrainingState<T> State, string? Failure) Epoch(TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress)
+    {
+        state.Network.Parameters.AsSpan().CopyTo(theta);
+        for (var i = 0; i < moments.Length; i++)
+        {
+            state.OptimizerState.Moments[i].AsSpan().CopyTo(moments[i]);
+        }
+
+        var step = state.OptimizerState.Step;
+        var random = new RandomGenerator(state.Random);
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        if (options.Shuffle)
+        {
+            random.Shuffle(order);
+        }
+
+        var epoch = state.EpochsCompleted + 1;
+        var batchSize = workspace.Capacity;
+        var batches = (train.Count + batchSize - 1) / batchSize;
+        var lambda = T.CreateChecked(options.L2);
+        var costSum = 0.0;
+        var clock = Stopwatch.StartNew();
+        for (var b = 0; b < batches; b++)
+        {
+            var start = b * batchSize;
+            var rows = Math.Min(batchSize, train.Count - start);
+            Gather(start, rows);
+            Array.Clear(gradient);
+            var cost = double.CreateChecked(Propagation.LossAndGradient<T>(
+                architecture, theta, loss, batchInputs, batchTargets, rows, lambda, train.Count, workspace, gradient));
+            if (!double.IsFinite(cost) || !Finite(gradient))
+            {
+                return (Snapshot(state, step, random.State, epoch - 1, state.History),
+                    $"training diverged: the cost became {cost} at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.");
+            }
+
+            theta.CopyTo(previousTheta, 0);
+            optimizer.UpdateInPlace<T>(step + 1, theta, gradient, moments);
+            if (!Finite(theta))
+            {
+                previousTheta.CopyTo(theta, 0);
+                return (Snapshot(state, step, random.State, epoch - 1, state.History),
+                    $"training diverged: a parameter became NaN or infinite at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.");
+            }
+
+            step++;
+            costSum += cost * rows;
+            progress?.Report(new TrainingProgress(epoch, options.Epochs, b + 1, batches, costSum / (start + rows), (start + rows) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+        }
+
+        var network = new Network<T>(architecture, ParameterVector<T>.Own((T[])theta.Clone()));
+        var record = new EpochRecord(
+            epoch,
+            costSum / train.Count,
+            Evaluation.Accuracy(network, train),
+            test is null ? null : double.CreateChecked(Backprop.Cost(network, loss, test.Inputs, test.Targets)),
+            test is null ? null : Evaluation.Accuracy(network, test));
+        return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null);
+    }
+
+    private TrainingState<T> Snapshot(TrainingState<T> state, long step, RandomState random, int epochsCompleted, ImmutableArray<EpochRecord> history)
+    {
+        var builder = ImmutableArray.CreateBuilder<ParameterVector<T>>(moments.Length);
+        foreach (var moment in moments)
+        {
+            builder.Add(ParameterVector<T>.Own((T[])moment.Clone()));
+        }
+
+        var network = new Network<T>(architecture, ParameterVector<T>.Own((T[])theta.Clone()));
+        return state with
+        {
+            Network = network,
+            OptimizerState = new OptimizerState<T>(step, builder.MoveToImmutable()),
+            Random = random,
+            EpochsCompleted = epochsCompleted,
+            History = history,
+        };
+    }
+
+    private void Gather(int start, int rows)
+    {
+        int inputs = train.Inputs.Columns, outputs = train.Targets.Columns;
+        var x = train.Inputs.AsSpan();
+        var y = train.Targets.AsSpan();
+        for (var i = 0; i < rows; i++)
+        {
+            var sample = order[start + i];
+            x.Slice(sample * inputs, inputs).CopyTo(batchInputs.AsSpan(i * inputs, inputs));
+            y.Slice(sample * outputs, outputs).CopyTo(batchTargets.AsSpan(i * outputs, outputs));
+        }
+    }
+
+    private static bool Finite(ReadOnlySpan<T> values)
+    {
+        foreach (var v in values)
+        {
+            if (!T.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
