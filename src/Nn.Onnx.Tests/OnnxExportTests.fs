@@ -1,0 +1,113 @@
+/// What the exporter writes besides the numbers: names, types and the dynamic batch dimension as ONNX Runtime
+/// reads them, determinism, refusals, and the atomic file write.
+module Nn.Onnx.Tests.OnnxExportTests
+
+open System
+open System.IO
+open Microsoft.ML.OnnxRuntime
+open Microsoft.ML.OnnxRuntime.Tensors
+open Nn
+open Nn.Onnx
+open Nn.Onnx.Tests.OnnxRuntime
+open Xunit
+
+let private network () =
+    Network.Create<float32>(Architecture.Input(4).Dense(3, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 7UL)
+
+/// An activation ONNX has no operator for: softplus, ln(1 + e^z).
+type Softplus =
+    interface IElementwiseActivation with
+        static member Name = "softplus"
+        static member Value<'T when 'T :> Numerics.IFloatingPointIeee754<'T>>(z: 'T) = 'T.Log('T.One + 'T.Exp z)
+        static member Derivative<'T when 'T :> Numerics.IFloatingPointIeee754<'T>>(z: 'T, _a: 'T) = 'T.One / ('T.One + 'T.Exp(-z))
+
+let private withTemporaryFolder (action: string -> unit) =
+    let folder = Path.Combine(Path.GetTempPath(), "nn-onnx-tests-" + Guid.NewGuid().ToString("N"))
+    Directory.CreateDirectory folder |> ignore
+    try action folder finally Directory.Delete(folder, true)
+
+[<Fact>]
+let ``ONNX Runtime sees the named input and output with a symbolic batch dimension`` () =
+    let options = OnnxExportOptions(InputName = "pixels", OutputName = "probabilities", BatchDimensionName = "n")
+    use session = openSession (OnnxExport.ToBytes(network (), options))
+    let input = session.InputMetadata["pixels"]
+    let output = session.OutputMetadata["probabilities"]
+    Assert.Equal<int[]>([| -1; 4 |], input.Dimensions)
+    Assert.Equal<int[]>([| -1; 2 |], output.Dimensions)
+    Assert.Equal("n", input.SymbolicDimensions[0])
+    Assert.Equal(TensorElementType.Float, input.ElementDataType)
+    Assert.Equal(TensorElementType.Float, output.ElementDataType)
+
+[<Fact>]
+let ``a float64 network exports float64 tensors`` () =
+    let double = Network.Create<float>(Architecture.Input(2).Dense(1, Activation.Sigmoid), Initializer.Xavier, 1UL)
+    use session = openSession (OnnxExport.ToBytes double)
+    Assert.Equal(TensorElementType.Double, session.InputMetadata["input"].ElementDataType)
+    Assert.Equal(TensorElementType.Double, session.OutputMetadata["output"].ElementDataType)
+
+[<Fact>]
+let ``the model records opset 13, the producer and the description`` () =
+    let options = OnnxExportOptions(Description = "digits classifier", ModelVersion = 3L)
+    use session = openSession (OnnxExport.ToBytes(network (), options))
+    Assert.Equal("Nn", session.ModelMetadata.ProducerName)
+    Assert.Equal("digits classifier", session.ModelMetadata.Description)
+    Assert.Equal(3L, session.ModelMetadata.Version)
+    Assert.Equal(13L, OnnxExport.OpsetVersion)
+
+[<Fact>]
+let ``exporting the same network twice gives the same bytes`` () =
+    Assert.Equal<byte[]>(OnnxExport.ToBytes(network ()), OnnxExport.ToBytes(network ()))
+
+[<Fact>]
+let ``a user-defined activation is refused with its name and layer`` () =
+    let custom = Network.Create<float>(Architecture.Input(2).Dense(3, Activation.Elementwise<Softplus>()).Dense(1, Activation.Identity), Initializer.Xavier, 1UL)
+    let e = Assert.Throws<NotSupportedException>(fun () -> OnnxExport.ToBytes custom |> ignore)
+    Assert.Contains("'softplus'", e.Message)
+    Assert.Contains("layer 0", e.Message)
+
+[<Fact>]
+let ``equal input and output names are refused`` () =
+    let e = Assert.Throws<ArgumentException>(fun () -> OnnxExport.ToBytes(network (), OnnxExportOptions(InputName = "x", OutputName = "x")) |> ignore)
+    Assert.Contains("'x'", e.Message)
+
+[<Fact>]
+let ``an input name the graph uses internally is refused`` () =
+    let e = Assert.Throws<ArgumentException>(fun () -> OnnxExport.ToBytes(network (), OnnxExportOptions(InputName = "layer0.z")) |> ignore)
+    Assert.Contains("'layer0.z'", e.Message)
+
+[<Fact>]
+let ``a blank name is refused when the options are made`` () =
+    let e = Assert.Throws<ArgumentException>(fun () -> OnnxExportOptions(OutputName = " ") |> ignore)
+    Assert.Contains("OutputName", e.Message)
+
+[<Fact>]
+let ``save writes the same bytes as ToBytes and replaces an existing file`` () =
+    withTemporaryFolder (fun folder ->
+        let path = Path.Combine(folder, "model.onnx")
+        File.WriteAllText(path, "previous")
+        OnnxExport.Save(network (), path)
+        Assert.Equal<byte[]>(OnnxExport.ToBytes(network ()), File.ReadAllBytes path)
+        Assert.Equal<string[]>([| path |], Directory.GetFiles folder))
+
+[<Fact>]
+let ``a failed save leaves the previous file intact and no temporary file behind`` () =
+    withTemporaryFolder (fun folder ->
+        let path = Path.Combine(folder, "model.onnx")
+        File.WriteAllText(path, "previous")
+        let custom = Network.Create<float>(Architecture.Input(2).Dense(1, Activation.Elementwise<Softplus>()), Initializer.Xavier, 1UL)
+        Assert.Throws<NotSupportedException>(fun () -> OnnxExport.Save(custom, path)) |> ignore
+        Assert.Equal("previous", File.ReadAllText path)
+        Assert.Equal<string[]>([| path |], Directory.GetFiles folder))
+
+[<Fact>]
+let ``write to a stream gives the same bytes as ToBytes`` () =
+    use stream = new MemoryStream()
+    OnnxExport.WriteTo(network (), stream, OnnxExportOptions())
+    Assert.Equal<byte[]>(OnnxExport.ToBytes(network ()), stream.ToArray())
+
+[<Fact>]
+let ``a layer without bias runs in ONNX Runtime`` () =
+    let noBias = Network.FromParameters(Architecture.Input(3).Dense(2, Activation.Relu, false), ReadOnlySpan [| 1.0; -2.0; 0.5; 0.25; 1.0; -1.0 |])
+    use session = openSession (OnnxExport.ToBytes noBias)
+    let x = Matrix<float>.Create(1, 3, ReadOnlySpan [| 1.0; 2.0; 3.0 |])
+    Assert.Equal<float[]>([| 0.0; 0.0 |] |> Array.mapi (fun j _ -> Network.Forward(noBias, x)[0, j]), outputsOf session x)

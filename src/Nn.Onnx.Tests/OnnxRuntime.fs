@@ -1,0 +1,58 @@
+/// Running exported models in ONNX Runtime (the reference runtime the export is checked against), and the
+/// difference measure the comparisons report.
+module Nn.Onnx.Tests.OnnxRuntime
+
+open System
+open Microsoft.ML.OnnxRuntime
+open Nn
+
+/// A session on one exported model: single-threaded, so results do not depend on how busy the machine is.
+let openSession (model: byte[]) =
+    use options = new SessionOptions(IntraOpNumThreads = 1, InterOpNumThreads = 1)
+    new InferenceSession(model, options)
+
+/// Runs a batch (rows × inputs, row-major) through the session's named input and returns the named output, row-major.
+let run<'T when 'T : unmanaged and 'T : struct and 'T : (new: unit -> 'T) and 'T :> ValueType>
+    (session: InferenceSession) (inputName: string) (outputName: string) (rows: int) (columns: int) (values: 'T[]) : 'T[] =
+    use input = OrtValue.CreateTensorValueFromMemory<'T>(values, [| int64 rows; int64 columns |])
+    use runOptions = new RunOptions()
+    use outputs = session.Run(runOptions, [| inputName |], [| input |], [| outputName |])
+    outputs[0].GetTensorDataAsSpan<'T>().ToArray()
+
+/// ONNX Runtime's outputs for a batch, with the default names "input" and "output".
+let outputsOf (session: InferenceSession) (inputs: Matrix<'T>) : 'T[] =
+    run session "input" "output" inputs.Rows inputs.Columns (inputs.AsSpan().ToArray())
+
+/// How far ONNX Runtime's outputs o are from the library's r on one batch.
+type Difference =
+    { /// The normwise relative difference max|o − r| / max|r| over the batch: the asserted measure. It stays
+      /// meaningful on outputs at or next to zero (ReLU's zeros, an identity output that cancels), where an
+      /// element-wise quotient divides rounding noise by nearly nothing.
+      Normwise: float
+      /// The element-wise relative difference max |o − r| / max(|r|, 1e-3), reported for information.
+      Elementwise: float
+      /// The largest absolute difference max |o − r|.
+      Absolute: float
+      /// The number of outputs compared.
+      Count: int }
+
+/// The floor under |r| in the element-wise relative difference.
+let elementwiseFloor = 1e-3
+
+/// The difference of ONNX Runtime's outputs from the library's, over one batch (equally long, row-major).
+let difference (runtime: float[]) (reference: float[]) =
+    if runtime.Length <> reference.Length then
+        failwithf "ONNX Runtime returned %d values, the library %d" runtime.Length reference.Length
+    let absolute = Array.map2 (fun o r -> abs (o - r)) runtime reference
+    let scale = reference |> Array.map abs |> Array.max
+    { Normwise = (if scale = 0.0 then Array.max absolute else Array.max absolute / scale)
+      Elementwise = Array.map2 (fun d r -> d / max elementwiseFloor (abs r)) absolute reference |> Array.max
+      Absolute = Array.max absolute
+      Count = reference.Length }
+
+/// The worst of two differences, counting both.
+let worst (a: Difference) (b: Difference) =
+    { Normwise = max a.Normwise b.Normwise
+      Elementwise = max a.Elementwise b.Elementwise
+      Absolute = max a.Absolute b.Absolute
+      Count = a.Count + b.Count }

@@ -1,0 +1,80 @@
+/// The exported model run by ONNX Runtime computes what Network.Forward computes, for every activation and both
+/// element types, on batches of sizes the export never saw (its batch dimension is symbolic).
+module Nn.Onnx.Tests.RuntimeComparisonTests
+
+open System
+open global.FsCheck
+open global.FsCheck.FSharp
+open global.FsCheck.Xunit
+open Nn
+open Nn.Onnx
+open Nn.Onnx.Tests.Arbitraries
+open Nn.Onnx.Tests.OnnxRuntime
+open global.Xunit
+open global.Xunit.Abstractions
+
+/// Float32 tolerance on the normwise relative difference: float32 rounding accumulated over up to three layers
+/// of dot products summed in another order, and ONNX Runtime's own float32 sigmoid/tanh approximations.
+let float32Tolerance = 1e-5
+
+/// Float64 tolerance on the normwise relative difference, the same argument in double precision.
+let float64Tolerance = 1e-12
+
+/// The difference over all batches of one case in float32.
+let compareFloat32 (case: Case) =
+    let network = networkOf32 case
+    use session = openSession (OnnxExport.ToBytes network)
+    case.Batches
+    |> List.map (fun (rows, x) ->
+        let inputs = Matrix<float32>.Create(rows, network.InputSize, ReadOnlySpan(x |> Array.map float32))
+        let reference = Network.Forward(network, inputs).AsSpan().ToArray() |> Array.map float
+        difference (outputsOf session inputs |> Array.map float) reference)
+    |> List.reduce worst
+
+/// The difference over all batches of one case in float64.
+let compareFloat64 (case: Case) =
+    let network = networkOf case
+    use session = openSession (OnnxExport.ToBytes network)
+    case.Batches
+    |> List.map (fun (rows, x) ->
+        let inputs = Matrix<float>.Create(rows, network.InputSize, ReadOnlySpan x)
+        let reference = Network.Forward(network, inputs).AsSpan().ToArray()
+        difference (outputsOf session inputs) reference)
+    |> List.reduce worst
+
+/// The number of random networks per activation and element type in the reported comparison.
+let reportedCases = 40
+
+type ``ONNX Runtime against the library's forward pass``(output: ITestOutputHelper) =
+
+    [<Theory>]
+    [<InlineData("identity", "float32")>]
+    [<InlineData("sigmoid", "float32")>]
+    [<InlineData("tanh", "float32")>]
+    [<InlineData("relu", "float32")>]
+    [<InlineData("softmax", "float32")>]
+    [<InlineData("identity", "float64")>]
+    [<InlineData("sigmoid", "float64")>]
+    [<InlineData("tanh", "float64")>]
+    [<InlineData("relu", "float64")>]
+    [<InlineData("softmax", "float64")>]
+    member _.``agrees within tolerance on random networks of each activation, reporting the largest differences``
+        (activation: string, elementType: string) =
+        let cases = Gen.sampleWithSeed (Rnd(20261124UL)) 10 reportedCases (caseWith (Activation.Parse activation))
+        let compare, tolerance = if elementType = "float32" then compareFloat32, float32Tolerance else compareFloat64, float64Tolerance
+        let total = cases |> Array.map compare |> Array.reduce worst
+        output.WriteLine(
+            sprintf "ONNX Runtime vs Network.Forward | %-8s | %s | max normwise relative difference %.2e (tolerance %.0e) | element-wise relative %.2e | absolute %.2e | %d networks, %d outputs, batches of 1 to 40 rows"
+                activation elementType total.Normwise tolerance total.Elementwise total.Absolute reportedCases total.Count)
+        Assert.True(total.Normwise <= tolerance, sprintf "max normwise relative difference %.3e exceeds %.0e" total.Normwise tolerance)
+
+[<Properties(Arbitrary = [| typeof<Generators> |], MaxTest = 60)>]
+module Properties =
+
+    [<Property>]
+    let ``a random float32 network exported to ONNX gives the library's outputs in ONNX Runtime`` (case: Case) =
+        (compareFloat32 case).Normwise <= float32Tolerance
+
+    [<Property>]
+    let ``a random float64 network exported to ONNX gives the library's outputs in ONNX Runtime`` (case: Case) =
+        (compareFloat64 case).Normwise <= float64Tolerance

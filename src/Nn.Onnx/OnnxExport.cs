@@ -1,0 +1,125 @@
+using System;
+using System.IO;
+using System.Numerics;
+using Google.Protobuf;
+
+namespace Nn.Onnx;
+
+/// <summary>
+/// Exports a dense <see cref="Network{T}"/> of <see cref="float"/> or <see cref="double"/> to an ONNX model
+/// (opset 13): each layer becomes Gemm(A, W, b, transB = 1) — the batch form Z = A Wᵀ + 1 bᵀ of
+/// z^l = W^l a^(l−1) + b^l — followed by Identity, Sigmoid, Tanh, Relu or Softmax (axis −1). The input is
+/// batch × inputs and the output batch × outputs, with a symbolic batch dimension, so a runtime can feed any
+/// number of rows. Tensors are float32 for <c>Network&lt;float&gt;</c> and float64 for <c>Network&lt;double&gt;</c>.
+/// </summary>
+/// <remarks>
+/// The export is deterministic: the same network and options give the same bytes. Networks with a user-defined
+/// activation (<see cref="Activation.Elementwise{TFunction}"/>) cannot be exported, because ONNX has no operator
+/// for an arbitrary .NET function; those throw <see cref="NotSupportedException"/> naming the activation.
+/// </remarks>
+/// <example><code>
+/// var network = Network.Create&lt;float&gt;(Architecture.Input(64).Dense(32, Activation.Relu).Dense(10, Activation.Softmax), Initializer.He, seed: 1);
+/// OnnxExport.Save(network, "digits.onnx");
+/// byte[] model = OnnxExport.ToBytes(network, new OnnxExportOptions { InputName = "pixels" });
+/// </code></example>
+public static class OnnxExport
+{
+    /// <summary>The ONNX operator set version the exported graph uses.</summary>
+    public const long OpsetVersion = OnnxModelBuilder.Opset;
+
+    /// <summary>The ONNX model (serialized ModelProto) of a network, with the default names "input" and "output".</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to export.</param>
+    /// <returns>A fresh byte array holding the model.</returns>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
+    public static byte[] ToBytes<T>(Network<T> network)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ToBytes(network, new OnnxExportOptions());
+
+    /// <summary>The ONNX model (serialized ModelProto) of a network.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to export.</param>
+    /// <param name="options">Input, output and batch-dimension names and metadata.</param>
+    /// <returns>A fresh byte array holding the model.</returns>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
+    /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
+    public static byte[] ToBytes<T>(Network<T> network, OnnxExportOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        return OnnxModelBuilder.Build(network, options).ToByteArray();
+    }
+
+    /// <summary>Writes the ONNX model of a network to a stream the caller owns (left open).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to export.</param>
+    /// <param name="destination">A writable stream.</param>
+    /// <param name="options">Names and metadata.</param>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
+    /// <exception cref="ArgumentException">The stream is not writable, or the names clash.</exception>
+    public static void WriteTo<T>(Network<T> network, Stream destination, OnnxExportOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!destination.CanWrite)
+        {
+            throw new ArgumentException("destination must be a writable stream, but cannot be written.", nameof(destination));
+        }
+
+        OnnxModelBuilder.Build(network, options).WriteTo(destination);
+    }
+
+    /// <summary>Saves the ONNX model of a network to a file, with the default names "input" and "output".</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to export.</param>
+    /// <param name="path">The file to write; an existing file is replaced only once the new one is complete.</param>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation; no file is written or changed.</exception>
+    public static void Save<T>(Network<T> network, string path)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Save(network, path, new OnnxExportOptions());
+
+    /// <summary>
+    /// Saves the ONNX model of a network to a file, atomically: the model is built in memory, written to a
+    /// temporary file beside <paramref name="path"/>, then renamed over it, so a failure leaves any previous
+    /// file intact and no partial file behind.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to export.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="options">Names and metadata.</param>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation; no file is written or changed.</exception>
+    /// <exception cref="ArgumentException">The path is empty, or the names clash.</exception>
+    public static void Save<T>(Network<T> network, string path, OnnxExportOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException($"path must name a file, but is '{path}'.", nameof(path));
+        }
+
+        var bytes = ToBytes(network, options);
+        var full = Path.GetFullPath(path);
+        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+}
