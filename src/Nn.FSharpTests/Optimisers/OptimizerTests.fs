@@ -66,3 +66,21 @@ let ``a gradient of the wrong length or with NaN is refused`` () =
     let rule = Sgd 0.1
     Assert.Contains("length 2", messageOf<ArgumentException> (fun () -> rule.Apply(rule.Init theta, theta, vector [| 1.0 |]) |> ignore))
     Assert.Contains("NaN", messageOf<ArgumentException> (fun () -> rule.Apply(rule.Init theta, theta, vector [| 1.0; nan |]) |> ignore))
+
+[<Fact>]
+let ``a step on a network equals Apply on its parameters and leaves the network unchanged`` () =
+    let network = Network.FromParameters(Architecture.Input(2).Dense(1, Activation.Sigmoid), ReadOnlySpan [| 0.5; -0.3; 0.1 |])
+    let gradient = vector [| 0.2; -0.1; 0.4 |]
+    for rule in rules do
+        let state = rule.Init network.Parameters
+        let onNetwork = rule.Step(state, network, gradient)
+        let onParameters = rule.Apply(state, network.Parameters, gradient)
+        Assert.Equal(onParameters.State, onNetwork.State)
+        Assert.Equal(network.WithParameters onParameters.Parameters, onNetwork.Network)
+        Assert.Equal(vector [| 0.5; -0.3; 0.1 |], network.Parameters)
+
+[<Fact>]
+let ``a step on a network refuses a gradient of another layout`` () =
+    let network = Network.FromParameters(Architecture.Input(2).Dense(1, Activation.Sigmoid), ReadOnlySpan [| 0.5; -0.3; 0.1 |])
+    let rule = Sgd 0.1
+    Assert.Contains("length 3", messageOf<ArgumentException> (fun () -> rule.Step(rule.Init network.Parameters, network, vector [| 1.0 |]) |> ignore))

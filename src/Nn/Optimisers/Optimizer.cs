@@ -6,7 +6,8 @@ namespace Nn;
 
 /// <summary>
 /// A first-order optimiser rule: a record of hyperparameters (validated when the rule is made) and two functions,
-/// <see cref="Init{T}"/> (parameters → state) and <see cref="Apply{T}"/> ((state, parameters, gradient) → (state', parameters')).
+/// <see cref="Init{T}"/> (parameters → state) and <see cref="Apply{T}"/> ((state, parameters, gradient) → (state', parameters')),
+/// with <see cref="Step{T}"/> doing the same on a whole network.
 /// The rules are <see cref="Sgd"/>, <see cref="Momentum"/> and <see cref="Adam"/>.
 /// </summary>
 /// <example><code>
@@ -75,6 +76,27 @@ public abstract record Optimizer
         }
 
         return new OptimizerStep<T>(new OptimizerState<T>(step, builder.MoveToImmutable()), ParameterVector<T>.Own(theta));
+    }
+
+    /// <summary>
+    /// One step on a network: (state, network) → (state', network'), the network carrying θ' = the rule applied to
+    /// its parameters. The same as <see cref="Apply{T}"/> followed by <see cref="Network{T}.WithParameters"/>.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="state">The state from <see cref="Init{T}"/> or a previous step.</param>
+    /// <param name="network">The network whose parameters θ the step moves.</param>
+    /// <param name="gradient">∇θ C in the network's parameter layout, finite.</param>
+    /// <returns>The new state and the new network; neither argument is changed.</returns>
+    /// <example><code>
+    /// var gradient = Backprop.Gradient(network, Loss.Quadratic, inputs, targets).Gradient;
+    /// var (state1, network1) = rule.Step(rule.Init(network.Parameters), network, gradient);
+    /// </code></example>
+    public NetworkStep<T> Step<T>(OptimizerState<T> state, Network<T> network, ParameterVector<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var step = Apply(state, network.Parameters, gradient);
+        return new NetworkStep<T>(step.State, network.WithParameters(step.Parameters));
     }
 
     /// <summary>

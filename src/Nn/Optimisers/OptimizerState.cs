@@ -26,3 +26,10 @@ public sealed record OptimizerState<T>(long Step, ImmutableArray<ParameterVector
 /// <param name="Parameters">θ'.</param>
 public sealed record OptimizerStep<T>(OptimizerState<T> State, ParameterVector<T> Parameters)
     where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>The result of one optimiser step on a network: the new state and the network with the new parameters.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <param name="State">state'.</param>
+/// <param name="Network">The network with θ'.</param>
+public sealed record NetworkStep<T>(OptimizerState<T> State, Network<T> Network)
+    where T : unmanaged, IFloatingPointIeee754<T>;

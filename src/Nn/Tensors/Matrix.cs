@@ -117,13 +117,23 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
         return new Matrix<T>(rows, columns, data);
     }
 
-    /// <summary>Creates a matrix whose rows are the given sequences; all must have the same length.</summary>
+    /// <summary>Creates a matrix whose rows are the given lists; all must have the same length.</summary>
+    /// <typeparam name="TRow">
+    /// The row type: an array, a <see cref="List{T}"/>, an F# list or any other <see cref="IReadOnlyList{T}"/>. It is
+    /// a type parameter rather than <see cref="IReadOnlyList{T}"/> itself so that F#, which does not convert
+    /// <c>float[][]</c> to a sequence of <see cref="IReadOnlyList{T}"/>, can pass jagged arrays and lists of lists as they are.
+    /// </typeparam>
     /// <param name="rows">The rows, at least one.</param>
     /// <returns>The new matrix.</returns>
-    public static Matrix<T> FromRows(IEnumerable<IReadOnlyList<T>> rows)
+    /// <example><code>
+    /// var x = Matrix&lt;double&gt;.FromRows(new[] { new[] { 0.0, 1.0 }, new[] { 1.0, 0.0 } });
+    /// // F#: Matrix&lt;float&gt;.FromRows [ [ 0.0; 1.0 ]; [ 1.0; 0.0 ] ]
+    /// </code></example>
+    public static Matrix<T> FromRows<TRow>(IEnumerable<TRow> rows)
+        where TRow : IReadOnlyList<T>
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var list = new List<IReadOnlyList<T>>(rows);
+        var list = new List<TRow>(rows);
         if (list.Count == 0)
         {
             throw new ArgumentException("rows must hold at least one row, but is empty.", nameof(rows));

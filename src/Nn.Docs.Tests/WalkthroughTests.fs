@@ -1,0 +1,46 @@
+/// Runs the F# walk-through of docs/fsharp.md (compiled from the document's own code blocks) and checks what it
+/// computes, so the page stays true as the library changes.
+module Nn.Docs.Tests.WalkthroughTests
+
+open System
+open System.IO
+open Nn.Docs
+open Xunit
+
+[<Fact>]
+let ``the walk-through's hand-written Adam loop learns XOR`` () =
+    Assert.Equal<int[]>([| 0; 1; 1; 0 |], FSharpWalkthrough.xorClasses)
+
+[<Fact>]
+let ``the walk-through's trained digits network reaches over 90 percent test accuracy`` () =
+    Assert.True(FSharpWalkthrough.report.Accuracy > 0.9, sprintf "accuracy %.3f" FSharpWalkthrough.report.Accuracy)
+    Assert.Equal(20, FSharpWalkthrough.testAccuracies.Length)
+
+[<Fact>]
+let ``the walk-through leaves the untrained network unchanged`` () =
+    Assert.NotEqual(FSharpWalkthrough.untrained, FSharpWalkthrough.trained)
+    Assert.Equal(FSharpWalkthrough.untrained, Nn.Network.Create<float32>(FSharpWalkthrough.architecture, Nn.Initializer.He, 1UL))
+
+[<Fact>]
+let ``the walk-through's option conversions give Some for a known name and None for an unknown one`` () =
+    Assert.True(FSharpWalkthrough.parsed.IsSome)
+    Assert.True(FSharpWalkthrough.unknown.IsNone)
+    Assert.Equal(FSharpWalkthrough.architecture, FSharpWalkthrough.sameShape)
+
+[<Fact>]
+let ``the walk-through's gradient check passes`` () =
+    Assert.True(FSharpWalkthrough.gradientsAgree, string FSharpWalkthrough.check)
+
+[<Fact>]
+let ``the walk-through's ONNX model predicts the library's classes in ONNX Runtime`` () =
+    Assert.True(FSharpWalkthrough.onnxAgrees)
+    Assert.False(File.Exists FSharpWalkthrough.modelPath)
+
+[<Fact>]
+let ``every code block of the walk-through is either compiled F# or a shell command`` () =
+    let document = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "fsharp.md"))
+    let fences = document |> Array.filter (fun line -> line.TrimStart().StartsWith("```", StringComparison.Ordinal))
+    let openings = fences |> Array.indexed |> Array.filter (fun (i, _) -> i % 2 = 0) |> Array.map (snd >> fun f -> f.Trim())
+    Assert.True(fences.Length % 2 = 0, "every fence is closed")
+    Assert.All(openings, fun opening -> Assert.Contains(opening, [ "```fsharp"; "```sh" ]))
+    Assert.True(openings |> Array.filter ((=) "```fsharp") |> Array.length >= 8, "the walk-through has its F# blocks")

@@ -1,0 +1,28 @@
+/// Matrices from F# data: jagged arrays and lists of lists go in as they are.
+module Nn.Tests.Tensors.MatrixTests
+
+open System
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+[<Fact>]
+let ``a matrix from a list of lists, a jagged array and array2D holds the same rows`` () =
+    let fromLists = Matrix<float>.FromRows [ [ 1.0; 2.0; 3.0 ]; [ 4.0; 5.0; 6.0 ] ]
+    let jagged : float[][] = [| [| 1.0; 2.0; 3.0 |]; [| 4.0; 5.0; 6.0 |] |]
+    let fromArrays = Matrix<float>.FromRows jagged
+    let fromArray2D = Matrix<float>.FromArray(array2D [ [ 1.0; 2.0; 3.0 ]; [ 4.0; 5.0; 6.0 ] ])
+    Assert.Equal(fromArray2D, fromLists)
+    Assert.Equal(fromArray2D, fromArrays)
+    Assert.Equal(6.0, fromLists[1, 2])
+
+[<Fact>]
+let ``rows of different lengths are refused with the row's index and lengths`` () =
+    let message = messageOf<ArgumentException> (fun () -> Matrix<float>.FromRows [ [ 1.0; 2.0 ]; [ 3.0 ] ] |> ignore)
+    Assert.Contains("rows[1]", message)
+    Assert.Contains("length 2", message)
+    Assert.Contains("length 1", message)
+
+[<Fact>]
+let ``no rows are refused`` () =
+    Assert.Contains("at least one row", messageOf<ArgumentException> (fun () -> Matrix<float>.FromRows(List.empty<float list>) |> ignore))
