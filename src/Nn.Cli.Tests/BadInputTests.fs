@@ -120,3 +120,11 @@ let ``an IDX images file without a findable labels file asks for one`` () =
     let images, _ = fashionLike 10 5
     File.WriteAllBytes(dir.File "pictures.idx", images)
     expect dir usage [ "train"; "--train"; "pictures.idx"; "--test"; "pictures.idx" ] "give its labels file with --train-labels" |> ignore
+
+[<Fact>]
+let ``training that diverges says where, saves nothing and exits with 1`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--optimizer"; "sgd"; "--lr"; "1e30"; "--save"; "never.nnm" ]
+    Assert.Equal(1, run.ExitCode)
+    Assert.Contains("training diverged: the cost became NaN at epoch 1", run.Error)
+    Assert.False(File.Exists(dir.File "never.nnm"))

@@ -62,8 +62,9 @@ internal static class CurvePlot
             throw new DirectoryNotFoundException($"--plot: the directory of {path} does not exist.");
         }
 
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
-        plot.ShowLegend(Alignment.MiddleRight);
+        plot.ShowLegend(Edge.Bottom);
         plot.SavePng(path, 900, 540);
     }
 }

@@ -102,7 +102,6 @@ internal static class TrainCommand
                         saveCheckpoint?.Invoke(state);
                     }));
                 network = result.Network;
-                Console.WriteLine(result.Message);
                 if (parse.GetValue(plot) is { } plotPath && result.History.Length > 0)
                 {
                     CurvePlot.Save(result.History, plotPath, $"{name}: {network.Architecture}, {run.Optimizer.Name}");
@@ -113,6 +112,8 @@ internal static class TrainCommand
                     Cli.Error(result.Message);
                     return ExitCodes.Failed;
                 }
+
+                Console.WriteLine(result.Message);
             }
 
             if (parse.GetValue(save) is { } savePath)
