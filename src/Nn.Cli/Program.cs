@@ -1,18 +1,20 @@
-using System;
-using System.Globalization;
-using Nn;
+using System.CommandLine;
+using Nn.Cli;
+using Nn.Cli.Commands;
 
-// The `nn` program. `nn train` trains a 64-32-10 ReLU/softmax network on the embedded digits and prints its test accuracy.
-if (args.Length > 0 && args[0] != "train")
+// The `nn` program: one file per command under Commands/, wired together here.
+var root = new RootCommand("nn: train, evaluate and gradient-check dense neural networks.")
 {
-    Console.Error.WriteLine($"unknown command '{args[0]}'. usage: nn train");
-    return 2;
+    TrainCommand.Create(),
+    EvalCommand.Create(),
+    GradCheckCommand.Create(),
+    InfoCommand.Create(),
+};
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    return Cli.Usage(parse, string.Join(System.Environment.NewLine, System.Linq.Enumerable.Select(parse.Errors, e => e.Message)));
 }
 
-var split = Digits.Load<float>();
-var architecture = Architecture.Input(Digits.InputSize).Dense(32, Activation.Relu).Dense(Digits.ClassCount, Activation.Softmax);
-var network = Network.Create<float>(architecture, Initializer.He, seed: 1);
-var result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(0.005), split.Train, new TrainingOptions(Epochs: 20, BatchSize: 32, Seed: 1), split.Test);
-var report = Evaluation.Evaluate(result.Network, split.Test);
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"digits {architecture}: {result.Message} test accuracy {report.Accuracy:P2} ({split.Test.Count} images)"));
-return result.Reason == StopReason.Completed ? 0 : 1;
+return parse.Invoke();

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Numerics;
 
@@ -7,8 +6,8 @@ namespace Nn;
 
 /// <summary>
 /// The embedded default data set: the UCI optical digits, 1,797 images of 8×8 pixels with values 0..16 and a label
-/// 0..9. Pixels are scaled by 1/16 into [0, 1]. The fixed split puts every fifth image (indices 4, 9, 14, …) in the
-/// test part: 1,438 training and 359 test images.
+/// 0..9 (label last in each line of digits.csv). Pixels are scaled by 1/16 into [0, 1]. The fixed split puts every
+/// fifth image (indices 4, 9, 14, …) in the test part: 1,438 training and 359 test images.
 /// </summary>
 /// <example><code>
 /// var (train, test) = Digits.Load&lt;float&gt;();
@@ -27,6 +26,9 @@ public static class Digits
     /// <summary>The period of the fixed train/test split: every fifth image is a test image.</summary>
     public const int TestPeriod = 5;
 
+    /// <summary>How digits.csv is laid out: 64 values, then the label; 10 classes; pixels divided by 16.</summary>
+    public static CsvOptions CsvOptions { get; } = new(LabelColumn.Last, ClassCount, PixelScaling.Digits);
+
     /// <summary>All 1,797 images with one-hot targets, in file order.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <returns>The data set.</returns>
@@ -36,27 +38,14 @@ public static class Digits
         using var stream = typeof(Digits).Assembly.GetManifestResourceStream("Nn.Data.digits.csv")
             ?? throw new InvalidOperationException("the embedded resource Nn.Data.digits.csv is missing from the Nn assembly.");
         using var reader = new StreamReader(stream);
-        var pixels = new T[Count * InputSize];
-        var labels = new int[Count];
-        var scale = T.One / T.CreateChecked(16);
-        for (var row = 0; row < Count; row++)
+        var data = CsvData.Read<T>(reader, "digits.csv (embedded)", CsvOptions);
+        if (data.Count != Count || data.Inputs.Columns != InputSize)
         {
-            var line = reader.ReadLine() ?? throw new InvalidDataException($"digits.csv: expected {Count} rows, found {row}.");
-            var fields = line.Split(',');
-            if (fields.Length != InputSize + 1)
-            {
-                throw new InvalidDataException($"digits.csv line {row + 1}: expected {InputSize + 1} fields, found {fields.Length}.");
-            }
-
-            for (var k = 0; k < InputSize; k++)
-            {
-                pixels[(row * InputSize) + k] = T.CreateChecked(int.Parse(fields[k], CultureInfo.InvariantCulture)) * scale;
-            }
-
-            labels[row] = int.Parse(fields[InputSize], CultureInfo.InvariantCulture);
+            throw new InvalidOperationException(
+                $"the embedded digits.csv must hold {Count} images of {InputSize} pixels, but holds {data.Count} of {data.Inputs.Columns}.");
         }
 
-        return Dataset.FromLabels(Matrix<T>.Own(Count, InputSize, pixels), labels, ClassCount);
+        return data;
     }
 
     /// <summary>The fixed split of the embedded digits: (1,438 training images, 359 test images).</summary>

@@ -1,0 +1,130 @@
+/// Every kind of bad input gives its message and exit code: 2 with the usage for a wrong command line, 3 naming the
+/// file for a missing or malformed one.
+module Nn.Cli.Tests.BadInputTests
+
+open System.IO
+open Xunit
+open Nn.Cli.Tests.Process
+
+let private usage = 2
+let private badInput = 3
+
+let private expect (dir: TempDirectory) (code: int) (args: string list) (message: string) =
+    let run = dir.Run args
+    Assert.True((run.ExitCode = code), sprintf "expected exit %d\n%O" code run)
+    Assert.Contains(message, run.Error)
+    if code = usage then
+        Assert.Contains("Usage:", run.Error)
+    run
+
+[<Fact>]
+let ``an unknown command prints the usage and exits with 2`` () =
+    use dir = new TempDirectory()
+    expect dir usage [ "frobnicate" ] "frobnicate" |> ignore
+
+[<Fact>]
+let ``no command prints the usage and exits with 2`` () =
+    use dir = new TempDirectory()
+    expect dir usage [] "Required command was not provided" |> ignore
+
+[<Fact>]
+let ``an unknown option prints the command's usage`` () =
+    use dir = new TempDirectory()
+    let run = expect dir usage [ "train"; "--bogus" ] "--bogus"
+    Assert.Contains("--optimizer", run.Error)
+
+[<Fact>]
+let ``an optimizer that does not exist is refused`` () =
+    use dir = new TempDirectory()
+    expect dir usage [ "train"; "--optimizer"; "rmsprop" ] "rmsprop" |> ignore
+
+[<Fact>]
+let ``malformed layer sizes are refused naming the option`` () =
+    use dir = new TempDirectory()
+    expect dir usage [ "train"; "--layers"; "64-x-10" ] "--layers must be positive sizes joined by '-', e.g. 784-100-10, but is '64-x-10'." |> ignore
+    expect dir usage [ "train"; "--layers"; "784-100-10" ] "--layers must start with the data's 64 inputs, but starts with 784." |> ignore
+
+[<Fact>]
+let ``a negative learning rate is refused with the library's message`` () =
+    use dir = new TempDirectory()
+    expect dir usage [ "train"; "--lr"; "-1" ] "LearningRate must be a positive finite number, but is -1." |> ignore
+
+[<Fact>]
+let ``a zero batch size is refused`` () =
+    use dir = new TempDirectory()
+    expect dir usage [ "train"; "--batch"; "0" ] "BatchSize must be positive, but is 0." |> ignore
+
+[<Fact>]
+let ``train data without test data is refused`` () =
+    use dir = new TempDirectory()
+    expect dir usage [ "train"; "--train"; "x.csv" ] "--train and --test go together" |> ignore
+
+[<Fact>]
+let ``checkpoints with a full-batch optimiser are refused`` () =
+    use dir = new TempDirectory()
+    expect dir usage [ "train"; "--optimizer"; "cg"; "--checkpoint"; "c.nnck" ] "--checkpoint works with sgd, momentum and adam" |> ignore
+
+[<Fact>]
+let ``a missing training file is named with exit code 3`` () =
+    use dir = new TempDirectory()
+    expect dir badInput [ "train"; "--train"; "missing.csv"; "--test"; "missing.csv" ] "--train: file not found: missing.csv" |> ignore
+
+[<Fact>]
+let ``a missing model file is named with exit code 3`` () =
+    use dir = new TempDirectory()
+    expect dir badInput [ "eval"; "nothing.nnm" ] "model: file not found: nothing.nnm" |> ignore
+    expect dir badInput [ "info"; "nothing.nnm" ] "file: file not found: nothing.nnm" |> ignore
+    expect dir badInput [ "train"; "--resume"; "nothing.nnck" ] "--resume: file not found: nothing.nnck" |> ignore
+
+[<Fact>]
+let ``a corrupted model file is refused with the offset and the checksum`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--epochs"; "1"; "--save"; "m.nnm" ]
+    Assert.Equal(0, train.ExitCode)
+    let bytes = File.ReadAllBytes(dir.File "m.nnm")
+    bytes[100] <- bytes[100] ^^^ 0xFFuy
+    File.WriteAllBytes(dir.File "m.nnm", bytes)
+    expect dir badInput [ "eval"; "m.nnm" ] "SHA-256 checksum" |> ignore
+    File.WriteAllBytes(dir.File "m.nnm", Array.take 50 bytes)
+    expect dir badInput [ "info"; "m.nnm" ] "(the file is corrupt or truncated)" |> ignore
+
+[<Fact>]
+let ``a CSV line with a wrong field or count names the file and line`` () =
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "bad.csv", [| "1,2,3"; "4,oops,6" |])
+    File.WriteAllLines(dir.File "short.csv", [| "1,2,3"; "4,5" |])
+    File.WriteAllLines(dir.File "label.csv", [| "1,2,3"; "11,5,6" |])
+    expect dir badInput [ "train"; "--train"; "bad.csv"; "--test"; "bad.csv" ] "bad.csv, line 2, field 2: expected a finite number, but found 'oops'." |> ignore
+    expect dir badInput [ "train"; "--train"; "short.csv"; "--test"; "short.csv" ] "short.csv, line 2: expected 3 fields (as on the first line), but found 2." |> ignore
+    expect dir badInput [ "train"; "--train"; "label.csv"; "--test"; "label.csv" ] "label.csv, line 2, field 1: expected a label in 0..9, but found 11." |> ignore
+
+[<Fact>]
+let ``a truncated or wrong-magic IDX file names the byte offset`` () =
+    use dir = new TempDirectory()
+    let images, labels = fashionLike 20 4
+    File.WriteAllBytes(dir.File "train-images-idx3-ubyte.gz", gzip (Array.take 1000 images))
+    File.WriteAllBytes(dir.File "train-labels-idx1-ubyte.gz", gzip labels)
+    let bad = Array.copy images
+    bad[1] <- 0x42uy
+    File.WriteAllBytes(dir.File "magic-images-idx3-ubyte", bad)
+    File.WriteAllBytes(dir.File "magic-labels-idx1-ubyte", labels)
+    expect dir badInput [ "train"; "--train"; "train-images-idx3-ubyte.gz"; "--test"; "train-images-idx3-ubyte.gz" ] "byte 1000 (decompressed)" |> ignore
+    expect dir badInput [ "eval"; "x.nnm"; "--test"; "magic-images-idx3-ubyte" ] "file not found: x.nnm" |> ignore
+    let train = dir.Run [ "train"; "--epochs"; "1"; "--layers"; "64-10"; "--save"; "m.nnm" ]
+    Assert.Equal(0, train.ExitCode)
+    expect dir badInput [ "eval"; "m.nnm"; "--test"; "magic-images-idx3-ubyte" ] "magic-images-idx3-ubyte, byte 0: expected an IDX magic number starting 0x00 0x00" |> ignore
+
+[<Fact>]
+let ``an IDX images file without a findable labels file asks for one`` () =
+    use dir = new TempDirectory()
+    let images, _ = fashionLike 10 5
+    File.WriteAllBytes(dir.File "pictures.idx", images)
+    expect dir usage [ "train"; "--train"; "pictures.idx"; "--test"; "pictures.idx" ] "give its labels file with --train-labels" |> ignore
+
+[<Fact>]
+let ``training that diverges says where, saves nothing and exits with 1`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--optimizer"; "sgd"; "--lr"; "1e30"; "--save"; "never.nnm" ]
+    Assert.Equal(1, run.ExitCode)
+    Assert.Contains("training diverged: the cost became NaN at epoch 1", run.Error)
+    Assert.False(File.Exists(dir.File "never.nnm"))

@@ -1,0 +1,83 @@
+/// Running the nn program as a separate process, and the files the tests write for it.
+module Nn.Cli.Tests.Process
+
+open System
+open System.Diagnostics
+open System.IO
+open System.IO.Compression
+open System.Text.RegularExpressions
+
+/// The CLI's dll, built by the project reference: src/Nn.Cli/bin/CONFIGURATION/TFM/Nn.Cli.dll next to this project's output.
+let cliDll =
+    let output = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)
+    let up (path: string) = Path.GetDirectoryName path |> nonNull
+    let framework = Path.GetFileName output |> nonNull
+    let configuration = Path.GetFileName(up output) |> nonNull
+    let src = output |> up |> up |> up |> up
+    Path.Combine(src, "Nn.Cli", "bin", configuration, framework, "Nn.Cli.dll")
+
+/// What a run of the program produced.
+type Run =
+    { ExitCode: int
+      Output: string
+      Error: string }
+    override this.ToString() = sprintf "exit %d\nstdout:\n%s\nstderr:\n%s" this.ExitCode this.Output this.Error
+
+/// Runs `dotnet Nn.Cli.dll ARGS` in a directory and waits for it.
+let runIn (directory: string) (args: string list) =
+    let info = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory)
+    info.ArgumentList.Add cliDll
+    for a in args do
+        info.ArgumentList.Add a
+    use proc = Process.Start info |> nonNull
+    let output = proc.StandardOutput.ReadToEndAsync()
+    let error = proc.StandardError.ReadToEndAsync()
+    if not (proc.WaitForExit(TimeSpan.FromMinutes 2.0)) then
+        proc.Kill true
+        failwithf "nn %s did not finish within 2 minutes" (String.Join(" ", args))
+    { ExitCode = proc.ExitCode; Output = output.Result; Error = error.Result }
+
+/// A fresh temporary directory, deleted when disposed.
+type TempDirectory() =
+    let path = Path.Combine(Path.GetTempPath(), "nn-cli-tests-" + Guid.NewGuid().ToString("N"))
+    do Directory.CreateDirectory path |> ignore
+    member _.Path = path
+    member _.File(name: string) = Path.Combine(path, name)
+    member this.Run(args: string list) = runIn path args
+    interface IDisposable with
+        member _.Dispose() = Directory.Delete(path, true)
+
+/// The accuracy and the correct/total count of the "test accuracy A (c/n)" line that train and eval end with.
+let accuracyOf (run: Run) =
+    let m = Regex.Match(run.Output, @"test accuracy (\d\.\d{4}) \((\d+)/(\d+)\)")
+    if not m.Success then failwithf "no accuracy line in the output:\n%O" run
+    Double.Parse(m.Groups[1].Value, Globalization.CultureInfo.InvariantCulture), m.Value
+
+/// An IDX file of unsigned bytes.
+let idx (dimensions: int list) (data: byte[]) =
+    use stream = new MemoryStream()
+    let put (bytes: byte[]) = stream.Write(bytes, 0, bytes.Length)
+    put [| 0uy; 0uy; 8uy; byte dimensions.Length |]
+    for d in dimensions do
+        put [| byte (d >>> 24); byte (d >>> 16); byte (d >>> 8); byte d |]
+    put data
+    stream.ToArray()
+
+let gzip (bytes: byte[]) =
+    use stream = new MemoryStream()
+    do
+        use zip = new GZipStream(stream, CompressionLevel.Fastest, true)
+        zip.Write(bytes, 0, bytes.Length)
+    stream.ToArray()
+
+/// A Fashion-MNIST-shaped set: count 28×28 images of 10 classes, class c a bright horizontal band at rows 2c..2c+3 plus noise.
+let fashionLike (count: int) (seed: int) =
+    let random = Random seed
+    let labels = Array.init count (fun i -> byte (i % 10))
+    let pixels =
+        [| for i in 0 .. count - 1 do
+               for row in 0 .. 27 do
+                   for _ in 0 .. 27 do
+                       let band = row >= 2 * int labels[i] && row < 2 * int labels[i] + 4
+                       yield byte ((if band then 180 else 0) + random.Next 60) |]
+    idx [ count; 28; 28 ] pixels, idx [ count ] labels

@@ -1,0 +1,111 @@
+/// The program end to end: train, eval, gradcheck, info, checkpoints and plots, each run as a process.
+module Nn.Cli.Tests.TrainTests
+
+open System.IO
+open Xunit
+open Nn.Cli.Tests.Process
+
+[<Fact>]
+let ``train on the embedded digits reaches 95 percent and eval of the saved model reports the same accuracy`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--save"; "digits.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let accuracy, line = accuracyOf train
+    Assert.True(accuracy >= 0.95, string train)
+    let eval = dir.Run [ "eval"; "digits.nnm" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    Assert.Equal(line, snd (accuracyOf eval))
+    Assert.Contains("class  samples  correct  accuracy", eval.Output)
+    Assert.Contains("confusion matrix", eval.Output)
+    let gradcheck = dir.Run [ "gradcheck"; "digits.nnm"; "--samples"; "2" ]
+    Assert.True((gradcheck.ExitCode = 0), string gradcheck)
+    Assert.Contains("gradient check passed", gradcheck.Output)
+    let info = dir.Run [ "info"; "digits.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains("model file, format version 1, float32", info.Output)
+    Assert.Contains("architecture 64-32(relu)-10(softmax), 2410 parameters", info.Output)
+
+[<Fact>]
+let ``gradcheck of a fresh architecture reports every layer and passes`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck"; "--layers"; "64-8-8-10"; "--activation"; "tanh" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("    2  bias", run.Output)
+    Assert.Contains("gradient check passed", run.Output)
+
+[<Fact>]
+let ``resuming from a checkpoint saves the same model as the uninterrupted run`` () =
+    use dir = new TempDirectory()
+    let common = [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5" ]
+    let whole = dir.Run(common @ [ "--epochs"; "6"; "--save"; "whole.nnm" ])
+    Assert.True((whole.ExitCode = 0), string whole)
+    let half = dir.Run(common @ [ "--epochs"; "3"; "--checkpoint"; "run.nnck" ])
+    Assert.True((half.ExitCode = 0), string half)
+    let info = dir.Run [ "info"; "run.nnck" ]
+    Assert.Contains("progress    3 of 3 epochs completed", info.Output)
+    let resumed = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "6"; "--save"; "resumed.nnm" ]
+    Assert.True((resumed.ExitCode = 0), string resumed)
+    Assert.Contains("resuming after epoch 3", resumed.Output)
+    Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "whole.nnm"), File.ReadAllBytes(dir.File "resumed.nnm"))
+    Assert.Equal(snd (accuracyOf whole), snd (accuracyOf resumed))
+
+[<Fact>]
+let ``plot writes a PNG of the curves`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--epochs"; "3"; "--plot"; "curve.png" ]
+    Assert.True((run.ExitCode = 0), string run)
+    let bytes = File.ReadAllBytes(dir.File "curve.png")
+    Assert.Equal<byte[]>([| 0x89uy; byte 'P'; byte 'N'; byte 'G' |], Array.take 4 bytes)
+    Assert.True(bytes.Length > 5000)
+
+[<Fact>]
+let ``redirected output gets one plain line per epoch`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--epochs"; "2" ]
+    Assert.Contains("epoch 1/2  loss ", run.Output)
+    Assert.Contains("epoch 2/2  loss ", run.Output)
+    Assert.DoesNotContain("\u001b[", run.Output)
+
+[<Fact>]
+let ``a full-batch optimiser trains on the digits`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--optimizer"; "lbfgs"; "--epochs"; "30"; "--layers"; "64-16-10" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.True(fst (accuracyOf run) >= 0.85, string run)
+
+[<Fact>]
+let ``gzip IDX files in the Fashion-MNIST layout train and evaluate`` () =
+    use dir = new TempDirectory()
+    let trainImages, trainLabels = fashionLike 400 1
+    let testImages, testLabels = fashionLike 100 2
+    File.WriteAllBytes(dir.File "train-images-idx3-ubyte.gz", gzip trainImages)
+    File.WriteAllBytes(dir.File "train-labels-idx1-ubyte.gz", gzip trainLabels)
+    File.WriteAllBytes(dir.File "t10k-images-idx3-ubyte.gz", gzip testImages)
+    File.WriteAllBytes(dir.File "t10k-labels-idx1-ubyte.gz", gzip testLabels)
+    let run =
+        dir.Run [ "train"; "--train"; "train-images-idx3-ubyte.gz"; "--test"; "t10k-images-idx3-ubyte.gz"
+                  "--layers"; "784-32-10"; "--epochs"; "5"; "--lr"; "0.002"; "--save"; "fashion.nnm" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("784-32(relu)-10(softmax)", run.Output)
+    Assert.True(fst (accuracyOf run) >= 0.9, string run)
+    let eval = dir.Run [ "eval"; "fashion.nnm"; "--test"; "t10k-images-idx3-ubyte.gz"; "--test-labels"; "t10k-labels-idx1-ubyte.gz" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    Assert.Equal(snd (accuracyOf run), snd (accuracyOf eval))
+
+[<Fact>]
+let ``CSV files with the label first or last train with the textbook scaling`` () =
+    use dir = new TempDirectory()
+    let images, labels = fashionLike 200 3
+    let rows first =
+        [| for i in 0 .. 199 ->
+               let pixels = images[16 + i * 784 .. 16 + i * 784 + 783] |> Array.map string
+               let label = string labels[8 + i]
+               String.concat "," (if first then Array.append [| label |] pixels else Array.append pixels [| label |]) |]
+    File.WriteAllLines(dir.File "first.csv", rows true)
+    File.WriteAllLines(dir.File "last.csv", rows false)
+    let first = dir.Run [ "train"; "--train"; "first.csv"; "--test"; "first.csv"; "--scale"; "textbook"; "--output"; "sigmoid"; "--epochs"; "3" ]
+    Assert.True((first.ExitCode = 0), string first)
+    Assert.Contains("binary-cross-entropy", first.Output)
+    let last = dir.Run [ "train"; "--train"; "last.csv"; "--test"; "last.csv"; "--label-column"; "last"; "--scale"; "textbook"; "--output"; "sigmoid"; "--epochs"; "3" ]
+    Assert.True((last.ExitCode = 0), string last)
+    Assert.Equal(snd (accuracyOf first), snd (accuracyOf last))

@@ -1,0 +1,68 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace Nn.Cli;
+
+/// <summary>What every command shares: turning failures into messages and exit codes, and the accuracy line.</summary>
+internal static class Cli
+{
+    /// <summary>
+    /// Runs a command body and maps its failures: a bad value → the message and the command's usage, exit 2; a
+    /// missing or malformed file → the message (which names the file), exit 3.
+    /// </summary>
+    public static int Guarded(ParseResult parse, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (UsageException e)
+        {
+            return Usage(parse, e.Message);
+        }
+        catch (ArgumentException e)
+        {
+            // The library validates every value (a negative learning rate, a zero batch size) and names it.
+            return Usage(parse, e.Message);
+        }
+        catch (FileNotFoundException e)
+        {
+            Error(e.Message.Contains(e.FileName ?? "\0", StringComparison.Ordinal) ? e.Message : $"file not found: {e.FileName}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is DataFormatException or ModelFormatException or DirectoryNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            Error(e.Message);
+            return ExitCodes.BadInput;
+        }
+    }
+
+    /// <summary>Prints a problem with the command line, then the command's usage, to standard error.</summary>
+    public static int Usage(ParseResult parse, string message)
+    {
+        Error(message);
+        Console.Error.WriteLine();
+        var path = parse.CommandResult.Command is RootCommand ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name };
+        parse.RootCommandResult.Command.Parse([.. path, "--help"]).Invoke(new InvocationConfiguration { Output = Console.Error });
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>Writes an error line to standard error.</summary>
+    public static void Error(string message) => Console.Error.WriteLine($"nn: {message}");
+
+    /// <summary>The line both train and eval end with, so their results compare as text.</summary>
+    public static string AccuracyLine(ClassificationReport report, int count) =>
+        string.Create(CultureInfo.InvariantCulture, $"test accuracy {report.Accuracy:F4} ({Enumerable.Range(0, report.Confusion.ClassCount).Sum(c => report.Confusion[c, c])}/{count})");
+
+    /// <summary>A rule and its hyperparameters, e.g. "adam η=0.005 β₁=0.9 β₂=0.999 ε=1E-08".</summary>
+    public static string Describe(Optimizer optimizer) => optimizer switch
+    {
+        Sgd sgd => string.Create(CultureInfo.InvariantCulture, $"sgd η={sgd.LearningRate}"),
+        Momentum m => string.Create(CultureInfo.InvariantCulture, $"momentum η={m.LearningRate} μ={m.Coefficient}"),
+        Adam adam => string.Create(CultureInfo.InvariantCulture, $"adam η={adam.LearningRate} β₁={adam.Beta1} β₂={adam.Beta2} ε={adam.Epsilon}"),
+        _ => optimizer.Name,
+    };
+}

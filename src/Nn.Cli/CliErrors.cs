@@ -1,0 +1,23 @@
+using System;
+
+namespace Nn.Cli;
+
+/// <summary>The program's exit codes.</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked and its check (if any) passed.</summary>
+    public const int Success = 0;
+
+    /// <summary>The command ran but its result failed: training diverged, or a gradient check was out of tolerance.</summary>
+    public const int Failed = 1;
+
+    /// <summary>The command line was wrong: an unknown command or option, or a value that makes no sense.</summary>
+    public const int Usage = 2;
+
+    /// <summary>An input file is missing or malformed.</summary>
+    public const int BadInput = 3;
+}
+
+/// <summary>A command-line value the parser accepted but the command cannot use; reported with the usage text.</summary>
+/// <param name="message">What is wrong, naming the option, the expected and the actual value.</param>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,65 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+
+namespace Nn.Cli.Commands;
+
+/// <summary><c>nn eval MODEL</c>: a saved model on a data set → accuracy, per-class accuracy table, confusion matrix.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "The model file (from nn train --save)." };
+        var test = new Option<string?>("--test") { Description = "The data: an IDX images file (plain or .gz) or a CSV file. Default: the embedded digits' test split." };
+        var testLabels = new Option<string?>("--test-labels") { Description = "The IDX labels file for --test." };
+        var data = new DataSource();
+        var command = new Command("eval", "Evaluate a saved model: accuracy, per-class accuracy and the confusion matrix.");
+        command.Arguments.Add(model);
+        command.Options.Add(test);
+        command.Options.Add(testLabels);
+        data.AddTo(command);
+        command.SetAction(parse => Cli.Guarded(parse, () =>
+        {
+            var path = parse.GetValue(model)!;
+            DataSource.RequireFile(path, "model");
+            var network = ModelFile.Load<float>(path);
+            var testPath = parse.GetValue(test);
+            var dataset = testPath is null ? Digits.Load<float>().Test : data.Load<float>(parse, testPath, parse.GetValue(testLabels), "--test");
+            if (dataset.Inputs.Columns != network.InputSize || dataset.ClassCount != network.OutputSize)
+            {
+                throw new UsageException(
+                    $"the model {network.Architecture} needs {network.InputSize} inputs and {network.OutputSize} classes, but the data has {dataset.Inputs.Columns} and {dataset.ClassCount}.");
+            }
+
+            var report = Evaluation.Evaluate(network, dataset);
+            Console.WriteLine($"{path}: {network.Architecture} on {testPath ?? "digits (test split)"}, {dataset.Count} samples");
+            Console.WriteLine();
+            Console.WriteLine(PerClassTable(report));
+            Console.WriteLine("confusion matrix (rows: actual class, columns: predicted class)");
+            Console.WriteLine(report.Confusion.ToString());
+            Console.WriteLine();
+            Console.WriteLine(Cli.AccuracyLine(report, dataset.Count));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static string PerClassTable(ClassificationReport report)
+    {
+        var text = new StringBuilder("class  samples  correct  accuracy\n");
+        for (var c = 0; c < report.Confusion.ClassCount; c++)
+        {
+            var total = 0;
+            for (var p = 0; p < report.Confusion.ClassCount; p++)
+            {
+                total += report.Confusion[c, p];
+            }
+
+            var accuracy = double.IsNaN(report.PerClassAccuracy[c]) ? "       -" : report.PerClassAccuracy[c].ToString("F4", CultureInfo.InvariantCulture).PadLeft(8);
+            text.Append(CultureInfo.InvariantCulture, $"{c,5}  {total,7}  {report.Confusion[c, c],7}  {accuracy}\n");
+        }
+
+        return text.ToString();
+    }
+}

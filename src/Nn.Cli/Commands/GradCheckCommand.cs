@@ -1,0 +1,82 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+
+namespace Nn.Cli.Commands;
+
+/// <summary>
+/// <c>nn gradcheck [MODEL]</c>: compares backpropagation with central differences, in double precision, on a few
+/// samples, for a saved model or a fresh network of the given architecture; exit code 0 only within tolerance.
+/// </summary>
+internal static class GradCheckCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string?>("model") { Description = "A model file to check; without it a fresh network of --layers is checked.", Arity = ArgumentArity.ZeroOrOne };
+        var dataPath = new Option<string?>("--data") { Description = "Where the samples come from: an IDX images file or a CSV file. Default: the embedded digits." };
+        var dataLabels = new Option<string?>("--data-labels") { Description = "The IDX labels file for --data." };
+        var samples = new Option<int>("--samples") { Description = "How many samples to check on.", DefaultValueFactory = _ => 3 };
+        var tolerance = new Option<double>("--tolerance") { Description = "The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block.", DefaultValueFactory = _ => 1e-6 };
+        var l2 = new Option<double>("--l2") { Description = "L2 regularisation λ to include in the cost.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "The seed of a fresh network's weights.", DefaultValueFactory = _ => 1 };
+        var data = new DataSource();
+        var architecture = new ArchitectureOptions();
+        var command = new Command("gradcheck", "Check backpropagation's gradient against central differences, layer by layer.");
+        command.Arguments.Add(model);
+        command.Options.Add(dataPath);
+        command.Options.Add(dataLabels);
+        data.AddTo(command);
+        architecture.AddTo(command);
+        foreach (var option in new Option[] { samples, tolerance, l2, seed })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse => Cli.Guarded(parse, () =>
+        {
+            var path = parse.GetValue(dataPath);
+            var dataset = path is null ? Digits.Load<double>().Train : data.Load<double>(parse, path, parse.GetValue(dataLabels), "--data");
+            var count = parse.GetValue(samples);
+            if (count < 1 || count > dataset.Count)
+            {
+                throw new UsageException($"--samples must be in 1..{dataset.Count}, but is {count}.");
+            }
+
+            Network<double> network;
+            if (parse.GetValue(model) is { } modelPath)
+            {
+                DataSource.RequireFile(modelPath, "model");
+                network = ModelFile.Load<double>(modelPath);
+                if (network.InputSize != dataset.Inputs.Columns || network.OutputSize != dataset.ClassCount)
+                {
+                    throw new UsageException(
+                        $"the model {network.Architecture} needs {network.InputSize} inputs and {network.OutputSize} classes, but the data has {dataset.Inputs.Columns} and {dataset.ClassCount}.");
+                }
+            }
+            else
+            {
+                var layers = architecture.Build(parse, dataset.Inputs.Columns, dataset.ClassCount);
+                network = Network.Create<double>(layers, layers.Layers[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier, parse.GetValue(seed));
+            }
+
+            var loss = architecture.BuildLoss(parse, network.Architecture.OutputActivation);
+            var indices = new int[count];
+            for (var i = 0; i < count; i++)
+            {
+                indices[i] = i;
+            }
+
+            var batch = dataset.Select(indices);
+            var report = GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2));
+            var limit = parse.GetValue(tolerance);
+            Console.WriteLine($"{network.Architecture}, {loss.Name}, {count} samples, central differences with ε = {GradientCheck.DefaultEpsilon}");
+            Console.Write(report.ToString());
+            var passed = report.Passes(limit);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"gradient check {(passed ? "passed" : "FAILED")}: largest norm-relative difference {report.MaxNormRelative:E3} (tolerance {limit:E1})"));
+            return passed ? ExitCodes.Success : ExitCodes.Failed;
+        }));
+        return command;
+    }
+}

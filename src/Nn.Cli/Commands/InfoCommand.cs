@@ -1,0 +1,69 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace Nn.Cli.Commands;
+
+/// <summary><c>nn info FILE</c>: what a model or checkpoint file holds, after checking it.</summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "A model file (nn train --save) or a checkpoint file (nn train --checkpoint)." };
+        var command = new Command("info", "Show what a model or checkpoint file holds.");
+        command.Arguments.Add(file);
+        command.SetAction(parse => Cli.Guarded(parse, () =>
+        {
+            var path = parse.GetValue(file)!;
+            DataSource.RequireFile(path, "file");
+            if (IsCheckpoint(path))
+            {
+                var checkpoint = CheckpointFile.Load<double>(path);
+                var state = checkpoint.State;
+                Console.WriteLine($"{path}: checkpoint file, format version {CheckpointFile.Version}, {new FileInfo(path).Length} bytes, checksum ok");
+                PrintArchitecture(state.Network.Architecture);
+                Console.WriteLine($"optimiser   {Cli.Describe(checkpoint.Optimizer)} after {state.OptimizerState.Step} steps");
+                Console.WriteLine($"loss        {checkpoint.Loss.Name}");
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"options     {checkpoint.Options.Epochs} epochs, batch {checkpoint.Options.BatchSize}, seed {checkpoint.Options.Seed}, L2 {checkpoint.Options.L2}, shuffle {checkpoint.Options.Shuffle}"));
+                Console.WriteLine($"progress    {state.EpochsCompleted} of {checkpoint.Options.Epochs} epochs completed");
+                if (state.History.Length > 0)
+                {
+                    var last = state.History[^1];
+                    Console.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"last epoch  {last.Epoch}: loss {last.TrainLoss:F4}, train accuracy {last.TrainAccuracy:F4}{(last.TestAccuracy is { } t ? $", test accuracy {t:F4}" : string.Empty)}"));
+                }
+            }
+            else
+            {
+                var info = ModelFile.ReadInfo(path);
+                Console.WriteLine($"{path}: model file, format version {info.Version}, {info.ElementType}, {info.Length} bytes, checksum ok");
+                PrintArchitecture(info.Architecture);
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static void PrintArchitecture(Architecture architecture)
+    {
+        Console.WriteLine($"architecture {architecture}, {architecture.ParameterCount} parameters");
+        Console.WriteLine("layer  inputs  outputs  activation  bias  parameters");
+        foreach (var (layer, l) in architecture.Layers.Select((layer, l) => (layer, l)))
+        {
+            Console.WriteLine($"{l,5}  {layer.Inputs,6}  {layer.Outputs,7}  {layer.Activation.Name,-10}  {(layer.HasBias ? "yes" : "no"),-4}  {layer.ParameterCount,10}");
+        }
+    }
+
+    private static bool IsCheckpoint(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> magic = stackalloc byte[4];
+        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual(CheckpointFile.Magic);
+    }
+}

@@ -1,0 +1,201 @@
+using System;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Nn.Cli.Commands;
+
+/// <summary>
+/// <c>nn train</c>: trains a network (default: 64-32-10 ReLU/softmax with Adam on the embedded digits) and prints the
+/// final test accuracy; optionally saves the model, checkpoints every N epochs, resumes from a checkpoint and plots
+/// the curves.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var train = new Option<string?>("--train") { Description = "Training data: an IDX images file (plain or .gz) or a CSV file. Default: the embedded digits." };
+        var trainLabels = new Option<string?>("--train-labels") { Description = "The IDX labels file for --train (default: the name with images-idx3 → labels-idx1)." };
+        var test = new Option<string?>("--test") { Description = "Test data, like --train; required with --train." };
+        var testLabels = new Option<string?>("--test-labels") { Description = "The IDX labels file for --test." };
+        var data = new DataSource();
+        var architecture = new ArchitectureOptions();
+        var init = new Option<string?>("--init") { Description = "Weight initialisation: he, xavier, normal-inputs, normal:STD, uniform:EPS (default: he for relu, xavier otherwise)." };
+        var optimizer = new Option<string>("--optimizer")
+        {
+            Description = "The optimiser: sgd, momentum, adam (mini-batch) or cg, lbfgs (full-batch; --epochs counts iterations).",
+            DefaultValueFactory = _ => "adam",
+        }.AcceptOnlyFromAmong("sgd", "momentum", "adam", "cg", "lbfgs");
+        var rate = new Option<double?>("--lr") { Description = "The learning rate η (default: 0.5 for sgd, 0.05 for momentum, 0.005 for adam)." };
+        var batch = new Option<int>("--batch") { Description = "Samples per step; 1 is per-sample SGD.", DefaultValueFactory = _ => 32 };
+        var epochs = new Option<int?>("--epochs") { Description = "The total number of epochs (iterations for cg/lbfgs). Default 20, or the checkpoint's with --resume." };
+        var l2 = new Option<double>("--l2") { Description = "L2 regularisation λ (the term λ/2n Σ W²).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "The seed of the initial weights and the shuffling.", DefaultValueFactory = _ => 1 };
+        var save = new Option<string?>("--save") { Description = "Save the trained model to this file." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint to this file during training." };
+        var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N epochs.", DefaultValueFactory = _ => 1 };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint (architecture, optimiser, loss and options come from it)." };
+        var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this PNG file." };
+
+        var command = new Command("train", "Train a network and print its test accuracy.");
+        foreach (var option in new Option[] { train, trainLabels, test, testLabels })
+        {
+            command.Options.Add(option);
+        }
+
+        data.AddTo(command);
+        architecture.AddTo(command);
+        foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(parse => Cli.Guarded(parse, () =>
+        {
+            var (trainData, testData, name) = LoadData(parse, data, train, trainLabels, test, testLabels);
+            var rule = parse.GetValue(optimizer)!;
+            if (parse.GetValue(every) < 1)
+            {
+                throw new UsageException($"--checkpoint-every must be at least 1, but is {parse.GetValue(every)}.");
+            }
+
+            var clock = Stopwatch.StartNew();
+            Network<float> network;
+            if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
+            {
+                if (parse.GetValue(checkpoint) is not null)
+                {
+                    throw new UsageException($"--checkpoint works with sgd, momentum and adam; {rule} is a full-batch minimiser without epochs.");
+                }
+
+                var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount);
+                var loss = architecture.BuildLoss(parse, layers.OutputActivation);
+                var iterations = parse.GetValue(epochs) ?? 100;
+                FullBatchOptimizer minimizer = rule == "cg" ? new ConjugateGradient(MaxIterations: iterations) : new Lbfgs(MaxIterations: iterations);
+                var start = Network.Create<float>(layers, Initial(parse, init, layers), parse.GetValue(seed));
+                Console.WriteLine($"{name}: {layers}, {loss.Name}, {rule} for at most {iterations} iterations, {trainData.Count} training samples");
+                var result = TrainingDisplay.Run(rule, display => Trainer.TrainFullBatch(
+                    start, loss, minimizer, trainData, parse.GetValue(l2), (i, cost) => display.ReportIteration(i, iterations, cost)));
+                network = start.WithParameters(result.Parameters);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Iterations} iterations, final loss {result.Loss:F6}, {(result.Converged ? "converged" : "stopped at the iteration limit")}"));
+                if (parse.GetValue(plot) is { } plotPath)
+                {
+                    CurvePlot.SaveLoss(result.LossHistory, plotPath, $"{name}: {layers}, {rule}");
+                }
+            }
+            else
+            {
+                var run = parse.GetValue(resume) is { } resumePath
+                    ? Resume(parse, resumePath, trainData, epochs)
+                    : Fresh(parse, architecture, trainData, init, optimizer, rate, batch, epochs, l2, seed);
+                Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
+                    + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
+                var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath
+                    ? CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, run.Optimizer, run.Loss, run.Options)
+                    : null;
+                var epochClock = Stopwatch.StartNew();
+                var result = TrainingDisplay.Run($"{name} training", display => Trainer.Continue(
+                    run.State, run.Loss, run.Optimizer, trainData, run.Options, testData, display, state =>
+                    {
+                        display.Epoch(state.History[^1], run.Options.Epochs, epochClock.Elapsed);
+                        epochClock.Restart();
+                        saveCheckpoint?.Invoke(state);
+                    }));
+                network = result.Network;
+                if (parse.GetValue(plot) is { } plotPath && result.History.Length > 0)
+                {
+                    CurvePlot.Save(result.History, plotPath, $"{name}: {network.Architecture}, {run.Optimizer.Name}");
+                }
+
+                if (result.Reason != StopReason.Completed)
+                {
+                    Cli.Error(result.Message);
+                    return ExitCodes.Failed;
+                }
+
+                Console.WriteLine(result.Message);
+            }
+
+            if (parse.GetValue(save) is { } savePath)
+            {
+                ModelFile.Save(network, savePath);
+                Console.WriteLine($"saved the model to {savePath}");
+            }
+
+            var report = Evaluation.Evaluate(network, testData);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
+            Console.WriteLine(Cli.AccuracyLine(report, testData.Count));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>The training and test data named on the command line, or the embedded digits' fixed split.</summary>
+    internal static (Dataset<float> Train, Dataset<float> Test, string Name) LoadData(
+        ParseResult parse, DataSource data, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels)
+    {
+        var trainPath = parse.GetValue(train);
+        var testPath = parse.GetValue(test);
+        if (trainPath is null && testPath is null)
+        {
+            var digits = Digits.Load<float>();
+            return (digits.Train, digits.Test, "digits");
+        }
+
+        if (trainPath is null || testPath is null)
+        {
+            throw new UsageException("--train and --test go together: give both, or neither to use the embedded digits.");
+        }
+
+        var trainData = data.Load<float>(parse, trainPath, parse.GetValue(trainLabels), "--train");
+        var testData = data.Load<float>(parse, testPath, parse.GetValue(testLabels), "--test");
+        if (testData.Inputs.Columns != trainData.Inputs.Columns)
+        {
+            throw new UsageException($"--test must have the training data's {trainData.Inputs.Columns} inputs per sample, but has {testData.Inputs.Columns}.");
+        }
+
+        return (trainData, testData, System.IO.Path.GetFileName(trainPath));
+    }
+
+    private static Checkpoint<float> Fresh(
+        ParseResult parse, ArchitectureOptions architecture, Dataset<float> trainData, Option<string?> init, Option<string> optimizer,
+        Option<double?> rate, Option<int> batch, Option<int?> epochs, Option<double> l2, Option<ulong> seed)
+    {
+        var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount);
+        var loss = architecture.BuildLoss(parse, layers.OutputActivation);
+        var name = parse.GetValue(optimizer)!;
+        var learningRate = parse.GetValue(rate) ?? name switch { "sgd" => 0.5, "momentum" => 0.05, _ => 0.005 };
+        Optimizer rule = name switch
+        {
+            "sgd" => new Sgd(learningRate),
+            "momentum" => new Momentum(learningRate),
+            _ => new Adam(learningRate),
+        };
+        var options = new TrainingOptions(parse.GetValue(epochs) ?? 20, parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(l2));
+        var network = Network.Create<float>(layers, Initial(parse, init, layers), options.Seed);
+        return new Checkpoint<float>(Trainer.Start(network, rule, options.Seed), rule, loss, options);
+    }
+
+    private static Checkpoint<float> Resume(ParseResult parse, string path, Dataset<float> trainData, Option<int?> epochs)
+    {
+        DataSource.RequireFile(path, "--resume");
+        var checkpoint = CheckpointFile.Load<float>(path);
+        var network = checkpoint.State.Network;
+        if (network.InputSize != trainData.Inputs.Columns || network.OutputSize != trainData.ClassCount)
+        {
+            throw new UsageException(
+                $"--resume {path} holds a {network.Architecture} network, which needs {network.InputSize} inputs and {network.OutputSize} classes, but the training data has {trainData.Inputs.Columns} and {trainData.ClassCount}.");
+        }
+
+        if (parse.GetValue(epochs) is < 1 and var bad)
+        {
+            throw new UsageException($"--epochs must be at least 1, but is {bad}.");
+        }
+
+        return parse.GetValue(epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
+    }
+
+    private static Initializer Initial(ParseResult parse, Option<string?> init, Architecture layers) =>
+        parse.GetValue(init) is { } text ? Initializer.Parse(text)
+        : layers.Layers[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier;
+}

@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ScottPlot;
+
+namespace Nn.Cli;
+
+/// <summary>Draws a run's loss and accuracy curves into a PNG with ScottPlot: loss on the left axis, accuracy on the right.</summary>
+internal static class CurvePlot
+{
+    /// <summary>Writes the curves of a mini-batch run, one point per epoch.</summary>
+    public static void Save(IReadOnlyList<EpochRecord> history, string path, string title)
+    {
+        var plot = new Plot();
+        var epochs = history.Select(r => (double)r.Epoch).ToArray();
+        AddLine(plot, epochs, history.Select(r => r.TrainLoss).ToArray(), "train loss", Colors.Blue, right: false);
+        if (history.All(r => r.TestLoss is not null))
+        {
+            AddLine(plot, epochs, history.Select(r => r.TestLoss!.Value).ToArray(), "test loss", Colors.Orange, right: false);
+        }
+
+        AddLine(plot, epochs, history.Select(r => r.TrainAccuracy).ToArray(), "train accuracy", Colors.Green, right: true);
+        if (history.All(r => r.TestAccuracy is not null))
+        {
+            AddLine(plot, epochs, history.Select(r => r.TestAccuracy!.Value).ToArray(), "test accuracy", Colors.Red, right: true);
+        }
+
+        plot.Axes.Bottom.Label.Text = "epoch";
+        plot.Axes.Left.Label.Text = "loss";
+        plot.Axes.Right.Label.Text = "accuracy";
+        Finish(plot, path, title);
+    }
+
+    /// <summary>Writes the loss curve of a full-batch run, one point per iteration.</summary>
+    public static void SaveLoss(IReadOnlyList<double> losses, string path, string title)
+    {
+        var plot = new Plot();
+        AddLine(plot, Enumerable.Range(1, losses.Count).Select(i => (double)i).ToArray(), losses.ToArray(), "train loss", Colors.Blue, right: false);
+        plot.Axes.Bottom.Label.Text = "iteration";
+        plot.Axes.Left.Label.Text = "loss";
+        Finish(plot, path, title);
+    }
+
+    private static void AddLine(Plot plot, double[] xs, double[] ys, string label, Color color, bool right)
+    {
+        var line = plot.Add.Scatter(xs, ys);
+        line.LegendText = label;
+        line.Color = color;
+        line.MarkerSize = xs.Length > 50 ? 0 : 4;
+        if (right)
+        {
+            line.Axes.YAxis = plot.Axes.Right;
+        }
+    }
+
+    private static void Finish(Plot plot, string path, string title)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"--plot: the directory of {path} does not exist.");
+        }
+
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Title(title);
+        plot.ShowLegend(Edge.Bottom);
+        plot.SavePng(path, 900, 540);
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using System.Globalization;
+using Spectre.Console;
+
+namespace Nn.Cli;
+
+/// <summary>
+/// Shows training progress: on a terminal a live Spectre.Console progress bar (epoch, batch, loss, throughput, time
+/// left) with one summary line per epoch above it; when output is redirected only the summary lines, as plain text.
+/// </summary>
+internal sealed class TrainingDisplay : IProgress<TrainingProgress>
+{
+    private ProgressTask? task;
+    private int batchesPerEpoch;
+
+    /// <summary>Whether a live progress bar is drawn.</summary>
+    public static bool Interactive => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+
+    /// <summary>Runs <paramref name="work"/> with the display attached: inside a live progress bar on a terminal, directly otherwise.</summary>
+    public static TResult Run<TResult>(string title, Func<TrainingDisplay, TResult> work)
+    {
+        var display = new TrainingDisplay();
+        if (!Interactive)
+        {
+            return work(display);
+        }
+
+        return AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(context =>
+            {
+                display.task = context.AddTask(Markup.Escape(title), autoStart: true, maxValue: 1);
+                return work(display);
+            });
+    }
+
+    /// <summary>Called after every mini-batch.</summary>
+    public void Report(TrainingProgress value)
+    {
+        if (task is null)
+        {
+            return;
+        }
+
+        batchesPerEpoch = value.Batches;
+        task.MaxValue = (double)value.Epochs * value.Batches;
+        task.Value = ((double)(value.Epoch - 1) * value.Batches) + value.Batch;
+        task.Description = string.Create(
+            CultureInfo.InvariantCulture,
+            $"epoch {value.Epoch}/{value.Epochs}  batch {value.Batch}/{value.Batches}  loss {value.Loss:F4}  {value.SamplesPerSecond:N0} samples/s");
+    }
+
+    /// <summary>Called after every full-batch iteration.</summary>
+    public void ReportIteration(int iteration, int iterations, double cost)
+    {
+        if (task is not null)
+        {
+            task.MaxValue = iterations;
+            task.Value = iteration;
+            task.Description = string.Create(CultureInfo.InvariantCulture, $"iteration {iteration}/{iterations}  loss {cost:F6}");
+        }
+        else if (iteration % 10 == 0 || iteration == iterations)
+        {
+            Line(string.Create(CultureInfo.InvariantCulture, $"iteration {iteration}/{iterations}  loss {cost:F6}"));
+        }
+    }
+
+    /// <summary>Called after every epoch with its record.</summary>
+    public void Epoch(EpochRecord record, int epochs, TimeSpan elapsed)
+    {
+        var test = record.TestAccuracy is { } accuracy ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {accuracy:F4}") : string.Empty;
+        Line(string.Create(
+            CultureInfo.InvariantCulture,
+            $"epoch {record.Epoch}/{epochs}  loss {record.TrainLoss:F4}  train accuracy {record.TrainAccuracy:F4}{test}  {elapsed.TotalSeconds:F1} s"));
+    }
+
+    /// <summary>A line above the bar on a terminal, or plain text otherwise.</summary>
+    public void Line(string text)
+    {
+        if (task is null)
+        {
+            Console.WriteLine(text);
+        }
+        else
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(text));
+        }
+    }
+
+    /// <summary>The number of batches per epoch seen so far (0 before the first report).</summary>
+    public int BatchesPerEpoch => batchesPerEpoch;
+}

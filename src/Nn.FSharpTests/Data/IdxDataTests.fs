@@ -1,0 +1,127 @@
+/// The IDX reader: plain and gzip files written by the tests, and a specific error for every malformed file.
+module Nn.Tests.Data.IdxDataTests
+
+open System
+open Xunit
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.Xunit
+open System.IO
+open System.IO.Compression
+open Nn
+
+/// An IDX file of unsigned bytes with the given dimensions.
+let idxBytes (dimensions: int list) (data: byte[]) =
+    use stream = new MemoryStream()
+    let put (bytes: byte[]) = stream.Write(bytes, 0, bytes.Length)
+    put [| 0uy; 0uy; 8uy; byte dimensions.Length |]
+    for d in dimensions do
+        put [| byte (d >>> 24); byte (d >>> 16); byte (d >>> 8); byte d |]
+    put data
+    stream.ToArray()
+
+let gzip (bytes: byte[]) =
+    use stream = new MemoryStream()
+    do
+        use zip = new GZipStream(stream, CompressionLevel.Fastest, true)
+        zip.Write(bytes, 0, bytes.Length)
+    stream.ToArray()
+
+/// A fresh temporary directory for one test.
+let tempDirectory () =
+    let path = Path.Combine(Path.GetTempPath(), "nn-tests-" + Guid.NewGuid().ToString("N"))
+    Directory.CreateDirectory(path) |> ignore
+    path
+
+/// Three 2×2 images with pixels 0, 51, 255, … and labels 1, 0, 9.
+let images = idxBytes [ 3; 2; 2 ] [| 0uy; 51uy; 255uy; 102uy; 1uy; 2uy; 3uy; 4uy; 255uy; 255uy; 0uy; 0uy |]
+let labels = idxBytes [ 3 ] [| 1uy; 0uy; 9uy |]
+
+let private write (directory: string) (name: string) (bytes: byte[]) =
+    let path = Path.Combine(directory, name)
+    File.WriteAllBytes(path, bytes)
+    path
+
+let private load (imageBytes: byte[]) (labelBytes: byte[]) =
+    let directory = tempDirectory ()
+    try IdxData.Load<float>(write directory "images" imageBytes, write directory "labels" labelBytes)
+    finally Directory.Delete(directory, true)
+
+let private failure imageBytes labelBytes =
+    Assert.Throws<DataFormatException>(fun () -> load imageBytes labelBytes |> ignore)
+
+[<Fact>]
+let ``plain IDX files load with pixels scaled by 1/255 and one-hot targets`` () =
+    let data = load images labels
+    Assert.Equal((3, 4, 10), (data.Count, data.Inputs.Columns, data.ClassCount))
+    Assert.Equal<float[]>([| 0.0; 0.2; 1.0; 0.4 |], data.Inputs.RowArray 0)
+    Assert.Equal<int list>([ 1; 0; 9 ], List.ofSeq data.Labels)
+    Assert.Equal(1.0, data.Targets.RowArray(2)[9])
+
+[<Fact>]
+let ``gzip-compressed IDX files give the same data as plain ones`` () =
+    Assert.Equal(load images labels, load (gzip images) (gzip labels))
+
+[<Fact>]
+let ``the textbook scaling applies to IDX pixels and targets`` () =
+    let directory = tempDirectory ()
+    try
+        let data = IdxData.Load<float>(write directory "i" images, write directory "l" labels, PixelScaling.Textbook)
+        Assert.Equal(0.01, data.Inputs.RowArray(0)[0])
+        Assert.Equal<float[]>([| 0.01; 0.99 |], data.Targets.RowArray(0) |> Array.take 2)
+    finally Directory.Delete(directory, true)
+
+[<Fact>]
+let ``a wrong magic number is reported at byte 0`` () =
+    let bad = Array.copy images
+    bad[0] <- 0x50uy
+    let e = failure bad labels
+    Assert.Equal("byte 0", e.Location)
+    Assert.Contains("not an IDX file", e.Message)
+
+[<Fact>]
+let ``a data type other than unsigned byte is reported at byte 2`` () =
+    let bad = Array.copy images
+    bad[2] <- 0x0Duy
+    Assert.Contains("byte 2: expected data type 0x08 (unsigned byte), but found 0x0D", (failure bad labels).Message)
+
+[<Fact>]
+let ``a truncated images file names the offset where it ends and the expected length`` () =
+    let e = failure (Array.sub images 0 (images.Length - 3)) labels
+    Assert.Equal(sprintf "byte %d" (images.Length - 3), e.Location)
+    Assert.Contains(sprintf "%d bytes in all" images.Length, e.Message)
+    Assert.Contains("truncated", e.Message)
+
+[<Fact>]
+let ``a truncated gzip file is reported with its decompressed offset`` () =
+    let e = failure (gzip (Array.sub images 0 20)) labels
+    Assert.Contains("(decompressed)", e.Location)
+
+[<Fact>]
+let ``trailing bytes after the data are refused`` () =
+    let e = failure (Array.append images [| 7uy |]) labels
+    Assert.Contains("expected the end of the file", e.Message)
+
+[<Fact>]
+let ``a labels file with another count than the images file is refused`` () =
+    let e = failure images (idxBytes [ 2 ] [| 1uy; 0uy |])
+    Assert.Contains("expected 3 labels, one per image", e.Message)
+
+[<Fact>]
+let ``a label out of range names its byte offset`` () =
+    let e = failure images (idxBytes [ 3 ] [| 1uy; 10uy; 9uy |])
+    Assert.Equal("byte 9", e.Location)
+    Assert.Contains("expected a label in 0..9, but found 10", e.Message)
+
+[<Fact>]
+let ``an images file with one dimension is refused`` () =
+    Assert.Contains("byte 3: expected at least 2 dimensions, but found 1", (failure labels labels).Message)
+
+[<Property(MaxTest = 60)>]
+let ``every truncation of a valid file throws DataFormatException and returns nothing`` (cut: NonNegativeInt) =
+    let length = cut.Get % images.Length
+    let truncated = Array.sub images 0 length
+    try
+        load truncated labels |> ignore
+        false
+    with :? DataFormatException -> true

@@ -1,0 +1,174 @@
+/// The model file: round trips, atomic saves, and the law that a corrupted file either loads the identical
+/// network or throws ModelFormatException — never anything else.
+module Nn.Tests.Serialization.ModelFileTests
+
+open System
+open Xunit
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.Xunit
+open System.IO
+open Nn
+open Nn.Tests.Arbitraries
+open Nn.Tests.Data.IdxDataTests
+
+/// A random network in double with parameters in [−1, 1].
+let networkGen =
+    gen {
+        let! architecture = architecture
+        let! theta = parametersFor architecture
+        return Network.FromParameters(architecture, ReadOnlySpan theta)
+    }
+
+/// One way a file can be damaged.
+type Corruption =
+    | Truncate of length: int
+    | FlipByte of position: int * mask: byte
+    | WrongVersion of version: uint16
+
+let corruptionGen (length: int) =
+    Gen.oneof
+        [ Gen.choose (0, length - 1) |> Gen.map Truncate
+          Gen.map2 (fun p m -> FlipByte(p, byte m)) (Gen.choose (0, length - 1)) (Gen.choose (1, 255))
+          Gen.choose (0, 65535) |> Gen.filter (fun v -> v <> 1) |> Gen.map (uint16 >> WrongVersion) ]
+
+let corrupt (bytes: byte[]) corruption =
+    match corruption with
+    | Truncate length -> Array.sub bytes 0 length
+    | FlipByte(position, mask) ->
+        let copy = Array.copy bytes
+        copy[position] <- copy[position] ^^^ mask
+        copy
+    | WrongVersion version ->
+        let copy = Array.copy bytes
+        copy[4] <- byte version
+        copy[5] <- byte (version >>> 8)
+        copy
+
+/// Loads damaged bytes: true when the result is the original or a ModelFormatException; any other outcome fails.
+let loadsIdenticalOrThrowsFormatError (load: byte[] -> 'a) (original: 'a) (damaged: byte[]) =
+    try
+        load damaged = original
+    with :? ModelFormatException -> true
+
+[<Properties(Arbitrary = [| typeof<Generators> |], MaxTest = 100)>]
+module Properties =
+
+    [<Property>]
+    let ``a saved network loads back identical in double`` () =
+        Prop.forAll (Arb.fromGen networkGen) (fun network ->
+            ModelFile.FromBytes<float>(ModelFile.ToBytes network, "m") = network)
+
+    [<Property>]
+    let ``a saved network loads back identical in float`` () =
+        Prop.forAll (Arb.fromGen networkGen) (fun network ->
+            let network32 = Network<float32>(network.Architecture, network.Parameters.Convert<float32>())
+            ModelFile.FromBytes<float32>(ModelFile.ToBytes network32, "m") = network32)
+
+    [<Property(MaxTest = 300)>]
+    let ``a corrupted model file loads the identical network or throws ModelFormatException`` () =
+        let case =
+            gen {
+                let! network = networkGen
+                let bytes = ModelFile.ToBytes network
+                let! corruption = corruptionGen bytes.Length
+                return network, bytes, corruption
+            }
+        Prop.forAll (Arb.fromGen case) (fun (network, bytes, corruption) ->
+            loadsIdenticalOrThrowsFormatError (fun b -> ModelFile.FromBytes<float>(b, "m")) network (corrupt bytes corruption)
+            |> Prop.label (sprintf "%A" corruption))
+
+let private network =
+    Network.Create<float>(Architecture.Input(4).Dense(3, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 7UL)
+
+let private formatError (bytes: byte[]) =
+    Assert.Throws<ModelFormatException>(fun () -> ModelFile.FromBytes<float>(bytes, "model.nnm") |> ignore)
+
+[<Fact>]
+let ``the file starts with the magic and version and ends with a 32-byte checksum`` () =
+    let bytes = ModelFile.ToBytes network
+    Assert.Equal<byte[]>("NNMF"B, Array.sub bytes 0 4)
+    Assert.Equal((1uy, 0uy, 8uy, 0uy), (bytes[4], bytes[5], bytes[6], bytes[7]))
+    // header 8 + input size 4 + layer count 4 + layers (4+1+1+4 "tanh") + (4+1+1+7 "softmax") + count 8 + 23 doubles + checksum 32
+    Assert.Equal(8 + 4 + 4 + 10 + 13 + 8 + (23 * 8) + 32, bytes.Length)
+
+[<Fact>]
+let ``a wrong magic says the file is not a model file`` () =
+    let bytes = ModelFile.ToBytes network
+    bytes[0] <- byte 'X'
+    Assert.Equal("model.nnm, byte 0: expected the model file magic 'NNMF', but found 'XNMF'.", (formatError bytes).Message)
+
+[<Fact>]
+let ``another version names the version this library reads`` () =
+    let bytes = ModelFile.ToBytes network
+    bytes[4] <- 2uy
+    Assert.Equal("model.nnm, byte 4: expected format version 1, but found version 2.", (formatError bytes).Message)
+
+[<Fact>]
+let ``a flipped parameter byte fails the checksum`` () =
+    let bytes = ModelFile.ToBytes network
+    bytes[bytes.Length - 40] <- bytes[bytes.Length - 40] ^^^ 1uy
+    Assert.Contains("SHA-256 checksum", (formatError bytes).Message)
+
+[<Fact>]
+let ``a truncated file names its length`` () =
+    let bytes = ModelFile.ToBytes network
+    Assert.Contains("the file is corrupt or truncated", (formatError (Array.sub bytes 0 100)).Message)
+    Assert.Contains("a 5-byte file (truncated)", (formatError (Array.sub bytes 0 5)).Message)
+
+[<Fact>]
+let ``a float model loads as double with the same values`` () =
+    let single = Network<float32>(network.Architecture, network.Parameters.Convert<float32>())
+    let loaded = ModelFile.FromBytes<float>(ModelFile.ToBytes single, "m")
+    Assert.Equal(single.Parameters.Convert<float>(), loaded.Parameters)
+
+[<Fact>]
+let ``save then load through a file gives the identical network and ReadInfo describes it`` () =
+    let directory = tempDirectory ()
+    try
+        let path = Path.Combine(directory, "model.nnm")
+        ModelFile.Save(network, path)
+        Assert.Equal(network, ModelFile.Load<float> path)
+        let info = ModelFile.ReadInfo path
+        Assert.Equal((1, "float64", network.Architecture), (info.Version, info.ElementType, info.Architecture))
+        Assert.Equal(FileInfo(path).Length, info.Length)
+    finally Directory.Delete(directory, true)
+
+[<Fact>]
+let ``a failed save leaves the previous file intact and no temporary file behind`` () =
+    let directory = tempDirectory ()
+    try
+        let path = Path.Combine(directory, "model.nnm")
+        ModelFile.Save(network, path)
+        let before = File.ReadAllBytes path
+        let custom =
+            Network.Create<float>(
+                Architecture.Input(4).Dense(2, Activation.Elementwise<Nn.Tests.Checking.UserDefinedTests.Softplus>()), Initializer.Xavier, 1UL)
+        let e = Assert.Throws<ArgumentException>(fun () -> ModelFile.Save(custom, path))
+        Assert.Contains("'softplus' is not a built-in activation", e.Message)
+        Assert.Equal<byte[]>(before, File.ReadAllBytes path)
+        Assert.Equal<string[]>([| path |], Directory.GetFiles directory)
+    finally Directory.Delete(directory, true)
+
+[<Fact>]
+let ``an atomic write that fails midway keeps the old content and removes its temporary file`` () =
+    let directory = tempDirectory ()
+    try
+        let path = Path.Combine(directory, "file.bin")
+        File.WriteAllBytes(path, [| 1uy; 2uy; 3uy |])
+        Assert.Throws<InvalidOperationException>(fun () ->
+            AtomicFile.Write(path, fun stream ->
+                stream.Write([| 9uy; 9uy |])
+                raise (InvalidOperationException "disk full")))
+        |> ignore
+        Assert.Equal<byte[]>([| 1uy; 2uy; 3uy |], File.ReadAllBytes path)
+        Assert.Equal<string[]>([| path |], Directory.GetFiles directory)
+        AtomicFile.Write(path, fun stream -> stream.Write([| 4uy |]))
+        Assert.Equal<byte[]>([| 4uy |], File.ReadAllBytes path)
+    finally Directory.Delete(directory, true)
+
+[<Fact>]
+let ``saving into a missing directory names the directory`` () =
+    let missing = Path.Combine(Path.GetTempPath(), "nn-missing-" + Guid.NewGuid().ToString("N"))
+    let e = Assert.Throws<DirectoryNotFoundException>(fun () -> ModelFile.Save(network, Path.Combine(missing, "model.nnm")))
+    Assert.Contains(missing, e.Message)

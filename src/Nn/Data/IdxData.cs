@@ -1,0 +1,199 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Compression;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// Reads the IDX format of MNIST and Fashion-MNIST: a 4-byte magic (0, 0, data type 0x08 for unsigned bytes, the
+/// number of dimensions), one big-endian 32-bit size per dimension, then the bytes. Images files have 3 dimensions
+/// (count, rows, columns), labels files 1. Files may be gzip-compressed (recognised by their first two bytes, not
+/// their name); they are streamed in chunks straight into the result. A wrong magic, a truncated file, trailing
+/// bytes, mismatched counts or a label out of range throw <see cref="DataFormatException"/> with the byte offset
+/// (in the decompressed stream for .gz files), and nothing is returned.
+/// </summary>
+/// <example><code>
+/// var test = IdxData.Load&lt;float&gt;("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
+/// </code></example>
+public static class IdxData
+{
+    /// <summary>The IDX code of unsigned-byte data, the only type MNIST-style files use.</summary>
+    public const byte UnsignedByte = 0x08;
+
+    private const int ChunkSize = 1 << 16;
+
+    /// <summary>Reads an images file and its labels file into a data set with one-hot targets.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="imagesPath">The images file (2 or more dimensions: count, then the image shape).</param>
+    /// <param name="labelsPath">The labels file (1 dimension: count), as many labels as images.</param>
+    /// <param name="scaling">How pixels become inputs and the target values; null means x/255.</param>
+    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <returns>The data set: one row of pixels per image, in file order.</returns>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="DataFormatException">A file is malformed, or the counts differ.</exception>
+    public static Dataset<T> Load<T>(string imagesPath, string labelsPath, PixelScaling? scaling = null, int classCount = 10)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(imagesPath);
+        ArgumentNullException.ThrowIfNull(labelsPath);
+        Guard.Positive(nameof(classCount), classCount);
+        scaling ??= PixelScaling.Bytes;
+
+        // A table of the 256 possible pixel values makes the scaling one lookup per byte.
+        var table = new T[256];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = T.CreateChecked(scaling.Scale(i));
+        }
+
+        var (images, pixels) = ReadBytes(imagesPath, minimumDimensions: 2, maximumDimensions: byte.MaxValue, table);
+        var (labelDimensions, rawLabels) = ReadBytes<T>(labelsPath, minimumDimensions: 1, maximumDimensions: 1, table: null);
+        if (labelDimensions.Count != images.Count)
+        {
+            throw new DataFormatException(labelsPath, "byte 4", $"{images.Count} labels, one per image in {imagesPath}", $"{labelDimensions.Count}");
+        }
+
+        var labels = new int[rawLabels.Bytes!.Length];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            labels[i] = rawLabels.Bytes[i];
+            if (labels[i] >= classCount)
+            {
+                throw new DataFormatException(labelsPath, $"byte {8 + i}", $"a label in 0..{classCount - 1}", $"{labels[i]} (label {i})");
+            }
+        }
+
+        return Dataset.FromLabels(Matrix<T>.Own(images.Count, images.Size, pixels.Values!), labels, classCount, scaling.TargetOn, scaling.TargetOff);
+    }
+
+    /// <summary>The element counts an IDX header announces: the first dimension and the product of the others.</summary>
+    private readonly record struct Shape(int Count, int Size);
+
+    /// <summary>The payload: raw bytes, or values already mapped through a table.</summary>
+    private readonly record struct Payload<T>(byte[]? Bytes, T[]? Values);
+
+    private static (Shape Shape, Payload<T> Payload) ReadBytes<T>(
+        string path, int minimumDimensions, int maximumDimensions, T[]? table)
+    {
+        using var file = File.OpenRead(path);
+        Span<byte> sniff = stackalloc byte[2];
+        var sniffed = file.ReadAtLeast(sniff, 2, throwOnEndOfStream: false);
+        file.Position = 0;
+        var compressed = sniffed == 2 && sniff[0] == 0x1f && sniff[1] == 0x8b;
+        using Stream stream = compressed ? new GZipStream(file, CompressionMode.Decompress) : file;
+        var where = compressed ? " (decompressed)" : string.Empty;
+        var reader = new CountingReader(stream, path, where);
+
+        Span<byte> word = stackalloc byte[4];
+        reader.ReadExactly(word, "a 4-byte IDX magic number");
+        if (word[0] != 0 || word[1] != 0)
+        {
+            throw new DataFormatException(path, "byte 0", "an IDX magic number starting 0x00 0x00", $"0x{word[0]:X2} 0x{word[1]:X2} (not an IDX file)");
+        }
+
+        if (word[2] != UnsignedByte)
+        {
+            throw new DataFormatException(path, "byte 2", $"data type 0x{UnsignedByte:X2} (unsigned byte)", $"0x{word[2]:X2}");
+        }
+
+        int rank = word[3];
+        if (rank < minimumDimensions || rank > maximumDimensions)
+        {
+            var expected = minimumDimensions == maximumDimensions ? $"{minimumDimensions}" : $"at least {minimumDimensions}";
+            throw new DataFormatException(path, "byte 3", $"{expected} dimensions", $"{rank}");
+        }
+
+        var dimensions = new int[rank];
+        var total = 1L;
+        for (var d = 0; d < rank; d++)
+        {
+            var offset = reader.Offset;
+            reader.ReadExactly(word, $"the size of dimension {d}");
+            var size = BinaryPrimitives.ReadInt32BigEndian(word);
+            if (size <= 0)
+            {
+                throw new DataFormatException(path, $"byte {offset}", $"a positive size for dimension {d}", $"{size}");
+            }
+
+            dimensions[d] = size;
+            total *= size;
+            if (total > Array.MaxLength)
+            {
+                throw new DataFormatException(path, $"byte {offset}", $"at most {Array.MaxLength} elements", $"dimensions giving {total} or more");
+            }
+        }
+
+        var shape = new Shape(dimensions[0], (int)(total / dimensions[0]));
+        var expectedLength = reader.Offset + total;
+        Payload<T> payload;
+        if (table is null)
+        {
+            var bytes = new byte[total];
+            reader.ReadExactly(bytes, $"{total} data bytes, {expectedLength} bytes in all");
+            payload = new Payload<T>(bytes, null);
+        }
+        else
+        {
+            var values = new T[total];
+            var chunk = new byte[ChunkSize];
+            for (var start = 0L; start < total; start += ChunkSize)
+            {
+                var length = (int)Math.Min(ChunkSize, total - start);
+                reader.ReadExactly(chunk.AsSpan(0, length), $"{total} data bytes, {expectedLength} bytes in all");
+                for (var i = 0; i < length; i++)
+                {
+                    values[start + i] = table[chunk[i]];
+                }
+            }
+
+            payload = new Payload<T>(null, values);
+        }
+
+        if (reader.ReadByteOrEnd() >= 0)
+        {
+            throw new DataFormatException(path, $"byte {expectedLength}{where}", $"the end of the file after {expectedLength} bytes", "more data");
+        }
+
+        return (shape, payload);
+    }
+
+    /// <summary>Reads exact byte counts from a stream, tracking the offset for error messages.</summary>
+    private sealed class CountingReader(Stream stream, string path, string where)
+    {
+        public long Offset { get; private set; }
+
+        public void ReadExactly(Span<byte> buffer, string expected)
+        {
+            int read;
+            try
+            {
+                read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DataFormatException(path, $"byte {Offset}{where}", "a valid gzip stream", e.Message);
+            }
+
+            if (read < buffer.Length)
+            {
+                throw new DataFormatException(path, $"byte {Offset + read}{where}", expected, "the end of the file (truncated)");
+            }
+
+            Offset += read;
+        }
+
+        public int ReadByteOrEnd()
+        {
+            try
+            {
+                return stream.ReadByte();
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DataFormatException(path, $"byte {Offset}{where}", "a valid gzip stream", e.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// A training run frozen between epochs: the <see cref="TrainingState{T}"/> (network, optimiser state, random
+/// state, epochs completed, history) and what is needed to continue it (the rule with its hyperparameters, the loss
+/// and the options). <c>Trainer.Continue(State, Loss, Optimizer, train, Options, test)</c> resumes it to bit-for-bit
+/// the result of the uninterrupted run.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <param name="State">The state after <see cref="TrainingState{T}.EpochsCompleted"/> epochs.</param>
+/// <param name="Optimizer">The rule that made the optimiser state.</param>
+/// <param name="Loss">The cost function; a built-in one.</param>
+/// <param name="Options">The run's options (epochs, batch size, seed, L2, shuffling).</param>
+public sealed record Checkpoint<T>(TrainingState<T> State, Optimizer Optimizer, Loss Loss, TrainingOptions Options)
+    where T : unmanaged, IFloatingPointIeee754<T>;
+
+/// <summary>
+/// The checkpoint file (docs/file-format.md): magic "NNCK", version, element type, the architecture and θ as in a
+/// model file, then the optimiser (name, hyperparameters, step, moments), the loss, the options, the random state,
+/// the epochs completed and the history, and a SHA-256 checksum. Written atomically; loading checks everything and
+/// throws <see cref="ModelFormatException"/> on any corruption.
+/// </summary>
+/// <example><code>
+/// var result = Trainer.Train(network, loss, rule, train, options, test, onEpoch: CheckpointFile.SaveEvery(5, "run.nnck", rule, loss, options));
+/// var checkpoint = CheckpointFile.Load&lt;float&gt;("run.nnck");
+/// var resumed = Trainer.Continue(checkpoint.State, checkpoint.Loss, checkpoint.Optimizer, train, checkpoint.Options, test);
+/// </code></example>
+public static class CheckpointFile
+{
+    /// <summary>The format version this library writes and reads.</summary>
+    public const ushort Version = 1;
+
+    /// <summary>The most history records a file may hold.</summary>
+    public const int MaxHistory = 10_000_000;
+
+    /// <summary>The four bytes every checkpoint file starts with: "NNCK".</summary>
+    public static ReadOnlySpan<byte> Magic => "NNCK"u8;
+
+    /// <summary>Saves a checkpoint atomically.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="checkpoint">The run to save.</param>
+    /// <param name="path">The file.</param>
+    /// <exception cref="ArgumentException">The loss, an activation or the rule cannot be stored by name.</exception>
+    public static void Save<T>(Checkpoint<T> checkpoint, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bytes = ToBytes(checkpoint);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>An <c>onEpoch</c> callback for <see cref="Trainer.Train{T}"/> that saves a checkpoint after every <paramref name="every"/>-th epoch.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="every">The period in epochs, at least 1.</param>
+    /// <param name="path">The file, replaced each time.</param>
+    /// <param name="optimizer">The run's rule.</param>
+    /// <param name="loss">The run's loss.</param>
+    /// <param name="options">The run's options.</param>
+    /// <returns>The callback.</returns>
+    public static Action<TrainingState<T>> SaveEvery<T>(int every, string path, Optimizer optimizer, Loss loss, TrainingOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Guard.Positive(nameof(every), every);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(options);
+        return state =>
+        {
+            if (state.EpochsCompleted % every == 0 || state.EpochsCompleted == options.Epochs)
+            {
+                Save(new Checkpoint<T>(state, optimizer, loss, options), path);
+            }
+        };
+    }
+
+    /// <summary>The file's bytes for a checkpoint.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="checkpoint">The run.</param>
+    /// <returns>The complete file content.</returns>
+    public static byte[] ToBytes<T>(Checkpoint<T> checkpoint)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        var (state, optimizer, loss, options) = checkpoint;
+        if (Loss.TryParse(loss.Name) != loss)
+        {
+            throw new ArgumentException($"loss '{loss.Name}' is not a built-in loss, so a checkpoint cannot restore it by name.", nameof(checkpoint));
+        }
+
+        var hyperparameters = Hyperparameters(optimizer);
+        var writer = new FormatWriter();
+        writer.Header(Magic, Version, ModelFile.ElementSize<T>());
+        ModelFile.WriteArchitecture(writer, state.Network.Architecture);
+        writer.Int64(state.Network.Parameters.Length);
+        writer.Vector(state.Network.Parameters.AsSpan());
+        writer.Name(optimizer.Name);
+        writer.Int32(hyperparameters.Length);
+        foreach (var value in hyperparameters)
+        {
+            writer.Double(value);
+        }
+
+        writer.Int64(state.OptimizerState.Step);
+        writer.Int32(state.OptimizerState.Moments.Length);
+        foreach (var moment in state.OptimizerState.Moments)
+        {
+            writer.Vector(moment.AsSpan());
+        }
+
+        writer.Name(loss.Name);
+        writer.Int32(options.Epochs);
+        writer.Int32(options.BatchSize);
+        writer.UInt64(options.Seed);
+        writer.Double(options.L2);
+        writer.Byte(options.Shuffle ? (byte)1 : (byte)0);
+        writer.UInt64(state.Random.S0);
+        writer.UInt64(state.Random.S1);
+        writer.UInt64(state.Random.S2);
+        writer.UInt64(state.Random.S3);
+        writer.Int32(state.EpochsCompleted);
+        writer.Int32(state.History.Length);
+        foreach (var record in state.History)
+        {
+            writer.Int32(record.Epoch);
+            writer.Double(record.TrainLoss);
+            writer.Double(record.TrainAccuracy);
+            writer.Byte((byte)((record.TestLoss is null ? 0 : 1) | (record.TestAccuracy is null ? 0 : 2)));
+            writer.Double(record.TestLoss ?? 0);
+            writer.Double(record.TestAccuracy ?? 0);
+        }
+
+        return writer.Finish();
+    }
+
+    /// <summary>Loads a checkpoint, checking every field and the checksum.</summary>
+    /// <typeparam name="T">The element type wanted; values stored with the other type are converted.</typeparam>
+    /// <param name="path">The file.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ModelFormatException">The file is not a valid checkpoint.</exception>
+    public static Checkpoint<T> Load<T>(string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return FromBytes<T>(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads a checkpoint from a checkpoint file's bytes.</summary>
+    /// <typeparam name="T">The element type wanted.</typeparam>
+    /// <param name="bytes">The complete file content.</param>
+    /// <param name="fileName">The name used in error messages.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="ModelFormatException">The bytes are not a valid checkpoint.</exception>
+    public static Checkpoint<T> FromBytes<T>(byte[] bytes, string fileName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(fileName);
+        var reader = new FormatReader(bytes, fileName);
+        var elementSize = reader.ReadHeader(Magic, "checkpoint file", Version);
+        var architecture = ModelFile.ReadArchitecture(reader);
+        var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
+
+        var ruleAt = reader.Offset;
+        var ruleName = reader.Name("the optimiser's name");
+        var countAt = reader.Offset;
+        var count = reader.Int32InRange("the hyperparameter count", 0, 16);
+        var values = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = reader.FiniteDouble($"hyperparameter {i}");
+        }
+
+        var optimizer = MakeOptimizer(reader, ruleAt, countAt, ruleName, values);
+        var stepAt = reader.Offset;
+        var step = reader.Int64("the optimiser step");
+        if (step < 0)
+        {
+            throw reader.Error(stepAt, "a step count of 0 or more", $"{step}");
+        }
+
+        var momentCount = reader.Int32InRange("the moment count", optimizer.MomentCount, optimizer.MomentCount);
+        var moments = ImmutableArray.CreateBuilder<ParameterVector<T>>(momentCount);
+        for (var i = 0; i < momentCount; i++)
+        {
+            moments.Add(ParameterVector<T>.Own(reader.Vector<T>(architecture.ParameterCount, elementSize, $"moment {i}")));
+        }
+
+        var lossAt = reader.Offset;
+        var lossName = reader.Name("the loss's name");
+        var loss = Loss.TryParse(lossName) ?? throw reader.Error(lossAt, "quadratic, binary-cross-entropy or softmax-cross-entropy", $"'{lossName}'");
+        if (!loss.Supports(architecture.OutputActivation))
+        {
+            throw reader.Error(lossAt, $"a loss defined for the output activation {architecture.OutputActivation.Name}", $"'{lossName}'");
+        }
+
+        var epochs = reader.Int32InRange("the epoch count", 1, int.MaxValue);
+        var batchSize = reader.Int32InRange("the batch size", 1, int.MaxValue);
+        var seed = reader.UInt64("the seed");
+        var l2At = reader.Offset;
+        var l2 = reader.FiniteDouble("L2 λ");
+        if (l2 < 0)
+        {
+            throw reader.Error(l2At, "L2 λ of 0 or more", $"{l2}");
+        }
+
+        var shuffleAt = reader.Offset;
+        var shuffle = reader.Byte("the shuffle flag");
+        if (shuffle > 1)
+        {
+            throw reader.Error(shuffleAt, "a shuffle flag 0 or 1", $"{shuffle}");
+        }
+
+        var random = new RandomState(reader.UInt64("random state word 0"), reader.UInt64("random state word 1"), reader.UInt64("random state word 2"), reader.UInt64("random state word 3"));
+        var completed = reader.Int32InRange("the epochs completed", 0, int.MaxValue);
+        var historyCount = reader.Int32InRange("the history length", 0, MaxHistory);
+        var history = ImmutableArray.CreateBuilder<EpochRecord>(historyCount);
+        for (var i = 0; i < historyCount; i++)
+        {
+            var epoch = reader.Int32($"history record {i}'s epoch");
+            var trainLoss = reader.Double($"history record {i}'s training loss");
+            var trainAccuracy = reader.Double($"history record {i}'s training accuracy");
+            var flagsAt = reader.Offset;
+            var flags = reader.Byte($"history record {i}'s flags");
+            if (flags > 3)
+            {
+                throw reader.Error(flagsAt, $"history record {i}'s flags in 0..3", $"{flags}");
+            }
+
+            var testLoss = reader.Double($"history record {i}'s test loss");
+            var testAccuracy = reader.Double($"history record {i}'s test accuracy");
+            history.Add(new EpochRecord(epoch, trainLoss, trainAccuracy, (flags & 1) != 0 ? testLoss : null, (flags & 2) != 0 ? testAccuracy : null));
+        }
+
+        reader.ExpectChecksumNext();
+        var network = new Network<T>(architecture, ParameterVector<T>.Own(parameters));
+        var state = new TrainingState<T>(network, new OptimizerState<T>(step, moments.MoveToImmutable()), random, completed, history.MoveToImmutable());
+        return new Checkpoint<T>(state, optimizer, loss, new TrainingOptions(epochs, batchSize, seed, l2, shuffle == 1));
+    }
+
+    /// <summary>The rule's hyperparameters in the order the file stores them.</summary>
+    private static double[] Hyperparameters(Optimizer optimizer) => optimizer switch
+    {
+        Sgd sgd => [sgd.LearningRate],
+        Momentum momentum => [momentum.LearningRate, momentum.Coefficient],
+        Adam adam => [adam.LearningRate, adam.Beta1, adam.Beta2, adam.Epsilon],
+        null => throw new ArgumentNullException(nameof(optimizer)),
+        _ => throw new ArgumentException($"optimiser '{optimizer.Name}' cannot be stored in a checkpoint; sgd, momentum and adam can.", nameof(optimizer)),
+    };
+
+    private static Optimizer MakeOptimizer(FormatReader reader, int nameAt, int countAt, string name, double[] values)
+    {
+        var expected = name switch
+        {
+            "sgd" => 1,
+            "momentum" => 2,
+            "adam" => 4,
+            _ => throw reader.Error(nameAt, "the optimiser sgd, momentum or adam", $"'{name}'"),
+        };
+        if (values.Length != expected)
+        {
+            throw reader.Error(countAt, $"{expected} hyperparameters for {name}", $"{values.Length}");
+        }
+
+        try
+        {
+            return name switch
+            {
+                "sgd" => new Sgd(values[0]),
+                "momentum" => new Momentum(values[0], values[1]),
+                _ => new Adam(values[0], values[1], values[2], values[3]),
+            };
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw reader.Error(countAt + 4, $"valid hyperparameters for {name}", e.Message);
+        }
+    }
+}
