@@ -44,3 +44,7 @@ let ``every code block of the walk-through is either compiled F# or a shell comm
     Assert.True(fences.Length % 2 = 0, "every fence is closed")
     Assert.All(openings, fun opening -> Assert.Contains(opening, [ "```fsharp"; "```sh" ]))
     Assert.True(openings |> Array.filter ((=) "```fsharp") |> Array.length >= 8, "the walk-through has its F# blocks")
+
+[<Fact>]
+let ``the walk-through's piped export gives the same bytes as a direct call`` () =
+    Assert.Equal<byte[]>(Nn.Onnx.OnnxExport.ToBytes FSharpWalkthrough.trained, FSharpWalkthrough.modelBytes)

@@ -111,3 +111,9 @@ let ``a layer without bias runs in ONNX Runtime`` () =
     use session = openSession (OnnxExport.ToBytes noBias)
     let x = Matrix<float>.Create(1, 3, ReadOnlySpan [| 1.0; 2.0; 3.0 |])
     Assert.Equal<float[]>([| 0.0; 0.0 |] |> Array.mapi (fun j _ -> Network.Forward(noBias, x)[0, j]), outputsOf session x)
+
+[<Fact>]
+let ``an element type other than float32 and float64 is refused with its name`` () =
+    let half = Network.Create<Half>(Architecture.Input(2).Dense(1, Activation.Sigmoid), Initializer.Xavier, 1UL)
+    let e = Assert.Throws<NotSupportedException>(fun () -> OnnxExport.ToBytes half |> ignore)
+    Assert.Contains("Half", e.Message)

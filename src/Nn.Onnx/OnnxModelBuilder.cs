@@ -18,19 +18,26 @@ internal static class OnnxModelBuilder
     /// <summary>The ONNX IR version that opset 13 belongs to.</summary>
     public const long IrVersion = 7;
 
+    /// <summary>The whole model: graph, opset import and producer metadata.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network to export.</param>
+    /// <param name="options">Names and metadata.</param>
+    /// <returns>The model message, ready to serialize.</returns>
+    /// <exception cref="NotSupportedException">T is neither float nor double, or a layer's activation has no ONNX operator.</exception>
+    /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
     public static ModelProto Build<T>(Network<T> network, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var elementType = ElementType<T>();
-        var architecture = network.Architecture;
-        var graph = new GraphProto { Name = options.GraphName };
-        graph.Input.Add(BatchTensor(options.InputName, elementType, architecture.InputSize, options.BatchDimensionName));
-        graph.Output.Add(BatchTensor(options.OutputName, elementType, architecture.OutputSize, options.BatchDimensionName));
-
         if (options.InputName == options.OutputName)
         {
             throw new ArgumentException($"InputName and OutputName must differ, but both are '{options.InputName}'.", nameof(options));
         }
+
+        var architecture = network.Architecture;
+        var graph = new GraphProto { Name = options.GraphName };
+        graph.Input.Add(BatchTensor(options.InputName, elementType, architecture.InputSize, options.BatchDimensionName));
+        graph.Output.Add(BatchTensor(options.OutputName, elementType, architecture.OutputSize, options.BatchDimensionName));
 
         var activations = options.InputName;
         for (var l = 0; l < architecture.Layers.Length; l++)
