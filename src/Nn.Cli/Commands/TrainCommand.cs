@@ -34,7 +34,7 @@ internal static class TrainCommand
         var save = new Option<string?>("--save") { Description = "Save the trained model to this file." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint to this file during training." };
         var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N epochs.", DefaultValueFactory = _ => 1 };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint (architecture, optimiser, loss and options come from it)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint: architecture, optimiser, loss and options come from it; give the same data as the original run (--epochs may raise the total)." };
         var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this PNG file." };
 
         var command = new Command("train", "Train a network and print its test accuracy.");

@@ -75,3 +75,17 @@ let ``a corrupted checkpoint loads the identical checkpoint or throws ModelForma
         c.State = original.State && c.Optimizer = original.Optimizer && c.Loss = original.Loss && c.Options = original.Options
     Prop.forAll (Arb.fromGen (corruptionGen bytes.Length)) (fun corruption ->
         loadsIdenticalOrThrowsFormatError load true (corrupt bytes corruption) |> Prop.label (sprintf "%A" corruption))
+
+[<Fact>]
+let ``SaveEvery saves at multiples of its period and after the last epoch`` () =
+    let rule = Sgd 0.5
+    let options = TrainingOptions(Epochs = 6, BatchSize = 100, Seed = 1UL)
+    let directory = tempDirectory ()
+    try
+        let path = Path.Combine(directory, "run.nnck")
+        let save = CheckpointFile.SaveEvery(4, path, rule, Loss.SoftmaxCrossEntropy, options)
+        Trainer.Train(start, Loss.SoftmaxCrossEntropy, rule, train, TrainingOptions(Epochs = 5, BatchSize = 100, Seed = 1UL), onEpoch = save) |> ignore
+        Assert.Equal(4, (CheckpointFile.Load<float32> path).State.EpochsCompleted)
+        Trainer.Train(start, Loss.SoftmaxCrossEntropy, rule, train, options, onEpoch = save) |> ignore
+        Assert.Equal(6, (CheckpointFile.Load<float32> path).State.EpochsCompleted)
+    finally Directory.Delete(directory, true)
