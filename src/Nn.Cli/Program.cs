@@ -3,12 +3,13 @@ using Nn.Cli;
 using Nn.Cli.Commands;
 
 // The `nn` program: one file per command under Commands/, wired together here.
-var root = new RootCommand("nn: train, evaluate and gradient-check dense neural networks.")
+var root = new RootCommand("nn: train, evaluate, gradient-check and export dense neural networks.")
 {
     TrainCommand.Create(),
     EvalCommand.Create(),
     GradCheckCommand.Create(),
     InfoCommand.Create(),
+    ExportCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -1,0 +1,40 @@
+/// nn export: a model trained by the program, exported to ONNX, predicts the same classes in ONNX Runtime.
+module Nn.Cli.Tests.ExportTests
+
+open System.IO
+open Microsoft.ML.OnnxRuntime
+open Nn
+open Xunit
+open Nn.Cli.Tests.Process
+
+let private predictionsInOnnxRuntime (onnxPath: string) (inputs: Matrix<float32>) =
+    use options = new SessionOptions(IntraOpNumThreads = 1, InterOpNumThreads = 1)
+    use session = new InferenceSession(onnxPath, options)
+    use input = OrtValue.CreateTensorValueFromMemory<float32>(inputs.AsSpan().ToArray(), [| int64 inputs.Rows; int64 inputs.Columns |])
+    use runOptions = new RunOptions()
+    use outputs = session.Run(runOptions, [| "input" |], [| input |], [| "output" |])
+    let probabilities = outputs[0].GetTensorDataAsSpan<float32>().ToArray()
+    Array.init inputs.Rows (fun i -> probabilities[i * 10 .. i * 10 + 9] |> Array.indexed |> Array.maxBy snd |> fst)
+
+[<Fact>]
+let ``a model trained by nn and exported with nn export predicts the same class as the library for every digits test image`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--save"; "digits.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let export = dir.Run [ "export"; "digits.nnm"; "--onnx"; "digits.onnx" ]
+    Assert.True((export.ExitCode = 0), string export)
+    Assert.Contains("digits.onnx: ONNX model of 64-32(relu)-10(softmax) (float32)", export.Output)
+    let network = ModelFile.Load<float32>(dir.File "digits.nnm")
+    let test = Digits.Load<float32>().Test
+    Assert.Equal<int[]>(Network.Classify(network, test.Inputs), predictionsInOnnxRuntime (dir.File "digits.onnx") test.Inputs)
+
+[<Fact>]
+let ``export without --onnx is a usage error and a missing model names its path`` () =
+    use dir = new TempDirectory()
+    let noTarget = dir.Run [ "export"; "digits.nnm" ]
+    Assert.Equal(2, noTarget.ExitCode)
+    Assert.Contains("--onnx", noTarget.Error)
+    let missing = dir.Run [ "export"; "absent.nnm"; "--onnx"; "out.onnx" ]
+    Assert.Equal(3, missing.ExitCode)
+    Assert.Contains("absent.nnm", missing.Error)
+    Assert.False(File.Exists(dir.File "out.onnx"))

@@ -1,0 +1,39 @@
+using System;
+using System.CommandLine;
+using Nn.Onnx;
+
+namespace Nn.Cli.Commands;
+
+/// <summary><c>nn export MODEL --onnx OUT</c>: a saved model as an ONNX file, in the model's own element type.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "A model file written by nn train --save." };
+        var onnx = new Option<string>("--onnx") { Description = "Where to write the ONNX model (opset 13, dynamic batch dimension).", Required = true };
+        var command = new Command("export", "Export a saved model to ONNX.");
+        command.Arguments.Add(model);
+        command.Options.Add(onnx);
+        command.SetAction(parse => Cli.Guarded(parse, () =>
+        {
+            var path = parse.GetValue(model)!;
+            var destination = parse.GetValue(onnx)!;
+            DataSource.RequireFile(path, "model");
+            var info = ModelFile.ReadInfo(path);
+
+            // Export in the precision the model was trained and saved in, so nothing is rounded on the way.
+            if (info.ElementType == "float64")
+            {
+                OnnxExport.Save(ModelFile.Load<double>(path), destination);
+            }
+            else
+            {
+                OnnxExport.Save(ModelFile.Load<float>(path), destination);
+            }
+
+            Console.WriteLine($"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\", output \"{new OnnxExportOptions().OutputName}\"");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}
