@@ -151,12 +151,17 @@ internal static class Gemm
             }
             else
             {
+                // A transposed operand (Wᵀ in Z = X Wᵀ): walk each source row contiguously, write with stride NR.
+                // The bounds were checked once by the slices; the inner loop indexes by reference.
+                ref var destination = ref MemoryMarshal.GetReference(panel);
                 for (var j = 0; j < columns; j++)
                 {
                     var source = ((j0 + j) * columnStride) + (pc * rowStride);
+                    ref var from = ref MemoryMarshal.GetReference(b.Slice(source, ((kc - 1) * rowStride) + 1));
+                    ref var to = ref Unsafe.Add(ref destination, j);
                     for (var p = 0; p < kc; p++)
                     {
-                        panel[(p * nr) + j] = b[source + (p * rowStride)];
+                        Unsafe.Add(ref to, p * nr) = Unsafe.Add(ref from, p * rowStride);
                     }
                 }
             }
@@ -177,25 +182,29 @@ internal static class Gemm
             }
 
             var i0 = ic + ir;
+            ref var destination = ref MemoryMarshal.GetReference(sliver);
             if (columnStride == 1)
             {
                 for (var i = 0; i < rows; i++)
                 {
-                    var source = a.Slice(((i0 + i) * rowStride) + pc, kc);
+                    ref var from = ref MemoryMarshal.GetReference(a.Slice(((i0 + i) * rowStride) + pc, kc));
+                    ref var to = ref Unsafe.Add(ref destination, i);
                     for (var p = 0; p < kc; p++)
                     {
-                        sliver[(p * mr) + i] = source[p];
+                        Unsafe.Add(ref to, p * mr) = Unsafe.Add(ref from, p);
                     }
                 }
             }
             else
             {
+                ref var from = ref MemoryMarshal.GetReference(a.Slice((i0 * rowStride) + (pc * columnStride), ((rows - 1) * rowStride) + ((kc - 1) * columnStride) + 1));
                 for (var p = 0; p < kc; p++)
                 {
-                    var source = (i0 * rowStride) + ((pc + p) * columnStride);
+                    ref var column = ref Unsafe.Add(ref from, p * columnStride);
+                    ref var to = ref Unsafe.Add(ref destination, p * mr);
                     for (var i = 0; i < rows; i++)
                     {
-                        sliver[(p * mr) + i] = a[source + (i * rowStride)];
+                        Unsafe.Add(ref to, i) = Unsafe.Add(ref column, i * rowStride);
                     }
                 }
             }
