@@ -14,6 +14,9 @@ namespace Nn.Kernels;
 /// </code></example>
 public static class DenseKernels
 {
+    /// <summary>Batches with fewer rows than this use direct dot-product and axpy loops instead of packing.</summary>
+    internal const int SmallBatch = 4;
+
     /// <summary>Z = X Wᵀ: z[i, j] = Σ_k x[i, k] w[j, k] (the weighted inputs of a batch, before the bias).</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="x">X, rows × inputs.</param>
@@ -23,20 +26,28 @@ public static class DenseKernels
     /// <param name="outputs">The number of outputs j.</param>
     /// <param name="z">Destination Z, rows × outputs; overwritten.</param>
     public static void MultiplyByTransposeInto<T>(ReadOnlySpan<T> x, int rows, int inputs, ReadOnlySpan<T> w, int outputs, Span<T> z)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MultiplyByTransposeInto(x, rows, inputs, w, outputs, z, KernelPath.Auto);
+
+    /// <summary>Z = X Wᵀ on a chosen <see cref="KernelPath"/>: z[i, j] = Σ_k x[i, k] w[j, k].</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="x">X, rows × inputs.</param>
+    /// <param name="rows">The batch size.</param>
+    /// <param name="inputs">The number of inputs k.</param>
+    /// <param name="w">W, outputs × inputs.</param>
+    /// <param name="outputs">The number of outputs j.</param>
+    /// <param name="z">Destination Z, rows × outputs; overwritten.</param>
+    /// <param name="path">The micro-kernels to use; an unsupported vector path falls back as <see cref="KernelSelection.Resolve"/> says.</param>
+    /// <example><code>
+    /// DenseKernels.MultiplyByTransposeInto&lt;float&gt;(x, 128, 784, w, 256, z, KernelPath.Portable);
+    /// </code></example>
+    public static void MultiplyByTransposeInto<T>(ReadOnlySpan<T> x, int rows, int inputs, ReadOnlySpan<T> w, int outputs, Span<T> z, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShape(x, rows, inputs, nameof(x));
         CheckShape(w, outputs, inputs, nameof(w));
         CheckShape(z, rows, outputs, nameof(z));
-        for (var i = 0; i < rows; i++)
-        {
-            var xRow = x.Slice(i * inputs, inputs);
-            var zRow = z.Slice(i * outputs, outputs);
-            for (var j = 0; j < outputs; j++)
-            {
-                zRow[j] = TensorPrimitives.Dot(xRow, w.Slice(j * inputs, inputs));
-            }
-        }
+        MultiplyByTranspose(x, rows, inputs, w, outputs, z, KernelSelection.Resolve(path), null);
     }
 
     /// <summary>∂W += δᵀ X: dw[j, k] += Σ_i delta[i, j] x[i, k] (equation 4 summed over a batch).</summary>
@@ -48,24 +59,49 @@ public static class DenseKernels
     /// <param name="inputs">The number of inputs k.</param>
     /// <param name="dw">Destination ∂W, outputs × inputs; added to.</param>
     public static void AddTransposeProductInto<T>(ReadOnlySpan<T> delta, int rows, int outputs, ReadOnlySpan<T> x, int inputs, Span<T> dw)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        AddTransposeProductInto(delta, rows, outputs, x, inputs, dw, KernelPath.Auto);
+
+    /// <summary>∂W += δᵀ X on a chosen <see cref="KernelPath"/>: dw[j, k] += Σ_i delta[i, j] x[i, k].</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="delta">δ, rows × outputs.</param>
+    /// <param name="rows">The batch size.</param>
+    /// <param name="outputs">The number of outputs j.</param>
+    /// <param name="x">The layer's inputs a^(l−1), rows × inputs.</param>
+    /// <param name="inputs">The number of inputs k.</param>
+    /// <param name="dw">Destination ∂W, outputs × inputs; added to.</param>
+    /// <param name="path">The micro-kernels to use.</param>
+    /// <example><code>
+    /// DenseKernels.AddTransposeProductInto&lt;float&gt;(delta, 128, 256, x, 784, dw, KernelPath.Auto);
+    /// </code></example>
+    public static void AddTransposeProductInto<T>(ReadOnlySpan<T> delta, int rows, int outputs, ReadOnlySpan<T> x, int inputs, Span<T> dw, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShape(delta, rows, outputs, nameof(delta));
         CheckShape(x, rows, inputs, nameof(x));
         CheckShape(dw, outputs, inputs, nameof(dw));
-        for (var i = 0; i < rows; i++)
-        {
-            var xRow = x.Slice(i * inputs, inputs);
-            for (var j = 0; j < outputs; j++)
-            {
-                var d = delta[(i * outputs) + j];
-                if (d != T.Zero)
-                {
-                    var dwRow = dw.Slice(j * inputs, inputs);
-                    TensorPrimitives.MultiplyAdd(xRow, d, dwRow, dwRow);
-                }
-            }
-        }
+        TransposeProduct(delta, rows, outputs, x, inputs, dw, accumulate: true, KernelSelection.Resolve(path), null);
+    }
+
+    /// <summary>∂W = δᵀ X, overwriting: dw[j, k] = Σ_i delta[i, j] x[i, k] (saves clearing ∂W first).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="delta">δ, rows × outputs.</param>
+    /// <param name="rows">The batch size.</param>
+    /// <param name="outputs">The number of outputs j.</param>
+    /// <param name="x">The layer's inputs a^(l−1), rows × inputs.</param>
+    /// <param name="inputs">The number of inputs k.</param>
+    /// <param name="dw">Destination ∂W, outputs × inputs; overwritten.</param>
+    /// <param name="path">The micro-kernels to use.</param>
+    /// <example><code>
+    /// DenseKernels.TransposeProductInto&lt;float&gt;(delta, 128, 256, x, 784, dw, KernelPath.Auto);
+    /// </code></example>
+    public static void TransposeProductInto<T>(ReadOnlySpan<T> delta, int rows, int outputs, ReadOnlySpan<T> x, int inputs, Span<T> dw, KernelPath path = KernelPath.Auto)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShape(delta, rows, outputs, nameof(delta));
+        CheckShape(x, rows, inputs, nameof(x));
+        CheckShape(dw, outputs, inputs, nameof(dw));
+        TransposeProduct(delta, rows, outputs, x, inputs, dw, accumulate: false, KernelSelection.Resolve(path), null);
     }
 
     /// <summary>∂X = δ W: dx[i, k] = Σ_j delta[i, j] w[j, k] (the (W^l)ᵀ δ^l of equation 2, for a batch).</summary>
@@ -77,23 +113,132 @@ public static class DenseKernels
     /// <param name="inputs">The number of inputs k.</param>
     /// <param name="dx">Destination, rows × inputs; overwritten.</param>
     public static void MultiplyInto<T>(ReadOnlySpan<T> delta, int rows, int outputs, ReadOnlySpan<T> w, int inputs, Span<T> dx)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        MultiplyInto(delta, rows, outputs, w, inputs, dx, KernelPath.Auto);
+
+    /// <summary>∂X = δ W on a chosen <see cref="KernelPath"/>: dx[i, k] = Σ_j delta[i, j] w[j, k].</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="delta">δ, rows × outputs.</param>
+    /// <param name="rows">The batch size.</param>
+    /// <param name="outputs">The number of outputs j.</param>
+    /// <param name="w">W, outputs × inputs.</param>
+    /// <param name="inputs">The number of inputs k.</param>
+    /// <param name="dx">Destination, rows × inputs; overwritten.</param>
+    /// <param name="path">The micro-kernels to use.</param>
+    /// <example><code>
+    /// DenseKernels.MultiplyInto&lt;float&gt;(delta, 128, 256, w, 784, dx, KernelPath.Auto);
+    /// </code></example>
+    public static void MultiplyInto<T>(ReadOnlySpan<T> delta, int rows, int outputs, ReadOnlySpan<T> w, int inputs, Span<T> dx, KernelPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShape(delta, rows, outputs, nameof(delta));
         CheckShape(w, outputs, inputs, nameof(w));
         CheckShape(dx, rows, inputs, nameof(dx));
-        dx.Slice(0, rows * inputs).Clear();
-        for (var i = 0; i < rows; i++)
+        Multiply(delta, rows, outputs, w, inputs, dx, KernelSelection.Resolve(path), null);
+    }
+
+    /// <summary>Z = X Wᵀ on a resolved path, optionally split over a team; shapes already checked.</summary>
+    internal static void MultiplyByTranspose<T>(ReadOnlySpan<T> x, int rows, int inputs, ReadOnlySpan<T> w, int outputs, Span<T> z, KernelPath path, GemmTeam<T>? team)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows < SmallBatch && path != KernelPath.Portable)
         {
-            var dxRow = dx.Slice(i * inputs, inputs);
-            for (var j = 0; j < outputs; j++)
+            for (var i = 0; i < rows; i++)
             {
-                var d = delta[(i * outputs) + j];
-                if (d != T.Zero)
+                DotRows(w, outputs, inputs, x.Slice(i * inputs, inputs), z.Slice(i * outputs, outputs));
+            }
+
+            return;
+        }
+
+        // C = Z (rows × outputs), A = X, B(p, j) = W[j, p].
+        if (team is null)
+        {
+            Gemm.Multiply(path, rows, inputs, x, inputs, 1, w, 1, inputs, z, outputs, false, 0, outputs);
+        }
+        else
+        {
+            team.Multiply(path, rows, outputs, inputs, x, inputs, 1, w, 1, inputs, z, outputs, false);
+        }
+    }
+
+    /// <summary>∂W (+)= δᵀ X on a resolved path, optionally split over a team; shapes already checked.</summary>
+    internal static void TransposeProduct<T>(
+        ReadOnlySpan<T> delta, int rows, int outputs, ReadOnlySpan<T> x, int inputs, Span<T> dw, bool accumulate, KernelPath path, GemmTeam<T>? team)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows < SmallBatch && path != KernelPath.Portable)
+        {
+            // Rank-one updates: dw[j, ·] (+)= delta[i, j] x[i, ·].
+            for (var i = 0; i < rows; i++)
+            {
+                var xRow = x.Slice(i * inputs, inputs);
+                for (var j = 0; j < outputs; j++)
                 {
-                    TensorPrimitives.MultiplyAdd(w.Slice(j * inputs, inputs), d, dxRow, dxRow);
+                    var dwRow = dw.Slice(j * inputs, inputs);
+                    if (i == 0 && !accumulate)
+                    {
+                        TensorPrimitives.Multiply(xRow, delta[j], dwRow);
+                    }
+                    else
+                    {
+                        TensorPrimitives.MultiplyAdd(xRow, delta[(i * outputs) + j], dwRow, dwRow);
+                    }
                 }
             }
+
+            return;
+        }
+
+        // C = ∂W (outputs × inputs), A(j, i) = δ[i, j], B = X.
+        if (team is null)
+        {
+            Gemm.Multiply(path, outputs, rows, delta, 1, outputs, x, inputs, 1, dw, inputs, accumulate, 0, inputs);
+        }
+        else
+        {
+            team.Multiply(path, outputs, inputs, rows, delta, 1, outputs, x, inputs, 1, dw, inputs, accumulate);
+        }
+    }
+
+    /// <summary>∂X = δ W on a resolved path, optionally split over a team; shapes already checked.</summary>
+    internal static void Multiply<T>(ReadOnlySpan<T> delta, int rows, int outputs, ReadOnlySpan<T> w, int inputs, Span<T> dx, KernelPath path, GemmTeam<T>? team)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows < SmallBatch && path != KernelPath.Portable)
+        {
+            // dx[i, ·] = Σ_j delta[i, j] w[j, ·], as a sequence of axpys.
+            for (var i = 0; i < rows; i++)
+            {
+                var dxRow = dx.Slice(i * inputs, inputs);
+                dxRow.Clear();
+                for (var j = 0; j < outputs; j++)
+                {
+                    TensorPrimitives.MultiplyAdd(w.Slice(j * inputs, inputs), delta[(i * outputs) + j], dxRow, dxRow);
+                }
+            }
+
+            return;
+        }
+
+        // C = ∂X (rows × inputs), A = δ, B = W.
+        if (team is null)
+        {
+            Gemm.Multiply(path, rows, outputs, delta, outputs, 1, w, inputs, 1, dx, inputs, false, 0, inputs);
+        }
+        else
+        {
+            team.Multiply(path, rows, inputs, outputs, delta, outputs, 1, w, inputs, 1, dx, inputs, false);
+        }
+    }
+
+    /// <summary>z[j] = w[j, ·] · x for every row j of W: a matrix–vector product for a single sample.</summary>
+    private static void DotRows<T>(ReadOnlySpan<T> w, int outputs, int inputs, ReadOnlySpan<T> x, Span<T> z)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var j = 0; j < outputs; j++)
+        {
+            z[j] = TensorPrimitives.Dot(x, w.Slice(j * inputs, inputs));
         }
     }
 

@@ -23,7 +23,7 @@ internal static class Propagation
             var z = workspace.Z[l].AsSpan(0, rows * layer.Outputs);
             var a = workspace.A[l].AsSpan(0, rows * layer.Outputs);
             var w = theta.Slice(architecture.WeightOffset(l), layer.WeightCount);
-            DenseKernels.MultiplyByTransposeInto(input, rows, layer.Inputs, w, layer.Outputs, z);
+            DenseKernels.MultiplyByTranspose(input, rows, layer.Inputs, w, layer.Outputs, z, workspace.Path, workspace.Team);
             if (layer.HasBias)
             {
                 DenseKernels.AddRowVectorInto(theta.Slice(architecture.BiasOffset(l), layer.Outputs), rows, z);
@@ -38,7 +38,8 @@ internal static class Propagation
     /// Runs the forward pass, then backpropagates, adding the batch-mean gradient ∇θ C into
     /// <paramref name="gradient"/> (which the caller clears) and returning the batch-mean cost, both including
     /// the L2 term λ/(2m) Σ W² with gradient (λ/m) W on weights only. <c>l2Lambda</c> is λ (0 for none) and
-    /// <c>l2Count</c> is the m it is divided by.
+    /// <c>l2Count</c> is the m it is divided by. With <paramref name="overwrite"/> the gradient is written rather
+    /// than added to, so the caller need not clear it (every entry of θ is a weight or a bias, so all are written).
     /// </summary>
     public static T LossAndGradient<T>(
         Architecture architecture,
@@ -50,7 +51,8 @@ internal static class Propagation
         T l2Lambda,
         int l2Count,
         Workspace<T> workspace,
-        Span<T> gradient)
+        Span<T> gradient,
+        bool overwrite = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Forward(architecture, theta, x, rows, workspace);
@@ -76,12 +78,19 @@ internal static class Propagation
             var weights = theta.Slice(architecture.WeightOffset(l), layer.WeightCount);
 
             // Equation 4: ∂C/∂W^l = δ^l (a^(l−1))ᵀ, summed over the batch as δᵀ X.
-            DenseKernels.AddTransposeProductInto<T>(delta, rows, layer.Outputs, input, layer.Inputs, gradient.Slice(architecture.WeightOffset(l), layer.WeightCount));
+            DenseKernels.TransposeProduct(
+                delta, rows, layer.Outputs, input, layer.Inputs, gradient.Slice(architecture.WeightOffset(l), layer.WeightCount), !overwrite, workspace.Path, workspace.Team);
 
             // Equation 3: ∂C/∂b^l = δ^l, summed over the batch as column sums.
             if (layer.HasBias)
             {
-                DenseKernels.AddColumnSumsInto<T>(delta, rows, gradient.Slice(architecture.BiasOffset(l), layer.Outputs));
+                var biasGradient = gradient.Slice(architecture.BiasOffset(l), layer.Outputs);
+                if (overwrite)
+                {
+                    biasGradient.Clear();
+                }
+
+                DenseKernels.AddColumnSumsInto<T>(delta, rows, biasGradient);
             }
 
             // Equation 2: δ^(l−1) = ((W^l)ᵀ δ^l) ⊙ σ'(z^(l−1)).
@@ -89,7 +98,7 @@ internal static class Propagation
             {
                 var previous = layers[l - 1];
                 var deltaPrevious = workspace.Delta[l - 1].AsSpan(0, rows * previous.Outputs);
-                DenseKernels.MultiplyInto<T>(delta, rows, layer.Outputs, weights, layer.Inputs, deltaPrevious);
+                DenseKernels.Multiply<T>(delta, rows, layer.Outputs, weights, layer.Inputs, deltaPrevious, workspace.Path, workspace.Team);
                 previous.Activation.BackwardInto<T>(
                     workspace.Z[l - 1].AsSpan(0, rows * previous.Outputs),
                     workspace.A[l - 1].AsSpan(0, rows * previous.Outputs),

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using Nn.Kernels;
 
 namespace Nn;
 
@@ -11,10 +12,11 @@ namespace Nn;
 internal sealed class Workspace<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public Workspace(Architecture architecture, int capacity)
+    public Workspace(Architecture architecture, int capacity, GemmTeam<T>? team = null)
     {
         Architecture = architecture;
         Capacity = capacity;
+        Team = team;
         var layers = architecture.Layers;
         Z = new T[layers.Length][];
         A = new T[layers.Length][];
@@ -31,6 +33,12 @@ internal sealed class Workspace<T>
     public Architecture Architecture { get; }
 
     public int Capacity { get; }
+
+    /// <summary>The micro-kernels the matrix products use (always the best this CPU supports).</summary>
+    public KernelPath Path { get; } = KernelSelection.Best;
+
+    /// <summary>The threads the matrix products are split over, or null for the calling thread alone.</summary>
+    public GemmTeam<T>? Team { get; }
 
     /// <summary>z^l per layer, rows × outputs.</summary>
     public T[][] Z { get; }

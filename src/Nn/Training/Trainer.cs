@@ -95,7 +95,7 @@ public static class Trainer
             Backprop.Validate(state.Network, loss, test.Inputs, test.Targets, 0, null);
         }
 
-        var run = new TrainingRun<T>(state, loss, optimizer, train, options);
+        using var run = new TrainingRun<T>(state, loss, optimizer, train, options);
         while (state.EpochsCompleted < options.Epochs)
         {
             if (cancellation.IsCancellationRequested)

@@ -14,11 +14,19 @@ public sealed record TrainingOptions
     /// <param name="Seed">The seed of the shuffling; the same seed gives bit-for-bit the same run.</param>
     /// <param name="L2">λ of the L2 term λ/(2n) Σ W², with n the training set size; at least 0.</param>
     /// <param name="Shuffle">Whether to visit the samples in a new random order every epoch.</param>
-    public TrainingOptions(int Epochs, int BatchSize = 32, ulong Seed = 0, double L2 = 0, bool Shuffle = true)
+    /// <param name="Threads">
+    /// How many threads the matrix products of a step are split over, at least 1. The default is 1, so a run uses
+    /// one core unless asked; <see cref="Environment.ProcessorCount"/> uses them all. Each thread computes a fixed
+    /// range of output columns in the same order as one thread would, so the result is bit-for-bit the same for
+    /// every thread count.
+    /// </param>
+    public TrainingOptions(int Epochs, int BatchSize = 32, ulong Seed = 0, double L2 = 0, bool Shuffle = true, int Threads = 1)
     {
         Guard.Positive(nameof(Epochs), Epochs);
         Guard.Positive(nameof(BatchSize), BatchSize);
         Guard.NonNegative(nameof(L2), L2);
+        Guard.Positive(nameof(Threads), Threads);
+        this.Threads = Threads;
         this.Epochs = Epochs;
         this.BatchSize = BatchSize;
         this.Seed = Seed;
@@ -40,4 +48,7 @@ public sealed record TrainingOptions
 
     /// <summary>Whether each epoch visits the samples in a fresh random order.</summary>
     public bool Shuffle { get; init; }
+
+    /// <summary>The number of threads a step's matrix products are split over (1 by default; results do not depend on it).</summary>
+    public int Threads { get; init; }
 }

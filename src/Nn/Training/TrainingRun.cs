@@ -2,17 +2,21 @@ using System;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Numerics;
+using System.Numerics.Tensors;
+using Nn.Kernels;
 
 namespace Nn;
 
 /// <summary>
 /// The mutable engine of one training run: it owns θ, the gradient, the optimiser moments, the batch buffers and
 /// the workspaces, and updates them in place so a steady-state step allocates nothing. Only the immutable
-/// <see cref="TrainingState{T}"/> it builds at each epoch's end leaves it.
+/// <see cref="TrainingState{T}"/> it builds at each epoch's end leaves it. With <see cref="TrainingOptions.Threads"/>
+/// above 1 it also owns a <see cref="WorkerPool"/>, released by <see cref="Dispose"/>.
 /// </summary>
-internal sealed class TrainingRun<T>
+internal sealed class TrainingRun<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly WorkerPool? pool;
     private readonly Loss loss;
     private readonly Optimizer optimizer;
     private readonly Dataset<T> train;
@@ -35,7 +39,8 @@ internal sealed class TrainingRun<T>
         this.options = options;
         architecture = state.Network.Architecture;
         var batch = Math.Min(options.BatchSize, train.Count);
-        workspace = new Workspace<T>(architecture, batch);
+        pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
+        workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
         theta = new T[architecture.ParameterCount];
         previousTheta = new T[architecture.ParameterCount];
         gradient = new T[architecture.ParameterCount];
@@ -59,11 +64,7 @@ internal sealed class TrainingRun<T>
     /// <summary>One epoch from <paramref name="state"/>: the state after it, or the last finite state and why it stopped.</summary>
     public (TrainingState<T> State, string? Failure) Epoch(TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress)
     {
-        state.Network.Parameters.AsSpan().CopyTo(theta);
-        for (var i = 0; i < moments.Length; i++)
-        {
-            state.OptimizerState.Moments[i].AsSpan().CopyTo(moments[i]);
-        }
+        Load(state);
 
         var step = state.OptimizerState.Step;
         var random = new RandomGenerator(state.Random);
@@ -80,30 +81,17 @@ internal sealed class TrainingRun<T>
         var epoch = state.EpochsCompleted + 1;
         var batchSize = workspace.Capacity;
         var batches = (train.Count + batchSize - 1) / batchSize;
-        var lambda = T.CreateChecked(options.L2);
         var costSum = 0.0;
         var clock = Stopwatch.StartNew();
         for (var b = 0; b < batches; b++)
         {
             var start = b * batchSize;
             var rows = Math.Min(batchSize, train.Count - start);
-            Gather(start, rows);
-            Array.Clear(gradient);
-            var cost = double.CreateChecked(Propagation.LossAndGradient<T>(
-                architecture, theta, loss, batchInputs, batchTargets, rows, lambda, train.Count, workspace, gradient));
-            if (!double.IsFinite(cost) || !Finite(gradient))
+            var (cost, failure) = Step(step + 1, start, rows);
+            if (failure is not null)
             {
                 return (Snapshot(state, step, random.State, epoch - 1, state.History),
-                    $"training diverged: the cost became {cost} at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.");
-            }
-
-            theta.CopyTo(previousTheta, 0);
-            optimizer.UpdateInPlace<T>(step + 1, theta, gradient, moments);
-            if (!Finite(theta))
-            {
-                previousTheta.CopyTo(theta, 0);
-                return (Snapshot(state, step, random.State, epoch - 1, state.History),
-                    $"training diverged: a parameter became NaN or infinite at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.");
+                    $"training diverged: {failure} at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.");
             }
 
             step++;
@@ -120,6 +108,52 @@ internal sealed class TrainingRun<T>
             test is null ? null : Evaluation.Accuracy(network, test));
         return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null);
     }
+
+    /// <summary>
+    /// One optimiser step on the samples order[start .. start + rows): gather the batch, compute the batch-mean
+    /// cost and gradient, update θ and the moments in place. Allocates nothing. On a non-finite cost, gradient or
+    /// θ it restores θ and returns why.
+    /// </summary>
+    /// <param name="step">The 1-based number of this step (Adam's bias correction uses it).</param>
+    /// <param name="start">The first position in the epoch's order.</param>
+    /// <param name="rows">The batch size.</param>
+    /// <returns>The batch-mean cost and, when the step failed, a description of the failure.</returns>
+    internal (double Cost, string? Failure) Step(long step, int start, int rows)
+    {
+        Gather(start, rows);
+        var cost = double.CreateChecked(Propagation.LossAndGradient<T>(
+            architecture, theta, loss, batchInputs, batchTargets, rows, T.CreateChecked(options.L2), train.Count, workspace, gradient, overwrite: true));
+        if (!double.IsFinite(cost) || !TensorPrimitives.IsFiniteAll<T>(gradient))
+        {
+            return (cost, $"the cost became {cost}");
+        }
+
+        theta.CopyTo(previousTheta, 0);
+        optimizer.UpdateInPlace<T>(step, theta, gradient, moments);
+        if (!TensorPrimitives.IsFiniteAll<T>(theta))
+        {
+            previousTheta.CopyTo(theta, 0);
+            return (cost, "a parameter became NaN or infinite");
+        }
+
+        return (cost, null);
+    }
+
+    /// <summary>Loads θ and the optimiser moments from <paramref name="state"/> (what <see cref="Epoch"/> does first).</summary>
+    internal void Load(TrainingState<T> state)
+    {
+        state.Network.Parameters.AsSpan().CopyTo(theta);
+        for (var i = 0; i < moments.Length; i++)
+        {
+            state.OptimizerState.Moments[i].AsSpan().CopyTo(moments[i]);
+        }
+    }
+
+    /// <summary>θ as it is now (for tests and benchmarks that drive <see cref="Step"/> directly).</summary>
+    internal ReadOnlySpan<T> Parameters => theta;
+
+    /// <inheritdoc/>
+    public void Dispose() => pool?.Dispose();
 
     private TrainingState<T> Snapshot(TrainingState<T> state, long step, RandomState random, int epochsCompleted, ImmutableArray<EpochRecord> history)
     {
@@ -151,18 +185,5 @@ internal sealed class TrainingRun<T>
             x.Slice(sample * inputs, inputs).CopyTo(batchInputs.AsSpan(i * inputs, inputs));
             y.Slice(sample * outputs, outputs).CopyTo(batchTargets.AsSpan(i * outputs, outputs));
         }
-    }
-
-    private static bool Finite(ReadOnlySpan<T> values)
-    {
-        foreach (var v in values)
-        {
-            if (!T.IsFinite(v))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

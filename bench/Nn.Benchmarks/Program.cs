@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Nn.Benchmarks;
+using Nn.Kernels;
+
+// All benchmarks run in this one process (in-process toolchain) with BenchmarkDotNet's short-run job, so ratios
+// between them are measured under the same conditions. Then the derived table (GFLOP/s, % of the probe's peak,
+// samples/s, s/epoch, bytes) is printed as markdown.
+var config = ManualConfig.CreateMinimumViable()
+    .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+var types = new List<Type> { typeof(PeakProbe), typeof(GemmBenchmarks), typeof(GemmReferenceBenchmarks), typeof(NetworkABenchmarks) };
+if (FashionMnist.Available)
+{
+    types.Add(typeof(NetworkBBenchmarks));
+    types.Add(typeof(NetworkBReferenceBenchmarks));
+}
+else
+{
+    Console.WriteLine($"{FashionMnist.Folder} is missing: Network B is skipped and Network A uses random images.");
+}
+
+var switcherArgs = args.Length == 0 ? ["--filter", "*"] : args;
+var summaries = BenchmarkSwitcher.FromTypes([.. types]).Run(switcherArgs, config).ToList();
+Console.WriteLine();
+Console.WriteLine(Derived.Table(summaries));
+
+internal static class Derived
+{
+    public static string Table(IReadOnlyList<Summary> summaries)
+    {
+        var rows = summaries.SelectMany(s => s.Reports).Where(r => r.ResultStatistics is not null).ToList();
+        double Median(string type, string method, params (string Name, object Value)[] parameters)
+        {
+            var report = Find(rows, type, method, parameters);
+            return report is null ? double.NaN : report.ResultStatistics!.Median * 1e-9;
+        }
+
+        long Bytes(string type, string method, params (string Name, object Value)[] parameters)
+        {
+            var report = Find(rows, type, method, parameters);
+            return report is null ? -1 : report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? -1;
+        }
+
+        var c = CultureInfo.InvariantCulture;
+        var lines = new List<string>();
+        double Gflops(double flops, double seconds) => flops / seconds * 1e-9;
+
+        var peak32 = Gflops(PeakProbe.Iterations * PeakProbe.Chains * 16.0 * 2, Median(nameof(PeakProbe), nameof(PeakProbe.Fp32Vector512)));
+        var peak32x256 = Gflops(PeakProbe.Iterations * PeakProbe.Chains * 8.0 * 2, Median(nameof(PeakProbe), nameof(PeakProbe.Fp32Vector256)));
+        var peak64 = Gflops(PeakProbe.Iterations * PeakProbe.Chains * 8.0 * 2, Median(nameof(PeakProbe), nameof(PeakProbe.Fp64Vector512)));
+        var peak64x256 = Gflops(PeakProbe.Iterations * PeakProbe.Chains * 4.0 * 2, Median(nameof(PeakProbe), nameof(PeakProbe.Fp64Vector256)));
+        lines.Add($"Kernel path: {KernelSelection.Best}. Medians of BenchmarkDotNet short runs, all in one process.");
+        lines.Add(string.Empty);
+        lines.Add("| FMA peak probe (1 core) | GFLOP/s |");
+        lines.Add("|---|---:|");
+        lines.Add(string.Format(c, "| fp32 Vector512 | {0:F1} |", peak32));
+        lines.Add(string.Format(c, "| fp32 Vector256 | {0:F1} |", peak32x256));
+        lines.Add(string.Format(c, "| fp64 Vector512 | {0:F1} |", peak64));
+        lines.Add(string.Format(c, "| fp64 Vector256 | {0:F1} |", peak64x256));
+        lines.Add(string.Empty);
+        lines.Add("| GEMM, batch 128 | threads | float GFLOP/s | % fp32 peak | double GFLOP/s | % fp64 peak | plain double loop GFLOP/s | previous float kernels GFLOP/s | bytes/op |");
+        lines.Add("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var shape in Enum.GetValues<GemmShape>())
+        {
+            foreach (var threads in new[] { 1, 2 })
+            {
+                var flops = GemmShapes.Flops(shape);
+                var f = Gflops(flops, Median(nameof(GemmBenchmarks), "Float", ("Shape", shape), ("Threads", threads)));
+                var d = Gflops(flops, Median(nameof(GemmBenchmarks), "Double", ("Shape", shape), ("Threads", threads)));
+                var plain = threads == 1 ? Gflops(flops, Median(nameof(GemmReferenceBenchmarks), "PlainLoopDouble", ("Shape", shape))) : double.NaN;
+                var previous = threads == 1 ? Gflops(flops, Median(nameof(GemmReferenceBenchmarks), "PreviousKernelsFloat", ("Shape", shape))) : double.NaN;
+                var bytes = Math.Max(Bytes(nameof(GemmBenchmarks), "Float", ("Shape", shape), ("Threads", threads)), Bytes(nameof(GemmBenchmarks), "Double", ("Shape", shape), ("Threads", threads)));
+                lines.Add(string.Format(
+                    c, "| {0} | {1} | {2:F1} | {3:F0}% | {4:F1} | {5:F0}% | {6} | {7} | {8} |", shape, threads, f, 100 * f / peak32, d, 100 * d / peak64,
+                    double.IsNaN(plain) ? "" : plain.ToString("F2", c), double.IsNaN(previous) ? "" : previous.ToString("F1", c), bytes));
+            }
+        }
+
+        lines.Add(string.Empty);
+        lines.Add("| Network | variant | time | throughput | ratio to plain loop | bytes/op |");
+        lines.Add("|---|---|---:|---:|---:|---:|");
+        var plainA = Median(nameof(NetworkABenchmarks), nameof(NetworkABenchmarks.PlainLoop));
+        foreach (var method in new[] { nameof(NetworkABenchmarks.NnSteps), nameof(NetworkABenchmarks.NnEpoch), nameof(NetworkABenchmarks.PlainLoop) })
+        {
+            var seconds = Median(nameof(NetworkABenchmarks), method);
+            lines.Add(string.Format(
+                c, "| A 784-100-10 sigmoid, per-sample SGD, {0:N0} samples | {1} | {2:F3} s | {3:N0} samples/s | {4:F1}× | {5} |",
+                NetworkABenchmarks.Samples, method, seconds, NetworkABenchmarks.Samples / seconds, plainA / seconds, Bytes(nameof(NetworkABenchmarks), method)));
+        }
+
+        var plainB = Median(nameof(NetworkBReferenceBenchmarks), nameof(NetworkBReferenceBenchmarks.PlainLoopTenthEpoch)) * NetworkBBenchmarks.Samples / NetworkBReferenceBenchmarks.Samples;
+        if (!double.IsNaN(plainB))
+        {
+            foreach (var threads in new[] { 1, 2 })
+            {
+                var epoch = Median(nameof(NetworkBBenchmarks), nameof(NetworkBBenchmarks.NnEpoch), ("Threads", threads));
+                lines.Add(string.Format(
+                    c, "| B 784-256-128-10 ReLU, softmax CE, Adam, batch 128, one epoch | NnEpoch, {0} thread(s) | {1:F3} s | {2:N0} samples/s | {3:F1}× | {4} |",
+                    threads, epoch, NetworkBBenchmarks.Samples / epoch, plainB / epoch, Bytes(nameof(NetworkBBenchmarks), nameof(NetworkBBenchmarks.NnEpoch), ("Threads", threads))));
+                var step = Median(nameof(NetworkBBenchmarks), nameof(NetworkBBenchmarks.NnStep), ("Threads", threads));
+                var stepFlops = 6.0 * NetworkBBenchmarks.Batch * ((784 * 256) + (256 * 128) + (128 * 10));
+                lines.Add(string.Format(
+                    c, "| B, one steady-state step | NnStep, {0} thread(s) | {1:F3} ms | {2:F1} GFLOP/s ({3:F0}% fp32 peak) | | {4} |",
+                    threads, step * 1e3, Gflops(stepFlops, step), 100 * Gflops(stepFlops, step) / peak32, Bytes(nameof(NetworkBBenchmarks), nameof(NetworkBBenchmarks.NnStep), ("Threads", threads))));
+            }
+
+            lines.Add(string.Format(c, "| B | PlainLoop (double, ×10 of a tenth) | {0:F2} s | {1:N0} samples/s | 1.0× | |", plainB, NetworkBBenchmarks.Samples / plainB));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static BenchmarkReport? Find(List<BenchmarkReport> rows, string type, string method, (string Name, object Value)[] parameters) =>
+        rows.FirstOrDefault(r =>
+            r.BenchmarkCase.Descriptor.Type.Name == type
+            && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
+            && parameters.All(p => Equals(r.BenchmarkCase.Parameters[p.Name], p.Value)));
+}

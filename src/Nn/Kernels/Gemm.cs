@@ -1,0 +1,240 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// C = A·B or C += A·B over strided operands: the engine behind the three matrix products of <see cref="DenseKernels"/>.
+/// Blocked and packed in the BLIS manner: a KC-deep block of B is copied into NR-wide column panels, a block of A
+/// into MR-tall row slivers, and a register-blocked micro-kernel (<see cref="MicroKernels"/>) multiplies one
+/// sliver by one panel with all MR×NR sums held in registers. Transposed operands cost nothing extra: the
+/// packing reads them through their strides.
+/// </summary>
+/// <remarks>
+/// Every element of C is summed over k in the same order (KC blocks in turn, each in index order) whatever
+/// column range <see cref="Multiply{T}"/> is asked for, so splitting the columns over threads gives bit-for-bit
+/// the same result as one thread.
+/// </remarks>
+internal static class Gemm
+{
+    /// <summary>The depth of a packed block: a KC × NR panel of B (32 KiB for float at NR = 32) stays in L1.</summary>
+    private const int KC = 256;
+
+    /// <summary>Rows of A packed at once (an MC × KC block, 128 KiB for float, lives in L2).</summary>
+    private const int MC = 128;
+
+    /// <summary>Columns of B packed at once.</summary>
+    private const int NC = 512;
+
+    /// <summary>The micro-tile shape (MR rows × NR columns) of a path for element type <typeparamref name="T"/>.</summary>
+    public static (int MR, int NR) TileShape<T>(KernelPath path) => path switch
+    {
+        KernelPath.Vector512 => (MicroKernels.Rows512, 2 * System.Runtime.Intrinsics.Vector512<T>.Count),
+        KernelPath.Vector256 => (MicroKernels.Rows256, 2 * System.Runtime.Intrinsics.Vector256<T>.Count),
+        _ => (MicroKernels.RowsPortable, MicroKernels.ColumnsPortable),
+    };
+
+    /// <summary>
+    /// C[i, j] (+)= Σ_p A(i, p) B(p, j) for 0 ≤ i &lt; m and <paramref name="jFrom"/> ≤ j &lt; <paramref name="jTo"/>,
+    /// where A(i, p) = a[i·aRowStride + p·aColumnStride], B(p, j) = b[p·bRowStride + j·bColumnStride] and
+    /// C[i, j] = c[i·ldc + j].
+    /// </summary>
+    public static void Multiply<T>(
+        KernelPath path,
+        int m,
+        int k,
+        ReadOnlySpan<T> a,
+        int aRowStride,
+        int aColumnStride,
+        ReadOnlySpan<T> b,
+        int bRowStride,
+        int bColumnStride,
+        Span<T> c,
+        int ldc,
+        bool accumulate,
+        int jFrom,
+        int jTo)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (m == 0 || jTo <= jFrom)
+        {
+            return;
+        }
+
+        if (k == 0)
+        {
+            if (!accumulate)
+            {
+                for (var i = 0; i < m; i++)
+                {
+                    c.Slice((i * ldc) + jFrom, jTo - jFrom).Clear();
+                }
+            }
+
+            return;
+        }
+
+        var (mr, nr) = TileShape<T>(path);
+        var packA = Scratch<T>.PackA(RoundUp(Math.Min(MC, m), mr) * KC);
+        var packB = Scratch<T>.PackB(RoundUp(Math.Min(NC, jTo - jFrom), nr) * KC);
+        Span<T> tile = stackalloc T[MicroKernels.MaxTile];
+        for (var jc = jFrom; jc < jTo; jc += NC)
+        {
+            var nc = Math.Min(NC, jTo - jc);
+            for (var pc = 0; pc < k; pc += KC)
+            {
+                var kc = Math.Min(KC, k - pc);
+                var add = accumulate || pc > 0;
+                PackB(b, bRowStride, bColumnStride, pc, kc, jc, nc, nr, packB);
+                for (var ic = 0; ic < m; ic += MC)
+                {
+                    var mc = Math.Min(MC, m - ic);
+                    PackA(a, aRowStride, aColumnStride, ic, mc, pc, kc, mr, packA);
+                    for (var jr = 0; jr < nc; jr += nr)
+                    {
+                        var columns = Math.Min(nr, nc - jr);
+                        ref var panel = ref packB[(jr / nr) * kc * nr];
+                        for (var ir = 0; ir < mc; ir += mr)
+                        {
+                            var rows = Math.Min(mr, mc - ir);
+                            ref var sliver = ref packA[(ir / mr) * kc * mr];
+                            var origin = ((ic + ir) * ldc) + jc + jr;
+                            if (rows == mr && columns == nr)
+                            {
+                                MicroKernels.Run(path, ref sliver, ref panel, kc, ref c[origin], ldc, add);
+                            }
+                            else
+                            {
+                                // An edge tile: compute the whole padded tile aside, then keep its valid part.
+                                MicroKernels.Run(path, ref sliver, ref panel, kc, ref tile[0], nr, false);
+                                for (var i = 0; i < rows; i++)
+                                {
+                                    var cRow = c.Slice(origin + (i * ldc), columns);
+                                    var tRow = tile.Slice(i * nr, columns);
+                                    for (var j = 0; j < columns; j++)
+                                    {
+                                        cRow[j] = add ? cRow[j] + tRow[j] : tRow[j];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>Copies B(pc..pc+kc, jc..jc+nc) into NR-wide panels, each kc × NR row-major, padding with zeros.</summary>
+    private static void PackB<T>(ReadOnlySpan<T> b, int rowStride, int columnStride, int pc, int kc, int jc, int nc, int nr, Span<T> packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var jr = 0; jr < nc; jr += nr)
+        {
+            var columns = Math.Min(nr, nc - jr);
+            var panel = packed.Slice((jr / nr) * kc * nr, kc * nr);
+            if (columns < nr)
+            {
+                panel.Clear();
+            }
+
+            var j0 = jc + jr;
+            if (columnStride == 1)
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    b.Slice(((pc + p) * rowStride) + j0, columns).CopyTo(panel.Slice(p * nr, columns));
+                }
+            }
+            else
+            {
+                // A transposed operand (Wᵀ in Z = X Wᵀ): walk each source row contiguously, write with stride NR.
+                // The bounds were checked once by the slices; the inner loop indexes by reference.
+                ref var destination = ref MemoryMarshal.GetReference(panel);
+                for (var j = 0; j < columns; j++)
+                {
+                    var source = ((j0 + j) * columnStride) + (pc * rowStride);
+                    ref var from = ref MemoryMarshal.GetReference(b.Slice(source, ((kc - 1) * rowStride) + 1));
+                    ref var to = ref Unsafe.Add(ref destination, j);
+                    for (var p = 0; p < kc; p++)
+                    {
+                        Unsafe.Add(ref to, p * nr) = Unsafe.Add(ref from, p * rowStride);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies A(ic..ic+mc, pc..pc+kc) into MR-tall slivers, each kc × MR (column of MR values per p), padding with zeros.</summary>
+    private static void PackA<T>(ReadOnlySpan<T> a, int rowStride, int columnStride, int ic, int mc, int pc, int kc, int mr, Span<T> packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var ir = 0; ir < mc; ir += mr)
+        {
+            var rows = Math.Min(mr, mc - ir);
+            var sliver = packed.Slice((ir / mr) * kc * mr, kc * mr);
+            if (rows < mr)
+            {
+                sliver.Clear();
+            }
+
+            var i0 = ic + ir;
+            ref var destination = ref MemoryMarshal.GetReference(sliver);
+            if (columnStride == 1)
+            {
+                for (var i = 0; i < rows; i++)
+                {
+                    ref var from = ref MemoryMarshal.GetReference(a.Slice(((i0 + i) * rowStride) + pc, kc));
+                    ref var to = ref Unsafe.Add(ref destination, i);
+                    for (var p = 0; p < kc; p++)
+                    {
+                        Unsafe.Add(ref to, p * mr) = Unsafe.Add(ref from, p);
+                    }
+                }
+            }
+            else
+            {
+                ref var from = ref MemoryMarshal.GetReference(a.Slice((i0 * rowStride) + (pc * columnStride), ((rows - 1) * rowStride) + ((kc - 1) * columnStride) + 1));
+                for (var p = 0; p < kc; p++)
+                {
+                    ref var column = ref Unsafe.Add(ref from, p * columnStride);
+                    ref var to = ref Unsafe.Add(ref destination, p * mr);
+                    for (var i = 0; i < rows; i++)
+                    {
+                        Unsafe.Add(ref to, i) = Unsafe.Add(ref column, i * rowStride);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packing buffers, one pair per thread and element type, grown on first use and then reused, so a steady
+    /// state of products allocates nothing.
+    /// </summary>
+    private static class Scratch<T>
+    {
+        [ThreadStatic]
+        private static T[]? a;
+
+        [ThreadStatic]
+        private static T[]? b;
+
+        public static Span<T> PackA(int length) => Grow(ref a, length);
+
+        public static Span<T> PackB(int length) => Grow(ref b, length);
+
+        private static Span<T> Grow(ref T[]? buffer, int length)
+        {
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = GC.AllocateUninitializedArray<T>(length, pinned: false);
+            }
+
+            return MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(buffer), length);
+        }
+    }
+}

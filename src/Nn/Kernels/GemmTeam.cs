@@ -1,0 +1,97 @@
+using System;
+using System.Numerics;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// Runs one <see cref="Gemm.Multiply{T}"/> on all threads of a <see cref="WorkerPool"/>, each thread taking a fixed,
+/// contiguous range of NR-wide column panels of C. Each element of C is still computed by exactly one thread in
+/// the same order, so the result is bit-for-bit that of one thread. The operands are pinned for the duration of
+/// the call and reach the workers as pointers, so no closure or boxing is allocated.
+/// </summary>
+internal sealed unsafe class GemmTeam<T> : IPartitionedWork
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Products smaller than this many multiply–adds run on the calling thread alone.</summary>
+    private const long MinimumParallelWork = 1L << 16;
+
+    private KernelPath path;
+    private int m;
+    private int n;
+    private int k;
+    private T* a;
+    private int aLength;
+    private int aRowStride;
+    private int aColumnStride;
+    private T* b;
+    private int bLength;
+    private int bRowStride;
+    private int bColumnStride;
+    private T* c;
+    private int cLength;
+    private int ldc;
+    private bool accumulate;
+
+    public GemmTeam(WorkerPool pool) => Pool = pool;
+
+    public WorkerPool Pool { get; }
+
+    /// <summary>The same as <see cref="Gemm.Multiply{T}"/> over columns 0 … n − 1, split over the pool.</summary>
+    public void Multiply(
+        KernelPath path, int m, int n, int k, ReadOnlySpan<T> a, int aRowStride, int aColumnStride, ReadOnlySpan<T> b, int bRowStride, int bColumnStride, Span<T> c, int ldc, bool accumulate)
+    {
+        var (_, nr) = Gemm.TileShape<T>(path);
+        var panels = (n + nr - 1) / nr;
+        var parts = Math.Min(Pool.Threads, panels);
+        if (parts <= 1 || (long)m * n * k < MinimumParallelWork)
+        {
+            Gemm.Multiply(path, m, k, a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, accumulate, 0, n);
+            return;
+        }
+
+        fixed (T* pa = a, pb = b, pc = c)
+        {
+            this.path = path;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = pa;
+            aLength = a.Length;
+            this.aRowStride = aRowStride;
+            this.aColumnStride = aColumnStride;
+            this.b = pb;
+            bLength = b.Length;
+            this.bRowStride = bRowStride;
+            this.bColumnStride = bColumnStride;
+            this.c = pc;
+            cLength = c.Length;
+            this.ldc = ldc;
+            this.accumulate = accumulate;
+            Pool.Run(this, parts);
+            this.a = this.b = this.c = null;
+        }
+    }
+
+    void IPartitionedWork.Execute(int part, int parts)
+    {
+        var (_, nr) = Gemm.TileShape<T>(path);
+        var panels = (n + nr - 1) / nr;
+        var from = Math.Min(n, panels * part / parts * nr);
+        var to = Math.Min(n, panels * (part + 1) / parts * nr);
+        Gemm.Multiply(
+            path,
+            m,
+            k,
+            new ReadOnlySpan<T>(a, aLength),
+            aRowStride,
+            aColumnStride,
+            new ReadOnlySpan<T>(b, bLength),
+            bRowStride,
+            bColumnStride,
+            new Span<T>(c, cLength),
+            ldc,
+            accumulate,
+            from,
+            to);
+    }
+}
