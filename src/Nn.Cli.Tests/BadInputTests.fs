@@ -128,3 +128,8 @@ let ``training that diverges says where, saves nothing and exits with 1`` () =
     Assert.Equal(1, run.ExitCode)
     Assert.Contains("training diverged: the cost became NaN at epoch 1", run.Error)
     Assert.False(File.Exists(dir.File "never.nnm"))
+
+[<Fact>]
+let ``a thread count below one is a usage error naming the option`` () =
+    use dir = new TempDirectory()
+    expect dir usage [ "train"; "--threads"; "0" ] "Threads must be positive, but is 0" |> ignore

@@ -109,3 +109,12 @@ let ``CSV files with the label first or last train with the textbook scaling`` (
     let last = dir.Run [ "train"; "--train"; "last.csv"; "--test"; "last.csv"; "--label-column"; "last"; "--scale"; "textbook"; "--output"; "sigmoid"; "--epochs"; "3" ]
     Assert.True((last.ExitCode = 0), string last)
     Assert.Equal(snd (accuracyOf first), snd (accuracyOf last))
+
+[<Fact>]
+let ``training with two threads saves the same model as training with one`` () =
+    use dir = new TempDirectory()
+    let common = [ "train"; "--layers"; "64-16-10"; "--epochs"; "3"; "--seed"; "4" ]
+    let one = dir.Run(common @ [ "--threads"; "1"; "--save"; "one.nnm" ])
+    let two = dir.Run(common @ [ "--threads"; "2"; "--save"; "two.nnm" ])
+    Assert.True((one.ExitCode = 0 && two.ExitCode = 0), sprintf "%O\n%O" one two)
+    Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "one.nnm"), File.ReadAllBytes(dir.File "two.nnm"))

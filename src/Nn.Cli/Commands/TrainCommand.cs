@@ -36,6 +36,11 @@ internal static class TrainCommand
         var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N epochs.", DefaultValueFactory = _ => 1 };
         var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint: architecture, optimiser, loss and options come from it; give the same data as the original run (--epochs may raise the total)." };
         var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this PNG file." };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Worker threads for each batch's products (mini-batch optimisers). The result depends on seed and thread count only.",
+            DefaultValueFactory = _ => 1,
+        };
 
         var command = new Command("train", "Train a network and print its test accuracy.");
         foreach (var option in new Option[] { train, trainLabels, test, testLabels })
@@ -45,7 +50,7 @@ internal static class TrainCommand
 
         data.AddTo(command);
         architecture.AddTo(command);
-        foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot })
+        foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads })
         {
             command.Options.Add(option);
         }
@@ -85,9 +90,12 @@ internal static class TrainCommand
             }
             else
             {
-                var run = parse.GetValue(resume) is { } resumePath
+                var planned = parse.GetValue(resume) is { } resumePath
                     ? Resume(parse, resumePath, trainData, epochs)
                     : Fresh(parse, architecture, trainData, init, optimizer, rate, batch, epochs, l2, seed);
+
+                // The thread count is a property of this run, not of the checkpoint: a resumed run may use another.
+                var run = planned with { Options = planned.Options with { Threads = parse.GetValue(threads) } };
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath

@@ -81,3 +81,9 @@ let ``evaluation reports accuracy, per-class accuracy and a confusion matrix tha
     for c in 0 .. 9 do
         let total = Seq.sum (seq { for p in 0 .. 9 -> report.Confusion[c, p] })
         assertClose doubleRounding (float report.Confusion[c, c] / float total) report.PerClassAccuracy[c]
+
+[<Fact>]
+let ``options refuse a thread count below one and keep the values they are given`` () =
+    Assert.Contains("Threads must be positive, but is 0", messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Threads = 0) |> ignore))
+    let options = TrainingOptions(5, 16, 1UL, 0.1, true, 2)
+    Assert.Equal((5, 16, 0.1, 2), (options.Epochs, options.BatchSize, options.L2, options.Threads))

@@ -22,33 +22,67 @@ public sealed record TrainingOptions
     /// </param>
     public TrainingOptions(int Epochs, int BatchSize = 32, ulong Seed = 0, double L2 = 0, bool Shuffle = true, int Threads = 1)
     {
-        Guard.Positive(nameof(Epochs), Epochs);
-        Guard.Positive(nameof(BatchSize), BatchSize);
-        Guard.NonNegative(nameof(L2), L2);
-        Guard.Positive(nameof(Threads), Threads);
-        this.Threads = Threads;
         this.Epochs = Epochs;
         this.BatchSize = BatchSize;
         this.Seed = Seed;
         this.L2 = L2;
         this.Shuffle = Shuffle;
+        this.Threads = Threads;
     }
 
-    /// <summary>The total number of epochs.</summary>
-    public int Epochs { get; init; }
+    // The init accessors validate too, so a `with` expression cannot make options the constructor would refuse.
+    private readonly int epochs;
+    private readonly int batchSize;
+    private readonly double l2;
+    private readonly int threads;
 
-    /// <summary>Samples per step.</summary>
-    public int BatchSize { get; init; }
+    /// <summary>The total number of epochs, at least 1.</summary>
+    public int Epochs
+    {
+        get => epochs;
+        init
+        {
+            Guard.Positive(nameof(Epochs), value);
+            epochs = value;
+        }
+    }
+
+    /// <summary>Samples per step, at least 1.</summary>
+    public int BatchSize
+    {
+        get => batchSize;
+        init
+        {
+            Guard.Positive(nameof(BatchSize), value);
+            batchSize = value;
+        }
+    }
 
     /// <summary>The shuffling seed.</summary>
     public ulong Seed { get; init; }
 
-    /// <summary>λ.</summary>
-    public double L2 { get; init; }
+    /// <summary>λ, at least 0.</summary>
+    public double L2
+    {
+        get => l2;
+        init
+        {
+            Guard.NonNegative(nameof(L2), value);
+            l2 = value;
+        }
+    }
 
     /// <summary>Whether each epoch visits the samples in a fresh random order.</summary>
     public bool Shuffle { get; init; }
 
-    /// <summary>The number of threads a step's matrix products are split over (1 by default; results do not depend on it).</summary>
-    public int Threads { get; init; }
+    /// <summary>The number of threads a step's matrix products are split over, at least 1 (results do not depend on it).</summary>
+    public int Threads
+    {
+        get => threads;
+        init
+        {
+            Guard.Positive(nameof(Threads), value);
+            threads = value;
+        }
+    }
 }
