@@ -20,6 +20,10 @@ internal static class NetworkModelBuilder
     public const string NetworkAttributeName = "Nn.NetworkAttribute";
     private const string DenseAttributeName = "Nn.DenseAttribute";
 
+    private static readonly SymbolDisplayFormat DisplayFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
     private static readonly string ActivationNames = string.Join(", ", Enum.GetNames(typeof(ActivationKind)));
     private static readonly string LossNames = string.Join(", ", Enum.GetNames(typeof(LossKind)));
 
@@ -29,11 +33,13 @@ internal static class NetworkModelBuilder
         var syntax = (TypeDeclarationSyntax)context.TargetNode;
         var network = context.Attributes[0];
         var networkLocation = LocationInfo.From(network.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
-        var name = type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+        var name = type.ToDisplayString(DisplayFormat);
         var errors = new List<DiagnosticInfo>();
 
         // A declaration the compiler already rejects (missing argument, unknown type) gets no second complaint.
-        if (network.ConstructorArguments.Length != 1 || network.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error))
+        if (network.ConstructorArguments.Length != 1
+            || network.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+            || network.ConstructorArguments[0].Value is ITypeSymbol { TypeKind: TypeKind.Error })
         {
             return new Result<NetworkModel>(null, EquatableArray<DiagnosticInfo>.Empty);
         }
