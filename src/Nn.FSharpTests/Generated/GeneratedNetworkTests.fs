@@ -103,3 +103,25 @@ let ``the pure SGD step returns a new network and leaves its argument unchanged`
     Assert.NotEqual<float[]>(before, stepped.Parameters.ToArray())
     let cost net = Nn.Examples.DigitsDouble.Cost(Nn.Examples.DigitsDouble.ParametersOf net, ReadOnlySpan x, ReadOnlySpan y)
     Assert.True(cost stepped < cost network)
+
+[<Fact>]
+let ``training the declared digits network with generated mini-batch steps classifies the test set`` () =
+    // The loop of docs/generator.md.
+    let split = Digits.Load<float32>()
+    let train, test = split.Train, split.Test
+    let parameters = Nn.Examples.DigitsFloat.CreateNetwork(Initializer.He, 1UL).Parameters.ToArray()
+    let gradient = Array.zeroCreate<float32> Nn.Examples.DigitsFloat.ParameterCount
+    let batch = 32
+    let inputSize, outputSize = Nn.Examples.DigitsFloat.InputSize, Nn.Examples.DigitsFloat.OutputSize
+    for _ in 1 .. 20 do
+        for start in 0 .. batch .. train.Count - batch do
+            Nn.Examples.DigitsFloat.MiniBatchStepInPlace(
+                Span parameters,
+                train.Inputs.AsSpan().Slice(start * inputSize, batch * inputSize),
+                train.Targets.AsSpan().Slice(start * outputSize, batch * outputSize),
+                batch,
+                0.1f,
+                Span gradient)
+            |> ignore
+    let accuracy = Evaluation.Evaluate(Nn.Examples.DigitsFloat.ToNetwork(ReadOnlySpan parameters), test).Accuracy
+    Assert.True(accuracy >= 0.9, sprintf "test accuracy %.3f" accuracy)
