@@ -1,0 +1,77 @@
+using Microsoft.CodeAnalysis;
+
+namespace Nn.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic the Nn generator reports, with ids NN0001…; each links to its section of docs/diagnostics.md.
+/// New ids are added to AnalyzerReleases.Unshipped.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Nn.Generator";
+    // The repository has no published address yet, so help links are relative to its root.
+    private const string HelpBase = "docs/diagnostics.md#";
+
+    /// <summary>NN0001: the declaring type, or a type containing it, lacks the partial modifier.</summary>
+    public static readonly DiagnosticDescriptor TypeNotPartial = Error(
+        "NN0001",
+        "Network type must be partial",
+        "'{0}' declares a network, so '{1}' must be partial for the generated code to join it");
+
+    /// <summary>NN0002: no [Dense] layer on a [Network] type.</summary>
+    public static readonly DiagnosticDescriptor NoLayers = Error(
+        "NN0002",
+        "Network has no layers",
+        "'{0}' declares a network with no layers; add at least one [Dense(order, outputs, activation)] attribute");
+
+    /// <summary>NN0003: an input size or layer output count below 1.</summary>
+    public static readonly DiagnosticDescriptor SizeNotPositive = Error(
+        "NN0003",
+        "Size must be positive",
+        "{0} of '{1}' must be at least 1, but is {2}");
+
+    /// <summary>NN0004: the loss is not defined for the last layer's activation.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedPairing = Error(
+        "NN0004",
+        "Loss does not support the output activation",
+        "Loss {0} of '{1}' is not defined for output activation {2}; use an output activation among {3}, or another loss");
+
+    /// <summary>NN0005: two layers declared with the same order.</summary>
+    public static readonly DiagnosticDescriptor DuplicateLayerOrder = Error(
+        "NN0005",
+        "Layer order declared twice",
+        "'{0}' declares two layers with order {1} ({2} and {3} outputs); give every layer its own order");
+
+    /// <summary>NN0006: an element type other than float or double.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedElementType = Error(
+        "NN0006",
+        "Unsupported element type",
+        "'{0}' declares element type '{1}', but a network's element type must be float or double");
+
+    /// <summary>NN0007: softmax on a layer other than the last.</summary>
+    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
+        "NN0007",
+        "Softmax only on the last layer",
+        "Layer with order {0} of '{1}' uses Softmax, which declared networks allow only on the last layer (order {2})");
+
+    /// <summary>NN0008: an activation or loss value outside the enum's named members.</summary>
+    public static readonly DiagnosticDescriptor UnknownKind = Error(
+        "NN0008",
+        "Unknown activation or loss",
+        "{0} value {1} of '{2}' is not one of {3}");
+
+    /// <summary>NN0009: an L2 λ that is negative, NaN or infinite.</summary>
+    public static readonly DiagnosticDescriptor InvalidL2 = Error(
+        "NN0009",
+        "L2 λ must be finite and non-negative",
+        "L2 λ of '{0}' must be finite and at least 0, but is {1}");
+
+    /// <summary>NN0010: more parameters than one array can hold.</summary>
+    public static readonly DiagnosticDescriptor TooManyParameters = Error(
+        "NN0010",
+        "Network too large",
+        "'{0}' has {1} parameters, more than the 2147483647 a parameter vector can hold");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

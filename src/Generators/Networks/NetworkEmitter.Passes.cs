@@ -1,0 +1,420 @@
+using System;
+using System.Linq;
+
+namespace Nn.Generators.Networks;
+
+/// <summary>
+/// The straight-line passes: no loop over layers and no virtual calls. Layers with at most
+/// <see cref="LayerModel.UnrollLimit"/> weights become one scalar statement per unit and per weight; larger layers
+/// become fixed-bound loops over the rows of W^l whose bodies are SIMD dot products and axpys.
+/// </summary>
+/// <remarks>
+/// Layers are numbered as in the derivation: a^0 = x and layer l = 1…L computes a^l. A layer's z^l, a^l and δ^l
+/// live in scalar locals (z2_0, a2_0, d2_0) when it and its successor are unrolled, else in stack spans (a2, d2).
+/// </remarks>
+internal sealed partial class NetworkEmitter
+{
+    private int L => model.Layers.Length;
+
+    private LayerModel Layer(int l) => model.Layers[l - 1];
+
+    /// <summary>Whether a^l and δ^l live in spans: a SIMD loop writes or reads them.</summary>
+    private bool InSpan(int l) => !Layer(l).IsUnrolled || (l < L && !Layer(l + 1).IsUnrolled);
+
+    private string A(int l, string k) => l == 0 ? $"x[{k}]" : InSpan(l) ? $"a{l}[{k}]" : $"a{l}_{k}";
+
+    private string D(int l, string k) => InSpan(l) ? $"d{l}[{k}]" : $"d{l}_{k}";
+
+    private string Z(int l, string k) => InSpan(l) ? $"z{l}[{k}]" : $"z{l}_{k}";
+
+    /// <summary>The span holding a^l (x for l = 0).</summary>
+    private static string ASpan(int l) => l == 0 ? "x" : $"a{l}";
+
+    private string One => model.IsDouble ? "1.0" : "1f";
+
+    private string Zero => model.IsDouble ? "0.0" : "0f";
+
+    private void EmitPasses()
+    {
+        w.Line("// The forward pass of one sample, written out layer by layer.");
+        using (w.Block($"private static void ForwardSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, Span<{T}> output)"))
+        {
+            DeclareSpans(withDeltas: false);
+            EmitForward();
+            w.Line();
+            w.Line("// The output a^L.");
+            ForEach(L, k => w.Line($"output[{k}] = {A(L, k)};"));
+        }
+
+        w.Line();
+        w.Line("// The cost of one sample: the forward pass, then C(a^L, y).");
+        using (w.Block($"private static {T} SampleCost(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y)"))
+        {
+            DeclareSpans(withDeltas: false);
+            EmitForward();
+            w.Line();
+            w.Line($"return {EmitCost()};");
+        }
+
+        w.Line();
+        w.Line("// Backpropagation for one sample: the forward pass, the cost, then the four equations from the last");
+        w.Line("// layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).");
+        using (w.Block($"private static {T} AccumulateSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g)"))
+        {
+            DeclareSpans(withDeltas: true);
+            EmitForward();
+            w.Line();
+            var cost = EmitCost();
+            w.Line();
+            EmitOutputDelta();
+            for (var l = L; l >= 1; l--)
+            {
+                w.Line();
+                EmitLayerGradient(l);
+                if (l > 1)
+                {
+                    w.Line();
+                    EmitPropagate(l);
+                }
+            }
+
+            w.Line();
+            w.Line($"return {cost};");
+        }
+
+        w.Line();
+    }
+
+    private void DeclareSpans(bool withDeltas)
+    {
+        for (var l = 1; l <= L; l++)
+        {
+            if (InSpan(l))
+            {
+                if (l == L)
+                {
+                    w.Line($"Span<{T}> z{l} = stackalloc {T}[{Layer(l).Outputs}];");
+                }
+
+                w.Line($"Span<{T}> a{l} = stackalloc {T}[{Layer(l).Outputs}];");
+                if (withDeltas)
+                {
+                    w.Line($"Span<{T}> d{l} = stackalloc {T}[{Layer(l).Outputs}];");
+                }
+            }
+        }
+
+        if (Enumerable.Range(1, L).Any(InSpan))
+        {
+            w.Line();
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every unit of layer l: once per constant index, or in one loop over k.</summary>
+    private void ForEach(int l, Action<string> body)
+    {
+        if (InSpan(l))
+        {
+            using (w.Block($"for (var k = 0; k < {Layer(l).Outputs}; k++)"))
+            {
+                body("k");
+            }
+        }
+        else
+        {
+            for (var k = 0; k < Layer(l).Outputs; k++)
+            {
+                body(k.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    /// <summary>Σ_k term(k) over the units of layer l, as one expression or an accumulating loop into a local.</summary>
+    private string Sum(string name, int l, Func<string, string> term)
+    {
+        if (InSpan(l))
+        {
+            w.Line($"var {name} = {Zero};");
+            ForEach(l, k => w.Line($"{name} += {term(k)};"));
+        }
+        else
+        {
+            w.Line($"var {name} = {string.Join(" + ", Enumerable.Range(0, Layer(l).Outputs).Select(k => term(Int(k))))};");
+        }
+
+        return name;
+    }
+
+    private void Assign(string target, string expression)
+    {
+        w.Line(target.Contains("[") ? $"{target} = {expression};" : $"var {target} = {expression};");
+    }
+
+    private void EmitForward()
+    {
+        for (var l = 1; l <= L; l++)
+        {
+            var layer = Layer(l);
+            if (l > 1)
+            {
+                w.Line();
+            }
+
+            w.Line($"// Layer {l} ({layer.Outputs} × {layer.Inputs}, {layer.Activation}{(layer.HasBias ? string.Empty : ", no bias")}): z^{l} = W^{l} a^{l - 1}{(layer.HasBias ? $" + b^{l}" : string.Empty)}, a^{l} = σ(z^{l}).");
+            var softmax = layer.Activation == ActivationKind.Softmax;
+            if (layer.IsUnrolled)
+            {
+                for (var j = 0; j < layer.Outputs; j++)
+                {
+                    var terms = Enumerable.Range(0, layer.Inputs).Select(k => $"p[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] * {A(l - 1, Int(k))}");
+                    var bias = layer.HasBias ? $" + p[{Int(layer.BiasOffset + j)}]" : string.Empty;
+                    var z = l == L ? Z(l, Int(j)) : $"z{l}_{j}";
+                    Assign(z, string.Join(" + ", terms) + bias);
+                    if (!softmax)
+                    {
+                        Assign(A(l, Int(j)), Activate(layer.Activation, z));
+                    }
+                }
+            }
+            else
+            {
+                using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+                {
+                    var bias = layer.HasBias ? $" + p[Bias{l}Offset + j]" : string.Empty;
+                    var dot = $"TensorPrimitives.Dot<{T}>(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
+                    if (l == L)
+                    {
+                        w.Line($"z{l}[j] = {dot}{bias};");
+                        if (!softmax)
+                        {
+                            w.Line($"a{l}[j] = {Activate(layer.Activation, $"z{l}[j]")};");
+                        }
+                    }
+                    else
+                    {
+                        w.Line($"var z = {dot}{bias};");
+                        w.Line($"a{l}[j] = {Activate(layer.Activation, "z")};");
+                    }
+                }
+            }
+
+            if (softmax)
+            {
+                EmitSoftmax(l);
+            }
+        }
+    }
+
+    /// <summary>a_k = e^(z_k − max z) / Σ_j e^(z_j − max z), so no exponent overflows.</summary>
+    private void EmitSoftmax(int l)
+    {
+        w.Line($"// Softmax: a^{l}_k = e^(z_k − max z) / Σ_j e^(z_j − max z).");
+        if (InSpan(l))
+        {
+            w.Line($"var max{l} = TensorPrimitives.Max<{T}>(z{l});");
+        }
+        else
+        {
+            w.Line($"var max{l} = {Z(l, "0")};");
+            for (var k = 1; k < Layer(l).Outputs; k++)
+            {
+                w.Line($"max{l} = {T}.Max(max{l}, {Z(l, Int(k))});");
+            }
+        }
+
+        ForEach(l, k => Assign(InSpan(l) ? A(l, k) : $"e{l}_{k}", $"{T}.Exp({Z(l, k)} - max{l})"));
+        Sum($"sum{l}", l, k => InSpan(l) ? A(l, k) : $"e{l}_{k}");
+        ForEach(l, k => Assign(A(l, k), InSpan(l) ? $"{A(l, k)} / sum{l}" : $"e{l}_{k} / sum{l}"));
+    }
+
+    private string Activate(ActivationKind activation, string z) => activation switch
+    {
+        ActivationKind.Identity => z,
+        ActivationKind.Sigmoid => $"{One} / ({One} + {T}.Exp(-{z}))",
+        ActivationKind.Tanh => $"{T}.Tanh({z})",
+        ActivationKind.Relu => $"{T}.Max({z}, {Zero})",
+        _ => throw new InvalidOperationException("softmax is emitted per layer"),
+    };
+
+    /// <summary>
+    /// σ'(z) written from a = σ(z): a(1 − a), 1 − a², and for ReLU 1 where a &gt; 0 (exactly where z &gt; 0);
+    /// empty for the identity, whose factor of 1 is left out.
+    /// </summary>
+    private string Derivative(ActivationKind activation, string a) => activation switch
+    {
+        ActivationKind.Identity => string.Empty,
+        ActivationKind.Sigmoid => $"{a} * ({One} - {a})",
+        ActivationKind.Tanh => $"({One} - ({a} * {a}))",
+        ActivationKind.Relu => $"({a} > {Zero} ? {One} : {Zero})",
+        _ => throw new InvalidOperationException("softmax has no element-wise derivative"),
+    };
+
+    /// <summary>The product of a factor and σ', or the factor alone when σ' is the identity's 1.</summary>
+    private static string Times(string factor, string derivative) =>
+        derivative.Length == 0 ? factor : $"({factor} * {derivative})";
+
+    /// <summary>Writes C(a^L, y) of one sample in the runtime's stable form and returns the local that holds it.</summary>
+    private string EmitCost()
+    {
+        var output = model.Last.Activation;
+        switch (model.Loss)
+        {
+            case LossKind.Quadratic:
+                w.Line("// Cost: C = ½ Σ_k (a^L_k − y_k)².");
+                Sum("squares", L, k => $"({A(L, k)} - y[{k}]) * ({A(L, k)} - y[{k}])");
+                w.Line("var cost = squares / 2;");
+                break;
+            case LossKind.BinaryCrossEntropy when output == ActivationKind.Sigmoid:
+                w.Line("// Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.");
+                Sum("cost", L, k => $"({T}.Max({Z(L, k)}, {Zero}) + {T}.LogP1({T}.Exp(-{T}.Abs({Z(L, k)}))) - (y[{k}] * {Z(L, k)}))");
+                break;
+            case LossKind.BinaryCrossEntropy:
+                w.Line("// Cost: C = −Σ_k [y_k ln p_k + (1 − y_k) ln(1 − p_k)], p = a clamped away from 0 and 1.");
+                Sum("cost", L, k => $"-((y[{k}] * {T}.Log({Clamped(k)})) + (({One} - y[{k}]) * {T}.Log({One} - {Clamped(k)})))");
+                break;
+            case LossKind.SoftmaxCrossEntropy when output == ActivationKind.Softmax:
+                w.Line("// Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.");
+                Sum("mass", L, k => $"y[{k}]");
+                Sum("targetDotZ", L, k => $"(y[{k}] * {Z(L, k)})");
+                w.Line($"var cost = (mass * (max{L} + {T}.Log(sum{L}))) - targetDotZ;");
+                break;
+            default:
+                w.Line("// Cost: C = −Σ_k t_k ln a_k, with a floored away from 0.");
+                Sum("cost", L, k => $"-(y[{k}] * {T}.Log({T}.Max({A(L, k)}, {Floor})))");
+                break;
+        }
+
+        return "cost";
+    }
+
+    private string Floor => model.IsDouble ? "1e-15" : "1e-7f";
+
+    private string Clamped(string k) => $"{T}.Clamp({A(L, k)}, {Floor}, {One} - {Floor})";
+
+    /// <summary>Equation 1 for the declared loss and output activation, times the batch scale.</summary>
+    private void EmitOutputDelta()
+    {
+        var output = model.Last.Activation;
+        if (model.Loss == LossKind.BinaryCrossEntropy && output == ActivationKind.Sigmoid)
+        {
+            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}) = a^{L} − y (σ' = a(1 − a) cancels the cross-entropy's denominator).");
+            ForEach(L, k => Assign(D(L, k), $"scale * ({A(L, k)} - y[{k}])"));
+            return;
+        }
+
+        if (model.Loss == LossKind.SoftmaxCrossEntropy && output == ActivationKind.Softmax)
+        {
+            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}) through softmax's Jacobian = (Σ_k t_k) a^{L} − t, which is a − t for one-hot or soft targets.");
+            ForEach(L, k => Assign(D(L, k), $"scale * ((mass * {A(L, k)}) - y[{k}])"));
+            return;
+        }
+
+        w.Line($"// ∇_a C for the {model.Loss} cost.");
+        var gradientA = model.Loss switch
+        {
+            LossKind.Quadratic => (Func<string, string>)(k => $"{A(L, k)} - y[{k}]"),
+            LossKind.BinaryCrossEntropy => k => $"({Clamped(k)} - y[{k}]) / ({Clamped(k)} * ({One} - {Clamped(k)}))",
+            _ => k => $"-y[{k}] / {T}.Max({A(L, k)}, {Floor})",
+        };
+        if (InSpan(L))
+        {
+            // The span d^L holds ∇_a C until the chain rule below turns it into δ^L.
+            ForEach(L, k => w.Line($"d{L}[{k}] = {gradientA(k)};"));
+        }
+        else
+        {
+            ForEach(L, k => w.Line($"var ga{L}_{k} = {gradientA(k)};"));
+        }
+
+        string G(string k) => InSpan(L) ? $"d{L}[{k}]" : $"ga{L}_{k}";
+        w.Line();
+        if (output == ActivationKind.Softmax)
+        {
+            w.Line($"// Equation 1 through softmax's Jacobian: δ^{L}_k = a_k (∇_a C_k − Σ_j ∇_a C_j a_j).");
+            Sum("projection", L, k => $"({G(k)} * {A(L, k)})");
+            ForEach(L, k => Assign(D(L, k), $"scale * ({A(L, k)} * ({G(k)} - projection))"));
+        }
+        else
+        {
+            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}).");
+            ForEach(L, k => Assign(D(L, k), $"scale * {Times(G(k), Derivative(output, A(L, k)))}"));
+        }
+    }
+
+    /// <summary>Equations 4 and 3 of layer l: ∂C/∂W^l += δ^l (a^(l−1))ᵀ and ∂C/∂b^l += δ^l.</summary>
+    private void EmitLayerGradient(int l)
+    {
+        var layer = Layer(l);
+        w.Line($"// Equation 4: ∂C/∂W^{l} = δ^{l} (a^{l - 1})ᵀ, i.e. ∂C/∂W^{l}_jk = a^{l - 1}_k δ^{l}_j.");
+        if (layer.IsUnrolled)
+        {
+            for (var j = 0; j < layer.Outputs; j++)
+            {
+                for (var k = 0; k < layer.Inputs; k++)
+                {
+                    w.Line($"g[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] += {D(l, Int(j))} * {A(l - 1, Int(k))};");
+                }
+            }
+        }
+        else
+        {
+            using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+            {
+                w.Line($"var row = g.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs});");
+                w.Line($"TensorPrimitives.MultiplyAdd<{T}>({ASpan(l - 1)}, d{l}[j], row, row);");
+            }
+        }
+
+        if (!layer.HasBias)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line($"// Equation 3: ∂C/∂b^{l} = δ^{l}.");
+        if (layer.IsUnrolled)
+        {
+            for (var j = 0; j < layer.Outputs; j++)
+            {
+                w.Line($"g[{Int(layer.BiasOffset + j)}] += {D(l, Int(j))};");
+            }
+        }
+        else
+        {
+            w.Line($"var bias{l} = g.Slice(Bias{l}Offset, {layer.Outputs});");
+            w.Line($"TensorPrimitives.Add<{T}>(bias{l}, d{l}, bias{l});");
+        }
+    }
+
+    /// <summary>Equation 2 from layer l down to l − 1: δ^(l−1) = ((W^l)ᵀ δ^l) ⊙ σ'(z^(l−1)).</summary>
+    private void EmitPropagate(int l)
+    {
+        var layer = Layer(l);
+        var below = Layer(l - 1);
+        w.Line($"// Equation 2: δ^{l - 1} = ((W^{l})ᵀ δ^{l}) ⊙ σ'(z^{l - 1}).");
+        if (layer.IsUnrolled)
+        {
+            for (var k = 0; k < layer.Inputs; k++)
+            {
+                var terms = Enumerable.Range(0, layer.Outputs).Select(j => $"p[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] * {D(l, Int(j))}");
+                Assign(D(l - 1, Int(k)), Times($"({string.Join(" + ", terms)})", Derivative(below.Activation, A(l - 1, Int(k)))));
+            }
+        }
+        else
+        {
+            w.Line($"d{l - 1}.Clear();");
+            using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+            {
+                w.Line($"TensorPrimitives.MultiplyAdd<{T}>(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), d{l}[j], d{l - 1}, d{l - 1});");
+            }
+
+            if (below.Activation != ActivationKind.Identity)
+            {
+                using (w.Block($"for (var k = 0; k < {below.Outputs}; k++)"))
+                {
+                    w.Line($"d{l - 1}[k] *= {Derivative(below.Activation, $"a{l - 1}[k]")};");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Nn.Generators.Diagnostics;
+using Nn.Generators.Helpers;
+
+namespace Nn.Generators.Networks;
+
+/// <summary>
+/// The transform step: reads a [Network] type's attributes into a <see cref="NetworkModel"/>, checking every rule of
+/// a declaration and collecting diagnostics at the offending attribute instead of throwing.
+/// </summary>
+internal static class NetworkModelBuilder
+{
+    public const string NetworkAttributeName = "Nn.NetworkAttribute";
+    private const string DenseAttributeName = "Nn.DenseAttribute";
+
+    private static readonly SymbolDisplayFormat DisplayFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
+
+    private static readonly string ActivationNames = string.Join(", ", Enum.GetNames(typeof(ActivationKind)));
+    private static readonly string LossNames = string.Join(", ", Enum.GetNames(typeof(LossKind)));
+
+    public static Result<NetworkModel> Build(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var syntax = (TypeDeclarationSyntax)context.TargetNode;
+        var network = context.Attributes[0];
+        var networkLocation = LocationInfo.From(network.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+        var name = type.ToDisplayString(DisplayFormat);
+        var errors = new List<DiagnosticInfo>();
+
+        // A declaration the compiler already rejects (missing argument, unknown type) gets no second complaint.
+        if (network.ConstructorArguments.Length != 1
+            || network.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+            || network.ConstructorArguments[0].Value is ITypeSymbol { TypeKind: TypeKind.Error })
+        {
+            return new Result<NetworkModel>(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        foreach (var declaration in syntax.AncestorsAndSelf().OfType<TypeDeclarationSyntax>())
+        {
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, networkLocation, name, declaration.Identifier.Text));
+            }
+        }
+
+        var elementType = network.ConstructorArguments[0].Value as ITypeSymbol;
+        var isDouble = elementType?.SpecialType == SpecialType.System_Double;
+        if (elementType?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single))
+        {
+            errors.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.UnsupportedElementType, networkLocation, name, elementType?.ToDisplayString() ?? "null"));
+        }
+
+        var inputs = Named(network, "Inputs", 0);
+        var loss = (LossKind)Named(network, "Loss", 0);
+        var l2 = Named(network, "L2", 0.0);
+        if (inputs < 1)
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotPositive, networkLocation, "The input size", name, Invariant(inputs)));
+        }
+
+        if (!Enum.IsDefined(typeof(LossKind), loss))
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownKind, networkLocation, "Loss", Invariant((int)loss), name, LossNames));
+        }
+
+        if (double.IsNaN(l2) || double.IsInfinity(l2) || l2 < 0)
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidL2, networkLocation, name, l2.ToString("R", CultureInfo.InvariantCulture)));
+        }
+
+        var declared = ReadLayers(type, cancellationToken);
+        if (declared.Count == 0)
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, networkLocation, name));
+            return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
+        }
+
+        var seen = new Dictionary<int, DeclaredLayer>();
+        foreach (var layer in declared)
+        {
+            if (seen.TryGetValue(layer.Order, out var first))
+            {
+                errors.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.DuplicateLayerOrder, layer.Location, name, Invariant(layer.Order), Invariant(first.Outputs), Invariant(layer.Outputs)));
+            }
+            else
+            {
+                seen.Add(layer.Order, layer);
+            }
+
+            if (layer.Outputs < 1)
+            {
+                errors.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.SizeNotPositive, layer.Location, "The output count of the layer with order " + Invariant(layer.Order), name, Invariant(layer.Outputs)));
+            }
+
+            if (!Enum.IsDefined(typeof(ActivationKind), layer.Activation))
+            {
+                errors.Add(DiagnosticInfo.Create(
+                    DiagnosticDescriptors.UnknownKind, layer.Location, "Activation", Invariant((int)layer.Activation), name, ActivationNames));
+            }
+        }
+
+        var ordered = declared.OrderBy(l => l.Order).ToList();
+        var lastOrder = ordered[ordered.Count - 1].Order;
+        foreach (var layer in ordered.Where(l => l.Activation == ActivationKind.Softmax && l.Order != lastOrder))
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, layer.Location, Invariant(layer.Order), name, Invariant(lastOrder)));
+        }
+
+        var output = ordered[ordered.Count - 1].Activation;
+        if (Enum.IsDefined(typeof(LossKind), loss) && Enum.IsDefined(typeof(ActivationKind), output) && !Supports(loss, output))
+        {
+            var supported = string.Join(", ", Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>().Where(a => Supports(loss, a)));
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedPairing, networkLocation, loss.ToString(), name, output.ToString(), supported));
+        }
+
+        if (errors.Count > 0)
+        {
+            return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
+        }
+
+        var layers = new List<LayerModel>();
+        long offset = 0;
+        var previous = inputs;
+        foreach (var layer in ordered)
+        {
+            var weights = (long)previous * layer.Outputs;
+            var weightOffset = offset;
+            offset += weights;
+            var biasOffset = layer.HasBias ? offset : -1;
+            offset += layer.HasBias ? layer.Outputs : 0;
+            if (offset > int.MaxValue)
+            {
+                var total = ordered.Aggregate((Count: 0L, Inputs: (long)inputs), (s, l) => (s.Count + (s.Inputs * l.Outputs) + (l.HasBias ? l.Outputs : 0), l.Outputs)).Count;
+                errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, Invariant(total)));
+                return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
+            }
+
+            layers.Add(new LayerModel(previous, layer.Outputs, layer.Activation, layer.HasBias, (int)weightOffset, (int)biasOffset));
+            previous = layer.Outputs;
+        }
+
+        var model = new NetworkModel(
+            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
+            new EquatableArray<TypeHeader>(syntax.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Reverse().Select(Header)),
+            name,
+            HintName(type),
+            isDouble,
+            inputs,
+            loss,
+            l2,
+            new EquatableArray<LayerModel>(layers),
+            (int)offset);
+        return new Result<NetworkModel>(model, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>The same rule as the runtime's Loss.Supports.</summary>
+    public static bool Supports(LossKind loss, ActivationKind output) => loss switch
+    {
+        LossKind.Quadratic => true,
+        LossKind.BinaryCrossEntropy or LossKind.SoftmaxCrossEntropy => output is ActivationKind.Sigmoid or ActivationKind.Softmax,
+        _ => false,
+    };
+
+    private static List<DeclaredLayer> ReadLayers(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var layers = new List<DeclaredLayer>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != DenseAttributeName
+                || attribute.ConstructorArguments.Length != 3
+                || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error || a.Value is null))
+            {
+                continue;
+            }
+
+            layers.Add(new DeclaredLayer(
+                (int)attribute.ConstructorArguments[0].Value!,
+                (int)attribute.ConstructorArguments[1].Value!,
+                (ActivationKind)(int)attribute.ConstructorArguments[2].Value!,
+                Named(attribute, "HasBias", true),
+                LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken))));
+        }
+
+        return layers;
+    }
+
+    private static T Named<T>(AttributeData attribute, string name, T fallback)
+    {
+        foreach (var argument in attribute.NamedArguments)
+        {
+            if (argument.Key == name && argument.Value.Value is T value)
+            {
+                return value;
+            }
+        }
+
+        return fallback;
+    }
+
+    private static TypeHeader Header(TypeDeclarationSyntax declaration)
+    {
+        var keyword = declaration is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.None)
+            ? "record " + record.ClassOrStructKeyword.Text
+            : declaration.Keyword.Text;
+        var parameters = declaration.TypeParameterList is null
+            ? string.Empty
+            : "<" + string.Join(", ", declaration.TypeParameterList.Parameters.Select(p => p.Identifier.Text)) + ">";
+        return new TypeHeader(keyword, declaration.Identifier.Text + parameters);
+    }
+
+    private static string HintName(INamedTypeSymbol type)
+    {
+        var full = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", string.Empty);
+        var safe = new string(full.Select(c => char.IsLetterOrDigit(c) || c == '.' ? c : '_').ToArray());
+        return safe + ".Network.g.cs";
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private sealed record DeclaredLayer(int Order, int Outputs, ActivationKind Activation, bool HasBias, LocationInfo? Location);
+}

@@ -1,0 +1,127 @@
+/// The generated code of every declared example network against the runtime path, central differences, and its
+/// own double-precision twin.
+module Nn.Tests.Generated.GeneratedNetworkTests
+
+open System
+open FsCheck.Xunit
+open Nn
+open Nn.Tests.Helpers
+open Nn.Tests.Generated.ExampleNetworks
+open Xunit
+
+/// Generated and runtime code sum in different orders; double results agree to this relative tolerance.
+let generatedVersusRuntime = 1e-12
+/// Central differences with ε = 1e-5 carry O(ε²) truncation and O(1e-16/ε) rounding error.
+let generatedVersusCentralDifferences = 1e-6
+/// Single precision against double, relative to max(1, |double result|).
+let singleVersusDouble = 1e-4
+
+let private sample (case: ExampleCase) (values: float[]) (width: int) i = values[i * width .. (i + 1) * width - 1]
+
+/// About 24 parameters spread over θ (every weight block and bias gets some), plus the first and the last.
+let private probedParameters count =
+    let step = max 1 (count / 24)
+    [| yield! [| 0 .. step .. count - 1 |]; count - 1 |] |> Array.distinct
+
+[<Properties(Arbitrary = [| typeof<Generators> |], MaxTest = 24)>]
+module Properties =
+
+    [<Property>]
+    let ``generated forward equals the runtime forward on every example network`` (case: ExampleCase) =
+        let network = networkOf case
+        for i in 0 .. case.Rows - 1 do
+            let x = sample case case.Inputs case.Example.Architecture.InputSize i
+            assertAllClose generatedVersusRuntime (network.Forward(ReadOnlySpan x)) (case.Example.Forward case.Theta x)
+
+    [<Property>]
+    let ``generated batch cost and gradient equal the runtime backprop on every example network`` (case: ExampleCase) =
+        let expected = Backprop.Gradient(networkOf case, case.Example.Loss, inputsOf case, targetsOf case, case.Example.L2)
+        let cost, gradient = case.Example.GradientBatch case.Theta case.Inputs case.Targets case.Rows
+        assertClose generatedVersusRuntime expected.Loss cost
+        assertAllClose generatedVersusRuntime (expected.Gradient.ToArray()) gradient
+        assertClose generatedVersusRuntime expected.Loss (case.Example.CostBatch case.Theta case.Inputs case.Targets case.Rows)
+
+    [<Property>]
+    let ``generated gradient equals central differences of the generated cost`` (case: ExampleCase) =
+        let _, gradient = case.Example.GradientBatch case.Theta case.Inputs case.Targets case.Rows
+        let cost theta = case.Example.CostBatch theta case.Inputs case.Targets case.Rows
+        for i in probedParameters case.Theta.Length do
+            let plus = Array.copy case.Theta
+            let minus = Array.copy case.Theta
+            plus[i] <- plus[i] + GradientCheck.DefaultEpsilon
+            minus[i] <- minus[i] - GradientCheck.DefaultEpsilon
+            let numeric = (cost plus - cost minus) / (plus[i] - minus[i])
+            assertClose generatedVersusCentralDifferences numeric gradient[i]
+
+    [<Property>]
+    let ``float code is within 1e-4 of the double code on every example network`` (case: ExampleCase) =
+        let single = Array.map float32 case.Theta
+        let inputs = Array.map float32 case.Inputs
+        let targets = Array.map float32 case.Targets
+        let x = sample case case.Inputs case.Example.Architecture.InputSize 0
+        let forward = case.Example.ForwardSingle single (Array.map float32 x) |> Array.map float
+        assertAllClose singleVersusDouble (case.Example.Forward case.Theta x) forward
+        let cost, gradient = case.Example.GradientBatch case.Theta case.Inputs case.Targets case.Rows
+        let costSingle, gradientSingle = case.Example.GradientBatchSingle single inputs targets case.Rows
+        assertClose singleVersusDouble cost (float costSingle)
+        assertAllClose singleVersusDouble gradient (Array.map float gradientSingle)
+
+[<Fact>]
+let ``every example network's generated constants describe the runtime parameter layout`` () =
+    for example in all do
+        let architecture = example.Architecture
+        Assert.True(architecture.ParameterCount > 0)
+    Assert.Equal(Nn.Examples.MnistSoftmaxDouble.Architecture.WeightOffset(1), Nn.Examples.MnistSoftmaxDouble.Weights2Offset)
+    Assert.Equal(Nn.Examples.MnistSoftmaxDouble.Architecture.BiasOffset(1), Nn.Examples.MnistSoftmaxDouble.Bias2Offset)
+    Assert.Equal(Nn.Examples.MnistSoftmaxDouble.Architecture.ParameterCount, Nn.Examples.MnistSoftmaxDouble.ParameterCount)
+    Assert.Equal(-1, Nn.Examples.TinyDouble.Bias1Offset)
+    Assert.Equal(784 * 100 + 100 + 100 * 10 + 10, Nn.Examples.MnistSigmoidFloat.ParameterCount)
+
+[<Fact>]
+let ``a network of another architecture is rejected with a message naming both`` () =
+    let other = Network.Create<float>(Architecture.Input(3).Dense(2, Activation.Sigmoid), Initializer.Xavier, 1UL)
+    let message = messageOf<ArgumentException> (fun () -> Nn.Examples.TinyDouble.ParametersOf(other).Length |> ignore)
+    Assert.Contains("3-2(sigmoid,nobias)-1(sigmoid,nobias)", message)
+    Assert.Contains("3-2(sigmoid)", message)
+
+[<Fact>]
+let ``wrong span lengths are rejected with the expected and actual lengths`` () =
+    let theta = Array.zeroCreate<float> Nn.Examples.TinyDouble.ParameterCount
+    let message =
+        messageOf<ArgumentException> (fun () ->
+            Nn.Examples.TinyDouble.Forward(ReadOnlySpan theta, ReadOnlySpan [| 1.0; 2.0 |], Span(Array.zeroCreate 1)))
+    Assert.Contains("input must have length 3, but has 2", message)
+
+[<Fact>]
+let ``the pure SGD step returns a new network and leaves its argument unchanged`` () =
+    let network = Nn.Examples.DigitsDouble.CreateNetwork(Initializer.He, 7UL)
+    let before = network.Parameters.ToArray()
+    let x = Array.init 64 (fun i -> float (i % 17) / 16.0)
+    let y = Array.init 10 (fun k -> if k = 3 then 1.0 else 0.0)
+    let stepped = Nn.Examples.DigitsDouble.SgdStep(network, ReadOnlySpan x, ReadOnlySpan y, 0.1)
+    Assert.Equal<float[]>(before, network.Parameters.ToArray())
+    Assert.NotEqual<float[]>(before, stepped.Parameters.ToArray())
+    let cost net = Nn.Examples.DigitsDouble.Cost(Nn.Examples.DigitsDouble.ParametersOf net, ReadOnlySpan x, ReadOnlySpan y)
+    Assert.True(cost stepped < cost network)
+
+[<Fact>]
+let ``training the declared digits network with generated mini-batch steps classifies the test set`` () =
+    // The loop of docs/generator.md.
+    let split = Digits.Load<float32>()
+    let train, test = split.Train, split.Test
+    let parameters = Nn.Examples.DigitsFloat.CreateNetwork(Initializer.He, 1UL).Parameters.ToArray()
+    let gradient = Array.zeroCreate<float32> Nn.Examples.DigitsFloat.ParameterCount
+    let batch = 32
+    let inputSize, outputSize = Nn.Examples.DigitsFloat.InputSize, Nn.Examples.DigitsFloat.OutputSize
+    for _ in 1 .. 20 do
+        for start in 0 .. batch .. train.Count - batch do
+            Nn.Examples.DigitsFloat.MiniBatchStepInPlace(
+                Span parameters,
+                train.Inputs.AsSpan().Slice(start * inputSize, batch * inputSize),
+                train.Targets.AsSpan().Slice(start * outputSize, batch * outputSize),
+                batch,
+                0.1f,
+                Span gradient)
+            |> ignore
+    let accuracy = Evaluation.Evaluate(Nn.Examples.DigitsFloat.ToNetwork(ReadOnlySpan parameters), test).Accuracy
+    Assert.True(accuracy >= 0.9, sprintf "test accuracy %.3f" accuracy)

@@ -1,0 +1,39 @@
+namespace Nn.Generators.Tests;
+
+/// <summary>Declarations the tests feed to the generator.</summary>
+internal static class Declarations
+{
+    /// <summary>A small stack that covers both code shapes (its first layer, 4 × 20 = 80 weights, takes the SIMD path).</summary>
+    public const string SmallStack = """
+        namespace Consumer;
+
+        /// <summary>A small declared stack.</summary>
+        [Nn.Network(typeof(double), Inputs = 20, Loss = Nn.LossKind.SoftmaxCrossEntropy)]
+        [Nn.Dense(0, 4, Nn.ActivationKind.Relu)]
+        [Nn.Dense(1, 3, Nn.ActivationKind.Softmax)]
+        public static partial class SmallStack;
+        """;
+
+    /// <summary>A network with an L2 term, in single precision, nested in another partial type.</summary>
+    public const string NestedWithL2 = """
+        namespace Consumer.Nested;
+
+        /// <summary>The outer type.</summary>
+        public partial class Outer
+        {
+            /// <summary>A declared stack with L2.</summary>
+            [Nn.Network(typeof(float), Inputs = 2, Loss = Nn.LossKind.BinaryCrossEntropy, L2 = 0.5)]
+            [Nn.Dense(1, 3, Nn.ActivationKind.Tanh)]
+            [Nn.Dense(2, 2, Nn.ActivationKind.Sigmoid, HasBias = false)]
+            public partial struct Inner;
+        }
+        """;
+
+    /// <summary>A tiny stack in the global namespace on a record.</summary>
+    public const string GlobalRecord = """
+        /// <summary>A declared stack on a record.</summary>
+        [Nn.Network(typeof(double), Inputs = 1, Loss = Nn.LossKind.Quadratic)]
+        [Nn.Dense(0, 1, Nn.ActivationKind.Identity)]
+        public partial record GlobalRecord;
+        """;
+}

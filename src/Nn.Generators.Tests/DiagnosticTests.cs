@@ -1,0 +1,161 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Nn.Generators.Tests;
+
+public sealed class DiagnosticTests
+{
+    public static TheoryData<string, string, string, string[]> Mistakes => new()
+    {
+        {
+            "NN0001",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static class NotPartial;",
+            "Nn.Network(typeof(double), Inputs = 3)",
+            ["NotPartial"]
+        },
+        {
+            "NN0001",
+            "public static class Outer { [Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Inner; }",
+            "Nn.Network(typeof(double), Inputs = 3)",
+            ["Outer.Inner", "'Outer' must be partial"]
+        },
+        {
+            "NN0002",
+            "[Nn.Network(typeof(double), Inputs = 3)] public static partial class Empty;",
+            "Nn.Network(typeof(double), Inputs = 3)",
+            ["Empty", "no layers"]
+        },
+        {
+            "NN0003",
+            "[Nn.Network(typeof(double), Inputs = 0)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class NoInputs;",
+            "Nn.Network(typeof(double), Inputs = 0)",
+            ["input size", "but is 0"]
+        },
+        {
+            "NN0003",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 4, Nn.ActivationKind.Relu)] [Nn.Dense(1, -2, Nn.ActivationKind.Sigmoid)] public static partial class Negative;",
+            "Nn.Dense(1, -2, Nn.ActivationKind.Sigmoid)",
+            ["order 1", "but is -2"]
+        },
+        {
+            "NN0004",
+            "[Nn.Network(typeof(double), Inputs = 3, Loss = Nn.LossKind.BinaryCrossEntropy)] [Nn.Dense(0, 2, Nn.ActivationKind.Relu)] public static partial class Pairing;",
+            "Nn.Network(typeof(double), Inputs = 3, Loss = Nn.LossKind.BinaryCrossEntropy)",
+            ["BinaryCrossEntropy", "Relu", "Sigmoid, Softmax"]
+        },
+        {
+            "NN0005",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 4, Nn.ActivationKind.Relu)] [Nn.Dense(0, 2, Nn.ActivationKind.Sigmoid)] public static partial class Twice;",
+            "Nn.Dense(0, 2, Nn.ActivationKind.Sigmoid)",
+            ["order 0", "4 and 2"]
+        },
+        {
+            "NN0006",
+            "[Nn.Network(typeof(int), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Integers;",
+            "Nn.Network(typeof(int), Inputs = 3)",
+            ["'int'", "float or double"]
+        },
+        {
+            "NN0007",
+            "[Nn.Network(typeof(float), Inputs = 3)] [Nn.Dense(0, 4, Nn.ActivationKind.Softmax)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class HiddenSoftmax;",
+            "Nn.Dense(0, 4, Nn.ActivationKind.Softmax)",
+            ["order 0", "last layer (order 1)"]
+        },
+        {
+            "NN0008",
+            "[Nn.Network(typeof(float), Inputs = 3)] [Nn.Dense(0, 4, (Nn.ActivationKind)42)] public static partial class UnknownActivation;",
+            "Nn.Dense(0, 4, (Nn.ActivationKind)42)",
+            ["Activation value 42", "Identity, Sigmoid, Tanh, Relu, Softmax"]
+        },
+        {
+            "NN0008",
+            "[Nn.Network(typeof(float), Inputs = 3, Loss = (Nn.LossKind)7)] [Nn.Dense(0, 4, Nn.ActivationKind.Sigmoid)] public static partial class UnknownLoss;",
+            "Nn.Network(typeof(float), Inputs = 3, Loss = (Nn.LossKind)7)",
+            ["Loss value 7"]
+        },
+        {
+            "NN0009",
+            "[Nn.Network(typeof(float), Inputs = 3, L2 = -0.5)] [Nn.Dense(0, 4, Nn.ActivationKind.Sigmoid)] public static partial class NegativeL2;",
+            "Nn.Network(typeof(float), Inputs = 3, L2 = -0.5)",
+            ["but is -0.5"]
+        },
+        {
+            "NN0010",
+            "[Nn.Network(typeof(float), Inputs = 100000)] [Nn.Dense(0, 100000, Nn.ActivationKind.Sigmoid)] public static partial class Huge;",
+            "Nn.Network(typeof(float), Inputs = 100000)",
+            ["10000100000 parameters"]
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public void Each_mistake_is_reported_with_its_id_a_message_naming_the_values_and_the_attribute_location(
+        string id, string declaration, string location, string[] messageParts)
+    {
+        var run = GeneratorHarness.Generate(declaration);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(location, declaration.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(messageParts, part => Assert.Contains(part, message, StringComparison.Ordinal));
+        Assert.Empty(run.Result.GeneratedTrees);
+    }
+
+    [Fact]
+    public void Every_descriptor_is_an_error_with_a_help_link_a_documented_section_and_a_release_entry_and_has_a_test_case()
+    {
+        var descriptors = typeof(Nn.Generators.Diagnostics.DiagnosticDescriptors)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .ToArray();
+        var documentation = RepositoryFile("docs", "diagnostics.md");
+        var releases = RepositoryFile("src", "Generators", "AnalyzerReleases.Unshipped.md");
+        var tested = Mistakes.Select(row => (string)row[0]).ToHashSet();
+
+        Assert.Equal(10, descriptors.Length);
+        Assert.All(descriptors, d =>
+        {
+            Assert.Matches("^NN00[0-9][0-9]$", d.Id);
+            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            Assert.Equal("docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri);
+            Assert.Contains("## " + d.Id, documentation, StringComparison.Ordinal);
+            Assert.Contains(d.Id + " | Nn.Generator | Error", releases, StringComparison.Ordinal);
+            Assert.Contains(d.Id, tested);
+        });
+    }
+
+    private static string RepositoryFile(params string[] parts)
+    {
+        var directory = new System.IO.DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !System.IO.File.Exists(System.IO.Path.Combine(directory.FullName, "Functional.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        return System.IO.File.ReadAllText(System.IO.Path.Combine([directory.FullName, .. parts]));
+    }
+
+    [Fact]
+    public void Valid_declarations_give_no_diagnostics()
+    {
+        var run = GeneratorHarness.Generate(Declarations.SmallStack, Declarations.NestedWithL2, Declarations.GlobalRecord);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(3, run.Result.GeneratedTrees.Length);
+    }
+
+    [Fact]
+    public void A_declaration_the_compiler_already_rejects_gets_no_second_diagnostic_and_no_exception()
+    {
+        var run = GeneratorHarness.Generate("[Nn.Network(typeof(Missing), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Broken;");
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+    }
+}

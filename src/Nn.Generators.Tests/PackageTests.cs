@@ -1,0 +1,202 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using Xunit;
+
+namespace Nn.Generators.Tests;
+
+/// <summary>
+/// Packs Nn into a temporary feed, then builds and runs a fresh C# console project (which declares a network with
+/// the attributes) and a fresh F# console project (which uses the runtime API) that reference only that package.
+/// </summary>
+public sealed class PackageTests : IDisposable
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
+    private readonly string root = Path.Combine(Path.GetTempPath(), "nn-package-test-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly string version = "0.0.0-integration." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void The_packed_library_carries_the_generator_and_fresh_csharp_and_fsharp_consumers_build_train_and_classify()
+    {
+        var feed = Path.Combine(root, "feed");
+        Dotnet(RepositoryRoot(), "pack", Path.Combine("src", "Nn", "Nn.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+        var package = Path.Combine(feed, $"Nn.{version}.nupkg");
+        using (var zip = ZipFile.OpenRead(package))
+        {
+            Assert.Contains(zip.Entries, e => e.FullName == "analyzers/dotnet/cs/Nn.Generators.dll");
+            Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Nn.dll");
+        }
+
+        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+
+        var csharp = Consumer("csharp", "csproj", CSharpProgram, "Program.cs");
+        var csharpOutput = Dotnet(csharp, "run", "-c", "Release");
+        Assert.Contains("accuracy", csharpOutput, StringComparison.Ordinal);
+
+        var fsharp = Consumer("fsharp", "fsproj", FSharpProgram, "Program.fs");
+        var fsharpOutput = Dotnet(fsharp, "run", "-c", "Release");
+        Assert.Contains("accuracy", fsharpOutput, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        // The restore cached this one-off version in the global packages folder; nothing else will use it.
+        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var cached = Path.Combine(packages, "nn", version);
+        if (Directory.Exists(cached))
+        {
+            Directory.Delete(cached, recursive: true);
+        }
+    }
+
+    private string Consumer(string name, string extension, string program, string programFile)
+    {
+        var directory = Path.Combine(root, name);
+        Directory.CreateDirectory(directory);
+        var compile = extension == "fsproj" ? $"<ItemGroup><Compile Include=\"{programFile}\" /></ItemGroup>" : string.Empty;
+        File.WriteAllText(Path.Combine(directory, $"{name}.{extension}"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              {compile}
+              <ItemGroup>
+                <PackageReference Include="Nn" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, programFile), program);
+        return directory;
+    }
+
+    /// <summary>Runs dotnet with no build servers left behind, failing with its output when it fails.</summary>
+    private static string Dotnet(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments.Append("-p:UseSharedCompilation=false"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var inherited in new[] { "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildExtensionsPath", "VSTEST_HOST_DEBUG" })
+        {
+            start.Environment.Remove(inherited);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(StepTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish within {StepTimeout}.");
+        }
+
+        var text = output.Result + error.Result;
+        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{text}");
+        return text;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Functional.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        return directory.FullName;
+    }
+
+    /// <summary>Points on either side of the line x + 2y = 0.1, labelled by side; deterministic.</summary>
+    private const string CSharpProgram = """
+        using System;
+        using Nn;
+
+        var random = new Random(1);
+        const int count = 200;
+        var inputs = new float[count * Line.InputSize];
+        var targets = new float[count * Line.OutputSize];
+        var labels = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            var x = (float)((random.NextDouble() * 2) - 1);
+            var y = (float)((random.NextDouble() * 2) - 1);
+            inputs[2 * i] = x;
+            inputs[(2 * i) + 1] = y;
+            labels[i] = x + (2 * y) > 0.1f ? 1 : 0;
+            targets[(2 * i) + labels[i]] = 1;
+        }
+
+        var parameters = Line.CreateNetwork(Initializer.Xavier, seed: 1).Parameters.ToArray();
+        var gradient = new float[Line.ParameterCount];
+        for (var epoch = 0; epoch < 30; epoch++)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Line.SgdStepInPlace(parameters, inputs.AsSpan(2 * i, 2), targets.AsSpan(2 * i, 2), 0.1f, gradient);
+            }
+        }
+
+        // The generated code and the runtime network share one parameter layout.
+        var network = Line.ToNetwork(parameters);
+        var data = Dataset.FromLabels(Matrix<float>.Create(count, 2, inputs), labels, 2);
+        var accuracy = Evaluation.Accuracy(network, data);
+        Console.WriteLine($"accuracy {accuracy:F3}");
+        return accuracy >= 0.95 ? 0 : 1;
+
+        /// <summary>A declared 2-8-2 classifier.</summary>
+        [Network(typeof(float), Inputs = 2, Loss = LossKind.SoftmaxCrossEntropy)]
+        [Dense(0, 8, ActivationKind.Tanh)]
+        [Dense(1, 2, ActivationKind.Softmax)]
+        internal static partial class Line;
+        """;
+
+    /// <summary>The same data through the runtime API from F#.</summary>
+    private const string FSharpProgram = """
+        open System
+        open Nn
+
+        let random = Random(1)
+        let points = Array.init 200 (fun _ -> [| random.NextDouble() * 2.0 - 1.0; random.NextDouble() * 2.0 - 1.0 |])
+        let labels = points |> Array.map (fun p -> if p[0] + 2.0 * p[1] > 0.1 then 1 else 0)
+        let inputs = Matrix<float>.FromRows(points |> Array.map (fun p -> p :> Collections.Generic.IReadOnlyList<float>))
+        let data = Dataset.FromLabels(inputs, labels, 2)
+        let architecture = Architecture.Input(2).Dense(8, Activation.Tanh).Dense(2, Activation.Softmax)
+        let network = Network.Create<float>(architecture, Initializer.Xavier, 1UL)
+        let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Sgd 0.1, data, TrainingOptions(30, 1, 1UL))
+        let accuracy = Evaluation.Accuracy(result.Network, data)
+        printfn "accuracy %.3f" accuracy
+        exit (if accuracy >= 0.95 then 0 else 1)
+        """;
+}
