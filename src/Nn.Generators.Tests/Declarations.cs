@@ -36,4 +36,14 @@ internal static class Declarations
         [Nn.Dense(0, 1, Nn.ActivationKind.Identity)]
         public partial record GlobalRecord;
         """;
+
+    /// <summary>One layer of long rows: z^1 comes from the block kernel and is also the output layer's z.</summary>
+    public const string SingleLongLayer = """
+        namespace Consumer;
+
+        /// <summary>A single sigmoid layer over 300 inputs.</summary>
+        [Nn.Network(typeof(float), Inputs = 300, Loss = Nn.LossKind.BinaryCrossEntropy)]
+        [Nn.Dense(0, 5, Nn.ActivationKind.Sigmoid)]
+        public static partial class SingleLongLayer;
+        """;
 }

@@ -59,10 +59,11 @@ internal sealed partial class NetworkEmitter
         w.Line();
         w.Line("// Backpropagation for one sample: the forward pass, the cost, then the four equations from the last");
         w.Line("// layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).");
-        using (w.Block($"private static {T} AccumulateSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g)"))
+        var deferred = DeferFirstLayer ? $", ReadOnlySpan<{T}> firstZ, Span<{T}> delta1" : string.Empty;
+        using (w.Block($"private static {T} AccumulateSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g{deferred})"))
         {
             DeclareSpans(withDeltas: true);
-            EmitForward();
+            EmitForward(firstLayerGiven: DeferFirstLayer);
             w.Line();
             var cost = EmitCost();
             w.Line();
@@ -80,6 +81,60 @@ internal sealed partial class NetworkEmitter
 
             w.Line();
             w.Line($"return {cost};");
+        }
+
+        w.Line();
+        if (DeferFirstLayer)
+        {
+            EmitFirstLayerBlock();
+        }
+    }
+
+    /// <summary>
+    /// Whether equation 4 of layer 1 is applied per block of samples rather than per sample: a first layer of long
+    /// rows has a weight block that, together with its gradient block, would not stay in cache if every sample
+    /// streamed both. Each gradient element still receives the samples' terms in sample order.
+    /// </summary>
+    private bool DeferFirstLayer => !Layer(1).IsUnrolled && Layer(1).Inputs >= LongRow;
+
+    /// <summary>Samples per block: at most 16, and at most 4096 buffered δ^1 values.</summary>
+    private int BlockRows => Math.Max(1, Math.Min(16, 4096 / Layer(1).Outputs));
+
+    private void EmitFirstLayerBlock()
+    {
+        var layer = Layer(1);
+        var bias = layer.HasBias ? " + p[Bias1Offset + j]" : string.Empty;
+        w.Line("// Layer 1 for a block of samples: z^1_s = W^1 x_s + b^1, each row of W^1 held in cache while it meets every");
+        w.Line("// sample of the block.");
+        using (w.Block($"private static void FirstLayerBlock(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, int count, Span<{T}> z1)"))
+        {
+            using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+            {
+                w.Line($"var row = p.Slice(Weights1Offset + (j * {layer.Inputs}), {layer.Inputs});");
+                using (w.Block("for (var s = 0; s < count; s++)"))
+                {
+                    w.Line($"z1[(s * {layer.Outputs}) + j] = TensorPrimitives.Dot<{T}>(row, x.Slice(s * {layer.Inputs}, {layer.Inputs})){bias};");
+                }
+            }
+        }
+
+        w.Line();
+        w.Line("// Equation 4 of layer 1 for a block of samples: ∂C/∂W^1_j += Σ_s δ^1_sj x_s, each row of ∂C/∂W^1 held in cache");
+        w.Line("// while the block's samples are added to it in order.");
+        using (w.Block($"private static void AccumulateFirstLayer(ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> delta1, int count, Span<{T}> g)"))
+        {
+            using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+            {
+                w.Line($"var row = g.Slice(Weights1Offset + (j * {layer.Inputs}), {layer.Inputs});");
+                using (w.Block("for (var s = 0; s < count; s++)"))
+                {
+                    w.Line($"var d = delta1[(s * {layer.Outputs}) + j];");
+                    using (w.Block($"if (d != {Zero})"))
+                    {
+                        w.Line($"TensorPrimitives.MultiplyAdd<{T}>(x.Slice(s * {layer.Inputs}, {layer.Inputs}), d, row, row);");
+                    }
+                }
+            }
         }
 
         w.Line();
@@ -150,7 +205,8 @@ internal sealed partial class NetworkEmitter
         w.Line(target.Contains("[") ? $"{target} = {expression};" : $"var {target} = {expression};");
     }
 
-    private void EmitForward()
+    /// <param name="firstLayerGiven">Whether z^1 arrives in the span firstZ (computed per block by FirstLayerBlock).</param>
+    private void EmitForward(bool firstLayerGiven = false)
     {
         for (var l = 1; l <= L; l++)
         {
@@ -160,7 +216,7 @@ internal sealed partial class NetworkEmitter
                 w.Line();
             }
 
-            w.Line($"// Layer {l} ({layer.Outputs} × {layer.Inputs}, {layer.Activation}{(layer.HasBias ? string.Empty : ", no bias")}): z^{l} = W^{l} a^{l - 1}{(layer.HasBias ? $" + b^{l}" : string.Empty)}, a^{l} = σ(z^{l}).");
+            w.Line($"// Layer {l} ({layer.Outputs} × {layer.Inputs}, {layer.Activation}{(layer.HasBias ? string.Empty : ", no bias")}): z^{l} = W^{l} a^{l - 1}{(layer.HasBias ? $" + b^{l}" : string.Empty)}, a^{l} = σ(z^{l}){(firstLayerGiven && l == 1 ? ", with z^1 from FirstLayerBlock" : string.Empty)}.");
             var softmax = layer.Activation == ActivationKind.Softmax;
             if (layer.IsUnrolled)
             {
@@ -180,8 +236,9 @@ internal sealed partial class NetworkEmitter
             {
                 using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
                 {
-                    var bias = layer.HasBias ? $" + p[Bias{l}Offset + j]" : string.Empty;
-                    var dot = $"TensorPrimitives.Dot<{T}>(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
+                    var given = firstLayerGiven && l == 1;
+                    var bias = layer.HasBias && !given ? $" + p[Bias{l}Offset + j]" : string.Empty;
+                    var dot = given ? "firstZ[j]" : $"{DotKernel(layer)}(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
                     if (l == L)
                     {
                         w.Line($"z{l}[j] = {dot}{bias};");
@@ -346,7 +403,12 @@ internal sealed partial class NetworkEmitter
     {
         var layer = Layer(l);
         w.Line($"// Equation 4: ∂C/∂W^{l} = δ^{l} (a^{l - 1})ᵀ, i.e. ∂C/∂W^{l}_jk = a^{l - 1}_k δ^{l}_j.");
-        if (layer.IsUnrolled)
+        if (l == 1 && DeferFirstLayer)
+        {
+            w.Line("// Layer 1's rows are long: hand δ^1 to the caller, which applies this equation per block of samples (AccumulateFirstLayer).");
+            w.Line("d1.CopyTo(delta1);");
+        }
+        else if (layer.IsUnrolled)
         {
             for (var j = 0; j < layer.Outputs; j++)
             {
@@ -360,8 +422,9 @@ internal sealed partial class NetworkEmitter
         {
             using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
             {
+                SkipInactive(l);
                 w.Line($"var row = g.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs});");
-                w.Line($"TensorPrimitives.MultiplyAdd<{T}>({ASpan(l - 1)}, d{l}[j], row, row);");
+                w.Line(AddScaledCall(layer, ASpan(l - 1), $"d{l}[j]", "row"));
             }
         }
 
@@ -381,8 +444,36 @@ internal sealed partial class NetworkEmitter
         }
         else
         {
-            w.Line($"var bias{l} = g.Slice(Bias{l}Offset, {layer.Outputs});");
-            w.Line($"TensorPrimitives.Add<{T}>(bias{l}, d{l}, bias{l});");
+            using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+            {
+                w.Line($"g[Bias{l}Offset + j] += d{l}[j];");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rows at least this long go to System.Numerics.Tensors, whose widest SIMD path repays its call overhead;
+    /// shorter rows use the type's own inlined Vector&lt;T&gt; loops (see EmitKernels).
+    /// </summary>
+    private const int LongRow = 256;
+
+    private string DotKernel(LayerModel layer) => layer.Inputs >= LongRow ? $"TensorPrimitives.Dot<{T}>" : "Dot";
+
+    /// <summary>y += s·x over one row of layer <paramref name="layer"/>'s width.</summary>
+    private string AddScaledCall(LayerModel layer, string x, string s, string y) =>
+        layer.Inputs >= LongRow ? $"TensorPrimitives.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"AddScaled({x}, {s}, {y});";
+
+    /// <summary>A ReLU unit with z ≤ 0 has δ = 0, so its row adds nothing; skipping it is exact.</summary>
+    private void SkipInactive(int l)
+    {
+        if (Layer(l).Activation == ActivationKind.Relu)
+        {
+            using (w.Block($"if (d{l}[j] == {Zero})"))
+            {
+                w.Line("continue;");
+            }
+
+            w.Line();
         }
     }
 
@@ -405,7 +496,8 @@ internal sealed partial class NetworkEmitter
             w.Line($"d{l - 1}.Clear();");
             using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
             {
-                w.Line($"TensorPrimitives.MultiplyAdd<{T}>(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), d{l}[j], d{l - 1}, d{l - 1});");
+                SkipInactive(l);
+                w.Line(AddScaledCall(layer, $"p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs})", $"d{l}[j]", $"d{l - 1}"));
             }
 
             if (below.Activation != ActivationKind.Identity)

@@ -32,7 +32,10 @@ internal sealed partial class NetworkEmitter
         w.Line("#nullable enable");
         w.Line();
         w.Line("using System;");
+        w.Line("using System.Numerics;");
         w.Line("using System.Numerics.Tensors;");
+        w.Line("using System.Runtime.CompilerServices;");
+        w.Line("using System.Runtime.InteropServices;");
         w.Line();
         if (model.Namespace.Length > 0)
         {
@@ -215,7 +218,19 @@ internal sealed partial class NetworkEmitter
             w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
             w.Line("gradient.Clear();");
-            w.Line($"var cost = AccumulateSample(parameters, input, target, {One}, gradient);");
+            if (DeferFirstLayer)
+            {
+                w.Line($"Span<{T}> z1 = stackalloc {T}[Layer1Outputs];");
+                w.Line($"Span<{T}> delta1 = stackalloc {T}[Layer1Outputs];");
+                w.Line("FirstLayerBlock(parameters, input, 1, z1);");
+                w.Line($"var cost = AccumulateSample(parameters, input, target, {One}, gradient, z1, delta1);");
+                w.Line("AccumulateFirstLayer(input, delta1, 1, gradient);");
+            }
+            else
+            {
+                w.Line($"var cost = AccumulateSample(parameters, input, target, {One}, gradient);");
+            }
+
             WriteL2Gradient();
             w.Line("return cost;");
         }
@@ -232,9 +247,30 @@ internal sealed partial class NetworkEmitter
             w.Line("gradient.Clear();");
             w.Line($"var scale = {One} / rows;");
             w.Line($"var sum = {Zero};");
-            using (w.Block("for (var i = 0; i < rows; i++)"))
+            if (DeferFirstLayer)
             {
-                w.Line("sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);");
+                w.Line($"Span<{T}> z1 = stackalloc {T}[{BlockRows} * Layer1Outputs];");
+                w.Line($"Span<{T}> deltas = stackalloc {T}[{BlockRows} * Layer1Outputs];");
+                using (w.Block($"for (var start = 0; start < rows; start += {BlockRows})"))
+                {
+                    w.Line($"var count = Math.Min({BlockRows}, rows - start);");
+                    w.Line("FirstLayerBlock(parameters, inputs.Slice(start * InputSize, count * InputSize), count, z1);");
+                    using (w.Block("for (var s = 0; s < count; s++)"))
+                    {
+                        w.Line("var i = start + s;");
+                        w.Line("sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient, z1.Slice(s * Layer1Outputs, Layer1Outputs), deltas.Slice(s * Layer1Outputs, Layer1Outputs));");
+                    }
+
+                    w.Line();
+                    w.Line("AccumulateFirstLayer(inputs.Slice(start * InputSize, count * InputSize), deltas, count, gradient);");
+                }
+            }
+            else
+            {
+                using (w.Block("for (var i = 0; i < rows; i++)"))
+                {
+                    w.Line("sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);");
+                }
             }
 
             w.Line();
@@ -335,6 +371,7 @@ internal sealed partial class NetworkEmitter
             w.Line();
         }
 
+        EmitKernels();
         using (w.Block($"private static void CheckSample(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target)"))
         {
             w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
@@ -368,6 +405,87 @@ internal sealed partial class NetworkEmitter
                 w.Line("throw new ArgumentOutOfRangeException(name, value, $\"{name} must be at least 1, but is {value}.\");");
             }
         }
+    }
+
+    /// <summary>The short-row SIMD kernels, written only when a layer uses them.</summary>
+    private void EmitKernels()
+    {
+        if (!model.Layers.Any(l => !l.IsUnrolled && l.Inputs < LongRow))
+        {
+            return;
+        }
+
+        var vector = $"Vector<{T}>";
+        w.Line("// Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the");
+        w.Line("// additions do not wait on each other), then single vectors, then the scalar tail.");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (w.Block($"private static {T} Dot(ReadOnlySpan<{T}> a, ReadOnlySpan<{T}> b)"))
+        {
+            w.Line("ref var left = ref MemoryMarshal.GetReference(a);");
+            w.Line("ref var right = ref MemoryMarshal.GetReference(b);");
+            w.Line($"var width = {vector}.Count;");
+            w.Line("var k = 0;");
+            w.Line($"var sum = {Zero};");
+            using (w.Block("if (Vector.IsHardwareAccelerated && a.Length >= width)"))
+            {
+                w.Line($"var lanes0 = {vector}.Zero;");
+                w.Line($"var lanes1 = {vector}.Zero;");
+                w.Line($"var lanes2 = {vector}.Zero;");
+                w.Line($"var lanes3 = {vector}.Zero;");
+                using (w.Block("for (; k <= a.Length - (4 * width); k += 4 * width)"))
+                {
+                    for (var i = 0; i < 4; i++)
+                    {
+                        var offset = i == 0 ? "k" : $"k + {(i == 1 ? "width" : $"({i} * width)")}";
+                        w.Line($"lanes{i} += Vector.LoadUnsafe(ref left, (nuint)({offset})) * Vector.LoadUnsafe(ref right, (nuint)({offset}));");
+                    }
+                }
+
+                w.Line();
+                using (w.Block("for (; k <= a.Length - width; k += width)"))
+                {
+                    w.Line("lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);");
+                }
+
+                w.Line();
+                w.Line("sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));");
+            }
+
+            w.Line();
+            using (w.Block("for (; k < a.Length; k++)"))
+            {
+                w.Line("sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);");
+            }
+
+            w.Line();
+            w.Line("return sum;");
+        }
+
+        w.Line();
+        w.Line("// y += s·x (an axpy) over two spans of the same fixed length.");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (w.Block($"private static void AddScaled(ReadOnlySpan<{T}> x, {T} s, Span<{T}> y)"))
+        {
+            w.Line("ref var source = ref MemoryMarshal.GetReference(x);");
+            w.Line("ref var target = ref MemoryMarshal.GetReference(y);");
+            w.Line("var k = 0;");
+            using (w.Block($"if (Vector.IsHardwareAccelerated && x.Length >= {vector}.Count)"))
+            {
+                w.Line($"var scale = new {vector}(s);");
+                using (w.Block($"for (; k <= x.Length - {vector}.Count; k += {vector}.Count)"))
+                {
+                    w.Line("(Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);");
+                }
+            }
+
+            w.Line();
+            using (w.Block("for (; k < x.Length; k++)"))
+            {
+                w.Line("Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);");
+            }
+        }
+
+        w.Line();
     }
 
     private void WriteIf(string? line)

@@ -2,7 +2,10 @@
 #nullable enable
 
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nn.Examples
 {
@@ -241,14 +244,14 @@ namespace Nn.Examples
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 32; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
@@ -283,14 +286,14 @@ namespace Nn.Examples
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 32; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
@@ -336,14 +339,14 @@ namespace Nn.Examples
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 32; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
@@ -384,18 +387,20 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 32), 32);
-                TensorPrimitives.MultiplyAdd<float>(a1, d2[j], row, row);
+                AddScaled(a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
-            var bias2 = g.Slice(Bias2Offset, 10);
-            TensorPrimitives.Add<float>(bias2, d2, bias2);
+            for (var j = 0; j < 10; j++)
+            {
+                g[Bias2Offset + j] += d2[j];
+            }
 
             // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                TensorPrimitives.MultiplyAdd<float>(p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1, d1);
+                AddScaled(p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1);
             }
             for (var k = 0; k < 32; k++)
             {
@@ -405,15 +410,84 @@ namespace Nn.Examples
             // Equation 4: ∂C/∂W^1 = δ^1 (a^0)ᵀ, i.e. ∂C/∂W^1_jk = a^0_k δ^1_j.
             for (var j = 0; j < 32; j++)
             {
+                if (d1[j] == 0f)
+                {
+                    continue;
+                }
+
                 var row = g.Slice(Weights1Offset + (j * 64), 64);
-                TensorPrimitives.MultiplyAdd<float>(x, d1[j], row, row);
+                AddScaled(x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
-            var bias1 = g.Slice(Bias1Offset, 32);
-            TensorPrimitives.Add<float>(bias1, d1, bias1);
+            for (var j = 0; j < 32; j++)
+            {
+                g[Bias1Offset + j] += d1[j];
+            }
 
             return cost;
+        }
+
+        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
+        // additions do not wait on each other), then single vectors, then the scalar tail.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        {
+            ref var left = ref MemoryMarshal.GetReference(a);
+            ref var right = ref MemoryMarshal.GetReference(b);
+            var width = Vector<float>.Count;
+            var k = 0;
+            var sum = 0f;
+            if (Vector.IsHardwareAccelerated && a.Length >= width)
+            {
+                var lanes0 = Vector<float>.Zero;
+                var lanes1 = Vector<float>.Zero;
+                var lanes2 = Vector<float>.Zero;
+                var lanes3 = Vector<float>.Zero;
+                for (; k <= a.Length - (4 * width); k += 4 * width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)(k)) * Vector.LoadUnsafe(ref right, (nuint)(k));
+                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
+                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
+                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
+                }
+
+                for (; k <= a.Length - width; k += width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                }
+
+                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
+            }
+
+            for (; k < a.Length; k++)
+            {
+                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
+            }
+
+            return sum;
+        }
+
+        // y += s·x (an axpy) over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(s);
+                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
+            }
         }
 
         private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)

@@ -2,7 +2,10 @@
 #nullable enable
 
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nn.Examples
 {
@@ -251,7 +254,7 @@ namespace Nn.Examples
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 6; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -295,7 +298,7 @@ namespace Nn.Examples
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 6; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -341,7 +344,7 @@ namespace Nn.Examples
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 6; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -449,14 +452,78 @@ namespace Nn.Examples
             for (var j = 0; j < 6; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 12), 12);
-                TensorPrimitives.MultiplyAdd<float>(x, d1[j], row, row);
+                AddScaled(x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
-            var bias1 = g.Slice(Bias1Offset, 6);
-            TensorPrimitives.Add<float>(bias1, d1, bias1);
+            for (var j = 0; j < 6; j++)
+            {
+                g[Bias1Offset + j] += d1[j];
+            }
 
             return cost;
+        }
+
+        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
+        // additions do not wait on each other), then single vectors, then the scalar tail.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        {
+            ref var left = ref MemoryMarshal.GetReference(a);
+            ref var right = ref MemoryMarshal.GetReference(b);
+            var width = Vector<float>.Count;
+            var k = 0;
+            var sum = 0f;
+            if (Vector.IsHardwareAccelerated && a.Length >= width)
+            {
+                var lanes0 = Vector<float>.Zero;
+                var lanes1 = Vector<float>.Zero;
+                var lanes2 = Vector<float>.Zero;
+                var lanes3 = Vector<float>.Zero;
+                for (; k <= a.Length - (4 * width); k += 4 * width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)(k)) * Vector.LoadUnsafe(ref right, (nuint)(k));
+                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
+                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
+                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
+                }
+
+                for (; k <= a.Length - width; k += width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                }
+
+                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
+            }
+
+            for (; k < a.Length; k++)
+            {
+                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
+            }
+
+            return sum;
+        }
+
+        // y += s·x (an axpy) over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(s);
+                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
+            }
         }
 
         private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)

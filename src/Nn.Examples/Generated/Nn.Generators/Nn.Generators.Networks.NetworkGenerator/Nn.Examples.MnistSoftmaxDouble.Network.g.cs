@@ -2,7 +2,10 @@
 #nullable enable
 
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nn.Examples
 {
@@ -148,7 +151,11 @@ namespace Nn.Examples
             CheckSample(parameters, input, target);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
             gradient.Clear();
-            var cost = AccumulateSample(parameters, input, target, 1.0, gradient);
+            Span<double> z1 = stackalloc double[Layer1Outputs];
+            Span<double> delta1 = stackalloc double[Layer1Outputs];
+            FirstLayerBlock(parameters, input, 1, z1);
+            var cost = AccumulateSample(parameters, input, target, 1.0, gradient, z1, delta1);
+            AccumulateFirstLayer(input, delta1, 1, gradient);
             return cost;
         }
 
@@ -166,9 +173,19 @@ namespace Nn.Examples
             gradient.Clear();
             var scale = 1.0 / rows;
             var sum = 0.0;
-            for (var i = 0; i < rows; i++)
+            Span<double> z1 = stackalloc double[16 * Layer1Outputs];
+            Span<double> deltas = stackalloc double[16 * Layer1Outputs];
+            for (var start = 0; start < rows; start += 16)
             {
-                sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);
+                var count = Math.Min(16, rows - start);
+                FirstLayerBlock(parameters, inputs.Slice(start * InputSize, count * InputSize), count, z1);
+                for (var s = 0; s < count; s++)
+                {
+                    var i = start + s;
+                    sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient, z1.Slice(s * Layer1Outputs, Layer1Outputs), deltas.Slice(s * Layer1Outputs, Layer1Outputs));
+                }
+
+                AccumulateFirstLayer(inputs.Slice(start * InputSize, count * InputSize), deltas, count, gradient);
             }
 
             var cost = sum / rows;
@@ -248,7 +265,7 @@ namespace Nn.Examples
             // Layer 2 (10 × 50, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<double>(p.Slice(Weights2Offset + (j * 50), 50), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 50), 50), a1) + p[Bias2Offset + j];
             }
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<double>(z2);
@@ -290,7 +307,7 @@ namespace Nn.Examples
             // Layer 2 (10 × 50, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<double>(p.Slice(Weights2Offset + (j * 50), 50), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 50), 50), a1) + p[Bias2Offset + j];
             }
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<double>(z2);
@@ -325,7 +342,7 @@ namespace Nn.Examples
 
         // Backpropagation for one sample: the forward pass, the cost, then the four equations from the last
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
-        private static double AccumulateSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g)
+        private static double AccumulateSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g, ReadOnlySpan<double> firstZ, Span<double> delta1)
         {
             Span<double> a1 = stackalloc double[50];
             Span<double> d1 = stackalloc double[50];
@@ -333,17 +350,17 @@ namespace Nn.Examples
             Span<double> a2 = stackalloc double[10];
             Span<double> d2 = stackalloc double[10];
 
-            // Layer 1 (50 × 784, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            // Layer 1 (50 × 784, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1), with z^1 from FirstLayerBlock.
             for (var j = 0; j < 50; j++)
             {
-                var z = TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
+                var z = firstZ[j];
                 a1[j] = double.Max(z, 0.0);
             }
 
             // Layer 2 (10 × 50, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<double>(p.Slice(Weights2Offset + (j * 50), 50), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 50), 50), a1) + p[Bias2Offset + j];
             }
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<double>(z2);
@@ -384,18 +401,20 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 50), 50);
-                TensorPrimitives.MultiplyAdd<double>(a1, d2[j], row, row);
+                AddScaled(a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
-            var bias2 = g.Slice(Bias2Offset, 10);
-            TensorPrimitives.Add<double>(bias2, d2, bias2);
+            for (var j = 0; j < 10; j++)
+            {
+                g[Bias2Offset + j] += d2[j];
+            }
 
             // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                TensorPrimitives.MultiplyAdd<double>(p.Slice(Weights2Offset + (j * 50), 50), d2[j], d1, d1);
+                AddScaled(p.Slice(Weights2Offset + (j * 50), 50), d2[j], d1);
             }
             for (var k = 0; k < 50; k++)
             {
@@ -403,17 +422,110 @@ namespace Nn.Examples
             }
 
             // Equation 4: ∂C/∂W^1 = δ^1 (a^0)ᵀ, i.e. ∂C/∂W^1_jk = a^0_k δ^1_j.
+            // Layer 1's rows are long: hand δ^1 to the caller, which applies this equation per block of samples (AccumulateFirstLayer).
+            d1.CopyTo(delta1);
+
+            // Equation 3: ∂C/∂b^1 = δ^1.
+            for (var j = 0; j < 50; j++)
+            {
+                g[Bias1Offset + j] += d1[j];
+            }
+
+            return cost;
+        }
+
+        // Layer 1 for a block of samples: z^1_s = W^1 x_s + b^1, each row of W^1 held in cache while it meets every
+        // sample of the block.
+        private static void FirstLayerBlock(ReadOnlySpan<double> p, ReadOnlySpan<double> x, int count, Span<double> z1)
+        {
+            for (var j = 0; j < 50; j++)
+            {
+                var row = p.Slice(Weights1Offset + (j * 784), 784);
+                for (var s = 0; s < count; s++)
+                {
+                    z1[(s * 50) + j] = TensorPrimitives.Dot<double>(row, x.Slice(s * 784, 784)) + p[Bias1Offset + j];
+                }
+            }
+        }
+
+        // Equation 4 of layer 1 for a block of samples: ∂C/∂W^1_j += Σ_s δ^1_sj x_s, each row of ∂C/∂W^1 held in cache
+        // while the block's samples are added to it in order.
+        private static void AccumulateFirstLayer(ReadOnlySpan<double> x, ReadOnlySpan<double> delta1, int count, Span<double> g)
+        {
             for (var j = 0; j < 50; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 784), 784);
-                TensorPrimitives.MultiplyAdd<double>(x, d1[j], row, row);
+                for (var s = 0; s < count; s++)
+                {
+                    var d = delta1[(s * 50) + j];
+                    if (d != 0.0)
+                    {
+                        TensorPrimitives.MultiplyAdd<double>(x.Slice(s * 784, 784), d, row, row);
+                    }
+                }
+            }
+        }
+
+        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
+        // additions do not wait on each other), then single vectors, then the scalar tail.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+        {
+            ref var left = ref MemoryMarshal.GetReference(a);
+            ref var right = ref MemoryMarshal.GetReference(b);
+            var width = Vector<double>.Count;
+            var k = 0;
+            var sum = 0.0;
+            if (Vector.IsHardwareAccelerated && a.Length >= width)
+            {
+                var lanes0 = Vector<double>.Zero;
+                var lanes1 = Vector<double>.Zero;
+                var lanes2 = Vector<double>.Zero;
+                var lanes3 = Vector<double>.Zero;
+                for (; k <= a.Length - (4 * width); k += 4 * width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)(k)) * Vector.LoadUnsafe(ref right, (nuint)(k));
+                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
+                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
+                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
+                }
+
+                for (; k <= a.Length - width; k += width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                }
+
+                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
             }
 
-            // Equation 3: ∂C/∂b^1 = δ^1.
-            var bias1 = g.Slice(Bias1Offset, 50);
-            TensorPrimitives.Add<double>(bias1, d1, bias1);
+            for (; k < a.Length; k++)
+            {
+                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
+            }
 
-            return cost;
+            return sum;
+        }
+
+        // y += s·x (an axpy) over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled(ReadOnlySpan<double> x, double s, Span<double> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+            {
+                var scale = new Vector<double>(s);
+                for (; k <= x.Length - Vector<double>.Count; k += Vector<double>.Count)
+                {
+                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
+            }
         }
 
         private static void CheckSample(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target)
