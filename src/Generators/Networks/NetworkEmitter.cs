@@ -436,8 +436,8 @@ internal sealed partial class NetworkEmitter
                 {
                     for (var i = 0; i < 4; i++)
                     {
-                        var offset = i == 0 ? "k" : $"k + {(i == 1 ? "width" : $"({i} * width)")}";
-                        w.Line($"lanes{i} += Vector.LoadUnsafe(ref left, (nuint)({offset})) * Vector.LoadUnsafe(ref right, (nuint)({offset}));");
+                        var index = i switch { 0 => "k", 1 => "(k + width)", _ => $"(k + ({i} * width))" };
+                        w.Line($"lanes{i} += Vector.LoadUnsafe(ref left, (nuint){index}) * Vector.LoadUnsafe(ref right, (nuint){index});");
                     }
                 }
 

@@ -253,17 +253,20 @@ namespace Nn.Examples
             {
                 z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
+
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
             }
+
             var sum2 = 0f;
             for (var k = 0; k < 10; k++)
             {
                 sum2 += a2[k];
             }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = a2[k] / sum2;
@@ -295,17 +298,20 @@ namespace Nn.Examples
             {
                 z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
+
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
             }
+
             var sum2 = 0f;
             for (var k = 0; k < 10; k++)
             {
                 sum2 += a2[k];
             }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = a2[k] / sum2;
@@ -317,11 +323,13 @@ namespace Nn.Examples
             {
                 mass += y[k];
             }
+
             var targetDotZ = 0f;
             for (var k = 0; k < 10; k++)
             {
                 targetDotZ += (y[k] * z2[k]);
             }
+
             var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
             return cost;
         }
@@ -348,17 +356,20 @@ namespace Nn.Examples
             {
                 z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
+
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
             }
+
             var sum2 = 0f;
             for (var k = 0; k < 10; k++)
             {
                 sum2 += a2[k];
             }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = a2[k] / sum2;
@@ -370,11 +381,13 @@ namespace Nn.Examples
             {
                 mass += y[k];
             }
+
             var targetDotZ = 0f;
             for (var k = 0; k < 10; k++)
             {
                 targetDotZ += (y[k] * z2[k]);
             }
+
             var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
@@ -402,6 +415,7 @@ namespace Nn.Examples
             {
                 AddScaled(p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1);
             }
+
             for (var k = 0; k < 32; k++)
             {
                 d1[k] *= (a1[k] > 0f ? 1f : 0f);
@@ -446,7 +460,7 @@ namespace Nn.Examples
                 var lanes3 = Vector<float>.Zero;
                 for (; k <= a.Length - (4 * width); k += 4 * width)
                 {
-                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)(k)) * Vector.LoadUnsafe(ref right, (nuint)(k));
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
                     lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
                     lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
                     lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));

@@ -482,7 +482,7 @@ namespace Nn.Examples
                 var lanes3 = Vector<float>.Zero;
                 for (; k <= a.Length - (4 * width); k += 4 * width)
                 {
-                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)(k)) * Vector.LoadUnsafe(ref right, (nuint)(k));
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
                     lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
                     lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
                     lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));

@@ -303,6 +303,7 @@ namespace Nn.Examples
             {
                 squares += (a2[k] - y[k]) * (a2[k] - y[k]);
             }
+
             var cost = squares / 2;
             return cost;
         }
@@ -337,6 +338,7 @@ namespace Nn.Examples
             {
                 squares += (a2[k] - y[k]) * (a2[k] - y[k]);
             }
+
             var cost = squares / 2;
 
             // ∇_a C for the Quadratic cost.
@@ -370,6 +372,7 @@ namespace Nn.Examples
             {
                 AddScaled(p.Slice(Weights2Offset + (j * 100), 100), d2[j], d1);
             }
+
             for (var k = 0; k < 100; k++)
             {
                 d1[k] *= a1[k] * (1.0 - a1[k]);
@@ -438,7 +441,7 @@ namespace Nn.Examples
                 var lanes3 = Vector<double>.Zero;
                 for (; k <= a.Length - (4 * width); k += 4 * width)
                 {
-                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)(k)) * Vector.LoadUnsafe(ref right, (nuint)(k));
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
                     lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
                     lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
                     lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));

@@ -317,6 +317,7 @@ namespace Nn.Examples
             {
                 cost += (float.Max(z2[k], 0f) + float.LogP1(float.Exp(-float.Abs(z2[k]))) - (y[k] * z2[k]));
             }
+
             return cost;
         }
 
@@ -376,6 +377,7 @@ namespace Nn.Examples
             {
                 AddScaled(p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
             }
+
             for (var k = 0; k < 25; k++)
             {
                 d1[k] *= a1[k] * (1f - a1[k]);
@@ -460,7 +462,7 @@ namespace Nn.Examples
                 var lanes3 = Vector<float>.Zero;
                 for (; k <= a.Length - (4 * width); k += 4 * width)
                 {
-                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)(k)) * Vector.LoadUnsafe(ref right, (nuint)(k));
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
                     lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
                     lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
                     lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
