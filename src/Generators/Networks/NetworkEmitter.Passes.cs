@@ -14,6 +14,8 @@ namespace Nn.Generators.Networks;
 /// </remarks>
 internal sealed partial class NetworkEmitter
 {
+    private bool overwrite;
+
     private int L => model.Layers.Length;
 
     private LayerModel Layer(int l) => model.Layers[l - 1];
@@ -57,10 +59,28 @@ internal sealed partial class NetworkEmitter
         }
 
         w.Line();
+        EmitBackprop(overwrite: false);
+        EmitBackprop(overwrite: true);
+        if (DeferFirstLayer)
+        {
+            EmitFirstLayerBlock();
+        }
+    }
+
+    /// <summary>
+    /// Backpropagation for one sample. AccumulateSample adds scale · ∇θ C into g; WriteSample, used for a batch's
+    /// first sample, writes it, so the gradient buffer never needs clearing first.
+    /// </summary>
+    private void EmitBackprop(bool overwrite)
+    {
+        this.overwrite = overwrite;
         w.Line("// Backpropagation for one sample: the forward pass, the cost, then the four equations from the last");
-        w.Line("// layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).");
+        w.Line(overwrite
+            ? "// layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet)."
+            : "// layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).");
         var deferred = DeferFirstLayer ? $", ReadOnlySpan<{T}> firstZ, Span<{T}> delta1" : string.Empty;
-        using (w.Block($"private static {T} AccumulateSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g{deferred})"))
+        var name = overwrite ? "WriteSample" : "AccumulateSample";
+        using (w.Block($"private static {T} {name}(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g{deferred})"))
         {
             DeclareSpans(withDeltas: true);
             EmitForward(firstLayerGiven: DeferFirstLayer);
@@ -84,11 +104,11 @@ internal sealed partial class NetworkEmitter
         }
 
         w.Line();
-        if (DeferFirstLayer)
-        {
-            EmitFirstLayerBlock();
-        }
+        this.overwrite = false;
     }
+
+    /// <summary>"=" while WriteSample is emitted, "+=" otherwise.</summary>
+    private string Into => overwrite ? "=" : "+=";
 
     /// <summary>
     /// Whether equation 4 of layer 1 is applied per block of samples rather than per sample: a first layer of long
@@ -103,37 +123,151 @@ internal sealed partial class NetworkEmitter
     private void EmitFirstLayerBlock()
     {
         var layer = Layer(1);
+        var n = layer.Inputs;
+        var o = layer.Outputs;
         var bias = layer.HasBias ? " + p[Bias1Offset + j]" : string.Empty;
-        w.Line("// Layer 1 for a block of samples: z^1_s = W^1 x_s + b^1, each row of W^1 held in cache while it meets every");
-        w.Line("// sample of the block.");
+        w.Line("// Layer 1 for a block of samples: z^1_s = W^1 x_s + b^1. Each row of W^1 is loaded once per four samples");
+        w.Line("// (Dot4) and stays in cache while it meets every sample of the block.");
         using (w.Block($"private static void FirstLayerBlock(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, int count, Span<{T}> z1)"))
         {
-            using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+            using (w.Block($"for (var j = 0; j < {o}; j++)"))
             {
-                w.Line($"var row = p.Slice(Weights1Offset + (j * {layer.Inputs}), {layer.Inputs});");
-                using (w.Block("for (var s = 0; s < count; s++)"))
+                w.Line($"var row = p.Slice(Weights1Offset + (j * {n}), {n});");
+                w.Line("var s = 0;");
+                using (w.Block("for (; s + 4 <= count; s += 4)"))
                 {
-                    w.Line($"z1[(s * {layer.Outputs}) + j] = TensorPrimitives.Dot<{T}>(row, x.Slice(s * {layer.Inputs}, {layer.Inputs})){bias};");
+                    w.Line($"Dot4(row, x.Slice(s * {n}, 4 * {n}), out var z0, out var z1s, out var z2, out var z3);");
+                    w.Line($"z1[(s * {o}) + j] = z0{bias};");
+                    w.Line($"z1[((s + 1) * {o}) + j] = z1s{bias};");
+                    w.Line($"z1[((s + 2) * {o}) + j] = z2{bias};");
+                    w.Line($"z1[((s + 3) * {o}) + j] = z3{bias};");
+                }
+
+                using (w.Block("for (; s < count; s++)"))
+                {
+                    w.Line($"z1[(s * {o}) + j] = TensorPrimitives.Dot<{T}>(row, x.Slice(s * {n}, {n})){bias};");
                 }
             }
         }
 
         w.Line();
-        w.Line("// Equation 4 of layer 1 for a block of samples: ∂C/∂W^1_j += Σ_s δ^1_sj x_s, each row of ∂C/∂W^1 held in cache");
-        w.Line("// while the block's samples are added to it in order.");
+        w.Line("// Equation 4 of layer 1 for a block of samples: ∂C/∂W^1_j += Σ_s δ^1_sj x_s, each row of ∂C/∂W^1 loaded and");
+        w.Line("// stored once per four samples (AddScaled4), which are still added in sample order.");
         using (w.Block($"private static void AccumulateFirstLayer(ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> delta1, int count, Span<{T}> g)"))
         {
-            using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+            using (w.Block($"for (var j = 0; j < {o}; j++)"))
             {
-                w.Line($"var row = g.Slice(Weights1Offset + (j * {layer.Inputs}), {layer.Inputs});");
-                using (w.Block("for (var s = 0; s < count; s++)"))
+                w.Line($"var row = g.Slice(Weights1Offset + (j * {n}), {n});");
+                w.Line("var s = 0;");
+                using (w.Block("for (; s + 4 <= count; s += 4)"))
                 {
-                    w.Line($"var d = delta1[(s * {layer.Outputs}) + j];");
-                    using (w.Block($"if (d != {Zero})"))
+                    w.Line($"var d0 = delta1[(s * {o}) + j];");
+                    w.Line($"var d1 = delta1[((s + 1) * {o}) + j];");
+                    w.Line($"var d2 = delta1[((s + 2) * {o}) + j];");
+                    w.Line($"var d3 = delta1[((s + 3) * {o}) + j];");
+                    using (w.Block($"if (d0 != {Zero} || d1 != {Zero} || d2 != {Zero} || d3 != {Zero})"))
                     {
-                        w.Line($"TensorPrimitives.MultiplyAdd<{T}>(x.Slice(s * {layer.Inputs}, {layer.Inputs}), d, row, row);");
+                        w.Line($"AddScaled4(x.Slice(s * {n}, 4 * {n}), d0, d1, d2, d3, row);");
                     }
                 }
+
+                using (w.Block("for (; s < count; s++)"))
+                {
+                    w.Line($"var d = delta1[(s * {o}) + j];");
+                    using (w.Block($"if (d != {Zero})"))
+                    {
+                        w.Line($"TensorPrimitives.MultiplyAdd<{T}>(x.Slice(s * {n}, {n}), d, row, row);");
+                    }
+                }
+            }
+        }
+
+        w.Line();
+        EmitBlockKernels();
+    }
+
+    /// <summary>The four-sample kernels of the first-layer block.</summary>
+    private void EmitBlockKernels()
+    {
+        var vector = $"Vector<{T}>";
+        w.Line("// Four dot products of one weight row w with four consecutive samples in x, sharing every load of w.");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (w.Block($"private static void Dot4(ReadOnlySpan<{T}> w, ReadOnlySpan<{T}> x, out {T} s0, out {T} s1, out {T} s2, out {T} s3)"))
+        {
+            w.Line("var n = w.Length;");
+            w.Line("ref var weights = ref MemoryMarshal.GetReference(w);");
+            w.Line("ref var x0 = ref MemoryMarshal.GetReference(x);");
+            w.Line("ref var x1 = ref Unsafe.Add(ref x0, n);");
+            w.Line("ref var x2 = ref Unsafe.Add(ref x0, 2 * n);");
+            w.Line("ref var x3 = ref Unsafe.Add(ref x0, 3 * n);");
+            w.Line("var k = 0;");
+            w.Line($"s0 = s1 = s2 = s3 = {Zero};");
+            using (w.Block($"if (Vector.IsHardwareAccelerated && n >= {vector}.Count)"))
+            {
+                w.Line($"var v0 = {vector}.Zero;");
+                w.Line($"var v1 = {vector}.Zero;");
+                w.Line($"var v2 = {vector}.Zero;");
+                w.Line($"var v3 = {vector}.Zero;");
+                using (w.Block($"for (; k <= n - {vector}.Count; k += {vector}.Count)"))
+                {
+                    w.Line("var wk = Vector.LoadUnsafe(ref weights, (nuint)k);");
+                    for (var i = 0; i < 4; i++)
+                    {
+                        w.Line($"v{i} += wk * Vector.LoadUnsafe(ref x{i}, (nuint)k);");
+                    }
+                }
+
+                w.Line("s0 = Vector.Sum(v0);");
+                w.Line("s1 = Vector.Sum(v1);");
+                w.Line("s2 = Vector.Sum(v2);");
+                w.Line("s3 = Vector.Sum(v3);");
+            }
+
+            using (w.Block("for (; k < n; k++)"))
+            {
+                w.Line("var wk = Unsafe.Add(ref weights, k);");
+                for (var i = 0; i < 4; i++)
+                {
+                    w.Line($"s{i} += wk * Unsafe.Add(ref x{i}, k);");
+                }
+            }
+        }
+
+        w.Line();
+        w.Line("// y += d0·x0, then + d1·x1, + d2·x2, + d3·x3 (four consecutive samples in x), loading and storing y once.");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (w.Block($"private static void AddScaled4(ReadOnlySpan<{T}> x, {T} d0, {T} d1, {T} d2, {T} d3, Span<{T}> y)"))
+        {
+            w.Line("var n = y.Length;");
+            w.Line("ref var target = ref MemoryMarshal.GetReference(y);");
+            w.Line("ref var x0 = ref MemoryMarshal.GetReference(x);");
+            w.Line("ref var x1 = ref Unsafe.Add(ref x0, n);");
+            w.Line("ref var x2 = ref Unsafe.Add(ref x0, 2 * n);");
+            w.Line("ref var x3 = ref Unsafe.Add(ref x0, 3 * n);");
+            w.Line("var k = 0;");
+            using (w.Block($"if (Vector.IsHardwareAccelerated && n >= {vector}.Count)"))
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    w.Line($"var scale{i} = new {vector}(d{i});");
+                }
+
+                using (w.Block($"for (; k <= n - {vector}.Count; k += {vector}.Count)"))
+                {
+                    w.Line("var sum = Vector.LoadUnsafe(ref target, (nuint)k);");
+                    for (var i = 0; i < 4; i++)
+                    {
+                        w.Line($"sum += scale{i} * Vector.LoadUnsafe(ref x{i}, (nuint)k);");
+                    }
+
+                    w.Line("sum.StoreUnsafe(ref target, (nuint)k);");
+                }
+            }
+
+            using (w.Block("for (; k < n; k++)"))
+            {
+                w.Line("ref var element = ref Unsafe.Add(ref target, k);");
+                w.Line("element = element + (d0 * Unsafe.Add(ref x0, k)) + (d1 * Unsafe.Add(ref x1, k)) + (d2 * Unsafe.Add(ref x2, k)) + (d3 * Unsafe.Add(ref x3, k));");
             }
         }
 
@@ -414,7 +548,7 @@ internal sealed partial class NetworkEmitter
             {
                 for (var k = 0; k < layer.Inputs; k++)
                 {
-                    w.Line($"g[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] += {D(l, Int(j))} * {A(l - 1, Int(k))};");
+                    w.Line($"g[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] {Into} {D(l, Int(j))} * {A(l - 1, Int(k))};");
                 }
             }
         }
@@ -422,9 +556,9 @@ internal sealed partial class NetworkEmitter
         {
             using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
             {
-                SkipInactive(l);
                 w.Line($"var row = g.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs});");
-                w.Line(AddScaledCall(layer, ASpan(l - 1), $"d{l}[j]", "row"));
+                SkipInactive(l, overwrite ? "row.Clear();" : null);
+                w.Line(overwrite ? ScaleCall(layer, ASpan(l - 1), $"d{l}[j]", "row") : AddScaledCall(layer, ASpan(l - 1), $"d{l}[j]", "row"));
             }
         }
 
@@ -439,14 +573,14 @@ internal sealed partial class NetworkEmitter
         {
             for (var j = 0; j < layer.Outputs; j++)
             {
-                w.Line($"g[{Int(layer.BiasOffset + j)}] += {D(l, Int(j))};");
+                w.Line($"g[{Int(layer.BiasOffset + j)}] {Into} {D(l, Int(j))};");
             }
         }
         else
         {
             using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
             {
-                w.Line($"g[Bias{l}Offset + j] += d{l}[j];");
+                w.Line($"g[Bias{l}Offset + j] {Into} d{l}[j];");
             }
         }
     }
@@ -463,13 +597,22 @@ internal sealed partial class NetworkEmitter
     private string AddScaledCall(LayerModel layer, string x, string s, string y) =>
         layer.Inputs >= LongRow ? $"TensorPrimitives.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"AddScaled({x}, {s}, {y});";
 
-    /// <summary>A ReLU unit with z ≤ 0 has δ = 0, so its row adds nothing; skipping it is exact.</summary>
-    private void SkipInactive(int l)
+    /// <summary>y = s·x over one row of layer <paramref name="layer"/>'s width.</summary>
+    private string ScaleCall(LayerModel layer, string x, string s, string y) =>
+        layer.Inputs >= LongRow ? $"TensorPrimitives.Multiply<{T}>({x}, {s}, {y});" : $"Scale({x}, {s}, {y});";
+
+    /// <summary>A ReLU unit with z ≤ 0 has δ = 0, so its row adds nothing (or, when writing, is zero); skipping it is exact.</summary>
+    private void SkipInactive(int l, string? whenSkipped = null)
     {
         if (Layer(l).Activation == ActivationKind.Relu)
         {
             using (w.Block($"if (d{l}[j] == {Zero})"))
             {
+                if (whenSkipped is not null)
+                {
+                    w.Line(whenSkipped);
+                }
+
                 w.Line("continue;");
             }
 

@@ -217,18 +217,18 @@ internal sealed partial class NetworkEmitter
             w.Line("CheckSample(parameters, input, target);");
             w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
-            w.Line("gradient.Clear();");
             if (DeferFirstLayer)
             {
+                w.Line("gradient.Slice(Weights1Offset, Layer1Outputs * Layer1Inputs).Clear();");
                 w.Line($"Span<{T}> z1 = stackalloc {T}[Layer1Outputs];");
                 w.Line($"Span<{T}> delta1 = stackalloc {T}[Layer1Outputs];");
                 w.Line("FirstLayerBlock(parameters, input, 1, z1);");
-                w.Line($"var cost = AccumulateSample(parameters, input, target, {One}, gradient, z1, delta1);");
+                w.Line($"var cost = WriteSample(parameters, input, target, {One}, gradient, z1, delta1);");
                 w.Line("AccumulateFirstLayer(input, delta1, 1, gradient);");
             }
             else
             {
-                w.Line($"var cost = AccumulateSample(parameters, input, target, {One}, gradient);");
+                w.Line($"var cost = WriteSample(parameters, input, target, {One}, gradient);");
             }
 
             WriteL2Gradient();
@@ -244,11 +244,11 @@ internal sealed partial class NetworkEmitter
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
             w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
-            w.Line("gradient.Clear();");
             w.Line($"var scale = {One} / rows;");
-            w.Line($"var sum = {Zero};");
             if (DeferFirstLayer)
             {
+                w.Line($"var sum = {Zero};");
+                w.Line("gradient.Slice(Weights1Offset, Layer1Outputs * Layer1Inputs).Clear();");
                 w.Line($"Span<{T}> z1 = stackalloc {T}[{BlockRows} * Layer1Outputs];");
                 w.Line($"Span<{T}> deltas = stackalloc {T}[{BlockRows} * Layer1Outputs];");
                 using (w.Block($"for (var start = 0; start < rows; start += {BlockRows})"))
@@ -258,7 +258,11 @@ internal sealed partial class NetworkEmitter
                     using (w.Block("for (var s = 0; s < count; s++)"))
                     {
                         w.Line("var i = start + s;");
-                        w.Line("sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient, z1.Slice(s * Layer1Outputs, Layer1Outputs), deltas.Slice(s * Layer1Outputs, Layer1Outputs));");
+                        w.Line("var x = inputs.Slice(i * InputSize, InputSize);");
+                        w.Line("var y = targets.Slice(i * OutputSize, OutputSize);");
+                        w.Line("var z = z1.Slice(s * Layer1Outputs, Layer1Outputs);");
+                        w.Line("var delta = deltas.Slice(s * Layer1Outputs, Layer1Outputs);");
+                        w.Line("sum += i == 0 ? WriteSample(parameters, x, y, scale, gradient, z, delta) : AccumulateSample(parameters, x, y, scale, gradient, z, delta);");
                     }
 
                     w.Line();
@@ -267,7 +271,9 @@ internal sealed partial class NetworkEmitter
             }
             else
             {
-                using (w.Block("for (var i = 0; i < rows; i++)"))
+                w.Line("// The first sample writes the gradient, so the buffer needs no clearing; the others add to it.");
+                w.Line("var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);");
+                using (w.Block("for (var i = 1; i < rows; i++)"))
                 {
                     w.Line("sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);");
                 }
@@ -459,6 +465,29 @@ internal sealed partial class NetworkEmitter
 
             w.Line();
             w.Line("return sum;");
+        }
+
+        w.Line();
+        w.Line("// y = s·x over two spans of the same fixed length.");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (w.Block($"private static void Scale(ReadOnlySpan<{T}> x, {T} s, Span<{T}> y)"))
+        {
+            w.Line("ref var source = ref MemoryMarshal.GetReference(x);");
+            w.Line("ref var target = ref MemoryMarshal.GetReference(y);");
+            w.Line("var k = 0;");
+            using (w.Block($"if (Vector.IsHardwareAccelerated && x.Length >= {vector}.Count)"))
+            {
+                w.Line($"var scale = new {vector}(s);");
+                using (w.Block($"for (; k <= x.Length - {vector}.Count; k += {vector}.Count)"))
+                {
+                    w.Line("(scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);");
+                }
+            }
+
+            using (w.Block("for (; k < x.Length; k++)"))
+            {
+                w.Line("Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);");
+            }
         }
 
         w.Line();
