@@ -7,7 +7,7 @@ namespace Nn.Generators.Networks;
 /// <summary>
 /// Writes the source of one declared network: constants for every size and offset, the runtime conversions, and
 /// the public forward, cost, gradient and SGD entry points. The straight-line passes they call are in
-/// NetworkEmitter.Passes.cs.
+/// NetworkEmitter.Passes.cs, the losses in NetworkEmitter.Losses.cs and the SIMD kernels in NetworkEmitter.Kernels.cs.
 /// </summary>
 internal sealed partial class NetworkEmitter
 {
@@ -411,110 +411,6 @@ internal sealed partial class NetworkEmitter
                 w.Line("throw new ArgumentOutOfRangeException(name, value, $\"{name} must be at least 1, but is {value}.\");");
             }
         }
-    }
-
-    /// <summary>The short-row SIMD kernels, written only when a layer uses them.</summary>
-    private void EmitKernels()
-    {
-        if (!model.Layers.Any(l => !l.IsUnrolled && l.Inputs < LongRow))
-        {
-            return;
-        }
-
-        var vector = $"Vector<{T}>";
-        w.Line("// Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the");
-        w.Line("// additions do not wait on each other), then single vectors, then the scalar tail.");
-        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        using (w.Block($"private static {T} Dot(ReadOnlySpan<{T}> a, ReadOnlySpan<{T}> b)"))
-        {
-            w.Line("ref var left = ref MemoryMarshal.GetReference(a);");
-            w.Line("ref var right = ref MemoryMarshal.GetReference(b);");
-            w.Line($"var width = {vector}.Count;");
-            w.Line("var k = 0;");
-            w.Line($"var sum = {Zero};");
-            using (w.Block("if (Vector.IsHardwareAccelerated && a.Length >= width)"))
-            {
-                w.Line($"var lanes0 = {vector}.Zero;");
-                w.Line($"var lanes1 = {vector}.Zero;");
-                w.Line($"var lanes2 = {vector}.Zero;");
-                w.Line($"var lanes3 = {vector}.Zero;");
-                using (w.Block("for (; k <= a.Length - (4 * width); k += 4 * width)"))
-                {
-                    for (var i = 0; i < 4; i++)
-                    {
-                        var index = i switch { 0 => "k", 1 => "(k + width)", _ => $"(k + ({i} * width))" };
-                        w.Line($"lanes{i} += Vector.LoadUnsafe(ref left, (nuint){index}) * Vector.LoadUnsafe(ref right, (nuint){index});");
-                    }
-                }
-
-                w.Line();
-                using (w.Block("for (; k <= a.Length - width; k += width)"))
-                {
-                    w.Line("lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);");
-                }
-
-                w.Line();
-                w.Line("sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));");
-            }
-
-            w.Line();
-            using (w.Block("for (; k < a.Length; k++)"))
-            {
-                w.Line("sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);");
-            }
-
-            w.Line();
-            w.Line("return sum;");
-        }
-
-        w.Line();
-        w.Line("// y = s·x over two spans of the same fixed length.");
-        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        using (w.Block($"private static void Scale(ReadOnlySpan<{T}> x, {T} s, Span<{T}> y)"))
-        {
-            w.Line("ref var source = ref MemoryMarshal.GetReference(x);");
-            w.Line("ref var target = ref MemoryMarshal.GetReference(y);");
-            w.Line("var k = 0;");
-            using (w.Block($"if (Vector.IsHardwareAccelerated && x.Length >= {vector}.Count)"))
-            {
-                w.Line($"var scale = new {vector}(s);");
-                using (w.Block($"for (; k <= x.Length - {vector}.Count; k += {vector}.Count)"))
-                {
-                    w.Line("(scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);");
-                }
-            }
-
-            using (w.Block("for (; k < x.Length; k++)"))
-            {
-                w.Line("Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);");
-            }
-        }
-
-        w.Line();
-        w.Line("// y += s·x (an axpy) over two spans of the same fixed length.");
-        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        using (w.Block($"private static void AddScaled(ReadOnlySpan<{T}> x, {T} s, Span<{T}> y)"))
-        {
-            w.Line("ref var source = ref MemoryMarshal.GetReference(x);");
-            w.Line("ref var target = ref MemoryMarshal.GetReference(y);");
-            w.Line("var k = 0;");
-            using (w.Block($"if (Vector.IsHardwareAccelerated && x.Length >= {vector}.Count)"))
-            {
-                w.Line($"var scale = new {vector}(s);");
-                using (w.Block($"for (; k <= x.Length - {vector}.Count; k += {vector}.Count)"))
-                {
-                    w.Line("(Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);");
-                }
-            }
-
-            w.Line();
-            using (w.Block("for (; k < x.Length; k++)"))
-            {
-                w.Line("Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);");
-            }
-        }
-
-        w.Line();
     }
 
     private void WriteIf(string? line)
