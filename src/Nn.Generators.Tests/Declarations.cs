@@ -46,4 +46,15 @@ internal static class Declarations
         [Nn.Dense(0, 5, Nn.ActivationKind.Sigmoid)]
         public static partial class SingleLongLayer;
         """;
+
+    /// <summary>A generic declaring type: the generated part repeats its type parameters.</summary>
+    public const string GenericType = """
+        namespace Consumer;
+
+        /// <summary>A declared stack on a generic type.</summary>
+        /// <typeparam name="TTag">A tag.</typeparam>
+        [Nn.Network(typeof(double), Inputs = 2)]
+        [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)]
+        public static partial class Tagged<TTag>;
+        """;
 }

@@ -12,6 +12,7 @@ public sealed class EmittedCodeTests
     [InlineData(Declarations.NestedWithL2)]
     [InlineData(Declarations.GlobalRecord)]
     [InlineData(Declarations.SingleLongLayer)]
+    [InlineData(Declarations.GenericType)]
     public void Emitted_source_compiles_with_no_warnings_and_documents_every_public_member(string declaration)
     {
         var run = GeneratorHarness.Generate(declaration);
