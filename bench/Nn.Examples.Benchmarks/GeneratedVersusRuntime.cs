@@ -9,6 +9,7 @@ namespace Nn.Examples.Benchmarks;
 /// on the same parameters and data.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class GeneratedVersusRuntime
 {
     private Network<float> network = null!;

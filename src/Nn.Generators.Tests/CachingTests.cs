@@ -20,7 +20,7 @@ public sealed class CachingTests
             CSharpSyntaxTree.ParseText("namespace Consumer; internal static class Unrelated { internal const int Answer = 42; }", GeneratorHarness.ParseOptions, path: "Source1.cs"));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        foreach (var step in new[] { NetworkGenerator.TrackingNames.Declarations, NetworkGenerator.TrackingNames.Models })
+        foreach (var step in new[] { NetworkGenerator.TrackingNames.Declarations, NetworkGenerator.TrackingNames.Models, NetworkGenerator.TrackingNames.LayersWithoutNetwork })
         {
             var outputs = result.TrackedSteps[step].SelectMany(s => s.Outputs).ToArray();
             Assert.NotEmpty(outputs);

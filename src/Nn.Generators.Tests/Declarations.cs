@@ -36,4 +36,25 @@ internal static class Declarations
         [Nn.Dense(0, 1, Nn.ActivationKind.Identity)]
         public partial record GlobalRecord;
         """;
+
+    /// <summary>One layer of long rows: z^1 comes from the block kernel and is also the output layer's z.</summary>
+    public const string SingleLongLayer = """
+        namespace Consumer;
+
+        /// <summary>A single sigmoid layer over 300 inputs.</summary>
+        [Nn.Network(typeof(float), Inputs = 300, Loss = Nn.LossKind.BinaryCrossEntropy)]
+        [Nn.Dense(0, 5, Nn.ActivationKind.Sigmoid)]
+        public static partial class SingleLongLayer;
+        """;
+
+    /// <summary>A generic declaring type: the generated part repeats its type parameters.</summary>
+    public const string GenericType = """
+        namespace Consumer;
+
+        /// <summary>A declared stack on a generic type.</summary>
+        /// <typeparam name="TTag">A tag.</typeparam>
+        [Nn.Network(typeof(double), Inputs = 2)]
+        [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)]
+        public static partial class Tagged<TTag>;
+        """;
 }

@@ -87,6 +87,12 @@ public sealed class DiagnosticTests
             "Nn.Network(typeof(float), Inputs = 100000)",
             ["10000100000 parameters"]
         },
+        {
+            "NN0011",
+            "[Nn.Dense(0, 4, Nn.ActivationKind.Relu)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Forgotten;",
+            "Nn.Dense(0, 4, Nn.ActivationKind.Relu)",
+            ["'Forgotten' declares 2 [Dense] layer(s) but no [Network("]
+        },
     };
 
     [Theory]
@@ -117,7 +123,7 @@ public sealed class DiagnosticTests
         var releases = RepositoryFile("src", "Generators", "AnalyzerReleases.Unshipped.md");
         var tested = Mistakes.Select(row => (string)row[0]).ToHashSet();
 
-        Assert.Equal(10, descriptors.Length);
+        Assert.Equal(11, descriptors.Length);
         Assert.All(descriptors, d =>
         {
             Assert.Matches("^NN00[0-9][0-9]$", d.Id);

@@ -11,6 +11,8 @@ public sealed class EmittedCodeTests
     [InlineData(Declarations.SmallStack)]
     [InlineData(Declarations.NestedWithL2)]
     [InlineData(Declarations.GlobalRecord)]
+    [InlineData(Declarations.SingleLongLayer)]
+    [InlineData(Declarations.GenericType)]
     public void Emitted_source_compiles_with_no_warnings_and_documents_every_public_member(string declaration)
     {
         var run = GeneratorHarness.Generate(declaration);
@@ -75,11 +77,36 @@ public sealed class EmittedCodeTests
     [Fact]
     public void A_layer_of_more_than_64_weights_is_a_fixed_bound_simd_loop_over_the_rows_of_its_weights()
     {
-        var backprop = MethodBody(GeneratorHarness.Generate(Declarations.SmallStack).SingleSource, "private static double AccumulateSample(");
+        var source = GeneratorHarness.Generate(Declarations.SmallStack).SingleSource;
+        var backprop = MethodBody(source, "private static double AccumulateSample(");
 
         Assert.Contains("for (var j = 0; j < 4; j++)", backprop, StringComparison.Ordinal);
-        Assert.Contains("TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 20), 20), x)", backprop, StringComparison.Ordinal);
-        Assert.Contains("TensorPrimitives.MultiplyAdd<double>(x, d1[j], row, row);", backprop, StringComparison.Ordinal);
+        Assert.Contains("Dot(p.Slice(Weights1Offset + (j * 20), 20), x)", backprop, StringComparison.Ordinal);
+        Assert.Contains("AddScaled(x, d1[j], row);", backprop, StringComparison.Ordinal);
+        Assert.Contains("lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));", MethodBody(source, "private static double Dot("), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rows_of_256_inputs_or_more_use_the_tensor_primitives_kernels_and_a_first_layer_of_them_is_applied_per_block()
+    {
+        var source = GeneratorHarness.Generate(Declarations.SmallStack.Replace("Inputs = 20", "Inputs = 300", StringComparison.Ordinal)).SingleSource;
+        var backprop = MethodBody(source, "private static double AccumulateSample(");
+        var block = MethodBody(source, "private static void AccumulateFirstLayer(");
+
+        Assert.Contains("var z = firstZ[j];", backprop, StringComparison.Ordinal);
+        Assert.Contains("TensorPrimitives.Dot<double>(row, x.Slice(s * 300, 300)) + p[Bias1Offset + j]", MethodBody(source, "private static void FirstLayerBlock("), StringComparison.Ordinal);
+        Assert.Contains("TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 300), 300), x)", MethodBody(source, "private static void ForwardSample("), StringComparison.Ordinal);
+        Assert.Contains("d1.CopyTo(delta1);", backprop, StringComparison.Ordinal);
+        Assert.Contains("TensorPrimitives.MultiplyAdd<double>(x.Slice(s * 300, 300), d, row, row);", block, StringComparison.Ordinal);
+        Assert.Contains("for (var start = 0; start < rows; start += 16)", MethodBody(source, "public static double CostAndGradientBatch("), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rows_of_inactive_relu_units_are_skipped_in_the_backward_pass()
+    {
+        var backprop = MethodBody(GeneratorHarness.Generate(Declarations.SmallStack).SingleSource, "private static double AccumulateSample(");
+
+        Assert.Contains("if (d1[j] == 0.0)", backprop, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -72,6 +72,12 @@ internal static class DiagnosticDescriptors
         "Network too large",
         "'{0}' has {1} parameters, more than the 2147483647 a parameter vector can hold");
 
+    /// <summary>NN0011: [Dense] layers on a type without [Network].</summary>
+    public static readonly DiagnosticDescriptor LayersWithoutNetwork = Error(
+        "NN0011",
+        "Layers declared without a network",
+        "'{0}' declares {1} [Dense] layer(s) but no [Network(elementType, Inputs = …)] attribute, so no code is generated for them");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

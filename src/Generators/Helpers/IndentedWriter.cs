@@ -5,16 +5,24 @@ namespace Nn.Generators.Helpers;
 
 /// <summary>
 /// Writes source text line by line with four-space indentation and '\n' line ends on every platform, so the
-/// emitted files are byte-for-byte deterministic.
+/// emitted files are byte-for-byte deterministic. A statement that follows a closed block gets a blank line
+/// before it, as hand-written code in this repository does.
 /// </summary>
 internal sealed class IndentedWriter
 {
     private readonly StringBuilder builder = new();
     private int depth;
+    private bool afterClosedBlock;
 
     /// <summary>Writes one line at the current depth; an empty line carries no indentation.</summary>
     public IndentedWriter Line(string text = "")
     {
+        if (afterClosedBlock && text.Length > 0 && !text.StartsWith("}", StringComparison.Ordinal))
+        {
+            builder.Append('\n');
+        }
+
+        afterClosedBlock = false;
         if (text.Length > 0)
         {
             builder.Append(' ', depth * 4).Append(text);
@@ -55,6 +63,7 @@ internal sealed class IndentedWriter
         {
             writer.depth--;
             writer.Line(closing);
+            writer.afterClosedBlock = true;
         }
     }
 }

@@ -14,6 +14,8 @@ namespace Nn.Generators.Networks;
 /// </remarks>
 internal sealed partial class NetworkEmitter
 {
+    private bool overwrite;
+
     private int L => model.Layers.Length;
 
     private LayerModel Layer(int l) => model.Layers[l - 1];
@@ -57,12 +59,31 @@ internal sealed partial class NetworkEmitter
         }
 
         w.Line();
+        EmitBackprop(overwrite: false);
+        EmitBackprop(overwrite: true);
+        if (DeferFirstLayer)
+        {
+            EmitFirstLayerBlock();
+        }
+    }
+
+    /// <summary>
+    /// Backpropagation for one sample. AccumulateSample adds scale · ∇θ C into g; WriteSample, used for a batch's
+    /// first sample, writes it, so the gradient buffer never needs clearing first.
+    /// </summary>
+    private void EmitBackprop(bool overwrite)
+    {
+        this.overwrite = overwrite;
         w.Line("// Backpropagation for one sample: the forward pass, the cost, then the four equations from the last");
-        w.Line("// layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).");
-        using (w.Block($"private static {T} AccumulateSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g)"))
+        w.Line(overwrite
+            ? "// layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet)."
+            : "// layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).");
+        var deferred = DeferFirstLayer ? $", ReadOnlySpan<{T}> firstZ, Span<{T}> delta1" : string.Empty;
+        var name = overwrite ? "WriteSample" : "AccumulateSample";
+        using (w.Block($"private static {T} {name}(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g{deferred})"))
         {
             DeclareSpans(withDeltas: true);
-            EmitForward();
+            EmitForward(firstLayerGiven: DeferFirstLayer);
             w.Line();
             var cost = EmitCost();
             w.Line();
@@ -83,7 +104,11 @@ internal sealed partial class NetworkEmitter
         }
 
         w.Line();
+        this.overwrite = false;
     }
+
+    /// <summary>"=" while WriteSample is emitted, "+=" otherwise.</summary>
+    private string Into => overwrite ? "=" : "+=";
 
     private void DeclareSpans(bool withDeltas)
     {
@@ -150,7 +175,8 @@ internal sealed partial class NetworkEmitter
         w.Line(target.Contains("[") ? $"{target} = {expression};" : $"var {target} = {expression};");
     }
 
-    private void EmitForward()
+    /// <param name="firstLayerGiven">Whether z^1 arrives in the span firstZ (computed per block by FirstLayerBlock).</param>
+    private void EmitForward(bool firstLayerGiven = false)
     {
         for (var l = 1; l <= L; l++)
         {
@@ -160,7 +186,7 @@ internal sealed partial class NetworkEmitter
                 w.Line();
             }
 
-            w.Line($"// Layer {l} ({layer.Outputs} × {layer.Inputs}, {layer.Activation}{(layer.HasBias ? string.Empty : ", no bias")}): z^{l} = W^{l} a^{l - 1}{(layer.HasBias ? $" + b^{l}" : string.Empty)}, a^{l} = σ(z^{l}).");
+            w.Line($"// Layer {l} ({layer.Outputs} × {layer.Inputs}, {layer.Activation}{(layer.HasBias ? string.Empty : ", no bias")}): z^{l} = W^{l} a^{l - 1}{(layer.HasBias ? $" + b^{l}" : string.Empty)}, a^{l} = σ(z^{l}){(firstLayerGiven && l == 1 ? ", with z^1 from FirstLayerBlock" : string.Empty)}.");
             var softmax = layer.Activation == ActivationKind.Softmax;
             if (layer.IsUnrolled)
             {
@@ -180,8 +206,9 @@ internal sealed partial class NetworkEmitter
             {
                 using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
                 {
-                    var bias = layer.HasBias ? $" + p[Bias{l}Offset + j]" : string.Empty;
-                    var dot = $"TensorPrimitives.Dot<{T}>(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
+                    var given = firstLayerGiven && l == 1;
+                    var bias = layer.HasBias && !given ? $" + p[Bias{l}Offset + j]" : string.Empty;
+                    var dot = given ? "firstZ[j]" : $"{DotKernel(layer)}(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
                     if (l == L)
                     {
                         w.Line($"z{l}[j] = {dot}{bias};");
@@ -253,106 +280,23 @@ internal sealed partial class NetworkEmitter
     private static string Times(string factor, string derivative) =>
         derivative.Length == 0 ? factor : $"({factor} * {derivative})";
 
-    /// <summary>Writes C(a^L, y) of one sample in the runtime's stable form and returns the local that holds it.</summary>
-    private string EmitCost()
-    {
-        var output = model.Last.Activation;
-        switch (model.Loss)
-        {
-            case LossKind.Quadratic:
-                w.Line("// Cost: C = ½ Σ_k (a^L_k − y_k)².");
-                Sum("squares", L, k => $"({A(L, k)} - y[{k}]) * ({A(L, k)} - y[{k}])");
-                w.Line("var cost = squares / 2;");
-                break;
-            case LossKind.BinaryCrossEntropy when output == ActivationKind.Sigmoid:
-                w.Line("// Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.");
-                Sum("cost", L, k => $"({T}.Max({Z(L, k)}, {Zero}) + {T}.LogP1({T}.Exp(-{T}.Abs({Z(L, k)}))) - (y[{k}] * {Z(L, k)}))");
-                break;
-            case LossKind.BinaryCrossEntropy:
-                w.Line("// Cost: C = −Σ_k [y_k ln p_k + (1 − y_k) ln(1 − p_k)], p = a clamped away from 0 and 1.");
-                Sum("cost", L, k => $"-((y[{k}] * {T}.Log({Clamped(k)})) + (({One} - y[{k}]) * {T}.Log({One} - {Clamped(k)})))");
-                break;
-            case LossKind.SoftmaxCrossEntropy when output == ActivationKind.Softmax:
-                w.Line("// Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.");
-                Sum("mass", L, k => $"y[{k}]");
-                Sum("targetDotZ", L, k => $"(y[{k}] * {Z(L, k)})");
-                w.Line($"var cost = (mass * (max{L} + {T}.Log(sum{L}))) - targetDotZ;");
-                break;
-            default:
-                w.Line("// Cost: C = −Σ_k t_k ln a_k, with a floored away from 0.");
-                Sum("cost", L, k => $"-(y[{k}] * {T}.Log({T}.Max({A(L, k)}, {Floor})))");
-                break;
-        }
-
-        return "cost";
-    }
-
-    private string Floor => model.IsDouble ? "1e-15" : "1e-7f";
-
-    private string Clamped(string k) => $"{T}.Clamp({A(L, k)}, {Floor}, {One} - {Floor})";
-
-    /// <summary>Equation 1 for the declared loss and output activation, times the batch scale.</summary>
-    private void EmitOutputDelta()
-    {
-        var output = model.Last.Activation;
-        if (model.Loss == LossKind.BinaryCrossEntropy && output == ActivationKind.Sigmoid)
-        {
-            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}) = a^{L} − y (σ' = a(1 − a) cancels the cross-entropy's denominator).");
-            ForEach(L, k => Assign(D(L, k), $"scale * ({A(L, k)} - y[{k}])"));
-            return;
-        }
-
-        if (model.Loss == LossKind.SoftmaxCrossEntropy && output == ActivationKind.Softmax)
-        {
-            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}) through softmax's Jacobian = (Σ_k t_k) a^{L} − t, which is a − t for one-hot or soft targets.");
-            ForEach(L, k => Assign(D(L, k), $"scale * ((mass * {A(L, k)}) - y[{k}])"));
-            return;
-        }
-
-        w.Line($"// ∇_a C for the {model.Loss} cost.");
-        var gradientA = model.Loss switch
-        {
-            LossKind.Quadratic => (Func<string, string>)(k => $"{A(L, k)} - y[{k}]"),
-            LossKind.BinaryCrossEntropy => k => $"({Clamped(k)} - y[{k}]) / ({Clamped(k)} * ({One} - {Clamped(k)}))",
-            _ => k => $"-y[{k}] / {T}.Max({A(L, k)}, {Floor})",
-        };
-        if (InSpan(L))
-        {
-            // The span d^L holds ∇_a C until the chain rule below turns it into δ^L.
-            ForEach(L, k => w.Line($"d{L}[{k}] = {gradientA(k)};"));
-        }
-        else
-        {
-            ForEach(L, k => w.Line($"var ga{L}_{k} = {gradientA(k)};"));
-        }
-
-        string G(string k) => InSpan(L) ? $"d{L}[{k}]" : $"ga{L}_{k}";
-        w.Line();
-        if (output == ActivationKind.Softmax)
-        {
-            w.Line($"// Equation 1 through softmax's Jacobian: δ^{L}_k = a_k (∇_a C_k − Σ_j ∇_a C_j a_j).");
-            Sum("projection", L, k => $"({G(k)} * {A(L, k)})");
-            ForEach(L, k => Assign(D(L, k), $"scale * ({A(L, k)} * ({G(k)} - projection))"));
-        }
-        else
-        {
-            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}).");
-            ForEach(L, k => Assign(D(L, k), $"scale * {Times(G(k), Derivative(output, A(L, k)))}"));
-        }
-    }
-
     /// <summary>Equations 4 and 3 of layer l: ∂C/∂W^l += δ^l (a^(l−1))ᵀ and ∂C/∂b^l += δ^l.</summary>
     private void EmitLayerGradient(int l)
     {
         var layer = Layer(l);
         w.Line($"// Equation 4: ∂C/∂W^{l} = δ^{l} (a^{l - 1})ᵀ, i.e. ∂C/∂W^{l}_jk = a^{l - 1}_k δ^{l}_j.");
-        if (layer.IsUnrolled)
+        if (l == 1 && DeferFirstLayer)
+        {
+            w.Line("// Layer 1's rows are long: hand δ^1 to the caller, which applies this equation per block of samples (AccumulateFirstLayer).");
+            w.Line("d1.CopyTo(delta1);");
+        }
+        else if (layer.IsUnrolled)
         {
             for (var j = 0; j < layer.Outputs; j++)
             {
                 for (var k = 0; k < layer.Inputs; k++)
                 {
-                    w.Line($"g[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] += {D(l, Int(j))} * {A(l - 1, Int(k))};");
+                    w.Line($"g[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] {Into} {D(l, Int(j))} * {A(l - 1, Int(k))};");
                 }
             }
         }
@@ -361,7 +305,8 @@ internal sealed partial class NetworkEmitter
             using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
             {
                 w.Line($"var row = g.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs});");
-                w.Line($"TensorPrimitives.MultiplyAdd<{T}>({ASpan(l - 1)}, d{l}[j], row, row);");
+                SkipInactive(l, overwrite ? "row.Clear();" : null);
+                w.Line(overwrite ? ScaleCall(layer, ASpan(l - 1), $"d{l}[j]", "row") : AddScaledCall(layer, ASpan(l - 1), $"d{l}[j]", "row"));
             }
         }
 
@@ -376,13 +321,15 @@ internal sealed partial class NetworkEmitter
         {
             for (var j = 0; j < layer.Outputs; j++)
             {
-                w.Line($"g[{Int(layer.BiasOffset + j)}] += {D(l, Int(j))};");
+                w.Line($"g[{Int(layer.BiasOffset + j)}] {Into} {D(l, Int(j))};");
             }
         }
         else
         {
-            w.Line($"var bias{l} = g.Slice(Bias{l}Offset, {layer.Outputs});");
-            w.Line($"TensorPrimitives.Add<{T}>(bias{l}, d{l}, bias{l});");
+            using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
+            {
+                w.Line($"g[Bias{l}Offset + j] {Into} d{l}[j];");
+            }
         }
     }
 
@@ -405,7 +352,8 @@ internal sealed partial class NetworkEmitter
             w.Line($"d{l - 1}.Clear();");
             using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
             {
-                w.Line($"TensorPrimitives.MultiplyAdd<{T}>(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), d{l}[j], d{l - 1}, d{l - 1});");
+                SkipInactive(l);
+                w.Line(AddScaledCall(layer, $"p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs})", $"d{l}[j]", $"d{l - 1}"));
             }
 
             if (below.Activation != ActivationKind.Identity)

@@ -7,7 +7,7 @@ namespace Nn.Generators.Networks;
 /// <summary>
 /// Writes the source of one declared network: constants for every size and offset, the runtime conversions, and
 /// the public forward, cost, gradient and SGD entry points. The straight-line passes they call are in
-/// NetworkEmitter.Passes.cs.
+/// NetworkEmitter.Passes.cs, the losses in NetworkEmitter.Losses.cs and the SIMD kernels in NetworkEmitter.Kernels.cs.
 /// </summary>
 internal sealed partial class NetworkEmitter
 {
@@ -32,7 +32,10 @@ internal sealed partial class NetworkEmitter
         w.Line("#nullable enable");
         w.Line();
         w.Line("using System;");
+        w.Line("using System.Numerics;");
         w.Line("using System.Numerics.Tensors;");
+        w.Line("using System.Runtime.CompilerServices;");
+        w.Line("using System.Runtime.InteropServices;");
         w.Line();
         if (model.Namespace.Length > 0)
         {
@@ -214,8 +217,20 @@ internal sealed partial class NetworkEmitter
             w.Line("CheckSample(parameters, input, target);");
             w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
-            w.Line("gradient.Clear();");
-            w.Line($"var cost = AccumulateSample(parameters, input, target, {One}, gradient);");
+            if (DeferFirstLayer)
+            {
+                w.Line("gradient.Slice(Weights1Offset, Layer1Outputs * Layer1Inputs).Clear();");
+                w.Line($"Span<{T}> z1 = stackalloc {T}[Layer1Outputs];");
+                w.Line($"Span<{T}> delta1 = stackalloc {T}[Layer1Outputs];");
+                w.Line("FirstLayerBlock(parameters, input, 1, z1);");
+                w.Line($"var cost = WriteSample(parameters, input, target, {One}, gradient, z1, delta1);");
+                w.Line("AccumulateFirstLayer(input, delta1, 1, gradient);");
+            }
+            else
+            {
+                w.Line($"var cost = WriteSample(parameters, input, target, {One}, gradient);");
+            }
+
             WriteL2Gradient();
             w.Line("return cost;");
         }
@@ -229,12 +244,39 @@ internal sealed partial class NetworkEmitter
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
             w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
-            w.Line("gradient.Clear();");
             w.Line($"var scale = {One} / rows;");
-            w.Line($"var sum = {Zero};");
-            using (w.Block("for (var i = 0; i < rows; i++)"))
+            if (DeferFirstLayer)
             {
-                w.Line("sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);");
+                w.Line($"var sum = {Zero};");
+                w.Line("gradient.Slice(Weights1Offset, Layer1Outputs * Layer1Inputs).Clear();");
+                w.Line($"Span<{T}> z1 = stackalloc {T}[{BlockRows} * Layer1Outputs];");
+                w.Line($"Span<{T}> deltas = stackalloc {T}[{BlockRows} * Layer1Outputs];");
+                using (w.Block($"for (var start = 0; start < rows; start += {BlockRows})"))
+                {
+                    w.Line($"var count = Math.Min({BlockRows}, rows - start);");
+                    w.Line("FirstLayerBlock(parameters, inputs.Slice(start * InputSize, count * InputSize), count, z1);");
+                    using (w.Block("for (var s = 0; s < count; s++)"))
+                    {
+                        w.Line("var i = start + s;");
+                        w.Line("var x = inputs.Slice(i * InputSize, InputSize);");
+                        w.Line("var y = targets.Slice(i * OutputSize, OutputSize);");
+                        w.Line("var z = z1.Slice(s * Layer1Outputs, Layer1Outputs);");
+                        w.Line("var delta = deltas.Slice(s * Layer1Outputs, Layer1Outputs);");
+                        w.Line("sum += i == 0 ? WriteSample(parameters, x, y, scale, gradient, z, delta) : AccumulateSample(parameters, x, y, scale, gradient, z, delta);");
+                    }
+
+                    w.Line();
+                    w.Line("AccumulateFirstLayer(inputs.Slice(start * InputSize, count * InputSize), deltas, count, gradient);");
+                }
+            }
+            else
+            {
+                w.Line("// The first sample writes the gradient, so the buffer needs no clearing; the others add to it.");
+                w.Line("var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);");
+                using (w.Block("for (var i = 1; i < rows; i++)"))
+                {
+                    w.Line("sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);");
+                }
             }
 
             w.Line();
@@ -335,6 +377,7 @@ internal sealed partial class NetworkEmitter
             w.Line();
         }
 
+        EmitKernels();
         using (w.Block($"private static void CheckSample(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target)"))
         {
             w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");

@@ -19,6 +19,9 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         /// <summary>The valid models that reach the emitter.</summary>
         public const string Models = nameof(Models);
+
+        /// <summary>Types with [Dense] layers, checked for a missing [Network].</summary>
+        public const string LayersWithoutNetwork = nameof(LayersWithoutNetwork);
     }
 
     /// <inheritdoc/>
@@ -45,5 +48,20 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Models);
 
         context.RegisterSourceOutput(models, static (spc, model) => spc.AddSource(model.HintName, NetworkEmitter.Emit(model)));
+
+        var layersWithoutNetwork = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                NetworkModelBuilder.DenseAttributeName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                NetworkModelBuilder.FindLayersWithoutNetwork)
+            .WithTrackingName(TrackingNames.LayersWithoutNetwork);
+
+        context.RegisterSourceOutput(layersWithoutNetwork, static (spc, errors) =>
+        {
+            foreach (var error in errors)
+            {
+                spc.ReportDiagnostic(error.ToDiagnostic());
+            }
+        });
     }
 }

@@ -18,7 +18,7 @@ namespace Nn.Generators.Networks;
 internal static class NetworkModelBuilder
 {
     public const string NetworkAttributeName = "Nn.NetworkAttribute";
-    private const string DenseAttributeName = "Nn.DenseAttribute";
+    public const string DenseAttributeName = "Nn.DenseAttribute";
 
     private static readonly SymbolDisplayFormat DisplayFormat = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
@@ -163,6 +163,20 @@ internal static class NetworkModelBuilder
             new EquatableArray<LayerModel>(layers),
             (int)offset);
         return new Result<NetworkModel>(model, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>NN0011 for a type that carries [Dense] layers but no [Network]; empty when the network is declared.</summary>
+    public static EquatableArray<DiagnosticInfo> FindLayersWithoutNetwork(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName))
+        {
+            return EquatableArray<DiagnosticInfo>.Empty;
+        }
+
+        var first = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+        var name = context.TargetSymbol.ToDisplayString(DisplayFormat);
+        return new EquatableArray<DiagnosticInfo>(
+            [DiagnosticInfo.Create(DiagnosticDescriptors.LayersWithoutNetwork, first, name, Invariant(context.Attributes.Length))]);
     }
 
     /// <summary>The same rule as the runtime's Loss.Supports.</summary>

@@ -2,7 +2,10 @@
 #nullable enable
 
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Consumer
 {
@@ -147,8 +150,7 @@ namespace Consumer
         {
             CheckSample(parameters, input, target);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
-            var cost = AccumulateSample(parameters, input, target, 1.0, gradient);
+            var cost = WriteSample(parameters, input, target, 1.0, gradient);
             return cost;
         }
 
@@ -163,10 +165,10 @@ namespace Consumer
         {
             CheckBatch(parameters, inputs, targets, rows);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
             var scale = 1.0 / rows;
-            var sum = 0.0;
-            for (var i = 0; i < rows; i++)
+            // The first sample writes the gradient, so the buffer needs no clearing; the others add to it.
+            var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);
+            for (var i = 1; i < rows; i++)
             {
                 sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);
             }
@@ -239,7 +241,7 @@ namespace Consumer
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 4; j++)
             {
-                var z = TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -273,7 +275,7 @@ namespace Consumer
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 4; j++)
             {
-                var z = TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -310,7 +312,7 @@ namespace Consumer
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 4; j++)
             {
-                var z = TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -369,14 +371,192 @@ namespace Consumer
             for (var j = 0; j < 4; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 20), 20);
-                TensorPrimitives.MultiplyAdd<double>(x, d1[j], row, row);
+                if (d1[j] == 0.0)
+                {
+                    continue;
+                }
+
+                AddScaled(x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
-            var bias1 = g.Slice(Bias1Offset, 4);
-            TensorPrimitives.Add<double>(bias1, d1, bias1);
+            for (var j = 0; j < 4; j++)
+            {
+                g[Bias1Offset + j] += d1[j];
+            }
 
             return cost;
+        }
+
+        // Backpropagation for one sample: the forward pass, the cost, then the four equations from the last
+        // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
+        private static double WriteSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g)
+        {
+            Span<double> a1 = stackalloc double[4];
+            Span<double> d1 = stackalloc double[4];
+
+            // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            for (var j = 0; j < 4; j++)
+            {
+                var z = Dot(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
+                a1[j] = double.Max(z, 0.0);
+            }
+
+            // Layer 2 (3 × 4, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
+            var z2_0 = p[84] * a1[0] + p[85] * a1[1] + p[86] * a1[2] + p[87] * a1[3] + p[96];
+            var z2_1 = p[88] * a1[0] + p[89] * a1[1] + p[90] * a1[2] + p[91] * a1[3] + p[97];
+            var z2_2 = p[92] * a1[0] + p[93] * a1[1] + p[94] * a1[2] + p[95] * a1[3] + p[98];
+            // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+            var max2 = z2_0;
+            max2 = double.Max(max2, z2_1);
+            max2 = double.Max(max2, z2_2);
+            var e2_0 = double.Exp(z2_0 - max2);
+            var e2_1 = double.Exp(z2_1 - max2);
+            var e2_2 = double.Exp(z2_2 - max2);
+            var sum2 = e2_0 + e2_1 + e2_2;
+            var a2_0 = e2_0 / sum2;
+            var a2_1 = e2_1 / sum2;
+            var a2_2 = e2_2 / sum2;
+
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            var mass = y[0] + y[1] + y[2];
+            var targetDotZ = (y[0] * z2_0) + (y[1] * z2_1) + (y[2] * z2_2);
+            var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+
+            // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
+            var d2_0 = scale * ((mass * a2_0) - y[0]);
+            var d2_1 = scale * ((mass * a2_1) - y[1]);
+            var d2_2 = scale * ((mass * a2_2) - y[2]);
+
+            // Equation 4: ∂C/∂W^2 = δ^2 (a^1)ᵀ, i.e. ∂C/∂W^2_jk = a^1_k δ^2_j.
+            g[84] = d2_0 * a1[0];
+            g[85] = d2_0 * a1[1];
+            g[86] = d2_0 * a1[2];
+            g[87] = d2_0 * a1[3];
+            g[88] = d2_1 * a1[0];
+            g[89] = d2_1 * a1[1];
+            g[90] = d2_1 * a1[2];
+            g[91] = d2_1 * a1[3];
+            g[92] = d2_2 * a1[0];
+            g[93] = d2_2 * a1[1];
+            g[94] = d2_2 * a1[2];
+            g[95] = d2_2 * a1[3];
+
+            // Equation 3: ∂C/∂b^2 = δ^2.
+            g[96] = d2_0;
+            g[97] = d2_1;
+            g[98] = d2_2;
+
+            // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
+            d1[0] = ((p[84] * d2_0 + p[88] * d2_1 + p[92] * d2_2) * (a1[0] > 0.0 ? 1.0 : 0.0));
+            d1[1] = ((p[85] * d2_0 + p[89] * d2_1 + p[93] * d2_2) * (a1[1] > 0.0 ? 1.0 : 0.0));
+            d1[2] = ((p[86] * d2_0 + p[90] * d2_1 + p[94] * d2_2) * (a1[2] > 0.0 ? 1.0 : 0.0));
+            d1[3] = ((p[87] * d2_0 + p[91] * d2_1 + p[95] * d2_2) * (a1[3] > 0.0 ? 1.0 : 0.0));
+
+            // Equation 4: ∂C/∂W^1 = δ^1 (a^0)ᵀ, i.e. ∂C/∂W^1_jk = a^0_k δ^1_j.
+            for (var j = 0; j < 4; j++)
+            {
+                var row = g.Slice(Weights1Offset + (j * 20), 20);
+                if (d1[j] == 0.0)
+                {
+                    row.Clear();
+                    continue;
+                }
+
+                Scale(x, d1[j], row);
+            }
+
+            // Equation 3: ∂C/∂b^1 = δ^1.
+            for (var j = 0; j < 4; j++)
+            {
+                g[Bias1Offset + j] = d1[j];
+            }
+
+            return cost;
+        }
+
+        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
+        // additions do not wait on each other), then single vectors, then the scalar tail.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+        {
+            ref var left = ref MemoryMarshal.GetReference(a);
+            ref var right = ref MemoryMarshal.GetReference(b);
+            var width = Vector<double>.Count;
+            var k = 0;
+            var sum = 0.0;
+            if (Vector.IsHardwareAccelerated && a.Length >= width)
+            {
+                var lanes0 = Vector<double>.Zero;
+                var lanes1 = Vector<double>.Zero;
+                var lanes2 = Vector<double>.Zero;
+                var lanes3 = Vector<double>.Zero;
+                for (; k <= a.Length - (4 * width); k += 4 * width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
+                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
+                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
+                }
+
+                for (; k <= a.Length - width; k += width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                }
+
+                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
+            }
+
+            for (; k < a.Length; k++)
+            {
+                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
+            }
+
+            return sum;
+        }
+
+        // y = s·x over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Scale(ReadOnlySpan<double> x, double s, Span<double> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+            {
+                var scale = new Vector<double>(s);
+                for (; k <= x.Length - Vector<double>.Count; k += Vector<double>.Count)
+                {
+                    (scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);
+            }
+        }
+
+        // y += s·x (an axpy) over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled(ReadOnlySpan<double> x, double s, Span<double> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+            {
+                var scale = new Vector<double>(s);
+                for (; k <= x.Length - Vector<double>.Count; k += Vector<double>.Count)
+                {
+                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
+            }
         }
 
         private static void CheckSample(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target)

@@ -2,7 +2,10 @@
 #nullable enable
 
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nn.Examples
 {
@@ -147,8 +150,7 @@ namespace Nn.Examples
         {
             CheckSample(parameters, input, target);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
-            var cost = AccumulateSample(parameters, input, target, 1f, gradient);
+            var cost = WriteSample(parameters, input, target, 1f, gradient);
             return cost;
         }
 
@@ -163,10 +165,10 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, targets, rows);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
             var scale = 1f / rows;
-            var sum = 0f;
-            for (var i = 0; i < rows; i++)
+            // The first sample writes the gradient, so the buffer needs no clearing; the others add to it.
+            var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);
+            for (var i = 1; i < rows; i++)
             {
                 sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);
             }
@@ -241,26 +243,29 @@ namespace Nn.Examples
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 32; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
+
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
             }
+
             var sum2 = 0f;
             for (var k = 0; k < 10; k++)
             {
                 sum2 += a2[k];
             }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = a2[k] / sum2;
@@ -283,26 +288,29 @@ namespace Nn.Examples
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 32; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
+
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
             }
+
             var sum2 = 0f;
             for (var k = 0; k < 10; k++)
             {
                 sum2 += a2[k];
             }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = a2[k] / sum2;
@@ -314,11 +322,13 @@ namespace Nn.Examples
             {
                 mass += y[k];
             }
+
             var targetDotZ = 0f;
             for (var k = 0; k < 10; k++)
             {
                 targetDotZ += (y[k] * z2[k]);
             }
+
             var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
             return cost;
         }
@@ -336,26 +346,29 @@ namespace Nn.Examples
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 32; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
             }
+
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
             var max2 = TensorPrimitives.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
             }
+
             var sum2 = 0f;
             for (var k = 0; k < 10; k++)
             {
                 sum2 += a2[k];
             }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = a2[k] / sum2;
@@ -367,11 +380,13 @@ namespace Nn.Examples
             {
                 mass += y[k];
             }
+
             var targetDotZ = 0f;
             for (var k = 0; k < 10; k++)
             {
                 targetDotZ += (y[k] * z2[k]);
             }
+
             var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
@@ -384,19 +399,22 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 32), 32);
-                TensorPrimitives.MultiplyAdd<float>(a1, d2[j], row, row);
+                AddScaled(a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
-            var bias2 = g.Slice(Bias2Offset, 10);
-            TensorPrimitives.Add<float>(bias2, d2, bias2);
+            for (var j = 0; j < 10; j++)
+            {
+                g[Bias2Offset + j] += d2[j];
+            }
 
             // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                TensorPrimitives.MultiplyAdd<float>(p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1, d1);
+                AddScaled(p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1);
             }
+
             for (var k = 0; k < 32; k++)
             {
                 d1[k] *= (a1[k] > 0f ? 1f : 0f);
@@ -406,14 +424,214 @@ namespace Nn.Examples
             for (var j = 0; j < 32; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 64), 64);
-                TensorPrimitives.MultiplyAdd<float>(x, d1[j], row, row);
+                if (d1[j] == 0f)
+                {
+                    continue;
+                }
+
+                AddScaled(x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
-            var bias1 = g.Slice(Bias1Offset, 32);
-            TensorPrimitives.Add<float>(bias1, d1, bias1);
+            for (var j = 0; j < 32; j++)
+            {
+                g[Bias1Offset + j] += d1[j];
+            }
 
             return cost;
+        }
+
+        // Backpropagation for one sample: the forward pass, the cost, then the four equations from the last
+        // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
+        private static float WriteSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g)
+        {
+            Span<float> a1 = stackalloc float[32];
+            Span<float> d1 = stackalloc float[32];
+            Span<float> z2 = stackalloc float[10];
+            Span<float> a2 = stackalloc float[10];
+            Span<float> d2 = stackalloc float[10];
+
+            // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            for (var j = 0; j < 32; j++)
+            {
+                var z = Dot(p.Slice(Weights1Offset + (j * 64), 64), x) + p[Bias1Offset + j];
+                a1[j] = float.Max(z, 0f);
+            }
+
+            // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
+            for (var j = 0; j < 10; j++)
+            {
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 32), 32), a1) + p[Bias2Offset + j];
+            }
+
+            // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+            var max2 = TensorPrimitives.Max<float>(z2);
+            for (var k = 0; k < 10; k++)
+            {
+                a2[k] = float.Exp(z2[k] - max2);
+            }
+
+            var sum2 = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                sum2 += a2[k];
+            }
+
+            for (var k = 0; k < 10; k++)
+            {
+                a2[k] = a2[k] / sum2;
+            }
+
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            var mass = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                mass += y[k];
+            }
+
+            var targetDotZ = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                targetDotZ += (y[k] * z2[k]);
+            }
+
+            var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
+
+            // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
+            for (var k = 0; k < 10; k++)
+            {
+                d2[k] = scale * ((mass * a2[k]) - y[k]);
+            }
+
+            // Equation 4: ∂C/∂W^2 = δ^2 (a^1)ᵀ, i.e. ∂C/∂W^2_jk = a^1_k δ^2_j.
+            for (var j = 0; j < 10; j++)
+            {
+                var row = g.Slice(Weights2Offset + (j * 32), 32);
+                Scale(a1, d2[j], row);
+            }
+
+            // Equation 3: ∂C/∂b^2 = δ^2.
+            for (var j = 0; j < 10; j++)
+            {
+                g[Bias2Offset + j] = d2[j];
+            }
+
+            // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
+            d1.Clear();
+            for (var j = 0; j < 10; j++)
+            {
+                AddScaled(p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1);
+            }
+
+            for (var k = 0; k < 32; k++)
+            {
+                d1[k] *= (a1[k] > 0f ? 1f : 0f);
+            }
+
+            // Equation 4: ∂C/∂W^1 = δ^1 (a^0)ᵀ, i.e. ∂C/∂W^1_jk = a^0_k δ^1_j.
+            for (var j = 0; j < 32; j++)
+            {
+                var row = g.Slice(Weights1Offset + (j * 64), 64);
+                if (d1[j] == 0f)
+                {
+                    row.Clear();
+                    continue;
+                }
+
+                Scale(x, d1[j], row);
+            }
+
+            // Equation 3: ∂C/∂b^1 = δ^1.
+            for (var j = 0; j < 32; j++)
+            {
+                g[Bias1Offset + j] = d1[j];
+            }
+
+            return cost;
+        }
+
+        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
+        // additions do not wait on each other), then single vectors, then the scalar tail.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        {
+            ref var left = ref MemoryMarshal.GetReference(a);
+            ref var right = ref MemoryMarshal.GetReference(b);
+            var width = Vector<float>.Count;
+            var k = 0;
+            var sum = 0f;
+            if (Vector.IsHardwareAccelerated && a.Length >= width)
+            {
+                var lanes0 = Vector<float>.Zero;
+                var lanes1 = Vector<float>.Zero;
+                var lanes2 = Vector<float>.Zero;
+                var lanes3 = Vector<float>.Zero;
+                for (; k <= a.Length - (4 * width); k += 4 * width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
+                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
+                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
+                }
+
+                for (; k <= a.Length - width; k += width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                }
+
+                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
+            }
+
+            for (; k < a.Length; k++)
+            {
+                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
+            }
+
+            return sum;
+        }
+
+        // y = s·x over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Scale(ReadOnlySpan<float> x, float s, Span<float> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(s);
+                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    (scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);
+            }
+        }
+
+        // y += s·x (an axpy) over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(s);
+                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
+            }
         }
 
         private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)

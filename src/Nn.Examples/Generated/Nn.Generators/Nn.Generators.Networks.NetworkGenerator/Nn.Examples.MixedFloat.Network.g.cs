@@ -2,7 +2,10 @@
 #nullable enable
 
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nn.Examples
 {
@@ -159,8 +162,7 @@ namespace Nn.Examples
         {
             CheckSample(parameters, input, target);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
-            var cost = AccumulateSample(parameters, input, target, 1f, gradient);
+            var cost = WriteSample(parameters, input, target, 1f, gradient);
             return cost;
         }
 
@@ -175,10 +177,10 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, targets, rows);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
             var scale = 1f / rows;
-            var sum = 0f;
-            for (var i = 0; i < rows; i++)
+            // The first sample writes the gradient, so the buffer needs no clearing; the others add to it.
+            var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);
+            for (var i = 1; i < rows; i++)
             {
                 sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);
             }
@@ -251,7 +253,7 @@ namespace Nn.Examples
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 6; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -295,7 +297,7 @@ namespace Nn.Examples
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 6; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -341,7 +343,7 @@ namespace Nn.Examples
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 6; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -449,14 +451,230 @@ namespace Nn.Examples
             for (var j = 0; j < 6; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 12), 12);
-                TensorPrimitives.MultiplyAdd<float>(x, d1[j], row, row);
+                AddScaled(x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
-            var bias1 = g.Slice(Bias1Offset, 6);
-            TensorPrimitives.Add<float>(bias1, d1, bias1);
+            for (var j = 0; j < 6; j++)
+            {
+                g[Bias1Offset + j] += d1[j];
+            }
 
             return cost;
+        }
+
+        // Backpropagation for one sample: the forward pass, the cost, then the four equations from the last
+        // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
+        private static float WriteSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g)
+        {
+            Span<float> a1 = stackalloc float[6];
+            Span<float> d1 = stackalloc float[6];
+
+            // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            for (var j = 0; j < 6; j++)
+            {
+                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                a1[j] = float.Tanh(z);
+            }
+
+            // Layer 2 (4 × 6, Identity, no bias): z^2 = W^2 a^1, a^2 = σ(z^2).
+            var z2_0 = p[78] * a1[0] + p[79] * a1[1] + p[80] * a1[2] + p[81] * a1[3] + p[82] * a1[4] + p[83] * a1[5];
+            var a2_0 = z2_0;
+            var z2_1 = p[84] * a1[0] + p[85] * a1[1] + p[86] * a1[2] + p[87] * a1[3] + p[88] * a1[4] + p[89] * a1[5];
+            var a2_1 = z2_1;
+            var z2_2 = p[90] * a1[0] + p[91] * a1[1] + p[92] * a1[2] + p[93] * a1[3] + p[94] * a1[4] + p[95] * a1[5];
+            var a2_2 = z2_2;
+            var z2_3 = p[96] * a1[0] + p[97] * a1[1] + p[98] * a1[2] + p[99] * a1[3] + p[100] * a1[4] + p[101] * a1[5];
+            var a2_3 = z2_3;
+
+            // Layer 3 (3 × 4, Softmax): z^3 = W^3 a^2 + b^3, a^3 = σ(z^3).
+            var z3_0 = p[102] * a2_0 + p[103] * a2_1 + p[104] * a2_2 + p[105] * a2_3 + p[114];
+            var z3_1 = p[106] * a2_0 + p[107] * a2_1 + p[108] * a2_2 + p[109] * a2_3 + p[115];
+            var z3_2 = p[110] * a2_0 + p[111] * a2_1 + p[112] * a2_2 + p[113] * a2_3 + p[116];
+            // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+            var max3 = z3_0;
+            max3 = float.Max(max3, z3_1);
+            max3 = float.Max(max3, z3_2);
+            var e3_0 = float.Exp(z3_0 - max3);
+            var e3_1 = float.Exp(z3_1 - max3);
+            var e3_2 = float.Exp(z3_2 - max3);
+            var sum3 = e3_0 + e3_1 + e3_2;
+            var a3_0 = e3_0 / sum3;
+            var a3_1 = e3_1 / sum3;
+            var a3_2 = e3_2 / sum3;
+
+            // Cost: C = ½ Σ_k (a^L_k − y_k)².
+            var squares = (a3_0 - y[0]) * (a3_0 - y[0]) + (a3_1 - y[1]) * (a3_1 - y[1]) + (a3_2 - y[2]) * (a3_2 - y[2]);
+            var cost = squares / 2;
+
+            // ∇_a C for the Quadratic cost.
+            var ga3_0 = a3_0 - y[0];
+            var ga3_1 = a3_1 - y[1];
+            var ga3_2 = a3_2 - y[2];
+
+            // Equation 1 through softmax's Jacobian: δ^3_k = a_k (∇_a C_k − Σ_j ∇_a C_j a_j).
+            var projection = (ga3_0 * a3_0) + (ga3_1 * a3_1) + (ga3_2 * a3_2);
+            var d3_0 = scale * (a3_0 * (ga3_0 - projection));
+            var d3_1 = scale * (a3_1 * (ga3_1 - projection));
+            var d3_2 = scale * (a3_2 * (ga3_2 - projection));
+
+            // Equation 4: ∂C/∂W^3 = δ^3 (a^2)ᵀ, i.e. ∂C/∂W^3_jk = a^2_k δ^3_j.
+            g[102] = d3_0 * a2_0;
+            g[103] = d3_0 * a2_1;
+            g[104] = d3_0 * a2_2;
+            g[105] = d3_0 * a2_3;
+            g[106] = d3_1 * a2_0;
+            g[107] = d3_1 * a2_1;
+            g[108] = d3_1 * a2_2;
+            g[109] = d3_1 * a2_3;
+            g[110] = d3_2 * a2_0;
+            g[111] = d3_2 * a2_1;
+            g[112] = d3_2 * a2_2;
+            g[113] = d3_2 * a2_3;
+
+            // Equation 3: ∂C/∂b^3 = δ^3.
+            g[114] = d3_0;
+            g[115] = d3_1;
+            g[116] = d3_2;
+
+            // Equation 2: δ^2 = ((W^3)ᵀ δ^3) ⊙ σ'(z^2).
+            var d2_0 = (p[102] * d3_0 + p[106] * d3_1 + p[110] * d3_2);
+            var d2_1 = (p[103] * d3_0 + p[107] * d3_1 + p[111] * d3_2);
+            var d2_2 = (p[104] * d3_0 + p[108] * d3_1 + p[112] * d3_2);
+            var d2_3 = (p[105] * d3_0 + p[109] * d3_1 + p[113] * d3_2);
+
+            // Equation 4: ∂C/∂W^2 = δ^2 (a^1)ᵀ, i.e. ∂C/∂W^2_jk = a^1_k δ^2_j.
+            g[78] = d2_0 * a1[0];
+            g[79] = d2_0 * a1[1];
+            g[80] = d2_0 * a1[2];
+            g[81] = d2_0 * a1[3];
+            g[82] = d2_0 * a1[4];
+            g[83] = d2_0 * a1[5];
+            g[84] = d2_1 * a1[0];
+            g[85] = d2_1 * a1[1];
+            g[86] = d2_1 * a1[2];
+            g[87] = d2_1 * a1[3];
+            g[88] = d2_1 * a1[4];
+            g[89] = d2_1 * a1[5];
+            g[90] = d2_2 * a1[0];
+            g[91] = d2_2 * a1[1];
+            g[92] = d2_2 * a1[2];
+            g[93] = d2_2 * a1[3];
+            g[94] = d2_2 * a1[4];
+            g[95] = d2_2 * a1[5];
+            g[96] = d2_3 * a1[0];
+            g[97] = d2_3 * a1[1];
+            g[98] = d2_3 * a1[2];
+            g[99] = d2_3 * a1[3];
+            g[100] = d2_3 * a1[4];
+            g[101] = d2_3 * a1[5];
+
+            // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
+            d1[0] = ((p[78] * d2_0 + p[84] * d2_1 + p[90] * d2_2 + p[96] * d2_3) * (1f - (a1[0] * a1[0])));
+            d1[1] = ((p[79] * d2_0 + p[85] * d2_1 + p[91] * d2_2 + p[97] * d2_3) * (1f - (a1[1] * a1[1])));
+            d1[2] = ((p[80] * d2_0 + p[86] * d2_1 + p[92] * d2_2 + p[98] * d2_3) * (1f - (a1[2] * a1[2])));
+            d1[3] = ((p[81] * d2_0 + p[87] * d2_1 + p[93] * d2_2 + p[99] * d2_3) * (1f - (a1[3] * a1[3])));
+            d1[4] = ((p[82] * d2_0 + p[88] * d2_1 + p[94] * d2_2 + p[100] * d2_3) * (1f - (a1[4] * a1[4])));
+            d1[5] = ((p[83] * d2_0 + p[89] * d2_1 + p[95] * d2_2 + p[101] * d2_3) * (1f - (a1[5] * a1[5])));
+
+            // Equation 4: ∂C/∂W^1 = δ^1 (a^0)ᵀ, i.e. ∂C/∂W^1_jk = a^0_k δ^1_j.
+            for (var j = 0; j < 6; j++)
+            {
+                var row = g.Slice(Weights1Offset + (j * 12), 12);
+                Scale(x, d1[j], row);
+            }
+
+            // Equation 3: ∂C/∂b^1 = δ^1.
+            for (var j = 0; j < 6; j++)
+            {
+                g[Bias1Offset + j] = d1[j];
+            }
+
+            return cost;
+        }
+
+        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
+        // additions do not wait on each other), then single vectors, then the scalar tail.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        {
+            ref var left = ref MemoryMarshal.GetReference(a);
+            ref var right = ref MemoryMarshal.GetReference(b);
+            var width = Vector<float>.Count;
+            var k = 0;
+            var sum = 0f;
+            if (Vector.IsHardwareAccelerated && a.Length >= width)
+            {
+                var lanes0 = Vector<float>.Zero;
+                var lanes1 = Vector<float>.Zero;
+                var lanes2 = Vector<float>.Zero;
+                var lanes3 = Vector<float>.Zero;
+                for (; k <= a.Length - (4 * width); k += 4 * width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
+                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
+                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
+                }
+
+                for (; k <= a.Length - width; k += width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                }
+
+                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
+            }
+
+            for (; k < a.Length; k++)
+            {
+                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
+            }
+
+            return sum;
+        }
+
+        // y = s·x over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Scale(ReadOnlySpan<float> x, float s, Span<float> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(s);
+                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    (scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);
+            }
+        }
+
+        // y += s·x (an axpy) over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(s);
+                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
+            }
         }
 
         private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)

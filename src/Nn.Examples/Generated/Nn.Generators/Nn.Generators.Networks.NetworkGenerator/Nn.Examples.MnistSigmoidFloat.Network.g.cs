@@ -2,7 +2,10 @@
 #nullable enable
 
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nn.Examples
 {
@@ -147,8 +150,12 @@ namespace Nn.Examples
         {
             CheckSample(parameters, input, target);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
-            var cost = AccumulateSample(parameters, input, target, 1f, gradient);
+            gradient.Slice(Weights1Offset, Layer1Outputs * Layer1Inputs).Clear();
+            Span<float> z1 = stackalloc float[Layer1Outputs];
+            Span<float> delta1 = stackalloc float[Layer1Outputs];
+            FirstLayerBlock(parameters, input, 1, z1);
+            var cost = WriteSample(parameters, input, target, 1f, gradient, z1, delta1);
+            AccumulateFirstLayer(input, delta1, 1, gradient);
             return cost;
         }
 
@@ -163,12 +170,26 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, targets, rows);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
             var scale = 1f / rows;
             var sum = 0f;
-            for (var i = 0; i < rows; i++)
+            gradient.Slice(Weights1Offset, Layer1Outputs * Layer1Inputs).Clear();
+            Span<float> z1 = stackalloc float[16 * Layer1Outputs];
+            Span<float> deltas = stackalloc float[16 * Layer1Outputs];
+            for (var start = 0; start < rows; start += 16)
             {
-                sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);
+                var count = Math.Min(16, rows - start);
+                FirstLayerBlock(parameters, inputs.Slice(start * InputSize, count * InputSize), count, z1);
+                for (var s = 0; s < count; s++)
+                {
+                    var i = start + s;
+                    var x = inputs.Slice(i * InputSize, InputSize);
+                    var y = targets.Slice(i * OutputSize, OutputSize);
+                    var z = z1.Slice(s * Layer1Outputs, Layer1Outputs);
+                    var delta = deltas.Slice(s * Layer1Outputs, Layer1Outputs);
+                    sum += i == 0 ? WriteSample(parameters, x, y, scale, gradient, z, delta) : AccumulateSample(parameters, x, y, scale, gradient, z, delta);
+                }
+
+                AccumulateFirstLayer(inputs.Slice(start * InputSize, count * InputSize), deltas, count, gradient);
             }
 
             var cost = sum / rows;
@@ -248,7 +269,7 @@ namespace Nn.Examples
             // Layer 2 (10 × 100, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 100), 100), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 100), 100), a1) + p[Bias2Offset + j];
                 a2[j] = 1f / (1f + float.Exp(-z2[j]));
             }
 
@@ -276,7 +297,7 @@ namespace Nn.Examples
             // Layer 2 (10 × 100, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 100), 100), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 100), 100), a1) + p[Bias2Offset + j];
                 a2[j] = 1f / (1f + float.Exp(-z2[j]));
             }
 
@@ -286,13 +307,14 @@ namespace Nn.Examples
             {
                 squares += (a2[k] - y[k]) * (a2[k] - y[k]);
             }
+
             var cost = squares / 2;
             return cost;
         }
 
         // Backpropagation for one sample: the forward pass, the cost, then the four equations from the last
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
-        private static float AccumulateSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g)
+        private static float AccumulateSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g, ReadOnlySpan<float> firstZ, Span<float> delta1)
         {
             Span<float> a1 = stackalloc float[100];
             Span<float> d1 = stackalloc float[100];
@@ -300,17 +322,17 @@ namespace Nn.Examples
             Span<float> a2 = stackalloc float[10];
             Span<float> d2 = stackalloc float[10];
 
-            // Layer 1 (100 × 784, Sigmoid): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            // Layer 1 (100 × 784, Sigmoid): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1), with z^1 from FirstLayerBlock.
             for (var j = 0; j < 100; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
+                var z = firstZ[j];
                 a1[j] = 1f / (1f + float.Exp(-z));
             }
 
             // Layer 2 (10 × 100, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
             for (var j = 0; j < 10; j++)
             {
-                z2[j] = TensorPrimitives.Dot<float>(p.Slice(Weights2Offset + (j * 100), 100), a1) + p[Bias2Offset + j];
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 100), 100), a1) + p[Bias2Offset + j];
                 a2[j] = 1f / (1f + float.Exp(-z2[j]));
             }
 
@@ -320,6 +342,7 @@ namespace Nn.Examples
             {
                 squares += (a2[k] - y[k]) * (a2[k] - y[k]);
             }
+
             var cost = squares / 2;
 
             // ∇_a C for the Quadratic cost.
@@ -338,36 +361,338 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 100), 100);
-                TensorPrimitives.MultiplyAdd<float>(a1, d2[j], row, row);
+                AddScaled(a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
-            var bias2 = g.Slice(Bias2Offset, 10);
-            TensorPrimitives.Add<float>(bias2, d2, bias2);
+            for (var j = 0; j < 10; j++)
+            {
+                g[Bias2Offset + j] += d2[j];
+            }
 
             // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                TensorPrimitives.MultiplyAdd<float>(p.Slice(Weights2Offset + (j * 100), 100), d2[j], d1, d1);
+                AddScaled(p.Slice(Weights2Offset + (j * 100), 100), d2[j], d1);
             }
+
             for (var k = 0; k < 100; k++)
             {
                 d1[k] *= a1[k] * (1f - a1[k]);
             }
 
             // Equation 4: ∂C/∂W^1 = δ^1 (a^0)ᵀ, i.e. ∂C/∂W^1_jk = a^0_k δ^1_j.
+            // Layer 1's rows are long: hand δ^1 to the caller, which applies this equation per block of samples (AccumulateFirstLayer).
+            d1.CopyTo(delta1);
+
+            // Equation 3: ∂C/∂b^1 = δ^1.
+            for (var j = 0; j < 100; j++)
+            {
+                g[Bias1Offset + j] += d1[j];
+            }
+
+            return cost;
+        }
+
+        // Backpropagation for one sample: the forward pass, the cost, then the four equations from the last
+        // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
+        private static float WriteSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g, ReadOnlySpan<float> firstZ, Span<float> delta1)
+        {
+            Span<float> a1 = stackalloc float[100];
+            Span<float> d1 = stackalloc float[100];
+            Span<float> z2 = stackalloc float[10];
+            Span<float> a2 = stackalloc float[10];
+            Span<float> d2 = stackalloc float[10];
+
+            // Layer 1 (100 × 784, Sigmoid): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1), with z^1 from FirstLayerBlock.
+            for (var j = 0; j < 100; j++)
+            {
+                var z = firstZ[j];
+                a1[j] = 1f / (1f + float.Exp(-z));
+            }
+
+            // Layer 2 (10 × 100, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
+            for (var j = 0; j < 10; j++)
+            {
+                z2[j] = Dot(p.Slice(Weights2Offset + (j * 100), 100), a1) + p[Bias2Offset + j];
+                a2[j] = 1f / (1f + float.Exp(-z2[j]));
+            }
+
+            // Cost: C = ½ Σ_k (a^L_k − y_k)².
+            var squares = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                squares += (a2[k] - y[k]) * (a2[k] - y[k]);
+            }
+
+            var cost = squares / 2;
+
+            // ∇_a C for the Quadratic cost.
+            for (var k = 0; k < 10; k++)
+            {
+                d2[k] = a2[k] - y[k];
+            }
+
+            // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2).
+            for (var k = 0; k < 10; k++)
+            {
+                d2[k] = scale * (d2[k] * a2[k] * (1f - a2[k]));
+            }
+
+            // Equation 4: ∂C/∂W^2 = δ^2 (a^1)ᵀ, i.e. ∂C/∂W^2_jk = a^1_k δ^2_j.
+            for (var j = 0; j < 10; j++)
+            {
+                var row = g.Slice(Weights2Offset + (j * 100), 100);
+                Scale(a1, d2[j], row);
+            }
+
+            // Equation 3: ∂C/∂b^2 = δ^2.
+            for (var j = 0; j < 10; j++)
+            {
+                g[Bias2Offset + j] = d2[j];
+            }
+
+            // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
+            d1.Clear();
+            for (var j = 0; j < 10; j++)
+            {
+                AddScaled(p.Slice(Weights2Offset + (j * 100), 100), d2[j], d1);
+            }
+
+            for (var k = 0; k < 100; k++)
+            {
+                d1[k] *= a1[k] * (1f - a1[k]);
+            }
+
+            // Equation 4: ∂C/∂W^1 = δ^1 (a^0)ᵀ, i.e. ∂C/∂W^1_jk = a^0_k δ^1_j.
+            // Layer 1's rows are long: hand δ^1 to the caller, which applies this equation per block of samples (AccumulateFirstLayer).
+            d1.CopyTo(delta1);
+
+            // Equation 3: ∂C/∂b^1 = δ^1.
+            for (var j = 0; j < 100; j++)
+            {
+                g[Bias1Offset + j] = d1[j];
+            }
+
+            return cost;
+        }
+
+        // Layer 1 for a block of samples: z^1_s = W^1 x_s + b^1. Each row of W^1 is loaded once per four samples
+        // (Dot4) and stays in cache while it meets every sample of the block.
+        private static void FirstLayerBlock(ReadOnlySpan<float> p, ReadOnlySpan<float> x, int count, Span<float> z1)
+        {
+            for (var j = 0; j < 100; j++)
+            {
+                var row = p.Slice(Weights1Offset + (j * 784), 784);
+                var s = 0;
+                for (; s + 4 <= count; s += 4)
+                {
+                    Dot4(row, x.Slice(s * 784, 4 * 784), out var z0, out var z1s, out var z2, out var z3);
+                    z1[(s * 100) + j] = z0 + p[Bias1Offset + j];
+                    z1[((s + 1) * 100) + j] = z1s + p[Bias1Offset + j];
+                    z1[((s + 2) * 100) + j] = z2 + p[Bias1Offset + j];
+                    z1[((s + 3) * 100) + j] = z3 + p[Bias1Offset + j];
+                }
+
+                for (; s < count; s++)
+                {
+                    z1[(s * 100) + j] = TensorPrimitives.Dot<float>(row, x.Slice(s * 784, 784)) + p[Bias1Offset + j];
+                }
+            }
+        }
+
+        // Equation 4 of layer 1 for a block of samples: ∂C/∂W^1_j += Σ_s δ^1_sj x_s, each row of ∂C/∂W^1 loaded and
+        // stored once per four samples (AddScaled4), which are still added in sample order.
+        private static void AccumulateFirstLayer(ReadOnlySpan<float> x, ReadOnlySpan<float> delta1, int count, Span<float> g)
+        {
             for (var j = 0; j < 100; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 784), 784);
-                TensorPrimitives.MultiplyAdd<float>(x, d1[j], row, row);
+                var s = 0;
+                for (; s + 4 <= count; s += 4)
+                {
+                    var d0 = delta1[(s * 100) + j];
+                    var d1 = delta1[((s + 1) * 100) + j];
+                    var d2 = delta1[((s + 2) * 100) + j];
+                    var d3 = delta1[((s + 3) * 100) + j];
+                    if (d0 != 0f || d1 != 0f || d2 != 0f || d3 != 0f)
+                    {
+                        AddScaled4(x.Slice(s * 784, 4 * 784), d0, d1, d2, d3, row);
+                    }
+                }
+
+                for (; s < count; s++)
+                {
+                    var d = delta1[(s * 100) + j];
+                    if (d != 0f)
+                    {
+                        TensorPrimitives.MultiplyAdd<float>(x.Slice(s * 784, 784), d, row, row);
+                    }
+                }
+            }
+        }
+
+        // Four dot products of one weight row w with four consecutive samples in x, sharing every load of w.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Dot4(ReadOnlySpan<float> w, ReadOnlySpan<float> x, out float s0, out float s1, out float s2, out float s3)
+        {
+            var n = w.Length;
+            ref var weights = ref MemoryMarshal.GetReference(w);
+            ref var x0 = ref MemoryMarshal.GetReference(x);
+            ref var x1 = ref Unsafe.Add(ref x0, n);
+            ref var x2 = ref Unsafe.Add(ref x0, 2 * n);
+            ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
+            var k = 0;
+            s0 = s1 = s2 = s3 = 0f;
+            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+            {
+                var v0 = Vector<float>.Zero;
+                var v1 = Vector<float>.Zero;
+                var v2 = Vector<float>.Zero;
+                var v3 = Vector<float>.Zero;
+                for (; k <= n - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    var wk = Vector.LoadUnsafe(ref weights, (nuint)k);
+                    v0 += wk * Vector.LoadUnsafe(ref x0, (nuint)k);
+                    v1 += wk * Vector.LoadUnsafe(ref x1, (nuint)k);
+                    v2 += wk * Vector.LoadUnsafe(ref x2, (nuint)k);
+                    v3 += wk * Vector.LoadUnsafe(ref x3, (nuint)k);
+                }
+
+                s0 = Vector.Sum(v0);
+                s1 = Vector.Sum(v1);
+                s2 = Vector.Sum(v2);
+                s3 = Vector.Sum(v3);
             }
 
-            // Equation 3: ∂C/∂b^1 = δ^1.
-            var bias1 = g.Slice(Bias1Offset, 100);
-            TensorPrimitives.Add<float>(bias1, d1, bias1);
+            for (; k < n; k++)
+            {
+                var wk = Unsafe.Add(ref weights, k);
+                s0 += wk * Unsafe.Add(ref x0, k);
+                s1 += wk * Unsafe.Add(ref x1, k);
+                s2 += wk * Unsafe.Add(ref x2, k);
+                s3 += wk * Unsafe.Add(ref x3, k);
+            }
+        }
 
-            return cost;
+        // y += d0·x0, then + d1·x1, + d2·x2, + d3·x3 (four consecutive samples in x), loading and storing y once.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled4(ReadOnlySpan<float> x, float d0, float d1, float d2, float d3, Span<float> y)
+        {
+            var n = y.Length;
+            ref var target = ref MemoryMarshal.GetReference(y);
+            ref var x0 = ref MemoryMarshal.GetReference(x);
+            ref var x1 = ref Unsafe.Add(ref x0, n);
+            ref var x2 = ref Unsafe.Add(ref x0, 2 * n);
+            ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+            {
+                var scale0 = new Vector<float>(d0);
+                var scale1 = new Vector<float>(d1);
+                var scale2 = new Vector<float>(d2);
+                var scale3 = new Vector<float>(d3);
+                for (; k <= n - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    var sum = Vector.LoadUnsafe(ref target, (nuint)k);
+                    sum += scale0 * Vector.LoadUnsafe(ref x0, (nuint)k);
+                    sum += scale1 * Vector.LoadUnsafe(ref x1, (nuint)k);
+                    sum += scale2 * Vector.LoadUnsafe(ref x2, (nuint)k);
+                    sum += scale3 * Vector.LoadUnsafe(ref x3, (nuint)k);
+                    sum.StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < n; k++)
+            {
+                ref var element = ref Unsafe.Add(ref target, k);
+                element = element + (d0 * Unsafe.Add(ref x0, k)) + (d1 * Unsafe.Add(ref x1, k)) + (d2 * Unsafe.Add(ref x2, k)) + (d3 * Unsafe.Add(ref x3, k));
+            }
+        }
+
+        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
+        // additions do not wait on each other), then single vectors, then the scalar tail.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+        {
+            ref var left = ref MemoryMarshal.GetReference(a);
+            ref var right = ref MemoryMarshal.GetReference(b);
+            var width = Vector<float>.Count;
+            var k = 0;
+            var sum = 0f;
+            if (Vector.IsHardwareAccelerated && a.Length >= width)
+            {
+                var lanes0 = Vector<float>.Zero;
+                var lanes1 = Vector<float>.Zero;
+                var lanes2 = Vector<float>.Zero;
+                var lanes3 = Vector<float>.Zero;
+                for (; k <= a.Length - (4 * width); k += 4 * width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
+                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
+                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
+                }
+
+                for (; k <= a.Length - width; k += width)
+                {
+                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
+                }
+
+                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
+            }
+
+            for (; k < a.Length; k++)
+            {
+                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
+            }
+
+            return sum;
+        }
+
+        // y = s·x over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Scale(ReadOnlySpan<float> x, float s, Span<float> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(s);
+                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    (scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);
+            }
+        }
+
+        // y += s·x (an axpy) over two spans of the same fixed length.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> y)
+        {
+            ref var source = ref MemoryMarshal.GetReference(x);
+            ref var target = ref MemoryMarshal.GetReference(y);
+            var k = 0;
+            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+            {
+                var scale = new Vector<float>(s);
+                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
+                {
+                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
+                }
+            }
+
+            for (; k < x.Length; k++)
+            {
+                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
+            }
         }
 
         private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)

@@ -2,7 +2,10 @@
 #nullable enable
 
 using System;
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Nn.Examples
 {
@@ -147,8 +150,7 @@ namespace Nn.Examples
         {
             CheckSample(parameters, input, target);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
-            var cost = AccumulateSample(parameters, input, target, 1.0, gradient);
+            var cost = WriteSample(parameters, input, target, 1.0, gradient);
             return cost;
         }
 
@@ -163,10 +165,10 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, targets, rows);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
-            gradient.Clear();
             var scale = 1.0 / rows;
-            var sum = 0.0;
-            for (var i = 0; i < rows; i++)
+            // The first sample writes the gradient, so the buffer needs no clearing; the others add to it.
+            var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);
+            for (var i = 1; i < rows; i++)
             {
                 sum += AccumulateSample(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize), scale, gradient);
             }
@@ -306,6 +308,49 @@ namespace Nn.Examples
             g[3] += d1_1 * x[0];
             g[4] += d1_1 * x[1];
             g[5] += d1_1 * x[2];
+
+            return cost;
+        }
+
+        // Backpropagation for one sample: the forward pass, the cost, then the four equations from the last
+        // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
+        private static double WriteSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g)
+        {
+            // Layer 1 (2 × 3, Sigmoid, no bias): z^1 = W^1 a^0, a^1 = σ(z^1).
+            var z1_0 = p[0] * x[0] + p[1] * x[1] + p[2] * x[2];
+            var a1_0 = 1.0 / (1.0 + double.Exp(-z1_0));
+            var z1_1 = p[3] * x[0] + p[4] * x[1] + p[5] * x[2];
+            var a1_1 = 1.0 / (1.0 + double.Exp(-z1_1));
+
+            // Layer 2 (1 × 2, Sigmoid, no bias): z^2 = W^2 a^1, a^2 = σ(z^2).
+            var z2_0 = p[6] * a1_0 + p[7] * a1_1;
+            var a2_0 = 1.0 / (1.0 + double.Exp(-z2_0));
+
+            // Cost: C = ½ Σ_k (a^L_k − y_k)².
+            var squares = (a2_0 - y[0]) * (a2_0 - y[0]);
+            var cost = squares / 2;
+
+            // ∇_a C for the Quadratic cost.
+            var ga2_0 = a2_0 - y[0];
+
+            // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2).
+            var d2_0 = scale * (ga2_0 * a2_0 * (1.0 - a2_0));
+
+            // Equation 4: ∂C/∂W^2 = δ^2 (a^1)ᵀ, i.e. ∂C/∂W^2_jk = a^1_k δ^2_j.
+            g[6] = d2_0 * a1_0;
+            g[7] = d2_0 * a1_1;
+
+            // Equation 2: δ^1 = ((W^2)ᵀ δ^2) ⊙ σ'(z^1).
+            var d1_0 = ((p[6] * d2_0) * a1_0 * (1.0 - a1_0));
+            var d1_1 = ((p[7] * d2_0) * a1_1 * (1.0 - a1_1));
+
+            // Equation 4: ∂C/∂W^1 = δ^1 (a^0)ᵀ, i.e. ∂C/∂W^1_jk = a^0_k δ^1_j.
+            g[0] = d1_0 * x[0];
+            g[1] = d1_0 * x[1];
+            g[2] = d1_0 * x[2];
+            g[3] = d1_1 * x[0];
+            g[4] = d1_1 * x[1];
+            g[5] = d1_1 * x[2];
 
             return cost;
         }

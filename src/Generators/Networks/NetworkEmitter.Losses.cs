@@ -1,0 +1,98 @@
+using System;
+
+namespace Nn.Generators.Networks;
+
+/// <summary>
+/// The cost C(a^L, y) of one sample and equation 1, δ^L = ∇_a C ⊙ σ'(z^L), for each loss and output activation, in
+/// the runtime's numerically stable forms.
+/// </summary>
+internal sealed partial class NetworkEmitter
+{
+    /// <summary>Writes C(a^L, y) of one sample in the runtime's stable form and returns the local that holds it.</summary>
+    private string EmitCost()
+    {
+        var output = model.Last.Activation;
+        switch (model.Loss)
+        {
+            case LossKind.Quadratic:
+                w.Line("// Cost: C = ½ Σ_k (a^L_k − y_k)².");
+                Sum("squares", L, k => $"({A(L, k)} - y[{k}]) * ({A(L, k)} - y[{k}])");
+                w.Line("var cost = squares / 2;");
+                break;
+            case LossKind.BinaryCrossEntropy when output == ActivationKind.Sigmoid:
+                w.Line("// Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.");
+                Sum("cost", L, k => $"({T}.Max({Z(L, k)}, {Zero}) + {T}.LogP1({T}.Exp(-{T}.Abs({Z(L, k)}))) - (y[{k}] * {Z(L, k)}))");
+                break;
+            case LossKind.BinaryCrossEntropy:
+                w.Line("// Cost: C = −Σ_k [y_k ln p_k + (1 − y_k) ln(1 − p_k)], p = a clamped away from 0 and 1.");
+                Sum("cost", L, k => $"-((y[{k}] * {T}.Log({Clamped(k)})) + (({One} - y[{k}]) * {T}.Log({One} - {Clamped(k)})))");
+                break;
+            case LossKind.SoftmaxCrossEntropy when output == ActivationKind.Softmax:
+                w.Line("// Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.");
+                Sum("mass", L, k => $"y[{k}]");
+                Sum("targetDotZ", L, k => $"(y[{k}] * {Z(L, k)})");
+                w.Line($"var cost = (mass * (max{L} + {T}.Log(sum{L}))) - targetDotZ;");
+                break;
+            default:
+                w.Line("// Cost: C = −Σ_k t_k ln a_k, with a floored away from 0.");
+                Sum("cost", L, k => $"-(y[{k}] * {T}.Log({T}.Max({A(L, k)}, {Floor})))");
+                break;
+        }
+
+        return "cost";
+    }
+
+    private string Floor => model.IsDouble ? "1e-15" : "1e-7f";
+
+    private string Clamped(string k) => $"{T}.Clamp({A(L, k)}, {Floor}, {One} - {Floor})";
+
+    /// <summary>Equation 1 for the declared loss and output activation, times the batch scale.</summary>
+    private void EmitOutputDelta()
+    {
+        var output = model.Last.Activation;
+        if (model.Loss == LossKind.BinaryCrossEntropy && output == ActivationKind.Sigmoid)
+        {
+            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}) = a^{L} − y (σ' = a(1 − a) cancels the cross-entropy's denominator).");
+            ForEach(L, k => Assign(D(L, k), $"scale * ({A(L, k)} - y[{k}])"));
+            return;
+        }
+
+        if (model.Loss == LossKind.SoftmaxCrossEntropy && output == ActivationKind.Softmax)
+        {
+            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}) through softmax's Jacobian = (Σ_k t_k) a^{L} − t, which is a − t for one-hot or soft targets.");
+            ForEach(L, k => Assign(D(L, k), $"scale * ((mass * {A(L, k)}) - y[{k}])"));
+            return;
+        }
+
+        w.Line($"// ∇_a C for the {model.Loss} cost.");
+        var gradientA = model.Loss switch
+        {
+            LossKind.Quadratic => (Func<string, string>)(k => $"{A(L, k)} - y[{k}]"),
+            LossKind.BinaryCrossEntropy => k => $"({Clamped(k)} - y[{k}]) / ({Clamped(k)} * ({One} - {Clamped(k)}))",
+            _ => k => $"-y[{k}] / {T}.Max({A(L, k)}, {Floor})",
+        };
+        if (InSpan(L))
+        {
+            // The span d^L holds ∇_a C until the chain rule below turns it into δ^L.
+            ForEach(L, k => w.Line($"d{L}[{k}] = {gradientA(k)};"));
+        }
+        else
+        {
+            ForEach(L, k => w.Line($"var ga{L}_{k} = {gradientA(k)};"));
+        }
+
+        string G(string k) => InSpan(L) ? $"d{L}[{k}]" : $"ga{L}_{k}";
+        w.Line();
+        if (output == ActivationKind.Softmax)
+        {
+            w.Line($"// Equation 1 through softmax's Jacobian: δ^{L}_k = a_k (∇_a C_k − Σ_j ∇_a C_j a_j).");
+            Sum("projection", L, k => $"({G(k)} * {A(L, k)})");
+            ForEach(L, k => Assign(D(L, k), $"scale * ({A(L, k)} * ({G(k)} - projection))"));
+        }
+        else
+        {
+            w.Line($"// Equation 1: δ^{L} = ∇_a C ⊙ σ'(z^{L}).");
+            ForEach(L, k => Assign(D(L, k), $"scale * {Times(G(k), Derivative(output, A(L, k)))}"));
+        }
+    }
+}
