@@ -2,7 +2,6 @@ using System;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Numerics;
-using System.Numerics.Tensors;
 using Nn.Kernels;
 
 namespace Nn;
@@ -123,14 +122,16 @@ internal sealed class TrainingRun<T> : IDisposable
         Gather(start, rows);
         var cost = double.CreateChecked(Propagation.LossAndGradient<T>(
             architecture, theta, loss, batchInputs, batchTargets, rows, T.CreateChecked(options.L2), train.Count, workspace, gradient, overwrite: true));
-        if (!double.IsFinite(cost) || !TensorPrimitives.IsFiniteAll<T>(gradient))
+        if (!double.IsFinite(cost))
         {
             return (cost, $"the cost became {cost}");
         }
 
+        // A non-finite gradient needs no pass of its own: it makes θ non-finite below, which restores θ.
+
         theta.CopyTo(previousTheta, 0);
         optimizer.UpdateInPlace<T>(step, theta, gradient, moments);
-        if (!TensorPrimitives.IsFiniteAll<T>(theta))
+        if (!VectorKernels.AllFinite<T>(theta))
         {
             previousTheta.CopyTo(theta, 0);
             return (cost, "a parameter became NaN or infinite");
