@@ -72,3 +72,16 @@ module Properties =
                     copy[s.Seed % s.Length] <- bad
                     not (VectorKernels.AllFinite(ReadOnlySpan copy)))
         finite && spoiled
+
+    [<Property>]
+    let ``the checked axpy writes the axpy and reports whether it is finite`` (s: Sizes) =
+        let random = Random s.Seed
+        let x = values random s.Length
+        let y = values random s.Length
+        let a = random.NextDouble()
+        let result = Array.zeroCreate s.Length
+        let finite = VectorKernels.MultiplyAddFinite(a, ReadOnlySpan x, ReadOnlySpan y, Span result)
+        let overflowing = Array.copy x
+        if s.Length > 0 then overflowing[s.Seed % s.Length] <- Double.MaxValue
+        let overflowed = VectorKernels.MultiplyAddFinite(4.0, ReadOnlySpan overflowing, ReadOnlySpan y, Span(Array.zeroCreate s.Length))
+        finite && result = Array.map2 (fun xi yi -> xi * a + yi) x y && (s.Length = 0 || not overflowed)

@@ -49,33 +49,78 @@ internal static class VectorKernels
 
     /// <summary>y ← y + a·x (axpy), in place on <paramref name="y"/>; the product is rounded before the sum, as <see cref="TensorPrimitives.MultiplyAdd{T}(ReadOnlySpan{T}, T, ReadOnlySpan{T}, Span{T})"/> does.</summary>
     public static void MultiplyAdd<T>(T a, ReadOnlySpan<T> x, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T> => MultiplyAdd(a, x, y, y);
+
+    /// <summary>result ← y + a·x; <paramref name="result"/> may be <paramref name="y"/> itself.</summary>
+    public static void MultiplyAdd<T>(T a, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> result)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!Wide)
+        if (y.Length < x.Length || result.Length < x.Length)
         {
-            TensorPrimitives.MultiplyAdd(x, a, y, y);
-            return;
+            throw new ArgumentException($"y and the result must hold at least {x.Length} elements, but hold {y.Length} and {result.Length}.", nameof(y));
         }
 
-        if (y.Length < x.Length)
+        if (!Wide)
         {
-            throw new ArgumentException($"y must hold at least {x.Length} elements, but holds {y.Length}.", nameof(y));
+            TensorPrimitives.MultiplyAdd(x, a, y.Slice(0, x.Length), result);
+            return;
         }
 
         ref var rx = ref MemoryMarshal.GetReference(x);
         ref var ry = ref MemoryMarshal.GetReference(y);
+        ref var rr = ref MemoryMarshal.GetReference(result);
         var va = Vector512.Create(a);
         var width = Vector512<T>.Count;
         var i = 0;
         for (; i <= x.Length - width; i += width)
         {
-            ((Vector512.LoadUnsafe(ref rx, (nuint)i) * va) + Vector512.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
+            ((Vector512.LoadUnsafe(ref rx, (nuint)i) * va) + Vector512.LoadUnsafe(ref ry, (nuint)i)).StoreUnsafe(ref rr, (nuint)i);
         }
 
         for (; i < x.Length; i++)
         {
-            Unsafe.Add(ref ry, i) = (Unsafe.Add(ref rx, i) * a) + Unsafe.Add(ref ry, i);
+            Unsafe.Add(ref rr, i) = (Unsafe.Add(ref rx, i) * a) + Unsafe.Add(ref ry, i);
         }
+    }
+
+    /// <summary>result ← y + a·x like <see cref="MultiplyAdd{T}(T, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>, returning whether every result is finite (checked as it is written, with no second pass).</summary>
+    public static bool MultiplyAddFinite<T>(T a, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!Wide)
+        {
+            MultiplyAdd(a, x, y, result);
+            return AllFinite<T>(result.Slice(0, x.Length));
+        }
+
+        if (y.Length < x.Length || result.Length < x.Length)
+        {
+            throw new ArgumentException($"y and the result must hold at least {x.Length} elements, but hold {y.Length} and {result.Length}.", nameof(y));
+        }
+
+        ref var rx = ref MemoryMarshal.GetReference(x);
+        ref var ry = ref MemoryMarshal.GetReference(y);
+        ref var rr = ref MemoryMarshal.GetReference(result);
+        var va = Vector512.Create(a);
+        var check = Vector512<T>.Zero;
+        var width = Vector512<T>.Count;
+        var i = 0;
+        for (; i <= x.Length - width; i += width)
+        {
+            var r = (Vector512.LoadUnsafe(ref rx, (nuint)i) * va) + Vector512.LoadUnsafe(ref ry, (nuint)i);
+            r.StoreUnsafe(ref rr, (nuint)i);
+            check += r - r;
+        }
+
+        var finite = Vector512.EqualsAll(check, Vector512<T>.Zero);
+        for (; i < x.Length; i++)
+        {
+            var r = (Unsafe.Add(ref rx, i) * a) + Unsafe.Add(ref ry, i);
+            Unsafe.Add(ref rr, i) = r;
+            finite &= T.IsFinite(r);
+        }
+
+        return finite;
     }
 
     /// <summary>y ← a·x, overwriting <paramref name="y"/>.</summary>
@@ -196,13 +241,23 @@ internal static class VectorKernels
     /// folded both bias corrections into s and ε. Each lane does exactly the scalar operations, in the same order.
     /// </summary>
     public static void AdamUpdate<T>(Span<T> theta, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v, T beta1, T beta2, T stepSize, T epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T> => AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, theta);
+
+    /// <summary>
+    /// The Adam step from θ into <paramref name="next"/> (which may be θ itself), updating the moments in place;
+    /// returns whether every element of θ' is finite, checked as it is written.
+    /// </summary>
+    public static bool AdamUpdate<T>(ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v, T beta1, T beta2, T stepSize, T epsilon, Span<T> next)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var length = theta.Length;
-        if (gradient.Length < length || m.Length < length || v.Length < length)
+        if (gradient.Length < length || m.Length < length || v.Length < length || next.Length < length)
         {
-            throw new ArgumentException($"the gradient and both moments must hold at least {length} elements.");
+            throw new ArgumentException($"the gradient, both moments and the result must hold at least {length} elements.");
         }
+
+        ref var rn = ref MemoryMarshal.GetReference(next);
+        var check = Vector512<T>.Zero;
 
         var oneMinusBeta1 = T.One - beta1;
         var oneMinusBeta2 = T.One - beta2;
@@ -223,9 +278,13 @@ internal static class VectorKernels
                 var vi = (b2 * Vector512.LoadUnsafe(ref rv, (nuint)i)) + (c2 * g * g);
                 mi.StoreUnsafe(ref rm, (nuint)i);
                 vi.StoreUnsafe(ref rv, (nuint)i);
-                (Vector512.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector512.Sqrt(vi) + e))).StoreUnsafe(ref rt, (nuint)i);
+                var ti = Vector512.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector512.Sqrt(vi) + e));
+                ti.StoreUnsafe(ref rn, (nuint)i);
+                check += ti - ti;
             }
         }
+
+        var finite = Vector512.EqualsAll(check, Vector512<T>.Zero);
 
         for (; i < length; i++)
         {
@@ -234,7 +293,11 @@ internal static class VectorKernels
             ref var vi = ref Unsafe.Add(ref rv, i);
             mi = (beta1 * mi) + (oneMinusBeta1 * g);
             vi = (beta2 * vi) + (oneMinusBeta2 * g * g);
-            Unsafe.Add(ref rt, i) -= stepSize * mi / (T.Sqrt(vi) + epsilon);
+            var t = Unsafe.Add(ref rt, i) - (stepSize * mi / (T.Sqrt(vi) + epsilon));
+            Unsafe.Add(ref rn, i) = t;
+            finite &= T.IsFinite(t);
         }
+
+        return finite;
     }
 }

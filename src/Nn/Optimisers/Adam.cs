@@ -43,7 +43,10 @@ public sealed record Adam : Optimizer
     /// <inheritdoc/>
     public override int MomentCount => 2;
 
-    internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
+    internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
+        UpdateInto<T>(step, theta, gradient, moments, theta);
+
+    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, Span<T> next)
     {
         var m = moments[0].AsSpan();
         var v = moments[1].AsSpan();
@@ -55,6 +58,6 @@ public sealed record Adam : Optimizer
         var correction2 = 1 - Math.Pow(Beta2, step);
         var stepSize = T.CreateChecked(LearningRate * Math.Sqrt(correction2) / correction1);
         var epsilon = T.CreateChecked(Epsilon * Math.Sqrt(correction2));
-        Kernels.VectorKernels.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon);
+        return Kernels.VectorKernels.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next);
     }
 }

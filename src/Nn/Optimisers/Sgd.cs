@@ -25,4 +25,7 @@ public sealed record Sgd : Optimizer
 
     internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
         Kernels.VectorKernels.MultiplyAdd(T.CreateChecked(-LearningRate), gradient, theta);
+
+    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, Span<T> next) =>
+        Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-LearningRate), gradient, theta, next);
 }

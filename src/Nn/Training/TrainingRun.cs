@@ -22,8 +22,8 @@ internal sealed class TrainingRun<T> : IDisposable
     private readonly TrainingOptions options;
     private readonly Architecture architecture;
     private readonly Workspace<T> workspace;
-    private readonly T[] theta;
-    private readonly T[] previousTheta;
+    private T[] theta;
+    private T[] nextTheta;
     private readonly T[] gradient;
     private readonly T[][] moments;
     private readonly T[] batchInputs;
@@ -41,7 +41,7 @@ internal sealed class TrainingRun<T> : IDisposable
         pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
         theta = new T[architecture.ParameterCount];
-        previousTheta = new T[architecture.ParameterCount];
+        nextTheta = new T[architecture.ParameterCount];
         gradient = new T[architecture.ParameterCount];
         if (state.OptimizerState.Moments.Length != optimizer.MomentCount)
         {
@@ -110,8 +110,8 @@ internal sealed class TrainingRun<T> : IDisposable
 
     /// <summary>
     /// One optimiser step on the samples order[start .. start + rows): gather the batch, compute the batch-mean
-    /// cost and gradient, update θ and the moments in place. Allocates nothing. On a non-finite cost, gradient or
-    /// θ it restores θ and returns why.
+    /// cost and gradient, write θ' into the spare buffer and swap it in. Allocates nothing. On a non-finite cost or
+    /// θ' it leaves θ as it was (the last finite value) and returns why.
     /// </summary>
     /// <param name="step">The 1-based number of this step (Adam's bias correction uses it).</param>
     /// <param name="start">The first position in the epoch's order.</param>
@@ -127,16 +127,15 @@ internal sealed class TrainingRun<T> : IDisposable
             return (cost, $"the cost became {cost}");
         }
 
-        // A non-finite gradient needs no pass of its own: it makes θ non-finite below, which restores θ.
+        // A non-finite gradient needs no pass of its own: it makes θ' non-finite below, which is then discarded.
 
-        theta.CopyTo(previousTheta, 0);
-        optimizer.UpdateInPlace<T>(step, theta, gradient, moments);
-        if (!VectorKernels.AllFinite<T>(theta))
+        // θ' goes into the spare buffer and replaces θ only when finite, so θ stays the last finite value.
+        if (!optimizer.UpdateInto<T>(step, theta, gradient, moments, nextTheta))
         {
-            previousTheta.CopyTo(theta, 0);
             return (cost, "a parameter became NaN or infinite");
         }
 
+        (theta, nextTheta) = (nextTheta, theta);
         return (cost, null);
     }
 
