@@ -120,6 +120,25 @@ internal sealed class TrainingRun<T> : IDisposable
     internal (double Cost, string? Failure) Step(long step, int start, int rows)
     {
         Gather(start, rows);
+        if (rows == 1 && optimizer is Sgd sgd && options.L2 == 0)
+        {
+            // Per-sample SGD: the update is fused into backpropagation and θ' written straight into the spare buffer.
+            var (sampleCost, finite) = Propagation.SgdStep<T>(architecture, theta, loss, batchInputs, batchTargets, T.CreateChecked(sgd.LearningRate), workspace, nextTheta);
+            var value = double.CreateChecked(sampleCost);
+            if (!double.IsFinite(value))
+            {
+                return (value, $"the cost became {value}");
+            }
+
+            if (!finite)
+            {
+                return (value, "a parameter became NaN or infinite");
+            }
+
+            (theta, nextTheta) = (nextTheta, theta);
+            return (value, null);
+        }
+
         var cost = double.CreateChecked(Propagation.LossAndGradient<T>(
             architecture, theta, loss, batchInputs, batchTargets, rows, T.CreateChecked(options.L2), train.Count, workspace, gradient, overwrite: true));
         if (!double.IsFinite(cost))
