@@ -85,3 +85,17 @@ module Properties =
         if s.Length > 0 then overflowing[s.Seed % s.Length] <- Double.MaxValue
         let overflowed = VectorKernels.MultiplyAddFinite(4.0, ReadOnlySpan overflowing, ReadOnlySpan y, Span(Array.zeroCreate s.Length))
         finite && result = Array.map2 (fun xi yi -> xi * a + yi) x y && (s.Length = 0 || not overflowed)
+
+    [<Property>]
+    let ``the vector ReLU and sigmoid backward passes equal their scalar definitions bit for bit`` (s: Sizes) =
+        let random = Random s.Seed
+        let z = values random s.Length
+        if s.Length > 0 then z[s.Seed % s.Length] <- 0.0 // the kink belongs to the flat side
+        let a = values random s.Length |> Array.map abs
+        let g = values random s.Length
+        let relu = Array.zeroCreate s.Length
+        VectorKernels.ReluBackward(ReadOnlySpan z, ReadOnlySpan g, Span relu)
+        let sigmoid = Array.zeroCreate s.Length
+        VectorKernels.SigmoidBackward(ReadOnlySpan a, ReadOnlySpan g, Span sigmoid)
+        relu = Array.map2 (fun zi gi -> if zi > 0.0 then gi else 0.0) z g
+        && sigmoid = Array.map2 (fun ai gi -> gi * ai * (1.0 - ai)) a g

@@ -300,4 +300,64 @@ internal static class VectorKernels
 
         return finite;
     }
+
+    /// <summary>The ReLU backward pass: ∂C/∂z = ∂C/∂a where z &gt; 0, else 0 (the kink belongs to the flat side).</summary>
+    public static void ReluBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> gradientA, Span<T> gradientZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var length = z.Length;
+        if (gradientA.Length < length || gradientZ.Length < length)
+        {
+            throw new ArgumentException($"both gradients must hold at least {length} elements.");
+        }
+
+        ref var rz = ref MemoryMarshal.GetReference(z);
+        ref var rg = ref MemoryMarshal.GetReference(gradientA);
+        ref var ro = ref MemoryMarshal.GetReference(gradientZ);
+        var i = 0;
+        if (Wide)
+        {
+            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var positive = Vector512.GreaterThan(Vector512.LoadUnsafe(ref rz, (nuint)i), Vector512<T>.Zero);
+                Vector512.ConditionalSelect(positive, Vector512.LoadUnsafe(ref rg, (nuint)i), Vector512<T>.Zero).StoreUnsafe(ref ro, (nuint)i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref ro, i) = Unsafe.Add(ref rz, i) > T.Zero ? Unsafe.Add(ref rg, i) : T.Zero;
+        }
+    }
+
+    /// <summary>The sigmoid backward pass from the stored activation: ∂C/∂z = ∂C/∂a · a · (1 − a), in that order.</summary>
+    public static void SigmoidBackward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var length = a.Length;
+        if (gradientA.Length < length || gradientZ.Length < length)
+        {
+            throw new ArgumentException($"both gradients must hold at least {length} elements.");
+        }
+
+        ref var ra = ref MemoryMarshal.GetReference(a);
+        ref var rg = ref MemoryMarshal.GetReference(gradientA);
+        ref var ro = ref MemoryMarshal.GetReference(gradientZ);
+        var i = 0;
+        if (Wide)
+        {
+            var one = Vector512<T>.One;
+            for (; i <= length - Vector512<T>.Count; i += Vector512<T>.Count)
+            {
+                var ai = Vector512.LoadUnsafe(ref ra, (nuint)i);
+                (Vector512.LoadUnsafe(ref rg, (nuint)i) * ai * (one - ai)).StoreUnsafe(ref ro, (nuint)i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            var ai = Unsafe.Add(ref ra, i);
+            Unsafe.Add(ref ro, i) = Unsafe.Add(ref rg, i) * ai * (T.One - ai);
+        }
+    }
 }
