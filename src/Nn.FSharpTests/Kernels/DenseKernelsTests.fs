@@ -107,7 +107,7 @@ let private checkProducts<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T
 let private allPaths<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> tolerance s =
     paths |> List.map (fun path -> checkProducts<'T> tolerance path s) |> List.reduce (.&.)
 
-[<Properties(Arbitrary = [| typeof<KernelGenerators> |], MaxTest = 60)>]
+[<Properties(Arbitrary = [| typeof<KernelGenerators> |], MaxTest = 40)>]
 module Properties =
 
     [<Property>]

@@ -29,6 +29,32 @@ let ``training on three threads twice with the same seed gives the same run`` ()
     let second = train 3 4UL
     Assert.Equal(first, second)
 
+/// Counts how often each part runs, and fails part 3 when asked to.
+type private CountingWork(parts: int, failPart3: bool) =
+    member val Runs = Array.zeroCreate<int> parts
+    interface Nn.Kernels.IPartitionedWork with
+        member this.Execute(part, _) =
+            Threading.Interlocked.Increment(&this.Runs[part]) |> ignore
+            Threading.Thread.SpinWait(2000)
+            if failPart3 && part = 3 then invalidOp "part 3 failed"
+
+[<Fact>]
+let ``every part of a pool's work runs exactly once whichever thread claims it`` () =
+    use pool = new Nn.Kernels.WorkerPool(3)
+    for round in 1 .. 200 do
+        let work = CountingWork(1 + round % 7, false)
+        pool.Run(work, work.Runs.Length)
+        Assert.All(work.Runs, fun runs -> Assert.Equal(1, runs))
+
+[<Fact>]
+let ``a failing part's exception reaches the caller and the pool keeps working`` () =
+    use pool = new Nn.Kernels.WorkerPool(2)
+    let error = Assert.Throws<InvalidOperationException>(fun () -> pool.Run(CountingWork(6, true), 6))
+    Assert.Equal("part 3 failed", error.Message)
+    let work = CountingWork(5, false)
+    pool.Run(work, 5)
+    Assert.All(work.Runs, fun runs -> Assert.Equal(1, runs))
+
 [<Fact>]
 let ``a thread count below one is rejected`` () =
     let message = Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Threads = 0) |> ignore)

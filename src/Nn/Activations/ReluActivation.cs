@@ -10,11 +10,6 @@ internal sealed record ReluActivation : Activation
 
     public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => TensorPrimitives.Max(z, T.Zero, a);
 
-    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
-    {
-        for (var i = 0; i < z.Length; i++)
-        {
-            gradientZ[i] = z[i] > T.Zero ? gradientA[i] : T.Zero;
-        }
-    }
+    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width) =>
+        Kernels.VectorKernels.ReluBackward(z, gradientA, gradientZ);
 }

@@ -10,11 +10,6 @@ internal sealed record SigmoidActivation : Activation
 
     public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => TensorPrimitives.Sigmoid(z, a);
 
-    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
-    {
-        for (var i = 0; i < a.Length; i++)
-        {
-            gradientZ[i] = gradientA[i] * a[i] * (T.One - a[i]);
-        }
-    }
+    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width) =>
+        Kernels.VectorKernels.SigmoidBackward(a, gradientA, gradientZ);
 }

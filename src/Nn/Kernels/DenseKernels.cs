@@ -145,7 +145,7 @@ public static class DenseKernels
         {
             for (var i = 0; i < rows; i++)
             {
-                DotRows(w, outputs, inputs, x.Slice(i * inputs, inputs), z.Slice(i * outputs, outputs));
+                VectorKernels.MultiplyRows(w, outputs, inputs, x.Slice(i * inputs, inputs), z.Slice(i * outputs, outputs));
             }
 
             return;
@@ -178,11 +178,11 @@ public static class DenseKernels
                     var dwRow = dw.Slice(j * inputs, inputs);
                     if (i == 0 && !accumulate)
                     {
-                        TensorPrimitives.Multiply(xRow, delta[j], dwRow);
+                        VectorKernels.Multiply(delta[j], xRow, dwRow);
                     }
                     else
                     {
-                        TensorPrimitives.MultiplyAdd(xRow, delta[(i * outputs) + j], dwRow, dwRow);
+                        VectorKernels.MultiplyAdd(delta[(i * outputs) + j], xRow, dwRow);
                     }
                 }
             }
@@ -214,7 +214,7 @@ public static class DenseKernels
                 dxRow.Clear();
                 for (var j = 0; j < outputs; j++)
                 {
-                    TensorPrimitives.MultiplyAdd(w.Slice(j * inputs, inputs), delta[(i * outputs) + j], dxRow, dxRow);
+                    VectorKernels.MultiplyAdd(delta[(i * outputs) + j], w.Slice(j * inputs, inputs), dxRow);
                 }
             }
 
@@ -229,16 +229,6 @@ public static class DenseKernels
         else
         {
             team.Multiply(path, rows, inputs, outputs, delta, outputs, 1, w, inputs, 1, dx, inputs, false);
-        }
-    }
-
-    /// <summary>z[j] = w[j, ·] · x for every row j of W: a matrix–vector product for a single sample.</summary>
-    private static void DotRows<T>(ReadOnlySpan<T> w, int outputs, int inputs, ReadOnlySpan<T> x, Span<T> z)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var j = 0; j < outputs; j++)
-        {
-            z[j] = TensorPrimitives.Dot(x, w.Slice(j * inputs, inputs));
         }
     }
 

@@ -2,6 +2,8 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Nn.Kernels;
 
@@ -151,18 +153,69 @@ internal static class Gemm
             }
             else
             {
-                // A transposed operand (Wᵀ in Z = X Wᵀ): walk each source row contiguously, write with stride NR.
+                var start = (j0 * columnStride) + (pc * rowStride);
+                if (rowStride == 1 && columns == nr && CanGather<T>(nr, columnStride))
+                {
+                    // Wᵀ in Z = X Wᵀ on the Vector512 path: gather one row of the panel (NR values, one from each row of W) at a time.
+                    GatherTransposed(b.Slice(start, ((nr - 1) * columnStride) + kc), columnStride, kc, panel);
+                    continue;
+                }
+
+                // A transposed operand elsewhere: walk each source row contiguously, write with stride NR.
                 // The bounds were checked once by the slices; the inner loop indexes by reference.
                 ref var destination = ref MemoryMarshal.GetReference(panel);
                 for (var j = 0; j < columns; j++)
                 {
-                    var source = ((j0 + j) * columnStride) + (pc * rowStride);
+                    var source = start + (j * columnStride);
                     ref var from = ref MemoryMarshal.GetReference(b.Slice(source, ((kc - 1) * rowStride) + 1));
                     ref var to = ref Unsafe.Add(ref destination, j);
                     for (var p = 0; p < kc; p++)
                     {
                         Unsafe.Add(ref to, p * nr) = Unsafe.Add(ref from, p * rowStride);
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether <see cref="GatherTransposed{T}"/> applies: AVX2 gathers, a Vector512 panel of two vectors, and offsets that fit 32-bit indices.</summary>
+    private static bool CanGather<T>(int nr, int columnStride) =>
+        Avx2.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double))
+        && nr == 2 * Vector512<T>.Count && (long)nr * columnStride < int.MaxValue / 8;
+
+    /// <summary>
+    /// panel[p·NR + j] = source[j·stride + p] for j &lt; NR, p &lt; kc: packs NR rows of W, each contiguous in p, as the
+    /// columns of a kc × NR panel, with four 256-bit hardware gathers per row of the panel.
+    /// </summary>
+    private static unsafe void GatherTransposed<T>(ReadOnlySpan<T> source, int stride, int kc, Span<T> panel)
+        where T : unmanaged
+    {
+        fixed (T* from = source, to = panel)
+        {
+            if (typeof(T) == typeof(float))
+            {
+                var index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * stride;
+                var quarter = 8 * stride;
+                float* row = (float*)from, destination = (float*)to;
+                for (var p = 0; p < kc; p++, destination += 32)
+                {
+                    Avx2.GatherVector256(row + p, index, 4).Store(destination);
+                    Avx2.GatherVector256(row + p + quarter, index, 4).Store(destination + 8);
+                    Avx2.GatherVector256(row + p + (2 * quarter), index, 4).Store(destination + 16);
+                    Avx2.GatherVector256(row + p + (3 * quarter), index, 4).Store(destination + 24);
+                }
+            }
+            else
+            {
+                var index = Vector128.Create(0, 1, 2, 3) * stride;
+                var quarter = 4 * stride;
+                double* row = (double*)from, destination = (double*)to;
+                for (var p = 0; p < kc; p++, destination += 16)
+                {
+                    Avx2.GatherVector256(row + p, index, 8).Store(destination);
+                    Avx2.GatherVector256(row + p + quarter, index, 8).Store(destination + 4);
+                    Avx2.GatherVector256(row + p + (2 * quarter), index, 8).Store(destination + 8);
+                    Avx2.GatherVector256(row + p + (3 * quarter), index, 8).Store(destination + 12);
                 }
             }
         }

@@ -4,9 +4,11 @@ using System.Numerics;
 namespace Nn.Kernels;
 
 /// <summary>
-/// Runs one <see cref="Gemm.Multiply{T}"/> on all threads of a <see cref="WorkerPool"/>, each thread taking a fixed,
-/// contiguous range of NR-wide column panels of C. Each element of C is still computed by exactly one thread in
-/// the same order, so the result is bit-for-bit that of one thread. The operands are pinned for the duration of
+/// Runs one <see cref="Gemm.Multiply{T}"/> on the threads of a <see cref="WorkerPool"/>: the NR-wide column panels of C
+/// are cut into one contiguous part per thread, and the threads claim parts as they come free (a thread the OS has
+/// not scheduled yet leaves its part to the others).
+/// Each element of C is still computed by exactly one thread in the same order, so the result is bit-for-bit that
+/// of one thread, whichever thread runs which part. The operands are pinned for the duration of
 /// the call and reach the workers as pointers, so no closure or boxing is allocated.
 /// </summary>
 internal sealed unsafe class GemmTeam<T> : IPartitionedWork

@@ -116,6 +116,63 @@ internal static class Propagation
         return cost;
     }
 
+    /// <summary>
+    /// Per-sample SGD fused with backpropagation, for one row and no L2 term: θ' = θ − η ∇θ C is written into
+    /// <paramref name="next"/> block by block as each block of the gradient is known (∂W^l = δ^l (a^(l−1))ᵀ goes
+    /// straight into W'^l = W^l − η δ^l (a^(l−1))ᵀ), so the gradient is never stored and read back. θ itself is
+    /// not changed, which keeps it the last finite value if θ' is not. Returns the cost and whether θ' is finite.
+    /// </summary>
+    public static (T Cost, bool Finite) SgdStep<T>(
+        Architecture architecture, ReadOnlySpan<T> theta, Loss loss, ReadOnlySpan<T> x, ReadOnlySpan<T> y, T learningRate, Workspace<T> workspace, Span<T> next)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Forward(architecture, theta, x, 1, workspace);
+        var layers = architecture.Layers;
+        var last = layers.Length - 1;
+        var outputs = layers[last].Outputs;
+        var zL = workspace.Z[last].AsSpan(0, outputs);
+        var aL = workspace.A[last].AsSpan(0, outputs);
+        var target = y.Slice(0, outputs);
+        var cost = loss.SumOfCosts(zL, aL, target, outputs, layers[last].Activation);
+
+        // Equation 1 for a single sample (the batch mean of one row is the row).
+        loss.OutputDeltaInto(zL, aL, target, outputs, layers[last].Activation, workspace.Delta[last].AsSpan(0, outputs));
+        var finite = true;
+        for (var l = last; l >= 0; l--)
+        {
+            var layer = layers[l];
+            var delta = workspace.Delta[l].AsSpan(0, layer.Outputs);
+            var input = l == 0 ? x.Slice(0, layer.Inputs) : workspace.A[l - 1].AsSpan(0, layer.Inputs);
+            var weightOffset = architecture.WeightOffset(l);
+
+            // Equation 4 and the SGD step together: W'[j, ·] = W[j, ·] + (−η δ_j) a^(l−1).
+            for (var j = 0; j < layer.Outputs; j++)
+            {
+                var row = weightOffset + (j * layer.Inputs);
+                finite &= VectorKernels.MultiplyAddFinite(-learningRate * delta[j], input, theta.Slice(row, layer.Inputs), next.Slice(row, layer.Inputs));
+            }
+
+            // Equation 3 and the step: b' = b − η δ.
+            if (layer.HasBias)
+            {
+                var biasOffset = architecture.BiasOffset(l);
+                finite &= VectorKernels.MultiplyAddFinite(-learningRate, delta, theta.Slice(biasOffset, layer.Outputs), next.Slice(biasOffset, layer.Outputs));
+            }
+
+            // Equation 2 with the old weights W^l.
+            if (l > 0)
+            {
+                var previous = layers[l - 1];
+                var deltaPrevious = workspace.Delta[l - 1].AsSpan(0, previous.Outputs);
+                DenseKernels.Multiply<T>(delta, 1, layer.Outputs, theta.Slice(weightOffset, layer.WeightCount), layer.Inputs, deltaPrevious, workspace.Path, null);
+                previous.Activation.BackwardInto<T>(
+                    workspace.Z[l - 1].AsSpan(0, previous.Outputs), workspace.A[l - 1].AsSpan(0, previous.Outputs), deltaPrevious, deltaPrevious, previous.Outputs);
+            }
+        }
+
+        return (cost, finite);
+    }
+
     /// <summary>The batch-mean cost alone, with the same L2 term; used by line searches and gradient checks.</summary>
     public static T Loss<T>(
         Architecture architecture, ReadOnlySpan<T> theta, Loss loss, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int rows, T l2Lambda, int l2Count, Workspace<T> workspace)

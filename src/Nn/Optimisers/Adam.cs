@@ -43,26 +43,21 @@ public sealed record Adam : Optimizer
     /// <inheritdoc/>
     public override int MomentCount => 2;
 
-    internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
+    internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
+        UpdateInto<T>(step, theta, gradient, moments, theta);
+
+    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, Span<T> next)
     {
         var m = moments[0].AsSpan();
         var v = moments[1].AsSpan();
         var beta1 = T.CreateChecked(Beta1);
         var beta2 = T.CreateChecked(Beta2);
-        var oneMinusBeta1 = T.One - beta1;
-        var oneMinusBeta2 = T.One - beta2;
 
         // Folding both bias corrections into the step size keeps the loop to one division per element.
         var correction1 = 1 - Math.Pow(Beta1, step);
         var correction2 = 1 - Math.Pow(Beta2, step);
         var stepSize = T.CreateChecked(LearningRate * Math.Sqrt(correction2) / correction1);
         var epsilon = T.CreateChecked(Epsilon * Math.Sqrt(correction2));
-        for (var i = 0; i < theta.Length; i++)
-        {
-            var g = gradient[i];
-            m[i] = (beta1 * m[i]) + (oneMinusBeta1 * g);
-            v[i] = (beta2 * v[i]) + (oneMinusBeta2 * g * g);
-            theta[i] -= stepSize * m[i] / (T.Sqrt(v[i]) + epsilon);
-        }
+        return Kernels.VectorKernels.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next);
     }
 }

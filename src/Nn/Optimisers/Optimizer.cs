@@ -110,6 +110,26 @@ public abstract record Optimizer
     internal abstract void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>
+    /// The same update written into <paramref name="next"/> and leaving <paramref name="theta"/> as it was (the moments
+    /// still change in place), so the training loop can keep the previous θ without copying it. Rules whose update
+    /// reads each θ_i once override it with a single pass that also checks θ'; the default copies θ, updates the
+    /// copy and checks it.
+    /// </summary>
+    /// <param name="step">The 1-based number of this step.</param>
+    /// <param name="theta">θ, unchanged.</param>
+    /// <param name="gradient">∇θ C.</param>
+    /// <param name="moments">The moment buffers, updated.</param>
+    /// <param name="next">Receives θ'.</param>
+    /// <returns>Whether every element of θ' is finite.</returns>
+    internal virtual bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, Span<T> next)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        theta.CopyTo(next);
+        UpdateInPlace(step, next, gradient, moments);
+        return Kernels.VectorKernels.AllFinite<T>(next.Slice(0, theta.Length));
+    }
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

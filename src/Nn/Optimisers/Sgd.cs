@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace Nn;
 
@@ -25,5 +24,8 @@ public sealed record Sgd : Optimizer
     public override int MomentCount => 0;
 
     internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
-        TensorPrimitives.MultiplyAdd(gradient, T.CreateChecked(-LearningRate), theta, theta);
+        Kernels.VectorKernels.MultiplyAdd(T.CreateChecked(-LearningRate), gradient, theta);
+
+    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, Span<T> next) =>
+        Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-LearningRate), gradient, theta, next);
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Numerics;
-using System.Numerics.Tensors;
 using Nn.Kernels;
 
 namespace Nn;
@@ -23,8 +22,8 @@ internal sealed class TrainingRun<T> : IDisposable
     private readonly TrainingOptions options;
     private readonly Architecture architecture;
     private readonly Workspace<T> workspace;
-    private readonly T[] theta;
-    private readonly T[] previousTheta;
+    private T[] theta;
+    private T[] nextTheta;
     private readonly T[] gradient;
     private readonly T[][] moments;
     private readonly T[] batchInputs;
@@ -42,7 +41,7 @@ internal sealed class TrainingRun<T> : IDisposable
         pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
         theta = new T[architecture.ParameterCount];
-        previousTheta = new T[architecture.ParameterCount];
+        nextTheta = new T[architecture.ParameterCount];
         gradient = new T[architecture.ParameterCount];
         if (state.OptimizerState.Moments.Length != optimizer.MomentCount)
         {
@@ -111,8 +110,8 @@ internal sealed class TrainingRun<T> : IDisposable
 
     /// <summary>
     /// One optimiser step on the samples order[start .. start + rows): gather the batch, compute the batch-mean
-    /// cost and gradient, update θ and the moments in place. Allocates nothing. On a non-finite cost, gradient or
-    /// θ it restores θ and returns why.
+    /// cost and gradient, write θ' into the spare buffer and swap it in. Allocates nothing. On a non-finite cost or
+    /// θ' it leaves θ as it was (the last finite value) and returns why.
     /// </summary>
     /// <param name="step">The 1-based number of this step (Adam's bias correction uses it).</param>
     /// <param name="start">The first position in the epoch's order.</param>
@@ -121,21 +120,41 @@ internal sealed class TrainingRun<T> : IDisposable
     internal (double Cost, string? Failure) Step(long step, int start, int rows)
     {
         Gather(start, rows);
+        if (rows == 1 && optimizer is Sgd sgd && options.L2 == 0)
+        {
+            // Per-sample SGD: the update is fused into backpropagation and θ' written straight into the spare buffer.
+            var (sampleCost, finite) = Propagation.SgdStep<T>(architecture, theta, loss, batchInputs, batchTargets, T.CreateChecked(sgd.LearningRate), workspace, nextTheta);
+            var value = double.CreateChecked(sampleCost);
+            if (!double.IsFinite(value))
+            {
+                return (value, $"the cost became {value}");
+            }
+
+            if (!finite)
+            {
+                return (value, "a parameter became NaN or infinite");
+            }
+
+            (theta, nextTheta) = (nextTheta, theta);
+            return (value, null);
+        }
+
         var cost = double.CreateChecked(Propagation.LossAndGradient<T>(
             architecture, theta, loss, batchInputs, batchTargets, rows, T.CreateChecked(options.L2), train.Count, workspace, gradient, overwrite: true));
-        if (!double.IsFinite(cost) || !TensorPrimitives.IsFiniteAll<T>(gradient))
+        if (!double.IsFinite(cost))
         {
             return (cost, $"the cost became {cost}");
         }
 
-        theta.CopyTo(previousTheta, 0);
-        optimizer.UpdateInPlace<T>(step, theta, gradient, moments);
-        if (!TensorPrimitives.IsFiniteAll<T>(theta))
+        // A non-finite gradient needs no pass of its own: it makes θ' non-finite below, which is then discarded.
+
+        // θ' goes into the spare buffer and replaces θ only when finite, so θ stays the last finite value.
+        if (!optimizer.UpdateInto<T>(step, theta, gradient, moments, nextTheta))
         {
-            previousTheta.CopyTo(theta, 0);
             return (cost, "a parameter became NaN or infinite");
         }
 
+        (theta, nextTheta) = (nextTheta, theta);
         return (cost, null);
     }
 
