@@ -146,9 +146,8 @@ internal sealed class TrainingRun<T> : IDisposable
             return (cost, $"the cost became {cost}");
         }
 
-        // A non-finite gradient needs no pass of its own: it makes θ' non-finite below, which is then discarded.
-
-        // θ' goes into the spare buffer and replaces θ only when finite, so θ stays the last finite value.
+        // θ' goes into the spare buffer and replaces θ only when finite, so θ stays the last finite value. A
+        // non-finite gradient needs no pass of its own: it makes θ' non-finite, which is then discarded.
         if (!optimizer.UpdateInto<T>(step, theta, gradient, moments, nextTheta))
         {
             return (cost, "a parameter became NaN or infinite");
