@@ -4,8 +4,8 @@ module Nn.Cli.Tests.Process
 open System
 open System.Diagnostics
 open System.IO
-open System.IO.Compression
 open System.Text.RegularExpressions
+open Nn.Tests.IdxFiles
 
 /// The CLI's dll, built by the project reference: src/Nn.Cli/bin/CONFIGURATION/TFM/Nn.Cli.dll next to this project's output.
 let cliDll =
@@ -53,23 +53,6 @@ let accuracyOf (run: Run) =
     if not m.Success then failwithf "no accuracy line in the output:\n%O" run
     Double.Parse(m.Groups[1].Value, Globalization.CultureInfo.InvariantCulture), m.Value
 
-/// An IDX file of unsigned bytes.
-let idx (dimensions: int list) (data: byte[]) =
-    use stream = new MemoryStream()
-    let put (bytes: byte[]) = stream.Write(bytes, 0, bytes.Length)
-    put [| 0uy; 0uy; 8uy; byte dimensions.Length |]
-    for d in dimensions do
-        put [| byte (d >>> 24); byte (d >>> 16); byte (d >>> 8); byte d |]
-    put data
-    stream.ToArray()
-
-let gzip (bytes: byte[]) =
-    use stream = new MemoryStream()
-    do
-        use zip = new GZipStream(stream, CompressionLevel.Fastest, true)
-        zip.Write(bytes, 0, bytes.Length)
-    stream.ToArray()
-
 /// A Fashion-MNIST-shaped set: count 28×28 images of 10 classes, class c a bright horizontal band at rows 2c..2c+3 plus noise.
 let fashionLike (count: int) (seed: int) =
     let random = Random seed
@@ -80,4 +63,4 @@ let fashionLike (count: int) (seed: int) =
                    for _ in 0 .. 27 do
                        let band = row >= 2 * int labels[i] && row < 2 * int labels[i] + 4
                        yield byte ((if band then 180 else 0) + random.Next 60) |]
-    idx [ count; 28; 28 ] pixels, idx [ count ] labels
+    idxBytes [ count; 28; 28 ] pixels, idxBytes [ count ] labels

@@ -9,23 +9,7 @@ open FsCheck.Xunit
 open System.IO
 open System.IO.Compression
 open Nn
-
-/// An IDX file of unsigned bytes with the given dimensions.
-let idxBytes (dimensions: int list) (data: byte[]) =
-    use stream = new MemoryStream()
-    let put (bytes: byte[]) = stream.Write(bytes, 0, bytes.Length)
-    put [| 0uy; 0uy; 8uy; byte dimensions.Length |]
-    for d in dimensions do
-        put [| byte (d >>> 24); byte (d >>> 16); byte (d >>> 8); byte d |]
-    put data
-    stream.ToArray()
-
-let gzip (bytes: byte[]) =
-    use stream = new MemoryStream()
-    do
-        use zip = new GZipStream(stream, CompressionLevel.Fastest, true)
-        zip.Write(bytes, 0, bytes.Length)
-    stream.ToArray()
+open Nn.Tests.IdxFiles
 
 /// A fresh temporary directory for one test.
 let tempDirectory () =
