@@ -6,15 +6,18 @@ open System
 open System.IO
 open PublicApiGenerator
 
-/// The folder of the approved files; a failing run leaves the received file beside them.
-let folder = __SOURCE_DIRECTORY__
+/// Where the approved files are copied next to the test assembly (the build copies src/Nn.FSharpTests/PublicApi/*.approved.txt).
+/// The source folder is not used: deterministic CI builds map source paths to /_/, which does not exist at run time.
+let folder = Path.Combine(AppContext.BaseDirectory, "PublicApi")
 
-/// Fails, writing NAME.received.txt, unless the public API of the assembly equals NAME.approved.txt.
+/// Fails, writing NAME.received.txt beside the copied approved file, unless the assembly's public API equals NAME.approved.txt.
 let approve (assembly: Reflection.Assembly) =
     let name = assembly.GetName().Name |> nonNull
     let received = assembly.GeneratePublicApi(ApiGeneratorOptions(IncludeAssemblyAttributes = false)).Replace("\r\n", "\n")
     let approvedPath = Path.Combine(folder, name + ".approved.txt")
     let approved = if File.Exists approvedPath then File.ReadAllText(approvedPath).Replace("\r\n", "\n") else ""
     if received <> approved then
-        File.WriteAllText(Path.Combine(folder, name + ".received.txt"), received)
-        failwithf "the public API of %s changed; if that is intended, replace %s.approved.txt with %s.received.txt in %s" name name name folder
+        Directory.CreateDirectory folder |> ignore
+        let receivedPath = Path.Combine(folder, name + ".received.txt")
+        File.WriteAllText(receivedPath, received)
+        failwithf "the public API of %s changed; if that is intended, copy %s over src/Nn.FSharpTests/PublicApi/%s.approved.txt" name receivedPath name
