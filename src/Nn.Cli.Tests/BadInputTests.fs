@@ -5,6 +5,7 @@ module Nn.Cli.Tests.BadInputTests
 open System.IO
 open Xunit
 open Nn.Cli.Tests.Process
+open Nn.Tests.IdxFiles
 
 let private usage = 2
 let private badInput = 3

@@ -4,6 +4,7 @@ module Nn.Cli.Tests.TrainTests
 open System.IO
 open Xunit
 open Nn.Cli.Tests.Process
+open Nn.Tests.IdxFiles
 
 [<Fact>]
 let ``train on the embedded digits reaches 95 percent and eval of the saved model reports the same accuracy`` () =
