@@ -21,7 +21,7 @@ internal sealed partial class NetworkEmitter
     private LayerModel Layer(int l) => model.Layers[l - 1];
 
     /// <summary>Whether a^l and δ^l live in spans: a SIMD loop writes or reads them.</summary>
-    private bool InSpan(int l) => !Layer(l).IsUnrolled || (l < L && !Layer(l + 1).IsUnrolled);
+    private bool InSpan(int l) => allSpans || !Layer(l).IsUnrolled || (l < L && !Layer(l + 1).IsUnrolled);
 
     private string A(int l, string k) => l == 0 ? $"x[{k}]" : InSpan(l) ? $"a{l}[{k}]" : $"a{l}_{k}";
 
@@ -65,6 +65,8 @@ internal sealed partial class NetworkEmitter
         {
             EmitFirstLayerBlock();
         }
+
+        EmitGemmPasses();
     }
 
     /// <summary>

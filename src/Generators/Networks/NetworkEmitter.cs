@@ -173,6 +173,7 @@ internal sealed partial class NetworkEmitter
         using (w.Block($"public static void ForwardBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, Span<{T}> outputs, int rows)"))
         {
             w.Line("CheckBatch(parameters, inputs, outputs, rows);");
+            WriteGemmDispatch("ForwardRowsInto(parameters, inputs, outputs, rows);", "return;");
             using (w.Block("for (var i = 0; i < rows; i++)"))
             {
                 w.Line("ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
@@ -198,6 +199,7 @@ internal sealed partial class NetworkEmitter
         {
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
             WriteIf(l2Check);
+            WriteGemmDispatch($"return CostRows(parameters, inputs, targets, rows{l2Argument});");
             w.Line($"var sum = {Zero};");
             using (w.Block("for (var i = 0; i < rows; i++)"))
             {
@@ -244,6 +246,7 @@ internal sealed partial class NetworkEmitter
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
             w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
+            WriteGemmDispatch($"return CostAndGradientRows(parameters, inputs, targets, rows, gradient{l2Argument});");
             w.Line($"var scale = {One} / rows;");
             if (DeferFirstLayer)
             {

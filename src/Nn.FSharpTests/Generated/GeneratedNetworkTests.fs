@@ -67,6 +67,41 @@ module Properties =
         assertAllClose singleVersusDouble gradient (Array.map float gradientSingle)
 
 [<Fact>]
+let ``generated batch cost and gradient of 20 rows (the GEMM path where a layer is too big to unroll) equal the runtime backprop`` () =
+    let rows = 20
+    for example in all do
+        let a = example.Architecture
+        let network = Network.Create<float>(a, Initializer.Xavier, 5UL)
+        let xs = Array.init (rows * a.InputSize) (fun i -> float ((i * 7919) % 101) / 100.0)
+        let ys = Array.init (rows * a.OutputSize) (fun i -> if i % a.OutputSize = (i / a.OutputSize) % a.OutputSize then 1.0 else 0.0)
+        let expected =
+            Backprop.Gradient(network, example.Loss, Matrix<float>.Create(rows, a.InputSize, xs), Matrix<float>.Create(rows, a.OutputSize, ys), example.L2)
+        let theta = network.Parameters.ToArray()
+        let cost, gradient = example.GradientBatch theta xs ys rows
+        assertClose generatedVersusRuntime expected.Loss cost
+        assertAllClose generatedVersusRuntime (expected.Gradient.ToArray()) gradient
+        assertClose generatedVersusRuntime expected.Loss (example.CostBatch theta xs ys rows)
+
+[<Fact>]
+let ``generated ForwardBatch of 20 rows (the GEMM path) equals the runtime forward row by row`` () =
+    let check (network: Network<float>) (forwardBatch: float[] -> float[] -> float[] -> int -> unit) =
+        let rows = 20
+        let inputSize = network.Architecture.InputSize
+        let outputSize = network.Architecture.OutputSize
+        let xs = Array.init (rows * inputSize) (fun i -> float ((i * 7919) % 101) / 100.0)
+        let outputs = Array.zeroCreate (rows * outputSize)
+        forwardBatch (network.Parameters.ToArray()) xs outputs rows
+        for i in 0 .. rows - 1 do
+            let expected = network.Forward(ReadOnlySpan(xs, i * inputSize, inputSize))
+            assertAllClose generatedVersusRuntime expected outputs[i * outputSize .. (i + 1) * outputSize - 1]
+    check (Nn.Examples.DigitsDouble.CreateNetwork(Initializer.He, 3UL)) (fun p xs o rows ->
+        Nn.Examples.DigitsDouble.ForwardBatch(ReadOnlySpan p, ReadOnlySpan xs, Span o, rows))
+    check (Nn.Examples.MnistSigmoidDouble.CreateNetwork(Initializer.Xavier, 3UL)) (fun p xs o rows ->
+        Nn.Examples.MnistSigmoidDouble.ForwardBatch(ReadOnlySpan p, ReadOnlySpan xs, Span o, rows))
+    check (Nn.Examples.MixedDouble.CreateNetwork(Initializer.Xavier, 3UL)) (fun p xs o rows ->
+        Nn.Examples.MixedDouble.ForwardBatch(ReadOnlySpan p, ReadOnlySpan xs, Span o, rows))
+
+[<Fact>]
 let ``every example network's generated constants describe the runtime parameter layout`` () =
     for example in all do
         let architecture = example.Architecture

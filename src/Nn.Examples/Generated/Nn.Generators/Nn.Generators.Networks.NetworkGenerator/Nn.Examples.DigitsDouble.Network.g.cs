@@ -105,6 +105,13 @@ namespace Nn.Examples
         public static void ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                ForwardRowsInto(parameters, inputs, outputs, rows);
+                return;
+            }
+
             for (var i = 0; i < rows; i++)
             {
                 ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
@@ -131,6 +138,12 @@ namespace Nn.Examples
         public static double CostBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                return CostRows(parameters, inputs, targets, rows);
+            }
+
             var sum = 0.0;
             for (var i = 0; i < rows; i++)
             {
@@ -165,6 +178,12 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, targets, rows);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                return CostAndGradientRows(parameters, inputs, targets, rows, gradient);
+            }
+
             var scale = 1.0 / rows;
             // The first sample writes the gradient, so the buffer needs no clearing; the others add to it.
             var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);
@@ -548,6 +567,214 @@ namespace Nn.Examples
             }
 
             return cost;
+        }
+
+        // Batch buffers of the GEMM path (A^l, Z^L, Δ^l for every row), one array per thread, grown to the largest
+        // batch seen and then reused, so steady-state calls allocate nothing. They live on the heap rather than the
+        // stack because a batch of a few hundred rows of a wide layer would need hundreds of KiB.
+        [ThreadStatic]
+        private static double[]? batchScratch;
+
+        private static Span<double> BatchScratch(int length)
+        {
+            var buffer = batchScratch;
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = batchScratch = GC.AllocateUninitializedArray<double>(length);
+            }
+
+            return buffer.AsSpan(0, length);
+        }
+
+        // The forward pass of a batch through the library's GEMM kernels: Z^l = A^(l−1) (W^l)ᵀ + 1 (b^l)ᵀ and
+        // A^l = σ(Z^l) for the hidden layers; the last layer stops at Z^L (its activation is per row, with the cost).
+        private static void ForwardRows(ReadOnlySpan<double> p, ReadOnlySpan<double> x, int rows, Span<double> scratch)
+        {
+            var a1 = scratch.Slice(rows * 0, rows * 32);
+            // Layer 1 (32 × 64, Relu): Z^1 = A^0 (W^1)ᵀ + 1 (b^1)ᵀ.
+            global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(x, rows, 64, p.Slice(Weights1Offset, 2048), 32, a1);
+            global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias1Offset, 32), rows, a1);
+            // A^1 = max(Z^1, 0), element-wise.
+            TensorPrimitives.Max<double>(a1, 0.0, a1);
+
+            var z2 = scratch.Slice(rows * 32, rows * 10);
+            // Layer 2 (10 × 32, Softmax): Z^2 = A^1 (W^2)ᵀ + 1 (b^2)ᵀ.
+            global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(a1, rows, 32, p.Slice(Weights2Offset, 320), 10, z2);
+            global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias2Offset, 10), rows, z2);
+        }
+
+        // ForwardBatch for a large batch: the forward pass by GEMM, then a^L = σ(z^L) row by row into the outputs.
+        private static void ForwardRowsInto(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
+        {
+            var scratch = BatchScratch(rows * 94);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 32);
+            var zBatch2 = scratch.Slice(rows * 32, rows * 10);
+            var aBatch2 = scratch.Slice(rows * 42, rows * 10);
+            ForwardRows(parameters, inputs, rows, scratch);
+            for (var i = 0; i < rows; i++)
+            {
+                var z2 = zBatch2.Slice(i * 10, 10);
+                var a2 = outputs.Slice(i * 10, 10);
+                // Layer 2's activation for this row: a^2 = σ(z^2).
+                // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+                var max2 = TensorPrimitives.Max<double>(z2);
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = double.Exp(z2[k] - max2);
+                }
+
+                var sum2 = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    sum2 += a2[k];
+                }
+
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = a2[k] / sum2;
+                }
+            }
+        }
+
+        // CostBatch for a large batch: the forward pass by GEMM, then the mean of the per-row costs.
+        private static double CostRows(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
+        {
+            var scratch = BatchScratch(rows * 94);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 32);
+            var zBatch2 = scratch.Slice(rows * 32, rows * 10);
+            var aBatch2 = scratch.Slice(rows * 42, rows * 10);
+            ForwardRows(parameters, inputs, rows, scratch);
+            var total = 0.0;
+            for (var i = 0; i < rows; i++)
+            {
+                var z2 = zBatch2.Slice(i * 10, 10);
+                var a2 = aBatch2.Slice(i * 10, 10);
+                var y = targets.Slice(i * 10, 10);
+                // Layer 2's activation for this row: a^2 = σ(z^2).
+                // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+                var max2 = TensorPrimitives.Max<double>(z2);
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = double.Exp(z2[k] - max2);
+                }
+
+                var sum2 = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    sum2 += a2[k];
+                }
+
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = a2[k] / sum2;
+                }
+
+                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+                var mass = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    mass += y[k];
+                }
+
+                var targetDotZ = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    targetDotZ += (y[k] * z2[k]);
+                }
+
+                var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+                total += cost;
+            }
+
+            return (total / rows);
+        }
+
+        // CostAndGradientBatch for a large batch: the forward pass by GEMM; per row the cost and equation 1 (scaled by
+        // 1/m, so the sums below are batch means); then from the last layer to the first, equation 4 as one product
+        // (Δ^l)ᵀ A^(l−1), equation 3 as the column sums of Δ^l and equation 2 as one product Δ^l W^l times σ'. Every
+        // gradient block is written, never added to, so the caller's buffer needs no clearing.
+        private static double CostAndGradientRows(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, Span<double> gradient)
+        {
+            var scratch = BatchScratch(rows * 94);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 32);
+            var zBatch2 = scratch.Slice(rows * 32, rows * 10);
+            var aBatch2 = scratch.Slice(rows * 42, rows * 10);
+            var dBatch1 = scratch.Slice(rows * 52, rows * 32);
+            var dBatch2 = scratch.Slice(rows * 84, rows * 10);
+            ForwardRows(parameters, inputs, rows, scratch);
+            var scale = 1.0 / rows;
+            var total = 0.0;
+            for (var i = 0; i < rows; i++)
+            {
+                var z2 = zBatch2.Slice(i * 10, 10);
+                var a2 = aBatch2.Slice(i * 10, 10);
+                var y = targets.Slice(i * 10, 10);
+                var d2 = dBatch2.Slice(i * 10, 10);
+                // Layer 2's activation for this row: a^2 = σ(z^2).
+                // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+                var max2 = TensorPrimitives.Max<double>(z2);
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = double.Exp(z2[k] - max2);
+                }
+
+                var sum2 = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    sum2 += a2[k];
+                }
+
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = a2[k] / sum2;
+                }
+
+                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+                var mass = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    mass += y[k];
+                }
+
+                var targetDotZ = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    targetDotZ += (y[k] * z2[k]);
+                }
+
+                var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+                total += cost;
+
+                // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
+                for (var k = 0; k < 10; k++)
+                {
+                    d2[k] = scale * ((mass * a2[k]) - y[k]);
+                }
+            }
+
+            // Equation 4: ∂C/∂W^2 = Σ_i δ^2_i (a^1_i)ᵀ = (Δ^2)ᵀ A^1.
+            global::Nn.Kernels.DenseKernels.TransposeProductInto<double>(dBatch2, rows, 10, aBatch1, 32, gradient.Slice(Weights2Offset, 320));
+
+            // Equation 3: ∂C/∂b^2 = Σ_i δ^2_i, the column sums of Δ^2.
+            gradient.Slice(Bias2Offset, 10).Clear();
+            global::Nn.Kernels.DenseKernels.AddColumnSumsInto<double>(dBatch2, rows, gradient.Slice(Bias2Offset, 10));
+
+            // Equation 2: Δ^1 = (Δ^2 W^2) ⊙ σ'(Z^1).
+            global::Nn.Kernels.DenseKernels.MultiplyInto<double>(dBatch2, rows, 10, parameters.Slice(Weights2Offset, 320), 32, dBatch1);
+            for (var k = 0; k < rows * 32; k++)
+            {
+                dBatch1[k] *= (aBatch1[k] > 0.0 ? 1.0 : 0.0);
+            }
+
+            // Equation 4: ∂C/∂W^1 = Σ_i δ^1_i (a^0_i)ᵀ = (Δ^1)ᵀ A^0.
+            global::Nn.Kernels.DenseKernels.TransposeProductInto<double>(dBatch1, rows, 32, inputs, 64, gradient.Slice(Weights1Offset, 2048));
+
+            // Equation 3: ∂C/∂b^1 = Σ_i δ^1_i, the column sums of Δ^1.
+            gradient.Slice(Bias1Offset, 32).Clear();
+            global::Nn.Kernels.DenseKernels.AddColumnSumsInto<double>(dBatch1, rows, gradient.Slice(Bias1Offset, 32));
+
+            var mean = total / rows;
+            return mean;
         }
 
         // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the

@@ -117,6 +117,13 @@ namespace Nn.Examples
         public static void ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                ForwardRowsInto(parameters, inputs, outputs, rows);
+                return;
+            }
+
             for (var i = 0; i < rows; i++)
             {
                 ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
@@ -143,6 +150,12 @@ namespace Nn.Examples
         public static double CostBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                return CostRows(parameters, inputs, targets, rows);
+            }
+
             var sum = 0.0;
             for (var i = 0; i < rows; i++)
             {
@@ -177,6 +190,12 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, targets, rows);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                return CostAndGradientRows(parameters, inputs, targets, rows, gradient);
+            }
+
             var scale = 1.0 / rows;
             // The first sample writes the gradient, so the buffer needs no clearing; the others add to it.
             var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);
@@ -591,6 +610,229 @@ namespace Nn.Examples
             }
 
             return cost;
+        }
+
+        // Batch buffers of the GEMM path (A^l, Z^L, Δ^l for every row), one array per thread, grown to the largest
+        // batch seen and then reused, so steady-state calls allocate nothing. They live on the heap rather than the
+        // stack because a batch of a few hundred rows of a wide layer would need hundreds of KiB.
+        [ThreadStatic]
+        private static double[]? batchScratch;
+
+        private static Span<double> BatchScratch(int length)
+        {
+            var buffer = batchScratch;
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = batchScratch = GC.AllocateUninitializedArray<double>(length);
+            }
+
+            return buffer.AsSpan(0, length);
+        }
+
+        // The forward pass of a batch through the library's GEMM kernels: Z^l = A^(l−1) (W^l)ᵀ + 1 (b^l)ᵀ and
+        // A^l = σ(Z^l) for the hidden layers; the last layer stops at Z^L (its activation is per row, with the cost).
+        private static void ForwardRows(ReadOnlySpan<double> p, ReadOnlySpan<double> x, int rows, Span<double> scratch)
+        {
+            var a1 = scratch.Slice(rows * 0, rows * 6);
+            // Layer 1 (6 × 12, Tanh): Z^1 = A^0 (W^1)ᵀ + 1 (b^1)ᵀ.
+            global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(x, rows, 12, p.Slice(Weights1Offset, 72), 6, a1);
+            global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias1Offset, 6), rows, a1);
+            // A^1 = tanh(Z^1), element-wise.
+            TensorPrimitives.Tanh<double>(a1, a1);
+
+            var a2 = scratch.Slice(rows * 6, rows * 4);
+            // Layer 2 (4 × 6, Identity, no bias): Z^2 = A^1 (W^2)ᵀ.
+            global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(a1, rows, 6, p.Slice(Weights2Offset, 24), 4, a2);
+            // A^2 = Z^2: the identity.
+
+            var z3 = scratch.Slice(rows * 10, rows * 3);
+            // Layer 3 (3 × 4, Softmax): Z^3 = A^2 (W^3)ᵀ + 1 (b^3)ᵀ.
+            global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(a2, rows, 4, p.Slice(Weights3Offset, 12), 3, z3);
+            global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias3Offset, 3), rows, z3);
+        }
+
+        // ForwardBatch for a large batch: the forward pass by GEMM, then a^L = σ(z^L) row by row into the outputs.
+        private static void ForwardRowsInto(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
+        {
+            var scratch = BatchScratch(rows * 29);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 6);
+            var aBatch2 = scratch.Slice(rows * 6, rows * 4);
+            var zBatch3 = scratch.Slice(rows * 10, rows * 3);
+            var aBatch3 = scratch.Slice(rows * 13, rows * 3);
+            ForwardRows(parameters, inputs, rows, scratch);
+            for (var i = 0; i < rows; i++)
+            {
+                var z3 = zBatch3.Slice(i * 3, 3);
+                var a3 = outputs.Slice(i * 3, 3);
+                // Layer 3's activation for this row: a^3 = σ(z^3).
+                // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+                var max3 = TensorPrimitives.Max<double>(z3);
+                for (var k = 0; k < 3; k++)
+                {
+                    a3[k] = double.Exp(z3[k] - max3);
+                }
+
+                var sum3 = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    sum3 += a3[k];
+                }
+
+                for (var k = 0; k < 3; k++)
+                {
+                    a3[k] = a3[k] / sum3;
+                }
+            }
+        }
+
+        // CostBatch for a large batch: the forward pass by GEMM, then the mean of the per-row costs.
+        private static double CostRows(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
+        {
+            var scratch = BatchScratch(rows * 29);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 6);
+            var aBatch2 = scratch.Slice(rows * 6, rows * 4);
+            var zBatch3 = scratch.Slice(rows * 10, rows * 3);
+            var aBatch3 = scratch.Slice(rows * 13, rows * 3);
+            ForwardRows(parameters, inputs, rows, scratch);
+            var total = 0.0;
+            for (var i = 0; i < rows; i++)
+            {
+                var z3 = zBatch3.Slice(i * 3, 3);
+                var a3 = aBatch3.Slice(i * 3, 3);
+                var y = targets.Slice(i * 3, 3);
+                // Layer 3's activation for this row: a^3 = σ(z^3).
+                // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+                var max3 = TensorPrimitives.Max<double>(z3);
+                for (var k = 0; k < 3; k++)
+                {
+                    a3[k] = double.Exp(z3[k] - max3);
+                }
+
+                var sum3 = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    sum3 += a3[k];
+                }
+
+                for (var k = 0; k < 3; k++)
+                {
+                    a3[k] = a3[k] / sum3;
+                }
+
+                // Cost: C = ½ Σ_k (a^L_k − y_k)².
+                var squares = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    squares += (a3[k] - y[k]) * (a3[k] - y[k]);
+                }
+
+                var cost = squares / 2;
+                total += cost;
+            }
+
+            return (total / rows);
+        }
+
+        // CostAndGradientBatch for a large batch: the forward pass by GEMM; per row the cost and equation 1 (scaled by
+        // 1/m, so the sums below are batch means); then from the last layer to the first, equation 4 as one product
+        // (Δ^l)ᵀ A^(l−1), equation 3 as the column sums of Δ^l and equation 2 as one product Δ^l W^l times σ'. Every
+        // gradient block is written, never added to, so the caller's buffer needs no clearing.
+        private static double CostAndGradientRows(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, Span<double> gradient)
+        {
+            var scratch = BatchScratch(rows * 29);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 6);
+            var aBatch2 = scratch.Slice(rows * 6, rows * 4);
+            var zBatch3 = scratch.Slice(rows * 10, rows * 3);
+            var aBatch3 = scratch.Slice(rows * 13, rows * 3);
+            var dBatch1 = scratch.Slice(rows * 16, rows * 6);
+            var dBatch2 = scratch.Slice(rows * 22, rows * 4);
+            var dBatch3 = scratch.Slice(rows * 26, rows * 3);
+            ForwardRows(parameters, inputs, rows, scratch);
+            var scale = 1.0 / rows;
+            var total = 0.0;
+            for (var i = 0; i < rows; i++)
+            {
+                var z3 = zBatch3.Slice(i * 3, 3);
+                var a3 = aBatch3.Slice(i * 3, 3);
+                var y = targets.Slice(i * 3, 3);
+                var d3 = dBatch3.Slice(i * 3, 3);
+                // Layer 3's activation for this row: a^3 = σ(z^3).
+                // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+                var max3 = TensorPrimitives.Max<double>(z3);
+                for (var k = 0; k < 3; k++)
+                {
+                    a3[k] = double.Exp(z3[k] - max3);
+                }
+
+                var sum3 = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    sum3 += a3[k];
+                }
+
+                for (var k = 0; k < 3; k++)
+                {
+                    a3[k] = a3[k] / sum3;
+                }
+
+                // Cost: C = ½ Σ_k (a^L_k − y_k)².
+                var squares = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    squares += (a3[k] - y[k]) * (a3[k] - y[k]);
+                }
+
+                var cost = squares / 2;
+                total += cost;
+
+                // ∇_a C for the Quadratic cost.
+                for (var k = 0; k < 3; k++)
+                {
+                    d3[k] = a3[k] - y[k];
+                }
+
+                // Equation 1 through softmax's Jacobian: δ^3_k = a_k (∇_a C_k − Σ_j ∇_a C_j a_j).
+                var projection = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    projection += (d3[k] * a3[k]);
+                }
+
+                for (var k = 0; k < 3; k++)
+                {
+                    d3[k] = scale * (a3[k] * (d3[k] - projection));
+                }
+            }
+
+            // Equation 4: ∂C/∂W^3 = Σ_i δ^3_i (a^2_i)ᵀ = (Δ^3)ᵀ A^2.
+            global::Nn.Kernels.DenseKernels.TransposeProductInto<double>(dBatch3, rows, 3, aBatch2, 4, gradient.Slice(Weights3Offset, 12));
+
+            // Equation 3: ∂C/∂b^3 = Σ_i δ^3_i, the column sums of Δ^3.
+            gradient.Slice(Bias3Offset, 3).Clear();
+            global::Nn.Kernels.DenseKernels.AddColumnSumsInto<double>(dBatch3, rows, gradient.Slice(Bias3Offset, 3));
+
+            // Equation 2: Δ^2 = (Δ^3 W^3) ⊙ σ'(Z^2).
+            global::Nn.Kernels.DenseKernels.MultiplyInto<double>(dBatch3, rows, 3, parameters.Slice(Weights3Offset, 12), 4, dBatch2);
+
+            // Equation 4: ∂C/∂W^2 = Σ_i δ^2_i (a^1_i)ᵀ = (Δ^2)ᵀ A^1.
+            global::Nn.Kernels.DenseKernels.TransposeProductInto<double>(dBatch2, rows, 4, aBatch1, 6, gradient.Slice(Weights2Offset, 24));
+
+            // Equation 2: Δ^1 = (Δ^2 W^2) ⊙ σ'(Z^1).
+            global::Nn.Kernels.DenseKernels.MultiplyInto<double>(dBatch2, rows, 4, parameters.Slice(Weights2Offset, 24), 6, dBatch1);
+            for (var k = 0; k < rows * 6; k++)
+            {
+                dBatch1[k] *= (1.0 - (aBatch1[k] * aBatch1[k]));
+            }
+
+            // Equation 4: ∂C/∂W^1 = Σ_i δ^1_i (a^0_i)ᵀ = (Δ^1)ᵀ A^0.
+            global::Nn.Kernels.DenseKernels.TransposeProductInto<double>(dBatch1, rows, 6, inputs, 12, gradient.Slice(Weights1Offset, 72));
+
+            // Equation 3: ∂C/∂b^1 = Σ_i δ^1_i, the column sums of Δ^1.
+            gradient.Slice(Bias1Offset, 6).Clear();
+            global::Nn.Kernels.DenseKernels.AddColumnSumsInto<double>(dBatch1, rows, gradient.Slice(Bias1Offset, 6));
+
+            var mean = total / rows;
+            return mean;
         }
 
         // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the

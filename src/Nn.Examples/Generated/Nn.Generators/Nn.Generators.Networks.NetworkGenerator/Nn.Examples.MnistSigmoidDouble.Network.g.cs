@@ -105,6 +105,13 @@ namespace Nn.Examples
         public static void ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                ForwardRowsInto(parameters, inputs, outputs, rows);
+                return;
+            }
+
             for (var i = 0; i < rows; i++)
             {
                 ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
@@ -131,6 +138,12 @@ namespace Nn.Examples
         public static double CostBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                return CostRows(parameters, inputs, targets, rows);
+            }
+
             var sum = 0.0;
             for (var i = 0; i < rows; i++)
             {
@@ -170,6 +183,12 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, targets, rows);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
+            if (rows >= 16)
+            {
+                return CostAndGradientRows(parameters, inputs, targets, rows, gradient);
+            }
+
             var scale = 1.0 / rows;
             var sum = 0.0;
             gradient.Slice(Weights1Offset, Layer1Outputs * Layer1Inputs).Clear();
@@ -609,6 +628,169 @@ namespace Nn.Examples
                 ref var element = ref Unsafe.Add(ref target, k);
                 element = element + (d0 * Unsafe.Add(ref x0, k)) + (d1 * Unsafe.Add(ref x1, k)) + (d2 * Unsafe.Add(ref x2, k)) + (d3 * Unsafe.Add(ref x3, k));
             }
+        }
+
+        // Batch buffers of the GEMM path (A^l, Z^L, Δ^l for every row), one array per thread, grown to the largest
+        // batch seen and then reused, so steady-state calls allocate nothing. They live on the heap rather than the
+        // stack because a batch of a few hundred rows of a wide layer would need hundreds of KiB.
+        [ThreadStatic]
+        private static double[]? batchScratch;
+
+        private static Span<double> BatchScratch(int length)
+        {
+            var buffer = batchScratch;
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = batchScratch = GC.AllocateUninitializedArray<double>(length);
+            }
+
+            return buffer.AsSpan(0, length);
+        }
+
+        // The forward pass of a batch through the library's GEMM kernels: Z^l = A^(l−1) (W^l)ᵀ + 1 (b^l)ᵀ and
+        // A^l = σ(Z^l) for the hidden layers; the last layer stops at Z^L (its activation is per row, with the cost).
+        private static void ForwardRows(ReadOnlySpan<double> p, ReadOnlySpan<double> x, int rows, Span<double> scratch)
+        {
+            var a1 = scratch.Slice(rows * 0, rows * 100);
+            // Layer 1 (100 × 784, Sigmoid): Z^1 = A^0 (W^1)ᵀ + 1 (b^1)ᵀ.
+            global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(x, rows, 784, p.Slice(Weights1Offset, 78400), 100, a1);
+            global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias1Offset, 100), rows, a1);
+            // A^1 = σ(Z^1) = 1 / (1 + e^(−Z^1)), element-wise.
+            TensorPrimitives.Sigmoid<double>(a1, a1);
+
+            var z2 = scratch.Slice(rows * 100, rows * 10);
+            // Layer 2 (10 × 100, Sigmoid): Z^2 = A^1 (W^2)ᵀ + 1 (b^2)ᵀ.
+            global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(a1, rows, 100, p.Slice(Weights2Offset, 1000), 10, z2);
+            global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias2Offset, 10), rows, z2);
+        }
+
+        // ForwardBatch for a large batch: the forward pass by GEMM, then a^L = σ(z^L) row by row into the outputs.
+        private static void ForwardRowsInto(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
+        {
+            var scratch = BatchScratch(rows * 230);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 100);
+            var zBatch2 = scratch.Slice(rows * 100, rows * 10);
+            var aBatch2 = scratch.Slice(rows * 110, rows * 10);
+            ForwardRows(parameters, inputs, rows, scratch);
+            for (var i = 0; i < rows; i++)
+            {
+                var z2 = zBatch2.Slice(i * 10, 10);
+                var a2 = outputs.Slice(i * 10, 10);
+                // Layer 2's activation for this row: a^2 = σ(z^2).
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = 1.0 / (1.0 + double.Exp(-z2[k]));
+                }
+            }
+        }
+
+        // CostBatch for a large batch: the forward pass by GEMM, then the mean of the per-row costs.
+        private static double CostRows(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
+        {
+            var scratch = BatchScratch(rows * 230);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 100);
+            var zBatch2 = scratch.Slice(rows * 100, rows * 10);
+            var aBatch2 = scratch.Slice(rows * 110, rows * 10);
+            ForwardRows(parameters, inputs, rows, scratch);
+            var total = 0.0;
+            for (var i = 0; i < rows; i++)
+            {
+                var z2 = zBatch2.Slice(i * 10, 10);
+                var a2 = aBatch2.Slice(i * 10, 10);
+                var y = targets.Slice(i * 10, 10);
+                // Layer 2's activation for this row: a^2 = σ(z^2).
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = 1.0 / (1.0 + double.Exp(-z2[k]));
+                }
+
+                // Cost: C = ½ Σ_k (a^L_k − y_k)².
+                var squares = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    squares += (a2[k] - y[k]) * (a2[k] - y[k]);
+                }
+
+                var cost = squares / 2;
+                total += cost;
+            }
+
+            return (total / rows);
+        }
+
+        // CostAndGradientBatch for a large batch: the forward pass by GEMM; per row the cost and equation 1 (scaled by
+        // 1/m, so the sums below are batch means); then from the last layer to the first, equation 4 as one product
+        // (Δ^l)ᵀ A^(l−1), equation 3 as the column sums of Δ^l and equation 2 as one product Δ^l W^l times σ'. Every
+        // gradient block is written, never added to, so the caller's buffer needs no clearing.
+        private static double CostAndGradientRows(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, Span<double> gradient)
+        {
+            var scratch = BatchScratch(rows * 230);
+            var aBatch1 = scratch.Slice(rows * 0, rows * 100);
+            var zBatch2 = scratch.Slice(rows * 100, rows * 10);
+            var aBatch2 = scratch.Slice(rows * 110, rows * 10);
+            var dBatch1 = scratch.Slice(rows * 120, rows * 100);
+            var dBatch2 = scratch.Slice(rows * 220, rows * 10);
+            ForwardRows(parameters, inputs, rows, scratch);
+            var scale = 1.0 / rows;
+            var total = 0.0;
+            for (var i = 0; i < rows; i++)
+            {
+                var z2 = zBatch2.Slice(i * 10, 10);
+                var a2 = aBatch2.Slice(i * 10, 10);
+                var y = targets.Slice(i * 10, 10);
+                var d2 = dBatch2.Slice(i * 10, 10);
+                // Layer 2's activation for this row: a^2 = σ(z^2).
+                for (var k = 0; k < 10; k++)
+                {
+                    a2[k] = 1.0 / (1.0 + double.Exp(-z2[k]));
+                }
+
+                // Cost: C = ½ Σ_k (a^L_k − y_k)².
+                var squares = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    squares += (a2[k] - y[k]) * (a2[k] - y[k]);
+                }
+
+                var cost = squares / 2;
+                total += cost;
+
+                // ∇_a C for the Quadratic cost.
+                for (var k = 0; k < 10; k++)
+                {
+                    d2[k] = a2[k] - y[k];
+                }
+
+                // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2).
+                for (var k = 0; k < 10; k++)
+                {
+                    d2[k] = scale * (d2[k] * a2[k] * (1.0 - a2[k]));
+                }
+            }
+
+            // Equation 4: ∂C/∂W^2 = Σ_i δ^2_i (a^1_i)ᵀ = (Δ^2)ᵀ A^1.
+            global::Nn.Kernels.DenseKernels.TransposeProductInto<double>(dBatch2, rows, 10, aBatch1, 100, gradient.Slice(Weights2Offset, 1000));
+
+            // Equation 3: ∂C/∂b^2 = Σ_i δ^2_i, the column sums of Δ^2.
+            gradient.Slice(Bias2Offset, 10).Clear();
+            global::Nn.Kernels.DenseKernels.AddColumnSumsInto<double>(dBatch2, rows, gradient.Slice(Bias2Offset, 10));
+
+            // Equation 2: Δ^1 = (Δ^2 W^2) ⊙ σ'(Z^1).
+            global::Nn.Kernels.DenseKernels.MultiplyInto<double>(dBatch2, rows, 10, parameters.Slice(Weights2Offset, 1000), 100, dBatch1);
+            for (var k = 0; k < rows * 100; k++)
+            {
+                dBatch1[k] *= aBatch1[k] * (1.0 - aBatch1[k]);
+            }
+
+            // Equation 4: ∂C/∂W^1 = Σ_i δ^1_i (a^0_i)ᵀ = (Δ^1)ᵀ A^0.
+            global::Nn.Kernels.DenseKernels.TransposeProductInto<double>(dBatch1, rows, 100, inputs, 784, gradient.Slice(Weights1Offset, 78400));
+
+            // Equation 3: ∂C/∂b^1 = Σ_i δ^1_i, the column sums of Δ^1.
+            gradient.Slice(Bias1Offset, 100).Clear();
+            global::Nn.Kernels.DenseKernels.AddColumnSumsInto<double>(dBatch1, rows, gradient.Slice(Bias1Offset, 100));
+
+            var mean = total / rows;
+            return mean;
         }
 
         // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
