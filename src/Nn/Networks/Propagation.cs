@@ -63,7 +63,7 @@ internal static class Propagation
         var aL = workspace.A[last].AsSpan(0, rows * outputs);
         var target = y.Slice(0, rows * outputs);
         var batchScale = T.One / T.CreateChecked(rows);
-        var cost = loss.SumOfCosts(zL, aL, target, outputs, layers[last].Activation) / T.CreateChecked(rows);
+        var cost = MeanCost(architecture, loss, y, rows, workspace);
 
         // Equation 1: δ^L = ∇_a C ⊙ σ'(z^L), scaled by 1/m so the sums below are batch means.
         var deltaL = workspace.Delta[last].AsSpan(0, rows * outputs);
@@ -133,7 +133,7 @@ internal static class Propagation
         var zL = workspace.Z[last].AsSpan(0, outputs);
         var aL = workspace.A[last].AsSpan(0, outputs);
         var target = y.Slice(0, outputs);
-        var cost = loss.SumOfCosts(zL, aL, target, outputs, layers[last].Activation);
+        var cost = MeanCost(architecture, loss, y, 1, workspace);
 
         // Equation 1 for a single sample (the batch mean of one row is the row).
         loss.OutputDeltaInto(zL, aL, target, outputs, layers[last].Activation, workspace.Delta[last].AsSpan(0, outputs));
@@ -179,20 +179,28 @@ internal static class Propagation
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Forward(architecture, theta, x, rows, workspace);
-        var last = architecture.Layers.Length - 1;
-        var outputs = architecture.OutputSize;
-        var cost = loss.SumOfCosts<T>(
-            workspace.Z[last].AsSpan(0, rows * outputs),
-            workspace.A[last].AsSpan(0, rows * outputs),
-            y.Slice(0, rows * outputs),
-            outputs,
-            architecture.OutputActivation) / T.CreateChecked(rows);
+        var cost = MeanCost(architecture, loss, y, rows, workspace);
         if (l2Lambda != T.Zero)
         {
             cost += L2Penalty(architecture, theta, l2Lambda, l2Count);
         }
 
         return cost;
+    }
+
+    /// <summary>
+    /// The batch-mean cost (1/m) Σ C(a^L, y) of the forward pass the workspace holds. Every path takes its cost from
+    /// here, so the cost alone and the cost reported with a gradient agree to the last bit.
+    /// </summary>
+    private static T MeanCost<T>(Architecture architecture, Loss loss, ReadOnlySpan<T> y, int rows, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var last = architecture.Layers.Length - 1;
+        var outputs = architecture.OutputSize;
+        var length = rows * outputs;
+        return loss.SumOfCosts<T>(
+            workspace.Z[last].AsSpan(0, length), workspace.A[last].AsSpan(0, length), y.Slice(0, length), outputs, architecture.OutputActivation)
+            / T.CreateChecked(rows);
     }
 
     /// <summary>λ/(2m) Σ_l Σ W², over weights only, never biases.</summary>
