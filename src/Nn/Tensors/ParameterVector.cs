@@ -102,18 +102,7 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
 
     /// <summary>Whether every element is finite (no NaN, no infinity).</summary>
     /// <returns>True when all elements are finite.</returns>
-    public bool IsFinite()
-    {
-        foreach (var v in values)
-        {
-            if (!T.IsFinite(v))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public bool IsFinite() => Nn.Kernels.VectorKernels.AllFinite<T>(values);
 
     /// <summary>Converts every element to another floating-point type.</summary>
     /// <typeparam name="TOther">The target element type.</typeparam>
