@@ -94,7 +94,7 @@ internal static class Derived
         lines.Add("| Network | variant | time | throughput | ratio to plain loop | bytes/op |");
         lines.Add("|---|---|---:|---:|---:|---:|");
         var plainA = Median(nameof(NetworkABenchmarks), nameof(NetworkABenchmarks.PlainLoop));
-        foreach (var method in new[] { nameof(NetworkABenchmarks.NnSteps), nameof(NetworkABenchmarks.NnEpoch), nameof(NetworkABenchmarks.PlainLoop) })
+        foreach (var method in new[] { nameof(NetworkABenchmarks.NnSteps), nameof(NetworkABenchmarks.NnStepsOneByOne), nameof(NetworkABenchmarks.NnEpoch), nameof(NetworkABenchmarks.PlainLoop) })
         {
             var seconds = Median(nameof(NetworkABenchmarks), method);
             lines.Add(string.Format(

@@ -30,7 +30,19 @@ internal sealed class TrainingRun<T> : IDisposable
     private readonly T[] batchTargets;
     private readonly int[] order;
 
-    public TrainingRun(TrainingState<T> state, Loss loss, Optimizer optimizer, Dataset<T> train, TrainingOptions options)
+    private readonly DeferredSgd<T>? deferred;
+    private readonly double[] blockCosts;
+
+    /// <param name="state">Where the run starts (its θ and moments are copied in by <see cref="Load"/>).</param>
+    /// <param name="loss">The cost function.</param>
+    /// <param name="optimizer">The rule.</param>
+    /// <param name="train">The training data.</param>
+    /// <param name="options">Batch size, threads, L2, shuffling.</param>
+    /// <param name="sampleBlock">
+    /// For per-sample SGD without L2, how many samples <see cref="DeferredSgd{T}"/> takes at once (0 or 1: one at
+    /// a time); null chooses by the architecture. Tests set it to run both paths on the same network.
+    /// </param>
+    public TrainingRun(TrainingState<T> state, Loss loss, Optimizer optimizer, Dataset<T> train, TrainingOptions options, int? sampleBlock = null)
     {
         this.loss = loss;
         this.optimizer = optimizer;
@@ -38,6 +50,13 @@ internal sealed class TrainingRun<T> : IDisposable
         this.options = options;
         architecture = state.Network.Architecture;
         var batch = Math.Min(options.BatchSize, train.Count);
+        var block = optimizer is Sgd && options.L2 == 0 && batch == 1 ? Math.Min(sampleBlock ?? DeferredSgd<T>.BlockSizeFor(architecture), train.Count) : 0;
+        if (block > 1)
+        {
+            deferred = new DeferredSgd<T>(architecture, loss, T.CreateChecked(((Sgd)optimizer).LearningRate), block);
+        }
+
+        blockCosts = new double[Math.Max(block, 1)];
         pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
         theta = new T[architecture.ParameterCount];
@@ -55,9 +74,14 @@ internal sealed class TrainingRun<T> : IDisposable
             moments[i] = new T[architecture.ParameterCount];
         }
 
-        batchInputs = new T[batch * train.Inputs.Columns];
-        batchTargets = new T[batch * train.Targets.Columns];
+        var gathered = Math.Max(batch, block);
+        batchInputs = new T[gathered * train.Inputs.Columns];
+        batchTargets = new T[gathered * train.Targets.Columns];
         order = new int[train.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
     }
 
     /// <summary>One epoch from <paramref name="state"/>: the state after it, or the last finite state and why it stopped.</summary>
@@ -82,20 +106,27 @@ internal sealed class TrainingRun<T> : IDisposable
         var batches = (train.Count + batchSize - 1) / batchSize;
         var costSum = 0.0;
         var clock = Stopwatch.StartNew();
-        for (var b = 0; b < batches; b++)
+        for (var b = 0; b < batches;)
         {
             var start = b * batchSize;
-            var rows = Math.Min(batchSize, train.Count - start);
-            var (cost, failure) = Step(step + 1, start, rows);
+            var rows = Math.Min(SamplesPerAdvance, train.Count - start);
+            var (done, failure) = Advance(step + 1, start, rows);
+            for (var i = 0; i < done; i++)
+            {
+                // Per-sample steps done as one block still count, and report, one by one.
+                var size = deferred is null ? rows : 1;
+                var seen = (b * batchSize) + size;
+                step++;
+                b++;
+                costSum += blockCosts[i] * size;
+                progress?.Report(new TrainingProgress(epoch, options.Epochs, b, batches, costSum / seen, seen / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
+            }
+
             if (failure is not null)
             {
                 return (Snapshot(state, step, random.State, epoch - 1, state.History),
                     $"training diverged: {failure} at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.");
             }
-
-            step++;
-            costSum += cost * rows;
-            progress?.Report(new TrainingProgress(epoch, options.Epochs, b + 1, batches, costSum / (start + rows), (start + rows) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9)));
         }
 
         var network = new Network<T>(architecture, ParameterVector<T>.Own((T[])theta.Clone()));
@@ -106,6 +137,56 @@ internal sealed class TrainingRun<T> : IDisposable
             test is null ? null : double.CreateChecked(Backprop.Cost(network, loss, test.Inputs, test.Targets)),
             test is null ? null : Evaluation.Accuracy(network, test));
         return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null);
+    }
+
+    /// <summary>The most samples one <see cref="Advance"/> takes: a deferred block, or one batch.</summary>
+    internal int SamplesPerAdvance => deferred?.BlockSize ?? workspace.Capacity;
+
+    /// <summary>
+    /// The steps on the samples order[start .. start + rows) (at most <see cref="SamplesPerAdvance"/>): one batch
+    /// step, or per-sample steps as one deferred block. Their costs go into the block's cost buffer. Returns how
+    /// many steps were taken and, if one failed, why (θ is then the last finite value).
+    /// </summary>
+    /// <param name="step">The 1-based number of the first step.</param>
+    /// <param name="start">The first position in the epoch's order.</param>
+    /// <param name="rows">The number of samples.</param>
+    internal (int Done, string? Failure) Advance(long step, int start, int rows) =>
+        deferred is null ? Batch(step, start, rows) : Samples(step, start, rows);
+
+    /// <summary>One <see cref="Step"/>, its cost put where <see cref="Epoch"/> reads the costs of a block.</summary>
+    private (int Done, string? Failure) Batch(long step, int start, int rows)
+    {
+        var (cost, failure) = Step(step, start, rows);
+        blockCosts[0] = cost;
+        return (failure is null ? 1 : 0, failure);
+    }
+
+    /// <summary>
+    /// Per-sample SGD steps on the samples order[start .. start + count), as one <see cref="DeferredSgd{T}"/> block.
+    /// If the block meets a NaN or an infinity it is replayed one sample at a time from θ (unchanged by the block),
+    /// which stops at the exact failing sample. Returns how many steps were taken and, if one failed, why.
+    /// </summary>
+    private (int Done, string? Failure) Samples(long step, int start, int count)
+    {
+        Gather(start, count);
+        if (deferred!.TryRun(theta, batchInputs, batchTargets, count, nextTheta, blockCosts, workspace, gradient))
+        {
+            (theta, nextTheta) = (nextTheta, theta);
+            return (count, null);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var (cost, failure) = Step(step + i, start + i, 1);
+            if (failure is not null)
+            {
+                return (i, failure);
+            }
+
+            blockCosts[i] = cost;
+        }
+
+        return (count, null);
     }
 
     /// <summary>

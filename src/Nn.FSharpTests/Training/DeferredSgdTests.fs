@@ -1,0 +1,98 @@
+/// Per-sample SGD with the first layer's updates deferred to the end of a block, against one sample at a time.
+module Nn.Tests.Training.DeferredSgdTests
+
+open System
+open System.Numerics
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+/// A regression data set of random inputs in [0, 1) (the scale of pixel data) and targets fitting the loss.
+let private randomData (samples: int) (inputs: int) (outputs: int) (oneHot: bool) (seed: int) =
+    let random = Random seed
+    let x = Array.init samples (fun _ -> Array.init inputs (fun _ -> random.NextDouble()))
+    let y =
+        Array.init samples (fun i ->
+            if oneHot then Array.init outputs (fun k -> if k = i % outputs then 1.0 else 0.0)
+            else Array.init outputs (fun _ -> random.NextDouble()))
+    x, y
+
+let private dataset (x: float[][], y: float[][]) = Dataset.FromTargets(matrix x, matrix y)
+
+let private dataset32 (x: float[][], y: float[][]) =
+    let rows (values: float[][]) =
+        Matrix<float32>.FromRows(values |> Array.map (fun r -> Array.map float32 r :> Collections.Generic.IReadOnlyList<float32>))
+    Dataset.FromTargets(rows x, rows y)
+
+/// θ after the given epochs of per-sample SGD, with samples taken block at a time (0: one at a time).
+let private train<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+    (architecture: Architecture) (loss: Loss) (data: Dataset<'T>) (epochs: int) (block: int) : TrainingState<'T> =
+    let rule = Sgd 0.2
+    let network = Network.Create<'T>(architecture, Initializer.Xavier, 7UL)
+    let options = TrainingOptions(epochs, 1, 3UL)
+    use run = new TrainingRun<'T>(Trainer.Start(network, rule, 3UL), loss, rule, data, options, Nullable block)
+    let mutable state = Trainer.Start(network, rule, 3UL)
+    for _ in 1 .. epochs do
+        let struct (next, failure) = run.Epoch(state, null, null)
+        Assert.Null failure
+        state <- next
+    state
+
+let private setups =
+    [| Architecture.Input(40).Dense(13, Activation.Sigmoid).Dense(4, Activation.Sigmoid), Loss.Quadratic, false
+       Architecture.Input(40).Dense(13, Activation.Relu).Dense(7, Activation.Tanh).Dense(3, Activation.Softmax), Loss.SoftmaxCrossEntropy, true
+       Architecture.Input(40).Dense(11, Activation.Tanh, false).Dense(6, Activation.Sigmoid, false), Loss.BinaryCrossEntropy, false
+       Architecture.Input(40).Dense(5, Activation.Softmax), Loss.SoftmaxCrossEntropy, true |]
+
+[<Theory>]
+[<InlineData(0, 2)>]
+[<InlineData(0, 8)>]
+[<InlineData(1, 8)>]
+[<InlineData(2, 8)>]
+[<InlineData(3, 8)>]
+[<InlineData(1, 53)>]
+let ``deferred blocks of per-sample SGD give the one-sample-at-a-time networks within double rounding`` (setup: int, block: int) =
+    let architecture, loss, oneHot = setups[setup]
+    // 53 samples: the last block of every epoch is shorter than the others.
+    let data = randomData 53 40 architecture.OutputSize oneHot setup |> dataset
+    let expected = train<float> architecture loss data 3 0
+    let actual = train<float> architecture loss data 3 block
+    assertAllClose 1e-11 (expected.Network.Parameters.ToArray()) (actual.Network.Parameters.ToArray())
+    Assert.Equal(expected.OptimizerState.Step, actual.OptimizerState.Step)
+    Array.iter2 (fun (e: EpochRecord) (a: EpochRecord) -> assertClose 1e-11 e.TrainLoss a.TrainLoss) (Seq.toArray expected.History) (Seq.toArray actual.History)
+
+[<Fact>]
+let ``deferred blocks in float stay within float rounding of one sample at a time`` () =
+    let architecture, loss, oneHot = setups[1]
+    let data = randomData 53 40 architecture.OutputSize oneHot 9 |> dataset32
+    let expected = train<float32> architecture loss data 3 0
+    let actual = train<float32> architecture loss data 3 16
+    let widen (s: TrainingState<float32>) = s.Network.Parameters.ToArray() |> Array.map float
+    assertAllClose 1e-4 (widen expected) (widen actual)
+
+[<Fact>]
+let ``a block that diverges stops at the sample where one sample at a time stops and hands back a finite network`` () =
+    let architecture = Architecture.Input(2).Dense(3, Activation.Relu).Dense(1, Activation.Identity)
+    let network = Network.Create<float>(architecture, Initializer.He, 1UL)
+    let data = Dataset.FromTargets(matrix [| [| 1e3; -2e3 |]; [| 3e3; 1e3 |]; [| -1e3; 2e3 |] |], matrix [| [| 1e3 |]; [| -1e3 |]; [| 5e2 |] |])
+    let rule = Sgd 10.0
+    let run (block: int) =
+        use training = new TrainingRun<float>(Trainer.Start(network, rule, 1UL), Loss.Quadratic, rule, data, TrainingOptions(50, 1, 1UL), Nullable block)
+        let mutable state = Trainer.Start(network, rule, 1UL)
+        let mutable failure = null
+        while isNull failure do
+            let struct (next, why) = training.Epoch(state, null, null)
+            state <- next
+            failure <- why
+        state, failure
+    let expected, expectedFailure = run 0
+    let actual, actualFailure = run 3
+    Assert.Equal(expectedFailure, actualFailure)
+    Assert.Equal(expected.EpochsCompleted, actual.EpochsCompleted)
+    Assert.True(actual.Network.Parameters.ToArray() |> Array.forall Double.IsFinite)
+    assertAllClose 1e-9 (expected.Network.Parameters.ToArray()) (actual.Network.Parameters.ToArray())
+
+[<Fact>]
+let ``the training loop defers only where the first layer is wide`` () =
+    Assert.Equal(32, DeferredSgd<float32>.BlockSizeFor(Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid)))
+    Assert.Equal(0, DeferredSgd<float32>.BlockSizeFor(Architecture.Input(3).Dense(2, Activation.Sigmoid).Dense(1, Activation.Sigmoid)))
