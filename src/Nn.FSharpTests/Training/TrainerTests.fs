@@ -26,6 +26,19 @@ let ``a small network trained on the embedded digits reaches 95 percent test acc
     Assert.Equal(Some accuracy, Option.ofNullable result.History[19].TestAccuracy)
     Assert.True(result.History[19].TrainLoss < result.History[0].TrainLoss)
 
+[<Theory>]
+[<InlineData(1)>]
+[<InlineData(2)>]
+let ``an epoch's record holds the accuracies Evaluation reports and the test cost Backprop reports for the epoch's network`` (threads: int) =
+    let trainSet, testSet = digits.Value
+    let network = Network.Create<float32>(architecture, Initializer.He, 1UL)
+    let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(1, 32, 3UL, Threads = threads), testSet)
+    let record = result.History[0]
+    Assert.Equal(Evaluation.Accuracy(result.Network, trainSet), record.TrainAccuracy)
+    Assert.Equal(Some(Evaluation.Accuracy(result.Network, testSet)), Option.ofNullable record.TestAccuracy)
+    // The record sums the cost over chunks of rows, Backprop.Cost over the whole set at once: float rounding apart.
+    assertClose 1e-5 (float (Backprop.Cost(result.Network, Loss.SoftmaxCrossEntropy, testSet.Inputs, testSet.Targets))) record.TestLoss.Value
+
 [<Fact>]
 let ``the same seed gives bit-for-bit the same run`` () =
     Assert.Equal(train 3 5UL, train 3 5UL)
@@ -61,6 +74,23 @@ let ``a run that diverges stops and hands back the last finite network`` () =
     Assert.Equal(StopReason.Diverged, result.Reason)
     Assert.Contains("diverged", result.Message)
     Assert.True(result.Network.Parameters.IsFinite())
+
+[<Fact>]
+let ``a run whose gradient overflows hands back the optimiser moments of its last finite step`` () =
+    let rows (values: float32[][]) = Matrix<float32>.FromRows(values |> Array.map (fun r -> r :> Collections.Generic.IReadOnlyList<float32>))
+    let architecture = Architecture.Input(1).Dense(1, Activation.Identity)
+    let network = Network.FromParameters<float32>(architecture, ReadOnlySpan [| 1e-20f; 0.0f |])
+    // The first sample moves only the bias (x = 0). The second has z ≈ 1e-20 · 1e30 = 1e10, a finite cost, and a
+    // weight gradient z · x ≈ 1e40 that overflows float, so its Adam moments would be infinite.
+    let data = Dataset.FromTargets(rows [| [| 0.0f |]; [| 1e30f |] |], rows [| [| 1.0f |]; [| 0.0f |] |])
+    let options = TrainingOptions(1, 1, 1UL, Shuffle = false)
+    let result = Trainer.Train(network, Loss.Quadratic, Adam(0.001), data, options)
+    let firstOnly = Trainer.Train(network, Loss.Quadratic, Adam(0.001), Dataset.FromTargets(rows [| [| 0.0f |] |], rows [| [| 1.0f |] |]), options)
+    Assert.Equal(StopReason.Diverged, result.Reason)
+    Assert.Contains("batch 2 of 2", result.Message)
+    Assert.Equal(1L, result.State.OptimizerState.Step)
+    Assert.Equal(firstOnly.State.OptimizerState, result.State.OptimizerState)
+    Assert.Equal(firstOnly.Network, result.Network)
 
 [<Fact>]
 let ``training data that does not fit the network is refused`` () =

@@ -241,20 +241,25 @@ internal static class VectorKernels
     /// folded both bias corrections into s and ε. Each lane does exactly the scalar operations, in the same order.
     /// </summary>
     public static void AdamUpdate<T>(Span<T> theta, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v, T beta1, T beta2, T stepSize, T epsilon)
-        where T : unmanaged, IFloatingPointIeee754<T> => AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, theta);
+        where T : unmanaged, IFloatingPointIeee754<T> => AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, theta, m, v);
 
     /// <summary>
-    /// The Adam step from θ into <paramref name="next"/> (which may be θ itself), updating the moments in place;
-    /// returns whether every element of θ' is finite, checked as it is written.
+    /// The Adam step from θ, m and v into <paramref name="next"/>, <paramref name="nextM"/> and
+    /// <paramref name="nextV"/> (each may be its input itself); returns whether every element of θ' is finite,
+    /// checked as it is written.
     /// </summary>
-    public static bool AdamUpdate<T>(ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v, T beta1, T beta2, T stepSize, T epsilon, Span<T> next)
+    public static bool AdamUpdate<T>(
+        ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, ReadOnlySpan<T> m, ReadOnlySpan<T> v, T beta1, T beta2, T stepSize, T epsilon, Span<T> next, Span<T> nextM, Span<T> nextV)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var length = theta.Length;
-        if (gradient.Length < length || m.Length < length || v.Length < length || next.Length < length)
+        if (gradient.Length < length || m.Length < length || v.Length < length || next.Length < length || nextM.Length < length || nextV.Length < length)
         {
-            throw new ArgumentException($"the gradient, both moments and the result must hold at least {length} elements.");
+            throw new ArgumentException($"the gradient, the moments and the results must hold at least {length} elements.");
         }
+
+        ref var rmNext = ref MemoryMarshal.GetReference(nextM);
+        ref var rvNext = ref MemoryMarshal.GetReference(nextV);
 
         ref var rn = ref MemoryMarshal.GetReference(next);
         var check = Vector512<T>.Zero;
@@ -276,8 +281,8 @@ internal static class VectorKernels
                 var g = Vector512.LoadUnsafe(ref rg, (nuint)i);
                 var mi = (b1 * Vector512.LoadUnsafe(ref rm, (nuint)i)) + (c1 * g);
                 var vi = (b2 * Vector512.LoadUnsafe(ref rv, (nuint)i)) + (c2 * g * g);
-                mi.StoreUnsafe(ref rm, (nuint)i);
-                vi.StoreUnsafe(ref rv, (nuint)i);
+                mi.StoreUnsafe(ref rmNext, (nuint)i);
+                vi.StoreUnsafe(ref rvNext, (nuint)i);
                 var ti = Vector512.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector512.Sqrt(vi) + e));
                 ti.StoreUnsafe(ref rn, (nuint)i);
                 check += ti - ti;
@@ -289,10 +294,10 @@ internal static class VectorKernels
         for (; i < length; i++)
         {
             var g = Unsafe.Add(ref rg, i);
-            ref var mi = ref Unsafe.Add(ref rm, i);
-            ref var vi = ref Unsafe.Add(ref rv, i);
-            mi = (beta1 * mi) + (oneMinusBeta1 * g);
-            vi = (beta2 * vi) + (oneMinusBeta2 * g * g);
+            var mi = (beta1 * Unsafe.Add(ref rm, i)) + (oneMinusBeta1 * g);
+            var vi = (beta2 * Unsafe.Add(ref rv, i)) + (oneMinusBeta2 * g * g);
+            Unsafe.Add(ref rmNext, i) = mi;
+            Unsafe.Add(ref rvNext, i) = vi;
             var t = Unsafe.Add(ref rt, i) - (stepSize * mi / (T.Sqrt(vi) + epsilon));
             Unsafe.Add(ref rn, i) = t;
             finite &= T.IsFinite(t);

@@ -44,9 +44,9 @@ public sealed record Adam : Optimizer
     public override int MomentCount => 2;
 
     internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
-        UpdateInto<T>(step, theta, gradient, moments, theta);
+        UpdateInto<T>(step, theta, gradient, moments, moments, theta);
 
-    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, Span<T> next)
+    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
     {
         var m = moments[0].AsSpan();
         var v = moments[1].AsSpan();
@@ -58,6 +58,6 @@ public sealed record Adam : Optimizer
         var correction2 = 1 - Math.Pow(Beta2, step);
         var stepSize = T.CreateChecked(LearningRate * Math.Sqrt(correction2) / correction1);
         var epsilon = T.CreateChecked(Epsilon * Math.Sqrt(correction2));
-        return Kernels.VectorKernels.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next);
+        return Kernels.VectorKernels.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextMoments[0], nextMoments[1]);
     }
 }

@@ -111,22 +111,29 @@ public abstract record Optimizer
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>
-    /// The same update written into <paramref name="next"/> and leaving <paramref name="theta"/> as it was (the moments
-    /// still change in place), so the training loop can keep the previous θ without copying it. Rules whose update
-    /// reads each θ_i once override it with a single pass that also checks θ'; the default copies θ, updates the
-    /// copy and checks it.
+    /// The same update written into <paramref name="next"/> and <paramref name="nextMoments"/>, leaving
+    /// <paramref name="theta"/> and <paramref name="moments"/> as they were (each output may be its input itself),
+    /// so the training loop can keep the last finite θ and the moments that go with it without copying them every
+    /// step. Rules whose update reads each element once override it with a single pass that also checks θ'; the
+    /// default copies θ and the moments, updates the copies and checks θ'.
     /// </summary>
     /// <param name="step">The 1-based number of this step.</param>
     /// <param name="theta">θ, unchanged.</param>
     /// <param name="gradient">∇θ C.</param>
-    /// <param name="moments">The moment buffers, updated.</param>
+    /// <param name="moments">The moment buffers before the step, unchanged unless they are <paramref name="nextMoments"/>.</param>
+    /// <param name="nextMoments">Receive the moments after the step.</param>
     /// <param name="next">Receives θ'.</param>
     /// <returns>Whether every element of θ' is finite.</returns>
-    internal virtual bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, Span<T> next)
+    internal virtual bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         theta.CopyTo(next);
-        UpdateInPlace(step, next, gradient, moments);
+        for (var i = 0; i < moments.Length; i++)
+        {
+            moments[i].AsSpan().CopyTo(nextMoments[i]);
+        }
+
+        UpdateInPlace(step, next, gradient, nextMoments);
         return Kernels.VectorKernels.AllFinite<T>(next.Slice(0, theta.Length));
     }
 

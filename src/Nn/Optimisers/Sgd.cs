@@ -26,6 +26,6 @@ public sealed record Sgd : Optimizer
     internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
         Kernels.VectorKernels.MultiplyAdd(T.CreateChecked(-LearningRate), gradient, theta);
 
-    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, Span<T> next) =>
+    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
         Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-LearningRate), gradient, theta, next);
 }

@@ -25,13 +25,20 @@ internal sealed class TrainingRun<T> : IDisposable
     private T[] theta;
     private T[] nextTheta;
     private readonly T[] gradient;
-    private readonly T[][] moments;
+    private T[][] moments;
+    private T[][] nextMoments;
     private readonly T[] batchInputs;
     private readonly T[] batchTargets;
     private readonly int[] order;
 
     private readonly DeferredSgd<T>? deferred;
     private readonly double[] blockCosts;
+
+    /// <summary>Rows per forward pass when measuring an epoch's network: enough for the GEMM kernels to reach speed.</summary>
+    private const int MeasureRows = 256;
+
+    /// <summary>The forward-pass buffers of <see cref="Measure"/>, made at the first epoch's end.</summary>
+    private Workspace<T>? measuring;
 
     /// <param name="state">Where the run starts (its θ and moments are copied in by <see cref="Load"/>).</param>
     /// <param name="loss">The cost function.</param>
@@ -69,9 +76,11 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         moments = new T[optimizer.MomentCount][];
+        nextMoments = new T[optimizer.MomentCount][];
         for (var i = 0; i < moments.Length; i++)
         {
             moments[i] = new T[architecture.ParameterCount];
+            nextMoments[i] = new T[architecture.ParameterCount];
         }
 
         var gathered = Math.Max(batch, block);
@@ -129,14 +138,44 @@ internal sealed class TrainingRun<T> : IDisposable
             }
         }
 
-        var network = new Network<T>(architecture, ParameterVector<T>.Own((T[])theta.Clone()));
-        var record = new EpochRecord(
-            epoch,
-            costSum / train.Count,
-            Evaluation.Accuracy(network, train),
-            test is null ? null : double.CreateChecked(Backprop.Cost(network, loss, test.Inputs, test.Targets)),
-            test is null ? null : Evaluation.Accuracy(network, test));
+        var (_, trainAccuracy) = Measure(train);
+        (double Cost, double Accuracy)? tested = test is null ? null : Measure(test);
+        var record = new EpochRecord(epoch, costSum / train.Count, trainAccuracy, tested?.Cost, tested?.Accuracy);
         return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null);
+    }
+
+    /// <summary>
+    /// The mean cost (without L2) and the accuracy of θ on <paramref name="data"/>, from one forward pass in chunks
+    /// of <see cref="MeasureRows"/> rows through the run's own workspace, its products split over the run's
+    /// threads like a training step's. The same numbers as <see cref="Backprop.Cost{T}(Network{T}, Loss, Matrix{T}, Matrix{T}, double, int?)"/>
+    /// and <see cref="Evaluation.Accuracy{T}"/> up to the order of the cost's sum.
+    /// </summary>
+    private (double Cost, double Accuracy) Measure(Dataset<T> data)
+    {
+        measuring ??= new Workspace<T>(architecture, Math.Min(MeasureRows, Math.Max(data.Count, train.Count)), workspace.Team);
+        int inputs = architecture.InputSize, outputs = architecture.OutputSize;
+        var x = data.Inputs.AsSpan();
+        var y = data.Targets.AsSpan();
+        var costSum = T.Zero;
+        var correct = 0;
+        for (var start = 0; start < data.Count; start += measuring.Capacity)
+        {
+            var rows = Math.Min(measuring.Capacity, data.Count - start);
+            Propagation.Forward<T>(architecture, theta, x.Slice(start * inputs, rows * inputs), rows, measuring);
+            var last = architecture.Layers.Length - 1;
+            costSum += loss.SumOfCosts<T>(
+                measuring.Z[last].AsSpan(0, rows * outputs), measuring.A[last].AsSpan(0, rows * outputs), y.Slice(start * outputs, rows * outputs), outputs, architecture.OutputActivation);
+            var output = measuring.Output(rows);
+            for (var i = 0; i < rows; i++)
+            {
+                if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output.Slice(i * outputs, outputs)) == data.Labels[start + i])
+                {
+                    correct++;
+                }
+            }
+        }
+
+        return (double.CreateChecked(costSum) / data.Count, (double)correct / data.Count);
     }
 
     /// <summary>The most samples one <see cref="Advance"/> takes: a deferred block, or one batch.</summary>
@@ -227,14 +266,16 @@ internal sealed class TrainingRun<T> : IDisposable
             return (cost, $"the cost became {cost}");
         }
 
-        // θ' goes into the spare buffer and replaces θ only when finite, so θ stays the last finite value. A
-        // non-finite gradient needs no pass of its own: it makes θ' non-finite, which is then discarded.
-        if (!optimizer.UpdateInto<T>(step, theta, gradient, moments, nextTheta))
+        // θ' and the moments after the step go into the spare buffers and replace θ and the moments only when θ'
+        // is finite, so a failed step leaves the last finite state whole. A non-finite gradient needs no pass of its
+        // own: it makes θ' non-finite, which is then discarded.
+        if (!optimizer.UpdateInto<T>(step, theta, gradient, moments, nextMoments, nextTheta))
         {
             return (cost, "a parameter became NaN or infinite");
         }
 
         (theta, nextTheta) = (nextTheta, theta);
+        (moments, nextMoments) = (nextMoments, moments);
         return (cost, null);
     }
 
