@@ -25,11 +25,11 @@ let private dataset32 (x: float[][], y: float[][]) =
     Dataset.FromTargets(rows x, rows y)
 
 /// θ after the given epochs of per-sample SGD, with samples taken block at a time (0: one at a time).
-let private train<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
-    (architecture: Architecture) (loss: Loss) (data: Dataset<'T>) (epochs: int) (block: int) : TrainingState<'T> =
+let private trainOn<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+    (threads: int) (architecture: Architecture) (loss: Loss) (data: Dataset<'T>) (epochs: int) (block: int) : TrainingState<'T> =
     let rule = Sgd 0.2
     let network = Network.Create<'T>(architecture, Initializer.Xavier, 7UL)
-    let options = TrainingOptions(epochs, 1, 3UL)
+    let options = TrainingOptions(epochs, 1, 3UL, Threads = threads)
     use run = new TrainingRun<'T>(Trainer.Start(network, rule, 3UL), loss, rule, data, options, Nullable block)
     let mutable state = Trainer.Start(network, rule, 3UL)
     for _ in 1 .. epochs do
@@ -37,6 +37,9 @@ let private train<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct
         Assert.Null failure
         state <- next
     state
+
+let private train<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> =
+    trainOn<'T> 1
 
 let private setups =
     [| Architecture.Input(40).Dense(13, Activation.Sigmoid).Dense(4, Activation.Sigmoid), Loss.Quadratic, false
@@ -96,3 +99,9 @@ let ``a block that diverges stops at the sample where one sample at a time stops
 let ``the training loop defers only where the first layer is wide`` () =
     Assert.Equal(32, DeferredSgd<float32>.BlockSizeFor(Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid)))
     Assert.Equal(0, DeferredSgd<float32>.BlockSizeFor(Architecture.Input(3).Dense(2, Activation.Sigmoid).Dense(1, Activation.Sigmoid)))
+
+[<Fact>]
+let ``deferred blocks on two threads give bit-for-bit the network of one thread`` () =
+    let architecture, loss, oneHot = setups[1]
+    let data = randomData 53 40 architecture.OutputSize oneHot 4 |> dataset32
+    Assert.Equal(trainOn<float32> 1 architecture loss data 2 16, trainOn<float32> 2 architecture loss data 2 16)
