@@ -51,7 +51,7 @@ internal static class Cli
     {
         Error(message);
         Console.Error.WriteLine();
-        var path = parse.CommandResult.Command is RootCommand ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name };
+        var path = parse.CommandResult == parse.RootCommandResult ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name };
         parse.RootCommandResult.Command.Parse([.. path, "--help"]).Invoke(new InvocationConfiguration { Output = Console.Error });
         return ExitCodes.Usage;
     }
