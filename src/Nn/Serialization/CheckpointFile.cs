@@ -37,7 +37,9 @@ public static class CheckpointFile
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="checkpoint">The run to save.</param>
     /// <param name="path">The file.</param>
-    /// <exception cref="ArgumentException">The loss, an activation or the rule cannot be stored by name.</exception>
+    /// <exception cref="ArgumentException">
+    /// The loss, an activation or the rule cannot be stored by name, or the fingerprint is missing or does not fit the network.
+    /// </exception>
     public static void Save<T>(Checkpoint<T> checkpoint, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
