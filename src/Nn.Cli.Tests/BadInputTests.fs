@@ -33,6 +33,20 @@ let ``an unknown option prints the command's usage`` () =
     use dir = new TempDirectory()
     let run = expect dir usage [ "train"; "--bogus" ] "--bogus"
     Assert.Contains("--optimizer", run.Error)
+    Assert.Contains("Usage:" + System.Environment.NewLine + "  nn train [options]", run.Error)
+
+[<Fact>]
+let ``help and usage name the program nn, the tool's command, not the assembly`` () =
+    use dir = new TempDirectory()
+    let help = dir.Run [ "--help" ]
+    Assert.True((help.ExitCode = 0), string help)
+    Assert.Contains("Usage:" + System.Environment.NewLine + "  nn [command] [options]", help.Output)
+    Assert.DoesNotContain("Nn.Cli", help.Output)
+    let none = expect dir usage [] "Required command was not provided"
+    Assert.Contains("  nn [command] [options]", none.Error)
+    Assert.DoesNotContain("Nn.Cli", none.Error)
+    let version = dir.Run [ "--version" ]
+    Assert.True((version.ExitCode = 0), string version)
 
 [<Fact>]
 let ``an optimizer that does not exist is refused`` () =

@@ -51,6 +51,35 @@ let ``resuming from a checkpoint saves the same model as the uninterrupted run``
     Assert.Equal(snd (accuracyOf whole), snd (accuracyOf resumed))
 
 [<Fact>]
+let ``resuming with another batch size, learning rate or data set is refused naming the field, exit code 2`` () =
+    use dir = new TempDirectory()
+    let half = dir.Run [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5"; "--epochs"; "2"; "--checkpoint"; "run.nnck" ]
+    Assert.True((half.ExitCode = 0), string half)
+    let info = dir.Run [ "info"; "run.nnck" ]
+    Assert.Contains("checkpoint file, format version 2", info.Output)
+    Assert.Contains("data        1438 samples × 64 inputs → 10 targets, SHA-256 ", info.Output)
+    let refused (args: string list) (message: string) =
+        let run = dir.Run([ "train"; "--resume"; "run.nnck"; "--epochs"; "3" ] @ args)
+        Assert.True((run.ExitCode = 2), string run)
+        Assert.Contains("nn: cannot resume: " + message, run.Error)
+        Assert.Contains("Usage:", run.Error)
+    refused [ "--batch"; "16" ] "the checkpoint's batch size is 64, but 16 was given."
+    refused [ "--lr"; "0.01" ] "the checkpoint's learning rate η is 0.005, but 0.01 was given."
+    refused [ "--optimizer"; "sgd" ] "the checkpoint's optimiser is 'adam', but 'sgd' was given."
+    // The digits' test part as training data: the same shape, other values.
+    let digits = Nn.Digits.Load<float32>()
+    let rows (data: Nn.Dataset<float32>) =
+        [| for i in 0 .. data.Count - 1 ->
+               System.String.Join(",", data.Inputs.RowArray i |> Array.map (fun v -> string (int (round (v * 16.0f))))) + "," + string data.Labels[i] |]
+    File.WriteAllLines(dir.File "other.csv", rows digits.Test)
+    let other = [ "--train"; "other.csv"; "--test"; "other.csv"; "--label-column"; "last"; "--scale"; "16" ]
+    refused other "the checkpoint's training data is (1438 samples × 64 inputs → 10 targets, SHA-256 "
+    // Settings typed with the checkpoint's own values are accepted.
+    let resumed = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "3"; "--batch"; "64"; "--seed"; "5"; "--optimizer"; "adam" ]
+    Assert.True((resumed.ExitCode = 0), string resumed)
+    Assert.Contains("resuming after epoch 2", resumed.Output)
+
+[<Fact>]
 let ``plot writes a PNG of the curves`` () =
     use dir = new TempDirectory()
     let run = dir.Run [ "train"; "--epochs"; "3"; "--plot"; "curve.png" ]

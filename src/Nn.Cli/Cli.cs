@@ -10,8 +10,9 @@ namespace Nn.Cli;
 internal static class Cli
 {
     /// <summary>
-    /// Runs a command body and maps its failures: a bad value → the message and the command's usage, exit 2; a
-    /// missing or malformed file → the message (which names the file), exit 3.
+    /// Runs a command body and maps its failures: a bad value, or --resume with data or settings other than the
+    /// checkpoint's → the message and the command's usage, exit 2; a missing or malformed file → the message (which
+    /// names the file), exit 3.
     /// </summary>
     public static int Guarded(ParseResult parse, Func<int> body)
     {
@@ -21,6 +22,11 @@ internal static class Cli
         }
         catch (UsageException e)
         {
+            return Usage(parse, e.Message);
+        }
+        catch (CheckpointMismatchException e)
+        {
+            // --resume with data or settings other than the checkpoint's: the command line asks for another run.
             return Usage(parse, e.Message);
         }
         catch (ArgumentException e)
@@ -45,7 +51,7 @@ internal static class Cli
     {
         Error(message);
         Console.Error.WriteLine();
-        var path = parse.CommandResult.Command is RootCommand ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name };
+        var path = parse.CommandResult == parse.RootCommandResult ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name };
         parse.RootCommandResult.Command.Parse([.. path, "--help"]).Invoke(new InvocationConfiguration { Output = Console.Error });
         return ExitCodes.Usage;
     }

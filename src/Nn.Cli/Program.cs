@@ -1,10 +1,16 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Nn.Cli;
 using Nn.Cli.Commands;
 
-// The `nn` program: one file per command under Commands/, wired together here.
-var root = new RootCommand("nn: train, evaluate, gradient-check and export dense neural networks.")
+// The `nn` program: one file per command under Commands/, wired together here. The root is a plain Command named
+// "nn", not a RootCommand: a RootCommand is always named after the assembly (Nn.Cli, see Nn.Cli.csproj), and usage
+// and help must show the name users type, the tool's command name. It adds the help and version options a
+// RootCommand would.
+var root = new Command("nn", "nn: train, evaluate, gradient-check and export dense neural networks.")
 {
+    new HelpOption(),
+    new VersionOption(),
     TrainCommand.Create(),
     EvalCommand.Create(),
     GradCheckCommand.Create(),

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
@@ -18,17 +19,18 @@ internal static class InfoCommand
         {
             var path = parse.GetValue(file)!;
             DataSource.RequireFile(path, "file");
-            if (IsCheckpoint(path))
+            if (CheckpointVersion(path) is { } version)
             {
                 var checkpoint = CheckpointFile.Load<double>(path);
                 var state = checkpoint.State;
-                Console.WriteLine($"{path}: checkpoint file, format version {CheckpointFile.Version}, {new FileInfo(path).Length} bytes, checksum ok");
+                Console.WriteLine($"{path}: checkpoint file, format version {version}, {new FileInfo(path).Length} bytes, checksum ok");
                 PrintArchitecture(state.Network.Architecture);
                 Console.WriteLine($"optimiser   {Cli.Describe(checkpoint.Optimizer)} after {state.OptimizerState.Step} steps");
                 Console.WriteLine($"loss        {checkpoint.Loss.Name}");
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"options     {checkpoint.Options.Epochs} epochs, batch {checkpoint.Options.BatchSize}, seed {checkpoint.Options.Seed}, L2 {checkpoint.Options.L2}, shuffle {checkpoint.Options.Shuffle}"));
+                Console.WriteLine($"data        {checkpoint.TrainingData?.ToString() ?? "not recorded (format version 1)"}");
                 Console.WriteLine($"progress    {state.EpochsCompleted} of {checkpoint.Options.Epochs} epochs completed");
                 if (state.History.Length > 0)
                 {
@@ -60,10 +62,12 @@ internal static class InfoCommand
         }
     }
 
-    private static bool IsCheckpoint(string path)
+    /// <summary>The format version of a checkpoint file (checked by the load that follows), or null for any other file.</summary>
+    private static int? CheckpointVersion(string path)
     {
         using var stream = File.OpenRead(path);
-        Span<byte> magic = stackalloc byte[4];
-        return stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual(CheckpointFile.Magic);
+        Span<byte> header = stackalloc byte[6];
+        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        return read >= 4 && header[..4].SequenceEqual(CheckpointFile.Magic) ? (read == 6 ? BinaryPrimitives.ReadUInt16LittleEndian(header[4..]) : 0) : null;
     }
 }

@@ -34,7 +34,11 @@ internal static class TrainCommand
         var save = new Option<string?>("--save") { Description = "Save the trained model to this file." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint to this file during training." };
         var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N epochs.", DefaultValueFactory = _ => 1 };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run saved in this checkpoint: architecture, optimiser, loss and options come from it; give the same data as the original run (--epochs may raise the total)." };
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue the run saved in this checkpoint: architecture, optimiser, loss and options come from it. The training data, and any of "
+                + "--optimizer, --lr, --loss, --batch, --l2, --seed given, must be the original run's (--epochs may raise the total).",
+        };
         var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this PNG file." };
         var threads = new Option<int>("--threads")
         {
@@ -90,8 +94,10 @@ internal static class TrainCommand
             }
             else
             {
+                // Fingerprinting reads every training value, so it is done at most once, and only for a checkpoint.
+                var fingerprint = new Lazy<DataFingerprint>(() => DataFingerprint.Of(trainData));
                 var planned = parse.GetValue(resume) is { } resumePath
-                    ? Resume(parse, resumePath, trainData, epochs)
+                    ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, optimizer, rate, batch, epochs, l2, seed))
                     : Fresh(parse, architecture, trainData, init, optimizer, rate, batch, epochs, l2, seed);
 
                 // The thread count is a property of this run, not of the checkpoint: a resumed run may use another.
@@ -99,7 +105,7 @@ internal static class TrainCommand
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath
-                    ? CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, run.Optimizer, run.Loss, run.Options)
+                    ? CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options)
                     : null;
                 var epochClock = Stopwatch.StartNew();
                 var result = TrainingDisplay.Run($"{name} training", display => Trainer.Continue(
@@ -181,10 +187,10 @@ internal static class TrainCommand
         };
         var options = new TrainingOptions(parse.GetValue(epochs) ?? 20, parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(l2));
         var network = Network.Create<float>(layers, Initial(parse, init, layers), options.Seed);
-        return new Checkpoint<float>(Trainer.Start(network, rule, options.Seed), rule, loss, options);
+        return new Checkpoint<float>(Trainer.Start(network, rule, options.Seed), rule, loss, options, TrainingData: null);
     }
 
-    private static Checkpoint<float> Resume(ParseResult parse, string path, Dataset<float> trainData, Option<int?> epochs)
+    private static Checkpoint<float> Resume(ParseResult parse, string path, Dataset<float> trainData, DataFingerprint fingerprint, RunOptions given)
     {
         DataSource.RequireFile(path, "--resume");
         var checkpoint = CheckpointFile.Load<float>(path);
@@ -195,12 +201,14 @@ internal static class TrainCommand
                 $"--resume {path} holds a {network.Architecture} network, which needs {network.InputSize} inputs and {network.OutputSize} classes, but the training data has {trainData.Inputs.Columns} and {trainData.ClassCount}.");
         }
 
-        if (parse.GetValue(epochs) is < 1 and var bad)
+        if (parse.GetValue(given.Epochs) is < 1 and var bad)
         {
             throw new UsageException($"--epochs must be at least 1, but is {bad}.");
         }
 
-        return parse.GetValue(epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
+        var (rule, loss, options) = given.Over(parse, checkpoint);
+        checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
+        return parse.GetValue(given.Epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
     }
 
     private static Initializer Initial(ParseResult parse, Option<string?> init, Architecture layers) =>

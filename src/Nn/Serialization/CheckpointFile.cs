@@ -2,24 +2,30 @@ using System;
 using System.Collections.Immutable;
 using System.IO;
 using System.Numerics;
+using System.Security.Cryptography;
 
 namespace Nn;
 
 /// <summary>
 /// The checkpoint file (docs/file-format.md): magic "NNCK", version, element type, the architecture and θ as in a
-/// model file, then the optimiser (name, hyperparameters, step, moments), the loss, the options, the random state,
-/// the epochs completed and the history, and a SHA-256 checksum. Written atomically; loading checks everything and
-/// throws <see cref="ModelFormatException"/> on any corruption.
+/// model file, then the optimiser (name, hyperparameters, step, moments), the loss, the options, the training data's
+/// fingerprint, the random state, the epochs completed and the history, and a SHA-256 checksum. Written atomically;
+/// loading checks everything and throws <see cref="ModelFormatException"/> on any corruption.
 /// </summary>
 /// <example><code>
-/// var result = Trainer.Train(network, loss, rule, train, options, test, onEpoch: CheckpointFile.SaveEvery(5, "run.nnck", rule, loss, options));
+/// var data = DataFingerprint.Of(train);
+/// var result = Trainer.Train(network, loss, rule, train, options, test, onEpoch: CheckpointFile.SaveEvery(5, "run.nnck", data, rule, loss, options));
 /// var checkpoint = CheckpointFile.Load&lt;float&gt;("run.nnck");
+/// checkpoint.EnsureResumableWith(data, rule, loss, options);
 /// var resumed = Trainer.Continue(checkpoint.State, checkpoint.Loss, checkpoint.Optimizer, train, checkpoint.Options, test);
 /// </code></example>
 public static class CheckpointFile
 {
-    /// <summary>The format version this library writes and reads.</summary>
-    public const ushort Version = 1;
+    /// <summary>The format version this library writes. It also reads version 1, which has no training data fingerprint.</summary>
+    public const ushort Version = 2;
+
+    /// <summary>The oldest format version this library reads.</summary>
+    public const ushort OldestVersion = 1;
 
     /// <summary>The most history records a file may hold.</summary>
     public const int MaxHistory = 10_000_000;
@@ -31,7 +37,9 @@ public static class CheckpointFile
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="checkpoint">The run to save.</param>
     /// <param name="path">The file.</param>
-    /// <exception cref="ArgumentException">The loss, an activation or the rule cannot be stored by name.</exception>
+    /// <exception cref="ArgumentException">
+    /// The loss, an activation or the rule cannot be stored by name, or the fingerprint is missing or does not fit the network.
+    /// </exception>
     public static void Save<T>(Checkpoint<T> checkpoint, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -39,19 +47,24 @@ public static class CheckpointFile
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
-    /// <summary>An <c>onEpoch</c> callback for <see cref="Trainer.Train{T}"/> that saves a checkpoint after every <paramref name="every"/>-th epoch.</summary>
+    /// <summary>
+    /// An <c>onEpoch</c> callback for <see cref="Trainer.Train{T}"/> that saves a checkpoint after every
+    /// <paramref name="every"/>-th epoch.
+    /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="every">The period in epochs, at least 1.</param>
     /// <param name="path">The file, replaced each time.</param>
+    /// <param name="trainingData">The fingerprint of the run's training data (<see cref="DataFingerprint.Of{T}"/>, computed once per run).</param>
     /// <param name="optimizer">The run's rule.</param>
     /// <param name="loss">The run's loss.</param>
     /// <param name="options">The run's options.</param>
     /// <returns>The callback.</returns>
-    public static Action<TrainingState<T>> SaveEvery<T>(int every, string path, Optimizer optimizer, Loss loss, TrainingOptions options)
+    public static Action<TrainingState<T>> SaveEvery<T>(int every, string path, DataFingerprint trainingData, Optimizer optimizer, Loss loss, TrainingOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Guard.Positive(nameof(every), every);
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(trainingData);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(options);
@@ -59,26 +72,44 @@ public static class CheckpointFile
         {
             if (state.EpochsCompleted % every == 0 || state.EpochsCompleted == options.Epochs)
             {
-                Save(new Checkpoint<T>(state, optimizer, loss, options), path);
+                Save(new Checkpoint<T>(state, optimizer, loss, options, trainingData), path);
             }
         };
     }
 
     /// <summary>The file's bytes for a checkpoint.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="checkpoint">The run.</param>
+    /// <param name="checkpoint">The run, with its training data's fingerprint.</param>
     /// <returns>The complete file content.</returns>
+    /// <exception cref="ArgumentException">
+    /// The loss, an activation or the rule cannot be stored by name, or the fingerprint is missing or does not fit the network.
+    /// </exception>
     public static byte[] ToBytes<T>(Checkpoint<T> checkpoint)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var (state, optimizer, loss, options) = checkpoint;
+        var (state, optimizer, loss, options, data) = checkpoint;
         if (Loss.TryParse(loss.Name) != loss)
         {
             throw new ArgumentException($"loss '{loss.Name}' is not a built-in loss, so a checkpoint cannot restore it by name.", nameof(checkpoint));
         }
 
-        var hyperparameters = Hyperparameters(optimizer);
+        // A file without the fingerprint could be resumed on any data, which is what this version exists to prevent.
+        if (data is null)
+        {
+            throw new ArgumentException("the checkpoint has no training data fingerprint; make one with DataFingerprint.Of(train).", nameof(checkpoint));
+        }
+
+        var architecture = state.Network.Architecture;
+        if (data.InputSize != architecture.InputSize || data.TargetSize != architecture.OutputSize)
+        {
+            throw new ArgumentException(
+                $"the training data fingerprint is of {data.InputSize} inputs → {data.TargetSize} targets, but the network maps {architecture.InputSize} → {architecture.OutputSize}.",
+                nameof(checkpoint));
+        }
+
+        var hyperparameters = Hyperparameters.TryOf(optimizer)
+            ?? throw new ArgumentException($"optimiser '{optimizer.Name}' cannot be stored in a checkpoint; sgd, momentum and adam can.", nameof(checkpoint));
         var writer = new FormatWriter();
         writer.Header(Magic, Version, ModelFile.ElementSize<T>());
         ModelFile.WriteArchitecture(writer, state.Network.Architecture);
@@ -86,7 +117,7 @@ public static class CheckpointFile
         writer.Vector(state.Network.Parameters.AsSpan());
         writer.Name(optimizer.Name);
         writer.Int32(hyperparameters.Length);
-        foreach (var value in hyperparameters)
+        foreach (var (_, value) in hyperparameters)
         {
             writer.Double(value);
         }
@@ -104,6 +135,10 @@ public static class CheckpointFile
         writer.UInt64(options.Seed);
         writer.Double(options.L2);
         writer.Byte(options.Shuffle ? (byte)1 : (byte)0);
+        writer.Int32(data.Count);
+        writer.Int32(data.InputSize);
+        writer.Int32(data.TargetSize);
+        writer.Bytes(Convert.FromHexString(data.Sha256));
         writer.UInt64(state.Random.S0);
         writer.UInt64(state.Random.S1);
         writer.UInt64(state.Random.S2);
@@ -148,7 +183,7 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
-        var elementSize = reader.ReadHeader(Magic, "checkpoint file", Version);
+        var elementSize = reader.ReadHeader(Magic, "checkpoint file", OldestVersion, Version, out var version);
         var architecture = ModelFile.ReadArchitecture(reader);
         var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
 
@@ -202,6 +237,7 @@ public static class CheckpointFile
             throw reader.Error(shuffleAt, "a shuffle flag 0 or 1", $"{shuffle}");
         }
 
+        var data = version >= 2 ? ReadFingerprint(reader, architecture) : null;
         var random = new RandomState(reader.UInt64("random state word 0"), reader.UInt64("random state word 1"), reader.UInt64("random state word 2"), reader.UInt64("random state word 3"));
         var completed = reader.Int32InRange("the epochs completed", 0, int.MaxValue);
         var historyCount = reader.Int32InRange("the history length", 0, MaxHistory);
@@ -226,18 +262,18 @@ public static class CheckpointFile
         reader.ExpectChecksumNext();
         var network = new Network<T>(architecture, ParameterVector<T>.Own(parameters));
         var state = new TrainingState<T>(network, new OptimizerState<T>(step, moments.MoveToImmutable()), random, completed, history.MoveToImmutable());
-        return new Checkpoint<T>(state, optimizer, loss, new TrainingOptions(epochs, batchSize, seed, l2, shuffle == 1));
+        return new Checkpoint<T>(state, optimizer, loss, new TrainingOptions(epochs, batchSize, seed, l2, shuffle == 1), data);
     }
 
-    /// <summary>The rule's hyperparameters in the order the file stores them.</summary>
-    private static double[] Hyperparameters(Optimizer optimizer) => optimizer switch
+    /// <summary>The training data's fingerprint (version 2 on): its shape must fit the network.</summary>
+    private static DataFingerprint ReadFingerprint(FormatReader reader, Architecture architecture)
     {
-        Sgd sgd => [sgd.LearningRate],
-        Momentum momentum => [momentum.LearningRate, momentum.Coefficient],
-        Adam adam => [adam.LearningRate, adam.Beta1, adam.Beta2, adam.Epsilon],
-        null => throw new ArgumentNullException(nameof(optimizer)),
-        _ => throw new ArgumentException($"optimiser '{optimizer.Name}' cannot be stored in a checkpoint; sgd, momentum and adam can.", nameof(optimizer)),
-    };
+        var count = reader.Int32InRange("the training sample count", 1, int.MaxValue);
+        var inputs = reader.Int32InRange("the training data's input size", architecture.InputSize, architecture.InputSize);
+        var targets = reader.Int32InRange("the training data's target size", architecture.OutputSize, architecture.OutputSize);
+        var hash = Convert.ToHexStringLower(reader.Bytes(SHA256.HashSizeInBytes, "the training data's SHA-256"));
+        return new DataFingerprint(count, inputs, targets, hash);
+    }
 
     private static Optimizer MakeOptimizer(FormatReader reader, int nameAt, int countAt, string name, double[] values)
     {

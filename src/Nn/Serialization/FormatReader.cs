@@ -19,7 +19,13 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
     public ModelFormatException Error(long offset, string expected, string actual) => new(fileName, offset, expected, actual);
 
     /// <summary>The magic, version and checksum checks shared by both file kinds; returns the element size (4 or 8).</summary>
-    public int ReadHeader(ReadOnlySpan<byte> magic, string kind, ushort version)
+    public int ReadHeader(ReadOnlySpan<byte> magic, string kind, ushort version) => ReadHeader(magic, kind, version, version, out _);
+
+    /// <summary>
+    /// <see cref="ReadHeader(ReadOnlySpan{byte}, string, ushort)"/> for a reader that knows the versions
+    /// <paramref name="oldest"/> to <paramref name="newest"/>; <paramref name="version"/> is the file's.
+    /// </summary>
+    public int ReadHeader(ReadOnlySpan<byte> magic, string kind, ushort oldest, ushort newest, out ushort version)
     {
         if (bytes.Length < magic.Length || !bytes.AsSpan(0, magic.Length).SequenceEqual(magic))
         {
@@ -34,10 +40,12 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
 
         var fileVersion = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(magic.Length, 2));
         Offset = magic.Length + 2;
-        if (fileVersion != version)
+        if (fileVersion < oldest || fileVersion > newest)
         {
-            throw Error(magic.Length, $"format version {version}", $"version {fileVersion}");
+            throw Error(magic.Length, oldest == newest ? $"format version {newest}" : $"format version {oldest} to {newest}", $"version {fileVersion}");
         }
+
+        version = fileVersion;
 
         if (bytes.Length < Offset + 2 + SHA256.HashSizeInBytes)
         {
@@ -125,6 +133,9 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
 
         return Encoding.ASCII.GetString(text);
     }
+
+    /// <summary>The next <paramref name="count"/> bytes, uninterpreted.</summary>
+    public ReadOnlySpan<byte> Bytes(int count, string what) => Take(count, what);
 
     /// <summary>A double that must be finite.</summary>
     public double FiniteDouble(string what)

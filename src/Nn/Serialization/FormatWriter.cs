@@ -57,6 +57,8 @@ internal sealed class FormatWriter
         buffer.Write(b);
     }
 
+    public void Bytes(ReadOnlySpan<byte> bytes) => buffer.Write(bytes);
+
     public void Name(string name)
     {
         var bytes = Encoding.ASCII.GetBytes(name);
