@@ -212,6 +212,20 @@ internal static class Gemm
                     }
                 }
             }
+            else if (rowStride == 1 && rows == mr && mr % Vector256<T>.Count == 0 && Vector256.IsHardwareAccelerated)
+            {
+                // δᵀ in ∂W = δᵀ X: the MR values per p are contiguous, so each p is a copy of whole vectors.
+                ref var from = ref MemoryMarshal.GetReference(a.Slice(i0 + (pc * columnStride), ((kc - 1) * columnStride) + mr));
+                for (var p = 0; p < kc; p++)
+                {
+                    ref var column = ref Unsafe.Add(ref from, p * columnStride);
+                    ref var to = ref Unsafe.Add(ref destination, p * mr);
+                    for (var i = 0; i < mr; i += Vector256<T>.Count)
+                    {
+                        Vector256.LoadUnsafe(ref column, (nuint)i).StoreUnsafe(ref to, (nuint)i);
+                    }
+                }
+            }
             else
             {
                 ref var from = ref MemoryMarshal.GetReference(a.Slice((i0 * rowStride) + (pc * columnStride), ((rows - 1) * rowStride) + ((kc - 1) * columnStride) + 1));
