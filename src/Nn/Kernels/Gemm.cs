@@ -3,7 +3,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Nn.Kernels;
 
@@ -11,8 +10,9 @@ namespace Nn.Kernels;
 /// C = A·B or C += A·B over strided operands: the engine behind the three matrix products of <see cref="DenseKernels"/>.
 /// Blocked and packed in the BLIS manner: a KC-deep block of B is copied into NR-wide column panels, a block of A
 /// into MR-tall row slivers, and a register-blocked micro-kernel (<see cref="MicroKernels"/>) multiplies one
-/// sliver by one panel with all MR×NR sums held in registers. Transposed operands cost nothing extra: the
-/// packing reads them through their strides.
+/// sliver by one panel with all MR×NR sums held in registers. Transposed operands cost little extra: the
+/// packing reads them through their strides, and a k-contiguous operand (X and W in Z = X Wᵀ) is packed by
+/// register transposes of 8 × 8 blocks (<see cref="BlockTranspose"/>).
 /// </summary>
 /// <remarks>
 /// Every element of C is summed over k in the same order (KC blocks in turn, each in index order) whatever
@@ -33,8 +33,8 @@ internal static class Gemm
     /// <summary>The micro-tile shape (MR rows × NR columns) of a path for element type <typeparamref name="T"/>.</summary>
     public static (int MR, int NR) TileShape<T>(KernelPath path) => path switch
     {
-        KernelPath.Vector512 => (MicroKernels.Rows512, 2 * System.Runtime.Intrinsics.Vector512<T>.Count),
-        KernelPath.Vector256 => (MicroKernels.Rows256, 2 * System.Runtime.Intrinsics.Vector256<T>.Count),
+        KernelPath.Vector512 => (MicroKernels.Rows512, 2 * Vector512<T>.Count),
+        KernelPath.Vector256 => (MicroKernels.Rows256, 2 * Vector256<T>.Count),
         _ => (MicroKernels.RowsPortable, MicroKernels.ColumnsPortable),
     };
 
@@ -154,10 +154,11 @@ internal static class Gemm
             else
             {
                 var start = (j0 * columnStride) + (pc * rowStride);
-                if (rowStride == 1 && columns == nr && CanGather<T>(nr, columnStride))
+                if (rowStride == 1 && columns == nr && BlockTranspose.Applies<T>(nr))
                 {
-                    // Wᵀ in Z = X Wᵀ on the Vector512 path: gather one row of the panel (NR values, one from each row of W) at a time.
-                    GatherTransposed(b.Slice(start, ((nr - 1) * columnStride) + kc), columnStride, kc, panel);
+                    // Wᵀ in Z = X Wᵀ: the panel's NR columns are NR rows of W, each contiguous in p.
+                    var rows = b.Slice(start, ((nr - 1) * columnStride) + kc);
+                    BlockTranspose.Copy(ref MemoryMarshal.GetReference(rows), columnStride, nr, kc, ref MemoryMarshal.GetReference(panel), nr);
                     continue;
                 }
 
@@ -178,49 +179,6 @@ internal static class Gemm
         }
     }
 
-    /// <summary>Whether <see cref="GatherTransposed{T}"/> applies: AVX2 gathers, a Vector512 panel of two vectors, and offsets that fit 32-bit indices.</summary>
-    private static bool CanGather<T>(int nr, int columnStride) =>
-        Avx2.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double))
-        && nr == 2 * Vector512<T>.Count && (long)nr * columnStride < int.MaxValue / 8;
-
-    /// <summary>
-    /// panel[p·NR + j] = source[j·stride + p] for j &lt; NR, p &lt; kc: packs NR rows of W, each contiguous in p, as the
-    /// columns of a kc × NR panel, with four 256-bit hardware gathers per row of the panel.
-    /// </summary>
-    private static unsafe void GatherTransposed<T>(ReadOnlySpan<T> source, int stride, int kc, Span<T> panel)
-        where T : unmanaged
-    {
-        fixed (T* from = source, to = panel)
-        {
-            if (typeof(T) == typeof(float))
-            {
-                var index = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * stride;
-                var quarter = 8 * stride;
-                float* row = (float*)from, destination = (float*)to;
-                for (var p = 0; p < kc; p++, destination += 32)
-                {
-                    Avx2.GatherVector256(row + p, index, 4).Store(destination);
-                    Avx2.GatherVector256(row + p + quarter, index, 4).Store(destination + 8);
-                    Avx2.GatherVector256(row + p + (2 * quarter), index, 4).Store(destination + 16);
-                    Avx2.GatherVector256(row + p + (3 * quarter), index, 4).Store(destination + 24);
-                }
-            }
-            else
-            {
-                var index = Vector128.Create(0, 1, 2, 3) * stride;
-                var quarter = 4 * stride;
-                double* row = (double*)from, destination = (double*)to;
-                for (var p = 0; p < kc; p++, destination += 16)
-                {
-                    Avx2.GatherVector256(row + p, index, 8).Store(destination);
-                    Avx2.GatherVector256(row + p + quarter, index, 8).Store(destination + 4);
-                    Avx2.GatherVector256(row + p + (2 * quarter), index, 8).Store(destination + 8);
-                    Avx2.GatherVector256(row + p + (3 * quarter), index, 8).Store(destination + 12);
-                }
-            }
-        }
-    }
-
     /// <summary>Copies A(ic..ic+mc, pc..pc+kc) into MR-tall slivers, each kc × MR (column of MR values per p), padding with zeros.</summary>
     private static void PackA<T>(ReadOnlySpan<T> a, int rowStride, int columnStride, int ic, int mc, int pc, int kc, int mr, Span<T> packed)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -236,7 +194,13 @@ internal static class Gemm
 
             var i0 = ic + ir;
             ref var destination = ref MemoryMarshal.GetReference(sliver);
-            if (columnStride == 1)
+            if (columnStride == 1 && rows == mr && BlockTranspose.Applies<T>(mr))
+            {
+                // X in Z = X Wᵀ or δ in ∂X = δ W: the sliver's MR values per p come from MR rows, each contiguous in p.
+                var source = a.Slice((i0 * rowStride) + pc, ((mr - 1) * rowStride) + kc);
+                BlockTranspose.Copy(ref MemoryMarshal.GetReference(source), rowStride, mr, kc, ref destination, mr);
+            }
+            else if (columnStride == 1)
             {
                 for (var i = 0; i < rows; i++)
                 {
@@ -245,6 +209,20 @@ internal static class Gemm
                     for (var p = 0; p < kc; p++)
                     {
                         Unsafe.Add(ref to, p * mr) = Unsafe.Add(ref from, p);
+                    }
+                }
+            }
+            else if (rowStride == 1 && rows == mr && mr % Vector256<T>.Count == 0 && Vector256.IsHardwareAccelerated)
+            {
+                // δᵀ in ∂W = δᵀ X: the MR values per p are contiguous, so each p is a copy of whole vectors.
+                ref var from = ref MemoryMarshal.GetReference(a.Slice(i0 + (pc * columnStride), ((kc - 1) * columnStride) + mr));
+                for (var p = 0; p < kc; p++)
+                {
+                    ref var column = ref Unsafe.Add(ref from, p * columnStride);
+                    ref var to = ref Unsafe.Add(ref destination, p * mr);
+                    for (var i = 0; i < mr; i += Vector256<T>.Count)
+                    {
+                        Vector256.LoadUnsafe(ref column, (nuint)i).StoreUnsafe(ref to, (nuint)i);
                     }
                 }
             }
