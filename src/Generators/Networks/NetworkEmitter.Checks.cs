@@ -1,0 +1,193 @@
+using System.Linq;
+
+namespace Nn.Generators.Networks;
+
+/// <summary>
+/// The finiteness checks of the public entry points. x and y are small, so they are scanned on every call; θ is
+/// large, so it is scanned only when a result comes out non-finite: the output a^L, the cost, or θ' of a step.
+/// A non-finite θ then gets an ArgumentException naming its first bad element and which weight or bias that is;
+/// finite arguments whose result overflowed are divergence, reported as the runtime reports it.
+/// </summary>
+internal sealed partial class NetworkEmitter
+{
+    /// <summary>The checks and the checked update; a batch element is named as (row, column) in messages.</summary>
+    private void EmitFiniteChecks()
+    {
+        w.Line("// x and y are small: every call scans them (vectorised) and names the first non-finite element.");
+        using (w.Block($"private static void CheckFinite(string name, ReadOnlySpan<{T}> values, int width)"))
+        {
+            using (w.Block($"if (TensorPrimitives.IsFiniteAll<{T}>(values))"))
+            {
+                w.Line("return;");
+            }
+
+            w.Line();
+            w.Line("var i = FirstNonFinite(values);");
+            w.Line("var where = values.Length == width ? string.Empty : FormattableString.Invariant($\" (row {i / width}, column {i % width})\");");
+            w.Line("throw new ArgumentException(FormattableString.Invariant($\"{name} must hold finite numbers, but element {i}{where} is {values[i]}.\"), name);");
+        }
+
+        w.Line();
+        w.Line("// θ is large, so it is scanned only after a non-finite result: if it holds NaN or ±∞ that is the cause, named");
+        w.Line("// by index and by weight or bias; if not, finite arguments overflowed, and the non-finite result stands (as the");
+        w.Line("// runtime's Backprop and Forward return it; training treats a non-finite cost as divergence).");
+        using (w.Block($"private static void CheckParameters(ReadOnlySpan<{T}> parameters)"))
+        {
+            using (w.Block($"if (TensorPrimitives.IsFiniteAll<{T}>(parameters))"))
+            {
+                w.Line("return;");
+            }
+
+            w.Line();
+            w.Line("var i = FirstNonFinite(parameters);");
+            w.Line("throw new ArgumentException(FormattableString.Invariant($\"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}.\"), nameof(parameters));");
+        }
+
+        w.Line();
+        w.Line("// A cost is checked as it is returned; θ is scanned only when it is not finite.");
+        using (w.Block($"private static {T} CheckCost(ReadOnlySpan<{T}> parameters, {T} cost)"))
+        {
+            using (w.Block($"if (!{T}.IsFinite(cost))"))
+            {
+                w.Line("CheckParameters(parameters);");
+            }
+
+            w.Line();
+            w.Line("return cost;");
+        }
+
+        w.Line();
+        w.Line("// Outputs a^L are checked once written; θ is scanned only when one is not finite.");
+        using (w.Block($"private static void CheckOutputs(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> outputs)"))
+        {
+            using (w.Block($"if (!TensorPrimitives.IsFiniteAll<{T}>(outputs))"))
+            {
+                w.Line("CheckParameters(parameters);");
+            }
+        }
+
+        w.Line();
+        using (w.Block($"private static int FirstNonFinite(ReadOnlySpan<{T}> values)"))
+        {
+            w.Line("var i = 0;");
+            using (w.Block($"while ({T}.IsFinite(values[i]))"))
+            {
+                w.Line("i++;");
+            }
+
+            w.Line();
+            w.Line("return i;");
+        }
+
+        w.Line();
+        w.Line("// Which weight or bias element i of θ is: W^l[j, k] (output j, input k) or b^l[j].");
+        using (w.Block("private static string ParameterName(int i)"))
+        {
+            for (var l = 1; l <= L; l++)
+            {
+                var layer = Layer(l);
+                using (w.Block($"if (i < Weights{l}Offset + {Int(layer.WeightCount)})"))
+                {
+                    w.Line($"return FormattableString.Invariant($\"W^{l}[{{(i - Weights{l}Offset) / Layer{l}Inputs}}, {{(i - Weights{l}Offset) % Layer{l}Inputs}}]\");");
+                }
+
+                w.Line();
+                if (layer.HasBias)
+                {
+                    using (w.Block($"if (i < Bias{l}Offset + Layer{l}Outputs)"))
+                    {
+                        w.Line($"return FormattableString.Invariant($\"b^{l}[{{i - Bias{l}Offset}}]\");");
+                    }
+
+                    w.Line();
+                }
+            }
+
+            w.Line("return \"no parameter\";");
+        }
+
+        w.Line();
+        EmitCheckedUpdate();
+    }
+
+    /// <summary>
+    /// θ ← θ − η g for the in-place steps, checking θ' as it is computed: each Vector&lt;T&gt; block is tested
+    /// before it is stored, so the check adds no pass over θ.
+    /// </summary>
+    private void EmitCheckedUpdate()
+    {
+        var vector = $"Vector<{T}>";
+        w.Line("// θ ← θ − η g with θ' checked as it is computed, block by block before each store, so finite steps cost no");
+        w.Line("// extra pass over θ. On a non-finite θ' the update is still completed (θ holds θ' as computed: the caller owns");
+        w.Line("// the buffer and no copy is kept) and then reported: a non-finite θ as the bad argument, anything else as divergence.");
+        using (w.Block($"private static void UpdateChecked(Span<{T}> parameters, ReadOnlySpan<{T}> gradient, {T} learningRate)"))
+        {
+            w.Line("var step = -learningRate;");
+            w.Line("ref var theta = ref MemoryMarshal.GetReference(parameters);");
+            w.Line("ref var g = ref MemoryMarshal.GetReference(gradient);");
+            w.Line("var k = 0;");
+            using (w.Block($"if (Vector.IsHardwareAccelerated && parameters.Length >= {vector}.Count)"))
+            {
+                w.Line($"var scale = new {vector}(step);");
+                using (w.Block($"for (; k <= parameters.Length - {vector}.Count; k += {vector}.Count)"))
+                {
+                    w.Line("var next = Vector.LoadUnsafe(ref theta, (nuint)k) + (scale * Vector.LoadUnsafe(ref g, (nuint)k));");
+                    w.Line("// next − next is 0 in every finite lane and NaN in a lane holding NaN or ±∞.");
+                    using (w.Block($"if (!Vector.EqualsAll(next - next, {vector}.Zero))"))
+                    {
+                        w.Line("ReportNonFiniteStep(parameters, gradient, learningRate, k);");
+                    }
+
+                    w.Line();
+                    w.Line("next.StoreUnsafe(ref theta, (nuint)k);");
+                }
+            }
+
+            w.Line();
+            using (w.Block("for (; k < parameters.Length; k++)"))
+            {
+                w.Line("var next = Unsafe.Add(ref theta, k) + (step * Unsafe.Add(ref g, k));");
+                using (w.Block($"if (!{T}.IsFinite(next))"))
+                {
+                    w.Line("ReportNonFiniteStep(parameters, gradient, learningRate, k);");
+                }
+
+                w.Line();
+                w.Line("Unsafe.Add(ref theta, k) = next;");
+            }
+        }
+
+        w.Line();
+        w.Line("// The rare path of UpdateChecked: elements before start already hold θ'. Finds the first non-finite θ'_i and");
+        w.Line("// whether θ_i itself was the cause, completes the update, and throws.");
+        using (w.Block($"private static void ReportNonFiniteStep(Span<{T}> parameters, ReadOnlySpan<{T}> gradient, {T} learningRate, int start)"))
+        {
+            w.Line("var i = start;");
+            using (w.Block($"while ({T}.IsFinite(parameters[i] + (-learningRate * gradient[i])))"))
+            {
+                w.Line("i++;");
+            }
+
+            w.Line();
+            w.Line("var before = parameters[i];");
+            w.Line("var slope = gradient[i];");
+            using (w.Block("for (var k = start; k < parameters.Length; k++)"))
+            {
+                w.Line("parameters[k] += -learningRate * gradient[k];");
+            }
+
+            w.Line();
+            using (w.Block($"if (!{T}.IsFinite(before))"))
+            {
+                w.Line("throw new ArgumentException(FormattableString.Invariant($\"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {before}.\"), nameof(parameters));");
+            }
+
+            w.Line();
+            w.Line("throw new ArgumentException(");
+            w.Line("    FormattableString.Invariant($\"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (θ = {before}, ∂C/∂θ = {slope}, η = {learningRate}); the buffer holds θ' as computed.\"),");
+            w.Line("    nameof(learningRate));");
+        }
+
+        w.Line();
+    }
+}
