@@ -159,7 +159,7 @@ internal sealed partial class NetworkEmitter
 
         Doc("The forward pass a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l) for one sample.",
             ("parameters", "θ, of length ParameterCount."), ("input", "x, of length InputSize."), ("output", "Receives a^L, of length OutputSize."));
-        ThrowsOnBadInput(counted: false);
+        ThrowsOnBadInput(targets: false, rows: false);
         using (w.Block($"public static void Forward(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, Span<{T}> output)"))
         {
             w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
@@ -173,7 +173,7 @@ internal sealed partial class NetworkEmitter
         w.Line();
         Doc("The forward pass for a batch, one sample per row.",
             ("parameters", "θ."), ("inputs", "X, rows × InputSize, row-major."), ("outputs", "Receives the outputs, rows × OutputSize."), ("rows", "The batch size m, at least 1."));
-        ThrowsOnBadInput(counted: true);
+        ThrowsOnBadInput(targets: false, rows: true);
         using (w.Block($"public static void ForwardBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, Span<{T}> outputs, int rows)"))
         {
             w.Line("CheckBatch(parameters, inputs, outputs, rows);");
@@ -192,7 +192,7 @@ internal sealed partial class NetworkEmitter
         Doc($"The cost C(a^L, y) of one sample{(model.HasL2 ? " plus λ/(2m) Σ W²" : string.Empty)}.",
             new[] { ("parameters", "θ."), ("input", "x."), ("target", "y, of length OutputSize.") }.Concat(l2Doc).ToArray());
         Returns("The cost.");
-        ThrowsOnBadInput(counted: model.HasL2);
+        ThrowsOnBadInput(targets: true, rows: false);
         using (w.Block($"public static {T} Cost(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target{l2Parameter})"))
         {
             w.Line("CheckSample(parameters, input, target);");
@@ -204,7 +204,7 @@ internal sealed partial class NetworkEmitter
         Doc("The batch cost: the mean of the per-sample costs" + (model.HasL2 ? ", plus λ/(2m) Σ W²." : "."),
             new[] { ("parameters", "θ."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size, at least 1.") }.Concat(l2Doc).ToArray());
         Returns("The mean cost.");
-        ThrowsOnBadInput(counted: true);
+        ThrowsOnBadInput(targets: true, rows: true);
         using (w.Block($"public static {T} CostBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows{l2Parameter})"))
         {
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
@@ -226,7 +226,7 @@ internal sealed partial class NetworkEmitter
         Doc("The cost of one sample and its gradient ∇θ C by backpropagation.",
             new[] { ("parameters", "θ."), ("input", "x."), ("target", "y."), ("gradient", "Receives ∇θ C, of length ParameterCount; overwritten.") }.Concat(l2Doc).ToArray());
         Returns("The cost.");
-        ThrowsOnBadInput(counted: model.HasL2);
+        ThrowsOnBadInput(targets: true, rows: false);
         using (w.Block($"public static {T} CostAndGradient(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, Span<{T}> gradient{l2Parameter})"))
         {
             w.Line("CheckSample(parameters, input, target);");
@@ -254,7 +254,7 @@ internal sealed partial class NetworkEmitter
         Doc("The batch-mean cost and gradient: the batch gradient is the mean of the per-sample gradients.",
             new[] { ("parameters", "θ."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size m, at least 1."), ("gradient", "Receives ∇θ C; overwritten.") }.Concat(l2Doc).ToArray());
         Returns("The mean cost.");
-        ThrowsOnBadInput(counted: true);
+        ThrowsOnBadInput(targets: true, rows: true);
         using (w.Block($"public static {T} CostAndGradientBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, Span<{T}> gradient{l2Parameter})"))
         {
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
@@ -324,7 +324,7 @@ internal sealed partial class NetworkEmitter
         Doc("One per-sample SGD step θ ← θ − η ∇θ C, in place: it overwrites the caller's <paramref name=\"parameters\"/> and <paramref name=\"gradient\"/>.",
             new[] { ("parameters", "θ; updated in place."), ("input", "x."), ("target", "y."), ("learningRate", "η."), ("gradient", "Scratch for ∇θ C, of length ParameterCount.") }.Concat(l2Doc).ToArray());
         Returns("The cost before the step.");
-        ThrowsOnBadInput(step: true, counted: model.HasL2);
+        ThrowsOnBadInput(targets: true, rows: false, step: true);
         using (w.Block($"public static {T} SgdStepInPlace(Span<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, {T} learningRate, Span<{T}> gradient{l2Parameter})"))
         {
             w.Line("CheckLearningRate(learningRate);");
@@ -337,7 +337,7 @@ internal sealed partial class NetworkEmitter
         Doc("One mini-batch SGD step θ ← θ − η (1/m) Σ ∇θ C_i, in place on the caller's buffers.",
             new[] { ("parameters", "θ; updated in place."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size m."), ("learningRate", "η."), ("gradient", "Scratch for ∇θ C.") }.Concat(l2Doc).ToArray());
         Returns("The batch-mean cost before the step.");
-        ThrowsOnBadInput(step: true, counted: true);
+        ThrowsOnBadInput(targets: true, rows: true, step: true);
         using (w.Block($"public static {T} MiniBatchStepInPlace(Span<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, {T} learningRate, Span<{T}> gradient{l2Parameter})"))
         {
             w.Line("CheckLearningRate(learningRate);");
@@ -350,7 +350,7 @@ internal sealed partial class NetworkEmitter
         Doc("One per-sample SGD step on a runtime network, as a pure function.",
             new[] { ("network", "The network; unchanged."), ("input", "x."), ("target", "y."), ("learningRate", "η.") }.Concat(l2Doc).ToArray());
         Returns("A new network with θ − η ∇θ C.");
-        ThrowsOnBadInput(step: true, counted: model.HasL2);
+        ThrowsOnBadInput(targets: true, rows: false, step: true);
         using (w.Block($"public static global::Nn.Network<{T}> SgdStep(global::Nn.Network<{T}> network, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, {T} learningRate{l2Parameter})"))
         {
             w.Line("var parameters = ParametersOf(network).ToArray();");
@@ -362,7 +362,7 @@ internal sealed partial class NetworkEmitter
         Doc("One mini-batch SGD step on a runtime network, as a pure function.",
             new[] { ("network", "The network; unchanged."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size m."), ("learningRate", "η.") }.Concat(l2Doc).ToArray());
         Returns("A new network with θ − η ∇θ C.");
-        ThrowsOnBadInput(step: true, counted: true);
+        ThrowsOnBadInput(targets: true, rows: true, step: true);
         using (w.Block($"public static global::Nn.Network<{T}> MiniBatchStep(global::Nn.Network<{T}> network, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, {T} learningRate{l2Parameter})"))
         {
             w.Line("var parameters = ParametersOf(network).ToArray();");
@@ -451,20 +451,24 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>The exception documentation of an entry point that checks lengths and finiteness.</summary>
-    private void ThrowsOnBadInput(bool counted, bool step = false)
+    private void ThrowsOnBadInput(bool targets, bool rows, bool step = false)
     {
-        w.Line("/// <exception cref=\"ArgumentException\">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message");
-        w.Line("/// names the first such element (θ, being large, is scanned only when the result comes out non-finite)." + (step ? string.Empty : "</exception>"));
+        var values = targets ? "x, y or θ" : "x or θ";
+        w.Line($"/// <exception cref=\"ArgumentException\">A length is wrong, or {values} holds NaN or ±∞: the message names the first");
+        w.Line("/// such element (θ, being large, is scanned only when the result comes out non-finite)." + (step ? string.Empty : "</exception>"));
         if (step)
         {
             w.Line("/// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves");
             w.Line("/// θ' as computed in the buffer.</exception>");
         }
 
-        if (step || counted)
+        var counts = rows && model.HasL2 && targets ? "rows or l2SampleCount is" : rows ? "rows is" : model.HasL2 && targets ? "l2SampleCount is" : null;
+        var reasons = new[] { step ? "η is not positive and finite" : null, counts is null ? null : counts + " below 1" }.Where(r => r is not null).ToArray();
+        if (reasons.Length > 0)
         {
-            var what = counted ? "a count (rows, l2SampleCount) is below 1" : string.Empty;
-            w.Line("/// <exception cref=\"ArgumentOutOfRangeException\">" + (step ? "η is not positive and finite" + (counted ? ", or " + what : string.Empty) : "A count (rows, l2SampleCount) is below 1") + ".</exception>");
+            var text = string.Join(", or ", reasons);
+            // The sentence starts with a parameter's name or symbol, so it keeps its case.
+            w.Line($"/// <exception cref=\"ArgumentOutOfRangeException\">{text}.</exception>");
         }
     }
 

@@ -89,8 +89,8 @@ namespace Nn.Examples
         /// <param name="parameters">θ, of length ParameterCount.</param>
         /// <param name="input">x, of length InputSize.</param>
         /// <param name="output">Receives a^L, of length OutputSize.</param>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output)
         {
             CheckLength(nameof(parameters), ParameterCount, parameters.Length);
@@ -106,9 +106,9 @@ namespace Nn.Examples
         /// <param name="inputs">X, rows × InputSize, row-major.</param>
         /// <param name="outputs">Receives the outputs, rows × OutputSize.</param>
         /// <param name="rows">The batch size m, at least 1.</param>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
         public static void ForwardBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
@@ -134,8 +134,8 @@ namespace Nn.Examples
         /// <param name="input">x.</param>
         /// <param name="target">y, of length OutputSize.</param>
         /// <returns>The cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static float Cost(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
         {
             CheckSample(parameters, input, target);
@@ -148,9 +148,9 @@ namespace Nn.Examples
         /// <param name="targets">Y, rows × OutputSize.</param>
         /// <param name="rows">The batch size, at least 1.</param>
         /// <returns>The mean cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
         public static float CostBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -177,8 +177,8 @@ namespace Nn.Examples
         /// <param name="target">y.</param>
         /// <param name="gradient">Receives ∇θ C, of length ParameterCount; overwritten.</param>
         /// <returns>The cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static float CostAndGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient)
         {
             CheckSample(parameters, input, target);
@@ -194,9 +194,9 @@ namespace Nn.Examples
         /// <param name="rows">The batch size m, at least 1.</param>
         /// <param name="gradient">Receives ∇θ C; overwritten.</param>
         /// <returns>The mean cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
         public static float CostAndGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -228,8 +228,8 @@ namespace Nn.Examples
         /// <param name="learningRate">η.</param>
         /// <param name="gradient">Scratch for ∇θ C, of length ParameterCount.</param>
         /// <returns>The cost before the step.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite.</exception>
@@ -249,11 +249,11 @@ namespace Nn.Examples
         /// <param name="learningRate">η.</param>
         /// <param name="gradient">Scratch for ∇θ C.</param>
         /// <returns>The batch-mean cost before the step.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or a count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1.</exception>
         public static float MiniBatchStepInPlace(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float learningRate, Span<float> gradient)
         {
             CheckLearningRate(learningRate);
@@ -268,8 +268,8 @@ namespace Nn.Examples
         /// <param name="target">y.</param>
         /// <param name="learningRate">η.</param>
         /// <returns>A new network with θ − η ∇θ C.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite.</exception>
@@ -287,11 +287,11 @@ namespace Nn.Examples
         /// <param name="rows">The batch size m.</param>
         /// <param name="learningRate">η.</param>
         /// <returns>A new network with θ − η ∇θ C.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or a count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1.</exception>
         public static global::Nn.Network<float> MiniBatchStep(global::Nn.Network<float> network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float learningRate)
         {
             var parameters = ParametersOf(network).ToArray();

@@ -101,8 +101,8 @@ namespace Nn.Examples
         /// <param name="parameters">θ, of length ParameterCount.</param>
         /// <param name="input">x, of length InputSize.</param>
         /// <param name="output">Receives a^L, of length OutputSize.</param>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static void Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output)
         {
             CheckLength(nameof(parameters), ParameterCount, parameters.Length);
@@ -118,9 +118,9 @@ namespace Nn.Examples
         /// <param name="inputs">X, rows × InputSize, row-major.</param>
         /// <param name="outputs">Receives the outputs, rows × OutputSize.</param>
         /// <param name="rows">The batch size m, at least 1.</param>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
         public static void ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
@@ -146,8 +146,8 @@ namespace Nn.Examples
         /// <param name="input">x.</param>
         /// <param name="target">y, of length OutputSize.</param>
         /// <returns>The cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static double Cost(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target)
         {
             CheckSample(parameters, input, target);
@@ -160,9 +160,9 @@ namespace Nn.Examples
         /// <param name="targets">Y, rows × OutputSize.</param>
         /// <param name="rows">The batch size, at least 1.</param>
         /// <returns>The mean cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
         public static double CostBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -189,8 +189,8 @@ namespace Nn.Examples
         /// <param name="target">y.</param>
         /// <param name="gradient">Receives ∇θ C, of length ParameterCount; overwritten.</param>
         /// <returns>The cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static double CostAndGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, Span<double> gradient)
         {
             CheckSample(parameters, input, target);
@@ -206,9 +206,9 @@ namespace Nn.Examples
         /// <param name="rows">The batch size m, at least 1.</param>
         /// <param name="gradient">Receives ∇θ C; overwritten.</param>
         /// <returns>The mean cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
         public static double CostAndGradientBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, Span<double> gradient)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -240,8 +240,8 @@ namespace Nn.Examples
         /// <param name="learningRate">η.</param>
         /// <param name="gradient">Scratch for ∇θ C, of length ParameterCount.</param>
         /// <returns>The cost before the step.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite.</exception>
@@ -261,11 +261,11 @@ namespace Nn.Examples
         /// <param name="learningRate">η.</param>
         /// <param name="gradient">Scratch for ∇θ C.</param>
         /// <returns>The batch-mean cost before the step.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or a count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1.</exception>
         public static double MiniBatchStepInPlace(Span<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate, Span<double> gradient)
         {
             CheckLearningRate(learningRate);
@@ -280,8 +280,8 @@ namespace Nn.Examples
         /// <param name="target">y.</param>
         /// <param name="learningRate">η.</param>
         /// <returns>A new network with θ − η ∇θ C.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite.</exception>
@@ -299,11 +299,11 @@ namespace Nn.Examples
         /// <param name="rows">The batch size m.</param>
         /// <param name="learningRate">η.</param>
         /// <returns>A new network with θ − η ∇θ C.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or a count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1.</exception>
         public static global::Nn.Network<double> MiniBatchStep(global::Nn.Network<double> network, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate)
         {
             var parameters = ParametersOf(network).ToArray();

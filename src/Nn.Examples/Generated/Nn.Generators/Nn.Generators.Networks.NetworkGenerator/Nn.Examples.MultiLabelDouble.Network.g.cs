@@ -89,8 +89,8 @@ namespace Nn.Examples
         /// <param name="parameters">θ, of length ParameterCount.</param>
         /// <param name="input">x, of length InputSize.</param>
         /// <param name="output">Receives a^L, of length OutputSize.</param>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static void Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output)
         {
             CheckLength(nameof(parameters), ParameterCount, parameters.Length);
@@ -106,9 +106,9 @@ namespace Nn.Examples
         /// <param name="inputs">X, rows × InputSize, row-major.</param>
         /// <param name="outputs">Receives the outputs, rows × OutputSize.</param>
         /// <param name="rows">The batch size m, at least 1.</param>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
         public static void ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
@@ -135,9 +135,9 @@ namespace Nn.Examples
         /// <param name="target">y, of length OutputSize.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size; at least 1.</param>
         /// <returns>The cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">l2SampleCount is below 1.</exception>
         public static double Cost(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, int l2SampleCount)
         {
             CheckSample(parameters, input, target);
@@ -152,9 +152,9 @@ namespace Nn.Examples
         /// <param name="rows">The batch size, at least 1.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size; at least 1.</param>
         /// <returns>The mean cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows or l2SampleCount is below 1.</exception>
         public static double CostBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, int l2SampleCount)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -183,9 +183,9 @@ namespace Nn.Examples
         /// <param name="gradient">Receives ∇θ C, of length ParameterCount; overwritten.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size; at least 1.</param>
         /// <returns>The cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">l2SampleCount is below 1.</exception>
         public static double CostAndGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, Span<double> gradient, int l2SampleCount)
         {
             CheckSample(parameters, input, target);
@@ -209,9 +209,9 @@ namespace Nn.Examples
         /// <param name="gradient">Receives ∇θ C; overwritten.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size; at least 1.</param>
         /// <returns>The mean cost.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">A count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows or l2SampleCount is below 1.</exception>
         public static double CostAndGradientBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, Span<double> gradient, int l2SampleCount)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -260,11 +260,11 @@ namespace Nn.Examples
         /// <param name="gradient">Scratch for ∇θ C, of length ParameterCount.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size.</param>
         /// <returns>The cost before the step.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or a count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or l2SampleCount is below 1.</exception>
         public static double SgdStepInPlace(Span<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate, Span<double> gradient, int l2SampleCount)
         {
             CheckLearningRate(learningRate);
@@ -282,11 +282,11 @@ namespace Nn.Examples
         /// <param name="gradient">Scratch for ∇θ C.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size.</param>
         /// <returns>The batch-mean cost before the step.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or a count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows or l2SampleCount is below 1.</exception>
         public static double MiniBatchStepInPlace(Span<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate, Span<double> gradient, int l2SampleCount)
         {
             CheckLearningRate(learningRate);
@@ -302,11 +302,11 @@ namespace Nn.Examples
         /// <param name="learningRate">η.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size.</param>
         /// <returns>A new network with θ − η ∇θ C.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or a count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or l2SampleCount is below 1.</exception>
         public static global::Nn.Network<double> SgdStep(global::Nn.Network<double> network, ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate, int l2SampleCount)
         {
             var parameters = ParametersOf(network).ToArray();
@@ -322,11 +322,11 @@ namespace Nn.Examples
         /// <param name="learningRate">η.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size.</param>
         /// <returns>A new network with θ − η ∇θ C.</returns>
-        /// <exception cref="ArgumentException">A length is wrong, or an input, a target or θ holds NaN or ±∞: the message
-        /// names the first such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or a count (rows, l2SampleCount) is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows or l2SampleCount is below 1.</exception>
         public static global::Nn.Network<double> MiniBatchStep(global::Nn.Network<double> network, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate, int l2SampleCount)
         {
             var parameters = ParametersOf(network).ToArray();
