@@ -111,80 +111,75 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>
-    /// θ ← θ − η g for the in-place steps, checking θ' as it is computed: each Vector&lt;T&gt; block is tested
-    /// before it is stored, so the check adds no pass over θ.
+    /// θ ← θ − η g for the in-place steps, checking θ' (and θ) as it is computed: v − v is +0 (all bits clear) in a
+    /// finite lane and NaN otherwise, and OR-ing it into a register costs no extra pass over θ and no branch per
+    /// block (a branch per block measured a third slower than TensorPrimitives.MultiplyAdd on 39,760 floats).
     /// </summary>
     private void EmitCheckedUpdate()
     {
         var vector = $"Vector<{T}>";
-        w.Line("// θ ← θ − η g with θ' checked as it is computed, block by block before each store, so finite steps cost no");
-        w.Line("// extra pass over θ. On a non-finite θ' the update is still completed (θ holds θ' as computed: the caller owns");
-        w.Line("// the buffer and no copy is kept) and then reported: a non-finite θ as the bad argument, anything else as divergence.");
+        w.Line("// θ ← θ − η g with θ' and θ checked as they stream through: v − v is +0 (no bits set) in a finite lane and NaN in a");
+        w.Line("// NaN or ±∞ one, and OR-ing it into a register costs no extra pass over θ and no branch. A non-finite θ'");
+        w.Line("// is reported after the whole update (the caller owns the buffer and no copy is kept, so it holds θ' as computed):");
+        w.Line("// as a bad argument if θ already held NaN or ±∞, else as divergence.");
         using (w.Block($"private static void UpdateChecked(Span<{T}> parameters, ReadOnlySpan<{T}> gradient, {T} learningRate)"))
         {
             w.Line("var step = -learningRate;");
             w.Line("ref var theta = ref MemoryMarshal.GetReference(parameters);");
             w.Line("ref var g = ref MemoryMarshal.GetReference(gradient);");
             w.Line("var k = 0;");
+            w.Line("var finite = true;");
+            w.Line("var wasFinite = true;");
             using (w.Block($"if (Vector.IsHardwareAccelerated && parameters.Length >= {vector}.Count)"))
             {
                 w.Line($"var scale = new {vector}(step);");
+                w.Line($"var after = {vector}.Zero;");
+                w.Line($"var before = {vector}.Zero;");
                 using (w.Block($"for (; k <= parameters.Length - {vector}.Count; k += {vector}.Count)"))
                 {
-                    w.Line("var next = Vector.LoadUnsafe(ref theta, (nuint)k) + (scale * Vector.LoadUnsafe(ref g, (nuint)k));");
-                    w.Line("// next − next is 0 in every finite lane and NaN in a lane holding NaN or ±∞.");
-                    using (w.Block($"if (!Vector.EqualsAll(next - next, {vector}.Zero))"))
-                    {
-                        w.Line("ReportNonFiniteStep(parameters, gradient, learningRate, k);");
-                    }
-
-                    w.Line();
+                    w.Line("var old = Vector.LoadUnsafe(ref theta, (nuint)k);");
+                    w.Line("var next = old + (scale * Vector.LoadUnsafe(ref g, (nuint)k));");
                     w.Line("next.StoreUnsafe(ref theta, (nuint)k);");
+                    w.Line("after |= next - next;");
+                    w.Line("before |= old - old;");
                 }
+
+                w.Line();
+                w.Line($"finite = Vector.EqualsAll(after, {vector}.Zero);");
+                w.Line($"wasFinite = Vector.EqualsAll(before, {vector}.Zero);");
             }
 
             w.Line();
             using (w.Block("for (; k < parameters.Length; k++)"))
             {
-                w.Line("var next = Unsafe.Add(ref theta, k) + (step * Unsafe.Add(ref g, k));");
-                using (w.Block($"if (!{T}.IsFinite(next))"))
-                {
-                    w.Line("ReportNonFiniteStep(parameters, gradient, learningRate, k);");
-                }
-
-                w.Line();
+                w.Line("var old = Unsafe.Add(ref theta, k);");
+                w.Line("var next = old + (step * Unsafe.Add(ref g, k));");
                 w.Line("Unsafe.Add(ref theta, k) = next;");
+                w.Line($"finite &= {T}.IsFinite(next);");
+                w.Line($"wasFinite &= {T}.IsFinite(old);");
+            }
+
+            w.Line();
+            using (w.Block("if (!finite)"))
+            {
+                w.Line("ReportNonFiniteStep(parameters, gradient, learningRate, wasFinite);");
             }
         }
 
         w.Line();
-        w.Line("// The rare path of UpdateChecked: elements before start already hold θ'. Finds the first non-finite θ'_i and");
-        w.Line("// whether θ_i itself was the cause, completes the update, and throws.");
-        using (w.Block($"private static void ReportNonFiniteStep(Span<{T}> parameters, ReadOnlySpan<{T}> gradient, {T} learningRate, int start)"))
+        w.Line("// The rare path of UpdateChecked, after θ' is written. Where θ_i was NaN or ±∞, θ'_i = θ_i + (−η g_i) is too, so");
+        w.Line("// the first non-finite θ'_i names the bad parameter when θ was not all finite.");
+        using (w.Block($"private static void ReportNonFiniteStep(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> gradient, {T} learningRate, bool wasFinite)"))
         {
-            w.Line("var i = start;");
-            using (w.Block($"while ({T}.IsFinite(parameters[i] + (-learningRate * gradient[i])))"))
+            w.Line("var i = FirstNonFinite(parameters);");
+            using (w.Block("if (!wasFinite)"))
             {
-                w.Line("i++;");
-            }
-
-            w.Line();
-            w.Line("var before = parameters[i];");
-            w.Line("var slope = gradient[i];");
-            using (w.Block("for (var k = start; k < parameters.Length; k++)"))
-            {
-                w.Line("parameters[k] += -learningRate * gradient[k];");
-            }
-
-            w.Line();
-            using (w.Block($"if (!{T}.IsFinite(before))"))
-            {
-                w.Line("throw new ArgumentException(FormattableString.Invariant($\"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {before}.\"), nameof(parameters));");
+                w.Line("throw new ArgumentException(FormattableString.Invariant($\"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}.\"), nameof(parameters));");
             }
 
             w.Line();
             w.Line("throw new ArgumentException(");
-            w.Line("    FormattableString.Invariant($\"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (θ = {before}, ∂C/∂θ = {slope}, η = {learningRate}); the buffer holds θ' as computed.\"),");
+            w.Line("    FormattableString.Invariant($\"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (∂C/∂θ = {gradient[i]}, η = {learningRate}); the buffer holds θ' as computed.\"),");
             w.Line("    nameof(learningRate));");
         }
 

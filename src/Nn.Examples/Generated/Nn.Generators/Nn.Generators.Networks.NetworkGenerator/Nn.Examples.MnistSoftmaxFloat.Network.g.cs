@@ -1127,67 +1127,63 @@ namespace Nn.Examples
             return "no parameter";
         }
 
-        // θ ← θ − η g with θ' checked as it is computed, block by block before each store, so finite steps cost no
-        // extra pass over θ. On a non-finite θ' the update is still completed (θ holds θ' as computed: the caller owns
-        // the buffer and no copy is kept) and then reported: a non-finite θ as the bad argument, anything else as divergence.
+        // θ ← θ − η g with θ' and θ checked as they stream through: v − v is +0 (no bits set) in a finite lane and NaN in a
+        // NaN or ±∞ one, and OR-ing it into a register costs no extra pass over θ and no branch. A non-finite θ'
+        // is reported after the whole update (the caller owns the buffer and no copy is kept, so it holds θ' as computed):
+        // as a bad argument if θ already held NaN or ±∞, else as divergence.
         private static void UpdateChecked(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
         {
             var step = -learningRate;
             ref var theta = ref MemoryMarshal.GetReference(parameters);
             ref var g = ref MemoryMarshal.GetReference(gradient);
             var k = 0;
+            var finite = true;
+            var wasFinite = true;
             if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<float>.Count)
             {
                 var scale = new Vector<float>(step);
+                var after = Vector<float>.Zero;
+                var before = Vector<float>.Zero;
                 for (; k <= parameters.Length - Vector<float>.Count; k += Vector<float>.Count)
                 {
-                    var next = Vector.LoadUnsafe(ref theta, (nuint)k) + (scale * Vector.LoadUnsafe(ref g, (nuint)k));
-                    // next − next is 0 in every finite lane and NaN in a lane holding NaN or ±∞.
-                    if (!Vector.EqualsAll(next - next, Vector<float>.Zero))
-                    {
-                        ReportNonFiniteStep(parameters, gradient, learningRate, k);
-                    }
-
+                    var old = Vector.LoadUnsafe(ref theta, (nuint)k);
+                    var next = old + (scale * Vector.LoadUnsafe(ref g, (nuint)k));
                     next.StoreUnsafe(ref theta, (nuint)k);
+                    after |= next - next;
+                    before |= old - old;
                 }
+
+                finite = Vector.EqualsAll(after, Vector<float>.Zero);
+                wasFinite = Vector.EqualsAll(before, Vector<float>.Zero);
             }
 
             for (; k < parameters.Length; k++)
             {
-                var next = Unsafe.Add(ref theta, k) + (step * Unsafe.Add(ref g, k));
-                if (!float.IsFinite(next))
-                {
-                    ReportNonFiniteStep(parameters, gradient, learningRate, k);
-                }
-
+                var old = Unsafe.Add(ref theta, k);
+                var next = old + (step * Unsafe.Add(ref g, k));
                 Unsafe.Add(ref theta, k) = next;
+                finite &= float.IsFinite(next);
+                wasFinite &= float.IsFinite(old);
+            }
+
+            if (!finite)
+            {
+                ReportNonFiniteStep(parameters, gradient, learningRate, wasFinite);
             }
         }
 
-        // The rare path of UpdateChecked: elements before start already hold θ'. Finds the first non-finite θ'_i and
-        // whether θ_i itself was the cause, completes the update, and throws.
-        private static void ReportNonFiniteStep(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int start)
+        // The rare path of UpdateChecked, after θ' is written. Where θ_i was NaN or ±∞, θ'_i = θ_i + (−η g_i) is too, so
+        // the first non-finite θ'_i names the bad parameter when θ was not all finite.
+        private static void ReportNonFiniteStep(ReadOnlySpan<float> parameters, ReadOnlySpan<float> gradient, float learningRate, bool wasFinite)
         {
-            var i = start;
-            while (float.IsFinite(parameters[i] + (-learningRate * gradient[i])))
+            var i = FirstNonFinite(parameters);
+            if (!wasFinite)
             {
-                i++;
-            }
-
-            var before = parameters[i];
-            var slope = gradient[i];
-            for (var k = start; k < parameters.Length; k++)
-            {
-                parameters[k] += -learningRate * gradient[k];
-            }
-
-            if (!float.IsFinite(before))
-            {
-                throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {before}."), nameof(parameters));
+                throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
             }
 
             throw new ArgumentException(
-                FormattableString.Invariant($"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (θ = {before}, ∂C/∂θ = {slope}, η = {learningRate}); the buffer holds θ' as computed."),
+                FormattableString.Invariant($"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (∂C/∂θ = {gradient[i]}, η = {learningRate}); the buffer holds θ' as computed."),
                 nameof(learningRate));
         }
 
