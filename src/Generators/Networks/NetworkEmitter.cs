@@ -404,72 +404,7 @@ internal sealed partial class NetworkEmitter
 
         EmitKernels();
         EmitFiniteChecks();
-        using (w.Block($"private static void CheckSample(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target)"))
-        {
-            w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
-            w.Line("CheckLength(nameof(input), InputSize, input.Length);");
-            w.Line("CheckLength(nameof(target), OutputSize, target.Length);");
-            w.Line("CheckFinite(nameof(input), input, InputSize);");
-            w.Line("CheckFinite(nameof(target), target, OutputSize);");
-        }
-
-        w.Line();
-        using (w.Block($"private static void CheckBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> outputs, int rows)"))
-        {
-            w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
-            w.Line("CheckPositive(nameof(rows), rows);");
-            w.Line("CheckLength(nameof(inputs), rows * InputSize, inputs.Length);");
-            w.Line("CheckLength(\"outputs or targets\", rows * OutputSize, outputs.Length);");
-        }
-
-        w.Line();
-        using (w.Block("private static void CheckLength(string name, int expected, int actual)"))
-        {
-            using (w.Block("if (expected != actual)"))
-            {
-                w.Line("throw new ArgumentException($\"{name} must have length {expected}, but has {actual}.\", name);");
-            }
-        }
-
-        w.Line();
-        using (w.Block($"private static void CheckLearningRate({T} learningRate)"))
-        {
-            using (w.Block($"if (!(learningRate > {Zero}) || {T}.IsInfinity(learningRate))"))
-            {
-                w.Line("throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, FormattableString.Invariant($\"learningRate must be a positive finite number, but is {learningRate}.\"));");
-            }
-        }
-
-        w.Line();
-        using (w.Block("private static void CheckPositive(string name, int value)"))
-        {
-            using (w.Block("if (value < 1)"))
-            {
-                w.Line("throw new ArgumentOutOfRangeException(name, value, $\"{name} must be at least 1, but is {value}.\");");
-            }
-        }
-    }
-
-    /// <summary>The exception documentation of an entry point that checks lengths and finiteness.</summary>
-    private void ThrowsOnBadInput(bool targets, bool rows, bool step = false)
-    {
-        var values = targets ? "x, y or θ" : "x or θ";
-        w.Line($"/// <exception cref=\"ArgumentException\">A length is wrong, or {values} holds NaN or ±∞: the message names the first");
-        w.Line("/// such element (θ, being large, is scanned only when the result comes out non-finite)." + (step ? string.Empty : "</exception>"));
-        if (step)
-        {
-            w.Line("/// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves");
-            w.Line("/// θ' as computed in the buffer.</exception>");
-        }
-
-        var counts = rows && model.HasL2 && targets ? "rows or l2SampleCount is" : rows ? "rows is" : model.HasL2 && targets ? "l2SampleCount is" : null;
-        var reasons = new[] { step ? "η is not positive and finite" : null, counts is null ? null : counts + " below 1" }.Where(r => r is not null).ToArray();
-        if (reasons.Length > 0)
-        {
-            var text = string.Join(", or ", reasons);
-            // The sentence starts with a parameter's name or symbol, so it keeps its case.
-            w.Line($"/// <exception cref=\"ArgumentOutOfRangeException\">{text}.</exception>");
-        }
+        EmitArgumentChecks();
     }
 
     private void WriteIf(string? line)
