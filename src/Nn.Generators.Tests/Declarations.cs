@@ -57,4 +57,17 @@ internal static class Declarations
         [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)]
         public static partial class Tagged<TTag>;
         """;
+
+    /// <summary>Softmax on hidden layers of every code shape: long rows, short SIMD rows, and unrolled locals.</summary>
+    public const string HiddenSoftmax = """
+        namespace Consumer;
+
+        /// <summary>Three hidden softmax layers under a tanh output.</summary>
+        [Nn.Network(typeof(float), Inputs = 300, Loss = Nn.LossKind.Quadratic)]
+        [Nn.Dense(0, 6, Nn.ActivationKind.Softmax)]
+        [Nn.Dense(1, 12, Nn.ActivationKind.Softmax)]
+        [Nn.Dense(2, 3, Nn.ActivationKind.Softmax)]
+        [Nn.Dense(3, 2, Nn.ActivationKind.Tanh)]
+        public static partial class HiddenSoftmax;
+        """;
 }

@@ -13,6 +13,7 @@ public sealed class EmittedCodeTests
     [InlineData(Declarations.GlobalRecord)]
     [InlineData(Declarations.SingleLongLayer)]
     [InlineData(Declarations.GenericType)]
+    [InlineData(Declarations.HiddenSoftmax)]
     public void Emitted_source_compiles_with_no_warnings_and_documents_every_public_member(string declaration)
     {
         var run = GeneratorHarness.Generate(declaration);
@@ -118,6 +119,21 @@ public sealed class EmittedCodeTests
 
         Assert.All(positions, p => Assert.True(p >= 0));
         Assert.Equal(positions.Order().ToArray(), positions);
+    }
+
+    [Fact]
+    public void A_hidden_softmax_layer_is_differentiated_through_its_jacobian_vector_product_in_every_backward_pass()
+    {
+        var source = GeneratorHarness.Generate(Declarations.HiddenSoftmax).SingleSource;
+        var perSample = MethodBody(source, "private static float AccumulateSample(");
+        var gemm = MethodBody(source, "private static float CostAndGradientRows(");
+
+        // Layer 3 is unrolled into locals, layer 2 is a span after an unrolled layer, layer 1 a span after a SIMD loop.
+        Assert.Contains("var d3_0 = a3_0 * (g3_0 - projection3);", perSample, StringComparison.Ordinal);
+        Assert.Contains("d2[k] = a2[k] * (d2[k] - projection2);", perSample, StringComparison.Ordinal);
+        Assert.Contains("d1[k] = a1[k] * (d1[k] - projection1);", perSample, StringComparison.Ordinal);
+        Assert.Contains("var projection = TensorPrimitives.Dot<float>(d, a);", gemm, StringComparison.Ordinal);
+        Assert.DoesNotContain("σ'(z^1)", perSample, StringComparison.Ordinal);
     }
 
     [Fact]

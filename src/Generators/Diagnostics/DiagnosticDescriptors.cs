@@ -4,7 +4,8 @@ namespace Nn.Generators.Diagnostics;
 
 /// <summary>
 /// Every diagnostic the Nn generator reports, with ids NN0001…; each links to its section of docs/diagnostics.md.
-/// New ids are added to AnalyzerReleases.Unshipped.md.
+/// New ids are added to AnalyzerReleases.Unshipped.md. NN0007 (softmax only on the last layer) was retired before any
+/// release, when the generated code learnt softmax on hidden layers; its id is not reused.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -47,12 +48,6 @@ internal static class DiagnosticDescriptors
         "NN0006",
         "Unsupported element type",
         "'{0}' declares element type '{1}', but a network's element type must be float or double");
-
-    /// <summary>NN0007: softmax on a layer other than the last.</summary>
-    public static readonly DiagnosticDescriptor SoftmaxNotLast = Error(
-        "NN0007",
-        "Softmax only on the last layer",
-        "Layer with order {0} of '{1}' uses Softmax, which declared networks allow only on the last layer (order {2})");
 
     /// <summary>NN0008: an activation or loss value outside the enum's named members.</summary>
     public static readonly DiagnosticDescriptor UnknownKind = Error(

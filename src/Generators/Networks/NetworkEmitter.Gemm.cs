@@ -140,8 +140,28 @@ internal sealed partial class NetworkEmitter
             case ActivationKind.Identity:
                 w.Line($"// A^{l} = Z^{l}: the identity.");
                 break;
+            case ActivationKind.Softmax:
+                var n = Int(Layer(l).Outputs);
+                w.Line($"// A^{l} = softmax(Z^{l}) row by row: a_k = e^(z_k − max z) / Σ_j e^(z_j − max z), so no exponent overflows.");
+                using (w.Block("for (var i = 0; i < rows; i++)"))
+                {
+                    w.Line($"var row = {span}.Slice(i * {n}, {n});");
+                    w.Line($"var max = TensorPrimitives.Max<{T}>(row);");
+                    using (w.Block($"for (var k = 0; k < {n}; k++)"))
+                    {
+                        w.Line($"row[k] = {T}.Exp(row[k] - max);");
+                    }
+
+                    w.Line($"var sum = TensorPrimitives.Sum<{T}>(row);");
+                    using (w.Block($"for (var k = 0; k < {n}; k++)"))
+                    {
+                        w.Line("row[k] /= sum;");
+                    }
+                }
+
+                break;
             default:
-                throw new InvalidOperationException("softmax is only an output activation");
+                throw new InvalidOperationException("unknown activation " + Layer(l).Activation);
         }
     }
 
@@ -271,9 +291,25 @@ internal sealed partial class NetworkEmitter
                 {
                     var below = Layer(l - 1);
                     w.Line();
-                    w.Line($"// Equation 2: Δ^{l - 1} = (Δ^{l} W^{l}) ⊙ σ'(Z^{l - 1}).");
+                    w.Line(below.Activation == ActivationKind.Softmax
+                        ? $"// Equation 2 through softmax's Jacobian: G = Δ^{l} W^{l}, then per row δ^{l - 1}_k = a^{l - 1}_k (g_k − Σ_j a^{l - 1}_j g_j)."
+                        : $"// Equation 2: Δ^{l - 1} = (Δ^{l} W^{l}) ⊙ σ'(Z^{l - 1}).");
                     w.Line($"{Kernels}.MultiplyInto<{T}>(dBatch{l}, rows, {Int(layer.Outputs)}, parameters.Slice(Weights{l}Offset, {Int(layer.WeightCount)}), {Int(layer.Inputs)}, dBatch{l - 1});");
-                    if (below.Activation != ActivationKind.Identity)
+                    if (below.Activation == ActivationKind.Softmax)
+                    {
+                        var n = Int(below.Outputs);
+                        using (w.Block("for (var i = 0; i < rows; i++)"))
+                        {
+                            w.Line($"var a = aBatch{l - 1}.Slice(i * {n}, {n});");
+                            w.Line($"var d = dBatch{l - 1}.Slice(i * {n}, {n});");
+                            w.Line($"var projection = TensorPrimitives.Dot<{T}>(d, a);");
+                            using (w.Block($"for (var k = 0; k < {n}; k++)"))
+                            {
+                                w.Line("d[k] = a[k] * (d[k] - projection);");
+                            }
+                        }
+                    }
+                    else if (below.Activation != ActivationKind.Identity)
                     {
                         using (w.Block($"for (var k = 0; k < rows * {Int(below.Outputs)}; k++)"))
                         {

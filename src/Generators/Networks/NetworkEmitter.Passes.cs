@@ -11,6 +11,8 @@ namespace Nn.Generators.Networks;
 /// <remarks>
 /// Layers are numbered as in the derivation: a^0 = x and layer l = 1…L computes a^l. A layer's z^l, a^l and δ^l
 /// live in scalar locals (z2_0, a2_0, d2_0) when it and its successor are unrolled, else in stack spans (a2, d2).
+/// z^l is kept only where a later step reads it: for the last layer (the cost) and for softmax layers, whose
+/// activation needs the whole vector z^l before any a^l_k.
 /// </remarks>
 internal sealed partial class NetworkEmitter
 {
@@ -118,7 +120,7 @@ internal sealed partial class NetworkEmitter
         {
             if (InSpan(l))
             {
-                if (l == L)
+                if (KeepsZ(l))
                 {
                     w.Line($"Span<{T}> z{l} = stackalloc {T}[{Layer(l).Outputs}];");
                 }
@@ -196,7 +198,7 @@ internal sealed partial class NetworkEmitter
                 {
                     var terms = Enumerable.Range(0, layer.Inputs).Select(k => $"p[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] * {A(l - 1, Int(k))}");
                     var bias = layer.HasBias ? $" + p[{Int(layer.BiasOffset + j)}]" : string.Empty;
-                    var z = l == L ? Z(l, Int(j)) : $"z{l}_{j}";
+                    var z = KeepsZ(l) ? Z(l, Int(j)) : $"z{l}_{j}";
                     Assign(z, string.Join(" + ", terms) + bias);
                     if (!softmax)
                     {
@@ -211,7 +213,7 @@ internal sealed partial class NetworkEmitter
                     var given = firstLayerGiven && l == 1;
                     var bias = layer.HasBias && !given ? $" + p[Bias{l}Offset + j]" : string.Empty;
                     var dot = given ? "firstZ[j]" : $"{DotKernel(layer)}(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
-                    if (l == L)
+                    if (KeepsZ(l))
                     {
                         w.Line($"z{l}[j] = {dot}{bias};");
                         if (!softmax)
@@ -233,6 +235,9 @@ internal sealed partial class NetworkEmitter
             }
         }
     }
+
+    /// <summary>Whether z^l is stored for a later step: the cost reads z^L, and softmax reads all of z^l at once.</summary>
+    private bool KeepsZ(int l) => l == L || Layer(l).Activation == ActivationKind.Softmax;
 
     /// <summary>a_k = e^(z_k − max z) / Σ_j e^(z_j − max z), so no exponent overflows.</summary>
     private void EmitSoftmax(int l)
@@ -340,13 +345,24 @@ internal sealed partial class NetworkEmitter
     {
         var layer = Layer(l);
         var below = Layer(l - 1);
-        w.Line($"// Equation 2: δ^{l - 1} = ((W^{l})ᵀ δ^{l}) ⊙ σ'(z^{l - 1}).");
+        var softmax = below.Activation == ActivationKind.Softmax;
+        w.Line(softmax
+            ? $"// Equation 2 through softmax's Jacobian: with g = (W^{l})ᵀ δ^{l}, δ^{l - 1}_k = a^{l - 1}_k (g_k − Σ_j a^{l - 1}_j g_j)."
+            : $"// Equation 2: δ^{l - 1} = ((W^{l})ᵀ δ^{l}) ⊙ σ'(z^{l - 1}).");
         if (layer.IsUnrolled)
         {
+            // Under softmax, g is written first (into δ^(l−1)'s span, or into locals g{l−1}_k) and the Jacobian applied after.
+            string G(string k) => InSpan(l - 1) ? D(l - 1, k) : $"g{l - 1}_{k}";
             for (var k = 0; k < layer.Inputs; k++)
             {
                 var terms = Enumerable.Range(0, layer.Outputs).Select(j => $"p[{Int(layer.WeightOffset + (j * layer.Inputs) + k)}] * {D(l, Int(j))}");
-                Assign(D(l - 1, Int(k)), Times($"({string.Join(" + ", terms)})", Derivative(below.Activation, A(l - 1, Int(k)))));
+                var sum = $"({string.Join(" + ", terms)})";
+                Assign(softmax ? G(Int(k)) : D(l - 1, Int(k)), softmax ? sum : Times(sum, Derivative(below.Activation, A(l - 1, Int(k)))));
+            }
+
+            if (softmax)
+            {
+                EmitSoftmaxBackward(l - 1, G);
             }
         }
         else
@@ -358,7 +374,11 @@ internal sealed partial class NetworkEmitter
                 w.Line(AddScaledCall(layer, $"p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs})", $"d{l}[j]", $"d{l - 1}"));
             }
 
-            if (below.Activation != ActivationKind.Identity)
+            if (softmax)
+            {
+                EmitSoftmaxBackward(l - 1, k => $"d{l - 1}[{k}]");
+            }
+            else if (below.Activation != ActivationKind.Identity)
             {
                 using (w.Block($"for (var k = 0; k < {below.Outputs}; k++)"))
                 {
@@ -366,5 +386,16 @@ internal sealed partial class NetworkEmitter
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// δ^l = a^l ⊙ (g − (g · a^l)) from g = ∂C/∂a^l held in <paramref name="g"/>: softmax's Jacobian
+    /// diag(a) − a aᵀ times g, without forming the matrix. Used for hidden softmax layers (the output layer's
+    /// version, scaled by 1/m, is in EmitOutputDelta).
+    /// </summary>
+    private void EmitSoftmaxBackward(int l, Func<string, string> g)
+    {
+        var projection = Sum($"projection{l}", l, k => $"({g(k)} * {A(l, k)})");
+        ForEach(l, k => Assign(D(l, k), $"{A(l, k)} * ({g(k)} - {projection})"));
     }
 }

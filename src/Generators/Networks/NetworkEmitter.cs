@@ -159,47 +159,59 @@ internal sealed partial class NetworkEmitter
 
         Doc("The forward pass a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l) for one sample.",
             ("parameters", "θ, of length ParameterCount."), ("input", "x, of length InputSize."), ("output", "Receives a^L, of length OutputSize."));
+        ThrowsOnBadInput(targets: false, rows: false);
         using (w.Block($"public static void Forward(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, Span<{T}> output)"))
         {
             w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
             w.Line("CheckLength(nameof(input), InputSize, input.Length);");
             w.Line("CheckLength(nameof(output), OutputSize, output.Length);");
+            w.Line("CheckFinite(nameof(input), input, InputSize);");
             w.Line("ForwardSample(parameters, input, output);");
+            w.Line("CheckOutputs(parameters, output);");
         }
 
         w.Line();
         Doc("The forward pass for a batch, one sample per row.",
             ("parameters", "θ."), ("inputs", "X, rows × InputSize, row-major."), ("outputs", "Receives the outputs, rows × OutputSize."), ("rows", "The batch size m, at least 1."));
+        ThrowsOnBadInput(targets: false, rows: true);
         using (w.Block($"public static void ForwardBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, Span<{T}> outputs, int rows)"))
         {
             w.Line("CheckBatch(parameters, inputs, outputs, rows);");
-            WriteGemmDispatch("ForwardRowsInto(parameters, inputs, outputs, rows);", "return;");
+            w.Line("CheckFinite(nameof(inputs), inputs, InputSize);");
+            WriteGemmDispatch("ForwardRowsInto(parameters, inputs, outputs, rows);", "CheckOutputs(parameters, outputs);", "return;");
             using (w.Block("for (var i = 0; i < rows; i++)"))
             {
                 w.Line("ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
             }
+
+            w.Line();
+            w.Line("CheckOutputs(parameters, outputs);");
         }
 
         w.Line();
         Doc($"The cost C(a^L, y) of one sample{(model.HasL2 ? " plus λ/(2m) Σ W²" : string.Empty)}.",
             new[] { ("parameters", "θ."), ("input", "x."), ("target", "y, of length OutputSize.") }.Concat(l2Doc).ToArray());
         Returns("The cost.");
+        ThrowsOnBadInput(targets: true, rows: false);
         using (w.Block($"public static {T} Cost(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target{l2Parameter})"))
         {
             w.Line("CheckSample(parameters, input, target);");
             WriteIf(l2Check);
-            w.Line($"return SampleCost(parameters, input, target){(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)};");
+            w.Line($"return CheckCost(parameters, SampleCost(parameters, input, target){(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)});");
         }
 
         w.Line();
         Doc("The batch cost: the mean of the per-sample costs" + (model.HasL2 ? ", plus λ/(2m) Σ W²." : "."),
             new[] { ("parameters", "θ."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size, at least 1.") }.Concat(l2Doc).ToArray());
         Returns("The mean cost.");
+        ThrowsOnBadInput(targets: true, rows: true);
         using (w.Block($"public static {T} CostBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows{l2Parameter})"))
         {
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
+            w.Line("CheckFinite(nameof(inputs), inputs, InputSize);");
+            w.Line("CheckFinite(nameof(targets), targets, OutputSize);");
             WriteIf(l2Check);
-            WriteGemmDispatch($"return CostRows(parameters, inputs, targets, rows{l2Argument});");
+            WriteGemmDispatch($"return CheckCost(parameters, CostRows(parameters, inputs, targets, rows{l2Argument}));");
             w.Line($"var sum = {Zero};");
             using (w.Block("for (var i = 0; i < rows; i++)"))
             {
@@ -207,13 +219,14 @@ internal sealed partial class NetworkEmitter
             }
 
             w.Line();
-            w.Line($"return sum / rows{(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)};");
+            w.Line($"return CheckCost(parameters, (sum / rows){(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)});");
         }
 
         w.Line();
         Doc("The cost of one sample and its gradient ∇θ C by backpropagation.",
             new[] { ("parameters", "θ."), ("input", "x."), ("target", "y."), ("gradient", "Receives ∇θ C, of length ParameterCount; overwritten.") }.Concat(l2Doc).ToArray());
         Returns("The cost.");
+        ThrowsOnBadInput(targets: true, rows: false);
         using (w.Block($"public static {T} CostAndGradient(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, Span<{T}> gradient{l2Parameter})"))
         {
             w.Line("CheckSample(parameters, input, target);");
@@ -234,19 +247,22 @@ internal sealed partial class NetworkEmitter
             }
 
             WriteL2Gradient();
-            w.Line("return cost;");
+            w.Line("return CheckCost(parameters, cost);");
         }
 
         w.Line();
         Doc("The batch-mean cost and gradient: the batch gradient is the mean of the per-sample gradients.",
             new[] { ("parameters", "θ."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size m, at least 1."), ("gradient", "Receives ∇θ C; overwritten.") }.Concat(l2Doc).ToArray());
         Returns("The mean cost.");
+        ThrowsOnBadInput(targets: true, rows: true);
         using (w.Block($"public static {T} CostAndGradientBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, Span<{T}> gradient{l2Parameter})"))
         {
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
+            w.Line("CheckFinite(nameof(inputs), inputs, InputSize);");
+            w.Line("CheckFinite(nameof(targets), targets, OutputSize);");
             w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
-            WriteGemmDispatch($"return CostAndGradientRows(parameters, inputs, targets, rows, gradient{l2Argument});");
+            WriteGemmDispatch($"return CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient{l2Argument}));");
             w.Line($"var scale = {One} / rows;");
             if (DeferFirstLayer)
             {
@@ -285,7 +301,7 @@ internal sealed partial class NetworkEmitter
             w.Line();
             w.Line("var cost = sum / rows;");
             WriteL2Gradient();
-            w.Line("return cost;");
+            w.Line("return CheckCost(parameters, cost);");
         }
 
         w.Line();
@@ -308,10 +324,12 @@ internal sealed partial class NetworkEmitter
         Doc("One per-sample SGD step θ ← θ − η ∇θ C, in place: it overwrites the caller's <paramref name=\"parameters\"/> and <paramref name=\"gradient\"/>.",
             new[] { ("parameters", "θ; updated in place."), ("input", "x."), ("target", "y."), ("learningRate", "η."), ("gradient", "Scratch for ∇θ C, of length ParameterCount.") }.Concat(l2Doc).ToArray());
         Returns("The cost before the step.");
+        ThrowsOnBadInput(targets: true, rows: false, step: true);
         using (w.Block($"public static {T} SgdStepInPlace(Span<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, {T} learningRate, Span<{T}> gradient{l2Parameter})"))
         {
+            w.Line("CheckLearningRate(learningRate);");
             w.Line($"var cost = CostAndGradient(parameters, input, target, gradient{l2Argument});");
-            w.Line($"TensorPrimitives.MultiplyAdd<{T}>(gradient, -learningRate, parameters, parameters);");
+            w.Line("UpdateChecked(parameters, gradient, learningRate);");
             w.Line("return cost;");
         }
 
@@ -319,10 +337,12 @@ internal sealed partial class NetworkEmitter
         Doc("One mini-batch SGD step θ ← θ − η (1/m) Σ ∇θ C_i, in place on the caller's buffers.",
             new[] { ("parameters", "θ; updated in place."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size m."), ("learningRate", "η."), ("gradient", "Scratch for ∇θ C.") }.Concat(l2Doc).ToArray());
         Returns("The batch-mean cost before the step.");
+        ThrowsOnBadInput(targets: true, rows: true, step: true);
         using (w.Block($"public static {T} MiniBatchStepInPlace(Span<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, {T} learningRate, Span<{T}> gradient{l2Parameter})"))
         {
+            w.Line("CheckLearningRate(learningRate);");
             w.Line($"var cost = CostAndGradientBatch(parameters, inputs, targets, rows, gradient{l2Argument});");
-            w.Line($"TensorPrimitives.MultiplyAdd<{T}>(gradient, -learningRate, parameters, parameters);");
+            w.Line("UpdateChecked(parameters, gradient, learningRate);");
             w.Line("return cost;");
         }
 
@@ -330,6 +350,7 @@ internal sealed partial class NetworkEmitter
         Doc("One per-sample SGD step on a runtime network, as a pure function.",
             new[] { ("network", "The network; unchanged."), ("input", "x."), ("target", "y."), ("learningRate", "η.") }.Concat(l2Doc).ToArray());
         Returns("A new network with θ − η ∇θ C.");
+        ThrowsOnBadInput(targets: true, rows: false, step: true);
         using (w.Block($"public static global::Nn.Network<{T}> SgdStep(global::Nn.Network<{T}> network, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, {T} learningRate{l2Parameter})"))
         {
             w.Line("var parameters = ParametersOf(network).ToArray();");
@@ -341,6 +362,7 @@ internal sealed partial class NetworkEmitter
         Doc("One mini-batch SGD step on a runtime network, as a pure function.",
             new[] { ("network", "The network; unchanged."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size m."), ("learningRate", "η.") }.Concat(l2Doc).ToArray());
         Returns("A new network with θ − η ∇θ C.");
+        ThrowsOnBadInput(targets: true, rows: true, step: true);
         using (w.Block($"public static global::Nn.Network<{T}> MiniBatchStep(global::Nn.Network<{T}> network, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, {T} learningRate{l2Parameter})"))
         {
             w.Line("var parameters = ParametersOf(network).ToArray();");
@@ -381,39 +403,8 @@ internal sealed partial class NetworkEmitter
         }
 
         EmitKernels();
-        using (w.Block($"private static void CheckSample(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target)"))
-        {
-            w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
-            w.Line("CheckLength(nameof(input), InputSize, input.Length);");
-            w.Line("CheckLength(nameof(target), OutputSize, target.Length);");
-        }
-
-        w.Line();
-        using (w.Block($"private static void CheckBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> outputs, int rows)"))
-        {
-            w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
-            w.Line("CheckPositive(nameof(rows), rows);");
-            w.Line("CheckLength(nameof(inputs), rows * InputSize, inputs.Length);");
-            w.Line("CheckLength(\"outputs or targets\", rows * OutputSize, outputs.Length);");
-        }
-
-        w.Line();
-        using (w.Block("private static void CheckLength(string name, int expected, int actual)"))
-        {
-            using (w.Block("if (expected != actual)"))
-            {
-                w.Line("throw new ArgumentException($\"{name} must have length {expected}, but has {actual}.\", name);");
-            }
-        }
-
-        w.Line();
-        using (w.Block("private static void CheckPositive(string name, int value)"))
-        {
-            using (w.Block("if (value < 1)"))
-            {
-                w.Line("throw new ArgumentOutOfRangeException(name, value, $\"{name} must be at least 1, but is {value}.\");");
-            }
-        }
+        EmitFiniteChecks();
+        EmitArgumentChecks();
     }
 
     private void WriteIf(string? line)

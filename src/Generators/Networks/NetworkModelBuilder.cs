@@ -112,12 +112,6 @@ internal static class NetworkModelBuilder
         }
 
         var ordered = declared.OrderBy(l => l.Order).ToList();
-        var lastOrder = ordered[ordered.Count - 1].Order;
-        foreach (var layer in ordered.Where(l => l.Activation == ActivationKind.Softmax && l.Order != lastOrder))
-        {
-            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SoftmaxNotLast, layer.Location, Invariant(layer.Order), name, Invariant(lastOrder)));
-        }
-
         var output = ordered[ordered.Count - 1].Activation;
         if (Enum.IsDefined(typeof(LossKind), loss) && Enum.IsDefined(typeof(ActivationKind), output) && !Supports(loss, output))
         {

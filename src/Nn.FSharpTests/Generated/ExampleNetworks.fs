@@ -86,7 +86,15 @@ let mixed =
         (fun p x y -> MixedFloat.Forward(ro p, ro x, rw y))
         (fun p xs ys rows g -> MixedFloat.CostAndGradientBatch(ro p, ro xs, ro ys, rows, rw g))
 
-let all = [ tiny; mnistSigmoid; mnistSoftmax; multiLabel; digits; mixed ]
+let hiddenSoftmax =
+    example "260-12-8-4-3 softmax, softmax, softmax, sigmoid, binary cross-entropy" HiddenSoftmaxDouble.Architecture HiddenSoftmaxDouble.LossFunction 0.0 HiddenSoftmaxDouble.OutputSize HiddenSoftmaxDouble.ParameterCount
+        (fun p x y -> HiddenSoftmaxDouble.Forward(ro p, ro x, rw y))
+        (fun p xs ys rows -> HiddenSoftmaxDouble.CostBatch(ro p, ro xs, ro ys, rows))
+        (fun p xs ys rows g -> HiddenSoftmaxDouble.CostAndGradientBatch(ro p, ro xs, ro ys, rows, rw g))
+        (fun p x y -> HiddenSoftmaxFloat.Forward(ro p, ro x, rw y))
+        (fun p xs ys rows g -> HiddenSoftmaxFloat.CostAndGradientBatch(ro p, ro xs, ro ys, rows, rw g))
+
+let all = [ tiny; mnistSigmoid; mnistSoftmax; multiLabel; digits; mixed; hiddenSoftmax ]
 
 /// One property case: an example network, parameters, and a batch of 1–3 samples (the per-sample path) or 16–20
 /// samples (the GEMM path of stacks with a layer too big to unroll, from 16 rows) with targets its loss accepts.

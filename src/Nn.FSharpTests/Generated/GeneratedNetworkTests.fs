@@ -100,6 +100,24 @@ let ``generated ForwardBatch of 20 rows (the GEMM path) equals the runtime forwa
         Nn.Examples.MnistSigmoidDouble.ForwardBatch(ReadOnlySpan p, ReadOnlySpan xs, Span o, rows))
     check (Nn.Examples.MixedDouble.CreateNetwork(Initializer.Xavier, 3UL)) (fun p xs o rows ->
         Nn.Examples.MixedDouble.ForwardBatch(ReadOnlySpan p, ReadOnlySpan xs, Span o, rows))
+    check (Nn.Examples.HiddenSoftmaxDouble.CreateNetwork(Initializer.Xavier, 3UL)) (fun p xs o rows ->
+        Nn.Examples.HiddenSoftmaxDouble.ForwardBatch(ReadOnlySpan p, ReadOnlySpan xs, Span o, rows))
+
+/// Float results of two summation orders, relative to max(1, |expected|).
+let private floatVersusFloat = 1e-4
+
+[<Fact>]
+let ``generated float gradient through hidden softmax layers equals the runtime float backprop on both batch paths`` () =
+    let network = Nn.Examples.HiddenSoftmaxFloat.CreateNetwork(Initializer.Xavier, 11UL)
+    let theta = network.Parameters.ToArray()
+    for rows in [ 3; 20 ] do
+        let xs = Array.init (rows * 260) (fun i -> float32 ((i * 7919) % 101) / 100.0f)
+        let ys = Array.init (rows * 3) (fun i -> if (i * 31) % 7 < 3 then 1.0f else 0.0f)
+        let expected = Backprop.Gradient(network, Loss.BinaryCrossEntropy, Matrix<float32>.Create(rows, 260, xs), Matrix<float32>.Create(rows, 3, ys))
+        let gradient = Array.zeroCreate<float32> Nn.Examples.HiddenSoftmaxFloat.ParameterCount
+        let cost = Nn.Examples.HiddenSoftmaxFloat.CostAndGradientBatch(ReadOnlySpan theta, ReadOnlySpan xs, ReadOnlySpan ys, rows, Span gradient)
+        assertClose floatVersusFloat (float expected.Loss) (float cost)
+        assertAllClose floatVersusFloat (expected.Gradient.ToArray() |> Array.map float) (Array.map float gradient)
 
 [<Fact>]
 let ``every example network's generated constants describe the runtime parameter layout`` () =

@@ -21,6 +21,6 @@ public enum ActivationKind
     /// <summary>σ(z) = max(0, z), σ' = 1 for z &gt; 0 else 0 (<see cref="Activation.Relu"/>).</summary>
     Relu = 3,
 
-    /// <summary>Softmax over the layer's outputs, only on the last layer (<see cref="Activation.Softmax"/>).</summary>
+    /// <summary>Softmax over the layer's outputs, on any layer (<see cref="Activation.Softmax"/>).</summary>
     Softmax = 4,
 }

@@ -16,7 +16,7 @@ public sealed class DenseAttribute : Attribute
     /// <summary>Declares a dense layer.</summary>
     /// <param name="order">The layer's place in the stack: layers run in ascending order, and no two share one.</param>
     /// <param name="outputs">The number of outputs j (rows of W^l), at least 1.</param>
-    /// <param name="activation">The activation σ; softmax only on the last layer.</param>
+    /// <param name="activation">The activation σ (softmax allowed on any layer).</param>
     public DenseAttribute(int order, int outputs, ActivationKind activation)
     {
         Order = order;

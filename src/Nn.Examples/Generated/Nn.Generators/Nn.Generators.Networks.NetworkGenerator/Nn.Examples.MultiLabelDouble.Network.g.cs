@@ -89,12 +89,16 @@ namespace Nn.Examples
         /// <param name="parameters">θ, of length ParameterCount.</param>
         /// <param name="input">x, of length InputSize.</param>
         /// <param name="output">Receives a^L, of length OutputSize.</param>
+        /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static void Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output)
         {
             CheckLength(nameof(parameters), ParameterCount, parameters.Length);
             CheckLength(nameof(input), InputSize, input.Length);
             CheckLength(nameof(output), OutputSize, output.Length);
+            CheckFinite(nameof(input), input, InputSize);
             ForwardSample(parameters, input, output);
+            CheckOutputs(parameters, output);
         }
 
         /// <summary>The forward pass for a batch, one sample per row.</summary>
@@ -102,13 +106,18 @@ namespace Nn.Examples
         /// <param name="inputs">X, rows × InputSize, row-major.</param>
         /// <param name="outputs">Receives the outputs, rows × OutputSize.</param>
         /// <param name="rows">The batch size m, at least 1.</param>
+        /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
         public static void ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
+            CheckFinite(nameof(inputs), inputs, InputSize);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
                 ForwardRowsInto(parameters, inputs, outputs, rows);
+                CheckOutputs(parameters, outputs);
                 return;
             }
 
@@ -116,6 +125,8 @@ namespace Nn.Examples
             {
                 ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
             }
+
+            CheckOutputs(parameters, outputs);
         }
 
         /// <summary>The cost C(a^L, y) of one sample plus λ/(2m) Σ W².</summary>
@@ -124,11 +135,14 @@ namespace Nn.Examples
         /// <param name="target">y, of length OutputSize.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size; at least 1.</param>
         /// <returns>The cost.</returns>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">l2SampleCount is below 1.</exception>
         public static double Cost(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, int l2SampleCount)
         {
             CheckSample(parameters, input, target);
             CheckPositive(nameof(l2SampleCount), l2SampleCount);
-            return SampleCost(parameters, input, target) + L2Penalty(parameters, l2SampleCount);
+            return CheckCost(parameters, SampleCost(parameters, input, target) + L2Penalty(parameters, l2SampleCount));
         }
 
         /// <summary>The batch cost: the mean of the per-sample costs, plus λ/(2m) Σ W².</summary>
@@ -138,14 +152,19 @@ namespace Nn.Examples
         /// <param name="rows">The batch size, at least 1.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size; at least 1.</param>
         /// <returns>The mean cost.</returns>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows or l2SampleCount is below 1.</exception>
         public static double CostBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, int l2SampleCount)
         {
             CheckBatch(parameters, inputs, targets, rows);
+            CheckFinite(nameof(inputs), inputs, InputSize);
+            CheckFinite(nameof(targets), targets, OutputSize);
             CheckPositive(nameof(l2SampleCount), l2SampleCount);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
-                return CostRows(parameters, inputs, targets, rows, l2SampleCount);
+                return CheckCost(parameters, CostRows(parameters, inputs, targets, rows, l2SampleCount));
             }
 
             var sum = 0.0;
@@ -154,7 +173,7 @@ namespace Nn.Examples
                 sum += SampleCost(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize));
             }
 
-            return sum / rows + L2Penalty(parameters, l2SampleCount);
+            return CheckCost(parameters, (sum / rows) + L2Penalty(parameters, l2SampleCount));
         }
 
         /// <summary>The cost of one sample and its gradient ∇θ C by backpropagation.</summary>
@@ -164,6 +183,9 @@ namespace Nn.Examples
         /// <param name="gradient">Receives ∇θ C, of length ParameterCount; overwritten.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size; at least 1.</param>
         /// <returns>The cost.</returns>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">l2SampleCount is below 1.</exception>
         public static double CostAndGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, Span<double> gradient, int l2SampleCount)
         {
             CheckSample(parameters, input, target);
@@ -176,7 +198,7 @@ namespace Nn.Examples
             var cost = WriteSample(parameters, input, target, 1.0, gradient, z1, delta1);
             AccumulateFirstLayer(input, delta1, 1, gradient);
             cost += AddL2Gradient(parameters, l2SampleCount, gradient);
-            return cost;
+            return CheckCost(parameters, cost);
         }
 
         /// <summary>The batch-mean cost and gradient: the batch gradient is the mean of the per-sample gradients.</summary>
@@ -187,15 +209,20 @@ namespace Nn.Examples
         /// <param name="gradient">Receives ∇θ C; overwritten.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size; at least 1.</param>
         /// <returns>The mean cost.</returns>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows or l2SampleCount is below 1.</exception>
         public static double CostAndGradientBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, Span<double> gradient, int l2SampleCount)
         {
             CheckBatch(parameters, inputs, targets, rows);
+            CheckFinite(nameof(inputs), inputs, InputSize);
+            CheckFinite(nameof(targets), targets, OutputSize);
             CheckLength(nameof(gradient), ParameterCount, gradient.Length);
             CheckPositive(nameof(l2SampleCount), l2SampleCount);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
-                return CostAndGradientRows(parameters, inputs, targets, rows, gradient, l2SampleCount);
+                return CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient, l2SampleCount));
             }
 
             var scale = 1.0 / rows;
@@ -222,7 +249,7 @@ namespace Nn.Examples
 
             var cost = sum / rows;
             cost += AddL2Gradient(parameters, l2SampleCount, gradient);
-            return cost;
+            return CheckCost(parameters, cost);
         }
 
         /// <summary>One per-sample SGD step θ ← θ − η ∇θ C, in place: it overwrites the caller's <paramref name="parameters"/> and <paramref name="gradient"/>.</summary>
@@ -233,10 +260,16 @@ namespace Nn.Examples
         /// <param name="gradient">Scratch for ∇θ C, of length ParameterCount.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size.</param>
         /// <returns>The cost before the step.</returns>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
+        /// θ' as computed in the buffer.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or l2SampleCount is below 1.</exception>
         public static double SgdStepInPlace(Span<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate, Span<double> gradient, int l2SampleCount)
         {
+            CheckLearningRate(learningRate);
             var cost = CostAndGradient(parameters, input, target, gradient, l2SampleCount);
-            TensorPrimitives.MultiplyAdd<double>(gradient, -learningRate, parameters, parameters);
+            UpdateChecked(parameters, gradient, learningRate);
             return cost;
         }
 
@@ -249,10 +282,16 @@ namespace Nn.Examples
         /// <param name="gradient">Scratch for ∇θ C.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size.</param>
         /// <returns>The batch-mean cost before the step.</returns>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
+        /// θ' as computed in the buffer.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows or l2SampleCount is below 1.</exception>
         public static double MiniBatchStepInPlace(Span<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate, Span<double> gradient, int l2SampleCount)
         {
+            CheckLearningRate(learningRate);
             var cost = CostAndGradientBatch(parameters, inputs, targets, rows, gradient, l2SampleCount);
-            TensorPrimitives.MultiplyAdd<double>(gradient, -learningRate, parameters, parameters);
+            UpdateChecked(parameters, gradient, learningRate);
             return cost;
         }
 
@@ -263,6 +302,11 @@ namespace Nn.Examples
         /// <param name="learningRate">η.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size.</param>
         /// <returns>A new network with θ − η ∇θ C.</returns>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
+        /// θ' as computed in the buffer.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or l2SampleCount is below 1.</exception>
         public static global::Nn.Network<double> SgdStep(global::Nn.Network<double> network, ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate, int l2SampleCount)
         {
             var parameters = ParametersOf(network).ToArray();
@@ -278,6 +322,11 @@ namespace Nn.Examples
         /// <param name="learningRate">η.</param>
         /// <param name="l2SampleCount">m in λ/(2m), usually the training set size.</param>
         /// <returns>A new network with θ − η ∇θ C.</returns>
+        /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
+        /// such element (θ, being large, is scanned only when the result comes out non-finite).
+        /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
+        /// θ' as computed in the buffer.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows or l2SampleCount is below 1.</exception>
         public static global::Nn.Network<double> MiniBatchStep(global::Nn.Network<double> network, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate, int l2SampleCount)
         {
             var parameters = ParametersOf(network).ToArray();
@@ -883,11 +932,157 @@ namespace Nn.Examples
             }
         }
 
+        // x and y are small: every call scans them (vectorised) and names the first non-finite element.
+        private static void CheckFinite(string name, ReadOnlySpan<double> values, int width)
+        {
+            if (TensorPrimitives.IsFiniteAll<double>(values))
+            {
+                return;
+            }
+
+            var i = FirstNonFinite(values);
+            var where = values.Length == width ? string.Empty : FormattableString.Invariant($" (row {i / width}, column {i % width})");
+            throw new ArgumentException(FormattableString.Invariant($"{name} must hold finite numbers, but element {i}{where} is {values[i]}."), name);
+        }
+
+        // θ is large, so it is scanned only after a non-finite result: if it holds NaN or ±∞ that is the cause, named
+        // by index and by weight or bias; if not, finite arguments overflowed, and the non-finite result stands (as the
+        // runtime's Backprop and Forward return it; training treats a non-finite cost as divergence).
+        private static void CheckParameters(ReadOnlySpan<double> parameters)
+        {
+            if (TensorPrimitives.IsFiniteAll<double>(parameters))
+            {
+                return;
+            }
+
+            var i = FirstNonFinite(parameters);
+            throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
+        }
+
+        // A cost is checked as it is returned; θ is scanned only when it is not finite.
+        private static double CheckCost(ReadOnlySpan<double> parameters, double cost)
+        {
+            if (!double.IsFinite(cost))
+            {
+                CheckParameters(parameters);
+            }
+
+            return cost;
+        }
+
+        // Outputs a^L are checked once written; θ is scanned only when one is not finite.
+        private static void CheckOutputs(ReadOnlySpan<double> parameters, ReadOnlySpan<double> outputs)
+        {
+            if (!TensorPrimitives.IsFiniteAll<double>(outputs))
+            {
+                CheckParameters(parameters);
+            }
+        }
+
+        private static int FirstNonFinite(ReadOnlySpan<double> values)
+        {
+            var i = 0;
+            while (double.IsFinite(values[i]))
+            {
+                i++;
+            }
+
+            return i;
+        }
+
+        // Which weight or bias element i of θ is: W^l[j, k] (output j, input k) or b^l[j].
+        private static string ParameterName(int i)
+        {
+            if (i < Weights1Offset + 10000)
+            {
+                return FormattableString.Invariant($"W^1[{(i - Weights1Offset) / Layer1Inputs}, {(i - Weights1Offset) % Layer1Inputs}]");
+            }
+
+            if (i < Bias1Offset + Layer1Outputs)
+            {
+                return FormattableString.Invariant($"b^1[{i - Bias1Offset}]");
+            }
+
+            if (i < Weights2Offset + 250)
+            {
+                return FormattableString.Invariant($"W^2[{(i - Weights2Offset) / Layer2Inputs}, {(i - Weights2Offset) % Layer2Inputs}]");
+            }
+
+            if (i < Bias2Offset + Layer2Outputs)
+            {
+                return FormattableString.Invariant($"b^2[{i - Bias2Offset}]");
+            }
+
+            return "no parameter";
+        }
+
+        // θ ← θ − η g with θ' and θ checked as they stream through: v − v is +0 (no bits set) in a finite lane and NaN in a
+        // NaN or ±∞ one, and OR-ing it into a register costs no extra pass over θ and no branch. A non-finite θ'
+        // is reported after the whole update (the caller owns the buffer and no copy is kept, so it holds θ' as computed):
+        // as a bad argument if θ already held NaN or ±∞, else as divergence.
+        private static void UpdateChecked(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate)
+        {
+            var step = -learningRate;
+            ref var theta = ref MemoryMarshal.GetReference(parameters);
+            ref var g = ref MemoryMarshal.GetReference(gradient);
+            var k = 0;
+            var finite = true;
+            var wasFinite = true;
+            if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<double>.Count)
+            {
+                var scale = new Vector<double>(step);
+                var after = Vector<double>.Zero;
+                var before = Vector<double>.Zero;
+                for (; k <= parameters.Length - Vector<double>.Count; k += Vector<double>.Count)
+                {
+                    var old = Vector.LoadUnsafe(ref theta, (nuint)k);
+                    var next = old + (scale * Vector.LoadUnsafe(ref g, (nuint)k));
+                    next.StoreUnsafe(ref theta, (nuint)k);
+                    after |= next - next;
+                    before |= old - old;
+                }
+
+                finite = Vector.EqualsAll(after, Vector<double>.Zero);
+                wasFinite = Vector.EqualsAll(before, Vector<double>.Zero);
+            }
+
+            for (; k < parameters.Length; k++)
+            {
+                var old = Unsafe.Add(ref theta, k);
+                var next = old + (step * Unsafe.Add(ref g, k));
+                Unsafe.Add(ref theta, k) = next;
+                finite &= double.IsFinite(next);
+                wasFinite &= double.IsFinite(old);
+            }
+
+            if (!finite)
+            {
+                ReportNonFiniteStep(parameters, gradient, learningRate, wasFinite);
+            }
+        }
+
+        // The rare path of UpdateChecked, after θ' is written. Where θ_i was NaN or ±∞, θ'_i = θ_i + (−η g_i) is too, so
+        // the first non-finite θ'_i names the bad parameter when θ was not all finite.
+        private static void ReportNonFiniteStep(ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradient, double learningRate, bool wasFinite)
+        {
+            var i = FirstNonFinite(parameters);
+            if (!wasFinite)
+            {
+                throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
+            }
+
+            throw new ArgumentException(
+                FormattableString.Invariant($"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (∂C/∂θ = {gradient[i]}, η = {learningRate}); the buffer holds θ' as computed."),
+                nameof(learningRate));
+        }
+
         private static void CheckSample(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target)
         {
             CheckLength(nameof(parameters), ParameterCount, parameters.Length);
             CheckLength(nameof(input), InputSize, input.Length);
             CheckLength(nameof(target), OutputSize, target.Length);
+            CheckFinite(nameof(input), input, InputSize);
+            CheckFinite(nameof(target), target, OutputSize);
         }
 
         private static void CheckBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> outputs, int rows)
@@ -903,6 +1098,14 @@ namespace Nn.Examples
             if (expected != actual)
             {
                 throw new ArgumentException($"{name} must have length {expected}, but has {actual}.", name);
+            }
+        }
+
+        private static void CheckLearningRate(double learningRate)
+        {
+            if (!(learningRate > 0.0) || double.IsInfinity(learningRate))
+            {
+                throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, FormattableString.Invariant($"learningRate must be a positive finite number, but is {learningRate}."));
             }
         }
 
