@@ -116,7 +116,11 @@ internal static class Derived
                     c, "| B, the same epoch with Trainer.Train (adds the end-of-epoch accuracy pass) | NnEpoch, {0} thread(s) | {1:F3} s | {2:N0} samples/s | {3:F1}× | {4} |",
                     threads, epoch, NetworkBBenchmarks.Samples / epoch, plainB / epoch, Bytes(nameof(NetworkBBenchmarks), nameof(NetworkBBenchmarks.NnEpoch), ("Threads", threads))));
                 var step = Median(nameof(NetworkBBenchmarks), nameof(NetworkBBenchmarks.NnStep), ("Threads", threads));
-                var stepFlops = 6.0 * NetworkBBenchmarks.Batch * ((784 * 256) + (256 * 128) + (128 * 10));
+                // Forward (Z = X Wᵀ) and weight gradient (δᵀ X) on every layer, input gradient (δ W) on all but the
+                // first, whose inputs are data: 2 flops per multiply-add.
+                const double weights = (784 * 256) + (256 * 128) + (128 * 10);
+                const double weightsAboveFirst = (256 * 128) + (128 * 10);
+                var stepFlops = 2.0 * NetworkBBenchmarks.Batch * ((2 * weights) + weightsAboveFirst);
                 lines.Add(string.Format(
                     c, "| B, one steady-state step | NnStep, {0} thread(s) | {1:F3} ms | {2:F1} GFLOP/s ({3:F0}% fp32 peak) | | {4} |",
                     threads, step * 1e3, Gflops(stepFlops, step), 100 * Gflops(stepFlops, step) / peak32, Bytes(nameof(NetworkBBenchmarks), nameof(NetworkBBenchmarks.NnStep), ("Threads", threads))));
