@@ -263,6 +263,9 @@ internal sealed partial class NetworkEmitter
         }
 
         w.Line();
+        EmitMultiplyRows(vector);
+
+        w.Line();
         w.Line("// y = s·x over two spans of the same fixed length.");
         w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
         using (w.Block($"private static void Scale(ReadOnlySpan<{T}> x, {T} s, Span<{T}> y)"))
@@ -310,5 +313,74 @@ internal sealed partial class NetworkEmitter
         }
 
         w.Line();
+    }
+    /// <summary>
+    /// z_j = W_j · x for all rows of a short-row layer, four rows per pass over x: each loaded piece of x feeds four
+    /// independent sums, and a row costs one horizontal addition instead of the per-row Dot's whole reduction
+    /// chain, which at 32–64 inputs took as long as the multiplications (measured: 79 against 138 ns for 32 × 64).
+    /// </summary>
+    private void EmitMultiplyRows(string vector)
+    {
+        w.Line("// z_j = W_j · x for every row j of W (rows × n, row-major), four rows per pass over x so each loaded piece");
+        w.Line("// of x feeds four independent sums; the remaining rows use Dot.");
+        w.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (w.Block($"private static void MultiplyRows(ReadOnlySpan<{T}> weights, ReadOnlySpan<{T}> x, Span<{T}> z, int rows, int n)"))
+        {
+            w.Line("var j = 0;");
+            using (w.Block("if (Vector.IsHardwareAccelerated && n >= Vector<" + T + ">.Count)"))
+            {
+                w.Line("ref var input = ref MemoryMarshal.GetReference(x);");
+                w.Line("ref var matrix = ref MemoryMarshal.GetReference(weights);");
+                w.Line($"var width = {vector}.Count;");
+                using (w.Block("for (; j <= rows - 4; j += 4)"))
+                {
+                    w.Line("var row0 = (nuint)(j * n);");
+                    w.Line("var row1 = row0 + (nuint)n;");
+                    w.Line("var row2 = row1 + (nuint)n;");
+                    w.Line("var row3 = row2 + (nuint)n;");
+                    for (var i = 0; i < 4; i++)
+                    {
+                        w.Line($"var lanes{i} = {vector}.Zero;");
+                    }
+
+                    w.Line("var k = 0;");
+                    using (w.Block("for (; k <= n - width; k += width)"))
+                    {
+                        w.Line("var piece = Vector.LoadUnsafe(ref input, (nuint)k);");
+                        for (var i = 0; i < 4; i++)
+                        {
+                            w.Line($"lanes{i} += Vector.LoadUnsafe(ref matrix, row{i} + (nuint)k) * piece;");
+                        }
+                    }
+
+                    w.Line();
+                    for (var i = 0; i < 4; i++)
+                    {
+                        w.Line($"var sum{i} = Vector.Sum(lanes{i});");
+                    }
+
+                    using (w.Block("for (; k < n; k++)"))
+                    {
+                        w.Line("var xk = Unsafe.Add(ref input, k);");
+                        for (var i = 0; i < 4; i++)
+                        {
+                            w.Line($"sum{i} += Unsafe.Add(ref matrix, row{i} + (nuint)k) * xk;");
+                        }
+                    }
+
+                    w.Line();
+                    for (var i = 0; i < 4; i++)
+                    {
+                        w.Line(i == 0 ? "z[j] = sum0;" : $"z[j + {i}] = sum{i};");
+                    }
+                }
+            }
+
+            w.Line();
+            using (w.Block("for (; j < rows; j++)"))
+            {
+                w.Line("z[j] = Dot(weights.Slice(j * n, n), x);");
+            }
+        }
     }
 }

@@ -208,11 +208,22 @@ internal sealed partial class NetworkEmitter
             }
             else
             {
+                var given = firstLayerGiven && l == 1;
+
+                // Short rows: all of W^l x first, four rows per pass (MultiplyRows), into the span the loop then reads.
+                var rowsAtOnce = !given && layer.Inputs < LongRow && layer.Outputs >= 4;
+                var products = KeepsZ(l) ? $"z{l}" : $"a{l}";
+                if (rowsAtOnce)
+                {
+                    w.Line($"MultiplyRows(p.Slice(Weights{l}Offset, {layer.Outputs * layer.Inputs}), {ASpan(l - 1)}, {products}, {layer.Outputs}, {layer.Inputs});");
+                }
+
                 using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
                 {
-                    var given = firstLayerGiven && l == 1;
                     var bias = layer.HasBias && !given ? $" + p[Bias{l}Offset + j]" : string.Empty;
-                    var dot = given ? "firstZ[j]" : $"{DotKernel(layer)}(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
+                    var dot = given ? "firstZ[j]"
+                        : rowsAtOnce ? $"{products}[j]"
+                        : $"{DotKernel(layer)}(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
                     if (KeepsZ(l))
                     {
                         w.Line($"z{l}[j] = {dot}{bias};");

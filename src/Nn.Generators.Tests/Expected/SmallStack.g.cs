@@ -305,9 +305,10 @@ namespace Consumer
             Span<double> a1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
-                var z = Dot(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
+                var z = a1[j] + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -339,9 +340,10 @@ namespace Consumer
             Span<double> a1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
-                var z = Dot(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
+                var z = a1[j] + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -376,9 +378,10 @@ namespace Consumer
             Span<double> d1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
-                var z = Dot(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
+                var z = a1[j] + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -462,9 +465,10 @@ namespace Consumer
             Span<double> d1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
-                var z = Dot(p.Slice(Weights1Offset + (j * 20), 20), x) + p[Bias1Offset + j];
+                var z = a1[j] + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -787,6 +791,63 @@ namespace Consumer
             }
 
             return sum;
+        }
+
+        // z_j = W_j · x for every row j of W (rows × n, row-major), four rows per pass over x so each loaded piece
+        // of x feeds four independent sums; the remaining rows use Dot.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MultiplyRows(ReadOnlySpan<double> weights, ReadOnlySpan<double> x, Span<double> z, int rows, int n)
+        {
+            var j = 0;
+            if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+            {
+                ref var input = ref MemoryMarshal.GetReference(x);
+                ref var matrix = ref MemoryMarshal.GetReference(weights);
+                var width = Vector<double>.Count;
+                for (; j <= rows - 4; j += 4)
+                {
+                    var row0 = (nuint)(j * n);
+                    var row1 = row0 + (nuint)n;
+                    var row2 = row1 + (nuint)n;
+                    var row3 = row2 + (nuint)n;
+                    var lanes0 = Vector<double>.Zero;
+                    var lanes1 = Vector<double>.Zero;
+                    var lanes2 = Vector<double>.Zero;
+                    var lanes3 = Vector<double>.Zero;
+                    var k = 0;
+                    for (; k <= n - width; k += width)
+                    {
+                        var piece = Vector.LoadUnsafe(ref input, (nuint)k);
+                        lanes0 += Vector.LoadUnsafe(ref matrix, row0 + (nuint)k) * piece;
+                        lanes1 += Vector.LoadUnsafe(ref matrix, row1 + (nuint)k) * piece;
+                        lanes2 += Vector.LoadUnsafe(ref matrix, row2 + (nuint)k) * piece;
+                        lanes3 += Vector.LoadUnsafe(ref matrix, row3 + (nuint)k) * piece;
+                    }
+
+                    var sum0 = Vector.Sum(lanes0);
+                    var sum1 = Vector.Sum(lanes1);
+                    var sum2 = Vector.Sum(lanes2);
+                    var sum3 = Vector.Sum(lanes3);
+                    for (; k < n; k++)
+                    {
+                        var xk = Unsafe.Add(ref input, k);
+                        sum0 += Unsafe.Add(ref matrix, row0 + (nuint)k) * xk;
+                        sum1 += Unsafe.Add(ref matrix, row1 + (nuint)k) * xk;
+                        sum2 += Unsafe.Add(ref matrix, row2 + (nuint)k) * xk;
+                        sum3 += Unsafe.Add(ref matrix, row3 + (nuint)k) * xk;
+                    }
+
+                    z[j] = sum0;
+                    z[j + 1] = sum1;
+                    z[j + 2] = sum2;
+                    z[j + 3] = sum3;
+                }
+            }
+
+            for (; j < rows; j++)
+            {
+                z[j] = Dot(weights.Slice(j * n, n), x);
+            }
         }
 
         // y = s·x over two spans of the same fixed length.

@@ -375,9 +375,10 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
+            MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
-                z2[j] = Dot(p.Slice(Weights2Offset + (j * 12), 12), a1) + p[Bias2Offset + j];
+                z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
@@ -465,9 +466,10 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
+            MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
-                z2[j] = Dot(p.Slice(Weights2Offset + (j * 12), 12), a1) + p[Bias2Offset + j];
+                z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
@@ -557,9 +559,10 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
+            MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
-                z2[j] = Dot(p.Slice(Weights2Offset + (j * 12), 12), a1) + p[Bias2Offset + j];
+                z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
@@ -786,9 +789,10 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
+            MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
-                z2[j] = Dot(p.Slice(Weights2Offset + (j * 12), 12), a1) + p[Bias2Offset + j];
+                z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
@@ -1415,6 +1419,63 @@ namespace Nn.Examples
             }
 
             return sum;
+        }
+
+        // z_j = W_j · x for every row j of W (rows × n, row-major), four rows per pass over x so each loaded piece
+        // of x feeds four independent sums; the remaining rows use Dot.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MultiplyRows(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> z, int rows, int n)
+        {
+            var j = 0;
+            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+            {
+                ref var input = ref MemoryMarshal.GetReference(x);
+                ref var matrix = ref MemoryMarshal.GetReference(weights);
+                var width = Vector<float>.Count;
+                for (; j <= rows - 4; j += 4)
+                {
+                    var row0 = (nuint)(j * n);
+                    var row1 = row0 + (nuint)n;
+                    var row2 = row1 + (nuint)n;
+                    var row3 = row2 + (nuint)n;
+                    var lanes0 = Vector<float>.Zero;
+                    var lanes1 = Vector<float>.Zero;
+                    var lanes2 = Vector<float>.Zero;
+                    var lanes3 = Vector<float>.Zero;
+                    var k = 0;
+                    for (; k <= n - width; k += width)
+                    {
+                        var piece = Vector.LoadUnsafe(ref input, (nuint)k);
+                        lanes0 += Vector.LoadUnsafe(ref matrix, row0 + (nuint)k) * piece;
+                        lanes1 += Vector.LoadUnsafe(ref matrix, row1 + (nuint)k) * piece;
+                        lanes2 += Vector.LoadUnsafe(ref matrix, row2 + (nuint)k) * piece;
+                        lanes3 += Vector.LoadUnsafe(ref matrix, row3 + (nuint)k) * piece;
+                    }
+
+                    var sum0 = Vector.Sum(lanes0);
+                    var sum1 = Vector.Sum(lanes1);
+                    var sum2 = Vector.Sum(lanes2);
+                    var sum3 = Vector.Sum(lanes3);
+                    for (; k < n; k++)
+                    {
+                        var xk = Unsafe.Add(ref input, k);
+                        sum0 += Unsafe.Add(ref matrix, row0 + (nuint)k) * xk;
+                        sum1 += Unsafe.Add(ref matrix, row1 + (nuint)k) * xk;
+                        sum2 += Unsafe.Add(ref matrix, row2 + (nuint)k) * xk;
+                        sum3 += Unsafe.Add(ref matrix, row3 + (nuint)k) * xk;
+                    }
+
+                    z[j] = sum0;
+                    z[j + 1] = sum1;
+                    z[j + 2] = sum2;
+                    z[j + 3] = sum3;
+                }
+            }
+
+            for (; j < rows; j++)
+            {
+                z[j] = Dot(weights.Slice(j * n, n), x);
+            }
         }
 
         // y = s·x over two spans of the same fixed length.

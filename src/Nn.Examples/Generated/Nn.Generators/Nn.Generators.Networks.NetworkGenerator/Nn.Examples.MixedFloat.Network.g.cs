@@ -317,9 +317,10 @@ namespace Nn.Examples
             Span<float> a1 = stackalloc float[6];
 
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            MultiplyRows(p.Slice(Weights1Offset, 72), x, a1, 6, 12);
             for (var j = 0; j < 6; j++)
             {
-                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = a1[j] + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -361,9 +362,10 @@ namespace Nn.Examples
             Span<float> a1 = stackalloc float[6];
 
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            MultiplyRows(p.Slice(Weights1Offset, 72), x, a1, 6, 12);
             for (var j = 0; j < 6; j++)
             {
-                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = a1[j] + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -407,9 +409,10 @@ namespace Nn.Examples
             Span<float> d1 = stackalloc float[6];
 
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            MultiplyRows(p.Slice(Weights1Offset, 72), x, a1, 6, 12);
             for (var j = 0; j < 6; j++)
             {
-                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = a1[j] + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -537,9 +540,10 @@ namespace Nn.Examples
             Span<float> d1 = stackalloc float[6];
 
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            MultiplyRows(p.Slice(Weights1Offset, 72), x, a1, 6, 12);
             for (var j = 0; j < 6; j++)
             {
-                var z = Dot(p.Slice(Weights1Offset + (j * 12), 12), x) + p[Bias1Offset + j];
+                var z = a1[j] + p[Bias1Offset + j];
                 a1[j] = float.Tanh(z);
             }
 
@@ -920,6 +924,63 @@ namespace Nn.Examples
             }
 
             return sum;
+        }
+
+        // z_j = W_j · x for every row j of W (rows × n, row-major), four rows per pass over x so each loaded piece
+        // of x feeds four independent sums; the remaining rows use Dot.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void MultiplyRows(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> z, int rows, int n)
+        {
+            var j = 0;
+            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
+            {
+                ref var input = ref MemoryMarshal.GetReference(x);
+                ref var matrix = ref MemoryMarshal.GetReference(weights);
+                var width = Vector<float>.Count;
+                for (; j <= rows - 4; j += 4)
+                {
+                    var row0 = (nuint)(j * n);
+                    var row1 = row0 + (nuint)n;
+                    var row2 = row1 + (nuint)n;
+                    var row3 = row2 + (nuint)n;
+                    var lanes0 = Vector<float>.Zero;
+                    var lanes1 = Vector<float>.Zero;
+                    var lanes2 = Vector<float>.Zero;
+                    var lanes3 = Vector<float>.Zero;
+                    var k = 0;
+                    for (; k <= n - width; k += width)
+                    {
+                        var piece = Vector.LoadUnsafe(ref input, (nuint)k);
+                        lanes0 += Vector.LoadUnsafe(ref matrix, row0 + (nuint)k) * piece;
+                        lanes1 += Vector.LoadUnsafe(ref matrix, row1 + (nuint)k) * piece;
+                        lanes2 += Vector.LoadUnsafe(ref matrix, row2 + (nuint)k) * piece;
+                        lanes3 += Vector.LoadUnsafe(ref matrix, row3 + (nuint)k) * piece;
+                    }
+
+                    var sum0 = Vector.Sum(lanes0);
+                    var sum1 = Vector.Sum(lanes1);
+                    var sum2 = Vector.Sum(lanes2);
+                    var sum3 = Vector.Sum(lanes3);
+                    for (; k < n; k++)
+                    {
+                        var xk = Unsafe.Add(ref input, k);
+                        sum0 += Unsafe.Add(ref matrix, row0 + (nuint)k) * xk;
+                        sum1 += Unsafe.Add(ref matrix, row1 + (nuint)k) * xk;
+                        sum2 += Unsafe.Add(ref matrix, row2 + (nuint)k) * xk;
+                        sum3 += Unsafe.Add(ref matrix, row3 + (nuint)k) * xk;
+                    }
+
+                    z[j] = sum0;
+                    z[j + 1] = sum1;
+                    z[j + 2] = sum2;
+                    z[j + 3] = sum3;
+                }
+            }
+
+            for (; j < rows; j++)
+            {
+                z[j] = Dot(weights.Slice(j * n, n), x);
+            }
         }
 
         // y = s·x over two spans of the same fixed length.
