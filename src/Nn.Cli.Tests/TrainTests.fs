@@ -51,7 +51,7 @@ let ``resuming from a checkpoint saves the same model as the uninterrupted run``
     Assert.Equal(snd (accuracyOf whole), snd (accuracyOf resumed))
 
 [<Fact>]
-let ``resuming with another batch size, learning rate or data set is refused naming the field, exit code 2`` () =
+let ``resuming with another batch size, learning rate, architecture or data set is refused naming the field, exit code 2`` () =
     use dir = new TempDirectory()
     let half = dir.Run [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5"; "--epochs"; "2"; "--checkpoint"; "run.nnck" ]
     Assert.True((half.ExitCode = 0), string half)
@@ -66,6 +66,9 @@ let ``resuming with another batch size, learning rate or data set is refused nam
     refused [ "--batch"; "16" ] "the checkpoint's batch size is 64, but 16 was given."
     refused [ "--lr"; "0.01" ] "the checkpoint's learning rate η is 0.005, but 0.01 was given."
     refused [ "--optimizer"; "sgd" ] "the checkpoint's optimiser is 'adam', but 'sgd' was given."
+    refused [ "--layers"; "64-32-10" ] "the checkpoint's architecture is 64-16-10, but 64-32-10 was given."
+    refused [ "--activation"; "tanh" ] "the checkpoint's hidden activation is relu, but tanh was given."
+    refused [ "--output"; "sigmoid" ] "the checkpoint's output activation is softmax, but sigmoid was given."
     // The digits' test part as training data: the same shape, other values.
     let digits = Nn.Digits.Load<float32>()
     let rows (data: Nn.Dataset<float32>) =
@@ -75,7 +78,7 @@ let ``resuming with another batch size, learning rate or data set is refused nam
     let other = [ "--train"; "other.csv"; "--test"; "other.csv"; "--label-column"; "last"; "--scale"; "16" ]
     refused other "the checkpoint's training data is (1438 samples × 64 inputs → 10 targets, SHA-256 "
     // Settings typed with the checkpoint's own values are accepted.
-    let resumed = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "3"; "--batch"; "64"; "--seed"; "5"; "--optimizer"; "adam" ]
+    let resumed = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "3"; "--batch"; "64"; "--seed"; "5"; "--optimizer"; "adam"; "--layers"; "64-16-10"; "--activation"; "relu"; "--output"; "softmax" ]
     Assert.True((resumed.ExitCode = 0), string resumed)
     Assert.Contains("resuming after epoch 2", resumed.Output)
 

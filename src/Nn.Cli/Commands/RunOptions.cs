@@ -1,3 +1,4 @@
+using System.Linq;
 using System.CommandLine;
 
 namespace Nn.Cli.Commands;
@@ -44,6 +45,34 @@ internal sealed record RunOptions(
         options = Typed(parse, L2) ? options with { L2 = parse.GetValue(L2) } : options;
         options = Typed(parse, Seed) ? options with { Seed = parse.GetValue(Seed) } : options;
         return (rule, loss, options);
+    }
+
+    /// <summary>
+    /// Refuses architecture options typed with values other than the checkpoint network's: a resumed run keeps its
+    /// network, so <c>--layers</c>, <c>--activation</c> or <c>--output</c> that disagree would be silently ignored.
+    /// </summary>
+    public void EnsureArchitecture(ParseResult parse, Nn.Architecture saved)
+    {
+        if (parse.GetValue(Architecture.Layers) is { } text && Typed(parse, Architecture.Layers))
+        {
+            var savedSizes = string.Join('-', new[] { saved.InputSize }.Concat(saved.Layers.Select(layer => layer.Outputs)));
+            var givenSizes = string.Join('-', ArchitectureOptions.ParseSizes(text));
+            if (givenSizes != savedSizes)
+            {
+                throw new CheckpointMismatchException("architecture", savedSizes, givenSizes);
+            }
+        }
+
+        var hidden = saved.Layers.Take(saved.Layers.Length - 1).Select(layer => layer.Activation.Name).Distinct().ToArray();
+        if (Typed(parse, Architecture.Activation) && hidden.Length > 0 && (hidden.Length > 1 || hidden[0] != parse.GetValue(Architecture.Activation)))
+        {
+            throw new CheckpointMismatchException("hidden activation", string.Join(", ", hidden), parse.GetValue(Architecture.Activation)!);
+        }
+
+        if (Typed(parse, Architecture.Output) && saved.OutputActivation.Name != parse.GetValue(Architecture.Output))
+        {
+            throw new CheckpointMismatchException("output activation", saved.OutputActivation.Name, parse.GetValue(Architecture.Output)!);
+        }
     }
 
     private static bool Typed(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };

@@ -206,6 +206,7 @@ internal static class TrainCommand
             throw new UsageException($"--epochs must be at least 1, but is {bad}.");
         }
 
+        given.EnsureArchitecture(parse, network.Architecture);
         var (rule, loss, options) = given.Over(parse, checkpoint);
         checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
         return parse.GetValue(given.Epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
