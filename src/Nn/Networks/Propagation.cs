@@ -15,23 +15,29 @@ internal static class Propagation
     public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var layers = architecture.Layers;
         var input = x.Slice(0, rows * architecture.InputSize);
-        for (var l = 0; l < layers.Length; l++)
+        for (var l = 0; l < architecture.Layers.Length; l++)
         {
-            var layer = layers[l];
-            var z = workspace.Z[l].AsSpan(0, rows * layer.Outputs);
-            var a = workspace.A[l].AsSpan(0, rows * layer.Outputs);
-            var w = theta.Slice(architecture.WeightOffset(l), layer.WeightCount);
-            DenseKernels.MultiplyByTranspose(input, rows, layer.Inputs, w, layer.Outputs, z, workspace.Path, workspace.Team);
-            if (layer.HasBias)
-            {
-                DenseKernels.AddRowVectorInto(theta.Slice(architecture.BiasOffset(l), layer.Outputs), rows, z);
-            }
-
-            layer.Activation.ForwardInto<T>(z, a, layer.Outputs);
-            input = a;
+            ForwardLayer(architecture, theta, l, input, rows, workspace);
+            input = workspace.A[l].AsSpan(0, rows * architecture.Layers[l].Outputs);
         }
+    }
+
+    /// <summary>Layer l alone: z^l = W^l a^(l−1) + b^l and a^l = σ(z^l) into the workspace, from <paramref name="input"/> = a^(l−1).</summary>
+    public static void ForwardLayer<T>(Architecture architecture, ReadOnlySpan<T> theta, int l, ReadOnlySpan<T> input, int rows, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layer = architecture.Layers[l];
+        var z = workspace.Z[l].AsSpan(0, rows * layer.Outputs);
+        var a = workspace.A[l].AsSpan(0, rows * layer.Outputs);
+        var w = theta.Slice(architecture.WeightOffset(l), layer.WeightCount);
+        DenseKernels.MultiplyByTranspose(input, rows, layer.Inputs, w, layer.Outputs, z, workspace.Path, workspace.Team);
+        if (layer.HasBias)
+        {
+            DenseKernels.AddRowVectorInto(theta.Slice(architecture.BiasOffset(l), layer.Outputs), rows, z);
+        }
+
+        layer.Activation.ForwardInto<T>(z, a, layer.Outputs);
     }
 
     /// <summary>
@@ -128,49 +134,68 @@ internal static class Propagation
     {
         Forward(architecture, theta, x, 1, workspace);
         var layers = architecture.Layers;
-        var last = layers.Length - 1;
-        var outputs = layers[last].Outputs;
-        var zL = workspace.Z[last].AsSpan(0, outputs);
-        var aL = workspace.A[last].AsSpan(0, outputs);
-        var target = y.Slice(0, outputs);
-        var cost = MeanCost(architecture, loss, y, 1, workspace);
-
-        // Equation 1 for a single sample (the batch mean of one row is the row).
-        loss.OutputDeltaInto(zL, aL, target, outputs, layers[last].Activation, workspace.Delta[last].AsSpan(0, outputs));
+        var cost = SampleCostAndOutputDelta(architecture, loss, y, workspace);
         var finite = true;
-        for (var l = last; l >= 0; l--)
+        for (var l = layers.Length - 1; l >= 0; l--)
         {
-            var layer = layers[l];
-            var delta = workspace.Delta[l].AsSpan(0, layer.Outputs);
-            var input = l == 0 ? x.Slice(0, layer.Inputs) : workspace.A[l - 1].AsSpan(0, layer.Inputs);
-            var weightOffset = architecture.WeightOffset(l);
-
-            // Equation 4 and the SGD step together: W'[j, ·] = W[j, ·] + (−η δ_j) a^(l−1).
-            for (var j = 0; j < layer.Outputs; j++)
-            {
-                var row = weightOffset + (j * layer.Inputs);
-                finite &= VectorKernels.MultiplyAddFinite(-learningRate * delta[j], input, theta.Slice(row, layer.Inputs), next.Slice(row, layer.Inputs));
-            }
-
-            // Equation 3 and the step: b' = b − η δ.
-            if (layer.HasBias)
-            {
-                var biasOffset = architecture.BiasOffset(l);
-                finite &= VectorKernels.MultiplyAddFinite(-learningRate, delta, theta.Slice(biasOffset, layer.Outputs), next.Slice(biasOffset, layer.Outputs));
-            }
-
-            // Equation 2 with the old weights W^l.
-            if (l > 0)
-            {
-                var previous = layers[l - 1];
-                var deltaPrevious = workspace.Delta[l - 1].AsSpan(0, previous.Outputs);
-                DenseKernels.Multiply<T>(delta, 1, layer.Outputs, theta.Slice(weightOffset, layer.WeightCount), layer.Inputs, deltaPrevious, workspace.Path, null);
-                previous.Activation.BackwardInto<T>(
-                    workspace.Z[l - 1].AsSpan(0, previous.Outputs), workspace.A[l - 1].AsSpan(0, previous.Outputs), deltaPrevious, deltaPrevious, previous.Outputs);
-            }
+            var input = l == 0 ? x.Slice(0, layers[0].Inputs) : workspace.A[l - 1].AsSpan(0, layers[l].Inputs);
+            finite &= SgdLayerStep(architecture, l, theta, input, learningRate, workspace, next);
         }
 
         return (cost, finite);
+    }
+
+    /// <summary>
+    /// For the one sample whose forward pass the workspace holds: its cost C(a^L, y), and δ^L (equation 1) written
+    /// into the workspace for backpropagation.
+    /// </summary>
+    public static T SampleCostAndOutputDelta<T>(Architecture architecture, Loss loss, ReadOnlySpan<T> y, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var last = architecture.Layers.Length - 1;
+        var outputs = architecture.OutputSize;
+        var cost = MeanCost(architecture, loss, y, 1, workspace);
+        loss.OutputDeltaInto(
+            workspace.Z[last].AsSpan(0, outputs), workspace.A[last].AsSpan(0, outputs), y.Slice(0, outputs), outputs, architecture.OutputActivation, workspace.Delta[last].AsSpan(0, outputs));
+        return cost;
+    }
+
+    /// <summary>
+    /// The backward step of per-sample SGD through layer l, from δ^l in the workspace: δ^(l−1) with W^l as
+    /// <paramref name="theta"/> holds it (equation 2; none for the first layer), then W'^l = W^l − η δ^l (a^(l−1))ᵀ and
+    /// b'^l = b^l − η δ^l written into <paramref name="next"/> (equations 4 and 3 with the step). Because δ^(l−1) is
+    /// taken first, <paramref name="next"/> may be <paramref name="theta"/> itself (an update in place). Returns
+    /// whether the written parameters are finite.
+    /// </summary>
+    public static bool SgdLayerStep<T>(Architecture architecture, int l, ReadOnlySpan<T> theta, ReadOnlySpan<T> input, T learningRate, Workspace<T> workspace, Span<T> next)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layer = architecture.Layers[l];
+        var delta = workspace.Delta[l].AsSpan(0, layer.Outputs);
+        var weightOffset = architecture.WeightOffset(l);
+        if (l > 0)
+        {
+            var previous = architecture.Layers[l - 1];
+            var deltaPrevious = workspace.Delta[l - 1].AsSpan(0, previous.Outputs);
+            DenseKernels.Multiply<T>(delta, 1, layer.Outputs, theta.Slice(weightOffset, layer.WeightCount), layer.Inputs, deltaPrevious, workspace.Path, null);
+            previous.Activation.BackwardInto<T>(
+                workspace.Z[l - 1].AsSpan(0, previous.Outputs), workspace.A[l - 1].AsSpan(0, previous.Outputs), deltaPrevious, deltaPrevious, previous.Outputs);
+        }
+
+        var finite = true;
+        for (var j = 0; j < layer.Outputs; j++)
+        {
+            var row = weightOffset + (j * layer.Inputs);
+            finite &= VectorKernels.MultiplyAddFinite(-learningRate * delta[j], input, theta.Slice(row, layer.Inputs), next.Slice(row, layer.Inputs));
+        }
+
+        if (layer.HasBias)
+        {
+            var biasOffset = architecture.BiasOffset(l);
+            finite &= VectorKernels.MultiplyAddFinite(-learningRate, delta, theta.Slice(biasOffset, layer.Outputs), next.Slice(biasOffset, layer.Outputs));
+        }
+
+        return finite;
     }
 
     /// <summary>The batch-mean cost alone, with the same L2 term; used by line searches and gradient checks.</summary>
@@ -192,15 +217,19 @@ internal static class Propagation
     /// The batch-mean cost (1/m) Σ C(a^L, y) of the forward pass the workspace holds. Every path takes its cost from
     /// here, so the cost alone and the cost reported with a gradient agree to the last bit.
     /// </summary>
-    private static T MeanCost<T>(Architecture architecture, Loss loss, ReadOnlySpan<T> y, int rows, Workspace<T> workspace)
+    public static T MeanCost<T>(Architecture architecture, Loss loss, ReadOnlySpan<T> y, int rows, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SumOfCosts(architecture, loss, y, rows, workspace) / T.CreateChecked(rows);
+
+    /// <summary>Σ C(a^L, y) over the <paramref name="rows"/> rows of the forward pass the workspace holds.</summary>
+    public static T SumOfCosts<T>(Architecture architecture, Loss loss, ReadOnlySpan<T> y, int rows, Workspace<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var last = architecture.Layers.Length - 1;
         var outputs = architecture.OutputSize;
         var length = rows * outputs;
         return loss.SumOfCosts<T>(
-            workspace.Z[last].AsSpan(0, length), workspace.A[last].AsSpan(0, length), y.Slice(0, length), outputs, architecture.OutputActivation)
-            / T.CreateChecked(rows);
+            workspace.Z[last].AsSpan(0, length), workspace.A[last].AsSpan(0, length), y.Slice(0, length), outputs, architecture.OutputActivation);
     }
 
     /// <summary>λ/(2m) Σ_l Σ W², over weights only, never biases.</summary>

@@ -111,21 +111,20 @@ internal sealed class DeferredSgd<T>
             first.Activation.ForwardInto<T>(z, workspace.A[0].AsSpan(0, hidden), hidden);
             for (var l = 1; l <= last; l++)
             {
-                ForwardLayer(next, l, workspace);
+                Propagation.ForwardLayer<T>(architecture, next, l, workspace.A[l - 1].AsSpan(0, layers[l].Inputs), 1, workspace);
             }
 
-            var target = y.Slice(n * outputs, outputs);
-            var cost = loss.SumOfCosts<T>(workspace.Z[last].AsSpan(0, outputs), workspace.A[last].AsSpan(0, outputs), target, outputs, architecture.OutputActivation);
+            var cost = Propagation.SampleCostAndOutputDelta(architecture, loss, y.Slice(n * outputs, outputs), workspace);
             costs[n] = double.CreateChecked(cost);
             if (!T.IsFinite(cost))
             {
                 return false;
             }
 
-            loss.OutputDeltaInto(workspace.Z[last].AsSpan(0, outputs), workspace.A[last].AsSpan(0, outputs), target, outputs, layers[last].Activation, workspace.Delta[last].AsSpan(0, outputs));
+            // The layers above the first are updated in place, sample by sample.
             for (var l = last; l > 0; l--)
             {
-                finite &= BackwardAndUpdate(next, l, workspace);
+                finite &= Propagation.SgdLayerStep<T>(architecture, l, next, workspace.A[l - 1].AsSpan(0, layers[l].Inputs), learningRate, workspace, next);
             }
 
             // The first layer's update is only recorded (uₙ = −η δ¹ₙ); its bias is small and updated now.
@@ -147,51 +146,6 @@ internal sealed class DeferredSgd<T>
         var sum = scratch.Slice(0, first.WeightCount);
         DenseKernels.TransposeProduct(updates.AsSpan(0, count * hidden), count, hidden, blockInputs, inputs, sum, false, workspace.Path, workspace.Team);
         finite &= VectorKernels.MultiplyAddFinite(T.One, sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount));
-        return finite;
-    }
-
-    /// <summary>z^l = W^l a^(l−1) + b^l and a^l = σ(z^l) for one sample, with the current (already updated) θ'.</summary>
-    private void ForwardLayer(ReadOnlySpan<T> parameters, int l, Workspace<T> workspace)
-    {
-        var layer = architecture.Layers[l];
-        var z = workspace.Z[l].AsSpan(0, layer.Outputs);
-        VectorKernels.MultiplyRows(parameters.Slice(architecture.WeightOffset(l), layer.WeightCount), layer.Outputs, layer.Inputs, workspace.A[l - 1].AsSpan(0, layer.Inputs), z);
-        if (layer.HasBias)
-        {
-            VectorKernels.MultiplyAdd(T.One, parameters.Slice(architecture.BiasOffset(l), layer.Outputs), z);
-        }
-
-        layer.Activation.ForwardInto<T>(z, workspace.A[l].AsSpan(0, layer.Outputs), layer.Outputs);
-    }
-
-    /// <summary>
-    /// δ^(l−1) from δ^l with W^l as it was before this sample (equation 2), then W^l and b^l updated in place by
-    /// −η δ^l (a^(l−1))ᵀ and −η δ^l (equations 3 and 4 with the SGD step). Returns whether the updates are finite.
-    /// </summary>
-    private bool BackwardAndUpdate(Span<T> parameters, int l, Workspace<T> workspace)
-    {
-        var layer = architecture.Layers[l];
-        var previous = architecture.Layers[l - 1];
-        var delta = workspace.Delta[l].AsSpan(0, layer.Outputs);
-        var input = workspace.A[l - 1].AsSpan(0, layer.Inputs);
-        var weights = parameters.Slice(architecture.WeightOffset(l), layer.WeightCount);
-        var deltaPrevious = workspace.Delta[l - 1].AsSpan(0, previous.Outputs);
-        DenseKernels.Multiply<T>(delta, 1, layer.Outputs, weights, layer.Inputs, deltaPrevious, workspace.Path, null);
-        previous.Activation.BackwardInto<T>(workspace.Z[l - 1].AsSpan(0, previous.Outputs), workspace.A[l - 1].AsSpan(0, previous.Outputs), deltaPrevious, deltaPrevious, previous.Outputs);
-
-        var finite = true;
-        for (var j = 0; j < layer.Outputs; j++)
-        {
-            var row = weights.Slice(j * layer.Inputs, layer.Inputs);
-            finite &= VectorKernels.MultiplyAddFinite(-learningRate * delta[j], input, row, row);
-        }
-
-        if (layer.HasBias)
-        {
-            var bias = parameters.Slice(architecture.BiasOffset(l), layer.Outputs);
-            finite &= VectorKernels.MultiplyAddFinite(-learningRate, delta, bias, bias);
-        }
-
         return finite;
     }
 }
