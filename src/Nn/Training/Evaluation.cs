@@ -102,20 +102,7 @@ public static class Evaluation
 
         var classes = data.ClassCount;
         var counts = new int[classes * classes];
-        var workspace = new Workspace<T>(network.Architecture, Math.Min(ChunkRows, data.Count));
-        var inputs = data.Inputs.AsSpan();
-        for (var start = 0; start < data.Count; start += workspace.Capacity)
-        {
-            var rows = Math.Min(workspace.Capacity, data.Count - start);
-            Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.Slice(start * network.InputSize), rows, workspace);
-            var output = workspace.Output(rows);
-            for (var i = 0; i < rows; i++)
-            {
-                var predicted = TensorPrimitives.IndexOfMax(output.Slice(i * classes, classes));
-                counts[(data.Labels[start + i] * classes) + predicted]++;
-            }
-        }
-
+        Measure(network.Architecture, network.Parameters.AsSpan(), data, new Workspace<T>(network.Architecture, Math.Min(ChunkRows, data.Count)), counts, null);
         var confusion = new ConfusionMatrix(classes, counts);
         var correct = 0;
         var perClass = ImmutableArray.CreateBuilder<double>(classes);
@@ -132,6 +119,39 @@ public static class Evaluation
         }
 
         return new ClassificationReport((double)correct / data.Count, perClass.MoveToImmutable(), confusion);
+    }
+
+    /// <summary>
+    /// One forward pass over <paramref name="data"/> in chunks of the workspace's capacity: adds each sample's
+    /// (label, predicted class) to <paramref name="confusion"/> (classes × classes, row = label) and, when
+    /// <paramref name="loss"/> is given, returns the sum of the samples' costs (zero otherwise). Shared by
+    /// <see cref="Evaluate{T}"/> and the training loop's end-of-epoch measuring, which brings its own threaded workspace.
+    /// </summary>
+    internal static T Measure<T>(Architecture architecture, ReadOnlySpan<T> theta, Dataset<T> data, Workspace<T> workspace, Span<int> confusion, Loss? loss)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var classes = data.ClassCount;
+        var inputs = data.Inputs.AsSpan();
+        var targets = data.Targets.AsSpan();
+        var costSum = T.Zero;
+        for (var start = 0; start < data.Count; start += workspace.Capacity)
+        {
+            var rows = Math.Min(workspace.Capacity, data.Count - start);
+            Propagation.Forward(architecture, theta, inputs.Slice(start * architecture.InputSize), rows, workspace);
+            if (loss is not null)
+            {
+                costSum += Propagation.SumOfCosts(architecture, loss, targets.Slice(start * classes), rows, workspace);
+            }
+
+            var output = workspace.Output(rows);
+            for (var i = 0; i < rows; i++)
+            {
+                var predicted = TensorPrimitives.IndexOfMax(output.Slice(i * classes, classes));
+                confusion[(data.Labels[start + i] * classes) + predicted]++;
+            }
+        }
+
+        return costSum;
     }
 
     /// <summary>The fraction of samples classified correctly.</summary>

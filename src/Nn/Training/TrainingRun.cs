@@ -40,6 +40,9 @@ internal sealed class TrainingRun<T> : IDisposable
     /// <summary>The forward-pass buffers of <see cref="Measure"/>, made at the first epoch's end.</summary>
     private Workspace<T>? measuring;
 
+    /// <summary>The (label, predicted) counts of <see cref="Measure"/>, made with <see cref="measuring"/>.</summary>
+    private int[]? confusion;
+
     /// <param name="state">Where the run starts (its θ and moments are copied in by <see cref="Load"/>).</param>
     /// <param name="loss">The cost function.</param>
     /// <param name="optimizer">The rule.</param>
@@ -146,33 +149,22 @@ internal sealed class TrainingRun<T> : IDisposable
 
     /// <summary>
     /// The mean cost (without L2) and the accuracy of θ on <paramref name="data"/>, from one forward pass in chunks
-    /// of <see cref="MeasureRows"/> rows through the run's own workspace, its products split over the run's
-    /// threads like a training step's. The same numbers as <see cref="Backprop.Cost{T}(Network{T}, Loss, Matrix{T}, Matrix{T}, double, int?)"/>
-    /// and <see cref="Evaluation.Accuracy{T}"/> up to the order of the cost's sum.
+    /// of <see cref="MeasureRows"/> rows (<see cref="Evaluation.Measure{T}"/>) through the run's own workspace, its
+    /// products split over the run's threads like a training step's. The same numbers as
+    /// <see cref="Backprop.Cost{T}(Network{T}, Loss, Matrix{T}, Matrix{T}, double, int?)"/> and
+    /// <see cref="Evaluation.Accuracy{T}"/> up to the order of the cost's sum.
     /// </summary>
     private (double Cost, double Accuracy) Measure(Dataset<T> data)
     {
         measuring ??= new Workspace<T>(architecture, Math.Min(MeasureRows, Math.Max(data.Count, train.Count)), workspace.Team);
-        int inputs = architecture.InputSize, outputs = architecture.OutputSize;
-        var x = data.Inputs.AsSpan();
-        var y = data.Targets.AsSpan();
-        var costSum = T.Zero;
+        var classes = architecture.OutputSize;
+        confusion ??= new int[classes * classes];
+        Array.Clear(confusion);
+        var costSum = Evaluation.Measure<T>(architecture, theta, data, measuring, confusion, loss);
         var correct = 0;
-        for (var start = 0; start < data.Count; start += measuring.Capacity)
+        for (var c = 0; c < classes; c++)
         {
-            var rows = Math.Min(measuring.Capacity, data.Count - start);
-            Propagation.Forward<T>(architecture, theta, x.Slice(start * inputs, rows * inputs), rows, measuring);
-            var last = architecture.Layers.Length - 1;
-            costSum += loss.SumOfCosts<T>(
-                measuring.Z[last].AsSpan(0, rows * outputs), measuring.A[last].AsSpan(0, rows * outputs), y.Slice(start * outputs, rows * outputs), outputs, architecture.OutputActivation);
-            var output = measuring.Output(rows);
-            for (var i = 0; i < rows; i++)
-            {
-                if (System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output.Slice(i * outputs, outputs)) == data.Labels[start + i])
-                {
-                    correct++;
-                }
-            }
+            correct += confusion[(c * classes) + c];
         }
 
         return (double.CreateChecked(costSum) / data.Count, (double)correct / data.Count);
