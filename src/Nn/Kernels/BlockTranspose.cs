@@ -25,58 +25,40 @@ internal static class BlockTranspose
     public static void Copy<T>(ref T source, int sourceStride, int rows, int count, ref T destination, int destinationStride)
         where T : unmanaged
     {
+        // One register transpose moves a block of 8 × 8 floats or 4 × 4 doubles: as many as a 256-bit vector holds.
+        var block = Vector256<T>.Count;
+        for (var r = 0; r < rows; r += block)
+        {
+            ref var from = ref Unsafe.Add(ref source, (nint)r * sourceStride);
+            ref var to = ref Unsafe.Add(ref destination, r);
+            var p = 0;
+            for (; p + block <= count; p += block)
+            {
+                TransposeBlock(ref Unsafe.Add(ref from, p), sourceStride, ref Unsafe.Add(ref to, (nint)p * destinationStride), destinationStride);
+            }
+
+            // A depth that is not a multiple of the block (the last KC block of an odd k) ends with scalar copies.
+            for (; p < count; p++)
+            {
+                for (var i = 0; i < block; i++)
+                {
+                    Unsafe.Add(ref to, ((nint)p * destinationStride) + i) = Unsafe.Add(ref from, ((nint)i * sourceStride) + p);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeBlock<T>(ref T source, int sourceStride, ref T destination, int destinationStride)
+        where T : unmanaged
+    {
         if (typeof(T) == typeof(float))
         {
-            CopyFloat(ref Unsafe.As<T, float>(ref source), sourceStride, rows, count, ref Unsafe.As<T, float>(ref destination), destinationStride);
+            Transpose8x8(ref Unsafe.As<T, float>(ref source), sourceStride, ref Unsafe.As<T, float>(ref destination), destinationStride);
         }
         else
         {
-            CopyDouble(ref Unsafe.As<T, double>(ref source), sourceStride, rows, count, ref Unsafe.As<T, double>(ref destination), destinationStride);
-        }
-    }
-
-    private static void CopyFloat(ref float source, int sourceStride, int rows, int count, ref float destination, int destinationStride)
-    {
-        for (var r = 0; r < rows; r += 8)
-        {
-            ref var from = ref Unsafe.Add(ref source, (nint)r * sourceStride);
-            ref var to = ref Unsafe.Add(ref destination, r);
-            var p = 0;
-            for (; p + 8 <= count; p += 8)
-            {
-                Transpose8x8(ref Unsafe.Add(ref from, p), sourceStride, ref Unsafe.Add(ref to, (nint)p * destinationStride), destinationStride);
-            }
-
-            // A depth that is not a multiple of 8 (the last KC block of an odd k) ends with scalar copies.
-            for (; p < count; p++)
-            {
-                for (var i = 0; i < 8; i++)
-                {
-                    Unsafe.Add(ref to, ((nint)p * destinationStride) + i) = Unsafe.Add(ref from, ((nint)i * sourceStride) + p);
-                }
-            }
-        }
-    }
-
-    private static void CopyDouble(ref double source, int sourceStride, int rows, int count, ref double destination, int destinationStride)
-    {
-        for (var r = 0; r < rows; r += 4)
-        {
-            ref var from = ref Unsafe.Add(ref source, (nint)r * sourceStride);
-            ref var to = ref Unsafe.Add(ref destination, r);
-            var p = 0;
-            for (; p + 4 <= count; p += 4)
-            {
-                Transpose4x4(ref Unsafe.Add(ref from, p), sourceStride, ref Unsafe.Add(ref to, (nint)p * destinationStride), destinationStride);
-            }
-
-            for (; p < count; p++)
-            {
-                for (var i = 0; i < 4; i++)
-                {
-                    Unsafe.Add(ref to, ((nint)p * destinationStride) + i) = Unsafe.Add(ref from, ((nint)i * sourceStride) + p);
-                }
-            }
+            Transpose4x4(ref Unsafe.As<T, double>(ref source), sourceStride, ref Unsafe.As<T, double>(ref destination), destinationStride);
         }
     }
 
