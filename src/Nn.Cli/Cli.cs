@@ -46,6 +46,29 @@ internal static class Cli
         }
     }
 
+    /// <summary>
+    /// Runs the whole program so that no failure ends in a stack trace: the commands map the failures they expect
+    /// (see <see cref="Guarded"/>); anything else is a fault of the program, not of the input, and is reported in
+    /// one line naming the exception, with exit code 1.
+    /// </summary>
+    public static int Total(Func<int> program)
+    {
+        try
+        {
+            return program();
+        }
+        catch (OutOfMemoryException)
+        {
+            Error("out of memory: the data or the network is too large for this machine.");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e)
+        {
+            Error($"unexpected error ({e.GetType().Name}): {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
     /// <summary>Prints a problem with the command line, then the command's usage, to standard error.</summary>
     public static int Usage(ParseResult parse, string message)
     {

@@ -8,7 +8,10 @@ internal static class ExitCodes
     /// <summary>The command did what was asked and its check (if any) passed.</summary>
     public const int Success = 0;
 
-    /// <summary>The command ran but its result failed: training diverged, or a gradient check was out of tolerance.</summary>
+    /// <summary>
+    /// The command ran but its result failed: training diverged, or a gradient check was out of tolerance; also an
+    /// unexpected fault of the program itself, reported in one line.
+    /// </summary>
     public const int Failed = 1;
 
     /// <summary>The command line was wrong: an unknown command or option, or a value that makes no sense.</summary>

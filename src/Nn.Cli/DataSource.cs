@@ -7,7 +7,7 @@ namespace Nn.Cli;
 
 /// <summary>
 /// The options that say how to read a data file (label column, scaling, class count) and the loader that picks
-/// IDX or CSV by the file's content. For IDX images files the labels file is given explicitly or found by
+/// IDX or CSV by the file's content; <c>-</c> as a path reads standard input. For IDX images files the labels file is given explicitly or found by
 /// replacing "images-idx3" with "labels-idx1" in the name (the MNIST and Fashion-MNIST naming).
 /// </summary>
 internal sealed class DataSource
@@ -36,7 +36,17 @@ internal sealed class DataSource
         command.Options.Add(Classes);
     }
 
-    /// <summary>Reads a data file as IDX (when its magic says so, plain or gzip) or CSV.</summary>
+    /// <summary>The path that stands for standard input wherever a data file is taken.</summary>
+    public const string StandardInput = "-";
+
+    // Standard input can be read once: the option that took it, to refuse a second one by name.
+    private string? standardInputTakenBy;
+
+    /// <summary>
+    /// Reads a data file as IDX (when its first bytes say so, plain or gzip) or CSV. The file is opened once and read
+    /// from start to end without seeking, so a pipe, a FIFO or standard input (<c>-</c>) gives exactly the data a
+    /// regular file with the same bytes would.
+    /// </summary>
     public Dataset<T> Load<T>(ParseResult parse, string path, string? labelsPath, string optionName)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
@@ -47,18 +57,18 @@ internal sealed class DataSource
         }
 
         var scaling = ParseScaling(parse.GetValue(Scale));
-        RequireFile(path, optionName);
-        if (IsIdx(path))
+        using var data = PeekStream.Open(Open(path, optionName), 2);
+        if (IsIdx(data.Head.Span))
         {
             var labels = labelsPath ?? DefaultLabelsPath(path)
                 ?? throw new UsageException($"{optionName} {path} is an IDX images file; give its labels file with {optionName}-labels.");
-            RequireFile(labels, $"{optionName}-labels");
-            return IdxData.Load<T>(path, labels, scaling, classes);
+            using var labelStream = Open(labels, $"{optionName}-labels");
+            return IdxData.Read<T>(data, DisplayName(path), labelStream, DisplayName(labels), scaling, classes);
         }
 
         if (labelsPath is not null)
         {
-            throw new UsageException($"{optionName}-labels is only for IDX images files, but {path} is not an IDX file.");
+            throw new UsageException($"{optionName}-labels is only for IDX images files, but {DisplayName(path)} is not an IDX file.");
         }
 
         var column = parse.GetValue(LabelColumn) switch
@@ -67,7 +77,28 @@ internal sealed class DataSource
             "last" => Nn.LabelColumn.Last,
             var other => throw new UsageException($"--label-column must be first or last, but is '{other}'."),
         };
-        return CsvData.Load<T>(path, new CsvOptions(column, classes, scaling));
+        using var text = new StreamReader(data);
+        return CsvData.Read<T>(text, DisplayName(path), new CsvOptions(column, classes, scaling));
+    }
+
+    /// <summary>How a data path is named in messages: the path, or "standard input" for <c>-</c>.</summary>
+    public static string DisplayName(string path) => path == StandardInput ? "standard input" : path;
+
+    private Stream Open(string path, string optionName)
+    {
+        if (path != StandardInput)
+        {
+            RequireFile(path, optionName);
+            return File.OpenRead(path);
+        }
+
+        if (standardInputTakenBy is { } first)
+        {
+            throw new UsageException($"{optionName} and {first} both read standard input ('-'), which can be read only once.");
+        }
+
+        standardInputTakenBy = optionName;
+        return Console.OpenStandardInput();
     }
 
     /// <summary>The scaling named on the command line, or x/255 when none is.</summary>
@@ -82,6 +113,11 @@ internal sealed class DataSource
 
     public static void RequireFile(string path, string optionName)
     {
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"{optionName}: {path} is a directory, not a file", path);
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{optionName}: file not found: {path}", path);
@@ -96,12 +132,6 @@ internal sealed class DataSource
         return labels == name ? null : Path.Combine(Path.GetDirectoryName(imagesPath) ?? string.Empty, labels);
     }
 
-    /// <summary>Whether the file is IDX: gzip-compressed (only IDX data is read compressed) or starting with the byte 0x00, which no CSV does.</summary>
-    private static bool IsIdx(string path)
-    {
-        using var file = File.OpenRead(path);
-        Span<byte> head = stackalloc byte[2];
-        var read = file.ReadAtLeast(head, 2, throwOnEndOfStream: false);
-        return (read == 2 && head[0] == 0x1f && head[1] == 0x8b) || (read >= 1 && head[0] == 0);
-    }
+    /// <summary>Whether a file is IDX: gzip-compressed (only IDX data is read compressed) or starting with the byte 0x00, which no CSV does.</summary>
+    private static bool IsIdx(ReadOnlySpan<byte> head) => IdxData.IsGzip(head) || (head.Length >= 1 && head[0] == 0);
 }

@@ -3,6 +3,9 @@ using System.CommandLine.Help;
 using Nn.Cli;
 using Nn.Cli.Commands;
 
+// Numbers are read and printed the same way whatever LANG says (see InvariantNumbers); set before anything is parsed.
+InvariantNumbers.UseInvariantCulture();
+
 // The `nn` program: one file per command under Commands/, wired together here. The root is a plain Command named
 // "nn", not a RootCommand: a RootCommand is always named after the assembly (Nn.Cli, see Nn.Cli.csproj), and usage
 // and help must show the name users type, the tool's command name. It adds the help and version options a
@@ -16,12 +19,16 @@ var root = new Command("nn", "nn: train, evaluate, gradient-check and export den
     GradCheckCommand.Create(),
     InfoCommand.Create(),
     ExportCommand.Create(),
-};
+}.WithInvariantParsers();
 
-var parse = root.Parse(args);
-if (parse.Errors.Count > 0)
+return Cli.Total(() =>
 {
-    return Cli.Usage(parse, string.Join(System.Environment.NewLine, System.Linq.Enumerable.Select(parse.Errors, e => e.Message)));
-}
+    var parse = root.Parse(args);
+    if (parse.Errors.Count > 0)
+    {
+        return Cli.Usage(parse, string.Join(System.Environment.NewLine, System.Linq.Enumerable.Select(parse.Errors, e => e.Message)));
+    }
 
-return parse.Invoke();
+    // The default handler would print "Unhandled exception" and a stack trace; Cli.Total prints one line instead.
+    return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+});

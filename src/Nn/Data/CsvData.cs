@@ -9,6 +9,7 @@ namespace Nn;
 /// <summary>
 /// Reads labelled samples from CSV: one sample per line, comma-separated numbers, one of them the label. Lines are
 /// read one at a time (never the whole file as one string); every line must have as many fields as the first.
+/// A value beyond the range of the element type (1e39 read as float) is malformed too.
 /// Any malformed line throws <see cref="DataFormatException"/> naming the file, line and field, and nothing is returned.
 /// </summary>
 /// <example><code>
@@ -98,7 +99,15 @@ public static class CsvData
                 }
                 else
                 {
-                    values.Add(T.CreateChecked(scaling.Scale(number)));
+                    // A finite double can still be out of range of float: 1e39 would become ∞ and poison training.
+                    var value = T.CreateChecked(scaling.Scale(number));
+                    if (!T.IsFinite(value))
+                    {
+                        throw new DataFormatException(
+                            sourceName, $"line {lineNumber}, field {field + 1}", $"a value that stays finite as {(typeof(T) == typeof(float) ? "float32" : "float64")} once scaled", $"'{text.ToString()}'");
+                    }
+
+                    values.Add(value);
                 }
             }
         }

@@ -10,7 +10,8 @@ namespace Nn;
 /// Reads the IDX format of MNIST and Fashion-MNIST: a 4-byte magic (0, 0, data type 0x08 for unsigned bytes, the
 /// number of dimensions), one big-endian 32-bit size per dimension, then the bytes. Images files have 3 dimensions
 /// (count, rows, columns), labels files 1. Files may be gzip-compressed (recognised by their first two bytes, not
-/// their name); they are streamed in chunks straight into the result. A wrong magic, a truncated file, trailing
+/// their name); they are streamed in chunks straight into the result, and never need seeking, so a pipe, a FIFO or
+/// standard input reads like a regular file (see <see cref="Read{T}"/>). A wrong magic, a truncated file, trailing
 /// bytes, mismatched counts or a label out of range throw <see cref="DataFormatException"/> with the byte offset
 /// (in the decompressed stream for .gz files), and nothing is returned.
 /// </summary>
@@ -38,6 +39,32 @@ public static class IdxData
     {
         ArgumentNullException.ThrowIfNull(imagesPath);
         ArgumentNullException.ThrowIfNull(labelsPath);
+        using var images = File.OpenRead(imagesPath);
+        using var labels = File.OpenRead(labelsPath);
+        return Read<T>(images, imagesPath, labels, labelsPath, scaling, classCount);
+    }
+
+    /// <summary>
+    /// Reads IDX images and labels from two streams, which need not support seeking: a pipe, a FIFO or standard
+    /// input gives exactly what a regular file with the same bytes gives. Each stream is read to its end.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="images">The images (2 or more dimensions: count, then the image shape), plain or gzip.</param>
+    /// <param name="imagesName">The name used in error messages for <paramref name="images"/>.</param>
+    /// <param name="labels">The labels (1 dimension: count), plain or gzip, as many labels as images.</param>
+    /// <param name="labelsName">The name used in error messages for <paramref name="labels"/>.</param>
+    /// <param name="scaling">How pixels become inputs and the target values; null means x/255.</param>
+    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <returns>The data set: one row of pixels per image, in stream order.</returns>
+    /// <exception cref="DataFormatException">A stream is malformed, or the counts differ.</exception>
+    /// <exception cref="ArgumentException">The scaling takes a pixel value out of the range of <typeparamref name="T"/>.</exception>
+    public static Dataset<T> Read<T>(Stream images, string imagesName, Stream labels, string labelsName, PixelScaling? scaling = null, int classCount = 10)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(imagesName);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(labelsName);
         Guard.Positive(nameof(classCount), classCount);
         scaling ??= PixelScaling.Bytes;
 
@@ -46,26 +73,30 @@ public static class IdxData
         for (var i = 0; i < table.Length; i++)
         {
             table[i] = T.CreateChecked(scaling.Scale(i));
-        }
-
-        var (images, pixels) = ReadBytes(imagesPath, minimumDimensions: 2, maximumDimensions: byte.MaxValue, table);
-        var (labelDimensions, rawLabels) = ReadBytes<T>(labelsPath, minimumDimensions: 1, maximumDimensions: 1, table: null);
-        if (labelDimensions.Count != images.Count)
-        {
-            throw new DataFormatException(labelsPath, "byte 4", $"{images.Count} labels, one per image in {imagesPath}", $"{labelDimensions.Count}");
-        }
-
-        var labels = new int[rawLabels.Bytes!.Length];
-        for (var i = 0; i < labels.Length; i++)
-        {
-            labels[i] = rawLabels.Bytes[i];
-            if (labels[i] >= classCount)
+            if (!T.IsFinite(table[i]))
             {
-                throw new DataFormatException(labelsPath, $"byte {8 + i}", $"a label in 0..{classCount - 1}", $"{labels[i]} (label {i})");
+                throw new ArgumentException($"the scaling takes the pixel value {i} beyond the range of {(typeof(T) == typeof(float) ? "float32" : "float64")}; scale by a larger maximum.", nameof(scaling));
             }
         }
 
-        return Dataset.FromLabels(Matrix<T>.Own(images.Count, images.Size, pixels.Values!), labels, classCount, scaling.TargetOn, scaling.TargetOff);
+        var (shape, pixels) = ReadBytes(images, imagesName, minimumDimensions: 2, maximumDimensions: byte.MaxValue, table);
+        var (labelDimensions, rawLabels) = ReadBytes<T>(labels, labelsName, minimumDimensions: 1, maximumDimensions: 1, table: null);
+        if (labelDimensions.Count != shape.Count)
+        {
+            throw new DataFormatException(labelsName, "byte 4", $"{shape.Count} labels, one per image in {imagesName}", $"{labelDimensions.Count}");
+        }
+
+        var labelValues = new int[rawLabels.Bytes!.Length];
+        for (var i = 0; i < labelValues.Length; i++)
+        {
+            labelValues[i] = rawLabels.Bytes[i];
+            if (labelValues[i] >= classCount)
+            {
+                throw new DataFormatException(labelsName, $"byte {8 + i}", $"a label in 0..{classCount - 1}", $"{labelValues[i]} (label {i})");
+            }
+        }
+
+        return Dataset.FromLabels(Matrix<T>.Own(shape.Count, shape.Size, pixels.Values!), labelValues, classCount, scaling.TargetOn, scaling.TargetOff);
     }
 
     /// <summary>The element counts an IDX header announces: the first dimension and the product of the others.</summary>
@@ -74,14 +105,17 @@ public static class IdxData
     /// <summary>The payload: raw bytes, or values already mapped through a table.</summary>
     private readonly record struct Payload<T>(byte[]? Bytes, T[]? Values);
 
+    /// <summary>Whether bytes start a gzip stream (the magic 0x1f 0x8b), the only compression IDX files come in.</summary>
+    /// <param name="head">The first bytes of a file (two are enough).</param>
+    /// <returns>True when the bytes start with the gzip magic.</returns>
+    public static bool IsGzip(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b;
+
     private static (Shape Shape, Payload<T> Payload) ReadBytes<T>(
-        string path, int minimumDimensions, int maximumDimensions, T[]? table)
+        Stream source, string path, int minimumDimensions, int maximumDimensions, T[]? table)
     {
-        using var file = File.OpenRead(path);
-        Span<byte> sniff = stackalloc byte[2];
-        var sniffed = file.ReadAtLeast(sniff, 2, throwOnEndOfStream: false);
-        file.Position = 0;
-        var compressed = sniffed == 2 && sniff[0] == 0x1f && sniff[1] == 0x8b;
+        // The caller owns the source: disposing the peek (and the gzip) stream over it leaves it open.
+        var file = PeekStream.Open(source, 2, leaveOpen: true);
+        var compressed = IsGzip(file.Head.Span);
         using Stream stream = compressed ? new GZipStream(file, CompressionMode.Decompress) : file;
         var where = compressed ? " (decompressed)" : string.Empty;
         var reader = new CountingReader(stream, path, where);
