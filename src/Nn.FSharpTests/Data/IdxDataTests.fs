@@ -109,3 +109,12 @@ let ``every truncation of a valid file throws DataFormatException and returns no
         load truncated labels |> ignore
         false
     with :? DataFormatException -> true
+
+[<Fact>]
+let ``a header announcing a billion pixels in a short file is refused without allocating them`` () =
+    // 1000 images of 1000×1000 in a 20-byte file: the reader must find the truncation, not reserve 4 GB first.
+    let claim = idxBytes [ 1000; 1000; 1000 ] [| 1uy; 2uy; 3uy; 4uy |]
+    let before = GC.GetAllocatedBytesForCurrentThread()
+    let e = Assert.Throws<DataFormatException>(fun () -> IdxData.Read<float32>(new MemoryStream(claim), "big", new MemoryStream(labels), "l") |> ignore)
+    Assert.Contains("the end of the file (truncated)", e.Message)
+    Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16_000_000L, "the reader allocated for the header's claim instead of the bytes present")

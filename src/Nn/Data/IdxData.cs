@@ -161,36 +161,48 @@ public static class IdxData
 
         var shape = new Shape(dimensions[0], (int)(total / dimensions[0]));
         var expectedLength = reader.Offset + total;
-        Payload<T> payload;
-        if (table is null)
+        var truncated = $"{total} data bytes, {expectedLength} bytes in all";
+
+        // The header's size is a claim until the bytes arrive: the result grows toward it as they do, so a damaged
+        // header cannot make the reader allocate gigabytes for a file of a few bytes.
+        var raw = new byte[table is null ? Math.Min(total, ChunkSize) : 0];
+        var values = new T[table is null ? 0 : Math.Min(total, ChunkSize)];
+        var chunk = new byte[ChunkSize];
+        for (var start = 0L; start < total; start += ChunkSize)
         {
-            var bytes = new byte[total];
-            reader.ReadExactly(bytes, $"{total} data bytes, {expectedLength} bytes in all");
-            payload = new Payload<T>(bytes, null);
-        }
-        else
-        {
-            var values = new T[total];
-            var chunk = new byte[ChunkSize];
-            for (var start = 0L; start < total; start += ChunkSize)
+            var length = (int)Math.Min(ChunkSize, total - start);
+            reader.ReadExactly(chunk.AsSpan(0, length), truncated);
+            if (table is null)
             {
-                var length = (int)Math.Min(ChunkSize, total - start);
-                reader.ReadExactly(chunk.AsSpan(0, length), $"{total} data bytes, {expectedLength} bytes in all");
+                GrowTo(ref raw, start + length, total);
+                chunk.AsSpan(0, length).CopyTo(raw.AsSpan((int)start));
+            }
+            else
+            {
+                GrowTo(ref values, start + length, total);
                 for (var i = 0; i < length; i++)
                 {
                     values[start + i] = table[chunk[i]];
                 }
             }
-
-            payload = new Payload<T>(null, values);
         }
 
+        var payload = table is null ? new Payload<T>(raw, null) : new Payload<T>(null, values);
         if (reader.ReadByteOrEnd() >= 0)
         {
             throw new DataFormatException(path, $"byte {expectedLength}{where}", $"the end of the file after {expectedLength} bytes", "more data");
         }
 
         return (shape, payload);
+    }
+
+    /// <summary>Makes room for <paramref name="needed"/> elements, at least doubling, never beyond <paramref name="total"/>.</summary>
+    private static void GrowTo<TElement>(ref TElement[] array, long needed, long total)
+    {
+        if (needed > array.Length)
+        {
+            Array.Resize(ref array, (int)Math.Min(total, Math.Max(needed, 2L * array.Length)));
+        }
     }
 
     /// <summary>Reads exact byte counts from a stream, tracking the offset for error messages.</summary>
