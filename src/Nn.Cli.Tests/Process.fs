@@ -23,19 +23,36 @@ type Run =
       Error: string }
     override this.ToString() = sprintf "exit %d\nstdout:\n%s\nstderr:\n%s" this.ExitCode this.Output this.Error
 
-/// Runs `dotnet Nn.Cli.dll ARGS` in a directory and waits for it.
-let runIn (directory: string) (args: string list) =
-    let info = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory)
+/// Runs `dotnet Nn.Cli.dll ARGS` in a directory with extra environment variables and the given standard input
+/// (none: an empty one), and waits for it.
+let runWith (directory: string) (environment: (string * string) list) (input: byte[] option) (args: string list) =
+    let info =
+        ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = directory)
     info.ArgumentList.Add cliDll
     for a in args do
         info.ArgumentList.Add a
+    for name, value in environment do
+        info.Environment[name] <- value
     use proc = Process.Start info |> nonNull
     let output = proc.StandardOutput.ReadToEndAsync()
     let error = proc.StandardError.ReadToEndAsync()
+    // Written from another task: a large input would otherwise fill the pipe while the program fills its output.
+    let feed =
+        System.Threading.Tasks.Task.Run(fun () ->
+            try
+                match input with
+                | Some bytes -> proc.StandardInput.BaseStream.Write(bytes, 0, bytes.Length)
+                | None -> ()
+                proc.StandardInput.Close()
+            with :? IOException -> ()) // the program may exit without reading all of it
     if not (proc.WaitForExit(TimeSpan.FromMinutes 2.0)) then
         proc.Kill true
         failwithf "nn %s did not finish within 2 minutes" (String.Join(" ", args))
+    feed.Wait()
     { ExitCode = proc.ExitCode; Output = output.Result; Error = error.Result }
+
+/// Runs `dotnet Nn.Cli.dll ARGS` in a directory and waits for it.
+let runIn (directory: string) (args: string list) = runWith directory [] None args
 
 /// A fresh temporary directory, deleted when disposed.
 type TempDirectory() =
@@ -44,6 +61,7 @@ type TempDirectory() =
     member _.Path = path
     member _.File(name: string) = Path.Combine(path, name)
     member this.Run(args: string list) = runIn path args
+    member this.RunWith(environment, input, args: string list) = runWith path environment input args
     interface IDisposable with
         member _.Dispose() = Directory.Delete(path, true)
 
@@ -64,3 +82,8 @@ let fashionLike (count: int) (seed: int) =
                        let band = row >= 2 * int labels[i] && row < 2 * int labels[i] + 4
                        yield byte ((if band then 180 else 0) + random.Next 60) |]
     idxBytes [ count; 28; 28 ] pixels, idxBytes [ count ] labels
+
+/// Whether any output of a run shows a .NET stack trace or the default handler's "Unhandled exception".
+let showsStackTrace (run: Run) =
+    let text = run.Output + run.Error
+    text.Contains("Unhandled exception", StringComparison.Ordinal) || Regex.IsMatch(text, @"^\s+at \S+\(", RegexOptions.Multiline)

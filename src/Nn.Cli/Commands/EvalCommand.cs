@@ -33,7 +33,7 @@ internal static class EvalCommand
             }
 
             var report = Evaluation.Evaluate(network, dataset);
-            Console.WriteLine($"{path}: {network.Architecture} on {testPath ?? "digits (test split)"}, {dataset.Count} samples");
+            Console.WriteLine($"{path}: {network.Architecture} on {(testPath is null ? "digits (test split)" : DataSource.DisplayName(testPath))}, {dataset.Count} samples");
             Console.WriteLine();
             Console.WriteLine(PerClassTable(report));
             Console.WriteLine("confusion matrix (rows: actual class, columns: predicted class)");

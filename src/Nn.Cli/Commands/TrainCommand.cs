@@ -168,7 +168,7 @@ internal static class TrainCommand
             throw new UsageException($"--test must have the training data's {trainData.Inputs.Columns} inputs per sample, but has {testData.Inputs.Columns}.");
         }
 
-        return (trainData, testData, System.IO.Path.GetFileName(trainPath));
+        return (trainData, testData, System.IO.Path.GetFileName(DataSource.DisplayName(trainPath)));
     }
 
     private static Checkpoint<float> Fresh(

@@ -1,0 +1,100 @@
+/// Data read through a pipe — a FIFO, or standard input given as '-' — is exactly the data of the file itself: the
+/// program prints the same lines whichever way the same bytes arrive.
+module Nn.Cli.Tests.PipeTests
+
+open System
+open System.IO
+open System.Text.RegularExpressions
+open System.Threading.Tasks
+open Xunit
+open Nn.Cli.Tests.Process
+open Nn.Tests.IdxFiles
+
+/// The output with wall-clock times and the training file's name taken out, the parts that may differ.
+let private comparable (run: Run) =
+    Assert.True((run.ExitCode = 0), string run)
+    let lines = run.Output.Split('\n') |> Array.skip 1 |> String.concat "\n"
+    Regex.Replace(lines, @"\d+\.\d+ s\b", "T s")
+
+/// A CSV whose first field is "100": a reader that sniffs the format by consuming bytes of a pipe reads "0".
+let private csv (dir: TempDirectory) =
+    let random = Random 3
+    let lines =
+        [| for i in 0..59 ->
+               let pixels = Array.init 16 (fun p -> if i = 0 && p = 0 then 100 else random.Next 101)
+               String.Join(",", pixels) + "," + string (i % 3) |]
+    File.WriteAllLines(dir.File "data.csv", lines)
+    [ "--label-column"; "last"; "--classes"; "3"; "--scale"; "100"; "--epochs"; "3"; "--layers"; "16-8-3" ]
+
+/// Makes a FIFO and writes the bytes into it once a reader opens it; the task ends when they are written or when
+/// `release` opens the FIFO itself (the program failed before reading it).
+let private fifo (dir: TempDirectory) (name: string) (bytes: byte[]) =
+    let path = dir.File name
+    use make = Diagnostics.Process.Start("mkfifo", [ path ])
+    make.WaitForExit()
+    Assert.Equal(0, make.ExitCode)
+    let writer = Task.Run(fun () -> File.WriteAllBytes(path, bytes))
+    let release () =
+        if not (writer.Wait(TimeSpan.FromSeconds 1.0)) then
+            use _ = File.OpenRead path
+            writer.Wait()
+    path, release
+
+[<Fact>]
+let ``CSV through a FIFO trains exactly as the file does`` () =
+    use dir = new TempDirectory()
+    let options = csv dir
+    let fromFile = dir.Run([ "train"; "--train"; "data.csv"; "--test"; "data.csv" ] @ options)
+    let path, release = fifo dir "data.fifo" (File.ReadAllBytes(dir.File "data.csv"))
+    let fromFifo = dir.Run([ "train"; "--train"; path; "--test"; "data.csv" ] @ options)
+    release ()
+    Assert.Equal(comparable fromFile, comparable fromFifo)
+
+[<Fact>]
+let ``CSV on standard input as '-' trains exactly as the file does`` () =
+    use dir = new TempDirectory()
+    let options = csv dir
+    let fromFile = dir.Run([ "train"; "--train"; "data.csv"; "--test"; "data.csv" ] @ options)
+    let fromStdin = dir.RunWith([], Some(File.ReadAllBytes(dir.File "data.csv")), [ "train"; "--train"; "-"; "--test"; "data.csv" ] @ options)
+    Assert.Equal(comparable fromFile, comparable fromStdin)
+    Assert.StartsWith("standard input: ", fromStdin.Output)
+
+[<Fact>]
+let ``gzip IDX images through a FIFO and on standard input read as from the file`` () =
+    use dir = new TempDirectory()
+    let images, labels = fashionLike 40 5
+    File.WriteAllBytes(dir.File "images.gz", gzip images)
+    File.WriteAllBytes(dir.File "labels", labels)
+    let rest = [ "--train-labels"; "labels"; "--test"; "images.gz"; "--test-labels"; "labels"; "--epochs"; "2"; "--layers"; "784-10" ]
+    let fromFile = dir.Run([ "train"; "--train"; "images.gz" ] @ rest)
+    let path, release = fifo dir "images.fifo" (gzip images)
+    let fromFifo = dir.Run([ "train"; "--train"; path ] @ rest)
+    release ()
+    let fromStdin = dir.RunWith([], Some(gzip images), [ "train"; "--train"; "-" ] @ rest)
+    Assert.Equal(comparable fromFile, comparable fromFifo)
+    Assert.Equal(comparable fromFile, comparable fromStdin)
+
+[<Fact>]
+let ``eval reads its test data from standard input`` () =
+    use dir = new TempDirectory()
+    let options = csv dir
+    let train = dir.Run([ "train"; "--train"; "data.csv"; "--test"; "data.csv"; "--save"; "m.nnm" ] @ options)
+    Assert.True((train.ExitCode = 0), string train)
+    let evalOptions = [ "--label-column"; "last"; "--classes"; "3"; "--scale"; "100" ]
+    let fromFile = dir.Run([ "eval"; "m.nnm"; "--test"; "data.csv" ] @ evalOptions)
+    let fromStdin = dir.RunWith([], Some(File.ReadAllBytes(dir.File "data.csv")), [ "eval"; "m.nnm"; "--test"; "-" ] @ evalOptions)
+    Assert.Equal(snd (accuracyOf fromFile), snd (accuracyOf fromStdin))
+
+[<Fact>]
+let ``standard input can feed only one option`` () =
+    use dir = new TempDirectory()
+    let run = dir.RunWith([], Some "1,2\n"B, [ "train"; "--train"; "-"; "--test"; "-" ])
+    Assert.Equal(2, run.ExitCode)
+    Assert.Contains("nn: --test and --train both read standard input ('-'), which can be read only once.", run.Error)
+
+[<Fact>]
+let ``a malformed CSV on standard input is named as standard input with its line`` () =
+    use dir = new TempDirectory()
+    let run = dir.RunWith([], Some "1,2\n3\n"B, [ "train"; "--train"; "-"; "--test"; "x.csv" ])
+    Assert.Equal(3, run.ExitCode)
+    Assert.Contains("nn: standard input, line 2: expected 2 fields (as on the first line), but found 1.", run.Error)
