@@ -58,3 +58,13 @@ let ``help is in English whatever the language`` (locale: string) =
     Assert.Equal(dir.Run([ "train"; "--help" ]).Output, local.Output)
     let missing = under dir locale [ "train"; "--lr" ]
     Assert.Contains("Required argument missing for option: '--lr'.", missing.Error)
+
+[<Theory>]
+[<MemberData(nameof locales)>]
+let ``numbers inside the library's messages are printed with a decimal point too`` (locale: string) =
+    // The library formats with the current culture; the program makes that culture the invariant one.
+    use dir = new TempDirectory()
+    let run = under dir locale [ "train"; "--l2"; "-1.5" ]
+    Assert.Equal(2, run.ExitCode)
+    Assert.Contains("but is -1.5.", run.Error)
+    Assert.DoesNotContain("-1,5", run.Error)
