@@ -98,3 +98,20 @@ let ``a malformed CSV on standard input is named as standard input with its line
     let run = dir.RunWith([], Some "1,2\n3\n"B, [ "train"; "--train"; "-"; "--test"; "x.csv" ])
     Assert.Equal(3, run.ExitCode)
     Assert.Contains("nn: standard input, line 2: expected 2 fields (as on the first line), but found 1.", run.Error)
+
+[<Fact>]
+let ``info, export, eval and gradcheck read a model or checkpoint through a FIFO`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--epochs"; "1"; "--save"; "m.nnm"; "--checkpoint"; "c.nnck" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let through (name: string) (args: string list) =
+        let path, release = fifo dir (name + Guid.NewGuid().ToString("N")) (File.ReadAllBytes(dir.File name))
+        let run = dir.Run(args @ [ path ])
+        release ()
+        Assert.True((run.ExitCode = 0), string run)
+        run.Output.Replace(path, name)
+    Assert.Equal((dir.Run [ "info"; "m.nnm" ]).Output, through "m.nnm" [ "info" ])
+    Assert.Equal((dir.Run [ "info"; "c.nnck" ]).Output, through "c.nnck" [ "info" ])
+    Assert.Contains("ONNX model of 64-32(relu)-10(softmax)", through "m.nnm" [ "export"; "--onnx"; "m.onnx" ])
+    Assert.Equal(snd (accuracyOf (dir.Run [ "eval"; "m.nnm" ])), snd (accuracyOf { ExitCode = 0; Output = through "m.nnm" [ "eval" ]; Error = "" }))
+    Assert.Contains("gradient check passed", through "m.nnm" [ "gradcheck"; "--samples"; "1" ])

@@ -124,6 +124,16 @@ internal sealed class DataSource
         }
     }
 
+    /// <summary>
+    /// A whole file, read once from start to end: a model or checkpoint given as a pipe (<c>&lt;(cat m.nnm)</c>)
+    /// cannot be opened a second time, so a command looks at these bytes rather than at the path again.
+    /// </summary>
+    public static byte[] ReadFile(string path, string optionName)
+    {
+        RequireFile(path, optionName);
+        return File.ReadAllBytes(path);
+    }
+
     /// <summary>The labels file next to an MNIST-style images file, or null when the name does not follow the convention.</summary>
     public static string? DefaultLabelsPath(string imagesPath)
     {

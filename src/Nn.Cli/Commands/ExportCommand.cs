@@ -18,17 +18,17 @@ internal static class ExportCommand
         {
             var path = parse.GetValue(model)!;
             var destination = parse.GetValue(onnx)!;
-            DataSource.RequireFile(path, "model");
-            var info = ModelFile.ReadInfo(path);
+            var bytes = DataSource.ReadFile(path, "model");
+            var info = ModelFile.ReadInfo(bytes, path);
 
             // Export in the precision the model was trained and saved in, so nothing is rounded on the way.
             if (info.ElementType == "float64")
             {
-                OnnxExport.Save(ModelFile.Load<double>(path), destination);
+                OnnxExport.Save(ModelFile.FromBytes<double>(bytes, path), destination);
             }
             else
             {
-                OnnxExport.Save(ModelFile.Load<float>(path), destination);
+                OnnxExport.Save(ModelFile.FromBytes<float>(bytes, path), destination);
             }
 
             Console.WriteLine($"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\", output \"{new OnnxExportOptions().OutputName}\"");

@@ -18,12 +18,12 @@ internal static class InfoCommand
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
             var path = parse.GetValue(file)!;
-            DataSource.RequireFile(path, "file");
-            if (CheckpointVersion(path) is { } version)
+            var bytes = DataSource.ReadFile(path, "file");
+            if (CheckpointVersion(bytes) is { } version)
             {
-                var checkpoint = CheckpointFile.Load<double>(path);
+                var checkpoint = CheckpointFile.FromBytes<double>(bytes, path);
                 var state = checkpoint.State;
-                Console.WriteLine($"{path}: checkpoint file, format version {version}, {new FileInfo(path).Length} bytes, checksum ok");
+                Console.WriteLine($"{path}: checkpoint file, format version {version}, {bytes.Length} bytes, checksum ok");
                 PrintArchitecture(state.Network.Architecture);
                 Console.WriteLine($"optimiser   {Cli.Describe(checkpoint.Optimizer)} after {state.OptimizerState.Step} steps");
                 Console.WriteLine($"loss        {checkpoint.Loss.Name}");
@@ -42,7 +42,7 @@ internal static class InfoCommand
             }
             else
             {
-                var info = ModelFile.ReadInfo(path);
+                var info = ModelFile.ReadInfo(bytes, path);
                 Console.WriteLine($"{path}: model file, format version {info.Version}, {info.ElementType}, {info.Length} bytes, checksum ok");
                 PrintArchitecture(info.Architecture);
             }
@@ -63,11 +63,6 @@ internal static class InfoCommand
     }
 
     /// <summary>The format version of a checkpoint file (checked by the load that follows), or null for any other file.</summary>
-    private static int? CheckpointVersion(string path)
-    {
-        using var stream = File.OpenRead(path);
-        Span<byte> header = stackalloc byte[6];
-        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
-        return read >= 4 && header[..4].SequenceEqual(CheckpointFile.Magic) ? (read == 6 ? BinaryPrimitives.ReadUInt16LittleEndian(header[4..]) : 0) : null;
-    }
+    private static int? CheckpointVersion(byte[] bytes) =>
+        bytes.Length >= 4 && bytes.AsSpan(0, 4).SequenceEqual(CheckpointFile.Magic) ? (bytes.Length >= 6 ? BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(4)) : 0) : null;
 }

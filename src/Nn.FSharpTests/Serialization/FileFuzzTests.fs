@@ -65,6 +65,12 @@ let ``a damaged double model file loads as double or throws ModelFormatException
     let wide = Network<float>(architecture, network.Parameters.Convert<float>())
     fuzz (ModelFile.ToBytes wide) (fun b -> ModelFile.FromBytes<float>(b, "m.nnm")) ((=) wide)
 
+[<Property(MaxTest = 200)>]
+let ``a damaged model file's info reads as the file's or throws ModelFormatException`` () =
+    let file = ModelFile.ToBytes network
+    let expected = ModelFileInfo(1, "float32", architecture, int64 file.Length)
+    fuzz file (fun b -> ModelFile.ReadInfo(b, "m.nnm")) ((=) expected)
+
 let private sameCheckpoint (c: Checkpoint<float32>) =
     c.State = checkpoint.State && c.Optimizer = checkpoint.Optimizer && c.Loss = checkpoint.Loss
     && c.Options = checkpoint.Options && c.TrainingData = checkpoint.TrainingData

@@ -5,7 +5,7 @@ using System.Numerics;
 
 namespace Nn;
 
-/// <summary>What a model file holds, as <see cref="ModelFile.ReadInfo"/> reports it.</summary>
+/// <summary>What a model file holds, as <see cref="ModelFile.ReadInfo(string)"/> reports it.</summary>
 /// <param name="Version">The format version.</param>
 /// <param name="ElementType">"float32" or "float64".</param>
 /// <param name="Architecture">The layer stack.</param>
@@ -100,8 +100,19 @@ public static class ModelFile
     public static ModelFileInfo ReadInfo(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var bytes = File.ReadAllBytes(path);
-        var reader = new FormatReader(bytes, path);
+        return ReadInfo(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>What a model file's bytes hold, checked as <see cref="FromBytes{T}"/> checks them.</summary>
+    /// <param name="bytes">The complete file content (read once, so the file may be a pipe).</param>
+    /// <param name="fileName">The name used in error messages.</param>
+    /// <returns>Version, element type, architecture and size.</returns>
+    /// <exception cref="ModelFormatException">The bytes are not a valid model file.</exception>
+    public static ModelFileInfo ReadInfo(byte[] bytes, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(fileName);
+        var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "model file", Version);
         var architecture = ReadArchitecture(reader);
         ReadParameters<double>(reader, architecture, elementSize);
