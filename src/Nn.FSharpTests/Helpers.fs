@@ -32,6 +32,17 @@ let assertAllClose (tolerance: float) (expected: float[]) (actual: float[]) =
     Assert.Equal(expected.Length, actual.Length)
     Array.iter2 (assertClose tolerance) expected actual
 
+/// Runs the action with the thread's culture and UI culture set to the named one (e.g. "de-DE"), then restores them.
+let underCulture (culture: string) (action: unit -> 'T) =
+    let saved, savedUi = CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture
+    CultureInfo.CurrentCulture <- CultureInfo.GetCultureInfo culture
+    CultureInfo.CurrentUICulture <- CultureInfo.GetCultureInfo culture
+    try
+        action ()
+    finally
+        CultureInfo.CurrentCulture <- saved
+        CultureInfo.CurrentUICulture <- savedUi
+
 /// The exception message of an action that must throw 'E.
 let messageOf<'E when 'E :> exn> (action: unit -> unit) : string =
     let e = Assert.ThrowsAny<'E>(fun () -> action ())

@@ -6,20 +6,13 @@ open System
 open System.Globalization
 open System.IO
 open Nn
+open Nn.Tests.Helpers
 open Nn.Tests.IdxFiles
 open Nn.Tests.Data.Streams
 open Nn.Tests.Data.IdxDataTests
 open Xunit
 
-/// Runs the action with the thread's culture and UI culture set to the named one, then restores them.
-let private under (culture: string) (action: unit -> 'T) =
-    let saved, savedUi = CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture
-    CultureInfo.CurrentCulture <- CultureInfo.GetCultureInfo culture
-    CultureInfo.CurrentUICulture <- CultureInfo.GetCultureInfo culture
-    try action ()
-    finally
-        CultureInfo.CurrentCulture <- saved
-        CultureInfo.CurrentUICulture <- savedUi
+let private under = underCulture
 
 let private csv = "1,0.5,1.5e-3\n0,2,0.25\n"
 

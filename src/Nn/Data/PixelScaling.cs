@@ -28,7 +28,7 @@ public sealed record PixelScaling
         {
             if (!double.IsFinite(value))
             {
-                throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite, but is {value}.");
+                throw new ArgumentOutOfRangeException(name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be finite, but is {value}."));
             }
         }
 

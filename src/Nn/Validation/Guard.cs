@@ -1,9 +1,14 @@
 using System;
+using System.Globalization;
 using System.Numerics;
 
 namespace Nn;
 
-/// <summary>Argument checks shared by every public entry point; each message names the expected and the actual value.</summary>
+/// <summary>
+/// Argument checks shared by every public entry point; each message names the expected and the actual value, written
+/// in the invariant culture (a German thread would print -1.5 as "-1,5"). The actual value is in the message only:
+/// ArgumentOutOfRangeException would append it again in the thread's culture.
+/// </summary>
 internal static class Guard
 {
     public static void Length(string name, int expected, int actual)
@@ -18,7 +23,7 @@ internal static class Guard
     {
         if (value <= 0)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive, but is {value}.");
+            throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture, $"{name} must be positive, but is {value}."));
         }
     }
 
@@ -26,7 +31,7 @@ internal static class Guard
     {
         if (!(value > 0) || double.IsInfinity(value))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a positive finite number, but is {value}.");
+            throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture, $"{name} must be a positive finite number, but is {value}."));
         }
     }
 
@@ -34,7 +39,7 @@ internal static class Guard
     {
         if (!(value >= 0) || double.IsInfinity(value))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a non-negative finite number, but is {value}.");
+            throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture, $"{name} must be a non-negative finite number, but is {value}."));
         }
     }
 
@@ -42,7 +47,7 @@ internal static class Guard
     {
         if (!(value >= lowInclusive && value < highExclusive))
         {
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [{lowInclusive}, {highExclusive}), but is {value}.");
+            throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture, $"{name} must be in [{lowInclusive}, {highExclusive}), but is {value}."));
         }
     }
 
@@ -54,7 +59,7 @@ internal static class Guard
             if (!T.IsFinite(values[i]))
             {
                 throw new ArgumentException(
-                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must hold finite numbers, but element {i} is {values[i]}."), name);
+                    string.Create(CultureInfo.InvariantCulture, $"{name} must hold finite numbers, but element {i} is {values[i]}."), name);
             }
         }
     }
