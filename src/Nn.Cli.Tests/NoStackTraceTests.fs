@@ -58,7 +58,8 @@ let numbers =
 let usage =
     [ case "train --lr" 2 "Required argument missing for option: '--lr'."
       case "train --train ok.csv --test ok.csv --scale abc" 2 "--scale must be 255, 16, textbook or a positive number, but is 'abc'."
-      case "train --train images --train-labels labels --test images --test-labels labels --scale 1e-300" 2 "the scaling takes the pixel value 1 beyond the range of float32"
+      case "train --train images --train-labels labels --test images --test-labels labels --scale 1e-300" 2 "--scale 1e-300 is too small: it takes the pixel value 255 beyond the range of float32."
+      case "train --train ok.csv --test ok.csv --scale 1e-307" 2 "--scale 1e-307 is too small"
       case "train --train ok.csv --test ok.csv --label-column middle" 2 "--label-column must be first or last, but is 'middle'."
       case "train --train ok.csv --test ok.csv --train-labels labels" 2 "--train-labels is only for IDX images files, but ok.csv is not an IDX file."
       case "train --train images --test images" 2 "--train images is an IDX images file; give its labels file with --train-labels."

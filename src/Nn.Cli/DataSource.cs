@@ -57,6 +57,11 @@ internal sealed class DataSource
         }
 
         var scaling = ParseScaling(parse.GetValue(Scale));
+        if (!T.IsFinite(T.CreateChecked(scaling.Scale(255))))
+        {
+            throw new UsageException($"--scale {parse.GetValue(Scale)} is too small: it takes the pixel value 255 beyond the range of {(typeof(T) == typeof(float) ? "float32" : "float64")}.");
+        }
+
         using var data = PeekStream.Open(Open(path, optionName), 2);
         if (IsIdx(data.Head.Span))
         {
