@@ -18,21 +18,27 @@ internal static class ExportCommand
         {
             var path = parse.GetValue(model)!;
             var destination = parse.GetValue(onnx)!;
+            OutputPaths.Validate([new("--onnx", destination)], [new("the model file", path)]);
             DataSource.RequireFile(path, "model");
             var info = ModelFile.ReadInfo(path);
 
-            // Export in the precision the model was trained and saved in, so nothing is rounded on the way.
-            if (info.ElementType == "float64")
+            // Export in the precision the model was trained and saved in, so nothing is rounded on the way. The model
+            // is read before the write starts, so a failure while writing names --onnx and one while reading the model.
+            var wide = info.ElementType == "float64" ? ModelFile.Load<double>(path) : null;
+            var narrow = wide is null ? ModelFile.Load<float>(path) : null;
+            return OutputPaths.WriteAll([new Output("--onnx", destination, () =>
             {
-                OnnxExport.Save(ModelFile.Load<double>(path), destination);
-            }
-            else
-            {
-                OnnxExport.Save(ModelFile.Load<float>(path), destination);
-            }
+                if (wide is not null)
+                {
+                    OnnxExport.Save(wide, destination);
+                }
+                else
+                {
+                    OnnxExport.Save(narrow!, destination);
+                }
 
-            Console.WriteLine($"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\", output \"{new OnnxExportOptions().OutputName}\"");
-            return ExitCodes.Success;
+                return $"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\", output \"{new OnnxExportOptions().OutputName}\"";
+            })]);
         }));
         return command;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -61,14 +62,19 @@ internal static class TrainCommand
 
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
-            var (trainData, testData, name) = LoadData(parse, data, train, trainLabels, test, testLabels);
+            // Everything the command line gets wrong is refused before the data is read or a step is taken.
             var rule = parse.GetValue(optimizer)!;
             if (parse.GetValue(every) < 1)
             {
                 throw new UsageException($"--checkpoint-every must be at least 1, but is {parse.GetValue(every)}.");
             }
 
+            ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
+            using var interruption = Interruption.Install();
+            var (trainData, testData, name) = LoadData(parse, data, train, trainLabels, test, testLabels);
+
             var clock = Stopwatch.StartNew();
+            var outputs = new List<Output>();
             Network<float> network;
             if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
             {
@@ -89,7 +95,11 @@ internal static class TrainCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Iterations} iterations, final loss {result.Loss:F6}, {(result.Converged ? "converged" : "stopped at the iteration limit")}"));
                 if (parse.GetValue(plot) is { } plotPath)
                 {
-                    CurvePlot.SaveLoss(result.LossHistory, plotPath, $"{name}: {layers}, {rule}");
+                    outputs.Add(new Output("--plot", plotPath, () =>
+                    {
+                        CurvePlot.SaveLoss(result.LossHistory, plotPath, $"{name}: {layers}, {rule}");
+                        return $"plotted the loss curve to {plotPath}";
+                    }));
                 }
             }
             else
@@ -113,16 +123,25 @@ internal static class TrainCommand
                     {
                         display.Epoch(state.History[^1], run.Options.Epochs, epochClock.Elapsed);
                         epochClock.Restart();
-                        saveCheckpoint?.Invoke(state);
+                        if (saveCheckpoint is not null)
+                        {
+                            Interruption.Uninterrupted(() => saveCheckpoint(state));
+                        }
                     }));
                 network = result.Network;
                 if (parse.GetValue(plot) is { } plotPath && result.History.Length > 0)
                 {
-                    CurvePlot.Save(result.History, plotPath, $"{name}: {network.Architecture}, {run.Optimizer.Name}");
+                    outputs.Add(new Output("--plot", plotPath, () =>
+                    {
+                        CurvePlot.Save(result.History, plotPath, $"{name}: {network.Architecture}, {run.Optimizer.Name}");
+                        return $"plotted the curves to {plotPath}";
+                    }));
                 }
 
                 if (result.Reason != StopReason.Completed)
                 {
+                    // The curves show how it went wrong; they are written even though the model is not.
+                    OutputPaths.WriteAll(outputs);
                     Cli.Error(result.Message);
                     return ExitCodes.Failed;
                 }
@@ -132,14 +151,19 @@ internal static class TrainCommand
 
             if (parse.GetValue(save) is { } savePath)
             {
-                ModelFile.Save(network, savePath);
-                Console.WriteLine($"saved the model to {savePath}");
+                outputs.Add(new Output("--save", savePath, () =>
+                {
+                    ModelFile.Save(network, savePath);
+                    return $"saved the model to {savePath}";
+                }));
             }
 
+            // Every output is attempted even if one fails, so a failed plot does not lose the trained model.
+            var written = OutputPaths.WriteAll(outputs);
             var report = Evaluation.Evaluate(network, testData);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
             Console.WriteLine(Cli.AccuracyLine(report, testData.Count));
-            return ExitCodes.Success;
+            return written;
         }));
         return command;
     }
@@ -210,6 +234,29 @@ internal static class TrainCommand
         var (rule, loss, options) = given.Over(parse, checkpoint);
         checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
         return parse.GetValue(given.Epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
+    }
+
+    /// <summary>
+    /// Checks --save, --checkpoint and --plot before anything runs (see <see cref="OutputPaths.Validate"/>). A
+    /// checkpoint may be written over the one it resumed from: that file has been read in full by then, the write
+    /// is atomic, and "keep checkpointing into the same file" is how a long run is continued.
+    /// </summary>
+    private static void ValidateOutputs(
+        ParseResult parse, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels, Option<string?> resume,
+        Option<string?> save, Option<string?> checkpoint, Option<string?> plot)
+    {
+        var trainPath = parse.GetValue(train);
+        var testPath = parse.GetValue(test);
+        OutputPaths.Validate(
+            [new("--save", parse.GetValue(save)), new("--checkpoint", parse.GetValue(checkpoint)), new("--plot", parse.GetValue(plot))],
+            [
+                new("--train", trainPath),
+                new("--train-labels", parse.GetValue(trainLabels) ?? (trainPath is null ? null : DataSource.DefaultLabelsPath(trainPath))),
+                new("--test", testPath),
+                new("--test-labels", parse.GetValue(testLabels) ?? (testPath is null ? null : DataSource.DefaultLabelsPath(testPath))),
+                new("--resume", parse.GetValue(resume)),
+            ],
+            ("--checkpoint", "--resume"));
     }
 
     private static Initializer Initial(ParseResult parse, Option<string?> init, Architecture layers) =>
