@@ -69,6 +69,7 @@ internal static class TrainCommand
                 throw new UsageException($"--checkpoint-every must be at least 1, but is {parse.GetValue(every)}.");
             }
 
+            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume);
             ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
             using var interruption = Interruption.Install();
             var (trainData, testData, name) = LoadData(parse, data, train, trainLabels, test, testLabels);
@@ -230,10 +231,40 @@ internal static class TrainCommand
             throw new UsageException($"--epochs must be at least 1, but is {bad}.");
         }
 
+        if (parse.GetValue(given.Epochs) is { } asked && asked < checkpoint.State.EpochsCompleted)
+        {
+            throw new UsageException(
+                $"--epochs is the total number of epochs, counting those done: {asked} is below the {checkpoint.State.EpochsCompleted} the checkpoint {path} has completed, so there would be nothing to train.");
+        }
+
         given.EnsureArchitecture(parse, network.Architecture);
         var (rule, loss, options) = given.Over(parse, checkpoint);
         checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
         return parse.GetValue(given.Epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
+    }
+
+    /// <summary>Refuses options the rest of the command line would leave without effect (see <see cref="IgnoredOptions"/>).</summary>
+    private static void RefuseIgnored(
+        ParseResult parse, DataSource data, ArchitectureOptions architecture, string rule, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels,
+        Option<string?> init, Option<double?> rate, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume)
+    {
+        if (parse.GetValue(train) is null && parse.GetValue(test) is null)
+        {
+            IgnoredOptions.RequireDataFileFor(parse, data, "--train and --test", trainLabels, testLabels);
+        }
+
+        if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
+        {
+            IgnoredOptions.RefuseMiniBatchOptions(parse, rule, rate, batch, threads);
+        }
+
+        IgnoredOptions.RequireWith(parse, every, checkpoint);
+        if (IgnoredOptions.Typed(parse, architecture.Activation) && parse.GetValue(architecture.Layers) is { } layers && ArchitectureOptions.ParseSizes(layers).Length == 2)
+        {
+            throw new UsageException($"--activation sets the hidden layers' activation, but --layers {layers} has no hidden layer; --output sets the output layer's.");
+        }
+
+        IgnoredOptions.RefuseWith(parse, init, resume, "a resumed run continues from the checkpoint's weights; --init only chooses the first weights of a new run.");
     }
 
     /// <summary>
