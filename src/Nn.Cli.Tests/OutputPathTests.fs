@@ -170,3 +170,25 @@ let ``when the plot cannot be written at the end the model is still saved and th
     Assert.Contains("saved the model to m.nnm", run.Output)
     Assert.Equal(0, (dir.Run [ "info"; "m.nnm" ]).ExitCode)
     assertNoStackTrace run
+
+[<Fact>]
+let ``when a checkpoint cannot be written during training the run goes on and its model is saved, exit code 3`` () =
+    use dir = new TempDirectory()
+    Directory.CreateDirectory(dir.File "runs") |> ignore
+    use running = new Running(dir.Path, [ "train"; "--epochs"; "40"; "--checkpoint"; "runs/run.nnck"; "--save"; "m.nnm" ])
+    running.WaitForLine "epoch 1/"
+    // A checkpoint's temporary file may appear while the directory is emptied; then the removal is tried again.
+    let rec remove attempts =
+        try Directory.Delete(dir.File "runs", true)
+        with :? IOException when attempts > 0 ->
+            Threading.Thread.Sleep 20
+            remove (attempts - 1)
+    remove 10
+    let run = running.Finish()
+    Assert.True((run.ExitCode = badInput), string run)
+    Assert.Contains("--checkpoint: could not write runs/run.nnck", run.Error)
+    Assert.Contains("Training goes on without it.", run.Error)
+    Assert.Contains("epoch 40/40", run.Output)
+    Assert.Contains("not written: --checkpoint runs/run.nnck; every other output was written.", run.Error)
+    Assert.Contains("saved the model to m.nnm", run.Output)
+    assertNoStackTrace run

@@ -59,12 +59,12 @@ internal static class OutputPaths
     }
 
     /// <summary>
-    /// Writes every output even when one fails, reports each, and returns 0 or, when any failed, the file exit code 3
-    /// after naming the ones that failed. Each write holds <see cref="Interruption.Gate"/>, so Ctrl-C waits for it.
+    /// Writes every output even when one fails, reports each, and returns 0 or, when any failed (now or earlier, as
+    /// listed in <paramref name="failed"/>), the file exit code 3 after naming the ones that failed. Each write holds
+    /// <see cref="Interruption.Gate"/>, so Ctrl-C waits for it.
     /// </summary>
-    public static int WriteAll(IEnumerable<Output> outputs)
+    public static int WriteAll(IEnumerable<Output> outputs, List<string> failed)
     {
-        var failed = new List<string>();
         foreach (var output in outputs)
         {
             try
@@ -86,6 +86,30 @@ internal static class OutputPaths
         Cli.Error($"not written: {string.Join(", ", failed)}; every other output was written.");
         return ExitCodes.BadInput;
     }
+
+    /// <summary>
+    /// A write repeated during a run (a checkpoint every N epochs) that holds <see cref="Interruption.Gate"/> and, if it
+    /// fails, says so once, adds the output to <paramref name="failed"/> and is skipped from then on: losing the
+    /// checkpoints must not lose the run, whose model and plot are still written at the end.
+    /// </summary>
+    public static Action<T> Periodic<T>(string option, string path, Action<T> write, List<string> failed) => value =>
+    {
+        var entry = $"{option} {path}";
+        if (failed.Contains(entry))
+        {
+            return;
+        }
+
+        try
+        {
+            Interruption.Uninterrupted(() => write(value));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Cli.Error($"{option}: could not write {path}: {e.Message} Training goes on without it.");
+            failed.Add(entry);
+        }
+    };
 
     private static string Check(string option, string path)
     {

@@ -38,7 +38,7 @@ internal static class ExportCommand
                 }
 
                 return $"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\", output \"{new OnnxExportOptions().OutputName}\"";
-            })]);
+            })], []);
         }));
         return command;
     }

@@ -76,6 +76,7 @@ internal static class TrainCommand
 
             var clock = Stopwatch.StartNew();
             var outputs = new List<Output>();
+            var failed = new List<string>();
             Network<float> network;
             if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
             {
@@ -116,7 +117,7 @@ internal static class TrainCommand
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath
-                    ? CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options)
+                    ? OutputPaths.Periodic("--checkpoint", checkpointPath, CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options), failed)
                     : null;
                 var epochClock = Stopwatch.StartNew();
                 var result = TrainingDisplay.Run($"{name} training", display => Trainer.Continue(
@@ -124,10 +125,7 @@ internal static class TrainCommand
                     {
                         display.Epoch(state.History[^1], run.Options.Epochs, epochClock.Elapsed);
                         epochClock.Restart();
-                        if (saveCheckpoint is not null)
-                        {
-                            Interruption.Uninterrupted(() => saveCheckpoint(state));
-                        }
+                        saveCheckpoint?.Invoke(state);
                     }));
                 network = result.Network;
                 if (parse.GetValue(plot) is { } plotPath && result.History.Length > 0)
@@ -142,7 +140,7 @@ internal static class TrainCommand
                 if (result.Reason != StopReason.Completed)
                 {
                     // The curves show how it went wrong; they are written even though the model is not.
-                    OutputPaths.WriteAll(outputs);
+                    OutputPaths.WriteAll(outputs, failed);
                     Cli.Error(result.Message);
                     return ExitCodes.Failed;
                 }
@@ -160,7 +158,7 @@ internal static class TrainCommand
             }
 
             // Every output is attempted even if one fails, so a failed plot does not lose the trained model.
-            var written = OutputPaths.WriteAll(outputs);
+            var written = OutputPaths.WriteAll(outputs, failed);
             var report = Evaluation.Evaluate(network, testData);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
             Console.WriteLine(Cli.AccuracyLine(report, testData.Count));
