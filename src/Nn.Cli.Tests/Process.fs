@@ -6,6 +6,7 @@ open System.Diagnostics
 open System.IO
 open System.Text.RegularExpressions
 open Nn.Tests.IdxFiles
+open Xunit
 
 /// The CLI's dll, built by the project reference: src/Nn.Cli/bin/CONFIGURATION/TFM/Nn.Cli.dll next to this project's output.
 let cliDll =
@@ -87,3 +88,55 @@ let fashionLike (count: int) (seed: int) =
 let showsStackTrace (run: Run) =
     let text = run.Output + run.Error
     text.Contains("Unhandled exception", StringComparison.Ordinal) || Regex.IsMatch(text, @"^\s+at \S+\(", RegexOptions.Multiline)
+
+/// A run of the program that the test can watch and signal while it works.
+type Running(directory: string, args: string list) =
+    let info = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory)
+    do
+        info.ArgumentList.Add cliDll
+        for a in args do
+            info.ArgumentList.Add a
+    let proc = Process.Start info |> nonNull
+    let output = Text.StringBuilder()
+    let lines = new Collections.Concurrent.BlockingCollection<string>()
+    let rec pump () =
+        match proc.StandardOutput.ReadLine() with
+        | null -> lines.CompleteAdding()
+        | line ->
+            lock output (fun () -> output.AppendLine line |> ignore)
+            lines.Add line
+            pump ()
+    let reader = Threading.Tasks.Task.Run pump
+    let error = proc.StandardError.ReadToEndAsync()
+
+    /// Waits (at most 2 minutes) for a line of standard output that starts with the prefix.
+    member _.WaitForLine(prefix: string) =
+        let deadline = DateTime.UtcNow.AddMinutes 2.0
+        let mutable found = false
+        while not found && DateTime.UtcNow < deadline && not lines.IsCompleted do
+            let mutable line = ""
+            if lines.TryTake(&line, 1000) && line.StartsWith(prefix, StringComparison.Ordinal) then found <- true
+        if not found then failwithf "nn %s never printed a line starting '%s'" (String.Join(" ", args)) prefix
+
+    /// Sends SIGINT, as Ctrl-C in a terminal does.
+    member _.Interrupt() =
+        use kill = Process.Start("kill", [ "-INT"; string proc.Id ])
+        kill.WaitForExit()
+
+    /// Waits for the program to end and returns what it produced.
+    member _.Finish() =
+        if not (proc.WaitForExit(TimeSpan.FromMinutes 2.0)) then
+            proc.Kill true
+            failwithf "nn %s did not finish within 2 minutes" (String.Join(" ", args))
+        reader.Wait()
+        { ExitCode = proc.ExitCode; Output = lock output (fun () -> output.ToString()); Error = error.Result }
+
+    interface IDisposable with
+        member _.Dispose() =
+            if not proc.HasExited then proc.Kill true
+            proc.Dispose()
+            lines.Dispose()
+
+/// Fails when the output shows a crash instead of a message: an unhandled exception or a .NET stack frame.
+let assertNoStackTrace (run: Run) =
+    Assert.False(showsStackTrace run, sprintf "the run crashed instead of giving a message:\n%s\n%s" run.Output run.Error)

@@ -1,12 +1,14 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using ScottPlot;
 
 namespace Nn.Cli;
 
-/// <summary>Draws a run's loss and accuracy curves into a PNG with ScottPlot: loss on the left axis, accuracy on the right.</summary>
+/// <summary>
+/// Draws a run's loss and accuracy curves into a PNG with ScottPlot: loss on the left axis, accuracy on the right. The
+/// file is written atomically (<see cref="AtomicFile"/>).
+/// </summary>
 internal static class CurvePlot
 {
     /// <summary>Writes the curves of a mini-batch run, one point per epoch.</summary>
@@ -56,15 +58,12 @@ internal static class CurvePlot
 
     private static void Finish(Plot plot, string path, string title)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null && !Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"--plot: the directory of {path} does not exist.");
-        }
-
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title(title);
         plot.ShowLegend(Edge.Bottom);
-        plot.SavePng(path, 900, 540);
+
+        // Rendered in memory and written like a model, so an interrupted or failed write leaves no half a PNG.
+        var png = plot.GetImageBytes(900, 540, ImageFormat.Png);
+        AtomicFile.Write(path, stream => stream.Write(png));
     }
 }

@@ -100,6 +100,21 @@ let ``a failed save leaves the previous file intact and no temporary file behind
         Assert.Equal<string[]>([| path |], Directory.GetFiles folder))
 
 [<Fact>]
+let ``save writes through a symbolic link and refuses a read-only file, as AtomicFile does`` () =
+    withTemporaryFolder (fun folder ->
+        let target = Path.Combine(folder, "model.onnx")
+        let link = Path.Combine(folder, "latest.onnx")
+        File.WriteAllText(target, "previous")
+        File.CreateSymbolicLink(link, "model.onnx") |> ignore
+        OnnxExport.Save(network (), link)
+        Assert.Equal<byte[]>(OnnxExport.ToBytes(network ()), File.ReadAllBytes target)
+        Assert.Equal("model.onnx", FileInfo(link).LinkTarget)
+        File.SetAttributes(target, FileAttributes.ReadOnly)
+        Assert.Throws<UnauthorizedAccessException>(fun () -> OnnxExport.Save(network (), Path.Combine(folder, "model.onnx"))) |> ignore
+        File.SetAttributes(target, FileAttributes.Normal)
+        Assert.Equal<string[]>([| link; target |], Directory.GetFileSystemEntries folder |> Array.sort))
+
+[<Fact>]
 let ``write to a stream gives the same bytes as ToBytes`` () =
     use stream = new MemoryStream()
     OnnxExport.WriteTo(network (), stream, OnnxExportOptions())

@@ -82,9 +82,10 @@ public static class OnnxExport
         Save(network, path, new OnnxExportOptions());
 
     /// <summary>
-    /// Saves the ONNX model of a network to a file, atomically: the model is built in memory, written to a
-    /// temporary file beside <paramref name="path"/>, then renamed over it, so a failure leaves any previous
-    /// file intact and no partial file behind.
+    /// Saves the ONNX model of a network to a file, atomically with <see cref="AtomicFile.Write"/>: the model is
+    /// built in memory, written to a temporary file beside <paramref name="path"/>, then renamed over it, so a
+    /// failure leaves any previous file intact and no partial file behind. A symbolic link is written through;
+    /// a directory, device, FIFO or read-only file at the path is refused.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network to export.</param>
@@ -92,6 +93,9 @@ public static class OnnxExport
     /// <param name="options">Names and metadata.</param>
     /// <exception cref="NotSupportedException">A layer has a user-defined activation; no file is written or changed.</exception>
     /// <exception cref="ArgumentException">The path is empty, or the names clash.</exception>
+    /// <exception cref="DirectoryNotFoundException">The target's directory does not exist.</exception>
+    /// <exception cref="IOException">The target is a directory, a device, a FIFO or a socket.</exception>
+    /// <exception cref="UnauthorizedAccessException">The target is a read-only file.</exception>
     public static void Save<T>(Network<T> network, string path, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -101,25 +105,8 @@ public static class OnnxExport
             throw new ArgumentException($"path must name a file, but is '{path}'.", nameof(path));
         }
 
+        // Built before anything is written, so an unsupported network leaves the file system as it was.
         var bytes = ToBytes(network, options);
-        var full = Path.GetFullPath(path);
-        var temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 }

@@ -22,14 +22,21 @@ internal static class EvalCommand
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
             var path = parse.GetValue(model)!;
+            var testPath = parse.GetValue(test);
+            if (testPath is null)
+            {
+                IgnoredOptions.RequireDataFileFor(parse, data, "--test", testLabels);
+            }
+
             DataSource.RequireFile(path, "model");
             var network = ModelFile.Load<float>(path);
-            var testPath = parse.GetValue(test);
             var dataset = testPath is null ? Digits.Load<float>().Test : data.Load<float>(parse, testPath, parse.GetValue(testLabels), "--test");
             if (dataset.Inputs.Columns != network.InputSize || dataset.ClassCount != network.OutputSize)
             {
-                throw new UsageException(
-                    $"the model {network.Architecture} needs {network.InputSize} inputs and {network.OutputSize} classes, but the data has {dataset.Inputs.Columns} and {dataset.ClassCount}.");
+                // Without --test the data is the embedded digits, which the user may not know: say how to give theirs.
+                throw new UsageException(testPath is null
+                    ? $"the model {network.Architecture} needs {network.InputSize} inputs and {network.OutputSize} classes, but the embedded digits it is evaluated on by default have {dataset.Inputs.Columns} and {dataset.ClassCount}; pass the model's test data with --test."
+                    : $"the model {network.Architecture} needs {network.InputSize} inputs and {network.OutputSize} classes, but the data has {dataset.Inputs.Columns} and {dataset.ClassCount}.");
             }
 
             var report = Evaluation.Evaluate(network, dataset);

@@ -18,21 +18,29 @@ internal static class ExportCommand
         {
             var path = parse.GetValue(model)!;
             var destination = parse.GetValue(onnx)!;
+            OutputPaths.Validate([new("--onnx", destination)], [new("the model file", path)]);
+
+            // One read of the model, so a pipe or FIFO works as the file does.
             var bytes = DataSource.ReadFile(path, "model");
             var info = ModelFile.ReadInfo(bytes, path);
 
-            // Export in the precision the model was trained and saved in, so nothing is rounded on the way.
-            if (info.ElementType == "float64")
+            // Export in the precision the model was trained and saved in, so nothing is rounded on the way. The model
+            // is read before the write starts, so a failure while writing names --onnx and one while reading the model.
+            var wide = info.ElementType == "float64" ? ModelFile.FromBytes<double>(bytes, path) : null;
+            var narrow = wide is null ? ModelFile.FromBytes<float>(bytes, path) : null;
+            return OutputPaths.WriteAll([new Output("--onnx", destination, () =>
             {
-                OnnxExport.Save(ModelFile.FromBytes<double>(bytes, path), destination);
-            }
-            else
-            {
-                OnnxExport.Save(ModelFile.FromBytes<float>(bytes, path), destination);
-            }
+                if (wide is not null)
+                {
+                    OnnxExport.Save(wide, destination);
+                }
+                else
+                {
+                    OnnxExport.Save(narrow!, destination);
+                }
 
-            Console.WriteLine($"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\", output \"{new OnnxExportOptions().OutputName}\"");
-            return ExitCodes.Success;
+                return $"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\", output \"{new OnnxExportOptions().OutputName}\"";
+            })], []);
         }));
         return command;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -61,14 +62,21 @@ internal static class TrainCommand
 
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
-            var (trainData, testData, name) = LoadData(parse, data, train, trainLabels, test, testLabels);
+            // Everything the command line gets wrong is refused before the data is read or a step is taken.
             var rule = parse.GetValue(optimizer)!;
             if (parse.GetValue(every) < 1)
             {
                 throw new UsageException($"--checkpoint-every must be at least 1, but is {parse.GetValue(every)}.");
             }
 
+            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume);
+            ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
+            using var interruption = Interruption.Install();
+            var (trainData, testData, name) = LoadData(parse, data, train, trainLabels, test, testLabels);
+
             var clock = Stopwatch.StartNew();
+            var outputs = new List<Output>();
+            var failed = new List<string>();
             Network<float> network;
             if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
             {
@@ -89,7 +97,11 @@ internal static class TrainCommand
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Iterations} iterations, final loss {result.Loss:F6}, {(result.Converged ? "converged" : "stopped at the iteration limit")}"));
                 if (parse.GetValue(plot) is { } plotPath)
                 {
-                    CurvePlot.SaveLoss(result.LossHistory, plotPath, $"{name}: {layers}, {rule}");
+                    outputs.Add(new Output("--plot", plotPath, () =>
+                    {
+                        CurvePlot.SaveLoss(result.LossHistory, plotPath, $"{name}: {layers}, {rule}");
+                        return $"plotted the loss curve to {plotPath}";
+                    }));
                 }
             }
             else
@@ -105,7 +117,7 @@ internal static class TrainCommand
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath
-                    ? CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options)
+                    ? OutputPaths.Periodic("--checkpoint", checkpointPath, CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options), failed)
                     : null;
                 var epochClock = Stopwatch.StartNew();
                 var result = TrainingDisplay.Run($"{name} training", display => Trainer.Continue(
@@ -118,11 +130,17 @@ internal static class TrainCommand
                 network = result.Network;
                 if (parse.GetValue(plot) is { } plotPath && result.History.Length > 0)
                 {
-                    CurvePlot.Save(result.History, plotPath, $"{name}: {network.Architecture}, {run.Optimizer.Name}");
+                    outputs.Add(new Output("--plot", plotPath, () =>
+                    {
+                        CurvePlot.Save(result.History, plotPath, $"{name}: {network.Architecture}, {run.Optimizer.Name}");
+                        return $"plotted the curves to {plotPath}";
+                    }));
                 }
 
                 if (result.Reason != StopReason.Completed)
                 {
+                    // The curves show how it went wrong; they are written even though the model is not.
+                    OutputPaths.WriteAll(outputs, failed);
                     Cli.Error(result.Message);
                     return ExitCodes.Failed;
                 }
@@ -132,14 +150,19 @@ internal static class TrainCommand
 
             if (parse.GetValue(save) is { } savePath)
             {
-                ModelFile.Save(network, savePath);
-                Console.WriteLine($"saved the model to {savePath}");
+                outputs.Add(new Output("--save", savePath, () =>
+                {
+                    ModelFile.Save(network, savePath);
+                    return $"saved the model to {savePath}";
+                }));
             }
 
+            // Every output is attempted even if one fails, so a failed plot does not lose the trained model.
+            var written = OutputPaths.WriteAll(outputs, failed);
             var report = Evaluation.Evaluate(network, testData);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
             Console.WriteLine(Cli.AccuracyLine(report, testData.Count));
-            return ExitCodes.Success;
+            return written;
         }));
         return command;
     }
@@ -206,10 +229,63 @@ internal static class TrainCommand
             throw new UsageException($"--epochs must be at least 1, but is {bad}.");
         }
 
+        if (parse.GetValue(given.Epochs) is { } asked && asked < checkpoint.State.EpochsCompleted)
+        {
+            throw new UsageException(
+                $"--epochs is the total number of epochs, counting those done: {asked} is below the {checkpoint.State.EpochsCompleted} the checkpoint {path} has completed, so there would be nothing to train.");
+        }
+
         given.EnsureArchitecture(parse, network.Architecture);
         var (rule, loss, options) = given.Over(parse, checkpoint);
         checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
         return parse.GetValue(given.Epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
+    }
+
+    /// <summary>Refuses options the rest of the command line would leave without effect (see <see cref="IgnoredOptions"/>).</summary>
+    private static void RefuseIgnored(
+        ParseResult parse, DataSource data, ArchitectureOptions architecture, string rule, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels,
+        Option<string?> init, Option<double?> rate, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume)
+    {
+        if (parse.GetValue(train) is null && parse.GetValue(test) is null)
+        {
+            IgnoredOptions.RequireDataFileFor(parse, data, "--train and --test", trainLabels, testLabels);
+        }
+
+        if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
+        {
+            IgnoredOptions.RefuseMiniBatchOptions(parse, rule, rate, batch, threads);
+        }
+
+        IgnoredOptions.RequireWith(parse, every, checkpoint);
+        if (IgnoredOptions.Typed(parse, architecture.Activation) && parse.GetValue(architecture.Layers) is { } layers && ArchitectureOptions.ParseSizes(layers).Length == 2)
+        {
+            throw new UsageException($"--activation sets the hidden layers' activation, but --layers {layers} has no hidden layer; --output sets the output layer's.");
+        }
+
+        IgnoredOptions.RefuseWith(parse, init, resume, "a resumed run continues from the checkpoint's weights; --init only chooses the first weights of a new run.");
+    }
+
+    /// <summary>
+    /// Checks --save, --checkpoint and --plot before anything runs (see <see cref="OutputPaths.Validate"/>). A
+    /// checkpoint may be written over the one it resumed from: that file has been read in full by then, the write
+    /// is atomic, and "keep checkpointing into the same file" is how a long run is continued.
+    /// </summary>
+    private static void ValidateOutputs(
+        ParseResult parse, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels, Option<string?> resume,
+        Option<string?> save, Option<string?> checkpoint, Option<string?> plot)
+    {
+        var trainPath = parse.GetValue(train);
+        var testPath = parse.GetValue(test);
+        OutputPaths.Validate(
+            [new("--save", parse.GetValue(save)), new("--checkpoint", parse.GetValue(checkpoint)), new("--plot", parse.GetValue(plot))],
+            [
+                new("--train", trainPath),
+                new("--train-labels", parse.GetValue(trainLabels) ?? (trainPath is null ? null : DataSource.DefaultLabelsPath(trainPath))),
+                new("--test", testPath),
+                new("--test-labels", parse.GetValue(testLabels) ?? (testPath is null ? null : DataSource.DefaultLabelsPath(testPath))),
+                new("--resume", parse.GetValue(resume)),
+            ],
+            ("--checkpoint", "--resume"));
     }
 
     private static Initializer Initial(ParseResult parse, Option<string?> init, Architecture layers) =>

@@ -8,27 +8,84 @@ namespace Nn;
 /// file: the bytes go to a temporary file in the same directory, are flushed to the disk, and the temporary file is
 /// then renamed over the target. If writing fails, the temporary file is deleted and the previous file is untouched.
 /// </summary>
+/// <remarks>
+/// A symbolic link is written through: the file it points to is replaced and the link stays. Only a regular file is
+/// ever replaced: a directory, a device, a FIFO or a socket at the path is refused (on Linux; other systems cannot
+/// tell a device from a file), and so is a read-only file, which is left as it is.
+/// </remarks>
 /// <example><code>
+/// AtomicFile.CheckWritable("model.nnm");          // before a long computation: fails now rather than at the end
 /// AtomicFile.Write("model.nnm", stream => stream.Write(bytes));
 /// </code></example>
 public static class AtomicFile
 {
-    /// <summary>Replaces <paramref name="path"/> with what <paramref name="write"/> writes, atomically.</summary>
-    /// <param name="path">The target file; its directory must exist.</param>
-    /// <param name="write">Writes the complete new content to the stream it is given.</param>
-    /// <exception cref="DirectoryNotFoundException">The target's directory does not exist.</exception>
-    public static void Write(string path, Action<Stream> write)
+    // Linux gives up after 40 links in one lookup (ELOOP); a cycle is refused at the same depth.
+    private const int MaxLinks = 40;
+
+    /// <summary>
+    /// The full path of the file that <paramref name="path"/> names once every symbolic link in it is followed, in
+    /// its directories and in its last name: two paths name the same file when their targets are equal. Nothing
+    /// needs to exist.
+    /// </summary>
+    /// <param name="path">A file path, absolute or relative to the current directory.</param>
+    /// <returns>The absolute path with no symbolic link left in it (up to the first part that does not exist).</returns>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
+    /// <exception cref="IOException">The links form a cycle or a chain longer than 40.</exception>
+    public static string ResolveTarget(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? throw new ArgumentException($"path '{path}' has no directory.", nameof(path));
-        if (!Directory.Exists(directory))
+        var links = 0;
+        return Resolve(Path.GetFullPath(path), ref links, path);
+    }
+
+    /// <summary>
+    /// Checks everything <see cref="Write"/> would check before writing, without writing: that the target's
+    /// directory exists and that the target is missing or a regular file that may be written.
+    /// </summary>
+    /// <param name="path">The file to write.</param>
+    /// <returns>The file that would be replaced (<see cref="ResolveTarget"/>).</returns>
+    /// <exception cref="ArgumentException">The path is empty or ends in a directory separator.</exception>
+    /// <exception cref="DirectoryNotFoundException">The target's directory does not exist.</exception>
+    /// <exception cref="IOException">The target is a directory, a device, a FIFO or a socket.</exception>
+    /// <exception cref="UnauthorizedAccessException">The target is a read-only file.</exception>
+    public static string CheckWritable(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Path.EndsInDirectorySeparator(path))
         {
-            throw new DirectoryNotFoundException($"cannot save '{path}': the directory '{directory}' does not exist.");
+            throw new ArgumentException($"path must name a file, but '{path}' ends in a directory separator.", nameof(path));
         }
 
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var target = ResolveTarget(path);
+        var directory = Path.GetDirectoryName(target) ?? throw new ArgumentException($"path '{path}' names the root directory, not a file.", nameof(path));
+        switch (FileKinds.Of(target))
+        {
+            case FileKind.Directory:
+                throw new IOException($"cannot save '{path}': {Described(path, target)} is a directory.");
+            case FileKind.Special:
+                throw new IOException($"cannot save '{path}': {Described(path, target)} is a device, FIFO or socket, not a regular file.");
+            case FileKind.Regular when File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly):
+                throw new UnauthorizedAccessException($"cannot save '{path}': {Described(path, target)} is read-only.");
+            case FileKind.Missing when !Directory.Exists(directory):
+                throw new DirectoryNotFoundException($"cannot save '{path}': the directory '{directory}' does not exist.");
+        }
+
+        return target;
+    }
+
+    /// <summary>Replaces <paramref name="path"/> (or the file its symbolic link points to) with what <paramref name="write"/> writes, atomically.</summary>
+    /// <param name="path">The target file; its directory must exist.</param>
+    /// <param name="write">Writes the complete new content to the stream it is given.</param>
+    /// <exception cref="ArgumentException">The path is empty or ends in a directory separator.</exception>
+    /// <exception cref="DirectoryNotFoundException">The target's directory does not exist.</exception>
+    /// <exception cref="IOException">The target is a directory, a device, a FIFO or a socket; nothing is written.</exception>
+    /// <exception cref="UnauthorizedAccessException">The target is a read-only file; it is left as it is.</exception>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var target = CheckWritable(path);
+        var directory = Path.GetDirectoryName(target)!;
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -37,7 +94,13 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, full, overwrite: true);
+            // The new file keeps the permissions of the one it replaces, as an in-place write would.
+            if (!OperatingSystem.IsWindows() && File.Exists(target))
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+            }
+
+            File.Move(temporary, target, overwrite: true);
         }
         catch
         {
@@ -45,4 +108,29 @@ public static class AtomicFile
             throw;
         }
     }
+
+    private static string Resolve(string full, ref int links, string original)
+    {
+        var parent = Path.GetDirectoryName(full);
+        if (parent is null)
+        {
+            return full;
+        }
+
+        var candidate = Path.Combine(Resolve(parent, ref links, original), Path.GetFileName(full));
+        if (new FileInfo(candidate).LinkTarget is not { } link)
+        {
+            return candidate;
+        }
+
+        if (++links > MaxLinks)
+        {
+            throw new IOException($"cannot resolve '{original}': too many levels of symbolic links.");
+        }
+
+        return Resolve(Path.GetFullPath(link, Path.GetDirectoryName(candidate)!), ref links, original);
+    }
+
+    private static string Described(string path, string target) =>
+        target == Path.GetFullPath(path) ? $"'{path}'" : $"'{path}' (a link to '{target}')";
 }

@@ -1,0 +1,53 @@
+/// Ctrl-C during training: the process ends with 130, says so, and leaves only complete files behind.
+module Nn.Cli.Tests.InterruptionTests
+
+open System
+open System.IO
+open Xunit
+open Nn.Cli.Tests.Process
+
+[<Fact>]
+let ``SIGINT during training exits with 130, leaves no temporary file and a loadable checkpoint`` () =
+    if not (OperatingSystem.IsWindows()) then
+        use dir = new TempDirectory()
+        use running = new Running(dir.Path, [ "train"; "--epochs"; "200"; "--checkpoint"; "run.nnck"; "--save"; "m.nnm" ])
+        running.WaitForLine "epoch 2/"
+        running.Interrupt()
+        let run = running.Finish()
+        Assert.True((run.ExitCode = 130), string run)
+        Assert.Contains("nn: interrupted", run.Error)
+        assertNoStackTrace run
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"))
+        Assert.False(File.Exists(dir.File "m.nnm"))
+        let info = dir.Run [ "info"; "run.nnck" ]
+        Assert.True((info.ExitCode = 0), string info)
+
+[<Fact>]
+let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
+    // script(1) runs nn on a pseudo-terminal, so the live progress bar (which hides the cursor) is drawn, and
+    // records everything written to the terminal in a file.
+    if OperatingSystem.IsLinux() && File.Exists "/usr/bin/script" then
+        use dir = new TempDirectory()
+        let info = Diagnostics.ProcessStartInfo("script", WorkingDirectory = dir.Path, RedirectStandardInput = true, RedirectStandardOutput = true)
+        for a in [ "-qfec"; $"exec dotnet '{cliDll}' train --epochs 500"; "terminal.txt" ] do
+            info.ArgumentList.Add a
+        info.Environment["TERM"] <- "xterm"
+        use script = Diagnostics.Process.Start info |> nonNull
+        let terminal () =
+            use file = new FileStream(dir.File "terminal.txt", FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite)
+            use reader = new StreamReader(file)
+            reader.ReadToEnd()
+        let deadline = DateTime.UtcNow.AddMinutes 2.0
+        while not ((terminal ()).Contains "epoch 2/500") && DateTime.UtcNow < deadline do
+            Threading.Thread.Sleep 100
+        Assert.Contains("\u001b[?25l", terminal ())
+        use children = Diagnostics.Process.Start(Diagnostics.ProcessStartInfo("pgrep", [ "-P"; string script.Id ], RedirectStandardOutput = true)) |> nonNull
+        let nn = children.StandardOutput.ReadToEnd().Trim()
+        children.WaitForExit()
+        use kill = Diagnostics.Process.Start("kill", [ "-INT"; nn ])
+        kill.WaitForExit()
+        Assert.True(script.WaitForExit(TimeSpan.FromMinutes 1.0), "nn did not end after SIGINT")
+        let text = terminal ()
+        Assert.Equal(130, script.ExitCode)
+        Assert.Contains("nn: interrupted", text)
+        Assert.True(text.LastIndexOf "\u001b[?25h" > text.LastIndexOf "\u001b[?25l", "the cursor was left hidden")

@@ -1,0 +1,53 @@
+using System;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+
+namespace Nn.Cli;
+
+/// <summary>
+/// What Ctrl-C (SIGINT) does during a long command: it waits for a file being written to be complete (every save
+/// runs inside <see cref="Uninterrupted{T}"/>), shows the cursor the progress bar hid, says so and exits with 130,
+/// the shell's code for a SIGINT. Without this the runtime would end the process mid-write, leaving a temporary file.
+/// </summary>
+internal static class Interruption
+{
+    /// <summary>The exit code after Ctrl-C: 128 + SIGINT, as a shell reports a process killed by it.</summary>
+    public const int ExitCode = 130;
+
+    /// <summary>Held while a file is written; the SIGINT handler takes it before exiting.</summary>
+    public static readonly object Gate = new();
+
+    /// <summary>Handles SIGINT until the returned registration is disposed.</summary>
+    public static IDisposable Install() => PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+    {
+        context.Cancel = true;
+        lock (Gate)
+        {
+            if (TrainingDisplay.Interactive)
+            {
+                AnsiConsole.Cursor.Show();
+            }
+
+            Cli.Error("interrupted; files already written are complete.");
+            Environment.Exit(ExitCode);
+        }
+    });
+
+    /// <summary>Runs <paramref name="write"/> so that Ctrl-C cannot end the process in the middle of it.</summary>
+    public static void Uninterrupted(Action write)
+    {
+        lock (Gate)
+        {
+            write();
+        }
+    }
+
+    /// <summary>Runs <paramref name="write"/> so that Ctrl-C cannot end the process in the middle of it, and returns its result.</summary>
+    public static T Uninterrupted<T>(Func<T> write)
+    {
+        lock (Gate)
+        {
+            return write();
+        }
+    }
+}
