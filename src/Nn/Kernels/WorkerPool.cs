@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -17,26 +18,42 @@ internal interface IPartitionedWork
 /// are left. A thread that the operating system has not scheduled simply claims nothing, so a busy machine slows
 /// a run down to one thread's speed rather than stalling it. Which thread runs a part never changes what the part
 /// computes. <see cref="Run"/> allocates nothing and returns only when every part is done. Owned by one training
-/// run and disposed with it.
+/// run (or one call) and disposed with it.
 /// </summary>
+/// <remarks>
+/// Waking a blocked thread costs tens of microseconds on a virtual machine, as much as a whole product of a small
+/// training step, so a worker that has just finished stays hot: it polls for the next region for up to
+/// <see cref="HotTime"/> of wall-clock time (longer than any gap inside a training run) before it parks on its
+/// semaphore, where it uses no CPU. Between runs, and after <see cref="Dispose"/>, every worker is parked or gone.
+/// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
-    /// <summary>How many times an idle worker polls for new work before it blocks (a few hundred microseconds, longer than the gaps between the products of a step).</summary>
-    private const int SpinsBeforeBlocking = 2000;
+    /// <summary>How long an idle worker polls for the next region before it parks (a wall-clock bound, so it holds whatever a spin costs on this CPU).</summary>
+    public static readonly TimeSpan HotTime = TimeSpan.FromMilliseconds(2);
 
     /// <summary>The low half of <see cref="ticket"/> when the current generation takes no more claims.</summary>
     private const uint Closed = uint.MaxValue;
 
+    private static readonly long HotTicks = (long)(HotTime.TotalSeconds * Stopwatch.Frequency);
+
     private readonly Thread[] workers;
     private readonly SemaphoreSlim[] starts;
+
+    /// <summary>1 while worker i is parked, or about to park, on starts[i]; whoever turns it to 0 owes or takes the wake-up.</summary>
+    private readonly int[] parked;
+
+    /// <summary>How often each worker has polled for work, written only by that worker (the tests' evidence that a parked worker spins no more).</summary>
+    private readonly long[] polls;
     private IPartitionedWork? work;
     private int parts;
+
+    /// <summary>Counts the regions published; a hot worker watches it for a change.</summary>
     private int generation;
 
     /// <summary>(generation &lt;&lt; 32) | index of the next unclaimed part; claimed by compare-and-swap.</summary>
     private long ticket = Closed;
 
-    /// <summary>Workers between waking and finishing the parts they claimed.</summary>
+    /// <summary>Workers between seeing a region and finishing the parts they claimed.</summary>
     private int active;
     private Exception? failure;
     private volatile bool disposed;
@@ -47,6 +64,8 @@ internal sealed class WorkerPool : IDisposable
         Threads = threads;
         workers = new Thread[threads - 1];
         starts = new SemaphoreSlim[threads - 1];
+        parked = new int[threads - 1];
+        polls = new long[threads - 1];
         for (var i = 0; i < workers.Length; i++)
         {
             starts[i] = new SemaphoreSlim(0);
@@ -58,6 +77,54 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>The number of threads, the caller's included.</summary>
     public int Threads { get; }
+
+    /// <summary>How many workers are parked now (no CPU used); all of them a little over <see cref="HotTime"/> after the last region.</summary>
+    public int ParkedWorkers
+    {
+        get
+        {
+            var count = 0;
+            for (var i = 0; i < parked.Length; i++)
+            {
+                count += Volatile.Read(ref parked[i]);
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>How many times <see cref="Run"/> has had to wake a parked worker (the rest of the hand-overs found it hot).</summary>
+    public long Wakes { get; private set; }
+
+    /// <summary>The polls of all workers so far; it stops growing once they are parked.</summary>
+    public long Polls
+    {
+        get
+        {
+            var count = 0L;
+            for (var i = 0; i < polls.Length; i++)
+            {
+                count += Volatile.Read(ref polls[i]);
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>How many worker threads are still running (none after <see cref="Dispose"/>).</summary>
+    public int LiveWorkers
+    {
+        get
+        {
+            var count = 0;
+            foreach (var worker in workers)
+            {
+                count += worker.IsAlive ? 1 : 0;
+            }
+
+            return count;
+        }
+    }
 
     /// <summary>Runs parts 0 … <paramref name="count"/> − 1 of <paramref name="job"/> on the team and waits for all of them.</summary>
     public void Run(IPartitionedWork job, int count)
@@ -76,15 +143,18 @@ internal sealed class WorkerPool : IDisposable
         work = job;
         parts = count;
         failure = null;
-        generation++;
+        var current = generation + 1;
 
-        // Publishing the ticket (a release) makes the job and its part count visible to any thread that reads it.
-        Volatile.Write(ref ticket, (long)generation << 32);
-        foreach (var start in starts)
+        // Publishing the ticket (a release) makes the job and its part count visible to any thread that reads it;
+        // the interlocked increment then orders it before the reads of the parked flags below.
+        Volatile.Write(ref ticket, (long)current << 32);
+        Interlocked.Increment(ref generation);
+        for (var i = 0; i < starts.Length; i++)
         {
-            if (start.CurrentCount == 0)
+            if (Volatile.Read(ref parked[i]) == 1 && Interlocked.Exchange(ref parked[i], 0) == 1)
             {
-                start.Release();
+                Wakes++;
+                starts[i].Release();
             }
         }
 
@@ -101,7 +171,7 @@ internal sealed class WorkerPool : IDisposable
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
-            Volatile.Write(ref ticket, ((long)generation << 32) | Closed);
+            Volatile.Write(ref ticket, ((long)current << 32) | Closed);
             work = null;
         }
 
@@ -119,9 +189,13 @@ internal sealed class WorkerPool : IDisposable
         }
 
         disposed = true;
-        foreach (var start in starts)
+        Interlocked.Increment(ref generation);
+        for (var i = 0; i < starts.Length; i++)
         {
-            start.Release();
+            if (Interlocked.Exchange(ref parked[i], 0) == 1)
+            {
+                starts[i].Release();
+            }
         }
 
         foreach (var worker in workers)
@@ -159,19 +233,49 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>Polls for a generation other than <paramref name="seen"/> for up to <see cref="HotTime"/>; false if none came.</summary>
+    private bool AwaitHot(int index, int seen)
+    {
+        var deadline = Stopwatch.GetTimestamp() + HotTicks;
+        while (Volatile.Read(ref generation) == seen)
+        {
+            Thread.SpinWait(8);
+            Volatile.Write(ref polls[index], polls[index] + 1);
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Parks worker <paramref name="index"/> until a region after <paramref name="seen"/> is published.</summary>
+    private void Park(int index, int seen)
+    {
+        // Dekker-style hand-shake with Run: the flag is raised (a full fence) before the generation is read again,
+        // and Run bumps the generation (a full fence) before it reads the flag, so at least one side sees the other.
+        Interlocked.Exchange(ref parked[index], 1);
+        if (Volatile.Read(ref generation) != seen && Interlocked.Exchange(ref parked[index], 0) == 1)
+        {
+            return;
+        }
+
+        // Either no region came, or Run (or Dispose) lowered the flag and owes this worker one release.
+        starts[index].Wait();
+    }
+
     private void Loop(int index)
     {
-        var start = starts[index];
+        var seen = 0;
         while (true)
         {
-            // Poll briefly first: the next product usually follows within microseconds, and waking a blocked
-            // thread costs more than that.
-            for (var spin = 0; spin < SpinsBeforeBlocking && start.CurrentCount == 0; spin++)
+            if (!AwaitHot(index, seen))
             {
-                Thread.SpinWait(20);
+                Park(index, seen);
             }
 
-            start.Wait();
+            seen = Volatile.Read(ref generation);
             if (disposed)
             {
                 return;

@@ -1,0 +1,97 @@
+/// The worker pool's life cycle: hot between regions, parked (no polling) between runs, gone after Dispose, and no
+/// region lost while a worker is on its way to park.
+module Nn.Tests.Kernels.WorkerPoolTests
+
+open System
+open System.Diagnostics
+open System.Threading
+open Nn.Kernels
+open Xunit
+
+/// Waits up to ten seconds for a condition (a loaded CI machine may be slow to schedule a worker).
+let private eventually (condition: unit -> bool) =
+    let clock = Stopwatch.StartNew()
+    while not (condition ()) && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
+        Thread.Sleep 1
+    condition ()
+
+/// Two parts; a part on the calling thread waits until a worker has run a part of the same region, so a region
+/// whose hand-over to the worker was lost never finishes inside the time limit and is counted as missed.
+type private Rendezvous() =
+    let caller = Environment.CurrentManagedThreadId
+    let mutable region = 0
+    let mutable workerRegion = 0
+    member val Missed = 0 with get, set
+    /// Runs one region on the pool.
+    member this.Run(pool: WorkerPool) =
+        region <- region + 1
+        pool.Run(this, 2)
+        if Volatile.Read(&workerRegion) <> region then this.Missed <- this.Missed + 1
+    interface IPartitionedWork with
+        member _.Execute(_, _) =
+            if Environment.CurrentManagedThreadId <> caller then
+                Volatile.Write(&workerRegion, region)
+            else
+                let clock = Stopwatch.StartNew()
+                while Volatile.Read(&workerRegion) <> region && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
+                    Thread.SpinWait 1
+
+type private Nothing() =
+    interface IPartitionedWork with
+        member _.Execute(_, _) = ()
+
+[<Fact>]
+let ``idle workers park soon after the last region and then stop polling`` () =
+    use pool = new WorkerPool(3)
+    pool.Run(Nothing(), 2)
+    Assert.True(eventually (fun () -> pool.ParkedWorkers = 2), $"parked: {pool.ParkedWorkers}")
+    let polls = pool.Polls
+    Thread.Sleep(20 * int WorkerPool.HotTime.TotalMilliseconds)
+    Assert.Equal(polls, pool.Polls)
+    Assert.Equal(2, pool.ParkedWorkers)
+
+[<Fact>]
+let ``a worker stays hot between regions closer together than the hot time`` () =
+    use pool = new WorkerPool(2)
+    Assert.True(eventually (fun () -> pool.ParkedWorkers = 1))
+    for _ in 1 .. 200 do
+        pool.Run(Nothing(), 2)
+    // The first region wakes the parked worker; back-to-back regions after it find it polling. A descheduled
+    // caller (a busy machine) can leave a gap longer than the hot time now and then, hence not exactly one.
+    Assert.InRange(pool.Wakes, 1L, 50L)
+    Assert.True(pool.Polls > 0L)
+
+[<Fact>]
+let ``a parked worker wakes for the next region`` () =
+    use pool = new WorkerPool(2)
+    Assert.True(eventually (fun () -> pool.ParkedWorkers = 1))
+    let work = Rendezvous()
+    work.Run pool
+    Assert.Equal(0, work.Missed)
+
+[<Fact>]
+let ``no region is lost when it is published while a worker is going to park`` () =
+    use pool = new WorkerPool(2)
+    let work = Rendezvous()
+    let random = Random(7)
+    let hot = WorkerPool.HotTime.TotalMilliseconds
+    for _ in 1 .. 300 do
+        // Gaps around the hot time, so some regions arrive just as the worker gives up polling.
+        let gap = Stopwatch.StartNew()
+        let wait = hot * (0.8 + 0.4 * random.NextDouble())
+        while gap.Elapsed.TotalMilliseconds < wait do
+            Thread.SpinWait 10
+        work.Run pool
+    Assert.Equal(0, work.Missed)
+
+[<Fact>]
+let ``disposing a pool ends its workers, hot or parked`` () =
+    let hotPool = new WorkerPool(3)
+    hotPool.Run(Nothing(), 3)
+    hotPool.Dispose()
+    Assert.Equal(0, hotPool.LiveWorkers)
+    let parkedPool = new WorkerPool(3)
+    Assert.True(eventually (fun () -> parkedPool.ParkedWorkers = 2))
+    parkedPool.Dispose()
+    Assert.Equal(0, parkedPool.LiveWorkers)
+    Assert.Throws<ObjectDisposedException>(fun () -> parkedPool.Run(Nothing(), 2)) |> ignore
