@@ -23,6 +23,22 @@ let ``training on two threads gives bit-for-bit the network of one thread`` () =
     Assert.Equal<float32[]>(one.Network.Parameters.ToArray(), two.Network.Parameters.ToArray())
     Assert.Equal<EpochRecord seq>(one.History, two.History)
 
+/// More parameters (38,410) than the optimiser step's split threshold, so the step itself is split over the threads too.
+let private wide = Architecture.Input(64).Dense(512, Activation.Relu).Dense(10, Activation.Softmax)
+
+[<Fact>]
+let ``training a network large enough to split the optimiser step gives bit-for-bit the network of one thread`` () =
+    let trainSet, _ = digits.Value
+    let train (optimizer: Optimizer) threads =
+        let network = Network.Create<float32>(wide, Initializer.He, 3UL)
+        Trainer.Train(network, Loss.SoftmaxCrossEntropy, optimizer, trainSet, TrainingOptions(1, 64, 5UL, Threads = threads))
+    for optimizer in [ Adam(0.002) :> Optimizer; Sgd(0.05) ] do
+        let one = train optimizer 1
+        for threads in [ 2; 3 ] do
+            let many = train optimizer threads
+            Assert.Equal<float32[]>(one.Network.Parameters.ToArray(), many.Network.Parameters.ToArray())
+            Assert.Equal<EpochRecord seq>(one.History, many.History)
+
 [<Fact>]
 let ``training on three threads twice with the same seed gives the same run`` () =
     let first = train 3 4UL

@@ -46,10 +46,16 @@ public sealed record Adam : Optimizer
     internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
         UpdateInto<T>(step, theta, gradient, moments, moments, theta);
 
-    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
+    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
+        UpdateRangeInto(step, 0, theta.Length, theta, gradient, moments, nextMoments, next);
+
+    internal override bool UpdatesByRange => true;
+
+    internal override bool UpdateRangeInto<T>(long step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
     {
-        var m = moments[0].AsSpan();
-        var v = moments[1].AsSpan();
+        var length = to - from;
+        var m = moments[0].AsSpan(from, length);
+        var v = moments[1].AsSpan(from, length);
         var beta1 = T.CreateChecked(Beta1);
         var beta2 = T.CreateChecked(Beta2);
 
@@ -58,6 +64,8 @@ public sealed record Adam : Optimizer
         var correction2 = 1 - Math.Pow(Beta2, step);
         var stepSize = T.CreateChecked(LearningRate * Math.Sqrt(correction2) / correction1);
         var epsilon = T.CreateChecked(Epsilon * Math.Sqrt(correction2));
-        return Kernels.VectorKernels.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextMoments[0], nextMoments[1]);
+        return Kernels.VectorKernels.AdamUpdate(
+            theta.Slice(from, length), gradient.Slice(from, length), m, v, beta1, beta2, stepSize, epsilon,
+            next.Slice(from, length), nextMoments[0].AsSpan(from, length), nextMoments[1].AsSpan(from, length));
     }
 }

@@ -137,6 +137,22 @@ public abstract record Optimizer
         return Kernels.VectorKernels.AllFinite<T>(next.Slice(0, theta.Length));
     }
 
+    /// <summary>
+    /// Whether <see cref="UpdateRangeInto"/> is available: element i of θ' and of the moments after the step depends
+    /// on element i of θ, ∇θ C and the moments alone, so disjoint ranges can be updated on different threads.
+    /// </summary>
+    internal virtual bool UpdatesByRange => false;
+
+    /// <summary>
+    /// <see cref="UpdateInto"/> on elements <paramref name="from"/> … <paramref name="to"/> − 1 only (the spans and
+    /// moment buffers are the whole vectors); for rules with <see cref="UpdatesByRange"/>. Each element gets the
+    /// operations the whole-vector update gives it, so a split update equals an unsplit one bit for bit.
+    /// </summary>
+    /// <returns>Whether every element of θ' in the range is finite.</returns>
+    internal virtual bool UpdateRangeInto<T>(long step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        throw new NotSupportedException($"{Name} updates θ as a whole.");
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -28,4 +28,9 @@ public sealed record Sgd : Optimizer
 
     internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
         Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-LearningRate), gradient, theta, next);
+
+    internal override bool UpdatesByRange => true;
+
+    internal override bool UpdateRangeInto<T>(long step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
+        Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-LearningRate), gradient[from..to], theta[from..to], next[from..to]);
 }

@@ -16,6 +16,7 @@ internal sealed class TrainingRun<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly WorkerPool? pool;
+    private readonly ParallelUpdate<T>? update;
     private readonly Loss loss;
     private readonly Optimizer optimizer;
     private readonly Dataset<T> train;
@@ -69,6 +70,7 @@ internal sealed class TrainingRun<T> : IDisposable
         blockCosts = new double[Math.Max(block, 1)];
         pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
+        update = pool is null ? null : new ParallelUpdate<T>(pool);
         theta = new T[architecture.ParameterCount];
         nextTheta = new T[architecture.ParameterCount];
         gradient = new T[architecture.ParameterCount];
@@ -261,7 +263,9 @@ internal sealed class TrainingRun<T> : IDisposable
         // θ' and the moments after the step go into the spare buffers and replace θ and the moments only when θ'
         // is finite, so a failed step leaves the last finite state whole. A non-finite gradient needs no pass of its
         // own: it makes θ' non-finite, which is then discarded.
-        if (!optimizer.UpdateInto<T>(step, theta, gradient, moments, nextMoments, nextTheta))
+        var updated = update?.UpdateInto(optimizer, step, theta, gradient, moments, nextMoments, nextTheta)
+            ?? optimizer.UpdateInto<T>(step, theta, gradient, moments, nextMoments, nextTheta);
+        if (!updated)
         {
             return (cost, "a parameter became NaN or infinite");
         }

@@ -1,0 +1,52 @@
+/// The optimiser step split over threads: the same θ', moments and finiteness as the unsplit step, bit for bit.
+module Nn.Tests.Training.ParallelUpdateTests
+
+open System
+open Nn
+open Nn.Kernels
+open Xunit
+
+/// Longer than the split threshold and not a multiple of the 64-element alignment, so the last range has a tail.
+let private length = 100_003
+
+let private vector (seed: int) =
+    let random = Random(seed)
+    Array.init length (fun _ -> float32 (random.NextDouble() * 2.0 - 1.0))
+
+/// The unsplit update and the update split over a pool of `threads`, from the same inputs.
+let private both (rule: Optimizer) (threads: int) (gradient: float32[]) =
+    let theta = vector 1
+    let moments () = Array.init rule.MomentCount (fun i -> vector (10 + i) |> Array.map abs)
+    let run (update: float32[] -> float32[][] -> float32[][] -> float32[] -> bool) =
+        let before = moments ()
+        let after = Array.init rule.MomentCount (fun _ -> Array.zeroCreate<float32> length)
+        let next = Array.zeroCreate<float32> length
+        let finite = update theta before after next
+        finite, next, after
+    let whole = run (fun theta m m' next -> rule.UpdateInto<float32>(7L, ReadOnlySpan theta, ReadOnlySpan gradient, m, m', Span next))
+    use pool = new WorkerPool(threads)
+    let split = ParallelUpdate<float32>(pool)
+    let parted = run (fun theta m m' next -> split.UpdateInto(rule, 7L, theta, gradient, m, m', next))
+    whole, parted
+
+[<Theory>]
+[<InlineData(2)>]
+[<InlineData(3)>]
+let ``a split Adam or SGD step gives the unsplit step's parameters and moments bit for bit`` (threads: int) =
+    for rule in [ Adam(0.01) :> Optimizer; Sgd(0.1); Momentum(0.1, 0.9) ] do
+        let (finite, next, moments), (finite', next', moments') = both rule threads (vector 2)
+        Assert.True(finite && finite')
+        Assert.Equal<float32[]>(next, next')
+        Assert.Equal<float32[][]>(moments, moments')
+
+[<Theory>]
+[<InlineData(0)>]
+[<InlineData(50_000)>]
+[<InlineData(100_002)>]
+let ``a non-finite parameter in any range makes the split step report it`` (position: int) =
+    for rule in [ Adam(0.01) :> Optimizer; Sgd(0.1) ] do
+        let gradient = vector 2
+        gradient[position] <- Single.PositiveInfinity
+        let (finite, _, _), (finite', _, _) = both rule 3 gradient
+        Assert.False finite
+        Assert.False finite'
