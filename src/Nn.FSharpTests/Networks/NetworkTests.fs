@@ -46,6 +46,27 @@ let ``forward on a batch equals forward on each row`` () =
         assertAllClose batchRowTolerance (network.Forward(ReadOnlySpan x[i])) (batch.RowArray i)
 
 [<Fact>]
+let ``forward on several threads gives bit for bit the outputs of one thread`` () =
+    let architecture = Architecture.Input(100).Dense(96, Activation.Relu).Dense(70, Activation.Tanh).Dense(10, Activation.Softmax)
+    let network = Network.Create<float32>(architecture, Initializer.He, 9UL)
+    let random = Random(4)
+    let x = Matrix<float32>.Own(600, 100, Array.init (600 * 100) (fun _ -> float32 (random.NextDouble())))
+    let one = Network.Forward(network, x)
+    for threads in [ 1; 2; 3 ] do
+        Assert.Equal<float32[]>(Seq.cast<float32> (one.ToArray()) |> Seq.toArray, Seq.cast<float32> (Network.Forward(network, x, threads).ToArray()) |> Seq.toArray)
+
+[<Fact>]
+let ``forward on threads refuses a thread count below one and bad inputs`` () =
+    let network = debugNetwork ()
+    let x = readCsv "ex4debug_X.csv"
+    Assert.Contains("threads must be positive, but is 0", messageOf<ArgumentOutOfRangeException> (fun () -> Network.Forward(network, matrix x, 0) |> ignore))
+    Assert.Contains("threads must be positive, but is -2", messageOf<ArgumentOutOfRangeException> (fun () -> Network.Forward(network, matrix x, -2) |> ignore))
+    let wrong = matrix [| [| 1.0; 2.0 |] |]
+    Assert.Contains("inputs must have 3 columns", messageOf<ArgumentException> (fun () -> Network.Forward(network, wrong, 2) |> ignore))
+    let infinite = matrix [| [| 1.0; infinity; 2.0 |] |]
+    Assert.Contains("inputs", messageOf<ArgumentException> (fun () -> Network.Forward(network, infinite, 2) |> ignore))
+
+[<Fact>]
 let ``a wrong input length names the expected and actual lengths`` () =
     let message = messageOf<ArgumentException> (fun () -> debugNetwork().Forward(ReadOnlySpan [| 1.0; 2.0 |]) |> ignore)
     Assert.Contains("length 3", message)
