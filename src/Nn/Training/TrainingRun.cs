@@ -31,6 +31,7 @@ internal sealed class TrainingRun<T> : IDisposable
     private readonly T[] batchInputs;
     private readonly T[] batchTargets;
     private readonly int[] order;
+    private readonly BatchGather<T> gather;
 
     private readonly DeferredSgd<T>? deferred;
     private readonly double[] blockCosts;
@@ -96,6 +97,8 @@ internal sealed class TrainingRun<T> : IDisposable
         {
             order[i] = i;
         }
+
+        gather = new BatchGather<T>(train, order, batchInputs, batchTargets, pool);
     }
 
     /// <summary>One epoch from <paramref name="state"/>: the state after it, or the last finite state and why it stopped.</summary>
@@ -310,16 +313,5 @@ internal sealed class TrainingRun<T> : IDisposable
         };
     }
 
-    private void Gather(int start, int rows)
-    {
-        int inputs = train.Inputs.Columns, outputs = train.Targets.Columns;
-        var x = train.Inputs.AsSpan();
-        var y = train.Targets.AsSpan();
-        for (var i = 0; i < rows; i++)
-        {
-            var sample = order[start + i];
-            x.Slice(sample * inputs, inputs).CopyTo(batchInputs.AsSpan(i * inputs, inputs));
-            y.Slice(sample * outputs, outputs).CopyTo(batchTargets.AsSpan(i * outputs, outputs));
-        }
-    }
+    private void Gather(int start, int rows) => gather.Gather(start, rows);
 }
