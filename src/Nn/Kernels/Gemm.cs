@@ -25,7 +25,7 @@ internal static class Gemm
     private const int KC = 256;
 
     /// <summary>Rows of A packed at once (an MC × KC block, 128 KiB for float, lives in L2).</summary>
-    private const int MC = 128;
+    internal const int MC = 128;
 
     /// <summary>Columns of B packed at once.</summary>
     private const int NC = 512;

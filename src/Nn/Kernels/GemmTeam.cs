@@ -6,9 +6,10 @@ namespace Nn.Kernels;
 /// <summary>
 /// Runs one <see cref="Gemm.Multiply{T}"/> on the threads of a <see cref="WorkerPool"/>: the NR-wide column panels of C
 /// are cut into one contiguous part per thread, and the threads claim parts as they come free (a thread the OS has
-/// not scheduled yet leaves its part to the others).
-/// Each element of C is still computed by exactly one thread in the same order, so the result is bit-for-bit that
-/// of one thread, whichever thread runs which part. The operands are pinned for the duration of
+/// not scheduled yet leaves its part to the others). A product with fewer column panels than threads but several
+/// MR-row slivers (the 32 × 32 Gram matrix of a deferred SGD block) is cut by rows instead, at sliver boundaries.
+/// Each element of C is still computed by exactly one thread in the same order, with the same neighbours in its
+/// register tile, so the result is bit-for-bit that of one thread, whichever thread runs which part. The operands are pinned for the duration of
 /// the call and reach the workers as pointers, so no closure or boxing is allocated.
 /// </summary>
 internal sealed unsafe class GemmTeam<T> : IPartitionedWork
@@ -33,6 +34,7 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
     private int cLength;
     private int ldc;
     private bool accumulate;
+    private bool byRows;
 
     public GemmTeam(WorkerPool pool) => Pool = pool;
 
@@ -42,9 +44,14 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
     public void Multiply(
         KernelPath path, int m, int n, int k, ReadOnlySpan<T> a, int aRowStride, int aColumnStride, ReadOnlySpan<T> b, int bRowStride, int bColumnStride, Span<T> c, int ldc, bool accumulate)
     {
-        var (_, nr) = Gemm.TileShape<T>(path);
+        var (mr, nr) = Gemm.TileShape<T>(path);
         var panels = (n + nr - 1) / nr;
-        var parts = Math.Min(Pool.Threads, panels);
+        var slivers = (m + mr - 1) / mr;
+
+        // Rows split only where the one-thread pass groups rows in slivers counted from row 0 (MC a multiple of MR),
+        // so that every part's slivers are the one-thread slivers.
+        var byRows = panels < Pool.Threads && slivers > panels && Gemm.MC % mr == 0;
+        var parts = Math.Min(Pool.Threads, byRows ? slivers : panels);
         if (parts <= 1 || (long)m * n * k < MinimumParallelWork)
         {
             Gemm.Multiply(path, m, k, a, aRowStride, aColumnStride, b, bRowStride, bColumnStride, c, ldc, accumulate, 0, n);
@@ -69,6 +76,7 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
             cLength = c.Length;
             this.ldc = ldc;
             this.accumulate = accumulate;
+            this.byRows = byRows;
             Pool.Run(this, parts);
             this.a = this.b = this.c = null;
         }
@@ -76,7 +84,31 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
 
     void IPartitionedWork.Execute(int part, int parts)
     {
-        var (_, nr) = Gemm.TileShape<T>(path);
+        var (mr, nr) = Gemm.TileShape<T>(path);
+        if (byRows)
+        {
+            var slivers = (m + mr - 1) / mr;
+            var first = Math.Min(m, slivers * part / parts * mr);
+            var last = Math.Min(m, slivers * (part + 1) / parts * mr);
+            long aOffset = (long)first * aRowStride, cOffset = (long)first * ldc;
+            Gemm.Multiply(
+                path,
+                last - first,
+                k,
+                new ReadOnlySpan<T>(a + aOffset, (int)(aLength - aOffset)),
+                aRowStride,
+                aColumnStride,
+                new ReadOnlySpan<T>(b, bLength),
+                bRowStride,
+                bColumnStride,
+                new Span<T>(c + cOffset, (int)(cLength - cOffset)),
+                ldc,
+                accumulate,
+                0,
+                n);
+            return;
+        }
+
         var panels = (n + nr - 1) / nr;
         var from = Math.Min(n, panels * part / parts * nr);
         var to = Math.Min(n, panels * (part + 1) / parts * nr);
