@@ -13,6 +13,13 @@ using Nn.Kernels;
 // All benchmarks run in this one process (in-process toolchain) with BenchmarkDotNet's short-run job, so ratios
 // between them are measured under the same conditions. Then the derived table (GFLOP/s, % of the probe's peak,
 // samples/s, s/epoch, bytes) is printed as markdown.
+if (args is ["scaling", ..])
+{
+    // The quick alternating thread-scaling table (ThreadScaling.cs), outside BenchmarkDotNet.
+    ThreadScaling.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
+
 var config = ManualConfig.CreateMinimumViable()
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);

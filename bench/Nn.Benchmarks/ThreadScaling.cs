@@ -1,0 +1,323 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Nn.Kernels;
+
+namespace Nn.Benchmarks;
+
+/// <summary>
+/// The thread-scaling table of issue 16, timed with a stopwatch rather than BenchmarkDotNet so that one and two
+/// threads alternate inside every round and a whole table takes well under a minute: each workload on 1 and 2
+/// threads with the ratio, the cost of synchronising itself, the bytes a step allocates, and the FMA probe on
+/// one core and on both at once. Uses only internals that also exist before the threading rework, so
+/// bench/thread-scaling.sh can build the same file against an older commit and alternate the two.
+/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- scaling [rounds]</c>.
+/// </summary>
+internal static class ThreadScaling
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static void Run(int rounds)
+    {
+        Console.WriteLine(string.Format(C, "Load average before: {0}", LoadAverage()));
+        var rows = new List<(string Name, string Unit, Func<int, double> Measure)>();
+        var b = FashionMnist.Available ? FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset() : null;
+        var a = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
+        if (b is not null)
+        {
+            rows.Add(("B NnStep (one step, batch 128)", "ms", threads => NetworkBStep(b, threads) * 1e3));
+            rows.Add(("B NnSteps (469 steps)", "s", threads => NetworkBSteps(b, threads)));
+            rows.Add(("B NnEpoch (Trainer.Train)", "s", threads => NetworkBEpoch(b, threads)));
+        }
+
+        rows.Add(("A NnSteps (10,000 per-sample steps)", "s", threads => NetworkASteps(a, threads)));
+        rows.Add(("A NnEpoch (Trainer.Train)", "s", threads => NetworkAEpoch(a, threads)));
+        rows.Add(("Inference: B forward, 10,000 rows", "ms", threads => Inference(a, threads) * 1e3));
+
+        var times = rows.Select(_ => new List<double>[] { [], [] }).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var r = 0; r < rows.Count; r++)
+            {
+                // Alternate which thread count goes first, so a slow stretch of the machine hits both.
+                foreach (var threads in round % 2 == 0 ? new[] { 1, 2 } : [2, 1])
+                {
+                    times[r][threads - 1].Add(rows[r].Measure(threads));
+                }
+            }
+        }
+
+        Console.WriteLine(string.Format(C, "Medians of {0} rounds, 1 and 2 threads alternating; kernel path {1}.", rounds, KernelSelection.Best));
+        Console.WriteLine();
+        Console.WriteLine("| workload | 1 thread | 2 threads | 1 ÷ 2 |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        for (var r = 0; r < rows.Count; r++)
+        {
+            double one = Median(times[r][0]), two = Median(times[r][1]);
+            Console.WriteLine(string.Format(C, "| {0} | {1:F3} {3} | {2:F3} {3} | {4:F2}× |", rows[r].Name, one, two, rows[r].Unit, one / two));
+        }
+
+        Console.WriteLine();
+        if (b is not null)
+        {
+            Console.WriteLine(string.Format(C, "Bytes per B step after warm-up (process-wide), 1 / 2 threads: {0:F1} / {1:F1}", StepBytes(b, 1), StepBytes(b, 2)));
+        }
+
+        var (empty, claim) = Synchronisation();
+        Console.WriteLine(string.Format(C, "Empty parallel region on 2 threads (median of 20,000, back to back): {0:F2} µs", empty));
+        Console.WriteLine(string.Format(C, "Time until the second thread claims a part, regions 50 µs apart (median of 2,000): {0:F2} µs", claim));
+        var (single, both) = Probe();
+        Console.WriteLine(string.Format(C, "FMA probe fp32 Vector512: one core alone {0:F1} GFLOP/s; both cores at once {1:F1} GFLOP/s in total ({2:F2}×)", single, both, both / single));
+        Console.WriteLine(string.Format(C, "Load average after: {0}", LoadAverage()));
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static double Seconds(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static readonly Architecture ShapeB = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
+    private static readonly Architecture ShapeA = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
+
+    private static TrainingRun<float> RunB(Dataset<float> data, int threads, out TrainingState<float> start)
+    {
+        var rule = new Adam(1e-3);
+        start = Trainer.Start(Network.Create<float>(ShapeB, Initializer.He, 1), rule, 1);
+        var run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Shuffle: false, Threads: threads));
+        run.Load(start);
+        return run;
+    }
+
+    /// <summary>The median of 200 single steps after 20 warm-up steps.</summary>
+    private static double NetworkBStep(Dataset<float> data, int threads)
+    {
+        using var run = RunB(data, threads, out _);
+        var times = new List<double>();
+        for (var s = 0; s < 220; s++)
+        {
+            var t = Seconds(() => run.Step(s + 1, (s * NetworkBBenchmarks.Batch) % (data.Count - NetworkBBenchmarks.Batch), NetworkBBenchmarks.Batch));
+            if (s >= 20)
+            {
+                times.Add(t);
+            }
+        }
+
+        return Median(times);
+    }
+
+    private static double NetworkBSteps(Dataset<float> data, int threads)
+    {
+        using var run = RunB(data, threads, out var start);
+        void Epoch()
+        {
+            run.Load(start);
+            for (var b = 0; b * NetworkBBenchmarks.Batch < data.Count; b++)
+            {
+                run.Step(b + 1, b * NetworkBBenchmarks.Batch, Math.Min(NetworkBBenchmarks.Batch, data.Count - (b * NetworkBBenchmarks.Batch)));
+            }
+        }
+
+        Epoch();
+        return Seconds(Epoch);
+    }
+
+    private static double NetworkBEpoch(Dataset<float> data, int threads)
+    {
+        var network = Network.Create<float>(ShapeB, Initializer.He, 1);
+        return Seconds(() => Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(1e-3), data, new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Threads: threads)));
+    }
+
+    private static double NetworkASteps(Dataset<float> data, int threads)
+    {
+        var rule = new Sgd(0.1);
+        var start = Trainer.Start(Network.Create<float>(ShapeA, Initializer.NormalInverseSqrtInputs, 1), rule, 1);
+        using var run = new TrainingRun<float>(start, Loss.Quadratic, rule, data, new TrainingOptions(1, 1, 1, Shuffle: false, Threads: threads));
+        void Epoch()
+        {
+            run.Load(start);
+            for (var s = 0; s < data.Count;)
+            {
+                s += run.Advance(s + 1, s, Math.Min(run.SamplesPerAdvance, data.Count - s)).Done;
+            }
+        }
+
+        Epoch();
+        return Seconds(Epoch);
+    }
+
+    private static double NetworkAEpoch(Dataset<float> data, int threads)
+    {
+        var network = Network.Create<float>(ShapeA, Initializer.NormalInverseSqrtInputs, 1);
+        return Seconds(() => Trainer.Train(network, Loss.Quadratic, new Sgd(0.1), data, new TrainingOptions(1, 1, 1, Threads: threads)));
+    }
+
+    /// <summary>Network B's forward pass over 10,000 rows, its products split over a pool made for the call (what the public threaded Forward does).</summary>
+    private static double Inference(Dataset<float> data, int threads)
+    {
+        var network = Network.Create<float>(ShapeB, Initializer.He, 1);
+        return Seconds(() =>
+        {
+            using var pool = new WorkerPool(threads);
+            var workspace = new Workspace<float>(ShapeB, data.Count, threads == 1 ? null : new GemmTeam<float>(pool));
+            Propagation.Forward(ShapeB, network.Parameters.AsSpan(), data.Inputs.AsSpan(), data.Count, workspace);
+        });
+    }
+
+    private static double StepBytes(Dataset<float> data, int threads)
+    {
+        using var run = RunB(data, threads, out _);
+        for (var s = 0; s < 50; s++)
+        {
+            run.Step(s + 1, s * NetworkBBenchmarks.Batch, NetworkBBenchmarks.Batch);
+        }
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        for (var s = 0; s < 200; s++)
+        {
+            run.Step(s + 1, s * NetworkBBenchmarks.Batch, NetworkBBenchmarks.Batch);
+        }
+
+        return (GC.GetTotalAllocatedBytes(precise: true) - before) / 200.0;
+    }
+
+    /// <summary>Two parts that do nothing: the whole cost of handing out a region and waiting for it.</summary>
+    private sealed class EmptyWork : IPartitionedWork
+    {
+        public void Execute(int part, int parts)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Two parts; a part on the calling thread waits (up to 20 ms) until a worker has run a part of the same
+    /// region, and the time from the start of the region to the worker's part is recorded.
+    /// </summary>
+    private sealed class RendezvousWork : IPartitionedWork
+    {
+        private readonly int caller = Environment.CurrentManagedThreadId;
+        private int region;
+        private int workerRegion;
+        private long started;
+
+        /// <summary>Stopwatch ticks from the start of the last region to the worker's part, or -1 if no worker ran one.</summary>
+        public long Latency { get; private set; }
+
+        public void Run(WorkerPool pool)
+        {
+            region++;
+            Latency = -1;
+            started = Stopwatch.GetTimestamp();
+            pool.Run(this, 2);
+        }
+
+        public void Execute(int part, int parts)
+        {
+            if (Environment.CurrentManagedThreadId != caller)
+            {
+                Latency = Stopwatch.GetTimestamp() - started;
+                Volatile.Write(ref workerRegion, region);
+                return;
+            }
+
+            var deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 50);
+            while (Volatile.Read(ref workerRegion) != region && Stopwatch.GetTimestamp() < deadline)
+            {
+                Thread.SpinWait(1);
+            }
+        }
+    }
+
+    private static (double EmptyMicroseconds, double ClaimMicroseconds) Synchronisation()
+    {
+        using var pool = new WorkerPool(2);
+        var empty = new EmptyWork();
+        var spans = new List<double>();
+        for (var i = 0; i < 21_000; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            pool.Run(empty, 2);
+            if (i >= 1000)
+            {
+                spans.Add((Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency);
+            }
+        }
+
+        var rendezvous = new RendezvousWork();
+        var latencies = new List<double>();
+        for (var i = 0; i < 2_100; i++)
+        {
+            // A gap of serial work between regions, as between the products of a step.
+            var gap = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 20_000);
+            while (Stopwatch.GetTimestamp() < gap)
+            {
+                Thread.SpinWait(1);
+            }
+
+            rendezvous.Run(pool);
+            if (i >= 100 && rendezvous.Latency >= 0)
+            {
+                latencies.Add(rendezvous.Latency * 1e6 / Stopwatch.Frequency);
+            }
+        }
+
+        return (Median(spans), latencies.Count == 0 ? double.NaN : Median(latencies));
+    }
+
+    /// <summary>
+    /// The fp32 Vector512 probe's throughput with one thread, and with two threads running it at the same time: 1,000
+    /// calls per thread, the whole span timed (both threads start together and are timed to the last one's end),
+    /// best of three.
+    /// </summary>
+    private static (double Single, double Both) Probe()
+    {
+        const double flops = PeakProbe.Iterations * PeakProbe.Chains * 16.0 * 2;
+        const int calls = 1000;
+        static void Calls()
+        {
+            var probe = new PeakProbe();
+            for (var i = 0; i < calls; i++)
+            {
+                probe.Fp32Vector512();
+            }
+        }
+
+        double Throughput(int threads)
+        {
+            var best = double.MaxValue;
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var workers = Enumerable.Range(0, threads).Select(_ => new Thread(Calls)).ToArray();
+                best = Math.Min(best, Seconds(() =>
+                {
+                    foreach (var worker in workers)
+                    {
+                        worker.Start();
+                    }
+
+                    foreach (var worker in workers)
+                    {
+                        worker.Join();
+                    }
+                }));
+            }
+
+            return threads * calls * flops / best * 1e-9;
+        }
+
+        return (Throughput(1), Throughput(2));
+    }
+}
