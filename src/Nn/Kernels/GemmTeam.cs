@@ -9,8 +9,8 @@ namespace Nn.Kernels;
 /// not scheduled yet leaves its part to the others). A product with fewer column panels than threads but several
 /// MR-row slivers (the 32 × 32 Gram matrix of a deferred SGD block) is cut by rows instead, at sliver boundaries.
 /// Each element of C is still computed by exactly one thread in the same order, with the same neighbours in its
-/// register tile, so the result is bit-for-bit that of one thread, whichever thread runs which part. The operands are pinned for the duration of
-/// the call and reach the workers as pointers, so no closure or boxing is allocated.
+/// register tile, so the result is bit-for-bit that of one thread, whichever thread runs which part. The operands
+/// are pinned for the duration of the call and reach the workers as pointers, so no closure or boxing is allocated.
 /// </summary>
 internal sealed unsafe class GemmTeam<T> : IPartitionedWork
     where T : unmanaged, IFloatingPointIeee754<T>
