@@ -16,7 +16,12 @@ internal static class GradCheckCommand
         var dataPath = new Option<string?>("--data") { Description = "Where the samples come from: an IDX images file or a CSV file. Default: the embedded digits." };
         var dataLabels = new Option<string?>("--data-labels") { Description = "The IDX labels file for --data." };
         var samples = new Option<int>("--samples") { Description = "How many samples to check on.", DefaultValueFactory = _ => 3 };
-        var tolerance = new Option<double>("--tolerance") { Description = "The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block.", DefaultValueFactory = _ => 1e-6 };
+        var tolerance = new Option<double>("--tolerance") { Description = "The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, positive.", DefaultValueFactory = _ => 1e-6 };
+        var absolute = new Option<double?>("--absolute-tolerance")
+        {
+            Description = "Also pass a block whose every |a − n| is within this positive floor (for gradients too small to compare relatively). Default: no floor.",
+        };
+        var epsilon = new Option<double>("--epsilon") { Description = "The central-difference step ε, positive.", DefaultValueFactory = _ => GradientCheck.DefaultEpsilon };
         var l2 = new Option<double>("--l2") { Description = "L2 regularisation λ to include in the cost.", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "The seed of a fresh network's weights.", DefaultValueFactory = _ => 1 };
         var data = new DataSource();
@@ -27,13 +32,17 @@ internal static class GradCheckCommand
         command.Options.Add(dataLabels);
         data.AddTo(command);
         architecture.AddTo(command);
-        foreach (var option in new Option[] { samples, tolerance, l2, seed })
+        foreach (var option in new Option[] { samples, tolerance, absolute, epsilon, l2, seed })
         {
             command.Options.Add(option);
         }
 
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
+            // Checked before any work, so a check that could not fail (or could not pass) never runs.
+            var limit = Positive(tolerance.Name, parse.GetValue(tolerance));
+            var floor = parse.GetValue(absolute) is { } given ? Positive(absolute.Name, given) : (double?)null;
+            var step = Positive(epsilon.Name, parse.GetValue(epsilon));
             var path = parse.GetValue(dataPath);
             var dataset = path is null ? Digits.Load<double>().Train : data.Load<double>(parse, path, parse.GetValue(dataLabels), "--data");
             var count = parse.GetValue(samples);
@@ -67,16 +76,19 @@ internal static class GradCheckCommand
             }
 
             var batch = dataset.Select(indices);
-            var report = GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2));
-            var limit = parse.GetValue(tolerance);
-            Console.WriteLine($"{network.Architecture}, {loss.Name}, {count} samples, central differences with ε = {GradientCheck.DefaultEpsilon}");
+            var report = GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, {loss.Name}, {count} samples, central differences with ε = {step:G}"));
             Console.Write(report.ToString());
-            var passed = report.Passes(limit);
-            Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"gradient check {(passed ? "passed" : "FAILED")}: largest norm-relative difference {report.MaxNormRelative:E3} (tolerance {limit:E1})"));
+            var passed = floor is { } f ? report.Passes(limit, f) : report.Passes(limit);
+            Console.WriteLine(floor is { } g ? report.Verdict(limit, g) : report.Verdict(limit));
             return passed ? ExitCodes.Success : ExitCodes.Failed;
         }));
         return command;
     }
+
+    /// <summary>The option's value when it is a positive finite number; otherwise a usage error naming it.</summary>
+    private static double Positive(string name, double value) =>
+        value > 0 && double.IsFinite(value)
+            ? value
+            : throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{name} must be a positive finite number, but is {value}."));
 }

@@ -12,7 +12,7 @@ namespace Nn;
 /// <example><code>
 /// var report = GradientCheck.Run(network, Loss.SoftmaxCrossEntropy, inputs, targets);
 /// Console.WriteLine(report);
-/// bool ok = report.Passes(1e-6);
+/// bool ok = report.Passes(tolerance: 1e-6);
 /// </code></example>
 public static class GradientCheck
 {
@@ -26,14 +26,17 @@ public static class GradientCheck
     /// <param name="inputs">X, a few samples.</param>
     /// <param name="targets">Y.</param>
     /// <param name="l2">λ, at least 0.</param>
-    /// <param name="epsilon">The difference step ε, positive.</param>
-    /// <returns>The per-block report.</returns>
-    public static GradientCheckReport Run<T>(Network<T> network, Loss loss, Matrix<T> inputs, Matrix<T> targets, double l2 = 0, double epsilon = DefaultEpsilon)
+    /// <param name="l2SampleCount">m in λ/(2m), as in <see cref="Backprop.Gradient{T}(Network{T}, Loss, Matrix{T}, Matrix{T}, double, int?)"/>; the batch's row count when null.</param>
+    /// <param name="epsilon">The difference step ε, a positive finite number.</param>
+    /// <returns>The per-block report with the single number over all of θ.</returns>
+    /// <exception cref="ArgumentException">ε is NaN, infinite, zero or negative, or the other arguments do not fit.</exception>
+    public static GradientCheckReport Run<T>(
+        Network<T> network, Loss loss, Matrix<T> inputs, Matrix<T> targets, double l2 = 0, int? l2SampleCount = null, double epsilon = DefaultEpsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var m = Backprop.Validate(network, loss, inputs, targets, l2, null);
+        var m = Backprop.Validate(network, loss, inputs, targets, l2, l2SampleCount);
         Guard.Positive(nameof(epsilon), epsilon);
-        var analytic = Backprop.Gradient(network, loss, inputs, targets, l2).Gradient;
+        var analytic = Backprop.Gradient(network, loss, inputs, targets, l2, l2SampleCount).Gradient;
         var architecture = network.Architecture;
         var workspace = new Workspace<T>(architecture, inputs.Rows);
         var lambda = T.CreateChecked(l2);
@@ -53,7 +56,7 @@ public static class GradientCheck
             }
         }
 
-        return new GradientCheckReport(blocks.ToImmutable());
+        return new GradientCheckReport(blocks.ToImmutable(), NormRelative(analytic.AsSpan(), numeric));
     }
 
     /// <summary>
@@ -88,11 +91,34 @@ public static class GradientCheck
         return result;
     }
 
+    /// <summary>
+    /// ‖a − n‖ / (‖a‖ + ‖n‖) over one span. The denominator bounds ‖a + n‖ from above, so it is zero only when both
+    /// gradients are exactly zero, and then so is the difference: that case is 0, full agreement. When a = −n the
+    /// result is 1, a clear failure, where the literal ‖a − n‖ / ‖a + n‖ would divide by zero. NaN in either
+    /// gradient gives NaN, which fails every tolerance.
+    /// </summary>
+    private static double NormRelative<T>(ReadOnlySpan<T> analytic, ReadOnlySpan<double> numeric)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double diffSquares = 0, analyticSquares = 0, numericSquares = 0;
+        for (var i = 0; i < analytic.Length; i++)
+        {
+            var a = double.CreateChecked(analytic[i]);
+            var n = numeric[i];
+            diffSquares += (a - n) * (a - n);
+            analyticSquares += a * a;
+            numericSquares += n * n;
+        }
+
+        var denominator = Math.Sqrt(analyticSquares) + Math.Sqrt(numericSquares);
+        return denominator == 0 && diffSquares == 0 ? 0 : Math.Sqrt(diffSquares) / denominator;
+    }
+
     /// <summary>The differences of one block.</summary>
     private static BlockDifference Compare<T>(int layer, string block, ReadOnlySpan<T> analytic, ReadOnlySpan<double> numeric)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double sumAbs = 0, maxAbs = 0, sumRel = 0, maxRel = 0, diffSquares = 0, analyticSquares = 0, numericSquares = 0;
+        double sumAbs = 0, maxAbs = 0, sumRel = 0, maxRel = 0;
         for (var i = 0; i < analytic.Length; i++)
         {
             var a = double.CreateChecked(analytic[i]);
@@ -103,14 +129,10 @@ public static class GradientCheck
             sumRel += rel;
             maxAbs = Math.Max(maxAbs, abs);
             maxRel = Math.Max(maxRel, rel);
-            diffSquares += abs * abs;
-            analyticSquares += a * a;
-            numericSquares += n * n;
         }
 
-        var normDenominator = Math.Sqrt(analyticSquares) + Math.Sqrt(numericSquares);
-        var normRelative = normDenominator == 0 ? 0 : Math.Sqrt(diffSquares) / normDenominator;
-        return new BlockDifference(layer, block, analytic.Length, sumAbs / analytic.Length, maxAbs, sumRel / analytic.Length, maxRel, normRelative);
+        return new BlockDifference(
+            layer, block, analytic.Length, sumAbs / analytic.Length, maxAbs, sumRel / analytic.Length, maxRel, NormRelative(analytic, numeric));
     }
 }
 

@@ -27,40 +27,84 @@ public sealed record BlockDifference(
     public const double RelativeFloor = 1e-8;
 }
 
-/// <summary>The result of <see cref="GradientCheck.Run{T}"/>: one entry per layer and block.</summary>
+/// <summary>
+/// The result of <see cref="GradientCheck.Run{T}"/>: one entry per layer and block, and the single number over all of θ.
+/// The verdict (<see cref="Passes(double)"/>, <see cref="Verdict(double)"/>) compares each block's norm-relative
+/// difference with a tolerance; an absolute floor applies only when the caller passes one, and the verdict's text
+/// then names it. NaN anywhere fails.
+/// </summary>
 /// <param name="Blocks">The blocks in parameter-layout order.</param>
-public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks)
+/// <param name="Overall">‖a − n‖₂ / (‖a‖₂ + ‖n‖₂) over every parameter at once, the classic course's single number.</param>
+public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks, double Overall)
 {
-    /// <summary>The largest element-wise relative difference of any block.</summary>
-    public double MaxRelative => Blocks.Max(b => b.MaxRelative);
+    /// <summary>The mark the classic check sets for <see cref="Overall"/>: gradients agree when it is below 1e-9.</summary>
+    public const double ClassicThreshold = 1e-9;
 
-    /// <summary>The largest absolute difference of any block.</summary>
-    public double MaxAbsolute => Blocks.Max(b => b.MaxAbsolute);
+    /// <summary>Whether <see cref="Overall"/> is below <see cref="ClassicThreshold"/> (false for NaN).</summary>
+    public bool PassesClassic => Overall < ClassicThreshold;
 
-    /// <summary>The largest norm-relative difference of any block.</summary>
-    public double MaxNormRelative => Blocks.Max(b => b.NormRelative);
+    /// <summary>The largest element-wise relative difference of any block; NaN when any is NaN.</summary>
+    public double MaxRelative => Largest(b => b.MaxRelative);
+
+    /// <summary>The largest absolute difference of any block; NaN when any is NaN.</summary>
+    public double MaxAbsolute => Largest(b => b.MaxAbsolute);
+
+    /// <summary>The largest norm-relative difference of any block; NaN when any is NaN.</summary>
+    public double MaxNormRelative => Largest(b => b.NormRelative);
+
+    /// <summary>The blocks whose norm-relative difference exceeds <paramref name="tolerance"/> (or is NaN).</summary>
+    /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number, e.g. 1e-6.</param>
+    /// <returns>The failing blocks in layout order; empty when the check passes.</returns>
+    /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero or negative.</exception>
+    public ImmutableArray<BlockDifference> FailingBlocks(double tolerance) => Failing(tolerance, null);
 
     /// <summary>
-    /// Whether every block agrees: its norm-relative difference is within <paramref name="tolerance"/>, or every one
-    /// of its differences is within <paramref name="absoluteTolerance"/> (for blocks whose gradient is so small that
-    /// the central differences' own error, about 1e-10 in double, dominates a relative comparison).
+    /// The blocks that fail both tests: the norm-relative difference exceeds <paramref name="tolerance"/>, and some
+    /// absolute difference exceeds <paramref name="absoluteTolerance"/>. The floor is for blocks whose gradient is so
+    /// small that the central differences' own error (about 1e-10 in double) dominates a relative comparison.
     /// </summary>
-    /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖), e.g. 1e-6.</param>
-    /// <param name="absoluteTolerance">The absolute difference below which a block passes regardless.</param>
-    /// <returns>True when the gradient agrees with central differences.</returns>
-    public bool Passes(double tolerance, double absoluteTolerance = DefaultAbsoluteTolerance) =>
-        Blocks.All(b => b.NormRelative <= tolerance || b.MaxAbsolute <= absoluteTolerance);
+    /// <param name="tolerance">The largest acceptable norm-relative difference, a positive finite number.</param>
+    /// <param name="absoluteTolerance">The absolute floor, a positive finite number, e.g. 1e-9.</param>
+    /// <returns>The failing blocks in layout order; empty when the check passes.</returns>
+    /// <exception cref="ArgumentException">A tolerance is NaN, infinite, zero or negative.</exception>
+    public ImmutableArray<BlockDifference> FailingBlocks(double tolerance, double absoluteTolerance)
+    {
+        Guard.Positive(nameof(absoluteTolerance), absoluteTolerance);
+        return Failing(tolerance, absoluteTolerance);
+    }
 
-    /// <summary>The absolute tolerance <see cref="Passes"/> uses by default: ten times the error of central differences in double.</summary>
-    public const double DefaultAbsoluteTolerance = 1e-9;
+    /// <summary>Whether every block's norm-relative difference is within <paramref name="tolerance"/>.</summary>
+    /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number.</param>
+    /// <returns>True when the gradient agrees with central differences.</returns>
+    /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero or negative.</exception>
+    public bool Passes(double tolerance) => FailingBlocks(tolerance).IsEmpty;
+
+    /// <summary>Whether every block is within <paramref name="tolerance"/> relatively or <paramref name="absoluteTolerance"/> absolutely.</summary>
+    /// <param name="tolerance">The largest acceptable norm-relative difference, a positive finite number.</param>
+    /// <param name="absoluteTolerance">The absolute floor, a positive finite number.</param>
+    /// <returns>True when the gradient agrees with central differences.</returns>
+    /// <exception cref="ArgumentException">A tolerance is NaN, infinite, zero or negative.</exception>
+    public bool Passes(double tolerance, double absoluteTolerance) => FailingBlocks(tolerance, absoluteTolerance).IsEmpty;
+
+    /// <summary>The verdict of <see cref="Passes(double)"/> as one sentence, e.g. for a command line to print.</summary>
+    /// <param name="tolerance">As for <see cref="Passes(double)"/>.</param>
+    /// <returns>"gradient check passed: …" or "gradient check FAILED: …", naming the tolerance and the worst block.</returns>
+    public string Verdict(double tolerance) => Describe(tolerance, null, FailingBlocks(tolerance));
+
+    /// <summary>The verdict of <see cref="Passes(double, double)"/> as one sentence that names the absolute floor too.</summary>
+    /// <param name="tolerance">As for <see cref="Passes(double, double)"/>.</param>
+    /// <param name="absoluteTolerance">As for <see cref="Passes(double, double)"/>.</param>
+    /// <returns>"gradient check passed: …" or "gradient check FAILED: …".</returns>
+    public string Verdict(double tolerance, double absoluteTolerance) =>
+        Describe(tolerance, absoluteTolerance, FailingBlocks(tolerance, absoluteTolerance));
 
     /// <inheritdoc/>
-    public bool Equals(GradientCheckReport? other) => other is not null && Blocks.SequenceEqual(other.Blocks);
+    public bool Equals(GradientCheckReport? other) => other is not null && Blocks.SequenceEqual(other.Blocks) && Overall.Equals(other.Overall);
 
     /// <inheritdoc/>
     public override int GetHashCode() => Blocks.Length;
 
-    /// <summary>A table with one row per block.</summary>
+    /// <summary>A table with one row per block, then the single number over all parameters.</summary>
     /// <returns>The report as text.</returns>
     public override string ToString()
     {
@@ -73,6 +117,42 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks)
                 $"{b.Layer,5}  {b.Block,-8} {b.Count,7}   {b.MeanAbsolute,11:E3}   {b.MaxAbsolute,11:E3}   {b.MeanRelative,11:E3}   {b.MaxRelative,11:E3}   {b.NormRelative,11:E3}"));
         }
 
+        var mark = PassesClassic ? "below" : "not below";
+        text.AppendLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"all parameters: ‖a − n‖ / (‖a‖ + ‖n‖) = {Overall:E3}, {mark} the classic check's {ClassicThreshold:E0}"));
         return text.ToString();
+    }
+
+    private ImmutableArray<BlockDifference> Failing(double tolerance, double? absoluteTolerance)
+    {
+        Guard.Positive(nameof(tolerance), tolerance);
+
+        // Written as "not within" so that NaN, which compares false with everything, fails.
+        return Blocks.Where(b => !(b.NormRelative <= tolerance) && !(absoluteTolerance is { } floor && b.MaxAbsolute <= floor)).ToImmutableArray();
+    }
+
+    private string Describe(double tolerance, double? absoluteTolerance, ImmutableArray<BlockDifference> failing)
+    {
+        var floor = absoluteTolerance is { } f ? string.Create(CultureInfo.InvariantCulture, $" or every |a − n| within the absolute floor {f:E1}") : string.Empty;
+        var worst = Blocks.IsEmpty ? null : Blocks.Aggregate((x, y) => double.IsNaN(x.NormRelative) || x.NormRelative >= y.NormRelative ? x : y);
+        var where = worst is null ? string.Empty : $" (layer {worst.Layer} {worst.Block})";
+        return failing.IsEmpty
+            ? string.Create(CultureInfo.InvariantCulture, $"gradient check passed: every block's norm-relative difference within {tolerance:E1}{floor}; largest {MaxNormRelative:E3}{where}")
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"gradient check FAILED: {failing.Length} of {Blocks.Length} blocks not within {tolerance:E1}{floor}; largest norm-relative difference {MaxNormRelative:E3}{where}");
+    }
+
+    private double Largest(Func<BlockDifference, double> measure)
+    {
+        var largest = 0.0;
+        foreach (var b in Blocks)
+        {
+            // Math.Max returns NaN when either argument is NaN, so one NaN block shows in the maximum.
+            largest = Math.Max(largest, measure(b));
+        }
+
+        return largest;
     }
 }

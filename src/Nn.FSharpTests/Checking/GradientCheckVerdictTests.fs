@@ -1,0 +1,119 @@
+/// The gradient check's verdict: it fails when the gradient is wrong or the tolerance tighter than achieved, passes
+/// when it should, applies an absolute floor only when given one, and refuses tolerances and steps that are not numbers.
+module Nn.Tests.Checking.GradientCheckVerdictTests
+
+open System
+open System.Collections.Immutable
+open Nn
+open Nn.Tests.Helpers
+open Nn.Tests.Checking.UserDefinedTests
+open Xunit
+
+let private inputs = matrix [| [| 0.3; -0.7; 1.1 |]; [| -0.2; 0.45; 0.9 |] |]
+let private targets = matrix [| [| 0.2; -0.1 |]; [| 0.7; 0.4 |] |]
+
+let private checkOf (hidden: Activation) =
+    let network = Network.Create<float>(Architecture.Input(3).Dense(5, hidden).Dense(2, Activation.Identity), Initializer.Xavier, 11UL)
+    GradientCheck.Run(network, Loss.Quadratic, inputs, targets)
+
+let private block normRelative maxAbsolute = BlockDifference(0, "weights", 4, maxAbsolute, maxAbsolute, normRelative, normRelative, normRelative)
+
+let private reportOf (blocks: BlockDifference list) = GradientCheckReport(ImmutableArray.CreateRange blocks, 0.0)
+
+[<Fact>]
+let ``a deliberately wrong derivative fails at the default tolerance, with a FAILED verdict and a classic number above 1e-9`` () =
+    let report = checkOf (Activation.Elementwise<WrongTanh>())
+    Assert.False(report.Passes 1e-6, string report)
+    Assert.StartsWith("gradient check FAILED: 2 of 4 blocks", report.Verdict 1e-6)
+    Assert.False(report.PassesClassic)
+    Assert.True(report.Overall > 1e-3, string report)
+
+[<Fact>]
+let ``a tolerance tighter than the achieved difference fails and a looser one passes`` () =
+    let report = checkOf Activation.Tanh
+    let achieved = report.MaxNormRelative
+    Assert.True(achieved > 0.0 && achieved < 1e-6, string report)
+    Assert.False(report.Passes(achieved / 2.0), string report)
+    Assert.True(report.Passes(achieved * 2.0), string report)
+    Assert.StartsWith("gradient check FAILED", report.Verdict(achieved / 2.0))
+    Assert.StartsWith("gradient check passed", report.Verdict(achieved * 2.0))
+
+[<Fact>]
+let ``a correct gradient passes and its single number over all parameters is below the classic 1e-9`` () =
+    let report = checkOf Activation.Tanh
+    Assert.True(report.Passes 1e-6, string report)
+    Assert.True(report.PassesClassic, string report)
+    Assert.Contains("all parameters: ‖a − n‖ / (‖a‖ + ‖n‖) = ", string report)
+
+[<Fact>]
+let ``the single number is the norm of the difference over the sum of the norms across every parameter`` () =
+    let network = Network.Create<float>(Architecture.Input(3).Dense(4, Activation.Sigmoid).Dense(2, Activation.Identity), Initializer.Xavier, 5UL)
+    let epsilon = 1e-4
+    let report = GradientCheck.Run(network, Loss.Quadratic, inputs, targets, epsilon = epsilon)
+    let analytic = Backprop.Gradient(network, Loss.Quadratic, inputs, targets).Gradient.ToArray()
+    let cost = CostFunction<float>(fun theta -> Backprop.Cost(Network.FromParameters(network.Architecture, theta.Span), Loss.Quadratic, inputs, targets))
+    let numeric = GradientCheck.CentralDifferences(ReadOnlySpan(network.Parameters.ToArray()), cost, epsilon)
+    let norm (v: float[]) = sqrt (Array.sumBy (fun x -> x * x) v)
+    let expected = norm (Array.map2 (-) analytic numeric) / (norm analytic + norm numeric)
+    assertClose 1e-3 expected report.Overall
+
+[<Fact>]
+let ``gradients that are both exactly zero agree, with a single number of 0 rather than NaN`` () =
+    // Zero weights and biases put the output at the target 0, where the quadratic cost is flat and even in θ.
+    let architecture = Architecture.Input(3).Dense(2, Activation.Identity)
+    let network = Network.FromParameters(architecture, ReadOnlySpan(Array.zeroCreate<float> architecture.ParameterCount))
+    let report = GradientCheck.Run(network, Loss.Quadratic, inputs, matrix [| [| 0.0; 0.0 |]; [| 0.0; 0.0 |] |])
+    Assert.Equal(0.0, report.Overall)
+    Assert.True(report.Passes 1e-6, string report)
+
+[<Fact>]
+let ``a block too small to compare relatively fails unless an absolute floor is asked for, and the verdict names the floor`` () =
+    let report = reportOf [ block 1e-3 1e-12 ]
+    Assert.False(report.Passes 1e-6)
+    Assert.True(report.Passes(1e-6, 1e-9))
+    Assert.False(report.Passes(1e-6, 1e-13))
+    Assert.DoesNotContain("floor", report.Verdict 1e-6)
+    Assert.Contains("absolute floor 1.0E-009", report.Verdict(1e-6, 1e-9))
+
+[<Fact>]
+let ``a NaN difference fails every tolerance and floor and shows in the maxima`` () =
+    let report = reportOf [ block 1e-12 1e-14; block Double.NaN Double.NaN ]
+    Assert.False(report.Passes 1e-6)
+    Assert.False(report.Passes(1e-6, 1e-3))
+    Assert.True(Double.IsNaN report.MaxNormRelative)
+    Assert.True(Double.IsNaN report.MaxAbsolute)
+    Assert.Equal<BlockDifference>([ block Double.NaN Double.NaN ], report.FailingBlocks 1e-6)
+    Assert.False(GradientCheckReport(ImmutableArray.Empty, Double.NaN).PassesClassic)
+
+[<Theory>]
+[<InlineData("NaN")>]
+[<InlineData("-1.0")>]
+[<InlineData("0.0")>]
+[<InlineData("Infinity")>]
+[<InlineData("-Infinity")>]
+let ``a tolerance or floor that is not a positive finite number is refused rather than judged`` (text: string) =
+    let bad = inv text
+    let report = reportOf [ block 1e-12 1e-14 ]
+    Assert.Contains("tolerance", messageOf<ArgumentException> (fun () -> report.Passes bad |> ignore))
+    Assert.Contains("tolerance", messageOf<ArgumentException> (fun () -> report.Verdict bad |> ignore))
+    Assert.Contains("absoluteTolerance", messageOf<ArgumentException> (fun () -> report.Passes(1e-6, bad) |> ignore))
+    Assert.Contains("absoluteTolerance", messageOf<ArgumentException> (fun () -> report.FailingBlocks(1e-6, bad) |> ignore))
+
+[<Theory>]
+[<InlineData("NaN")>]
+[<InlineData("-1e-5")>]
+[<InlineData("0.0")>]
+[<InlineData("Infinity")>]
+let ``a difference step that is not a positive finite number is refused`` (text: string) =
+    let bad = inv text
+    let network = Network.Create<float>(Architecture.Input(3).Dense(2, Activation.Identity), Initializer.Xavier, 1UL)
+    Assert.Contains("epsilon", messageOf<ArgumentException> (fun () -> GradientCheck.Run(network, Loss.Quadratic, inputs, targets, epsilon = bad) |> ignore))
+
+[<Fact>]
+let ``the check takes the L2 sample count m that Backprop takes and refuses a count below 1`` () =
+    let network = Network.Create<float>(Architecture.Input(3).Dense(4, Activation.Tanh).Dense(2, Activation.Identity), Initializer.Xavier, 2UL)
+    let atBatch = GradientCheck.Run(network, Loss.Quadratic, inputs, targets, 3.0)
+    let atLargeSet = GradientCheck.Run(network, Loss.Quadratic, inputs, targets, 3.0, 1000)
+    Assert.True(atLargeSet.Passes 1e-6, string atLargeSet)
+    Assert.NotEqual(atBatch, atLargeSet)
+    Assert.Contains("l2SampleCount", messageOf<ArgumentException> (fun () -> GradientCheck.Run(network, Loss.Quadratic, inputs, targets, 3.0, 0) |> ignore))
