@@ -137,12 +137,13 @@ let ``an IDX images file without a findable labels file asks for one`` () =
     expect dir usage [ "train"; "--train"; "pictures.idx"; "--test"; "pictures.idx" ] "give its labels file with --train-labels" |> ignore
 
 [<Fact>]
-let ``training that diverges says where, saves nothing and exits with 1`` () =
+let ``training that diverges says where, saves the last finite network where --save asked, says so and exits with 1`` () =
     use dir = new TempDirectory()
-    let run = dir.Run [ "train"; "--optimizer"; "sgd"; "--lr"; "1e30"; "--save"; "never.nnm" ]
+    let run = dir.Run [ "train"; "--optimizer"; "sgd"; "--lr"; "1e30"; "--save"; "last.nnm" ]
     Assert.Equal(1, run.ExitCode)
     Assert.Contains("training diverged: the cost became NaN at epoch 1", run.Error)
-    Assert.False(File.Exists(dir.File "never.nnm"))
+    Assert.Contains("saved the last finite network to last.nnm; it is not a trained model.", run.Output)
+    Assert.Equal(0, (dir.Run [ "info"; "last.nnm" ]).ExitCode)
 
 [<Fact>]
 let ``a thread count below one is a usage error naming the option`` () =

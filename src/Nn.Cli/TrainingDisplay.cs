@@ -48,7 +48,7 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         task.Value = ((double)(value.Epoch - 1) * value.Batches) + value.Batch;
         task.Description = string.Create(
             CultureInfo.InvariantCulture,
-            $"epoch {value.Epoch}/{value.Epochs}  batch {value.Batch}/{value.Batches}  loss {value.Loss:F4}  {value.SamplesPerSecond:N0} samples/s");
+            $"epoch {value.Epoch}/{value.Epochs}  batch {value.Batch}/{value.Batches}  loss {Number(value.Loss, 4)}  {value.SamplesPerSecond:N0} samples/s");
     }
 
     /// <summary>Called after every full-batch iteration.</summary>
@@ -58,11 +58,11 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         {
             task.MaxValue = iterations;
             task.Value = iteration;
-            task.Description = string.Create(CultureInfo.InvariantCulture, $"iteration {iteration}/{iterations}  loss {cost:F6}");
+            task.Description = $"iteration {iteration}/{iterations}  loss {Number(cost, 6)}";
         }
         else if (iteration % 10 == 0 || iteration == iterations)
         {
-            Line(string.Create(CultureInfo.InvariantCulture, $"iteration {iteration}/{iterations}  loss {cost:F6}"));
+            Line($"iteration {iteration}/{iterations}  loss {Number(cost, 6)}");
         }
     }
 
@@ -72,8 +72,17 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         var test = record.TestAccuracy is { } accuracy ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {accuracy:F4}") : string.Empty;
         Line(string.Create(
             CultureInfo.InvariantCulture,
-            $"epoch {record.Epoch}/{epochs}  loss {record.TrainLoss:F4}  train accuracy {record.TrainAccuracy:F4}{test}  {elapsed.TotalSeconds:F1} s"));
+            $"epoch {record.Epoch}/{epochs}  loss {Number(record.TrainLoss, 4)}  train accuracy {record.TrainAccuracy:F4}{test}  {elapsed.TotalSeconds:F1} s"));
     }
+
+    /// <summary>
+    /// A cost as the display shows it, in the invariant culture: fixed decimals in the range a learning run lives in,
+    /// scientific notation from 1e6 up (a blown-up cost of 6e27 would otherwise print as 28 digits) and below 1e-4.
+    /// </summary>
+    public static string Number(double value, int decimals) =>
+        value == 0 || !double.IsFinite(value) || (Math.Abs(value) >= 1e-4 && Math.Abs(value) < 1e6)
+            ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+            : value.ToString("0.0000E+0", CultureInfo.InvariantCulture);
 
     /// <summary>A line above the bar on a terminal, or plain text otherwise.</summary>
     public void Line(string text)

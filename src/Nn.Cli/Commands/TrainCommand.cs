@@ -94,7 +94,12 @@ internal static class TrainCommand
                 var result = TrainingDisplay.Run(rule, display => Trainer.TrainFullBatch(
                     start, loss, minimizer, trainData, parse.GetValue(l2), (i, cost) => display.ReportIteration(i, iterations, cost)));
                 network = start.WithParameters(result.Parameters);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Iterations} iterations, final loss {result.Loss:F6}, {(result.Converged ? "converged" : "stopped at the iteration limit")}"));
+                if (result.Stop == MinimizationStop.Diverged)
+                {
+                    return Diverged($"training {result.Describe()}.", network, parse.GetValue(save), outputs, failed);
+                }
+
+                Console.WriteLine($"{result.Iterations} iterations, final loss {TrainingDisplay.Number(result.Loss, 6)}, {result.Describe()}");
                 if (parse.GetValue(plot) is { } plotPath)
                 {
                     outputs.Add(new Output("--plot", plotPath, () =>
@@ -135,6 +140,11 @@ internal static class TrainCommand
                         CurvePlot.Save(result.History, plotPath, $"{name}: {network.Architecture}, {run.Optimizer.Name}");
                         return $"plotted the curves to {plotPath}";
                     }));
+                }
+
+                if (result.Reason == StopReason.Diverged)
+                {
+                    return Diverged(result.Message, network, parse.GetValue(save), outputs, failed);
                 }
 
                 if (result.Reason != StopReason.Completed)
@@ -286,6 +296,27 @@ internal static class TrainCommand
                 new("--resume", parse.GetValue(resume)),
             ],
             ("--checkpoint", "--resume"));
+    }
+
+    /// <summary>
+    /// Reports a diverged run (exit code 1). The last finite network goes where --save asked for the model, said to be
+    /// no trained model, and the other outputs (the curves show how it went wrong) are written as after any run.
+    /// </summary>
+    private static int Diverged(string message, Network<float> network, string? savePath, List<Output> outputs, List<string> failed)
+    {
+        Cli.Error(message);
+        if (savePath is not null)
+        {
+            outputs.Add(new Output("--save", savePath, () =>
+            {
+                ModelFile.Save(network, savePath);
+                return $"saved the last finite network to {savePath}; it is not a trained model.";
+            }));
+        }
+
+        // A failed output is named by WriteAll; the exit code stays the verdict on the run.
+        OutputPaths.WriteAll(outputs, failed);
+        return ExitCodes.Failed;
     }
 
     private static Initializer Initial(ParseResult parse, Option<string?> init, Architecture layers) =>

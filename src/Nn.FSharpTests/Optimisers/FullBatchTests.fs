@@ -71,3 +71,46 @@ let ``L-BFGS minimises the Rosenbrock function`` () =
     for minimizer in [ Lbfgs(MaxIterations = 500, GradientTolerance = 1e-8) :> FullBatchOptimizer; ConjugateGradient(MaxIterations = 2000, GradientTolerance = 1e-8) ] do
         let result = minimizer.Minimize(Func<_, _> objective, start)
         assertAllClose 1e-5 [| 1.0; 1.0 |] (result.Parameters.ToArray())
+
+/// f(x) = Σ x², whose cost at the start is replaced by `startCost` and gradient element 0 by `startSlope`.
+let private bowlStartingAt (startCost: float) (startSlope: float) =
+    let mutable first = true
+    fun (theta: ParameterVector<float>) ->
+        let x = theta.ToArray()
+        let gradient = x |> Array.map (fun v -> 2.0 * v)
+        let cost = x |> Array.sumBy (fun v -> v * v)
+        let atStart = first
+        first <- false
+        if atStart then gradient[0] <- startSlope
+        LossAndGradient<float>((if atStart then startCost else cost), ParameterVector<float>.Create(ReadOnlySpan gradient))
+
+[<Theory>]
+[<InlineData("cg", "Infinity", "2.0")>]
+[<InlineData("cg", "NaN", "2.0")>]
+[<InlineData("lbfgs", "Infinity", "2.0")>]
+[<InlineData("lbfgs", "1.0", "NaN")>]
+[<InlineData("lbfgs", "1.0", "-Infinity")>]
+let ``a full-batch minimiser whose starting cost or gradient is not finite diverges and returns the start`` (name: string, cost: string, slope: string) =
+    let cost, slope = inv cost, inv slope
+    let minimizer: FullBatchOptimizer = if name = "cg" then ConjugateGradient(MaxIterations = 50) else Lbfgs(MaxIterations = 50)
+    let start = ParameterVector<float>.Create(ReadOnlySpan [| 1.0; -2.0 |])
+    let result = minimizer.Minimize(Func<_, _>(bowlStartingAt cost slope), start)
+    Assert.Equal(MinimizationStop.Diverged, result.Stop)
+    Assert.False(result.Converged)
+    Assert.Equal<float[]>([| 1.0; -2.0 |], result.Parameters.ToArray())
+    Assert.Equal(1, result.Evaluations)
+    Assert.StartsWith("diverged: ", result.Describe())
+
+[<Fact>]
+let ``a full-batch minimiser reports the iteration limit only when it reached it`` () =
+    let result, _, _ = minimise (Lbfgs(MaxIterations = 2, GradientTolerance = 0.0, FunctionTolerance = 0.0))
+    Assert.Equal(MinimizationStop.IterationLimit, result.Stop)
+    Assert.Equal(2, result.Iterations)
+    Assert.Equal("stopped at the iteration limit", result.Describe())
+
+[<Fact>]
+let ``training a network whose cost overflows at the start with L-BFGS diverges instead of stopping at the iteration limit`` () =
+    let network = Network.Create<float32>(Architecture.Input(64).Dense(10, Activation.Identity), Initializer.NormalFixed 1e30, 1UL)
+    let result = Trainer.TrainFullBatch(network, Loss.Quadratic, Lbfgs(MaxIterations = 5), Digits.Load<float32>().Train)
+    Assert.Equal(MinimizationStop.Diverged, result.Stop)
+    Assert.Equal(network.Parameters, result.Parameters)

@@ -33,7 +33,7 @@ let private trainOn<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: stru
     use run = new TrainingRun<'T>(Trainer.Start(network, rule, 3UL), loss, rule, data, options, Nullable block)
     let mutable state = Trainer.Start(network, rule, 3UL)
     for _ in 1 .. epochs do
-        let struct (next, failure) = run.Epoch(state, null, null)
+        let struct (next, failure, _) = run.Epoch(state, null, null)
         Assert.Null failure
         state <- next
     state
@@ -84,7 +84,7 @@ let ``a block that diverges stops at the sample where one sample at a time stops
         let mutable state = Trainer.Start(network, rule, 1UL)
         let mutable failure = null
         while isNull failure do
-            let struct (next, why) = training.Epoch(state, null, null)
+            let struct (next, why, _) = training.Epoch(state, null, null)
             state <- next
             failure <- why
         state, failure

@@ -23,7 +23,7 @@ public sealed record ConjugateGradient : FullBatchOptimizer
     /// <inheritdoc/>
     public override string Name => "cg";
 
-    private protected override (double[] X, double F, int Iterations, bool Converged) Run(
+    private protected override (double[] X, double F, int Iterations, MinimizationStop Stop) Run(
         Func<double[], (double F, double[] G)> evaluate, double[] start, Action<int, double> onIteration)
     {
         var x = start;
@@ -36,7 +36,7 @@ public sealed record ConjugateGradient : FullBatchOptimizer
             var step = LineSearch.Search(evaluate, x, f, slope, direction, alpha, c1: 1e-4, c2: 0.1);
             if (step is null)
             {
-                return (x, f, iteration - 1, false);
+                return (x, f, iteration - 1, MinimizationStop.NoDescent);
             }
 
             var (nextAlpha, nextF, nextG, _) = step.Value;
@@ -48,7 +48,7 @@ public sealed record ConjugateGradient : FullBatchOptimizer
             onIteration(iteration, nextF);
             if (HasConverged(f, nextF, nextG))
             {
-                return (x, nextF, iteration, true);
+                return (x, nextF, iteration, MinimizationStop.Converged);
             }
 
             var beta = Math.Max(0, (LineSearch.Dot(nextG, nextG) - LineSearch.Dot(nextG, g)) / LineSearch.Dot(g, g));
@@ -71,7 +71,7 @@ public sealed record ConjugateGradient : FullBatchOptimizer
             (f, g, slope) = (nextF, nextG, nextSlope);
         }
 
-        return (x, f, MaxIterations, false);
+        return (x, f, MaxIterations, MinimizationStop.IterationLimit);
     }
 
     private static double[] Negate(double[] v)

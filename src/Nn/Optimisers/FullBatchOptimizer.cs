@@ -44,7 +44,11 @@ public abstract record FullBatchOptimizer
     /// <param name="objective">θ → (C(θ), ∇C(θ)); must be pure.</param>
     /// <param name="start">θ₀, finite.</param>
     /// <param name="progress">Called after each iteration with (iteration, C); may be null.</param>
-    /// <returns>The best θ found, its cost and how the search ended.</returns>
+    /// <returns>
+    /// The best θ found, its cost and how the search ended: <see cref="MinimizationStop.Diverged"/>, with θ₀ itself,
+    /// when the cost or the gradient at θ₀ is NaN or infinite. Later points whose cost or gradient is not finite are
+    /// never taken: the line search shortens its step instead.
+    /// </returns>
     public MinimizationResult<T> Minimize<T>(Func<ParameterVector<T>, LossAndGradient<T>> objective, ParameterVector<T> start, Action<int, double>? progress = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -56,21 +60,55 @@ public abstract record FullBatchOptimizer
         {
             evaluations++;
             var result = objective(ParameterVector<double>.Own(x).Convert<T>());
-            return (double.CreateChecked(result.Loss), result.Gradient.Convert<double>().ToArray());
+            var gradient = result.Gradient.Convert<double>().ToArray();
+
+            // A point whose gradient is not finite is no more usable than one whose cost is not: the line search
+            // treats both as "too far" and shrinks its step.
+            return (AllFinite(gradient) ? double.CreateChecked(result.Loss) : double.NaN, gradient);
         }
 
-        var history = ImmutableArray.CreateBuilder<double>();
-        var (x, fx, iterations, converged) = Run(Evaluate, start.Convert<double>().ToArray(), (i, f) =>
+        var first = start.Convert<double>().ToArray();
+        var (startCost, startGradient) = Evaluate((double[])first.Clone());
+        if (!double.IsFinite(startCost))
         {
-            history.Add(f);
-            progress?.Invoke(i, f);
-        });
-        return new MinimizationResult<T>(
-            ParameterVector<double>.Own(x).Convert<T>(), fx, iterations, evaluations, converged, history.ToImmutable());
+            // Nowhere to descend from: no step can be judged against a cost or slope that is not a number.
+            return new MinimizationResult<T>(start, startCost, 0, evaluations, MinimizationStop.Diverged, ImmutableArray<double>.Empty);
+        }
+
+        // Run evaluates θ₀ first; that evaluation is the one just made.
+        var evaluatedStart = false;
+        var history = ImmutableArray.CreateBuilder<double>();
+        var (x, fx, iterations, stop) = Run(
+            p =>
+            {
+                var reuse = !evaluatedStart;
+                evaluatedStart = true;
+                return reuse ? (startCost, startGradient) : Evaluate(p);
+            },
+            first,
+            (i, f) =>
+            {
+                history.Add(f);
+                progress?.Invoke(i, f);
+            });
+        return new MinimizationResult<T>(ParameterVector<double>.Own(x).Convert<T>(), fx, iterations, evaluations, stop, history.ToImmutable());
+    }
+
+    private static bool AllFinite(double[] values)
+    {
+        foreach (var v in values)
+        {
+            if (!double.IsFinite(v))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The search proper, over double vectors the minimiser owns.</summary>
-    private protected abstract (double[] X, double F, int Iterations, bool Converged) Run(
+    private protected abstract (double[] X, double F, int Iterations, MinimizationStop Stop) Run(
         Func<double[], (double F, double[] G)> evaluate, double[] start, Action<int, double> onIteration);
 
     /// <summary>Whether the gradient is small or the last decrease negligible.</summary>
@@ -89,14 +127,44 @@ public abstract record FullBatchOptimizer
     public override string ToString() => Name;
 }
 
+/// <summary>Why a full-batch minimisation ended.</summary>
+public enum MinimizationStop
+{
+    /// <summary>The gradient became small enough or the last decrease negligible.</summary>
+    Converged,
+
+    /// <summary>The iteration limit was reached first.</summary>
+    IterationLimit,
+
+    /// <summary>The line search found no step that lowered the cost.</summary>
+    NoDescent,
+
+    /// <summary>The cost or the gradient at the start was NaN or infinite; the parameters are the (finite) start.</summary>
+    Diverged,
+}
+
 /// <summary>What a full-batch minimisation ended with.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-/// <param name="Parameters">The best θ found.</param>
+/// <param name="Parameters">The best θ found; always finite.</param>
 /// <param name="Loss">C at that θ.</param>
 /// <param name="Iterations">The number of iterations run.</param>
 /// <param name="Evaluations">The number of cost-and-gradient evaluations.</param>
-/// <param name="Converged">True when a tolerance was met; false when the iteration limit stopped the search or no descent step was found.</param>
+/// <param name="Stop">Why the search ended.</param>
 /// <param name="LossHistory">C after each iteration.</param>
 public sealed record MinimizationResult<T>(
-    ParameterVector<T> Parameters, double Loss, int Iterations, int Evaluations, bool Converged, ImmutableArray<double> LossHistory)
-    where T : unmanaged, IFloatingPointIeee754<T>;
+    ParameterVector<T> Parameters, double Loss, int Iterations, int Evaluations, MinimizationStop Stop, ImmutableArray<double> LossHistory)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>True when a tolerance was met (<see cref="MinimizationStop.Converged"/>).</summary>
+    public bool Converged => Stop == MinimizationStop.Converged;
+
+    /// <summary>A few words for people on why the search ended.</summary>
+    /// <returns>For example "converged" or "stopped at the iteration limit".</returns>
+    public string Describe() => Stop switch
+    {
+        MinimizationStop.Converged => "converged",
+        MinimizationStop.IterationLimit => "stopped at the iteration limit",
+        MinimizationStop.NoDescent => "stopped: no step along the search direction lowered the cost",
+        _ => "diverged: the cost or its gradient at the starting point is NaN or infinite; returning the starting network",
+    };
+}

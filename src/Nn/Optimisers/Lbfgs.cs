@@ -30,7 +30,7 @@ public sealed record Lbfgs : FullBatchOptimizer
     /// <inheritdoc/>
     public override string Name => "lbfgs";
 
-    private protected override (double[] X, double F, int Iterations, bool Converged) Run(
+    private protected override (double[] X, double F, int Iterations, MinimizationStop Stop) Run(
         Func<double[], (double F, double[] G)> evaluate, double[] start, Action<int, double> onIteration)
     {
         var x = start;
@@ -51,7 +51,7 @@ public sealed record Lbfgs : FullBatchOptimizer
             var step = LineSearch.Search(evaluate, x, f, slope, direction, alpha, c1: 1e-4, c2: 0.9);
             if (step is null)
             {
-                return (x, f, iteration - 1, false);
+                return (x, f, iteration - 1, MinimizationStop.NoDescent);
             }
 
             var (stepAlpha, nextF, nextG, _) = step.Value;
@@ -77,13 +77,13 @@ public sealed record Lbfgs : FullBatchOptimizer
             onIteration(iteration, nextF);
             if (HasConverged(f, nextF, nextG))
             {
-                return (x, nextF, iteration, true);
+                return (x, nextF, iteration, MinimizationStop.Converged);
             }
 
             (f, g) = (nextF, nextG);
         }
 
-        return (x, f, MaxIterations, false);
+        return (x, f, MaxIterations, MinimizationStop.IterationLimit);
     }
 
     /// <summary>The two-loop recursion: −H g with H the L-BFGS inverse-Hessian approximation.</summary>

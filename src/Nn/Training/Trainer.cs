@@ -60,7 +60,10 @@ public static class Trainer
 
     /// <summary>
     /// Continues a run from <paramref name="state"/> (fresh or from a checkpoint) until <see cref="TrainingOptions.Epochs"/>
-    /// epochs are complete. Same state, same data and options → bit-for-bit the same result.
+    /// epochs are complete. Same state, same data and options → bit-for-bit the same result. The run stops as
+    /// <see cref="StopReason.Diverged"/> when a cost or parameter becomes NaN or infinite, when the training set's cost
+    /// after an epoch exceeds <see cref="TrainingOptions.DivergenceFactor"/> times its cost for <paramref name="state"/>'s
+    /// network, or when the last network costs more than that first one; a resumed run measures from where it resumed.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="state">Where to start.</param>
@@ -96,6 +99,8 @@ public static class Trainer
         }
 
         using var run = new TrainingRun<T>(state, loss, optimizer, train, options);
+        var startCost = state.EpochsCompleted < options.Epochs ? run.TrainCost(state) : double.NaN;
+        var cost = startCost;
         while (state.EpochsCompleted < options.Epochs)
         {
             if (cancellation.IsCancellationRequested)
@@ -103,14 +108,25 @@ public static class Trainer
                 return new TrainingResult<T>(state, StopReason.Cancelled, $"cancelled after {state.EpochsCompleted} of {options.Epochs} epochs.");
             }
 
-            var (next, failure) = run.Epoch(state, test, progress);
+            var (next, failure, nextCost) = run.Epoch(state, test, progress);
             if (failure is not null)
             {
                 return new TrainingResult<T>(next, StopReason.Diverged, failure);
             }
 
-            state = next;
+            if (Divergence.BlownUp(startCost, nextCost, options.DivergenceFactor) is { } blownUp)
+            {
+                return new TrainingResult<T>(
+                    state, StopReason.Diverged, $"training diverged: {blownUp} in epoch {next.EpochsCompleted}; returning the network from before that epoch.");
+            }
+
+            (state, cost) = (next, nextCost);
             onEpoch?.Invoke(state);
+        }
+
+        if (Divergence.Worsened(startCost, cost) is { } worsened)
+        {
+            return new TrainingResult<T>(state, StopReason.Diverged, $"training diverged: {worsened}; returning the final network, which is finite.");
         }
 
         return new TrainingResult<T>(state, StopReason.Completed, $"completed {state.EpochsCompleted} epochs.");

@@ -20,7 +20,13 @@ public sealed record TrainingOptions
     /// range of output columns in the same order as one thread would, so the result is bit-for-bit the same for
     /// every thread count.
     /// </param>
-    public TrainingOptions(int Epochs, int BatchSize = 32, ulong Seed = 0, double L2 = 0, bool Shuffle = true, int Threads = 1)
+    /// <param name="DivergenceFactor">
+    /// How many times its starting value the training set's cost may grow before the run counts as diverged, above 1;
+    /// <see cref="double.PositiveInfinity"/> turns this rule off (NaN, infinities and a final network worse than the
+    /// first still count). See <see cref="DefaultDivergenceFactor"/>.
+    /// </param>
+    public TrainingOptions(
+        int Epochs, int BatchSize = 32, ulong Seed = 0, double L2 = 0, bool Shuffle = true, int Threads = 1, double DivergenceFactor = DefaultDivergenceFactor)
     {
         this.Epochs = Epochs;
         this.BatchSize = BatchSize;
@@ -28,13 +34,22 @@ public sealed record TrainingOptions
         this.L2 = L2;
         this.Shuffle = Shuffle;
         this.Threads = Threads;
+        this.DivergenceFactor = DivergenceFactor;
     }
+
+    /// <summary>
+    /// The default <see cref="DivergenceFactor"/>, 100: a run that learns never makes its training cost a hundred
+    /// times worse than where it began, while the noise of a small batch or a large but workable learning rate stays
+    /// well within a factor of ten.
+    /// </summary>
+    public const double DefaultDivergenceFactor = 100;
 
     // The init accessors validate too, so a `with` expression cannot make options the constructor would refuse.
     private readonly int epochs;
     private readonly int batchSize;
     private readonly double l2;
     private readonly int threads;
+    private readonly double divergenceFactor;
 
     /// <summary>The total number of epochs, at least 1.</summary>
     public int Epochs
@@ -83,6 +98,22 @@ public sealed record TrainingOptions
         {
             Guard.Positive(nameof(Threads), value);
             threads = value;
+        }
+    }
+
+    /// <summary>The growth of the training set's cost, over its value when the run started, that counts as divergence; above 1.</summary>
+    public double DivergenceFactor
+    {
+        get => divergenceFactor;
+        init
+        {
+            if (!(value > 1))
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(DivergenceFactor), value, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{nameof(DivergenceFactor)} must be above 1, but is {value}."));
+            }
+
+            divergenceFactor = value;
         }
     }
 }

@@ -101,8 +101,11 @@ internal sealed class TrainingRun<T> : IDisposable
         gather = new BatchGather<T>(train, order, batchInputs, batchTargets, pool);
     }
 
-    /// <summary>One epoch from <paramref name="state"/>: the state after it, or the last finite state and why it stopped.</summary>
-    public (TrainingState<T> State, string? Failure) Epoch(TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress)
+    /// <summary>
+    /// One epoch from <paramref name="state"/>: the state after it and the cost of the whole training set after it,
+    /// or the last finite state and why it stopped.
+    /// </summary>
+    public (TrainingState<T> State, string? Failure, double TrainCost) Epoch(TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress)
     {
         Load(state);
 
@@ -142,14 +145,21 @@ internal sealed class TrainingRun<T> : IDisposable
             if (failure is not null)
             {
                 return (Snapshot(state, step, random.State, epoch - 1, state.History),
-                    $"training diverged: {failure} at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.");
+                    $"training diverged: {failure} at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.", double.NaN);
             }
         }
 
-        var (_, trainAccuracy) = Measure(train);
+        var (trainCost, trainAccuracy) = Measure(train);
         (double Cost, double Accuracy)? tested = test is null ? null : Measure(test);
         var record = new EpochRecord(epoch, costSum / train.Count, trainAccuracy, tested?.Cost, tested?.Accuracy);
-        return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null);
+        return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null, trainCost);
+    }
+
+    /// <summary>The cost of the whole training set for <paramref name="state"/>'s network, measured as <see cref="Epoch"/> measures its result.</summary>
+    public double TrainCost(TrainingState<T> state)
+    {
+        Load(state);
+        return Measure(train).Cost;
     }
 
     /// <summary>

@@ -1,0 +1,105 @@
+/// Verdicts the program must not fake: a gradient check that can fail, and training runs that blow up reported as
+/// diverged (exit code 1) with the last finite network saved where --save asked.
+module Nn.Cli.Tests.VerdictTests
+
+open System.IO
+open System.Text.RegularExpressions
+open Xunit
+open Nn.Cli.Tests.Process
+
+/// Neither stream shows a .NET exception or stack trace.
+let private assertNoStackTrace (run: Run) =
+    Assert.DoesNotContain("Unhandled exception", run.Output + run.Error)
+    Assert.False(Regex.IsMatch(run.Output + run.Error, @"^\s+at \S+\(", RegexOptions.Multiline), string run)
+
+/// No number is printed as a long run of digits (a blown-up cost must be in scientific notation).
+let private assertNoLongNumbers (run: Run) =
+    Assert.False(Regex.IsMatch(run.Output + run.Error, @"\d{12}"), string run)
+
+[<Fact>]
+let ``gradcheck with a tolerance tighter than the achieved difference fails with exit code 1`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck"; "--tolerance"; "1e-15" ]
+    Assert.True((run.ExitCode = 1), string run)
+    Assert.Contains("gradient check FAILED: 4 of 4 blocks not within 1.0E-015;", run.Output)
+    Assert.DoesNotContain("passed", run.Output)
+
+[<Fact>]
+let ``gradcheck passes at the default tolerance and prints the single number over all parameters`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Matches(@"all parameters: ‖a − n‖ / \(‖a‖ \+ ‖n‖\) = \d\.\d{3}E-\d{3}, below the classic check's 1E-009", run.Output)
+    Assert.Contains("gradient check passed: every block's norm-relative difference within 1.0E-006; largest ", run.Output)
+
+[<Fact>]
+let ``gradcheck applies an absolute floor only when asked for one, and prints it`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck"; "--tolerance"; "1e-15"; "--absolute-tolerance"; "1e-9" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("within 1.0E-015 or every |a − n| within the absolute floor 1.0E-009", run.Output)
+
+[<Fact>]
+let ``gradcheck uses and reports the step given with --epsilon`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck"; "--epsilon"; "1e-6"; "--samples"; "1" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("central differences with ε = 1E-06", run.Output)
+
+[<Theory>]
+[<InlineData("--tolerance", "NaN")>]
+[<InlineData("--tolerance", "-1")>]
+[<InlineData("--tolerance", "0")>]
+[<InlineData("--tolerance", "Infinity")>]
+[<InlineData("--epsilon", "NaN")>]
+[<InlineData("--epsilon", "-1e-5")>]
+[<InlineData("--epsilon", "0")>]
+[<InlineData("--epsilon", "Infinity")>]
+[<InlineData("--absolute-tolerance", "NaN")>]
+[<InlineData("--absolute-tolerance", "-1e-9")>]
+[<InlineData("--absolute-tolerance", "0")>]
+[<InlineData("--absolute-tolerance", "Infinity")>]
+let ``gradcheck refuses a tolerance, floor or step that is not a positive finite number, exit code 2`` (option: string, value: string) =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck"; option; value ]
+    Assert.True((run.ExitCode = 2), string run)
+    Assert.Contains($"nn: {option} must be a positive finite number, but is ", run.Error)
+    Assert.DoesNotContain("gradient check", run.Output)
+    assertNoStackTrace run
+
+[<Fact>]
+let ``train with a learning rate of 1e6 on a quadratic loss diverges, exit code 1, and saves the last finite network`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--output"; "identity"; "--loss"; "quadratic"; "--lr"; "1e6"; "--epochs"; "3"; "--save"; "m.nnm" ]
+    Assert.True((run.ExitCode = 1), string run)
+    Assert.Matches(@"nn: training diverged: the training cost grew from [\d.]+ to \d\.\d+E\+\d+, more than 100 times in epoch 1", run.Error)
+    Assert.Contains("saved the last finite network to m.nnm; it is not a trained model.", run.Output)
+    Assert.DoesNotContain("completed", run.Output)
+    assertNoLongNumbers run
+    assertNoStackTrace run
+    let info = dir.Run [ "info"; "m.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains("64-32(relu)-10(identity)", info.Output)
+
+[<Fact>]
+let ``train that saturates a softmax network under a quadratic loss diverges instead of completing, exit code 1`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--loss"; "quadratic"; "--lr"; "1e6"; "--epochs"; "2" ]
+    Assert.True((run.ExitCode = 1), string run)
+    Assert.Contains("nn: training diverged: the training cost rose from ", run.Error)
+    Assert.DoesNotContain("completed", run.Output)
+    Assert.DoesNotContain("saved", run.Output + run.Error)
+
+[<Theory>]
+[<InlineData("lbfgs")>]
+[<InlineData("cg")>]
+let ``a full-batch minimiser facing an infinite cost diverges, exit code 1, rather than stopping at the iteration limit`` (optimizer: string) =
+    use dir = new TempDirectory()
+    let run =
+        dir.Run [ "train"; "--optimizer"; optimizer; "--init"; "normal:1e30"; "--output"; "identity"; "--loss"; "quadratic"; "--epochs"; "5"; "--save"; "m.nnm" ]
+    Assert.True((run.ExitCode = 1), string run)
+    Assert.Contains("nn: training diverged: the cost or its gradient at the starting point is NaN or infinite", run.Error)
+    Assert.Contains("saved the last finite network to m.nnm; it is not a trained model.", run.Output)
+    Assert.DoesNotContain("iteration limit", run.Output + run.Error)
+    Assert.True(File.Exists(dir.File "m.nnm"))
+    assertNoStackTrace run

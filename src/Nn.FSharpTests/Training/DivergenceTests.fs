@@ -1,0 +1,69 @@
+/// Runs that blow up without a NaN: a cost grown past the divergence factor, or a network left worse than it began,
+/// stop as Diverged with the reason and a finite network, while a run that learns still completes.
+module Nn.Tests.Training.DivergenceTests
+
+open System
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+let private digits = lazy (Digits.Load<float32>().Train)
+
+let private networkWith (output: Activation) =
+    Network.Create<float32>(Architecture.Input(64).Dense(32, Activation.Relu).Dense(10, output), Initializer.He, 1UL)
+
+let private trainWith (output: Activation) (rate: float) (options: TrainingOptions) =
+    let network = networkWith output
+    network, Trainer.Train(network, Loss.Quadratic, Adam(rate), digits.Value, options)
+
+let private isFinite (network: Network<float32>) = network.Parameters.ToArray() |> Array.forall Single.IsFinite
+
+[<Fact>]
+let ``a learning rate of 1e6 on a quadratic loss diverges in its first epoch and hands back the network from before it`` () =
+    let start, result = trainWith Activation.Identity 1e6 (TrainingOptions(3, 32, 1UL))
+    Assert.Equal(StopReason.Diverged, result.Reason)
+    Assert.Contains("training diverged: the training cost grew from ", result.Message)
+    Assert.Contains("more than 100 times in epoch 1", result.Message)
+    Assert.Equal(0, result.State.EpochsCompleted)
+    Assert.Equal(start, result.Network)
+
+[<Fact>]
+let ``a blown-up cost prints in scientific notation`` () =
+    let _, result = trainWith Activation.Identity 1e6 (TrainingOptions(3, 32, 1UL))
+    Assert.Matches(@"to \d\.\d{1,4}E\+\d+,", result.Message)
+
+[<Fact>]
+let ``a saturated network whose bounded cost ends above where it began diverges although it never grew a hundredfold`` () =
+    let _, result = trainWith Activation.Softmax 1e6 (TrainingOptions(3, 32, 1UL))
+    Assert.Equal(StopReason.Diverged, result.Reason)
+    Assert.Contains("the training cost rose from ", result.Message)
+    Assert.Equal(3, result.State.EpochsCompleted)
+    Assert.True(isFinite result.Network)
+
+[<Fact>]
+let ``with the growth rule turned off a blown-up run still ends as diverged, because its last network is worse than its first`` () =
+    let _, result = trainWith Activation.Identity 1e6 (TrainingOptions(2, 32, 1UL, DivergenceFactor = infinity))
+    Assert.Equal(StopReason.Diverged, result.Reason)
+    Assert.Contains("rose from ", result.Message)
+    Assert.True(isFinite result.Network)
+
+[<Fact>]
+let ``a run that learns with a quadratic loss completes`` () =
+    let _, result = trainWith Activation.Softmax 0.005 (TrainingOptions(2, 32, 1UL))
+    Assert.Equal(StopReason.Completed, result.Reason)
+
+[<Fact>]
+let ``the divergence factor defaults to 100`` () =
+    Assert.Equal(100.0, TrainingOptions(1).DivergenceFactor)
+    Assert.Equal(TrainingOptions.DefaultDivergenceFactor, TrainingOptions(1).DivergenceFactor)
+
+[<Theory>]
+[<InlineData("NaN")>]
+[<InlineData("1.0")>]
+[<InlineData("0.5")>]
+[<InlineData("0.0")>]
+[<InlineData("-100.0")>]
+[<InlineData("-Infinity")>]
+let ``a divergence factor that is not above 1 is refused when the options are made`` (text: string) =
+    let bad = inv text
+    Assert.Contains("DivergenceFactor", messageOf<ArgumentException> (fun () -> TrainingOptions(1, DivergenceFactor = bad) |> ignore))

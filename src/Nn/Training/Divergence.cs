@@ -1,0 +1,37 @@
+using System;
+using System.Globalization;
+
+namespace Nn;
+
+/// <summary>
+/// When a mini-batch run has diverged although every number stayed finite. Both rules compare the cost of the whole
+/// training set (without L2, measured the way each epoch's accuracy is) with its value for the network the run
+/// started from: a cost that grows by more than <see cref="TrainingOptions.DivergenceFactor"/> has blown up, and a
+/// run whose last network costs more than its first made the network worse (a saturated network does this while its
+/// bounded cost stays far below any blow-up factor).
+/// </summary>
+internal static class Divergence
+{
+    /// <summary>Why the epoch's network has blown up, or null when it has not.</summary>
+    /// <param name="startCost">The cost of the network the run started from.</param>
+    /// <param name="cost">The cost after the epoch.</param>
+    /// <param name="factor">The growth that counts as blowing up.</param>
+    public static string? BlownUp(double startCost, double cost, double factor) =>
+        cost > factor * startCost
+            ? Invariant($"the training cost grew from {Number(startCost)} to {Number(cost)}, more than {Number(factor)} times")
+            : null;
+
+    /// <summary>Why the run's final network is worse than its first, or null when it is not.</summary>
+    public static string? Worsened(double startCost, double cost) =>
+        cost > startCost
+            ? Invariant($"the training cost rose from {Number(startCost)} to {Number(cost)} over the run, so the network got worse instead of better")
+            : null;
+
+    /// <summary>A cost as people read it: fixed-point in the usual range, scientific notation for very large or small values.</summary>
+    public static string Number(double value) =>
+        value == 0 || !double.IsFinite(value) || (Math.Abs(value) >= 1e-4 && Math.Abs(value) < 1e6)
+            ? value.ToString("0.######", CultureInfo.InvariantCulture)
+            : value.ToString("0.####E+0", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
