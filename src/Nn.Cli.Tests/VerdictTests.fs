@@ -103,3 +103,11 @@ let ``a full-batch minimiser facing an infinite cost diverges, exit code 1, rath
     Assert.DoesNotContain("iteration limit", run.Output + run.Error)
     Assert.True(File.Exists(dir.File "m.nnm"))
     assertNoStackTrace run
+
+[<Fact>]
+let ``an epoch cost of a million or more prints in scientific notation, not as a long run of digits`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--init"; "normal:300"; "--layers"; "64-10"; "--output"; "identity"; "--loss"; "quadratic"; "--epochs"; "2" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Matches(@"epoch 2/2  loss \d\.\d{4}E\+\d+  train accuracy", run.Output)
+    assertNoLongNumbers run

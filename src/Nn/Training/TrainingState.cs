@@ -43,7 +43,12 @@ public enum StopReason
     /// <summary>All epochs ran.</summary>
     Completed,
 
-    /// <summary>The cost or the parameters became NaN or infinite; the result holds the last finite network.</summary>
+    /// <summary>
+    /// The cost or the parameters became NaN or infinite (the result holds the last finite network), the training
+    /// set's cost grew past <see cref="TrainingOptions.DivergenceFactor"/> times its starting value (the network from
+    /// before that epoch), or the run ended with a higher cost than it began with (the final network). The result's
+    /// message says which.
+    /// </summary>
     Diverged,
 
     /// <summary>The caller's cancellation token fired; the result holds the network after the last whole epoch.</summary>
