@@ -67,3 +67,11 @@ let ``the divergence factor defaults to 100`` () =
 let ``a divergence factor that is not above 1 is refused when the options are made`` (text: string) =
     let bad = inv text
     Assert.Contains("DivergenceFactor", messageOf<ArgumentException> (fun () -> TrainingOptions(1, DivergenceFactor = bad) |> ignore))
+
+[<Fact>]
+let ``heavy L2 that trades training cost for smaller weights completes, because divergence is judged on the objective with its L2 term`` () =
+    let fitted = Trainer.Train(networkWith Activation.Softmax, Loss.SoftmaxCrossEntropy, Adam(0.005), digits.Value, TrainingOptions(5, 32, 1UL)).Network
+    let shrunk = Trainer.Train(fitted, Loss.SoftmaxCrossEntropy, Adam(0.005), digits.Value, TrainingOptions(3, 32, 1UL, L2 = 1000.0))
+    let cost (network: Network<float32>) = float (Backprop.Cost(network, Loss.SoftmaxCrossEntropy, digits.Value.Inputs, digits.Value.Targets))
+    Assert.True(cost shrunk.Network > cost fitted, sprintf "the cost without L2 went from %g to %g" (cost fitted) (cost shrunk.Network))
+    Assert.Equal(StopReason.Completed, shrunk.Reason)

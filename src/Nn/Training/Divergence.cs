@@ -4,9 +4,9 @@ using System.Globalization;
 namespace Nn;
 
 /// <summary>
-/// When a mini-batch run has diverged although every number stayed finite. Both rules compare the cost of the whole
-/// training set (without L2, measured the way each epoch's accuracy is) with its value for the network the run
-/// started from: a cost that grows by more than <see cref="TrainingOptions.DivergenceFactor"/> has blown up, and a
+/// When a mini-batch run has diverged although every number stayed finite. Both rules compare the objective the run
+/// minimises (the whole training set's mean cost, measured the way each epoch's accuracy is, plus the L2 term) with
+/// its value for the network the run started from: a cost that grows by more than <see cref="TrainingOptions.DivergenceFactor"/> has blown up, and a
 /// run whose last network costs more than its first made the network worse (a saturated network does this while its
 /// bounded cost stays far below any blow-up factor).
 /// </summary>

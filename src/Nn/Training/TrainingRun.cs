@@ -102,8 +102,8 @@ internal sealed class TrainingRun<T> : IDisposable
     }
 
     /// <summary>
-    /// One epoch from <paramref name="state"/>: the state after it and the cost of the whole training set after it,
-    /// or the last finite state and why it stopped.
+    /// One epoch from <paramref name="state"/>: the state after it and the objective after it (the whole training
+    /// set's mean cost plus the L2 term), or the last finite state and why it stopped.
     /// </summary>
     public (TrainingState<T> State, string? Failure, double TrainCost) Epoch(TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress)
     {
@@ -152,15 +152,19 @@ internal sealed class TrainingRun<T> : IDisposable
         var (trainCost, trainAccuracy) = Measure(train);
         (double Cost, double Accuracy)? tested = test is null ? null : Measure(test);
         var record = new EpochRecord(epoch, costSum / train.Count, trainAccuracy, tested?.Cost, tested?.Accuracy);
-        return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null, trainCost);
+        return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null, trainCost + Penalty());
     }
 
-    /// <summary>The cost of the whole training set for <paramref name="state"/>'s network, measured as <see cref="Epoch"/> measures its result.</summary>
+    /// <summary>The objective for <paramref name="state"/>'s network, measured as <see cref="Epoch"/> measures its result.</summary>
     public double TrainCost(TrainingState<T> state)
     {
         Load(state);
-        return Measure(train).Cost;
+        return Measure(train).Cost + Penalty();
     }
+
+    /// <summary>The L2 term λ/(2n) Σ W² of θ, which the run minimises together with the cost.</summary>
+    private double Penalty() =>
+        options.L2 == 0 ? 0 : double.CreateChecked(Propagation.L2Penalty<T>(architecture, theta, T.CreateChecked(options.L2), train.Count));
 
     /// <summary>
     /// The mean cost (without L2) and the accuracy of θ on <paramref name="data"/>, from one forward pass in chunks
