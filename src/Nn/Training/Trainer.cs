@@ -61,9 +61,9 @@ public static class Trainer
     /// <summary>
     /// Continues a run from <paramref name="state"/> (fresh or from a checkpoint) until <see cref="TrainingOptions.Epochs"/>
     /// epochs are complete. Same state, same data and options → bit-for-bit the same result. The run stops as
-    /// <see cref="StopReason.Diverged"/> when a cost or parameter becomes NaN or infinite, when the training set's cost
-    /// after an epoch exceeds <see cref="TrainingOptions.DivergenceFactor"/> times its cost for <paramref name="state"/>'s
-    /// network, or when the last network costs more than that first one; a resumed run measures from where it resumed.
+    /// <see cref="StopReason.Diverged"/> when a cost or parameter becomes NaN or infinite, when the objective (the
+    /// training set's mean cost plus the L2 term) after an epoch exceeds <see cref="TrainingOptions.DivergenceFactor"/>
+    /// times its value for <paramref name="state"/>'s network, or when the last network's is above the first's; a resumed run measures from where it resumed.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="state">Where to start.</param>

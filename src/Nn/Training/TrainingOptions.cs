@@ -21,7 +21,8 @@ public sealed record TrainingOptions
     /// every thread count.
     /// </param>
     /// <param name="DivergenceFactor">
-    /// How many times its starting value the training set's cost may grow before the run counts as diverged, above 1;
+    /// How many times its starting value the objective (the training set's mean cost plus the L2 term) may grow before
+    /// the run counts as diverged, above 1;
     /// <see cref="double.PositiveInfinity"/> turns this rule off (NaN, infinities and a final network worse than the
     /// first still count). See <see cref="DefaultDivergenceFactor"/>.
     /// </param>
@@ -101,7 +102,7 @@ public sealed record TrainingOptions
         }
     }
 
-    /// <summary>The growth of the training set's cost, over its value when the run started, that counts as divergence; above 1.</summary>
+    /// <summary>The growth of the objective, over its value when the run started, that counts as divergence; above 1.</summary>
     public double DivergenceFactor
     {
         get => divergenceFactor;
