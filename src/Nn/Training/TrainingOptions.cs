@@ -110,8 +110,9 @@ public sealed record TrainingOptions
         {
             if (!(value > 1))
             {
+                // The value is in the message, in the invariant culture; the (name, value, message) overload would append it again in the thread's.
                 throw new ArgumentOutOfRangeException(
-                    nameof(DivergenceFactor), value, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{nameof(DivergenceFactor)} must be above 1, but is {value}."));
+                    nameof(DivergenceFactor), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{nameof(DivergenceFactor)} must be above 1, but is {value}."));
             }
 
             divergenceFactor = value;
