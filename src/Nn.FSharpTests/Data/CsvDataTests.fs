@@ -91,3 +91,16 @@ let ``the digits read through the CSV reader keep their documented layout`` () =
     let all = Digits.LoadAll<float>()
     Assert.Equal<float[]>([| 0.0; 0.0; 5.0 / 16.0; 13.0 / 16.0 |], all.Inputs.RowArray 0 |> Array.take 4)
     Assert.Equal(0, all.Labels[0])
+
+[<Fact>]
+let ``a first line wider than the width limit is refused naming the line`` () =
+    let wide = "1" + String.replicate (Limits.MaxWidth + 1) ",0"
+    let e = failure CsvOptions.Mnist wide
+    Assert.Equal("line 1", e.Location)
+    Assert.Contains("at most 16777216 values per sample (Limits.MaxWidth)", e.Message)
+    Assert.Contains("16777217", e.Message)
+
+[<Fact>]
+let ``a class count past the class limit is refused before any line is read`` () =
+    let e = Assert.ThrowsAny<ArgumentException>(fun () -> read (CsvOptions(LabelColumn.First, 100000000)) "0,1\n" |> ignore)
+    Assert.Contains("ClassCount must be in 1..16384 (Limits.MaxClasses), but is 100000000", e.Message)

@@ -118,3 +118,16 @@ let ``a header announcing a billion pixels in a short file is refused without al
     let e = Assert.Throws<DataFormatException>(fun () -> IdxData.Read<float32>(new MemoryStream(claim), "big", new MemoryStream(labels), "l") |> ignore)
     Assert.Contains("the end of the file (truncated)", e.Message)
     Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16_000_000L, "the reader allocated for the header's claim instead of the bytes present")
+
+[<Fact>]
+let ``an images header announcing samples wider than the width limit is refused at that dimension`` () =
+    // 5000 × 5000 pixels a sample is 25 million inputs, past Limits.MaxWidth; no pixel follows the header.
+    let e = failure (idxBytes [ 1; 5000; 5000 ] [||]) labels
+    Assert.Equal("byte 12", e.Location)
+    Assert.Contains("at most 16777216 values per sample (Limits.MaxWidth)", e.Message)
+    Assert.Contains("25000000", e.Message)
+
+[<Fact>]
+let ``a class count past the class limit is refused before any file is read`` () =
+    let e = Assert.ThrowsAny<ArgumentException>(fun () -> IdxData.Load<float>("missing-images", "missing-labels", classCount = 100000000) |> ignore)
+    Assert.Contains("Limits.MaxClasses", e.Message)

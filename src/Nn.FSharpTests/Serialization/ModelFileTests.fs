@@ -172,3 +172,40 @@ let ``saving into a missing directory names the directory`` () =
     let missing = Path.Combine(Path.GetTempPath(), "nn-missing-" + Guid.NewGuid().ToString("N"))
     let e = Assert.Throws<DirectoryNotFoundException>(fun () -> ModelFile.Save(network, Path.Combine(missing, "model.nnm")))
     Assert.Contains(missing, e.Message)
+
+/// A model file for 4 inputs → 1 sigmoid output whose header is then edited: input size, output count and parameter
+/// count set as given, with the checksum recomputed so that only the field checks can refuse it.
+let private header (inputs: int) (outputs: int) (parameters: int64) =
+    let original = Network.Create<float>(Architecture.Input(4).Dense(1, Activation.Sigmoid), Initializer.Xavier, 1UL)
+    let bytes = ModelFile.ToBytes original
+    let body = Array.take (bytes.Length - 32) bytes
+    BitConverter.GetBytes(inputs).CopyTo(body, 8)
+    BitConverter.GetBytes(outputs).CopyTo(body, 16)
+    // input size, layer count, then layer 0: output count 4, flags 1, name 1 + 7 ("sigmoid")
+    BitConverter.GetBytes(parameters).CopyTo(body, 16 + 4 + 1 + 8)
+    Array.append body (Security.Cryptography.SHA256.HashData body)
+
+[<Fact>]
+let ``a header declaring 1e9 inputs is refused at the input size's offset, not with an overflow`` () =
+    let e = formatError (header 1_000_000_000 1 1_000_000_001L)
+    Assert.Equal(8L, e.Offset)
+    Assert.Equal("model.nnm, byte 8: expected the input size in 1..16777216, but found 1000000000.", e.Message)
+
+[<Fact>]
+let ``a layer wider than the width limit is refused at its output count`` () =
+    let e = formatError (header 4 (Limits.MaxWidth + 1) 5L)
+    Assert.Equal(16L, e.Offset)
+    Assert.Contains("layer 0's output count in 1..16777216", e.Message)
+
+[<Fact>]
+let ``widths within the limit whose product passes the parameter limit are refused at the layer`` () =
+    let e = formatError (header Limits.MaxWidth Limits.MaxWidth 0L)
+    Assert.Equal(16L, e.Offset)
+    Assert.Contains("expected at most 2147483591 parameters (Limits.MaxParameterCount), but found layers with 281474993487872 or more", e.Message)
+
+[<Fact>]
+let ``a parameter vector longer than the file is refused as too short, not with an overflow of its byte count`` () =
+    // 2^24 inputs → 127 outputs: 2130706559 parameters, within the limit, but 17 GB of doubles the file does not hold.
+    let e = formatError (header Limits.MaxWidth 127 2130706559L)
+    Assert.Equal(37L, e.Offset)
+    Assert.Contains("expected 17045652472 bytes of the parameters, but found only", e.Message)

@@ -45,7 +45,7 @@ public static class CsvData
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(options);
-        Guard.Positive(nameof(options.ClassCount), options.ClassCount);
+        Limits.Size(nameof(options.ClassCount), options.ClassCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         var scaling = options.Scaling ?? PixelScaling.Bytes;
         var values = new List<T>();
         var labels = new List<int>();
@@ -68,11 +68,21 @@ public static class CsvData
                     throw new DataFormatException(sourceName, $"line {lineNumber}", "a label and at least 1 value (2 or more fields)", $"{count} field");
                 }
 
+                if (count - 1 > Limits.MaxWidth)
+                {
+                    throw new DataFormatException(sourceName, $"line {lineNumber}", $"at most {Limits.MaxWidth} values per sample (Limits.MaxWidth)", $"{count - 1}");
+                }
+
                 fieldCount = count;
             }
             else if (count != fieldCount)
             {
                 throw new DataFormatException(sourceName, $"line {lineNumber}", $"{fieldCount} fields (as on the first line)", $"{count}");
+            }
+
+            if ((long)values.Count + fieldCount - 1 > Limits.MaxElements)
+            {
+                throw new DataFormatException(sourceName, $"line {lineNumber}", $"at most {Limits.MaxElements} values in all (Limits.MaxElements)", $"{labels.Count + 1} samples of {fieldCount - 1}");
             }
 
             var labelField = options.Label == LabelColumn.First ? 0 : fieldCount - 1;

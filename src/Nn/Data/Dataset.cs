@@ -82,24 +82,23 @@ public static class Dataset
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="inputs">X, finite, at least one row.</param>
     /// <param name="labels">One label per row, each in [0, classCount).</param>
-    /// <param name="classCount">The number of classes, at least 1.</param>
+    /// <param name="classCount">The number of classes, in 1..<see cref="Limits.MaxClasses"/>.</param>
     /// <param name="on">The target value for the true class (1, or the textbook's 0.99).</param>
     /// <param name="off">The target value for the other classes (0, or the textbook's 0.01).</param>
     /// <returns>The data set.</returns>
+    /// <exception cref="ArgumentException">
+    /// A size is beyond <see cref="Limits"/>: more classes than <see cref="Limits.MaxClasses"/>, wider samples than
+    /// <see cref="Limits.MaxWidth"/>, or more target elements than <see cref="Limits.MaxElements"/>.
+    /// </exception>
     public static Dataset<T> FromLabels<T>(Matrix<T> inputs, IReadOnlyList<int> labels, int classCount, double on = 1, double off = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
-        Guard.Positive(nameof(classCount), classCount);
+        Limits.Size(nameof(classCount), classCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         Guard.Length(nameof(labels), inputs.Rows, labels.Count);
-        if (inputs.Rows == 0)
-        {
-            throw new ArgumentException("a data set must hold at least 1 sample, but has 0.", nameof(inputs));
-        }
-
-        Guard.Finite(nameof(inputs), inputs.AsSpan());
-        var targets = new T[labels.Count * classCount];
+        CheckShape(inputs);
+        var targets = new T[Limits.Elements(nameof(classCount), labels.Count, classCount, "the one-hot targets, samples × classes")];
         targets.AsSpan().Fill(T.CreateChecked(off));
         for (var i = 0; i < labels.Count; i++)
         {
@@ -117,8 +116,11 @@ public static class Dataset
     /// <summary>A data set from explicit targets (e.g. multi-label or soft); each row's label is the index of its largest target.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="inputs">X, finite, at least one row.</param>
-    /// <param name="targets">Y, the same rows, finite.</param>
+    /// <param name="targets">Y, the same rows, finite, at most <see cref="Limits.MaxClasses"/> columns.</param>
     /// <returns>The data set.</returns>
+    /// <exception cref="ArgumentException">
+    /// The shapes differ, a value is not finite, or a width is beyond <see cref="Limits.MaxWidth"/> (inputs) or <see cref="Limits.MaxClasses"/> (targets).
+    /// </exception>
     public static Dataset<T> FromTargets<T>(Matrix<T> inputs, Matrix<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -129,12 +131,8 @@ public static class Dataset
             throw new ArgumentException($"targets must have {inputs.Rows} rows (one per input row), but have {targets.Rows}.", nameof(targets));
         }
 
-        if (inputs.Rows == 0)
-        {
-            throw new ArgumentException("a data set must hold at least 1 sample, but has 0.", nameof(inputs));
-        }
-
-        Guard.Finite(nameof(inputs), inputs.AsSpan());
+        Limits.Size("targets.Columns", targets.Columns, Limits.MaxClasses, nameof(Limits.MaxClasses));
+        CheckShape(inputs);
         Guard.Finite(nameof(targets), targets.AsSpan());
         var labels = ImmutableArray.CreateBuilder<int>(targets.Rows);
         for (var i = 0; i < targets.Rows; i++)
@@ -143,6 +141,19 @@ public static class Dataset
         }
 
         return new Dataset<T>(inputs, targets, labels.MoveToImmutable());
+    }
+
+    /// <summary>Throws unless the inputs hold at least one sample, of a width a network can take, all finite.</summary>
+    private static void CheckShape<T>(Matrix<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (inputs.Rows == 0)
+        {
+            throw new ArgumentException("a data set must hold at least 1 sample, but has 0.", nameof(inputs));
+        }
+
+        Limits.Size("inputs.Columns", inputs.Columns, Limits.MaxWidth, nameof(Limits.MaxWidth));
+        Guard.Finite(nameof(inputs), inputs.AsSpan());
     }
 
     /// <summary>A deterministic split: every <paramref name="period"/>-th sample (indices period−1, 2·period−1, …) is a test sample.</summary>

@@ -30,7 +30,7 @@ public static class IdxData
     /// <param name="imagesPath">The images file (2 or more dimensions: count, then the image shape).</param>
     /// <param name="labelsPath">The labels file (1 dimension: count), as many labels as images.</param>
     /// <param name="scaling">How pixels become inputs and the target values; null means x/255.</param>
-    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <param name="classCount">The number of classes, in 1..<see cref="Limits.MaxClasses"/>; every label must be below it.</param>
     /// <returns>The data set: one row of pixels per image, in file order.</returns>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
     /// <exception cref="DataFormatException">A file is malformed, or the counts differ.</exception>
@@ -39,6 +39,7 @@ public static class IdxData
     {
         ArgumentNullException.ThrowIfNull(imagesPath);
         ArgumentNullException.ThrowIfNull(labelsPath);
+        Limits.Size(nameof(classCount), classCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         using var images = File.OpenRead(imagesPath);
         using var labels = File.OpenRead(labelsPath);
         return Read<T>(images, imagesPath, labels, labelsPath, scaling, classCount);
@@ -54,7 +55,7 @@ public static class IdxData
     /// <param name="labels">The labels (1 dimension: count), plain or gzip, as many labels as images.</param>
     /// <param name="labelsName">The name used in error messages for <paramref name="labels"/>.</param>
     /// <param name="scaling">How pixels become inputs and the target values; null means x/255.</param>
-    /// <param name="classCount">The number of classes; every label must be below it.</param>
+    /// <param name="classCount">The number of classes, in 1..<see cref="Limits.MaxClasses"/>; every label must be below it.</param>
     /// <returns>The data set: one row of pixels per image, in stream order.</returns>
     /// <exception cref="DataFormatException">A stream is malformed, or the counts differ.</exception>
     /// <exception cref="ArgumentException">The scaling takes a pixel value out of the range of <typeparamref name="T"/>.</exception>
@@ -65,7 +66,7 @@ public static class IdxData
         ArgumentNullException.ThrowIfNull(imagesName);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(labelsName);
-        Guard.Positive(nameof(classCount), classCount);
+        Limits.Size(nameof(classCount), classCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         scaling ??= PixelScaling.Bytes;
 
         // A table of the 256 possible pixel values makes the scaling one lookup per byte.
@@ -153,6 +154,11 @@ public static class IdxData
 
             dimensions[d] = size;
             total *= size;
+            if (d > 0 && total / dimensions[0] > Limits.MaxWidth)
+            {
+                throw new DataFormatException(path, $"byte {offset}", $"at most {Limits.MaxWidth} values per sample (Limits.MaxWidth)", $"dimensions giving {total / dimensions[0]} or more");
+            }
+
             if (total > Array.MaxLength)
             {
                 throw new DataFormatException(path, $"byte {offset}", $"at most {Array.MaxLength} elements", $"dimensions giving {total} or more");

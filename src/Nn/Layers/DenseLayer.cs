@@ -12,16 +12,24 @@ namespace Nn;
 public sealed record DenseLayer
 {
     /// <summary>Creates a layer configuration.</summary>
-    /// <param name="Inputs">The number of inputs k (columns of W), at least 1.</param>
-    /// <param name="Outputs">The number of outputs j (rows of W), at least 1.</param>
+    /// <param name="Inputs">The number of inputs k (columns of W), in 1..<see cref="Limits.MaxWidth"/>.</param>
+    /// <param name="Outputs">The number of outputs j (rows of W), in 1..<see cref="Limits.MaxWidth"/>.</param>
     /// <param name="Activation">The activation σ.</param>
     /// <param name="HasBias">Whether the layer has a bias b^l (false for the textbook's bias-free tiny network).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive or exceeds <see cref="Limits.MaxWidth"/>.</exception>
+    /// <exception cref="ArgumentException">The layer has more than <see cref="Limits.MaxParameterCount"/> parameters.</exception>
     public DenseLayer(int Inputs, int Outputs, Activation Activation, bool HasBias = true)
     {
-        Guard.Positive(nameof(Inputs), Inputs);
-        Guard.Positive(nameof(Outputs), Outputs);
+        Limits.Size(nameof(Inputs), Inputs, Limits.MaxWidth, nameof(Limits.MaxWidth));
+        Limits.Size(nameof(Outputs), Outputs, Limits.MaxWidth, nameof(Limits.MaxWidth));
         ArgumentNullException.ThrowIfNull(Activation);
+        var parameters = ((long)Outputs * Inputs) + (HasBias ? Outputs : 0);
+        if (parameters > Limits.MaxParameterCount)
+        {
+            throw new ArgumentException(
+                $"a dense layer {Inputs}→{Outputs} has {parameters} parameters, more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.", nameof(Outputs));
+        }
+
         this.Inputs = Inputs;
         this.Outputs = Outputs;
         this.Activation = Activation;

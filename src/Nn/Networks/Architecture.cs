@@ -21,20 +21,34 @@ public sealed class Architecture : IEquatable<Architecture>
 
     private Architecture(int inputSize, ImmutableArray<DenseLayer> layers)
     {
+        if (layers.Length > Limits.MaxLayers)
+        {
+            throw new ArgumentException($"an architecture has at most Limits.MaxLayers = {Limits.MaxLayers} layers, but this one would have {layers.Length}.", nameof(layers));
+        }
+
         InputSize = inputSize;
         Layers = layers;
         weightOffsets = new int[layers.Length];
         biasOffsets = new int[layers.Length];
+        // Each layer is within the limit on its own, so the 64-bit running sum cannot overflow before it is checked.
         long offset = 0;
         for (var l = 0; l < layers.Length; l++)
         {
-            weightOffsets[l] = checked((int)offset);
-            offset += layers[l].WeightCount;
-            biasOffsets[l] = layers[l].HasBias ? checked((int)offset) : -1;
-            offset += layers[l].HasBias ? layers[l].Outputs : 0;
+            var end = offset + layers[l].ParameterCount;
+            if (end > Limits.MaxParameterCount)
+            {
+                var sizes = inputSize + string.Concat(layers.Select(layer => $"-{layer.Outputs}"));
+                throw new ArgumentException(
+                    $"the architecture {sizes} has {layers.Sum(layer => (long)layer.ParameterCount)} parameters, more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.",
+                    nameof(layers));
+            }
+
+            weightOffsets[l] = (int)offset;
+            biasOffsets[l] = layers[l].HasBias ? (int)(offset + layers[l].WeightCount) : -1;
+            offset = end;
         }
 
-        ParameterCount = checked((int)offset);
+        ParameterCount = (int)offset;
     }
 
     /// <summary>The number of inputs of the first layer.</summary>
@@ -56,21 +70,28 @@ public sealed class Architecture : IEquatable<Architecture>
         : Layers[^1].Activation;
 
     /// <summary>Starts an architecture with the given number of inputs and no layers.</summary>
-    /// <param name="size">The number of inputs, at least 1.</param>
+    /// <param name="size">The number of inputs, in 1..<see cref="Limits.MaxWidth"/>.</param>
     /// <returns>An architecture to add layers to with <see cref="Dense"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The size is not positive or exceeds <see cref="Limits.MaxWidth"/>.</exception>
     public static Architecture Input(int size)
     {
-        Guard.Positive(nameof(size), size);
+        Limits.Size(nameof(size), size, Limits.MaxWidth, nameof(Limits.MaxWidth));
         return new Architecture(size, ImmutableArray<DenseLayer>.Empty);
     }
 
     /// <summary>A new architecture with one more dense layer on top.</summary>
-    /// <param name="outputs">The layer's number of outputs, at least 1.</param>
+    /// <param name="outputs">The layer's number of outputs, in 1..<see cref="Limits.MaxWidth"/>.</param>
     /// <param name="activation">Its activation.</param>
     /// <param name="hasBias">Whether it has a bias vector.</param>
     /// <returns>A new architecture; this one is unchanged.</returns>
-    public Architecture Dense(int outputs, Activation activation, bool hasBias = true) =>
-        new(InputSize, Layers.Add(new DenseLayer(OutputSize, outputs, activation, hasBias)));
+    /// <exception cref="ArgumentException">
+    /// The width exceeds <see cref="Limits.MaxWidth"/>, or the network would exceed <see cref="Limits.MaxParameterCount"/> or <see cref="Limits.MaxLayers"/>.
+    /// </exception>
+    public Architecture Dense(int outputs, Activation activation, bool hasBias = true)
+    {
+        Limits.Size(nameof(outputs), outputs, Limits.MaxWidth, nameof(Limits.MaxWidth));
+        return new(InputSize, Layers.Add(new DenseLayer(OutputSize, outputs, activation, hasBias)));
+    }
 
     /// <summary>An architecture from layer sizes, e.g. [784, 100, 10], with one activation for hidden layers and one for the output.</summary>
     /// <param name="sizes">The input size then every layer's output size; at least two entries, all positive.</param>
@@ -103,7 +124,7 @@ public sealed class Architecture : IEquatable<Architecture>
     public static Architecture FromLayers(int inputSize, IEnumerable<DenseLayer> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
-        Guard.Positive(nameof(inputSize), inputSize);
+        Limits.Size(nameof(inputSize), inputSize, Limits.MaxWidth, nameof(Limits.MaxWidth));
         var list = layers.ToImmutableArray();
         var expected = inputSize;
         for (var l = 0; l < list.Length; l++)

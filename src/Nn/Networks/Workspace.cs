@@ -23,7 +23,7 @@ internal sealed class Workspace<T>
         Delta = new T[layers.Length][];
         for (var l = 0; l < layers.Length; l++)
         {
-            var size = capacity * layers[l].Outputs;
+            var size = Limits.Elements("capacity", capacity, layers[l].Outputs, $"a batch of {capacity} rows through layer {l}'s {layers[l].Outputs} outputs");
             Z[l] = new T[size];
             A[l] = new T[size];
             Delta[l] = new T[size];

@@ -155,7 +155,7 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var at = Offset;
-        var raw = Take(checked(count * elementSize), what);
+        var raw = Take((long)count * elementSize, what);
         var values = new T[count];
         for (var i = 0; i < count; i++)
         {
@@ -173,16 +173,17 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
         return values;
     }
 
-    private ReadOnlySpan<byte> Take(int count, string what)
+    /// <summary>The next bytes; the count is 64-bit so that a large declared vector is reported as too long, not wrapped.</summary>
+    private ReadOnlySpan<byte> Take(long count, string what)
     {
         var end = bytes.Length - SHA256.HashSizeInBytes;
-        if (count < 0 || Offset + (long)count > end)
+        if (count < 0 || Offset + count > end)
         {
             throw Error(Offset, $"{count} bytes of {what}", $"only {Math.Max(0, end - Offset)} bytes before the checksum");
         }
 
-        var span = bytes.AsSpan(Offset, count);
-        Offset += count;
+        var span = bytes.AsSpan(Offset, (int)count);
+        Offset += (int)count;
         return span;
     }
 

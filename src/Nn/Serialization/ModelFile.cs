@@ -27,8 +27,8 @@ public static class ModelFile
     /// <summary>The format version this library writes and reads.</summary>
     public const ushort Version = 1;
 
-    /// <summary>The most layers a file may declare.</summary>
-    public const int MaxLayers = 4096;
+    /// <summary>The most layers a file may declare: <see cref="Limits.MaxLayers"/>.</summary>
+    public const int MaxLayers = Limits.MaxLayers;
 
     /// <summary>The four bytes every model file starts with: "NNMF".</summary>
     public static ReadOnlySpan<byte> Magic => "NNMF"u8;
@@ -151,14 +151,15 @@ public static class ModelFile
 
     internal static Architecture ReadArchitecture(FormatReader reader)
     {
-        var inputSize = reader.Int32InRange("the input size", 1, int.MaxValue);
+        var inputSize = reader.Int32InRange("the input size", 1, Limits.MaxWidth);
         var count = reader.Int32InRange("the layer count", 1, MaxLayers);
         var layers = new List<DenseLayer>(count);
         var inputs = inputSize;
         var parameters = 0L;
         for (var l = 0; l < count; l++)
         {
-            var outputs = reader.Int32InRange($"layer {l}'s output count", 1, int.MaxValue);
+            var outputsAt = reader.Offset;
+            var outputs = reader.Int32InRange($"layer {l}'s output count", 1, Limits.MaxWidth);
             var flagsAt = reader.Offset;
             var flags = reader.Byte($"layer {l}'s flags");
             if (flags > 1)
@@ -170,10 +171,12 @@ public static class ModelFile
             var name = reader.Name($"layer {l}'s activation name");
             var activation = Activation.TryParse(name)
                 ?? throw reader.Error(nameAt, $"layer {l}'s activation: identity, sigmoid, tanh, relu or softmax", $"'{name}'");
+
+            // Both widths are at most 2^24, so the 64-bit sum cannot overflow before it is compared with the limit.
             parameters += ((long)inputs * outputs) + (flags == 1 ? outputs : 0);
-            if (parameters > Array.MaxLength)
+            if (parameters > Limits.MaxParameterCount)
             {
-                throw reader.Error(flagsAt - 4, $"at most {Array.MaxLength} parameters", $"layers with {parameters} or more");
+                throw reader.Error(outputsAt, $"at most {Limits.MaxParameterCount} parameters (Limits.MaxParameterCount)", $"layers with {parameters} or more");
             }
 
             layers.Add(new DenseLayer(inputs, outputs, activation, flags == 1));

@@ -93,7 +93,7 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         Guard.Positive(nameof(columns), columns);
-        Guard.Length(nameof(values), rows * columns, values.Length);
+        Guard.Length(nameof(values), Limits.Elements(nameof(values), rows, columns, "a matrix of rows × columns"), values.Length);
         return new Matrix<T>(rows, columns, values.ToArray());
     }
 
@@ -141,7 +141,7 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
 
         var columns = list[0].Count;
         Guard.Positive("columns", columns);
-        var data = new T[list.Count * columns];
+        var data = new T[Limits.Elements(nameof(rows), list.Count, columns, "a matrix of rows × columns")];
         for (var r = 0; r < list.Count; r++)
         {
             Guard.Length($"rows[{r}]", columns, list[r].Count);
@@ -167,7 +167,7 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
     /// <returns>A new matrix with indices.Length rows.</returns>
     public Matrix<T> SelectRows(ReadOnlySpan<int> indices)
     {
-        var data = new T[indices.Length * Columns];
+        var data = new T[Limits.Elements(nameof(indices), indices.Length, Columns, "the selected rows × columns")];
         for (var i = 0; i < indices.Length; i++)
         {
             Row(indices[i]).CopyTo(data.AsSpan(i * Columns, Columns));

@@ -49,9 +49,9 @@ internal sealed class DeferredSgd<T>
         this.learningRate = learningRate;
         BlockSize = blockSize;
         var hidden = architecture.Layers[0].Outputs;
-        firstProducts = new T[blockSize * hidden];
-        gram = new T[blockSize * blockSize];
-        updates = new T[blockSize * hidden];
+        firstProducts = new T[Limits.Elements(nameof(blockSize), blockSize, hidden, "a block of samples through the first layer")];
+        gram = new T[Limits.Elements(nameof(blockSize), blockSize, blockSize, "a block's Gram matrix")];
+        updates = new T[firstProducts.Length];
     }
 
     /// <summary>The most samples one call takes.</summary>
