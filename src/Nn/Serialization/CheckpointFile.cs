@@ -206,11 +206,7 @@ public static class CheckpointFile
         }
 
         var momentCount = reader.Int32InRange("the moment count", optimizer.MomentCount, optimizer.MomentCount);
-        var moments = ImmutableArray.CreateBuilder<ParameterVector<T>>(momentCount);
-        for (var i = 0; i < momentCount; i++)
-        {
-            moments.Add(ParameterVector<T>.Own(reader.Vector<T>(architecture.ParameterCount, elementSize, $"moment {i}")));
-        }
+        var moments = CheckpointState.ReadMoments<T>(reader, optimizer, momentCount, architecture.ParameterCount, elementSize, step);
 
         var lossAt = reader.Offset;
         var lossName = reader.Name("the loss's name");
@@ -238,30 +234,12 @@ public static class CheckpointFile
         }
 
         var data = version >= 2 ? ReadFingerprint(reader, architecture) : null;
-        var random = new RandomState(reader.UInt64("random state word 0"), reader.UInt64("random state word 1"), reader.UInt64("random state word 2"), reader.UInt64("random state word 3"));
-        var completed = reader.Int32InRange("the epochs completed", 0, int.MaxValue);
-        var historyCount = reader.Int32InRange("the history length", 0, MaxHistory);
-        var history = ImmutableArray.CreateBuilder<EpochRecord>(historyCount);
-        for (var i = 0; i < historyCount; i++)
-        {
-            var epoch = reader.Int32($"history record {i}'s epoch");
-            var trainLoss = reader.Double($"history record {i}'s training loss");
-            var trainAccuracy = reader.Double($"history record {i}'s training accuracy");
-            var flagsAt = reader.Offset;
-            var flags = reader.Byte($"history record {i}'s flags");
-            if (flags > 3)
-            {
-                throw reader.Error(flagsAt, $"history record {i}'s flags in 0..3", $"{flags}");
-            }
-
-            var testLoss = reader.Double($"history record {i}'s test loss");
-            var testAccuracy = reader.Double($"history record {i}'s test accuracy");
-            history.Add(new EpochRecord(epoch, trainLoss, trainAccuracy, (flags & 1) != 0 ? testLoss : null, (flags & 2) != 0 ? testAccuracy : null));
-        }
-
+        var random = CheckpointState.ReadRandom(reader);
+        var completed = CheckpointState.ReadCompleted(reader, epochs, step, data?.Count);
+        var history = CheckpointState.ReadHistory(reader, completed);
         reader.ExpectChecksumNext();
         var network = new Network<T>(architecture, ParameterVector<T>.Own(parameters));
-        var state = new TrainingState<T>(network, new OptimizerState<T>(step, moments.MoveToImmutable()), random, completed, history.MoveToImmutable());
+        var state = new TrainingState<T>(network, new OptimizerState<T>(step, moments), random, completed, history);
         return new Checkpoint<T>(state, optimizer, loss, new TrainingOptions(epochs, batchSize, seed, l2, shuffle == 1), data);
     }
 

@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Immutable;
+using System.Numerics;
+using static System.FormattableString;
+
+namespace Nn;
+
+/// <summary>
+/// Reads the training-state fields of a checkpoint (moments, random state, progress, history) and checks that they
+/// describe a state a training run can reach, not just values of the right type: a file that passes the checksum
+/// but was written by another tool or edited by hand must not resume into a run that could never have happened.
+/// Every rejection names the field and its byte offset.
+/// </summary>
+internal static class CheckpointState
+{
+    /// <summary>The moment vectors; Adam's second moment v (moment 1) is a running mean of squares, so never negative.</summary>
+    public static ImmutableArray<ParameterVector<T>> ReadMoments<T>(FormatReader reader, Optimizer optimizer, int count, int length, int elementSize, long step)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var moments = ImmutableArray.CreateBuilder<ParameterVector<T>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var at = reader.Offset;
+            var values = reader.Vector<T>(length, elementSize, $"moment {i}");
+            var squares = optimizer is Adam && i == 1;
+            for (var j = 0; j < values.Length; j++)
+            {
+                if (squares && values[j] < T.Zero)
+                {
+                    throw reader.Error(at + ((long)j * elementSize), "Adam's second moment v of 0 or more (a mean of squares)", Invariant($"{values[j]} at element {j}"));
+                }
+
+                // Every rule starts from zero moments, so before the first step they can hold nothing else.
+                if (step == 0 && values[j] != T.Zero)
+                {
+                    throw reader.Error(at + ((long)j * elementSize), $"moment {i} all zero at optimiser step 0", Invariant($"{values[j]} at element {j}"));
+                }
+            }
+
+            moments.Add(ParameterVector<T>.Own(values));
+        }
+
+        return moments.MoveToImmutable();
+    }
+
+    /// <summary>The xoshiro256** state: all four words zero is the one state the generator never leaves nor reaches.</summary>
+    public static RandomState ReadRandom(FormatReader reader)
+    {
+        var at = reader.Offset;
+        var random = new RandomState(reader.UInt64("random state word 0"), reader.UInt64("random state word 1"), reader.UInt64("random state word 2"), reader.UInt64("random state word 3"));
+        if (random == default)
+        {
+            throw reader.Error(at, "a random state with a non-zero word (xoshiro256** never reaches all zeros)", "four zero words");
+        }
+
+        return random;
+    }
+
+    /// <summary>
+    /// The epochs completed (at most the run's total), checked against the optimiser step: every epoch takes at
+    /// least one step, and with a known sample count at most one per sample (plus a partial epoch that diverged).
+    /// </summary>
+    public static int ReadCompleted(FormatReader reader, int epochs, long step, int? sampleCount)
+    {
+        var at = reader.Offset;
+        // The history holds one record per completed epoch, so its bound is also theirs.
+        var completed = reader.Int32InRange("the epochs completed (at most the epoch count)", 0, Math.Min(epochs, CheckpointFile.MaxHistory));
+        if (step < completed)
+        {
+            throw reader.Error(at, $"at most {step} epochs completed (the optimiser step; every epoch takes a step)", $"{completed}");
+        }
+
+        if (sampleCount is { } samples && step > ((long)completed + 1) * samples)
+        {
+            throw reader.Error(at, $"at least {(step / samples) - 1} epochs completed ({step} optimiser steps over {samples} samples)", $"{completed}");
+        }
+
+        return completed;
+    }
+
+    /// <summary>One record per completed epoch, numbered 1, 2, …; losses finite and non-negative, accuracies in [0, 1].</summary>
+    public static ImmutableArray<EpochRecord> ReadHistory(FormatReader reader, int completed)
+    {
+        var count = reader.Int32InRange("the history length (one record per completed epoch)", completed, completed);
+        var history = ImmutableArray.CreateBuilder<EpochRecord>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var epoch = reader.Int32InRange($"history record {i}'s epoch", i + 1, i + 1);
+            var trainLoss = Measure(reader, $"history record {i}'s training loss", double.PositiveInfinity);
+            var trainAccuracy = Measure(reader, $"history record {i}'s training accuracy", 1);
+            var flagsAt = reader.Offset;
+            var flags = reader.Byte($"history record {i}'s flags");
+            if (flags > 3)
+            {
+                throw reader.Error(flagsAt, $"history record {i}'s flags in 0..3", $"{flags}");
+            }
+
+            var testLoss = Optional(reader, (flags & 1) != 0, $"history record {i}'s test loss", double.PositiveInfinity);
+            var testAccuracy = Optional(reader, (flags & 2) != 0, $"history record {i}'s test accuracy", 1);
+            history.Add(new EpochRecord(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy));
+        }
+
+        return history.MoveToImmutable();
+    }
+
+    /// <summary>A measurement in [0, <paramref name="high"/>]: a mean cost (never negative) or an accuracy.</summary>
+    private static double Measure(FormatReader reader, string what, double high)
+    {
+        var at = reader.Offset;
+        var value = reader.Double(what);
+        if (!(value >= 0 && value <= high && double.IsFinite(value)))
+        {
+            throw reader.Error(at, high == 1 ? $"{what} in [0, 1]" : $"a finite {what} of 0 or more", Invariant($"{value}"));
+        }
+
+        return value;
+    }
+
+    /// <summary>A measurement the flags say is present, or the 0 the writer stores in place of an absent one.</summary>
+    private static double? Optional(FormatReader reader, bool present, string what, double high)
+    {
+        if (present)
+        {
+            return Measure(reader, what, high);
+        }
+
+        var at = reader.Offset;
+        var value = reader.Double(what);
+        if (BitConverter.DoubleToInt64Bits(value) != 0)
+        {
+            throw reader.Error(at, $"{what} stored as 0 (the flags say there is none)", Invariant($"{value}"));
+        }
+
+        return null;
+    }
+}
