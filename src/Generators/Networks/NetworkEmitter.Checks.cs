@@ -187,6 +187,9 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>The length, count and learning-rate checks every entry point starts with.</summary>
+    /// <summary>The most elements a .NET array holds (Array.MaxLength, which netstandard2.0 does not have).</summary>
+    private const int MaxArrayLength = 0x7FFFFFC7;
+
     private void EmitArgumentChecks()
     {
         using (w.Block($"private static void CheckSample(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target)"))
@@ -203,12 +206,19 @@ internal sealed partial class NetworkEmitter
         {
             w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
             w.Line("CheckPositive(nameof(rows), rows);");
-            w.Line("CheckLength(nameof(inputs), rows * InputSize, inputs.Length);");
-            w.Line("CheckLength(\"outputs or targets\", rows * OutputSize, outputs.Length);");
+            var most = Int(MaxArrayLength / ScratchWidth);
+            using (w.Block($"if (rows > {most})"))
+            {
+                w.Line($"throw new ArgumentOutOfRangeException(nameof(rows), rows, FormattableString.Invariant($\"rows must be at most {most} (the batch buffers hold rows × {Int(ScratchWidth)} values in one array), but is {{rows}}.\"));");
+            }
+
+            // In 64 bits: rows × width wrapped around in int could match a short span and let the kernels run past it.
+            w.Line("CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);");
+            w.Line("CheckLength(\"outputs or targets\", (long)rows * OutputSize, outputs.Length);");
         }
 
         w.Line();
-        using (w.Block("private static void CheckLength(string name, int expected, int actual)"))
+        using (w.Block("private static void CheckLength(string name, long expected, int actual)"))
         {
             using (w.Block("if (expected != actual)"))
             {
@@ -248,7 +258,7 @@ internal sealed partial class NetworkEmitter
         }
 
         var counts = rows && model.HasL2 && targets ? "rows or l2SampleCount is" : rows ? "rows is" : model.HasL2 && targets ? "l2SampleCount is" : null;
-        var reasons = new[] { step ? "η is not positive and finite" : null, counts is null ? null : counts + " below 1" }.Where(r => r is not null).ToArray();
+        var reasons = new[] { step ? "η is not positive and finite" : null, counts is null ? null : counts + " below 1", rows ? "rows is too many for one array of batch buffers" : null }.Where(r => r is not null).ToArray();
         if (reasons.Length > 0)
         {
             var text = string.Join(", or ", reasons);

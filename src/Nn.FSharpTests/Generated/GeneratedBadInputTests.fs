@@ -149,3 +149,28 @@ let ``a learning rate that is not positive and finite is rejected by the steps``
             Assert.Throws<ArgumentOutOfRangeException>(fun () ->
                 DigitsDouble.SgdStepInPlace(rw (thetaOf 1UL), ro (inputsFor 1), ro (targetsFor 1), rate, rw (gradientBuffer ())) |> ignore)
         Assert.Equal("learningRate", e.ParamName)
+
+[<Fact>]
+let ``a row count too large for the batch buffers is refused by every batch entry point before the lengths are compared`` () =
+    // DigitsDouble's batch buffers hold rows × 94 values in one array, so at most 2147483591 / 94 rows.
+    let most = 22845570
+    let theta = thetaOf 1UL
+    let small = Array.zeroCreate<float> 10
+    let calls : (unit -> unit) list =
+        [ fun () -> DigitsDouble.ForwardBatch(ro theta, ro small, rw small, most + 1)
+          fun () -> DigitsDouble.CostBatch(ro theta, ro small, ro small, most + 1) |> ignore
+          fun () -> DigitsDouble.CostAndGradientBatch(ro theta, ro small, ro small, Int32.MaxValue, rw (gradientBuffer ())) |> ignore
+          fun () -> DigitsDouble.MiniBatchStepInPlace(rw theta, ro small, ro small, most + 1, 0.1, rw (gradientBuffer ())) |> ignore ]
+    for call in calls do
+        let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> call ())
+        Assert.Equal("rows", e.ParamName)
+        Assert.Contains(sprintf "rows must be at most %d (the batch buffers hold rows × 94 values in one array)" most, e.Message)
+
+[<Fact>]
+let ``a row count whose input length wraps around in 32 bits is compared in 64 bits`` () =
+    // 5478275 rows of 784 inputs is 4294967600 values, which in 32 bits is 304: the old check accepted 304 inputs.
+    let theta = Array.zeroCreate<float> MnistSigmoidDouble.ParameterCount
+    let message =
+        messageOf<ArgumentException> (fun () ->
+            MnistSigmoidDouble.ForwardBatch(ro theta, ro (Array.zeroCreate 304), rw (Array.zeroCreate 10), 5478275))
+    Assert.Contains("inputs must have length 4294967600, but has 304.", message)

@@ -132,7 +132,7 @@ namespace Nn.Examples
         /// <param name="rows">The batch size m, at least 1.</param>
         /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static void ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
@@ -174,7 +174,7 @@ namespace Nn.Examples
         /// <returns>The mean cost.</returns>
         /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static double CostBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -225,7 +225,7 @@ namespace Nn.Examples
         /// <returns>The mean cost.</returns>
         /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static double CostAndGradientBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, Span<double> gradient)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -296,7 +296,7 @@ namespace Nn.Examples
         /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static double MiniBatchStepInPlace(Span<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate, Span<double> gradient)
         {
             CheckLearningRate(learningRate);
@@ -334,7 +334,7 @@ namespace Nn.Examples
         /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static global::Nn.Network<double> MiniBatchStep(global::Nn.Network<double> network, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate)
         {
             var parameters = ParametersOf(network).ToArray();
@@ -1699,11 +1699,16 @@ namespace Nn.Examples
         {
             CheckLength(nameof(parameters), ParameterCount, parameters.Length);
             CheckPositive(nameof(rows), rows);
-            CheckLength(nameof(inputs), rows * InputSize, inputs.Length);
-            CheckLength("outputs or targets", rows * OutputSize, outputs.Length);
+            if (rows > 37675150)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), rows, FormattableString.Invariant($"rows must be at most 37675150 (the batch buffers hold rows × 57 values in one array), but is {rows}."));
+            }
+
+            CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
+            CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
         }
 
-        private static void CheckLength(string name, int expected, int actual)
+        private static void CheckLength(string name, long expected, int actual)
         {
             if (expected != actual)
             {

@@ -108,7 +108,7 @@ namespace Nn.Examples
         /// <param name="rows">The batch size m, at least 1.</param>
         /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static void ForwardBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
@@ -154,7 +154,7 @@ namespace Nn.Examples
         /// <returns>The mean cost.</returns>
         /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows or l2SampleCount is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows or l2SampleCount is below 1, or rows is too many for one array of batch buffers.</exception>
         public static float CostBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, int l2SampleCount)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -211,7 +211,7 @@ namespace Nn.Examples
         /// <returns>The mean cost.</returns>
         /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows or l2SampleCount is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows or l2SampleCount is below 1, or rows is too many for one array of batch buffers.</exception>
         public static float CostAndGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, int l2SampleCount)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -286,7 +286,7 @@ namespace Nn.Examples
         /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows or l2SampleCount is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows or l2SampleCount is below 1, or rows is too many for one array of batch buffers.</exception>
         public static float MiniBatchStepInPlace(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float learningRate, Span<float> gradient, int l2SampleCount)
         {
             CheckLearningRate(learningRate);
@@ -326,7 +326,7 @@ namespace Nn.Examples
         /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows or l2SampleCount is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows or l2SampleCount is below 1, or rows is too many for one array of batch buffers.</exception>
         public static global::Nn.Network<float> MiniBatchStep(global::Nn.Network<float> network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float learningRate, int l2SampleCount)
         {
             var parameters = ParametersOf(network).ToArray();
@@ -1150,11 +1150,16 @@ namespace Nn.Examples
         {
             CheckLength(nameof(parameters), ParameterCount, parameters.Length);
             CheckPositive(nameof(rows), rows);
-            CheckLength(nameof(inputs), rows * InputSize, inputs.Length);
-            CheckLength("outputs or targets", rows * OutputSize, outputs.Length);
+            if (rows > 26843544)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), rows, FormattableString.Invariant($"rows must be at most 26843544 (the batch buffers hold rows × 80 values in one array), but is {rows}."));
+            }
+
+            CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
+            CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
         }
 
-        private static void CheckLength(string name, int expected, int actual)
+        private static void CheckLength(string name, long expected, int actual)
         {
             if (expected != actual)
             {

@@ -108,7 +108,7 @@ namespace Nn.Examples
         /// <param name="rows">The batch size m, at least 1.</param>
         /// <exception cref="ArgumentException">A length is wrong, or x or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static void ForwardBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
@@ -142,7 +142,7 @@ namespace Nn.Examples
         /// <returns>The mean cost.</returns>
         /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static float CostBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -182,7 +182,7 @@ namespace Nn.Examples
         /// <returns>The mean cost.</returns>
         /// <exception cref="ArgumentException">A length is wrong, or x, y or θ holds NaN or ±∞: the message names the first
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
-        /// <exception cref="ArgumentOutOfRangeException">rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static float CostAndGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient)
         {
             CheckBatch(parameters, inputs, targets, rows);
@@ -233,7 +233,7 @@ namespace Nn.Examples
         /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static float MiniBatchStepInPlace(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float learningRate, Span<float> gradient)
         {
             CheckLearningRate(learningRate);
@@ -271,7 +271,7 @@ namespace Nn.Examples
         /// such element (θ, being large, is scanned only when the result comes out non-finite).
         /// Also when θ' = θ − η ∇θ C is not finite although the arguments are (divergence); an in-place step then leaves
         /// θ' as computed in the buffer.</exception>
-        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static global::Nn.Network<float> MiniBatchStep(global::Nn.Network<float> network, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float learningRate)
         {
             var parameters = ParametersOf(network).ToArray();
@@ -548,11 +548,16 @@ namespace Nn.Examples
         {
             CheckLength(nameof(parameters), ParameterCount, parameters.Length);
             CheckPositive(nameof(rows), rows);
-            CheckLength(nameof(inputs), rows * InputSize, inputs.Length);
-            CheckLength("outputs or targets", rows * OutputSize, outputs.Length);
+            if (rows > 306783370)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), rows, FormattableString.Invariant($"rows must be at most 306783370 (the batch buffers hold rows × 7 values in one array), but is {rows}."));
+            }
+
+            CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
+            CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
         }
 
-        private static void CheckLength(string name, int expected, int actual)
+        private static void CheckLength(string name, long expected, int actual)
         {
             if (expected != actual)
             {
