@@ -11,8 +11,8 @@ internal static class Cli
 {
     /// <summary>
     /// Runs a command body and maps its failures: a bad value, or --resume with data or settings other than the
-    /// checkpoint's → the message and the command's usage, exit 2; a missing or malformed file → the message (which
-    /// names the file), exit 3.
+    /// checkpoint's → the message and the command's usage, exit 2; more memory than the machine has → what to ask for
+    /// instead, exit 2; a missing or malformed file → the message (which names the file), exit 3.
     /// </summary>
     public static int Guarded(ParseResult parse, Func<int> body)
     {
@@ -33,6 +33,12 @@ internal static class Cli
         {
             // The library validates every value (a negative learning rate, a zero batch size) and names it.
             return Usage(parse, e.Message);
+        }
+        catch (OutOfMemoryException)
+        {
+            // Sizes within the library's limits can still exceed this machine's memory; the sizes are the user's choice.
+            Error(MemoryBudget.OutOfMemory());
+            return ExitCodes.Usage;
         }
         catch (FileNotFoundException e)
         {

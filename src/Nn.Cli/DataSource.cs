@@ -50,11 +50,7 @@ internal sealed class DataSource
     public Dataset<T> Load<T>(ParseResult parse, string path, string? labelsPath, string optionName)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var classes = parse.GetValue(Classes);
-        if (classes < 1)
-        {
-            throw new UsageException($"--classes must be at least 1, but is {classes}.");
-        }
+        var classes = ClassCount(parse);
 
         var scaling = ParseScaling(parse.GetValue(Scale));
         if (!T.IsFinite(T.CreateChecked(scaling.Scale(255))))
@@ -104,6 +100,18 @@ internal sealed class DataSource
 
         standardInputTakenBy = optionName;
         return Console.OpenStandardInput();
+    }
+
+    /// <summary>The --classes value, checked against the library's limit before any data is read.</summary>
+    public int ClassCount(ParseResult parse)
+    {
+        var classes = parse.GetValue(Classes);
+        if (classes < 1 || classes > Limits.MaxClasses)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--classes must be in 1..{Limits.MaxClasses} (Limits.MaxClasses), but is {classes}."));
+        }
+
+        return classes;
     }
 
     /// <summary>The scaling named on the command line, or x/255 when none is.</summary>

@@ -53,7 +53,19 @@ internal sealed class ArchitectureOptions
             throw new UsageException($"--layers must end with the data's {classes} classes, but ends with {sizes[^1]}.");
         }
 
-        return Architecture.FromSizes(sizes, Nn.Activation.Parse(parse.GetValue(Activation)!), Nn.Activation.Parse(parse.GetValue(Output)!));
+        Architecture architecture;
+        try
+        {
+            architecture = Architecture.FromSizes(sizes, Nn.Activation.Parse(parse.GetValue(Activation)!), Nn.Activation.Parse(parse.GetValue(Output)!));
+        }
+        catch (ArgumentException e)
+        {
+            // Past a limit of the library (too many parameters or layers): the message names the limit, this the option.
+            throw new UsageException($"--layers {string.Join('-', sizes)}: {e.Message}");
+        }
+
+        MemoryBudget.EnsureFits(architecture, "--layers");
+        return architecture;
     }
 
     /// <summary>The loss named, or the natural one for the output activation.</summary>
@@ -77,12 +89,19 @@ internal sealed class ArchitectureOptions
         var sizes = new List<int>();
         foreach (var part in parts)
         {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1)
+            // Read as a 64-bit number so that a size past int is reported against the limit, not as malformed.
+            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1)
             {
                 throw new UsageException($"--layers must be positive sizes joined by '-', e.g. 784-100-10, but is '{text}'.");
             }
 
-            sizes.Add(size);
+            if (size > Limits.MaxWidth)
+            {
+                throw new UsageException(string.Create(
+                    CultureInfo.InvariantCulture, $"--layers {text}: every size must be at most {Limits.MaxWidth} (Limits.MaxWidth), but {part} is larger."));
+            }
+
+            sizes.Add((int)size);
         }
 
         if (sizes.Count < 2)
