@@ -79,7 +79,26 @@ public sealed class DiagnosticTests
             "NN0010",
             "[Nn.Network(typeof(float), Inputs = 100000)] [Nn.Dense(0, 100000, Nn.ActivationKind.Sigmoid)] public static partial class Huge;",
             "Nn.Network(typeof(float), Inputs = 100000)",
-            ["10000100000 parameters"]
+            ["'Huge' has 10000100000 parameters, beyond the library's limits", "2147483591 parameters (Limits.MaxParameterCount)"]
+        },
+        {
+            "NN0010",
+            // int.MaxValue parameters exactly: the old bound let it through, but no array holds that many.
+            "[Nn.Network(typeof(float), Inputs = 16777216)] [Nn.Dense(0, 127, Nn.ActivationKind.Sigmoid)] [Nn.Dense(1, 131071, Nn.ActivationKind.Sigmoid)] public static partial class JustPastTheArray;",
+            "Nn.Network(typeof(float), Inputs = 16777216)",
+            ["has 2147483647 parameters"]
+        },
+        {
+            "NN0010",
+            "[Nn.Network(typeof(float), Inputs = 4)] [Nn.Dense(0, 16777217, Nn.ActivationKind.Sigmoid)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Wide;",
+            "Nn.Network(typeof(float), Inputs = 4)",
+            ["'Wide' has a layer of 16777217 units, beyond the library's limits: at most 16777216 inputs or units a layer (Limits.MaxWidth)"]
+        },
+        {
+            "NN0010",
+            "[Nn.Network(typeof(double), Inputs = 20000000)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class WideInput;",
+            "Nn.Network(typeof(double), Inputs = 20000000)",
+            ["'WideInput' has 20000000 inputs"]
         },
         {
             "NN0011",

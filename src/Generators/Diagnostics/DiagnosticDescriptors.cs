@@ -61,11 +61,11 @@ internal static class DiagnosticDescriptors
         "L2 λ must be finite and non-negative",
         "L2 λ of '{0}' must be finite and at least 0, but is {1}");
 
-    /// <summary>NN0010: more parameters than one array can hold.</summary>
+    /// <summary>NN0010: a size past the library's limits (Limits.MaxWidth, Limits.MaxParameterCount).</summary>
     public static readonly DiagnosticDescriptor TooManyParameters = Error(
         "NN0010",
         "Network too large",
-        "'{0}' has {1} parameters, more than the 2147483647 a parameter vector can hold");
+        "'{0}' {1}, beyond the library's limits: at most 16777216 inputs or units a layer (Limits.MaxWidth) and 2147483591 parameters (Limits.MaxParameterCount)");
 
     /// <summary>NN0011: [Dense] layers on a type without [Network].</summary>
     public static readonly DiagnosticDescriptor LayersWithoutNetwork = Error(

@@ -20,6 +20,12 @@ internal static class NetworkModelBuilder
     public const string NetworkAttributeName = "Nn.NetworkAttribute";
     public const string DenseAttributeName = "Nn.DenseAttribute";
 
+    /// <summary>Nn.Limits.MaxWidth: the widest input or layer (the generator cannot reference the library).</summary>
+    private const int MaxWidth = 1 << 24;
+
+    /// <summary>Nn.Limits.MaxParameterCount: θ is one array of at most Array.MaxLength elements.</summary>
+    private const int MaxParameterCount = 0x7FFFFFC7;
+
     private static readonly SymbolDisplayFormat DisplayFormat = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
         genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters);
@@ -124,6 +130,16 @@ internal static class NetworkModelBuilder
             return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
         }
 
+        // The generated code builds the library's Architecture, so a size past the library's limits (Limits.MaxWidth,
+        // Limits.MaxParameterCount) would compile and then fail in the type's static initialiser.
+        var widest = ordered.Select(l => l.Outputs).Concat(new[] { inputs }).Max();
+        if (widest > MaxWidth)
+        {
+            var what = inputs == widest ? "has " + Invariant(inputs) + " inputs" : "has a layer of " + Invariant(widest) + " units";
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, what));
+            return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
+        }
+
         var layers = new List<LayerModel>();
         long offset = 0;
         var previous = inputs;
@@ -134,10 +150,10 @@ internal static class NetworkModelBuilder
             offset += weights;
             var biasOffset = layer.HasBias ? offset : -1;
             offset += layer.HasBias ? layer.Outputs : 0;
-            if (offset > int.MaxValue)
+            if (offset > MaxParameterCount)
             {
                 var total = ordered.Aggregate((Count: 0L, Inputs: (long)inputs), (s, l) => (s.Count + (s.Inputs * l.Outputs) + (l.HasBias ? l.Outputs : 0), l.Outputs)).Count;
-                errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, Invariant(total)));
+                errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has " + Invariant(total) + " parameters"));
                 return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
             }
 
