@@ -39,9 +39,9 @@ public static class Limits
     {
         if (value < 1 || value > limit)
         {
+            // The value is in the message only: the constructor taking it would append it again in the thread's culture.
             throw new ArgumentOutOfRangeException(
                 name,
-                value,
                 string.Create(CultureInfo.InvariantCulture, $"{name} must be in 1..{limit} (Limits.{limitName}), but is {value}."));
         }
     }
