@@ -52,15 +52,16 @@ let ``idle workers park soon after the last region and then stop polling`` () =
 
 [<Fact>]
 let ``a worker stays hot between regions closer together than the hot time`` () =
-    use pool = new WorkerPool(2)
+    // A hot time of a second: a caller descheduled on a busy machine (CI runs test projects side by side) leaves
+    // gaps of milliseconds, which must not let the worker park and turn this into a timing test.
+    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0)
     Assert.True(eventually (fun () -> pool.ParkedWorkers = 1))
     let work = Rendezvous()
     for _ in 1 .. 200 do
         work.Run pool
     Assert.Equal(0, work.Missed)
-    // The first region wakes the parked worker; back-to-back regions after it find it polling. A descheduled
-    // caller (a busy machine) can leave a gap longer than the hot time now and then, hence not exactly one.
-    Assert.InRange(pool.Wakes, 1L, 50L)
+    // The first region wakes the parked worker; the back-to-back regions after it find it polling.
+    Assert.InRange(pool.Wakes, 1L, 2L)
     Assert.True(pool.Polls > 0L)
 
 [<Fact>]

@@ -28,13 +28,14 @@ internal interface IPartitionedWork
 /// </remarks>
 internal sealed class WorkerPool : IDisposable
 {
-    /// <summary>How long an idle worker polls for the next region before it parks (a wall-clock bound, so it holds whatever a spin costs on this CPU).</summary>
+    /// <summary>How long an idle worker polls for the next region before it parks (a wall-clock bound, so it holds whatever a spin costs on this CPU), unless the pool is made with another.</summary>
     public static readonly TimeSpan HotTime = TimeSpan.FromMilliseconds(2);
 
     /// <summary>The low half of <see cref="ticket"/> when the current generation takes no more claims.</summary>
     private const uint Closed = uint.MaxValue;
 
-    private static readonly long HotTicks = (long)(HotTime.TotalSeconds * Stopwatch.Frequency);
+    /// <summary>This pool's hot time in <see cref="Stopwatch"/> ticks.</summary>
+    private readonly long hotTicks;
 
     private readonly Thread[] workers;
     private readonly SemaphoreSlim[] starts;
@@ -58,10 +59,15 @@ internal sealed class WorkerPool : IDisposable
     private Exception? failure;
     private volatile bool disposed;
 
-    public WorkerPool(int threads)
+    /// <summary>Starts <paramref name="threads"/> − 1 workers.</summary>
+    /// <param name="threads">The number of threads, the caller's included; at least 1.</param>
+    /// <param name="hotTime">How long an idle worker polls before it parks; <see cref="HotTime"/> when null. Tests of
+    /// the hand-over give a long one, so that a caller descheduled on a busy machine does not let the worker park.</param>
+    public WorkerPool(int threads, TimeSpan? hotTime = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Threads = threads;
+        hotTicks = (long)((hotTime ?? HotTime).TotalSeconds * Stopwatch.Frequency);
         workers = new Thread[threads - 1];
         starts = new SemaphoreSlim[threads - 1];
         parked = new int[threads - 1];
@@ -233,10 +239,10 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Polls for a generation other than <paramref name="seen"/> for up to <see cref="HotTime"/>; false if none came.</summary>
+    /// <summary>Polls for a generation other than <paramref name="seen"/> for up to the pool's hot time; false if none came.</summary>
     private bool AwaitHot(int index, int seen)
     {
-        var deadline = Stopwatch.GetTimestamp() + HotTicks;
+        var deadline = Stopwatch.GetTimestamp() + hotTicks;
         while (Volatile.Read(ref generation) == seen)
         {
             Thread.SpinWait(8);
