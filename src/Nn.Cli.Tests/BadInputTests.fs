@@ -146,6 +146,8 @@ let ``training that diverges says where, saves the last finite network where --s
     Assert.Equal(0, (dir.Run [ "info"; "last.nnm" ]).ExitCode)
 
 [<Fact>]
-let ``a thread count below one is a usage error naming the option`` () =
+let ``a thread count outside 1 to 256 is a usage error naming the option`` () =
     use dir = new TempDirectory()
-    expect dir usage [ "train"; "--threads"; "0" ] "Threads must be positive, but is 0" |> ignore
+    expect dir usage [ "train"; "--threads"; "0" ] "--threads must be in 1..256, but is 0" |> ignore
+    // 100,000 threads once hung the program starting them.
+    expect dir usage [ "train"; "--threads"; "100000" ] "--threads must be in 1..256, but is 100000" |> ignore

@@ -43,7 +43,7 @@ internal static class TrainCommand
         var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this PNG file." };
         var threads = new Option<int>("--threads")
         {
-            Description = "Worker threads for each batch's products (mini-batch optimisers). The result depends on seed and thread count only.",
+            Description = "Threads each step is split over (mini-batch optimisers), 1 to 256. The result is the same, bit for bit, for every thread count.",
             DefaultValueFactory = _ => 1,
         };
 
@@ -67,6 +67,11 @@ internal static class TrainCommand
             if (parse.GetValue(every) < 1)
             {
                 throw new UsageException($"--checkpoint-every must be at least 1, but is {parse.GetValue(every)}.");
+            }
+
+            if (parse.GetValue(threads) is < 1 or > Limits.MaxThreads)
+            {
+                throw new UsageException($"--threads must be in 1..{Limits.MaxThreads}, but is {parse.GetValue(threads)}.");
             }
 
             RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume);

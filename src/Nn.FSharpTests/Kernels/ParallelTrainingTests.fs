@@ -72,9 +72,10 @@ let ``a failing part's exception reaches the caller and the pool keeps working``
     Assert.All(work.Runs, fun runs -> Assert.Equal(1, runs))
 
 [<Fact>]
-let ``a thread count below one is rejected`` () =
-    let message = Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Threads = 0) |> ignore)
-    Assert.Contains("Threads must be positive, but is 0", message)
+let ``a thread count just past the limit is rejected and the limit itself accepted`` () =
+    let message = Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Threads = Limits.MaxThreads + 1) |> ignore)
+    Assert.Contains("Threads must be in 1..256 (Limits.MaxThreads), but is 257", message)
+    Assert.Equal(Limits.MaxThreads, TrainingOptions(1, Threads = Limits.MaxThreads).Threads)
 
 /// Fewest bytes any of five windows of 100 steps allocates on this thread, after 20 warm-up steps.
 /// The runtime's tiered JIT promotes hot methods at a moment of its choosing and may allocate once on the

@@ -56,11 +56,12 @@ let ``forward on several threads gives bit for bit the outputs of one thread`` (
         Assert.Equal<float32[]>(Seq.cast<float32> (one.ToArray()) |> Seq.toArray, Seq.cast<float32> (Network.Forward(network, x, threads).ToArray()) |> Seq.toArray)
 
 [<Fact>]
-let ``forward on threads refuses a thread count below one and bad inputs`` () =
+let ``forward on threads refuses a thread count outside 1 to the thread limit and bad inputs`` () =
     let network = debugNetwork ()
     let x = readCsv "ex4debug_X.csv"
-    Assert.Contains("threads must be positive, but is 0", messageOf<ArgumentOutOfRangeException> (fun () -> Network.Forward(network, matrix x, 0) |> ignore))
-    Assert.Contains("threads must be positive, but is -2", messageOf<ArgumentOutOfRangeException> (fun () -> Network.Forward(network, matrix x, -2) |> ignore))
+    Assert.Contains("threads must be in 1..256 (Limits.MaxThreads), but is 0", messageOf<ArgumentOutOfRangeException> (fun () -> Network.Forward(network, matrix x, 0) |> ignore))
+    Assert.Contains("threads must be in 1..256 (Limits.MaxThreads), but is -2", messageOf<ArgumentOutOfRangeException> (fun () -> Network.Forward(network, matrix x, -2) |> ignore))
+    Assert.Contains("threads must be in 1..256 (Limits.MaxThreads), but is 100000", messageOf<ArgumentOutOfRangeException> (fun () -> Network.Forward(network, matrix x, 100000) |> ignore))
     let wrong = matrix [| [| 1.0; 2.0 |] |]
     Assert.Contains("inputs must have 3 columns", messageOf<ArgumentException> (fun () -> Network.Forward(network, wrong, 2) |> ignore))
     let infinite = matrix [| [| 1.0; infinity; 2.0 |] |]

@@ -114,6 +114,8 @@ let ``evaluation reports accuracy, per-class accuracy and a confusion matrix tha
 
 [<Fact>]
 let ``options refuse a thread count below one and keep the values they are given`` () =
-    Assert.Contains("Threads must be positive, but is 0", messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Threads = 0) |> ignore))
+    Assert.Contains("Threads must be in 1..256 (Limits.MaxThreads), but is 0", messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Threads = 0) |> ignore))
+    // Each thread is an operating-system thread started for the run: 100,000 of them once hung `nn train`.
+    Assert.Contains("Threads must be in 1..256 (Limits.MaxThreads), but is 100000", messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Threads = 100000) |> ignore))
     let options = TrainingOptions(5, 16, 1UL, 0.1, true, 2)
     Assert.Equal((5, 16, 0.1, 2), (options.Epochs, options.BatchSize, options.L2, options.Threads))

@@ -150,7 +150,7 @@ public static class Network
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network.</param>
     /// <param name="inputs">X, rows × <see cref="Network{T}.InputSize"/>, all finite.</param>
-    /// <param name="threads">How many threads, at least 1.</param>
+    /// <param name="threads">How many threads, 1 to <see cref="Limits.MaxThreads"/>.</param>
     /// <returns>A new matrix rows × <see cref="Network{T}.OutputSize"/>.</returns>
     /// <example><code>var probabilities = Network.Forward(network, testImages, threads: 2);</code></example>
     public static Matrix<T> Forward<T>(Network<T> network, Matrix<T> inputs, int threads)
@@ -158,7 +158,7 @@ public static class Network
     {
         ArgumentNullException.ThrowIfNull(network);
         ValidateInputs(network, inputs);
-        Guard.Positive(nameof(threads), threads);
+        Limits.Size(nameof(threads), threads, Limits.MaxThreads, nameof(Limits.MaxThreads));
         using var pool = new Kernels.WorkerPool(threads);
         var workspace = new Workspace<T>(network.Architecture, inputs.Rows, new Kernels.GemmTeam<T>(pool));
         Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace);

@@ -15,7 +15,7 @@ public sealed record TrainingOptions
     /// <param name="L2">λ of the L2 term λ/(2n) Σ W², with n the training set size; at least 0.</param>
     /// <param name="Shuffle">Whether to visit the samples in a new random order every epoch.</param>
     /// <param name="Threads">
-    /// How many threads the matrix products of a step are split over, at least 1. The default is 1, so a run uses
+    /// How many threads the matrix products of a step are split over, 1 to <see cref="Limits.MaxThreads"/>. The default is 1, so a run uses
     /// one core unless asked; <see cref="Environment.ProcessorCount"/> uses them all. Each thread computes a fixed
     /// range of output columns in the same order as one thread would, so the result is bit-for-bit the same for
     /// every thread count.
@@ -91,13 +91,13 @@ public sealed record TrainingOptions
     /// <summary>Whether each epoch visits the samples in a fresh random order.</summary>
     public bool Shuffle { get; init; }
 
-    /// <summary>The number of threads a step's matrix products are split over, at least 1 (results do not depend on it).</summary>
+    /// <summary>The number of threads a step's matrix products are split over, 1 to <see cref="Limits.MaxThreads"/> (results do not depend on it).</summary>
     public int Threads
     {
         get => threads;
         init
         {
-            Guard.Positive(nameof(Threads), value);
+            Limits.Size(nameof(Threads), value, Limits.MaxThreads, nameof(Limits.MaxThreads));
             threads = value;
         }
     }

@@ -34,6 +34,12 @@ public static class Limits
     /// <summary>The most layers a network has.</summary>
     public const int MaxLayers = 4096;
 
+    /// <summary>
+    /// The most threads a training run or a forward pass is split over: 256. Each is an operating-system thread
+    /// started for the run, and a step's products are too small to share among more.
+    /// </summary>
+    public const int MaxThreads = 256;
+
     /// <summary>Throws unless 1 ≤ <paramref name="value"/> ≤ <paramref name="limit"/>, naming the value and the limit.</summary>
     internal static void Size(string name, long value, int limit, string limitName)
     {
