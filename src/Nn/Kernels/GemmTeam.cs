@@ -88,8 +88,8 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
         if (byRows)
         {
             var slivers = (m + mr - 1) / mr;
-            var first = Math.Min(m, slivers * part / parts * mr);
-            var last = Math.Min(m, slivers * (part + 1) / parts * mr);
+            var first = Math.Min(m, Partition.Start(slivers, part, parts) * mr);
+            var last = Math.Min(m, Partition.Start(slivers, part + 1, parts) * mr);
             long aOffset = (long)first * aRowStride, cOffset = (long)first * ldc;
             Gemm.Multiply(
                 path,
@@ -110,8 +110,8 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
         }
 
         var panels = (n + nr - 1) / nr;
-        var from = Math.Min(n, panels * part / parts * nr);
-        var to = Math.Min(n, panels * (part + 1) / parts * nr);
+        var from = Math.Min(n, Partition.Start(panels, part, parts) * nr);
+        var to = Math.Min(n, Partition.Start(panels, part + 1, parts) * nr);
         Gemm.Multiply(
             path,
             m,

@@ -52,7 +52,7 @@ internal sealed class BatchGather<T> : IPartitionedWork
         pool.Run(this, pool.Threads);
     }
 
-    void IPartitionedWork.Execute(int part, int parts) => Copy(rows * part / parts, rows * (part + 1) / parts);
+    void IPartitionedWork.Execute(int part, int parts) => Copy(Partition.Start(rows, part, parts), Partition.Start(rows, part + 1, parts));
 
     private void Copy(int from, int to)
     {

@@ -81,8 +81,8 @@ internal sealed class ParallelUpdate<T> : IPartitionedWork
     void IPartitionedWork.Execute(int part, int parts)
     {
         var blocks = (theta.Length + Alignment - 1) / Alignment;
-        var from = Math.Min(theta.Length, (int)((long)blocks * part / parts) * Alignment);
-        var to = Math.Min(theta.Length, (int)((long)blocks * (part + 1) / parts) * Alignment);
+        var from = Math.Min(theta.Length, Partition.Start(blocks, part, parts) * Alignment);
+        var to = Math.Min(theta.Length, Partition.Start(blocks, part + 1, parts) * Alignment);
         finite[part] = optimizer!.UpdateRangeInto<T>(step, from, to, theta, gradient, moments, nextMoments, next);
     }
 }
