@@ -46,13 +46,13 @@ public static class GradientCheck
         var numeric = CentralDifferences(theta, Cost, T.CreateChecked(epsilon));
 
         var blocks = ImmutableArray.CreateBuilder<BlockDifference>();
-        for (var l = 0; l < architecture.Layers.Length; l++)
+        for (var l = 0; l < architecture.Stack.Length; l++)
         {
-            var layer = architecture.Layers[l];
+            var layer = architecture.Stack[l];
             blocks.Add(Compare(l, "weights", analytic.AsSpan().Slice(architecture.WeightOffset(l), layer.WeightCount), numeric.AsSpan(architecture.WeightOffset(l), layer.WeightCount)));
             if (layer.HasBias)
             {
-                blocks.Add(Compare(l, "bias", analytic.AsSpan().Slice(architecture.BiasOffset(l), layer.Outputs), numeric.AsSpan(architecture.BiasOffset(l), layer.Outputs)));
+                blocks.Add(Compare(l, "bias", analytic.AsSpan().Slice(architecture.BiasOffset(l), layer.BiasCount), numeric.AsSpan(architecture.BiasOffset(l), layer.BiasCount)));
             }
         }
 

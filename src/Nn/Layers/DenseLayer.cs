@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using Nn.Kernels;
 
 namespace Nn;
 
@@ -9,7 +11,7 @@ namespace Nn;
 /// <example><code>
 /// var hidden = new DenseLayer(Inputs: 784, Outputs: 100, Activation.Sigmoid);
 /// </code></example>
-public sealed record DenseLayer
+public sealed record DenseLayer : Layer
 {
     /// <summary>Creates a layer configuration.</summary>
     /// <param name="Inputs">The number of inputs k (columns of W), in 1..<see cref="Limits.MaxWidth"/>.</param>
@@ -34,6 +36,8 @@ public sealed record DenseLayer
         this.Outputs = Outputs;
         this.Activation = Activation;
         this.HasBias = HasBias;
+        InputShape = Shape.Vector(Inputs);
+        OutputShape = Shape.Vector(Outputs);
     }
 
     /// <summary>The number of inputs k.</summary>
@@ -43,16 +47,65 @@ public sealed record DenseLayer
     public int Outputs { get; }
 
     /// <summary>The activation σ.</summary>
-    public Activation Activation { get; }
+    public override Activation Activation { get; }
 
     /// <summary>Whether the layer has a bias vector.</summary>
-    public bool HasBias { get; }
+    public override bool HasBias { get; }
+
+    /// <summary>A vector of <see cref="Inputs"/> values; any shape of that size fits, read in C,H,W order.</summary>
+    public override Shape InputShape { get; }
+
+    /// <summary>A vector of <see cref="Outputs"/> values.</summary>
+    public override Shape OutputShape { get; }
 
     /// <summary>The number of weights, outputs × inputs.</summary>
-    public int WeightCount => Outputs * Inputs;
+    public override int WeightCount => checked(Outputs * Inputs);
 
-    /// <summary>The number of parameters: weights plus biases.</summary>
-    public int ParameterCount => WeightCount + (HasBias ? Outputs : 0);
+    /// <summary>One bias per output, or none.</summary>
+    public override int BiasCount => HasBias ? Outputs : 0;
+
+    internal override (int Rows, int Columns) WeightMatrix => (Outputs, Inputs);
+
+    internal override (int In, int Out) Fan => (Inputs, Outputs);
+
+    internal override string Token => $"{Outputs}({Activation.Name}{(HasBias ? string.Empty : ",nobias")})";
+
+    /// <summary>Flattening is implicit: whatever the previous shape, only its size must match.</summary>
+    internal override bool Fits(Shape previous) => previous.Size == Inputs;
+
+    /// <summary>z = X Wᵀ + b, a = σ(z), one row per sample.</summary>
+    internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers)
+    {
+        DenseKernels.MultiplyByTranspose(input, rows, Inputs, parameters.Slice(0, WeightCount), Outputs, z, buffers.Path, buffers.Team);
+        if (HasBias)
+        {
+            DenseKernels.AddRowVectorInto(parameters.Slice(WeightCount, Outputs), rows, z);
+        }
+
+        Activation.ForwardInto<T>(z, a, Outputs);
+    }
+
+    /// <summary>∂C/∂W = δᵀ X (equation 4), ∂C/∂b = column sums of δ (equation 3), ∂C/∂X = δ W (equation 2 before σ').</summary>
+    internal override void Backward<T>(
+        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers)
+    {
+        DenseKernels.TransposeProduct<T>(delta, rows, Outputs, input, Inputs, gradient.Slice(0, WeightCount), accumulate, buffers.Path, buffers.Team);
+        if (HasBias)
+        {
+            var biasGradient = gradient.Slice(WeightCount, Outputs);
+            if (!accumulate)
+            {
+                biasGradient.Clear();
+            }
+
+            DenseKernels.AddColumnSumsInto<T>(delta, rows, biasGradient);
+        }
+
+        if (!inputGradient.IsEmpty)
+        {
+            DenseKernels.Multiply<T>(delta, rows, Outputs, parameters.Slice(0, WeightCount), Inputs, inputGradient, buffers.Path, buffers.Team);
+        }
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"Dense({Inputs}→{Outputs}, {Activation.Name}{(HasBias ? string.Empty : ", no bias")})";

@@ -6,68 +6,91 @@ using System.Linq;
 namespace Nn;
 
 /// <summary>
-/// The shape of a network: the input size and its stack of dense layers, and from them the layout of the one
-/// contiguous parameter vector θ. Layer l's block is W^l (outputs × inputs, row-major) followed by b^l; blocks
-/// follow each other in layer order. Full-batch optimisers, model files and generated code all share this layout.
+/// The shape of a network: its input shape and its stack of layers (<see cref="DenseLayer"/>,
+/// <see cref="Conv2DLayer"/>, <see cref="MaxPool2DLayer"/>), and from them the layout of the one contiguous
+/// parameter vector θ. Layer l's block is its weights (for a dense layer W^l, outputs × inputs, row-major; for a
+/// convolution its kernels O×C×KH×KW) followed by its bias; blocks follow each other in layer order. Full-batch
+/// optimisers, model files and generated code all share this layout. Shapes are checked as layers are added:
+/// each layer must read what the one below writes (a dense layer reads any shape of its input size, flattened in
+/// C,H,W order).
 /// </summary>
 /// <example><code>
 /// var architecture = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
 /// int weightsOfOutputLayer = architecture.WeightOffset(1);
+/// var conv = Architecture.Input(1, 8, 8).Conv2D(8, 3, 3, Activation.Relu, padding: 1).MaxPool2D(2).Dense(10, Activation.Softmax);
 /// </code></example>
 public sealed class Architecture : IEquatable<Architecture>
 {
     private readonly int[] weightOffsets;
     private readonly int[] biasOffsets;
+    private readonly ImmutableArray<DenseLayer> dense;
 
-    private Architecture(int inputSize, ImmutableArray<DenseLayer> layers)
+    private Architecture(Shape inputShape, ImmutableArray<Layer> stack)
     {
-        if (layers.Length > Limits.MaxLayers)
+        if (stack.Length > Limits.MaxLayers)
         {
-            throw new ArgumentException($"an architecture has at most Limits.MaxLayers = {Limits.MaxLayers} layers, but this one would have {layers.Length}.", nameof(layers));
+            throw new ArgumentException($"an architecture has at most Limits.MaxLayers = {Limits.MaxLayers} layers, but this one would have {stack.Length}.", "layers");
         }
 
-        InputSize = inputSize;
-        Layers = layers;
-        weightOffsets = new int[layers.Length];
-        biasOffsets = new int[layers.Length];
+        InputShape = inputShape;
+        Stack = stack;
+        IsDense = stack.All(layer => layer is DenseLayer);
+        dense = IsDense ? stack.Cast<DenseLayer>().ToImmutableArray() : default;
+        weightOffsets = new int[stack.Length];
+        biasOffsets = new int[stack.Length];
         // Each layer is within the limit on its own, so the 64-bit running sum cannot overflow before it is checked.
         long offset = 0;
-        for (var l = 0; l < layers.Length; l++)
+        for (var l = 0; l < stack.Length; l++)
         {
-            var end = offset + layers[l].ParameterCount;
+            var end = offset + stack[l].ParameterCount;
             if (end > Limits.MaxParameterCount)
             {
-                var sizes = inputSize + string.Concat(layers.Select(layer => $"-{layer.Outputs}"));
+                var sizes = inputShape + string.Concat(stack.Select(layer => $"-{layer.OutputShape}"));
                 throw new ArgumentException(
-                    $"the architecture {sizes} has {layers.Sum(layer => (long)layer.ParameterCount)} parameters, more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.",
-                    nameof(layers));
+                    $"the architecture {sizes} has {stack.Sum(layer => (long)layer.ParameterCount)} parameters, more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.",
+                    "layers");
             }
 
             weightOffsets[l] = (int)offset;
-            biasOffsets[l] = layers[l].HasBias ? (int)(offset + layers[l].WeightCount) : -1;
+            biasOffsets[l] = stack[l].HasBias ? (int)(offset + stack[l].WeightCount) : -1;
             offset = end;
         }
 
         ParameterCount = (int)offset;
     }
 
-    /// <summary>The number of inputs of the first layer.</summary>
-    public int InputSize { get; }
+    /// <summary>The number of inputs of the first layer: the size of <see cref="InputShape"/>.</summary>
+    public int InputSize => InputShape.Size;
 
-    /// <summary>The layers, first to last.</summary>
-    public ImmutableArray<DenseLayer> Layers { get; }
+    /// <summary>The shape of one input sample (a vector for <see cref="Input(int)"/>, an image for <see cref="Input(int, int, int)"/>).</summary>
+    public Shape InputShape { get; }
+
+    /// <summary>Every layer, first to last, of whatever kind.</summary>
+    public ImmutableArray<Layer> Stack { get; }
+
+    /// <summary>Whether every layer is a <see cref="DenseLayer"/>; such networks run on the dense-only fast paths.</summary>
+    public bool IsDense { get; }
+
+    /// <summary>The layers, first to last, of a network made of dense layers only.</summary>
+    /// <exception cref="InvalidOperationException">A layer is not dense (use <see cref="Stack"/>).</exception>
+    public ImmutableArray<DenseLayer> Layers => IsDense
+        ? dense
+        : throw new InvalidOperationException($"the architecture {this} has layers that are not dense; read them from Stack.");
+
+    /// <summary>The shape the last layer writes (the input shape when there are no layers yet).</summary>
+    public Shape OutputShape => Stack.IsEmpty ? InputShape : Stack[^1].OutputShape;
 
     /// <summary>The number of outputs of the last layer (the input size when there are no layers yet).</summary>
-    public int OutputSize => Layers.IsEmpty ? InputSize : Layers[^1].Outputs;
+    public int OutputSize => OutputShape.Size;
 
     /// <summary>The length of the parameter vector θ.</summary>
     public int ParameterCount { get; }
 
     /// <summary>The activation of the last layer.</summary>
     /// <exception cref="InvalidOperationException">There are no layers.</exception>
-    public Activation OutputActivation => Layers.IsEmpty
+    public Activation OutputActivation => Stack.IsEmpty
         ? throw new InvalidOperationException("the architecture has no layers.")
-        : Layers[^1].Activation;
+        : Stack[^1].Activation;
 
     /// <summary>Starts an architecture with the given number of inputs and no layers.</summary>
     /// <param name="size">The number of inputs, in 1..<see cref="Limits.MaxWidth"/>.</param>
@@ -76,8 +99,16 @@ public sealed class Architecture : IEquatable<Architecture>
     public static Architecture Input(int size)
     {
         Limits.Size(nameof(size), size, Limits.MaxWidth, nameof(Limits.MaxWidth));
-        return new Architecture(size, ImmutableArray<DenseLayer>.Empty);
+        return new Architecture(Shape.Vector(size), ImmutableArray<Layer>.Empty);
     }
+
+    /// <summary>Starts an architecture whose samples are images of C×H×W values, stored row-major in C,H,W order.</summary>
+    /// <param name="channels">C, at least 1.</param>
+    /// <param name="height">H, at least 1.</param>
+    /// <param name="width">W, at least 1.</param>
+    /// <returns>An architecture to add layers to.</returns>
+    public static Architecture Input(int channels, int height, int width) =>
+        new(Shape.Image(channels, height, width), ImmutableArray<Layer>.Empty);
 
     /// <summary>A new architecture with one more dense layer on top.</summary>
     /// <param name="outputs">The layer's number of outputs, in 1..<see cref="Limits.MaxWidth"/>.</param>
@@ -90,7 +121,54 @@ public sealed class Architecture : IEquatable<Architecture>
     public Architecture Dense(int outputs, Activation activation, bool hasBias = true)
     {
         Limits.Size(nameof(outputs), outputs, Limits.MaxWidth, nameof(Limits.MaxWidth));
-        return new(InputSize, Layers.Add(new DenseLayer(OutputSize, outputs, activation, hasBias)));
+        return Append(() => new DenseLayer(OutputSize, outputs, activation, hasBias));
+    }
+
+    /// <summary>A new architecture with a convolution on top (see <see cref="Conv2DLayer"/>); the top must be an image.</summary>
+    /// <param name="filters">O, the number of kernels and output channels, at least 1.</param>
+    /// <param name="kernelHeight">KH, at least 1.</param>
+    /// <param name="kernelWidth">KW, at least 1.</param>
+    /// <param name="activation">σ.</param>
+    /// <param name="stride">s, at least 1.</param>
+    /// <param name="padding">p, at least 0.</param>
+    /// <param name="hasBias">Whether each filter has a bias.</param>
+    /// <returns>A new architecture; this one is unchanged.</returns>
+    /// <exception cref="ArgumentException">The layer does not fit the current output shape; the message names the layer and both shapes.</exception>
+    public Architecture Conv2D(int filters, int kernelHeight, int kernelWidth, Activation activation, int stride = 1, int padding = 0, bool hasBias = true) =>
+        Append(() => new Conv2DLayer(OutputShape, filters, kernelHeight, kernelWidth, activation, stride, padding, hasBias));
+
+    /// <summary>A new architecture with max-pooling on top (see <see cref="MaxPool2DLayer"/>); the top must be an image.</summary>
+    /// <param name="window">K, the side of the window, at least 1.</param>
+    /// <param name="stride">s, at least 1; null for s = K.</param>
+    /// <returns>A new architecture; this one is unchanged.</returns>
+    /// <exception cref="ArgumentException">The window does not fit the current output shape; the message names the layer and both shapes.</exception>
+    public Architecture MaxPool2D(int window, int? stride = null) =>
+        Append(() => new MaxPool2DLayer(OutputShape, window, stride));
+
+    /// <summary>An architecture from an input shape and layers, each of which must read what the previous one writes.</summary>
+    /// <param name="inputShape">The shape of one input sample.</param>
+    /// <param name="layers">The layers, first to last.</param>
+    /// <returns>The architecture.</returns>
+    /// <exception cref="ArgumentException">A layer does not fit the output of the one below; the message names the layer and both shapes.</exception>
+    public static Architecture FromStack(Shape inputShape, IEnumerable<Layer> layers)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        ArgumentNullException.ThrowIfNull(layers);
+        var list = layers.ToImmutableArray();
+        var previous = inputShape;
+        for (var l = 0; l < list.Length; l++)
+        {
+            ArgumentNullException.ThrowIfNull(list[l], nameof(layers));
+            if (!list[l].Fits(previous))
+            {
+                throw new ArgumentException(
+                    $"layer {l} ({list[l]}) reads {list[l].InputShape}, but {(l == 0 ? "the input" : $"layer {l - 1}")} gives {previous}.", nameof(layers));
+            }
+
+            previous = list[l].OutputShape;
+        }
+
+        return new Architecture(inputShape, list);
     }
 
     /// <summary>An architecture from layer sizes, e.g. [784, 100, 10], with one activation for hidden layers and one for the output.</summary>
@@ -138,7 +216,7 @@ public sealed class Architecture : IEquatable<Architecture>
             expected = list[l].Outputs;
         }
 
-        return new Architecture(inputSize, list);
+        return new Architecture(Shape.Vector(inputSize), list.CastArray<Layer>());
     }
 
     /// <summary>Where W^l starts in θ.</summary>
@@ -155,7 +233,7 @@ public sealed class Architecture : IEquatable<Architecture>
     /// <exception cref="ArgumentException">There are no layers.</exception>
     internal void EnsureHasLayers()
     {
-        if (Layers.IsEmpty)
+        if (Stack.IsEmpty)
         {
             throw new ArgumentException($"an architecture needs at least 1 layer, but has 0 (input size {InputSize}).", "architecture");
         }
@@ -163,17 +241,34 @@ public sealed class Architecture : IEquatable<Architecture>
 
     private int CheckLayer(int layer)
     {
-        if ((uint)layer >= (uint)Layers.Length)
+        if ((uint)layer >= (uint)Stack.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layer must be in [0, {Layers.Length}), but is {layer}.");
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"layer must be in [0, {Stack.Length}), but is {layer}.");
         }
 
         return layer;
     }
 
+    /// <summary>This architecture with the layer <paramref name="make"/> builds for the current output on top; its shape errors name the layer.</summary>
+    private Architecture Append(Func<Layer> make)
+    {
+        Layer layer;
+        try
+        {
+            layer = make();
+        }
+        catch (ArgumentException error) when (error is not ArgumentOutOfRangeException)
+        {
+            var below = Stack.IsEmpty ? "the input" : $"layer {Stack.Length - 1}";
+            throw new ArgumentException($"layer {Stack.Length} cannot follow {below}, which gives {OutputShape}: {error.Message}", error.ParamName, error);
+        }
+
+        return new Architecture(InputShape, Stack.Add(layer));
+    }
+
     /// <inheritdoc/>
     public bool Equals(Architecture? other) =>
-        other is not null && InputSize == other.InputSize && Layers.SequenceEqual(other.Layers);
+        other is not null && InputShape == other.InputShape && Stack.SequenceEqual(other.Stack);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as Architecture);
@@ -182,8 +277,8 @@ public sealed class Architecture : IEquatable<Architecture>
     public override int GetHashCode()
     {
         var hash = new HashCode();
-        hash.Add(InputSize);
-        foreach (var layer in Layers)
+        hash.Add(InputShape);
+        foreach (var layer in Stack)
         {
             hash.Add(layer);
         }
@@ -191,10 +286,9 @@ public sealed class Architecture : IEquatable<Architecture>
         return hash.ToHashCode();
     }
 
-    /// <summary>The layer sizes and activations, e.g. "784-100(sigmoid)-10(softmax)".</summary>
+    /// <summary>The input shape, then each layer, e.g. "784-100(sigmoid)-10(softmax)" or "1x8x8-conv8k3p1(relu)-maxpool2-10(softmax)".</summary>
     /// <returns>A compact description.</returns>
-    public override string ToString() =>
-        InputSize + string.Concat(Layers.Select(l => $"-{l.Outputs}({l.Activation.Name}{(l.HasBias ? string.Empty : ",nobias")})"));
+    public override string ToString() => InputShape + string.Concat(Stack.Select(layer => "-" + layer.Token));
 
     /// <summary>Structural equality.</summary>
     public static bool operator ==(Architecture? left, Architecture? right) => Equals(left, right);

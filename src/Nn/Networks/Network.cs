@@ -30,13 +30,14 @@ public static class Network
         architecture.EnsureHasLayers();
         var theta = new T[architecture.ParameterCount];
         var random = new RandomGenerator(RandomState.FromSeed(seed));
-        for (var l = 0; l < architecture.Layers.Length; l++)
+        for (var l = 0; l < architecture.Stack.Length; l++)
         {
-            var layer = architecture.Layers[l];
+            var layer = architecture.Stack[l];
             var weights = theta.AsSpan(architecture.WeightOffset(l), layer.WeightCount);
+            var (fanIn, fanOut) = layer.Fan;
             for (var i = 0; i < weights.Length; i++)
             {
-                weights[i] = T.CreateChecked(initializer.Draw(layer.Inputs, layer.Outputs, ref random));
+                weights[i] = T.CreateChecked(initializer.Draw(fanIn, fanOut, ref random));
             }
         }
 
@@ -180,9 +181,9 @@ public static class Network
         var z = ImmutableArray.CreateBuilder<Matrix<T>>();
         var a = ImmutableArray.CreateBuilder<Matrix<T>>();
         a.Add(inputs);
-        for (var l = 0; l < network.Architecture.Layers.Length; l++)
+        for (var l = 0; l < network.Architecture.Stack.Length; l++)
         {
-            var width = network.Architecture.Layers[l].Outputs;
+            var width = network.Architecture.Stack[l].OutputShape.Size;
             z.Add(Matrix<T>.Own(inputs.Rows, width, workspace.Z[l].AsSpan(0, inputs.Rows * width).ToArray()));
             a.Add(Matrix<T>.Own(inputs.Rows, width, workspace.A[l].AsSpan(0, inputs.Rows * width).ToArray()));
         }

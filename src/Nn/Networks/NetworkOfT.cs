@@ -42,14 +42,14 @@ public sealed class Network<T> : IEquatable<Network<T>>
     /// <summary>The number of outputs.</summary>
     public int OutputSize => Architecture.OutputSize;
 
-    /// <summary>W^l as a read-only view: rows = outputs j, columns = inputs k.</summary>
+    /// <summary>W^l as a read-only view: rows = outputs j, columns = inputs k (for a convolution, one row of C·KH·KW per filter; empty for pooling).</summary>
     /// <param name="layer">The layer index, 0 for the first layer.</param>
     /// <returns>A view into <see cref="Parameters"/>, without copying.</returns>
     public MatrixView<T> Weights(int layer)
     {
         var offset = Architecture.WeightOffset(layer);
-        var shape = Architecture.Layers[layer];
-        return new MatrixView<T>(Parameters.AsMemory().Slice(offset, shape.WeightCount), shape.Outputs, shape.Inputs);
+        var (rows, columns) = Architecture.Stack[layer].WeightMatrix;
+        return new MatrixView<T>(Parameters.AsMemory().Slice(offset, rows * columns), rows, columns);
     }
 
     /// <summary>b^l as a read-only view; empty when the layer has no bias.</summary>
@@ -58,7 +58,7 @@ public sealed class Network<T> : IEquatable<Network<T>>
     public ReadOnlyMemory<T> Bias(int layer)
     {
         var offset = Architecture.BiasOffset(layer);
-        return offset < 0 ? ReadOnlyMemory<T>.Empty : Parameters.AsMemory().Slice(offset, Architecture.Layers[layer].Outputs);
+        return offset < 0 ? ReadOnlyMemory<T>.Empty : Parameters.AsMemory().Slice(offset, Architecture.Stack[layer].BiasCount);
     }
 
     /// <summary>The same architecture with other parameters.</summary>

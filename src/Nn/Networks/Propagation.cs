@@ -15,6 +15,12 @@ internal static class Propagation
     public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!architecture.IsDense)
+        {
+            StackPropagation.Forward(architecture, theta, x, rows, workspace);
+            return;
+        }
+
         var input = x.Slice(0, rows * architecture.InputSize);
         for (var l = 0; l < architecture.Layers.Length; l++)
         {
@@ -61,6 +67,11 @@ internal static class Propagation
         bool overwrite = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!architecture.IsDense)
+        {
+            return StackPropagation.LossAndGradient(architecture, theta, loss, x, y, rows, l2Lambda, l2Count, workspace, gradient, overwrite);
+        }
+
         Forward(architecture, theta, x, rows, workspace);
         var layers = architecture.Layers;
         var last = layers.Length - 1;
@@ -225,7 +236,7 @@ internal static class Propagation
     public static T SumOfCosts<T>(Architecture architecture, Loss loss, ReadOnlySpan<T> y, int rows, Workspace<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var last = architecture.Layers.Length - 1;
+        var last = architecture.Stack.Length - 1;
         var outputs = architecture.OutputSize;
         var length = rows * outputs;
         return loss.SumOfCosts<T>(
@@ -237,22 +248,23 @@ internal static class Propagation
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var sum = T.Zero;
-        for (var l = 0; l < architecture.Layers.Length; l++)
+        for (var l = 0; l < architecture.Stack.Length; l++)
         {
-            sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(theta.Slice(architecture.WeightOffset(l), architecture.Layers[l].WeightCount));
+            sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(theta.Slice(architecture.WeightOffset(l), architecture.Stack[l].WeightCount));
         }
 
         return lambda * sum / T.CreateChecked(2 * count);
     }
 
-    private static T AddL2<T>(Architecture architecture, ReadOnlySpan<T> theta, T lambda, int count, Span<T> gradient)
+    /// <summary>Adds (λ/m) W to the gradient of every weight block and returns the penalty λ/(2m) Σ W².</summary>
+    internal static T AddL2<T>(Architecture architecture, ReadOnlySpan<T> theta, T lambda, int count, Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var scale = lambda / T.CreateChecked(count);
-        for (var l = 0; l < architecture.Layers.Length; l++)
+        for (var l = 0; l < architecture.Stack.Length; l++)
         {
             var offset = architecture.WeightOffset(l);
-            var length = architecture.Layers[l].WeightCount;
+            var length = architecture.Stack[l].WeightCount;
             var g = gradient.Slice(offset, length);
             System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(theta.Slice(offset, length), scale, g, g);
         }

@@ -6,7 +6,8 @@ namespace Nn;
 
 /// <summary>
 /// The buffers one forward/backward pass writes: z^l, a^l and δ^l of every layer for up to
-/// <see cref="Capacity"/> rows. A workspace belongs to the function (or training run) that made it and never
+/// <see cref="Capacity"/> rows, and the scratch each layer kind asks for (<see cref="Buffers"/>; empty for dense
+/// layers). A workspace belongs to the function (or training run) that made it and never
 /// escapes to callers; reusing it is what makes a steady-state training step allocation-free.
 /// </summary>
 internal sealed class Workspace<T>
@@ -17,16 +18,19 @@ internal sealed class Workspace<T>
         Architecture = architecture;
         Capacity = capacity;
         Team = team;
-        var layers = architecture.Layers;
+        var layers = architecture.Stack;
         Z = new T[layers.Length][];
         A = new T[layers.Length][];
         Delta = new T[layers.Length][];
+        Buffers = new LayerBuffers<T>[layers.Length];
         for (var l = 0; l < layers.Length; l++)
         {
-            var size = Limits.Elements("capacity", capacity, layers[l].Outputs, $"a batch of {capacity} rows through layer {l}'s {layers[l].Outputs} outputs");
+            var size = Limits.Elements("capacity", capacity, layers[l].OutputShape.Size, $"a batch of {capacity} rows through layer {l}'s {layers[l].OutputShape.Size} outputs");
             Z[l] = new T[size];
             A[l] = new T[size];
             Delta[l] = new T[size];
+            Buffers[l] = new LayerBuffers<T>(
+                NewArray<T>(layers[l].ScratchLength(capacity)), NewArray<int>(layers[l].IndexLength(capacity)), Path, team);
         }
     }
 
@@ -49,6 +53,11 @@ internal sealed class Workspace<T>
     /// <summary>δ^l per layer, rows × outputs; also the scratch for ∂C/∂a^l before σ's backward pass.</summary>
     public T[][] Delta { get; }
 
+    /// <summary>Per layer, the scratch its passes may overwrite.</summary>
+    public LayerBuffers<T>[] Buffers { get; }
+
     /// <summary>The output activations of the last forward pass over <paramref name="rows"/> rows.</summary>
     public ReadOnlySpan<T> Output(int rows) => A[^1].AsSpan(0, rows * Architecture.OutputSize);
+
+    private static TElement[] NewArray<TElement>(long length) => length == 0 ? [] : new TElement[checked((int)length)];
 }

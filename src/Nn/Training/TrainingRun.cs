@@ -62,7 +62,7 @@ internal sealed class TrainingRun<T> : IDisposable
         this.options = options;
         architecture = state.Network.Architecture;
         var batch = Math.Min(options.BatchSize, train.Count);
-        var block = optimizer is Sgd && options.L2 == 0 && batch == 1 ? Math.Min(sampleBlock ?? DeferredSgd<T>.BlockSizeFor(architecture), train.Count) : 0;
+        var block = architecture.IsDense && optimizer is Sgd && options.L2 == 0 && batch == 1 ? Math.Min(sampleBlock ?? DeferredSgd<T>.BlockSizeFor(architecture), train.Count) : 0;
         if (block > 1)
         {
             deferred = new DeferredSgd<T>(architecture, loss, T.CreateChecked(((Sgd)optimizer).LearningRate), block);
@@ -251,7 +251,7 @@ internal sealed class TrainingRun<T> : IDisposable
     internal (double Cost, string? Failure) Step(long step, int start, int rows)
     {
         Gather(start, rows);
-        if (rows == 1 && optimizer is Sgd sgd && options.L2 == 0)
+        if (rows == 1 && optimizer is Sgd sgd && options.L2 == 0 && architecture.IsDense)
         {
             // Per-sample SGD: the update is fused into backpropagation and θ' written straight into the spare buffer.
             var (sampleCost, finite) = Propagation.SgdStep<T>(architecture, theta, loss, batchInputs, batchTargets, T.CreateChecked(sgd.LearningRate), workspace, nextTheta);

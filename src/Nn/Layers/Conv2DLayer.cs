@@ -1,0 +1,176 @@
+using System;
+using System.Globalization;
+using System.Numerics;
+using Nn.Kernels;
+
+namespace Nn;
+
+/// <summary>
+/// A 2-D convolution (cross-correlation, no kernel flip, as in ONNX and PyTorch) over an image C×H×W:
+/// z[n,o,i,j] = b[o] + Σ_{c,u,v} K[o,c,u,v] · x̃[n,c,i·s+u,j·s+v], a = σ(z), with x̃ the input zero-padded by p on
+/// each side and the output O×OH×OW, OH = ⌊(H + 2p − KH)/s⌋ + 1 (OW likewise). Its block of θ is the kernels
+/// K (O×C×KH×KW, row-major) followed by b (O entries).
+/// </summary>
+/// <remarks>
+/// Both passes go through the packed GEMM: each sample's receptive fields are copied into the rows of an
+/// im2col matrix X̂ ((N·OH·OW) × (C·KH·KW)), so Zᵀ = X̂ Kᵀ, ∂C/∂K = δᵀ X̂, ∂C/∂b = Σ δ and ∂C/∂X̂ = δ K, which is then
+/// added back onto the input positions it was copied from (the full correlation of δ with the kernels).
+/// </remarks>
+/// <example><code>
+/// var conv = new Conv2DLayer(Shape.Image(1, 28, 28), filters: 6, kernelHeight: 5, kernelWidth: 5, Activation.Relu);
+/// // conv.OutputShape is 6x24x24
+/// </code></example>
+public sealed record Conv2DLayer : Layer
+{
+    /// <summary>Creates a convolution configuration.</summary>
+    /// <param name="input">The image it reads, C×H×W.</param>
+    /// <param name="filters">O, the number of kernels and output channels, at least 1.</param>
+    /// <param name="kernelHeight">KH, at least 1.</param>
+    /// <param name="kernelWidth">KW, at least 1.</param>
+    /// <param name="activation">σ.</param>
+    /// <param name="stride">s, at least 1, the same along both axes.</param>
+    /// <param name="padding">p, at least 0: zeros added on every side.</param>
+    /// <param name="hasBias">Whether each filter has a bias.</param>
+    /// <exception cref="ArgumentException">The input is not an image, or the padded input is smaller than the kernel.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
+    public Conv2DLayer(Shape input, int filters, int kernelHeight, int kernelWidth, Activation activation, int stride = 1, int padding = 0, bool hasBias = true)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(activation);
+        Guard.Positive(nameof(filters), filters);
+        Guard.Positive(nameof(kernelHeight), kernelHeight);
+        Guard.Positive(nameof(kernelWidth), kernelWidth);
+        Guard.Positive(nameof(stride), stride);
+        Guard.NonNegative(nameof(padding), padding);
+        if (!input.IsImage)
+        {
+            throw new ArgumentException($"a convolution reads an image CxHxW, but its input is a vector of {input.Size}.", nameof(input));
+        }
+
+        long paddedHeight = input.Height + (2L * padding), paddedWidth = input.Width + (2L * padding);
+        if (paddedHeight < kernelHeight || paddedWidth < kernelWidth)
+        {
+            throw new ArgumentException(
+                $"a {kernelHeight}x{kernelWidth} kernel does not fit the input {input} padded by {padding} ({paddedHeight}x{paddedWidth}).", nameof(input));
+        }
+
+        InputShape = input;
+        Filters = filters;
+        KernelHeight = kernelHeight;
+        KernelWidth = kernelWidth;
+        Activation = activation;
+        Stride = stride;
+        Padding = padding;
+        HasBias = hasBias;
+        OutputShape = Shape.Image(filters, (int)(((paddedHeight - kernelHeight) / stride) + 1), (int)(((paddedWidth - kernelWidth) / stride) + 1));
+        _ = checked((long)filters * PatchSize);
+    }
+
+    /// <inheritdoc/>
+    public override Shape InputShape { get; }
+
+    /// <inheritdoc/>
+    public override Shape OutputShape { get; }
+
+    /// <summary>O: the number of kernels, which is the number of output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>KH.</summary>
+    public int KernelHeight { get; }
+
+    /// <summary>KW.</summary>
+    public int KernelWidth { get; }
+
+    /// <summary>s, along both axes.</summary>
+    public int Stride { get; }
+
+    /// <summary>p: the zeros on every side of the input.</summary>
+    public int Padding { get; }
+
+    /// <inheritdoc/>
+    public override Activation Activation { get; }
+
+    /// <inheritdoc/>
+    public override bool HasBias { get; }
+
+    /// <summary>O·C·KH·KW.</summary>
+    public override int WeightCount => checked(Filters * PatchSize);
+
+    /// <summary>O, or 0 without a bias.</summary>
+    public override int BiasCount => HasBias ? Filters : 0;
+
+    internal override (int Rows, int Columns) WeightMatrix => (Filters, PatchSize);
+
+    /// <summary>As PyTorch's default: fan-in C·KH·KW, fan-out O·KH·KW.</summary>
+    internal override (int In, int Out) Fan => (PatchSize, checked(Filters * KernelHeight * KernelWidth));
+
+    internal override string Token
+    {
+        get
+        {
+            var kernel = KernelHeight == KernelWidth ? Invariant(KernelHeight) : $"{Invariant(KernelHeight)}x{Invariant(KernelWidth)}";
+            var stride = Stride == 1 ? string.Empty : "s" + Invariant(Stride);
+            var padding = Padding == 0 ? string.Empty : "p" + Invariant(Padding);
+            return $"conv{Invariant(Filters)}k{kernel}{stride}{padding}({Activation.Name}{(HasBias ? string.Empty : ",nobias")})";
+        }
+    }
+
+    /// <summary>C·KH·KW: the length of one receptive field, one row of the im2col matrix.</summary>
+    private int PatchSize => InputShape.Channels * KernelHeight * KernelWidth;
+
+    private int Positions => OutputShape.Height * OutputShape.Width;
+
+    /// <summary>The im2col matrix, then Zᵀ (later δᵀ): (N·OH·OW) × (C·KH·KW + O).</summary>
+    internal override long ScratchLength(int rows) => (long)rows * Positions * (PatchSize + Filters);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"Conv2D({InputShape}→{OutputShape}, {Filters} of {KernelHeight}x{KernelWidth}, stride {Stride}, padding {Padding}, {Activation.Name}{(HasBias ? string.Empty : ", no bias")})";
+
+    /// <summary>X̂ from the input, Zᵀ = X̂ Kᵀ, then z = Z + b in N×O×OH×OW order and a = σ(z). Leaves X̂ in the scratch for the backward pass.</summary>
+    internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers)
+    {
+        var positions = Positions;
+        var fields = rows * positions;
+        var columns = buffers.Values.AsSpan(0, fields * PatchSize);
+        var transposed = buffers.Values.AsSpan(fields * PatchSize, fields * Filters);
+        ConvolutionKernels.ImageToColumns(input, rows, InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape, columns);
+        DenseKernels.MultiplyByTranspose(columns, fields, PatchSize, parameters.Slice(0, WeightCount), Filters, transposed, buffers.Path, buffers.Team);
+        var bias = HasBias ? parameters.Slice(WeightCount, Filters) : ReadOnlySpan<T>.Empty;
+        ConvolutionKernels.PositionsToChannels<T>(transposed, rows, positions, Filters, bias, z);
+        Activation.ForwardInto<T>(z, a, Filters * positions);
+    }
+
+    /// <summary>
+    /// δᵀ into the scratch, ∂C/∂K = δᵀ X̂, ∂C/∂b = Σ δ over samples and positions, and ∂C/∂x as ∂C/∂X̂ = δ K
+    /// (overwriting X̂) added back onto the padded input and cropped.
+    /// </summary>
+    internal override void Backward<T>(
+        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers)
+    {
+        var positions = Positions;
+        var fields = rows * positions;
+        var columns = buffers.Values.AsSpan(0, fields * PatchSize);
+        var transposed = buffers.Values.AsSpan(fields * PatchSize, fields * Filters);
+        ConvolutionKernels.ChannelsToPositions<T>(delta, rows, positions, Filters, transposed);
+        DenseKernels.TransposeProduct<T>(transposed, fields, Filters, columns, PatchSize, gradient.Slice(0, WeightCount), accumulate, buffers.Path, buffers.Team);
+        if (HasBias)
+        {
+            var biasGradient = gradient.Slice(WeightCount, Filters);
+            if (!accumulate)
+            {
+                biasGradient.Clear();
+            }
+
+            DenseKernels.AddColumnSumsInto<T>(transposed, fields, biasGradient);
+        }
+
+        if (!inputGradient.IsEmpty)
+        {
+            DenseKernels.Multiply<T>(transposed, fields, Filters, parameters.Slice(0, WeightCount), PatchSize, columns, buffers.Path, buffers.Team);
+            ConvolutionKernels.ColumnsToImage<T>(columns, rows, InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape, inputGradient);
+        }
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// One layer of an <see cref="Architecture"/>: its configuration only (shapes, sizes, activation), never its
+/// parameters, which live in the network's θ at the offsets the architecture gives (weights first, then the bias).
+/// Each kind — <see cref="DenseLayer"/>, <see cref="Conv2DLayer"/>, <see cref="MaxPool2DLayer"/> — is one file
+/// holding its shape rule, parameter layout, initialiser fan-in/fan-out and its forward and backward passes, so
+/// the code that runs a stack of layers never asks which kind it holds.
+/// </summary>
+/// <example><code>
+/// Layer first = new Conv2DLayer(Shape.Image(1, 8, 8), filters: 8, kernelHeight: 3, kernelWidth: 3, Activation.Relu, padding: 1);
+/// Shape after = first.OutputShape;   // 8x8x8
+/// </code></example>
+public abstract record Layer
+{
+    /// <summary>Only the kinds in this library derive from <see cref="Layer"/>; their passes are internal.</summary>
+    private protected Layer()
+    {
+    }
+
+    /// <summary>The shape the layer reads per sample.</summary>
+    public abstract Shape InputShape { get; }
+
+    /// <summary>The shape the layer writes per sample.</summary>
+    public abstract Shape OutputShape { get; }
+
+    /// <summary>σ, applied to the layer's weighted input (the identity for kinds without one, such as pooling).</summary>
+    public abstract Activation Activation { get; }
+
+    /// <summary>Whether the layer has a bias vector after its weights in θ.</summary>
+    public abstract bool HasBias { get; }
+
+    /// <summary>The number of weights, the first part of the layer's block of θ.</summary>
+    public abstract int WeightCount { get; }
+
+    /// <summary>The number of bias entries (0 without a bias), the second part of the layer's block of θ.</summary>
+    public abstract int BiasCount { get; }
+
+    /// <summary>The number of parameters: weights plus biases.</summary>
+    public int ParameterCount => checked(WeightCount + BiasCount);
+
+    /// <summary>The weights viewed as a matrix: rows (one per output unit or filter) × columns.</summary>
+    internal abstract (int Rows, int Columns) WeightMatrix { get; }
+
+    /// <summary>The fan-in and fan-out the initialisers scale the weights by.</summary>
+    internal abstract (int In, int Out) Fan { get; }
+
+    /// <summary>The layer as the <c>--layers</c> grammar and <see cref="Architecture.ToString"/> write it.</summary>
+    internal abstract string Token { get; }
+
+    /// <summary>Whether the layer can read what a layer of output shape <paramref name="previous"/> writes.</summary>
+    internal virtual bool Fits(Shape previous) => previous == InputShape;
+
+    /// <summary>How many scratch values of the element type a pass over <paramref name="rows"/> samples needs.</summary>
+    internal virtual long ScratchLength(int rows) => 0;
+
+    /// <summary>How many scratch integers a pass over <paramref name="rows"/> samples needs.</summary>
+    internal virtual long IndexLength(int rows) => 0;
+
+    /// <summary>
+    /// The forward pass over a batch: z from <paramref name="input"/> and the layer's block of θ, then a = σ(z).
+    /// May overwrite the layer's scratch in <paramref name="buffers"/>; the backward pass may rely on what it left there.
+    /// </summary>
+    internal abstract void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// The backward pass over a batch from δ = ∂C/∂z (which it may overwrite): the layer's gradient block written
+    /// (or added to, with <paramref name="accumulate"/>), and, unless <paramref name="inputGradient"/> is empty,
+    /// ∂C/∂(input) written into it (before the σ' of the layer below). Must follow the forward pass of the same batch.
+    /// </summary>
+    internal abstract void Backward<T>(
+        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+}

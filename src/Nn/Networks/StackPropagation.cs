@@ -1,0 +1,88 @@
+using System;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// The forward and backward passes for an architecture with layers other than dense ones (convolutions, pooling):
+/// each layer runs its own passes, so this loop never asks which kind it holds. Dense-only architectures never come
+/// here; <see cref="Propagation"/> keeps its dense fast paths for them.
+/// </summary>
+internal static class StackPropagation
+{
+    /// <summary>a^0 = x; z^l and a^l from each layer's forward pass over <paramref name="rows"/> samples.</summary>
+    public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var input = x.Slice(0, rows * architecture.InputSize);
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            var layer = architecture.Stack[l];
+            var size = rows * layer.OutputShape.Size;
+            layer.Forward(
+                theta.Slice(architecture.WeightOffset(l), layer.ParameterCount), input, rows, workspace.Z[l].AsSpan(0, size), workspace.A[l].AsSpan(0, size), workspace.Buffers[l]);
+            input = workspace.A[l].AsSpan(0, size);
+        }
+    }
+
+    /// <summary>
+    /// The same contract as <see cref="Propagation.LossAndGradient{T}"/>: δ^L = ∇_a C ⊙ σ'(z^L) / m, then from the last
+    /// layer down each layer's backward pass writes its gradient block and ∂C/∂a^(l−1), which σ' of the layer below
+    /// turns into δ^(l−1).
+    /// </summary>
+    public static T LossAndGradient<T>(
+        Architecture architecture,
+        ReadOnlySpan<T> theta,
+        Loss loss,
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> y,
+        int rows,
+        T l2Lambda,
+        int l2Count,
+        Workspace<T> workspace,
+        Span<T> gradient,
+        bool overwrite)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Forward(architecture, theta, x, rows, workspace);
+        var layers = architecture.Stack;
+        var last = layers.Length - 1;
+        var outputs = architecture.OutputSize;
+        var cost = Propagation.MeanCost(architecture, loss, y, rows, workspace);
+        var deltaL = workspace.Delta[last].AsSpan(0, rows * outputs);
+        loss.OutputDeltaInto(
+            workspace.Z[last].AsSpan(0, rows * outputs), workspace.A[last].AsSpan(0, rows * outputs), y.Slice(0, rows * outputs), outputs, layers[last].Activation, deltaL);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(deltaL, T.One / T.CreateChecked(rows), deltaL);
+
+        for (var l = last; l >= 0; l--)
+        {
+            var layer = layers[l];
+            var inputSize = rows * layer.InputShape.Size;
+            var input = l == 0 ? x.Slice(0, inputSize) : workspace.A[l - 1].AsSpan(0, inputSize);
+            var inputGradient = l == 0 ? Span<T>.Empty : workspace.Delta[l - 1].AsSpan(0, inputSize);
+            var offset = architecture.WeightOffset(l);
+            layer.Backward(
+                theta.Slice(offset, layer.ParameterCount),
+                input,
+                workspace.Delta[l].AsSpan(0, rows * layer.OutputShape.Size),
+                rows,
+                gradient.Slice(offset, layer.ParameterCount),
+                !overwrite,
+                inputGradient,
+                workspace.Buffers[l]);
+            if (l > 0)
+            {
+                var below = layers[l - 1];
+                below.Activation.BackwardInto<T>(
+                    workspace.Z[l - 1].AsSpan(0, inputSize), workspace.A[l - 1].AsSpan(0, inputSize), inputGradient, inputGradient, below.OutputShape.Size);
+            }
+        }
+
+        if (l2Lambda != T.Zero)
+        {
+            cost += Propagation.AddL2(architecture, theta, l2Lambda, l2Count, gradient);
+        }
+
+        return cost;
+    }
+}
