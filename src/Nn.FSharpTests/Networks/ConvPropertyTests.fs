@@ -1,0 +1,164 @@
+/// The proof for stacks with convolutions and pooling: backpropagation equals central differences on random conv
+/// stacks (1–4 channels, kernels 1–5 high and wide independently, strides 1–3, padding 0–2, pooling, then dense)
+/// with every activation and loss, in double.
+module Nn.Tests.Networks.ConvPropertyTests
+
+open System
+open Xunit
+open FsCheck
+open FsCheck.FSharp
+open FsCheck.Xunit
+open Nn
+open Nn.Tests.Arbitraries
+open Nn.Tests.Networks.BackpropPropertyTests
+
+let private hiddenActivations = [ Activation.Identity; Activation.Sigmoid; Activation.Tanh; Activation.Relu ]
+
+let private outputActivations = Activation.Softmax :: hiddenActivations
+
+/// One convolution that fits on top of <paramref name="architecture"/>.
+let private convolution (architecture: Architecture) =
+    gen {
+        let shape = architecture.OutputShape
+        let! padding = Gen.choose (0, 2)
+        let! kernelHeight = Gen.choose (1, min 5 (shape.Height + 2 * padding))
+        let! kernelWidth = Gen.choose (1, min 5 (shape.Width + 2 * padding))
+        let! filters = Gen.choose (1, 4)
+        let! stride = Gen.choose (1, 3)
+        let! activation = Gen.elements hiddenActivations
+        let! hasBias = Gen.elements [ true; true; false ]
+        return architecture.Conv2D(filters, kernelHeight, kernelWidth, activation, stride, padding, hasBias)
+    }
+
+/// Max-pooling that fits on top of <paramref name="architecture"/>, or the architecture unchanged when none fits.
+let private pooling (architecture: Architecture) =
+    gen {
+        let shape = architecture.OutputShape
+        let largest = min 3 (min shape.Height shape.Width)
+        let! window = Gen.choose (1, largest)
+        let! stride = Gen.choose (1, 3)
+        return if largest < 1 then architecture else architecture.MaxPool2D(window, stride)
+    }
+
+let rec private spatial (count: int) (architecture: Architecture) =
+    if count = 0 then
+        Gen.constant architecture
+    else
+        gen {
+            let! pool = Gen.elements [ false; false; true ]
+            let! next = if pool && not architecture.Stack.IsEmpty then pooling architecture else convolution architecture
+            return! spatial (count - 1) next
+        }
+
+/// An image input, one to three convolution or pooling layers (the first a convolution), then one or two dense layers.
+let convArchitecture : Gen<Architecture> =
+    gen {
+        let! channels = Gen.choose (1, 4)
+        let! height = Gen.choose (2, 7)
+        let! width = Gen.choose (2, 7)
+        let! depth = Gen.choose (1, 3)
+        let! stack = spatial depth (Architecture.Input(channels, height, width))
+        let! hidden = Gen.elements [ None; Some 3 ]
+        let! hiddenActivation = Gen.elements hiddenActivations
+        let! outputs = Gen.choose (1, 4)
+        let! output = Gen.elements outputActivations
+        let withHidden = match hidden with Some width -> stack.Dense(width, hiddenActivation) | None -> stack
+        return withHidden.Dense(outputs, output)
+    }
+
+/// How far apart the largest two values of a pooling window must be, so that one parameter's finite-difference
+/// step (1e-5, moving a pooled value by a few times that at most) cannot swap which one is the maximum.
+let poolMargin = 3e-4
+
+/// Whether every pooling window of <paramref name="input"/> (rows of the layer's input shape) has a clear first
+/// maximum; a tie at 0 below a ReLU is harmless, since those units stay at 0 under the step.
+let private clearMaxima (pool: MaxPool2DLayer) (input: float[]) (belowRelu: bool) =
+    let shape = pool.InputShape
+    let output = pool.OutputShape
+    let rows = input.Length / shape.Size
+    seq {
+        for n in 0 .. rows - 1 do
+            for c in 0 .. shape.Channels - 1 do
+                for i in 0 .. output.Height - 1 do
+                    for j in 0 .. output.Width - 1 do
+                        let window =
+                            [| for u in 0 .. pool.Window - 1 do
+                                   for v in 0 .. pool.Window - 1 ->
+                                       input[n * shape.Size + (c * shape.Height + i * pool.Stride + u) * shape.Width + j * pool.Stride + v] |]
+                            |> Array.sortDescending
+                        window.Length = 1 || window[0] - window[1] > poolMargin || (belowRelu && window[0] = 0.0)
+    }
+    |> Seq.forall id
+
+/// No ReLU unit within <see cref="reluMargin"/> of its kink and no pooling window near a tie.
+let private awayFromKinksAndTies (case: GradientCase) =
+    let architecture = case.Network.Architecture
+    let trace = Network.Trace(case.Network, case.Inputs)
+    architecture.Stack
+    |> Seq.indexed
+    |> Seq.forall (fun (l, layer) ->
+        let kinks = layer.Activation <> Activation.Relu || trace.Z[l].AsSpan().ToArray() |> Array.forall (fun z -> abs z > reluMargin)
+        let ties =
+            match layer with
+            | :? MaxPool2DLayer as pool ->
+                let belowRelu = l > 0 && architecture.Stack[l - 1].Activation = Activation.Relu
+                clearMaxima pool (trace.A[l].AsSpan().ToArray()) belowRelu
+            | _ -> true
+        kinks && ties)
+
+let convCase : Gen<GradientCase> =
+    gen {
+        let! architecture = convArchitecture
+        let! theta = parametersFor architecture
+        let! loss = Gen.elements (lossesFor architecture.OutputActivation)
+        let! rows = Gen.choose (1, 3)
+        let! inputs = Gen.arrayOfLength rows (Gen.arrayOfLength architecture.InputSize (boundedFloat -1.0 1.0))
+        let! targets = Gen.arrayOfLength rows (targetsFor loss architecture.OutputSize)
+        let! l2 = Gen.elements [ 0.0; 0.0; 0.1 ]
+        return
+            { Network = Network.FromParameters(architecture, ReadOnlySpan theta)
+              Loss = loss
+              Inputs = Nn.Tests.Helpers.matrix inputs
+              Targets = Nn.Tests.Helpers.matrix targets
+              L2 = l2 }
+    }
+    |> Gen.filter awayFromKinksAndTies
+
+type ConvGenerators =
+    static member GradientCase() = Arb.fromGen convCase
+
+[<Properties(Arbitrary = [| typeof<ConvGenerators> |], MaxTest = 120)>]
+module Properties =
+
+    [<Property>]
+    let ``backprop through convolutions and pooling equals central differences`` (case: GradientCase) =
+        let report = GradientCheck.Run(case.Network, case.Loss, case.Inputs, case.Targets, case.L2)
+        report.Passes(gradientTolerance, absoluteTolerance) |> Prop.label (sprintf "%O\n%O" case report)
+
+    [<Property>]
+    let ``a conv batch's gradient is the mean of its samples' gradients`` (case: GradientCase) =
+        let batch = Backprop.Gradient(case.Network, case.Loss, case.Inputs, case.Targets)
+        let perSample =
+            [| for i in 0 .. case.Inputs.Rows - 1 -> Backprop.Gradient(case.Network, case.Loss, case.Inputs.Row(i), case.Targets.Row(i)).Gradient.ToArray() |]
+        let mean = Array.init batch.Gradient.Length (fun k -> perSample |> Array.averageBy (fun g -> g[k]))
+        Array.forall2 (fun (a: float) b -> abs (a - b) <= 1e-12 * max 1.0 (abs b)) (batch.Gradient.ToArray()) mean
+        |> Prop.label (string case)
+
+/// Every output activation with every loss defined for it, on one fixed stack with a non-square strided kernel.
+let activationLossPairs : obj[] list =
+    [ for output in outputActivations do
+          for loss in lossesFor output -> [| output.Name :> obj; loss.Name :> obj |] ]
+
+[<Theory>]
+[<MemberData(nameof activationLossPairs)>]
+let ``every activation and loss pair backpropagates through a conv stack`` (output: string) (lossName: string) =
+    let activation = outputActivations |> List.find (fun a -> a.Name = output)
+    let loss = [ Loss.Quadratic; Loss.BinaryCrossEntropy; Loss.SoftmaxCrossEntropy ] |> List.find (fun l -> l.Name = lossName)
+    let architecture =
+        Architecture.Input(2, 6, 5).Conv2D(3, 3, 2, Activation.Tanh, stride = 2, padding = 1).MaxPool2D(2, 1).Dense(3, activation)
+    let network = Network.Create<float>(architecture, Initializer.Xavier, 7UL)
+    let random = Random(5)
+    let inputs = Nn.Tests.Helpers.matrix [| for _ in 1 .. 3 -> Array.init 60 (fun _ -> random.NextDouble() * 2.0 - 1.0) |]
+    let targets = Nn.Tests.Helpers.matrix [| for _ in 1 .. 3 -> [| 0.2; 0.5; 0.3 |] |]
+    let report = GradientCheck.Run(network, loss, inputs, targets)
+    Assert.True(report.Passes(gradientTolerance, absoluteTolerance), string report)
