@@ -1,0 +1,64 @@
+/// Training networks with convolutions through the same Trainer and TrainingRun as dense ones: they learn the
+/// digits, do not depend on the thread count, and a steady-state step allocates nothing.
+module Nn.Tests.Training.ConvTrainingTests
+
+open System
+open Nn
+open Xunit
+
+let private digits = lazy (let split = Digits.Load<float32>() in split.Train, split.Test)
+
+/// The issue's example: 1x8x8-conv8k3p1-maxpool2-10.
+let private small =
+    Architecture.Input(1, 8, 8).Conv2D(8, 3, 3, Activation.Relu, padding = 1).MaxPool2D(2).Dense(10, Activation.Softmax)
+
+/// Wide enough that the convolutions' matrix products are split over the threads.
+let private wide =
+    Architecture.Input(1, 8, 8)
+        .Conv2D(16, 3, 3, Activation.Relu, padding = 1)
+        .Conv2D(32, 3, 3, Activation.Tanh, padding = 1)
+        .MaxPool2D(2)
+        .Dense(10, Activation.Softmax)
+
+[<Fact>]
+let ``a small conv network learns the digits to over 95 percent test accuracy`` () =
+    let trainSet, testSet = digits.Value
+    let network = Network.Create<float32>(small, Initializer.He, 1UL)
+    let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(15, 32, 2UL), testSet)
+    let accuracy = Evaluation.Accuracy(result.Network, testSet)
+    Assert.True(accuracy >= 0.95, sprintf "test accuracy %.4f" accuracy)
+
+[<Fact>]
+let ``training a conv network on two threads gives bit-for-bit the network of one thread`` () =
+    let trainSet, _ = digits.Value
+    let train threads =
+        Trainer.Train(Network.Create<float32>(wide, Initializer.He, 3UL), Loss.SoftmaxCrossEntropy, Adam(0.002), trainSet, TrainingOptions(1, 128, 5UL, Threads = threads))
+    let one = train 1
+    let two = train 2
+    Assert.Equal<float32[]>(one.Network.Parameters.ToArray(), two.Network.Parameters.ToArray())
+    Assert.NotEqual<float32[]>(Network.Create<float32>(wide, Initializer.He, 3UL).Parameters.ToArray(), one.Network.Parameters.ToArray())
+
+/// Fewest bytes any of three windows of 20 steps allocates, after 5 warm-up steps (see ParallelTrainingTests for why the fewest).
+let private stepAllocation (threads: int) (optimizer: Optimizer) (batch: int) =
+    let trainSet, _ = digits.Value
+    let state = Trainer.Start(Network.Create<float32>(wide, Initializer.He, 5UL), optimizer, 1UL)
+    use run = new TrainingRun<float32>(state, Loss.SoftmaxCrossEntropy, optimizer, trainSet, TrainingOptions(1, batch, 1UL, Threads = threads))
+    run.Load state
+    let steps (first: int) count =
+        for s in first .. first + count - 1 do
+            let struct (_, failure) = run.Step(int64 s, (s * batch) % (trainSet.Count - batch), batch)
+            Assert.Null failure
+    steps 1 5
+    let window (index: int) =
+        let before = GC.GetAllocatedBytesForCurrentThread()
+        steps (6 + 20 * index) 20
+        GC.GetAllocatedBytesForCurrentThread() - before
+    List.init 3 window |> List.min
+
+[<Theory>]
+[<InlineData(1, 1)>]
+[<InlineData(1, 64)>]
+[<InlineData(2, 64)>]
+let ``a steady-state conv training step allocates nothing`` (threads: int, batch: int) =
+    Assert.Equal(0L, stepAllocation threads (Adam(0.001)) batch)
+    Assert.Equal(0L, stepAllocation threads (Sgd(0.1)) batch)
