@@ -209,3 +209,9 @@ let ``a parameter vector longer than the file is refused as too short, not with 
     let e = formatError (header Limits.MaxWidth 127 2130706559L)
     Assert.Equal(37L, e.Offset)
     Assert.Contains("expected 17045652472 bytes of the parameters, but found only", e.Message)
+
+[<Fact>]
+let ``saving a network with convolution or pooling layers is refused before anything is written`` () =
+    let conv = Network.Create<float>(Architecture.Input(1, 4, 4).Conv2D(2, 3, 3, Activation.Relu).Dense(2, Activation.Softmax), Initializer.He, 1UL)
+    let e = Assert.Throws<ArgumentException>(fun () -> ModelFile.ToBytes conv |> ignore)
+    Assert.Contains("model file version 1 stores dense layers only, so it cannot hold 1x4x4-conv2k3(relu)-2(softmax)", e.Message)

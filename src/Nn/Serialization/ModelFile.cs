@@ -37,7 +37,7 @@ public static class ModelFile
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>; the file records which.</typeparam>
     /// <param name="network">The network; its activations must be built-in ones (they are stored by name).</param>
     /// <param name="path">The file to write.</param>
-    /// <exception cref="ArgumentException">An activation is not a built-in one.</exception>
+    /// <exception cref="ArgumentException">An activation is not a built-in one, or a layer is not dense (this version stores dense layers only).</exception>
     public static void Save<T>(Network<T> network, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -129,6 +129,13 @@ public static class ModelFile
 
     internal static void WriteArchitecture(FormatWriter writer, Architecture architecture)
     {
+        if (!architecture.IsDense)
+        {
+            throw new ArgumentException(
+                $"model file version {Version} stores dense layers only, so it cannot hold {architecture}; its convolution and pooling layers would be lost.",
+                nameof(architecture));
+        }
+
         foreach (var layer in architecture.Layers)
         {
             if (Activation.TryParse(layer.Activation.Name) != layer.Activation)
