@@ -151,3 +151,22 @@ let ``training with two threads saves the same model as training with one`` () =
     let two = dir.Run(common @ [ "--threads"; "2"; "--save"; "two.nnm" ])
     Assert.True((one.ExitCode = 0 && two.ExitCode = 0), sprintf "%O\n%O" one two)
     Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "one.nnm"), File.ReadAllBytes(dir.File "two.nnm"))
+
+[<Fact>]
+let ``info, eval and gradcheck read a convolutional model file and info prints each layer's shapes`` () =
+    use dir = new TempDirectory()
+    let architecture = Nn.Architecture.Input(1, 8, 8).Conv2D(4, 3, 3, Nn.Activation.Tanh, padding = 1).MaxPool2D(2).Dense(10, Nn.Activation.Softmax)
+    Nn.ModelFile.Save(Nn.Network.Create<float32>(architecture, Nn.Initializer.Xavier, 1UL), dir.File "conv.nnm")
+    let info = dir.Run [ "info"; "conv.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains("model file, format version 2, float32", info.Output)
+    Assert.Contains("architecture 1x8x8-conv4k3p1(tanh)-maxpool2-10(softmax), 690 parameters", info.Output)
+    Assert.Contains("    0   1x8x8    4x8x8  tanh        yes           40", info.Output)
+    Assert.Contains("    1   4x8x8    4x4x4  identity    no             0", info.Output)
+    Assert.Contains("    2      64       10  softmax     yes          650", info.Output)
+    let eval = dir.Run [ "eval"; "conv.nnm" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    accuracyOf eval |> ignore
+    let gradcheck = dir.Run [ "gradcheck"; "conv.nnm"; "--samples"; "2" ]
+    Assert.True((gradcheck.ExitCode = 0), string gradcheck)
+    Assert.Contains("gradient check passed", gradcheck.Output)

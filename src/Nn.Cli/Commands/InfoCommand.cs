@@ -56,9 +56,10 @@ internal static class InfoCommand
     {
         Console.WriteLine($"architecture {architecture}, {architecture.ParameterCount} parameters");
         Console.WriteLine("layer  inputs  outputs  activation  bias  parameters");
-        foreach (var (layer, l) in architecture.Layers.Select((layer, l) => (layer, l)))
+        foreach (var (layer, l) in architecture.Stack.Select((layer, l) => (layer, l)))
         {
-            Console.WriteLine($"{l,5}  {layer.Inputs,6}  {layer.Outputs,7}  {layer.Activation.Name,-10}  {(layer.HasBias ? "yes" : "no"),-4}  {layer.ParameterCount,10}");
+            // Shapes print as the layers grammar writes them: a dense layer's sizes as plain numbers, images as CxHxW.
+            Console.WriteLine($"{l,5}  {layer.InputShape,6}  {layer.OutputShape,7}  {layer.Activation.Name,-10}  {(layer.HasBias ? "yes" : "no"),-4}  {layer.ParameterCount,10}");
         }
     }
 

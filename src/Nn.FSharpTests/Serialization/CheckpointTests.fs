@@ -166,3 +166,10 @@ let ``a checkpoint from a future version names the versions this library reads``
     let bytes = rechecksummed (fun body -> body[4] <- 3uy; body)
     let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(bytes, "c") |> ignore)
     Assert.Equal("c, byte 4: expected format version 1 to 2, but found version 3.", e.Message)
+
+[<Fact>]
+let ``a checkpoint of a network with convolution layers is refused before anything is written`` () =
+    let conv = Network.Create<float32>(Architecture.Input(1, 8, 8).Conv2D(2, 3, 3, Activation.Relu).Dense(10, Activation.Softmax), Initializer.He, 1UL)
+    let state = Trainer.Start(conv, checkpoint.Optimizer, 1UL)
+    let e = Assert.Throws<ArgumentException>(fun () -> CheckpointFile.ToBytes(Checkpoint<float32>(state, checkpoint.Optimizer, checkpoint.Loss, checkpoint.Options, trainData)) |> ignore)
+    Assert.Contains("stores dense layers over a flat input only, so it cannot hold 1x8x8-conv2k3(relu)-10(softmax)", e.Message)

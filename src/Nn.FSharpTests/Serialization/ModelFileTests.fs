@@ -99,10 +99,10 @@ let ``a wrong magic says the file is not a model file`` () =
     Assert.Equal("model.nnm, byte 0: expected the model file magic 'NNMF', but found 'XNMF'.", (formatError bytes).Message)
 
 [<Fact>]
-let ``another version names the version this library reads`` () =
+let ``another version names the versions this library reads`` () =
     let bytes = ModelFile.ToBytes network
-    bytes[4] <- 2uy
-    Assert.Equal("model.nnm, byte 4: expected format version 1, but found version 2.", (formatError bytes).Message)
+    bytes[4] <- 3uy
+    Assert.Equal("model.nnm, byte 4: expected format version 1 to 2, but found version 3.", (formatError bytes).Message)
 
 [<Fact>]
 let ``a flipped parameter byte fails the checksum`` () =
@@ -210,8 +210,54 @@ let ``a parameter vector longer than the file is refused as too short, not with 
     Assert.Equal(37L, e.Offset)
     Assert.Contains("expected 17045652472 bytes of the parameters, but found only", e.Message)
 
+let private convolutional =
+    Network.Create<float>(
+        Architecture.Input(2, 7, 6).Conv2D(3, 3, 2, Activation.Relu, stride = 2, padding = 1, hasBias = false).MaxPool2D(2, 1).Dense(4, Activation.Softmax),
+        Initializer.He,
+        3UL)
+
 [<Fact>]
-let ``saving a network with convolution or pooling layers is refused before anything is written`` () =
-    let conv = Network.Create<float>(Architecture.Input(1, 4, 4).Conv2D(2, 3, 3, Activation.Relu).Dense(2, Activation.Softmax), Initializer.He, 1UL)
-    let e = Assert.Throws<ArgumentException>(fun () -> ModelFile.ToBytes conv |> ignore)
-    Assert.Contains("model file version 1 stores dense layers only, so it cannot hold 1x4x4-conv2k3(relu)-2(softmax)", e.Message)
+let ``a network with convolution and pooling layers is written as version 2 and loads back identical`` () =
+    let bytes = ModelFile.ToBytes convolutional
+    Assert.Equal((2uy, 0uy), (bytes[4], bytes[5]))
+    let again = ModelFile.FromBytes<float>(bytes, "conv.nnm")
+    Assert.Equal(convolutional, again)
+    let single = ModelFile.FromBytes<float32>(bytes, "conv.nnm")
+    Assert.Equal(convolutional.Architecture, single.Architecture)
+
+[<Fact>]
+let ``a dense network over an image input keeps its input shape in version 2`` () =
+    let flat = Network.Create<float>(Architecture.Input(1, 2, 2).Dense(2, Activation.Sigmoid), Initializer.Xavier, 1UL)
+    let bytes = ModelFile.ToBytes flat
+    Assert.Equal(2uy, bytes[4])
+    Assert.Equal(Shape.Image(1, 2, 2), ModelFile.FromBytes<float>(bytes, "m").Architecture.InputShape)
+
+[<Fact>]
+let ``a file written by format version 1 still loads`` () =
+    let path = Nn.Tests.Helpers.testData "model_v1.nnm"
+    let info = ModelFile.ReadInfo path
+    Assert.Equal(1, info.Version)
+    let expected = Network.Create<float32>(Architecture.Input(4).Dense(3, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 7UL)
+    Assert.Equal(expected, ModelFile.Load<float32> path)
+    Assert.Equal<byte[]>(File.ReadAllBytes path, ModelFile.ToBytes expected)
+
+/// The version-2 body of the convolutional network with its checksum recomputed after <paramref name="edit"/>.
+let private edited (edit: byte[] -> unit) =
+    let bytes = ModelFile.ToBytes convolutional
+    let body = Array.take (bytes.Length - 32) bytes
+    edit body
+    Array.append body (Security.Cryptography.SHA256.HashData body)
+
+/// Offsets in the version-2 layout: header 8, input kind 1 at 8, C/H/W at 9/13/17, layer count at 21, then layer 0's
+/// kind name (1 + 6 "conv2d") at 25 and its filters at 32, kernel height 36, kernel width 40, stride 44, padding 48.
+let badVersion2Fields : obj[] list =
+    [ [| "input kind"; (fun (b: byte[]) -> b[8] <- 5uy); "byte 8: expected the input kind 0 (vector) or 1 (image), but found 5." |]
+      [| "vector with a height"; (fun (b: byte[]) -> b[8] <- 0uy); "byte 13: expected the input height in 1..1" |]
+      [| "unknown kind"; (fun (b: byte[]) -> b[26] <- byte 'k'); "byte 25: expected layer 0's kind: conv2d, dense, maxpool2d, but found 'konv2d'." |]
+      [| "kernel taller than the input"; (fun (b: byte[]) -> b[36] <- 12uy); "byte 25: expected layer 0 (conv2d) to fit the shape 2x7x6 below it, but found a 12x2 kernel does not fit the input 2x7x6 padded by 1 (9x8)" |]
+      [| "zero stride"; (fun (b: byte[]) -> b[44] <- 0uy); "expected layer 0's stride in 1.." |] ]
+
+[<Theory>]
+[<MemberData(nameof badVersion2Fields)>]
+let ``a damaged version-2 field is refused naming the byte and what was expected`` (_field: string) (edit: byte[] -> unit) (message: string) =
+    Assert.Contains(message, (formatError (edited edit)).Message)

@@ -115,6 +115,32 @@ public sealed record Conv2DLayer : Layer
         }
     }
 
+    internal override string KindName => "conv2d";
+
+    /// <summary>Filters, kernel height and width, stride, padding, bias flag, activation name.</summary>
+    internal override void WriteFields(FormatWriter writer)
+    {
+        writer.Int32(Filters);
+        writer.Int32(KernelHeight);
+        writer.Int32(KernelWidth);
+        writer.Int32(Stride);
+        writer.Int32(Padding);
+        writer.Byte(HasBias ? (byte)1 : (byte)0);
+        writer.Name(Activation.Name);
+    }
+
+    /// <summary>Reads the fields <see cref="WriteFields"/> wrote, for a convolution over <paramref name="input"/>.</summary>
+    internal static Layer ReadFields(FormatReader reader, Shape input, int index)
+    {
+        var filters = reader.Int32InRange($"layer {index}'s filter count", 1, int.MaxValue);
+        var kernelHeight = reader.Int32InRange($"layer {index}'s kernel height", 1, int.MaxValue);
+        var kernelWidth = reader.Int32InRange($"layer {index}'s kernel width", 1, int.MaxValue);
+        var stride = reader.Int32InRange($"layer {index}'s stride", 1, int.MaxValue);
+        var padding = reader.Int32InRange($"layer {index}'s padding", 0, int.MaxValue);
+        var hasBias = ModelFile.ReadBiasFlag(reader, index);
+        return new Conv2DLayer(input, filters, kernelHeight, kernelWidth, ModelFile.ReadActivation(reader, index), stride, padding, hasBias);
+    }
+
     /// <summary>C·KH·KW: the length of one receptive field, one row of the im2col matrix.</summary>
     private int PatchSize => InputShape.Channels * KernelHeight * KernelWidth;
 

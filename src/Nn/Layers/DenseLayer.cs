@@ -70,6 +70,24 @@ public sealed record DenseLayer : Layer
 
     internal override string Token => $"{Outputs}({Activation.Name}{(HasBias ? string.Empty : ",nobias")})";
 
+    internal override string KindName => "dense";
+
+    /// <summary>Output count, bias flag, activation name: the same fields as a version-1 layer record.</summary>
+    internal override void WriteFields(FormatWriter writer)
+    {
+        writer.Int32(Outputs);
+        writer.Byte(HasBias ? (byte)1 : (byte)0);
+        writer.Name(Activation.Name);
+    }
+
+    /// <summary>Reads the fields <see cref="WriteFields"/> wrote; the layer reads <paramref name="input"/> flattened.</summary>
+    internal static Layer ReadFields(FormatReader reader, Shape input, int index)
+    {
+        var outputs = reader.Int32InRange($"layer {index}'s output count", 1, int.MaxValue);
+        var hasBias = ModelFile.ReadBiasFlag(reader, index);
+        return new DenseLayer(input.Size, outputs, ModelFile.ReadActivation(reader, index), hasBias);
+    }
+
     /// <summary>Flattening is implicit: whatever the previous shape, only its size must match.</summary>
     internal override bool Fits(Shape previous) => previous.Size == Inputs;
 

@@ -51,6 +51,12 @@ public abstract record Layer
     /// <summary>The layer as the <c>--layers</c> grammar and <see cref="Architecture.ToString"/> write it.</summary>
     internal abstract string Token { get; }
 
+    /// <summary>The kind's name in version-2 model files ("dense", "conv2d", "maxpool2d"); <see cref="LayerKinds"/> maps it back to a reader.</summary>
+    internal abstract string KindName { get; }
+
+    /// <summary>Writes the fields that follow <see cref="KindName"/> in a version-2 model file (docs/file-format.md).</summary>
+    internal abstract void WriteFields(FormatWriter writer);
+
     /// <summary>Whether the layer can read what a layer of output shape <paramref name="previous"/> writes.</summary>
     internal virtual bool Fits(Shape previous) => previous == InputShape;
 

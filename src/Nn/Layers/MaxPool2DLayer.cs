@@ -74,6 +74,23 @@ public sealed record MaxPool2DLayer : Layer
     internal override string Token =>
         "maxpool" + Window.ToString(CultureInfo.InvariantCulture) + (Stride == Window ? string.Empty : "s" + Stride.ToString(CultureInfo.InvariantCulture));
 
+    internal override string KindName => "maxpool2d";
+
+    /// <summary>Window and stride.</summary>
+    internal override void WriteFields(FormatWriter writer)
+    {
+        writer.Int32(Window);
+        writer.Int32(Stride);
+    }
+
+    /// <summary>Reads the fields <see cref="WriteFields"/> wrote, for pooling over <paramref name="input"/>.</summary>
+    internal static Layer ReadFields(FormatReader reader, Shape input, int index)
+    {
+        var window = reader.Int32InRange($"layer {index}'s window", 1, int.MaxValue);
+        var stride = reader.Int32InRange($"layer {index}'s stride", 1, int.MaxValue);
+        return new MaxPool2DLayer(input, window, stride);
+    }
+
     /// <summary>The position (within its sample) of the maximum each output took, for the backward pass.</summary>
     internal override long IndexLength(int rows) => (long)rows * OutputShape.Size;
 

@@ -14,7 +14,9 @@ public sealed record ModelFileInfo(int Version, string ElementType, Architecture
 
 /// <summary>
 /// The versioned binary model file (docs/file-format.md): magic "NNMF", version, element type, the architecture
-/// with activations by name, the parameter vector θ and a SHA-256 checksum. <see cref="Save{T}"/> writes atomically
+/// with activations by name, the parameter vector θ and a SHA-256 checksum. Version 2 stores the input shape and
+/// each layer's kind and configuration; a dense network over a flat input is still written as version 1, which
+/// older readers understand, and both versions load. <see cref="Save{T}"/> writes atomically
 /// (see <see cref="AtomicFile"/>); <see cref="Load{T}"/> checks every field and the checksum and throws
 /// <see cref="ModelFormatException"/> on any corruption, returning no network.
 /// </summary>
@@ -24,8 +26,8 @@ public sealed record ModelFileInfo(int Version, string ElementType, Architecture
 /// </code></example>
 public static class ModelFile
 {
-    /// <summary>The format version this library writes and reads.</summary>
-    public const ushort Version = 1;
+    /// <summary>The newest format version this library writes and reads (it reads every version from 1).</summary>
+    public const ushort Version = 2;
 
     /// <summary>The most layers a file may declare: <see cref="Limits.MaxLayers"/>.</summary>
     public const int MaxLayers = Limits.MaxLayers;
@@ -37,7 +39,7 @@ public static class ModelFile
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>; the file records which.</typeparam>
     /// <param name="network">The network; its activations must be built-in ones (they are stored by name).</param>
     /// <param name="path">The file to write.</param>
-    /// <exception cref="ArgumentException">An activation is not a built-in one, or a layer is not dense (this version stores dense layers only).</exception>
+    /// <exception cref="ArgumentException">An activation is not a built-in one.</exception>
     public static void Save<T>(Network<T> network, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -54,8 +56,18 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(network);
         var writer = new FormatWriter();
-        writer.Header(Magic, Version, ElementSize<T>());
-        WriteArchitecture(writer, network.Architecture);
+        var architecture = network.Architecture;
+        if (FitsVersion1(architecture))
+        {
+            writer.Header(Magic, 1, ElementSize<T>());
+            WriteArchitecture(writer, architecture);
+        }
+        else
+        {
+            writer.Header(Magic, Version, ElementSize<T>());
+            WriteStack(writer, architecture);
+        }
+
         writer.Int64(network.Parameters.Length);
         writer.Vector(network.Parameters.AsSpan());
         return writer.Finish();
@@ -86,8 +98,8 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
-        var elementSize = reader.ReadHeader(Magic, "model file", Version);
-        var architecture = ReadArchitecture(reader);
+        var elementSize = reader.ReadHeader(Magic, "model file", 1, Version, out var version);
+        var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader);
         var parameters = ReadParameters<T>(reader, architecture, elementSize);
         reader.ExpectChecksumNext();
         return new Network<T>(architecture, ParameterVector<T>.Own(parameters));
@@ -113,11 +125,11 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
-        var elementSize = reader.ReadHeader(Magic, "model file", Version);
-        var architecture = ReadArchitecture(reader);
+        var elementSize = reader.ReadHeader(Magic, "model file", 1, Version, out var version);
+        var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader);
         ReadParameters<double>(reader, architecture, elementSize);
         reader.ExpectChecksumNext();
-        return new ModelFileInfo(Version, ElementTypeName(elementSize), architecture, bytes.Length);
+        return new ModelFileInfo(version, ElementTypeName(elementSize), architecture, bytes.Length);
     }
 
     internal static int ElementSize<T>()
@@ -127,24 +139,20 @@ public static class ModelFile
 
     internal static string ElementTypeName(int elementSize) => elementSize == 4 ? "float32" : "float64";
 
+    /// <summary>Whether the version-1 layout (a flat input and dense layers) holds the architecture without loss.</summary>
+    internal static bool FitsVersion1(Architecture architecture) => architecture.IsDense && !architecture.InputShape.IsImage;
+
+    /// <summary>The version-1 architecture: input size and dense layer records. Checkpoint files embed it too.</summary>
     internal static void WriteArchitecture(FormatWriter writer, Architecture architecture)
     {
-        if (!architecture.IsDense)
+        if (!FitsVersion1(architecture))
         {
             throw new ArgumentException(
-                $"model file version {Version} stores dense layers only, so it cannot hold {architecture}; its convolution and pooling layers would be lost.",
+                $"this format stores dense layers over a flat input only, so it cannot hold {architecture} without losing its shapes or layers.",
                 nameof(architecture));
         }
 
-        foreach (var layer in architecture.Layers)
-        {
-            if (Activation.TryParse(layer.Activation.Name) != layer.Activation)
-            {
-                throw new ArgumentException(
-                    $"activation '{layer.Activation.Name}' is not a built-in activation, so a file cannot restore it by name; use identity, sigmoid, tanh, relu or softmax.",
-                    nameof(architecture));
-            }
-        }
+        EnsureBuiltInActivations(architecture);
 
         writer.Int32(architecture.InputSize);
         writer.Int32(architecture.Layers.Length);
@@ -153,6 +161,116 @@ public static class ModelFile
             writer.Int32(layer.Outputs);
             writer.Byte(layer.HasBias ? (byte)1 : (byte)0);
             writer.Name(layer.Activation.Name);
+        }
+    }
+
+    /// <summary>The version-2 architecture: the input shape, then each layer's kind name and fields.</summary>
+    internal static void WriteStack(FormatWriter writer, Architecture architecture)
+    {
+        EnsureBuiltInActivations(architecture);
+        var input = architecture.InputShape;
+        writer.Byte(input.IsImage ? (byte)1 : (byte)0);
+        writer.Int32(input.Channels);
+        writer.Int32(input.Height);
+        writer.Int32(input.Width);
+        writer.Int32(architecture.Stack.Length);
+        foreach (var layer in architecture.Stack)
+        {
+            writer.Name(layer.KindName);
+            layer.WriteFields(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteStack"/> wrote; a layer that does not fit the shape below it is a format error naming both.</summary>
+    internal static Architecture ReadStack(FormatReader reader)
+    {
+        var kindAt = reader.Offset;
+        var kind = reader.Byte("the input kind");
+        if (kind > 1)
+        {
+            throw reader.Error(kindAt, "the input kind 0 (vector) or 1 (image)", $"{kind}");
+        }
+
+        var channels = reader.Int32InRange("the input channels", 1, int.MaxValue);
+        var height = reader.Int32InRange("the input height", 1, kind == 1 ? int.MaxValue : 1);
+        var width = reader.Int32InRange("the input width", 1, kind == 1 ? int.MaxValue : 1);
+        if ((long)channels * height * width > int.MaxValue)
+        {
+            throw reader.Error(kindAt + 1, $"an input of at most {int.MaxValue} values", $"{channels}x{height}x{width}");
+        }
+
+        var input = kind == 1 ? Shape.Image(channels, height, width) : Shape.Vector(channels);
+        var count = reader.Int32InRange("the layer count", 1, MaxLayers);
+        var layers = new List<Layer>(count);
+        var shape = input;
+        var parameters = 0L;
+        for (var l = 0; l < count; l++)
+        {
+            var at = reader.Offset;
+            var name = reader.Name($"layer {l}'s kind");
+            if (!LayerKinds.Readers.TryGetValue(name, out var read))
+            {
+                throw reader.Error(at, $"layer {l}'s kind: {string.Join(", ", LayerKinds.Readers.Keys)}", $"'{name}'");
+            }
+
+            Layer layer;
+            try
+            {
+                layer = read(reader, shape, l);
+                parameters += layer.ParameterCount;
+            }
+            catch (ArgumentException error)
+            {
+                throw reader.Error(at, $"layer {l} ({name}) to fit the shape {shape} below it", error.Message);
+            }
+            catch (OverflowException)
+            {
+                throw reader.Error(at, $"layer {l} with at most {int.MaxValue} parameters", "more");
+            }
+
+            if (parameters > Limits.MaxParameterCount)
+            {
+                throw reader.Error(at, $"at most {Limits.MaxParameterCount} parameters (Limits.MaxParameterCount)", $"{parameters} up to layer {l}");
+            }
+
+            layers.Add(layer);
+            shape = layer.OutputShape;
+        }
+
+        return Architecture.FromStack(input, layers);
+    }
+
+    /// <summary>A layer's bias flag byte, 0 or 1.</summary>
+    internal static bool ReadBiasFlag(FormatReader reader, int index)
+    {
+        var at = reader.Offset;
+        var flags = reader.Byte($"layer {index}'s flags");
+        if (flags > 1)
+        {
+            throw reader.Error(at, $"layer {index}'s flags 0 or 1 (has bias)", $"{flags}");
+        }
+
+        return flags == 1;
+    }
+
+    /// <summary>A layer's activation, by its built-in name.</summary>
+    internal static Activation ReadActivation(FormatReader reader, int index)
+    {
+        var at = reader.Offset;
+        var name = reader.Name($"layer {index}'s activation name");
+        return Activation.TryParse(name) ?? throw reader.Error(at, $"layer {index}'s activation: identity, sigmoid, tanh, relu or softmax", $"'{name}'");
+    }
+
+    private static void EnsureBuiltInActivations(Architecture architecture)
+    {
+        foreach (var layer in architecture.Stack)
+        {
+            if (Activation.TryParse(layer.Activation.Name) != layer.Activation)
+            {
+                throw new ArgumentException(
+                    $"activation '{layer.Activation.Name}' is not a built-in activation, so a file cannot restore it by name; use identity, sigmoid, tanh, relu or softmax.",
+                    nameof(architecture));
+            }
         }
     }
 
@@ -167,26 +285,17 @@ public static class ModelFile
         {
             var outputsAt = reader.Offset;
             var outputs = reader.Int32InRange($"layer {l}'s output count", 1, Limits.MaxWidth);
-            var flagsAt = reader.Offset;
-            var flags = reader.Byte($"layer {l}'s flags");
-            if (flags > 1)
-            {
-                throw reader.Error(flagsAt, $"layer {l}'s flags 0 or 1 (has bias)", $"{flags}");
-            }
-
-            var nameAt = reader.Offset;
-            var name = reader.Name($"layer {l}'s activation name");
-            var activation = Activation.TryParse(name)
-                ?? throw reader.Error(nameAt, $"layer {l}'s activation: identity, sigmoid, tanh, relu or softmax", $"'{name}'");
+            var hasBias = ReadBiasFlag(reader, l);
+            var activation = ReadActivation(reader, l);
 
             // Both widths are at most 2^24, so the 64-bit sum cannot overflow before it is compared with the limit.
-            parameters += ((long)inputs * outputs) + (flags == 1 ? outputs : 0);
+            parameters += ((long)inputs * outputs) + (hasBias ? outputs : 0);
             if (parameters > Limits.MaxParameterCount)
             {
                 throw reader.Error(outputsAt, $"at most {Limits.MaxParameterCount} parameters (Limits.MaxParameterCount)", $"layers with {parameters} or more");
             }
 
-            layers.Add(new DenseLayer(inputs, outputs, activation, flags == 1));
+            layers.Add(new DenseLayer(inputs, outputs, activation, hasBias));
             inputs = outputs;
         }
 
