@@ -170,3 +170,14 @@ let ``info, eval and gradcheck read a convolutional model file and info prints e
     let gradcheck = dir.Run [ "gradcheck"; "conv.nnm"; "--samples"; "2" ]
     Assert.True((gradcheck.ExitCode = 0), string gradcheck)
     Assert.Contains("gradient check passed", gradcheck.Output)
+
+[<Fact>]
+let ``train --layers with a convolution and pooling learns the digits and saves a model info describes`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--layers"; "1x8x8-conv8k3p1-maxpool2-10"; "--epochs"; "15"; "--save"; "conv.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let accuracy, _ = accuracyOf train
+    Assert.True(accuracy >= 0.95, string train)
+    let info = dir.Run [ "info"; "conv.nnm" ]
+    Assert.Contains("architecture 1x8x8-conv8k3p1(relu)-maxpool2-10(softmax), 1370 parameters", info.Output)
+    Assert.Contains("    1   8x8x8    8x4x4  identity    no             0", info.Output)

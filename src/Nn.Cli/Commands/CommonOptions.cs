@@ -10,7 +10,7 @@ internal sealed class ArchitectureOptions
 {
     public Option<string?> Layers { get; } = new("--layers")
     {
-        Description = "Layer sizes from input to output, e.g. 784-100-10 (default: inputs-32-classes).",
+        Description = "Layers from input to output, e.g. 784-100-10 or 1x8x8-conv8k3p1-maxpool2-10 (input CxHxW; conv<F>k<K>[s<S>][p<P>], k<KH>x<KW>, maxpool<K>[s<S>]; default: inputs-32-classes).",
     };
 
     public Option<string> Activation { get; } = new Option<string>("--activation")
@@ -42,6 +42,18 @@ internal sealed class ArchitectureOptions
     public Architecture Build(ParseResult parse, int inputs, int classes)
     {
         var text = parse.GetValue(Layers);
+        if (text is not null && LayerGrammar.IsSpatial(text))
+        {
+            var spatial = LayerGrammar.Parse(text, Nn.Activation.Parse(parse.GetValue(Activation)!), Nn.Activation.Parse(parse.GetValue(Output)!));
+            if (spatial.InputSize != inputs || spatial.OutputSize != classes)
+            {
+                throw new UsageException(
+                    $"--layers {spatial} reads {spatial.InputSize} inputs and gives {spatial.OutputSize} classes, but the data has {inputs} inputs and {classes} classes.");
+            }
+
+            return spatial;
+        }
+
         var sizes = text is null ? [inputs, 32, classes] : ParseSizes(text);
         if (sizes[0] != inputs)
         {

@@ -65,7 +65,7 @@ internal static class GradCheckCommand
             else
             {
                 var layers = architecture.Build(parse, dataset.Inputs.Columns, dataset.ClassCount);
-                network = Network.Create<double>(layers, layers.Layers[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier, parse.GetValue(seed));
+                network = Network.Create<double>(layers, layers.Stack[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier, parse.GetValue(seed));
             }
 
             var loss = architecture.BuildLoss(parse, network.Architecture.OutputActivation);

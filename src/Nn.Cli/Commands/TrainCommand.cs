@@ -326,5 +326,5 @@ internal static class TrainCommand
 
     private static Initializer Initial(ParseResult parse, Option<string?> init, Architecture layers) =>
         parse.GetValue(init) is { } text ? Initializer.Parse(text)
-        : layers.Layers[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier;
+        : layers.Stack[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier;
 }
