@@ -66,6 +66,12 @@ let ``a user-defined activation is refused with its name and layer`` () =
     Assert.Contains("layer 0", e.Message)
 
 [<Fact>]
+let ``a network with convolution or pooling layers is refused naming its architecture, not exported wrong`` () =
+    let conv = Network.Create<float>(Architecture.Input(1, 8, 8).Conv2D(4, 3, 3, Activation.Relu).MaxPool2D(2).Dense(10, Activation.Softmax), Initializer.He, 1UL)
+    let e = Assert.Throws<NotSupportedException>(fun () -> OnnxExport.ToBytes conv |> ignore)
+    Assert.Contains("1x8x8-conv4k3(relu)-maxpool2-10(softmax) has convolution or pooling layers", e.Message)
+
+[<Fact>]
 let ``equal input and output names are refused`` () =
     let e = Assert.Throws<ArgumentException>(fun () -> OnnxExport.ToBytes(network (), OnnxExportOptions(InputName = "x", OutputName = "x")) |> ignore)
     Assert.Contains("'x'", e.Message)

@@ -31,7 +31,7 @@ public static class OnnxExport
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network to export.</param>
     /// <returns>A fresh byte array holding the model.</returns>
-    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer is not dense (convolution and pooling are not exported yet) or has a user-defined activation, or T is neither float nor double.</exception>
     public static byte[] ToBytes<T>(Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         ToBytes(network, new OnnxExportOptions());
@@ -41,7 +41,7 @@ public static class OnnxExport
     /// <param name="network">The network to export.</param>
     /// <param name="options">Input, output and batch-dimension names and metadata.</param>
     /// <returns>A fresh byte array holding the model.</returns>
-    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer is not dense (convolution and pooling are not exported yet) or has a user-defined activation, or T is neither float nor double.</exception>
     /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
     public static byte[] ToBytes<T>(Network<T> network, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -56,7 +56,7 @@ public static class OnnxExport
     /// <param name="network">The network to export.</param>
     /// <param name="destination">A writable stream.</param>
     /// <param name="options">Names and metadata.</param>
-    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer is not dense (convolution and pooling are not exported yet) or has a user-defined activation, or T is neither float nor double.</exception>
     /// <exception cref="ArgumentException">The stream is not writable, or the names clash.</exception>
     public static void WriteTo<T>(Network<T> network, Stream destination, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -35,6 +35,11 @@ internal static class OnnxModelBuilder
         }
 
         var architecture = network.Architecture;
+        if (!architecture.IsDense)
+        {
+            throw new NotSupportedException($"ONNX export holds dense networks only so far, and {architecture} has convolution or pooling layers.");
+        }
+
         var graph = new GraphProto { Name = options.GraphName };
         graph.Input.Add(BatchTensor(options.InputName, elementType, architecture.InputSize, options.BatchDimensionName));
         graph.Output.Add(BatchTensor(options.OutputName, elementType, architecture.OutputSize, options.BatchDimensionName));
