@@ -98,3 +98,9 @@ let ``a forward pass whose batch buffers would pass the element limit is refused
     let inputs = Matrix<float32>.Create(128, 1, ReadOnlySpan(Array.zeroCreate<float32> 128))
     refused [ "a batch of 128 rows through layer 0's 16777216 outputs"; "2147483648 elements"; "Limits.MaxElements" ] (fun () ->
         Network.Forward(network, inputs) |> ignore)
+
+[<Fact>]
+let ``a layer refused while stacking names the layer it follows and its parameter once`` () =
+    let e = Assert.Throws<ArgumentException>(fun () -> Architecture.Input(64).Dense(65536, Activation.Relu).Dense(65536, Activation.Relu) |> ignore)
+    Assert.StartsWith("layer 1 cannot follow layer 0, which gives 65536: a dense layer 65536→65536 has 4295032832 parameters", e.Message)
+    Assert.EndsWith("2147483591. (Parameter 'Outputs')", e.Message)

@@ -260,7 +260,7 @@ public sealed class Architecture : IEquatable<Architecture>
         catch (ArgumentException error) when (error is not ArgumentOutOfRangeException)
         {
             var below = Stack.IsEmpty ? "the input" : $"layer {Stack.Length - 1}";
-            throw new ArgumentException($"layer {Stack.Length} cannot follow {below}, which gives {OutputShape}: {error.Message}", error.ParamName, error);
+            throw new ArgumentException($"layer {Stack.Length} cannot follow {below}, which gives {OutputShape}: {Guard.BareMessage(error)}", error.ParamName, error);
         }
 
         return new Architecture(InputShape, Stack.Add(layer));

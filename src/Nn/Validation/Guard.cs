@@ -11,6 +11,16 @@ namespace Nn;
 /// </summary>
 internal static class Guard
 {
+    /// <summary>
+    /// The message of <paramref name="error"/> without the " (Parameter 'name')" that <see cref="ArgumentException"/>
+    /// appends, so that an exception wrapping it with the same parameter name does not say it twice.
+    /// </summary>
+    public static string BareMessage(ArgumentException error)
+    {
+        var suffix = error.ParamName is null ? null : $" (Parameter '{error.ParamName}')";
+        return suffix is not null && error.Message.EndsWith(suffix, StringComparison.Ordinal) ? error.Message[..^suffix.Length] : error.Message;
+    }
+
     public static void Length(string name, int expected, int actual)
     {
         if (expected != actual)
