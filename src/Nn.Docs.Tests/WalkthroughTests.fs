@@ -32,6 +32,16 @@ let ``the walk-through's gradient check passes`` () =
     Assert.True(FSharpWalkthrough.gradientsAgree, string FSharpWalkthrough.check)
 
 [<Fact>]
+let ``the walk-through's convolutional network reaches over 90 percent test accuracy`` () =
+    Assert.True(FSharpWalkthrough.convReport.Accuracy > 0.9, sprintf "accuracy %.3f" FSharpWalkthrough.convReport.Accuracy)
+    Assert.False(FSharpWalkthrough.convTrained.Architecture.IsDense)
+
+[<Fact>]
+let ``the walk-through's saved model loads back equal and its file is gone`` () =
+    Assert.True(FSharpWalkthrough.loadedAgrees)
+    Assert.False(File.Exists FSharpWalkthrough.savedPath)
+
+[<Fact>]
 let ``the walk-through's ONNX model predicts the library's classes in ONNX Runtime`` () =
     Assert.True(FSharpWalkthrough.onnxAgrees)
     Assert.False(File.Exists FSharpWalkthrough.modelPath)
@@ -43,7 +53,7 @@ let ``every code block of the walk-through is either compiled F# or a shell comm
     let openings = fences |> Array.indexed |> Array.filter (fun (i, _) -> i % 2 = 0) |> Array.map (snd >> fun f -> f.Trim())
     Assert.True(fences.Length % 2 = 0, "every fence is closed")
     Assert.All(openings, fun opening -> Assert.Contains(opening, [ "```fsharp"; "```sh" ]))
-    Assert.True(openings |> Array.filter ((=) "```fsharp") |> Array.length >= 8, "the walk-through has its F# blocks")
+    Assert.True(openings |> Array.filter ((=) "```fsharp") |> Array.length >= 10, "the walk-through has its F# blocks")
 
 [<Fact>]
 let ``the walk-through's piped export gives the same bytes as a direct call`` () =
