@@ -53,6 +53,16 @@ let ``a run that learns with a quadratic loss completes`` () =
     Assert.Equal(StopReason.Completed, result.Reason)
 
 [<Fact>]
+let ``a resumed run whose cost ends a little above where it resumed completes, because only an untrained start must be beaten`` () =
+    let network = networkWith Activation.Softmax
+    let first = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), digits.Value, TrainingOptions(10, 32, 1UL))
+    Assert.Equal(StopReason.Completed, first.Reason)
+    // A larger step for one more epoch lifts the trained network's cost (0.070 to 0.082 when this test was written).
+    let more = Trainer.Continue(first.State, Loss.SoftmaxCrossEntropy, Adam(0.02), digits.Value, TrainingOptions(11, 32, 1UL))
+    Assert.Equal(StopReason.Completed, more.Reason)
+    Assert.Equal(11, more.State.EpochsCompleted)
+
+[<Fact>]
 let ``the divergence factor defaults to 100`` () =
     Assert.Equal(100.0, TrainingOptions(1).DivergenceFactor)
     Assert.Equal(TrainingOptions.DefaultDivergenceFactor, TrainingOptions(1).DivergenceFactor)

@@ -63,7 +63,9 @@ public static class Trainer
     /// epochs are complete. Same state, same data and options → bit-for-bit the same result. The run stops as
     /// <see cref="StopReason.Diverged"/> when a cost or parameter becomes NaN or infinite, when the objective (the
     /// training set's mean cost plus the L2 term) after an epoch exceeds <see cref="TrainingOptions.DivergenceFactor"/>
-    /// times its value for <paramref name="state"/>'s network, or when the last network's is above the first's; a resumed run measures from where it resumed.
+    /// times its value for <paramref name="state"/>'s network, or, for a run that starts untrained (no epoch completed),
+    /// when the last network's objective is above the first's. A resumed run measures growth from where it resumed and
+    /// is not held to ending below its start: a trained network's cost rises a little in an epoch as a matter of course.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="state">Where to start.</param>
@@ -100,6 +102,7 @@ public static class Trainer
 
         using var run = new TrainingRun<T>(state, loss, optimizer, train, options);
         var startCost = state.EpochsCompleted < options.Epochs ? run.TrainCost(state) : double.NaN;
+        var startedUntrained = state.EpochsCompleted == 0;
         var cost = startCost;
         while (state.EpochsCompleted < options.Epochs)
         {
@@ -124,7 +127,7 @@ public static class Trainer
             onEpoch?.Invoke(state);
         }
 
-        if (Divergence.Worsened(startCost, cost) is { } worsened)
+        if (startedUntrained && Divergence.Worsened(startCost, cost) is { } worsened)
         {
             return new TrainingResult<T>(state, StopReason.Diverged, $"training diverged: {worsened}; returning the final network, which is finite.");
         }
