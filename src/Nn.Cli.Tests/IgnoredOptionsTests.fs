@@ -70,3 +70,15 @@ let ``eval of a model that does not fit the embedded digits says to pass its dat
     refused dir [ "eval"; "m.nnm" ] "but the embedded digits it is evaluated on by default have 64 and 10; pass the model's test data with --test."
     let eval = dir.Run [ "eval"; "m.nnm"; "--test"; "data.csv"; "--classes"; "2" ]
     Assert.True((eval.ExitCode = 0), string eval)
+
+[<Fact>]
+let ``gradcheck refuses options that describe a fresh network when a model file is checked, and data options without data`` () =
+    use dir = new TempDirectory()
+    Nn.ModelFile.Save(Nn.Network.Create<float32>(Nn.Architecture.Input(64).Dense(8, Nn.Activation.Tanh).Dense(10, Nn.Activation.Softmax), Nn.Initializer.Xavier, 1UL), dir.File "m.nnm")
+    for option, value in [ "--layers", "64-16-10"; "--activation", "sigmoid"; "--output", "sigmoid"; "--seed", "3" ] do
+        refused dir [ "gradcheck"; "m.nnm"; option; value ] $"{option} describes the fresh network checked without a model file; m.nnm brings its own layers and weights."
+    for option, value in [ "--data-labels", "labels.idx"; "--classes", "3"; "--scale", "255" ] do
+        refused dir [ "gradcheck"; option; value ] $"{option} only applies to data read from a file (--data)"
+    // What does apply to a model file still works.
+    let run = dir.Run [ "gradcheck"; "m.nnm"; "--samples"; "2"; "--l2"; "0.5" ]
+    Assert.True((run.ExitCode = 0), string run)

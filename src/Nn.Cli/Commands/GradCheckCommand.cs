@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
+using System.Linq;
 
 namespace Nn.Cli.Commands;
 
@@ -44,6 +45,19 @@ internal static class GradCheckCommand
             var floor = parse.GetValue(absolute) is { } given ? Positive(absolute.Name, given) : (double?)null;
             var step = Positive(epsilon.Name, parse.GetValue(epsilon));
             var path = parse.GetValue(dataPath);
+            if (path is null)
+            {
+                IgnoredOptions.RequireDataFileFor(parse, data, dataPath.Name, dataLabels);
+            }
+
+            if (parse.GetValue(model) is { } checkedModel)
+            {
+                foreach (var option in new Option[] { architecture.Layers, architecture.Activation, architecture.Output, seed }.Where(o => IgnoredOptions.Typed(parse, o)))
+                {
+                    throw new UsageException($"{option.Name} describes the fresh network checked without a model file; {checkedModel} brings its own layers and weights.");
+                }
+            }
+
             var dataset = path is null ? Digits.Load<double>().Train : data.Load<double>(parse, path, parse.GetValue(dataLabels), "--data");
             var count = parse.GetValue(samples);
             if (count < 1 || count > dataset.Count)
