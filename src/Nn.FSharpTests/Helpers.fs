@@ -56,3 +56,20 @@ let goldenValues (lines: string[]) (name: string) =
 
 /// The relative tolerance for double-precision results that went through a handful of operations.
 let doubleRounding = 1e-12
+
+/// Fewest bytes any of <c>windows</c> windows of <c>size</c> steps of <c>run</c> (batches of <c>batch</c> rows out of
+/// <c>rows</c>) allocates on this thread, after <c>warmUp</c> steps. The runtime's tiered JIT promotes hot methods at a
+/// moment of its choosing and may allocate once on the calling thread when it does (a CI run once saw 2 KB in a window
+/// of tiny batch-1 steps); an allocation made by the step itself would show in every window, so the fewest is the
+/// steady state.
+let fewestStepBytes (run: TrainingRun<float32>) (rows: int) (batch: int) (warmUp: int) (windows: int) (size: int) =
+    let steps (first: int) count =
+        for s in first .. first + count - 1 do
+            let struct (_, failure) = run.Step(int64 s, (s * batch) % (rows - batch), batch)
+            Assert.Null failure
+    steps 1 warmUp
+    let window (index: int) =
+        let before = GC.GetAllocatedBytesForCurrentThread()
+        steps (warmUp + 1 + size * index) size
+        GC.GetAllocatedBytesForCurrentThread() - before
+    List.init windows window |> List.min

@@ -77,26 +77,14 @@ let ``a thread count just past the limit is rejected and the limit itself accept
     Assert.Contains("Threads must be in 1..256 (Limits.MaxThreads), but is 257", message)
     Assert.Equal(Limits.MaxThreads, TrainingOptions(1, Threads = Limits.MaxThreads).Threads)
 
-/// Fewest bytes any of five windows of 100 steps allocates on this thread, after 20 warm-up steps.
-/// The runtime's tiered JIT promotes hot methods at a moment of its choosing and may allocate once on the
-/// calling thread when it does (a CI run once saw 2 KB in a window of tiny batch-1 steps); an allocation
-/// made by the step itself would show in every window, so the fewest is the steady state.
+/// Fewest bytes any of five windows of 100 steps allocates on this thread, after 20 warm-up steps (Helpers.fewestStepBytes says why the fewest).
 let private stepAllocation (threads: int) (optimizer: Optimizer) (batch: int) =
     let trainSet, _ = digits.Value
     let network = Network.Create<float32>(architecture, Initializer.He, 5UL)
     let state = Trainer.Start(network, optimizer, 1UL)
     use run = new TrainingRun<float32>(state, Loss.SoftmaxCrossEntropy, optimizer, trainSet, TrainingOptions(1, batch, 1UL, Threads = threads))
     run.Load state
-    let steps (first: int) count =
-        for s in first .. first + count - 1 do
-            let struct (_, failure) = run.Step(int64 s, (s * batch) % (trainSet.Count - batch), batch)
-            Assert.Null failure
-    steps 1 20
-    let window (index: int) =
-        let before = GC.GetAllocatedBytesForCurrentThread()
-        steps (21 + 100 * index) 100
-        GC.GetAllocatedBytesForCurrentThread() - before
-    List.init 5 window |> List.min
+    Nn.Tests.Helpers.fewestStepBytes run trainSet.Count batch 20 5 100
 
 [<Theory>]
 [<InlineData(1, 1)>]

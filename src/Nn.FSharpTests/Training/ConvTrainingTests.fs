@@ -38,22 +38,13 @@ let ``training a conv network on two threads gives bit-for-bit the network of on
     Assert.Equal<float32[]>(one.Network.Parameters.ToArray(), two.Network.Parameters.ToArray())
     Assert.NotEqual<float32[]>(Network.Create<float32>(wide, Initializer.He, 3UL).Parameters.ToArray(), one.Network.Parameters.ToArray())
 
-/// Fewest bytes any of three windows of 20 steps allocates, after 5 warm-up steps (see ParallelTrainingTests for why the fewest).
+/// Fewest bytes any of three windows of 20 steps allocates, after 5 warm-up steps (Helpers.fewestStepBytes says why the fewest).
 let private stepAllocation (threads: int) (optimizer: Optimizer) (batch: int) =
     let trainSet, _ = digits.Value
     let state = Trainer.Start(Network.Create<float32>(wide, Initializer.He, 5UL), optimizer, 1UL)
     use run = new TrainingRun<float32>(state, Loss.SoftmaxCrossEntropy, optimizer, trainSet, TrainingOptions(1, batch, 1UL, Threads = threads))
     run.Load state
-    let steps (first: int) count =
-        for s in first .. first + count - 1 do
-            let struct (_, failure) = run.Step(int64 s, (s * batch) % (trainSet.Count - batch), batch)
-            Assert.Null failure
-    steps 1 5
-    let window (index: int) =
-        let before = GC.GetAllocatedBytesForCurrentThread()
-        steps (6 + 20 * index) 20
-        GC.GetAllocatedBytesForCurrentThread() - before
-    List.init 3 window |> List.min
+    Nn.Tests.Helpers.fewestStepBytes run trainSet.Count batch 5 3 20
 
 [<Theory>]
 [<InlineData(1, 1)>]
