@@ -1,0 +1,62 @@
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>
+/// Per-sample SGD taken a block of samples at a time by <see cref="DeferredSgd{T}"/>. A block that meets a NaN or an
+/// infinity is replayed one sample at a time from θ (which the block left unchanged) by the fused steps, which stop
+/// at the exact failing sample.
+/// </summary>
+internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly StepContext<T> context;
+    private readonly StepBuffers<T> buffers;
+    private readonly FusedSgdSteps<T> samples;
+    private readonly DeferredSgd<T> deferred;
+
+    /// <param name="context">The run's context; its rule is <see cref="Sgd"/>.</param>
+    /// <param name="buffers">The run's buffers, gathering at least <paramref name="block"/> samples.</param>
+    /// <param name="samples">The one-sample steps that replay a failed block.</param>
+    /// <param name="block">Samples per block, above 1.</param>
+    public DeferredSgdSteps(StepContext<T> context, StepBuffers<T> buffers, FusedSgdSteps<T> samples, int block)
+    {
+        this.context = context;
+        this.buffers = buffers;
+        this.samples = samples;
+        deferred = new DeferredSgd<T>(context.Architecture, context.Loss, T.CreateChecked(((Sgd)context.Optimizer).LearningRate), block);
+    }
+
+    /// <inheritdoc/>
+    public override int SamplesPerAdvance => deferred.BlockSize;
+
+    /// <inheritdoc/>
+    public override int SamplesPerStep(int rows) => 1;
+
+    /// <inheritdoc/>
+    public override (int Done, string? Failure) Advance(long step, int start, int rows)
+    {
+        buffers.Gather(start, rows);
+        if (deferred.TryRun(buffers.Theta, buffers.Inputs, buffers.Targets, rows, buffers.NextTheta, buffers.Costs, context.Workspace, buffers.Gradient))
+        {
+            buffers.AcceptTheta();
+            return (rows, null);
+        }
+
+        for (var i = 0; i < rows; i++)
+        {
+            var (cost, failure) = samples.Step(step + i, start + i, 1);
+            if (failure is not null)
+            {
+                return (i, failure);
+            }
+
+            buffers.Costs[i] = cost;
+        }
+
+        return (rows, null);
+    }
+
+    /// <inheritdoc/>
+    public override (double Cost, string? Failure) Step(long step, int start, int rows) => samples.Step(step, start, rows);
+}

@@ -1,0 +1,76 @@
+using System;
+using System.Numerics;
+using Nn.Kernels;
+
+namespace Nn;
+
+/// <summary>
+/// The buffers a training run's steps work in: θ and a spare θ', the gradient, the optimiser moments and their
+/// spares, the gathered batch and the costs of the last advance. A <see cref="TrainingRun{T}"/> owns them; its
+/// <see cref="StepStrategy{T}"/> overwrites the spare θ', the spare moments, the gradient, the batch and the costs,
+/// and swaps a spare in only when what it wrote is finite, so θ and the moments are always the last finite state.
+/// </summary>
+internal sealed class StepBuffers<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly BatchGather<T> gather;
+
+    /// <param name="parameterCount">The length of θ.</param>
+    /// <param name="momentCount">How many moment vectors the rule keeps.</param>
+    /// <param name="batchRows">The most samples one advance gathers.</param>
+    /// <param name="costCount">The most steps one advance takes.</param>
+    /// <param name="train">The training data.</param>
+    /// <param name="order">The epoch's order of sample indices (the run shuffles it in place).</param>
+    /// <param name="pool">The run's threads, or null.</param>
+    public StepBuffers(int parameterCount, int momentCount, int batchRows, int costCount, Dataset<T> train, int[] order, WorkerPool? pool)
+    {
+        Theta = new T[parameterCount];
+        NextTheta = new T[parameterCount];
+        Gradient = new T[parameterCount];
+        Moments = new T[momentCount][];
+        NextMoments = new T[momentCount][];
+        for (var i = 0; i < momentCount; i++)
+        {
+            Moments[i] = new T[parameterCount];
+            NextMoments[i] = new T[parameterCount];
+        }
+
+        Inputs = new T[batchRows * train.Inputs.Columns];
+        Targets = new T[batchRows * train.Targets.Columns];
+        Costs = new double[costCount];
+        gather = new BatchGather<T>(train, order, Inputs, Targets, pool);
+    }
+
+    /// <summary>θ, the last finite parameters.</summary>
+    public T[] Theta { get; private set; }
+
+    /// <summary>The spare that receives θ'.</summary>
+    public T[] NextTheta { get; private set; }
+
+    /// <summary>∇θ C of the last batch.</summary>
+    public T[] Gradient { get; }
+
+    /// <summary>The optimiser's moments that go with <see cref="Theta"/>.</summary>
+    public T[][] Moments { get; private set; }
+
+    /// <summary>The spares that receive the moments after a step.</summary>
+    public T[][] NextMoments { get; private set; }
+
+    /// <summary>The gathered batch's x, rows × inputs.</summary>
+    public T[] Inputs { get; }
+
+    /// <summary>The gathered batch's y, rows × outputs.</summary>
+    public T[] Targets { get; }
+
+    /// <summary>The cost of each step of the last advance, in order.</summary>
+    public double[] Costs { get; }
+
+    /// <summary>Copies the samples order[start .. start + rows) into <see cref="Inputs"/> and <see cref="Targets"/>.</summary>
+    public void Gather(int start, int rows) => gather.Gather(start, rows);
+
+    /// <summary>Makes θ' (in <see cref="NextTheta"/>) the new θ.</summary>
+    public void AcceptTheta() => (Theta, NextTheta) = (NextTheta, Theta);
+
+    /// <summary>Makes the moments in <see cref="NextMoments"/> the new moments.</summary>
+    public void AcceptMoments() => (Moments, NextMoments) = (NextMoments, Moments);
+}
