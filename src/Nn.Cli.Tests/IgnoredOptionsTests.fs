@@ -38,11 +38,15 @@ let ``data-reading options without a data file are refused, since the embedded d
         refused dir [ "eval"; "m.nnm"; option; value ] $"{option} only applies to data read from a file (--test)"
 
 [<Fact>]
-let ``a hidden activation for a network without hidden layers is refused`` () =
+let ``a hidden activation for a network without hidden layers is refused, and taken by convolutions`` () =
     use dir = new TempDirectory()
     refused dir [ "train"; "--layers"; "64-10"; "--activation"; "tanh" ] "--activation sets the hidden layers' activation, but --layers 64-10 has no hidden layer"
     let run = dir.Run [ "train"; "--layers"; "64-10"; "--output"; "softmax"; "--epochs"; "1" ]
     Assert.True((run.ExitCode = 0), string run)
+    refused dir [ "train"; "--layers"; "1x8x8-10"; "--activation"; "tanh" ] "--activation sets the hidden layers' activation, but --layers 1x8x8-10 has no hidden layer"
+    refused dir [ "train"; "--layers"; "1x8x8-maxpool2-10"; "--activation"; "tanh" ] "but --layers 1x8x8-maxpool2-10 has no hidden layer with an activation"
+    let conv = dir.Run [ "train"; "--layers"; "1x8x8-conv2k3-maxpool2-10"; "--activation"; "tanh"; "--epochs"; "1" ]
+    Assert.True((conv.ExitCode = 0), string conv)
 
 [<Fact>]
 let ``checkpoint-every without a checkpoint is refused`` () =

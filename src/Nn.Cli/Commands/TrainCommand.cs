@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
 
 namespace Nn.Cli.Commands;
 
@@ -277,13 +278,21 @@ internal static class TrainCommand
         }
 
         IgnoredOptions.RequireWith(parse, every, checkpoint);
-        if (IgnoredOptions.Typed(parse, architecture.Activation) && parse.GetValue(architecture.Layers) is { } layers && ArchitectureOptions.ParseSizes(layers).Length == 2)
+        if (IgnoredOptions.Typed(parse, architecture.Activation) && parse.GetValue(architecture.Layers) is { } layers && !TakesHiddenActivation(layers))
         {
-            throw new UsageException($"--activation sets the hidden layers' activation, but --layers {layers} has no hidden layer; --output sets the output layer's.");
+            throw new UsageException($"--activation sets the hidden layers' activation, but --layers {layers} has no hidden layer with an activation; --output sets the output layer's.");
         }
 
         IgnoredOptions.RefuseWith(parse, init, resume, "a resumed run continues from the checkpoint's weights; --init only chooses the first weights of a new run.");
     }
+
+    /// <summary>
+    /// Whether a layer before the output layer of <c>--layers</c> (either grammar; a malformed one is a usage error)
+    /// has an activation for <c>--activation</c> to set: pooling has none.
+    /// </summary>
+    private static bool TakesHiddenActivation(string layers) => LayerGrammar.IsSpatial(layers)
+        ? LayerGrammar.Parse(layers, Activation.Sigmoid, Activation.Identity).Stack[..^1].Any(layer => layer.Activation == Activation.Sigmoid)
+        : ArchitectureOptions.ParseSizes(layers).Length > 2;
 
     /// <summary>
     /// Checks --save, --checkpoint and --plot before anything runs (see <see cref="OutputPaths.Validate"/>). A
