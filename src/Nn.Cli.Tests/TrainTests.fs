@@ -51,12 +51,36 @@ let ``resuming from a checkpoint saves the same model as the uninterrupted run``
     Assert.Equal(snd (accuracyOf whole), snd (accuracyOf resumed))
 
 [<Fact>]
+let ``a convolutional run checkpointed and resumed from the command line ends bit for bit as the uninterrupted one`` () =
+    use dir = new TempDirectory()
+    let common = [ "train"; "--layers"; "1x8x8-conv4k3p1-maxpool2-conv6k2x3s2-10"; "--activation"; "tanh"; "--batch"; "64"; "--seed"; "5" ]
+    let whole = dir.Run(common @ [ "--epochs"; "4"; "--save"; "whole.nnm" ])
+    Assert.True((whole.ExitCode = 0), string whole)
+    let half = dir.Run(common @ [ "--epochs"; "2"; "--checkpoint"; "run.nnck" ])
+    Assert.True((half.ExitCode = 0), string half)
+    let info = dir.Run [ "info"; "run.nnck" ]
+    Assert.Contains("checkpoint file, format version 3", info.Output)
+    Assert.Contains("1x8x8-conv4k3p1(tanh)-maxpool2-conv6k2x3s2(tanh)-10(softmax)", info.Output)
+    Assert.Contains("progress    2 of 2 epochs completed", info.Output)
+    let refused = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--layers"; "1x8x8-conv4k3p1-maxpool2-10" ]
+    Assert.True((refused.ExitCode = 2), string refused)
+    Assert.Contains("nn: cannot resume: the checkpoint's architecture is 1x8x8-conv4k3p1-maxpool2-conv6k2x3s2-10, but 1x8x8-conv4k3p1-maxpool2-10 was given.", refused.Error)
+    let otherActivation = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--activation"; "relu" ]
+    Assert.Contains("nn: cannot resume: the checkpoint's hidden activation is tanh, but relu was given.", otherActivation.Error)
+    let resumed =
+        dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--layers"; "1x8x8-conv4k3s1p1-maxpool2s2-conv6k2x3s2-10"; "--activation"; "tanh"; "--save"; "resumed.nnm" ]
+    Assert.True((resumed.ExitCode = 0), string resumed)
+    Assert.Contains("resuming after epoch 2", resumed.Output)
+    Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "whole.nnm"), File.ReadAllBytes(dir.File "resumed.nnm"))
+    Assert.Equal(snd (accuracyOf whole), snd (accuracyOf resumed))
+
+[<Fact>]
 let ``resuming with another batch size, learning rate, architecture or data set is refused naming the field, exit code 2`` () =
     use dir = new TempDirectory()
     let half = dir.Run [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5"; "--epochs"; "2"; "--checkpoint"; "run.nnck" ]
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 2", info.Output)
+    Assert.Contains("checkpoint file, format version 3", info.Output)
     Assert.Contains("data        1438 samples × 64 inputs → 10 targets, SHA-256 ", info.Output)
     let refused (args: string list) (message: string) =
         let run = dir.Run([ "train"; "--resume"; "run.nnck"; "--epochs"; "3" ] @ args)

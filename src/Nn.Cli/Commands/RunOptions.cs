@@ -1,5 +1,6 @@
 using System.Linq;
 using System.CommandLine;
+using System.Text.RegularExpressions;
 
 namespace Nn.Cli.Commands;
 
@@ -7,7 +8,7 @@ namespace Nn.Cli.Commands;
 /// The train options that name a run's settings, for <c>--resume</c>: a resumed run takes its settings from the
 /// checkpoint, and any of these the user typed must agree with them, or the run would not be the one they asked for.
 /// </summary>
-internal sealed record RunOptions(
+internal sealed partial record RunOptions(
     ArchitectureOptions Architecture, Option<string> Optimizer, Option<double?> Rate, Option<int> Batch, Option<int?> Epochs, Option<double> L2, Option<ulong> Seed)
 {
     /// <summary>
@@ -55,15 +56,19 @@ internal sealed record RunOptions(
     {
         if (parse.GetValue(Architecture.Layers) is { } text && Typed(parse, Architecture.Layers))
         {
-            var savedSizes = string.Join('-', new[] { saved.InputSize }.Concat(saved.Layers.Select(layer => layer.Outputs)));
-            var givenSizes = string.Join('-', ArchitectureOptions.ParseSizes(text));
-            if (givenSizes != savedSizes)
+            var savedLayers = WithoutActivations(saved);
+            var givenLayers = LayerGrammar.IsSpatial(text)
+                ? WithoutActivations(LayerGrammar.Parse(text, Nn.Activation.Identity, Nn.Activation.Identity))
+                : string.Join('-', ArchitectureOptions.ParseSizes(text));
+            if (givenLayers != savedLayers)
             {
-                throw new CheckpointMismatchException("architecture", savedSizes, givenSizes);
+                throw new CheckpointMismatchException("architecture", savedLayers, givenLayers);
             }
         }
 
-        var hidden = saved.Layers.Take(saved.Layers.Length - 1).Select(layer => layer.Activation.Name).Distinct().ToArray();
+        // The layers that take --activation are those the grammar gives the hidden activation: not pooling, not the output.
+        var probe = LayerGrammar.Parse(WithoutActivations(saved), Nn.Activation.Sigmoid, Nn.Activation.Identity).Stack;
+        var hidden = saved.Stack.Where((layer, l) => probe[l].Activation == Nn.Activation.Sigmoid).Select(layer => layer.Activation.Name).Distinct().ToArray();
         if (Typed(parse, Architecture.Activation) && hidden.Length > 0 && (hidden.Length > 1 || hidden[0] != parse.GetValue(Architecture.Activation)))
         {
             throw new CheckpointMismatchException("hidden activation", string.Join(", ", hidden), parse.GetValue(Architecture.Activation)!);
@@ -74,6 +79,12 @@ internal sealed record RunOptions(
             throw new CheckpointMismatchException("output activation", saved.OutputActivation.Name, parse.GetValue(Architecture.Output)!);
         }
     }
+
+    /// <summary>The stack as <c>--layers</c> writes it (64-16-10, 1x8x8-conv8k3p1-maxpool2-10): activations are compared separately.</summary>
+    private static string WithoutActivations(Nn.Architecture architecture) => ActivationSuffix().Replace(architecture.ToString(), string.Empty);
+
+    [GeneratedRegex(@"\([^)]*\)", RegexOptions.CultureInvariant)]
+    private static partial Regex ActivationSuffix();
 
     private static bool Typed(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 }

@@ -123,11 +123,6 @@ internal static class TrainCommand
                     ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, optimizer, rate, batch, epochs, l2, seed))
                     : Fresh(parse, architecture, trainData, init, optimizer, rate, batch, epochs, l2, seed);
 
-                if (parse.GetValue(checkpoint) is not null && !planned.State.Network.Architecture.IsDense)
-                {
-                    throw new UsageException($"--checkpoint: checkpoints hold dense networks only so far, not {planned.State.Network.Architecture}; train without it and keep the model with --save.");
-                }
-
                 // The thread count is a property of this run, not of the checkpoint: a resumed run may use another.
                 var run = planned with { Options = planned.Options with { Threads = parse.GetValue(threads) } };
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"

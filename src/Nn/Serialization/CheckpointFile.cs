@@ -7,8 +7,8 @@ using System.Security.Cryptography;
 namespace Nn;
 
 /// <summary>
-/// The checkpoint file (docs/file-format.md): magic "NNCK", version, element type, the architecture and θ as in a
-/// model file, then the optimiser (name, hyperparameters, step, moments), the loss, the options, the training data's
+/// The checkpoint file (docs/file-format.md): magic "NNCK", version, element type, the layer stack (input shape and
+/// each layer's kind and fields, as in a version-2 model file) and θ, then the optimiser (name, hyperparameters, step, moments), the loss, the options, the training data's
 /// fingerprint, the random state, the epochs completed and the history, and a SHA-256 checksum. Written atomically;
 /// loading checks everything and throws <see cref="ModelFormatException"/> on any corruption.
 /// </summary>
@@ -21,8 +21,14 @@ namespace Nn;
 /// </code></example>
 public static class CheckpointFile
 {
-    /// <summary>The format version this library writes. It also reads version 1, which has no training data fingerprint.</summary>
-    public const ushort Version = 2;
+    /// <summary>
+    /// The format version this library writes, for every network. It also reads version 2, which holds only dense
+    /// networks over a flat input, and version 1, which also has no training data fingerprint.
+    /// </summary>
+    public const ushort Version = 3;
+
+    /// <summary>The first version that stores the layer stack (input shape, each layer's kind) rather than dense layers only.</summary>
+    private const ushort FirstStackVersion = 3;
 
     /// <summary>The oldest format version this library reads.</summary>
     public const ushort OldestVersion = 1;
@@ -112,7 +118,7 @@ public static class CheckpointFile
             ?? throw new ArgumentException($"optimiser '{optimizer.Name}' cannot be stored in a checkpoint; sgd, momentum and adam can.", nameof(checkpoint));
         var writer = new FormatWriter();
         writer.Header(Magic, Version, ModelFile.ElementSize<T>());
-        ModelFile.WriteArchitecture(writer, state.Network.Architecture);
+        ModelFile.WriteStack(writer, state.Network.Architecture);
         writer.Int64(state.Network.Parameters.Length);
         writer.Vector(state.Network.Parameters.AsSpan());
         writer.Name(optimizer.Name);
@@ -184,7 +190,7 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "checkpoint file", OldestVersion, Version, out var version);
-        var architecture = ModelFile.ReadArchitecture(reader);
+        var architecture = version >= FirstStackVersion ? ModelFile.ReadStack(reader) : ModelFile.ReadArchitecture(reader);
         var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
 
         var ruleAt = reader.Offset;
