@@ -64,19 +64,12 @@ public sealed class Dataset<T> : IEquatable<Dataset<T>>
     public override string ToString() => $"Dataset<{typeof(T).Name}>({Count} samples, {Inputs.Columns} inputs, {ClassCount} classes)";
 }
 
-/// <summary>A data set split into a training part and a test part.</summary>
-/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-/// <param name="Train">The samples to train on.</param>
-/// <param name="Test">The held-out samples.</param>
-public sealed record DatasetSplit<T>(Dataset<T> Train, Dataset<T> Test)
-    where T : unmanaged, IFloatingPointIeee754<T>;
-
 /// <summary>Building data sets: from labels or targets, and split into training and test parts.</summary>
 /// <example><code>
 /// var data = Dataset.FromLabels(inputs, labels, classCount: 10);
 /// var (train, test) = Dataset.SplitEvery(data, 5);
 /// </code></example>
-public static class Dataset
+public static partial class Dataset
 {
     /// <summary>A data set with one-hot targets: <paramref name="on"/> at the label's column, <paramref name="off"/> elsewhere.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
