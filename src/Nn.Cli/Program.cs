@@ -16,6 +16,7 @@ var root = new Command("nn", "nn: train, evaluate, gradient-check and export den
     new VersionOption(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    PredictCommand.Create(),
     GradCheckCommand.Create(),
     InfoCommand.Create(),
     ExportCommand.Create(),
