@@ -81,7 +81,7 @@ internal static class EvalCommand
         var rowsPath = testPath ?? throw new UsageException($"the model {path} was trained on a table; give its rows to evaluate with --test FILE.");
         var rows = data.LoadTable(rowsPath, "--test", table.HeaderChoice(parse));
         var dataset = preprocessing.Dataset<float>(rows);
-        Console.WriteLine($"{path}: {model.Network.Architecture} on {DataSource.DisplayName(rowsPath)}, {dataset.Count} rows ({TableOptions.DescribeHeader(rows)})");
+        Console.WriteLine($"{path}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
         Console.WriteLine();
         if (preprocessing.Task == TableTask.Regression)
         {
