@@ -82,6 +82,53 @@ internal sealed class DataSource
         return CsvData.Read<T>(text, DisplayName(path), new CsvOptions(column, classes, scaling));
     }
 
+    /// <summary>Reads a CSV file as a table (<c>-</c> reads standard input); an IDX file is refused, as it has no columns.</summary>
+    public Table LoadTable(string path, string optionName, bool? header)
+    {
+        using var data = PeekStream.Open(Open(path, optionName), 2);
+        if (IsIdx(data.Head.Span))
+        {
+            throw new UsageException($"{optionName} {DisplayName(path)} is an IDX file; tables (--target, --header) are read from CSV files.");
+        }
+
+        using var text = new StreamReader(data);
+        return Table.Read(text, DisplayName(path), header);
+    }
+
+    /// <summary>
+    /// Inputs without labels, for prediction: IDX images (plain or gzip) or CSV rows of exactly
+    /// <paramref name="width"/> numbers (a header row is skipped), scaled by --scale as training scaled them.
+    /// </summary>
+    public Matrix<T> LoadInputs<T>(ParseResult parse, string path, string optionName, int width)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var scaling = ParseScaling(parse.GetValue(Scale));
+        using var data = PeekStream.Open(Open(path, optionName), 2);
+        var inputs = IsIdx(data.Head.Span) ? IdxData.ReadImages<T>(data, DisplayName(path), scaling) : ReadRows<T>(data, DisplayName(path), scaling);
+        return inputs.Columns == width ? inputs
+            : throw new UsageException($"{optionName} {DisplayName(path)} has {inputs.Columns} values per row, but the model takes {width} inputs.");
+    }
+
+    private static Matrix<T> ReadRows<T>(Stream data, string name, PixelScaling scaling)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        using var text = new StreamReader(data);
+        var table = Table.Read(text, name, header: null);
+        var values = new T[checked(table.Count * table.Columns.Length)];
+        for (var r = 0; r < table.Count; r++)
+        {
+            for (var c = 0; c < table.Columns.Length; c++)
+            {
+                var field = table.Rows[r][c];
+                values[(r * table.Columns.Length) + c] = double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && T.IsFinite(T.CreateChecked(scaling.Scale(number)))
+                    ? T.CreateChecked(scaling.Scale(number))
+                    : throw new DataFormatException(name, $"data row {r + 1}, field {c + 1}", "a finite number", $"'{field}'");
+            }
+        }
+
+        return Matrix<T>.Create(table.Count, table.Columns.Length, values);
+    }
+
     /// <summary>How a data path is named in messages: the path, or "standard input" for <c>-</c>.</summary>
     public static string DisplayName(string path) => path == StandardInput ? "standard input" : path;
 

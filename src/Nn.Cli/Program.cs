@@ -10,12 +10,13 @@ InvariantNumbers.UseInvariantCulture();
 // "nn", not a RootCommand: a RootCommand is always named after the assembly (Nn.Cli, see Nn.Cli.csproj), and usage
 // and help must show the name users type, the tool's command name. It adds the help and version options a
 // RootCommand would.
-var root = new Command("nn", "nn: train, evaluate, gradient-check and export dense neural networks.")
+var root = new Command("nn", "nn: train, evaluate, predict with, gradient-check and export neural networks.")
 {
     new HelpOption(),
     new VersionOption(),
     TrainCommand.Create(),
     EvalCommand.Create(),
+    PredictCommand.Create(),
     GradCheckCommand.Create(),
     InfoCommand.Create(),
     ExportCommand.Create(),

@@ -66,13 +66,13 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         }
     }
 
-    /// <summary>Called after every epoch with its record.</summary>
-    public void Epoch(EpochRecord record, int epochs, TimeSpan elapsed)
+    /// <summary>Called after every epoch with its record; a regression (<paramref name="accuracy"/> false) shows the test loss instead of accuracies.</summary>
+    public void Epoch(EpochRecord record, int epochs, TimeSpan elapsed, bool accuracy = true)
     {
-        var test = record.TestAccuracy is { } accuracy ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {accuracy:F4}") : string.Empty;
-        Line(string.Create(
-            CultureInfo.InvariantCulture,
-            $"epoch {record.Epoch}/{epochs}  loss {Number(record.TrainLoss, 4)}  train accuracy {record.TrainAccuracy:F4}{test}  {elapsed.TotalSeconds:F1} s"));
+        var measures = accuracy
+            ? string.Create(CultureInfo.InvariantCulture, $"  train accuracy {record.TrainAccuracy:F4}") + (record.TestAccuracy is { } test ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {test:F4}") : string.Empty)
+            : record.TestLoss is { } testLoss ? $"  test loss {Number(testLoss, 4)}" : string.Empty;
+        Line(string.Create(CultureInfo.InvariantCulture, $"epoch {record.Epoch}/{epochs}  loss {Number(record.TrainLoss, 4)}{measures}  {elapsed.TotalSeconds:F1} s"));
     }
 
     /// <summary>

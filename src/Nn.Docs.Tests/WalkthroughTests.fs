@@ -42,6 +42,14 @@ let ``the walk-through's saved model loads back equal and its file is gone`` () 
     Assert.False(File.Exists FSharpWalkthrough.savedPath)
 
 [<Fact>]
+let ``the walk-through's table model learns the rule and predicts raw rows as the network does preprocessed ones`` () =
+    Assert.True(FSharpWalkthrough.tableAccuracy >= 0.85, sprintf "accuracy %.3f" FSharpWalkthrough.tableAccuracy)
+    Assert.Equal(Some FSharpWalkthrough.preprocessing, Option.ofObj FSharpWalkthrough.tableModel.Preprocessing)
+    let expected = Nn.Network.Forward(FSharpWalkthrough.tableTrained, FSharpWalkthrough.preprocessing.Inputs<float32> FSharpWalkthrough.parts.Test)
+    Assert.Equal(expected, FSharpWalkthrough.rawOutputs)
+    Assert.False(File.Exists FSharpWalkthrough.tablePath)
+
+[<Fact>]
 let ``the walk-through's ONNX model predicts the library's classes in ONNX Runtime`` () =
     Assert.True(FSharpWalkthrough.onnxAgrees)
     Assert.False(File.Exists FSharpWalkthrough.modelPath)

@@ -38,13 +38,17 @@ internal sealed class ArchitectureOptions
         command.Options.Add(Loss);
     }
 
-    /// <summary>The architecture the options describe, checked against the data's input and class counts.</summary>
-    public Architecture Build(ParseResult parse, int inputs, int classes)
+    /// <summary>
+    /// The architecture the options describe, checked against the data's input and class counts. A regression's
+    /// output is identity unless --output is typed: its outputs are numbers, not class scores.
+    /// </summary>
+    public Architecture Build(ParseResult parse, int inputs, int classes, bool regression = false)
     {
         var text = parse.GetValue(Layers);
+        var output = regression && parse.GetResult(Output) is not { Implicit: false } ? Nn.Activation.Identity : Nn.Activation.Parse(parse.GetValue(Output)!);
         if (text is not null && LayerGrammar.IsSpatial(text))
         {
-            var spatial = LayerGrammar.Parse(text, Nn.Activation.Parse(parse.GetValue(Activation)!), Nn.Activation.Parse(parse.GetValue(Output)!));
+            var spatial = LayerGrammar.Parse(text, Nn.Activation.Parse(parse.GetValue(Activation)!), output);
             if (spatial.InputSize != inputs || spatial.OutputSize != classes)
             {
                 throw new UsageException(
@@ -68,7 +72,7 @@ internal sealed class ArchitectureOptions
         Architecture architecture;
         try
         {
-            architecture = Architecture.FromSizes(sizes, Nn.Activation.Parse(parse.GetValue(Activation)!), Nn.Activation.Parse(parse.GetValue(Output)!));
+            architecture = Architecture.FromSizes(sizes, Nn.Activation.Parse(parse.GetValue(Activation)!), output);
         }
         catch (ArgumentException e)
         {

@@ -5,7 +5,10 @@ using System.Text;
 
 namespace Nn.Cli.Commands;
 
-/// <summary><c>nn eval MODEL</c>: a saved model on a data set → accuracy, per-class accuracy table, confusion matrix.</summary>
+/// <summary>
+/// <c>nn eval MODEL</c>: a saved model on a data set → accuracy, per-class accuracy table, confusion matrix; for a
+/// model trained on a table, the raw rows go through its stored preprocessing, and a regression gives RMSE, MAE and R².
+/// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -14,22 +17,34 @@ internal static class EvalCommand
         var test = new Option<string?>("--test") { Description = "The data: an IDX images file (plain or .gz) or a CSV file. Default: the embedded digits' test split." };
         var testLabels = new Option<string?>("--test-labels") { Description = "The IDX labels file for --test." };
         var data = new DataSource();
+        var table = new TableOptions();
         var command = new Command("eval", "Evaluate a saved model: accuracy, per-class accuracy and the confusion matrix.");
         command.Arguments.Add(model);
         command.Options.Add(test);
         command.Options.Add(testLabels);
         data.AddTo(command);
+        table.AddTo(command, training: false);
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
             var path = parse.GetValue(model)!;
             var testPath = parse.GetValue(test);
             if (testPath is null)
             {
-                IgnoredOptions.RequireDataFileFor(parse, data, "--test", testLabels);
+                IgnoredOptions.RequireDataFileFor(parse, data, "--test", testLabels, table.Header);
             }
 
-            DataSource.RequireFile(path, "model");
-            var network = ModelFile.Load<float>(path);
+            var loaded = ModelFile.ModelFromBytes<float>(DataSource.ReadFile(path, "model"), path);
+            var network = loaded.Network;
+            if (loaded.Preprocessing is { } preprocessing)
+            {
+                return EvaluateTable(parse, data, table, path, loaded, preprocessing, testPath);
+            }
+
+            if (IgnoredOptions.Typed(parse, table.Header))
+            {
+                throw new UsageException($"--header does not apply: the model {path} was not trained on a table, so its data is read as samples, not named columns.");
+            }
+
             var dataset = testPath is null ? Digits.Load<float>().Test : data.Load<float>(parse, testPath, parse.GetValue(testLabels), "--test");
             if (dataset.Inputs.Columns != network.InputSize || dataset.ClassCount != network.OutputSize)
             {
@@ -52,7 +67,38 @@ internal static class EvalCommand
         return command;
     }
 
-    private static string PerClassTable(ClassificationReport report)
+    /// <summary>A table model on raw rows: the preprocessing it stores turns them into inputs and labels.</summary>
+    private static int EvaluateTable(ParseResult parse, DataSource data, TableOptions table, string path, Model<float> model, Preprocessing preprocessing, string? testPath)
+    {
+        foreach (var option in new Option[] { data.LabelColumn, data.Scale, data.Classes })
+        {
+            if (IgnoredOptions.Typed(parse, option))
+            {
+                throw new UsageException($"{option.Name} does not apply: the model {path} was trained on a table and reads its columns, scaling and classes from its own preprocessing.");
+            }
+        }
+
+        var rowsPath = testPath ?? throw new UsageException($"the model {path} was trained on a table; give its rows to evaluate with --test FILE.");
+        var rows = data.LoadTable(rowsPath, "--test", table.HeaderChoice(parse));
+        var dataset = preprocessing.Dataset<float>(rows);
+        Console.WriteLine($"{path}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
+        Console.WriteLine();
+        if (preprocessing.Task == TableTask.Regression)
+        {
+            Console.WriteLine(TableReport.Lines("test", RegressionReport.Evaluate(model.Network, dataset), preprocessing, dataset.Count));
+            return ExitCodes.Success;
+        }
+
+        var report = Evaluation.Evaluate(model.Network, dataset);
+        Console.WriteLine(PerClassTable(report, preprocessing.LabelOffset));
+        Console.WriteLine("confusion matrix (rows: actual class, columns: predicted class" + (preprocessing.LabelOffset == 0 ? ")" : $"; class c is label c + {preprocessing.LabelOffset})"));
+        Console.WriteLine(report.Confusion.ToString());
+        Console.WriteLine();
+        Console.WriteLine(Cli.AccuracyLine(report, dataset.Count));
+        return ExitCodes.Success;
+    }
+
+    private static string PerClassTable(ClassificationReport report, int labelOffset = 0)
     {
         var text = new StringBuilder("class  samples  correct  accuracy\n");
         for (var c = 0; c < report.Confusion.ClassCount; c++)
@@ -64,7 +110,7 @@ internal static class EvalCommand
             }
 
             var accuracy = double.IsNaN(report.PerClassAccuracy[c]) ? "       -" : report.PerClassAccuracy[c].ToString("F4", CultureInfo.InvariantCulture).PadLeft(8);
-            text.Append(CultureInfo.InvariantCulture, $"{c,5}  {total,7}  {report.Confusion[c, c],7}  {accuracy}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{c + labelOffset,5}  {total,7}  {report.Confusion[c, c],7}  {accuracy}\n");
         }
 
         return text.ToString();

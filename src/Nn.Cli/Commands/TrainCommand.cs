@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using System.IO;
 
 namespace Nn.Cli.Commands;
 
@@ -21,6 +22,7 @@ internal static class TrainCommand
         var test = new Option<string?>("--test") { Description = "Test data, like --train; required with --train." };
         var testLabels = new Option<string?>("--test-labels") { Description = "The IDX labels file for --test." };
         var data = new DataSource();
+        var table = new TableOptions();
         var architecture = new ArchitectureOptions();
         var init = new Option<string?>("--init") { Description = "Weight initialisation: he, xavier, normal-inputs, normal:STD, uniform:EPS (default: he for relu, xavier otherwise)." };
         var optimizer = new Option<string>("--optimizer")
@@ -55,6 +57,7 @@ internal static class TrainCommand
         }
 
         data.AddTo(command);
+        table.AddTo(command, training: true);
         architecture.AddTo(command);
         foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads })
         {
@@ -75,10 +78,12 @@ internal static class TrainCommand
                 throw new UsageException($"--threads must be in 1..{Limits.MaxThreads}, but is {parse.GetValue(threads)}.");
             }
 
+            table.RefuseMisplaced(parse, data);
             RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume);
             ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
             using var interruption = Interruption.Install();
-            var (trainData, testData, name) = LoadData(parse, data, train, trainLabels, test, testLabels);
+            var (trainData, testData, name, preprocessing) = LoadData(parse, data, table, train, trainLabels, test, testLabels, seed);
+            var regression = preprocessing?.Task == TableTask.Regression;
 
             var clock = Stopwatch.StartNew();
             var outputs = new List<Output>();
@@ -91,7 +96,7 @@ internal static class TrainCommand
                     throw new UsageException($"--checkpoint works with sgd, momentum and adam; {rule} is a full-batch minimiser without epochs.");
                 }
 
-                var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount);
+                var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount, regression);
                 var loss = architecture.BuildLoss(parse, layers.OutputActivation);
                 var iterations = parse.GetValue(epochs) ?? 100;
                 FullBatchOptimizer minimizer = rule == "cg" ? new ConjugateGradient(MaxIterations: iterations) : new Lbfgs(MaxIterations: iterations);
@@ -121,7 +126,7 @@ internal static class TrainCommand
                 var fingerprint = new Lazy<DataFingerprint>(() => DataFingerprint.Of(trainData));
                 var planned = parse.GetValue(resume) is { } resumePath
                     ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, optimizer, rate, batch, epochs, l2, seed))
-                    : Fresh(parse, architecture, trainData, init, optimizer, rate, batch, epochs, l2, seed);
+                    : Fresh(parse, architecture, trainData, regression, init, optimizer, rate, batch, epochs, l2, seed);
 
                 // The thread count is a property of this run, not of the checkpoint: a resumed run may use another.
                 var run = planned with { Options = planned.Options with { Threads = parse.GetValue(threads) } };
@@ -134,7 +139,7 @@ internal static class TrainCommand
                 var result = TrainingDisplay.Run($"{name} training", display => Trainer.Continue(
                     run.State, run.Loss, run.Optimizer, trainData, run.Options, testData, display, state =>
                     {
-                        display.Epoch(state.History[^1], run.Options.Epochs, epochClock.Elapsed);
+                        display.Epoch(state.History[^1], run.Options.Epochs, epochClock.Elapsed, accuracy: !regression);
                         epochClock.Restart();
                         saveCheckpoint?.Invoke(state);
                     }));
@@ -168,31 +173,46 @@ internal static class TrainCommand
             {
                 outputs.Add(new Output("--save", savePath, () =>
                 {
-                    ModelFile.Save(network, savePath);
+                    ModelFile.Save(new Model<float>(network, preprocessing), savePath);
                     return $"saved the model to {savePath}";
                 }));
             }
 
             // Every output is attempted even if one fails, so a failed plot does not lose the trained model.
             var written = OutputPaths.WriteAll(outputs, failed);
-            var report = Evaluation.Evaluate(network, testData);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
-            Console.WriteLine(Cli.AccuracyLine(report, testData.Count));
+            if (regression)
+            {
+                TableReport.WriteRegression(network, trainData, testData, preprocessing!);
+                return written;
+            }
+
+            Console.WriteLine(Cli.AccuracyLine(Evaluation.Evaluate(network, testData), testData.Count));
             return written;
         }));
         return command;
     }
 
-    /// <summary>The training and test data named on the command line, or the embedded digits' fixed split.</summary>
-    internal static (Dataset<float> Train, Dataset<float> Test, string Name) LoadData(
-        ParseResult parse, DataSource data, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels)
+    /// <summary>
+    /// The training and test data named on the command line (a table with its preprocessing when --target is given),
+    /// or the embedded digits' fixed split.
+    /// </summary>
+    internal static (Dataset<float> Train, Dataset<float> Test, string Name, Preprocessing? Preprocessing) LoadData(
+        ParseResult parse, DataSource data, TableOptions table, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels, Option<ulong> seed)
     {
         var trainPath = parse.GetValue(train);
         var testPath = parse.GetValue(test);
+        if (table.Asked(parse))
+        {
+            var path = trainPath ?? throw new UsageException("--target names columns of the --train table; give --train FILE.");
+            var (trainRows, testRows, preprocessing) = table.Load(parse, data, path, testPath, parse.GetValue(seed));
+            return (trainRows, testRows, Path.GetFileName(DataSource.DisplayName(path)), preprocessing);
+        }
+
         if (trainPath is null && testPath is null)
         {
             var digits = Digits.Load<float>();
-            return (digits.Train, digits.Test, "digits");
+            return (digits.Train, digits.Test, "digits", null);
         }
 
         if (trainPath is null || testPath is null)
@@ -207,14 +227,14 @@ internal static class TrainCommand
             throw new UsageException($"--test must have the training data's {trainData.Inputs.Columns} inputs per sample, but has {testData.Inputs.Columns}.");
         }
 
-        return (trainData, testData, System.IO.Path.GetFileName(DataSource.DisplayName(trainPath)));
+        return (trainData, testData, Path.GetFileName(DataSource.DisplayName(trainPath)), null);
     }
 
     private static Checkpoint<float> Fresh(
-        ParseResult parse, ArchitectureOptions architecture, Dataset<float> trainData, Option<string?> init, Option<string> optimizer,
+        ParseResult parse, ArchitectureOptions architecture, Dataset<float> trainData, bool regression, Option<string?> init, Option<string> optimizer,
         Option<double?> rate, Option<int> batch, Option<int?> epochs, Option<double> l2, Option<ulong> seed)
     {
-        var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount);
+        var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount, regression);
         var loss = architecture.BuildLoss(parse, layers.OutputActivation);
         var name = parse.GetValue(optimizer)!;
         var learningRate = parse.GetValue(rate) ?? name switch { "sgd" => 0.5, "momentum" => 0.05, _ => 0.005 };

@@ -67,19 +67,7 @@ public static class IdxData
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(labelsName);
         Limits.Size(nameof(classCount), classCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
-        scaling ??= PixelScaling.Bytes;
-
-        // A table of the 256 possible pixel values makes the scaling one lookup per byte.
-        var table = new T[256];
-        for (var i = 0; i < table.Length; i++)
-        {
-            table[i] = T.CreateChecked(scaling.Scale(i));
-            if (!T.IsFinite(table[i]))
-            {
-                throw new ArgumentException($"the scaling takes the pixel value {i} beyond the range of {(typeof(T) == typeof(float) ? "float32" : "float64")}; scale by a larger maximum.", nameof(scaling));
-            }
-        }
-
+        var table = PixelTable<T>(scaling ?? PixelScaling.Bytes);
         var (shape, pixels) = ReadBytes(images, imagesName, minimumDimensions: 2, maximumDimensions: byte.MaxValue, table);
         var (labelDimensions, rawLabels) = ReadBytes<T>(labels, labelsName, minimumDimensions: 1, maximumDimensions: 1, table: null);
         if (labelDimensions.Count != shape.Count)
@@ -97,7 +85,42 @@ public static class IdxData
             }
         }
 
+        scaling ??= PixelScaling.Bytes;
         return Dataset.FromLabels(Matrix<T>.Own(shape.Count, shape.Size, pixels.Values!), labelValues, classCount, scaling.TargetOn, scaling.TargetOff);
+    }
+
+    /// <summary>Reads IDX images without labels (images to predict), from a stream that need not support seeking.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="images">The images (2 or more dimensions: count, then the image shape), plain or gzip; read to its end.</param>
+    /// <param name="imagesName">The name used in error messages.</param>
+    /// <param name="scaling">How pixels become inputs; null means x/255.</param>
+    /// <returns>One row of scaled pixels per image, in stream order.</returns>
+    /// <exception cref="DataFormatException">The stream is malformed.</exception>
+    /// <exception cref="ArgumentException">The scaling takes a pixel value out of the range of <typeparamref name="T"/>.</exception>
+    public static Matrix<T> ReadImages<T>(Stream images, string imagesName, PixelScaling? scaling = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(imagesName);
+        var (shape, pixels) = ReadBytes(images, imagesName, minimumDimensions: 2, maximumDimensions: byte.MaxValue, PixelTable<T>(scaling ?? PixelScaling.Bytes));
+        return Matrix<T>.Own(shape.Count, shape.Size, pixels.Values!);
+    }
+
+    /// <summary>The 256 possible pixel values scaled, so that scaling is one lookup per byte.</summary>
+    private static T[] PixelTable<T>(PixelScaling scaling)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var table = new T[256];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = T.CreateChecked(scaling.Scale(i));
+            if (!T.IsFinite(table[i]))
+            {
+                throw new ArgumentException($"the scaling takes the pixel value {i} beyond the range of {(typeof(T) == typeof(float) ? "float32" : "float64")}; scale by a larger maximum.", nameof(scaling));
+            }
+        }
+
+        return table;
     }
 
     /// <summary>The element counts an IDX header announces: the first dimension and the product of the others.</summary>

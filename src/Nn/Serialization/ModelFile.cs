@@ -16,7 +16,9 @@ public sealed record ModelFileInfo(int Version, string ElementType, Architecture
 /// The versioned binary model file (docs/file-format.md): magic "NNMF", version, element type, the architecture
 /// with activations by name, the parameter vector θ and a SHA-256 checksum. Version 2 stores the input shape and
 /// each layer's kind and configuration; a dense network over a flat input is still written as version 1, which
-/// older readers understand, and both versions load. <see cref="Save{T}"/> writes atomically
+/// older readers understand, and both versions load. Version 3 adds the preprocessing of a model trained on a table
+/// (<see cref="Model{T}"/>, written by <see cref="Save{T}(Model{T}, string)"/>); <see cref="Load{T}"/> reads the
+/// network of any version, <see cref="LoadModel{T}(string)"/> the network with its preprocessing. <see cref="Save{T}(Network{T}, string)"/> writes atomically
 /// (see <see cref="AtomicFile"/>); <see cref="Load{T}"/> checks every field and the checksum and throws
 /// <see cref="ModelFormatException"/> on any corruption, returning no network.
 /// </summary>
@@ -24,10 +26,10 @@ public sealed record ModelFileInfo(int Version, string ElementType, Architecture
 /// ModelFile.Save(network, "digits.nnm");
 /// Network&lt;float&gt; again = ModelFile.Load&lt;float&gt;("digits.nnm");   // equal to network
 /// </code></example>
-public static class ModelFile
+public static partial class ModelFile
 {
     /// <summary>The newest format version this library writes and reads (it reads every version from 1).</summary>
-    public const ushort Version = 2;
+    public const ushort Version = 3;
 
     /// <summary>The most layers a file may declare: <see cref="Limits.MaxLayers"/>.</summary>
     public const int MaxLayers = Limits.MaxLayers;
@@ -64,7 +66,7 @@ public static class ModelFile
         }
         else
         {
-            writer.Header(Magic, Version, ElementSize<T>());
+            writer.Header(Magic, 2, ElementSize<T>());
             WriteStack(writer, architecture);
         }
 
@@ -97,12 +99,7 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(bytes);
         ArgumentNullException.ThrowIfNull(fileName);
-        var reader = new FormatReader(bytes, fileName);
-        var elementSize = reader.ReadHeader(Magic, "model file", 1, Version, out var version);
-        var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader);
-        var parameters = ReadParameters<T>(reader, architecture, elementSize);
-        reader.ExpectChecksumNext();
-        return new Network<T>(architecture, ParameterVector<T>.Own(parameters));
+        return ModelFromBytes<T>(bytes, fileName).Network;
     }
 
     /// <summary>What a model file holds, after checking it as thoroughly as <see cref="Load{T}"/> does.</summary>
@@ -127,6 +124,7 @@ public static class ModelFile
         var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "model file", 1, Version, out var version);
         var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader);
+        _ = version >= 3 ? PreprocessingFormat.Read(reader, architecture) : null;
         ReadParameters<double>(reader, architecture, elementSize);
         reader.ExpectChecksumNext();
         return new ModelFileInfo(version, ElementTypeName(elementSize), architecture, bytes.Length);

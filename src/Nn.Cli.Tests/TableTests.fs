@@ -1,0 +1,118 @@
+/// Tables from the command line: train with named columns, eval and predict through the stored preprocessing.
+module Nn.Cli.Tests.TableTests
+
+open System
+open System.Globalization
+open System.IO
+open Xunit
+open Nn
+open Nn.Cli.Tests.Process
+
+let private binaryCsv = Path.Combine(AppContext.BaseDirectory, "TestData", "binary.csv")
+
+/// y = 3·x1 − 0.5·x2 + 1 plus a small deterministic wiggle, on a 20 × 10 grid.
+let private regressionCsv (path: string) =
+    let rows =
+        [ for i in 0..199 ->
+              let x1 = float (i % 20) / 10.0 - 1.0
+              let x2 = float (i / 20) / 2.0
+              String.Format(CultureInfo.InvariantCulture, "{0:F4},{1:F2},{2:F4}", x1, x2, 3.0 * x1 - 0.5 * x2 + 1.0 + 0.1 * sin (7.0 * float i)) ]
+    File.WriteAllLines(path, "x1,x2,y" :: rows)
+
+let private readCsv (text: string) =
+    text.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.skip 1 |> Array.map (fun line -> line.Split(','))
+
+[<Fact>]
+let ``the issue's binary.csv command states its choices, prints its accuracy, and eval and predict agree with it`` () =
+    use dir = new TempDirectory()
+    File.Copy(binaryCsv, dir.File "binary.csv")
+    let train =
+        dir.Run [ "train"; "--train"; "binary.csv"; "--header"; "--target"; "admit"; "--categorical"; "rank"; "--standardize"; "--test-split"; "0.1"; "--save"; "admit.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    Assert.Contains("binary.csv: 400 rows; header (--header): admit, gre, gpa, rank", train.Output)
+    Assert.Contains("task: classification, because admit holds whole numbers", train.Output)
+    Assert.Contains("held out 40 of 400 rows as test rows (--test-split 0.1, seed 1, stratified by admit)", train.Output)
+    Assert.Contains("inputs (6): gre (standardised: mean ", train.Output)
+    Assert.Contains("rank (one-hot: 1 2 3 4)", train.Output)
+    Assert.Contains("6-32(relu)-2(softmax)", train.Output)
+    let accuracy, _ = accuracyOf train
+    Assert.InRange(accuracy, 0.5, 1.0)
+    Assert.Matches(@"test accuracy \d\.\d{4} \(\d+/40\)", train.Output)
+
+    let eval = dir.Run [ "eval"; "admit.nnm"; "--test"; "binary.csv" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    Assert.Matches(@"test accuracy \d\.\d{4} \(\d+/400\)", eval.Output)
+
+    // Predict reads the same raw rows (its target column ignored) and prints what the library's model computes.
+    let predict = dir.Run [ "predict"; "admit.nnm"; "--data"; "binary.csv" ]
+    Assert.True((predict.ExitCode = 0), string predict)
+    Assert.StartsWith("admit,p0,p1\n", predict.Output)
+    let model = ModelFile.LoadModel<float32>(dir.File "admit.nnm")
+    let expected = model.Predict(Table.Load(dir.File "binary.csv", Nullable()))
+    let printed = readCsv predict.Output
+    Assert.Equal(400, printed.Length)
+    for r in 0 .. printed.Length - 1 do
+        Assert.Equal<float32[]>(expected.RowArray r, printed[r] |> Array.skip 1 |> Array.map (fun v -> Single.Parse(v, CultureInfo.InvariantCulture)))
+        Assert.Equal((if expected[r, 1] > expected[r, 0] then "1" else "0"), printed[r][0])
+    let labels = File.ReadAllLines(dir.File "binary.csv") |> Array.skip 1 |> Array.map (fun line -> line.Split(',')[0])
+    let correct = Array.map2 (fun (row: string[]) label -> if row[0] = label then 1 else 0) printed labels |> Array.sum
+    Assert.Contains(sprintf "(%d/400)" correct, eval.Output)
+
+[<Fact>]
+let ``a regression run prints RMSE, MAE and R squared in train and eval, and predict writes the values to a file`` () =
+    use dir = new TempDirectory()
+    regressionCsv (dir.File "grid.csv")
+    let train = dir.Run [ "train"; "--train"; "grid.csv"; "--target"; "y"; "--standardize"; "--test-split"; "0.2"; "--epochs"; "40"; "--save"; "grid.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    Assert.Contains("header detected (the first row is not all numbers): x1, x2, y", train.Output)
+    Assert.Contains("task: regression, because y holds fractions or more than 20 values", train.Output)
+    Assert.Contains("2-32(relu)-1(identity), quadratic", train.Output)
+    Assert.DoesNotContain("accuracy", train.Output)
+    let r2 = Text.RegularExpressions.Regex.Match(train.Output, @"test y: RMSE [\d.]+  MAE [\d.]+  R² ([\d.]+) \(40 rows\)")
+    Assert.True(r2.Success, string train)
+    Assert.InRange(Double.Parse(r2.Groups[1].Value, CultureInfo.InvariantCulture), 0.9, 1.0)
+    Assert.Matches(@"train y: RMSE [\d.]+  MAE [\d.]+  R² [\d.]+ \(160 rows\)", train.Output)
+
+    let eval = dir.Run [ "eval"; "grid.nnm"; "--test"; "grid.csv" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    Assert.Matches(@"test y: RMSE [\d.]+  MAE [\d.]+  R² [\d.]+ \(200 rows\)", eval.Output)
+
+    // Rows without the target column and without a header are matched to the features by position.
+    File.WriteAllLines(dir.File "rows.csv", [ "0.5000,1.00"; "-1.0000,4.50" ])
+    let predict = dir.Run [ "predict"; "grid.nnm"; "--data"; "rows.csv"; "--out"; "predictions.csv" ]
+    Assert.True((predict.ExitCode = 0), string predict)
+    Assert.Contains("wrote 2 predictions to predictions.csv", predict.Output)
+    let values = readCsv (File.ReadAllText(dir.File "predictions.csv")) |> Array.map (fun row -> float row[0])
+    // The truth is 3·0.5 − 0.5 + 1 = 2 and −3 − 2.25 + 1 = −4.25; a fit with R² ≥ 0.9 is within 1 of both.
+    Assert.InRange(values[0], 1.0, 3.0)
+    Assert.InRange(values[1], -5.25, -3.25)
+
+[<Fact>]
+let ``predict with a model trained on pixels reads IDX images without labels`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--epochs"; "2"; "--save"; "digits.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let pixels = Array.init (3 * 64) (fun i -> byte (i % 17))
+    File.WriteAllBytes(dir.File "three-images-idx3-ubyte", Nn.Tests.IdxFiles.idxBytes [ 3; 8; 8 ] pixels)
+    let predict = dir.Run [ "predict"; "digits.nnm"; "--data"; "three-images-idx3-ubyte"; "--scale"; "16" ]
+    Assert.True((predict.ExitCode = 0), string predict)
+    let rows = readCsv predict.Output
+    Assert.Equal(3, rows.Length)
+    let network = ModelFile.Load<float32>(dir.File "digits.nnm")
+    let inputs = Matrix<float32>.Create(3, 64, ReadOnlySpan(pixels |> Array.map (fun p -> float32 (float p / 16.0))))
+    Assert.Equal<string[]>(Network.Classify(network, inputs) |> Array.map string, rows |> Array.map (fun row -> row[0]))
+
+[<Fact>]
+let ``table options are refused where they cannot apply`` () =
+    use dir = new TempDirectory()
+    File.Copy(binaryCsv, dir.File "binary.csv")
+    let cases =
+        [ [ "train"; "--train"; "binary.csv"; "--test"; "binary.csv"; "--standardize" ], "--standardize only applies with --target, which is not given."
+          [ "train"; "--train"; "binary.csv"; "--target"; "admit" ], "a table needs test rows: give --test FILE, or --test-split FRACTION"
+          [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "0.1"; "--scale"; "16" ], "--scale cannot be used with --target"
+          [ "train"; "--train"; "binary.csv"; "--target"; "admitted"; "--test-split"; "0.1" ], "no column is named or numbered 'admitted'; the columns are admit, gre, gpa, rank"
+          [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "1.5" ], "the test fraction must be between 0 and 1" ]
+    for args, message in cases do
+        let run = dir.Run args
+        Assert.True((run.ExitCode = 2), string run)
+        Assert.Contains(message, run.Error)

@@ -1,0 +1,105 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace Nn.Cli.Commands;
+
+/// <summary>
+/// <c>nn predict MODEL --data ROWS</c>: one output row per input row, as CSV. A model trained on a table reads raw
+/// rows through its stored preprocessing (target columns may be present and are ignored); any other model reads IDX
+/// images or CSV rows of input values, scaled as in training. Classification gives the class label and each class's
+/// output; regression gives each target's value.
+/// </summary>
+internal static class PredictCommand
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("model") { Description = "The model file (from nn train --save)." };
+        var rows = new Option<string>("--data") { Description = "The rows to predict: a CSV file (a table for a table model), or IDX images; - reads standard input.", Required = true };
+        var output = new Option<string?>("--out") { Description = "Write the predictions to this CSV file (default: standard output)." };
+        var data = new DataSource();
+        var table = new TableOptions();
+        var command = new Command("predict", "Predict with a saved model: one CSV row of outputs per input row.");
+        command.Arguments.Add(model);
+        command.Options.Add(rows);
+        command.Options.Add(output);
+        command.Options.Add(data.Scale);
+        table.AddTo(command, training: false);
+        command.SetAction(parse => Cli.Guarded(parse, () =>
+        {
+            var path = parse.GetValue(model)!;
+            var rowsPath = parse.GetValue(rows)!;
+            var outPath = parse.GetValue(output);
+            OutputPaths.Validate([new("--out", outPath)], [new("the model file", path), new("--data", rowsPath)]);
+            var loaded = ModelFile.ModelFromBytes<float>(DataSource.ReadFile(path, "model"), path);
+            string text;
+            if (loaded.Preprocessing is { } preprocessing)
+            {
+                if (IgnoredOptions.Typed(parse, data.Scale))
+                {
+                    throw new UsageException($"--scale does not apply: the model {path} was trained on a table and scales its inputs by its own preprocessing.");
+                }
+
+                text = Table(loaded.Network, preprocessing, data.LoadTable(rowsPath, "--data", table.HeaderChoice(parse)));
+            }
+            else
+            {
+                if (IgnoredOptions.Typed(parse, table.Header))
+                {
+                    throw new UsageException($"--header does not apply: the model {path} was not trained on a table, so --data holds input values only.");
+                }
+
+                text = Classes(loaded.Network, data.LoadInputs<float>(parse, rowsPath, "--data", loaded.Network.InputSize));
+            }
+
+            if (outPath is null)
+            {
+                Console.Write(text);
+                return ExitCodes.Success;
+            }
+
+            return OutputPaths.WriteAll([new Output("--out", outPath, () =>
+            {
+                AtomicFile.Write(outPath, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+                return $"wrote {text.Count(c => c == '\n') - 1} predictions to {outPath}";
+            })], []);
+        }));
+        return command;
+    }
+
+    /// <summary>A table model's predictions: the class label and each class's output, or each target's value.</summary>
+    private static string Table(Network<float> network, Preprocessing preprocessing, Table rows)
+    {
+        var outputs = Network.Forward(network, preprocessing.Inputs<float>(rows));
+        if (preprocessing.Task == TableTask.Regression)
+        {
+            return Csv(string.Join(',', preprocessing.Targets), outputs, _ => string.Empty);
+        }
+
+        var classes = Enumerable.Range(0, preprocessing.ClassCount).Select(c => $"p{preprocessing.ClassLabel(c)}");
+        var predicted = Network.Classify(network, preprocessing.Inputs<float>(rows));
+        return Csv($"{preprocessing.Targets[0]},{string.Join(',', classes)}", outputs, r => $"{preprocessing.ClassLabel(predicted[r])},");
+    }
+
+    /// <summary>A model without preprocessing: the class (the largest output) and each output.</summary>
+    private static string Classes(Network<float> network, Matrix<float> inputs)
+    {
+        var predicted = Network.Classify(network, inputs);
+        return Csv($"class,{string.Join(',', Enumerable.Range(0, network.OutputSize).Select(c => $"p{c}"))}", Network.Forward(network, inputs), r => $"{predicted[r]},");
+    }
+
+    /// <summary>A header line, then per row a prefix and the outputs, each printed so that it reads back as the same float.</summary>
+    private static string Csv(string header, Matrix<float> outputs, Func<int, string> prefix)
+    {
+        var text = new StringBuilder(header).Append('\n');
+        for (var r = 0; r < outputs.Rows; r++)
+        {
+            text.Append(prefix(r)).AppendJoin(',', outputs.RowArray(r).Select(v => v.ToString(CultureInfo.InvariantCulture))).Append('\n');
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,152 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Nn.Cli.Commands;
+
+namespace Nn.Cli;
+
+/// <summary>
+/// The options that read a CSV file as a table (<c>--target</c> switches them on): the header, the target and
+/// feature columns, one-hot categories, the label offset, the task, standardisation and a held-out test fraction.
+/// The preprocessing is fitted on the training rows only, and every choice made for the user is printed.
+/// </summary>
+internal sealed class TableOptions
+{
+    public Option<bool> Header { get; } = new("--header") { Description = "Tables: the first row names the columns (default: detected, a header when a field of the first row is not a number)." };
+
+    public Option<string?> Target { get; } = new("--target")
+    {
+        Description = "Read CSV as a table and predict these columns (names or 1-based numbers, comma-separated): one class-label column, or numeric columns for regression.",
+    };
+
+    public Option<string?> Features { get; } = new("--features") { Description = "Tables: the input columns, comma-separated (default: every column that is not a target)." };
+
+    public Option<string?> Categorical { get; } = new("--categorical") { Description = "Tables: feature columns to one-hot encode; the categories are learned from the training rows." };
+
+    public Option<int?> LabelOffset { get; } = new("--label-offset") { Description = "Tables: the class label that is class 0 (default: 1 when the smallest label is 1, else 0)." };
+
+    public Option<string?> Task { get; } = new Option<string?>("--task")
+    {
+        Description = $"Tables: classification or regression (default: classification for one whole-number target with at most {Preprocessing.MaxDefaultClasses} values, else regression).",
+    }.AcceptOnlyFromAmong("classification", "regression");
+
+    public Option<bool> Standardize { get; } = new("--standardize") { Description = "Tables: numeric features become (x - mean) / standard deviation, learned from the training rows." };
+
+    public Option<double?> TestSplit { get; } = new("--test-split") { Description = "Tables without --test: hold out this fraction of --train as test rows (seeded by --seed, stratified by class)." };
+
+    public void AddTo(Command command, bool training)
+    {
+        command.Options.Add(Header);
+        if (!training)
+        {
+            return;
+        }
+
+        foreach (var option in new Option[] { Target, Features, Categorical, LabelOffset, Task, Standardize, TestSplit })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Whether the command line asks for a table (a target is named).</summary>
+    public bool Asked(ParseResult parse) => parse.GetValue(Target) is not null;
+
+    /// <summary>Refuses the table options without --target, and the pixel options with it.</summary>
+    public void RefuseMisplaced(ParseResult parse, DataSource data)
+    {
+        foreach (var option in new Option[] { Header, Features, Categorical, LabelOffset, Task, Standardize, TestSplit })
+        {
+            IgnoredOptions.RequireWith(parse, option, Target);
+        }
+
+        foreach (var option in new Option[] { data.LabelColumn, data.Scale, data.Classes })
+        {
+            IgnoredOptions.RefuseWith(parse, option, Target, "a table's columns, scaling and classes come from --target, --features, --standardize and the data.");
+        }
+    }
+
+    /// <summary>
+    /// Reads the training table (and the test table, or holds out --test-split of the training rows), fits the
+    /// preprocessing on the training rows and applies it to both, printing what was read and chosen.
+    /// </summary>
+    public (Dataset<float> Train, Dataset<float> Test, Preprocessing Preprocessing) Load(ParseResult parse, DataSource data, string trainPath, string? testPath, ulong seed)
+    {
+        var train = data.LoadTable(trainPath, "--train", HeaderChoice(parse));
+        Console.WriteLine(DescribeHeader(train));
+        var targets = Split(parse.GetValue(Target)!);
+        var options = new PreprocessingOptions(
+            targets,
+            parse.GetValue(Features) is { } features ? Split(features) : null,
+            parse.GetValue(Categorical) is { } categorical ? Split(categorical) : null,
+            parse.GetValue(Standardize),
+            null,
+            parse.GetValue(LabelOffset));
+        options = options with { Task = ChooseTask(parse, train, targets) };
+
+        Table test;
+        if (testPath is not null)
+        {
+            IgnoredOptions.RefuseWith(parse, TestSplit, Target, "--test gives the test rows; --test-split takes them from --train instead.");
+            test = data.LoadTable(testPath, "--test", HeaderChoice(parse));
+        }
+        else
+        {
+            var fraction = parse.GetValue(TestSplit) ?? throw new UsageException("a table needs test rows: give --test FILE, or --test-split FRACTION to hold out part of --train.");
+            var stratify = options.Task == TableTask.Classification ? targets[0] : null;
+            var parts = TableSplit.Split(train, fraction, seed, stratify);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture, $"held out {parts.Test.Count} of {train.Count} rows as test rows (--test-split {fraction}, seed {seed}{(stratify is null ? string.Empty : $", stratified by {stratify}")})"));
+            (train, test) = (parts.Train, parts.Test);
+        }
+
+        var preprocessing = Preprocessing.Fit(train, options);
+        foreach (var line in Describe(preprocessing))
+        {
+            Console.WriteLine(line);
+        }
+
+        return (preprocessing.Dataset<float>(train), preprocessing.Dataset<float>(test), preprocessing);
+    }
+
+    /// <summary>--header as the reader takes it: true when given, null (detect) otherwise.</summary>
+    public bool? HeaderChoice(ParseResult parse) => parse.GetValue(Header) ? true : null;
+
+    /// <summary>How the first row was taken, in words.</summary>
+    public static string DescribeHeader(Table table) => table.Header switch
+    {
+        TableHeader.Given => $"{Path.GetFileName(table.Source)}: {table.Count} rows; header (--header): {string.Join(", ", table.Columns)}",
+        TableHeader.Detected => $"{Path.GetFileName(table.Source)}: {table.Count} rows; header detected (the first row is not all numbers): {string.Join(", ", table.Columns)}",
+        _ => $"{Path.GetFileName(table.Source)}: {table.Count} rows; no header (the first row is all numbers), so the columns are numbered 1..{table.Columns.Length}",
+    };
+
+    /// <summary>What the preprocessing does, one line per part, for the user to check.</summary>
+    public static string[] Describe(Preprocessing preprocessing)
+    {
+        var inputs = preprocessing.Features.Select(feature => feature.IsCategorical
+            ? $"{feature.Name} (one-hot: {string.Join(' ', feature.Categories)})"
+            : feature.Mean == 0 && feature.Deviation == 1 ? feature.Name
+            : string.Create(CultureInfo.InvariantCulture, $"{feature.Name} (standardised: mean {feature.Mean:G6}, sd {feature.Deviation:G6})"));
+        var targets = preprocessing.Task == TableTask.Classification
+            ? string.Create(CultureInfo.InvariantCulture, $"{preprocessing.Targets[0]}, {preprocessing.ClassCount} classes: labels {preprocessing.LabelOffset}..{preprocessing.LabelOffset + preprocessing.ClassCount - 1} are classes 0..{preprocessing.ClassCount - 1}")
+            : string.Join(", ", preprocessing.Targets);
+        return [$"inputs ({preprocessing.InputWidth}): {string.Join(", ", inputs)}", $"{preprocessing.Task.ToString().ToLowerInvariant()} of {targets}"];
+    }
+
+    private TableTask ChooseTask(ParseResult parse, Table train, string[] targets)
+    {
+        if (parse.GetValue(Task) is { } asked)
+        {
+            return asked == "regression" ? TableTask.Regression : TableTask.Classification;
+        }
+
+        var task = Preprocessing.ChooseTask(train, targets);
+        Console.WriteLine(task == TableTask.Classification
+            ? $"task: classification, because {string.Join(',', targets)} holds whole numbers with at most {Preprocessing.MaxDefaultClasses} values (--task regression to predict it as a number)"
+            : $"task: regression, because {string.Join(',', targets)} {(targets.Length > 1 ? "names several columns" : $"holds fractions or more than {Preprocessing.MaxDefaultClasses} values")} (--task classification for class labels)");
+        return task;
+    }
+
+    private static string[] Split(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+}

@@ -1,0 +1,24 @@
+using System;
+using System.Globalization;
+using System.Linq;
+
+namespace Nn.Cli;
+
+/// <summary>How train and eval print a regression's measures, so their lines compare as text.</summary>
+internal static class TableReport
+{
+    /// <summary>RMSE, MAE and R² per target on the training rows and the test rows.</summary>
+    public static void WriteRegression(Network<float> network, Dataset<float> train, Dataset<float> test, Preprocessing preprocessing)
+    {
+        Console.WriteLine(Lines("train", RegressionReport.Evaluate(network, train), preprocessing, train.Count));
+        Console.WriteLine(Lines("test", RegressionReport.Evaluate(network, test), preprocessing, test.Count));
+    }
+
+    /// <summary>One line per target: "test y: RMSE 0.1234  MAE 0.0987  R² 0.9876 (40 rows)".</summary>
+    public static string Lines(string part, RegressionReport report, Preprocessing preprocessing, int count) =>
+        string.Join(Environment.NewLine, report.Targets.Select((fit, k) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"{part} {preprocessing.Targets[k]}: RMSE {Number(fit.Rmse)}  MAE {Number(fit.Mae)}  R² {(double.IsNaN(fit.R2) ? "-" : fit.R2.ToString("F4", CultureInfo.InvariantCulture))} ({count} rows)")));
+
+    private static string Number(double value) => TrainingDisplay.Number(value, 4);
+}

@@ -1,0 +1,126 @@
+/// Preprocessing: fitted on training rows only (means, sample deviations, categories, classes) and applied to any rows.
+module Nn.Tests.Data.PreprocessingTests
+
+open System
+open System.Collections.Generic
+open System.IO
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+let private binary () = Table.Load(testData "binary.csv", Nullable true)
+
+let private table (text: string) = Table.Read(new StringReader(text), "t.csv", Nullable())
+
+let private admitOptions = PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true)
+
+/// The mean and the n − 1 standard deviation, computed here from the file's text.
+let private meanAndDeviation (column: int) =
+    let values = File.ReadAllLines(testData "binary.csv") |> Array.skip 1 |> Array.map (fun l -> inv (l.Split(',')[column]))
+    let mean = Array.average values
+    mean, sqrt ((values |> Array.sumBy (fun v -> (v - mean) ** 2.0)) / float (values.Length - 1))
+
+[<Fact>]
+let ``binary.csv gives standardised gre and gpa and rank as four 0-1 inputs`` () =
+    let p = Preprocessing.Fit(binary (), admitOptions)
+    let greMean, greDeviation = meanAndDeviation 1
+    let gpaMean, gpaDeviation = meanAndDeviation 2
+    Assert.Equal<string list>([ "gre"; "gpa"; "rank=1"; "rank=2"; "rank=3"; "rank=4" ], List.ofSeq p.InputNames)
+    assertClose 1e-12 greMean p.Features[0].Mean
+    assertClose 1e-12 greDeviation p.Features[0].Deviation
+    assertClose 1e-12 gpaMean p.Features[1].Mean
+    assertClose 1e-12 gpaDeviation p.Features[1].Deviation
+    Assert.Equal((TableTask.Classification, 0, 2, 6, 2), (p.Task, p.LabelOffset, p.ClassCount, p.InputWidth, p.OutputWidth))
+    let data = p.Dataset<float>(binary ())
+    // Row 1 of the file: admit 0, gre 380, gpa 3.61, rank 3.
+    assertAllClose 1e-12 [| (380.0 - greMean) / greDeviation; (3.61 - gpaMean) / gpaDeviation; 0.0; 0.0; 1.0; 0.0 |] (data.Inputs.RowArray 0)
+    Assert.Equal(0, data.Labels[0])
+    Assert.Equal(127, data.Labels |> Seq.sum)
+
+[<Fact>]
+let ``the standardisation comes from the rows it is fitted on, not from the rows it is applied to`` () =
+    let train = table "x,y\n1,0\n3,1\n"
+    let p = Preprocessing.Fit(train, PreprocessingOptions([ "y" ], Standardize = true))
+    Assert.Equal((2.0, sqrt 2.0), (p.Features[0].Mean, p.Features[0].Deviation))
+    let applied = p.Inputs<float>(table "x,y\n10,0\n")
+    assertClose 1e-15 (8.0 / sqrt 2.0) applied[0, 0]
+
+[<Fact>]
+let ``without standardisation numbers pass through unchanged`` () =
+    let p = Preprocessing.Fit(table "x,y\n380,0\n660,1\n", PreprocessingOptions([ "y" ]))
+    Assert.Equal<float[]>([| 380.0; 660.0 |], (p.Inputs<float>(table "x,y\n380,0\n660,1\n")).AsSpan().ToArray())
+
+[<Fact>]
+let ``labels starting at 1 are detected as 1-based and an offset given is kept`` () =
+    let rows = table "x,y\n0.5,1\n0.1,3\n0.2,2\n"
+    let detected = Preprocessing.Fit(rows, PreprocessingOptions([ "y" ]))
+    Assert.Equal((1, 3), (detected.LabelOffset, detected.ClassCount))
+    Assert.Equal<int list>([ 0; 2; 1 ], List.ofSeq (detected.Dataset<float> rows).Labels)
+    Assert.Equal(3, detected.ClassLabel 2)
+    let given = Preprocessing.Fit(rows, PreprocessingOptions([ "y" ], LabelOffset = Nullable 0))
+    Assert.Equal((0, 4), (given.LabelOffset, given.ClassCount))
+
+[<Fact>]
+let ``the task is classification for a few whole-number values and regression otherwise`` () =
+    Assert.Equal(TableTask.Classification, Preprocessing.ChooseTask(table "x,y\n1,0\n2,1\n", [ "y" ]))
+    Assert.Equal(TableTask.Regression, Preprocessing.ChooseTask(table "x,y\n1,0.5\n2,1\n", [ "y" ]))
+    Assert.Equal(TableTask.Regression, Preprocessing.ChooseTask(table "x,y,z\n1,0,1\n2,1,0\n", [ "y"; "z" ]))
+    let many = table ("x,y\n" + String.Join("\n", [ for i in 0..20 -> $"{i},{i}" ]))
+    Assert.Equal(TableTask.Regression, Preprocessing.ChooseTask(many, [ "y" ]))
+
+[<Fact>]
+let ``regression keeps every target as a number, one output each`` () =
+    let rows = table "a,t1,b,t2\n1,0.5,2,-3\n4,1.5,5,7\n"
+    let p = Preprocessing.Fit(rows, PreprocessingOptions([ "t1"; "t2" ]))
+    Assert.Equal((TableTask.Regression, 2, 2), (p.Task, p.InputWidth, p.OutputWidth))
+    let data = p.Dataset<float> rows
+    Assert.Equal<float[]>([| 0.5; -3.0; 1.5; 7.0 |], data.Targets.AsSpan().ToArray())
+    Assert.Equal<float[]>([| 1.0; 2.0; 4.0; 5.0 |], data.Inputs.AsSpan().ToArray())
+
+[<Fact>]
+let ``rows are matched by name with a header and by position without, targets optional`` () =
+    let p = Preprocessing.Fit(binary (), admitOptions)
+    let expected = (p.Inputs<float>(table "admit,gre,gpa,rank\n0,380,3.61,3\n")).AsSpan().ToArray()
+    let reordered = p.Inputs<float>(table "rank,gpa,gre\n3,3.61,380\n")
+    let positional = p.Inputs<float>(Table.Read(new StringReader("0,380,3.61,3\n"), "t", Nullable false))
+    let withoutTarget = p.Inputs<float>(Table.Read(new StringReader("380,3.61,3\n"), "t", Nullable false))
+    Assert.Equal<float[]>(expected, reordered.AsSpan().ToArray())
+    Assert.Equal<float[]>(expected, positional.AsSpan().ToArray())
+    Assert.Equal<float[]>(expected, withoutTarget.AsSpan().ToArray())
+
+[<Fact>]
+let ``a category not seen in training gives all zeros`` () =
+    let p = Preprocessing.Fit(table "c,y\nred,0\nblue,1\n", PreprocessingOptions([ "y" ], Categorical = [ "c" ]))
+    Assert.Equal<string list>([ "blue"; "red" ], List.ofSeq p.Features[0].Categories)
+    Assert.Equal<float[]>([| 0.0; 0.0 |], (p.Inputs<float>(table "c,y\ngreen,0\n")).AsSpan().ToArray())
+
+[<Fact>]
+let ``numeric categories are ordered as numbers`` () =
+    let p = Preprocessing.Fit(table "c,y\n10,0\n2,1\n1,0\n", PreprocessingOptions([ "y" ], Categorical = [ "c" ]))
+    Assert.Equal<string list>([ "1"; "2"; "10" ], List.ofSeq p.Features[0].Categories)
+
+[<Fact>]
+let ``contradictory column choices are refused naming the column`` () =
+    let rows = binary ()
+    let refused (options: PreprocessingOptions) = Assert.Throws<ArgumentException>(fun () -> Preprocessing.Fit(rows, options) |> ignore).Message
+    Assert.Contains("column 'gre' is both a target and a feature", refused (PreprocessingOptions([ "admit"; "gre" ], Features = [ "gre"; "gpa" ])))
+    Assert.Contains("categorical column 'rank' is not a feature", refused (PreprocessingOptions([ "admit" ], Features = [ "gre" ], Categorical = [ "rank" ])))
+    Assert.Contains("classification takes one target column, but 2 are named", refused (PreprocessingOptions([ "admit"; "rank" ], Task = Nullable TableTask.Classification)))
+    Assert.Contains("no column is named or numbered 'rnak'", refused (PreprocessingOptions([ "rnak" ])))
+
+[<Fact>]
+let ``a field that is not a number is refused naming its row and column`` () =
+    let e = Assert.Throws<DataFormatException>(fun () -> Preprocessing.Fit(table "x,y\n1,0\nabc,1\n", PreprocessingOptions([ "y" ])) |> ignore)
+    Assert.Equal("t.csv, data row 2, column 'x': expected a finite number, but found 'abc'.", e.Message)
+
+[<Fact>]
+let ``a class label beyond the training classes is refused when applied`` () =
+    let p = Preprocessing.Fit(table "x,y\n1,0\n2,1\n", PreprocessingOptions([ "y" ]))
+    let e = Assert.Throws<DataFormatException>(fun () -> p.Dataset<float>(table "x,y\n1,2\n") |> ignore)
+    Assert.Contains("expected a class label in 0..1 (the training data's), but found 2", e.Message)
+
+[<Fact>]
+let ``rows missing a model column are refused naming it`` () =
+    let p = Preprocessing.Fit(binary (), admitOptions)
+    let e = Assert.Throws<DataFormatException>(fun () -> p.Inputs<float>(table "gre,rank\n380,3\n") |> ignore)
+    Assert.Contains("expected a column named 'gpa'", e.Message)

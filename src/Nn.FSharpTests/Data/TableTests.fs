@@ -1,0 +1,69 @@
+/// The table reader: header given, detected or absent, columns by name or number, and malformed rows refused.
+module Nn.Tests.Data.TableTests
+
+open System.IO
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+let private read (header: bool option) (text: string) =
+    Table.Read(new StringReader(text), "t.csv", Option.toNullable header)
+
+[<Fact>]
+let ``binary.csv's header is detected because its first row is not numeric`` () =
+    let table = Table.Load(testData "binary.csv", System.Nullable())
+    Assert.Equal(TableHeader.Detected, table.Header)
+    Assert.Equal<string list>([ "admit"; "gre"; "gpa"; "rank" ], List.ofSeq table.Columns)
+    Assert.Equal(400, table.Count)
+    Assert.Equal<string list>([ "0"; "380"; "3.61"; "3" ], List.ofSeq table.Rows[0])
+
+[<Fact>]
+let ``an all-numeric first row is data and the columns are named by their 1-based position`` () =
+    let table = read None "1,2\n3,4\n"
+    Assert.Equal(TableHeader.Absent, table.Header)
+    Assert.Equal<string list>([ "1"; "2" ], List.ofSeq table.Columns)
+    Assert.Equal(2, table.Count)
+
+[<Fact>]
+let ``a header said to be there is taken even when it is numeric`` () =
+    let table = read (Some true) "10,20\n3,4\n"
+    Assert.Equal(TableHeader.Given, table.Header)
+    Assert.Equal<string list>([ "10"; "20" ], List.ofSeq table.Columns)
+    Assert.Equal(1, table.Count)
+
+[<Fact>]
+let ``a first row said to be data stays data even when it is words`` () =
+    let table = read (Some false) "a,b\nc,d\n"
+    Assert.Equal(2, table.Count)
+    Assert.Equal<string list>([ "1"; "2" ], List.ofSeq table.Columns)
+
+[<Fact>]
+let ``a column is found by name first and by 1-based number otherwise`` () =
+    let table = read None "x,2,y\n1,2,3\n"
+    Assert.Equal(0, table.ColumnIndex "x")
+    Assert.Equal(1, table.ColumnIndex "2")
+    Assert.Equal(2, table.ColumnIndex "3")
+    let e = Assert.Throws<System.ArgumentException>(fun () -> table.ColumnIndex "z" |> ignore)
+    Assert.Contains("no column is named or numbered 'z'; the columns are x, 2, y (or 1..3 by position)", e.Message)
+
+[<Fact>]
+let ``a row of another width is refused naming its line`` () =
+    let e = Assert.Throws<DataFormatException>(fun () -> read None "a,b\n1,2\n\n1,2,3\n" |> ignore)
+    Assert.Equal("t.csv, line 4: expected 2 fields (as on the first line), but found 3.", e.Message)
+
+[<Fact>]
+let ``a repeated or empty column name is refused`` () =
+    Assert.Contains("distinct column names, but found 'a' twice", Assert.Throws<DataFormatException>(fun () -> read None "a,a\n1,2\n" |> ignore).Message)
+    Assert.Contains("field 2: expected a column name", Assert.Throws<DataFormatException>(fun () -> read (Some true) "a,\n1,2\n" |> ignore).Message)
+
+[<Fact>]
+let ``a header without data rows is refused`` () =
+    let e = Assert.Throws<DataFormatException>(fun () -> read None "a,b\n" |> ignore)
+    Assert.Contains("expected at least one row of data, but found no data rows", e.Message)
+
+[<Fact>]
+let ``a table made in memory keeps its names and rows and selects rows in the order asked`` () =
+    let table = Table.Create([ "a"; "b" ], [ [ "1"; "x" ]; [ "2"; "y" ]; [ "3"; "z" ] ] |> Seq.map (fun r -> r :> System.Collections.Generic.IReadOnlyList<string>))
+    let picked = table.Select [ 2; 0 ]
+    Assert.Equal<string list>([ "3"; "1" ], picked.Rows |> Seq.map (fun r -> r[0]) |> List.ofSeq)
+    Assert.Equal<string list>([ "a"; "b" ], List.ofSeq picked.Columns)

@@ -1,0 +1,37 @@
+/// Regression measures: RMSE, MAE and R² per target, against values computed by hand.
+module Nn.Tests.Training.RegressionReportTests
+
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+[<Fact>]
+let ``RMSE, MAE and R squared match the hand computation for each target`` () =
+    // Target 1: y = 1, 2, 3 (mean 2, spread 2), ŷ = 1, 2, 5: squared errors 0, 0, 4; absolute 0, 0, 2.
+    // Target 2: y = 0, 0, 3 (mean 1, spread 6), ŷ = 0, 1, 3: squared 0, 1, 0; absolute 0, 1, 0.
+    let report = RegressionReport.Compare(matrix [| [| 1.0; 0.0 |]; [| 2.0; 1.0 |]; [| 5.0; 3.0 |] |], matrix [| [| 1.0; 0.0 |]; [| 2.0; 0.0 |]; [| 3.0; 3.0 |] |])
+    assertClose 1e-15 (sqrt (4.0 / 3.0)) report.Targets[0].Rmse
+    assertClose 1e-15 (2.0 / 3.0) report.Targets[0].Mae
+    assertClose 1e-15 (1.0 - 4.0 / 2.0) report.Targets[0].R2
+    assertClose 1e-15 (sqrt (1.0 / 3.0)) report.Targets[1].Rmse
+    assertClose 1e-15 (1.0 / 3.0) report.Targets[1].Mae
+    assertClose 1e-15 (1.0 - 1.0 / 6.0) report.Targets[1].R2
+
+[<Fact>]
+let ``a perfect fit has zero errors and R squared 1, and a constant target has no R squared`` () =
+    let perfect = RegressionReport.Compare(matrix [| [| 1.0 |]; [| 2.0 |] |], matrix [| [| 1.0 |]; [| 2.0 |] |])
+    Assert.Equal(TargetFit(0.0, 0.0, 1.0), perfect.Targets[0])
+    let constant = RegressionReport.Compare(matrix [| [| 1.0 |]; [| 2.0 |] |], matrix [| [| 1.0 |]; [| 1.0 |] |])
+    Assert.True(System.Double.IsNaN constant.Targets[0].R2)
+
+[<Fact>]
+let ``a network is measured on its own outputs`` () =
+    let network = Network.FromParameters(Architecture.Input(1).Dense(1, Activation.Identity), System.ReadOnlySpan [| 2.0; 1.0 |])
+    let data = Dataset.FromTargets(matrix [| [| 0.0 |]; [| 1.0 |] |], matrix [| [| 1.0 |]; [| 4.0 |] |])
+    let report = RegressionReport.Evaluate(network, data)
+    // ŷ = 2x + 1 = 1, 3 against 1, 4: errors 0 and 1.
+    Assert.Equal(TargetFit(sqrt 0.5, 0.5, 1.0 - 1.0 / 4.5), report.Targets[0])
+
+[<Fact>]
+let ``predictions and targets of different shapes are refused`` () =
+    Assert.Throws<System.ArgumentException>(fun () -> RegressionReport.Compare(matrix [| [| 1.0 |] |], matrix [| [| 1.0; 2.0 |] |]) |> ignore) |> ignore

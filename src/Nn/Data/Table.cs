@@ -1,0 +1,222 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace Nn;
+
+/// <summary>How a table's first row was taken.</summary>
+public enum TableHeader
+{
+    /// <summary>The first row is data; the columns are named by their 1-based position ("1", "2", …).</summary>
+    Absent,
+
+    /// <summary>The caller said the first row holds the column names.</summary>
+    Given,
+
+    /// <summary>The first row was taken as column names because a field of it is not a number.</summary>
+    Detected,
+}
+
+/// <summary>
+/// A CSV table as text: named columns and rows of fields, nothing converted yet, so that a column can hold
+/// categories written as words as well as numbers. <see cref="Preprocessing"/> turns rows into network inputs.
+/// Immutable; <see cref="Read"/> checks that every row has as many fields as the first.
+/// </summary>
+/// <example><code>
+/// Table table = Table.Load("binary.csv", header: null);   // header detected: admit,gre,gpa,rank
+/// int gpa = table.ColumnIndex("gpa");                     // 2
+/// </code></example>
+public sealed class Table
+{
+    private Table(string source, ImmutableArray<string> columns, ImmutableArray<ImmutableArray<string>> rows, TableHeader header)
+    {
+        Source = source;
+        Columns = columns;
+        Rows = rows;
+        Header = header;
+    }
+
+    /// <summary>Where the rows came from (the path given to <see cref="Read"/>), for messages.</summary>
+    public string Source { get; }
+
+    /// <summary>The column names, in file order: the header's, or "1", "2", … without one.</summary>
+    public ImmutableArray<string> Columns { get; }
+
+    /// <summary>The data rows, each with one field per column, trimmed of surrounding spaces.</summary>
+    public ImmutableArray<ImmutableArray<string>> Rows { get; }
+
+    /// <summary>How the first row was taken.</summary>
+    public TableHeader Header { get; }
+
+    /// <summary>The number of data rows.</summary>
+    public int Count => Rows.Length;
+
+    /// <summary>Reads a CSV file as a table.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="header">True: the first row names the columns; false: it is data; null: detect (a header when a field of it is not a number).</param>
+    /// <returns>The table.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats, or there is no data row.</exception>
+    public static Table Load(string path, bool? header)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var reader = new StreamReader(path);
+        return Read(reader, path, header);
+    }
+
+    /// <summary>Reads CSV text as a table, line by line; blank lines are skipped.</summary>
+    /// <param name="reader">The text; read to its end.</param>
+    /// <param name="sourceName">The name used in error messages (usually the path).</param>
+    /// <param name="header">True: the first row names the columns; false: it is data; null: detect.</param>
+    /// <returns>The table.</returns>
+    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats, or there is no data row.</exception>
+    public static Table Read(TextReader reader, string sourceName, bool? header)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ImmutableArray<string>? columns = null;
+        var kind = TableHeader.Absent;
+        var rows = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
+        var width = -1;
+        var lineNumber = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (line.AsSpan().Trim().IsEmpty)
+            {
+                continue;
+            }
+
+            var fields = line.Split(',').Select(field => field.Trim()).ToImmutableArray();
+            if (width < 0)
+            {
+                width = fields.Length;
+                if (width > Limits.MaxWidth)
+                {
+                    throw new DataFormatException(sourceName, $"line {lineNumber}", $"at most {Limits.MaxWidth} columns (Limits.MaxWidth)", $"{width}");
+                }
+
+                kind = header switch
+                {
+                    true => TableHeader.Given,
+                    false => TableHeader.Absent,
+                    null => fields.Any(field => !IsNumber(field)) ? TableHeader.Detected : TableHeader.Absent,
+                };
+                if (kind != TableHeader.Absent)
+                {
+                    columns = CheckNames(fields, sourceName, lineNumber);
+                    continue;
+                }
+            }
+            else if (fields.Length != width)
+            {
+                throw new DataFormatException(sourceName, $"line {lineNumber}", $"{width} fields (as on the first line)", $"{fields.Length}");
+            }
+
+            rows.Add(fields);
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new DataFormatException(sourceName, $"line {Math.Max(1, lineNumber)}", "at least one row of data", "no data rows");
+        }
+
+        var names = columns ?? Enumerable.Range(1, width).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToImmutableArray();
+        return new Table(sourceName, names, rows.ToImmutable(), kind);
+    }
+
+    /// <summary>A table from names and rows already in memory (each row as wide as <paramref name="columns"/>).</summary>
+    /// <param name="columns">The column names, distinct and not empty.</param>
+    /// <param name="rows">The rows of fields.</param>
+    /// <returns>The table, its header <see cref="TableHeader.Given"/>.</returns>
+    /// <exception cref="ArgumentException">A row's width differs, a name repeats or is empty, or there are no rows.</exception>
+    public static Table Create(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(rows);
+        var names = columns.ToImmutableArray();
+        if (names.Any(string.IsNullOrWhiteSpace) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+        {
+            throw new ArgumentException($"column names must be distinct and not empty, but are {string.Join(", ", names)}.", nameof(columns));
+        }
+
+        var built = rows.Select(row => row.ToImmutableArray()).ToImmutableArray();
+        var bad = built.Select((row, i) => (row, i)).FirstOrDefault(pair => pair.row.Length != names.Length);
+        if (!bad.row.IsDefault)
+        {
+            throw new ArgumentException($"row {bad.i} must have {names.Length} fields (one per column), but has {bad.row.Length}.", nameof(rows));
+        }
+
+        if (built.IsEmpty)
+        {
+            throw new ArgumentException("a table must hold at least 1 row, but has 0.", nameof(rows));
+        }
+
+        return new Table("the table", names, built, TableHeader.Given);
+    }
+
+    /// <summary>
+    /// The position of a column given by name or by 1-based number: a name matches first, so a header may use
+    /// digits; a number 1..<see cref="Columns"/>.Length names a position otherwise.
+    /// </summary>
+    /// <param name="nameOrNumber">A column name, or its 1-based position.</param>
+    /// <returns>The 0-based index into each row.</returns>
+    /// <exception cref="ArgumentException">No column has that name or number; the message lists the names.</exception>
+    public int ColumnIndex(string nameOrNumber)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrNumber);
+        var byName = Columns.IndexOf(nameOrNumber.Trim());
+        if (byName >= 0)
+        {
+            return byName;
+        }
+
+        if (int.TryParse(nameOrNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= Columns.Length)
+        {
+            return number - 1;
+        }
+
+        throw new ArgumentException(
+            $"no column is named or numbered '{nameOrNumber}'; the columns are {string.Join(", ", Columns)} (or 1..{Columns.Length} by position).", nameof(nameOrNumber));
+    }
+
+    /// <summary>The rows at the given indices, in that order, with the same columns.</summary>
+    /// <param name="indices">Row indices.</param>
+    /// <returns>A new table.</returns>
+    public Table Select(IEnumerable<int> indices)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        return new Table(Source, Columns, indices.Select(i => Rows[i]).ToImmutableArray(), Header);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Table({Count} rows: {string.Join(", ", Columns)})";
+
+    /// <summary>Whether a field reads as a finite number in the invariant culture.</summary>
+    /// <param name="field">The text.</param>
+    /// <returns>True for "3.61", "-1e3"; false for "admit", "", "NaN".</returns>
+    public static bool IsNumber(string field) =>
+        double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
+
+    private static ImmutableArray<string> CheckNames(ImmutableArray<string> names, string sourceName, int lineNumber)
+    {
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (names[i].Length == 0)
+            {
+                throw new DataFormatException(sourceName, $"line {lineNumber}, field {i + 1}", "a column name", "an empty field");
+            }
+
+            if (names.IndexOf(names[i]) != i)
+            {
+                throw new DataFormatException(sourceName, $"line {lineNumber}, field {i + 1}", "distinct column names", $"'{names[i]}' twice");
+            }
+        }
+
+        return names;
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Numerics;
+
+namespace Nn;
+
+/// <summary>How well one regression output fits its target over a data set.</summary>
+/// <param name="Rmse">Root mean squared error √(Σ(ŷ − y)² / n).</param>
+/// <param name="Mae">Mean absolute error Σ|ŷ − y| / n.</param>
+/// <param name="R2">Coefficient of determination 1 − Σ(ŷ − y)² / Σ(y − ȳ)²; NaN when every y is the same.</param>
+public sealed record TargetFit(double Rmse, double Mae, double R2);
+
+/// <summary>Per-target error measures of a regression network (<see cref="RegressionReport.Evaluate{T}"/>).</summary>
+/// <param name="Targets">One fit per network output, in output order.</param>
+/// <example><code>
+/// var report = RegressionReport.Evaluate(network, test);
+/// Console.WriteLine($"RMSE {report.Targets[0].Rmse}");
+/// </code></example>
+public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
+{
+    /// <summary>RMSE, MAE and R² of each output against the data's targets.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="network">The network; its outputs are the predictions ŷ.</param>
+    /// <param name="data">Samples whose targets y have one column per network output.</param>
+    /// <returns>The report, computed in double precision.</returns>
+    /// <exception cref="ArgumentException">The data's widths do not match the network's.</exception>
+    public static RegressionReport Evaluate<T>(Network<T> network, Dataset<T> data)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Targets.Columns != network.OutputSize)
+        {
+            throw new ArgumentException($"data must have {network.OutputSize} targets (the network's outputs), but has {data.Targets.Columns}.", nameof(data));
+        }
+
+        return Compare(Network.Forward(network, data.Inputs), data.Targets);
+    }
+
+    /// <summary>RMSE, MAE and R² of predictions against targets, column by column.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="predictions">ŷ, one row per sample.</param>
+    /// <param name="targets">y, the same shape.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException">The shapes differ.</exception>
+    public static RegressionReport Compare<T>(Matrix<T> predictions, Matrix<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (predictions.Rows != targets.Rows || predictions.Columns != targets.Columns || targets.Rows == 0)
+        {
+            throw new ArgumentException($"predictions [{predictions.Rows}×{predictions.Columns}] and targets [{targets.Rows}×{targets.Columns}] must have the same, non-empty shape.", nameof(predictions));
+        }
+
+        var fits = new List<TargetFit>(targets.Columns);
+        for (var k = 0; k < targets.Columns; k++)
+        {
+            var n = targets.Rows;
+            double squared = 0, absolute = 0, mean = 0;
+            for (var i = 0; i < n; i++)
+            {
+                mean += double.CreateChecked(targets[i, k]) / n;
+            }
+
+            double spread = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var y = double.CreateChecked(targets[i, k]);
+                var error = double.CreateChecked(predictions[i, k]) - y;
+                squared += error * error;
+                absolute += Math.Abs(error);
+                spread += (y - mean) * (y - mean);
+            }
+
+            fits.Add(new TargetFit(Math.Sqrt(squared / n), absolute / n, spread > 0 ? 1 - (squared / spread) : double.NaN));
+        }
+
+        return new RegressionReport(fits.ToImmutableArray());
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(RegressionReport? other) => other is not null && Targets.SequenceEqual(other.Targets);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Targets.Length;
+}
