@@ -76,19 +76,32 @@ public sealed class EmittedCodeTests
     }
 
     [Fact]
-    public void A_layer_of_more_than_64_weights_is_a_fixed_bound_simd_loop_over_the_rows_of_its_weights_four_rows_per_pass()
+    public void A_layer_of_more_than_64_weights_is_a_fixed_bound_loop_over_the_rows_of_its_weights_calling_the_library_kernels()
     {
         var source = GeneratorHarness.Generate(Declarations.SmallStack).SingleSource;
         var backprop = MethodBody(source, "private static double AccumulateSample(");
-        var multiplyRows = MethodBody(source, "private static void MultiplyRows(");
 
-        Assert.Contains("MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);", backprop, StringComparison.Ordinal);
+        Assert.Contains("GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);", backprop, StringComparison.Ordinal);
         Assert.Contains("for (var j = 0; j < 4; j++)", backprop, StringComparison.Ordinal);
         Assert.Contains("var z = a1[j] + p[Bias1Offset + j];", backprop, StringComparison.Ordinal);
-        Assert.Contains("AddScaled(x, d1[j], row);", backprop, StringComparison.Ordinal);
-        Assert.Contains("lanes3 += Vector.LoadUnsafe(ref matrix, row3 + (nuint)k) * piece;", multiplyRows, StringComparison.Ordinal);
-        Assert.Contains("z[j] = Dot(weights.Slice(j * n, n), x);", multiplyRows, StringComparison.Ordinal);
-        Assert.Contains("lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));", MethodBody(source, "private static double Dot("), StringComparison.Ordinal);
+        Assert.Contains("GeneratedKernels.AddScaled(x, d1[j], row);", backprop, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Size_independent_helpers_are_not_written_into_the_type_but_called_in_the_library()
+    {
+        var source = GeneratorHarness.Generate(Declarations.SmallStack).SingleSource;
+
+        foreach (var helper in new[] { "Dot(", "Dot4(", "MultiplyRows(", "AddScaled(", "AddScaled4(", "Scale(", "UpdateChecked(", "CheckFinite(", "CheckCost(", "FirstNonFinite(", "ParameterName(" })
+        {
+            Assert.DoesNotContain("private static void " + helper, source, StringComparison.Ordinal);
+            Assert.DoesNotContain("private static double " + helper, source, StringComparison.Ordinal);
+            Assert.DoesNotContain("private static int " + helper, source, StringComparison.Ordinal);
+            Assert.DoesNotContain("private static string " + helper, source, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("Vector.LoadUnsafe", source, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -215,7 +215,7 @@ internal sealed partial class NetworkEmitter
                 var products = KeepsZ(l) ? $"z{l}" : $"a{l}";
                 if (rowsAtOnce)
                 {
-                    w.Line($"MultiplyRows(p.Slice(Weights{l}Offset, {layer.Outputs * layer.Inputs}), {ASpan(l - 1)}, {products}, {layer.Outputs}, {layer.Inputs});");
+                    w.Line($"GeneratedKernels.MultiplyRows(p.Slice(Weights{l}Offset, {layer.Outputs * layer.Inputs}), {ASpan(l - 1)}, {products}, {layer.Outputs}, {layer.Inputs});");
                 }
 
                 using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))

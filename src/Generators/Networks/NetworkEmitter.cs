@@ -32,10 +32,8 @@ internal sealed partial class NetworkEmitter
         w.Line("#nullable enable");
         w.Line();
         w.Line("using System;");
-        w.Line("using System.Numerics;");
         w.Line("using System.Numerics.Tensors;");
-        w.Line("using System.Runtime.CompilerServices;");
-        w.Line("using System.Runtime.InteropServices;");
+        w.Line("using global::Nn.Kernels;");
         w.Line();
         if (model.Namespace.Length > 0)
         {
@@ -155,19 +153,19 @@ internal sealed partial class NetworkEmitter
         var l2Doc = model.HasL2 ? new[] { ("l2SampleCount", "m in λ/(2m), usually the training set size; at least 1.") } : new (string, string)[0];
         var l2Parameter = model.HasL2 ? ", int l2SampleCount" : string.Empty;
         var l2Argument = model.HasL2 ? ", l2SampleCount" : string.Empty;
-        var l2Check = model.HasL2 ? "CheckPositive(nameof(l2SampleCount), l2SampleCount);" : null;
+        var l2Check = model.HasL2 ? "GeneratedChecks.CheckPositive(nameof(l2SampleCount), l2SampleCount);" : null;
 
         Doc("The forward pass a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l) for one sample.",
             ("parameters", "θ, of length ParameterCount."), ("input", "x, of length InputSize."), ("output", "Receives a^L, of length OutputSize."));
         ThrowsOnBadInput(targets: false, rows: false);
         using (w.Block($"public static void Forward(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, Span<{T}> output)"))
         {
-            w.Line("CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
-            w.Line("CheckLength(nameof(input), InputSize, input.Length);");
-            w.Line("CheckLength(nameof(output), OutputSize, output.Length);");
-            w.Line("CheckFinite(nameof(input), input, InputSize);");
+            w.Line("GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
+            w.Line("GeneratedChecks.CheckLength(nameof(input), InputSize, input.Length);");
+            w.Line("GeneratedChecks.CheckLength(nameof(output), OutputSize, output.Length);");
+            w.Line("GeneratedChecks.CheckFinite(nameof(input), input, InputSize);");
             w.Line("ForwardSample(parameters, input, output);");
-            w.Line("CheckOutputs(parameters, output);");
+            w.Line("GeneratedChecks.CheckOutputs(parameters, output, Architecture);");
         }
 
         w.Line();
@@ -177,15 +175,15 @@ internal sealed partial class NetworkEmitter
         using (w.Block($"public static void ForwardBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, Span<{T}> outputs, int rows)"))
         {
             w.Line("CheckBatch(parameters, inputs, outputs, rows);");
-            w.Line("CheckFinite(nameof(inputs), inputs, InputSize);");
-            WriteGemmDispatch("ForwardRowsInto(parameters, inputs, outputs, rows);", "CheckOutputs(parameters, outputs);", "return;");
+            w.Line("GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);");
+            WriteGemmDispatch("ForwardRowsInto(parameters, inputs, outputs, rows);", "GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);", "return;");
             using (w.Block("for (var i = 0; i < rows; i++)"))
             {
                 w.Line("ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
             }
 
             w.Line();
-            w.Line("CheckOutputs(parameters, outputs);");
+            w.Line("GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);");
         }
 
         w.Line();
@@ -197,7 +195,7 @@ internal sealed partial class NetworkEmitter
         {
             w.Line("CheckSample(parameters, input, target);");
             WriteIf(l2Check);
-            w.Line($"return CheckCost(parameters, SampleCost(parameters, input, target){(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)});");
+            w.Line($"return GeneratedChecks.CheckCost(parameters, SampleCost(parameters, input, target){(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)}, Architecture);");
         }
 
         w.Line();
@@ -208,10 +206,10 @@ internal sealed partial class NetworkEmitter
         using (w.Block($"public static {T} CostBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows{l2Parameter})"))
         {
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
-            w.Line("CheckFinite(nameof(inputs), inputs, InputSize);");
-            w.Line("CheckFinite(nameof(targets), targets, OutputSize);");
+            w.Line("GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);");
+            w.Line("GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);");
             WriteIf(l2Check);
-            WriteGemmDispatch($"return CheckCost(parameters, CostRows(parameters, inputs, targets, rows{l2Argument}));");
+            WriteGemmDispatch($"return GeneratedChecks.CheckCost(parameters, CostRows(parameters, inputs, targets, rows{l2Argument}), Architecture);");
             w.Line($"var sum = {Zero};");
             using (w.Block("for (var i = 0; i < rows; i++)"))
             {
@@ -219,7 +217,7 @@ internal sealed partial class NetworkEmitter
             }
 
             w.Line();
-            w.Line($"return CheckCost(parameters, (sum / rows){(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)});");
+            w.Line($"return GeneratedChecks.CheckCost(parameters, (sum / rows){(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)}, Architecture);");
         }
 
         w.Line();
@@ -230,7 +228,7 @@ internal sealed partial class NetworkEmitter
         using (w.Block($"public static {T} CostAndGradient(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, Span<{T}> gradient{l2Parameter})"))
         {
             w.Line("CheckSample(parameters, input, target);");
-            w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
+            w.Line("GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
             if (DeferFirstLayer)
             {
@@ -247,7 +245,7 @@ internal sealed partial class NetworkEmitter
             }
 
             WriteL2Gradient();
-            w.Line("return CheckCost(parameters, cost);");
+            w.Line("return GeneratedChecks.CheckCost(parameters, cost, Architecture);");
         }
 
         w.Line();
@@ -258,11 +256,11 @@ internal sealed partial class NetworkEmitter
         using (w.Block($"public static {T} CostAndGradientBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, Span<{T}> gradient{l2Parameter})"))
         {
             w.Line("CheckBatch(parameters, inputs, targets, rows);");
-            w.Line("CheckFinite(nameof(inputs), inputs, InputSize);");
-            w.Line("CheckFinite(nameof(targets), targets, OutputSize);");
-            w.Line("CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
+            w.Line("GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);");
+            w.Line("GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);");
+            w.Line("GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
             WriteIf(l2Check);
-            WriteGemmDispatch($"return CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient{l2Argument}));");
+            WriteGemmDispatch($"return GeneratedChecks.CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient{l2Argument}), Architecture);");
             w.Line($"var scale = {One} / rows;");
             if (DeferFirstLayer)
             {
@@ -301,7 +299,7 @@ internal sealed partial class NetworkEmitter
             w.Line();
             w.Line("var cost = sum / rows;");
             WriteL2Gradient();
-            w.Line("return CheckCost(parameters, cost);");
+            w.Line("return GeneratedChecks.CheckCost(parameters, cost, Architecture);");
         }
 
         w.Line();
@@ -327,9 +325,9 @@ internal sealed partial class NetworkEmitter
         ThrowsOnBadInput(targets: true, rows: false, step: true);
         using (w.Block($"public static {T} SgdStepInPlace(Span<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, {T} learningRate, Span<{T}> gradient{l2Parameter})"))
         {
-            w.Line("CheckLearningRate(learningRate);");
+            w.Line("GeneratedChecks.CheckLearningRate(learningRate);");
             w.Line($"var cost = CostAndGradient(parameters, input, target, gradient{l2Argument});");
-            w.Line("UpdateChecked(parameters, gradient, learningRate);");
+            w.Line("GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);");
             w.Line("return cost;");
         }
 
@@ -340,9 +338,9 @@ internal sealed partial class NetworkEmitter
         ThrowsOnBadInput(targets: true, rows: true, step: true);
         using (w.Block($"public static {T} MiniBatchStepInPlace(Span<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, {T} learningRate, Span<{T}> gradient{l2Parameter})"))
         {
-            w.Line("CheckLearningRate(learningRate);");
+            w.Line("GeneratedChecks.CheckLearningRate(learningRate);");
             w.Line($"var cost = CostAndGradientBatch(parameters, inputs, targets, rows, gradient{l2Argument});");
-            w.Line("UpdateChecked(parameters, gradient, learningRate);");
+            w.Line("GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);");
             w.Line("return cost;");
         }
 
@@ -402,8 +400,6 @@ internal sealed partial class NetworkEmitter
             w.Line();
         }
 
-        EmitKernels();
-        EmitFiniteChecks();
         EmitArgumentChecks();
     }
 

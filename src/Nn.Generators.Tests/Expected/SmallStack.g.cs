@@ -2,10 +2,8 @@
 #nullable enable
 
 using System;
-using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using global::Nn.Kernels;
 
 namespace Consumer
 {
@@ -93,12 +91,12 @@ namespace Consumer
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static void Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, Span<double> output)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckLength(nameof(input), InputSize, input.Length);
-            CheckLength(nameof(output), OutputSize, output.Length);
-            CheckFinite(nameof(input), input, InputSize);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckLength(nameof(input), InputSize, input.Length);
+            GeneratedChecks.CheckLength(nameof(output), OutputSize, output.Length);
+            GeneratedChecks.CheckFinite(nameof(input), input, InputSize);
             ForwardSample(parameters, input, output);
-            CheckOutputs(parameters, output);
+            GeneratedChecks.CheckOutputs(parameters, output, Architecture);
         }
 
         /// <summary>The forward pass for a batch, one sample per row.</summary>
@@ -112,12 +110,12 @@ namespace Consumer
         public static void ForwardBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, Span<double> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
                 ForwardRowsInto(parameters, inputs, outputs, rows);
-                CheckOutputs(parameters, outputs);
+                GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
                 return;
             }
 
@@ -126,7 +124,7 @@ namespace Consumer
                 ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
             }
 
-            CheckOutputs(parameters, outputs);
+            GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
         }
 
         /// <summary>The cost C(a^L, y) of one sample.</summary>
@@ -139,7 +137,7 @@ namespace Consumer
         public static double Cost(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target)
         {
             CheckSample(parameters, input, target);
-            return CheckCost(parameters, SampleCost(parameters, input, target));
+            return GeneratedChecks.CheckCost(parameters, SampleCost(parameters, input, target), Architecture);
         }
 
         /// <summary>The batch cost: the mean of the per-sample costs.</summary>
@@ -154,12 +152,12 @@ namespace Consumer
         public static double CostBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
-            CheckFinite(nameof(targets), targets, OutputSize);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
-                return CheckCost(parameters, CostRows(parameters, inputs, targets, rows));
+                return GeneratedChecks.CheckCost(parameters, CostRows(parameters, inputs, targets, rows), Architecture);
             }
 
             var sum = 0.0;
@@ -168,7 +166,7 @@ namespace Consumer
                 sum += SampleCost(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize));
             }
 
-            return CheckCost(parameters, (sum / rows));
+            return GeneratedChecks.CheckCost(parameters, (sum / rows), Architecture);
         }
 
         /// <summary>The cost of one sample and its gradient ∇θ C by backpropagation.</summary>
@@ -182,9 +180,9 @@ namespace Consumer
         public static double CostAndGradient(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, Span<double> gradient)
         {
             CheckSample(parameters, input, target);
-            CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);
             var cost = WriteSample(parameters, input, target, 1.0, gradient);
-            return CheckCost(parameters, cost);
+            return GeneratedChecks.CheckCost(parameters, cost, Architecture);
         }
 
         /// <summary>The batch-mean cost and gradient: the batch gradient is the mean of the per-sample gradients.</summary>
@@ -200,13 +198,13 @@ namespace Consumer
         public static double CostAndGradientBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, Span<double> gradient)
         {
             CheckBatch(parameters, inputs, targets, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
-            CheckFinite(nameof(targets), targets, OutputSize);
-            CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);
+            GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
-                return CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient));
+                return GeneratedChecks.CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient), Architecture);
             }
 
             var scale = 1.0 / rows;
@@ -218,7 +216,7 @@ namespace Consumer
             }
 
             var cost = sum / rows;
-            return CheckCost(parameters, cost);
+            return GeneratedChecks.CheckCost(parameters, cost, Architecture);
         }
 
         /// <summary>One per-sample SGD step θ ← θ − η ∇θ C, in place: it overwrites the caller's <paramref name="parameters"/> and <paramref name="gradient"/>.</summary>
@@ -235,9 +233,9 @@ namespace Consumer
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite.</exception>
         public static double SgdStepInPlace(Span<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target, double learningRate, Span<double> gradient)
         {
-            CheckLearningRate(learningRate);
+            GeneratedChecks.CheckLearningRate(learningRate);
             var cost = CostAndGradient(parameters, input, target, gradient);
-            UpdateChecked(parameters, gradient, learningRate);
+            GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);
             return cost;
         }
 
@@ -256,9 +254,9 @@ namespace Consumer
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static double MiniBatchStepInPlace(Span<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> targets, int rows, double learningRate, Span<double> gradient)
         {
-            CheckLearningRate(learningRate);
+            GeneratedChecks.CheckLearningRate(learningRate);
             var cost = CostAndGradientBatch(parameters, inputs, targets, rows, gradient);
-            UpdateChecked(parameters, gradient, learningRate);
+            GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);
             return cost;
         }
 
@@ -305,7 +303,7 @@ namespace Consumer
             Span<double> a1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
+            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -340,7 +338,7 @@ namespace Consumer
             Span<double> a1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
+            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -378,7 +376,7 @@ namespace Consumer
             Span<double> d1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
+            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -445,7 +443,7 @@ namespace Consumer
                     continue;
                 }
 
-                AddScaled(x, d1[j], row);
+                GeneratedKernels.AddScaled(x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -465,7 +463,7 @@ namespace Consumer
             Span<double> d1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
+            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -533,7 +531,7 @@ namespace Consumer
                     continue;
                 }
 
-                Scale(x, d1[j], row);
+                GeneratedKernels.Scale(x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -753,335 +751,26 @@ namespace Consumer
             return mean;
         }
 
-        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
-        // additions do not wait on each other), then single vectors, then the scalar tail.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-        {
-            ref var left = ref MemoryMarshal.GetReference(a);
-            ref var right = ref MemoryMarshal.GetReference(b);
-            var width = Vector<double>.Count;
-            var k = 0;
-            var sum = 0.0;
-            if (Vector.IsHardwareAccelerated && a.Length >= width)
-            {
-                var lanes0 = Vector<double>.Zero;
-                var lanes1 = Vector<double>.Zero;
-                var lanes2 = Vector<double>.Zero;
-                var lanes3 = Vector<double>.Zero;
-                for (; k <= a.Length - (4 * width); k += 4 * width)
-                {
-                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
-                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
-                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
-                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
-                }
-
-                for (; k <= a.Length - width; k += width)
-                {
-                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
-                }
-
-                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
-            }
-
-            for (; k < a.Length; k++)
-            {
-                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
-            }
-
-            return sum;
-        }
-
-        // z_j = W_j · x for every row j of W (rows × n, row-major), four rows per pass over x so each loaded piece
-        // of x feeds four independent sums; the remaining rows use Dot.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void MultiplyRows(ReadOnlySpan<double> weights, ReadOnlySpan<double> x, Span<double> z, int rows, int n)
-        {
-            var j = 0;
-            if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
-            {
-                ref var input = ref MemoryMarshal.GetReference(x);
-                ref var matrix = ref MemoryMarshal.GetReference(weights);
-                var width = Vector<double>.Count;
-                for (; j <= rows - 4; j += 4)
-                {
-                    var row0 = (nuint)(j * n);
-                    var row1 = row0 + (nuint)n;
-                    var row2 = row1 + (nuint)n;
-                    var row3 = row2 + (nuint)n;
-                    var lanes0 = Vector<double>.Zero;
-                    var lanes1 = Vector<double>.Zero;
-                    var lanes2 = Vector<double>.Zero;
-                    var lanes3 = Vector<double>.Zero;
-                    var k = 0;
-                    for (; k <= n - width; k += width)
-                    {
-                        var piece = Vector.LoadUnsafe(ref input, (nuint)k);
-                        lanes0 += Vector.LoadUnsafe(ref matrix, row0 + (nuint)k) * piece;
-                        lanes1 += Vector.LoadUnsafe(ref matrix, row1 + (nuint)k) * piece;
-                        lanes2 += Vector.LoadUnsafe(ref matrix, row2 + (nuint)k) * piece;
-                        lanes3 += Vector.LoadUnsafe(ref matrix, row3 + (nuint)k) * piece;
-                    }
-
-                    var sum0 = Vector.Sum(lanes0);
-                    var sum1 = Vector.Sum(lanes1);
-                    var sum2 = Vector.Sum(lanes2);
-                    var sum3 = Vector.Sum(lanes3);
-                    for (; k < n; k++)
-                    {
-                        var xk = Unsafe.Add(ref input, k);
-                        sum0 += Unsafe.Add(ref matrix, row0 + (nuint)k) * xk;
-                        sum1 += Unsafe.Add(ref matrix, row1 + (nuint)k) * xk;
-                        sum2 += Unsafe.Add(ref matrix, row2 + (nuint)k) * xk;
-                        sum3 += Unsafe.Add(ref matrix, row3 + (nuint)k) * xk;
-                    }
-
-                    z[j] = sum0;
-                    z[j + 1] = sum1;
-                    z[j + 2] = sum2;
-                    z[j + 3] = sum3;
-                }
-            }
-
-            for (; j < rows; j++)
-            {
-                z[j] = Dot(weights.Slice(j * n, n), x);
-            }
-        }
-
-        // y = s·x over two spans of the same fixed length.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Scale(ReadOnlySpan<double> x, double s, Span<double> y)
-        {
-            ref var source = ref MemoryMarshal.GetReference(x);
-            ref var target = ref MemoryMarshal.GetReference(y);
-            var k = 0;
-            if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
-            {
-                var scale = new Vector<double>(s);
-                for (; k <= x.Length - Vector<double>.Count; k += Vector<double>.Count)
-                {
-                    (scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
-                }
-            }
-
-            for (; k < x.Length; k++)
-            {
-                Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);
-            }
-        }
-
-        // y += s·x (an axpy) over two spans of the same fixed length.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AddScaled(ReadOnlySpan<double> x, double s, Span<double> y)
-        {
-            ref var source = ref MemoryMarshal.GetReference(x);
-            ref var target = ref MemoryMarshal.GetReference(y);
-            var k = 0;
-            if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
-            {
-                var scale = new Vector<double>(s);
-                for (; k <= x.Length - Vector<double>.Count; k += Vector<double>.Count)
-                {
-                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
-                }
-            }
-
-            for (; k < x.Length; k++)
-            {
-                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
-            }
-        }
-
-        // x and y are small: every call scans them (vectorised) and names the first non-finite element.
-        private static void CheckFinite(string name, ReadOnlySpan<double> values, int width)
-        {
-            if (TensorPrimitives.IsFiniteAll<double>(values))
-            {
-                return;
-            }
-
-            var i = FirstNonFinite(values);
-            var where = values.Length == width ? string.Empty : FormattableString.Invariant($" (row {i / width}, column {i % width})");
-            throw new ArgumentException(FormattableString.Invariant($"{name} must hold finite numbers, but element {i}{where} is {values[i]}."), name);
-        }
-
-        // θ is large, so it is scanned only after a non-finite result: if it holds NaN or ±∞ that is the cause, named
-        // by index and by weight or bias; if not, finite arguments overflowed, and the non-finite result stands (as the
-        // runtime's Backprop and Forward return it; training treats a non-finite cost as divergence).
-        private static void CheckParameters(ReadOnlySpan<double> parameters)
-        {
-            if (TensorPrimitives.IsFiniteAll<double>(parameters))
-            {
-                return;
-            }
-
-            var i = FirstNonFinite(parameters);
-            throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
-        }
-
-        // A cost is checked as it is returned; θ is scanned only when it is not finite.
-        private static double CheckCost(ReadOnlySpan<double> parameters, double cost)
-        {
-            if (!double.IsFinite(cost))
-            {
-                CheckParameters(parameters);
-            }
-
-            return cost;
-        }
-
-        // Outputs a^L are checked once written; θ is scanned only when one is not finite.
-        private static void CheckOutputs(ReadOnlySpan<double> parameters, ReadOnlySpan<double> outputs)
-        {
-            if (!TensorPrimitives.IsFiniteAll<double>(outputs))
-            {
-                CheckParameters(parameters);
-            }
-        }
-
-        private static int FirstNonFinite(ReadOnlySpan<double> values)
-        {
-            var i = 0;
-            while (double.IsFinite(values[i]))
-            {
-                i++;
-            }
-
-            return i;
-        }
-
-        // Which weight or bias element i of θ is: W^l[j, k] (output j, input k) or b^l[j].
-        private static string ParameterName(int i)
-        {
-            if (i < Weights1Offset + 80)
-            {
-                return FormattableString.Invariant($"W^1[{(i - Weights1Offset) / Layer1Inputs}, {(i - Weights1Offset) % Layer1Inputs}]");
-            }
-
-            if (i < Bias1Offset + Layer1Outputs)
-            {
-                return FormattableString.Invariant($"b^1[{i - Bias1Offset}]");
-            }
-
-            if (i < Weights2Offset + 12)
-            {
-                return FormattableString.Invariant($"W^2[{(i - Weights2Offset) / Layer2Inputs}, {(i - Weights2Offset) % Layer2Inputs}]");
-            }
-
-            if (i < Bias2Offset + Layer2Outputs)
-            {
-                return FormattableString.Invariant($"b^2[{i - Bias2Offset}]");
-            }
-
-            return "no parameter";
-        }
-
-        // θ ← θ − η g with θ' and θ checked as they stream through: v − v is +0 (no bits set) in a finite lane and NaN in a
-        // NaN or ±∞ one, and OR-ing it into a register costs no extra pass over θ and no branch. A non-finite θ'
-        // is reported after the whole update (the caller owns the buffer and no copy is kept, so it holds θ' as computed):
-        // as a bad argument if θ already held NaN or ±∞, else as divergence.
-        private static void UpdateChecked(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate)
-        {
-            var step = -learningRate;
-            ref var theta = ref MemoryMarshal.GetReference(parameters);
-            ref var g = ref MemoryMarshal.GetReference(gradient);
-            var k = 0;
-            var finite = true;
-            var wasFinite = true;
-            if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<double>.Count)
-            {
-                var scale = new Vector<double>(step);
-                var after = Vector<double>.Zero;
-                var before = Vector<double>.Zero;
-                for (; k <= parameters.Length - Vector<double>.Count; k += Vector<double>.Count)
-                {
-                    var old = Vector.LoadUnsafe(ref theta, (nuint)k);
-                    var next = old + (scale * Vector.LoadUnsafe(ref g, (nuint)k));
-                    next.StoreUnsafe(ref theta, (nuint)k);
-                    after |= next - next;
-                    before |= old - old;
-                }
-
-                finite = Vector.EqualsAll(after, Vector<double>.Zero);
-                wasFinite = Vector.EqualsAll(before, Vector<double>.Zero);
-            }
-
-            for (; k < parameters.Length; k++)
-            {
-                var old = Unsafe.Add(ref theta, k);
-                var next = old + (step * Unsafe.Add(ref g, k));
-                Unsafe.Add(ref theta, k) = next;
-                finite &= double.IsFinite(next);
-                wasFinite &= double.IsFinite(old);
-            }
-
-            if (!finite)
-            {
-                ReportNonFiniteStep(parameters, gradient, learningRate, wasFinite);
-            }
-        }
-
-        // The rare path of UpdateChecked, after θ' is written. Where θ_i was NaN or ±∞, θ'_i = θ_i + (−η g_i) is too, so
-        // the first non-finite θ'_i names the bad parameter when θ was not all finite.
-        private static void ReportNonFiniteStep(ReadOnlySpan<double> parameters, ReadOnlySpan<double> gradient, double learningRate, bool wasFinite)
-        {
-            var i = FirstNonFinite(parameters);
-            if (!wasFinite)
-            {
-                throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
-            }
-
-            throw new ArgumentException(
-                FormattableString.Invariant($"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (∂C/∂θ = {gradient[i]}, η = {learningRate}); the buffer holds θ' as computed."),
-                nameof(learningRate));
-        }
-
         private static void CheckSample(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input, ReadOnlySpan<double> target)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckLength(nameof(input), InputSize, input.Length);
-            CheckLength(nameof(target), OutputSize, target.Length);
-            CheckFinite(nameof(input), input, InputSize);
-            CheckFinite(nameof(target), target, OutputSize);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckLength(nameof(input), InputSize, input.Length);
+            GeneratedChecks.CheckLength(nameof(target), OutputSize, target.Length);
+            GeneratedChecks.CheckFinite(nameof(input), input, InputSize);
+            GeneratedChecks.CheckFinite(nameof(target), target, OutputSize);
         }
 
         private static void CheckBatch(ReadOnlySpan<double> parameters, ReadOnlySpan<double> inputs, ReadOnlySpan<double> outputs, int rows)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckPositive(nameof(rows), rows);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckPositive(nameof(rows), rows);
             if (rows > 126322564)
             {
                 throw new ArgumentOutOfRangeException(nameof(rows), rows, FormattableString.Invariant($"rows must be at most 126322564 (the batch buffers hold rows × 17 values in one array), but is {rows}."));
             }
 
-            CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
-            CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
-        }
-
-        private static void CheckLength(string name, long expected, int actual)
-        {
-            if (expected != actual)
-            {
-                throw new ArgumentException($"{name} must have length {expected}, but has {actual}.", name);
-            }
-        }
-
-        private static void CheckLearningRate(double learningRate)
-        {
-            if (!(learningRate > 0.0) || double.IsInfinity(learningRate))
-            {
-                throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, FormattableString.Invariant($"learningRate must be a positive finite number, but is {learningRate}."));
-            }
-        }
-
-        private static void CheckPositive(string name, int value)
-        {
-            if (value < 1)
-            {
-                throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, but is {value}.");
-            }
+            GeneratedChecks.CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
+            GeneratedChecks.CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
         }
     }
 }

@@ -2,10 +2,8 @@
 #nullable enable
 
 using System;
-using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using global::Nn.Kernels;
 
 namespace Nn.Examples
 {
@@ -117,12 +115,12 @@ namespace Nn.Examples
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckLength(nameof(input), InputSize, input.Length);
-            CheckLength(nameof(output), OutputSize, output.Length);
-            CheckFinite(nameof(input), input, InputSize);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckLength(nameof(input), InputSize, input.Length);
+            GeneratedChecks.CheckLength(nameof(output), OutputSize, output.Length);
+            GeneratedChecks.CheckFinite(nameof(input), input, InputSize);
             ForwardSample(parameters, input, output);
-            CheckOutputs(parameters, output);
+            GeneratedChecks.CheckOutputs(parameters, output, Architecture);
         }
 
         /// <summary>The forward pass for a batch, one sample per row.</summary>
@@ -136,12 +134,12 @@ namespace Nn.Examples
         public static void ForwardBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
                 ForwardRowsInto(parameters, inputs, outputs, rows);
-                CheckOutputs(parameters, outputs);
+                GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
                 return;
             }
 
@@ -150,7 +148,7 @@ namespace Nn.Examples
                 ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
             }
 
-            CheckOutputs(parameters, outputs);
+            GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
         }
 
         /// <summary>The cost C(a^L, y) of one sample.</summary>
@@ -163,7 +161,7 @@ namespace Nn.Examples
         public static float Cost(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
         {
             CheckSample(parameters, input, target);
-            return CheckCost(parameters, SampleCost(parameters, input, target));
+            return GeneratedChecks.CheckCost(parameters, SampleCost(parameters, input, target), Architecture);
         }
 
         /// <summary>The batch cost: the mean of the per-sample costs.</summary>
@@ -178,12 +176,12 @@ namespace Nn.Examples
         public static float CostBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
-            CheckFinite(nameof(targets), targets, OutputSize);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
-                return CheckCost(parameters, CostRows(parameters, inputs, targets, rows));
+                return GeneratedChecks.CheckCost(parameters, CostRows(parameters, inputs, targets, rows), Architecture);
             }
 
             var sum = 0f;
@@ -192,7 +190,7 @@ namespace Nn.Examples
                 sum += SampleCost(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize));
             }
 
-            return CheckCost(parameters, (sum / rows));
+            return GeneratedChecks.CheckCost(parameters, (sum / rows), Architecture);
         }
 
         /// <summary>The cost of one sample and its gradient ∇θ C by backpropagation.</summary>
@@ -206,14 +204,14 @@ namespace Nn.Examples
         public static float CostAndGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient)
         {
             CheckSample(parameters, input, target);
-            CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);
             gradient.Slice(Weights1Offset, Layer1Outputs * Layer1Inputs).Clear();
             Span<float> z1 = stackalloc float[Layer1Outputs];
             Span<float> delta1 = stackalloc float[Layer1Outputs];
             FirstLayerBlock(parameters, input, 1, z1);
             var cost = WriteSample(parameters, input, target, 1f, gradient, z1, delta1);
             AccumulateFirstLayer(input, delta1, 1, gradient);
-            return CheckCost(parameters, cost);
+            return GeneratedChecks.CheckCost(parameters, cost, Architecture);
         }
 
         /// <summary>The batch-mean cost and gradient: the batch gradient is the mean of the per-sample gradients.</summary>
@@ -229,13 +227,13 @@ namespace Nn.Examples
         public static float CostAndGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient)
         {
             CheckBatch(parameters, inputs, targets, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
-            CheckFinite(nameof(targets), targets, OutputSize);
-            CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);
+            GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);
             // A batch of 16 rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).
             if (rows >= 16)
             {
-                return CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient));
+                return GeneratedChecks.CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient), Architecture);
             }
 
             var scale = 1f / rows;
@@ -261,7 +259,7 @@ namespace Nn.Examples
             }
 
             var cost = sum / rows;
-            return CheckCost(parameters, cost);
+            return GeneratedChecks.CheckCost(parameters, cost, Architecture);
         }
 
         /// <summary>One per-sample SGD step θ ← θ − η ∇θ C, in place: it overwrites the caller's <paramref name="parameters"/> and <paramref name="gradient"/>.</summary>
@@ -278,9 +276,9 @@ namespace Nn.Examples
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite.</exception>
         public static float SgdStepInPlace(Span<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate, Span<float> gradient)
         {
-            CheckLearningRate(learningRate);
+            GeneratedChecks.CheckLearningRate(learningRate);
             var cost = CostAndGradient(parameters, input, target, gradient);
-            UpdateChecked(parameters, gradient, learningRate);
+            GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);
             return cost;
         }
 
@@ -299,9 +297,9 @@ namespace Nn.Examples
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static float MiniBatchStepInPlace(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float learningRate, Span<float> gradient)
         {
-            CheckLearningRate(learningRate);
+            GeneratedChecks.CheckLearningRate(learningRate);
             var cost = CostAndGradientBatch(parameters, inputs, targets, rows, gradient);
-            UpdateChecked(parameters, gradient, learningRate);
+            GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);
             return cost;
         }
 
@@ -375,7 +373,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
+            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -466,7 +464,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
+            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -559,7 +557,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
+            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -713,7 +711,7 @@ namespace Nn.Examples
             for (var j = 0; j < 8; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 12), 12);
-                AddScaled(a1, d2[j], row);
+                GeneratedKernels.AddScaled(a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -726,7 +724,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 8; j++)
             {
-                AddScaled(p.Slice(Weights2Offset + (j * 12), 12), d2[j], d1);
+                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 12), 12), d2[j], d1);
             }
 
             var projection1 = 0f;
@@ -789,7 +787,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
+            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -943,7 +941,7 @@ namespace Nn.Examples
             for (var j = 0; j < 8; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 12), 12);
-                Scale(a1, d2[j], row);
+                GeneratedKernels.Scale(a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -956,7 +954,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 8; j++)
             {
-                AddScaled(p.Slice(Weights2Offset + (j * 12), 12), d2[j], d1);
+                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 12), 12), d2[j], d1);
             }
 
             var projection1 = 0f;
@@ -993,7 +991,7 @@ namespace Nn.Examples
                 var s = 0;
                 for (; s + 4 <= count; s += 4)
                 {
-                    Dot4(row, x.Slice(s * 260, 4 * 260), out var z0, out var z1s, out var z2, out var z3);
+                    GeneratedKernels.Dot4(row, x.Slice(s * 260, 4 * 260), out var z0, out var z1s, out var z2, out var z3);
                     z1[(s * 12) + j] = z0 + p[Bias1Offset + j];
                     z1[((s + 1) * 12) + j] = z1s + p[Bias1Offset + j];
                     z1[((s + 2) * 12) + j] = z2 + p[Bias1Offset + j];
@@ -1023,7 +1021,7 @@ namespace Nn.Examples
                     var d3 = delta1[((s + 3) * 12) + j];
                     if (d0 != 0f || d1 != 0f || d2 != 0f || d3 != 0f)
                     {
-                        AddScaled4(x.Slice(s * 260, 4 * 260), d0, d1, d2, d3, row);
+                        GeneratedKernels.AddScaled4(x.Slice(s * 260, 4 * 260), d0, d1, d2, d3, row);
                     }
                 }
 
@@ -1035,84 +1033,6 @@ namespace Nn.Examples
                         TensorPrimitives.MultiplyAdd<float>(x.Slice(s * 260, 260), d, row, row);
                     }
                 }
-            }
-        }
-
-        // Four dot products of one weight row w with four consecutive samples in x, sharing every load of w.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Dot4(ReadOnlySpan<float> w, ReadOnlySpan<float> x, out float s0, out float s1, out float s2, out float s3)
-        {
-            var n = w.Length;
-            ref var weights = ref MemoryMarshal.GetReference(w);
-            ref var x0 = ref MemoryMarshal.GetReference(x);
-            ref var x1 = ref Unsafe.Add(ref x0, n);
-            ref var x2 = ref Unsafe.Add(ref x0, 2 * n);
-            ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
-            var k = 0;
-            s0 = s1 = s2 = s3 = 0f;
-            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-            {
-                var v0 = Vector<float>.Zero;
-                var v1 = Vector<float>.Zero;
-                var v2 = Vector<float>.Zero;
-                var v3 = Vector<float>.Zero;
-                for (; k <= n - Vector<float>.Count; k += Vector<float>.Count)
-                {
-                    var wk = Vector.LoadUnsafe(ref weights, (nuint)k);
-                    v0 += wk * Vector.LoadUnsafe(ref x0, (nuint)k);
-                    v1 += wk * Vector.LoadUnsafe(ref x1, (nuint)k);
-                    v2 += wk * Vector.LoadUnsafe(ref x2, (nuint)k);
-                    v3 += wk * Vector.LoadUnsafe(ref x3, (nuint)k);
-                }
-
-                s0 = Vector.Sum(v0);
-                s1 = Vector.Sum(v1);
-                s2 = Vector.Sum(v2);
-                s3 = Vector.Sum(v3);
-            }
-
-            for (; k < n; k++)
-            {
-                var wk = Unsafe.Add(ref weights, k);
-                s0 += wk * Unsafe.Add(ref x0, k);
-                s1 += wk * Unsafe.Add(ref x1, k);
-                s2 += wk * Unsafe.Add(ref x2, k);
-                s3 += wk * Unsafe.Add(ref x3, k);
-            }
-        }
-
-        // y += d0·x0, then + d1·x1, + d2·x2, + d3·x3 (four consecutive samples in x), loading and storing y once.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AddScaled4(ReadOnlySpan<float> x, float d0, float d1, float d2, float d3, Span<float> y)
-        {
-            var n = y.Length;
-            ref var target = ref MemoryMarshal.GetReference(y);
-            ref var x0 = ref MemoryMarshal.GetReference(x);
-            ref var x1 = ref Unsafe.Add(ref x0, n);
-            ref var x2 = ref Unsafe.Add(ref x0, 2 * n);
-            ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
-            var k = 0;
-            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-            {
-                var scale0 = new Vector<float>(d0);
-                var scale1 = new Vector<float>(d1);
-                var scale2 = new Vector<float>(d2);
-                var scale3 = new Vector<float>(d3);
-                for (; k <= n - Vector<float>.Count; k += Vector<float>.Count)
-                {
-                    var sum = Vector.LoadUnsafe(ref target, (nuint)k);
-                    sum += scale0 * Vector.LoadUnsafe(ref x0, (nuint)k);
-                    sum += scale1 * Vector.LoadUnsafe(ref x1, (nuint)k);
-                    sum += scale2 * Vector.LoadUnsafe(ref x2, (nuint)k);
-                    sum += scale3 * Vector.LoadUnsafe(ref x3, (nuint)k);
-                    sum.StoreUnsafe(ref target, (nuint)k);
-                }
-            }
-
-            for (; k < n; k++)
-            {
-                ref var element = ref Unsafe.Add(ref target, k);
-                element = element + (d0 * Unsafe.Add(ref x0, k)) + (d1 * Unsafe.Add(ref x1, k)) + (d2 * Unsafe.Add(ref x2, k)) + (d3 * Unsafe.Add(ref x3, k));
             }
         }
 
@@ -1381,355 +1301,26 @@ namespace Nn.Examples
             return mean;
         }
 
-        // Σ_k a_k b_k over two spans of the same fixed length: four independent Vector<T> accumulators (so the
-        // additions do not wait on each other), then single vectors, then the scalar tail.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-        {
-            ref var left = ref MemoryMarshal.GetReference(a);
-            ref var right = ref MemoryMarshal.GetReference(b);
-            var width = Vector<float>.Count;
-            var k = 0;
-            var sum = 0f;
-            if (Vector.IsHardwareAccelerated && a.Length >= width)
-            {
-                var lanes0 = Vector<float>.Zero;
-                var lanes1 = Vector<float>.Zero;
-                var lanes2 = Vector<float>.Zero;
-                var lanes3 = Vector<float>.Zero;
-                for (; k <= a.Length - (4 * width); k += 4 * width)
-                {
-                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
-                    lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
-                    lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
-                    lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
-                }
-
-                for (; k <= a.Length - width; k += width)
-                {
-                    lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
-                }
-
-                sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
-            }
-
-            for (; k < a.Length; k++)
-            {
-                sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
-            }
-
-            return sum;
-        }
-
-        // z_j = W_j · x for every row j of W (rows × n, row-major), four rows per pass over x so each loaded piece
-        // of x feeds four independent sums; the remaining rows use Dot.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void MultiplyRows(ReadOnlySpan<float> weights, ReadOnlySpan<float> x, Span<float> z, int rows, int n)
-        {
-            var j = 0;
-            if (Vector.IsHardwareAccelerated && n >= Vector<float>.Count)
-            {
-                ref var input = ref MemoryMarshal.GetReference(x);
-                ref var matrix = ref MemoryMarshal.GetReference(weights);
-                var width = Vector<float>.Count;
-                for (; j <= rows - 4; j += 4)
-                {
-                    var row0 = (nuint)(j * n);
-                    var row1 = row0 + (nuint)n;
-                    var row2 = row1 + (nuint)n;
-                    var row3 = row2 + (nuint)n;
-                    var lanes0 = Vector<float>.Zero;
-                    var lanes1 = Vector<float>.Zero;
-                    var lanes2 = Vector<float>.Zero;
-                    var lanes3 = Vector<float>.Zero;
-                    var k = 0;
-                    for (; k <= n - width; k += width)
-                    {
-                        var piece = Vector.LoadUnsafe(ref input, (nuint)k);
-                        lanes0 += Vector.LoadUnsafe(ref matrix, row0 + (nuint)k) * piece;
-                        lanes1 += Vector.LoadUnsafe(ref matrix, row1 + (nuint)k) * piece;
-                        lanes2 += Vector.LoadUnsafe(ref matrix, row2 + (nuint)k) * piece;
-                        lanes3 += Vector.LoadUnsafe(ref matrix, row3 + (nuint)k) * piece;
-                    }
-
-                    var sum0 = Vector.Sum(lanes0);
-                    var sum1 = Vector.Sum(lanes1);
-                    var sum2 = Vector.Sum(lanes2);
-                    var sum3 = Vector.Sum(lanes3);
-                    for (; k < n; k++)
-                    {
-                        var xk = Unsafe.Add(ref input, k);
-                        sum0 += Unsafe.Add(ref matrix, row0 + (nuint)k) * xk;
-                        sum1 += Unsafe.Add(ref matrix, row1 + (nuint)k) * xk;
-                        sum2 += Unsafe.Add(ref matrix, row2 + (nuint)k) * xk;
-                        sum3 += Unsafe.Add(ref matrix, row3 + (nuint)k) * xk;
-                    }
-
-                    z[j] = sum0;
-                    z[j + 1] = sum1;
-                    z[j + 2] = sum2;
-                    z[j + 3] = sum3;
-                }
-            }
-
-            for (; j < rows; j++)
-            {
-                z[j] = Dot(weights.Slice(j * n, n), x);
-            }
-        }
-
-        // y = s·x over two spans of the same fixed length.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Scale(ReadOnlySpan<float> x, float s, Span<float> y)
-        {
-            ref var source = ref MemoryMarshal.GetReference(x);
-            ref var target = ref MemoryMarshal.GetReference(y);
-            var k = 0;
-            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
-            {
-                var scale = new Vector<float>(s);
-                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
-                {
-                    (scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
-                }
-            }
-
-            for (; k < x.Length; k++)
-            {
-                Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);
-            }
-        }
-
-        // y += s·x (an axpy) over two spans of the same fixed length.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void AddScaled(ReadOnlySpan<float> x, float s, Span<float> y)
-        {
-            ref var source = ref MemoryMarshal.GetReference(x);
-            ref var target = ref MemoryMarshal.GetReference(y);
-            var k = 0;
-            if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
-            {
-                var scale = new Vector<float>(s);
-                for (; k <= x.Length - Vector<float>.Count; k += Vector<float>.Count)
-                {
-                    (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
-                }
-            }
-
-            for (; k < x.Length; k++)
-            {
-                Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
-            }
-        }
-
-        // x and y are small: every call scans them (vectorised) and names the first non-finite element.
-        private static void CheckFinite(string name, ReadOnlySpan<float> values, int width)
-        {
-            if (TensorPrimitives.IsFiniteAll<float>(values))
-            {
-                return;
-            }
-
-            var i = FirstNonFinite(values);
-            var where = values.Length == width ? string.Empty : FormattableString.Invariant($" (row {i / width}, column {i % width})");
-            throw new ArgumentException(FormattableString.Invariant($"{name} must hold finite numbers, but element {i}{where} is {values[i]}."), name);
-        }
-
-        // θ is large, so it is scanned only after a non-finite result: if it holds NaN or ±∞ that is the cause, named
-        // by index and by weight or bias; if not, finite arguments overflowed, and the non-finite result stands (as the
-        // runtime's Backprop and Forward return it; training treats a non-finite cost as divergence).
-        private static void CheckParameters(ReadOnlySpan<float> parameters)
-        {
-            if (TensorPrimitives.IsFiniteAll<float>(parameters))
-            {
-                return;
-            }
-
-            var i = FirstNonFinite(parameters);
-            throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
-        }
-
-        // A cost is checked as it is returned; θ is scanned only when it is not finite.
-        private static float CheckCost(ReadOnlySpan<float> parameters, float cost)
-        {
-            if (!float.IsFinite(cost))
-            {
-                CheckParameters(parameters);
-            }
-
-            return cost;
-        }
-
-        // Outputs a^L are checked once written; θ is scanned only when one is not finite.
-        private static void CheckOutputs(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputs)
-        {
-            if (!TensorPrimitives.IsFiniteAll<float>(outputs))
-            {
-                CheckParameters(parameters);
-            }
-        }
-
-        private static int FirstNonFinite(ReadOnlySpan<float> values)
-        {
-            var i = 0;
-            while (float.IsFinite(values[i]))
-            {
-                i++;
-            }
-
-            return i;
-        }
-
-        // Which weight or bias element i of θ is: W^l[j, k] (output j, input k) or b^l[j].
-        private static string ParameterName(int i)
-        {
-            if (i < Weights1Offset + 3120)
-            {
-                return FormattableString.Invariant($"W^1[{(i - Weights1Offset) / Layer1Inputs}, {(i - Weights1Offset) % Layer1Inputs}]");
-            }
-
-            if (i < Bias1Offset + Layer1Outputs)
-            {
-                return FormattableString.Invariant($"b^1[{i - Bias1Offset}]");
-            }
-
-            if (i < Weights2Offset + 96)
-            {
-                return FormattableString.Invariant($"W^2[{(i - Weights2Offset) / Layer2Inputs}, {(i - Weights2Offset) % Layer2Inputs}]");
-            }
-
-            if (i < Bias2Offset + Layer2Outputs)
-            {
-                return FormattableString.Invariant($"b^2[{i - Bias2Offset}]");
-            }
-
-            if (i < Weights3Offset + 32)
-            {
-                return FormattableString.Invariant($"W^3[{(i - Weights3Offset) / Layer3Inputs}, {(i - Weights3Offset) % Layer3Inputs}]");
-            }
-
-            if (i < Bias3Offset + Layer3Outputs)
-            {
-                return FormattableString.Invariant($"b^3[{i - Bias3Offset}]");
-            }
-
-            if (i < Weights4Offset + 12)
-            {
-                return FormattableString.Invariant($"W^4[{(i - Weights4Offset) / Layer4Inputs}, {(i - Weights4Offset) % Layer4Inputs}]");
-            }
-
-            if (i < Bias4Offset + Layer4Outputs)
-            {
-                return FormattableString.Invariant($"b^4[{i - Bias4Offset}]");
-            }
-
-            return "no parameter";
-        }
-
-        // θ ← θ − η g with θ' and θ checked as they stream through: v − v is +0 (no bits set) in a finite lane and NaN in a
-        // NaN or ±∞ one, and OR-ing it into a register costs no extra pass over θ and no branch. A non-finite θ'
-        // is reported after the whole update (the caller owns the buffer and no copy is kept, so it holds θ' as computed):
-        // as a bad argument if θ already held NaN or ±∞, else as divergence.
-        private static void UpdateChecked(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
-        {
-            var step = -learningRate;
-            ref var theta = ref MemoryMarshal.GetReference(parameters);
-            ref var g = ref MemoryMarshal.GetReference(gradient);
-            var k = 0;
-            var finite = true;
-            var wasFinite = true;
-            if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<float>.Count)
-            {
-                var scale = new Vector<float>(step);
-                var after = Vector<float>.Zero;
-                var before = Vector<float>.Zero;
-                for (; k <= parameters.Length - Vector<float>.Count; k += Vector<float>.Count)
-                {
-                    var old = Vector.LoadUnsafe(ref theta, (nuint)k);
-                    var next = old + (scale * Vector.LoadUnsafe(ref g, (nuint)k));
-                    next.StoreUnsafe(ref theta, (nuint)k);
-                    after |= next - next;
-                    before |= old - old;
-                }
-
-                finite = Vector.EqualsAll(after, Vector<float>.Zero);
-                wasFinite = Vector.EqualsAll(before, Vector<float>.Zero);
-            }
-
-            for (; k < parameters.Length; k++)
-            {
-                var old = Unsafe.Add(ref theta, k);
-                var next = old + (step * Unsafe.Add(ref g, k));
-                Unsafe.Add(ref theta, k) = next;
-                finite &= float.IsFinite(next);
-                wasFinite &= float.IsFinite(old);
-            }
-
-            if (!finite)
-            {
-                ReportNonFiniteStep(parameters, gradient, learningRate, wasFinite);
-            }
-        }
-
-        // The rare path of UpdateChecked, after θ' is written. Where θ_i was NaN or ±∞, θ'_i = θ_i + (−η g_i) is too, so
-        // the first non-finite θ'_i names the bad parameter when θ was not all finite.
-        private static void ReportNonFiniteStep(ReadOnlySpan<float> parameters, ReadOnlySpan<float> gradient, float learningRate, bool wasFinite)
-        {
-            var i = FirstNonFinite(parameters);
-            if (!wasFinite)
-            {
-                throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
-            }
-
-            throw new ArgumentException(
-                FormattableString.Invariant($"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (∂C/∂θ = {gradient[i]}, η = {learningRate}); the buffer holds θ' as computed."),
-                nameof(learningRate));
-        }
-
         private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckLength(nameof(input), InputSize, input.Length);
-            CheckLength(nameof(target), OutputSize, target.Length);
-            CheckFinite(nameof(input), input, InputSize);
-            CheckFinite(nameof(target), target, OutputSize);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckLength(nameof(input), InputSize, input.Length);
+            GeneratedChecks.CheckLength(nameof(target), OutputSize, target.Length);
+            GeneratedChecks.CheckFinite(nameof(input), input, InputSize);
+            GeneratedChecks.CheckFinite(nameof(target), target, OutputSize);
         }
 
         private static void CheckBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputs, int rows)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckPositive(nameof(rows), rows);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckPositive(nameof(rows), rows);
             if (rows > 37675150)
             {
                 throw new ArgumentOutOfRangeException(nameof(rows), rows, FormattableString.Invariant($"rows must be at most 37675150 (the batch buffers hold rows × 57 values in one array), but is {rows}."));
             }
 
-            CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
-            CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
-        }
-
-        private static void CheckLength(string name, long expected, int actual)
-        {
-            if (expected != actual)
-            {
-                throw new ArgumentException($"{name} must have length {expected}, but has {actual}.", name);
-            }
-        }
-
-        private static void CheckLearningRate(float learningRate)
-        {
-            if (!(learningRate > 0f) || float.IsInfinity(learningRate))
-            {
-                throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, FormattableString.Invariant($"learningRate must be a positive finite number, but is {learningRate}."));
-            }
-        }
-
-        private static void CheckPositive(string name, int value)
-        {
-            if (value < 1)
-            {
-                throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, but is {value}.");
-            }
+            GeneratedChecks.CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
+            GeneratedChecks.CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
         }
     }
 }

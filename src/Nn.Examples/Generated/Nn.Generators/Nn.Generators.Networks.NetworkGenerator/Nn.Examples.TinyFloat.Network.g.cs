@@ -2,10 +2,8 @@
 #nullable enable
 
 using System;
-using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using global::Nn.Kernels;
 
 namespace Nn.Examples
 {
@@ -93,12 +91,12 @@ namespace Nn.Examples
         /// such element (θ, being large, is scanned only when the result comes out non-finite).</exception>
         public static void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckLength(nameof(input), InputSize, input.Length);
-            CheckLength(nameof(output), OutputSize, output.Length);
-            CheckFinite(nameof(input), input, InputSize);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckLength(nameof(input), InputSize, input.Length);
+            GeneratedChecks.CheckLength(nameof(output), OutputSize, output.Length);
+            GeneratedChecks.CheckFinite(nameof(input), input, InputSize);
             ForwardSample(parameters, input, output);
-            CheckOutputs(parameters, output);
+            GeneratedChecks.CheckOutputs(parameters, output, Architecture);
         }
 
         /// <summary>The forward pass for a batch, one sample per row.</summary>
@@ -112,13 +110,13 @@ namespace Nn.Examples
         public static void ForwardBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
         {
             CheckBatch(parameters, inputs, outputs, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
             for (var i = 0; i < rows; i++)
             {
                 ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
             }
 
-            CheckOutputs(parameters, outputs);
+            GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
         }
 
         /// <summary>The cost C(a^L, y) of one sample.</summary>
@@ -131,7 +129,7 @@ namespace Nn.Examples
         public static float Cost(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
         {
             CheckSample(parameters, input, target);
-            return CheckCost(parameters, SampleCost(parameters, input, target));
+            return GeneratedChecks.CheckCost(parameters, SampleCost(parameters, input, target), Architecture);
         }
 
         /// <summary>The batch cost: the mean of the per-sample costs.</summary>
@@ -146,15 +144,15 @@ namespace Nn.Examples
         public static float CostBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows)
         {
             CheckBatch(parameters, inputs, targets, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
-            CheckFinite(nameof(targets), targets, OutputSize);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);
             var sum = 0f;
             for (var i = 0; i < rows; i++)
             {
                 sum += SampleCost(parameters, inputs.Slice(i * InputSize, InputSize), targets.Slice(i * OutputSize, OutputSize));
             }
 
-            return CheckCost(parameters, (sum / rows));
+            return GeneratedChecks.CheckCost(parameters, (sum / rows), Architecture);
         }
 
         /// <summary>The cost of one sample and its gradient ∇θ C by backpropagation.</summary>
@@ -168,9 +166,9 @@ namespace Nn.Examples
         public static float CostAndGradient(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, Span<float> gradient)
         {
             CheckSample(parameters, input, target);
-            CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);
             var cost = WriteSample(parameters, input, target, 1f, gradient);
-            return CheckCost(parameters, cost);
+            return GeneratedChecks.CheckCost(parameters, cost, Architecture);
         }
 
         /// <summary>The batch-mean cost and gradient: the batch gradient is the mean of the per-sample gradients.</summary>
@@ -186,9 +184,9 @@ namespace Nn.Examples
         public static float CostAndGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient)
         {
             CheckBatch(parameters, inputs, targets, rows);
-            CheckFinite(nameof(inputs), inputs, InputSize);
-            CheckFinite(nameof(targets), targets, OutputSize);
-            CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
+            GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);
+            GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);
             var scale = 1f / rows;
             // The first sample writes the gradient, so the buffer needs no clearing; the others add to it.
             var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);
@@ -198,7 +196,7 @@ namespace Nn.Examples
             }
 
             var cost = sum / rows;
-            return CheckCost(parameters, cost);
+            return GeneratedChecks.CheckCost(parameters, cost, Architecture);
         }
 
         /// <summary>One per-sample SGD step θ ← θ − η ∇θ C, in place: it overwrites the caller's <paramref name="parameters"/> and <paramref name="gradient"/>.</summary>
@@ -215,9 +213,9 @@ namespace Nn.Examples
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite.</exception>
         public static float SgdStepInPlace(Span<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target, float learningRate, Span<float> gradient)
         {
-            CheckLearningRate(learningRate);
+            GeneratedChecks.CheckLearningRate(learningRate);
             var cost = CostAndGradient(parameters, input, target, gradient);
-            UpdateChecked(parameters, gradient, learningRate);
+            GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);
             return cost;
         }
 
@@ -236,9 +234,9 @@ namespace Nn.Examples
         /// <exception cref="ArgumentOutOfRangeException">η is not positive and finite, or rows is below 1, or rows is too many for one array of batch buffers.</exception>
         public static float MiniBatchStepInPlace(Span<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, float learningRate, Span<float> gradient)
         {
-            CheckLearningRate(learningRate);
+            GeneratedChecks.CheckLearningRate(learningRate);
             var cost = CostAndGradientBatch(parameters, inputs, targets, rows, gradient);
-            UpdateChecked(parameters, gradient, learningRate);
+            GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);
             return cost;
         }
 
@@ -401,184 +399,26 @@ namespace Nn.Examples
             return cost;
         }
 
-        // x and y are small: every call scans them (vectorised) and names the first non-finite element.
-        private static void CheckFinite(string name, ReadOnlySpan<float> values, int width)
-        {
-            if (TensorPrimitives.IsFiniteAll<float>(values))
-            {
-                return;
-            }
-
-            var i = FirstNonFinite(values);
-            var where = values.Length == width ? string.Empty : FormattableString.Invariant($" (row {i / width}, column {i % width})");
-            throw new ArgumentException(FormattableString.Invariant($"{name} must hold finite numbers, but element {i}{where} is {values[i]}."), name);
-        }
-
-        // θ is large, so it is scanned only after a non-finite result: if it holds NaN or ±∞ that is the cause, named
-        // by index and by weight or bias; if not, finite arguments overflowed, and the non-finite result stands (as the
-        // runtime's Backprop and Forward return it; training treats a non-finite cost as divergence).
-        private static void CheckParameters(ReadOnlySpan<float> parameters)
-        {
-            if (TensorPrimitives.IsFiniteAll<float>(parameters))
-            {
-                return;
-            }
-
-            var i = FirstNonFinite(parameters);
-            throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
-        }
-
-        // A cost is checked as it is returned; θ is scanned only when it is not finite.
-        private static float CheckCost(ReadOnlySpan<float> parameters, float cost)
-        {
-            if (!float.IsFinite(cost))
-            {
-                CheckParameters(parameters);
-            }
-
-            return cost;
-        }
-
-        // Outputs a^L are checked once written; θ is scanned only when one is not finite.
-        private static void CheckOutputs(ReadOnlySpan<float> parameters, ReadOnlySpan<float> outputs)
-        {
-            if (!TensorPrimitives.IsFiniteAll<float>(outputs))
-            {
-                CheckParameters(parameters);
-            }
-        }
-
-        private static int FirstNonFinite(ReadOnlySpan<float> values)
-        {
-            var i = 0;
-            while (float.IsFinite(values[i]))
-            {
-                i++;
-            }
-
-            return i;
-        }
-
-        // Which weight or bias element i of θ is: W^l[j, k] (output j, input k) or b^l[j].
-        private static string ParameterName(int i)
-        {
-            if (i < Weights1Offset + 6)
-            {
-                return FormattableString.Invariant($"W^1[{(i - Weights1Offset) / Layer1Inputs}, {(i - Weights1Offset) % Layer1Inputs}]");
-            }
-
-            if (i < Weights2Offset + 2)
-            {
-                return FormattableString.Invariant($"W^2[{(i - Weights2Offset) / Layer2Inputs}, {(i - Weights2Offset) % Layer2Inputs}]");
-            }
-
-            return "no parameter";
-        }
-
-        // θ ← θ − η g with θ' and θ checked as they stream through: v − v is +0 (no bits set) in a finite lane and NaN in a
-        // NaN or ±∞ one, and OR-ing it into a register costs no extra pass over θ and no branch. A non-finite θ'
-        // is reported after the whole update (the caller owns the buffer and no copy is kept, so it holds θ' as computed):
-        // as a bad argument if θ already held NaN or ±∞, else as divergence.
-        private static void UpdateChecked(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
-        {
-            var step = -learningRate;
-            ref var theta = ref MemoryMarshal.GetReference(parameters);
-            ref var g = ref MemoryMarshal.GetReference(gradient);
-            var k = 0;
-            var finite = true;
-            var wasFinite = true;
-            if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<float>.Count)
-            {
-                var scale = new Vector<float>(step);
-                var after = Vector<float>.Zero;
-                var before = Vector<float>.Zero;
-                for (; k <= parameters.Length - Vector<float>.Count; k += Vector<float>.Count)
-                {
-                    var old = Vector.LoadUnsafe(ref theta, (nuint)k);
-                    var next = old + (scale * Vector.LoadUnsafe(ref g, (nuint)k));
-                    next.StoreUnsafe(ref theta, (nuint)k);
-                    after |= next - next;
-                    before |= old - old;
-                }
-
-                finite = Vector.EqualsAll(after, Vector<float>.Zero);
-                wasFinite = Vector.EqualsAll(before, Vector<float>.Zero);
-            }
-
-            for (; k < parameters.Length; k++)
-            {
-                var old = Unsafe.Add(ref theta, k);
-                var next = old + (step * Unsafe.Add(ref g, k));
-                Unsafe.Add(ref theta, k) = next;
-                finite &= float.IsFinite(next);
-                wasFinite &= float.IsFinite(old);
-            }
-
-            if (!finite)
-            {
-                ReportNonFiniteStep(parameters, gradient, learningRate, wasFinite);
-            }
-        }
-
-        // The rare path of UpdateChecked, after θ' is written. Where θ_i was NaN or ±∞, θ'_i = θ_i + (−η g_i) is too, so
-        // the first non-finite θ'_i names the bad parameter when θ was not all finite.
-        private static void ReportNonFiniteStep(ReadOnlySpan<float> parameters, ReadOnlySpan<float> gradient, float learningRate, bool wasFinite)
-        {
-            var i = FirstNonFinite(parameters);
-            if (!wasFinite)
-            {
-                throw new ArgumentException(FormattableString.Invariant($"parameters must hold finite numbers, but element {i} ({ParameterName(i)}) is {parameters[i]}."), nameof(parameters));
-            }
-
-            throw new ArgumentException(
-                FormattableString.Invariant($"the step diverged: element {i} ({ParameterName(i)}) of θ' = θ − η ∇θ C is {parameters[i]} (∂C/∂θ = {gradient[i]}, η = {learningRate}); the buffer holds θ' as computed."),
-                nameof(learningRate));
-        }
-
         private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckLength(nameof(input), InputSize, input.Length);
-            CheckLength(nameof(target), OutputSize, target.Length);
-            CheckFinite(nameof(input), input, InputSize);
-            CheckFinite(nameof(target), target, OutputSize);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckLength(nameof(input), InputSize, input.Length);
+            GeneratedChecks.CheckLength(nameof(target), OutputSize, target.Length);
+            GeneratedChecks.CheckFinite(nameof(input), input, InputSize);
+            GeneratedChecks.CheckFinite(nameof(target), target, OutputSize);
         }
 
         private static void CheckBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputs, int rows)
         {
-            CheckLength(nameof(parameters), ParameterCount, parameters.Length);
-            CheckPositive(nameof(rows), rows);
+            GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);
+            GeneratedChecks.CheckPositive(nameof(rows), rows);
             if (rows > 306783370)
             {
                 throw new ArgumentOutOfRangeException(nameof(rows), rows, FormattableString.Invariant($"rows must be at most 306783370 (the batch buffers hold rows × 7 values in one array), but is {rows}."));
             }
 
-            CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
-            CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
-        }
-
-        private static void CheckLength(string name, long expected, int actual)
-        {
-            if (expected != actual)
-            {
-                throw new ArgumentException($"{name} must have length {expected}, but has {actual}.", name);
-            }
-        }
-
-        private static void CheckLearningRate(float learningRate)
-        {
-            if (!(learningRate > 0f) || float.IsInfinity(learningRate))
-            {
-                throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, FormattableString.Invariant($"learningRate must be a positive finite number, but is {learningRate}."));
-            }
-        }
-
-        private static void CheckPositive(string name, int value)
-        {
-            if (value < 1)
-            {
-                throw new ArgumentOutOfRangeException(name, value, $"{name} must be at least 1, but is {value}.");
-            }
+            GeneratedChecks.CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);
+            GeneratedChecks.CheckLength("outputs or targets", (long)rows * OutputSize, outputs.Length);
         }
     }
 }
