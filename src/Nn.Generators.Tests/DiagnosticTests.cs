@@ -122,7 +122,83 @@ public sealed class DiagnosticTests
         Assert.Equal("Source0.cs", diagnostic.Location.GetLineSpan().Path);
         var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         Assert.All(messageParts, part => Assert.Contains(part, message, StringComparison.Ordinal));
-        Assert.Empty(run.Result.GeneratedTrees);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.All(run.Result.GeneratedTrees, tree => Assert.Contains("so these members are stubs", tree.GetText().ToString(), StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[Nn.Network(typeof(double), Inputs = 3, Loss = Nn.LossKind.BinaryCrossEntropy)] [Nn.Dense(0, 2, Nn.ActivationKind.Relu)] public static partial class Net;", "double", "")]
+    [InlineData("[Nn.Network(typeof(float), Inputs = 3, L2 = -1)] [Nn.Dense(0, 4, Nn.ActivationKind.Relu)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Net;", "float", ", 100")]
+    [InlineData("namespace Deep { public partial class Outer { [Nn.Network(typeof(double), Inputs = 0)] [Nn.Dense(0, 2, Nn.ActivationKind.Sigmoid)] internal static partial class Net; } }", "double", "")]
+    public void A_declaration_error_is_the_builds_only_error_even_where_the_program_uses_the_members(string declaration, string type, string l2)
+    {
+        var name = declaration.Contains("Outer", StringComparison.Ordinal) ? "Deep.Outer.Net" : "Net";
+        var program = $$"""
+            public static class Program
+            {
+                public static {{type}} Use()
+                {
+                    var parameters = new {{type}}[{{name}}.ParameterCount + {{name}}.Layer1Outputs];
+                    var gradient = new {{type}}[{{name}}.ParameterCount];
+                    var x = new {{type}}[{{name}}.InputSize];
+                    var y = new {{type}}[{{name}}.OutputSize];
+                    {{name}}.Forward(parameters, x, y);
+                    var network = {{name}}.CreateNetwork(Nn.Initializer.He, 1);
+                    network = {{name}}.SgdStep(network, x, y, 0.1f{{l2}});
+                    return {{name}}.CostAndGradient(parameters, x, y, gradient{{l2}}) + {{name}}.MiniBatchStepInPlace(parameters, x, y, 1, 0.1f, gradient{{l2}});
+                }
+            }
+            """;
+
+        var run = GeneratorHarness.Generate(declaration, program);
+
+        Assert.Single(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void A_stub_member_throws_naming_the_declaration_error_if_it_is_ever_reached()
+    {
+        var run = GeneratorHarness.Generate("[Nn.Network(typeof(double), Inputs = 3, Loss = Nn.LossKind.BinaryCrossEntropy)] [Nn.Dense(0, 2, Nn.ActivationKind.Relu)] public static partial class Net;");
+        using var image = new System.IO.MemoryStream();
+        Assert.True(run.Output.Emit(image).Success);
+        var type = System.Reflection.Assembly.Load(image.ToArray()).GetType("Net")!;
+
+        var error = Assert.Throws<System.Reflection.TargetInvocationException>(() => type.GetProperty("Architecture")!.GetValue(null));
+
+        Assert.Equal("Net was not generated: its declaration has error NN0004 (see the build's errors).", error.InnerException!.Message);
+    }
+
+    [Fact]
+    public void Help_links_open_the_page_in_the_packages_docs_folder_when_the_package_says_where_it_is()
+    {
+        var compilation = GeneratorHarness.Compilation("[Nn.Network(typeof(double), Inputs = 0)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Net;");
+        var options = new PackageOptions("/home/user/.nuget/packages/nn/1.0.0/build/../docs/");
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            [new Nn.Generators.Networks.NetworkGenerator().AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions, optionsProvider: options);
+
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out _, out var diagnostics);
+
+        Assert.Equal("file:///home/user/.nuget/packages/nn/1.0.0/docs/diagnostics.md#nn0003", Assert.Single(diagnostics).Descriptor.HelpLinkUri);
+    }
+
+    /// <summary>The global options a project that references the Nn package gets from build/Nn.props.</summary>
+    private sealed class PackageOptions(string documentation) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+    {
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions { get; } = new Options(documentation);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(null);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options(null);
+
+        private sealed class Options(string? documentation) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value)
+            {
+                value = key == "build_property.NnDocumentation" ? documentation : null;
+                return value is not null;
+            }
+        }
     }
 
     [Fact]

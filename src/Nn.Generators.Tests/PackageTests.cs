@@ -27,6 +27,8 @@ public sealed class PackageTests : IDisposable
         {
             Assert.Contains(zip.Entries, e => e.FullName == "analyzers/dotnet/cs/Nn.Generators.dll");
             Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Nn.dll");
+            Assert.Contains(zip.Entries, e => e.FullName == "docs/diagnostics.md");
+            Assert.Contains(zip.Entries, e => e.FullName == "build/Nn.props");
         }
 
         File.WriteAllText(Path.Combine(root, "nuget.config"), $"""

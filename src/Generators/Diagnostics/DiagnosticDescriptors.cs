@@ -3,15 +3,16 @@ using Microsoft.CodeAnalysis;
 namespace Nn.Generators.Diagnostics;
 
 /// <summary>
-/// Every diagnostic the Nn generator reports, with ids NN0001…; each links to its section of docs/diagnostics.md.
+/// Every diagnostic the Nn generator reports, with ids NN0001…; each links to its section of docs/diagnostics.md
+/// (in the package's docs folder for package users, see HelpLinks).
 /// New ids are added to AnalyzerReleases.Unshipped.md. NN0007 (softmax only on the last layer) was retired before any
 /// release, when the generated code learnt softmax on hidden layers; its id is not reused.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "Nn.Generator";
-    // The repository has no published address yet, so help links are relative to its root.
-    private const string HelpBase = "docs/diagnostics.md#";
+    // Relative to the repository root; HelpLinks points them into the package's docs folder for package users.
+    private const string HelpBase = HelpLinks.RepositoryPage + "#";
 
     /// <summary>NN0001: the declaring type, or a type containing it, lacks the partial modifier.</summary>
     public static readonly DiagnosticDescriptor TypeNotPartial = Error(

@@ -8,6 +8,7 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationI
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, LocationInfo? location, params string[] arguments) =>
         new(descriptor, location, new EquatableArray<string>(arguments));
 
-    public Diagnostic ToDiagnostic() =>
-        Diagnostic.Create(Descriptor, Location?.ToLocation(), Arguments.AsSpan().ToArray());
+    /// <summary>The diagnostic, its help link pointing into <paramref name="helpPage"/> (see HelpLinks).</summary>
+    public Diagnostic ToDiagnostic(string helpPage) =>
+        Diagnostic.Create(Diagnostics.HelpLinks.WithPage(Descriptor, helpPage), Location?.ToLocation(), Arguments.AsSpan().ToArray());
 }

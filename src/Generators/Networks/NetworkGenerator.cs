@@ -1,12 +1,13 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Nn.Generators.Helpers;
+using Nn.Generators.Diagnostics;
 
 namespace Nn.Generators.Networks;
 
 /// <summary>
 /// The pipeline: find every type carrying [Network], build its model (or its diagnostics), and emit one source
-/// file of straight-line forward and backward code per valid declaration.
+/// file of straight-line forward and backward code per valid declaration, or of throwing stubs per declaration
+/// with errors (so the NN diagnostic is the build's only error about it).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -19,6 +20,9 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         /// <summary>The valid models that reach the emitter.</summary>
         public const string Models = nameof(Models);
+
+        /// <summary>The stubs of declarations with errors.</summary>
+        public const string Stubs = nameof(Stubs);
 
         /// <summary>Types with [Dense] layers, checked for a missing [Network].</summary>
         public const string LayersWithoutNetwork = nameof(LayersWithoutNetwork);
@@ -34,20 +38,30 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 NetworkModelBuilder.Build)
             .WithTrackingName(TrackingNames.Declarations);
 
-        context.RegisterSourceOutput(declarations, static (spc, result) =>
+        // Help links point into the package's docs folder when build/Nn.props says where it is (see HelpLinks).
+        var helpPage = context.AnalyzerConfigOptionsProvider.Select(static (options, _) => HelpLinks.Page(options.GlobalOptions));
+
+        context.RegisterSourceOutput(declarations.Combine(helpPage), static (spc, pair) =>
         {
-            foreach (var error in result.Errors)
+            foreach (var error in pair.Left.Errors)
             {
-                spc.ReportDiagnostic(error.ToDiagnostic());
+                spc.ReportDiagnostic(error.ToDiagnostic(pair.Right));
             }
         });
 
         var models = declarations
-            .Where(static result => result.Value is not null)
-            .Select(static (result, _) => result.Value!)
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => result.Model!)
             .WithTrackingName(TrackingNames.Models);
 
         context.RegisterSourceOutput(models, static (spc, model) => spc.AddSource(model.HintName, NetworkEmitter.Emit(model)));
+
+        var stubs = declarations
+            .Where(static result => result.Stub is not null)
+            .Select(static (result, _) => result.Stub!)
+            .WithTrackingName(TrackingNames.Stubs);
+
+        context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(stub.HintName, NetworkStubEmitter.Emit(stub)));
 
         var layersWithoutNetwork = context.SyntaxProvider
             .ForAttributeWithMetadataName(
@@ -56,11 +70,11 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 NetworkModelBuilder.FindLayersWithoutNetwork)
             .WithTrackingName(TrackingNames.LayersWithoutNetwork);
 
-        context.RegisterSourceOutput(layersWithoutNetwork, static (spc, errors) =>
+        context.RegisterSourceOutput(layersWithoutNetwork.Combine(helpPage), static (spc, pair) =>
         {
-            foreach (var error in errors)
+            foreach (var error in pair.Left)
             {
-                spc.ReportDiagnostic(error.ToDiagnostic());
+                spc.ReportDiagnostic(error.ToDiagnostic(pair.Right));
             }
         });
     }

@@ -13,7 +13,8 @@ namespace Nn.Generators.Networks;
 
 /// <summary>
 /// The transform step: reads a [Network] type's attributes into a <see cref="NetworkModel"/>, checking every rule of
-/// a declaration and collecting diagnostics at the offending attribute instead of throwing.
+/// a declaration and collecting diagnostics at the offending attribute instead of throwing; a declaration with
+/// errors gets a <see cref="NetworkStub"/> instead of a model.
 /// </summary>
 internal static class NetworkModelBuilder
 {
@@ -33,7 +34,7 @@ internal static class NetworkModelBuilder
     private static readonly string ActivationNames = string.Join(", ", Enum.GetNames(typeof(ActivationKind)));
     private static readonly string LossNames = string.Join(", ", Enum.GetNames(typeof(LossKind)));
 
-    public static Result<NetworkModel> Build(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static NetworkDeclaration Build(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         var type = (INamedTypeSymbol)context.TargetSymbol;
         var syntax = (TypeDeclarationSyntax)context.TargetNode;
@@ -47,7 +48,7 @@ internal static class NetworkModelBuilder
             || network.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
             || network.ConstructorArguments[0].Value is ITypeSymbol { TypeKind: TypeKind.Error })
         {
-            return new Result<NetworkModel>(null, EquatableArray<DiagnosticInfo>.Empty);
+            return NetworkDeclaration.Nothing;
         }
 
         foreach (var declaration in syntax.AncestorsAndSelf().OfType<TypeDeclarationSyntax>())
@@ -88,7 +89,7 @@ internal static class NetworkModelBuilder
         if (declared.Count == 0)
         {
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, networkLocation, name));
-            return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
+            return Failed();
         }
 
         var seen = new Dictionary<int, DeclaredLayer>();
@@ -127,7 +128,7 @@ internal static class NetworkModelBuilder
 
         if (errors.Count > 0)
         {
-            return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
+            return Failed();
         }
 
         // The generated code builds the library's Architecture, so a size past the library's limits (Limits.MaxWidth,
@@ -137,7 +138,7 @@ internal static class NetworkModelBuilder
         {
             var what = inputs == widest ? "has " + Invariant(inputs) + " inputs" : "has a layer of " + Invariant(widest) + " units";
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, what));
-            return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
+            return Failed();
         }
 
         var layers = new List<LayerModel>();
@@ -154,7 +155,7 @@ internal static class NetworkModelBuilder
             {
                 var total = ordered.Aggregate((Count: 0L, Inputs: (long)inputs), (s, l) => (s.Count + (s.Inputs * l.Outputs) + (l.HasBias ? l.Outputs : 0), l.Outputs)).Count;
                 errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has " + Invariant(total) + " parameters"));
-                return new Result<NetworkModel>(null, new EquatableArray<DiagnosticInfo>(errors));
+                return Failed();
             }
 
             layers.Add(new LayerModel(previous, layer.Outputs, layer.Activation, layer.HasBias, (int)weightOffset, (int)biasOffset));
@@ -162,8 +163,8 @@ internal static class NetworkModelBuilder
         }
 
         var model = new NetworkModel(
-            type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString(),
-            new EquatableArray<TypeHeader>(syntax.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Reverse().Select(Header)),
+            NamespaceOf(type),
+            Headers(syntax),
             name,
             HintName(type),
             isDouble,
@@ -172,7 +173,26 @@ internal static class NetworkModelBuilder
             l2,
             new EquatableArray<LayerModel>(layers),
             (int)offset);
-        return new Result<NetworkModel>(model, EquatableArray<DiagnosticInfo>.Empty);
+        return new NetworkDeclaration(model, null, EquatableArray<DiagnosticInfo>.Empty);
+
+        // The errors, and unless the type cannot take another partial declaration (NN0001), a stub of its members.
+        NetworkDeclaration Failed()
+        {
+            var partial = !errors.Any(e => e.Descriptor.Id == DiagnosticDescriptors.TypeNotPartial.Id);
+            var stub = partial
+                ? new NetworkStub(
+                    NamespaceOf(type),
+                    Headers(syntax),
+                    name,
+                    HintName(type),
+                    elementType?.SpecialType is SpecialType.System_Single ? "float" : isDouble ? "double" : elementType?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "double",
+                    elementType?.SpecialType is SpecialType.System_Single or SpecialType.System_Double,
+                    l2 != 0,
+                    declared.Count,
+                    errors[0].Descriptor.Id)
+                : null;
+            return new NetworkDeclaration(null, stub, new EquatableArray<DiagnosticInfo>(errors));
+        }
     }
 
     /// <summary>NN0011 for a type that carries [Dense] layers but no [Network]; empty when the network is declared.</summary>
@@ -232,6 +252,12 @@ internal static class NetworkModelBuilder
 
         return fallback;
     }
+
+    private static string NamespaceOf(INamedTypeSymbol type) =>
+        type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
+
+    private static EquatableArray<TypeHeader> Headers(TypeDeclarationSyntax syntax) =>
+        new(syntax.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Reverse().Select(Header));
 
     private static TypeHeader Header(TypeDeclarationSyntax declaration)
     {
