@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 
 namespace Nn.Generators.Networks;
@@ -7,13 +8,10 @@ namespace Nn.Generators.Networks;
 /// one array of batch buffers holds); the checks themselves and the checked update are the library's
 /// Nn.Kernels.GeneratedChecks, which scans θ only after a non-finite result and names a bad element from Architecture.
 /// </summary>
-internal sealed partial class NetworkEmitter
+internal sealed class ArgumentCheckEmitter(EmitContext context) : CodeEmitter(context)
 {
-    /// <summary>The most elements a .NET array holds (Array.MaxLength, which netstandard2.0 does not have).</summary>
-    private const int MaxArrayLength = 0x7FFFFFC7;
-
     /// <summary>The sample and batch checks every entry point starts with.</summary>
-    private void EmitArgumentChecks()
+    public void EmitArgumentChecks()
     {
         using (w.Block($"private static void CheckSample(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target)"))
         {
@@ -43,7 +41,7 @@ internal sealed partial class NetworkEmitter
     }
 
     /// <summary>The exception documentation of an entry point that checks lengths and finiteness.</summary>
-    private void ThrowsOnBadInput(bool targets, bool rows, bool step = false)
+    public void ThrowsOnBadInput(bool targets, bool rows, bool step = false)
     {
         var values = targets ? "x, y or θ" : "x or θ";
         w.Line($"/// <exception cref=\"ArgumentException\">A length is wrong, or {values} holds NaN or ±∞: the message names the first");

@@ -4,57 +4,13 @@ using System.Linq;
 namespace Nn.Generators.Networks;
 
 /// <summary>
-/// The SIMD kernels the passes call: which kernel a layer's rows use, the short-row Vector&lt;T&gt; helpers written
-/// into the type, and the first-layer block that handles long rows four samples at a time.
+/// The first layer of long rows (at least <see cref="CodeEmitter.LongRow"/> inputs) per block of samples: z^1 four
+/// samples at a time (Dot4) and equation 4 four samples at a time (AddScaled4), each row of W^1 and of its
+/// gradient loaded once per four samples. Each gradient element still receives the samples' terms in sample order.
 /// </summary>
-internal sealed partial class NetworkEmitter
+internal sealed class FirstLayerBlockEmitter(EmitContext context) : CodeEmitter(context)
 {
-    /// <summary>
-    /// Rows at least this long go to System.Numerics.Tensors, whose widest SIMD path repays its call overhead;
-    /// shorter rows use the library's Vector&lt;T&gt; loops in Nn.Kernels.GeneratedKernels, which inline into the passes.
-    /// </summary>
-    private const int LongRow = 256;
-
-    private string DotKernel(LayerModel layer) => layer.Inputs >= LongRow ? $"TensorPrimitives.Dot<{T}>" : "GeneratedKernels.Dot";
-
-    /// <summary>y += s·x over one row of layer <paramref name="layer"/>'s width.</summary>
-    private string AddScaledCall(LayerModel layer, string x, string s, string y) =>
-        layer.Inputs >= LongRow ? $"TensorPrimitives.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"GeneratedKernels.AddScaled({x}, {s}, {y});";
-
-    /// <summary>y = s·x over one row of layer <paramref name="layer"/>'s width.</summary>
-    private string ScaleCall(LayerModel layer, string x, string s, string y) =>
-        layer.Inputs >= LongRow ? $"TensorPrimitives.Multiply<{T}>({x}, {s}, {y});" : $"GeneratedKernels.Scale({x}, {s}, {y});";
-
-    /// <summary>A ReLU unit with z ≤ 0 has δ = 0, so its row adds nothing (or, when writing, is zero); skipping it is exact.</summary>
-    private void SkipInactive(int l, string? whenSkipped = null)
-    {
-        if (Layer(l).Activation == ActivationKind.Relu)
-        {
-            using (w.Block($"if (d{l}[j] == {Zero})"))
-            {
-                if (whenSkipped is not null)
-                {
-                    w.Line(whenSkipped);
-                }
-
-                w.Line("continue;");
-            }
-
-            w.Line();
-        }
-    }
-
-    /// <summary>
-    /// Whether equation 4 of layer 1 is applied per block of samples rather than per sample: a first layer of long
-    /// rows has a weight block that, together with its gradient block, would not stay in cache if every sample
-    /// streamed both. Each gradient element still receives the samples' terms in sample order.
-    /// </summary>
-    private bool DeferFirstLayer => !Layer(1).IsUnrolled && Layer(1).Inputs >= LongRow;
-
-    /// <summary>Samples per block: at most 16, and at most 4096 buffered δ^1 values.</summary>
-    private int BlockRows => Math.Max(1, Math.Min(16, 4096 / Layer(1).Outputs));
-
-    private void EmitFirstLayerBlock()
+    public void EmitFirstLayerBlock()
     {
         var layer = Layer(1);
         var n = layer.Inputs;

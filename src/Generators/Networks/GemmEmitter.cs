@@ -4,10 +4,10 @@ using System.Linq;
 namespace Nn.Generators.Networks;
 
 /// <summary>
-/// The batch path for batches of at least <see cref="GemmRows"/> rows of a stack with a layer too big to unroll:
-/// the three matrix products of every layer go to the library's packed GEMM kernels
+/// The batch path for batches of at least <see cref="CodeEmitter.GemmRows"/> rows of a stack with a layer too big to
+/// unroll: the three matrix products of every layer go to the library's packed GEMM kernels
 /// (Nn.Kernels.DenseKernels), the element-wise parts (activations, equation 1, σ') stay generated code with
-/// constant sizes. Smaller batches and fully unrolled stacks keep the per-sample straight-line code.
+/// constant sizes. Written in the style <see cref="EmitStyle.Rows"/>: every a^l, z^l and δ^l is a row of a batch buffer.
 /// </summary>
 /// <remarks>
 /// The batch buffers A^l, Z^L and Δ^l (rows × outputs each) are too big for the stack at 784-wide batches of a
@@ -16,28 +16,8 @@ namespace Nn.Generators.Networks;
 /// nothing, and concurrent callers on different threads never share it. DenseKernels' own packing buffers are
 /// held the same way (Gemm.Scratch).
 /// </remarks>
-internal sealed partial class NetworkEmitter
+internal sealed class GemmEmitter(EmitContext context) : CodeEmitter(context)
 {
-    /// <summary>
-    /// Batches with at least this many rows take the GEMM path: below it, packing costs more than it saves and the
-    /// per-sample code (which keeps every intermediate in registers or on the stack) is faster.
-    /// </summary>
-    private const int GemmRows = 16;
-
-    /// <summary>While set, every layer's a^l, z^l and δ^l is named as a span (a row of a batch buffer).</summary>
-    private bool allSpans;
-
-    /// <summary>Whether the stack has a layer too big to unroll, so its batch methods get the GEMM path.</summary>
-    private bool UsesGemm => model.Layers.Any(l => !l.IsUnrolled);
-
-    private const string Kernels = "global::Nn.Kernels.DenseKernels";
-
-    /// <summary>Elements per batch row of the scratch: A^l for l &lt; L, Z^L and A^L, and Δ^l for every l.</summary>
-    private int ScratchWidth => model.Layers.Take(L - 1).Sum(l => l.Outputs) + (2 * model.Last.Outputs) + model.Layers.Sum(l => l.Outputs);
-
-    /// <summary>The test that sends a batch call to the GEMM path.</summary>
-    private string GemmCondition => $"rows >= {Int(GemmRows)}";
-
     /// <summary>Slices the per-thread scratch into aBatch{l} (l &lt; L), zBatch{L}, aBatch{L} and dBatch{l}.</summary>
     private void DeclareBatchSpans(bool withDeltas)
     {
@@ -65,7 +45,7 @@ internal sealed partial class NetworkEmitter
         }
     }
 
-    private void EmitGemmPasses()
+    public void EmitGemmPasses()
     {
         if (!UsesGemm)
         {
@@ -110,7 +90,7 @@ internal sealed partial class NetworkEmitter
 
                 if (l < L)
                 {
-                    EmitBatchActivation(l, target);
+                    Activations.EmitBatchActivation(l, target);
                     w.Line();
                 }
             }
@@ -120,56 +100,11 @@ internal sealed partial class NetworkEmitter
         EmitGemmMethods();
     }
 
-    /// <summary>A^l = σ(Z^l) in place over a whole batch buffer, with the runtime's vectorised element-wise forms.</summary>
-    private void EmitBatchActivation(int l, string span)
-    {
-        switch (Layer(l).Activation)
-        {
-            case ActivationKind.Sigmoid:
-                w.Line($"// A^{l} = σ(Z^{l}) = 1 / (1 + e^(−Z^{l})), element-wise.");
-                w.Line($"TensorPrimitives.Sigmoid<{T}>({span}, {span});");
-                break;
-            case ActivationKind.Tanh:
-                w.Line($"// A^{l} = tanh(Z^{l}), element-wise.");
-                w.Line($"TensorPrimitives.Tanh<{T}>({span}, {span});");
-                break;
-            case ActivationKind.Relu:
-                w.Line($"// A^{l} = max(Z^{l}, 0), element-wise.");
-                w.Line($"TensorPrimitives.Max<{T}>({span}, {Zero}, {span});");
-                break;
-            case ActivationKind.Identity:
-                w.Line($"// A^{l} = Z^{l}: the identity.");
-                break;
-            case ActivationKind.Softmax:
-                var n = Int(Layer(l).Outputs);
-                w.Line($"// A^{l} = softmax(Z^{l}) row by row: a_k = e^(z_k − max z) / Σ_j e^(z_j − max z), so no exponent overflows.");
-                using (w.Block("for (var i = 0; i < rows; i++)"))
-                {
-                    w.Line($"var row = {span}.Slice(i * {n}, {n});");
-                    w.Line($"var max = TensorPrimitives.Max<{T}>(row);");
-                    using (w.Block($"for (var k = 0; k < {n}; k++)"))
-                    {
-                        w.Line($"row[k] = {T}.Exp(row[k] - max);");
-                    }
-
-                    w.Line($"var sum = TensorPrimitives.Sum<{T}>(row);");
-                    using (w.Block($"for (var k = 0; k < {n}; k++)"))
-                    {
-                        w.Line("row[k] /= sum;");
-                    }
-                }
-
-                break;
-            default:
-                throw new InvalidOperationException("unknown activation " + Layer(l).Activation);
-        }
-    }
-
     /// <summary>
     /// Opens the loop over the rows of a batch on the GEMM path: slices z^L, a^L (into <paramref name="outputRow"/>
     /// if given) and y of row i and writes a^L = σ(z^L) for that row; <paramref name="body"/> follows.
     /// </summary>
-    private void EmitOutputRows(string? outputRow, bool withTargets, bool withDelta, Action body)
+    public void EmitOutputRows(string? outputRow, bool withTargets, bool withDelta, Action body)
     {
         var o = Int(model.Outputs);
         using (w.Block("for (var i = 0; i < rows; i++)"))
@@ -190,7 +125,7 @@ internal sealed partial class NetworkEmitter
             w.Line($"// Layer {L}'s activation for this row: a^{L} = σ(z^{L}).");
             if (layer.Activation == ActivationKind.Softmax)
             {
-                EmitSoftmax(L);
+                Activations.EmitSoftmax(L);
             }
             else
             {
@@ -201,33 +136,9 @@ internal sealed partial class NetworkEmitter
         }
     }
 
-    /// <summary>The extra parameter of the cost methods when L2 is declared.</summary>
-    private string L2Parameter => model.HasL2 ? ", int l2SampleCount" : string.Empty;
-
-    /// <summary>The statement an entry point starts with to hand a large batch to its GEMM-path method.</summary>
-    private void WriteGemmDispatch(params string[] lines)
-    {
-        if (!UsesGemm)
-        {
-            return;
-        }
-
-        w.Line($"// A batch of {Int(GemmRows)} rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).");
-        using (w.Block($"if ({GemmCondition})"))
-        {
-            foreach (var line in lines)
-            {
-                w.Line(line);
-            }
-        }
-
-        w.Line();
-    }
-
     /// <summary>ForwardBatch, CostBatch and CostAndGradientBatch for a batch of at least GemmRows rows.</summary>
-    private void EmitGemmMethods()
+    public void EmitGemmMethods()
     {
-        allSpans = true;
         w.Line("// ForwardBatch for a large batch: the forward pass by GEMM, then a^L = σ(z^L) row by row into the outputs.");
         using (w.Block($"private static void ForwardRowsInto(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, Span<{T}> outputs, int rows)"))
         {
@@ -246,7 +157,7 @@ internal sealed partial class NetworkEmitter
             EmitOutputRows(null, withTargets: true, withDelta: false, () =>
             {
                 w.Line();
-                w.Line($"total += {EmitCost()};");
+                w.Line($"total += {Losses.EmitCost()};");
             });
             w.Line();
             w.Line($"return (total / rows){(model.HasL2 ? " + L2Penalty(parameters, l2SampleCount)" : string.Empty)};");
@@ -266,10 +177,10 @@ internal sealed partial class NetworkEmitter
             EmitOutputRows(null, withTargets: true, withDelta: true, () =>
             {
                 w.Line();
-                var cost = EmitCost();
+                var cost = Losses.EmitCost();
                 w.Line($"total += {cost};");
                 w.Line();
-                EmitOutputDelta();
+                Losses.EmitOutputDelta();
             });
 
             for (var l = L; l >= 1; l--)
@@ -330,6 +241,5 @@ internal sealed partial class NetworkEmitter
         }
 
         w.Line();
-        allSpans = false;
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 
 namespace Nn.Generators.Networks;
 
@@ -6,10 +7,10 @@ namespace Nn.Generators.Networks;
 /// The cost C(a^L, y) of one sample and equation 1, δ^L = ∇_a C ⊙ σ'(z^L), for each loss and output activation, in
 /// the runtime's numerically stable forms.
 /// </summary>
-internal sealed partial class NetworkEmitter
+internal sealed class LossEmitter(EmitContext context) : CodeEmitter(context)
 {
     /// <summary>Writes C(a^L, y) of one sample in the runtime's stable form and returns the local that holds it.</summary>
-    private string EmitCost()
+    public string EmitCost()
     {
         var output = model.Last.Activation;
         switch (model.Loss)
@@ -47,7 +48,7 @@ internal sealed partial class NetworkEmitter
     private string Clamped(string k) => $"{T}.Clamp({A(L, k)}, {Floor}, {One} - {Floor})";
 
     /// <summary>Equation 1 for the declared loss and output activation, times the batch scale.</summary>
-    private void EmitOutputDelta()
+    public void EmitOutputDelta()
     {
         var output = model.Last.Activation;
         if (model.Loss == LossKind.BinaryCrossEntropy && output == ActivationKind.Sigmoid)

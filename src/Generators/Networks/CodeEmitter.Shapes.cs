@@ -1,0 +1,99 @@
+using System;
+using System.Linq;
+
+namespace Nn.Generators.Networks;
+
+/// <summary>
+/// The code-shape decisions every emitter agrees on: which kernel a layer's rows use, when the first layer is
+/// applied per block of samples, and when a batch takes the GEMM path.
+/// </summary>
+internal abstract partial class CodeEmitter
+{
+    /// <summary>
+    /// Rows at least this long go to System.Numerics.Tensors, whose widest SIMD path repays its call overhead;
+    /// shorter rows use the library's Vector&lt;T&gt; loops in Nn.Kernels.GeneratedKernels, which inline into the passes.
+    /// </summary>
+    protected const int LongRow = 256;
+
+    protected string DotKernel(LayerModel layer) => layer.Inputs >= LongRow ? $"TensorPrimitives.Dot<{T}>" : "GeneratedKernels.Dot";
+
+    /// <summary>y += s·x over one row of layer <paramref name="layer"/>'s width.</summary>
+    protected string AddScaledCall(LayerModel layer, string x, string s, string y) =>
+        layer.Inputs >= LongRow ? $"TensorPrimitives.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"GeneratedKernels.AddScaled({x}, {s}, {y});";
+
+    /// <summary>y = s·x over one row of layer <paramref name="layer"/>'s width.</summary>
+    protected string ScaleCall(LayerModel layer, string x, string s, string y) =>
+        layer.Inputs >= LongRow ? $"TensorPrimitives.Multiply<{T}>({x}, {s}, {y});" : $"GeneratedKernels.Scale({x}, {s}, {y});";
+
+    /// <summary>A ReLU unit with z ≤ 0 has δ = 0, so its row adds nothing (or, when writing, is zero); skipping it is exact.</summary>
+    protected void SkipInactive(int l, string? whenSkipped = null)
+    {
+        if (Layer(l).Activation == ActivationKind.Relu)
+        {
+            using (w.Block($"if (d{l}[j] == {Zero})"))
+            {
+                if (whenSkipped is not null)
+                {
+                    w.Line(whenSkipped);
+                }
+
+                w.Line("continue;");
+            }
+
+            w.Line();
+        }
+    }
+
+    /// <summary>
+    /// Whether equation 4 of layer 1 is applied per block of samples rather than per sample: a first layer of long
+    /// rows has a weight block that, together with its gradient block, would not stay in cache if every sample
+    /// streamed both. Each gradient element still receives the samples' terms in sample order.
+    /// </summary>
+    protected bool DeferFirstLayer => !Layer(1).IsUnrolled && Layer(1).Inputs >= LongRow;
+
+    /// <summary>Samples per block: at most 16, and at most 4096 buffered δ^1 values.</summary>
+    protected int BlockRows => Math.Max(1, Math.Min(16, 4096 / Layer(1).Outputs));
+
+    /// <summary>
+    /// Batches with at least this many rows take the GEMM path: below it, packing costs more than it saves and the
+    /// per-sample code (which keeps every intermediate in registers or on the stack) is faster.
+    /// </summary>
+    protected const int GemmRows = 16;
+
+    /// <summary>Whether the stack has a layer too big to unroll, so its batch methods get the GEMM path.</summary>
+    protected bool UsesGemm => model.Layers.Any(l => !l.IsUnrolled);
+
+    protected const string Kernels = "global::Nn.Kernels.DenseKernels";
+
+    /// <summary>Elements per batch row of the scratch: A^l for l &lt; L, Z^L and A^L, and Δ^l for every l.</summary>
+    protected int ScratchWidth => model.Layers.Take(L - 1).Sum(l => l.Outputs) + (2 * model.Last.Outputs) + model.Layers.Sum(l => l.Outputs);
+
+    /// <summary>The test that sends a batch call to the GEMM path.</summary>
+    protected string GemmCondition => $"rows >= {Int(GemmRows)}";
+
+    /// <summary>The extra parameter of the cost methods when L2 is declared.</summary>
+    protected string L2Parameter => model.HasL2 ? ", int l2SampleCount" : string.Empty;
+
+    /// <summary>The most elements a .NET array holds (Array.MaxLength, which netstandard2.0 does not have).</summary>
+    protected const int MaxArrayLength = 0x7FFFFFC7;
+
+    /// <summary>The statement an entry point starts with to hand a large batch to its GEMM-path method.</summary>
+    protected void WriteGemmDispatch(params string[] lines)
+    {
+        if (!UsesGemm)
+        {
+            return;
+        }
+
+        w.Line($"// A batch of {Int(GemmRows)} rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).");
+        using (w.Block($"if ({GemmCondition})"))
+        {
+            foreach (var line in lines)
+            {
+                w.Line(line);
+            }
+        }
+
+        w.Line();
+    }
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Linq;
+
+namespace Nn.Generators.Networks;
+
+/// <summary>The constants of every size and offset, and the conversions to and from the runtime <c>Network&lt;T&gt;</c>.</summary>
+internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
+{
+    public void EmitConstants()
+    {
+        Doc("The number of inputs, the length of x = a^0.");
+        w.Line($"public const int InputSize = {Int(model.Inputs)};");
+        w.Line();
+        Doc("The number of outputs, the length of a^L.");
+        w.Line($"public const int OutputSize = {Int(model.Outputs)};");
+        w.Line();
+        Doc("The length of the parameter vector θ: every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer.");
+        w.Line($"public const int ParameterCount = {Int(model.ParameterCount)};");
+        w.Line();
+        Doc("λ of the L2 term λ/(2m) Σ W² over the weights only (0 for none).");
+        w.Line($"public const double L2Lambda = {Real(model.L2)};");
+        for (var i = 0; i < model.Layers.Length; i++)
+        {
+            var layer = model.Layers[i];
+            var l = i + 1;
+            w.Line();
+            Doc($"The number of inputs of layer {l} (columns of W^{l}).");
+            w.Line($"public const int Layer{l}Inputs = {Int(layer.Inputs)};");
+            w.Line();
+            Doc($"The number of outputs of layer {l} (rows of W^{l}).");
+            w.Line($"public const int Layer{l}Outputs = {Int(layer.Outputs)};");
+            w.Line();
+            Doc($"Where W^{l} ({layer.Outputs} × {layer.Inputs}) starts in θ.");
+            w.Line($"public const int Weights{l}Offset = {Int(layer.WeightOffset)};");
+            w.Line();
+            Doc(layer.HasBias ? $"Where b^{l} ({layer.Outputs}) starts in θ." : $"−1: layer {l} has no bias.");
+            w.Line($"public const int Bias{l}Offset = {Int(layer.BiasOffset)};");
+        }
+
+        w.Line();
+    }
+
+    public void EmitConversions()
+    {
+        var layers = string.Concat(model.Layers.Select(l =>
+            $".Dense({Int(l.Outputs)}, global::Nn.Activation.{l.Activation}{(l.HasBias ? string.Empty : ", hasBias: false")})"));
+        Doc("The runtime architecture of this stack; its parameter layout is the one the constants above describe.");
+        w.Line($"public static global::Nn.Architecture Architecture {{ get; }} = global::Nn.Architecture.Input({Int(model.Inputs)}){layers};");
+        w.Line();
+        Doc("The runtime loss this stack was declared with.");
+        w.Line($"public static global::Nn.Loss LossFunction => global::Nn.Loss.{model.Loss};");
+        w.Line();
+        Doc("A runtime network of this architecture with weights drawn by <paramref name=\"initializer\"/> from <paramref name=\"seed\"/> and zero biases.",
+            ("initializer", "The weight scheme."), ("seed", "The seed; the same seed gives the same network."));
+        Returns("The new network.");
+        using (w.Block($"public static global::Nn.Network<{T}> CreateNetwork(global::Nn.Initializer initializer, ulong seed)"))
+        {
+            w.Line($"return global::Nn.Network.Create<{T}>(Architecture, initializer, seed);");
+        }
+
+        w.Line();
+        Doc("The runtime network holding a copy of <paramref name=\"parameters\"/>.", ("parameters", "θ, of length ParameterCount."));
+        Returns("The new network.");
+        using (w.Block($"public static global::Nn.Network<{T}> ToNetwork(ReadOnlySpan<{T}> parameters)"))
+        {
+            w.Line($"return global::Nn.Network.FromParameters<{T}>(Architecture, parameters);");
+        }
+
+        w.Line();
+        Doc("θ of a runtime network of this architecture, without copying.", ("network", "A network whose architecture equals Architecture."));
+        Returns("A read-only view of the network's parameters.");
+        w.Line("/// <exception cref=\"ArgumentException\">The network has another architecture.</exception>");
+        using (w.Block($"public static ReadOnlySpan<{T}> ParametersOf(global::Nn.Network<{T}> network)"))
+        {
+            w.Line("ArgumentNullException.ThrowIfNull(network);");
+            using (w.Block("if (network.Architecture != Architecture)"))
+            {
+                w.Line($"throw new ArgumentException($\"network must have the architecture {{Architecture}} declared by {model.DisplayName}, but has {{network.Architecture}}.\", nameof(network));");
+            }
+
+            w.Line();
+            w.Line("return network.Parameters.AsSpan();");
+        }
+
+        w.Line();
+    }
+}
