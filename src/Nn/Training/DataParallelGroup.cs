@@ -45,30 +45,41 @@ internal static class DataParallel
     }
 
     /// <summary>
-    /// Turns this rank's batch-mean cost and gradient over its <paramref name="localRows"/> rows (computed without the L2
-    /// term) into the whole batch's, the same on every rank: each is weighted by localRows/B, summed over the ranks,
-    /// and then the L2 term λ/(2n) Σ W² with gradient (λ/n) W is added once, from θ, which every rank holds alike.
-    /// Returns the batch's cost. The result equals the one-process batch gradient up to the order of the sums.
+    /// Turns this rank's batch-mean gradient and cost over its <paramref name="localRows"/> rows (computed without the
+    /// L2 term) into the whole batch's, the same on every rank: both are weighted by localRows/B and summed over the
+    /// ranks, and then the L2 term λ/(2n) Σ W² with gradient (λ/n) W is added once, from θ, which every rank holds
+    /// alike. The result equals the one-process batch gradient up to the order of the sums.
     /// </summary>
+    /// <param name="group">The ranks.</param>
+    /// <param name="architecture">The network's architecture.</param>
+    /// <param name="theta">θ, the same on every rank.</param>
+    /// <param name="summed">
+    /// The gradient in its first P entries and one more entry for the cost, so that both travel in one sum (a sum's
+    /// time on a small job is mostly its latency). Overwritten with the batch's gradient and cost.
+    /// </param>
+    /// <param name="localRows">This rank's rows of the batch.</param>
+    /// <param name="rows">The batch's rows B.</param>
+    /// <param name="l2">λ of the L2 term.</param>
+    /// <param name="l2Count">n, the L2 term's divisor.</param>
+    /// <returns>The batch's cost, the L2 term included.</returns>
     public static double Combine<T>(
-        IDataParallelGroup group, Architecture architecture, ReadOnlySpan<T> theta, Span<T> gradient, double localCost, int localRows, int rows, double l2, int l2Count)
+        IDataParallelGroup group, Architecture architecture, ReadOnlySpan<T> theta, Span<T> summed, int localRows, int rows, double l2, int l2Count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // A rank with no rows (a last batch smaller than N) contributes zeros; its local cost is 0/0.
-        var weight = (double)localRows / rows;
+        // A rank with no rows (a last batch smaller than N) contributes zeros.
         if (localRows == 0)
         {
-            gradient.Clear();
+            summed.Clear();
         }
         else
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(gradient, T.CreateChecked(weight), gradient);
+            System.Numerics.Tensors.TensorPrimitives.Multiply(summed, T.CreateChecked((double)localRows / rows), summed);
         }
 
-        Span<double> cost = [localRows == 0 ? 0 : localCost * weight];
-        SumOf(group, gradient);
-        group.Sum(cost);
-        return l2 == 0 ? cost[0] : cost[0] + double.CreateChecked(Propagation.AddL2(architecture, theta, T.CreateChecked(l2), l2Count, gradient));
+        SumOf(group, summed);
+        var gradient = summed[..^1];
+        var cost = double.CreateChecked(summed[^1]);
+        return l2 == 0 ? cost : cost + double.CreateChecked(Propagation.AddL2(architecture, theta, T.CreateChecked(l2), l2Count, gradient));
     }
 
     /// <summary>Sums a span of float or double over the group.</summary>

@@ -1,3 +1,4 @@
+using System;
 using System.Numerics;
 
 namespace Nn;
@@ -15,6 +16,9 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     private readonly OptimizerSteps<T> rule;
     private readonly IDataParallelGroup group;
 
+    /// <summary>This rank's gradient and, in the last entry, its cost: what one sum over the ranks carries.</summary>
+    private readonly T[] summed;
+
     /// <param name="context">The run's context, with its group.</param>
     /// <param name="buffers">The run's buffers, gathering at least a share of a batch.</param>
     /// <param name="rule">The one-process steps whose update this strategy applies after the sum.</param>
@@ -24,6 +28,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         this.buffers = buffers;
         this.rule = rule;
         group = context.Group!;
+        summed = new T[context.Architecture.ParameterCount + 1];
     }
 
     /// <inheritdoc/>
@@ -41,17 +46,17 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     public override (double Cost, string? Failure) Step(long step, int start, int rows)
     {
         var (localStart, localRows) = DataParallel.Share(start, rows, group.Rank, group.Size);
-        var localCost = 0.0;
         if (localRows > 0)
         {
             buffers.Gather(localStart, localRows);
-            localCost = double.CreateChecked(Propagation.LossAndGradient<T>(
+            summed[^1] = Propagation.LossAndGradient<T>(
                 context.Architecture, buffers.Theta, context.Loss, buffers.Inputs, buffers.Targets, localRows, T.Zero, context.TrainCount,
-                context.Workspace, buffers.Gradient, overwrite: true));
+                context.Workspace, summed.AsSpan(0, summed.Length - 1), overwrite: true);
         }
 
         // Every rank reaches this sum, whatever its own cost: a rank that stopped here alone would leave the others waiting.
-        var cost = DataParallel.Combine<T>(group, context.Architecture, buffers.Theta, buffers.Gradient, localCost, localRows, rows, context.L2, context.TrainCount);
+        var cost = DataParallel.Combine<T>(group, context.Architecture, buffers.Theta, summed, localRows, rows, context.L2, context.TrainCount);
+        summed.AsSpan(0, summed.Length - 1).CopyTo(buffers.Gradient);
         return double.IsFinite(cost) ? rule.ApplyUpdate(step, cost) : (cost, $"the cost became {cost}");
     }
 }

@@ -198,9 +198,15 @@ public static class Trainer
                 return new LossAndGradient<T>(cost, ParameterVector<T>.Own(gradient));
             }
 
-            var localCost = share.Count == 0 ? 0 : double.CreateChecked(Propagation.LossAndGradient(
-                architecture, theta.AsSpan(), loss, share.Inputs.AsSpan(), share.Targets.AsSpan(), share.Count, T.Zero, train.Count, workspace, gradient));
-            var total = DataParallel.Combine<T>(group, architecture, theta.AsSpan(), gradient, localCost, share.Count, train.Count, l2, train.Count);
+            var summed = new T[architecture.ParameterCount + 1];
+            if (share.Count > 0)
+            {
+                summed[^1] = Propagation.LossAndGradient(
+                    architecture, theta.AsSpan(), loss, share.Inputs.AsSpan(), share.Targets.AsSpan(), share.Count, T.Zero, train.Count, workspace, summed.AsSpan(0, gradient.Length));
+            }
+
+            var total = DataParallel.Combine<T>(group, architecture, theta.AsSpan(), summed, share.Count, train.Count, l2, train.Count);
+            summed.AsSpan(0, gradient.Length).CopyTo(gradient);
             return new LossAndGradient<T>(T.CreateChecked(total), ParameterVector<T>.Own(gradient));
         }
 
