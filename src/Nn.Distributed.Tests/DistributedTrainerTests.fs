@@ -57,3 +57,9 @@ let ``L-BFGS over two ranks sums cost and gradient and follows the one-process r
     let one = Scenarios.fullBatch None
     let difference = relativeDifference (numbers two[0]) (numbers one)
     Assert.True(difference <= 1e-10, sprintf "relative difference %g" difference)
+
+[<Fact>]
+let ``the same seed on the same number of ranks gives the same theta on every run`` () =
+    use first = new TempDirectory()
+    use second = new TempDirectory()
+    Assert.Equal<string list>((ranks 2 "epochs" first.Path)[0], (ranks 2 "epochs" second.Path)[0])

@@ -6,11 +6,25 @@ open System.Diagnostics
 open System.IO
 open System.Reflection
 
+// One job at a time: each is several processes on a machine that may have two cores, and jobs run side by side
+// would only make each one's sums wait for the processes the others keep busy.
+[<assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)>]
+do ()
+
 /// Debian's MPICH launcher (the package mpich); plain `mpiexec` may be Open MPI's, which MPI.NET cannot use.
 let launcher = "mpiexec.mpich"
 
 /// This assembly, which is also the rank program (Program.fs).
 let testsDll = Assembly.GetExecutingAssembly().Location
+
+/// The CLI's dll, built by the project reference: src/Nn.Cli/bin/CONFIGURATION/TFM/Nn.Cli.dll next to this project's output.
+let cliDll =
+    let output = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)
+    let up (path: string) = Path.GetDirectoryName path |> nonNull
+    let framework = Path.GetFileName output |> nonNull
+    let configuration = Path.GetFileName(up output) |> nonNull
+    let src = output |> up |> up |> up |> up
+    Path.Combine(src, "Nn.Cli", "bin", configuration, framework, "Nn.Cli.dll")
 
 /// What a job produced.
 type Run =
