@@ -81,3 +81,12 @@ let ``a killed rank ends the whole job with a non-zero exit instead of a hang`` 
     let run = mpiexec dir.Path [ "-n"; "1"; "sh"; "-c"; train; ":"; "-n"; "1"; "sh"; "-c"; killer ]
     Assert.True((run.ExitCode <> 0), string run)
     Assert.DoesNotContain("completed 1000 epochs", run.Output)
+
+[<Fact>]
+let ``without an MPI library --distributed names the library and what to install, exit 3`` () =
+    use dir = new TempDirectory()
+    let run = runProgramWith [ "NN_MPI_LIBRARY", "libnn-no-such-mpi.so.12" ] dir.Path limit "dotnet" [ cliDll; "train"; "--distributed"; "--epochs"; "1" ]
+    Assert.Equal(3, run.ExitCode)
+    Assert.Contains("MPI library libnn-no-such-mpi.so.12 not found: install MPICH", run.Error)
+    Assert.DoesNotContain("unexpected", run.Error)
+    Assert.DoesNotContain("   at ", run.Error)

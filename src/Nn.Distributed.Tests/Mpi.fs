@@ -34,12 +34,15 @@ type Run =
       Seconds: float }
     override this.ToString() = sprintf "exit %d after %.1f s\nstdout:\n%s\nstderr:\n%s" this.ExitCode this.Seconds this.Output this.Error
 
-/// Runs a program in a directory and waits at most the limit; past it the whole process tree is killed and the test fails.
-let runProgram (directory: string) (limit: TimeSpan) (program: string) (args: string list) =
+/// Runs a program with extra environment variables in a directory and waits at most the limit; past it the whole
+/// process tree is killed and the test fails.
+let runProgramWith (environment: (string * string) list) (directory: string) (limit: TimeSpan) (program: string) (args: string list) =
     let info = ProcessStartInfo(program, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory)
     for a in args do
         info.ArgumentList.Add a
     info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] <- "1"
+    for name, value in environment do
+        info.Environment[name] <- value
     let clock = Stopwatch.StartNew()
     use proc = Process.Start info |> nonNull
     let output = proc.StandardOutput.ReadToEndAsync()
@@ -49,6 +52,9 @@ let runProgram (directory: string) (limit: TimeSpan) (program: string) (args: st
         proc.WaitForExit()
         failwithf "%s %s did not finish within %.0f s (a hang):\nstdout:\n%s\nstderr:\n%s" program (String.Join(" ", args)) limit.TotalSeconds output.Result error.Result
     { ExitCode = proc.ExitCode; Output = output.Result; Error = error.Result; Seconds = clock.Elapsed.TotalSeconds }
+
+/// Runs a program in a directory and waits at most the limit; past it the whole process tree is killed and the test fails.
+let runProgram directory limit program args = runProgramWith [] directory limit program args
 
 /// The limit of one job: generous for a busy 2-core CI machine, short enough that a hang fails the test quickly.
 let limit = TimeSpan.FromMinutes 2.0

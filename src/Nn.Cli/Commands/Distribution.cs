@@ -46,7 +46,19 @@ internal sealed class Distribution : IDisposable
             return body(new Distribution(null));
         }
 
-        using var distribution = Join();
+        Distribution joined;
+        try
+        {
+            joined = Join();
+        }
+        catch (DllNotFoundException e)
+        {
+            // No MPI library on this machine: a missing file, named in the message with what to install.
+            Cli.Error(e.Message);
+            return ExitCodes.BadInput;
+        }
+
+        using var distribution = joined;
         int code;
         try
         {
