@@ -49,6 +49,11 @@ internal static class TrainCommand
             Description = "Threads each step is split over (mini-batch optimisers), 1 to 256. The result is the same, bit for bit, for every thread count.",
             DefaultValueFactory = _ => 1,
         };
+        var distributed = new Option<bool>("--distributed")
+        {
+            Description = "Train as one rank of an MPI job (mpiexec.mpich -n N nn train --distributed ...): each batch is split over the N ranks, "
+                + "every rank holds the same network, and rank 0 prints and writes the files. See docs/distributed.md.",
+        };
 
         var command = new Command("train", "Train a network and print its test accuracy.");
         foreach (var option in new Option[] { train, trainLabels, test, testLabels })
@@ -59,12 +64,12 @@ internal static class TrainCommand
         data.AddTo(command);
         table.AddTo(command, training: true);
         architecture.AddTo(command);
-        foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads })
+        foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, distributed })
         {
             command.Options.Add(option);
         }
 
-        command.SetAction(parse => Cli.Guarded(parse, () =>
+        command.SetAction(parse => Distribution.Run(parse.GetValue(distributed), distribution => Cli.Guarded(parse, () =>
         {
             // Everything the command line gets wrong is refused before the data is read or a step is taken.
             var rule = parse.GetValue(optimizer)!;
@@ -84,6 +89,10 @@ internal static class TrainCommand
             using var interruption = Interruption.Install();
             var (trainData, testData, name, preprocessing) = LoadData(parse, data, table, train, trainLabels, test, testLabels, seed);
             var regression = preprocessing?.Task == TableTask.Regression;
+            if (distribution.Ranks > 1)
+            {
+                Console.WriteLine($"data-parallel over {distribution.Ranks} MPI ranks: each batch is split over them; rank 0 prints and writes the files");
+            }
 
             var clock = Stopwatch.StartNew();
             var outputs = new List<Output>();
@@ -102,12 +111,12 @@ internal static class TrainCommand
                 FullBatchOptimizer minimizer = rule == "cg" ? new ConjugateGradient(MaxIterations: iterations) : new Lbfgs(MaxIterations: iterations);
                 var start = Network.Create<float>(layers, Initial(parse, init, layers), parse.GetValue(seed));
                 Console.WriteLine($"{name}: {layers}, {loss.Name}, {rule} for at most {iterations} iterations, {trainData.Count} training samples");
-                var result = TrainingDisplay.Run(rule, display => Trainer.TrainFullBatch(
+                var result = TrainingDisplay.Run(rule, display => distribution.TrainFullBatch(
                     start, loss, minimizer, trainData, parse.GetValue(l2), (i, cost) => display.ReportIteration(i, iterations, cost)));
                 network = start.WithParameters(result.Parameters);
                 if (result.Stop == MinimizationStop.Diverged)
                 {
-                    return Diverged($"training {result.Describe()}.", network, parse.GetValue(save), outputs, failed);
+                    return Diverged($"training {result.Describe()}.", network, parse.GetValue(save), outputs, failed, distribution);
                 }
 
                 Console.WriteLine($"{result.Iterations} iterations, final loss {TrainingDisplay.Number(result.Loss, 6)}, {result.Describe()}");
@@ -132,11 +141,11 @@ internal static class TrainCommand
                 var run = planned with { Options = planned.Options with { Threads = parse.GetValue(threads) } };
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
-                var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath
+                var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath && distribution.Leader
                     ? OutputPaths.Periodic("--checkpoint", checkpointPath, CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options), failed)
                     : null;
                 var epochClock = Stopwatch.StartNew();
-                var result = TrainingDisplay.Run($"{name} training", display => Trainer.Continue(
+                var result = TrainingDisplay.Run($"{name} training", display => distribution.Continue(
                     run.State, run.Loss, run.Optimizer, trainData, run.Options, testData, display, state =>
                     {
                         display.Epoch(state.History[^1], run.Options.Epochs, epochClock.Elapsed, accuracy: !regression);
@@ -155,13 +164,13 @@ internal static class TrainCommand
 
                 if (result.Reason == StopReason.Diverged)
                 {
-                    return Diverged(result.Message, network, parse.GetValue(save), outputs, failed);
+                    return Diverged(result.Message, network, parse.GetValue(save), outputs, failed, distribution);
                 }
 
                 if (result.Reason != StopReason.Completed)
                 {
                     // The curves show how it went wrong; they are written even though the model is not.
-                    OutputPaths.WriteAll(outputs, failed);
+                    distribution.WriteAll(outputs, failed);
                     Cli.Error(result.Message);
                     return ExitCodes.Failed;
                 }
@@ -179,7 +188,7 @@ internal static class TrainCommand
             }
 
             // Every output is attempted even if one fails, so a failed plot does not lose the trained model.
-            var written = OutputPaths.WriteAll(outputs, failed);
+            var written = distribution.WriteAll(outputs, failed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
             if (regression)
             {
@@ -189,7 +198,7 @@ internal static class TrainCommand
 
             Console.WriteLine(Cli.AccuracyLine(Evaluation.Evaluate(network, testData), testData.Count));
             return written;
-        }));
+        })));
         return command;
     }
 
@@ -336,7 +345,7 @@ internal static class TrainCommand
     /// Reports a diverged run (exit code 1). The last finite network goes where --save asked for the model, said to be
     /// no trained model, and the other outputs (the curves show how it went wrong) are written as after any run.
     /// </summary>
-    private static int Diverged(string message, Network<float> network, string? savePath, List<Output> outputs, List<string> failed)
+    private static int Diverged(string message, Network<float> network, string? savePath, List<Output> outputs, List<string> failed, Distribution distribution)
     {
         Cli.Error(message);
         if (savePath is not null)
@@ -349,7 +358,7 @@ internal static class TrainCommand
         }
 
         // A failed output is named by WriteAll; the exit code stays the verdict on the run.
-        OutputPaths.WriteAll(outputs, failed);
+        distribution.WriteAll(outputs, failed);
         return ExitCodes.Failed;
     }
 

@@ -63,7 +63,7 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
     /// spares and replace θ and the moments only when θ' is finite, so a failed step leaves the last finite state
     /// whole. A non-finite gradient needs no pass of its own: it makes θ' non-finite, which is then discarded.
     /// </summary>
-    private (double Cost, string? Failure) ApplyUpdate(long step, double cost)
+    internal (double Cost, string? Failure) ApplyUpdate(long step, double cost)
     {
         var updated = context.Update?.UpdateInto(context.Optimizer, step, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta)
             ?? context.Optimizer.UpdateInto<T>(step, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta);

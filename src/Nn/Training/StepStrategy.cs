@@ -39,7 +39,8 @@ internal abstract class StepStrategy<T>
     /// <summary>
     /// The strategy for a run: deferred blocks for per-sample SGD on a dense network without L2, fused per-sample
     /// SGD when blocks are off (<see cref="BlockSize"/> gave 0 or 1), and otherwise
-    /// mini-batch steps with the rule (which still fuse a lone trailing sample when the rule is plain SGD).
+    /// mini-batch steps with the rule (which still fuse a lone trailing sample when the rule is plain SGD); in a
+    /// data-parallel run always <see cref="DataParallelSteps{T}"/>.
     /// </summary>
     /// <param name="context">What every strategy reads: the architecture, the cost function, the rule, the options.</param>
     /// <param name="buffers">The run's buffers.</param>
@@ -48,6 +49,11 @@ internal abstract class StepStrategy<T>
     public static StepStrategy<T> Choose(StepContext<T> context, StepBuffers<T> buffers, int batch, int block)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Group is not null)
+        {
+            return new DataParallelSteps<T>(context, buffers, new OptimizerSteps<T>(context, buffers, batch, singles: null));
+        }
+
         var fused = FusesSamples(context) ? new FusedSgdSteps<T>(context, buffers) : null;
         if (fused is not null && batch == 1)
         {
@@ -67,9 +73,12 @@ internal abstract class StepStrategy<T>
         return FusesSamples(context) && batch == 1 ? Math.Min(sampleBlock ?? DeferredSgd<T>.BlockSizeFor(context.Architecture), count) : 0;
     }
 
-    /// <summary>Whether a one-sample step can fold the update into backpropagation: plain SGD, no L2, dense layers.</summary>
+    /// <summary>
+    /// Whether a one-sample step can fold the update into backpropagation: plain SGD, no L2, dense layers, one process
+    /// (a data-parallel step must sum the gradient over the ranks before any update).
+    /// </summary>
     private static bool FusesSamples(StepContext<T> context) =>
-        context.Architecture.IsDense && context.Optimizer is Sgd && context.L2 == 0;
+        context.Architecture.IsDense && context.Optimizer is Sgd && context.L2 == 0 && context.Group is null;
 }
 
 /// <summary>What every step strategy reads and never changes.</summary>
@@ -80,6 +89,8 @@ internal abstract class StepStrategy<T>
 /// <param name="TrainCount">The training set's size n, the L2 term's divisor.</param>
 /// <param name="Workspace">The forward and backward buffers of one batch.</param>
 /// <param name="Update">The rule's update split over the run's threads, or null with one thread.</param>
+/// <param name="Group">The ranks of a data-parallel run, or null in one process.</param>
 internal sealed record StepContext<T>(
-    Architecture Architecture, Loss Loss, Optimizer Optimizer, double L2, int TrainCount, Workspace<T> Workspace, ParallelUpdate<T>? Update)
+    Architecture Architecture, Loss Loss, Optimizer Optimizer, double L2, int TrainCount, Workspace<T> Workspace, ParallelUpdate<T>? Update,
+    IDataParallelGroup? Group = null)
     where T : unmanaged, IFloatingPointIeee754<T>;

@@ -88,6 +88,26 @@ public static class Trainer
         IProgress<TrainingProgress>? progress = null,
         Action<TrainingState<T>>? onEpoch = null,
         CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        ContinueAsRank(state, loss, optimizer, train, options, test, progress, onEpoch, cancellation, group: null);
+
+    /// <summary>
+    /// <see cref="Continue{T}(TrainingState{T}, Loss, Optimizer, Dataset{T}, TrainingOptions, Dataset{T}?, IProgress{TrainingProgress}?, Action{TrainingState{T}}?, CancellationToken)"/>
+    /// as one rank of a data-parallel run when <paramref name="group"/> is given: every rank calls it with the same
+    /// arguments and holds the same state, bit for bit, after every step. A cancellation on any rank stops every rank
+    /// at the same epoch boundary.
+    /// </summary>
+    internal static TrainingResult<T> ContinueAsRank<T>(
+        TrainingState<T> state,
+        Loss loss,
+        Optimizer optimizer,
+        Dataset<T> train,
+        TrainingOptions options,
+        Dataset<T>? test,
+        IProgress<TrainingProgress>? progress,
+        Action<TrainingState<T>>? onEpoch,
+        CancellationToken cancellation,
+        IDataParallelGroup? group)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -100,13 +120,13 @@ public static class Trainer
             Backprop.Validate(state.Network, loss, test.Inputs, test.Targets, 0, null);
         }
 
-        using var run = new TrainingRun<T>(state, loss, optimizer, train, options);
+        using var run = new TrainingRun<T>(state, loss, optimizer, train, options, group: group);
         var startCost = state.EpochsCompleted < options.Epochs ? run.TrainCost(state) : double.NaN;
         var startedUntrained = state.EpochsCompleted == 0;
         var cost = startCost;
         while (state.EpochsCompleted < options.Epochs)
         {
-            if (cancellation.IsCancellationRequested)
+            if (DataParallel.AnyRank(group, cancellation.IsCancellationRequested))
             {
                 return new TrainingResult<T>(state, StopReason.Cancelled, $"cancelled after {state.EpochsCompleted} of {options.Epochs} epochs.");
             }
@@ -148,20 +168,46 @@ public static class Trainer
     /// <returns>The minimiser's result; its parameters fit <paramref name="network"/>'s architecture.</returns>
     public static MinimizationResult<T> TrainFullBatch<T>(
         Network<T> network, Loss loss, FullBatchOptimizer minimizer, Dataset<T> train, double l2 = 0, Action<int, double>? progress = null)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        TrainFullBatchAsRank(network, loss, minimizer, train, l2, progress, group: null);
+
+    /// <summary>
+    /// <see cref="TrainFullBatch{T}(Network{T}, Loss, FullBatchOptimizer, Dataset{T}, double, Action{int, double}?)"/>
+    /// as one rank of a data-parallel run when <paramref name="group"/> is given: each rank evaluates the cost and
+    /// gradient on its share of the training set, the sums are combined over the ranks, and every rank's minimiser
+    /// then sees the same numbers and takes the same steps.
+    /// </summary>
+    internal static MinimizationResult<T> TrainFullBatchAsRank<T>(
+        Network<T> network, Loss loss, FullBatchOptimizer minimizer, Dataset<T> train, double l2, Action<int, double>? progress, IDataParallelGroup? group)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(minimizer);
         ArgumentNullException.ThrowIfNull(train);
         Backprop.Validate(network, loss, train.Inputs, train.Targets, l2, null);
         var architecture = network.Architecture;
-        var workspace = new Workspace<T>(architecture, train.Count);
+        var share = group is null ? train : DataParallel.Shard(train, group.Rank, group.Size);
+        var workspace = new Workspace<T>(architecture, Math.Max(share.Count, 1));
         var lambda = T.CreateChecked(l2);
         LossAndGradient<T> Objective(ParameterVector<T> theta)
         {
             var gradient = new T[architecture.ParameterCount];
-            var cost = Propagation.LossAndGradient(
-                architecture, theta.AsSpan(), loss, train.Inputs.AsSpan(), train.Targets.AsSpan(), train.Count, lambda, train.Count, workspace, gradient);
-            return new LossAndGradient<T>(cost, ParameterVector<T>.Own(gradient));
+            if (group is null)
+            {
+                var cost = Propagation.LossAndGradient(
+                    architecture, theta.AsSpan(), loss, train.Inputs.AsSpan(), train.Targets.AsSpan(), train.Count, lambda, train.Count, workspace, gradient);
+                return new LossAndGradient<T>(cost, ParameterVector<T>.Own(gradient));
+            }
+
+            var summed = new T[architecture.ParameterCount + 1];
+            if (share.Count > 0)
+            {
+                summed[^1] = Propagation.LossAndGradient(
+                    architecture, theta.AsSpan(), loss, share.Inputs.AsSpan(), share.Targets.AsSpan(), share.Count, T.Zero, train.Count, workspace, summed.AsSpan(0, gradient.Length));
+            }
+
+            var total = DataParallel.Combine<T>(group, architecture, theta.AsSpan(), summed, share.Count, train.Count, l2, train.Count);
+            summed.AsSpan(0, gradient.Length).CopyTo(gradient);
+            return new LossAndGradient<T>(T.CreateChecked(total), ParameterVector<T>.Own(gradient));
         }
 
         return minimizer.Minimize(Objective, network.Parameters, progress);

@@ -33,6 +33,12 @@ internal sealed class TrainingRun<T> : IDisposable
     /// <summary>The (label, predicted) counts of <see cref="Measure"/>, made with <see cref="measuring"/>.</summary>
     private int[]? confusion;
 
+    /// <summary>The ranks of a data-parallel run, or null in one process.</summary>
+    private readonly IDataParallelGroup? group;
+
+    /// <summary>With <see cref="group"/>, the rows of each measured data set this rank measures (made at first use).</summary>
+    private readonly System.Collections.Generic.Dictionary<Dataset<T>, Dataset<T>> shards = new(System.Collections.Generic.ReferenceEqualityComparer.Instance);
+
     /// <param name="state">Where the run starts (its θ and moments are copied in by <see cref="Load"/>).</param>
     /// <param name="loss">The cost function.</param>
     /// <param name="optimizer">The rule.</param>
@@ -42,8 +48,13 @@ internal sealed class TrainingRun<T> : IDisposable
     /// For per-sample SGD without L2, how many samples <see cref="DeferredSgd{T}"/> takes at once (0 or 1: one at
     /// a time); null chooses by the architecture. Tests set it to run both paths on the same network.
     /// </param>
-    public TrainingRun(TrainingState<T> state, Loss loss, Optimizer optimizer, Dataset<T> train, TrainingOptions options, int? sampleBlock = null)
+    /// <param name="group">
+    /// The ranks of a data-parallel run (each takes its <see cref="DataParallel.Share"/> of every batch and of every
+    /// measurement, and the sums are combined before the update), or null for one process.
+    /// </param>
+    public TrainingRun(TrainingState<T> state, Loss loss, Optimizer optimizer, Dataset<T> train, TrainingOptions options, int? sampleBlock = null, IDataParallelGroup? group = null)
     {
+        this.group = group;
         this.loss = loss;
         this.train = train;
         this.options = options;
@@ -57,7 +68,7 @@ internal sealed class TrainingRun<T> : IDisposable
         var batch = Math.Min(options.BatchSize, train.Count);
         pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
-        var context = new StepContext<T>(architecture, loss, optimizer, options.L2, train.Count, workspace, pool is null ? null : new ParallelUpdate<T>(pool));
+        var context = new StepContext<T>(architecture, loss, optimizer, options.L2, train.Count, workspace, pool is null ? null : new ParallelUpdate<T>(pool), group);
         var block = StepStrategy<T>.BlockSize(context, batch, train.Count, sampleBlock);
         order = new int[train.Count];
         for (var i = 0; i < order.Length; i++)
@@ -150,14 +161,34 @@ internal sealed class TrainingRun<T> : IDisposable
         var classes = architecture.OutputSize;
         confusion ??= new int[classes * classes];
         Array.Clear(confusion);
-        var costSum = Evaluation.Measure<T>(architecture, buffers.Theta, data, measuring, confusion, loss);
+        var count = data.Count;
+        double costSum;
+        if (group is null)
+        {
+            costSum = double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, data, measuring, confusion, loss));
+        }
+        else
+        {
+            // Each rank measures its share of the rows; the counts and cost sums then add up to the whole set's.
+            if (!shards.TryGetValue(data, out var shard))
+            {
+                shard = DataParallel.Shard(data, group.Rank, group.Size);
+                shards.Add(data, shard);
+            }
+
+            Span<double> sum = [shard.Count == 0 ? 0 : double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, shard, measuring, confusion, loss))];
+            group.Sum(sum);
+            group.Sum(confusion);
+            costSum = sum[0];
+        }
+
         var correct = 0;
         for (var c = 0; c < classes; c++)
         {
             correct += confusion[(c * classes) + c];
         }
 
-        return (double.CreateChecked(costSum) / data.Count, (double)correct / data.Count);
+        return (costSum / count, (double)correct / count);
     }
 
     /// <summary>The most samples one <see cref="Advance"/> takes: a deferred block, or one batch.</summary>

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Nn;
+using Nn.Distributed;
+
+// What data-parallel training costs on this machine (docs/distributed.md, "How it scales"). Run under mpiexec:
+//   mpiexec.mpich -n 2 dotnet run -c Release --project bench/Nn.Distributed.Benchmarks -- [FASHION_MNIST_DIR] [EPOCHS]
+// 1. The time of one MpiGroup.Sum (reduce + broadcast) of 1 to 235,147 floats: latency α and bandwidth β.
+// 2. With Fashion-MNIST: Network B (784-256-128-10, Adam, batch 256, float, 1 thread per rank) for EPOCHS epochs
+//    (default 2), reporting the median step time, the epoch time and the sum's share of a step. With one rank the
+//    run is Trainer.Train in one process, the baseline of the speed-up.
+// 3. The model's step time for 8 and 64 ranks from the measured α, β and one-rank step time.
+// Rank 0 prints; numbers use the invariant culture.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+using var group = MpiGroup.Join();
+var folder = args.Length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
+var epochs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+void Say(string line)
+{
+    if (group.IsLeader)
+    {
+        Console.WriteLine(line);
+    }
+}
+
+Say($"ranks {group.Size}; {Environment.ProcessorCount} CPUs; load {File.ReadAllText("/proc/loadavg").Trim()}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+const int Parameters = 235_146;
+var sizes = new[] { 1, 1024, 16_384, 65_536, Parameters + 1 };
+var seconds = new Dictionary<int, double>();
+foreach (var size in sizes)
+{
+    var values = new float[size];
+    var rounds = size > 100_000 ? 50 : 200;
+    for (var i = 0; i < 20; i++)
+    {
+        group.Sum(values.AsSpan());
+    }
+
+    // The median of 9 batches, each timed on rank 0 between two sums every rank takes part in.
+    var batches = new double[9];
+    for (var b = 0; b < batches.Length; b++)
+    {
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < rounds; i++)
+        {
+            values.AsSpan().Clear();
+            group.Sum(values.AsSpan());
+        }
+
+        batches[b] = clock.Elapsed.TotalSeconds / rounds;
+    }
+
+    Array.Sort(batches);
+    seconds[size] = batches[batches.Length / 2];
+    Say($"sum of {size,7} floats: {seconds[size] * 1e6,9:F1} µs");
+}
+
+var alpha = seconds[1];
+var beta = (seconds[Parameters + 1] - alpha) / (4.0 * (Parameters + 1));
+Say($"latency α ≈ {alpha * 1e6:F1} µs; time per byte β ≈ {beta * 1e9:F3} ns ({1 / beta / 1e9:F2} GB/s) for a sum of θ and the cost ({(Parameters + 1) * 4 / 1e6:F2} MB)");
+
+var images = Path.Combine(folder, "train-images-idx3-ubyte.gz");
+if (!File.Exists(images))
+{
+    Say($"no Fashion-MNIST at {folder}: skipping the training measurement (apt-get install dataset-fashion-mnist).");
+    return 0;
+}
+
+var train = IdxData.Load<float>(images, Path.Combine(folder, "train-labels-idx1-ubyte.gz"));
+var architecture = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
+var network = Network.Create<float>(architecture, Initializer.He, 1);
+var options = new TrainingOptions(epochs, 256, 1);
+var steps = new List<double>();
+var stepClock = Stopwatch.StartNew();
+var epochClock = Stopwatch.StartNew();
+var epochTimes = new List<double>();
+var progress = new Progress(() =>
+{
+    steps.Add(stepClock.Elapsed.TotalSeconds);
+    stepClock.Restart();
+});
+void OnEpoch(TrainingState<float> state)
+{
+    epochTimes.Add(epochClock.Elapsed.TotalSeconds);
+    epochClock.Restart();
+    stepClock.Restart();
+}
+
+var result = group.Size == 1
+    ? Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(0.001), train, options, null, progress, OnEpoch)
+    : DistributedTrainer.Train(group, network, Loss.SoftmaxCrossEntropy, new Adam(0.001), train, options, null, progress, OnEpoch);
+
+// The first epoch's first steps include JIT and page faults; the median of the last epoch's steps is the steady state.
+var perEpoch = steps.Count / epochs;
+var last = steps.Skip(steps.Count - perEpoch).OrderBy(s => s).ToArray();
+var step = last[last.Length / 2];
+Say($"Network B, batch 256, 1 thread per rank, {(group.Size == 1 ? "Trainer.Train in one process" : "DistributedTrainer.Train")}: {result.Message}");
+Say($"epoch times (s): {string.Join(", ", epochTimes.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))}");
+Say($"median step {step * 1e3:F2} ms; the sum of θ is {seconds[Parameters + 1] * 1e3:F2} ms of it ({seconds[Parameters + 1] / step:P1})");
+if (group.Size == 1)
+{
+    return 0;
+}
+
+Say("model, per step: compute(1 rank) / N + reduce + broadcast ≈ (3 log₂N + N) α + 4 (N − 1)/N · 4P β (MPICH's large-message algorithms), P = 235,147;");
+Say("with one rank's step time S₁ = N × this run's compute part, the expected speed-up is S₁ / (S₁/N + sum(N)):");
+var compute = group.Size * (step - seconds[Parameters + 1]);
+foreach (var n in new[] { 2, 8, 64 })
+{
+    var sum = ((3 * Math.Log2(n)) + n) * alpha + (4.0 * (n - 1) / n * 4 * (Parameters + 1) * beta);
+    Say($"  N = {n,2}: sum {sum * 1e3:F2} ms, step {(compute / n + sum) * 1e3:F2} ms, speed-up {compute / (compute / n + sum):F2}× (α, β of this machine's shared memory; a network's are larger)");
+}
+
+return 0;
+
+/// <summary>Calls back at every reported batch.</summary>
+internal sealed class Progress(Action onBatch) : IProgress<TrainingProgress>
+{
+    public void Report(TrainingProgress value) => onBatch();
+}

@@ -1,0 +1,65 @@
+module Nn.Distributed.Tests.DistributedTrainerTests
+
+open System
+open System.Globalization
+open Nn.Distributed.Tests.Mpi
+open Xunit
+
+let private stepLines (lines: string list) = lines |> List.filter (fun l -> l.StartsWith "step ")
+let private numbers (lines: string list) = lines |> List.filter (fun l -> Char.IsDigit l[0] || l[0] = '-') |> List.map (fun l -> Double.Parse(l, CultureInfo.InvariantCulture))
+
+/// max |a − b| / max(max |b|, tiny): the relative difference of two parameter vectors.
+let relativeDifference (a: float list) (b: float list) =
+    Assert.Equal(List.length b, List.length a)
+    let scale = b |> List.map abs |> List.max
+    List.map2 (fun x y -> abs (x - y)) a b |> List.max |> fun d -> d / scale
+
+[<Fact>]
+let ``every rank holds the same theta after every step, in double`` () =
+    use dir = new TempDirectory()
+    let results = ranks 2 "steps-double" dir.Path
+    Assert.Equal(12, (stepLines results[0]).Length)
+    Assert.Equal<string list>(results[0], results[1])
+
+[<Fact>]
+let ``every rank holds the same theta after every step, in float, on three ranks`` () =
+    use dir = new TempDirectory()
+    let results = ranks 3 "steps-float" dir.Path
+    Assert.Equal(12, (stepLines results[0]).Length)
+    Assert.All(results, fun r -> Assert.Equal<string list>(results[0], r))
+
+[<Fact>]
+let ``two ranks give the one-process steps to 1e-12 relative in double`` () =
+    use dir = new TempDirectory()
+    let two = ranks 2 "steps-double" dir.Path
+    let one = Scenarios.steps<float> null 12
+    let difference = relativeDifference (numbers two[0]) (numbers one)
+    // Measured: about 1e-16 (the batch sums are added in another order); 1e-12 is the issue's bound.
+    Assert.True(difference <= 1e-12, sprintf "relative difference %g" difference)
+    Assert.True(difference > 0.0 || two[0] = one, "equal θ must come with equal step lines")
+
+[<Fact>]
+let ``two ranks train whole epochs like one process and agree on the history`` () =
+    use dir = new TempDirectory()
+    let two = ranks 2 "epochs" dir.Path
+    Assert.Equal<string list>(two[0], two[1])
+    let one = Scenarios.epochs None
+    Assert.Equal("reason Completed", two[0][0])
+    Assert.Equal(one[0], two[0][0])
+    let difference = relativeDifference (numbers two[0]) (numbers one)
+    Assert.True(difference <= 1e-12, sprintf "relative difference %g" difference)
+
+[<Fact>]
+let ``L-BFGS over two ranks sums cost and gradient and follows the one-process run`` () =
+    use dir = new TempDirectory()
+    let two = ranks 2 "full-batch" dir.Path
+    Assert.Equal<string list>(two[0], two[1])
+    let one = Scenarios.fullBatch None
+    let difference = relativeDifference (numbers two[0]) (numbers one)
+    Assert.True(difference <= 1e-10, sprintf "relative difference %g" difference)
+
+[<Fact>]
+let ``the same seed on the same number of ranks gives the same theta on every run`` () =
+    use first = new TempDirectory()
+    use second = new TempDirectory()
+    Assert.Equal<string list>((ranks 2 "epochs" first.Path)[0], (ranks 2 "epochs" second.Path)[0])

@@ -1,0 +1,25 @@
+module Nn.Distributed.Tests.MpiGroupTests
+
+open System
+open Nn.Distributed.Tests.Mpi
+open Xunit
+
+[<Fact>]
+let ``two ranks get the exact sums and the same bits of every sum`` () =
+    use dir = new TempDirectory()
+    match ranks 2 "sums" dir.Path with
+    | [ first; second ] ->
+        Assert.Equal<string list>(first, second)
+        Assert.Equal("size 2", first[0])
+        // Rank r contributes r + 1 + i: 1 + 2 + 2i.
+        Assert.Equal("3 5 7 9 11", first[1])
+        // i·2⁻³⁰ twice plus 0 + 1, exact in double.
+        Assert.Equal(sprintf "double0 1 double999 %s" ((1.0 + 2.0 * 999.0 * Math.Pow(2.0, -30.0)).ToString("R", Globalization.CultureInfo.InvariantCulture)), first[4])
+    | other -> failwithf "expected two ranks, got %A" other
+
+[<Fact>]
+let ``three ranks, not a power of two, also agree bit for bit`` () =
+    use dir = new TempDirectory()
+    let results = ranks 3 "sums" dir.Path
+    Assert.All(results, fun r -> Assert.Equal<string list>(results[0], r))
+    Assert.Equal("6 9 12 15 18", results[0][1])

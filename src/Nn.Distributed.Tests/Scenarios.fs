@@ -1,0 +1,93 @@
+/// What each rank of a test job runs, and the same work in one process without MPI, so the tests can compare them.
+/// A scenario writes its results as text lines: one "step" line per optimiser step (cost and SHA-256 of θ), then θ.
+module Nn.Distributed.Tests.Scenarios
+
+open System
+open System.Globalization
+open System.IO
+open System.Numerics
+open System.Runtime.InteropServices
+open System.Security.Cryptography
+open Nn
+open Nn.Distributed
+
+/// SHA-256 of θ's bytes, in hex.
+let hashOf<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType> (theta: ReadOnlySpan<'T>) =
+    Convert.ToHexString(SHA256.HashData(MemoryMarshal.AsBytes theta))
+
+let private text (value: 'T) = Convert.ToDouble(box value, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)
+
+/// The network every scenario trains: the digits' 64 inputs, a tanh hidden layer and softmax.
+let network<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>> () =
+    Network.Create<'T>(Architecture.Input(64).Dense(16, Activation.Tanh).Dense(10, Activation.Softmax), Initializer.Xavier, 7UL)
+
+/// The global batch: odd, so two ranks take 24 and 25 rows and three take 16, 16 and 17.
+let batch = 49
+
+/// Optimiser steps driven one by one on the digits with Adam and an L2 term; after each, the cost and θ's hash.
+let steps<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+    (group: IDataParallelGroup | null) (count: int) =
+    let train = Digits.Load<'T>().Train
+    let rule = Adam 0.01
+    let options = TrainingOptions(1, batch, 1UL, 0.5)
+    let state = Trainer.Start(network<'T> (), rule, 1UL)
+    use run = new TrainingRun<'T>(state, Loss.SoftmaxCrossEntropy, rule, train, options, group = group)
+    run.Load state
+    [ for s in 1..count do
+          let start = ((s - 1) * batch) % (train.Count - batch)
+          let struct (cost, failure) = run.Step(int64 s, start, batch)
+          if not (isNull failure) then failwithf "step %d failed: %s" s failure
+          yield sprintf "step %d %s %s" s (cost.ToString("R", CultureInfo.InvariantCulture)) (hashOf run.Parameters)
+      yield! run.Parameters.ToArray() |> Array.map text ]
+
+/// Whole epochs through Trainer (shuffled batches, end-of-epoch measuring), with a group or in one process.
+let epochs (group: MpiGroup option) =
+    let digits = Digits.Load<float>()
+    let rule = Adam 0.01
+    let options = TrainingOptions(3, batch, 5UL, 0.5)
+    let result =
+        match group with
+        | Some g -> DistributedTrainer.Train(g, network<float> (), Loss.SoftmaxCrossEntropy, rule, digits.Train, options, digits.Test)
+        | None -> Trainer.Train(network<float> (), Loss.SoftmaxCrossEntropy, rule, digits.Train, options, digits.Test)
+    [ yield sprintf "reason %O" result.Reason
+      for e in result.History do
+          yield sprintf "epoch %d %s %s" e.Epoch (e.TrainLoss.ToString("R", CultureInfo.InvariantCulture)) (e.TrainAccuracy.ToString("R", CultureInfo.InvariantCulture))
+      yield! result.Network.Parameters.ToArray() |> Array.map text ]
+
+/// L-BFGS on the whole training set, with a group or in one process.
+let fullBatch (group: MpiGroup option) =
+    let train = Digits.Load<float>().Train
+    let minimizer = Lbfgs(MaxIterations = 8)
+    let result =
+        match group with
+        | Some g -> DistributedTrainer.TrainFullBatch(g, network<float> (), Loss.SoftmaxCrossEntropy, minimizer, train, 0.5)
+        | None -> Trainer.TrainFullBatch(network<float> (), Loss.SoftmaxCrossEntropy, minimizer, train, 0.5)
+    [ yield sprintf "iterations %d loss %s" result.Iterations (result.Loss.ToString("R", CultureInfo.InvariantCulture))
+      yield! result.Parameters.ToArray() |> Array.map text ]
+
+/// Sums whose exact result is known: rank r contributes r + 1 and r + i·2⁻³⁰ at position i; each rank writes what it got.
+let sums (group: MpiGroup) =
+    let ints = Array.init 5 (fun i -> group.Rank + 1 + i)
+    let doubles = Array.init 1000 (fun i -> float group.Rank + float i * Math.Pow(2.0, -30.0))
+    let floats = Array.init 300_000 (fun i -> float32 (group.Rank + 1) * 0.1f + float32 i)
+    group.Sum(Span ints)
+    group.Sum(Span doubles)
+    group.Sum(Span floats)
+    [ sprintf "size %d" group.Size
+      ints |> Array.map string |> String.concat " "
+      sprintf "doubles %s" (hashOf (ReadOnlySpan doubles))
+      sprintf "floats %s" (hashOf (ReadOnlySpan floats))
+      sprintf "double0 %s double999 %s" (text doubles[0]) (text doubles[999]) ]
+
+/// Runs a scenario as one rank of the MPI job this process was started in, writing rank<r>.txt into the directory.
+let runRank (scenario: string) (directory: string) =
+    use group = MpiGroup.Join()
+    let lines =
+        match scenario with
+        | "sums" -> sums group
+        | "steps-double" -> steps<float> group 12
+        | "steps-float" -> steps<float32> group 12
+        | "epochs" -> epochs (Some group)
+        | "full-batch" -> fullBatch (Some group)
+        | other -> failwithf "unknown scenario %s" other
+    File.WriteAllLines(Path.Combine(directory, sprintf "rank%d.txt" group.Rank), lines)

@@ -1,0 +1,71 @@
+/// The data-parallel rules of the training loop that need no MPI: how a batch is split over ranks, which step
+/// strategy a rank takes, and that a group of one rank changes nothing. The MPI runs are in Nn.Distributed.Tests.
+module Nn.Tests.Training.DataParallelTests
+
+open System
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+/// The group of a run with one rank: every sum is what this rank holds already.
+type private OneRank() =
+    interface IDataParallelGroup with
+        member _.Rank = 0
+        member _.Size = 1
+        member _.Sum(_: Span<float32>) = ()
+        member _.Sum(_: Span<float>) = ()
+        member _.Sum(_: Span<int>) = ()
+
+let private dense = Architecture.Input(6).Dense(5, Activation.Tanh).Dense(3, Activation.Softmax)
+
+let private data =
+    let random = Random 9
+    let x = Array.init 37 (fun _ -> Array.init 6 (fun _ -> random.NextDouble()))
+    let y = Array.init 37 (fun i -> Array.init 3 (fun k -> if k = i % 3 then 1.0 else 0.0))
+    Dataset.FromTargets(matrix x, matrix y)
+
+[<Fact>]
+let ``the ranks' shares tile every batch in rank order and differ in size by at most one`` () =
+    for ranks in 1..9 do
+        for rows in 0..130 do
+            let shares = [ for r in 0 .. ranks - 1 -> DataParallel.Share(1000, rows, r, ranks) ]
+            let struct (first, _) = shares[0]
+            Assert.Equal(1000, first)
+            for (struct (s, n), struct (next, _)) in List.pairwise shares do
+                Assert.Equal(s + n, next)
+            let sizes = shares |> List.map (fun (struct (_, n)) -> n)
+            Assert.Equal(rows, List.sum sizes)
+            Assert.True(List.max sizes - List.min sizes <= 1, sprintf "%d rows on %d ranks: %A" rows ranks sizes)
+
+[<Fact>]
+let ``the shards of a data set are its rows in order`` () =
+    let shards = [ for r in 0..2 -> DataParallel.Shard(data, r, 3) ]
+    Assert.Equal<int list>([ 12; 12; 13 ], shards |> List.map (fun s -> s.Count))
+    let rejoined = shards |> List.collect (fun s -> List.ofSeq s.Labels)
+    Assert.Equal<int list>(List.ofSeq data.Labels, rejoined)
+    Assert.Equal<float>(data.Inputs.Row(36).ToArray(), shards[2].Inputs.Row(12).ToArray())
+
+[<Fact>]
+let ``a data-parallel run takes its own steps even for per-sample SGD, which would otherwise fuse them`` () =
+    let network = Network.Create<float>(dense, Initializer.Xavier, 1UL)
+    let rule = Sgd 0.1
+    use run = new TrainingRun<float>(Trainer.Start(network, rule, 1UL), Loss.SoftmaxCrossEntropy, rule, data, TrainingOptions(1, 1, 1UL), group = OneRank())
+    Assert.IsType<DataParallelSteps<float>>(run.Strategy) |> ignore
+    Assert.Equal(1, run.Strategy.SamplesPerAdvance)
+
+[<Fact>]
+let ``a group of one rank trains exactly as one process, with L2, shuffling and measuring`` () =
+    let network = Network.Create<float>(dense, Initializer.Xavier, 3UL)
+    let options = TrainingOptions(4, 8, 2UL, 0.3)
+    let alone = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam 0.01, data, options, data)
+    let ranked = Trainer.ContinueAsRank(Trainer.Start(network, Adam 0.01, options.Seed), Loss.SoftmaxCrossEntropy, Adam 0.01, data, options, data, null, null, Threading.CancellationToken.None, OneRank())
+    Assert.Equal<float>(alone.Network.Parameters.ToArray(), ranked.Network.Parameters.ToArray())
+    Assert.Equal<EpochRecord>(alone.History, ranked.History)
+
+[<Fact>]
+let ``a group of one rank runs L-BFGS exactly as one process`` () =
+    let network = Network.Create<float>(dense, Initializer.Xavier, 3UL)
+    let alone = Trainer.TrainFullBatch(network, Loss.SoftmaxCrossEntropy, Lbfgs(MaxIterations = 5), data, 0.3)
+    let ranked = Trainer.TrainFullBatchAsRank(network, Loss.SoftmaxCrossEntropy, Lbfgs(MaxIterations = 5), data, 0.3, null, OneRank())
+    Assert.Equal<float>(alone.Parameters.ToArray(), ranked.Parameters.ToArray())
+    Assert.Equal(alone.Loss, ranked.Loss)
