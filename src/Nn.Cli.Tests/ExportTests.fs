@@ -7,7 +7,7 @@ open Nn
 open Xunit
 open Nn.Cli.Tests.Process
 
-let private predictionsInOnnxRuntime (onnxPath: string) (inputs: Matrix<float32>) =
+let predictionsInOnnxRuntime (onnxPath: string) (inputs: Matrix<float32>) =
     use options = new SessionOptions(IntraOpNumThreads = 1, InterOpNumThreads = 1)
     use session = new InferenceSession(onnxPath, options)
     // The declared input shape after the batch: the width, or C, H, W for an image input.
