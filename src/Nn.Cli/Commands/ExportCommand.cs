@@ -23,6 +23,7 @@ internal static class ExportCommand
             // One read of the model, so a pipe or FIFO works as the file does.
             var bytes = DataSource.ReadFile(path, "model");
             var info = ModelFile.ReadInfo(bytes, path);
+
             // Export in the precision the model was trained and saved in, so nothing is rounded on the way. The model
             // is read before the write starts, so a failure while writing names --onnx and one while reading the model.
             var wide = info.ElementType == "float64" ? ModelFile.FromBytes<double>(bytes, path) : null;
