@@ -69,14 +69,6 @@ let ``malformed or misfitting convolution layers are refused naming the token an
     expect dir usage [ "train"; "--layers"; "8x8-conv4k3-10" ] "--layers must start with the input as a width or CxHxW, e.g. 1x8x8, but is '8x8-conv4k3-10'." |> ignore
 
 [<Fact>]
-let ``what handles dense networks only refuses a convolutional one before any work, naming why`` () =
-    use dir = new TempDirectory()
-    let architecture = Nn.Architecture.Input(1, 8, 8).Conv2D(4, 3, 3, Nn.Activation.Relu, padding = 1).MaxPool2D(2).Dense(10, Nn.Activation.Softmax)
-    Nn.ModelFile.Save(Nn.Network.Create<float32>(architecture, Nn.Initializer.He, 1UL), dir.File "conv.nnm")
-    expect dir usage [ "export"; "conv.nnm"; "--onnx"; "conv.onnx" ] "ONNX export holds dense networks only so far" |> ignore
-    Assert.False(File.Exists(dir.File "conv.onnx"))
-
-[<Fact>]
 let ``a negative learning rate is refused with the library's message`` () =
     use dir = new TempDirectory()
     expect dir usage [ "train"; "--lr"; "-1" ] "LearningRate must be a positive finite number, but is -1." |> ignore

@@ -7,10 +7,12 @@ open Nn
 open Xunit
 open Nn.Cli.Tests.Process
 
-let private predictionsInOnnxRuntime (onnxPath: string) (inputs: Matrix<float32>) =
+let predictionsInOnnxRuntime (onnxPath: string) (inputs: Matrix<float32>) =
     use options = new SessionOptions(IntraOpNumThreads = 1, InterOpNumThreads = 1)
     use session = new InferenceSession(onnxPath, options)
-    use input = OrtValue.CreateTensorValueFromMemory<float32>(inputs.AsSpan().ToArray(), [| int64 inputs.Rows; int64 inputs.Columns |])
+    // The declared input shape after the batch: the width, or C, H, W for an image input.
+    let sample = session.InputMetadata["input"].Dimensions |> Array.skip 1 |> Array.map int64
+    use input = OrtValue.CreateTensorValueFromMemory<float32>(inputs.AsSpan().ToArray(), Array.append [| int64 inputs.Rows |] sample)
     use runOptions = new RunOptions()
     use outputs = session.Run(runOptions, [| "input" |], [| input |], [| "output" |])
     let probabilities = outputs[0].GetTensorDataAsSpan<float32>().ToArray()
@@ -27,6 +29,18 @@ let ``a model trained by nn and exported with nn export predicts the same class 
     let network = ModelFile.Load<float32>(dir.File "digits.nnm")
     let test = Digits.Load<float32>().Test
     Assert.Equal<int[]>(Network.Classify(network, test.Inputs), predictionsInOnnxRuntime (dir.File "digits.onnx") test.Inputs)
+
+[<Fact>]
+let ``a convolutional model trained by nn and exported with nn export predicts the same class as the library for every digits test image`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--layers"; "1x8x8-conv4k3p1-maxpool2-conv6k2x3s2-16-10"; "--epochs"; "6"; "--save"; "conv.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let export = dir.Run [ "export"; "conv.nnm"; "--onnx"; "conv.onnx" ]
+    Assert.True((export.ExitCode = 0), string export)
+    Assert.Contains("conv.onnx: ONNX model of 1x8x8-conv4k3p1(relu)-maxpool2-conv6k2x3s2(relu)-16(relu)-10(softmax) (float32)", export.Output)
+    let network = ModelFile.Load<float32>(dir.File "conv.nnm")
+    let test = Digits.Load<float32>().Test
+    Assert.Equal<int[]>(Network.Classify(network, test.Inputs), predictionsInOnnxRuntime (dir.File "conv.onnx") test.Inputs)
 
 [<Fact>]
 let ``export without --onnx is a usage error and a missing model names its path`` () =

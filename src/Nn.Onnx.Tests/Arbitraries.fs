@@ -42,6 +42,66 @@ let caseWith (activation: Activation) : Gen<Case> =
         return { Architecture = architecture; Parameters = theta; Batches = batches }
     }
 
+/// A convolutional case: an image of 1–4 channels and 3–9 × 3–9 pixels, one or two convolutions (1–6 filters,
+/// kernels 1–5 high and 1–5 wide, fitted to the padded image, stride 1–3, padding 0–2, random bias flags), each
+/// possibly followed by max-pooling (window 1–3 that fits, stride 1–3), then one or two dense layers of 1–8
+/// outputs; every layer uses `activation`. Parameters in [−1, 1], and three batches of 1, 2–5 and 6–12 rows with
+/// inputs in [−2, 2]. Without convolutions (withConvolutions = false), the image goes through one or two poolings
+/// only, for the element types ONNX Runtime has no Conv kernel for.
+let spatialCaseWith (withConvolutions: bool) (activation: Activation) : Gen<Case> =
+    let conv (a: Architecture) =
+        gen {
+            let shape = a.OutputShape
+            let! filters = Gen.choose (1, 6)
+            let! padding = Gen.choose (0, 2)
+            let! kernelHeight = Gen.choose (1, min 5 (shape.Height + 2 * padding))
+            let! kernelWidth = Gen.choose (1, min 5 (shape.Width + 2 * padding))
+            let! stride = Gen.choose (1, 3)
+            let! bias = Gen.elements [ true; true; false ]
+            return a.Conv2D(filters, kernelHeight, kernelWidth, activation, stride, padding, bias)
+        }
+    let pool (a: Architecture) =
+        gen {
+            let shape = a.OutputShape
+            let! pooled = if withConvolutions then Gen.elements [ true; false ] else Gen.constant true
+            if not pooled then return a
+            else
+                let! window = Gen.choose (1, min 3 (min shape.Height shape.Width))
+                let! stride = Gen.choose (1, 3)
+                return a.MaxPool2D(window, stride)
+        }
+    gen {
+        let! channels = Gen.choose (1, 4)
+        let! height = Gen.choose (3, 9)
+        let! width = Gen.choose (3, 9)
+        let! convolutions = Gen.choose (1, 2)
+        let rec spatialLayers count (a: Architecture) =
+            if count = 0 then Gen.constant a
+            else (if withConvolutions then conv a else Gen.constant a) |> Gen.bind pool |> Gen.bind (spatialLayers (count - 1))
+        let! spatial = spatialLayers convolutions (Architecture.Input(channels, height, width))
+        let! dense = Gen.listOfLength 2 (Gen.choose (1, 8))
+        let! depth = Gen.choose (1, 2)
+        let! biases = Gen.listOfLength depth (Gen.elements [ true; true; false ])
+        let stack = List.fold2 (fun (a: Architecture) size bias -> a.Dense(size, activation, bias)) spatial (List.take depth dense) biases
+        let! theta = Gen.arrayOfLength stack.ParameterCount (boundedFloat -1.0 1.0)
+        let! middle = Gen.choose (2, 5)
+        let! large = Gen.choose (6, 12)
+        let! batches =
+            [ 1; middle; large ]
+            |> List.map (fun rows -> Gen.arrayOfLength (rows * stack.InputSize) (boundedFloat -2.0 2.0) |> Gen.map (fun x -> rows, x))
+            |> Gen.sequenceToList
+        return { Architecture = stack; Parameters = theta; Batches = batches }
+    }
+
+/// A convolutional case (see spatialCaseWith).
+let convCaseWith (activation: Activation) = spatialCaseWith true activation
+
+/// A case of pooling and dense layers over an image, without convolutions.
+let poolCaseWith (activation: Activation) = spatialCaseWith false activation
+
+/// A convolutional case with a random activation for the whole stack.
+let anyConvCase : Gen<Case> = Gen.elements activations |> Gen.bind convCaseWith
+
 /// A case with a random activation per the whole stack.
 let anyCase : Gen<Case> = Gen.elements activations |> Gen.bind caseWith
 
@@ -54,3 +114,10 @@ let networkOf32 (case: Case) = Network.FromParameters(case.Architecture, ReadOnl
 /// The registered arbitraries; use with [<Properties(Arbitrary = [| typeof<Generators> |])>].
 type Generators =
     static member Case() = FsCheck.FSharp.Arb.fromGen anyCase
+
+/// A convolutional network case, for properties that take one.
+type ConvCase = ConvCase of Case
+
+/// The registered arbitraries for convolutional cases; use with [<Properties(Arbitrary = [| typeof<ConvGenerators> |])>].
+type ConvGenerators =
+    static member ConvCase() = FsCheck.FSharp.Arb.fromGen (anyConvCase |> Gen.map ConvCase)

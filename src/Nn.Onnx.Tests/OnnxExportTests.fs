@@ -66,10 +66,26 @@ let ``a user-defined activation is refused with its name and layer`` () =
     Assert.Contains("layer 0", e.Message)
 
 [<Fact>]
-let ``a network with convolution or pooling layers is refused naming its architecture, not exported wrong`` () =
-    let conv = Network.Create<float>(Architecture.Input(1, 8, 8).Conv2D(4, 3, 3, Activation.Relu).MaxPool2D(2).Dense(10, Activation.Softmax), Initializer.He, 1UL)
-    let e = Assert.Throws<NotSupportedException>(fun () -> OnnxExport.ToBytes conv |> ignore)
-    Assert.Contains("1x8x8-conv4k3(relu)-maxpool2-10(softmax) has convolution or pooling layers", e.Message)
+let ``a network over images takes batch × C × H × W and a pooling output gives batch × C × H × W`` () =
+    let conv = Network.Create<float32>(Architecture.Input(3, 8, 7).Conv2D(4, 3, 2, Activation.Relu, stride = 2).MaxPool2D(2, 1), Initializer.He, 1UL)
+    use session = openSession (OnnxExport.ToBytes(conv, OnnxExportOptions(BatchDimensionName = "n")))
+    Assert.Equal<int[]>([| -1; 3; 8; 7 |], session.InputMetadata["input"].Dimensions)
+    Assert.Equal<int[]>([| -1; 4; 2; 2 |], session.OutputMetadata["output"].Dimensions)
+    Assert.Equal("n", session.InputMetadata["input"].SymbolicDimensions[0])
+    let x = Array.init (2 * 3 * 8 * 7) (fun i -> float32 (sin (float i)))
+    let library = Network.Forward(conv, Matrix<float32>.Create(2, conv.InputSize, ReadOnlySpan x)).AsSpan().ToArray() |> Array.map float
+    let difference = OnnxRuntime.difference (run session "input" "output" 2 conv.InputSize x |> Array.map float) library
+    Assert.True(difference.Normwise <= 1e-5, string difference)
+
+[<Fact>]
+let ``a dense network over an image input is flattened in C,H,W order`` () =
+    let dense = Network.Create<float>(Architecture.Input(2, 3, 3).Dense(4, Activation.Tanh).Dense(3, Activation.Softmax), Initializer.Xavier, 2UL)
+    use session = openSession (OnnxExport.ToBytes dense)
+    Assert.Equal<int[]>([| -1; 2; 3; 3 |], session.InputMetadata["input"].Dimensions)
+    let x = Array.init (5 * 18) (fun i -> cos (float i))
+    let inputs = Matrix<float>.Create(5, 18, ReadOnlySpan x)
+    let difference = OnnxRuntime.difference (outputsOf session inputs) (Network.Forward(dense, inputs).AsSpan().ToArray())
+    Assert.True(difference.Normwise <= 1e-12, string difference)
 
 [<Fact>]
 let ``equal input and output names are refused`` () =

@@ -12,9 +12,16 @@ let openSession (model: byte[]) =
     new InferenceSession(model, options)
 
 /// Runs a batch (rows × inputs, row-major) through the session's named input and returns the named output, row-major.
+/// The input tensor takes the shape the model declares (rows × C × H × W for an image input): the same values in
+/// the same order, since both the library and ONNX lay a sample out in C,H,W order.
 let run<'T when 'T : unmanaged and 'T : struct and 'T : (new: unit -> 'T) and 'T :> ValueType>
     (session: InferenceSession) (inputName: string) (outputName: string) (rows: int) (columns: int) (values: 'T[]) : 'T[] =
-    use input = OrtValue.CreateTensorValueFromMemory<'T>(values, [| int64 rows; int64 columns |])
+    let declared = session.InputMetadata[inputName].Dimensions
+    let sample = declared |> Array.skip 1 |> Array.fold (*) 1
+    if sample <> columns then
+        failwithf "the model's input %A holds %d values a sample, but the batch has %d" declared sample columns
+    let dims = Array.append [| int64 rows |] (declared |> Array.skip 1 |> Array.map int64)
+    use input = OrtValue.CreateTensorValueFromMemory<'T>(values, dims)
     use runOptions = new RunOptions()
     use outputs = session.Run(runOptions, [| inputName |], [| input |], [| outputName |])
     outputs[0].GetTensorDataAsSpan<'T>().ToArray()

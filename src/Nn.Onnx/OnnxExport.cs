@@ -6,11 +6,14 @@ using Google.Protobuf;
 namespace Nn.Onnx;
 
 /// <summary>
-/// Exports a dense <see cref="Network{T}"/> of <see cref="float"/> or <see cref="double"/> to an ONNX model
-/// (opset 13): each layer becomes Gemm(A, W, b, transB = 1) — the batch form Z = A Wᵀ + 1 bᵀ of
-/// z^l = W^l a^(l−1) + b^l — followed by Identity, Sigmoid, Tanh, Relu or Softmax (axis −1). The input is
-/// batch × inputs and the output batch × outputs, with a symbolic batch dimension, so a runtime can feed any
-/// number of rows. Tensors are float32 for <c>Network&lt;float&gt;</c> and float64 for <c>Network&lt;double&gt;</c>.
+/// Exports a <see cref="Network{T}"/> of <see cref="float"/> or <see cref="double"/> to an ONNX model (opset 13).
+/// A dense layer becomes Gemm(A, W, b, transB = 1) — the batch form Z = A Wᵀ + 1 bᵀ of z^l = W^l a^(l−1) + b^l —
+/// a convolution Conv (kernel_shape, strides, pads; the bias input only when the layer has one), max-pooling
+/// MaxPool, and each activation Identity, Sigmoid, Tanh, Relu or Softmax (over each sample's values). A dense layer
+/// over an image is preceded by Flatten, which reads it in C,H,W order as the library does. The input is batch ×
+/// inputs (batch × C × H × W for an image input) and the output batch × outputs, with a symbolic batch dimension,
+/// so a runtime can feed any number of rows. Tensors are float32 for <c>Network&lt;float&gt;</c> and float64 for
+/// <c>Network&lt;double&gt;</c> (ONNX Runtime's CPU provider has no float64 Conv kernel: docs/onnx.md).
 /// </summary>
 /// <remarks>
 /// The export is deterministic: the same network and options give the same bytes. Networks with a user-defined
@@ -31,7 +34,7 @@ public static class OnnxExport
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network to export.</param>
     /// <returns>A fresh byte array holding the model.</returns>
-    /// <exception cref="NotSupportedException">A layer is not dense (convolution and pooling are not exported yet) or has a user-defined activation, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
     public static byte[] ToBytes<T>(Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         ToBytes(network, new OnnxExportOptions());
@@ -41,7 +44,7 @@ public static class OnnxExport
     /// <param name="network">The network to export.</param>
     /// <param name="options">Input, output and batch-dimension names and metadata.</param>
     /// <returns>A fresh byte array holding the model.</returns>
-    /// <exception cref="NotSupportedException">A layer is not dense (convolution and pooling are not exported yet) or has a user-defined activation, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
     /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
     public static byte[] ToBytes<T>(Network<T> network, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -56,7 +59,7 @@ public static class OnnxExport
     /// <param name="network">The network to export.</param>
     /// <param name="destination">A writable stream.</param>
     /// <param name="options">Names and metadata.</param>
-    /// <exception cref="NotSupportedException">A layer is not dense (convolution and pooling are not exported yet) or has a user-defined activation, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation, or T is neither float nor double.</exception>
     /// <exception cref="ArgumentException">The stream is not writable, or the names clash.</exception>
     public static void WriteTo<T>(Network<T> network, Stream destination, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -1,14 +1,13 @@
 using System;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using Nn.Onnx.Protobuf;
 
 namespace Nn.Onnx;
 
 /// <summary>
-/// Builds the ONNX graph of a dense network: per layer l, Z^l = Gemm(A^(l−1), W^l, b^l, transB = 1), which is
-/// A^(l−1) (W^l)ᵀ + 1 (b^l)ᵀ, the batch form of z^l = W^l a^(l−1) + b^l; then A^l = σ(Z^l) with σ's operator.
-/// W^l is stored as the library keeps it (outputs × inputs, row-major), hence transB.
+/// Builds the ONNX model of a network: the graph input (batch × the input shape, N×C×H×W for an image), each
+/// layer's nodes through its kind's mapping in <see cref="OnnxLayerKinds"/> (Gemm for dense layers, Conv, MaxPool,
+/// a Flatten before the first dense layer over an image, then each activation's operator), and the graph output.
 /// </summary>
 internal static class OnnxModelBuilder
 {
@@ -23,7 +22,7 @@ internal static class OnnxModelBuilder
     /// <param name="network">The network to export.</param>
     /// <param name="options">Names and metadata.</param>
     /// <returns>The model message, ready to serialize.</returns>
-    /// <exception cref="NotSupportedException">T is neither float nor double, or a layer's activation has no ONNX operator.</exception>
+    /// <exception cref="NotSupportedException">T is neither float nor double, or a layer's kind or activation has no ONNX operator.</exception>
     /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
     public static ModelProto Build<T>(Network<T> network, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -35,45 +34,15 @@ internal static class OnnxModelBuilder
         }
 
         var architecture = network.Architecture;
-        if (!architecture.IsDense)
+        var graph = new OnnxGraphWriter<T>(network, options, elementType);
+        graph.Graph.Input.Add(graph.BatchTensor(options.InputName, architecture.InputShape));
+        graph.Graph.Output.Add(graph.BatchTensor(options.OutputName, architecture.OutputShape));
+
+        var value = options.InputName;
+        for (var l = 0; l < architecture.Stack.Length; l++)
         {
-            throw new NotSupportedException($"ONNX export holds dense networks only so far, and {architecture} has convolution or pooling layers.");
-        }
-
-        var graph = new GraphProto { Name = options.GraphName };
-        graph.Input.Add(BatchTensor(options.InputName, elementType, architecture.InputSize, options.BatchDimensionName));
-        graph.Output.Add(BatchTensor(options.OutputName, elementType, architecture.OutputSize, options.BatchDimensionName));
-
-        var activations = options.InputName;
-        for (var l = 0; l < architecture.Layers.Length; l++)
-        {
-            var layer = architecture.Layers[l];
-            var opType = OnnxOperator.For(layer.Activation, l);
-            var weightsName = $"layer{l}.weights";
-            var biasName = $"layer{l}.bias";
-            var zName = $"layer{l}.z";
-            var aName = l == architecture.Layers.Length - 1 ? options.OutputName : $"layer{l}.a";
-            CheckNameIsFree(options, weightsName, biasName, zName, aName == options.OutputName ? null : aName);
-
-            graph.Initializer.Add(Tensor(weightsName, elementType, network.Weights(l).AsSpan(), layer.Outputs, layer.Inputs));
-            var gemm = Node($"layer{l}.gemm", "Gemm", [activations, weightsName], zName);
-            if (layer.HasBias)
-            {
-                graph.Initializer.Add(Tensor(biasName, elementType, network.Bias(l).Span, layer.Outputs));
-                gemm.Input.Add(biasName);
-            }
-
-            gemm.Attribute.Add(new AttributeProto { Name = "transB", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
-            graph.Node.Add(gemm);
-
-            var activation = Node($"layer{l}.{opType.ToLowerInvariant()}", opType, [zName], aName);
-            if (opType == "Softmax")
-            {
-                activation.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = -1 });
-            }
-
-            graph.Node.Add(activation);
-            activations = aName;
+            var layer = architecture.Stack[l];
+            value = OnnxLayerKinds.For(layer, l).Write(graph, l, value, isGraphOutput: l == architecture.Stack.Length - 1);
         }
 
         var model = new ModelProto
@@ -83,7 +52,7 @@ internal static class OnnxModelBuilder
             ProducerVersion = typeof(Network).Assembly.GetName().Version?.ToString() ?? string.Empty,
             ModelVersion = options.ModelVersion,
             DocString = options.Description ?? string.Empty,
-            Graph = graph,
+            Graph = graph.Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
         return model;
@@ -102,67 +71,5 @@ internal static class OnnxModelBuilder
         }
 
         throw new NotSupportedException($"ONNX export supports Network<float> and Network<double>, but the network's element type is {typeof(T).Name}.");
-    }
-
-    private static void CheckNameIsFree(OnnxExportOptions options, params ReadOnlySpan<string?> internalNames)
-    {
-        foreach (var name in internalNames)
-        {
-            if (name is not null && (name == options.InputName || name == options.OutputName))
-            {
-                throw new ArgumentException($"the name '{name}' is used by the exported graph itself; choose another input or output name.", nameof(options));
-            }
-        }
-    }
-
-    private static NodeProto Node(string name, string opType, ReadOnlySpan<string> inputs, string output)
-    {
-        var node = new NodeProto { Name = name, OpType = opType };
-        foreach (var input in inputs)
-        {
-            node.Input.Add(input);
-        }
-
-        node.Output.Add(output);
-        return node;
-    }
-
-    private static ValueInfoProto BatchTensor(string name, TensorProto.Types.DataType elementType, int width, string batchName)
-    {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = batchName });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
-        return new ValueInfoProto
-        {
-            Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = shape } },
-        };
-    }
-
-    private static TensorProto Tensor<T>(string name, TensorProto.Types.DataType elementType, ReadOnlySpan<T> values, params ReadOnlySpan<int> dims)
-        where T : unmanaged
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)elementType };
-        foreach (var dim in dims)
-        {
-            tensor.Dims.Add(dim);
-        }
-
-        if (elementType == TensorProto.Types.DataType.Float)
-        {
-            foreach (var value in MemoryMarshal.Cast<T, float>(values))
-            {
-                tensor.FloatData.Add(value);
-            }
-        }
-        else
-        {
-            foreach (var value in MemoryMarshal.Cast<T, double>(values))
-            {
-                tensor.DoubleData.Add(value);
-            }
-        }
-
-        return tensor;
     }
 }

@@ -10,7 +10,7 @@ internal static class ExportCommand
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "A model file written by nn train --save." };
-        var onnx = new Option<string>("--onnx") { Description = "Where to write the ONNX model (opset 13, dynamic batch dimension).", Required = true };
+        var onnx = new Option<string>("--onnx") { Description = "Where to write the ONNX model (opset 13, dynamic batch dimension; an image input is batch x C x H x W).", Required = true };
         var command = new Command("export", "Export a saved model to ONNX.");
         command.Arguments.Add(model);
         command.Options.Add(onnx);
@@ -23,10 +23,6 @@ internal static class ExportCommand
             // One read of the model, so a pipe or FIFO works as the file does.
             var bytes = DataSource.ReadFile(path, "model");
             var info = ModelFile.ReadInfo(bytes, path);
-            if (!info.Architecture.IsDense)
-            {
-                throw new UsageException($"{path} holds {info.Architecture}: ONNX export holds dense networks only so far, not convolution or pooling layers.");
-            }
 
             // Export in the precision the model was trained and saved in, so nothing is rounded on the way. The model
             // is read before the write starts, so a failure while writing names --onnx and one while reading the model.

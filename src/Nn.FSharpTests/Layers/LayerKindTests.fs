@@ -1,22 +1,17 @@
 /// Walks every layer kind of the library through construction, forward and backward passes, the gradient check, float
-/// and double, and the model file; a kind added to the library without an example here fails the first test.
+/// and double, the model file and the checkpoint file; a kind added to the library without an example in
+/// LayerKindExamples fails the first test (and the walks in Nn.Onnx.Tests and Nn.Cli.Tests).
 module Nn.Tests.Layers.LayerKindTests
 
 open System
 open Nn
 open Nn.Tests.Helpers
+open Nn.Tests.Layers
 open Xunit
 
-/// One small stack per kind, with that kind below a dense softmax layer so its backward pass is exercised.
-let private examples =
-    dict
-        [ typeof<DenseLayer>, Architecture.Input(2, 3, 3).Dense(4, Activation.Tanh).Dense(3, Activation.Softmax)
-          typeof<Conv2DLayer>, Architecture.Input(2, 5, 4).Conv2D(3, 2, 3, Activation.Sigmoid, stride = 2, padding = 1).Dense(3, Activation.Softmax)
-          typeof<MaxPool2DLayer>, Architecture.Input(2, 5, 5).MaxPool2D(2, 1).Dense(3, Activation.Softmax) ]
+let kinds = LayerKindExamples.kindNames
 
-let kinds : obj[] list = [ for kind in examples.Keys -> [| kind.Name :> obj |] ]
-
-let private example (name: string) = examples |> Seq.find (fun pair -> pair.Key.Name = name)
+let private architectureOf (kind: string) = (LayerKindExamples.example kind).Architecture
 
 let private batch (architecture: Architecture) =
     let random = Random(3)
@@ -26,27 +21,22 @@ let private batch (architecture: Architecture) =
 
 [<Fact>]
 let ``every layer kind in the library has an example here`` () =
-    let inLibrary =
-        typeof<Layer>.Assembly.GetTypes()
-        |> Array.filter (fun t -> t.IsSubclassOf typeof<Layer> && not t.IsAbstract)
-        |> Array.map (fun t -> t.Name)
-        |> Set.ofArray
-    Assert.Equal<Set<string>>(inLibrary, examples.Keys |> Seq.map (fun t -> t.Name) |> Set.ofSeq)
+    Assert.Equal<Set<string>>(LayerKindExamples.kindsInLibrary (), LayerKindExamples.kindsWithExamples ())
 
 [<Theory>]
 [<MemberData(nameof kinds)>]
 let ``each kind runs forward with the output sizes its shape rule gives`` (kind: string) =
-    let entry = example kind
-    let network = Network.Create<float>(entry.Value, Initializer.Xavier, 4UL)
-    let inputs, _ = batch entry.Value
+    let entry = LayerKindExamples.example kind
+    let network = Network.Create<float>(entry.Architecture, Initializer.Xavier, 4UL)
+    let inputs, _ = batch entry.Architecture
     let trace = Network.Trace(network, inputs)
-    Assert.Contains(entry.Value.Stack, fun layer -> layer.GetType() = entry.Key)
-    entry.Value.Stack |> Seq.iteri (fun l layer -> Assert.Equal(2 * layer.OutputShape.Size, trace.A[l + 1].AsSpan().Length))
+    Assert.Contains(entry.Architecture.Stack, fun layer -> layer.GetType() = entry.Kind)
+    entry.Architecture.Stack |> Seq.iteri (fun l layer -> Assert.Equal(2 * layer.OutputShape.Size, trace.A[l + 1].AsSpan().Length))
 
 [<Theory>]
 [<MemberData(nameof kinds)>]
 let ``each kind's backward pass passes the gradient check`` (kind: string) =
-    let architecture = (example kind).Value
+    let architecture = architectureOf kind
     let network = Network.Create<float>(architecture, Initializer.Xavier, 4UL)
     let inputs, targets = batch architecture
     let report = GradientCheck.Run(network, Loss.SoftmaxCrossEntropy, inputs, targets, 0.1)
@@ -55,7 +45,7 @@ let ``each kind's backward pass passes the gradient check`` (kind: string) =
 [<Theory>]
 [<MemberData(nameof kinds)>]
 let ``each kind computes in float what it computes in double to float precision`` (kind: string) =
-    let architecture = (example kind).Value
+    let architecture = architectureOf kind
     let network = Network.Create<float>(architecture, Initializer.Xavier, 4UL)
     let single = Network.FromParameters<float32>(architecture, ReadOnlySpan(network.Parameters.ToArray() |> Array.map float32))
     let inputs, targets = batch architecture
@@ -67,11 +57,26 @@ let ``each kind computes in float what it computes in double to float precision`
 [<Theory>]
 [<MemberData(nameof kinds)>]
 let ``each kind round-trips through the model file`` (kind: string) =
-    let architecture = (example kind).Value
+    let architecture = architectureOf kind
     let network = Network.Create<float>(architecture, Initializer.Xavier, 4UL)
     Assert.Equal(network, ModelFile.FromBytes<float>(ModelFile.ToBytes network, "example.nnm"))
 
 [<Fact>]
 let ``every kind has a reader under its file name`` () =
-    let names = examples.Values |> Seq.collect (fun a -> a.Stack) |> Seq.map (fun layer -> layer.KindName) |> Set.ofSeq
+    let names = LayerKindExamples.all |> Seq.collect (fun e -> e.Architecture.Stack) |> Seq.map (fun layer -> layer.KindName) |> Set.ofSeq
     Assert.Equal<Set<string>>(names, Nn.LayerKinds.Readers.Keys |> Set.ofSeq)
+
+[<Theory>]
+[<MemberData(nameof kinds)>]
+let ``each kind round-trips through the checkpoint file after a training epoch`` (kind: string) =
+    let architecture = architectureOf kind
+    let network = Network.Create<float>(architecture, Initializer.Xavier, 4UL)
+    let inputs, targets = batch architecture
+    let data = Dataset.FromTargets(inputs, targets)
+    let options = TrainingOptions(Epochs = 2, BatchSize = 1, Seed = 5UL)
+    let state = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam 0.01, data, TrainingOptions(Epochs = 1, BatchSize = 1, Seed = 5UL)).State
+    let checkpoint = Checkpoint<float>(state, Adam 0.01, Loss.SoftmaxCrossEntropy, options, DataFingerprint.Of data)
+    let loaded = CheckpointFile.FromBytes<float>(CheckpointFile.ToBytes checkpoint, "example.nnck")
+    Assert.Equal(state, loaded.State)
+    Assert.Equal(Trainer.Continue(state, Loss.SoftmaxCrossEntropy, Adam 0.01, data, options).State,
+                 Trainer.Continue(loaded.State, loaded.Loss, loaded.Optimizer, data, loaded.Options).State)
