@@ -58,6 +58,21 @@ let ``the issue's binary.csv command states its choices, prints its accuracy, an
     let correct = Array.map2 (fun (row: string[]) label -> if row[0] = label then 1 else 0) printed labels |> Array.sum
     Assert.Contains(sprintf "(%d/400)" correct, eval.Output)
 
+    // The ONNX export holds the preprocessing: ONNX Runtime on the raw gre, gpa and rank gives the same outputs.
+    let export = dir.Run [ "export"; "admit.nnm"; "--onnx"; "admit.onnx" ]
+    Assert.True((export.ExitCode = 0), string export)
+    Assert.Contains("input \"input\" (raw columns gre, gpa, rank, preprocessed in the graph)", export.Output)
+    let raw = File.ReadAllLines(dir.File "binary.csv") |> Array.skip 1 |> Array.collect (fun line -> line.Split(',') |> Array.skip 1 |> Array.map (fun v -> Single.Parse(v, CultureInfo.InvariantCulture)))
+    use options = new Microsoft.ML.OnnxRuntime.SessionOptions(IntraOpNumThreads = 1)
+    use session = new Microsoft.ML.OnnxRuntime.InferenceSession(dir.File "admit.onnx", options)
+    use input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory<float32>(raw, [| 400L; 3L |])
+    use runOptions = new Microsoft.ML.OnnxRuntime.RunOptions()
+    use outputs = session.Run(runOptions, [| "input" |], [| input |], [| "output" |])
+    let onnx = outputs[0].GetTensorDataAsSpan<float32>().ToArray()
+    let library = expected.AsSpan().ToArray()
+    let largest = Array.map2 (fun (o: float32) (l: float32) -> abs (o - l)) onnx library |> Array.max
+    Assert.True(largest < 1e-5f, sprintf "largest difference %g" largest)
+
 [<Fact>]
 let ``a regression run prints RMSE, MAE and R squared in train and eval, and predict writes the values to a file`` () =
     use dir = new TempDirectory()

@@ -1,5 +1,6 @@
 using System;
 using System.CommandLine;
+using System.Linq;
 using Nn.Onnx;
 
 namespace Nn.Cli.Commands;
@@ -26,20 +27,23 @@ internal static class ExportCommand
 
             // Export in the precision the model was trained and saved in, so nothing is rounded on the way. The model
             // is read before the write starts, so a failure while writing names --onnx and one while reading the model.
-            var wide = info.ElementType == "float64" ? ModelFile.FromBytes<double>(bytes, path) : null;
-            var narrow = wide is null ? ModelFile.FromBytes<float>(bytes, path) : null;
+            var wide = info.ElementType == "float64" ? ModelFile.ModelFromBytes<double>(bytes, path) : null;
+            var narrow = wide is null ? ModelFile.ModelFromBytes<float>(bytes, path) : null;
+            var preprocessing = wide?.Preprocessing ?? narrow!.Preprocessing;
             return OutputPaths.WriteAll([new Output("--onnx", destination, () =>
             {
+                // A table model's preprocessing goes in as nodes before the network, so the ONNX model takes raw columns.
                 if (wide is not null)
                 {
-                    OnnxExport.Save(wide, destination);
+                    OnnxPreprocessing.Save(wide, destination);
                 }
                 else
                 {
-                    OnnxExport.Save(narrow!, destination);
+                    OnnxPreprocessing.Save(narrow!, destination);
                 }
 
-                return $"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\", output \"{new OnnxExportOptions().OutputName}\"";
+                var input = preprocessing is null ? string.Empty : $" (raw columns {string.Join(", ", preprocessing.Features.Select(f => f.Name))}, preprocessed in the graph)";
+                return $"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\"{input}, output \"{new OnnxExportOptions().OutputName}\"";
             })], []);
         }));
         return command;

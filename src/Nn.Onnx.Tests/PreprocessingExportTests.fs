@@ -1,0 +1,63 @@
+/// A table model exported with its preprocessing as ONNX nodes: ONNX Runtime on the raw columns gives the library's outputs.
+module Nn.Onnx.Tests.PreprocessingExportTests
+
+open System
+open System.IO
+open Nn
+open Nn.Onnx
+open Nn.Onnx.Tests.OnnxRuntime
+open Xunit
+
+let private binary () = Table.Load(Path.Combine(AppContext.BaseDirectory, "TestData", "binary.csv"), Nullable true)
+
+let private preprocessing =
+    Preprocessing.Fit(binary (), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+
+/// The raw feature columns in the preprocessing's order (gre, gpa, rank), as the ONNX input takes them.
+let private rawColumns (table: Table) =
+    [| for row in table.Rows do
+           for feature in preprocessing.Features -> Double.Parse(row[table.ColumnIndex feature.Name], Globalization.CultureInfo.InvariantCulture) |]
+
+let private network<'T when 'T :> Numerics.IFloatingPointIeee754<'T> and 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType> () =
+    Network.Create<'T>(Architecture.Input(6).Dense(5, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 4UL)
+
+[<Fact>]
+let ``ONNX Runtime on the raw float32 columns gives the library's outputs on the raw rows`` () =
+    let model = Model<float32>(network<float32> (), preprocessing)
+    use session = openSession (OnnxPreprocessing.ToBytes(model, OnnxExportOptions()))
+    let table = binary ()
+    let outputs = run session "input" "output" table.Count 3 (rawColumns table |> Array.map float32)
+    let expected = model.Predict table
+    let d = difference (outputs |> Array.map float) (expected.AsSpan().ToArray() |> Array.map float)
+    Assert.True(d.Normwise < 1e-5, sprintf "%A" d)
+
+[<Fact>]
+let ``ONNX Runtime on the raw float64 columns gives the library's outputs to double rounding`` () =
+    let model = Model<float>(network<float> (), preprocessing)
+    use session = openSession (OnnxPreprocessing.ToBytes(model, OnnxExportOptions()))
+    let table = binary ()
+    let outputs = run session "input" "output" table.Count 3 (rawColumns table)
+    let d = difference outputs ((model.Predict table).AsSpan().ToArray())
+    Assert.True(d.Normwise < 1e-12, sprintf "%A" d)
+
+[<Fact>]
+let ``a rank the training rows never had gives all-zero one-hot inputs in ONNX as in the library`` () =
+    let model = Model<float>(network<float> (), preprocessing)
+    use session = openSession (OnnxPreprocessing.ToBytes(model, OnnxExportOptions()))
+    let table = Table.Create([ "gre"; "gpa"; "rank" ], [ [ "600"; "3.5"; "7" ] :> Collections.Generic.IReadOnlyList<string> ])
+    let outputs = run session "input" "output" 1 3 [| 600.0; 3.5; 7.0 |]
+    let d = difference outputs ((model.Predict table).AsSpan().ToArray())
+    Assert.True(d.Normwise < 1e-12, sprintf "%A" d)
+
+[<Fact>]
+let ``a model without preprocessing exports exactly as its network`` () =
+    let plain = network<float32> ()
+    Assert.Equal<byte[]>(OnnxExport.ToBytes plain, OnnxPreprocessing.ToBytes(Model<float32>(plain, null), OnnxExportOptions()))
+
+[<Fact>]
+let ``categories written as words are refused, naming the column and the category`` () =
+    let words = Table.Create([ "colour"; "y" ], [ [ "red"; "0" ] :> Collections.Generic.IReadOnlyList<string>; [ "blue"; "1" ] ])
+    let fitted = Preprocessing.Fit(words, PreprocessingOptions([ "y" ], Categorical = [ "colour" ]))
+    let model = Model<float32>(Network.Create<float32>(Architecture.Input(2).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL), fitted)
+    let e = Assert.Throws<NotSupportedException>(fun () -> OnnxPreprocessing.ToBytes(model, OnnxExportOptions()) |> ignore)
+    Assert.Contains("the categorical column 'colour' has the category 'blue', which is not a number", e.Message)

@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Numerics;
+using Google.Protobuf;
+using Nn.Onnx.Protobuf;
+
+namespace Nn.Onnx;
+
+/// <summary>
+/// Exports a <see cref="Model{T}"/> trained on a table with its preprocessing as ONNX nodes before the network, so
+/// the ONNX model takes raw rows: its input is batch × F, the F feature columns in the preprocessing's order as
+/// numbers. MatMul by a 0/1 selection matrix copies each column to the network inputs it feeds (exactly: one term
+/// of each sum is x·1, the others x·0); a numeric input becomes (x − mean) / sd (Sub, Div), a one-hot input
+/// Cast(Equal(x, category)); Mul by 0/1 masks and Add keep the right one for each input, and the network's Gemm
+/// layers follow (see <see cref="OnnxExport"/>). Only float and double tensors are used.
+/// </summary>
+/// <remarks>
+/// The categories of an exported categorical column must be numbers (ONNX compares the raw input as a number, so a
+/// category "3" matches 3.0 as well); a column of words is refused with <see cref="NotSupportedException"/>.
+/// </remarks>
+/// <example><code>
+/// var model = ModelFile.LoadModel&lt;float&gt;("admit.nnm");
+/// OnnxPreprocessing.Save(model, "admit.onnx");   // input: batch × 3 (gre, gpa, rank), as in the CSV file
+/// </code></example>
+public static class OnnxPreprocessing
+{
+    private const string Prefix = "preprocessing.";
+    private const string Features = "preprocessing.features";
+
+    /// <summary>The ONNX model of a model: its preprocessing's nodes, then its network's.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="model">The model; without preprocessing, the network alone is exported, as <see cref="OnnxExport.ToBytes{T}(Network{T}, OnnxExportOptions)"/> does.</param>
+    /// <param name="options">Names and metadata; the input is the raw rows.</param>
+    /// <returns>A fresh byte array holding the model.</returns>
+    /// <exception cref="NotSupportedException">A categorical column has a category that is not a number, or the network cannot be exported.</exception>
+    public static byte[] ToBytes<T>(Model<T> model, OnnxExportOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        return Build(model, options).ToByteArray();
+    }
+
+    /// <summary>Saves the ONNX model of a model atomically (see <see cref="OnnxExport.Save{T}(Network{T}, string, OnnxExportOptions)"/>).</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="model">The model.</param>
+    /// <param name="path">The file to write.</param>
+    /// <exception cref="NotSupportedException">The model cannot be exported; no file is written or changed.</exception>
+    public static void Save<T>(Model<T> model, string path)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var bytes = ToBytes(model, new OnnxExportOptions());
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    private static ModelProto Build<T>(Model<T> model, OnnxExportOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (model.Preprocessing is not { } preprocessing)
+        {
+            return OnnxModelBuilder.Build(model.Network, options);
+        }
+
+        foreach (var name in new[] { options.InputName, options.OutputName })
+        {
+            if (name.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"the name '{name}' is used by the exported graph itself; choose another input or output name.", nameof(options));
+            }
+        }
+
+        var onnx = OnnxModelBuilder.Build(model.Network, options with { InputName = Features });
+        var graph = onnx.Graph;
+        var elementType = graph.Input[0].Type.TensorType.ElemType;
+        var features = preprocessing.Features;
+        var width = preprocessing.InputWidth;
+        graph.Input.Clear();
+        graph.Input.Add(RawInput(options, elementType, features.Length));
+
+        // Per network input w: the feature column it reads, and its mean, deviation, category and whether it is one-hot.
+        var selection = new double[features.Length * width];
+        var mean = new double[width];
+        var deviation = new double[width];
+        var category = new double[width];
+        var numeric = new double[width];
+        var w = 0;
+        for (var j = 0; j < features.Length; j++)
+        {
+            var feature = features[j];
+            for (var k = 0; k < feature.Width; k++, w++)
+            {
+                selection[(j * width) + w] = 1;
+                mean[w] = feature.Mean;
+                deviation[w] = feature.Deviation;
+                category[w] = feature.IsCategorical ? Category(feature, feature.Categories[k]) : double.NaN;
+                numeric[w] = feature.IsCategorical ? 0 : 1;
+            }
+        }
+
+        graph.Initializer.Add(Constant($"{Prefix}selection", elementType, selection, features.Length, width));
+        graph.Initializer.Add(Constant($"{Prefix}mean", elementType, mean, width));
+        graph.Initializer.Add(Constant($"{Prefix}deviation", elementType, deviation, width));
+        graph.Initializer.Add(Constant($"{Prefix}category", elementType, category, width));
+        graph.Initializer.Add(Constant($"{Prefix}numeric", elementType, numeric, width));
+        graph.Initializer.Add(Constant($"{Prefix}categorical", elementType, numeric.Select(n => 1 - n), width));
+        var cast = Node("cast", "Cast", [$"{Prefix}match"], $"{Prefix}onehot");
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = elementType });
+        NodeProto[] nodes =
+        [
+            Node("select", "MatMul", [options.InputName, $"{Prefix}selection"], $"{Prefix}raw"),
+            Node("sub", "Sub", [$"{Prefix}raw", $"{Prefix}mean"], $"{Prefix}centred"),
+            Node("div", "Div", [$"{Prefix}centred", $"{Prefix}deviation"], $"{Prefix}standardised"),
+            Node("equal", "Equal", [$"{Prefix}raw", $"{Prefix}category"], $"{Prefix}match"),
+            cast,
+            Node("keep-numbers", "Mul", [$"{Prefix}standardised", $"{Prefix}numeric"], $"{Prefix}numbers"),
+            Node("keep-categories", "Mul", [$"{Prefix}onehot", $"{Prefix}categorical"], $"{Prefix}categories"),
+            Node("join", "Add", [$"{Prefix}numbers", $"{Prefix}categories"], Features),
+        ];
+
+        // Every node's inputs must be computed before it: the preprocessing goes first.
+        for (var i = nodes.Length - 1; i >= 0; i--)
+        {
+            graph.Node.Insert(0, nodes[i]);
+        }
+
+        return onnx;
+    }
+
+    private static double Category(FeatureColumn feature, string category) =>
+        double.TryParse(category, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
+        : throw new NotSupportedException(
+            $"the categorical column '{feature.Name}' has the category '{category}', which is not a number; an ONNX input of numbers cannot hold it, so only numeric categories are exported.");
+
+    private static ValueInfoProto RawInput(OnnxExportOptions options, int elementType, int width)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = options.BatchDimensionName });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = width });
+        return new ValueInfoProto { Name = options.InputName, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elementType, Shape = shape } } };
+    }
+
+    private static NodeProto Node(string name, string opType, string[] inputs, string output)
+    {
+        var node = new NodeProto { Name = Prefix + name, OpType = opType };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        return node;
+    }
+
+    private static TensorProto Constant(string name, int elementType, IEnumerable<double> values, params int[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = elementType };
+        tensor.Dims.AddRange(dims.Select(d => (long)d));
+        if (elementType == (int)TensorProto.Types.DataType.Float)
+        {
+            tensor.FloatData.AddRange(values.Select(v => (float)v));
+        }
+        else
+        {
+            tensor.DoubleData.AddRange(values);
+        }
+
+        return tensor;
+    }
+}
