@@ -157,7 +157,7 @@ module ConvProperties =
     let ``a random float32 convolutional network exported to ONNX gives the library's outputs in ONNX Runtime`` (ConvCase case) =
         (compareFloat32 case).Normwise <= convFloat32Tolerance
 
-/// ONNX Runtime 1.31's CPU provider registers Conv for float32 only (and float16 on some builds): a float64
+/// ONNX Runtime 1.31's CPU provider has no float64 Conv kernel (it reads the model, then finds no kernel): a float64
 /// convolutional model is valid ONNX — Conv's type T includes tensor(double) — but the session cannot be created.
 /// This pins that finding, so an ONNX Runtime that adds the kernel makes this test fail and the float64 comparison
 /// can then be added.

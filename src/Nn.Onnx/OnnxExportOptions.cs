@@ -19,7 +19,7 @@ public sealed record OnnxExportOptions
     private readonly string graphName = "nn";
     private readonly long modelVersion = 1;
 
-    /// <summary>The name of the graph input X (batch × inputs). Default "input".</summary>
+    /// <summary>The name of the graph input X (batch × inputs, or batch × C × H × W for an image input). Default "input".</summary>
     /// <exception cref="ArgumentException">The name is empty or only white space.</exception>
     public string InputName
     {
