@@ -46,9 +46,11 @@ public sealed class PackageTests : IDisposable
         var csharpOutput = Dotnet(csharp, "run", "-c", "Release");
         Assert.Contains("accuracy", csharpOutput, StringComparison.Ordinal);
 
-        var fsharp = Consumer("fsharp", "fsproj", FSharpProgram, "Program.fs");
+        // F# cannot run C# generators: the network is declared in a C# library that the F# program references.
+        Consumer("declarations", "csproj", DeclarationsLibrary, "Declarations.cs", outputType: "Library");
+        var fsharp = Consumer("fsharp", "fsproj", FSharpProgram, "Program.fs", references: "../declarations/declarations.csproj");
         var fsharpOutput = Dotnet(fsharp, "run", "-c", "Release");
-        Assert.Contains("accuracy", fsharpOutput, StringComparison.Ordinal);
+        Assert.Contains("declared accuracy", fsharpOutput, StringComparison.Ordinal);
     }
 
     public void Dispose()
@@ -68,7 +70,7 @@ public sealed class PackageTests : IDisposable
         }
     }
 
-    private string Consumer(string name, string extension, string program, string programFile)
+    private string Consumer(string name, string extension, string program, string programFile, string outputType = "Exe", string? references = null)
     {
         var directory = Path.Combine(root, name);
         Directory.CreateDirectory(directory);
@@ -76,7 +78,7 @@ public sealed class PackageTests : IDisposable
         File.WriteAllText(Path.Combine(directory, $"{name}.{extension}"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
-                <OutputType>Exe</OutputType>
+                <OutputType>{outputType}</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
@@ -84,6 +86,7 @@ public sealed class PackageTests : IDisposable
               {compile}
               <ItemGroup>
                 <PackageReference Include="Nn" Version="{version}" />
+                {(references is null ? string.Empty : $"<ProjectReference Include=\"{references}\" />")}
               </ItemGroup>
             </Project>
             """);
@@ -184,10 +187,24 @@ public sealed class PackageTests : IDisposable
         internal static partial class Line;
         """;
 
-    /// <summary>The same data through the runtime API from F#.</summary>
+    /// <summary>The C# library of declarations the F# program references (docs/generator.md, "From F#").</summary>
+    private const string DeclarationsLibrary = """
+        using Nn;
+
+        namespace Declared;
+
+        /// <summary>A declared 2-8-2 classifier, public so that other projects can call its generated members.</summary>
+        [Network(typeof(double), Inputs = 2, Loss = LossKind.SoftmaxCrossEntropy)]
+        [Dense(0, 8, ActivationKind.Tanh)]
+        [Dense(1, 2, ActivationKind.Softmax)]
+        public static partial class LineNetwork;
+        """;
+
+    /// <summary>The same data through the runtime API from F#, then through the generated code of the C# library.</summary>
     private const string FSharpProgram = """
         open System
         open Nn
+        open Declared
 
         let random = Random(1)
         let points = Array.init 200 (fun _ -> [| random.NextDouble() * 2.0 - 1.0; random.NextDouble() * 2.0 - 1.0 |])
@@ -199,6 +216,17 @@ public sealed class PackageTests : IDisposable
         let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Sgd 0.1, data, TrainingOptions(30, 1, 1UL))
         let accuracy = Evaluation.Accuracy(result.Network, data)
         printfn "accuracy %.3f" accuracy
-        exit (if accuracy >= 0.95 then 0 else 1)
+
+        // The generated members are ordinary static methods; arrays convert to the spans they take.
+        let flat = Array.concat points
+        let targets = labels |> Array.collect (fun label -> if label = 1 then [| 0.0; 1.0 |] else [| 1.0; 0.0 |])
+        let theta = LineNetwork.CreateNetwork(Initializer.Xavier, 1UL).Parameters.ToArray()
+        let gradient = Array.zeroCreate<float> LineNetwork.ParameterCount
+        for _ in 1 .. 30 do
+            for i in 0 .. points.Length - 1 do
+                LineNetwork.SgdStepInPlace(Span theta, ReadOnlySpan(flat, 2 * i, 2), ReadOnlySpan(targets, 2 * i, 2), 0.1, Span gradient) |> ignore
+        let declared = Evaluation.Accuracy(LineNetwork.ToNetwork(ReadOnlySpan theta), data)
+        printfn "declared accuracy %.3f" declared
+        exit (if accuracy >= 0.95 && declared >= 0.95 then 0 else 1)
         """;
 }
