@@ -20,6 +20,13 @@ if (args is ["scaling", ..])
     return;
 }
 
+if (args is ["lenet-profile", ..])
+{
+    // Per-layer stopwatch timings of a LeNet-5 step (LeNetProfile.cs), a guide for optimising.
+    LeNetProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 var config = ManualConfig.CreateMinimumViable()
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
@@ -28,6 +35,7 @@ if (FashionMnist.Available)
 {
     types.Add(typeof(NetworkBBenchmarks));
     types.Add(typeof(NetworkBReferenceBenchmarks));
+    types.Add(typeof(LeNetBenchmarks));
 }
 else
 {
@@ -134,6 +142,24 @@ internal static class Derived
             }
 
             lines.Add(string.Format(c, "| B | PlainLoop (double, ×10 of a tenth) | {0:F2} s | {1:N0} samples/s | 1.0× | |", plainB, NetworkBBenchmarks.Samples / plainB));
+        }
+
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var step = Median(nameof(LeNetBenchmarks), nameof(LeNetBenchmarks.NnStep), ("Threads", threads));
+            var steps = Median(nameof(LeNetBenchmarks), nameof(LeNetBenchmarks.NnSteps), ("Threads", threads));
+            if (double.IsNaN(step))
+            {
+                continue;
+            }
+
+            lines.Add(string.Format(
+                c, "| LeNet-5 conv6k5-maxpool2-conv16k5-maxpool2-120-84-10, Adam, batch 128, one steady-state step | NnStep, {0} thread(s) | {1:F3} ms | {2:F1} GFLOP/s ({3:F0}% fp32 peak) | | {4} |",
+                threads, step * 1e3, Gflops(LeNetBenchmarks.StepFlops, step), 100 * Gflops(LeNetBenchmarks.StepFlops, step) / peak32,
+                Bytes(nameof(LeNetBenchmarks), nameof(LeNetBenchmarks.NnStep), ("Threads", threads))));
+            lines.Add(string.Format(
+                c, "| LeNet-5, one epoch of steps | NnSteps, {0} thread(s) | {1:F3} s | {2:N0} samples/s | | {3} |",
+                threads, steps, LeNetBenchmarks.Samples / steps, Bytes(nameof(LeNetBenchmarks), nameof(LeNetBenchmarks.NnSteps), ("Threads", threads))));
         }
 
         return string.Join(Environment.NewLine, lines);

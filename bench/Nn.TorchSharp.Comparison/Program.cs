@@ -9,7 +9,7 @@ using Nn.TorchSharp.Comparison;
 // Times each workload's epoch in Nn (Trainer.Train, and the training steps alone) and in TorchSharp, alternating
 // them (and reversing their order every round) on each thread count, and prints the medians as a markdown table.
 // Usage:
-//   dotnet run -c Release --project bench/Nn.TorchSharp.Comparison -- [rounds] [workloads: a,b]
+//   dotnet run -c Release --project bench/Nn.TorchSharp.Comparison -- [rounds] [workloads: a,b,lenet]
 var c = CultureInfo.InvariantCulture;
 var rounds = args.Length > 0 ? int.Parse(args[0], c) : 5;
 var chosen = args.Length > 1 ? args[1].Split(',') : ["a", "b"];
@@ -26,6 +26,11 @@ if (chosen.Contains("a"))
 if (chosen.Contains("b"))
 {
     workloads.Add(NetworkB.Over(fashion));
+}
+
+if (chosen.Contains("lenet"))
+{
+    workloads.Add(LeNet.Over(fashion));
 }
 
 int[] threadCounts = [1, 2];

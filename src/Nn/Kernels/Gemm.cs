@@ -154,18 +154,29 @@ internal static class Gemm
             else
             {
                 var start = (j0 * columnStride) + (pc * rowStride);
-                if (rowStride == 1 && columns == nr && BlockTranspose.Applies<T>(nr))
+                var transposed = 0;
+                if (rowStride == 1)
                 {
-                    // Wᵀ in Z = X Wᵀ: the panel's NR columns are NR rows of W, each contiguous in p.
-                    var rows = b.Slice(start, ((nr - 1) * columnStride) + kc);
-                    BlockTranspose.Copy(ref MemoryMarshal.GetReference(rows), columnStride, nr, kc, ref MemoryMarshal.GetReference(panel), nr);
-                    continue;
+                    // Wᵀ in Z = X Wᵀ (or X̂ᵀ in a convolution's ∂K = Δ X̂ᵀ): the panel's columns are rows of the
+                    // source, each contiguous in p; whole blocks of them go by register transposes, even in a
+                    // narrow last panel (25 columns of a 5×5 kernel's X̂ are 24 transposed and 1 copied).
+                    transposed = columns - (columns % Vector256<T>.Count);
+                    if (transposed > 0 && BlockTranspose.Applies<T>(transposed))
+                    {
+                        var rows = b.Slice(start, ((transposed - 1) * columnStride) + kc);
+                        BlockTranspose.Copy(ref MemoryMarshal.GetReference(rows), columnStride, transposed, kc, ref MemoryMarshal.GetReference(panel), nr);
+                    }
+                    else
+                    {
+                        transposed = 0;
+                    }
                 }
 
-                // A transposed operand elsewhere: walk each source row contiguously, write with stride NR.
-                // The bounds were checked once by the slices; the inner loop indexes by reference.
+                // A transposed operand elsewhere (and the columns left over above): walk each source row
+                // contiguously, write with stride NR. The bounds were checked once by the slices; the inner loop
+                // indexes by reference.
                 ref var destination = ref MemoryMarshal.GetReference(panel);
-                for (var j = 0; j < columns; j++)
+                for (var j = transposed; j < columns; j++)
                 {
                     var source = start + (j * columnStride);
                     ref var from = ref MemoryMarshal.GetReference(b.Slice(source, ((kc - 1) * rowStride) + 1));

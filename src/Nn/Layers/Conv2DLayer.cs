@@ -12,9 +12,10 @@ namespace Nn;
 /// K (O×C×KH×KW, row-major) followed by b (O entries).
 /// </summary>
 /// <remarks>
-/// Both passes go through the packed GEMM: each sample's receptive fields are copied into the rows of an
-/// im2col matrix X̂ ((N·OH·OW) × (C·KH·KW)), so Zᵀ = X̂ Kᵀ, ∂C/∂K = δᵀ X̂, ∂C/∂b = Σ δ and ∂C/∂X̂ = δ K, which is then
-/// added back onto the input positions it was copied from (the full correlation of δ with the kernels).
+/// Both passes go through the packed GEMM: every receptive field of the batch is copied into a column of the
+/// im2col matrix X̂ ((C·KH·KW) × (N·OH·OW)), so Z = K X̂, ∂C/∂K = Δ X̂ᵀ (Δ the filter-major δ), ∂C/∂b = Σ δ and
+/// ∂C/∂X̂ = Kᵀ Δ, which is then added back onto the input positions it was copied from (the full correlation of δ
+/// with the kernels).
 /// </remarks>
 /// <example><code>
 /// var conv = new Conv2DLayer(Shape.Image(1, 28, 28), filters: 6, kernelHeight: 5, kernelWidth: 5, Activation.Relu);
@@ -146,55 +147,54 @@ public sealed record Conv2DLayer : Layer
 
     private int Positions => OutputShape.Height * OutputShape.Width;
 
-    /// <summary>The im2col matrix, then Zᵀ (later δᵀ): (N·OH·OW) × (C·KH·KW + O).</summary>
+    /// <summary>The columns matrix X̂ ((C·KH·KW) × (N·OH·OW)), then the filter-major Z (later Δ): O × (N·OH·OW).</summary>
     internal override long ScratchLength(int rows) => (long)rows * Positions * (PatchSize + Filters);
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"Conv2D({InputShape}→{OutputShape}, {Filters} of {KernelHeight}x{KernelWidth}, stride {Stride}, padding {Padding}, {Activation.Name}{(HasBias ? string.Empty : ", no bias")})";
 
-    /// <summary>X̂ from the input, Zᵀ = X̂ Kᵀ, then z = Z + b in N×O×OH×OW order and a = σ(z). Leaves X̂ in the scratch for the backward pass.</summary>
+    /// <summary>X̂ from the input, Z = K X̂ (filters × fields), then z = Z + b in N×O×OH×OW order and a = σ(z). Leaves X̂ in the scratch for the backward pass.</summary>
     internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers)
     {
         var positions = Positions;
         var fields = rows * positions;
-        var columns = buffers.Values.AsSpan(0, fields * PatchSize);
-        var transposed = buffers.Values.AsSpan(fields * PatchSize, fields * Filters);
-        ConvolutionKernels.ImageToColumns(input, rows, InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape, columns);
-        DenseKernels.MultiplyByTranspose(columns, fields, PatchSize, parameters.Slice(0, WeightCount), Filters, transposed, buffers.Path, buffers.Team);
+        var columns = buffers.Values.AsSpan(0, PatchSize * fields);
+        var product = buffers.Values.AsSpan(PatchSize * fields, Filters * fields);
+        ConvolutionKernels.ImageToColumns(input, rows, InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape, columns, buffers.Team?.Pool);
+
+        // The filters are the short side (6 or 16 in LeNet) and the fields the long one, so the micro-kernel's
+        // wide NR dimension runs along the fields.
+        ConvolutionKernels.Product<T>(buffers.Path, buffers.Team, Filters, fields, PatchSize, parameters, PatchSize, 1, columns, fields, 1, product, false);
         var bias = HasBias ? parameters.Slice(WeightCount, Filters) : ReadOnlySpan<T>.Empty;
-        ConvolutionKernels.PositionsToChannels<T>(transposed, rows, positions, Filters, bias, z);
+        ConvolutionKernels.ProductToChannels<T>(product, rows, positions, Filters, bias, z, buffers.Team?.Pool);
         Activation.ForwardInto<T>(z, a, Filters * positions);
     }
 
     /// <summary>
-    /// δᵀ into the scratch, ∂C/∂K = δᵀ X̂, ∂C/∂b = Σ δ over samples and positions, and ∂C/∂x as ∂C/∂X̂ = δ K
-    /// (overwriting X̂) added back onto the padded input and cropped.
+    /// Δ (filter-major δ) into the scratch, ∂C/∂K = Δ X̂ᵀ, ∂C/∂b = Σ δ over samples and positions, and, when the
+    /// input gradient is wanted (never for a first layer, whose input is data), ∂C/∂X̂ = Kᵀ Δ (overwriting X̂)
+    /// added back onto the padded input and cropped.
     /// </summary>
     internal override void Backward<T>(
         ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers)
     {
         var positions = Positions;
         var fields = rows * positions;
-        var columns = buffers.Values.AsSpan(0, fields * PatchSize);
-        var transposed = buffers.Values.AsSpan(fields * PatchSize, fields * Filters);
-        ConvolutionKernels.ChannelsToPositions<T>(delta, rows, positions, Filters, transposed);
-        DenseKernels.TransposeProduct<T>(transposed, fields, Filters, columns, PatchSize, gradient.Slice(0, WeightCount), accumulate, buffers.Path, buffers.Team);
+        var columns = buffers.Values.AsSpan(0, PatchSize * fields);
+        var product = buffers.Values.AsSpan(PatchSize * fields, Filters * fields);
+        ConvolutionKernels.ChannelsToProduct<T>(delta, rows, positions, Filters, product, buffers.Team?.Pool);
+        ConvolutionKernels.Product<T>(
+            buffers.Path, buffers.Team, Filters, PatchSize, fields, product, fields, 1, columns, 1, fields, gradient.Slice(0, WeightCount), accumulate);
         if (HasBias)
         {
-            var biasGradient = gradient.Slice(WeightCount, Filters);
-            if (!accumulate)
-            {
-                biasGradient.Clear();
-            }
-
-            DenseKernels.AddColumnSumsInto<T>(transposed, fields, biasGradient);
+            ConvolutionKernels.AddRowSumsInto<T>(product, Filters, fields, gradient.Slice(WeightCount, Filters), accumulate);
         }
 
         if (!inputGradient.IsEmpty)
         {
-            DenseKernels.Multiply<T>(transposed, fields, Filters, parameters.Slice(0, WeightCount), PatchSize, columns, buffers.Path, buffers.Team);
-            ConvolutionKernels.ColumnsToImage<T>(columns, rows, InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape, inputGradient);
+            ConvolutionKernels.Product<T>(buffers.Path, buffers.Team, PatchSize, fields, Filters, parameters, 1, PatchSize, product, fields, 1, columns, false);
+            ConvolutionKernels.ColumnsToImage<T>(columns, rows, InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape, inputGradient, buffers.Team?.Pool);
         }
     }
 

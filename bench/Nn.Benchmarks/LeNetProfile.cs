@@ -1,0 +1,92 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Nn.Kernels;
+
+namespace Nn.Benchmarks;
+
+/// <summary>
+/// Where a LeNet-5 training step spends its time: each layer's forward and backward pass over one batch of 128
+/// Fashion-MNIST images, timed with a stopwatch (the median of many repetitions), on 1 and 2 threads, plus the
+/// whole step. A rough guide for optimising, not a figure for docs/benchmarks.md (that is <see cref="LeNetBenchmarks"/>).
+/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- lenet-profile [repetitions]</c>.
+/// </summary>
+internal static class LeNetProfile
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static void Run(int repetitions)
+    {
+        Console.WriteLine(string.Format(C, "Load average before: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+        var data = FashionMnist.Train(LeNetBenchmarks.Batch).ToDataset();
+        var architecture = LeNetBenchmarks.Shape;
+        var network = Network.Create<float>(architecture, Initializer.He, 1);
+        var theta = network.Parameters.ToArray();
+        var x = data.Inputs.AsSpan().ToArray();
+        var rows = LeNetBenchmarks.Batch;
+        foreach (var threads in new[] { 1, 2 })
+        {
+            using var pool = threads > 1 ? new WorkerPool(threads) : null;
+            var workspace = new Workspace<float>(architecture, rows, pool is null ? null : new GemmTeam<float>(pool));
+            var gradient = new float[theta.Length];
+            var layers = architecture.Stack;
+            var forward = layers.Select(_ => new double[repetitions]).ToArray();
+            var backward = layers.Select(_ => new double[repetitions]).ToArray();
+            for (var r = -3; r < repetitions; r++)
+            {
+                ReadOnlySpan<float> input = x;
+                for (var l = 0; l < layers.Length; l++)
+                {
+                    var layer = layers[l];
+                    var size = rows * layer.OutputShape.Size;
+                    var clock = Stopwatch.StartNew();
+                    layer.Forward<float>(
+                        theta.AsSpan(architecture.WeightOffset(l), layer.ParameterCount), input, rows, workspace.Z[l].AsSpan(0, size), workspace.A[l].AsSpan(0, size), workspace.Buffers[l]);
+                    if (r >= 0)
+                    {
+                        forward[l][r] = clock.Elapsed.TotalMilliseconds;
+                    }
+
+                    input = workspace.A[l].AsSpan(0, size);
+                }
+
+                for (var l = layers.Length - 1; l >= 0; l--)
+                {
+                    var layer = layers[l];
+                    var inputSize = rows * layer.InputShape.Size;
+                    ReadOnlySpan<float> below = l == 0 ? x.AsSpan(0, inputSize) : workspace.A[l - 1].AsSpan(0, inputSize);
+                    var inputGradient = l == 0 ? Span<float>.Empty : workspace.Delta[l - 1].AsSpan(0, inputSize);
+                    var offset = architecture.WeightOffset(l);
+                    var clock = Stopwatch.StartNew();
+                    layer.Backward<float>(
+                        theta.AsSpan(offset, layer.ParameterCount), below, workspace.Delta[l].AsSpan(0, rows * layer.OutputShape.Size), rows, gradient.AsSpan(offset, layer.ParameterCount), false, inputGradient, workspace.Buffers[l]);
+                    if (r >= 0)
+                    {
+                        backward[l][r] = clock.Elapsed.TotalMilliseconds;
+                    }
+                }
+            }
+
+            Console.WriteLine();
+            Console.WriteLine(string.Format(C, "{0} thread(s), batch {1}, medians of {2} (ms):", threads, rows, repetitions));
+            Console.WriteLine("| layer | forward | backward |");
+            Console.WriteLine("|---|---:|---:|");
+            for (var l = 0; l < layers.Length; l++)
+            {
+                Console.WriteLine(string.Format(C, "| {0} | {1:F3} | {2:F3} |", layers[l], Median(forward[l]), Median(backward[l])));
+            }
+
+            Console.WriteLine(string.Format(C, "| all layers | {0:F3} | {1:F3} |", forward.Sum(Median), backward.Sum(Median)));
+        }
+
+        Console.WriteLine(string.Format(C, "Load average after: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+    }
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}
