@@ -119,8 +119,10 @@ let ``plot writes a PNG of the curves`` () =
 let ``redirected output gets one plain line per epoch`` () =
     use dir = new TempDirectory()
     let run = dir.Run [ "train"; "--epochs"; "2" ]
-    Assert.Contains("epoch 1/2  loss ", run.Output)
-    Assert.Contains("epoch 2/2  loss ", run.Output)
+    Assert.Contains("epoch 1/2  train cost ", run.Output)
+    Assert.Contains("train accuracy 0.", run.Output)
+    Assert.Contains(" (epoch mean)", run.Output)
+    Assert.Contains("epoch 2/2  train cost ", run.Output)
     Assert.DoesNotContain("\u001b[", run.Output)
 
 [<Fact>]
@@ -205,3 +207,18 @@ let ``train --layers with a convolution and pooling learns the digits and saves 
     let info = dir.Run [ "info"; "conv.nnm" ]
     Assert.Contains("architecture 1x8x8-conv8k3p1(relu)-maxpool2-10(softmax), 1370 parameters", info.Output)
     Assert.Contains("    1   8x8x8    8x4x4  identity    no             0", info.Output)
+
+[<Fact>]
+let ``--exact-train-metrics measures the epoch's final network and drops the epoch-mean label`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--epochs"; "1"; "--exact-train-metrics" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("epoch 1/1  train cost ", run.Output)
+    Assert.DoesNotContain("(epoch mean)", run.Output)
+
+[<Fact>]
+let ``--exact-train-metrics with a full-batch minimiser is refused, having no epochs to measure`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--optimizer"; "lbfgs"; "--exact-train-metrics" ]
+    Assert.NotEqual(0, run.ExitCode)
+    Assert.Contains("--exact-train-metrics applies to the mini-batch optimisers", run.Output + run.Error)

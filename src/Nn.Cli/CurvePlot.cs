@@ -16,10 +16,10 @@ internal static class CurvePlot
     {
         var plot = new Plot();
         var epochs = history.Select(r => (double)r.Epoch).ToArray();
-        AddLine(plot, epochs, history.Select(r => r.TrainLoss).ToArray(), "train loss", Colors.Blue, right: false);
-        if (history.All(r => r.TestLoss is not null))
+        AddLine(plot, epochs, history.Select(r => r.TrainCost).ToArray(), "train loss", Colors.Blue, right: false);
+        if (history.All(r => r.TestCost is not null))
         {
-            AddLine(plot, epochs, history.Select(r => r.TestLoss!.Value).ToArray(), "test loss", Colors.Orange, right: false);
+            AddLine(plot, epochs, history.Select(r => r.TestCost!.Value).ToArray(), "test loss", Colors.Orange, right: false);
         }
 
         AddLine(plot, epochs, history.Select(r => r.TrainAccuracy).ToArray(), "train accuracy", Colors.Green, right: true);

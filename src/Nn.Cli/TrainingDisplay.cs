@@ -48,7 +48,7 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         task.Value = ((double)(value.Epoch - 1) * value.Batches) + value.Batch;
         task.Description = string.Create(
             CultureInfo.InvariantCulture,
-            $"epoch {value.Epoch}/{value.Epochs}  batch {value.Batch}/{value.Batches}  loss {Number(value.Loss, 4)}  {value.SamplesPerSecond:N0} samples/s");
+            $"epoch {value.Epoch}/{value.Epochs}  batch {value.Batch}/{value.Batches}  cost {Number(value.Cost, 4)}  {value.SamplesPerSecond:N0} samples/s");
     }
 
     /// <summary>Called after every full-batch iteration.</summary>
@@ -66,13 +66,18 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         }
     }
 
-    /// <summary>Called after every epoch with its record; a regression (<paramref name="accuracy"/> false) shows the test loss instead of accuracies.</summary>
-    public void Epoch(EpochRecord record, int epochs, TimeSpan elapsed, bool accuracy = true)
+    /// <summary>
+    /// Called after every epoch with its record; a regression (<paramref name="accuracy"/> false) shows the test cost
+    /// instead of accuracies. Training figures averaged over the epoch's steps say so ("epoch mean"), so they are not
+    /// read as the final network's.
+    /// </summary>
+    public void Epoch(EpochRecord record, TrainingOptions options, TimeSpan elapsed, bool accuracy = true)
     {
+        var kind = options.ExactTrainMetrics ? string.Empty : " (epoch mean)";
         var measures = accuracy
-            ? string.Create(CultureInfo.InvariantCulture, $"  train accuracy {record.TrainAccuracy:F4}") + (record.TestAccuracy is { } test ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {test:F4}") : string.Empty)
-            : record.TestLoss is { } testLoss ? $"  test loss {Number(testLoss, 4)}" : string.Empty;
-        Line(string.Create(CultureInfo.InvariantCulture, $"epoch {record.Epoch}/{epochs}  loss {Number(record.TrainLoss, 4)}{measures}  {elapsed.TotalSeconds:F1} s"));
+            ? string.Create(CultureInfo.InvariantCulture, $"  train accuracy {record.TrainAccuracy:F4}{kind}") + (record.TestAccuracy is { } test ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {test:F4}") : string.Empty)
+            : kind + (record.TestCost is { } testCost ? $"  test cost {Number(testCost, 4)}" : string.Empty);
+        Line(string.Create(CultureInfo.InvariantCulture, $"epoch {record.Epoch}/{options.Epochs}  train cost {Number(record.TrainCost, 4)}{measures}  {elapsed.TotalSeconds:F1} s"));
     }
 
     /// <summary>

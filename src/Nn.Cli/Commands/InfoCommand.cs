@@ -37,7 +37,7 @@ internal static class InfoCommand
                     var last = state.History[^1];
                     Console.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"last epoch  {last.Epoch}: loss {TrainingDisplay.Number(last.TrainLoss, 4)}, train accuracy {last.TrainAccuracy:F4}{(last.TestAccuracy is { } t ? $", test accuracy {t:F4}" : string.Empty)}"));
+                        $"last epoch  {last.Epoch}: loss {TrainingDisplay.Number(last.TrainCost, 4)}, train accuracy {last.TrainAccuracy:F4}{(last.TestAccuracy is { } t ? $", test accuracy {t:F4}" : string.Empty)}"));
                 }
             }
             else

@@ -54,6 +54,11 @@ internal static class TrainCommand
             Description = "Train as one rank of an MPI job (mpiexec.mpich -n N nn train --distributed ...): each batch is split over the N ranks, "
                 + "every rank holds the same network, and rank 0 prints and writes the files. See docs/distributed.md.",
         };
+        var exactMetrics = new Option<bool>("--exact-train-metrics")
+        {
+            Description = "Measure each epoch's training cost and accuracy with an extra pass of the final network over the training set, instead of "
+                + "averaging the training steps' own forward passes over the epoch (about a third of an epoch more work).",
+        };
 
         var command = new Command("train", "Train a network and print its test accuracy.");
         foreach (var option in new Option[] { train, trainLabels, test, testLabels })
@@ -64,7 +69,7 @@ internal static class TrainCommand
         data.AddTo(command);
         table.AddTo(command, training: true);
         architecture.AddTo(command);
-        foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, distributed })
+        foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, distributed, exactMetrics })
         {
             command.Options.Add(option);
         }
@@ -84,7 +89,7 @@ internal static class TrainCommand
             }
 
             table.RefuseMisplaced(parse, data);
-            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume);
+            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume, exactMetrics);
             ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
             using var interruption = Interruption.Install();
             var (trainData, testData, name, preprocessing) = LoadData(parse, data, table, train, trainLabels, test, testLabels, seed);
@@ -137,8 +142,9 @@ internal static class TrainCommand
                     ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, optimizer, rate, batch, epochs, l2, seed))
                     : Fresh(parse, architecture, trainData, regression, init, optimizer, rate, batch, epochs, l2, seed);
 
-                // The thread count is a property of this run, not of the checkpoint: a resumed run may use another.
-                var run = planned with { Options = planned.Options with { Threads = parse.GetValue(threads) } };
+                // The thread count and how the epoch's metrics are measured are properties of this run, not of the
+                // checkpoint: neither changes the parameters, and a resumed run may choose them again.
+                var run = planned with { Options = planned.Options with { Threads = parse.GetValue(threads), ExactTrainMetrics = parse.GetValue(exactMetrics) } };
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath && distribution.Leader
@@ -148,7 +154,7 @@ internal static class TrainCommand
                 var result = TrainingDisplay.Run($"{name} training", display => distribution.Continue(
                     run.State, run.Loss, run.Optimizer, trainData, run.Options, testData, display, state =>
                     {
-                        display.Epoch(state.History[^1], run.Options.Epochs, epochClock.Elapsed, accuracy: !regression);
+                        display.Epoch(state.History[^1], run.Options, epochClock.Elapsed, accuracy: !regression);
                         epochClock.Restart();
                         saveCheckpoint?.Invoke(state);
                     }));
@@ -289,7 +295,8 @@ internal static class TrainCommand
     /// <summary>Refuses options the rest of the command line would leave without effect (see <see cref="IgnoredOptions"/>).</summary>
     private static void RefuseIgnored(
         ParseResult parse, DataSource data, ArchitectureOptions architecture, string rule, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels,
-        Option<string?> init, Option<double?> rate, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume)
+        Option<string?> init, Option<double?> rate, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume,
+        params Option[] miniBatchOnly)
     {
         if (parse.GetValue(train) is null && parse.GetValue(test) is null)
         {
@@ -298,7 +305,7 @@ internal static class TrainCommand
 
         if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
         {
-            IgnoredOptions.RefuseMiniBatchOptions(parse, rule, rate, batch, threads);
+            IgnoredOptions.RefuseMiniBatchOptions(parse, rule, [rate, batch, threads, .. miniBatchOnly]);
         }
 
         IgnoredOptions.RequireWith(parse, every, checkpoint);

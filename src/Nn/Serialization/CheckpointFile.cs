@@ -154,10 +154,10 @@ public static class CheckpointFile
         foreach (var record in state.History)
         {
             writer.Int32(record.Epoch);
-            writer.Double(record.TrainLoss);
+            writer.Double(record.TrainCost);
             writer.Double(record.TrainAccuracy);
-            writer.Byte((byte)((record.TestLoss is null ? 0 : 1) | (record.TestAccuracy is null ? 0 : 2)));
-            writer.Double(record.TestLoss ?? 0);
+            writer.Byte((byte)((record.TestCost is null ? 0 : 1) | (record.TestAccuracy is null ? 0 : 2)));
+            writer.Double(record.TestCost ?? 0);
             writer.Double(record.TestAccuracy ?? 0);
         }
 

@@ -62,7 +62,8 @@ public static class Trainer
     /// Continues a run from <paramref name="state"/> (fresh or from a checkpoint) until <see cref="TrainingOptions.Epochs"/>
     /// epochs are complete. Same state, same data and options → bit-for-bit the same result. The run stops as
     /// <see cref="StopReason.Diverged"/> when a cost or parameter becomes NaN or infinite, when the objective (the
-    /// training set's mean cost plus the L2 term) after an epoch exceeds <see cref="TrainingOptions.DivergenceFactor"/>
+    /// training set's mean cost plus the L2 term, measured on at most <see cref="TrainingOptions.DivergenceProbeSamples"/>
+    /// of its samples unless <see cref="TrainingOptions.ExactTrainMetrics"/> is set) after an epoch exceeds <see cref="TrainingOptions.DivergenceFactor"/>
     /// times its value for <paramref name="state"/>'s network, or, for a run that starts untrained (no epoch completed),
     /// when the last network's objective is above the first's. A resumed run measures growth from where it resumed and
     /// is not held to ending below its start: a trained network's cost rises a little in an epoch as a matter of course.
@@ -121,7 +122,7 @@ public static class Trainer
         }
 
         using var run = new TrainingRun<T>(state, loss, optimizer, train, options, group: group);
-        var startCost = state.EpochsCompleted < options.Epochs ? run.TrainCost(state) : double.NaN;
+        var startCost = state.EpochsCompleted < options.Epochs ? run.Objective(state) : double.NaN;
         var startedUntrained = state.EpochsCompleted == 0;
         var cost = startCost;
         while (state.EpochsCompleted < options.Epochs)

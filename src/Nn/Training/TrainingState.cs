@@ -29,13 +29,24 @@ public sealed record TrainingState<T>(
     public override int GetHashCode() => HashCode.Combine(Network, EpochsCompleted);
 }
 
-/// <summary>The measurements of one epoch.</summary>
+/// <summary>
+/// The measurements of one epoch. "Cost" is the number the loss function gives (the mean over samples); by default
+/// the training figures are epoch means of what the steps saw, as Keras reports them, and with
+/// <see cref="TrainingOptions.ExactTrainMetrics"/> those of the epoch's final network.
+/// </summary>
 /// <param name="Epoch">The 1-based epoch number.</param>
-/// <param name="TrainLoss">The mean cost over the epoch's batches, measured before each step.</param>
-/// <param name="TrainAccuracy">The accuracy on the training data after the epoch.</param>
-/// <param name="TestLoss">The mean cost on the test data after the epoch, when test data was given.</param>
+/// <param name="TrainCost">
+/// The mean training cost: by default over the epoch's steps, each sample's cost measured before its step (with the
+/// L2 term of each step when λ &gt; 0); with <see cref="TrainingOptions.ExactTrainMetrics"/>, of the final network
+/// on the whole training set (without the L2 term, like <see cref="TestCost"/>).
+/// </param>
+/// <param name="TrainAccuracy">
+/// The training accuracy: by default the share of samples the steps' own forward passes classified right during the
+/// epoch; with <see cref="TrainingOptions.ExactTrainMetrics"/>, the final network's on the whole training set.
+/// </param>
+/// <param name="TestCost">The mean cost on the test data after the epoch, when test data was given.</param>
 /// <param name="TestAccuracy">The accuracy on the test data after the epoch, when test data was given.</param>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double? TestLoss, double? TestAccuracy);
+public sealed record EpochRecord(int Epoch, double TrainCost, double TrainAccuracy, double? TestCost, double? TestAccuracy);
 
 /// <summary>Why a training run ended.</summary>
 public enum StopReason
@@ -75,6 +86,6 @@ public sealed record TrainingResult<T>(TrainingState<T> State, StopReason Reason
 /// <param name="Epochs">The total number of epochs.</param>
 /// <param name="Batch">The 1-based batch within the epoch.</param>
 /// <param name="Batches">The number of batches per epoch.</param>
-/// <param name="Loss">The mean cost of the epoch's batches so far.</param>
+/// <param name="Cost">The mean cost of the epoch's batches so far.</param>
 /// <param name="SamplesPerSecond">The epoch's throughput so far.</param>
-public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double SamplesPerSecond);
+public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Cost, double SamplesPerSecond);
