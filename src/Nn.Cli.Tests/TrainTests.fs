@@ -222,3 +222,24 @@ let ``--exact-train-metrics with a full-batch minimiser is refused, having no ep
     let run = dir.Run [ "train"; "--optimizer"; "lbfgs"; "--exact-train-metrics" ]
     Assert.NotEqual(0, run.ExitCode)
     Assert.Contains("--exact-train-metrics applies to the mini-batch optimisers", run.Output + run.Error)
+
+[<Fact>]
+let ``--validation reports the held-out share after every epoch and --patience names the best epoch`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--epochs"; "3"; "--validation"; "0.2"; "--patience"; "5"; "--plot"; dir.File "curve.png" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Matches(@"epoch 3/3  train cost \d\.\d{4}  train accuracy \d\.\d{4} \(epoch mean\)  validation cost \d\.\d{4}  validation accuracy \d\.\d{4}", run.Output)
+    Assert.Contains("The best epoch was ", run.Output)
+    Assert.True(File.Exists(dir.File "curve.png"))
+
+[<Theory>]
+[<InlineData("--validation 1.5", "--validation must be a fraction in (0, 1), but is 1.5.")>]
+[<InlineData("--validation 0.2 --patience 0", "--patience must be at least 1, but is 0.")>]
+[<InlineData("--patience 3", "--patience only applies with --validation, which is not given.")>]
+[<InlineData("--validation 0.2 --checkpoint c.nnck", "--validation cannot be used with --checkpoint: checkpoints do not record the validation split")>]
+[<InlineData("--optimizer cg --validation 0.2", "--validation applies to the mini-batch optimisers")>]
+let ``validation options that cannot work are refused before training`` (arguments: string, message: string) =
+    use dir = new TempDirectory()
+    let run = dir.Run("train" :: List.ofArray (arguments.Split ' '))
+    Assert.Equal(2, run.ExitCode)
+    Assert.Contains(message, run.Output + run.Error)

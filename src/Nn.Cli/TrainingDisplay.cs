@@ -58,11 +58,11 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         {
             task.MaxValue = iterations;
             task.Value = iteration;
-            task.Description = $"iteration {iteration}/{iterations}  loss {Number(cost, 6)}";
+            task.Description = $"iteration {iteration}/{iterations}  cost {Number(cost, 6)}";
         }
         else if (iteration % 10 == 0 || iteration == iterations)
         {
-            Line($"iteration {iteration}/{iterations}  loss {Number(cost, 6)}");
+            Line($"iteration {iteration}/{iterations}  cost {Number(cost, 6)}");
         }
     }
 
@@ -74,9 +74,12 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
     public void Epoch(EpochRecord record, TrainingOptions options, TimeSpan elapsed, bool accuracy = true)
     {
         var kind = options.ExactTrainMetrics ? string.Empty : " (epoch mean)";
+        var validation = record.ValidationCost is { } cost
+            ? $"  validation cost {Number(cost, 4)}" + (accuracy ? string.Create(CultureInfo.InvariantCulture, $"  validation accuracy {record.ValidationAccuracy:F4}") : string.Empty)
+            : string.Empty;
         var measures = accuracy
-            ? string.Create(CultureInfo.InvariantCulture, $"  train accuracy {record.TrainAccuracy:F4}{kind}") + (record.TestAccuracy is { } test ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {test:F4}") : string.Empty)
-            : kind + (record.TestCost is { } testCost ? $"  test cost {Number(testCost, 4)}" : string.Empty);
+            ? string.Create(CultureInfo.InvariantCulture, $"  train accuracy {record.TrainAccuracy:F4}{kind}{validation}") + (record.TestAccuracy is { } test ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {test:F4}") : string.Empty)
+            : kind + validation + (record.TestCost is { } testCost ? $"  test cost {Number(testCost, 4)}" : string.Empty);
         Line(string.Create(CultureInfo.InvariantCulture, $"epoch {record.Epoch}/{options.Epochs}  train cost {Number(record.TrainCost, 4)}{measures}  {elapsed.TotalSeconds:F1} s"));
     }
 

@@ -89,9 +89,11 @@ internal sealed class TrainingRun<T> : IDisposable
     /// One epoch from <paramref name="state"/>: the state after it and the objective after it (as <see cref="Objective"/>
     /// measures it), or the last finite state and why it stopped. Its record's training cost and accuracy are those of
     /// the steps' own forward passes (each sample seen once, by the network as it was at its step) averaged over the
-    /// epoch, or with <see cref="TrainingOptions.ExactTrainMetrics"/> those of the final network on the whole set.
+    /// epoch, or with <see cref="TrainingOptions.ExactTrainMetrics"/> those of the final network on the whole set;
+    /// its test and validation figures are the final network's on <paramref name="test"/> and <paramref name="validation"/>.
     /// </summary>
-    public (TrainingState<T> State, string? Failure, double TrainCost) Epoch(TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress)
+    public (TrainingState<T> State, string? Failure, double TrainCost) Epoch(
+        TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress, Dataset<T>? validation = null)
     {
         Load(state);
 
@@ -149,7 +151,12 @@ internal sealed class TrainingRun<T> : IDisposable
         var (trainCost, trainAccuracy) = options.ExactTrainMetrics ? Measure(train) : (costSum / train.Count, (double)correct / train.Count);
         var objective = (options.ExactTrainMetrics ? trainCost : Measure(probe).Cost) + Penalty();
         (double Cost, double Accuracy)? tested = test is null ? null : Measure(test);
-        var record = new EpochRecord(epoch, trainCost, trainAccuracy, tested?.Cost, tested?.Accuracy);
+        (double Cost, double Accuracy)? validated = validation is null ? null : Measure(validation);
+        var record = new EpochRecord(epoch, trainCost, trainAccuracy, tested?.Cost, tested?.Accuracy)
+        {
+            ValidationCost = validated?.Cost,
+            ValidationAccuracy = validated?.Accuracy,
+        };
         return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null, objective);
     }
 
