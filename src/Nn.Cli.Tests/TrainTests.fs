@@ -59,7 +59,7 @@ let ``a convolutional run checkpointed and resumed from the command line ends bi
     let half = dir.Run(common @ [ "--epochs"; "2"; "--checkpoint"; "run.nnck" ])
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 3", info.Output)
+    Assert.Contains("checkpoint file, format version 4", info.Output)
     Assert.Contains("1x8x8-conv4k3p1(tanh)-maxpool2-conv6k2x3s2(tanh)-10(softmax)", info.Output)
     Assert.Contains("progress    2 of 2 epochs completed", info.Output)
     let refused = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--layers"; "1x8x8-conv4k3p1-maxpool2-10" ]
@@ -80,7 +80,7 @@ let ``resuming with another batch size, learning rate, architecture or data set 
     let half = dir.Run [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5"; "--epochs"; "2"; "--checkpoint"; "run.nnck" ]
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 3", info.Output)
+    Assert.Contains("checkpoint file, format version 4", info.Output)
     Assert.Contains("data        1438 samples × 64 inputs → 10 targets, SHA-256 ", info.Output)
     let refused (args: string list) (message: string) =
         let run = dir.Run([ "train"; "--resume"; "run.nnck"; "--epochs"; "3" ] @ args)
@@ -236,10 +236,25 @@ let ``--validation reports the held-out share after every epoch and --patience n
 [<InlineData("--validation 1.5", "--validation must be a fraction in (0, 1), but is 1.5.")>]
 [<InlineData("--validation 0.2 --patience 0", "--patience must be at least 1, but is 0.")>]
 [<InlineData("--patience 3", "--patience only applies with --validation, which is not given.")>]
-[<InlineData("--validation 0.2 --checkpoint c.nnck", "--validation cannot be used with --checkpoint: checkpoints do not record the validation split")>]
+[<InlineData("--validation 0.2 --resume c.nnck", "--validation cannot be used with --resume: a resumed run keeps the validation share and patience its checkpoint holds.")>]
 [<InlineData("--optimizer cg --validation 0.2", "--validation applies to the mini-batch optimisers")>]
 let ``validation options that cannot work are refused before training`` (arguments: string, message: string) =
     use dir = new TempDirectory()
     let run = dir.Run("train" :: List.ofArray (arguments.Split ' '))
     Assert.Equal(2, run.ExitCode)
     Assert.Contains(message, run.Output + run.Error)
+
+[<Fact>]
+let ``a run with validation and patience checkpointed and resumed saves the same best model as the uninterrupted run`` () =
+    use dir = new TempDirectory()
+    let common = [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5" ]
+    let validating = [ "--validation"; "0.25"; "--patience"; "10" ]
+    let whole = dir.Run(common @ validating @ [ "--epochs"; "5"; "--save"; "whole.nnm" ])
+    Assert.True((whole.ExitCode = 0), string whole)
+    let half = dir.Run(common @ validating @ [ "--epochs"; "2"; "--checkpoint"; "run.nnck" ])
+    Assert.True((half.ExitCode = 0), string half)
+    Assert.Contains("validation  0.25 of the data held out, patience 10, best epoch ", (dir.Run [ "info"; "run.nnck" ]).Output)
+    let resumed = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "5"; "--save"; "resumed.nnm" ]
+    Assert.True((resumed.ExitCode = 0), string resumed)
+    Assert.Contains("The best epoch was ", resumed.Output)
+    Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "whole.nnm"), File.ReadAllBytes(dir.File "resumed.nnm"))

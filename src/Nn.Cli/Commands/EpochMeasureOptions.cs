@@ -30,9 +30,9 @@ internal sealed class EpochMeasureOptions
 
     /// <summary>
     /// Refuses a fraction outside (0, 1), a patience below 1, --patience without --validation, and either with
-    /// --checkpoint or --resume.
+    /// --resume (the checkpoint holds them).
     /// </summary>
-    public void Check(ParseResult parse, Option checkpoint, Option resume)
+    public void Check(ParseResult parse, Option resume)
     {
         if (parse.GetValue(Validation) is { } share && !(share > 0 && share < 1))
         {
@@ -45,25 +45,21 @@ internal sealed class EpochMeasureOptions
         }
 
         IgnoredOptions.RequireWith(parse, Patience, Validation);
-        foreach (var checkpointing in new[] { checkpoint, resume })
+        foreach (var validating in new Option[] { Validation, Patience })
         {
-            // A checkpoint does not record the validation split or the best epoch yet, so a resumed run could not
-            // continue such a run bit for bit; refusing is better than resuming it differently.
-            foreach (var validating in new Option[] { Validation, Patience })
-            {
-                IgnoredOptions.RefuseWith(parse, validating, checkpointing, "checkpoints do not record the validation split or the best epoch yet, so the run could not be resumed exactly.");
-            }
+            IgnoredOptions.RefuseWith(parse, validating, resume, "a resumed run keeps the validation share and patience its checkpoint holds.");
         }
     }
 
     /// <summary>
-    /// <paramref name="options"/> with these settings. They are properties of this run, not of a checkpoint: exact
-    /// metrics do not change the parameters, and validation is refused with checkpoints.
+    /// <paramref name="options"/> (a fresh run's, or a checkpoint's) with these settings: exact metrics are a
+    /// property of this run, as they do not change the parameters; the validation share and patience, when typed,
+    /// are a fresh run's (<see cref="Check"/> refuses them with --resume).
     /// </summary>
     public TrainingOptions Apply(ParseResult parse, TrainingOptions options) => options with
     {
         ExactTrainMetrics = parse.GetValue(ExactMetrics),
-        ValidationFraction = parse.GetValue(Validation) ?? 0,
-        Patience = parse.GetValue(Patience) ?? 0,
+        ValidationFraction = parse.GetValue(Validation) ?? options.ValidationFraction,
+        Patience = parse.GetValue(Patience) ?? options.Patience,
     };
 }

@@ -85,7 +85,7 @@ internal static class TrainCommand
             }
 
             table.RefuseMisplaced(parse, data);
-            measures.Check(parse, checkpoint, resume);
+            measures.Check(parse, resume);
             RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume, measures.All);
             ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
             using var interruption = Interruption.Install();
