@@ -59,7 +59,7 @@ let ``a convolutional run checkpointed and resumed from the command line ends bi
     let half = dir.Run(common @ [ "--epochs"; "2"; "--checkpoint"; "run.nnck" ])
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 3", info.Output)
+    Assert.Contains("checkpoint file, format version 4", info.Output)
     Assert.Contains("1x8x8-conv4k3p1(tanh)-maxpool2-conv6k2x3s2(tanh)-10(softmax)", info.Output)
     Assert.Contains("progress    2 of 2 epochs completed", info.Output)
     let refused = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--layers"; "1x8x8-conv4k3p1-maxpool2-10" ]
@@ -80,7 +80,7 @@ let ``resuming with another batch size, learning rate, architecture or data set 
     let half = dir.Run [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5"; "--epochs"; "2"; "--checkpoint"; "run.nnck" ]
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 3", info.Output)
+    Assert.Contains("checkpoint file, format version 4", info.Output)
     Assert.Contains("data        1438 samples × 64 inputs → 10 targets, SHA-256 ", info.Output)
     let refused (args: string list) (message: string) =
         let run = dir.Run([ "train"; "--resume"; "run.nnck"; "--epochs"; "3" ] @ args)
@@ -119,8 +119,10 @@ let ``plot writes a PNG of the curves`` () =
 let ``redirected output gets one plain line per epoch`` () =
     use dir = new TempDirectory()
     let run = dir.Run [ "train"; "--epochs"; "2" ]
-    Assert.Contains("epoch 1/2  loss ", run.Output)
-    Assert.Contains("epoch 2/2  loss ", run.Output)
+    Assert.Contains("epoch 1/2  train cost ", run.Output)
+    Assert.Contains("train accuracy 0.", run.Output)
+    Assert.Contains(" (epoch mean)", run.Output)
+    Assert.Contains("epoch 2/2  train cost ", run.Output)
     Assert.DoesNotContain("\u001b[", run.Output)
 
 [<Fact>]
@@ -205,3 +207,54 @@ let ``train --layers with a convolution and pooling learns the digits and saves 
     let info = dir.Run [ "info"; "conv.nnm" ]
     Assert.Contains("architecture 1x8x8-conv8k3p1(relu)-maxpool2-10(softmax), 1370 parameters", info.Output)
     Assert.Contains("    1   8x8x8    8x4x4  identity    no             0", info.Output)
+
+[<Fact>]
+let ``--exact-train-metrics measures the epoch's final network and drops the epoch-mean label`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--epochs"; "1"; "--exact-train-metrics" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("epoch 1/1  train cost ", run.Output)
+    Assert.DoesNotContain("(epoch mean)", run.Output)
+
+[<Fact>]
+let ``--exact-train-metrics with a full-batch minimiser is refused, having no epochs to measure`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--optimizer"; "lbfgs"; "--exact-train-metrics" ]
+    Assert.NotEqual(0, run.ExitCode)
+    Assert.Contains("--exact-train-metrics applies to the mini-batch optimisers", run.Output + run.Error)
+
+[<Fact>]
+let ``--validation reports the held-out share after every epoch and --patience names the best epoch`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--epochs"; "3"; "--validation"; "0.2"; "--patience"; "5"; "--plot"; dir.File "curve.png" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Matches(@"epoch 3/3  train cost \d\.\d{4}  train accuracy \d\.\d{4} \(epoch mean\)  validation cost \d\.\d{4}  validation accuracy \d\.\d{4}", run.Output)
+    Assert.Contains("The best epoch was ", run.Output)
+    Assert.True(File.Exists(dir.File "curve.png"))
+
+[<Theory>]
+[<InlineData("--validation 1.5", "--validation must be a fraction in (0, 1), but is 1.5.")>]
+[<InlineData("--validation 0.2 --patience 0", "--patience must be at least 1, but is 0.")>]
+[<InlineData("--patience 3", "--patience only applies with --validation, which is not given.")>]
+[<InlineData("--validation 0.2 --resume c.nnck", "--validation cannot be used with --resume: a resumed run keeps the validation share and patience its checkpoint holds.")>]
+[<InlineData("--optimizer cg --validation 0.2", "--validation applies to the mini-batch optimisers")>]
+let ``validation options that cannot work are refused before training`` (arguments: string, message: string) =
+    use dir = new TempDirectory()
+    let run = dir.Run("train" :: List.ofArray (arguments.Split ' '))
+    Assert.Equal(2, run.ExitCode)
+    Assert.Contains(message, run.Output + run.Error)
+
+[<Fact>]
+let ``a run with validation and patience checkpointed and resumed saves the same best model as the uninterrupted run`` () =
+    use dir = new TempDirectory()
+    let common = [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5" ]
+    let validating = [ "--validation"; "0.25"; "--patience"; "10" ]
+    let whole = dir.Run(common @ validating @ [ "--epochs"; "5"; "--save"; "whole.nnm" ])
+    Assert.True((whole.ExitCode = 0), string whole)
+    let half = dir.Run(common @ validating @ [ "--epochs"; "2"; "--checkpoint"; "run.nnck" ])
+    Assert.True((half.ExitCode = 0), string half)
+    Assert.Contains("validation  0.25 of the data held out, patience 10, best epoch ", (dir.Run [ "info"; "run.nnck" ]).Output)
+    let resumed = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "5"; "--save"; "resumed.nnm" ]
+    Assert.True((resumed.ExitCode = 0), string resumed)
+    Assert.Contains("The best epoch was ", resumed.Output)
+    Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "whole.nnm"), File.ReadAllBytes(dir.File "resumed.nnm"))

@@ -110,5 +110,5 @@ let ``an epoch cost of a million or more prints in scientific notation, not as a
     use dir = new TempDirectory()
     let run = dir.Run [ "train"; "--init"; "normal:300"; "--layers"; "64-10"; "--output"; "identity"; "--loss"; "quadratic"; "--epochs"; "2" ]
     Assert.True((run.ExitCode = 0), string run)
-    Assert.Matches(@"epoch 2/2  loss \d\.\d{4}E\+\d+  train accuracy", run.Output)
+    Assert.Matches(@"epoch 2/2  train cost \d\.\d{4}E\+\d+  train accuracy", run.Output)
     assertNoLongNumbers run

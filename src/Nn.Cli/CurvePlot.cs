@@ -6,7 +6,7 @@ using ScottPlot;
 namespace Nn.Cli;
 
 /// <summary>
-/// Draws a run's loss and accuracy curves into a PNG with ScottPlot: loss on the left axis, accuracy on the right. The
+/// Draws a run's cost and accuracy curves into a PNG with ScottPlot: cost on the left axis, accuracy on the right. The
 /// file is written atomically (<see cref="AtomicFile"/>).
 /// </summary>
 internal static class CurvePlot
@@ -16,31 +16,41 @@ internal static class CurvePlot
     {
         var plot = new Plot();
         var epochs = history.Select(r => (double)r.Epoch).ToArray();
-        AddLine(plot, epochs, history.Select(r => r.TrainLoss).ToArray(), "train loss", Colors.Blue, right: false);
-        if (history.All(r => r.TestLoss is not null))
+        AddLine(plot, epochs, history.Select(r => r.TrainCost).ToArray(), "train cost", Colors.Blue, right: false);
+        if (history.All(r => r.ValidationCost is not null))
         {
-            AddLine(plot, epochs, history.Select(r => r.TestLoss!.Value).ToArray(), "test loss", Colors.Orange, right: false);
+            AddLine(plot, epochs, history.Select(r => r.ValidationCost!.Value).ToArray(), "validation cost", Colors.Purple, right: false);
+        }
+
+        if (history.All(r => r.TestCost is not null))
+        {
+            AddLine(plot, epochs, history.Select(r => r.TestCost!.Value).ToArray(), "test cost", Colors.Orange, right: false);
         }
 
         AddLine(plot, epochs, history.Select(r => r.TrainAccuracy).ToArray(), "train accuracy", Colors.Green, right: true);
+        if (history.All(r => r.ValidationAccuracy is not null))
+        {
+            AddLine(plot, epochs, history.Select(r => r.ValidationAccuracy!.Value).ToArray(), "validation accuracy", Colors.Magenta, right: true);
+        }
+
         if (history.All(r => r.TestAccuracy is not null))
         {
             AddLine(plot, epochs, history.Select(r => r.TestAccuracy!.Value).ToArray(), "test accuracy", Colors.Red, right: true);
         }
 
         plot.Axes.Bottom.Label.Text = "epoch";
-        plot.Axes.Left.Label.Text = "loss";
+        plot.Axes.Left.Label.Text = "cost";
         plot.Axes.Right.Label.Text = "accuracy";
         Finish(plot, path, title);
     }
 
-    /// <summary>Writes the loss curve of a full-batch run, one point per iteration.</summary>
+    /// <summary>Writes the cost curve of a full-batch run, one point per iteration.</summary>
     public static void SaveLoss(IReadOnlyList<double> losses, string path, string title)
     {
         var plot = new Plot();
-        AddLine(plot, Enumerable.Range(1, losses.Count).Select(i => (double)i).ToArray(), losses.ToArray(), "train loss", Colors.Blue, right: false);
+        AddLine(plot, Enumerable.Range(1, losses.Count).Select(i => (double)i).ToArray(), losses.ToArray(), "train cost", Colors.Blue, right: false);
         plot.Axes.Bottom.Label.Text = "iteration";
-        plot.Axes.Left.Label.Text = "loss";
+        plot.Axes.Left.Label.Text = "cost";
         Finish(plot, path, title);
     }
 

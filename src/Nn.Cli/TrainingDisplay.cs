@@ -48,7 +48,7 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         task.Value = ((double)(value.Epoch - 1) * value.Batches) + value.Batch;
         task.Description = string.Create(
             CultureInfo.InvariantCulture,
-            $"epoch {value.Epoch}/{value.Epochs}  batch {value.Batch}/{value.Batches}  loss {Number(value.Loss, 4)}  {value.SamplesPerSecond:N0} samples/s");
+            $"epoch {value.Epoch}/{value.Epochs}  batch {value.Batch}/{value.Batches}  cost {Number(value.Cost, 4)}  {value.SamplesPerSecond:N0} samples/s");
     }
 
     /// <summary>Called after every full-batch iteration.</summary>
@@ -58,21 +58,29 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         {
             task.MaxValue = iterations;
             task.Value = iteration;
-            task.Description = $"iteration {iteration}/{iterations}  loss {Number(cost, 6)}";
+            task.Description = $"iteration {iteration}/{iterations}  cost {Number(cost, 6)}";
         }
         else if (iteration % 10 == 0 || iteration == iterations)
         {
-            Line($"iteration {iteration}/{iterations}  loss {Number(cost, 6)}");
+            Line($"iteration {iteration}/{iterations}  cost {Number(cost, 6)}");
         }
     }
 
-    /// <summary>Called after every epoch with its record; a regression (<paramref name="accuracy"/> false) shows the test loss instead of accuracies.</summary>
-    public void Epoch(EpochRecord record, int epochs, TimeSpan elapsed, bool accuracy = true)
+    /// <summary>
+    /// Called after every epoch with its record; a regression (<paramref name="accuracy"/> false) shows the test cost
+    /// instead of accuracies. Training figures averaged over the epoch's steps say so ("epoch mean"), so they are not
+    /// read as the final network's.
+    /// </summary>
+    public void Epoch(EpochRecord record, TrainingOptions options, TimeSpan elapsed, bool accuracy = true)
     {
+        var kind = options.ExactTrainMetrics ? string.Empty : " (epoch mean)";
+        var validation = record.ValidationCost is { } cost
+            ? $"  validation cost {Number(cost, 4)}" + (accuracy ? string.Create(CultureInfo.InvariantCulture, $"  validation accuracy {record.ValidationAccuracy:F4}") : string.Empty)
+            : string.Empty;
         var measures = accuracy
-            ? string.Create(CultureInfo.InvariantCulture, $"  train accuracy {record.TrainAccuracy:F4}") + (record.TestAccuracy is { } test ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {test:F4}") : string.Empty)
-            : record.TestLoss is { } testLoss ? $"  test loss {Number(testLoss, 4)}" : string.Empty;
-        Line(string.Create(CultureInfo.InvariantCulture, $"epoch {record.Epoch}/{epochs}  loss {Number(record.TrainLoss, 4)}{measures}  {elapsed.TotalSeconds:F1} s"));
+            ? string.Create(CultureInfo.InvariantCulture, $"  train accuracy {record.TrainAccuracy:F4}{kind}{validation}") + (record.TestAccuracy is { } test ? string.Create(CultureInfo.InvariantCulture, $"  test accuracy {test:F4}") : string.Empty)
+            : kind + validation + (record.TestCost is { } testCost ? $"  test cost {Number(testCost, 4)}" : string.Empty);
+        Line(string.Create(CultureInfo.InvariantCulture, $"epoch {record.Epoch}/{options.Epochs}  train cost {Number(record.TrainCost, 4)}{measures}  {elapsed.TotalSeconds:F1} s"));
     }
 
     /// <summary>

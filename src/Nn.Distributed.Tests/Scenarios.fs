@@ -51,7 +51,7 @@ let epochs (group: MpiGroup option) =
         | None -> Trainer.Train(network<float> (), Loss.SoftmaxCrossEntropy, rule, digits.Train, options, digits.Test)
     [ yield sprintf "reason %O" result.Reason
       for e in result.History do
-          yield sprintf "epoch %d %s %s" e.Epoch (e.TrainLoss.ToString("R", CultureInfo.InvariantCulture)) (e.TrainAccuracy.ToString("R", CultureInfo.InvariantCulture))
+          yield sprintf "epoch %d %s %s" e.Epoch (e.TrainCost.ToString("R", CultureInfo.InvariantCulture)) (e.TrainAccuracy.ToString("R", CultureInfo.InvariantCulture))
       yield! result.Network.Parameters.ToArray() |> Array.map text ]
 
 /// L-BFGS on the whole training set, with a group or in one process.

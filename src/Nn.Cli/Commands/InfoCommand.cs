@@ -30,6 +30,13 @@ internal static class InfoCommand
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"options     {checkpoint.Options.Epochs} epochs, batch {checkpoint.Options.BatchSize}, seed {checkpoint.Options.Seed}, L2 {checkpoint.Options.L2}, shuffle {checkpoint.Options.Shuffle}"));
+                if (checkpoint.Options.ValidationFraction > 0)
+                {
+                    Console.WriteLine(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"validation  {checkpoint.Options.ValidationFraction} of the data held out{(checkpoint.Options.Patience > 0 ? $", patience {checkpoint.Options.Patience}" : string.Empty)}{(state.Best is { } best ? $", best epoch {best.Epoch}" : string.Empty)}"));
+                }
+
                 Console.WriteLine($"data        {checkpoint.TrainingData?.ToString() ?? "not recorded (format version 1)"}");
                 Console.WriteLine($"progress    {state.EpochsCompleted} of {checkpoint.Options.Epochs} epochs completed");
                 if (state.History.Length > 0)
@@ -37,7 +44,7 @@ internal static class InfoCommand
                     var last = state.History[^1];
                     Console.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"last epoch  {last.Epoch}: loss {TrainingDisplay.Number(last.TrainLoss, 4)}, train accuracy {last.TrainAccuracy:F4}{(last.TestAccuracy is { } t ? $", test accuracy {t:F4}" : string.Empty)}"));
+                        $"last epoch  {last.Epoch}: train cost {TrainingDisplay.Number(last.TrainCost, 4)}, train accuracy {last.TrainAccuracy:F4}{(last.TestAccuracy is { } t ? $", test accuracy {t:F4}" : string.Empty)}"));
                 }
             }
             else

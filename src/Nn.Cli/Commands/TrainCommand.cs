@@ -43,7 +43,7 @@ internal static class TrainCommand
             Description = "Continue the run saved in this checkpoint: architecture, optimiser, loss and options come from it. The training data, and any of "
                 + "--optimizer, --lr, --loss, --batch, --l2, --seed given, must be the original run's (--epochs may raise the total).",
         };
-        var plot = new Option<string?>("--plot") { Description = "Write the loss and accuracy curves to this PNG file." };
+        var plot = new Option<string?>("--plot") { Description = "Write the cost and accuracy curves (training, validation, test) to this PNG file." };
         var threads = new Option<int>("--threads")
         {
             Description = "Threads each step is split over (mini-batch optimisers), 1 to 256. The result is the same, bit for bit, for every thread count.",
@@ -54,6 +54,7 @@ internal static class TrainCommand
             Description = "Train as one rank of an MPI job (mpiexec.mpich -n N nn train --distributed ...): each batch is split over the N ranks, "
                 + "every rank holds the same network, and rank 0 prints and writes the files. See docs/distributed.md.",
         };
+        var measures = new EpochMeasureOptions();
 
         var command = new Command("train", "Train a network and print its test accuracy.");
         foreach (var option in new Option[] { train, trainLabels, test, testLabels })
@@ -64,7 +65,7 @@ internal static class TrainCommand
         data.AddTo(command);
         table.AddTo(command, training: true);
         architecture.AddTo(command);
-        foreach (var option in new Option[] { init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, distributed })
+        foreach (var option in (Option[])[init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, distributed, .. measures.All])
         {
             command.Options.Add(option);
         }
@@ -84,7 +85,8 @@ internal static class TrainCommand
             }
 
             table.RefuseMisplaced(parse, data);
-            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume);
+            measures.Check(parse, resume);
+            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume, measures.All);
             ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
             using var interruption = Interruption.Install();
             var (trainData, testData, name, preprocessing) = LoadData(parse, data, table, train, trainLabels, test, testLabels, seed);
@@ -119,13 +121,13 @@ internal static class TrainCommand
                     return Diverged($"training {result.Describe()}.", network, parse.GetValue(save), outputs, failed, distribution);
                 }
 
-                Console.WriteLine($"{result.Iterations} iterations, final loss {TrainingDisplay.Number(result.Loss, 6)}, {result.Describe()}");
+                Console.WriteLine($"{result.Iterations} iterations, final cost {TrainingDisplay.Number(result.Loss, 6)}, {result.Describe()}");
                 if (parse.GetValue(plot) is { } plotPath)
                 {
                     outputs.Add(new Output("--plot", plotPath, () =>
                     {
                         CurvePlot.SaveLoss(result.LossHistory, plotPath, $"{name}: {layers}, {rule}");
-                        return $"plotted the loss curve to {plotPath}";
+                        return $"plotted the cost curve to {plotPath}";
                     }));
                 }
             }
@@ -137,8 +139,8 @@ internal static class TrainCommand
                     ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, optimizer, rate, batch, epochs, l2, seed))
                     : Fresh(parse, architecture, trainData, regression, init, optimizer, rate, batch, epochs, l2, seed);
 
-                // The thread count is a property of this run, not of the checkpoint: a resumed run may use another.
-                var run = planned with { Options = planned.Options with { Threads = parse.GetValue(threads) } };
+                // The thread count and what each epoch measures are properties of this run, not of the checkpoint.
+                var run = planned with { Options = measures.Apply(parse, planned.Options) with { Threads = parse.GetValue(threads) } };
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath && distribution.Leader
@@ -148,7 +150,7 @@ internal static class TrainCommand
                 var result = TrainingDisplay.Run($"{name} training", display => distribution.Continue(
                     run.State, run.Loss, run.Optimizer, trainData, run.Options, testData, display, state =>
                     {
-                        display.Epoch(state.History[^1], run.Options.Epochs, epochClock.Elapsed, accuracy: !regression);
+                        display.Epoch(state.History[^1], run.Options, epochClock.Elapsed, accuracy: !regression);
                         epochClock.Restart();
                         saveCheckpoint?.Invoke(state);
                     }));
@@ -167,7 +169,7 @@ internal static class TrainCommand
                     return Diverged(result.Message, network, parse.GetValue(save), outputs, failed, distribution);
                 }
 
-                if (result.Reason != StopReason.Completed)
+                if (result.Reason is not (StopReason.Completed or StopReason.EarlyStopped))
                 {
                     // The curves show how it went wrong; they are written even though the model is not.
                     distribution.WriteAll(outputs, failed);
@@ -289,7 +291,8 @@ internal static class TrainCommand
     /// <summary>Refuses options the rest of the command line would leave without effect (see <see cref="IgnoredOptions"/>).</summary>
     private static void RefuseIgnored(
         ParseResult parse, DataSource data, ArchitectureOptions architecture, string rule, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels,
-        Option<string?> init, Option<double?> rate, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume)
+        Option<string?> init, Option<double?> rate, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume,
+        params Option[] miniBatchOnly)
     {
         if (parse.GetValue(train) is null && parse.GetValue(test) is null)
         {
@@ -298,7 +301,7 @@ internal static class TrainCommand
 
         if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
         {
-            IgnoredOptions.RefuseMiniBatchOptions(parse, rule, rate, batch, threads);
+            IgnoredOptions.RefuseMiniBatchOptions(parse, rule, [rate, batch, threads, .. miniBatchOnly]);
         }
 
         IgnoredOptions.RequireWith(parse, every, checkpoint);

@@ -32,14 +32,15 @@ let private changed (moment: ParameterVector<float32>) (index: int) (value: floa
     values[index] <- value
     ParameterVector<float32>.Create(ReadOnlySpan values)
 
-/// Where fields sit, counted back from the end of the file: checksum 32, the history (37 bytes a record), its
-/// length 4, the epochs completed 4, the random state 32, the fingerprint 44, the options (4 + 4 + 8 + 8 + 1), the
-/// loss name (1 + 21), then the moments of 4-byte elements.
-let private completedAt (bytes: byte[]) records = int64 bytes.Length - 32L - (37L * int64 records) - 4L - 4L
+/// Where fields sit, counted back from the end of the file: checksum 32, the best epoch's presence byte 1 (these
+/// states have none), the history (54 bytes a record: 37, then 17 of validation figures), its length 4, the epochs
+/// completed 4, the random state 32, the fingerprint 44, the options (4 + 4 + 8 + 8 + 1, then the validation
+/// fraction 8 and patience 4), the loss name (1 + 21), then the moments of 4-byte elements.
+let private completedAt (bytes: byte[]) records = int64 bytes.Length - 32L - 1L - (54L * int64 records) - 4L - 4L
 let private randomAt bytes records = completedAt bytes records - 32L
 let private momentAt bytes records (moment: int) (momentCount: int) =
-    randomAt bytes records - 44L - 25L - 22L - (int64 (momentCount - moment) * int64 parameterCount * 4L)
-let private recordAt (bytes: byte[]) records (record: int) = int64 bytes.Length - 32L - (37L * int64 (records - record))
+    randomAt bytes records - 44L - 37L - 22L - (int64 (momentCount - moment) * int64 parameterCount * 4L)
+let private recordAt (bytes: byte[]) records (record: int) = int64 bytes.Length - 32L - 1L - (54L * int64 (records - record))
 
 let private refused (bytes: byte[]) (offset: int64) (fragment: string) =
     let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(bytes, "run.nnck") |> ignore)

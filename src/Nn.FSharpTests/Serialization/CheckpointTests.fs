@@ -105,8 +105,9 @@ let private rechecksummedFrom (bytes: byte[]) (edit: byte[] -> byte[]) =
 let private rechecksummed edit = rechecksummedFrom (CheckpointFile.ToBytes checkpoint) edit
 
 /// Where the training data fingerprint (44 bytes) starts in a body without its checksum: before the random state
-/// (32 bytes), the epochs completed and history length (4 each) and the history (37 bytes a record).
-let private fingerprintAt (body: byte[]) = body.Length - (37 * checkpoint.State.History.Length) - 4 - 4 - 32 - 44
+/// (32 bytes), the epochs completed and history length (4 each), the history (54 bytes a record: 37, then 17 of
+/// validation figures) and the best epoch's presence byte (this checkpoint has none).
+let private fingerprintAt (body: byte[]) = body.Length - 1 - (54 * checkpoint.State.History.Length) - 4 - 4 - 32 - 44
 
 let mismatches =
     let data = TheoryData<string, (Checkpoint<float32> -> unit), string>()
@@ -127,6 +128,7 @@ let mismatches =
     data.Add("L2 λ", resume trainData checkpoint.Optimizer checkpoint.Loss (TrainingOptions(Epochs = 4, BatchSize = 50, Seed = 2UL, L2 = 0.5)), "the checkpoint's L2 λ is 0, but 0.5 was given.")
     data.Add("shuffle setting", resume trainData checkpoint.Optimizer checkpoint.Loss (TrainingOptions(Epochs = 4, BatchSize = 50, Seed = 2UL, Shuffle = false)), "the checkpoint's shuffle setting is on, but off was given.")
     data.Add("seed", resume trainData checkpoint.Optimizer checkpoint.Loss (TrainingOptions(Epochs = 4, BatchSize = 50, Seed = 3UL)), "the checkpoint's seed is 2, but 3 was given.")
+    data.Add("validation fraction", resume trainData checkpoint.Optimizer checkpoint.Loss (TrainingOptions(Epochs = 4, BatchSize = 50, Seed = 2UL, ValidationFraction = 0.25)), "the checkpoint's validation fraction is 0, but 0.25 was given.")
     data
 
 [<Theory; MemberData("mismatches")>]
@@ -143,7 +145,7 @@ let ``resuming with more epochs or other threads is allowed`` () =
 /// after 2 of 4 epochs of Adam on the first 300 digits.
 let private oldVersion (version: int) = CheckpointFile.Load<float32>(testData (sprintf "checkpoint_v%d.nnck" version))
 
-[<Theory; InlineData(1); InlineData(2)>]
+[<Theory; InlineData(1); InlineData(2); InlineData(3)>]
 let ``a checkpoint file of each older version still loads and saves as the current version`` (version: int) =
     Assert.Equal(1us, CheckpointFile.OldestVersion)
     let loaded = oldVersion version
@@ -186,9 +188,9 @@ let ``a fingerprint whose shape does not fit the network is refused on save and 
 
 [<Fact>]
 let ``a checkpoint from a future version names the versions this library reads`` () =
-    let bytes = rechecksummed (fun body -> body[4] <- 4uy; body)
+    let bytes = rechecksummed (fun body -> body[4] <- 5uy; body)
     let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(bytes, "c") |> ignore)
-    Assert.Equal("c, byte 4: expected format version 1 to 3, but found version 4.", e.Message)
+    Assert.Equal("c, byte 4: expected format version 1 to 4, but found version 5.", e.Message)
 
 /// A small convolutional problem: the first 200 digits as 1×8×8 images, conv (non-square kernel, stride, padding),
 /// pooling, then dense layers.

@@ -62,7 +62,7 @@ let ``deferred blocks of per-sample SGD give the one-sample-at-a-time networks w
     let actual = train<float> architecture loss data 3 block
     assertAllClose 1e-11 (expected.Network.Parameters.ToArray()) (actual.Network.Parameters.ToArray())
     Assert.Equal(expected.OptimizerState.Step, actual.OptimizerState.Step)
-    Array.iter2 (fun (e: EpochRecord) (a: EpochRecord) -> assertClose 1e-11 e.TrainLoss a.TrainLoss) (Seq.toArray expected.History) (Seq.toArray actual.History)
+    Array.iter2 (fun (e: EpochRecord) (a: EpochRecord) -> assertClose 1e-11 e.TrainCost a.TrainCost) (Seq.toArray expected.History) (Seq.toArray actual.History)
 
 [<Fact>]
 let ``deferred blocks in float stay within float rounding of one sample at a time`` () =

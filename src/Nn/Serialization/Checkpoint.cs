@@ -15,7 +15,7 @@ namespace Nn;
 /// <param name="State">The state after <see cref="TrainingState{T}.EpochsCompleted"/> epochs.</param>
 /// <param name="Optimizer">The rule that made the optimiser state.</param>
 /// <param name="Loss">The cost function; a built-in one.</param>
-/// <param name="Options">The run's options (epochs, batch size, seed, L2, shuffling).</param>
+/// <param name="Options">The run's options (epochs, batch size, seed, L2, shuffling, validation fraction, patience).</param>
 /// <param name="TrainingData">
 /// The fingerprint of the training data (<see cref="DataFingerprint.Of{T}"/>), or null when it is not known (a
 /// checkpoint file of format version 1); then the data cannot be checked.
@@ -30,8 +30,9 @@ public sealed record Checkpoint<T>(TrainingState<T> State, Optimizer Optimizer, 
 {
     /// <summary>
     /// Throws unless resuming with these data and settings continues the saved run: the same rule and
-    /// hyperparameters, loss, batch size, L2 λ, shuffling, seed and (when recorded) training data. The total number
-    /// of epochs and the thread count may differ: they do not change the steps taken.
+    /// hyperparameters, loss, batch size, L2 λ, shuffling, seed, validation fraction, patience and (when recorded)
+    /// training data. The total number
+    /// of epochs, the thread count and <see cref="TrainingOptions.ExactTrainMetrics"/> may differ: they do not change the steps taken.
     /// </summary>
     /// <param name="trainingData">The fingerprint of the resumed run's training data (<see cref="DataFingerprint.Of{T}"/>).</param>
     /// <param name="optimizer">The rule for the resumed run.</param>
@@ -62,6 +63,8 @@ public sealed record Checkpoint<T>(TrainingState<T> State, Optimizer Optimizer, 
         Same("L2 λ", Options.L2, options.L2);
         Same("shuffle setting", Options.Shuffle, options.Shuffle);
         Same("seed", Options.Seed, options.Seed);
+        Same("validation fraction", Options.ValidationFraction, options.ValidationFraction);
+        Same("patience", Options.Patience, options.Patience);
         if (TrainingData is not null && !TrainingData.Equals(trainingData))
         {
             throw new CheckpointMismatchException("training data", $"({TrainingData})", $"({trainingData})");

@@ -22,13 +22,17 @@ namespace Nn;
 public static class CheckpointFile
 {
     /// <summary>
-    /// The format version this library writes, for every network. It also reads version 2, which holds only dense
-    /// networks over a flat input, and version 1, which also has no training data fingerprint.
+    /// The format version this library writes, for every network. It also reads version 3, which has no validation
+    /// settings, validation figures or best epoch, version 2, which also holds only dense networks over a flat
+    /// input, and version 1, which also has no training data fingerprint.
     /// </summary>
-    public const ushort Version = 3;
+    public const ushort Version = 4;
 
     /// <summary>The first version that stores the layer stack (input shape, each layer's kind) rather than dense layers only.</summary>
     private const ushort FirstStackVersion = 3;
+
+    /// <summary>The first version that stores the validation share, the patience, validation figures and the best epoch.</summary>
+    internal const ushort FirstValidationVersion = 4;
 
     /// <summary>The oldest format version this library reads.</summary>
     public const ushort OldestVersion = 1;
@@ -141,6 +145,8 @@ public static class CheckpointFile
         writer.UInt64(options.Seed);
         writer.Double(options.L2);
         writer.Byte(options.Shuffle ? (byte)1 : (byte)0);
+        writer.Double(options.ValidationFraction);
+        writer.Int32(options.Patience);
         writer.Int32(data.Count);
         writer.Int32(data.InputSize);
         writer.Int32(data.TargetSize);
@@ -154,12 +160,15 @@ public static class CheckpointFile
         foreach (var record in state.History)
         {
             writer.Int32(record.Epoch);
-            writer.Double(record.TrainLoss);
+            writer.Double(record.TrainCost);
             writer.Double(record.TrainAccuracy);
-            writer.Byte((byte)((record.TestLoss is null ? 0 : 1) | (record.TestAccuracy is null ? 0 : 2)));
-            writer.Double(record.TestLoss ?? 0);
+            writer.Byte((byte)((record.TestCost is null ? 0 : 1) | (record.TestAccuracy is null ? 0 : 2)));
+            writer.Double(record.TestCost ?? 0);
             writer.Double(record.TestAccuracy ?? 0);
+            CheckpointState.WriteValidation(writer, record);
         }
+
+        CheckpointState.WriteBest(writer, state.Best);
 
         return writer.Finish();
     }
@@ -239,14 +248,18 @@ public static class CheckpointFile
             throw reader.Error(shuffleAt, "a shuffle flag 0 or 1", $"{shuffle}");
         }
 
+        var validating = version >= FirstValidationVersion;
+        var (validationFraction, patience) = validating ? CheckpointState.ReadValidationOptions(reader) : (0, 0);
         var data = version >= 2 ? ReadFingerprint(reader, architecture) : null;
         var random = CheckpointState.ReadRandom(reader);
         var completed = CheckpointState.ReadCompleted(reader, epochs, step, data?.Count);
-        var history = CheckpointState.ReadHistory(reader, completed);
+        var history = CheckpointState.ReadHistory(reader, completed, validating);
+        var best = validating ? CheckpointState.ReadBest<T>(reader, architecture, elementSize, history, patience) : null;
         reader.ExpectChecksumNext();
         var network = new Network<T>(architecture, ParameterVector<T>.Own(parameters));
-        var state = new TrainingState<T>(network, new OptimizerState<T>(step, moments), random, completed, history);
-        return new Checkpoint<T>(state, optimizer, loss, new TrainingOptions(epochs, batchSize, seed, l2, shuffle == 1), data);
+        var state = new TrainingState<T>(network, new OptimizerState<T>(step, moments), random, completed, history) { Best = best };
+        var options = new TrainingOptions(epochs, batchSize, seed, l2, shuffle == 1) { ValidationFraction = validationFraction, Patience = patience };
+        return new Checkpoint<T>(state, optimizer, loss, options, data);
     }
 
     /// <summary>The training data's fingerprint (version 2 on): its shape must fit the network.</summary>

@@ -6,7 +6,8 @@ using static System.FormattableString;
 namespace Nn;
 
 /// <summary>
-/// Reads the training-state fields of a checkpoint (moments, random state, progress, history) and checks that they
+/// Reads the training-state fields of a checkpoint (moments, random state, progress, history, validation settings
+/// and best epoch) and checks that they
 /// describe a state a training run can reach, not just values of the right type: a file that passes the checksum
 /// but was written by another tool or edited by hand must not resume into a run that could never have happened.
 /// Every rejection names the field and its byte offset.
@@ -78,8 +79,11 @@ internal static class CheckpointState
         return completed;
     }
 
-    /// <summary>One record per completed epoch, numbered 1, 2, …; losses finite and non-negative, accuracies in [0, 1].</summary>
-    public static ImmutableArray<EpochRecord> ReadHistory(FormatReader reader, int completed)
+    /// <summary>
+    /// One record per completed epoch, numbered 1, 2, …; costs finite and non-negative, accuracies in [0, 1]; with
+    /// <paramref name="validating"/> (version 4 on) each record ends with its validation figures.
+    /// </summary>
+    public static ImmutableArray<EpochRecord> ReadHistory(FormatReader reader, int completed, bool validating)
     {
         var count = reader.Int32InRange("the history length (one record per completed epoch)", completed, completed);
         var history = ImmutableArray.CreateBuilder<EpochRecord>(count);
@@ -97,10 +101,93 @@ internal static class CheckpointState
 
             var testLoss = Optional(reader, (flags & 1) != 0, $"history record {i}'s test loss", double.PositiveInfinity);
             var testAccuracy = Optional(reader, (flags & 2) != 0, $"history record {i}'s test accuracy", 1);
-            history.Add(new EpochRecord(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy));
+            var record = new EpochRecord(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy);
+            history.Add(validating ? ReadValidation(reader, record, i) : record);
         }
 
         return history.MoveToImmutable();
+    }
+
+    /// <summary>The validation figures of a history record (version 4 on): flags (1 = a cost, 2 = an accuracy), then both values, 0 when absent.</summary>
+    public static void WriteValidation(FormatWriter writer, EpochRecord record)
+    {
+        writer.Byte((byte)((record.ValidationCost is null ? 0 : 1) | (record.ValidationAccuracy is null ? 0 : 2)));
+        writer.Double(record.ValidationCost ?? 0);
+        writer.Double(record.ValidationAccuracy ?? 0);
+    }
+
+    private static EpochRecord ReadValidation(FormatReader reader, EpochRecord record, int i)
+    {
+        var flagsAt = reader.Offset;
+        var flags = reader.Byte($"history record {i}'s validation flags");
+        if (flags > 3)
+        {
+            throw reader.Error(flagsAt, $"history record {i}'s validation flags in 0..3", $"{flags}");
+        }
+
+        var cost = Optional(reader, (flags & 1) != 0, $"history record {i}'s validation cost", double.PositiveInfinity);
+        var accuracy = Optional(reader, (flags & 2) != 0, $"history record {i}'s validation accuracy", 1);
+        return record with { ValidationCost = cost, ValidationAccuracy = accuracy };
+    }
+
+    /// <summary>The validation share, in [0, 1), and the patience, 0 or more (version 4 on).</summary>
+    public static (double Fraction, int Patience) ReadValidationOptions(FormatReader reader)
+    {
+        var at = reader.Offset;
+        var fraction = reader.Double("the validation fraction");
+        if (!(fraction >= 0 && fraction < 1))
+        {
+            throw reader.Error(at, "a validation fraction in [0, 1)", Invariant($"{fraction}"));
+        }
+
+        var patience = reader.Int32InRange("the patience", 0, fraction > 0 ? int.MaxValue : 0);
+        return (fraction, patience);
+    }
+
+    /// <summary>The best epoch (version 4 on): a byte 0 (none) or 1, then its epoch, validation cost and θ.</summary>
+    public static void WriteBest<T>(FormatWriter writer, BestEpoch<T>? best)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        writer.Byte(best is null ? (byte)0 : (byte)1);
+        if (best is not null)
+        {
+            writer.Int32(best.Epoch);
+            writer.Double(best.ValidationCost);
+            writer.Int64(best.Network.Parameters.Length);
+            writer.Vector(best.Network.Parameters.AsSpan());
+        }
+    }
+
+    /// <summary>
+    /// The best epoch: present only with patience and a completed epoch, one of the history's, with that record's
+    /// validation cost, and a network of the checkpoint's architecture.
+    /// </summary>
+    public static BestEpoch<T>? ReadBest<T>(FormatReader reader, Architecture architecture, int elementSize, ImmutableArray<EpochRecord> history, int patience)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var presentAt = reader.Offset;
+        var present = reader.Byte("the best epoch's presence flag");
+        var allowed = patience > 0 && history.Length > 0 ? 1 : 0;
+        if (present > allowed)
+        {
+            throw reader.Error(presentAt, $"a best epoch presence flag in 0..{allowed} (a best epoch is kept with patience once an epoch is complete)", $"{present}");
+        }
+
+        if (present == 0)
+        {
+            return null;
+        }
+
+        var epoch = reader.Int32InRange("the best epoch", 1, history.Length);
+        var costAt = reader.Offset;
+        var cost = reader.Double("the best epoch's validation cost");
+        if (history[epoch - 1].ValidationCost is not { } recorded || BitConverter.DoubleToInt64Bits(recorded) != BitConverter.DoubleToInt64Bits(cost))
+        {
+            throw reader.Error(costAt, Invariant($"the validation cost history record {epoch - 1} holds"), Invariant($"{cost}"));
+        }
+
+        var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
+        return new BestEpoch<T>(epoch, cost, new Network<T>(architecture, ParameterVector<T>.Own(parameters)));
     }
 
     /// <summary>A measurement in [0, <paramref name="high"/>]: a mean cost (never negative) or an accuracy.</summary>

@@ -46,12 +46,16 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     public override (double Cost, string? Failure) Step(long step, int start, int rows)
     {
         var (localStart, localRows) = DataParallel.Share(start, rows, group.Rank, group.Size);
+
+        // Only this rank's rows get a prediction; the others' are marked as no class, and the ranks' counts are summed.
+        buffers.Predictions.AsSpan(0, rows).Fill(-1);
         if (localRows > 0)
         {
             buffers.Gather(localStart, localRows);
             summed[^1] = Propagation.LossAndGradient<T>(
                 context.Architecture, buffers.Theta, context.Loss, buffers.Inputs, buffers.Targets, localRows, T.Zero, context.TrainCount,
                 context.Workspace, summed.AsSpan(0, summed.Length - 1), overwrite: true);
+            buffers.Predict(context.Workspace, localRows, localStart - start);
         }
 
         // Every rank reaches this sum, whatever its own cost: a rank that stopped here alone would leave the others waiting.

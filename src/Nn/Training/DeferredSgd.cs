@@ -70,12 +70,13 @@ internal sealed class DeferredSgd<T>
     /// <summary>
     /// Runs <paramref name="count"/> per-sample SGD steps on the rows of <paramref name="x"/> and
     /// <paramref name="y"/> in order, from θ = <paramref name="theta"/> into <paramref name="next"/>, and writes
-    /// each sample's cost (before its own update) into <paramref name="costs"/>. <paramref name="scratch"/> holds
+    /// each sample's cost and predicted class (before its own update) into <paramref name="costs"/> and
+    /// <paramref name="predictions"/>. <paramref name="scratch"/> holds
     /// at least the first layer's weight count. Returns false, with <paramref name="next"/> unusable, when a
     /// cost or a parameter became NaN or infinite.
     /// </summary>
     public bool TryRun(
-        ReadOnlySpan<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int count, Span<T> next, Span<double> costs, Workspace<T> workspace, Span<T> scratch)
+        ReadOnlySpan<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int count, Span<T> next, Span<double> costs, Span<int> predictions, Workspace<T> workspace, Span<T> scratch)
     {
         var layers = architecture.Layers;
         var first = layers[0];
@@ -114,6 +115,7 @@ internal sealed class DeferredSgd<T>
                 Propagation.ForwardLayer<T>(architecture, next, l, workspace.A[l - 1].AsSpan(0, layers[l].Inputs), 1, workspace);
             }
 
+            predictions[n] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(workspace.Output(1));
             var cost = Propagation.SampleCostAndOutputDelta(architecture, loss, y.Slice(n * outputs, outputs), workspace);
             costs[n] = double.CreateChecked(cost);
             if (!T.IsFinite(cost))

@@ -37,7 +37,7 @@ internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
     public override (int Done, string? Failure) Advance(long step, int start, int rows)
     {
         buffers.Gather(start, rows);
-        if (deferred.TryRun(buffers.Theta, buffers.Inputs, buffers.Targets, rows, buffers.NextTheta, buffers.Costs, context.Workspace, buffers.Gradient))
+        if (deferred.TryRun(buffers.Theta, buffers.Inputs, buffers.Targets, rows, buffers.NextTheta, buffers.Costs, buffers.Predictions, context.Workspace, buffers.Gradient))
         {
             buffers.AcceptTheta();
             return (rows, null);
@@ -52,6 +52,7 @@ internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
             }
 
             buffers.Costs[i] = cost;
+            buffers.Predictions[i] = buffers.Predictions[0];
         }
 
         return (rows, null);

@@ -5,7 +5,8 @@ namespace Nn;
 
 /// <summary>
 /// When a mini-batch run has diverged although every number stayed finite. Both rules compare the objective the run
-/// minimises (the whole training set's mean cost, measured the way each epoch's accuracy is, plus the L2 term) with
+/// minimises (the mean cost plus the L2 term, on the training set or, when it is larger than
+/// <see cref="TrainingOptions.DivergenceProbeSamples"/>, on that many of its samples spread evenly over it) with
 /// its value for the network the run started from: a cost that grows by more than <see cref="TrainingOptions.DivergenceFactor"/> has blown up, and a
 /// run whose last network costs more than its first made the network worse (a saturated network does this while its
 /// bounded cost stays far below any blow-up factor).

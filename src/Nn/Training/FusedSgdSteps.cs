@@ -38,6 +38,7 @@ internal sealed class FusedSgdSteps<T> : StepStrategy<T>
         var (sampleCost, finite) = Propagation.SgdStep<T>(
             context.Architecture, buffers.Theta, context.Loss, buffers.Inputs, buffers.Targets, learningRate, context.Workspace, buffers.NextTheta);
         var cost = double.CreateChecked(sampleCost);
+        buffers.Predict(context.Workspace, 1, 0);
         if (!double.IsFinite(cost))
         {
             return (cost, $"the cost became {cost}");

@@ -49,6 +49,7 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
 
         buffers.Gather(start, rows);
         var cost = ComputeGradient(rows);
+        buffers.Predict(context.Workspace, rows, 0);
         return double.IsFinite(cost) ? ApplyUpdate(step, cost) : (cost, $"the cost became {cost}");
     }
 

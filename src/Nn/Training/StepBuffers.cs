@@ -38,6 +38,7 @@ internal sealed class StepBuffers<T>
         Inputs = new T[batchRows * train.Inputs.Columns];
         Targets = new T[batchRows * train.Targets.Columns];
         Costs = new double[costCount];
+        Predictions = new int[batchRows];
         gather = new BatchGather<T>(train, order, Inputs, Targets, pool);
     }
 
@@ -64,6 +65,23 @@ internal sealed class StepBuffers<T>
 
     /// <summary>The cost of each step of the last advance, in order.</summary>
     public double[] Costs { get; }
+
+    /// <summary>
+    /// The class each sample of the last advance was predicted as (the index of its largest output), from the
+    /// forward pass its step made with θ before the step; the run's running training accuracy counts them.
+    /// </summary>
+    public int[] Predictions { get; }
+
+    /// <summary>Writes the predicted class of each of the workspace's first <paramref name="rows"/> outputs into <see cref="Predictions"/> from <paramref name="at"/> on.</summary>
+    public void Predict(Workspace<T> workspace, int rows, int at)
+    {
+        var classes = workspace.Architecture.OutputSize;
+        var output = workspace.Output(rows);
+        for (var i = 0; i < rows; i++)
+        {
+            Predictions[at + i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output.Slice(i * classes, classes));
+        }
+    }
 
     /// <summary>Copies the samples order[start .. start + rows) into <see cref="Inputs"/> and <see cref="Targets"/>.</summary>
     public void Gather(int start, int rows) => gather.Gather(start, rows);

@@ -35,8 +35,8 @@ public static class Trainer
     /// <param name="network">The initial network.</param>
     /// <param name="loss">The cost function.</param>
     /// <param name="optimizer">The rule.</param>
-    /// <param name="train">The training data.</param>
-    /// <param name="options">Epochs, batch size, seed, L2.</param>
+    /// <param name="train">The training data (less the validation share, when the options hold one out).</param>
+    /// <param name="options">Epochs, batch size, seed, L2, validation and patience.</param>
     /// <param name="test">Data to measure after each epoch, or null.</param>
     /// <param name="progress">Receives a report after every batch, or null.</param>
     /// <param name="onEpoch">Called with the state after every epoch (e.g. to checkpoint it), or null.</param>
@@ -62,7 +62,8 @@ public static class Trainer
     /// Continues a run from <paramref name="state"/> (fresh or from a checkpoint) until <see cref="TrainingOptions.Epochs"/>
     /// epochs are complete. Same state, same data and options → bit-for-bit the same result. The run stops as
     /// <see cref="StopReason.Diverged"/> when a cost or parameter becomes NaN or infinite, when the objective (the
-    /// training set's mean cost plus the L2 term) after an epoch exceeds <see cref="TrainingOptions.DivergenceFactor"/>
+    /// training set's mean cost plus the L2 term, measured on at most <see cref="TrainingOptions.DivergenceProbeSamples"/>
+    /// of its samples unless <see cref="TrainingOptions.ExactTrainMetrics"/> is set) after an epoch exceeds <see cref="TrainingOptions.DivergenceFactor"/>
     /// times its value for <paramref name="state"/>'s network, or, for a run that starts untrained (no epoch completed),
     /// when the last network's objective is above the first's. A resumed run measures growth from where it resumed and
     /// is not held to ending below its start: a trained network's cost rises a little in an epoch as a matter of course.
@@ -71,8 +72,8 @@ public static class Trainer
     /// <param name="state">Where to start.</param>
     /// <param name="loss">The cost function.</param>
     /// <param name="optimizer">The rule that made <paramref name="state"/>'s optimiser state.</param>
-    /// <param name="train">The training data.</param>
-    /// <param name="options">Epochs (the total, counting those already done), batch size, L2.</param>
+    /// <param name="train">The training data; with <see cref="TrainingOptions.ValidationFraction"/>, the run holds out that share of it (<see cref="Dataset.HoldOut{T}"/>, with the run's seed) and trains on the rest.</param>
+    /// <param name="options">Epochs (the total, counting those already done), batch size, L2, validation and patience (<see cref="TrainingOptions.Patience"/>: stop when the validation cost has not improved for that many epochs, with <see cref="StopReason.EarlyStopped"/> and the best epoch's network).</param>
     /// <param name="test">Data to measure after each epoch, or null.</param>
     /// <param name="progress">Receives a report after every batch, or null.</param>
     /// <param name="onEpoch">Called with the state after every epoch, or null.</param>
@@ -120,8 +121,14 @@ public static class Trainer
             Backprop.Validate(state.Network, loss, test.Inputs, test.Targets, 0, null);
         }
 
-        using var run = new TrainingRun<T>(state, loss, optimizer, train, options, group: group);
-        var startCost = state.EpochsCompleted < options.Epochs ? run.TrainCost(state) : double.NaN;
+        if (options.Patience > 0 && options.ValidationFraction == 0)
+        {
+            throw new ArgumentException($"options.Patience of {options.Patience} needs a ValidationFraction above 0 to measure improvement on.", nameof(options));
+        }
+
+        var (fit, validation) = EarlyStopping.Split(train, options);
+        using var run = new TrainingRun<T>(state, loss, optimizer, fit, options, group: group);
+        var startCost = state.EpochsCompleted < options.Epochs ? run.Objective(state) : double.NaN;
         var startedUntrained = state.EpochsCompleted == 0;
         var cost = startCost;
         while (state.EpochsCompleted < options.Epochs)
@@ -131,7 +138,7 @@ public static class Trainer
                 return new TrainingResult<T>(state, StopReason.Cancelled, $"cancelled after {state.EpochsCompleted} of {options.Epochs} epochs.");
             }
 
-            var (next, failure, nextCost) = run.Epoch(state, test, progress);
+            var (next, failure, nextCost) = run.Epoch(state, test, progress, validation);
             if (failure is not null)
             {
                 return new TrainingResult<T>(next, StopReason.Diverged, failure);
@@ -143,8 +150,12 @@ public static class Trainer
                     state, StopReason.Diverged, $"training diverged: {blownUp} in epoch {next.EpochsCompleted}; returning the network from before that epoch.");
             }
 
-            (state, cost) = (next, nextCost);
+            (state, cost) = (EarlyStopping.Track(next, options), nextCost);
             onEpoch?.Invoke(state);
+            if (EarlyStopping.Exhausted(state, options) is { } patienceRanOut)
+            {
+                return new TrainingResult<T>(state, StopReason.EarlyStopped, patienceRanOut);
+            }
         }
 
         if (startedUntrained && Divergence.Worsened(startCost, cost) is { } worsened)
@@ -152,7 +163,10 @@ public static class Trainer
             return new TrainingResult<T>(state, StopReason.Diverged, $"training diverged: {worsened}; returning the final network, which is finite.");
         }
 
-        return new TrainingResult<T>(state, StopReason.Completed, $"completed {state.EpochsCompleted} epochs.");
+        var best = state.Best is { } b
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" The best epoch was {b.Epoch} (validation cost {Divergence.Number(b.ValidationCost)}); its network is the result's.")
+            : string.Empty;
+        return new TrainingResult<T>(state, StopReason.Completed, $"completed {state.EpochsCompleted} epochs.{best}");
     }
 
     /// <summary>

@@ -102,6 +102,63 @@ public sealed record TrainingOptions
         }
     }
 
+    private readonly double validationFraction;
+    private readonly int patience;
+
+    /// <summary>
+    /// The share of the training data held out for validation, in [0, 1); 0 (the default) holds out nothing. The
+    /// held-out samples are chosen by <see cref="Dataset.HoldOut{T}"/> with <see cref="Seed"/> (stratified by class for
+    /// one-hot targets), are never trained on, and are measured after every epoch into
+    /// <see cref="EpochRecord.ValidationCost"/> and <see cref="EpochRecord.ValidationAccuracy"/>.
+    /// </summary>
+    public double ValidationFraction
+    {
+        get => validationFraction;
+        init
+        {
+            if (!(value >= 0 && value < 1))
+            {
+                // The value is in the message, in the invariant culture; the (name, value, message) overload would append it again in the thread's.
+                throw new ArgumentOutOfRangeException(
+                    nameof(ValidationFraction), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{nameof(ValidationFraction)} must be in [0, 1), but is {value}."));
+            }
+
+            validationFraction = value;
+        }
+    }
+
+    /// <summary>
+    /// Early stopping: with a <see cref="ValidationFraction"/>, the run stops (<see cref="StopReason.EarlyStopped"/>)
+    /// once the validation cost has not improved for this many epochs, and its result's network is the best epoch's
+    /// (<see cref="TrainingState{T}.Best"/>). 0 (the default) never stops early; at least 0.
+    /// </summary>
+    public int Patience
+    {
+        get => patience;
+        init
+        {
+            Guard.NonNegative(nameof(Patience), value);
+            patience = value;
+        }
+    }
+
+    /// <summary>
+    /// Whether each epoch's <see cref="EpochRecord.TrainCost"/> and <see cref="EpochRecord.TrainAccuracy"/> come from
+    /// an extra pass of the epoch's final network over the whole training set (true), instead of from the forward
+    /// passes the training steps already make, averaged over the epoch with the network changing as it goes, as
+    /// Keras reports them (false, the default). The extra pass costs about a third of an epoch of mini-batch steps.
+    /// With it, divergence is also judged on the whole training set rather than on up to
+    /// <see cref="DivergenceProbeSamples"/> of its samples.
+    /// </summary>
+    public bool ExactTrainMetrics { get; init; }
+
+    /// <summary>
+    /// The most training samples on which, without <see cref="ExactTrainMetrics"/>, the objective is measured at the
+    /// start and after each epoch to judge divergence: a larger training set is represented by this many samples
+    /// spread evenly over it, enough for rules that look for a hundredfold growth or a worse final network.
+    /// </summary>
+    public const int DivergenceProbeSamples = 4096;
+
     /// <summary>The growth of the objective, over its value when the run started, that counts as divergence; above 1.</summary>
     public double DivergenceFactor
     {

@@ -23,6 +23,7 @@ internal sealed class TrainingRun<T> : IDisposable
     private readonly Workspace<T> workspace;
     private readonly int[] order;
     private readonly StepBuffers<T> buffers;
+    private readonly Dataset<T> probe;
 
     /// <summary>Rows per forward pass when measuring an epoch's network: enough for the GEMM kernels to reach speed.</summary>
     private const int MeasureRows = 256;
@@ -78,16 +79,21 @@ internal sealed class TrainingRun<T> : IDisposable
 
         buffers = new StepBuffers<T>(architecture.ParameterCount, optimizer.MomentCount, Math.Max(batch, block), Math.Max(block, 1), train, order, pool);
         Strategy = StepStrategy<T>.Choose(context, buffers, batch, block);
+        probe = Probe(train, options.ExactTrainMetrics);
     }
 
     /// <summary>How this run takes its steps, chosen when it was made.</summary>
     internal StepStrategy<T> Strategy { get; }
 
     /// <summary>
-    /// One epoch from <paramref name="state"/>: the state after it and the objective after it (the whole training
-    /// set's mean cost plus the L2 term), or the last finite state and why it stopped.
+    /// One epoch from <paramref name="state"/>: the state after it and the objective after it (as <see cref="Objective"/>
+    /// measures it), or the last finite state and why it stopped. Its record's training cost and accuracy are those of
+    /// the steps' own forward passes (each sample seen once, by the network as it was at its step) averaged over the
+    /// epoch, or with <see cref="TrainingOptions.ExactTrainMetrics"/> those of the final network on the whole set;
+    /// its test and validation figures are the final network's on <paramref name="test"/> and <paramref name="validation"/>.
     /// </summary>
-    public (TrainingState<T> State, string? Failure, double TrainCost) Epoch(TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress)
+    public (TrainingState<T> State, string? Failure, double TrainCost) Epoch(
+        TrainingState<T> state, Dataset<T>? test, IProgress<TrainingProgress>? progress, Dataset<T>? validation = null)
     {
         Load(state);
 
@@ -107,6 +113,7 @@ internal sealed class TrainingRun<T> : IDisposable
         var batchSize = workspace.Capacity;
         var batches = (train.Count + batchSize - 1) / batchSize;
         var costSum = 0.0;
+        var correct = 0;
         var clock = Stopwatch.StartNew();
         for (var b = 0; b < batches;)
         {
@@ -114,6 +121,7 @@ internal sealed class TrainingRun<T> : IDisposable
             var rows = Math.Min(SamplesPerAdvance, train.Count - start);
             var (done, failure) = Strategy.Advance(step + 1, start, rows);
             var size = Strategy.SamplesPerStep(rows);
+            correct += Correct(start, done * size);
             for (var i = 0; i < done; i++)
             {
                 // Per-sample steps done as one block still count, and report, one by one.
@@ -131,17 +139,67 @@ internal sealed class TrainingRun<T> : IDisposable
             }
         }
 
-        var (trainCost, trainAccuracy) = Measure(train);
+        if (group is not null)
+        {
+            // Each rank counted the rows it predicted; every rank reaches this sum, as none stopped the epoch.
+            Span<int> counted = [correct];
+            group.Sum(counted);
+            correct = counted[0];
+        }
+
+        // Without the exact pass the epoch reports what its steps saw, and divergence is judged on the probe.
+        var (trainCost, trainAccuracy) = options.ExactTrainMetrics ? Measure(train) : (costSum / train.Count, (double)correct / train.Count);
+        var objective = (options.ExactTrainMetrics ? trainCost : Measure(probe).Cost) + Penalty();
         (double Cost, double Accuracy)? tested = test is null ? null : Measure(test);
-        var record = new EpochRecord(epoch, costSum / train.Count, trainAccuracy, tested?.Cost, tested?.Accuracy);
-        return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null, trainCost + Penalty());
+        (double Cost, double Accuracy)? validated = validation is null ? null : Measure(validation);
+        var record = new EpochRecord(epoch, trainCost, trainAccuracy, tested?.Cost, tested?.Accuracy)
+        {
+            ValidationCost = validated?.Cost,
+            ValidationAccuracy = validated?.Accuracy,
+        };
+        return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null, objective);
     }
 
-    /// <summary>The objective for <paramref name="state"/>'s network, measured as <see cref="Epoch"/> measures its result.</summary>
-    public double TrainCost(TrainingState<T> state)
+    /// <summary>
+    /// The objective (mean cost plus the L2 term) of <paramref name="state"/>'s network on the divergence probe: the
+    /// whole training set with <see cref="TrainingOptions.ExactTrainMetrics"/> or when it has at most
+    /// <see cref="TrainingOptions.DivergenceProbeSamples"/> samples, otherwise that many spread evenly over it.
+    /// <see cref="Epoch"/> returns the same measure of its result.
+    /// </summary>
+    public double Objective(TrainingState<T> state)
     {
         Load(state);
-        return Measure(train).Cost + Penalty();
+        return Measure(probe).Cost + Penalty();
+    }
+
+    /// <summary>How many of the samples order[start .. start + count) the last advance's forward passes classified right.</summary>
+    private int Correct(int start, int count)
+    {
+        var correct = 0;
+        for (var i = 0; i < count; i++)
+        {
+            correct += buffers.Predictions[i] == train.Labels[order[start + i]] ? 1 : 0;
+        }
+
+        return correct;
+    }
+
+    /// <summary>The training samples divergence is judged on (see <see cref="Objective"/>).</summary>
+    private static Dataset<T> Probe(Dataset<T> train, bool exact)
+    {
+        var count = TrainingOptions.DivergenceProbeSamples;
+        if (exact || train.Count <= count)
+        {
+            return train;
+        }
+
+        var spread = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            spread[i] = (int)((long)i * train.Count / count);
+        }
+
+        return train.Select(spread);
     }
 
     /// <summary>The L2 term λ/(2n) Σ W² of θ, which the run minimises together with the cost.</summary>

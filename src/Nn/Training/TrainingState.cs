@@ -20,22 +20,55 @@ public sealed record TrainingState<T>(
     Network<T> Network, OptimizerState<T> OptimizerState, RandomState Random, int EpochsCompleted, ImmutableArray<EpochRecord> History)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>
+    /// The epoch with the lowest validation cost so far and its network, kept by a run with
+    /// <see cref="TrainingOptions.Patience"/> (null otherwise, and before the first epoch).
+    /// </summary>
+    public BestEpoch<T>? Best { get; init; }
+
     /// <inheritdoc/>
     public bool Equals(TrainingState<T>? other) =>
         other is not null && Network.Equals(other.Network) && OptimizerState.Equals(other.OptimizerState)
-        && Random.Equals(other.Random) && EpochsCompleted == other.EpochsCompleted && History.SequenceEqual(other.History);
+        && Random.Equals(other.Random) && EpochsCompleted == other.EpochsCompleted && History.SequenceEqual(other.History)
+        && Equals(Best, other.Best);
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Network, EpochsCompleted);
 }
 
-/// <summary>The measurements of one epoch.</summary>
+/// <summary>
+/// The measurements of one epoch. "Cost" is the number the loss function gives (the mean over samples); by default
+/// the training figures are epoch means of what the steps saw, as Keras reports them, and with
+/// <see cref="TrainingOptions.ExactTrainMetrics"/> those of the epoch's final network.
+/// </summary>
 /// <param name="Epoch">The 1-based epoch number.</param>
-/// <param name="TrainLoss">The mean cost over the epoch's batches, measured before each step.</param>
-/// <param name="TrainAccuracy">The accuracy on the training data after the epoch.</param>
-/// <param name="TestLoss">The mean cost on the test data after the epoch, when test data was given.</param>
+/// <param name="TrainCost">
+/// The mean training cost: by default over the epoch's steps, each sample's cost measured before its step (with the
+/// L2 term of each step when λ &gt; 0); with <see cref="TrainingOptions.ExactTrainMetrics"/>, of the final network
+/// on the whole training set (without the L2 term, like <see cref="TestCost"/>).
+/// </param>
+/// <param name="TrainAccuracy">
+/// The training accuracy: by default the share of samples the steps' own forward passes classified right during the
+/// epoch; with <see cref="TrainingOptions.ExactTrainMetrics"/>, the final network's on the whole training set.
+/// </param>
+/// <param name="TestCost">The mean cost on the test data after the epoch, when test data was given.</param>
 /// <param name="TestAccuracy">The accuracy on the test data after the epoch, when test data was given.</param>
-public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double? TestLoss, double? TestAccuracy);
+public sealed record EpochRecord(int Epoch, double TrainCost, double TrainAccuracy, double? TestCost, double? TestAccuracy)
+{
+    /// <summary>The mean cost on the held-out validation data after the epoch (<see cref="TrainingOptions.ValidationFraction"/>), or null.</summary>
+    public double? ValidationCost { get; init; }
+
+    /// <summary>The accuracy on the held-out validation data after the epoch, or null.</summary>
+    public double? ValidationAccuracy { get; init; }
+}
+
+/// <summary>The best epoch of a run with early stopping: the lowest validation cost so far and the network that had it.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <param name="Epoch">The 1-based epoch.</param>
+/// <param name="ValidationCost">Its validation cost.</param>
+/// <param name="Network">The network after that epoch.</param>
+public sealed record BestEpoch<T>(int Epoch, double ValidationCost, Network<T> Network)
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>Why a training run ended.</summary>
 public enum StopReason
@@ -53,6 +86,12 @@ public enum StopReason
 
     /// <summary>The caller's cancellation token fired; the result holds the network after the last whole epoch.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The validation cost did not improve for <see cref="TrainingOptions.Patience"/> epochs; the result's
+    /// <see cref="TrainingResult{T}.Network"/> is the best epoch's.
+    /// </summary>
+    EarlyStopped,
 }
 
 /// <summary>How a training run ended and what it produced.</summary>
@@ -63,8 +102,11 @@ public enum StopReason
 public sealed record TrainingResult<T>(TrainingState<T> State, StopReason Reason, string Message)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>The trained network.</summary>
-    public Network<T> Network => State.Network;
+    /// <summary>
+    /// The trained network: with <see cref="TrainingOptions.Patience"/>, the best epoch's (<see cref="TrainingState{T}.Best"/>),
+    /// otherwise, and always when the run diverged, the final state's.
+    /// </summary>
+    public Network<T> Network => Reason != StopReason.Diverged && State.Best is { } best ? best.Network : State.Network;
 
     /// <summary>One record per completed epoch.</summary>
     public ImmutableArray<EpochRecord> History => State.History;
@@ -75,6 +117,6 @@ public sealed record TrainingResult<T>(TrainingState<T> State, StopReason Reason
 /// <param name="Epochs">The total number of epochs.</param>
 /// <param name="Batch">The 1-based batch within the epoch.</param>
 /// <param name="Batches">The number of batches per epoch.</param>
-/// <param name="Loss">The mean cost of the epoch's batches so far.</param>
+/// <param name="Cost">The mean cost of the epoch's batches so far.</param>
 /// <param name="SamplesPerSecond">The epoch's throughput so far.</param>
-public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double SamplesPerSecond);
+public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Cost, double SamplesPerSecond);
