@@ -39,6 +39,12 @@ let ``the issue's binary.csv command states its choices, prints its accuracy, an
     Assert.InRange(accuracy, 0.5, 1.0)
     Assert.Matches(@"test accuracy \d\.\d{4} \(\d+/40\)", train.Output)
 
+    let info = dir.Run [ "info"; "admit.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains("model file, format version 3, float32", info.Output)
+    Assert.Contains("columns     admit, gre, gpa, rank", info.Output)
+    Assert.Contains("rank (one-hot: 1 2 3 4)", info.Output)
+
     let eval = dir.Run [ "eval"; "admit.nnm"; "--test"; "binary.csv" ]
     Assert.True((eval.ExitCode = 0), string eval)
     Assert.Matches(@"test accuracy \d\.\d{4} \(\d+/400\)", eval.Output)
@@ -126,8 +132,24 @@ let ``table options are refused where they cannot apply`` () =
           [ "train"; "--train"; "binary.csv"; "--target"; "admit" ], "a table needs test rows: give --test FILE, or --test-split FRACTION"
           [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "0.1"; "--scale"; "16" ], "--scale cannot be used with --target"
           [ "train"; "--train"; "binary.csv"; "--target"; "admitted"; "--test-split"; "0.1" ], "no column is named or numbered 'admitted'; the columns are admit, gre, gpa, rank"
-          [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "1.5" ], "the test fraction must be between 0 and 1" ]
+          [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "1.5" ], "the test fraction must be between 0 and 1"
+          [ "train"; "--train"; "binary.csv"; "--test"; "binary.csv"; "--target"; "admit"; "--test-split"; "0.1" ], "--test-split cannot be used with --test"
+          [ "train"; "--train"; "binary.csv"; "--target"; "gpa"; "--test-split"; "0.1"; "--label-offset"; "1" ], "this is a regression, which has no classes"
+          [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "0.1"; "--categorical"; "admit" ], "categorical column 'admit' is not a feature" ]
     for args, message in cases do
         let run = dir.Run args
         Assert.True((run.ExitCode = 2), string run)
         Assert.Contains(message, run.Error)
+
+[<Fact>]
+let ``a table option given to a model that was not trained on a table is refused`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--epochs"; "1"; "--save"; "digits.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    File.WriteAllLines(dir.File "rows.csv", [ String.Join(",", Array.create 64 "0") ])
+    let predict = dir.Run [ "predict"; "digits.nnm"; "--data"; "rows.csv"; "--header" ]
+    Assert.True((predict.ExitCode = 2), string predict)
+    Assert.Contains("--header does not apply: the model digits.nnm was not trained on a table", predict.Error)
+    let plain = dir.Run [ "predict"; "digits.nnm"; "--data"; "rows.csv" ]
+    Assert.True((plain.ExitCode = 0), string plain)
+    Assert.StartsWith("class,p0,p1,", plain.Output)

@@ -84,11 +84,19 @@ internal sealed class TableOptions
             null,
             parse.GetValue(LabelOffset));
         options = options with { Task = ChooseTask(parse, train, targets) };
+        if (options.Task == TableTask.Regression && IgnoredOptions.Typed(parse, LabelOffset))
+        {
+            throw new UsageException("--label-offset names the label of class 0, but this is a regression, which has no classes.");
+        }
 
         Table test;
         if (testPath is not null)
         {
-            IgnoredOptions.RefuseWith(parse, TestSplit, Target, "--test gives the test rows; --test-split takes them from --train instead.");
+            if (IgnoredOptions.Typed(parse, TestSplit))
+            {
+                throw new UsageException("--test-split cannot be used with --test: --test gives the test rows, --test-split takes them from --train instead.");
+            }
+
             test = data.LoadTable(testPath, "--test", HeaderChoice(parse));
         }
         else

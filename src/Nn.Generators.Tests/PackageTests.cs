@@ -8,8 +8,9 @@ using Xunit;
 namespace Nn.Generators.Tests;
 
 /// <summary>
-/// Packs Nn into a temporary feed, then builds and runs a fresh C# console project (which declares a network with
-/// the attributes) and a fresh F# console project (which uses the runtime API) that reference only that package.
+/// Packs Nn and Nn.Onnx into a temporary folder, then builds and runs a fresh C# console project (which declares a
+/// network with the attributes) and a fresh F# console project (which uses the runtime API and the ONNX export) that
+/// take the packages from that folder, as docs/generator.md and docs/fsharp.md tell a newcomer to.
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
@@ -20,8 +21,11 @@ public sealed class PackageTests : IDisposable
     [Fact]
     public void The_packed_library_carries_the_generator_and_fresh_csharp_and_fsharp_consumers_build_train_and_classify()
     {
-        var feed = Path.Combine(root, "feed");
+        // The route docs/generator.md and docs/fsharp.md give: pack beside the projects, a nuget.config that maps Nn
+        // and Nn.Onnx to that folder (taken from the page itself), then dotnet add package.
+        var feed = Path.Combine(root, "nn-packages");
         Dotnet(RepositoryRoot(), "pack", Path.Combine("src", "Nn", "Nn.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+        Dotnet(RepositoryRoot(), "pack", Path.Combine("src", "Nn.Onnx", "Nn.Onnx.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
         var package = Path.Combine(feed, $"Nn.{version}.nupkg");
         using (var zip = ZipFile.OpenRead(package))
         {
@@ -31,26 +35,31 @@ public sealed class PackageTests : IDisposable
             Assert.Contains(zip.Entries, e => e.FullName == "build/Nn.props");
         }
 
-        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
-
         var csharp = Consumer("csharp", "csproj", CSharpProgram, "Program.cs");
+        Dotnet(csharp, "add", "package", "Nn", "--version", version);
         var csharpOutput = Dotnet(csharp, "run", "-c", "Release");
         Assert.Contains("accuracy", csharpOutput, StringComparison.Ordinal);
 
         // F# cannot run C# generators: the network is declared in a C# library that the F# program references.
-        Consumer("declarations", "csproj", DeclarationsLibrary, "Declarations.cs", outputType: "Library");
+        var declarations = Consumer("declarations", "csproj", DeclarationsLibrary, "Declarations.cs", outputType: "Library");
+        Dotnet(declarations, "add", "package", "Nn", "--version", version);
         var fsharp = Consumer("fsharp", "fsproj", FSharpProgram, "Program.fs", references: "../declarations/declarations.csproj");
+        Dotnet(fsharp, "add", "package", "Nn", "--version", version);
+        Dotnet(fsharp, "add", "package", "Nn.Onnx", "--version", version);
         var fsharpOutput = Dotnet(fsharp, "run", "-c", "Release");
         Assert.Contains("declared accuracy", fsharpOutput, StringComparison.Ordinal);
+        Assert.Contains("onnx model of", fsharpOutput, StringComparison.Ordinal);
+    }
+
+    /// <summary>The nuget.config that docs/generator.md writes with cat, exactly as the page shows it.</summary>
+    private static string DocumentedNuGetConfig()
+    {
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "generator.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        const string start = "cat > nuget.config <<'EOF'\n";
+        var from = page.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(from >= 0, "docs/generator.md writes a nuget.config");
+        from += start.Length;
+        return page[from..page.IndexOf("\nEOF\n", from, StringComparison.Ordinal)];
     }
 
     public void Dispose()
@@ -84,13 +93,11 @@ public sealed class PackageTests : IDisposable
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
               {compile}
-              <ItemGroup>
-                <PackageReference Include="Nn" Version="{version}" />
-                {(references is null ? string.Empty : $"<ProjectReference Include=\"{references}\" />")}
-              </ItemGroup>
+              {(references is null ? string.Empty : $"<ItemGroup><ProjectReference Include=\"{references}\" /></ItemGroup>")}
             </Project>
             """);
         File.WriteAllText(Path.Combine(directory, programFile), program);
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), DocumentedNuGetConfig());
         return directory;
     }
 
@@ -103,7 +110,8 @@ public sealed class PackageTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in arguments.Append("-p:UseSharedCompilation=false"))
+        // dotnet add takes no MSBuild properties; it restores without compiling, so it starts no compiler server either.
+        foreach (var argument in arguments[0] == "add" ? arguments : arguments.Append("-p:UseSharedCompilation=false"))
         {
             start.ArgumentList.Add(argument);
         }
@@ -227,6 +235,7 @@ public sealed class PackageTests : IDisposable
                 LineNetwork.SgdStepInPlace(Span theta, ReadOnlySpan(flat, 2 * i, 2), ReadOnlySpan(targets, 2 * i, 2), 0.1, Span gradient) |> ignore
         let declared = Evaluation.Accuracy(LineNetwork.ToNetwork(ReadOnlySpan theta), data)
         printfn "declared accuracy %.3f" declared
+        printfn "onnx model of %d bytes" (Nn.Onnx.OnnxExport.ToBytes(result.Network).Length)
         exit (if accuracy >= 0.95 && declared >= 0.95 then 0 else 1)
         """;
 }

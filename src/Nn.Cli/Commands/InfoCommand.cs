@@ -52,6 +52,14 @@ internal static class InfoCommand
                 var info = ModelFile.ReadInfo(bytes, path);
                 Console.WriteLine($"{path}: model file, format version {info.Version}, {info.ElementType}, {info.Length} bytes, checksum ok");
                 PrintArchitecture(info.Architecture);
+                if (info.Version >= 3 && ModelFile.ModelFromBytes<double>(bytes, path).Preprocessing is { } preprocessing)
+                {
+                    Console.WriteLine($"columns     {string.Join(", ", preprocessing.Columns)}");
+                    foreach (var line in TableOptions.Describe(preprocessing))
+                    {
+                        Console.WriteLine(line);
+                    }
+                }
             }
 
             return ExitCodes.Success;

@@ -131,3 +131,11 @@ let ``an images header announcing samples wider than the width limit is refused 
 let ``a class count past the class limit is refused before any file is read`` () =
     let e = Assert.ThrowsAny<ArgumentException>(fun () -> IdxData.Load<float>("missing-images", "missing-labels", classCount = 100000000) |> ignore)
     Assert.Contains("Limits.MaxClasses", e.Message)
+
+[<Fact>]
+let ``images without labels read as one scaled row per image, for prediction`` () =
+    let inputs = IdxData.ReadImages<float>(new MemoryStream(gzip images), "images.gz", PixelScaling.Bytes)
+    Assert.Equal((3, 4), (inputs.Rows, inputs.Columns))
+    Assert.Equal<float[]>([| 0.0; 0.2; 1.0; 0.4 |], inputs.RowArray 0)
+    let e = Assert.Throws<DataFormatException>(fun () -> IdxData.ReadImages<float>(new MemoryStream(labels), "labels", null) |> ignore)
+    Assert.StartsWith("labels, ", e.Message)
