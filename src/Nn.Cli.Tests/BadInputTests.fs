@@ -51,7 +51,7 @@ let ``help and usage name the program nn, the tool's command, not the assembly``
 [<Fact>]
 let ``an optimizer that does not exist is refused`` () =
     use dir = new TempDirectory()
-    expect dir usage [ "train"; "--optimizer"; "rmsprop" ] "rmsprop" |> ignore
+    expect dir usage [ "train"; "--optimizer"; "adadelta" ] "adadelta" |> ignore
 
 [<Fact>]
 let ``malformed layer sizes are refused naming the option`` () =
@@ -86,7 +86,7 @@ let ``train data without test data is refused`` () =
 [<Fact>]
 let ``checkpoints with a full-batch optimiser are refused`` () =
     use dir = new TempDirectory()
-    expect dir usage [ "train"; "--optimizer"; "cg"; "--checkpoint"; "c.nnck" ] "--checkpoint works with sgd, momentum and adam" |> ignore
+    expect dir usage [ "train"; "--optimizer"; "cg"; "--checkpoint"; "c.nnck" ] "--checkpoint works with the mini-batch optimisers sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw; cg is a full-batch minimiser" |> ignore
 
 [<Fact>]
 let ``a missing training file is named with exit code 3`` () =

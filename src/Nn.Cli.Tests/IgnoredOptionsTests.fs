@@ -19,8 +19,8 @@ let private refused (dir: TempDirectory) (args: string list) (message: string) =
 let ``mini-batch options with a full-batch minimiser are refused naming the option`` () =
     use dir = new TempDirectory()
     for rule in [ "cg"; "lbfgs" ] do
-        for option, value in [ "--lr", "0.1"; "--batch", "16"; "--threads", "2" ] do
-            refused dir [ "train"; "--optimizer"; rule; option; value ] $"{option} applies to the mini-batch optimisers sgd, momentum and adam; {rule} minimises the full-batch cost"
+        for option, value in [ "--lr", "0.1"; "--beta1", "0.8"; "--schedule", "cosine"; "--batch", "16"; "--threads", "2" ] do
+            refused dir [ "train"; "--optimizer"; rule; option; value ] $"{option} applies to the mini-batch optimisers sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw; {rule} minimises the full-batch cost"
 
 [<Fact>]
 let ``a full-batch minimiser still takes the options that apply to it`` () =

@@ -59,7 +59,7 @@ let ``a convolutional run checkpointed and resumed from the command line ends bi
     let half = dir.Run(common @ [ "--epochs"; "2"; "--checkpoint"; "run.nnck" ])
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 4", info.Output)
+    Assert.Contains("checkpoint file, format version 5", info.Output)
     Assert.Contains("1x8x8-conv4k3p1(tanh)-maxpool2-conv6k2x3s2(tanh)-10(softmax)", info.Output)
     Assert.Contains("progress    2 of 2 epochs completed", info.Output)
     let refused = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--layers"; "1x8x8-conv4k3p1-maxpool2-10" ]
@@ -80,7 +80,7 @@ let ``resuming with another batch size, learning rate, architecture or data set 
     let half = dir.Run [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5"; "--epochs"; "2"; "--checkpoint"; "run.nnck" ]
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 4", info.Output)
+    Assert.Contains("checkpoint file, format version 5", info.Output)
     Assert.Contains("data        1438 samples × 64 inputs → 10 targets, SHA-256 ", info.Output)
     let refused (args: string list) (message: string) =
         let run = dir.Run([ "train"; "--resume"; "run.nnck"; "--epochs"; "3" ] @ args)

@@ -93,11 +93,5 @@ internal static class Cli
         string.Create(CultureInfo.InvariantCulture, $"test accuracy {report.Accuracy:F4} ({Enumerable.Range(0, report.Confusion.ClassCount).Sum(c => report.Confusion[c, c])}/{count})");
 
     /// <summary>A rule and its hyperparameters, e.g. "adam η=0.005 β₁=0.9 β₂=0.999 ε=1E-08".</summary>
-    public static string Describe(Optimizer optimizer) => optimizer switch
-    {
-        Sgd sgd => string.Create(CultureInfo.InvariantCulture, $"sgd η={sgd.LearningRate}"),
-        Momentum m => string.Create(CultureInfo.InvariantCulture, $"momentum η={m.LearningRate} μ={m.Coefficient}"),
-        Adam adam => string.Create(CultureInfo.InvariantCulture, $"adam η={adam.LearningRate} β₁={adam.Beta1} β₂={adam.Beta2} ε={adam.Epsilon}"),
-        _ => optimizer.Name,
-    };
+    public static string Describe(Optimizer optimizer) => Commands.OptimizerOptions.Describe(optimizer);
 }

@@ -42,6 +42,14 @@ let ``the walk-through's saved model loads back equal and its file is gone`` () 
     Assert.False(File.Exists FSharpWalkthrough.savedPath)
 
 [<Fact>]
+let ``the walk-through's own optimiser rule trains, and resumes from its mid-schedule checkpoint to the uninterrupted run`` () =
+    Assert.Equal(Nn.StopReason.Completed, FSharpWalkthrough.uninterrupted.Reason)
+    Assert.True(FSharpWalkthrough.uninterrupted.History[3].TrainCost < FSharpWalkthrough.uninterrupted.History[0].TrainCost)
+    Assert.Equal(FSharpWalkthrough.scheduled, FSharpWalkthrough.halfway.Optimizer)
+    Assert.True(FSharpWalkthrough.resumedAgrees)
+    Assert.False(File.Exists FSharpWalkthrough.checkpointPath)
+
+[<Fact>]
 let ``the walk-through's table model learns the rule and predicts raw rows as the network does preprocessed ones`` () =
     Assert.True(FSharpWalkthrough.tableAccuracy >= 0.85, sprintf "accuracy %.3f" FSharpWalkthrough.tableAccuracy)
     Assert.Equal(Some FSharpWalkthrough.preprocessing, Option.ofObj FSharpWalkthrough.tableModel.Preprocessing)

@@ -35,7 +35,7 @@ internal static class IgnoredOptions
         foreach (var option in options.Where(option => Typed(parse, option)))
         {
             throw new UsageException(
-                $"{option.Name} applies to the mini-batch optimisers sgd, momentum and adam; {rule} minimises the full-batch cost with line searches, on one thread, without a learning rate or batches.");
+                $"{option.Name} applies to the mini-batch optimisers {OptimizerKinds.Names}; {rule} minimises the full-batch cost with line searches, on one thread, without a learning rate or batches.");
         }
     }
 

@@ -9,37 +9,18 @@ namespace Nn.Cli.Commands;
 /// checkpoint, and any of these the user typed must agree with them, or the run would not be the one they asked for.
 /// </summary>
 internal sealed partial record RunOptions(
-    ArchitectureOptions Architecture, Option<string> Optimizer, Option<double?> Rate, Option<int> Batch, Option<int?> Epochs, Option<double> L2, Option<ulong> Seed)
+    ArchitectureOptions Architecture, OptimizerOptions Rules, Option<int> Batch, Option<int?> Epochs, Option<double> L2, Option<ulong> Seed)
 {
     /// <summary>
     /// The checkpoint's rule, loss and options with every option typed on the command line put in place of the
     /// checkpoint's value (defaults do not count: they were not asked for).
     /// </summary>
-    public (Nn.Optimizer Rule, Loss Loss, TrainingOptions Options) Over(ParseResult parse, Checkpoint<float> checkpoint)
+    /// <param name="parse">The command line.</param>
+    /// <param name="checkpoint">The saved run.</param>
+    /// <param name="stepsPerEpoch">The steps an epoch takes on the training data, for a typed <c>--schedule</c>.</param>
+    public (Nn.Optimizer Rule, Loss Loss, TrainingOptions Options) Over(ParseResult parse, Checkpoint<float> checkpoint, long stepsPerEpoch)
     {
-        var rule = checkpoint.Optimizer;
-        if (Typed(parse, Optimizer) && parse.GetValue(Optimizer) != rule.Name)
-        {
-            // Another rule: made with the learning rate typed, or that rule's default; the check names the rule.
-            rule = parse.GetValue(Optimizer) switch
-            {
-                "sgd" => new Sgd(parse.GetValue(Rate) ?? 0.5),
-                "momentum" => new Momentum(parse.GetValue(Rate) ?? 0.05),
-                "adam" => new Adam(parse.GetValue(Rate) ?? 0.005),
-                var minimizer => throw new CheckpointMismatchException("optimiser", $"'{rule.Name}'", $"'{minimizer}'"),
-            };
-        }
-        else if (parse.GetValue(Rate) is { } rate)
-        {
-            rule = rule switch
-            {
-                Sgd => new Sgd(rate),
-                Momentum m => new Momentum(rate, m.Coefficient),
-                Adam a => new Adam(rate, a.Beta1, a.Beta2, a.Epsilon),
-                _ => rule,
-            };
-        }
-
+        var rule = Rules.Over(parse, checkpoint.Optimizer, stepsPerEpoch, checkpoint.Options.Epochs);
         var loss = Typed(parse, Architecture.Loss) ? Architecture.BuildLoss(parse, checkpoint.State.Network.Architecture.OutputActivation) : checkpoint.Loss;
         var options = checkpoint.Options;
         options = Typed(parse, Batch) ? options with { BatchSize = parse.GetValue(Batch) } : options;

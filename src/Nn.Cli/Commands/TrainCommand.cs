@@ -24,12 +24,7 @@ internal static class TrainCommand
         var table = new TableOptions();
         var architecture = new ArchitectureOptions();
         var init = new Option<string?>("--init") { Description = "Weight initialisation: he, xavier, normal-inputs, normal:STD, uniform:EPS (default: he for relu, xavier otherwise)." };
-        var optimizer = new Option<string>("--optimizer")
-        {
-            Description = "The optimiser: sgd, momentum, adam (mini-batch) or cg, lbfgs (full-batch; --epochs counts iterations).",
-            DefaultValueFactory = _ => "adam",
-        }.AcceptOnlyFromAmong("sgd", "momentum", "adam", "cg", "lbfgs");
-        var rate = new Option<double?>("--lr") { Description = "The learning rate η (default: 0.5 for sgd, 0.05 for momentum, 0.005 for adam)." };
+        var rules = new OptimizerOptions();
         var batch = new Option<int>("--batch") { Description = "Samples per step; 1 is per-sample SGD.", DefaultValueFactory = _ => 32 };
         var epochs = new Option<int?>("--epochs") { Description = "The total number of epochs (iterations for cg/lbfgs). Default 20, or the checkpoint's with --resume." };
         var l2 = new Option<double>("--l2") { Description = "L2 regularisation λ (the term λ/2n Σ W²).", DefaultValueFactory = _ => 0 };
@@ -40,7 +35,7 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume")
         {
             Description = "Continue the run saved in this checkpoint: architecture, optimiser, loss and options come from it. The training data, and any of "
-                + "--optimizer, --lr, --loss, --batch, --l2, --seed given, must be the original run's (--epochs may raise the total).",
+                + "--optimizer, its hyperparameter options, --schedule, --loss, --batch, --l2, --seed given, must be the original run's (--epochs may raise the total).",
         };
         var plot = new Option<string?>("--plot") { Description = "Write the cost and accuracy curves (training, validation, test) to this PNG file." };
         var threads = new Option<int>("--threads")
@@ -64,7 +59,7 @@ internal static class TrainCommand
         data.AddTo(command);
         table.AddTo(command, training: true);
         architecture.AddTo(command);
-        foreach (var option in (Option[])[init, optimizer, rate, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, distributed, .. measures.All])
+        foreach (var option in (Option[])[init, .. rules.All, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, distributed, .. measures.All])
         {
             command.Options.Add(option);
         }
@@ -72,7 +67,7 @@ internal static class TrainCommand
         command.SetAction(parse => Distribution.Run(parse.GetValue(distributed), distribution => Cli.Guarded(parse, () =>
         {
             // Everything the command line gets wrong is refused before the data is read or a step is taken.
-            var rule = parse.GetValue(optimizer)!;
+            var rule = parse.GetValue(rules.Optimizer)!;
             if (parse.GetValue(every) < 1)
             {
                 throw new UsageException($"--checkpoint-every must be at least 1, but is {parse.GetValue(every)}.");
@@ -85,7 +80,7 @@ internal static class TrainCommand
 
             table.RefuseMisplaced(parse, data);
             measures.Check(parse, resume);
-            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rate, batch, threads, checkpoint, every, resume, measures.All);
+            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rules, batch, threads, checkpoint, every, resume, measures.All);
             ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
             using var interruption = Interruption.Install();
             var (trainData, testData, name, preprocessing) = TrainingData.Load(parse, data, table, train, trainLabels, test, testLabels, seed);
@@ -103,7 +98,7 @@ internal static class TrainCommand
             {
                 if (parse.GetValue(checkpoint) is not null)
                 {
-                    throw new UsageException($"--checkpoint works with sgd, momentum and adam; {rule} is a full-batch minimiser without epochs.");
+                    throw new UsageException($"--checkpoint works with the mini-batch optimisers {OptimizerKinds.Names}; {rule} is a full-batch minimiser without epochs.");
                 }
 
                 var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount, regression);
@@ -135,8 +130,8 @@ internal static class TrainCommand
                 // Fingerprinting reads every training value, so it is done at most once, and only for a checkpoint.
                 var fingerprint = new Lazy<DataFingerprint>(() => DataFingerprint.Of(trainData));
                 var planned = parse.GetValue(resume) is { } resumePath
-                    ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, optimizer, rate, batch, epochs, l2, seed))
-                    : Fresh(parse, architecture, trainData, regression, init, optimizer, rate, batch, epochs, l2, seed);
+                    ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, rules, batch, epochs, l2, seed))
+                    : Fresh(parse, architecture, trainData, regression, init, rules, batch, epochs, l2, seed);
 
                 // The thread count and what each epoch measures are properties of this run, not of the checkpoint.
                 var run = planned with { Options = measures.Apply(parse, planned.Options) with { Threads = parse.GetValue(threads) } };
@@ -204,20 +199,13 @@ internal static class TrainCommand
     }
 
     private static Checkpoint<float> Fresh(
-        ParseResult parse, ArchitectureOptions architecture, Dataset<float> trainData, bool regression, Option<string?> init, Option<string> optimizer,
-        Option<double?> rate, Option<int> batch, Option<int?> epochs, Option<double> l2, Option<ulong> seed)
+        ParseResult parse, ArchitectureOptions architecture, Dataset<float> trainData, bool regression, Option<string?> init, OptimizerOptions rules,
+        Option<int> batch, Option<int?> epochs, Option<double> l2, Option<ulong> seed)
     {
         var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount, regression);
         var loss = architecture.BuildLoss(parse, layers.OutputActivation);
-        var name = parse.GetValue(optimizer)!;
-        var learningRate = parse.GetValue(rate) ?? name switch { "sgd" => 0.5, "momentum" => 0.05, _ => 0.005 };
-        Optimizer rule = name switch
-        {
-            "sgd" => new Sgd(learningRate),
-            "momentum" => new Momentum(learningRate),
-            _ => new Adam(learningRate),
-        };
         var options = new TrainingOptions(parse.GetValue(epochs) ?? 20, parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(l2));
+        var rule = rules.Build(parse, parse.GetValue(rules.Optimizer)!, StepsPerEpoch(trainData.Count, options.BatchSize), options.Epochs);
         var network = Network.Create<float>(layers, Initial(parse, init, layers), options.Seed);
         return new Checkpoint<float>(Trainer.Start(network, rule, options.Seed), rule, loss, options, TrainingData: null);
     }
@@ -245,15 +233,18 @@ internal static class TrainCommand
         }
 
         given.EnsureArchitecture(parse, network.Architecture);
-        var (rule, loss, options) = given.Over(parse, checkpoint);
+        var (rule, loss, options) = given.Over(parse, checkpoint, StepsPerEpoch(trainData.Count, checkpoint.Options.BatchSize));
         checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
         return parse.GetValue(given.Epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
     }
 
+    /// <summary>The optimiser steps one epoch takes: one per batch, the last batch possibly short.</summary>
+    private static long StepsPerEpoch(int samples, int batchSize) => (samples + (long)Math.Min(batchSize, samples) - 1) / Math.Min(batchSize, samples);
+
     /// <summary>Refuses options the rest of the command line would leave without effect (see <see cref="IgnoredOptions"/>).</summary>
     private static void RefuseIgnored(
         ParseResult parse, DataSource data, ArchitectureOptions architecture, string rule, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels,
-        Option<string?> init, Option<double?> rate, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume,
+        Option<string?> init, OptimizerOptions rules, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume,
         params Option[] miniBatchOnly)
     {
         if (parse.GetValue(train) is null && parse.GetValue(test) is null)
@@ -263,7 +254,7 @@ internal static class TrainCommand
 
         if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
         {
-            IgnoredOptions.RefuseMiniBatchOptions(parse, rule, [rate, batch, threads, .. miniBatchOnly]);
+            IgnoredOptions.RefuseMiniBatchOptions(parse, rule, [.. rules.RuleOptions, batch, threads, .. miniBatchOnly]);
         }
 
         IgnoredOptions.RequireWith(parse, every, checkpoint);

@@ -124,6 +124,8 @@ let mismatches =
     data.Add("Adam β₂", resume trainData (Adam(0.01, Beta2 = 0.99)) checkpoint.Loss same,
              "the checkpoint's Adam β₂ is 0.999, but 0.99 was given.")
     data.Add("optimiser", resume trainData (Sgd 0.01) checkpoint.Loss same, "the checkpoint's optimiser is 'adam', but 'sgd' was given.")
+    data.Add("learning-rate schedule", resume trainData ((Adam 0.01).WithSchedule(LearningRateSchedule.Cosine 8L)) checkpoint.Loss same,
+             "the checkpoint's learning-rate schedule is constant, but cosine over 8 steps to 0 was given.")
     data.Add("loss", resume trainData checkpoint.Optimizer Loss.Quadratic same, "the checkpoint's loss is 'softmax-cross-entropy', but 'quadratic' was given.")
     data.Add("L2 λ", resume trainData checkpoint.Optimizer checkpoint.Loss (TrainingOptions(Epochs = 4, BatchSize = 50, Seed = 2UL, L2 = 0.5)), "the checkpoint's L2 λ is 0, but 0.5 was given.")
     data.Add("shuffle setting", resume trainData checkpoint.Optimizer checkpoint.Loss (TrainingOptions(Epochs = 4, BatchSize = 50, Seed = 2UL, Shuffle = false)), "the checkpoint's shuffle setting is on, but off was given.")
@@ -145,12 +147,14 @@ let ``resuming with more epochs or other threads is allowed`` () =
 /// after 2 of 4 epochs of Adam on the first 300 digits.
 let private oldVersion (version: int) = CheckpointFile.Load<float32>(testData (sprintf "checkpoint_v%d.nnck" version))
 
-[<Theory; InlineData(1); InlineData(2); InlineData(3)>]
+[<Theory; InlineData(1); InlineData(2); InlineData(3); InlineData(4)>]
 let ``a checkpoint file of each older version still loads and saves as the current version`` (version: int) =
     Assert.Equal(1us, CheckpointFile.OldestVersion)
     let loaded = oldVersion version
     Assert.Equal("64-5(relu)-10(softmax)", string loaded.State.Network.Architecture)
     Assert.Equal((Adam(0.01) :> Optimizer, Loss.SoftmaxCrossEntropy), (loaded.Optimizer, loaded.Loss))
+    // Files before version 5 hold no learning-rate schedule: the rule's η throughout.
+    Assert.Equal(LearningRateSchedule.Constant, loaded.Optimizer.Schedule)
     Assert.Equal(TrainingOptions(Epochs = 4, BatchSize = 50, Seed = 2UL, L2 = 0.1), loaded.Options)
     Assert.Equal((2, 12L, 2), (loaded.State.EpochsCompleted, loaded.State.OptimizerState.Step, loaded.State.History.Length))
     Assert.Equal(loaded.State, (oldVersion 1).State)
@@ -188,9 +192,9 @@ let ``a fingerprint whose shape does not fit the network is refused on save and 
 
 [<Fact>]
 let ``a checkpoint from a future version names the versions this library reads`` () =
-    let bytes = rechecksummed (fun body -> body[4] <- 5uy; body)
+    let bytes = rechecksummed (fun body -> body[4] <- 6uy; body)
     let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(bytes, "c") |> ignore)
-    Assert.Equal("c, byte 4: expected format version 1 to 4, but found version 5.", e.Message)
+    Assert.Equal("c, byte 4: expected format version 1 to 5, but found version 6.", e.Message)
 
 /// A small convolutional problem: the first 200 digits as 1×8×8 images, conv (non-square kernel, stride, padding),
 /// pooling, then dense layers.

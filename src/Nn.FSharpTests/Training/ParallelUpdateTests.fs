@@ -13,8 +13,9 @@ let private vector (seed: int) =
     let random = Random(seed)
     Array.init length (fun _ -> float32 (random.NextDouble() * 2.0 - 1.0))
 
-/// The unsplit update and the update split over a pool of `threads`, from the same inputs.
-let private both (rule: Optimizer) (threads: int) (gradient: float32[]) =
+/// The unsplit update and the update split over a pool of `threads`, from the same inputs, with the layout of θ when
+/// known (AdamW decays weights but not biases).
+let private bothOn (architecture: Architecture option) (rule: Optimizer) (threads: int) (gradient: float32[]) =
     let theta = vector 1
     let moments () = Array.init rule.MomentCount (fun i -> vector (10 + i) |> Array.map abs)
     let run (update: float32[] -> float32[][] -> float32[][] -> float32[] -> bool) =
@@ -23,11 +24,15 @@ let private both (rule: Optimizer) (threads: int) (gradient: float32[]) =
         let next = Array.zeroCreate<float32> length
         let finite = update theta before after next
         finite, next, after
-    let whole = run (fun theta m m' next -> rule.UpdateInto<float32>(7L, ReadOnlySpan theta, ReadOnlySpan gradient, m, m', Span next))
+    let step = UpdateStep(7L, Option.toObj architecture)
+    let whole = run (fun theta m m' next -> rule.UpdateInto<float32>(step, ReadOnlySpan theta, ReadOnlySpan gradient, m, m', Span next))
     use pool = new WorkerPool(threads)
     let split = ParallelUpdate<float32>(pool)
-    let parted = run (fun theta m m' next -> split.UpdateInto(rule, 7L, theta, gradient, m, m', next))
+    let parted = run (fun theta m m' next -> split.UpdateInto(rule, step, theta, gradient, m, m', next))
     whole, parted
+
+/// As `bothOn`, with no layout: every entry a weight.
+let private both rule threads gradient = bothOn None rule threads gradient
 
 [<Theory>]
 [<InlineData(2)>]
@@ -35,6 +40,19 @@ let private both (rule: Optimizer) (threads: int) (gradient: float32[]) =
 let ``a split Adam or SGD step gives the unsplit step's parameters and moments bit for bit`` (threads: int) =
     for rule in [ Adam(0.01) :> Optimizer; Sgd(0.1); Momentum(0.1, 0.9) ] do
         let (finite, next, moments), (finite', next', moments') = both rule threads (vector 2)
+        Assert.True(finite && finite')
+        Assert.Equal<float32[]>(next, next')
+        Assert.Equal<float32[][]>(moments, moments')
+
+[<Theory>]
+[<InlineData(2)>]
+[<InlineData(3)>]
+let ``a split AdamW step, with or without a schedule, gives the unsplit step's numbers with the ranges cutting through layers`` (threads: int) =
+    // 100_002 weights and 1 bias: the split ranges end inside the weights, and the last holds the bias.
+    let architecture = Architecture.Input(100_002).Dense(1, Activation.Identity)
+    let decayed = AdamW(0.01, 0.5)
+    for rule in [ decayed :> Optimizer; decayed.WithSchedule(LearningRateSchedule.Cosine 10L) ] do
+        let (finite, next, moments), (finite', next', moments') = bothOn (Some architecture) rule threads (vector 2)
         Assert.True(finite && finite')
         Assert.Equal<float32[]>(next, next')
         Assert.Equal<float32[][]>(moments, moments')

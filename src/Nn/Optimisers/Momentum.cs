@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Numerics.Tensors;
 
 namespace Nn;
@@ -9,13 +10,22 @@ public sealed record Momentum : Optimizer
     /// <summary>Creates the rule.</summary>
     /// <param name="LearningRate">η, positive and finite.</param>
     /// <param name="Coefficient">μ, in [0, 1).</param>
-    public Momentum(double LearningRate, double Coefficient = 0.9)
+    public Momentum(double LearningRate, double Coefficient = DefaultCoefficient)
     {
         Guard.Positive(nameof(LearningRate), LearningRate);
         Guard.InRange(nameof(Coefficient), Coefficient, 0, 1);
         this.LearningRate = LearningRate;
         this.Coefficient = Coefficient;
     }
+
+    /// <summary>μ when not given: 0.9.</summary>
+    public const double DefaultCoefficient = 0.9;
+
+    /// <summary>The rule's entry in <see cref="OptimizerKinds"/>.</summary>
+    internal static OptimizerKind Kind { get; } = new(
+        "momentum", "gradient descent with momentum, v ← μv − ηg, θ ← θ + v",
+        [new("learning rate η", "η", "lr", 0.05), new("momentum coefficient μ", "μ", "momentum", DefaultCoefficient)],
+        values => new Momentum(values[0], values[1]));
 
     /// <summary>η.</summary>
     public double LearningRate { get; }
@@ -24,16 +34,19 @@ public sealed record Momentum : Optimizer
     public double Coefficient { get; }
 
     /// <inheritdoc/>
-    public override string Name => "momentum";
+    public override string Name => Kind.Name;
 
     /// <inheritdoc/>
     public override int MomentCount => 1;
 
-    internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
+    /// <inheritdoc/>
+    public override ImmutableArray<Hyperparameter> Hyperparameters => Kind.Values(LearningRate, Coefficient);
+
+    internal override void UpdateInPlace<T>(UpdateStep step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
     {
         var velocity = moments[0].AsSpan();
         TensorPrimitives.Multiply(velocity, T.CreateChecked(Coefficient), velocity);
-        TensorPrimitives.MultiplyAdd(gradient, T.CreateChecked(-LearningRate), velocity, velocity);
+        TensorPrimitives.MultiplyAdd(gradient, T.CreateChecked(-step.LearningRate(LearningRate)), velocity, velocity);
         TensorPrimitives.Add(theta, velocity, theta);
     }
 }

@@ -8,7 +8,8 @@ namespace Nn;
 /// A first-order optimiser rule: a record of hyperparameters (validated when the rule is made) and two functions,
 /// <see cref="Init{T}"/> (parameters → state) and <see cref="Apply{T}"/> ((state, parameters, gradient) → (state', parameters')),
 /// with <see cref="Step{T}"/> doing the same on a whole network.
-/// The rules are <see cref="Sgd"/>, <see cref="Momentum"/> and <see cref="Adam"/>.
+/// The built-in rules are listed in <see cref="OptimizerKinds.All"/>; a rule of your own is an <see cref="IUpdateRule"/>
+/// wrapped by <see cref="Custom"/>, and any rule takes a learning-rate schedule with <see cref="WithSchedule"/>.
 /// </summary>
 /// <example><code>
 /// var rule = new Adam(LearningRate: 1e-3);
@@ -22,6 +23,40 @@ public abstract record Optimizer
 
     /// <summary>How many parameter-shaped moment vectors the state keeps (0 for SGD, 1 for momentum, 2 for Adam).</summary>
     public abstract int MomentCount { get; }
+
+    /// <summary>
+    /// The hyperparameters, in the order a checkpoint stores them. A checkpoint records them as numbers and a resumed
+    /// run must give the same ones.
+    /// </summary>
+    public abstract ImmutableArray<Hyperparameter> Hyperparameters { get; }
+
+    /// <summary>
+    /// The learning-rate schedule s(t) that scales η at step t (<see cref="LearningRateSchedule.Constant"/> unless the
+    /// rule came from <see cref="WithSchedule"/>).
+    /// </summary>
+    public virtual LearningRateSchedule Schedule => LearningRateSchedule.Constant;
+
+    /// <summary>The rule without its schedule: itself, unless it came from <see cref="WithSchedule"/>.</summary>
+    public virtual Optimizer WithoutSchedule => this;
+
+    /// <summary>
+    /// This rule with its learning rate scaled by <paramref name="schedule"/>: step t uses η·s(t).
+    /// </summary>
+    /// <param name="schedule">s(t); <see cref="LearningRateSchedule.Warmup"/> hands over to another schedule.</param>
+    /// <returns>The scheduled rule; checkpoints record the schedule with the rule.</returns>
+    /// <exception cref="ArgumentException">The rule already has a schedule.</exception>
+    /// <example><code>
+    /// var rule = new Adam(1e-3).WithSchedule(LearningRateSchedule.Warmup(100, LearningRateSchedule.Cosine(900)));
+    /// </code></example>
+    public Optimizer WithSchedule(LearningRateSchedule schedule) => new ScheduledOptimizer(this, schedule);
+
+    /// <summary>A rule written outside the library, usable wherever a built-in one is (training, checkpoints, resuming).</summary>
+    /// <param name="rule">The rule: its name, hyperparameters, moment count and in-place update.</param>
+    /// <returns>The rule as an <see cref="Optimizer"/>.</returns>
+    /// <example><code>
+    /// var rule = Optimizer.Custom(new SignSgd(LearningRate: 0.01));
+    /// </code></example>
+    public static Optimizer Custom(IUpdateRule rule) => new CustomOptimizer(rule);
 
     /// <summary>The state before the first step: step 0 and zero moments.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -45,8 +80,12 @@ public abstract record Optimizer
     /// <param name="state">The state from <see cref="Init{T}"/> or a previous step.</param>
     /// <param name="parameters">θ.</param>
     /// <param name="gradient">∇θ C, same length, finite.</param>
+    /// <param name="architecture">
+    /// The architecture θ belongs to, which says which entries are biases (AdamW does not decay them); null treats
+    /// every entry as a weight. <see cref="Step{T}"/> passes the network's.
+    /// </param>
     /// <returns>(state', θ').</returns>
-    public OptimizerStep<T> Apply<T>(OptimizerState<T> state, ParameterVector<T> parameters, ParameterVector<T> gradient)
+    public OptimizerStep<T> Apply<T>(OptimizerState<T> state, ParameterVector<T> parameters, ParameterVector<T> gradient, Architecture? architecture = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -54,6 +93,11 @@ public abstract record Optimizer
         ArgumentNullException.ThrowIfNull(gradient);
         Guard.Length(nameof(gradient), parameters.Length, gradient.Length);
         Guard.Finite(nameof(gradient), gradient.AsSpan());
+        if (architecture is not null)
+        {
+            Guard.Length(nameof(parameters), architecture.ParameterCount, parameters.Length);
+        }
+
         if (state.Moments.Length != MomentCount)
         {
             throw new ArgumentException($"state must hold {MomentCount} moment vectors for {Name}, but holds {state.Moments.Length}.", nameof(state));
@@ -68,7 +112,7 @@ public abstract record Optimizer
 
         var theta = parameters.ToArray();
         var step = state.Step + 1;
-        UpdateInPlace(step, theta, gradient.AsSpan(), moments);
+        UpdateInPlace(new UpdateStep(step, architecture), theta, gradient.AsSpan(), moments);
         var builder = ImmutableArray.CreateBuilder<ParameterVector<T>>(MomentCount);
         foreach (var moment in moments)
         {
@@ -95,7 +139,7 @@ public abstract record Optimizer
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        var step = Apply(state, network.Parameters, gradient);
+        var step = Apply(state, network.Parameters, gradient, network.Architecture);
         return new NetworkStep<T>(step.State, network.WithParameters(step.Parameters));
     }
 
@@ -103,11 +147,11 @@ public abstract record Optimizer
     /// The update itself, in place on buffers the caller owns: θ and the moments. <see cref="Apply{T}"/> and the
     /// training loop both call it, so the pure and the allocation-free paths compute identical numbers.
     /// </summary>
-    /// <param name="step">The 1-based number of this step.</param>
+    /// <param name="step">The 1-based number of this step, the schedule's factor and the layout of θ.</param>
     /// <param name="theta">θ, updated.</param>
     /// <param name="gradient">∇θ C.</param>
     /// <param name="moments">The moment buffers, updated.</param>
-    internal abstract void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
+    internal abstract void UpdateInPlace<T>(UpdateStep step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>
@@ -117,14 +161,14 @@ public abstract record Optimizer
     /// step. Rules whose update reads each element once override it with a single pass that also checks θ'; the
     /// default copies θ and the moments, updates the copies and checks θ'.
     /// </summary>
-    /// <param name="step">The 1-based number of this step.</param>
+    /// <param name="step">The 1-based number of this step, the schedule's factor and the layout of θ.</param>
     /// <param name="theta">θ, unchanged.</param>
     /// <param name="gradient">∇θ C.</param>
     /// <param name="moments">The moment buffers before the step, unchanged unless they are <paramref name="nextMoments"/>.</param>
     /// <param name="nextMoments">Receive the moments after the step.</param>
     /// <param name="next">Receives θ'.</param>
     /// <returns>Whether every element of θ' is finite.</returns>
-    internal virtual bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
+    internal virtual bool UpdateInto<T>(UpdateStep step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         theta.CopyTo(next);
@@ -149,9 +193,15 @@ public abstract record Optimizer
     /// operations the whole-vector update gives it, so a split update equals an unsplit one bit for bit.
     /// </summary>
     /// <returns>Whether every element of θ' in the range is finite.</returns>
-    internal virtual bool UpdateRangeInto<T>(long step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
+    internal virtual bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         throw new NotSupportedException($"{Name} updates θ as a whole.");
+
+    /// <summary>
+    /// For checkpoint checks: a description of moment <paramref name="index"/> when it is a sum or mean of squares
+    /// (never negative), such as "Adam's second moment v"; null when it may take any sign.
+    /// </summary>
+    internal virtual string? SquaresMoment(int index) => null;
 
     /// <inheritdoc/>
     public override string ToString() => Name;

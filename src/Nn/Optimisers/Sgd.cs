@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 
 namespace Nn;
 
@@ -14,23 +15,30 @@ public sealed record Sgd : Optimizer
         this.LearningRate = LearningRate;
     }
 
+    /// <summary>The rule's entry in <see cref="OptimizerKinds"/>.</summary>
+    internal static OptimizerKind Kind { get; } = new(
+        "sgd", "plain gradient descent, θ ← θ − ηg", [new("learning rate η", "η", "lr", 0.5)], values => new Sgd(values[0]));
+
     /// <summary>η.</summary>
     public double LearningRate { get; }
 
     /// <inheritdoc/>
-    public override string Name => "sgd";
+    public override string Name => Kind.Name;
 
     /// <inheritdoc/>
     public override int MomentCount => 0;
 
-    internal override void UpdateInPlace<T>(long step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
-        Kernels.VectorKernels.MultiplyAdd(T.CreateChecked(-LearningRate), gradient, theta);
+    /// <inheritdoc/>
+    public override ImmutableArray<Hyperparameter> Hyperparameters => Kind.Values(LearningRate);
 
-    internal override bool UpdateInto<T>(long step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
-        Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-LearningRate), gradient, theta, next);
+    internal override void UpdateInPlace<T>(UpdateStep step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments) =>
+        Kernels.VectorKernels.MultiplyAdd(T.CreateChecked(-step.LearningRate(LearningRate)), gradient, theta);
+
+    internal override bool UpdateInto<T>(UpdateStep step, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
+        Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-step.LearningRate(LearningRate)), gradient, theta, next);
 
     internal override bool UpdatesByRange => true;
 
-    internal override bool UpdateRangeInto<T>(long step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
-        Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-LearningRate), gradient[from..to], theta[from..to], next[from..to]);
+    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
+        Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-step.LearningRate(LearningRate)), gradient[from..to], theta[from..to], next[from..to]);
 }

@@ -30,7 +30,7 @@ public sealed record Checkpoint<T>(TrainingState<T> State, Optimizer Optimizer, 
 {
     /// <summary>
     /// Throws unless resuming with these data and settings continues the saved run: the same rule and
-    /// hyperparameters, loss, batch size, L2 λ, shuffling, seed, validation fraction, patience and (when recorded)
+    /// hyperparameters and learning-rate schedule, loss, batch size, L2 λ, shuffling, seed, validation fraction, patience and (when recorded)
     /// training data. The total number
     /// of epochs, the thread count and <see cref="TrainingOptions.ExactTrainMetrics"/> may differ: they do not change the steps taken.
     /// </summary>
@@ -48,11 +48,16 @@ public sealed record Checkpoint<T>(TrainingState<T> State, Optimizer Optimizer, 
         Same("optimiser", Optimizer.Name, optimizer.Name);
         if (!Optimizer.Equals(optimizer))
         {
-            // Same rule, so the same hyperparameter names: report the first that differs.
-            var (mine, given) = (Hyperparameters.TryOf(Optimizer) ?? [], Hyperparameters.TryOf(optimizer) ?? []);
+            // Same rule, so the same hyperparameter names: report the first that differs, then the schedule.
+            var (mine, given) = (Optimizer.Hyperparameters, optimizer.Hyperparameters);
             for (var i = 0; i < Math.Min(mine.Length, given.Length); i++)
             {
                 Same(mine[i].Name, mine[i].Value, given[i].Value);
+            }
+
+            if (!Optimizer.Schedule.Equals(optimizer.Schedule))
+            {
+                throw new CheckpointMismatchException("learning-rate schedule", $"{Optimizer.Schedule}", $"{optimizer.Schedule}");
             }
 
             throw new CheckpointMismatchException("optimiser", Optimizer.ToString(), optimizer.ToString());

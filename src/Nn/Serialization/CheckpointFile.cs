@@ -22,11 +22,12 @@ namespace Nn;
 public static class CheckpointFile
 {
     /// <summary>
-    /// The format version this library writes, for every network. It also reads version 3, which has no validation
-    /// settings, validation figures or best epoch, version 2, which also holds only dense networks over a flat
-    /// input, and version 1, which also has no training data fingerprint.
+    /// The format version this library writes, for every network: 5, which records the learning-rate schedule. It
+    /// also reads version 4 (no schedule: constant), version 3, which also has no validation settings, validation
+    /// figures or best epoch, version 2, which also holds only dense networks over a flat input, and version 1,
+    /// which also has no training data fingerprint.
     /// </summary>
-    public const ushort Version = 4;
+    public const ushort Version = 5;
 
     /// <summary>The first version that stores the layer stack (input shape, each layer's kind) rather than dense layers only.</summary>
     private const ushort FirstStackVersion = 3;
@@ -48,7 +49,7 @@ public static class CheckpointFile
     /// <param name="checkpoint">The run to save.</param>
     /// <param name="path">The file.</param>
     /// <exception cref="ArgumentException">
-    /// The loss, an activation or the rule cannot be stored by name, or the fingerprint is missing or does not fit the network.
+    /// The loss or an activation cannot be stored by name, or the fingerprint is missing or does not fit the network.
     /// </exception>
     public static void Save<T>(Checkpoint<T> checkpoint, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -92,7 +93,7 @@ public static class CheckpointFile
     /// <param name="checkpoint">The run, with its training data's fingerprint.</param>
     /// <returns>The complete file content.</returns>
     /// <exception cref="ArgumentException">
-    /// The loss, an activation or the rule cannot be stored by name, or the fingerprint is missing or does not fit the network.
+    /// The loss or an activation cannot be stored by name, or the fingerprint is missing or does not fit the network.
     /// </exception>
     public static byte[] ToBytes<T>(Checkpoint<T> checkpoint)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -118,20 +119,12 @@ public static class CheckpointFile
                 nameof(checkpoint));
         }
 
-        var hyperparameters = Hyperparameters.TryOf(optimizer)
-            ?? throw new ArgumentException($"optimiser '{optimizer.Name}' cannot be stored in a checkpoint; sgd, momentum and adam can.", nameof(checkpoint));
         var writer = new FormatWriter();
         writer.Header(Magic, Version, ModelFile.ElementSize<T>());
         ModelFile.WriteStack(writer, state.Network.Architecture);
         writer.Int64(state.Network.Parameters.Length);
         writer.Vector(state.Network.Parameters.AsSpan());
-        writer.Name(optimizer.Name);
-        writer.Int32(hyperparameters.Length);
-        foreach (var (_, value) in hyperparameters)
-        {
-            writer.Double(value);
-        }
-
+        CheckpointRule.Write(writer, optimizer);
         writer.Int64(state.OptimizerState.Step);
         writer.Int32(state.OptimizerState.Moments.Length);
         foreach (var moment in state.OptimizerState.Moments)
@@ -183,16 +176,44 @@ public static class CheckpointFile
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
-        return FromBytes<T>(File.ReadAllBytes(path), path);
+        return FromBytes<T>(File.ReadAllBytes(path), path, null);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint made with <paramref name="rule"/>, which may be a rule of your own
+    /// (<see cref="Optimizer.Custom"/>): the file must hold the rule's name and, bit for bit, its hyperparameters.
+    /// The checkpoint's <see cref="Checkpoint{T}.Optimizer"/> is then <paramref name="rule"/> with the stored schedule.
+    /// </summary>
+    /// <typeparam name="T">The element type wanted.</typeparam>
+    /// <param name="path">The file.</param>
+    /// <param name="rule">The rule the run was made with.</param>
+    /// <returns>The checkpoint.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="ModelFormatException">The file is not a valid checkpoint.</exception>
+    /// <exception cref="CheckpointMismatchException">The file's rule has another name or other hyperparameters.</exception>
+    /// <example><code>
+    /// var checkpoint = CheckpointFile.Load&lt;float&gt;("run.nnck", Optimizer.Custom(new SignSgd(0.01)));
+    /// </code></example>
+    public static Checkpoint<T> Load<T>(string path, Optimizer rule)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(rule);
+        return FromBytes<T>(File.ReadAllBytes(path), path, rule);
     }
 
     /// <summary>Reads a checkpoint from a checkpoint file's bytes.</summary>
     /// <typeparam name="T">The element type wanted.</typeparam>
     /// <param name="bytes">The complete file content.</param>
     /// <param name="fileName">The name used in error messages.</param>
+    /// <param name="rule">
+    /// The rule the run was made with, checked against the file's name and hyperparameters; null restores a built-in
+    /// rule by name (see <see cref="Load{T}(string, Optimizer)"/>).
+    /// </param>
     /// <returns>The checkpoint.</returns>
     /// <exception cref="ModelFormatException">The bytes are not a valid checkpoint.</exception>
-    public static Checkpoint<T> FromBytes<T>(byte[] bytes, string fileName)
+    /// <exception cref="CheckpointMismatchException">The file's rule is not <paramref name="rule"/>.</exception>
+    public static Checkpoint<T> FromBytes<T>(byte[] bytes, string fileName, Optimizer? rule = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(bytes);
@@ -202,17 +223,7 @@ public static class CheckpointFile
         var architecture = version >= FirstStackVersion ? ModelFile.ReadStack(reader) : ModelFile.ReadArchitecture(reader);
         var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
 
-        var ruleAt = reader.Offset;
-        var ruleName = reader.Name("the optimiser's name");
-        var countAt = reader.Offset;
-        var count = reader.Int32InRange("the hyperparameter count", 0, 16);
-        var values = new double[count];
-        for (var i = 0; i < count; i++)
-        {
-            values[i] = reader.FiniteDouble($"hyperparameter {i}");
-        }
-
-        var optimizer = MakeOptimizer(reader, ruleAt, countAt, ruleName, values);
+        var optimizer = CheckpointRule.Read(reader, version, rule);
         var stepAt = reader.Offset;
         var step = reader.Int64("the optimiser step");
         if (step < 0)
@@ -270,34 +281,5 @@ public static class CheckpointFile
         var targets = reader.Int32InRange("the training data's target size", architecture.OutputSize, architecture.OutputSize);
         var hash = Convert.ToHexStringLower(reader.Bytes(SHA256.HashSizeInBytes, "the training data's SHA-256"));
         return new DataFingerprint(count, inputs, targets, hash);
-    }
-
-    private static Optimizer MakeOptimizer(FormatReader reader, int nameAt, int countAt, string name, double[] values)
-    {
-        var expected = name switch
-        {
-            "sgd" => 1,
-            "momentum" => 2,
-            "adam" => 4,
-            _ => throw reader.Error(nameAt, "the optimiser sgd, momentum or adam", $"'{name}'"),
-        };
-        if (values.Length != expected)
-        {
-            throw reader.Error(countAt, $"{expected} hyperparameters for {name}", $"{values.Length}");
-        }
-
-        try
-        {
-            return name switch
-            {
-                "sgd" => new Sgd(values[0]),
-                "momentum" => new Momentum(values[0], values[1]),
-                _ => new Adam(values[0], values[1], values[2], values[3]),
-            };
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw reader.Error(countAt + 4, $"valid hyperparameters for {name}", e.Message);
-        }
     }
 }

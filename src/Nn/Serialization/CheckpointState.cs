@@ -14,7 +14,7 @@ namespace Nn;
 /// </summary>
 internal static class CheckpointState
 {
-    /// <summary>The moment vectors; Adam's second moment v (moment 1) is a running mean of squares, so never negative.</summary>
+    /// <summary>The moment vectors; those the rule keeps as sums or means of squares (Adam's v, AdaGrad's G, RMSProp's E) are never negative.</summary>
     public static ImmutableArray<ParameterVector<T>> ReadMoments<T>(FormatReader reader, Optimizer optimizer, int count, int length, int elementSize, long step)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -23,12 +23,12 @@ internal static class CheckpointState
         {
             var at = reader.Offset;
             var values = reader.Vector<T>(length, elementSize, $"moment {i}");
-            var squares = optimizer is Adam && i == 1;
+            var squares = optimizer.SquaresMoment(i);
             for (var j = 0; j < values.Length; j++)
             {
-                if (squares && values[j] < T.Zero)
+                if (squares is not null && values[j] < T.Zero)
                 {
-                    throw reader.Error(at + ((long)j * elementSize), "Adam's second moment v of 0 or more (a mean of squares)", Invariant($"{values[j]} at element {j}"));
+                    throw reader.Error(at + ((long)j * elementSize), squares, Invariant($"{values[j]} at element {j}"));
                 }
 
                 // Every rule starts from zero moments, so before the first step they can hold nothing else.

@@ -66,8 +66,10 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
     /// </summary>
     internal (double Cost, string? Failure) ApplyUpdate(long step, double cost)
     {
-        var updated = context.Update?.UpdateInto(context.Optimizer, step, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta)
-            ?? context.Optimizer.UpdateInto<T>(step, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta);
+        // The step's number drives Adam's bias correction and any schedule; the architecture says which entries are biases.
+        var at = new UpdateStep(step, context.Architecture);
+        var updated = context.Update?.UpdateInto(context.Optimizer, at, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta)
+            ?? context.Optimizer.UpdateInto<T>(at, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta);
         if (!updated)
         {
             return (cost, "a parameter became NaN or infinite");

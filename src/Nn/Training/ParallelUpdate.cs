@@ -26,7 +26,7 @@ internal sealed class ParallelUpdate<T> : IPartitionedWork
     private readonly WorkerPool pool;
     private readonly bool[] finite;
     private Optimizer? optimizer;
-    private long step;
+    private UpdateStep step;
     private T[] theta = [];
     private T[] gradient = [];
     private T[][] moments = [];
@@ -44,7 +44,7 @@ internal sealed class ParallelUpdate<T> : IPartitionedWork
     /// step into <paramref name="nextMoments"/>), split over the pool when the rule and the length allow.
     /// </summary>
     /// <returns>Whether every element of θ' is finite.</returns>
-    public bool UpdateInto(Optimizer rule, long step, T[] theta, T[] gradient, T[][] moments, T[][] nextMoments, T[] next)
+    public bool UpdateInto(Optimizer rule, UpdateStep step, T[] theta, T[] gradient, T[][] moments, T[][] nextMoments, T[] next)
     {
         if (!rule.UpdatesByRange || theta.Length < MinimumParallelLength || pool.Threads == 1)
         {

@@ -1,0 +1,73 @@
+/// `nn train --optimizer`, the hyperparameter options and `--schedule`, walked over every rule in the library's
+/// registry: each one trains, checkpoints and resumes to the uninterrupted run's model, so a rule the command line
+/// misses fails here.
+module Nn.Cli.Tests.OptimizerOptionsTests
+
+open System.IO
+open Xunit
+open Nn
+open Nn.Cli.Tests.Process
+
+let kinds = TheoryData<string>([ for kind in OptimizerKinds.All -> kind.Name ])
+
+let private refused (dir: TempDirectory) (args: string list) (message: string) =
+    let run = dir.Run args
+    Assert.True((run.ExitCode = 2), sprintf "expected exit 2\n%O" run)
+    Assert.Contains(message, run.Error)
+    Assert.Contains("Usage:", run.Error)
+    assertNoStackTrace run
+
+[<Fact>]
+let ``train's help names every registered rule and every hyperparameter option with each rule's default`` () =
+    use dir = new TempDirectory()
+    let help = dir.Run [ "train"; "--help" ]
+    Assert.True((help.ExitCode = 0), string help)
+    // Help wraps long descriptions, so the text is compared with its runs of white space made single spaces.
+    let text = System.Text.RegularExpressions.Regex.Replace(help.Output, @"\s+", " ")
+    for kind in OptimizerKinds.All do
+        Assert.Contains(kind.Name, text)
+        for spec in kind.Hyperparameters do
+            Assert.Contains($"--{spec.Option}", text)
+            Assert.Contains(string spec.Default + " for " + kind.Name, text)
+    Assert.Contains("--schedule", help.Output)
+
+[<Theory; MemberData(nameof kinds)>]
+let ``every registered rule trains with a schedule, checkpoints and resumes to the uninterrupted run's model`` (name: string) =
+    use dir = new TempDirectory()
+    // A step decay counts epochs, not the run's length, so the first half and the whole run have the same schedule.
+    let common = [ "train"; "--optimizer"; name; "--lr"; "0.01"; "--layers"; "64-10"; "--batch"; "128"; "--seed"; "3"; "--schedule"; "warmup:5,step:1:0.5" ]
+    let whole = dir.Run(common @ [ "--epochs"; "4"; "--save"; "whole.nnm" ])
+    Assert.True((whole.ExitCode = 0), string whole)
+    Assert.Contains($"{name} η=0.01", whole.Output)
+    Assert.Contains("schedule warm-up over 5 steps, then step decay ×0.5 every 12 steps", whole.Output)
+    let half = dir.Run(common @ [ "--epochs"; "2"; "--checkpoint"; "run.nnck" ])
+    Assert.True((half.ExitCode = 0), string half)
+    let info = dir.Run [ "info"; "run.nnck" ]
+    Assert.Contains($"optimiser   {name} η=0.01", info.Output)
+    Assert.Contains("after 24 steps", info.Output)
+    let resumed = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--save"; "resumed.nnm" ]
+    Assert.True((resumed.ExitCode = 0), string resumed)
+    Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "whole.nnm"), File.ReadAllBytes(dir.File "resumed.nnm"))
+    refused dir [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--schedule"; "cosine" ] "the checkpoint's learning-rate schedule is warm-up over 5 steps"
+
+[<Fact>]
+let ``a hyperparameter option is set on the rules that have it and refused naming them on those that do not`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--optimizer"; "adamw"; "--weight-decay"; "0.05"; "--beta2"; "0.99"; "--layers"; "64-10"; "--epochs"; "1" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("adamw η=0.005 λ=0.05 β₁=0.9 β₂=0.99 ε=1E-08", run.Output)
+    refused dir [ "train"; "--optimizer"; "sgd"; "--beta1"; "0.8" ] "--beta1 applies to adam, adamw; sgd has no such hyperparameter."
+    refused dir [ "train"; "--optimizer"; "rmsprop"; "--momentum"; "0.5" ] "--momentum applies to momentum, nesterov; rmsprop has no such hyperparameter."
+
+[<Fact>]
+let ``a malformed schedule is refused in plain words`` () =
+    use dir = new TempDirectory()
+    let train schedule = [ "train"; "--layers"; "64-10"; "--epochs"; "2"; "--schedule"; schedule ]
+    refused dir (train "linear") "--schedule linear: 'linear' is not a schedule; write cosine, cosine:<floor>, step:<epochs>:<factor>, warmup:<steps> or constant."
+    refused dir (train "step:x:0.5") "--schedule step:x:0.5: the epochs between decays must be a whole number of at least 1, but is 'x'."
+    refused dir (train "step:2:1.5") "--schedule step:2:1.5: the decay factor must be above 0 and at most 1, but is 1.5."
+    refused dir (train "step:2") "--schedule step:2: 'step:2' has the wrong number of parts"
+    refused dir (train "cosine:2") "--schedule cosine:2: the cosine's floor must be at least 0 and below 1, but is 2."
+    refused dir (train "cosine,warmup:5") "--schedule cosine,warmup:5: a warm-up must come before the stage it hands over to, not last."
+    refused dir (train "cosine,step:1:0.5") "--schedule cosine,step:1:0.5: only a warm-up can come before another stage, but 'cosine' does."
+    refused dir (train "warmup:100000,cosine") "--schedule warmup:100000,cosine: the warm-up takes every step of the run, which leaves none for the cosine decay."

@@ -1,0 +1,63 @@
+/// The registry of built-in rules, walked kind by kind through everything a rule must support: made from its
+/// defaults, trained, checkpointed to a file, restored by name and resumed bit for bit (with a schedule). A rule
+/// missing from the registry, or from any of these places, fails here.
+module Nn.Tests.Optimisers.OptimizerKindsTests
+
+open System
+open System.IO
+open Nn
+open Xunit
+
+let kinds = TheoryData<string>([ for kind in OptimizerKinds.All -> kind.Name ])
+
+let private kindNamed name = nonNull (OptimizerKinds.Find name)
+
+let private train = Digits.LoadAll<float32>().Select(ReadOnlySpan [| 0 .. 199 |])
+let private start = Network.Create<float32>(Architecture.Input(64).Dense(10, Activation.Relu).Dense(10, Activation.Softmax), Initializer.He, 5UL)
+let private options = TrainingOptions(Epochs = 4, BatchSize = 20, Seed = 9UL)
+
+[<Fact>]
+let ``every public rule in the library is registered, once, under its own name`` () =
+    let rules =
+        typeof<Optimizer>.Assembly.GetExportedTypes()
+        |> Array.filter (fun t -> t.IsSubclassOf typeof<Optimizer> && not t.IsAbstract)
+    let registered = [| for kind in OptimizerKinds.All -> kind.Default().GetType() |]
+    Assert.Equal<Type seq>(rules |> Array.sortBy _.Name, registered |> Array.sortBy _.Name)
+    Assert.Equal(OptimizerKinds.All.Length, (OptimizerKinds.All |> Seq.distinctBy _.Name |> Seq.length))
+
+[<Theory; MemberData(nameof kinds)>]
+let ``a registered rule is made from its defaults and from values, and names its hyperparameters as the registry does`` (name: string) =
+    let kind = kindNamed name
+    let rule = kind.Default()
+    Assert.Equal(name, rule.Name)
+    Assert.Equal<string seq>([ for spec in kind.Hyperparameters -> spec.Name ], [ for h in rule.Hyperparameters -> h.Name ])
+    Assert.Equal<float seq>([ for spec in kind.Hyperparameters -> spec.Default ], [ for h in rule.Hyperparameters -> h.Value ])
+    let values = [| for h in rule.Hyperparameters -> h.Value |]
+    values[0] <- values[0] / 2.0
+    let halved = kind.Make values
+    Assert.Equal(values[0], halved.Hyperparameters[0].Value)
+    Assert.NotEqual(rule, halved)
+    Assert.Contains($"{name} takes {kind.Hyperparameters.Length} hyperparameters", (Assert.Throws<ArgumentException>(fun () -> kind.Make [| 1.0; 2.0; 3.0; 4.0; 5.0; 6.0 |] |> ignore)).Message)
+
+[<Theory; MemberData(nameof kinds)>]
+let ``a registered rule with a schedule trains, checkpoints to a file, loads by name and resumes mid-schedule bit for bit`` (name: string) =
+    let values = [| for h in (kindNamed name).Default().Hyperparameters -> h.Value |]
+    values[0] <- min values[0] 0.05
+    let rule = (kindNamed name).Make(values).WithSchedule(LearningRateSchedule.Warmup(7L, LearningRateSchedule.Cosine 33L))
+    let uninterrupted = Trainer.Train(start, Loss.SoftmaxCrossEntropy, rule, train, options)
+    Assert.Equal(StopReason.Completed, uninterrupted.Reason)
+    let directory = Directory.CreateTempSubdirectory("nn-kinds-").FullName
+    try
+        let path = Path.Combine(directory, "run.nnck")
+        let data = DataFingerprint.Of train
+        Trainer.Train(start, Loss.SoftmaxCrossEntropy, rule, train, TrainingOptions(Epochs = 2, BatchSize = 20, Seed = 9UL),
+                      onEpoch = CheckpointFile.SaveEvery(2, path, data, rule, Loss.SoftmaxCrossEntropy, options))
+        |> ignore
+        let checkpoint = CheckpointFile.Load<float32> path
+        Assert.Equal(rule, checkpoint.Optimizer)
+        Assert.Equal(20L, checkpoint.State.OptimizerState.Step)
+        checkpoint.EnsureResumableWith(data, rule, Loss.SoftmaxCrossEntropy, options)
+        let resumed = Trainer.Continue(checkpoint.State, checkpoint.Loss, checkpoint.Optimizer, train, checkpoint.Options)
+        Assert.Equal(uninterrupted.State, resumed.State)
+    finally
+        Directory.Delete(directory, true)

@@ -1,0 +1,63 @@
+/// Learning-rate schedules: pure functions of the step that scale a rule's η, validated when made.
+module Nn.Tests.Optimisers.ScheduleTests
+
+open System
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+let private factors (schedule: LearningRateSchedule) (steps: int64 list) = [| for t in steps -> schedule.Factor t |]
+
+[<Fact>]
+let ``the constant schedule is 1 at every step`` () =
+    Assert.Equal<float[]>([| 1.0; 1.0; 1.0 |], factors LearningRateSchedule.Constant [ 1L; 2L; 1_000_000L ])
+
+[<Fact>]
+let ``step decay multiplies by the factor every E steps, starting at 1`` () =
+    let schedule = LearningRateSchedule.StepDecay(3L, 0.5)
+    assertAllClose doubleRounding [| 1.0; 1.0; 1.0; 0.5; 0.5; 0.5; 0.25 |] (factors schedule [ 1L .. 7L ])
+
+[<Fact>]
+let ``cosine goes from 1 at the first step through a half at the middle to its floor after T steps`` () =
+    let schedule = LearningRateSchedule.Cosine(4L)
+    assertAllClose doubleRounding [| 1.0; 0.5 * (1.0 + cos (Math.PI / 4.0)); 0.5; 0.5 * (1.0 + cos (3.0 * Math.PI / 4.0)); 0.0; 0.0 |] (factors schedule [ 1L .. 6L ])
+    let floored = LearningRateSchedule.Cosine(4L, 0.2)
+    assertAllClose doubleRounding [| 1.0; 0.6; 0.2; 0.2 |] (factors floored [ 1L; 3L; 5L; 9L ])
+
+[<Fact>]
+let ``warm-up rises linearly to 1 and then hands over to the next schedule from its own first step`` () =
+    let schedule = LearningRateSchedule.Warmup(4L, LearningRateSchedule.Cosine(2L))
+    assertAllClose doubleRounding [| 0.25; 0.5; 0.75; 1.0; 1.0; 0.5; 0.0 |] (factors schedule [ 1L .. 7L ])
+    assertAllClose doubleRounding [| 0.5; 1.0; 1.0 |] (factors (LearningRateSchedule.Warmup 2L) [ 1L; 2L; 3L ])
+
+[<Fact>]
+let ``a scheduled rule's step is the rule's step with η scaled by the schedule`` () =
+    let vector (values: float[]) = ParameterVector<float>.Create(ReadOnlySpan values)
+    let theta, gradient = vector [| 1.0; -2.0 |], vector [| 0.5; 0.25 |]
+    let scheduled = (Momentum(0.1, 0.5)).WithSchedule(LearningRateSchedule.StepDecay(1L, 0.5))
+    let first = scheduled.Apply(scheduled.Init theta, theta, gradient)
+    let second = scheduled.Apply(first.State, first.Parameters, gradient)
+    // step 1 uses η = 0.1, step 2 uses η = 0.05: the same as momentum with those rates.
+    let plain = Momentum(0.1, 0.5).Apply(Momentum(0.1, 0.5).Init theta, theta, gradient)
+    let halved = Momentum(0.05, 0.5).Apply(plain.State, plain.Parameters, gradient)
+    Assert.Equal(plain.Parameters, first.Parameters)
+    assertAllClose doubleRounding (halved.Parameters.ToArray()) (second.Parameters.ToArray())
+    Assert.Equal("momentum", scheduled.Name)
+    Assert.Equal<Hyperparameter seq>(Momentum(0.1, 0.5).Hyperparameters, scheduled.Hyperparameters)
+    Assert.Equal(Momentum(0.1, 0.5) :> Optimizer, scheduled.WithoutSchedule)
+
+[<Fact>]
+let ``schedules compare by value, and a scheduled rule equals the same rule with the same schedule`` () =
+    let make () = (Adam 0.01).WithSchedule(LearningRateSchedule.Warmup(10L, LearningRateSchedule.Cosine 90L))
+    Assert.Equal(make (), make ())
+    Assert.NotEqual(make (), (Adam 0.01).WithSchedule(LearningRateSchedule.Cosine 90L))
+    Assert.NotEqual(make (), Adam 0.01 :> Optimizer)
+
+[<Fact>]
+let ``bad schedules are refused when made, with the value in the message`` () =
+    Assert.Contains("Every must be at least 1 step, but is 0", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.StepDecay(0L, 0.5) |> ignore))
+    Assert.Contains("DecayFactor must be in (0, 1] (a decay), but is 1.5", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.StepDecay(2L, 1.5) |> ignore))
+    Assert.Contains("Floor must be in [0, 1), but is 1", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.Cosine(5L, 1.0) |> ignore))
+    Assert.Contains("Steps must be at least 1 step, but is -3", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.Warmup(-3L) |> ignore))
+    Assert.Contains("step", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.Constant.Factor 0L |> ignore))
+    Assert.Contains("already has the schedule", messageOf<ArgumentException> (fun () -> (Sgd 0.1).WithSchedule(LearningRateSchedule.Cosine 5L).WithSchedule(LearningRateSchedule.Constant) |> ignore))
