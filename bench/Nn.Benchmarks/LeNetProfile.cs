@@ -43,7 +43,7 @@ internal static class LeNetProfile
                     var size = rows * layer.OutputShape.Size;
                     var clock = Stopwatch.StartNew();
                     layer.Forward<float>(
-                        theta.AsSpan(architecture.WeightOffset(l), layer.ParameterCount), input, rows, workspace.Z[l].AsSpan(0, size), workspace.A[l].AsSpan(0, size), workspace.Buffers[l]);
+                        theta.AsSpan(architecture.WeightOffset(l), layer.ParameterCount), input, rows, workspace.Z[l].AsSpan(0, size), workspace.A[l].AsSpan(0, size), workspace.Buffers[l], PassMode<float>.Objective);
                     if (r >= 0)
                     {
                         forward[l][r] = clock.Elapsed.TotalMilliseconds;
@@ -61,7 +61,7 @@ internal static class LeNetProfile
                     var offset = architecture.WeightOffset(l);
                     var clock = Stopwatch.StartNew();
                     layer.Backward<float>(
-                        theta.AsSpan(offset, layer.ParameterCount), below, workspace.Delta[l].AsSpan(0, rows * layer.OutputShape.Size), rows, gradient.AsSpan(offset, layer.ParameterCount), false, inputGradient, workspace.Buffers[l]);
+                        theta.AsSpan(offset, layer.ParameterCount), below, workspace.Delta[l].AsSpan(0, rows * layer.OutputShape.Size), rows, gradient.AsSpan(offset, layer.ParameterCount), false, inputGradient, workspace.Buffers[l], PassMode<float>.Objective);
                     if (r >= 0)
                     {
                         backward[l][r] = clock.Elapsed.TotalMilliseconds;

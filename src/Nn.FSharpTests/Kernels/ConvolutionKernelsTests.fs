@@ -66,10 +66,10 @@ let private passes (g: Geometry) (path: KernelPath) (team: GemmTeam<float32> opt
     let buffers = LayerBuffers<float32>(Array.zeroCreate (int (layer.ScratchLength rows)), [||], path, Option.toObj team)
     let z = Array.zeroCreate<float32> (rows * output)
     let a = Array.zeroCreate<float32> (rows * output)
-    layer.Forward<float32>(ReadOnlySpan theta, ReadOnlySpan x, rows, Span z, Span a, buffers)
+    layer.Forward<float32>(ReadOnlySpan theta, ReadOnlySpan x, rows, Span z, Span a, buffers, PassMode<float32>.Objective)
     let gradient = Array.zeroCreate<float32> theta.Length
     let inputGradient = Array.zeroCreate<float32> (rows * g.Input.Size)
-    layer.Backward<float32>(ReadOnlySpan theta, ReadOnlySpan x, Span(Array.copy delta), rows, Span gradient, false, Span inputGradient, buffers)
+    layer.Backward<float32>(ReadOnlySpan theta, ReadOnlySpan x, Span(Array.copy delta), rows, Span gradient, false, Span inputGradient, buffers, PassMode<float32>.Objective)
     z, gradient, inputGradient
 
 let private data (g: Geometry) =
@@ -169,6 +169,6 @@ let ``max-pooling picks each window's first maximum, ties included, on 1 and 2 t
         let buffers = LayerBuffers<float32>([||], Array.zeroCreate outputs, KernelSelection.Best, Option.toObj team)
         let z = Array.zeroCreate<float32> outputs
         let a = Array.zeroCreate<float32> outputs
-        pool.Forward<float32>(ReadOnlySpan.Empty, ReadOnlySpan x, rows, Span z, Span a, buffers)
+        pool.Forward<float32>(ReadOnlySpan.Empty, ReadOnlySpan x, rows, Span z, Span a, buffers, PassMode<float32>.Objective)
         Assert.Equal<(float32 * int)[]>(expected, Array.zip a buffers.Indices)
         Assert.Equal<float32[]>(z, a)

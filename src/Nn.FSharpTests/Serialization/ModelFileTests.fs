@@ -101,8 +101,8 @@ let ``a wrong magic says the file is not a model file`` () =
 [<Fact>]
 let ``another version names the versions this library reads`` () =
     let bytes = ModelFile.ToBytes network
-    bytes[4] <- 4uy
-    Assert.Equal("model.nnm, byte 4: expected format version 1 to 3, but found version 4.", (formatError bytes).Message)
+    bytes[4] <- 5uy
+    Assert.Equal("model.nnm, byte 4: expected format version 1 to 4, but found version 5.", (formatError bytes).Message)
 
 [<Fact>]
 let ``a flipped parameter byte fails the checksum`` () =
@@ -253,7 +253,7 @@ let private edited (edit: byte[] -> unit) =
 let badVersion2Fields : obj[] list =
     [ [| "input kind"; (fun (b: byte[]) -> b[8] <- 5uy); "byte 8: expected the input kind 0 (vector) or 1 (image), but found 5." |]
       [| "vector with a height"; (fun (b: byte[]) -> b[8] <- 0uy); "byte 13: expected the input height in 1..1" |]
-      [| "unknown kind"; (fun (b: byte[]) -> b[26] <- byte 'k'); "byte 25: expected layer 0's kind: conv2d, dense, maxpool2d, but found 'konv2d'." |]
+      [| "unknown kind"; (fun (b: byte[]) -> b[26] <- byte 'k'); "byte 25: expected layer 0's kind: batchnorm, conv2d, dense, dropout, maxpool2d, but found 'konv2d'." |]
       [| "kernel taller than the input"; (fun (b: byte[]) -> b[36] <- 12uy); "byte 25: expected layer 0 (conv2d) to fit the shape 2x7x6 below it, but found a 12x2 kernel does not fit the input 2x7x6 padded by 1 (9x8)" |]
       [| "zero stride"; (fun (b: byte[]) -> b[44] <- 0uy); "expected layer 0's stride in 1.." |] ]
 
@@ -261,3 +261,74 @@ let badVersion2Fields : obj[] list =
 [<MemberData(nameof badVersion2Fields)>]
 let ``a damaged version-2 field is refused naming the byte and what was expected`` (_field: string) (edit: byte[] -> unit) (message: string) =
     Assert.Contains(message, (formatError (edited edit)).Message)
+
+/// A network with batch normalisation and dropout whose running statistics are not the initial ones.
+let private normalised =
+    let architecture = Architecture.Input(2, 3, 3).Conv2D(2, 2, 2, Activation.Relu).BatchNorm(1e-3, 0.2).Dropout(0.25).Dense(3, Activation.Softmax)
+    let network = Network.Create<float32>(architecture, Initializer.He, 3UL)
+    network.WithState(ParameterVector<float32>.Create(ReadOnlySpan [| 0.5f; -0.25f; 2.0f; 0.125f |]))
+
+[<Fact>]
+let ``batch normalisation, dropout and the running statistics round-trip through version 4`` () =
+    let bytes = ModelFile.ToBytes normalised
+    Assert.Equal(4us, BitConverter.ToUInt16(bytes, 4))
+    let loaded = ModelFile.FromBytes<float32>(bytes, "normalised.nnm")
+    Assert.Equal(normalised, loaded)
+    Assert.Equal<float32[]>([| 0.5f; -0.25f; 2.0f; 0.125f |], loaded.State.ToArray())
+    Assert.Equal(4, (ModelFile.ReadInfo(bytes, "normalised.nnm")).Version)
+
+[<Fact>]
+let ``networks without the new kinds are still written as versions 1 and 2`` () =
+    Assert.Equal(1us, BitConverter.ToUInt16(ModelFile.ToBytes network, 4))
+    Assert.Equal(2us, BitConverter.ToUInt16(ModelFile.ToBytes convolutional, 4))
+
+/// The version-4 body of the normalised network with its checksum recomputed after <paramref name="edit"/>.
+let private editedNormalised (edit: byte[] -> unit) =
+    let bytes = ModelFile.ToBytes normalised
+    let body = Array.take (bytes.Length - 32) bytes
+    edit body
+    Array.append body (Security.Cryptography.SHA256.HashData body)
+
+[<Fact>]
+let ``a negative running variance is refused naming its byte and layer`` () =
+    // The state is the last 8 + 4·4 bytes of the body; the variances are its last two values.
+    let bytes = editedNormalised (fun b -> b[b.Length - 1] <- 0xBFuy)
+    let message = (formatError bytes).Message
+    Assert.Contains("expected layer 1's state to be valid, but found a running variance of", message)
+
+[<Fact>]
+let ``a state count other than the architecture's is refused`` () =
+    let bytes = editedNormalised (fun b -> b[b.Length - 24] <- 5uy)
+    Assert.Contains("expected 4 values of state", (formatError bytes).Message)
+
+[<Fact>]
+let ``a version-2 file cannot declare a kind that version 4 added`` () =
+    let bytes = editedNormalised (fun b -> b[4] <- 2uy)
+    Assert.Contains("layer 1's kind among those of version 2, but found 'batchnorm', which version 4 added", (formatError bytes).Message)
+
+[<Fact>]
+let ``a file written by format version 3 still loads, preprocessing and all`` () =
+    let path = Nn.Tests.Helpers.testData "model_v3.nnm"
+    Assert.Equal(3, (ModelFile.ReadInfo path).Version)
+    let preprocessing =
+        Preprocessing.Fit(
+            Table.Load(Nn.Tests.Helpers.testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+    let expected =
+        Model<float32>(Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL), preprocessing)
+    let loaded = ModelFile.LoadModel<float32> path
+    Assert.Equal(expected.Network, loaded.Network)
+    Assert.Equal(Some preprocessing, Option.ofObj loaded.Preprocessing)
+    Assert.Equal<byte[]>(File.ReadAllBytes path, ModelFile.ToBytes expected)
+
+[<Fact>]
+let ``a network with batch normalisation keeps its preprocessing in version 4`` () =
+    let preprocessing =
+        Preprocessing.Fit(
+            Table.Load(Nn.Tests.Helpers.testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+    let network = Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).BatchNorm().Dropout(0.1).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL)
+    let bytes = ModelFile.ToBytes(Model<float32>(network, preprocessing))
+    Assert.Equal(4us, BitConverter.ToUInt16(bytes, 4))
+    let loaded = ModelFile.ModelFromBytes<float32>(bytes, "m.nnm")
+    Assert.Equal(network, loaded.Network)
+    Assert.Equal(Some preprocessing, Option.ofObj loaded.Preprocessing)
+    Assert.Null((ModelFile.ModelFromBytes<float32>(ModelFile.ToBytes network, "m.nnm")).Preprocessing)

@@ -155,7 +155,7 @@ public sealed record Conv2DLayer : Layer
         $"Conv2D({InputShape}→{OutputShape}, {Filters} of {KernelHeight}x{KernelWidth}, stride {Stride}, padding {Padding}, {Activation.Name}{(HasBias ? string.Empty : ", no bias")})";
 
     /// <summary>X̂ from the input, Z = K X̂ (filters × fields), then z = Z + b in N×O×OH×OW order and a = σ(z). Leaves X̂ in the scratch for the backward pass.</summary>
-    internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers)
+    internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         var positions = Positions;
         var fields = rows * positions;
@@ -177,7 +177,7 @@ public sealed record Conv2DLayer : Layer
     /// added back onto the padded input and cropped.
     /// </summary>
     internal override void Backward<T>(
-        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers)
+        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         var positions = Positions;
         var fields = rows * positions;

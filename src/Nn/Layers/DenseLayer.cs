@@ -92,7 +92,7 @@ public sealed record DenseLayer : Layer
     internal override bool Fits(Shape previous) => previous.Size == Inputs;
 
     /// <summary>z = X Wᵀ + b, a = σ(z), one row per sample.</summary>
-    internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers)
+    internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         DenseKernels.MultiplyByTranspose(input, rows, Inputs, parameters.Slice(0, WeightCount), Outputs, z, buffers.Path, buffers.Team);
         if (HasBias)
@@ -105,7 +105,7 @@ public sealed record DenseLayer : Layer
 
     /// <summary>∂C/∂W = δᵀ X (equation 4), ∂C/∂b = column sums of δ (equation 3), ∂C/∂X = δ W (equation 2 before σ').</summary>
     internal override void Backward<T>(
-        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers)
+        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         DenseKernels.TransposeProduct<T>(delta, rows, Outputs, input, Inputs, gradient.Slice(0, WeightCount), accumulate, buffers.Path, buffers.Team);
         if (HasBias)

@@ -6,7 +6,8 @@ namespace Nn;
 /// <summary>
 /// One layer of an <see cref="Architecture"/>: its configuration only (shapes, sizes, activation), never its
 /// parameters, which live in the network's θ at the offsets the architecture gives (weights first, then the bias).
-/// Each kind — <see cref="DenseLayer"/>, <see cref="Conv2DLayer"/>, <see cref="MaxPool2DLayer"/> — is one file
+/// Each kind — <see cref="DenseLayer"/>, <see cref="Conv2DLayer"/>, <see cref="MaxPool2DLayer"/>,
+/// <see cref="BatchNormLayer"/>, <see cref="DropoutLayer"/> — is one file
 /// holding its shape rule, parameter layout, initialiser fan-in/fan-out and its forward and backward passes, so
 /// the code that runs a stack of layers never asks which kind it holds.
 /// </summary>
@@ -42,6 +43,32 @@ public abstract record Layer
     /// <summary>The number of parameters: weights plus biases.</summary>
     public int ParameterCount => checked(WeightCount + BiasCount);
 
+    /// <summary>
+    /// The number of values of non-trainable state the layer keeps beside θ (a batch normalisation's running mean and
+    /// variance; 0 for the other kinds), in the network's <see cref="Network{T}.State"/> at the offset
+    /// <see cref="Architecture.StateOffset"/> gives.
+    /// </summary>
+    public virtual int StateCount => 0;
+
+    /// <summary>The value every weight starts at, for kinds whose weights are not drawn by an initialiser (null: drawn).</summary>
+    internal virtual double? InitialWeight => null;
+
+    /// <summary>Whether the L2 term λ/(2m) Σ W² includes this layer's weights.</summary>
+    internal virtual bool WeightsDecay => true;
+
+    /// <summary>The oldest model-file version that knows this kind.</summary>
+    internal virtual ushort ModelFileVersion => 2;
+
+    /// <summary>Why <paramref name="state"/> (this layer's block of a network's state) cannot be used, or null when it can.</summary>
+    internal virtual string? InvalidState<T>(ReadOnlySpan<T> state)
+        where T : unmanaged, IFloatingPointIeee754<T> => null;
+
+    /// <summary>Writes the state a new network starts with into <paramref name="state"/> (<see cref="StateCount"/> values).</summary>
+    internal virtual void InitialState<T>(Span<T> state)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+    }
+
     /// <summary>The weights viewed as a matrix: rows (one per output unit or filter) × columns.</summary>
     internal abstract (int Rows, int Columns) WeightMatrix { get; }
 
@@ -69,16 +96,28 @@ public abstract record Layer
     /// <summary>
     /// The forward pass over a batch: z from <paramref name="input"/> and the layer's block of θ, then a = σ(z).
     /// May overwrite the layer's scratch in <paramref name="buffers"/>; the backward pass may rely on what it left there.
+    /// <paramref name="mode"/> (training or inference, the layer's block of running statistics) matters only to the
+    /// kinds that behave differently in training.
     /// </summary>
-    internal abstract void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers)
+    internal abstract void Forward<T>(
+        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers, PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>
     /// The backward pass over a batch from δ = ∂C/∂z (which it may overwrite): the layer's gradient block written
     /// (or added to, with <paramref name="accumulate"/>), and, unless <paramref name="inputGradient"/> is empty,
-    /// ∂C/∂(input) written into it (before the σ' of the layer below). Must follow the forward pass of the same batch.
+    /// ∂C/∂(input) written into it (before the σ' of the layer below). Must follow the forward pass of the same batch,
+    /// in the same <paramref name="mode"/>.
     /// </summary>
     internal abstract void Backward<T>(
-        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers)
+        ReadOnlySpan<T> parameters,
+        ReadOnlySpan<T> input,
+        Span<T> delta,
+        int rows,
+        Span<T> gradient,
+        bool accumulate,
+        Span<T> inputGradient,
+        LayerBuffers<T> buffers,
+        PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>;
 }

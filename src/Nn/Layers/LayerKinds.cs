@@ -17,5 +17,7 @@ internal static class LayerKinds
             ["dense"] = DenseLayer.ReadFields,
             ["conv2d"] = Conv2DLayer.ReadFields,
             ["maxpool2d"] = MaxPool2DLayer.ReadFields,
+            ["batchnorm"] = BatchNormLayer.ReadFields,
+            ["dropout"] = DropoutLayer.ReadFields,
         }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 }

@@ -102,7 +102,7 @@ public sealed record MaxPool2DLayer : Layer
     /// z = a = the window maxima; the index (within its sample) of each window's first maximum goes into the integer
     /// scratch. Samples are split over the pool's threads when there is one.
     /// </summary>
-    internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers)
+    internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         var outputs = rows * OutputShape.Size;
         PoolingKernels.MaxPool(input, rows, InputShape, Window, Stride, OutputShape, z, buffers.Indices.AsSpan(0, outputs), buffers.Team?.Pool);
@@ -111,7 +111,7 @@ public sealed record MaxPool2DLayer : Layer
 
     /// <summary>∂C/∂x is δ at each window's first maximum (summed where windows overlap) and 0 elsewhere.</summary>
     internal override void Backward<T>(
-        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers)
+        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         if (inputGradient.IsEmpty)
         {

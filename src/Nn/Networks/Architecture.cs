@@ -7,8 +7,8 @@ namespace Nn;
 
 /// <summary>
 /// The shape of a network: its input shape and its stack of layers (<see cref="DenseLayer"/>,
-/// <see cref="Conv2DLayer"/>, <see cref="MaxPool2DLayer"/>), and from them the layout of the one contiguous
-/// parameter vector θ. Layer l's block is its weights (for a dense layer W^l, outputs × inputs, row-major; for a
+/// <see cref="Conv2DLayer"/>, <see cref="MaxPool2DLayer"/>, <see cref="BatchNormLayer"/>, <see cref="DropoutLayer"/>),
+/// and from them the layout of the one contiguous parameter vector θ and of the non-trainable state beside it. Layer l's block is its weights (for a dense layer W^l, outputs × inputs, row-major; for a
 /// convolution its kernels O×C×KH×KW) followed by its bias; blocks follow each other in layer order. Full-batch
 /// optimisers, model files and generated code all share this layout. Shapes are checked as layers are added:
 /// each layer must read what the one below writes (a dense layer reads any shape of its input size, flattened in
@@ -23,6 +23,7 @@ public sealed class Architecture : IEquatable<Architecture>
 {
     private readonly int[] weightOffsets;
     private readonly int[] biasOffsets;
+    private readonly int[] stateOffsets;
     private readonly ImmutableArray<DenseLayer> dense;
 
     private Architecture(Shape inputShape, ImmutableArray<Layer> stack)
@@ -38,6 +39,7 @@ public sealed class Architecture : IEquatable<Architecture>
         dense = IsDense ? stack.Cast<DenseLayer>().ToImmutableArray() : default;
         weightOffsets = new int[stack.Length];
         biasOffsets = new int[stack.Length];
+        stateOffsets = new int[stack.Length];
         // Each layer is within the limit on its own, so the 64-bit running sum cannot overflow before it is checked.
         long offset = 0;
         for (var l = 0; l < stack.Length; l++)
@@ -57,6 +59,18 @@ public sealed class Architecture : IEquatable<Architecture>
         }
 
         ParameterCount = (int)offset;
+        long state = 0;
+        for (var l = 0; l < stack.Length; l++)
+        {
+            stateOffsets[l] = (int)state;
+            state += stack[l].StateCount;
+        }
+
+        // A layer's state is two values per feature and features are at most int.MaxValue / 2 (Shape.Size), but
+        // thousands of layers could still add up past one array.
+        StateCount = state <= Limits.MaxParameterCount
+            ? (int)state
+            : throw new ArgumentException($"the architecture has {state} values of state, more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.", "layers");
     }
 
     /// <summary>The number of inputs of the first layer: the size of <see cref="InputShape"/>.</summary>
@@ -85,6 +99,9 @@ public sealed class Architecture : IEquatable<Architecture>
 
     /// <summary>The length of the parameter vector θ.</summary>
     public int ParameterCount { get; }
+
+    /// <summary>The length of the non-trainable state beside θ (batch normalisations' running statistics); 0 for most networks.</summary>
+    public int StateCount { get; }
 
     /// <summary>The activation of the last layer.</summary>
     /// <exception cref="InvalidOperationException">There are no layers.</exception>
@@ -144,6 +161,21 @@ public sealed class Architecture : IEquatable<Architecture>
     /// <exception cref="ArgumentException">The window does not fit the current output shape; the message names the layer and both shapes.</exception>
     public Architecture MaxPool2D(int window, int? stride = null) =>
         Append(() => new MaxPool2DLayer(OutputShape, window, stride));
+
+    /// <summary>A new architecture with batch normalisation on top (see <see cref="BatchNormLayer"/>): per feature of a vector, per channel of an image.</summary>
+    /// <param name="epsilon">ε &gt; 0, added to the variance.</param>
+    /// <param name="momentum">The weight of each training batch's statistics in the running ones, in (0, 1].</param>
+    /// <returns>A new architecture; this one is unchanged.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">ε or the momentum is out of range.</exception>
+    public Architecture BatchNorm(double epsilon = BatchNormLayer.DefaultEpsilon, double momentum = BatchNormLayer.DefaultMomentum) =>
+        Append(() => new BatchNormLayer(OutputShape, epsilon, momentum));
+
+    /// <summary>A new architecture with inverted dropout on top (see <see cref="DropoutLayer"/>).</summary>
+    /// <param name="rate">p, the probability of dropping each value in training, in [0, 1).</param>
+    /// <returns>A new architecture; this one is unchanged.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">p is outside [0, 1).</exception>
+    public Architecture Dropout(double rate) =>
+        Append(() => new DropoutLayer(OutputShape, rate));
 
     /// <summary>An architecture from an input shape and layers, each of which must read what the previous one writes.</summary>
     /// <param name="inputShape">The shape of one input sample.</param>
@@ -228,6 +260,11 @@ public sealed class Architecture : IEquatable<Architecture>
     /// <param name="layer">The layer index.</param>
     /// <returns>The offset, or −1.</returns>
     public int BiasOffset(int layer) => biasOffsets[CheckLayer(layer)];
+
+    /// <summary>Where layer l's block of the network's state starts (its length is the layer's <see cref="Layer.StateCount"/>).</summary>
+    /// <param name="layer">The layer index.</param>
+    /// <returns>The offset into <see cref="Network{T}.State"/>.</returns>
+    public int StateOffset(int layer) => stateOffsets[CheckLayer(layer)];
 
     /// <summary>Throws unless the architecture has at least one layer; networks need one.</summary>
     /// <exception cref="ArgumentException">There are no layers.</exception>

@@ -7,7 +7,8 @@ namespace Nn;
 
 /// <summary>
 /// Building networks and running them forward: pure functions that return new values and never change their
-/// arguments. The forward pass is a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l).
+/// arguments. The forward pass is a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l). It runs in inference mode:
+/// batch normalisation uses the network's running statistics and dropout is the identity.
 /// </summary>
 /// <example><code>
 /// var architecture = Architecture.Input(64).Dense(32, Activation.Relu).Dense(10, Activation.Softmax);
@@ -16,7 +17,10 @@ namespace Nn;
 /// </code></example>
 public static class Network
 {
-    /// <summary>A network with weights drawn by <paramref name="initializer"/> from <paramref name="seed"/> and zero biases.</summary>
+    /// <summary>
+    /// A network with weights drawn by <paramref name="initializer"/> from <paramref name="seed"/> and zero biases
+    /// (a batch normalisation's γ starts at 1 and its running statistics at mean 0, variance 1).
+    /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="architecture">The layer stack, with at least one layer.</param>
     /// <param name="initializer">The weight scheme.</param>
@@ -34,6 +38,12 @@ public static class Network
         {
             var layer = architecture.Stack[l];
             var weights = theta.AsSpan(architecture.WeightOffset(l), layer.WeightCount);
+            if (layer.InitialWeight is { } fixedWeight)
+            {
+                weights.Fill(T.CreateChecked(fixedWeight));
+                continue;
+            }
+
             var (fanIn, fanOut) = layer.Fan;
             for (var i = 0; i < weights.Length; i++)
             {
@@ -44,7 +54,7 @@ public static class Network
         return new Network<T>(architecture, ParameterVector<T>.Own(theta));
     }
 
-    /// <summary>A network from a parameter vector in the architecture's layout (copied).</summary>
+    /// <summary>A network from a parameter vector in the architecture's layout (copied), with the state a new network starts with.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="architecture">The layer stack.</param>
     /// <param name="parameters">θ, length <see cref="Architecture.ParameterCount"/>.</param>
@@ -123,7 +133,7 @@ public static class Network
         Guard.Length(nameof(input), network.InputSize, input.Length);
         Guard.Finite(nameof(input), input);
         var workspace = new Workspace<T>(network.Architecture, 1);
-        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), input, 1, workspace);
+        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), input, 1, workspace, PassMode<T>.Inference(network.State.AsSpan()));
         return workspace.Output(1).ToArray();
     }
 
@@ -138,7 +148,7 @@ public static class Network
         ArgumentNullException.ThrowIfNull(network);
         ValidateInputs(network, inputs);
         var workspace = new Workspace<T>(network.Architecture, inputs.Rows);
-        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace);
+        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace, PassMode<T>.Inference(network.State.AsSpan()));
         return Matrix<T>.Own(inputs.Rows, network.OutputSize, workspace.Output(inputs.Rows).ToArray());
     }
 
@@ -162,7 +172,7 @@ public static class Network
         Limits.Size(nameof(threads), threads, Limits.MaxThreads, nameof(Limits.MaxThreads));
         using var pool = new Kernels.WorkerPool(threads);
         var workspace = new Workspace<T>(network.Architecture, inputs.Rows, new Kernels.GemmTeam<T>(pool));
-        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace);
+        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace, PassMode<T>.Inference(network.State.AsSpan()));
         return Matrix<T>.Own(inputs.Rows, network.OutputSize, workspace.Output(inputs.Rows).ToArray());
     }
 
@@ -177,7 +187,7 @@ public static class Network
         ArgumentNullException.ThrowIfNull(network);
         ValidateInputs(network, inputs);
         var workspace = new Workspace<T>(network.Architecture, inputs.Rows);
-        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace);
+        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace, PassMode<T>.Inference(network.State.AsSpan()));
         var z = ImmutableArray.CreateBuilder<Matrix<T>>();
         var a = ImmutableArray.CreateBuilder<Matrix<T>>();
         a.Add(inputs);

@@ -4,8 +4,10 @@ using System.Numerics;
 namespace Nn;
 
 /// <summary>
-/// An immutable dense network: its <see cref="Architecture"/> and its parameters θ in one contiguous vector.
-/// Equal networks have equal architectures and bit-for-bit equal parameters. Every operation returns new values.
+/// An immutable network: its <see cref="Architecture"/>, its parameters θ in one contiguous vector, and the
+/// non-trainable <see cref="State"/> some layers keep beside θ (batch normalisation's running statistics; empty for
+/// most networks) — parameters and state apart, as in Lux. Equal networks have equal architectures and bit-for-bit
+/// equal parameters and state. Every operation returns new values.
 /// </summary>
 /// <typeparam name="T"><see cref="float"/> (fast training) or <see cref="double"/> (gradient checks).</typeparam>
 /// <example><code>
@@ -15,19 +17,45 @@ namespace Nn;
 public sealed class Network<T> : IEquatable<Network<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Creates a network from its architecture and a parameter vector in the architecture's layout.</summary>
+    /// <summary>
+    /// Creates a network from its architecture and a parameter vector in the architecture's layout, with the state a
+    /// new network starts with (running means 0, variances 1).
+    /// </summary>
     /// <param name="architecture">The layer stack, with at least one layer.</param>
     /// <param name="parameters">θ, of length <see cref="Architecture.ParameterCount"/>, all finite.</param>
     /// <exception cref="ArgumentException">The architecture has no layers, θ has the wrong length or holds NaN/∞.</exception>
     public Network(Architecture architecture, ParameterVector<T> parameters)
+        : this(architecture, parameters, InitialState(architecture))
+    {
+    }
+
+    /// <summary>Creates a network from its architecture, parameters and state.</summary>
+    /// <param name="architecture">The layer stack, with at least one layer.</param>
+    /// <param name="parameters">θ, of length <see cref="Architecture.ParameterCount"/>, all finite.</param>
+    /// <param name="state">The non-trainable state, of length <see cref="Architecture.StateCount"/>, all finite.</param>
+    /// <exception cref="ArgumentException">The architecture has no layers, θ or the state has the wrong length or holds NaN/∞, or a running variance is negative.</exception>
+    public Network(Architecture architecture, ParameterVector<T> parameters, ParameterVector<T> state)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(state);
         architecture.EnsureHasLayers();
         Guard.Length(nameof(parameters), architecture.ParameterCount, parameters.Length);
         Guard.Finite(nameof(parameters), parameters.AsSpan());
+        Guard.Length(nameof(state), architecture.StateCount, state.Length);
+        Guard.Finite(nameof(state), state.AsSpan());
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            var layer = architecture.Stack[l];
+            if (layer.InvalidState(state.AsSpan().Slice(architecture.StateOffset(l), layer.StateCount)) is { } problem)
+            {
+                throw new ArgumentException($"state must be valid for every layer, but layer {l} ({layer}) has {problem}.", nameof(state));
+            }
+        }
+
         Architecture = architecture;
         Parameters = parameters;
+        State = state;
     }
 
     /// <summary>The layer stack and parameter layout.</summary>
@@ -35,6 +63,12 @@ public sealed class Network<T> : IEquatable<Network<T>>
 
     /// <summary>θ, every weight and bias in the architecture's layout.</summary>
     public ParameterVector<T> Parameters { get; }
+
+    /// <summary>
+    /// The non-trainable state in the architecture's layout (<see cref="Architecture.StateOffset"/>): each batch
+    /// normalisation's running mean then running variance. Training updates it; inference reads it.
+    /// </summary>
+    public ParameterVector<T> State { get; }
 
     /// <summary>The number of inputs.</summary>
     public int InputSize => Architecture.InputSize;
@@ -61,10 +95,15 @@ public sealed class Network<T> : IEquatable<Network<T>>
         return offset < 0 ? ReadOnlyMemory<T>.Empty : Parameters.AsMemory().Slice(offset, Architecture.Stack[layer].BiasCount);
     }
 
-    /// <summary>The same architecture with other parameters.</summary>
+    /// <summary>The same architecture and state with other parameters.</summary>
     /// <param name="parameters">θ in this architecture's layout.</param>
     /// <returns>A new network.</returns>
-    public Network<T> WithParameters(ParameterVector<T> parameters) => new(Architecture, parameters);
+    public Network<T> WithParameters(ParameterVector<T> parameters) => new(Architecture, parameters, State);
+
+    /// <summary>The same architecture and parameters with another state.</summary>
+    /// <param name="state">The state in this architecture's layout.</param>
+    /// <returns>A new network.</returns>
+    public Network<T> WithState(ParameterVector<T> state) => new(Architecture, Parameters, state);
 
     /// <summary>The output a^L for one input; see <see cref="Network.Forward{T}(Network{T}, ReadOnlySpan{T})"/>.</summary>
     /// <param name="input">x, of length <see cref="InputSize"/>.</param>
@@ -78,7 +117,7 @@ public sealed class Network<T> : IEquatable<Network<T>>
 
     /// <inheritdoc/>
     public bool Equals(Network<T>? other) =>
-        other is not null && Architecture.Equals(other.Architecture) && Parameters.Equals(other.Parameters);
+        other is not null && Architecture.Equals(other.Architecture) && Parameters.Equals(other.Parameters) && State.Equals(other.State);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as Network<T>);
@@ -88,6 +127,19 @@ public sealed class Network<T> : IEquatable<Network<T>>
 
     /// <inheritdoc/>
     public override string ToString() => $"Network<{typeof(T).Name}>({Architecture}, {Parameters.Length} parameters)";
+
+    /// <summary>Each layer's <see cref="Layer.InitialState{T}"/> in the architecture's state layout.</summary>
+    private static ParameterVector<T> InitialState(Architecture architecture)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        var state = new T[architecture.StateCount];
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            architecture.Stack[l].InitialState<T>(state.AsSpan(architecture.StateOffset(l), architecture.Stack[l].StateCount));
+        }
+
+        return ParameterVector<T>.Own(state);
+    }
 
     /// <summary>Structural equality.</summary>
     public static bool operator ==(Network<T>? left, Network<T>? right) => Equals(left, right);

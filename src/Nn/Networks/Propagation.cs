@@ -11,13 +11,21 @@ namespace Nn;
 /// </summary>
 internal static class Propagation
 {
-    /// <summary>a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l), for a batch of <paramref name="rows"/> rows.</summary>
+    /// <summary>The inference forward pass of an architecture without state (<see cref="Architecture.StateCount"/> = 0).</summary>
     public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Forward(architecture, theta, x, rows, workspace, PassMode<T>.Inference(ReadOnlySpan<T>.Empty));
+
+    /// <summary>
+    /// a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l), for a batch of <paramref name="rows"/> rows, with batch
+    /// normalisation and dropout run as <paramref name="mode"/> says (dense-only stacks have neither and ignore it).
+    /// </summary>
+    public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!architecture.IsDense)
         {
-            StackPropagation.Forward(architecture, theta, x, rows, workspace);
+            StackPropagation.Forward(architecture, theta, x, rows, workspace, mode);
             return;
         }
 
@@ -65,11 +73,31 @@ internal static class Propagation
         Workspace<T> workspace,
         Span<T> gradient,
         bool overwrite = false)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        LossAndGradient(architecture, theta, loss, x, y, rows, l2Lambda, l2Count, workspace, gradient, overwrite, PassMode<T>.Objective);
+
+    /// <summary>
+    /// <see cref="LossAndGradient{T}(Architecture, ReadOnlySpan{T}, Nn.Loss, ReadOnlySpan{T}, ReadOnlySpan{T}, int, T, int, Workspace{T}, Span{T}, bool)"/>
+    /// with the forward pass run as <paramref name="mode"/> says: a training step's masks and running statistics.
+    /// </summary>
+    public static T LossAndGradient<T>(
+        Architecture architecture,
+        ReadOnlySpan<T> theta,
+        Loss loss,
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> y,
+        int rows,
+        T l2Lambda,
+        int l2Count,
+        Workspace<T> workspace,
+        Span<T> gradient,
+        bool overwrite,
+        PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!architecture.IsDense)
         {
-            return StackPropagation.LossAndGradient(architecture, theta, loss, x, y, rows, l2Lambda, l2Count, workspace, gradient, overwrite);
+            return StackPropagation.LossAndGradient(architecture, theta, loss, x, y, rows, l2Lambda, l2Count, workspace, gradient, overwrite, mode);
         }
 
         Forward(architecture, theta, x, rows, workspace);
@@ -209,12 +237,15 @@ internal static class Propagation
         return finite;
     }
 
-    /// <summary>The batch-mean cost alone, with the same L2 term; used by line searches and gradient checks.</summary>
+    /// <summary>
+    /// The batch-mean cost alone, with the same L2 term and the same function of θ as <see cref="LossAndGradient{T}(Architecture, ReadOnlySpan{T}, Nn.Loss, ReadOnlySpan{T}, ReadOnlySpan{T}, int, T, int, Workspace{T}, Span{T}, bool)"/>
+    /// (batch statistics, dropout masks of key 0); used by line searches and gradient checks.
+    /// </summary>
     public static T Loss<T>(
         Architecture architecture, ReadOnlySpan<T> theta, Loss loss, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int rows, T l2Lambda, int l2Count, Workspace<T> workspace)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Forward(architecture, theta, x, rows, workspace);
+        Forward(architecture, theta, x, rows, workspace, PassMode<T>.Objective);
         var cost = MeanCost(architecture, loss, y, rows, workspace);
         if (l2Lambda != T.Zero)
         {
@@ -243,14 +274,17 @@ internal static class Propagation
             workspace.Z[last].AsSpan(0, length), workspace.A[last].AsSpan(0, length), y.Slice(0, length), outputs, architecture.OutputActivation);
     }
 
-    /// <summary>λ/(2m) Σ_l Σ W², over weights only, never biases.</summary>
+    /// <summary>λ/(2m) Σ_l Σ W², over weights only, never biases (nor a batch normalisation's γ, see <see cref="Layer.WeightsDecay"/>).</summary>
     public static T L2Penalty<T>(Architecture architecture, ReadOnlySpan<T> theta, T lambda, int count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var sum = T.Zero;
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
-            sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(theta.Slice(architecture.WeightOffset(l), architecture.Stack[l].WeightCount));
+            if (architecture.Stack[l].WeightsDecay)
+            {
+                sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(theta.Slice(architecture.WeightOffset(l), architecture.Stack[l].WeightCount));
+            }
         }
 
         return lambda * sum / T.CreateChecked(2 * count);
@@ -263,6 +297,11 @@ internal static class Propagation
         var scale = lambda / T.CreateChecked(count);
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
+            if (!architecture.Stack[l].WeightsDecay)
+            {
+                continue;
+            }
+
             var offset = architecture.WeightOffset(l);
             var length = architecture.Stack[l].WeightCount;
             var g = gradient.Slice(offset, length);

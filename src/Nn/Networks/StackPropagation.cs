@@ -4,29 +4,42 @@ using System.Numerics;
 namespace Nn;
 
 /// <summary>
-/// The forward and backward passes for an architecture with layers other than dense ones (convolutions, pooling):
+/// The forward and backward passes for an architecture with layers other than dense ones (convolutions, pooling,
+/// batch normalisation, dropout):
 /// each layer runs its own passes, so this loop never asks which kind it holds. Dense-only architectures never come
 /// here; <see cref="Propagation"/> keeps its dense fast paths for them.
 /// </summary>
 internal static class StackPropagation
 {
-    /// <summary>a^0 = x; z^l and a^l from each layer's forward pass over <paramref name="rows"/> samples.</summary>
-    public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace)
+    /// <summary>a^0 = x; z^l and a^l from each layer's forward pass over <paramref name="rows"/> samples, in <paramref name="mode"/>.</summary>
+    public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (!mode.Training && mode.Statistics.Length != architecture.StateCount)
+        {
+            throw new InvalidOperationException(
+                $"an inference pass through {architecture} needs its {architecture.StateCount} values of running statistics, but was given {mode.Statistics.Length}.");
+        }
+
         var input = x.Slice(0, rows * architecture.InputSize);
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
             var layer = architecture.Stack[l];
             var size = rows * layer.OutputShape.Size;
             layer.Forward(
-                theta.Slice(architecture.WeightOffset(l), layer.ParameterCount), input, rows, workspace.Z[l].AsSpan(0, size), workspace.A[l].AsSpan(0, size), workspace.Buffers[l]);
+                theta.Slice(architecture.WeightOffset(l), layer.ParameterCount),
+                input,
+                rows,
+                workspace.Z[l].AsSpan(0, size),
+                workspace.A[l].AsSpan(0, size),
+                workspace.Buffers[l],
+                mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount));
             input = workspace.A[l].AsSpan(0, size);
         }
     }
 
     /// <summary>
-    /// The same contract as <see cref="Propagation.LossAndGradient{T}"/>: δ^L = ∇_a C ⊙ σ'(z^L) / m, then from the last
+    /// The same contract as Propagation.LossAndGradient: δ^L = ∇_a C ⊙ σ'(z^L) / m, then from the last
     /// layer down each layer's backward pass writes its gradient block and ∂C/∂a^(l−1), which σ' of the layer below
     /// turns into δ^(l−1).
     /// </summary>
@@ -41,10 +54,11 @@ internal static class StackPropagation
         int l2Count,
         Workspace<T> workspace,
         Span<T> gradient,
-        bool overwrite)
+        bool overwrite,
+        PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Forward(architecture, theta, x, rows, workspace);
+        Forward(architecture, theta, x, rows, workspace, mode);
         var layers = architecture.Stack;
         var last = layers.Length - 1;
         var outputs = architecture.OutputSize;
@@ -69,7 +83,8 @@ internal static class StackPropagation
                 gradient.Slice(offset, layer.ParameterCount),
                 !overwrite,
                 inputGradient,
-                workspace.Buffers[l]);
+                workspace.Buffers[l],
+                mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount));
             if (l > 0)
             {
                 var below = layers[l - 1];

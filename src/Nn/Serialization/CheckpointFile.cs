@@ -119,6 +119,11 @@ public static class CheckpointFile
                 nameof(checkpoint));
         }
 
+        if (ModelFile.StackVersion(architecture) > 2)
+        {
+            throw new ArgumentException($"checkpoints do not store batch normalisation or dropout yet, which {architecture} has.", nameof(checkpoint));
+        }
+
         var writer = new FormatWriter();
         writer.Header(Magic, Version, ModelFile.ElementSize<T>());
         ModelFile.WriteStack(writer, state.Network.Architecture);
@@ -220,7 +225,7 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "checkpoint file", OldestVersion, Version, out var version);
-        var architecture = version >= FirstStackVersion ? ModelFile.ReadStack(reader) : ModelFile.ReadArchitecture(reader);
+        var architecture = version >= FirstStackVersion ? ModelFile.ReadStack(reader, 2) : ModelFile.ReadArchitecture(reader);
         var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
 
         var optimizer = CheckpointRule.Read(reader, version, rule);

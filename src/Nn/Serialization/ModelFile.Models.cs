@@ -44,6 +44,11 @@ public static partial class ModelFile
                 nameof(model));
         }
 
+        if (StackVersion(architecture) >= StateVersion)
+        {
+            return Version4Bytes(model.Network, preprocessing);
+        }
+
         var writer = new FormatWriter();
         writer.Header(Magic, 3, ElementSize<T>());
         WriteStack(writer, architecture);
@@ -79,10 +84,14 @@ public static partial class ModelFile
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "model file", 1, Version, out var version);
-        var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader);
-        var preprocessing = version >= 3 ? PreprocessingFormat.Read(reader, architecture) : null;
+        var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader, version);
+        var preprocessing = ReadPreprocessing(reader, architecture, version);
         var parameters = ReadParameters<T>(reader, architecture, elementSize);
+        var state = version >= StateVersion ? ReadState<T>(reader, architecture, elementSize) : null;
         reader.ExpectChecksumNext();
-        return new Model<T>(new Network<T>(architecture, ParameterVector<T>.Own(parameters)), preprocessing);
+        var network = state is null
+            ? new Network<T>(architecture, ParameterVector<T>.Own(parameters))
+            : new Network<T>(architecture, ParameterVector<T>.Own(parameters), ParameterVector<T>.Own(state));
+        return new Model<T>(network, preprocessing);
     }
 }

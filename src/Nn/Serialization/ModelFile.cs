@@ -17,7 +17,9 @@ public sealed record ModelFileInfo(int Version, string ElementType, Architecture
 /// with activations by name, the parameter vector θ and a SHA-256 checksum. Version 2 stores the input shape and
 /// each layer's kind and configuration; a dense network over a flat input is still written as version 1, which
 /// older readers understand, and both versions load. Version 3 adds the preprocessing of a model trained on a table
-/// (<see cref="Model{T}"/>, written by <see cref="Save{T}(Model{T}, string)"/>); <see cref="Load{T}"/> reads the
+/// (<see cref="Model{T}"/>, written by <see cref="Save{T}(Model{T}, string)"/>); version 4 the kinds batch
+/// normalisation and dropout and the network's state (running statistics) after θ, written only for networks with
+/// those kinds, so every other network keeps the bytes of its older version; <see cref="Load{T}"/> reads the
 /// network of any version, <see cref="LoadModel{T}(string)"/> the network with its preprocessing. <see cref="Save{T}(Network{T}, string)"/> writes atomically
 /// (see <see cref="AtomicFile"/>); <see cref="Load{T}"/> checks every field and the checksum and throws
 /// <see cref="ModelFormatException"/> on any corruption, returning no network.
@@ -29,7 +31,7 @@ public sealed record ModelFileInfo(int Version, string ElementType, Architecture
 public static partial class ModelFile
 {
     /// <summary>The newest format version this library writes and reads (it reads every version from 1).</summary>
-    public const ushort Version = 3;
+    public const ushort Version = 4;
 
     /// <summary>The most layers a file may declare: <see cref="Limits.MaxLayers"/>.</summary>
     public const int MaxLayers = Limits.MaxLayers;
@@ -57,8 +59,13 @@ public static partial class ModelFile
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        var writer = new FormatWriter();
         var architecture = network.Architecture;
+        if (StackVersion(architecture) >= StateVersion)
+        {
+            return Version4Bytes(network, null);
+        }
+
+        var writer = new FormatWriter();
         if (FitsVersion1(architecture))
         {
             writer.Header(Magic, 1, ElementSize<T>());
@@ -123,9 +130,14 @@ public static partial class ModelFile
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "model file", 1, Version, out var version);
-        var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader);
-        _ = version >= 3 ? PreprocessingFormat.Read(reader, architecture) : null;
+        var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader, version);
+        _ = ReadPreprocessing(reader, architecture, version);
         ReadParameters<double>(reader, architecture, elementSize);
+        if (version >= StateVersion)
+        {
+            ReadState<double>(reader, architecture, elementSize);
+        }
+
         reader.ExpectChecksumNext();
         return new ModelFileInfo(version, ElementTypeName(elementSize), architecture, bytes.Length);
     }
@@ -179,8 +191,11 @@ public static partial class ModelFile
         }
     }
 
-    /// <summary>Reads what <see cref="WriteStack"/> wrote; a layer that does not fit the shape below it is a format error naming both.</summary>
-    internal static Architecture ReadStack(FormatReader reader)
+    /// <summary>
+    /// Reads what <see cref="WriteStack"/> wrote in a file of <paramref name="version"/>; a layer that does not fit the
+    /// shape below it, or whose kind that version does not know, is a format error naming both.
+    /// </summary>
+    internal static Architecture ReadStack(FormatReader reader, ushort version)
     {
         var kindAt = reader.Offset;
         var kind = reader.Byte("the input kind");
@@ -217,6 +232,10 @@ public static partial class ModelFile
                 layer = read(reader, shape, l);
                 parameters += layer.ParameterCount;
             }
+            catch (ArgumentException error) when (error is ArgumentOutOfRangeException)
+            {
+                throw reader.Error(at, $"layer {l} ({name}) with fields in range", error.Message);
+            }
             catch (ArgumentException error)
             {
                 throw reader.Error(at, $"layer {l} ({name}) to fit the shape {shape} below it", error.Message);
@@ -229,6 +248,11 @@ public static partial class ModelFile
             if (parameters > Limits.MaxParameterCount)
             {
                 throw reader.Error(at, $"at most {Limits.MaxParameterCount} parameters (Limits.MaxParameterCount)", $"{parameters} up to layer {l}");
+            }
+
+            if (layer.ModelFileVersion > version)
+            {
+                throw reader.Error(at, $"layer {l}'s kind among those of version {version}", $"'{name}', which version {layer.ModelFileVersion} added");
             }
 
             layers.Add(layer);

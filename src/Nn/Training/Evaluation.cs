@@ -84,7 +84,10 @@ public static class Evaluation
 {
     private const int ChunkRows = 256;
 
-    /// <summary>Accuracy, per-class accuracy and the confusion matrix of <paramref name="network"/> on <paramref name="data"/>.</summary>
+    /// <summary>
+    /// Accuracy, per-class accuracy and the confusion matrix of <paramref name="network"/> on <paramref name="data"/>,
+    /// in inference mode (running statistics, no dropout).
+    /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The classifier: its largest output is its prediction.</param>
     /// <param name="data">Labelled samples with the network's input size and class count.</param>
@@ -102,7 +105,8 @@ public static class Evaluation
 
         var classes = data.ClassCount;
         var counts = new int[classes * classes];
-        Measure(network.Architecture, network.Parameters.AsSpan(), data, new Workspace<T>(network.Architecture, Math.Min(ChunkRows, data.Count)), counts, null);
+        Measure(
+            network.Architecture, network.Parameters.AsSpan(), network.State.AsSpan(), data, new Workspace<T>(network.Architecture, Math.Min(ChunkRows, data.Count)), counts, null);
         var confusion = new ConfusionMatrix(classes, counts);
         var correct = 0;
         var perClass = ImmutableArray.CreateBuilder<double>(classes);
@@ -122,12 +126,14 @@ public static class Evaluation
     }
 
     /// <summary>
-    /// One forward pass over <paramref name="data"/> in chunks of the workspace's capacity: adds each sample's
+    /// One forward pass over <paramref name="data"/> in chunks of the workspace's capacity, in inference mode with the
+    /// running <paramref name="statistics"/> (batch normalisation's, in the architecture's state layout): adds each sample's
     /// (label, predicted class) to <paramref name="confusion"/> (classes × classes, row = label) and, when
     /// <paramref name="loss"/> is given, returns the sum of the samples' costs (zero otherwise). Shared by
     /// <see cref="Evaluate{T}"/> and the training loop's end-of-epoch measuring, which brings its own threaded workspace.
     /// </summary>
-    internal static T Measure<T>(Architecture architecture, ReadOnlySpan<T> theta, Dataset<T> data, Workspace<T> workspace, Span<int> confusion, Loss? loss)
+    internal static T Measure<T>(
+        Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> statistics, Dataset<T> data, Workspace<T> workspace, Span<int> confusion, Loss? loss)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var classes = data.ClassCount;
@@ -137,7 +143,7 @@ public static class Evaluation
         for (var start = 0; start < data.Count; start += workspace.Capacity)
         {
             var rows = Math.Min(workspace.Capacity, data.Count - start);
-            Propagation.Forward(architecture, theta, inputs.Slice(start * architecture.InputSize), rows, workspace);
+            Propagation.Forward(architecture, theta, inputs.Slice(start * architecture.InputSize), rows, workspace, PassMode<T>.Inference(statistics));
             if (loss is not null)
             {
                 costSum += Propagation.SumOfCosts(architecture, loss, targets.Slice(start * classes), rows, workspace);

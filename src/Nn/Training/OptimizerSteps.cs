@@ -48,20 +48,23 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
         }
 
         buffers.Gather(start, rows);
-        var cost = ComputeGradient(rows);
+        var cost = ComputeGradient(step, rows);
         buffers.Predict(context.Workspace, rows, 0);
         return double.IsFinite(cost) ? ApplyUpdate(step, cost) : (cost, $"the cost became {cost}");
     }
 
-    /// <summary>The gathered batch's mean cost plus the L2 term; its gradient goes into <see cref="StepBuffers{T}.Gradient"/>.</summary>
-    private double ComputeGradient(int rows) =>
+    /// <summary>
+    /// The gathered batch's mean cost plus the L2 term, in training mode (step <paramref name="step"/>'s dropout masks,
+    /// batch statistics, the running statistics' update into their spare); its gradient goes into <see cref="StepBuffers{T}.Gradient"/>.
+    /// </summary>
+    private double ComputeGradient(long step, int rows) =>
         double.CreateChecked(Propagation.LossAndGradient<T>(
             context.Architecture, buffers.Theta, context.Loss, buffers.Inputs, buffers.Targets, rows, T.CreateChecked(context.L2), context.TrainCount,
-            context.Workspace, buffers.Gradient, overwrite: true));
+            context.Workspace, buffers.Gradient, true, buffers.TrainingStep(step)));
 
     /// <summary>
     /// The rule's update from <see cref="StepBuffers{T}.Gradient"/>: θ' and the moments after the step go into the
-    /// spares and replace θ and the moments only when θ' is finite, so a failed step leaves the last finite state
+    /// spares and replace θ and the moments (and the running statistics) only when θ' is finite, so a failed step leaves the last finite state
     /// whole. A non-finite gradient needs no pass of its own: it makes θ' non-finite, which is then discarded.
     /// </summary>
     internal (double Cost, string? Failure) ApplyUpdate(long step, double cost)
@@ -77,6 +80,7 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
 
         buffers.AcceptTheta();
         buffers.AcceptMoments();
+        buffers.AcceptStatistics();
         return (cost, null);
     }
 }

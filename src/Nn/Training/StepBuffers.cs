@@ -6,7 +6,7 @@ namespace Nn;
 
 /// <summary>
 /// The buffers a training run's steps work in: θ and a spare θ', the gradient, the optimiser moments and their
-/// spares, the gathered batch and the costs of the last advance. A <see cref="TrainingRun{T}"/> owns them; its
+/// spares, the running statistics and their spare, the gathered batch and the costs of the last advance. A <see cref="TrainingRun{T}"/> owns them; its
 /// <see cref="StepStrategy{T}"/> overwrites the spare θ', the spare moments, the gradient, the batch and the costs,
 /// and swaps a spare in only when what it wrote is finite, so θ and the moments are always the last finite state.
 /// </summary>
@@ -16,17 +16,20 @@ internal sealed class StepBuffers<T>
     private readonly BatchGather<T> gather;
 
     /// <param name="parameterCount">The length of θ.</param>
+    /// <param name="stateCount">The length of the network's state (running statistics).</param>
     /// <param name="momentCount">How many moment vectors the rule keeps.</param>
     /// <param name="batchRows">The most samples one advance gathers.</param>
     /// <param name="costCount">The most steps one advance takes.</param>
     /// <param name="train">The training data.</param>
     /// <param name="order">The epoch's order of sample indices (the run shuffles it in place).</param>
     /// <param name="pool">The run's threads, or null.</param>
-    public StepBuffers(int parameterCount, int momentCount, int batchRows, int costCount, Dataset<T> train, int[] order, WorkerPool? pool)
+    public StepBuffers(int parameterCount, int stateCount, int momentCount, int batchRows, int costCount, Dataset<T> train, int[] order, WorkerPool? pool)
     {
         Theta = new T[parameterCount];
         NextTheta = new T[parameterCount];
         Gradient = new T[parameterCount];
+        Statistics = new T[stateCount];
+        NextStatistics = new T[stateCount];
         Moments = new T[momentCount][];
         NextMoments = new T[momentCount][];
         for (var i = 0; i < momentCount; i++)
@@ -50,6 +53,18 @@ internal sealed class StepBuffers<T>
 
     /// <summary>∇θ C of the last batch.</summary>
     public T[] Gradient { get; }
+
+    /// <summary>The running statistics (the network's state) that go with <see cref="Theta"/>.</summary>
+    public T[] Statistics { get; private set; }
+
+    /// <summary>The spare a training step writes the updated running statistics into.</summary>
+    public T[] NextStatistics { get; private set; }
+
+    /// <summary>The key of this epoch's dropout masks (<see cref="DropoutMask.StepKey"/> mixes in each step's number).</summary>
+    public ulong DropoutKey { get; set; }
+
+    /// <summary>A training step's pass mode: batch statistics, the step's dropout masks, running statistics into the spare.</summary>
+    public PassMode<T> TrainingStep(long step) => PassMode<T>.TrainingStep(DropoutMask.StepKey(DropoutKey, step), Statistics, NextStatistics);
 
     /// <summary>The optimiser's moments that go with <see cref="Theta"/>.</summary>
     public T[][] Moments { get; private set; }
@@ -91,4 +106,7 @@ internal sealed class StepBuffers<T>
 
     /// <summary>Makes the moments in <see cref="NextMoments"/> the new moments.</summary>
     public void AcceptMoments() => (Moments, NextMoments) = (NextMoments, Moments);
+
+    /// <summary>Makes the running statistics in <see cref="NextStatistics"/> the new ones.</summary>
+    public void AcceptStatistics() => (Statistics, NextStatistics) = (NextStatistics, Statistics);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Numerics;
 using System.Threading;
 
@@ -180,6 +181,7 @@ public static class Trainer
     /// <param name="l2">λ of the L2 term λ/(2m) Σ W², m the training set size.</param>
     /// <param name="progress">Called after each iteration with (iteration, cost), or null.</param>
     /// <returns>The minimiser's result; its parameters fit <paramref name="network"/>'s architecture.</returns>
+    /// <exception cref="ArgumentException">The network has dropout or batch normalisation (they need mini-batch training).</exception>
     public static MinimizationResult<T> TrainFullBatch<T>(
         Network<T> network, Loss loss, FullBatchOptimizer minimizer, Dataset<T> train, double l2 = 0, Action<int, double>? progress = null)
         where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -199,6 +201,13 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(train);
         Backprop.Validate(network, loss, train.Inputs, train.Targets, l2, null);
         var architecture = network.Architecture;
+        if (architecture.Stack.Any(layer => layer is DropoutLayer or BatchNormLayer))
+        {
+            // A line search needs one deterministic cost function and would leave running statistics untrained.
+            throw new ArgumentException(
+                $"full-batch minimisers train networks without dropout and batch normalisation, but {architecture} has them; use a mini-batch optimiser.", nameof(network));
+        }
+
         var share = group is null ? train : DataParallel.Shard(train, group.Rank, group.Size);
         var workspace = new Workspace<T>(architecture, Math.Max(share.Count, 1));
         var lambda = T.CreateChecked(l2);

@@ -77,7 +77,7 @@ internal sealed class TrainingRun<T> : IDisposable
             order[i] = i;
         }
 
-        buffers = new StepBuffers<T>(architecture.ParameterCount, optimizer.MomentCount, Math.Max(batch, block), Math.Max(block, 1), train, order, pool);
+        buffers = new StepBuffers<T>(architecture.ParameterCount, architecture.StateCount, optimizer.MomentCount, Math.Max(batch, block), Math.Max(block, 1), train, order, pool);
         Strategy = StepStrategy<T>.Choose(context, buffers, batch, block);
         probe = Probe(train, options.ExactTrainMetrics);
     }
@@ -223,7 +223,7 @@ internal sealed class TrainingRun<T> : IDisposable
         double costSum;
         if (group is null)
         {
-            costSum = double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, data, measuring, confusion, loss));
+            costSum = double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, buffers.Statistics, data, measuring, confusion, loss));
         }
         else
         {
@@ -234,7 +234,7 @@ internal sealed class TrainingRun<T> : IDisposable
                 shards.Add(data, shard);
             }
 
-            Span<double> sum = [shard.Count == 0 ? 0 : double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, shard, measuring, confusion, loss))];
+            Span<double> sum = [shard.Count == 0 ? 0 : double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, buffers.Statistics, shard, measuring, confusion, loss))];
             group.Sum(sum);
             group.Sum(confusion);
             costSum = sum[0];
@@ -258,10 +258,15 @@ internal sealed class TrainingRun<T> : IDisposable
     /// <summary>The strategy's <see cref="StepStrategy{T}.Step"/>: one step, allocating nothing (for tests and benchmarks).</summary>
     internal (double Cost, string? Failure) Step(long step, int start, int rows) => Strategy.Step(step, start, rows);
 
-    /// <summary>Loads θ and the optimiser moments from <paramref name="state"/> (what <see cref="Epoch"/> does first).</summary>
+    /// <summary>
+    /// Loads θ, the running statistics and the optimiser moments from <paramref name="state"/> (what <see cref="Epoch"/>
+    /// does first), and takes the epoch's dropout key from its random state, so a resumed epoch draws the same masks.
+    /// </summary>
     internal void Load(TrainingState<T> state)
     {
         state.Network.Parameters.AsSpan().CopyTo(buffers.Theta);
+        state.Network.State.AsSpan().CopyTo(buffers.Statistics);
+        buffers.DropoutKey = DropoutMask.Key(state.Random);
         for (var i = 0; i < buffers.Moments.Length; i++)
         {
             state.OptimizerState.Moments[i].AsSpan().CopyTo(buffers.Moments[i]);
@@ -282,7 +287,8 @@ internal sealed class TrainingRun<T> : IDisposable
             builder.Add(ParameterVector<T>.Own((T[])moment.Clone()));
         }
 
-        var network = new Network<T>(architecture, ParameterVector<T>.Own((T[])buffers.Theta.Clone()));
+        var network = new Network<T>(
+            architecture, ParameterVector<T>.Own((T[])buffers.Theta.Clone()), ParameterVector<T>.Own((T[])buffers.Statistics.Clone()));
         return state with
         {
             Network = network,

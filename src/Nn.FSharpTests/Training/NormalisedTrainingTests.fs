@@ -1,0 +1,69 @@
+/// Training networks with batch normalisation and dropout on the digits: the run is reproducible, resumable and
+/// thread-count independent bit for bit (masks and running statistics included), training moves the running
+/// statistics that evaluation then uses, and a steady-state step allocates nothing.
+module Nn.Tests.Training.NormalisedTrainingTests
+
+open System
+open Nn
+open Xunit
+
+let private digits = lazy (let split = Digits.Load<float32>() in split.Train, split.Test)
+
+let private dense = Architecture.Input(64).Dense(64, Activation.Relu).BatchNorm().Dropout(0.2).Dense(10, Activation.Softmax)
+
+let private conv =
+    Architecture.Input(1, 8, 8).Conv2D(8, 3, 3, Activation.Relu, padding = 1).BatchNorm().MaxPool2D(2).Dropout(0.1).Dense(10, Activation.Softmax)
+
+let private train (architecture: Architecture) (epochs: int) (threads: int) =
+    let trainSet, testSet = digits.Value
+    Trainer.Train(
+        Network.Create<float32>(architecture, Initializer.He, 1UL), Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(epochs, 32, 2UL, Threads = threads), testSet)
+
+[<Fact>]
+let ``a dense network with batch normalisation and dropout learns the digits to over 95 percent`` () =
+    let result = train dense 15 1
+    let _, testSet = digits.Value
+    let accuracy = Evaluation.Accuracy(result.Network, testSet)
+    Assert.True(accuracy >= 0.95, sprintf "test accuracy %.4f" accuracy)
+
+[<Fact>]
+let ``training moves the running statistics away from where they start`` () =
+    let result = train conv 1 1
+    let initial = Network.Create<float32>(conv, Initializer.He, 1UL).State.ToArray()
+    Assert.Equal(16, result.Network.State.Length)
+    Assert.NotEqual<float32[]>(initial, result.Network.State.ToArray())
+    Assert.All(result.Network.State.ToArray()[8..], fun variance -> Assert.True(variance > 0.0f))
+
+[<Fact>]
+let ``the same seed gives bit-for-bit the same network, masks and statistics included`` () =
+    Assert.Equal(train dense 2 1, train dense 2 1)
+
+[<Fact>]
+let ``a run resumed after its first epoch ends bit for bit where the uninterrupted run ends`` () =
+    let trainSet, testSet = digits.Value
+    let whole = train conv 2 1
+    let first = train conv 1 1
+    let resumed = Trainer.Continue(first.State, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(2, 32, 2UL), testSet)
+    Assert.Equal(whole.State, resumed.State)
+
+[<Fact>]
+let ``two threads give bit-for-bit the network of one thread`` () =
+    Assert.Equal((train conv 1 1).Network, (train conv 1 2).Network)
+
+[<Fact>]
+let ``full-batch minimisers refuse networks with batch normalisation or dropout`` () =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(dense, Initializer.He, 1UL)
+    let error = Assert.Throws<ArgumentException>(fun () -> Trainer.TrainFullBatch(network, Loss.SoftmaxCrossEntropy, Lbfgs(MaxIterations = 5), trainSet) |> ignore)
+    Assert.Contains("mini-batch", error.Message)
+
+[<Theory>]
+[<InlineData(1)>]
+[<InlineData(2)>]
+let ``a steady-state step with batch normalisation and dropout allocates nothing`` (threads: int) =
+    let trainSet, _ = digits.Value
+    let optimizer = Adam(0.001)
+    let state = Trainer.Start(Network.Create<float32>(conv, Initializer.He, 5UL), optimizer, 1UL)
+    use run = new TrainingRun<float32>(state, Loss.SoftmaxCrossEntropy, optimizer, trainSet, TrainingOptions(1, 64, 1UL, Threads = threads))
+    run.Load state
+    Assert.Equal(0L, Nn.Tests.Helpers.fewestStepBytes run trainSet.Count 64 5 3 20)
