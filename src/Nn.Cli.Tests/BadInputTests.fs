@@ -62,7 +62,9 @@ let ``malformed layer sizes are refused naming the option`` () =
 [<Fact>]
 let ``malformed or misfitting convolution layers are refused naming the token and the shapes`` () =
     use dir = new TempDirectory()
-    expect dir usage [ "train"; "--layers"; "1x8x8-convk3-10" ] "--layers token 'convk3' is not a size, conv<F>k<K>[s<S>][p<P>] (or k<KH>x<KW>) or maxpool<K>[s<S>] (in '1x8x8-convk3-10')." |> ignore
+    expect dir usage [ "train"; "--layers"; "1x8x8-convk3-10" ] "--layers token 'convk3' is not a size, conv<F>k<K>[s<S>][p<P>] (or k<KH>x<KW>), maxpool<K>[s<S>], bn or dropout<p> (in '1x8x8-convk3-10')." |> ignore
+    expect dir usage [ "train"; "--layers"; "64-32-dropout1.5-10" ] "--layers token 'dropout1.5' does not fit: " |> ignore
+    expect dir usage [ "train"; "--layers"; "64-32-dropoutx-10" ] "--layers token 'dropoutx' is not a size" |> ignore
     expect dir usage [ "train"; "--layers"; "1x8x8-conv4k9-10" ] "--layers token 'conv4k9' does not fit: layer 0 cannot follow the input, which gives 1x8x8: a 9x9 kernel does not fit the input 1x8x8 padded by 0 (8x8)" |> ignore
     expect dir usage [ "train"; "--layers"; "1x8x8-conv4k3-maxpool2" ] "--layers must end with a dense output size, e.g. 1x8x8-conv8k3p1-maxpool2-10, but is '1x8x8-conv4k3-maxpool2'." |> ignore
     expect dir usage [ "train"; "--layers"; "2x8x8-conv4k3-10" ] "--layers 2x8x8-conv4k3(relu)-10(softmax) reads 128 inputs and gives 10 classes, but the data has 64 inputs and 10 classes." |> ignore

@@ -59,7 +59,7 @@ let ``a convolutional run checkpointed and resumed from the command line ends bi
     let half = dir.Run(common @ [ "--epochs"; "2"; "--checkpoint"; "run.nnck" ])
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 5", info.Output)
+    Assert.Contains("checkpoint file, format version 6", info.Output)
     Assert.Contains("1x8x8-conv4k3p1(tanh)-maxpool2-conv6k2x3s2(tanh)-10(softmax)", info.Output)
     Assert.Contains("progress    2 of 2 epochs completed", info.Output)
     let refused = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "4"; "--layers"; "1x8x8-conv4k3p1-maxpool2-10" ]
@@ -80,7 +80,7 @@ let ``resuming with another batch size, learning rate, architecture or data set 
     let half = dir.Run [ "train"; "--layers"; "64-16-10"; "--batch"; "64"; "--seed"; "5"; "--epochs"; "2"; "--checkpoint"; "run.nnck" ]
     Assert.True((half.ExitCode = 0), string half)
     let info = dir.Run [ "info"; "run.nnck" ]
-    Assert.Contains("checkpoint file, format version 5", info.Output)
+    Assert.Contains("checkpoint file, format version 6", info.Output)
     Assert.Contains("data        1438 samples × 64 inputs → 10 targets, SHA-256 ", info.Output)
     let refused (args: string list) (message: string) =
         let run = dir.Run([ "train"; "--resume"; "run.nnck"; "--epochs"; "3" ] @ args)
@@ -258,3 +258,20 @@ let ``a run with validation and patience checkpointed and resumed saves the same
     Assert.True((resumed.ExitCode = 0), string resumed)
     Assert.Contains("The best epoch was ", resumed.Output)
     Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "whole.nnm"), File.ReadAllBytes(dir.File "resumed.nnm"))
+
+[<Fact>]
+let ``train --layers with batch normalisation and dropout learns the digits and saves a model info and eval read`` () =
+    use dir = new TempDirectory()
+    let train = dir.Run [ "train"; "--layers"; "64-64-bn-dropout0.2-10"; "--epochs"; "15"; "--save"; "bn.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let accuracy, _ = accuracyOf train
+    Assert.True(accuracy >= 0.95, string train)
+    let info = dir.Run [ "info"; "bn.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains("architecture 64-64(relu)-bn-dropout0.2-10(softmax)", info.Output)
+    Assert.Contains("format version 3", info.Output)
+    let eval = dir.Run [ "eval"; "bn.nnm" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    Assert.Equal(fst (accuracyOf eval), accuracy)
+    let gradcheck = dir.Run [ "gradcheck"; "bn.nnm"; "--samples"; "3" ]
+    Assert.True((gradcheck.ExitCode = 0), string gradcheck)

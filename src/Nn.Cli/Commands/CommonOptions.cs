@@ -10,7 +10,7 @@ internal sealed class ArchitectureOptions
 {
     public Option<string?> Layers { get; } = new("--layers")
     {
-        Description = "Layers from input to output, e.g. 784-100-10 or 1x8x8-conv8k3p1-maxpool2-10 (input CxHxW; conv<F>k<K>[s<S>][p<P>], k<KH>x<KW>, maxpool<K>[s<S>]; default: inputs-32-classes).",
+        Description = "Layers from input to output, e.g. 784-100-10 or 1x8x8-conv8k3p1-maxpool2-10 (input CxHxW; conv<F>k<K>[s<S>][p<P>], k<KH>x<KW>, maxpool<K>[s<S>], bn, dropout<p>; default: inputs-32-classes).",
     };
 
     public Option<string> Activation { get; } = new Option<string>("--activation")

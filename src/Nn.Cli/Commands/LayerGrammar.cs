@@ -7,13 +7,15 @@ namespace Nn.Cli.Commands;
 /// <summary>
 /// The <c>--layers</c> grammar: the input as a width or <c>CxHxW</c>, then tokens joined by '-': a number is a dense
 /// layer, <c>conv&lt;F&gt;k&lt;K&gt;[s&lt;S&gt;][p&lt;P&gt;]</c> (or <c>k&lt;KH&gt;x&lt;KW&gt;</c>) a convolution, <c>maxpool&lt;K&gt;[s&lt;S&gt;]</c> a pooling
-/// layer. The last token must be a dense layer; it takes the output activation, every other layer the hidden one.
+/// layer, <c>bn</c> a batch normalisation and <c>dropout&lt;p&gt;</c> dropout at rate p. The last token must be a dense
+/// layer; it takes the output activation, every dense and conv layer below it the hidden one.
 /// </summary>
 internal static partial class LayerGrammar
 {
     /// <summary>Whether <paramref name="text"/> uses more than the plain sizes of a dense network.</summary>
     public static bool IsSpatial(string text) =>
-        text.Contains("conv", StringComparison.Ordinal) || text.Contains("maxpool", StringComparison.Ordinal) || ImageToken().IsMatch(text.Split('-')[0]);
+        text.Contains("conv", StringComparison.Ordinal) || text.Contains("maxpool", StringComparison.Ordinal)
+        || text.Contains("bn", StringComparison.Ordinal) || text.Contains("dropout", StringComparison.Ordinal) || ImageToken().IsMatch(text.Split('-')[0]);
 
     /// <summary>The architecture <paramref name="text"/> describes; a token that does not parse or fit is a usage error naming it.</summary>
     public static Architecture Parse(string text, Activation hidden, Activation output)
@@ -32,7 +34,7 @@ internal static partial class LayerGrammar
             {
                 architecture = Layer(architecture, token, i == tokens.Length - 1 ? output : hidden)
                     ?? throw new UsageException(
-                        $"--layers token '{token}' is not a size, conv<F>k<K>[s<S>][p<P>] (or k<KH>x<KW>) or maxpool<K>[s<S>] (in '{text}').");
+                        $"--layers token '{token}' is not a size, conv<F>k<K>[s<S>][p<P>] (or k<KH>x<KW>), maxpool<K>[s<S>], bn or dropout<p> (in '{text}').");
             }
             catch (ArgumentException error)
             {
@@ -76,6 +78,17 @@ internal static partial class LayerGrammar
             return below.Conv2D(Number(conv, "f"), kernelHeight, kernelWidth, activation, stride, padding);
         }
 
+        if (token == "bn")
+        {
+            return below.BatchNorm();
+        }
+
+        var dropout = DropoutToken().Match(token);
+        if (dropout.Success)
+        {
+            return below.Dropout(double.Parse(dropout.Groups["p"].ValueSpan, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture));
+        }
+
         var pool = PoolToken().Match(token);
         return pool.Success ? below.MaxPool2D(Number(pool, "k"), pool.Groups["s"].Success ? Number(pool, "s") : null) : null;
     }
@@ -90,6 +103,9 @@ internal static partial class LayerGrammar
 
     [GeneratedRegex(@"^conv(?<f>[0-9]+)k(?<kh>[0-9]+)(x(?<kw>[0-9]+))?(s(?<s>[0-9]+))?(p(?<p>[0-9]+))?$", RegexOptions.CultureInvariant)]
     private static partial Regex ConvToken();
+
+    [GeneratedRegex(@"^dropout(?<p>[0-9]*\.?[0-9]+)$", RegexOptions.CultureInvariant)]
+    private static partial Regex DropoutToken();
 
     [GeneratedRegex(@"^maxpool(?<k>[0-9]+)(s(?<s>[0-9]+))?$", RegexOptions.CultureInvariant)]
     private static partial Regex PoolToken();

@@ -147,7 +147,7 @@ let ``resuming with more epochs or other threads is allowed`` () =
 /// after 2 of 4 epochs of Adam on the first 300 digits.
 let private oldVersion (version: int) = CheckpointFile.Load<float32>(testData (sprintf "checkpoint_v%d.nnck" version))
 
-[<Theory; InlineData(1); InlineData(2); InlineData(3); InlineData(4)>]
+[<Theory; InlineData(1); InlineData(2); InlineData(3); InlineData(4); InlineData(5)>]
 let ``a checkpoint file of each older version still loads and saves as the current version`` (version: int) =
     Assert.Equal(1us, CheckpointFile.OldestVersion)
     let loaded = oldVersion version
@@ -192,9 +192,9 @@ let ``a fingerprint whose shape does not fit the network is refused on save and 
 
 [<Fact>]
 let ``a checkpoint from a future version names the versions this library reads`` () =
-    let bytes = rechecksummed (fun body -> body[4] <- 6uy; body)
+    let bytes = rechecksummed (fun body -> body[4] <- 7uy; body)
     let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(bytes, "c") |> ignore)
-    Assert.Equal("c, byte 4: expected format version 1 to 5, but found version 6.", e.Message)
+    Assert.Equal("c, byte 4: expected format version 1 to 6, but found version 7.", e.Message)
 
 /// A small convolutional problem: the first 200 digits as 1×8×8 images, conv (non-square kernel, stride, padding),
 /// pooling, then dense layers.
@@ -258,3 +258,41 @@ let ``a layer in a checkpoint that does not fit the shape below it is refused na
     let bytes = rechecksummedFrom (CheckpointFile.ToBytes convCheckpoint) (fun body -> body[8 + 13 + 4 + 7] <- 9uy; body)
     let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(bytes, "c") |> ignore)
     Assert.Contains("parameters (the architecture 1x8x8-conv9k3x2p1(tanh)", e.Message)
+
+/// A network with batch normalisation and dropout after one epoch on the first 300 digits: trained running statistics.
+let private normalisedArchitecture =
+    Architecture.Input(1, 8, 8).Conv2D(3, 3, 3, Activation.Relu, padding = 1).BatchNorm().MaxPool2D(2).Dropout(0.25).Dense(10, Activation.Softmax)
+
+let private normalisedOptions = TrainingOptions(Epochs = 2, BatchSize = 30, Seed = 4UL)
+
+let private normalisedStart = Network.Create<float32>(normalisedArchitecture, Initializer.He, 2UL)
+
+[<Fact>]
+let ``a checkpoint of a network with batch normalisation and dropout holds its running statistics and resumes bit for bit`` () =
+    let uninterrupted = Trainer.Train(normalisedStart, Loss.SoftmaxCrossEntropy, Adam 0.01, train, normalisedOptions)
+    let first = Trainer.Train(normalisedStart, Loss.SoftmaxCrossEntropy, Adam 0.01, train, TrainingOptions(Epochs = 1, BatchSize = 30, Seed = 4UL))
+    let bytes = CheckpointFile.ToBytes(Checkpoint<float32>(first.State, Adam 0.01, Loss.SoftmaxCrossEntropy, normalisedOptions, trainData))
+    Assert.Equal(6us, BitConverter.ToUInt16(bytes, 4))
+    let loaded = CheckpointFile.FromBytes<float32>(bytes, "bn.nnck")
+    Assert.Equal(first.State, loaded.State)
+    Assert.NotEqual<float32[]>(normalisedStart.State.ToArray(), loaded.State.Network.State.ToArray())
+    let resumed = Trainer.Continue(loaded.State, loaded.Loss, loaded.Optimizer, train, loaded.Options)
+    Assert.Equal(uninterrupted.State, resumed.State)
+
+[<Fact>]
+let ``a version 5 checkpoint cannot declare batch normalisation`` () =
+    let bytes = CheckpointFile.ToBytes(Checkpoint<float32>(Trainer.Start(normalisedStart, Adam 0.01, 1UL), Adam 0.01, Loss.SoftmaxCrossEntropy, normalisedOptions, trainData))
+    let edited = rechecksummedFrom bytes (fun body -> body[4] <- 5uy; body)
+    let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(edited, "c") |> ignore)
+    Assert.Contains("layer 1's kind among those of version 2, but found 'batchnorm', which version 4 added", e.Message)
+
+[<Fact>]
+let ``a checkpoint of a batch-normalised run with patience keeps the best epoch's running statistics`` () =
+    let options = TrainingOptions(Epochs = 2, BatchSize = 30, Seed = 4UL, ValidationFraction = 0.25, Patience = 5)
+    let run = Trainer.Train(normalisedStart, Loss.SoftmaxCrossEntropy, Adam 0.01, train, options)
+    let best = nonNull run.State.Best
+    Assert.NotEqual<float32[]>(normalisedStart.State.ToArray(), best.Network.State.ToArray())
+    let bytes = CheckpointFile.ToBytes(Checkpoint<float32>(run.State, Adam 0.01, Loss.SoftmaxCrossEntropy, options, trainData))
+    let loaded = CheckpointFile.FromBytes<float32>(bytes, "best.nnck")
+    Assert.Equal<float32[]>(best.Network.State.ToArray(), (nonNull loaded.State.Best).Network.State.ToArray())
+    Assert.Equal(run.State, loaded.State)

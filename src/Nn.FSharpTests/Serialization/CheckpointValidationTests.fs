@@ -54,10 +54,12 @@ let ``resuming a checkpoint of a run with patience stops where the uninterrupted
 let ``a best epoch whose cost is not its history record's is refused naming the field`` () =
     let states, _ = run.Value
     let bytes = CheckpointFile.ToBytes(saved states[2])
-    // The best epoch's validation cost sits before its network (i64 count, then θ) at the end of the body.
+    // The best epoch's validation cost sits before its network (i64 count, then θ; i64 state count, then the
+    // state) at the end of the body.
     let thetaBytes = 8 + 4 * architecture.ParameterCount
+    let stateBytes = 8 + 4 * architecture.StateCount
     let body = Array.take (bytes.Length - 32) bytes
-    let costAt = body.Length - thetaBytes - 8
+    let costAt = body.Length - stateBytes - thetaBytes - 8
     body[costAt] <- body[costAt] ^^^ 1uy
     let edited = Array.append body (Security.Cryptography.SHA256.HashData body)
     let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(edited, "c") |> ignore)

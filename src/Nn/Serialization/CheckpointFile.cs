@@ -8,7 +8,7 @@ namespace Nn;
 
 /// <summary>
 /// The checkpoint file (docs/file-format.md): magic "NNCK", version, element type, the layer stack (input shape and
-/// each layer's kind and fields, as in a version-2 model file) and θ, then the optimiser (name, hyperparameters, step, moments), the loss, the options, the training data's
+/// each layer's kind and fields, as in a version-4 model file) and θ, the network's state (running statistics), then the optimiser (name, hyperparameters, step, moments), the loss, the options, the training data's
 /// fingerprint, the random state, the epochs completed and the history, and a SHA-256 checksum. Written atomically;
 /// loading checks everything and throws <see cref="ModelFormatException"/> on any corruption.
 /// </summary>
@@ -22,12 +22,16 @@ namespace Nn;
 public static class CheckpointFile
 {
     /// <summary>
-    /// The format version this library writes, for every network: 5, which records the learning-rate schedule. It
-    /// also reads version 4 (no schedule: constant), version 3, which also has no validation settings, validation
-    /// figures or best epoch, version 2, which also holds only dense networks over a flat input, and version 1,
-    /// which also has no training data fingerprint.
+    /// The format version this library writes, for every network: 6, which stores the network's state (running
+    /// statistics, also the best epoch's) and the batch normalisation and dropout kinds. It also reads version 5
+    /// (no state), version 4, which also has no learning-rate schedule (constant), version 3, which also has no
+    /// validation settings, validation figures or best epoch, version 2, which also holds only dense networks over a
+    /// flat input, and version 1, which also has no training data fingerprint.
     /// </summary>
-    public const ushort Version = 5;
+    public const ushort Version = 6;
+
+    /// <summary>The first version that stores the network's state (running statistics) and the kinds that keep it.</summary>
+    internal const ushort FirstStateVersion = 6;
 
     /// <summary>The first version that stores the layer stack (input shape, each layer's kind) rather than dense layers only.</summary>
     private const ushort FirstStackVersion = 3;
@@ -119,16 +123,13 @@ public static class CheckpointFile
                 nameof(checkpoint));
         }
 
-        if (ModelFile.StackVersion(architecture) > 2)
-        {
-            throw new ArgumentException($"checkpoints do not store batch normalisation or dropout yet, which {architecture} has.", nameof(checkpoint));
-        }
-
         var writer = new FormatWriter();
         writer.Header(Magic, Version, ModelFile.ElementSize<T>());
         ModelFile.WriteStack(writer, state.Network.Architecture);
         writer.Int64(state.Network.Parameters.Length);
         writer.Vector(state.Network.Parameters.AsSpan());
+        writer.Int64(state.Network.State.Length);
+        writer.Vector(state.Network.State.AsSpan());
         CheckpointRule.Write(writer, optimizer);
         writer.Int64(state.OptimizerState.Step);
         writer.Int32(state.OptimizerState.Moments.Length);
@@ -225,8 +226,11 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "checkpoint file", OldestVersion, Version, out var version);
-        var architecture = version >= FirstStackVersion ? ModelFile.ReadStack(reader, 2) : ModelFile.ReadArchitecture(reader);
+        var architecture = version >= FirstStackVersion
+            ? ModelFile.ReadStack(reader, version >= FirstStateVersion ? (ushort)4 : (ushort)2)
+            : ModelFile.ReadArchitecture(reader);
         var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
+        var networkState = version >= FirstStateVersion ? ModelFile.ReadState<T>(reader, architecture, elementSize) : null;
 
         var optimizer = CheckpointRule.Read(reader, version, rule);
         var stepAt = reader.Offset;
@@ -270,9 +274,11 @@ public static class CheckpointFile
         var random = CheckpointState.ReadRandom(reader);
         var completed = CheckpointState.ReadCompleted(reader, epochs, step, data?.Count);
         var history = CheckpointState.ReadHistory(reader, completed, validating);
-        var best = validating ? CheckpointState.ReadBest<T>(reader, architecture, elementSize, history, patience) : null;
+        var best = validating ? CheckpointState.ReadBest<T>(reader, architecture, elementSize, history, patience, version >= FirstStateVersion) : null;
         reader.ExpectChecksumNext();
-        var network = new Network<T>(architecture, ParameterVector<T>.Own(parameters));
+        var network = networkState is null
+            ? new Network<T>(architecture, ParameterVector<T>.Own(parameters))
+            : new Network<T>(architecture, ParameterVector<T>.Own(parameters), ParameterVector<T>.Own(networkState));
         var state = new TrainingState<T>(network, new OptimizerState<T>(step, moments), random, completed, history) { Best = best };
         var options = new TrainingOptions(epochs, batchSize, seed, l2, shuffle == 1) { ValidationFraction = validationFraction, Patience = patience };
         return new Checkpoint<T>(state, optimizer, loss, options, data);

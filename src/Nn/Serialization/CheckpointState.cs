@@ -144,7 +144,10 @@ internal static class CheckpointState
         return (fraction, patience);
     }
 
-    /// <summary>The best epoch (version 4 on): a byte 0 (none) or 1, then its epoch, validation cost and θ.</summary>
+    /// <summary>
+    /// The best epoch (version 4 on): a byte 0 (none) or 1, then its epoch, validation cost and θ, and (version 6 on)
+    /// its network's state, since a batch-normalised best network is not whole without its running statistics.
+    /// </summary>
     public static void WriteBest<T>(FormatWriter writer, BestEpoch<T>? best)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -155,6 +158,8 @@ internal static class CheckpointState
             writer.Double(best.ValidationCost);
             writer.Int64(best.Network.Parameters.Length);
             writer.Vector(best.Network.Parameters.AsSpan());
+            writer.Int64(best.Network.State.Length);
+            writer.Vector(best.Network.State.AsSpan());
         }
     }
 
@@ -162,7 +167,7 @@ internal static class CheckpointState
     /// The best epoch: present only with patience and a completed epoch, one of the history's, with that record's
     /// validation cost, and a network of the checkpoint's architecture.
     /// </summary>
-    public static BestEpoch<T>? ReadBest<T>(FormatReader reader, Architecture architecture, int elementSize, ImmutableArray<EpochRecord> history, int patience)
+    public static BestEpoch<T>? ReadBest<T>(FormatReader reader, Architecture architecture, int elementSize, ImmutableArray<EpochRecord> history, int patience, bool withState)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var presentAt = reader.Offset;
@@ -187,7 +192,10 @@ internal static class CheckpointState
         }
 
         var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
-        return new BestEpoch<T>(epoch, cost, new Network<T>(architecture, ParameterVector<T>.Own(parameters)));
+        var network = withState
+            ? new Network<T>(architecture, ParameterVector<T>.Own(parameters), ParameterVector<T>.Own(ModelFile.ReadState<T>(reader, architecture, elementSize)))
+            : new Network<T>(architecture, ParameterVector<T>.Own(parameters));
+        return new BestEpoch<T>(epoch, cost, network);
     }
 
     /// <summary>A measurement in [0, <paramref name="high"/>]: a mean cost (never negative) or an accuracy.</summary>
