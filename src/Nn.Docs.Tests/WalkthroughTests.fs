@@ -37,6 +37,12 @@ let ``the walk-through's convolutional network reaches over 90 percent test accu
     Assert.False(FSharpWalkthrough.convTrained.Architecture.IsDense)
 
 [<Fact>]
+let ``the walk-through's network with batch normalisation and dropout trains its running statistics and reaches over 90 percent`` () =
+    Assert.True(FSharpWalkthrough.regularisedReport.Accuracy > 0.9, sprintf "accuracy %.3f" FSharpWalkthrough.regularisedReport.Accuracy)
+    Assert.Equal<float32[]>(Array.append (Array.zeroCreate 64) (Array.create 64 1.0f), FSharpWalkthrough.regularisedStart.State.ToArray())
+    Assert.NotEqual<float32[]>(FSharpWalkthrough.regularisedStart.State.ToArray(), FSharpWalkthrough.runningStatistics)
+
+[<Fact>]
 let ``the walk-through's saved model loads back equal and its file is gone`` () =
     Assert.True(FSharpWalkthrough.loadedAgrees)
     Assert.False(File.Exists FSharpWalkthrough.savedPath)
