@@ -269,7 +269,7 @@ let ``train --layers with batch normalisation and dropout learns the digits and 
     let info = dir.Run [ "info"; "bn.nnm" ]
     Assert.True((info.ExitCode = 0), string info)
     Assert.Contains("architecture 64-64(relu)-bn-dropout0.2-10(softmax)", info.Output)
-    Assert.Contains("format version 3", info.Output)
+    Assert.Contains("model file, format version 4", info.Output)
     let eval = dir.Run [ "eval"; "bn.nnm" ]
     Assert.True((eval.ExitCode = 0), string eval)
     Assert.Equal(fst (accuracyOf eval), accuracy)

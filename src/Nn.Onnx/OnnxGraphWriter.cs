@@ -85,6 +85,18 @@ internal sealed class OnnxGraphWriter<T>
         return name;
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> values of the network's state (running statistics) from
+    /// <paramref name="offset"/> within layer <paramref name="layer"/>'s block as a one-dimensional initializer.
+    /// </summary>
+    /// <returns>The initializer's name, layer{l}.{suffix}.</returns>
+    public string State(int layer, string suffix, int offset, int count)
+    {
+        var name = Internal($"layer{layer}.{suffix}");
+        Graph.Initializer.Add(Tensor(name, Network.State.AsSpan().Slice(Network.Architecture.StateOffset(layer) + offset, count), count));
+        return name;
+    }
+
     /// <summary>Adds a node with one output; attributes are added to the returned node.</summary>
     public NodeProto Node(string name, string opType, ReadOnlySpan<string> inputs, string output)
     {

@@ -16,6 +16,8 @@ internal static class OnnxLayerKinds
         [typeof(DenseLayer)] = new OnnxDenseLayer(),
         [typeof(Conv2DLayer)] = new OnnxConv2DLayer(),
         [typeof(MaxPool2DLayer)] = new OnnxMaxPool2DLayer(),
+        [typeof(BatchNormLayer)] = new OnnxBatchNormLayer(),
+        [typeof(DropoutLayer)] = new OnnxDropoutLayer(),
     }.ToImmutableDictionary();
 
     /// <summary>The mapping of a layer's kind.</summary>

@@ -4,7 +4,7 @@ namespace Nn.Onnx;
 
 /// <summary>
 /// How one layer kind becomes ONNX nodes. Each kind's mapping is one file (OnnxDenseLayer, OnnxConv2DLayer,
-/// OnnxMaxPool2DLayer) registered in <see cref="OnnxLayerKinds"/>; a kind without one cannot be exported.
+/// OnnxMaxPool2DLayer, OnnxBatchNormLayer, OnnxDropoutLayer) registered in <see cref="OnnxLayerKinds"/>; a kind without one cannot be exported.
 /// </summary>
 internal abstract class OnnxLayerMapping
 {

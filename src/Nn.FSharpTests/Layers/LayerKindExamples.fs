@@ -26,7 +26,13 @@ let all =
         Layers = "1x8x8-conv3k3x2s2p1-10" }
       { Kind = typeof<MaxPool2DLayer>
         Architecture = Architecture.Input(2, 5, 5).MaxPool2D(2, 1).Dense(3, Activation.Softmax)
-        Layers = "1x8x8-maxpool3s2-10" } ]
+        Layers = "1x8x8-maxpool3s2-10" }
+      { Kind = typeof<BatchNormLayer>
+        Architecture = Architecture.Input(2, 3, 3).Conv2D(2, 2, 2, Activation.Tanh).BatchNorm().Dense(3, Activation.Softmax)
+        Layers = "1x8x8-conv3k3p1-bn-10" }
+      { Kind = typeof<DropoutLayer>
+        Architecture = Architecture.Input(2, 3, 3).Dense(6, Activation.Tanh).Dropout(0.3).Dense(3, Activation.Softmax)
+        Layers = "1x8x8-12-dropout0.2-10" } ]
 
 /// The names of the concrete Layer subclasses the library defines.
 let kindsInLibrary () =
