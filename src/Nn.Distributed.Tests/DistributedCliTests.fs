@@ -90,3 +90,11 @@ let ``without an MPI library --distributed names the library and what to install
     Assert.Contains("MPI library libnn-no-such-mpi.so.12 not found: install MPICH", run.Error)
     Assert.DoesNotContain("unexpected", run.Error)
     Assert.DoesNotContain("   at ", run.Error)
+
+[<Fact>]
+let ``a network with batch normalisation or dropout is refused before training, exit 2, its running statistics not being synchronised`` () =
+    use dir = new TempDirectory()
+    let run = nnOnRanks dir.Path 2 [ "train"; "--distributed"; "--layers"; "64-32-bn-dropout0.2-10"; "--epochs"; "1"; "--save"; "m.nnm" ]
+    Assert.Equal(2, run.ExitCode)
+    Assert.Contains("not synchronised across ranks", run.Output + run.Error)
+    Assert.False(File.Exists(dir.File "m.nnm"), "no model from a refused job")

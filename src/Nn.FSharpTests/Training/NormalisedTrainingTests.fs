@@ -67,3 +67,24 @@ let ``a steady-state step with batch normalisation and dropout allocates nothing
     use run = new TrainingRun<float32>(state, Loss.SoftmaxCrossEntropy, optimizer, trainSet, TrainingOptions(1, 64, 1UL, Threads = threads))
     run.Load state
     Assert.Equal(0L, Nn.Tests.Helpers.fewestStepBytes run trainSet.Count 64 5 3 20)
+
+/// A data-parallel group of one rank: its sums leave the values as they are.
+let private oneRank =
+    { new IDataParallelGroup with
+        member _.Rank = 0
+        member _.Size = 1
+        member _.Sum(_: Span<float32>) = ()
+        member _.Sum(_: Span<float>) = ()
+        member _.Sum(_: Span<int>) = () }
+
+[<Fact>]
+let ``a data-parallel run of a network with batch normalisation or dropout is refused, its running statistics not being synchronised`` () =
+    let trainSet, _ = digits.Value
+    for architecture in [ dense; conv ] do
+        let state = Trainer.Start(Network.Create<float32>(architecture, Initializer.He, 1UL), Adam(0.005), 2UL)
+        let e =
+            Assert.Throws<ArgumentException>(fun () ->
+                Trainer.ContinueAsRank(state, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(1, 32, 2UL), null, null, null, Threading.CancellationToken.None, oneRank)
+                |> ignore)
+        Assert.Contains("data-parallel training does not support batch normalisation or dropout", e.Message)
+        Assert.Contains("not synchronised across ranks", e.Message)

@@ -122,6 +122,15 @@ public static class Trainer
             Backprop.Validate(state.Network, loss, test.Inputs, test.Targets, 0, null);
         }
 
+        if (group is not null && state.Network.Architecture.Stack.Any(layer => layer is DropoutLayer or BatchNormLayer))
+        {
+            // Each rank would normalise by its own share's statistics and draw masks by its own row numbers, and the
+            // running statistics are not summed over the ranks, so the run would differ from one process's.
+            throw new ArgumentException(
+                $"data-parallel training does not support batch normalisation or dropout yet (running statistics are not synchronised across ranks), but {state.Network.Architecture} has them; train it in one process.",
+                nameof(state));
+        }
+
         if (options.Patience > 0 && options.ValidationFraction == 0)
         {
             throw new ArgumentException($"options.Patience of {options.Patience} needs a ValidationFraction above 0 to measure improvement on.", nameof(options));
