@@ -81,6 +81,11 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
         buffers.AcceptTheta();
         buffers.AcceptMoments();
         buffers.AcceptStatistics();
+        if (SubnormalFlush.IsDue(step))
+        {
+            SubnormalFlush.Flush(buffers.Theta, buffers.Moments);
+        }
+
         return (cost, null);
     }
 }
