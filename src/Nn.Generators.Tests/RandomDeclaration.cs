@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
@@ -8,6 +9,26 @@ namespace Nn.Generators.Tests;
 /// <summary>One dense layer of a random declaration.</summary>
 internal sealed record RandomLayer(int Outputs, ActivationKind Activation, bool HasBias);
 
+/// <summary>One convolution (Filters &gt; 0) or max-pooling layer (Filters = 0, window KernelHeight; Stride 0 for the default) of a random declaration.</summary>
+internal sealed record RandomSpatialLayer(int Filters, int KernelHeight, int KernelWidth, int Stride, int Padding, ActivationKind Activation, bool HasBias)
+{
+    public bool IsConvolution => Filters > 0;
+
+    /// <summary>The attribute that declares the layer at <paramref name="order"/>.</summary>
+    public string Attribute(int order) => IsConvolution
+        ? string.Create(CultureInfo.InvariantCulture, $"[Nn.Conv2D({order}, {Filters}, {KernelHeight}, {KernelWidth}, Nn.ActivationKind.{Activation}, Stride = {Stride}, Padding = {Padding}{(HasBias ? string.Empty : ", HasBias = false")})]")
+        : string.Create(CultureInfo.InvariantCulture, $"[Nn.MaxPool2D({order}, {KernelHeight}{(Stride == 0 ? string.Empty : $", Stride = {Stride}")})]");
+
+    /// <summary>The layer added to a runtime architecture.</summary>
+    public Architecture AddTo(Architecture architecture) => IsConvolution
+        ? architecture.Conv2D(Filters, KernelHeight, KernelWidth, RandomDeclaration.Runtime(Activation), Stride, Padding, HasBias)
+        : architecture.MaxPool2D(KernelHeight, Stride == 0 ? null : Stride);
+
+    public override string ToString() => IsConvolution
+        ? string.Create(CultureInfo.InvariantCulture, $"conv{Filters}k{KernelHeight}x{KernelWidth}s{Stride}p{Padding}{Activation}{(HasBias ? string.Empty : "(no bias)")}")
+        : string.Create(CultureInfo.InvariantCulture, $"maxpool{KernelHeight}s{Stride}");
+}
+
 /// <summary>
 /// A random declared network: element type, input width, 1–4 dense layers of random widths, activations and bias
 /// flags, a loss the output activation supports, an optional L2 term and a batch size. Its <see cref="Source"/> is
@@ -16,6 +37,51 @@ internal sealed record RandomLayer(int Outputs, ActivationKind Activation, bool 
 internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs, RandomLayer[] Layers, LossKind Loss, double L2, int Rows)
 {
     private static readonly ActivationKind[] Activations = Enum.GetValues<ActivationKind>();
+
+    /// <summary>The input image { C, H, W } of a stack with spatial layers; null for a dense stack of <see cref="Inputs"/>.</summary>
+    public int[]? Image { get; init; }
+
+    /// <summary>The convolution and pooling layers before the dense ones (none for a dense stack).</summary>
+    public RandomSpatialLayer[] Spatial { get; init; } = [];
+
+    /// <summary>
+    /// Draws a stack of convolution and pooling layers over a random image (1–4 channels, 3–10 pixels a side; kernels
+    /// 1–5 on each side, square or not, stride 1–3, padding 0–2; windows 1–3 with the default or a random stride),
+    /// then one or two dense layers; each spatial layer is drawn to fit what it reads.
+    /// </summary>
+    public static RandomDeclaration DrawSpatial(Random random, int index)
+    {
+        var (channels, height, width) = (random.Next(1, 5), random.Next(3, 11), random.Next(3, 11));
+        var image = new[] { channels, height, width };
+        var spatial = new List<RandomSpatialLayer>();
+        var depth = random.Next(1, 4);
+        for (var s = 0; s < depth; s++)
+        {
+            if (random.Next(3) != 0 || height < 2 || width < 2)
+            {
+                var padding = random.Next(3);
+                var kernelHeight = random.Next(1, Math.Min(5, height + (2 * padding)) + 1);
+                var kernelWidth = random.Next(1, Math.Min(5, width + (2 * padding)) + 1);
+                var stride = random.Next(1, 4);
+                var activation = Activations[random.Next(Activations.Length - 1)];
+                var layer = new RandomSpatialLayer(random.Next(1, 5), kernelHeight, kernelWidth, stride, padding, activation, random.Next(4) != 0);
+                spatial.Add(layer);
+                (channels, height, width) = (layer.Filters, ((height + (2 * padding) - kernelHeight) / stride) + 1, ((width + (2 * padding) - kernelWidth) / stride) + 1);
+            }
+            else
+            {
+                var window = random.Next(1, Math.Min(3, Math.Min(height, width)) + 1);
+                var stride = random.Next(2) == 0 ? 0 : random.Next(1, 4);
+                spatial.Add(new RandomSpatialLayer(0, window, window, stride, 0, ActivationKind.Identity, false));
+                var step = stride == 0 ? window : stride;
+                (height, width) = (((height - window) / step) + 1, ((width - window) / step) + 1);
+            }
+        }
+
+        var dense = Draw(random, index);
+        var layers = dense.Layers.Skip(Math.Max(0, dense.Layers.Length - 2)).ToArray();
+        return dense with { Inputs = image[0] * image[1] * image[2], Layers = layers, Image = image, Spatial = [.. spatial] };
+    }
 
     public string ElementType => IsDouble ? "double" : "float";
 
@@ -43,7 +109,9 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
 
     /// <summary>The runtime architecture the declaration describes.</summary>
     public Architecture Architecture =>
-        Layers.Aggregate(Architecture.Input(Inputs), (a, l) => a.Dense(l.Outputs, Runtime(l.Activation), l.HasBias));
+        Layers.Aggregate(
+            Spatial.Aggregate(Image is null ? Architecture.Input(Inputs) : Architecture.Input(Image[0], Image[1], Image[2]), (a, s) => s.AddTo(a)),
+            (a, l) => a.Dense(l.Outputs, Runtime(l.Activation), l.HasBias));
 
     /// <summary>The runtime loss the declaration names.</summary>
     public Loss RuntimeLoss => Loss switch
@@ -53,7 +121,7 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
         _ => Nn.Loss.SoftmaxCrossEntropy,
     };
 
-    public bool HasRelu => Layers.Any(l => l.Activation == ActivationKind.Relu);
+    public bool HasRelu => Layers.Any(l => l.Activation == ActivationKind.Relu) || Spatial.Any(l => l.Activation == ActivationKind.Relu);
 
     public string Source
     {
@@ -64,11 +132,17 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
             var text = new StringBuilder();
             var loss = Loss.ToString();
             var l2Property = L2 != 0 ? ", L2 = " + L2.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
-            text.AppendLine(CultureInfo.InvariantCulture, $"[Nn.Network(typeof({t}), Inputs = {Inputs}, Loss = Nn.LossKind.{loss}{l2Property})]");
+            var input = Image is null ? $"Inputs = {Inputs}" : $"InputShape = new[] {{ {string.Join(", ", Image)} }}";
+            text.AppendLine(CultureInfo.InvariantCulture, $"[Nn.Network(typeof({t}), {input}, Loss = Nn.LossKind.{loss}{l2Property})]");
+            for (var s = 0; s < Spatial.Length; s++)
+            {
+                text.AppendLine(Spatial[s].Attribute(s));
+            }
+
             for (var l = 0; l < Layers.Length; l++)
             {
                 var layer = Layers[l];
-                text.AppendLine(CultureInfo.InvariantCulture, $"[Nn.Dense({l}, {layer.Outputs}, Nn.ActivationKind.{layer.Activation}{(layer.HasBias ? string.Empty : ", HasBias = false")})]");
+                text.AppendLine(CultureInfo.InvariantCulture, $"[Nn.Dense({Spatial.Length + l}, {layer.Outputs}, Nn.ActivationKind.{layer.Activation}{(layer.HasBias ? string.Empty : ", HasBias = false")})]");
             }
 
             text.AppendLine(CultureInfo.InvariantCulture, $"public static partial class {Name};");
@@ -85,9 +159,9 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
     }
 
     public override string ToString() =>
-        $"{ElementType} {Inputs}-{string.Join("-", Layers.Select(l => $"{l.Outputs}{l.Activation}{(l.HasBias ? string.Empty : "(no bias)")}"))} {Loss} L2={L2.ToString(CultureInfo.InvariantCulture)} rows={Rows}";
+        $"{ElementType} {(Image is null ? Inputs.ToString(CultureInfo.InvariantCulture) : string.Join("x", Image))}-{string.Concat(Spatial.Select(s => s + "-"))}{string.Join("-", Layers.Select(l => $"{l.Outputs}{l.Activation}{(l.HasBias ? string.Empty : "(no bias)")}"))} {Loss} L2={L2.ToString(CultureInfo.InvariantCulture)} rows={Rows}";
 
-    private static Activation Runtime(ActivationKind kind) => kind switch
+    public static Activation Runtime(ActivationKind kind) => kind switch
     {
         ActivationKind.Identity => Activation.Identity,
         ActivationKind.Sigmoid => Activation.Sigmoid,

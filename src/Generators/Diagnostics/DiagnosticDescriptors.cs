@@ -42,7 +42,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateLayerOrder = Error(
         "NN0005",
         "Layer order declared twice",
-        "'{0}' declares two layers with order {1} ({2} and {3} outputs); give every layer its own order");
+        "'{0}' declares two layers with order {1} ({2} and {3}); give every layer its own order");
 
     /// <summary>NN0006: an element type other than float or double.</summary>
     public static readonly DiagnosticDescriptor UnsupportedElementType = Error(
@@ -73,6 +73,42 @@ internal static class DiagnosticDescriptors
         "NN0011",
         "Layers declared without a network",
         "'{0}' declares {1} [Dense] layer(s) but no [Network(elementType, Inputs = …)] attribute, so no code is generated for them");
+
+    /// <summary>NN0012: a convolution kernel larger than its zero-padded input.</summary>
+    public static readonly DiagnosticDescriptor KernelDoesNotFit = Error(
+        "NN0012",
+        "Kernel larger than its padded input",
+        "The {0} kernel of {1} of '{2}' does not fit its input {3} padded by {4} ({5})");
+
+    /// <summary>NN0013: a pooling window larger than its input.</summary>
+    public static readonly DiagnosticDescriptor WindowDoesNotFit = Error(
+        "NN0013",
+        "Pooling window does not fit",
+        "The {0} window of {1} of '{2}' does not fit its input {3}");
+
+    /// <summary>NN0014: a convolution or pooling layer whose input is a vector (no InputShape, or after a dense layer).</summary>
+    public static readonly DiagnosticDescriptor NeedsImageInput = Error(
+        "NN0014",
+        "Spatial layer needs an image input",
+        "{0} of '{1}' reads an image C×H×W, but its input is a vector of {2}; {3}");
+
+    /// <summary>NN0015: InputShape is not { C, H, W }, or Inputs disagrees with C·H·W.</summary>
+    public static readonly DiagnosticDescriptor InputShapeMismatch = Error(
+        "NN0015",
+        "Input shape does not match",
+        "'{0}' {1}");
+
+    /// <summary>NN0016: a layer kind or placement the runtime has but the generator does not write code for yet.</summary>
+    public static readonly DiagnosticDescriptor NotSupportedYet = Error(
+        "NN0016",
+        "Not supported by the generator yet",
+        "'{0}' declares {1}, which the generator does not support yet: {2}");
+
+    /// <summary>NN0017: a negative convolution padding.</summary>
+    public static readonly DiagnosticDescriptor NegativePadding = Error(
+        "NN0017",
+        "Padding must not be negative",
+        "The padding of {0} of '{1}' must be at least 0, but is {2}");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());

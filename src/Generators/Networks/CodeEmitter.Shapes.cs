@@ -49,7 +49,8 @@ internal abstract partial class CodeEmitter
     /// rows has a weight block that, together with its gradient block, would not stay in cache if every sample
     /// streamed both. Each gradient element still receives the samples' terms in sample order.
     /// </summary>
-    protected bool DeferFirstLayer => !Layer(1).IsUnrolled && Layer(1).Inputs >= LongRow;
+    /// (With spatial layers in front, layer 1 reads their output, which is computed per sample, so it never is.)
+    protected bool DeferFirstLayer => !model.HasSpatial && !Layer(1).IsUnrolled && Layer(1).Inputs >= LongRow;
 
     /// <summary>Samples per block: at most 16, and at most 4096 buffered δ^1 values.</summary>
     protected int BlockRows => Math.Max(1, Math.Min(16, 4096 / Layer(1).Outputs));
@@ -61,7 +62,9 @@ internal abstract partial class CodeEmitter
     protected const int GemmRows = 16;
 
     /// <summary>Whether the stack has a layer too big to unroll, so its batch methods get the GEMM path.</summary>
-    protected bool UsesGemm => model.Layers.Any(l => !l.IsUnrolled);
+    /// (A stack with spatial layers runs its batches sample by sample: its dense GEMM path would need the spatial
+    /// layers' outputs of every row first.)
+    protected bool UsesGemm => !model.HasSpatial && model.Layers.Any(l => !l.IsUnrolled);
 
     protected const string Kernels = "global::Nn.Kernels.DenseKernels";
 

@@ -44,6 +44,8 @@ internal abstract partial class CodeEmitter
 
     protected FirstLayerBlockEmitter FirstLayerBlock => new(Context);
 
+    protected SpatialPassEmitter Spatial => new(Context);
+
     /// <summary>This emitter's context in another style.</summary>
     protected EmitContext In(EmitStyle style) => Context.With(style);
 

@@ -236,7 +236,9 @@ internal sealed class EntryPointEmitter(EmitContext context) : CodeEmitter(conte
     {
         if (model.HasL2)
         {
-            var blocks = string.Join(" + ", model.Layers.Select((l, i) => $"TensorPrimitives.SumOfSquares<{T}>(p.Slice(Weights{i + 1}Offset, {Int(l.WeightCount)}))"));
+            var kernels = model.Spatial.Select((l, i) => (Offset: $"Kernels{i + 1}Offset", Count: l.WeightCount)).Where(b => b.Count > 0);
+            var weightBlocks = kernels.Concat(model.Layers.Select((l, i) => (Offset: $"Weights{i + 1}Offset", Count: l.WeightCount))).ToArray();
+            var blocks = string.Join(" + ", weightBlocks.Select(b => $"TensorPrimitives.SumOfSquares<{T}>(p.Slice({b.Offset}, {Int(b.Count)}))"));
             w.Line("// L2 term λ/(2m) Σ_l Σ (W^l)², over weights only, never biases.");
             using (w.Block($"private static {T} L2Penalty(ReadOnlySpan<{T}> p, int m)"))
             {
@@ -249,10 +251,10 @@ internal sealed class EntryPointEmitter(EmitContext context) : CodeEmitter(conte
             using (w.Block($"private static {T} AddL2Gradient(ReadOnlySpan<{T}> p, int m, Span<{T}> g)"))
             {
                 w.Line($"var scale = ({T})L2Lambda / m;");
-                for (var i = 0; i < model.Layers.Length; i++)
+                foreach (var (offset, count) in weightBlocks)
                 {
-                    var slice = $"g.Slice(Weights{i + 1}Offset, {Int(model.Layers[i].WeightCount)})";
-                    w.Line($"TensorPrimitives.MultiplyAdd<{T}>(p.Slice(Weights{i + 1}Offset, {Int(model.Layers[i].WeightCount)}), scale, {slice}, {slice});");
+                    var slice = $"g.Slice({offset}, {Int(count)})";
+                    w.Line($"TensorPrimitives.MultiplyAdd<{T}>(p.Slice({offset}, {Int(count)}), scale, {slice}, {slice});");
                 }
 
                 w.Line("return L2Penalty(p, m);");

@@ -19,6 +19,7 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
         w.Line();
         Doc("λ of the L2 term λ/(2m) Σ W² over the weights only (0 for none).");
         w.Line($"public const double L2Lambda = {Real(model.L2)};");
+        EmitSpatialConstants();
         for (var i = 0; i < model.Layers.Length; i++)
         {
             var layer = model.Layers[i];
@@ -40,12 +41,58 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
         w.Line();
     }
 
+    /// <summary>The input image's sizes and, per spatial layer s, its output sizes and where K^s and b^s start in θ.</summary>
+    private void EmitSpatialConstants()
+    {
+        if (model.InputShape.Length == 3)
+        {
+            var names = new[] { ("InputChannels", "C, the input image's channels."), ("InputHeight", "H, the input image's height."), ("InputWidth", "W, the input image's width.") };
+            for (var i = 0; i < 3; i++)
+            {
+                w.Line();
+                Doc(names[i].Item2);
+                w.Line($"public const int {names[i].Item1} = {Int(model.InputShape[i])};");
+            }
+        }
+
+        for (var s = 1; s <= model.Spatial.Length; s++)
+        {
+            var layer = model.Spatial[s - 1];
+            var kind = layer.IsConvolution ? "convolution" : "max-pooling";
+            foreach (var (name, value, text) in new[]
+            {
+                ("Channels", layer.Filters, "channels"),
+                ("Height", layer.OutputHeight, "height"),
+                ("Width", layer.OutputWidth, "width"),
+            })
+            {
+                w.Line();
+                Doc($"The {text} of spatial layer {s}'s output ({kind}, {layer.Filters}×{layer.OutputHeight}×{layer.OutputWidth}).");
+                w.Line($"public const int Spatial{s}{name} = {Int(value)};");
+            }
+
+            if (layer.IsConvolution)
+            {
+                w.Line();
+                Doc($"Where K^{s} ({layer.Filters} × {layer.Channels} × {layer.KernelHeight} × {layer.KernelWidth}, row-major) starts in θ.");
+                w.Line($"public const int Kernels{s}Offset = {Int(layer.WeightOffset)};");
+                w.Line();
+                Doc(layer.HasBias ? $"Where the bias of convolution {s} ({layer.Filters}) starts in θ." : $"−1: convolution {s} has no bias.");
+                w.Line($"public const int KernelBias{s}Offset = {Int(layer.BiasOffset)};");
+            }
+        }
+    }
+
     public void EmitConversions()
     {
-        var layers = string.Concat(model.Layers.Select(l =>
+        var spatial = string.Concat(model.Spatial.Select(l => l.IsConvolution
+            ? $".Conv2D({Int(l.Filters)}, {Int(l.KernelHeight)}, {Int(l.KernelWidth)}, global::Nn.Activation.{l.Activation}, stride: {Int(l.Stride)}, padding: {Int(l.Padding)}{(l.HasBias ? string.Empty : ", hasBias: false")})"
+            : $".MaxPool2D({Int(l.KernelHeight)}, {Int(l.Stride)})"));
+        var input = model.InputShape.Length == 3 ? string.Join(", ", model.InputShape.Select(Int)) : Int(model.Inputs);
+        var layers = spatial + string.Concat(model.Layers.Select(l =>
             $".Dense({Int(l.Outputs)}, global::Nn.Activation.{l.Activation}{(l.HasBias ? string.Empty : ", hasBias: false")})"));
         Doc("The runtime architecture of this stack; its parameter layout is the one the constants above describe.");
-        w.Line($"public static global::Nn.Architecture Architecture {{ get; }} = global::Nn.Architecture.Input({Int(model.Inputs)}){layers};");
+        w.Line($"public static global::Nn.Architecture Architecture {{ get; }} = global::Nn.Architecture.Input({input}){layers};");
         w.Line();
         Doc("The runtime loss this stack was declared with.");
         w.Line($"public static global::Nn.Loss LossFunction => global::Nn.Loss.{model.Loss};");

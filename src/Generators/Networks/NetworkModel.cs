@@ -35,9 +35,61 @@ internal sealed record LayerModel(int Inputs, int Outputs, ActivationKind Activa
     public bool IsUnrolled => WeightCount <= UnrollLimit;
 }
 
+/// <summary>The kinds of spatial layer the generator writes code for.</summary>
+internal enum SpatialKind
+{
+    Convolution,
+    MaxPooling,
+}
+
+/// <summary>
+/// One convolution or max-pooling layer after validation, over an input C×H×W and writing O×OH×OW. A convolution's
+/// block of θ is K (O×C×KH×KW) at <see cref="WeightOffset"/> then b at <see cref="BiasOffset"/> (−1 without); a
+/// pooling layer has neither (its window is KH = KW, and it keeps the channels).
+/// </summary>
+internal sealed record SpatialLayerModel(
+    SpatialKind Kind,
+    int Channels,
+    int Height,
+    int Width,
+    int Filters,
+    int OutputHeight,
+    int OutputWidth,
+    int KernelHeight,
+    int KernelWidth,
+    int Stride,
+    int Padding,
+    ActivationKind Activation,
+    bool HasBias,
+    int WeightOffset,
+    int BiasOffset)
+{
+    /// <summary>Kernels with at most this many taps have their KH×KW loop written out as one statement per tap.</summary>
+    public const int UnrollLimit = 25;
+
+    public bool IsConvolution => Kind == SpatialKind.Convolution;
+
+    public int InputSize => Channels * Height * Width;
+
+    public int OutputSize => Filters * OutputHeight * OutputWidth;
+
+    public int PaddedHeight => Height + (2 * Padding);
+
+    public int PaddedWidth => Width + (2 * Padding);
+
+    /// <summary>C·KH·KW: one filter's weights, one receptive field.</summary>
+    public int PatchSize => Channels * KernelHeight * KernelWidth;
+
+    public int WeightCount => IsConvolution ? Filters * PatchSize : 0;
+
+    public bool IsUnrolled => KernelHeight * KernelWidth <= UnrollLimit;
+}
+
 /// <summary>
 /// Everything the emitter needs for one declared network, as plain values: no symbols, syntax or locations, so
-/// equal declarations compare equal and the generator's cache holds.
+/// equal declarations compare equal and the generator's cache holds. <see cref="Inputs"/> is the length of x (C·H·W
+/// for an image); <see cref="Layers"/> are the dense layers, after the <see cref="Spatial"/> ones (empty without),
+/// and <see cref="InputShape"/> is { C, H, W } or empty for a vector input.
 /// </summary>
 internal sealed record NetworkModel(
     string Namespace,
@@ -49,8 +101,14 @@ internal sealed record NetworkModel(
     LossKind Loss,
     double L2,
     EquatableArray<LayerModel> Layers,
-    int ParameterCount)
+    int ParameterCount,
+    EquatableArray<int> InputShape,
+    EquatableArray<SpatialLayerModel> Spatial)
 {
+    /// <summary>Whether convolution or pooling layers come before the dense ones, whose first layer reads their output flattened.</summary>
+    public bool HasSpatial => Spatial.Length > 0;
+
+
     public string ElementType => IsDouble ? "double" : "float";
 
     public int Outputs => Layers[Layers.Length - 1].Outputs;

@@ -19,7 +19,7 @@ namespace Nn.Generators.Networks;
 internal static class NetworkModelBuilder
 {
     public const string NetworkAttributeName = "Nn.NetworkAttribute";
-    public const string DenseAttributeName = "Nn.DenseAttribute";
+    public const string DenseAttributeName = DeclaredLayers.DenseAttributeName;
 
     /// <summary>Nn.Limits.MaxWidth: the widest input or layer (the generator cannot reference the library).</summary>
     private const int MaxWidth = 1 << 24;
@@ -70,7 +70,8 @@ internal static class NetworkModelBuilder
         var inputs = Named(network, "Inputs", 0);
         var loss = (LossKind)Named(network, "Loss", 0);
         var l2 = Named(network, "L2", 0.0);
-        if (inputs < 1)
+        var image = ReadInputShape(network, name, networkLocation, ref inputs, errors);
+        if (inputs < 1 && !network.NamedArguments.Any(a => a.Key == "InputShape"))
         {
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotPositive, networkLocation, "The input size", name, Invariant(inputs)));
         }
@@ -85,7 +86,7 @@ internal static class NetworkModelBuilder
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidL2, networkLocation, name, l2.ToString("R", CultureInfo.InvariantCulture)));
         }
 
-        var declared = ReadLayers(type, cancellationToken);
+        var declared = DeclaredLayers.Read(type, cancellationToken);
         if (declared.Count == 0)
         {
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, networkLocation, name));
@@ -98,19 +99,20 @@ internal static class NetworkModelBuilder
             if (seen.TryGetValue(layer.Order, out var first))
             {
                 errors.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.DuplicateLayerOrder, layer.Location, name, Invariant(layer.Order), Invariant(first.Outputs), Invariant(layer.Outputs)));
+                    DiagnosticDescriptors.DuplicateLayerOrder, layer.Location, name, Invariant(layer.Order), first.Description, layer.Description));
             }
             else
             {
                 seen.Add(layer.Order, layer);
             }
 
-            if (layer.Outputs < 1)
+            if (layer.Kind == DeclaredKind.Dense && layer.Size < 1)
             {
                 errors.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.SizeNotPositive, layer.Location, "The output count of the layer with order " + Invariant(layer.Order), name, Invariant(layer.Outputs)));
+                    DiagnosticDescriptors.SizeNotPositive, layer.Location, "The output count of the layer with order " + Invariant(layer.Order), name, Invariant(layer.Size)));
             }
 
+            StackShapes.CheckLayer(layer, name, errors);
             if (!Enum.IsDefined(typeof(ActivationKind), layer.Activation))
             {
                 errors.Add(DiagnosticInfo.Create(
@@ -119,7 +121,14 @@ internal static class NetworkModelBuilder
         }
 
         var ordered = declared.OrderBy(l => l.Order).ToList();
-        var output = ordered[ordered.Count - 1].Activation;
+        var last = ordered[ordered.Count - 1];
+        if (last.Kind != DeclaredKind.Dense && !errors.Any(e => e.Descriptor.Id == DiagnosticDescriptors.NotSupportedYet.Id))
+        {
+            errors.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.NotSupportedYet, last.Location, name, "a network that ends in " + last.Name, "end it with a [Dense] layer, which the cost reads"));
+        }
+
+        var output = last.Activation;
         if (Enum.IsDefined(typeof(LossKind), loss) && Enum.IsDefined(typeof(ActivationKind), output) && !Supports(loss, output))
         {
             var supported = string.Join(", ", Enum.GetValues(typeof(ActivationKind)).Cast<ActivationKind>().Where(a => Supports(loss, a)));
@@ -131,9 +140,17 @@ internal static class NetworkModelBuilder
             return Failed();
         }
 
+        var (spatial, denseInputs) = StackShapes.Walk(image, inputs, ordered, name, errors);
+        if (errors.Count > 0)
+        {
+            return Failed();
+        }
+
+        var dense = ordered.Where(l => l.Kind == DeclaredKind.Dense).ToList();
+
         // The generated code builds the library's Architecture, so a size past the library's limits (Limits.MaxWidth,
         // Limits.MaxParameterCount) would compile and then fail in the type's static initialiser.
-        var widest = ordered.Select(l => l.Outputs).Concat(new[] { inputs }).Max();
+        var widest = dense.Select(l => l.Size).Concat(spatial.Select(l => l.OutputSize)).Concat(new[] { inputs, denseInputs }).Max();
         if (widest > MaxWidth)
         {
             var what = inputs == widest ? "has " + Invariant(inputs) + " inputs" : "has a layer of " + Invariant(widest) + " units";
@@ -142,24 +159,23 @@ internal static class NetworkModelBuilder
         }
 
         var layers = new List<LayerModel>();
-        long offset = 0;
-        var previous = inputs;
-        foreach (var layer in ordered)
+        long offset = StackShapes.ParameterCount(spatial);
+        var previous = denseInputs;
+        var total = dense.Aggregate((Count: offset, Inputs: (long)denseInputs), (s, l) => (s.Count + (s.Inputs * l.Size) + (l.HasBias ? l.Size : 0), l.Size)).Count;
+        if (total > MaxParameterCount)
         {
-            var weights = (long)previous * layer.Outputs;
-            var weightOffset = offset;
-            offset += weights;
-            var biasOffset = layer.HasBias ? offset : -1;
-            offset += layer.HasBias ? layer.Outputs : 0;
-            if (offset > MaxParameterCount)
-            {
-                var total = ordered.Aggregate((Count: 0L, Inputs: (long)inputs), (s, l) => (s.Count + (s.Inputs * l.Outputs) + (l.HasBias ? l.Outputs : 0), l.Outputs)).Count;
-                errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has " + Invariant(total) + " parameters"));
-                return Failed();
-            }
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has " + Invariant(total) + " parameters"));
+            return Failed();
+        }
 
-            layers.Add(new LayerModel(previous, layer.Outputs, layer.Activation, layer.HasBias, (int)weightOffset, (int)biasOffset));
-            previous = layer.Outputs;
+        foreach (var layer in dense)
+        {
+            var weightOffset = offset;
+            offset += (long)previous * layer.Size;
+            var biasOffset = layer.HasBias ? offset : -1;
+            offset += layer.HasBias ? layer.Size : 0;
+            layers.Add(new LayerModel(previous, layer.Size, layer.Activation, layer.HasBias, (int)weightOffset, (int)biasOffset));
+            previous = layer.Size;
         }
 
         var model = new NetworkModel(
@@ -172,7 +188,9 @@ internal static class NetworkModelBuilder
             loss,
             l2,
             new EquatableArray<LayerModel>(layers),
-            (int)offset);
+            (int)offset,
+            new EquatableArray<int>(image ?? Array.Empty<int>()),
+            new EquatableArray<SpatialLayerModel>(spatial));
         return new NetworkDeclaration(model, null, EquatableArray<DiagnosticInfo>.Empty);
 
         // The errors, and unless the type cannot take another partial declaration (NN0001), a stub of its members.
@@ -188,7 +206,7 @@ internal static class NetworkModelBuilder
                     elementType?.SpecialType is SpecialType.System_Single ? "float" : isDouble ? "double" : elementType?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "double",
                     elementType?.SpecialType is SpecialType.System_Single or SpecialType.System_Double,
                     l2 != 0,
-                    declared.Count,
+                    declared.Count(l => l.Kind == DeclaredKind.Dense),
                     errors[0].Descriptor.Id)
                 : null;
             return new NetworkDeclaration(null, stub, new EquatableArray<DiagnosticInfo>(errors));
@@ -217,40 +235,55 @@ internal static class NetworkModelBuilder
         _ => false,
     };
 
-    private static List<DeclaredLayer> ReadLayers(INamedTypeSymbol type, CancellationToken cancellationToken)
-    {
-        var layers = new List<DeclaredLayer>();
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() != DenseAttributeName
-                || attribute.ConstructorArguments.Length != 3
-                || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error || a.Value is null))
-            {
-                continue;
-            }
+    private static T Named<T>(AttributeData attribute, string name, T fallback) => DeclaredLayers.Named(attribute, name, fallback);
 
-            layers.Add(new DeclaredLayer(
-                (int)attribute.ConstructorArguments[0].Value!,
-                (int)attribute.ConstructorArguments[1].Value!,
-                (ActivationKind)(int)attribute.ConstructorArguments[2].Value!,
-                Named(attribute, "HasBias", true),
-                LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken))));
+    /// <summary>
+    /// InputShape = { C, H, W } if declared: three positive sizes whose product Inputs may leave out (it becomes
+    /// C·H·W) or must equal; null for a vector input.
+    /// </summary>
+    private static int[]? ReadInputShape(AttributeData network, string name, LocationInfo? location, ref int inputs, List<DiagnosticInfo> errors)
+    {
+        var argument = network.NamedArguments.FirstOrDefault(a => a.Key == "InputShape").Value;
+        if (argument.Kind != TypedConstantKind.Array || argument.IsNull)
+        {
+            return null;
         }
 
-        return layers;
-    }
-
-    private static T Named<T>(AttributeData attribute, string name, T fallback)
-    {
-        foreach (var argument in attribute.NamedArguments)
+        var sizes = argument.Values.Select(v => v.Value is int size ? size : 0).ToArray();
+        if (sizes.Length != 3)
         {
-            if (argument.Key == name && argument.Value.Value is T value)
+            errors.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.InputShapeMismatch, location, name, $"declares InputShape with {Invariant(sizes.Length)} sizes, but an image input is new[] {{ C, H, W }}"));
+            return null;
+        }
+
+        var names = new[] { "channel count", "height", "width" };
+        for (var i = 0; i < 3; i++)
+        {
+            if (sizes[i] < 1)
             {
-                return value;
+                errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.SizeNotPositive, location, "The input " + names[i], name, Invariant(sizes[i])));
             }
         }
 
-        return fallback;
+        if (sizes.Any(size => size < 1))
+        {
+            return null;
+        }
+
+        var size = (long)sizes[0] * sizes[1] * sizes[2];
+        if (inputs != 0 && inputs != size)
+        {
+            errors.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.InputShapeMismatch,
+                location,
+                name,
+                $"declares Inputs = {Invariant(inputs)}, but InputShape {Invariant(sizes[0])}x{Invariant(sizes[1])}x{Invariant(sizes[2])} holds {Invariant(size)} values; leave Inputs out or make it {Invariant(size)}"));
+            return null;
+        }
+
+        inputs = (int)Math.Min(size, int.MaxValue);
+        return sizes;
     }
 
     private static string NamespaceOf(INamedTypeSymbol type) =>
@@ -281,5 +314,4 @@ internal static class NetworkModelBuilder
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private sealed record DeclaredLayer(int Order, int Outputs, ActivationKind Activation, bool HasBias, LocationInfo? Location);
 }

@@ -19,8 +19,9 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
     public void EmitPasses()
     {
         w.Line("// The forward pass of one sample, written out layer by layer.");
-        using (w.Block($"private static void ForwardSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, Span<{T}> output)"))
+        using (w.Block($"private static void ForwardSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, Span<{T}> output)"))
         {
+            Spatial.EmitForward();
             DeclareSpans(withDeltas: false);
             EmitForward();
             w.Line();
@@ -30,8 +31,9 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
 
         w.Line();
         w.Line("// The cost of one sample: the forward pass, then C(a^L, y).");
-        using (w.Block($"private static {T} SampleCost(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y)"))
+        using (w.Block($"private static {T} SampleCost(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, ReadOnlySpan<{T}> y)"))
         {
+            Spatial.EmitForward();
             DeclareSpans(withDeltas: false);
             EmitForward();
             w.Line();
@@ -47,6 +49,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
         }
 
         new GemmEmitter(In(EmitStyle.Rows)).EmitGemmPasses();
+        Spatial.EmitScratch();
     }
 
     /// <summary>
@@ -63,8 +66,9 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
             : "// layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).");
         var deferred = DeferFirstLayer ? $", ReadOnlySpan<{T}> firstZ, Span<{T}> delta1" : string.Empty;
         var name = overwrite ? "WriteSample" : "AccumulateSample";
-        using (w.Block($"private static {T} {name}(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g{deferred})"))
+        using (w.Block($"private static {T} {name}(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g{deferred})"))
         {
+            Spatial.EmitForward();
             DeclareSpans(withDeltas: true);
             EmitForward(firstLayerGiven: DeferFirstLayer);
             w.Line();
@@ -82,6 +86,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
                 }
             }
 
+            Spatial.EmitBackward();
             w.Line();
             w.Line($"return {cost};");
         }

@@ -3,8 +3,8 @@ using System;
 namespace Nn;
 
 /// <summary>
-/// Declares a dense network on a <c>partial</c> class or struct; the Nn source generator then writes, for the stack of
-/// <see cref="DenseAttribute"/> layers on the same type, straight-line forward, cost and gradient code with the sizes
+/// Declares a network on a <c>partial</c> class or struct; the Nn source generator then writes, for the stack of
+/// <see cref="DenseAttribute"/>, <see cref="Conv2DAttribute"/> and <see cref="MaxPool2DAttribute"/> layers on the same type, straight-line forward, cost and gradient code with the sizes
 /// as constants, SGD steps, and conversions to and from the runtime <see cref="Network{T}"/>.
 /// </summary>
 /// <remarks>
@@ -27,8 +27,17 @@ public sealed class NetworkAttribute : Attribute
     /// <summary>The element type T of parameters, inputs and outputs: <see cref="float"/> or <see cref="double"/>.</summary>
     public Type ElementType { get; }
 
-    /// <summary>The number of inputs of the first layer, the length of x = a^0; at least 1.</summary>
+    /// <summary>
+    /// The number of inputs of the first layer, the length of x = a^0; at least 1. With <see cref="InputShape"/> it
+    /// may be left out, or must equal C·H·W.
+    /// </summary>
     public int Inputs { get; set; }
+
+    /// <summary>
+    /// The input as an image { C, H, W } (x is read in C,H,W order, row-major), which convolution and pooling layers
+    /// need; null, the default, for a flat vector of <see cref="Inputs"/> values.
+    /// </summary>
+    public int[]? InputShape { get; set; }
 
     /// <summary>The cost function; it must support the last layer's activation (as <see cref="Nn.Loss.Supports"/> says).</summary>
     public LossKind Loss { get; set; }

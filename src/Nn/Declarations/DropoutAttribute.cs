@@ -1,0 +1,31 @@
+using System;
+
+namespace Nn;
+
+/// <summary>
+/// Declares a dropout layer (the runtime's <see cref="DropoutLayer"/>) in a network declared with
+/// <see cref="NetworkAttribute"/>. The generator does not write code for it yet: its training objective uses the
+/// runtime's random masks, which the generated code cannot reproduce, so a declaration with it gets diagnostic NN0016
+/// (see docs/diagnostics.md). Build such a stack with <see cref="Architecture.Dropout"/> instead.
+/// </summary>
+/// <example><code>
+/// [Dropout(1, 0.2)]   // NN0016: not supported by the generator yet
+/// </code></example>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = true, Inherited = false)]
+public sealed class DropoutAttribute : Attribute
+{
+    /// <summary>Declares dropout.</summary>
+    /// <param name="order">The layer's place in the stack, shared with every other layer attribute.</param>
+    /// <param name="rate">p, the probability of dropping a unit in training.</param>
+    public DropoutAttribute(int order, double rate)
+    {
+        Order = order;
+        Rate = rate;
+    }
+
+    /// <summary>The layer's place in the stack.</summary>
+    public int Order { get; }
+
+    /// <summary>p.</summary>
+    public double Rate { get; }
+}
