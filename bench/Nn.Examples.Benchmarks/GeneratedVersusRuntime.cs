@@ -26,7 +26,7 @@ public class GeneratedVersusRuntime
     private delegate float GradientFunction(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient);
 
     /// <summary>The declared network.</summary>
-    [Params("3-2-1", "64-32-10", "784-100-10", "784-50-10", "400-25-10")]
+    [Params("3-2-1", "64-32-10", "784-100-10", "784-50-10", "400-25-10", "LeNet-5")]
     public string Stack { get; set; } = "3-2-1";
 
     /// <summary>The batch size m.</summary>
@@ -44,6 +44,7 @@ public class GeneratedVersusRuntime
             "784-50-10" => (MnistSoftmaxFloat.CreateNetwork(Initializer.He, 1), MnistSoftmaxFloat.LossFunction, MnistSoftmaxFloat.L2Lambda, MnistSoftmaxFloat.CostAndGradientBatch),
             "400-25-10" => (MultiLabelFloat.CreateNetwork(Initializer.Xavier, 1), MultiLabelFloat.LossFunction, MultiLabelFloat.L2Lambda,
                 (p, x, y, rows, g) => MultiLabelFloat.CostAndGradientBatch(p, x, y, rows, g, rows)),
+            "LeNet-5" => (LeNetFloat.CreateNetwork(Initializer.He, 1), LeNetFloat.LossFunction, LeNetFloat.L2Lambda, LeNetFloat.CostAndGradientBatch),
             _ => throw new ArgumentException($"unknown stack {Stack}"),
         };
 

@@ -31,6 +31,12 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
         w.Line($"// Convolution {s} ({layer.Filters} filters of {layer.Channels}×{layer.KernelHeight}×{layer.KernelWidth} over {layer.Channels}×{layer.Height}×{layer.Width}, stride {layer.Stride}, padding {layer.Padding}, {layer.Activation}{(layer.HasBias ? string.Empty : ", no bias")}):");
         w.Line($"// z[o,i,j] = {(layer.HasBias ? "b[o] + " : string.Empty)}Σ_{{c,u,v}} K[o,c,u,v] x̃[c, i·{layer.Stride}+u, j·{layer.Stride}+v], a = σ(z), {layer.Filters}×{layer.OutputHeight}×{layer.OutputWidth}.");
         var source = EmitPadding(s, input);
+        if (layer.UsesGemm)
+        {
+            new ConvolutionGemmEmitter(Context).EmitForward(s, source);
+            return;
+        }
+
         using (w.Block($"for (var o = 0; o < {Int(layer.Filters)}; o++)"))
         {
             w.Line($"var kernel = p.Slice(Kernels{s}Offset + (o * {Int(layer.PatchSize)}), {Int(layer.PatchSize)});");
@@ -73,6 +79,20 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
         int plane = layer.PaddedHeight * layer.PaddedWidth, positions = layer.OutputHeight * layer.OutputWidth, taps = layer.KernelHeight * layer.KernelWidth;
         var source = layer.Padding > 0 ? $"xp{s}" : input;
         w.Line($"// Convolution {s}, equation 4: ∂C/∂K[o,c,u,v] = Σ_{{i,j}} δ[o,i,j] x̃[c, i·{layer.Stride}+u, j·{layer.Stride}+v]{(layer.HasBias ? "; equation 3: ∂C/∂b[o] = Σ_{i,j} δ[o,i,j]" : string.Empty)}.");
+        if (layer.UsesGemm)
+        {
+            var gemm = new ConvolutionGemmEmitter(Context);
+            gemm.EmitGradient(s);
+            if (s > 1)
+            {
+                w.Line();
+                gemm.EmitInputGradient(s, layer.Padding > 0 ? $"dxp{s}" : $"sd{s - 1}");
+                EmitCrop(s);
+            }
+
+            return;
+        }
+
         using (w.Block($"for (var o = 0; o < {Int(layer.Filters)}; o++)"))
         {
             w.Line($"var delta = sd{s}.Slice(o * {Int(positions)}, {Int(positions)});");
@@ -152,6 +172,13 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
             }));
         }
 
+        EmitCrop(s);
+    }
+
+    /// <summary>∂C/∂x from ∂C/∂x̃: the padded gradient cropped by p into the layer below's δ.</summary>
+    private void EmitCrop(int s)
+    {
+        var layer = Conv(s);
         if (layer.Padding > 0)
         {
             EmitRows(layer, (row, padded) => w.Line($"dxp{s}.Slice({padded}, {Int(layer.Width)}).CopyTo(sd{s - 1}.Slice({row}, {Int(layer.Width)}));"));

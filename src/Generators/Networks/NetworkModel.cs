@@ -83,6 +83,18 @@ internal sealed record SpatialLayerModel(
     public int WeightCount => IsConvolution ? Filters * PatchSize : 0;
 
     public bool IsUnrolled => KernelHeight * KernelWidth <= UnrollLimit;
+
+    /// <summary>Convolutions of more multiplications than this per sample go through the library's GEMM (im2row).</summary>
+    public const int GemmLimit = 4096;
+
+    public int Positions => OutputHeight * OutputWidth;
+
+    /// <summary>
+    /// Whether the convolution runs as products of matrices: its receptive fields copied into the rows of X̂ᵀ
+    /// (positions × C·KH·KW), Zᵀ = X̂ᵀ Kᵀ, ∂C/∂K = Δᵀ X̂ᵀ and ∂C/∂X̂ᵀ = Δ K by the packed GEMM. Below
+    /// <see cref="GemmLimit"/> multiplications the copying and packing cost more than they save, and the direct loops run.
+    /// </summary>
+    public bool UsesGemm => IsConvolution && (long)OutputSize * PatchSize > GemmLimit;
 }
 
 /// <summary>

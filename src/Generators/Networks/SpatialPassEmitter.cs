@@ -28,6 +28,13 @@ internal sealed class SpatialPassEmitter(EmitContext context) : CodeEmitter(cont
         {
             var layer = model.Spatial[s - 1];
             var spans = new[] { ($"sa{s}", layer.OutputSize), ($"sd{s}", layer.OutputSize) }.ToList();
+            if (layer.UsesGemm)
+            {
+                // X̂ᵀ (then ∂C/∂X̂ᵀ) and Zᵀ (then Δᵀ), position-major.
+                spans.Add(($"fields{s}", layer.Positions * layer.PatchSize));
+                spans.Add(($"zt{s}", layer.Positions * layer.Filters));
+            }
+
             if (layer.IsConvolution && layer.Padding > 0)
             {
                 spans.Add(($"xp{s}", layer.Channels * layer.PaddedHeight * layer.PaddedWidth));
