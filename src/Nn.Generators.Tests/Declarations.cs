@@ -70,4 +70,29 @@ internal static class Declarations
         [Nn.Dense(3, 2, Nn.ActivationKind.Tanh)]
         public static partial class HiddenSoftmax;
         """;
+
+    /// <summary>A convolution small enough for the direct loops (3×3 taps unrolled), pooling, a dense output, L2.</summary>
+    public const string SmallConvolution = """
+        namespace Consumer;
+
+        /// <summary>A 1×6×6 image, 2 filters of 3×3, 2×2 pooling, 2 sigmoid outputs.</summary>
+        [Nn.Network(typeof(double), InputShape = new[] { 1, 6, 6 }, Loss = Nn.LossKind.BinaryCrossEntropy, L2 = 0.5)]
+        [Nn.Conv2D(0, 2, 3, Nn.ActivationKind.Tanh)]
+        [Nn.MaxPool2D(1, 2)]
+        [Nn.Dense(2, 2, Nn.ActivationKind.Sigmoid)]
+        public static partial class SmallConvolution;
+        """;
+
+    /// <summary>Two padded, strided convolutions large enough for the GEMM path, one with a 6×7 kernel (past the unroll limit), overlapping pooling.</summary>
+    public const string LargeConvolution = """
+        namespace Consumer;
+
+        /// <summary>A 3×16×16 image through two padded convolutions and overlapping pooling to a softmax of 4.</summary>
+        [Nn.Network(typeof(float), InputShape = new[] { 3, 16, 16 }, Loss = Nn.LossKind.SoftmaxCrossEntropy)]
+        [Nn.Conv2D(0, 8, 6, 7, Nn.ActivationKind.Relu, Padding = 2, Stride = 2, HasBias = false)]
+        [Nn.MaxPool2D(1, 3, Stride = 1)]
+        [Nn.Conv2D(2, 4, 3, Nn.ActivationKind.Identity, Padding = 1)]
+        [Nn.Dense(3, 4, Nn.ActivationKind.Softmax)]
+        public static partial class LargeConvolution;
+        """;
 }

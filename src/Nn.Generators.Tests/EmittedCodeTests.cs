@@ -14,6 +14,8 @@ public sealed class EmittedCodeTests
     [InlineData(Declarations.SingleLongLayer)]
     [InlineData(Declarations.GenericType)]
     [InlineData(Declarations.HiddenSoftmax)]
+    [InlineData(Declarations.SmallConvolution)]
+    [InlineData(Declarations.LargeConvolution)]
     public void Emitted_source_compiles_with_no_warnings_and_documents_every_public_member(string declaration)
     {
         var run = GeneratorHarness.Generate(declaration);
@@ -21,6 +23,23 @@ public sealed class EmittedCodeTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Single(run.Result.GeneratedTrees);
         Assert.Empty(run.CompilationProblems);
+    }
+
+    [Fact]
+    public void A_small_convolution_is_written_tap_by_tap_and_a_large_one_calls_the_librarys_gemm()
+    {
+        var small = GeneratorHarness.Generate(Declarations.SmallConvolution).SingleSource;
+        var large = GeneratorHarness.Generate(Declarations.LargeConvolution).SingleSource;
+
+        // 3×3 taps over a 6-wide input: the tap at u = 2, v = 2 reads 2·6 + 2 = 14 past the field's corner.
+        Assert.Contains("(k[8] * field[14])", small, StringComparison.Ordinal);
+        Assert.DoesNotContain("DenseKernels", small, StringComparison.Ordinal);
+        Assert.Contains("public const int Kernels1Offset = 0;", small, StringComparison.Ordinal);
+        Assert.Contains(".Conv2D(2, 3, 3, global::Nn.Activation.Tanh, stride: 1, padding: 0).MaxPool2D(2, 2).Dense(2, global::Nn.Activation.Sigmoid)", small, StringComparison.Ordinal);
+        Assert.Contains("global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<float>(fields1,", large, StringComparison.Ordinal);
+        Assert.Contains("global::Nn.Kernels.DenseKernels.AddTransposeProductInto<float>(zt3,", large, StringComparison.Ordinal);
+        Assert.Contains("global::Nn.Kernels.DenseKernels.MultiplyInto<float>(zt3,", large, StringComparison.Ordinal);
+        Assert.Contains("public const int KernelBias1Offset = -1;", large, StringComparison.Ordinal);
     }
 
     [Fact]

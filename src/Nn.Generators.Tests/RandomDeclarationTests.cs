@@ -73,7 +73,7 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     /// <summary>Compares one declaration with the runtime; returns whether it was also checked by central differences.</summary>
-    private static bool Check<T>(RandomDeclaration declaration, Type probe, Random random, double tolerance, string context)
+    internal static bool Check<T>(RandomDeclaration declaration, Type probe, Random random, double tolerance, string context)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var architecture = declaration.Architecture;
@@ -197,7 +197,7 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     /// <summary>Runs the generator over all declarations in one compilation, compiles it in memory and loads it.</summary>
-    private static Assembly CompileAndLoad(RandomDeclaration[] declarations, int seed)
+    internal static Assembly CompileAndLoad(RandomDeclaration[] declarations, int seed)
     {
         var compilation = GeneratorHarness.Compilation(declarations.Select(d => d.Source).ToArray())
             .WithOptions(new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));

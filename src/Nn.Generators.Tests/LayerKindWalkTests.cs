@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Xunit;
+
+namespace Nn.Generators.Tests;
+
+/// <summary>
+/// The generator's part of the shared layer-kind walk (Nn.FSharpTests' LayerKindExamples walks the library, the
+/// files, ONNX and the CLI): every Layer kind of the library must either be declarable — generated, compiled and
+/// equal to the runtime in cost and gradient — or be refused with NN0016, so a kind added to the library fails here
+/// until the generator handles it or says that it does not.
+/// </summary>
+public sealed class LayerKindWalkTests
+{
+    /// <summary>A declared stack for every kind the generator writes code for (each below a dense layer, so its backward pass runs).</summary>
+    private static readonly Dictionary<string, RandomDeclaration> Declared = new()
+    {
+        ["DenseLayer"] = new RandomDeclaration("DenseKind", true, 5, [new(4, ActivationKind.Tanh, true), new(3, ActivationKind.Softmax, true)], LossKind.SoftmaxCrossEntropy, 0, 2),
+        ["Conv2DLayer"] = new RandomDeclaration("ConvKind", true, 40, [new(3, ActivationKind.Softmax, true)], LossKind.SoftmaxCrossEntropy, 0, 2)
+        {
+            Image = [2, 5, 4],
+            Spatial = [new RandomSpatialLayer(3, 2, 3, 2, 1, ActivationKind.Sigmoid, true), new RandomSpatialLayer(2, 2, 2, 1, 0, ActivationKind.Tanh, false)],
+        },
+        ["MaxPool2DLayer"] = new RandomDeclaration("PoolKind", true, 50, [new(3, ActivationKind.Softmax, true)], LossKind.SoftmaxCrossEntropy, 0, 2)
+        {
+            Image = [2, 5, 5],
+            Spatial = [new RandomSpatialLayer(2, 1, 1, 1, 0, ActivationKind.Tanh, true), new RandomSpatialLayer(0, 2, 2, 1, 0, ActivationKind.Identity, false)],
+        },
+    };
+
+    /// <summary>The kinds the generator refuses with NN0016, with a declaration that names each.</summary>
+    private static readonly Dictionary<string, string> Refused = new()
+    {
+        ["BatchNormLayer"] = "[Nn.Network(typeof(double), InputShape = new[] { 2, 3, 3 })] [Nn.Conv2D(0, 2, 2, Nn.ActivationKind.Tanh)] [Nn.BatchNorm(1)] [Nn.Dense(2, 3, Nn.ActivationKind.Softmax)] public static partial class Normalised;",
+        ["DropoutLayer"] = "[Nn.Network(typeof(double), Inputs = 9)] [Nn.Dense(0, 6, Nn.ActivationKind.Tanh)] [Nn.Dropout(1, 0.3)] [Nn.Dense(2, 3, Nn.ActivationKind.Softmax)] public static partial class Dropped;",
+    };
+
+    [Fact]
+    public void Every_layer_kind_of_the_library_is_either_declarable_or_refused_with_NN0016()
+    {
+        var kinds = typeof(Layer).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Layer)) && !t.IsAbstract).Select(t => t.Name).ToHashSet();
+
+        Assert.Equal(kinds.Order(), Declared.Keys.Concat(Refused.Keys).Order());
+    }
+
+    [Fact]
+    public void Each_declarable_kind_generates_code_equal_to_the_runtime_in_cost_and_gradient()
+    {
+        var assembly = RandomDeclarationTests.CompileAndLoad([.. Declared.Values], 0);
+        var random = new Random(11);
+        foreach (var (kind, declaration) in Declared)
+        {
+            var probe = assembly.GetType(declaration.ProbeName)!;
+            var architecture = (Architecture)probe.GetMethod("Architecture")!.Invoke(null, null)!;
+            Assert.Equal(declaration.Architecture, architecture);
+            Assert.Contains(architecture.Stack, layer => layer.GetType().Name == kind);
+            Assert.True(RandomDeclarationTests.Check<double>(declaration, probe, random, 1e-12, kind), kind + " was not checked against central differences");
+        }
+    }
+
+    [Fact]
+    public void Each_refused_kind_gets_NN0016_at_its_attribute()
+    {
+        foreach (var (kind, declaration) in Refused)
+        {
+            var diagnostic = Assert.Single(GeneratorHarness.Generate(declaration).GeneratorDiagnostics);
+            Assert.Equal("NN0016", diagnostic.Id);
+            Assert.Contains(kind == "BatchNormLayer" ? "Nn.BatchNorm(1)" : "Nn.Dropout(1, 0.3)", declaration.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length), StringComparison.Ordinal);
+        }
+    }
+}
