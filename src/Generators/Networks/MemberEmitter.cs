@@ -14,7 +14,9 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
         Doc("The number of outputs, the length of a^L.");
         w.Line($"public const int OutputSize = {Int(model.Outputs)};");
         w.Line();
-        Doc("The length of the parameter vector θ: every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer.");
+        Doc(model.HasSpatial
+            ? "The length of the parameter vector θ: each convolution's kernels K (filters × channels × KH × KW, row-major) and bias, then every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer."
+            : "The length of the parameter vector θ: every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer.");
         w.Line($"public const int ParameterCount = {Int(model.ParameterCount)};");
         w.Line();
         Doc("λ of the L2 term λ/(2m) Σ W² over the weights only (0 for none).");

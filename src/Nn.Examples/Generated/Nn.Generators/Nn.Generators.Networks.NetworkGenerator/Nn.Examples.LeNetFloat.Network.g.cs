@@ -15,7 +15,7 @@ namespace Nn.Examples
         /// <summary>The number of outputs, the length of a^L.</summary>
         public const int OutputSize = 10;
 
-        /// <summary>The length of the parameter vector θ: every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer.</summary>
+        /// <summary>The length of the parameter vector θ: each convolution's kernels K (filters × channels × KH × KW, row-major) and bias, then every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer.</summary>
         public const int ParameterCount = 44426;
 
         /// <summary>λ of the L2 term λ/(2m) Σ W² over the weights only (0 for none).</summary>
