@@ -32,7 +32,7 @@ let private transposes<'T when 'T: unmanaged and 'T: (new: unit -> 'T) and 'T: s
     let random = Random l.Seed
     let source = Array.init (rows * sourceStride) (fun _ -> ofInt (random.Next(1, 1_000_000)))
     let destination = Array.create (l.Count * destinationStride) sentinel
-    if not (BlockTranspose.Applies<'T> rows) then
+    if not (BlockTranspose.Applies<'T>(KernelPath.Vector256, rows)) then
         true |> Prop.label "no AVX: the scalar packing runs instead"
     else
         BlockTranspose.Copy<'T>(&source[0], sourceStride, rows, l.Count, &destination[0], destinationStride)

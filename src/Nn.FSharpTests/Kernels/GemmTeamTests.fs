@@ -28,7 +28,7 @@ let private products (path: KernelPath) (team: GemmTeam<'T> option) rows inputs 
 /// and with edge tiles in both directions.
 let private shapes = [ (128, 784, 256); (32, 784, 32); (32, 784, 100); (203, 300, 10); (45, 97, 13); (130, 70, 3) ]
 
-let private paths = [ KernelPath.Portable; KernelPath.Vector256; KernelPath.Vector512 ] |> List.map KernelSelection.Resolve |> List.distinct
+let private paths = KernelSelection.Supported() |> List.ofArray
 
 [<Theory>]
 [<InlineData(2)>]

@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace Nn;
 
@@ -8,7 +7,7 @@ internal sealed record SigmoidActivation : Activation
 {
     public override string Name => "sigmoid";
 
-    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => TensorPrimitives.Sigmoid(z, a);
+    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => Kernels.TensorKernels.Sigmoid(z, a);
 
     public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width) =>
         Kernels.VectorKernels.SigmoidBackward(a, gradientA, gradientZ);

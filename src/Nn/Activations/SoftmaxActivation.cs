@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace Nn;
 
@@ -19,11 +18,11 @@ internal sealed record SoftmaxActivation : Activation
         {
             var zRow = z.Slice(row, width);
             var aRow = a.Slice(row, width);
-            var max = TensorPrimitives.Max(zRow);
-            TensorPrimitives.Subtract(zRow, max, aRow);
-            TensorPrimitives.Exp(aRow, aRow);
-            var sum = TensorPrimitives.Sum<T>(aRow);
-            TensorPrimitives.Divide(aRow, sum, aRow);
+            var max = Kernels.TensorKernels.Max(zRow);
+            Kernels.TensorKernels.Subtract(zRow, max, aRow);
+            Kernels.TensorKernels.Exp(aRow, aRow);
+            var sum = Kernels.TensorKernels.Sum<T>(aRow);
+            Kernels.TensorKernels.Divide(aRow, sum, aRow);
         }
     }
 
@@ -33,7 +32,7 @@ internal sealed record SoftmaxActivation : Activation
         {
             var aRow = a.Slice(row, width);
             var gRow = gradientA.Slice(row, width);
-            var projection = TensorPrimitives.Dot(gRow, aRow);
+            var projection = Kernels.TensorKernels.Dot(gRow, aRow);
             var outRow = gradientZ.Slice(row, width);
             for (var j = 0; j < width; j++)
             {

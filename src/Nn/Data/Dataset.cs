@@ -130,7 +130,7 @@ public static partial class Dataset
         var labels = ImmutableArray.CreateBuilder<int>(targets.Rows);
         for (var i = 0; i < targets.Rows; i++)
         {
-            labels.Add(System.Numerics.Tensors.TensorPrimitives.IndexOfMax(targets.Row(i)));
+            labels.Add(Kernels.TensorKernels.IndexOfMax(targets.Row(i)));
         }
 
         return new Dataset<T>(inputs, targets, labels.MoveToImmutable());

@@ -13,9 +13,10 @@ namespace Nn.Kernels;
 /// </summary>
 internal static class BlockTranspose
 {
-    /// <summary>Whether <see cref="Copy{T}"/> can transpose <paramref name="rows"/> source rows of <typeparamref name="T"/>: AVX, and whole blocks of rows.</summary>
-    public static bool Applies<T>(int rows) =>
-        Avx.IsSupported
+    /// <summary>Whether <see cref="Copy{T}"/> can transpose <paramref name="rows"/> source rows of <typeparamref name="T"/> on <paramref name="path"/>: a 256-bit or wider path (so AVX), and whole blocks of rows.</summary>
+    public static bool Applies<T>(KernelPath path, int rows) =>
+        path is KernelPath.Vector256 or KernelPath.Vector512
+        && Avx.IsSupported
         && ((typeof(T) == typeof(float) && rows % 8 == 0) || (typeof(T) == typeof(double) && rows % 4 == 0));
 
     /// <summary>

@@ -49,12 +49,13 @@ internal static class ColumnTransfer
     {
         private readonly ReadOnlySpan<T> image = image;
         private readonly Span<T> columns = columns;
+        private readonly bool wide = Wide();
 
         public void Stretch(int at, int stride, int entry, int count)
         {
             if (stride == 1)
             {
-                Copy(image.Slice(at, count), columns.Slice(entry, count));
+                Copy(image.Slice(at, count), columns.Slice(entry, count), wide);
                 return;
             }
 
@@ -75,13 +76,14 @@ internal static class ColumnTransfer
     {
         private readonly ReadOnlySpan<T> columns = columns;
         private readonly Span<T> image = image;
+        private readonly bool wide = Wide();
 
         public void Stretch(int at, int stride, int entry, int count)
         {
             var source = columns.Slice(entry, count);
             if (stride == 1)
             {
-                Add(source, image.Slice(at, count));
+                Add(source, image.Slice(at, count), wide);
                 return;
             }
 
@@ -154,6 +156,9 @@ internal static class ColumnTransfer
         }
     }
 
+    /// <summary>Whether the kernel path in use takes the 256-bit copies and sums below (a Vector256 or Vector512 path).</summary>
+    private static bool Wide() => KernelCensus.Resolve(KernelPath.Auto) is KernelPath.Vector256 or KernelPath.Vector512 && Vector256.IsHardwareAccelerated;
+
     /// <summary>⌈a / b⌉ for a ≥ 0 and b ≥ 1.</summary>
     private static int CeilingDivide(int a, int b) => (a + b - 1) / b;
 
@@ -161,11 +166,11 @@ internal static class ColumnTransfer
     /// target = source for one short stretch (OW values: 24 and 8 in LeNet), by whole vectors with an overlapping
     /// last one, where a library copy's call would cost more than the copy.
     /// </summary>
-    private static void Copy<T>(ReadOnlySpan<T> source, Span<T> target)
+    private static void Copy<T>(ReadOnlySpan<T> source, Span<T> target, bool wide)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var width = Vector256<T>.Count;
-        if (!Vector256.IsHardwareAccelerated || source.Length < width)
+        if (!wide || source.Length < width)
         {
             source.CopyTo(target);
             return;
@@ -183,13 +188,13 @@ internal static class ColumnTransfer
     }
 
     /// <summary>target += source for one short stretch: whole vectors, then the remainder one by one.</summary>
-    private static void Add<T>(ReadOnlySpan<T> source, Span<T> target)
+    private static void Add<T>(ReadOnlySpan<T> source, Span<T> target, bool wide)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var from = ref MemoryMarshal.GetReference(source);
         ref var to = ref MemoryMarshal.GetReference(target.Slice(0, source.Length));
         var k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (wide)
         {
             for (; k + Vector256<T>.Count <= source.Length; k += Vector256<T>.Count)
             {

@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Nn.Kernels;
@@ -89,7 +88,7 @@ internal static unsafe class ConvolutionKernels
     {
         for (var o = 0; o < filters; o++)
         {
-            var sum = TensorPrimitives.Sum(product.Slice(o * fields, fields));
+            var sum = TensorKernels.Sum(product.Slice(o * fields, fields));
             biasGradient[o] = accumulate ? biasGradient[o] + sum : sum;
         }
     }
@@ -152,7 +151,7 @@ internal static unsafe class ConvolutionKernels
                 }
                 else
                 {
-                    TensorPrimitives.Add(source, bias[o], plane);
+                    TensorKernels.Add(source, bias[o], plane);
                 }
             }
         }

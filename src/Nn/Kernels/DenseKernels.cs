@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Nn.Kernels;
 
@@ -145,7 +144,7 @@ public static class DenseKernels
         {
             for (var i = 0; i < rows; i++)
             {
-                VectorKernels.MultiplyRows(w, outputs, inputs, x.Slice(i * inputs, inputs), z.Slice(i * outputs, outputs));
+                VectorKernels.MultiplyRows(w, outputs, inputs, x.Slice(i * inputs, inputs), z.Slice(i * outputs, outputs), path);
             }
 
             return;
@@ -178,11 +177,11 @@ public static class DenseKernels
                     var dwRow = dw.Slice(j * inputs, inputs);
                     if (i == 0 && !accumulate)
                     {
-                        VectorKernels.Multiply(delta[j], xRow, dwRow);
+                        VectorKernels.Multiply(delta[j], xRow, dwRow, path);
                     }
                     else
                     {
-                        VectorKernels.MultiplyAdd(delta[(i * outputs) + j], xRow, dwRow);
+                        VectorKernels.MultiplyAdd(delta[(i * outputs) + j], xRow, dwRow, path);
                     }
                 }
             }
@@ -214,7 +213,7 @@ public static class DenseKernels
                 dxRow.Clear();
                 for (var j = 0; j < outputs; j++)
                 {
-                    VectorKernels.MultiplyAdd(delta[(i * outputs) + j], w.Slice(j * inputs, inputs), dxRow);
+                    VectorKernels.MultiplyAdd(delta[(i * outputs) + j], w.Slice(j * inputs, inputs), dxRow, path);
                 }
             }
 
@@ -244,7 +243,7 @@ public static class DenseKernels
         for (var i = 0; i < rows; i++)
         {
             var zRow = z.Slice(i * bias.Length, bias.Length);
-            TensorPrimitives.Add(zRow, bias, zRow);
+            TensorKernels.Add(zRow, bias, zRow);
         }
     }
 
@@ -259,7 +258,7 @@ public static class DenseKernels
         CheckShape(delta, rows, db.Length, nameof(delta));
         for (var i = 0; i < rows; i++)
         {
-            TensorPrimitives.Add(db, delta.Slice(i * db.Length, db.Length), db);
+            TensorKernels.Add(db, delta.Slice(i * db.Length, db.Length), db);
         }
     }
 

@@ -35,6 +35,7 @@ internal static class Gemm
     {
         KernelPath.Vector512 => (MicroKernels.Rows512, 2 * Vector512<T>.Count),
         KernelPath.Vector256 => (MicroKernels.Rows256, 2 * Vector256<T>.Count),
+        KernelPath.Vector128 => MicroKernels128.TileShape<T>(),
         _ => (MicroKernels.RowsPortable, MicroKernels.ColumnsPortable),
     };
 
@@ -65,6 +66,8 @@ internal static class Gemm
             return;
         }
 
+        KernelCensus.Resolve(path);
+
         if (k == 0)
         {
             if (!accumulate)
@@ -89,11 +92,11 @@ internal static class Gemm
             {
                 var kc = Math.Min(KC, k - pc);
                 var add = accumulate || pc > 0;
-                PackB(b, bRowStride, bColumnStride, pc, kc, jc, nc, nr, packB);
+                PackB(path, b, bRowStride, bColumnStride, pc, kc, jc, nc, nr, packB);
                 for (var ic = 0; ic < m; ic += MC)
                 {
                     var mc = Math.Min(MC, m - ic);
-                    PackA(a, aRowStride, aColumnStride, ic, mc, pc, kc, mr, packA);
+                    PackA(path, a, aRowStride, aColumnStride, ic, mc, pc, kc, mr, packA);
                     for (var jr = 0; jr < nc; jr += nr)
                     {
                         var columns = Math.Min(nr, nc - jr);
@@ -131,7 +134,7 @@ internal static class Gemm
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Copies B(pc..pc+kc, jc..jc+nc) into NR-wide panels, each kc × NR row-major, padding with zeros.</summary>
-    private static void PackB<T>(ReadOnlySpan<T> b, int rowStride, int columnStride, int pc, int kc, int jc, int nc, int nr, Span<T> packed)
+    private static void PackB<T>(KernelPath path, ReadOnlySpan<T> b, int rowStride, int columnStride, int pc, int kc, int jc, int nc, int nr, Span<T> packed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var jr = 0; jr < nc; jr += nr)
@@ -161,7 +164,7 @@ internal static class Gemm
                     // source, each contiguous in p; whole blocks of them go by register transposes, even in a
                     // narrow last panel (25 columns of a 5×5 kernel's X̂ are 24 transposed and 1 copied).
                     transposed = columns - (columns % Vector256<T>.Count);
-                    if (transposed > 0 && BlockTranspose.Applies<T>(transposed))
+                    if (transposed > 0 && BlockTranspose.Applies<T>(path, transposed))
                     {
                         var rows = b.Slice(start, ((transposed - 1) * columnStride) + kc);
                         BlockTranspose.Copy(ref MemoryMarshal.GetReference(rows), columnStride, transposed, kc, ref MemoryMarshal.GetReference(panel), nr);
@@ -191,7 +194,7 @@ internal static class Gemm
     }
 
     /// <summary>Copies A(ic..ic+mc, pc..pc+kc) into MR-tall slivers, each kc × MR (column of MR values per p), padding with zeros.</summary>
-    private static void PackA<T>(ReadOnlySpan<T> a, int rowStride, int columnStride, int ic, int mc, int pc, int kc, int mr, Span<T> packed)
+    private static void PackA<T>(KernelPath path, ReadOnlySpan<T> a, int rowStride, int columnStride, int ic, int mc, int pc, int kc, int mr, Span<T> packed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var ir = 0; ir < mc; ir += mr)
@@ -205,7 +208,7 @@ internal static class Gemm
 
             var i0 = ic + ir;
             ref var destination = ref MemoryMarshal.GetReference(sliver);
-            if (columnStride == 1 && rows == mr && BlockTranspose.Applies<T>(mr))
+            if (columnStride == 1 && rows == mr && BlockTranspose.Applies<T>(path, mr))
             {
                 // X in Z = X Wᵀ or δ in ∂X = δ W: the sliver's MR values per p come from MR rows, each contiguous in p.
                 var source = a.Slice((i0 * rowStride) + pc, ((mr - 1) * rowStride) + kc);
@@ -223,7 +226,7 @@ internal static class Gemm
                     }
                 }
             }
-            else if (rowStride == 1 && rows == mr && mr % Vector256<T>.Count == 0 && Vector256.IsHardwareAccelerated)
+            else if (rowStride == 1 && rows == mr && mr % Vector256<T>.Count == 0 && path is KernelPath.Vector256 or KernelPath.Vector512)
             {
                 // δᵀ in ∂W = δᵀ X: the MR values per p are contiguous, so each p is a copy of whole vectors.
                 ref var from = ref MemoryMarshal.GetReference(a.Slice(i0 + (pc * columnStride), ((kc - 1) * columnStride) + mr));

@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -18,6 +17,9 @@ namespace Nn.Kernels;
 /// </code></example>
 public static class GeneratedChecks
 {
+    /// <summary>Whether the kernel path in use is a vector one; on <see cref="KernelPath.Portable"/> only the scalar loops run.</summary>
+    private static bool Vectorised => KernelCensus.Resolve(KernelPath.Auto) != KernelPath.Portable && Vector.IsHardwareAccelerated;
+
     /// <summary>Throws unless a span has the length its declaration fixes.</summary>
     /// <param name="name">The argument's name, for the message.</param>
     /// <param name="expected">The length it must have (64 bits, so that rows × width cannot wrap around).</param>
@@ -65,7 +67,7 @@ public static class GeneratedChecks
     public static void CheckFinite<T>(string name, ReadOnlySpan<T> values, int width)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (TensorPrimitives.IsFiniteAll(values))
+        if (VectorKernels.AllFinite(values))
         {
             return;
         }
@@ -102,7 +104,7 @@ public static class GeneratedChecks
     public static void CheckOutputs<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> outputs, Architecture architecture)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!TensorPrimitives.IsFiniteAll(outputs))
+        if (!VectorKernels.AllFinite(outputs))
         {
             CheckParameters(parameters, architecture);
         }
@@ -116,7 +118,7 @@ public static class GeneratedChecks
     public static void CheckParameters<T>(ReadOnlySpan<T> parameters, Architecture architecture)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (TensorPrimitives.IsFiniteAll(parameters))
+        if (VectorKernels.AllFinite(parameters))
         {
             return;
         }
@@ -151,7 +153,7 @@ public static class GeneratedChecks
         var k = 0;
         var finite = true;
         var wasFinite = true;
-        if (Vector.IsHardwareAccelerated && parameters.Length >= Vector<T>.Count)
+        if (Vectorised && parameters.Length >= Vector<T>.Count)
         {
             var scale = new Vector<T>(step);
             var after = Vector<T>.Zero;

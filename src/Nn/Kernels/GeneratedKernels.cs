@@ -19,6 +19,9 @@ namespace Nn.Kernels;
 /// </code></example>
 public static class GeneratedKernels
 {
+    /// <summary>Whether the kernel path in use is a vector one; on <see cref="KernelPath.Portable"/> only the scalar loops run.</summary>
+    private static bool Vectorised => KernelCensus.Resolve(KernelPath.Auto) != KernelPath.Portable && Vector.IsHardwareAccelerated;
+
     /// <summary>Σ_k a_k b_k over the length of <paramref name="a"/>: four independent vector accumulators (so the additions do not wait on each other), then single vectors, then the scalar tail.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="a">The first vector.</param>
@@ -35,7 +38,7 @@ public static class GeneratedKernels
         var width = Vector<T>.Count;
         var k = 0;
         var sum = T.Zero;
-        if (Vector.IsHardwareAccelerated && a.Length >= width)
+        if (Vectorised && a.Length >= width)
         {
             var lanes0 = Vector<T>.Zero;
             var lanes1 = Vector<T>.Zero;
@@ -87,7 +90,7 @@ public static class GeneratedKernels
         AtLeast(nameof(x), n, x.Length);
         AtLeast(nameof(z), rows, z.Length);
         var j = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
+        if (Vectorised && n >= Vector<T>.Count)
         {
             ref var input = ref MemoryMarshal.GetReference(x);
             ref var matrix = ref MemoryMarshal.GetReference(weights);
@@ -160,7 +163,7 @@ public static class GeneratedKernels
         ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
         var k = 0;
         s0 = s1 = s2 = s3 = T.Zero;
-        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
+        if (Vectorised && n >= Vector<T>.Count)
         {
             var v0 = Vector<T>.Zero;
             var v1 = Vector<T>.Zero;
@@ -205,7 +208,7 @@ public static class GeneratedKernels
         ref var source = ref MemoryMarshal.GetReference(x);
         ref var target = ref MemoryMarshal.GetReference(y);
         var k = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        if (Vectorised && x.Length >= Vector<T>.Count)
         {
             var scale = new Vector<T>(s);
             for (; k <= x.Length - Vector<T>.Count; k += Vector<T>.Count)
@@ -234,7 +237,7 @@ public static class GeneratedKernels
         ref var source = ref MemoryMarshal.GetReference(x);
         ref var target = ref MemoryMarshal.GetReference(y);
         var k = 0;
-        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        if (Vectorised && x.Length >= Vector<T>.Count)
         {
             var scale = new Vector<T>(s);
             for (; k <= x.Length - Vector<T>.Count; k += Vector<T>.Count)
@@ -273,7 +276,7 @@ public static class GeneratedKernels
         ref var x2 = ref Unsafe.Add(ref x0, 2 * n);
         ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
         var k = 0;
-        if (Vector.IsHardwareAccelerated && n >= Vector<T>.Count)
+        if (Vectorised && n >= Vector<T>.Count)
         {
             var scale0 = new Vector<T>(d0);
             var scale1 = new Vector<T>(d1);

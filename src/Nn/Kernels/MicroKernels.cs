@@ -40,6 +40,9 @@ internal static class MicroKernels
             case KernelPath.Vector256:
                 Kernel256(ref a, ref b, kc, ref c, ldc, add);
                 break;
+            case KernelPath.Vector128:
+                MicroKernels128.Run(ref a, ref b, kc, ref c, ldc, add);
+                break;
             default:
                 KernelPortable(ref a, ref b, kc, ref c, ldc, add);
                 break;
@@ -47,7 +50,7 @@ internal static class MicroKernels
     }
 
     /// <summary>An 8-row × two-Vector512 tile: 16 accumulators, one FMA per packed A value and B vector.</summary>
-    private static void Kernel512<T>(ref T a, ref T b, int kc, ref T c, int ldc, bool add)
+    internal static void Kernel512<T>(ref T a, ref T b, int kc, ref T c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var width = (nuint)Vector512<T>.Count;
@@ -95,7 +98,7 @@ internal static class MicroKernels
     }
 
     /// <summary>A 6-row × two-Vector256 tile: 12 accumulators, fitting the 16 registers of AVX2.</summary>
-    private static void Kernel256<T>(ref T a, ref T b, int kc, ref T c, int ldc, bool add)
+    internal static void Kernel256<T>(ref T a, ref T b, int kc, ref T c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var width = (nuint)Vector256<T>.Count;
@@ -135,7 +138,7 @@ internal static class MicroKernels
     }
 
     /// <summary>A 4 × 4 scalar tile: the portable path, plain multiply and add.</summary>
-    private static void KernelPortable<T>(ref T a, ref T b, int kc, ref T c, int ldc, bool add)
+    internal static void KernelPortable<T>(ref T a, ref T b, int kc, ref T c, int ldc, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var sums = (stackalloc T[RowsPortable * ColumnsPortable]);

@@ -53,7 +53,8 @@ internal static unsafe class PoolingKernels
     {
         ref var job = ref Unsafe.AsRef<PoolJob<T>>(arguments);
         int inputSize = job.Channels * job.Height * job.Width, outputs = job.Channels * job.OutputHeight * job.OutputWidth;
-        var halving = job.Window == 2 && job.Stride == 2 && typeof(T) == typeof(float) && Avx2.IsSupported;
+        var halving = job.Window == 2 && job.Stride == 2 && typeof(T) == typeof(float) && Avx2.IsSupported
+            && KernelCensus.Resolve(KernelPath.Auto) is KernelPath.Vector256 or KernelPath.Vector512;
         for (var n = first; n < last; n++)
         {
             if (halving)

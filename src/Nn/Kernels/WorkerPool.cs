@@ -48,6 +48,9 @@ internal sealed class WorkerPool : IDisposable
     private IPartitionedWork? work;
     private int parts;
 
+    /// <summary>The caller's kernel path for the current region, which every worker adopts while it runs parts of it.</summary>
+    private KernelPath kernels;
+
     /// <summary>Counts the regions published; a hot worker watches it for a change.</summary>
     private int generation;
 
@@ -148,6 +151,7 @@ internal sealed class WorkerPool : IDisposable
 
         work = job;
         parts = count;
+        kernels = KernelSelection.Current;
         failure = null;
         var current = generation + 1;
 
@@ -166,7 +170,7 @@ internal sealed class WorkerPool : IDisposable
 
         try
         {
-            Claim();
+            Claim(worker: false);
         }
         finally
         {
@@ -215,8 +219,8 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Claims and runs parts of the current generation until none are left.</summary>
-    private void Claim()
+    /// <summary>Claims and runs parts of the current generation until none are left; a worker runs them on its caller's kernel path.</summary>
+    private void Claim(bool worker)
     {
         while (true)
         {
@@ -224,6 +228,7 @@ internal sealed class WorkerPool : IDisposable
             var part = (uint)current;
             var job = work;
             var count = parts;
+            var path = kernels;
 
             // A ticket read before the job fields can only be claimed while it is still the ticket, and the fields
             // of a generation do not change while its ticket is open, so a successful claim saw this job's fields.
@@ -234,6 +239,11 @@ internal sealed class WorkerPool : IDisposable
 
             if (Interlocked.CompareExchange(ref ticket, current + 1, current) == current)
             {
+                if (worker)
+                {
+                    KernelScope.Adopt(path);
+                }
+
                 job.Execute((int)part, count);
             }
         }
@@ -290,7 +300,7 @@ internal sealed class WorkerPool : IDisposable
             Interlocked.Increment(ref active);
             try
             {
-                Claim();
+                Claim(worker: true);
             }
             catch (Exception error)
             {

@@ -250,7 +250,7 @@ public sealed record BatchNormLayer : Layer
         var sum = T.Zero;
         for (var n = 0; n < rows; n++)
         {
-            sum += System.Numerics.Tensors.TensorPrimitives.Sum(input.Slice((n * size) + (c * plane), plane));
+            sum += Kernels.TensorKernels.Sum(input.Slice((n * size) + (c * plane), plane));
         }
 
         var count = T.CreateChecked(rows * plane);

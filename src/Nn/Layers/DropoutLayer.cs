@@ -99,7 +99,7 @@ public sealed record DropoutLayer : Layer
             }
         }
 
-        System.Numerics.Tensors.TensorPrimitives.Multiply(input.Slice(0, length), scale, z);
+        Kernels.TensorKernels.Multiply(input.Slice(0, length), scale, z);
         z.Slice(0, length).CopyTo(a);
     }
 
@@ -118,7 +118,7 @@ public sealed record DropoutLayer : Layer
         if (!inputGradient.IsEmpty)
         {
             var length = rows * InputShape.Size;
-            System.Numerics.Tensors.TensorPrimitives.Multiply(delta.Slice(0, length), buffers.Values.AsSpan(0, length), inputGradient.Slice(0, length));
+            Kernels.TensorKernels.Multiply(delta.Slice(0, length), buffers.Values.AsSpan(0, length), inputGradient.Slice(0, length));
         }
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace Nn;
 
@@ -15,7 +14,7 @@ internal sealed record QuadraticLoss : Loss
 
     public override void OutputDeltaInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output, Span<T> delta)
     {
-        TensorPrimitives.Subtract(a, target, delta);
+        Kernels.TensorKernels.Subtract(a, target, delta);
         ChainThroughActivation(z, a, width, output, delta);
     }
 

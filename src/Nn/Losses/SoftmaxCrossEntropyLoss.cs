@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace Nn;
 
@@ -22,7 +21,7 @@ internal sealed record SoftmaxCrossEntropyLoss : Loss
             {
                 var zRow = z.Slice(row, width);
                 var tRow = target.Slice(row, width);
-                var max = TensorPrimitives.Max(zRow);
+                var max = Kernels.TensorKernels.Max(zRow);
                 var total = T.Zero;
                 for (var k = 0; k < width; k++)
                 {
@@ -30,7 +29,7 @@ internal sealed record SoftmaxCrossEntropyLoss : Loss
                 }
 
                 var logSumExp = max + T.Log(total);
-                sum += (TensorPrimitives.Sum(tRow) * logSumExp) - TensorPrimitives.Dot(tRow, zRow);
+                sum += (Kernels.TensorKernels.Sum(tRow) * logSumExp) - Kernels.TensorKernels.Dot(tRow, zRow);
             }
 
             return sum;
@@ -52,7 +51,7 @@ internal sealed record SoftmaxCrossEntropyLoss : Loss
             for (var row = 0; row < a.Length; row += width)
             {
                 var tRow = target.Slice(row, width);
-                var mass = TensorPrimitives.Sum(tRow);
+                var mass = Kernels.TensorKernels.Sum(tRow);
                 for (var k = 0; k < width; k++)
                 {
                     delta[row + k] = (mass * a[row + k]) - tRow[k];

@@ -213,7 +213,7 @@ public static class Network
         var classes = new int[outputs.Rows];
         for (var i = 0; i < outputs.Rows; i++)
         {
-            classes[i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(outputs.Row(i));
+            classes[i] = Kernels.TensorKernels.IndexOfMax(outputs.Row(i));
         }
 
         return classes;

@@ -113,7 +113,7 @@ internal static class Propagation
         // Equation 1: δ^L = ∇_a C ⊙ σ'(z^L), scaled by 1/m so the sums below are batch means.
         var deltaL = workspace.Delta[last].AsSpan(0, rows * outputs);
         loss.OutputDeltaInto(zL, aL, target, outputs, layers[last].Activation, deltaL);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(deltaL, batchScale, deltaL);
+        Kernels.TensorKernels.Multiply(deltaL, batchScale, deltaL);
 
         for (var l = last; l >= 0; l--)
         {
@@ -283,7 +283,7 @@ internal static class Propagation
         {
             if (architecture.Stack[l].WeightsDecay)
             {
-                sum += System.Numerics.Tensors.TensorPrimitives.SumOfSquares(theta.Slice(architecture.WeightOffset(l), architecture.Stack[l].WeightCount));
+                sum += Kernels.TensorKernels.SumOfSquares(theta.Slice(architecture.WeightOffset(l), architecture.Stack[l].WeightCount));
             }
         }
 
@@ -305,7 +305,7 @@ internal static class Propagation
             var offset = architecture.WeightOffset(l);
             var length = architecture.Stack[l].WeightCount;
             var g = gradient.Slice(offset, length);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(theta.Slice(offset, length), scale, g, g);
+            Kernels.TensorKernels.MultiplyAdd(theta.Slice(offset, length), scale, g, g);
         }
 
         return L2Penalty(architecture, theta, lambda, count);

@@ -66,7 +66,7 @@ internal static class StackPropagation
         var deltaL = workspace.Delta[last].AsSpan(0, rows * outputs);
         loss.OutputDeltaInto(
             workspace.Z[last].AsSpan(0, rows * outputs), workspace.A[last].AsSpan(0, rows * outputs), y.Slice(0, rows * outputs), outputs, layers[last].Activation, deltaL);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(deltaL, T.One / T.CreateChecked(rows), deltaL);
+        Kernels.TensorKernels.Multiply(deltaL, T.One / T.CreateChecked(rows), deltaL);
 
         for (var l = last; l >= 0; l--)
         {

@@ -38,8 +38,8 @@ internal sealed class Workspace<T>
 
     public int Capacity { get; }
 
-    /// <summary>The micro-kernels the matrix products use (always the best this CPU supports).</summary>
-    public KernelPath Path { get; } = KernelSelection.Best;
+    /// <summary>The micro-kernels the matrix products use: the path in use where the workspace is made (the training run's, else the process's default).</summary>
+    public KernelPath Path { get; } = KernelSelection.Current;
 
     /// <summary>The threads the matrix products are split over, or null for the calling thread alone.</summary>
     public GemmTeam<T>? Team { get; }

@@ -88,7 +88,7 @@ public sealed record AdamW : Optimizer
             var (start, end) = ParameterRoles.WeightRun(step.Architecture, run, from, to);
             if (start < end)
             {
-                System.Numerics.Tensors.TensorPrimitives.Multiply(theta[start..end], keep, next[start..end]);
+                Kernels.TensorKernels.Multiply(theta[start..end], keep, next[start..end]);
             }
         }
 

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Numerics.Tensors;
 
 namespace Nn;
 
@@ -45,8 +44,8 @@ public sealed record Momentum : Optimizer
     internal override void UpdateInPlace<T>(UpdateStep step, Span<T> theta, ReadOnlySpan<T> gradient, T[][] moments)
     {
         var velocity = moments[0].AsSpan();
-        TensorPrimitives.Multiply(velocity, T.CreateChecked(Coefficient), velocity);
-        TensorPrimitives.MultiplyAdd(gradient, T.CreateChecked(-step.LearningRate(LearningRate)), velocity, velocity);
-        TensorPrimitives.Add(theta, velocity, theta);
+        Kernels.TensorKernels.Multiply(velocity, T.CreateChecked(Coefficient), velocity);
+        Kernels.TensorKernels.MultiplyAdd(gradient, T.CreateChecked(-step.LearningRate(LearningRate)), velocity, velocity);
+        Kernels.TensorKernels.Add(theta, velocity, theta);
     }
 }

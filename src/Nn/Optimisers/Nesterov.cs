@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Numerics.Tensors;
 
 namespace Nn;
 
@@ -47,9 +46,9 @@ public sealed record Nesterov : Optimizer
         var velocity = moments[0].AsSpan(0, theta.Length);
         var mu = T.CreateChecked(Coefficient);
         var minusEta = T.CreateChecked(-step.LearningRate(LearningRate));
-        TensorPrimitives.Multiply(velocity, mu, velocity);
-        TensorPrimitives.MultiplyAdd(gradient, minusEta, velocity, velocity);
-        TensorPrimitives.MultiplyAdd(velocity, mu, theta, theta);
-        TensorPrimitives.MultiplyAdd(gradient, minusEta, theta, theta);
+        Kernels.TensorKernels.Multiply(velocity, mu, velocity);
+        Kernels.TensorKernels.MultiplyAdd(gradient, minusEta, velocity, velocity);
+        Kernels.TensorKernels.MultiplyAdd(velocity, mu, theta, theta);
+        Kernels.TensorKernels.MultiplyAdd(gradient, minusEta, theta, theta);
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Nn;
 
@@ -66,7 +65,7 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
         ArgumentNullException.ThrowIfNull(other);
         Guard.Length(nameof(other), Length, other.Length);
         var result = (T[])values.Clone();
-        TensorPrimitives.MultiplyAdd(other.values, alpha, result, result);
+        Kernels.TensorKernels.MultiplyAdd(other.values, alpha, result, result);
         return new ParameterVector<T>(result);
     }
 
@@ -86,7 +85,7 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
     public ParameterVector<T> Scale(T factor)
     {
         var result = new T[values.Length];
-        TensorPrimitives.Multiply(values, factor, result);
+        Kernels.TensorKernels.Multiply(values, factor, result);
         return new ParameterVector<T>(result);
     }
 
@@ -97,7 +96,7 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
     {
         ArgumentNullException.ThrowIfNull(other);
         Guard.Length(nameof(other), Length, other.Length);
-        return TensorPrimitives.Dot<T>(values, other.values);
+        return Kernels.TensorKernels.Dot<T>(values, other.values);
     }
 
     /// <summary>Whether every element is finite (no NaN, no infinity).</summary>

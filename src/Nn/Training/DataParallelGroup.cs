@@ -73,7 +73,7 @@ internal static class DataParallel
         }
         else
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(summed, T.CreateChecked((double)localRows / rows), summed);
+            Kernels.TensorKernels.Multiply(summed, T.CreateChecked((double)localRows / rows), summed);
         }
 
         SumOf(group, summed);

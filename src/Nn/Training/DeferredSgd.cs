@@ -115,7 +115,7 @@ internal sealed class DeferredSgd<T>
                 Propagation.ForwardLayer<T>(architecture, next, l, workspace.A[l - 1].AsSpan(0, layers[l].Inputs), 1, workspace);
             }
 
-            predictions[n] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(workspace.Output(1));
+            predictions[n] = Kernels.TensorKernels.IndexOfMax(workspace.Output(1));
             var cost = Propagation.SampleCostAndOutputDelta(architecture, loss, y.Slice(n * outputs, outputs), workspace);
             costs[n] = double.CreateChecked(cost);
             if (!T.IsFinite(cost))

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Text;
 
 namespace Nn;
@@ -152,7 +151,7 @@ public static class Evaluation
             var output = workspace.Output(rows);
             for (var i = 0; i < rows; i++)
             {
-                var predicted = TensorPrimitives.IndexOfMax(output.Slice(i * classes, classes));
+                var predicted = Kernels.TensorKernels.IndexOfMax(output.Slice(i * classes, classes));
                 confusion[(data.Labels[start + i] * classes) + predicted]++;
             }
         }

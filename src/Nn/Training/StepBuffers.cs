@@ -94,7 +94,7 @@ internal sealed class StepBuffers<T>
         var output = workspace.Output(rows);
         for (var i = 0; i < rows; i++)
         {
-            Predictions[at + i] = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output.Slice(i * classes, classes));
+            Predictions[at + i] = Kernels.TensorKernels.IndexOfMax(output.Slice(i * classes, classes));
         }
     }
 

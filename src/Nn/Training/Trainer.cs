@@ -136,6 +136,8 @@ public static class Trainer
             throw new ArgumentException($"options.Patience of {options.Patience} needs a ValidationFraction above 0 to measure improvement on.", nameof(options));
         }
 
+        // Every kernel of the run, on this thread and on the run's workers, takes its path from here.
+        using var kernels = Kernels.KernelScope.Enter(options.Kernels);
         var (fit, validation) = EarlyStopping.Split(train, options);
         using var run = new TrainingRun<T>(state, loss, optimizer, fit, options, group: group);
         var startCost = state.EpochsCompleted < options.Epochs ? run.Objective(state) : double.NaN;

@@ -104,6 +104,34 @@ public sealed record TrainingOptions
 
     private readonly double validationFraction;
     private readonly int patience;
+    private readonly Kernels.KernelPath kernels;
+
+    /// <summary>
+    /// Which code every kernel of the run executes — matrix products, element-wise loops, optimiser updates, packing:
+    /// <see cref="Kernels.KernelPath.Auto"/> (the default) is the process's <see cref="Kernels.KernelSelection.Default"/>;
+    /// <see cref="Kernels.KernelPath.Portable"/> runs scalar code end to end; a vector path runs that width's kernels.
+    /// The paths agree within floating-point rounding (their sums run in different orders), and each is independent of
+    /// <see cref="Threads"/>. A path this CPU cannot run is refused here, when the options are made.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The CPU cannot run the path (the message names the paths it can).</exception>
+    public Kernels.KernelPath Kernels
+    {
+        get => kernels;
+        init
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(Kernels), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{nameof(Kernels)} must be a {nameof(Nn.Kernels.KernelPath)}, but is {(int)value}."));
+            }
+
+            if (!Nn.Kernels.KernelSelection.IsSupported(value))
+            {
+                throw new NotSupportedException(Nn.Kernels.KernelSelection.Unsupported(value));
+            }
+
+            kernels = value;
+        }
+    }
 
     /// <summary>
     /// The share of the training data held out for validation, in [0, 1); 0 (the default) holds out nothing. The

@@ -1,0 +1,126 @@
+using System;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// The one place that decides which <see cref="KernelPath"/> runs: what the CPU supports (decided once from the
+/// JIT's hardware intrinsics), the process's default, and the path of the run in progress on this thread, which
+/// every kernel reads.
+/// </summary>
+/// <example><code>
+/// Console.WriteLine(KernelSelection.Best);     // Vector512 on a CPU with AVX-512, Vector128 on Apple Silicon
+/// Console.WriteLine(KernelSelection.Default);  // Best, unless NN_KERNELS=portable (or another path) is set
+/// </code></example>
+public static class KernelSelection
+{
+    /// <summary>The environment variable that sets <see cref="Default"/>: auto, portable, vector128, vector256 or vector512.</summary>
+    public const string EnvironmentVariable = "NN_KERNELS";
+
+    private static readonly Lazy<KernelPath> DefaultPath = new(() => FromEnvironment(Environment.GetEnvironmentVariable(EnvironmentVariable)));
+
+    /// <summary>
+    /// The path that a kernel called on this thread runs now: the path of the training run in progress here (its
+    /// <see cref="TrainingOptions.Kernels"/>), else <see cref="Default"/>. Never <see cref="KernelPath.Auto"/>.
+    /// </summary>
+    internal static KernelPath Current => KernelScope.Active is var active && active != KernelPath.Auto ? active : Default;
+
+    /// <summary>The fastest supported path: <see cref="KernelPath.Vector512"/>, else <see cref="KernelPath.Vector256"/>, else <see cref="KernelPath.Vector128"/> (every ARM64 CPU), else <see cref="KernelPath.Portable"/>.</summary>
+    public static KernelPath Best { get; } =
+        IsSupported(KernelPath.Vector512) ? KernelPath.Vector512
+        : IsSupported(KernelPath.Vector256) ? KernelPath.Vector256
+        : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128
+        : KernelPath.Portable;
+
+    /// <summary>
+    /// The path of this process when nothing else is asked for: the one <see cref="EnvironmentVariable"/> names
+    /// (read once), else <see cref="Best"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The environment variable names no path, or one this CPU cannot run.</exception>
+    public static KernelPath Default => DefaultPath.Value;
+
+    /// <summary>Whether this CPU (and the JIT) can run <paramref name="path"/>.</summary>
+    /// <param name="path">The path.</param>
+    /// <returns>True for <see cref="KernelPath.Auto"/> and <see cref="KernelPath.Portable"/>; for a vector path, whether its instructions (fused multiply–add included) are available.</returns>
+    public static bool IsSupported(KernelPath path) => path switch
+    {
+        KernelPath.Vector512 => Vector512.IsHardwareAccelerated && Avx512F.IsSupported,
+        KernelPath.Vector256 => Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported,
+
+        // Without a fused multiply–add instruction Vector128.FusedMultiplyAdd is emulated lane by lane, slower than scalar code.
+        KernelPath.Vector128 => Vector128.IsHardwareAccelerated && (AdvSimd.Arm64.IsSupported || Fma.IsSupported),
+        KernelPath.Auto or KernelPath.Portable => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The path a request runs on: <see cref="KernelPath.Auto"/> becomes the path in use on this thread (a training
+    /// run's, else <see cref="Default"/>); a path this CPU cannot run is refused rather than quietly replaced.
+    /// </summary>
+    /// <param name="requested">The requested path.</param>
+    /// <returns>The path that will run, never <see cref="KernelPath.Auto"/>.</returns>
+    /// <exception cref="NotSupportedException"><paramref name="requested"/> needs instructions this CPU lacks.</exception>
+    public static KernelPath Resolve(KernelPath requested)
+    {
+        if (requested == KernelPath.Auto)
+        {
+            return Current;
+        }
+
+        if (!IsSupported(requested))
+        {
+            throw new NotSupportedException(Unsupported(requested));
+        }
+
+        return requested;
+    }
+
+    /// <summary>The paths this CPU can run, narrowest first: Portable, then each supported vector width.</summary>
+    /// <returns>The supported paths other than <see cref="KernelPath.Auto"/>.</returns>
+    public static KernelPath[] Supported() =>
+        Array.FindAll([KernelPath.Portable, KernelPath.Vector128, KernelPath.Vector256, KernelPath.Vector512], IsSupported);
+
+    /// <summary>Reads a path's name as the command line and <see cref="EnvironmentVariable"/> spell it (auto, portable, vector128, vector256, vector512; any case).</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="path">The path, when the name is one.</param>
+    /// <returns>Whether <paramref name="name"/> names a path.</returns>
+    public static bool TryParse(string? name, out KernelPath path)
+    {
+        path = name?.Trim().ToLowerInvariant() switch
+        {
+            "auto" => KernelPath.Auto,
+            "portable" => KernelPath.Portable,
+            "vector128" => KernelPath.Vector128,
+            "vector256" => KernelPath.Vector256,
+            "vector512" => KernelPath.Vector512,
+            _ => (KernelPath)(-1),
+        };
+        return path != (KernelPath)(-1);
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot run here, naming the paths that can.</summary>
+    internal static string Unsupported(KernelPath path) =>
+        $"the {path} kernel path needs instructions this CPU does not have; it can run {string.Join(", ", Supported())} (best: {Best}).";
+
+    private static KernelPath FromEnvironment(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return Best;
+        }
+
+        if (!TryParse(value, out var path))
+        {
+            throw new NotSupportedException($"{EnvironmentVariable}={value} names no kernel path; use auto, portable, vector128, vector256 or vector512.");
+        }
+
+        if (!IsSupported(path))
+        {
+            throw new NotSupportedException($"{EnvironmentVariable}={value}: {Unsupported(path)}");
+        }
+
+        return path == KernelPath.Auto ? Best : path;
+    }
+}
