@@ -14,8 +14,8 @@ internal sealed record FashionMnist(float[] Pixels, int[] Labels, int Count)
     public const int Inputs = 784;
     public const int Classes = 10;
 
-    /// <summary>Where the Debian package dataset-fashion-mnist installs the files.</summary>
-    public const string Folder = "/usr/share/datasets/fashion-mnist";
+    /// <summary>Where the Debian package dataset-fashion-mnist installs the files, unless NN_FASHION_MNIST names another folder (on macOS /usr/share cannot be written).</summary>
+    public static readonly string Folder = Environment.GetEnvironmentVariable("NN_FASHION_MNIST") is { Length: > 0 } folder ? folder : "/usr/share/datasets/fashion-mnist";
 
     public static bool Available => File.Exists(Path.Combine(Folder, "train-images-idx3-ubyte.gz"));
 

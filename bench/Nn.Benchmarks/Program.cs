@@ -20,6 +20,13 @@ if (args is ["scaling", ..])
     return;
 }
 
+if (args is ["paths", ..])
+{
+    // The per-kernel-path table of issue 15 (KernelPaths.cs): each path this CPU runs, alternating.
+    KernelPaths.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args is ["lenet-profile", ..])
 {
     // Per-layer stopwatch timings of a LeNet-5 step (LeNetProfile.cs), a guide for optimising.
@@ -78,6 +85,9 @@ internal static class Derived
         var peak32x256 = Gflops(PeakProbe.Iterations * PeakProbe.Chains * 8.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp32Vector256)));
         var peak64 = Gflops(PeakProbe.Iterations * PeakProbe.Chains * 8.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp64Vector512)));
         var peak64x256 = Gflops(PeakProbe.Iterations * PeakProbe.Chains * 4.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp64Vector256)));
+        var peak32x128 = Gflops(PeakProbe.Iterations * PeakProbe.ChainsNarrow * 4.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp32Vector128)));
+        var peak64x128 = Gflops(PeakProbe.Iterations * PeakProbe.ChainsNarrow * 2.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp64Vector128)));
+        var peak32x1 = Gflops(PeakProbe.Iterations * PeakProbe.ChainsNarrow * 1.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp32Scalar)));
         lines.Add($"Kernel path: {KernelSelection.Best}. Medians of BenchmarkDotNet short runs, all in one process; the FMA peak is the fastest probe run.");
         lines.Add(string.Empty);
         lines.Add("| FMA peak probe (1 core, fastest run) | GFLOP/s |");
@@ -86,6 +96,9 @@ internal static class Derived
         lines.Add(string.Format(c, "| fp32 Vector256 | {0:F1} |", peak32x256));
         lines.Add(string.Format(c, "| fp64 Vector512 | {0:F1} |", peak64));
         lines.Add(string.Format(c, "| fp64 Vector256 | {0:F1} |", peak64x256));
+        lines.Add(string.Format(c, "| fp32 Vector128 | {0:F1} |", peak32x128));
+        lines.Add(string.Format(c, "| fp64 Vector128 | {0:F1} |", peak64x128));
+        lines.Add(string.Format(c, "| fp32 scalar | {0:F1} |", peak32x1));
         lines.Add(string.Empty);
         lines.Add("| GEMM, batch 128 | threads | float GFLOP/s | % fp32 peak | double GFLOP/s | % fp64 peak | plain double loop GFLOP/s | previous float kernels GFLOP/s | bytes/op |");
         lines.Add("|---|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -9,11 +9,11 @@ InvariantNumbers.UseInvariantCulture();
 // The `nn` program: one file per command under Commands/, wired together here. The root is a plain Command named
 // "nn", not a RootCommand: a RootCommand is always named after the assembly (Nn.Cli, see Nn.Cli.csproj), and usage
 // and help must show the name users type, the tool's command name. It adds the help and version options a
-// RootCommand would.
+// RootCommand would; --version also names the kernel path the program runs.
 var root = new Command("nn", "nn: train, evaluate, predict with, gradient-check and export neural networks.")
 {
     new HelpOption(),
-    new VersionOption(),
+    new VersionOption { Action = new KernelsOption.VersionAction() },
     TrainCommand.Create(),
     EvalCommand.Create(),
     PredictCommand.Create(),

@@ -13,7 +13,7 @@ internal static class InfoCommand
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "A model file (nn train --save) or a checkpoint file (nn train --checkpoint)." };
-        var command = new Command("info", "Show what a model or checkpoint file holds.");
+        var command = new Command("info", "Show what a model or checkpoint file holds, and the kernel path this machine runs it on.");
         command.Arguments.Add(file);
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
@@ -62,6 +62,7 @@ internal static class InfoCommand
                 }
             }
 
+            Console.WriteLine(KernelsOption.Describe());
             return ExitCodes.Success;
         }));
         return command;

@@ -49,6 +49,7 @@ internal static class TrainCommand
                 + "every rank holds the same network, and rank 0 prints and writes the files. See docs/distributed.md.",
         };
         var measures = new EpochMeasureOptions();
+        var kernels = KernelsOption.Create();
 
         var command = new Command("train", "Train a network and print its test accuracy.");
         foreach (var option in new Option[] { train, trainLabels, test, testLabels })
@@ -59,7 +60,7 @@ internal static class TrainCommand
         data.AddTo(command);
         table.AddTo(command, training: true);
         architecture.AddTo(command);
-        foreach (var option in (Option[])[init, .. rules.All, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, distributed, .. measures.All])
+        foreach (var option in (Option[])[init, .. rules.All, batch, epochs, l2, seed, save, checkpoint, every, resume, plot, threads, kernels, distributed, .. measures.All])
         {
             command.Options.Add(option);
         }
@@ -78,9 +79,10 @@ internal static class TrainCommand
                 throw new UsageException($"--threads must be in 1..{Limits.MaxThreads}, but is {parse.GetValue(threads)}.");
             }
 
+            var kernelPath = KernelsOption.Parse(parse, kernels);
             table.RefuseMisplaced(parse, data);
             measures.Check(parse, resume);
-            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rules, batch, threads, checkpoint, every, resume, measures.All);
+            RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rules, batch, threads, checkpoint, every, resume, [kernels, .. measures.All]);
             ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
             using var interruption = Interruption.Install();
             var (trainData, testData, name, preprocessing) = TrainingData.Load(parse, data, table, train, trainLabels, test, testLabels, seed);
@@ -133,8 +135,8 @@ internal static class TrainCommand
                     ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, rules, batch, epochs, l2, seed))
                     : Fresh(parse, architecture, trainData, regression, init, rules, batch, epochs, l2, seed);
 
-                // The thread count and what each epoch measures are properties of this run, not of the checkpoint.
-                var run = planned with { Options = measures.Apply(parse, planned.Options) with { Threads = parse.GetValue(threads) } };
+                // The thread count, the kernel path and what each epoch measures are properties of this run, not of the checkpoint.
+                var run = planned with { Options = measures.Apply(parse, planned.Options) with { Threads = parse.GetValue(threads), Kernels = kernelPath } };
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {trainData.Count} training samples"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath && distribution.Leader

@@ -1,0 +1,47 @@
+/// `nn train --kernels`, and the kernel path `nn --version` and `nn info` report.
+module Nn.Cli.Tests.KernelsOptionTests
+
+open Xunit
+open Nn.Kernels
+open Nn.Cli.Tests.Process
+
+let private usage = 2
+
+[<Fact>]
+let ``--version and info name the kernel path in use, and NN_KERNELS changes it`` () =
+    use dir = new TempDirectory()
+    let version = dir.Run [ "--version" ]
+    Assert.True((version.ExitCode = 0), string version)
+    Assert.Contains(sprintf "kernels     %O (the best this CPU runs" KernelSelection.Best, version.Output)
+    let forced = dir.RunWith([ KernelSelection.EnvironmentVariable, "portable" ], None, [ "--version" ])
+    Assert.Contains("kernels     Portable (set by NN_KERNELS", forced.Output)
+    let train = dir.Run [ "train"; "--epochs"; "1"; "--kernels"; "portable"; "--save"; "m.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let info = dir.Run [ "info"; "m.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains(sprintf "kernels     %O" KernelSelection.Best, info.Output)
+
+[<Fact>]
+let ``every vector path trains where the CPU runs it and is refused with exit 2 where it does not`` () =
+    use dir = new TempDirectory()
+    for path in [ KernelPath.Vector128; KernelPath.Vector256; KernelPath.Vector512 ] do
+        let run = dir.Run [ "train"; "--epochs"; "1"; "--kernels"; (string path).ToLowerInvariant() ]
+        if KernelSelection.IsSupported path then
+            Assert.True((run.ExitCode = 0), string run)
+        else
+            Assert.True((run.ExitCode = usage), string run)
+            Assert.Contains(sprintf "the %O kernel path needs instructions this CPU does not have" path, run.Error)
+
+[<Fact>]
+let ``a name that is no kernel path is refused with exit 2`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--kernels"; "avx2" ]
+    Assert.True((run.ExitCode = usage), string run)
+    Assert.Contains("--kernels must be auto, portable, vector128, vector256 or vector512, but is 'avx2'.", run.Error)
+
+[<Fact>]
+let ``--kernels with a full-batch minimiser is refused as having no effect`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--optimizer"; "lbfgs"; "--kernels"; "portable" ]
+    Assert.True((run.ExitCode = usage), string run)
+    Assert.Contains("--kernels applies to the mini-batch optimisers", run.Error)

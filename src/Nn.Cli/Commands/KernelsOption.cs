@@ -1,0 +1,65 @@
+using System;
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Linq;
+using System.Reflection;
+using Nn.Kernels;
+
+namespace Nn.Cli.Commands;
+
+/// <summary>
+/// <c>nn train --kernels auto|portable|vector128|vector256|vector512</c>: which kernel path the run's code takes, and
+/// the line <c>nn --version</c> and <c>nn info</c> print about the path in use.
+/// </summary>
+internal static class KernelsOption
+{
+    public static Option<string> Create() => new("--kernels")
+    {
+        Description = "The kernel code every step runs: auto (the fastest this CPU supports, or NN_KERNELS), portable (scalar code, the reference), "
+            + "vector128 (ARM64 NEON, x86 SSE with FMA), vector256 (AVX2) or vector512 (AVX-512). A path this CPU cannot run is refused.",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    /// <summary>The path <c>--kernels</c> names; a name that is no path, or a path this CPU cannot run, is a usage error (exit 2).</summary>
+    public static KernelPath Parse(ParseResult parse, Option<string> option)
+    {
+        var name = parse.GetValue(option);
+        if (!KernelSelection.TryParse(name, out var path))
+        {
+            throw new UsageException($"--kernels must be auto, portable, vector128, vector256 or vector512, but is '{name}'.");
+        }
+
+        try
+        {
+            // Resolving refuses a path the CPU cannot run, in the library's words; Auto stays Auto (the run's default).
+            _ = KernelSelection.Resolve(path);
+            return path;
+        }
+        catch (NotSupportedException refused)
+        {
+            throw new UsageException($"--kernels {name}: {refused.Message}");
+        }
+    }
+
+    /// <summary>"kernels     Vector512 (best on this CPU; it runs Portable, Vector128, …)": the path a command runs when not told otherwise.</summary>
+    public static string Describe()
+    {
+        var source = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KernelSelection.EnvironmentVariable))
+            ? "the best this CPU runs"
+            : $"set by {KernelSelection.EnvironmentVariable}";
+        return $"kernels     {KernelSelection.Default} ({source}; this CPU runs {string.Join(", ", KernelSelection.Supported())}; nn train --kernels chooses)";
+    }
+
+    /// <summary>The <c>--version</c> action: the program's version, then the kernel path it runs.</summary>
+    public sealed class VersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var assembly = typeof(KernelsOption).Assembly;
+            var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "unknown";
+            Console.WriteLine(version.Split('+').First());
+            Console.WriteLine(Describe());
+            return ExitCodes.Success;
+        }
+    }
+}
