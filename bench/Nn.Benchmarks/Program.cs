@@ -88,7 +88,7 @@ internal static class Derived
         var peak32x128 = Gflops(PeakProbe.Iterations * PeakProbe.ChainsNarrow * 4.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp32Vector128)));
         var peak64x128 = Gflops(PeakProbe.Iterations * PeakProbe.ChainsNarrow * 2.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp64Vector128)));
         var peak32x1 = Gflops(PeakProbe.Iterations * PeakProbe.ChainsNarrow * 1.0 * 2, Fastest(nameof(PeakProbe), nameof(PeakProbe.Fp32Scalar)));
-        lines.Add($"Kernel path: {KernelSelection.Best}. Medians of BenchmarkDotNet short runs, all in one process; the FMA peak is the fastest probe run.");
+        lines.Add($"Kernel path: {KernelSelection.Default}. Medians of BenchmarkDotNet short runs, all in one process; the FMA peak is the fastest probe run.");
         lines.Add(string.Empty);
         lines.Add("| FMA peak probe (1 core, fastest run) | GFLOP/s |");
         lines.Add("|---|---:|");

@@ -51,7 +51,7 @@ internal static class ThreadScaling
             }
         }
 
-        Console.WriteLine(string.Format(C, "Medians of {0} rounds, 1 and 2 threads alternating; kernel path {1}.", rounds, KernelSelection.Best));
+        Console.WriteLine(string.Format(C, "Medians of {0} rounds, 1 and 2 threads alternating; kernel path {1}.", rounds, KernelSelection.Default));
         Console.WriteLine();
         Console.WriteLine("| workload | 1 thread | 2 threads | 1 ÷ 2 |");
         Console.WriteLine("|---|---:|---:|---:|");

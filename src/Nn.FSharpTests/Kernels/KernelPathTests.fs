@@ -36,6 +36,9 @@ let private assertWithin (tolerance: float) (scale: float) (expected: float[]) (
         if not (abs (actual[i] - expected[i]) <= tolerance * (abs expected[i] + scale)) then
             failwithf "%s: element %d is %.17g on the vector path, %.17g on Portable" label i actual[i] expected[i]
 
+/// The layout GeneratedChecks names a bad parameter by; the updates below stay finite, so any will do.
+let private anyArchitecture = Architecture.Input(4).Dense(2, Activation.Sigmoid)
+
 [<Theory>]
 [<OnPath(KernelPath.Vector128)>]
 [<OnPath(KernelPath.Vector256)>]
@@ -56,6 +59,8 @@ let ``the element-wise kernels give Portable's bits on every vector path`` (path
                 VectorKernels.AdamUpdate(Span theta, ReadOnlySpan z, Span m, Span v, 0.9, 0.999, 0.01, 1e-8)
                 Array.concat [ theta; m; v ]))
         |> equal "Adam"
+        both (fun p -> on p (fun () -> let theta = Array.copy x in GeneratedChecks.UpdateChecked(Span theta, ReadOnlySpan y, 0.1, anyArchitecture); theta))
+        |> equal "generated θ − η g"
         for bad in [ nan; infinity; -infinity ] do
             for at in [ 0; n / 2; n - 1 ] |> List.filter (fun i -> i >= 0 && i < n) |> List.distinct do
                 let spoiled = Array.copy x

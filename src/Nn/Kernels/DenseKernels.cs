@@ -36,7 +36,7 @@ public static class DenseKernels
     /// <param name="w">W, outputs × inputs.</param>
     /// <param name="outputs">The number of outputs j.</param>
     /// <param name="z">Destination Z, rows × outputs; overwritten.</param>
-    /// <param name="path">The micro-kernels to use; an unsupported vector path falls back as <see cref="KernelSelection.Resolve"/> says.</param>
+    /// <param name="path">The micro-kernels to use; <see cref="KernelPath.Auto"/> is the path in use (<see cref="KernelSelection.Resolve"/>), and a path the CPU cannot run is refused.</param>
     /// <example><code>
     /// DenseKernels.MultiplyByTransposeInto&lt;float&gt;(x, 128, 784, w, 256, z, KernelPath.Portable);
     /// </code></example>

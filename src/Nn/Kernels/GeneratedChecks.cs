@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Nn.Kernels;
 
@@ -153,7 +154,11 @@ public static class GeneratedChecks
         var k = 0;
         var finite = true;
         var wasFinite = true;
-        if (Vectorised && parameters.Length >= Vector<T>.Count)
+        if (Vector<T>.Count > Vector128<T>.Count && KernelCensus.Resolve(KernelPath.Auto) == KernelPath.Vector128)
+        {
+            (k, finite, wasFinite) = GeneratedKernels128.Update(parameters, gradient, step);
+        }
+        else if (Vectorised && parameters.Length >= Vector<T>.Count)
         {
             var scale = new Vector<T>(step);
             var after = Vector<T>.Zero;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Nn.Kernels;
 
@@ -11,7 +12,9 @@ namespace Nn.Kernels;
 /// calls: dot products, four rows of W x per pass over x, and the axpy forms of the backward pass. The generator
 /// writes only the size-specific passes into each declared type; these loops live here once, so a change to them
 /// is one reviewed diff instead of one per declared network. They use <see cref="Vector{T}"/> with independent
-/// accumulators and add in a fixed order, so the same arguments give the same bits on every call.
+/// accumulators and add in a fixed order, so the same arguments give the same bits on every call; on the
+/// <see cref="KernelPath.Vector128"/> path where <see cref="Vector{T}"/> is wider they run the same loops on 128-bit
+/// vectors (<see cref="GeneratedKernels128"/>), and on <see cref="KernelPath.Portable"/> only their scalar loops.
 /// Each writes only into the destination span its caller owns.
 /// </summary>
 /// <example><code>
@@ -21,6 +24,9 @@ public static class GeneratedKernels
 {
     /// <summary>Whether the kernel path in use is a vector one; on <see cref="KernelPath.Portable"/> only the scalar loops run.</summary>
     private static bool Vectorised => KernelCensus.Resolve(KernelPath.Auto) != KernelPath.Portable && Vector.IsHardwareAccelerated;
+
+    /// <summary>Whether the path in use is <see cref="KernelPath.Vector128"/> while <see cref="Vector{T}"/> is wider (x86), so <see cref="GeneratedKernels128"/> runs instead.</summary>
+    private static bool Narrow<T>() => Vector<T>.Count > Vector128<T>.Count && KernelCensus.Resolve(KernelPath.Auto) == KernelPath.Vector128;
 
     /// <summary>Σ_k a_k b_k over the length of <paramref name="a"/>: four independent vector accumulators (so the additions do not wait on each other), then single vectors, then the scalar tail.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -33,6 +39,11 @@ public static class GeneratedKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(b), a.Length, b.Length);
+        if (Narrow<T>())
+        {
+            return GeneratedKernels128.Dot(a, b);
+        }
+
         ref var left = ref MemoryMarshal.GetReference(a);
         ref var right = ref MemoryMarshal.GetReference(b);
         var width = Vector<T>.Count;
@@ -89,6 +100,12 @@ public static class GeneratedKernels
         AtLeast(nameof(weights), (long)rows * n, weights.Length);
         AtLeast(nameof(x), n, x.Length);
         AtLeast(nameof(z), rows, z.Length);
+        if (Narrow<T>())
+        {
+            GeneratedKernels128.MultiplyRows(weights, x, z, rows, n);
+            return;
+        }
+
         var j = 0;
         if (Vectorised && n >= Vector<T>.Count)
         {
@@ -156,6 +173,12 @@ public static class GeneratedKernels
     {
         var n = w.Length;
         AtLeast(nameof(x), 4L * n, x.Length);
+        if (Narrow<T>())
+        {
+            GeneratedKernels128.Dot4(w, x, out s0, out s1, out s2, out s3);
+            return;
+        }
+
         ref var weights = ref MemoryMarshal.GetReference(w);
         ref var x0 = ref MemoryMarshal.GetReference(x);
         ref var x1 = ref Unsafe.Add(ref x0, n);
@@ -205,6 +228,12 @@ public static class GeneratedKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(y), x.Length, y.Length);
+        if (Narrow<T>())
+        {
+            GeneratedKernels128.Scale(x, s, y);
+            return;
+        }
+
         ref var source = ref MemoryMarshal.GetReference(x);
         ref var target = ref MemoryMarshal.GetReference(y);
         var k = 0;
@@ -234,6 +263,12 @@ public static class GeneratedKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(y), x.Length, y.Length);
+        if (Narrow<T>())
+        {
+            GeneratedKernels128.AddScaled(x, s, y);
+            return;
+        }
+
         ref var source = ref MemoryMarshal.GetReference(x);
         ref var target = ref MemoryMarshal.GetReference(y);
         var k = 0;
@@ -270,6 +305,12 @@ public static class GeneratedKernels
     {
         var n = y.Length;
         AtLeast(nameof(x), 4L * n, x.Length);
+        if (Narrow<T>())
+        {
+            GeneratedKernels128.AddScaled4(x, d0, d1, d2, d3, y);
+            return;
+        }
+
         ref var target = ref MemoryMarshal.GetReference(y);
         ref var x0 = ref MemoryMarshal.GetReference(x);
         ref var x1 = ref Unsafe.Add(ref x0, n);
