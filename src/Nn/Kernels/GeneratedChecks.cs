@@ -18,8 +18,8 @@ namespace Nn.Kernels;
 /// </code></example>
 public static class GeneratedChecks
 {
-    /// <summary>Whether the kernel path in use is a vector one; on <see cref="KernelPath.Portable"/> only the scalar loops run.</summary>
-    private static bool Vectorised => KernelCensus.Resolve(KernelPath.Auto) != KernelPath.Portable && Vector.IsHardwareAccelerated;
+    /// <summary>Whether <paramref name="path"/> is a vector one; on <see cref="KernelPath.Portable"/> only the scalar loops run.</summary>
+    private static bool Vectorised(KernelPath path) => path != KernelPath.Portable && Vector.IsHardwareAccelerated;
 
     /// <summary>Throws unless a span has the length its declaration fixes.</summary>
     /// <param name="name">The argument's name, for the message.</param>
@@ -154,11 +154,12 @@ public static class GeneratedChecks
         var k = 0;
         var finite = true;
         var wasFinite = true;
-        if (Vector<T>.Count > Vector128<T>.Count && KernelCensus.Resolve(KernelPath.Auto) == KernelPath.Vector128)
+        var path = KernelCensus.Resolve(KernelPath.Auto);
+        if (Vector<T>.Count > Vector128<T>.Count && path == KernelPath.Vector128)
         {
             (k, finite, wasFinite) = GeneratedKernels128.Update(parameters, gradient, step);
         }
-        else if (Vectorised && parameters.Length >= Vector<T>.Count)
+        else if (Vectorised(path) && parameters.Length >= Vector<T>.Count)
         {
             var scale = new Vector<T>(step);
             var after = Vector<T>.Zero;

@@ -22,11 +22,11 @@ namespace Nn.Kernels;
 /// </code></example>
 public static class GeneratedKernels
 {
-    /// <summary>Whether the kernel path in use is a vector one; on <see cref="KernelPath.Portable"/> only the scalar loops run.</summary>
-    private static bool Vectorised => KernelCensus.Resolve(KernelPath.Auto) != KernelPath.Portable && Vector.IsHardwareAccelerated;
+    /// <summary>Whether <paramref name="path"/> is a vector one; on <see cref="KernelPath.Portable"/> only the scalar loops run.</summary>
+    private static bool Vectorised(KernelPath path) => path != KernelPath.Portable && Vector.IsHardwareAccelerated;
 
-    /// <summary>Whether the path in use is <see cref="KernelPath.Vector128"/> while <see cref="Vector{T}"/> is wider (x86), so <see cref="GeneratedKernels128"/> runs instead.</summary>
-    private static bool Narrow<T>() => Vector<T>.Count > Vector128<T>.Count && KernelCensus.Resolve(KernelPath.Auto) == KernelPath.Vector128;
+    /// <summary>Whether <paramref name="path"/> is <see cref="KernelPath.Vector128"/> while <see cref="Vector{T}"/> is wider (x86), so <see cref="GeneratedKernels128"/> runs instead.</summary>
+    private static bool Narrow<T>(KernelPath path) => Vector<T>.Count > Vector128<T>.Count && path == KernelPath.Vector128;
 
     /// <summary>Σ_k a_k b_k over the length of <paramref name="a"/>: four independent vector accumulators (so the additions do not wait on each other), then single vectors, then the scalar tail.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -39,7 +39,8 @@ public static class GeneratedKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(b), a.Length, b.Length);
-        if (Narrow<T>())
+        var path = KernelCensus.Resolve(KernelPath.Auto);
+        if (Narrow<T>(path))
         {
             return GeneratedKernels128.Dot(a, b);
         }
@@ -49,7 +50,7 @@ public static class GeneratedKernels
         var width = Vector<T>.Count;
         var k = 0;
         var sum = T.Zero;
-        if (Vectorised && a.Length >= width)
+        if (Vectorised(path) && a.Length >= width)
         {
             var lanes0 = Vector<T>.Zero;
             var lanes1 = Vector<T>.Zero;
@@ -100,14 +101,15 @@ public static class GeneratedKernels
         AtLeast(nameof(weights), (long)rows * n, weights.Length);
         AtLeast(nameof(x), n, x.Length);
         AtLeast(nameof(z), rows, z.Length);
-        if (Narrow<T>())
+        var path = KernelCensus.Resolve(KernelPath.Auto);
+        if (Narrow<T>(path))
         {
             GeneratedKernels128.MultiplyRows(weights, x, z, rows, n);
             return;
         }
 
         var j = 0;
-        if (Vectorised && n >= Vector<T>.Count)
+        if (Vectorised(path) && n >= Vector<T>.Count)
         {
             ref var input = ref MemoryMarshal.GetReference(x);
             ref var matrix = ref MemoryMarshal.GetReference(weights);
@@ -173,7 +175,8 @@ public static class GeneratedKernels
     {
         var n = w.Length;
         AtLeast(nameof(x), 4L * n, x.Length);
-        if (Narrow<T>())
+        var path = KernelCensus.Resolve(KernelPath.Auto);
+        if (Narrow<T>(path))
         {
             GeneratedKernels128.Dot4(w, x, out s0, out s1, out s2, out s3);
             return;
@@ -186,7 +189,7 @@ public static class GeneratedKernels
         ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
         var k = 0;
         s0 = s1 = s2 = s3 = T.Zero;
-        if (Vectorised && n >= Vector<T>.Count)
+        if (Vectorised(path) && n >= Vector<T>.Count)
         {
             var v0 = Vector<T>.Zero;
             var v1 = Vector<T>.Zero;
@@ -228,7 +231,8 @@ public static class GeneratedKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(y), x.Length, y.Length);
-        if (Narrow<T>())
+        var path = KernelCensus.Resolve(KernelPath.Auto);
+        if (Narrow<T>(path))
         {
             GeneratedKernels128.Scale(x, s, y);
             return;
@@ -237,7 +241,7 @@ public static class GeneratedKernels
         ref var source = ref MemoryMarshal.GetReference(x);
         ref var target = ref MemoryMarshal.GetReference(y);
         var k = 0;
-        if (Vectorised && x.Length >= Vector<T>.Count)
+        if (Vectorised(path) && x.Length >= Vector<T>.Count)
         {
             var scale = new Vector<T>(s);
             for (; k <= x.Length - Vector<T>.Count; k += Vector<T>.Count)
@@ -263,7 +267,8 @@ public static class GeneratedKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(y), x.Length, y.Length);
-        if (Narrow<T>())
+        var path = KernelCensus.Resolve(KernelPath.Auto);
+        if (Narrow<T>(path))
         {
             GeneratedKernels128.AddScaled(x, s, y);
             return;
@@ -272,7 +277,7 @@ public static class GeneratedKernels
         ref var source = ref MemoryMarshal.GetReference(x);
         ref var target = ref MemoryMarshal.GetReference(y);
         var k = 0;
-        if (Vectorised && x.Length >= Vector<T>.Count)
+        if (Vectorised(path) && x.Length >= Vector<T>.Count)
         {
             var scale = new Vector<T>(s);
             for (; k <= x.Length - Vector<T>.Count; k += Vector<T>.Count)
@@ -305,7 +310,8 @@ public static class GeneratedKernels
     {
         var n = y.Length;
         AtLeast(nameof(x), 4L * n, x.Length);
-        if (Narrow<T>())
+        var path = KernelCensus.Resolve(KernelPath.Auto);
+        if (Narrow<T>(path))
         {
             GeneratedKernels128.AddScaled4(x, d0, d1, d2, d3, y);
             return;
@@ -317,7 +323,7 @@ public static class GeneratedKernels
         ref var x2 = ref Unsafe.Add(ref x0, 2 * n);
         ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
         var k = 0;
-        if (Vectorised && n >= Vector<T>.Count)
+        if (Vectorised(path) && n >= Vector<T>.Count)
         {
             var scale0 = new Vector<T>(d0);
             var scale1 = new Vector<T>(d1);
