@@ -47,3 +47,12 @@ let ``--kernels with a full-batch minimiser is refused as having no effect`` () 
     let run = dir.Run [ "train"; "--optimizer"; "lbfgs"; "--kernels"; "portable" ]
     Assert.True((run.ExitCode = usage), string run)
     Assert.Contains("--kernels applies to the mini-batch optimisers", run.Error)
+
+[<Fact>]
+let ``an NN_KERNELS that names no path, or one the CPU cannot run, is refused with exit 2`` () =
+    use dir = new TempDirectory()
+    let bad = [ KernelSelection.EnvironmentVariable, "vector9" ]
+    for args in [ [ "--version" ]; [ "train"; "--epochs"; "1" ] ] do
+        let run = dir.RunWith(bad, None, args)
+        Assert.True((run.ExitCode = usage), string run)
+        Assert.Contains("NN_KERNELS=vector9 names no kernel path", run.Error)

@@ -23,6 +23,7 @@ internal static class KernelsOption
     /// <summary>The path <c>--kernels</c> names; a name that is no path, or a path this CPU cannot run, is a usage error (exit 2).</summary>
     public static KernelPath Parse(ParseResult parse, Option<string> option)
     {
+        _ = Default();
         var name = parse.GetValue(option);
         if (!KernelSelection.TryParse(name, out var path))
         {
@@ -41,13 +42,27 @@ internal static class KernelsOption
         }
     }
 
-    /// <summary>"kernels     Vector512 (best on this CPU; it runs Portable, Vector128, …)": the path a command runs when not told otherwise.</summary>
+    /// <summary>The process's default path; an NN_KERNELS naming no path, or one this CPU cannot run, is a usage error (exit 2).</summary>
+    public static KernelPath Default()
+    {
+        try
+        {
+            return KernelSelection.Default;
+        }
+        catch (NotSupportedException refused)
+        {
+            throw new UsageException(refused.Message);
+        }
+    }
+
+    /// <summary>"kernels     Vector512 (the best this CPU runs; …)": the path a command runs when not told otherwise.</summary>
     public static string Describe()
     {
+        var path = Default();
         var source = string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(KernelSelection.EnvironmentVariable))
             ? "the best this CPU runs"
             : $"set by {KernelSelection.EnvironmentVariable}";
-        return $"kernels     {KernelSelection.Default} ({source}; this CPU runs {string.Join(", ", KernelSelection.Supported())}; nn train --kernels chooses)";
+        return $"kernels     {path} ({source}; this CPU runs {string.Join(", ", KernelSelection.Supported())}; nn train --kernels chooses)";
     }
 
     /// <summary>The <c>--version</c> action: the program's version, then the kernel path it runs.</summary>
@@ -58,8 +73,16 @@ internal static class KernelsOption
             var assembly = typeof(KernelsOption).Assembly;
             var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "unknown";
             Console.WriteLine(version.Split('+').First());
-            Console.WriteLine(Describe());
-            return ExitCodes.Success;
+            try
+            {
+                Console.WriteLine(Describe());
+                return ExitCodes.Success;
+            }
+            catch (UsageException refused)
+            {
+                Console.Error.WriteLine($"nn: {refused.Message}");
+                return ExitCodes.Usage;
+            }
         }
     }
 }
