@@ -4,6 +4,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
+using Nn.Kernels;
 
 namespace Nn.Cli.Commands;
 
@@ -80,6 +81,9 @@ internal static class TrainCommand
             }
 
             var kernelPath = KernelsOption.Parse(parse, kernels);
+
+            // The whole command on the path: the run itself (through its options), and the evaluation and prediction after it.
+            using var kernelScope = KernelSelection.Enter(kernelPath);
             table.RefuseMisplaced(parse, data);
             measures.Check(parse, resume);
             RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rules, batch, threads, checkpoint, every, resume, [kernels, .. measures.All]);

@@ -125,6 +125,20 @@ let ``training forced onto Portable dispatches every kernel to scalar code, and 
             if other <> path then
                 Assert.True((census.Of other = 0L), sprintf "a run on %A dispatched %d kernel calls to %A" path (census.Of other) other)
 
+[<Fact>]
+let ``a scope from KernelSelection.Enter puts evaluation on its path, and the path before it back when it ends`` () =
+    let network = Network.Create<float32>(Architecture.Input(64).Dense(16, Activation.Relu).Dense(10, Activation.Softmax), Initializer.He, 1UL)
+    let before = KernelSelection.Resolve KernelPath.Auto
+    do
+        use census = KernelCensus.Start()
+        do
+            use _ = KernelSelection.Enter KernelPath.Portable
+            Evaluation.Evaluate(network, digits.Value) |> ignore
+        Assert.True(census.Of KernelPath.Portable > 0L, "no kernel call counted")
+        for other in [ KernelPath.Vector128; KernelPath.Vector256; KernelPath.Vector512 ] do
+            Assert.Equal(0L, census.Of other)
+    Assert.Equal(before, KernelSelection.Resolve KernelPath.Auto)
+
 /// The repository's src/Nn folder, found from the test assembly's folder.
 let private librarySources =
     lazy

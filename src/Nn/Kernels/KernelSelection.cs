@@ -77,6 +77,20 @@ public static class KernelSelection
         return requested;
     }
 
+    /// <summary>
+    /// Runs every kernel called on this thread — training, evaluation, prediction, generated code's helpers — on
+    /// <paramref name="path"/> until the returned scope is disposed (a training run's
+    /// <see cref="TrainingOptions.Kernels"/> still decides inside the run). Scopes nest; disposing one restores the
+    /// path before it.
+    /// </summary>
+    /// <param name="path">The path; <see cref="KernelPath.Auto"/> keeps the one in use.</param>
+    /// <returns>The scope.</returns>
+    /// <exception cref="NotSupportedException">The CPU cannot run <paramref name="path"/>.</exception>
+    /// <example><code>
+    /// using (KernelSelection.Enter(KernelPath.Portable)) { var report = Evaluation.Evaluate(network, test); }
+    /// </code></example>
+    public static IDisposable Enter(KernelPath path) => KernelScope.Enter(path);
+
     /// <summary>The paths this CPU can run, narrowest first: Portable, then each supported vector width.</summary>
     /// <returns>The supported paths other than <see cref="KernelPath.Auto"/>.</returns>
     public static KernelPath[] Supported() =>
