@@ -9,7 +9,8 @@ using Nn.Distributed;
 
 // What data-parallel training costs on this machine (docs/distributed.md, "How it scales"). Run under mpiexec:
 //   mpiexec.mpich -n 2 dotnet run -c Release --project bench/Nn.Distributed.Benchmarks -- [FASHION_MNIST_DIR] [EPOCHS]
-// 1. The time of one MpiGroup.Sum (reduce + broadcast) of 1 to 235,147 floats: latency α and bandwidth β.
+// 1. The time of one MpiGroup.Sum (reduce-scatter + all-gather, the bytes a sharded step moves) of 1 to 235,147
+//    floats: latency α and bandwidth β.
 // 2. With Fashion-MNIST: Network B (784-256-128-10, Adam, batch 256, float, 1 thread per rank) for EPOCHS epochs
 //    (default 2), reporting the median step time, the epoch time and the sum's share of a step. With one rank the
 //    run is Trainer.Train in one process, the baseline of the speed-up.
@@ -61,7 +62,8 @@ foreach (var size in sizes)
 }
 
 var alpha = seconds[1];
-var beta = (seconds[Parameters + 1] - alpha) / (4.0 * (Parameters + 1));
+// On two ranks the model below gives t = 2α + 4Pβ: each half moves half of the vector each way.
+var beta = (seconds[Parameters + 1] - 2 * alpha) / (4.0 * (Parameters + 1));
 Say($"latency α ≈ {alpha * 1e6:F1} µs; time per byte β ≈ {beta * 1e9:F3} ns ({1 / beta / 1e9:F2} GB/s) for a sum of θ and the cost ({(Parameters + 1) * 4 / 1e6:F2} MB)");
 
 var images = Path.Combine(folder, "train-images-idx3-ubyte.gz");
@@ -107,12 +109,12 @@ if (group.Size == 1)
     return 0;
 }
 
-Say("model, per step: compute(1 rank) / N + reduce + broadcast ≈ (3 log₂N + N) α + 4 (N − 1)/N · 4P β (MPICH's large-message algorithms), P = 235,147;");
+Say("model, per step: (compute + update)(1 rank) / N + reduce-scatter + all-gather ≈ 2 (N − 1) α + 2 (N − 1)/N · 4P β (MPICH's pairwise exchange and ring), P = 235,147;");
 Say("with one rank's step time S₁ = N × this run's compute part, the expected speed-up is S₁ / (S₁/N + sum(N)):");
 var compute = group.Size * (step - seconds[Parameters + 1]);
 foreach (var n in new[] { 2, 8, 64 })
 {
-    var sum = ((3 * Math.Log2(n)) + n) * alpha + (4.0 * (n - 1) / n * 4 * (Parameters + 1) * beta);
+    var sum = (2.0 * (n - 1) * alpha) + (2.0 * (n - 1) / n * 4 * (Parameters + 1) * beta);
     Say($"  N = {n,2}: sum {sum * 1e3:F2} ms, step {(compute / n + sum) * 1e3:F2} ms, speed-up {compute / (compute / n + sum):F2}× (α, β of this machine's shared memory; a network's are larger)");
 }
 

@@ -8,6 +8,10 @@ open Xunit
 let private stepLines (lines: string list) = lines |> List.filter (fun l -> l.StartsWith "step ")
 let private numbers (lines: string list) = lines |> List.filter (fun l -> Char.IsDigit l[0] || l[0] = '-') |> List.map (fun l -> Double.Parse(l, CultureInfo.InvariantCulture))
 
+/// The lines of an epochs scenario before its "moments" line (history and θ) and after it (the moments).
+let private beforeMoments (lines: string list) = lines |> List.takeWhile (fun l -> l <> "moments")
+let private afterMoments (lines: string list) = lines |> List.skipWhile (fun l -> l <> "moments") |> List.tail
+
 /// max |a − b| / max(max |b|, tiny): the relative difference of two parameter vectors.
 let relativeDifference (a: float list) (b: float list) =
     Assert.Equal(List.length b, List.length a)
@@ -46,6 +50,26 @@ let ``two ranks train whole epochs like one process and agree on the history`` (
     let one = Scenarios.epochs None
     Assert.Equal("reason Completed", two[0][0])
     Assert.Equal(one[0], two[0][0])
+    let difference = relativeDifference (numbers (beforeMoments two[0])) (numbers (beforeMoments one))
+    Assert.True(difference <= 1e-12, sprintf "relative difference %g" difference)
+
+[<Fact>]
+let ``the final state holds the whole moments on every rank though each rank updated only its block`` () =
+    use dir = new TempDirectory()
+    let two = ranks 2 "epochs" dir.Path
+    let moments = two |> List.map (fun lines -> numbers (afterMoments lines))
+    Assert.Equal<float list>(moments[0], moments[1])
+    let one = numbers (afterMoments (Scenarios.epochs None))
+    // Stale blocks (from an earlier step) would differ by far more than rounding.
+    let difference = relativeDifference moments[0] one
+    Assert.True(difference <= 1e-12, sprintf "relative difference of Adam's moments %g" difference)
+
+[<Fact>]
+let ``a rule that updates theta as a whole (RMSProp) is summed whole, the same bits on every rank, and follows one process`` () =
+    use dir = new TempDirectory()
+    let two = ranks 2 "steps-rmsprop" dir.Path
+    Assert.Equal<string list>(two[0], two[1])
+    let one = Scenarios.stepsWith<float> (Nn.RmsProp 0.01) null 12
     let difference = relativeDifference (numbers two[0]) (numbers one)
     Assert.True(difference <= 1e-12, sprintf "relative difference %g" difference)
 

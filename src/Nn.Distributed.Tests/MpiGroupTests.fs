@@ -23,3 +23,12 @@ let ``three ranks, not a power of two, also agree bit for bit`` () =
     let results = ranks 3 "sums" dir.Path
     Assert.All(results, fun r -> Assert.Equal<string list>(results[0], r))
     Assert.Equal("6 9 12 15 18", results[0][1])
+
+[<Fact>]
+let ``each rank's block of a sum, gathered, is the whole sum, and gathering keeps every bit of each block`` () =
+    for n in [ 2; 3 ] do
+        use dir = new TempDirectory()
+        let results = ranks n "sums" dir.Path
+        Assert.All(results, fun r -> Assert.Equal<string list>(results[0], r))
+        Assert.Contains("summed blocks true", results[0])
+        Assert.Contains("gathered bits true", results[0])

@@ -24,11 +24,11 @@ let network<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and '
 /// The global batch: odd, so two ranks take 24 and 25 rows and three take 16, 16 and 17.
 let batch = 49
 
-/// Optimiser steps driven one by one on the digits with Adam and an L2 term; after each, the cost and θ's hash.
-let steps<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
-    (group: IDataParallelGroup | null) (count: int) =
+/// Optimiser steps driven one by one on the digits with a rule and an L2 term; after each, the cost and θ's hash.
+/// Adam updates element by element, so a group shards its update; RMSProp does not, so every rank updates all of θ.
+let stepsWith<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+    (rule: Optimizer) (group: IDataParallelGroup | null) (count: int) =
     let train = Digits.Load<'T>().Train
-    let rule = Adam 0.01
     let options = TrainingOptions(1, batch, 1UL, 0.5)
     let state = Trainer.Start(network<'T> (), rule, 1UL)
     use run = new TrainingRun<'T>(state, Loss.SoftmaxCrossEntropy, rule, train, options, group = group)
@@ -39,6 +39,11 @@ let steps<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T 
           if not (isNull failure) then failwithf "step %d failed: %s" s failure
           yield sprintf "step %d %s %s" s (cost.ToString("R", CultureInfo.InvariantCulture)) (hashOf run.Parameters)
       yield! run.Parameters.ToArray() |> Array.map text ]
+
+/// Adam steps, the scenario of the hash and one-process tests.
+let steps<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+    (group: IDataParallelGroup | null) (count: int) =
+    stepsWith<'T> (Adam 0.01) group count
 
 /// Whole epochs through Trainer (shuffled batches, end-of-epoch measuring), with a group or in one process.
 let epochs (group: MpiGroup option) =
@@ -52,7 +57,11 @@ let epochs (group: MpiGroup option) =
     [ yield sprintf "reason %O" result.Reason
       for e in result.History do
           yield sprintf "epoch %d %s %s" e.Epoch (e.TrainCost.ToString("R", CultureInfo.InvariantCulture)) (e.TrainAccuracy.ToString("R", CultureInfo.InvariantCulture))
-      yield! result.Network.Parameters.ToArray() |> Array.map text ]
+      yield! result.Network.Parameters.ToArray() |> Array.map text
+      // Adam's m and v as the final state holds them: whole on every rank, though each rank updated only its block.
+      yield "moments"
+      for m in result.State.OptimizerState.Moments do
+          yield! m.ToArray() |> Array.map text ]
 
 /// L-BFGS on the whole training set, with a group or in one process.
 let fullBatch (group: MpiGroup option) =
@@ -73,11 +82,30 @@ let sums (group: MpiGroup) =
     group.Sum(Span ints)
     group.Sum(Span doubles)
     group.Sum(Span floats)
+    let sharding = group :> IDataParallelGroup
+    // The sharded step's pair: each rank's block of a sum, then every block everywhere. Rank r contributes r + 1 + i
+    // at position i (exact in float), and the gathered blocks must be the whole sum, N(N + 1)/2 + N·i.
+    let length = 1000
+    let struct (start, count) = DataParallel.Block(length, group.Rank, group.Size)
+    let parts = Array.init length (fun i -> float32 (group.Rank + 1 + i))
+    let blocks = Array.create length Single.NaN
+    sharding.SumBlock(ReadOnlySpan parts, Span(blocks, start, count))
+    sharding.GatherBlocks(Span blocks)
+    let n = group.Size
+    let summedBlocks = blocks |> Array.mapi (fun i v -> v = float32 (n * (n + 1) / 2 + n * i)) |> Array.forall id
+    // Gathering copies bits: negative zeros and NaN payloads arrive as their owner wrote them.
+    let pattern i = if i % 5 = 0 then -0.0 elif i % 7 = 0 then BitConverter.Int64BitsToDouble 0x7FF800000000BEEFL else float i * 0.5
+    let struct (dStart, dCount) = DataParallel.Block(length, group.Rank, group.Size)
+    let gathered = Array.init length (fun i -> if i >= dStart && i < dStart + dCount then pattern i else float group.Rank)
+    sharding.GatherBlocks(Span gathered)
+    let gatheredBits = gathered |> Array.mapi (fun i v -> BitConverter.DoubleToInt64Bits v = BitConverter.DoubleToInt64Bits(pattern i)) |> Array.forall id
     [ sprintf "size %d" group.Size
       ints |> Array.map string |> String.concat " "
       sprintf "doubles %s" (hashOf (ReadOnlySpan doubles))
       sprintf "floats %s" (hashOf (ReadOnlySpan floats))
-      sprintf "double0 %s double999 %s" (text doubles[0]) (text doubles[999]) ]
+      sprintf "double0 %s double999 %s" (text doubles[0]) (text doubles[999])
+      sprintf "summed blocks %b" summedBlocks
+      sprintf "gathered bits %b" gatheredBits ]
 
 /// Runs a scenario as one rank of the MPI job this process was started in, writing rank<r>.txt into the directory.
 let runRank (scenario: string) (directory: string) =
@@ -87,6 +115,7 @@ let runRank (scenario: string) (directory: string) =
         | "sums" -> sums group
         | "steps-double" -> steps<float> group 12
         | "steps-float" -> steps<float32> group 12
+        | "steps-rmsprop" -> stepsWith<float> (RmsProp 0.01) group 12
         | "epochs" -> epochs (Some group)
         | "full-batch" -> fullBatch (Some group)
         | other -> failwithf "unknown scenario %s" other

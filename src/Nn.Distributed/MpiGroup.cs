@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Nn.Distributed;
 
@@ -7,13 +8,15 @@ namespace Nn.Distributed;
 /// process by <see cref="Join"/>, before any training, and disposed at the end (MPI_Finalize).
 /// </summary>
 /// <remarks>
-/// A sum is MPI_Reduce to rank 0 followed by MPI_Bcast from it, not MPI_Allreduce. The MPI standard only recommends
+/// A sum is MPI_Reduce_scatter followed by MPI_Allgatherv, not MPI_Allreduce. The MPI standard only recommends
 /// (MPI-4.0 §6.9.1, advice to implementors) that a reduction give the same result for the same arguments in the same
 /// order; it does not promise that every rank of an all-reduce receives the same bits, and an implementation may
 /// reduce different segments, or the same segment in a different order, on different ranks. The training loop needs
 /// identical bits: every rank applies the update to its own copy of θ, and copies that differ by one rounding would
-/// drift apart. With reduce + broadcast the sum is computed once, on rank 0, and copied, so the bits agree by
-/// construction on any MPI; it costs a second latency and the broadcast's bandwidth (docs/distributed.md).
+/// drift apart. Here each block of the sum (<see cref="DataParallel.Block"/>) is computed once, on one rank, and the
+/// all-gather copies it, so the bits agree by construction on any MPI; and unlike a reduce to rank 0 and a broadcast
+/// from it, every rank sends and receives (N − 1)/N of the vector in each direction at the same time
+/// (docs/distributed.md). The sharded training step uses the two halves apart, with the update between them.
 /// </remarks>
 /// <example><code>
 /// using var group = MpiGroup.Join();
@@ -26,6 +29,12 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     private float[] floats = [];
     private double[] doubles = [];
     private int[] ints = [];
+
+    /// <summary>The block counts and starts of each vector length summed so far (a run sums a handful of lengths).</summary>
+    private readonly Dictionary<int, (int[] Counts, int[] Starts)> blocks = [];
+
+    /// <summary>MPI_IN_PLACE, (void*)−1 in MPICH's mpi.h and in MS-MPI's; MPI.NET does not name it.</summary>
+    private static readonly IntPtr InPlace = new(-1);
 
     private MpiGroup(MPI.Environment environment)
     {
@@ -88,6 +97,16 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     /// <summary>Finalises MPI (every rank must dispose its group for the job to end normally).</summary>
     public void Dispose() => environment.Dispose();
 
+    // The sharded step's reduce-scatter and all-gather (DataParallelSteps) are the training loop's business, not
+    // part of this class's public surface.
+    void IDataParallelGroup.SumBlock(ReadOnlySpan<float> values, Span<float> block) => SumBlock(values, block, MPI.Unsafe.MPI_FLOAT);
+
+    void IDataParallelGroup.SumBlock(ReadOnlySpan<double> values, Span<double> block) => SumBlock(values, block, MPI.Unsafe.MPI_DOUBLE);
+
+    void IDataParallelGroup.GatherBlocks(Span<float> values) => GatherBlocks(values, MPI.Unsafe.MPI_FLOAT);
+
+    void IDataParallelGroup.GatherBlocks(Span<double> values) => GatherBlocks(values, MPI.Unsafe.MPI_DOUBLE);
+
     private unsafe void Sum<T>(Span<T> values, ref T[] scratch, int datatype)
         where T : unmanaged
     {
@@ -96,22 +115,69 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
             return;
         }
 
-        if (scratch.Length < values.Length)
+        // A reduce-scatter and an all-gather: rank r sums block r alone, and the all-gather copies each block
+        // everywhere, so the bits agree by construction as with a reduce and a broadcast, but every rank sends and
+        // receives (N − 1)/N of the vector once in each direction at the same time instead of rank 0 doing it all.
+        var (counts, starts) = Blocks(values.Length);
+        if (scratch.Length < counts[Rank])
         {
             scratch = new T[values.Length];
         }
 
-        fixed (T* send = values)
-        fixed (T* receive = scratch)
+        fixed (T* all = values)
+        fixed (T* block = scratch)
         {
-            Check(MPI.Unsafe.MPI_Reduce((IntPtr)send, (IntPtr)receive, values.Length, datatype, MPI.Unsafe.MPI_SUM, 0, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Reduce");
-            if (IsLeader)
+            Check(MPI.Unsafe.MPI_Reduce_scatter((IntPtr)all, (IntPtr)block, counts, datatype, MPI.Unsafe.MPI_SUM, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Reduce_scatter");
+            Check(MPI.Unsafe.MPI_Allgatherv((IntPtr)block, counts[Rank], datatype, (IntPtr)all, counts, starts, datatype, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Allgatherv");
+        }
+    }
+
+    private unsafe void SumBlock<T>(ReadOnlySpan<T> values, Span<T> block, int datatype)
+        where T : unmanaged
+    {
+        var (counts, _) = Blocks(values.Length);
+        if (block.Length != counts[Rank])
+        {
+            throw new ArgumentException($"rank {Rank}'s block of {values.Length} values holds {counts[Rank]}, not {block.Length}.", nameof(block));
+        }
+
+        fixed (T* all = values)
+        fixed (T* own = block)
+        {
+            Check(MPI.Unsafe.MPI_Reduce_scatter((IntPtr)all, (IntPtr)own, counts, datatype, MPI.Unsafe.MPI_SUM, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Reduce_scatter");
+        }
+    }
+
+    private unsafe void GatherBlocks<T>(Span<T> values, int datatype)
+        where T : unmanaged
+    {
+        if (Size == 1 || values.IsEmpty)
+        {
+            return;
+        }
+
+        var (counts, starts) = Blocks(values.Length);
+        fixed (T* all = values)
+        {
+            Check(MPI.Unsafe.MPI_Allgatherv(InPlace, 0, datatype, (IntPtr)all, counts, starts, datatype, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Allgatherv");
+        }
+    }
+
+    /// <summary>Every rank's block of a vector of <paramref name="length"/> values (<see cref="DataParallel.Block"/>), as MPI's count and displacement arrays.</summary>
+    private (int[] Counts, int[] Starts) Blocks(int length)
+    {
+        if (!blocks.TryGetValue(length, out var cut))
+        {
+            cut = (new int[Size], new int[Size]);
+            for (var r = 0; r < Size; r++)
             {
-                scratch.AsSpan(0, values.Length).CopyTo(values);
+                (cut.Starts[r], cut.Counts[r]) = DataParallel.Block(length, r, Size);
             }
 
-            Check(MPI.Unsafe.MPI_Bcast((IntPtr)send, values.Length, datatype, 0, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Bcast");
+            blocks.Add(length, cut);
         }
+
+        return cut;
     }
 
     private static void Check(int code, string call)

@@ -38,6 +38,45 @@ let ``the ranks' shares tile every batch in rank order and differ in size by at 
             Assert.True(List.max sizes - List.min sizes <= 1, sprintf "%d rows on %d ranks: %A" rows ranks sizes)
 
 [<Fact>]
+let ``the ranks' blocks of a vector tile it in rank order, start on whole vectors of 64 elements and differ by at most 64`` () =
+    for ranks in 1..9 do
+        for length in [ 0; 1; 63; 64; 65; 1000; 235_146; 235_147 ] do
+            let blocks = [ for r in 0 .. ranks - 1 -> DataParallel.Block(length, r, ranks) ]
+            let struct (first, _) = blocks[0]
+            Assert.Equal(0, first)
+            for (struct (s, n), struct (next, _)) in List.pairwise blocks do
+                Assert.Equal(s + n, next)
+            for struct (s, _) in blocks do
+                Assert.True(s % DataParallel.BlockAlignment = 0 || s = length, sprintf "block at %d of %d" s length)
+            let sizes = blocks |> List.map (fun (struct (_, n)) -> n)
+            Assert.Equal(length, List.sum sizes)
+            Assert.True(List.max sizes - List.min sizes <= DataParallel.BlockAlignment, sprintf "%d values on %d ranks: %A" length ranks sizes)
+
+/// Rank 0 of two whose other rank contributes the given integers to every integer sum (its bits after clearing all
+/// but its block); float and double sums are not used by the default gather.
+type private FirstOfTwo(other: int[]) =
+    interface IDataParallelGroup with
+        member _.Rank = 0
+        member _.Size = 2
+        member _.Sum(_: Span<float32>) : unit = invalidOp "the default gather sums integers only"
+        member _.Sum(_: Span<float>) : unit = invalidOp "the default gather sums integers only"
+        member _.Sum(values: Span<int>) =
+            for i in 0 .. values.Length - 1 do
+                values[i] <- values[i] + other[i]
+
+[<Fact>]
+let ``the default gather of blocks keeps every bit of the other rank's block, negative zeros and NaN payloads too`` () =
+    let length = 133
+    let pattern i = if i % 5 = 0 then -0.0 elif i % 7 = 0 then BitConverter.Int64BitsToDouble 0x7FF800000000BEEFL else float i * 0.5
+    let struct (start, count) = DataParallel.Block(length, 1, 2)
+    // What rank 1 contributes: its block's bits, zeros elsewhere.
+    let theirs = Array.init length (fun i -> if i >= start && i < start + count then pattern i else 0.0)
+    let other = Runtime.InteropServices.MemoryMarshal.Cast<float, int>(ReadOnlySpan theirs).ToArray()
+    let mine = Array.init length (fun i -> if i < start then pattern i else Double.NaN)
+    (FirstOfTwo(other) :> IDataParallelGroup).GatherBlocks(Span mine)
+    Assert.Equal<int64>(Array.init length (pattern >> BitConverter.DoubleToInt64Bits), mine |> Array.map BitConverter.DoubleToInt64Bits)
+
+[<Fact>]
 let ``the shards of a data set are its rows in order`` () =
     let shards = [ for r in 0..2 -> DataParallel.Shard(data, r, 3) ]
     Assert.Equal<int list>([ 12; 12; 13 ], shards |> List.map (fun s -> s.Count))

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Nn;
 
@@ -25,6 +26,42 @@ internal interface IDataParallelGroup
 
     /// <inheritdoc cref="Sum(Span{float})"/>
     void Sum(Span<int> values);
+
+    /// <summary>
+    /// Sums every rank's <paramref name="values"/> element by element and writes this rank's block of the sum
+    /// (<see cref="DataParallel.Block"/> of values.Length) into <paramref name="block"/>: a reduce-scatter, in which
+    /// each element of the sum is computed on one rank only. The default goes through <see cref="Sum(Span{float})"/>
+    /// (correct for any group, but it moves the whole vector both ways).
+    /// </summary>
+    /// <param name="values">This rank's values; every rank passes the same length.</param>
+    /// <param name="block">Receives this rank's block of the sum; as long as the block.</param>
+    void SumBlock(ReadOnlySpan<float> values, Span<float> block)
+    {
+        var all = values.ToArray();
+        Sum(all);
+        var (start, count) = DataParallel.Block(values.Length, Rank, Size);
+        all.AsSpan(start, count).CopyTo(block);
+    }
+
+    /// <inheritdoc cref="SumBlock(ReadOnlySpan{float}, Span{float})"/>
+    void SumBlock(ReadOnlySpan<double> values, Span<double> block)
+    {
+        var all = values.ToArray();
+        Sum(all);
+        var (start, count) = DataParallel.Block(values.Length, Rank, Size);
+        all.AsSpan(start, count).CopyTo(block);
+    }
+
+    /// <summary>
+    /// Copies each rank's block (<see cref="DataParallel.Block"/> of values.Length) of <paramref name="values"/> into
+    /// the same place on every other rank (an all-gather), so afterwards every rank holds the same bits. The default
+    /// clears the other blocks and sums the bit patterns as integers, which is exact (one term per element is not zero).
+    /// </summary>
+    /// <param name="values">This rank's block is read, the others' blocks are overwritten; the same length on every rank.</param>
+    void GatherBlocks(Span<float> values) => DataParallel.GatherBitsBySum(this, MemoryMarshal.Cast<float, int>(values), values.Length, 1);
+
+    /// <inheritdoc cref="GatherBlocks(Span{float})"/>
+    void GatherBlocks(Span<double> values) => DataParallel.GatherBitsBySum(this, MemoryMarshal.Cast<double, int>(values), values.Length, 2);
 }
 
 /// <summary>
@@ -42,6 +79,44 @@ internal static class DataParallel
     {
         var first = Kernels.Partition.Start(rows, rank, ranks);
         return (start + first, Kernels.Partition.Start(rows, rank + 1, ranks) - first);
+    }
+
+    /// <summary>
+    /// Elements per unit of <see cref="Block"/>: a whole number of Vector512 registers of either element type, so an
+    /// update of one block runs the same vector loops on its elements as an update of the whole vector (the
+    /// alignment <see cref="ParallelUpdate{T}"/> splits by, for the same reason).
+    /// </summary>
+    public const int BlockAlignment = 64;
+
+    /// <summary>
+    /// The block of a <paramref name="length"/>-element vector that rank <paramref name="rank"/> of
+    /// <paramref name="ranks"/> sums and updates in a sharded step: the vector cut into whole units of
+    /// <see cref="BlockAlignment"/> elements, split as evenly as <see cref="Share"/> splits rows, the last block
+    /// ending at <paramref name="length"/>. The blocks cover the vector in rank order; a block may be empty.
+    /// </summary>
+    public static (int Start, int Count) Block(int length, int rank, int ranks)
+    {
+        var units = (length + BlockAlignment - 1) / BlockAlignment;
+        var first = Math.Min(length, Kernels.Partition.Start(units, rank, ranks) * BlockAlignment);
+        var end = Math.Min(length, Kernels.Partition.Start(units, rank + 1, ranks) * BlockAlignment);
+        return (first, end - first);
+    }
+
+    /// <summary>
+    /// <see cref="IDataParallelGroup.GatherBlocks(Span{float})"/> from sums alone: every rank clears all but its own
+    /// block of the bit patterns and the integer sum then holds each block's bits exactly (x + 0 = x in integers,
+    /// the sign of a negative zero included, which a float sum would lose).
+    /// </summary>
+    /// <param name="group">The ranks.</param>
+    /// <param name="bits">The values' bit patterns, <paramref name="intsPerValue"/> integers per value.</param>
+    /// <param name="length">The number of values.</param>
+    /// <param name="intsPerValue">1 for float, 2 for double.</param>
+    internal static void GatherBitsBySum(IDataParallelGroup group, Span<int> bits, int length, int intsPerValue)
+    {
+        var (start, count) = Block(length, group.Rank, group.Size);
+        bits[..(start * intsPerValue)].Clear();
+        bits[((start + count) * intsPerValue)..].Clear();
+        group.Sum(bits);
     }
 
     /// <summary>
@@ -97,6 +172,71 @@ internal static class DataParallel
         else
         {
             throw new NotSupportedException($"data-parallel training sums float or double, not {typeof(T).Name}.");
+        }
+    }
+
+    /// <summary>
+    /// <see cref="IDataParallelGroup.SumBlock(ReadOnlySpan{float}, Span{float})"/> for float or double: this rank's
+    /// block of the sum of every rank's <paramref name="values"/> into <paramref name="block"/>.
+    /// </summary>
+    public static void SumBlockOf<T>(IDataParallelGroup group, ReadOnlySpan<T> values, Span<T> block)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            group.SumBlock(MemoryMarshal.Cast<T, float>(values), MemoryMarshal.Cast<T, float>(block));
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            group.SumBlock(MemoryMarshal.Cast<T, double>(values), MemoryMarshal.Cast<T, double>(block));
+        }
+        else
+        {
+            throw new NotSupportedException($"data-parallel training sums float or double, not {typeof(T).Name}.");
+        }
+    }
+
+    /// <summary><see cref="IDataParallelGroup.GatherBlocks(Span{float})"/> for float or double.</summary>
+    public static void GatherBlocksOf<T>(IDataParallelGroup group, Span<T> values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            group.GatherBlocks(MemoryMarshal.Cast<T, float>(values));
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            group.GatherBlocks(MemoryMarshal.Cast<T, double>(values));
+        }
+        else
+        {
+            throw new NotSupportedException($"data-parallel training gathers float or double, not {typeof(T).Name}.");
+        }
+    }
+
+    /// <summary>
+    /// The L2 term's gradient (λ/n) W added to elements <paramref name="from"/> … <paramref name="to"/> − 1 of
+    /// <paramref name="gradient"/> only: on those elements exactly what <see cref="Propagation.AddL2"/> adds (the same
+    /// element-wise multiply-add), for a rank that holds only its block of the summed gradient.
+    /// </summary>
+    public static void AddL2<T>(Architecture architecture, ReadOnlySpan<T> theta, T lambda, int count, Span<T> gradient, int from, int to)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var scale = lambda / T.CreateChecked(count);
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            if (!architecture.Stack[l].WeightsDecay)
+            {
+                continue;
+            }
+
+            var first = Math.Max(from, architecture.WeightOffset(l));
+            var end = Math.Min(to, architecture.WeightOffset(l) + architecture.Stack[l].WeightCount);
+            if (first < end)
+            {
+                var g = gradient[first..end];
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(theta[first..end], scale, g, g);
+            }
         }
     }
 

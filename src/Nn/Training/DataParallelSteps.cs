@@ -5,8 +5,14 @@ namespace Nn;
 
 /// <summary>
 /// Mini-batch steps as one rank of a data-parallel run: this rank computes the gradient of its
-/// <see cref="DataParallel.Share"/> of the batch's rows, <see cref="DataParallel.Combine"/> sums the ranks' parts
-/// into the batch-mean gradient (the same bits on every rank), and the rule's update follows as in one process.
+/// <see cref="DataParallel.Share"/> of the batch's rows, and the ranks' parts become the batch-mean gradient.
+/// With a rule that updates element by element (<see cref="Optimizer.UpdatesByRange"/>: SGD, Adam, AdamW) the step
+/// is sharded: a reduce-scatter leaves rank r the summed gradient of its <see cref="DataParallel.Block"/> of θ
+/// only, rank r applies the rule to that block alone, and an all-gather of θ' gives every rank every block. Each
+/// element of θ' is then computed once, on one rank, and copied, so all ranks hold the same bits; each rank does
+/// 1/N of the update and sends and receives each byte once in each direction. The moments stay sharded between
+/// snapshots (<see cref="CompleteMoments"/>). Other rules sum the whole gradient (<see cref="DataParallel.Combine"/>)
+/// and every rank applies the same whole update.
 /// </summary>
 internal sealed class DataParallelSteps<T> : StepStrategy<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -16,8 +22,15 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     private readonly OptimizerSteps<T> rule;
     private readonly IDataParallelGroup group;
 
-    /// <summary>This rank's gradient and, in the last entry, its cost: what one sum over the ranks carries.</summary>
+    /// <summary>This rank's gradient and, in the last entry, its cost: what a sum over the ranks carries.</summary>
     private readonly T[] summed;
+
+    /// <summary>Whether the rule's update is split into the ranks' blocks.</summary>
+    private readonly bool sharded;
+
+    /// <summary>This rank's block of θ, the gradient and the moments.</summary>
+    private readonly int blockStart;
+    private readonly int blockCount;
 
     /// <param name="context">The run's context, with its group.</param>
     /// <param name="buffers">The run's buffers, gathering at least a share of a batch.</param>
@@ -29,6 +42,8 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         this.rule = rule;
         group = context.Group!;
         summed = new T[context.Architecture.ParameterCount + 1];
+        sharded = context.Optimizer.UpdatesByRange;
+        (blockStart, blockCount) = DataParallel.Block(context.Architecture.ParameterCount, group.Rank, group.Size);
     }
 
     /// <inheritdoc/>
@@ -58,9 +73,84 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
             buffers.Predict(context.Workspace, localRows, localStart - start);
         }
 
-        // Every rank reaches this sum, whatever its own cost: a rank that stopped here alone would leave the others waiting.
+        // Every rank reaches the sums, whatever its own cost: a rank that stopped here alone would leave the others waiting.
+        if (sharded)
+        {
+            return ShardedStep(step, localRows, rows);
+        }
+
         var cost = DataParallel.Combine<T>(group, context.Architecture, buffers.Theta, summed, localRows, rows, context.L2, context.TrainCount);
         summed.AsSpan(0, summed.Length - 1).CopyTo(buffers.Gradient);
         return double.IsFinite(cost) ? rule.ApplyUpdate(step, cost) : (cost, $"the cost became {cost}");
+    }
+
+    /// <summary>
+    /// Gathers the moments' blocks from every rank, so that <see cref="StepBuffers{T}.Moments"/> holds the whole
+    /// moments (the same bits on every rank) for a snapshot. Every rank calls it at the same point.
+    /// </summary>
+    public override void CompleteMoments()
+    {
+        if (!sharded)
+        {
+            return;
+        }
+
+        foreach (var moment in buffers.Moments)
+        {
+            DataParallel.GatherBlocksOf<T>(group, moment);
+        }
+    }
+
+    /// <summary>
+    /// The sharded step: reduce-scatter the weighted gradient into this rank's block of
+    /// <see cref="StepBuffers{T}.Gradient"/>, add the L2 term there, update the block of θ and the moments, all-gather
+    /// θ', and agree on the cost and on whether θ' is finite with one small sum (computed once and copied, so every rank
+    /// reaches the same verdict). θ and the moments are replaced only when both are finite.
+    /// </summary>
+    private (double Cost, string? Failure) ShardedStep(long step, int localRows, int rows)
+    {
+        var parameters = summed.Length - 1;
+        var local = summed.AsSpan(0, parameters);
+        if (localRows == 0)
+        {
+            summed.AsSpan().Clear();
+        }
+        else
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(local, T.CreateChecked((double)localRows / rows), local);
+        }
+
+        var localCost = localRows == 0 ? 0.0 : double.CreateChecked(summed[^1]) * ((double)localRows / rows);
+        DataParallel.SumBlockOf<T>(group, local, buffers.Gradient.AsSpan(blockStart, blockCount));
+        var blockEnd = blockStart + blockCount;
+        if (context.L2 != 0)
+        {
+            DataParallel.AddL2(context.Architecture, buffers.Theta, T.CreateChecked(context.L2), context.TrainCount, buffers.Gradient, blockStart, blockEnd);
+        }
+
+        var finite = context.Optimizer.UpdateRangeInto<T>(
+            new UpdateStep(step, context.Architecture), blockStart, blockEnd, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta);
+        DataParallel.GatherBlocksOf<T>(group, buffers.NextTheta);
+
+        // The cost's parts travel here rather than with the gradient, whose blocks end on different ranks.
+        Span<double> verdict = [localCost, finite ? 0 : 1];
+        group.Sum(verdict);
+        var cost = context.L2 == 0
+            ? verdict[0]
+            : verdict[0] + double.CreateChecked(Propagation.L2Penalty<T>(context.Architecture, buffers.Theta, T.CreateChecked(context.L2), context.TrainCount));
+        if (!double.IsFinite(cost))
+        {
+            return (cost, $"the cost became {cost}");
+        }
+
+        if (verdict[1] != 0)
+        {
+            return (cost, "a parameter became NaN or infinite");
+        }
+
+        buffers.AcceptTheta();
+        buffers.AcceptMoments();
+        buffers.AcceptStatistics();
+        return (cost, null);
     }
 }

@@ -37,6 +37,14 @@ internal abstract class StepStrategy<T>
     public abstract (double Cost, string? Failure) Step(long step, int start, int rows);
 
     /// <summary>
+    /// Makes <see cref="StepBuffers{T}.Moments"/> whole before the run reads them into a snapshot, for a strategy that
+    /// keeps only its part of them up to date between snapshots; the others have nothing to do.
+    /// </summary>
+    public virtual void CompleteMoments()
+    {
+    }
+
+    /// <summary>
     /// The strategy for a run: deferred blocks for per-sample SGD on a dense network without L2, fused per-sample
     /// SGD when blocks are off (<see cref="BlockSize"/> gave 0 or 1), and otherwise
     /// mini-batch steps with the rule (which still fuse a lone trailing sample when the rule is plain SGD); in a

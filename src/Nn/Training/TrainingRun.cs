@@ -281,6 +281,7 @@ internal sealed class TrainingRun<T> : IDisposable
 
     private TrainingState<T> Snapshot(TrainingState<T> state, long step, RandomState random, int epochsCompleted, ImmutableArray<EpochRecord> history)
     {
+        Strategy.CompleteMoments();
         var builder = ImmutableArray.CreateBuilder<ParameterVector<T>>(buffers.Moments.Length);
         foreach (var moment in buffers.Moments)
         {
