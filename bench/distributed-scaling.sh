@@ -1,7 +1,8 @@
 #!/bin/sh
 # The data-parallel speed figures of docs/distributed.md: Network B on Fashion-MNIST, batch 256, 1 thread per rank,
-# one rank (Trainer.Train in one process) and two ranks (mpiexec.mpich -n 2) run alternately PAIRS times, EPOCHS
-# epochs each, with the sum's latency and bandwidth measured in every two-rank run. Needs MPICH and the Debian package
+# one rank (Trainer.Train in one process), two ranks (mpiexec.mpich -n 2; sums through shared memory) and two ranks
+# with NN_MPI_SHARED_MEMORY=0 (sums through MPI's collectives) run in turn PAIRS times, EPOCHS epochs each, with the
+# sum's latency and bandwidth measured in every two-rank run. Needs MPICH and the Debian package
 # dataset-fashion-mnist. Measure on a quiet machine (/proc/loadavg below about 1.5): a sum of 0.94 MB between two
 # processes that must both be running is the first thing a busy machine slows down.
 # Usage (from the repository root): bench/distributed-scaling.sh [PAIRS] [EPOCHS]
@@ -18,5 +19,7 @@ while [ "$i" -le "$pairs" ]; do
   mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs"
   echo; echo "## two ranks, run $i"
   mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
+  echo; echo "## two ranks through MPI's collectives (the path across machines), run $i"
+  NN_MPI_SHARED_MEMORY=0 mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
   i=$((i + 1))
 done

@@ -9,8 +9,9 @@ using Nn.Distributed;
 
 // What data-parallel training costs on this machine (docs/distributed.md, "How it scales"). Run under mpiexec:
 //   mpiexec.mpich -n 2 dotnet run -c Release --project bench/Nn.Distributed.Benchmarks -- [FASHION_MNIST_DIR] [EPOCHS]
-// 1. The time of one MpiGroup.Sum (reduce-scatter + all-gather, the bytes a sharded step moves) of 1 to 235,147
-//    floats: latency α and bandwidth β.
+// 1. The time of one MpiGroup.Sum (the bytes a sharded step moves) of 1 to 235,147 floats: latency α and bandwidth
+//    β — of the shared-memory window when every rank is on this machine, of MPI's reduce-scatter + all-gather with
+//    NN_MPI_SHARED_MEMORY=0 (the path across machines).
 // 2. With Fashion-MNIST: Network B (784-256-128-10, Adam, batch 256, float, 1 thread per rank) for EPOCHS epochs
 //    (default 2), reporting the median step time, the epoch time and the sum's share of a step. With one rank the
 //    run is Trainer.Train in one process, the baseline of the speed-up.
@@ -30,6 +31,7 @@ void Say(string line)
 }
 
 Say($"ranks {group.Size}; {Environment.ProcessorCount} CPUs; load {File.ReadAllText("/proc/loadavg").Trim()}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Say(Environment.GetEnvironmentVariable("NN_MPI_SHARED_MEMORY") == "0" ? "sums: MPI's collectives (NN_MPI_SHARED_MEMORY=0)" : "sums: shared memory when every rank is on this machine");
 const int Parameters = 235_146;
 var sizes = new[] { 1, 1024, 16_384, 65_536, Parameters + 1 };
 var seconds = new Dictionary<int, double>();

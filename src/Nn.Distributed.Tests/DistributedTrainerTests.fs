@@ -26,6 +26,23 @@ let ``every rank holds the same theta after every step, in double`` () =
     Assert.Equal<string list>(results[0], results[1])
 
 [<Fact>]
+let ``two ranks take the same steps, to the bit, through MPI's collectives as through shared memory`` () =
+    use shared = new TempDirectory()
+    use apart = new TempDirectory()
+    let viaMemory = ranks 2 "steps-double" shared.Path
+    let viaCollectives = ranksWith collectives 2 "steps-double" apart.Path
+    Assert.Equal<string list>(viaCollectives[0], viaCollectives[1])
+    // Two ranks' sums are a + b either way, and IEEE addition commutes.
+    Assert.Equal<string list>(viaMemory[0], viaCollectives[0])
+
+[<Fact>]
+let ``three ranks through MPI's collectives hold the same theta after every step`` () =
+    use dir = new TempDirectory()
+    let results = ranksWith collectives 3 "steps-float" dir.Path
+    Assert.Equal(12, (stepLines results[0]).Length)
+    Assert.All(results, fun r -> Assert.Equal<string list>(results[0], r))
+
+[<Fact>]
 let ``every rank holds the same theta after every step, in float, on three ranks`` () =
     use dir = new TempDirectory()
     let results = ranks 3 "steps-float" dir.Path

@@ -62,11 +62,20 @@ let limit = TimeSpan.FromMinutes 2.0
 /// `mpiexec.mpich ARGS` in a directory.
 let mpiexec (directory: string) (args: string list) = runProgram directory limit launcher args
 
-/// Runs a scenario on n ranks and returns each rank's lines, in rank order; fails with the job's output if it failed.
-let ranks (n: int) (scenario: string) (directory: string) =
-    let run = mpiexec directory [ "-n"; string n; "dotnet"; testsDll; "rank"; scenario; directory ]
+/// Runs a scenario on n ranks with extra environment variables and returns each rank's lines, in rank order; fails
+/// with the job's output if it failed.
+let ranksWith (environment: (string * string) list) (n: int) (scenario: string) (directory: string) =
+    let run = runProgramWith environment directory limit launcher [ "-n"; string n; "dotnet"; testsDll; "rank"; scenario; directory ]
     if run.ExitCode <> 0 then failwithf "the %d-rank job %s failed:\n%O" n scenario run
     [ for r in 0 .. n - 1 -> File.ReadAllLines(Path.Combine(directory, sprintf "rank%d.txt" r)) |> List.ofArray ]
+
+/// Runs a scenario on n ranks (all on this machine, so their sums go through shared memory) and returns each rank's
+/// lines, in rank order; fails with the job's output if it failed.
+let ranks (n: int) (scenario: string) (directory: string) = ranksWith [] n scenario directory
+
+/// The environment that keeps MPI's collectives for the sums although every rank runs on this machine: the path of
+/// a job spread over several machines.
+let collectives = [ "NN_MPI_SHARED_MEMORY", "0" ]
 
 /// A fresh temporary directory, deleted when disposed.
 type TempDirectory() =

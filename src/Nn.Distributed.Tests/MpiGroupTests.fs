@@ -32,3 +32,17 @@ let ``each rank's block of a sum, gathered, is the whole sum, and gathering keep
         Assert.All(results, fun r -> Assert.Equal<string list>(results[0], r))
         Assert.Contains("summed blocks true", results[0])
         Assert.Contains("gathered bits true", results[0])
+
+[<Fact>]
+let ``MPI's collectives, the path across machines, give the same sums and blocks as the shared memory of one machine`` () =
+    for n in [ 2; 3 ] do
+        use shared = new TempDirectory()
+        use apart = new TempDirectory()
+        let viaMemory = ranks n "sums" shared.Path
+        let viaCollectives = ranksWith collectives n "sums" apart.Path
+        Assert.All(viaCollectives, fun r -> Assert.Equal<string list>(viaCollectives[0], r))
+        // The integer and double sums are exact, so the paths agree to the bit whatever order they add in; so do
+        // two ranks' float sums (a + b = b + a). Three ranks' floats may be added in another order, so differ by rounding.
+        let comparable (lines: string list) = if n = 2 then lines else lines |> List.filter (fun l -> not (l.StartsWith "floats"))
+        Assert.Equal<string list>(comparable viaMemory[0], comparable viaCollectives[0])
+        Assert.Contains("gathered bits true", viaCollectives[0])

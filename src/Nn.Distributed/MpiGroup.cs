@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 
 namespace Nn.Distributed;
 
@@ -36,11 +37,15 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     /// <summary>MPI_IN_PLACE, (void*)−1 in MPICH's mpi.h and in MS-MPI's; MPI.NET does not name it.</summary>
     private static readonly IntPtr InPlace = new(-1);
 
+    /// <summary>The ranks' shared memory when they all run on this machine (and NN_MPI_SHARED_MEMORY is not 0), otherwise null.</summary>
+    private readonly NodeSharedMemory? shared;
+
     private MpiGroup(MPI.Environment environment)
     {
         this.environment = environment;
         Rank = MPI.Communicator.world.Rank;
         Size = MPI.Communicator.world.Size;
+        shared = NodeSharedMemory.TryJoin(Rank, Size);
     }
 
     /// <summary>
@@ -74,13 +79,43 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
 
     /// <summary>Replaces <paramref name="values"/> on every rank by the element-wise sum over all ranks, the same bits everywhere.</summary>
     /// <param name="values">This rank's values; every rank passes the same length.</param>
-    public void Sum(Span<float> values) => Sum(values, ref floats, MPI.Unsafe.MPI_FLOAT);
+    public void Sum(Span<float> values)
+    {
+        if (shared is null)
+        {
+            Sum(values, ref floats, MPI.Unsafe.MPI_FLOAT);
+        }
+        else
+        {
+            shared.Sum(values);
+        }
+    }
 
     /// <inheritdoc cref="Sum(Span{float})"/>
-    public void Sum(Span<double> values) => Sum(values, ref doubles, MPI.Unsafe.MPI_DOUBLE);
+    public void Sum(Span<double> values)
+    {
+        if (shared is null)
+        {
+            Sum(values, ref doubles, MPI.Unsafe.MPI_DOUBLE);
+        }
+        else
+        {
+            shared.Sum(values);
+        }
+    }
 
     /// <inheritdoc cref="Sum(Span{float})"/>
-    public void Sum(Span<int> values) => Sum(values, ref ints, MPI.Unsafe.MPI_INT);
+    public void Sum(Span<int> values)
+    {
+        if (shared is null)
+        {
+            Sum(values, ref ints, MPI.Unsafe.MPI_INT);
+        }
+        else
+        {
+            shared.Sum(values);
+        }
+    }
 
     /// <summary>
     /// Ends the whole job now (MPI_Abort): every process of it stops and mpiexec exits with a non-zero code. For a
@@ -95,7 +130,11 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     }
 
     /// <summary>Finalises MPI (every rank must dispose its group for the job to end normally).</summary>
-    public void Dispose() => environment.Dispose();
+    public void Dispose()
+    {
+        shared?.Dispose();
+        environment.Dispose();
+    }
 
     // The sharded step's reduce-scatter and all-gather (DataParallelSteps) are the training loop's business, not
     // part of this class's public surface.
@@ -108,7 +147,7 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     void IDataParallelGroup.GatherBlocks(Span<double> values) => GatherBlocks(values, MPI.Unsafe.MPI_DOUBLE);
 
     private unsafe void Sum<T>(Span<T> values, ref T[] scratch, int datatype)
-        where T : unmanaged
+        where T : unmanaged, INumberBase<T>
     {
         if (Size == 1 || values.IsEmpty)
         {
@@ -133,12 +172,18 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     }
 
     private unsafe void SumBlock<T>(ReadOnlySpan<T> values, Span<T> block, int datatype)
-        where T : unmanaged
+        where T : unmanaged, INumberBase<T>
     {
-        var (counts, _) = Blocks(values.Length);
+        var (counts, starts) = Blocks(values.Length);
         if (block.Length != counts[Rank])
         {
             throw new ArgumentException($"rank {Rank}'s block of {values.Length} values holds {counts[Rank]}, not {block.Length}.", nameof(block));
+        }
+
+        if (shared is not null)
+        {
+            shared.SumBlock(values, block, starts[Rank]);
+            return;
         }
 
         fixed (T* all = values)
@@ -157,6 +202,12 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         }
 
         var (counts, starts) = Blocks(values.Length);
+        if (shared is not null)
+        {
+            shared.GatherBlocks(values, starts, counts);
+            return;
+        }
+
         fixed (T* all = values)
         {
             Check(MPI.Unsafe.MPI_Allgatherv(InPlace, 0, datatype, (IntPtr)all, counts, starts, datatype, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Allgatherv");

@@ -29,6 +29,9 @@ internal static class MpiLibrary
             }
 
             NativeLibrary.SetDllImportResolver(typeof(MPI.Environment).Assembly, Resolve);
+
+            // NodeSharedMemory's own imports of the MPI-3 calls MPI.NET does not declare.
+            NativeLibrary.SetDllImportResolver(typeof(MpiLibrary).Assembly, Resolve);
             registered = true;
         }
     }
