@@ -151,6 +151,12 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         buffers.AcceptTheta();
         buffers.AcceptMoments();
         buffers.AcceptStatistics();
+        if (SubnormalFlush.IsDue(step))
+        {
+            // As in one process (OptimizerSteps.ApplyUpdate); θ is whole and the same on every rank, and so stays.
+            SubnormalFlush.Flush(buffers.Theta, buffers.Moments);
+        }
+
         return (cost, null);
     }
 }
