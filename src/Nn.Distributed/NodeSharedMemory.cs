@@ -161,6 +161,8 @@ internal sealed class NodeSharedMemory : IDisposable
 
         if (window != 0)
         {
+            // No rank may still be reading the last operation's buffer when the memory goes.
+            Check(MPI.Unsafe.MPI_Barrier(node), "MPI_Barrier");
             Check(MPI_Win_unlock_all(window), "MPI_Win_unlock_all");
             Check(MPI_Win_free(ref window), "MPI_Win_free");
         }
