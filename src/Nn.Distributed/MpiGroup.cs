@@ -17,7 +17,9 @@ namespace Nn.Distributed;
 /// drift apart. Here each block of the sum (<see cref="DataParallel.Block"/>) is computed once, on one rank, and the
 /// all-gather copies it, so the bits agree by construction on any MPI; and unlike a reduce to rank 0 and a broadcast
 /// from it, every rank sends and receives (N − 1)/N of the vector in each direction at the same time
-/// (docs/distributed.md). The sharded training step uses the two halves apart, with the update between them.
+/// (docs/distributed.md). The sharded training step uses the two halves apart, with the update between them. When
+/// every rank runs on this machine the same operations go through a shared-memory window instead
+/// (<see cref="NodeSharedMemory"/>), with the same guarantee; NN_MPI_SHARED_MEMORY=0 keeps the collectives.
 /// </remarks>
 /// <example><code>
 /// using var group = MpiGroup.Join();
