@@ -36,6 +36,9 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     /// <summary>The block counts and starts of each vector length summed so far (a run sums a handful of lengths).</summary>
     private readonly Dictionary<int, (int[] Counts, int[] Starts)> blocks = [];
 
+    /// <summary>How long <see cref="Abort"/> waits for the launcher to forward this rank's last output.</summary>
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromMilliseconds(300);
+
     /// <summary>MPI_IN_PLACE, (void*)−1 in MPICH's mpi.h and in MS-MPI's; MPI.NET does not name it.</summary>
     private static readonly IntPtr InPlace = new(-1);
 
@@ -128,6 +131,11 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     {
         Console.Out.Flush();
         Console.Error.Flush();
+
+        // MPICH's launcher forwards each rank's output through pipes and, on an abort, kills the ranks and exits; what
+        // this rank has just written may not have been forwarded by then (seen: the message lost in about one job in
+        // ten on a busy machine). A moment's pause on the way out lets it through.
+        System.Threading.Thread.Sleep(AbortGrace);
         MPI.Unsafe.MPI_Abort(MPI.Unsafe.MPI_COMM_WORLD, exitCode);
     }
 
