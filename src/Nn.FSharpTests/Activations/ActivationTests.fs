@@ -2,9 +2,17 @@
 module Nn.Tests.Activations.ActivationTests
 
 open System
+open System.Numerics
 open Nn
 open Nn.Tests.Helpers
 open Xunit
+
+/// σ(z) = z²/2 with σ'(z) = z: a user-defined activation whose derivative reads z, not a.
+type HalfSquare =
+    interface IElementwiseActivation with
+        static member Name = "half-square"
+        static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) = 'T.CreateChecked 0.5 * (z * z)
+        static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T, _a: 'T) = z
 
 let private forward (activation: Activation) (z: float[]) =
     let a = Array.zeroCreate z.Length
@@ -61,3 +69,47 @@ let ``softmax's backward pass is the vector-Jacobian product`` () =
     let g = [| 0.5; -1.0; 2.0 |]
     let jacobianProduct = Array.init 3 (fun k -> Array.init 3 (fun j -> g[j] * a[j] * ((if j = k then 1.0 else 0.0) - a[k])) |> Array.sum)
     assertAllClose doubleRounding jacobianProduct (backward Activation.Softmax z g)
+
+[<Theory>]
+[<InlineData("identity", "identity")>]
+[<InlineData("LINEAR", "identity")>]
+[<InlineData("Sigmoid", "sigmoid")>]
+[<InlineData("logistic", "sigmoid")>]
+[<InlineData("TANH", "tanh")>]
+[<InlineData("relu", "relu")>]
+[<InlineData("SoftMax", "softmax")>]
+let ``every built-in name and alias parses case-insensitively to the activation of that name`` (text: string, name: string) =
+    Assert.Equal(name, (Activation.Parse text).Name)
+    Assert.Equal(name, string (Activation.TryParse text))
+
+[<Fact>]
+let ``TryParse answers null for an unknown or missing name and Parse refuses a null name as null`` () =
+    Assert.Null(Activation.TryParse "swish")
+    Assert.Null(Activation.TryParse(Unchecked.defaultof<string>))
+    Assert.Throws<ArgumentNullException>(fun () -> Activation.Parse(Unchecked.defaultof<string>) |> ignore) |> ignore
+
+[<Fact>]
+let ``only softmax is not element-wise`` () =
+    for activation in [ Activation.Identity; Activation.Sigmoid; Activation.Tanh; Activation.Relu; Activation.Elementwise<HalfSquare>() ] do
+        Assert.True(activation.IsElementwise, activation.Name)
+    Assert.False(Activation.Softmax.IsElementwise)
+
+[<Fact>]
+let ``softmax normalises each row of a batch on its own, forward and backward`` () =
+    // Two rows of width 2: row one at z = (0, ln 3) gives (1/4, 3/4), row two at z = (5, 5) gives (1/2, 1/2).
+    let z = [| 0.0; log 3.0; 5.0; 5.0 |]
+    let a = Array.zeroCreate 4
+    Activation.Softmax.ForwardInto(ReadOnlySpan z, Span a, 2)
+    assertAllClose doubleRounding [| 0.25; 0.75; 0.5; 0.5 |] a
+    // ∂C/∂z = a ⊙ (g − g·a) per row: row one g·a = 1·0.25 + 0·0.75, row two g·a = 0.5·(2 + 4).
+    let g = [| 1.0; 0.0; 2.0; 4.0 |]
+    let dz = Array.zeroCreate 4
+    Activation.Softmax.BackwardInto(ReadOnlySpan z, ReadOnlySpan a, ReadOnlySpan g, Span dz, 2)
+    assertAllClose doubleRounding [| 0.25 * 0.75; 0.75 * -0.25; 0.5 * -1.0; 0.5 * 1.0 |] dz
+
+[<Fact>]
+let ``a user-defined activation computes its own value and chains its own derivative`` () =
+    let halfSquare = Activation.Elementwise<HalfSquare>()
+    Assert.Equal<float[]>([| 0.5; 0.0; 2.0 |], forward halfSquare [| -1.0; 0.0; 2.0 |])
+    Assert.Equal<float[]>([| -2.0; 0.0; -6.0 |], backward halfSquare [| -1.0; 0.0; 2.0 |] [| 2.0; 3.0; -3.0 |])
+    Assert.Equal("half-square", string halfSquare)

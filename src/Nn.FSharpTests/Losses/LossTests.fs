@@ -62,3 +62,98 @@ let ``cross-entropy losses are defined only for probability outputs`` () =
     Assert.True(Loss.BinaryCrossEntropy.Supports Activation.Sigmoid)
     Assert.False(Loss.BinaryCrossEntropy.Supports Activation.Identity)
     Assert.True(Loss.Quadratic.Supports Activation.Tanh)
+
+[<Theory>]
+[<InlineData("quadratic", "quadratic")>]
+[<InlineData("MSE", "quadratic")>]
+[<InlineData("Binary-Cross-Entropy", "binary-cross-entropy")>]
+[<InlineData("bce", "binary-cross-entropy")>]
+[<InlineData("softmax-cross-entropy", "softmax-cross-entropy")>]
+[<InlineData("Cross-Entropy", "softmax-cross-entropy")>]
+[<InlineData("CE", "softmax-cross-entropy")>]
+let ``every built-in name and alias parses case-insensitively to the loss of that name`` (text: string, name: string) =
+    Assert.Equal(name, (Loss.Parse text).Name)
+    Assert.Equal(name, string (Loss.TryParse text))
+
+[<Fact>]
+let ``TryParse answers null for an unknown or missing name and Parse refuses a null name as null`` () =
+    Assert.Null(Loss.TryParse "hinge")
+    Assert.Null(Loss.TryParse(Unchecked.defaultof<string>))
+    Assert.Throws<ArgumentNullException>(fun () -> Loss.Parse(Unchecked.defaultof<string>) |> ignore) |> ignore
+
+[<Fact>]
+let ``EnsureSupports names the loss and the activation it refuses and accepts a supported pairing`` () =
+    let message = messageOf<ArgumentException> (fun () -> Loss.SoftmaxCrossEntropy.EnsureSupports Activation.Tanh)
+    Assert.Contains("'softmax-cross-entropy'", message)
+    Assert.Contains("'tanh'", message)
+    Loss.BinaryCrossEntropy.EnsureSupports Activation.Softmax
+    Loss.SoftmaxCrossEntropy.EnsureSupports Activation.Sigmoid
+    Assert.Throws<ArgumentNullException>(fun () -> Loss.Quadratic.EnsureSupports(Unchecked.defaultof<Activation>)) |> ignore
+
+[<Fact>]
+let ``softmax cross-entropy at equal logits is ln K for a one-hot target`` () =
+    // a = 1/K everywhere, so C = −ln(1/K) = ln K; δ = a − t.
+    let z = [| 0.0; 0.0; 0.0; 0.0 |]
+    let t = [| 0.0; 0.0; 1.0; 0.0 |]
+    assertClose doubleRounding (log 4.0) (cost Loss.SoftmaxCrossEntropy Activation.Softmax z t)
+    assertAllClose doubleRounding [| 0.25; 0.25; -0.75; 0.25 |] (delta Loss.SoftmaxCrossEntropy Activation.Softmax z [| 0.25; 0.25; 0.25; 0.25 |] t)
+
+[<Fact>]
+let ``softmax cross-entropy scales the log-sum-exp by the target's mass, row by row`` () =
+    // Row one: t = (0.3, 0.3) has mass 0.6, so C = 0.6·logsumexp(1, 2) − (0.3 + 0.6) and δ = 0.6·a − t.
+    // Row two: z = (0, 0), t = (1, 0): C = ln 2.
+    let z = [| 1.0; 2.0; 0.0; 0.0 |]
+    let t = [| 0.3; 0.3; 1.0; 0.0 |]
+    let a = Array.zeroCreate 4
+    Activation.Softmax.ForwardInto(ReadOnlySpan z, Span a, 2)
+    let logSumExp = log (exp 1.0 + exp 2.0)
+    let c = Loss.SoftmaxCrossEntropy.SumOfCosts(ReadOnlySpan z, ReadOnlySpan a, ReadOnlySpan t, 2, Activation.Softmax)
+    assertClose doubleRounding (0.6 * logSumExp - 0.9 + log 2.0) c
+    let d = Array.zeroCreate 4
+    Loss.SoftmaxCrossEntropy.OutputDeltaInto(ReadOnlySpan z, ReadOnlySpan a, ReadOnlySpan t, 2, Activation.Softmax, Span d)
+    assertAllClose doubleRounding [| 0.6 * a[0] - 0.3; 0.6 * a[1] - 0.3; 0.5 - 1.0; 0.5 |] d
+
+[<Fact>]
+let ``softmax cross-entropy on sigmoid outputs is minus t ln a with the log floored at 1e-15 in double`` () =
+    // a = σ(z); the second output underflows far below the floor, so its log is ln 1e-15.
+    let z = [| 0.0; -60.0 |]
+    let t = [| 0.5; 1.0 |]
+    assertClose doubleRounding (-(0.5 * log 0.5) - log 1e-15) (cost Loss.SoftmaxCrossEntropy Activation.Sigmoid z t)
+    // δ = (−t / max(a, floor)) ⊙ a(1 − a).
+    let a = [| 0.5; 0.25 |]
+    assertAllClose doubleRounding [| -1.0 * 0.25; -4.0 * 0.1875 |] (delta Loss.SoftmaxCrossEntropy Activation.Sigmoid z a t)
+
+[<Fact>]
+let ``the probability floor is 1e-7 in single precision`` () =
+    let z = [| -60.0f |]
+    let a = Array.zeroCreate<float32> 1
+    Activation.Sigmoid.ForwardInto(ReadOnlySpan z, Span a, 1)
+    let c = Loss.SoftmaxCrossEntropy.SumOfCosts(ReadOnlySpan z, ReadOnlySpan a, ReadOnlySpan [| 1.0f |], 1, Activation.Sigmoid)
+    assertClose 1e-6 (-(log 1e-7)) (float c)
+
+[<Fact>]
+let ``binary cross-entropy on softmax outputs is the textbook formula with probabilities clamped into the floor`` () =
+    // p = (0.25, 0.75) from z = (0, ln 3); y = (1, 0.5).
+    let z = [| 0.0; log 3.0 |]
+    let y = [| 1.0; 0.5 |]
+    let textbook = -(log 0.25) - (0.5 * log 0.75 + 0.5 * log 0.25)
+    assertClose doubleRounding textbook (cost Loss.BinaryCrossEntropy Activation.Softmax z y)
+    // ∂C/∂a = (p − y) / (p(1 − p)) = (−4, 4/3), then the softmax's vector-Jacobian product a ⊙ (g − g·a).
+    let a = [| 0.25; 0.75 |]
+    let g = [| -4.0; 4.0 / 3.0 |]
+    let projection = g[0] * a[0] + g[1] * a[1]
+    assertAllClose doubleRounding [| a[0] * (g[0] - projection); a[1] * (g[1] - projection) |] (delta Loss.BinaryCrossEntropy Activation.Softmax z a y)
+    // A probability of exactly 0 or 1 is clamped to 1e-15 or 1 − 1e-15 before the logs.
+    let clamped = Loss.BinaryCrossEntropy.SumOfCosts(ReadOnlySpan [| 0.0; 0.0 |], ReadOnlySpan [| 0.0; 1.0 |], ReadOnlySpan [| 1.0; 0.0 |], 2, Activation.Softmax)
+    assertClose doubleRounding (-(log 1e-15) - log (1.0 - (1.0 - 1e-15))) clamped
+
+[<Fact>]
+let ``quadratic cost and error sum over every row of a batch and chain through the output activation`` () =
+    // Two rows of one output: C = ½(0.5² + 2²); with a tanh output δ = (a − y)(1 − a²).
+    let a = [| 0.5; -1.0 |]
+    let y = [| 0.0; 1.0 |]
+    let c = Loss.Quadratic.SumOfCosts(ReadOnlySpan [| 0.0; 0.0 |], ReadOnlySpan a, ReadOnlySpan y, 1, Activation.Identity)
+    assertClose doubleRounding 2.125 c
+    let d = Array.zeroCreate 2
+    Loss.Quadratic.OutputDeltaInto(ReadOnlySpan [| 0.0; 0.0 |], ReadOnlySpan [| 0.5; 0.8 |], ReadOnlySpan y, 1, Activation.Tanh, Span d)
+    assertAllClose doubleRounding [| 0.5 * 0.75; -0.2 * 0.36 |] d

@@ -90,6 +90,7 @@ public abstract record Activation
         _ => null,
     };
 
-    /// <inheritdoc/>
-    public override string ToString() => Name;
+    /// <summary>The name. Sealed, because a derived record would otherwise print itself as "SigmoidActivation { Name = … }".</summary>
+    /// <returns><see cref="Name"/>.</returns>
+    public sealed override string ToString() => Name;
 }

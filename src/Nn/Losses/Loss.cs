@@ -107,6 +107,7 @@ public abstract record Loss
         where T : unmanaged, IFloatingPointIeee754<T> =>
         typeof(T) == typeof(float) ? T.CreateChecked(1e-7) : T.CreateChecked(1e-15);
 
-    /// <inheritdoc/>
-    public override string ToString() => Name;
+    /// <summary>The name. Sealed, because a derived record would otherwise print itself as "QuadraticLoss { Name = … }".</summary>
+    /// <returns><see cref="Name"/>.</returns>
+    public sealed override string ToString() => Name;
 }
