@@ -1,16 +1,36 @@
 #!/bin/sh
-# Mutation testing of the library's math with Stryker.NET (docs/testing.md). Not part of CI: a run over every
-# math folder takes well over an hour on 2 cores. Usage, from the repository root:
-#   tools/mutation/run.sh                        # the folders listed in tools/mutation/stryker-config.json
-#   tools/mutation/run.sh '**/Losses/*.cs'       # one glob instead (relative to src/Nn)
-# Reports land in src/Nn/StrykerOutput/<date>/reports/ (mutation-report.json and .md).
+# Mutation testing of the library's math with Stryker.NET, one group of folders at a time (docs/testing.md).
+# Not part of CI: each group takes from half an hour to well over an hour on 2 cores. Usage, from the repository root:
+#   tools/mutation/run.sh GROUP [OUTPUT]
+# GROUP is one of the groups below; OUTPUT is where the reports go (default src/Nn/StrykerOutput/<date>).
+# Every mutant of the whole project is compiled in (Stryker places them all and only tests those it is asked
+# to), so each group restricts both what it mutates and which tests run: the test namespaces that exercise
+# the group's folders. A mutant killed only by some other test therefore counts as survived here.
 set -eu
+[ $# -ge 1 ] || { sed -n '2,9p' "$0"; exit 2; }
+group=$1
+output=${2-}
+case "$group" in
+  activations-losses-checking)
+    mutate="**/Activations/*.cs **/Losses/*.cs **/Checking/*.cs"
+    tests="Nn.Tests.Activations Nn.Tests.Losses Nn.Tests.Checking Nn.Tests.Networks" ;;
+  networks-layers)
+    mutate="**/Networks/Propagation.cs **/Networks/StackPropagation.cs **/Networks/Backprop.cs **/Layers/*.cs"
+    tests="Nn.Tests.Networks Nn.Tests.Layers Nn.Tests.Checking Nn.Tests.Kernels.FusedSgdTests" ;;
+  optimisers-training)
+    mutate="**/Optimisers/*.cs **/Optimisers/Schedules/*.cs **/Training/FusedSgdSteps.cs **/Training/DeferredSgdSteps.cs **/Training/DeferredSgd.cs **/Training/OptimizerSteps.cs **/Training/ParallelUpdate.cs"
+    tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests" ;;
+  *) echo "unknown group '$group': activations-losses-checking, networks-layers or optimisers-training" >&2; exit 2 ;;
+esac
+case $output in ''|/*) ;; *) output="$PWD/$output" ;; esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 dotnet tool restore >/dev/null
 cd src/Nn
-if [ $# -gt 0 ]; then
-  dotnet stryker --config-file ../../tools/mutation/stryker-config.json --mutate "$1"
-else
-  dotnet stryker --config-file ../../tools/mutation/stryker-config.json
-fi
+set -f
+set --
+for glob in $mutate; do set -- "$@" --mutate "$glob"; done
+filter=
+for name in $tests; do filter="${filter:+$filter|}FullyQualifiedName~$name"; done
+exec dotnet stryker --config-file ../../tools/mutation/stryker-config.json --skip-version-check "$@" \
+  --test-case-filter "$filter" ${output:+--output "$output"}
