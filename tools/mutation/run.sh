@@ -32,5 +32,8 @@ set --
 for glob in $mutate; do set -- "$@" --mutate "$glob"; done
 filter=
 for name in $tests; do filter="${filter:+$filter|}FullyQualifiedName~$name"; done
+# The 784-50-10 gradient check takes about 80,000 forward passes of a 784-input network: with every mutant's
+# switch compiled into the kernels it runs for hours, and every mutant it covers would wait for it.
+filter="($filter)&FullyQualifiedName!~784-50-10"
 exec dotnet stryker --config-file ../../tools/mutation/stryker-config.json --skip-version-check "$@" \
   --test-case-filter "$filter" ${output:+--output "$output"}
