@@ -18,8 +18,8 @@ case "$group" in
     mutate="**/Networks/Propagation.cs **/Networks/StackPropagation.cs **/Networks/Backprop.cs **/Layers/*.cs"
     tests="Nn.Tests.Networks Nn.Tests.Layers Nn.Tests.Checking Nn.Tests.Kernels.FusedSgdTests" ;;
   optimisers-training)
-    mutate="**/Optimisers/*.cs **/Optimisers/Schedules/*.cs **/Training/FusedSgdSteps.cs **/Training/DeferredSgdSteps.cs **/Training/DeferredSgd.cs **/Training/OptimizerSteps.cs **/Training/ParallelUpdate.cs"
-    tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests" ;;
+    mutate="**/Optimisers/*.cs **/Optimisers/Schedules/*.cs **/Training/FusedSgdSteps.cs **/Training/DeferredSgdSteps.cs **/Training/DeferredSgd.cs **/Training/OptimizerSteps.cs **/Training/ParallelUpdate.cs **/Training/SubnormalFlush.cs"
+    tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests Nn.Tests.Training.SubnormalFlushTests" ;;
   *) echo "unknown group '$group': activations-losses-checking, networks-layers or optimisers-training" >&2; exit 2 ;;
 esac
 case $output in ''|/*) ;; *) output="$PWD/$output" ;; esac
