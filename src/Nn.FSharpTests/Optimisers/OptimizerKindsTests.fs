@@ -40,6 +40,12 @@ let ``a registered rule is made from its defaults and from values, and names its
     Assert.Contains($"{name} takes {kind.Hyperparameters.Length} hyperparameters", (Assert.Throws<ArgumentException>(fun () -> kind.Make [| 1.0; 2.0; 3.0; 4.0; 5.0; 6.0 |] |> ignore)).Message)
 
 [<Theory; MemberData(nameof kinds)>]
+let ``a registered rule prints as its name, and with a schedule as its name and the schedule`` (name: string) =
+    let rule = (kindNamed name).Default()
+    Assert.Equal(name, string rule)
+    Assert.Equal($"{name} with cosine over 900 steps to 0", string (rule.WithSchedule(LearningRateSchedule.Cosine 900L)))
+
+[<Theory; MemberData(nameof kinds)>]
 let ``a registered rule with a schedule trains, checkpoints to a file, loads by name and resumes mid-schedule bit for bit`` (name: string) =
     let values = [| for h in (kindNamed name).Default().Hyperparameters -> h.Value |]
     values[0] <- min values[0] 0.05

@@ -69,7 +69,4 @@ internal sealed record CustomOptimizer : Optimizer
 
     /// <inheritdoc/>
     public override int GetHashCode() => Rule.GetHashCode();
-
-    /// <inheritdoc/>
-    public override string ToString() => Name;
 }

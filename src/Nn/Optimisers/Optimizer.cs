@@ -203,6 +203,14 @@ public abstract record Optimizer
     /// </summary>
     internal virtual string? SquaresMoment(int index) => null;
 
-    /// <inheritdoc/>
-    public override string ToString() => Name;
+    /// <summary>
+    /// The rule's name (a scheduled rule adds its schedule). Sealed because a derived record would otherwise print
+    /// itself member by member, and <see cref="WithoutSchedule"/> returning the rule itself made that recurse until
+    /// the stack ran out.
+    /// </summary>
+    /// <returns>The name, e.g. "adam", or "adam with cosine over 900 steps to 0".</returns>
+    public sealed override string ToString() => Description;
+
+    /// <summary>What <see cref="ToString"/> prints: the name unless a derived rule says more.</summary>
+    private protected virtual string Description => Name;
 }

@@ -59,5 +59,5 @@ internal sealed record ScheduledOptimizer : Optimizer
     private UpdateStep Scale(UpdateStep step) => step with { Factor = step.Factor * Scheduled.Factor(step.Number) };
 
     /// <inheritdoc/>
-    public override string ToString() => $"{Rule} with {Scheduled}";
+    private protected override string Description => $"{Rule} with {Scheduled}";
 }
