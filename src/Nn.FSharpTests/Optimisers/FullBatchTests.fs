@@ -56,6 +56,11 @@ let ``L-BFGS lowers the cost at every iteration and reaches the same minimum as 
     assertAllClose 1e-4 (cg.Parameters.ToArray()) (lbfgs.Parameters.ToArray())
 
 [<Fact>]
+let ``full-batch minimisers print as their names`` () =
+    Assert.Equal("lbfgs", string (Lbfgs()))
+    Assert.Equal("cg", string (ConjugateGradient()))
+
+[<Fact>]
 let ``full-batch minimisers are validated when made`` () =
     Assert.Contains("MaxIterations", messageOf<ArgumentOutOfRangeException> (fun () -> ConjugateGradient(MaxIterations = 0) |> ignore))
     Assert.Contains("Memory", messageOf<ArgumentOutOfRangeException> (fun () -> Lbfgs(Memory = -1) |> ignore))

@@ -123,8 +123,9 @@ public abstract record FullBatchOptimizer
         return maxAbs <= GradientTolerance || previous - current <= FunctionTolerance * Math.Max(1, Math.Abs(current));
     }
 
-    /// <inheritdoc/>
-    public override string ToString() => Name;
+    /// <summary>The name. Sealed, because a derived record would otherwise print itself as "Lbfgs { MaxIterations = … }".</summary>
+    /// <returns><see cref="Name"/>, e.g. "lbfgs".</returns>
+    public sealed override string ToString() => Name;
 }
 
 /// <summary>Why a full-batch minimisation ended.</summary>
