@@ -14,13 +14,16 @@ case "$group" in
   activations-losses-checking)
     mutate="**/Activations/*.cs **/Losses/*.cs **/Checking/*.cs"
     tests="Nn.Tests.Activations Nn.Tests.Losses Nn.Tests.Checking Nn.Tests.Networks" ;;
-  networks-layers)
-    mutate="**/Networks/Propagation.cs **/Networks/StackPropagation.cs **/Networks/Backprop.cs **/Layers/*.cs"
-    tests="Nn.Tests.Networks Nn.Tests.Layers Nn.Tests.Checking Nn.Tests.Kernels.FusedSgdTests" ;;
+  networks)
+    mutate="**/Networks/Propagation.cs **/Networks/StackPropagation.cs **/Networks/Backprop.cs"
+    tests="Nn.Tests.Networks Nn.Tests.Checking Nn.Tests.Kernels.FusedSgdTests" ;;
+  layers)
+    mutate="**/Layers/*.cs"
+    tests="Nn.Tests.Layers Nn.Tests.Networks.Conv Nn.Tests.Checking" ;;
   optimisers-training)
     mutate="**/Optimisers/*.cs **/Optimisers/Schedules/*.cs **/Training/FusedSgdSteps.cs **/Training/DeferredSgdSteps.cs **/Training/DeferredSgd.cs **/Training/OptimizerSteps.cs **/Training/ParallelUpdate.cs **/Training/SubnormalFlush.cs"
     tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests Nn.Tests.Training.SubnormalFlushTests" ;;
-  *) echo "unknown group '$group': activations-losses-checking, networks-layers or optimisers-training" >&2; exit 2 ;;
+  *) echo "unknown group '$group': activations-losses-checking, networks, layers or optimisers-training" >&2; exit 2 ;;
 esac
 case $output in ''|/*) ;; *) output="$PWD/$output" ;; esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
