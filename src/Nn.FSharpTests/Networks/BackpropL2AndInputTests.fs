@@ -73,3 +73,12 @@ let ``targets of the wrong width or row count, non-finite targets and a negative
     Assert.Throws<ArgumentNullException>(fun () -> Backprop.Gradient(network, Loss.Quadratic, inputs, Unchecked.defaultof<Matrix<float>>) |> ignore) |> ignore
     Assert.Throws<ArgumentNullException>(fun () -> Backprop.Cost(Unchecked.defaultof<Network<float>>, Loss.Quadratic, inputs, good) |> ignore) |> ignore
     Assert.Throws<ArgumentNullException>(fun () -> Backprop.Gradient(Unchecked.defaultof<Network<float>>, Loss.Quadratic, ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.0; 0.0; 0.0 |]) |> ignore) |> ignore
+
+[<Fact>]
+let ``an inference pass through batch normalisation without its running statistics is refused, naming the count`` () =
+    let architecture = Architecture.Input(2, 2, 2).BatchNorm().Dense(1, Activation.Identity)
+    let network = Network.Create<float>(architecture, Initializer.Xavier, 1UL)
+    let message =
+        messageOf<InvalidOperationException> (fun () ->
+            Propagation.Forward(architecture, network.Parameters.AsSpan(), ReadOnlySpan(Array.zeroCreate<float> 8), 1, Workspace<float>(architecture, 1)))
+    Assert.Contains($"an inference pass through {architecture} needs its 4 values of running statistics, but was given 0.", message)
