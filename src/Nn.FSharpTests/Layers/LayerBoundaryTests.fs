@@ -1,0 +1,39 @@
+/// Each layer kind's limits at the boundary itself: a window or kernel exactly as large as its (padded) input fits,
+/// one element more does not in either direction, the largest image is allowed, momentum 1 is allowed; and the
+/// messages of the refusals name what was wrong.
+module Nn.Tests.Layers.LayerBoundaryTests
+
+open System
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+[<Fact>]
+let ``an image of exactly int MaxValue values is allowed and one of more is refused`` () =
+    Assert.Equal(Int32.MaxValue, Shape.Image(1, 1, Int32.MaxValue).Size)
+    let message = messageOf<ArgumentOutOfRangeException> (fun () -> Shape.Image(2, 1, Int32.MaxValue / 2 + 1) |> ignore)
+    Assert.Contains($"an image of 2x1x{Int32.MaxValue / 2 + 1} has more than {Int32.MaxValue} values.", message)
+
+[<Fact>]
+let ``a pooling window as large as the image fits, and one larger in either direction does not`` () =
+    Assert.Equal(Shape.Image(2, 1, 1), MaxPool2DLayer(Shape.Image(2, 3, 3), 3).OutputShape)
+    for input in [ Shape.Image(1, 2, 3); Shape.Image(1, 3, 2) ] do
+        let message = messageOf<ArgumentException> (fun () -> MaxPool2DLayer(input, 3) |> ignore)
+        Assert.Contains($"a 3x3 pooling window does not fit the input {input}.", message)
+    let vector = messageOf<ArgumentException> (fun () -> MaxPool2DLayer(Shape.Vector 4, 2) |> ignore)
+    Assert.Contains("max-pooling reads an image CxHxW, but its input is a vector of 4.", vector)
+
+[<Fact>]
+let ``a kernel as large as the padded image fits, and one larger in either direction does not`` () =
+    Assert.Equal(Shape.Image(1, 1, 1), Conv2DLayer(Shape.Image(1, 1, 2), 1, 3, 4, Activation.Identity, padding = 1).OutputShape)
+    for kernelHeight, kernelWidth in [ (4, 4); (3, 5) ] do
+        let message = messageOf<ArgumentException> (fun () -> Conv2DLayer(Shape.Image(1, 1, 2), 1, kernelHeight, kernelWidth, Activation.Identity, padding = 1) |> ignore)
+        Assert.Contains($"a {kernelHeight}x{kernelWidth} kernel does not fit the input 1x1x2 padded by 1 (3x4).", message)
+    let vector = messageOf<ArgumentException> (fun () -> Conv2DLayer(Shape.Vector 4, 1, 1, 1, Activation.Identity) |> ignore)
+    Assert.Contains("a convolution reads an image CxHxW, but its input is a vector of 4.", vector)
+
+[<Fact>]
+let ``batch normalisation takes a momentum of exactly 1 and names a refused one`` () =
+    Assert.Equal(1.0, BatchNormLayer(Shape.Vector 2, momentum = 1.0).Momentum)
+    let message = messageOf<ArgumentOutOfRangeException> (fun () -> BatchNormLayer(Shape.Vector 2, momentum = 1.5) |> ignore)
+    Assert.Contains("momentum must be in (0, 1], but is 1.5.", message)
