@@ -113,3 +113,8 @@ let ``a user-defined activation computes its own value and chains its own deriva
     Assert.Equal<float[]>([| 0.5; 0.0; 2.0 |], forward halfSquare [| -1.0; 0.0; 2.0 |])
     Assert.Equal<float[]>([| -2.0; 0.0; -6.0 |], backward halfSquare [| -1.0; 0.0; 2.0 |] [| 2.0; 3.0; -3.0 |])
     Assert.Equal("half-square", string halfSquare)
+
+[<Fact>]
+let ``softmax of a row wider than the exponent's range subtracts the row's maximum and stays finite`` () =
+    // Subtracting anything but the maximum (the minimum, say) would take e^800 = ∞ and give NaN.
+    Assert.Equal<float[]>([| 0.0; 1.0 |], forward Activation.Softmax [| 0.0; 800.0 |])

@@ -92,6 +92,11 @@ let ``the verdict names the worst block, the counts, the tolerance and the floor
         report.Verdict(1e-6, 5e-7))
 
 [<Fact>]
+let ``of blocks tied for the worst the verdict names the first`` () =
+    let report = reportOf [ block 0 "weights" 1e-7 1e-9; block 0 "bias" 3e-5 1e-6; block 1 "weights" 3e-5 1e-6 ] 1e-5
+    Assert.EndsWith("(layer 0 bias)", report.Verdict 1e-6)
+
+[<Fact>]
 let ``a NaN block is the worst block the verdict names, and an empty report passes naming none`` () =
     let report = reportOf [ block 0 "weights" Double.NaN Double.NaN; block 1 "bias" 0.5 0.5 ] 0.0
     Assert.EndsWith("(layer 0 weights)", report.Verdict 1e-6)

@@ -2,9 +2,19 @@
 module Nn.Tests.Losses.LossTests
 
 open System
+open System.Numerics
 open Nn
 open Nn.Tests.Helpers
 open Xunit
+
+/// c(a, y) = ½(a − y)², ∂c/∂a = a − y: a user-defined loss, to see it chained through a non-identity output.
+type HalfSquaredError =
+    interface IElementwiseLoss with
+        static member Name = "half-squared-error"
+        static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(a: 'T, y: 'T) =
+            let d = 'T.op_Subtraction(a, y)
+            'T.CreateChecked 0.5 * (d * d)
+        static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(a: 'T, y: 'T) = 'T.op_Subtraction(a, y)
 
 let private delta (loss: Loss) (output: Activation) (z: float[]) (a: float[]) (y: float[]) =
     let d = Array.zeroCreate a.Length
@@ -157,3 +167,17 @@ let ``quadratic cost and error sum over every row of a batch and chain through t
     let d = Array.zeroCreate 2
     Loss.Quadratic.OutputDeltaInto(ReadOnlySpan [| 0.0; 0.0 |], ReadOnlySpan [| 0.5; 0.8 |], ReadOnlySpan y, 1, Activation.Tanh, Span d)
     assertAllClose doubleRounding [| 0.5 * 0.75; -0.2 * 0.36 |] d
+
+[<Fact>]
+let ``binary cross-entropy on a saturated sigmoid sends back exactly a minus y`` () =
+    // At a = 1 and a = 0 the general form (p − y)/(p(1 − p)) · σ' would see σ' = 0 and send back nothing.
+    Assert.Equal<float[]>([| 1.0; -1.0 |], delta Loss.BinaryCrossEntropy Activation.Sigmoid [| 40.0; -40.0 |] [| 1.0; 0.0 |] [| 0.0; 1.0 |])
+
+[<Fact>]
+let ``a user-defined loss sums its costs and chains its derivative through the output activation`` () =
+    let loss = Loss.Elementwise<HalfSquaredError>()
+    Assert.True(loss.Supports Activation.Softmax)
+    assertClose doubleRounding 2.125 (loss.SumOfCosts(ReadOnlySpan [| 0.0; 0.0 |], ReadOnlySpan [| 0.5; -1.0 |], ReadOnlySpan [| 0.0; 1.0 |], 1, Activation.Identity))
+    // With a tanh output δ = (a − y)(1 − a²).
+    assertAllClose doubleRounding [| 0.5 * 0.75; -0.2 * 0.36 |] (delta loss Activation.Tanh [| 0.0; 0.0 |] [| 0.5; 0.8 |] [| 0.0; 1.0 |])
+
