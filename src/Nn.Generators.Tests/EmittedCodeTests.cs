@@ -43,6 +43,31 @@ public sealed class EmittedCodeTests
     }
 
     [Fact]
+    public void A_stack_with_spatial_layers_hands_batches_of_8_rows_or_more_to_the_librarys_whole_batch_passes()
+    {
+        var withL2 = GeneratorHarness.Generate(Declarations.SmallConvolution).SingleSource;
+        var withoutL2 = GeneratorHarness.Generate(Declarations.LargeConvolution).SingleSource;
+
+        foreach (var entry in new[] { "public static double ForwardBatch(", "public static double CostBatch(", "public static double CostAndGradientBatch(" })
+        {
+            var body = MethodBody(withL2, entry.Replace("double ForwardBatch", "void ForwardBatch", StringComparison.Ordinal));
+            Assert.Contains("if (rows >= 8)", body, StringComparison.Ordinal);
+            Assert.Contains("for (var i = ", body, StringComparison.Ordinal);
+        }
+
+        Assert.Contains(
+            "global::Nn.Kernels.GeneratedStacks.CostAndGradient<double>(Architecture, LossFunction, parameters, inputs, targets, rows, (double)L2Lambda, l2SampleCount, gradient);",
+            MethodBody(withL2, "private static double CostAndGradientRows("),
+            StringComparison.Ordinal);
+        Assert.Contains(
+            "global::Nn.Kernels.GeneratedStacks.Cost<float>(Architecture, LossFunction, parameters, inputs, targets, rows, 0f, 1);",
+            MethodBody(withoutL2, "private static float CostRows("),
+            StringComparison.Ordinal);
+        Assert.Contains("global::Nn.Kernels.GeneratedStacks.Forward<float>(Architecture, parameters, inputs, outputs, rows);", withoutL2, StringComparison.Ordinal);
+        Assert.DoesNotContain("batchScratch", withoutL2, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Emitted_source_of_a_small_stack_equals_the_checked_in_expected_file()
     {
         var actual = GeneratorHarness.Generate(Declarations.SmallStack).SingleSource;

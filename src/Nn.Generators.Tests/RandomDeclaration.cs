@@ -87,7 +87,7 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
 
     public string ProbeName => Name + "Probe";
 
-    /// <summary>Draws one declaration: mostly small layers (unrolled), some of more than 64 weights (SIMD rows), a few first layers of 256 inputs or more (the block kernels), batches past 16 rows (the GEMM path).</summary>
+    /// <summary>Draws one declaration: mostly small layers (unrolled), some of more than 64 weights (SIMD rows), a few first layers of 256 inputs or more (the block kernels), batches past 16 rows (the GEMM path of dense stacks; stacks with spatial layers take the whole-batch path from 8).</summary>
     public static RandomDeclaration Draw(Random random, int index)
     {
         var inputs = random.Next(10) == 0 ? random.Next(256, 320) : random.Next(1, 40);

@@ -32,6 +32,9 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
 
     private const double Epsilon = 1e-5;
 
+    /// <summary>The generator's StackRows: a stack with spatial layers runs batches of at least this many rows on the library's whole-batch passes.</summary>
+    private const int WholeBatchRows = 8;
+
     [Fact]
     public void Generated_cost_and_gradient_of_random_declarations_equal_the_runtime_and_central_differences()
     {
@@ -48,6 +51,8 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
 
         var checkedByDifferences = 0;
         var spatialByDifferences = 0;
+        var spatialPerSample = 0;
+        var spatialWholeBatch = 0;
         foreach (var declaration in declarations)
         {
             var context = $"seed {seed}, {declaration.Name}: {declaration}";
@@ -58,6 +63,8 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
                 var byDifferences = Check<double>(declaration, probe, random, GeneratedVersusRuntime, context);
                 checkedByDifferences += byDifferences ? 1 : 0;
                 spatialByDifferences += byDifferences && declaration.Spatial.Length > 0 ? 1 : 0;
+                spatialPerSample += declaration.Spatial.Length > 0 && declaration.Rows < WholeBatchRows ? 1 : 0;
+                spatialWholeBatch += declaration.Spatial.Length > 0 && declaration.Rows >= WholeBatchRows ? 1 : 0;
             }
             else
             {
@@ -65,10 +72,12 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
             }
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compared in {clock.Elapsed.TotalSeconds:F1} s; {checkedByDifferences} also against central differences, {spatialByDifferences} of them with convolution or pooling"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"compared in {clock.Elapsed.TotalSeconds:F1} s; {checkedByDifferences} also against central differences, {spatialByDifferences} of them with convolution or pooling; double stacks with spatial layers: {spatialPerSample} run per sample, {spatialWholeBatch} as whole batches"));
 
         // Most double declarations without ReLU are also checked against central differences.
         Assert.True(checkedByDifferences >= Count / 4, $"seed {seed}: only {checkedByDifferences} declarations were checked against central differences");
+        // Both batch paths of a stack with spatial layers are compared with the runtime in double.
+        Assert.True(spatialPerSample > 0 && spatialWholeBatch > 0, $"seed {seed}: {spatialPerSample} double stacks with spatial layers ran per sample and {spatialWholeBatch} as whole batches");
         Assert.True(spatialByDifferences >= Count / 20, $"seed {seed}: only {spatialByDifferences} declarations with convolution or pooling were checked against central differences");
     }
 

@@ -62,8 +62,8 @@ internal abstract partial class CodeEmitter
     protected const int GemmRows = 16;
 
     /// <summary>Whether the stack has a layer too big to unroll, so its batch methods get the GEMM path.</summary>
-    /// (A stack with spatial layers runs its batches sample by sample: its dense GEMM path would need the spatial
-    /// layers' outputs of every row first.)
+    /// (A stack with spatial layers never takes this dense path, which would need the spatial layers' outputs of every
+    /// row first: its large batches run the library's whole-batch passes instead, see <see cref="StackRows"/>.)
     protected bool UsesGemm => !model.HasSpatial && model.Layers.Any(l => !l.IsUnrolled);
 
     protected const string Kernels = "global::Nn.Kernels.DenseKernels";
@@ -71,25 +71,36 @@ internal abstract partial class CodeEmitter
     /// <summary>Elements per batch row of the scratch: A^l for l &lt; L, Z^L and A^L, and Δ^l for every l.</summary>
     protected int ScratchWidth => model.Layers.Take(L - 1).Sum(l => l.Outputs) + (2 * model.Last.Outputs) + model.Layers.Sum(l => l.Outputs);
 
-    /// <summary>The test that sends a batch call to the GEMM path.</summary>
-    protected string GemmCondition => $"rows >= {Int(GemmRows)}";
-
     /// <summary>The extra parameter of the cost methods when L2 is declared.</summary>
     protected string L2Parameter => model.HasL2 ? ", int l2SampleCount" : string.Empty;
 
     /// <summary>The most elements a .NET array holds (Array.MaxLength, which netstandard2.0 does not have).</summary>
     protected const int MaxArrayLength = 0x7FFFFFC7;
 
+    /// <summary>
+    /// Batches of a stack with spatial layers with at least this many rows run the library's whole-batch passes
+    /// (<see cref="StackBatchEmitter"/>): from about this size, im2col of the whole batch and the packed GEMM beat the
+    /// per-sample code, whose convolutions cannot share one product across rows.
+    /// </summary>
+    protected const int StackRows = 8;
+
     /// <summary>The statement an entry point starts with to hand a large batch to its GEMM-path method.</summary>
     protected void WriteGemmDispatch(params string[] lines)
     {
-        if (!UsesGemm)
+        if (model.HasSpatial)
+        {
+            w.Line($"// A batch of {Int(StackRows)} rows or more runs the library's whole-batch passes, im2col and packed GEMM (see CostAndGradientRows).");
+        }
+        else if (UsesGemm)
+        {
+            w.Line($"// A batch of {Int(GemmRows)} rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).");
+        }
+        else
         {
             return;
         }
 
-        w.Line($"// A batch of {Int(GemmRows)} rows or more goes to the library's packed GEMM kernels (see CostAndGradientRows).");
-        using (w.Block($"if ({GemmCondition})"))
+        using (w.Block($"if (rows >= {Int(model.HasSpatial ? StackRows : GemmRows)})"))
         {
             foreach (var line in lines)
             {

@@ -50,6 +50,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
 
         new GemmEmitter(In(EmitStyle.Rows)).EmitGemmPasses();
         Spatial.EmitScratch();
+        new StackBatchEmitter(Context).EmitWholeBatchMethods();
     }
 
     /// <summary>

@@ -180,6 +180,14 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, outputs, rows);
             GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
+            // A batch of 8 rows or more runs the library's whole-batch passes, im2col and packed GEMM (see CostAndGradientRows).
+            if (rows >= 8)
+            {
+                ForwardRowsInto(parameters, inputs, outputs, rows);
+                GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
+                return;
+            }
+
             for (var i = 0; i < rows; i++)
             {
                 ForwardSample(parameters, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
@@ -215,6 +223,12 @@ namespace Nn.Examples
             CheckBatch(parameters, inputs, targets, rows);
             GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
             GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);
+            // A batch of 8 rows or more runs the library's whole-batch passes, im2col and packed GEMM (see CostAndGradientRows).
+            if (rows >= 8)
+            {
+                return GeneratedChecks.CheckCost(parameters, CostRows(parameters, inputs, targets, rows), Architecture);
+            }
+
             var sum = 0f;
             for (var i = 0; i < rows; i++)
             {
@@ -256,6 +270,12 @@ namespace Nn.Examples
             GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
             GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);
             GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);
+            // A batch of 8 rows or more runs the library's whole-batch passes, im2col and packed GEMM (see CostAndGradientRows).
+            if (rows >= 8)
+            {
+                return GeneratedChecks.CheckCost(parameters, CostAndGradientRows(parameters, inputs, targets, rows, gradient), Architecture);
+            }
+
             var scale = 1f / rows;
             // The first sample writes the gradient, so the buffer needs no clearing; the others add to it.
             var sum = WriteSample(parameters, inputs.Slice(0, InputSize), targets.Slice(0, OutputSize), scale, gradient);
@@ -1639,6 +1659,25 @@ namespace Nn.Examples
         private static float[]? spatialScratch;
 
         private static Span<float> SpatialScratch() => spatialScratch ??= new float[39680];
+
+        // ForwardBatch for a large batch: the runtime's forward pass over the whole batch.
+        private static void ForwardRowsInto(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, Span<float> outputs, int rows)
+        {
+            global::Nn.Kernels.GeneratedStacks.Forward<float>(Architecture, parameters, inputs, outputs, rows);
+        }
+
+        // CostBatch for a large batch: the runtime's forward pass and batch-mean cost.
+        private static float CostRows(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows)
+        {
+            return global::Nn.Kernels.GeneratedStacks.Cost<float>(Architecture, LossFunction, parameters, inputs, targets, rows, 0f, 1);
+        }
+
+        // CostAndGradientBatch for a large batch: the runtime's backpropagation over the whole batch; it writes every
+        // gradient entry, so the caller's buffer needs no clearing.
+        private static float CostAndGradientRows(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient)
+        {
+            return global::Nn.Kernels.GeneratedStacks.CostAndGradient<float>(Architecture, LossFunction, parameters, inputs, targets, rows, 0f, 1, gradient);
+        }
 
         private static void CheckSample(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> target)
         {

@@ -1,0 +1,121 @@
+/// The whole-batch passes that generated code of a stack with convolutions or pooling hands large batches to:
+/// equal to the runtime's Backprop and Network.Forward, a gradient written rather than added to, one workspace per
+/// thread and architecture that grows with the batch and then allocates nothing, and argument checks.
+module Nn.Tests.Kernels.GeneratedStacksTests
+
+open System
+open System.Threading.Tasks
+open global.Xunit
+open Nn
+open Nn.Kernels
+open Nn.Tests.Helpers
+
+/// A padded, strided convolution, pooling and two dense layers, with sigmoid outputs for binary cross-entropy.
+let private convolutional =
+    Architecture.Input(2, 7, 6)
+        .Conv2D(3, 3, 3, Activation.Tanh, stride = 1, padding = 1).MaxPool2D(2)
+        .Dense(5, Activation.Tanh).Dense(2, Activation.Sigmoid)
+
+/// Another architecture, so one thread holds two workspaces.
+let private pooled = Architecture.Input(1, 4, 4).MaxPool2D(2).Dense(3, Activation.Softmax)
+
+/// θ drawn by Xavier from the seed, inputs in [−1, 1], targets in [0, 1] (or one-hot for softmax).
+let private case (architecture: Architecture) (rows: int) (seed: int) =
+    let network = Network.Create<float>(architecture, Initializer.Xavier, uint64 seed)
+    let random = Random(seed)
+    let inputs = Array.init (rows * architecture.InputSize) (fun _ -> 2.0 * random.NextDouble() - 1.0)
+    let targets =
+        if architecture.OutputSize = 3 then
+            Array.init (rows * 3) (fun k -> if k % 3 = (k / 3) % 3 then 1.0 else 0.0)
+        else
+            Array.init (rows * architecture.OutputSize) (fun _ -> random.NextDouble())
+    network, inputs, targets
+
+let private lossOf (architecture: Architecture) = if architecture.OutputSize = 3 then Loss.SoftmaxCrossEntropy else Loss.BinaryCrossEntropy
+
+let private costAndGradient (architecture: Architecture) (theta: float[]) (inputs: float[]) (targets: float[]) rows l2 count (gradient: float[]) =
+    GeneratedStacks.CostAndGradient<float>(architecture, lossOf architecture, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, rows, l2, count, Span gradient)
+
+[<Theory>]
+[<InlineData(1, 0.0)>]
+[<InlineData(9, 0.3)>]
+let ``the whole-batch cost, gradient and forward pass equal the runtime's`` (rows: int, l2: float) =
+    let network, inputs, targets = case convolutional rows 21
+    let theta = network.Parameters.ToArray()
+    let expected =
+        Backprop.Gradient(network, Loss.BinaryCrossEntropy, Matrix<float>.Create(rows, convolutional.InputSize, inputs), Matrix<float>.Create(rows, 2, targets), l2, 50)
+    let gradient = Array.zeroCreate<float> convolutional.ParameterCount
+    let cost = costAndGradient convolutional theta inputs targets rows l2 50 gradient
+    assertClose doubleRounding expected.Loss cost
+    assertAllClose doubleRounding (expected.Gradient.ToArray()) gradient
+    let costAlone = GeneratedStacks.Cost<float>(convolutional, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, rows, l2, 50)
+    assertClose doubleRounding expected.Loss costAlone
+    let outputs = Array.zeroCreate<float> (rows * 2)
+    GeneratedStacks.Forward<float>(convolutional, ReadOnlySpan theta, ReadOnlySpan inputs, Span outputs, rows)
+    assertAllClose doubleRounding (Network.Forward(network, Matrix<float>.Create(rows, convolutional.InputSize, inputs)).AsSpan().ToArray()) outputs
+
+[<Fact>]
+let ``the gradient is written over whatever the buffer held`` () =
+    let network, inputs, targets = case convolutional 4 22
+    let theta = network.Parameters.ToArray()
+    let clean = Array.zeroCreate<float> convolutional.ParameterCount
+    let dirty = Array.create convolutional.ParameterCount 1e3
+    costAndGradient convolutional theta inputs targets 4 0.0 1 clean |> ignore
+    costAndGradient convolutional theta inputs targets 4 0.0 1 dirty |> ignore
+    Assert.Equal<float[]>(clean, dirty)
+
+[<Fact>]
+let ``a thread's workspaces grow to the largest batch and then serve every smaller batch and both architectures without allocating`` () =
+    let convNetwork, convInputs, convTargets = case convolutional 12 23
+    let poolNetwork, poolInputs, poolTargets = case pooled 12 24
+    let convTheta, poolTheta = convNetwork.Parameters.ToArray(), poolNetwork.Parameters.ToArray()
+    let convGradient = Array.zeroCreate<float> convolutional.ParameterCount
+    let poolGradient = Array.zeroCreate<float> pooled.ParameterCount
+    // Warm-up: a batch of 3 makes each workspace, a batch of 12 grows it (the copies of the inputs allocate here only).
+    for rows in [ 3; 12 ] do
+        costAndGradient convolutional convTheta (Array.sub convInputs 0 (rows * convolutional.InputSize)) (Array.sub convTargets 0 (rows * 2)) rows 0.0 1 convGradient |> ignore
+        costAndGradient pooled poolTheta (Array.sub poolInputs 0 (rows * pooled.InputSize)) (Array.sub poolTargets 0 (rows * 3)) rows 0.0 1 poolGradient |> ignore
+    // The tiered JIT may allocate once on this thread when it promotes a method; a per-call allocation shows every time.
+    let measure (action: unit -> unit) =
+        action ()
+        [ for _ in 1 .. 5 ->
+            let before = GC.GetAllocatedBytesForCurrentThread()
+            action ()
+            GC.GetAllocatedBytesForCurrentThread() - before ]
+        |> List.min
+    Assert.Equal(0L, measure (fun () -> costAndGradient convolutional convTheta convInputs convTargets 12 0.0 1 convGradient |> ignore))
+    Assert.Equal(0L, measure (fun () -> costAndGradient pooled poolTheta poolInputs poolTargets 12 0.0 1 poolGradient |> ignore))
+    // A smaller batch reuses the grown workspace: the spans are sliced, not the buffers reallocated.
+    let small = Array.sub convInputs 0 (5 * convolutional.InputSize)
+    let smallTargets = Array.sub convTargets 0 (5 * 2)
+    Assert.Equal(0L, measure (fun () -> costAndGradient convolutional convTheta small smallTargets 5 0.0 1 convGradient |> ignore))
+
+[<Fact>]
+let ``threads running at once each get their own workspace and the results of running alone`` () =
+    let cases = [| for seed in 30 .. 37 -> case convolutional (5 + seed % 4) seed |]
+    let run (network: Network<float>, inputs: float[], targets: float[]) =
+        let rows = targets.Length / 2
+        let gradient = Array.zeroCreate<float> convolutional.ParameterCount
+        let cost = costAndGradient convolutional (network.Parameters.ToArray()) inputs targets rows 0.0 1 gradient
+        cost, gradient
+    let alone = cases |> Array.map run
+    for _ in 1 .. 3 do
+        let together = Task.WhenAll(cases |> Array.map (fun c -> Task.Run(fun () -> run c))).Result
+        Assert.Equal<(float * float[])[]>(alone, together)
+
+[<Fact>]
+let ``wrong lengths, rows below 1 and a null architecture or loss are refused naming the argument`` () =
+    let network, inputs, targets = case convolutional 2 25
+    let theta = network.Parameters.ToArray()
+    let gradient = Array.zeroCreate<float> convolutional.ParameterCount
+    let paramOf (action: unit -> unit) = (Assert.ThrowsAny<ArgumentException>(fun () -> action ())).ParamName
+    Assert.Equal("parameters", paramOf (fun () -> costAndGradient convolutional theta[1..] inputs targets 2 0.0 1 gradient |> ignore))
+    Assert.Equal("inputs", paramOf (fun () -> costAndGradient convolutional theta inputs targets 3 0.0 1 gradient |> ignore))
+    Assert.Equal("targets", paramOf (fun () -> costAndGradient convolutional theta inputs targets[1..] 2 0.0 1 gradient |> ignore))
+    Assert.Equal("gradient", paramOf (fun () -> costAndGradient convolutional theta inputs targets 2 0.0 1 gradient[1..] |> ignore))
+    Assert.Equal("rows", paramOf (fun () -> costAndGradient convolutional theta inputs targets 0 0.0 1 gradient |> ignore))
+    Assert.Equal("l2SampleCount", paramOf (fun () -> costAndGradient convolutional theta inputs targets 2 0.1 0 gradient |> ignore))
+    Assert.Equal("architecture", paramOf (fun () -> GeneratedStacks.Cost<float>(Unchecked.defaultof<Architecture>, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, 2, 0.0, 1) |> ignore))
+    Assert.Equal("loss", paramOf (fun () -> GeneratedStacks.Cost<float>(convolutional, Unchecked.defaultof<Loss>, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, 2, 0.0, 1) |> ignore))
+    let outputs = Array.zeroCreate<float> 3
+    Assert.Equal("outputs", paramOf (fun () -> GeneratedStacks.Forward<float>(convolutional, ReadOnlySpan theta, ReadOnlySpan inputs, Span outputs, 2)))

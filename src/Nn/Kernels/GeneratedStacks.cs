@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// The whole-batch passes that the code generated for a declared network with convolutions or pooling
+/// (<see cref="NetworkAttribute"/> with <c>InputShape</c>) hands a large batch to: the runtime's forward and backward
+/// passes over every row at once (im2col of the whole batch, then the packed GEMM), which beat the generated
+/// per-sample code once a batch has a few rows. The generated type passes its constant <see cref="Architecture"/>,
+/// built once; the buffers of the passes are a workspace per thread and per architecture, grown when a batch
+/// has more rows than any before it, so steady-state calls allocate nothing and threads never share one.
+/// Results are the runtime's (<see cref="Backprop"/>) exactly: the same passes in the same order.
+/// </summary>
+/// <example><code>
+/// var cost = GeneratedStacks.CostAndGradient(LeNetFloat.Architecture, Loss.SoftmaxCrossEntropy, theta, x, y, rows: 128, 0f, 1, gradient);
+/// </code></example>
+public static class GeneratedStacks
+{
+    /// <summary>The forward pass of a batch: <paramref name="outputs"/> receives a^L of every row.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="architecture">The network's architecture; θ is laid out as it says.</param>
+    /// <param name="parameters">θ, of length <see cref="Architecture.ParameterCount"/>.</param>
+    /// <param name="inputs">X, rows × <see cref="Architecture.InputSize"/>, row-major.</param>
+    /// <param name="outputs">Receives a^L, rows × <see cref="Architecture.OutputSize"/>.</param>
+    /// <param name="rows">The batch size, at least 1.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="architecture"/> is null.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match the architecture and <paramref name="rows"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is below 1.</exception>
+    public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckBatch(architecture, parameters, inputs, rows);
+        GeneratedChecks.CheckLength(nameof(outputs), (long)rows * architecture.OutputSize, outputs.Length);
+        var workspace = WorkspaceCache<T>.For(architecture, rows);
+        Propagation.Forward(architecture, parameters, inputs, rows, workspace);
+        workspace.Output(rows).CopyTo(outputs);
+    }
+
+    /// <summary>The batch-mean cost (1/m) Σ C(a^L, y), plus λ/(2n) Σ W² when λ is not 0.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="architecture">The network's architecture.</param>
+    /// <param name="loss">The cost function; must support the output activation.</param>
+    /// <param name="parameters">θ.</param>
+    /// <param name="inputs">X, rows × InputSize.</param>
+    /// <param name="targets">Y, rows × OutputSize.</param>
+    /// <param name="rows">The batch size m, at least 1.</param>
+    /// <param name="l2Lambda">λ, 0 for no L2 term.</param>
+    /// <param name="l2SampleCount">n in λ/(2n), at least 1.</param>
+    /// <returns>The cost.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="architecture"/> or <paramref name="loss"/> is null.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match the architecture and <paramref name="rows"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1.</exception>
+    public static T Cost<T>(
+        Architecture architecture, Loss loss, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, T l2Lambda, int l2SampleCount)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
+        var workspace = WorkspaceCache<T>.For(architecture, rows);
+        return Propagation.Loss(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace);
+    }
+
+    /// <summary>The batch-mean cost and its gradient ∇θ C by backpropagation over the whole batch.</summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="architecture">The network's architecture.</param>
+    /// <param name="loss">The cost function; must support the output activation.</param>
+    /// <param name="parameters">θ.</param>
+    /// <param name="inputs">X, rows × InputSize.</param>
+    /// <param name="targets">Y, rows × OutputSize.</param>
+    /// <param name="rows">The batch size m, at least 1.</param>
+    /// <param name="l2Lambda">λ, 0 for no L2 term.</param>
+    /// <param name="l2SampleCount">n in λ/(2n), at least 1.</param>
+    /// <param name="gradient">Receives ∇θ C, of length ParameterCount; overwritten, so it needs no clearing.</param>
+    /// <returns>The cost.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="architecture"/> or <paramref name="loss"/> is null.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match the architecture and <paramref name="rows"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1.</exception>
+    public static T CostAndGradient<T>(
+        Architecture architecture,
+        Loss loss,
+        ReadOnlySpan<T> parameters,
+        ReadOnlySpan<T> inputs,
+        ReadOnlySpan<T> targets,
+        int rows,
+        T l2Lambda,
+        int l2SampleCount,
+        Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
+        GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
+        var workspace = WorkspaceCache<T>.For(architecture, rows);
+        return Propagation.LossAndGradient(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace, gradient, overwrite: true);
+    }
+
+    private static void CheckObjective<T>(
+        Architecture architecture, Loss loss, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, int l2SampleCount)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        CheckBatch(architecture, parameters, inputs, rows);
+        GeneratedChecks.CheckLength(nameof(targets), (long)rows * architecture.OutputSize, targets.Length);
+        GeneratedChecks.CheckPositive(nameof(l2SampleCount), l2SampleCount);
+    }
+
+    private static void CheckBatch<T>(Architecture architecture, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, int rows)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        GeneratedChecks.CheckPositive(nameof(rows), rows);
+        GeneratedChecks.CheckLength(nameof(parameters), architecture.ParameterCount, parameters.Length);
+        GeneratedChecks.CheckLength(nameof(inputs), (long)rows * architecture.InputSize, inputs.Length);
+    }
+
+    /// <summary>
+    /// The workspaces of one thread, one per architecture it has run. A declared type always passes the same
+    /// Architecture instance, so a reference comparison finds it; a thread seldom runs more than a few declared
+    /// types, so a list scanned in order is enough and, unlike a dictionary keyed by architecture, never hashes
+    /// the layer stack.
+    /// </summary>
+    private static class WorkspaceCache<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        [ThreadStatic]
+        private static List<Workspace<T>>? workspaces;
+
+        public static Workspace<T> For(Architecture architecture, int rows)
+        {
+            var list = workspaces ??= [];
+            for (var i = 0; i < list.Count; i++)
+            {
+                var workspace = list[i];
+                if (ReferenceEquals(workspace.Architecture, architecture))
+                {
+                    if (workspace.Capacity < rows)
+                    {
+                        workspace = list[i] = new Workspace<T>(architecture, rows);
+                    }
+
+                    return workspace;
+                }
+            }
+
+            var created = new Workspace<T>(architecture, rows);
+            list.Add(created);
+            return created;
+        }
+    }
+}
