@@ -119,3 +119,19 @@ let ``wrong lengths, rows below 1 and a null architecture or loss are refused na
     Assert.Equal("loss", paramOf (fun () -> GeneratedStacks.Cost<float>(convolutional, Unchecked.defaultof<Loss>, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, 2, 0.0, 1) |> ignore))
     let outputs = Array.zeroCreate<float> 3
     Assert.Equal("outputs", paramOf (fun () -> GeneratedStacks.Forward<float>(convolutional, ReadOnlySpan theta, ReadOnlySpan inputs, Span outputs, 2)))
+
+[<Fact>]
+let ``inside a kernel-path scope the passes run on that path, as a fresh runtime workspace would`` () =
+    let network, inputs, targets = case convolutional 6 26
+    let theta = network.Parameters.ToArray()
+    let before = Array.zeroCreate<float> convolutional.ParameterCount
+    costAndGradient convolutional theta inputs targets 6 0.0 1 before |> ignore
+    let portable, expected =
+        use _ = KernelSelection.Enter KernelPath.Portable
+        let gradient = Array.zeroCreate<float> convolutional.ParameterCount
+        costAndGradient convolutional theta inputs targets 6 0.0 1 gradient |> ignore
+        gradient, Backprop.Gradient(network, Loss.BinaryCrossEntropy, Matrix<float>.Create(6, convolutional.InputSize, inputs), Matrix<float>.Create(6, 2, targets))
+    Assert.Equal<float[]>(expected.Gradient.ToArray(), portable)
+    let after = Array.zeroCreate<float> convolutional.ParameterCount
+    costAndGradient convolutional theta inputs targets 6 0.0 1 after |> ignore
+    Assert.Equal<float[]>(before, after)

@@ -10,7 +10,8 @@ namespace Nn.Kernels;
 /// passes over every row at once (im2col of the whole batch, then the packed GEMM), which beat the generated
 /// per-sample code once a batch has a few rows. The generated type passes its constant <see cref="Architecture"/>,
 /// built once; the buffers of the passes are a workspace per thread and per architecture, grown when a batch
-/// has more rows than any before it, so steady-state calls allocate nothing and threads never share one.
+/// has more rows than any before it (and remade when the thread's kernel path changes), so steady-state calls
+/// allocate nothing and threads never share one.
 /// Results are the runtime's (<see cref="Backprop"/>) exactly: the same passes in the same order.
 /// </summary>
 /// <example><code>
@@ -131,9 +132,11 @@ public static class GeneratedStacks
                 var workspace = list[i];
                 if (ReferenceEquals(workspace.Architecture, architecture))
                 {
-                    if (workspace.Capacity < rows)
+                    // A workspace keeps the kernel path of where it was made; a call inside another path's scope
+                    // (KernelSelection.Enter) gets a workspace on that path, as a fresh runtime workspace would.
+                    if (workspace.Capacity < rows || workspace.Path != KernelSelection.Current)
                     {
-                        workspace = list[i] = new Workspace<T>(architecture, rows);
+                        workspace = list[i] = new Workspace<T>(architecture, Math.Max(rows, workspace.Capacity));
                     }
 
                     return workspace;
