@@ -235,7 +235,7 @@ internal static class DataParallel
             if (first < end)
             {
                 var g = gradient[first..end];
-                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(theta[first..end], scale, g, g);
+                Kernels.TensorKernels.MultiplyAdd(theta[first..end], scale, g, g);
             }
         }
     }

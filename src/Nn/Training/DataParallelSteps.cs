@@ -117,7 +117,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         }
         else
         {
-            System.Numerics.Tensors.TensorPrimitives.Multiply(local, T.CreateChecked((double)localRows / rows), local);
+            Kernels.TensorKernels.Multiply(local, T.CreateChecked((double)localRows / rows), local);
         }
 
         var localCost = localRows == 0 ? 0.0 : double.CreateChecked(summed[^1]) * ((double)localRows / rows);
