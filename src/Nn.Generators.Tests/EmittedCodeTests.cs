@@ -156,10 +156,10 @@ public sealed class EmittedCodeTests
         var block = MethodBody(source, "private static void AccumulateFirstLayer(");
 
         Assert.Contains("var z = firstZ[j];", backprop, StringComparison.Ordinal);
-        Assert.Contains("TensorPrimitives.Dot<double>(row, x.Slice(s * 300, 300)) + p[Bias1Offset + j]", MethodBody(source, "private static void FirstLayerBlock("), StringComparison.Ordinal);
-        Assert.Contains("TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 300), 300), x)", MethodBody(source, "private static void ForwardSample("), StringComparison.Ordinal);
+        Assert.Contains("GeneratedSpans.Dot<double>(row, x.Slice(s * 300, 300)) + p[Bias1Offset + j]", MethodBody(source, "private static void FirstLayerBlock("), StringComparison.Ordinal);
+        Assert.Contains("GeneratedSpans.Dot<double>(p.Slice(Weights1Offset + (j * 300), 300), x)", MethodBody(source, "private static void ForwardSample("), StringComparison.Ordinal);
         Assert.Contains("d1.CopyTo(delta1);", backprop, StringComparison.Ordinal);
-        Assert.Contains("TensorPrimitives.MultiplyAdd<double>(x.Slice(s * 300, 300), d, row, row);", block, StringComparison.Ordinal);
+        Assert.Contains("GeneratedSpans.MultiplyAdd<double>(x.Slice(s * 300, 300), d, row, row);", block, StringComparison.Ordinal);
         Assert.Contains("for (var start = 0; start < rows; start += 16)", MethodBody(source, "public static double CostAndGradientBatch("), StringComparison.Ordinal);
     }
 
@@ -193,7 +193,7 @@ public sealed class EmittedCodeTests
         Assert.Contains("var d3_0 = a3_0 * (g3_0 - projection3);", perSample, StringComparison.Ordinal);
         Assert.Contains("d2[k] = a2[k] * (d2[k] - projection2);", perSample, StringComparison.Ordinal);
         Assert.Contains("d1[k] = a1[k] * (d1[k] - projection1);", perSample, StringComparison.Ordinal);
-        Assert.Contains("var projection = TensorPrimitives.Dot<float>(d, a);", gemm, StringComparison.Ordinal);
+        Assert.Contains("var projection = GeneratedSpans.Dot<float>(d, a);", gemm, StringComparison.Ordinal);
         Assert.DoesNotContain("σ'(z^1)", perSample, StringComparison.Ordinal);
     }
 

@@ -12,7 +12,7 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
         w.Line($"// Softmax: a^{l}_k = e^(z_k − max z) / Σ_j e^(z_j − max z).");
         if (InSpan(l))
         {
-            w.Line($"var max{l} = TensorPrimitives.Max<{T}>(z{l});");
+            w.Line($"var max{l} = GeneratedSpans.Max<{T}>(z{l});");
         }
         else
         {
@@ -46,15 +46,15 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
         {
             case ActivationKind.Sigmoid:
                 w.Line($"// A^{l} = σ(Z^{l}) = 1 / (1 + e^(−Z^{l})), element-wise.");
-                w.Line($"TensorPrimitives.Sigmoid<{T}>({span}, {span});");
+                w.Line($"GeneratedSpans.Sigmoid<{T}>({span}, {span});");
                 break;
             case ActivationKind.Tanh:
                 w.Line($"// A^{l} = tanh(Z^{l}), element-wise.");
-                w.Line($"TensorPrimitives.Tanh<{T}>({span}, {span});");
+                w.Line($"GeneratedSpans.Tanh<{T}>({span}, {span});");
                 break;
             case ActivationKind.Relu:
                 w.Line($"// A^{l} = max(Z^{l}, 0), element-wise.");
-                w.Line($"TensorPrimitives.Max<{T}>({span}, {Zero}, {span});");
+                w.Line($"GeneratedSpans.Max<{T}>({span}, {Zero}, {span});");
                 break;
             case ActivationKind.Identity:
                 w.Line($"// A^{l} = Z^{l}: the identity.");
@@ -65,13 +65,13 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
                 using (w.Block("for (var i = 0; i < rows; i++)"))
                 {
                     w.Line($"var row = {span}.Slice(i * {n}, {n});");
-                    w.Line($"var max = TensorPrimitives.Max<{T}>(row);");
+                    w.Line($"var max = GeneratedSpans.Max<{T}>(row);");
                     using (w.Block($"for (var k = 0; k < {n}; k++)"))
                     {
                         w.Line($"row[k] = {T}.Exp(row[k] - max);");
                     }
 
-                    w.Line($"var sum = TensorPrimitives.Sum<{T}>(row);");
+                    w.Line($"var sum = GeneratedSpans.Sum<{T}>(row);");
                     using (w.Block($"for (var k = 0; k < {n}; k++)"))
                     {
                         w.Line("row[k] /= sum;");

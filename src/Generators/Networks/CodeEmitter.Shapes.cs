@@ -15,15 +15,15 @@ internal abstract partial class CodeEmitter
     /// </summary>
     protected const int LongRow = 256;
 
-    protected string DotKernel(LayerModel layer) => layer.Inputs >= LongRow ? $"TensorPrimitives.Dot<{T}>" : "GeneratedKernels.Dot";
+    protected string DotKernel(LayerModel layer) => layer.Inputs >= LongRow ? $"GeneratedSpans.Dot<{T}>" : "GeneratedKernels.Dot";
 
     /// <summary>y += s·x over one row of layer <paramref name="layer"/>'s width.</summary>
     protected string AddScaledCall(LayerModel layer, string x, string s, string y) =>
-        layer.Inputs >= LongRow ? $"TensorPrimitives.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"GeneratedKernels.AddScaled({x}, {s}, {y});";
+        layer.Inputs >= LongRow ? $"GeneratedSpans.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"GeneratedKernels.AddScaled({x}, {s}, {y});";
 
     /// <summary>y = s·x over one row of layer <paramref name="layer"/>'s width.</summary>
     protected string ScaleCall(LayerModel layer, string x, string s, string y) =>
-        layer.Inputs >= LongRow ? $"TensorPrimitives.Multiply<{T}>({x}, {s}, {y});" : $"GeneratedKernels.Scale({x}, {s}, {y});";
+        layer.Inputs >= LongRow ? $"GeneratedSpans.Multiply<{T}>({x}, {s}, {y});" : $"GeneratedKernels.Scale({x}, {s}, {y});";
 
     /// <summary>A ReLU unit with z ≤ 0 has δ = 0, so its row adds nothing (or, when writing, is zero); skipping it is exact.</summary>
     protected void SkipInactive(int l, string? whenSkipped = null)

@@ -98,7 +98,7 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
             w.Line($"var delta = sd{s}.Slice(o * {Int(positions)}, {Int(positions)});");
             if (layer.HasBias)
             {
-                w.Line($"g[KernelBias{s}Offset + o] {Into} TensorPrimitives.Sum<{T}>(delta);");
+                w.Line($"g[KernelBias{s}Offset + o] {Into} GeneratedSpans.Sum<{T}>(delta);");
             }
 
             ForChannels(layer, () =>

@@ -238,7 +238,7 @@ internal sealed class EntryPointEmitter(EmitContext context) : CodeEmitter(conte
         {
             var kernels = model.Spatial.Select((l, i) => (Offset: $"Kernels{i + 1}Offset", Count: l.WeightCount)).Where(b => b.Count > 0);
             var weightBlocks = kernels.Concat(model.Layers.Select((l, i) => (Offset: $"Weights{i + 1}Offset", Count: l.WeightCount))).ToArray();
-            var blocks = string.Join(" + ", weightBlocks.Select(b => $"TensorPrimitives.SumOfSquares<{T}>(p.Slice({b.Offset}, {Int(b.Count)}))"));
+            var blocks = string.Join(" + ", weightBlocks.Select(b => $"GeneratedSpans.SumOfSquares<{T}>(p.Slice({b.Offset}, {Int(b.Count)}))"));
             w.Line("// L2 term λ/(2m) Σ_l Σ (W^l)², over weights only, never biases.");
             using (w.Block($"private static {T} L2Penalty(ReadOnlySpan<{T}> p, int m)"))
             {
@@ -254,7 +254,7 @@ internal sealed class EntryPointEmitter(EmitContext context) : CodeEmitter(conte
                 foreach (var (offset, count) in weightBlocks)
                 {
                     var slice = $"g.Slice({offset}, {Int(count)})";
-                    w.Line($"TensorPrimitives.MultiplyAdd<{T}>(p.Slice({offset}, {Int(count)}), scale, {slice}, {slice});");
+                    w.Line($"GeneratedSpans.MultiplyAdd<{T}>(p.Slice({offset}, {Int(count)}), scale, {slice}, {slice});");
                 }
 
                 w.Line("return L2Penalty(p, m);");

@@ -35,7 +35,7 @@ internal sealed class FirstLayerBlockEmitter(EmitContext context) : CodeEmitter(
 
                 using (w.Block("for (; s < count; s++)"))
                 {
-                    w.Line($"z1[(s * {o}) + j] = TensorPrimitives.Dot<{T}>(row, x.Slice(s * {n}, {n})){bias};");
+                    w.Line($"z1[(s * {o}) + j] = GeneratedSpans.Dot<{T}>(row, x.Slice(s * {n}, {n})){bias};");
                 }
             }
         }
@@ -66,7 +66,7 @@ internal sealed class FirstLayerBlockEmitter(EmitContext context) : CodeEmitter(
                     w.Line($"var d = delta1[(s * {o}) + j];");
                     using (w.Block($"if (d != {Zero})"))
                     {
-                        w.Line($"TensorPrimitives.MultiplyAdd<{T}>(x.Slice(s * {n}, {n}), d, row, row);");
+                        w.Line($"GeneratedSpans.MultiplyAdd<{T}>(x.Slice(s * {n}, {n}), d, row, row);");
                     }
                 }
             }

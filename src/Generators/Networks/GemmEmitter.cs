@@ -213,7 +213,7 @@ internal sealed class GemmEmitter(EmitContext context) : CodeEmitter(context)
                         {
                             w.Line($"var a = aBatch{l - 1}.Slice(i * {n}, {n});");
                             w.Line($"var d = dBatch{l - 1}.Slice(i * {n}, {n});");
-                            w.Line($"var projection = TensorPrimitives.Dot<{T}>(d, a);");
+                            w.Line($"var projection = GeneratedSpans.Dot<{T}>(d, a);");
                             using (w.Block($"for (var k = 0; k < {n}; k++)"))
                             {
                                 w.Line("d[k] = a[k] * (d[k] - projection);");

@@ -22,7 +22,6 @@ internal sealed class NetworkEmitter(EmitContext context) : CodeEmitter(context)
         w.Line("#nullable enable");
         w.Line();
         w.Line("using System;");
-        w.Line("using System.Numerics.Tensors;");
         w.Line("using global::Nn.Kernels;");
         w.Line();
         if (model.Namespace.Length > 0)

@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Consumer
@@ -569,7 +568,7 @@ namespace Consumer
             global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(x, rows, 20, p.Slice(Weights1Offset, 80), 4, a1);
             global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias1Offset, 4), rows, a1);
             // A^1 = max(Z^1, 0), element-wise.
-            TensorPrimitives.Max<double>(a1, 0.0, a1);
+            GeneratedSpans.Max<double>(a1, 0.0, a1);
 
             var z2 = scratch.Slice(rows * 4, rows * 3);
             // Layer 2 (3 × 4, Softmax): Z^2 = A^1 (W^2)ᵀ + 1 (b^2)ᵀ.
@@ -591,7 +590,7 @@ namespace Consumer
                 var a2 = outputs.Slice(i * 3, 3);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 3; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -626,7 +625,7 @@ namespace Consumer
                 var y = targets.Slice(i * 3, 3);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 3; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -686,7 +685,7 @@ namespace Consumer
                 var d2 = dBatch2.Slice(i * 3, 3);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 3; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);

@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
@@ -320,7 +319,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -367,7 +366,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -427,7 +426,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -537,7 +536,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -648,7 +647,7 @@ namespace Nn.Examples
             global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(x, rows, 64, p.Slice(Weights1Offset, 2048), 32, a1);
             global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias1Offset, 32), rows, a1);
             // A^1 = max(Z^1, 0), element-wise.
-            TensorPrimitives.Max<double>(a1, 0.0, a1);
+            GeneratedSpans.Max<double>(a1, 0.0, a1);
 
             var z2 = scratch.Slice(rows * 32, rows * 10);
             // Layer 2 (10 × 32, Softmax): Z^2 = A^1 (W^2)ᵀ + 1 (b^2)ᵀ.
@@ -670,7 +669,7 @@ namespace Nn.Examples
                 var a2 = outputs.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -705,7 +704,7 @@ namespace Nn.Examples
                 var y = targets.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -765,7 +764,7 @@ namespace Nn.Examples
                 var d2 = dBatch2.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);

@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
@@ -351,11 +350,11 @@ namespace Nn.Examples
             // Layer 1 (12 × 260, Softmax): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 12; j++)
             {
-                z1[j] = TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 260), 260), x) + p[Bias1Offset + j];
+                z1[j] = GeneratedSpans.Dot<double>(p.Slice(Weights1Offset + (j * 260), 260), x) + p[Bias1Offset + j];
             }
 
             // Softmax: a^1_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max1 = TensorPrimitives.Max<double>(z1);
+            var max1 = GeneratedSpans.Max<double>(z1);
             for (var k = 0; k < 12; k++)
             {
                 a1[k] = double.Exp(z1[k] - max1);
@@ -380,7 +379,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 8; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -442,11 +441,11 @@ namespace Nn.Examples
             // Layer 1 (12 × 260, Softmax): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 12; j++)
             {
-                z1[j] = TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 260), 260), x) + p[Bias1Offset + j];
+                z1[j] = GeneratedSpans.Dot<double>(p.Slice(Weights1Offset + (j * 260), 260), x) + p[Bias1Offset + j];
             }
 
             // Softmax: a^1_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max1 = TensorPrimitives.Max<double>(z1);
+            var max1 = GeneratedSpans.Max<double>(z1);
             for (var k = 0; k < 12; k++)
             {
                 a1[k] = double.Exp(z1[k] - max1);
@@ -471,7 +470,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 8; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -539,7 +538,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^1_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max1 = TensorPrimitives.Max<double>(z1);
+            var max1 = GeneratedSpans.Max<double>(z1);
             for (var k = 0; k < 12; k++)
             {
                 a1[k] = double.Exp(z1[k] - max1);
@@ -564,7 +563,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 8; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -769,7 +768,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^1_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max1 = TensorPrimitives.Max<double>(z1);
+            var max1 = GeneratedSpans.Max<double>(z1);
             for (var k = 0; k < 12; k++)
             {
                 a1[k] = double.Exp(z1[k] - max1);
@@ -794,7 +793,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 8; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -1000,7 +999,7 @@ namespace Nn.Examples
 
                 for (; s < count; s++)
                 {
-                    z1[(s * 12) + j] = TensorPrimitives.Dot<double>(row, x.Slice(s * 260, 260)) + p[Bias1Offset + j];
+                    z1[(s * 12) + j] = GeneratedSpans.Dot<double>(row, x.Slice(s * 260, 260)) + p[Bias1Offset + j];
                 }
             }
         }
@@ -1030,7 +1029,7 @@ namespace Nn.Examples
                     var d = delta1[(s * 12) + j];
                     if (d != 0.0)
                     {
-                        TensorPrimitives.MultiplyAdd<double>(x.Slice(s * 260, 260), d, row, row);
+                        GeneratedSpans.MultiplyAdd<double>(x.Slice(s * 260, 260), d, row, row);
                     }
                 }
             }
@@ -1065,13 +1064,13 @@ namespace Nn.Examples
             for (var i = 0; i < rows; i++)
             {
                 var row = a1.Slice(i * 12, 12);
-                var max = TensorPrimitives.Max<double>(row);
+                var max = GeneratedSpans.Max<double>(row);
                 for (var k = 0; k < 12; k++)
                 {
                     row[k] = double.Exp(row[k] - max);
                 }
 
-                var sum = TensorPrimitives.Sum<double>(row);
+                var sum = GeneratedSpans.Sum<double>(row);
                 for (var k = 0; k < 12; k++)
                 {
                     row[k] /= sum;
@@ -1086,13 +1085,13 @@ namespace Nn.Examples
             for (var i = 0; i < rows; i++)
             {
                 var row = a2.Slice(i * 8, 8);
-                var max = TensorPrimitives.Max<double>(row);
+                var max = GeneratedSpans.Max<double>(row);
                 for (var k = 0; k < 8; k++)
                 {
                     row[k] = double.Exp(row[k] - max);
                 }
 
-                var sum = TensorPrimitives.Sum<double>(row);
+                var sum = GeneratedSpans.Sum<double>(row);
                 for (var k = 0; k < 8; k++)
                 {
                     row[k] /= sum;
@@ -1107,13 +1106,13 @@ namespace Nn.Examples
             for (var i = 0; i < rows; i++)
             {
                 var row = a3.Slice(i * 4, 4);
-                var max = TensorPrimitives.Max<double>(row);
+                var max = GeneratedSpans.Max<double>(row);
                 for (var k = 0; k < 4; k++)
                 {
                     row[k] = double.Exp(row[k] - max);
                 }
 
-                var sum = TensorPrimitives.Sum<double>(row);
+                var sum = GeneratedSpans.Sum<double>(row);
                 for (var k = 0; k < 4; k++)
                 {
                     row[k] /= sum;
@@ -1243,7 +1242,7 @@ namespace Nn.Examples
             {
                 var a = aBatch3.Slice(i * 4, 4);
                 var d = dBatch3.Slice(i * 4, 4);
-                var projection = TensorPrimitives.Dot<double>(d, a);
+                var projection = GeneratedSpans.Dot<double>(d, a);
                 for (var k = 0; k < 4; k++)
                 {
                     d[k] = a[k] * (d[k] - projection);
@@ -1263,7 +1262,7 @@ namespace Nn.Examples
             {
                 var a = aBatch2.Slice(i * 8, 8);
                 var d = dBatch2.Slice(i * 8, 8);
-                var projection = TensorPrimitives.Dot<double>(d, a);
+                var projection = GeneratedSpans.Dot<double>(d, a);
                 for (var k = 0; k < 8; k++)
                 {
                     d[k] = a[k] * (d[k] - projection);
@@ -1283,7 +1282,7 @@ namespace Nn.Examples
             {
                 var a = aBatch1.Slice(i * 12, 12);
                 var d = dBatch1.Slice(i * 12, 12);
-                var projection = TensorPrimitives.Dot<double>(d, a);
+                var projection = GeneratedSpans.Dot<double>(d, a);
                 for (var k = 0; k < 12; k++)
                 {
                     d[k] = a[k] * (d[k] - projection);

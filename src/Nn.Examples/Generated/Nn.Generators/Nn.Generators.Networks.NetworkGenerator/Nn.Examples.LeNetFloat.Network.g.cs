@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
@@ -522,7 +521,7 @@ namespace Nn.Examples
             // Layer 1 (120 × 256, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 120; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 256), 256), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 256), 256), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
@@ -542,7 +541,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max3 = TensorPrimitives.Max<float>(z3);
+            var max3 = GeneratedSpans.Max<float>(z3);
             for (var k = 0; k < 10; k++)
             {
                 a3[k] = float.Exp(z3[k] - max3);
@@ -722,7 +721,7 @@ namespace Nn.Examples
             // Layer 1 (120 × 256, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 120; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 256), 256), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 256), 256), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
@@ -742,7 +741,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max3 = TensorPrimitives.Max<float>(z3);
+            var max3 = GeneratedSpans.Max<float>(z3);
             for (var k = 0; k < 10; k++)
             {
                 a3[k] = float.Exp(z3[k] - max3);
@@ -936,7 +935,7 @@ namespace Nn.Examples
             // Layer 1 (120 × 256, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 120; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 256), 256), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 256), 256), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
@@ -956,7 +955,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max3 = TensorPrimitives.Max<float>(z3);
+            var max3 = GeneratedSpans.Max<float>(z3);
             for (var k = 0; k < 10; k++)
             {
                 a3[k] = float.Exp(z3[k] - max3);
@@ -1063,7 +1062,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                TensorPrimitives.MultiplyAdd<float>(x, d1[j], row, row);
+                GeneratedSpans.MultiplyAdd<float>(x, d1[j], row, row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -1081,7 +1080,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                TensorPrimitives.MultiplyAdd<float>(p.Slice(Weights1Offset + (j * 256), 256), d1[j], sd4, sd4);
+                GeneratedSpans.MultiplyAdd<float>(p.Slice(Weights1Offset + (j * 256), 256), d1[j], sd4, sd4);
             }
 
             // Max-pooling 4, equation 2: ∂C/∂x is δ at each window's first maximum (summed where windows overlap), 0 elsewhere.
@@ -1126,7 +1125,7 @@ namespace Nn.Examples
             // Convolution 3, equation 4: ∂C/∂K[o,c,u,v] = Σ_{i,j} δ[o,i,j] x̃[c, i·1+u, j·1+v]; equation 3: ∂C/∂b[o] = Σ_{i,j} δ[o,i,j].
             for (var o = 0; o < 16; o++)
             {
-                g[KernelBias3Offset + o] += TensorPrimitives.Sum<float>(sd3.Slice(o * 64, 64));
+                g[KernelBias3Offset + o] += GeneratedSpans.Sum<float>(sd3.Slice(o * 64, 64));
                 for (var position = 0; position < 64; position++)
                 {
                     zt3[(position * 16) + o] = sd3[(o * 64) + position];
@@ -1201,7 +1200,7 @@ namespace Nn.Examples
             // Convolution 1, equation 4: ∂C/∂K[o,c,u,v] = Σ_{i,j} δ[o,i,j] x̃[c, i·1+u, j·1+v]; equation 3: ∂C/∂b[o] = Σ_{i,j} δ[o,i,j].
             for (var o = 0; o < 6; o++)
             {
-                g[KernelBias1Offset + o] += TensorPrimitives.Sum<float>(sd1.Slice(o * 576, 576));
+                g[KernelBias1Offset + o] += GeneratedSpans.Sum<float>(sd1.Slice(o * 576, 576));
                 for (var position = 0; position < 576; position++)
                 {
                     zt1[(position * 6) + o] = sd1[(o * 576) + position];
@@ -1373,7 +1372,7 @@ namespace Nn.Examples
             // Layer 1 (120 × 256, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 120; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 256), 256), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 256), 256), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
@@ -1393,7 +1392,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max3 = TensorPrimitives.Max<float>(z3);
+            var max3 = GeneratedSpans.Max<float>(z3);
             for (var k = 0; k < 10; k++)
             {
                 a3[k] = float.Exp(z3[k] - max3);
@@ -1502,7 +1501,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                TensorPrimitives.Multiply<float>(x, d1[j], row);
+                GeneratedSpans.Multiply<float>(x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -1520,7 +1519,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                TensorPrimitives.MultiplyAdd<float>(p.Slice(Weights1Offset + (j * 256), 256), d1[j], sd4, sd4);
+                GeneratedSpans.MultiplyAdd<float>(p.Slice(Weights1Offset + (j * 256), 256), d1[j], sd4, sd4);
             }
 
             // Max-pooling 4, equation 2: ∂C/∂x is δ at each window's first maximum (summed where windows overlap), 0 elsewhere.
@@ -1565,7 +1564,7 @@ namespace Nn.Examples
             // Convolution 3, equation 4: ∂C/∂K[o,c,u,v] = Σ_{i,j} δ[o,i,j] x̃[c, i·1+u, j·1+v]; equation 3: ∂C/∂b[o] = Σ_{i,j} δ[o,i,j].
             for (var o = 0; o < 16; o++)
             {
-                g[KernelBias3Offset + o] = TensorPrimitives.Sum<float>(sd3.Slice(o * 64, 64));
+                g[KernelBias3Offset + o] = GeneratedSpans.Sum<float>(sd3.Slice(o * 64, 64));
                 for (var position = 0; position < 64; position++)
                 {
                     zt3[(position * 16) + o] = sd3[(o * 64) + position];
@@ -1640,7 +1639,7 @@ namespace Nn.Examples
             // Convolution 1, equation 4: ∂C/∂K[o,c,u,v] = Σ_{i,j} δ[o,i,j] x̃[c, i·1+u, j·1+v]; equation 3: ∂C/∂b[o] = Σ_{i,j} δ[o,i,j].
             for (var o = 0; o < 6; o++)
             {
-                g[KernelBias1Offset + o] = TensorPrimitives.Sum<float>(sd1.Slice(o * 576, 576));
+                g[KernelBias1Offset + o] = GeneratedSpans.Sum<float>(sd1.Slice(o * 576, 576));
                 for (var position = 0; position < 576; position++)
                 {
                     zt1[(position * 6) + o] = sd1[(o * 576) + position];

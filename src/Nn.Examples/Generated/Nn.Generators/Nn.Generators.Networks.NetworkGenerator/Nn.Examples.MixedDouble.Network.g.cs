@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
@@ -687,7 +686,7 @@ namespace Nn.Examples
             global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(x, rows, 12, p.Slice(Weights1Offset, 72), 6, a1);
             global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias1Offset, 6), rows, a1);
             // A^1 = tanh(Z^1), element-wise.
-            TensorPrimitives.Tanh<double>(a1, a1);
+            GeneratedSpans.Tanh<double>(a1, a1);
 
             var a2 = scratch.Slice(rows * 6, rows * 4);
             // Layer 2 (4 × 6, Identity, no bias): Z^2 = A^1 (W^2)ᵀ.
@@ -715,7 +714,7 @@ namespace Nn.Examples
                 var a3 = outputs.Slice(i * 3, 3);
                 // Layer 3's activation for this row: a^3 = σ(z^3).
                 // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max3 = TensorPrimitives.Max<double>(z3);
+                var max3 = GeneratedSpans.Max<double>(z3);
                 for (var k = 0; k < 3; k++)
                 {
                     a3[k] = double.Exp(z3[k] - max3);
@@ -751,7 +750,7 @@ namespace Nn.Examples
                 var y = targets.Slice(i * 3, 3);
                 // Layer 3's activation for this row: a^3 = σ(z^3).
                 // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max3 = TensorPrimitives.Max<double>(z3);
+                var max3 = GeneratedSpans.Max<double>(z3);
                 for (var k = 0; k < 3; k++)
                 {
                     a3[k] = double.Exp(z3[k] - max3);
@@ -807,7 +806,7 @@ namespace Nn.Examples
                 var d3 = dBatch3.Slice(i * 3, 3);
                 // Layer 3's activation for this row: a^3 = σ(z^3).
                 // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max3 = TensorPrimitives.Max<double>(z3);
+                var max3 = GeneratedSpans.Max<double>(z3);
                 for (var k = 0; k < 3; k++)
                 {
                     a3[k] = double.Exp(z3[k] - max3);

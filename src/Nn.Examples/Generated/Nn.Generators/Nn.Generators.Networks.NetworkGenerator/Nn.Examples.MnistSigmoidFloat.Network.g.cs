@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
@@ -326,7 +325,7 @@ namespace Nn.Examples
             // Layer 1 (100 × 784, Sigmoid): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 100; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
                 a1[j] = 1f / (1f + float.Exp(-z));
             }
 
@@ -355,7 +354,7 @@ namespace Nn.Examples
             // Layer 1 (100 × 784, Sigmoid): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 100; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
                 a1[j] = 1f / (1f + float.Exp(-z));
             }
 
@@ -565,7 +564,7 @@ namespace Nn.Examples
 
                 for (; s < count; s++)
                 {
-                    z1[(s * 100) + j] = TensorPrimitives.Dot<float>(row, x.Slice(s * 784, 784)) + p[Bias1Offset + j];
+                    z1[(s * 100) + j] = GeneratedSpans.Dot<float>(row, x.Slice(s * 784, 784)) + p[Bias1Offset + j];
                 }
             }
         }
@@ -595,7 +594,7 @@ namespace Nn.Examples
                     var d = delta1[(s * 100) + j];
                     if (d != 0f)
                     {
-                        TensorPrimitives.MultiplyAdd<float>(x.Slice(s * 784, 784), d, row, row);
+                        GeneratedSpans.MultiplyAdd<float>(x.Slice(s * 784, 784), d, row, row);
                     }
                 }
             }
@@ -627,7 +626,7 @@ namespace Nn.Examples
             global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<float>(x, rows, 784, p.Slice(Weights1Offset, 78400), 100, a1);
             global::Nn.Kernels.DenseKernels.AddRowVectorInto<float>(p.Slice(Bias1Offset, 100), rows, a1);
             // A^1 = σ(Z^1) = 1 / (1 + e^(−Z^1)), element-wise.
-            TensorPrimitives.Sigmoid<float>(a1, a1);
+            GeneratedSpans.Sigmoid<float>(a1, a1);
 
             var z2 = scratch.Slice(rows * 100, rows * 10);
             // Layer 2 (10 × 100, Sigmoid): Z^2 = A^1 (W^2)ᵀ + 1 (b^2)ᵀ.

@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
@@ -326,7 +325,7 @@ namespace Nn.Examples
             // Layer 1 (50 × 784, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 50; j++)
             {
-                var z = TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<double>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -338,7 +337,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -372,7 +371,7 @@ namespace Nn.Examples
             // Layer 1 (50 × 784, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 50; j++)
             {
-                var z = TensorPrimitives.Dot<double>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<double>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
                 a1[j] = double.Max(z, 0.0);
             }
 
@@ -384,7 +383,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -443,7 +442,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -544,7 +543,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<double>(z2);
+            var max2 = GeneratedSpans.Max<double>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -639,7 +638,7 @@ namespace Nn.Examples
 
                 for (; s < count; s++)
                 {
-                    z1[(s * 50) + j] = TensorPrimitives.Dot<double>(row, x.Slice(s * 784, 784)) + p[Bias1Offset + j];
+                    z1[(s * 50) + j] = GeneratedSpans.Dot<double>(row, x.Slice(s * 784, 784)) + p[Bias1Offset + j];
                 }
             }
         }
@@ -669,7 +668,7 @@ namespace Nn.Examples
                     var d = delta1[(s * 50) + j];
                     if (d != 0.0)
                     {
-                        TensorPrimitives.MultiplyAdd<double>(x.Slice(s * 784, 784), d, row, row);
+                        GeneratedSpans.MultiplyAdd<double>(x.Slice(s * 784, 784), d, row, row);
                     }
                 }
             }
@@ -701,7 +700,7 @@ namespace Nn.Examples
             global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<double>(x, rows, 784, p.Slice(Weights1Offset, 39200), 50, a1);
             global::Nn.Kernels.DenseKernels.AddRowVectorInto<double>(p.Slice(Bias1Offset, 50), rows, a1);
             // A^1 = max(Z^1, 0), element-wise.
-            TensorPrimitives.Max<double>(a1, 0.0, a1);
+            GeneratedSpans.Max<double>(a1, 0.0, a1);
 
             var z2 = scratch.Slice(rows * 50, rows * 10);
             // Layer 2 (10 × 50, Softmax): Z^2 = A^1 (W^2)ᵀ + 1 (b^2)ᵀ.
@@ -723,7 +722,7 @@ namespace Nn.Examples
                 var a2 = outputs.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -758,7 +757,7 @@ namespace Nn.Examples
                 var y = targets.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -818,7 +817,7 @@ namespace Nn.Examples
                 var d2 = dBatch2.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<double>(z2);
+                var max2 = GeneratedSpans.Max<double>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);

@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
@@ -326,7 +325,7 @@ namespace Nn.Examples
             // Layer 1 (50 × 784, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 50; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
@@ -338,7 +337,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<float>(z2);
+            var max2 = GeneratedSpans.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
@@ -372,7 +371,7 @@ namespace Nn.Examples
             // Layer 1 (50 × 784, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 50; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 784), 784), x) + p[Bias1Offset + j];
                 a1[j] = float.Max(z, 0f);
             }
 
@@ -384,7 +383,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<float>(z2);
+            var max2 = GeneratedSpans.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
@@ -443,7 +442,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<float>(z2);
+            var max2 = GeneratedSpans.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
@@ -544,7 +543,7 @@ namespace Nn.Examples
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = TensorPrimitives.Max<float>(z2);
+            var max2 = GeneratedSpans.Max<float>(z2);
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
@@ -639,7 +638,7 @@ namespace Nn.Examples
 
                 for (; s < count; s++)
                 {
-                    z1[(s * 50) + j] = TensorPrimitives.Dot<float>(row, x.Slice(s * 784, 784)) + p[Bias1Offset + j];
+                    z1[(s * 50) + j] = GeneratedSpans.Dot<float>(row, x.Slice(s * 784, 784)) + p[Bias1Offset + j];
                 }
             }
         }
@@ -669,7 +668,7 @@ namespace Nn.Examples
                     var d = delta1[(s * 50) + j];
                     if (d != 0f)
                     {
-                        TensorPrimitives.MultiplyAdd<float>(x.Slice(s * 784, 784), d, row, row);
+                        GeneratedSpans.MultiplyAdd<float>(x.Slice(s * 784, 784), d, row, row);
                     }
                 }
             }
@@ -701,7 +700,7 @@ namespace Nn.Examples
             global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<float>(x, rows, 784, p.Slice(Weights1Offset, 39200), 50, a1);
             global::Nn.Kernels.DenseKernels.AddRowVectorInto<float>(p.Slice(Bias1Offset, 50), rows, a1);
             // A^1 = max(Z^1, 0), element-wise.
-            TensorPrimitives.Max<float>(a1, 0f, a1);
+            GeneratedSpans.Max<float>(a1, 0f, a1);
 
             var z2 = scratch.Slice(rows * 50, rows * 10);
             // Layer 2 (10 × 50, Softmax): Z^2 = A^1 (W^2)ᵀ + 1 (b^2)ᵀ.
@@ -723,7 +722,7 @@ namespace Nn.Examples
                 var a2 = outputs.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<float>(z2);
+                var max2 = GeneratedSpans.Max<float>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = float.Exp(z2[k] - max2);
@@ -758,7 +757,7 @@ namespace Nn.Examples
                 var y = targets.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<float>(z2);
+                var max2 = GeneratedSpans.Max<float>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = float.Exp(z2[k] - max2);
@@ -818,7 +817,7 @@ namespace Nn.Examples
                 var d2 = dBatch2.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = TensorPrimitives.Max<float>(z2);
+                var max2 = GeneratedSpans.Max<float>(z2);
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = float.Exp(z2[k] - max2);

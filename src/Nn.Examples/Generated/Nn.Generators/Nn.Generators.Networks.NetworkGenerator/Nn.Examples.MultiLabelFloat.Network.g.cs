@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
@@ -342,7 +341,7 @@ namespace Nn.Examples
             // Layer 1 (25 × 400, Sigmoid): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 25; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 400), 400), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 400), 400), x) + p[Bias1Offset + j];
                 a1[j] = 1f / (1f + float.Exp(-z));
             }
 
@@ -371,7 +370,7 @@ namespace Nn.Examples
             // Layer 1 (25 × 400, Sigmoid): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
             for (var j = 0; j < 25; j++)
             {
-                var z = TensorPrimitives.Dot<float>(p.Slice(Weights1Offset + (j * 400), 400), x) + p[Bias1Offset + j];
+                var z = GeneratedSpans.Dot<float>(p.Slice(Weights1Offset + (j * 400), 400), x) + p[Bias1Offset + j];
                 a1[j] = 1f / (1f + float.Exp(-z));
             }
 
@@ -564,7 +563,7 @@ namespace Nn.Examples
 
                 for (; s < count; s++)
                 {
-                    z1[(s * 25) + j] = TensorPrimitives.Dot<float>(row, x.Slice(s * 400, 400)) + p[Bias1Offset + j];
+                    z1[(s * 25) + j] = GeneratedSpans.Dot<float>(row, x.Slice(s * 400, 400)) + p[Bias1Offset + j];
                 }
             }
         }
@@ -594,7 +593,7 @@ namespace Nn.Examples
                     var d = delta1[(s * 25) + j];
                     if (d != 0f)
                     {
-                        TensorPrimitives.MultiplyAdd<float>(x.Slice(s * 400, 400), d, row, row);
+                        GeneratedSpans.MultiplyAdd<float>(x.Slice(s * 400, 400), d, row, row);
                     }
                 }
             }
@@ -626,7 +625,7 @@ namespace Nn.Examples
             global::Nn.Kernels.DenseKernels.MultiplyByTransposeInto<float>(x, rows, 400, p.Slice(Weights1Offset, 10000), 25, a1);
             global::Nn.Kernels.DenseKernels.AddRowVectorInto<float>(p.Slice(Bias1Offset, 25), rows, a1);
             // A^1 = σ(Z^1) = 1 / (1 + e^(−Z^1)), element-wise.
-            TensorPrimitives.Sigmoid<float>(a1, a1);
+            GeneratedSpans.Sigmoid<float>(a1, a1);
 
             var z2 = scratch.Slice(rows * 25, rows * 10);
             // Layer 2 (10 × 25, Sigmoid): Z^2 = A^1 (W^2)ᵀ + 1 (b^2)ᵀ.
@@ -759,7 +758,7 @@ namespace Nn.Examples
         // L2 term λ/(2m) Σ_l Σ (W^l)², over weights only, never biases.
         private static float L2Penalty(ReadOnlySpan<float> p, int m)
         {
-            var sum = TensorPrimitives.SumOfSquares<float>(p.Slice(Weights1Offset, 10000)) + TensorPrimitives.SumOfSquares<float>(p.Slice(Weights2Offset, 250));
+            var sum = GeneratedSpans.SumOfSquares<float>(p.Slice(Weights1Offset, 10000)) + GeneratedSpans.SumOfSquares<float>(p.Slice(Weights2Offset, 250));
             return (float)L2Lambda * sum / (float)(2 * m);
         }
 
@@ -767,8 +766,8 @@ namespace Nn.Examples
         private static float AddL2Gradient(ReadOnlySpan<float> p, int m, Span<float> g)
         {
             var scale = (float)L2Lambda / m;
-            TensorPrimitives.MultiplyAdd<float>(p.Slice(Weights1Offset, 10000), scale, g.Slice(Weights1Offset, 10000), g.Slice(Weights1Offset, 10000));
-            TensorPrimitives.MultiplyAdd<float>(p.Slice(Weights2Offset, 250), scale, g.Slice(Weights2Offset, 250), g.Slice(Weights2Offset, 250));
+            GeneratedSpans.MultiplyAdd<float>(p.Slice(Weights1Offset, 10000), scale, g.Slice(Weights1Offset, 10000), g.Slice(Weights1Offset, 10000));
+            GeneratedSpans.MultiplyAdd<float>(p.Slice(Weights2Offset, 250), scale, g.Slice(Weights2Offset, 250), g.Slice(Weights2Offset, 250));
             return L2Penalty(p, m);
         }
 

@@ -2,7 +2,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
 using global::Nn.Kernels;
 
 namespace Nn.Examples
