@@ -148,14 +148,8 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
             return (cost, "a parameter became NaN or infinite");
         }
 
-        buffers.AcceptTheta();
-        buffers.AcceptMoments();
-        buffers.AcceptStatistics();
-        if (SubnormalFlush.IsDue(step))
-        {
-            // As in one process (OptimizerSteps.ApplyUpdate); θ is whole and the same on every rank, and so stays.
-            SubnormalFlush.Flush(buffers.Theta, buffers.Moments);
-        }
+        // θ is whole and the same on every rank, so it stays so after a flush.
+        buffers.AcceptStep(step);
 
         return (cost, null);
     }

@@ -78,13 +78,7 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
             return (cost, "a parameter became NaN or infinite");
         }
 
-        buffers.AcceptTheta();
-        buffers.AcceptMoments();
-        buffers.AcceptStatistics();
-        if (SubnormalFlush.IsDue(step))
-        {
-            SubnormalFlush.Flush(buffers.Theta, buffers.Moments);
-        }
+        buffers.AcceptStep(step);
 
         return (cost, null);
     }

@@ -109,4 +109,19 @@ internal sealed class StepBuffers<T>
 
     /// <summary>Makes the running statistics in <see cref="NextStatistics"/> the new ones.</summary>
     public void AcceptStatistics() => (Statistics, NextStatistics) = (NextStatistics, Statistics);
+
+    /// <summary>
+    /// Accepts step <paramref name="step"/>'s θ', moments and running statistics, and on the steps
+    /// <see cref="SubnormalFlush"/> is due sets the subnormal entries of θ and the moments to zero.
+    /// </summary>
+    public void AcceptStep(long step)
+    {
+        AcceptTheta();
+        AcceptMoments();
+        AcceptStatistics();
+        if (SubnormalFlush.IsDue(step))
+        {
+            SubnormalFlush.Flush(Theta, Moments);
+        }
+    }
 }
