@@ -10,11 +10,11 @@ open Nn.Cli.Tests.Process
 let ``SIGINT during training exits with 130, leaves no temporary file and a loadable checkpoint`` () =
     if not (OperatingSystem.IsWindows()) then
         use dir = new TempDirectory()
-        use running = new Running(dir.Path, [ "train"; "--epochs"; "200"; "--checkpoint"; "run.nnck"; "--save"; "m.nnm" ])
+        use running = new Running(dir.Path, [ "train"; "--epochs"; "5000"; "--checkpoint"; "run.nnck"; "--save"; "m.nnm" ])
         running.WaitForLine "epoch 2/"
         running.Interrupt()
         let run = running.Finish()
-        Assert.True((run.ExitCode = 130), string run)
+        Assert.True((run.ExitCode = 130), $"{run}\nsignals: {running.SignalState}")
         Assert.Contains("nn: interrupted", run.Error)
         assertNoStackTrace run
         Assert.Empty(Directory.GetFiles(dir.Path, "*.tmp"))
@@ -25,11 +25,12 @@ let ``SIGINT during training exits with 130, leaves no temporary file and a load
 [<Fact>]
 let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
     // script(1) runs nn on a pseudo-terminal, so the live progress bar (which hides the cursor) is drawn, and
-    // records everything written to the terminal in a file.
+    // records everything written to the terminal in a file. env(1) undoes an inherited "SIGINT ignored", as in
+    // Process.Running.
     if OperatingSystem.IsLinux() && File.Exists "/usr/bin/script" then
         use dir = new TempDirectory()
         let info = Diagnostics.ProcessStartInfo("script", WorkingDirectory = dir.Path, RedirectStandardInput = true, RedirectStandardOutput = true)
-        for a in [ "-qfec"; $"exec dotnet '{cliDll}' train --epochs 500"; "terminal.txt" ] do
+        for a in [ "-qfec"; $"exec env --default-signal=INT dotnet '{cliDll}' train --epochs 500"; "terminal.txt" ] do
             info.ArgumentList.Add a
         info.Environment["TERM"] <- "xterm"
         use script = Diagnostics.Process.Start info |> nonNull
@@ -44,9 +45,12 @@ let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
         use children = Diagnostics.Process.Start(Diagnostics.ProcessStartInfo("pgrep", [ "-P"; string script.Id ], RedirectStandardOutput = true)) |> nonNull
         let nn = children.StandardOutput.ReadToEnd().Trim()
         children.WaitForExit()
+        Assert.False(String.IsNullOrEmpty nn, "script(1) had no child process to interrupt")
+        let signals = File.ReadAllLines $"/proc/{nn}/status" |> Array.filter (fun l -> l.StartsWith "Sig") |> String.concat "; "
         use kill = Diagnostics.Process.Start("kill", [ "-INT"; nn ])
         kill.WaitForExit()
-        Assert.True(script.WaitForExit(TimeSpan.FromMinutes 1.0), "nn did not end after SIGINT")
+        Assert.Equal(0, kill.ExitCode)
+        Assert.True(script.WaitForExit(TimeSpan.FromMinutes 1.0), $"nn did not end after SIGINT (signals: {signals})")
         let text = terminal ()
         Assert.Equal(130, script.ExitCode)
         Assert.Contains("nn: interrupted", text)

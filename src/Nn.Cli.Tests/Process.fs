@@ -91,8 +91,12 @@ let showsStackTrace (run: Run) =
 
 /// A run of the program that the test can watch and signal while it works.
 type Running(directory: string, args: string list) =
-    let info = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory)
+    // env(1) gives nn SIGINT's default disposition: a shell without job control starts background commands (CI's
+    // among them) with SIGINT ignored, children inherit that, and .NET rightly leaves an ignored SIGINT ignored.
+    let info = ProcessStartInfo("env", RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory)
     do
+        info.ArgumentList.Add "--default-signal=INT"
+        info.ArgumentList.Add "dotnet"
         info.ArgumentList.Add cliDll
         for a in args do
             info.ArgumentList.Add a
@@ -106,7 +110,15 @@ type Running(directory: string, args: string list) =
             lock output (fun () -> output.AppendLine line |> ignore)
             lines.Add line
             pump ()
-    let reader = Threading.Tasks.Task.Run pump
+    // A thread of its own, not the pool's: when parallel tests starve the pool, a pooled reader could start only
+    // after the program ended, and a test would then interrupt a process that is already gone.
+    // How the process treats signals when it is interrupted (Linux's ignored, blocked and caught masks), for failure messages.
+    let signalLines (pid: int) =
+        try
+            File.ReadAllLines $"/proc/{pid}/status" |> Array.filter (fun l -> l.StartsWith("Sig", StringComparison.Ordinal)) |> String.concat "; "
+        with :? IOException -> "no /proc status"
+    let mutable signalState = "not interrupted yet"
+    let reader = Threading.Tasks.Task.Factory.StartNew(pump, Threading.Tasks.TaskCreationOptions.LongRunning)
     let error = proc.StandardError.ReadToEndAsync()
 
     /// Waits (at most 2 minutes) for a line of standard output that starts with the prefix.
@@ -120,14 +132,21 @@ type Running(directory: string, args: string list) =
 
     /// Sends SIGINT, as Ctrl-C in a terminal does.
     member _.Interrupt() =
+        signalState <- signalLines proc.Id
+        if proc.HasExited then
+            failwithf "nn %s ended (exit %d) before it could be interrupted" (String.Join(" ", args)) proc.ExitCode
         use kill = Process.Start("kill", [ "-INT"; string proc.Id ])
         kill.WaitForExit()
+        if kill.ExitCode <> 0 then failwithf "kill -INT %d failed with exit %d" proc.Id kill.ExitCode
+
+    /// The interrupted process's signal masks as /proc showed them just before SIGINT was sent.
+    member _.SignalState = signalState
 
     /// Waits for the program to end and returns what it produced.
     member _.Finish() =
         if not (proc.WaitForExit(TimeSpan.FromMinutes 2.0)) then
             proc.Kill true
-            failwithf "nn %s did not finish within 2 minutes" (String.Join(" ", args))
+            failwithf "nn %s did not finish within 2 minutes (signals: %s)" (String.Join(" ", args)) signalState
         reader.Wait()
         { ExitCode = proc.ExitCode; Output = lock output (fun () -> output.ToString()); Error = error.Result }
 
