@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Xunit;
 
 namespace Nn.Generators.Tests;
@@ -125,10 +126,36 @@ public sealed class EmittedCodeTests
         var source = GeneratorHarness.Generate(Declarations.SmallStack).SingleSource;
         var backprop = MethodBody(source, "private static double AccumulateSample(");
 
-        Assert.Contains("GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);", backprop, StringComparison.Ordinal);
+        Assert.Contains("GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 80), x, a1, 4, 20);", backprop, StringComparison.Ordinal);
         Assert.Contains("for (var j = 0; j < 4; j++)", backprop, StringComparison.Ordinal);
         Assert.Contains("var z = a1[j] + p[Bias1Offset + j];", backprop, StringComparison.Ordinal);
-        Assert.Contains("GeneratedKernels.AddScaled(x, d1[j], row);", backprop, StringComparison.Ordinal);
+        Assert.Contains("GeneratedKernels.AddScaled(kernelPath, x, d1[j], row);", backprop, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Each_per_sample_pass_reads_the_kernel_path_once_and_hands_it_to_every_library_kernel_call()
+    {
+        var source = GeneratorHarness.Generate(Declarations.SmallStack).SingleSource;
+
+        foreach (var pass in new[] { "private static void ForwardSample(", "private static double SampleCost(", "private static double AccumulateSample(", "private static double WriteSample(" })
+        {
+            var body = MethodBody(source, pass);
+            var calls = Regex.Matches(body, @"GeneratedKernels\.\w+(<\w+>)?\(([^,)]*)").Cast<Match>().ToArray();
+
+            Assert.Single(Regex.Matches(body, @"GeneratedKernels\.CurrentPath\(\)"));
+            Assert.True(calls.Length >= 2, pass + " calls no library kernel");
+            Assert.All(calls.Where(c => !c.Value.EndsWith("CurrentPath(", StringComparison.Ordinal)), c => Assert.Equal("kernelPath", c.Groups[2].Value));
+        }
+    }
+
+    [Fact]
+    public void A_softmax_of_fewer_than_256_outputs_takes_its_maximum_in_a_scalar_loop()
+    {
+        var source = GeneratorHarness.Generate(Declarations.HiddenSoftmax).SingleSource;
+
+        Assert.DoesNotContain("GeneratedSpans.Max<float>(z", source, StringComparison.Ordinal);
+        Assert.DoesNotContain("GeneratedSpans.Max<float>(row)", source, StringComparison.Ordinal);
+        Assert.Contains("max = float.Max(max, row[k]);", source, StringComparison.Ordinal);
     }
 
     [Fact]

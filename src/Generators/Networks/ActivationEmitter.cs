@@ -10,9 +10,19 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
     public void EmitSoftmax(int l)
     {
         w.Line($"// Softmax: a^{l}_k = e^(z_k − max z) / Σ_j e^(z_j − max z).");
-        if (InSpan(l))
+        if (InSpan(l) && Layer(l).Outputs >= LongRow)
         {
             w.Line($"var max{l} = GeneratedSpans.Max<{T}>(z{l});");
+        }
+        else if (InSpan(l))
+        {
+            // A short row's maximum as a scalar loop: the same value (a maximum does not depend on the order), without
+            // a TensorPrimitives call whose set-up outweighs a short row's comparisons.
+            w.Line($"var max{l} = z{l}[0];");
+            using (w.Block($"for (var k = 1; k < {Int(Layer(l).Outputs)}; k++)"))
+            {
+                w.Line($"max{l} = {T}.Max(max{l}, z{l}[k]);");
+            }
         }
         else
         {
@@ -65,7 +75,18 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
                 using (w.Block("for (var i = 0; i < rows; i++)"))
                 {
                     w.Line($"var row = {span}.Slice(i * {n}, {n});");
-                    w.Line($"var max = GeneratedSpans.Max<{T}>(row);");
+                    if (Layer(l).Outputs >= LongRow)
+                    {
+                        w.Line($"var max = GeneratedSpans.Max<{T}>(row);");
+                    }
+                    else
+                    {
+                        w.Line("var max = row[0];");
+                        using (w.Block($"for (var k = 1; k < {n}; k++)"))
+                        {
+                            w.Line($"max = {T}.Max(max, row[k]);");
+                        }
+                    }
                     using (w.Block($"for (var k = 0; k < {n}; k++)"))
                     {
                         w.Line($"row[k] = {T}.Exp(row[k] - max);");

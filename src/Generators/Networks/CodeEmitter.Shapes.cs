@@ -15,15 +15,34 @@ internal abstract partial class CodeEmitter
     /// </summary>
     protected const int LongRow = 256;
 
-    protected string DotKernel(LayerModel layer) => layer.Inputs >= LongRow ? $"GeneratedSpans.Dot<{T}>" : "GeneratedKernels.Dot";
+    /// <summary>
+    /// The local that holds the thread's kernel path in every per-sample method, read once when the method starts
+    /// and handed to each GeneratedKernels call: reading it per call (a thread-static read and a call) took about a
+    /// tenth of a 64-32-10 pass's profile.
+    /// </summary>
+    protected const string KernelPathLocal = "kernelPath";
+
+    /// <summary>Declares <see cref="KernelPathLocal"/> at the start of a per-sample method whose layers call GeneratedKernels.</summary>
+    protected void DeclareKernelPath()
+    {
+        if (model.HasSpatial || model.Layers.Any(l => !l.IsUnrolled))
+        {
+            w.Line("// The thread's kernel path, read once for every GeneratedKernels call below.");
+            w.Line($"var {KernelPathLocal} = GeneratedKernels.CurrentPath();");
+        }
+    }
+
+    /// <summary>W_j · a over one row of layer <paramref name="layer"/>'s width.</summary>
+    protected string DotCall(LayerModel layer, string row, string a) =>
+        layer.Inputs >= LongRow ? $"GeneratedSpans.Dot<{T}>({row}, {a})" : $"GeneratedKernels.Dot({KernelPathLocal}, {row}, {a})";
 
     /// <summary>y += s·x over one row of layer <paramref name="layer"/>'s width.</summary>
     protected string AddScaledCall(LayerModel layer, string x, string s, string y) =>
-        layer.Inputs >= LongRow ? $"GeneratedSpans.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"GeneratedKernels.AddScaled({x}, {s}, {y});";
+        layer.Inputs >= LongRow ? $"GeneratedSpans.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"GeneratedKernels.AddScaled({KernelPathLocal}, {x}, {s}, {y});";
 
     /// <summary>y = s·x over one row of layer <paramref name="layer"/>'s width.</summary>
     protected string ScaleCall(LayerModel layer, string x, string s, string y) =>
-        layer.Inputs >= LongRow ? $"GeneratedSpans.Multiply<{T}>({x}, {s}, {y});" : $"GeneratedKernels.Scale({x}, {s}, {y});";
+        layer.Inputs >= LongRow ? $"GeneratedSpans.Multiply<{T}>({x}, {s}, {y});" : $"GeneratedKernels.Scale({KernelPathLocal}, {x}, {s}, {y});";
 
     /// <summary>A ReLU unit with z ≤ 0 has δ = 0, so its row adds nothing (or, when writing, is zero); skipping it is exact.</summary>
     protected void SkipInactive(int l, string? whenSkipped = null)

@@ -63,7 +63,7 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
                     {
                         using (w.Block($"for (var u = 0; u < {Int(layer.KernelHeight)}; u++)"))
                         {
-                            w.Line($"z += GeneratedKernels.Dot<{T}>(kernel.Slice((((c * {Int(layer.KernelHeight)}) + u) * {Int(layer.KernelWidth)}), {Int(layer.KernelWidth)}), {source}.Slice((c * {Int(plane)}) + corner + (u * {Int(layer.PaddedWidth)}), {Int(layer.KernelWidth)}));");
+                            w.Line($"z += GeneratedKernels.Dot<{T}>({KernelPathLocal}, kernel.Slice((((c * {Int(layer.KernelHeight)}) + u) * {Int(layer.KernelWidth)}), {Int(layer.KernelWidth)}), {source}.Slice((c * {Int(plane)}) + corner + (u * {Int(layer.PaddedWidth)}), {Int(layer.KernelWidth)}));");
                         }
                     }
                 });
@@ -166,7 +166,7 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
                 {
                     using (w.Block($"for (var u = 0; u < {Int(layer.KernelHeight)}; u++)"))
                     {
-                        w.Line($"GeneratedKernels.AddScaled<{T}>(kernel.Slice((((c * {Int(layer.KernelHeight)}) + u) * {Int(layer.KernelWidth)}), {Int(layer.KernelWidth)}), d, {target}.Slice((c * {Int(plane)}) + corner + (u * {Int(layer.PaddedWidth)}), {Int(layer.KernelWidth)}));");
+                        w.Line($"GeneratedKernels.AddScaled<{T}>({KernelPathLocal}, kernel.Slice((((c * {Int(layer.KernelHeight)}) + u) * {Int(layer.KernelWidth)}), {Int(layer.KernelWidth)}), d, {target}.Slice((c * {Int(plane)}) + corner + (u * {Int(layer.PaddedWidth)}), {Int(layer.KernelWidth)}));");
                     }
                 }
             }));

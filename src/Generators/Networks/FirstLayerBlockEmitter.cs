@@ -20,13 +20,14 @@ internal sealed class FirstLayerBlockEmitter(EmitContext context) : CodeEmitter(
         w.Line("// (Dot4) and stays in cache while it meets every sample of the block.");
         using (w.Block($"private static void FirstLayerBlock(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, int count, Span<{T}> z1)"))
         {
+            DeclareKernelPath();
             using (w.Block($"for (var j = 0; j < {o}; j++)"))
             {
                 w.Line($"var row = p.Slice(Weights1Offset + (j * {n}), {n});");
                 w.Line("var s = 0;");
                 using (w.Block("for (; s + 4 <= count; s += 4)"))
                 {
-                    w.Line($"GeneratedKernels.Dot4(row, x.Slice(s * {n}, 4 * {n}), out var z0, out var z1s, out var z2, out var z3);");
+                    w.Line($"GeneratedKernels.Dot4({KernelPathLocal}, row, x.Slice(s * {n}, 4 * {n}), out var z0, out var z1s, out var z2, out var z3);");
                     w.Line($"z1[(s * {o}) + j] = z0{bias};");
                     w.Line($"z1[((s + 1) * {o}) + j] = z1s{bias};");
                     w.Line($"z1[((s + 2) * {o}) + j] = z2{bias};");
@@ -45,6 +46,7 @@ internal sealed class FirstLayerBlockEmitter(EmitContext context) : CodeEmitter(
         w.Line("// stored once per four samples (AddScaled4), which are still added in sample order.");
         using (w.Block($"private static void AccumulateFirstLayer(ReadOnlySpan<{T}> x, ReadOnlySpan<{T}> delta1, int count, Span<{T}> g)"))
         {
+            DeclareKernelPath();
             using (w.Block($"for (var j = 0; j < {o}; j++)"))
             {
                 w.Line($"var row = g.Slice(Weights1Offset + (j * {n}), {n});");
@@ -57,7 +59,7 @@ internal sealed class FirstLayerBlockEmitter(EmitContext context) : CodeEmitter(
                     w.Line($"var d3 = delta1[((s + 3) * {o}) + j];");
                     using (w.Block($"if (d0 != {Zero} || d1 != {Zero} || d2 != {Zero} || d3 != {Zero})"))
                     {
-                        w.Line($"GeneratedKernels.AddScaled4(x.Slice(s * {n}, 4 * {n}), d0, d1, d2, d3, row);");
+                        w.Line($"GeneratedKernels.AddScaled4({KernelPathLocal}, x.Slice(s * {n}, 4 * {n}), d0, d1, d2, d3, row);");
                     }
                 }
 

@@ -21,6 +21,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
         w.Line("// The forward pass of one sample, written out layer by layer.");
         using (w.Block($"private static void ForwardSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, Span<{T}> output)"))
         {
+            DeclareKernelPath();
             Spatial.EmitForward();
             DeclareSpans(withDeltas: false);
             EmitForward();
@@ -33,6 +34,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
         w.Line("// The cost of one sample: the forward pass, then C(a^L, y).");
         using (w.Block($"private static {T} SampleCost(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, ReadOnlySpan<{T}> y)"))
         {
+            DeclareKernelPath();
             Spatial.EmitForward();
             DeclareSpans(withDeltas: false);
             EmitForward();
@@ -69,6 +71,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
         var name = overwrite ? "WriteSample" : "AccumulateSample";
         using (w.Block($"private static {T} {name}(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g{deferred})"))
         {
+            DeclareKernelPath();
             Spatial.EmitForward();
             DeclareSpans(withDeltas: true);
             EmitForward(firstLayerGiven: DeferFirstLayer);
@@ -156,7 +159,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
                 var products = KeepsZ(l) ? $"z{l}" : $"a{l}";
                 if (rowsAtOnce)
                 {
-                    w.Line($"GeneratedKernels.MultiplyRows(p.Slice(Weights{l}Offset, {layer.Outputs * layer.Inputs}), {ASpan(l - 1)}, {products}, {layer.Outputs}, {layer.Inputs});");
+                    w.Line($"GeneratedKernels.MultiplyRows({KernelPathLocal}, p.Slice(Weights{l}Offset, {layer.Outputs * layer.Inputs}), {ASpan(l - 1)}, {products}, {layer.Outputs}, {layer.Inputs});");
                 }
 
                 using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))
@@ -164,7 +167,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
                     var bias = layer.HasBias && !given ? $" + p[Bias{l}Offset + j]" : string.Empty;
                     var dot = given ? "firstZ[j]"
                         : rowsAtOnce ? $"{products}[j]"
-                        : $"{DotKernel(layer)}(p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs}), {ASpan(l - 1)})";
+                        : DotCall(layer, $"p.Slice(Weights{l}Offset + (j * {layer.Inputs}), {layer.Inputs})", ASpan(l - 1));
                     if (KeepsZ(l))
                     {
                         w.Line($"z{l}[j] = {dot}{bias};");

@@ -91,3 +91,39 @@ let ``a span too short for the loop is refused before anything is read`` () =
     Assert.Throws<ArgumentException>(fun () -> GeneratedKernels.AddScaled4<float>(ReadOnlySpan long, 1.0, 1.0, 1.0, 1.0, Span short)) |> ignore
     Assert.Throws<ArgumentException>(fun () -> GeneratedKernels.Scale<float>(ReadOnlySpan long, 1.0, Span short)) |> ignore
     Assert.Throws<ArgumentException>(fun () -> GeneratedKernels.AddScaled<float>(ReadOnlySpan long, 1.0, Span short)) |> ignore
+
+[<Fact>]
+let ``the current path is the thread's scope's path, else the default`` () =
+    Assert.Equal(KernelSelection.Default, GeneratedKernels.CurrentPath())
+    for path in KernelSelection.Supported() do
+        use _ = KernelSelection.Enter path
+        Assert.Equal(path, GeneratedKernels.CurrentPath())
+
+[<Fact>]
+let ``each kernel handed a path computes what it computes inside that path's scope bit for bit`` () =
+    let random = Random 7
+    let n, rows = 37, 5
+    let w, x, y = values random (rows * n), values random (4 * n), values random n
+    let first = w[.. n - 1]
+    // Each kernel once with the path as its argument (outside any scope, so the argument decides) and once inside the
+    // path's scope, into fresh copies of y.
+    let both (path: KernelPath) (kernel: KernelPath -> float[] -> unit) =
+        let handed, scoped = Array.copy y, Array.copy y
+        kernel path handed
+        do
+            use _ = KernelSelection.Enter path
+            kernel KernelPath.Auto scoped
+        Assert.Equal<float[]>(scoped, handed)
+    for path in KernelSelection.Supported() do
+        both path (fun p target -> target[0] <- GeneratedKernels.Dot<float>(p, ReadOnlySpan first, ReadOnlySpan y))
+        both path (fun p target -> GeneratedKernels.MultiplyRows<float>(p, ReadOnlySpan w, ReadOnlySpan y, Span target, rows, n))
+        both path (fun p target ->
+            let mutable s0, s1, s2, s3 = 0.0, 0.0, 0.0, 0.0
+            GeneratedKernels.Dot4<float>(p, ReadOnlySpan first, ReadOnlySpan x, &s0, &s1, &s2, &s3)
+            target[0] <- s0
+            target[1] <- s1
+            target[2] <- s2
+            target[3] <- s3)
+        both path (fun p target -> GeneratedKernels.Scale<float>(p, ReadOnlySpan first, 0.3, Span target))
+        both path (fun p target -> GeneratedKernels.AddScaled<float>(p, ReadOnlySpan first, 0.3, Span target))
+        both path (fun p target -> GeneratedKernels.AddScaled4<float>(p, ReadOnlySpan x, 0.1, 0.2, 0.3, 0.4, Span target))

@@ -299,10 +299,12 @@ namespace Consumer
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -334,10 +336,12 @@ namespace Consumer
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static double SampleCost(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -371,11 +375,13 @@ namespace Consumer
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static double AccumulateSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[4];
             Span<double> d1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -442,7 +448,7 @@ namespace Consumer
                     continue;
                 }
 
-                GeneratedKernels.AddScaled(x, d1[j], row);
+                GeneratedKernels.AddScaled(kernelPath, x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -458,11 +464,13 @@ namespace Consumer
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static double WriteSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[4];
             Span<double> d1 = stackalloc double[4];
 
             // Layer 1 (4 × 20, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 80), x, a1, 4, 20);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 80), x, a1, 4, 20);
             for (var j = 0; j < 4; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -530,7 +538,7 @@ namespace Consumer
                     continue;
                 }
 
-                GeneratedKernels.Scale(x, d1[j], row);
+                GeneratedKernels.Scale(kernelPath, x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -590,7 +598,12 @@ namespace Consumer
                 var a2 = outputs.Slice(i * 3, 3);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<double>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 3; k++)
+                {
+                    max2 = double.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 3; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -625,7 +638,12 @@ namespace Consumer
                 var y = targets.Slice(i * 3, 3);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<double>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 3; k++)
+                {
+                    max2 = double.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 3; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -685,7 +703,12 @@ namespace Consumer
                 var d2 = dBatch2.Slice(i * 3, 3);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<double>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 3; k++)
+                {
+                    max2 = double.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 3; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);

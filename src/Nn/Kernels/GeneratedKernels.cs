@@ -1,9 +1,7 @@
 using System;
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Nn.Kernels;
 
@@ -15,31 +13,29 @@ namespace Nn.Kernels;
 /// accumulators and add in a fixed order, so the same arguments give the same bits on every call; on the
 /// <see cref="KernelPath.Vector128"/> path where <see cref="Vector{T}"/> is wider they run the same loops on 128-bit
 /// vectors (<see cref="GeneratedKernels128"/>), and on <see cref="KernelPath.Portable"/> only their scalar loops.
-/// Each writes only into the destination span its caller owns.
+/// Each writes only into the destination span its caller owns. Generated code reads the thread's path once per pass
+/// and hands it to every call (the overloads without a path read it themselves, which costs a thread-static read
+/// per call: a dozen per cent of a small network's pass).
 /// </summary>
 /// <example><code>
-/// GeneratedKernels.MultiplyRows(w, x, z, rows: 32, n: 64);   // z_j = W_j · x, j = 0…31
+/// var path = GeneratedKernels.CurrentPath();
+/// GeneratedKernels.MultiplyRows(path, w, x, z, rows: 32, n: 64);   // z_j = W_j · x, j = 0…31
 /// </code></example>
-public static class GeneratedKernels
+public static partial class GeneratedKernels
 {
-    /// <summary>Whether <paramref name="path"/> is a vector one; on <see cref="KernelPath.Portable"/> only the scalar loops run.</summary>
-    private static bool Vectorised(KernelPath path) => path != KernelPath.Portable && Vector.IsHardwareAccelerated;
-
-    /// <summary>Whether <paramref name="path"/> is <see cref="KernelPath.Vector128"/> while <see cref="Vector{T}"/> is wider (x86), so <see cref="GeneratedKernels128"/> runs instead.</summary>
-    private static bool Narrow<T>(KernelPath path) => Vector<T>.Count > Vector128<T>.Count && path == KernelPath.Vector128;
-
     /// <summary>Σ_k a_k b_k over the length of <paramref name="a"/>: four independent vector accumulators (so the additions do not wait on each other), then single vectors, then the scalar tail.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The kernel path to run, read once per pass by the caller (<see cref="CurrentPath"/>); <see cref="KernelPath.Auto"/> reads the thread's current one.</param>
     /// <param name="a">The first vector.</param>
     /// <param name="b">The second vector, at least as long as <paramref name="a"/>.</param>
     /// <returns>The dot product a · b.</returns>
     /// <exception cref="ArgumentException"><paramref name="b"/> is shorter than <paramref name="a"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
+    public static T Dot<T>(KernelPath path, ReadOnlySpan<T> a, ReadOnlySpan<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(b), a.Length, b.Length);
-        var path = KernelCensus.Resolve(KernelPath.Auto);
+        path = Run(path);
         if (Narrow<T>(path))
         {
             return GeneratedKernels128.Dot(a, b);
@@ -83,9 +79,10 @@ public static class GeneratedKernels
     /// <summary>
     /// z_j = W_j · x for every row j of W (rows × n, row-major), four rows per pass over x so each loaded piece of x
     /// feeds four independent sums and a row costs one horizontal addition (at 32–64 inputs the per-row reduction of
-    /// <see cref="Dot{T}"/> took as long as the multiplications); the rows left over use <see cref="Dot{T}"/>.
+    /// <see cref="Dot{T}(KernelPath, ReadOnlySpan{T}, ReadOnlySpan{T})"/> took as long as the multiplications); the rows left over use <see cref="Dot{T}(KernelPath, ReadOnlySpan{T}, ReadOnlySpan{T})"/>.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The kernel path to run, read once per pass by the caller (<see cref="CurrentPath"/>); <see cref="KernelPath.Auto"/> reads the thread's current one.</param>
     /// <param name="weights">W, rows × n, row-major.</param>
     /// <param name="x">x, of length at least n.</param>
     /// <param name="z">Receives z_j for j &lt; rows; the rest is untouched.</param>
@@ -93,7 +90,7 @@ public static class GeneratedKernels
     /// <param name="n">The length of a row, at least 0.</param>
     /// <exception cref="ArgumentException">A span is too short for <paramref name="rows"/> × <paramref name="n"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MultiplyRows<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, Span<T> z, int rows, int n)
+    public static void MultiplyRows<T>(KernelPath path, ReadOnlySpan<T> weights, ReadOnlySpan<T> x, Span<T> z, int rows, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
@@ -101,7 +98,7 @@ public static class GeneratedKernels
         AtLeast(nameof(weights), (long)rows * n, weights.Length);
         AtLeast(nameof(x), n, x.Length);
         AtLeast(nameof(z), rows, z.Length);
-        var path = KernelCensus.Resolve(KernelPath.Auto);
+        path = Run(path);
         if (Narrow<T>(path))
         {
             GeneratedKernels128.MultiplyRows(weights, x, z, rows, n);
@@ -156,12 +153,13 @@ public static class GeneratedKernels
 
         for (; j < rows; j++)
         {
-            z[j] = Dot(weights.Slice(j * n, n), x);
+            z[j] = Dot(path, weights.Slice(j * n, n), x);
         }
     }
 
     /// <summary>Four dot products of one weight row w with four consecutive samples in x (each of w's length), sharing every load of w.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The kernel path to run, read once per pass by the caller (<see cref="CurrentPath"/>); <see cref="KernelPath.Auto"/> reads the thread's current one.</param>
     /// <param name="w">The weight row, of length n.</param>
     /// <param name="x">Four samples of length n one after another, at least 4n values.</param>
     /// <param name="s0">w · x_0.</param>
@@ -170,12 +168,12 @@ public static class GeneratedKernels
     /// <param name="s3">w · x_3.</param>
     /// <exception cref="ArgumentException"><paramref name="x"/> holds fewer than 4n values.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Dot4<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> x, out T s0, out T s1, out T s2, out T s3)
+    public static void Dot4<T>(KernelPath path, ReadOnlySpan<T> w, ReadOnlySpan<T> x, out T s0, out T s1, out T s2, out T s3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var n = w.Length;
         AtLeast(nameof(x), 4L * n, x.Length);
-        var path = KernelCensus.Resolve(KernelPath.Auto);
+        path = Run(path);
         if (Narrow<T>(path))
         {
             GeneratedKernels128.Dot4(w, x, out s0, out s1, out s2, out s3);
@@ -222,16 +220,17 @@ public static class GeneratedKernels
 
     /// <summary>y = s·x over the length of <paramref name="x"/>.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The kernel path to run, read once per pass by the caller (<see cref="CurrentPath"/>); <see cref="KernelPath.Auto"/> reads the thread's current one.</param>
     /// <param name="x">x.</param>
     /// <param name="s">The scale s.</param>
     /// <param name="y">Receives s·x in its first x.Length values; overwritten there.</param>
     /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Scale<T>(ReadOnlySpan<T> x, T s, Span<T> y)
+    public static void Scale<T>(KernelPath path, ReadOnlySpan<T> x, T s, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(y), x.Length, y.Length);
-        var path = KernelCensus.Resolve(KernelPath.Auto);
+        path = Run(path);
         if (Narrow<T>(path))
         {
             GeneratedKernels128.Scale(x, s, y);
@@ -258,16 +257,17 @@ public static class GeneratedKernels
 
     /// <summary>y += s·x (an axpy) over the length of <paramref name="x"/>; each product is rounded before its sum.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The kernel path to run, read once per pass by the caller (<see cref="CurrentPath"/>); <see cref="KernelPath.Auto"/> reads the thread's current one.</param>
     /// <param name="x">x.</param>
     /// <param name="s">The scale s.</param>
     /// <param name="y">y; its first x.Length values are updated in place.</param>
     /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled<T>(ReadOnlySpan<T> x, T s, Span<T> y)
+    public static void AddScaled<T>(KernelPath path, ReadOnlySpan<T> x, T s, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         AtLeast(nameof(y), x.Length, y.Length);
-        var path = KernelCensus.Resolve(KernelPath.Auto);
+        path = Run(path);
         if (Narrow<T>(path))
         {
             GeneratedKernels128.AddScaled(x, s, y);
@@ -297,6 +297,7 @@ public static class GeneratedKernels
     /// storing y once: the first-layer gradient rows of a block of samples, still added in sample order.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="path">The kernel path to run, read once per pass by the caller (<see cref="CurrentPath"/>); <see cref="KernelPath.Auto"/> reads the thread's current one.</param>
     /// <param name="x">Four samples of length n = y.Length one after another, at least 4n values.</param>
     /// <param name="d0">The scale of x_0.</param>
     /// <param name="d1">The scale of x_1.</param>
@@ -305,12 +306,12 @@ public static class GeneratedKernels
     /// <param name="y">y; updated in place.</param>
     /// <exception cref="ArgumentException"><paramref name="x"/> holds fewer than 4n values.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled4<T>(ReadOnlySpan<T> x, T d0, T d1, T d2, T d3, Span<T> y)
+    public static void AddScaled4<T>(KernelPath path, ReadOnlySpan<T> x, T d0, T d1, T d2, T d3, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var n = y.Length;
         AtLeast(nameof(x), 4L * n, x.Length);
-        var path = KernelCensus.Resolve(KernelPath.Auto);
+        path = Run(path);
         if (Narrow<T>(path))
         {
             GeneratedKernels128.AddScaled4(x, d0, d1, d2, d3, y);
@@ -344,15 +345,6 @@ public static class GeneratedKernels
         {
             ref var element = ref Unsafe.Add(ref target, k);
             element = element + (d0 * Unsafe.Add(ref x0, k)) + (d1 * Unsafe.Add(ref x1, k)) + (d2 * Unsafe.Add(ref x2, k)) + (d3 * Unsafe.Add(ref x3, k));
-        }
-    }
-
-    // The loops read through references past bounds checks, so a short span must be refused before they start.
-    private static void AtLeast(string name, long needed, int length)
-    {
-        if (length < needed)
-        {
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{name} must hold at least {needed} values, but holds {length}."), name);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace Nn.Kernels;
 /// </summary>
 internal static class GeneratedKernels128
 {
-    /// <summary><see cref="GeneratedKernels.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/> on 128-bit vectors.</summary>
+    /// <summary><see cref="GeneratedKernels.Dot{T}(KernelPath, ReadOnlySpan{T}, ReadOnlySpan{T})"/> on 128-bit vectors.</summary>
     internal static T Dot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -52,7 +52,7 @@ internal static class GeneratedKernels128
         return sum;
     }
 
-    /// <summary><see cref="GeneratedKernels.MultiplyRows{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/> on 128-bit vectors.</summary>
+    /// <summary><see cref="GeneratedKernels.MultiplyRows{T}(KernelPath, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int)"/> on 128-bit vectors.</summary>
     internal static void MultiplyRows<T>(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, Span<T> z, int rows, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -108,7 +108,7 @@ internal static class GeneratedKernels128
         }
     }
 
-    /// <summary><see cref="GeneratedKernels.Dot4{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, out T, out T, out T, out T)"/> on 128-bit vectors.</summary>
+    /// <summary><see cref="GeneratedKernels.Dot4{T}(KernelPath, ReadOnlySpan{T}, ReadOnlySpan{T}, out T, out T, out T, out T)"/> on 128-bit vectors.</summary>
     internal static void Dot4<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> x, out T s0, out T s1, out T s2, out T s3)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -151,7 +151,7 @@ internal static class GeneratedKernels128
         }
     }
 
-    /// <summary><see cref="GeneratedKernels.Scale{T}(ReadOnlySpan{T}, T, Span{T})"/> on 128-bit vectors.</summary>
+    /// <summary><see cref="GeneratedKernels.Scale{T}(KernelPath, ReadOnlySpan{T}, T, Span{T})"/> on 128-bit vectors.</summary>
     internal static void Scale<T>(ReadOnlySpan<T> x, T s, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -173,7 +173,7 @@ internal static class GeneratedKernels128
         }
     }
 
-    /// <summary><see cref="GeneratedKernels.AddScaled{T}(ReadOnlySpan{T}, T, Span{T})"/> on 128-bit vectors.</summary>
+    /// <summary><see cref="GeneratedKernels.AddScaled{T}(KernelPath, ReadOnlySpan{T}, T, Span{T})"/> on 128-bit vectors.</summary>
     internal static void AddScaled<T>(ReadOnlySpan<T> x, T s, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -195,7 +195,7 @@ internal static class GeneratedKernels128
         }
     }
 
-    /// <summary><see cref="GeneratedKernels.AddScaled4{T}(ReadOnlySpan{T}, T, T, T, T, Span{T})"/> on 128-bit vectors.</summary>
+    /// <summary><see cref="GeneratedKernels.AddScaled4{T}(KernelPath, ReadOnlySpan{T}, T, T, T, T, Span{T})"/> on 128-bit vectors.</summary>
     internal static void AddScaled4<T>(ReadOnlySpan<T> x, T d0, T d1, T d2, T d3, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -299,12 +299,14 @@ namespace Nn.Examples
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[32];
             Span<float> z2 = stackalloc float[10];
             Span<float> a2 = stackalloc float[10];
 
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 2048), x, a1, 32, 64);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 2048), x, a1, 32, 64);
             for (var j = 0; j < 32; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -312,14 +314,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 320), a1, z2, 10, 32);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 320), a1, z2, 10, 32);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<float>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = float.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
@@ -346,12 +353,14 @@ namespace Nn.Examples
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static float SampleCost(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[32];
             Span<float> z2 = stackalloc float[10];
             Span<float> a2 = stackalloc float[10];
 
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 2048), x, a1, 32, 64);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 2048), x, a1, 32, 64);
             for (var j = 0; j < 32; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -359,14 +368,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 320), a1, z2, 10, 32);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 320), a1, z2, 10, 32);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<float>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = float.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
@@ -404,6 +418,8 @@ namespace Nn.Examples
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static float AccumulateSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[32];
             Span<float> d1 = stackalloc float[32];
             Span<float> z2 = stackalloc float[10];
@@ -411,7 +427,7 @@ namespace Nn.Examples
             Span<float> d2 = stackalloc float[10];
 
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 2048), x, a1, 32, 64);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 2048), x, a1, 32, 64);
             for (var j = 0; j < 32; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -419,14 +435,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 320), a1, z2, 10, 32);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 320), a1, z2, 10, 32);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<float>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = float.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
@@ -468,7 +489,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 32), 32);
-                GeneratedKernels.AddScaled(a1, d2[j], row);
+                GeneratedKernels.AddScaled(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -481,7 +502,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1);
             }
 
             for (var k = 0; k < 32; k++)
@@ -498,7 +519,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                GeneratedKernels.AddScaled(x, d1[j], row);
+                GeneratedKernels.AddScaled(kernelPath, x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -514,6 +535,8 @@ namespace Nn.Examples
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static float WriteSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[32];
             Span<float> d1 = stackalloc float[32];
             Span<float> z2 = stackalloc float[10];
@@ -521,7 +544,7 @@ namespace Nn.Examples
             Span<float> d2 = stackalloc float[10];
 
             // Layer 1 (32 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 2048), x, a1, 32, 64);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 2048), x, a1, 32, 64);
             for (var j = 0; j < 32; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -529,14 +552,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 32, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 320), a1, z2, 10, 32);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 320), a1, z2, 10, 32);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<float>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = float.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = float.Exp(z2[k] - max2);
@@ -578,7 +606,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 32), 32);
-                GeneratedKernels.Scale(a1, d2[j], row);
+                GeneratedKernels.Scale(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -591,7 +619,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 32), 32), d2[j], d1);
             }
 
             for (var k = 0; k < 32; k++)
@@ -609,7 +637,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                GeneratedKernels.Scale(x, d1[j], row);
+                GeneratedKernels.Scale(kernelPath, x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -669,7 +697,12 @@ namespace Nn.Examples
                 var a2 = outputs.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<float>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 10; k++)
+                {
+                    max2 = float.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = float.Exp(z2[k] - max2);
@@ -704,7 +737,12 @@ namespace Nn.Examples
                 var y = targets.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<float>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 10; k++)
+                {
+                    max2 = float.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = float.Exp(z2[k] - max2);
@@ -764,7 +802,12 @@ namespace Nn.Examples
                 var d2 = dBatch2.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<float>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 10; k++)
+                {
+                    max2 = float.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = float.Exp(z2[k] - max2);

@@ -342,6 +342,8 @@ namespace Nn.Examples
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> z1 = stackalloc double[12];
             Span<double> a1 = stackalloc double[12];
             Span<double> z2 = stackalloc double[8];
@@ -354,7 +356,12 @@ namespace Nn.Examples
             }
 
             // Softmax: a^1_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max1 = GeneratedSpans.Max<double>(z1);
+            var max1 = z1[0];
+            for (var k = 1; k < 12; k++)
+            {
+                max1 = double.Max(max1, z1[k]);
+            }
+
             for (var k = 0; k < 12; k++)
             {
                 a1[k] = double.Exp(z1[k] - max1);
@@ -372,14 +379,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<double>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 8; k++)
+            {
+                max2 = double.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 8; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -433,6 +445,8 @@ namespace Nn.Examples
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static double SampleCost(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> z1 = stackalloc double[12];
             Span<double> a1 = stackalloc double[12];
             Span<double> z2 = stackalloc double[8];
@@ -445,7 +459,12 @@ namespace Nn.Examples
             }
 
             // Softmax: a^1_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max1 = GeneratedSpans.Max<double>(z1);
+            var max1 = z1[0];
+            for (var k = 1; k < 12; k++)
+            {
+                max1 = double.Max(max1, z1[k]);
+            }
+
             for (var k = 0; k < 12; k++)
             {
                 a1[k] = double.Exp(z1[k] - max1);
@@ -463,14 +482,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<double>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 8; k++)
+            {
+                max2 = double.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 8; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -524,6 +548,8 @@ namespace Nn.Examples
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static double AccumulateSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g, ReadOnlySpan<double> firstZ, Span<double> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> z1 = stackalloc double[12];
             Span<double> a1 = stackalloc double[12];
             Span<double> d1 = stackalloc double[12];
@@ -538,7 +564,12 @@ namespace Nn.Examples
             }
 
             // Softmax: a^1_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max1 = GeneratedSpans.Max<double>(z1);
+            var max1 = z1[0];
+            for (var k = 1; k < 12; k++)
+            {
+                max1 = double.Max(max1, z1[k]);
+            }
+
             for (var k = 0; k < 12; k++)
             {
                 a1[k] = double.Exp(z1[k] - max1);
@@ -556,14 +587,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<double>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 8; k++)
+            {
+                max2 = double.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 8; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -710,7 +746,7 @@ namespace Nn.Examples
             for (var j = 0; j < 8; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 12), 12);
-                GeneratedKernels.AddScaled(a1, d2[j], row);
+                GeneratedKernels.AddScaled(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -723,7 +759,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 8; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 12), 12), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 12), 12), d2[j], d1);
             }
 
             var projection1 = 0.0;
@@ -754,6 +790,8 @@ namespace Nn.Examples
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static double WriteSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g, ReadOnlySpan<double> firstZ, Span<double> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> z1 = stackalloc double[12];
             Span<double> a1 = stackalloc double[12];
             Span<double> d1 = stackalloc double[12];
@@ -768,7 +806,12 @@ namespace Nn.Examples
             }
 
             // Softmax: a^1_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max1 = GeneratedSpans.Max<double>(z1);
+            var max1 = z1[0];
+            for (var k = 1; k < 12; k++)
+            {
+                max1 = double.Max(max1, z1[k]);
+            }
+
             for (var k = 0; k < 12; k++)
             {
                 a1[k] = double.Exp(z1[k] - max1);
@@ -786,14 +829,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (8 × 12, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 96), a1, z2, 8, 12);
             for (var j = 0; j < 8; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<double>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 8; k++)
+            {
+                max2 = double.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 8; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -940,7 +988,7 @@ namespace Nn.Examples
             for (var j = 0; j < 8; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 12), 12);
-                GeneratedKernels.Scale(a1, d2[j], row);
+                GeneratedKernels.Scale(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -953,7 +1001,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 8; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 12), 12), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 12), 12), d2[j], d1);
             }
 
             var projection1 = 0.0;
@@ -984,13 +1032,15 @@ namespace Nn.Examples
         // (Dot4) and stays in cache while it meets every sample of the block.
         private static void FirstLayerBlock(ReadOnlySpan<double> p, ReadOnlySpan<double> x, int count, Span<double> z1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 12; j++)
             {
                 var row = p.Slice(Weights1Offset + (j * 260), 260);
                 var s = 0;
                 for (; s + 4 <= count; s += 4)
                 {
-                    GeneratedKernels.Dot4(row, x.Slice(s * 260, 4 * 260), out var z0, out var z1s, out var z2, out var z3);
+                    GeneratedKernels.Dot4(kernelPath, row, x.Slice(s * 260, 4 * 260), out var z0, out var z1s, out var z2, out var z3);
                     z1[(s * 12) + j] = z0 + p[Bias1Offset + j];
                     z1[((s + 1) * 12) + j] = z1s + p[Bias1Offset + j];
                     z1[((s + 2) * 12) + j] = z2 + p[Bias1Offset + j];
@@ -1008,6 +1058,8 @@ namespace Nn.Examples
         // stored once per four samples (AddScaled4), which are still added in sample order.
         private static void AccumulateFirstLayer(ReadOnlySpan<double> x, ReadOnlySpan<double> delta1, int count, Span<double> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 12; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 260), 260);
@@ -1020,7 +1072,7 @@ namespace Nn.Examples
                     var d3 = delta1[((s + 3) * 12) + j];
                     if (d0 != 0.0 || d1 != 0.0 || d2 != 0.0 || d3 != 0.0)
                     {
-                        GeneratedKernels.AddScaled4(x.Slice(s * 260, 4 * 260), d0, d1, d2, d3, row);
+                        GeneratedKernels.AddScaled4(kernelPath, x.Slice(s * 260, 4 * 260), d0, d1, d2, d3, row);
                     }
                 }
 
@@ -1064,7 +1116,12 @@ namespace Nn.Examples
             for (var i = 0; i < rows; i++)
             {
                 var row = a1.Slice(i * 12, 12);
-                var max = GeneratedSpans.Max<double>(row);
+                var max = row[0];
+                for (var k = 1; k < 12; k++)
+                {
+                    max = double.Max(max, row[k]);
+                }
+
                 for (var k = 0; k < 12; k++)
                 {
                     row[k] = double.Exp(row[k] - max);
@@ -1085,7 +1142,12 @@ namespace Nn.Examples
             for (var i = 0; i < rows; i++)
             {
                 var row = a2.Slice(i * 8, 8);
-                var max = GeneratedSpans.Max<double>(row);
+                var max = row[0];
+                for (var k = 1; k < 8; k++)
+                {
+                    max = double.Max(max, row[k]);
+                }
+
                 for (var k = 0; k < 8; k++)
                 {
                     row[k] = double.Exp(row[k] - max);
@@ -1106,7 +1168,12 @@ namespace Nn.Examples
             for (var i = 0; i < rows; i++)
             {
                 var row = a3.Slice(i * 4, 4);
-                var max = GeneratedSpans.Max<double>(row);
+                var max = row[0];
+                for (var k = 1; k < 4; k++)
+                {
+                    max = double.Max(max, row[k]);
+                }
+
                 for (var k = 0; k < 4; k++)
                 {
                     row[k] = double.Exp(row[k] - max);

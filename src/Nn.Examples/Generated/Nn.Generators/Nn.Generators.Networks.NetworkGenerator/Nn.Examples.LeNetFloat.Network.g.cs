@@ -368,6 +368,8 @@ namespace Nn.Examples
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<float> p, ReadOnlySpan<float> image, Span<float> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             var spatial = SpatialScratch();
             var sa1 = spatial.Slice(0, 3456);
             var sd1 = spatial.Slice(3456, 3456);
@@ -526,7 +528,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (84 × 120, Relu): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 10080), a1, a2, 84, 120);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 10080), a1, a2, 84, 120);
             for (var j = 0; j < 84; j++)
             {
                 var z = a2[j] + p[Bias2Offset + j];
@@ -534,14 +536,19 @@ namespace Nn.Examples
             }
 
             // Layer 3 (10 × 84, Softmax): z^3 = W^3 a^2 + b^3, a^3 = σ(z^3).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights3Offset, 840), a2, z3, 10, 84);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights3Offset, 840), a2, z3, 10, 84);
             for (var j = 0; j < 10; j++)
             {
                 z3[j] = z3[j] + p[Bias3Offset + j];
             }
 
             // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max3 = GeneratedSpans.Max<float>(z3);
+            var max3 = z3[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max3 = float.Max(max3, z3[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a3[k] = float.Exp(z3[k] - max3);
@@ -568,6 +575,8 @@ namespace Nn.Examples
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static float SampleCost(ReadOnlySpan<float> p, ReadOnlySpan<float> image, ReadOnlySpan<float> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             var spatial = SpatialScratch();
             var sa1 = spatial.Slice(0, 3456);
             var sd1 = spatial.Slice(3456, 3456);
@@ -726,7 +735,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (84 × 120, Relu): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 10080), a1, a2, 84, 120);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 10080), a1, a2, 84, 120);
             for (var j = 0; j < 84; j++)
             {
                 var z = a2[j] + p[Bias2Offset + j];
@@ -734,14 +743,19 @@ namespace Nn.Examples
             }
 
             // Layer 3 (10 × 84, Softmax): z^3 = W^3 a^2 + b^3, a^3 = σ(z^3).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights3Offset, 840), a2, z3, 10, 84);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights3Offset, 840), a2, z3, 10, 84);
             for (var j = 0; j < 10; j++)
             {
                 z3[j] = z3[j] + p[Bias3Offset + j];
             }
 
             // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max3 = GeneratedSpans.Max<float>(z3);
+            var max3 = z3[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max3 = float.Max(max3, z3[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a3[k] = float.Exp(z3[k] - max3);
@@ -779,6 +793,8 @@ namespace Nn.Examples
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static float AccumulateSample(ReadOnlySpan<float> p, ReadOnlySpan<float> image, ReadOnlySpan<float> y, float scale, Span<float> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             var spatial = SpatialScratch();
             var sa1 = spatial.Slice(0, 3456);
             var sd1 = spatial.Slice(3456, 3456);
@@ -940,7 +956,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (84 × 120, Relu): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 10080), a1, a2, 84, 120);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 10080), a1, a2, 84, 120);
             for (var j = 0; j < 84; j++)
             {
                 var z = a2[j] + p[Bias2Offset + j];
@@ -948,14 +964,19 @@ namespace Nn.Examples
             }
 
             // Layer 3 (10 × 84, Softmax): z^3 = W^3 a^2 + b^3, a^3 = σ(z^3).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights3Offset, 840), a2, z3, 10, 84);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights3Offset, 840), a2, z3, 10, 84);
             for (var j = 0; j < 10; j++)
             {
                 z3[j] = z3[j] + p[Bias3Offset + j];
             }
 
             // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max3 = GeneratedSpans.Max<float>(z3);
+            var max3 = z3[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max3 = float.Max(max3, z3[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a3[k] = float.Exp(z3[k] - max3);
@@ -997,7 +1018,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights3Offset + (j * 84), 84);
-                GeneratedKernels.AddScaled(a2, d3[j], row);
+                GeneratedKernels.AddScaled(kernelPath, a2, d3[j], row);
             }
 
             // Equation 3: ∂C/∂b^3 = δ^3.
@@ -1010,7 +1031,7 @@ namespace Nn.Examples
             d2.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights3Offset + (j * 84), 84), d3[j], d2);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights3Offset + (j * 84), 84), d3[j], d2);
             }
 
             for (var k = 0; k < 84; k++)
@@ -1027,7 +1048,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                GeneratedKernels.AddScaled(a1, d2[j], row);
+                GeneratedKernels.AddScaled(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -1045,7 +1066,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 120), 120), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 120), 120), d2[j], d1);
             }
 
             for (var k = 0; k < 120; k++)
@@ -1216,6 +1237,8 @@ namespace Nn.Examples
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static float WriteSample(ReadOnlySpan<float> p, ReadOnlySpan<float> image, ReadOnlySpan<float> y, float scale, Span<float> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             var spatial = SpatialScratch();
             var sa1 = spatial.Slice(0, 3456);
             var sd1 = spatial.Slice(3456, 3456);
@@ -1377,7 +1400,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (84 × 120, Relu): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 10080), a1, a2, 84, 120);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 10080), a1, a2, 84, 120);
             for (var j = 0; j < 84; j++)
             {
                 var z = a2[j] + p[Bias2Offset + j];
@@ -1385,14 +1408,19 @@ namespace Nn.Examples
             }
 
             // Layer 3 (10 × 84, Softmax): z^3 = W^3 a^2 + b^3, a^3 = σ(z^3).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights3Offset, 840), a2, z3, 10, 84);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights3Offset, 840), a2, z3, 10, 84);
             for (var j = 0; j < 10; j++)
             {
                 z3[j] = z3[j] + p[Bias3Offset + j];
             }
 
             // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max3 = GeneratedSpans.Max<float>(z3);
+            var max3 = z3[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max3 = float.Max(max3, z3[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a3[k] = float.Exp(z3[k] - max3);
@@ -1434,7 +1462,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights3Offset + (j * 84), 84);
-                GeneratedKernels.Scale(a2, d3[j], row);
+                GeneratedKernels.Scale(kernelPath, a2, d3[j], row);
             }
 
             // Equation 3: ∂C/∂b^3 = δ^3.
@@ -1447,7 +1475,7 @@ namespace Nn.Examples
             d2.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights3Offset + (j * 84), 84), d3[j], d2);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights3Offset + (j * 84), 84), d3[j], d2);
             }
 
             for (var k = 0; k < 84; k++)
@@ -1465,7 +1493,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                GeneratedKernels.Scale(a1, d2[j], row);
+                GeneratedKernels.Scale(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -1483,7 +1511,7 @@ namespace Nn.Examples
                     continue;
                 }
 
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 120), 120), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 120), 120), d2[j], d1);
             }
 
             for (var k = 0; k < 120; k++)

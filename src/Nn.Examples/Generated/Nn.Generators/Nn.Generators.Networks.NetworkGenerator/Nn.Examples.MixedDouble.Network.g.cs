@@ -311,10 +311,12 @@ namespace Nn.Examples
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[6];
 
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 72), x, a1, 6, 12);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 72), x, a1, 6, 12);
             for (var j = 0; j < 6; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -356,10 +358,12 @@ namespace Nn.Examples
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static double SampleCost(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[6];
 
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 72), x, a1, 6, 12);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 72), x, a1, 6, 12);
             for (var j = 0; j < 6; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -402,11 +406,13 @@ namespace Nn.Examples
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static double AccumulateSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[6];
             Span<double> d1 = stackalloc double[6];
 
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 72), x, a1, 6, 12);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 72), x, a1, 6, 12);
             for (var j = 0; j < 6; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -517,7 +523,7 @@ namespace Nn.Examples
             for (var j = 0; j < 6; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 12), 12);
-                GeneratedKernels.AddScaled(x, d1[j], row);
+                GeneratedKernels.AddScaled(kernelPath, x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -533,11 +539,13 @@ namespace Nn.Examples
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static double WriteSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[6];
             Span<double> d1 = stackalloc double[6];
 
             // Layer 1 (6 × 12, Tanh): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights1Offset, 72), x, a1, 6, 12);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 72), x, a1, 6, 12);
             for (var j = 0; j < 6; j++)
             {
                 var z = a1[j] + p[Bias1Offset + j];
@@ -648,7 +656,7 @@ namespace Nn.Examples
             for (var j = 0; j < 6; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 12), 12);
-                GeneratedKernels.Scale(x, d1[j], row);
+                GeneratedKernels.Scale(kernelPath, x, d1[j], row);
             }
 
             // Equation 3: ∂C/∂b^1 = δ^1.
@@ -714,7 +722,12 @@ namespace Nn.Examples
                 var a3 = outputs.Slice(i * 3, 3);
                 // Layer 3's activation for this row: a^3 = σ(z^3).
                 // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max3 = GeneratedSpans.Max<double>(z3);
+                var max3 = z3[0];
+                for (var k = 1; k < 3; k++)
+                {
+                    max3 = double.Max(max3, z3[k]);
+                }
+
                 for (var k = 0; k < 3; k++)
                 {
                     a3[k] = double.Exp(z3[k] - max3);
@@ -750,7 +763,12 @@ namespace Nn.Examples
                 var y = targets.Slice(i * 3, 3);
                 // Layer 3's activation for this row: a^3 = σ(z^3).
                 // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max3 = GeneratedSpans.Max<double>(z3);
+                var max3 = z3[0];
+                for (var k = 1; k < 3; k++)
+                {
+                    max3 = double.Max(max3, z3[k]);
+                }
+
                 for (var k = 0; k < 3; k++)
                 {
                     a3[k] = double.Exp(z3[k] - max3);
@@ -806,7 +824,12 @@ namespace Nn.Examples
                 var d3 = dBatch3.Slice(i * 3, 3);
                 // Layer 3's activation for this row: a^3 = σ(z^3).
                 // Softmax: a^3_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max3 = GeneratedSpans.Max<double>(z3);
+                var max3 = z3[0];
+                for (var k = 1; k < 3; k++)
+                {
+                    max3 = double.Max(max3, z3[k]);
+                }
+
                 for (var k = 0; k < 3; k++)
                 {
                     a3[k] = double.Exp(z3[k] - max3);

@@ -318,6 +318,8 @@ namespace Nn.Examples
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[100];
             Span<float> z2 = stackalloc float[10];
             Span<float> a2 = stackalloc float[10];
@@ -330,7 +332,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 100, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 1000), a1, z2, 10, 100);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 1000), a1, z2, 10, 100);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -347,6 +349,8 @@ namespace Nn.Examples
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static float SampleCost(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[100];
             Span<float> z2 = stackalloc float[10];
             Span<float> a2 = stackalloc float[10];
@@ -359,7 +363,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 100, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 1000), a1, z2, 10, 100);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 1000), a1, z2, 10, 100);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -381,6 +385,8 @@ namespace Nn.Examples
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static float AccumulateSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g, ReadOnlySpan<float> firstZ, Span<float> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[100];
             Span<float> d1 = stackalloc float[100];
             Span<float> z2 = stackalloc float[10];
@@ -395,7 +401,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 100, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 1000), a1, z2, 10, 100);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 1000), a1, z2, 10, 100);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -427,7 +433,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 100), 100);
-                GeneratedKernels.AddScaled(a1, d2[j], row);
+                GeneratedKernels.AddScaled(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -440,7 +446,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 100), 100), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 100), 100), d2[j], d1);
             }
 
             for (var k = 0; k < 100; k++)
@@ -465,6 +471,8 @@ namespace Nn.Examples
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static float WriteSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g, ReadOnlySpan<float> firstZ, Span<float> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[100];
             Span<float> d1 = stackalloc float[100];
             Span<float> z2 = stackalloc float[10];
@@ -479,7 +487,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 100, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 1000), a1, z2, 10, 100);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 1000), a1, z2, 10, 100);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -511,7 +519,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 100), 100);
-                GeneratedKernels.Scale(a1, d2[j], row);
+                GeneratedKernels.Scale(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -524,7 +532,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 100), 100), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 100), 100), d2[j], d1);
             }
 
             for (var k = 0; k < 100; k++)
@@ -549,13 +557,15 @@ namespace Nn.Examples
         // (Dot4) and stays in cache while it meets every sample of the block.
         private static void FirstLayerBlock(ReadOnlySpan<float> p, ReadOnlySpan<float> x, int count, Span<float> z1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 100; j++)
             {
                 var row = p.Slice(Weights1Offset + (j * 784), 784);
                 var s = 0;
                 for (; s + 4 <= count; s += 4)
                 {
-                    GeneratedKernels.Dot4(row, x.Slice(s * 784, 4 * 784), out var z0, out var z1s, out var z2, out var z3);
+                    GeneratedKernels.Dot4(kernelPath, row, x.Slice(s * 784, 4 * 784), out var z0, out var z1s, out var z2, out var z3);
                     z1[(s * 100) + j] = z0 + p[Bias1Offset + j];
                     z1[((s + 1) * 100) + j] = z1s + p[Bias1Offset + j];
                     z1[((s + 2) * 100) + j] = z2 + p[Bias1Offset + j];
@@ -573,6 +583,8 @@ namespace Nn.Examples
         // stored once per four samples (AddScaled4), which are still added in sample order.
         private static void AccumulateFirstLayer(ReadOnlySpan<float> x, ReadOnlySpan<float> delta1, int count, Span<float> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 100; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 784), 784);
@@ -585,7 +597,7 @@ namespace Nn.Examples
                     var d3 = delta1[((s + 3) * 100) + j];
                     if (d0 != 0f || d1 != 0f || d2 != 0f || d3 != 0f)
                     {
-                        GeneratedKernels.AddScaled4(x.Slice(s * 784, 4 * 784), d0, d1, d2, d3, row);
+                        GeneratedKernels.AddScaled4(kernelPath, x.Slice(s * 784, 4 * 784), d0, d1, d2, d3, row);
                     }
                 }
 

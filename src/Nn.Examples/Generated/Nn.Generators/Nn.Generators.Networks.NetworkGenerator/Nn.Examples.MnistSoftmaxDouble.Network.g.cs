@@ -318,6 +318,8 @@ namespace Nn.Examples
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[50];
             Span<double> z2 = stackalloc double[10];
             Span<double> a2 = stackalloc double[10];
@@ -330,14 +332,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 50, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 500), a1, z2, 10, 50);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 500), a1, z2, 10, 50);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<double>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = double.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -364,6 +371,8 @@ namespace Nn.Examples
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static double SampleCost(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[50];
             Span<double> z2 = stackalloc double[10];
             Span<double> a2 = stackalloc double[10];
@@ -376,14 +385,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 50, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 500), a1, z2, 10, 50);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 500), a1, z2, 10, 50);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<double>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = double.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -421,6 +435,8 @@ namespace Nn.Examples
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static double AccumulateSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g, ReadOnlySpan<double> firstZ, Span<double> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[50];
             Span<double> d1 = stackalloc double[50];
             Span<double> z2 = stackalloc double[10];
@@ -435,14 +451,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 50, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 500), a1, z2, 10, 50);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 500), a1, z2, 10, 50);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<double>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = double.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -484,7 +505,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 50), 50);
-                GeneratedKernels.AddScaled(a1, d2[j], row);
+                GeneratedKernels.AddScaled(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -497,7 +518,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 50), 50), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 50), 50), d2[j], d1);
             }
 
             for (var k = 0; k < 50; k++)
@@ -522,6 +543,8 @@ namespace Nn.Examples
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static double WriteSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g, ReadOnlySpan<double> firstZ, Span<double> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[50];
             Span<double> d1 = stackalloc double[50];
             Span<double> z2 = stackalloc double[10];
@@ -536,14 +559,19 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 50, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 500), a1, z2, 10, 50);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 500), a1, z2, 10, 50);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
             }
 
             // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-            var max2 = GeneratedSpans.Max<double>(z2);
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = double.Max(max2, z2[k]);
+            }
+
             for (var k = 0; k < 10; k++)
             {
                 a2[k] = double.Exp(z2[k] - max2);
@@ -585,7 +613,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 50), 50);
-                GeneratedKernels.Scale(a1, d2[j], row);
+                GeneratedKernels.Scale(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -598,7 +626,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 50), 50), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 50), 50), d2[j], d1);
             }
 
             for (var k = 0; k < 50; k++)
@@ -623,13 +651,15 @@ namespace Nn.Examples
         // (Dot4) and stays in cache while it meets every sample of the block.
         private static void FirstLayerBlock(ReadOnlySpan<double> p, ReadOnlySpan<double> x, int count, Span<double> z1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 50; j++)
             {
                 var row = p.Slice(Weights1Offset + (j * 784), 784);
                 var s = 0;
                 for (; s + 4 <= count; s += 4)
                 {
-                    GeneratedKernels.Dot4(row, x.Slice(s * 784, 4 * 784), out var z0, out var z1s, out var z2, out var z3);
+                    GeneratedKernels.Dot4(kernelPath, row, x.Slice(s * 784, 4 * 784), out var z0, out var z1s, out var z2, out var z3);
                     z1[(s * 50) + j] = z0 + p[Bias1Offset + j];
                     z1[((s + 1) * 50) + j] = z1s + p[Bias1Offset + j];
                     z1[((s + 2) * 50) + j] = z2 + p[Bias1Offset + j];
@@ -647,6 +677,8 @@ namespace Nn.Examples
         // stored once per four samples (AddScaled4), which are still added in sample order.
         private static void AccumulateFirstLayer(ReadOnlySpan<double> x, ReadOnlySpan<double> delta1, int count, Span<double> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 50; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 784), 784);
@@ -659,7 +691,7 @@ namespace Nn.Examples
                     var d3 = delta1[((s + 3) * 50) + j];
                     if (d0 != 0.0 || d1 != 0.0 || d2 != 0.0 || d3 != 0.0)
                     {
-                        GeneratedKernels.AddScaled4(x.Slice(s * 784, 4 * 784), d0, d1, d2, d3, row);
+                        GeneratedKernels.AddScaled4(kernelPath, x.Slice(s * 784, 4 * 784), d0, d1, d2, d3, row);
                     }
                 }
 
@@ -722,7 +754,12 @@ namespace Nn.Examples
                 var a2 = outputs.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<double>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 10; k++)
+                {
+                    max2 = double.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -757,7 +794,12 @@ namespace Nn.Examples
                 var y = targets.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<double>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 10; k++)
+                {
+                    max2 = double.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);
@@ -817,7 +859,12 @@ namespace Nn.Examples
                 var d2 = dBatch2.Slice(i * 10, 10);
                 // Layer 2's activation for this row: a^2 = σ(z^2).
                 // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
-                var max2 = GeneratedSpans.Max<double>(z2);
+                var max2 = z2[0];
+                for (var k = 1; k < 10; k++)
+                {
+                    max2 = double.Max(max2, z2[k]);
+                }
+
                 for (var k = 0; k < 10; k++)
                 {
                     a2[k] = double.Exp(z2[k] - max2);

@@ -334,6 +334,8 @@ namespace Nn.Examples
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, Span<double> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[25];
             Span<double> z2 = stackalloc double[10];
             Span<double> a2 = stackalloc double[10];
@@ -346,7 +348,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 25, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -363,6 +365,8 @@ namespace Nn.Examples
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static double SampleCost(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[25];
             Span<double> z2 = stackalloc double[10];
             Span<double> a2 = stackalloc double[10];
@@ -375,7 +379,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 25, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -396,6 +400,8 @@ namespace Nn.Examples
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static double AccumulateSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g, ReadOnlySpan<double> firstZ, Span<double> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[25];
             Span<double> d1 = stackalloc double[25];
             Span<double> z2 = stackalloc double[10];
@@ -410,7 +416,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 25, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -434,7 +440,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 25), 25);
-                GeneratedKernels.AddScaled(a1, d2[j], row);
+                GeneratedKernels.AddScaled(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -447,7 +453,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
             }
 
             for (var k = 0; k < 25; k++)
@@ -472,6 +478,8 @@ namespace Nn.Examples
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static double WriteSample(ReadOnlySpan<double> p, ReadOnlySpan<double> x, ReadOnlySpan<double> y, double scale, Span<double> g, ReadOnlySpan<double> firstZ, Span<double> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<double> a1 = stackalloc double[25];
             Span<double> d1 = stackalloc double[25];
             Span<double> z2 = stackalloc double[10];
@@ -486,7 +494,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 25, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -510,7 +518,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 25), 25);
-                GeneratedKernels.Scale(a1, d2[j], row);
+                GeneratedKernels.Scale(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -523,7 +531,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
             }
 
             for (var k = 0; k < 25; k++)
@@ -548,13 +556,15 @@ namespace Nn.Examples
         // (Dot4) and stays in cache while it meets every sample of the block.
         private static void FirstLayerBlock(ReadOnlySpan<double> p, ReadOnlySpan<double> x, int count, Span<double> z1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 25; j++)
             {
                 var row = p.Slice(Weights1Offset + (j * 400), 400);
                 var s = 0;
                 for (; s + 4 <= count; s += 4)
                 {
-                    GeneratedKernels.Dot4(row, x.Slice(s * 400, 4 * 400), out var z0, out var z1s, out var z2, out var z3);
+                    GeneratedKernels.Dot4(kernelPath, row, x.Slice(s * 400, 4 * 400), out var z0, out var z1s, out var z2, out var z3);
                     z1[(s * 25) + j] = z0 + p[Bias1Offset + j];
                     z1[((s + 1) * 25) + j] = z1s + p[Bias1Offset + j];
                     z1[((s + 2) * 25) + j] = z2 + p[Bias1Offset + j];
@@ -572,6 +582,8 @@ namespace Nn.Examples
         // stored once per four samples (AddScaled4), which are still added in sample order.
         private static void AccumulateFirstLayer(ReadOnlySpan<double> x, ReadOnlySpan<double> delta1, int count, Span<double> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 25; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 400), 400);
@@ -584,7 +596,7 @@ namespace Nn.Examples
                     var d3 = delta1[((s + 3) * 25) + j];
                     if (d0 != 0.0 || d1 != 0.0 || d2 != 0.0 || d3 != 0.0)
                     {
-                        GeneratedKernels.AddScaled4(x.Slice(s * 400, 4 * 400), d0, d1, d2, d3, row);
+                        GeneratedKernels.AddScaled4(kernelPath, x.Slice(s * 400, 4 * 400), d0, d1, d2, d3, row);
                     }
                 }
 

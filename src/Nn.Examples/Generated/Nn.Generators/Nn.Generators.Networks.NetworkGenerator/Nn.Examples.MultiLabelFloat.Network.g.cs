@@ -334,6 +334,8 @@ namespace Nn.Examples
         // The forward pass of one sample, written out layer by layer.
         private static void ForwardSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, Span<float> output)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[25];
             Span<float> z2 = stackalloc float[10];
             Span<float> a2 = stackalloc float[10];
@@ -346,7 +348,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 25, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -363,6 +365,8 @@ namespace Nn.Examples
         // The cost of one sample: the forward pass, then C(a^L, y).
         private static float SampleCost(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[25];
             Span<float> z2 = stackalloc float[10];
             Span<float> a2 = stackalloc float[10];
@@ -375,7 +379,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 25, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -396,6 +400,8 @@ namespace Nn.Examples
         // layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).
         private static float AccumulateSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g, ReadOnlySpan<float> firstZ, Span<float> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[25];
             Span<float> d1 = stackalloc float[25];
             Span<float> z2 = stackalloc float[10];
@@ -410,7 +416,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 25, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -434,7 +440,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 25), 25);
-                GeneratedKernels.AddScaled(a1, d2[j], row);
+                GeneratedKernels.AddScaled(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -447,7 +453,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
             }
 
             for (var k = 0; k < 25; k++)
@@ -472,6 +478,8 @@ namespace Nn.Examples
         // layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet).
         private static float WriteSample(ReadOnlySpan<float> p, ReadOnlySpan<float> x, ReadOnlySpan<float> y, float scale, Span<float> g, ReadOnlySpan<float> firstZ, Span<float> delta1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             Span<float> a1 = stackalloc float[25];
             Span<float> d1 = stackalloc float[25];
             Span<float> z2 = stackalloc float[10];
@@ -486,7 +494,7 @@ namespace Nn.Examples
             }
 
             // Layer 2 (10 × 25, Sigmoid): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
-            GeneratedKernels.MultiplyRows(p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 250), a1, z2, 10, 25);
             for (var j = 0; j < 10; j++)
             {
                 z2[j] = z2[j] + p[Bias2Offset + j];
@@ -510,7 +518,7 @@ namespace Nn.Examples
             for (var j = 0; j < 10; j++)
             {
                 var row = g.Slice(Weights2Offset + (j * 25), 25);
-                GeneratedKernels.Scale(a1, d2[j], row);
+                GeneratedKernels.Scale(kernelPath, a1, d2[j], row);
             }
 
             // Equation 3: ∂C/∂b^2 = δ^2.
@@ -523,7 +531,7 @@ namespace Nn.Examples
             d1.Clear();
             for (var j = 0; j < 10; j++)
             {
-                GeneratedKernels.AddScaled(p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
+                GeneratedKernels.AddScaled(kernelPath, p.Slice(Weights2Offset + (j * 25), 25), d2[j], d1);
             }
 
             for (var k = 0; k < 25; k++)
@@ -548,13 +556,15 @@ namespace Nn.Examples
         // (Dot4) and stays in cache while it meets every sample of the block.
         private static void FirstLayerBlock(ReadOnlySpan<float> p, ReadOnlySpan<float> x, int count, Span<float> z1)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 25; j++)
             {
                 var row = p.Slice(Weights1Offset + (j * 400), 400);
                 var s = 0;
                 for (; s + 4 <= count; s += 4)
                 {
-                    GeneratedKernels.Dot4(row, x.Slice(s * 400, 4 * 400), out var z0, out var z1s, out var z2, out var z3);
+                    GeneratedKernels.Dot4(kernelPath, row, x.Slice(s * 400, 4 * 400), out var z0, out var z1s, out var z2, out var z3);
                     z1[(s * 25) + j] = z0 + p[Bias1Offset + j];
                     z1[((s + 1) * 25) + j] = z1s + p[Bias1Offset + j];
                     z1[((s + 2) * 25) + j] = z2 + p[Bias1Offset + j];
@@ -572,6 +582,8 @@ namespace Nn.Examples
         // stored once per four samples (AddScaled4), which are still added in sample order.
         private static void AccumulateFirstLayer(ReadOnlySpan<float> x, ReadOnlySpan<float> delta1, int count, Span<float> g)
         {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
             for (var j = 0; j < 25; j++)
             {
                 var row = g.Slice(Weights1Offset + (j * 400), 400);
@@ -584,7 +596,7 @@ namespace Nn.Examples
                     var d3 = delta1[((s + 3) * 25) + j];
                     if (d0 != 0f || d1 != 0f || d2 != 0f || d3 != 0f)
                     {
-                        GeneratedKernels.AddScaled4(x.Slice(s * 400, 4 * 400), d0, d1, d2, d3, row);
+                        GeneratedKernels.AddScaled4(kernelPath, x.Slice(s * 400, 4 * 400), d0, d1, d2, d3, row);
                     }
                 }
 
