@@ -104,7 +104,26 @@ public sealed class DiagnosticTests
             "NN0011",
             "[Nn.Dense(0, 4, Nn.ActivationKind.Relu)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Forgotten;",
             "Nn.Dense(0, 4, Nn.ActivationKind.Relu)",
-            ["'Forgotten' declares 2 [Dense] layer(s) but no [Network("]
+            ["'Forgotten' declares 2 layer attributes ([Dense]) but no [Network("]
+        },
+        {
+            "NN0011",
+            // One diagnostic for the type, at its first layer attribute, whatever kinds follow.
+            "[Nn.Conv2D(0, 4, 3, Nn.ActivationKind.Relu)] [Nn.MaxPool2D(1, 2)] [Nn.Dense(2, 10, Nn.ActivationKind.Softmax)] public static partial class Image;",
+            "Nn.Conv2D(0, 4, 3, Nn.ActivationKind.Relu)",
+            ["'Image' declares 3 layer attributes ([Conv2D], [MaxPool2D], [Dense]) but no [Network("]
+        },
+        {
+            "NN0011",
+            "[Nn.Dropout(0, 0.5)] public partial struct Alone;",
+            "Nn.Dropout(0, 0.5)",
+            ["'Alone' declares 1 layer attribute ([Dropout]) but no [Network("]
+        },
+        {
+            "NN0011",
+            "[Nn.BatchNorm(3)] [Nn.Dense(4, 2, Nn.ActivationKind.Sigmoid)] public partial record class Normalised;",
+            "Nn.BatchNorm(3)",
+            ["'Normalised' declares 2 layer attributes ([BatchNorm], [Dense])"]
         },
         {
             "NN0012",
@@ -233,6 +252,18 @@ public sealed class DiagnosticTests
 
         Assert.Single(run.GeneratorDiagnostics);
         Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Layers_without_a_network_on_two_parts_of_a_partial_type_give_one_diagnostic_at_the_first_part()
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.MaxPool2D(0, 2)] public static partial class Split;",
+            "[Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Split;");
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("NN0011", diagnostic.Id);
+        Assert.Contains("2 layer attributes ([MaxPool2D], [Dense])", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]

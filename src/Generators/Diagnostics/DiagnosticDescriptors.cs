@@ -68,11 +68,11 @@ internal static class DiagnosticDescriptors
         "Network too large",
         "'{0}' {1}, beyond the library's limits: at most 16777216 inputs or units a layer (Limits.MaxWidth) and 2147483591 parameters (Limits.MaxParameterCount)");
 
-    /// <summary>NN0011: [Dense] layers on a type without [Network].</summary>
+    /// <summary>NN0011: layer attributes ([Dense], [Conv2D], [MaxPool2D], [Dropout], [BatchNorm]) on a type without [Network].</summary>
     public static readonly DiagnosticDescriptor LayersWithoutNetwork = Error(
         "NN0011",
         "Layers declared without a network",
-        "'{0}' declares {1} [Dense] layer(s) but no [Network(elementType, Inputs = …)] attribute, so no code is generated for them");
+        "'{0}' declares {1} but no [Network(elementType, Inputs = …)] attribute, so no code is generated for them");
 
     /// <summary>NN0012: a convolution kernel larger than its zero-padded input.</summary>
     public static readonly DiagnosticDescriptor KernelDoesNotFit = Error(

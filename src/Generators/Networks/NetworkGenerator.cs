@@ -24,7 +24,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         /// <summary>The stubs of declarations with errors.</summary>
         public const string Stubs = nameof(Stubs);
 
-        /// <summary>Types with [Dense] layers, checked for a missing [Network].</summary>
+        /// <summary>Types with layer attributes ([Dense], [Conv2D], …), checked for a missing [Network].</summary>
         public const string LayersWithoutNetwork = nameof(LayersWithoutNetwork);
     }
 
@@ -63,19 +63,24 @@ public sealed class NetworkGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(stubs, static (spc, stub) => spc.AddSource(stub.HintName, NetworkStubEmitter.Emit(stub)));
 
-        var layersWithoutNetwork = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                NetworkModelBuilder.DenseAttributeName,
-                static (node, _) => node is TypeDeclarationSyntax,
-                NetworkModelBuilder.FindLayersWithoutNetwork)
-            .WithTrackingName(TrackingNames.LayersWithoutNetwork);
-
-        context.RegisterSourceOutput(layersWithoutNetwork.Combine(helpPage), static (spc, pair) =>
+        // One pipeline per layer attribute, since ForAttributeWithMetadataName finds one attribute; only the pipeline of
+        // a type's first layer attribute reports it (see LayersWithoutNetwork).
+        foreach (var (metadataName, _) in LayersWithoutNetwork.LayerAttributes)
         {
-            foreach (var error in pair.Left)
+            var layersWithoutNetwork = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    metadataName,
+                    static (node, _) => node is TypeDeclarationSyntax,
+                    (syntax, cancellationToken) => LayersWithoutNetwork.Find(syntax, metadataName, cancellationToken))
+                .WithTrackingName(TrackingNames.LayersWithoutNetwork);
+
+            context.RegisterSourceOutput(layersWithoutNetwork.Combine(helpPage), static (spc, pair) =>
             {
-                spc.ReportDiagnostic(error.ToDiagnostic(pair.Right));
-            }
-        });
+                foreach (var error in pair.Left)
+                {
+                    spc.ReportDiagnostic(error.ToDiagnostic(pair.Right));
+                }
+            });
+        }
     }
 }

@@ -19,7 +19,6 @@ namespace Nn.Generators.Networks;
 internal static class NetworkModelBuilder
 {
     public const string NetworkAttributeName = "Nn.NetworkAttribute";
-    public const string DenseAttributeName = DeclaredLayers.DenseAttributeName;
 
     /// <summary>Nn.Limits.MaxWidth: the widest input or layer (the generator cannot reference the library).</summary>
     private const int MaxWidth = 1 << 24;
@@ -211,20 +210,6 @@ internal static class NetworkModelBuilder
                 : null;
             return new NetworkDeclaration(null, stub, new EquatableArray<DiagnosticInfo>(errors));
         }
-    }
-
-    /// <summary>NN0011 for a type that carries [Dense] layers but no [Network]; empty when the network is declared.</summary>
-    public static EquatableArray<DiagnosticInfo> FindLayersWithoutNetwork(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
-    {
-        if (context.TargetSymbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName))
-        {
-            return EquatableArray<DiagnosticInfo>.Empty;
-        }
-
-        var first = LocationInfo.From(context.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancellationToken));
-        var name = context.TargetSymbol.ToDisplayString(DisplayFormat);
-        return new EquatableArray<DiagnosticInfo>(
-            [DiagnosticInfo.Create(DiagnosticDescriptors.LayersWithoutNetwork, first, name, Invariant(context.Attributes.Length))]);
     }
 
     /// <summary>The same rule as the runtime's Loss.Supports.</summary>
