@@ -172,13 +172,13 @@ public sealed class DiagnosticTests
             "NN0016",
             "[Nn.Network(typeof(float), Inputs = 8)] [Nn.Dense(0, 16, Nn.ActivationKind.Relu)] [Nn.Dropout(1, 0.2)] [Nn.Dense(2, 2, Nn.ActivationKind.Softmax)] public static partial class Dropped;",
             "Nn.Dropout(1, 0.2)",
-            ["'Dropped' declares the dropout layer with order 1, which the generator does not support yet", "Architecture.Dropout"]
+            ["'Dropped' declares the dropout layer with order 1, which the generator does not support yet", "the masks the runtime draws for each step", "For inference only, leave this line out", "Architecture.Dropout", "Trainer"]
         },
         {
             "NN0016",
             "[Nn.Network(typeof(float), InputShape = new[] { 1, 8, 8 })] [Nn.Conv2D(0, 4, 3, Nn.ActivationKind.Relu)] [Nn.BatchNorm(1)] [Nn.Dense(2, 2, Nn.ActivationKind.Softmax)] public static partial class Normalised;",
             "Nn.BatchNorm(1)",
-            ["the batch normalisation with order 1", "running statistics", "Architecture.BatchNorm"]
+            ["the batch normalisation with order 1", "running statistics (Network<T>.State)", "γ and β sit in θ", "Architecture.BatchNorm"]
         },
         {
             "NN0016",

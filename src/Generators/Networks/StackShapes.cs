@@ -53,11 +53,14 @@ internal static class StackShapes
                 break;
             case DeclaredKind.Dropout:
                 errors.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.NotSupportedYet, layer.Location, name, layer.Name, "its training objective draws the runtime's random masks; build the stack with Architecture.Dropout instead"));
+                    DiagnosticDescriptors.NotSupportedYet, layer.Location, name, layer.Name, "the generated members are functions of θ, x and y alone, but dropout's training objective also depends on the masks the runtime draws for each step, which are not available to generated code. "
+                    + "For inference only, leave this line out: dropout is then the identity and has no parameters, so the declaration without it takes the same θ and gives the runtime network's outputs. "
+                    + "To train with dropout, build the stack with Architecture.Dropout and train it with Trainer"));
                 break;
             case DeclaredKind.BatchNorm:
                 errors.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.NotSupportedYet, layer.Location, name, layer.Name, "its running statistics are state beside θ that the generated members have no place for; build the stack with Architecture.BatchNorm instead"));
+                    DiagnosticDescriptors.NotSupportedYet, layer.Location, name, layer.Name, "the generated members take θ alone, but batch normalisation also reads its running statistics (Network<T>.State) at inference and updates them in training, and its γ and β sit in θ between the layers, so no declaration without it takes the same θ. "
+                    + "Build the stack with Architecture.BatchNorm and use the runtime: Trainer to train, Network.Forward for inference"));
                 break;
         }
     }

@@ -178,3 +178,16 @@ let ``training the declared digits network with generated mini-batch steps class
             |> ignore
     let accuracy = Evaluation.Evaluate(Nn.Examples.DigitsFloat.ToNetwork(ReadOnlySpan parameters), test).Accuracy
     Assert.True(accuracy >= 0.9, sprintf "test accuracy %.3f" accuracy)
+
+[<Fact>]
+let ``the declaration without a runtime stack's dropout layer gives that stack's inference outputs from the same θ`` () =
+    // NN0016's advice for [Dropout]: at inference dropout is the identity and owns no parameters.
+    let withDropout = Architecture.Input(64).Dense(32, Activation.Relu).Dropout(0.5).Dense(10, Activation.Softmax)
+    let runtime = Network.Create<float>(withDropout, Initializer.He, 5UL)
+    let theta = runtime.Parameters.ToArray()
+    Assert.Equal(Nn.Examples.DigitsDouble.ParameterCount, theta.Length)
+    for row in 0 .. 3 do
+        let x = Array.init 64 (fun i -> float ((i * (row + 3)) % 17) / 16.0)
+        let output = Array.zeroCreate<float> Nn.Examples.DigitsDouble.OutputSize
+        Nn.Examples.DigitsDouble.Forward(ReadOnlySpan theta, ReadOnlySpan x, Span output)
+        assertAllClose generatedVersusRuntime (runtime.Forward(ReadOnlySpan x)) output

@@ -4,9 +4,10 @@ namespace Nn;
 
 /// <summary>
 /// Declares batch normalisation (the runtime's <see cref="BatchNormLayer"/>) in a network declared with
-/// <see cref="NetworkAttribute"/>. The generator does not write code for it yet: its running statistics are state
-/// beside θ that the generated span members have no place for, so a declaration with it gets diagnostic NN0016 (see
-/// docs/diagnostics.md). Build such a stack with <see cref="Architecture.BatchNorm"/> instead.
+/// <see cref="NetworkAttribute"/>. The generator does not write code for it yet, so a declaration with it gets
+/// diagnostic NN0016 (see docs/diagnostics.md): the generated members take θ alone, while batch normalisation also
+/// reads and updates running statistics kept beside θ (<see cref="Network{T}.State"/>). Build such a stack with
+/// <see cref="Architecture.BatchNorm"/> and use the runtime (<see cref="Trainer"/>, <see cref="Network.Forward{T}(Network{T}, ReadOnlySpan{T})"/>).
 /// </summary>
 /// <example><code>
 /// [BatchNorm(1)]   // NN0016: not supported by the generator yet

@@ -4,9 +4,11 @@ namespace Nn;
 
 /// <summary>
 /// Declares a dropout layer (the runtime's <see cref="DropoutLayer"/>) in a network declared with
-/// <see cref="NetworkAttribute"/>. The generator does not write code for it yet: its training objective uses the
-/// runtime's random masks, which the generated code cannot reproduce, so a declaration with it gets diagnostic NN0016
-/// (see docs/diagnostics.md). Build such a stack with <see cref="Architecture.Dropout"/> instead.
+/// <see cref="NetworkAttribute"/>. The generator does not write code for it yet, so a declaration with it gets
+/// diagnostic NN0016 (see docs/diagnostics.md): the generated members are functions of θ, x and y alone, while
+/// dropout's training objective also depends on the masks the runtime draws each step. Train such a stack with
+/// <see cref="Architecture.Dropout"/> and <see cref="Trainer"/>; dropout owns no parameters and is the identity at
+/// inference, so the declaration without this attribute runs the trained network's inference from the same θ.
 /// </summary>
 /// <example><code>
 /// [Dropout(1, 0.2)]   // NN0016: not supported by the generator yet
