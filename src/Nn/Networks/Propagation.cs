@@ -46,9 +46,16 @@ internal static class Propagation
         var a = workspace.A[l].AsSpan(0, rows * layer.Outputs);
         var w = theta.Slice(architecture.WeightOffset(l), layer.WeightCount);
         DenseKernels.MultiplyByTranspose(input, rows, layer.Inputs, w, layer.Outputs, z, workspace.Path, workspace.Team);
+        var bias = layer.HasBias ? theta.Slice(architecture.BiasOffset(l), layer.Outputs) : ReadOnlySpan<T>.Empty;
+        if (workspace.RowPasses is { } passes)
+        {
+            passes.BiasAndActivation(layer.Activation, bias, rows, layer.Outputs, z, a);
+            return;
+        }
+
         if (layer.HasBias)
         {
-            DenseKernels.AddRowVectorInto(theta.Slice(architecture.BiasOffset(l), layer.Outputs), rows, z);
+            DenseKernels.AddRowVectorInto(bias, rows, z);
         }
 
         layer.Activation.ForwardInto<T>(z, a, layer.Outputs);
@@ -126,31 +133,22 @@ internal static class Propagation
             DenseKernels.TransposeProduct(
                 delta, rows, layer.Outputs, input, layer.Inputs, gradient.Slice(architecture.WeightOffset(l), layer.WeightCount), !overwrite, workspace.Path, workspace.Team);
 
-            // Equation 3: ∂C/∂b^l = δ^l, summed over the batch as column sums.
-            if (layer.HasBias)
+            // Equation 3: ∂C/∂b^l = δ^l, summed over the batch as column sums (below, with σ' of the layer under it).
+            var biasGradient = layer.HasBias ? gradient.Slice(architecture.BiasOffset(l), layer.Outputs) : Span<T>.Empty;
+            if (overwrite)
             {
-                var biasGradient = gradient.Slice(architecture.BiasOffset(l), layer.Outputs);
-                if (overwrite)
-                {
-                    biasGradient.Clear();
-                }
-
-                DenseKernels.AddColumnSumsInto<T>(delta, rows, biasGradient);
+                biasGradient.Clear();
             }
 
             // Equation 2: δ^(l−1) = ((W^l)ᵀ δ^l) ⊙ σ'(z^(l−1)).
+            var previous = l > 0 ? layers[l - 1] : layer;
+            var deltaPrevious = l > 0 ? workspace.Delta[l - 1].AsSpan(0, rows * previous.Outputs) : Span<T>.Empty;
             if (l > 0)
             {
-                var previous = layers[l - 1];
-                var deltaPrevious = workspace.Delta[l - 1].AsSpan(0, rows * previous.Outputs);
                 DenseKernels.Multiply<T>(delta, rows, layer.Outputs, weights, layer.Inputs, deltaPrevious, workspace.Path, workspace.Team);
-                previous.Activation.BackwardInto<T>(
-                    workspace.Z[l - 1].AsSpan(0, rows * previous.Outputs),
-                    workspace.A[l - 1].AsSpan(0, rows * previous.Outputs),
-                    deltaPrevious,
-                    deltaPrevious,
-                    previous.Outputs);
             }
+
+            BiasGradientAndActivationBackward(workspace, delta, rows, layer.Outputs, biasGradient, previous, l > 0 ? l - 1 : 0, deltaPrevious);
         }
 
         if (l2Lambda != T.Zero)
@@ -159,6 +157,35 @@ internal static class Propagation
         }
 
         return cost;
+    }
+
+    /// <summary>
+    /// ∂C/∂b^l += Σ_rows δ^l (none for an empty <paramref name="biasGradient"/>) and, unless
+    /// <paramref name="gradientBelow"/> is empty, δ^(l−1) = ∂C/∂a^(l−1) ⊙ σ'(z^(l−1)) in place: on the workspace's
+    /// threads when it has them, the same bits either way.
+    /// </summary>
+    private static void BiasGradientAndActivationBackward<T>(
+        Workspace<T> workspace, ReadOnlySpan<T> delta, int rows, int width, Span<T> biasGradient, DenseLayer below, int belowIndex, Span<T> gradientBelow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var length = gradientBelow.IsEmpty ? 0 : rows * below.Outputs;
+        var zBelow = workspace.Z[belowIndex].AsSpan(0, length);
+        var aBelow = workspace.A[belowIndex].AsSpan(0, length);
+        if (workspace.RowPasses is { } passes)
+        {
+            passes.BiasGradientAndActivationBackward(delta, rows, width, biasGradient, below.Activation, below.Outputs, zBelow, aBelow, gradientBelow);
+            return;
+        }
+
+        if (!biasGradient.IsEmpty)
+        {
+            DenseKernels.AddColumnSumsInto<T>(delta, rows, biasGradient);
+        }
+
+        if (!gradientBelow.IsEmpty)
+        {
+            below.Activation.BackwardInto<T>(zBelow, aBelow, gradientBelow, gradientBelow, below.Outputs);
+        }
     }
 
     /// <summary>

@@ -18,6 +18,7 @@ internal sealed class Workspace<T>
         Architecture = architecture;
         Capacity = capacity;
         Team = team;
+        RowPasses = team is null ? null : new DenseRowPasses<T>(team.Pool);
         var layers = architecture.Stack;
         Z = new T[layers.Length][];
         A = new T[layers.Length][];
@@ -43,6 +44,9 @@ internal sealed class Workspace<T>
 
     /// <summary>The threads the matrix products are split over, or null for the calling thread alone.</summary>
     public GemmTeam<T>? Team { get; }
+
+    /// <summary>The element-wise passes between a dense layer's products, split over the team's threads; null without a team.</summary>
+    public DenseRowPasses<T>? RowPasses { get; }
 
     /// <summary>z^l per layer, rows × outputs.</summary>
     public T[][] Z { get; }
