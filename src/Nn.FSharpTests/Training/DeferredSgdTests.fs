@@ -105,3 +105,33 @@ let ``deferred blocks on two threads give bit-for-bit the network of one thread`
     let architecture, loss, oneHot = setups[1]
     let data = randomData 53 40 architecture.OutputSize oneHot 4 |> dataset32
     Assert.Equal(trainOn<float32> 1 architecture loss data 2 16, trainOn<float32> 2 architecture loss data 2 16)
+
+[<Theory>]
+[<InlineData(2)>]
+[<InlineData(3)>]
+let ``deferred blocks whose first-layer update is split over threads give bit-for-bit the network of one thread`` (threads: int) =
+    // 300 × 121 = 36,300 first-layer weights: above the split threshold, and not a whole number of aligned ranges.
+    let architecture = Architecture.Input(300).Dense(121, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
+    let data = randomData 70 300 10 true 5 |> dataset32
+    Assert.Equal(trainOn<float32> 1 architecture Loss.Quadratic data 2 32, trainOn<float32> threads architecture Loss.Quadratic data 2 32)
+
+[<Theory>]
+[<InlineData(2, 0)>]
+[<InlineData(2, 36_299)>]
+[<InlineData(3, 18_000)>]
+let ``a non-finite first-layer weight in any range of the split update fails the block, as on one thread`` (threads: int) (position: int) =
+    let architecture = Architecture.Input(300).Dense(121, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
+    let theta = Network.Create<float32>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
+    // σ(+∞) = 1 and σ' = 0 there, so every cost and the layers above stay finite; only W¹' = W¹ + Σ updates is not.
+    theta[architecture.WeightOffset 0 + position] <- Single.PositiveInfinity
+    let random = Random 6
+    let x = Array.init (32 * 300) (fun _ -> float32 (0.01 + random.NextDouble()))
+    let y = Array.init (32 * 10) (fun i -> if i % 10 = (i / 10) % 10 then 1.0f else 0.0f)
+    let runOn (team: Nn.Kernels.GemmTeam<float32> option) =
+        let deferred = DeferredSgd<float32>(architecture, Loss.Quadratic, 0.1f, 32)
+        let workspace = Workspace<float32>(architecture, 32, Option.toObj team)
+        let next = Array.zeroCreate<float32> theta.Length
+        deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, 32, Span next, Span(Array.zeroCreate<float> 32), Span(Array.zeroCreate<int> 32), workspace, Span(Array.zeroCreate<float32> theta.Length))
+    use pool = new Nn.Kernels.WorkerPool(threads)
+    Assert.False(runOn None)
+    Assert.False(runOn (Some(Nn.Kernels.GemmTeam<float32>(pool))))

@@ -31,7 +31,7 @@ namespace Nn;
 /// exact failing sample and keeps the last finite network.
 /// </para>
 /// </remarks>
-internal sealed class DeferredSgd<T>
+internal sealed unsafe class DeferredSgd<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Architecture architecture;
@@ -40,6 +40,9 @@ internal sealed class DeferredSgd<T>
     private readonly T[] firstProducts;
     private readonly T[] gram;
     private readonly T[] updates;
+
+    /// <summary>The first layer's final update (a read and a write of every weight) is split over threads from this many weights on.</summary>
+    private const int MinimumParallelUpdate = 1 << 15;
 
     /// <summary>Buffers for blocks of up to <paramref name="blockSize"/> samples.</summary>
     public DeferredSgd(Architecture architecture, Loss loss, T learningRate, int blockSize)
@@ -147,7 +150,43 @@ internal sealed class DeferredSgd<T>
         // W¹ = W¹₀ + Uᵀ X: all of the block's first-layer updates in one product.
         var sum = scratch.Slice(0, first.WeightCount);
         DenseKernels.TransposeProduct(updates.AsSpan(0, count * hidden), count, hidden, blockInputs, inputs, sum, false, workspace.Path, workspace.Team);
-        finite &= VectorKernels.MultiplyAddFinite(T.One, sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount));
-        return finite;
+        return finite && AddUpdates(sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount), workspace.Team?.Pool);
+    }
+
+    /// <summary>next = theta + sum, split over <paramref name="pool"/>'s threads when it is long enough; whether every element is finite.</summary>
+    private static bool AddUpdates(ReadOnlySpan<T> sum, ReadOnlySpan<T> theta, Span<T> next, WorkerPool? pool)
+    {
+        var finite = stackalloc bool[Limits.MaxThreads];
+        fixed (T* s = sum, t = theta, n = next)
+        {
+            var job = new UpdateJob(s, t, n, finite);
+            var parts = RangeSplit.Run(pool, sum.Length, MinimumParallelUpdate, &UpdatePart, &job);
+            var all = true;
+            for (var part = 0; part < parts; part++)
+            {
+                all &= finite[part];
+            }
+
+            return all;
+        }
+    }
+
+    private static void UpdatePart(void* arguments, int part, int from, int to)
+    {
+        var job = (UpdateJob*)arguments;
+        job->Finite[part] = VectorKernels.MultiplyAddFinite(
+            T.One, new ReadOnlySpan<T>(job->Sum + from, to - from), new ReadOnlySpan<T>(job->Theta + from, to - from), new Span<T>(job->Next + from, to - from));
+    }
+
+    /// <summary>The arguments of <see cref="UpdatePart"/>, on the caller's stack: W¹'s sum of updates, W¹₀, W¹' and each part's finiteness.</summary>
+    private readonly struct UpdateJob(T* sum, T* theta, T* next, bool* finite)
+    {
+        public T* Sum { get; } = sum;
+
+        public T* Theta { get; } = theta;
+
+        public T* Next { get; } = next;
+
+        public bool* Finite { get; } = finite;
     }
 }
