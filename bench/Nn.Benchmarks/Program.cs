@@ -27,6 +27,13 @@ if (args is ["paths", ..])
     return;
 }
 
+if (args is ["b-profile", ..])
+{
+    // Per-phase stopwatch timings of a Network B step on 1 and 2 threads (NetworkBProfile.cs), a guide for optimising.
+    NetworkBProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200);
+    return;
+}
+
 if (args is ["lenet-profile", ..])
 {
     // Per-layer stopwatch timings of a LeNet-5 step (LeNetProfile.cs), a guide for optimising.
