@@ -24,9 +24,9 @@ let private products (path: KernelPath) (team: GemmTeam<'T> option) rows inputs 
     DenseKernels.Multiply<'T>(ReadOnlySpan delta, rows, outputs, ReadOnlySpan w, inputs, Span dx, path, team)
     z, dw, dx
 
-/// Shapes split by columns (many panels), by rows (fewer panels than threads: a 32 × 32 Gram matrix, 10 outputs),
-/// and with edge tiles in both directions.
-let private shapes = [ (128, 784, 256); (32, 784, 32); (32, 784, 100); (203, 300, 10); (45, 97, 13); (130, 70, 3) ]
+/// Shapes split by columns (many panels), by rows (fewer panels than threads: a 32 × 32 Gram matrix, 10 outputs;
+/// more rows than columns: 1,000 rows through 40 or 70 outputs), and with edge tiles in both directions.
+let private shapes = [ (128, 784, 256); (32, 784, 32); (32, 784, 100); (203, 300, 10); (45, 97, 13); (130, 70, 3); (1000, 64, 40); (300, 97, 70) ]
 
 let private paths = KernelSelection.Supported() |> List.ofArray
 
@@ -39,3 +39,17 @@ let ``products split over a team equal the one-thread products bit for bit, in f
         for rows, inputs, outputs in shapes do
             Assert.Equal(products path None rows inputs outputs float32, products path (Some(GemmTeam<float32>(pool))) rows inputs outputs float32)
             Assert.Equal(products path None rows inputs outputs id, products path (Some(GemmTeam<float>(pool))) rows inputs outputs id)
+
+[<Fact>]
+let ``a product with more rows than columns is cut by rows, so that each thread packs the smaller operand`` () =
+    // Where MC is a whole number of slivers (Vector512's 8 rows, Portable's 4); Vector256's 6-row slivers keep columns.
+    for path in [ KernelPath.Vector512; KernelPath.Portable ] do
+        // Inference over 10,000 rows through 256 outputs: by rows (a column split would pack all 10,000 rows per thread).
+        Assert.True(GemmTeam<float32>.SplitsByRows(path, 10_000, 256, 2))
+        // Network B's training products at batch 128 keep their column split: A is the smaller operand there.
+        Assert.False(GemmTeam<float32>.SplitsByRows(path, 128, 256, 2))
+        Assert.False(GemmTeam<float32>.SplitsByRows(path, 256, 784, 2))
+        Assert.False(GemmTeam<float32>.SplitsByRows(path, 128, 128, 2))
+        // The softmax layer's 10 outputs: one or two column panels, 128 rows.
+        Assert.True(GemmTeam<float32>.SplitsByRows(path, 128, 10, 2))
+    Assert.False(GemmTeam<float32>.SplitsByRows(KernelPath.Vector256, 10_000, 256, 2))

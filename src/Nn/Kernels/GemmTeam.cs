@@ -7,7 +7,9 @@ namespace Nn.Kernels;
 /// Runs one <see cref="Gemm.Multiply{T}"/> on the threads of a <see cref="WorkerPool"/>: the NR-wide column panels of C
 /// are cut into one contiguous part per thread, and the threads claim parts as they come free (a thread the OS has
 /// not scheduled yet leaves its part to the others). A product with fewer column panels than threads but several
-/// MR-row slivers (the 32 × 32 Gram matrix of a deferred SGD block) is cut by rows instead, at sliver boundaries.
+/// MR-row slivers (the 32 × 32 Gram matrix of a deferred SGD block), or with more rows than columns (a forward pass
+/// over 10,000 rows, where a column split would have each thread pack all of them), is cut by rows instead, at
+/// sliver boundaries.
 /// Each element of C is still computed by exactly one thread in the same order, with the same neighbours in its
 /// register tile, so the result is bit-for-bit that of one thread, whichever thread runs which part. The operands
 /// are pinned for the duration of the call and reach the workers as pointers, so no closure or boxing is allocated.
@@ -47,10 +49,7 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
         var (mr, nr) = Gemm.TileShape<T>(path);
         var panels = (n + nr - 1) / nr;
         var slivers = (m + mr - 1) / mr;
-
-        // Rows split only where the one-thread pass groups rows in slivers counted from row 0 (MC a multiple of MR),
-        // so that every part's slivers are the one-thread slivers.
-        var byRows = panels < Pool.Threads && slivers > panels && Gemm.MC % mr == 0;
+        var byRows = SplitsByRows(path, m, n, Pool.Threads);
         var parts = Math.Min(Pool.Threads, byRows ? slivers : panels);
         if (parts <= 1 || (long)m * n * k < MinimumParallelWork)
         {
@@ -80,6 +79,22 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
             Pool.Run(this, parts);
             this.a = this.b = this.c = null;
         }
+    }
+
+    /// <summary>Whether an m × n product on <paramref name="threads"/> threads is cut by row slivers rather than by column panels.</summary>
+    internal static bool SplitsByRows(KernelPath path, int m, int n, int threads)
+    {
+        var (mr, nr) = Gemm.TileShape<T>(path);
+        var panels = (n + nr - 1) / nr;
+        var slivers = (m + mr - 1) / mr;
+
+        // Rows split only where the one-thread pass groups rows in slivers counted from row 0 (MC a multiple of MR),
+        // so that every part's slivers are the one-thread slivers. Besides narrow products, rows split where A is the
+        // larger operand: every thread of a column split packs all of A (m × k), of a row split all of B (n × k), and
+        // for a forward pass over many rows (inference, a run's measuring passes) A is the whole batch.
+        var narrow = panels < threads && slivers > panels;
+        var tall = m > n && slivers >= threads;
+        return (narrow || tall) && Gemm.MC % mr == 0;
     }
 
     void IPartitionedWork.Execute(int part, int parts)
