@@ -8,13 +8,15 @@ namespace Nn.Kernels;
 /// A convolution's forward and backward passes over a batch, a slice of <see cref="SliceRows"/> samples at a time:
 /// the slice's im2col matrix X̂ₛ ((C·KH·KW) × (S·OH·OW), 0.3–0.5 MB for LeNet's layers in float) is built in a
 /// buffer that stays in the core's L2 cache while the packed GEMM reads it, instead of one batch-sized X̂ written
-/// to memory and read back at once; the backward pass reads the slices' X̂ₛ again where the forward pass left them. Per slice, Zₛ = K X̂ₛ goes to each sample's O×OH×OW block of z with its bias, ∂K gets
+/// to memory and read back (7.4 MB for LeNet's first layer at batch 128). The backward pass builds each X̂ₛ again
+/// from the input, which costs less than reading a kept one back from memory. Per slice, Zₛ = K X̂ₛ goes to each sample's O×OH×OW block of z with its bias, ∂K gets
 /// Δₛ X̂ₛᵀ (Δₛ the slice's δ filter-major) and ∂X̂ₛ = Kᵀ Δₛ goes straight back onto the slice's input gradient.
 /// </summary>
 /// <remarks>
 /// The number of samples in a slice does not depend on the thread count; a slice is the unit of work a thread takes
-/// (<see cref="SampleSplit"/>) and owns a region of the scratch (its X̂ₛ, its product tile or Δₛ, its partial kernel
-/// and bias gradients). The slices' partial gradients are summed in slice order afterwards, and every z and input
+/// (<see cref="SampleSplit"/>) and owns a region of the scratch for its partial kernel and bias gradients; the slices
+/// of one thread's part build their X̂ₛ and product tile (or Δₛ) in the region of the part's first slice, so that
+/// buffer is reused while it is in cache. The slices' partial gradients are summed in slice order afterwards, and every z and input
 /// gradient entry is one column's sum, so the results are the same bits on any number of threads, and each sample's
 /// z and input gradient are those of the sample alone. The forward product pads the filters to the micro-kernel's MR
 /// rows (zero kernels), so that a layer of 6 filters runs full tiles rather than edge tiles.
@@ -35,7 +37,7 @@ internal static unsafe class ConvolutionPasses
     /// z[n, o, ·] = Σ_{c,u,v} K[o, c, u, v] x̃[n, c, · + (u, v)] + b[o] for every sample: per slice X̂ₛ, then Zₛ = K X̂ₛ into a tile
     /// whose rows are the filters padded to the micro-kernel's MR (so every tile is a full one), then each sample's
     /// filter rows plus their bias into z. Overwrites the first rows·O·OH·OW values of <paramref name="z"/> and the
-    /// scratch, where it leaves the X̂ₛ for <see cref="Backward{T}"/>.
+    /// scratch.
     /// </summary>
     /// <param name="path">The kernel path of the products.</param>
     /// <param name="pool">The threads to split the slices over, or null.</param>
@@ -67,13 +69,12 @@ internal static unsafe class ConvolutionPasses
     /// <summary>
     /// ∂C/∂K = Σₛ Δₛ X̂ₛᵀ, ∂C/∂b[o] = Σ_{n,i,j} δ[n, o, i, j] and, unless <paramref name="inputGradient"/> is empty,
     /// ∂C/∂x = col2im(Kᵀ Δₛ) per slice (the full correlation of δ with the kernels, cropped by p). The gradients are
-    /// written, or added to with <paramref name="accumulate"/>; the input gradient is overwritten. Reads the X̂ₛ that
-    /// <see cref="Forward{T}"/> left in <paramref name="scratch"/>, so it must follow the forward pass of the same batch
-    /// (and overwrites them).
+    /// written, or added to with <paramref name="accumulate"/>; the input gradient and the scratch are overwritten.
     /// </summary>
     /// <param name="path">The kernel path of the products.</param>
     /// <param name="pool">The threads to split the slices over, or null.</param>
     /// <param name="kernels">K, O × (C·KH·KW) row-major.</param>
+    /// <param name="input">x, rows × C·H·W, as the forward pass read it.</param>
     /// <param name="delta">δ = ∂C/∂z, rows × O·OH·OW.</param>
     /// <param name="rows">The samples.</param>
     /// <param name="geometry">The convolution's sizes.</param>
@@ -87,6 +88,7 @@ internal static unsafe class ConvolutionPasses
         KernelPath path,
         WorkerPool? pool,
         ReadOnlySpan<T> kernels,
+        ReadOnlySpan<T> input,
         ReadOnlySpan<T> delta,
         int rows,
         ColumnTransfer.Geometry geometry,
@@ -102,10 +104,11 @@ internal static unsafe class ConvolutionPasses
         var outputs = filters * geometry.Positions;
         var regions = scratch.Slice(RoundUp(filters, LargestTileRows) * patch);
         var slices = Slices(rows);
-        fixed (T* k = kernels.Slice(0, filters * patch), d = delta.Slice(0, rows * outputs), r = regions)
+        var padded = RoundUp(filters, Gemm.TileShape<T>(path).MR);
+        fixed (T* k = kernels.Slice(0, filters * patch), x = input.Slice(0, rows * geometry.InputSize), d = delta.Slice(0, rows * outputs), r = regions)
         fixed (T* dx = inputGradient.IsEmpty ? inputGradient : inputGradient.Slice(0, rows * geometry.InputSize))
         {
-            var job = new PassJob<T>(path, k, null, biasGradient.Length, null, d, r, regions.Length, rows, geometry, filters, filters, dx, !inputGradient.IsEmpty);
+            var job = new PassJob<T>(path, k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, padded, dx, !inputGradient.IsEmpty);
             SampleSplit.Run(pool, slices, &BackwardSlices<T>, &job);
         }
 
@@ -114,16 +117,17 @@ internal static unsafe class ConvolutionPasses
         var weights = filters * patch;
         for (var s = 0; s < slices; s++)
         {
-            var partial = regions.Slice((int)((s * sliceLength) + ((long)patch * SliceRows * geometry.Positions)), weights + biasGradient.Length);
+            var partial = regions.Slice((int)((s * sliceLength) + ((long)patch * SliceRows * geometry.Positions)), PartialLength(geometry, filters));
+            var partialBias = partial.Slice(partial.Length - filters, biasGradient.Length);
             if (s == 0 && !accumulate)
             {
                 partial.Slice(0, weights).CopyTo(kernelGradient);
-                partial.Slice(weights).CopyTo(biasGradient);
+                partialBias.CopyTo(biasGradient);
             }
             else
             {
                 TensorKernels.Add(kernelGradient.Slice(0, weights), partial.Slice(0, weights), kernelGradient);
-                TensorKernels.Add(biasGradient, partial.Slice(weights), biasGradient);
+                TensorKernels.Add(biasGradient, partialBias, biasGradient);
             }
         }
     }
@@ -131,8 +135,8 @@ internal static unsafe class ConvolutionPasses
     private static int Slices(int rows) => (rows + SliceRows - 1) / SliceRows;
 
     /// <summary>
-    /// One slice's region: its X̂ ((C·KH·KW) × (S·OH·OW)), then its partial gradients (O·C·KH·KW + O), then either
-    /// the forward pass's product tile (O padded to MR rows × S·OH·OW) or the backward pass's filter-major δ (O × S·OH·OW).
+    /// One slice's region: its X̂ ((C·KH·KW) × (S·OH·OW)), then its partial gradients, then either the forward pass's
+    /// product tile or the backward pass's filter-major δ (each O padded to MR rows × S·OH·OW).
     /// </summary>
     private static long SliceLength(ColumnTransfer.Geometry geometry, int filters)
     {
@@ -140,7 +144,8 @@ internal static unsafe class ConvolutionPasses
         return (geometry.Patch * fields) + PartialLength(geometry, filters) + (RoundUp(filters, LargestTileRows) * fields);
     }
 
-    private static int PartialLength(ColumnTransfer.Geometry geometry, int filters) => (filters * geometry.Patch) + filters;
+    /// <summary>A slice's partial ∂K (O padded to MR rows × C·KH·KW), then its partial ∂b (O values).</summary>
+    private static int PartialLength(ColumnTransfer.Geometry geometry, int filters) => (RoundUp(filters, LargestTileRows) * geometry.Patch) + filters;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
@@ -154,12 +159,13 @@ internal static unsafe class ConvolutionPasses
         var kernels = new ReadOnlySpan<T>(job.Kernels, job.PaddedFilters * patch);
         var bias = new ReadOnlySpan<T>(job.Bias, job.BiasLength);
         var sliceLength = SliceLength(g, filters);
+        // The part's slices share the first one's X̂ and tile, so they stay in this core's cache.
+        var region = new Span<T>(job.Regions + (first * sliceLength), (int)sliceLength);
         for (var s = first; s < last; s++)
         {
             var start = s * SliceRows;
             var count = Math.Min(SliceRows, job.Rows - start);
             var fields = count * positions;
-            var region = new Span<T>(job.Regions + (s * sliceLength), (int)sliceLength);
             var columns = region.Slice(0, patch * fields);
             var tile = region.Slice((patch * SliceRows * positions) + PartialLength(g, filters), job.PaddedFilters * fields);
             ConvolutionKernels.ImageToColumns(new ReadOnlySpan<T>(job.Input + ((long)start * g.InputSize), count * g.InputSize), count, g, columns);
@@ -185,7 +191,7 @@ internal static unsafe class ConvolutionPasses
     }
 
     /// <summary>
-    /// The slices first … last − 1 of a backward pass: with X̂ of the slice as the forward pass left it, δ of the slice filter-major (Δ), the
+    /// The slices first … last − 1 of a backward pass: X̂ of the slice rebuilt, δ of the slice filter-major (Δ), the
     /// slice's ∂K = Δ X̂ᵀ and ∂b = row sums of Δ into its partial sums, then ∂X̂ = Kᵀ Δ added back onto the input gradient.
     /// </summary>
     private static void BackwardSlices<T>(void* arguments, int first, int last)
@@ -196,15 +202,21 @@ internal static unsafe class ConvolutionPasses
         int patch = g.Patch, positions = g.Positions, filters = job.Filters, outputs = filters * positions;
         var kernels = new ReadOnlySpan<T>(job.Kernels, filters * patch);
         var sliceLength = SliceLength(g, filters);
+        // As going forward, the part's slices share the first one's X̂ and Δ; each keeps its own partial gradients.
+        var shared = new Span<T>(job.Regions + (first * sliceLength), (int)sliceLength);
         for (var s = first; s < last; s++)
         {
             var start = s * SliceRows;
             var count = Math.Min(SliceRows, job.Rows - start);
             var fields = count * positions;
-            var region = new Span<T>(job.Regions + (s * sliceLength), (int)sliceLength);
-            var columns = region.Slice(0, patch * fields);
-            var partial = region.Slice(patch * SliceRows * positions, PartialLength(g, filters));
-            var product = region.Slice((patch * SliceRows * positions) + partial.Length, filters * fields);
+            var columns = shared.Slice(0, patch * fields);
+            var partial = new Span<T>(job.Regions + (s * sliceLength) + (patch * SliceRows * positions), PartialLength(g, filters));
+            var product = shared.Slice((patch * SliceRows * positions) + partial.Length, job.PaddedFilters * fields);
+            ConvolutionKernels.ImageToColumns(new ReadOnlySpan<T>(job.Input + ((long)start * g.InputSize), count * g.InputSize), count, g, columns);
+
+            // Δ padded with zero rows to the micro-kernel's MR, as K is going forward: the product packs whole slivers
+            // by register transposes (the padded rows of the partial ∂K are never read).
+            product.Slice(filters * fields).Clear();
             var delta = new ReadOnlySpan<T>(job.Values + ((long)start * outputs), count * outputs);
             for (var n = 0; n < count; n++)
             {
@@ -214,10 +226,10 @@ internal static unsafe class ConvolutionPasses
                 }
             }
 
-            Gemm.Multiply(job.Path, filters, fields, product, fields, 1, columns, 1, fields, partial, patch, false, 0, patch);
+            Gemm.Multiply(job.Path, job.PaddedFilters, fields, product, fields, 1, columns, 1, fields, partial, patch, false, 0, patch);
             for (var o = 0; o < job.BiasLength; o++)
             {
-                partial[(filters * patch) + o] = TensorKernels.Sum(product.Slice(o * fields, fields));
+                partial[partial.Length - filters + o] = TensorKernels.Sum(product.Slice(o * fields, fields));
             }
 
             if (job.WantsInputGradient)

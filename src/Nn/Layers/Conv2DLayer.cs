@@ -147,14 +147,14 @@ public sealed record Conv2DLayer : Layer
 
     private ColumnTransfer.Geometry Geometry => ColumnTransfer.Geometry.Of(InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape);
 
-    /// <summary>The kernels padded to the micro-kernel's rows, then per slice of samples one sample's X̂ and a product tile or partial gradients (<see cref="ConvolutionPasses"/>).</summary>
+    /// <summary>The kernels padded to the micro-kernel's rows, then per slice of samples room for its X̂ₛ, its partial gradients and a product tile (<see cref="ConvolutionPasses"/>).</summary>
     internal override long ScratchLength(int rows) => ConvolutionPasses.ScratchLength(Geometry, Filters, rows);
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"Conv2D({InputShape}→{OutputShape}, {Filters} of {KernelHeight}x{KernelWidth}, stride {Stride}, padding {Padding}, {Activation.Name}{(HasBias ? string.Empty : ", no bias")})";
 
-    /// <summary>Per slice of samples, X̂ₛ from the input and z = K X̂ₛ + b into each sample's O×OH×OW block; then a = σ(z). Leaves the X̂ₛ in the scratch for the backward pass.</summary>
+    /// <summary>Per slice of samples, X̂ₛ from the input and z = K X̂ₛ + b into each sample's O×OH×OW block; then a = σ(z).</summary>
     internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         var bias = HasBias ? parameters.Slice(WeightCount, Filters) : ReadOnlySpan<T>.Empty;
@@ -163,7 +163,7 @@ public sealed record Conv2DLayer : Layer
     }
 
     /// <summary>
-    /// Per slice of samples, with the X̂ₛ the forward pass left in the scratch, ∂C/∂K += Δₛ X̂ₛᵀ and ∂C/∂b += Σ δₙ (summed by slices of samples in a fixed
+    /// Per slice of samples, X̂ₛ rebuilt from the input, ∂C/∂K += Δₛ X̂ₛᵀ and ∂C/∂b += Σ δₙ (summed by slices of samples in a fixed
     /// order), and, when the input gradient is wanted (never for a first layer, whose input is data), ∂C/∂X̂ₛ = Kᵀ Δₛ
     /// added back onto the padded input and cropped.
     /// </summary>
@@ -172,7 +172,7 @@ public sealed record Conv2DLayer : Layer
     {
         var biasGradient = HasBias ? gradient.Slice(WeightCount, Filters) : Span<T>.Empty;
         ConvolutionPasses.Backward<T>(
-            buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), delta, rows, Geometry, Filters, gradient.Slice(0, WeightCount), biasGradient, accumulate, inputGradient, buffers.Values);
+            buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), input, delta, rows, Geometry, Filters, gradient.Slice(0, WeightCount), biasGradient, accumulate, inputGradient, buffers.Values);
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
