@@ -23,6 +23,12 @@ internal static class ColumnTransfer
 
         /// <summary>Handles <paramref name="count"/> column entries from <paramref name="entry"/> on that fall on padding.</summary>
         void Padding(int entry, int count);
+
+        /// <summary>
+        /// Moves <paramref name="lines"/> whole output rows at stride 1 with no padding: image[at + i·width + k] with
+        /// columns[entry + i·length + k] for i &lt; lines and k &lt; length.
+        /// </summary>
+        void Lines(int at, int width, int entry, int length, int lines);
     }
 
     /// <summary>A convolution's sizes as plain integers, so a job holding them can live on the stack and be reached by pointer.</summary>
@@ -68,6 +74,16 @@ internal static class ColumnTransfer
         }
 
         public void Padding(int entry, int count) => columns.Slice(entry, count).Clear();
+
+        public void Lines(int at, int width, int entry, int length, int lines)
+        {
+            ref var from = ref MemoryMarshal.GetReference(image.Slice(at, ((lines - 1) * width) + length));
+            ref var to = ref MemoryMarshal.GetReference(columns.Slice(entry, lines * length));
+            for (var i = 0; i < lines; i++)
+            {
+                Copy(ref Unsafe.Add(ref from, i * width), ref Unsafe.Add(ref to, i * length), length, wide);
+            }
+        }
     }
 
     /// <summary>col2im: image values += column entries; padding entries are dropped (the crop by p).</summary>
@@ -97,6 +113,16 @@ internal static class ColumnTransfer
         public void Padding(int entry, int count)
         {
         }
+
+        public void Lines(int at, int width, int entry, int length, int lines)
+        {
+            ref var from = ref MemoryMarshal.GetReference(columns.Slice(entry, lines * length));
+            ref var to = ref MemoryMarshal.GetReference(image.Slice(at, ((lines - 1) * width) + length));
+            for (var i = 0; i < lines; i++)
+            {
+                Add(ref Unsafe.Add(ref from, i * length), ref Unsafe.Add(ref to, i * width), length, wide);
+            }
+        }
     }
 
     /// <summary>
@@ -123,6 +149,17 @@ internal static class ColumnTransfer
                     var to = Math.Max(from, Math.Min(outWidth, CeilingDivide(width + padding - v, stride)));
                     var xFrom = (from * stride) + v - padding;
                     var entry = (row * fields) + (first * positions);
+                    if (stride == 1 && padding == 0)
+                    {
+                        // Every output row lies inside the image: a sample's OH rows in one call, without the checks below.
+                        for (var n = first; n < last; n++, entry += positions)
+                        {
+                            transfer.Lines((n * size) + (((c * height) + u) * width) + v, width, entry, outWidth, outHeight);
+                        }
+
+                        continue;
+                    }
+
                     for (var n = first; n < last; n++)
                     {
                         var plane = (n * size) + (c * height * width);
@@ -167,18 +204,30 @@ internal static class ColumnTransfer
     /// last one, where a library copy's call would cost more than the copy.
     /// </summary>
     private static void Copy<T>(ReadOnlySpan<T> source, Span<T> target, bool wide)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Copy(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(target.Slice(0, source.Length)), source.Length, wide);
+
+    /// <summary>target += source for one short stretch.</summary>
+    private static void Add<T>(ReadOnlySpan<T> source, Span<T> target, bool wide)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Add(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(target.Slice(0, source.Length)), source.Length, wide);
+
+    /// <summary>The copy of <paramref name="length"/> values between references whose bounds the caller checked.</summary>
+    private static void Copy<T>(ref T from, ref T to, int length, bool wide)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var width = Vector256<T>.Count;
-        if (!wide || source.Length < width)
+        if (!wide || length < width)
         {
-            source.CopyTo(target);
+            for (var k = 0; k < length; k++)
+            {
+                Unsafe.Add(ref to, k) = Unsafe.Add(ref from, k);
+            }
+
             return;
         }
 
-        ref var from = ref MemoryMarshal.GetReference(source);
-        ref var to = ref MemoryMarshal.GetReference(target.Slice(0, source.Length));
-        var last = (nuint)(source.Length - width);
+        var last = (nuint)(length - width);
         for (nuint k = 0; k < last; k += (nuint)width)
         {
             Vector256.LoadUnsafe(ref from, k).StoreUnsafe(ref to, k);
@@ -187,22 +236,20 @@ internal static class ColumnTransfer
         Vector256.LoadUnsafe(ref from, last).StoreUnsafe(ref to, last);
     }
 
-    /// <summary>target += source for one short stretch: whole vectors, then the remainder one by one.</summary>
-    private static void Add<T>(ReadOnlySpan<T> source, Span<T> target, bool wide)
+    /// <summary>to += from over <paramref name="length"/> values whose bounds the caller checked: whole vectors, then the remainder one by one.</summary>
+    private static void Add<T>(ref T from, ref T to, int length, bool wide)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ref var from = ref MemoryMarshal.GetReference(source);
-        ref var to = ref MemoryMarshal.GetReference(target.Slice(0, source.Length));
         var k = 0;
         if (wide)
         {
-            for (; k + Vector256<T>.Count <= source.Length; k += Vector256<T>.Count)
+            for (; k + Vector256<T>.Count <= length; k += Vector256<T>.Count)
             {
                 (Vector256.LoadUnsafe(ref to, (nuint)k) + Vector256.LoadUnsafe(ref from, (nuint)k)).StoreUnsafe(ref to, (nuint)k);
             }
         }
 
-        for (; k < source.Length; k++)
+        for (; k < length; k++)
         {
             Unsafe.Add(ref to, k) += Unsafe.Add(ref from, k);
         }

@@ -12,10 +12,10 @@ namespace Nn;
 /// K (O×C×KH×KW, row-major) followed by b (O entries).
 /// </summary>
 /// <remarks>
-/// Both passes go through the packed GEMM: every receptive field of the batch is copied into a column of the
-/// im2col matrix X̂ ((C·KH·KW) × (N·OH·OW)), so Z = K X̂, ∂C/∂K = Δ X̂ᵀ (Δ the filter-major δ), ∂C/∂b = Σ δ and
-/// ∂C/∂X̂ = Kᵀ Δ, which is then added back onto the input positions it was copied from (the full correlation of δ
-/// with the kernels).
+/// Both passes go through the packed GEMM a slice of samples at a time (<see cref="ConvolutionPasses"/>): the
+/// slice's receptive fields are copied into the columns of its im2col matrix X̂ₛ ((C·KH·KW) × (S·OH·OW)), so
+/// Zₛ = K X̂ₛ (+ b), ∂C/∂K = Σₛ Δₛ X̂ₛᵀ (Δₛ the slice's δ, filter-major), ∂C/∂b = Σ δ and ∂C/∂X̂ₛ = Kᵀ Δₛ, which is then
+/// added back onto the input positions it was copied from (the full correlation of δ with the kernels).
 /// </remarks>
 /// <example><code>
 /// var conv = new Conv2DLayer(Shape.Image(1, 28, 28), filters: 6, kernelHeight: 5, kernelWidth: 5, Activation.Relu);
@@ -145,57 +145,34 @@ public sealed record Conv2DLayer : Layer
     /// <summary>C·KH·KW: the length of one receptive field, one row of the im2col matrix.</summary>
     private int PatchSize => InputShape.Channels * KernelHeight * KernelWidth;
 
-    private int Positions => OutputShape.Height * OutputShape.Width;
+    private ColumnTransfer.Geometry Geometry => ColumnTransfer.Geometry.Of(InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape);
 
-    /// <summary>The columns matrix X̂ ((C·KH·KW) × (N·OH·OW)), then the filter-major Z (later Δ): O × (N·OH·OW).</summary>
-    internal override long ScratchLength(int rows) => (long)rows * Positions * (PatchSize + Filters);
+    /// <summary>The kernels padded to the micro-kernel's rows, then per slice of samples room for its X̂ₛ, its partial gradients and a product tile (<see cref="ConvolutionPasses"/>).</summary>
+    internal override long ScratchLength(int rows) => ConvolutionPasses.ScratchLength(Geometry, Filters, rows);
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"Conv2D({InputShape}→{OutputShape}, {Filters} of {KernelHeight}x{KernelWidth}, stride {Stride}, padding {Padding}, {Activation.Name}{(HasBias ? string.Empty : ", no bias")})";
 
-    /// <summary>X̂ from the input, Z = K X̂ (filters × fields), then z = Z + b in N×O×OH×OW order and a = σ(z). Leaves X̂ in the scratch for the backward pass.</summary>
+    /// <summary>Per slice of samples, X̂ₛ from the input and z = K X̂ₛ + b into each sample's O×OH×OW block; then a = σ(z).</summary>
     internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers, PassMode<T> mode)
     {
-        var positions = Positions;
-        var fields = rows * positions;
-        var columns = buffers.Values.AsSpan(0, PatchSize * fields);
-        var product = buffers.Values.AsSpan(PatchSize * fields, Filters * fields);
-        ConvolutionKernels.ImageToColumns(input, rows, InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape, columns, buffers.Team?.Pool);
-
-        // The filters are the short side (6 or 16 in LeNet) and the fields the long one, so the micro-kernel's
-        // wide NR dimension runs along the fields.
-        ConvolutionKernels.Product<T>(buffers.Path, buffers.Team, Filters, fields, PatchSize, parameters, PatchSize, 1, columns, fields, 1, product, false);
         var bias = HasBias ? parameters.Slice(WeightCount, Filters) : ReadOnlySpan<T>.Empty;
-        ConvolutionKernels.ProductToChannels<T>(product, rows, positions, Filters, bias, z, buffers.Team?.Pool);
-        Activation.ForwardInto<T>(z, a, Filters * positions);
+        ConvolutionPasses.Forward(buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), bias, input, rows, Geometry, Filters, z, buffers.Values);
+        Activation.ForwardInto<T>(z.Slice(0, rows * OutputShape.Size), a, OutputShape.Size);
     }
 
     /// <summary>
-    /// Δ (filter-major δ) into the scratch, ∂C/∂K = Δ X̂ᵀ, ∂C/∂b = Σ δ over samples and positions, and, when the
-    /// input gradient is wanted (never for a first layer, whose input is data), ∂C/∂X̂ = Kᵀ Δ (overwriting X̂)
+    /// Per slice of samples, X̂ₛ rebuilt from the input, ∂C/∂K += Δₛ X̂ₛᵀ and ∂C/∂b += Σ δₙ (summed by slices of samples in a fixed
+    /// order), and, when the input gradient is wanted (never for a first layer, whose input is data), ∂C/∂X̂ₛ = Kᵀ Δₛ
     /// added back onto the padded input and cropped.
     /// </summary>
     internal override void Backward<T>(
         ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers, PassMode<T> mode)
     {
-        var positions = Positions;
-        var fields = rows * positions;
-        var columns = buffers.Values.AsSpan(0, PatchSize * fields);
-        var product = buffers.Values.AsSpan(PatchSize * fields, Filters * fields);
-        ConvolutionKernels.ChannelsToProduct<T>(delta, rows, positions, Filters, product, buffers.Team?.Pool);
-        ConvolutionKernels.Product<T>(
-            buffers.Path, buffers.Team, Filters, PatchSize, fields, product, fields, 1, columns, 1, fields, gradient.Slice(0, WeightCount), accumulate);
-        if (HasBias)
-        {
-            ConvolutionKernels.AddRowSumsInto<T>(product, Filters, fields, gradient.Slice(WeightCount, Filters), accumulate);
-        }
-
-        if (!inputGradient.IsEmpty)
-        {
-            ConvolutionKernels.Product<T>(buffers.Path, buffers.Team, PatchSize, fields, Filters, parameters, 1, PatchSize, product, fields, 1, columns, false);
-            ConvolutionKernels.ColumnsToImage<T>(columns, rows, InputShape, KernelHeight, KernelWidth, Stride, Padding, OutputShape, inputGradient, buffers.Team?.Pool);
-        }
+        var biasGradient = HasBias ? gradient.Slice(WeightCount, Filters) : Span<T>.Empty;
+        ConvolutionPasses.Backward<T>(
+            buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), input, delta, rows, Geometry, Filters, gradient.Slice(0, WeightCount), biasGradient, accumulate, inputGradient, buffers.Values);
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

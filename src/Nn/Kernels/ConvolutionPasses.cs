@@ -1,0 +1,266 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// A convolution's forward and backward passes over a batch, a slice of <see cref="SliceRows"/> samples at a time:
+/// the slice's im2col matrix X̂ₛ ((C·KH·KW) × (S·OH·OW), 0.3–0.5 MB for LeNet's layers in float) is built in a
+/// buffer that stays in the core's L2 cache while the packed GEMM reads it, instead of one batch-sized X̂ written
+/// to memory and read back (7.4 MB for LeNet's first layer at batch 128). The backward pass builds each X̂ₛ again
+/// from the input, which costs less than reading a kept one back from memory. Per slice, Zₛ = K X̂ₛ goes to each sample's O×OH×OW block of z with its bias, ∂K gets
+/// Δₛ X̂ₛᵀ (Δₛ the slice's δ filter-major) and ∂X̂ₛ = Kᵀ Δₛ goes straight back onto the slice's input gradient.
+/// </summary>
+/// <remarks>
+/// The number of samples in a slice does not depend on the thread count; a slice is the unit of work a thread takes
+/// (<see cref="SampleSplit"/>) and owns a region of the scratch for its partial kernel and bias gradients; the slices
+/// of one thread's part build their X̂ₛ and product tile (or Δₛ) in the region of the part's first slice, so that
+/// buffer is reused while it is in cache. The slices' partial gradients are summed in slice order afterwards, and every z and input
+/// gradient entry is one column's sum, so the results are the same bits on any number of threads, and each sample's
+/// z and input gradient are those of the sample alone. The forward product pads the filters to the micro-kernel's MR
+/// rows (zero kernels), so that a layer of 6 filters runs full tiles rather than edge tiles.
+/// </remarks>
+internal static unsafe class ConvolutionPasses
+{
+    /// <summary>Samples per slice: the unit of work and of the partial gradient sums.</summary>
+    public const int SliceRows = 8;
+
+    /// <summary>The largest MR of any path (<see cref="MicroKernels.Rows512"/>); the scratch is sized for it.</summary>
+    private const int LargestTileRows = 8;
+
+    /// <summary>The scratch values <see cref="Forward{T}"/> and <see cref="Backward{T}"/> need for <paramref name="rows"/> samples.</summary>
+    public static long ScratchLength(ColumnTransfer.Geometry geometry, int filters, int rows) =>
+        ((long)RoundUp(filters, LargestTileRows) * geometry.Patch) + (Slices(rows) * SliceLength(geometry, filters));
+
+    /// <summary>
+    /// z[n, o, ·] = Σ_{c,u,v} K[o, c, u, v] x̃[n, c, · + (u, v)] + b[o] for every sample: per slice X̂ₛ, then Zₛ = K X̂ₛ into a tile
+    /// whose rows are the filters padded to the micro-kernel's MR (so every tile is a full one), then each sample's
+    /// filter rows plus their bias into z. Overwrites the first rows·O·OH·OW values of <paramref name="z"/> and the
+    /// scratch.
+    /// </summary>
+    /// <param name="path">The kernel path of the products.</param>
+    /// <param name="pool">The threads to split the slices over, or null.</param>
+    /// <param name="kernels">K, O × (C·KH·KW) row-major.</param>
+    /// <param name="bias">b (O values), or empty for none.</param>
+    /// <param name="input">x, rows × C·H·W.</param>
+    /// <param name="rows">The samples.</param>
+    /// <param name="geometry">The convolution's sizes.</param>
+    /// <param name="filters">O.</param>
+    /// <param name="z">Receives z, rows × O·OH·OW.</param>
+    /// <param name="scratch">At least <see cref="ScratchLength"/> values.</param>
+    public static void Forward<T>(
+        KernelPath path, WorkerPool? pool, ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> z, Span<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var patch = geometry.Patch;
+        var padded = RoundUp(filters, Gemm.TileShape<T>(path).MR);
+        var paddedKernels = scratch.Slice(0, padded * patch);
+        kernels.Slice(0, filters * patch).CopyTo(paddedKernels);
+        paddedKernels.Slice(filters * patch).Clear();
+        var regions = scratch.Slice(RoundUp(filters, LargestTileRows) * patch);
+        fixed (T* k = paddedKernels, b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
+        {
+            var job = new PassJob<T>(path, k, b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, padded, null, false);
+            SampleSplit.Run(pool, Slices(rows), &ForwardSlices<T>, &job);
+        }
+    }
+
+    /// <summary>
+    /// ∂C/∂K = Σₛ Δₛ X̂ₛᵀ, ∂C/∂b[o] = Σ_{n,i,j} δ[n, o, i, j] and, unless <paramref name="inputGradient"/> is empty,
+    /// ∂C/∂x = col2im(Kᵀ Δₛ) per slice (the full correlation of δ with the kernels, cropped by p). The gradients are
+    /// written, or added to with <paramref name="accumulate"/>; the input gradient and the scratch are overwritten.
+    /// </summary>
+    /// <param name="path">The kernel path of the products.</param>
+    /// <param name="pool">The threads to split the slices over, or null.</param>
+    /// <param name="kernels">K, O × (C·KH·KW) row-major.</param>
+    /// <param name="input">x, rows × C·H·W, as the forward pass read it.</param>
+    /// <param name="delta">δ = ∂C/∂z, rows × O·OH·OW.</param>
+    /// <param name="rows">The samples.</param>
+    /// <param name="geometry">The convolution's sizes.</param>
+    /// <param name="filters">O.</param>
+    /// <param name="kernelGradient">∂C/∂K, O·C·KH·KW values.</param>
+    /// <param name="biasGradient">∂C/∂b (O values), or empty for no bias.</param>
+    /// <param name="accumulate">Add to the gradients rather than overwrite them.</param>
+    /// <param name="inputGradient">Receives ∂C/∂x (rows × C·H·W), or empty when nothing below needs it.</param>
+    /// <param name="scratch">At least <see cref="ScratchLength"/> values.</param>
+    public static void Backward<T>(
+        KernelPath path,
+        WorkerPool? pool,
+        ReadOnlySpan<T> kernels,
+        ReadOnlySpan<T> input,
+        ReadOnlySpan<T> delta,
+        int rows,
+        ColumnTransfer.Geometry geometry,
+        int filters,
+        Span<T> kernelGradient,
+        Span<T> biasGradient,
+        bool accumulate,
+        Span<T> inputGradient,
+        Span<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var patch = geometry.Patch;
+        var outputs = filters * geometry.Positions;
+        var regions = scratch.Slice(RoundUp(filters, LargestTileRows) * patch);
+        var slices = Slices(rows);
+        var padded = RoundUp(filters, Gemm.TileShape<T>(path).MR);
+        fixed (T* k = kernels.Slice(0, filters * patch), x = input.Slice(0, rows * geometry.InputSize), d = delta.Slice(0, rows * outputs), r = regions)
+        fixed (T* dx = inputGradient.IsEmpty ? inputGradient : inputGradient.Slice(0, rows * geometry.InputSize))
+        {
+            var job = new PassJob<T>(path, k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, padded, dx, !inputGradient.IsEmpty);
+            SampleSplit.Run(pool, slices, &BackwardSlices<T>, &job);
+        }
+
+        // The slices' partial sums in slice order: the same additions whatever thread computed each slice.
+        var sliceLength = SliceLength(geometry, filters);
+        var weights = filters * patch;
+        for (var s = 0; s < slices; s++)
+        {
+            var partial = regions.Slice((int)((s * sliceLength) + ((long)patch * SliceRows * geometry.Positions)), PartialLength(geometry, filters));
+            var partialBias = partial.Slice(partial.Length - filters, biasGradient.Length);
+            if (s == 0 && !accumulate)
+            {
+                partial.Slice(0, weights).CopyTo(kernelGradient);
+                partialBias.CopyTo(biasGradient);
+            }
+            else
+            {
+                TensorKernels.Add(kernelGradient.Slice(0, weights), partial.Slice(0, weights), kernelGradient);
+                TensorKernels.Add(biasGradient, partialBias, biasGradient);
+            }
+        }
+    }
+
+    private static int Slices(int rows) => (rows + SliceRows - 1) / SliceRows;
+
+    /// <summary>
+    /// One slice's region: its X̂ ((C·KH·KW) × (S·OH·OW)), then its partial gradients, then either the forward pass's
+    /// product tile or the backward pass's filter-major δ (each O padded to MR rows × S·OH·OW).
+    /// </summary>
+    private static long SliceLength(ColumnTransfer.Geometry geometry, int filters)
+    {
+        var fields = (long)SliceRows * geometry.Positions;
+        return (geometry.Patch * fields) + PartialLength(geometry, filters) + (RoundUp(filters, LargestTileRows) * fields);
+    }
+
+    /// <summary>A slice's partial ∂K (O padded to MR rows × C·KH·KW), then its partial ∂b (O values).</summary>
+    private static int PartialLength(ColumnTransfer.Geometry geometry, int filters) => (RoundUp(filters, LargestTileRows) * geometry.Patch) + filters;
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>The slices first … last − 1 of a forward pass: X̂ of the slice, its product with the padded kernels, each sample's filters plus bias into z.</summary>
+    private static void ForwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var job = ref Unsafe.AsRef<PassJob<T>>(arguments);
+        var g = job.Geometry;
+        int patch = g.Patch, positions = g.Positions, filters = job.Filters, outputs = filters * positions;
+        var kernels = new ReadOnlySpan<T>(job.Kernels, job.PaddedFilters * patch);
+        var bias = new ReadOnlySpan<T>(job.Bias, job.BiasLength);
+        var sliceLength = SliceLength(g, filters);
+        // The part's slices share the first one's X̂ and tile, so they stay in this core's cache.
+        var region = new Span<T>(job.Regions + (first * sliceLength), (int)sliceLength);
+        for (var s = first; s < last; s++)
+        {
+            var start = s * SliceRows;
+            var count = Math.Min(SliceRows, job.Rows - start);
+            var fields = count * positions;
+            var columns = region.Slice(0, patch * fields);
+            var tile = region.Slice((patch * SliceRows * positions) + PartialLength(g, filters), job.PaddedFilters * fields);
+            ConvolutionKernels.ImageToColumns(new ReadOnlySpan<T>(job.Input + ((long)start * g.InputSize), count * g.InputSize), count, g, columns);
+            Gemm.Multiply(job.Path, job.PaddedFilters, patch, kernels, patch, 1, columns, fields, 1, tile, fields, false, 0, fields);
+            var z = new Span<T>(job.Values + ((long)start * outputs), count * outputs);
+            for (var n = 0; n < count; n++)
+            {
+                for (var o = 0; o < filters; o++)
+                {
+                    var product = tile.Slice((o * fields) + (n * positions), positions);
+                    var plane = z.Slice((n * outputs) + (o * positions), positions);
+                    if (bias.IsEmpty)
+                    {
+                        product.CopyTo(plane);
+                    }
+                    else
+                    {
+                        TensorKernels.Add(product, bias[o], plane);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The slices first … last − 1 of a backward pass: X̂ of the slice rebuilt, δ of the slice filter-major (Δ), the
+    /// slice's ∂K = Δ X̂ᵀ and ∂b = row sums of Δ into its partial sums, then ∂X̂ = Kᵀ Δ added back onto the input gradient.
+    /// </summary>
+    private static void BackwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var job = ref Unsafe.AsRef<PassJob<T>>(arguments);
+        var g = job.Geometry;
+        int patch = g.Patch, positions = g.Positions, filters = job.Filters, outputs = filters * positions;
+        var kernels = new ReadOnlySpan<T>(job.Kernels, filters * patch);
+        var sliceLength = SliceLength(g, filters);
+        // As going forward, the part's slices share the first one's X̂ and Δ; each keeps its own partial gradients.
+        var shared = new Span<T>(job.Regions + (first * sliceLength), (int)sliceLength);
+        for (var s = first; s < last; s++)
+        {
+            var start = s * SliceRows;
+            var count = Math.Min(SliceRows, job.Rows - start);
+            var fields = count * positions;
+            var columns = shared.Slice(0, patch * fields);
+            var partial = new Span<T>(job.Regions + (s * sliceLength) + (patch * SliceRows * positions), PartialLength(g, filters));
+            var product = shared.Slice((patch * SliceRows * positions) + partial.Length, job.PaddedFilters * fields);
+            ConvolutionKernels.ImageToColumns(new ReadOnlySpan<T>(job.Input + ((long)start * g.InputSize), count * g.InputSize), count, g, columns);
+
+            // Δ padded with zero rows to the micro-kernel's MR, as K is going forward: the product packs whole slivers
+            // by register transposes (the padded rows of the partial ∂K are never read).
+            product.Slice(filters * fields).Clear();
+            var delta = new ReadOnlySpan<T>(job.Values + ((long)start * outputs), count * outputs);
+            for (var n = 0; n < count; n++)
+            {
+                for (var o = 0; o < filters; o++)
+                {
+                    delta.Slice((n * outputs) + (o * positions), positions).CopyTo(product.Slice((o * fields) + (n * positions), positions));
+                }
+            }
+
+            Gemm.Multiply(job.Path, job.PaddedFilters, fields, product, fields, 1, columns, 1, fields, partial, patch, false, 0, patch);
+            for (var o = 0; o < job.BiasLength; o++)
+            {
+                partial[partial.Length - filters + o] = TensorKernels.Sum(product.Slice(o * fields, fields));
+            }
+
+            if (job.WantsInputGradient)
+            {
+                Gemm.Multiply(job.Path, patch, filters, kernels, 1, patch, product, fields, 1, columns, fields, false, 0, fields);
+                ConvolutionKernels.ColumnsToImage(columns, count, g, new Span<T>(job.InputGradient + ((long)start * g.InputSize), count * g.InputSize));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The arguments of a pass's slices, pinned by the caller: K (padded to MR rows going forward), b, x, z or δ
+    /// (<see cref="Values"/>), the slices' scratch regions, the input gradient, and the sizes.
+    /// </summary>
+    private readonly struct PassJob<T>(
+        KernelPath path, T* kernels, T* bias, int biasLength, T* input, T* values, T* regions, int regionsLength, int rows, ColumnTransfer.Geometry geometry, int filters, int paddedFilters, T* inputGradient, bool wantsInputGradient)
+        where T : unmanaged
+    {
+        public readonly KernelPath Path = path;
+        public readonly T* Kernels = kernels;
+        public readonly T* Bias = bias;
+        public readonly int BiasLength = biasLength;
+        public readonly T* Input = input;
+        public readonly T* Values = values;
+        public readonly T* Regions = regions;
+        public readonly int RegionsLength = regionsLength;
+        public readonly int Rows = rows;
+        public readonly ColumnTransfer.Geometry Geometry = geometry;
+        public readonly int Filters = filters;
+        public readonly int PaddedFilters = paddedFilters;
+        public readonly T* InputGradient = inputGradient;
+        public readonly bool WantsInputGradient = wantsInputGradient;
+    }
+}
