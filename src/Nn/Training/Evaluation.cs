@@ -104,8 +104,7 @@ public static class Evaluation
 
         var classes = data.ClassCount;
         var counts = new int[classes * classes];
-        Measure(
-            network.Architecture, network.Parameters.AsSpan(), network.State.AsSpan(), data, new Workspace<T>(network.Architecture, Math.Min(ChunkRows, data.Count)), counts, null);
+        Measure(network.Architecture, network.Parameters.AsSpan(), network.State.AsSpan(), data, new MeasuringBuffers<T>(network.Architecture, Math.Min(ChunkRows, data.Count), null), counts, null);
         var confusion = new ConfusionMatrix(classes, counts);
         var correct = 0;
         var perClass = ImmutableArray.CreateBuilder<double>(classes);
@@ -125,39 +124,68 @@ public static class Evaluation
     }
 
     /// <summary>
-    /// One forward pass over <paramref name="data"/> in chunks of the workspace's capacity, in inference mode with the
-    /// running <paramref name="statistics"/> (batch normalisation's, in the architecture's state layout): adds each sample's
-    /// (label, predicted class) to <paramref name="confusion"/> (classes × classes, row = label) and, when
-    /// <paramref name="loss"/> is given, returns the sum of the samples' costs (zero otherwise). Shared by
-    /// <see cref="Evaluate{T}"/> and the training loop's end-of-epoch measuring, which brings its own threaded workspace.
+    /// One forward pass over <paramref name="data"/>, in inference mode with the running <paramref name="statistics"/>
+    /// (batch normalisation's, in the architecture's state layout): adds each sample's (label, predicted class) to
+    /// <paramref name="confusion"/> (classes × classes, row = label) and, when <paramref name="loss"/> is given, returns
+    /// the sum of the samples' costs (zero otherwise), summed in groups of <see cref="MeasuringBuffers{T}.CostRows"/>
+    /// rows, each group's sum as one forward pass over it would give, whatever rows each forward pass takes. Shared by
+    /// <see cref="Evaluate{T}"/> and the training loop's measuring, which brings its own threaded buffers.
     /// </summary>
     internal static T Measure<T>(
-        Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> statistics, Dataset<T> data, Workspace<T> workspace, Span<int> confusion, Loss? loss)
+        Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> statistics, Dataset<T> data, MeasuringBuffers<T> buffers, Span<int> confusion, Loss? loss)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var classes = data.ClassCount;
         var inputs = data.Inputs.AsSpan();
         var targets = data.Targets.AsSpan();
+        var workspace = buffers.Workspace;
+        var staged = buffers.ForwardRows < buffers.CostRows;
+        var last = architecture.Stack.Length - 1;
         var costSum = T.Zero;
-        for (var start = 0; start < data.Count; start += workspace.Capacity)
+        for (var start = 0; start < data.Count; start += buffers.CostRows)
         {
-            var rows = Math.Min(workspace.Capacity, data.Count - start);
-            Propagation.Forward(architecture, theta, inputs.Slice(start * architecture.InputSize), rows, workspace, PassMode<T>.Inference(statistics));
-            if (loss is not null)
+            var group = Math.Min(buffers.CostRows, data.Count - start);
+            int rows;
+            for (var at = 0; at < group; at += rows)
             {
-                costSum += Propagation.SumOfCosts(architecture, loss, targets.Slice(start * classes), rows, workspace);
+                rows = PieceRows(group - at, buffers.ForwardRows);
+                Propagation.Forward(architecture, theta, inputs.Slice((start + at) * architecture.InputSize), rows, workspace, PassMode<T>.Inference(statistics));
+                var output = workspace.Output(rows);
+                for (var i = 0; i < rows; i++)
+                {
+                    var predicted = Kernels.TensorKernels.IndexOfMax(output.Slice(i * classes, classes));
+                    confusion[(data.Labels[start + at + i] * classes) + predicted]++;
+                }
+
+                if (loss is not null && staged)
+                {
+                    workspace.Z[last].AsSpan(0, rows * classes).CopyTo(buffers.Z.AsSpan(at * classes));
+                    output.CopyTo(buffers.A.AsSpan(at * classes));
+                }
             }
 
-            var output = workspace.Output(rows);
-            for (var i = 0; i < rows; i++)
+            if (loss is not null)
             {
-                var predicted = Kernels.TensorKernels.IndexOfMax(output.Slice(i * classes, classes));
-                confusion[(data.Labels[start + i] * classes) + predicted]++;
+                var y = targets.Slice(start * classes);
+                costSum += staged
+                    ? loss.SumOfCosts<T>(buffers.Z.AsSpan(0, group * classes), buffers.A.AsSpan(0, group * classes), y.Slice(0, group * classes), classes, architecture.OutputActivation)
+                    : Propagation.SumOfCosts(architecture, loss, y, group, workspace);
             }
         }
 
         return costSum;
     }
+
+    /// <summary>
+    /// The rows of the next forward pass when <paramref name="left"/> rows of a group remain: at most
+    /// <paramref name="capacity"/>, and never a piece of fewer than <see cref="Kernels.DenseKernels.SmallBatch"/> rows cut
+    /// from a larger group, since so few rows take the single-row product, which sums in another order than the
+    /// GEMM a whole group's pass would take.
+    /// </summary>
+    private static int PieceRows(int left, int capacity) =>
+        left <= capacity ? left
+        : left - capacity < Kernels.DenseKernels.SmallBatch ? left - Kernels.DenseKernels.SmallBatch
+        : capacity;
 
     /// <summary>The fraction of samples classified correctly.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>

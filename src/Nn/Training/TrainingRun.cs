@@ -25,11 +25,14 @@ internal sealed class TrainingRun<T> : IDisposable
     private readonly StepBuffers<T> buffers;
     private readonly Dataset<T> probe;
 
-    /// <summary>Rows per forward pass when measuring an epoch's network: enough for the GEMM kernels to reach speed.</summary>
+    /// <summary>
+    /// Rows whose costs <see cref="Measure"/> sums together (each forward pass may take fewer,
+    /// <see cref="MeasuringBuffers{T}.ForwardRowsFor"/>): enough for the GEMM kernels to reach speed.
+    /// </summary>
     private const int MeasureRows = 256;
 
-    /// <summary>The forward-pass buffers of <see cref="Measure"/>, made at the first epoch's end.</summary>
-    private Workspace<T>? measuring;
+    /// <summary>The forward-pass buffers of <see cref="Measure"/>, made at its first call.</summary>
+    private MeasuringBuffers<T>? measuring;
 
     /// <summary>The (label, predicted) counts of <see cref="Measure"/>, made with <see cref="measuring"/>.</summary>
     private int[]? confusion;
@@ -207,15 +210,15 @@ internal sealed class TrainingRun<T> : IDisposable
         options.L2 == 0 ? 0 : double.CreateChecked(Propagation.L2Penalty<T>(architecture, buffers.Theta, T.CreateChecked(options.L2), train.Count));
 
     /// <summary>
-    /// The mean cost (without L2) and the accuracy of θ on <paramref name="data"/>, from one forward pass in chunks
-    /// of <see cref="MeasureRows"/> rows (<see cref="Evaluation.Measure{T}"/>) through the run's own workspace, its
+    /// The mean cost (without L2) and the accuracy of θ on <paramref name="data"/>, from one forward pass with costs
+    /// summed in groups of <see cref="MeasureRows"/> rows (<see cref="Evaluation.Measure{T}"/>) through the run's own buffers, its
     /// products split over the run's threads like a training step's. The same numbers as
     /// <see cref="Backprop.Cost{T}(Network{T}, Loss, Matrix{T}, Matrix{T}, double, int?)"/> and
     /// <see cref="Evaluation.Accuracy{T}"/> up to the order of the cost's sum.
     /// </summary>
     private (double Cost, double Accuracy) Measure(Dataset<T> data)
     {
-        measuring ??= new Workspace<T>(architecture, Math.Min(MeasureRows, Math.Max(data.Count, train.Count)), workspace.Team);
+        measuring ??= new MeasuringBuffers<T>(architecture, Math.Min(MeasureRows, Math.Max(data.Count, train.Count)), workspace.Team);
         var classes = architecture.OutputSize;
         confusion ??= new int[classes * classes];
         Array.Clear(confusion);

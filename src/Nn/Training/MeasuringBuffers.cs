@@ -1,0 +1,78 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using Nn.Kernels;
+
+namespace Nn;
+
+/// <summary>
+/// The buffers of a measuring pass (<see cref="Evaluation.Measure{T}"/>): a forward workspace of
+/// <see cref="ForwardRows"/> rows and, when that is fewer than <see cref="CostRows"/>, the last layer's z and a for a
+/// group of <see cref="CostRows"/> rows. The costs of a group are summed together as one forward pass over the whole
+/// group would sum them, so the measured cost does not depend on how many rows each forward pass takes. Owned by
+/// the function or training run that made it; the pass overwrites all of it.
+/// </summary>
+internal sealed class MeasuringBuffers<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// The most bytes of layer buffers (z, a, δ and scratch) one forward pass of a measuring workspace may span. A
+    /// convolution's buffers grow by about 100 KB a row (LeNet-5's im2col matrix), and measuring its 4,096-image probe
+    /// in passes of 256 rows (25 MB) took 0.20–0.24 s against 0.145–0.17 s in passes of 32–64 (CPU time, Intel Xeon
+    /// VM); a dense stack's rows are a few KB, so it keeps its 256.
+    /// </summary>
+    internal const long ForwardBytes = 8L << 20;
+
+    /// <summary>Fewer rows than this per forward pass would leave the matrix products too short to reach speed.</summary>
+    private const int MinimumForwardRows = 16;
+
+    /// <param name="architecture">The network's architecture.</param>
+    /// <param name="costRows">The rows whose costs are summed together, at least 1.</param>
+    /// <param name="team">The threads the forward products split over, or null.</param>
+    /// <param name="forwardRows">The rows of one forward pass, at least twice <see cref="DenseKernels.SmallBatch"/> (tests set it); null chooses by <see cref="ForwardRowsFor"/>.</param>
+    public MeasuringBuffers(Architecture architecture, int costRows, GemmTeam<T>? team, int? forwardRows = null)
+    {
+        CostRows = costRows;
+        Workspace = new Workspace<T>(architecture, Math.Min(costRows, forwardRows ?? ForwardRowsFor(architecture, costRows)), team);
+        var staged = Workspace.Capacity < costRows ? costRows * architecture.OutputSize : 0;
+        Z = new T[staged];
+        A = new T[staged];
+    }
+
+    /// <summary>The rows whose costs are summed together (a group).</summary>
+    public int CostRows { get; }
+
+    /// <summary>The rows of one forward pass: <see cref="Workspace"/>'s capacity.</summary>
+    public int ForwardRows => Workspace.Capacity;
+
+    /// <summary>The forward workspace.</summary>
+    public Workspace<T> Workspace { get; }
+
+    /// <summary>The last layer's z of a group, gathered from its forward passes (empty when one pass takes a whole group).</summary>
+    public T[] Z { get; }
+
+    /// <summary>The last layer's a of a group, like <see cref="Z"/>.</summary>
+    public T[] A { get; }
+
+    /// <summary>
+    /// The rows per forward pass for groups of <paramref name="costRows"/>: halved from <paramref name="costRows"/>
+    /// while the layer buffers of that many rows span more than <see cref="ForwardBytes"/>, down to 16.
+    /// </summary>
+    public static int ForwardRowsFor(Architecture architecture, int costRows)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        var bytesPerRow = 0L;
+        foreach (var layer in architecture.Stack)
+        {
+            bytesPerRow += (layer.ScratchLength(1) + (3L * layer.OutputShape.Size)) * Unsafe.SizeOf<T>();
+        }
+
+        var rows = costRows;
+        while (rows > MinimumForwardRows && rows * bytesPerRow > ForwardBytes)
+        {
+            rows = Math.Max(MinimumForwardRows, (rows + 1) / 2);
+        }
+
+        return rows;
+    }
+}
