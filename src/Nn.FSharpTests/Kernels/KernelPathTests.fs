@@ -68,6 +68,36 @@ let ``the element-wise kernels give Portable's bits on every vector path`` (path
                 Assert.False(VectorKernels.AllFinite(ReadOnlySpan spoiled, path))
         Assert.True(VectorKernels.AllFinite(ReadOnlySpan x, path))
 
+/// Adam's kernel flushes m, v and θ' to a zero of their sign when subnormal, in every lane alike.
+/// Elements 0, 10, 20, … start with a subnormal m and a zero gradient (element 10's m negative), so β₁m is subnormal.
+let private adamNearTheSubnormalRange (path: KernelPath) (tiny: 'T) (negativeTiny: 'T) (scale: float -> 'T) =
+    let n = 67
+    let theta = Array.init n (fun i -> if i % 3 = 0 then tiny else scale (float (i - 30) * 1e-3))
+    let gradient = Array.init n (fun i -> if i % 2 = 0 then scale 0.0 else scale (float (i - 33) * 1e-20))
+    let m = Array.init n (fun i -> if i = 10 then negativeTiny elif i % 5 = 0 then tiny else scale (float (i - 20) * 1e-37))
+    let v = Array.init n (fun i -> if i % 4 = 0 then tiny else scale (float i * 1e-36))
+    on path (fun () ->
+        let theta', m', v' = Array.copy theta, Array.copy m, Array.copy v
+        VectorKernels.AdamUpdate(Span theta', ReadOnlySpan gradient, Span m', Span v', scale 0.9, scale 0.999, scale 1e-3, scale 1e-8)
+        Array.concat [ theta'; m'; v' ])
+
+[<Theory>]
+[<OnPath(KernelPath.Portable)>]
+[<OnPath(KernelPath.Vector128)>]
+[<OnPath(KernelPath.Vector256)>]
+[<OnPath(KernelPath.Vector512)>]
+let ``Adam's update leaves no subnormal in θ or the moments, with Portable's bits on every path`` (path: KernelPath) =
+    let floats = adamNearTheSubnormalRange path 1e-40f -1e-40f float32
+    let doubles = adamNearTheSubnormalRange path 1e-310 -1e-310 id
+    Assert.DoesNotContain(floats, fun x -> Single.IsSubnormal x)
+    Assert.DoesNotContain(doubles, fun x -> Double.IsSubnormal x)
+    // m' of elements 0 and 10 (after the 67 entries of θ') is β₁m, subnormal, flushed to a zero of m's sign.
+    Assert.True(floats[67] = 0.0f && not (Single.IsNegative floats[67]), sprintf "m'[0] = %g" floats[67])
+    Assert.True(floats[77] = 0.0f && Single.IsNegative floats[77], sprintf "m'[10] = %g" floats[77])
+    Assert.True(doubles[77] = 0.0 && Double.IsNegative doubles[77], sprintf "m'[10] = %g" doubles[77])
+    Assert.Equal<float32[]>(adamNearTheSubnormalRange KernelPath.Portable 1e-40f -1e-40f float32, floats)
+    Assert.Equal<float[]>(adamNearTheSubnormalRange KernelPath.Portable 1e-310 -1e-310 id, doubles)
+
 [<Theory>]
 [<OnPath(KernelPath.Vector128)>]
 [<OnPath(KernelPath.Vector256)>]

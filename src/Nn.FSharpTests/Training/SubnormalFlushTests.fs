@@ -46,3 +46,20 @@ let private weightOnBlankInputAfter (epochs: int) =
 let ``a subnormal weight survives 63 mini-batch steps unchanged and is zero after the 64th`` () =
     Assert.Equal(1e-40f, weightOnBlankInputAfter 63)
     Assert.Equal(0.0f, weightOnBlankInputAfter 64)
+
+[<Fact>]
+let ``under Adam a weight decaying through the subnormal range is zero at the step it gets there, not at the next flush`` () =
+    // The weight on the always-blank input has a zero gradient and a subnormal m: β₁m is subnormal at step 1.
+    let rows (values: float32[][]) = Matrix<float32>.FromRows(values |> Array.map (fun r -> r :> Collections.Generic.IReadOnlyList<float32>))
+    let data = Dataset.FromTargets(rows [| [| 0.0f; 1.0f |]; [| 0.0f; -1.0f |] |], rows [| [| 0.5f |]; [| -0.5f |] |])
+    let architecture = Architecture.Input(2).Dense(1, Activation.Identity)
+    let network = Network.FromParameters<float32>(architecture, ReadOnlySpan [| 1e-40f; 0.25f; 0.0f |])
+    let rule = Adam 0.01
+    let state = Trainer.Start(network, rule, 1UL)
+    let moments = state.OptimizerState.Moments |> Seq.map (fun m -> let values = m.AsSpan().ToArray() in values[0] <- 1e-39f; ParameterVector<float32>.Create(ReadOnlySpan values))
+    let seeded = TrainingState<float32>(state.Network, OptimizerState<float32>(0L, Collections.Immutable.ImmutableArray.CreateRange moments), state.Random, 0, state.History)
+    let result = Trainer.Continue(seeded, Loss.Quadratic, rule, data, TrainingOptions(1, 2, 1UL))
+    Assert.Equal(StopReason.Completed, result.Reason)
+    Assert.Equal(0.0f, result.State.Network.Parameters[0])
+    for moment in result.State.OptimizerState.Moments do
+        Assert.Equal(0.0f, moment[0])

@@ -81,8 +81,25 @@ internal static class ScalarKernels
     }
 
     /// <summary>
+    /// <paramref name="x"/>, or a zero of its sign when it is subnormal. Adam's kernels apply it to m, v and θ' as
+    /// they are made, so that no subnormal outlives the step that made it (see <c>Training/SubnormalFlush.cs</c> for
+    /// why a subnormal is slow); the vector paths do the same in every lane.
+    /// </summary>
+    public static T FlushSubnormal<T>(T x)
+        where T : unmanaged, IFloatingPointIeee754<T> => T.IsSubnormal(x) ? T.CopySign(T.Zero, x) : x;
+
+    /// <summary>The smallest positive normal value: 2⁻¹²⁶ for float, 2⁻¹⁰²² for double.</summary>
+    /// <exception cref="NotSupportedException">T is neither float nor double.</exception>
+    public static T MinNormal<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float) ? T.CreateTruncating(float.ScaleB(1f, -126))
+        : typeof(T) == typeof(double) ? T.CreateTruncating(double.ScaleB(1.0, -1022))
+        : throw new NotSupportedException($"the kernels run on float and double, not {typeof(T).Name}.");
+
+    /// <summary>
     /// The Adam step from element <paramref name="from"/> on (the vector bodies stop at their last whole vector):
-    /// m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − s·m / (√v + ε); returns whether every θ' written is finite.
+    /// m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − s·m / (√v + ε), each of m, v and θ' flushed to zero when
+    /// subnormal (<see cref="FlushSubnormal{T}"/>); returns whether every θ' written is finite.
     /// </summary>
     public static bool AdamUpdate<T>(
         int from, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, ReadOnlySpan<T> m, ReadOnlySpan<T> v, T beta1, T beta2, T stepSize, T epsilon, Span<T> next, Span<T> nextM, Span<T> nextV)
@@ -101,11 +118,11 @@ internal static class ScalarKernels
         for (var i = from; i < theta.Length; i++)
         {
             var g = Unsafe.Add(ref rg, i);
-            var mi = (beta1 * Unsafe.Add(ref rm, i)) + (oneMinusBeta1 * g);
-            var vi = (beta2 * Unsafe.Add(ref rv, i)) + (oneMinusBeta2 * g * g);
+            var mi = FlushSubnormal((beta1 * Unsafe.Add(ref rm, i)) + (oneMinusBeta1 * g));
+            var vi = FlushSubnormal((beta2 * Unsafe.Add(ref rv, i)) + (oneMinusBeta2 * g * g));
             Unsafe.Add(ref rmNext, i) = mi;
             Unsafe.Add(ref rvNext, i) = vi;
-            var t = Unsafe.Add(ref rt, i) - (stepSize * mi / (T.Sqrt(vi) + epsilon));
+            var t = FlushSubnormal(Unsafe.Add(ref rt, i) - (stepSize * mi / (T.Sqrt(vi) + epsilon)));
             Unsafe.Add(ref rn, i) = t;
             finite &= T.IsFinite(t);
         }

@@ -107,7 +107,8 @@ internal static class VectorKernels
 
     /// <summary>
     /// One Adam step in place: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; θ ← θ − s·m / (√v + ε), where the caller has
-    /// folded both bias corrections into s and ε. Each lane does exactly the scalar operations, in the same order.
+    /// folded both bias corrections into s and ε, and each of m, v and θ' is flushed to a zero of its sign when it is
+    /// subnormal (<see cref="ScalarKernels.FlushSubnormal{T}"/>). Each lane does exactly the scalar operations, in the same order.
     /// </summary>
     public static void AdamUpdate<T>(Span<T> theta, ReadOnlySpan<T> gradient, Span<T> m, Span<T> v, T beta1, T beta2, T stepSize, T epsilon)
         where T : unmanaged, IFloatingPointIeee754<T> => AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, theta, m, v);

@@ -152,21 +152,31 @@ internal static class VectorKernels128
         var check = Vector128<T>.Zero;
         var width = Vector128<T>.Count;
         Vector128<T> b1 = Vector128.Create(beta1), c1 = Vector128.Create(T.One - beta1), b2 = Vector128.Create(beta2), c2 = Vector128.Create(T.One - beta2);
-        Vector128<T> s = Vector128.Create(stepSize), e = Vector128.Create(epsilon);
+        Vector128<T> s = Vector128.Create(stepSize), e = Vector128.Create(epsilon), tiny = Vector128.Create(ScalarKernels.MinNormal<T>());
         var i = 0;
         for (; i <= theta.Length - width; i += width)
         {
             var g = Vector128.LoadUnsafe(ref rg, (nuint)i);
-            var mi = (b1 * Vector128.LoadUnsafe(ref rm, (nuint)i)) + (c1 * g);
-            var vi = (b2 * Vector128.LoadUnsafe(ref rv, (nuint)i)) + (c2 * g * g);
+            var mi = FlushSubnormal((b1 * Vector128.LoadUnsafe(ref rm, (nuint)i)) + (c1 * g), tiny);
+            var vi = FlushSubnormal((b2 * Vector128.LoadUnsafe(ref rv, (nuint)i)) + (c2 * g * g), tiny);
             mi.StoreUnsafe(ref rmNext, (nuint)i);
             vi.StoreUnsafe(ref rvNext, (nuint)i);
-            var ti = Vector128.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector128.Sqrt(vi) + e));
+            var ti = FlushSubnormal(Vector128.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector128.Sqrt(vi) + e)), tiny);
             ti.StoreUnsafe(ref rn, (nuint)i);
             check += ti - ti;
         }
 
         return (i, Vector128.EqualsAll(check, Vector128<T>.Zero));
+    }
+
+    /// <summary>Each lane as <see cref="ScalarKernels.FlushSubnormal{T}"/> makes it: a subnormal becomes a zero of its sign, anything else stays.</summary>
+    /// <param name="x">The values.</param>
+    /// <param name="tiny">The smallest normal value (<see cref="ScalarKernels.MinNormal{T}"/>) in every lane.</param>
+    private static Vector128<T> FlushSubnormal<T>(Vector128<T> x, Vector128<T> tiny)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var subnormal = Vector128.LessThan(Vector128.Abs(x), tiny) & ~Vector128.Equals(x, Vector128<T>.Zero);
+        return Vector128.ConditionalSelect(subnormal, x & Vector128.Create(T.NegativeZero), x);
     }
 
     /// <summary>The ReLU backward pass over whole vectors from index 0; returns how far it got.</summary>

@@ -152,21 +152,31 @@ internal static class VectorKernels256
         var check = Vector256<T>.Zero;
         var width = Vector256<T>.Count;
         Vector256<T> b1 = Vector256.Create(beta1), c1 = Vector256.Create(T.One - beta1), b2 = Vector256.Create(beta2), c2 = Vector256.Create(T.One - beta2);
-        Vector256<T> s = Vector256.Create(stepSize), e = Vector256.Create(epsilon);
+        Vector256<T> s = Vector256.Create(stepSize), e = Vector256.Create(epsilon), tiny = Vector256.Create(ScalarKernels.MinNormal<T>());
         var i = 0;
         for (; i <= theta.Length - width; i += width)
         {
             var g = Vector256.LoadUnsafe(ref rg, (nuint)i);
-            var mi = (b1 * Vector256.LoadUnsafe(ref rm, (nuint)i)) + (c1 * g);
-            var vi = (b2 * Vector256.LoadUnsafe(ref rv, (nuint)i)) + (c2 * g * g);
+            var mi = FlushSubnormal((b1 * Vector256.LoadUnsafe(ref rm, (nuint)i)) + (c1 * g), tiny);
+            var vi = FlushSubnormal((b2 * Vector256.LoadUnsafe(ref rv, (nuint)i)) + (c2 * g * g), tiny);
             mi.StoreUnsafe(ref rmNext, (nuint)i);
             vi.StoreUnsafe(ref rvNext, (nuint)i);
-            var ti = Vector256.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector256.Sqrt(vi) + e));
+            var ti = FlushSubnormal(Vector256.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector256.Sqrt(vi) + e)), tiny);
             ti.StoreUnsafe(ref rn, (nuint)i);
             check += ti - ti;
         }
 
         return (i, Vector256.EqualsAll(check, Vector256<T>.Zero));
+    }
+
+    /// <summary>Each lane as <see cref="ScalarKernels.FlushSubnormal{T}"/> makes it: a subnormal becomes a zero of its sign, anything else stays.</summary>
+    /// <param name="x">The values.</param>
+    /// <param name="tiny">The smallest normal value (<see cref="ScalarKernels.MinNormal{T}"/>) in every lane.</param>
+    private static Vector256<T> FlushSubnormal<T>(Vector256<T> x, Vector256<T> tiny)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var subnormal = Vector256.LessThan(Vector256.Abs(x), tiny) & ~Vector256.Equals(x, Vector256<T>.Zero);
+        return Vector256.ConditionalSelect(subnormal, x & Vector256.Create(T.NegativeZero), x);
     }
 
     /// <summary>The ReLU backward pass over whole vectors from index 0; returns how far it got.</summary>

@@ -152,21 +152,31 @@ internal static class VectorKernels512
         var check = Vector512<T>.Zero;
         var width = Vector512<T>.Count;
         Vector512<T> b1 = Vector512.Create(beta1), c1 = Vector512.Create(T.One - beta1), b2 = Vector512.Create(beta2), c2 = Vector512.Create(T.One - beta2);
-        Vector512<T> s = Vector512.Create(stepSize), e = Vector512.Create(epsilon);
+        Vector512<T> s = Vector512.Create(stepSize), e = Vector512.Create(epsilon), tiny = Vector512.Create(ScalarKernels.MinNormal<T>());
         var i = 0;
         for (; i <= theta.Length - width; i += width)
         {
             var g = Vector512.LoadUnsafe(ref rg, (nuint)i);
-            var mi = (b1 * Vector512.LoadUnsafe(ref rm, (nuint)i)) + (c1 * g);
-            var vi = (b2 * Vector512.LoadUnsafe(ref rv, (nuint)i)) + (c2 * g * g);
+            var mi = FlushSubnormal((b1 * Vector512.LoadUnsafe(ref rm, (nuint)i)) + (c1 * g), tiny);
+            var vi = FlushSubnormal((b2 * Vector512.LoadUnsafe(ref rv, (nuint)i)) + (c2 * g * g), tiny);
             mi.StoreUnsafe(ref rmNext, (nuint)i);
             vi.StoreUnsafe(ref rvNext, (nuint)i);
-            var ti = Vector512.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector512.Sqrt(vi) + e));
+            var ti = FlushSubnormal(Vector512.LoadUnsafe(ref rt, (nuint)i) - (s * mi / (Vector512.Sqrt(vi) + e)), tiny);
             ti.StoreUnsafe(ref rn, (nuint)i);
             check += ti - ti;
         }
 
         return (i, Vector512.EqualsAll(check, Vector512<T>.Zero));
+    }
+
+    /// <summary>Each lane as <see cref="ScalarKernels.FlushSubnormal{T}"/> makes it: a subnormal becomes a zero of its sign, anything else stays.</summary>
+    /// <param name="x">The values.</param>
+    /// <param name="tiny">The smallest normal value (<see cref="ScalarKernels.MinNormal{T}"/>) in every lane.</param>
+    private static Vector512<T> FlushSubnormal<T>(Vector512<T> x, Vector512<T> tiny)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var subnormal = Vector512.LessThan(Vector512.Abs(x), tiny) & ~Vector512.Equals(x, Vector512<T>.Zero);
+        return Vector512.ConditionalSelect(subnormal, x & Vector512.Create(T.NegativeZero), x);
     }
 
     /// <summary>The ReLU backward pass over whole vectors from index 0; returns how far it got.</summary>

@@ -10,7 +10,9 @@ namespace Nn;
 /// steps (v shrinks by β₂ = 0.999 per step), and on many Intel cores every arithmetic operation that reads or makes a
 /// subnormal takes a microcode assist a hundred times slower than a normal one (a Fashion-MNIST run's epochs slowed
 /// from 1.0 s to 4.9 s). A value below 2⁻¹²⁶ (float) contributes nothing a training run can see, so it is set to zero
-/// on a schedule fixed by the step number: runs stay reproducible and resume bit for bit.
+/// on a schedule fixed by the step number: runs stay reproducible and resume bit for bit. Adam's (and AdamW's) update
+/// kernel also flushes m, v and θ' element by element as it writes them (<see cref="Kernels.ScalarKernels.FlushSubnormal{T}"/>),
+/// so under those rules this pass finds nothing; it stays for the other rules.
 /// </summary>
 internal static class SubnormalFlush
 {
