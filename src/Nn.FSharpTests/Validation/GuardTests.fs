@@ -22,15 +22,15 @@ let ``a refused value is printed with a decimal point under a culture with a dec
         Assert.DoesNotMatch(@"-\d+,\d", message)
 
 [<Fact>]
-let ``the finite check names the first bad element wherever it lies on every kernel path`` () =
+let ``the data set's finite check names the first bad element wherever it lies on every kernel path`` () =
     for path in Nn.Kernels.KernelSelection.Supported() do
         use _ = Nn.Kernels.KernelSelection.Enter path
         for length in [ 1; 7; 16; 17; 100; 1000 ] do
-            Guard.Finite("values", ReadOnlySpan(Array.create length 1.5f))
+            Guard.FiniteData("values", ReadOnlySpan(Array.create length 1.5f))
             for at in [ 0; length / 2; length - 1 ] do
                 for bad in [ nan; infinity; -infinity ] do
                     let values = Array.create length 1.0
                     values[at] <- bad
                     if at + 1 < length then values[length - 1] <- nan
-                    let message = messageOf<ArgumentException> (fun () -> Guard.Finite("values", ReadOnlySpan values))
+                    let message = messageOf<ArgumentException> (fun () -> Guard.FiniteData("values", ReadOnlySpan values))
                     Assert.StartsWith(sprintf "values must hold finite numbers, but element %d is " at, message)

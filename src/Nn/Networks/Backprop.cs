@@ -83,7 +83,7 @@ public static class Backprop
             throw new ArgumentException($"targets must have {inputs.Rows} rows (one per input row), but have {targets.Rows}.", nameof(targets));
         }
 
-        Guard.Finite(nameof(targets), targets.AsSpan());
+        Guard.FiniteData(nameof(targets), targets.AsSpan());
         Guard.NonNegative(nameof(l2), l2);
         var m = l2SampleCount ?? inputs.Rows;
         Guard.Positive(nameof(l2SampleCount), m);

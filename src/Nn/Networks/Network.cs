@@ -233,6 +233,6 @@ public static class Network
             throw new ArgumentException("inputs must hold at least 1 row, but hold 0.", nameof(inputs));
         }
 
-        Guard.Finite(nameof(inputs), inputs.AsSpan());
+        Guard.FiniteData(nameof(inputs), inputs.AsSpan());
     }
 }

@@ -116,6 +116,9 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(train);
+
+        // Every kernel of the run, on this thread and on the run's workers, takes its path from here (the data checks included).
+        using var kernels = Kernels.KernelScope.Enter(options.Kernels);
         Backprop.Validate(state.Network, loss, train.Inputs, train.Targets, options.L2, null);
         if (test is not null)
         {
@@ -136,8 +139,6 @@ public static class Trainer
             throw new ArgumentException($"options.Patience of {options.Patience} needs a ValidationFraction above 0 to measure improvement on.", nameof(options));
         }
 
-        // Every kernel of the run, on this thread and on the run's workers, takes its path from here.
-        using var kernels = Kernels.KernelScope.Enter(options.Kernels);
         var (fit, validation) = EarlyStopping.Split(train, options);
         using var run = new TrainingRun<T>(state, loss, optimizer, fit, options, group: group);
         var startCost = state.EpochsCompleted < options.Epochs ? run.Objective(state) : double.NaN;

@@ -61,18 +61,25 @@ internal static class Guard
         }
     }
 
-    /// <remarks>
-    /// Every training run checks its whole data set (47 million values for Fashion-MNIST), so the check runs at the
-    /// kernel path's vector width; only a refusal walks the values one by one to name the first bad one.
-    /// </remarks>
-    public static void Finite<T>(string name, ReadOnlySpan<T> values)
+    /// <summary>
+    /// <see cref="Finite{T}"/> for a whole data set: float and double are checked at the width of the kernel path in
+    /// use (a training run's, once it has entered its scope), and only a refusal walks the values one by one.
+    /// Every training run checks all its inputs (47 million values for Fashion-MNIST), 0.04 s as a scalar loop.
+    /// </summary>
+    public static void FiniteData<T>(string name, ReadOnlySpan<T> values)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Kernels.VectorKernels.AllFinite(values))
+        if ((typeof(T) == typeof(float) || typeof(T) == typeof(double)) && Kernels.VectorKernels.AllFinite(values))
         {
             return;
         }
 
+        Finite(name, values);
+    }
+
+    public static void Finite<T>(string name, ReadOnlySpan<T> values)
+        where T : IFloatingPointIeee754<T>
+    {
         for (var i = 0; i < values.Length; i++)
         {
             if (!T.IsFinite(values[i]))
