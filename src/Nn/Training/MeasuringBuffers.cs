@@ -17,9 +17,9 @@ internal sealed class MeasuringBuffers<T>
 {
     /// <summary>
     /// The most bytes of layer buffers (z, a, δ and scratch) one forward pass of a measuring workspace may span. A
-    /// convolution's buffers grow by about 100 KB a row (LeNet-5's im2col matrix), and measuring its 4,096-image probe
-    /// in passes of 256 rows (25 MB) took 0.20–0.24 s against 0.145–0.17 s in passes of 32–64 (CPU time, Intel Xeon
-    /// VM); a dense stack's rows are a few KB, so it keeps its 256.
+    /// convolutional stack's buffers grow by tens of KB a row, and, while convolutions still built the im2col matrix
+    /// of a whole pass, measuring LeNet-5's 4,096-image probe in passes of 256 rows took 0.20–0.24 s against
+    /// 0.145–0.17 s in passes of 32–64 (CPU time, Intel Xeon VM); a dense stack's rows are a few KB, so it keeps its 256.
     /// </summary>
     internal const long ForwardBytes = 8L << 20;
 
@@ -56,23 +56,29 @@ internal sealed class MeasuringBuffers<T>
 
     /// <summary>
     /// The rows per forward pass for groups of <paramref name="costRows"/>: halved from <paramref name="costRows"/>
-    /// while the layer buffers of that many rows span more than <see cref="ForwardBytes"/>, down to 16.
+    /// while a workspace of that many rows spans more than <see cref="ForwardBytes"/>, down to 16.
     /// </summary>
     public static int ForwardRowsFor(Architecture architecture, int costRows)
     {
         ArgumentNullException.ThrowIfNull(architecture);
-        var bytesPerRow = 0L;
-        foreach (var layer in architecture.Stack)
-        {
-            bytesPerRow += (layer.ScratchLength(1) + (3L * layer.OutputShape.Size)) * Unsafe.SizeOf<T>();
-        }
-
         var rows = costRows;
-        while (rows > MinimumForwardRows && rows * bytesPerRow > ForwardBytes)
+        while (rows > MinimumForwardRows && WorkspaceBytes(architecture, rows) > ForwardBytes)
         {
             rows = Math.Max(MinimumForwardRows, (rows + 1) / 2);
         }
 
         return rows;
+    }
+
+    /// <summary>The bytes of a workspace's z, a, δ and scratch for <paramref name="rows"/> rows.</summary>
+    private static long WorkspaceBytes(Architecture architecture, int rows)
+    {
+        var values = 0L;
+        foreach (var layer in architecture.Stack)
+        {
+            values += layer.ScratchLength(rows) + (3L * rows * layer.OutputShape.Size);
+        }
+
+        return values * Unsafe.SizeOf<T>();
     }
 }
