@@ -1,0 +1,48 @@
+/// Batch normalisation's running statistics at the edges the golden batches (4 rows, 12 pixels) do not reach: a batch
+/// of two values per feature, the fewest that estimate a variance, moves them by the unbiased 2σ²_B; a batch of one
+/// leaves them as they were (its variance would be 0/0); and a running variance of exactly 0 is a valid state.
+module Nn.Tests.Layers.BatchNormRunningStatisticsTests
+
+open System
+open Nn
+open Nn.Tests.Helpers
+open Xunit
+
+/// One training step's forward pass of the layer alone from running statistics r, returning r'.
+let private nextStatistics (layer: BatchNormLayer) (rows: int) (x: float[]) (statistics: float[]) =
+    let buffers = LayerBuffers<float>(Array.zeroCreate (int (layer.ScratchLength rows)), [||], Nn.Kernels.KernelSelection.Best, null)
+    let theta = Array.append (Array.create layer.Features 1.0) (Array.zeroCreate layer.Features)
+    let next = Array.create layer.StateCount Double.NaN
+    let z = Array.zeroCreate<float> x.Length
+    let a = Array.zeroCreate<float> x.Length
+    layer.Forward<float>(
+        ReadOnlySpan theta, ReadOnlySpan x, rows, Span z, Span a, buffers, PassMode<float>.TrainingStep(1UL, ReadOnlySpan statistics, Span next))
+    next
+
+/// Running means 0.5 and −0.5, running variances 2 and 3.
+let private running = [| 0.5; -0.5; 2.0; 3.0 |]
+
+[<Fact>]
+let ``two values per feature move the running statistics by the batch mean and the unbiased variance`` () =
+    // Feature 0 sees 1 and 3: mean 2, biased variance 1, unbiased 2. Feature 1 sees 2 and 6: mean 4, variance 4, unbiased 8.
+    let next = nextStatistics (BatchNormLayer(Shape.Vector 2, momentum = 0.1)) 2 [| 1.0; 2.0; 3.0; 6.0 |] running
+    assertAllClose doubleRounding [| 0.9 * 0.5 + 0.1 * 2.0; 0.9 * -0.5 + 0.1 * 4.0; 0.9 * 2.0 + 0.1 * 2.0; 0.9 * 3.0 + 0.1 * 8.0 |] next
+
+[<Fact>]
+let ``one value per feature leaves the running statistics as they were`` () =
+    let next = nextStatistics (BatchNormLayer(Shape.Vector 2, momentum = 0.1)) 1 [| 7.0; -4.0 |] running
+    Assert.Equal<float[]>(running, next)
+
+[<Fact>]
+let ``one image counts its pixels as the values of each channel`` () =
+    // One sample of 1x1x2 pixels: 1 and 3, so mean 2 and unbiased variance 2, as for two rows of a vector.
+    let next = nextStatistics (BatchNormLayer(Shape.Image(1, 1, 2), momentum = 0.5)) 1 [| 1.0; 3.0 |] [| 0.0; 1.0 |]
+    assertAllClose doubleRounding [| 1.0; 1.5 |] next
+
+[<Fact>]
+let ``a running variance of exactly zero is a valid state`` () =
+    let architecture = Architecture.Input(2).BatchNorm()
+    let network =
+        Network<float>(architecture, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0; 0.0; 0.0 |]), ParameterVector<float>.Create(ReadOnlySpan [| 0.0; 0.0; 0.0; 1.0 |]))
+    // At inference x̂ = x/√(0 + ε) for the feature whose running variance is 0.
+    assertClose doubleRounding (2.0 / sqrt 1e-5) (Network.Forward(network, ReadOnlySpan [| 2.0; 2.0 |])[0])
