@@ -1,15 +1,19 @@
 #!/bin/sh
 # Mutation testing of the library's math with Stryker.NET, one group of folders at a time (docs/testing.md).
 # Not part of CI: each group takes from half an hour to well over an hour on 2 cores. Usage, from the repository root:
-#   tools/mutation/run.sh GROUP [OUTPUT]
-# GROUP is one of the groups below; OUTPUT is where the reports go (default src/Nn/StrykerOutput/<date>).
+#   tools/mutation/run.sh GROUP [OUTPUT [STRYKER-OPTION...]]
+# GROUP is one of the groups below; OUTPUT is where the reports go (default src/Nn/StrykerOutput/<date>, also when
+# given as ''); any further arguments go to Stryker as they are (e.g. --log-to-file --verbosity debug, whose log
+# names every mutant's result as it is tested, so a run stopped early still tells what it found).
 # Every mutant of the whole project is compiled in (Stryker places them all and only tests those it is asked
 # to), so each group restricts both what it mutates and which tests run: the test namespaces that exercise
 # the group's folders. A mutant killed only by some other test therefore counts as survived here.
 set -eu
-[ $# -ge 1 ] || { sed -n '2,9p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,10p' "$0"; exit 2; }
 group=$1
 output=${2-}
+shift $(($# < 2 ? $# : 2))
+extra="$*"
 case "$group" in
   activations-losses-checking)
     mutate="**/Activations/*.cs **/Losses/*.cs **/Checking/*.cs"
@@ -19,7 +23,7 @@ case "$group" in
     tests="Nn.Tests.Networks Nn.Tests.Checking Nn.Tests.Kernels.FusedSgdTests" ;;
   layers)
     mutate="**/Layers/*.cs"
-    tests="Nn.Tests.Layers Nn.Tests.Networks.Conv Nn.Tests.Checking" ;;
+    tests="Nn.Tests.Layers Nn.Tests.Networks.Conv Nn.Tests.Checking Nn.Tests.Serialization.ModelFileLayerFieldTests Nn.Tests.Validation.LimitsTests" ;;
   optimisers-training)
     mutate="**/Optimisers/*.cs **/Optimisers/Schedules/*.cs **/Training/FusedSgdSteps.cs **/Training/DeferredSgdSteps.cs **/Training/DeferredSgd.cs **/Training/OptimizerSteps.cs **/Training/ParallelUpdate.cs **/Training/SubnormalFlush.cs"
     tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests Nn.Tests.Training.SubnormalFlushTests" ;;
@@ -31,7 +35,7 @@ cd "$root"
 dotnet tool restore >/dev/null
 cd src/Nn
 set -f
-set --
+set -- $extra
 for glob in $mutate; do set -- "$@" --mutate "$glob"; done
 filter=
 for name in $tests; do filter="${filter:+$filter|}FullyQualifiedName~$name"; done
