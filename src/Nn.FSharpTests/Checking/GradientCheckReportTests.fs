@@ -121,3 +121,10 @@ let ``reports are equal exactly when their blocks and single numbers are`` () =
     Assert.NotEqual(reportOf blocks 1e-8, reportOf blocks 2e-8)
     Assert.NotEqual(reportOf blocks 1e-8, reportOf [ block 0 "bias" 1e-7 1e-9 ] 1e-8)
     Assert.False((reportOf blocks 1e-8).Equals(Unchecked.defaultof<GradientCheckReport>))
+
+[<Fact>]
+let ``a report without blocks passes and its verdict names no worst block`` () =
+    // A network without parameters (only dropout, say) has nothing to compare: its largest difference is 0.
+    let report = reportOf [] 0.0
+    Assert.True(report.Passes 1e-6)
+    Assert.Equal("gradient check passed: every block's norm-relative difference within 1.0E-006; largest 0.000E+000", report.Verdict 1e-6)

@@ -181,3 +181,13 @@ let ``a user-defined loss sums its costs and chains its derivative through the o
     // With a tanh output δ = (a − y)(1 − a²).
     assertAllClose doubleRounding [| 0.5 * 0.75; -0.2 * 0.36 |] (delta loss Activation.Tanh [| 0.0; 0.0 |] [| 0.5; 0.8 |] [| 0.0; 1.0 |])
 
+
+[<Fact>]
+let ``softmax cross-entropy sends back a minus t exactly when the target's probability underflows`` () =
+    // e^−900 underflows to 0, below the probability floor: the direct form a − t still gives −1 for the target's class,
+    // where −t/max(a, floor) chained through the softmax's Jacobian would give 0·(…) = 0 and lose the whole gradient.
+    let z = [| 0.0; 900.0 |]
+    let a = Array.zeroCreate 2
+    Activation.Softmax.ForwardInto(ReadOnlySpan z, Span a, 2)
+    Assert.Equal<float[]>([| 0.0; 1.0 |], a)
+    Assert.Equal<float[]>([| -1.0; 1.0 |], delta Loss.SoftmaxCrossEntropy Activation.Softmax z a [| 1.0; 0.0 |])
