@@ -1,6 +1,7 @@
 /// Batch normalisation's running statistics at the edges the golden batches (4 rows, 12 pixels) do not reach: a batch
 /// of two values per feature, the fewest that estimate a variance, moves them by the unbiased 2σ²_B; a batch of one
-/// leaves them as they were (its variance would be 0/0); and a running variance of exactly 0 is a valid state.
+/// leaves them as they were (its variance would be 0/0); a running variance of exactly 0 is a valid state; and the
+/// initial state is written over whatever its buffer held.
 module Nn.Tests.Layers.BatchNormRunningStatisticsTests
 
 open System
@@ -46,3 +47,13 @@ let ``a running variance of exactly zero is a valid state`` () =
         Network<float>(architecture, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0; 0.0; 0.0 |]), ParameterVector<float>.Create(ReadOnlySpan [| 0.0; 0.0; 0.0; 1.0 |]))
     // At inference x̂ = x/√(0 + ε) for the feature whose running variance is 0.
     assertClose doubleRounding (2.0 / sqrt 1e-5) (Network.Forward(network, ReadOnlySpan [| 2.0; 2.0 |])[0])
+
+[<Fact>]
+let ``the initial state overwrites whatever the buffer held with mean 0 and variance 1`` () =
+    let state = [| 5.0; -5.0; 7.0; 0.0 |]
+    BatchNormLayer(Shape.Vector 2).InitialState<float>(Span state)
+    Assert.Equal<float[]>([| 0.0; 0.0; 1.0; 1.0 |], state)
+
+[<Fact>]
+let ``a batch normalisation without an input shape is refused`` () =
+    Assert.Throws<ArgumentNullException>(fun () -> BatchNormLayer(Unchecked.defaultof<Shape>) |> ignore) |> ignore
