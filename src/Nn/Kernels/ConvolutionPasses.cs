@@ -31,7 +31,7 @@ internal static unsafe class ConvolutionPasses
 
     /// <summary>The scratch values <see cref="Forward{T}"/> and <see cref="Backward{T}"/> need for <paramref name="rows"/> samples.</summary>
     public static long ScratchLength(ColumnTransfer.Geometry geometry, int filters, int rows) =>
-        ((long)RoundUp(filters, LargestTileRows) * geometry.Patch) + (Slices(rows) * SliceLength(geometry, filters));
+        ((long)RoundUp(filters, LargestTileRows) * geometry.Patch) + (Slices(rows) * SliceLength(geometry, filters, SliceWidth(rows)));
 
     /// <summary>
     /// z[n, o, ·] = Σ_{c,u,v} K[o, c, u, v] x̃[n, c, · + (u, v)] + b[o] for every sample: per slice X̂ₛ, then Zₛ = K X̂ₛ into a tile
@@ -113,11 +113,12 @@ internal static unsafe class ConvolutionPasses
         }
 
         // The slices' partial sums in slice order: the same additions whatever thread computed each slice.
-        var sliceLength = SliceLength(geometry, filters);
+        var width = SliceWidth(rows);
+        var sliceLength = SliceLength(geometry, filters, width);
         var weights = filters * patch;
         for (var s = 0; s < slices; s++)
         {
-            var partial = regions.Slice((int)((s * sliceLength) + ((long)patch * SliceRows * geometry.Positions)), PartialLength(geometry, filters));
+            var partial = regions.Slice((int)((s * sliceLength) + ((long)patch * width * geometry.Positions)), PartialLength(geometry, filters));
             var partialBias = partial.Slice(partial.Length - filters, biasGradient.Length);
             if (s == 0 && !accumulate)
             {
@@ -135,12 +136,18 @@ internal static unsafe class ConvolutionPasses
     private static int Slices(int rows) => (rows + SliceRows - 1) / SliceRows;
 
     /// <summary>
+    /// The samples a slice's region is laid out for: <see cref="SliceRows"/>, or fewer when the whole pass has fewer
+    /// rows, so that a pass over one sample (a gradient of one example, a prediction) needs no room for eight.
+    /// </summary>
+    private static int SliceWidth(int rows) => Math.Min(rows, SliceRows);
+
+    /// <summary>
     /// One slice's region: its X̂ ((C·KH·KW) × (S·OH·OW)), then its partial gradients, then either the forward pass's
     /// product tile or the backward pass's filter-major δ (each O padded to MR rows × S·OH·OW).
     /// </summary>
-    private static long SliceLength(ColumnTransfer.Geometry geometry, int filters)
+    private static long SliceLength(ColumnTransfer.Geometry geometry, int filters, int width)
     {
-        var fields = (long)SliceRows * geometry.Positions;
+        var fields = (long)width * geometry.Positions;
         return (geometry.Patch * fields) + PartialLength(geometry, filters) + (RoundUp(filters, LargestTileRows) * fields);
     }
 
@@ -158,7 +165,8 @@ internal static unsafe class ConvolutionPasses
         int patch = g.Patch, positions = g.Positions, filters = job.Filters, outputs = filters * positions;
         var kernels = new ReadOnlySpan<T>(job.Kernels, job.PaddedFilters * patch);
         var bias = new ReadOnlySpan<T>(job.Bias, job.BiasLength);
-        var sliceLength = SliceLength(g, filters);
+        var width = SliceWidth(job.Rows);
+        var sliceLength = SliceLength(g, filters, width);
         // The part's slices share the first one's X̂ and tile, so they stay in this core's cache.
         var region = new Span<T>(job.Regions + (first * sliceLength), (int)sliceLength);
         for (var s = first; s < last; s++)
@@ -167,7 +175,7 @@ internal static unsafe class ConvolutionPasses
             var count = Math.Min(SliceRows, job.Rows - start);
             var fields = count * positions;
             var columns = region.Slice(0, patch * fields);
-            var tile = region.Slice((patch * SliceRows * positions) + PartialLength(g, filters), job.PaddedFilters * fields);
+            var tile = region.Slice((patch * width * positions) + PartialLength(g, filters), job.PaddedFilters * fields);
             ConvolutionKernels.ImageToColumns(new ReadOnlySpan<T>(job.Input + ((long)start * g.InputSize), count * g.InputSize), count, g, columns);
             Gemm.Multiply(job.Path, job.PaddedFilters, patch, kernels, patch, 1, columns, fields, 1, tile, fields, false, 0, fields);
             var z = new Span<T>(job.Values + ((long)start * outputs), count * outputs);
@@ -201,7 +209,8 @@ internal static unsafe class ConvolutionPasses
         var g = job.Geometry;
         int patch = g.Patch, positions = g.Positions, filters = job.Filters, outputs = filters * positions;
         var kernels = new ReadOnlySpan<T>(job.Kernels, filters * patch);
-        var sliceLength = SliceLength(g, filters);
+        var width = SliceWidth(job.Rows);
+        var sliceLength = SliceLength(g, filters, width);
         // As going forward, the part's slices share the first one's X̂ and Δ; each keeps its own partial gradients.
         var shared = new Span<T>(job.Regions + (first * sliceLength), (int)sliceLength);
         for (var s = first; s < last; s++)
@@ -210,8 +219,8 @@ internal static unsafe class ConvolutionPasses
             var count = Math.Min(SliceRows, job.Rows - start);
             var fields = count * positions;
             var columns = shared.Slice(0, patch * fields);
-            var partial = new Span<T>(job.Regions + (s * sliceLength) + (patch * SliceRows * positions), PartialLength(g, filters));
-            var product = shared.Slice((patch * SliceRows * positions) + partial.Length, job.PaddedFilters * fields);
+            var partial = new Span<T>(job.Regions + (s * sliceLength) + (patch * width * positions), PartialLength(g, filters));
+            var product = shared.Slice((patch * width * positions) + partial.Length, job.PaddedFilters * fields);
             ConvolutionKernels.ImageToColumns(new ReadOnlySpan<T>(job.Input + ((long)start * g.InputSize), count * g.InputSize), count, g, columns);
 
             // Δ padded with zero rows to the micro-kernel's MR, as K is going forward: the product packs whole slivers
