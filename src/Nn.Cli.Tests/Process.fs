@@ -89,6 +89,12 @@ let showsStackTrace (run: Run) =
     let text = run.Output + run.Error
     text.Contains("Unhandled exception", StringComparison.Ordinal) || Regex.IsMatch(text, @"^\s+at \S+\(", RegexOptions.Multiline)
 
+/// How a process treats signals (Linux's ignored, blocked and caught masks from /proc), for failure messages.
+let signalMasks (pid: int) =
+    try
+        File.ReadAllLines $"/proc/{pid}/status" |> Array.filter (fun l -> l.StartsWith("Sig", StringComparison.Ordinal)) |> String.concat "; "
+    with :? IOException -> "no /proc status"
+
 /// A run of the program that the test can watch and signal while it works.
 type Running(directory: string, args: string list) =
     // env(1) gives nn SIGINT's default disposition: a shell without job control starts background commands (CI's
@@ -112,11 +118,6 @@ type Running(directory: string, args: string list) =
             pump ()
     // A thread of its own, not the pool's: when parallel tests starve the pool, a pooled reader could start only
     // after the program ended, and a test would then interrupt a process that is already gone.
-    // How the process treats signals when it is interrupted (Linux's ignored, blocked and caught masks), for failure messages.
-    let signalLines (pid: int) =
-        try
-            File.ReadAllLines $"/proc/{pid}/status" |> Array.filter (fun l -> l.StartsWith("Sig", StringComparison.Ordinal)) |> String.concat "; "
-        with :? IOException -> "no /proc status"
     let mutable signalState = "not interrupted yet"
     let reader = Threading.Tasks.Task.Factory.StartNew(pump, Threading.Tasks.TaskCreationOptions.LongRunning)
     let error = proc.StandardError.ReadToEndAsync()
@@ -132,7 +133,7 @@ type Running(directory: string, args: string list) =
 
     /// Sends SIGINT, as Ctrl-C in a terminal does.
     member _.Interrupt() =
-        signalState <- signalLines proc.Id
+        signalState <- signalMasks proc.Id
         if proc.HasExited then
             failwithf "nn %s ended (exit %d) before it could be interrupted" (String.Join(" ", args)) proc.ExitCode
         use kill = Process.Start("kill", [ "-INT"; string proc.Id ])

@@ -20,8 +20,8 @@ namespace Nn;
 internal sealed unsafe class DenseRowPasses<T> : IPartitionedWork
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Parts of an element-wise σ start at multiples of this many elements (whole Vector512 registers of either type).</summary>
-    private const int Alignment = 64;
+    /// <summary>Parts of an element-wise σ start at multiples of this many elements, as <see cref="RangeSplit"/>'s ranges do.</summary>
+    private const int Alignment = RangeSplit.Alignment;
 
     /// <summary>Passes over fewer elements than this run on the calling thread alone: handing out a region costs about a microsecond.</summary>
     private const int MinimumParallelElements = 8192;
