@@ -21,7 +21,7 @@ namespace Nn.Kernels;
 /// z and input gradient are those of the sample alone. The forward product pads the filters to the micro-kernel's MR
 /// rows (zero kernels), so that a layer of 6 filters runs full tiles rather than edge tiles.
 /// </remarks>
-internal static unsafe class ConvolutionPasses
+internal static unsafe partial class ConvolutionPasses
 {
     /// <summary>Samples per slice: the unit of work and of the partial gradient sums.</summary>
     public const int SliceRows = 8;
@@ -53,6 +53,12 @@ internal static unsafe class ConvolutionPasses
         KernelPath path, WorkerPool? pool, ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> z, Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (DirectConvolution.Suits(geometry))
+        {
+            ForwardDirect(path, pool, kernels, bias, input, rows, geometry, filters, z, scratch);
+            return;
+        }
+
         var patch = geometry.Patch;
         var padded = RoundUp(filters, Gemm.TileShape<T>(path).MR);
         var paddedKernels = scratch.Slice(0, padded * patch);
@@ -109,7 +115,9 @@ internal static unsafe class ConvolutionPasses
         fixed (T* dx = inputGradient.IsEmpty ? inputGradient : inputGradient.Slice(0, rows * geometry.InputSize))
         {
             var job = new PassJob<T>(path, k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, padded, dx, !inputGradient.IsEmpty);
-            SampleSplit.Run(pool, slices, &BackwardSlices<T>, &job);
+
+            // Only the kernel and bias gradients run directly; the input gradient of a direct layer goes through the GEMM.
+            SampleSplit.Run(pool, slices, DirectConvolution.Suits(geometry) && inputGradient.IsEmpty ? &DirectBackwardSlices<T> : &BackwardSlices<T>, &job);
         }
 
         // The slices' partial sums in slice order: the same additions whatever thread computed each slice.
@@ -118,7 +126,7 @@ internal static unsafe class ConvolutionPasses
         var weights = filters * patch;
         for (var s = 0; s < slices; s++)
         {
-            var partial = regions.Slice((int)((s * sliceLength) + ((long)patch * width * geometry.Positions)), PartialLength(geometry, filters));
+            var partial = regions.Slice((int)((s * sliceLength) + WorkLength(geometry, filters, width)), PartialLength(geometry, filters));
             var partialBias = partial.Slice(partial.Length - filters, biasGradient.Length);
             if (s == 0 && !accumulate)
             {
@@ -142,13 +150,23 @@ internal static unsafe class ConvolutionPasses
     private static int SliceWidth(int rows) => Math.Min(rows, SliceRows);
 
     /// <summary>
-    /// One slice's region: its X̂ ((C·KH·KW) × (S·OH·OW)), then its partial gradients, then either the forward pass's
-    /// product tile or the backward pass's filter-major δ (each O padded to MR rows × S·OH·OW).
+    /// One slice's region: its work area (<see cref="WorkLength"/>), then its partial gradients, then either the forward
+    /// pass's product tile or the backward pass's filter-major δ (each O padded to MR rows × S·OH·OW).
     /// </summary>
     private static long SliceLength(ColumnTransfer.Geometry geometry, int filters, int width)
     {
         var fields = (long)width * geometry.Positions;
-        return (geometry.Patch * fields) + PartialLength(geometry, filters) + (RoundUp(filters, LargestTileRows) * fields);
+        return WorkLength(geometry, filters, width) + PartialLength(geometry, filters) + (RoundUp(filters, LargestTileRows) * fields);
+    }
+
+    /// <summary>
+    /// The start of a slice's region: room for its X̂ ((C·KH·KW) × (S·OH·OW)), or, when the layer runs directly and
+    /// needs more, for a sample's padded copy and the vector sums of ∂K (<see cref="DirectConvolution"/>).
+    /// </summary>
+    private static int WorkLength(ColumnTransfer.Geometry geometry, int filters, int width)
+    {
+        var columns = geometry.Patch * width * geometry.Positions;
+        return DirectConvolution.Suits(geometry) ? Math.Max(columns, DirectLength(geometry, filters)) : columns;
     }
 
     /// <summary>A slice's partial ∂K (O padded to MR rows × C·KH·KW), then its partial ∂b (O values).</summary>
@@ -175,7 +193,7 @@ internal static unsafe class ConvolutionPasses
             var count = Math.Min(SliceRows, job.Rows - start);
             var fields = count * positions;
             var columns = region.Slice(0, patch * fields);
-            var tile = region.Slice((patch * width * positions) + PartialLength(g, filters), job.PaddedFilters * fields);
+            var tile = region.Slice(WorkLength(g, filters, width) + PartialLength(g, filters), job.PaddedFilters * fields);
             ConvolutionKernels.ImageToColumns(new ReadOnlySpan<T>(job.Input + ((long)start * g.InputSize), count * g.InputSize), count, g, columns);
             Gemm.Multiply(job.Path, job.PaddedFilters, patch, kernels, patch, 1, columns, fields, 1, tile, fields, false, 0, fields);
             var z = new Span<T>(job.Values + ((long)start * outputs), count * outputs);
@@ -219,8 +237,8 @@ internal static unsafe class ConvolutionPasses
             var count = Math.Min(SliceRows, job.Rows - start);
             var fields = count * positions;
             var columns = shared.Slice(0, patch * fields);
-            var partial = new Span<T>(job.Regions + (s * sliceLength) + (patch * width * positions), PartialLength(g, filters));
-            var product = shared.Slice((patch * width * positions) + partial.Length, job.PaddedFilters * fields);
+            var partial = new Span<T>(job.Regions + (s * sliceLength) + WorkLength(g, filters, width), PartialLength(g, filters));
+            var product = shared.Slice(WorkLength(g, filters, width) + partial.Length, job.PaddedFilters * fields);
             ConvolutionKernels.ImageToColumns(new ReadOnlySpan<T>(job.Input + ((long)start * g.InputSize), count * g.InputSize), count, g, columns);
 
             // Δ padded with zero rows to the micro-kernel's MR, as K is going forward: the product packs whole slivers

@@ -12,10 +12,12 @@ namespace Nn;
 /// K (O×C×KH×KW, row-major) followed by b (O entries).
 /// </summary>
 /// <remarks>
-/// Both passes go through the packed GEMM a slice of samples at a time (<see cref="ConvolutionPasses"/>): the
-/// slice's receptive fields are copied into the columns of its im2col matrix X̂ₛ ((C·KH·KW) × (S·OH·OW)), so
+/// Both passes go through the packed GEMM a slice of samples at a time (<see cref="ConvolutionPasses"/>), but for
+/// the case at the end: the slice's receptive fields are copied into the columns of its im2col matrix X̂ₛ ((C·KH·KW) × (S·OH·OW)), so
 /// Zₛ = K X̂ₛ (+ b), ∂C/∂K = Σₛ Δₛ X̂ₛᵀ (Δₛ the slice's δ, filter-major), ∂C/∂b = Σ δ and ∂C/∂X̂ₛ = Kᵀ Δₛ, which is then
-/// added back onto the input positions it was copied from (the full correlation of δ with the kernels).
+/// added back onto the input positions it was copied from (the full correlation of δ with the kernels). At stride 1
+/// with a short receptive field (C·KH·KW ≤ 32, such as a first layer over one channel), z and ∂C/∂K are summed
+/// straight from the image instead (<see cref="DirectConvolution"/>), with no X̂ₛ.
 /// </remarks>
 /// <example><code>
 /// var conv = new Conv2DLayer(Shape.Image(1, 28, 28), filters: 6, kernelHeight: 5, kernelWidth: 5, Activation.Relu);

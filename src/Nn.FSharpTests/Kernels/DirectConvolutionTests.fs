@@ -1,0 +1,102 @@
+/// The direct convolution (stride 1, short receptive field): a layer's z and its kernel and bias gradients equal a
+/// plain loop over the definition, on every kernel path this CPU runs, for output rows shorter than a vector, a whole
+/// number of vectors and a remainder, filters and kernel widths that leave a block part-full, and padding.
+module Nn.Tests.Kernels.DirectConvolutionTests
+
+open System
+open Nn
+open Nn.Kernels
+open Xunit
+
+let private randoms (seed: int) length =
+    let r = Random seed
+    Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)
+
+/// z[n,o,i,j] = b[o] + Σ K[o,c,u,v] x̃[n,c,i+u,j+v] and ∂K, ∂b from δ, by the definition in double.
+let private oracle (layer: Conv2DLayer) rows (x: float[]) (delta: float[]) (theta: float[]) =
+    let input, output = layer.InputShape, layer.OutputShape
+    let c, h, w = input.Channels, input.Height, input.Width
+    let o, oh, ow = output.Channels, output.Height, output.Width
+    let kh, kw, p = layer.KernelHeight, layer.KernelWidth, layer.Padding
+    let weight f ch u v = theta[((f * c + ch) * kh + u) * kw + v]
+    let pixel n ch y x' =
+        let y, x' = y - p, x' - p
+        if y < 0 || y >= h || x' < 0 || x' >= w then 0.0 else x[((n * c + ch) * h + y) * w + x']
+    let z = Array.zeroCreate (rows * o * oh * ow)
+    let gradient = Array.zeroCreate theta.Length
+    for n in 0 .. rows - 1 do
+        for f in 0 .. o - 1 do
+            for i in 0 .. oh - 1 do
+                for j in 0 .. ow - 1 do
+                    let at = ((n * o + f) * oh + i) * ow + j
+                    let mutable sum = theta[layer.WeightCount + f]
+                    for ch in 0 .. c - 1 do
+                        for u in 0 .. kh - 1 do
+                            for v in 0 .. kw - 1 do
+                                sum <- sum + weight f ch u v * pixel n ch (i + u) (j + v)
+                                gradient[((f * c + ch) * kh + u) * kw + v] <- gradient[((f * c + ch) * kh + u) * kw + v] + delta[at] * pixel n ch (i + u) (j + v)
+                    z[at] <- sum
+                    gradient[layer.WeightCount + f] <- gradient[layer.WeightCount + f] + delta[at]
+    z, gradient
+
+/// The layer's own forward pass and its backward pass without an input gradient (as for a first layer), on a path.
+let private run (layer: Conv2DLayer) (path: KernelPath) rows (x: float[]) (delta: float[]) (theta: float[]) =
+    use _ = KernelSelection.Enter path
+    let buffers = LayerBuffers<float>(Array.zeroCreate (int (layer.ScratchLength rows)), [||], path, null)
+    let z = Array.zeroCreate<float> (rows * layer.OutputShape.Size)
+    let a = Array.zeroCreate<float> z.Length
+    layer.Forward<float>(ReadOnlySpan theta, ReadOnlySpan x, rows, Span z, Span a, buffers, PassMode<float>.Objective)
+    let gradient = Array.create theta.Length nan
+    layer.Backward<float>(ReadOnlySpan theta, ReadOnlySpan x, Span(Array.copy delta), rows, Span gradient, false, Span.Empty, buffers, PassMode<float>.Objective)
+    z, gradient
+
+let private near (expected: float[]) (actual: float[]) =
+    Array.forall2 (fun (e: float) a -> abs (e - a) <= 1e-12 * (1.0 + abs e)) expected actual
+
+[<Theory>]
+[<InlineData(1, 28, 28, 6, 5, 5, 0, 9)>] // LeNet's first layer: 24-wide rows, two full blocks of filters
+[<InlineData(1, 28, 28, 6, 5, 5, 2, 3)>] // the recipe's padded first layer: 28-wide rows
+[<InlineData(1, 6, 9, 5, 2, 4, 0, 2)>] // rows of 6, shorter than a float vector; a part-full block of filters
+[<InlineData(2, 7, 14, 7, 3, 2, 1, 3)>] // rows of 15: one vector and a remainder; 7 filters; two channels
+[<InlineData(3, 5, 11, 1, 1, 1, 0, 17)>] // a 1x1 kernel over three channels, three slices of samples
+[<InlineData(1, 4, 40, 4, 4, 5, 0, 1)>] // rows of 36: three vectors and a remainder
+let ``a direct convolution's output and kernel and bias gradients equal the definition's, on every kernel path``
+    (channels, height, width, filters, kernelHeight, kernelWidth, padding, rows) =
+    let layer = Conv2DLayer(Shape.Image(channels, height, width), filters, kernelHeight, kernelWidth, Activation.Identity, padding = padding)
+    let geometry = ColumnTransfer.Geometry.Of(layer.InputShape, kernelHeight, kernelWidth, 1, padding, layer.OutputShape)
+    Assert.True(DirectConvolution.Suits geometry, "the geometry should run directly")
+    let x = randoms 1 (rows * layer.InputShape.Size)
+    let delta = randoms 2 (rows * layer.OutputShape.Size)
+    let theta = randoms 3 layer.ParameterCount
+    let expectedZ, expectedGradient = oracle layer rows x delta theta
+    for path in KernelSelection.Supported() do
+        let z, gradient = run layer path rows x delta theta
+        Assert.True(near expectedZ z, $"{path}: z differs from the definition")
+        Assert.True(near expectedGradient gradient, $"{path}: the kernel or bias gradient differs from the definition")
+
+[<Fact>]
+let ``a direct convolution in float gives the same bits on every vector path as on the portable path going forward`` () =
+    // Every path sums a field in the order c, u, v with one fused multiply-add per weight, then adds the bias.
+    let layer = Conv2DLayer(Shape.Image(1, 28, 28), 6, 5, 5, Activation.Identity)
+    let rows = 2
+    let x = randoms 4 (rows * layer.InputShape.Size) |> Array.map float32
+    let theta = randoms 5 layer.ParameterCount |> Array.map float32
+    let forward path =
+        use _ = KernelSelection.Enter path
+        let buffers = LayerBuffers<float32>(Array.zeroCreate (int (layer.ScratchLength rows)), [||], path, null)
+        let z = Array.zeroCreate<float32> (rows * layer.OutputShape.Size)
+        layer.Forward<float32>(ReadOnlySpan theta, ReadOnlySpan x, rows, Span z, Span(Array.zeroCreate z.Length), buffers, PassMode<float32>.Objective)
+        z
+    let portable = forward KernelPath.Portable
+    for path in KernelSelection.Supported() do
+        Assert.Equal<float32[]>(portable, forward path)
+
+[<Fact>]
+let ``a long receptive field or a stride above 1 goes through im2col and the GEMM`` () =
+    let geometry (channels, kernel, stride) =
+        let input = Shape.Image(channels, 12, 12)
+        let layer = Conv2DLayer(input, 4, kernel, kernel, Activation.Identity, stride = stride)
+        ColumnTransfer.Geometry.Of(input, kernel, kernel, stride, 0, layer.OutputShape)
+    Assert.True(DirectConvolution.Suits(geometry (1, 5, 1)))
+    Assert.False(DirectConvolution.Suits(geometry (6, 5, 1)))
+    Assert.False(DirectConvolution.Suits(geometry (1, 5, 2)))

@@ -1,0 +1,81 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// The slices of a layer that runs directly (<see cref="DirectConvolution"/>): the same slices, scratch regions and
+/// slice-ordered partial sums as the im2col passes, with each slice's work area holding a sample's zero-padded copy
+/// and the vector sums of ∂K instead of X̂ₛ.
+/// </summary>
+internal static unsafe partial class ConvolutionPasses
+{
+    /// <summary>A direct slice's work area: one sample's padded copy, then the vector sums of its partial ∂K.</summary>
+    private static int DirectLength(ColumnTransfer.Geometry geometry, int filters) =>
+        DirectConvolution.SourceLength(geometry) + DirectConvolution.LanesLength(geometry, filters);
+
+    /// <summary><see cref="Forward{T}"/> for a layer that runs directly: each sample's z from its (padded) image, split by slices.</summary>
+    private static void ForwardDirect<T>(
+        KernelPath path, WorkerPool? pool, ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> z, Span<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var regions = scratch.Slice(RoundUp(filters, LargestTileRows) * geometry.Patch);
+        fixed (T* k = kernels.Slice(0, filters * geometry.Patch), b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
+        {
+            var job = new PassJob<T>(path, k, bias.IsEmpty ? null : b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, filters, null, false);
+            SampleSplit.Run(pool, Slices(rows), &DirectForwardSlices<T>, &job);
+        }
+    }
+
+    /// <summary>The slices first … last − 1 of a direct forward pass: each sample's z = K ⋆ x̃ + b straight into z.</summary>
+    private static void DirectForwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var job = ref Unsafe.AsRef<PassJob<T>>(arguments);
+        var g = job.Geometry;
+        var outputs = job.Filters * g.Positions;
+        var room = job.Regions + (first * SliceLength(g, job.Filters, SliceWidth(job.Rows)));
+        for (var n = first * SliceRows; n < Math.Min(last * SliceRows, job.Rows); n++)
+        {
+            var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
+            DirectConvolution.Forward(job.Path, source, job.Kernels, job.Bias, job.Filters, g, job.Values + ((long)n * outputs));
+        }
+    }
+
+    /// <summary>
+    /// The slices first … last − 1 of a direct backward pass: per slice, the vector sums of ∂K cleared, each sample's
+    /// δ ⋆ x̃ added into them, then reduced into the slice's partial ∂K, and its partial ∂b summed sample by sample.
+    /// </summary>
+    private static void DirectBackwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var job = ref Unsafe.AsRef<PassJob<T>>(arguments);
+        var g = job.Geometry;
+        int filters = job.Filters, positions = g.Positions, outputs = filters * positions;
+        var width = SliceWidth(job.Rows);
+        var sliceLength = SliceLength(g, filters, width);
+        var room = job.Regions + (first * sliceLength);
+        var lanes = room + DirectConvolution.SourceLength(g);
+        for (var s = first; s < last; s++)
+        {
+            var partial = job.Regions + (s * sliceLength) + WorkLength(g, filters, width);
+            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, job.BiasLength);
+            partialBias.Clear();
+            new Span<T>(lanes, DirectConvolution.LanesLength(g, filters)).Clear();
+            var end = Math.Min((s + 1) * SliceRows, job.Rows);
+            for (var n = s * SliceRows; n < end; n++)
+            {
+                var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
+                var delta = job.Values + ((long)n * outputs);
+                DirectConvolution.Accumulate(job.Path, source, delta, filters, g, lanes);
+                for (var o = 0; o < partialBias.Length; o++)
+                {
+                    partialBias[o] += TensorKernels.Sum(new ReadOnlySpan<T>(delta + (o * positions), positions));
+                }
+            }
+
+            DirectConvolution.Reduce(lanes, filters, g, partial);
+        }
+    }
+}

@@ -1,0 +1,230 @@
+using System;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// A stride-1 convolution with a short receptive field (C·KH·KW at most <see cref="LongestPatch"/>, such as a first
+/// layer over one channel: LeNet's is 25) computed straight from the image, one sample at a time, without im2col.
+/// With so few products per field, im2col and the GEMM's packing would move every input value 25 times for
+/// about 2·O flops each; here each input vector is loaded once per kernel offset and multiplied into the sums of a
+/// block of <see cref="FilterBlock"/> filters held in registers, with vectors along the output width.
+/// </summary>
+/// <remarks>
+/// z[o, i, j] = Σ_{c,u,v} K[o, c, u, v] x̃[c, i + u, j + v] (+ b[o]), summed in the order c, u, v, as the GEMM sums
+/// a column of X̂. ∂C/∂K[o, c, u, v] = Σ_{n,i,j} δ[n, o, i, j] x̃[n, c, i + u, j + v] is gathered in vector lanes
+/// (one vector of sums per weight, sample after sample, in a buffer the caller owns), and the lanes are added in lane
+/// order at the end of a slice of samples, so the sums do not depend on which thread ran the slice. x̃ is the input
+/// itself without padding, else a zero-padded copy of one sample the caller provides room for.
+/// Bodies per path: scalar here (<see cref="KernelPath.Portable"/>), <see cref="DirectConvolution128"/>, and
+/// <see cref="DirectConvolution256"/> for the Vector256 and Vector512 paths (LeNet's 24-wide output rows are three
+/// 256-bit vectors of floats; a 512-bit vector would leave a third of each second vector idle).
+/// </remarks>
+internal static unsafe class DirectConvolution
+{
+    /// <summary>The longest receptive field C·KH·KW computed directly; longer ones go through im2col and the GEMM.</summary>
+    public const int LongestPatch = 32;
+
+    /// <summary>The filters whose sums one register block holds (3 filters × 3 vectors of output, 9 accumulators).</summary>
+    public const int FilterBlock = 3;
+
+    /// <summary>The kernel columns v whose ∂K sums one register block holds beside its <see cref="FilterBlock"/> filters.</summary>
+    public const int OffsetBlock = 3;
+
+    /// <summary>The room for one vector of sums per weight: the lanes of the widest vector of any element type.</summary>
+    public const int LaneRoom = 16;
+
+    /// <summary>Whether a convolution of this geometry runs directly (stride 1 and a short receptive field).</summary>
+    public static bool Suits(ColumnTransfer.Geometry geometry) => geometry.Stride == 1 && geometry.Patch <= LongestPatch;
+
+    /// <summary>The values of one sample's zero-padded copy x̃ (none without padding: the input is read in place).</summary>
+    public static int SourceLength(ColumnTransfer.Geometry geometry) =>
+        geometry.Padding == 0 ? 0 : geometry.Channels * PaddedHeight(geometry) * PaddedWidth(geometry);
+
+    /// <summary>The vector sums of ∂K: <see cref="LaneRoom"/> lanes per weight of the blocks (filters and kernel columns rounded up to whole blocks).</summary>
+    public static int LanesLength(ColumnTransfer.Geometry geometry, int filters) =>
+        RoundUp(filters, FilterBlock) * geometry.Channels * geometry.KernelHeight * RoundUp(geometry.KernelWidth, OffsetBlock) * LaneRoom;
+
+    /// <summary>
+    /// x̃ of one sample: the sample itself without padding, else its copy zero-padded by p into <paramref name="room"/>
+    /// (<see cref="SourceLength"/> values).
+    /// </summary>
+    public static T* Source<T>(T* sample, ColumnTransfer.Geometry geometry, T* room)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (geometry.Padding == 0)
+        {
+            return sample;
+        }
+
+        int height = geometry.Height, width = geometry.Width, p = geometry.Padding, paddedWidth = PaddedWidth(geometry);
+        var plane = PaddedHeight(geometry) * paddedWidth;
+        new Span<T>(room, geometry.Channels * plane).Clear();
+        for (var c = 0; c < geometry.Channels; c++)
+        {
+            for (var y = 0; y < height; y++)
+            {
+                new ReadOnlySpan<T>(sample + (((c * height) + y) * width), width).CopyTo(new Span<T>(room + (c * plane) + ((y + p) * paddedWidth) + p, width));
+            }
+        }
+
+        return room;
+    }
+
+    /// <summary>
+    /// One sample's z[o, i, j] = Σ_{c,u,v} K[o, c, u, v] x̃[c, i + u, j + v] + b[o] (no bias when <paramref name="bias"/>
+    /// is null). Overwrites the sample's O·OH·OW values of <paramref name="z"/>.
+    /// </summary>
+    public static void Forward<T>(KernelPath path, T* source, T* kernels, T* bias, int filters, ColumnTransfer.Geometry geometry, T* z)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shape = new Plan(geometry);
+        switch (path)
+        {
+            case KernelPath.Vector512 or KernelPath.Vector256 when geometry.OutputWidth >= Vector256<T>.Count:
+                DirectConvolution256.Forward(source, kernels, bias, filters, shape, z);
+                break;
+            case KernelPath.Vector128 when geometry.OutputWidth >= Vector128<T>.Count:
+                DirectConvolution128.Forward(source, kernels, bias, filters, shape, z);
+                break;
+            default:
+                ForwardPortable(source, kernels, bias, filters, shape, z);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Adds one sample's ∂K[o, c, u, v] = Σ_{i,j} δ[o, i, j] x̃[c, i + u, j + v] into the vector sums
+    /// <paramref name="lanes"/> (<see cref="LanesLength"/> values, cleared by the caller before the first sample).
+    /// </summary>
+    public static void Accumulate<T>(KernelPath path, T* source, T* delta, int filters, ColumnTransfer.Geometry geometry, T* lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shape = new Plan(geometry);
+        switch (path)
+        {
+            case KernelPath.Vector512 or KernelPath.Vector256 when geometry.OutputWidth >= Vector256<T>.Count:
+                DirectConvolution256.Accumulate(source, delta, filters, shape, lanes);
+                break;
+            case KernelPath.Vector128 when geometry.OutputWidth >= Vector128<T>.Count:
+                DirectConvolution128.Accumulate(source, delta, filters, shape, lanes);
+                break;
+            default:
+                AccumulatePortable(source, delta, filters, shape, lanes);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// ∂K[o, c, u, v] = the sum of its lanes in lane order, for the O·C·KH·KW weights (row-major, as K), written into
+    /// <paramref name="kernelGradient"/>. Lanes beyond a path's vector width are still 0 and add nothing.
+    /// </summary>
+    public static void Reduce<T>(T* lanes, int filters, ColumnTransfer.Geometry geometry, T* kernelGradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = geometry.Channels * geometry.KernelHeight, width = geometry.KernelWidth, paddedWidth = RoundUp(width, OffsetBlock);
+        for (var o = 0; o < filters; o++)
+        {
+            for (var r = 0; r < rows; r++)
+            {
+                for (var v = 0; v < width; v++)
+                {
+                    var sums = lanes + ((((o * rows) + r) * paddedWidth) + v) * LaneRoom;
+                    var total = T.Zero;
+                    for (var k = 0; k < LaneRoom; k++)
+                    {
+                        total += sums[k];
+                    }
+
+                    kernelGradient[(((o * rows) + r) * width) + v] = total;
+                }
+            }
+        }
+    }
+
+    private static int PaddedHeight(ColumnTransfer.Geometry geometry) => geometry.Height + (2 * geometry.Padding);
+
+    private static int PaddedWidth(ColumnTransfer.Geometry geometry) => geometry.Width + (2 * geometry.Padding);
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static void ForwardPortable<T>(T* source, T* kernels, T* bias, int filters, in Plan shape, T* z)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var o = 0; o < filters; o++)
+        {
+            var k = kernels + (o * shape.Patch);
+            var b = bias == null ? T.Zero : bias[o];
+            for (var i = 0; i < shape.OutputHeight; i++)
+            {
+                for (var j = 0; j < shape.OutputWidth; j++)
+                {
+                    var sum = T.Zero;
+                    for (var c = 0; c < shape.Channels; c++)
+                    {
+                        for (var u = 0; u < shape.KernelHeight; u++)
+                        {
+                            var x = source + shape.At(c, i + u, j);
+                            var w = k + (((c * shape.KernelHeight) + u) * shape.KernelWidth);
+                            for (var v = 0; v < shape.KernelWidth; v++)
+                            {
+                                sum = T.FusedMultiplyAdd(w[v], x[v], sum);
+                            }
+                        }
+                    }
+
+                    z[(((o * shape.OutputHeight) + i) * shape.OutputWidth) + j] = sum + b;
+                }
+            }
+        }
+    }
+
+    private static void AccumulatePortable<T>(T* source, T* delta, int filters, in Plan shape, T* lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var positions = shape.OutputHeight * shape.OutputWidth;
+        for (var o = 0; o < filters; o++)
+        {
+            for (var c = 0; c < shape.Channels; c++)
+            {
+                for (var u = 0; u < shape.KernelHeight; u++)
+                {
+                    for (var v = 0; v < shape.KernelWidth; v++)
+                    {
+                        var sum = lanes + shape.LaneOffset(o, c, u, v);
+                        for (var i = 0; i < shape.OutputHeight; i++)
+                        {
+                            var d = delta + (o * positions) + (i * shape.OutputWidth);
+                            var x = source + shape.At(c, i + u, v);
+                            for (var j = 0; j < shape.OutputWidth; j++)
+                            {
+                                *sum = T.FusedMultiplyAdd(d[j], x[j], *sum);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The sizes the bodies read, as plain integers: x̃'s planes (padded), the kernel and the output.</summary>
+    internal readonly struct Plan(ColumnTransfer.Geometry geometry)
+    {
+        public readonly int Channels = geometry.Channels;
+        public readonly int KernelHeight = geometry.KernelHeight;
+        public readonly int KernelWidth = geometry.KernelWidth;
+        public readonly int OutputHeight = geometry.OutputHeight;
+        public readonly int OutputWidth = geometry.OutputWidth;
+        public readonly int SourceWidth = PaddedWidth(geometry);
+        public readonly int SourcePlane = PaddedHeight(geometry) * PaddedWidth(geometry);
+        public readonly int Patch = geometry.Patch;
+        public readonly int LaneWidth = RoundUp(geometry.KernelWidth, OffsetBlock);
+
+        /// <summary>The offset of x̃[c, y, x] in the sample's source.</summary>
+        public int At(int c, int y, int x) => (c * SourcePlane) + (y * SourceWidth) + x;
+
+        /// <summary>The offset of the vector of sums of ∂K[o, c, u, v] (v up to KW rounded to whole blocks).</summary>
+        public int LaneOffset(int o, int c, int u, int v) => ((((((o * Channels) + c) * KernelHeight) + u) * LaneWidth) + v) * LaneRoom;
+    }
+}
