@@ -62,3 +62,23 @@ let ``with accumulate the slices' gradients are added onto the gradient already 
     let added, addedInput = gradients layer path rows x delta theta (Some start)
     Assert.True(close (Array.map2 (+) start fresh) added)
     Assert.Equal<float[]>(freshInput, addedInput)
+
+/// Filter counts whose rounding up to one path's micro-kernel rows (MR 6 on Vector256) passes their rounding up to
+/// another's (MR 8): the scratch must hold the padded rows of every path. 16 filters is LeNet's second layer.
+[<Theory>]
+[<InlineData(7)>]
+[<InlineData(8)>]
+[<InlineData(13)>]
+[<InlineData(16)>]
+let ``a layer of any filter count runs through the GEMM on every kernel path and gives the portable path's gradients`` (filters: int) =
+    // A 4x3 kernel over 3 channels is a 36-long field: past the direct convolution's, so the GEMM runs.
+    let layer = Conv2DLayer(Shape.Image(3, 9, 8), filters, 4, 3, Activation.Tanh)
+    let rows = 10
+    let x = randoms 8 (rows * layer.InputShape.Size)
+    let delta = randoms 9 (rows * layer.OutputShape.Size)
+    let theta = randoms 10 layer.ParameterCount
+    let portable, portableInput = gradients layer KernelPath.Portable rows x delta theta None
+    for path in KernelSelection.Supported() do
+        let gradient, input = gradients layer path rows x delta theta None
+        Assert.True(close portable gradient, $"{path}, {filters} filters: the parameter gradient differs from the portable path's")
+        Assert.True(close portableInput input, $"{path}, {filters} filters: the input gradient differs from the portable path's")

@@ -26,12 +26,18 @@ internal static unsafe partial class ConvolutionPasses
     /// <summary>Samples per slice: the unit of work and of the partial gradient sums.</summary>
     public const int SliceRows = 8;
 
-    /// <summary>The largest MR of any path (<see cref="MicroKernels.Rows512"/>); the scratch is sized for it.</summary>
-    private const int LargestTileRows = 8;
+    /// <summary>
+    /// The rows the scratch keeps for O filters padded to a path's MR: O rounded up to the MR of every path, the largest
+    /// of them (16 filters take 18 rows at the Vector256 path's MR of 6, more than the 16 of an MR of 8).
+    /// </summary>
+    private static int RoomRows(int filters) =>
+        Math.Max(
+            Math.Max(RoundUp(filters, MicroKernels.Rows512), RoundUp(filters, MicroKernels.Rows256)),
+            Math.Max(RoundUp(filters, MicroKernels.RowsPortable), Math.Max(RoundUp(filters, MicroKernels128.RowsWide), RoundUp(filters, MicroKernels128.RowsNarrow))));
 
     /// <summary>The scratch values <see cref="Forward{T}"/> and <see cref="Backward{T}"/> need for <paramref name="rows"/> samples.</summary>
     public static long ScratchLength(ColumnTransfer.Geometry geometry, int filters, int rows) =>
-        ((long)RoundUp(filters, LargestTileRows) * geometry.Patch) + (Slices(rows) * SliceLength(geometry, filters, SliceWidth(rows)));
+        ((long)RoomRows(filters) * geometry.Patch) + (Slices(rows) * SliceLength(geometry, filters, SliceWidth(rows)));
 
     /// <summary>
     /// z[n, o, ·] = Σ_{c,u,v} K[o, c, u, v] x̃[n, c, · + (u, v)] + b[o] for every sample: per slice X̂ₛ, then Zₛ = K X̂ₛ into a tile
@@ -64,7 +70,7 @@ internal static unsafe partial class ConvolutionPasses
         var paddedKernels = scratch.Slice(0, padded * patch);
         kernels.Slice(0, filters * patch).CopyTo(paddedKernels);
         paddedKernels.Slice(filters * patch).Clear();
-        var regions = scratch.Slice(RoundUp(filters, LargestTileRows) * patch);
+        var regions = scratch.Slice(RoomRows(filters) * patch);
         fixed (T* k = paddedKernels, b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
         {
             var job = new PassJob<T>(path, k, b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, padded, null, false);
@@ -108,7 +114,7 @@ internal static unsafe partial class ConvolutionPasses
     {
         var patch = geometry.Patch;
         var outputs = filters * geometry.Positions;
-        var regions = scratch.Slice(RoundUp(filters, LargestTileRows) * patch);
+        var regions = scratch.Slice(RoomRows(filters) * patch);
         var slices = Slices(rows);
         var padded = RoundUp(filters, Gemm.TileShape<T>(path).MR);
         fixed (T* k = kernels.Slice(0, filters * patch), x = input.Slice(0, rows * geometry.InputSize), d = delta.Slice(0, rows * outputs), r = regions)
@@ -156,7 +162,7 @@ internal static unsafe partial class ConvolutionPasses
     private static long SliceLength(ColumnTransfer.Geometry geometry, int filters, int width)
     {
         var fields = (long)width * geometry.Positions;
-        return WorkLength(geometry, filters, width) + PartialLength(geometry, filters) + (RoundUp(filters, LargestTileRows) * fields);
+        return WorkLength(geometry, filters, width) + PartialLength(geometry, filters) + (RoomRows(filters) * fields);
     }
 
     /// <summary>
@@ -170,7 +176,7 @@ internal static unsafe partial class ConvolutionPasses
     }
 
     /// <summary>A slice's partial ∂K (O padded to MR rows × C·KH·KW), then its partial ∂b (O values).</summary>
-    private static int PartialLength(ColumnTransfer.Geometry geometry, int filters) => (RoundUp(filters, LargestTileRows) * geometry.Patch) + filters;
+    private static int PartialLength(ColumnTransfer.Geometry geometry, int filters) => (RoomRows(filters) * geometry.Patch) + filters;
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
