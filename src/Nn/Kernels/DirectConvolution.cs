@@ -17,9 +17,11 @@ namespace Nn.Kernels;
 /// (one vector of sums per weight, sample after sample, in a buffer the caller owns), and the lanes are added in lane
 /// order at the end of a slice of samples, so the sums do not depend on which thread ran the slice. x̃ is the input
 /// itself without padding, else a zero-padded copy of one sample the caller provides room for.
-/// Bodies per path: scalar here (<see cref="KernelPath.Portable"/>), <see cref="DirectConvolution128"/>, and
-/// <see cref="DirectConvolution256"/> for the Vector256 and Vector512 paths (LeNet's 24-wide output rows are three
-/// 256-bit vectors of floats; a 512-bit vector would leave a third of each second vector idle).
+/// Bodies per path: scalar here (<see cref="KernelPath.Portable"/>), <see cref="DirectConvolution128"/>,
+/// <see cref="DirectConvolution256"/> and <see cref="DirectConvolution512"/>; a path whose vector is wider than the
+/// output rows takes the next narrower body, and rows narrower than any vector the scalar one. A row that is not a
+/// whole number of vectors ends with a vector overlapping the one before (LeNet's 24-wide rows: 16 + 8 new
+/// columns in 512 bits), its overlap masked off δ in ∂K.
 /// </remarks>
 internal static unsafe class DirectConvolution
 {
@@ -82,6 +84,9 @@ internal static unsafe class DirectConvolution
         var shape = new Plan(geometry);
         switch (path)
         {
+            case KernelPath.Vector512 when geometry.OutputWidth >= Vector512<T>.Count:
+                DirectConvolution512.Forward(source, kernels, bias, filters, shape, z);
+                break;
             case KernelPath.Vector512 or KernelPath.Vector256 when geometry.OutputWidth >= Vector256<T>.Count:
                 DirectConvolution256.Forward(source, kernels, bias, filters, shape, z);
                 break;
@@ -104,6 +109,9 @@ internal static unsafe class DirectConvolution
         var shape = new Plan(geometry);
         switch (path)
         {
+            case KernelPath.Vector512 when geometry.OutputWidth >= Vector512<T>.Count:
+                DirectConvolution512.Accumulate(source, delta, filters, shape, lanes);
+                break;
             case KernelPath.Vector512 or KernelPath.Vector256 when geometry.OutputWidth >= Vector256<T>.Count:
                 DirectConvolution256.Accumulate(source, delta, filters, shape, lanes);
                 break;

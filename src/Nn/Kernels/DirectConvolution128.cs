@@ -6,105 +6,73 @@ using System.Runtime.Intrinsics;
 namespace Nn.Kernels;
 
 /// <summary>
-/// The Vector128 bodies of <see cref="DirectConvolution"/> (the Vector128 path: NEON on ARM64), for output rows at
-/// least one vector wide: the code of <see cref="DirectConvolution256"/> in 128-bit vectors. A block's filters past O
-/// repeat its first filter, and its kernel columns past KW repeat its first column, so every block runs the same
-/// straight-line code; the sums of those repeats are never stored (going forward) or never reduced (their lanes lie
-/// in the rounding-up of <see cref="DirectConvolution.LanesLength"/>).
+/// The Vector128 bodies of <see cref="DirectConvolution"/> (the Vector128 path: NEON on ARM64): the code of
+/// <see cref="DirectConvolution256"/> in 128-bit vectors.
 /// </summary>
 internal static unsafe class DirectConvolution128
 {
-    /// <summary>z of one sample: per block of 3 filters and output row, 3 vectors of columns at a time, then one (the last overlapping the one before).</summary>
+    /// <summary>
+    /// z of one sample: per block of 3 filters, the output plane's vectors three at a time — a row's vectors from its
+    /// start, the last one ending at the row's end (overlapping the one before when the width is not a whole number of
+    /// vectors), rows after rows — the last group repeating the plane's last vector where it runs out. Overlapping and
+    /// repeated vectors store the same sums again.
+    /// </summary>
     public static void Forward<T>(T* source, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int width = Vector128<T>.Count, outWidth = shape.OutputWidth, positions = shape.OutputHeight * outWidth, patch = shape.Patch;
+        var perRow = (outWidth + width - 1) / width;
+        var vectors = shape.OutputHeight * perRow;
         for (var f = 0; f < filters; f += DirectConvolution.FilterBlock)
         {
             var count = Math.Min(DirectConvolution.FilterBlock, filters - f);
             T* k0 = kernels + (f * patch), k1 = count > 1 ? k0 + patch : k0, k2 = count > 2 ? k0 + (2 * patch) : k0;
-            var b0 = bias == null ? T.Zero : bias[f];
-            var b1 = bias == null || count < 2 ? T.Zero : bias[f + 1];
-            var b2 = bias == null || count < 3 ? T.Zero : bias[f + 2];
+            var b0 = Vector128.Create(bias == null ? T.Zero : bias[f]);
+            var b1 = Vector128.Create(bias == null || count < 2 ? T.Zero : bias[f + 1]);
+            var b2 = Vector128.Create(bias == null || count < 3 ? T.Zero : bias[f + 2]);
             var output = z + (f * positions);
-            for (var i = 0; i < shape.OutputHeight; i++)
+            for (var q = 0; q < vectors; q += 3)
             {
-                var j = 0;
-                for (; j + (3 * width) <= outWidth; j += 3 * width)
+                var (in0, out0) = Position(q, perRow, width, outWidth, shape.SourceWidth);
+                var (in1, out1) = Position(Math.Min(q + 1, vectors - 1), perRow, width, outWidth, shape.SourceWidth);
+                var (in2, out2) = Position(Math.Min(q + 2, vectors - 1), perRow, width, outWidth, shape.SourceWidth);
+                Vector128<T> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default, s20 = default, s21 = default, s22 = default;
+                for (var c = 0; c < shape.Channels; c++)
                 {
-                    Vector128<T> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default, s20 = default, s21 = default, s22 = default;
-                    for (var c = 0; c < shape.Channels; c++)
+                    for (var u = 0; u < shape.KernelHeight; u++)
                     {
-                        for (var u = 0; u < shape.KernelHeight; u++)
+                        var x = source + shape.At(c, u, 0);
+                        var w = ((c * shape.KernelHeight) + u) * shape.KernelWidth;
+                        for (var v = 0; v < shape.KernelWidth; v++)
                         {
-                            var x = source + shape.At(c, i + u, j);
-                            var w = ((c * shape.KernelHeight) + u) * shape.KernelWidth;
-                            for (var v = 0; v < shape.KernelWidth; v++)
-                            {
-                                var x0 = Vector128.Load(x + v);
-                                var x1 = Vector128.Load(x + v + width);
-                                var x2 = Vector128.Load(x + v + (2 * width));
-                                var w0 = Vector128.Create(k0[w + v]);
-                                var w1 = Vector128.Create(k1[w + v]);
-                                var w2 = Vector128.Create(k2[w + v]);
-                                s00 = Fma(w0, x0, s00);
-                                s01 = Fma(w0, x1, s01);
-                                s02 = Fma(w0, x2, s02);
-                                s10 = Fma(w1, x0, s10);
-                                s11 = Fma(w1, x1, s11);
-                                s12 = Fma(w1, x2, s12);
-                                s20 = Fma(w2, x0, s20);
-                                s21 = Fma(w2, x1, s21);
-                                s22 = Fma(w2, x2, s22);
-                            }
+                            var x0 = Vector128.Load(x + in0 + v);
+                            var x1 = Vector128.Load(x + in1 + v);
+                            var x2 = Vector128.Load(x + in2 + v);
+                            var w0 = Vector128.Create(k0[w + v]);
+                            var w1 = Vector128.Create(k1[w + v]);
+                            var w2 = Vector128.Create(k2[w + v]);
+                            s00 = Fma(w0, x0, s00);
+                            s01 = Fma(w0, x1, s01);
+                            s02 = Fma(w0, x2, s02);
+                            s10 = Fma(w1, x0, s10);
+                            s11 = Fma(w1, x1, s11);
+                            s12 = Fma(w1, x2, s12);
+                            s20 = Fma(w2, x0, s20);
+                            s21 = Fma(w2, x1, s21);
+                            s22 = Fma(w2, x2, s22);
                         }
-                    }
-
-                    var at = output + (i * outWidth) + j;
-                    Store(at, width, s00 + Vector128.Create(b0), s01 + Vector128.Create(b0), s02 + Vector128.Create(b0));
-                    if (count > 1)
-                    {
-                        Store(at + positions, width, s10 + Vector128.Create(b1), s11 + Vector128.Create(b1), s12 + Vector128.Create(b1));
-                    }
-
-                    if (count > 2)
-                    {
-                        Store(at + (2 * positions), width, s20 + Vector128.Create(b2), s21 + Vector128.Create(b2), s22 + Vector128.Create(b2));
                     }
                 }
 
-                for (; j < outWidth; j += width)
+                Store(output, out0, out1, out2, s00 + b0, s01 + b0, s02 + b0);
+                if (count > 1)
                 {
-                    // The last vector ends at the row's end, overlapping the one before: those columns get the same sums again.
-                    var from = Math.Min(j, outWidth - width);
-                    Vector128<T> s0 = default, s1 = default, s2 = default;
-                    for (var c = 0; c < shape.Channels; c++)
-                    {
-                        for (var u = 0; u < shape.KernelHeight; u++)
-                        {
-                            var x = source + shape.At(c, i + u, from);
-                            var w = ((c * shape.KernelHeight) + u) * shape.KernelWidth;
-                            for (var v = 0; v < shape.KernelWidth; v++)
-                            {
-                                var x0 = Vector128.Load(x + v);
-                                s0 = Fma(Vector128.Create(k0[w + v]), x0, s0);
-                                s1 = Fma(Vector128.Create(k1[w + v]), x0, s1);
-                                s2 = Fma(Vector128.Create(k2[w + v]), x0, s2);
-                            }
-                        }
-                    }
+                    Store(output + positions, out0, out1, out2, s10 + b1, s11 + b1, s12 + b1);
+                }
 
-                    var at = output + (i * outWidth) + from;
-                    (s0 + Vector128.Create(b0)).Store(at);
-                    if (count > 1)
-                    {
-                        (s1 + Vector128.Create(b1)).Store(at + positions);
-                    }
-
-                    if (count > 2)
-                    {
-                        (s2 + Vector128.Create(b2)).Store(at + (2 * positions));
-                    }
+                if (count > 2)
+                {
+                    Store(output + (2 * positions), out0, out1, out2, s20 + b2, s21 + b2, s22 + b2);
                 }
             }
         }
@@ -196,13 +164,25 @@ internal static unsafe class DirectConvolution128
         }
     }
 
+    /// <summary>
+    /// Where vector <paramref name="q"/> of the output plane reads x̃ (row i, column j, before the kernel offset) and
+    /// writes z: the row's vectors from its start, the last one ending at the row's end.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<T>(T* at, int width, Vector128<T> v0, Vector128<T> v1, Vector128<T> v2)
+    private static (int Input, int Output) Position(int q, int perRow, int width, int outWidth, int sourceWidth)
+    {
+        var i = q / perRow;
+        var j = Math.Min((q - (i * perRow)) * width, outWidth - width);
+        return ((i * sourceWidth) + j, (i * outWidth) + j);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T* plane, int at0, int at1, int at2, Vector128<T> v0, Vector128<T> v1, Vector128<T> v2)
         where T : unmanaged
     {
-        v0.Store(at);
-        v1.Store(at + width);
-        v2.Store(at + (2 * width));
+        v0.Store(plane + at0);
+        v1.Store(plane + at1);
+        v2.Store(plane + at2);
     }
 
     /// <summary>x·y + acc with one rounding (float or double lanes).</summary>

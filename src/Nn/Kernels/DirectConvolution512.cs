@@ -1,0 +1,199 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// The Vector512 bodies of <see cref="DirectConvolution"/> (the Vector512 path, for output rows at least 16 floats
+/// or 8 doubles wide): the code of <see cref="DirectConvolution256"/> in 512-bit vectors.
+/// </summary>
+internal static unsafe class DirectConvolution512
+{
+    /// <summary>
+    /// z of one sample: per block of 3 filters, the output plane's vectors three at a time — a row's vectors from its
+    /// start, the last one ending at the row's end (overlapping the one before when the width is not a whole number of
+    /// vectors), rows after rows — the last group repeating the plane's last vector where it runs out. Overlapping and
+    /// repeated vectors store the same sums again.
+    /// </summary>
+    public static void Forward<T>(T* source, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector512<T>.Count, outWidth = shape.OutputWidth, positions = shape.OutputHeight * outWidth, patch = shape.Patch;
+        var perRow = (outWidth + width - 1) / width;
+        var vectors = shape.OutputHeight * perRow;
+        for (var f = 0; f < filters; f += DirectConvolution.FilterBlock)
+        {
+            var count = Math.Min(DirectConvolution.FilterBlock, filters - f);
+            T* k0 = kernels + (f * patch), k1 = count > 1 ? k0 + patch : k0, k2 = count > 2 ? k0 + (2 * patch) : k0;
+            var b0 = Vector512.Create(bias == null ? T.Zero : bias[f]);
+            var b1 = Vector512.Create(bias == null || count < 2 ? T.Zero : bias[f + 1]);
+            var b2 = Vector512.Create(bias == null || count < 3 ? T.Zero : bias[f + 2]);
+            var output = z + (f * positions);
+            for (var q = 0; q < vectors; q += 3)
+            {
+                var (in0, out0) = Position(q, perRow, width, outWidth, shape.SourceWidth);
+                var (in1, out1) = Position(Math.Min(q + 1, vectors - 1), perRow, width, outWidth, shape.SourceWidth);
+                var (in2, out2) = Position(Math.Min(q + 2, vectors - 1), perRow, width, outWidth, shape.SourceWidth);
+                Vector512<T> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default, s20 = default, s21 = default, s22 = default;
+                for (var c = 0; c < shape.Channels; c++)
+                {
+                    for (var u = 0; u < shape.KernelHeight; u++)
+                    {
+                        var x = source + shape.At(c, u, 0);
+                        var w = ((c * shape.KernelHeight) + u) * shape.KernelWidth;
+                        for (var v = 0; v < shape.KernelWidth; v++)
+                        {
+                            var x0 = Vector512.Load(x + in0 + v);
+                            var x1 = Vector512.Load(x + in1 + v);
+                            var x2 = Vector512.Load(x + in2 + v);
+                            var w0 = Vector512.Create(k0[w + v]);
+                            var w1 = Vector512.Create(k1[w + v]);
+                            var w2 = Vector512.Create(k2[w + v]);
+                            s00 = Fma(w0, x0, s00);
+                            s01 = Fma(w0, x1, s01);
+                            s02 = Fma(w0, x2, s02);
+                            s10 = Fma(w1, x0, s10);
+                            s11 = Fma(w1, x1, s11);
+                            s12 = Fma(w1, x2, s12);
+                            s20 = Fma(w2, x0, s20);
+                            s21 = Fma(w2, x1, s21);
+                            s22 = Fma(w2, x2, s22);
+                        }
+                    }
+                }
+
+                Store(output, out0, out1, out2, s00 + b0, s01 + b0, s02 + b0);
+                if (count > 1)
+                {
+                    Store(output + positions, out0, out1, out2, s10 + b1, s11 + b1, s12 + b1);
+                }
+
+                if (count > 2)
+                {
+                    Store(output + (2 * positions), out0, out1, out2, s20 + b2, s21 + b2, s22 + b2);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One sample's ∂K sums: per block of 3 filters, input channel, kernel row and 3 kernel columns, 9 vectors of sums
+    /// along the output rows, whole vectors and then the last one overlapping, with the lanes the whole vectors
+    /// already counted masked off δ.
+    /// </summary>
+    public static void Accumulate<T>(T* source, T* delta, int filters, in DirectConvolution.Plan shape, T* lanes)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int width = Vector512<T>.Count, outWidth = shape.OutputWidth, positions = shape.OutputHeight * outWidth;
+        var tail = outWidth % width;
+        var last = outWidth - width;
+        var fresh = Vector512.GreaterThanOrEqual(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(width - tail)));
+        var filterStride = shape.LaneOffset(1, 0, 0, 0);
+        const int Room = DirectConvolution.LaneRoom;
+        for (var f = 0; f < filters; f += DirectConvolution.FilterBlock)
+        {
+            var count = Math.Min(DirectConvolution.FilterBlock, filters - f);
+            T* d0 = delta + (f * positions), d1 = count > 1 ? d0 + positions : d0, d2 = count > 2 ? d0 + (2 * positions) : d0;
+            for (var c = 0; c < shape.Channels; c++)
+            {
+                for (var u = 0; u < shape.KernelHeight; u++)
+                {
+                    for (var v = 0; v < shape.KernelWidth; v += DirectConvolution.OffsetBlock)
+                    {
+                        int next = v + 1 < shape.KernelWidth ? 1 : 0, after = v + 2 < shape.KernelWidth ? 2 : 0;
+                        var sums = lanes + shape.LaneOffset(f, c, u, v);
+                        T* t0 = sums, t1 = sums + filterStride, t2 = sums + (2 * filterStride);
+                        Vector512<T> s00 = Vector512.Load(t0), s01 = Vector512.Load(t0 + Room), s02 = Vector512.Load(t0 + (2 * Room));
+                        Vector512<T> s10 = Vector512.Load(t1), s11 = Vector512.Load(t1 + Room), s12 = Vector512.Load(t1 + (2 * Room));
+                        Vector512<T> s20 = Vector512.Load(t2), s21 = Vector512.Load(t2 + Room), s22 = Vector512.Load(t2 + (2 * Room));
+                        for (var i = 0; i < shape.OutputHeight; i++)
+                        {
+                            var x = source + shape.At(c, i + u, v);
+                            var row = i * outWidth;
+                            for (var j = 0; j <= outWidth; j += width)
+                            {
+                                Vector512<T> e0, e1, e2;
+                                var from = j;
+                                if (j + width <= outWidth)
+                                {
+                                    e0 = Vector512.Load(d0 + row + j);
+                                    e1 = Vector512.Load(d1 + row + j);
+                                    e2 = Vector512.Load(d2 + row + j);
+                                }
+                                else if (tail != 0)
+                                {
+                                    from = last;
+                                    e0 = Vector512.Load(d0 + row + last) & fresh;
+                                    e1 = Vector512.Load(d1 + row + last) & fresh;
+                                    e2 = Vector512.Load(d2 + row + last) & fresh;
+                                }
+                                else
+                                {
+                                    break;
+                                }
+
+                                var x0 = Vector512.Load(x + from);
+                                var x1 = Vector512.Load(x + from + next);
+                                var x2 = Vector512.Load(x + from + after);
+                                s00 = Fma(e0, x0, s00);
+                                s01 = Fma(e0, x1, s01);
+                                s02 = Fma(e0, x2, s02);
+                                s10 = Fma(e1, x0, s10);
+                                s11 = Fma(e1, x1, s11);
+                                s12 = Fma(e1, x2, s12);
+                                s20 = Fma(e2, x0, s20);
+                                s21 = Fma(e2, x1, s21);
+                                s22 = Fma(e2, x2, s22);
+                            }
+                        }
+
+                        s00.Store(t0);
+                        s01.Store(t0 + Room);
+                        s02.Store(t0 + (2 * Room));
+                        s10.Store(t1);
+                        s11.Store(t1 + Room);
+                        s12.Store(t1 + (2 * Room));
+                        s20.Store(t2);
+                        s21.Store(t2 + Room);
+                        s22.Store(t2 + (2 * Room));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where vector <paramref name="q"/> of the output plane reads x̃ (row i, column j, before the kernel offset) and
+    /// writes z: the row's vectors from its start, the last one ending at the row's end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (int Input, int Output) Position(int q, int perRow, int width, int outWidth, int sourceWidth)
+    {
+        var i = q / perRow;
+        var j = Math.Min((q - (i * perRow)) * width, outWidth - width);
+        return ((i * sourceWidth) + j, (i * outWidth) + j);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(T* plane, int at0, int at1, int at2, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2)
+        where T : unmanaged
+    {
+        v0.Store(plane + at0);
+        v1.Store(plane + at1);
+        v2.Store(plane + at2);
+    }
+
+    /// <summary>x·y + acc with one rounding (float or double lanes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<T> Fma<T>(Vector512<T> x, Vector512<T> y, Vector512<T> acc)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
+        }
+
+        return Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+    }
+}
