@@ -74,6 +74,32 @@ let ``a direct convolution's output and kernel and bias gradients equal the defi
         Assert.True(near expectedZ z, $"{path}: z differs from the definition")
         Assert.True(near expectedGradient gradient, $"{path}: the kernel or bias gradient differs from the definition")
 
+/// The float bodies: 16 or 8 lanes, so LeNet's 24-wide rows end with an overlapping vector whose overlap ∂K masks off.
+[<Theory>]
+[<InlineData(28, 0)>]
+[<InlineData(28, 2)>]
+[<InlineData(13, 1)>]
+let ``a direct convolution in float gives the definition's output and gradients to float precision, on every kernel path`` (side, padding) =
+    let layer = Conv2DLayer(Shape.Image(1, side, side), 6, 5, 5, Activation.Identity, padding = padding)
+    let rows = 9
+    let x = randoms 6 (rows * layer.InputShape.Size)
+    let delta = randoms 7 (rows * layer.OutputShape.Size)
+    let theta = randoms 8 layer.ParameterCount
+    let expectedZ, expectedGradient = oracle layer rows x delta theta
+    let single (values: float[]) = Array.map float32 values
+    let within (expected: float[]) (actual: float32[]) =
+        Array.forall2 (fun (e: float) (a: float32) -> abs (e - float a) <= 1e-4 * (1.0 + abs e)) expected actual
+    for path in KernelSelection.Supported() do
+        use _ = KernelSelection.Enter path
+        let buffers = LayerBuffers<float32>(Array.zeroCreate (int (layer.ScratchLength rows)), [||], path, null)
+        let z = Array.zeroCreate<float32> (rows * layer.OutputShape.Size)
+        layer.Forward<float32>(ReadOnlySpan(single theta), ReadOnlySpan(single x), rows, Span z, Span(Array.zeroCreate z.Length), buffers, PassMode<float32>.Objective)
+        let gradient = Array.create theta.Length nanf
+        layer.Backward<float32>(
+            ReadOnlySpan(single theta), ReadOnlySpan(single x), Span(single delta), rows, Span gradient, false, Span.Empty, buffers, PassMode<float32>.Objective)
+        Assert.True(within expectedZ z, $"{path}: z differs from the definition")
+        Assert.True(within expectedGradient gradient, $"{path}: the kernel or bias gradient differs from the definition")
+
 [<Fact>]
 let ``a direct convolution in float gives the same bits on every vector path as on the portable path going forward`` () =
     // Every path sums a field in the order c, u, v with one fused multiply-add per weight, then adds the bias.
