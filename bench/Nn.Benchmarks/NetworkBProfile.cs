@@ -12,8 +12,9 @@ namespace Nn.Benchmarks;
 /// Where a Network B training step (784-256-128-10 ReLU, softmax cross-entropy, Adam, batch 128) spends its time on
 /// 1 and on 2 threads: the batch gather, each product, each element-wise pass between products, the cost and
 /// δ^L, and the Adam update, each timed with a stopwatch (median of many repetitions, 1 and 2 threads alternating
-/// every round), beside the whole step. The phases are the calls a step makes, in its order, so the 2-thread column
-/// shows which of them hold the step's scaling back. A guide for optimising, not a figure for docs/benchmarks.md
+/// every round), beside the whole step: once one product and one pass at a time (each split on its own, as a step
+/// was taken before the two regions), once as the step takes it now (<c>DenseStepRegions</c>: the rows through every
+/// layer, then every weight gradient), so the 2-thread column shows which phases hold the step's scaling back. A guide for optimising, not a figure for docs/benchmarks.md
 /// (that is <see cref="ThreadScaling"/>).
 /// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- b-profile [repetitions]</c>.
 /// </summary>
@@ -27,6 +28,20 @@ internal static class NetworkBProfile
         var data = FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset();
         var architecture = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
         var theta = Network.Create<float>(architecture, Initializer.He, 1).Parameters.ToArray();
+        foreach (var regions in new[] { false, true })
+        {
+            Console.WriteLine();
+            Console.WriteLine(regions
+                ? "The step as Propagation takes it now: two regions (rows through every layer, then every ∂W and ∂b); on 1 thread the same calls on a pool of one."
+                : "The step one product and one element-wise pass at a time, each split on its own (the structure before the two regions).");
+            Profile(architecture, theta, data, repetitions, regions);
+        }
+
+        Console.WriteLine(string.Format(C, "Load average after: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+    }
+
+    private static void Profile(Architecture architecture, float[] theta, Dataset<float> data, int repetitions, bool regions)
+    {
         var timings = new Dictionary<string, List<double>>[] { [], [] };
         var names = new List<string>();
         for (var round = 0; round < 3; round++)
@@ -34,11 +49,12 @@ internal static class NetworkBProfile
             // Alternate which thread count goes first, so a slow stretch of the machine hits both.
             foreach (var threads in round % 2 == 0 ? new[] { 1, 2 } : [2, 1])
             {
-                using var pool = threads > 1 ? new WorkerPool(threads) : null;
+                using var pool = threads > 1 || regions ? new WorkerPool(threads) : null;
                 var profile = new StepProfile(architecture, theta, data, pool);
                 for (var r = -5; r < repetitions; r++)
                 {
-                    var phases = profile.Step((r + 5) * NetworkBBenchmarks.Batch % (data.Count - NetworkBBenchmarks.Batch));
+                    var start = (r + 5) * NetworkBBenchmarks.Batch % (data.Count - NetworkBBenchmarks.Batch);
+                    var phases = regions ? profile.StepInRegions(start) : profile.Step(start);
                     foreach (var (name, milliseconds) in phases)
                     {
                         if (r < 0)
@@ -70,8 +86,6 @@ internal static class NetworkBProfile
             double one = Median(timings[0][name]) * 1e3, two = Median(timings[1][name]) * 1e3;
             Console.WriteLine(string.Format(C, "| {0} | {1:F1} | {2:F1} | {3:F2}× |", name, one, two, one / two));
         }
-
-        Console.WriteLine(string.Format(C, "Load average after: {0}", File.ReadAllText("/proc/loadavg").Trim()));
     }
 
     private static double Median(List<double> values)
@@ -125,7 +139,37 @@ internal static class NetworkBProfile
             }).ToArray();
         }
 
-        /// <summary>One step from sample <paramref name="start"/>: each phase's time in milliseconds, then the sum.</summary>
+        /// <summary>One step from sample <paramref name="start"/> in the two regions of <c>DenseStepRegions</c>: each phase's time in milliseconds, then the sum.</summary>
+        public List<(string Name, double Milliseconds)> StepInRegions(int start)
+        {
+            phases.Clear();
+            var rows = NetworkBBenchmarks.Batch;
+            var whole = Stopwatch.GetTimestamp();
+            var clock = Stopwatch.GetTimestamp();
+            void Lap(string name)
+            {
+                var now = Stopwatch.GetTimestamp();
+                phases.Add((name, (now - clock) * 1e3 / Stopwatch.Frequency));
+                clock = now;
+            }
+
+            var regions = workspace.StepRegions!;
+            gather.Gather(start, rows);
+            Lap("gather 128 rows");
+            regions.ForwardAndDeltas(Loss.SoftmaxCrossEntropy, theta, inputs, targets, rows);
+            Lap("layer 1 product by columns, then region 1: rows through the forward pass, δ^L and δ^l");
+            Propagation.MeanCost(architecture, Loss.SoftmaxCrossEntropy, targets, rows, workspace);
+            Lap("cost (one thread)");
+            regions.Gradients(inputs, rows, gradient, true);
+            Lap("region 2: every ∂W = δᵀ X and ∂b");
+            var at = new UpdateStep(++step, architecture);
+            var _ = update?.UpdateInto(rule, at, theta, gradient, moments, nextMoments, next) ?? rule.UpdateInto<float>(at, theta, gradient, moments, nextMoments, next);
+            Lap("Adam update of θ and moments");
+            phases.Add(("whole step (sum of the above)", (Stopwatch.GetTimestamp() - whole) * 1e3 / Stopwatch.Frequency));
+            return phases;
+        }
+
+        /// <summary>One step from sample <paramref name="start"/>, one product and pass at a time: each phase's time in milliseconds, then the sum.</summary>
         public List<(string Name, double Milliseconds)> Step(int start)
         {
             phases.Clear();

@@ -34,6 +34,13 @@ if (args is ["b-profile", ..])
     return;
 }
 
+if (args is ["split-shapes"])
+{
+    // One thread's half of Network B's products split by rows and by columns (SplitShapes.cs).
+    SplitShapes.Run();
+    return;
+}
+
 if (args is ["lenet-profile", ..])
 {
     // Per-layer stopwatch timings of a LeNet-5 step (LeNetProfile.cs), a guide for optimising.

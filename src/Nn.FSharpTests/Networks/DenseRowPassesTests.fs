@@ -14,7 +14,7 @@ let private activations = [ Activation.Relu; Activation.Sigmoid; Activation.Tanh
 
 /// Network B's layers, a width whose rows are not whole vectors, odd batch sizes (a remainder of rows after the
 /// aligned units) and a softmax output; all above the split threshold except the last, which stays on one thread.
-let private shapes = [ (128, 256); (128, 100); (37, 300); (200, 10); (129, 65); (3, 7) ]
+let private shapes = [ (128, 256); (330, 100); (111, 300); (200, 10); (513, 65); (3, 7) ]
 
 let private paths = KernelSelection.Supported() |> List.ofArray
 

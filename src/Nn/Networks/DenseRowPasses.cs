@@ -23,8 +23,12 @@ internal sealed unsafe class DenseRowPasses<T> : IPartitionedWork
     /// <summary>Parts of an element-wise σ start at multiples of this many elements, as <see cref="RangeSplit"/>'s ranges do.</summary>
     private const int Alignment = RangeSplit.Alignment;
 
-    /// <summary>Passes over fewer elements than this run on the calling thread alone: handing out a region costs about a microsecond.</summary>
-    private const int MinimumParallelElements = 8192;
+    /// <summary>
+    /// Passes over fewer elements than this run on the calling thread alone: handing out a region costs about a
+    /// microsecond, and the other core then reads rows the calling thread wrote, so passes of 4–8 µs got slower on two
+    /// threads (`b-profile`, 8–11 µs).
+    /// </summary>
+    private const int MinimumParallelElements = 1 << 15;
 
     /// <summary>Softmax rows cost several calls each, so fewer rows than this (rather than elements) stay on one thread.</summary>
     private const int MinimumParallelSoftmaxRows = 64;

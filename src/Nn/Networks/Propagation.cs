@@ -29,6 +29,13 @@ internal static class Propagation
             return;
         }
 
+        if (workspace.StepRegions is { } regions && regions.Parts(rows, out _) >= 2)
+        {
+            // Each thread takes its rows through every layer: bit for bit the loop below.
+            regions.Forward(theta, x.Slice(0, rows * architecture.InputSize), rows);
+            return;
+        }
+
         var input = x.Slice(0, rows * architecture.InputSize);
         for (var l = 0; l < architecture.Layers.Length; l++)
         {
@@ -105,6 +112,15 @@ internal static class Propagation
         if (!architecture.IsDense)
         {
             return StackPropagation.LossAndGradient(architecture, theta, loss, x, y, rows, l2Lambda, l2Count, workspace, gradient, overwrite, mode);
+        }
+
+        if (workspace.StepRegions is { } regions && regions.Parts(rows, out _) >= 2)
+        {
+            // The same passes in two regions instead of one per product: bit for bit the branch below.
+            var outputSize = architecture.OutputSize;
+            regions.ForwardAndBackward(loss, theta, x.Slice(0, rows * architecture.InputSize), y.Slice(0, rows * outputSize), rows, gradient, overwrite);
+            var total = MeanCost(architecture, loss, y, rows, workspace);
+            return l2Lambda != T.Zero ? total + AddL2(architecture, theta, l2Lambda, l2Count, gradient) : total;
         }
 
         Forward(architecture, theta, x, rows, workspace);

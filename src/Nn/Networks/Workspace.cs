@@ -19,6 +19,7 @@ internal sealed class Workspace<T>
         Capacity = capacity;
         Team = team;
         RowPasses = team is null ? null : new DenseRowPasses<T>(team.Pool);
+        StepRegions = team is null || !architecture.IsDense ? null : new DenseStepRegions<T>(team.Pool, this);
         var layers = architecture.Stack;
         Z = new T[layers.Length][];
         A = new T[layers.Length][];
@@ -47,6 +48,9 @@ internal sealed class Workspace<T>
 
     /// <summary>The element-wise passes between a dense layer's products, split over the team's threads; null without a team.</summary>
     public DenseRowPasses<T>? RowPasses { get; }
+
+    /// <summary>A dense network's forward and backward passes in two regions over the team's threads; null without a team or for other stacks.</summary>
+    public DenseStepRegions<T>? StepRegions { get; }
 
     /// <summary>z^l per layer, rows × outputs.</summary>
     public T[][] Z { get; }

@@ -1,0 +1,346 @@
+using System;
+using System.Numerics;
+using Nn.Kernels;
+
+namespace Nn;
+
+/// <summary>
+/// A dense network's batch forward pass and backpropagation in two parallel regions instead of one per product and
+/// per element-wise pass. Region 1 splits the batch by rows: each thread takes its block of rows through the whole
+/// chain — z^l = a^(l−1) (W^l)ᵀ + b^l and a^l = σ(z^l) for every layer, then δ^L and δ^(l−1) = (δ^l W^l) ⊙ σ'(z^(l−1))
+/// down to the first layer — with no synchronisation between layers, since every one of those passes is row by row.
+/// Region 2 then computes every layer's ∂C/∂W^l = (δ^l)ᵀ a^(l−1) and ∂C/∂b^l = Σ_rows δ^l, each thread a contiguous
+/// range of column panels of ∂W^l (and of ∂b^l) of every layer. A first layer wider than the batch has its product
+/// computed before region 1, split by columns (<see cref="FirstProductByColumns"/>). Owned by one
+/// <see cref="Workspace{T}"/>; allocates nothing.
+/// </summary>
+/// <remarks>
+/// Bit for bit the one-thread pass, whatever the thread count. The GEMM micro-kernels sum every element of C over k
+/// in the same order from zero, and add the block's sum to C the same way, wherever the element sits in a tile (an
+/// edge tile is computed aside with the same accumulators), so a product over a block of rows gives each element the
+/// bits of the product over the whole batch; the weight gradient is split by column panels as
+/// <see cref="GemmTeam{T}"/> splits it. For the element-wise passes every block of rows starts at a multiple of
+/// <see cref="RangeSplit.Alignment"/> elements in every layer's buffers, so the vector loops cover the same elements as
+/// in one pass over the batch (as in <see cref="DenseRowPasses{T}"/>). The batch-mean cost, a sum over all rows, is
+/// left to the caller, on one thread, in the one-thread order.
+/// </remarks>
+internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>
+    /// Steps whose forward products have fewer multiply–adds than this keep the per-product split: a region costs the
+    /// caller a microsecond or two of hand-off and waiting for the slower thread, about 2% of a step this size.
+    /// </summary>
+    private const long MinimumParallelWork = 1L << 18;
+
+    /// <summary>Each thread's block holds at least this many rows, so that its products still fill the micro-kernels' tiles.</summary>
+    private const int MinimumRowsPerPart = 16;
+
+    private readonly WorkerPool pool;
+    private readonly Workspace<T> workspace;
+    private Loss? loss;
+    private bool gradients;
+    private bool backward;
+
+    /// <summary>Whether z¹ = X (W¹)ᵀ was computed before region 1, split by columns (see <see cref="FirstProductByColumns"/>).</summary>
+    private bool firstProductDone;
+    private bool overwrite;
+    private int rows;
+    private int unitRows;
+    private T batchScale;
+    private T* theta;
+    private int thetaLength;
+    private T* x;
+    private int xLength;
+    private T* y;
+    private int yLength;
+    private T* gradient;
+    private int gradientLength;
+
+    public DenseStepRegions(WorkerPool pool, Workspace<T> workspace)
+    {
+        this.pool = pool;
+        this.workspace = workspace;
+    }
+
+    /// <summary>
+    /// The number of row blocks a batch of <paramref name="rows"/> rows through a dense architecture is split into (at
+    /// most the pool's threads; 1 on a pool of one thread), or 0 when it is too small to be worth a region per step
+    /// (then the caller splits each product on its own). The step takes the regions when this is at least 2.
+    /// </summary>
+    public int Parts(int rows, out int unitRows)
+    {
+        var architecture = workspace.Architecture;
+        unitRows = UnitRows(architecture);
+        if (rows < DenseKernels.SmallBatch || !architecture.IsDense)
+        {
+            return 0;
+        }
+
+        var work = 0L;
+        foreach (var layer in architecture.Layers)
+        {
+            work += (long)rows * layer.Inputs * layer.Outputs;
+        }
+
+        var units = rows / unitRows;
+        var parts = Math.Min(pool.Threads, Math.Min(units, rows / MinimumRowsPerPart));
+        return work >= MinimumParallelWork && parts >= 1 ? parts : 0;
+    }
+
+    /// <summary>The forward pass over <paramref name="rows"/> rows in one region (when <see cref="Parts"/> is at least 1), leaving z^l and a^l in the workspace.</summary>
+    public void Forward(ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows)
+    {
+        var parts = Parts(rows, out var unitRows);
+        var firstDone = FirstProductByColumns(theta, x, rows);
+        fixed (T* pt = theta, px = x)
+        {
+            Publish(pt, theta.Length, px, x.Length, null, 0, rows, unitRows);
+            firstProductDone = firstDone;
+            try
+            {
+                pool.Run(this, parts);
+            }
+            finally
+            {
+                Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The forward pass, δ^L = ∇_a C ⊙ σ'(z^L) / m and every δ^l in one region, then ∂C/∂W^l and ∂C/∂b^l of every layer
+    /// in a second, into <paramref name="gradient"/> (added to, or written when <paramref name="overwrite"/>). Call only
+    /// when <see cref="Parts"/> is at least 1. The cost is not computed here.
+    /// </summary>
+    public void ForwardAndBackward(Loss loss, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int rows, Span<T> gradient, bool overwrite)
+    {
+        ForwardAndDeltas(loss, theta, x, y, rows);
+        Gradients(x, rows, gradient, overwrite);
+    }
+
+    /// <summary>Region 1 of <see cref="ForwardAndBackward"/>: z^l, a^l and δ^l of every layer into the workspace.</summary>
+    public void ForwardAndDeltas(Loss loss, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int rows)
+    {
+        var parts = Parts(rows, out var unitRows);
+        var firstDone = FirstProductByColumns(theta, x, rows);
+        fixed (T* pt = theta, px = x, py = y)
+        {
+            Publish(pt, theta.Length, px, x.Length, py, y.Length, rows, unitRows);
+            firstProductDone = firstDone;
+            this.loss = loss;
+            backward = true;
+            batchScale = T.One / T.CreateChecked(rows);
+            try
+            {
+                pool.Run(this, parts);
+            }
+            finally
+            {
+                Clear();
+            }
+        }
+    }
+
+    /// <summary>Region 2 of <see cref="ForwardAndBackward"/>: ∂C/∂W^l and ∂C/∂b^l of every layer from the δ^l and a^l in the workspace.</summary>
+    public void Gradients(ReadOnlySpan<T> x, int rows, Span<T> gradient, bool overwrite)
+    {
+        fixed (T* px = x, pg = gradient)
+        {
+            Publish(null, 0, px, x.Length, null, 0, rows, 1);
+            gradients = true;
+            gradientLength = gradient.Length;
+            this.gradient = pg;
+            this.overwrite = overwrite;
+            try
+            {
+                pool.Run(this, pool.Threads);
+            }
+            finally
+            {
+                Clear();
+            }
+        }
+    }
+
+    void IPartitionedWork.Execute(int part, int parts)
+    {
+        if (gradients)
+        {
+            WeightAndBiasGradients(part, parts);
+            return;
+        }
+
+        var units = rows / unitRows;
+        var first = Partition.Start(units, part, parts) * unitRows;
+        var last = part == parts - 1 ? rows : Partition.Start(units, part + 1, parts) * unitRows;
+        RowChain(first, last - first);
+    }
+
+    /// <summary>
+    /// Where the first layer has more outputs than the batch has rows (Network B: 256 and 128), z¹ = X (W¹)ᵀ is computed
+    /// first, on its own, split by columns: a thread's share of a row split packs all of W¹ and its rows of X, of a
+    /// column split all of X and its share of W¹, so the row split packs more when W¹ is the larger operand (one
+    /// thread's half of Network B's first product: 210–228 µs by rows, 188–199 µs by columns, `split-shapes` in
+    /// bench/Nn.Benchmarks). Elsewhere region 1 does it.
+    /// </summary>
+    /// <returns>Whether z¹ has been computed.</returns>
+    private bool FirstProductByColumns(ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows)
+    {
+        var architecture = workspace.Architecture;
+        var first = architecture.Layers[0];
+        if (first.Outputs <= rows)
+        {
+            return false;
+        }
+
+        DenseKernels.MultiplyByTranspose(
+            x, rows, first.Inputs, theta.Slice(architecture.WeightOffset(0), first.WeightCount), first.Outputs, workspace.Z[0].AsSpan(0, rows * first.Outputs), workspace.Path, workspace.Team);
+        return true;
+    }
+
+    /// <summary>
+    /// The fewest rows whose elements are a whole number of <see cref="RangeSplit.Alignment"/> in every layer's z, a and
+    /// δ: each width contributes Alignment ÷ (its largest power-of-two factor, at most Alignment), and these are powers of
+    /// two, so the largest is their least common multiple. The softmax works row by row, but its δ^L is element-wise.
+    /// </summary>
+    private static int UnitRows(Architecture architecture)
+    {
+        var unit = 1;
+        foreach (var layer in architecture.Layers)
+        {
+            var width = layer.Outputs;
+            unit = Math.Max(unit, RangeSplit.Alignment / Math.Min(width & -width, RangeSplit.Alignment));
+        }
+
+        return unit;
+    }
+
+    /// <summary>Rows [first, first + count) through every layer forward, then (in a backward region) δ back to the first layer.</summary>
+    private void RowChain(int first, int count)
+    {
+        var architecture = workspace.Architecture;
+        var layers = architecture.Layers;
+        var path = workspace.Path;
+        var thetaSpan = new ReadOnlySpan<T>(theta, thetaLength);
+        var input = new ReadOnlySpan<T>(x, xLength).Slice(first * architecture.InputSize, count * architecture.InputSize);
+        for (var l = 0; l < layers.Length; l++)
+        {
+            var layer = layers[l];
+            var z = workspace.Z[l].AsSpan(first * layer.Outputs, count * layer.Outputs);
+            var a = workspace.A[l].AsSpan(first * layer.Outputs, count * layer.Outputs);
+            var w = thetaSpan.Slice(architecture.WeightOffset(l), layer.WeightCount);
+
+            // Z = X Wᵀ as DenseKernels.MultiplyByTranspose computes it for a batch of at least SmallBatch rows.
+            if (l > 0 || !firstProductDone)
+            {
+                Gemm.Multiply(path, count, layer.Inputs, input, layer.Inputs, 1, w, 1, layer.Inputs, z, layer.Outputs, false, 0, layer.Outputs);
+            }
+
+            if (layer.HasBias)
+            {
+                DenseKernels.AddRowVectorInto(thetaSpan.Slice(architecture.BiasOffset(l), layer.Outputs), count, z);
+            }
+
+            layer.Activation.ForwardInto<T>(z, a, layer.Outputs);
+            input = a;
+        }
+
+        if (!backward)
+        {
+            return;
+        }
+
+        // Equation 1: δ^L = ∇_a C ⊙ σ'(z^L), scaled by 1/m so that the gradients are batch means.
+        var last = layers.Length - 1;
+        var outputs = layers[last].Outputs;
+        var span = first * outputs;
+        var deltaL = workspace.Delta[last].AsSpan(span, count * outputs);
+        loss!.OutputDeltaInto(
+            workspace.Z[last].AsSpan(span, count * outputs),
+            workspace.A[last].AsSpan(span, count * outputs),
+            new ReadOnlySpan<T>(y, yLength).Slice(span, count * outputs),
+            outputs,
+            layers[last].Activation,
+            deltaL);
+        TensorKernels.Multiply(deltaL, batchScale, deltaL);
+
+        // Equation 2: δ^(l−1) = (δ^l W^l) ⊙ σ'(z^(l−1)), as DenseKernels.Multiply and the activation's backward pass compute it.
+        for (var l = last; l > 0; l--)
+        {
+            var layer = layers[l];
+            var below = layers[l - 1];
+            var delta = workspace.Delta[l].AsSpan(first * layer.Outputs, count * layer.Outputs);
+            var deltaBelow = workspace.Delta[l - 1].AsSpan(first * below.Outputs, count * below.Outputs);
+            var w = thetaSpan.Slice(architecture.WeightOffset(l), layer.WeightCount);
+            Gemm.Multiply(path, count, layer.Outputs, delta, layer.Outputs, 1, w, layer.Inputs, 1, deltaBelow, layer.Inputs, false, 0, layer.Inputs);
+            below.Activation.BackwardInto<T>(
+                workspace.Z[l - 1].AsSpan(first * below.Outputs, count * below.Outputs),
+                workspace.A[l - 1].AsSpan(first * below.Outputs, count * below.Outputs),
+                deltaBelow,
+                deltaBelow,
+                below.Outputs);
+        }
+    }
+
+    /// <summary>
+    /// Part <paramref name="part"/>'s column panels of every ∂W^l = (δ^l)ᵀ a^(l−1) (equation 4) and its columns of every
+    /// ∂b^l = Σ_rows δ^l (equation 3), each column summing its rows in order as DenseKernels.AddColumnSumsInto does.
+    /// </summary>
+    private void WeightAndBiasGradients(int part, int parts)
+    {
+        var architecture = workspace.Architecture;
+        var layers = architecture.Layers;
+        var path = workspace.Path;
+        var nr = Gemm.TileShape<T>(path).NR;
+        var all = new Span<T>(gradient, gradientLength);
+        for (var l = 0; l < layers.Length; l++)
+        {
+            var layer = layers[l];
+            var delta = workspace.Delta[l].AsSpan(0, rows * layer.Outputs);
+            var input = l == 0 ? new ReadOnlySpan<T>(x, xLength).Slice(0, rows * layer.Inputs) : workspace.A[l - 1].AsSpan(0, rows * layer.Inputs);
+            var panels = (layer.Inputs + nr - 1) / nr;
+            var from = Math.Min(layer.Inputs, Partition.Start(panels, part, parts) * nr);
+            var to = Math.Min(layer.Inputs, Partition.Start(panels, part + 1, parts) * nr);
+            var dw = all.Slice(architecture.WeightOffset(l), layer.WeightCount);
+            Gemm.Multiply(path, layer.Outputs, rows, delta, 1, layer.Outputs, input, layer.Inputs, 1, dw, layer.Inputs, !overwrite, from, to);
+            if (!layer.HasBias)
+            {
+                continue;
+            }
+
+            var first = Partition.Start(layer.Outputs, part, parts);
+            var sums = all.Slice(architecture.BiasOffset(l) + first, Partition.Start(layer.Outputs, part + 1, parts) - first);
+            if (overwrite)
+            {
+                sums.Clear();
+            }
+
+            for (var i = 0; i < rows; i++)
+            {
+                TensorKernels.Add(sums, delta.Slice((i * layer.Outputs) + first, sums.Length), sums);
+            }
+        }
+    }
+
+    private void Publish(T* theta, int thetaLength, T* x, int xLength, T* y, int yLength, int rows, int unitRows)
+    {
+        this.theta = theta;
+        this.thetaLength = thetaLength;
+        this.x = x;
+        this.xLength = xLength;
+        this.y = y;
+        this.yLength = yLength;
+        this.rows = rows;
+        this.unitRows = unitRows;
+        gradients = backward = overwrite = firstProductDone = false;
+    }
+
+    private void Clear()
+    {
+        theta = x = y = gradient = null;
+        thetaLength = xLength = yLength = gradientLength = 0;
+        loss = null;
+        gradients = backward = false;
+    }
+}
