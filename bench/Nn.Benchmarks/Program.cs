@@ -41,6 +41,13 @@ if (args is ["split-shapes"])
     return;
 }
 
+if (args is ["a-profile", ..])
+{
+    // Per-phase stopwatch timings of a Network A deferred block on 1 and 2 threads (NetworkAProfile.cs), a guide for optimising.
+    NetworkAProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args is ["lenet-profile", ..])
 {
     // Per-layer stopwatch timings of a LeNet-5 step (LeNetProfile.cs), a guide for optimising.

@@ -40,6 +40,7 @@ internal sealed unsafe class DeferredSgd<T>
     private readonly T[] firstProducts;
     private readonly T[] gram;
     private readonly T[] updates;
+    private DeferredSgdRegions<T>? regions;
 
     /// <summary>The first layer's final update (a read and a write of every weight) is split over threads from this many weights on.</summary>
     private const int MinimumParallelUpdate = 1 << 15;
@@ -93,8 +94,16 @@ internal sealed unsafe class DeferredSgd<T>
 
         var products = firstProducts.AsSpan(0, count * hidden);
         var dots = gram.AsSpan(0, count * count);
-        DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, theta.Slice(firstWeights, first.WeightCount), hidden, products, workspace.Path, workspace.Team);
-        DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, blockInputs, count, dots, workspace.Path, workspace.Team);
+        var split = RegionsFor(workspace.Team?.Pool, count, inputs, hidden);
+        if (split is not null)
+        {
+            split.Products(workspace.Path, blockInputs, count, inputs, theta.Slice(firstWeights, first.WeightCount), hidden, products, dots);
+        }
+        else
+        {
+            DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, theta.Slice(firstWeights, first.WeightCount), hidden, products, workspace.Path, workspace.Team);
+            DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, blockInputs, count, dots, workspace.Path, workspace.Team);
+        }
 
         var finite = true;
         for (var n = 0; n < count; n++)
@@ -149,8 +158,31 @@ internal sealed unsafe class DeferredSgd<T>
 
         // W¹ = W¹₀ + Uᵀ X: all of the block's first-layer updates in one product.
         var sum = scratch.Slice(0, first.WeightCount);
+        if (split is not null)
+        {
+            return finite && split.Update(
+                workspace.Path, updates.AsSpan(0, count * hidden), blockInputs, count, inputs, hidden, sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount));
+        }
+
         DenseKernels.TransposeProduct(updates.AsSpan(0, count * hidden), count, hidden, blockInputs, inputs, sum, false, workspace.Path, workspace.Team);
         return finite && AddUpdates(sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount), workspace.Team?.Pool);
+    }
+
+    /// <summary>The block's two parallel regions on <paramref name="pool"/>, or null where the block stays with the per-product split (or on one thread).</summary>
+    private DeferredSgdRegions<T>? RegionsFor(WorkerPool? pool, int count, int inputs, int hidden)
+    {
+        if (pool is null)
+        {
+            return null;
+        }
+
+        // Made at the first block of a run and kept: the run's pool does not change.
+        if (regions?.Pool != pool)
+        {
+            regions = new DeferredSgdRegions<T>(pool);
+        }
+
+        return regions.Applies(count, inputs, hidden) ? regions : null;
     }
 
     /// <summary>next = theta + sum, split over <paramref name="pool"/>'s threads when it is long enough; whether every element is finite.</summary>

@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Nn.Kernels;
+
+namespace Nn.Benchmarks;
+
+/// <summary>
+/// Where a Network A block (784-100-10 sigmoid, quadratic cost, per-sample SGD, 32 samples with the first layer's
+/// updates deferred) spends its time on 1 and on 2 threads: the whole block (<c>DeferredSgd.TryRun</c>), its region
+/// before the per-sample loop (X W¹ᵀ and the Gram matrix X Xᵀ), its region after it (W¹' = W¹₀ + Uᵀ X), and by
+/// difference the per-sample loop, which runs on one thread whatever the thread count and so bounds the gain. Each
+/// timed with a stopwatch, medians over the first 10,000 Fashion-MNIST images' blocks, 1 and 2 threads alternating
+/// every round. A guide for optimising, not a figure for docs/benchmarks.md (that is <see cref="ThreadScaling"/>).
+/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- a-profile [rounds]</c>.
+/// </summary>
+internal static class NetworkAProfile
+{
+    private const int Block = 32;
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    public static void Run(int rounds)
+    {
+        Console.WriteLine(string.Format(C, "Load average before: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+        var data = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
+        var architecture = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
+        var theta = Network.Create<float>(architecture, Initializer.NormalInverseSqrtInputs, 1).Parameters.ToArray();
+        string[] names = ["whole block (DeferredSgd.TryRun)", "region before the loop: X W¹ᵀ and X Xᵀ", "region after the loop: W¹' = W¹₀ + Uᵀ X", "per-sample loop (the difference)"];
+        var timings = names.Select(_ => new List<double>[] { [], [] }).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            // Alternate which thread count goes first, so a slow stretch of the machine hits both.
+            foreach (var threads in round % 2 == 0 ? new[] { 1, 2 } : [2, 1])
+            {
+                var times = Profile(architecture, theta, data, threads);
+                for (var i = 0; i < names.Length; i++)
+                {
+                    timings[i][threads - 1].AddRange(times[i]);
+                }
+            }
+        }
+
+        Console.WriteLine(string.Format(C, "Medians over {0} rounds of {1} blocks of {2} samples per thread count; kernel path {3}.", rounds, data.Count / Block, Block, KernelSelection.Default));
+        Console.WriteLine();
+        Console.WriteLine("| phase of a block | 1 thread (µs) | 2 threads (µs) | 1 ÷ 2 |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        for (var i = 0; i < names.Length; i++)
+        {
+            double one = Median(timings[i][0]), two = Median(timings[i][1]);
+            Console.WriteLine(string.Format(C, "| {0} | {1:F1} | {2:F1} | {3:F2}× |", names[i], one, two, one / two));
+        }
+
+        Console.WriteLine(string.Format(C, "Load average after: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+    }
+
+    /// <summary>Per phase, the microseconds of every block of one pass over the data on <paramref name="threads"/> threads.</summary>
+    private static List<double>[] Profile(Architecture architecture, float[] theta, Dataset<float> data, int threads)
+    {
+        using var pool = new WorkerPool(threads);
+        var team = threads > 1 ? new GemmTeam<float>(pool) : null;
+        var workspace = new Workspace<float>(architecture, Block, team);
+        var deferred = new DeferredSgd<float>(architecture, Loss.Quadratic, 0.1f, Block);
+        var regions = new DeferredSgdRegions<float>(pool);
+        var first = architecture.Layers[0];
+        var weights = theta.AsSpan(architecture.WeightOffset(0), first.WeightCount).ToArray();
+        var next = new float[theta.Length];
+        var scratch = new float[theta.Length];
+        var products = new float[Block * first.Outputs];
+        var gram = new float[Block * Block];
+        var updates = Enumerable.Range(0, Block * first.Outputs).Select(i => 1e-3f * ((i % 13) - 6)).ToArray();
+        var costs = new double[Block];
+        var predictions = new int[Block];
+        var inputs = data.Inputs.AsSpan();
+        var targets = data.Targets.AsSpan();
+        var times = new List<double>[] { [], [], [], [] };
+        for (var start = 0; start + Block <= data.Count; start += Block)
+        {
+            var x = inputs.Slice(start * first.Inputs, Block * first.Inputs);
+            var y = targets.Slice(start * architecture.OutputSize, Block * architecture.OutputSize);
+            var clock = Stopwatch.GetTimestamp();
+            deferred.TryRun(theta, x, y, Block, next, costs, predictions, workspace, scratch);
+            var whole = Microseconds(ref clock);
+            regions.Products(workspace.Path, x, Block, first.Inputs, weights, first.Outputs, products, gram);
+            var before = Microseconds(ref clock);
+            regions.Update(workspace.Path, updates, x, Block, first.Inputs, first.Outputs, scratch.AsSpan(0, first.WeightCount), weights, next.AsSpan(0, first.WeightCount));
+            var after = Microseconds(ref clock);
+            times[0].Add(whole);
+            times[1].Add(before);
+            times[2].Add(after);
+            times[3].Add(whole - before - after);
+        }
+
+        return times;
+    }
+
+    private static double Microseconds(ref long clock)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var elapsed = (now - clock) * 1e6 / Stopwatch.Frequency;
+        clock = now;
+        return elapsed;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+}

@@ -1,0 +1,174 @@
+using System;
+using System.Numerics;
+using Nn.Kernels;
+
+namespace Nn;
+
+/// <summary>
+/// The parallel work of a <see cref="DeferredSgd{T}"/> block in two regions instead of four: before the sequential
+/// per-sample loop, X W¹₀ᵀ and the Gram matrix X Xᵀ together (each thread a share of the column panels of the first
+/// and of the row slivers of the second); after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, so that the thread that
+/// computes a row's sum of updates also adds it to W¹₀ while the row is in its cache, instead of the other thread
+/// reading it in a region of its own. Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
+/// </summary>
+/// <remarks>
+/// Bit for bit the one-thread block. The GEMM micro-kernels sum every element from zero over k in the same order
+/// wherever it sits in a tile, so any split of C's rows or columns gives each element its one-thread bits; and every
+/// row block of W¹ but the last starts at a multiple of <see cref="RangeSplit.Alignment"/> elements, so the update's
+/// vector loops cover the same elements as in one pass over W¹ (as <see cref="RangeSplit"/>'s ranges do).
+/// </remarks>
+internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Blocks whose first-layer product has fewer multiply–adds than this stay on the calling thread.</summary>
+    private const long MinimumParallelWork = 1L << 18;
+
+    private readonly bool[] finite;
+    private KernelPath path;
+    private bool update;
+    private int count;
+    private int inputs;
+    private int hidden;
+    private int unitRows;
+    private T* x;
+    private int xLength;
+    private T* weights;
+    private int weightsLength;
+    private T* products;
+    private int productsLength;
+    private T* gram;
+    private int gramLength;
+    private T* updates;
+    private int updatesLength;
+    private T* sum;
+    private T* next;
+
+    public DeferredSgdRegions(WorkerPool pool)
+    {
+        Pool = pool;
+        finite = new bool[pool.Threads];
+    }
+
+    /// <summary>The threads the regions run on.</summary>
+    public WorkerPool Pool { get; }
+
+    /// <summary>
+    /// Whether a block of <paramref name="count"/> samples through a first layer of <paramref name="inputs"/> ×
+    /// <paramref name="hidden"/> weights takes the regions: enough work, and at least the rows below which the
+    /// one-thread block multiplies by dot products rather than through the GEMM kernels.
+    /// </summary>
+    public bool Applies(int count, int inputs, int hidden) =>
+        Pool.Threads > 1 && count >= DenseKernels.SmallBatch && hidden / UnitRows(inputs) >= 2 && (long)count * inputs * hidden >= MinimumParallelWork;
+
+    /// <summary>products = X W¹₀ᵀ (count × hidden) and gram = X Xᵀ (count × count) in one region.</summary>
+    public void Products(KernelPath path, ReadOnlySpan<T> x, int count, int inputs, ReadOnlySpan<T> weights, int hidden, Span<T> products, Span<T> gram)
+    {
+        fixed (T* px = x, pw = weights, pp = products, pg = gram)
+        {
+            Publish(path, false, count, inputs, hidden, px, x.Length);
+            this.weights = pw;
+            weightsLength = weights.Length;
+            this.products = pp;
+            productsLength = products.Length;
+            this.gram = pg;
+            gramLength = gram.Length;
+            try
+            {
+                Pool.Run(this, Pool.Threads);
+            }
+            finally
+            {
+                Clear();
+            }
+        }
+    }
+
+    /// <summary>
+    /// sum = Uᵀ X (hidden × inputs, from the block's updates U, count × hidden) and next = theta + sum, in one region
+    /// split by rows of W¹.
+    /// </summary>
+    /// <returns>Whether every element of next is finite.</returns>
+    public bool Update(KernelPath path, ReadOnlySpan<T> updates, ReadOnlySpan<T> x, int count, int inputs, int hidden, Span<T> sum, ReadOnlySpan<T> theta, Span<T> next)
+    {
+        var parts = Math.Min(Pool.Threads, hidden / UnitRows(inputs));
+        fixed (T* pu = updates, px = x, ps = sum, pt = theta, pn = next)
+        {
+            Publish(path, true, count, inputs, hidden, px, x.Length);
+            this.updates = pu;
+            updatesLength = updates.Length;
+            this.sum = ps;
+            weights = pt;
+            this.next = pn;
+            try
+            {
+                Pool.Run(this, parts);
+            }
+            finally
+            {
+                Clear();
+            }
+        }
+
+        var all = true;
+        for (var part = 0; part < parts; part++)
+        {
+            all &= finite[part];
+        }
+
+        return all;
+    }
+
+    void IPartitionedWork.Execute(int part, int parts)
+    {
+        var (mr, nr) = Gemm.TileShape<T>(path);
+        var inputsSpan = new ReadOnlySpan<T>(x, xLength);
+        if (!update)
+        {
+            // Z = X W¹₀ᵀ over this part's column panels, as DenseKernels.MultiplyByTranspose computes it.
+            var panels = (hidden + nr - 1) / nr;
+            var from = Math.Min(hidden, Partition.Start(panels, part, parts) * nr);
+            var to = Math.Min(hidden, Partition.Start(panels, part + 1, parts) * nr);
+            Gemm.Multiply(
+                path, count, inputs, inputsSpan, inputs, 1, new ReadOnlySpan<T>(weights, weightsLength), 1, inputs, new Span<T>(products, productsLength), hidden, false, from, to);
+
+            // X Xᵀ over this part's row slivers.
+            var slivers = (count + mr - 1) / mr;
+            var first = Math.Min(count, Partition.Start(slivers, part, parts) * mr);
+            var last = Math.Min(count, Partition.Start(slivers, part + 1, parts) * mr);
+            Gemm.Multiply(
+                path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, inputsSpan, 1, inputs, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, count);
+            return;
+        }
+
+        // Rows [j0, j1) of W¹: their sums of updates (Uᵀ X as DenseKernels.TransposeProduct computes it), then W¹₀ + sum.
+        var units = hidden / unitRows;
+        var j0 = Partition.Start(units, part, parts) * unitRows;
+        var j1 = part == parts - 1 ? hidden : Partition.Start(units, part + 1, parts) * unitRows;
+        var offset = j0 * inputs;
+        var length = (j1 - j0) * inputs;
+        var rows = new Span<T>(sum + offset, length);
+        Gemm.Multiply(path, j1 - j0, count, new ReadOnlySpan<T>(updates + j0, updatesLength - j0), 1, hidden, inputsSpan, inputs, 1, rows, inputs, false, 0, inputs);
+        finite[part] = VectorKernels.MultiplyAddFinite(T.One, rows, new ReadOnlySpan<T>(weights + offset, length), new Span<T>(next + offset, length));
+    }
+
+    /// <summary>The fewest rows of W¹ whose elements are a whole number of <see cref="RangeSplit.Alignment"/>.</summary>
+    private static int UnitRows(int inputs) => RangeSplit.Alignment / Math.Min(inputs & -inputs, RangeSplit.Alignment);
+
+    private void Publish(KernelPath path, bool update, int count, int inputs, int hidden, T* x, int xLength)
+    {
+        this.path = path;
+        this.update = update;
+        this.count = count;
+        this.inputs = inputs;
+        this.hidden = hidden;
+        unitRows = UnitRows(inputs);
+        this.x = x;
+        this.xLength = xLength;
+    }
+
+    private void Clear()
+    {
+        x = weights = products = gram = updates = sum = next = null;
+        xLength = weightsLength = productsLength = gramLength = updatesLength = 0;
+    }
+}
