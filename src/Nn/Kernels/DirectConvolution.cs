@@ -17,8 +17,9 @@ namespace Nn.Kernels;
 /// (one vector of sums per weight, sample after sample, in a buffer the caller owns), and the lanes are added in lane
 /// order at the end of a slice of samples, so the sums do not depend on which thread ran the slice. x̃ is the input
 /// itself without padding, else a zero-padded copy of one sample the caller provides room for.
-/// Bodies per path: scalar here (<see cref="KernelPath.Portable"/>), <see cref="DirectConvolution128"/>,
-/// <see cref="DirectConvolution256"/> and <see cref="DirectConvolution512"/>; a path whose vector is wider than the
+/// Bodies per path: scalar here (<see cref="KernelPath.Portable"/>), and one vector body for every width
+/// (<see cref="DirectConvolutionLanes"/> over <see cref="Lanes128{T}"/>, <see cref="Lanes256{T}"/> or
+/// <see cref="Lanes512{T}"/>); a path whose vector is wider than the
 /// output rows takes the next narrower body, and rows narrower than any vector the scalar one. A row that is not a
 /// whole number of vectors ends with a vector overlapping the one before (LeNet's 24-wide rows: 16 + 8 new
 /// columns in 512 bits), its overlap masked off δ in ∂K.
@@ -85,13 +86,13 @@ internal static unsafe class DirectConvolution
         switch (path)
         {
             case KernelPath.Vector512 when geometry.OutputWidth >= Vector512<T>.Count:
-                DirectConvolution512.Forward(source, kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes512<T>, Vector512<T>, T>(source, kernels, bias, filters, shape, z);
                 break;
             case KernelPath.Vector512 or KernelPath.Vector256 when geometry.OutputWidth >= Vector256<T>.Count:
-                DirectConvolution256.Forward(source, kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes256<T>, Vector256<T>, T>(source, kernels, bias, filters, shape, z);
                 break;
             case KernelPath.Vector128 when geometry.OutputWidth >= Vector128<T>.Count:
-                DirectConvolution128.Forward(source, kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes128<T>, Vector128<T>, T>(source, kernels, bias, filters, shape, z);
                 break;
             default:
                 ForwardPortable(source, kernels, bias, filters, shape, z);
@@ -110,13 +111,13 @@ internal static unsafe class DirectConvolution
         switch (path)
         {
             case KernelPath.Vector512 when geometry.OutputWidth >= Vector512<T>.Count:
-                DirectConvolution512.Accumulate(source, delta, filters, shape, lanes);
+                DirectConvolutionLanes.Accumulate<Lanes512<T>, Vector512<T>, T>(source, delta, filters, shape, lanes);
                 break;
             case KernelPath.Vector512 or KernelPath.Vector256 when geometry.OutputWidth >= Vector256<T>.Count:
-                DirectConvolution256.Accumulate(source, delta, filters, shape, lanes);
+                DirectConvolutionLanes.Accumulate<Lanes256<T>, Vector256<T>, T>(source, delta, filters, shape, lanes);
                 break;
             case KernelPath.Vector128 when geometry.OutputWidth >= Vector128<T>.Count:
-                DirectConvolution128.Accumulate(source, delta, filters, shape, lanes);
+                DirectConvolutionLanes.Accumulate<Lanes128<T>, Vector128<T>, T>(source, delta, filters, shape, lanes);
                 break;
             default:
                 AccumulatePortable(source, delta, filters, shape, lanes);
