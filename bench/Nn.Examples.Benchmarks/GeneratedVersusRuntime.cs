@@ -26,7 +26,7 @@ public class GeneratedVersusRuntime
     private delegate float GradientFunction(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient);
 
     /// <summary>The declared network.</summary>
-    [Params("3-2-1", "64-32-10", "784-100-10", "784-50-10", "400-25-10", "LeNet-5")]
+    [Params("3-2-1", "64-32-10", "784-100-10", "784-50-10", "400-25-10", "LeNet-5", "64-64bn-dropout-10")]
     public string Stack { get; set; } = "3-2-1";
 
     /// <summary>The batch size m.</summary>
@@ -45,6 +45,7 @@ public class GeneratedVersusRuntime
             "400-25-10" => (MultiLabelFloat.CreateNetwork(Initializer.Xavier, 1), MultiLabelFloat.LossFunction, MultiLabelFloat.L2Lambda,
                 (p, x, y, rows, g) => MultiLabelFloat.CostAndGradientBatch(p, x, y, rows, g, rows)),
             "LeNet-5" => (LeNetFloat.CreateNetwork(Initializer.He, 1), LeNetFloat.LossFunction, LeNetFloat.L2Lambda, LeNetFloat.CostAndGradientBatch),
+            "64-64bn-dropout-10" => (RegularisedDigitsFloat.CreateNetwork(Initializer.He, 1), RegularisedDigitsFloat.LossFunction, RegularisedDigitsFloat.L2Lambda, RegularisedDigitsFloat.CostAndGradientBatch),
             _ => throw new ArgumentException($"unknown stack {Stack}"),
         };
 

@@ -29,6 +29,22 @@ internal sealed record RandomSpatialLayer(int Filters, int KernelHeight, int Ker
         : string.Create(CultureInfo.InvariantCulture, $"maxpool{KernelHeight}s{Stride}");
 }
 
+/// <summary>A batch normalisation (<see cref="Rate"/> below 0) or a dropout of p = <see cref="Rate"/>, after the first <see cref="Position"/> layers of a random declaration.</summary>
+internal sealed record RandomRegulariser(int Position, double Rate)
+{
+    public bool IsDropout => Rate >= 0;
+
+    /// <summary>The attribute that declares the layer at <paramref name="order"/>.</summary>
+    public string Attribute(int order) => IsDropout
+        ? string.Create(CultureInfo.InvariantCulture, $"[Nn.Dropout({order}, {Rate:R})]")
+        : string.Create(CultureInfo.InvariantCulture, $"[Nn.BatchNorm({order})]");
+
+    /// <summary>The layer added to a runtime architecture.</summary>
+    public Architecture AddTo(Architecture architecture) => IsDropout ? architecture.Dropout(Rate) : architecture.BatchNorm();
+
+    public override string ToString() => IsDropout ? string.Create(CultureInfo.InvariantCulture, $"dropout{Rate}") : "batchnorm";
+}
+
 /// <summary>
 /// A random declared network: element type, input width, 1–4 dense layers of random widths, activations and bias
 /// flags, a loss the output activation supports, an optional L2 term and a batch size. Its <see cref="Source"/> is
@@ -43,6 +59,32 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
 
     /// <summary>The convolution and pooling layers before the dense ones (none for a dense stack).</summary>
     public RandomSpatialLayer[] Spatial { get; init; } = [];
+
+    /// <summary>Batch normalisations and dropouts between the layers, in stack order (none by default).</summary>
+    public RandomRegulariser[] Regularisers { get; init; } = [];
+
+    /// <summary>
+    /// This declaration with one or two batch normalisations or dropouts (p in [0, 0.6)) drawn between its layers,
+    /// among the spatial ones or the dense ones; a stack of one layer has no place for them and is returned as it is.
+    /// </summary>
+    public RandomDeclaration WithRegularisers(Random random)
+    {
+        var layers = Spatial.Length + Layers.Length;
+        if (layers < 2)
+        {
+            return this;
+        }
+
+        var regularisers = Enumerable.Range(0, random.Next(1, 3))
+            .Select(_ => new RandomRegulariser(random.Next(1, layers), random.Next(2) == 0 ? -1 : Math.Round(random.NextDouble() * 0.6, 2)))
+            .OrderBy(r => r.Position)
+            .ToArray();
+        return this with { Regularisers = regularisers };
+    }
+
+    public bool HasBatchNorm => Regularisers.Any(r => !r.IsDropout);
+
+    public bool HasDropout => Regularisers.Any(r => r.IsDropout);
 
     /// <summary>
     /// Draws a stack of convolution and pooling layers over a random image (1–4 channels, 3–10 pixels a side; kernels
@@ -108,10 +150,22 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
     }
 
     /// <summary>The runtime architecture the declaration describes.</summary>
-    public Architecture Architecture =>
-        Layers.Aggregate(
-            Spatial.Aggregate(Image is null ? Architecture.Input(Inputs) : Architecture.Input(Image[0], Image[1], Image[2]), (a, s) => s.AddTo(a)),
-            (a, l) => a.Dense(l.Outputs, Runtime(l.Activation), l.HasBias));
+    public Architecture Architecture
+    {
+        get
+        {
+            var architecture = Image is null ? Architecture.Input(Inputs) : Architecture.Input(Image[0], Image[1], Image[2]);
+            for (var i = 0; i < Spatial.Length + Layers.Length; i++)
+            {
+                architecture = Regularisers.Where(r => r.Position == i).Aggregate(architecture, (a, r) => r.AddTo(a));
+                architecture = i < Spatial.Length
+                    ? Spatial[i].AddTo(architecture)
+                    : architecture.Dense(Layers[i - Spatial.Length].Outputs, Runtime(Layers[i - Spatial.Length].Activation), Layers[i - Spatial.Length].HasBias);
+            }
+
+            return architecture;
+        }
+    }
 
     /// <summary>The runtime loss the declaration names.</summary>
     public Loss RuntimeLoss => Loss switch
@@ -134,15 +188,22 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
             var l2Property = L2 != 0 ? ", L2 = " + L2.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
             var input = Image is null ? $"Inputs = {Inputs}" : $"InputShape = new[] {{ {string.Join(", ", Image)} }}";
             text.AppendLine(CultureInfo.InvariantCulture, $"[Nn.Network(typeof({t}), {input}, Loss = Nn.LossKind.{loss}{l2Property})]");
-            for (var s = 0; s < Spatial.Length; s++)
+            var order = 0;
+            for (var i = 0; i < Spatial.Length + Layers.Length; i++)
             {
-                text.AppendLine(Spatial[s].Attribute(s));
-            }
+                foreach (var regulariser in Regularisers.Where(r => r.Position == i))
+                {
+                    text.AppendLine(regulariser.Attribute(order++));
+                }
 
-            for (var l = 0; l < Layers.Length; l++)
-            {
-                var layer = Layers[l];
-                text.AppendLine(CultureInfo.InvariantCulture, $"[Nn.Dense({Spatial.Length + l}, {layer.Outputs}, Nn.ActivationKind.{layer.Activation}{(layer.HasBias ? string.Empty : ", HasBias = false")})]");
+                if (i < Spatial.Length)
+                {
+                    text.AppendLine(Spatial[i].Attribute(order++));
+                    continue;
+                }
+
+                var layer = Layers[i - Spatial.Length];
+                text.AppendLine(CultureInfo.InvariantCulture, $"[Nn.Dense({order++}, {layer.Outputs}, Nn.ActivationKind.{layer.Activation}{(layer.HasBias ? string.Empty : ", HasBias = false")})]");
             }
 
             text.AppendLine(CultureInfo.InvariantCulture, $"public static partial class {Name};");
@@ -158,8 +219,13 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
         }
     }
 
-    public override string ToString() =>
-        $"{ElementType} {(Image is null ? Inputs.ToString(CultureInfo.InvariantCulture) : string.Join("x", Image))}-{string.Concat(Spatial.Select(s => s + "-"))}{string.Join("-", Layers.Select(l => $"{l.Outputs}{l.Activation}{(l.HasBias ? string.Empty : "(no bias)")}"))} {Loss} L2={L2.ToString(CultureInfo.InvariantCulture)} rows={Rows}";
+    public override string ToString()
+    {
+        var layers = Spatial.Select(s => s.ToString())
+            .Concat(Layers.Select(l => $"{l.Outputs}{l.Activation}{(l.HasBias ? string.Empty : "(no bias)")}"))
+            .SelectMany((layer, i) => Regularisers.Where(r => r.Position == i).Select(r => r.ToString()).Append(layer));
+        return $"{ElementType} {(Image is null ? Inputs.ToString(CultureInfo.InvariantCulture) : string.Join("x", Image))}-{string.Join("-", layers)} {Loss} L2={L2.ToString(CultureInfo.InvariantCulture)} rows={Rows}";
+    }
 
     public static Activation Runtime(ActivationKind kind) => kind switch
     {

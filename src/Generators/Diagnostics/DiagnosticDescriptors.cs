@@ -110,6 +110,12 @@ internal static class DiagnosticDescriptors
         "Padding must not be negative",
         "The padding of {0} of '{1}' must be at least 0, but is {2}");
 
+    /// <summary>NN0018: a dropout rate outside [0, 1).</summary>
+    public static readonly DiagnosticDescriptor InvalidDropoutRate = Error(
+        "NN0018",
+        "Dropout rate must be in [0, 1)",
+        "The rate of {0} of '{1}' must be in [0, 1), but is {2}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -20,7 +20,7 @@ internal enum DeclaredKind
 /// <summary>
 /// One layer attribute as written, before any rule is checked: <see cref="Size"/> is a dense layer's outputs or a
 /// convolution's filters; a pooling layer's window is <see cref="KernelHeight"/> = <see cref="KernelWidth"/> and its
-/// stride 0 stands for "the window".
+/// stride 0 stands for "the window"; <see cref="Rate"/> is a dropout layer's p (0 for the other kinds).
 /// </summary>
 internal sealed record DeclaredLayer(
     DeclaredKind Kind,
@@ -32,7 +32,8 @@ internal sealed record DeclaredLayer(
     int KernelWidth,
     int Stride,
     int Padding,
-    LocationInfo? Location)
+    LocationInfo? Location,
+    double Rate = 0)
 {
     /// <summary>The layer as messages name it, e.g. "the convolution with order 2".</summary>
     public string Name => $"the {KindName} with order {Invariant(Order)}";
@@ -97,7 +98,8 @@ internal static class DeclaredLayers
                     location),
                 MaxPool2DAttributeName when arguments.Length == 2 => new DeclaredLayer(
                     DeclaredKind.MaxPooling, order, 0, ActivationKind.Identity, false, (int)arguments[1].Value!, (int)arguments[1].Value!, Named(attribute, "Stride", 0), 0, location),
-                DropoutAttributeName => new DeclaredLayer(DeclaredKind.Dropout, order, 0, ActivationKind.Identity, false, 0, 0, 0, 0, location),
+                DropoutAttributeName when arguments.Length == 2 && arguments[1].Value is double rate =>
+                    new DeclaredLayer(DeclaredKind.Dropout, order, 0, ActivationKind.Identity, false, 0, 0, 0, 0, location, rate),
                 BatchNormAttributeName => new DeclaredLayer(DeclaredKind.BatchNorm, order, 0, ActivationKind.Identity, false, 0, 0, 0, 0, location),
                 _ => null,
             };

@@ -14,10 +14,18 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
         Doc("The number of outputs, the length of a^L.");
         w.Line($"public const int OutputSize = {Int(model.Outputs)};");
         w.Line();
+        var normalisation = model.Regularisers.Any(r => !r.IsDropout) ? " (a batch normalisation's γ then β take their place in that order)" : string.Empty;
         Doc(model.HasSpatial
-            ? "The length of the parameter vector θ: each convolution's kernels K (filters × channels × KH × KW, row-major) and bias, then every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer."
-            : "The length of the parameter vector θ: every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer.");
+            ? $"The length of the parameter vector θ: each convolution's kernels K (filters × channels × KH × KW, row-major) and bias, then every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer{normalisation}."
+            : $"The length of the parameter vector θ: every W^l (outputs × inputs, row-major) followed by its b^l, layer after layer{normalisation}.");
         w.Line($"public const int ParameterCount = {Int(model.ParameterCount)};");
+        if (model.HasRegularisers)
+        {
+            w.Line();
+            Doc("The length of the running statistics (a runtime network's State): each batch normalisation's running mean then running variance, in stack order.");
+            w.Line($"public const int StateCount = {Int(model.StateCount)};");
+        }
+
         w.Line();
         Doc("λ of the L2 term λ/(2m) Σ W² over the weights only (0 for none).");
         w.Line($"public const double L2Lambda = {Real(model.L2)};");
@@ -40,7 +48,27 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
             w.Line($"public const int Bias{l}Offset = {Int(layer.BiasOffset)};");
         }
 
+        EmitNormalisationConstants();
         w.Line();
+    }
+
+    /// <summary>Per batch normalisation n: its feature count and where its γ and its running statistics start.</summary>
+    private void EmitNormalisationConstants()
+    {
+        var n = 0;
+        foreach (var norm in model.Regularisers.Where(r => !r.IsDropout))
+        {
+            n++;
+            w.Line();
+            Doc($"C, the features (channels) batch normalisation {n} normalises apart.");
+            w.Line($"public const int BatchNorm{n}Features = {Int(norm.Features)};");
+            w.Line();
+            Doc($"Where γ of batch normalisation {n} ({norm.Features}) starts in θ; its β follows.");
+            w.Line($"public const int BatchNorm{n}Offset = {Int(norm.ParameterOffset)};");
+            w.Line();
+            Doc($"Where the running mean of batch normalisation {n} ({norm.Features}) starts in the statistics; its running variance follows.");
+            w.Line($"public const int BatchNorm{n}StateOffset = {Int(norm.StateOffset)};");
+        }
     }
 
     /// <summary>The input image's sizes and, per spatial layer s, its output sizes and where K^s and b^s start in θ.</summary>
@@ -87,12 +115,18 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
 
     public void EmitConversions()
     {
-        var spatial = string.Concat(model.Spatial.Select(l => l.IsConvolution
+        var stack = model.Spatial.Select(l => l.IsConvolution
             ? $".Conv2D({Int(l.Filters)}, {Int(l.KernelHeight)}, {Int(l.KernelWidth)}, global::Nn.Activation.{l.Activation}, stride: {Int(l.Stride)}, padding: {Int(l.Padding)}{(l.HasBias ? string.Empty : ", hasBias: false")})"
-            : $".MaxPool2D({Int(l.KernelHeight)}, {Int(l.Stride)})"));
+            : $".MaxPool2D({Int(l.KernelHeight)}, {Int(l.Stride)})")
+            .Concat(model.Layers.Select(l => $".Dense({Int(l.Outputs)}, global::Nn.Activation.{l.Activation}{(l.HasBias ? string.Empty : ", hasBias: false")})"))
+            .ToList();
+        foreach (var regulariser in model.Regularisers.Reverse())
+        {
+            stack.Insert(regulariser.Position, regulariser.IsDropout ? $".Dropout({Real(regulariser.Rate)})" : ".BatchNorm()");
+        }
+
         var input = model.InputShape.Length == 3 ? string.Join(", ", model.InputShape.Select(Int)) : Int(model.Inputs);
-        var layers = spatial + string.Concat(model.Layers.Select(l =>
-            $".Dense({Int(l.Outputs)}, global::Nn.Activation.{l.Activation}{(l.HasBias ? string.Empty : ", hasBias: false")})"));
+        var layers = string.Concat(stack);
         Doc("The runtime architecture of this stack; its parameter layout is the one the constants above describe.");
         w.Line($"public static global::Nn.Architecture Architecture {{ get; }} = global::Nn.Architecture.Input({input}){layers};");
         w.Line();
@@ -116,6 +150,11 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
         }
 
         w.Line();
+        if (model.HasRegularisers)
+        {
+            EmitStatisticsConversions();
+        }
+
         Doc("θ of a runtime network of this architecture, without copying.", ("network", "A network whose architecture equals Architecture."));
         Returns("A read-only view of the network's parameters.");
         w.Line("/// <exception cref=\"ArgumentException\">The network has another architecture.</exception>");
@@ -129,6 +168,30 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
 
             w.Line();
             w.Line("return network.Parameters.AsSpan();");
+        }
+
+        w.Line();
+    }
+
+    private void EmitStatisticsConversions()
+    {
+        Doc("The runtime network holding copies of <paramref name=\"parameters\"/> and <paramref name=\"statistics\"/>.",
+            ("parameters", "θ, of length ParameterCount."), ("statistics", "The running statistics, of length StateCount."));
+        Returns("The new network.");
+        w.Line("/// <exception cref=\"ArgumentException\">A length does not match, or a statistic is not finite or a variance is negative.</exception>");
+        using (w.Block($"public static global::Nn.Network<{T}> ToNetwork(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> statistics)"))
+        {
+            w.Line($"return new global::Nn.Network<{T}>(Architecture, global::Nn.ParameterVector<{T}>.Create(parameters), global::Nn.ParameterVector<{T}>.Create(statistics));");
+        }
+
+        w.Line();
+        Doc("The running statistics of a runtime network of this architecture, without copying.", ("network", "A network whose architecture equals Architecture."));
+        Returns("A read-only view of the network's state.");
+        w.Line("/// <exception cref=\"ArgumentException\">The network has another architecture.</exception>");
+        using (w.Block($"public static ReadOnlySpan<{T}> StatisticsOf(global::Nn.Network<{T}> network)"))
+        {
+            w.Line("ParametersOf(network);");
+            w.Line("return network.State.AsSpan();");
         }
 
         w.Line();

@@ -5,7 +5,8 @@ namespace Nn.Generators.Networks;
 /// <summary>
 /// Writes the source of one declared network: the file and the nesting of the declaring type, then the members in
 /// order, each concern by its own emitter (MemberEmitter, EntryPointEmitter, SamplePassEmitter with the layer,
-/// activation and loss emitters, FirstLayerBlockEmitter, GemmEmitter, ArgumentCheckEmitter).
+/// activation and loss emitters, FirstLayerBlockEmitter, GemmEmitter, ArgumentCheckEmitter; RegularisedStackEmitter
+/// for a stack with batch normalisation or dropout).
 /// </summary>
 internal sealed class NetworkEmitter(EmitContext context) : CodeEmitter(context)
 {
@@ -45,6 +46,12 @@ internal sealed class NetworkEmitter(EmitContext context) : CodeEmitter(context)
             if (depth + 1 < model.Types.Length)
             {
                 EmitTypes(depth + 1);
+            }
+            else if (model.HasRegularisers)
+            {
+                Members.EmitConstants();
+                Members.EmitConversions();
+                new RegularisedStackEmitter(Context).EmitMembers();
             }
             else
             {

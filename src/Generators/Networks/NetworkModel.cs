@@ -98,6 +98,26 @@ internal sealed record SpatialLayerModel(
 }
 
 /// <summary>
+/// One batch normalisation or dropout after validation, placed after the first <see cref="Position"/> convolution,
+/// pooling and dense layers of the stack. It reads and writes <see cref="Features"/> channels of
+/// <see cref="Plane"/> values each (a vector is <see cref="Plane"/> = 1). A batch normalisation's γ starts at
+/// <see cref="ParameterOffset"/> in θ with β after it, and its running mean then variance at
+/// <see cref="StateOffset"/> in the state; a dropout has neither (both −1) and drops with probability <see cref="Rate"/>.
+/// </summary>
+internal sealed record RegulariserModel(bool IsDropout, double Rate, int Position, int Features, int Plane, int ParameterOffset, int StateOffset)
+{
+    public int ParameterCount => IsDropout ? 0 : 2 * Features;
+
+    public int StateCount => IsDropout ? 0 : 2 * Features;
+
+    /// <summary>The layer declared as <paramref name="layer"/> over <paramref name="features"/> × <paramref name="plane"/> values, at the given offsets.</summary>
+    public static RegulariserModel Create(DeclaredLayer layer, int position, int features, int plane, long parameterOffset, int stateOffset) =>
+        layer.Kind == DeclaredKind.Dropout
+            ? new RegulariserModel(true, layer.Rate, position, features, plane, -1, -1)
+            : new RegulariserModel(false, 0, position, features, plane, (int)Math.Min(parameterOffset, int.MaxValue), stateOffset);
+}
+
+/// <summary>
 /// Everything the emitter needs for one declared network, as plain values: no symbols, syntax or locations, so
 /// equal declarations compare equal and the generator's cache holds. <see cref="Inputs"/> is the length of x (C·H·W
 /// for an image); <see cref="Layers"/> are the dense layers, after the <see cref="Spatial"/> ones (empty without),
@@ -115,8 +135,16 @@ internal sealed record NetworkModel(
     EquatableArray<LayerModel> Layers,
     int ParameterCount,
     EquatableArray<int> InputShape,
-    EquatableArray<SpatialLayerModel> Spatial)
+    EquatableArray<SpatialLayerModel> Spatial,
+    EquatableArray<RegulariserModel> Regularisers,
+    int StateCount)
 {
+    /// <summary>
+    /// Whether batch normalisation or dropout is declared: their training passes depend on the whole batch (batch
+    /// statistics) or a mask key, so every pass runs on the runtime's layer passes (Nn.Kernels.GeneratedStacks).
+    /// </summary>
+    public bool HasRegularisers => Regularisers.Length > 0;
+
     /// <summary>Whether convolution or pooling layers come before the dense ones, whose first layer reads their output flattened.</summary>
     public bool HasSpatial => Spatial.Length > 0;
 

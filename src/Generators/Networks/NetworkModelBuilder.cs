@@ -139,7 +139,7 @@ internal static class NetworkModelBuilder
             return Failed();
         }
 
-        var (spatial, denseInputs) = StackShapes.Walk(image, inputs, ordered, name, errors);
+        var (spatial, denseInputs, regularisers, offset, stateOffset) = StackShapes.Walk(image, inputs, ordered, name, errors);
         if (errors.Count > 0)
         {
             return Failed();
@@ -157,24 +157,32 @@ internal static class NetworkModelBuilder
             return Failed();
         }
 
+        // The dense layers and the regularisers among them, in order, each block of θ after the one before.
         var layers = new List<LayerModel>();
-        long offset = StackShapes.ParameterCount(spatial);
-        var previous = denseInputs;
-        var total = dense.Aggregate((Count: offset, Inputs: (long)denseInputs), (s, l) => (s.Count + (s.Inputs * l.Size) + (l.HasBias ? l.Size : 0), l.Size)).Count;
-        if (total > MaxParameterCount)
+        long previous = denseInputs;
+        foreach (var layer in ordered.SkipWhile(l => l.Kind != DeclaredKind.Dense))
         {
-            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has " + Invariant(total) + " parameters"));
-            return Failed();
-        }
+            if (layer.Kind != DeclaredKind.Dense)
+            {
+                var regulariser = RegulariserModel.Create(layer, spatial.Count + layers.Count, (int)previous, 1, offset, stateOffset);
+                regularisers.Add(regulariser);
+                offset += regulariser.ParameterCount;
+                stateOffset += regulariser.StateCount;
+                continue;
+            }
 
-        foreach (var layer in dense)
-        {
             var weightOffset = offset;
-            offset += (long)previous * layer.Size;
+            offset += previous * layer.Size;
             var biasOffset = layer.HasBias ? offset : -1;
             offset += layer.HasBias ? layer.Size : 0;
-            layers.Add(new LayerModel(previous, layer.Size, layer.Activation, layer.HasBias, (int)weightOffset, (int)biasOffset));
+            layers.Add(new LayerModel((int)previous, layer.Size, layer.Activation, layer.HasBias, (int)Math.Min(weightOffset, int.MaxValue), (int)Math.Min(biasOffset, int.MaxValue)));
             previous = layer.Size;
+        }
+
+        if (offset > MaxParameterCount)
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has " + Invariant(offset) + " parameters"));
+            return Failed();
         }
 
         var model = new NetworkModel(
@@ -189,7 +197,9 @@ internal static class NetworkModelBuilder
             new EquatableArray<LayerModel>(layers),
             (int)offset,
             new EquatableArray<int>(image ?? Array.Empty<int>()),
-            new EquatableArray<SpatialLayerModel>(spatial));
+            new EquatableArray<SpatialLayerModel>(spatial),
+            new EquatableArray<RegulariserModel>(regularisers),
+            stateOffset);
         return new NetworkDeclaration(model, null, EquatableArray<DiagnosticInfo>.Empty);
 
         // The errors, and unless the type cannot take another partial declaration (NN0001), a stub of its members.

@@ -13,7 +13,7 @@ namespace Nn.Generators.Networks;
 /// </summary>
 internal static class StackShapes
 {
-    /// <summary>The size rules of one convolution or pooling layer on its own, and the kinds the generator refuses.</summary>
+    /// <summary>The size rules of one convolution, pooling or dropout layer on its own, and what the generator refuses.</summary>
     public static void CheckLayer(DeclaredLayer layer, string name, List<DiagnosticInfo> errors)
     {
         void Positive(string what, int value)
@@ -52,15 +52,12 @@ internal static class StackShapes
 
                 break;
             case DeclaredKind.Dropout:
-                errors.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.NotSupportedYet, layer.Location, name, layer.Name, "the generated members are functions of θ, x and y alone, but dropout's training objective also depends on the masks the runtime draws for each step, which are not available to generated code. "
-                    + "For inference only, leave this line out: dropout is then the identity and has no parameters, so the declaration without it takes the same θ and gives the runtime network's outputs. "
-                    + "To train with dropout, build the stack with Architecture.Dropout and train it with Trainer"));
-                break;
-            case DeclaredKind.BatchNorm:
-                errors.Add(DiagnosticInfo.Create(
-                    DiagnosticDescriptors.NotSupportedYet, layer.Location, name, layer.Name, "the generated members take θ alone, but batch normalisation also reads its running statistics (Network<T>.State) at inference and updates them in training, and its γ and β sit in θ between the layers, so no declaration without it takes the same θ. "
-                    + "Build the stack with Architecture.BatchNorm and use the runtime: Trainer to train, Network.Forward for inference"));
+                if (!(layer.Rate >= 0 && layer.Rate < 1))
+                {
+                    errors.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.InvalidDropoutRate, layer.Location, layer.Name, name, layer.Rate.ToString("R", CultureInfo.InvariantCulture)));
+                }
+
                 break;
         }
     }
@@ -68,12 +65,15 @@ internal static class StackShapes
     /// <summary>
     /// Walks the shapes from the input (an image when <paramref name="image"/> holds C, H, W, else a vector of
     /// <paramref name="inputs"/>) through the ordered layers; returns the spatial layers (offsets from 0) and the
-    /// width the first dense layer reads, or adds the errors it finds.
+    /// width the first dense layer reads, the batch normalisations and dropouts among the spatial layers (placed by
+    /// how many spatial layers precede them) and where θ and the state continue after them, or adds the errors it finds.
     /// </summary>
-    public static (List<SpatialLayerModel> Spatial, int DenseInputs) Walk(
+    public static (List<SpatialLayerModel> Spatial, int DenseInputs, List<RegulariserModel> Regularisers, long Offset, int StateOffset) Walk(
         int[]? image, int inputs, IReadOnlyList<DeclaredLayer> ordered, string name, List<DiagnosticInfo> errors)
     {
         var spatial = new List<SpatialLayerModel>();
+        var regularisers = new List<RegulariserModel>();
+        var stateOffset = 0;
         var (channels, height, width) = image is null ? (inputs, 1, 1) : (image[0], image[1], image[2]);
         var isImage = image is not null;
         var offset = 0L;
@@ -87,6 +87,20 @@ internal static class StackShapes
                 continue;
             }
 
+            // After the first dense layer the builder places these, with the dense layers' offsets.
+            if (layer.Kind is DeclaredKind.Dropout or DeclaredKind.BatchNorm)
+            {
+                if (denseInputs is null)
+                {
+                    var regulariser = RegulariserModel.Create(layer, spatial.Count, channels, height * width, offset, stateOffset);
+                    regularisers.Add(regulariser);
+                    offset += regulariser.ParameterCount;
+                    stateOffset += regulariser.StateCount;
+                }
+
+                continue;
+            }
+
             if (!isImage)
             {
                 var fix = image is null
@@ -94,7 +108,7 @@ internal static class StackShapes
                     : "put convolution and pooling layers before every dense layer";
                 var size = (long)channels * height * width;
                 errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NeedsImageInput, layer.Location, Capitalised(layer.Name), name, Invariant(size), fix));
-                return (spatial, 0);
+                return (spatial, 0, regularisers, offset, stateOffset);
             }
 
             var input = $"{Invariant(channels)}x{Invariant(height)}x{Invariant(width)}";
@@ -112,7 +126,7 @@ internal static class StackShapes
                         input,
                         Invariant(layer.Padding),
                         $"{Invariant(paddedHeight)}x{Invariant(paddedWidth)}"));
-                    return (spatial, 0);
+                    return (spatial, 0, regularisers, offset, stateOffset);
                 }
 
                 var outputHeight = (int)((paddedHeight - layer.KernelHeight) / layer.Stride) + 1;
@@ -133,7 +147,7 @@ internal static class StackShapes
                 {
                     errors.Add(DiagnosticInfo.Create(
                         DiagnosticDescriptors.WindowDoesNotFit, layer.Location, $"{Invariant(window)}x{Invariant(window)}", layer.Name, name, input));
-                    return (spatial, 0);
+                    return (spatial, 0, regularisers, offset, stateOffset);
                 }
 
                 var outputHeight = ((height - window) / stride) + 1;
@@ -149,19 +163,7 @@ internal static class StackShapes
             }
         }
 
-        return (spatial, (int)Math.Min(denseInputs ?? 0, int.MaxValue));
-    }
-
-    /// <summary>The parameters of the spatial layers, all kernels and biases.</summary>
-    public static long ParameterCount(IEnumerable<SpatialLayerModel> spatial)
-    {
-        var count = 0L;
-        foreach (var layer in spatial)
-        {
-            count += (long)layer.WeightCount + (layer.HasBias ? layer.Filters : 0);
-        }
-
-        return count;
+        return (spatial, (int)Math.Min(denseInputs ?? 0, int.MaxValue), regularisers, offset, stateOffset);
     }
 
     private static string Capitalised(string text) => char.ToUpperInvariant(text[0]) + text.Substring(1);

@@ -1,5 +1,6 @@
-/// The whole-batch passes that generated code of a stack with convolutions or pooling hands large batches to:
-/// equal to the runtime's Backprop and Network.Forward, a gradient written rather than added to, one workspace per
+/// The whole-batch passes that generated code of a stack with convolutions or pooling hands large batches to, and a
+/// stack with batch normalisation or dropout every pass: equal to the runtime's Backprop, Network.Forward and
+/// training step (and batch normalisation's to the independent golden numbers), a gradient written rather than added to, one workspace per
 /// thread and architecture that grows with the batch and then allocates nothing, and argument checks.
 module Nn.Tests.Kernels.GeneratedStacksTests
 
@@ -135,3 +136,108 @@ let ``inside a kernel-path scope the passes run on that path, as a fresh runtime
     let after = Array.zeroCreate<float> convolutional.ParameterCount
     costAndGradient convolutional theta inputs targets 6 0.0 1 after |> ignore
     Assert.Equal<float[]>(before, after)
+
+/// Dropout, batch normalisation over a vector and over a convolution's channels, and state in two blocks.
+let private regularised =
+    Architecture.Input(2, 4, 4)
+        .Conv2D(3, 3, 3, Activation.Tanh, stride = 1, padding = 1).BatchNorm().Dropout(0.3)
+        .Dense(5, Activation.Tanh).BatchNorm().Dropout(0.5).Dense(2, Activation.Sigmoid)
+
+/// Running statistics far from the initial ones: means in [−0.5, 0.5], variances in [0.5, 1.5].
+let private statisticsFor (architecture: Architecture) (seed: int) =
+    let random = Random(seed)
+    let statistics = Array.zeroCreate<float> architecture.StateCount
+    for l in 0 .. architecture.Stack.Length - 1 do
+        let layer = architecture.Stack[l]
+        for i in 0 .. layer.StateCount - 1 do
+            statistics[architecture.StateOffset l + i] <- if i < layer.StateCount / 2 then random.NextDouble() - 0.5 else 0.5 + random.NextDouble()
+    statistics
+
+[<Theory>]
+[<InlineData(1)>]
+[<InlineData(7)>]
+let ``inference with running statistics equals Network.Forward of a network holding them`` (rows: int) =
+    let network, inputs, _ = case regularised rows 40
+    let theta = network.Parameters.ToArray()
+    let statistics = statisticsFor regularised 41
+    let outputs = Array.zeroCreate<float> (rows * 2)
+    GeneratedStacks.Forward<float>(regularised, ReadOnlySpan theta, ReadOnlySpan statistics, ReadOnlySpan inputs, Span outputs, rows)
+    let withState = network.WithState(ParameterVector<float>.Create(ReadOnlySpan statistics))
+    Assert.Equal<float[]>(Network.Forward(withState, Matrix<float>.Create(rows, regularised.InputSize, inputs)).AsSpan().ToArray(), outputs)
+
+[<Fact>]
+let ``a training pass equals the runtime trainer's pass with the same key and writes the same running statistics`` () =
+    let rows = 6
+    let network, inputs, targets = case regularised rows 42
+    let theta = network.Parameters.ToArray()
+    let statistics = statisticsFor regularised 43
+    let key = 0x5EEDUL
+    let gradient = Array.zeroCreate<float> regularised.ParameterCount
+    let next = Array.zeroCreate<float> regularised.StateCount
+    let cost =
+        GeneratedStacks.TrainingCostAndGradient<float>(
+            regularised, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, rows, 0.2, 30, key, ReadOnlySpan statistics, Span next, Span gradient)
+    // What the trainer's step runs (OptimizerSteps.ComputeGradient): the runtime's passes in a training step's mode.
+    let expectedGradient = Array.zeroCreate<float> regularised.ParameterCount
+    let expectedNext = Array.zeroCreate<float> regularised.StateCount
+    let workspace = new Workspace<float>(regularised, rows)
+    let expectedCost =
+        Propagation.LossAndGradient<float>(
+            regularised, ReadOnlySpan theta, Loss.BinaryCrossEntropy, ReadOnlySpan inputs, ReadOnlySpan targets, rows, 0.2, 30, workspace, Span expectedGradient, true,
+            PassMode<float>.TrainingStep(key, ReadOnlySpan statistics, Span expectedNext))
+    Assert.Equal(expectedCost, cost)
+    Assert.Equal<float[]>(expectedGradient, gradient)
+    Assert.Equal<float[]>(expectedNext, next)
+    Assert.NotEqual<float[]>(statistics, next)
+    // Another key draws other masks; key 0 is the objective that CostAndGradient differentiates.
+    let objective = Array.zeroCreate<float> regularised.ParameterCount
+    let objectiveCost = costAndGradient regularised theta inputs targets rows 0.2 30 objective
+    let keyZero = Array.zeroCreate<float> regularised.ParameterCount
+    let keyZeroCost =
+        GeneratedStacks.TrainingCostAndGradient<float>(
+            regularised, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, rows, 0.2, 30, 0UL, ReadOnlySpan statistics, Span next, Span keyZero)
+    Assert.Equal(objectiveCost, keyZeroCost)
+    Assert.Equal<float[]>(objective, keyZero)
+    Assert.NotEqual<float[]>(objective, gradient)
+
+[<Fact>]
+let ``batch normalisation's training pass gives the golden gradients and running statistics`` () =
+    // Batch normalisation of 4×3 values under an identity dense layer (W = I, b = 0) and the quadratic cost with
+    // targets y − 4 δ: then ∂C/∂y is the golden upstream δ, and ∂C/∂γ, ∂C/∂β and r' are the golden ones.
+    let architecture = Architecture.Input(3).BatchNorm().Dense(3, Activation.Identity)
+    let golden name = goldenValues (IO.File.ReadAllLines(testData "golden_toolkit.txt")) ("dense " + name)
+    let x, gamma, beta, upstream, y = golden "x", golden "gamma", golden "beta", golden "upstream dC/dy", golden "y"
+    let theta = Array.concat [ gamma; beta; [| 1.0; 0.0; 0.0; 0.0; 1.0; 0.0; 0.0; 0.0; 1.0 |]; Array.zeroCreate 3 ]
+    let targets = Array.map2 (fun output delta -> output - 4.0 * delta) y upstream
+    let statistics = [| 0.0; 0.0; 0.0; 1.0; 1.0; 1.0 |]
+    let next = Array.zeroCreate<float> 6
+    let gradient = Array.zeroCreate<float> architecture.ParameterCount
+    GeneratedStacks.TrainingCostAndGradient<float>(
+        architecture, Loss.Quadratic, ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan targets, 4, 0.0, 1, 1UL, ReadOnlySpan statistics, Span next, Span gradient)
+    |> ignore
+    assertAllClose 1e-9 (golden "dC/dgamma") gradient[0..2]
+    assertAllClose 1e-9 (golden "dC/dbeta") gradient[3..5]
+    assertAllClose 1e-12 (golden "running mean after one step from 0") next[0..2]
+    assertAllClose 1e-12 (golden "running variance after one step from 1 (unbiased batch variance)") next[3..5]
+
+[<Fact>]
+let ``a stack with running statistics refuses inference without them and bad statistics, naming the argument`` () =
+    let network, inputs, targets = case regularised 2 44
+    let theta = network.Parameters.ToArray()
+    let outputs = Array.zeroCreate<float> 4
+    let paramOf (action: unit -> unit) = (Assert.ThrowsAny<ArgumentException>(fun () -> action ())).ParamName
+    Assert.Equal("architecture", paramOf (fun () -> GeneratedStacks.Forward<float>(regularised, ReadOnlySpan theta, ReadOnlySpan inputs, Span outputs, 2)))
+    let forward (statistics: float[]) () = GeneratedStacks.Forward<float>(regularised, ReadOnlySpan theta, ReadOnlySpan statistics, ReadOnlySpan inputs, Span outputs, 2)
+    Assert.Equal("statistics", paramOf (forward (Array.zeroCreate (regularised.StateCount + 1))))
+    let negative = statisticsFor regularised 45
+    negative[regularised.StateOffset 1 + 4] <- -0.5
+    Assert.Equal("statistics", paramOf (forward negative))
+    let next = Array.zeroCreate<float> (regularised.StateCount - 1)
+    let gradient = Array.zeroCreate<float> regularised.ParameterCount
+    let statistics = statisticsFor regularised 46
+    Assert.Equal(
+        "nextStatistics",
+        paramOf (fun () ->
+            GeneratedStacks.TrainingCostAndGradient<float>(
+                regularised, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, 2, 0.0, 1, 1UL, ReadOnlySpan statistics, Span next, Span gradient)
+            |> ignore))

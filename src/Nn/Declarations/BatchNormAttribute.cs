@@ -3,14 +3,18 @@ using System;
 namespace Nn;
 
 /// <summary>
-/// Declares batch normalisation (the runtime's <see cref="BatchNormLayer"/>) in a network declared with
-/// <see cref="NetworkAttribute"/>. The generator does not write code for it yet, so a declaration with it gets
-/// diagnostic NN0016 (see docs/diagnostics.md): the generated members take θ alone, while batch normalisation also
-/// reads and updates running statistics kept beside θ (<see cref="Network{T}.State"/>). Build such a stack with
-/// <see cref="Architecture.BatchNorm"/> and use the runtime (<see cref="Trainer"/>, <see cref="Network.Forward{T}(Network{T}, ReadOnlySpan{T})"/>).
+/// Declares batch normalisation (the runtime's <see cref="BatchNormLayer"/>, with its default ε and momentum) in a
+/// network declared with <see cref="NetworkAttribute"/>, between two layers: per feature of a vector, or per channel
+/// of an image. Its γ and β take their place in θ, and its running mean and variance live in a span of running
+/// statistics laid out as <see cref="Network{T}.State"/>, which the generated inference members read and the generated
+/// training step updates (see docs/generator.md, "Batch normalisation and dropout").
 /// </summary>
 /// <example><code>
-/// [BatchNorm(1)]   // NN0016: not supported by the generator yet
+/// [Network(typeof(float), Inputs = 64, Loss = LossKind.SoftmaxCrossEntropy)]
+/// [Dense(0, 64, ActivationKind.Relu)]
+/// [BatchNorm(1)]
+/// [Dense(2, 10, ActivationKind.Softmax)]
+/// public static partial class Normalised;
 /// </code></example>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = true, Inherited = false)]
 public sealed class BatchNormAttribute : Attribute

@@ -4,14 +4,17 @@ namespace Nn;
 
 /// <summary>
 /// Declares a dropout layer (the runtime's <see cref="DropoutLayer"/>) in a network declared with
-/// <see cref="NetworkAttribute"/>. The generator does not write code for it yet, so a declaration with it gets
-/// diagnostic NN0016 (see docs/diagnostics.md): the generated members are functions of θ, x and y alone, while
-/// dropout's training objective also depends on the masks the runtime draws each step. Train such a stack with
-/// <see cref="Architecture.Dropout"/> and <see cref="Trainer"/>; dropout owns no parameters and is the identity at
-/// inference, so the declaration without this attribute runs the trained network's inference from the same θ.
+/// <see cref="NetworkAttribute"/>, between two layers. A declared stack with dropout or batch normalisation gets
+/// inference members that take running statistics, the training objective (the dropout masks of key 0) as its cost and
+/// gradient, and a training step that takes a mask key (see docs/generator.md, "Batch normalisation and dropout");
+/// a rate outside [0, 1) is diagnostic NN0018.
 /// </summary>
 /// <example><code>
-/// [Dropout(1, 0.2)]   // NN0016: not supported by the generator yet
+/// [Network(typeof(float), Inputs = 64, Loss = LossKind.SoftmaxCrossEntropy)]
+/// [Dense(0, 64, ActivationKind.Relu)]
+/// [Dropout(1, 0.2)]
+/// [Dense(2, 10, ActivationKind.Softmax)]
+/// public static partial class Dropped;
 /// </code></example>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, AllowMultiple = true, Inherited = false)]
 public sealed class DropoutAttribute : Attribute

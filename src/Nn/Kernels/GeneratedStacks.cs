@@ -6,7 +6,8 @@ namespace Nn.Kernels;
 
 /// <summary>
 /// The whole-batch passes that the code generated for a declared network with convolutions or pooling
-/// (<see cref="NetworkAttribute"/> with <c>InputShape</c>) hands a large batch to: the runtime's forward and backward
+/// (<see cref="NetworkAttribute"/> with <c>InputShape</c>) hands a large batch to, and that a declared network with
+/// batch normalisation or dropout hands every pass to (batch statistics couple a batch's rows): the runtime's forward and backward
 /// passes over every row at once (im2col of the whole batch, then the packed GEMM), which beat the generated
 /// per-sample code once a batch has a few rows. The generated type passes its constant <see cref="Architecture"/>,
 /// built once; the buffers of the passes are a workspace per thread and per architecture, grown when a batch
@@ -33,10 +34,91 @@ public static class GeneratedStacks
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckBatch(architecture, parameters, inputs, rows);
+        if (architecture.StateCount != 0)
+        {
+            throw new ArgumentException(
+                FormattableString.Invariant($"architecture {architecture} keeps running statistics, which inference reads: call the overload that takes statistics."), nameof(architecture));
+        }
+
         GeneratedChecks.CheckLength(nameof(outputs), (long)rows * architecture.OutputSize, outputs.Length);
         var workspace = WorkspaceCache<T>.For(architecture, rows);
         Propagation.Forward(architecture, parameters, inputs, rows, workspace);
         workspace.Output(rows).CopyTo(outputs);
+    }
+
+    /// <summary>
+    /// The inference forward pass of a stack with batch normalisation or dropout: each batch normalisation reads its
+    /// running mean and variance from <paramref name="statistics"/> and dropout is the identity, as
+    /// <see cref="Network.Forward{T}(Network{T}, Matrix{T})"/> runs a network whose <see cref="Network{T}.State"/> is
+    /// <paramref name="statistics"/>.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="architecture">The network's architecture.</param>
+    /// <param name="parameters">θ, of length <see cref="Architecture.ParameterCount"/>.</param>
+    /// <param name="statistics">The running statistics, of length <see cref="Architecture.StateCount"/>, laid out as <see cref="Network{T}.State"/>.</param>
+    /// <param name="inputs">X, rows × <see cref="Architecture.InputSize"/>, row-major.</param>
+    /// <param name="outputs">Receives a^L, rows × <see cref="Architecture.OutputSize"/>.</param>
+    /// <param name="rows">The batch size, at least 1.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="architecture"/> is null.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match, or <paramref name="statistics"/> holds a non-finite value or a negative variance.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> is below 1.</exception>
+    public static void Forward<T>(
+        Architecture architecture, ReadOnlySpan<T> parameters, ReadOnlySpan<T> statistics, ReadOnlySpan<T> inputs, Span<T> outputs, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckBatch(architecture, parameters, inputs, rows);
+        GeneratedChecks.CheckLength(nameof(outputs), (long)rows * architecture.OutputSize, outputs.Length);
+        CheckStatistics(architecture, statistics);
+        var workspace = WorkspaceCache<T>.For(architecture, rows);
+        Propagation.Forward(architecture, parameters, inputs, rows, workspace, PassMode<T>.Inference(statistics));
+        workspace.Output(rows).CopyTo(outputs);
+    }
+
+    /// <summary>
+    /// One training step's cost and gradient: batch statistics, the dropout masks of <paramref name="dropoutKey"/>
+    /// (each layer's mixed with its index, as the runtime's trainer draws them), and the updated running statistics
+    /// r' = (1 − momentum) r + momentum · (batch mean, unbiased batch variance) written into
+    /// <paramref name="nextStatistics"/>. With key 0 the cost and gradient are those of <see cref="CostAndGradient{T}"/>.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="architecture">The network's architecture.</param>
+    /// <param name="loss">The cost function; must support the output activation.</param>
+    /// <param name="parameters">θ.</param>
+    /// <param name="inputs">X, rows × InputSize.</param>
+    /// <param name="targets">Y, rows × OutputSize.</param>
+    /// <param name="rows">The batch size m, at least 1.</param>
+    /// <param name="l2Lambda">λ, 0 for no L2 term.</param>
+    /// <param name="l2SampleCount">n in λ/(2n), at least 1.</param>
+    /// <param name="dropoutKey">The key the step's dropout masks are hashed from.</param>
+    /// <param name="statistics">The running statistics r, of length <see cref="Architecture.StateCount"/>.</param>
+    /// <param name="nextStatistics">Receives r', of the same length; it may be <paramref name="statistics"/> itself, to update them in place.</param>
+    /// <param name="gradient">Receives ∇θ C, of length ParameterCount; overwritten.</param>
+    /// <returns>The cost.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="architecture"/> or <paramref name="loss"/> is null.</exception>
+    /// <exception cref="ArgumentException">A span's length does not match, or <paramref name="statistics"/> holds a non-finite value or a negative variance.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1.</exception>
+    public static T TrainingCostAndGradient<T>(
+        Architecture architecture,
+        Loss loss,
+        ReadOnlySpan<T> parameters,
+        ReadOnlySpan<T> inputs,
+        ReadOnlySpan<T> targets,
+        int rows,
+        T l2Lambda,
+        int l2SampleCount,
+        ulong dropoutKey,
+        ReadOnlySpan<T> statistics,
+        Span<T> nextStatistics,
+        Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
+        GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
+        CheckStatistics(architecture, statistics);
+        GeneratedChecks.CheckLength(nameof(nextStatistics), architecture.StateCount, nextStatistics.Length);
+        var workspace = WorkspaceCache<T>.For(architecture, rows);
+        return Propagation.LossAndGradient(
+            architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace, gradient, true, PassMode<T>.TrainingStep(dropoutKey, statistics, nextStatistics));
     }
 
     /// <summary>The batch-mean cost (1/m) Σ C(a^L, y), plus λ/(2n) Σ W² when λ is not 0.</summary>
@@ -102,6 +184,22 @@ public static class GeneratedStacks
         CheckBatch(architecture, parameters, inputs, rows);
         GeneratedChecks.CheckLength(nameof(targets), (long)rows * architecture.OutputSize, targets.Length);
         GeneratedChecks.CheckPositive(nameof(l2SampleCount), l2SampleCount);
+    }
+
+    /// <summary>The running statistics' length, then each layer's block as the runtime's network constructor checks it.</summary>
+    private static void CheckStatistics<T>(Architecture architecture, ReadOnlySpan<T> statistics)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        GeneratedChecks.CheckLength(nameof(statistics), architecture.StateCount, statistics.Length);
+        GeneratedChecks.CheckFinite(nameof(statistics), statistics, statistics.Length);
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            var layer = architecture.Stack[l];
+            if (layer.StateCount != 0 && layer.InvalidState(statistics.Slice(architecture.StateOffset(l), layer.StateCount)) is { } problem)
+            {
+                throw new ArgumentException(FormattableString.Invariant($"statistics must be valid running statistics, but layer {l} has {problem}."), nameof(statistics));
+            }
+        }
     }
 
     private static void CheckBatch<T>(Architecture architecture, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, int rows)
