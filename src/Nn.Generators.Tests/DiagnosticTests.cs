@@ -261,6 +261,34 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void A_declaration_error_in_a_stack_with_batch_normalisation_and_dropout_is_the_builds_only_error_where_the_program_uses_its_members()
+    {
+        const string Declaration = "[Nn.Network(typeof(float), Inputs = 4, L2 = 0.1)] [Nn.Dense(0, 3, Nn.ActivationKind.Tanh)] [Nn.BatchNorm(1)] [Nn.Dropout(2, 1.5)] [Nn.Dense(3, 2, Nn.ActivationKind.Softmax)] public static partial class Net;";
+        const string Program = """
+            public static class Program
+            {
+                public static float Use()
+                {
+                    var parameters = new float[Net.ParameterCount + Net.BatchNorm1Offset];
+                    var statistics = new float[Net.StateCount + Net.BatchNorm1StateOffset + Net.BatchNorm1Features];
+                    var gradient = new float[Net.ParameterCount];
+                    var x = new float[Net.InputSize];
+                    var y = new float[Net.OutputSize];
+                    Net.Forward(parameters, statistics, x, y);
+                    var network = Net.TrainingStep(Net.ToNetwork(parameters, statistics), x, y, 1, 0.1f, 7, 100);
+                    return Net.StatisticsOf(network)[0] + Net.CostAndGradient(parameters, x, y, gradient, 100)
+                        + Net.TrainingStepInPlace(parameters, statistics, x, y, 1, 0.1f, 7, gradient, 100);
+                }
+            }
+            """;
+
+        var run = GeneratorHarness.Generate(Declaration, Program);
+
+        Assert.Equal("NN0018", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
     public void Layers_without_a_network_on_two_parts_of_a_partial_type_give_one_diagnostic_at_the_first_part()
     {
         var run = GeneratorHarness.Generate(

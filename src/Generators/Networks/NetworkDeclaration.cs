@@ -26,6 +26,8 @@ internal sealed record NetworkDeclaration(NetworkModel? Model, NetworkStub? Stub
 /// <param name="HasL2">Whether a nonzero L2 was declared, which adds the l2SampleCount parameter.</param>
 /// <param name="LayerCount">How many [Dense] layers were declared, for the per-layer constants.</param>
 /// <param name="FirstError">The first diagnostic's id, named by the stubs' exception message.</param>
+/// <param name="NormalisationCount">How many [BatchNorm] layers were declared, for their constants.</param>
+/// <param name="HasRegularisers">Whether [BatchNorm] or [Dropout] was declared, which changes the entry points (running statistics, training steps).</param>
 internal sealed record NetworkStub(
     string Namespace,
     EquatableArray<TypeHeader> Types,
@@ -35,4 +37,6 @@ internal sealed record NetworkStub(
     bool SupportsNetwork,
     bool HasL2,
     int LayerCount,
-    string FirstError);
+    string FirstError,
+    int NormalisationCount = 0,
+    bool HasRegularisers = false);

@@ -216,7 +216,9 @@ internal static class NetworkModelBuilder
                     elementType?.SpecialType is SpecialType.System_Single or SpecialType.System_Double,
                     l2 != 0,
                     declared.Count(l => l.Kind == DeclaredKind.Dense),
-                    errors[0].Descriptor.Id)
+                    errors[0].Descriptor.Id,
+                    declared.Count(l => l.Kind == DeclaredKind.BatchNorm),
+                    declared.Any(l => l.Kind is DeclaredKind.BatchNorm or DeclaredKind.Dropout))
                 : null;
             return new NetworkDeclaration(null, stub, new EquatableArray<DiagnosticInfo>(errors));
         }

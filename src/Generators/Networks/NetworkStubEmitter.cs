@@ -64,6 +64,20 @@ internal static class NetworkStubEmitter
         }
 
         Member(w, "public const double L2Lambda = 0.0;");
+        if (stub.HasRegularisers)
+        {
+            Member(w, "public const int StateCount = 0;");
+        }
+
+        for (var n = 1; n <= stub.NormalisationCount; n++)
+        {
+            var name = "BatchNorm" + n.ToString(CultureInfo.InvariantCulture);
+            foreach (var constant in new[] { name + "Features", name + "Offset", name + "StateOffset" })
+            {
+                Member(w, $"public const int {constant} = 0;");
+            }
+        }
+
         for (var l = 1; l <= stub.LayerCount; l++)
         {
             var n = l.ToString(CultureInfo.InvariantCulture);
@@ -82,6 +96,12 @@ internal static class NetworkStubEmitter
             Method(w, $"public static ReadOnlySpan<{t}> ParametersOf({network} network)", fail);
         }
 
+        if (stub.HasRegularisers)
+        {
+            EmitRegularisedMembers(w, stub, fail);
+            return;
+        }
+
         Method(w, $"public static void Forward(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, Span<{t}> output)", fail);
         Method(w, $"public static void ForwardBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, Span<{t}> outputs, int rows)", fail);
         Method(w, $"public static {t} Cost(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target{l2})", fail);
@@ -94,6 +114,31 @@ internal static class NetworkStubEmitter
         {
             Method(w, $"public static {network} SgdStep({network} network, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target, {t} learningRate{l2})", fail);
             Method(w, $"public static {network} MiniBatchStep({network} network, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, {t} learningRate{l2})", fail);
+        }
+    }
+
+    /// <summary>The entry points of a stack with batch normalisation or dropout (RegularisedStackEmitter's).</summary>
+    private static void EmitRegularisedMembers(IndentedWriter w, NetworkStub stub, string fail)
+    {
+        var t = stub.ElementType;
+        var network = $"global::Nn.Network<{t}>";
+        var l2 = stub.HasL2 ? ", int l2SampleCount" : string.Empty;
+        if (stub.SupportsNetwork)
+        {
+            Method(w, $"public static {network} ToNetwork(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> statistics)", fail);
+            Method(w, $"public static ReadOnlySpan<{t}> StatisticsOf({network} network)", fail);
+        }
+
+        Method(w, $"public static void Forward(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> statistics, ReadOnlySpan<{t}> input, Span<{t}> output)", fail);
+        Method(w, $"public static void ForwardBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> statistics, ReadOnlySpan<{t}> inputs, Span<{t}> outputs, int rows)", fail);
+        Method(w, $"public static {t} Cost(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target{l2})", fail);
+        Method(w, $"public static {t} CostBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows{l2})", fail);
+        Method(w, $"public static {t} CostAndGradient(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target, Span<{t}> gradient{l2})", fail);
+        Method(w, $"public static {t} CostAndGradientBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, Span<{t}> gradient{l2})", fail);
+        Method(w, $"public static {t} TrainingStepInPlace(Span<{t}> parameters, Span<{t}> statistics, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, {t} learningRate, ulong dropoutKey, Span<{t}> gradient{l2})", fail);
+        if (stub.SupportsNetwork)
+        {
+            Method(w, $"public static {network} TrainingStep({network} network, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, {t} learningRate, ulong dropoutKey{l2})", fail);
         }
     }
 
