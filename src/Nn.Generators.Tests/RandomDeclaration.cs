@@ -213,6 +213,7 @@ internal sealed record RandomDeclaration(string Name, bool IsDouble, int Inputs,
                     public static {{t}} Gradient({{t}}[] p, {{t}}[] x, {{t}}[] y, int rows, {{t}}[] g) => {{Name}}.CostAndGradientBatch(p, x, y, rows, g{{l2}});
                     public static {{t}} Cost({{t}}[] p, {{t}}[] x, {{t}}[] y, int rows) => {{Name}}.CostBatch(p, x, y, rows{{l2}});
                     public static Nn.Architecture Architecture() => {{Name}}.Architecture;
+                {{(Regularisers.Length > 0 ? $"    public static void Infer({t}[] p, {t}[] s, {t}[] x, {t}[] outputs, int rows) => {Name}.ForwardBatch(p, s, x, outputs, rows);" : string.Empty)}}
                 }
                 """);
             return text.ToString();

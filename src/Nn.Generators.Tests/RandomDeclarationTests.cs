@@ -117,6 +117,11 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
             AssertClose(double.CreateChecked(runtimeGradient[i]), double.CreateChecked(gradient[i]), tolerance, $"{context}: ∂C/∂θ[{i}]");
         }
 
+        if (declaration.Regularisers.Length > 0)
+        {
+            CheckInference<T>(declaration, probe, theta, inputs, random, tolerance, context);
+        }
+
         // A ReLU kink within ε of some z makes the central difference of that parameter meaningless, and with a
         // hundred random stacks of random samples one such kink turns up often; those stacks are proven against
         // the runtime above, whose own gradient is checked against central differences in Nn.FSharpTests.
@@ -137,6 +142,35 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Inference of a stack with batch normalisation or dropout, from running statistics far from the initial ones
+    /// (means in [−0.5, 0.5], variances in [0.5, 1.5]), against Network.Forward of the runtime network holding them.
+    /// </summary>
+    private static void CheckInference<T>(RandomDeclaration declaration, Type probe, T[] theta, T[] inputs, Random random, double tolerance, string context)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var architecture = declaration.Architecture;
+        var statistics = new T[architecture.StateCount];
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            var count = architecture.Stack[l].StateCount;
+            for (var i = 0; i < count; i++)
+            {
+                statistics[architecture.StateOffset(l) + i] = T.CreateChecked(i < count / 2 ? random.NextDouble() - 0.5 : 0.5 + random.NextDouble());
+            }
+        }
+
+        var rows = declaration.Rows;
+        var outputs = new T[rows * architecture.OutputSize];
+        probe.GetMethod("Infer")!.Invoke(null, [theta, statistics, inputs, outputs, rows]);
+        var network = new Network<T>(architecture, ParameterVector<T>.Create(theta), ParameterVector<T>.Create(statistics));
+        var expected = Network.Forward(network, Matrix<T>.Create(rows, architecture.InputSize, inputs)).AsSpan().ToArray();
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            AssertClose(double.CreateChecked(expected[i]), double.CreateChecked(outputs[i]), tolerance, $"{context}: inference output {i}");
+        }
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ namespace Nn.Generators.Networks;
 /// the library's Nn.Kernels.GeneratedStacks, which runs the runtime's layer passes on the type's constant
 /// Architecture (the same masks, statistics and sums as Backprop, Network.Forward and the trainer) in a workspace
 /// per thread. Cost and gradient are the runtime's training objective (batch statistics, the masks of key 0);
-/// inference reads running statistics; a training step takes a mask key and updates the statistics.
+/// inference reads running statistics (per-sample straight-line code for a dense stack below 16 rows,
+/// InferenceSampleEmitter); a training step takes a mask key and updates the statistics.
 /// </summary>
 internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter(context)
 {
@@ -32,6 +33,7 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
 
     private void EmitInference()
     {
+        var inference = new InferenceSampleEmitter(Context);
         Doc("Inference for one sample: each batch normalisation uses the running mean and variance in <paramref name=\"statistics\"/>, dropout is the identity — Network.Forward of ToNetwork(parameters, statistics).",
             ("parameters", "θ, of length ParameterCount."), ("statistics", "The running statistics, of length StateCount, laid out as a runtime network's State."), ("input", "x, of length InputSize."), ("output", "Receives a^L, of length OutputSize."));
         ThrowsForInference(rows: false);
@@ -48,11 +50,36 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
         {
             w.Line("CheckBatch(parameters, inputs, outputs, rows);");
             w.Line("GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);");
-            w.Line($"{Stacks}.Forward<{T}>(Architecture, parameters, statistics, inputs, outputs, rows);");
+            if (inference.Applies)
+            {
+                w.Line("GeneratedChecks.CheckStatistics(statistics, Architecture);");
+                w.Line($"// A batch of {Int(GemmRows)} rows or more runs the runtime's passes, whose products share the loads of W across rows.");
+                using (w.Block($"if (rows >= {Int(GemmRows)})"))
+                {
+                    w.Line($"{Stacks}.Forward<{T}>(Architecture, parameters, statistics, inputs, outputs, rows);");
+                }
+
+                using (w.Block("else"))
+                {
+                    using (w.Block("for (var i = 0; i < rows; i++)"))
+                    {
+                        w.Line("InferenceSample(parameters, statistics, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
+                    }
+                }
+            }
+            else
+            {
+                w.Line($"{Stacks}.Forward<{T}>(Architecture, parameters, statistics, inputs, outputs, rows);");
+            }
+
             w.Line("GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);");
         }
 
         w.Line();
+        if (inference.Applies)
+        {
+            inference.EmitInferenceSample();
+        }
     }
 
     private void EmitObjective()

@@ -124,7 +124,8 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
     }
 
     /// <param name="firstLayerGiven">Whether z^1 arrives in the span firstZ (computed per block by FirstLayerBlock).</param>
-    public void EmitForward(bool firstLayerGiven = false)
+    /// <param name="afterLayer">Writes what follows layer l's a^l (inference's batch normalisation), if anything.</param>
+    public void EmitForward(bool firstLayerGiven = false, Action<int>? afterLayer = null)
     {
         for (var l = 1; l <= L; l++)
         {
@@ -188,6 +189,8 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
             {
                 Activations.EmitSoftmax(l);
             }
+
+            afterLayer?.Invoke(l);
         }
     }
 }

@@ -82,3 +82,18 @@ let ``a non-finite cost or output is blamed on theta only when theta holds the b
 let ``the first non-finite index is the length when every value is finite`` () =
     Assert.Equal(2, GeneratedChecks.FirstNonFinite<float>(ReadOnlySpan [| 0.0; 1.0; nan; nan |]))
     Assert.Equal(3, GeneratedChecks.FirstNonFinite<float>(ReadOnlySpan [| 0.0; 1.0; 2.0 |]))
+
+[<Fact>]
+let ``running statistics are checked for length, finiteness and negative variances, naming the layer`` () =
+    // 3 inputs, dropout, a dense layer of 2 and its batch normalisation: state = mean (2) then variance (2) of layer 2.
+    let normalised = Architecture.Input(3).Dropout(0.1).Dense(2, Activation.Tanh).BatchNorm()
+    let check (statistics: float[]) = GeneratedChecks.CheckStatistics<float>(ReadOnlySpan statistics, normalised)
+    check [| 0.5; -0.5; 0.0; 2.0 |]
+    let length = Assert.Throws<ArgumentException>(fun () -> check [| 0.0; 0.0; 1.0 |])
+    Assert.Equal("statistics must have length 4, but has 3. (Parameter 'statistics')", length.Message)
+    let notFinite = Assert.Throws<ArgumentException>(fun () -> check [| 0.0; nan; 1.0; 1.0 |])
+    Assert.Equal("statistics must hold finite numbers, but element 1 is NaN. (Parameter 'statistics')", notFinite.Message)
+    let negative = Assert.Throws<ArgumentException>(fun () -> check [| 0.0; 0.0; 1.0; -0.25 |])
+    Assert.StartsWith("statistics must be valid running statistics, but layer 2 has a running variance of -0.25 for feature 1.", negative.Message)
+    Assert.Equal("statistics", negative.ParamName)
+    Assert.Throws<ArgumentNullException>(fun () -> GeneratedChecks.CheckStatistics<float>(ReadOnlySpan [||], Unchecked.defaultof<Architecture>)) |> ignore

@@ -78,6 +78,31 @@ public static class GeneratedChecks
         throw new ArgumentException(FormattableString.Invariant($"{name} must hold finite numbers, but element {i}{where} is {values[i]}."), name);
     }
 
+    /// <summary>
+    /// Checks running statistics (a network's state) as the runtime's network constructor does: the length, every
+    /// value finite, and each batch normalisation's variances not negative.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <param name="statistics">The statistics, laid out as <see cref="Network{T}.State"/>.</param>
+    /// <param name="architecture">The architecture they belong to.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="architecture"/> is null.</exception>
+    /// <exception cref="ArgumentException">The length is not <see cref="Architecture.StateCount"/>, a value is NaN or ±∞, or a variance is negative.</exception>
+    public static void CheckStatistics<T>(ReadOnlySpan<T> statistics, Architecture architecture)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        CheckLength(nameof(statistics), architecture.StateCount, statistics.Length);
+        CheckFinite(nameof(statistics), statistics, statistics.Length);
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            var layer = architecture.Stack[l];
+            if (layer.StateCount != 0 && layer.InvalidState(statistics.Slice(architecture.StateOffset(l), layer.StateCount)) is { } problem)
+            {
+                throw new ArgumentException(FormattableString.Invariant($"statistics must be valid running statistics, but layer {l} has {problem}."), nameof(statistics));
+            }
+        }
+    }
+
     /// <summary>Returns a cost unchanged after checking it: θ is scanned only when the cost is not finite, and named if it is the cause.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">θ.</param>

@@ -68,7 +68,7 @@ public static class GeneratedStacks
     {
         CheckBatch(architecture, parameters, inputs, rows);
         GeneratedChecks.CheckLength(nameof(outputs), (long)rows * architecture.OutputSize, outputs.Length);
-        CheckStatistics(architecture, statistics);
+        GeneratedChecks.CheckStatistics(statistics, architecture);
         var workspace = WorkspaceCache<T>.For(architecture, rows);
         Propagation.Forward(architecture, parameters, inputs, rows, workspace, PassMode<T>.Inference(statistics));
         workspace.Output(rows).CopyTo(outputs);
@@ -114,7 +114,7 @@ public static class GeneratedStacks
     {
         CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
         GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
-        CheckStatistics(architecture, statistics);
+        GeneratedChecks.CheckStatistics(statistics, architecture);
         GeneratedChecks.CheckLength(nameof(nextStatistics), architecture.StateCount, nextStatistics.Length);
         var workspace = WorkspaceCache<T>.For(architecture, rows);
         return Propagation.LossAndGradient(
@@ -184,22 +184,6 @@ public static class GeneratedStacks
         CheckBatch(architecture, parameters, inputs, rows);
         GeneratedChecks.CheckLength(nameof(targets), (long)rows * architecture.OutputSize, targets.Length);
         GeneratedChecks.CheckPositive(nameof(l2SampleCount), l2SampleCount);
-    }
-
-    /// <summary>The running statistics' length, then each layer's block as the runtime's network constructor checks it.</summary>
-    private static void CheckStatistics<T>(Architecture architecture, ReadOnlySpan<T> statistics)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        GeneratedChecks.CheckLength(nameof(statistics), architecture.StateCount, statistics.Length);
-        GeneratedChecks.CheckFinite(nameof(statistics), statistics, statistics.Length);
-        for (var l = 0; l < architecture.Stack.Length; l++)
-        {
-            var layer = architecture.Stack[l];
-            if (layer.StateCount != 0 && layer.InvalidState(statistics.Slice(architecture.StateOffset(l), layer.StateCount)) is { } problem)
-            {
-                throw new ArgumentException(FormattableString.Invariant($"statistics must be valid running statistics, but layer {l} has {problem}."), nameof(statistics));
-            }
-        }
     }
 
     private static void CheckBatch<T>(Architecture architecture, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, int rows)

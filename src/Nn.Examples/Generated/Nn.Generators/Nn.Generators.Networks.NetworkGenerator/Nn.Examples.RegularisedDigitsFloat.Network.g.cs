@@ -139,8 +139,85 @@ namespace Nn.Examples
         {
             CheckBatch(parameters, inputs, outputs, rows);
             GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);
-            global::Nn.Kernels.GeneratedStacks.Forward<float>(Architecture, parameters, statistics, inputs, outputs, rows);
+            GeneratedChecks.CheckStatistics(statistics, Architecture);
+            // A batch of 16 rows or more runs the runtime's passes, whose products share the loads of W across rows.
+            if (rows >= 16)
+            {
+                global::Nn.Kernels.GeneratedStacks.Forward<float>(Architecture, parameters, statistics, inputs, outputs, rows);
+            }
+
+            else
+            {
+                for (var i = 0; i < rows; i++)
+                {
+                    InferenceSample(parameters, statistics, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
+                }
+            }
+
             GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
+        }
+
+        // Inference for one sample: the forward pass with each batch normalisation's running statistics s (dropout is
+        // the identity at inference and writes nothing).
+        private static void InferenceSample(ReadOnlySpan<float> p, ReadOnlySpan<float> s, ReadOnlySpan<float> input, Span<float> output)
+        {
+            // The thread's kernel path, read once for every GeneratedKernels call below.
+            var kernelPath = GeneratedKernels.CurrentPath();
+            var x = input;
+
+            Span<float> a1 = stackalloc float[64];
+            Span<float> z2 = stackalloc float[10];
+            Span<float> a2 = stackalloc float[10];
+
+            // Layer 1 (64 × 64, Relu): z^1 = W^1 a^0 + b^1, a^1 = σ(z^1).
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights1Offset, 4096), x, a1, 64, 64);
+            for (var j = 0; j < 64; j++)
+            {
+                var z = a1[j] + p[Bias1Offset + j];
+                a1[j] = float.Max(z, 0f);
+            }
+
+            // Batch normalisation at inference: a1 ← γ (a1 − μ_r)/√(σ²_r + ε) + β, γ and β at θ[4160…], μ_r and σ²_r at s[0…].
+            for (var k = 0; k < 64; k++)
+            {
+                a1[k] = (p[4160 + k] * ((a1[k] - s[0 + k]) * (1f / float.Sqrt(s[64 + k] + (float)1E-05)))) + p[4224 + k];
+            }
+
+            // Layer 2 (10 × 64, Softmax): z^2 = W^2 a^1 + b^2, a^2 = σ(z^2).
+            GeneratedKernels.MultiplyRows(kernelPath, p.Slice(Weights2Offset, 640), a1, z2, 10, 64);
+            for (var j = 0; j < 10; j++)
+            {
+                z2[j] = z2[j] + p[Bias2Offset + j];
+            }
+
+            // Softmax: a^2_k = e^(z_k − max z) / Σ_j e^(z_j − max z).
+            var max2 = z2[0];
+            for (var k = 1; k < 10; k++)
+            {
+                max2 = float.Max(max2, z2[k]);
+            }
+
+            for (var k = 0; k < 10; k++)
+            {
+                a2[k] = float.Exp(z2[k] - max2);
+            }
+
+            var sum2 = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                sum2 += a2[k];
+            }
+
+            for (var k = 0; k < 10; k++)
+            {
+                a2[k] = a2[k] / sum2;
+            }
+
+            // The output a^L.
+            for (var k = 0; k < 10; k++)
+            {
+                output[k] = a2[k];
+            }
         }
 
         /// <summary>The cost of one sample as a batch of one, under the training objective the runtime's Backprop differentiates: batch statistics and the dropout masks of key 0, held fixed.</summary>
