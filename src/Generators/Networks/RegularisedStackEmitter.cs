@@ -57,15 +57,16 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
                 using (w.Block($"if (rows >= {Int(GemmRows)})"))
                 {
                     w.Line($"{Stacks}.Forward<{T}>(Architecture, parameters, statistics, inputs, outputs, rows);");
+                    w.Line("GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);");
+                    w.Line("return;");
                 }
 
-                using (w.Block("else"))
+                using (w.Block("for (var i = 0; i < rows; i++)"))
                 {
-                    using (w.Block("for (var i = 0; i < rows; i++)"))
-                    {
-                        w.Line("InferenceSample(parameters, statistics, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
-                    }
+                    w.Line("InferenceSample(parameters, statistics, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));");
                 }
+
+                w.Line();
             }
             else
             {

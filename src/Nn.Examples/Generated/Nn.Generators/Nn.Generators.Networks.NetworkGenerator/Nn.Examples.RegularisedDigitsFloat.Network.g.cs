@@ -144,14 +144,13 @@ namespace Nn.Examples
             if (rows >= 16)
             {
                 global::Nn.Kernels.GeneratedStacks.Forward<float>(Architecture, parameters, statistics, inputs, outputs, rows);
+                GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
+                return;
             }
 
-            else
+            for (var i = 0; i < rows; i++)
             {
-                for (var i = 0; i < rows; i++)
-                {
-                    InferenceSample(parameters, statistics, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
-                }
+                InferenceSample(parameters, statistics, inputs.Slice(i * InputSize, InputSize), outputs.Slice(i * OutputSize, OutputSize));
             }
 
             GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);
