@@ -137,6 +137,7 @@ let ``a stack that does not fit is refused with the layer and both shapes named`
 /// Sizes out of range are refused whichever layer they belong to.
 let badSizes : obj[] list =
     [ [| "no filters"; (fun () -> Architecture.Input(1, 4, 4).Conv2D(0, 3, 3, Activation.Relu) |> ignore); "filters" |]
+      [| "zero kernel height"; (fun () -> Architecture.Input(1, 4, 4).Conv2D(1, 0, 3, Activation.Relu) |> ignore); "kernelHeight" |]
       [| "zero kernel width"; (fun () -> Architecture.Input(1, 4, 4).Conv2D(1, 3, 0, Activation.Relu) |> ignore); "kernelWidth" |]
       [| "zero stride"; (fun () -> Architecture.Input(1, 4, 4).Conv2D(1, 3, 3, Activation.Relu, stride = 0) |> ignore); "stride" |]
       [| "negative padding"; (fun () -> Architecture.Input(1, 4, 4).Conv2D(1, 3, 3, Activation.Relu, padding = -1) |> ignore); "padding" |]
@@ -147,4 +148,18 @@ let badSizes : obj[] list =
 [<MemberData(nameof badSizes)>]
 let ``a layer size out of range is refused naming the parameter`` (_case: string) (build: unit -> unit) (parameter: string) =
     let error = Assert.ThrowsAny<ArgumentOutOfRangeException>(build)
+    Assert.Equal(parameter, error.ParamName)
+
+/// Every constructor that takes a shape or an activation, each given null in turn.
+let nullArguments : obj[] list =
+    [ [| "dense activation"; (fun () -> DenseLayer(4, 2, Unchecked.defaultof<Activation>) |> ignore); "Activation" |]
+      [| "conv input"; (fun () -> Conv2DLayer(Unchecked.defaultof<Shape>, 1, 1, 1, Activation.Relu) |> ignore); "input" |]
+      [| "conv activation"; (fun () -> Conv2DLayer(Shape.Image(1, 2, 2), 1, 1, 1, Unchecked.defaultof<Activation>) |> ignore); "activation" |]
+      [| "pooling input"; (fun () -> MaxPool2DLayer(Unchecked.defaultof<Shape>, 2) |> ignore); "input" |]
+      [| "dropout input"; (fun () -> DropoutLayer(Unchecked.defaultof<Shape>, 0.5) |> ignore); "input" |] ]
+
+[<Theory>]
+[<MemberData(nameof nullArguments)>]
+let ``a layer given a null shape or activation is refused naming the parameter`` (_case: string) (build: unit -> unit) (parameter: string) =
+    let error = Assert.Throws<ArgumentNullException>(build)
     Assert.Equal(parameter, error.ParamName)
