@@ -1,7 +1,8 @@
 /// Batch normalisation's running statistics at the edges the golden batches (4 rows, 12 pixels) do not reach: a batch
 /// of two values per feature, the fewest that estimate a variance, moves them by the unbiased 2σ²_B; a batch of one
 /// leaves them as they were (its variance would be 0/0); a running variance of exactly 0 is a valid state; and the
-/// initial state is written over whatever its buffer held.
+/// initial state is written over whatever its buffer held; and the backward pass at inference, which no network pass
+/// makes (gradients are always of the training objective), still follows its formula.
 module Nn.Tests.Layers.BatchNormRunningStatisticsTests
 
 open System
@@ -57,3 +58,24 @@ let ``the initial state overwrites whatever the buffer held with mean 0 and vari
 [<Fact>]
 let ``a batch normalisation without an input shape is refused`` () =
     Assert.Throws<ArgumentNullException>(fun () -> BatchNormLayer(Unchecked.defaultof<Shape>) |> ignore) |> ignore
+
+[<Fact>]
+let ``backward at inference scales delta by gamma over the root of the running variance plus epsilon`` () =
+    // ε = 1 makes the roots whole: √(3 + 1) = 2 and √(8 + 1) = 3. With γ = (4, 6), β = (0.5, −1), running means (1, 2)
+    // and x = (5, 5): x̂ = (2, 1), so ∂C/∂γ = δ x̂, ∂C/∂β = δ and ∂C/∂x = γ δ/√(r_σ² + ε) = (4·0.6/2, 6·(−1.2)/3).
+    let layer = BatchNormLayer(Shape.Vector 2, epsilon = 1.0)
+    let buffers = LayerBuffers<float>(Array.zeroCreate (int (layer.ScratchLength 1)), [||], Nn.Kernels.KernelSelection.Best, null)
+    let theta = [| 4.0; 6.0; 0.5; -1.0 |]
+    let x = [| 5.0; 5.0 |]
+    let z = Array.zeroCreate<float> 2
+    let a = Array.zeroCreate<float> 2
+    let running = [| 1.0; 2.0; 3.0; 8.0 |]
+    layer.Forward<float>(ReadOnlySpan theta, ReadOnlySpan x, 1, Span z, Span a, buffers, PassMode<float>.Inference(ReadOnlySpan running))
+    assertAllClose doubleRounding [| 4.0 * 2.0 + 0.5; 6.0 * 1.0 - 1.0 |] a
+    let delta = [| 0.6; -1.2 |]
+    let gradient = Array.zeroCreate<float> 4
+    let inputGradient = Array.zeroCreate<float> 2
+    layer.Backward<float>(
+        ReadOnlySpan theta, ReadOnlySpan x, Span delta, 1, Span gradient, false, Span inputGradient, buffers, PassMode<float>.Inference(ReadOnlySpan running))
+    assertAllClose doubleRounding [| 0.6 * 2.0; -1.2 * 1.0; 0.6; -1.2 |] gradient
+    assertAllClose doubleRounding [| 1.2; -2.4 |] inputGradient
