@@ -1,6 +1,6 @@
 /// Each layer kind's limits at the boundary itself: a window or kernel exactly as large as its (padded) input fits,
-/// one element more does not in either direction, the largest image is allowed, momentum 1 is allowed; and the
-/// messages of the refusals name what was wrong.
+/// one element more does not in either direction, the largest image is allowed, momentum 1 is allowed, a convolution
+/// of exactly the parameter limit is allowed; and the messages of the refusals name what was wrong.
 module Nn.Tests.Layers.LayerBoundaryTests
 
 open System
@@ -37,3 +37,14 @@ let ``batch normalisation takes a momentum of exactly 1 and names a refused one`
     Assert.Equal(1.0, BatchNormLayer(Shape.Vector 2, momentum = 1.0).Momentum)
     let message = messageOf<ArgumentOutOfRangeException> (fun () -> BatchNormLayer(Shape.Vector 2, momentum = 1.5) |> ignore)
     Assert.Contains("momentum must be in (0, 1], but is 1.5.", message)
+
+[<Fact>]
+let ``a convolution of exactly the parameter limit fits, one more parameter is refused, and kernels of 2 to the 32 weights no longer count 0`` () =
+    // One 1x(2³¹ − 57) kernel on one channel, its width reached by padding a 1x1 image.
+    let padding = (Limits.MaxParameterCount - 1) / 2
+    let atLimit = Conv2DLayer(Shape.Image(1, 1, 1), 1, 1, Limits.MaxParameterCount, Activation.Identity, padding = padding, hasBias = false)
+    Assert.Equal(Limits.MaxParameterCount, atLimit.ParameterCount)
+    let oneMore = messageOf<ArgumentException> (fun () -> Conv2DLayer(Shape.Image(1, 1, 1), 1, 1, Limits.MaxParameterCount, Activation.Identity, padding = padding) |> ignore)
+    Assert.Contains($"a convolution of 1 1x1x{Limits.MaxParameterCount} kernels has {int64 Limits.MaxParameterCount + 1L} parameters, more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.", oneMore)
+    let wrapped = messageOf<ArgumentException> (fun () -> Architecture.Input(1, 1, 1).Conv2D(1, 65536, 65536, Activation.Identity, padding = 40000) |> ignore)
+    Assert.Contains("a convolution of 1 1x65536x65536 kernels has 4294967297 parameters", wrapped)

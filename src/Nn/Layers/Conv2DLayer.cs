@@ -34,7 +34,10 @@ public sealed record Conv2DLayer : Layer
     /// <param name="stride">s, at least 1, the same along both axes.</param>
     /// <param name="padding">p, at least 0: zeros added on every side.</param>
     /// <param name="hasBias">Whether each filter has a bias.</param>
-    /// <exception cref="ArgumentException">The input is not an image, or the padded input is smaller than the kernel.</exception>
+    /// <exception cref="ArgumentException">
+    /// The input is not an image, the padded input is smaller than the kernel, or the layer has more than
+    /// <see cref="Limits.MaxParameterCount"/> parameters.
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
     public Conv2DLayer(Shape input, int filters, int kernelHeight, int kernelWidth, Activation activation, int stride = 1, int padding = 0, bool hasBias = true)
     {
@@ -57,6 +60,16 @@ public sealed record Conv2DLayer : Layer
                 $"a {kernelHeight}x{kernelWidth} kernel does not fit the input {input} padded by {padding} ({paddedHeight}x{paddedWidth}).", nameof(input));
         }
 
+        // In 128 bits because C·KH·KW alone can pass 2⁶³ (a kernel may be as large as a padded input), and in int it
+        // used to wrap: 65536×65536 kernels on one channel counted 0 weights and were accepted.
+        var parameters = ((Int128)filters * input.Channels * kernelHeight * kernelWidth) + (hasBias ? filters : 0);
+        if (parameters > Limits.MaxParameterCount)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"a convolution of {filters} {input.Channels}x{kernelHeight}x{kernelWidth} kernels has {parameters} parameters, more than Limits.MaxParameterCount = {Limits.MaxParameterCount}."),
+                nameof(filters));
+        }
+
         InputShape = input;
         Filters = filters;
         KernelHeight = kernelHeight;
@@ -66,7 +79,6 @@ public sealed record Conv2DLayer : Layer
         Padding = padding;
         HasBias = hasBias;
         OutputShape = Shape.Image(filters, (int)(((paddedHeight - kernelHeight) / stride) + 1), (int)(((paddedWidth - kernelWidth) / stride) + 1));
-        _ = checked((long)filters * PatchSize);
     }
 
     /// <inheritdoc/>
