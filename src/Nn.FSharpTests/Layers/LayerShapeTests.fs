@@ -96,6 +96,15 @@ let ``initialisers scale kernels by the fan-in C times KH times KW`` () =
     Assert.All(network.Bias(0).ToArray(), fun b -> Assert.Equal(0.0, b))
 
 [<Fact>]
+let ``initialisers scale kernels by the fan-out O times KH times KW`` () =
+    // The same seed draws the same Gaussians, so N(0, 1)/√fan-out and N(0, 1)/√fan-in differ by √(fan-in/fan-out) =
+    // √(4·3·2 / 5·3·2) weight for weight.
+    let architecture = Architecture.Input(4, 6, 6).Conv2D(5, 3, 2, Activation.Relu)
+    let weights initializer = (Network.Create<float>(architecture, initializer, 7UL)).Weights(0).AsSpan().ToArray()
+    let byInputs = weights Initializer.NormalInverseSqrtInputs
+    assertAllClose doubleRounding (byInputs |> Array.map (fun w -> w * sqrt 24.0 / sqrt 30.0)) (weights Initializer.NormalInverseSqrtOutputs)
+
+[<Fact>]
 let ``a stack with a convolution is not dense and refuses to list dense layers`` () =
     Assert.False digitsConv.IsDense
     Assert.Equal(3, digitsConv.Stack.Length)
@@ -141,6 +150,9 @@ let badSizes : obj[] list =
       [| "zero kernel width"; (fun () -> Architecture.Input(1, 4, 4).Conv2D(1, 3, 0, Activation.Relu) |> ignore); "kernelWidth" |]
       [| "zero stride"; (fun () -> Architecture.Input(1, 4, 4).Conv2D(1, 3, 3, Activation.Relu, stride = 0) |> ignore); "stride" |]
       [| "negative padding"; (fun () -> Architecture.Input(1, 4, 4).Conv2D(1, 3, 3, Activation.Relu, padding = -1) |> ignore); "padding" |]
+      [| "no dense inputs"; (fun () -> DenseLayer(0, 3, Activation.Relu) |> ignore); "Inputs" |]
+      [| "no dense outputs"; (fun () -> DenseLayer(3, 0, Activation.Relu) |> ignore); "Outputs" |]
+      [| "dense outputs past the width limit"; (fun () -> DenseLayer(1, Limits.MaxWidth + 1, Activation.Relu) |> ignore); "Outputs" |]
       [| "zero window"; (fun () -> Architecture.Input(1, 4, 4).MaxPool2D(0) |> ignore); "window" |]
       [| "zero pool stride"; (fun () -> Architecture.Input(1, 4, 4).MaxPool2D(2, 0) |> ignore); "stride" |] ]
 
