@@ -52,6 +52,15 @@ let ``a convolution without bias has only its kernels as parameters`` () =
     Assert.Equal(150, conv.ParameterCount)
 
 [<Fact>]
+let ``a dense layer without bias has only its weights as parameters, and one with a bias one per output more`` () =
+    let bare = DenseLayer(4, 3, Activation.Tanh, false)
+    Assert.Equal(0, bare.BiasCount)
+    Assert.Equal(12, bare.ParameterCount)
+    let biased = DenseLayer(4, 3, Activation.Tanh)
+    Assert.Equal(3, biased.BiasCount)
+    Assert.Equal(15, biased.ParameterCount)
+
+[<Fact>]
 let ``pooling strides by its window unless told otherwise and has no parameters`` () =
     let pool = MaxPool2DLayer(Shape.Image(8, 8, 7), 2)
     Assert.Equal(Shape.Image(8, 4, 3), pool.OutputShape)
