@@ -73,6 +73,14 @@ let ``pooling strides by its window unless told otherwise and has no parameters`
     Assert.Equal("MaxPool2D(1x5x5→1x3x3, 3x3, stride 1)", string overlapping)
 
 [<Fact>]
+let ``dropout keeps its input shape and has no parameters, no bias, no state and no activation of its own`` () =
+    let dropout = DropoutLayer(Shape.Image(2, 3, 4), 0.25)
+    Assert.Equal(Shape.Image(2, 3, 4), dropout.OutputShape)
+    Assert.Equal((0, 0, 0), (dropout.WeightCount, dropout.BiasCount, dropout.StateCount))
+    Assert.False dropout.HasBias
+    Assert.Equal(Activation.Identity, dropout.Activation)
+
+[<Fact>]
 let ``a dense layer after a spatial one reads it flattened`` () =
     let dense = digitsConv.Stack[2] :?> DenseLayer
     Assert.Equal(8 * 4 * 4, dense.Inputs)
