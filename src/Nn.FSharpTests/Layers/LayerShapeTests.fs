@@ -28,7 +28,9 @@ let ``a vector shape is its length and not an image`` () =
 
 [<Fact>]
 let ``shapes with a dimension below one are refused`` () =
+    Assert.Contains("channels must be positive", messageOf<ArgumentOutOfRangeException> (fun () -> Shape.Image(0, 1, 2) |> ignore))
     Assert.Contains("height must be positive", messageOf<ArgumentOutOfRangeException> (fun () -> Shape.Image(1, 0, 2) |> ignore))
+    Assert.Contains("width must be positive", messageOf<ArgumentOutOfRangeException> (fun () -> Shape.Image(1, 2, -1) |> ignore))
     Assert.Contains("length must be positive", messageOf<ArgumentOutOfRangeException> (fun () -> Shape.Vector -3 |> ignore))
     Assert.Contains("more than", messageOf<ArgumentOutOfRangeException> (fun () -> Shape.Image(65536, 65536, 2) |> ignore))
 
