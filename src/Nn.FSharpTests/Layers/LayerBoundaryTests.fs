@@ -48,3 +48,11 @@ let ``a convolution of exactly the parameter limit fits, one more parameter is r
     Assert.Contains($"a convolution of 1 1x1x{Limits.MaxParameterCount} kernels has {int64 Limits.MaxParameterCount + 1L} parameters, more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.", oneMore)
     let wrapped = messageOf<ArgumentException> (fun () -> Architecture.Input(1, 1, 1).Conv2D(1, 65536, 65536, Activation.Identity, padding = 40000) |> ignore)
     Assert.Contains("a convolution of 1 1x65536x65536 kernels has 4294967297 parameters", wrapped)
+
+[<Fact>]
+let ``a batch normalisation of half the parameter limit in features fits, and one of 2 to the 30 features is refused instead of overflowing`` () =
+    let half = Limits.MaxParameterCount / 2
+    let atLimit = BatchNormLayer(Shape.Image(half, 1, 1))
+    Assert.Equal(2 * half, atLimit.ParameterCount)
+    let message = messageOf<ArgumentException> (fun () -> BatchNormLayer(Shape.Image(1 <<< 30, 1, 1)) |> ignore)
+    Assert.Contains($"a batch normalisation of {1 <<< 30} features has {1L <<< 31} parameters (γ and β), more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.", message)

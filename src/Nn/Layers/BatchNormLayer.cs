@@ -29,9 +29,21 @@ public sealed record BatchNormLayer : Layer
     /// <param name="epsilon">ε &gt; 0, added to the variance.</param>
     /// <param name="momentum">The weight of a batch's statistics in the running ones, in (0, 1].</param>
     /// <exception cref="ArgumentOutOfRangeException">ε is not a positive finite number or momentum is outside (0, 1].</exception>
+    /// <exception cref="ArgumentException">
+    /// γ and β together would hold more than <see cref="Limits.MaxParameterCount"/> parameters.
+    /// </exception>
     public BatchNormLayer(Shape input, double epsilon = DefaultEpsilon, double momentum = DefaultMomentum)
     {
         ArgumentNullException.ThrowIfNull(input);
+        // Counted in 64 bits: 2C overflows an int from C = 2^30, which an image shape of that many channels allows.
+        var parameters = 2L * input.Channels;
+        if (parameters > Limits.MaxParameterCount)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"a batch normalisation of {input.Channels} features has {parameters} parameters (γ and β), more than Limits.MaxParameterCount = {Limits.MaxParameterCount}."),
+                nameof(input));
+        }
+
         Guard.Positive(nameof(epsilon), epsilon);
         if (!(momentum > 0 && momentum <= 1))
         {
