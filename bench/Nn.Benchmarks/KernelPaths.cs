@@ -37,7 +37,8 @@ internal static class KernelPaths
         var rows = new (string Name, string Unit, Func<KernelPath, double> Measure)[]
         {
             ("fp32 FMA probe, 1 core (fastest of 20 calls)", "GFLOP/s", path => Peak(probe, path)),
-            ("GEMM Z = X Wᵀ, 128 × 784 × 256, float, 1 thread", "GFLOP/s", Gemm),
+            ("GEMM Z = X Wᵀ, 128 × 784 × 256, float, 1 thread (median of 20 calls)", "GFLOP/s", path => Gemm(path, fastest: false)),
+            ("the same GEMM, fastest of 20 calls (the probe's statistic)", "GFLOP/s", path => Gemm(path, fastest: true)),
             ($"A 784-100-10 sigmoid, {SamplesA:N0} per-sample SGD steps", "s", path => StepsA(a, path)),
             ($"B 784-256-128-10 ReLU, Adam, batch 128, {StepsB} steps, ×10 per epoch", "s", path => 10 * StepsOfB(all, path)),
         };
@@ -66,8 +67,8 @@ internal static class KernelPaths
             var cells = paths.Select((path, p) =>
             {
                 var value = r == 0 ? peaks[p] : Median(times[r][p]);
-                var note = r == 1 ? string.Format(C, " ({0:F0}% of peak)", 100 * value / peaks[p])
-                    : r >= 2 && path != KernelPath.Portable ? string.Format(C, " ({0:F1}× Portable)", Median(times[r][0]) / value)
+                var note = r is 1 or 2 ? string.Format(C, " ({0:F0}% of peak)", 100 * value / peaks[p])
+                    : r >= 3 && path != KernelPath.Portable ? string.Format(C, " ({0:F1}× Portable)", Median(times[r][0]) / value)
                     : string.Empty;
                 return string.Format(C, "{0:F2} {1}{2}", value, rows[r].Unit, note);
             });
@@ -105,8 +106,12 @@ internal static class KernelPaths
         return PeakProbe.Iterations * Chains * Lanes * 2.0 / best * 1e-9;
     }
 
-    /// <summary>GFLOP/s of Z = X Wᵀ for Network B's first layer at batch 128: median of 20 calls after 3 warm-up calls.</summary>
-    private static double Gemm(KernelPath path)
+    /// <summary>
+    /// GFLOP/s of Z = X Wᵀ for Network B's first layer at batch 128 over 20 calls after 3 warm-up calls: their median,
+    /// or their fastest — the statistic the peak probe takes, so that the ratio to the probe compares like with like
+    /// when the shared machine slows some calls.
+    /// </summary>
+    private static double Gemm(KernelPath path, bool fastest)
     {
         const int rows = 128, inputs = 784, outputs = 256;
         var random = new Random(1);
@@ -123,7 +128,7 @@ internal static class KernelPaths
             }
         }
 
-        return 2.0 * rows * inputs * outputs / Median(times) * 1e-9;
+        return 2.0 * rows * inputs * outputs / (fastest ? times.Min() : Median(times)) * 1e-9;
     }
 
     private static double StepsA(Dataset<float> data, KernelPath path)
