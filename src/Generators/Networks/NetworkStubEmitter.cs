@@ -104,10 +104,7 @@ internal static class NetworkStubEmitter
 
         Method(w, $"public static void Forward(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, Span<{t}> output)", fail);
         Method(w, $"public static void ForwardBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, Span<{t}> outputs, int rows)", fail);
-        Method(w, $"public static {t} Cost(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target{l2})", fail);
-        Method(w, $"public static {t} CostBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows{l2})", fail);
-        Method(w, $"public static {t} CostAndGradient(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target, Span<{t}> gradient{l2})", fail);
-        Method(w, $"public static {t} CostAndGradientBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, Span<{t}> gradient{l2})", fail);
+        EmitCostMembers(w, t, l2, fail);
         Method(w, $"public static {t} SgdStepInPlace(Span<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target, {t} learningRate, Span<{t}> gradient{l2})", fail);
         Method(w, $"public static {t} MiniBatchStepInPlace(Span<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, {t} learningRate, Span<{t}> gradient{l2})", fail);
         if (stub.SupportsNetwork)
@@ -115,6 +112,15 @@ internal static class NetworkStubEmitter
             Method(w, $"public static {network} SgdStep({network} network, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target, {t} learningRate{l2})", fail);
             Method(w, $"public static {network} MiniBatchStep({network} network, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, {t} learningRate{l2})", fail);
         }
+    }
+
+    /// <summary>The four cost members, which every declared stack has with the same signatures.</summary>
+    private static void EmitCostMembers(IndentedWriter w, string t, string l2, string fail)
+    {
+        Method(w, $"public static {t} Cost(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target{l2})", fail);
+        Method(w, $"public static {t} CostBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows{l2})", fail);
+        Method(w, $"public static {t} CostAndGradient(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target, Span<{t}> gradient{l2})", fail);
+        Method(w, $"public static {t} CostAndGradientBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, Span<{t}> gradient{l2})", fail);
     }
 
     /// <summary>The entry points of a stack with batch normalisation or dropout (RegularisedStackEmitter's).</summary>
@@ -131,10 +137,7 @@ internal static class NetworkStubEmitter
 
         Method(w, $"public static void Forward(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> statistics, ReadOnlySpan<{t}> input, Span<{t}> output)", fail);
         Method(w, $"public static void ForwardBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> statistics, ReadOnlySpan<{t}> inputs, Span<{t}> outputs, int rows)", fail);
-        Method(w, $"public static {t} Cost(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target{l2})", fail);
-        Method(w, $"public static {t} CostBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows{l2})", fail);
-        Method(w, $"public static {t} CostAndGradient(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> input, ReadOnlySpan<{t}> target, Span<{t}> gradient{l2})", fail);
-        Method(w, $"public static {t} CostAndGradientBatch(ReadOnlySpan<{t}> parameters, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, Span<{t}> gradient{l2})", fail);
+        EmitCostMembers(w, t, l2, fail);
         Method(w, $"public static {t} TrainingStepInPlace(Span<{t}> parameters, Span<{t}> statistics, ReadOnlySpan<{t}> inputs, ReadOnlySpan<{t}> targets, int rows, {t} learningRate, ulong dropoutKey, Span<{t}> gradient{l2})", fail);
         if (stub.SupportsNetwork)
         {
