@@ -29,7 +29,7 @@ internal static class KernelPaths
 
     public static void Run(int rounds)
     {
-        Console.WriteLine(string.Format(C, "Load average before: {0}", LoadAverage()));
+        Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var paths = KernelSelection.Supported();
         var all = FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset();
         var a = all.Select(Enumerable.Range(0, SamplesA).ToArray());
@@ -66,9 +66,9 @@ internal static class KernelPaths
         {
             var cells = paths.Select((path, p) =>
             {
-                var value = r == 0 ? peaks[p] : Median(times[r][p]);
+                var value = r == 0 ? peaks[p] : Timing.Median(times[r][p]);
                 var note = r is 1 or 2 ? string.Format(C, " ({0:F0}% of peak)", 100 * value / peaks[p])
-                    : r >= 3 && path != KernelPath.Portable ? string.Format(C, " ({0:F1}× Portable)", Median(times[r][0]) / value)
+                    : r >= 3 && path != KernelPath.Portable ? string.Format(C, " ({0:F1}× Portable)", Timing.Median(times[r][0]) / value)
                     : string.Empty;
                 return string.Format(C, "{0:F2} {1}{2}", value, rows[r].Unit, note);
             });
@@ -84,7 +84,7 @@ internal static class KernelPaths
         }
 
         Console.WriteLine();
-        Console.WriteLine(string.Format(C, "Load average after: {0}", LoadAverage()));
+        Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
     }
 
     /// <summary>The probe of the path's width: its chains × lanes × 2 flops per FMA and iteration.</summary>
@@ -100,7 +100,7 @@ internal static class KernelPaths
         var best = double.MaxValue;
         for (var i = 0; i < 20; i++)
         {
-            best = Math.Min(best, Seconds(Call));
+            best = Math.Min(best, Timing.Seconds(Call));
         }
 
         return PeakProbe.Iterations * Chains * Lanes * 2.0 / best * 1e-9;
@@ -121,14 +121,14 @@ internal static class KernelPaths
         var times = new List<double>();
         for (var i = 0; i < 23; i++)
         {
-            var t = Seconds(() => DenseKernels.MultiplyByTransposeInto<float>(x, rows, inputs, w, outputs, z, path));
+            var t = Timing.Seconds(() => DenseKernels.MultiplyByTransposeInto<float>(x, rows, inputs, w, outputs, z, path));
             if (i >= 3)
             {
                 times.Add(t);
             }
         }
 
-        return 2.0 * rows * inputs * outputs / (fastest ? times.Min() : Median(times)) * 1e-9;
+        return 2.0 * rows * inputs * outputs / (fastest ? times.Min() : Timing.Median(times)) * 1e-9;
     }
 
     private static double StepsA(Dataset<float> data, KernelPath path)
@@ -148,7 +148,7 @@ internal static class KernelPaths
         }
 
         Steps();
-        return Seconds(Steps);
+        return Timing.Seconds(Steps);
     }
 
     private static double StepsOfB(Dataset<float> data, KernelPath path)
@@ -167,7 +167,7 @@ internal static class KernelPaths
         }
 
         Steps();
-        return Seconds(Steps);
+        return Timing.Seconds(Steps);
     }
 
     private static double AccuracyOfB(Dataset<float> train, Dataset<float> held, KernelPath path)
@@ -177,20 +177,5 @@ internal static class KernelPaths
         var trained = Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(1e-3), train, options).Network;
         using var scope = KernelScope.Enter(path);
         return Evaluation.Accuracy(trained, held);
-    }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static double Seconds(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalSeconds;
     }
 }

@@ -19,7 +19,7 @@ internal static class LeNetProfile
 
     public static void Run(int repetitions)
     {
-        Console.WriteLine(string.Format(C, "Load average before: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+        Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var data = FashionMnist.Train(LeNetBenchmarks.Batch).ToDataset();
         var architecture = LeNetBenchmarks.Shape;
         var network = Network.Create<float>(architecture, Initializer.He, 1);
@@ -75,18 +75,12 @@ internal static class LeNetProfile
             Console.WriteLine("|---|---:|---:|");
             for (var l = 0; l < layers.Length; l++)
             {
-                Console.WriteLine(string.Format(C, "| {0} | {1:F3} | {2:F3} |", layers[l], Median(forward[l]), Median(backward[l])));
+                Console.WriteLine(string.Format(C, "| {0} | {1:F3} | {2:F3} |", layers[l], Timing.Median(forward[l]), Timing.Median(backward[l])));
             }
 
-            Console.WriteLine(string.Format(C, "| all layers | {0:F3} | {1:F3} |", forward.Sum(Median), backward.Sum(Median)));
+            Console.WriteLine(string.Format(C, "| all layers | {0:F3} | {1:F3} |", forward.Sum(Timing.Median), backward.Sum(Timing.Median)));
         }
 
-        Console.WriteLine(string.Format(C, "Load average after: {0}", File.ReadAllText("/proc/loadavg").Trim()));
-    }
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
+        Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
     }
 }

@@ -24,7 +24,7 @@ internal static class NetworkAProfile
 
     public static void Run(int rounds)
     {
-        Console.WriteLine(string.Format(C, "Load average before: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+        Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var data = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
         var architecture = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
         var theta = Network.Create<float>(architecture, Initializer.NormalInverseSqrtInputs, 1).Parameters.ToArray();
@@ -49,11 +49,11 @@ internal static class NetworkAProfile
         Console.WriteLine("|---|---:|---:|---:|");
         for (var i = 0; i < names.Length; i++)
         {
-            double one = Median(timings[i][0]), two = Median(timings[i][1]);
+            double one = Timing.Median(timings[i][0]), two = Timing.Median(timings[i][1]);
             Console.WriteLine(string.Format(C, "| {0} | {1:F1} | {2:F1} | {3:F2}× |", names[i], one, two, one / two));
         }
 
-        Console.WriteLine(string.Format(C, "Load average after: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+        Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
     }
 
     /// <summary>Per phase, the microseconds of every block of one pass over the data on <paramref name="threads"/> threads.</summary>
@@ -102,11 +102,5 @@ internal static class NetworkAProfile
         var elapsed = (now - clock) * 1e6 / Stopwatch.Frequency;
         clock = now;
         return elapsed;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 }

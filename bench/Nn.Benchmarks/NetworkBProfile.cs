@@ -24,7 +24,7 @@ internal static class NetworkBProfile
 
     public static void Run(int repetitions)
     {
-        Console.WriteLine(string.Format(C, "Load average before: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+        Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var data = FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset();
         var architecture = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
         var theta = Network.Create<float>(architecture, Initializer.He, 1).Parameters.ToArray();
@@ -37,7 +37,7 @@ internal static class NetworkBProfile
             Profile(architecture, theta, data, repetitions, regions);
         }
 
-        Console.WriteLine(string.Format(C, "Load average after: {0}", File.ReadAllText("/proc/loadavg").Trim()));
+        Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
     }
 
     private static void Profile(Architecture architecture, float[] theta, Dataset<float> data, int repetitions, bool regions)
@@ -83,15 +83,9 @@ internal static class NetworkBProfile
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var name in names)
         {
-            double one = Median(timings[0][name]) * 1e3, two = Median(timings[1][name]) * 1e3;
+            double one = Timing.Median(timings[0][name]) * 1e3, two = Timing.Median(timings[1][name]) * 1e3;
             Console.WriteLine(string.Format(C, "| {0} | {1:F1} | {2:F1} | {3:F2}× |", name, one, two, one / two));
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>One run's buffers and a step taken phase by phase, the way <c>OptimizerSteps</c> and <c>Propagation</c> take it.</summary>

@@ -23,7 +23,7 @@ internal static class ThreadScaling
 
     public static void Run(int rounds)
     {
-        Console.WriteLine(string.Format(C, "Load average before: {0}", LoadAverage()));
+        Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var rows = new List<(string Name, string Unit, Func<int, double> Measure)>();
         var b = FashionMnist.Available ? FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset() : null;
         var a = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
@@ -57,7 +57,7 @@ internal static class ThreadScaling
         Console.WriteLine("|---|---:|---:|---:|");
         for (var r = 0; r < rows.Count; r++)
         {
-            double one = Median(times[r][0]), two = Median(times[r][1]);
+            double one = Timing.Median(times[r][0]), two = Timing.Median(times[r][1]);
             Console.WriteLine(string.Format(C, "| {0} | {1:F3} {3} | {2:F3} {3} | {4:F2}× |", rows[r].Name, one, two, rows[r].Unit, one / two));
         }
 
@@ -72,22 +72,7 @@ internal static class ThreadScaling
         Console.WriteLine(string.Format(C, "Time until the second thread claims a part, regions 50 µs apart (median of 2,000): {0:F2} µs", claim));
         var (single, both) = Probe();
         Console.WriteLine(string.Format(C, "FMA probe fp32 Vector512: one core alone {0:F1} GFLOP/s; both cores at once {1:F1} GFLOP/s in total ({2:F2}×)", single, both, both / single));
-        Console.WriteLine(string.Format(C, "Load average after: {0}", LoadAverage()));
-    }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static double Seconds(Action action)
-    {
-        var clock = Stopwatch.StartNew();
-        action();
-        return clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
     }
 
     private static readonly Architecture ShapeB = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
@@ -109,14 +94,14 @@ internal static class ThreadScaling
         var times = new List<double>();
         for (var s = 0; s < 220; s++)
         {
-            var t = Seconds(() => run.Step(s + 1, (s * NetworkBBenchmarks.Batch) % (data.Count - NetworkBBenchmarks.Batch), NetworkBBenchmarks.Batch));
+            var t = Timing.Seconds(() => run.Step(s + 1, (s * NetworkBBenchmarks.Batch) % (data.Count - NetworkBBenchmarks.Batch), NetworkBBenchmarks.Batch));
             if (s >= 20)
             {
                 times.Add(t);
             }
         }
 
-        return Median(times);
+        return Timing.Median(times);
     }
 
     private static double NetworkBSteps(Dataset<float> data, int threads)
@@ -132,13 +117,13 @@ internal static class ThreadScaling
         }
 
         Epoch();
-        return Seconds(Epoch);
+        return Timing.Seconds(Epoch);
     }
 
     private static double NetworkBEpoch(Dataset<float> data, int threads)
     {
         var network = Network.Create<float>(ShapeB, Initializer.He, 1);
-        return Seconds(() => Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(1e-3), data, new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Threads: threads)));
+        return Timing.Seconds(() => Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(1e-3), data, new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Threads: threads)));
     }
 
     private static double NetworkASteps(Dataset<float> data, int threads)
@@ -156,20 +141,20 @@ internal static class ThreadScaling
         }
 
         Epoch();
-        return Seconds(Epoch);
+        return Timing.Seconds(Epoch);
     }
 
     private static double NetworkAEpoch(Dataset<float> data, int threads)
     {
         var network = Network.Create<float>(ShapeA, Initializer.NormalInverseSqrtInputs, 1);
-        return Seconds(() => Trainer.Train(network, Loss.Quadratic, new Sgd(0.1), data, new TrainingOptions(1, 1, 1, Threads: threads)));
+        return Timing.Seconds(() => Trainer.Train(network, Loss.Quadratic, new Sgd(0.1), data, new TrainingOptions(1, 1, 1, Threads: threads)));
     }
 
     /// <summary>Network B's forward pass over 10,000 rows, its products split over a pool made for the call (what the public threaded Forward does).</summary>
     private static double Inference(Dataset<float> data, int threads)
     {
         var network = Network.Create<float>(ShapeB, Initializer.He, 1);
-        return Seconds(() =>
+        return Timing.Seconds(() =>
         {
             using var pool = new WorkerPool(threads);
             var workspace = new Workspace<float>(ShapeB, data.Count, threads == 1 ? null : new GemmTeam<float>(pool));
@@ -274,7 +259,7 @@ internal static class ThreadScaling
             }
         }
 
-        return (Median(spans), latencies.Count == 0 ? double.NaN : Median(latencies));
+        return (Timing.Median(spans), latencies.Count == 0 ? double.NaN : Timing.Median(latencies));
     }
 
     /// <summary>
@@ -301,7 +286,7 @@ internal static class ThreadScaling
             for (var attempt = 0; attempt < 3; attempt++)
             {
                 var workers = Enumerable.Range(0, threads).Select(_ => new Thread(Calls)).ToArray();
-                best = Math.Min(best, Seconds(() =>
+                best = Math.Min(best, Timing.Seconds(() =>
                 {
                     foreach (var worker in workers)
                     {
