@@ -256,9 +256,19 @@ public static class DenseKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShape(delta, rows, db.Length, nameof(delta));
+        AddColumnSumsInto(delta, rows, db.Length, 0, db);
+    }
+
+    /// <summary>
+    /// db[j] += Σ_i delta[i, first + j] for the columns [first, first + db.Length) of a rows × width δ: the bias
+    /// gradient of one thread's block of a layer's units, each column summed row after row as the whole-row form sums it.
+    /// </summary>
+    internal static void AddColumnSumsInto<T>(ReadOnlySpan<T> delta, int rows, int width, int first, Span<T> db)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         for (var i = 0; i < rows; i++)
         {
-            TensorKernels.Add(db, delta.Slice(i * db.Length, db.Length), db);
+            TensorKernels.Add(db, delta.Slice((i * width) + first, db.Length), db);
         }
     }
 

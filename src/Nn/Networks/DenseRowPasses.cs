@@ -146,11 +146,7 @@ internal sealed unsafe class DenseRowPasses<T> : IPartitionedWork
         {
             var from = Partition.Start(width, part, parts);
             var to = Partition.Start(width, part + 1, parts);
-            var sums = new Span<T>(biasGradient + from, to - from);
-            for (var i = 0; i < rows; i++)
-            {
-                TensorKernels.Add(sums, new ReadOnlySpan<T>(delta + (i * width) + from, to - from), sums);
-            }
+            DenseKernels.AddColumnSumsInto(new ReadOnlySpan<T>(delta, rows * width), rows, width, from, new Span<T>(biasGradient + from, to - from));
         }
 
         if (activationWidth > 0)

@@ -316,10 +316,7 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
                 sums.Clear();
             }
 
-            for (var i = 0; i < rows; i++)
-            {
-                TensorKernels.Add(sums, delta.Slice((i * layer.Outputs) + first, sums.Length), sums);
-            }
+            DenseKernels.AddColumnSumsInto(delta, rows, layer.Outputs, first, sums);
         }
     }
 
