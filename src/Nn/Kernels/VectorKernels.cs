@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace Nn.Kernels;
 
@@ -7,7 +8,7 @@ namespace Nn.Kernels;
 /// The element-wise and single-sample loops around the matrix products: finiteness checks, axpy, the single-row
 /// products of per-sample SGD and the optimiser updates. Each runs on the path it is given, or, for
 /// <see cref="KernelPath.Auto"/>, the one in use on this thread (<see cref="KernelSelection.Current"/>): a vector
-/// body per width (<see cref="VectorKernels512"/>, <see cref="VectorKernels256"/>, <see cref="VectorKernels128"/>)
+/// body written once for every width (<see cref="VectorKernelBodies"/>)
 /// or the scalar one (<see cref="ScalarKernels"/>). Element-wise results are the same bits on every path; the
 /// single-row products sum in a different order per width. Each writes only into the destination span its caller owns.
 /// </summary>
@@ -17,9 +18,9 @@ internal static class VectorKernels
     public static bool AllFinite<T>(ReadOnlySpan<T> values, KernelPath path = KernelPath.Auto)
         where T : unmanaged, IFloatingPointIeee754<T> => KernelCensus.Resolve(path) switch
         {
-            KernelPath.Vector512 => VectorKernels512.AllFinite(values),
-            KernelPath.Vector256 => VectorKernels256.AllFinite(values),
-            KernelPath.Vector128 => VectorKernels128.AllFinite(values),
+            KernelPath.Vector512 => VectorKernelBodies.AllFinite<Lanes512<T>, Vector512<T>, T>(values),
+            KernelPath.Vector256 => VectorKernelBodies.AllFinite<Lanes256<T>, Vector256<T>, T>(values),
+            KernelPath.Vector128 => VectorKernelBodies.AllFinite<Lanes128<T>, Vector128<T>, T>(values),
             _ => ScalarKernels.AllFinite(values),
         };
 
@@ -42,9 +43,9 @@ internal static class VectorKernels
 
         return KernelCensus.Resolve(path) switch
         {
-            KernelPath.Vector512 => VectorKernels512.MultiplyAdd(a, x, y, result),
-            KernelPath.Vector256 => VectorKernels256.MultiplyAdd(a, x, y, result),
-            KernelPath.Vector128 => VectorKernels128.MultiplyAdd(a, x, y, result),
+            KernelPath.Vector512 => VectorKernelBodies.MultiplyAdd<Lanes512<T>, Vector512<T>, T>(a, x, y, result),
+            KernelPath.Vector256 => VectorKernelBodies.MultiplyAdd<Lanes256<T>, Vector256<T>, T>(a, x, y, result),
+            KernelPath.Vector128 => VectorKernelBodies.MultiplyAdd<Lanes128<T>, Vector128<T>, T>(a, x, y, result),
             _ => ScalarKernels.MultiplyAdd(a, x, y, result),
         };
     }
@@ -61,13 +62,13 @@ internal static class VectorKernels
         switch (KernelCensus.Resolve(path))
         {
             case KernelPath.Vector512:
-                VectorKernels512.Multiply(a, x, y);
+                VectorKernelBodies.Multiply<Lanes512<T>, Vector512<T>, T>(a, x, y);
                 break;
             case KernelPath.Vector256:
-                VectorKernels256.Multiply(a, x, y);
+                VectorKernelBodies.Multiply<Lanes256<T>, Vector256<T>, T>(a, x, y);
                 break;
             case KernelPath.Vector128:
-                VectorKernels128.Multiply(a, x, y);
+                VectorKernelBodies.Multiply<Lanes128<T>, Vector128<T>, T>(a, x, y);
                 break;
             default:
                 ScalarKernels.Multiply(a, x, y);
@@ -91,13 +92,13 @@ internal static class VectorKernels
         switch (KernelCensus.Resolve(path))
         {
             case KernelPath.Vector512:
-                VectorKernels512.MultiplyRows(w, outputs, inputs, x, z);
+                VectorKernelBodies.MultiplyRows<Lanes512<T>, Vector512<T>, T>(w, outputs, inputs, x, z);
                 break;
             case KernelPath.Vector256:
-                VectorKernels256.MultiplyRows(w, outputs, inputs, x, z);
+                VectorKernelBodies.MultiplyRows<Lanes256<T>, Vector256<T>, T>(w, outputs, inputs, x, z);
                 break;
             case KernelPath.Vector128:
-                VectorKernels128.MultiplyRows(w, outputs, inputs, x, z);
+                VectorKernelBodies.MultiplyRows<Lanes128<T>, Vector128<T>, T>(w, outputs, inputs, x, z);
                 break;
             default:
                 ScalarKernels.MultiplyRows(w, outputs, inputs, x, z);
@@ -130,9 +131,9 @@ internal static class VectorKernels
 
         var (done, finite) = KernelCensus.Resolve(KernelPath.Auto) switch
         {
-            KernelPath.Vector512 => VectorKernels512.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextM, nextV),
-            KernelPath.Vector256 => VectorKernels256.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextM, nextV),
-            KernelPath.Vector128 => VectorKernels128.AdamUpdate(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextM, nextV),
+            KernelPath.Vector512 => VectorKernelBodies.AdamUpdate<Lanes512<T>, Vector512<T>, T>(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextM, nextV),
+            KernelPath.Vector256 => VectorKernelBodies.AdamUpdate<Lanes256<T>, Vector256<T>, T>(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextM, nextV),
+            KernelPath.Vector128 => VectorKernelBodies.AdamUpdate<Lanes128<T>, Vector128<T>, T>(theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextM, nextV),
             _ => (0, true),
         };
         return ScalarKernels.AdamUpdate(done, theta, gradient, m, v, beta1, beta2, stepSize, epsilon, next, nextM, nextV) & finite;
@@ -149,9 +150,9 @@ internal static class VectorKernels
 
         var done = KernelCensus.Resolve(KernelPath.Auto) switch
         {
-            KernelPath.Vector512 => VectorKernels512.ReluBackward(z, gradientA, gradientZ),
-            KernelPath.Vector256 => VectorKernels256.ReluBackward(z, gradientA, gradientZ),
-            KernelPath.Vector128 => VectorKernels128.ReluBackward(z, gradientA, gradientZ),
+            KernelPath.Vector512 => VectorKernelBodies.ReluBackward<Lanes512<T>, Vector512<T>, T>(z, gradientA, gradientZ),
+            KernelPath.Vector256 => VectorKernelBodies.ReluBackward<Lanes256<T>, Vector256<T>, T>(z, gradientA, gradientZ),
+            KernelPath.Vector128 => VectorKernelBodies.ReluBackward<Lanes128<T>, Vector128<T>, T>(z, gradientA, gradientZ),
             _ => 0,
         };
         ScalarKernels.ReluBackward(done, z, gradientA, gradientZ);
@@ -168,9 +169,9 @@ internal static class VectorKernels
 
         var done = KernelCensus.Resolve(KernelPath.Auto) switch
         {
-            KernelPath.Vector512 => VectorKernels512.SigmoidBackward(a, gradientA, gradientZ),
-            KernelPath.Vector256 => VectorKernels256.SigmoidBackward(a, gradientA, gradientZ),
-            KernelPath.Vector128 => VectorKernels128.SigmoidBackward(a, gradientA, gradientZ),
+            KernelPath.Vector512 => VectorKernelBodies.SigmoidBackward<Lanes512<T>, Vector512<T>, T>(a, gradientA, gradientZ),
+            KernelPath.Vector256 => VectorKernelBodies.SigmoidBackward<Lanes256<T>, Vector256<T>, T>(a, gradientA, gradientZ),
+            KernelPath.Vector128 => VectorKernelBodies.SigmoidBackward<Lanes128<T>, Vector128<T>, T>(a, gradientA, gradientZ),
             _ => 0,
         };
         ScalarKernels.SigmoidBackward(done, a, gradientA, gradientZ);

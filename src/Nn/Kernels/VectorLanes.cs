@@ -42,7 +42,7 @@ internal unsafe interface IVectorLanes<TVector, T>
 }
 
 /// <summary>The 128-bit lanes (the Vector128 path: ARM64 NEON, x86 SSE with FMA).</summary>
-internal readonly unsafe struct Lanes128<T> : IVectorLanes<Vector128<T>, T>
+internal readonly unsafe partial struct Lanes128<T> : IVectorLanes<Vector128<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector128<T>.Count;
@@ -74,7 +74,7 @@ internal readonly unsafe struct Lanes128<T> : IVectorLanes<Vector128<T>, T>
 }
 
 /// <summary>The 256-bit lanes (the Vector256 path: AVX2 with FMA).</summary>
-internal readonly unsafe struct Lanes256<T> : IVectorLanes<Vector256<T>, T>
+internal readonly unsafe partial struct Lanes256<T> : IVectorLanes<Vector256<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector256<T>.Count;
@@ -106,7 +106,7 @@ internal readonly unsafe struct Lanes256<T> : IVectorLanes<Vector256<T>, T>
 }
 
 /// <summary>The 512-bit lanes (the Vector512 path: AVX-512F).</summary>
-internal readonly unsafe struct Lanes512<T> : IVectorLanes<Vector512<T>, T>
+internal readonly unsafe partial struct Lanes512<T> : IVectorLanes<Vector512<T>, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector512<T>.Count;
