@@ -182,24 +182,11 @@ public static class GeneratedChecks
         var path = KernelCensus.Resolve(KernelPath.Auto);
         if (Vector<T>.Count > Vector128<T>.Count && path == KernelPath.Vector128)
         {
-            (k, finite, wasFinite) = GeneratedKernels128.Update(parameters, gradient, step);
+            (k, finite, wasFinite) = GeneratedKernelBodies.Update<Lanes128<T>, Vector128<T>, T>(parameters, gradient, step);
         }
         else if (Vectorised(path) && parameters.Length >= Vector<T>.Count)
         {
-            var scale = new Vector<T>(step);
-            var after = Vector<T>.Zero;
-            var before = Vector<T>.Zero;
-            for (; k <= parameters.Length - Vector<T>.Count; k += Vector<T>.Count)
-            {
-                var old = Vector.LoadUnsafe(ref theta, (nuint)k);
-                var next = old + (scale * Vector.LoadUnsafe(ref g, (nuint)k));
-                next.StoreUnsafe(ref theta, (nuint)k);
-                after |= next - next;
-                before |= old - old;
-            }
-
-            finite = Vector.EqualsAll(after, Vector<T>.Zero);
-            wasFinite = Vector.EqualsAll(before, Vector<T>.Zero);
+            (k, finite, wasFinite) = GeneratedKernelBodies.Update<LanesVector<T>, Vector<T>, T>(parameters, gradient, step);
         }
 
         for (; k < parameters.Length; k++)

@@ -36,44 +36,9 @@ public static partial class GeneratedKernels
     {
         AtLeast(nameof(b), a.Length, b.Length);
         path = Run(path);
-        if (Narrow<T>(path))
-        {
-            return GeneratedKernels128.Dot(a, b);
-        }
-
-        ref var left = ref MemoryMarshal.GetReference(a);
-        ref var right = ref MemoryMarshal.GetReference(b);
-        var width = Vector<T>.Count;
-        var k = 0;
-        var sum = T.Zero;
-        if (Vectorised(path) && a.Length >= width)
-        {
-            var lanes0 = Vector<T>.Zero;
-            var lanes1 = Vector<T>.Zero;
-            var lanes2 = Vector<T>.Zero;
-            var lanes3 = Vector<T>.Zero;
-            for (; k <= a.Length - (4 * width); k += 4 * width)
-            {
-                lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
-                lanes1 += Vector.LoadUnsafe(ref left, (nuint)(k + width)) * Vector.LoadUnsafe(ref right, (nuint)(k + width));
-                lanes2 += Vector.LoadUnsafe(ref left, (nuint)(k + (2 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (2 * width)));
-                lanes3 += Vector.LoadUnsafe(ref left, (nuint)(k + (3 * width))) * Vector.LoadUnsafe(ref right, (nuint)(k + (3 * width)));
-            }
-
-            for (; k <= a.Length - width; k += width)
-            {
-                lanes0 += Vector.LoadUnsafe(ref left, (nuint)k) * Vector.LoadUnsafe(ref right, (nuint)k);
-            }
-
-            sum = Vector.Sum((lanes0 + lanes1) + (lanes2 + lanes3));
-        }
-
-        for (; k < a.Length; k++)
-        {
-            sum += Unsafe.Add(ref left, k) * Unsafe.Add(ref right, k);
-        }
-
-        return sum;
+        return Narrow<T>(path)
+            ? GeneratedKernels128.Dot(a, b)
+            : GeneratedKernelBodies.Dot<LanesVector<T>, Vector<T>, T>(a, b, Vectorised(path));
     }
 
     /// <summary>
@@ -102,58 +67,10 @@ public static partial class GeneratedKernels
         if (Narrow<T>(path))
         {
             GeneratedKernels128.MultiplyRows(weights, x, z, rows, n);
-            return;
         }
-
-        var j = 0;
-        if (Vectorised(path) && n >= Vector<T>.Count)
+        else
         {
-            ref var input = ref MemoryMarshal.GetReference(x);
-            ref var matrix = ref MemoryMarshal.GetReference(weights);
-            var width = Vector<T>.Count;
-            for (; j <= rows - 4; j += 4)
-            {
-                var row0 = (nuint)(j * n);
-                var row1 = row0 + (nuint)n;
-                var row2 = row1 + (nuint)n;
-                var row3 = row2 + (nuint)n;
-                var lanes0 = Vector<T>.Zero;
-                var lanes1 = Vector<T>.Zero;
-                var lanes2 = Vector<T>.Zero;
-                var lanes3 = Vector<T>.Zero;
-                var k = 0;
-                for (; k <= n - width; k += width)
-                {
-                    var piece = Vector.LoadUnsafe(ref input, (nuint)k);
-                    lanes0 += Vector.LoadUnsafe(ref matrix, row0 + (nuint)k) * piece;
-                    lanes1 += Vector.LoadUnsafe(ref matrix, row1 + (nuint)k) * piece;
-                    lanes2 += Vector.LoadUnsafe(ref matrix, row2 + (nuint)k) * piece;
-                    lanes3 += Vector.LoadUnsafe(ref matrix, row3 + (nuint)k) * piece;
-                }
-
-                var sum0 = Vector.Sum(lanes0);
-                var sum1 = Vector.Sum(lanes1);
-                var sum2 = Vector.Sum(lanes2);
-                var sum3 = Vector.Sum(lanes3);
-                for (; k < n; k++)
-                {
-                    var xk = Unsafe.Add(ref input, k);
-                    sum0 += Unsafe.Add(ref matrix, row0 + (nuint)k) * xk;
-                    sum1 += Unsafe.Add(ref matrix, row1 + (nuint)k) * xk;
-                    sum2 += Unsafe.Add(ref matrix, row2 + (nuint)k) * xk;
-                    sum3 += Unsafe.Add(ref matrix, row3 + (nuint)k) * xk;
-                }
-
-                z[j] = sum0;
-                z[j + 1] = sum1;
-                z[j + 2] = sum2;
-                z[j + 3] = sum3;
-            }
-        }
-
-        for (; j < rows; j++)
-        {
-            z[j] = Dot(path, weights.Slice(j * n, n), x);
+            GeneratedKernelBodies.MultiplyRows<LanesVector<T>, Vector<T>, T>(weights, x, z, rows, n, Vectorised(path));
         }
     }
 
@@ -177,44 +94,10 @@ public static partial class GeneratedKernels
         if (Narrow<T>(path))
         {
             GeneratedKernels128.Dot4(w, x, out s0, out s1, out s2, out s3);
-            return;
         }
-
-        ref var weights = ref MemoryMarshal.GetReference(w);
-        ref var x0 = ref MemoryMarshal.GetReference(x);
-        ref var x1 = ref Unsafe.Add(ref x0, n);
-        ref var x2 = ref Unsafe.Add(ref x0, 2 * n);
-        ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
-        var k = 0;
-        s0 = s1 = s2 = s3 = T.Zero;
-        if (Vectorised(path) && n >= Vector<T>.Count)
+        else
         {
-            var v0 = Vector<T>.Zero;
-            var v1 = Vector<T>.Zero;
-            var v2 = Vector<T>.Zero;
-            var v3 = Vector<T>.Zero;
-            for (; k <= n - Vector<T>.Count; k += Vector<T>.Count)
-            {
-                var wk = Vector.LoadUnsafe(ref weights, (nuint)k);
-                v0 += wk * Vector.LoadUnsafe(ref x0, (nuint)k);
-                v1 += wk * Vector.LoadUnsafe(ref x1, (nuint)k);
-                v2 += wk * Vector.LoadUnsafe(ref x2, (nuint)k);
-                v3 += wk * Vector.LoadUnsafe(ref x3, (nuint)k);
-            }
-
-            s0 = Vector.Sum(v0);
-            s1 = Vector.Sum(v1);
-            s2 = Vector.Sum(v2);
-            s3 = Vector.Sum(v3);
-        }
-
-        for (; k < n; k++)
-        {
-            var wk = Unsafe.Add(ref weights, k);
-            s0 += wk * Unsafe.Add(ref x0, k);
-            s1 += wk * Unsafe.Add(ref x1, k);
-            s2 += wk * Unsafe.Add(ref x2, k);
-            s3 += wk * Unsafe.Add(ref x3, k);
+            GeneratedKernelBodies.Dot4<LanesVector<T>, Vector<T>, T>(w, x, out s0, out s1, out s2, out s3, Vectorised(path));
         }
     }
 
@@ -234,24 +117,10 @@ public static partial class GeneratedKernels
         if (Narrow<T>(path))
         {
             GeneratedKernels128.Scale(x, s, y);
-            return;
         }
-
-        ref var source = ref MemoryMarshal.GetReference(x);
-        ref var target = ref MemoryMarshal.GetReference(y);
-        var k = 0;
-        if (Vectorised(path) && x.Length >= Vector<T>.Count)
+        else
         {
-            var scale = new Vector<T>(s);
-            for (; k <= x.Length - Vector<T>.Count; k += Vector<T>.Count)
-            {
-                (scale * Vector.LoadUnsafe(ref source, (nuint)k)).StoreUnsafe(ref target, (nuint)k);
-            }
-        }
-
-        for (; k < x.Length; k++)
-        {
-            Unsafe.Add(ref target, k) = s * Unsafe.Add(ref source, k);
+            GeneratedKernelBodies.Scale<LanesVector<T>, Vector<T>, T>(x, s, y, Vectorised(path));
         }
     }
 
@@ -271,24 +140,10 @@ public static partial class GeneratedKernels
         if (Narrow<T>(path))
         {
             GeneratedKernels128.AddScaled(x, s, y);
-            return;
         }
-
-        ref var source = ref MemoryMarshal.GetReference(x);
-        ref var target = ref MemoryMarshal.GetReference(y);
-        var k = 0;
-        if (Vectorised(path) && x.Length >= Vector<T>.Count)
+        else
         {
-            var scale = new Vector<T>(s);
-            for (; k <= x.Length - Vector<T>.Count; k += Vector<T>.Count)
-            {
-                (Vector.LoadUnsafe(ref target, (nuint)k) + (scale * Vector.LoadUnsafe(ref source, (nuint)k))).StoreUnsafe(ref target, (nuint)k);
-            }
-        }
-
-        for (; k < x.Length; k++)
-        {
-            Unsafe.Add(ref target, k) += s * Unsafe.Add(ref source, k);
+            GeneratedKernelBodies.AddScaled<LanesVector<T>, Vector<T>, T>(x, s, y, Vectorised(path));
         }
     }
 
@@ -315,36 +170,10 @@ public static partial class GeneratedKernels
         if (Narrow<T>(path))
         {
             GeneratedKernels128.AddScaled4(x, d0, d1, d2, d3, y);
-            return;
         }
-
-        ref var target = ref MemoryMarshal.GetReference(y);
-        ref var x0 = ref MemoryMarshal.GetReference(x);
-        ref var x1 = ref Unsafe.Add(ref x0, n);
-        ref var x2 = ref Unsafe.Add(ref x0, 2 * n);
-        ref var x3 = ref Unsafe.Add(ref x0, 3 * n);
-        var k = 0;
-        if (Vectorised(path) && n >= Vector<T>.Count)
+        else
         {
-            var scale0 = new Vector<T>(d0);
-            var scale1 = new Vector<T>(d1);
-            var scale2 = new Vector<T>(d2);
-            var scale3 = new Vector<T>(d3);
-            for (; k <= n - Vector<T>.Count; k += Vector<T>.Count)
-            {
-                var sum = Vector.LoadUnsafe(ref target, (nuint)k);
-                sum += scale0 * Vector.LoadUnsafe(ref x0, (nuint)k);
-                sum += scale1 * Vector.LoadUnsafe(ref x1, (nuint)k);
-                sum += scale2 * Vector.LoadUnsafe(ref x2, (nuint)k);
-                sum += scale3 * Vector.LoadUnsafe(ref x3, (nuint)k);
-                sum.StoreUnsafe(ref target, (nuint)k);
-            }
-        }
-
-        for (; k < n; k++)
-        {
-            ref var element = ref Unsafe.Add(ref target, k);
-            element = element + (d0 * Unsafe.Add(ref x0, k)) + (d1 * Unsafe.Add(ref x1, k)) + (d2 * Unsafe.Add(ref x2, k)) + (d3 * Unsafe.Add(ref x3, k));
+            GeneratedKernelBodies.AddScaled4<LanesVector<T>, Vector<T>, T>(x, d0, d1, d2, d3, y, Vectorised(path));
         }
     }
 }

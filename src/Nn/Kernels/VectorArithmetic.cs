@@ -43,6 +43,9 @@ internal interface IVectorArithmetic<TVector, T> : IVectorLanes<TVector, T>
     /// <summary>Lane-wise |x|.</summary>
     static abstract TVector Abs(TVector x);
 
+    /// <summary>Lane-wise x OR y (bits).</summary>
+    static abstract TVector Or(TVector x, TVector y);
+
     /// <summary>Lane-wise x AND NOT y (bits).</summary>
     static abstract TVector AndNot(TVector x, TVector y);
 
@@ -92,6 +95,9 @@ internal readonly partial struct Lanes128<T> : IVectorArithmetic<Vector128<T>, T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Abs(Vector128<T> x) => Vector128.Abs(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Or(Vector128<T> x, Vector128<T> y) => x | y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> AndNot(Vector128<T> x, Vector128<T> y) => x & ~y;
@@ -144,6 +150,9 @@ internal readonly partial struct Lanes256<T> : IVectorArithmetic<Vector256<T>, T
     public static Vector256<T> Abs(Vector256<T> x) => Vector256.Abs(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Or(Vector256<T> x, Vector256<T> y) => x | y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> AndNot(Vector256<T> x, Vector256<T> y) => x & ~y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -192,6 +201,9 @@ internal readonly partial struct Lanes512<T> : IVectorArithmetic<Vector512<T>, T
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Abs(Vector512<T> x) => Vector512.Abs(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Or(Vector512<T> x, Vector512<T> y) => x | y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> AndNot(Vector512<T> x, Vector512<T> y) => x & ~y;
