@@ -5,6 +5,7 @@ module Nn.Tests.Kernels.KernelPathTests
 
 open System
 open System.Numerics
+open System.Runtime.Intrinsics
 open Nn
 open Nn.Kernels
 open Nn.Tests.Kernels.KernelPathData
@@ -154,8 +155,8 @@ let ``the single-sample product and the generated code's helpers agree with Port
 let private packedProduct (a: float[]) (b: float[]) mr nr kc =
     Array.init (mr * nr) (fun t -> let i, j = t / nr, t % nr in Seq.sum (seq { for p in 0 .. kc - 1 -> a[p * mr + i] * b[p * nr + j] }))
 
-let private checkTile (kernel: string) (mr: int) (vectors: int) (run: 'T[] -> 'T[] -> int -> 'T[] -> int -> bool -> unit) (toT: float -> 'T) (ofT: 'T -> float) (tolerance: float) =
-    let nr = vectors * Runtime.Intrinsics.Vector128<'T>.Count
+/// Checks a tile of mr rows and nr columns (its vectors times their lanes) against the packed product.
+let private checkTile (kernel: string) (mr: int) (nr: int) (run: 'T[] -> 'T[] -> int -> 'T[] -> int -> bool -> unit) (toT: float -> 'T) (ofT: 'T -> float) (tolerance: float) =
     for kc in [ 1; 2; 7; 64; 256 ] do
         let a, b = values kc (mr * kc) |> Array.map toT, values (kc + 1) (kc * nr) |> Array.map toT
         let expected = packedProduct (Array.map ofT a) (Array.map ofT b) mr nr kc
@@ -175,10 +176,19 @@ let private checkTile (kernel: string) (mr: int) (vectors: int) (run: 'T[] -> 'T
 
 [<Fact>]
 let ``both Vector128 tiles, ARM64's 8 × 3 vectors and x86's 6 × 2, compute the packed product in float and double`` () =
-    checkTile "8 × 3" MicroKernels128.RowsWide MicroKernels128.VectorsWide (fun a b kc c ldc add -> MicroKernels128.KernelWide<float32>(&a[0], &b[0], kc, &c[0], ldc, add)) float32 float 1.2e-7
-    checkTile "8 × 3" MicroKernels128.RowsWide MicroKernels128.VectorsWide (fun a b kc c ldc add -> MicroKernels128.KernelWide<float>(&a[0], &b[0], kc, &c[0], ldc, add)) id id 2.3e-16
-    checkTile "6 × 2" MicroKernels128.RowsNarrow MicroKernels128.VectorsNarrow (fun a b kc c ldc add -> MicroKernels128.KernelNarrow<float32>(&a[0], &b[0], kc, &c[0], ldc, add)) float32 float 1.2e-7
-    checkTile "6 × 2" MicroKernels128.RowsNarrow MicroKernels128.VectorsNarrow (fun a b kc c ldc add -> MicroKernels128.KernelNarrow<float>(&a[0], &b[0], kc, &c[0], ldc, add)) id id 2.3e-16
+    checkTile "8 × 3" MicroKernels128.RowsWide (MicroKernels128.VectorsWide * Vector128<float32>.Count) (fun a b kc c ldc add -> MicroKernels128.KernelWide<float32>(&a[0], &b[0], kc, &c[0], ldc, add)) float32 float 1.2e-7
+    checkTile "8 × 3" MicroKernels128.RowsWide (MicroKernels128.VectorsWide * Vector128<float>.Count) (fun a b kc c ldc add -> MicroKernels128.KernelWide<float>(&a[0], &b[0], kc, &c[0], ldc, add)) id id 2.3e-16
+    checkTile "6 × 2" MicroKernels128.RowsNarrow (MicroKernels128.VectorsNarrow * Vector128<float32>.Count) (fun a b kc c ldc add -> MicroKernelTiles.Tile6x2<Lanes128<float32>, Vector128<float32>, float32>(&a[0], &b[0], kc, &c[0], ldc, add)) float32 float 1.2e-7
+    checkTile "6 × 2" MicroKernels128.RowsNarrow (MicroKernels128.VectorsNarrow * Vector128<float>.Count) (fun a b kc c ldc add -> MicroKernelTiles.Tile6x2<Lanes128<float>, Vector128<float>, float>(&a[0], &b[0], kc, &c[0], ldc, add)) id id 2.3e-16
+
+[<Fact>]
+let ``the wider tiles, Vector256's 6 × 2 and Vector512's 8 × 2 vectors, compute the packed product in float and double where the CPU has them`` () =
+    if Vector256.IsHardwareAccelerated then
+        checkTile "6 × 2 (256)" MicroKernels.Rows256 (2 * Vector256<float32>.Count) (fun a b kc c ldc add -> MicroKernelTiles.Tile6x2<Lanes256<float32>, Vector256<float32>, float32>(&a[0], &b[0], kc, &c[0], ldc, add)) float32 float 1.2e-7
+        checkTile "6 × 2 (256)" MicroKernels.Rows256 (2 * Vector256<float>.Count) (fun a b kc c ldc add -> MicroKernelTiles.Tile6x2<Lanes256<float>, Vector256<float>, float>(&a[0], &b[0], kc, &c[0], ldc, add)) id id 2.3e-16
+    if Vector512.IsHardwareAccelerated then
+        checkTile "8 × 2 (512)" MicroKernels.Rows512 (2 * Vector512<float32>.Count) (fun a b kc c ldc add -> MicroKernelTiles.Tile8x2<Lanes512<float32>, Vector512<float32>, float32>(&a[0], &b[0], kc, &c[0], ldc, add)) float32 float 1.2e-7
+        checkTile "8 × 2 (512)" MicroKernels.Rows512 (2 * Vector512<float>.Count) (fun a b kc c ldc add -> MicroKernelTiles.Tile8x2<Lanes512<float>, Vector512<float>, float>(&a[0], &b[0], kc, &c[0], ldc, add)) id id 2.3e-16
 
 let private digits = lazy (Digits.Load<float>().Train.Select(ReadOnlySpan [| 0..255 |]))
 

@@ -43,7 +43,7 @@ internal static class MicroKernels128
         }
         else
         {
-            KernelNarrow(ref a, ref b, kc, ref c, ldc, add);
+            MicroKernelTiles.Tile6x2<Lanes128<T>, Vector128<T>, T>(ref a, ref b, kc, ref c, ldc, add);
         }
     }
 
@@ -62,37 +62,37 @@ internal static class MicroKernels128
             var b1 = Vector128.LoadUnsafe(ref b, width);
             var b2 = Vector128.LoadUnsafe(ref b, 2 * width);
             var a0 = Vector128.Create(a);
-            c00 = Fma(a0, b0, c00);
-            c01 = Fma(a0, b1, c01);
-            c02 = Fma(a0, b2, c02);
+            c00 = Lanes128<T>.FusedMultiplyAdd(a0, b0, c00);
+            c01 = Lanes128<T>.FusedMultiplyAdd(a0, b1, c01);
+            c02 = Lanes128<T>.FusedMultiplyAdd(a0, b2, c02);
             var a1 = Vector128.Create(Unsafe.Add(ref a, 1));
-            c10 = Fma(a1, b0, c10);
-            c11 = Fma(a1, b1, c11);
-            c12 = Fma(a1, b2, c12);
+            c10 = Lanes128<T>.FusedMultiplyAdd(a1, b0, c10);
+            c11 = Lanes128<T>.FusedMultiplyAdd(a1, b1, c11);
+            c12 = Lanes128<T>.FusedMultiplyAdd(a1, b2, c12);
             var a2 = Vector128.Create(Unsafe.Add(ref a, 2));
-            c20 = Fma(a2, b0, c20);
-            c21 = Fma(a2, b1, c21);
-            c22 = Fma(a2, b2, c22);
+            c20 = Lanes128<T>.FusedMultiplyAdd(a2, b0, c20);
+            c21 = Lanes128<T>.FusedMultiplyAdd(a2, b1, c21);
+            c22 = Lanes128<T>.FusedMultiplyAdd(a2, b2, c22);
             var a3 = Vector128.Create(Unsafe.Add(ref a, 3));
-            c30 = Fma(a3, b0, c30);
-            c31 = Fma(a3, b1, c31);
-            c32 = Fma(a3, b2, c32);
+            c30 = Lanes128<T>.FusedMultiplyAdd(a3, b0, c30);
+            c31 = Lanes128<T>.FusedMultiplyAdd(a3, b1, c31);
+            c32 = Lanes128<T>.FusedMultiplyAdd(a3, b2, c32);
             var a4 = Vector128.Create(Unsafe.Add(ref a, 4));
-            c40 = Fma(a4, b0, c40);
-            c41 = Fma(a4, b1, c41);
-            c42 = Fma(a4, b2, c42);
+            c40 = Lanes128<T>.FusedMultiplyAdd(a4, b0, c40);
+            c41 = Lanes128<T>.FusedMultiplyAdd(a4, b1, c41);
+            c42 = Lanes128<T>.FusedMultiplyAdd(a4, b2, c42);
             var a5 = Vector128.Create(Unsafe.Add(ref a, 5));
-            c50 = Fma(a5, b0, c50);
-            c51 = Fma(a5, b1, c51);
-            c52 = Fma(a5, b2, c52);
+            c50 = Lanes128<T>.FusedMultiplyAdd(a5, b0, c50);
+            c51 = Lanes128<T>.FusedMultiplyAdd(a5, b1, c51);
+            c52 = Lanes128<T>.FusedMultiplyAdd(a5, b2, c52);
             var a6 = Vector128.Create(Unsafe.Add(ref a, 6));
-            c60 = Fma(a6, b0, c60);
-            c61 = Fma(a6, b1, c61);
-            c62 = Fma(a6, b2, c62);
+            c60 = Lanes128<T>.FusedMultiplyAdd(a6, b0, c60);
+            c61 = Lanes128<T>.FusedMultiplyAdd(a6, b1, c61);
+            c62 = Lanes128<T>.FusedMultiplyAdd(a6, b2, c62);
             var a7 = Vector128.Create(Unsafe.Add(ref a, 7));
-            c70 = Fma(a7, b0, c70);
-            c71 = Fma(a7, b1, c71);
-            c72 = Fma(a7, b2, c72);
+            c70 = Lanes128<T>.FusedMultiplyAdd(a7, b0, c70);
+            c71 = Lanes128<T>.FusedMultiplyAdd(a7, b1, c71);
+            c72 = Lanes128<T>.FusedMultiplyAdd(a7, b2, c72);
             a = ref Unsafe.Add(ref a, RowsWide);
             b = ref Unsafe.Add(ref b, 3 * (int)width);
         }
@@ -107,47 +107,7 @@ internal static class MicroKernels128
         Store(ref Unsafe.Add(ref c, 7 * ldc), c70, c71, c72, add);
     }
 
-    /// <summary>A 6-row × two-Vector128 tile (6 × 8 floats, 6 × 4 doubles): 12 accumulators for 16 registers.</summary>
-    internal static void KernelNarrow<T>(ref T a, ref T b, int kc, ref T c, int ldc, bool add)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var width = (nuint)Vector128<T>.Count;
-        Vector128<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector128<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (var p = 0; p < kc; p++)
-        {
-            var b0 = Vector128.LoadUnsafe(ref b);
-            var b1 = Vector128.LoadUnsafe(ref b, width);
-            var a0 = Vector128.Create(a);
-            c00 = Fma(a0, b0, c00);
-            c01 = Fma(a0, b1, c01);
-            var a1 = Vector128.Create(Unsafe.Add(ref a, 1));
-            c10 = Fma(a1, b0, c10);
-            c11 = Fma(a1, b1, c11);
-            var a2 = Vector128.Create(Unsafe.Add(ref a, 2));
-            c20 = Fma(a2, b0, c20);
-            c21 = Fma(a2, b1, c21);
-            var a3 = Vector128.Create(Unsafe.Add(ref a, 3));
-            c30 = Fma(a3, b0, c30);
-            c31 = Fma(a3, b1, c31);
-            var a4 = Vector128.Create(Unsafe.Add(ref a, 4));
-            c40 = Fma(a4, b0, c40);
-            c41 = Fma(a4, b1, c41);
-            var a5 = Vector128.Create(Unsafe.Add(ref a, 5));
-            c50 = Fma(a5, b0, c50);
-            c51 = Fma(a5, b1, c51);
-            a = ref Unsafe.Add(ref a, RowsNarrow);
-            b = ref Unsafe.Add(ref b, 2 * (int)width);
-        }
-
-        Store(ref Unsafe.Add(ref c, 0 * ldc), c00, c01, add);
-        Store(ref Unsafe.Add(ref c, 1 * ldc), c10, c11, add);
-        Store(ref Unsafe.Add(ref c, 2 * ldc), c20, c21, add);
-        Store(ref Unsafe.Add(ref c, 3 * ldc), c30, c31, add);
-        Store(ref Unsafe.Add(ref c, 4 * ldc), c40, c41, add);
-        Store(ref Unsafe.Add(ref c, 5 * ldc), c50, c51, add);
-    }
-
+    /// <summary>Three vectors of a row of the 8 × 3 tile into C, added to C's values when <paramref name="add"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<T>(ref T row, Vector128<T> v0, Vector128<T> v1, Vector128<T> v2, bool add)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -159,33 +119,6 @@ internal static class MicroKernels128
         }
 
         v2.StoreUnsafe(ref row, 2 * width);
-        Store(ref row, v0, v1, add);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<T>(ref T row, Vector128<T> v0, Vector128<T> v1, bool add)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var width = (nuint)Vector128<T>.Count;
-        if (add)
-        {
-            v0 += Vector128.LoadUnsafe(ref row);
-            v1 += Vector128.LoadUnsafe(ref row, width);
-        }
-
-        v0.StoreUnsafe(ref row);
-        v1.StoreUnsafe(ref row, width);
-    }
-
-    /// <summary>x·y + acc with one rounding (float or double lanes).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<T> Fma<T>(Vector128<T> x, Vector128<T> y, Vector128<T> acc)
-    {
-        if (typeof(T) == typeof(float))
-        {
-            return Vector128.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>();
-        }
-
-        return Vector128.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+        MicroKernelTiles.StoreRow<Lanes128<T>, Vector128<T>, T>(ref row, v0, v1, add);
     }
 }
