@@ -20,7 +20,7 @@ internal static unsafe partial class ConvolutionPasses
         KernelPath path, WorkerPool? pool, ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> z, Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var regions = scratch.Slice(RoomRows(filters) * geometry.Patch);
+        var regions = scratch.Slice(FrontLength(geometry, filters));
         fixed (T* k = kernels.Slice(0, filters * geometry.Patch), b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
         {
             var job = new PassJob<T>(path, k, bias.IsEmpty ? null : b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, filters, null, false);

@@ -37,7 +37,7 @@ internal static unsafe partial class ConvolutionPasses
 
     /// <summary>The scratch values <see cref="Forward{T}"/> and <see cref="Backward{T}"/> need for <paramref name="rows"/> samples.</summary>
     public static long ScratchLength(ColumnTransfer.Geometry geometry, int filters, int rows) =>
-        ((long)RoomRows(filters) * geometry.Patch) + (Slices(rows) * SliceLength(geometry, filters, SliceWidth(rows)));
+        FrontLength(geometry, filters) + (Slices(rows) * SliceLength(geometry, filters, SliceWidth(rows)));
 
     /// <summary>
     /// z[n, o, ·] = Σ_{c,u,v} K[o, c, u, v] x̃[n, c, · + (u, v)] + b[o] for every sample: per slice X̂ₛ, then Zₛ = K X̂ₛ into a tile
@@ -65,12 +65,18 @@ internal static unsafe partial class ConvolutionPasses
             return;
         }
 
+        if (FilterLanesConvolution.Suits(path, geometry))
+        {
+            ForwardFilterLanes(path, pool, kernels, bias, input, rows, geometry, filters, z, scratch);
+            return;
+        }
+
         var patch = geometry.Patch;
         var padded = RoundUp(filters, Gemm.TileShape<T>(path).MR);
         var paddedKernels = scratch.Slice(0, padded * patch);
         kernels.Slice(0, filters * patch).CopyTo(paddedKernels);
         paddedKernels.Slice(filters * patch).Clear();
-        var regions = scratch.Slice(RoomRows(filters) * patch);
+        var regions = scratch.Slice(FrontLength(geometry, filters));
         fixed (T* k = paddedKernels, b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
         {
             var job = new PassJob<T>(path, k, b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, padded, null, false);
@@ -114,7 +120,7 @@ internal static unsafe partial class ConvolutionPasses
     {
         var patch = geometry.Patch;
         var outputs = filters * geometry.Positions;
-        var regions = scratch.Slice(RoomRows(filters) * patch);
+        var regions = scratch.Slice(FrontLength(geometry, filters));
         var slices = Slices(rows);
         var padded = RoundUp(filters, Gemm.TileShape<T>(path).MR);
         fixed (T* k = kernels.Slice(0, filters * patch), x = input.Slice(0, rows * geometry.InputSize), d = delta.Slice(0, rows * outputs), r = regions)
@@ -122,8 +128,13 @@ internal static unsafe partial class ConvolutionPasses
         {
             var job = new PassJob<T>(path, k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, padded, dx, !inputGradient.IsEmpty);
 
-            // Only the kernel and bias gradients run directly; the input gradient of a direct layer goes through the GEMM.
-            SampleSplit.Run(pool, slices, DirectConvolution.Suits(geometry) && inputGradient.IsEmpty ? &DirectBackwardSlices<T> : &BackwardSlices<T>, &job);
+            // Only the kernel and bias gradients of a first-layer-like direct layer run directly (its input gradient
+            // would go through the GEMM); the filter-lanes form computes its kernel gradient directly and its input
+            // gradient through the GEMM.
+            delegate*<void*, int, int, void> slicesOfPass = FilterLanesConvolution.Suits(path, geometry) ? &FilterLanesBackwardSlices<T>
+                : DirectConvolution.Suits(geometry) && inputGradient.IsEmpty ? &DirectBackwardSlices<T>
+                : &BackwardSlices<T>;
+            SampleSplit.Run(pool, slices, slicesOfPass, &job);
         }
 
         // The slices' partial sums in slice order: the same additions whatever thread computed each slice.
@@ -172,7 +183,19 @@ internal static unsafe partial class ConvolutionPasses
     private static int WorkLength(ColumnTransfer.Geometry geometry, int filters, int width)
     {
         var columns = geometry.Patch * width * geometry.Positions;
-        return DirectConvolution.Suits(geometry) ? Math.Max(columns, DirectLength(geometry, filters)) : columns;
+        return DirectConvolution.Suits(geometry) ? Math.Max(columns, DirectLength(geometry, filters))
+            : FilterLanesConvolution.Fits(geometry) ? Math.Max(columns, FilterLanesConvolution.WorkLength(geometry, filters))
+            : columns;
+    }
+
+    /// <summary>
+    /// The scratch before the slices' regions: the forward pass's kernels padded to MR rows, or the filter-lanes form's
+    /// transposed kernels and padded bias (<see cref="FilterLanesConvolution.KernelsLength"/>).
+    /// </summary>
+    private static int FrontLength(ColumnTransfer.Geometry geometry, int filters)
+    {
+        var padded = RoomRows(filters) * geometry.Patch;
+        return FilterLanesConvolution.Fits(geometry) ? Math.Max(padded, FilterLanesConvolution.KernelsLength(geometry, filters)) : padded;
     }
 
     /// <summary>A slice's partial ∂K (O padded to MR rows × C·KH·KW), then its partial ∂b (O values).</summary>
@@ -231,8 +254,7 @@ internal static unsafe partial class ConvolutionPasses
     {
         ref var job = ref Unsafe.AsRef<PassJob<T>>(arguments);
         var g = job.Geometry;
-        int patch = g.Patch, positions = g.Positions, filters = job.Filters, outputs = filters * positions;
-        var kernels = new ReadOnlySpan<T>(job.Kernels, filters * patch);
+        int patch = g.Patch, positions = g.Positions, filters = job.Filters;
         var width = SliceWidth(job.Rows);
         var sliceLength = SliceLength(g, filters, width);
         // As going forward, the part's slices share the first one's X̂ and Δ; each keeps its own partial gradients.
@@ -250,14 +272,7 @@ internal static unsafe partial class ConvolutionPasses
             // Δ padded with zero rows to the micro-kernel's MR, as K is going forward: the product packs whole slivers
             // by register transposes (the padded rows of the partial ∂K are never read).
             product.Slice(filters * fields).Clear();
-            var delta = new ReadOnlySpan<T>(job.Values + ((long)start * outputs), count * outputs);
-            for (var n = 0; n < count; n++)
-            {
-                for (var o = 0; o < filters; o++)
-                {
-                    delta.Slice((n * outputs) + (o * positions), positions).CopyTo(product.Slice((o * fields) + (n * positions), positions));
-                }
-            }
+            CopyDelta(in job, start, count, product);
 
             Gemm.Multiply(job.Path, job.PaddedFilters, fields, product, fields, 1, columns, 1, fields, partial, patch, false, 0, patch);
             for (var o = 0; o < job.BiasLength; o++)
@@ -267,10 +282,35 @@ internal static unsafe partial class ConvolutionPasses
 
             if (job.WantsInputGradient)
             {
-                Gemm.Multiply(job.Path, patch, filters, kernels, 1, patch, product, fields, 1, columns, fields, false, 0, fields);
-                ConvolutionKernels.ColumnsToImage(columns, count, g, new Span<T>(job.InputGradient + ((long)start * g.InputSize), count * g.InputSize));
+                AddInputGradient(in job, start, count, product, columns);
             }
         }
+    }
+
+    /// <summary>The slice's δ filter-major (Δₛ, O × S·OH·OW) into the first O rows of <paramref name="product"/>.</summary>
+    private static void CopyDelta<T>(in PassJob<T> job, int start, int count, Span<T> product)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int positions = job.Geometry.Positions, outputs = job.Filters * positions, fields = count * positions;
+        var delta = new ReadOnlySpan<T>(job.Values + ((long)start * outputs), count * outputs);
+        for (var n = 0; n < count; n++)
+        {
+            for (var o = 0; o < job.Filters; o++)
+            {
+                delta.Slice((n * outputs) + (o * positions), positions).CopyTo(product.Slice((o * fields) + (n * positions), positions));
+            }
+        }
+    }
+
+    /// <summary>The slice's input gradient: ∂X̂ₛ = Kᵀ Δₛ (Δₛ in <paramref name="product"/>) into <paramref name="columns"/>, then col2im onto ∂C/∂x.</summary>
+    private static void AddInputGradient<T>(in PassJob<T> job, int start, int count, Span<T> product, Span<T> columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var g = job.Geometry;
+        int patch = g.Patch, fields = count * g.Positions;
+        var kernels = new ReadOnlySpan<T>(job.Kernels, job.Filters * patch);
+        Gemm.Multiply(job.Path, patch, job.Filters, kernels, 1, patch, product, fields, 1, columns.Slice(0, patch * fields), fields, false, 0, fields);
+        ConvolutionKernels.ColumnsToImage(columns.Slice(0, patch * fields), count, g, new Span<T>(job.InputGradient + ((long)start * g.InputSize), count * g.InputSize));
     }
 
     /// <summary>

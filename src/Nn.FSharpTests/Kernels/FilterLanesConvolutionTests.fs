@@ -1,0 +1,114 @@
+/// The convolution with the filters as vector lanes (stride 1, a long receptive field, rows of at least 8 outputs):
+/// a layer's z, its kernel and bias gradients and its input gradient equal a plain loop over the definition, on every
+/// kernel path this CPU runs, for LeNet's second layer, filter counts that leave the lanes part-full, an odd channel
+/// count, kernel widths past one block of columns, output rows that are not whole blocks, and padding.
+module Nn.Tests.Kernels.FilterLanesConvolutionTests
+
+open System
+open Nn
+open Nn.Kernels
+open Xunit
+
+let private randoms (seed: int) length =
+    let r = Random seed
+    Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)
+
+/// z[n,o,i,j] = b[o] + Σ K[o,c,u,v] x̃[n,c,i+u,j+v], and ∂K, ∂b and ∂x from δ, by the definition in double.
+let private oracle (layer: Conv2DLayer) rows (x: float[]) (delta: float[]) (theta: float[]) =
+    let input, output = layer.InputShape, layer.OutputShape
+    let c, h, w = input.Channels, input.Height, input.Width
+    let o, oh, ow = output.Channels, output.Height, output.Width
+    let kh, kw, p = layer.KernelHeight, layer.KernelWidth, layer.Padding
+    let weightAt f ch u v = ((f * c + ch) * kh + u) * kw + v
+    let pixelAt n ch y x' =
+        let y, x' = y - p, x' - p
+        if y < 0 || y >= h || x' < 0 || x' >= w then None else Some (((n * c + ch) * h + y) * w + x')
+    let z = Array.zeroCreate (rows * o * oh * ow)
+    let gradient = Array.zeroCreate theta.Length
+    let inputGradient = Array.zeroCreate x.Length
+    for n in 0 .. rows - 1 do
+        for f in 0 .. o - 1 do
+            for i in 0 .. oh - 1 do
+                for j in 0 .. ow - 1 do
+                    let at = ((n * o + f) * oh + i) * ow + j
+                    let mutable sum = theta[layer.WeightCount + f]
+                    for ch in 0 .. c - 1 do
+                        for u in 0 .. kh - 1 do
+                            for v in 0 .. kw - 1 do
+                                match pixelAt n ch (i + u) (j + v) with
+                                | Some pixel ->
+                                    let weight = weightAt f ch u v
+                                    sum <- sum + theta[weight] * x[pixel]
+                                    gradient[weight] <- gradient[weight] + delta[at] * x[pixel]
+                                    inputGradient[pixel] <- inputGradient[pixel] + delta[at] * theta[weight]
+                                | None -> ()
+                    z[at] <- sum
+                    gradient[layer.WeightCount + f] <- gradient[layer.WeightCount + f] + delta[at]
+    z, gradient, inputGradient
+
+let private near (expected: float[]) (actual: float[]) =
+    Array.forall2 (fun (e: float) a -> abs (e - a) <= 1e-12 * (1.0 + abs e)) expected actual
+
+[<Theory>]
+[<InlineData(6, 12, 12, 16, 5, 5, 0, 9)>] // LeNet's second layer: 8x8 outputs, 16 filters, two slices
+[<InlineData(6, 12, 12, 16, 5, 5, 0, 1)>] // one sample
+[<InlineData(3, 11, 14, 7, 4, 3, 1, 3)>] // 7 filters, an odd channel count, rows of 13 (a block and an overlap), padding
+[<InlineData(2, 9, 16, 20, 3, 7, 0, 2)>] // 20 filters (two rooms of 16), kernel width 7: a block of 5 and a part-full one
+[<InlineData(5, 8, 12, 1, 2, 4, 2, 10)>] // one filter, padding 2
+let ``a convolution with the filters as lanes gives the definition's output and every gradient, on every kernel path``
+    (channels, height, width, filters, kernelHeight, kernelWidth, padding, rows) =
+    let layer = Conv2DLayer(Shape.Image(channels, height, width), filters, kernelHeight, kernelWidth, Activation.Identity, padding = padding)
+    let geometry = ColumnTransfer.Geometry.Of(layer.InputShape, kernelHeight, kernelWidth, 1, padding, layer.OutputShape)
+    Assert.True(FilterLanesConvolution.Fits geometry, "the geometry should run with the filters as lanes")
+    let x = randoms 1 (rows * layer.InputShape.Size)
+    let delta = randoms 2 (rows * layer.OutputShape.Size)
+    let theta = randoms 3 layer.ParameterCount
+    let expectedZ, expectedGradient, expectedInputGradient = oracle layer rows x delta theta
+    for path in KernelSelection.Supported() do
+        use _ = KernelSelection.Enter path
+        let buffers = LayerBuffers<float>(Array.create (int (layer.ScratchLength rows)) nan, [||], path, null)
+        let z = Array.zeroCreate<float> (rows * layer.OutputShape.Size)
+        layer.Forward<float>(ReadOnlySpan theta, ReadOnlySpan x, rows, Span z, Span(Array.zeroCreate z.Length), buffers, PassMode<float>.Objective)
+        let gradient = Array.create theta.Length nan
+        let inputGradient = Array.create x.Length nan
+        layer.Backward<float>(ReadOnlySpan theta, ReadOnlySpan x, Span(Array.copy delta), rows, Span gradient, false, Span inputGradient, buffers, PassMode<float>.Objective)
+        Assert.True(near expectedZ z, $"{path}: z differs from the definition")
+        Assert.True(near expectedGradient gradient, $"{path}: the kernel or bias gradient differs from the definition")
+        Assert.True(near expectedInputGradient inputGradient, $"{path}: the input gradient differs from the definition")
+
+/// LeNet's second layer in float, where 16 filters fill one 512-bit vector and the transposes run as register blocks.
+[<Fact>]
+let ``LeNet's second convolution in float gives the definition's output and gradients to float precision, on every kernel path`` () =
+    let layer = Conv2DLayer(Shape.Image(6, 12, 12), 16, 5, 5, Activation.Identity)
+    let rows = 9
+    let x = randoms 6 (rows * layer.InputShape.Size)
+    let delta = randoms 7 (rows * layer.OutputShape.Size)
+    let theta = randoms 8 layer.ParameterCount
+    let expectedZ, expectedGradient, expectedInputGradient = oracle layer rows x delta theta
+    let single (values: float[]) = Array.map float32 values
+    let within (expected: float[]) (actual: float32[]) =
+        Array.forall2 (fun (e: float) (a: float32) -> abs (e - float a) <= 1e-4 * (1.0 + abs e)) expected actual
+    for path in KernelSelection.Supported() do
+        use _ = KernelSelection.Enter path
+        let buffers = LayerBuffers<float32>(Array.create (int (layer.ScratchLength rows)) nanf, [||], path, null)
+        let z = Array.zeroCreate<float32> (rows * layer.OutputShape.Size)
+        layer.Forward<float32>(ReadOnlySpan(single theta), ReadOnlySpan(single x), rows, Span z, Span(Array.zeroCreate z.Length), buffers, PassMode<float32>.Objective)
+        let gradient = Array.create theta.Length nanf
+        let inputGradient = Array.create x.Length nanf
+        layer.Backward<float32>(
+            ReadOnlySpan(single theta), ReadOnlySpan(single x), Span(single delta), rows, Span gradient, false, Span inputGradient, buffers, PassMode<float32>.Objective)
+        Assert.True(within expectedZ z, $"{path}: z differs from the definition")
+        Assert.True(within expectedGradient gradient, $"{path}: the kernel or bias gradient differs from the definition")
+        Assert.True(within expectedInputGradient inputGradient, $"{path}: the input gradient differs from the definition")
+
+[<Fact>]
+let ``a short receptive field, a stride above 1 or rows under 8 outputs do not run with the filters as lanes`` () =
+    let geometry (channels, side, kernel, stride) =
+        let input = Shape.Image(channels, side, side)
+        let layer = Conv2DLayer(input, 16, kernel, kernel, Activation.Identity, stride = stride)
+        ColumnTransfer.Geometry.Of(input, kernel, kernel, stride, 0, layer.OutputShape)
+    Assert.True(FilterLanesConvolution.Fits(geometry (6, 12, 5, 1)))
+    Assert.False(FilterLanesConvolution.Fits(geometry (1, 28, 5, 1)))
+    Assert.False(FilterLanesConvolution.Fits(geometry (6, 12, 5, 2)))
+    Assert.False(FilterLanesConvolution.Fits(geometry (6, 11, 5, 1)))
+    Assert.False(FilterLanesConvolution.Suits(KernelPath.Portable, geometry (6, 12, 5, 1)))
