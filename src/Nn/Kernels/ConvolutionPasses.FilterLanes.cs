@@ -17,11 +17,12 @@ internal static unsafe partial class ConvolutionPasses
         KernelPath path, WorkerPool? pool, ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> z, Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var transposed = scratch.Slice(0, FilterLanesConvolution.KernelsLength(geometry, filters));
-        FilterLanesConvolution.Prepare(kernels, bias, filters, geometry.Patch, transposed);
         var regions = scratch.Slice(FrontLength(geometry, filters));
-        fixed (T* k = transposed, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
+        fixed (T* front = scratch, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
         {
+            // Aligned while pinned: the array may move between passes.
+            var k = FilterLanesConvolution.Aligned(front);
+            FilterLanesConvolution.Prepare(kernels, bias, filters, geometry.Patch, new Span<T>(k, (geometry.Patch + 1) * FilterLanesConvolution.Room(filters)));
             var job = new PassJob<T>(path, k, null, bias.Length, x, output, r, regions.Length, rows, geometry, filters, filters, null, false);
             SampleSplit.Run(pool, Slices(rows), &FilterLanesForwardSlices<T>, &job);
         }
@@ -35,7 +36,7 @@ internal static unsafe partial class ConvolutionPasses
         var g = job.Geometry;
         var outputs = job.Filters * g.Positions;
         var room = job.Regions + (first * SliceLength(g, job.Filters, SliceWidth(job.Rows)));
-        var tile = room + DirectConvolution.SourceLength(g);
+        var tile = FilterLanesConvolution.Aligned(room + DirectConvolution.SourceLength(g));
         for (var n = first * SliceRows; n < Math.Min(last * SliceRows, job.Rows); n++)
         {
             var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
@@ -58,7 +59,7 @@ internal static unsafe partial class ConvolutionPasses
         var sliceLength = SliceLength(g, filters, width);
         var work = WorkLength(g, filters, width);
         var shared = new Span<T>(job.Regions + (first * sliceLength), (int)sliceLength);
-        var tile = job.Regions + (first * sliceLength) + DirectConvolution.SourceLength(g);
+        var tile = FilterLanesConvolution.Aligned(job.Regions + (first * sliceLength) + DirectConvolution.SourceLength(g));
         var lanes = tile + (positions * room);
         for (var s = first; s < last; s++)
         {

@@ -43,16 +43,35 @@ internal static unsafe class FilterLanesConvolution
     /// <summary>The filters padded with zero kernels to a whole number of the widest vector (16 floats).</summary>
     public static int Room(int filters) => (filters + DirectConvolution.LaneRoom - 1) / DirectConvolution.LaneRoom * DirectConvolution.LaneRoom;
 
-    /// <summary>The values of Kᵗ (C·KH·KW rows of <see cref="Room"/> lanes) and the bias padded to <see cref="Room"/>.</summary>
-    public static int KernelsLength(ColumnTransfer.Geometry geometry, int filters) => (geometry.Patch + 1) * Room(filters);
-
-    /// <summary>A slice's work area: a sample's padded copy, its filter-last z or δ, and the slice's ∂K lanes.</summary>
-    public static int WorkLength(ColumnTransfer.Geometry geometry, int filters) =>
-        DirectConvolution.SourceLength(geometry) + ((geometry.Positions + geometry.Patch) * Room(filters));
+    /// <summary>
+    /// The values of Kᵗ (C·KH·KW rows of <see cref="Room"/> lanes) and the bias padded to <see cref="Room"/>, with room to
+    /// start them on a cache line (<see cref="Aligned{T}"/>).
+    /// </summary>
+    public static int KernelsLength(ColumnTransfer.Geometry geometry, int filters) => ((geometry.Patch + 1) * Room(filters)) + AlignmentRoom;
 
     /// <summary>
-    /// Kᵗ[c, u, v, o] = K[o, c, u, v] into <paramref name="transposed"/> (<see cref="KernelsLength"/> values), the lanes
-    /// past O zero, followed by the bias in the first O of <see cref="Room"/> lanes (zero without a bias).
+    /// A slice's work area: a sample's padded copy, then its filter-last z or δ and the slice's ∂K lanes starting on a
+    /// cache line.
+    /// </summary>
+    public static int WorkLength(ColumnTransfer.Geometry geometry, int filters) =>
+        DirectConvolution.SourceLength(geometry) + AlignmentRoom + ((geometry.Positions + geometry.Patch) * Room(filters));
+
+    /// <summary>
+    /// The first cache line at or after <paramref name="at"/>: the vectors of Kᵗ, of the tile and of the ∂K lanes are
+    /// then whole cache lines (a row of <see cref="Room"/> lanes is 64 bytes in float), and none of their loads and
+    /// stores splits across two lines.
+    /// </summary>
+    public static T* Aligned<T>(T* at)
+        where T : unmanaged => (T*)(((nint)at + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
+
+    private const int CacheLine = 64;
+
+    /// <summary>The values a start may move by to reach a cache line (64 bytes of the smallest element, float).</summary>
+    private const int AlignmentRoom = CacheLine / sizeof(float);
+
+    /// <summary>
+    /// Kᵗ[c, u, v, o] = K[o, c, u, v] into <paramref name="transposed"/> ((C·KH·KW + 1) · <see cref="Room"/> values),
+    /// the lanes past O zero, followed by the bias in the first O of <see cref="Room"/> lanes (zero without a bias).
     /// </summary>
     public static void Prepare<T>(ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, int filters, int patch, Span<T> transposed)
         where T : unmanaged, IFloatingPointIeee754<T>
