@@ -19,7 +19,9 @@ namespace Nn.Kernels;
 /// buffer is reused while it is in cache. The slices' partial gradients are summed in slice order afterwards, and every z and input
 /// gradient entry is one column's sum, so the results are the same bits on any number of threads, and each sample's
 /// z and input gradient are those of the sample alone. The forward product pads the filters to the micro-kernel's MR
-/// rows (zero kernels), so that a layer of 6 filters runs full tiles rather than edge tiles.
+/// rows (zero kernels), so that a layer of 6 filters runs full tiles rather than edge tiles. Layers that run directly
+/// (<see cref="DirectConvolution"/>, <see cref="FilterLanesConvolution"/>) use the same slices, regions and partial sums
+/// with a different work area.
 /// </remarks>
 internal static unsafe partial class ConvolutionPasses
 {

@@ -17,7 +17,9 @@ namespace Nn;
 /// Zₛ = K X̂ₛ (+ b), ∂C/∂K = Σₛ Δₛ X̂ₛᵀ (Δₛ the slice's δ, filter-major), ∂C/∂b = Σ δ and ∂C/∂X̂ₛ = Kᵀ Δₛ, which is then
 /// added back onto the input positions it was copied from (the full correlation of δ with the kernels). At stride 1
 /// with a short receptive field (C·KH·KW ≤ 32, such as a first layer over one channel), z and ∂C/∂K are summed
-/// straight from the image instead (<see cref="DirectConvolution"/>), with no X̂ₛ.
+/// straight from the image instead (<see cref="DirectConvolution"/>), with no X̂ₛ; at stride 1 with a longer one and
+/// output rows at least 8 wide (LeNet's second layer) they are too, with the filters as the vector lanes
+/// (<see cref="FilterLanesConvolution"/>, on the vector kernel paths).
 /// </remarks>
 /// <example><code>
 /// var conv = new Conv2DLayer(Shape.Image(1, 28, 28), filters: 6, kernelHeight: 5, kernelWidth: 5, Activation.Relu);
