@@ -6,37 +6,12 @@ module Nn.Tests.Kernels.DirectConvolutionTests
 open System
 open Nn
 open Nn.Kernels
+open Nn.Tests.Kernels.ConvolutionDefinition
 open Xunit
 
-let private randoms (seed: int) length =
-    let r = Random seed
-    Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)
-
-/// z[n,o,i,j] = b[o] + Σ K[o,c,u,v] x̃[n,c,i+u,j+v] and ∂K, ∂b from δ, by the definition in double.
-let private oracle (layer: Conv2DLayer) rows (x: float[]) (delta: float[]) (theta: float[]) =
-    let input, output = layer.InputShape, layer.OutputShape
-    let c, h, w = input.Channels, input.Height, input.Width
-    let o, oh, ow = output.Channels, output.Height, output.Width
-    let kh, kw, p = layer.KernelHeight, layer.KernelWidth, layer.Padding
-    let weight f ch u v = theta[((f * c + ch) * kh + u) * kw + v]
-    let pixel n ch y x' =
-        let y, x' = y - p, x' - p
-        if y < 0 || y >= h || x' < 0 || x' >= w then 0.0 else x[((n * c + ch) * h + y) * w + x']
-    let z = Array.zeroCreate (rows * o * oh * ow)
-    let gradient = Array.zeroCreate theta.Length
-    for n in 0 .. rows - 1 do
-        for f in 0 .. o - 1 do
-            for i in 0 .. oh - 1 do
-                for j in 0 .. ow - 1 do
-                    let at = ((n * o + f) * oh + i) * ow + j
-                    let mutable sum = theta[layer.WeightCount + f]
-                    for ch in 0 .. c - 1 do
-                        for u in 0 .. kh - 1 do
-                            for v in 0 .. kw - 1 do
-                                sum <- sum + weight f ch u v * pixel n ch (i + u) (j + v)
-                                gradient[((f * c + ch) * kh + u) * kw + v] <- gradient[((f * c + ch) * kh + u) * kw + v] + delta[at] * pixel n ch (i + u) (j + v)
-                    z[at] <- sum
-                    gradient[layer.WeightCount + f] <- gradient[layer.WeightCount + f] + delta[at]
+/// z and ∂K, ∂b by the definition (its input gradient is not needed here).
+let private oracle layer rows x delta theta =
+    let z, gradient, _ = definition layer rows x delta theta
     z, gradient
 
 /// The layer's own forward pass and its backward pass without an input gradient (as for a first layer), on a path.

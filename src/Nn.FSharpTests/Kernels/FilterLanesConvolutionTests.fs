@@ -7,44 +7,8 @@ module Nn.Tests.Kernels.FilterLanesConvolutionTests
 open System
 open Nn
 open Nn.Kernels
+open Nn.Tests.Kernels.ConvolutionDefinition
 open Xunit
-
-let private randoms (seed: int) length =
-    let r = Random seed
-    Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)
-
-/// z[n,o,i,j] = b[o] + Σ K[o,c,u,v] x̃[n,c,i+u,j+v], and ∂K, ∂b and ∂x from δ, by the definition in double.
-let private oracle (layer: Conv2DLayer) rows (x: float[]) (delta: float[]) (theta: float[]) =
-    let input, output = layer.InputShape, layer.OutputShape
-    let c, h, w = input.Channels, input.Height, input.Width
-    let o, oh, ow = output.Channels, output.Height, output.Width
-    let kh, kw, p = layer.KernelHeight, layer.KernelWidth, layer.Padding
-    let weightAt f ch u v = ((f * c + ch) * kh + u) * kw + v
-    let pixelAt n ch y x' =
-        let y, x' = y - p, x' - p
-        if y < 0 || y >= h || x' < 0 || x' >= w then None else Some (((n * c + ch) * h + y) * w + x')
-    let z = Array.zeroCreate (rows * o * oh * ow)
-    let gradient = Array.zeroCreate theta.Length
-    let inputGradient = Array.zeroCreate x.Length
-    for n in 0 .. rows - 1 do
-        for f in 0 .. o - 1 do
-            for i in 0 .. oh - 1 do
-                for j in 0 .. ow - 1 do
-                    let at = ((n * o + f) * oh + i) * ow + j
-                    let mutable sum = theta[layer.WeightCount + f]
-                    for ch in 0 .. c - 1 do
-                        for u in 0 .. kh - 1 do
-                            for v in 0 .. kw - 1 do
-                                match pixelAt n ch (i + u) (j + v) with
-                                | Some pixel ->
-                                    let weight = weightAt f ch u v
-                                    sum <- sum + theta[weight] * x[pixel]
-                                    gradient[weight] <- gradient[weight] + delta[at] * x[pixel]
-                                    inputGradient[pixel] <- inputGradient[pixel] + delta[at] * theta[weight]
-                                | None -> ()
-                    z[at] <- sum
-                    gradient[layer.WeightCount + f] <- gradient[layer.WeightCount + f] + delta[at]
-    z, gradient, inputGradient
 
 let private near (expected: float[]) (actual: float[]) =
     Array.forall2 (fun (e: float) a -> abs (e - a) <= 1e-12 * (1.0 + abs e)) expected actual
@@ -63,7 +27,7 @@ let ``a convolution with the filters as lanes gives the definition's output and 
     let x = randoms 1 (rows * layer.InputShape.Size)
     let delta = randoms 2 (rows * layer.OutputShape.Size)
     let theta = randoms 3 layer.ParameterCount
-    let expectedZ, expectedGradient, expectedInputGradient = oracle layer rows x delta theta
+    let expectedZ, expectedGradient, expectedInputGradient = definition layer rows x delta theta
     for path in KernelSelection.Supported() do
         use _ = KernelSelection.Enter path
         let buffers = LayerBuffers<float>(Array.create (int (layer.ScratchLength rows)) nan, [||], path, null)
@@ -84,7 +48,7 @@ let ``LeNet's second convolution in float gives the definition's output and grad
     let x = randoms 6 (rows * layer.InputShape.Size)
     let delta = randoms 7 (rows * layer.OutputShape.Size)
     let theta = randoms 8 layer.ParameterCount
-    let expectedZ, expectedGradient, expectedInputGradient = oracle layer rows x delta theta
+    let expectedZ, expectedGradient, expectedInputGradient = definition layer rows x delta theta
     let single (values: float[]) = Array.map float32 values
     let within (expected: float[]) (actual: float32[]) =
         Array.forall2 (fun (e: float) (a: float32) -> abs (e - float a) <= 1e-4 * (1.0 + abs e)) expected actual
