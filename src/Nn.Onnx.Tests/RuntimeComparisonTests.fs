@@ -47,8 +47,16 @@ let compareFloat32Against (case: Case) =
           LibraryVsExact = worst a.LibraryVsExact b.LibraryVsExact
           RuntimeVsExact = worst a.RuntimeVsExact b.RuntimeVsExact })
 
-/// The difference of ONNX Runtime from the library over all batches of one case in float32.
-let compareFloat32 (case: Case) = (compareFloat32Against case).RuntimeVsLibrary
+/// Whether ONNX Runtime computes the library's function in float32 for one case: within the tolerance of the
+/// library's outputs, or, where those outputs come from sums that nearly cancel, no further from the float64 pass of
+/// the same numbers than four times the library's own distance from it. A cancelling sum is ill-conditioned: float32
+/// rounding alone then moves each implementation by a good part of the tolerance (a 5-10-1 tanh network whose
+/// outputs were all near 0.01 had the library 3.4e-5 and ONNX Runtime 5.6e-5 from the float64 pass, 2.3e-5 apart),
+/// while an export that computed another function stays far from the float64 pass however the sums round.
+let agreesInFloat32 tolerance (case: Case) =
+    let comparison = compareFloat32Against case
+    comparison.RuntimeVsLibrary.Normwise <= tolerance
+    || comparison.RuntimeVsExact.Normwise <= 4.0 * comparison.LibraryVsExact.Normwise
 
 /// The difference over all batches of one case in float64.
 let compareFloat64 (case: Case) =
@@ -144,7 +152,7 @@ module Properties =
 
     [<Property>]
     let ``a random float32 network exported to ONNX gives the library's outputs in ONNX Runtime`` (case: Case) =
-        (compareFloat32 case).Normwise <= float32Tolerance
+        agreesInFloat32 float32Tolerance case
 
     [<Property>]
     let ``a random float64 network exported to ONNX gives the library's outputs in ONNX Runtime`` (case: Case) =
@@ -155,7 +163,7 @@ module ConvProperties =
 
     [<Property>]
     let ``a random float32 convolutional network exported to ONNX gives the library's outputs in ONNX Runtime`` (ConvCase case) =
-        (compareFloat32 case).Normwise <= convFloat32Tolerance
+        agreesInFloat32 convFloat32Tolerance case
 
 /// ONNX Runtime 1.31's CPU provider has no float64 Conv kernel (it reads the model, then finds no kernel): a float64
 /// convolutional model is valid ONNX — Conv's type T includes tensor(double) — but the session cannot be created.
