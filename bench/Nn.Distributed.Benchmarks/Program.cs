@@ -8,13 +8,14 @@ using Nn;
 using Nn.Distributed;
 
 // What data-parallel training costs on this machine (docs/distributed.md, "How it scales"). Run under mpiexec:
-//   mpiexec.mpich -n 2 dotnet run -c Release --project bench/Nn.Distributed.Benchmarks -- [FASHION_MNIST_DIR] [EPOCHS]
+//   mpiexec.mpich -n 2 dotnet run -c Release --project bench/Nn.Distributed.Benchmarks -- [FASHION_MNIST_DIR] [EPOCHS] [BATCH]
 // 1. The time of one MpiGroup.Sum (the bytes a sharded step moves) of 1 to 235,147 floats: latency α and bandwidth
 //    β — of the shared-memory window when every rank is on this machine, of MPI's reduce-scatter + all-gather with
 //    NN_MPI_SHARED_MEMORY=0 (the path across machines).
-// 2. With Fashion-MNIST: Network B (784-256-128-10, Adam, batch 256, float, 1 thread per rank) for EPOCHS epochs
-//    (default 2), reporting the median step time, the epoch time and the sum's share of a step. With one rank the
-//    run is Trainer.Train in one process, the baseline of the speed-up.
+// 2. With Fashion-MNIST: Network B (784-256-128-10, Adam, batch BATCH (default 256), float, 1 thread per rank) for
+//    EPOCHS epochs (default 2), reporting the median step time, the epoch time and the sum's share of a step. With one
+//    rank the run is Trainer.Train in one process, the baseline of the speed-up; with several, each rank's step time
+//    phase by phase (StepBreakdown), the time spent waiting in each sum apart from the time moving the data.
 // 3. The model's step time for 8 and 64 ranks from the measured α, β and one-rank step time.
 // Rank 0 prints; numbers use the invariant culture.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -22,6 +23,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 using var group = MpiGroup.Join();
 var folder = args.Length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
 var epochs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 256;
 void Say(string line)
 {
     if (group.IsLeader)
@@ -78,7 +80,7 @@ if (!File.Exists(images))
 var train = IdxData.Load<float>(images, Path.Combine(folder, "train-labels-idx1-ubyte.gz"));
 var architecture = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
 var network = Network.Create<float>(architecture, Initializer.He, 1);
-var options = new TrainingOptions(epochs, 256, 1);
+var options = new TrainingOptions(epochs, batch, 1);
 var steps = new List<double>();
 var stepClock = Stopwatch.StartNew();
 var epochClock = Stopwatch.StartNew();
@@ -95,6 +97,12 @@ void OnEpoch(TrainingState<float> state)
     stepClock.Restart();
 }
 
+var timeline = new StepTimeline();
+if (group.Size > 1)
+{
+    group.Timeline = timeline;
+}
+
 var result = group.Size == 1
     ? Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(0.001), train, options, null, progress, OnEpoch)
     : DistributedTrainer.Train(group, network, Loss.SoftmaxCrossEntropy, new Adam(0.001), train, options, null, progress, OnEpoch);
@@ -103,12 +111,18 @@ var result = group.Size == 1
 var perEpoch = steps.Count / epochs;
 var last = steps.Skip(steps.Count - perEpoch).OrderBy(s => s).ToArray();
 var step = last[last.Length / 2];
-Say($"Network B, batch 256, 1 thread per rank, {(group.Size == 1 ? "Trainer.Train in one process" : "DistributedTrainer.Train")}: {result.Message}");
+group.Timeline = null;
+Say($"Network B, batch {batch}, 1 thread per rank, {(group.Size == 1 ? "Trainer.Train in one process" : "DistributedTrainer.Train")}: {result.Message}");
 Say($"epoch times (s): {string.Join(", ", epochTimes.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))}");
 Say($"median step {step * 1e3:F2} ms; the sum of θ is {seconds[Parameters + 1] * 1e3:F2} ms of it ({seconds[Parameters + 1] / step:P1})");
 if (group.Size == 1)
 {
     return 0;
+}
+
+foreach (var line in StepBreakdown.Lines(group, timeline, perEpoch))
+{
+    Say(line);
 }
 
 Say("model, per step: (compute + update)(1 rank) / N + reduce-scatter + all-gather ≈ 2 (N − 1) α + 2 (N − 1)/N · 4P β (MPICH's pairwise exchange and ring), P = 235,147;");

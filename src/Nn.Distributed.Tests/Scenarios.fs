@@ -107,6 +107,19 @@ let sums (group: MpiGroup) =
       sprintf "summed blocks %b" summedBlocks
       sprintf "gathered bits %b" gatheredBits ]
 
+/// The Adam steps of `steps` with every step timed phase by phase (the benchmark's breakdown): the steps' lines, then
+/// how many steps the timeline completed (all but the last, whose time between steps is still open) and, for each
+/// phase, whether every step spent time in it.
+let timedSteps (group: MpiGroup) =
+    let timeline = StepTimeline()
+    group.Timeline <- timeline
+    let lines = steps<float32> group 12
+    group.Timeline <- null
+    [ yield! lines
+      yield sprintf "timed steps %d" timeline.Steps.Count
+      for phase in Enum.GetValues<TimedPhase>() do
+          yield sprintf "%O in every step %b" phase (timeline.Steps |> Seq.forall (fun s -> s[int phase] > 0.0)) ]
+
 /// Runs a scenario as one rank of the MPI job this process was started in, writing rank<r>.txt into the directory.
 let runRank (scenario: string) (directory: string) =
     use group = MpiGroup.Join()
@@ -116,6 +129,7 @@ let runRank (scenario: string) (directory: string) =
         | "steps-double" -> steps<float> group 12
         | "steps-float" -> steps<float32> group 12
         | "steps-rmsprop" -> stepsWith<float> (RmsProp 0.01) group 12
+        | "timed-steps" -> timedSteps group
         | "epochs" -> epochs (Some group)
         | "full-batch" -> fullBatch (Some group)
         | other -> failwithf "unknown scenario %s" other

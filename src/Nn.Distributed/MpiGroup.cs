@@ -45,6 +45,8 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     /// <summary>The ranks' shared memory when they all run on this machine (and NN_MPI_SHARED_MEMORY is not 0), otherwise null.</summary>
     private readonly NodeSharedMemory? shared;
 
+    private StepTimeline? timeline;
+
     private MpiGroup(MPI.Environment environment)
     {
         this.environment = environment;
@@ -82,10 +84,30 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     /// <summary>Whether this is rank 0, the one that prints and writes files.</summary>
     public bool IsLeader => Rank == 0;
 
+    /// <summary>
+    /// Where this rank's steps spend their time, when set (by the distributed benchmark; null otherwise, and then
+    /// nothing is timed). Settable rather than fixed at <see cref="Join"/> because the benchmark times the training
+    /// run only, not its own warm-up sums; with MPI's collectives every sum then takes a barrier first, to tell waiting
+    /// from moving.
+    /// </summary>
+    internal StepTimeline? Timeline
+    {
+        get => timeline;
+        set
+        {
+            timeline = value;
+            if (shared is not null)
+            {
+                shared.Timeline = value;
+            }
+        }
+    }
+
     /// <summary>Replaces <paramref name="values"/> on every rank by the element-wise sum over all ranks, the same bits everywhere.</summary>
     /// <param name="values">This rank's values; every rank passes the same length.</param>
     public void Sum(Span<float> values)
     {
+        timeline?.Enter(TimedPhase.SumWait, TimedPhase.Sum);
         if (shared is null)
         {
             Sum(values, ref floats, MPI.Unsafe.MPI_FLOAT);
@@ -94,11 +116,14 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         {
             shared.Sum(values);
         }
+
+        timeline?.Moved();
     }
 
     /// <inheritdoc cref="Sum(Span{float})"/>
     public void Sum(Span<double> values)
     {
+        timeline?.Enter(TimedPhase.SumWait, TimedPhase.Sum);
         if (shared is null)
         {
             Sum(values, ref doubles, MPI.Unsafe.MPI_DOUBLE);
@@ -107,11 +132,14 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         {
             shared.Sum(values);
         }
+
+        timeline?.Moved();
     }
 
     /// <inheritdoc cref="Sum(Span{float})"/>
     public void Sum(Span<int> values)
     {
+        timeline?.Enter(TimedPhase.SumWait, TimedPhase.Sum);
         if (shared is null)
         {
             Sum(values, ref ints, MPI.Unsafe.MPI_INT);
@@ -120,6 +148,8 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         {
             shared.Sum(values);
         }
+
+        timeline?.Moved();
     }
 
     /// <summary>
@@ -156,6 +186,8 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
 
     void IDataParallelGroup.GatherBlocks(Span<double> values) => GatherBlocks(values, MPI.Unsafe.MPI_DOUBLE);
 
+    void IDataParallelGroup.Reached(StepPhase phase) => timeline?.Reached(phase);
+
     private unsafe void Sum<T>(Span<T> values, ref T[] scratch, int datatype)
         where T : unmanaged, INumberBase<T>
     {
@@ -176,6 +208,7 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         fixed (T* all = values)
         fixed (T* block = scratch)
         {
+            WaitForAll();
             Check(MPI.Unsafe.MPI_Reduce_scatter((IntPtr)all, (IntPtr)block, counts, datatype, MPI.Unsafe.MPI_SUM, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Reduce_scatter");
             Check(MPI.Unsafe.MPI_Allgatherv((IntPtr)block, counts[Rank], datatype, (IntPtr)all, counts, starts, datatype, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Allgatherv");
         }
@@ -190,17 +223,22 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
             throw new ArgumentException($"rank {Rank}'s block of {values.Length} values holds {counts[Rank]}, not {block.Length}.", nameof(block));
         }
 
+        timeline?.Enter(TimedPhase.ReduceScatterWait, TimedPhase.ReduceScatter);
         if (shared is not null)
         {
             shared.SumBlock(values, block, starts[Rank]);
-            return;
+        }
+        else
+        {
+            fixed (T* all = values)
+            fixed (T* own = block)
+            {
+                WaitForAll();
+                Check(MPI.Unsafe.MPI_Reduce_scatter((IntPtr)all, (IntPtr)own, counts, datatype, MPI.Unsafe.MPI_SUM, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Reduce_scatter");
+            }
         }
 
-        fixed (T* all = values)
-        fixed (T* own = block)
-        {
-            Check(MPI.Unsafe.MPI_Reduce_scatter((IntPtr)all, (IntPtr)own, counts, datatype, MPI.Unsafe.MPI_SUM, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Reduce_scatter");
-        }
+        timeline?.Moved();
     }
 
     private unsafe void GatherBlocks<T>(Span<T> values, int datatype)
@@ -212,15 +250,33 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         }
 
         var (counts, starts) = Blocks(values.Length);
+        timeline?.Enter(TimedPhase.AllGatherWait, TimedPhase.AllGather);
         if (shared is not null)
         {
             shared.GatherBlocks(values, starts, counts);
-            return;
+        }
+        else
+        {
+            fixed (T* all = values)
+            {
+                WaitForAll();
+                Check(MPI.Unsafe.MPI_Allgatherv(InPlace, 0, datatype, (IntPtr)all, counts, starts, datatype, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Allgatherv");
+            }
         }
 
-        fixed (T* all = values)
+        timeline?.Moved();
+    }
+
+    /// <summary>
+    /// When steps are timed, a barrier before one of MPI's collectives, so that the time a rank waits for the last one
+    /// to arrive is measured apart from the collective's own (which would otherwise hide it in its first message).
+    /// </summary>
+    private void WaitForAll()
+    {
+        if (timeline is not null)
         {
-            Check(MPI.Unsafe.MPI_Allgatherv(InPlace, 0, datatype, (IntPtr)all, counts, starts, datatype, MPI.Unsafe.MPI_COMM_WORLD), "MPI_Allgatherv");
+            Check(MPI.Unsafe.MPI_Barrier(MPI.Unsafe.MPI_COMM_WORLD), "MPI_Barrier");
+            timeline.Waited();
         }
     }
 

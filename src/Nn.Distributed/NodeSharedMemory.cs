@@ -38,6 +38,9 @@ internal sealed class NodeSharedMemory : IDisposable
     private long bytesPerBuffer;
     private int operation;
 
+    /// <summary>Where the steps' time goes, when they are timed (<see cref="MpiGroup.Timeline"/>), otherwise null.</summary>
+    public StepTimeline? Timeline { get; set; }
+
     private NodeSharedMemory(int node, int rank, int size)
     {
         this.node = node;
@@ -127,9 +130,11 @@ internal sealed class NodeSharedMemory : IDisposable
         Reserve((long)length * sizeof(T));
         var buffer = operation++ & 1;
         bytes.CopyTo(new Span<byte>((byte*)Segment<T>(rank, buffer) + ((long)at * sizeof(T)), bytes.Length));
+        Timeline?.Moved();
         Check(MPI_Win_sync(window), "MPI_Win_sync");
         Check(MPI.Unsafe.MPI_Barrier(node), "MPI_Barrier");
         Check(MPI_Win_sync(window), "MPI_Win_sync");
+        Timeline?.Waited();
         return buffer;
     }
 

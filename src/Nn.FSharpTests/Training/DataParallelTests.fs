@@ -108,3 +108,30 @@ let ``a group of one rank runs L-BFGS exactly as one process`` () =
     let ranked = Trainer.TrainFullBatchAsRank(network, Loss.SoftmaxCrossEntropy, Lbfgs(MaxIterations = 5), data, 0.3, null, OneRank())
     Assert.Equal<float>(alone.Parameters.ToArray(), ranked.Parameters.ToArray())
     Assert.Equal(alone.Loss, ranked.Loss)
+
+/// A group of one rank that records the points each step tells it it has reached.
+type private Recording() =
+    let marks = ResizeArray<StepPhase>()
+    member _.Marks = List.ofSeq marks
+    interface IDataParallelGroup with
+        member _.Rank = 0
+        member _.Size = 1
+        member _.Sum(_: Span<float32>) = ()
+        member _.Sum(_: Span<float>) = ()
+        member _.Sum(_: Span<int>) = ()
+        member _.Reached(phase) = marks.Add phase
+
+[<Fact>]
+let ``every data-parallel step tells its group it started, gathered, propagated, updated and finished, in that order`` () =
+    // Adam shards its update between the sums; RMSProp sums the whole gradient and updates all of θ.
+    for rule in [ Adam 0.01 :> Optimizer; RmsProp 0.01 ] do
+        let group = Recording()
+        let network = Network.Create<float>(dense, Initializer.Xavier, 1UL)
+        let state = Trainer.Start(network, rule, 1UL)
+        use run = new TrainingRun<float>(state, Loss.SoftmaxCrossEntropy, rule, data, TrainingOptions(1, 8, 1UL), group = group)
+        run.Load state
+        for s in 1..3 do
+            let struct (_, failure) = run.Step(int64 s, 8 * (s - 1), 8)
+            Assert.Null failure
+        let step = [ StepPhase.Started; StepPhase.Gathered; StepPhase.Propagated; StepPhase.Updated; StepPhase.Finished ]
+        Assert.Equal<StepPhase list>(List.replicate 3 step |> List.concat, group.Marks)

@@ -62,6 +62,35 @@ internal interface IDataParallelGroup
 
     /// <inheritdoc cref="GatherBlocks(Span{float})"/>
     void GatherBlocks(Span<double> values) => DataParallel.GatherBitsBySum(this, MemoryMarshal.Cast<double, int>(values), values.Length, 2);
+
+    /// <summary>
+    /// Tells the group that this rank's step has reached <paramref name="phase"/>. The sums mark themselves, so with
+    /// these marks a group that times a step (the distributed benchmark's breakdown) can tell this rank's computing
+    /// from its communicating and its waiting for the others; the default ignores them.
+    /// </summary>
+    /// <param name="phase">The point of the step just reached.</param>
+    void Reached(StepPhase phase)
+    {
+    }
+}
+
+/// <summary>The points of a data-parallel step between which a rank computes; the sums in between mark themselves.</summary>
+internal enum StepPhase
+{
+    /// <summary>The step begins; what ran since the last step finished (progress reports, an epoch's end) was the loop's.</summary>
+    Started,
+
+    /// <summary>This rank's rows of the batch are copied into the input buffers.</summary>
+    Gathered,
+
+    /// <summary>The forward and backward pass of this rank's rows are done; its weighted gradient and cost are ready to sum.</summary>
+    Propagated,
+
+    /// <summary>The rule has updated this rank's block of θ and the moments (or, for a rule that does not shard, all of θ).</summary>
+    Updated,
+
+    /// <summary>The step is over: every sum of it is done and θ' accepted or refused.</summary>
+    Finished,
 }
 
 /// <summary>

@@ -60,6 +60,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     /// <inheritdoc/>
     public override (double Cost, string? Failure) Step(long step, int start, int rows)
     {
+        group.Reached(StepPhase.Started);
         var (localStart, localRows) = DataParallel.Share(start, rows, group.Rank, group.Size);
 
         // Only this rank's rows get a prediction; the others' are marked as no class, and the ranks' counts are summed.
@@ -67,6 +68,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         if (localRows > 0)
         {
             buffers.Gather(localStart, localRows);
+            group.Reached(StepPhase.Gathered);
             summed[^1] = Propagation.LossAndGradient<T>(
                 context.Architecture, buffers.Theta, context.Loss, buffers.Inputs, buffers.Targets, localRows, T.Zero, context.TrainCount,
                 context.Workspace, summed.AsSpan(0, summed.Length - 1), overwrite: true);
@@ -76,12 +78,18 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         // Every rank reaches the sums, whatever its own cost: a rank that stopped here alone would leave the others waiting.
         if (sharded)
         {
-            return ShardedStep(step, localRows, rows);
+            var outcome = ShardedStep(step, localRows, rows);
+            group.Reached(StepPhase.Finished);
+            return outcome;
         }
 
+        group.Reached(StepPhase.Propagated);
         var cost = DataParallel.Combine<T>(group, context.Architecture, buffers.Theta, summed, localRows, rows, context.L2, context.TrainCount);
         summed.AsSpan(0, summed.Length - 1).CopyTo(buffers.Gradient);
-        return double.IsFinite(cost) ? rule.ApplyUpdate(step, cost) : (cost, $"the cost became {cost}");
+        var result = double.IsFinite(cost) ? rule.ApplyUpdate(step, cost) : (cost, $"the cost became {cost}");
+        group.Reached(StepPhase.Updated);
+        group.Reached(StepPhase.Finished);
+        return result;
     }
 
     /// <summary>
@@ -121,6 +129,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         }
 
         var localCost = localRows == 0 ? 0.0 : double.CreateChecked(summed[^1]) * ((double)localRows / rows);
+        group.Reached(StepPhase.Propagated);
         DataParallel.SumBlockOf<T>(group, local, buffers.Gradient.AsSpan(blockStart, blockCount));
         var blockEnd = blockStart + blockCount;
         if (context.L2 != 0)
@@ -130,6 +139,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
 
         var finite = context.Optimizer.UpdateRangeInto<T>(
             new UpdateStep(step, context.Architecture), blockStart, blockEnd, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta);
+        group.Reached(StepPhase.Updated);
         DataParallel.GatherBlocksOf<T>(group, buffers.NextTheta);
 
         // The cost's parts travel here rather than with the gradient, whose blocks end on different ranks.

@@ -1,0 +1,55 @@
+module Nn.Distributed.Tests.StepTimelineTests
+
+open System.Diagnostics
+open System.Threading
+open Nn
+open Nn.Distributed
+open Nn.Distributed.Tests.Mpi
+open Xunit
+
+[<Fact>]
+let ``each mark closes the time since the last one into its phase, and a sum outside a step is the loop's time`` () =
+    let timeline = StepTimeline()
+    let clock = Stopwatch()
+    timeline.Reached StepPhase.Started
+    clock.Start()
+    Thread.Sleep 30
+    timeline.Reached StepPhase.Gathered
+    timeline.Enter(TimedPhase.ReduceScatterWait, TimedPhase.ReduceScatter)
+    Thread.Sleep 30
+    timeline.Waited()
+    timeline.Moved()
+    timeline.Reached StepPhase.Finished
+    // An epoch's end: its sums belong to no step's phases.
+    timeline.Enter(TimedPhase.SumWait, TimedPhase.Sum)
+    Thread.Sleep 30
+    timeline.Waited()
+    timeline.Moved()
+    timeline.Reached StepPhase.Started
+    clock.Stop()
+    Assert.Equal(1, timeline.Steps.Count)
+    let step = timeline.Steps[0]
+    let phase (p: TimedPhase) = step[int p]
+    Assert.InRange(phase TimedPhase.Gather, 0.03, infinity)
+    Assert.InRange(phase TimedPhase.ReduceScatterWait, 0.03, infinity)
+    Assert.InRange(phase TimedPhase.Loop, 0.03, infinity)
+    Assert.Equal(0.0, phase TimedPhase.SumWait)
+    Assert.Equal(0.0, phase TimedPhase.Propagate)
+    // The phases tile the step: together they are the time between its start and the next one's.
+    Assert.InRange(Array.sum step, 0.09, clock.Elapsed.TotalSeconds)
+
+let private stepLines (lines: string list) = lines |> List.filter (fun l -> l.StartsWith "step ")
+
+[<Fact>]
+let ``timed two-rank steps spend time in every phase on both paths and take the untimed steps to the bit`` () =
+    use plain = new TempDirectory()
+    let untimed = ranks 2 "steps-float" plain.Path
+    for environment in [ []; collectives ] do
+        use dir = new TempDirectory()
+        let results = ranksWith environment 2 "timed-steps" dir.Path
+        for lines in results do
+            Assert.Equal<string list>(stepLines untimed[0], stepLines lines)
+            // The last step's time between steps is still open when the run ends.
+            Assert.Contains("timed steps 11", lines)
+            for phase in System.Enum.GetValues<TimedPhase>() do
+                Assert.Contains(sprintf "%O in every step true" phase, lines)

@@ -1,0 +1,122 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+
+namespace Nn.Distributed;
+
+/// <summary>The parts of a data-parallel step a <see cref="StepTimeline"/> tells apart, on one rank.</summary>
+internal enum TimedPhase
+{
+    /// <summary>Copying this rank's rows of the batch into the input buffers.</summary>
+    Gather,
+
+    /// <summary>The forward and backward pass of this rank's rows (and its predictions, and weighting the gradient).</summary>
+    Propagate,
+
+    /// <summary>In the reduce-scatter of the gradient, waiting for the other ranks to arrive.</summary>
+    ReduceScatterWait,
+
+    /// <summary>In the reduce-scatter of the gradient, moving and adding the values.</summary>
+    ReduceScatter,
+
+    /// <summary>The rule's update of this rank's block of θ and the moments.</summary>
+    Update,
+
+    /// <summary>In the all-gather of θ', waiting for the other ranks to arrive.</summary>
+    AllGatherWait,
+
+    /// <summary>In the all-gather of θ', copying the other ranks' blocks.</summary>
+    AllGather,
+
+    /// <summary>In the step's other sums (the cost and the verdict; the whole gradient for a rule that does not shard), waiting.</summary>
+    SumWait,
+
+    /// <summary>In the step's other sums, moving and adding.</summary>
+    Sum,
+
+    /// <summary>Between one step's end and the next one's start: progress reports, an epoch's end and its sums.</summary>
+    Loop,
+}
+
+/// <summary>
+/// Where one rank's steps spend their time, phase by phase (<see cref="TimedPhase"/>), for the distributed benchmark:
+/// the training loop marks its computing phases (<see cref="IDataParallelGroup.Reached"/>) and the group marks each
+/// sum's waiting and moving. Each mark closes the interval since the one before into a phase. Waiting is the time a
+/// rank spends in a sum's synchronisation before the last rank arrives (with MPI's collectives, in a barrier taken
+/// just for the measurement): imbalance or jitter between the ranks, not the cost of moving the data.
+/// </summary>
+internal sealed class StepTimeline
+{
+    /// <summary>How many phases a step is cut into.</summary>
+    public static readonly int PhaseCount = Enum.GetValues<TimedPhase>().Length;
+
+    private readonly List<double[]> steps = [];
+    private double[] current = new double[PhaseCount];
+    private long last = Stopwatch.GetTimestamp();
+    private bool started;
+    private bool inStep;
+    private TimedPhase wait = TimedPhase.Loop;
+    private TimedPhase transfer = TimedPhase.Loop;
+
+    /// <summary>The steps finished so far, each the seconds of every phase (indexed by <see cref="TimedPhase"/>).</summary>
+    public IReadOnlyList<double[]> Steps => steps;
+
+    /// <summary>Closes the interval since the last mark into the phase that ends at <paramref name="phase"/>, the training loop's mark.</summary>
+    public void Reached(StepPhase phase)
+    {
+        switch (phase)
+        {
+            case StepPhase.Started:
+                // The loop's time since the last step belongs to that step, which is complete now.
+                Close(TimedPhase.Loop);
+                if (started)
+                {
+                    steps.Add(current);
+                }
+
+                current = new double[PhaseCount];
+                started = true;
+                inStep = true;
+                break;
+            case StepPhase.Gathered:
+                Close(TimedPhase.Gather);
+                break;
+            case StepPhase.Propagated:
+                Close(TimedPhase.Propagate);
+                break;
+            case StepPhase.Updated:
+                Close(TimedPhase.Update);
+                break;
+            case StepPhase.Finished:
+                Close(TimedPhase.Sum);
+                inStep = false;
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(phase), phase, "not a step phase");
+        }
+    }
+
+    /// <summary>
+    /// A sum begins: the time since the last mark is counted as its moving (only a few instructions pass between a
+    /// loop's mark and the call), and its waiting and moving go to <paramref name="waiting"/> and
+    /// <paramref name="moving"/> — or to the loop's time when no step is under way.
+    /// </summary>
+    public void Enter(TimedPhase waiting, TimedPhase moving)
+    {
+        (wait, transfer) = inStep ? (waiting, moving) : (TimedPhase.Loop, TimedPhase.Loop);
+        Close(transfer);
+    }
+
+    /// <summary>The sum under way has moved or added values since the last mark.</summary>
+    public void Moved() => Close(transfer);
+
+    /// <summary>The sum under way has waited for the other ranks since the last mark.</summary>
+    public void Waited() => Close(wait);
+
+    private void Close(TimedPhase phase)
+    {
+        var now = Stopwatch.GetTimestamp();
+        current[(int)phase] += (double)(now - last) / Stopwatch.Frequency;
+        last = now;
+    }
+}
