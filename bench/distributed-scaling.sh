@@ -2,7 +2,8 @@
 # The data-parallel speed figures of docs/distributed.md: Network B on Fashion-MNIST, batch 256, 1 thread per rank,
 # one rank (Trainer.Train in one process), two ranks (mpiexec.mpich -n 2; sums through shared memory) and two ranks
 # with NN_MPI_SHARED_MEMORY=0 (sums through MPI's collectives) run in turn PAIRS times, EPOCHS epochs each, with the
-# sum's latency and bandwidth measured in every two-rank run. Needs MPICH and the Debian package
+# sum's latency and bandwidth and each rank's step phase by phase measured in every two-rank run; then, to tell the
+# processes' contention for the machine from the sums' cost, one rank of batch 128 alone and two side by side. Needs MPICH and the Debian package
 # dataset-fashion-mnist. Measure on a quiet machine (/proc/loadavg below about 1.5): a sum of 0.94 MB between two
 # processes that must both be running is the first thing a busy machine slows down.
 # Usage (from the repository root): bench/distributed-scaling.sh [PAIRS] [EPOCHS]
@@ -21,5 +22,16 @@ while [ "$i" -le "$pairs" ]; do
   mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
   echo; echo "## two ranks through MPI's collectives (the path across machines), run $i"
   NN_MPI_SHARED_MEMORY=0 mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
+  # What two processes computing at once cost each other, without any sum between them: one rank's share of a
+  # two-rank batch (128 rows) alone, then two such one-rank jobs side by side.
+  echo; echo "## one rank, batch 128 (a two-rank run's share of a batch), alone, run $i"
+  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128
+  echo; echo "## two one-rank jobs of batch 128 side by side (no sums between them), run $i"
+  side=$(mktemp -d)
+  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 >"$side/first" &
+  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 >"$side/second"
+  wait
+  cat "$side/first"; echo "# the other job:"; cat "$side/second"
+  rm -r "$side"
   i=$((i + 1))
 done

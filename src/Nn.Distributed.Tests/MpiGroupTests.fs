@@ -31,6 +31,7 @@ let ``each rank's block of a sum, gathered, is the whole sum, and gathering keep
         let results = ranks n "sums" dir.Path
         Assert.All(results, fun r -> Assert.Equal<string list>(results[0], r))
         Assert.Contains("summed blocks true", results[0])
+        Assert.Contains("weighted blocks true", results[0])
         Assert.Contains("gathered bits true", results[0])
 
 [<Fact>]
@@ -46,3 +47,4 @@ let ``MPI's collectives, the path across machines, give the same sums and blocks
         let comparable (lines: string list) = if n = 2 then lines else lines |> List.filter (fun l -> not (l.StartsWith "floats"))
         Assert.Equal<string list>(comparable viaMemory[0], comparable viaCollectives[0])
         Assert.Contains("gathered bits true", viaCollectives[0])
+        Assert.Contains("weighted blocks true", viaCollectives[0])

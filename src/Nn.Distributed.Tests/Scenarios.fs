@@ -89,10 +89,15 @@ let sums (group: MpiGroup) =
     let struct (start, count) = DataParallel.Block(length, group.Rank, group.Size)
     let parts = Array.init length (fun i -> float32 (group.Rank + 1 + i))
     let blocks = Array.create length Single.NaN
-    sharding.SumBlock(ReadOnlySpan parts, Span(blocks, start, count))
+    sharding.SumBlock(Span parts, 1.0f, Span(blocks, start, count))
     sharding.GatherBlocks(Span blocks)
     let n = group.Size
     let summedBlocks = blocks |> Array.mapi (fun i v -> v = float32 (n * (n + 1) / 2 + n * i)) |> Array.forall id
+    // Each rank's own weight (r + 1)/2 applied to its values before the sum: Σ_r (r + 1)(r + 1 + i)/2, exact in float.
+    let weighted = Array.create length Single.NaN
+    sharding.SumBlock(Span(Array.init length (fun i -> float32 (group.Rank + 1 + i))), 0.5f * float32 (group.Rank + 1), Span(weighted, start, count))
+    let expected i = List.sum [ for r in 0 .. n - 1 -> float32 ((r + 1) * (r + 1 + i)) / 2.0f ]
+    let weightedBlocks = [ start .. start + count - 1 ] |> List.forall (fun i -> weighted[i] = expected i)
     // Gathering copies bits: negative zeros and NaN payloads arrive as their owner wrote them.
     let pattern i = if i % 5 = 0 then -0.0 elif i % 7 = 0 then BitConverter.Int64BitsToDouble 0x7FF800000000BEEFL else float i * 0.5
     let struct (dStart, dCount) = DataParallel.Block(length, group.Rank, group.Size)
@@ -105,6 +110,7 @@ let sums (group: MpiGroup) =
       sprintf "floats %s" (hashOf (ReadOnlySpan floats))
       sprintf "double0 %s double999 %s" (text doubles[0]) (text doubles[999])
       sprintf "summed blocks %b" summedBlocks
+      sprintf "weighted blocks %b" weightedBlocks
       sprintf "gathered bits %b" gatheredBits ]
 
 /// The Adam steps of `steps` with every step timed phase by phase (the benchmark's breakdown): the steps' lines, then

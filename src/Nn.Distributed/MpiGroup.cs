@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Numerics.Tensors;
 
 namespace Nn.Distributed;
 
@@ -178,9 +179,9 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
 
     // The sharded step's reduce-scatter and all-gather (DataParallelSteps) are the training loop's business, not
     // part of this class's public surface.
-    void IDataParallelGroup.SumBlock(ReadOnlySpan<float> values, Span<float> block) => SumBlock(values, block, MPI.Unsafe.MPI_FLOAT);
+    void IDataParallelGroup.SumBlock(Span<float> values, float weight, Span<float> block) => SumBlock(values, weight, block, MPI.Unsafe.MPI_FLOAT);
 
-    void IDataParallelGroup.SumBlock(ReadOnlySpan<double> values, Span<double> block) => SumBlock(values, block, MPI.Unsafe.MPI_DOUBLE);
+    void IDataParallelGroup.SumBlock(Span<double> values, double weight, Span<double> block) => SumBlock(values, weight, block, MPI.Unsafe.MPI_DOUBLE);
 
     void IDataParallelGroup.GatherBlocks(Span<float> values) => GatherBlocks(values, MPI.Unsafe.MPI_FLOAT);
 
@@ -214,7 +215,7 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         }
     }
 
-    private unsafe void SumBlock<T>(ReadOnlySpan<T> values, Span<T> block, int datatype)
+    private unsafe void SumBlock<T>(Span<T> values, T weight, Span<T> block, int datatype)
         where T : unmanaged, INumberBase<T>
     {
         var (counts, starts) = Blocks(values.Length);
@@ -226,10 +227,11 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         timeline?.Enter(TimedPhase.ReduceScatterWait, TimedPhase.ReduceScatter);
         if (shared is not null)
         {
-            shared.SumBlock(values, block, starts[Rank]);
+            shared.SumBlock(values, weight, block, starts[Rank]);
         }
         else
         {
+            TensorPrimitives.Multiply(values, weight, values);
             fixed (T* all = values)
             fixed (T* own = block)
             {

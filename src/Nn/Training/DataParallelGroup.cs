@@ -28,28 +28,31 @@ internal interface IDataParallelGroup
     void Sum(Span<int> values);
 
     /// <summary>
-    /// Sums every rank's <paramref name="values"/> element by element and writes this rank's block of the sum
-    /// (<see cref="DataParallel.Block"/> of values.Length) into <paramref name="block"/>: a reduce-scatter, in which
-    /// each element of the sum is computed on one rank only. The default goes through <see cref="Sum(Span{float})"/>
-    /// (correct for any group, but it moves the whole vector both ways).
+    /// Sums every rank's <paramref name="weight"/> · <paramref name="values"/> element by element (each rank its own
+    /// weight) and writes this rank's block of the sum (<see cref="DataParallel.Block"/> of values.Length) into
+    /// <paramref name="block"/>: a reduce-scatter, in which each element of the sum is computed on one rank only. The
+    /// weighting is a separate rounding of each product before the sum, so a group may apply it wherever it passes
+    /// over the values anyway (the shared memory of one machine, while copying them in). The default goes through
+    /// <see cref="Sum(Span{float})"/> (correct for any group, but it moves the whole vector both ways).
     /// </summary>
-    /// <param name="values">This rank's values; every rank passes the same length.</param>
+    /// <param name="values">This rank's values; every rank passes the same length. May be overwritten.</param>
+    /// <param name="weight">This rank's weight.</param>
     /// <param name="block">Receives this rank's block of the sum; as long as the block.</param>
-    void SumBlock(ReadOnlySpan<float> values, Span<float> block)
+    void SumBlock(Span<float> values, float weight, Span<float> block)
     {
-        var all = values.ToArray();
-        Sum(all);
+        Kernels.TensorKernels.Multiply<float>(values, weight, values);
+        Sum(values);
         var (start, count) = DataParallel.Block(values.Length, Rank, Size);
-        all.AsSpan(start, count).CopyTo(block);
+        values.Slice(start, count).CopyTo(block);
     }
 
-    /// <inheritdoc cref="SumBlock(ReadOnlySpan{float}, Span{float})"/>
-    void SumBlock(ReadOnlySpan<double> values, Span<double> block)
+    /// <inheritdoc cref="SumBlock(Span{float}, float, Span{float})"/>
+    void SumBlock(Span<double> values, double weight, Span<double> block)
     {
-        var all = values.ToArray();
-        Sum(all);
+        Kernels.TensorKernels.Multiply<double>(values, weight, values);
+        Sum(values);
         var (start, count) = DataParallel.Block(values.Length, Rank, Size);
-        all.AsSpan(start, count).CopyTo(block);
+        values.Slice(start, count).CopyTo(block);
     }
 
     /// <summary>
@@ -205,19 +208,19 @@ internal static class DataParallel
     }
 
     /// <summary>
-    /// <see cref="IDataParallelGroup.SumBlock(ReadOnlySpan{float}, Span{float})"/> for float or double: this rank's
-    /// block of the sum of every rank's <paramref name="values"/> into <paramref name="block"/>.
+    /// <see cref="IDataParallelGroup.SumBlock(Span{float}, float, Span{float})"/> for float or double: this rank's
+    /// block of the sum of every rank's <paramref name="weight"/> · <paramref name="values"/> into <paramref name="block"/>.
     /// </summary>
-    public static void SumBlockOf<T>(IDataParallelGroup group, ReadOnlySpan<T> values, Span<T> block)
+    public static void SumBlockOf<T>(IDataParallelGroup group, Span<T> values, T weight, Span<T> block)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float))
         {
-            group.SumBlock(MemoryMarshal.Cast<T, float>(values), MemoryMarshal.Cast<T, float>(block));
+            group.SumBlock(MemoryMarshal.Cast<T, float>(values), float.CreateChecked(weight), MemoryMarshal.Cast<T, float>(block));
         }
         else if (typeof(T) == typeof(double))
         {
-            group.SumBlock(MemoryMarshal.Cast<T, double>(values), MemoryMarshal.Cast<T, double>(block));
+            group.SumBlock(MemoryMarshal.Cast<T, double>(values), double.CreateChecked(weight), MemoryMarshal.Cast<T, double>(block));
         }
         else
         {

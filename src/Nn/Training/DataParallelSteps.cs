@@ -119,18 +119,18 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     {
         var parameters = summed.Length - 1;
         var local = summed.AsSpan(0, parameters);
+
+        // A rank with no rows contributes zeros (what its buffer holds may be anything, NaN included, and 0 · NaN is NaN).
         if (localRows == 0)
         {
             summed.AsSpan().Clear();
         }
-        else
-        {
-            Kernels.TensorKernels.Multiply(local, T.CreateChecked((double)localRows / rows), local);
-        }
 
         var localCost = localRows == 0 ? 0.0 : double.CreateChecked(summed[^1]) * ((double)localRows / rows);
         group.Reached(StepPhase.Propagated);
-        DataParallel.SumBlockOf<T>(group, local, buffers.Gradient.AsSpan(blockStart, blockCount));
+
+        // The weight m_r/B is applied by the sum, which passes over the values anyway.
+        DataParallel.SumBlockOf<T>(group, local, T.CreateChecked((double)localRows / rows), buffers.Gradient.AsSpan(blockStart, blockCount));
         var blockEnd = blockStart + blockCount;
         if (context.L2 != 0)
         {
