@@ -1,9 +1,10 @@
 #!/bin/sh
-# The data-parallel speed figures of docs/distributed.md: Network B on Fashion-MNIST, batch 256, 1 thread per rank,
-# one rank (Trainer.Train in one process), two ranks (mpiexec.mpich -n 2; sums through shared memory) and two ranks
-# with NN_MPI_SHARED_MEMORY=0 (sums through MPI's collectives) run in turn PAIRS times, EPOCHS epochs each, with the
-# sum's latency and bandwidth and each rank's step phase by phase measured in every two-rank run; then, to tell the
-# processes' contention for the machine from the sums' cost, one rank of batch 128 alone and two side by side. Needs MPICH and the Debian package
+# The data-parallel speed figures of docs/distributed.md: Network B on Fashion-MNIST, batch 256, 1 thread per rank.
+# PAIRS times, EPOCHS epochs each, in turn: one rank (Trainer.Train in one process); two ranks (mpiexec.mpich -n 2,
+# sums through shared memory); two ranks with NN_MPI_SHARED_MEMORY=0 (sums through MPI's collectives); two ranks
+# bound to a core each. Every two-rank run measures the sum's latency and bandwidth and prints each rank's step
+# phase by phase, waiting apart from moving. Then, to tell the processes' contention for the machine from the sums'
+# cost: one rank of batch 128 alone, and two such one-rank jobs side by side. Needs MPICH and the Debian package
 # dataset-fashion-mnist. Measure on a quiet machine (/proc/loadavg below about 1.5): a sum of 0.94 MB between two
 # processes that must both be running is the first thing a busy machine slows down.
 # Usage (from the repository root): bench/distributed-scaling.sh [PAIRS] [EPOCHS]
@@ -22,14 +23,18 @@ while [ "$i" -le "$pairs" ]; do
   mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
   echo; echo "## two ranks through MPI's collectives (the path across machines), run $i"
   NN_MPI_SHARED_MEMORY=0 mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
+  # The launcher's placement: each rank (and its runtime's own threads) kept on one core, so the two never share one.
+  echo; echo "## two ranks, each bound to a core (mpiexec -bind-to core), run $i"
+  mpiexec.mpich -bind-to core -n 2 dotnet "$program" "$data" "$epochs"
   # What two processes computing at once cost each other, without any sum between them: one rank's share of a
-  # two-rank batch (128 rows) alone, then two such one-rank jobs side by side.
+  # two-rank batch (128 rows) alone, then two such one-rank jobs side by side, each timed phase by phase ("phases":
+  # through DistributedTrainer, whose sums on one rank are copies) to set beside the two-rank run's phases.
   echo; echo "## one rank, batch 128 (a two-rank run's share of a batch), alone, run $i"
-  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128
+  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 phases
   echo; echo "## two one-rank jobs of batch 128 side by side (no sums between them), run $i"
   side=$(mktemp -d)
-  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 >"$side/first" &
-  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 >"$side/second"
+  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 phases >"$side/first" &
+  mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 phases >"$side/second"
   wait
   cat "$side/first"; echo "# the other job:"; cat "$side/second"
   rm -r "$side"

@@ -8,14 +8,15 @@ using Nn;
 using Nn.Distributed;
 
 // What data-parallel training costs on this machine (docs/distributed.md, "How it scales"). Run under mpiexec:
-//   mpiexec.mpich -n 2 dotnet run -c Release --project bench/Nn.Distributed.Benchmarks -- [FASHION_MNIST_DIR] [EPOCHS] [BATCH]
+//   mpiexec.mpich -n 2 dotnet run -c Release --project bench/Nn.Distributed.Benchmarks -- [FASHION_MNIST_DIR] [EPOCHS] [BATCH] [phases]
 // 1. The time of one MpiGroup.Sum (the bytes a sharded step moves) of 1 to 235,147 floats: latency α and bandwidth
 //    β — of the shared-memory window when every rank is on this machine, of MPI's reduce-scatter + all-gather with
 //    NN_MPI_SHARED_MEMORY=0 (the path across machines).
 // 2. With Fashion-MNIST: Network B (784-256-128-10, Adam, batch BATCH (default 256), float, 1 thread per rank) for
 //    EPOCHS epochs (default 2), reporting the median step time, the epoch time and the sum's share of a step. With one
 //    rank the run is Trainer.Train in one process, the baseline of the speed-up; with several, each rank's step time
-//    phase by phase (StepBreakdown), the time spent waiting in each sum apart from the time moving the data.
+//    phase by phase (StepBreakdown), the time spent waiting in each sum apart from the time moving the data. With
+//    "phases" a one-rank run goes through DistributedTrainer too (its sums are copies), to time its phases the same way.
 // 3. The model's step time for 8 and 64 ranks from the measured α, β and one-rank step time.
 // Rank 0 prints; numbers use the invariant culture.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -24,6 +25,7 @@ using var group = MpiGroup.Join();
 var folder = args.Length > 0 ? args[0] : "/usr/share/datasets/fashion-mnist";
 var epochs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 var batch = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 256;
+var phases = group.Size > 1 || (args.Length > 3 && args[3] == "phases");
 void Say(string line)
 {
     if (group.IsLeader)
@@ -98,12 +100,12 @@ void OnEpoch(TrainingState<float> state)
 }
 
 var timeline = new StepTimeline();
-if (group.Size > 1)
+if (phases)
 {
     group.Timeline = timeline;
 }
 
-var result = group.Size == 1
+var result = !phases
     ? Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(0.001), train, options, null, progress, OnEpoch)
     : DistributedTrainer.Train(group, network, Loss.SoftmaxCrossEntropy, new Adam(0.001), train, options, null, progress, OnEpoch);
 
@@ -112,17 +114,20 @@ var perEpoch = steps.Count / epochs;
 var last = steps.Skip(steps.Count - perEpoch).OrderBy(s => s).ToArray();
 var step = last[last.Length / 2];
 group.Timeline = null;
-Say($"Network B, batch {batch}, 1 thread per rank, {(group.Size == 1 ? "Trainer.Train in one process" : "DistributedTrainer.Train")}: {result.Message}");
+Say($"Network B, batch {batch}, 1 thread per rank, {(phases ? "DistributedTrainer.Train" : "Trainer.Train in one process")}: {result.Message}");
 Say($"epoch times (s): {string.Join(", ", epochTimes.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))}");
 Say($"median step {step * 1e3:F2} ms; the sum of θ is {seconds[Parameters + 1] * 1e3:F2} ms of it ({seconds[Parameters + 1] / step:P1})");
+if (phases)
+{
+    foreach (var line in StepBreakdown.Lines(group, timeline, perEpoch))
+    {
+        Say(line);
+    }
+}
+
 if (group.Size == 1)
 {
     return 0;
-}
-
-foreach (var line in StepBreakdown.Lines(group, timeline, perEpoch))
-{
-    Say(line);
 }
 
 Say("model, per step: (compute + update)(1 rank) / N + reduce-scatter + all-gather ≈ 2 (N − 1) α + 2 (N − 1)/N · 4P β (MPICH's pairwise exchange and ring), P = 235,147;");
