@@ -115,7 +115,7 @@ let sums (group: MpiGroup) =
 
 /// The Adam steps of `steps` with every step timed phase by phase (the benchmark's breakdown): the steps' lines, then
 /// how many steps the timeline completed (all but the last, whose time between steps is still open) and, for each
-/// phase, whether every step spent time in it.
+/// phase, whether every step spent time in it and whether none did.
 let timedSteps (group: MpiGroup) =
     let timeline = StepTimeline()
     group.Timeline <- timeline
@@ -124,7 +124,8 @@ let timedSteps (group: MpiGroup) =
     [ yield! lines
       yield sprintf "timed steps %d" timeline.Steps.Count
       for phase in Enum.GetValues<TimedPhase>() do
-          yield sprintf "%O in every step %b" phase (timeline.Steps |> Seq.forall (fun s -> s[int phase] > 0.0)) ]
+          yield sprintf "%O in every step %b" phase (timeline.Steps |> Seq.forall (fun s -> s[int phase] > 0.0))
+          yield sprintf "%O in no step %b" phase (timeline.Steps |> Seq.forall (fun s -> s[int phase] = 0.0)) ]
 
 /// Runs a scenario as one rank of the MPI job this process was started in, writing rank<r>.txt into the directory.
 let runRank (scenario: string) (directory: string) =

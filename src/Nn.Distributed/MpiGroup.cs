@@ -187,6 +187,10 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
 
     void IDataParallelGroup.GatherBlocks(Span<double> values) => GatherBlocks(values, MPI.Unsafe.MPI_DOUBLE);
 
+    void IDataParallelGroup.GatherBlocks(Span<float> values, Span<double> totals) => GatherBlocks(values, totals, MPI.Unsafe.MPI_FLOAT);
+
+    void IDataParallelGroup.GatherBlocks(Span<double> values, Span<double> totals) => GatherBlocks(values, totals, MPI.Unsafe.MPI_DOUBLE);
+
     void IDataParallelGroup.Reached(StepPhase phase) => timeline?.Reached(phase);
 
     private unsafe void Sum<T>(Span<T> values, ref T[] scratch, int datatype)
@@ -266,6 +270,26 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
             }
         }
 
+        timeline?.Moved();
+    }
+
+    /// <summary>
+    /// An all-gather and a sum of a few totals: through shared memory in one exchange (one synchronisation instead of
+    /// two), through MPI's collectives one after the other.
+    /// </summary>
+    private void GatherBlocks<T>(Span<T> values, Span<double> totals, int datatype)
+        where T : unmanaged
+    {
+        if (shared is null || values.IsEmpty)
+        {
+            GatherBlocks(values, datatype);
+            Sum(totals);
+            return;
+        }
+
+        var (counts, starts) = Blocks(values.Length);
+        timeline?.Enter(TimedPhase.AllGatherWait, TimedPhase.AllGather);
+        shared.GatherBlocks(values, starts, counts, totals);
         timeline?.Moved();
     }
 

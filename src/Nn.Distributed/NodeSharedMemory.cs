@@ -94,7 +94,7 @@ internal sealed class NodeSharedMemory : IDisposable
         var buffer = Next<T>(values.Length);
         TensorPrimitives.Multiply(values, weight, new Span<T>(Segment<T>(rank, buffer), values.Length));
         WaitForAll();
-        AddInRankOrder(buffer, start, block);
+        AddInRankOrder(buffer, (long)start * sizeof(T), block);
     }
 
     /// <summary>Copies every other rank's block (at <paramref name="starts"/>, <paramref name="counts"/> long) of its values into the same place of this rank's.</summary>
@@ -103,13 +103,24 @@ internal sealed class NodeSharedMemory : IDisposable
     {
         var own = values.Slice(starts[rank], counts[rank]);
         var buffer = Publish<T>(MemoryMarshal.AsBytes((ReadOnlySpan<T>)own), starts[rank], values.Length);
-        for (var r = 0; r < size; r++)
-        {
-            if (r != rank)
-            {
-                new ReadOnlySpan<T>(Segment<T>(r, buffer) + starts[r], counts[r]).CopyTo(values.Slice(starts[r], counts[r]));
-            }
-        }
+        CopyOthersBlocks(buffer, values, starts, counts);
+    }
+
+    /// <summary>
+    /// <see cref="GatherBlocks{T}(Span{T}, int[], int[])"/> and <see cref="Sum{T}(Span{T})"/> of
+    /// <paramref name="totals"/> through one synchronisation: the totals are written after the values in the same buffer.
+    /// </summary>
+    public unsafe void GatherBlocks<T>(Span<T> values, int[] starts, int[] counts, Span<double> totals)
+        where T : unmanaged
+    {
+        // The totals start on a cache line of their own, after the vector.
+        var totalsAt = (((long)values.Length * sizeof(T)) + 63) & ~63L;
+        var buffer = Next<byte>(checked((int)(totalsAt + ((long)totals.Length * sizeof(double)))));
+        values.Slice(starts[rank], counts[rank]).CopyTo(new Span<T>(Segment<T>(rank, buffer) + starts[rank], counts[rank]));
+        totals.CopyTo(new Span<double>((byte*)Segment<byte>(rank, buffer) + totalsAt, totals.Length));
+        WaitForAll();
+        CopyOthersBlocks(buffer, values, starts, counts);
+        AddInRankOrder(buffer, totalsAt, totals);
     }
 
     /// <inheritdoc/>
@@ -157,13 +168,29 @@ internal sealed class NodeSharedMemory : IDisposable
         Timeline?.Waited();
     }
 
-    /// <summary>block[j] = Σ_r segment_r[start + j], added in rank order (the first two ranks' terms in one pass).</summary>
-    private unsafe void AddInRankOrder<T>(int buffer, int start, Span<T> block)
+    /// <summary>Copies every other rank's block of the buffer into the same place of <paramref name="values"/>.</summary>
+    private unsafe void CopyOthersBlocks<T>(int buffer, Span<T> values, int[] starts, int[] counts)
+        where T : unmanaged
+    {
+        for (var r = 0; r < size; r++)
+        {
+            if (r != rank)
+            {
+                new ReadOnlySpan<T>(Segment<T>(r, buffer) + starts[r], counts[r]).CopyTo(values.Slice(starts[r], counts[r]));
+            }
+        }
+    }
+
+    /// <summary>
+    /// block[j] = Σ_r the j-th element from byte <paramref name="offset"/> of rank r's buffer, added in rank order (the
+    /// first two ranks' terms in one pass).
+    /// </summary>
+    private unsafe void AddInRankOrder<T>(int buffer, long offset, Span<T> block)
         where T : unmanaged, INumberBase<T>
     {
         // A window is made for two ranks or more (TryJoin), so there are always the first two terms.
         var length = block.Length;
-        ReadOnlySpan<T> Part(int owner) => new(Segment<T>(owner, buffer) + start, length);
+        ReadOnlySpan<T> Part(int owner) => new((byte*)Segment<byte>(owner, buffer) + offset, length);
         TensorPrimitives.Add(Part(0), Part(1), block);
         for (var r = 2; r < size; r++)
         {

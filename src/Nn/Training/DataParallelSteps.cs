@@ -112,8 +112,8 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     /// <summary>
     /// The sharded step: reduce-scatter the weighted gradient into this rank's block of
     /// <see cref="StepBuffers{T}.Gradient"/>, add the L2 term there, update the block of θ and the moments, all-gather
-    /// θ', and agree on the cost and on whether θ' is finite with one small sum (computed once and copied, so every rank
-    /// reaches the same verdict). θ and the moments are replaced only when both are finite.
+    /// θ', and, in the same exchange, agree on the cost and on whether θ' is finite with one small sum (the same bits on every
+    /// rank, so every rank reaches the same verdict). θ and the moments are replaced only when both are finite.
     /// </summary>
     private (double Cost, string? Failure) ShardedStep(long step, int localRows, int rows)
     {
@@ -140,11 +140,10 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         var finite = context.Optimizer.UpdateRangeInto<T>(
             new UpdateStep(step, context.Architecture), blockStart, blockEnd, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta);
         group.Reached(StepPhase.Updated);
-        DataParallel.GatherBlocksOf<T>(group, buffers.NextTheta);
 
-        // The cost's parts travel here rather than with the gradient, whose blocks end on different ranks.
+        // The cost's parts travel with θ' rather than with the gradient, whose blocks end on different ranks.
         Span<double> verdict = [localCost, finite ? 0 : 1];
-        group.Sum(verdict);
+        DataParallel.GatherBlocksOf<T>(group, buffers.NextTheta, verdict);
         var cost = context.L2 == 0
             ? verdict[0]
             : verdict[0] + double.CreateChecked(Propagation.L2Penalty<T>(context.Architecture, buffers.Theta, T.CreateChecked(context.L2), context.TrainCount));
