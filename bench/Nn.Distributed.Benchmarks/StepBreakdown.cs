@@ -20,9 +20,9 @@ internal static class StepBreakdown
         (TimedPhase.Update, "update of its block"),
         (TimedPhase.AllGatherWait, "all-gather: waiting"),
         (TimedPhase.AllGather, "all-gather: copying"),
-        (TimedPhase.SumWait, "cost and verdict: waiting"),
-        (TimedPhase.Sum, "cost and verdict: sum"),
-        (TimedPhase.Loop, "between steps (progress)"),
+        (TimedPhase.SumWait, "cost and verdict apart: waiting"),
+        (TimedPhase.Sum, "cost and verdict apart: sum"),
+        (TimedPhase.Loop, "bookkeeping, between steps"),
     ];
 
     /// <summary>

@@ -34,6 +34,7 @@ let ``each mark closes the time since the last one into its phase, and a sum out
     Assert.InRange(phase TimedPhase.ReduceScatterWait, 0.03, infinity)
     Assert.InRange(phase TimedPhase.Loop, 0.03, infinity)
     Assert.Equal(0.0, phase TimedPhase.SumWait)
+    Assert.Equal(0.0, phase TimedPhase.Sum)
     Assert.Equal(0.0, phase TimedPhase.Propagate)
     // The phases tile the step: together they are the time between its start and the next one's.
     Assert.InRange(Array.sum step, 0.09, clock.Elapsed.TotalSeconds)
@@ -45,7 +46,7 @@ let ``timed two-rank steps spend time in every phase of their path and take the 
     use plain = new TempDirectory()
     let untimed = ranks 2 "steps-float" plain.Path
     // Through shared memory the cost and verdict travel with the all-gather, so that sum never waits on its own.
-    for environment, merged in [ [], [ TimedPhase.SumWait ]; collectives, [] ] do
+    for environment, merged in [ [], [ TimedPhase.SumWait; TimedPhase.Sum ]; collectives, [] ] do
         use dir = new TempDirectory()
         let results = ranksWith environment 2 "timed-steps" dir.Path
         for lines in results do

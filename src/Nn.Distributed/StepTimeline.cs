@@ -34,7 +34,7 @@ internal enum TimedPhase
     /// <summary>In the step's other sums, moving and adding.</summary>
     Sum,
 
-    /// <summary>Between one step's end and the next one's start: progress reports, an epoch's end and its sums.</summary>
+    /// <summary>After a step's last sum until the next step starts: the step's bookkeeping, progress reports, an epoch's end and its sums.</summary>
     Loop,
 }
 
@@ -88,7 +88,8 @@ internal sealed class StepTimeline
                 Close(TimedPhase.Update);
                 break;
             case StepPhase.Finished:
-                Close(TimedPhase.Sum);
+                // The step's last bookkeeping (the cost's L2 term, accepting θ') is the loop's, like what follows it.
+                Close(TimedPhase.Loop);
                 inStep = false;
                 break;
             default:
