@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
-using System.Numerics.Tensors;
+using Nn.Kernels;
 
 namespace Nn.Distributed;
 
@@ -235,7 +235,7 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         }
         else
         {
-            TensorPrimitives.Multiply(values, weight, values);
+            TensorKernels.Multiply(values, weight, values);
             fixed (T* all = values)
             fixed (T* own = block)
             {

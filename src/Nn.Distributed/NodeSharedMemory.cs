@@ -1,7 +1,7 @@
 using System;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using Nn.Kernels;
 
 namespace Nn.Distributed;
 
@@ -92,7 +92,7 @@ internal sealed class NodeSharedMemory : IDisposable
         where T : unmanaged, INumberBase<T>
     {
         var buffer = Next<T>(values.Length);
-        TensorPrimitives.Multiply(values, weight, new Span<T>(Segment<T>(rank, buffer), values.Length));
+        TensorKernels.Multiply(values, weight, new Span<T>(Segment<T>(rank, buffer), values.Length));
         WaitForAll();
         AddInRankOrder(buffer, (long)start * sizeof(T), block);
     }
@@ -191,10 +191,10 @@ internal sealed class NodeSharedMemory : IDisposable
         // A window is made for two ranks or more (TryJoin), so there are always the first two terms.
         var length = block.Length;
         ReadOnlySpan<T> Part(int owner) => new((byte*)Segment<byte>(owner, buffer) + offset, length);
-        TensorPrimitives.Add(Part(0), Part(1), block);
+        TensorKernels.Add(Part(0), Part(1), block);
         for (var r = 2; r < size; r++)
         {
-            TensorPrimitives.Add(block, Part(r), block);
+            TensorKernels.Add(block, Part(r), block);
         }
     }
 

@@ -154,11 +154,14 @@ let private vectorUse =
     Text.RegularExpressions.Regex(@"TensorPrimitives|System\.Runtime\.Intrinsics|Vector(128|256|512)|(?<![A-Za-z.])Vector(\.|<\w+>[. ])")
 
 [<Fact>]
-let ``vector code lives only in the kernels, behind the dispatch`` () =
+let ``vector code lives only in the kernels, behind the dispatch, in the library and in its distributed package`` () =
     let kernels = Path.Combine(librarySources.Value, "Kernels") + string Path.DirectorySeparatorChar
     let generated = string Path.DirectorySeparatorChar + "obj" + string Path.DirectorySeparatorChar
+    // The distributed package computes on θ too (its sums of gradients), so it must take the same dispatch.
+    let distributed = Path.Combine(Path.GetDirectoryName(librarySources.Value) |> nonNull, "Nn.Distributed")
     let offenders =
-        Directory.GetFiles(librarySources.Value, "*.cs", SearchOption.AllDirectories)
+        [| librarySources.Value; distributed |]
+        |> Array.collect (fun folder -> Directory.GetFiles(folder, "*.cs", SearchOption.AllDirectories))
         |> Array.filter (fun file -> not (file.StartsWith(kernels, StringComparison.Ordinal)) && not (file.Contains generated))
         |> Array.collect (fun file ->
             File.ReadAllLines file

@@ -15,9 +15,9 @@ internal static class TensorKernels
 {
     private static bool Scalar => KernelCensus.Resolve(KernelPath.Auto) == KernelPath.Portable;
 
-    /// <summary>destination = x + y.</summary>
+    /// <summary>destination = x + y (for any number type: the distributed sums add counts as well as values).</summary>
     public static void Add<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> destination)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where T : unmanaged, INumberBase<T>
     {
         if (!Scalar)
         {
@@ -100,9 +100,9 @@ internal static class TensorKernels
         }
     }
 
-    /// <summary>destination = x · y for a scalar y.</summary>
+    /// <summary>destination = x · y for a scalar y (for any number type, like <see cref="Add{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>).</summary>
     public static void Multiply<T>(ReadOnlySpan<T> x, T y, Span<T> destination)
-        where T : unmanaged, IFloatingPointIeee754<T>
+        where T : unmanaged, INumberBase<T>
     {
         if (!Scalar)
         {
