@@ -48,6 +48,13 @@ if (args is ["a-profile", ..])
     return;
 }
 
+if (args is ["loop-profile", ..])
+{
+    // The real training loops on 1 and 2 threads with the worker pool's counters: time inside and between regions (LoopProfile.cs).
+    LoopProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args is ["lenet-profile", ..])
 {
     // Per-layer stopwatch timings of a LeNet-5 step (LeNetProfile.cs), a guide for optimising.

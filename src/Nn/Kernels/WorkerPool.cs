@@ -45,6 +45,8 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>How often each worker has polled for work, written only by that worker (the tests' evidence that a parked worker spins no more).</summary>
     private readonly long[] polls;
+
+    private readonly RegionTally tally;
     private IPartitionedWork? work;
     private int parts;
 
@@ -75,6 +77,7 @@ internal sealed class WorkerPool : IDisposable
         starts = new SemaphoreSlim[threads - 1];
         parked = new int[threads - 1];
         polls = new long[threads - 1];
+        tally = new RegionTally(threads - 1);
         for (var i = 0; i < workers.Length; i++)
         {
             starts[i] = new SemaphoreSlim(0);
@@ -120,6 +123,13 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
+    /// <summary>
+    /// What the team has done so far, for measuring the cost of synchronising: regions handed out, wake-ups, parts
+    /// run by each side, the caller's time inside regions and waiting at their ends, and how long a part waited for a
+    /// worker. Each figure is written by one thread, so read it between regions (a running region's is incomplete).
+    /// </summary>
+    public WorkerPoolCounters Counters => tally.Read(Wakes);
+
     /// <summary>How many worker threads are still running (none after <see cref="Dispose"/>).</summary>
     public int LiveWorkers
     {
@@ -154,6 +164,8 @@ internal sealed class WorkerPool : IDisposable
         kernels = KernelSelection.Current;
         failure = null;
         var current = generation + 1;
+        var entered = Stopwatch.GetTimestamp();
+        tally.Published = entered;
 
         // Publishing the ticket (a release) makes the job and its part count visible to any thread that reads it;
         // the interlocked increment then orders it before the reads of the parked flags below.
@@ -168,13 +180,15 @@ internal sealed class WorkerPool : IDisposable
             }
         }
 
+        var claimed = 0L;
         try
         {
-            Claim(worker: false);
+            claimed = Claim(-1);
         }
         finally
         {
             // Every part is claimed; wait for the workers still running theirs, then close the generation.
+            var tail = Stopwatch.GetTimestamp();
             var spinner = default(SpinWait);
             while (Volatile.Read(ref active) != 0)
             {
@@ -183,6 +197,8 @@ internal sealed class WorkerPool : IDisposable
 
             Volatile.Write(ref ticket, ((long)current << 32) | Closed);
             work = null;
+            var left = Stopwatch.GetTimestamp();
+            tally.Region(entered, tail, left, claimed);
         }
 
         if (failure is { } error)
@@ -219,9 +235,14 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Claims and runs parts of the current generation until none are left; a worker runs them on its caller's kernel path.</summary>
-    private void Claim(bool worker)
+    /// <summary>
+    /// Claims and runs parts of the current generation until none are left; worker <paramref name="index"/> (−1 for the
+    /// caller) runs them on its caller's kernel path. Returns how many parts it ran.
+    /// </summary>
+    private long Claim(int index)
     {
+        var worker = index >= 0;
+        var ran = 0L;
         while (true)
         {
             var current = Volatile.Read(ref ticket);
@@ -234,16 +255,19 @@ internal sealed class WorkerPool : IDisposable
             // of a generation do not change while its ticket is open, so a successful claim saw this job's fields.
             if (job is null || part >= (uint)count)
             {
-                return;
+                return ran;
             }
 
             if (Interlocked.CompareExchange(ref ticket, current + 1, current) == current)
             {
                 if (worker)
                 {
+                    // The region's publication time was written before its ticket, which this claim has read.
+                    tally.WorkerPart(index, first: ran == 0);
                     KernelScope.Adopt(path);
                 }
 
+                ran++;
                 job.Execute((int)part, count);
             }
         }
@@ -300,7 +324,7 @@ internal sealed class WorkerPool : IDisposable
             Interlocked.Increment(ref active);
             try
             {
-                Claim(worker: true);
+                Claim(index);
             }
             catch (Exception error)
             {

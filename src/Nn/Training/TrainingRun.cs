@@ -85,6 +85,9 @@ internal sealed class TrainingRun<T> : IDisposable
         probe = Probe(train, options.ExactTrainMetrics);
     }
 
+    /// <summary>The run's threads, or null with one thread (for benchmarks that read its <see cref="WorkerPool.Counters"/>).</summary>
+    internal WorkerPool? Pool => pool;
+
     /// <summary>How this run takes its steps, chosen when it was made.</summary>
     internal StepStrategy<T> Strategy { get; }
 

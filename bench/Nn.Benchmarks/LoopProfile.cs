@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using Nn.Kernels;
+
+namespace Nn.Benchmarks;
+
+/// <summary>
+/// Where the real training loops lose time on two threads (issue 16): each workload's loop of steps as a training
+/// run takes them, on 1 and 2 threads alternating, with every step timed (median, mean and the slowest, since a few
+/// slow steps can hide behind a median) and the run's <see cref="WorkerPool.Counters"/> read around the loop — regions
+/// and wake-ups per step, the caller's time inside regions and, by difference, between them (serial work: gather,
+/// cost, predictions, anything not split), the caller's wait at regions' ends for the last part, and how long a part
+/// waited to be claimed by the worker. Also the run's own measuring pass (the divergence probe an epoch ends with).
+/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- loop-profile [rounds]</c>.
+/// </summary>
+internal static class LoopProfile
+{
+    private const int LeNetSteps = 60;
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    private static readonly Architecture ShapeB = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
+    private static readonly Architecture ShapeA = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
+
+    /// <summary>One workload's loop: its data, a run made for a thread count, and how it takes its steps.</summary>
+    private sealed record Workload(string Name, Dataset<float> Data, Loss Loss, Func<int, TrainingRun<float>> Make, TrainingState<float> Start, int Batch);
+
+    /// <summary>One loop's figures, and those of what <see cref="Trainer.Train{T}"/> does once around an epoch's steps.</summary>
+    private sealed record Loop(double[] StepSeconds, WorkerPoolCounters Counters, double ValidateSeconds, double MakeSeconds, double ProbeSeconds);
+
+    public static void Run(int rounds)
+    {
+        Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
+        var workloads = new List<Workload>();
+        if (FashionMnist.Available)
+        {
+            var b = FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset();
+            workloads.Add(Batched("B: 784-256-128-10, Adam, batch 128", ShapeB, b));
+            var lenet = FashionMnist.Train(LeNetSteps * LeNetBenchmarks.Batch).ToDataset();
+            workloads.Add(Batched(string.Format(C, "LeNet-5, Adam, batch 128 ({0} steps)", LeNetSteps), LeNetBenchmarks.Shape, lenet));
+        }
+
+        var a = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
+        var ruleA = new Sgd(0.1);
+        var startA = Trainer.Start(Network.Create<float>(ShapeA, Initializer.NormalInverseSqrtInputs, 1), ruleA, 1);
+        workloads.Add(new Workload(
+            "A: 784-100-10, per-sample SGD in deferred blocks",
+            a,
+            Loss.Quadratic,
+            threads => new TrainingRun<float>(startA, Loss.Quadratic, ruleA, a, new TrainingOptions(1, 1, 1, Shuffle: false, Threads: threads)),
+            startA,
+            1));
+
+        foreach (var workload in workloads)
+        {
+            var loops = new List<Loop>[] { [], [] };
+            for (var round = 0; round < rounds; round++)
+            {
+                // Alternate which thread count goes first, so a slow stretch of the machine hits both.
+                foreach (var threads in round % 2 == 0 ? new[] { 1, 2 } : [2, 1])
+                {
+                    loops[threads - 1].Add(Measure(workload, threads));
+                }
+            }
+
+            Report(workload, rounds, loops);
+        }
+
+        Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
+    }
+
+    private static Workload Batched(string name, Architecture shape, Dataset<float> data)
+    {
+        var rule = new Adam(1e-3);
+        var start = Trainer.Start(Network.Create<float>(shape, Initializer.He, 1), rule, 1);
+        return new Workload(
+            name,
+            data,
+            Loss.SoftmaxCrossEntropy,
+            threads => new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Shuffle: false, Threads: threads)),
+            start,
+            NetworkBBenchmarks.Batch);
+    }
+
+    /// <summary>
+    /// What <see cref="Trainer.Train{T}"/> does before the steps (check the data, make the run), one pass of the
+    /// workload's steps after a warm-up pass with each advance timed, and the run's measuring pass.
+    /// </summary>
+    private static Loop Measure(Workload workload, int threads)
+    {
+        var validate = Timing.Seconds(() => Backprop.Validate(workload.Start.Network, workload.Loss, workload.Data.Inputs, workload.Data.Targets, 0, null));
+        var started = Stopwatch.GetTimestamp();
+        using var run = workload.Make(threads);
+        var make = (double)(Stopwatch.GetTimestamp() - started) / Stopwatch.Frequency;
+        var samples = workload.Data.Count;
+        var times = new List<double>();
+        void Steps(bool record)
+        {
+            run.Load(workload.Start);
+            for (var s = 0; s < samples;)
+            {
+                var rows = Math.Min(run.SamplesPerAdvance, samples - s);
+                var started = Stopwatch.GetTimestamp();
+                if (workload.Batch == 1)
+                {
+                    s += run.Advance(s + 1, s, rows).Done;
+                }
+                else
+                {
+                    run.Step((s / workload.Batch) + 1, s, rows);
+                    s += rows;
+                }
+
+                if (record)
+                {
+                    times.Add((double)(Stopwatch.GetTimestamp() - started) / Stopwatch.Frequency);
+                }
+            }
+        }
+
+        Steps(record: false);
+        var before = run.Pool?.Counters ?? default;
+        Steps(record: true);
+        var counters = run.Pool is { } pool ? pool.Counters.Since(before) : default;
+        var probe = Timing.Seconds(() => run.Objective(workload.Start));
+        return new Loop([.. times], counters, validate, make, probe);
+    }
+
+    private static void Report(Workload workload, int rounds, List<Loop>[] loops)
+    {
+        Console.WriteLine();
+        Console.WriteLine(string.Format(C, "{0}: {1} rounds, 1 and 2 threads alternating; kernel path {2}.", workload.Name, rounds, KernelSelection.Default));
+        Console.WriteLine();
+        Console.WriteLine("| per advance (µs) | 1 thread | 2 threads | 1 ÷ 2 |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        void Row(string name, Func<Loop, double> seconds, double unit = 1e-6)
+        {
+            double one = Timing.Median(loops[0].Select(l => seconds(l) / unit)), two = Timing.Median(loops[1].Select(l => seconds(l) / unit));
+            Console.WriteLine(string.Format(C, "| {0} | {1:F1} | {2:F1} | {3:F2}× |", name, one, two, one / two));
+        }
+
+        static double PerAdvance(Loop loop, TimeSpan time) => time.TotalSeconds / loop.StepSeconds.Length;
+        Row("mean (the loop's total ÷ advances)", l => l.StepSeconds.Average());
+        Row("median", l => Timing.Median(l.StepSeconds));
+        Row("90th percentile", l => l.StepSeconds.Order().ElementAt(l.StepSeconds.Length * 9 / 10));
+        Row("slowest", l => l.StepSeconds.Max());
+        Row("inside parallel regions (caller's view; none on 1 thread)", l => PerAdvance(l, l.Counters.RegionTime));
+        Row("between regions (mean − inside)", l => l.StepSeconds.Average() - PerAdvance(l, l.Counters.RegionTime));
+        Row("caller waiting at regions' ends", l => PerAdvance(l, l.Counters.TailTime));
+        Console.WriteLine();
+        Console.WriteLine("| once per `Trainer.Train` call (ms) | 1 thread | 2 threads | 1 ÷ 2 |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Row("check the data (Backprop.Validate)", l => l.ValidateSeconds, 1e-3);
+        Row("make the run (buffers, workers, probe)", l => l.MakeSeconds, 1e-3);
+        Row("measure the objective on the divergence probe (`Trainer.Train` does it twice)", l => l.ProbeSeconds, 1e-3);
+        var two = loops[1];
+        double Sum(Func<WorkerPoolCounters, double> figure) => two.Sum(l => figure(l.Counters));
+        var advances = two.Sum(l => l.StepSeconds.Length);
+        var regions = Sum(c => c.Regions);
+        Console.WriteLine();
+        Console.WriteLine(string.Format(
+            C,
+            "2 threads, per advance: {0:F1} regions, {1:F2} wake-ups of a parked worker; the worker joined {2:P0} of regions and ran {3:P0} of parts; a part waited {4:F2} µs (mean) for the worker's first claim.",
+            regions / advances,
+            Sum(c => c.Wakes) / advances,
+            Sum(c => c.JoinedRegions) / regions,
+            Sum(c => c.WorkerParts) / Sum(c => c.WorkerParts + c.CallerParts),
+            Sum(c => c.ClaimDelay.TotalSeconds) * 1e6 / Math.Max(1, Sum(c => c.JoinedRegions))));
+    }
+}

@@ -1,0 +1,64 @@
+/// The worker pool's counters, the evidence the loop profile (bench/Nn.Benchmarks loop-profile) reads: regions,
+/// parts on each side, the caller's time inside regions and waiting at their ends, the worker's claim delay.
+module Nn.Tests.Kernels.WorkerPoolCountersTests
+
+open System
+open System.Threading
+open Nn.Kernels
+open Xunit
+
+/// Two parts: the worker's part sleeps for ten milliseconds after raising a flag; the caller's part waits for that flag.
+/// So in every region the worker runs one part and the caller the other, and the caller is left waiting at the end.
+type private SlowWorker() =
+    let caller = Environment.CurrentManagedThreadId
+    let mutable started = 0
+    member _.Reset() = Volatile.Write(&started, 0)
+    interface IPartitionedWork with
+        member _.Execute(_, _) =
+            if Environment.CurrentManagedThreadId <> caller then
+                Volatile.Write(&started, 1)
+                Thread.Sleep 10
+            else
+                while Volatile.Read(&started) = 0 do
+                    Thread.SpinWait 1
+
+type private Nothing() =
+    interface IPartitionedWork with
+        member _.Execute(_, _) = ()
+
+[<Fact>]
+let ``the counters give each region's parts to the thread that ran them and time the caller's wait for the worker`` () =
+    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0)
+    let work = SlowWorker()
+    let before = pool.Counters
+    for _ in 1 .. 5 do
+        work.Reset()
+        pool.Run(work, 2)
+    let counted = pool.Counters.Since before
+    Assert.Equal(5L, counted.Regions)
+    Assert.Equal(5L, counted.CallerParts)
+    Assert.Equal(5L, counted.WorkerParts)
+    Assert.Equal(5L, counted.JoinedRegions)
+    // Every region lasts at least the worker's sleep, which the caller spends mostly waiting with no part left.
+    Assert.True(counted.RegionTime >= TimeSpan.FromMilliseconds 50.0, $"region time {counted.RegionTime}")
+    Assert.True(counted.TailTime > TimeSpan.Zero && counted.TailTime <= counted.RegionTime, $"tail {counted.TailTime} of {counted.RegionTime}")
+    Assert.True(counted.ClaimDelay > TimeSpan.Zero && counted.ClaimDelay <= counted.RegionTime, $"claim delay {counted.ClaimDelay}")
+
+[<Fact>]
+let ``a region run inline is not counted`` () =
+    use single = new WorkerPool(1)
+    single.Run(Nothing(), 3)
+    Assert.Equal(WorkerPoolCounters(), single.Counters)
+    use pair = new WorkerPool(2)
+    pair.Run(Nothing(), 1)
+    Assert.Equal(0L, pair.Counters.Regions)
+    pair.Run(Nothing(), 2)
+    Assert.Equal(1L, pair.Counters.Regions)
+    Assert.Equal(2L, pair.Counters.CallerParts + pair.Counters.WorkerParts)
+
+[<Fact>]
+let ``Since subtracts an earlier reading figure by figure`` () =
+    let ms (x: float) = TimeSpan.FromMilliseconds x
+    let later = WorkerPoolCounters(10L, 4L, 12L, 8L, 7L, ms 9.0, ms 3.0, ms 0.5)
+    let earlier = WorkerPoolCounters(4L, 1L, 5L, 3L, 2L, ms 4.0, ms 1.0, ms 0.25)
+    Assert.Equal(WorkerPoolCounters(6L, 3L, 7L, 5L, 5L, ms 5.0, ms 2.0, ms 0.25), later.Since earlier)
