@@ -93,3 +93,26 @@ let ``a training step with the passes split over two threads gives the parameter
         cost, gradient, workspace.A |> Array.map Array.copy
     use pool = new WorkerPool(2)
     Assert.Equal(gradientOn None, gradientOn (Some(GemmTeam<float32>(pool))))
+
+[<Theory>]
+[<InlineData(2)>]
+[<InlineData(3)>]
+let ``the activation derivative between any two layers split over threads equals the one-thread pass bit for bit`` (threads: int) =
+    // Per-sample widths of a convolution's and a pooling layer's outputs (6×24×24, 16×8×8, 6×12×12), one not a whole
+    // number of vectors, and a batch with a remainder of rows.
+    let pass (passes: DenseRowPasses<'T> option) (activation: Activation) rows width (toT: float -> 'T) =
+        let z = random 7 (rows * width) |> Array.map toT
+        let a = Array.zeroCreate<'T> (rows * width)
+        activation.ForwardInto<'T>(ReadOnlySpan z, Span a, width)
+        let gradient = random 8 (rows * width) |> Array.map toT
+        match passes with
+        | Some passes -> passes.ActivationBackward(activation, rows, width, ReadOnlySpan z, ReadOnlySpan a, Span gradient)
+        | None -> activation.BackwardInto<'T>(ReadOnlySpan z, ReadOnlySpan a, ReadOnlySpan gradient, Span gradient, width)
+        gradient
+    use pool = new WorkerPool(threads)
+    for path in paths do
+        use _ = KernelSelection.Enter path
+        for activation in activations do
+            for rows, width in [ (128, 3456); (37, 1024); (128, 864); (50, 1001) ] do
+                Assert.Equal<float32[]>(pass None activation rows width float32, pass (Some(DenseRowPasses<float32>(pool))) activation rows width float32)
+                Assert.Equal<float[]>(pass None activation rows width id, pass (Some(DenseRowPasses<float>(pool))) activation rows width id)

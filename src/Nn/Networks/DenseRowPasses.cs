@@ -7,7 +7,7 @@ namespace Nn;
 /// <summary>
 /// The element-wise passes between a dense step's matrix products, split over the threads of a
 /// <see cref="WorkerPool"/>: z^l += b^l and a^l = σ(z^l) after the forward product, and after the backward product
-/// ∂C/∂b^l += Σ_rows δ^l with δ^(l−1) = (δ^l W^l) ⊙ σ'(z^(l−1)). Left on the calling thread, these passes are what
+/// ∂C/∂b^l += Σ_rows δ^l with δ^(l−1) = (δ^l W^l) ⊙ σ'(z^(l−1)); and σ' between the layers of any stack. Left on the calling thread, these passes are what
 /// the second thread waits through between two products. Owned by one <see cref="Workspace{T}"/>; allocates nothing.
 /// </summary>
 /// <remarks>
@@ -130,6 +130,20 @@ internal sealed unsafe class DenseRowPasses<T> : IPartitionedWork
             Clear();
         }
     }
+
+    /// <summary>
+    /// ∂C/∂z = ∂C/∂a ⊙ σ'(z) in place over <paramref name="rows"/> × <paramref name="width"/>: the pass between any two
+    /// layers of a stack (a convolution's or pooling layer's output as well as a dense one's), split by rows like the
+    /// dense step's.
+    /// </summary>
+    /// <param name="activation">σ of the layer whose output this is.</param>
+    /// <param name="rows">The batch size.</param>
+    /// <param name="width">The layer's output size per sample.</param>
+    /// <param name="z">z of the layer, rows × width.</param>
+    /// <param name="a">a of the layer, rows × width.</param>
+    /// <param name="gradient">∂C/∂a on entry, ∂C/∂z on return.</param>
+    public void ActivationBackward(Activation activation, int rows, int width, ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> gradient) =>
+        BiasGradientAndActivationBackward(ReadOnlySpan<T>.Empty, rows, 0, Span<T>.Empty, activation, width, z, a, gradient);
 
     void IPartitionedWork.Execute(int part, int parts)
     {
