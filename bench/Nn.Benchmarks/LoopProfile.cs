@@ -13,7 +13,9 @@ namespace Nn.Benchmarks;
 /// slow steps can hide behind a median) and the run's <see cref="WorkerPool.Counters"/> read around the loop — regions
 /// and wake-ups per step, the caller's time inside regions and, by difference, between them (serial work: gather,
 /// cost, predictions, anything not split), the caller's wait at regions' ends for the last part, and how long a part
-/// waited to be claimed by the worker. Also the run's own measuring pass (the divergence probe an epoch ends with).
+/// waited to be claimed by the worker. Then what <see cref="Trainer.Train{T}"/> adds around the steps: the data check,
+/// making the run, the objective on the divergence probe, a whole epoch of the run and a whole call, so the part
+/// of an epoch that does not scale is found by subtraction.
 /// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- loop-profile [rounds]</c>.
 /// </summary>
 internal static class LoopProfile
@@ -24,11 +26,20 @@ internal static class LoopProfile
     private static readonly Architecture ShapeB = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
     private static readonly Architecture ShapeA = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
 
-    /// <summary>One workload's loop: its data, a run made for a thread count, and how it takes its steps.</summary>
-    private sealed record Workload(string Name, Dataset<float> Data, Loss Loss, Func<int, TrainingRun<float>> Make, TrainingState<float> Start, int Batch);
+    /// <summary>One workload: its data, cost function, rule, starting state and batch size (1: per-sample steps).</summary>
+    private sealed record Workload(string Name, Dataset<float> Data, Loss Loss, Optimizer Rule, TrainingState<float> Start, int Batch)
+    {
+        /// <summary>One epoch on <paramref name="threads"/> threads, shuffled, as the scaling table's NnEpoch trains it.</summary>
+        public TrainingOptions Options(int threads) => new(1, Batch, 1, Threads: threads);
 
-    /// <summary>One loop's figures, and those of what <see cref="Trainer.Train{T}"/> does once around an epoch's steps.</summary>
-    private sealed record Loop(double[] StepSeconds, WorkerPoolCounters Counters, double ValidateSeconds, double MakeSeconds, double ProbeSeconds);
+        public TrainingRun<float> Make(int threads) => new(Start, Loss, Rule, Data, Options(threads));
+
+        public void Train(int threads) => Trainer.Train(Start.Network, Loss, Rule, Data, Options(threads));
+    }
+
+    /// <summary>One loop's figures, and those of what <see cref="Trainer.Train{T}"/> does around an epoch's steps.</summary>
+    private sealed record Loop(
+        double[] StepSeconds, WorkerPoolCounters Counters, double ValidateSeconds, double MakeSeconds, double ProbeSeconds, double EpochSeconds, double TrainSeconds);
 
     public static void Run(int rounds)
     {
@@ -45,13 +56,7 @@ internal static class LoopProfile
         var a = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
         var ruleA = new Sgd(0.1);
         var startA = Trainer.Start(Network.Create<float>(ShapeA, Initializer.NormalInverseSqrtInputs, 1), ruleA, 1);
-        workloads.Add(new Workload(
-            "A: 784-100-10, per-sample SGD in deferred blocks",
-            a,
-            Loss.Quadratic,
-            threads => new TrainingRun<float>(startA, Loss.Quadratic, ruleA, a, new TrainingOptions(1, 1, 1, Shuffle: false, Threads: threads)),
-            startA,
-            1));
+        workloads.Add(new Workload("A: 784-100-10, per-sample SGD in deferred blocks", a, Loss.Quadratic, ruleA, startA, 1));
 
         foreach (var workload in workloads)
         {
@@ -75,18 +80,13 @@ internal static class LoopProfile
     {
         var rule = new Adam(1e-3);
         var start = Trainer.Start(Network.Create<float>(shape, Initializer.He, 1), rule, 1);
-        return new Workload(
-            name,
-            data,
-            Loss.SoftmaxCrossEntropy,
-            threads => new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Shuffle: false, Threads: threads)),
-            start,
-            NetworkBBenchmarks.Batch);
+        return new Workload(name, data, Loss.SoftmaxCrossEntropy, rule, start, NetworkBBenchmarks.Batch);
     }
 
     /// <summary>
     /// What <see cref="Trainer.Train{T}"/> does before the steps (check the data, make the run), one pass of the
-    /// workload's steps after a warm-up pass with each advance timed, and the run's measuring pass.
+    /// workload's steps in the data's order after a warm-up pass with each advance timed, the run's measuring pass,
+    /// then on the same run a whole epoch (shuffled, with its measuring pass), and a whole <see cref="Trainer.Train{T}"/> call.
     /// </summary>
     private static Loop Measure(Workload workload, int threads)
     {
@@ -125,7 +125,9 @@ internal static class LoopProfile
         Steps(record: true);
         var counters = run.Pool is { } pool ? pool.Counters.Since(before) : default;
         var probe = Timing.Seconds(() => run.Objective(workload.Start));
-        return new Loop([.. times], counters, validate, make, probe);
+        var epoch = Timing.Seconds(() => run.Epoch(workload.Start, null, null));
+        var train = Timing.Seconds(() => workload.Train(threads));
+        return new Loop([.. times], counters, validate, make, probe, epoch, train);
     }
 
     private static void Report(Workload workload, int rounds, List<Loop>[] loops)
@@ -150,11 +152,15 @@ internal static class LoopProfile
         Row("between regions (mean − inside)", l => l.StepSeconds.Average() - PerAdvance(l, l.Counters.RegionTime));
         Row("caller waiting at regions' ends", l => PerAdvance(l, l.Counters.TailTime));
         Console.WriteLine();
-        Console.WriteLine("| once per `Trainer.Train` call (ms) | 1 thread | 2 threads | 1 ÷ 2 |");
+        Console.WriteLine("| around the steps (ms) | 1 thread | 2 threads | 1 ÷ 2 |");
         Console.WriteLine("|---|---:|---:|---:|");
-        Row("check the data (Backprop.Validate)", l => l.ValidateSeconds, 1e-3);
-        Row("make the run (buffers, workers, probe)", l => l.MakeSeconds, 1e-3);
-        Row("measure the objective on the divergence probe (`Trainer.Train` does it twice)", l => l.ProbeSeconds, 1e-3);
+        Row("the steps above, in the data's order (the loop's total)", l => l.StepSeconds.Sum(), 1e-3);
+        Row("one epoch of the run: shuffled steps and the measuring pass (`TrainingRun.Epoch`)", l => l.EpochSeconds, 1e-3);
+        Row("a whole `Trainer.Train` call of one epoch", l => l.TrainSeconds, 1e-3);
+        Row("in it: check the data (`Backprop.Validate`)", l => l.ValidateSeconds, 1e-3);
+        Row("in it: make the run (buffers, workers, the probe's copy)", l => l.MakeSeconds, 1e-3);
+        Row("in it, twice: the objective on the divergence probe", l => l.ProbeSeconds, 1e-3);
+        Row("in it, the rest (call − epoch − check − make − one probe)", l => l.TrainSeconds - l.EpochSeconds - l.ValidateSeconds - l.MakeSeconds - l.ProbeSeconds, 1e-3);
         var two = loops[1];
         double Sum(Func<WorkerPoolCounters, double> figure) => two.Sum(l => figure(l.Counters));
         var advances = two.Sum(l => l.StepSeconds.Length);
