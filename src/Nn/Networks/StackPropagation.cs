@@ -85,7 +85,9 @@ internal static class StackPropagation
                 inputGradient,
                 workspace.Buffers[l],
                 mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount));
-            if (l > 0)
+            // Identity's σ' is 1 (a pooling layer's, say): ∂C/∂z is the ∂C/∂a already in place, and copying it onto itself
+            // would cost a pass over the layer's output.
+            if (l > 0 && layers[l - 1].Activation != Activation.Identity)
             {
                 // σ' of the layer below: a whole pass over its output (442,368 elements under LeNet-5's first convolution
                 // at batch 128), split by rows over the run's threads rather than left to the calling thread between regions.
