@@ -32,6 +32,8 @@ internal static class ThreadScaling
             rows.Add(("B NnStep (one step, batch 128)", "ms", threads => NetworkBStep(b, threads) * 1e3));
             rows.Add(("B NnSteps (469 steps)", "s", threads => NetworkBSteps(b, threads)));
             rows.Add(("B NnEpoch (Trainer.Train)", "s", threads => NetworkBEpoch(b, threads)));
+            var lenet = FashionMnist.Train(LeNetSteps * LeNetBenchmarks.Batch).ToDataset();
+            rows.Add((string.Format(C, "LeNet-5 NnSteps ({0} steps, batch 128)", LeNetSteps), "s", threads => LeNetStepsSeconds(lenet, threads)));
         }
 
         rows.Add(("A NnSteps (10,000 per-sample steps)", "s", threads => NetworkASteps(a, threads)));
@@ -118,6 +120,28 @@ internal static class ThreadScaling
 
         Epoch();
         return Timing.Seconds(Epoch);
+    }
+
+    /// <summary>LeNet-5's steps (issue 10's 2-thread target), a sixth of an epoch so that a round stays short.</summary>
+    private const int LeNetSteps = 80;
+
+    /// <summary>The steps over the data after a warm-up pass, as LeNetBenchmarks.NnSteps takes them.</summary>
+    private static double LeNetStepsSeconds(Dataset<float> data, int threads)
+    {
+        var rule = new Adam(1e-3);
+        var start = Trainer.Start(Network.Create<float>(LeNetBenchmarks.Shape, Initializer.He, 1), rule, 1);
+        using var run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, new TrainingOptions(1, LeNetBenchmarks.Batch, 1, Shuffle: false, Threads: threads));
+        void Steps()
+        {
+            run.Load(start);
+            for (var b = 0; b < LeNetSteps; b++)
+            {
+                run.Step(b + 1, b * LeNetBenchmarks.Batch, LeNetBenchmarks.Batch);
+            }
+        }
+
+        Steps();
+        return Timing.Seconds(Steps);
     }
 
     private static double NetworkBEpoch(Dataset<float> data, int threads)
