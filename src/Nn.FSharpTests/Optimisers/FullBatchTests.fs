@@ -119,3 +119,57 @@ let ``training a network whose cost overflows at the start with L-BFGS diverges 
     let result = Trainer.TrainFullBatch(network, Loss.Quadratic, Lbfgs(MaxIterations = 5), Digits.Load<float32>().Train)
     Assert.Equal(MinimizationStop.Diverged, result.Stop)
     Assert.Equal(network.Parameters, result.Parameters)
+
+/// (x − 3)² from x = 0, recording every point the minimiser evaluates.
+let private parabolaFromZero (minimizer: FullBatchOptimizer) =
+    let points = ResizeArray<float>()
+    let objective (theta: ParameterVector<float>) =
+        let x = theta[0]
+        points.Add x
+        LossAndGradient<float>((x - 3.0) ** 2.0, ParameterVector<float>.Create(ReadOnlySpan [| 2.0 * (x - 3.0) |]))
+    let result = minimizer.Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0 |]))
+    result, List.ofSeq points
+
+[<Fact>]
+let ``L-BFGS on a parabola takes a first step of one over the gradient's size, then the secant step lands on the minimiser`` () =
+    // g = −6 at 0: the first step is 1/6 of −g, to 1, where both Wolfe conditions hold (|f'| = 24 ≤ 0.9 × 36). The pair
+    // s = 1, y = 2 makes the next direction −g/2 = 2 and its unit step reaches 3, where the gradient is 0.
+    let result, points = parabolaFromZero (Lbfgs())
+    assertAllClose 1e-15 [| 0.0; 1.0; 3.0 |] (Array.ofList points)
+    Assert.Equal((MinimizationStop.Converged, 2, 3), (result.Stop, result.Iterations, result.Evaluations))
+    assertAllClose 1e-15 [| 4.0; 0.0 |] (Seq.toArray result.LossHistory)
+    assertClose 1e-15 3.0 result.Parameters[0]
+
+[<Fact>]
+let ``conjugate gradient on a parabola searches with the strict curvature bound and reaches the minimiser in one iteration`` () =
+    // The same first step to 1, but |f'| = 24 > 0.1 × 36: the step doubles to 2 and 4, where the cost equals the one at
+    // 2, and the cubic zoom between them lands on 3.
+    let result, points = parabolaFromZero (ConjugateGradient())
+    assertAllClose 1e-14 [| 0.0; 1.0; 2.0; 4.0; 3.0 |] (Array.ofList points)
+    Assert.Equal((MinimizationStop.Converged, 1, 5), (result.Stop, result.Iterations, result.Evaluations))
+    assertClose 1e-14 3.0 result.Parameters[0]
+
+[<Fact>]
+let ``L-BFGS's second direction is minus the once-updated BFGS inverse Hessian times the gradient`` () =
+    // f = x² + 4y² from (1, 1). The first step, 1/|g| of −g, meets both Wolfe conditions; after it the two-loop
+    // recursion must give d = −H g with H = (I − ρ s yᵀ) γI (I − ρ y sᵀ) + ρ s sᵀ, γ = sᵀy / yᵀy, ρ = 1 / yᵀs (Nocedal
+    // and Wright, (6.17) and (7.20)), written out here as matrices; its unit step is the next point evaluated.
+    let points = ResizeArray<float[]>()
+    let gradientAt (p: float[]) = [| 2.0 * p[0]; 8.0 * p[1] |]
+    let objective (theta: ParameterVector<float>) =
+        let p = theta.ToArray()
+        points.Add p
+        LossAndGradient<float>(p[0] * p[0] + 4.0 * p[1] * p[1], ParameterVector<float>.Create(ReadOnlySpan(gradientAt p)))
+    (Lbfgs(MaxIterations = 2)).Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0 |])) |> ignore
+    let x0, x1 = points[0], points[1]
+    assertAllClose 1e-15 [| 1.0 - 2.0 / sqrt 68.0; 1.0 - 8.0 / sqrt 68.0 |] x1
+    let g0, g1 = gradientAt x0, gradientAt x1
+    let s = Array.map2 (-) x1 x0
+    let y = Array.map2 (-) g1 g0
+    let dot (a: float[]) (b: float[]) = Array.fold2 (fun sum u v -> sum + u * v) 0.0 a b
+    let rho, gamma = 1.0 / dot y s, dot s y / dot y y
+    let identity i j = if i = j then 1.0 else 0.0
+    let left = Array2D.init 2 2 (fun i j -> identity i j - rho * s[i] * y[j])
+    let h = Array2D.init 2 2 (fun i j -> gamma * (Seq.sum (seq { for k in 0..1 -> left[i, k] * left[j, k] })) + rho * s[i] * s[j])
+    let expected = Array.init 2 (fun i -> x1[i] - (h[i, 0] * g1[0] + h[i, 1] * g1[1]))
+    assertAllClose 1e-13 expected points[2]
