@@ -36,6 +36,32 @@ let ``the L2 term leaves a convolutional stack's biases alone too`` () =
     assertClose doubleRounding (2.0 + 1.5 * 2.25) result.Loss
     assertAllClose doubleRounding [| -0.5; -7.0; -2.0; 5.5 |] (result.Gradient.ToArray())
 
+[<Fact>]
+let ``the L2 term leaves batch normalisation's gamma and beta alone, in the cost and in the gradient`` () =
+    // θ: γ at 0–1, β at 2–3, the dense weights at 4–5 and its bias at 6. λ = 3 over m = 2 rows adds 3/4 · Σ W² to the
+    // cost and 1.5 W to the dense weights' gradient, nothing to γ (which is not 0), β or the bias.
+    let architecture = Architecture.Input(2, 1, 1).BatchNorm().Dense(1, Activation.Identity)
+    let network = Network.FromParameters(architecture, ReadOnlySpan [| 1.5; 0.5; 0.25; -0.5; 2.0; -1.0; 0.125 |])
+    let inputs = matrix [| [| 1.0; 2.0 |]; [| -1.0; 0.5 |] |]
+    let targets = matrix [| [| 0.5 |]; [| -0.25 |] |]
+    let plain = Backprop.Gradient(network, Loss.Quadratic, inputs, targets)
+    let decayed = Backprop.Gradient(network, Loss.Quadratic, inputs, targets, 3.0)
+    assertClose doubleRounding (plain.Loss + 0.75 * 5.0) decayed.Loss
+    assertClose doubleRounding (plain.Loss + 0.75 * 5.0) (Backprop.Cost(network, Loss.Quadratic, inputs, targets, 3.0))
+    let added = Array.map2 (-) (decayed.Gradient.ToArray()) (plain.Gradient.ToArray())
+    assertAllClose doubleRounding [| 0.0; 0.0; 0.0; 0.0; 3.0; -1.5; 0.0 |] added
+
+[<Fact>]
+let ``inputs of the wrong width or with a NaN are refused by the gradient and by the cost, naming the inputs`` () =
+    let good = matrix [| [| 0.75 |] |]
+    let refused (inputs: Matrix<float>) =
+        [ messageOf<ArgumentException> (fun () -> Backprop.Gradient(unit, Loss.Quadratic, inputs, good) |> ignore)
+          messageOf<ArgumentException> (fun () -> Backprop.Cost(unit, Loss.Quadratic, inputs, good) |> ignore) ]
+    for message in refused (matrix [| [| 1.0; 2.0; 3.0 |] |]) do
+        Assert.Contains("inputs must have 2 columns (the network's input size), but have 3.", message)
+    for message in refused (matrix [| [| 1.0; nan |] |]) do
+        Assert.Contains("inputs", message)
+
 /// The batch-mean gradient by the internal pass, into a buffer holding <c>start</c>.
 let private intoBuffer (network: Network<float>) (inputs: Matrix<float>) (targets: Matrix<float>) (start: float) (overwrite: bool) =
     let gradient = Array.create network.Architecture.ParameterCount start
