@@ -84,3 +84,29 @@ let ``a step on a network refuses a gradient of another layout`` () =
     let network = Network.FromParameters(Architecture.Input(2).Dense(1, Activation.Sigmoid), ReadOnlySpan [| 0.5; -0.3; 0.1 |])
     let rule = Sgd 0.1
     Assert.Contains("length 3", messageOf<ArgumentException> (fun () -> rule.Step(rule.Init network.Parameters, network, vector [| 1.0 |]) |> ignore))
+
+[<Fact>]
+let ``every hyperparameter of every rule is validated when the rule is made, naming it`` () =
+    let refused (make: unit -> Optimizer) = (Assert.Throws<ArgumentOutOfRangeException>(fun () -> make () |> ignore)).ParamName
+    let cases: (string * (unit -> Optimizer)) list =
+        [ "LearningRate", (fun () -> Sgd 0.0)
+          "LearningRate", (fun () -> Momentum(0.0, 0.5))
+          "Coefficient", (fun () -> Momentum(0.1, -0.5))
+          "LearningRate", (fun () -> Nesterov(-1.0, 0.5))
+          "Coefficient", (fun () -> Nesterov(0.1, 1.0))
+          "LearningRate", (fun () -> AdaGrad(0.0))
+          "Epsilon", (fun () -> AdaGrad(0.1, -1e-8))
+          "LearningRate", (fun () -> RmsProp(nan))
+          "Rho", (fun () -> RmsProp(0.1, 1.0))
+          "Epsilon", (fun () -> RmsProp(0.1, 0.9, 0.0))
+          "LearningRate", (fun () -> Adam(0.0))
+          "Beta1", (fun () -> Adam(0.1, 1.0))
+          "Beta2", (fun () -> Adam(0.1, 0.9, -0.1))
+          "Epsilon", (fun () -> Adam(0.1, 0.9, 0.999, 0.0))
+          "LearningRate", (fun () -> AdamW(infinity))
+          "WeightDecay", (fun () -> AdamW(0.1, -0.01))
+          "Beta1", (fun () -> AdamW(0.1, 0.01, -0.1))
+          "Beta2", (fun () -> AdamW(0.1, 0.01, 0.9, 1.0))
+          "Epsilon", (fun () -> AdamW(0.1, 0.01, 0.9, 0.999, 0.0)) ]
+    for name, make in cases do
+        Assert.Equal(name, refused make)
