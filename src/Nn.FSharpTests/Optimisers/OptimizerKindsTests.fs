@@ -67,3 +67,30 @@ let ``a registered rule with a schedule trains, checkpoints to a file, loads by 
         Assert.Equal(uninterrupted.State, resumed.State)
     finally
         Directory.Delete(directory, true)
+
+/// The options each built-in rule takes, in its constructor's order: the command-line contract README.md states
+/// (one option per quantity, shared by the rules that have it).
+let private documentedOptions =
+    dict
+        [ "sgd", [ "lr" ]
+          "momentum", [ "lr"; "momentum" ]
+          "nesterov", [ "lr"; "momentum" ]
+          "adagrad", [ "lr"; "eps" ]
+          "rmsprop", [ "lr"; "rho"; "eps" ]
+          "adam", [ "lr"; "beta1"; "beta2"; "eps" ]
+          "adamw", [ "lr"; "weight-decay"; "beta1"; "beta2"; "eps" ] ]
+
+[<Theory; MemberData(nameof kinds)>]
+let ``a registered rule takes the command-line options README documents for it, each hyperparameter named, with a symbol its description or name shows`` (name: string) =
+    let kind = kindNamed name
+    Assert.Equal<string seq>(documentedOptions[name], [ for spec in kind.Hyperparameters -> spec.Option ])
+    Assert.False(String.IsNullOrWhiteSpace kind.Description, $"{name} has no description")
+    for spec in kind.Hyperparameters do
+        Assert.False(String.IsNullOrWhiteSpace spec.Name, $"{name}'s --{spec.Option} has no name")
+        Assert.False(String.IsNullOrWhiteSpace spec.Symbol, $"{name}'s --{spec.Option} has no symbol")
+        Assert.Contains(spec.Symbol, spec.Name)
+    Assert.Equal(kind.Hyperparameters.Length, (kind.Hyperparameters |> Seq.distinctBy _.Name |> Seq.length))
+
+[<Fact>]
+let ``the documented options cover every registered rule and no other`` () =
+    Assert.Equal<string seq>(documentedOptions.Keys |> Seq.sort, [ for kind in OptimizerKinds.All -> kind.Name ] |> Seq.sort)
