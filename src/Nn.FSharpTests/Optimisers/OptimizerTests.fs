@@ -110,3 +110,18 @@ let ``every hyperparameter of every rule is validated when the rule is made, nam
           "Epsilon", (fun () -> AdamW(0.1, 0.01, 0.9, 0.999, 0.0)) ]
     for name, make in cases do
         Assert.Equal(name, refused make)
+
+[<Fact>]
+let ``every registered rule refuses a null state, parameters or gradient naming the argument, even one with no moments to size`` () =
+    let theta = vector [| 1.0; 2.0 |]
+    let none = Unchecked.defaultof<ParameterVector<float>>
+    for kind in OptimizerKinds.All do
+        let rule = kind.Default()
+        let state = rule.Init theta
+        let named (expected: string) (call: unit -> unit) =
+            let error = Assert.Throws<ArgumentNullException>(fun () -> call ())
+            Assert.True((Some expected = Option.ofObj error.ParamName), sprintf "%s: %s refused as %A" kind.Name expected error.ParamName)
+        named "parameters" (fun () -> rule.Init none |> ignore)
+        named "state" (fun () -> rule.Apply(Unchecked.defaultof<OptimizerState<float>>, theta, theta) |> ignore)
+        named "parameters" (fun () -> rule.Apply(state, none, theta) |> ignore)
+        named "gradient" (fun () -> rule.Apply(state, theta, none) |> ignore)
