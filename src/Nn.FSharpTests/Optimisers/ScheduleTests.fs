@@ -61,3 +61,47 @@ let ``bad schedules are refused when made, with the value in the message`` () =
     Assert.Contains("Steps must be at least 1 step, but is -3", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.Warmup(-3L) |> ignore))
     Assert.Contains("step", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.Constant.Factor 0L |> ignore))
     Assert.Contains("already has the schedule", messageOf<ArgumentException> (fun () -> (Sgd 0.1).WithSchedule(LearningRateSchedule.Cosine 5L).WithSchedule(LearningRateSchedule.Constant) |> ignore))
+
+/// Rebuilds a schedule from its stages, last to first, as a checkpoint reads it.
+let private rebuilt (schedule: LearningRateSchedule) =
+    schedule.Stages()
+    |> Seq.rev
+    |> Seq.fold
+        (fun (next: LearningRateSchedule option) stage ->
+            let struct (count, make) = LearningRateSchedule.Kinds[stage.Name]
+            Assert.Equal(count, stage.Parameters.Length)
+            Some(make.Invoke(stage.Parameters, Option.toObj next)))
+        None
+    |> Option.get
+
+[<Fact>]
+let ``every schedule is rebuilt from its stages' names and numbers as a checkpoint stores them`` () =
+    for schedule in
+        [ LearningRateSchedule.Constant
+          LearningRateSchedule.StepDecay(5L, 0.5)
+          LearningRateSchedule.Cosine(9L, 0.1)
+          LearningRateSchedule.Warmup(3L, LearningRateSchedule.Cosine(9L))
+          LearningRateSchedule.Warmup(2L, LearningRateSchedule.StepDecay(4L, 0.25)) ] do
+        Assert.Equal(schedule, rebuilt schedule)
+    Assert.Equal<string seq>([ "constant"; "cosine"; "step"; "warmup" ], LearningRateSchedule.Kinds.Keys)
+
+[<Fact>]
+let ``a stored stage with a bad step count is refused naming the count's symbol, and a warm-up must hand over to a stage`` () =
+    let refuses symbol kind (numbers: float list) =
+        let struct (_, make) = LearningRateSchedule.Kinds[kind]
+        let error = Assert.Throws<ArgumentOutOfRangeException>(fun () -> make.Invoke(List.toArray numbers, null) |> ignore)
+        Assert.Equal(Some symbol, Option.ofObj error.ParamName)
+        Assert.Contains($"{symbol} must be a whole number of steps from 1", error.Message)
+    refuses "E" "step" [ 0.0; 0.5 ]
+    refuses "T" "cosine" [ 2.5; 0.0 ]
+    refuses "W" "warmup" [ -1.0 ]
+    let struct (_, warmup) = LearningRateSchedule.Kinds["warmup"]
+    let error = Assert.Throws<ArgumentException>(fun () -> warmup.Invoke([| 3.0 |], null) |> ignore)
+    Assert.Contains("a warm-up must be followed by the schedule it hands over to", error.Message)
+
+[<Fact>]
+let ``a cosine schedule of zero steps is refused naming its length, and a rule will not take a null schedule`` () =
+    let error = Assert.Throws<ArgumentOutOfRangeException>(fun () -> LearningRateSchedule.Cosine 0L |> ignore)
+    Assert.Equal(Some "Steps", Option.ofObj error.ParamName)
+    let error = Assert.Throws<ArgumentNullException>(fun () -> (Sgd 0.1).WithSchedule(Unchecked.defaultof<LearningRateSchedule>) |> ignore)
+    Assert.Equal(Some "schedule", Option.ofObj error.ParamName)
