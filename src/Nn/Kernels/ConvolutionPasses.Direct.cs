@@ -69,13 +69,23 @@ internal static unsafe partial class ConvolutionPasses
                 var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
                 var delta = job.Values + ((long)n * outputs);
                 DirectConvolution.Accumulate(job.Path, source, delta, filters, g, lanes);
-                for (var o = 0; o < partialBias.Length; o++)
-                {
-                    partialBias[o] += TensorKernels.Sum(new ReadOnlySpan<T>(delta + (o * positions), positions));
-                }
+                AddBiasSums(partialBias, delta, positions);
             }
 
             DirectConvolution.Reduce(lanes, filters, g, partial);
+        }
+    }
+
+    /// <summary>
+    /// Adds one sample's Σ_{i,j} δ[o, i, j] to each filter's partial ∂b (<paramref name="partialBias"/>: O values, or none
+    /// for a layer without a bias), sample after sample in a slice, as the direct and filter-lanes passes sum them.
+    /// </summary>
+    private static void AddBiasSums<T>(Span<T> partialBias, T* delta, int positions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var o = 0; o < partialBias.Length; o++)
+        {
+            partialBias[o] += TensorKernels.Sum(new ReadOnlySpan<T>(delta + (o * positions), positions));
         }
     }
 }

@@ -74,10 +74,7 @@ internal static unsafe partial class ConvolutionPasses
                 var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, job.Regions + (first * sliceLength));
                 var delta = job.Values + ((long)n * outputs);
                 FilterLanesConvolution.Accumulate(job.Path, source, delta, filters, g, tile, lanes);
-                for (var o = 0; o < partialBias.Length; o++)
-                {
-                    partialBias[o] += TensorKernels.Sum(new ReadOnlySpan<T>(delta + (o * positions), positions));
-                }
+                AddBiasSums(partialBias, delta, positions);
             }
 
             FilterLanesConvolution.Reduce(lanes, filters, g.Patch, partial);
