@@ -13,9 +13,10 @@ namespace Nn.Benchmarks;
 /// slow steps can hide behind a median) and the run's <see cref="WorkerPool.Counters"/> read around the loop — regions
 /// and wake-ups per step, the caller's time inside regions and, by difference, between them (serial work: gather,
 /// cost, predictions, anything not split), the caller's wait at regions' ends for the last part, and how long a part
-/// waited to be claimed by the worker. Then what <see cref="Trainer.Train{T}"/> adds around the steps: the data check,
-/// making the run, the objective on the divergence probe, a whole epoch of the run and a whole call, so the part
-/// of an epoch that does not scale is found by subtraction.
+/// waited to be claimed by the worker. Then what <see cref="Trainer.Train{T}"/> adds around the steps: a whole epoch
+/// of the run, whole calls of one and two epochs — whose difference is what a call spends per epoch and, subtracted
+/// from the one-epoch call, what it spends once — and the once-per-call pieces timed alone (the data check, making
+/// the run, the objective on the divergence probe).
 /// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- loop-profile [rounds]</c>.
 /// </summary>
 internal static class LoopProfile
@@ -30,16 +31,23 @@ internal static class LoopProfile
     private sealed record Workload(string Name, Dataset<float> Data, Loss Loss, Optimizer Rule, TrainingState<float> Start, int Batch)
     {
         /// <summary>One epoch on <paramref name="threads"/> threads, shuffled, as the scaling table's NnEpoch trains it.</summary>
-        public TrainingOptions Options(int threads) => new(1, Batch, 1, Threads: threads);
+        public TrainingOptions Options(int threads, int epochs = 1) => new(epochs, Batch, 1, Threads: threads);
 
         public TrainingRun<float> Make(int threads) => new(Start, Loss, Rule, Data, Options(threads));
 
-        public void Train(int threads) => Trainer.Train(Start.Network, Loss, Rule, Data, Options(threads));
+        public void Train(int threads, int epochs) => Trainer.Train(Start.Network, Loss, Rule, Data, Options(threads, epochs));
     }
 
     /// <summary>One loop's figures, and those of what <see cref="Trainer.Train{T}"/> does around an epoch's steps.</summary>
     private sealed record Loop(
-        double[] StepSeconds, WorkerPoolCounters Counters, double ValidateSeconds, double MakeSeconds, double ProbeSeconds, double EpochSeconds, double TrainSeconds);
+        double[] StepSeconds, WorkerPoolCounters Counters, double ValidateSeconds, double MakeSeconds, double ProbeSeconds, double EpochSeconds, double TrainSeconds, double TwoEpochTrainSeconds)
+    {
+        /// <summary>What a call spends per epoch: a two-epoch call's time less a one-epoch call's, so every once-per-call cost cancels.</summary>
+        public double FurtherEpochSeconds => TwoEpochTrainSeconds - TrainSeconds;
+
+        /// <summary>What a call spends once, however many epochs it trains: a one-epoch call less one further epoch.</summary>
+        public double OncePerCallSeconds => TrainSeconds - FurtherEpochSeconds;
+    }
 
     public static void Run(int rounds)
     {
@@ -86,7 +94,7 @@ internal static class LoopProfile
     /// <summary>
     /// What <see cref="Trainer.Train{T}"/> does before the steps (check the data, make the run), one pass of the
     /// workload's steps in the data's order after a warm-up pass with each advance timed, the run's measuring pass,
-    /// then on the same run a whole epoch (shuffled, with its measuring pass), and a whole <see cref="Trainer.Train{T}"/> call.
+    /// then on the same run a whole epoch (shuffled, with its measuring pass), and whole <see cref="Trainer.Train{T}"/> calls of one and of two epochs.
     /// </summary>
     private static Loop Measure(Workload workload, int threads)
     {
@@ -126,8 +134,9 @@ internal static class LoopProfile
         var counters = run.Pool is { } pool ? pool.Counters.Since(before) : default;
         var probe = Timing.Seconds(() => run.Objective(workload.Start));
         var epoch = Timing.Seconds(() => run.Epoch(workload.Start, null, null));
-        var train = Timing.Seconds(() => workload.Train(threads));
-        return new Loop([.. times], counters, validate, make, probe, epoch, train);
+        var train = Timing.Seconds(() => workload.Train(threads, 1));
+        var twoEpochs = Timing.Seconds(() => workload.Train(threads, 2));
+        return new Loop([.. times], counters, validate, make, probe, epoch, train, twoEpochs);
     }
 
     private static void Report(Workload workload, int rounds, List<Loop>[] loops)
@@ -157,10 +166,11 @@ internal static class LoopProfile
         Row("the steps above, in the data's order (the loop's total)", l => l.StepSeconds.Sum(), 1e-3);
         Row("one epoch of the run: shuffled steps and the measuring pass (`TrainingRun.Epoch`)", l => l.EpochSeconds, 1e-3);
         Row("a whole `Trainer.Train` call of one epoch", l => l.TrainSeconds, 1e-3);
-        Row("in it: check the data (`Backprop.Validate`)", l => l.ValidateSeconds, 1e-3);
-        Row("in it: make the run (buffers, workers, the probe's copy)", l => l.MakeSeconds, 1e-3);
-        Row("in it, twice: the objective on the divergence probe", l => l.ProbeSeconds, 1e-3);
-        Row("in it, the rest (call − epoch − check − make − one probe)", l => l.TrainSeconds - l.EpochSeconds - l.ValidateSeconds - l.MakeSeconds - l.ProbeSeconds, 1e-3);
+        Row("in it, each further epoch (a 2-epoch call − a 1-epoch call)", l => l.FurtherEpochSeconds, 1e-3);
+        Row("in it, once per call (a 1-epoch call − a further epoch)", l => l.OncePerCallSeconds, 1e-3);
+        Row("of that: check the data (`Backprop.Validate`), timed alone", l => l.ValidateSeconds, 1e-3);
+        Row("of that: make the run (buffers, workers, the probe's copy), timed alone", l => l.MakeSeconds, 1e-3);
+        Row("of that: the objective on the divergence probe at the start, timed alone", l => l.ProbeSeconds, 1e-3);
         var two = loops[1];
         double Sum(Func<WorkerPoolCounters, double> figure) => two.Sum(l => figure(l.Counters));
         var advances = two.Sum(l => l.StepSeconds.Length);
