@@ -184,5 +184,17 @@ internal static class LoopProfile
             Sum(c => c.JoinedRegions) / regions,
             Sum(c => c.WorkerParts) / Sum(c => c.WorkerParts + c.CallerParts),
             Sum(c => c.ClaimDelay.TotalSeconds) * 1e6 / Math.Max(1, Sum(c => c.JoinedRegions))));
+
+        // Parts of one region are equal shares, so with each side running about half of them, a worker part slower than a
+        // caller part means the other core is slower at the same work, which no hand-over can fix but a finer split can.
+        Console.WriteLine(string.Format(
+            C,
+            "2 threads, inside parts per advance: caller {0:F1} µs in {1:F2} parts ({2:F1} µs a part), worker {3:F1} µs in {4:F2} parts ({5:F1} µs a part).",
+            Sum(c => c.CallerBusy.TotalSeconds) * 1e6 / advances,
+            Sum(c => c.CallerParts) / advances,
+            Sum(c => c.CallerBusy.TotalSeconds) * 1e6 / Math.Max(1, Sum(c => c.CallerParts)),
+            Sum(c => c.WorkerBusy.TotalSeconds) * 1e6 / advances,
+            Sum(c => c.WorkerParts) / advances,
+            Sum(c => c.WorkerBusy.TotalSeconds) * 1e6 / Math.Max(1, Sum(c => c.WorkerParts))));
     }
 }

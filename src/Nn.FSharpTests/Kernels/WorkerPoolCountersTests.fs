@@ -1,5 +1,6 @@
 /// The worker pool's counters, the evidence the loop profile (bench/Nn.Benchmarks loop-profile) reads: regions,
-/// parts on each side, the caller's time inside regions and waiting at their ends, the worker's claim delay.
+/// parts on each side and the time inside them, the caller's time inside regions and waiting at their ends, the worker's
+/// claim delay.
 module Nn.Tests.Kernels.WorkerPoolCountersTests
 
 open System
@@ -43,6 +44,9 @@ let ``the counters give each region's parts to the thread that ran them and time
     Assert.True(counted.RegionTime >= TimeSpan.FromMilliseconds 50.0, $"region time {counted.RegionTime}")
     Assert.True(counted.TailTime > TimeSpan.Zero && counted.TailTime <= counted.RegionTime, $"tail {counted.TailTime} of {counted.RegionTime}")
     Assert.True(counted.ClaimDelay > TimeSpan.Zero && counted.ClaimDelay <= counted.RegionTime, $"claim delay {counted.ClaimDelay}")
+    // The worker's parts are its ten-millisecond sleeps; the caller's end as soon as the worker has begun, inside the region.
+    Assert.True(counted.WorkerBusy >= TimeSpan.FromMilliseconds 50.0, $"worker busy {counted.WorkerBusy}")
+    Assert.True(counted.CallerBusy > TimeSpan.Zero && counted.CallerBusy + counted.TailTime <= counted.RegionTime, $"caller busy {counted.CallerBusy}")
 
 [<Fact>]
 let ``a region run inline is not counted`` () =
@@ -59,6 +63,6 @@ let ``a region run inline is not counted`` () =
 [<Fact>]
 let ``Since subtracts an earlier reading figure by figure`` () =
     let ms (x: float) = TimeSpan.FromMilliseconds x
-    let later = WorkerPoolCounters(10L, 4L, 12L, 8L, 7L, ms 9.0, ms 3.0, ms 0.5)
-    let earlier = WorkerPoolCounters(4L, 1L, 5L, 3L, 2L, ms 4.0, ms 1.0, ms 0.25)
-    Assert.Equal(WorkerPoolCounters(6L, 3L, 7L, 5L, 5L, ms 5.0, ms 2.0, ms 0.25), later.Since earlier)
+    let later = WorkerPoolCounters(10L, 4L, 12L, 8L, 7L, ms 9.0, ms 3.0, ms 0.5, ms 6.0, ms 5.5)
+    let earlier = WorkerPoolCounters(4L, 1L, 5L, 3L, 2L, ms 4.0, ms 1.0, ms 0.25, ms 2.5, ms 2.0)
+    Assert.Equal(WorkerPoolCounters(6L, 3L, 7L, 5L, 5L, ms 5.0, ms 2.0, ms 0.25, ms 3.5, ms 3.5), later.Since earlier)

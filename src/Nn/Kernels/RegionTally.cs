@@ -19,10 +19,14 @@ internal sealed class RegionTally
     /// <summary>Each worker's summed ticks from a region's publication to its first claim in it.</summary>
     private readonly long[] claimDelayTicks;
 
+    /// <summary>Each worker's summed ticks inside the parts it ran.</summary>
+    private readonly long[] workerBusyTicks;
+
     private long regions;
     private long callerParts;
     private long regionTicks;
     private long tailTicks;
+    private long callerBusyTicks;
 
     /// <param name="workers">The pool's worker threads (the caller not counted).</param>
     public RegionTally(int workers)
@@ -30,6 +34,7 @@ internal sealed class RegionTally
         workerParts = new long[workers];
         joined = new long[workers];
         claimDelayTicks = new long[workers];
+        workerBusyTicks = new long[workers];
     }
 
     /// <summary>When the current region was published (a <see cref="Stopwatch"/> timestamp), written before its ticket.</summary>
@@ -56,18 +61,33 @@ internal sealed class RegionTally
         workerParts[index]++;
     }
 
+    /// <summary>A part took <paramref name="ticks"/> on worker <paramref name="index"/>, or on the caller for −1.</summary>
+    public void Busy(int index, long ticks)
+    {
+        if (index < 0)
+        {
+            callerBusyTicks += ticks;
+        }
+        else
+        {
+            workerBusyTicks[index] += ticks;
+        }
+    }
+
     /// <summary>The counts so far, with the pool's <paramref name="wakes"/>.</summary>
     public WorkerPoolCounters Read(long wakes)
     {
-        long parts = 0, regionsJoined = 0, delay = 0;
+        long parts = 0, regionsJoined = 0, delay = 0, busy = 0;
         for (var i = 0; i < workerParts.Length; i++)
         {
             parts += Volatile.Read(ref workerParts[i]);
             regionsJoined += Volatile.Read(ref joined[i]);
             delay += Volatile.Read(ref claimDelayTicks[i]);
+            busy += Volatile.Read(ref workerBusyTicks[i]);
         }
 
-        return new WorkerPoolCounters(regions, wakes, callerParts, parts, regionsJoined, TimeOf(regionTicks), TimeOf(tailTicks), TimeOf(delay));
+        return new WorkerPoolCounters(
+            regions, wakes, callerParts, parts, regionsJoined, TimeOf(regionTicks), TimeOf(tailTicks), TimeOf(delay), TimeOf(callerBusyTicks), TimeOf(busy));
     }
 
     private static TimeSpan TimeOf(long ticks) => TimeSpan.FromSeconds((double)ticks / Stopwatch.Frequency);

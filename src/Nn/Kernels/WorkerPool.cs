@@ -268,7 +268,9 @@ internal sealed class WorkerPool : IDisposable
                 }
 
                 ran++;
+                var started = Stopwatch.GetTimestamp();
                 job.Execute((int)part, count);
+                tally.Busy(index, Stopwatch.GetTimestamp() - started);
             }
         }
     }

@@ -14,8 +14,20 @@ namespace Nn.Kernels;
 /// <param name="RegionTime">The caller's time inside <see cref="WorkerPool.Run"/> for those regions, from publishing to return.</param>
 /// <param name="TailTime">The part of <see cref="RegionTime"/> the caller spent waiting, with no part left to claim, for workers to finish theirs.</param>
 /// <param name="ClaimDelay">Summed over the regions a worker joined, the time from a region's publication to the worker's first claim in it.</param>
+/// <param name="CallerBusy">The caller's time inside the parts it ran: with <see cref="CallerParts"/>, what a part costs on the calling thread.</param>
+/// <param name="WorkerBusy">The workers' time inside the parts they ran: against <see cref="CallerBusy"/> per part, whether the
+/// other core is slower at the same work (an even split then leaves the caller waiting) or merely starts later.</param>
 internal readonly record struct WorkerPoolCounters(
-    long Regions, long Wakes, long CallerParts, long WorkerParts, long JoinedRegions, TimeSpan RegionTime, TimeSpan TailTime, TimeSpan ClaimDelay)
+    long Regions,
+    long Wakes,
+    long CallerParts,
+    long WorkerParts,
+    long JoinedRegions,
+    TimeSpan RegionTime,
+    TimeSpan TailTime,
+    TimeSpan ClaimDelay,
+    TimeSpan CallerBusy,
+    TimeSpan WorkerBusy)
 {
     /// <summary>What happened between <paramref name="before"/> and this reading.</summary>
     public WorkerPoolCounters Since(WorkerPoolCounters before) => new(
@@ -26,5 +38,7 @@ internal readonly record struct WorkerPoolCounters(
         JoinedRegions - before.JoinedRegions,
         RegionTime - before.RegionTime,
         TailTime - before.TailTime,
-        ClaimDelay - before.ClaimDelay);
+        ClaimDelay - before.ClaimDelay,
+        CallerBusy - before.CallerBusy,
+        WorkerBusy - before.WorkerBusy);
 }
