@@ -20,12 +20,22 @@ internal static unsafe partial class ConvolutionPasses
         var regions = scratch.Slice(FrontLength(geometry, filters));
         fixed (T* front = scratch, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
         {
-            // Aligned while pinned: the array may move between passes.
-            var k = FilterLanesConvolution.Aligned(front);
-            FilterLanesConvolution.Prepare(kernels, bias, filters, geometry.Patch, new Span<T>(k, (geometry.Patch + 1) * FilterLanesConvolution.Room(filters)));
+            var k = TransposedKernels(kernels, filters, geometry, front, bias);
             var job = new PassJob<T>(path, k, null, bias.Length, x, output, r, regions.Length, rows, geometry, filters, filters, null, false);
             SampleSplit.Run(pool, Slices(rows), &FilterLanesForwardSlices<T>, &job);
         }
+    }
+
+    /// <summary>
+    /// Kᵗ and the padded bias (<see cref="FilterLanesConvolution.Prepare{T}"/>; zero without one) at the first cache line
+    /// of the pinned scratch's front, aligned while pinned because the array may move between passes.
+    /// </summary>
+    private static T* TransposedKernels<T>(ReadOnlySpan<T> kernels, int filters, ColumnTransfer.Geometry geometry, T* front, ReadOnlySpan<T> bias = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var k = FilterLanesConvolution.Aligned(front);
+        FilterLanesConvolution.Prepare(kernels, bias, filters, geometry.Patch, new Span<T>(k, (geometry.Patch + 1) * FilterLanesConvolution.Room(filters)));
+        return k;
     }
 
     /// <summary>The slices first … last − 1 of a filter-lanes forward pass: each sample's z through its filter-last tile.</summary>
@@ -46,8 +56,8 @@ internal static unsafe partial class ConvolutionPasses
 
     /// <summary>
     /// The slices first … last − 1 of a filter-lanes backward pass: per slice, the ∂K sums cleared, each sample's
-    /// δ ⋆ x̃ added into them and its δ into the partial ∂b, the sums written into the slice's partial ∂K, then, when
-    /// asked for, the slice's input gradient through the GEMM and col2im.
+    /// δ ⋆ x̃ added into them, its δ into the partial ∂b and, when asked for, its input gradient from the same δ
+    /// filter-last, then the sums written into the slice's partial ∂K.
     /// </summary>
     private static void FilterLanesBackwardSlices<T>(void* arguments, int first, int last)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -58,9 +68,13 @@ internal static unsafe partial class ConvolutionPasses
         var width = SliceWidth(job.Rows);
         var sliceLength = SliceLength(g, filters, width);
         var work = WorkLength(g, filters, width);
-        var shared = new Span<T>(job.Regions + (first * sliceLength), (int)sliceLength);
         var tile = FilterLanesConvolution.Aligned(job.Regions + (first * sliceLength) + DirectConvolution.SourceLength(g));
         var lanes = tile + (positions * room);
+        var row = lanes + (g.Patch * room);
+
+        // δ fills only the first O lanes of each position; the rest stay zero so that the input gradient's lane sums
+        // add nothing from them.
+        new Span<T>(tile, positions * room).Clear();
         for (var s = first; s < last; s++)
         {
             var start = s * SliceRows;
@@ -75,17 +89,13 @@ internal static unsafe partial class ConvolutionPasses
                 var delta = job.Values + ((long)n * outputs);
                 FilterLanesConvolution.Accumulate(job.Path, source, delta, filters, g, tile, lanes);
                 AddBiasSums(partialBias, delta, positions);
+                if (job.WantsInputGradient)
+                {
+                    FilterLanesConvolution.InputGradient(job.Path, tile, job.Kernels, filters, g, row, job.InputGradient + ((long)n * g.InputSize));
+                }
             }
 
             FilterLanesConvolution.Reduce(lanes, filters, g.Patch, partial);
-            if (job.WantsInputGradient)
-            {
-                // The work area's sums are spent, so X̂'s room takes ∂X̂ₛ.
-                var fields = count * positions;
-                var product = shared.Slice(work + PartialLength(g, filters), job.PaddedFilters * fields);
-                CopyDelta(in job, start, count, product);
-                AddInputGradient(in job, start, count, product, shared.Slice(0, g.Patch * fields));
-            }
         }
     }
 }

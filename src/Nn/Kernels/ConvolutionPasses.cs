@@ -125,15 +125,16 @@ internal static unsafe partial class ConvolutionPasses
         var regions = scratch.Slice(FrontLength(geometry, filters));
         var slices = Slices(rows);
         var padded = RoundUp(filters, Gemm.TileShape<T>(path).MR);
-        fixed (T* k = kernels.Slice(0, filters * patch), x = input.Slice(0, rows * geometry.InputSize), d = delta.Slice(0, rows * outputs), r = regions)
+        var filterLanes = FilterLanesConvolution.Suits(path, geometry);
+        fixed (T* k = kernels.Slice(0, filters * patch), x = input.Slice(0, rows * geometry.InputSize), d = delta.Slice(0, rows * outputs), r = regions, front = scratch)
         fixed (T* dx = inputGradient.IsEmpty ? inputGradient : inputGradient.Slice(0, rows * geometry.InputSize))
         {
-            var job = new PassJob<T>(path, k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, padded, dx, !inputGradient.IsEmpty);
+            // The filter-lanes form reads Kᵗ (for its input gradient) where the GEMM form reads K.
+            var job = new PassJob<T>(path, filterLanes ? TransposedKernels(kernels, filters, geometry, front) : k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, padded, dx, !inputGradient.IsEmpty);
 
             // Only the kernel and bias gradients of a first-layer-like direct layer run directly (its input gradient
-            // would go through the GEMM); the filter-lanes form computes its kernel gradient directly and its input
-            // gradient through the GEMM.
-            delegate*<void*, int, int, void> slicesOfPass = FilterLanesConvolution.Suits(path, geometry) ? &FilterLanesBackwardSlices<T>
+            // would go through the GEMM); the filter-lanes form computes all its gradients directly.
+            delegate*<void*, int, int, void> slicesOfPass = filterLanes ? &FilterLanesBackwardSlices<T>
                 : DirectConvolution.Suits(geometry) && inputGradient.IsEmpty ? &DirectBackwardSlices<T>
                 : &BackwardSlices<T>;
             SampleSplit.Run(pool, slices, slicesOfPass, &job);

@@ -18,9 +18,10 @@ namespace Nn.Kernels;
 /// sums of the padding are never stored into z nor reduced into ∂K. Every z entry is summed in the order c, u, v
 /// with one fused multiply-add per weight and then the bias added; every ∂K lane is summed over the samples in order
 /// and, within a sample, over the output positions in row order, so the results do not depend on the threads. The
-/// input gradient (the full correlation of δ with the kernels) would need a sum across the filter lanes, so it goes
-/// through the GEMM and col2im (<see cref="ConvolutionPasses"/>). Vector paths only: the portable path keeps im2col
-/// and the GEMM. One vector body for every width (<see cref="FilterLanesConvolutionLanes"/>).
+/// input gradient (the full correlation of δ with the kernels) is summed the same way round, one vector of filter
+/// products per input position from the δ vectors and the kernel vectors, then the lanes of each position added: a
+/// sample's values depend on that sample alone. Vector paths only: the portable path keeps im2col and the GEMM. One
+/// vector body for every width (<see cref="FilterLanesConvolutionLanes"/>).
 /// </remarks>
 internal static unsafe class FilterLanesConvolution
 {
@@ -29,6 +30,9 @@ internal static unsafe class FilterLanesConvolution
 
     /// <summary>The kernel columns whose ∂K sums one register block holds for each of its two channels.</summary>
     public const int OffsetBlock = 5;
+
+    /// <summary>The kernel columns whose products one sliding window of input-gradient sums takes per δ vector.</summary>
+    public const int WindowWidth = 5;
 
     /// <summary>
     /// Whether a convolution of this geometry runs with the filters as lanes on this path: a vector path, stride 1,
@@ -54,7 +58,14 @@ internal static unsafe class FilterLanesConvolution
     /// cache line.
     /// </summary>
     public static int WorkLength(ColumnTransfer.Geometry geometry, int filters) =>
-        DirectConvolution.SourceLength(geometry) + AlignmentRoom + ((geometry.Positions + geometry.Patch) * Room(filters));
+        DirectConvolution.SourceLength(geometry) + AlignmentRoom + ((geometry.Positions + geometry.Patch + RowLength(geometry)) * Room(filters));
+
+    /// <summary>
+    /// The padded input positions of one row of input-gradient sums: the output width plus the kernel width rounded up
+    /// to whole windows, less one (the last window's reach past the last δ column).
+    /// </summary>
+    public static int RowLength(ColumnTransfer.Geometry geometry) =>
+        geometry.OutputWidth + ((geometry.KernelWidth + WindowWidth - 1) / WindowWidth * WindowWidth) - 1;
 
     /// <summary>
     /// The first cache line at or after <paramref name="at"/>: the vectors of Kᵗ, of the tile and of the ∂K lanes are
@@ -136,6 +147,32 @@ internal static unsafe class FilterLanesConvolution
                 break;
             default:
                 FilterLanesConvolutionLanes.Accumulate<Lanes128<T>, Vector128<T>, T>(source, tile, room, shape, lanes);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// One sample's input gradient ∂x[c, y, x] = Σ_{o,u,v} δ[o, y + p − u, x + p − v] K[o, c, u, v] (the full
+    /// correlation of δ with the kernels, cropped by the padding) from its δ filter-last in <paramref name="tile"/> (as
+    /// <see cref="Accumulate{T}"/> leaves it, lanes past O zero) and Kᵗ (<see cref="Prepare{T}"/>), through the row of
+    /// sums <paramref name="row"/> (<see cref="RowLength"/> × <see cref="Room"/> values), over the sample's C·H·W values
+    /// of <paramref name="gradient"/>.
+    /// </summary>
+    public static void InputGradient<T>(KernelPath path, T* tile, T* transposed, int filters, ColumnTransfer.Geometry geometry, T* row, T* gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shape = new DirectConvolution.Plan(geometry);
+        var room = Room(filters);
+        switch (path)
+        {
+            case KernelPath.Vector512:
+                FilterLanesConvolutionLanes.InputGradient<Lanes512<T>, Vector512<T>, T>(tile, transposed, room, shape, geometry, row, gradient);
+                break;
+            case KernelPath.Vector256:
+                FilterLanesConvolutionLanes.InputGradient<Lanes256<T>, Vector256<T>, T>(tile, transposed, room, shape, geometry, row, gradient);
+                break;
+            default:
+                FilterLanesConvolutionLanes.InputGradient<Lanes128<T>, Vector128<T>, T>(tile, transposed, room, shape, geometry, row, gradient);
                 break;
         }
     }
