@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Nn.Kernels;
@@ -210,12 +211,7 @@ internal static unsafe class FilterLanesConvolutionLanes
         TVector s8 = TLanes.Load(sums + (8 * room)), s9 = TLanes.Load(sums + (9 * room)), s10 = TLanes.Load(sums + (10 * room)), s11 = TLanes.Load(sums + (11 * room));
         for (var u = rows.First; u <= rows.Last; u++)
         {
-            var w = kernels + (u * rows.KernelStride);
-            TVector k0 = TLanes.Load(w);
-            TVector k1 = columns > 1 ? TLanes.Load(w + room) : default;
-            TVector k2 = columns > 2 ? TLanes.Load(w + (2 * room)) : default;
-            TVector k3 = columns > 3 ? TLanes.Load(w + (3 * room)) : default;
-            TVector k4 = columns > 4 ? TLanes.Load(w + (4 * room)) : default;
+            LoadColumns<TLanes, TVector, T>(kernels + (u * rows.KernelStride), room, columns, out var k0, out var k1, out var k2, out var k3, out var k4);
             var e = delta + ((rows.Input - u) * rows.DeltaStride);
             var x = TLanes.Load(e);
             s0 = TLanes.FusedMultiplyAdd(x, k0, s0);
@@ -293,12 +289,7 @@ internal static unsafe class FilterLanesConvolutionLanes
     {
         for (var u = rows.First; count > 0 && u <= rows.Last; u++)
         {
-            var w = kernels + (u * rows.KernelStride);
-            TVector k0 = TLanes.Load(w);
-            TVector k1 = columns > 1 ? TLanes.Load(w + room) : default;
-            TVector k2 = columns > 2 ? TLanes.Load(w + (2 * room)) : default;
-            TVector k3 = columns > 3 ? TLanes.Load(w + (3 * room)) : default;
-            TVector k4 = columns > 4 ? TLanes.Load(w + (4 * room)) : default;
+            LoadColumns<TLanes, TVector, T>(kernels + (u * rows.KernelStride), room, columns, out var k0, out var k1, out var k2, out var k3, out var k4);
             var e = delta + ((rows.Input - u) * rows.DeltaStride);
             var s = sums;
             TVector a0 = TLanes.Load(s), a1 = TLanes.Load(s + room), a2 = TLanes.Load(s + (2 * room)), a3 = TLanes.Load(s + (3 * room));
@@ -320,6 +311,20 @@ internal static unsafe class FilterLanesConvolutionLanes
             TLanes.Store(a2, s + (2 * room));
             TLanes.Store(a3, s + (3 * room));
         }
+    }
+
+    /// <summary>The vectors of a block's kernel columns from <paramref name="at"/> on, zero past its <paramref name="columns"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadColumns<TLanes, TVector, T>(T* at, int room, int columns, out TVector k0, out TVector k1, out TVector k2, out TVector k3, out TVector k4)
+        where TLanes : struct, IVectorLanes<TVector, T>
+        where TVector : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        k0 = TLanes.Load(at);
+        k1 = columns > 1 ? TLanes.Load(at + room) : default;
+        k2 = columns > 2 ? TLanes.Load(at + (2 * room)) : default;
+        k3 = columns > 3 ? TLanes.Load(at + (3 * room)) : default;
+        k4 = columns > 4 ? TLanes.Load(at + (4 * room)) : default;
     }
 
     /// <summary>
