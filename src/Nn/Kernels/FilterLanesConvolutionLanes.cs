@@ -142,10 +142,10 @@ internal static unsafe class FilterLanesConvolutionLanes
     /// stay in registers over every kernel row with a δ row under the input row (<see cref="AddBlock"/>); the δ columns
     /// past the last whole block go through a sliding window (<see cref="AddWindow"/>). Only the useful products are
     /// taken (no zero padding of δ); kernel columns past the last of a block are zero vectors. Then each position's
-    /// lanes are summed into its input gradient.
+    /// lanes are summed into its input gradient (<see cref="LaneSums"/>).
     /// </summary>
     public static void InputGradient<TLanes, TVector, T>(T* delta, T* transposed, int room, in DirectConvolution.Plan shape, ColumnTransfer.Geometry geometry, T* row, T* gradient)
-        where TLanes : struct, IVectorArithmetic<TVector, T>
+        where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -180,18 +180,7 @@ internal static unsafe class FilterLanesConvolutionLanes
                     }
                 }
 
-                var output = gradient + (((c * height) + y) * width);
-                for (var x = 0; x < width; x++)
-                {
-                    var at = row + ((x + padding) * room);
-                    var sum = TLanes.Load(at);
-                    for (var g = TLanes.Count; g < room; g += TLanes.Count)
-                    {
-                        sum = TLanes.Add(sum, TLanes.Load(at + g));
-                    }
-
-                    output[x] = TLanes.Sum(sum);
-                }
+                LaneSums.Store<TLanes, TVector, T>(row + (padding * room), room, width, gradient + (((c * height) + y) * width));
             }
         }
     }

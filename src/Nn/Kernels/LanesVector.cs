@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Nn.Kernels;
 
@@ -81,6 +82,12 @@ internal readonly unsafe struct LanesVector<T> : IVectorArithmetic<Vector<T>, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> LanesFrom(int first) =>
         Vector.GreaterThanOrEqual(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(first)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Fold(Vector<T> x) =>
+        Vector<T>.Count == Vector512<T>.Count ? Lanes512<T>.Fold(x.AsVector512())
+            : Vector<T>.Count == Vector256<T>.Count ? Lanes256<T>.Fold(x.AsVector256())
+            : x.AsVector128();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool AllZero(Vector<T> x) => Vector.EqualsAll(x, Vector<T>.Zero);

@@ -39,6 +39,9 @@ internal unsafe interface IVectorLanes<TVector, T>
 
     /// <summary>All bits set in the lanes from <paramref name="first"/> on, clear below: a mask for <see cref="And"/>.</summary>
     static abstract TVector LanesFrom(int first);
+
+    /// <summary>The vector's halves added down to 128 bits (the vector itself at 128): the same lane sum in fewer lanes.</summary>
+    static abstract Vector128<T> Fold(TVector x);
 }
 
 /// <summary>The 128-bit lanes (the Vector128 path: ARM64 NEON, x86 SSE with FMA).</summary>
@@ -71,6 +74,9 @@ internal readonly unsafe partial struct Lanes128<T> : IVectorLanes<Vector128<T>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> LanesFrom(int first) =>
         Vector128.GreaterThanOrEqual(Vector128<T>.Indices, Vector128.Create(T.CreateTruncating(first)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Fold(Vector128<T> x) => x;
 }
 
 /// <summary>The 256-bit lanes (the Vector256 path: AVX2 with FMA).</summary>
@@ -103,6 +109,9 @@ internal readonly unsafe partial struct Lanes256<T> : IVectorLanes<Vector256<T>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> LanesFrom(int first) =>
         Vector256.GreaterThanOrEqual(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(first)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Fold(Vector256<T> x) => x.GetLower() + x.GetUpper();
 }
 
 /// <summary>The 512-bit lanes (the Vector512 path: AVX-512F).</summary>
@@ -135,4 +144,7 @@ internal readonly unsafe partial struct Lanes512<T> : IVectorLanes<Vector512<T>,
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> LanesFrom(int first) =>
         Vector512.GreaterThanOrEqual(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(first)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Fold(Vector512<T> x) => Lanes256<T>.Fold(x.GetLower() + x.GetUpper());
 }
