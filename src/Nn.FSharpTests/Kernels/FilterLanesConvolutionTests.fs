@@ -20,6 +20,7 @@ let private near (expected: float[]) (actual: float[]) =
 [<InlineData(2, 9, 16, 20, 3, 7, 0, 2)>] // 20 filters (two rooms of 16), kernel width 7: a block of 5 and a part-full one
 [<InlineData(5, 8, 12, 1, 2, 4, 2, 10)>] // one filter, padding 2
 [<InlineData(4, 10, 11, 5, 3, 3, 0, 2)>] // rows of 9 outputs (a block and one column) over inputs of odd width 11
+[<InlineData(5, 8, 20, 3, 2, 4, 0, 2)>] // rows of 17 outputs: two blocks, the second adding onto the first's sums, and one column
 let ``a convolution with the filters as lanes gives the definition's output and every gradient, on every kernel path``
     (channels, height, width, filters, kernelHeight, kernelWidth, padding, rows) =
     let layer = Conv2DLayer(Shape.Image(channels, height, width), filters, kernelHeight, kernelWidth, Activation.Identity, padding = padding)

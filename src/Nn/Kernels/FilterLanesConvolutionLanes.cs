@@ -12,6 +12,9 @@ namespace Nn.Kernels;
 /// </summary>
 internal static unsafe class FilterLanesConvolutionLanes
 {
+    /// <summary>The input positions a block of δ columns reaches with a window of kernel columns: 8 + 5 − 1.</summary>
+    private const int Reach = FilterLanesConvolution.ColumnBlock + FilterLanesConvolution.WindowWidth - 1;
+
     /// <summary>
     /// One sample's z filter-last into <paramref name="tile"/> (position-major, <paramref name="room"/> lanes per
     /// position): per group of filters and output row, blocks of 8 columns — the last block ending at the row's end,
@@ -159,12 +162,14 @@ internal static unsafe class FilterLanesConvolutionLanes
             {
                 var iy = y + padding;
                 var rows = new KernelRows(Math.Max(0, iy - shape.OutputHeight + 1), Math.Min(kernelHeight - 1, iy), iy, outWidth * room, kernelWidth * room);
-                // Cleared by stores as wide as the loads that follow: a wide load of narrower stores still in flight
-                // cannot be forwarded from them and waits for them to retire (Span.Clear cost more than the products).
-                for (var at = 0; at < rowLength; at += TLanes.Count)
+                // The first block of each group of filters starts its 12 sums from zero; the positions past them are
+                // cleared by stores as wide as the loads that follow (a wide load of narrower stores still in flight
+                // cannot be forwarded from them and waits for them to retire: Span.Clear cost more than the products).
+                for (var at = Reach * room; at < rowLength; at += TLanes.Count)
                 {
                     TLanes.Store(default, row + at);
                 }
+
                 for (var v = 0; v < kernelWidth; v += FilterLanesConvolution.WindowWidth)
                 {
                     var columns = Math.Min(FilterLanesConvolution.WindowWidth, kernelWidth - v);
@@ -173,7 +178,7 @@ internal static unsafe class FilterLanesConvolutionLanes
                     {
                         for (var j = 0; j < whole; j += FilterLanesConvolution.ColumnBlock)
                         {
-                            AddBlock<TLanes, TVector, T>(delta + (j * room) + g, w + g, room, columns, rows, row + ((j + v) * room) + g);
+                            AddBlock<TLanes, TVector, T>(delta + (j * room) + g, w + g, room, columns, rows, row + ((j + v) * room) + g, v == 0 && j == 0);
                         }
 
                         AddWindow<TLanes, TVector, T>(delta + (whole * room) + g, w + g, room, columns, rows, outWidth - whole, row + ((whole + v) * room) + g);
@@ -188,16 +193,17 @@ internal static unsafe class FilterLanesConvolutionLanes
     /// <summary>
     /// Adds the products of 8 δ columns (from <paramref name="delta"/>, row by row as <paramref name="rows"/> says) with
     /// up to 5 kernel columns into the sums of the 12 positions they reach, from <paramref name="sums"/> on: the 12 sums
-    /// in registers over every kernel row, each δ vector loaded once for up to 5 fused multiply-adds.
+    /// in registers over every kernel row, each δ vector loaded once for up to 5 fused multiply-adds. A
+    /// <paramref name="fresh"/> block starts its sums from zero rather than from those stored.
     /// </summary>
-    private static void AddBlock<TLanes, TVector, T>(T* delta, T* kernels, int room, int columns, in KernelRows rows, T* sums)
+    private static void AddBlock<TLanes, TVector, T>(T* delta, T* kernels, int room, int columns, in KernelRows rows, T* sums, bool fresh)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TVector s0 = TLanes.Load(sums), s1 = TLanes.Load(sums + room), s2 = TLanes.Load(sums + (2 * room)), s3 = TLanes.Load(sums + (3 * room));
-        TVector s4 = TLanes.Load(sums + (4 * room)), s5 = TLanes.Load(sums + (5 * room)), s6 = TLanes.Load(sums + (6 * room)), s7 = TLanes.Load(sums + (7 * room));
-        TVector s8 = TLanes.Load(sums + (8 * room)), s9 = TLanes.Load(sums + (9 * room)), s10 = TLanes.Load(sums + (10 * room)), s11 = TLanes.Load(sums + (11 * room));
+        TVector s0 = fresh ? default : TLanes.Load(sums), s1 = fresh ? default : TLanes.Load(sums + room), s2 = fresh ? default : TLanes.Load(sums + (2 * room)), s3 = fresh ? default : TLanes.Load(sums + (3 * room));
+        TVector s4 = fresh ? default : TLanes.Load(sums + (4 * room)), s5 = fresh ? default : TLanes.Load(sums + (5 * room)), s6 = fresh ? default : TLanes.Load(sums + (6 * room)), s7 = fresh ? default : TLanes.Load(sums + (7 * room));
+        TVector s8 = fresh ? default : TLanes.Load(sums + (8 * room)), s9 = fresh ? default : TLanes.Load(sums + (9 * room)), s10 = fresh ? default : TLanes.Load(sums + (10 * room)), s11 = fresh ? default : TLanes.Load(sums + (11 * room));
         for (var u = rows.First; u <= rows.Last; u++)
         {
             LoadColumns<TLanes, TVector, T>(kernels + (u * rows.KernelStride), room, columns, out var k0, out var k1, out var k2, out var k3, out var k4);
