@@ -56,3 +56,13 @@ let ``a batch normalisation of half the parameter limit in features fits, and on
     Assert.Equal(2 * half, atLimit.ParameterCount)
     let message = messageOf<ArgumentException> (fun () -> BatchNormLayer(Shape.Image(1 <<< 30, 1, 1)) |> ignore)
     Assert.Contains($"a batch normalisation of {1 <<< 30} features has {1L <<< 31} parameters (γ and β), more than Limits.MaxParameterCount = {Limits.MaxParameterCount}.", message)
+
+[<Fact>]
+let ``a convolution counts every filter, channel, kernel row and column against the parameter limit`` () =
+    // 2 filters of 2 channels × 2 × K: 8K + 2 parameters with the bias. K = 268,435,448 gives 2,147,483,586, within
+    // Limits.MaxParameterCount = 2,147,483,591; one column more gives 2,147,483,594, past it. Every factor is 2 or more,
+    // so dropping or dividing by any of them, or the bias, lands well under the limit.
+    let layer width = Conv2DLayer(Shape.Image(2, 1, 1), 2, 2, width, Activation.Identity, padding = width / 2)
+    Assert.Equal(2_147_483_586, (layer 268_435_448).ParameterCount)
+    let refused = messageOf<ArgumentException> (fun () -> layer 268_435_449 |> ignore)
+    Assert.Contains("a convolution of 2 2x2x268435449 kernels has 2147483594 parameters, more than Limits.MaxParameterCount", refused)
