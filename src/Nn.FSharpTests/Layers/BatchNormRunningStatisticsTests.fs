@@ -1,8 +1,9 @@
 /// Batch normalisation's running statistics at the edges the golden batches (4 rows, 12 pixels) do not reach: a batch
 /// of two values per feature, the fewest that estimate a variance, moves them by the unbiased 2σ²_B; a batch of one
 /// leaves them as they were (its variance would be 0/0); a running variance of exactly 0 is a valid state; and the
-/// initial state is written over whatever its buffer held; and the backward pass at inference, which no network pass
-/// makes (gradients are always of the training objective), still follows its formula.
+/// initial state is written over whatever its buffer held; the backward pass at inference, which no network pass
+/// makes (gradients are always of the training objective), still follows its formula; and the backward pass writes
+/// or adds to the gradient buffer as asked, whatever the buffer held.
 module Nn.Tests.Layers.BatchNormRunningStatisticsTests
 
 open System
@@ -79,3 +80,27 @@ let ``backward at inference scales delta by gamma over the root of the running v
         ReadOnlySpan theta, ReadOnlySpan x, Span delta, 1, Span gradient, false, Span inputGradient, buffers, PassMode<float>.Inference(ReadOnlySpan running))
     assertAllClose doubleRounding [| 0.6 * 2.0; -1.2 * 1.0; 0.6; -1.2 |] gradient
     assertAllClose doubleRounding [| 1.2; -2.4 |] inputGradient
+
+/// Backward in training through one feature of the batch x = (1, 3) (mean 2, variance 1, so x̂ = (−1, 1)/√(1 + ε)) with
+/// γ = 2 and δ = (1, 2), into a gradient buffer that holds 100 and 200.
+let private trainingBackward accumulate =
+    let layer = BatchNormLayer(Shape.Vector 1)
+    let buffers = LayerBuffers<float>(Array.zeroCreate (int (layer.ScratchLength 2)), [||], Nn.Kernels.KernelSelection.Best, null)
+    let theta = [| 2.0; 0.0 |]
+    let x = [| 1.0; 3.0 |]
+    let z = Array.zeroCreate<float> 2
+    let a = Array.zeroCreate<float> 2
+    layer.Forward<float>(ReadOnlySpan theta, ReadOnlySpan x, 2, Span z, Span a, buffers, PassMode<float>.Objective)
+    let gradient = [| 100.0; 200.0 |]
+    layer.Backward<float>(
+        ReadOnlySpan theta, ReadOnlySpan x, Span [| 1.0; 2.0 |], 2, Span gradient, accumulate, Span<float>.Empty, buffers, PassMode<float>.Objective)
+    gradient
+
+[<Fact>]
+let ``backward writes the gamma and beta gradients over whatever the gradient buffer held`` () =
+    // ∂C/∂γ = Σ δ x̂ = (2 − 1)/√(1 + ε) and ∂C/∂β = Σ δ = 3.
+    assertAllClose doubleRounding [| 1.0 / sqrt (1.0 + 1e-5); 3.0 |] (trainingBackward false)
+
+[<Fact>]
+let ``backward with accumulate adds the gamma and beta gradients to what the buffer held`` () =
+    assertAllClose doubleRounding [| 100.0 + 1.0 / sqrt (1.0 + 1e-5); 203.0 |] (trainingBackward true)
