@@ -36,7 +36,7 @@ case "$group" in
     skip="more layers than the layer limit" ;;
   optimisers-training)
     mutate="**/Optimisers/*.cs **/Optimisers/Schedules/*.cs **/Training/FusedSgdSteps.cs **/Training/DeferredSgdSteps.cs **/Training/DeferredSgd.cs **/Training/OptimizerSteps.cs **/Training/ParallelUpdate.cs **/Training/SubnormalFlush.cs"
-    tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests Nn.Tests.Training.SubnormalFlushTests"
+    tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests Nn.Tests.Training.OptimizerStepsTests Nn.Tests.Training.SubnormalFlushTests"
     # As in networks: DeferredSgdTests' comparisons of threaded blocks with one thread's train wide first layers
     # through the instrumented kernels; their deferred-block arithmetic is also what the one-thread cases check.
     skip="one thread" ;;
