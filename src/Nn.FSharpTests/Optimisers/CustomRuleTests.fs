@@ -102,3 +102,38 @@ let ``a user rule may not take a built-in's name or a name files cannot hold`` (
     Assert.Contains("the rule's name 'adam' belongs to a built-in rule", messageOf<ArgumentException> (fun () -> Optimizer.Custom { Name = "adam" } |> ignore))
     Assert.Contains("1 to 64 ASCII letters, digits and '-', but is 'my rule'", messageOf<ArgumentException> (fun () -> Optimizer.Custom { Name = "my rule" } |> ignore))
     Assert.Equal("still", (Optimizer.Custom { Name = "still" }).Name)
+
+/// A rule with the moment count and hyperparameters of its own choosing, to check the shapes the library refuses.
+type private Shaped =
+    { Moments: int
+      Parameters: ImmutableArray<Hyperparameter> }
+
+    interface IUpdateRule with
+        member _.Name = "shaped"
+        member rule.Hyperparameters = rule.Parameters
+        member rule.MomentCount = rule.Moments
+        member _.UpdateInPlace(_buffers: RuleBuffers<'T>) =
+            ()
+
+[<Fact>]
+let ``a user rule without a name, with a moment or hyperparameter count past 16, or with a hyperparameter that is not finite is refused saying which`` () =
+    let refusal (rule: #IUpdateRule) = messageOf<ArgumentException> (fun () -> Optimizer.Custom rule |> ignore)
+    let rates count = ImmutableArray.CreateRange(Seq.init count (fun i -> Hyperparameter($"rate {i}", $"r{i}", 0.1)))
+    // A rule written in C# without nullable checks can hand back null; F# needs Unchecked to say the same.
+    Assert.StartsWith("the rule's Name is null.", refusal { Name = Unchecked.defaultof<string> })
+    Assert.StartsWith("the rule's moment count must be in 0..16, but is 17.", refusal { Moments = 17; Parameters = rates 1 })
+    Assert.StartsWith("the rule's moment count must be in 0..16, but is -1.", refusal { Moments = -1; Parameters = rates 1 })
+    Assert.StartsWith("the rule must have 0 to 16 hyperparameters, but has 17.", refusal { Moments = 1; Parameters = rates 17 })
+    Assert.StartsWith("the rule must have 0 to 16 hyperparameters, but has none set (a default ImmutableArray).", refusal { Moments = 1; Parameters = ImmutableArray<Hyperparameter>() })
+    let infinite = ImmutableArray.Create(Hyperparameter("learning rate η", "η", infinity))
+    Assert.StartsWith("the rule's hyperparameter learning rate η must be finite to be stored, but is ", refusal { Moments = 1; Parameters = infinite })
+    Assert.Equal(16, (Optimizer.Custom { Moments = 16; Parameters = rates 16 }).MomentCount)
+
+[<Fact>]
+let ``a user rule updates theta as a whole, and asked for a range says so by name`` () =
+    Assert.False signum.UpdatesByRange
+    let refusal =
+        messageOf<NotSupportedException> (fun () ->
+            signum.UpdateRangeInto<float>(UpdateStep(1L), 0, 1, ReadOnlySpan [| 1.0 |], ReadOnlySpan [| 0.5 |], [| [| 0.0 |] |], [| [| 0.0 |] |], Span [| 0.0 |])
+            |> ignore)
+    Assert.Equal("signum updates θ as a whole.", refusal)

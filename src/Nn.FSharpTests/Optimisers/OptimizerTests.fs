@@ -125,3 +125,10 @@ let ``every registered rule refuses a null state, parameters or gradient naming 
         named "state" (fun () -> rule.Apply(Unchecked.defaultof<OptimizerState<float>>, theta, theta) |> ignore)
         named "parameters" (fun () -> rule.Apply(state, none, theta) |> ignore)
         named "gradient" (fun () -> rule.Apply(state, theta, none) |> ignore)
+
+[<Fact>]
+let ``a state holding another rule's number of moments is refused naming state and both counts`` () =
+    let theta = vector [| 1.0; 2.0 |]
+    let e = Assert.Throws<ArgumentException>(fun () -> (Adam 0.01).Apply((Sgd 0.1).Init theta, theta, vector [| 0.1; 0.1 |]) |> ignore)
+    Assert.Equal("state", e.ParamName)
+    Assert.StartsWith("state must hold 2 moment vectors for adam, but holds 0.", e.Message)
