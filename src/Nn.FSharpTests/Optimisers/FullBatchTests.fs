@@ -38,6 +38,7 @@ let private nonIncreasing (history: float seq) = history |> Seq.pairwise |> Seq.
 let ``conjugate gradient lowers the cost at every iteration and reaches the minimum`` () =
     let result, gradient, initial = minimise (ConjugateGradient(MaxIterations = 200, GradientTolerance = 1e-7, FunctionTolerance = 0.0))
     Assert.True(result.Converged, sprintf "%d iterations, %d evaluations, history %A, gradient %A" result.Iterations result.Evaluations (Seq.toList result.LossHistory |> List.rev |> List.truncate 4) gradient)
+    Assert.Equal("converged", result.Describe())
     Assert.True(result.Loss < initial)
     Assert.True(nonIncreasing result.LossHistory)
     Assert.True(gradient |> Array.forall (fun g -> abs g < 1e-7), sprintf "%A" gradient)
@@ -105,6 +106,23 @@ let ``a full-batch minimiser whose starting cost or gradient is not finite diver
     Assert.Equal<float[]>([| 1.0; -2.0 |], result.Parameters.ToArray())
     Assert.Equal(1, result.Evaluations)
     Assert.StartsWith("diverged: ", result.Describe())
+
+/// Σ x², with a gradient that points uphill: no step against it can lower the cost.
+let private bowlWithUphillGradient (theta: ParameterVector<float>) =
+    let x = theta.ToArray()
+    LossAndGradient<float>(x |> Array.sumBy (fun v -> v * v), ParameterVector<float>.Create(ReadOnlySpan(x |> Array.map (fun v -> -2.0 * v))))
+
+[<Theory>]
+[<InlineData("cg")>]
+[<InlineData("lbfgs")>]
+let ``a full-batch minimiser whose first line search finds no lower cost stops after no iterations at the start and says so`` (name: string) =
+    let minimizer: FullBatchOptimizer = if name = "cg" then ConjugateGradient(MaxIterations = 50) else Lbfgs(MaxIterations = 50)
+    let result = minimizer.Minimize(Func<_, _>(bowlWithUphillGradient), ParameterVector<float>.Create(ReadOnlySpan [| 1.0; -2.0 |]))
+    Assert.Equal(MinimizationStop.NoDescent, result.Stop)
+    Assert.Equal(0, result.Iterations)
+    Assert.Equal<float[]>([| 1.0; -2.0 |], result.Parameters.ToArray())
+    Assert.Equal(5.0, result.Loss)
+    Assert.Equal("stopped: no step along the search direction lowered the cost", result.Describe())
 
 [<Fact>]
 let ``a full-batch minimiser reports the iteration limit only when it reached it`` () =

@@ -9,8 +9,10 @@ open Xunit
 let private factors (schedule: LearningRateSchedule) (steps: int64 list) = [| for t in steps -> schedule.Factor t |]
 
 [<Fact>]
-let ``the constant schedule is 1 at every step`` () =
+let ``the constant schedule is 1 at every step and is called constant`` () =
     Assert.Equal<float[]>([| 1.0; 1.0; 1.0 |], factors LearningRateSchedule.Constant [ 1L; 2L; 1_000_000L ])
+    Assert.Equal("constant", LearningRateSchedule.Constant.Name)
+    Assert.Equal("constant", string LearningRateSchedule.Constant)
 
 [<Fact>]
 let ``step decay multiplies by the factor every E steps, starting at 1`` () =

@@ -55,6 +55,14 @@ let ``a mini-batch whose update carries theta past double's range takes no step,
     Assert.Equal<float>([| 2.5e153; 2.5e153 |], run.Parameters.ToArray())
 
 [<Fact>]
+let ``a lone trailing sample whose update carries theta past double's range is refused by the fused step the same way`` () =
+    // Plain SGD fuses a batch of one sample into backpropagation; a = 5e153 keeps its cost finite.
+    use run = runOf (lineWith 2.5e153 2.5e153) 1e160
+    let struct (_, failure) = run.Step(1L, 1, 1)
+    Assert.Equal("a parameter became NaN or infinite", failure)
+    Assert.Equal<float>([| 2.5e153; 2.5e153 |], run.Parameters.ToArray())
+
+[<Fact>]
 let ``a one-step epoch of mini-batch steps reports the accuracy of the predictions its forward pass made`` () =
     // Three classes; the predictions are counted before the step, so the accuracy is the starting network's.
     let random = Random 4
