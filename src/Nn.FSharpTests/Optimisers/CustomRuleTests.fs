@@ -100,6 +100,9 @@ type private Named =
 [<Fact>]
 let ``a user rule may not take a built-in's name or a name files cannot hold`` () =
     Assert.Contains("the rule's name 'adam' belongs to a built-in rule", messageOf<ArgumentException> (fun () -> Optimizer.Custom { Name = "adam" } |> ignore))
+    // The full-batch minimisers are no Optimizer, but `nn train --optimizer` takes their names beside the rules'.
+    for name in [ "cg"; "lbfgs" ] do
+        Assert.Contains($"the rule's name '{name}' belongs to a built-in rule", messageOf<ArgumentException> (fun () -> Optimizer.Custom { Name = name } |> ignore))
     Assert.Contains("1 to 64 ASCII letters, digits and '-', but is 'my rule'", messageOf<ArgumentException> (fun () -> Optimizer.Custom { Name = "my rule" } |> ignore))
     Assert.Equal("still", (Optimizer.Custom { Name = "still" }).Name)
 

@@ -2,6 +2,7 @@
 module Nn.Tests.Optimisers.OptimizerTests
 
 open System
+open System.Collections.Immutable
 open FsCheck.FSharp
 open FsCheck.Xunit
 open Nn
@@ -132,3 +133,10 @@ let ``a state holding another rule's number of moments is refused naming state a
     let e = Assert.Throws<ArgumentException>(fun () -> (Adam 0.01).Apply((Sgd 0.1).Init theta, theta, vector [| 0.1; 0.1 |]) |> ignore)
     Assert.Equal("state", e.ParamName)
     Assert.StartsWith("state must hold 2 moment vectors for adam, but holds 0.", e.Message)
+
+[<Fact>]
+let ``two optimiser states are equal exactly when their step counts and moments are`` () =
+    let state (step: int64) (moment: float[]) = OptimizerState<float>(step, ImmutableArray.Create(vector moment))
+    Assert.Equal(state 3L [| 1.0; 2.0 |], state 3L [| 1.0; 2.0 |])
+    Assert.NotEqual(state 3L [| 1.0; 2.0 |], state 4L [| 1.0; 2.0 |])
+    Assert.NotEqual(state 3L [| 1.0; 2.0 |], state 3L [| 1.0; 2.5 |])
