@@ -124,6 +124,32 @@ let ``a full-batch minimiser whose first line search finds no lower cost stops a
     Assert.Equal(5.0, result.Loss)
     Assert.Equal("stopped: no step along the search direction lowered the cost", result.Describe())
 
+/// 100 + Σ x⁴: its minimum lies above 1, so the function tolerance scales with the cost, and its gradient 4x³ does
+/// not vanish on the way there, so the gradient tolerance 0 never stops a search.
+let private quarticAbove100 (theta: ParameterVector<float>) =
+    let x = theta.ToArray()
+    LossAndGradient<float>(100.0 + (x |> Array.sumBy (fun v -> pown v 4)), ParameterVector<float>.Create(ReadOnlySpan(x |> Array.map (fun v -> 4.0 * pown v 3))))
+
+[<Theory>]
+[<InlineData("cg")>]
+[<InlineData("lbfgs")>]
+let ``a full-batch minimiser reports each iteration's cost as it goes and stops at the first decrease within the function tolerance times the cost`` (name: string) =
+    let tolerance = 1e-6
+    let minimizer: FullBatchOptimizer =
+        if name = "cg" then ConjugateGradient(MaxIterations = 500, GradientTolerance = 0.0, FunctionTolerance = tolerance)
+        else Lbfgs(MaxIterations = 500, GradientTolerance = 0.0, FunctionTolerance = tolerance)
+    let reported = ResizeArray<int * float>()
+    let result =
+        minimizer.Minimize(Func<_, _>(quarticAbove100), ParameterVector<float>.Create(ReadOnlySpan [| 1.0; -2.0 |]), Action<int, float>(fun i f -> reported.Add((i, f))))
+    Assert.Equal(MinimizationStop.Converged, result.Stop)
+    let history = Seq.toArray result.LossHistory
+    Assert.Equal(history.Length, result.Iterations)
+    Assert.Equal<(int * float) list>(history |> Array.mapi (fun i f -> i + 1, f) |> List.ofArray, List.ofSeq reported)
+    let within (previous, current) = previous - current <= tolerance * max 1.0 (abs current)
+    let decreases = Array.append [| 117.0 |] history |> Array.pairwise
+    Assert.True(within (Array.last decreases), sprintf "%A" (Array.last decreases))
+    Assert.True(decreases |> Array.take (decreases.Length - 1) |> Array.forall (within >> not), sprintf "%A" decreases)
+
 [<Fact>]
 let ``a full-batch minimiser reports the iteration limit only when it reached it`` () =
     let result, _, _ = minimise (Lbfgs(MaxIterations = 2, GradientTolerance = 0.0, FunctionTolerance = 0.0))
