@@ -151,6 +151,18 @@ let ``a full-batch minimiser reports each iteration's cost as it goes and stops 
     Assert.True(decreases |> Array.take (decreases.Length - 1) |> Array.forall (within >> not), sprintf "%A" decreases)
 
 [<Fact>]
+let ``a full-batch minimiser refuses a negative tolerance, a null objective or start, and a start that is not finite, naming each`` () =
+    Assert.Contains("GradientTolerance", messageOf<ArgumentException> (fun () -> Lbfgs(GradientTolerance = -1e-9) |> ignore))
+    Assert.Contains("FunctionTolerance", messageOf<ArgumentException> (fun () -> ConjugateGradient(FunctionTolerance = -1e-9) |> ignore))
+    let minimizer = Lbfgs()
+    let start = ParameterVector<float>.Create(ReadOnlySpan [| 1.0 |])
+    let noObjective = Unchecked.defaultof<Func<ParameterVector<float>, LossAndGradient<float>>>
+    Assert.Equal("objective", (Assert.Throws<ArgumentNullException>(fun () -> minimizer.Minimize(noObjective, start) |> ignore)).ParamName)
+    Assert.Equal("start", (Assert.Throws<ArgumentNullException>(fun () -> minimizer.Minimize(Func<_, _>(quarticAbove100), Unchecked.defaultof<ParameterVector<float>>) |> ignore)).ParamName)
+    let notFinite = ParameterVector<float>.Create(ReadOnlySpan [| nan |])
+    Assert.Equal("start", (Assert.ThrowsAny<ArgumentException>(fun () -> minimizer.Minimize(Func<_, _>(quarticAbove100), notFinite) |> ignore)).ParamName)
+
+[<Fact>]
 let ``a full-batch minimiser reports the iteration limit only when it reached it`` () =
     let result, _, _ = minimise (Lbfgs(MaxIterations = 2, GradientTolerance = 0.0, FunctionTolerance = 0.0))
     Assert.Equal(MinimizationStop.IterationLimit, result.Stop)

@@ -140,3 +140,17 @@ let ``two optimiser states are equal exactly when their step counts and moments 
     Assert.Equal(state 3L [| 1.0; 2.0 |], state 3L [| 1.0; 2.0 |])
     Assert.NotEqual(state 3L [| 1.0; 2.0 |], state 4L [| 1.0; 2.0 |])
     Assert.NotEqual(state 3L [| 1.0; 2.0 |], state 3L [| 1.0; 2.5 |])
+
+[<Fact>]
+let ``a step refuses parameters of another architecture's length, moments of another length than theta and a null network, naming each`` () =
+    let rule = Adam 0.01
+    let theta = vector [| 1.0; 2.0 |]
+    let gradient = vector [| 0.1; 0.1 |]
+    // Input(2).Dense(1) has 3 parameters, not θ's 2.
+    let wide = Architecture.Input(2).Dense(1, Activation.Identity)
+    let e = Assert.Throws<ArgumentException>(fun () -> rule.Apply(rule.Init theta, theta, gradient, wide) |> ignore)
+    Assert.Equal("parameters", e.ParamName)
+    let e = Assert.Throws<ArgumentException>(fun () -> rule.Apply(rule.Init(vector [| 1.0 |]), theta, gradient) |> ignore)
+    Assert.Equal("state.Moments[0]", e.ParamName)
+    let e = Assert.Throws<ArgumentNullException>(fun () -> rule.Step(rule.Init theta, Unchecked.defaultof<Network<float>>, gradient) |> ignore)
+    Assert.Equal("network", e.ParamName)

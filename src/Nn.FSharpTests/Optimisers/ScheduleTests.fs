@@ -107,3 +107,13 @@ let ``a cosine schedule of zero steps is refused naming its length, and a rule w
     Assert.Equal(Some "Steps", Option.ofObj error.ParamName)
     let error = Assert.Throws<ArgumentNullException>(fun () -> (Sgd 0.1).WithSchedule(Unchecked.defaultof<LearningRateSchedule>) |> ignore)
     Assert.Equal(Some "schedule", Option.ofObj error.ParamName)
+
+[<Fact>]
+let ``a step decay's factor may be 1 but not 0, a stored step count may be 1 or 2^53, and a warm-up made directly needs its next stage`` () =
+    Assert.Contains("DecayFactor must be in (0, 1]", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.StepDecay(2L, 0.0) |> ignore))
+    Assert.Equal<float[]>([| 1.0; 1.0; 1.0 |], factors (LearningRateSchedule.StepDecay(2L, 1.0)) [ 1L; 3L; 5L ])
+    let struct (_, cosine) = LearningRateSchedule.Kinds["cosine"]
+    Assert.Equal(LearningRateSchedule.Cosine(1L), cosine.Invoke([| 1.0; 0.0 |], null))
+    Assert.Equal(LearningRateSchedule.Cosine(9007199254740992L), cosine.Invoke([| 9007199254740992.0; 0.0 |], null))
+    let error = Assert.Throws<ArgumentNullException>(fun () -> WarmupSchedule(3L, Unchecked.defaultof<LearningRateSchedule>) |> ignore)
+    Assert.Equal(Some "Then", Option.ofObj error.ParamName)
