@@ -1,5 +1,5 @@
-/// Mini-batch steps with a rule: how many steps an advance reports, when a step is refused, and the predictions an
-/// epoch's accuracy is counted from.
+/// Mini-batch steps with a rule (and the fused step they hand a lone trailing sample to): how many steps an advance
+/// reports, when a step is refused, and the predictions an epoch's accuracy is counted from.
 module Nn.Tests.Training.OptimizerStepsTests
 
 open System
