@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using static System.FormattableString;
 
 namespace Nn;
 
@@ -86,7 +87,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         group.Reached(StepPhase.Propagated);
         var cost = DataParallel.Combine<T>(group, context.Architecture, buffers.Theta, summed, localRows, rows, context.L2, context.TrainCount);
         summed.AsSpan(0, summed.Length - 1).CopyTo(buffers.Gradient);
-        var result = double.IsFinite(cost) ? rule.ApplyUpdate(step, cost) : (cost, $"the cost became {cost}");
+        var result = double.IsFinite(cost) ? rule.ApplyUpdate(step, cost) : (cost, Invariant($"the cost became {cost}"));
         group.Reached(StepPhase.Updated);
         group.Reached(StepPhase.Finished);
         return result;
@@ -149,7 +150,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
             : verdict[0] + double.CreateChecked(Propagation.L2Penalty<T>(context.Architecture, buffers.Theta, T.CreateChecked(context.L2), context.TrainCount));
         if (!double.IsFinite(cost))
         {
-            return (cost, $"the cost became {cost}");
+            return (cost, Invariant($"the cost became {cost}"));
         }
 
         if (verdict[1] != 0)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using static System.FormattableString;
 
 namespace Nn;
 
@@ -41,7 +42,7 @@ internal sealed class FusedSgdSteps<T> : StepStrategy<T>
         buffers.Predict(context.Workspace, 1, 0);
         if (!double.IsFinite(cost))
         {
-            return (cost, $"the cost became {cost}");
+            return (cost, Invariant($"the cost became {cost}"));
         }
 
         if (!finite)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using static System.FormattableString;
 
 namespace Nn;
 
@@ -50,7 +51,7 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
         buffers.Gather(start, rows);
         var cost = ComputeGradient(step, rows);
         buffers.Predict(context.Workspace, rows, 0);
-        return double.IsFinite(cost) ? ApplyUpdate(step, cost) : (cost, $"the cost became {cost}");
+        return double.IsFinite(cost) ? ApplyUpdate(step, cost) : (cost, Invariant($"the cost became {cost}"));
     }
 
     /// <summary>
