@@ -84,3 +84,122 @@ let ``the trial point is the start plus the step times the direction, in every c
     Assert.Equal<float[]>([| 1.0; -2.0 |], trials[0])
     Assert.Equal((1.0, 20.0, -20.0), (found.Value.Alpha, found.Value.F, found.Value.Slope))
     Assert.Equal(32.0, LineSearch.Dot([| 1.0; -2.0; 3.0 |], [| 4.0; -5.0; 6.0 |]))
+
+/// The search from x = 0 along +1 on (x − centre)² with its own evaluation budget, returning what it found (if
+/// anything) and the steps tried.
+let private searchCentred (centre: float) (alpha0: float) (c1: float) (c2: float) (budget: int) =
+    let trials = Collections.Generic.List<float>()
+    let evaluate =
+        Func<float[], struct (float * float[])>(fun x ->
+            trials.Add x[0]
+            struct ((x[0] - centre) ** 2.0, [| 2.0 * (x[0] - centre) |]))
+    let found = LineSearch.Search(evaluate, [| 0.0 |], centre * centre, -2.0 * centre, [| 1.0 |], alpha0, c1, c2, budget)
+    found, List.ofSeq trials
+
+[<Fact>]
+let ``a first step that fails Armijo's condition with no evaluation left gives no point`` () =
+    // 5 costs 4, above 9 − 0.25 × 5 × 6 = 1.5: it is not a decrease the search may return, and the zoom has no budget.
+    let found, trials = searchCentred 3.0 5.0 0.25 0.9 1
+    Assert.False(found.HasValue)
+    Assert.Equal<float list>([ 5.0 ], trials)
+
+[<Fact>]
+let ``a search out of evaluations returns the lowest decreasing step it has seen`` () =
+    // 1 and 2 fall too steeply for c2 = 0.1; 4 costs as much as 2, so the zoom would start, but the budget of 3 is spent.
+    let found, trials = searchCentred 3.0 1.0 1e-4 0.1 3
+    Assert.Equal<float list>([ 1.0; 2.0; 4.0 ], trials)
+    Assert.Equal((2.0, 1.0), (found.Value.Alpha, found.Value.F))
+
+[<Fact>]
+let ``a step halved out of an infinite region that still falls steeply doubles again from there`` () =
+    // Beyond 2.5 the cost is infinite: 4 halves to 2 (slope −2, too steep for c2 = 0.1), which doubles back to 4, halves
+    // to 3 and then to 2.5; the budget of 5 ends there with 2.5 the lowest cost seen.
+    let trials = Collections.Generic.List<float>()
+    let found = LineSearch.Search(parabola 2.5 trials, [| 0.0 |], 9.0, -6.0, [| 1.0 |], 4.0, 1e-4, 0.1, 5)
+    Assert.Equal<float list>([ 4.0; 2.0; 4.0; 3.0; 2.5 ], List.ofSeq trials)
+    Assert.Equal((2.5, 0.25), (found.Value.Alpha, found.Value.F))
+
+[<Fact>]
+let ``a first step too short to change the cost in floating point is doubled, not zoomed back towards the start`` () =
+    // At 2⁻⁶⁰ the cost rounds to 9 and the slope to −6, the start's own: only from the second step on may an equal cost
+    // end the doubling; with a budget of 2 the first step, the first Armijo point, is the one returned.
+    let tiny = Math.Pow(2.0, -60.0)
+    let found, trials = searchCentred 3.0 tiny 1e-4 0.9 2
+    Assert.Equal<float list>([ tiny; 2.0 * tiny ], trials)
+    Assert.Equal((tiny, 9.0), (found.Value.Alpha, found.Value.F))
+
+[<Fact>]
+let ``a step whose cost is no lower than the last one's zooms between them even where its slope is flat`` () =
+    // f(x) = −(x − 2)²(x − 1): f(0) = 4 with slope −8, f(1) = 0 with slope −1 (too steep for c2 = 0.1) and f(2) = 0 with
+    // slope 0, a local maximum meeting the curvature condition. Its equal cost sends the search between 1 and 2, where
+    // the cubic, f itself, has its minimiser 4/3.
+    let trials = Collections.Generic.List<float>()
+    let evaluate =
+        Func<float[], struct (float * float[])>(fun x ->
+            let a = x[0]
+            trials.Add a
+            struct (-((a - 2.0) ** 2.0) * (a - 1.0), [| -(a - 2.0) * (3.0 * a - 4.0) |]))
+    let found = LineSearch.Search(evaluate, [| 0.0 |], 4.0, -8.0, [| 1.0 |], 1.0, 1e-4, 0.1)
+    Assert.Equal<float list>([ 1.0; 2.0 ], List.ofSeq trials |> List.take 2)
+    Assert.Equal(4.0 / 3.0, found.Value.Alpha, 12)
+
+[<Fact>]
+let ``a cubic minimiser within a tenth of the bracket's length from either end is replaced by the bracket's midpoint`` () =
+    // From 32 (cost 841, no decrease) the minimiser 3 lies within 3.2 of the start: the midpoint 16 is tried, then
+    // between 0 and 16 the minimiser is 1.6 clear of both ends and is taken.
+    let found, trials = searchCentred 3.0 32.0 1e-4 0.1 30
+    Assert.Equal<float list>([ 32.0; 16.0; 3.0 ], trials)
+    Assert.Equal(3.0, found.Value.Alpha)
+    // Back from 3.25 (slope 0.5, too steep for c2 = 0.05) the minimiser is within 0.325 of 3.25: the midpoint 1.625, a
+    // higher cost, becomes the far end, and between 1.625 and 3.25 the minimiser is 0.0875 clear of the near end.
+    let backFound, backTrials = searchCentred 3.0 3.25 1e-4 0.05 30
+    Assert.Equal<float list>([ 3.25; 1.625; 3.0 ], backTrials)
+    Assert.Equal(3.0, backFound.Value.Alpha)
+
+[<Fact>]
+let ``a cubic minimiser exactly a tenth of the bracket's length from an end is taken`` () =
+    // On (x − 9)² the step 10 overshoots with slope 2 (too steep for c2 = 0.1); 9 is exactly 10 − 0.1 × 10.
+    let nearHigh, nearHighTrials = searchCentred 9.0 10.0 1e-4 0.1 30
+    Assert.Equal<float list>([ 10.0; 9.0 ], nearHighTrials)
+    Assert.Equal(9.0, nearHigh.Value.Alpha)
+    // On (x − 1)² the step 10 costs 81, no decrease from 1; 1 is exactly 0 + 0.1 × 10.
+    let nearLow, nearLowTrials = searchCentred 1.0 10.0 1e-4 0.1 30
+    Assert.Equal<float list>([ 10.0; 1.0 ], nearLowTrials)
+    Assert.Equal(1.0, nearLow.Value.Alpha)
+
+[<Fact>]
+let ``where the cubic's slope only touches zero, the zoom steps to that flat point`` () =
+    // f(x) = −3x³ + 6x² − 4x has f' = −(3x − 2)²: from 0 (slope −4) the step 1 costs −1, above 0.5 × 1 × −4 = −2, and
+    // the cubic through both ends is f itself, whose only stationary point is 2/3; a tangent cubic has a zero radicand.
+    let trials = Collections.Generic.List<float>()
+    let evaluate =
+        Func<float[], struct (float * float[])>(fun x ->
+            let a = x[0]
+            trials.Add a
+            struct (-3.0 * a ** 3.0 + 6.0 * a * a - 4.0 * a, [| -((3.0 * a - 2.0) ** 2.0) |]))
+    LineSearch.Search(evaluate, [| 0.0 |], 0.0, -4.0, [| 1.0 |], 1.0, 0.5, 0.9, 2) |> ignore
+    Assert.Equal(2, trials.Count)
+    Assert.Equal(1.0, trials[0])
+    Assert.Equal(2.0 / 3.0, trials[1], 12)
+
+[<Fact>]
+let ``a zoom step below the low end's cost but above Armijo's line becomes the bracket's far end`` () =
+    // With c1 = 0.75 the line is 9 − 4.5α: from 4 (cost 1, above −9) the zoom's 3 costs 0, less than the start's 9 yet
+    // above −4.5, so 3 closes the bracket and its midpoint 1.5 costs 2.25, exactly on the line, with slope −3 within
+    // 0.5 × 6.
+    let found, trials = searchCentred 3.0 4.0 0.75 0.5 30
+    Assert.Equal<float list>([ 4.0; 3.0; 1.5 ], trials)
+    Assert.Equal((1.5, 2.25), (found.Value.Alpha, found.Value.F))
+
+[<Fact>]
+let ``a zoom step that lowers the cost replaces the best point and the bracket's low end, keeping the far end where the minimiser lies`` () =
+    // With c1 = 0.5 every step past 3 fails Armijo's condition. 1.5625 (cost 2.06640625) doubles to 3.125, which fails;
+    // the minimiser 3 is within 0.15625 of 3.125, so the midpoint 2.34375 (cost 0.4306640625, slope −1.3125) is tried.
+    // With a budget of 3 it is the best point; with more, it is the new low end and the far end 3.125 stays, so the
+    // cubic between them gives 3.
+    let cut, cutTrials = searchCentred 3.0 1.5625 0.5 0.1 3
+    Assert.Equal<float list>([ 1.5625; 3.125; 2.34375 ], cutTrials)
+    Assert.Equal((2.34375, 0.4306640625), (cut.Value.Alpha, cut.Value.F))
+    let found, trials = searchCentred 3.0 1.5625 0.5 0.1 30
+    Assert.Equal<float list>([ 1.5625; 3.125; 2.34375; 3.0 ], trials)
+    Assert.Equal(3.0, found.Value.Alpha)
