@@ -203,3 +203,25 @@ let ``a zoom step that lowers the cost replaces the best point and the bracket's
     let found, trials = searchCentred 3.0 1.5625 0.5 0.1 30
     Assert.Equal<float list>([ 1.5625; 3.125; 2.34375; 3.0 ], trials)
     Assert.Equal(3.0, found.Value.Alpha)
+
+[<Fact>]
+let ``a zoom step that lowers the cost but overshoots the minimiser turns the bracket round to keep the minimiser inside`` () =
+    // f(x) = (x − 1)² + (x − 1)⁴/4 from 0 (cost 5/4, slope −3), where the cubic is not exact. The step 3 costs 12; the
+    // cubic on [0, 3] lands past 1 with a lower cost and a rising slope, so the old low end 0 becomes the far end. The
+    // next step, short of 1, still falls too steeply for c2 = 0.01, and the bracket must now run from it to the
+    // overshoot: the step after lies between them, where the slope is within 0.03.
+    let trials = Collections.Generic.List<float>()
+    let evaluate =
+        Func<float[], struct (float * float[])>(fun x ->
+            let e = x[0] - 1.0
+            trials.Add x[0]
+            struct (e * e + (e ** 4.0) / 4.0, [| 2.0 * e + e ** 3.0 |]))
+    let found = LineSearch.Search(evaluate, [| 0.0 |], 1.25, -3.0, [| 1.0 |], 3.0, 1e-4, 0.01)
+    let steps = List.ofSeq trials
+    Assert.Equal(4, steps.Length)
+    let overshoot, shortOf, last = steps[1], steps[2], steps[3]
+    Assert.True(1.0 < overshoot && overshoot < 3.0, $"the first zoom step %g{overshoot} is not between 1 and 3")
+    Assert.True(0.0 < shortOf && shortOf < 1.0, $"the second zoom step %g{shortOf} is not between 0 and 1")
+    Assert.True(shortOf < last && last < overshoot, $"the last step %g{last} is not between %g{shortOf} and %g{overshoot}")
+    Assert.Equal(last, found.Value.Alpha)
+    Assert.True(abs found.Value.Slope <= 0.03, $"the slope %g{found.Value.Slope} is steeper than 0.03")
