@@ -225,3 +225,21 @@ let ``a zoom step that lowers the cost but overshoots the minimiser turns the br
     Assert.True(shortOf < last && last < overshoot, $"the last step %g{last} is not between %g{shortOf} and %g{overshoot}")
     Assert.Equal(last, found.Value.Alpha)
     Assert.True(abs found.Value.Slope <= 0.03, $"the slope %g{found.Value.Slope} is steeper than 0.03")
+
+[<Fact>]
+let ``a zoom step whose cost rounds to the low end's is no improvement, even where its slope meets the curvature condition`` () =
+    // f(x) = 2⁴⁶ + (x − 3)², whose values are multiples of 1/64: at 2.9375 the cost rounds to 2⁴⁶ (slope −0.125, too
+    // steep for c2 = 0.01); 5.875 costs more, and the sixth step, near 2.995 with slope −0.0104, rounds to 2⁴⁶ too. Equal is not
+    // lower, so that step only narrows the bracket, every later step ties the same way, and when the 30 evaluations are
+    // spent the first step is the one returned.
+    let trials = Collections.Generic.List<float>()
+    let lift = 2.0 ** 46.0
+    let evaluate =
+        Func<float[], struct (float * float[])>(fun x ->
+            trials.Add x[0]
+            struct (lift + (x[0] - 3.0) ** 2.0, [| 2.0 * (x[0] - 3.0) |]))
+    let found = LineSearch.Search(evaluate, [| 0.0 |], lift + 9.0, -6.0, [| 1.0 |], 2.9375, 1e-4, 0.01)
+    Assert.Equal<float list>([ 2.9375; 5.875; 4.40625; 3.671875; 3.3046875 ], List.ofSeq trials |> List.take 5)
+    Assert.True(abs (trials[5] - 3.0) < 0.01, $"the sixth step %g{trials[5]} is not within 0.01 of 3")
+    Assert.Equal(30, trials.Count)
+    Assert.Equal((2.9375, lift), (found.Value.Alpha, found.Value.F))
