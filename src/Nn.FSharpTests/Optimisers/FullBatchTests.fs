@@ -230,20 +230,19 @@ let ``L-BFGS's second direction is minus the once-updated BFGS inverse Hessian t
     let expected = Array.init 2 (fun i -> x1[i] - (h[i, 0] * g1[0] + h[i, 1] * g1[1]))
     assertAllClose 1e-13 expected points[2]
 
-[<Fact>]
-let ``conjugate gradient's second direction is Polak-Ribiere's and its first trial expects the last step's decrease`` () =
-    // f = x² + 1.5y² from (1, 0.3), where the first trial step meets both Wolfe conditions without being the line's
-    // minimiser (so g₁·g₀ ≠ 0 and β > 0). After the first line search ends at x₁ (the last point evaluated at the
-    // first recorded cost), the next point evaluated must be x₁ + α d with d = −g₁ + β d₀,
-    // β = max(0, g₁·(g₁ − g₀) / g₀·g₀) and α = min(1, 1.01 × 2 (f₁ − f₀) / g₁·d) (Nocedal and Wright, (5.44), (3.60)).
+/// Conjugate gradient's first two iterations on x² + k·y² from `start`: β, the second search's first trial step α, the
+/// point x₁ + α d that trial must evaluate, and the point it did evaluate. After the first line search ends at x₁ (the
+/// last point evaluated at the first recorded cost), d = −g₁ + β d₀ with β = max(0, g₁·(g₁ − g₀) / g₀·g₀) and
+/// α = min(1, 1.01 × 2 (f₁ − f₀) / g₁·d) (Nocedal and Wright, (5.44), (3.60)).
+let private conjugateGradientSecondTrial (k: float) (start: float[]) =
     let evaluated = ResizeArray<float[] * float>()
-    let gradientAt (p: float[]) = [| 2.0 * p[0]; 3.0 * p[1] |]
+    let gradientAt (p: float[]) = [| 2.0 * p[0]; 2.0 * k * p[1] |]
     let objective (theta: ParameterVector<float>) =
         let p = theta.ToArray()
-        let cost = p[0] * p[0] + 1.5 * p[1] * p[1]
+        let cost = p[0] * p[0] + k * p[1] * p[1]
         evaluated.Add((p, cost))
         LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan(gradientAt p)))
-    let result = (ConjugateGradient(MaxIterations = 2)).Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 0.3 |]))
+    let result = (ConjugateGradient(MaxIterations = 2)).Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan start))
     let dot (a: float[]) (b: float[]) = Array.fold2 (fun sum u v -> sum + u * v) 0.0 a b
     let x0, f0 = evaluated[0]
     let f1 = result.LossHistory[0]
@@ -251,7 +250,22 @@ let ``conjugate gradient's second direction is Polak-Ribiere's and its first tri
     let x1 = fst evaluated[last]
     let g0, g1 = gradientAt x0, gradientAt x1
     let beta = max 0.0 ((dot g1 g1 - dot g1 g0) / dot g0 g0)
-    Assert.True(beta > 0.0, $"β = {beta}: the test needs a direction that is not a restart")
     let d = Array.map2 (fun g d0 -> -g + beta * d0) g1 (Array.map (fun v -> -v) g0)
     let alpha = min 1.0 (1.01 * 2.0 * (f1 - f0) / dot g1 d)
-    assertAllClose 1e-13 (Array.map2 (fun x di -> x + alpha * di) x1 d) (fst evaluated[last + 1])
+    beta, alpha, Array.map2 (fun x di -> x + alpha * di) x1 d, fst evaluated[last + 1]
+
+[<Fact>]
+let ``conjugate gradient's second direction is Polak-Ribiere's and its first trial expects the last step's decrease`` () =
+    // On x² + 1.5y² from (1, 0.3) the first trial step meets both Wolfe conditions without being the line's minimiser
+    // (so g₁·g₀ ≠ 0 and β > 0).
+    let beta, _, expected, actual = conjugateGradientSecondTrial 1.5 [| 1.0; 0.3 |]
+    Assert.True(beta > 0.0, $"β = {beta}: the test needs a direction that is not a restart")
+    assertAllClose 1e-13 expected actual
+
+[<Fact>]
+let ``conjugate gradient's second search starts shorter than 1 where the last decrease predicts a shorter step`` () =
+    // On x² + 4y² from (1, 0.3) the expected decrease gives α = 1.01 × 2 (f₁ − f₀) / g₁·d ≈ 0.64, below the cap of 1
+    // that the x² + 1.5y² case meets.
+    let _, alpha, expected, actual = conjugateGradientSecondTrial 4.0 [| 1.0; 0.3 |]
+    Assert.True(0.5 < alpha && alpha < 0.75, $"α = {alpha}: the test needs a first trial step well below 1")
+    assertAllClose 1e-13 expected actual
