@@ -230,6 +230,34 @@ let ``L-BFGS's second direction is minus the once-updated BFGS inverse Hessian t
     let expected = Array.init 2 (fun i -> x1[i] - (h[i, 0] * g1[0] + h[i, 1] * g1[1]))
     assertAllClose 1e-13 expected points[2]
 
+[<Fact>]
+let ``L-BFGS with a memory of one pair builds its third direction from the newest pair alone`` () =
+    // f = x² + 4y² + 9z² from (1, 1, 1). Each iterate is the last point evaluated at the cost reported for it; the
+    // first trial of the third search must be x₂ − H g₂ with H the BFGS update of γI by the pair (s₂, y₂) only, written
+    // out as matrices as above. Dropping no pair, or dropping the only one, gives other points.
+    let evaluated = ResizeArray<float[] * float>()
+    let gradientAt (p: float[]) = [| 2.0 * p[0]; 8.0 * p[1]; 18.0 * p[2] |]
+    let objective (theta: ParameterVector<float>) =
+        let p = theta.ToArray()
+        let cost = p[0] * p[0] + 4.0 * p[1] * p[1] + 9.0 * p[2] * p[2]
+        evaluated.Add((p, cost))
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan(gradientAt p)))
+    let result =
+        (Lbfgs(Memory = 1, MaxIterations = 3, GradientTolerance = 0.0, FunctionTolerance = 0.0))
+            .Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0; 1.0 |]))
+    let iterateAt k = Seq.findIndexBack (fun (_, cost) -> cost = result.LossHistory[k]) evaluated
+    let x1, x2 = fst evaluated[iterateAt 0], fst evaluated[iterateAt 1]
+    let s = Array.map2 (-) x2 x1
+    let y = Array.map2 (-) (gradientAt x2) (gradientAt x1)
+    let dot (a: float[]) (b: float[]) = Array.fold2 (fun sum u v -> sum + u * v) 0.0 a b
+    let rho, gamma = 1.0 / dot y s, dot s y / dot y y
+    let identity i j = if i = j then 1.0 else 0.0
+    let left = Array2D.init 3 3 (fun i j -> identity i j - rho * s[i] * y[j])
+    let h = Array2D.init 3 3 (fun i j -> gamma * (Seq.sum (seq { for k in 0..2 -> left[i, k] * left[j, k] })) + rho * s[i] * s[j])
+    let g2 = gradientAt x2
+    let expected = Array.init 3 (fun i -> x2[i] - Seq.sum (seq { for k in 0..2 -> h[i, k] * g2[k] }))
+    assertAllClose 1e-13 expected (fst evaluated[iterateAt 1 + 1])
+
 /// Conjugate gradient's first two iterations on x² + k·y² from `start`: β, the second search's first trial step α, the
 /// point x₁ + α d that trial must evaluate, and the point it did evaluate. After the first line search ends at x₁ (the
 /// last point evaluated at the first recorded cost), d = −g₁ + β d₀ with β = max(0, g₁·(g₁ − g₀) / g₀·g₀) and
