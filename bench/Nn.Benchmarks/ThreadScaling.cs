@@ -30,10 +30,10 @@ internal static class ThreadScaling
         if (b is not null)
         {
             rows.Add(("B NnStep (one step, batch 128)", "ms", threads => NetworkBStep(b, threads) * 1e3));
-            rows.Add(("B NnSteps (469 steps)", "s", threads => NetworkBSteps(b, threads)));
+            rows.Add(("B NnSteps (469 steps)", "s", threads => StepsSeconds(ShapeB, NetworkBBenchmarks.Batch, b, threads)));
             rows.Add(("B NnEpoch (Trainer.Train)", "s", threads => NetworkBEpoch(b, threads)));
             var lenet = FashionMnist.Train(LeNetSteps * LeNetBenchmarks.Batch).ToDataset();
-            rows.Add((string.Format(C, "LeNet-5 NnSteps ({0} steps, batch 128)", LeNetSteps), "s", threads => LeNetStepsSeconds(lenet, threads)));
+            rows.Add((string.Format(C, "LeNet-5 NnSteps ({0} steps, batch 128)", LeNetSteps), "s", threads => StepsSeconds(LeNetBenchmarks.Shape, LeNetBenchmarks.Batch, lenet, threads)));
         }
 
         rows.Add(("A NnSteps (10,000 per-sample steps)", "s", threads => NetworkASteps(a, threads)));
@@ -106,43 +106,31 @@ internal static class ThreadScaling
         return Timing.Median(times);
     }
 
-    private static double NetworkBSteps(Dataset<float> data, int threads)
-    {
-        using var run = RunB(data, threads, out var start);
-        void Epoch()
-        {
-            run.Load(start);
-            for (var b = 0; b * NetworkBBenchmarks.Batch < data.Count; b++)
-            {
-                run.Step(b + 1, b * NetworkBBenchmarks.Batch, Math.Min(NetworkBBenchmarks.Batch, data.Count - (b * NetworkBBenchmarks.Batch)));
-            }
-        }
-
-        Epoch();
-        return Timing.Seconds(Epoch);
-    }
-
-    /// <summary>LeNet-5's steps (issue 10's 2-thread target), a sixth of an epoch so that a round stays short.</summary>
-    private const int LeNetSteps = 80;
-
-    /// <summary>The steps over the data after a warm-up pass, as LeNetBenchmarks.NnSteps takes them.</summary>
-    private static double LeNetStepsSeconds(Dataset<float> data, int threads)
+    /// <summary>
+    /// An Adam run of <paramref name="shape"/> (He start, seed 1, softmax cross-entropy) over all of
+    /// <paramref name="data"/> in batches of <paramref name="batch"/>, unshuffled: the time of a pass of its steps after a
+    /// warm-up pass, as NetworkBBenchmarks.NnSteps and LeNetBenchmarks.NnSteps take them.
+    /// </summary>
+    private static double StepsSeconds(Architecture shape, int batch, Dataset<float> data, int threads)
     {
         var rule = new Adam(1e-3);
-        var start = Trainer.Start(Network.Create<float>(LeNetBenchmarks.Shape, Initializer.He, 1), rule, 1);
-        using var run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, new TrainingOptions(1, LeNetBenchmarks.Batch, 1, Shuffle: false, Threads: threads));
+        var start = Trainer.Start(Network.Create<float>(shape, Initializer.He, 1), rule, 1);
+        using var run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, new TrainingOptions(1, batch, 1, Shuffle: false, Threads: threads));
         void Steps()
         {
             run.Load(start);
-            for (var b = 0; b < LeNetSteps; b++)
+            for (var b = 0; b * batch < data.Count; b++)
             {
-                run.Step(b + 1, b * LeNetBenchmarks.Batch, LeNetBenchmarks.Batch);
+                run.Step(b + 1, b * batch, Math.Min(batch, data.Count - (b * batch)));
             }
         }
 
         Steps();
         return Timing.Seconds(Steps);
     }
+
+    /// <summary>LeNet-5's steps (issue 10's 2-thread target), a sixth of an epoch so that a round stays short.</summary>
+    private const int LeNetSteps = 80;
 
     private static double NetworkBEpoch(Dataset<float> data, int threads)
     {

@@ -136,6 +136,7 @@ internal static unsafe class FilterLanesConvolutionLanes
             }
         }
     }
+
     /// <summary>
     /// One sample's input gradient ∂x[c, y, x] = Σ_{o,u,v} δ[o, y + p − u, x + p − v] K[o, c, u, v] from δ filter-last
     /// (<paramref name="delta"/>, position-major) and Kᵗ, written over the sample's C·H·W values of
