@@ -45,6 +45,16 @@ public abstract record Activation
     public abstract void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
+    /// <summary>
+    /// σ and σ' over one sample's values as pointers to static functions, for kernels that apply them to each sample
+    /// on the thread that computed it (<see cref="Kernels.SampleActivation{T}"/>). The built-in activations have them;
+    /// the default has none, and a layer then applies σ and σ' over the whole batch itself.
+    /// </summary>
+    /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+    /// <returns>The two functions, or two nulls.</returns>
+    internal virtual Kernels.SampleActivation<T> SampleSteps<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => default;
+
     /// <summary>The identity σ(z) = z, σ'(z) = 1.</summary>
     public static Activation Identity { get; } = new IdentityActivation();
 

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using Nn.Kernels;
 
 namespace Nn;
 
@@ -12,7 +13,15 @@ internal sealed record ElementwiseActivation<TFunction> : Activation
 
     public override string Name => TFunction.Name;
 
-    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width)
+    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => Forward(z, a);
+
+    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width) =>
+        Backward(z, a, gradientA, gradientZ);
+
+    internal override unsafe SampleActivation<T> SampleSteps<T>() => new(&Forward<T>, &BackwardInPlace<T>);
+
+    private static void Forward<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var i = 0; i < z.Length; i++)
         {
@@ -20,7 +29,11 @@ internal sealed record ElementwiseActivation<TFunction> : Activation
         }
     }
 
-    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
+    private static void BackwardInPlace<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T> => Backward<T>(z, a, gradient, gradient);
+
+    private static void Backward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var i = 0; i < z.Length; i++)
         {

@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using Nn.Kernels;
 
 namespace Nn;
 
@@ -7,8 +9,19 @@ internal sealed record IdentityActivation : Activation
 {
     public override string Name => "identity";
 
-    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => z.CopyTo(a);
+    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => Forward(z, a);
 
     public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width) =>
         gradientA.CopyTo(gradientZ);
+
+    internal override unsafe SampleActivation<T> SampleSteps<T>() => new(&Forward<T>, &Backward<T>);
+
+    private static void Forward<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T> => z.CopyTo(a);
+
+    /// <summary>σ' = 1: the gradient in place is already ∂C/∂z.</summary>
+    private static void Backward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+    }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using Nn.Kernels;
 
 namespace Nn;
 
@@ -7,8 +9,16 @@ internal sealed record SigmoidActivation : Activation
 {
     public override string Name => "sigmoid";
 
-    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => Kernels.TensorKernels.Sigmoid(z, a);
+    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => Forward(z, a);
 
     public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width) =>
-        Kernels.VectorKernels.SigmoidBackward(a, gradientA, gradientZ);
+        VectorKernels.SigmoidBackward(a, gradientA, gradientZ);
+
+    internal override unsafe SampleActivation<T> SampleSteps<T>() => new(&Forward<T>, &Backward<T>);
+
+    private static void Forward<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorKernels.Sigmoid(z, a);
+
+    private static void Backward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T> => VectorKernels.SigmoidBackward(a, gradient, gradient);
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using Nn.Kernels;
 
 namespace Nn;
 
@@ -16,13 +18,7 @@ internal sealed record SoftmaxActivation : Activation
     {
         for (var row = 0; row < z.Length; row += width)
         {
-            var zRow = z.Slice(row, width);
-            var aRow = a.Slice(row, width);
-            var max = Kernels.TensorKernels.Max(zRow);
-            Kernels.TensorKernels.Subtract(zRow, max, aRow);
-            Kernels.TensorKernels.Exp(aRow, aRow);
-            var sum = Kernels.TensorKernels.Sum<T>(aRow);
-            Kernels.TensorKernels.Divide(aRow, sum, aRow);
+            ForwardRow(z.Slice(row, width), a.Slice(row, width));
         }
     }
 
@@ -30,14 +26,37 @@ internal sealed record SoftmaxActivation : Activation
     {
         for (var row = 0; row < a.Length; row += width)
         {
-            var aRow = a.Slice(row, width);
-            var gRow = gradientA.Slice(row, width);
-            var projection = Kernels.TensorKernels.Dot(gRow, aRow);
-            var outRow = gradientZ.Slice(row, width);
-            for (var j = 0; j < width; j++)
-            {
-                outRow[j] = aRow[j] * (gRow[j] - projection);
-            }
+            BackwardRow(a.Slice(row, width), gradientA.Slice(row, width), gradientZ.Slice(row, width));
+        }
+    }
+
+    /// <summary>A sample is one row: its whole output is what the softmax normalises.</summary>
+    internal override unsafe SampleActivation<T> SampleSteps<T>() => new(&ForwardRow<T>, &BackwardRowInPlace<T>);
+
+    private static void ForwardRow<T>(ReadOnlySpan<T> zRow, Span<T> aRow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var max = TensorKernels.Max(zRow);
+        TensorKernels.Subtract(zRow, max, aRow);
+        TensorKernels.Exp(aRow, aRow);
+        var sum = TensorKernels.Sum<T>(aRow);
+        TensorKernels.Divide(aRow, sum, aRow);
+    }
+
+    private static void BackwardRowInPlace<T>(ReadOnlySpan<T> zRow, ReadOnlySpan<T> aRow, Span<T> gradientRow)
+        where T : unmanaged, IFloatingPointIeee754<T> => BackwardRow<T>(aRow, gradientRow, gradientRow);
+
+    /// <summary>
+    /// One row's a ⊙ (g − g·a); the dot product is taken before any element is written, so g and the result may be
+    /// the same span.
+    /// </summary>
+    private static void BackwardRow<T>(ReadOnlySpan<T> aRow, ReadOnlySpan<T> gRow, Span<T> outRow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var projection = TensorKernels.Dot(gRow, aRow);
+        for (var j = 0; j < aRow.Length; j++)
+        {
+            outRow[j] = aRow[j] * (gRow[j] - projection);
         }
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Numerics;
+using Nn.Kernels;
 
 namespace Nn;
 
@@ -7,9 +9,21 @@ internal sealed record TanhActivation : Activation
 {
     public override string Name => "tanh";
 
-    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => Kernels.TensorKernels.Tanh(z, a);
+    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => Forward(z, a);
 
-    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
+    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width) =>
+        Backward(a, gradientA, gradientZ);
+
+    internal override unsafe SampleActivation<T> SampleSteps<T>() => new(&Forward<T>, &BackwardInPlace<T>);
+
+    private static void Forward<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T> => TensorKernels.Tanh(z, a);
+
+    private static void BackwardInPlace<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T> => Backward<T>(a, gradient, gradient);
+
+    private static void Backward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var i = 0; i < a.Length; i++)
         {

@@ -15,20 +15,31 @@ internal static unsafe partial class ConvolutionPasses
     private static int DirectLength(ColumnTransfer.Geometry geometry, int filters) =>
         DirectConvolution.SourceLength(geometry) + DirectConvolution.LanesLength(geometry, filters);
 
-    /// <summary><see cref="Forward{T}"/> for a layer that runs directly: each sample's z from its (padded) image, split by slices.</summary>
+    /// <summary><see cref="Forward{T}"/> for a layer that runs directly: each sample's z from its (padded) image, then its σ, split by slices.</summary>
     private static void ForwardDirect<T>(
-        KernelPath path, WorkerPool? pool, ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> z, Span<T> scratch)
+        KernelPath path,
+        WorkerPool? pool,
+        ReadOnlySpan<T> kernels,
+        ReadOnlySpan<T> bias,
+        ReadOnlySpan<T> input,
+        int rows,
+        ColumnTransfer.Geometry geometry,
+        int filters,
+        Span<T> z,
+        Span<T> a,
+        SampleActivation<T> activation,
+        Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var regions = scratch.Slice(FrontLength(geometry, filters));
-        fixed (T* k = kernels.Slice(0, filters * geometry.Patch), b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
+        fixed (T* k = kernels.Slice(0, filters * geometry.Patch), b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions, pa = a)
         {
-            var job = new PassJob<T>(path, k, bias.IsEmpty ? null : b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, filters, null, false);
+            var job = new PassJob<T>(path, k, bias.IsEmpty ? null : b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, filters, null, false, null, pa, activation);
             SampleSplit.Run(pool, Slices(rows), &DirectForwardSlices<T>, &job);
         }
     }
 
-    /// <summary>The slices first … last − 1 of a direct forward pass: each sample's z = K ⋆ x̃ + b straight into z.</summary>
+    /// <summary>The slices first … last − 1 of a direct forward pass: each sample's z = K ⋆ x̃ + b straight into z, then a = σ(z).</summary>
     private static void DirectForwardSlices<T>(void* arguments, int first, int last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -40,12 +51,13 @@ internal static unsafe partial class ConvolutionPasses
         {
             var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
             DirectConvolution.Forward(job.Path, source, job.Kernels, job.Bias, job.Filters, g, job.Values + ((long)n * outputs));
+            ActivateSample(in job, n);
         }
     }
 
     /// <summary>
     /// The slices first … last − 1 of a direct backward pass: per slice, the vector sums of ∂K cleared, each sample's
-    /// δ ⋆ x̃ added into them, then reduced into the slice's partial ∂K, and its partial ∂b summed sample by sample.
+    /// δ (from ∂C/∂a and σ' first, when the layer handed σ' down) ⋆ x̃ added into them, then reduced into the slice's partial ∂K, and its partial ∂b summed sample by sample.
     /// </summary>
     private static void DirectBackwardSlices<T>(void* arguments, int first, int last)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -67,6 +79,7 @@ internal static unsafe partial class ConvolutionPasses
             for (var n = s * SliceRows; n < end; n++)
             {
                 var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
+                DeriveSample(in job, n);
                 var delta = job.Values + ((long)n * outputs);
                 DirectConvolution.Accumulate(job.Path, source, delta, filters, g, lanes);
                 AddBiasSums(partialBias, delta, positions);

@@ -12,16 +12,27 @@ namespace Nn.Kernels;
 /// </summary>
 internal static unsafe partial class ConvolutionPasses
 {
-    /// <summary><see cref="Forward{T}"/> with the filters as lanes: Kᵗ and the padded bias once, then each sample's z, split by slices.</summary>
+    /// <summary><see cref="Forward{T}"/> with the filters as lanes: Kᵗ and the padded bias once, then each sample's z and σ, split by slices.</summary>
     private static void ForwardFilterLanes<T>(
-        KernelPath path, WorkerPool? pool, ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> z, Span<T> scratch)
+        KernelPath path,
+        WorkerPool? pool,
+        ReadOnlySpan<T> kernels,
+        ReadOnlySpan<T> bias,
+        ReadOnlySpan<T> input,
+        int rows,
+        ColumnTransfer.Geometry geometry,
+        int filters,
+        Span<T> z,
+        Span<T> a,
+        SampleActivation<T> activation,
+        Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var regions = scratch.Slice(FrontLength(geometry, filters));
-        fixed (T* front = scratch, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
+        fixed (T* front = scratch, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions, pa = a)
         {
             var k = TransposedKernels(kernels, filters, geometry, front, bias);
-            var job = new PassJob<T>(path, k, null, bias.Length, x, output, r, regions.Length, rows, geometry, filters, filters, null, false);
+            var job = new PassJob<T>(path, k, null, bias.Length, x, output, r, regions.Length, rows, geometry, filters, filters, null, false, null, pa, activation);
             SampleSplit.Run(pool, Slices(rows), &FilterLanesForwardSlices<T>, &job);
         }
     }
@@ -38,7 +49,7 @@ internal static unsafe partial class ConvolutionPasses
         return k;
     }
 
-    /// <summary>The slices first … last − 1 of a filter-lanes forward pass: each sample's z through its filter-last tile.</summary>
+    /// <summary>The slices first … last − 1 of a filter-lanes forward pass: each sample's z through its filter-last tile, then a = σ(z).</summary>
     private static void FilterLanesForwardSlices<T>(void* arguments, int first, int last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -51,12 +62,13 @@ internal static unsafe partial class ConvolutionPasses
         {
             var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
             FilterLanesConvolution.Forward(job.Path, source, job.Kernels, job.Filters, g, tile, job.Values + ((long)n * outputs));
+            ActivateSample(in job, n);
         }
     }
 
     /// <summary>
     /// The slices first … last − 1 of a filter-lanes backward pass: per slice, the ∂K sums cleared, each sample's
-    /// δ ⋆ x̃ added into them, its δ into the partial ∂b and, when asked for, its input gradient from the same δ
+    /// δ (from ∂C/∂a and σ' first, when the layer handed σ' down) ⋆ x̃ added into them, its δ into the partial ∂b and, when asked for, its input gradient from the same δ
     /// filter-last, then the sums written into the slice's partial ∂K.
     /// </summary>
     private static void FilterLanesBackwardSlices<T>(void* arguments, int first, int last)
@@ -86,6 +98,7 @@ internal static unsafe partial class ConvolutionPasses
             for (var n = start; n < start + count; n++)
             {
                 var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, job.Regions + (first * sliceLength));
+                DeriveSample(in job, n);
                 var delta = job.Values + ((long)n * outputs);
                 FilterLanesConvolution.Accumulate(job.Path, source, delta, filters, g, tile, lanes);
                 AddBiasSums(partialBias, delta, positions);

@@ -44,8 +44,9 @@ internal static unsafe partial class ConvolutionPasses
     /// <summary>
     /// z[n, o, ·] = Σ_{c,u,v} K[o, c, u, v] x̃[n, c, · + (u, v)] + b[o] for every sample: per slice X̂ₛ, then Zₛ = K X̂ₛ into a tile
     /// whose rows are the filters padded to the micro-kernel's MR (so every tile is a full one), then each sample's
-    /// filter rows plus their bias into z. Overwrites the first rows·O·OH·OW values of <paramref name="z"/> and the
-    /// scratch.
+    /// filter rows plus their bias into z; then, when <paramref name="activation"/> has σ, a = σ(z) of each sample by the
+    /// thread that computed its z, while it is in that core's cache. Overwrites the first rows·O·OH·OW values of
+    /// <paramref name="z"/> (and of <paramref name="a"/> with σ) and the scratch.
     /// </summary>
     /// <param name="path">The kernel path of the products.</param>
     /// <param name="pool">The threads to split the slices over, or null.</param>
@@ -56,20 +57,34 @@ internal static unsafe partial class ConvolutionPasses
     /// <param name="geometry">The convolution's sizes.</param>
     /// <param name="filters">O.</param>
     /// <param name="z">Receives z, rows × O·OH·OW.</param>
+    /// <param name="a">Receives a = σ(z), rows × O·OH·OW, when <paramref name="activation"/> has σ; else not touched.</param>
+    /// <param name="activation">The layer's σ per sample (<see cref="SampleActivation{T}.Forward"/>), or none.</param>
     /// <param name="scratch">At least <see cref="ScratchLength"/> values.</param>
     public static void Forward<T>(
-        KernelPath path, WorkerPool? pool, ReadOnlySpan<T> kernels, ReadOnlySpan<T> bias, ReadOnlySpan<T> input, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> z, Span<T> scratch)
+        KernelPath path,
+        WorkerPool? pool,
+        ReadOnlySpan<T> kernels,
+        ReadOnlySpan<T> bias,
+        ReadOnlySpan<T> input,
+        int rows,
+        ColumnTransfer.Geometry geometry,
+        int filters,
+        Span<T> z,
+        Span<T> a,
+        SampleActivation<T> activation,
+        Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var outputs = Outputs(activation.Forward != null, a, rows, filters, geometry);
         if (DirectConvolution.Suits(geometry))
         {
-            ForwardDirect(path, pool, kernels, bias, input, rows, geometry, filters, z, scratch);
+            ForwardDirect(path, pool, kernels, bias, input, rows, geometry, filters, z, outputs, activation, scratch);
             return;
         }
 
         if (FilterLanesConvolution.Suits(path, geometry))
         {
-            ForwardFilterLanes(path, pool, kernels, bias, input, rows, geometry, filters, z, scratch);
+            ForwardFilterLanes(path, pool, kernels, bias, input, rows, geometry, filters, z, outputs, activation, scratch);
             return;
         }
 
@@ -79,9 +94,9 @@ internal static unsafe partial class ConvolutionPasses
         kernels.Slice(0, filters * patch).CopyTo(paddedKernels);
         paddedKernels.Slice(filters * patch).Clear();
         var regions = scratch.Slice(FrontLength(geometry, filters));
-        fixed (T* k = paddedKernels, b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions)
+        fixed (T* k = paddedKernels, b = bias, x = input.Slice(0, rows * geometry.InputSize), output = z.Slice(0, rows * filters * geometry.Positions), r = regions, pa = outputs)
         {
-            var job = new PassJob<T>(path, k, b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, padded, null, false);
+            var job = new PassJob<T>(path, k, b, bias.Length, x, output, r, regions.Length, rows, geometry, filters, padded, null, false, null, pa, activation);
             SampleSplit.Run(pool, Slices(rows), &ForwardSlices<T>, &job);
         }
     }
@@ -90,12 +105,14 @@ internal static unsafe partial class ConvolutionPasses
     /// ∂C/∂K = Σₛ Δₛ X̂ₛᵀ, ∂C/∂b[o] = Σ_{n,i,j} δ[n, o, i, j] and, unless <paramref name="inputGradient"/> is empty,
     /// ∂C/∂x = col2im(Kᵀ Δₛ) per slice (the full correlation of δ with the kernels, cropped by p). The gradients are
     /// written, or added to with <paramref name="accumulate"/>; the input gradient and the scratch are overwritten.
+    /// When <paramref name="activation"/> has σ', <paramref name="delta"/> holds ∂C/∂a on entry and each sample's
+    /// δ = ∂C/∂a ⊙ σ'(z) is written over it by the thread that then reads it, just before it does.
     /// </summary>
     /// <param name="path">The kernel path of the products.</param>
     /// <param name="pool">The threads to split the slices over, or null.</param>
     /// <param name="kernels">K, O × (C·KH·KW) row-major.</param>
     /// <param name="input">x, rows × C·H·W, as the forward pass read it.</param>
-    /// <param name="delta">δ = ∂C/∂z, rows × O·OH·OW.</param>
+    /// <param name="delta">δ = ∂C/∂z, rows × O·OH·OW; or ∂C/∂a, turned into δ in place, with σ' in <paramref name="activation"/>.</param>
     /// <param name="rows">The samples.</param>
     /// <param name="geometry">The convolution's sizes.</param>
     /// <param name="filters">O.</param>
@@ -103,13 +120,16 @@ internal static unsafe partial class ConvolutionPasses
     /// <param name="biasGradient">∂C/∂b (O values), or empty for no bias.</param>
     /// <param name="accumulate">Add to the gradients rather than overwrite them.</param>
     /// <param name="inputGradient">Receives ∂C/∂x (rows × C·H·W), or empty when nothing below needs it.</param>
+    /// <param name="z">z of the forward pass, rows × O·OH·OW, read only with σ' in <paramref name="activation"/>.</param>
+    /// <param name="a">a of the forward pass, likewise.</param>
+    /// <param name="activation">The layer's σ' per sample (<see cref="SampleActivation{T}.Backward"/>), or none when δ is given.</param>
     /// <param name="scratch">At least <see cref="ScratchLength"/> values.</param>
     public static void Backward<T>(
         KernelPath path,
         WorkerPool? pool,
         ReadOnlySpan<T> kernels,
         ReadOnlySpan<T> input,
-        ReadOnlySpan<T> delta,
+        Span<T> delta,
         int rows,
         ColumnTransfer.Geometry geometry,
         int filters,
@@ -117,9 +137,13 @@ internal static unsafe partial class ConvolutionPasses
         Span<T> biasGradient,
         bool accumulate,
         Span<T> inputGradient,
+        ReadOnlySpan<T> z,
+        ReadOnlySpan<T> a,
+        SampleActivation<T> activation,
         Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var derives = activation.Backward != null;
         var patch = geometry.Patch;
         var outputs = filters * geometry.Positions;
         var regions = scratch.Slice(FrontLength(geometry, filters));
@@ -128,9 +152,11 @@ internal static unsafe partial class ConvolutionPasses
         var filterLanes = FilterLanesConvolution.Suits(path, geometry);
         fixed (T* k = kernels.Slice(0, filters * patch), x = input.Slice(0, rows * geometry.InputSize), d = delta.Slice(0, rows * outputs), r = regions, front = scratch)
         fixed (T* dx = inputGradient.IsEmpty ? inputGradient : inputGradient.Slice(0, rows * geometry.InputSize))
+        fixed (T* pz = derives ? z.Slice(0, rows * outputs) : ReadOnlySpan<T>.Empty, pa = derives ? a.Slice(0, rows * outputs) : ReadOnlySpan<T>.Empty)
         {
             // The filter-lanes form reads Kᵗ (for its input gradient) where the GEMM form reads K.
-            var job = new PassJob<T>(path, filterLanes ? TransposedKernels(kernels, filters, geometry, front) : k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, padded, dx, !inputGradient.IsEmpty);
+            var job = new PassJob<T>(
+                path, filterLanes ? TransposedKernels(kernels, filters, geometry, front) : k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, padded, dx, !inputGradient.IsEmpty, pz, pa, activation);
 
             // Only the kernel and bias gradients of a first-layer-like direct layer run directly (its input gradient
             // would go through the GEMM); the filter-lanes form computes all its gradients directly.
@@ -162,6 +188,40 @@ internal static unsafe partial class ConvolutionPasses
     }
 
     private static int Slices(int rows) => (rows + SliceRows - 1) / SliceRows;
+
+    /// <summary>The rows × O·OH·OW values of a that σ writes, or none without σ (a is then the caller's to fill).</summary>
+    private static Span<T> Outputs<T>(bool activates, Span<T> a, int rows, int filters, ColumnTransfer.Geometry geometry) =>
+        activates ? a.Slice(0, rows * filters * geometry.Positions) : Span<T>.Empty;
+
+    /// <summary>a = σ(z) of sample <paramref name="n"/>, when the layer handed σ down; called right after the sample's z is written.</summary>
+    private static void ActivateSample<T>(in PassJob<T> job, int n)
+        where T : unmanaged
+    {
+        if (job.Activation.Forward == null)
+        {
+            return;
+        }
+
+        var outputs = job.Filters * job.Geometry.Positions;
+        job.Activation.Forward(new ReadOnlySpan<T>(job.Values + ((long)n * outputs), outputs), new Span<T>(job.A + ((long)n * outputs), outputs));
+    }
+
+    /// <summary>
+    /// δ = ∂C/∂a ⊙ σ'(z) of sample <paramref name="n"/> over its ∂C/∂a, when the layer handed σ' down; called right
+    /// before the sample's δ is first read.
+    /// </summary>
+    private static void DeriveSample<T>(in PassJob<T> job, int n)
+        where T : unmanaged
+    {
+        if (job.Activation.Backward == null)
+        {
+            return;
+        }
+
+        var outputs = job.Filters * job.Geometry.Positions;
+        var offset = (long)n * outputs;
+        job.Activation.Backward(new ReadOnlySpan<T>(job.Z + offset, outputs), new ReadOnlySpan<T>(job.A + offset, outputs), new Span<T>(job.Values + offset, outputs));
+    }
 
     /// <summary>
     /// The samples a slice's region is laid out for: <see cref="SliceRows"/>, or fewer when the whole pass has fewer
@@ -244,6 +304,8 @@ internal static unsafe partial class ConvolutionPasses
                         TensorKernels.Add(product, bias[o], plane);
                     }
                 }
+
+                ActivateSample(in job, start + n);
             }
         }
     }
@@ -298,6 +360,7 @@ internal static unsafe partial class ConvolutionPasses
         var delta = new ReadOnlySpan<T>(job.Values + ((long)start * outputs), count * outputs);
         for (var n = 0; n < count; n++)
         {
+            DeriveSample(in job, start + n);
             for (var o = 0; o < job.Filters; o++)
             {
                 delta.Slice((n * outputs) + (o * positions), positions).CopyTo(product.Slice((o * fields) + (n * positions), positions));
@@ -318,10 +381,27 @@ internal static unsafe partial class ConvolutionPasses
 
     /// <summary>
     /// The arguments of a pass's slices, pinned by the caller: K (padded to MR rows going forward), b, x, z or δ
-    /// (<see cref="Values"/>), the slices' scratch regions, the input gradient, and the sizes.
+    /// (<see cref="Values"/>), the slices' scratch regions, the input gradient, the sizes, and the layer's σ or σ' per
+    /// sample with the z and a it reads or writes.
     /// </summary>
     private readonly struct PassJob<T>(
-        KernelPath path, T* kernels, T* bias, int biasLength, T* input, T* values, T* regions, int regionsLength, int rows, ColumnTransfer.Geometry geometry, int filters, int paddedFilters, T* inputGradient, bool wantsInputGradient)
+        KernelPath path,
+        T* kernels,
+        T* bias,
+        int biasLength,
+        T* input,
+        T* values,
+        T* regions,
+        int regionsLength,
+        int rows,
+        ColumnTransfer.Geometry geometry,
+        int filters,
+        int paddedFilters,
+        T* inputGradient,
+        bool wantsInputGradient,
+        T* z,
+        T* a,
+        SampleActivation<T> activation)
         where T : unmanaged
     {
         public readonly KernelPath Path = path;
@@ -338,5 +418,13 @@ internal static unsafe partial class ConvolutionPasses
         public readonly int PaddedFilters = paddedFilters;
         public readonly T* InputGradient = inputGradient;
         public readonly bool WantsInputGradient = wantsInputGradient;
+
+        /// <summary>z, which σ' reads going back (going forward z is <see cref="Values"/>).</summary>
+        public readonly T* Z = z;
+
+        /// <summary>a, which σ writes going forward and σ' reads going back.</summary>
+        public readonly T* A = a;
+
+        public readonly SampleActivation<T> Activation = activation;
     }
 }

@@ -170,12 +170,19 @@ public sealed record Conv2DLayer : Layer
     public override string ToString() =>
         $"Conv2D({InputShape}→{OutputShape}, {Filters} of {KernelHeight}x{KernelWidth}, stride {Stride}, padding {Padding}, {Activation.Name}{(HasBias ? string.Empty : ", no bias")})";
 
-    /// <summary>Per slice of samples, X̂ₛ from the input and z = K X̂ₛ + b into each sample's O×OH×OW block; then a = σ(z).</summary>
+    /// <summary>
+    /// Per slice of samples, z = K ⋆ x + b into each sample's O×OH×OW block, and a = σ(z) of each sample by the thread
+    /// that just computed its z (or over the whole batch afterwards, for an activation without per-sample steps).
+    /// </summary>
     internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         var bias = HasBias ? parameters.Slice(WeightCount, Filters) : ReadOnlySpan<T>.Empty;
-        ConvolutionPasses.Forward(buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), bias, input, rows, Geometry, Filters, z, buffers.Values);
-        Activation.ForwardInto<T>(z.Slice(0, rows * OutputShape.Size), a, OutputShape.Size);
+        var activation = Activation.SampleSteps<T>();
+        ConvolutionPasses.Forward(buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), bias, input, rows, Geometry, Filters, z, a, activation, buffers.Values);
+        if (!activation.HasForward)
+        {
+            Activation.ForwardInto<T>(z.Slice(0, rows * OutputShape.Size), a, OutputShape.Size);
+        }
     }
 
     /// <summary>
@@ -184,11 +191,68 @@ public sealed record Conv2DLayer : Layer
     /// added back onto the padded input and cropped.
     /// </summary>
     internal override void Backward<T>(
-        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers, PassMode<T> mode)
+        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, Span<T> delta, int rows, Span<T> gradient, bool accumulate, Span<T> inputGradient, LayerBuffers<T> buffers, PassMode<T> mode) =>
+        Backward(parameters, input, ReadOnlySpan<T>.Empty, ReadOnlySpan<T>.Empty, default, delta, rows, gradient, accumulate, inputGradient, buffers);
+
+    /// <summary>True: σ' is applied to each sample by the thread that then reads its δ.</summary>
+    internal override bool TakesActivationGradient => true;
+
+    /// <summary>As <see cref="Backward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, Span{T}, bool, Span{T}, LayerBuffers{T}, PassMode{T})"/>, with each sample's δ = ∂C/∂a ⊙ σ'(z) made first by the thread that takes the sample.</summary>
+    internal override void BackwardFromActivationGradient<T>(
+        ReadOnlySpan<T> parameters,
+        ReadOnlySpan<T> input,
+        ReadOnlySpan<T> z,
+        ReadOnlySpan<T> a,
+        Span<T> gradientA,
+        int rows,
+        Span<T> gradient,
+        bool accumulate,
+        Span<T> inputGradient,
+        LayerBuffers<T> buffers,
+        PassMode<T> mode)
+    {
+        var activation = Activation.SampleSteps<T>();
+        if (!activation.HasBackward)
+        {
+            base.BackwardFromActivationGradient(parameters, input, z, a, gradientA, rows, gradient, accumulate, inputGradient, buffers, mode);
+            return;
+        }
+
+        Backward(parameters, input, z, a, activation, gradientA, rows, gradient, accumulate, inputGradient, buffers);
+    }
+
+    private void Backward<T>(
+        ReadOnlySpan<T> parameters,
+        ReadOnlySpan<T> input,
+        ReadOnlySpan<T> z,
+        ReadOnlySpan<T> a,
+        SampleActivation<T> activation,
+        Span<T> delta,
+        int rows,
+        Span<T> gradient,
+        bool accumulate,
+        Span<T> inputGradient,
+        LayerBuffers<T> buffers)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var biasGradient = HasBias ? gradient.Slice(WeightCount, Filters) : Span<T>.Empty;
         ConvolutionPasses.Backward<T>(
-            buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), input, delta, rows, Geometry, Filters, gradient.Slice(0, WeightCount), biasGradient, accumulate, inputGradient, buffers.Values);
+            buffers.Path,
+            buffers.Team?.Pool,
+            parameters.Slice(0, WeightCount),
+            input,
+            delta,
+            rows,
+            Geometry,
+            Filters,
+            gradient.Slice(0, WeightCount),
+            biasGradient,
+            accumulate,
+            inputGradient,
+            z,
+            a,
+            activation,
+            buffers.Values);
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

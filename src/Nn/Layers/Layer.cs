@@ -120,4 +120,45 @@ public abstract record Layer
         LayerBuffers<T> buffers,
         PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// Whether a stack hands this layer ∂C/∂a rather than δ when the layer above sends its gradient down
+    /// (<see cref="BackwardFromActivationGradient{T}"/>), so that σ' runs inside the layer's own pass over the batch, on
+    /// the threads that then read δ, rather than as a pass of its own.
+    /// </summary>
+    internal virtual bool TakesActivationGradient => false;
+
+    /// <summary>
+    /// The backward pass from ∂C/∂a (<paramref name="gradientA"/>): δ = ∂C/∂a ⊙ σ'(z) written over it, then as
+    /// <see cref="Backward{T}"/>. This default applies σ' to the whole batch first; a kind that runs the batch by parts
+    /// overrides it to apply σ' to each part as it takes it.
+    /// </summary>
+    /// <param name="parameters">The layer's block of θ.</param>
+    /// <param name="input">What the forward pass read.</param>
+    /// <param name="z">The layer's z from the forward pass.</param>
+    /// <param name="a">The layer's a from the forward pass.</param>
+    /// <param name="gradientA">∂C/∂a on entry; δ after.</param>
+    /// <param name="rows">The samples.</param>
+    /// <param name="gradient">The layer's gradient block, written or added to.</param>
+    /// <param name="accumulate">Add to <paramref name="gradient"/> rather than overwrite it.</param>
+    /// <param name="inputGradient">Receives ∂C/∂(input), or empty.</param>
+    /// <param name="buffers">The layer's scratch.</param>
+    /// <param name="mode">Training or inference, as the forward pass ran.</param>
+    internal virtual void BackwardFromActivationGradient<T>(
+        ReadOnlySpan<T> parameters,
+        ReadOnlySpan<T> input,
+        ReadOnlySpan<T> z,
+        ReadOnlySpan<T> a,
+        Span<T> gradientA,
+        int rows,
+        Span<T> gradient,
+        bool accumulate,
+        Span<T> inputGradient,
+        LayerBuffers<T> buffers,
+        PassMode<T> mode)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Activation.BackwardInto<T>(z, a, gradientA, gradientA, OutputShape.Size);
+        Backward(parameters, input, gradientA, rows, gradient, accumulate, inputGradient, buffers, mode);
+    }
 }

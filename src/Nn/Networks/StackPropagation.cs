@@ -75,19 +75,42 @@ internal static class StackPropagation
             var input = l == 0 ? x.Slice(0, inputSize) : workspace.A[l - 1].AsSpan(0, inputSize);
             var inputGradient = l == 0 ? Span<T>.Empty : workspace.Delta[l - 1].AsSpan(0, inputSize);
             var offset = architecture.WeightOffset(l);
-            layer.Backward(
-                theta.Slice(offset, layer.ParameterCount),
-                input,
-                workspace.Delta[l].AsSpan(0, rows * layer.OutputShape.Size),
-                rows,
-                gradient.Slice(offset, layer.ParameterCount),
-                !overwrite,
-                inputGradient,
-                workspace.Buffers[l],
-                mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount));
+            var outputSize = rows * layer.OutputShape.Size;
+            var layerMode = mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount);
+            if (l < last && layer.TakesActivationGradient)
+            {
+                // Below the top, such a layer was handed ∂C/∂a (the σ' pass after the layer above was skipped, below), and
+                // applies σ' to each part of the batch on the thread that then reads δ.
+                layer.BackwardFromActivationGradient(
+                    theta.Slice(offset, layer.ParameterCount),
+                    input,
+                    workspace.Z[l].AsSpan(0, outputSize),
+                    workspace.A[l].AsSpan(0, outputSize),
+                    workspace.Delta[l].AsSpan(0, outputSize),
+                    rows,
+                    gradient.Slice(offset, layer.ParameterCount),
+                    !overwrite,
+                    inputGradient,
+                    workspace.Buffers[l],
+                    layerMode);
+            }
+            else
+            {
+                layer.Backward(
+                    theta.Slice(offset, layer.ParameterCount),
+                    input,
+                    workspace.Delta[l].AsSpan(0, outputSize),
+                    rows,
+                    gradient.Slice(offset, layer.ParameterCount),
+                    !overwrite,
+                    inputGradient,
+                    workspace.Buffers[l],
+                    layerMode);
+            }
+
             // Identity's σ' is 1 (a pooling layer's, say): ∂C/∂z is the ∂C/∂a already in place, and copying it onto itself
-            // would cost a pass over the layer's output.
-            if (l > 0 && layers[l - 1].Activation != Activation.Identity)
+            // would cost a pass over the layer's output. A layer that takes ∂C/∂a applies its σ' itself.
+            if (l > 0 && layers[l - 1].Activation != Activation.Identity && !layers[l - 1].TakesActivationGradient)
             {
                 // σ' of the layer below: a whole pass over its output (442,368 elements under LeNet-5's first convolution
                 // at batch 128), split by rows over the run's threads rather than left to the calling thread between regions.
