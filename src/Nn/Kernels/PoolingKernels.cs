@@ -17,17 +17,19 @@ internal static unsafe class PoolingKernels
 {
     /// <summary>
     /// maxima[n, c, i, j] = max_{u,v} x[n, c, i·s + u, j·s + v] over K×K windows, and argmax the position of the
-    /// first maximum (strictly greater wins, so a tie keeps the earlier value).
+    /// first maximum (strictly greater wins, so a tie keeps the earlier value). With <paramref name="copy"/>, each
+    /// sample's maxima are copied there too by the thread that computed them, while they are in its cache (a pooling
+    /// layer's a, which is its z).
     /// </summary>
     public static void MaxPool<T>(
-        ReadOnlySpan<T> input, int rows, Shape inputShape, int window, int stride, Shape outputShape, Span<T> maxima, Span<int> argmax, WorkerPool? pool)
+        ReadOnlySpan<T> input, int rows, Shape inputShape, int window, int stride, Shape outputShape, Span<T> maxima, Span<T> copy, Span<int> argmax, WorkerPool? pool)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var outputs = rows * outputShape.Size;
-        fixed (T* x = input.Slice(0, rows * inputShape.Size), pooled = maxima.Slice(0, outputs))
+        fixed (T* x = input.Slice(0, rows * inputShape.Size), pooled = maxima.Slice(0, outputs), duplicate = copy.IsEmpty ? copy : copy.Slice(0, outputs))
         fixed (int* positions = argmax.Slice(0, outputs))
         {
-            var job = new PoolJob<T>(x, pooled, positions, inputShape, window, stride, outputShape);
+            var job = new PoolJob<T>(x, pooled, positions, inputShape, window, stride, outputShape, duplicate);
             SampleSplit.Run(pool, rows, &ForwardPart<T>, &job);
         }
     }
@@ -42,12 +44,12 @@ internal static unsafe class PoolingKernels
         fixed (int* positions = argmax.Slice(0, outputs))
         {
             // The window and stride are not needed going back: the positions say where each δ goes.
-            var job = new PoolJob<T>(dx, d, positions, inputShape, 0, 0, outputShape);
+            var job = new PoolJob<T>(dx, d, positions, inputShape, 0, 0, outputShape, null);
             SampleSplit.Run(pool, rows, &BackwardPart<T>, &job);
         }
     }
 
-    /// <summary>Samples first … last − 1: each window's maximum into Maxima and its position into Argmax.</summary>
+    /// <summary>Samples first … last − 1: each window's maximum into Maxima (and Copy) and its position into Argmax.</summary>
     private static void ForwardPart<T>(void* arguments, int first, int last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -60,10 +62,16 @@ internal static unsafe class PoolingKernels
             if (halving)
             {
                 HalveSample(ref Unsafe.As<PoolJob<T>, PoolJob<float>>(ref job), n);
-                continue;
+            }
+            else
+            {
+                PoolSample(ref job, new ReadOnlySpan<T>(job.Image + ((long)n * inputSize), inputSize), new Span<T>(job.Pooled + ((long)n * outputs), outputs), new Span<int>(job.Argmax + ((long)n * outputs), outputs));
             }
 
-            PoolSample(ref job, new ReadOnlySpan<T>(job.Image + ((long)n * inputSize), inputSize), new Span<T>(job.Pooled + ((long)n * outputs), outputs), new Span<int>(job.Argmax + ((long)n * outputs), outputs));
+            if (job.Copy != null)
+            {
+                new ReadOnlySpan<T>(job.Pooled + ((long)n * outputs), outputs).CopyTo(new Span<T>(job.Copy + ((long)n * outputs), outputs));
+            }
         }
     }
 
@@ -238,9 +246,9 @@ internal static unsafe class PoolingKernels
 
     /// <summary>
     /// The arguments of a pooling part, pinned by the caller: the image (or its gradient), the pooled values (or δ),
-    /// the argmax of every window, and the sizes as plain integers.
+    /// the argmax of every window, the sizes as plain integers, and where the maxima are copied (or null).
     /// </summary>
-    private readonly struct PoolJob<T>(T* image, T* pooled, int* argmax, Shape input, int window, int stride, Shape output)
+    private readonly struct PoolJob<T>(T* image, T* pooled, int* argmax, Shape input, int window, int stride, Shape output, T* copy)
         where T : unmanaged
     {
         public readonly T* Image = image;
@@ -253,5 +261,6 @@ internal static unsafe class PoolingKernels
         public readonly int OutputWidth = output.Width;
         public readonly int Window = window;
         public readonly int Stride = stride;
+        public readonly T* Copy = copy;
     }
 }

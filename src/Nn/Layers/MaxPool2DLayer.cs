@@ -99,14 +99,14 @@ public sealed record MaxPool2DLayer : Layer
     public override string ToString() => $"MaxPool2D({InputShape}→{OutputShape}, {Window}x{Window}, stride {Stride})";
 
     /// <summary>
-    /// z = a = the window maxima; the index (within its sample) of each window's first maximum goes into the integer
-    /// scratch. Samples are split over the pool's threads when there is one.
+    /// z = a = the window maxima, both written sample by sample by the thread that pooled the sample; the index (within
+    /// its sample) of each window's first maximum goes into the integer scratch. Samples are split over the pool's
+    /// threads when there is one.
     /// </summary>
     internal override void Forward<T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, Span<T> z, Span<T> a, LayerBuffers<T> buffers, PassMode<T> mode)
     {
         var outputs = rows * OutputShape.Size;
-        PoolingKernels.MaxPool(input, rows, InputShape, Window, Stride, OutputShape, z, buffers.Indices.AsSpan(0, outputs), buffers.Team?.Pool);
-        z.Slice(0, outputs).CopyTo(a);
+        PoolingKernels.MaxPool(input, rows, InputShape, Window, Stride, OutputShape, z, a, buffers.Indices.AsSpan(0, outputs), buffers.Team?.Pool);
     }
 
     /// <summary>∂C/∂x is δ at each window's first maximum (summed where windows overlap) and 0 elsewhere.</summary>
