@@ -48,13 +48,14 @@ let private forward<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> an
     x, theta, z, a
 
 /// From ∂C/∂a: the layer's own σ' per sample (fold = true) or σ' over the whole batch and then the pass from δ; the
-/// δ left in place, ∂C/∂θ and ∂C/∂x.
+/// δ left in place, ∂C/∂θ and ∂C/∂x (none without `withInput`, as for a first layer, which a direct layer then computes
+/// with no GEMM at all).
 let private backward<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
-    (layer: Conv2DLayer) path team fold (toT: float -> 'T) =
+    (layer: Conv2DLayer) path team withInput fold (toT: float -> 'T) =
     let x, theta, z, a = forward layer path team toT
     let delta = random 3 (rows * layer.OutputShape.Size) |> Array.map toT
     let gradient = Array.zeroCreate<'T> theta.Length
-    let inputGradient = Array.zeroCreate<'T> (rows * layer.InputShape.Size)
+    let inputGradient = Array.zeroCreate<'T> (if withInput then rows * layer.InputShape.Size else 0)
     let scratch = buffers layer path team
     if fold then
         layer.BackwardFromActivationGradient<'T>(
@@ -100,8 +101,13 @@ let ``a convolution handed ∂C/∂a gives the δ and gradients of σ' over the 
             use _ = KernelSelection.Enter path
             for activation in activations do
                 for layer in layers activation do
-                    Assert.True((backward layer path single false float32 = backward layer path single true float32), $"{path}, {layer}, {threads} threads: float")
-                    Assert.True((backward layer path double false id = backward layer path double true id), $"{path}, {layer}, {threads} threads: double"))
+                    for withInput in [ true; false ] do
+                        Assert.True(
+                            (backward layer path single withInput false float32 = backward layer path single withInput true float32),
+                            $"{path}, {layer}, {threads} threads, input gradient {withInput}: float")
+                        Assert.True(
+                            (backward layer path double withInput false id = backward layer path double withInput true id),
+                            $"{path}, {layer}, {threads} threads, input gradient {withInput}: double"))
 
 [<Fact>]
 let ``only a convolution takes ∂C/∂a from the layer above; the other kinds take δ`` () =
