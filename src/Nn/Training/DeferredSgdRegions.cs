@@ -6,10 +6,12 @@ namespace Nn;
 
 /// <summary>
 /// The parallel work of a <see cref="DeferredSgd{T}"/> block in two regions instead of four: before the sequential
-/// per-sample loop, X W¹₀ᵀ and the Gram matrix X Xᵀ together (each thread a share of the column panels of the first
-/// and of the row slivers of the second); after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, so that the thread that
-/// computes a row's sum of updates also adds it to W¹₀ while the row is in its cache, instead of the other thread
-/// reading it in a region of its own. Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
+/// per-sample loop, X W¹₀ᵀ and the Gram matrix X Xᵀ together (each thread a share of the columns of the first and of
+/// the row slivers of the second); after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, so that the thread that computes a
+/// row's sum of updates also adds it to W¹₀ while the row is in its cache, instead of the other thread reading it in a
+/// region of its own. Both regions give a thread the same rows of W¹ (columns of X W¹ᵀ), so the rows a thread writes
+/// at one block's end are the ones it reads at the next block's start, from its own cache rather than the other
+/// core's. Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
 /// </summary>
 /// <remarks>
 /// Bit for bit the one-thread block. The GEMM micro-kernels sum every element from zero over k in the same order
@@ -74,7 +76,7 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
             gramLength = gram.Length;
             try
             {
-                Pool.Run(this, Pool.Threads);
+                Pool.Run(this, Parts(inputs, hidden));
             }
             finally
             {
@@ -90,7 +92,7 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     /// <returns>Whether every element of next is finite.</returns>
     public bool Update(KernelPath path, ReadOnlySpan<T> updates, ReadOnlySpan<T> x, int count, int inputs, int hidden, Span<T> sum, ReadOnlySpan<T> theta, Span<T> next)
     {
-        var parts = Math.Min(Pool.Threads, hidden / UnitRows(inputs));
+        var parts = Parts(inputs, hidden);
         fixed (T* pu = updates, px = x, ps = sum, pt = theta, pn = next)
         {
             Publish(path, true, count, inputs, hidden, px, x.Length);
@@ -120,14 +122,13 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
 
     void IPartitionedWork.Execute(int part, int parts)
     {
-        var (mr, nr) = Gemm.TileShape<T>(path);
+        var (mr, _) = Gemm.TileShape<T>(path);
         var inputsSpan = new ReadOnlySpan<T>(x, xLength);
         if (!update)
         {
-            // Z = X W¹₀ᵀ over this part's column panels, as DenseKernels.MultiplyByTranspose computes it.
-            var panels = (hidden + nr - 1) / nr;
-            var from = Math.Min(hidden, Partition.Start(panels, part, parts) * nr);
-            var to = Math.Min(hidden, Partition.Start(panels, part + 1, parts) * nr);
+            // Z = X W¹₀ᵀ over the columns j of the rows of W¹ this part updates at the block's end (RowsOf), so
+            // each thread reads the rows it wrote in the last block from its own cache.
+            var (from, to) = RowsOf(part, parts);
             Gemm.Multiply(
                 path, count, inputs, inputsSpan, inputs, 1, new ReadOnlySpan<T>(weights, weightsLength), 1, inputs, new Span<T>(products, productsLength), hidden, false, from, to);
 
@@ -141,14 +142,23 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
         }
 
         // Rows [j0, j1) of W¹: their sums of updates (Uᵀ X as DenseKernels.TransposeProduct computes it), then W¹₀ + sum.
-        var units = hidden / unitRows;
-        var j0 = Partition.Start(units, part, parts) * unitRows;
-        var j1 = part == parts - 1 ? hidden : Partition.Start(units, part + 1, parts) * unitRows;
+        var (j0, j1) = RowsOf(part, parts);
         var offset = j0 * inputs;
         var length = (j1 - j0) * inputs;
         var rows = new Span<T>(sum + offset, length);
         Gemm.Multiply(path, j1 - j0, count, new ReadOnlySpan<T>(updates + j0, updatesLength - j0), 1, hidden, inputsSpan, inputs, 1, rows, inputs, false, 0, inputs);
         finite[part] = VectorKernels.MultiplyAddFinite(T.One, rows, new ReadOnlySpan<T>(weights + offset, length), new Span<T>(next + offset, length));
+    }
+
+    /// <summary>Parts per region: a thread each, but no more than W¹ has units of <see cref="UnitRows"/>.</summary>
+    private int Parts(int inputs, int hidden) => Math.Min(Pool.Threads, hidden / UnitRows(inputs));
+
+    /// <summary>The rows of W¹ a part of <paramref name="parts"/> updates: whole units of <see cref="UnitRows"/>, the last part taking the rest.</summary>
+    private (int From, int To) RowsOf(int part, int parts)
+    {
+        var units = hidden / unitRows;
+        var from = Partition.Start(units, part, parts) * unitRows;
+        return (from, part == parts - 1 ? hidden : Partition.Start(units, part + 1, parts) * unitRows);
     }
 
     /// <summary>The fewest rows of W¹ whose elements are a whole number of <see cref="RangeSplit.Alignment"/>.</summary>
