@@ -106,6 +106,20 @@ let ``a user rule may not take a built-in's name or a name files cannot hold`` (
     Assert.Contains("1 to 64 ASCII letters, digits and '-', but is 'my rule'", messageOf<ArgumentException> (fun () -> Optimizer.Custom { Name = "my rule" } |> ignore))
     Assert.Equal("still", (Optimizer.Custom { Name = "still" }).Name)
 
+[<Fact>]
+let ``a user rule's name may be 64 characters long but not 65, and a null rule is refused naming it`` () =
+    let longest = String('a', 64)
+    Assert.Equal(longest, (Optimizer.Custom { Name = longest }).Name)
+    Assert.Contains("1 to 64 ASCII letters, digits and '-'", messageOf<ArgumentException> (fun () -> Optimizer.Custom { Name = String('a', 65) } |> ignore))
+    Assert.Equal("rule", (Assert.Throws<ArgumentNullException>(fun () -> Optimizer.Custom(Unchecked.defaultof<IUpdateRule>) |> ignore)).ParamName)
+
+[<Fact>]
+let ``two user rules are equal exactly when the rules they wrap are`` () =
+    Assert.Equal(signum, Optimizer.Custom { LearningRate = 0.002; Beta = 0.9 })
+    Assert.NotEqual(signum, Optimizer.Custom { LearningRate = 0.002; Beta = 0.8 })
+    Assert.NotEqual(signum, Optimizer.Custom { Name = "signum-like" })
+    Assert.False(signum.Equals(null))
+
 /// A rule with the moment count and hyperparameters of its own choosing, to check the shapes the library refuses.
 type private Shaped =
     { Moments: int

@@ -6,6 +6,7 @@ module Nn.Tests.Optimisers.OptimizerKindsTests
 open System
 open System.IO
 open Nn
+open Nn.Tests.Helpers
 open Xunit
 
 let kinds = TheoryData<string>([ for kind in OptimizerKinds.All -> kind.Name ])
@@ -94,3 +95,38 @@ let ``a registered rule takes the command-line options README documents for it, 
 [<Fact>]
 let ``the documented options cover every registered rule and no other`` () =
     Assert.Equal<string seq>(documentedOptions.Keys |> Seq.sort, [ for kind in OptimizerKinds.All -> kind.Name ] |> Seq.sort)
+
+/// The moments each built-in keeps as a sum or mean of squares, by index, with the words a checkpoint holding a
+/// negative value there is refused with; every other moment may take any sign.
+let private squaresMoments =
+    dict
+        [ "sgd", []
+          "momentum", []
+          "nesterov", []
+          "adagrad", [ 0, "AdaGrad's sum of squares G of 0 or more" ]
+          "rmsprop", [ 0, "RMSProp's mean of squares E of 0 or more" ]
+          "adam", [ 1, "Adam's second moment v of 0 or more (a mean of squares)" ]
+          "adamw", [ 1, "AdamW's second moment v of 0 or more (a mean of squares)" ] ]
+
+[<Theory; MemberData(nameof kinds)>]
+let ``a registered rule describes for checkpoint checks exactly those of its moments that are sums or means of squares, with or without a schedule`` (name: string) =
+    let rule = (kindNamed name).Default()
+    for form in [ rule; rule.WithSchedule(LearningRateSchedule.Cosine 900L) ] do
+        let described = [ for i in 0 .. form.MomentCount - 1 do match form.SquaresMoment i with null -> () | text -> i, text ]
+        Assert.Equal<(int * string) list>(squaresMoments[name], described)
+
+[<Theory; MemberData(nameof kinds)>]
+let ``SGD, Adam and AdamW say their update may be split into ranges of theta, and the other built-ins refuse a range`` (name: string) =
+    // The flag is what sends a long θ's update to several threads and shards it between ranks; the split update's
+    // numbers equal the whole one's (ParallelUpdateTests), so only this flag shows whether the split is offered.
+    let rule = (kindNamed name).Default()
+    let byRange = List.contains name [ "sgd"; "adam"; "adamw" ]
+    Assert.Equal(byRange, rule.UpdatesByRange)
+    Assert.Equal(byRange, rule.WithSchedule(LearningRateSchedule.Cosine 900L).UpdatesByRange)
+    if not byRange then
+        let moments () = Array.init rule.MomentCount (fun _ -> [| 0.0; 0.0 |])
+        let refusal =
+            messageOf<NotSupportedException> (fun () ->
+                rule.UpdateRangeInto<float>(UpdateStep(1L), 0, 1, ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.5; 0.5 |], moments (), moments (), Span [| 0.0; 0.0 |])
+                |> ignore)
+        Assert.Equal($"{name} updates θ as a whole.", refusal)
