@@ -41,18 +41,27 @@ let ``conjugate gradient restarts along minus the gradient when Polak-Ribiere's 
     Assert.Equal<float[]>(evaluated[2], result.Parameters.ToArray())
     Assert.Equal<float seq>([ 9.0; 8.0 ], result.LossHistory)
 
+/// The L-BFGS inverse-Hessian approximation of the pairs (s, y), oldest first: H ← Vᵀ H V + ρ s sᵀ for each pair from
+/// H = γI, with V = I − ρ y sᵀ, ρ = 1 / yᵀs and γ = sᵀy / yᵀy of the newest pair (Nocedal and Wright, (7.19), (7.20)).
+let private inverseHessian (pairs: (float[] * float[]) list) =
+    let n = (fst pairs.Head).Length
+    let newestS, newestY = List.last pairs
+    let gamma = dot newestS newestY / dot newestY newestY
+    let update (h: float[,]) (s: float[], y: float[]) =
+        let rho = 1.0 / dot y s
+        let v = Array2D.init n n (fun i j -> (if i = j then 1.0 else 0.0) - rho * y[i] * s[j])
+        Array2D.init n n (fun i j -> Seq.sum (seq { for k in 0 .. n - 1 do for l in 0 .. n - 1 -> v[k, i] * h[k, l] * v[l, j] }) + rho * s[i] * s[j])
+    pairs |> List.fold update (Array2D.init n n (fun i j -> if i = j then gamma else 0.0))
+
+/// x − H g, the unit step along L-BFGS's direction.
+let private quasiNewtonStep (h: float[,]) (x: float[]) (g: float[]) =
+    Array.init x.Length (fun i -> x[i] - Seq.sum (seq { for k in 0 .. x.Length - 1 -> h[i, k] * g[k] }))
+
 /// The second search's first trial after a first step from the origin to x₁ along −g₀: with the pair (s, y) kept,
-/// x₁ − H g₁ (a unit step, H the BFGS update of γI by that pair, as in FullBatchTests); without it, a step of length 1
-/// along −g₁ (1 / max(1, |g₁|) of −g₁).
+/// x₁ − H g₁ (a unit step); without it, a step of length 1 along −g₁ (1 / max(1, |g₁|) of −g₁).
 let private secondTrial (g0: float[]) (g1: float[]) (x1: float[]) (pairKept: bool) =
     if pairKept then
-        let s = x1
-        let y = Array.map2 (-) g1 g0
-        let rho, gamma = 1.0 / dot y s, dot s y / dot y y
-        let identity i j = if i = j then 1.0 else 0.0
-        let left = Array2D.init 2 2 (fun i j -> identity i j - rho * s[i] * y[j])
-        let h = Array2D.init 2 2 (fun i j -> gamma * (left[i, 0] * left[j, 0] + left[i, 1] * left[j, 1]) + rho * s[i] * s[j])
-        Array.init 2 (fun i -> x1[i] - (h[i, 0] * g1[0] + h[i, 1] * g1[1]))
+        quasiNewtonStep (inverseHessian [ x1, Array.map2 (-) g1 g0 ]) x1 g1
     else
         let alpha = 1.0 / max 1.0 (sqrt (dot g1 g1))
         Array.map2 (fun x g -> x - alpha * g) x1 g1
@@ -72,6 +81,27 @@ let ``L-BFGS keeps a pair exactly when its curvature y's exceeds 1e-12 times the
     Assert.Equal(kept, dot y s > 1e-12 * sqrt (dot y y * dot s s))
     assertAllClose 1e-15 (secondTrial g0 g1 x1 kept) evaluated[2]
     Assert.Equal(MinimizationStop.Converged, result.Stop)
+
+[<Fact>]
+let ``L-BFGS with two pairs scales its first guess of the inverse Hessian by the newest pair's curvature`` () =
+    // f = x² + 4y² + 9z² from (1, 1, 1) with a memory of two pairs: the third search's first trial must be x₂ − H g₂
+    // with H built from both pairs, oldest first, over γI with the newest pair's γ (the oldest one's differs here).
+    let evaluated = ResizeArray<float[] * float>()
+    let gradientAt (p: float[]) = [| 2.0 * p[0]; 8.0 * p[1]; 18.0 * p[2] |]
+    let objective (theta: ParameterVector<float>) =
+        let p = theta.ToArray()
+        let cost = p[0] * p[0] + 4.0 * p[1] * p[1] + 9.0 * p[2] * p[2]
+        evaluated.Add((p, cost))
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan(gradientAt p)))
+    let result =
+        (Lbfgs(Memory = 2, MaxIterations = 3, GradientTolerance = 0.0, FunctionTolerance = 0.0))
+            .Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0; 1.0 |]))
+    let iterateAt k = Seq.findIndexBack (fun (_, cost) -> cost = result.LossHistory[k]) evaluated
+    let x0, x1, x2 = fst evaluated[0], fst evaluated[iterateAt 0], fst evaluated[iterateAt 1]
+    let pair (a: float[]) (b: float[]) = Array.map2 (-) b a, Array.map2 (-) (gradientAt b) (gradientAt a)
+    let (s1, y1), (s2, y2) = pair x0 x1, pair x1 x2
+    Assert.True(abs (dot s1 y1 / dot y1 y1 - dot s2 y2 / dot y2 y2) > 1e-3, "the test needs pairs of different curvature")
+    assertAllClose 1e-13 (quasiNewtonStep (inverseHessian [ s1, y1; s2, y2 ]) x2 (gradientAt x2)) (fst evaluated[iterateAt 1 + 1])
 
 [<Fact>]
 let ``L-BFGS keeps no pair from a step along which the gradient did not change, so on a linear cost every search is steepest descent's`` () =
@@ -101,3 +131,20 @@ let ``L-BFGS forgets its pairs and steps along minus the gradient when minus H g
     Assert.Equal<float seq>([ -1.0; 0.0; -tiny ], evaluated)
     Assert.Equal((MinimizationStop.Converged, 2, 3), (result.Stop, result.Iterations, result.Evaluations))
     Assert.Equal<float[]>([| -tiny |], result.Parameters.ToArray())
+
+[<Theory>]
+// max |g| = 1/16 equals the gradient tolerance 1/16 (and the decrease 1 is above the function tolerance 0).
+[<InlineData(0.0625, 0.0)>]
+// The decrease 3 − 2 = 1 equals the function tolerance 1/2 times max(1, |2|) (and max |g| is above the gradient tolerance 0).
+[<InlineData(0.0, 0.5)>]
+let ``a full-batch minimiser stops when the gradient or the decrease equals its tolerance exactly`` (gradientTolerance: float, functionTolerance: float) =
+    // From 0 (cost 3, gradient −1) the unit first step meets both minimisers' Wolfe conditions; every other point costs
+    // 2 with gradient −1/16, so a second search would find nothing lower and end with no descent.
+    let objective (theta: ParameterVector<float>) =
+        let cost, gradient = if theta[0] = 0.0 then 3.0, -1.0 else 2.0, -0.0625
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan [| gradient |]))
+    for minimizer in [ Lbfgs(GradientTolerance = gradientTolerance, FunctionTolerance = functionTolerance) :> FullBatchOptimizer
+                       ConjugateGradient(GradientTolerance = gradientTolerance, FunctionTolerance = functionTolerance) ] do
+        let result = minimizer.Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0 |]))
+        Assert.Equal((MinimizationStop.Converged, 1, 2), (result.Stop, result.Iterations, result.Evaluations))
+        Assert.Equal<float[]>([| 1.0 |], result.Parameters.ToArray())
