@@ -41,6 +41,24 @@ let ``conjugate gradient restarts along minus the gradient when Polak-Ribiere's 
     Assert.Equal<float[]>(evaluated[2], result.Parameters.ToArray())
     Assert.Equal<float seq>([ 9.0; 8.0 ], result.LossHistory)
 
+[<Fact>]
+let ``conjugate gradient's second search starts with a unit step when the expected decrease's guess underflows to zero`` () =
+    // From the origin (cost 0, g₀ = (2⁻²², 2⁻⁶⁰⁰)) the unit first step reaches x₁ = −g₀ (cost −2⁻⁵⁶, g₁ = (−2⁻³⁰, −2⁵¹¹)),
+    // meeting both Wolfe conditions. Then β = g₁·(g₁ − g₀) / g₀·g₀ overflows to ∞, Polak-Ribière's direction has the
+    // slope +∞ and the search restarts along −g₁, whose slope is −2¹⁰²²; the guess 2.02 (f₁ − f₀) / g₁·d = 2.02 × 2⁻¹⁰⁷⁸
+    // rounds to 0, which is no step, so the search must try 1 (where the cost, −2¹⁰¹⁰, is low enough for Armijo's
+    // condition on that slope). A first trial of 0 would evaluate x₁ again.
+    let g0, x1, g1 = [| Math.ScaleB(1.0, -22); Math.ScaleB(1.0, -600) |], [| -Math.ScaleB(1.0, -22); -Math.ScaleB(1.0, -600) |], [| -Math.ScaleB(1.0, -30); -Math.ScaleB(1.0, 511) |]
+    let evaluated = ResizeArray<float[]>()
+    let objective (theta: ParameterVector<float>) =
+        let p = theta.ToArray()
+        evaluated.Add p
+        let cost, gradient = if p = [| 0.0; 0.0 |] then 0.0, g0 elif p = x1 then -Math.ScaleB(1.0, -56), g1 else -Math.ScaleB(1.0, 1010), [| 0.0; 0.0 |]
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan gradient))
+    let result = (ConjugateGradient(FunctionTolerance = 0.0)).Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0; 0.0 |]))
+    Assert.Equal<float[] list>([ [| 0.0; 0.0 |]; x1; Array.map2 (-) x1 g1 ], List.ofSeq evaluated)
+    Assert.Equal((MinimizationStop.Converged, 2, 3), (result.Stop, result.Iterations, result.Evaluations))
+
 /// The L-BFGS inverse-Hessian approximation of the pairs (s, y), oldest first: H ← Vᵀ H V + ρ s sᵀ for each pair from
 /// H = γI, with V = I − ρ y sᵀ, ρ = 1 / yᵀs and γ = sᵀy / yᵀy of the newest pair (Nocedal and Wright, (7.19), (7.20)).
 let private inverseHessian (pairs: (float[] * float[]) list) =
