@@ -130,3 +130,12 @@ let ``SGD, Adam and AdamW say their update may be split into ranges of theta, an
                 rule.UpdateRangeInto<float>(UpdateStep(1L), 0, 1, ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.5; 0.5 |], moments (), moments (), Span [| 0.0; 0.0 |])
                 |> ignore)
         Assert.Equal($"{name} updates θ as a whole.", refusal)
+
+[<Fact>]
+let ``a kind refuses a null list of values naming it, and a list of the wrong length listing its hyperparameters' names`` () =
+    let adam = kindNamed "adam"
+    Assert.Equal("values", (Assert.Throws<ArgumentNullException>(fun () -> adam.Make(Unchecked.defaultof<Collections.Generic.IReadOnlyList<float>>) |> ignore)).ParamName)
+    Assert.StartsWith(
+        "adam takes 4 hyperparameters (learning rate η, Adam β₁, Adam β₂, Adam ε), but 2 were given.",
+        messageOf<ArgumentException> (fun () -> adam.Make [| 0.1; 0.9 |] |> ignore))
+    Assert.Equal("name", (Assert.Throws<ArgumentNullException>(fun () -> OptimizerKinds.Find(Unchecked.defaultof<string>) |> ignore)).ParamName)
