@@ -96,6 +96,17 @@ let ``AdamW leaves the bias to Adam's step and decays it like a weight when no l
     assertClose doubleRounding (adam[0] - 0.05 * 0.1 * theta0[0]) withLayout[0]
 
 [<Fact>]
+let ``AdamW decays the weights of every layer of a layout and none of its biases`` () =
+    // With a zero gradient Adam's step is 0, so θ' is θ(1 − ηλ) on each weight and θ on each bias.
+    let twoLayers = Architecture.Input(2).Dense(2, Activation.Tanh).Dense(1, Activation.Identity)
+    let theta = ParameterVector<float>.Create(ReadOnlySpan [| 1.0 .. 9.0 |])
+    let rule = AdamW(0.5, 0.1)
+    let next = rule.Apply(rule.Init theta, theta, ParameterVector<float>.Create(ReadOnlySpan(Array.zeroCreate<float> 9)), twoLayers).Parameters.ToArray()
+    let isBias i = [ 0; 1 ] |> List.exists (fun l -> i >= twoLayers.BiasOffset l && i < twoLayers.BiasOffset l + twoLayers.Stack[l].BiasCount)
+    Assert.Equal<int list>([ 4; 5; 8 ], List.filter isBias [ 0 .. 8 ])
+    assertAllClose doubleRounding (Array.init 9 (fun i -> if isBias i then float (i + 1) else float (i + 1) * (1.0 - 0.5 * 0.1))) next
+
+[<Fact>]
 let ``a network step of AdamW knows the network's biases`` () =
     let network = Network.FromParameters(layout, ReadOnlySpan theta0)
     let rule = AdamW(0.05, 0.1)
