@@ -243,3 +243,20 @@ let ``a zoom step whose cost rounds to the low end's is no improvement, even whe
     Assert.True(abs (trials[5] - 3.0) < 0.01, $"the sixth step %g{trials[5]} is not within 0.01 of 3")
     Assert.Equal(30, trials.Count)
     Assert.Equal((2.9375, lift), (found.Value.Alpha, found.Value.F))
+
+[<Fact>]
+let ``a zoom step still going downhill keeps the far end even where its slope times the bracket's width underflows`` () =
+    // Steps of size 2⁻⁶⁰⁰ from a slope of −2⁻⁶⁰⁰: the first, 2⁻⁶⁰⁰, costs 2 (no decrease), so the zoom tries the midpoint
+    // 2⁻⁶⁰¹ (the cubic overflows), which costs 1/2 with the slope −2⁻⁵⁰⁰, too steep to stop. The minimiser lies beyond it,
+    // towards 2⁻⁶⁰⁰, though −2⁻⁵⁰⁰ × 2⁻⁶⁰⁰ rounds to −0: the next trial is the midpoint 1.5 × 2⁻⁶⁰¹ of that side, not 2⁻⁶⁰².
+    let unit = Math.ScaleB(1.0, -600)
+    let trials = Collections.Generic.List<float>()
+    let evaluate =
+        Func<float[], struct (float * float[])>(fun x ->
+            trials.Add x[0]
+            if x[0] >= unit then struct (2.0, [| 0.0 |])
+            elif x[0] = unit / 2.0 then struct (0.5, [| -Math.ScaleB(1.0, -500) |])
+            else struct (0.25, [| 0.0 |]))
+    let found = LineSearch.Search(evaluate, [| 0.0 |], 1.0, -unit, [| 1.0 |], unit, 1e-4, 0.9)
+    Assert.Equal<float list>([ unit; unit / 2.0; 1.5 * unit / 2.0 ], List.ofSeq trials)
+    Assert.Equal((1.5 * unit / 2.0, 0.25), (found.Value.Alpha, found.Value.F))

@@ -92,7 +92,10 @@ internal static class LineSearch
                     return current;
                 }
 
-                if (current.Slope * (high.Alpha - low.Alpha) >= 0)
+                // Whether the slope points back across the bracket: compared by sign, because the product of a tiny
+                // slope and a tiny width can underflow to −0 and turn a bracket that should not turn. Neither is 0 here:
+                // a slope of 0 meets the curvature condition above, and a bracket of no width yields no lower point.
+                if ((current.Slope > 0) == (high.Alpha > low.Alpha))
                 {
                     high = low;
                 }
