@@ -1,6 +1,7 @@
-/// Conjugate gradient's restart and L-BFGS's pair test and restart, each on a cost made by hand so that a run sits
-/// exactly on the rule's edge: the costs on a smooth problem never land there, so only such a cost shows which side of
-/// the edge the minimiser takes.
+/// The full-batch minimisers' bookkeeping: conjugate gradient's restart and first-step guess, L-BFGS's pair test, γ and
+/// restart, and both stopping tests. Most cases use a cost made by hand so that a run sits exactly on a rule's edge (a
+/// slope of exactly 0, a curvature equal to its bound, a tolerance met exactly, a product that underflows): a smooth
+/// problem never lands there, so only such a cost shows which side of the edge the minimiser takes.
 module Nn.Tests.Optimisers.FullBatchRuleTests
 
 open System
