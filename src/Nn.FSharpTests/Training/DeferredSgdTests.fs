@@ -101,6 +101,48 @@ let ``the training loop defers only where the first layer is wide`` () =
     Assert.Equal(0, DeferredSgd<float32>.BlockSizeFor(Architecture.Input(3).Dense(2, Activation.Sigmoid).Dense(1, Activation.Sigmoid)))
 
 [<Fact>]
+let ``the training loop defers from 4,096 first-layer weights and 32 inputs on, and needs both`` () =
+    let blockFor (inputs: int) (hidden: int) =
+        DeferredSgd<float>.BlockSizeFor(Architecture.Input(inputs).Dense(hidden, Activation.Sigmoid).Dense(2, Activation.Sigmoid))
+    Assert.Equal(32, blockFor 32 128)
+    Assert.Equal(0, blockFor 32 127)
+    Assert.Equal(0, blockFor 31 200)
+
+[<Fact>]
+let ``per-sample SGD counts each sample's prediction before its own update, one sample at a time and in deferred blocks`` () =
+    // A rate of 1e-300 moves no weight by a bit, so every prediction of the epoch is the starting network's.
+    let architecture = Architecture.Input(40).Dense(13, Activation.Sigmoid).Dense(3, Activation.Softmax)
+    let random = Random 8
+    let x = Array.init 53 (fun _ -> Array.init 40 (fun _ -> random.NextDouble()))
+    // Classes 1 and 2 only: predictions left at class 0 would score nothing.
+    let y = Array.init 53 (fun i -> Array.init 3 (fun k -> if k = (if x[i][0] > 0.5 then 1 else 2) then 1.0 else 0.0))
+    let data = dataset (x, y)
+    let accuracy = Evaluation.Accuracy(Network.Create<float>(architecture, Initializer.Xavier, 7UL), data)
+    Assert.True(accuracy > 0.0, $"the starting network's accuracy is {accuracy}")
+    let epochOf (block: int) =
+        let rule = Sgd 1e-300
+        let network = Network.Create<float>(architecture, Initializer.Xavier, 7UL)
+        use run = new TrainingRun<float>(Trainer.Start(network, rule, 3UL), Loss.SoftmaxCrossEntropy, rule, data, TrainingOptions(1, 1, 3UL), Nullable block)
+        let struct (after, failure, _) = run.Epoch(Trainer.Start(network, rule, 3UL), null, null)
+        Assert.Null failure
+        after.History[0].TrainAccuracy
+    Assert.Equal(accuracy, epochOf 0)
+    Assert.Equal(accuracy, epochOf 16)
+
+[<Fact>]
+let ``a float block whose Gram matrix overflows is replayed one sample at a time, giving that run's costs, accuracy and network bit for bit`` () =
+    // Inputs of ±1e20: xᵢ · xⱼ is past float's range where W¹x is not, and every hidden sigmoid saturates (σ' = 0), so
+    // each block meets ∞ · 0 at its second sample and is replayed from θ; 50 samples in blocks of 16 leave no block of one.
+    let architecture = Architecture.Input(40).Dense(13, Activation.Sigmoid).Dense(3, Activation.Softmax)
+    let random = Random 10
+    let x = Array.init 50 (fun _ -> Array.init 40 (fun _ -> if random.NextDouble() < 0.5 then -1e20 else 1e20))
+    let y = Array.init 50 (fun i -> Array.init 3 (fun k -> if k = 1 + (i % 2) then 1.0 else 0.0))
+    let data = dataset32 (x, y)
+    let expected = train<float32> architecture Loss.SoftmaxCrossEntropy data 2 0
+    Assert.True(expected.History[1].TrainAccuracy > 0.0)
+    Assert.Equal(expected, train<float32> architecture Loss.SoftmaxCrossEntropy data 2 16)
+
+[<Fact>]
 let ``deferred blocks on two threads give bit-for-bit the network of one thread`` () =
     let architecture, loss, oneHot = setups[1]
     let data = randomData 53 40 architecture.OutputSize oneHot 4 |> dataset32

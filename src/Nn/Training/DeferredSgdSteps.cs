@@ -43,16 +43,21 @@ internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
             return (rows, null);
         }
 
+        // Each one-sample step predicts into slot 0, which must end up holding the first sample's prediction.
+        var first = 0;
         for (var i = 0; i < rows; i++)
         {
             var (cost, failure) = samples.Step(step + i, start + i, 1);
+            var prediction = buffers.Predictions[0];
+            first = i == 0 ? prediction : first;
+            buffers.Predictions[0] = first;
             if (failure is not null)
             {
                 return (i, failure);
             }
 
             buffers.Costs[i] = cost;
-            buffers.Predictions[i] = buffers.Predictions[0];
+            buffers.Predictions[i] = prediction;
         }
 
         return (rows, null);
