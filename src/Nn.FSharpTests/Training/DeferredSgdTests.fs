@@ -177,3 +177,27 @@ let ``a non-finite first-layer weight in any range of the split update fails the
     use pool = new Nn.Kernels.WorkerPool(threads)
     Assert.False(runOn None)
     Assert.False(runOn (Some(Nn.Kernels.GemmTeam<float32>(pool))))
+
+/// One block of `DeferredSgd` run directly on one thread: whether it stayed finite, and each sample's cost.
+let private blockOf (architecture: Architecture) (x: float[]) (y: float[]) (count: int) =
+    let theta = Network.Create<float>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
+    let deferred = DeferredSgd<float>(architecture, Loss.Quadratic, 0.1, count)
+    let workspace = Workspace<float>(architecture, count, null)
+    let costs = Array.zeroCreate<float> count
+    let finite =
+        deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, count, Span(Array.zeroCreate<float> theta.Length), Span costs, Span(Array.zeroCreate<int> count), workspace, Span(Array.zeroCreate<float> theta.Length))
+    finite, costs
+
+[<Fact>]
+let ``a block whose last sample's cost overflows is refused even though its update stays finite`` () =
+    let architecture = Architecture.Input(40).Dense(13, Activation.Sigmoid).Dense(1, Activation.Identity)
+    let random = Random 11
+    let x = Array.init 80 (fun _ -> random.NextDouble())
+    // ½ (a − 1e160)² is past double's range, but a − 1e160 and every update made from it are not; with 1e150 the cost
+    // is finite too, and the same block is taken.
+    let finite, costs = blockOf architecture x [| 0.5; 1e160 |] 2
+    Assert.False finite
+    Assert.Equal(Double.PositiveInfinity, costs[1])
+    let finite, costs = blockOf architecture x [| 0.5; 1e150 |] 2
+    Assert.True finite
+    Assert.True(Double.IsFinite costs[1])
