@@ -157,6 +157,13 @@ let ``deferred blocks whose first-layer update is split over threads give bit-fo
     let data = randomData 70 300 10 true 5 |> dataset32
     Assert.Equal(trainOn<float32> 1 architecture Loss.Quadratic data 2 32, trainOn<float32> threads architecture Loss.Quadratic data 2 32)
 
+[<Fact>]
+let ``deferred blocks under the small-batch size, split over threads, give the one-thread network bit for bit`` () =
+    // Blocks of 3 rows (under DenseKernels.SmallBatch): one thread multiplies them by dot products, and so must two.
+    let architecture = Architecture.Input(300).Dense(121, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
+    let data = randomData 12 300 10 true 5 |> dataset32
+    Assert.Equal(trainOn<float32> 1 architecture Loss.Quadratic data 1 3, trainOn<float32> 2 architecture Loss.Quadratic data 1 3)
+
 [<Theory>]
 [<InlineData(2, 0)>]
 [<InlineData(2, 36_299)>]
@@ -178,10 +185,9 @@ let ``a non-finite first-layer weight in any range of the split update fails the
     Assert.False(runOn None)
     Assert.False(runOn (Some(Nn.Kernels.GemmTeam<float32>(pool))))
 
-/// One block of `DeferredSgd` run directly on one thread: whether it stayed finite, and each sample's cost.
-let private blockOf (architecture: Architecture) (x: float[]) (y: float[]) (count: int) =
-    let theta = Network.Create<float>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
-    let deferred = DeferredSgd<float>(architecture, Loss.Quadratic, 0.1, count)
+/// One block of `DeferredSgd` at the given rate run directly on one thread from θ: whether it stayed finite, and each sample's cost.
+let private blockFrom (architecture: Architecture) (theta: float[]) (rate: float) (x: float[]) (y: float[]) (count: int) =
+    let deferred = DeferredSgd<float>(architecture, Loss.Quadratic, rate, count)
     let workspace = Workspace<float>(architecture, count, null)
     let costs = Array.zeroCreate<float> count
     let finite =
@@ -191,13 +197,46 @@ let private blockOf (architecture: Architecture) (x: float[]) (y: float[]) (coun
 [<Fact>]
 let ``a block whose last sample's cost overflows is refused even though its update stays finite`` () =
     let architecture = Architecture.Input(40).Dense(13, Activation.Sigmoid).Dense(1, Activation.Identity)
+    let theta = Network.Create<float>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
     let random = Random 11
     let x = Array.init 80 (fun _ -> random.NextDouble())
     // ½ (a − 1e160)² is past double's range, but a − 1e160 and every update made from it are not; with 1e150 the cost
     // is finite too, and the same block is taken.
-    let finite, costs = blockOf architecture x [| 0.5; 1e160 |] 2
+    let finite, costs = blockFrom architecture theta 0.1 x [| 0.5; 1e160 |] 2
     Assert.False finite
     Assert.Equal(Double.PositiveInfinity, costs[1])
-    let finite, costs = blockOf architecture x [| 0.5; 1e150 |] 2
+    let finite, costs = blockFrom architecture theta 0.1 x [| 0.5; 1e150 |] 2
     Assert.True finite
     Assert.True(Double.IsFinite costs[1])
+
+/// One input, one hidden unit, one output: θ = (W¹, b¹, W², b²), each set by hand.
+let private tiny (hidden: Activation) = Architecture.Input(1).Dense(1, hidden).Dense(1, Activation.Identity)
+
+[<Fact>]
+let ``a block whose output layer alone becomes infinite is refused`` () =
+    // σ(1001) = 1 exactly, so σ' = 0 and the first layer does not move; the cost ½ (0.5 − 1e150)² is finite, but a rate
+    // of 1e160 times δ = 0.5 − 1e150 is not.
+    let finite, _ = blockFrom (tiny Activation.Sigmoid) [| 1.0; 1000.0; 0.5; 0.0 |] 1e160 [| 1.0 |] [| 1e150 |] 1
+    Assert.False finite
+    let finite, _ = blockFrom (tiny Activation.Sigmoid) [| 1.0; 1000.0; 0.5; 0.0 |] 1e140 [| 1.0 |] [| 1e150 |] 1
+    Assert.True finite
+
+[<Fact>]
+let ``a block whose first-layer bias alone becomes infinite is refused`` () =
+    // z¹ = −1.5e308 · 1 + 1.5e308 = 0, so the output is b² = 0 and the cost ½ (0 − 1)² is small; δ¹ = W² δ² = −1, so
+    // b¹ − 1e308 δ¹ passes double's largest value while W¹ − 1e308 δ¹ x comes back from it and W² (a¹ = 0) stays.
+    let theta = [| -1.5e308; 1.5e308; 1.0; 0.0 |]
+    let finite, costs = blockFrom (tiny Activation.Identity) theta 1e308 [| 1.0 |] [| 1.0 |] 1
+    Assert.Equal(0.5, costs[0])
+    Assert.False finite
+    let finite, _ = blockFrom (tiny Activation.Identity) theta 1e307 [| 1.0 |] [| 1.0 |] 1
+    Assert.True finite
+
+[<Fact>]
+let ``a block too large for its products or its Gram matrix is refused, naming which`` () =
+    let wide = Architecture.Input(40).Dense(100, Activation.Sigmoid).Dense(2, Activation.Sigmoid)
+    let products = Assert.Throws<ArgumentException>(fun () -> DeferredSgd<float>(wide, Loss.Quadratic, 0.1, 30_000_000) |> ignore)
+    Assert.StartsWith("a block of samples through the first layer: 30000000 × 100", products.Message)
+    let narrow = Architecture.Input(40).Dense(2, Activation.Sigmoid).Dense(2, Activation.Sigmoid)
+    let gram = Assert.Throws<ArgumentException>(fun () -> DeferredSgd<float>(narrow, Loss.Quadratic, 0.1, 50_000) |> ignore)
+    Assert.StartsWith("a block's Gram matrix: 50000 × 50000", gram.Message)
