@@ -130,6 +130,28 @@ let ``per-sample SGD counts each sample's prediction before its own update, one 
     Assert.Equal(accuracy, epochOf 16)
 
 [<Fact>]
+let ``a run in deferred blocks takes each block's deferred step, bit for bit`` () =
+    // 16 samples in blocks of 8, in order: one epoch is two blocks of DeferredSgd from the starting network.
+    let architecture, loss, oneHot = setups[1]
+    let x, y = randomData 16 40 architecture.OutputSize oneHot 12
+    let network = Network.Create<float>(architecture, Initializer.Xavier, 7UL)
+    let rule = Sgd 0.2
+    use run = new TrainingRun<float>(Trainer.Start(network, rule, 3UL), loss, rule, dataset (x, y), TrainingOptions(1, 1, 3UL, Shuffle = false), Nullable 8)
+    let struct (after, failure, _) = run.Epoch(Trainer.Start(network, rule, 3UL), null, null)
+    Assert.Null failure
+    let deferred = DeferredSgd<float>(architecture, loss, 0.2, 8)
+    let workspace = Workspace<float>(architecture, 8, null)
+    let blockFrom (theta: float[]) (first: int) =
+        let next = Array.zeroCreate<float> theta.Length
+        let rows (values: float[][]) = values[first .. first + 7] |> Array.concat
+        let finite =
+            deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan(rows x), ReadOnlySpan(rows y), 8, Span next, Span(Array.zeroCreate<float> 8), Span(Array.zeroCreate<int> 8), workspace, Span(Array.zeroCreate<float> theta.Length))
+        Assert.True finite
+        next
+    let expected = blockFrom (blockFrom (network.Parameters.ToArray()) 0) 8
+    Assert.Equal<float>(expected, after.Network.Parameters.ToArray())
+
+[<Fact>]
 let ``a float block whose Gram matrix overflows is replayed one sample at a time, giving that run's costs, accuracy and network bit for bit`` () =
     // Inputs of ±1e20: xᵢ · xⱼ is past float's range where W¹x is not, and every hidden sigmoid saturates (σ' = 0), so
     // each block meets ∞ · 0 at its second sample and is replayed from θ; 50 samples in blocks of 16 leave no block of one.

@@ -31,6 +31,13 @@ let ``flushing theta and the moments covers every vector`` () =
     Assert.Equal<float32>([| 2.0f; 0.0f |], moments[0])
     Assert.Equal<float32>([| 0.0f; 0.0f |], moments[1])
 
+[<Fact>]
+let ``flushing refuses a null theta or a null set of moments, naming it`` () =
+    let theta = Assert.Throws<ArgumentNullException>(fun () -> SubnormalFlush.Flush(Unchecked.defaultof<float32[]>, [||]) |> ignore)
+    Assert.Equal("theta", theta.ParamName)
+    let moments = Assert.Throws<ArgumentNullException>(fun () -> SubnormalFlush.Flush([| 1.0f |], Unchecked.defaultof<float32[][]>) |> ignore)
+    Assert.Equal("moments", moments.ParamName)
+
 /// A weight on an input that is zero in every sample gets a zero gradient, so SGD leaves it exactly as it is —
 /// subnormal — until the flush at step 64 sets it to zero.
 let private weightOnBlankInputAfter (epochs: int) =
