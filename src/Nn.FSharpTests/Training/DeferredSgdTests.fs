@@ -231,6 +231,18 @@ let ``a block whose last sample's cost overflows is refused even though its upda
     Assert.True finite
     Assert.True(Double.IsFinite costs[1])
 
+[<Fact>]
+let ``a block that starts from an infinite first-layer weight is refused`` () =
+    let architecture = Architecture.Input(40).Dense(13, Activation.Sigmoid).Dense(1, Activation.Identity)
+    let theta = Network.Create<float>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
+    // Every input is positive, so the unit's σ(+∞) = 1 and σ' = 0: the costs and the layers above stay finite, and only
+    // W¹' = W¹ + Σ updates is not.
+    theta[5] <- Double.PositiveInfinity
+    let random = Random 13
+    let finite, costs = blockFrom architecture theta 0.1 (Array.init 80 (fun _ -> 0.01 + random.NextDouble())) [| 0.5; 0.25 |] 2
+    Assert.True(Array.forall Double.IsFinite costs)
+    Assert.False finite
+
 /// One input, one hidden unit, one output: θ = (W¹, b¹, W², b²), each set by hand.
 let private tiny (hidden: Activation) = Architecture.Input(1).Dense(1, hidden).Dense(1, Activation.Identity)
 
