@@ -36,9 +36,10 @@ case "$group" in
     skip="more layers than the layer limit" ;;
   optimisers-training)
     mutate="**/Optimisers/*.cs **/Optimisers/Schedules/*.cs **/Training/FusedSgdSteps.cs **/Training/DeferredSgdSteps.cs **/Training/DeferredSgd.cs **/Training/OptimizerSteps.cs **/Training/ParallelUpdate.cs **/Training/SubnormalFlush.cs"
-    tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests Nn.Tests.Training.OptimizerStepsTests Nn.Tests.Training.SubnormalFlushTests"
+    tests="Nn.Tests.Optimisers Nn.Tests.Kernels.FusedSgdTests Nn.Tests.Training.DeferredSgdTests Nn.Tests.Training.DeferredSgdRegionsTests Nn.Tests.Training.ParallelUpdateTests Nn.Tests.Training.StepStrategyTests Nn.Tests.Training.OptimizerStepsTests Nn.Tests.Training.SubnormalFlushTests"
     # As in networks: DeferredSgdTests' comparisons of threaded blocks with one thread's train wide first layers
     # through the instrumented kernels; their deferred-block arithmetic is also what the one-thread cases check.
+    # DeferredSgdRegionsTests (small blocks on 2 and 3 threads) stay in: they are quick and reach the block's regions.
     skip="one thread" ;;
   *) echo "unknown group '$group': activations-losses-checking, networks, layers or optimisers-training" >&2; exit 2 ;;
 esac
