@@ -73,3 +73,18 @@ let fewestStepBytes (run: TrainingRun<float32>) (rows: int) (batch: int) (warmUp
         steps (warmUp + 1 + size * index) size
         GC.GetAllocatedBytesForCurrentThread() - before
     List.init windows window |> List.min
+
+/// L-BFGS with `memory` pairs for three iterations on x² + 4y² + 9z² from (1, 1, 1), recording every point it evaluates
+/// with its cost: the result, the points and costs in order, and the gradient as a function of the point.
+let lbfgsOnAxisBowl (memory: int) =
+    let evaluated = ResizeArray<float[] * float>()
+    let gradientAt (p: float[]) = [| 2.0 * p[0]; 8.0 * p[1]; 18.0 * p[2] |]
+    let objective (theta: ParameterVector<float>) =
+        let p = theta.ToArray()
+        let cost = p[0] * p[0] + 4.0 * p[1] * p[1] + 9.0 * p[2] * p[2]
+        evaluated.Add((p, cost))
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan(gradientAt p)))
+    let result =
+        (Lbfgs(Memory = memory, MaxIterations = 3, GradientTolerance = 0.0, FunctionTolerance = 0.0))
+            .Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0; 1.0 |]))
+    result, evaluated, gradientAt

@@ -105,16 +105,7 @@ let ``L-BFGS keeps a pair exactly when its curvature y's exceeds 1e-12 times the
 let ``L-BFGS with two pairs scales its first guess of the inverse Hessian by the newest pair's curvature`` () =
     // f = x² + 4y² + 9z² from (1, 1, 1) with a memory of two pairs: the third search's first trial must be x₂ − H g₂
     // with H built from both pairs, oldest first, over γI with the newest pair's γ (the oldest one's differs here).
-    let evaluated = ResizeArray<float[] * float>()
-    let gradientAt (p: float[]) = [| 2.0 * p[0]; 8.0 * p[1]; 18.0 * p[2] |]
-    let objective (theta: ParameterVector<float>) =
-        let p = theta.ToArray()
-        let cost = p[0] * p[0] + 4.0 * p[1] * p[1] + 9.0 * p[2] * p[2]
-        evaluated.Add((p, cost))
-        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan(gradientAt p)))
-    let result =
-        (Lbfgs(Memory = 2, MaxIterations = 3, GradientTolerance = 0.0, FunctionTolerance = 0.0))
-            .Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0; 1.0 |]))
+    let result, evaluated, gradientAt = lbfgsOnAxisBowl 2
     let iterateAt k = Seq.findIndexBack (fun (_, cost) -> cost = result.LossHistory[k]) evaluated
     let x0, x1, x2 = fst evaluated[0], fst evaluated[iterateAt 0], fst evaluated[iterateAt 1]
     let pair (a: float[]) (b: float[]) = Array.map2 (-) b a, Array.map2 (-) (gradientAt b) (gradientAt a)

@@ -235,16 +235,7 @@ let ``L-BFGS with a memory of one pair builds its third direction from the newes
     // f = x² + 4y² + 9z² from (1, 1, 1). Each iterate is the last point evaluated at the cost reported for it; the
     // first trial of the third search must be x₂ − H g₂ with H the BFGS update of γI by the pair (s₂, y₂) only, written
     // out as matrices as above. Dropping no pair, or dropping the only one, gives other points.
-    let evaluated = ResizeArray<float[] * float>()
-    let gradientAt (p: float[]) = [| 2.0 * p[0]; 8.0 * p[1]; 18.0 * p[2] |]
-    let objective (theta: ParameterVector<float>) =
-        let p = theta.ToArray()
-        let cost = p[0] * p[0] + 4.0 * p[1] * p[1] + 9.0 * p[2] * p[2]
-        evaluated.Add((p, cost))
-        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan(gradientAt p)))
-    let result =
-        (Lbfgs(Memory = 1, MaxIterations = 3, GradientTolerance = 0.0, FunctionTolerance = 0.0))
-            .Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0; 1.0 |]))
+    let result, evaluated, gradientAt = lbfgsOnAxisBowl 1
     let iterateAt k = Seq.findIndexBack (fun (_, cost) -> cost = result.LossHistory[k]) evaluated
     let x1, x2 = fst evaluated[iterateAt 0], fst evaluated[iterateAt 1]
     let s = Array.map2 (-) x2 x1
