@@ -58,31 +58,9 @@ internal static class LeNetProfile
                     var inputSize = rows * layer.InputShape.Size;
                     ReadOnlySpan<float> below = l == 0 ? x.AsSpan(0, inputSize) : workspace.A[l - 1].AsSpan(0, inputSize);
                     var inputGradient = l == 0 ? Span<float>.Empty : workspace.Delta[l - 1].AsSpan(0, inputSize);
-                    var offset = architecture.WeightOffset(l);
-                    var outputs = rows * layer.OutputShape.Size;
+                    // As the step runs it: a convolution below the top applies its own σ' to ∂C/∂a inside its pass.
                     var clock = Stopwatch.StartNew();
-                    if (l < layers.Length - 1 && layer.TakesActivationGradient)
-                    {
-                        // As the step runs it: a convolution below the top applies its own σ' to ∂C/∂a inside its pass.
-                        layer.BackwardFromActivationGradient<float>(
-                            theta.AsSpan(offset, layer.ParameterCount),
-                            below,
-                            workspace.Z[l].AsSpan(0, outputs),
-                            workspace.A[l].AsSpan(0, outputs),
-                            workspace.Delta[l].AsSpan(0, outputs),
-                            rows,
-                            gradient.AsSpan(offset, layer.ParameterCount),
-                            false,
-                            inputGradient,
-                            workspace.Buffers[l],
-                            PassMode<float>.Objective);
-                    }
-                    else
-                    {
-                        layer.Backward<float>(
-                            theta.AsSpan(offset, layer.ParameterCount), below, workspace.Delta[l].AsSpan(0, outputs), rows, gradient.AsSpan(offset, layer.ParameterCount), false, inputGradient, workspace.Buffers[l], PassMode<float>.Objective);
-                    }
-
+                    StackPropagation.BackwardLayer<float>(architecture, l, theta, below, rows, workspace, gradient, false, inputGradient, PassMode<float>.Objective);
                     if (r >= 0)
                     {
                         backward[l][r] = clock.Elapsed.TotalMilliseconds;

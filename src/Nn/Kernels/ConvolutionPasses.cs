@@ -74,7 +74,7 @@ internal static unsafe partial class ConvolutionPasses
         Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var outputs = Outputs(activation.Forward != null, a, rows, filters, geometry);
+        var outputs = Outputs(activation.HasForward, a, rows, filters, geometry);
         if (DirectConvolution.Suits(geometry))
         {
             ForwardDirect(path, pool, kernels, bias, input, rows, geometry, filters, z, outputs, activation, scratch);
@@ -142,7 +142,7 @@ internal static unsafe partial class ConvolutionPasses
         Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var derives = activation.Backward != null;
+        var derives = activation.HasBackward;
         var patch = geometry.Patch;
         var outputs = filters * geometry.Positions;
         var regions = scratch.Slice(FrontLength(geometry, filters));

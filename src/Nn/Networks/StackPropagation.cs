@@ -74,43 +74,11 @@ internal static class StackPropagation
             var inputSize = rows * layer.InputShape.Size;
             var input = l == 0 ? x.Slice(0, inputSize) : workspace.A[l - 1].AsSpan(0, inputSize);
             var inputGradient = l == 0 ? Span<T>.Empty : workspace.Delta[l - 1].AsSpan(0, inputSize);
-            var offset = architecture.WeightOffset(l);
-            var outputSize = rows * layer.OutputShape.Size;
-            var layerMode = mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount);
-            if (l < last && layer.TakesActivationGradient)
-            {
-                // Below the top, such a layer was handed ∂C/∂a (the σ' pass after the layer above was skipped, below), and
-                // applies σ' to each part of the batch on the thread that then reads δ.
-                layer.BackwardFromActivationGradient(
-                    theta.Slice(offset, layer.ParameterCount),
-                    input,
-                    workspace.Z[l].AsSpan(0, outputSize),
-                    workspace.A[l].AsSpan(0, outputSize),
-                    workspace.Delta[l].AsSpan(0, outputSize),
-                    rows,
-                    gradient.Slice(offset, layer.ParameterCount),
-                    !overwrite,
-                    inputGradient,
-                    workspace.Buffers[l],
-                    layerMode);
-            }
-            else
-            {
-                layer.Backward(
-                    theta.Slice(offset, layer.ParameterCount),
-                    input,
-                    workspace.Delta[l].AsSpan(0, outputSize),
-                    rows,
-                    gradient.Slice(offset, layer.ParameterCount),
-                    !overwrite,
-                    inputGradient,
-                    workspace.Buffers[l],
-                    layerMode);
-            }
+            BackwardLayer(architecture, l, theta, input, rows, workspace, gradient, !overwrite, inputGradient, mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount));
 
             // Identity's σ' is 1 (a pooling layer's, say): ∂C/∂z is the ∂C/∂a already in place, and copying it onto itself
             // would cost a pass over the layer's output. A layer that takes ∂C/∂a applies its σ' itself.
-            if (l > 0 && layers[l - 1].Activation != Activation.Identity && !layers[l - 1].TakesActivationGradient)
+            if (l > 0 && layers[l - 1].Activation != Activation.Identity && !IsHandedActivationGradient(architecture, l - 1))
             {
                 // σ' of the layer below: a whole pass over its output (442,368 elements under LeNet-5's first convolution
                 // at batch 128), split by rows over the run's threads rather than left to the calling thread between regions.
@@ -135,4 +103,45 @@ internal static class StackPropagation
 
         return cost;
     }
+    /// <summary>
+    /// Layer l's backward pass within a step: given δ = ∂C/∂z in <c>workspace.Delta[l]</c>, or ∂C/∂a when the layer
+    /// applies its own σ' (<see cref="IsHandedActivationGradient"/>), its gradient block written (or added to, with
+    /// <paramref name="accumulate"/>) and ∂C/∂a of the layer below into <paramref name="inputGradient"/>.
+    /// </summary>
+    internal static void BackwardLayer<T>(
+        Architecture architecture,
+        int l,
+        ReadOnlySpan<T> theta,
+        ReadOnlySpan<T> input,
+        int rows,
+        Workspace<T> workspace,
+        Span<T> gradient,
+        bool accumulate,
+        Span<T> inputGradient,
+        PassMode<T> layerMode)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var layer = architecture.Stack[l];
+        var offset = architecture.WeightOffset(l);
+        var outputSize = rows * layer.OutputShape.Size;
+        var parameters = theta.Slice(offset, layer.ParameterCount);
+        var delta = workspace.Delta[l].AsSpan(0, outputSize);
+        var layerGradient = gradient.Slice(offset, layer.ParameterCount);
+        if (IsHandedActivationGradient(architecture, l))
+        {
+            // The σ' pass after the layer above was skipped: this layer applies σ' to each part of the batch on the
+            // thread that then reads δ.
+            var z = workspace.Z[l].AsSpan(0, outputSize);
+            var a = workspace.A[l].AsSpan(0, outputSize);
+            layer.BackwardFromActivationGradient(parameters, input, z, a, delta, rows, layerGradient, accumulate, inputGradient, workspace.Buffers[l], layerMode);
+        }
+        else
+        {
+            layer.Backward(parameters, input, delta, rows, layerGradient, accumulate, inputGradient, workspace.Buffers[l], layerMode);
+        }
+    }
+
+    /// <summary>Whether layer l is handed ∂C/∂a rather than δ: a layer that takes it, below the top (whose δ the loss gives).</summary>
+    private static bool IsHandedActivationGradient(Architecture architecture, int l) =>
+        l < architecture.Stack.Length - 1 && architecture.Stack[l].TakesActivationGradient;
 }
