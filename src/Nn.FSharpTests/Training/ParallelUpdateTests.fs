@@ -78,3 +78,25 @@ let ``a non-finite parameter in any range makes the split step report it`` (posi
         let (finite, _, _), (finite', _, _) = both rule 3 gradient
         Assert.False finite
         Assert.False finite'
+
+[<Theory>]
+[<InlineData(2)>]
+[<InlineData(3)>]
+let ``a split step written over its own inputs updates every element exactly once`` (threads: int) =
+    // With θ' over θ and the moments over themselves, an element that two ranges both covered would be updated twice
+    // (whichever thread came second reads the first one's result), and one no range covered would keep its old value:
+    // unlike a split into separate buffers, where overlapping ranges write the same bits, either slip shows here.
+    for rule in [ Adam(0.01) :> Optimizer; Sgd(0.1) ] do
+        let gradient = vector 2
+        let theta = vectorOf length 1
+        let moments () = Array.init rule.MomentCount (fun i -> vectorOf length (10 + i) |> Array.map abs)
+        let step = UpdateStep(7L, null)
+        let expected = Array.zeroCreate<float32> length
+        let expectedMoments = Array.init rule.MomentCount (fun _ -> Array.zeroCreate<float32> length)
+        Assert.True(rule.UpdateInto<float32>(step, ReadOnlySpan theta, ReadOnlySpan gradient, moments (), expectedMoments, Span expected))
+        let inPlace = Array.copy theta
+        let inPlaceMoments = moments ()
+        use pool = new WorkerPool(threads)
+        Assert.True(ParallelUpdate<float32>(pool).UpdateInto(rule, step, inPlace, gradient, inPlaceMoments, inPlaceMoments, inPlace))
+        Assert.Equal<float32[]>(expected, inPlace)
+        Assert.Equal<float32[][]>(expectedMoments, inPlaceMoments)
