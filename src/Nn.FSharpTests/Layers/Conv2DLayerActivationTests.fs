@@ -16,8 +16,31 @@ type private LeakyRelu =
         static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) = 'T.Max(z, 'T.Zero) + 'T.CreateChecked 0.1 * 'T.Min(z, 'T.Zero)
         static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T, _a: 'T) = if 'T.Sign z > 0 then 'T.One else 'T.CreateChecked 0.1
 
+/// Softsign, σ(z) = z / (1 + |z|), σ' = 1 / (1 + |z|)², written as a user's record deriving from Activation, which
+/// has no per-sample steps: the convolution must then apply σ and σ' over the whole batch itself.
+type private Softsign() =
+    inherit Activation()
+    override _.Name = "softsign"
+    override _.ForwardInto<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
+        (z: ReadOnlySpan<'T>, a: Span<'T>, _width: int) =
+        for i in 0 .. z.Length - 1 do
+            a[i] <- z[i] / ('T.One + 'T.Abs z[i])
+    override _.BackwardInto<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
+        (z: ReadOnlySpan<'T>, _a: ReadOnlySpan<'T>, gradientA: ReadOnlySpan<'T>, gradientZ: Span<'T>, _width: int) =
+        for i in 0 .. z.Length - 1 do
+            let d = 'T.One + 'T.Abs z[i]
+            gradientZ[i] <- gradientA[i] / (d * d)
+    // A C# record's copy method, which every record deriving from Activation supplies.
+    override _.``<Clone>$``() = Softsign() :> Activation
+
 let private activations =
-    [ Activation.Relu; Activation.Sigmoid; Activation.Tanh; Activation.Identity; Activation.Softmax; Activation.Elementwise<LeakyRelu>() ]
+    [ Activation.Relu
+      Activation.Sigmoid
+      Activation.Tanh
+      Activation.Identity
+      Activation.Softmax
+      Activation.Elementwise<LeakyRelu>()
+      Softsign() ]
 
 /// One layer of each form: run directly (one channel, 5×5), with the filters as lanes (LeNet's second layer on a
 /// smaller image) and through the GEMM (a 4×3 kernel over 3 channels, padded, 7 filters).
@@ -108,6 +131,13 @@ let ``a convolution handed ∂C/∂a gives the δ and gradients of σ' over the 
                         Assert.True(
                             (backward layer path double withInput false id = backward layer path double withInput true id),
                             $"{path}, {layer}, {threads} threads, input gradient {withInput}: double"))
+
+[<Fact>]
+let ``a user's activation record has no per-sample steps, so the convolution's σ and σ' fall back to whole-batch passes`` () =
+    // What the two theories above then check for it is the fallback, not the per-sample steps.
+    Assert.False(Softsign().SampleSteps<float32>().HasForward)
+    Assert.False(Softsign().SampleSteps<float>().HasBackward)
+    Assert.True(Activation.Elementwise<LeakyRelu>().SampleSteps<float32>().HasBackward)
 
 [<Fact>]
 let ``only a convolution takes ∂C/∂a from the layer above; the other kinds take δ`` () =

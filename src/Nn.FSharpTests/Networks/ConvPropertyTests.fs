@@ -179,3 +179,18 @@ let ``every activation and loss pair backpropagates through a conv stack`` (outp
     let targets = Nn.Tests.Helpers.matrix [| for _ in 1 .. 3 -> [| 0.2; 0.5; 0.3 |] |]
     let report = GradientCheck.Run(network, loss, inputs, targets)
     Assert.True(report.Passes(gradientTolerance, absoluteTolerance), string report)
+
+[<Theory>]
+[<InlineData("sigmoid")>]
+[<InlineData("tanh")>]
+let ``a stack whose last layer is a convolution backpropagates the loss's δ through it`` (output: string) =
+    // The loss hands the top layer δ, σ' already applied; a convolution lower down is handed ∂C/∂a and applies σ'
+    // itself. Were the top one treated as the lower ones, σ' would be applied twice.
+    let activation = hiddenActivations |> List.find (fun a -> a.Name = output)
+    let architecture = Architecture.Input(2, 6, 5).Conv2D(3, 3, 2, Activation.Tanh, padding = 1).Conv2D(2, 2, 3, activation, stride = 2)
+    let network = Network.Create<float>(architecture, Initializer.Xavier, 11UL)
+    let random = Random(6)
+    let inputs = Nn.Tests.Helpers.matrix [| for _ in 1 .. 3 -> Array.init 60 (fun _ -> random.NextDouble() * 2.0 - 1.0) |]
+    let targets = Nn.Tests.Helpers.matrix [| for _ in 1 .. 3 -> Array.init architecture.OutputSize (fun _ -> random.NextDouble()) |]
+    let report = GradientCheck.Run(network, Loss.Quadratic, inputs, targets)
+    Assert.True(report.Passes(gradientTolerance, absoluteTolerance), string report)
