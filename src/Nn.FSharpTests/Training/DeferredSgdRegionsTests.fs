@@ -1,4 +1,5 @@
-/// A deferred SGD block's products and first-layer update in two regions: bit for bit the one-thread block.
+/// A deferred SGD block's products, its per-sample loop beside the Gram matrix's later rows, and its first-layer update
+/// in three regions: bit for bit the one-thread block.
 module Nn.Tests.Training.DeferredSgdRegionsTests
 
 open System
@@ -9,16 +10,18 @@ open Xunit
 let private paths = KernelSelection.Supported() |> List.ofArray
 
 /// Network A's first layer, an odd input width (W¹'s rows are not whole vectors, so each part holds 64 rows) with
-/// more hidden units than a tile, and a short block; inputs, hidden units, samples in the block.
-let private shapes = [ (784, 100, 32); (97, 130, 32); (300, 121, 9) ]
+/// more hidden units than a tile, a short block, and a block shorter than a Gram sliver on every path (the loop's
+/// part then has all the rows it reads from the first region); inputs, hidden units, samples in the block.
+let private shapes = [ (784, 100, 32); (97, 130, 32); (300, 121, 9); (784, 100, 5) ]
 
 /// θ', the costs, the predictions and whether the block stayed finite, on one thread or on `pool`.
-let private block (pool: WorkerPool option) inputs hidden count (toT: float -> 'T) =
-    let architecture = Architecture.Input(inputs).Dense(hidden, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
+let private blockOf (architecture: Architecture) (pool: WorkerPool option) count (toT: float -> 'T) =
+    let inputs = architecture.InputSize
+    let outputs = architecture.OutputSize
     let theta = Network.Create<'T>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
     let random = Random 3
     let x = Array.init (count * inputs) (fun _ -> toT (random.NextDouble()))
-    let y = Array.init (count * 10) (fun i -> if i % 10 = (i / 10) % 10 then toT 1.0 else toT 0.0)
+    let y = Array.init (count * outputs) (fun i -> if i % outputs = (i / outputs) % outputs then toT 1.0 else toT 0.0)
     let deferred = DeferredSgd<'T>(architecture, Loss.Quadratic, toT 0.5, 32)
     let workspace = Workspace<'T>(architecture, 32, pool |> Option.map (fun pool -> GemmTeam<'T>(pool)) |> Option.toObj)
     let next = Array.zeroCreate<'T> theta.Length
@@ -27,6 +30,12 @@ let private block (pool: WorkerPool option) inputs hidden count (toT: float -> '
     let finite =
         deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, count, Span next, Span costs, Span predictions, workspace, Span(Array.zeroCreate<'T> theta.Length))
     finite, next, costs, predictions
+
+let private block pool inputs hidden count toT =
+    blockOf (Architecture.Input(inputs).Dense(hidden, Activation.Sigmoid).Dense(10, Activation.Sigmoid)) pool count toT
+
+/// A second layer of 100 × 2,700 weights, above the threshold (2^18) from which a team splits even a one-row product.
+let private wideSecondLayer = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(2700, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
 
 [<Fact>]
 let ``every shape of these tests takes the two regions on two and three threads, and a block under the small-batch size or one thread does not`` () =
@@ -52,3 +61,25 @@ let ``a deferred block in two regions gives the one-thread parameters, costs and
             Assert.True(finite)
             Assert.Equal(expected, block (Some pool) inputs hidden count float32)
             Assert.Equal(block None inputs hidden count id, block (Some pool) inputs hidden count id)
+
+[<Fact>]
+let ``a Network A block on two threads runs three regions: the products, the loop beside the Gram matrix's later rows, and the update`` () =
+    use pool = new WorkerPool(2)
+    let before = pool.Counters
+    let (finite, _, _, _) = block (Some pool) 784 100 32 float32
+    Assert.True(finite)
+    Assert.Equal(3L, (pool.Counters.Since before).Regions)
+
+[<Fact>]
+let ``a block whose upper layer would split its one-sample products keeps its loop out of the regions, and still gives the one-thread bits on every path`` () =
+    use pool = new WorkerPool(2)
+    for path in paths do
+        use _ = KernelSelection.Enter path
+        let before = pool.Counters
+        let split = blockOf wideSecondLayer (Some pool) 32 float32
+        let regions = (pool.Counters.Since before).Regions
+        let (finite, _, _, _) = split
+        Assert.True(finite)
+        Assert.Equal(blockOf wideSecondLayer None 32 float32, split)
+        // The products and the update; on the portable path each sample's 2,700-wide product adds a region of its own.
+        if path = KernelPath.Portable then Assert.True(regions > 2L, $"{regions} regions") else Assert.Equal(2L, regions)

@@ -22,7 +22,7 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
     /// microseconds got slower on two threads (`b-profile`: Network B's 128 × 128 × 10 ∂X, 164 k multiply–adds,
     /// 6 → 11 µs), the hand-off and the other core's cache misses costing more than half the work saves.
     /// </summary>
-    private const long MinimumParallelWork = 1L << 18;
+    internal const long MinimumParallelWork = 1L << 18;
 
     private KernelPath path;
     private int m;

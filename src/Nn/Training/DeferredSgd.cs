@@ -31,7 +31,7 @@ namespace Nn;
 /// exact failing sample and keeps the last finite network.
 /// </para>
 /// </remarks>
-internal sealed unsafe class DeferredSgd<T>
+internal sealed unsafe class DeferredSgd<T> : IDeferredSampleLoop
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Architecture architecture;
@@ -40,7 +40,9 @@ internal sealed unsafe class DeferredSgd<T>
     private readonly T[] firstProducts;
     private readonly T[] gram;
     private readonly T[] updates;
+    private readonly bool loopStaysOnItsThread;
     private DeferredSgdRegions<T>? regions;
+    private LoopArguments pending;
 
     /// <summary>The first layer's final update (a read and a write of every weight) is split over threads from this many weights on.</summary>
     private const int MinimumParallelUpdate = 1 << 15;
@@ -56,6 +58,15 @@ internal sealed unsafe class DeferredSgd<T>
         firstProducts = new T[Limits.Elements(nameof(blockSize), blockSize, hidden, "a block of samples through the first layer")];
         gram = new T[Limits.Elements(nameof(blockSize), blockSize, blockSize, "a block's Gram matrix")];
         updates = new T[firstProducts.Length];
+
+        // The loop may run inside a region only where none of its one-sample products would open a region of its own
+        // (a pool runs one region at a time): one-row products of the layers above the first stay on their thread
+        // below GemmTeam's threshold on every path (row-wise passes of one row never split).
+        loopStaysOnItsThread = true;
+        for (var l = 1; l < architecture.Layers.Length; l++)
+        {
+            loopStaysOnItsThread &= architecture.Layers[l].WeightCount < GemmTeam<T>.MinimumParallelWork;
+        }
     }
 
     /// <summary>The most samples one call takes.</summary>
@@ -82,9 +93,8 @@ internal sealed unsafe class DeferredSgd<T>
     public bool TryRun(
         ReadOnlySpan<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int count, Span<T> next, Span<double> costs, Span<int> predictions, Workspace<T> workspace, Span<T> scratch)
     {
-        var layers = architecture.Layers;
-        var first = layers[0];
-        int inputs = first.Inputs, hidden = first.Outputs, last = layers.Length - 1, outputs = architecture.OutputSize;
+        var first = architecture.Layers[0];
+        int inputs = first.Inputs, hidden = first.Outputs;
         var firstWeights = architecture.WeightOffset(0);
         var blockInputs = x.Slice(0, count * inputs);
 
@@ -95,25 +105,95 @@ internal sealed unsafe class DeferredSgd<T>
         var products = firstProducts.AsSpan(0, count * hidden);
         var dots = gram.AsSpan(0, count * count);
         var split = RegionsFor(workspace.Team?.Pool, count, inputs, hidden);
+        bool finite;
         if (split is not null)
         {
-            split.Products(workspace.Path, blockInputs, count, inputs, theta.Slice(firstWeights, first.WeightCount), hidden, products, dots);
+            // With the loop as a part of its own, the other thread computes the Gram matrix's later rows meanwhile.
+            split.Products(workspace.Path, blockInputs, count, inputs, theta.Slice(firstWeights, first.WeightCount), hidden, products, dots, loopStaysOnItsThread);
+            if (loopStaysOnItsThread)
+            {
+                fixed (T* py = y, pn = next)
+                fixed (double* pc = costs)
+                fixed (int* pp = predictions)
+                {
+                    pending = new LoopArguments(count, py, y.Length, pn, next.Length, pc, pp, workspace);
+                    try
+                    {
+                        finite = split.SamplesWithGram(this, workspace.Path, blockInputs, count, inputs, hidden, dots);
+                    }
+                    finally
+                    {
+                        pending = default;
+                    }
+                }
+            }
+            else
+            {
+                finite = Samples(count, y, next, costs, predictions, workspace, null);
+            }
         }
         else
         {
             DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, theta.Slice(firstWeights, first.WeightCount), hidden, products, workspace.Path, workspace.Team);
             DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, blockInputs, count, dots, workspace.Path, workspace.Team);
+            finite = Samples(count, y, next, costs, predictions, workspace, null);
         }
 
+        if (!finite)
+        {
+            return false;
+        }
+
+        // W¹ = W¹₀ + Uᵀ X: all of the block's first-layer updates in one product.
+        var sum = scratch.Slice(0, first.WeightCount);
+        if (split is not null)
+        {
+            return split.Update(
+                workspace.Path, updates.AsSpan(0, count * hidden), blockInputs, count, inputs, hidden, sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount));
+        }
+
+        DenseKernels.TransposeProduct(updates.AsSpan(0, count * hidden), count, hidden, blockInputs, inputs, sum, false, workspace.Path, workspace.Team);
+        return AddUpdates(sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount), workspace.Team?.Pool);
+    }
+
+    bool IDeferredSampleLoop.Run()
+    {
+        var block = pending;
+        return Samples(
+            block.Count,
+            new ReadOnlySpan<T>(block.Targets, block.TargetsLength),
+            new Span<T>(block.Next, block.NextLength),
+            new Span<double>(block.Costs, block.Count),
+            new Span<int>(block.Predictions, block.Count),
+            block.Workspace!,
+            regions);
+    }
+
+    /// <summary>
+    /// The block's samples in order, from the first layer's products and the Gram matrix (read by rows: sample n reads
+    /// xₙ · xᵢ for i &lt; n), waiting on <paramref name="gramRows"/> for each row where another thread computes them.
+    /// </summary>
+    private bool Samples(int count, ReadOnlySpan<T> y, Span<T> next, Span<double> costs, Span<int> predictions, Workspace<T> workspace, DeferredSgdRegions<T>? gramRows)
+    {
+        var layers = architecture.Layers;
+        var first = layers[0];
+        int hidden = first.Outputs, last = layers.Length - 1, outputs = architecture.OutputSize;
+        var products = firstProducts.AsSpan(0, count * hidden);
+        var dots = gram.AsSpan(0, count * count);
         var finite = true;
         for (var n = 0; n < count; n++)
         {
-            // z¹ₙ = (X W¹₀ᵀ)[n] + Σ_{i<n} (xᵢ · xₙ) uᵢ + b¹: the first layer as the earlier samples of the block left it.
+            if (n > 0)
+            {
+                gramRows?.AwaitGramRows(n + 1);
+            }
+
+            // z¹ₙ = (X W¹₀ᵀ)[n] + Σ_{i<n} (xₙ · xᵢ) uᵢ + b¹: the first layer as the earlier samples of the block left it.
             var z = workspace.Z[0].AsSpan(0, hidden);
             products.Slice(n * hidden, hidden).CopyTo(z);
             for (var i = 0; i < n; i++)
             {
-                VectorKernels.MultiplyAdd(dots[(i * count) + n], updates.AsSpan(i * hidden, hidden), z);
+                VectorKernels.MultiplyAdd(dots[(n * count) + i], updates.AsSpan(i * hidden, hidden), z);
             }
 
             if (first.HasBias)
@@ -156,19 +236,10 @@ internal sealed unsafe class DeferredSgd<T>
             }
         }
 
-        // W¹ = W¹₀ + Uᵀ X: all of the block's first-layer updates in one product.
-        var sum = scratch.Slice(0, first.WeightCount);
-        if (split is not null)
-        {
-            return finite && split.Update(
-                workspace.Path, updates.AsSpan(0, count * hidden), blockInputs, count, inputs, hidden, sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount));
-        }
-
-        DenseKernels.TransposeProduct(updates.AsSpan(0, count * hidden), count, hidden, blockInputs, inputs, sum, false, workspace.Path, workspace.Team);
-        return finite && AddUpdates(sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount), workspace.Team?.Pool);
+        return true;
     }
 
-    /// <summary>The block's two parallel regions on <paramref name="pool"/>, or null where the block stays with the per-product split (or on one thread).</summary>
+    /// <summary>The block's parallel regions on <paramref name="pool"/>, or null where the block stays with the per-product split (or on one thread).</summary>
     private DeferredSgdRegions<T>? RegionsFor(WorkerPool? pool, int count, int inputs, int hidden)
     {
         if (pool is null)
@@ -220,5 +291,25 @@ internal sealed unsafe class DeferredSgd<T>
         public T* Next { get; } = next;
 
         public bool* Finite { get; } = finite;
+    }
+
+    /// <summary>The arguments of the block whose loop <see cref="IDeferredSampleLoop.Run"/> runs: pinned by <see cref="TryRun"/> for the call.</summary>
+    private readonly struct LoopArguments(int count, T* targets, int targetsLength, T* next, int nextLength, double* costs, int* predictions, Workspace<T> workspace)
+    {
+        public int Count { get; } = count;
+
+        public T* Targets { get; } = targets;
+
+        public int TargetsLength { get; } = targetsLength;
+
+        public T* Next { get; } = next;
+
+        public int NextLength { get; } = nextLength;
+
+        public double* Costs { get; } = costs;
+
+        public int* Predictions { get; } = predictions;
+
+        public Workspace<T>? Workspace { get; } = workspace;
     }
 }

@@ -1,23 +1,29 @@
 using System;
 using System.Numerics;
+using System.Threading;
 using Nn.Kernels;
 
 namespace Nn;
 
 /// <summary>
-/// The parallel work of a <see cref="DeferredSgd{T}"/> block in two regions instead of four: before the sequential
-/// per-sample loop, X W¹₀ᵀ and the Gram matrix X Xᵀ together (each thread a share of the columns of the first and of
-/// the row slivers of the second); after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, so that the thread that computes a
-/// row's sum of updates also adds it to W¹₀ while the row is in its cache, instead of the other thread reading it in a
-/// region of its own. Both regions give a thread the same rows of W¹ (columns of X W¹ᵀ), so the rows a thread writes
-/// at one block's end are the ones it reads at the next block's start, from its own cache rather than the other
-/// core's. Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
+/// The parallel work of a <see cref="DeferredSgd{T}"/> block in three regions: before the sequential per-sample loop,
+/// X W¹₀ᵀ and the first rows of the Gram matrix X Xᵀ (each thread a share of the columns of the first and of the row
+/// slivers of the second); then the per-sample loop as one part and the rest of the Gram matrix as another, so that
+/// the second thread computes the rows the loop reaches later while the first runs the loop (sample n waits only for
+/// row n); after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, so that the thread that computes a row's sum of updates
+/// also adds it to W¹₀ while the row is in its cache, instead of the other thread reading it in a region of its own.
+/// The first and last regions give a thread the same rows of W¹ (columns of X W¹ᵀ), so the rows a thread writes at
+/// one block's end are the ones it reads at the next block's start, from its own cache rather than the other core's.
+/// Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
 /// </summary>
 /// <remarks>
 /// Bit for bit the one-thread block. The GEMM micro-kernels sum every element from zero over k in the same order
 /// wherever it sits in a tile, so any split of C's rows or columns gives each element its one-thread bits; and every
 /// row block of W¹ but the last starts at a multiple of <see cref="RangeSplit.Alignment"/> elements, so the update's
-/// vector loops cover the same elements as in one pass over W¹ (as <see cref="RangeSplit"/>'s ranges do).
+/// vector loops cover the same elements as in one pass over W¹ (as <see cref="RangeSplit"/>'s ranges do). The loop
+/// reads the Gram matrix by rows (xₙ · xᵢ for i &lt; n) and the overlap computes only those, the lower triangle:
+/// xₙ · xᵢ and xᵢ · xₙ have the same bits, since each product of a sum is commutative and both sums run over the
+/// inputs in the same order.
 /// </remarks>
 internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -27,7 +33,11 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
 
     private readonly bool[] finite;
     private KernelPath path;
-    private bool update;
+    private Phase phase;
+    private int gramRows;
+    private int readyRows;
+    private IDeferredSampleLoop? loop;
+    private bool loopFinite;
     private int count;
     private int inputs;
     private int hidden;
@@ -62,12 +72,17 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     public bool Applies(int count, int inputs, int hidden) =>
         Pool.Threads > 1 && count >= DenseKernels.SmallBatch && hidden / UnitRows(inputs) >= 2 && (long)count * inputs * hidden >= MinimumParallelWork;
 
-    /// <summary>products = X W¹₀ᵀ (count × hidden) and gram = X Xᵀ (count × count) in one region.</summary>
-    public void Products(KernelPath path, ReadOnlySpan<T> x, int count, int inputs, ReadOnlySpan<T> weights, int hidden, Span<T> products, Span<T> gram)
+    /// <summary>
+    /// products = X W¹₀ᵀ (count × hidden) and gram = X Xᵀ (count × count) in one region; with
+    /// <paramref name="overlapped"/>, only the Gram matrix's first row sliver, the rest left to
+    /// <see cref="SamplesWithGram"/>.
+    /// </summary>
+    public void Products(KernelPath path, ReadOnlySpan<T> x, int count, int inputs, ReadOnlySpan<T> weights, int hidden, Span<T> products, Span<T> gram, bool overlapped)
     {
         fixed (T* px = x, pw = weights, pp = products, pg = gram)
         {
-            Publish(path, false, count, inputs, hidden, px, x.Length);
+            Publish(path, Phase.Products, count, inputs, hidden, px, x.Length);
+            gramRows = overlapped ? Math.Min(count, Gemm.TileShape<T>(path).MR) : count;
             this.weights = pw;
             weightsLength = weights.Length;
             this.products = pp;
@@ -86,6 +101,45 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     }
 
     /// <summary>
+    /// The block's per-sample loop as one part and, as another, the Gram matrix's rows after those
+    /// <see cref="Products"/> computed with <c>overlapped</c> (each row n only over the columns i &lt; n + MR the loop
+    /// reads), published sliver by sliver for <see cref="AwaitGramRows"/>. The Gram part is part 0, claimed before
+    /// the loop, so the loop never waits for rows that no thread is computing.
+    /// </summary>
+    /// <returns>What the loop returned.</returns>
+    public bool SamplesWithGram(IDeferredSampleLoop loop, KernelPath path, ReadOnlySpan<T> x, int count, int inputs, int hidden, Span<T> gram)
+    {
+        fixed (T* px = x, pg = gram)
+        {
+            Publish(path, Phase.Samples, count, inputs, hidden, px, x.Length);
+            this.gram = pg;
+            gramLength = gram.Length;
+            this.loop = loop;
+            Volatile.Write(ref readyRows, gramRows);
+            try
+            {
+                Pool.Run(this, 2);
+            }
+            finally
+            {
+                Clear();
+            }
+        }
+
+        return loopFinite;
+    }
+
+    /// <summary>Waits until the overlapped Gram part has published at least <paramref name="rows"/> rows.</summary>
+    public void AwaitGramRows(int rows)
+    {
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref readyRows) < rows)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+    }
+
+    /// <summary>
     /// sum = Uᵀ X (hidden × inputs, from the block's updates U, count × hidden) and next = theta + sum, in one region
     /// split by rows of W¹.
     /// </summary>
@@ -95,7 +149,7 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
         var parts = Parts(inputs, hidden);
         fixed (T* pu = updates, px = x, ps = sum, pt = theta, pn = next)
         {
-            Publish(path, true, count, inputs, hidden, px, x.Length);
+            Publish(path, Phase.Update, count, inputs, hidden, px, x.Length);
             this.updates = pu;
             updatesLength = updates.Length;
             this.sum = ps;
@@ -124,7 +178,35 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     {
         var (mr, _) = Gemm.TileShape<T>(path);
         var inputsSpan = new ReadOnlySpan<T>(x, xLength);
-        if (!update)
+        if (phase == Phase.Samples)
+        {
+            if (part == 1)
+            {
+                loopFinite = loop!.Run();
+                return;
+            }
+
+            try
+            {
+                // Sliver by sliver in the loop's order; row n is needed only over the columns i < n.
+                for (var first = gramRows; first < count; first += mr)
+                {
+                    var last = Math.Min(count, first + mr);
+                    Gemm.Multiply(
+                        path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, inputsSpan, 1, inputs, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, last);
+                    Volatile.Write(ref readyRows, last);
+                }
+            }
+            finally
+            {
+                // Should the part fail, the loop must not wait for ever; the pool rethrows the failure.
+                Volatile.Write(ref readyRows, count);
+            }
+
+            return;
+        }
+
+        if (phase == Phase.Products)
         {
             // Z = X W¹₀ᵀ over the columns j of the rows of W¹ this part updates at the block's end (RowsOf), so
             // each thread reads the rows it wrote in the last block from its own cache.
@@ -132,10 +214,10 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
             Gemm.Multiply(
                 path, count, inputs, inputsSpan, inputs, 1, new ReadOnlySpan<T>(weights, weightsLength), 1, inputs, new Span<T>(products, productsLength), hidden, false, from, to);
 
-            // X Xᵀ over this part's row slivers.
-            var slivers = (count + mr - 1) / mr;
-            var first = Math.Min(count, Partition.Start(slivers, part, parts) * mr);
-            var last = Math.Min(count, Partition.Start(slivers, part + 1, parts) * mr);
+            // The first gramRows rows of X Xᵀ over this part's row slivers.
+            var slivers = (gramRows + mr - 1) / mr;
+            var first = Math.Min(gramRows, Partition.Start(slivers, part, parts) * mr);
+            var last = Math.Min(gramRows, Partition.Start(slivers, part + 1, parts) * mr);
             Gemm.Multiply(
                 path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, inputsSpan, 1, inputs, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, count);
             return;
@@ -164,10 +246,10 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     /// <summary>The fewest rows of W¹ whose elements are a whole number of <see cref="RangeSplit.Alignment"/>.</summary>
     private static int UnitRows(int inputs) => RangeSplit.Alignment / Math.Min(inputs & -inputs, RangeSplit.Alignment);
 
-    private void Publish(KernelPath path, bool update, int count, int inputs, int hidden, T* x, int xLength)
+    private void Publish(KernelPath path, Phase phase, int count, int inputs, int hidden, T* x, int xLength)
     {
         this.path = path;
-        this.update = update;
+        this.phase = phase;
         this.count = count;
         this.inputs = inputs;
         this.hidden = hidden;
@@ -180,5 +262,14 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     {
         x = weights = products = gram = updates = sum = next = null;
         xLength = weightsLength = productsLength = gramLength = updatesLength = 0;
+        loop = null;
+    }
+
+    /// <summary>Which of the block's regions is running.</summary>
+    private enum Phase
+    {
+        Products,
+        Samples,
+        Update,
     }
 }
