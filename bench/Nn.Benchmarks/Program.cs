@@ -34,6 +34,13 @@ if (args is ["b-profile", ..])
     return;
 }
 
+if (args is ["a-shapes"])
+{
+    // One thread's share of a Network A block's products, and what packing an operand once saves (NetworkAShapes.cs).
+    NetworkAShapes.Run();
+    return;
+}
+
 if (args is ["split-shapes"])
 {
     // One thread's half of Network B's products split by rows and by columns (SplitShapes.cs).

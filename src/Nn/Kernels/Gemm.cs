@@ -19,7 +19,7 @@ namespace Nn.Kernels;
 /// column range <see cref="Multiply{T}"/> is asked for, so splitting the columns over threads gives bit-for-bit
 /// the same result as one thread.
 /// </remarks>
-internal static class Gemm
+internal static partial class Gemm
 {
     /// <summary>The depth of a packed block: a KC × NR panel of B (32 KiB for float at NR = 32) stays in L1.</summary>
     private const int KC = 256;
@@ -84,45 +84,56 @@ internal static class Gemm
         var (mr, nr) = TileShape<T>(path);
         var packA = Scratch<T>.PackA(RoundUp(Math.Min(MC, m), mr) * KC);
         var packB = Scratch<T>.PackB(RoundUp(Math.Min(NC, jTo - jFrom), nr) * KC);
-        Span<T> tile = stackalloc T[MicroKernels.MaxTile];
         for (var jc = jFrom; jc < jTo; jc += NC)
         {
             var nc = Math.Min(NC, jTo - jc);
             for (var pc = 0; pc < k; pc += KC)
             {
                 var kc = Math.Min(KC, k - pc);
-                var add = accumulate || pc > 0;
                 PackB(path, b, bRowStride, bColumnStride, pc, kc, jc, nc, nr, packB);
-                for (var ic = 0; ic < m; ic += MC)
+                MultiplyBlock(path, m, a, aRowStride, aColumnStride, packA, packB, pc, kc, jc, nc, c, ldc, accumulate || pc > 0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// C[0..m, jc..jc+nc) (+)= A(0..m, pc..pc+kc) times the kc × nc block of B packed in <paramref name="panels"/>: A
+    /// packed MC rows at a time into <paramref name="packA"/>, each MR-row sliver by each NR-wide panel.
+    /// </summary>
+    private static void MultiplyBlock<T>(
+        KernelPath path, int m, ReadOnlySpan<T> a, int aRowStride, int aColumnStride, Span<T> packA, ReadOnlySpan<T> panels, int pc, int kc, int jc, int nc, Span<T> c, int ldc, bool add)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (mr, nr) = TileShape<T>(path);
+        Span<T> tile = stackalloc T[MicroKernels.MaxTile];
+        for (var ic = 0; ic < m; ic += MC)
+        {
+            var mc = Math.Min(MC, m - ic);
+            PackA(path, a, aRowStride, aColumnStride, ic, mc, pc, kc, mr, packA);
+            for (var jr = 0; jr < nc; jr += nr)
+            {
+                var columns = Math.Min(nr, nc - jr);
+                ref var panel = ref MemoryMarshal.GetReference(panels.Slice((jr / nr) * kc * nr));
+                for (var ir = 0; ir < mc; ir += mr)
                 {
-                    var mc = Math.Min(MC, m - ic);
-                    PackA(path, a, aRowStride, aColumnStride, ic, mc, pc, kc, mr, packA);
-                    for (var jr = 0; jr < nc; jr += nr)
+                    var rows = Math.Min(mr, mc - ir);
+                    ref var sliver = ref packA[(ir / mr) * kc * mr];
+                    var origin = ((ic + ir) * ldc) + jc + jr;
+                    if (rows == mr && columns == nr)
                     {
-                        var columns = Math.Min(nr, nc - jr);
-                        ref var panel = ref packB[(jr / nr) * kc * nr];
-                        for (var ir = 0; ir < mc; ir += mr)
+                        MicroKernels.Run(path, ref sliver, ref panel, kc, ref c[origin], ldc, add);
+                    }
+                    else
+                    {
+                        // An edge tile: compute the whole padded tile aside, then keep its valid part.
+                        MicroKernels.Run(path, ref sliver, ref panel, kc, ref tile[0], nr, false);
+                        for (var i = 0; i < rows; i++)
                         {
-                            var rows = Math.Min(mr, mc - ir);
-                            ref var sliver = ref packA[(ir / mr) * kc * mr];
-                            var origin = ((ic + ir) * ldc) + jc + jr;
-                            if (rows == mr && columns == nr)
+                            var cRow = c.Slice(origin + (i * ldc), columns);
+                            var tRow = tile.Slice(i * nr, columns);
+                            for (var j = 0; j < columns; j++)
                             {
-                                MicroKernels.Run(path, ref sliver, ref panel, kc, ref c[origin], ldc, add);
-                            }
-                            else
-                            {
-                                // An edge tile: compute the whole padded tile aside, then keep its valid part.
-                                MicroKernels.Run(path, ref sliver, ref panel, kc, ref tile[0], nr, false);
-                                for (var i = 0; i < rows; i++)
-                                {
-                                    var cRow = c.Slice(origin + (i * ldc), columns);
-                                    var tRow = tile.Slice(i * nr, columns);
-                                    for (var j = 0; j < columns; j++)
-                                    {
-                                        cRow[j] = add ? cRow[j] + tRow[j] : tRow[j];
-                                    }
-                                }
+                                cRow[j] = add ? cRow[j] + tRow[j] : tRow[j];
                             }
                         }
                     }

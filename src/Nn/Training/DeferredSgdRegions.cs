@@ -10,8 +10,9 @@ namespace Nn;
 /// X W¹₀ᵀ and the first rows of the Gram matrix X Xᵀ (each thread a share of the columns of the first and of the row
 /// slivers of the second); then the per-sample loop as one part and the rest of the Gram matrix as another, so that
 /// the second thread computes the rows the loop reaches later while the first runs the loop (sample n waits only for
-/// row n); after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, so that the thread that computes a row's sum of updates
-/// also adds it to W¹₀ while the row is in its cache, instead of the other thread reading it in a region of its own.
+/// row n), and then packs X once for the update; after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, each part reading
+/// that packed X rather than packing it again, so that the thread that computes a row's sum of updates also adds it to
+/// W¹₀ while the row is in its cache, instead of the other thread reading it in a region of its own.
 /// The first and last regions give a thread the same rows of W¹ (columns of X W¹ᵀ), so the rows a thread writes at
 /// one block's end are the ones it reads at the next block's start, from its own cache rather than the other core's.
 /// Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
@@ -38,6 +39,9 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     private int readyRows;
     private IDeferredSampleLoop? loop;
     private bool loopFinite;
+    private T[] packedX = [];
+    private T[] packedXTransposed = [];
+    private bool xPacked;
     private int count;
     private int inputs;
     private int hidden;
@@ -83,6 +87,7 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
         {
             Publish(path, Phase.Products, count, inputs, hidden, px, x.Length);
             gramRows = overlapped ? Math.Min(count, Gemm.TileShape<T>(path).MR) : count;
+            xPacked = false;
             this.weights = pw;
             weightsLength = weights.Length;
             this.products = pp;
@@ -103,8 +108,8 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     /// <summary>
     /// The block's per-sample loop as one part and, as another, the Gram matrix's rows after those
     /// <see cref="Products"/> computed with <c>overlapped</c> (each row n only over the columns i &lt; n + MR the loop
-    /// reads), published sliver by sliver for <see cref="AwaitGramRows"/>. The Gram part is part 0, claimed before
-    /// the loop, so the loop never waits for rows that no thread is computing.
+    /// reads), published sliver by sliver for <see cref="AwaitGramRows"/>, then X packed for <see cref="Update"/>. The
+    /// Gram part is part 0, claimed before the loop, so the loop never waits for rows that no thread is computing.
     /// </summary>
     /// <returns>What the loop returned.</returns>
     public bool SamplesWithGram(IDeferredSampleLoop loop, KernelPath path, ReadOnlySpan<T> x, int count, int inputs, int hidden, Span<T> gram)
@@ -116,9 +121,21 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
             gramLength = gram.Length;
             this.loop = loop;
             Volatile.Write(ref readyRows, gramRows);
+            // Grown at a run's first block (or a longer one), so a steady-state block allocates nothing.
+            if (packedX.Length < Gemm.PackedBLength<T>(path, count, inputs))
+            {
+                packedX = new T[Gemm.PackedBLength<T>(path, count, inputs)];
+            }
+
+            if (packedXTransposed.Length < Gemm.PackedBLength<T>(path, inputs, count))
+            {
+                packedXTransposed = new T[Gemm.PackedBLength<T>(path, inputs, count)];
+            }
+
             try
             {
                 Pool.Run(this, 2);
+                xPacked = true;
             }
             finally
             {
@@ -141,7 +158,8 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
 
     /// <summary>
     /// sum = Uᵀ X (hidden × inputs, from the block's updates U, count × hidden) and next = theta + sum, in one region
-    /// split by rows of W¹.
+    /// split by rows of W¹. Right after <see cref="SamplesWithGram"/> on the same block, X is read as its Gram part
+    /// packed it, rather than packed again by every part.
     /// </summary>
     /// <returns>Whether every element of next is finite.</returns>
     public bool Update(KernelPath path, ReadOnlySpan<T> updates, ReadOnlySpan<T> x, int count, int inputs, int hidden, Span<T> sum, ReadOnlySpan<T> theta, Span<T> next)
@@ -162,6 +180,7 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
             finally
             {
                 Clear();
+                xPacked = false;
             }
         }
 
@@ -188,12 +207,14 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
 
             try
             {
-                // Sliver by sliver in the loop's order; row n is needed only over the columns i < n.
+                // Sliver by sliver in the loop's order, Xᵀ packed once for all of them; row n is needed only over the
+                // columns i < n.
+                Gemm.PackWholeB(path, inputs, count, inputsSpan, 1, inputs, packedXTransposed);
                 for (var first = gramRows; first < count; first += mr)
                 {
                     var last = Math.Min(count, first + mr);
-                    Gemm.Multiply(
-                        path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, inputsSpan, 1, inputs, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, last);
+                    Gemm.MultiplyPackedB(
+                        path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, packedXTransposed, count, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, last);
                     Volatile.Write(ref readyRows, last);
                 }
             }
@@ -203,6 +224,8 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
                 Volatile.Write(ref readyRows, count);
             }
 
+            // While the loop still runs: X packed once for the update's Uᵀ X, which every part of it would pack.
+            Gemm.PackWholeB(path, count, inputs, inputsSpan, inputs, 1, packedX);
             return;
         }
 
@@ -214,12 +237,14 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
             Gemm.Multiply(
                 path, count, inputs, inputsSpan, inputs, 1, new ReadOnlySpan<T>(weights, weightsLength), 1, inputs, new Span<T>(products, productsLength), hidden, false, from, to);
 
-            // The first gramRows rows of X Xᵀ over this part's row slivers.
+            // The first gramRows rows of X Xᵀ over this part's row slivers, counted from the last part (which has the
+            // most rows of W¹), so a single sliver goes to the first. Overlapped, a row needs only the columns before it.
             var slivers = (gramRows + mr - 1) / mr;
-            var first = Math.Min(gramRows, Partition.Start(slivers, part, parts) * mr);
-            var last = Math.Min(gramRows, Partition.Start(slivers, part + 1, parts) * mr);
+            var share = parts - 1 - part;
+            var first = Math.Min(gramRows, Partition.Start(slivers, share, parts) * mr);
+            var last = Math.Min(gramRows, Partition.Start(slivers, share + 1, parts) * mr);
             Gemm.Multiply(
-                path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, inputsSpan, 1, inputs, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, count);
+                path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, inputsSpan, 1, inputs, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, gramRows < count ? last : count);
             return;
         }
 
@@ -228,7 +253,16 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
         var offset = j0 * inputs;
         var length = (j1 - j0) * inputs;
         var rows = new Span<T>(sum + offset, length);
-        Gemm.Multiply(path, j1 - j0, count, new ReadOnlySpan<T>(updates + j0, updatesLength - j0), 1, hidden, inputsSpan, inputs, 1, rows, inputs, false, 0, inputs);
+        var u = new ReadOnlySpan<T>(updates + j0, updatesLength - j0);
+        if (xPacked)
+        {
+            Gemm.MultiplyPackedB(path, j1 - j0, count, u, 1, hidden, packedX, inputs, rows, inputs, false, 0, inputs);
+        }
+        else
+        {
+            Gemm.Multiply(path, j1 - j0, count, u, 1, hidden, inputsSpan, inputs, 1, rows, inputs, false, 0, inputs);
+        }
+
         finite[part] = VectorKernels.MultiplyAddFinite(T.One, rows, new ReadOnlySpan<T>(weights + offset, length), new Span<T>(next + offset, length));
     }
 
