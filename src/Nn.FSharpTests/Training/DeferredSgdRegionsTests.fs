@@ -31,6 +31,26 @@ let private blockOf (architecture: Architecture) (pool: WorkerPool option) count
         deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, count, Span next, Span costs, Span predictions, workspace, Span(Array.zeroCreate<'T> theta.Length))
     finite, next, costs, predictions
 
+/// The same as blockOf for blocks of each of `counts` samples in turn through one DeferredSgd and workspace, each from
+/// the θ' of the one before.
+let private blocksOf (architecture: Architecture) (pool: WorkerPool option) (counts: int list) (toT: float -> 'T) =
+    let inputs = architecture.InputSize
+    let outputs = architecture.OutputSize
+    let deferred = DeferredSgd<'T>(architecture, Loss.Quadratic, toT 0.5, 32)
+    let workspace = Workspace<'T>(architecture, 32, pool |> Option.map (fun pool -> GemmTeam<'T>(pool)) |> Option.toObj)
+    let random = Random 5
+    let mutable theta = Network.Create<'T>(architecture, Initializer.Xavier, 11UL).Parameters.ToArray()
+    [ for count in counts do
+        let x = Array.init (count * inputs) (fun _ -> toT (random.NextDouble()))
+        let y = Array.init (count * outputs) (fun i -> if i % outputs = (i / outputs) % outputs then toT 1.0 else toT 0.0)
+        let next = Array.zeroCreate<'T> theta.Length
+        let costs = Array.zeroCreate<float> count
+        let predictions = Array.zeroCreate<int> count
+        let finite =
+            deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, count, Span next, Span costs, Span predictions, workspace, Span(Array.zeroCreate<'T> theta.Length))
+        theta <- next
+        yield finite, next, costs, predictions ]
+
 let private block pool inputs hidden count toT =
     blockOf (Architecture.Input(inputs).Dense(hidden, Activation.Sigmoid).Dense(10, Activation.Sigmoid)) pool count toT
 
@@ -83,3 +103,14 @@ let ``a block whose upper layer would split its one-sample products keeps its lo
         Assert.Equal(blockOf wideSecondLayer None 32 float32, split)
         // The products and the update; on the portable path each sample's 2,700-wide product adds a region of its own.
         if path = KernelPath.Portable then Assert.True(regions > 2L, $"{regions} regions") else Assert.Equal(2L, regions)
+
+[<Fact>]
+let ``blocks of 5, 32 and 9 samples in turn through one run's regions give the one-thread blocks bit for bit`` () =
+    // The buffers the Gram part packs X into grow at the longer block and are reused, partly, by the shorter.
+    let architecture = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
+    use pool = new WorkerPool(2)
+    for path in paths do
+        use _ = KernelSelection.Enter path
+        let expected = blocksOf architecture None [ 5; 32; 9 ] float32
+        Assert.All(expected, fun (finite, _, _, _) -> Assert.True(finite))
+        Assert.Equal<(bool * float32[] * float[] * int[]) list>(expected, blocksOf architecture (Some pool) [ 5; 32; 9 ] float32)
