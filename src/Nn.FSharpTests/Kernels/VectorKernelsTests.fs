@@ -47,6 +47,25 @@ module Properties =
         sum = Array.map2 (fun xi yi -> xi * a + yi) x y && scaled = Array.map (fun xi -> xi * a) x
 
     [<Property>]
+    let ``adding several scaled rows at once equals one axpy per row in order, bit for bit, on every path, in float and double`` (s: Sizes) =
+        let random = Random s.Seed
+        let count = s.Rows - 1 // from none
+        let rows = values random (count * s.Length)
+        let coefficients = values random count
+        let y = values random s.Length
+        let check (toT: float -> 'T) =
+            KernelSelection.Supported()
+            |> Array.forall (fun path ->
+                let rowsT, coefficientsT = Array.map toT rows, Array.map toT coefficients
+                let expected = Array.map toT y
+                for i in 0 .. count - 1 do
+                    VectorKernels.MultiplyAdd(coefficientsT[i], ReadOnlySpan(rowsT, i * s.Length, s.Length), Span expected, path)
+                let sum = Array.map toT y
+                VectorKernels.MultiplyAddRows(ReadOnlySpan coefficientsT, ReadOnlySpan rowsT, s.Length, Span sum, path)
+                sum = expected)
+        check id && check float32
+
+    [<Property>]
     let ``the vector Adam step equals the scalar Adam step bit for bit`` (s: Sizes) =
         let random = Random s.Seed
         let theta, g, m, v = values random s.Length, values random s.Length, values random s.Length, values random s.Length |> Array.map abs
@@ -99,3 +118,13 @@ module Properties =
         VectorKernels.SigmoidBackward(ReadOnlySpan a, ReadOnlySpan g, Span sigmoid)
         relu = Array.map2 (fun zi gi -> if zi > 0.0 then gi else 0.0) z g
         && sigmoid = Array.map2 (fun ai gi -> gi * ai * (1.0 - ai)) a g
+
+[<Fact>]
+let ``adding scaled rows refuses rows or a y shorter than the count and width ask for, naming the sizes`` () =
+    let error =
+        Assert.Throws<ArgumentException>(fun () ->
+            VectorKernels.MultiplyAddRows(ReadOnlySpan(Array.zeroCreate<float> 2), ReadOnlySpan(Array.zeroCreate<float> 5), 3, Span(Array.zeroCreate<float> 3)))
+    Assert.Contains("2 rows of 3 need 6 elements and y 3, but hold 5 and 3", error.Message)
+    Assert.Throws<ArgumentException>(fun () ->
+        VectorKernels.MultiplyAddRows(ReadOnlySpan(Array.zeroCreate<float> 1), ReadOnlySpan(Array.zeroCreate<float> 3), 3, Span(Array.zeroCreate<float> 2)))
+    |> ignore

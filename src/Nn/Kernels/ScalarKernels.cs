@@ -39,6 +39,22 @@ internal static class ScalarKernels
         return finite;
     }
 
+    /// <summary>y ← y + Σ_i cᵢ·xᵢ over the rows of <paramref name="rows"/>, i in order, each product rounded before its sum.</summary>
+    public static void MultiplyAddRows<T>(ReadOnlySpan<T> coefficients, ReadOnlySpan<T> rows, int width, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var j = 0; j < width; j++)
+        {
+            var sum = y[j];
+            for (var i = 0; i < coefficients.Length; i++)
+            {
+                sum = (rows[(i * width) + j] * coefficients[i]) + sum;
+            }
+
+            y[j] = sum;
+        }
+    }
+
     /// <summary>y ← a·x over the length of x.</summary>
     public static void Multiply<T>(T a, ReadOnlySpan<T> x, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -70,6 +70,40 @@ internal static class VectorKernelBodies
         return finite;
     }
 
+    /// <summary>y ← y + Σ_i cᵢ·xᵢ over the rows of <paramref name="rows"/>, i in order, each product rounded before its sum.</summary>
+    public static void MultiplyAddRows<TLanes, TVector, T>(ReadOnlySpan<T> coefficients, ReadOnlySpan<T> rows, int width, Span<T> y)
+        where TLanes : struct, IVectorArithmetic<TVector, T>
+        where TVector : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var rx = ref MemoryMarshal.GetReference(rows);
+        ref var ry = ref MemoryMarshal.GetReference(y);
+        var count = coefficients.Length;
+        var lanes = TLanes.Count;
+        var j = 0;
+        for (; j <= width - lanes; j += lanes)
+        {
+            var sum = TLanes.LoadAt(ref ry, (nuint)j);
+            for (var i = 0; i < count; i++)
+            {
+                sum = TLanes.Add(TLanes.Multiply(TLanes.LoadAt(ref rx, (nuint)((i * width) + j)), TLanes.Broadcast(coefficients[i])), sum);
+            }
+
+            TLanes.StoreAt(sum, ref ry, (nuint)j);
+        }
+
+        for (; j < width; j++)
+        {
+            var sum = Unsafe.Add(ref ry, j);
+            for (var i = 0; i < count; i++)
+            {
+                sum = (Unsafe.Add(ref rx, (i * width) + j) * coefficients[i]) + sum;
+            }
+
+            Unsafe.Add(ref ry, j) = sum;
+        }
+    }
+
     /// <summary>y ← a·x over the length of x.</summary>
     public static void Multiply<TLanes, TVector, T>(T a, ReadOnlySpan<T> x, Span<T> y)
         where TLanes : struct, IVectorArithmetic<TVector, T>

@@ -28,6 +28,36 @@ internal static class VectorKernels
     public static void MultiplyAdd<T>(T a, ReadOnlySpan<T> x, Span<T> y, KernelPath path = KernelPath.Auto)
         where T : unmanaged, IFloatingPointIeee754<T> => MultiplyAddFinite(a, x, y, y, path);
 
+    /// <summary>
+    /// y ← y + Σ_i cᵢ·xᵢ over the rows xᵢ of <paramref name="rows"/> (each <paramref name="width"/> long), i in order,
+    /// each product rounded before its sum: the bits of one <see cref="MultiplyAdd{T}(T, ReadOnlySpan{T}, Span{T}, KernelPath)"/>
+    /// per row, with y held in registers across the rows instead of read and written once per row.
+    /// </summary>
+    public static void MultiplyAddRows<T>(ReadOnlySpan<T> coefficients, ReadOnlySpan<T> rows, int width, Span<T> y, KernelPath path = KernelPath.Auto)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (rows.Length < coefficients.Length * width || y.Length < width)
+        {
+            throw new ArgumentException($"{coefficients.Length} rows of {width} need {coefficients.Length * width} elements and y {width}, but hold {rows.Length} and {y.Length}.", nameof(rows));
+        }
+
+        switch (KernelCensus.Resolve(path))
+        {
+            case KernelPath.Vector512:
+                VectorKernelBodies.MultiplyAddRows<Lanes512<T>, Vector512<T>, T>(coefficients, rows, width, y);
+                break;
+            case KernelPath.Vector256:
+                VectorKernelBodies.MultiplyAddRows<Lanes256<T>, Vector256<T>, T>(coefficients, rows, width, y);
+                break;
+            case KernelPath.Vector128:
+                VectorKernelBodies.MultiplyAddRows<Lanes128<T>, Vector128<T>, T>(coefficients, rows, width, y);
+                break;
+            default:
+                ScalarKernels.MultiplyAddRows(coefficients, rows, width, y);
+                break;
+        }
+    }
+
     /// <summary>result ← y + a·x; <paramref name="result"/> may be <paramref name="y"/> itself.</summary>
     public static void MultiplyAdd<T>(T a, ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> result, KernelPath path = KernelPath.Auto)
         where T : unmanaged, IFloatingPointIeee754<T> => MultiplyAddFinite(a, x, y, result, path);

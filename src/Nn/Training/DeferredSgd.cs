@@ -191,10 +191,7 @@ internal sealed unsafe class DeferredSgd<T> : IDeferredSampleLoop
             // z¹ₙ = (X W¹₀ᵀ)[n] + Σ_{i<n} (xₙ · xᵢ) uᵢ + b¹: the first layer as the earlier samples of the block left it.
             var z = workspace.Z[0].AsSpan(0, hidden);
             products.Slice(n * hidden, hidden).CopyTo(z);
-            for (var i = 0; i < n; i++)
-            {
-                VectorKernels.MultiplyAdd(dots[(n * count) + i], updates.AsSpan(i * hidden, hidden), z);
-            }
+            VectorKernels.MultiplyAddRows(dots.Slice(n * count, n), updates.AsSpan(0, n * hidden), hidden, z, workspace.Path);
 
             if (first.HasBias)
             {
