@@ -117,6 +117,11 @@ group.Timeline = null;
 Say($"Network B, batch {batch}, 1 thread per rank, {(phases ? "DistributedTrainer.Train" : "Trainer.Train in one process")}: {result.Message}");
 Say($"epoch times (s): {string.Join(", ", epochTimes.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)))}");
 Say($"median step {step * 1e3:F2} ms; the sum of θ is {seconds[Parameters + 1] * 1e3:F2} ms of it ({seconds[Parameters + 1] / step:P1})");
+
+// Between an epoch's last step and its end (the divergence probe's measuring, the moments' gather, the snapshot): the
+// epoch's time less its steps' (a step's time runs from the report before it, so the epoch's start is in its first).
+var outside = epochTimes.Select((time, e) => time - steps.Skip(e * perEpoch).Take(perEpoch).Sum());
+Say($"outside the steps, per epoch (ms): {string.Join(", ", outside.Select(t => (t * 1e3).ToString("F1", CultureInfo.InvariantCulture)))}");
 if (phases)
 {
     foreach (var line in StepBreakdown.Lines(group, timeline, perEpoch))

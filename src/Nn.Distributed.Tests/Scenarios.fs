@@ -123,6 +123,8 @@ let timedSteps (group: MpiGroup) =
     group.Timeline <- null
     [ yield! lines
       yield sprintf "timed steps %d" timeline.Steps.Count
+      yield sprintf "placed steps %d" timeline.Placements.Count
+      yield sprintf "propagated on a CPU in every step %b" (timeline.Placements |> Seq.forall (fun p -> p.PropagationOnCpu > 0.0 && p.Cpu >= 0))
       for phase in Enum.GetValues<TimedPhase>() do
           yield sprintf "%O in every step %b" phase (timeline.Steps |> Seq.forall (fun s -> s[int phase] > 0.0))
           yield sprintf "%O in no step %b" phase (timeline.Steps |> Seq.forall (fun s -> s[int phase] = 0.0)) ]

@@ -1,6 +1,8 @@
 module Nn.Distributed.Tests.StepTimelineTests
 
+open System
 open System.Diagnostics
+open System.Runtime.InteropServices
 open System.Threading
 open Nn
 open Nn.Distributed
@@ -39,6 +41,39 @@ let ``each mark closes the time since the last one into its phase, and a sum out
     // The phases tile the step: together they are the time between its start and the next one's.
     Assert.InRange(Array.sum step, 0.09, clock.Elapsed.TotalSeconds)
 
+[<Fact>]
+let ``each step records the CPU it started on, the forward and backward pass's processor time, its preemptions and its page faults`` () =
+    let timeline = StepTimeline()
+    timeline.Reached StepPhase.Started
+    timeline.Reached StepPhase.Gathered
+    // Computing for 50 ms of processor time, then waiting 50 ms off the CPU: only the first counts as on it.
+    let computing = ThreadClock.OnCpuSeconds()
+    while ThreadClock.OnCpuSeconds() - computing < 0.05 do
+        Thread.SpinWait 1000
+    Thread.Sleep 50
+    timeline.Reached StepPhase.Propagated
+    // Touching 4,096 fresh pages of 4 KB faults each one in.
+    let pages = 4096
+    let memory = Marshal.AllocHGlobal(pages * 4096)
+    try
+        for page in 0 .. pages - 1 do
+            Marshal.WriteByte(memory, page * 4096, 1uy)
+    finally
+        Marshal.FreeHGlobal memory
+    timeline.Reached StepPhase.Finished
+    // A rank with no rows of a batch marks no gathering: it propagated nothing.
+    timeline.Reached StepPhase.Started
+    timeline.Reached StepPhase.Propagated
+    timeline.Reached StepPhase.Finished
+    timeline.Reached StepPhase.Started
+    Assert.Equal(2, timeline.Placements.Count)
+    let computed = timeline.Placements[0]
+    Assert.InRange(computed.PropagationOnCpu, 0.05, timeline.Steps[0][int TimedPhase.Propagate] - 0.045)
+    Assert.InRange(computed.Cpu, 0, Environment.ProcessorCount - 1)
+    Assert.InRange(computed.Preemptions, 0L, Int64.MaxValue)
+    Assert.InRange(computed.PageFaults, 4096L, Int64.MaxValue)
+    Assert.Equal(0.0, timeline.Placements[1].PropagationOnCpu)
+
 let private stepLines (lines: string list) = lines |> List.filter (fun l -> l.StartsWith "step ")
 
 [<Fact>]
@@ -53,6 +88,8 @@ let ``timed two-rank steps spend time in every phase of their path and take the 
             Assert.Equal<string list>(stepLines untimed[0], stepLines lines)
             // The last step's time between steps is still open when the run ends.
             Assert.Contains("timed steps 11", lines)
+            Assert.Contains("placed steps 11", lines)
+            Assert.Contains("propagated on a CPU in every step true", lines)
             for phase in System.Enum.GetValues<TimedPhase>() do
                 if List.contains phase merged then
                     Assert.Contains(sprintf "%O in no step true" phase, lines)

@@ -43,7 +43,9 @@ internal enum TimedPhase
 /// the training loop marks its computing phases (<see cref="IDataParallelGroup.Reached"/>) and the group marks each
 /// sum's waiting and moving. Each mark closes the interval since the one before into a phase. Waiting is the time a
 /// rank spends in a sum's synchronisation before the last rank arrives (with MPI's collectives, in a barrier taken
-/// just for the measurement): imbalance or jitter between the ranks, not the cost of moving the data.
+/// just for the measurement): imbalance or jitter between the ranks, not the cost of moving the data. Beside the phases
+/// each step records where the rank ran (<see cref="StepPlacement"/>), to tell a rank that computes slowly from one
+/// that is kept off its CPU.
 /// </summary>
 internal sealed class StepTimeline
 {
@@ -51,6 +53,11 @@ internal sealed class StepTimeline
     public static readonly int PhaseCount = Enum.GetValues<TimedPhase>().Length;
 
     private readonly List<double[]> steps = [];
+    private readonly List<StepPlacement> placements = [];
+    private int cpu = -1;
+    private (long Preemptions, long PageFaults) usage;
+    private double propagationStart = double.NaN;
+    private double propagationOnCpu;
     private double[] current = new double[PhaseCount];
     private long last = Stopwatch.GetTimestamp();
     private bool started;
@@ -61,27 +68,38 @@ internal sealed class StepTimeline
     /// <summary>The steps finished so far, each the seconds of every phase (indexed by <see cref="TimedPhase"/>).</summary>
     public IReadOnlyList<double[]> Steps => steps;
 
+    /// <summary>Where each of <see cref="Steps"/> ran, in the same order.</summary>
+    public IReadOnlyList<StepPlacement> Placements => placements;
+
     /// <summary>Closes the interval since the last mark into the phase that ends at <paramref name="phase"/>, the training loop's mark.</summary>
     public void Reached(StepPhase phase)
     {
         switch (phase)
         {
             case StepPhase.Started:
-                // The loop's time since the last step belongs to that step, which is complete now.
+                // The loop's time since the last step belongs to that step, which is complete now (reading where this
+                // rank runs is part of it: the first reading loads the library).
+                var now = ThreadClock.Usage();
+                var startCpu = ThreadClock.CurrentCpu();
                 Close(TimedPhase.Loop);
                 if (started)
                 {
                     steps.Add(current);
+                    placements.Add(new StepPlacement(cpu, propagationOnCpu, now.Preemptions - usage.Preemptions, now.PageFaults - usage.PageFaults));
                 }
 
                 current = new double[PhaseCount];
                 started = true;
                 inStep = true;
+                (cpu, usage, propagationStart, propagationOnCpu) = (startCpu, now, double.NaN, 0);
                 break;
             case StepPhase.Gathered:
+                propagationStart = ThreadClock.OnCpuSeconds();
                 Close(TimedPhase.Gather);
                 break;
             case StepPhase.Propagated:
+                // A rank with no rows of the batch reaches this mark without the one before: it propagated nothing.
+                propagationOnCpu = double.IsNaN(propagationStart) ? 0 : ThreadClock.OnCpuSeconds() - propagationStart;
                 Close(TimedPhase.Propagate);
                 break;
             case StepPhase.Updated:
@@ -121,3 +139,13 @@ internal sealed class StepTimeline
         last = now;
     }
 }
+
+/// <summary>Where one rank's step ran, beside its phases' wall-clock times (<see cref="StepTimeline.Placements"/>).</summary>
+/// <param name="Cpu">The CPU the step started on (−1 where that cannot be read).</param>
+/// <param name="PropagationOnCpu">
+/// The processor time of the forward and backward pass, in seconds (NaN where that cannot be read): as long as the
+/// phase's wall-clock time when the rank ran throughout, shorter by the time it was descheduled or interrupted.
+/// </param>
+/// <param name="Preemptions">How many times the rank was preempted during the step (involuntary context switches).</param>
+/// <param name="PageFaults">How many page faults the rank took during the step.</param>
+internal readonly record struct StepPlacement(int Cpu, double PropagationOnCpu, long Preemptions, long PageFaults);
