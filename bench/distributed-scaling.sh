@@ -4,7 +4,9 @@
 # sums through shared memory); two ranks with NN_MPI_SHARED_MEMORY=0 (sums through MPI's collectives); two ranks
 # bound to a core each. Every two-rank run measures the sum's latency and bandwidth and prints each rank's step
 # phase by phase, waiting apart from moving. Then, to tell the processes' contention for the machine from the sums'
-# cost: one rank of batch 128 alone, and two such one-rank jobs side by side. Needs MPICH and the Debian package
+# cost: one rank of batch 128 alone, pinned to each CPU in turn, and two such one-rank jobs side by side. Every run
+# that goes through DistributedTrainer also prints where each rank ran (its pass's processor time against its wall
+# time, preemptions, page faults, CPUs). Needs MPICH, taskset (util-linux) and the Debian package
 # dataset-fashion-mnist. Measure on a quiet machine (/proc/loadavg below about 1.5): a sum of 0.94 MB between two
 # processes that must both be running is the first thing a busy machine slows down.
 # Usage (from the repository root): bench/distributed-scaling.sh [PAIRS] [EPOCHS]
@@ -31,6 +33,12 @@ while [ "$i" -le "$pairs" ]; do
   # through DistributedTrainer, whose sums on one rank are copies) to set beside the two-rank run's phases.
   echo; echo "## one rank, batch 128 (a two-rank run's share of a batch), alone, run $i"
   mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 phases
+  # Whether the two CPUs compute at the same speed: the same pass pinned to each in turn. Its "on its CPU" row is the
+  # processor time; a CPU whose pass takes longer there is slower (its host core busy elsewhere), not descheduled.
+  for cpu in $(seq 0 $(($(nproc --all) - 1))); do
+    echo; echo "## one rank, batch 128, pinned to CPU $cpu (taskset -c $cpu), alone, run $i"
+    taskset -c "$cpu" mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 phases
+  done
   echo; echo "## two one-rank jobs of batch 128 side by side (no sums between them), run $i"
   side=$(mktemp -d)
   mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs" 128 phases >"$side/first" &

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using Nn.Distributed;
 
@@ -37,7 +38,7 @@ internal static class StepBreakdown
         var skip = Math.Max(0, timeline.Steps.Count - count);
         var steps = timeline.Steps.Skip(skip).ToArray();
         var placed = timeline.Placements.Skip(skip).ToArray();
-        var cpus = Environment.ProcessorCount;
+        var cpus = MachineCpus();
 
         // Per rank: a (median, mean) pair for each phase, the whole step and the three placement rows, then the share of
         // steps started on each CPU and how often consecutive steps started on different CPUs.
@@ -87,6 +88,18 @@ internal static class StepBreakdown
         lines.Add(Line("steps started on CPU 0, 1, …", r => string.Join("/", Enumerable.Range(0, cpus).Select(c => figures[(r * perRank) + (2 * statistics.Count) + c].ToString("P0", CultureInfo.InvariantCulture))).PadRight(13)));
         lines.Add(Line("CPU changes between steps", r => figures[(r * perRank) + perRank - 1].ToString("F0", CultureInfo.InvariantCulture).PadRight(13)));
         return lines;
+    }
+
+    /// <summary>
+    /// The machine's CPUs, numbered 0 … n − 1 (what sched_getcpu reports), even when this process may run on fewer of
+    /// them (taskset; Environment.ProcessorCount counts only those).
+    /// </summary>
+    private static int MachineCpus()
+    {
+        var listed = Directory.Exists("/sys/devices/system/cpu")
+            ? Directory.GetDirectories("/sys/devices/system/cpu", "cpu*").Count(d => Path.GetFileName(d).Skip(3).All(char.IsAsciiDigit) && Path.GetFileName(d).Length > 3)
+            : 0;
+        return Math.Max(listed, Environment.ProcessorCount);
     }
 
     private static double Median(double[] values)
