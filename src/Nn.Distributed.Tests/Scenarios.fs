@@ -129,6 +129,28 @@ let timedSteps (group: MpiGroup) =
           yield sprintf "%O in every step %b" phase (timeline.Steps |> Seq.forall (fun s -> s[int phase] > 0.0))
           yield sprintf "%O in no step %b" phase (timeline.Steps |> Seq.forall (fun s -> s[int phase] = 0.0)) ]
 
+/// Five timed steps that do nothing but a reduce-scatter of 4,194,304 weighted floats (milliseconds of weighting and
+/// moving): whether the median step waited under a tenth of the time it moved, as a rank alone (barely) waits.
+let timedBlockSums (group: MpiGroup) =
+    let timeline = StepTimeline()
+    group.Timeline <- timeline
+    let sharding = group :> IDataParallelGroup
+    let values = Array.create (1 <<< 22) 1.0f
+    let struct (_, count) = DataParallel.Block(values.Length, group.Rank, group.Size)
+    let block = Array.zeroCreate<float32> count
+    for _ in 1..6 do
+        timeline.Reached StepPhase.Started
+        timeline.Reached StepPhase.Gathered
+        timeline.Reached StepPhase.Propagated
+        sharding.SumBlock(Span values, 0.5f, Span block)
+        timeline.Reached StepPhase.Updated
+        timeline.Reached StepPhase.Finished
+    timeline.Reached StepPhase.Started
+    group.Timeline <- null
+    let median (phase: TimedPhase) = timeline.Steps |> Seq.map (fun s -> s[int phase]) |> Seq.sort |> Seq.item (timeline.Steps.Count / 2)
+    [ sprintf "timed steps %d" timeline.Steps.Count
+      sprintf "reduce-scatter waits under a tenth of its moving %b" (median TimedPhase.ReduceScatterWait < median TimedPhase.ReduceScatter / 10.0) ]
+
 /// Runs a scenario as one rank of the MPI job this process was started in, writing rank<r>.txt into the directory.
 let runRank (scenario: string) (directory: string) =
     use group = MpiGroup.Join()
@@ -139,6 +161,7 @@ let runRank (scenario: string) (directory: string) =
         | "steps-float" -> steps<float32> group 12
         | "steps-rmsprop" -> stepsWith<float> (RmsProp 0.01) group 12
         | "timed-steps" -> timedSteps group
+        | "timed-block-sums" -> timedBlockSums group
         | "epochs" -> epochs (Some group)
         | "full-batch" -> fullBatch (Some group)
         | other -> failwithf "unknown scenario %s" other

@@ -74,6 +74,13 @@ let ``each step records the CPU it started on, the forward and backward pass's p
     Assert.InRange(computed.PageFaults, 4096L, Int64.MaxValue)
     Assert.Equal(0.0, timeline.Placements[1].PropagationOnCpu)
 
+[<Fact>]
+let ``a rank alone spends its reduce-scatter weighting and moving the gradient, not waiting for others`` () =
+    use dir = new TempDirectory()
+    let results = ranks 1 "timed-block-sums" dir.Path
+    Assert.Contains("timed steps 6", results[0])
+    Assert.Contains("reduce-scatter waits under a tenth of its moving true", results[0])
+
 let private stepLines (lines: string list) = lines |> List.filter (fun l -> l.StartsWith "step ")
 
 [<Fact>]

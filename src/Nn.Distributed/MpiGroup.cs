@@ -295,12 +295,14 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
 
     /// <summary>
     /// When steps are timed, a barrier before one of MPI's collectives, so that the time a rank waits for the last one
-    /// to arrive is measured apart from the collective's own (which would otherwise hide it in its first message).
+    /// to arrive is measured apart from the collective's own (which would otherwise hide it in its first message). What
+    /// the sum did before it (weighting the gradient) is its moving, not its waiting.
     /// </summary>
     private void WaitForAll()
     {
         if (timeline is not null)
         {
+            timeline.Moved();
             Check(MPI.Unsafe.MPI_Barrier(MPI.Unsafe.MPI_COMM_WORLD), "MPI_Barrier");
             timeline.Waited();
         }
