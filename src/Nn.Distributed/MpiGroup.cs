@@ -220,7 +220,7 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     }
 
     private unsafe void SumBlock<T>(Span<T> values, T weight, Span<T> block, int datatype)
-        where T : unmanaged, INumberBase<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (counts, starts) = Blocks(values.Length);
         if (block.Length != counts[Rank])
@@ -231,7 +231,7 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         timeline?.Enter(TimedPhase.ReduceScatterWait, TimedPhase.ReduceScatter);
         if (shared is not null)
         {
-            shared.SumBlock(values, weight, block, starts[Rank]);
+            shared.SumBlock(values, weight, block, starts, counts);
         }
         else
         {

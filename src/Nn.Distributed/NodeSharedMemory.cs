@@ -84,17 +84,26 @@ internal sealed class NodeSharedMemory : IDisposable
     }
 
     /// <summary>
-    /// This rank's block [<paramref name="start"/>, start + block.Length) of the sum of every rank's
-    /// <paramref name="weight"/> · values, into <paramref name="block"/>. The products are written straight into this
-    /// rank's segment: the weighting costs no pass over the values of its own.
+    /// This rank's block (at <paramref name="starts"/>[rank], <paramref name="counts"/>[rank] long) of the sum of every
+    /// rank's <paramref name="weight"/> · values, into <paramref name="block"/>. A rank writes into its segment only the
+    /// products the other ranks sum (their blocks), weighting them as it copies; its own block's products it makes
+    /// in the sum itself, from <paramref name="values"/>, rounded as the others' were.
     /// </summary>
-    public unsafe void SumBlock<T>(ReadOnlySpan<T> values, T weight, Span<T> block, int start)
-        where T : unmanaged, INumberBase<T>
+    public unsafe void SumBlock<T>(ReadOnlySpan<T> values, T weight, Span<T> block, int[] starts, int[] counts)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var buffer = Next<T>(values.Length);
-        TensorKernels.Multiply(values, weight, new Span<T>(Segment<T>(rank, buffer), values.Length));
+        var segment = Segment<T>(rank, buffer);
+        for (var r = 0; r < size; r++)
+        {
+            if (r != rank)
+            {
+                TensorKernels.Multiply(values.Slice(starts[r], counts[r]), weight, new Span<T>(segment + starts[r], counts[r]));
+            }
+        }
+
         WaitForAll();
-        AddInRankOrder(buffer, (long)start * sizeof(T), block);
+        AddInRankOrder(buffer, starts[rank], block, values.Slice(starts[rank], counts[rank]), weight);
     }
 
     /// <summary>Copies every other rank's block (at <paramref name="starts"/>, <paramref name="counts"/> long) of its values into the same place of this rank's.</summary>
@@ -195,6 +204,39 @@ internal sealed class NodeSharedMemory : IDisposable
         for (var r = 2; r < size; r++)
         {
             TensorKernels.Add(block, Part(r), block);
+        }
+    }
+
+    /// <summary>
+    /// block[j] = Σ_r t_r[j] in rank order, where t_r is rank r's weighted values at element <paramref name="start"/> of
+    /// its buffer and this rank's own term is <paramref name="weight"/> · <paramref name="own"/>[j], made here: the
+    /// product rounded before the sum (<see cref="TensorKernels.MultiplyAdd{T}"/>), as when the others wrote theirs, and
+    /// added where its rank's term goes (a + b = b + a exactly, so t₀ + t₁ is the same bits whichever is made here).
+    /// </summary>
+    private unsafe void AddInRankOrder<T>(int buffer, int start, Span<T> block, ReadOnlySpan<T> own, T weight)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var length = block.Length;
+        ReadOnlySpan<T> Part(int owner) => new(Segment<T>(owner, buffer) + start, length);
+        if (rank < 2)
+        {
+            TensorKernels.MultiplyAdd(own, weight, Part(1 - rank), block);
+        }
+        else
+        {
+            TensorKernels.Add(Part(0), Part(1), block);
+        }
+
+        for (var r = 2; r < size; r++)
+        {
+            if (r == rank)
+            {
+                TensorKernels.MultiplyAdd(own, weight, block, block);
+            }
+            else
+            {
+                TensorKernels.Add(block, Part(r), block);
+            }
         }
     }
 
