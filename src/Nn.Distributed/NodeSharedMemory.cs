@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Nn.Kernels;
+using static Nn.Distributed.Mpi3;
 
 namespace Nn.Distributed;
 
@@ -23,12 +24,6 @@ internal sealed class NodeSharedMemory : IDisposable
 {
     /// <summary>The environment variable that, set to 0, keeps the MPI collectives even when every rank shares a machine.</summary>
     public const string Switch = "NN_MPI_SHARED_MEMORY";
-
-    private const string Library = "msmpi.dll";
-    private const int CommTypeShared = 1;
-    private const int InfoNull = 0x1c000000;
-    private const int ModeNoCheck = 1024;
-    private const int Success = 0;
 
     private readonly int node;
     private readonly int rank;
@@ -275,42 +270,4 @@ internal sealed class NodeSharedMemory : IDisposable
 
         operation = 0;
     }
-
-    private static void Check(int code, string call)
-    {
-        // MPI_COMM_WORLD's default handler aborts the job on an error, so this is reached only if a handler was changed.
-        if (code != Success)
-        {
-            throw new InvalidOperationException($"{call} failed with MPI error code {code}.");
-        }
-    }
-
-    // MPI-3 calls MPI.NET 1.4 does not declare; msmpi.dll is answered with MPICH's library like MPI.NET's own imports
-    // (MpiLibrary). Handles are ints in MPICH's ABI and MS-MPI's; MPI_Aint is pointer-sized.
-    [DllImport(Library)]
-    private static extern int MPI_Comm_split_type(int comm, int splitType, int key, int info, out int newComm);
-
-    [DllImport(Library)]
-    private static extern int MPI_Comm_size(int comm, out int size);
-
-    [DllImport(Library)]
-    private static extern int MPI_Comm_free(ref int comm);
-
-    [DllImport(Library)]
-    private static extern int MPI_Win_allocate_shared(IntPtr size, int displacementUnit, int info, int comm, out IntPtr baseAddress, out int window);
-
-    [DllImport(Library)]
-    private static extern int MPI_Win_shared_query(int window, int rank, out IntPtr size, out int displacementUnit, out IntPtr baseAddress);
-
-    [DllImport(Library)]
-    private static extern int MPI_Win_lock_all(int assertion, int window);
-
-    [DllImport(Library)]
-    private static extern int MPI_Win_unlock_all(int window);
-
-    [DllImport(Library)]
-    private static extern int MPI_Win_sync(int window);
-
-    [DllImport(Library)]
-    private static extern int MPI_Win_free(ref int window);
 }
