@@ -36,6 +36,18 @@ let ``two ranks take the same steps, to the bit, through MPI's collectives as th
     Assert.Equal<string list>(viaMemory[0], viaCollectives[0])
 
 [<Fact>]
+let ``steps that read theta where the ranks share it give MPI's collectives' theta and one process's to 1e-12`` () =
+    use shared = new TempDirectory()
+    use apart = new TempDirectory()
+    // 70 steps: θ stays in the shared memory from the first step to the last, through a subnormal flush (every 64).
+    let viaMemory = ranks 2 "steps-read-at-end" shared.Path
+    let viaCollectives = ranksWith collectives 2 "steps-read-at-end" apart.Path
+    Assert.Equal<string list>(viaMemory[0], viaMemory[1])
+    Assert.Equal<string list>(viaMemory[0], viaCollectives[0])
+    let difference = relativeDifference (numbers viaMemory[0]) (numbers (Scenarios.stepsReadAtEnd<float> null 70))
+    Assert.True(difference <= 1e-12, sprintf "relative difference %g" difference)
+
+[<Fact>]
 let ``three ranks through MPI's collectives hold the same theta after every step`` () =
     use dir = new TempDirectory()
     let results = ranksWith collectives 3 "steps-float" dir.Path

@@ -40,6 +40,26 @@ let stepsWith<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and
           yield sprintf "step %d %s %s" s (cost.ToString("R", CultureInfo.InvariantCulture)) (hashOf run.Parameters)
       yield! run.Parameters.ToArray() |> Array.map text ]
 
+/// Adam steps with θ read only after the last: through shared memory the steps between then read θ where the ranks
+/// share it, as an epoch's steps do (reading θ after each step hands it back to the run's buffer every time).
+let stepsReadAtEnd<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
+    (group: IDataParallelGroup | null) (count: int) =
+    let train = Digits.Load<'T>().Train
+    let options = TrainingOptions(1, batch, 1UL, 0.5)
+    let rule = Adam 0.01
+    let state = Trainer.Start(network<'T> (), rule, 1UL)
+    use run = new TrainingRun<'T>(state, Loss.SoftmaxCrossEntropy, rule, train, options, group = group)
+    run.Load state
+    let costs =
+        [ for s in 1..count do
+              let start = ((s - 1) * batch) % (train.Count - batch)
+              let struct (cost, failure) = run.Step(int64 s, start, batch)
+              if not (isNull failure) then failwithf "step %d failed: %s" s failure
+              yield sprintf "cost %d %s" s (cost.ToString("R", CultureInfo.InvariantCulture)) ]
+    [ yield! costs
+      yield sprintf "theta %s" (hashOf run.Parameters)
+      yield! run.Parameters.ToArray() |> Array.map text ]
+
 /// Adam steps, the scenario of the hash and one-process tests.
 let steps<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType and 'T :> IFloatingPointIeee754<'T>>
     (group: IDataParallelGroup | null) (count: int) =
@@ -159,6 +179,7 @@ let runRank (scenario: string) (directory: string) =
         | "sums" -> sums group
         | "steps-double" -> steps<float> group 12
         | "steps-float" -> steps<float32> group 12
+        | "steps-read-at-end" -> stepsReadAtEnd<float> group 70
         | "steps-rmsprop" -> stepsWith<float> (RmsProp 0.01) group 12
         | "timed-steps" -> timedSteps group
         | "timed-block-sums" -> timedBlockSums group

@@ -5,7 +5,7 @@ namespace Nn.Distributed;
 
 /// <summary>
 /// The MPI-3 calls MPI.NET 1.4 does not declare (communicators split by node, shared-memory windows), for
-/// <see cref="NodeSharedMemory"/>; msmpi.dll is answered with MPICH's library like
+/// <see cref="NodeSharedMemory"/> and <see cref="NodeSharedParameters"/>; msmpi.dll is answered with MPICH's library like
 /// MPI.NET's own imports (<see cref="MpiLibrary"/>). Handles are ints in MPICH's ABI and MS-MPI's; MPI_Aint is
 /// pointer-sized.
 /// </summary>

@@ -193,6 +193,17 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
 
     void IDataParallelGroup.Reached(StepPhase phase) => timeline?.Reached(phase);
 
+    ISharedParameters? IDataParallelGroup.ShareParameters(int length, int elementSize)
+    {
+        if (shared is null)
+        {
+            return null;
+        }
+
+        var (counts, starts) = Blocks(length);
+        return shared.ShareParameters(length, elementSize, starts, counts);
+    }
+
     private unsafe void Sum<T>(Span<T> values, ref T[] scratch, int datatype)
         where T : unmanaged, INumberBase<T>
     {

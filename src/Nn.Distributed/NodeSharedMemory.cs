@@ -33,6 +33,9 @@ internal sealed class NodeSharedMemory : IDisposable
     private long bytesPerBuffer;
     private int operation;
 
+    /// <summary>The last θ and θ' made by <see cref="ShareParameters"/>, kept for the next run of the same size.</summary>
+    private NodeSharedParameters? parameters;
+
     /// <summary>Where the steps' time goes, when they are timed (<see cref="MpiGroup.Timeline"/>), otherwise null.</summary>
     public StepTimeline? Timeline { get; set; }
 
@@ -127,9 +130,34 @@ internal sealed class NodeSharedMemory : IDisposable
         AddInRankOrder(buffer, totalsAt, totals);
     }
 
+    /// <summary>
+    /// θ and θ' of <paramref name="length"/> elements of <paramref name="elementSize"/> bytes in memory every rank reads,
+    /// rank r's block (at <paramref name="starts"/>[r], <paramref name="counts"/>[r] long) in its own segment; or null
+    /// when MPI did not lay the segments out one after another. Collective: every rank asks for the same sizes in the
+    /// same order (one run after another), so all reuse or remake the windows together.
+    /// </summary>
+    public NodeSharedParameters? ShareParameters(int length, int elementSize, int[] starts, int[] counts)
+    {
+        if (parameters is { } kept && kept.Length == length && kept.ElementSize == elementSize)
+        {
+            return kept;
+        }
+
+        if (parameters is not null)
+        {
+            // No rank may still be reading the last run's θ when its memory goes.
+            Check(MPI.Unsafe.MPI_Barrier(node), "MPI_Barrier");
+            parameters.Dispose();
+        }
+
+        parameters = NodeSharedParameters.TryAllocate(this, node, rank, length, elementSize, starts, counts);
+        return parameters;
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {
+        parameters?.Dispose();
         if (window != 0)
         {
             MPI_Win_unlock_all(window);

@@ -25,7 +25,7 @@ internal enum TimedPhase
     /// <summary>In the all-gather of θ', waiting for the other ranks to arrive.</summary>
     AllGatherWait,
 
-    /// <summary>In the all-gather of θ', copying the other ranks' blocks.</summary>
+    /// <summary>In the all-gather of θ', copying the other ranks' blocks (through shared memory, θ' is read where it was written: only the cost and verdict are summed).</summary>
     AllGather,
 
     /// <summary>In the step's other sums (the cost and the verdict; the whole gradient for a rule that does not shard), waiting.</summary>

@@ -87,6 +87,13 @@ internal interface IDataParallelGroup
     }
 
     /// <summary>
+    /// θ and θ' of <paramref name="length"/> elements of <paramref name="elementSize"/> bytes where every rank reads
+    /// them and each writes its block in place, for the sharded step; null (the default) where the ranks share no
+    /// memory. Collective: every rank asks at the same point, for the same sizes.
+    /// </summary>
+    ISharedParameters? ShareParameters(int length, int elementSize) => null;
+
+    /// <summary>
     /// Tells the group that this rank's step has reached <paramref name="phase"/>. The sums mark themselves, so with
     /// these marks a group that times a step (the distributed benchmark's breakdown) can tell this rank's computing
     /// from its communicating and its waiting for the others; the default ignores them.

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using static System.FormattableString;
 
 namespace Nn;
@@ -11,8 +12,10 @@ namespace Nn;
 /// is sharded: a reduce-scatter leaves rank r the summed gradient of its <see cref="DataParallel.Block"/> of θ
 /// only, rank r applies the rule to that block alone, and an all-gather of θ' gives every rank every block. Each
 /// element of θ' is then computed once, on one rank, and copied, so all ranks hold the same bits; each rank does
-/// 1/N of the update and sends and receives each byte once in each direction. The moments stay sharded between
-/// snapshots (<see cref="CompleteMoments"/>). Other rules sum the whole gradient (<see cref="DataParallel.Combine"/>)
+/// 1/N of the update and sends and receives each byte once in each direction. Where the group holds θ in memory
+/// every rank reads (<see cref="IDataParallelGroup.ShareParameters"/>), each rank writes its block of θ' there and
+/// nothing is gathered; θ then stays there between steps until the run takes it back (<see cref="SettleTheta"/>).
+/// The moments stay sharded between snapshots (<see cref="CompleteMoments"/>). Other rules sum the whole gradient (<see cref="DataParallel.Combine"/>)
 /// and every rank applies the same whole update.
 /// </summary>
 internal sealed class DataParallelSteps<T> : StepStrategy<T>
@@ -33,6 +36,15 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     private readonly int blockStart;
     private readonly int blockCount;
 
+    /// <summary>θ and θ' where every rank reads them, for a sharded step whose group has such memory; otherwise null.</summary>
+    private readonly ISharedParameters? shared;
+
+    /// <summary>
+    /// Whether <see cref="shared"/> holds the run's θ (after a step through it); otherwise <see cref="StepBuffers{T}.Theta"/>
+    /// does (the run loaded it there, or <see cref="SettleTheta"/> handed it back).
+    /// </summary>
+    private bool thetaShared;
+
     /// <param name="context">The run's context, with its group.</param>
     /// <param name="buffers">The run's buffers, gathering at least a share of a batch.</param>
     /// <param name="rule">The one-process steps whose update this strategy applies after the sum.</param>
@@ -45,7 +57,11 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         summed = new T[context.Architecture.ParameterCount + 1];
         sharded = context.Optimizer.UpdatesByRange;
         (blockStart, blockCount) = DataParallel.Block(context.Architecture.ParameterCount, group.Rank, group.Size);
+        shared = sharded ? group.ShareParameters(context.Architecture.ParameterCount, Unsafe.SizeOf<T>()) : null;
     }
+
+    /// <summary>θ as this step reads it: in the shared memory after a step through it, otherwise the run's buffer.</summary>
+    private ReadOnlySpan<T> Theta => thetaShared ? Shared(shared!.Current) : buffers.Theta;
 
     /// <inheritdoc/>
     public override int SamplesPerAdvance => rule.SamplesPerAdvance;
@@ -71,7 +87,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
             buffers.Gather(localStart, localRows);
             group.Reached(StepPhase.Gathered);
             summed[^1] = Propagation.LossAndGradient<T>(
-                context.Architecture, buffers.Theta, context.Loss, buffers.Inputs, buffers.Targets, localRows, T.Zero, context.TrainCount,
+                context.Architecture, Theta, context.Loss, buffers.Inputs, buffers.Targets, localRows, T.Zero, context.TrainCount,
                 context.Workspace, summed.AsSpan(0, summed.Length - 1), overwrite: true);
             buffers.Predict(context.Workspace, localRows, localStart - start);
         }
@@ -111,6 +127,20 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     }
 
     /// <summary>
+    /// Copies θ from the shared memory into <see cref="StepBuffers{T}.Theta"/> if a step left it there, so that the run
+    /// reads (measures, snapshots) or overwrites (loads) the buffer; the next step takes θ from the buffer. Each rank
+    /// on its own: every rank's shared θ is the same whole vector.
+    /// </summary>
+    public override void SettleTheta()
+    {
+        if (thetaShared)
+        {
+            Shared(shared!.Current).CopyTo(buffers.Theta);
+            thetaShared = false;
+        }
+    }
+
+    /// <summary>
     /// The sharded step: reduce-scatter the weighted gradient into this rank's block of
     /// <see cref="StepBuffers{T}.Gradient"/>, add the L2 term there, update the block of θ and the moments, all-gather
     /// θ', and, in the same exchange, agree on the cost and on whether θ' is finite with one small sum (the same bits on every
@@ -133,21 +163,37 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         // The weight m_r/B is applied by the sum, which passes over the values anyway.
         DataParallel.SumBlockOf<T>(group, local, T.CreateChecked((double)localRows / rows), buffers.Gradient.AsSpan(blockStart, blockCount));
         var blockEnd = blockStart + blockCount;
+        var theta = Theta;
         if (context.L2 != 0)
         {
-            DataParallel.AddL2(context.Architecture, buffers.Theta, T.CreateChecked(context.L2), context.TrainCount, buffers.Gradient, blockStart, blockEnd);
+            DataParallel.AddL2(context.Architecture, theta, T.CreateChecked(context.L2), context.TrainCount, buffers.Gradient, blockStart, blockEnd);
         }
 
+        var next = shared is null ? buffers.NextTheta : Shared(shared.Next);
         var finite = context.Optimizer.UpdateRangeInto<T>(
-            new UpdateStep(step, context.Architecture), blockStart, blockEnd, buffers.Theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, buffers.NextTheta);
+            new UpdateStep(step, context.Architecture), blockStart, blockEnd, theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, next);
+        if (shared is not null && SubnormalFlush.IsDue(step))
+        {
+            // What accepting the step flushes in θ, flushed by each block's owner before the others can read it.
+            SubnormalFlush.Flush(next.Slice(blockStart, blockCount));
+        }
+
+        // θ is read before the exchange below: after it another rank may write its next θ' where θ is.
+        var penalty = context.L2 == 0 ? 0 : double.CreateChecked(Propagation.L2Penalty<T>(context.Architecture, theta, T.CreateChecked(context.L2), context.TrainCount));
         group.Reached(StepPhase.Updated);
 
         // The cost's parts travel with θ' rather than with the gradient, whose blocks end on different ranks.
         Span<double> verdict = [localCost, finite ? 0 : 1];
-        DataParallel.GatherBlocksOf<T>(group, buffers.NextTheta, verdict);
-        var cost = context.L2 == 0
-            ? verdict[0]
-            : verdict[0] + double.CreateChecked(Propagation.L2Penalty<T>(context.Architecture, buffers.Theta, T.CreateChecked(context.L2), context.TrainCount));
+        if (shared is null)
+        {
+            DataParallel.GatherBlocksOf<T>(group, buffers.NextTheta, verdict);
+        }
+        else
+        {
+            shared.Publish(verdict);
+        }
+
+        var cost = context.L2 == 0 ? verdict[0] : verdict[0] + penalty;
         if (!double.IsFinite(cost))
         {
             return (cost, Invariant($"the cost became {cost}"));
@@ -159,8 +205,28 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         }
 
         // θ is whole and the same on every rank, so it stays so after a flush.
-        buffers.AcceptStep(step);
+        if (shared is null)
+        {
+            buffers.AcceptStep(step);
+        }
+        else
+        {
+            shared.Accept();
+            thetaShared = true;
+            buffers.AcceptMoments();
+            buffers.AcceptStatistics();
+            if (SubnormalFlush.IsDue(step))
+            {
+                foreach (var moment in buffers.Moments)
+                {
+                    SubnormalFlush.Flush<T>(moment);
+                }
+            }
+        }
 
         return (cost, null);
     }
+
+    /// <summary>The vector of θ's length at <paramref name="start"/> in the shared memory.</summary>
+    private unsafe Span<T> Shared(IntPtr start) => new((void*)start, buffers.Theta.Length);
 }

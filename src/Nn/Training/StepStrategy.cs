@@ -45,6 +45,14 @@ internal abstract class StepStrategy<T>
     }
 
     /// <summary>
+    /// Makes <see cref="StepBuffers{T}.Theta"/> hold θ before the run reads or overwrites it, for a strategy whose steps
+    /// keep θ elsewhere (<see cref="DataParallelSteps{T}"/> in memory the ranks share); the others have nothing to do.
+    /// </summary>
+    public virtual void SettleTheta()
+    {
+    }
+
+    /// <summary>
     /// The strategy for a run: deferred blocks for per-sample SGD on a dense network without L2, fused per-sample
     /// SGD when blocks are off (<see cref="BlockSize"/> gave 0 or 1), and otherwise
     /// mini-batch steps with the rule (which still fuse a lone trailing sample when the rule is plain SGD); in a

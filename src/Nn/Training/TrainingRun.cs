@@ -145,6 +145,8 @@ internal sealed class TrainingRun<T> : IDisposable
             }
         }
 
+        // The epoch's measuring and its snapshot read θ from the run's buffer.
+        Strategy.SettleTheta();
         if (group is not null)
         {
             // Each rank counted the rows it predicted; every rank reaches this sum, as none stopped the epoch.
@@ -270,6 +272,7 @@ internal sealed class TrainingRun<T> : IDisposable
     /// </summary>
     internal void Load(TrainingState<T> state)
     {
+        Strategy.SettleTheta();
         state.Network.Parameters.AsSpan().CopyTo(buffers.Theta);
         state.Network.State.AsSpan().CopyTo(buffers.Statistics);
         buffers.DropoutKey = DropoutMask.Key(state.Random);
@@ -280,13 +283,21 @@ internal sealed class TrainingRun<T> : IDisposable
     }
 
     /// <summary>θ as it is now (for tests and benchmarks that drive <see cref="Step"/> directly).</summary>
-    internal ReadOnlySpan<T> Parameters => buffers.Theta;
+    internal ReadOnlySpan<T> Parameters
+    {
+        get
+        {
+            Strategy.SettleTheta();
+            return buffers.Theta;
+        }
+    }
 
     /// <inheritdoc/>
     public void Dispose() => pool?.Dispose();
 
     private TrainingState<T> Snapshot(TrainingState<T> state, long step, RandomState random, int epochsCompleted, ImmutableArray<EpochRecord> history)
     {
+        Strategy.SettleTheta();
         Strategy.CompleteMoments();
         var builder = ImmutableArray.CreateBuilder<ParameterVector<T>>(buffers.Moments.Length);
         foreach (var moment in buffers.Moments)
