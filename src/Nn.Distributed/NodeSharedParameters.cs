@@ -86,17 +86,26 @@ internal sealed class NodeSharedParameters : ISharedParameters, IDisposable
         (first, second) = (0, 0);
     }
 
-    /// <summary>One window: this rank's segment of its block's bytes, the start of rank 0's, and whether rank r's lies at block r.</summary>
+    /// <summary>
+    /// One window: this rank's segment of its block's bytes, where the vector starts (the first non-empty block's
+    /// segment: an empty segment's address may be anything), and whether every rank's segment lies at its block.
+    /// </summary>
     private static (int Window, IntPtr Start, bool Whole) Allocate(int node, int rank, int elementSize, int[] starts, int[] counts)
     {
         Check(MPI_Win_allocate_shared((IntPtr)((long)counts[rank] * elementSize), elementSize, InfoNull, node, out _, out var window), "MPI_Win_allocate_shared");
         Check(MPI_Win_lock_all(ModeNoCheck, window), "MPI_Win_lock_all");
-        Check(MPI_Win_shared_query(window, 0, out _, out _, out var start), "MPI_Win_shared_query");
+        var start = IntPtr.Zero;
         var whole = true;
-        for (var r = 1; r < counts.Length; r++)
+        for (var r = 0; r < counts.Length; r++)
         {
+            if (counts[r] == 0)
+            {
+                continue;
+            }
+
             Check(MPI_Win_shared_query(window, r, out _, out _, out var segment), "MPI_Win_shared_query");
-            whole &= counts[r] == 0 || segment == start + ((long)starts[r] * elementSize);
+            var offset = (nint)starts[r] * elementSize;
+            (start, whole) = start == IntPtr.Zero ? (segment - offset, whole) : (start, whole && segment == start + offset);
         }
 
         return (window, start, whole);
