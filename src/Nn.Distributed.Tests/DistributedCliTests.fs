@@ -47,6 +47,18 @@ let ``a checkpoint resumed on the same number of ranks continues bit for bit`` (
     Assert.Contains("resuming after epoch 2", resumed.Output)
     Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "straight.nnm"), File.ReadAllBytes(dir.File "resumed.nnm"))
 
+[<Fact>]
+let ``two threads per rank read theta where the ranks share it and save the model MPI's collectives save`` () =
+    use dir = new TempDirectory()
+    let train (environment: (string * string) list) (file: string) =
+        let run =
+            runProgramWith environment dir.Path limit launcher
+                [ "-n"; "2"; "dotnet"; cliDll; "train"; "--distributed"; "--threads"; "2"; "--epochs"; "3"; "--save"; file ]
+        Assert.True((run.ExitCode = 0), string run)
+    train [] "shared.nnm"
+    train collectives "collectives.nnm"
+    Assert.Equal<byte[]>(File.ReadAllBytes(dir.File "collectives.nnm"), File.ReadAllBytes(dir.File "shared.nnm"))
+
 /// 60 rows of "label,64 values 0..16", the digits' CSV layout.
 let private digitsCsv (path: string) (broken: bool) =
     let random = Random 3
