@@ -1,6 +1,6 @@
 /// The direct convolution (stride 1, short receptive field): a layer's z and its kernel and bias gradients equal a
-/// plain loop over the definition, on every kernel path this CPU runs, for output rows shorter than a vector, a whole
-/// number of vectors and a remainder, filters and kernel widths that leave a block part-full, and padding.
+/// plain loop over the definition, on every kernel path this CPU runs, for output planes shorter than a vector, a whole
+/// number of vectors and a remainder, filters and weights that leave a block part-full, and padding.
 module Nn.Tests.Kernels.DirectConvolutionTests
 
 open System
@@ -35,6 +35,8 @@ let private near (expected: float[]) (actual: float[]) =
 [<InlineData(2, 7, 14, 7, 3, 2, 1, 3)>] // rows of 15: one vector and a remainder; 7 filters; two channels
 [<InlineData(3, 5, 11, 1, 1, 1, 0, 17)>] // a 1x1 kernel over three channels, three slices of samples
 [<InlineData(1, 4, 40, 4, 4, 5, 0, 1)>] // rows of 36: three vectors and a remainder
+[<InlineData(1, 3, 4, 3, 2, 2, 0, 2)>] // a plane of 2x3 outputs, shorter than any vector: the scalar body
+[<InlineData(2, 5, 5, 13, 2, 3, 0, 2)>] // a plane of 4x3 = 12 outputs; 13 filters: two full blocks and one of a single filter
 let ``a direct convolution's output and kernel and bias gradients equal the definition's, on every kernel path``
     (channels, height, width, filters, kernelHeight, kernelWidth, padding, rows) =
     let layer = Conv2DLayer(Shape.Image(channels, height, width), filters, kernelHeight, kernelWidth, Activation.Identity, padding = padding)

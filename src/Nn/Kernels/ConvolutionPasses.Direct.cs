@@ -6,14 +6,14 @@ namespace Nn.Kernels;
 
 /// <summary>
 /// The slices of a layer that runs directly (<see cref="DirectConvolution"/>): the same slices, scratch regions and
-/// slice-ordered partial sums as the im2col passes, with each slice's work area holding a sample's zero-padded copy
-/// and the vector sums of ∂K instead of X̂ₛ.
+/// slice-ordered partial sums as the im2col passes, with each slice's work area holding a sample's zero-padded copy,
+/// its column-shifted copies and the vector sums of ∂K instead of X̂ₛ.
 /// </summary>
 internal static unsafe partial class ConvolutionPasses
 {
-    /// <summary>A direct slice's work area: one sample's padded copy, then the vector sums of its partial ∂K.</summary>
+    /// <summary>A direct slice's work area: one sample's padded copy, its column-shifted copies, then the vector sums of its partial ∂K.</summary>
     private static int DirectLength(ColumnTransfer.Geometry geometry, int filters) =>
-        DirectConvolution.SourceLength(geometry) + DirectConvolution.LanesLength(geometry, filters);
+        DirectConvolution.SourceLength(geometry) + DirectConvolution.ShiftedLength(geometry) + DirectConvolution.LanesLength(geometry, filters);
 
     /// <summary><see cref="Forward{T}"/> for a layer that runs directly: each sample's z from its (padded) image, then its σ, split by slices.</summary>
     private static void ForwardDirect<T>(
@@ -47,10 +47,11 @@ internal static unsafe partial class ConvolutionPasses
         var g = job.Geometry;
         var outputs = job.Filters * g.Positions;
         var room = job.Regions + (first * SliceLength(g, job.Filters, SliceWidth(job.Rows)));
+        var shifted = room + DirectConvolution.SourceLength(g);
         for (var n = first * SliceRows; n < Math.Min(last * SliceRows, job.Rows); n++)
         {
             var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
-            DirectConvolution.Forward(job.Path, source, job.Kernels, job.Bias, job.Filters, g, job.Values + ((long)n * outputs));
+            DirectConvolution.Forward(job.Path, source, job.Kernels, job.Bias, job.Filters, g, job.Values + ((long)n * outputs), shifted);
             ActivateSample(in job, n);
         }
     }
@@ -68,7 +69,8 @@ internal static unsafe partial class ConvolutionPasses
         var width = SliceWidth(job.Rows);
         var sliceLength = SliceLength(g, filters, width);
         var room = job.Regions + (first * sliceLength);
-        var lanes = room + DirectConvolution.SourceLength(g);
+        var shifted = room + DirectConvolution.SourceLength(g);
+        var lanes = shifted + DirectConvolution.ShiftedLength(g);
         for (var s = first; s < last; s++)
         {
             var partial = job.Regions + (s * sliceLength) + WorkLength(g, filters, width);
@@ -81,7 +83,7 @@ internal static unsafe partial class ConvolutionPasses
                 var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
                 DeriveSample(in job, n);
                 var delta = job.Values + ((long)n * outputs);
-                DirectConvolution.Accumulate(job.Path, source, delta, filters, g, lanes);
+                DirectConvolution.Accumulate(job.Path, source, delta, filters, g, lanes, shifted);
                 AddBiasSums(partialBias, delta, positions);
             }
 

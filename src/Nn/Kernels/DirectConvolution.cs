@@ -8,8 +8,8 @@ namespace Nn.Kernels;
 /// A stride-1 convolution with a short receptive field (C·KH·KW at most <see cref="LongestPatch"/>, such as a first
 /// layer over one channel: LeNet's is 25) computed straight from the image, one sample at a time, without im2col.
 /// With so few products per field, im2col and the GEMM's packing would move every input value 25 times for
-/// about 2·O flops each; here each input vector is loaded once per kernel offset and multiplied into the sums of a
-/// block of <see cref="FilterBlock"/> filters held in registers, with vectors along the output width.
+/// about 2·O flops each; here each input vector is loaded once per weight and multiplied into the sums of a block of
+/// filters held in registers, with the vectors along the output plane read as one run of OH·OW values.
 /// </summary>
 /// <remarks>
 /// z[o, i, j] = Σ_{c,u,v} K[o, c, u, v] x̃[c, i + u, j + v] (+ b[o]), summed in the order c, u, v, as the GEMM sums
@@ -17,23 +17,29 @@ namespace Nn.Kernels;
 /// (one vector of sums per weight, sample after sample, in a buffer the caller owns), and the lanes are added in lane
 /// order at the end of a slice of samples, so the sums do not depend on which thread ran the slice. x̃ is the input
 /// itself without padding, else a zero-padded copy of one sample the caller provides room for.
+/// The vector bodies read x̃ through its column-shifted copies (<see cref="Shift{T}"/>): copy (c, v) holds
+/// x̃[c, y, j + v] in rows of OW, so the inputs of weight (c, u, v) over the whole output plane are the one run of
+/// OH·OW values from row u of that copy, and every vector is full — a row of OW values no longer ends in a vector
+/// overlapping the one before (LeNet's 24-wide rows filled 512-bit vectors three quarters full that way).
 /// Bodies per path: scalar here (<see cref="KernelPath.Portable"/>), and one vector body for every width
 /// (<see cref="DirectConvolutionLanes"/> over <see cref="Lanes128{T}"/>, <see cref="Lanes256{T}"/> or
-/// <see cref="Lanes512{T}"/>); a path whose vector is wider than the
-/// output rows takes the next narrower body, and rows narrower than any vector the scalar one. A row that is not a
-/// whole number of vectors ends with a vector overlapping the one before (LeNet's 24-wide rows: 16 + 8 new
-/// columns in 512 bits), its overlap masked off δ in ∂K.
+/// <see cref="Lanes512{T}"/>); a path whose vector is longer than the output plane takes the next narrower body, and
+/// a plane shorter than any vector the scalar one. A plane that is not a whole number of vectors ends with a vector
+/// overlapping the one before, its overlap masked off δ in ∂K.
 /// </remarks>
 internal static unsafe class DirectConvolution
 {
     /// <summary>The longest receptive field C·KH·KW computed directly; longer ones go through im2col and the GEMM.</summary>
     public const int LongestPatch = 32;
 
-    /// <summary>The filters whose sums one register block holds (3 filters × 3 vectors of output, 9 accumulators).</summary>
-    public const int FilterBlock = 3;
+    /// <summary>The filters whose z one register block holds going forward (6 filters × 3 vectors of output, 18 accumulators).</summary>
+    public const int FilterBlock = 6;
 
-    /// <summary>The kernel columns v whose ∂K sums one register block holds beside its <see cref="FilterBlock"/> filters.</summary>
-    public const int OffsetBlock = 3;
+    /// <summary>The filters whose ∂K sums one register block holds (3 filters × <see cref="WeightBlock"/> weights, 15 accumulators).</summary>
+    public const int GradientFilterBlock = 3;
+
+    /// <summary>The weights (c, u, v) of a filter, in K's order, whose ∂K sums one register block holds.</summary>
+    public const int WeightBlock = 5;
 
     /// <summary>The room for one vector of sums per weight: the lanes of the widest vector of any element type.</summary>
     public const int LaneRoom = 16;
@@ -45,9 +51,45 @@ internal static unsafe class DirectConvolution
     public static int SourceLength(ColumnTransfer.Geometry geometry) =>
         geometry.Padding == 0 ? 0 : geometry.Channels * PaddedHeight(geometry) * PaddedWidth(geometry);
 
-    /// <summary>The vector sums of ∂K: <see cref="LaneRoom"/> lanes per weight of the blocks (filters and kernel columns rounded up to whole blocks).</summary>
+    /// <summary>The vector sums of ∂K: <see cref="LaneRoom"/> lanes per weight of the blocks (filters and weights rounded up to whole blocks).</summary>
     public static int LanesLength(ColumnTransfer.Geometry geometry, int filters) =>
-        RoundUp(filters, FilterBlock) * geometry.Channels * geometry.KernelHeight * RoundUp(geometry.KernelWidth, OffsetBlock) * LaneRoom;
+        RoundUp(filters, GradientFilterBlock) * RoundUp(geometry.Patch, WeightBlock) * LaneRoom;
+
+    /// <summary>
+    /// The values of one sample's column-shifted copies (<see cref="Shift{T}"/>): C·KW copies of (H + 2p) rows of OW,
+    /// each rounded up to whole cache lines, and room to start the first on a cache line.
+    /// </summary>
+    public static int ShiftedLength(ColumnTransfer.Geometry geometry) =>
+        (geometry.Channels * geometry.KernelWidth * CopyLength(geometry)) + LaneRoom;
+
+    /// <summary>
+    /// Copies x̃ (<paramref name="source"/>) into its column-shifted copies in <paramref name="room"/>
+    /// (<see cref="ShiftedLength"/> values): copy (c, v) holds x̃[c, y, j + v] at y·OW + j for every row y of x̃ and
+    /// j &lt; OW. Returns where the first copy starts (on a cache line); copy (c, v) starts (c·KW + v)·<see cref="CopyLength"/> after it.
+    /// </summary>
+    public static T* Shift<T>(T* source, ColumnTransfer.Geometry geometry, T* room)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shifted = (T*)(((nint)room + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
+        int rows = PaddedHeight(geometry), sourceWidth = PaddedWidth(geometry), outputWidth = geometry.OutputWidth, copy = CopyLength(geometry);
+        for (var c = 0; c < geometry.Channels; c++)
+        {
+            for (var v = 0; v < geometry.KernelWidth; v++)
+            {
+                var to = shifted + (((c * geometry.KernelWidth) + v) * copy);
+                var from = source + (c * rows * sourceWidth) + v;
+                for (var y = 0; y < rows; y++)
+                {
+                    new ReadOnlySpan<T>(from + (y * sourceWidth), outputWidth).CopyTo(new Span<T>(to + (y * outputWidth), outputWidth));
+                }
+            }
+        }
+
+        return shifted;
+    }
+
+    /// <summary>The values of one column-shifted copy: (H + 2p)·OW rounded up to whole cache lines, so each copy starts on one.</summary>
+    public static int CopyLength(ColumnTransfer.Geometry geometry) => RoundUp(PaddedHeight(geometry) * geometry.OutputWidth, LaneRoom);
 
     /// <summary>
     /// x̃ of one sample: the sample itself without padding, else its copy zero-padded by p into <paramref name="room"/>
@@ -77,22 +119,23 @@ internal static unsafe class DirectConvolution
 
     /// <summary>
     /// One sample's z[o, i, j] = Σ_{c,u,v} K[o, c, u, v] x̃[c, i + u, j + v] + b[o] (no bias when <paramref name="bias"/>
-    /// is null). Overwrites the sample's O·OH·OW values of <paramref name="z"/>.
+    /// is null). Overwrites the sample's O·OH·OW values of <paramref name="z"/>, and on a vector path
+    /// <paramref name="room"/> (<see cref="ShiftedLength"/> values) with x̃'s column-shifted copies.
     /// </summary>
-    public static void Forward<T>(KernelPath path, T* source, T* kernels, T* bias, int filters, ColumnTransfer.Geometry geometry, T* z)
+    public static void Forward<T>(KernelPath path, T* source, T* kernels, T* bias, int filters, ColumnTransfer.Geometry geometry, T* z, T* room)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var shape = new Plan(geometry);
         switch (path)
         {
-            case KernelPath.Vector512 when geometry.OutputWidth >= Vector512<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes512<T>, Vector512<T>, T>(source, kernels, bias, filters, shape, z);
+            case KernelPath.Vector512 when geometry.Positions >= Vector512<T>.Count:
+                DirectConvolutionLanes.Forward<Lanes512<T>, Vector512<T>, T>(Shift(source, geometry, room), kernels, bias, filters, shape, z);
                 break;
-            case KernelPath.Vector512 or KernelPath.Vector256 when geometry.OutputWidth >= Vector256<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes256<T>, Vector256<T>, T>(source, kernels, bias, filters, shape, z);
+            case KernelPath.Vector512 or KernelPath.Vector256 when geometry.Positions >= Vector256<T>.Count:
+                DirectConvolutionLanes.Forward<Lanes256<T>, Vector256<T>, T>(Shift(source, geometry, room), kernels, bias, filters, shape, z);
                 break;
-            case KernelPath.Vector128 when geometry.OutputWidth >= Vector128<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes128<T>, Vector128<T>, T>(source, kernels, bias, filters, shape, z);
+            case KernelPath.Vector128 when geometry.Positions >= Vector128<T>.Count:
+                DirectConvolutionLanes.Forward<Lanes128<T>, Vector128<T>, T>(Shift(source, geometry, room), kernels, bias, filters, shape, z);
                 break;
             default:
                 ForwardPortable(source, kernels, bias, filters, shape, z);
@@ -103,21 +146,22 @@ internal static unsafe class DirectConvolution
     /// <summary>
     /// Adds one sample's ∂K[o, c, u, v] = Σ_{i,j} δ[o, i, j] x̃[c, i + u, j + v] into the vector sums
     /// <paramref name="lanes"/> (<see cref="LanesLength"/> values, cleared by the caller before the first sample).
+    /// Overwrites <paramref name="room"/> (<see cref="ShiftedLength"/> values) on a vector path, as <see cref="Forward{T}"/>.
     /// </summary>
-    public static void Accumulate<T>(KernelPath path, T* source, T* delta, int filters, ColumnTransfer.Geometry geometry, T* lanes)
+    public static void Accumulate<T>(KernelPath path, T* source, T* delta, int filters, ColumnTransfer.Geometry geometry, T* lanes, T* room)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var shape = new Plan(geometry);
         switch (path)
         {
-            case KernelPath.Vector512 when geometry.OutputWidth >= Vector512<T>.Count:
-                DirectConvolutionLanes.Accumulate<Lanes512<T>, Vector512<T>, T>(source, delta, filters, shape, lanes);
+            case KernelPath.Vector512 when geometry.Positions >= Vector512<T>.Count:
+                DirectConvolutionLanes.Accumulate<Lanes512<T>, Vector512<T>, T>(Shift(source, geometry, room), delta, filters, shape, lanes);
                 break;
-            case KernelPath.Vector512 or KernelPath.Vector256 when geometry.OutputWidth >= Vector256<T>.Count:
-                DirectConvolutionLanes.Accumulate<Lanes256<T>, Vector256<T>, T>(source, delta, filters, shape, lanes);
+            case KernelPath.Vector512 or KernelPath.Vector256 when geometry.Positions >= Vector256<T>.Count:
+                DirectConvolutionLanes.Accumulate<Lanes256<T>, Vector256<T>, T>(Shift(source, geometry, room), delta, filters, shape, lanes);
                 break;
-            case KernelPath.Vector128 when geometry.OutputWidth >= Vector128<T>.Count:
-                DirectConvolutionLanes.Accumulate<Lanes128<T>, Vector128<T>, T>(source, delta, filters, shape, lanes);
+            case KernelPath.Vector128 when geometry.Positions >= Vector128<T>.Count:
+                DirectConvolutionLanes.Accumulate<Lanes128<T>, Vector128<T>, T>(Shift(source, geometry, room), delta, filters, shape, lanes);
                 break;
             default:
                 AccumulatePortable(source, delta, filters, shape, lanes);
@@ -132,25 +176,24 @@ internal static unsafe class DirectConvolution
     public static void Reduce<T>(T* lanes, int filters, ColumnTransfer.Geometry geometry, T* kernelGradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int rows = geometry.Channels * geometry.KernelHeight, width = geometry.KernelWidth, paddedWidth = RoundUp(width, OffsetBlock);
+        int patch = geometry.Patch, room = RoundUp(patch, WeightBlock);
         for (var o = 0; o < filters; o++)
         {
-            for (var r = 0; r < rows; r++)
+            for (var t = 0; t < patch; t++)
             {
-                for (var v = 0; v < width; v++)
+                var sums = lanes + (((o * room) + t) * LaneRoom);
+                var total = T.Zero;
+                for (var k = 0; k < LaneRoom; k++)
                 {
-                    var sums = lanes + ((((o * rows) + r) * paddedWidth) + v) * LaneRoom;
-                    var total = T.Zero;
-                    for (var k = 0; k < LaneRoom; k++)
-                    {
-                        total += sums[k];
-                    }
-
-                    kernelGradient[(((o * rows) + r) * width) + v] = total;
+                    total += sums[k];
                 }
+
+                kernelGradient[(o * patch) + t] = total;
             }
         }
     }
+
+    private const int CacheLine = 64;
 
     private static int PaddedHeight(ColumnTransfer.Geometry geometry) => geometry.Height + (2 * geometry.Padding);
 
@@ -201,7 +244,7 @@ internal static unsafe class DirectConvolution
                 {
                     for (var v = 0; v < shape.KernelWidth; v++)
                     {
-                        var sum = lanes + shape.LaneOffset(o, c, u, v);
+                        var sum = lanes + shape.LaneOffset(o, (((c * shape.KernelHeight) + u) * shape.KernelWidth) + v);
                         for (var i = 0; i < shape.OutputHeight; i++)
                         {
                             var d = delta + (o * positions) + (i * shape.OutputWidth);
@@ -228,12 +271,16 @@ internal static unsafe class DirectConvolution
         public readonly int SourceWidth = PaddedWidth(geometry);
         public readonly int SourcePlane = PaddedHeight(geometry) * PaddedWidth(geometry);
         public readonly int Patch = geometry.Patch;
-        public readonly int LaneWidth = RoundUp(geometry.KernelWidth, OffsetBlock);
+        public readonly int PatchRoom = RoundUp(geometry.Patch, WeightBlock);
+        public readonly int CopyLength = DirectConvolution.CopyLength(geometry);
 
         /// <summary>The offset of x̃[c, y, x] in the sample's source.</summary>
         public int At(int c, int y, int x) => (c * SourcePlane) + (y * SourceWidth) + x;
 
-        /// <summary>The offset of the vector of sums of ∂K[o, c, u, v] (v up to KW rounded to whole blocks).</summary>
-        public int LaneOffset(int o, int c, int u, int v) => ((((((o * Channels) + c) * KernelHeight) + u) * LaneWidth) + v) * LaneRoom;
+        /// <summary>The offset of the vector of sums of ∂K[o, t], t = (c·KH + u)·KW + v (t up to C·KH·KW rounded to whole blocks).</summary>
+        public int LaneOffset(int o, int t) => ((o * PatchRoom) + t) * LaneRoom;
+
+        /// <summary>The offset of the run of x̃[c, i + u, j + v] over the output plane in the column-shifted copies (<see cref="Shift{T}"/>).</summary>
+        public int ShiftedAt(int c, int u, int v) => ((((c * KernelWidth) + v) * CopyLength) + (u * OutputWidth));
     }
 }

@@ -7,189 +7,252 @@ namespace Nn.Kernels;
 
 /// <summary>
 /// The vector bodies of <see cref="DirectConvolution"/>, written once for every width (<see cref="Lanes128{T}"/>,
-/// <see cref="Lanes256{T}"/>, <see cref="Lanes512{T}"/>), for output rows at least one vector wide. A block's filters past O repeat its first filter, and its kernel columns past KW repeat
-/// its first column, so every block runs the same straight-line code; the sums of those repeats are never stored
-/// (going forward) or never reduced (their lanes lie in the rounding-up of <see cref="DirectConvolution.LanesLength"/>).
+/// <see cref="Lanes256{T}"/>, <see cref="Lanes512{T}"/>), for output planes at least one vector long. Both read x̃
+/// through its column-shifted copies (<see cref="DirectConvolution.Shift{T}"/>), where the inputs of one weight over the
+/// whole output plane are one run of OH·OW values, so the plane is a run of whole vectors (and at most one overlapping
+/// the one before at its end) rather than rows each ending in a part-new vector. A block's filters past O repeat its
+/// first filter, and its weights past C·KH·KW repeat its first weight, so every block runs the same straight-line code;
+/// the sums of those repeats are never stored (going forward) or never reduced (their lanes lie in the rounding-up of
+/// <see cref="DirectConvolution.LanesLength"/>).
 /// </summary>
 internal static unsafe class DirectConvolutionLanes
 {
     /// <summary>
-    /// z of one sample: per block of 3 filters, the output plane's vectors three at a time — a row's vectors from its
-    /// start, the last one ending at the row's end (overlapping the one before when the width is not a whole number of
-    /// vectors), rows after rows — the last group repeating the plane's last vector where it runs out. Overlapping and
-    /// repeated vectors store the same sums again.
+    /// z of one sample: per block of 6 filters, the output plane's vectors three at a time, the last one ending at the
+    /// plane's end (overlapping the one before when OH·OW is not a whole number of vectors) and the last group
+    /// repeating it where it runs out; the 18 sums in registers over every weight (c, u, v) in K's order, each input
+    /// vector loaded once per weight for the 6 filters. Overlapping and repeated vectors store the same sums again.
     /// </summary>
-    public static void Forward<TLanes, TVector, T>(T* source, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z)
+    public static void Forward<TLanes, TVector, T>(T* shifted, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int width = TLanes.Count, outWidth = shape.OutputWidth, positions = shape.OutputHeight * outWidth, patch = shape.Patch;
-        var perRow = (outWidth + width - 1) / width;
-        var vectors = shape.OutputHeight * perRow;
+        int width = TLanes.Count, positions = shape.OutputHeight * shape.OutputWidth, patch = shape.Patch, last = positions - width;
+        var vectors = (positions + width - 1) / width;
+        var runs = stackalloc int[DirectConvolution.LongestPatch];
+        Runs(shape, runs);
+
+        // The block's weights filter-innermost (weight w of filter f + j at 6w + j), so that one pointer walks them.
+        var packed = stackalloc T[DirectConvolution.LongestPatch * DirectConvolution.FilterBlock];
         for (var f = 0; f < filters; f += DirectConvolution.FilterBlock)
         {
             var count = Math.Min(DirectConvolution.FilterBlock, filters - f);
-            T* k0 = kernels + (f * patch), k1 = count > 1 ? k0 + patch : k0, k2 = count > 2 ? k0 + (2 * patch) : k0;
-            var b0 = TLanes.Broadcast(bias == null ? T.Zero : bias[f]);
-            var b1 = TLanes.Broadcast(bias == null || count < 2 ? T.Zero : bias[f + 1]);
-            var b2 = TLanes.Broadcast(bias == null || count < 3 ? T.Zero : bias[f + 2]);
+            for (var j = 0; j < DirectConvolution.FilterBlock; j++)
+            {
+                var k = kernels + ((f + (j < count ? j : 0)) * patch);
+                for (var w = 0; w < patch; w++)
+                {
+                    packed[(w * DirectConvolution.FilterBlock) + j] = k[w];
+                }
+            }
+
             var output = z + (f * positions);
             for (var q = 0; q < vectors; q += 3)
             {
-                var (in0, out0) = Position(q, perRow, width, outWidth, shape.SourceWidth);
-                var (in1, out1) = Position(Math.Min(q + 1, vectors - 1), perRow, width, outWidth, shape.SourceWidth);
-                var (in2, out2) = Position(Math.Min(q + 2, vectors - 1), perRow, width, outWidth, shape.SourceWidth);
-                TVector s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default, s20 = default, s21 = default, s22 = default;
-                for (var c = 0; c < shape.Channels; c++)
+                int at0 = Math.Min(q * width, last), at1 = Math.Min((q + 1) * width, last), at2 = Math.Min((q + 2) * width, last);
+                TVector s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
+                TVector s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
+                TVector s40 = default, s41 = default, s42 = default, s50 = default, s51 = default, s52 = default;
+                var weights = packed;
+                for (var w = 0; w < patch; w++, weights += DirectConvolution.FilterBlock)
                 {
-                    for (var u = 0; u < shape.KernelHeight; u++)
-                    {
-                        var x = source + shape.At(c, u, 0);
-                        var w = ((c * shape.KernelHeight) + u) * shape.KernelWidth;
-                        for (var v = 0; v < shape.KernelWidth; v++)
-                        {
-                            var x0 = TLanes.Load(x + in0 + v);
-                            var x1 = TLanes.Load(x + in1 + v);
-                            var x2 = TLanes.Load(x + in2 + v);
-                            var w0 = TLanes.Broadcast(k0[w + v]);
-                            var w1 = TLanes.Broadcast(k1[w + v]);
-                            var w2 = TLanes.Broadcast(k2[w + v]);
-                            s00 = TLanes.FusedMultiplyAdd(w0, x0, s00);
-                            s01 = TLanes.FusedMultiplyAdd(w0, x1, s01);
-                            s02 = TLanes.FusedMultiplyAdd(w0, x2, s02);
-                            s10 = TLanes.FusedMultiplyAdd(w1, x0, s10);
-                            s11 = TLanes.FusedMultiplyAdd(w1, x1, s11);
-                            s12 = TLanes.FusedMultiplyAdd(w1, x2, s12);
-                            s20 = TLanes.FusedMultiplyAdd(w2, x0, s20);
-                            s21 = TLanes.FusedMultiplyAdd(w2, x1, s21);
-                            s22 = TLanes.FusedMultiplyAdd(w2, x2, s22);
-                        }
-                    }
+                    var x = shifted + runs[w];
+                    var x0 = TLanes.Load(x + at0);
+                    var x1 = TLanes.Load(x + at1);
+                    var x2 = TLanes.Load(x + at2);
+                    var weight = TLanes.Broadcast(weights[0]);
+                    s00 = TLanes.FusedMultiplyAdd(weight, x0, s00);
+                    s01 = TLanes.FusedMultiplyAdd(weight, x1, s01);
+                    s02 = TLanes.FusedMultiplyAdd(weight, x2, s02);
+                    weight = TLanes.Broadcast(weights[1]);
+                    s10 = TLanes.FusedMultiplyAdd(weight, x0, s10);
+                    s11 = TLanes.FusedMultiplyAdd(weight, x1, s11);
+                    s12 = TLanes.FusedMultiplyAdd(weight, x2, s12);
+                    weight = TLanes.Broadcast(weights[2]);
+                    s20 = TLanes.FusedMultiplyAdd(weight, x0, s20);
+                    s21 = TLanes.FusedMultiplyAdd(weight, x1, s21);
+                    s22 = TLanes.FusedMultiplyAdd(weight, x2, s22);
+                    weight = TLanes.Broadcast(weights[3]);
+                    s30 = TLanes.FusedMultiplyAdd(weight, x0, s30);
+                    s31 = TLanes.FusedMultiplyAdd(weight, x1, s31);
+                    s32 = TLanes.FusedMultiplyAdd(weight, x2, s32);
+                    weight = TLanes.Broadcast(weights[4]);
+                    s40 = TLanes.FusedMultiplyAdd(weight, x0, s40);
+                    s41 = TLanes.FusedMultiplyAdd(weight, x1, s41);
+                    s42 = TLanes.FusedMultiplyAdd(weight, x2, s42);
+                    weight = TLanes.Broadcast(weights[5]);
+                    s50 = TLanes.FusedMultiplyAdd(weight, x0, s50);
+                    s51 = TLanes.FusedMultiplyAdd(weight, x1, s51);
+                    s52 = TLanes.FusedMultiplyAdd(weight, x2, s52);
                 }
 
-                Store<TLanes, TVector, T>(output, out0, out1, out2, TLanes.Add(s00, b0), TLanes.Add(s01, b0), TLanes.Add(s02, b0));
+                Store<TLanes, TVector, T>(output, at0, at1, at2, s00, s01, s02, FilterBias(bias, f, 0, count));
                 if (count > 1)
                 {
-                    Store<TLanes, TVector, T>(output + positions, out0, out1, out2, TLanes.Add(s10, b1), TLanes.Add(s11, b1), TLanes.Add(s12, b1));
+                    Store<TLanes, TVector, T>(output + positions, at0, at1, at2, s10, s11, s12, FilterBias(bias, f, 1, count));
                 }
 
                 if (count > 2)
                 {
-                    Store<TLanes, TVector, T>(output + (2 * positions), out0, out1, out2, TLanes.Add(s20, b2), TLanes.Add(s21, b2), TLanes.Add(s22, b2));
+                    Store<TLanes, TVector, T>(output + (2 * positions), at0, at1, at2, s20, s21, s22, FilterBias(bias, f, 2, count));
                 }
-            }
-        }
-    }
 
-    /// <summary>
-    /// One sample's ∂K sums: per block of 3 filters, input channel, kernel row and 3 kernel columns, 9 vectors of sums
-    /// along the output rows, whole vectors and then the last one overlapping, with the lanes the whole vectors
-    /// already counted masked off δ.
-    /// </summary>
-    public static void Accumulate<TLanes, TVector, T>(T* source, T* delta, int filters, in DirectConvolution.Plan shape, T* lanes)
-        where TLanes : struct, IVectorLanes<TVector, T>
-        where TVector : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int width = TLanes.Count, outWidth = shape.OutputWidth, positions = shape.OutputHeight * outWidth;
-        var tail = outWidth % width;
-        var last = outWidth - width;
-        var fresh = TLanes.LanesFrom(width - tail);
-        var filterStride = shape.LaneOffset(1, 0, 0, 0);
-        const int Room = DirectConvolution.LaneRoom;
-        for (var f = 0; f < filters; f += DirectConvolution.FilterBlock)
-        {
-            var count = Math.Min(DirectConvolution.FilterBlock, filters - f);
-            T* d0 = delta + (f * positions), d1 = count > 1 ? d0 + positions : d0, d2 = count > 2 ? d0 + (2 * positions) : d0;
-            for (var c = 0; c < shape.Channels; c++)
-            {
-                for (var u = 0; u < shape.KernelHeight; u++)
+                if (count > 3)
                 {
-                    for (var v = 0; v < shape.KernelWidth; v += DirectConvolution.OffsetBlock)
-                    {
-                        int next = v + 1 < shape.KernelWidth ? 1 : 0, after = v + 2 < shape.KernelWidth ? 2 : 0;
-                        var sums = lanes + shape.LaneOffset(f, c, u, v);
-                        T* t0 = sums, t1 = sums + filterStride, t2 = sums + (2 * filterStride);
-                        TVector s00 = TLanes.Load(t0), s01 = TLanes.Load(t0 + Room), s02 = TLanes.Load(t0 + (2 * Room));
-                        TVector s10 = TLanes.Load(t1), s11 = TLanes.Load(t1 + Room), s12 = TLanes.Load(t1 + (2 * Room));
-                        TVector s20 = TLanes.Load(t2), s21 = TLanes.Load(t2 + Room), s22 = TLanes.Load(t2 + (2 * Room));
-                        for (var i = 0; i < shape.OutputHeight; i++)
-                        {
-                            var x = source + shape.At(c, i + u, v);
-                            var row = i * outWidth;
-                            for (var j = 0; j <= outWidth; j += width)
-                            {
-                                TVector e0, e1, e2;
-                                var from = j;
-                                if (j + width <= outWidth)
-                                {
-                                    e0 = TLanes.Load(d0 + row + j);
-                                    e1 = TLanes.Load(d1 + row + j);
-                                    e2 = TLanes.Load(d2 + row + j);
-                                }
-                                else if (tail != 0)
-                                {
-                                    from = last;
-                                    e0 = TLanes.And(TLanes.Load(d0 + row + last), fresh);
-                                    e1 = TLanes.And(TLanes.Load(d1 + row + last), fresh);
-                                    e2 = TLanes.And(TLanes.Load(d2 + row + last), fresh);
-                                }
-                                else
-                                {
-                                    break;
-                                }
+                    Store<TLanes, TVector, T>(output + (3 * positions), at0, at1, at2, s30, s31, s32, FilterBias(bias, f, 3, count));
+                }
 
-                                var x0 = TLanes.Load(x + from);
-                                var x1 = TLanes.Load(x + from + next);
-                                var x2 = TLanes.Load(x + from + after);
-                                s00 = TLanes.FusedMultiplyAdd(e0, x0, s00);
-                                s01 = TLanes.FusedMultiplyAdd(e0, x1, s01);
-                                s02 = TLanes.FusedMultiplyAdd(e0, x2, s02);
-                                s10 = TLanes.FusedMultiplyAdd(e1, x0, s10);
-                                s11 = TLanes.FusedMultiplyAdd(e1, x1, s11);
-                                s12 = TLanes.FusedMultiplyAdd(e1, x2, s12);
-                                s20 = TLanes.FusedMultiplyAdd(e2, x0, s20);
-                                s21 = TLanes.FusedMultiplyAdd(e2, x1, s21);
-                                s22 = TLanes.FusedMultiplyAdd(e2, x2, s22);
-                            }
-                        }
+                if (count > 4)
+                {
+                    Store<TLanes, TVector, T>(output + (4 * positions), at0, at1, at2, s40, s41, s42, FilterBias(bias, f, 4, count));
+                }
 
-                        TLanes.Store(s00, t0);
-                        TLanes.Store(s01, t0 + Room);
-                        TLanes.Store(s02, t0 + (2 * Room));
-                        TLanes.Store(s10, t1);
-                        TLanes.Store(s11, t1 + Room);
-                        TLanes.Store(s12, t1 + (2 * Room));
-                        TLanes.Store(s20, t2);
-                        TLanes.Store(s21, t2 + Room);
-                        TLanes.Store(s22, t2 + (2 * Room));
-                    }
+                if (count > 5)
+                {
+                    Store<TLanes, TVector, T>(output + (5 * positions), at0, at1, at2, s50, s51, s52, FilterBias(bias, f, 5, count));
                 }
             }
         }
     }
 
     /// <summary>
-    /// Where vector <paramref name="q"/> of the output plane reads x̃ (row i, column j, before the kernel offset) and
-    /// writes z: the row's vectors from its start, the last one ending at the row's end.
+    /// One sample's ∂K sums: per block of 3 filters and 5 weights (in K's order), 15 vectors of sums over the output
+    /// plane's whole vectors and then, when OH·OW is not a whole number of vectors, the last one overlapping, with the
+    /// lanes the whole vectors already counted masked off δ. Each δ vector feeds 5 fused multiply-adds and each input
+    /// vector 3.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (int Input, int Output) Position(int q, int perRow, int width, int outWidth, int sourceWidth)
-    {
-        var i = q / perRow;
-        var j = Math.Min((q - (i * perRow)) * width, outWidth - width);
-        return ((i * sourceWidth) + j, (i * outWidth) + j);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TLanes, TVector, T>(T* plane, int at0, int at1, int at2, TVector v0, TVector v1, TVector v2)
+    public static void Accumulate<TLanes, TVector, T>(T* shifted, T* delta, int filters, in DirectConvolution.Plan shape, T* lanes)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        TLanes.Store(v0, plane + at0);
-        TLanes.Store(v1, plane + at1);
-        TLanes.Store(v2, plane + at2);
+        int width = TLanes.Count, positions = shape.OutputHeight * shape.OutputWidth, patch = shape.Patch;
+        var tail = positions % width;
+        var whole = positions - tail;
+        var fresh = TLanes.LanesFrom(width - tail);
+        var filterStride = shape.LaneOffset(1, 0);
+        const int Room = DirectConvolution.LaneRoom;
+
+        // The weights past C·KH·KW (to a whole block) repeat the first.
+        var runs = stackalloc int[shape.PatchRoom];
+        Runs(shape, runs);
+        for (var t = patch; t < shape.PatchRoom; t++)
+        {
+            runs[t] = runs[0];
+        }
+
+        for (var f = 0; f < filters; f += DirectConvolution.GradientFilterBlock)
+        {
+            var count = Math.Min(DirectConvolution.GradientFilterBlock, filters - f);
+            var d0 = delta + (f * positions);
+            T* d1 = Repeat(d0, 1, count, positions), d2 = Repeat(d0, 2, count, positions);
+            for (var t = 0; t < patch; t += DirectConvolution.WeightBlock)
+            {
+                T* x0 = shifted + runs[t], x1 = shifted + runs[t + 1], x2 = shifted + runs[t + 2], x3 = shifted + runs[t + 3], x4 = shifted + runs[t + 4];
+                T* t0 = lanes + shape.LaneOffset(f, t), t1 = t0 + filterStride, t2 = t0 + (2 * filterStride);
+                TVector s00 = TLanes.Load(t0), s01 = TLanes.Load(t0 + Room), s02 = TLanes.Load(t0 + (2 * Room)), s03 = TLanes.Load(t0 + (3 * Room)), s04 = TLanes.Load(t0 + (4 * Room));
+                TVector s10 = TLanes.Load(t1), s11 = TLanes.Load(t1 + Room), s12 = TLanes.Load(t1 + (2 * Room)), s13 = TLanes.Load(t1 + (3 * Room)), s14 = TLanes.Load(t1 + (4 * Room));
+                TVector s20 = TLanes.Load(t2), s21 = TLanes.Load(t2 + Room), s22 = TLanes.Load(t2 + (2 * Room)), s23 = TLanes.Load(t2 + (3 * Room)), s24 = TLanes.Load(t2 + (4 * Room));
+                for (var p = 0; p <= whole; p += width)
+                {
+                    TVector e0, e1, e2;
+                    var at = p;
+                    if (p < whole)
+                    {
+                        e0 = TLanes.Load(d0 + p);
+                        e1 = TLanes.Load(d1 + p);
+                        e2 = TLanes.Load(d2 + p);
+                    }
+                    else if (tail != 0)
+                    {
+                        at = positions - width;
+                        e0 = TLanes.And(TLanes.Load(d0 + at), fresh);
+                        e1 = TLanes.And(TLanes.Load(d1 + at), fresh);
+                        e2 = TLanes.And(TLanes.Load(d2 + at), fresh);
+                    }
+                    else
+                    {
+                        break;
+                    }
+
+                    var x = TLanes.Load(x0 + at);
+                    s00 = TLanes.FusedMultiplyAdd(e0, x, s00);
+                    s10 = TLanes.FusedMultiplyAdd(e1, x, s10);
+                    s20 = TLanes.FusedMultiplyAdd(e2, x, s20);
+                    x = TLanes.Load(x1 + at);
+                    s01 = TLanes.FusedMultiplyAdd(e0, x, s01);
+                    s11 = TLanes.FusedMultiplyAdd(e1, x, s11);
+                    s21 = TLanes.FusedMultiplyAdd(e2, x, s21);
+                    x = TLanes.Load(x2 + at);
+                    s02 = TLanes.FusedMultiplyAdd(e0, x, s02);
+                    s12 = TLanes.FusedMultiplyAdd(e1, x, s12);
+                    s22 = TLanes.FusedMultiplyAdd(e2, x, s22);
+                    x = TLanes.Load(x3 + at);
+                    s03 = TLanes.FusedMultiplyAdd(e0, x, s03);
+                    s13 = TLanes.FusedMultiplyAdd(e1, x, s13);
+                    s23 = TLanes.FusedMultiplyAdd(e2, x, s23);
+                    x = TLanes.Load(x4 + at);
+                    s04 = TLanes.FusedMultiplyAdd(e0, x, s04);
+                    s14 = TLanes.FusedMultiplyAdd(e1, x, s14);
+                    s24 = TLanes.FusedMultiplyAdd(e2, x, s24);
+                }
+
+                StoreSums<TLanes, TVector, T>(t0, s00, s01, s02, s03, s04);
+                StoreSums<TLanes, TVector, T>(t1, s10, s11, s12, s13, s14);
+                StoreSums<TLanes, TVector, T>(t2, s20, s21, s22, s23, s24);
+            }
+        }
+    }
+
+    /// <summary>Where the run of each weight's inputs (c, u, v), in K's order, starts in the column-shifted copies.</summary>
+    private static void Runs(in DirectConvolution.Plan shape, int* runs)
+    {
+        for (int c = 0, t = 0; c < shape.Channels; c++)
+        {
+            for (var u = 0; u < shape.KernelHeight; u++)
+            {
+                for (var v = 0; v < shape.KernelWidth; v++, t++)
+                {
+                    runs[t] = shape.ShiftedAt(c, u, v);
+                }
+            }
+        }
+    }
+
+    /// <summary>Row <paramref name="k"/> of a block starting at <paramref name="first"/>, or the block's first row when the block has fewer than k + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T* Repeat<T>(T* first, int k, int count, int stride)
+        where T : unmanaged => count > k ? first + (k * stride) : first;
+
+    /// <summary>The bias of filter f + k of a block, broadcast (0 without a bias or past the block's filters).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T FilterBias<T>(T* bias, int f, int k, int count)
+        where T : unmanaged, IFloatingPointIeee754<T> => bias == null || k >= count ? T.Zero : bias[f + k];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TLanes, TVector, T>(T* plane, int at0, int at1, int at2, TVector v0, TVector v1, TVector v2, T bias)
+        where TLanes : struct, IVectorLanes<TVector, T>
+        where TVector : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var b = TLanes.Broadcast(bias);
+        TLanes.Store(TLanes.Add(v0, b), plane + at0);
+        TLanes.Store(TLanes.Add(v1, b), plane + at1);
+        TLanes.Store(TLanes.Add(v2, b), plane + at2);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSums<TLanes, TVector, T>(T* sums, TVector s0, TVector s1, TVector s2, TVector s3, TVector s4)
+        where TLanes : struct, IVectorLanes<TVector, T>
+        where TVector : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int Room = DirectConvolution.LaneRoom;
+        TLanes.Store(s0, sums);
+        TLanes.Store(s1, sums + Room);
+        TLanes.Store(s2, sums + (2 * Room));
+        TLanes.Store(s3, sums + (3 * Room));
+        TLanes.Store(s4, sums + (4 * Room));
     }
 }
