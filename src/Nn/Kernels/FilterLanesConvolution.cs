@@ -140,13 +140,13 @@ internal static unsafe class FilterLanesConvolution
         switch (path)
         {
             case KernelPath.Vector512:
-                FilterLanesConvolutionLanes.Accumulate<Lanes512<T>, Vector512<T>, T>(source, tile, room, shape, lanes);
+                FilterLanesKernelGradient.Accumulate<Lanes512<T>, Vector512<T>, T>(source, tile, room, shape, lanes);
                 break;
             case KernelPath.Vector256:
-                FilterLanesConvolutionLanes.Accumulate<Lanes256<T>, Vector256<T>, T>(source, tile, room, shape, lanes);
+                FilterLanesKernelGradient.Accumulate<Lanes256<T>, Vector256<T>, T>(source, tile, room, shape, lanes);
                 break;
             default:
-                FilterLanesConvolutionLanes.Accumulate<Lanes128<T>, Vector128<T>, T>(source, tile, room, shape, lanes);
+                FilterLanesKernelGradient.Accumulate<Lanes128<T>, Vector128<T>, T>(source, tile, room, shape, lanes);
                 break;
         }
     }
