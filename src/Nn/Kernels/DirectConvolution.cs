@@ -17,7 +17,7 @@ namespace Nn.Kernels;
 /// (one vector of sums per weight, sample after sample, in a buffer the caller owns), and the lanes are added in lane
 /// order at the end of a slice of samples, so the sums do not depend on which thread ran the slice. x̃ is the input
 /// itself without padding, else a zero-padded copy of one sample the caller provides room for.
-/// The vector bodies read x̃ through its column-shifted copies (<see cref="Shift{T}"/>): copy (c, v) holds
+/// The vector bodies read x̃ through its column-shifted copies (<see cref="ShiftedStart{T}"/>): copy (c, v) holds
 /// x̃[c, y, j + v] in rows of OW, so the inputs of weight (c, u, v) over the whole output plane are the one run of
 /// OH·OW values from row u of that copy, and every vector is full — a row of OW values no longer ends in a vector
 /// overlapping the one before (LeNet's 24-wide rows filled 512-bit vectors three quarters full that way).
@@ -56,37 +56,20 @@ internal static unsafe class DirectConvolution
         RoundUp(filters, GradientFilterBlock) * RoundUp(geometry.Patch, WeightBlock) * LaneRoom;
 
     /// <summary>
-    /// The values of one sample's column-shifted copies (<see cref="Shift{T}"/>): C·KW copies of (H + 2p) rows of OW,
+    /// The values of one sample's column-shifted copies (<see cref="ShiftedStart{T}"/>): C·KW copies of (H + 2p) rows of OW,
     /// each rounded up to whole cache lines, and room to start the first on a cache line.
     /// </summary>
     public static int ShiftedLength(ColumnTransfer.Geometry geometry) =>
         (geometry.Channels * geometry.KernelWidth * CopyLength(geometry)) + LaneRoom;
 
     /// <summary>
-    /// Copies x̃ (<paramref name="source"/>) into its column-shifted copies in <paramref name="room"/>
-    /// (<see cref="ShiftedLength"/> values): copy (c, v) holds x̃[c, y, j + v] at y·OW + j for every row y of x̃ and
-    /// j &lt; OW. Returns where the first copy starts (on a cache line); copy (c, v) starts (c·KW + v)·<see cref="CopyLength"/> after it.
+    /// Where the first column-shifted copy starts in <paramref name="room"/> (<see cref="ShiftedLength"/> values): on
+    /// a cache line, so that with <see cref="CopyLength"/> a whole number of lines every copy does. Copy (c, v) holds
+    /// x̃[c, y, j + v] at y·OW + j for every row y of x̃ and j &lt; OW, and starts (c·KW + v)·<see cref="CopyLength"/>
+    /// after the first (<see cref="DirectConvolutionLanes.Shift{TLanes, TVector, T}"/> writes them).
     /// </summary>
-    public static T* Shift<T>(T* source, ColumnTransfer.Geometry geometry, T* room)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var shifted = (T*)(((nint)room + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
-        int rows = PaddedHeight(geometry), sourceWidth = PaddedWidth(geometry), outputWidth = geometry.OutputWidth, copy = CopyLength(geometry);
-        for (var c = 0; c < geometry.Channels; c++)
-        {
-            for (var v = 0; v < geometry.KernelWidth; v++)
-            {
-                var to = shifted + (((c * geometry.KernelWidth) + v) * copy);
-                var from = source + (c * rows * sourceWidth) + v;
-                for (var y = 0; y < rows; y++)
-                {
-                    new ReadOnlySpan<T>(from + (y * sourceWidth), outputWidth).CopyTo(new Span<T>(to + (y * outputWidth), outputWidth));
-                }
-            }
-        }
-
-        return shifted;
-    }
+    public static T* ShiftedStart<T>(T* room)
+        where T : unmanaged => (T*)(((nint)room + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
 
     /// <summary>The values of one column-shifted copy: (H + 2p)·OW rounded up to whole cache lines, so each copy starts on one.</summary>
     public static int CopyLength(ColumnTransfer.Geometry geometry) => RoundUp(PaddedHeight(geometry) * geometry.OutputWidth, LaneRoom);
@@ -129,13 +112,13 @@ internal static unsafe class DirectConvolution
         switch (path)
         {
             case KernelPath.Vector512 when geometry.Positions >= Vector512<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes512<T>, Vector512<T>, T>(Shift(source, geometry, room), kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes512<T>, Vector512<T>, T>(source, room, kernels, bias, filters, shape, z);
                 break;
             case KernelPath.Vector512 or KernelPath.Vector256 when geometry.Positions >= Vector256<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes256<T>, Vector256<T>, T>(Shift(source, geometry, room), kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes256<T>, Vector256<T>, T>(source, room, kernels, bias, filters, shape, z);
                 break;
             case KernelPath.Vector128 when geometry.Positions >= Vector128<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes128<T>, Vector128<T>, T>(Shift(source, geometry, room), kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes128<T>, Vector128<T>, T>(source, room, kernels, bias, filters, shape, z);
                 break;
             default:
                 ForwardPortable(source, kernels, bias, filters, shape, z);
@@ -155,13 +138,13 @@ internal static unsafe class DirectConvolution
         switch (path)
         {
             case KernelPath.Vector512 when geometry.Positions >= Vector512<T>.Count:
-                DirectConvolutionLanes.Accumulate<Lanes512<T>, Vector512<T>, T>(Shift(source, geometry, room), delta, filters, shape, lanes);
+                DirectConvolutionLanes.Accumulate<Lanes512<T>, Vector512<T>, T>(source, room, delta, filters, shape, lanes);
                 break;
             case KernelPath.Vector512 or KernelPath.Vector256 when geometry.Positions >= Vector256<T>.Count:
-                DirectConvolutionLanes.Accumulate<Lanes256<T>, Vector256<T>, T>(Shift(source, geometry, room), delta, filters, shape, lanes);
+                DirectConvolutionLanes.Accumulate<Lanes256<T>, Vector256<T>, T>(source, room, delta, filters, shape, lanes);
                 break;
             case KernelPath.Vector128 when geometry.Positions >= Vector128<T>.Count:
-                DirectConvolutionLanes.Accumulate<Lanes128<T>, Vector128<T>, T>(Shift(source, geometry, room), delta, filters, shape, lanes);
+                DirectConvolutionLanes.Accumulate<Lanes128<T>, Vector128<T>, T>(source, room, delta, filters, shape, lanes);
                 break;
             default:
                 AccumulatePortable(source, delta, filters, shape, lanes);
@@ -268,6 +251,7 @@ internal static unsafe class DirectConvolution
         public readonly int KernelWidth = geometry.KernelWidth;
         public readonly int OutputHeight = geometry.OutputHeight;
         public readonly int OutputWidth = geometry.OutputWidth;
+        public readonly int SourceHeight = PaddedHeight(geometry);
         public readonly int SourceWidth = PaddedWidth(geometry);
         public readonly int SourcePlane = PaddedHeight(geometry) * PaddedWidth(geometry);
         public readonly int Patch = geometry.Patch;
@@ -280,7 +264,7 @@ internal static unsafe class DirectConvolution
         /// <summary>The offset of the vector of sums of ∂K[o, t], t = (c·KH + u)·KW + v (t up to C·KH·KW rounded to whole blocks).</summary>
         public int LaneOffset(int o, int t) => ((o * PatchRoom) + t) * LaneRoom;
 
-        /// <summary>The offset of the run of x̃[c, i + u, j + v] over the output plane in the column-shifted copies (<see cref="Shift{T}"/>).</summary>
+        /// <summary>The offset of the run of x̃[c, i + u, j + v] over the output plane in the column-shifted copies (<see cref="ShiftedStart{T}"/>).</summary>
         public int ShiftedAt(int c, int u, int v) => ((((c * KernelWidth) + v) * CopyLength) + (u * OutputWidth));
     }
 }

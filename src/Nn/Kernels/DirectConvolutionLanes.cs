@@ -8,7 +8,7 @@ namespace Nn.Kernels;
 /// <summary>
 /// The vector bodies of <see cref="DirectConvolution"/>, written once for every width (<see cref="Lanes128{T}"/>,
 /// <see cref="Lanes256{T}"/>, <see cref="Lanes512{T}"/>), for output planes at least one vector long. Both read x̃
-/// through its column-shifted copies (<see cref="DirectConvolution.Shift{T}"/>), where the inputs of one weight over the
+/// through its column-shifted copies (<see cref="DirectConvolution.ShiftedStart{T}"/>), where the inputs of one weight over the
 /// whole output plane are one run of OH·OW values, so the plane is a run of whole vectors (and at most one overlapping
 /// the one before at its end) rather than rows each ending in a part-new vector. A block's filters past O repeat its
 /// first filter, and its weights past C·KH·KW repeat its first weight, so every block runs the same straight-line code;
@@ -23,11 +23,12 @@ internal static unsafe class DirectConvolutionLanes
     /// repeating it where it runs out; the 18 sums in registers over every weight (c, u, v) in K's order, each input
     /// vector loaded once per weight for the 6 filters. Overlapping and repeated vectors store the same sums again.
     /// </summary>
-    public static void Forward<TLanes, TVector, T>(T* shifted, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z)
+    public static void Forward<TLanes, TVector, T>(T* source, T* room, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var shifted = Shift<TLanes, TVector, T>(source, shape, room);
         int width = TLanes.Count, positions = shape.OutputHeight * shape.OutputWidth, patch = shape.Patch, last = positions - width;
         var vectors = (positions + width - 1) / width;
         var runs = stackalloc int[DirectConvolution.LongestPatch];
@@ -122,11 +123,12 @@ internal static unsafe class DirectConvolutionLanes
     /// lanes the whole vectors already counted masked off δ. Each δ vector feeds 5 fused multiply-adds and each input
     /// vector 3.
     /// </summary>
-    public static void Accumulate<TLanes, TVector, T>(T* shifted, T* delta, int filters, in DirectConvolution.Plan shape, T* lanes)
+    public static void Accumulate<TLanes, TVector, T>(T* source, T* room, T* delta, int filters, in DirectConvolution.Plan shape, T* lanes)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var shifted = Shift<TLanes, TVector, T>(source, shape, room);
         int width = TLanes.Count, positions = shape.OutputHeight * shape.OutputWidth, patch = shape.Patch;
         var tail = positions % width;
         var whole = positions - tail;
@@ -203,6 +205,45 @@ internal static unsafe class DirectConvolutionLanes
                 StoreSums<TLanes, TVector, T>(t2, s20, s21, s22, s23, s24);
             }
         }
+    }
+
+    /// <summary>
+    /// x̃'s column-shifted copies (<see cref="DirectConvolution.ShiftedStart{T}"/>) written into <paramref name="room"/>:
+    /// each row of OW values by vectors, the last ending at the row's end (overlapping the one before), or value by
+    /// value when OW is narrower than a vector. Returns where the first copy starts.
+    /// </summary>
+    public static T* Shift<TLanes, TVector, T>(T* source, in DirectConvolution.Plan shape, T* room)
+        where TLanes : struct, IVectorLanes<TVector, T>
+        where TVector : unmanaged
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var shifted = DirectConvolution.ShiftedStart(room);
+        int width = TLanes.Count, outputWidth = shape.OutputWidth, last = outputWidth - width;
+        for (var c = 0; c < shape.Channels; c++)
+        {
+            for (var v = 0; v < shape.KernelWidth; v++)
+            {
+                var to = shifted + shape.ShiftedAt(c, 0, v);
+                var from = source + shape.At(c, 0, v);
+                for (var y = 0; y < shape.SourceHeight; y++, to += outputWidth, from += shape.SourceWidth)
+                {
+                    if (last < 0)
+                    {
+                        new ReadOnlySpan<T>(from, outputWidth).CopyTo(new Span<T>(to, outputWidth));
+                        continue;
+                    }
+
+                    for (var j = 0; j < last; j += width)
+                    {
+                        TLanes.Store(TLanes.Load(from + j), to + j);
+                    }
+
+                    TLanes.Store(TLanes.Load(from + last), to + last);
+                }
+            }
+        }
+
+        return shifted;
     }
 
     /// <summary>Where the run of each weight's inputs (c, u, v), in K's order, starts in the column-shifted copies.</summary>
