@@ -172,3 +172,35 @@ let ``max-pooling picks each window's first maximum, ties included, on 1 and 2 t
         pool.Forward<float32>(ReadOnlySpan.Empty, ReadOnlySpan x, rows, Span z, Span a, buffers, PassMode<float32>.Objective)
         Assert.Equal<(float32 * int)[]>(expected, Array.zip a buffers.Indices)
         Assert.Equal<float32[]>(z, a)
+
+[<Theory>]
+[<InlineData(6, 24, 24, 2, 2)>] // 2x2 windows tiling the image: each input written once
+[<InlineData(16, 8, 8, 2, 2)>]
+[<InlineData(3, 21, 35, 2, 2)>] // an odd width and height: the last row and column belong to no window
+[<InlineData(2, 9, 40, 3, 2)>] // overlapping windows: δ added where they share a maximum
+[<InlineData(2, 6, 20, 1, 2)>] // 1x1 windows at stride 2
+let ``max-pooling's backward pass puts each δ at its window's first maximum and 0 elsewhere, bit for bit, on every path and 1 and 2 threads``
+    (channels: int, height: int, width: int, window: int, stride: int) =
+    let shape = Shape.Image(channels, height, width)
+    let pool = MaxPool2DLayer(shape, window, stride)
+    let rows = 3
+    let r = Random 11
+    let x = Array.init (rows * shape.Size) (fun _ -> float32 (r.Next 4))
+    let outputs = rows * pool.OutputShape.Size
+    // Negative zeros among δ: the cleared gradient plus δ makes them +0.
+    let delta = Array.init outputs (fun k -> if k % 7 = 0 then -0.0f else float32 (r.NextDouble() - 0.5))
+    let best = poolReference shape window stride x rows |> Array.map snd
+    let expected = Array.zeroCreate<float32> (rows * shape.Size)
+    for k in 0 .. outputs - 1 do
+        let n = k / pool.OutputShape.Size
+        expected[n * shape.Size + best[k]] <- expected[n * shape.Size + best[k]] + delta[k]
+    let bits (values: float32[]) = values |> Array.map BitConverter.SingleToInt32Bits
+    use workers = new WorkerPool(2)
+    for path in KernelSelection.Supported() do
+        use _ = KernelSelection.Enter path
+        for team in [ None; Some(GemmTeam<float32>(workers)) ] do
+            let buffers = LayerBuffers<float32>([||], Array.zeroCreate outputs, path, Option.toObj team)
+            pool.Forward<float32>(ReadOnlySpan.Empty, ReadOnlySpan x, rows, Span(Array.zeroCreate outputs), Span(Array.zeroCreate outputs), buffers, PassMode<float32>.Objective)
+            let gradient = Array.create (rows * shape.Size) nanf
+            pool.Backward<float32>(ReadOnlySpan.Empty, ReadOnlySpan x, Span(Array.copy delta), rows, Span.Empty, false, Span gradient, buffers, PassMode<float32>.Objective)
+            Assert.Equal<int[]>(bits expected, bits gradient)

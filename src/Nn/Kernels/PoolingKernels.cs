@@ -13,7 +13,7 @@ namespace Nn.Kernels;
 /// pool's threads when given one (<see cref="SampleSplit"/>; the same bits on any thread count). Each writes only
 /// its destination spans, which the caller owns.
 /// </summary>
-internal static unsafe class PoolingKernels
+internal static unsafe partial class PoolingKernels
 {
     /// <summary>
     /// maxima[n, c, i, j] = max_{u,v} x[n, c, i·s + u, j·s + v] over K×K windows, and argmax the position of the
@@ -34,17 +34,20 @@ internal static unsafe class PoolingKernels
         }
     }
 
-    /// <summary>∂C/∂x = δ added at each window's first maximum (summed where windows overlap), 0 elsewhere; overwrites <paramref name="inputGradient"/>.</summary>
+    /// <summary>
+    /// ∂C/∂x = δ added at each window's first maximum (summed where windows overlap), 0 elsewhere; overwrites
+    /// <paramref name="inputGradient"/>. <paramref name="window"/> and <paramref name="stride"/> only choose the body:
+    /// the positions say where each δ goes.
+    /// </summary>
     public static void MaxPoolBackward<T>(
-        ReadOnlySpan<T> delta, ReadOnlySpan<int> argmax, int rows, Shape inputShape, Shape outputShape, Span<T> inputGradient, WorkerPool? pool)
+        ReadOnlySpan<T> delta, ReadOnlySpan<int> argmax, int rows, Shape inputShape, int window, int stride, Shape outputShape, Span<T> inputGradient, WorkerPool? pool)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var outputs = rows * outputShape.Size;
         fixed (T* dx = inputGradient.Slice(0, rows * inputShape.Size), d = delta.Slice(0, outputs))
         fixed (int* positions = argmax.Slice(0, outputs))
         {
-            // The window and stride are not needed going back: the positions say where each δ goes.
-            var job = new PoolJob<T>(dx, d, positions, inputShape, 0, 0, outputShape, null);
+            var job = new PoolJob<T>(dx, d, positions, inputShape, window, stride, outputShape, null);
             SampleSplit.Run(pool, rows, &BackwardPart<T>, &job);
         }
     }
@@ -81,6 +84,16 @@ internal static unsafe class PoolingKernels
     {
         ref var job = ref Unsafe.AsRef<PoolJob<T>>(arguments);
         int inputSize = job.Channels * job.Height * job.Width, outputs = job.Channels * job.OutputHeight * job.OutputWidth;
+        if (Tiles(in job))
+        {
+            for (var n = first; n < last; n++)
+            {
+                SpreadSample(ref Unsafe.As<PoolJob<T>, PoolJob<float>>(ref job), n);
+            }
+
+            return;
+        }
+
         for (var n = first; n < last; n++)
         {
             var sample = new Span<T>(job.Image + ((long)n * inputSize), inputSize);

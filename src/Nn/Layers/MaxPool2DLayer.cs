@@ -118,6 +118,6 @@ public sealed record MaxPool2DLayer : Layer
             return;
         }
 
-        PoolingKernels.MaxPoolBackward<T>(delta, buffers.Indices.AsSpan(0, rows * OutputShape.Size), rows, InputShape, OutputShape, inputGradient, buffers.Team?.Pool);
+        PoolingKernels.MaxPoolBackward<T>(delta, buffers.Indices.AsSpan(0, rows * OutputShape.Size), rows, InputShape, Window, Stride, OutputShape, inputGradient, buffers.Team?.Pool);
     }
 }
