@@ -32,7 +32,7 @@ internal static unsafe class DirectConvolution
     /// <summary>The longest receptive field C·KH·KW computed directly; longer ones go through im2col and the GEMM.</summary>
     public const int LongestPatch = 32;
 
-    /// <summary>The filters whose z one register block holds going forward (6 filters × 3 vectors of output, 18 accumulators).</summary>
+    /// <summary>The filters whose z one register block holds going forward (6 filters × 3 vectors of output, 18 accumulators; half as many on x64 without AVX-512, whose 16 vector registers would not hold them).</summary>
     public const int FilterBlock = 6;
 
     /// <summary>The filters whose ∂K sums one register block holds (3 filters × <see cref="WeightBlock"/> weights, 15 accumulators).</summary>

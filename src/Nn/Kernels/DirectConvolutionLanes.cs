@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Nn.Kernels;
 
@@ -15,108 +14,8 @@ namespace Nn.Kernels;
 /// the sums of those repeats are never stored (going forward) or never reduced (their lanes lie in the rounding-up of
 /// <see cref="DirectConvolution.LanesLength"/>).
 /// </summary>
-internal static unsafe class DirectConvolutionLanes
+internal static unsafe partial class DirectConvolutionLanes
 {
-    /// <summary>
-    /// z of one sample: per block of 6 filters, the output plane's vectors three at a time, the last one ending at the
-    /// plane's end (overlapping the one before when OH·OW is not a whole number of vectors) and the last group
-    /// repeating it where it runs out; the 18 sums in registers over every weight (c, u, v) in K's order, each input
-    /// vector loaded once per weight for the 6 filters. Overlapping and repeated vectors store the same sums again.
-    /// </summary>
-    public static void Forward<TLanes, TVector, T>(T* source, T* room, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z)
-        where TLanes : struct, IVectorLanes<TVector, T>
-        where TVector : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var shifted = Shift<TLanes, TVector, T>(source, shape, room);
-        int width = TLanes.Count, positions = shape.OutputHeight * shape.OutputWidth, patch = shape.Patch, last = positions - width;
-        var vectors = (positions + width - 1) / width;
-        var runs = stackalloc int[DirectConvolution.LongestPatch];
-        Runs(shape, runs);
-
-        // The block's weights filter-innermost (weight w of filter f + j at 6w + j), so that one pointer walks them.
-        var packed = stackalloc T[DirectConvolution.LongestPatch * DirectConvolution.FilterBlock];
-        for (var f = 0; f < filters; f += DirectConvolution.FilterBlock)
-        {
-            var count = Math.Min(DirectConvolution.FilterBlock, filters - f);
-            for (var j = 0; j < DirectConvolution.FilterBlock; j++)
-            {
-                var k = kernels + ((f + (j < count ? j : 0)) * patch);
-                for (var w = 0; w < patch; w++)
-                {
-                    packed[(w * DirectConvolution.FilterBlock) + j] = k[w];
-                }
-            }
-
-            var output = z + (f * positions);
-            for (var q = 0; q < vectors; q += 3)
-            {
-                int at0 = Math.Min(q * width, last), at1 = Math.Min((q + 1) * width, last), at2 = Math.Min((q + 2) * width, last);
-                TVector s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
-                TVector s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
-                TVector s40 = default, s41 = default, s42 = default, s50 = default, s51 = default, s52 = default;
-                var weights = packed;
-                for (var w = 0; w < patch; w++, weights += DirectConvolution.FilterBlock)
-                {
-                    var x = shifted + runs[w];
-                    var x0 = TLanes.Load(x + at0);
-                    var x1 = TLanes.Load(x + at1);
-                    var x2 = TLanes.Load(x + at2);
-                    var weight = TLanes.Broadcast(weights[0]);
-                    s00 = TLanes.FusedMultiplyAdd(weight, x0, s00);
-                    s01 = TLanes.FusedMultiplyAdd(weight, x1, s01);
-                    s02 = TLanes.FusedMultiplyAdd(weight, x2, s02);
-                    weight = TLanes.Broadcast(weights[1]);
-                    s10 = TLanes.FusedMultiplyAdd(weight, x0, s10);
-                    s11 = TLanes.FusedMultiplyAdd(weight, x1, s11);
-                    s12 = TLanes.FusedMultiplyAdd(weight, x2, s12);
-                    weight = TLanes.Broadcast(weights[2]);
-                    s20 = TLanes.FusedMultiplyAdd(weight, x0, s20);
-                    s21 = TLanes.FusedMultiplyAdd(weight, x1, s21);
-                    s22 = TLanes.FusedMultiplyAdd(weight, x2, s22);
-                    weight = TLanes.Broadcast(weights[3]);
-                    s30 = TLanes.FusedMultiplyAdd(weight, x0, s30);
-                    s31 = TLanes.FusedMultiplyAdd(weight, x1, s31);
-                    s32 = TLanes.FusedMultiplyAdd(weight, x2, s32);
-                    weight = TLanes.Broadcast(weights[4]);
-                    s40 = TLanes.FusedMultiplyAdd(weight, x0, s40);
-                    s41 = TLanes.FusedMultiplyAdd(weight, x1, s41);
-                    s42 = TLanes.FusedMultiplyAdd(weight, x2, s42);
-                    weight = TLanes.Broadcast(weights[5]);
-                    s50 = TLanes.FusedMultiplyAdd(weight, x0, s50);
-                    s51 = TLanes.FusedMultiplyAdd(weight, x1, s51);
-                    s52 = TLanes.FusedMultiplyAdd(weight, x2, s52);
-                }
-
-                Store<TLanes, TVector, T>(output, at0, at1, at2, s00, s01, s02, FilterBias(bias, f, 0, count));
-                if (count > 1)
-                {
-                    Store<TLanes, TVector, T>(output + positions, at0, at1, at2, s10, s11, s12, FilterBias(bias, f, 1, count));
-                }
-
-                if (count > 2)
-                {
-                    Store<TLanes, TVector, T>(output + (2 * positions), at0, at1, at2, s20, s21, s22, FilterBias(bias, f, 2, count));
-                }
-
-                if (count > 3)
-                {
-                    Store<TLanes, TVector, T>(output + (3 * positions), at0, at1, at2, s30, s31, s32, FilterBias(bias, f, 3, count));
-                }
-
-                if (count > 4)
-                {
-                    Store<TLanes, TVector, T>(output + (4 * positions), at0, at1, at2, s40, s41, s42, FilterBias(bias, f, 4, count));
-                }
-
-                if (count > 5)
-                {
-                    Store<TLanes, TVector, T>(output + (5 * positions), at0, at1, at2, s50, s51, s52, FilterBias(bias, f, 5, count));
-                }
-            }
-        }
-    }
-
     /// <summary>
     /// One sample's ∂K sums: per block of 3 filters and 5 weights (in K's order), 15 vectors of sums over the output
     /// plane's whole vectors and then, when OH·OW is not a whole number of vectors, the last one overlapping, with the
@@ -265,23 +164,6 @@ internal static unsafe class DirectConvolutionLanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T* Repeat<T>(T* first, int k, int count, int stride)
         where T : unmanaged => count > k ? first + (k * stride) : first;
-
-    /// <summary>The bias of filter f + k of a block, broadcast (0 without a bias or past the block's filters).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T FilterBias<T>(T* bias, int f, int k, int count)
-        where T : unmanaged, IFloatingPointIeee754<T> => bias == null || k >= count ? T.Zero : bias[f + k];
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TLanes, TVector, T>(T* plane, int at0, int at1, int at2, TVector v0, TVector v1, TVector v2, T bias)
-        where TLanes : struct, IVectorLanes<TVector, T>
-        where TVector : unmanaged
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var b = TLanes.Broadcast(bias);
-        TLanes.Store(TLanes.Add(v0, b), plane + at0);
-        TLanes.Store(TLanes.Add(v1, b), plane + at1);
-        TLanes.Store(TLanes.Add(v2, b), plane + at2);
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreSums<TLanes, TVector, T>(T* sums, TVector s0, TVector s1, TVector s2, TVector s3, TVector s4)
