@@ -23,16 +23,7 @@ internal static class NetworkAShapes
     {
         var path = KernelSelection.Default;
         var random = new Random(1);
-        float[] Values(int length)
-        {
-            var values = new float[length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = (float)random.NextDouble();
-            }
-
-            return values;
-        }
+        float[] Values(int length) => UniformValues.Draw(random, length);
 
         float[] x = Values(Block * Inputs), w1 = Values(Hidden * Inputs), u = Values(Block * Hidden);
         var products = new float[Block * Hidden];

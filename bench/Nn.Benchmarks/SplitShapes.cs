@@ -20,16 +20,7 @@ internal static class SplitShapes
     {
         var path = KernelSelection.Default;
         var random = new Random(1);
-        float[] Values(int length)
-        {
-            var values = new float[length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = (float)random.NextDouble();
-            }
-
-            return values;
-        }
+        float[] Values(int length) => UniformValues.Draw(random, length);
 
         float[] x = Values(128 * 784), w1 = Values(256 * 784), a1 = Values(128 * 256), w2 = Values(128 * 256), delta1 = Values(128 * 256);
         var z1 = new float[128 * 256];

@@ -88,3 +88,9 @@ let lbfgsOnAxisBowl (memory: int) =
         (Lbfgs(Memory = memory, MaxIterations = 3, GradientTolerance = 0.0, FunctionTolerance = 0.0))
             .Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 1.0; 1.0 |]))
     result, evaluated, gradientAt
+
+/// `length` values drawn uniformly from [−1, 1) by a generator seeded with `seed`: operands for kernel tests, where only
+/// bit-for-bit agreement between two ways of computing the same thing is checked.
+let uniformValues (seed: int) length =
+    let r = Random(seed)
+    Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)

@@ -6,9 +6,7 @@ open Nn
 open Nn.Kernels
 open Xunit
 
-let private random (seed: int) length =
-    let r = Random(seed)
-    Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)
+let private random = Nn.Tests.Helpers.uniformValues
 
 let private paths = KernelSelection.Supported() |> List.ofArray
 

@@ -6,9 +6,7 @@ open Nn
 open Nn.Kernels
 open Xunit
 
-let private random (seed: int) length =
-    let r = Random(seed)
-    Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)
+let private random = Nn.Tests.Helpers.uniformValues
 
 /// Z = X Wᵀ, ∂W += δᵀ X and ∂X = δ W on one path, without a team or with `team`.
 let private products (path: KernelPath) (team: GemmTeam<'T> option) rows inputs outputs (toT: float -> 'T) =

@@ -52,9 +52,7 @@ let private layers (activation: Activation) =
 /// 11 samples: a whole slice of 8 and a remainder.
 let private rows = 11
 
-let private random (seed: int) length =
-    let r = Random seed
-    Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)
+let private random = Nn.Tests.Helpers.uniformValues
 
 let private buffers<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
     (layer: Conv2DLayer) path (team: GemmTeam<'T> option) =
