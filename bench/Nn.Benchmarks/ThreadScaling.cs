@@ -173,13 +173,9 @@ internal static class ThreadScaling
     /// <summary>Network B's forward pass over 10,000 rows, its products split over a pool made for the call (what the public threaded Forward does).</summary>
     private static double Inference(Dataset<float> data, int threads)
     {
+        // The public call a user makes, with whatever workspace and threads it sets up for itself.
         var network = Network.Create<float>(ShapeB, Initializer.He, 1);
-        return Timing.Seconds(() =>
-        {
-            using var pool = new WorkerPool(threads);
-            var workspace = new Workspace<float>(ShapeB, data.Count, threads == 1 ? null : new GemmTeam<float>(pool));
-            Propagation.Forward(ShapeB, network.Parameters.AsSpan(), data.Inputs.AsSpan(), data.Count, workspace);
-        });
+        return Timing.Seconds(() => _ = threads == 1 ? Network.Forward(network, data.Inputs) : Network.Forward(network, data.Inputs, threads));
     }
 
     private static double StepBytes(Dataset<float> data, int threads)

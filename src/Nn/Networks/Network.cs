@@ -137,7 +137,11 @@ public static class Network
         return workspace.Output(1).ToArray();
     }
 
-    /// <summary>The outputs for a batch X, one row per sample.</summary>
+    /// <summary>
+    /// The outputs for a batch X, one row per sample, computed in passes of a few hundred rows through one small
+    /// workspace: the memory a call uses beyond its result does not grow with the batch, and each row's outputs are
+    /// the bits one pass over the whole batch would give.
+    /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network.</param>
     /// <param name="inputs">X, rows × <see cref="Network{T}.InputSize"/>, all finite.</param>
@@ -147,9 +151,8 @@ public static class Network
     {
         ArgumentNullException.ThrowIfNull(network);
         ValidateInputs(network, inputs);
-        var workspace = new Workspace<T>(network.Architecture, inputs.Rows);
-        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace, PassMode<T>.Inference(network.State.AsSpan()));
-        return Matrix<T>.Own(inputs.Rows, network.OutputSize, workspace.Output(inputs.Rows).ToArray());
+        var workspace = new Workspace<T>(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows));
+        return Outputs(network, inputs, workspace);
     }
 
     /// <summary>
@@ -171,9 +174,8 @@ public static class Network
         ValidateInputs(network, inputs);
         Limits.Size(nameof(threads), threads, Limits.MaxThreads, nameof(Limits.MaxThreads));
         using var pool = new Kernels.WorkerPool(threads);
-        var workspace = new Workspace<T>(network.Architecture, inputs.Rows, new Kernels.GemmTeam<T>(pool));
-        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace, PassMode<T>.Inference(network.State.AsSpan()));
-        return Matrix<T>.Own(inputs.Rows, network.OutputSize, workspace.Output(inputs.Rows).ToArray());
+        var workspace = new Workspace<T>(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows), new Kernels.GemmTeam<T>(pool));
+        return Outputs(network, inputs, workspace);
     }
 
     /// <summary>The forward pass with every z^l and a^l kept, as backpropagation needs them.</summary>
@@ -217,6 +219,15 @@ public static class Network
         }
 
         return classes;
+    }
+
+    /// <summary>The inference outputs of every row of <paramref name="inputs"/>, in pieces through <paramref name="workspace"/>.</summary>
+    private static Matrix<T> Outputs<T>(Network<T> network, Matrix<T> inputs, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var outputs = new T[checked(inputs.Rows * network.OutputSize)];
+        PiecewiseForward.Forward(network.Architecture, network.Parameters.AsSpan(), network.State.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace, outputs);
+        return Matrix<T>.Own(inputs.Rows, network.OutputSize, outputs);
     }
 
     internal static void ValidateInputs<T>(Network<T> network, Matrix<T> inputs)

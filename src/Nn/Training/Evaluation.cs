@@ -81,7 +81,7 @@ public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
 /// </code></example>
 public static class Evaluation
 {
-    private const int ChunkRows = 256;
+    private const int ChunkRows = PiecewiseForward.PieceCapacity;
 
     /// <summary>
     /// Accuracy, per-class accuracy and the confusion matrix of <paramref name="network"/> on <paramref name="data"/>,
@@ -148,7 +148,7 @@ public static class Evaluation
             int rows;
             for (var at = 0; at < group; at += rows)
             {
-                rows = PieceRows(group - at, buffers.ForwardRows);
+                rows = PiecewiseForward.PieceRows(group - at, buffers.ForwardRows);
                 Propagation.Forward(architecture, theta, inputs.Slice((start + at) * architecture.InputSize), rows, workspace, PassMode<T>.Inference(statistics));
                 var output = workspace.Output(rows);
                 for (var i = 0; i < rows; i++)
@@ -175,17 +175,6 @@ public static class Evaluation
 
         return costSum;
     }
-
-    /// <summary>
-    /// The rows of the next forward pass when <paramref name="left"/> rows of a group remain: at most
-    /// <paramref name="capacity"/>, and never a piece of fewer than <see cref="Kernels.DenseKernels.SmallBatch"/> rows cut
-    /// from a larger group, since so few rows take the single-row product, which sums in another order than the
-    /// GEMM a whole group's pass would take.
-    /// </summary>
-    private static int PieceRows(int left, int capacity) =>
-        left <= capacity ? left
-        : left - capacity < Kernels.DenseKernels.SmallBatch ? left - Kernels.DenseKernels.SmallBatch
-        : capacity;
 
     /// <summary>The fraction of samples classified correctly.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
