@@ -62,6 +62,13 @@ if (args is ["loop-profile", ..])
     return;
 }
 
+if (args is ["lenet-cpu", ..])
+{
+    // LeNet-5 steps on one thread by thread CPU time, for comparing builds on a busy machine (LeNetStepCpu.cs).
+    LeNetStepCpu.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
+    return;
+}
+
 if (args is ["lenet-profile", ..])
 {
     // Per-layer stopwatch timings of a LeNet-5 step (LeNetProfile.cs), a guide for optimising.

@@ -123,9 +123,34 @@ let private scaledParameters (architecture: Architecture) =
         return theta
     }
 
-let convCase : Gen<GradientCase> =
+/// A first convolution that a training step fuses with the max-pooling above it (ReLU, stride 1, a receptive field
+/// of at most 32 values, so it runs directly), that pooling, maybe more spatial layers, then one or two dense layers.
+let fusedArchitecture : Gen<Architecture> =
     gen {
-        let! architecture = convArchitecture
+        let! channels = Gen.choose (1, 2)
+        let! height = Gen.choose (3, 7)
+        let! width = Gen.choose (3, 7)
+        let! padding = Gen.choose (0, 2)
+        let! kernelHeight = Gen.choose (1, min 4 (height + 2 * padding))
+        let! kernelWidth = Gen.choose (1, min 4 (width + 2 * padding))
+        let! filters = Gen.choose (1, 4)
+        let! hasBias = Gen.elements [ true; false ]
+        let first = Architecture.Input(channels, height, width).Conv2D(filters, kernelHeight, kernelWidth, Activation.Relu, 1, padding, hasBias)
+        let! pooled = pooling first
+        let! depth = Gen.choose (0, 1)
+        let! stack = spatial depth pooled
+        let! outputs = Gen.choose (1, 4)
+        let! output = Gen.elements outputActivations
+        return stack.Dense(outputs, output)
+    }
+    |> Gen.filter (fun architecture ->
+        match List.ofSeq architecture.Stack with
+        | (:? Conv2DLayer as conv) :: (:? MaxPool2DLayer as pool) :: _ -> conv.FusesWith pool
+        | _ -> false)
+
+let private caseFor (architectures: Gen<Architecture>) : Gen<GradientCase> =
+    gen {
+        let! architecture = architectures
         let! theta = scaledParameters architecture
         let! loss = Gen.elements (lossesFor architecture.OutputActivation)
         let! rows = Gen.choose (1, 3)
@@ -141,8 +166,13 @@ let convCase : Gen<GradientCase> =
     }
     |> Gen.filter awayFromKinksAndTies
 
+let convCase = caseFor convArchitecture
+
 type ConvGenerators =
     static member GradientCase() = Arb.fromGen convCase
+
+type FusedGenerators =
+    static member GradientCase() = Arb.fromGen (caseFor fusedArchitecture)
 
 [<Properties(Arbitrary = [| typeof<ConvGenerators> |], MaxTest = 120)>]
 module Properties =
@@ -160,6 +190,14 @@ module Properties =
         let mean = Array.init batch.Gradient.Length (fun k -> perSample |> Array.averageBy (fun g -> g[k]))
         Array.forall2 (fun (a: float) b -> abs (a - b) <= 1e-12 * max 1.0 (abs b)) (batch.Gradient.ToArray()) mean
         |> Prop.label (string case)
+
+[<Properties(Arbitrary = [| typeof<FusedGenerators> |], MaxTest = 60)>]
+module FusedProperties =
+
+    [<Property>]
+    let ``backprop through a first convolution fused with its pooling equals central differences`` (case: GradientCase) =
+        let report = GradientCheck.Run(case.Network, case.Loss, case.Inputs, case.Targets, case.L2)
+        report.Passes(gradientTolerance, absoluteTolerance) |> Prop.label (sprintf "%O\n%O" case report)
 
 /// Every output activation with every loss defined for it, on one fixed stack with a non-square strided kernel.
 let activationLossPairs : obj[] list =

@@ -165,11 +165,21 @@ internal static unsafe partial class ConvolutionPasses
             SampleSplit.Run(pool, slices, slicesOfPass, &job);
         }
 
-        // The slices' partial sums in slice order: the same additions whatever thread computed each slice.
+        AddPartials(regions, rows, geometry, filters, kernelGradient, biasGradient, accumulate);
+    }
+
+    /// <summary>
+    /// The slices' partial ∂K and ∂b in slice order into the gradients (the first written, unless
+    /// <paramref name="accumulate"/>): the same additions whatever thread computed each slice.
+    /// </summary>
+    private static void AddPartials<T>(
+        Span<T> regions, int rows, ColumnTransfer.Geometry geometry, int filters, Span<T> kernelGradient, Span<T> biasGradient, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var width = SliceWidth(rows);
         var sliceLength = SliceLength(geometry, filters, width);
-        var weights = filters * patch;
-        for (var s = 0; s < slices; s++)
+        var weights = filters * geometry.Patch;
+        for (var s = 0; s < Slices(rows); s++)
         {
             var partial = regions.Slice((int)((s * sliceLength) + WorkLength(geometry, filters, width)), PartialLength(geometry, filters));
             var partialBias = partial.Slice(partial.Length - filters, biasGradient.Length);

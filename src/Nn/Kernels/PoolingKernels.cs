@@ -29,7 +29,7 @@ internal static unsafe partial class PoolingKernels
         fixed (T* x = input.Slice(0, rows * inputShape.Size), pooled = maxima.Slice(0, outputs), duplicate = copy.IsEmpty ? copy : copy.Slice(0, outputs))
         fixed (int* positions = argmax.Slice(0, outputs))
         {
-            var job = new PoolJob<T>(x, pooled, positions, inputShape, window, stride, outputShape, duplicate);
+            var job = new PoolJob<T>(x, pooled, positions, new Sizes(inputShape, window, stride, outputShape), duplicate);
             SampleSplit.Run(pool, rows, &ForwardPart<T>, &job);
         }
     }
@@ -47,7 +47,7 @@ internal static unsafe partial class PoolingKernels
         fixed (T* dx = inputGradient.Slice(0, rows * inputShape.Size), d = delta.Slice(0, outputs))
         fixed (int* positions = argmax.Slice(0, outputs))
         {
-            var job = new PoolJob<T>(dx, d, positions, inputShape, window, stride, outputShape, null);
+            var job = new PoolJob<T>(dx, d, positions, new Sizes(inputShape, window, stride, outputShape), null);
             SampleSplit.Run(pool, rows, &BackwardPart<T>, &job);
         }
     }
@@ -261,19 +261,19 @@ internal static unsafe partial class PoolingKernels
     /// The arguments of a pooling part, pinned by the caller: the image (or its gradient), the pooled values (or δ),
     /// the argmax of every window, the sizes as plain integers, and where the maxima are copied (or null).
     /// </summary>
-    private readonly struct PoolJob<T>(T* image, T* pooled, int* argmax, Shape input, int window, int stride, Shape output, T* copy)
+    private readonly struct PoolJob<T>(T* image, T* pooled, int* argmax, in Sizes sizes, T* copy)
         where T : unmanaged
     {
         public readonly T* Image = image;
         public readonly T* Pooled = pooled;
         public readonly int* Argmax = argmax;
-        public readonly int Channels = input.Channels;
-        public readonly int Height = input.Height;
-        public readonly int Width = input.Width;
-        public readonly int OutputHeight = output.Height;
-        public readonly int OutputWidth = output.Width;
-        public readonly int Window = window;
-        public readonly int Stride = stride;
+        public readonly int Channels = sizes.Channels;
+        public readonly int Height = sizes.Height;
+        public readonly int Width = sizes.Width;
+        public readonly int OutputHeight = sizes.OutputHeight;
+        public readonly int OutputWidth = sizes.OutputWidth;
+        public readonly int Window = sizes.Window;
+        public readonly int Stride = sizes.Stride;
         public readonly T* Copy = copy;
     }
 }

@@ -11,8 +11,13 @@ namespace Nn;
 /// </summary>
 internal static class StackPropagation
 {
-    /// <summary>a^0 = x; z^l and a^l from each layer's forward pass over <paramref name="rows"/> samples, in <paramref name="mode"/>.</summary>
-    public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, PassMode<T> mode)
+    /// <summary>
+    /// a^0 = x; z^l and a^l from each layer's forward pass over <paramref name="rows"/> samples, in <paramref name="mode"/>.
+    /// With <paramref name="fuseFirstPair"/> (a training step's forward pass), a first convolution and pooling that fuse
+    /// (<see cref="FusedFirstPair"/>) run as one pass that leaves the convolution's z and a unwritten.
+    /// </summary>
+    public static void Forward<T>(
+        Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, PassMode<T> mode, bool fuseFirstPair = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!mode.Training && mode.Statistics.Length != architecture.StateCount)
@@ -24,6 +29,24 @@ internal static class StackPropagation
         var input = x.Slice(0, rows * architecture.InputSize);
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
+            if (l == 0 && fuseFirstPair && FusedFirstPair(architecture) is var (convolution, pooling))
+            {
+                // The first convolution's z and a stay in its scratch, sample by sample; only the pooling's are kept.
+                var pooledSize = rows * pooling.OutputShape.Size;
+                convolution.ForwardPooled(
+                    theta.Slice(architecture.WeightOffset(0), convolution.ParameterCount),
+                    input,
+                    rows,
+                    pooling,
+                    workspace.Z[1].AsSpan(0, pooledSize),
+                    workspace.A[1].AsSpan(0, pooledSize),
+                    workspace.Buffers[1].Indices.AsSpan(0, pooledSize),
+                    workspace.Buffers[0]);
+                input = workspace.A[1].AsSpan(0, pooledSize);
+                l = 1;
+                continue;
+            }
+
             var layer = architecture.Stack[l];
             var size = rows * layer.OutputShape.Size;
             layer.Forward(
@@ -58,7 +81,8 @@ internal static class StackPropagation
         PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Forward(architecture, theta, x, rows, workspace, mode);
+        Forward(architecture, theta, x, rows, workspace, mode, fuseFirstPair: true);
+        var fused = FusedFirstPair(architecture);
         var layers = architecture.Stack;
         var last = layers.Length - 1;
         var outputs = architecture.OutputSize;
@@ -72,6 +96,27 @@ internal static class StackPropagation
         {
             var layer = layers[l];
             var inputSize = rows * layer.InputShape.Size;
+            if (fused is var (convolution, pooling) && l <= 1)
+            {
+                // The pooling's backward pass and the convolution's run as one, from the pooling's δ.
+                if (l == 0)
+                {
+                    var pooledSize = rows * pooling.OutputShape.Size;
+                    convolution.BackwardPooled(
+                        x.Slice(0, inputSize),
+                        rows,
+                        pooling,
+                        workspace.Delta[1].AsSpan(0, pooledSize),
+                        workspace.A[1].AsSpan(0, pooledSize),
+                        workspace.Buffers[1].Indices.AsSpan(0, pooledSize),
+                        gradient.Slice(architecture.WeightOffset(0), convolution.ParameterCount),
+                        !overwrite,
+                        workspace.Buffers[0]);
+                }
+
+                continue;
+            }
+
             var input = l == 0 ? x.Slice(0, inputSize) : workspace.A[l - 1].AsSpan(0, inputSize);
             var inputGradient = l == 0 ? Span<T>.Empty : workspace.Delta[l - 1].AsSpan(0, inputSize);
             BackwardLayer(architecture, l, theta, input, rows, workspace, gradient, !overwrite, inputGradient, mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount));
@@ -140,6 +185,14 @@ internal static class StackPropagation
             layer.Backward(parameters, input, delta, rows, layerGradient, accumulate, inputGradient, workspace.Buffers[l], layerMode);
         }
     }
+
+    /// <summary>
+    /// The first two layers when a training step runs them as one pass each way: a convolution and the max-pooling above
+    /// it that <see cref="Conv2DLayer.FusesWith"/> accepts, under another layer (so the pooling's δ comes from above);
+    /// else null.
+    /// </summary>
+    private static (Conv2DLayer Convolution, MaxPool2DLayer Pooling)? FusedFirstPair(Architecture architecture) =>
+        architecture.Stack is [Conv2DLayer convolution, MaxPool2DLayer pooling, _, ..] && convolution.FusesWith(pooling) ? (convolution, pooling) : null;
 
     /// <summary>Whether layer l is handed ∂C/∂a rather than δ: a layer that takes it, below the top (whose δ the loss gives).</summary>
     private static bool IsHandedActivationGradient(Architecture architecture, int l) =>

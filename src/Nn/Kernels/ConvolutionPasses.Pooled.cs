@@ -1,0 +1,179 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Nn.Kernels;
+
+/// <summary>
+/// A direct convolution with ReLU and the max-pooling above it as one pass in each direction (LeNet's first
+/// convolution and pooling): each sample's full-resolution z, a and δ live only in the slice's scratch, in the core's
+/// L1 cache, instead of batch-sized z, a, ∂C/∂a and δ (1.8 MB each for LeNet at batch 128) written and read again.
+/// </summary>
+/// <remarks>
+/// Going forward, per sample: z as <see cref="DirectConvolution.Forward{T}"/> computes it, a = max(z, 0) over it, and
+/// the pooling of a into the pooling layer's z, a and argmax, by the same bodies as the separate passes. Going back,
+/// per sample: the ReLU's σ' applied to the pooled δ, then δ spread to the window maxima, then ∂K and ∂b as the direct
+/// backward pass sums them. σ' at a window's maximum is 1 exactly when the pooled a is positive (a = max(z, 0) there,
+/// and a &gt; 0 ⇔ z &gt; 0), and the spread writes 0 + δ or 0 either way, so each sample's δ has the bits that
+/// pooling's backward pass and then σ' over the stored z gave: the fused passes give the separate passes' results bit
+/// for bit. That equivalence is the ReLU's alone; other activations keep the separate passes.
+/// </remarks>
+internal static unsafe partial class ConvolutionPasses
+{
+    /// <summary>
+    /// The pooled z and a (rows × C·OH'·OW' each, where the pooling's output is C×OH'×OW') and the argmax of a direct
+    /// ReLU convolution followed by max-pooling: bit for bit what <see cref="Forward{T}"/> and then
+    /// <see cref="PoolingKernels.MaxPool{T}"/> give, without the convolution's z and a (not written).
+    /// </summary>
+    public static void ForwardPooled<T>(
+        KernelPath path,
+        WorkerPool? pool,
+        ReadOnlySpan<T> kernels,
+        ReadOnlySpan<T> bias,
+        ReadOnlySpan<T> input,
+        int rows,
+        ColumnTransfer.Geometry geometry,
+        int filters,
+        SampleActivation<T> activation,
+        in PoolingKernels.Sizes pooling,
+        Span<T> pooledZ,
+        Span<T> pooledA,
+        Span<int> argmax,
+        Span<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var regions = scratch.Slice(FrontLength(geometry, filters));
+        var pooled = rows * pooling.Outputs;
+        fixed (T* k = kernels.Slice(0, filters * geometry.Patch), b = bias, x = input.Slice(0, rows * geometry.InputSize), r = regions)
+        fixed (T* pz = pooledZ.Slice(0, pooled), pa = pooledA.Slice(0, pooled))
+        fixed (int* positions = argmax.Slice(0, pooled))
+        {
+            var pass = new PassJob<T>(path, k, bias.IsEmpty ? null : b, bias.Length, x, pz, r, regions.Length, rows, geometry, filters, filters, null, false, null, pa, activation);
+            var job = new PooledJob<T>(pass, pooling, positions);
+            SampleSplit.Run(pool, Slices(rows), &PooledForwardSlices<T>, &job);
+        }
+    }
+
+    /// <summary>
+    /// ∂C/∂K and ∂C/∂b of a direct ReLU convolution followed by max-pooling, from the pooling's δ: bit for bit what
+    /// <see cref="PoolingKernels.MaxPoolBackward{T}"/> and then <see cref="Backward{T}"/> (handed ∂C/∂a, with σ') give
+    /// for a first layer, whose input gradient nobody needs. The gradients are written, or added to with
+    /// <paramref name="accumulate"/>; <paramref name="pooledDelta"/> is overwritten with ∂C/∂a ⊙ σ' at the window maxima.
+    /// </summary>
+    public static void BackwardPooled<T>(
+        KernelPath path,
+        WorkerPool? pool,
+        ReadOnlySpan<T> input,
+        int rows,
+        ColumnTransfer.Geometry geometry,
+        int filters,
+        SampleActivation<T> activation,
+        in PoolingKernels.Sizes pooling,
+        Span<T> pooledDelta,
+        ReadOnlySpan<T> pooledA,
+        ReadOnlySpan<int> argmax,
+        Span<T> kernelGradient,
+        Span<T> biasGradient,
+        bool accumulate,
+        Span<T> scratch)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var regions = scratch.Slice(FrontLength(geometry, filters));
+        var pooled = rows * pooling.Outputs;
+        fixed (T* x = input.Slice(0, rows * geometry.InputSize), r = regions, d = pooledDelta.Slice(0, pooled), pa = pooledA.Slice(0, pooled))
+        fixed (int* positions = argmax.Slice(0, pooled))
+        {
+            var pass = new PassJob<T>(path, null, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, filters, null, false, null, pa, activation);
+            var job = new PooledJob<T>(pass, pooling, positions);
+            SampleSplit.Run(pool, Slices(rows), &PooledBackwardSlices<T>, &job);
+        }
+
+        AddPartials(regions, rows, geometry, filters, kernelGradient, biasGradient, accumulate);
+    }
+
+    /// <summary>
+    /// Where a part's samples keep their full-resolution z, a or δ (O·OH·OW values): the product tile of the part's first
+    /// slice, which the direct passes do not otherwise use.
+    /// </summary>
+    private static T* SamplePlane<T>(in PassJob<T> pass, int first)
+        where T : unmanaged
+    {
+        var g = pass.Geometry;
+        var width = SliceWidth(pass.Rows);
+        return pass.Regions + (first * SliceLength(g, pass.Filters, width)) + WorkLength(g, pass.Filters, width) + PartialLength(g, pass.Filters);
+    }
+
+    /// <summary>The slices first … last − 1 going forward: per sample z, a = σ(z) in place, then pooled into the pooling's z, a and argmax.</summary>
+    private static void PooledForwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var job = ref Unsafe.AsRef<PooledJob<T>>(arguments);
+        ref readonly var pass = ref job.Pass;
+        var g = pass.Geometry;
+        var outputs = pass.Filters * g.Positions;
+        var pooled = job.Pooling.Outputs;
+        var room = pass.Regions + (first * SliceLength(g, pass.Filters, SliceWidth(pass.Rows)));
+        var shifted = room + DirectConvolution.SourceLength(g);
+        var plane = SamplePlane(in pass, first);
+        for (var n = first * SliceRows; n < Math.Min(last * SliceRows, pass.Rows); n++)
+        {
+            var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, room);
+            DirectConvolution.Forward(pass.Path, source, pass.Kernels, pass.Bias, pass.Filters, g, plane, shifted);
+            pass.Activation.Forward(new ReadOnlySpan<T>(plane, outputs), new Span<T>(plane, outputs));
+            var at = (long)n * pooled;
+            PoolingKernels.PoolSampleAt(plane, job.Argmax + at, in job.Pooling, pass.Values + at, pass.A + at);
+        }
+    }
+
+    /// <summary>
+    /// The slices first … last − 1 going back: per slice the vector sums of ∂K cleared; per sample σ' on the pooled δ,
+    /// δ spread to the window maxima, and δ ⋆ x̃ added into the sums and Σ δ into the partial ∂b; then the sums reduced
+    /// into the slice's partial ∂K — the direct backward pass's order.
+    /// </summary>
+    private static void PooledBackwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var job = ref Unsafe.AsRef<PooledJob<T>>(arguments);
+        ref readonly var pass = ref job.Pass;
+        var g = pass.Geometry;
+        int filters = pass.Filters, positions = g.Positions, pooled = job.Pooling.Outputs;
+        var width = SliceWidth(pass.Rows);
+        var sliceLength = SliceLength(g, filters, width);
+        var room = pass.Regions + (first * sliceLength);
+        var shifted = room + DirectConvolution.SourceLength(g);
+        var lanes = shifted + DirectConvolution.ShiftedLength(g);
+        var plane = SamplePlane(in pass, first);
+        for (var s = first; s < last; s++)
+        {
+            var partial = pass.Regions + (s * sliceLength) + WorkLength(g, filters, width);
+            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, pass.BiasLength);
+            partialBias.Clear();
+            new Span<T>(lanes, DirectConvolution.LanesLength(g, filters)).Clear();
+            var end = Math.Min((s + 1) * SliceRows, pass.Rows);
+            for (var n = s * SliceRows; n < end; n++)
+            {
+                var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, room);
+                var at = (long)n * pooled;
+                var maxima = new ReadOnlySpan<T>(pass.A + at, pooled);
+                pass.Activation.Backward(maxima, maxima, new Span<T>(pass.Values + at, pooled));
+                PoolingKernels.SpreadSampleAt(pass.Values + at, job.Argmax + at, in job.Pooling, plane);
+                DirectConvolution.Accumulate(pass.Path, source, plane, filters, g, lanes, shifted);
+                AddBiasSums(partialBias, plane, positions);
+            }
+
+            DirectConvolution.Reduce(lanes, filters, g, partial);
+        }
+    }
+
+    /// <summary>
+    /// A fused pass's arguments: the convolution's (<see cref="PassJob{T}.Values"/> the pooled z going forward and the
+    /// pooled δ going back, <see cref="PassJob{T}.A"/> the pooled a), the pooling's sizes and its argmax.
+    /// </summary>
+    private readonly struct PooledJob<T>(PassJob<T> pass, PoolingKernels.Sizes pooling, int* argmax)
+        where T : unmanaged
+    {
+        public readonly PassJob<T> Pass = pass;
+        public readonly PoolingKernels.Sizes Pooling = pooling;
+        public readonly int* Argmax = argmax;
+    }
+}
