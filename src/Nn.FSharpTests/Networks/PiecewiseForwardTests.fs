@@ -46,6 +46,18 @@ let ``pieces of a convolutional stack with batch normalisation and dropout give 
         Assert.Equal<float[]>(wholePass network x rows, outputs)
 
 [<Fact>]
+let ``a stack whose first convolution fuses with its pooling gives the separate passes' bits, on one thread and on two`` () =
+    let stack = Architecture.Input(2, 10, 10).Conv2D(3, 3, 3, Activation.Relu).MaxPool2D(2).Dense(16, Activation.Relu).Dense(4, Activation.Softmax)
+    let network = Network.Create<float32>(stack, Initializer.He, 6UL)
+    for rows in [ 1; 7; 300 ] do
+        let x = inputs stack rows float32
+        let expected = wholePass network x rows
+        Assert.Equal<float32[]>(expected, Network.Forward(network, Matrix<float32>.Own(rows, stack.InputSize, x)).ToArray() |> Seq.cast<float32> |> Seq.toArray)
+        Assert.Equal<float32[]>(expected, Network.Forward(network, Matrix<float32>.Own(rows, stack.InputSize, x), 2).ToArray() |> Seq.cast<float32> |> Seq.toArray)
+    let one = inputs stack 1 float32
+    Assert.Equal<float32[]>(wholePass network one 1, network.Forward(ReadOnlySpan one))
+
+[<Fact>]
 let ``a piece never leaves fewer rows than the batched products take`` () =
     for capacity in [ 8; 16; 256 ] do
         for rows in 1 .. 3 * capacity do

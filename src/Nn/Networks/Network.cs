@@ -133,7 +133,7 @@ public static class Network
         Guard.Length(nameof(input), network.InputSize, input.Length);
         Guard.Finite(nameof(input), input);
         var workspace = new Workspace<T>(network.Architecture, 1);
-        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), input, 1, workspace, PassMode<T>.Inference(network.State.AsSpan()));
+        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), input, 1, workspace, PassMode<T>.Inference(network.State.AsSpan()), outputsOnly: true);
         return workspace.Output(1).ToArray();
     }
 

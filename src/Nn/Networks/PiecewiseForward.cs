@@ -54,7 +54,7 @@ internal static class PiecewiseForward
         for (var at = 0; at < rows; at += piece)
         {
             piece = PieceRows(rows - at, workspace.Capacity);
-            Propagation.Forward(architecture, theta, x.Slice(at * architecture.InputSize), piece, workspace, PassMode<T>.Inference(statistics));
+            Propagation.Forward(architecture, theta, x.Slice(at * architecture.InputSize), piece, workspace, PassMode<T>.Inference(statistics), outputsOnly: true);
             workspace.Output(piece).CopyTo(outputs.Slice(at * width, piece * width));
         }
     }

@@ -13,7 +13,7 @@ internal static class StackPropagation
 {
     /// <summary>
     /// a^0 = x; z^l and a^l from each layer's forward pass over <paramref name="rows"/> samples, in <paramref name="mode"/>.
-    /// With <paramref name="fuseFirstPair"/> (a training step's forward pass), a first convolution and pooling that fuse
+    /// With <paramref name="fuseFirstPair"/> (a training step's forward pass, or one whose caller reads only the outputs), a first convolution and pooling that fuse
     /// (<see cref="FusedFirstPair"/>) run as one pass that leaves the convolution's z and a unwritten.
     /// </summary>
     public static void Forward<T>(

@@ -149,7 +149,7 @@ public static class Evaluation
             for (var at = 0; at < group; at += rows)
             {
                 rows = PiecewiseForward.PieceRows(group - at, buffers.ForwardRows);
-                Propagation.Forward(architecture, theta, inputs.Slice((start + at) * architecture.InputSize), rows, workspace, PassMode<T>.Inference(statistics));
+                Propagation.Forward(architecture, theta, inputs.Slice((start + at) * architecture.InputSize), rows, workspace, PassMode<T>.Inference(statistics), outputsOnly: true);
                 var output = workspace.Output(rows);
                 for (var i = 0; i < rows; i++)
                 {
