@@ -169,7 +169,7 @@ internal static class LoopProfile
         Row("in it, each further epoch (a 2-epoch call − a 1-epoch call)", l => l.FurtherEpochSeconds, 1e-3);
         Row("in it, once per call (a 1-epoch call − a further epoch)", l => l.OncePerCallSeconds, 1e-3);
         Row("of that: check the data (`Backprop.Validate`), timed alone", l => l.ValidateSeconds, 1e-3);
-        Row("of that: make the run (buffers, workers, the probe's copy), timed alone", l => l.MakeSeconds, 1e-3);
+        Row("of that: make the run (buffers, workers), timed alone", l => l.MakeSeconds, 1e-3);
         Row("of that: the objective on the divergence probe at the start, timed alone", l => l.ProbeSeconds, 1e-3);
         var two = loops[1];
         double Sum(Func<WorkerPoolCounters, double> figure) => two.Sum(l => figure(l.Counters));

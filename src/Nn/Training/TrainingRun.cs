@@ -23,7 +23,9 @@ internal sealed class TrainingRun<T> : IDisposable
     private readonly Workspace<T> workspace;
     private readonly int[] order;
     private readonly StepBuffers<T> buffers;
-    private readonly Dataset<T> probe;
+
+    /// <summary>The rows divergence is judged on, or null when it is judged on the whole training set.</summary>
+    private readonly DivergenceProbe<T>? probe;
 
     /// <summary>
     /// Rows whose costs <see cref="Measure"/> sums together (each forward pass may take fewer,
@@ -82,7 +84,7 @@ internal sealed class TrainingRun<T> : IDisposable
 
         buffers = new StepBuffers<T>(architecture.ParameterCount, architecture.StateCount, optimizer.MomentCount, Math.Max(batch, block), Math.Max(block, 1), train, order, pool);
         Strategy = StepStrategy<T>.Choose(context, buffers, batch, block);
-        probe = Probe(train, options.ExactTrainMetrics);
+        probe = DivergenceProbe<T>.Spread(train, options.ExactTrainMetrics, group?.Rank ?? 0, group?.Size ?? 1, pool);
     }
 
     /// <summary>The run's threads, or null with one thread (for benchmarks that read its <see cref="WorkerPool.Counters"/>).</summary>
@@ -157,7 +159,7 @@ internal sealed class TrainingRun<T> : IDisposable
 
         // Without the exact pass the epoch reports what its steps saw, and divergence is judged on the probe.
         var (trainCost, trainAccuracy) = options.ExactTrainMetrics ? Measure(train) : (costSum / train.Count, (double)correct / train.Count);
-        var objective = (options.ExactTrainMetrics ? trainCost : Measure(probe).Cost) + Penalty();
+        var objective = (options.ExactTrainMetrics ? trainCost : ProbeCost()) + Penalty();
         (double Cost, double Accuracy)? tested = test is null ? null : Measure(test);
         (double Cost, double Accuracy)? validated = validation is null ? null : Measure(validation);
         var record = new EpochRecord(epoch, trainCost, trainAccuracy, tested?.Cost, tested?.Accuracy)
@@ -177,7 +179,7 @@ internal sealed class TrainingRun<T> : IDisposable
     public double Objective(TrainingState<T> state)
     {
         Load(state);
-        return Measure(probe).Cost + Penalty();
+        return ProbeCost() + Penalty();
     }
 
     /// <summary>How many of the samples order[start .. start + count) the last advance's forward passes classified right.</summary>
@@ -192,22 +194,39 @@ internal sealed class TrainingRun<T> : IDisposable
         return correct;
     }
 
-    /// <summary>The training samples divergence is judged on (see <see cref="Objective"/>).</summary>
-    private static Dataset<T> Probe(Dataset<T> train, bool exact)
+    /// <summary>
+    /// The mean cost (without L2) of θ on the samples divergence is judged on (see <see cref="Objective"/>): the bits
+    /// <see cref="Measure"/> gives on a copy of the probe's rows, as the probe's groups of
+    /// <see cref="MeasuringBuffers{T}.CostRows"/> rows are the groups of one pass over that copy and their sums are
+    /// added in the same order.
+    /// </summary>
+    private double ProbeCost()
     {
-        var count = TrainingOptions.DivergenceProbeSamples;
-        if (exact || train.Count <= count)
+        if (probe is null)
         {
-            return train;
+            return Measure(train).Cost;
         }
 
-        var spread = new int[count];
-        for (var i = 0; i < count; i++)
+        var (pass, counts) = Measuring(probe.Count);
+        var costSum = T.Zero;
+        for (var start = 0; start < probe.Count; start += pass.CostRows)
         {
-            spread[i] = (int)((long)i * train.Count / count);
+            costSum += Evaluation.Measure<T>(architecture, buffers.Theta, buffers.Statistics, probe.Group(start, pass.CostRows), pass, counts, loss);
         }
 
-        return train.Select(spread);
+        Span<double> sum = [double.CreateChecked(costSum)];
+        group?.Sum(sum);
+        return sum[0] / TrainingOptions.DivergenceProbeSamples;
+    }
+
+    /// <summary>The measuring buffers, made at the first measurement (of <paramref name="rows"/> rows), and the confusion counts, cleared.</summary>
+    private (MeasuringBuffers<T> Pass, int[] Confusion) Measuring(int rows)
+    {
+        measuring ??= new MeasuringBuffers<T>(architecture, Math.Min(MeasureRows, Math.Max(rows, train.Count)), workspace.Team);
+        var classes = architecture.OutputSize;
+        confusion ??= new int[classes * classes];
+        Array.Clear(confusion);
+        return (measuring, confusion);
     }
 
     /// <summary>The L2 term λ/(2n) Σ W² of θ, which the run minimises together with the cost.</summary>
@@ -223,15 +242,13 @@ internal sealed class TrainingRun<T> : IDisposable
     /// </summary>
     private (double Cost, double Accuracy) Measure(Dataset<T> data)
     {
-        measuring ??= new MeasuringBuffers<T>(architecture, Math.Min(MeasureRows, Math.Max(data.Count, train.Count)), workspace.Team);
+        var (pass, counts) = Measuring(data.Count);
         var classes = architecture.OutputSize;
-        confusion ??= new int[classes * classes];
-        Array.Clear(confusion);
         var count = data.Count;
         double costSum;
         if (group is null)
         {
-            costSum = double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, buffers.Statistics, data, measuring, confusion, loss));
+            costSum = double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, buffers.Statistics, data, pass, counts, loss));
         }
         else
         {
@@ -242,16 +259,16 @@ internal sealed class TrainingRun<T> : IDisposable
                 shards.Add(data, shard);
             }
 
-            Span<double> sum = [shard.Count == 0 ? 0 : double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, buffers.Statistics, shard, measuring, confusion, loss))];
+            Span<double> sum = [shard.Count == 0 ? 0 : double.CreateChecked(Evaluation.Measure<T>(architecture, buffers.Theta, buffers.Statistics, shard, pass, counts, loss))];
             group.Sum(sum);
-            group.Sum(confusion);
+            group.Sum(counts);
             costSum = sum[0];
         }
 
         var correct = 0;
         for (var c = 0; c < classes; c++)
         {
-            correct += confusion[(c * classes) + c];
+            correct += counts[(c * classes) + c];
         }
 
         return (costSum / count, (double)correct / count);
