@@ -19,7 +19,7 @@ internal static class PiecewiseForward
     internal const int PieceCapacity = 256;
 
     /// <summary>The most bytes of layer buffers a piece's workspace may span; a convolutional stack's rows are tens of KB, so its pieces are smaller.</summary>
-    private const long WorkspaceBytes = 8L << 20;
+    internal const long WorkspaceBytes = 8L << 20;
 
     /// <summary>Fewer rows than this per pass would leave the matrix products too short to reach speed.</summary>
     private const int MinimumRows = 16;

@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using Nn.Kernels;
 
 namespace Nn;
@@ -21,10 +20,7 @@ internal sealed class MeasuringBuffers<T>
     /// of a whole pass, measuring LeNet-5's 4,096-image probe in passes of 256 rows took 0.20–0.24 s against
     /// 0.145–0.17 s in passes of 32–64 (CPU time, Intel Xeon VM); a dense stack's rows are a few KB, so it keeps its 256.
     /// </summary>
-    internal const long ForwardBytes = 8L << 20;
-
-    /// <summary>Fewer rows than this per forward pass would leave the matrix products too short to reach speed.</summary>
-    private const int MinimumForwardRows = 16;
+    internal const long ForwardBytes = PiecewiseForward.WorkspaceBytes;
 
     /// <param name="architecture">The network's architecture.</param>
     /// <param name="costRows">The rows whose costs are summed together, at least 1.</param>
@@ -58,27 +54,6 @@ internal sealed class MeasuringBuffers<T>
     /// The rows per forward pass for groups of <paramref name="costRows"/>: halved from <paramref name="costRows"/>
     /// while a workspace of that many rows spans more than <see cref="ForwardBytes"/>, down to 16.
     /// </summary>
-    public static int ForwardRowsFor(Architecture architecture, int costRows)
-    {
-        ArgumentNullException.ThrowIfNull(architecture);
-        var rows = costRows;
-        while (rows > MinimumForwardRows && WorkspaceBytes(architecture, rows) > ForwardBytes)
-        {
-            rows = Math.Max(MinimumForwardRows, (rows + 1) / 2);
-        }
-
-        return rows;
-    }
-
-    /// <summary>The bytes of a workspace's z, a, δ and scratch for <paramref name="rows"/> rows.</summary>
-    private static long WorkspaceBytes(Architecture architecture, int rows)
-    {
-        var values = 0L;
-        foreach (var layer in architecture.Stack)
-        {
-            values += layer.ScratchLength(rows) + (3L * rows * layer.OutputShape.Size);
-        }
-
-        return values * Unsafe.SizeOf<T>();
-    }
+    public static int ForwardRowsFor(Architecture architecture, int costRows) =>
+        PiecewiseForward.WorkspaceRows<T>(architecture, costRows, costRows);
 }
