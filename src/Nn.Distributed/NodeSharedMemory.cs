@@ -123,7 +123,7 @@ internal sealed class NodeSharedMemory : IDisposable
         // The totals start on a cache line of their own, after the vector.
         var totalsAt = (((long)values.Length * sizeof(T)) + 63) & ~63L;
         var buffer = Next<byte>(checked((int)(totalsAt + ((long)totals.Length * sizeof(double)))));
-        values.Slice(starts[rank], counts[rank]).CopyTo(new Span<T>(Segment<T>(rank, buffer) + starts[rank], counts[rank]));
+        StreamingStores.Copy(MemoryMarshal.AsBytes((ReadOnlySpan<T>)values.Slice(starts[rank], counts[rank])), (byte*)(Segment<T>(rank, buffer) + starts[rank]));
         totals.CopyTo(new Span<double>((byte*)Segment<byte>(rank, buffer) + totalsAt, totals.Length));
         WaitForAll();
         CopyOthersBlocks(buffer, values, starts, counts);
@@ -177,7 +177,7 @@ internal sealed class NodeSharedMemory : IDisposable
         where T : unmanaged
     {
         var buffer = Next<T>(length);
-        bytes.CopyTo(new Span<byte>((byte*)Segment<T>(rank, buffer) + ((long)at * sizeof(T)), bytes.Length));
+        StreamingStores.Copy(bytes, (byte*)Segment<T>(rank, buffer) + ((long)at * sizeof(T)));
         WaitForAll();
         return buffer;
     }
