@@ -15,7 +15,7 @@ namespace Nn.Distributed;
 /// </summary>
 /// <remarks>
 /// Each operation writes one of two buffers of the segment, alternating, and synchronises once: write, MPI_Win_sync,
-/// MPI_Barrier, MPI_Win_sync, read. A rank writes a buffer again only two operations later, after the barrier of the
+/// barrier (<see cref="NodeBarrier"/>), MPI_Win_sync, read. A rank writes a buffer again only two operations later, after the barrier of the
 /// operation between, which no rank enters before it has finished reading that buffer; so one barrier per operation
 /// is enough. Every sum adds the ranks' values element by element in rank order (r = 0, 1, …, N − 1); a block summed
 /// by one rank and copied, or a whole vector summed the same way by every rank, gives the same bits everywhere.
@@ -28,6 +28,7 @@ internal sealed class NodeSharedMemory : IDisposable
     private readonly int node;
     private readonly int rank;
     private readonly int size;
+    private readonly NodeBarrier barrier;
     private int window;
     private IntPtr[] segments = [];
     private long bytesPerBuffer;
@@ -44,6 +45,7 @@ internal sealed class NodeSharedMemory : IDisposable
         this.node = node;
         this.rank = rank;
         this.size = size;
+        barrier = NodeBarrier.Create(node, rank, size);
     }
 
     /// <summary>
@@ -164,6 +166,7 @@ internal sealed class NodeSharedMemory : IDisposable
             MPI_Win_free(ref window);
         }
 
+        barrier.Dispose();
         var comm = node;
         MPI_Comm_free(ref comm);
     }
@@ -195,7 +198,7 @@ internal sealed class NodeSharedMemory : IDisposable
     {
         Timeline?.Moved();
         Check(MPI_Win_sync(window), "MPI_Win_sync");
-        Check(MPI.Unsafe.MPI_Barrier(node), "MPI_Barrier");
+        barrier.Wait();
         Check(MPI_Win_sync(window), "MPI_Win_sync");
         Timeline?.Waited();
     }
