@@ -1,4 +1,5 @@
 using System;
+using Nn.Kernels;
 using static Nn.Distributed.Mpi3;
 
 namespace Nn.Distributed;

@@ -1,11 +1,12 @@
-module Nn.Distributed.Tests.StreamingStoresTests
+module Nn.Tests.Kernels.StreamingStoresTests
 
 #nowarn "9" // a pointer into unmanaged memory, as the copy takes it
 
 open System
 open System.Runtime.InteropServices
 open Microsoft.FSharp.NativeInterop
-open Nn.Distributed
+open Nn
+open Nn.Kernels
 open Xunit
 
 /// Copies `length` bytes to `misalignment` bytes past an aligned address, inside a buffer whose other bytes are a
@@ -21,8 +22,12 @@ let private copied (length: int) (misalignment: int) (source: byte[]) =
     finally
         NativeMemory.AlignedFree buffer
 
-[<Fact>]
-let ``a streaming copy writes exactly the source's bytes at any length and alignment and nothing around them`` () =
+[<Theory>]
+[<InlineData(KernelPath.Auto)>]
+[<InlineData(KernelPath.Vector128)>]
+[<InlineData(KernelPath.Portable)>]
+let ``a streaming copy writes exactly the source's bytes at any length and alignment and nothing around them`` (path: KernelPath) =
+    use _ = KernelScope.Enter path
     let random = Random 14
     for length in [ 0; 1; 31; StreamingStores.Threshold - 1; StreamingStores.Threshold; StreamingStores.Threshold + 1; 10_007; 65_536 + 33 ] do
         let source = Array.init (length + 1) (fun _ -> byte (random.Next 256))

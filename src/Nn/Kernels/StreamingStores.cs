@@ -2,10 +2,11 @@ using System;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Nn.Distributed;
+namespace Nn.Kernels;
 
 /// <summary>
-/// Copies into shared memory that another rank has read since this rank last wrote it, with non-temporal stores.
+/// Copies into memory that another process has read since this one last wrote it (the shared memory of the distributed
+/// sums), with non-temporal stores on a vector path and ordinary ones on <see cref="KernelPath.Portable"/>.
 /// </summary>
 /// <remarks>
 /// An ordinary store to a cache line that another core holds must first take the line from that core (a read for
@@ -23,7 +24,11 @@ internal static class StreamingStores
     public static unsafe void Copy(ReadOnlySpan<byte> source, byte* destination)
     {
         var length = source.Length;
-        var width = Vector256.IsHardwareAccelerated ? Vector256<byte>.Count : Vector128.IsHardwareAccelerated ? Vector128<byte>.Count : 0;
+        var path = KernelCensus.Resolve(KernelPath.Auto);
+        var width = path == KernelPath.Portable ? 0
+            : path != KernelPath.Vector128 && Vector256.IsHardwareAccelerated ? Vector256<byte>.Count
+            : Vector128.IsHardwareAccelerated ? Vector128<byte>.Count
+            : 0;
         if (length < Threshold || width == 0)
         {
             source.CopyTo(new Span<byte>(destination, length));
