@@ -30,14 +30,14 @@ internal static class StepBreakdown
     ];
 
     /// <summary>
-    /// Gathers every rank's medians and means of its last <paramref name="count"/> steps (a sum every rank takes part
-    /// in) and returns the table's lines, for rank 0 to print.
+    /// Gathers every rank's medians and means of its <paramref name="count"/> steps from step <paramref name="skip"/>
+    /// on (a sum every rank takes part in) and returns the table's lines, for rank 0 to print; <paramref name="which"/>
+    /// names the steps in the title ("the last 235 steps").
     /// </summary>
-    public static IReadOnlyList<string> Lines(MpiGroup group, StepTimeline timeline, int count)
+    public static IReadOnlyList<string> Lines(MpiGroup group, StepTimeline timeline, int skip, int count, string which)
     {
-        var skip = Math.Max(0, timeline.Steps.Count - count);
-        var steps = timeline.Steps.Skip(skip).ToArray();
-        var placed = timeline.Placements.Skip(skip).ToArray();
+        var steps = timeline.Steps.Skip(skip).Take(count).ToArray();
+        var placed = timeline.Placements.Skip(skip).Take(count).ToArray();
         var cpus = MachineCpus();
 
         // Per rank: a (median, mean) pair for each phase, the whole step and the three placement rows, then the share of
@@ -75,7 +75,7 @@ internal static class StepBreakdown
 
         var lines = new List<string>
         {
-            $"where a step's time goes, ms per step over the last {steps.Length} steps (median, mean) on each rank:",
+            $"where a step's time goes, ms per step over {which} (median, mean) on each rank:",
             $"  {"phase",-32}" + string.Concat(ranks.Select(r => $"  {"rank " + r.ToString(CultureInfo.InvariantCulture),-13}")),
         };
         lines.AddRange(Rows.Select(row => Line(row.Name, r => Pair(r, (int)row.Phase, 1e3, "F3"))));

@@ -48,3 +48,17 @@ let ``MPI's collectives, the path across machines, give the same sums and blocks
         Assert.Equal<string list>(comparable viaMemory[0], comparable viaCollectives[0])
         Assert.Contains("gathered bits true", viaCollectives[0])
         Assert.Contains("weighted blocks true", viaCollectives[0])
+
+[<Fact>]
+let ``with NN_MPI_BARRIER=sleep a rank that waits long for another in a shared-memory sum sleeps instead of spinning, and the sums are exact`` () =
+    for n in [ 2; 3 ] do
+        use dir = new TempDirectory()
+        let results = ranksWith [ "NN_MPI_BARRIER", "sleep" ] n "late-rank" dir.Path
+        let total = n * (n + 1) / 2
+        Assert.All(results, fun r -> Assert.Equal(sprintf "sum %d" total, r[2]))
+        for r in results |> List.filter (fun r -> r[0] = "late false") do
+            // Five waits of about 300 ms each: spinning would spend them on the CPU, sleeping spends a few spins' worth.
+            let parts = r[1].Split ' '
+            let wall, onCpu = Double.Parse(parts[1], Globalization.CultureInfo.InvariantCulture), Double.Parse(parts[4], Globalization.CultureInfo.InvariantCulture)
+            Assert.True(wall > 1.0, sprintf "%d ranks: %s" n r[1])
+            Assert.True(onCpu < wall / 4.0, sprintf "%d ranks: %s" n r[1])

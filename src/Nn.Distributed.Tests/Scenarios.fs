@@ -171,6 +171,25 @@ let timedBlockSums (group: MpiGroup) =
     [ sprintf "timed steps %d" timeline.Steps.Count
       sprintf "reduce-scatter waits under a tenth of its moving %b" (median TimedPhase.ReduceScatterWait < median TimedPhase.ReduceScatter / 10.0) ]
 
+/// Sums for which the last rank arrives 300 ms late, five times: each other rank's wall-clock time in the sums against
+/// its thread's processor time there (a rank that spins waiting spends the one as the other), and the sums.
+let lateRank (group: MpiGroup) =
+    let values = Array.create 1000 (float32 (group.Rank + 1))
+    let mutable wall = 0.0
+    let mutable onCpu = 0.0
+    for _ in 1..5 do
+        if group.Rank = group.Size - 1 then Threading.Thread.Sleep 300
+        let clock = Diagnostics.Stopwatch.StartNew()
+        let cpu = ThreadClock.OnCpuSeconds()
+        group.Sum(Span values)
+        onCpu <- onCpu + ThreadClock.OnCpuSeconds() - cpu
+        wall <- wall + clock.Elapsed.TotalSeconds
+        values.AsSpan().Fill(float32 (group.Rank + 1))
+    group.Sum(Span values)
+    [ sprintf "late %b" (group.Rank = group.Size - 1)
+      sprintf "waited %.3f s, on-CPU %.3f s" wall onCpu
+      sprintf "sum %s" (values[999].ToString("R", CultureInfo.InvariantCulture)) ]
+
 /// Runs a scenario as one rank of the MPI job this process was started in, writing rank<r>.txt into the directory.
 let runRank (scenario: string) (directory: string) =
     use group = MpiGroup.Join()
@@ -183,6 +202,7 @@ let runRank (scenario: string) (directory: string) =
         | "steps-rmsprop" -> stepsWith<float> (RmsProp 0.01) group 12
         | "timed-steps" -> timedSteps group
         | "timed-block-sums" -> timedBlockSums group
+        | "late-rank" -> lateRank group
         | "epochs" -> epochs (Some group)
         | "full-batch" -> fullBatch (Some group)
         | other -> failwithf "unknown scenario %s" other

@@ -15,7 +15,7 @@ namespace Nn.Distributed;
 /// </summary>
 /// <remarks>
 /// Each operation writes one of two buffers of the segment, alternating, and synchronises once: write, MPI_Win_sync,
-/// MPI_Barrier, MPI_Win_sync, read. A rank writes a buffer again only two operations later, after the barrier of the
+/// MPI_Barrier (or <see cref="NodeBarrier"/>, <see cref="BarrierSwitch"/>), MPI_Win_sync, read. A rank writes a buffer again only two operations later, after the barrier of the
 /// operation between, which no rank enters before it has finished reading that buffer; so one barrier per operation
 /// is enough. Every sum adds the ranks' values element by element in rank order (r = 0, 1, …, N − 1); a block summed
 /// by one rank and copied, or a whole vector summed the same way by every rank, gives the same bits everywhere.
@@ -25,9 +25,17 @@ internal sealed class NodeSharedMemory : IDisposable
     /// <summary>The environment variable that, set to 0, keeps the MPI collectives even when every rank shares a machine.</summary>
     public const string Switch = "NN_MPI_SHARED_MEMORY";
 
+    /// <summary>
+    /// The environment variable that, set to "sleep", makes the sums wait in <see cref="NodeBarrier"/> rather than in
+    /// MPICH's polling barrier; it takes effect only when every rank of the job sees it.
+    /// </summary>
+    public const string BarrierSwitch = "NN_MPI_BARRIER";
+
     private readonly int node;
     private readonly int rank;
     private readonly int size;
+    /// <summary>The window's own barrier when <see cref="BarrierSwitch"/> asks for it, otherwise null (MPICH's barrier).</summary>
+    private readonly NodeBarrier? barrier;
     private int window;
     private IntPtr[] segments = [];
     private long bytesPerBuffer;
@@ -44,6 +52,17 @@ internal sealed class NodeSharedMemory : IDisposable
         this.node = node;
         this.rank = rank;
         this.size = size;
+        // Opt-in: on the shared 2-vCPU VM it shortened two-rank epochs at load average 10-15 and lengthened them at 7-9
+        // (docs/distributed.md, "A barrier that sleeps"); not yet measured on a quiet machine.
+        // The barrier's window is made collectively, so the ranks agree on the least wish.
+        var wanted = Environment.GetEnvironmentVariable(BarrierSwitch) == "sleep" ? 1 : 0;
+        var agreed = 0;
+        unsafe
+        {
+            Check(MPI.Unsafe.MPI_Allreduce((IntPtr)(&wanted), (IntPtr)(&agreed), 1, MPI.Unsafe.MPI_INT, MPI.Unsafe.MPI_MIN, node), "MPI_Allreduce");
+        }
+
+        barrier = agreed == 1 ? NodeBarrier.Create(node, rank, size) : null;
     }
 
     /// <summary>
@@ -123,7 +142,7 @@ internal sealed class NodeSharedMemory : IDisposable
         // The totals start on a cache line of their own, after the vector.
         var totalsAt = (((long)values.Length * sizeof(T)) + 63) & ~63L;
         var buffer = Next<byte>(checked((int)(totalsAt + ((long)totals.Length * sizeof(double)))));
-        values.Slice(starts[rank], counts[rank]).CopyTo(new Span<T>(Segment<T>(rank, buffer) + starts[rank], counts[rank]));
+        StreamingStores.Copy(MemoryMarshal.AsBytes((ReadOnlySpan<T>)values.Slice(starts[rank], counts[rank])), (byte*)(Segment<T>(rank, buffer) + starts[rank]));
         totals.CopyTo(new Span<double>((byte*)Segment<byte>(rank, buffer) + totalsAt, totals.Length));
         WaitForAll();
         CopyOthersBlocks(buffer, values, starts, counts);
@@ -164,6 +183,7 @@ internal sealed class NodeSharedMemory : IDisposable
             MPI_Win_free(ref window);
         }
 
+        barrier?.Dispose();
         var comm = node;
         MPI_Comm_free(ref comm);
     }
@@ -177,7 +197,7 @@ internal sealed class NodeSharedMemory : IDisposable
         where T : unmanaged
     {
         var buffer = Next<T>(length);
-        bytes.CopyTo(new Span<byte>((byte*)Segment<T>(rank, buffer) + ((long)at * sizeof(T)), bytes.Length));
+        StreamingStores.Copy(bytes, (byte*)Segment<T>(rank, buffer) + ((long)at * sizeof(T)));
         WaitForAll();
         return buffer;
     }
@@ -195,7 +215,15 @@ internal sealed class NodeSharedMemory : IDisposable
     {
         Timeline?.Moved();
         Check(MPI_Win_sync(window), "MPI_Win_sync");
-        Check(MPI.Unsafe.MPI_Barrier(node), "MPI_Barrier");
+        if (barrier is null)
+        {
+            Check(MPI.Unsafe.MPI_Barrier(node), "MPI_Barrier");
+        }
+        else
+        {
+            barrier.Wait();
+        }
+
         Check(MPI_Win_sync(window), "MPI_Win_sync");
         Timeline?.Waited();
     }

@@ -1,4 +1,5 @@
 using System;
+using Nn.Kernels;
 using static Nn.Distributed.Mpi3;
 
 namespace Nn.Distributed;
@@ -34,8 +35,8 @@ internal sealed class NodeSharedParameters : ISharedParameters, IDisposable
     /// <inheritdoc/>
     public IntPtr Current { get; private set; }
 
-    /// <inheritdoc/>
-    public IntPtr Next { get; private set; }
+    /// <summary>The first of the vector's elements of θ', of which each rank writes its block.</summary>
+    private IntPtr Next { get; set; }
 
     /// <summary>
     /// The two windows, or null when MPI did not lay the ranks' segments out one after another (every rank gets the same
@@ -61,9 +62,10 @@ internal sealed class NodeSharedParameters : ISharedParameters, IDisposable
     }
 
     /// <inheritdoc/>
-    public void Publish(Span<double> totals)
+    public unsafe void Publish(ReadOnlySpan<byte> block, long offset, Span<double> totals)
     {
         sums.Timeline?.Enter(TimedPhase.AllGatherWait, TimedPhase.AllGather);
+        StreamingStores.Copy(block, (byte*)Next + offset);
         Synchronise();
         sums.Sum(totals);
         Synchronise();

@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using static System.FormattableString;
 
 namespace Nn;
@@ -169,7 +170,9 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
             DataParallel.AddL2(context.Architecture, theta, T.CreateChecked(context.L2), context.TrainCount, buffers.Gradient, blockStart, blockEnd);
         }
 
-        var next = shared is null ? buffers.NextTheta : Shared(shared.Next);
+        // θ' is made in this rank's own memory even when the ranks share θ: the shared copy is written in one pass when
+        // it is published (ISharedParameters.Publish says why).
+        var next = buffers.NextTheta.AsSpan();
         var finite = context.Optimizer.UpdateRangeInto<T>(
             new UpdateStep(step, context.Architecture), blockStart, blockEnd, theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, next);
         if (shared is not null && SubnormalFlush.IsDue(step))
@@ -190,7 +193,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         }
         else
         {
-            shared.Publish(verdict);
+            shared.Publish(MemoryMarshal.AsBytes(next.Slice(blockStart, blockCount)), (long)blockStart * Unsafe.SizeOf<T>(), verdict);
         }
 
         var cost = context.L2 == 0 ? verdict[0] : verdict[0] + penalty;
