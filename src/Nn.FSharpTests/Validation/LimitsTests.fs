@@ -98,6 +98,8 @@ let ``a forward pass whose batch buffers would pass the element limit is refused
     let inputs = Matrix<float32>.Create(128, 1, ReadOnlySpan(Array.zeroCreate<float32> 128))
     refused [ "a batch of 128 rows through layer 0's 16777216 outputs"; "2147483648 elements"; "Limits.MaxElements" ] (fun () ->
         Network.Forward(network, inputs) |> ignore)
+    refused [ "a batch of 128 rows through layer 0's 16777216 outputs"; "2147483648 elements"; "Limits.MaxElements" ] (fun () ->
+        Network.Forward(network, inputs, 2) |> ignore)
 
 [<Fact>]
 let ``a layer refused while stacking names the layer it follows and its parameter once`` () =

@@ -151,8 +151,9 @@ public static class Network
     {
         ArgumentNullException.ThrowIfNull(network);
         ValidateInputs(network, inputs);
+        var outputs = OutputBuffer(network, inputs);
         var workspace = new Workspace<T>(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows));
-        return Outputs(network, inputs, workspace);
+        return Outputs(network, inputs, workspace, outputs);
     }
 
     /// <summary>
@@ -173,9 +174,10 @@ public static class Network
         ArgumentNullException.ThrowIfNull(network);
         ValidateInputs(network, inputs);
         Limits.Size(nameof(threads), threads, Limits.MaxThreads, nameof(Limits.MaxThreads));
+        var outputs = OutputBuffer(network, inputs);
         using var pool = new Kernels.WorkerPool(threads);
         var workspace = new Workspace<T>(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows), new Kernels.GemmTeam<T>(pool));
-        return Outputs(network, inputs, workspace);
+        return Outputs(network, inputs, workspace, outputs);
     }
 
     /// <summary>The forward pass with every z^l and a^l kept, as backpropagation needs them.</summary>
@@ -221,11 +223,21 @@ public static class Network
         return classes;
     }
 
-    /// <summary>The inference outputs of every row of <paramref name="inputs"/>, in pieces through <paramref name="workspace"/>.</summary>
-    private static Matrix<T> Outputs<T>(Network<T> network, Matrix<T> inputs, Workspace<T> workspace)
+    /// <summary>
+    /// The result's buffer, rows × outputs, refused before anything else is allocated when it would pass the element
+    /// limit (the pieces' workspace is small, but the whole batch's outputs are one array).
+    /// </summary>
+    private static T[] OutputBuffer<T>(Network<T> network, Matrix<T> inputs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var outputs = new T[checked(inputs.Rows * network.OutputSize)];
+        var top = network.Architecture.Stack.Length - 1;
+        return new T[Limits.Elements(nameof(inputs), inputs.Rows, network.OutputSize, $"a batch of {inputs.Rows} rows through layer {top}'s {network.OutputSize} outputs")];
+    }
+
+    /// <summary>The inference outputs of every row of <paramref name="inputs"/> into <paramref name="outputs"/>, in pieces through <paramref name="workspace"/>.</summary>
+    private static Matrix<T> Outputs<T>(Network<T> network, Matrix<T> inputs, Workspace<T> workspace, T[] outputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         PiecewiseForward.Forward(network.Architecture, network.Parameters.AsSpan(), network.State.AsSpan(), inputs.AsSpan(), inputs.Rows, workspace, outputs);
         return Matrix<T>.Own(inputs.Rows, network.OutputSize, outputs);
     }
