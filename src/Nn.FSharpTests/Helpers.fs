@@ -94,3 +94,11 @@ let lbfgsOnAxisBowl (memory: int) =
 let uniformValues (seed: int) length =
     let r = Random(seed)
     Array.init length (fun _ -> r.NextDouble() * 2.0 - 1.0)
+
+/// Runs `check` with no team on one thread, or with a float and a double team sharing one pool of `threads` threads.
+let withTeams (threads: int) (check: Nn.Kernels.GemmTeam<float32> option -> Nn.Kernels.GemmTeam<float> option -> unit) =
+    if threads = 1 then
+        check None None
+    else
+        use pool = new Nn.Kernels.WorkerPool(threads)
+        check (Some(Nn.Kernels.GemmTeam<float32>(pool))) (Some(Nn.Kernels.GemmTeam<float>(pool)))

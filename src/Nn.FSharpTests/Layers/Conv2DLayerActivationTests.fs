@@ -7,6 +7,7 @@ open System
 open System.Numerics
 open Nn
 open Nn.Kernels
+open Nn.Tests.Helpers
 open Xunit
 
 /// Leaky ReLU with slope 0.1 below zero: a user's element-wise activation.
@@ -85,13 +86,6 @@ let private backward<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> a
         layer.Activation.BackwardInto<'T>(ReadOnlySpan z, ReadOnlySpan a, ReadOnlySpan delta, Span delta, layer.OutputShape.Size)
         layer.Backward<'T>(ReadOnlySpan theta, ReadOnlySpan x, Span delta, rows, Span gradient, false, Span inputGradient, scratch, PassMode<'T>.Objective)
     delta, gradient, inputGradient
-
-let private withTeams (threads: int) (check: GemmTeam<float32> option -> GemmTeam<float> option -> unit) =
-    if threads = 1 then
-        check None None
-    else
-        use pool = new WorkerPool(threads)
-        check (Some(GemmTeam<float32>(pool))) (Some(GemmTeam<float>(pool)))
 
 [<Theory>]
 [<InlineData(1)>]

@@ -7,6 +7,7 @@ open System
 open System.Numerics
 open Nn
 open Nn.Kernels
+open Nn.Tests.Helpers
 open Xunit
 
 /// LeNet's first pair; an odd-sized image whose pooling does not tile it (the generic pooling bodies); two padded
@@ -55,13 +56,6 @@ let private run<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T
         conv.BackwardFromActivationGradient<'T>(
             ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan z, ReadOnlySpan a, Span gradientA, rows, Span gradient, true, Span.Empty, convBuffers, PassMode<'T>.Objective)
     bits pooledZ, bits pooledA, Array.copy poolBuffers.Indices, bits gradient
-
-let private withTeams (threads: int) (check: GemmTeam<float32> option -> GemmTeam<float> option -> unit) =
-    if threads = 1 then
-        check None None
-    else
-        use pool = new WorkerPool(threads)
-        check (Some(GemmTeam<float32>(pool))) (Some(GemmTeam<float>(pool)))
 
 [<Theory>]
 [<InlineData(1)>]
