@@ -20,6 +20,15 @@ if (args is ["scaling", ..])
     return;
 }
 
+if (args is ["cross-core", ..])
+{
+    // What a hand-over between the two threads costs now, repeated to show the VM's regime changing.
+    CrossCoreProbe.Run(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+    return;
+}
+
 if (args is ["paths", ..])
 {
     // The per-kernel-path table of issue 15 (KernelPaths.cs): each path this CPU runs, alternating.

@@ -24,6 +24,7 @@ internal static class ThreadScaling
     public static void Run(int rounds)
     {
         Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
+        var coresBefore = CrossCoreProbe.Measure();
         var rows = new List<(string Name, string Unit, Func<int, double> Measure)>();
         var b = FashionMnist.Available ? FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset() : null;
         var a = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
@@ -69,13 +70,19 @@ internal static class ThreadScaling
             Console.WriteLine(string.Format(C, "Bytes per B step after warm-up (process-wide), 1 / 2 threads: {0:F1} / {1:F1}", StepBytes(b, 1), StepBytes(b, 2)));
         }
 
+        PrintCrossCore("before the workloads", coresBefore);
         var (empty, claim) = Synchronisation();
         Console.WriteLine(string.Format(C, "Empty parallel region on 2 threads (median of 20,000, back to back): {0:F2} µs", empty));
         Console.WriteLine(string.Format(C, "Time until the second thread claims a part, regions 50 µs apart (median of 2,000): {0:F2} µs", claim));
+        PrintCrossCore("after the workloads", CrossCoreProbe.Measure());
         var (single, both) = Probe();
         Console.WriteLine(string.Format(C, "FMA probe fp32 Vector512: one core alone {0:F1} GFLOP/s; both cores at once {1:F1} GFLOP/s in total ({2:F2}×)", single, both, both / single));
         Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
     }
+
+    /// <summary>The hand-over's price between the two vCPUs, which on a VM can change while the table runs.</summary>
+    private static void PrintCrossCore(string when, CrossCoreProbe.Figures cores) =>
+        Console.WriteLine(string.Format(C, "Cores, {0}: {1}", when, CrossCoreProbe.Describe(cores)));
 
     private static readonly Architecture ShapeB = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
     private static readonly Architecture ShapeA = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
