@@ -1,14 +1,15 @@
 #!/bin/sh
 # The data-parallel speed figures of docs/distributed.md: Network B on Fashion-MNIST, batch 256, 1 thread per rank.
 # PAIRS times, EPOCHS epochs each, in turn: one rank (Trainer.Train in one process); two ranks (mpiexec.mpich -n 2,
-# sums through shared memory); two ranks with NN_MPI_SHARED_MEMORY=0 (sums through MPI's collectives); two ranks
-# bound to a core each. Every two-rank run measures the sum's latency and bandwidth and prints each rank's step
-# phase by phase, waiting apart from moving. Then, to tell the processes' contention for the machine from the sums'
-# cost: one rank of batch 128 alone, pinned to each CPU in turn, and two such one-rank jobs side by side. Every run
-# that goes through DistributedTrainer also prints where each rank ran (its pass's processor time against its wall
-# time, preemptions, page faults, CPUs). Needs MPICH, taskset (util-linux) and the Debian package
-# dataset-fashion-mnist. Measure on a quiet machine (/proc/loadavg below about 1.5): a sum of 0.94 MB between two
-# processes that must both be running is the first thing a busy machine slows down.
+# sums through shared memory); two ranks with NN_MPI_SHARED_MEMORY=0 (sums through MPI's collectives); one and two
+# ranks with the runtime's default tiered compilation; two ranks bound to a core each. Every two-rank run measures the
+# sum's latency and bandwidth and prints each rank's step phase by phase, waiting apart from moving; every run prints
+# what each epoch cost each rank (processor time, the JIT's compiling, page faults). Then, to tell the processes'
+# contention for the machine from the sums' cost: one rank of batch 128 alone, pinned to each CPU in turn, and two
+# such one-rank jobs side by side. Every run that goes through DistributedTrainer also prints where each rank ran (its
+# pass's processor time against its wall time, preemptions, page faults, CPUs). Needs MPICH, taskset (util-linux) and
+# the Debian package dataset-fashion-mnist. Measure on a quiet machine (/proc/loadavg below about 1.5): a sum of
+# 0.94 MB between two processes that must both be running is the first thing a busy machine slows down.
 # Usage (from the repository root): bench/distributed-scaling.sh [PAIRS] [EPOCHS]
 set -eu
 pairs=${1:-2}
@@ -25,6 +26,12 @@ while [ "$i" -le "$pairs" ]; do
   mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
   echo; echo "## two ranks through MPI's collectives (the path across machines), run $i"
   NN_MPI_SHARED_MEMORY=0 mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
+  # The runtime's default tiered compilation, which the nn program and this benchmark turn off (docs/distributed.md,
+  # "The runtime's compiler"): its recompiling on background threads has no idle CPU when every CPU runs a rank.
+  echo; echo "## one rank, the runtime's default tiered compilation (DOTNET_TieredCompilation=1), run $i"
+  DOTNET_TieredCompilation=1 mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs"
+  echo; echo "## two ranks, the runtime's default tiered compilation (DOTNET_TieredCompilation=1), run $i"
+  DOTNET_TieredCompilation=1 mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
   # The launcher's placement: each rank (and its runtime's own threads) kept on one core, so the two never share one.
   echo; echo "## two ranks, each bound to a core (mpiexec -bind-to core), run $i"
   mpiexec.mpich -bind-to core -n 2 dotnet "$program" "$data" "$epochs"

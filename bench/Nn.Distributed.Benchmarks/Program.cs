@@ -87,6 +87,8 @@ var steps = new List<double>();
 var stepClock = Stopwatch.StartNew();
 var epochClock = Stopwatch.StartNew();
 var epochTimes = new List<double>();
+var epochCosts = new List<EpochCost>();
+var costClock = EpochCost.Now();
 var progress = new Progress(() =>
 {
     steps.Add(stepClock.Elapsed.TotalSeconds);
@@ -96,6 +98,9 @@ void OnEpoch(TrainingState<float> state)
 {
     epochTimes.Add(epochClock.Elapsed.TotalSeconds);
     epochClock.Restart();
+    var now = EpochCost.Now();
+    epochCosts.Add(now - costClock);
+    costClock = now;
     stepClock.Restart();
 }
 
@@ -124,6 +129,11 @@ Say($"median step {step * 1e3:F2} ms; a whole-vector sum of θ takes {seconds[Pa
 // epoch's time less its steps' (a step's time runs from the report before it, so the epoch's start is in its first).
 var outside = epochTimes.Select((time, e) => time - steps.Skip(e * perEpoch).Take(perEpoch).Sum());
 Say($"outside the steps, per epoch (ms): {string.Join(", ", outside.Select(t => (t * 1e3).ToString("F1", CultureInfo.InvariantCulture)))}");
+foreach (var line in EpochCost.Lines(group, epochCosts))
+{
+    Say(line);
+}
+
 if (phases)
 {
     // The steady state (the last epoch), then the first epoch, whose steps carry the JIT's compiling and the first

@@ -110,3 +110,14 @@ let ``a network with batch normalisation or dropout is refused before training, 
     Assert.Equal(2, run.ExitCode)
     Assert.Contains("not synchronised across ranks", run.Output + run.Error)
     Assert.False(File.Exists(dir.File "m.nnm"), "no model from a refused job")
+
+[<Fact>]
+let ``the nn program compiles every method once and fully optimised, leaving no compiling for the CPUs its ranks use`` () =
+    // Tiered compilation recompiles hot methods on background threads; with a rank on every CPU they take the ranks'
+    // time (docs/distributed.md, "The runtime's compiler"). The setting lives in the program's runtimeconfig.
+    let config = Path.ChangeExtension(cliDll, ".runtimeconfig.json") |> nonNull
+    use document = System.Text.Json.JsonDocument.Parse(File.ReadAllText config)
+    let properties = document.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties")
+    let mutable tiered = Unchecked.defaultof<System.Text.Json.JsonElement>
+    Assert.True(properties.TryGetProperty("System.Runtime.TieredCompilation", &tiered), config)
+    Assert.Equal(System.Text.Json.JsonValueKind.False, tiered.ValueKind)
