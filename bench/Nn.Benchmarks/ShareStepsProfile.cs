@@ -11,7 +11,7 @@ namespace Nn.Benchmarks;
 /// Network B's training step (batch 128, Adam) taken whole (<c>OptimizerSteps</c>: the gather, the first product by
 /// columns, the two regions of <c>DenseStepRegions</c>, the update) and in two shares of the batch
 /// (<c>BatchShareSteps</c>: one region per share, one for the sums and the update), on 1 and 2 threads, the four
-/// alternating step by step in one process, so a slow stretch of a shared machine hits all of them. Prints, per
+/// alternating in blocks of 25 steps in one process, so a slow stretch of a shared machine hits all of them. Prints, per
 /// variant, the median and the 10th percentile of the wall time of a step and, on one thread, of the calling thread's
 /// CPU time (which another process's load on the other core does not inflate).
 /// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- share-profile [steps]</c>.
@@ -19,6 +19,10 @@ namespace Nn.Benchmarks;
 internal static class ShareStepsProfile
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    /// <summary>Steps of one variant in a row, after <see cref="Warm"/> untimed ones.</summary>
+    private const int Block = 25;
+    private const int Warm = 3;
 
     public static void Run(int steps)
     {
@@ -55,26 +59,32 @@ internal static class ShareStepsProfile
             }
         }
 
+        // Blocks of steps per variant, not single steps: a pool's worker stays hot only 2 ms after its last region, so
+        // alternating every step would have each two-thread variant wake a parked worker at every step.
         var batches = data.Count / NetworkBBenchmarks.Batch;
-        for (var s = -20; s < steps; s++)
+        var step = 0L;
+        for (var block = 0; block < (steps + Block - 1) / Block; block++)
         {
-            var start = ((s + 20) % batches) * NetworkBBenchmarks.Batch;
-            foreach (var (_, step, wall, cpu, _) in variants)
+            foreach (var (_, take, wall, cpu, _) in variants)
             {
-                var cpu0 = Timing.ThreadMilliseconds();
-                var clock = Stopwatch.GetTimestamp();
-                step(start, s + 21);
-                var elapsed = (Stopwatch.GetTimestamp() - clock) * 1e3 / Stopwatch.Frequency;
-                var used = Timing.ThreadMilliseconds() - cpu0;
-                if (s >= 0)
+                for (var s = -Warm; s < Block; s++)
                 {
-                    wall.Add(elapsed);
-                    cpu.Add(used);
+                    var start = (int)(++step % batches) * NetworkBBenchmarks.Batch;
+                    var cpu0 = Timing.ThreadMilliseconds();
+                    var clock = Stopwatch.GetTimestamp();
+                    take(start, step);
+                    var elapsed = (Stopwatch.GetTimestamp() - clock) * 1e3 / Stopwatch.Frequency;
+                    var used = Timing.ThreadMilliseconds() - cpu0;
+                    if (s >= 0)
+                    {
+                        wall.Add(elapsed);
+                        cpu.Add(used);
+                    }
                 }
             }
         }
 
-        Console.WriteLine(string.Format(C, "Network B, batch 128, Adam; {0} steps of each variant, alternating step by step; kernel path {1}.", steps, KernelSelection.Default));
+        Console.WriteLine(string.Format(C, "Network B, batch 128, Adam; {0} steps of each variant, alternating in blocks of 25; kernel path {1}.", steps, KernelSelection.Default));
         Console.WriteLine();
         Console.WriteLine("| variant | wall, median | wall, 10th percentile | caller's CPU, median | caller's CPU, 10th percentile |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -85,7 +95,7 @@ internal static class ShareStepsProfile
         }
 
         Console.WriteLine();
-        Console.WriteLine("Per step on 2 threads (the pool's counters over the whole run, warm-up included): regions, parts run by the caller / the worker, µs per part on each, µs the caller waited at regions' ends.");
+        Console.WriteLine("Per step on 2 threads (the pool's counters over the whole run, warm-up included): regions, wake-ups of a parked worker, parts run by the caller / the worker, µs per part on each, µs the caller waited at regions' ends.");
         foreach (var (name, _, wall, _, pool) in variants)
         {
             if (pool is null)
@@ -94,17 +104,18 @@ internal static class ShareStepsProfile
             }
 
             var counters = pool.Counters;
-            var count = (double)(wall.Count + 20);
+            var count = (double)wall.Count * (Block + Warm) / Block;
             Console.WriteLine(string.Format(
                 C,
-                "{0}: {1:F1} regions, {2:F2} / {3:F2} parts, {4:F1} / {5:F1} µs a part, {6:F1} µs waiting",
+                "{0}: {1:F1} regions, {7:F2} wake-ups, {2:F2} / {3:F2} parts, {4:F1} / {5:F1} µs a part, {6:F1} µs waiting",
                 name,
                 counters.Regions / count,
                 counters.CallerParts / count,
                 counters.WorkerParts / count,
                 counters.CallerBusy.TotalMicroseconds / Math.Max(1, counters.CallerParts),
                 counters.WorkerBusy.TotalMicroseconds / Math.Max(1, counters.WorkerParts),
-                counters.TailTime.TotalMicroseconds / count));
+                counters.TailTime.TotalMicroseconds / count,
+                counters.Wakes / count));
         }
 
         foreach (var pool in pools)
