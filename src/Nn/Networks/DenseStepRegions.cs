@@ -204,7 +204,7 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
     /// δ: each width contributes Alignment ÷ (its largest power-of-two factor, at most Alignment), and these are powers of
     /// two, so the largest is their least common multiple. The softmax works row by row, but its δ^L is element-wise.
     /// </summary>
-    private static int UnitRows(Architecture architecture)
+    internal static int UnitRows(Architecture architecture)
     {
         var unit = 1;
         foreach (var layer in architecture.Layers)
@@ -217,71 +217,17 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
     }
 
     /// <summary>Rows [first, first + count) through every layer forward, then (in a backward region) δ back to the first layer.</summary>
-    private void RowChain(int first, int count)
-    {
-        var architecture = workspace.Architecture;
-        var layers = architecture.Layers;
-        var path = workspace.Path;
-        var thetaSpan = new ReadOnlySpan<T>(theta, thetaLength);
-        var input = new ReadOnlySpan<T>(x, xLength).Slice(first * architecture.InputSize, count * architecture.InputSize);
-        for (var l = 0; l < layers.Length; l++)
-        {
-            var layer = layers[l];
-            var z = workspace.Z[l].AsSpan(first * layer.Outputs, count * layer.Outputs);
-            var a = workspace.A[l].AsSpan(first * layer.Outputs, count * layer.Outputs);
-            var w = thetaSpan.Slice(architecture.WeightOffset(l), layer.WeightCount);
-
-            // Z = X Wᵀ as DenseKernels.MultiplyByTranspose computes it for a batch of at least SmallBatch rows.
-            if (l > 0 || !firstProductDone)
-            {
-                Gemm.Multiply(path, count, layer.Inputs, input, layer.Inputs, 1, w, 1, layer.Inputs, z, layer.Outputs, false, 0, layer.Outputs);
-            }
-
-            if (layer.HasBias)
-            {
-                DenseKernels.AddRowVectorInto(thetaSpan.Slice(architecture.BiasOffset(l), layer.Outputs), count, z);
-            }
-
-            layer.Activation.ForwardInto<T>(z, a, layer.Outputs);
-            input = a;
-        }
-
-        if (!backward)
-        {
-            return;
-        }
-
-        // Equation 1: δ^L = ∇_a C ⊙ σ'(z^L), scaled by 1/m so that the gradients are batch means.
-        var last = layers.Length - 1;
-        var outputs = layers[last].Outputs;
-        var span = first * outputs;
-        var deltaL = workspace.Delta[last].AsSpan(span, count * outputs);
-        loss!.OutputDeltaInto(
-            workspace.Z[last].AsSpan(span, count * outputs),
-            workspace.A[last].AsSpan(span, count * outputs),
-            new ReadOnlySpan<T>(y, yLength).Slice(span, count * outputs),
-            outputs,
-            layers[last].Activation,
-            deltaL);
-        TensorKernels.Multiply(deltaL, batchScale, deltaL);
-
-        // Equation 2: δ^(l−1) = (δ^l W^l) ⊙ σ'(z^(l−1)), as DenseKernels.Multiply and the activation's backward pass compute it.
-        for (var l = last; l > 0; l--)
-        {
-            var layer = layers[l];
-            var below = layers[l - 1];
-            var delta = workspace.Delta[l].AsSpan(first * layer.Outputs, count * layer.Outputs);
-            var deltaBelow = workspace.Delta[l - 1].AsSpan(first * below.Outputs, count * below.Outputs);
-            var w = thetaSpan.Slice(architecture.WeightOffset(l), layer.WeightCount);
-            Gemm.Multiply(path, count, layer.Outputs, delta, layer.Outputs, 1, w, layer.Inputs, 1, deltaBelow, layer.Inputs, false, 0, layer.Inputs);
-            below.Activation.BackwardInto<T>(
-                workspace.Z[l - 1].AsSpan(first * below.Outputs, count * below.Outputs),
-                workspace.A[l - 1].AsSpan(first * below.Outputs, count * below.Outputs),
-                deltaBelow,
-                deltaBelow,
-                below.Outputs);
-        }
-    }
+    private void RowChain(int first, int count) =>
+        DenseRowChain.Run(
+            workspace,
+            new ReadOnlySpan<T>(theta, thetaLength),
+            new ReadOnlySpan<T>(x, xLength),
+            new ReadOnlySpan<T>(y, yLength),
+            backward ? loss : null,
+            batchScale,
+            first,
+            count,
+            firstProductDone);
 
     /// <summary>
     /// Part <paramref name="part"/>'s column panels of every ∂W^l = (δ^l)ᵀ a^(l−1) (equation 4) and its columns of every
