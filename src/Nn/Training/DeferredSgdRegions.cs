@@ -6,16 +6,13 @@ using Nn.Kernels;
 namespace Nn;
 
 /// <summary>
-/// The parallel work of a <see cref="DeferredSgd{T}"/> block in three regions: before the sequential per-sample loop,
-/// X W¹₀ᵀ and the first rows of the Gram matrix X Xᵀ (each thread a share of the columns of the first and of the row
-/// slivers of the second); then the per-sample loop as one part and the rest of the Gram matrix as another, so that
-/// the second thread computes the rows the loop reaches later while the first runs the loop (sample n waits only for
-/// row n), and then packs X once for the update; after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, each part reading
-/// that packed X rather than packing it again, so that the thread that computes a row's sum of updates also adds it to
-/// W¹₀ while the row is in its cache, instead of the other thread reading it in a region of its own.
-/// The first and last regions give a thread the same rows of W¹ (columns of X W¹ᵀ), so the rows a thread writes at
-/// one block's end are the ones it reads at the next block's start, from its own cache rather than the other core's.
-/// Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
+/// The parallel work of a <see cref="DeferredSgd{T}"/> block in two regions. First X W¹₀ᵀ and the Gram matrix X Xᵀ's
+/// first row sliver (each thread a share of the columns of the first and of the slivers of the second). Then the
+/// sequential per-sample loop as one part while another computes the Gram matrix's later rows (sample n waits only
+/// for row n) and packs X once; once the loop has written U, every part adds W¹' = W¹₀ + Uᵀ X over its rows of W¹,
+/// reading that packed X. Both regions give a part the same rows of W¹ (columns of X W¹ᵀ), so the rows a thread
+/// writes at one block's end are the ones it reads at the next block's start, from its own cache rather than the
+/// other core's. Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
 /// </summary>
 /// <remarks>
 /// Bit for bit the one-thread block. The GEMM micro-kernels sum every element from zero over k in the same order
@@ -26,7 +23,7 @@ namespace Nn;
 /// xₙ · xᵢ and xᵢ · xₙ have the same bits, since each product of a sum is commutative and both sums run over the
 /// inputs in the same order.
 /// </remarks>
-internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
+internal sealed unsafe partial class DeferredSgdRegions<T> : IPartitionedWork
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Blocks whose first-layer product has fewer multiply–adds than this stay on the calling thread.</summary>
@@ -251,96 +248,6 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
             Await(ref xReady, 1);
             UpdateRows(part, parts, packed: true);
         }
-    }
-
-    /// <summary>Spins (yielding, never sleeping) until <paramref name="flag"/> reaches <paramref name="value"/>.</summary>
-    private static void Await(ref int flag, int value)
-    {
-        var spinner = default(SpinWait);
-        while (Volatile.Read(ref flag) < value)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-    }
-
-    /// <summary>
-    /// Z = X W¹₀ᵀ over the columns j of the rows of W¹ this part updates at the block's end (<see cref="RowsOf"/>),
-    /// so each thread reads the rows it wrote in the last block from its own cache, and a share of the Gram matrix's
-    /// first rows.
-    /// </summary>
-    private void ProductsPart(int part, int parts)
-    {
-        var mr = Gemm.TileShape<T>(path).MR;
-        var inputsSpan = new ReadOnlySpan<T>(x, xLength);
-        var (from, to) = RowsOf(part, parts);
-        Gemm.Multiply(
-            path, count, inputs, inputsSpan, inputs, 1, new ReadOnlySpan<T>(weights, weightsLength), 1, inputs, new Span<T>(products, productsLength), hidden, false, from, to);
-
-        // The first gramRows rows of X Xᵀ over this part's row slivers, counted from the last part (which has the
-        // most rows of W¹), so a single sliver goes to the first. Overlapped, a row needs only the columns before it.
-        var slivers = (gramRows + mr - 1) / mr;
-        var share = parts - 1 - part;
-        var first = Math.Min(gramRows, Partition.Start(slivers, share, parts) * mr);
-        var last = Math.Min(gramRows, Partition.Start(slivers, share + 1, parts) * mr);
-        Gemm.Multiply(
-            path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, inputsSpan, 1, inputs, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, gramRows < count ? last : count);
-    }
-
-    /// <summary>The Gram matrix's rows after the first region's, sliver by sliver in the loop's order, then X packed for Uᵀ X.</summary>
-    private void GramAndPackedX()
-    {
-        var mr = Gemm.TileShape<T>(path).MR;
-        var inputsSpan = new ReadOnlySpan<T>(x, xLength);
-        try
-        {
-            // Xᵀ packed once for all the slivers; row n is needed only over the columns i < n.
-            Gemm.PackWholeB(path, inputs, count, inputsSpan, 1, inputs, packedXTransposed);
-            for (var first = gramRows; first < count; first += mr)
-            {
-                var last = Math.Min(count, first + mr);
-                Gemm.MultiplyPackedB(
-                    path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, packedXTransposed, count, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, last);
-                Volatile.Write(ref readyRows, last);
-            }
-        }
-        finally
-        {
-            // Should the part fail, the loop must not wait for ever; the pool rethrows the failure.
-            Volatile.Write(ref readyRows, count);
-        }
-
-        try
-        {
-            // While the loop still runs: X packed once for the update's Uᵀ X, which every part of it would pack.
-            Gemm.PackWholeB(path, count, inputs, inputsSpan, inputs, 1, packedX);
-        }
-        finally
-        {
-            Volatile.Write(ref xReady, 1);
-        }
-    }
-
-    /// <summary>
-    /// Rows [j0, j1) of W¹ for this part: their sums of updates (Uᵀ X as DenseKernels.TransposeProduct computes it),
-    /// reading X as <see cref="GramAndPackedX"/> packed it when <paramref name="packed"/>, then W¹₀ + sum.
-    /// </summary>
-    private void UpdateRows(int part, int parts, bool packed)
-    {
-        var (j0, j1) = RowsOf(part, parts);
-        var offset = j0 * inputs;
-        var length = (j1 - j0) * inputs;
-        var rows = new Span<T>(sum + offset, length);
-        var u = new ReadOnlySpan<T>(updates + j0, updatesLength - j0);
-        if (packed)
-        {
-            Gemm.MultiplyPackedB(path, j1 - j0, count, u, 1, hidden, packedX, inputs, rows, inputs, false, 0, inputs);
-        }
-        else
-        {
-            Gemm.Multiply(path, j1 - j0, count, u, 1, hidden, new ReadOnlySpan<T>(x, xLength), inputs, 1, rows, inputs, false, 0, inputs);
-        }
-
-        finite[part] = VectorKernels.MultiplyAddFinite(T.One, rows, new ReadOnlySpan<T>(weights + offset, length), new Span<T>(next + offset, length));
     }
 
     /// <summary>Parts per region: a thread each, but no more than W¹ has units of <see cref="UnitRows"/>.</summary>
