@@ -1,5 +1,5 @@
-/// A deferred SGD block's products, its per-sample loop beside the Gram matrix's later rows, and its first-layer update
-/// in three regions: bit for bit the one-thread block.
+/// A deferred SGD block's products in one region, then its per-sample loop beside the Gram matrix's later rows and its
+/// first-layer update in another: bit for bit the one-thread block.
 module Nn.Tests.Training.DeferredSgdRegionsTests
 
 open System
@@ -83,12 +83,12 @@ let ``a deferred block in two regions gives the one-thread parameters, costs and
             Assert.Equal(block None inputs hidden count id, block (Some pool) inputs hidden count id)
 
 [<Fact>]
-let ``a Network A block on two threads runs three regions: the products, the loop beside the Gram matrix's later rows, and the update`` () =
+let ``a Network A block on two threads runs two regions: the products, then the loop beside the Gram matrix's later rows followed by the update`` () =
     use pool = new WorkerPool(2)
     let before = pool.Counters
     let (finite, _, _, _) = block (Some pool) 784 100 32 float32
     Assert.True(finite)
-    Assert.Equal(3L, (pool.Counters.Since before).Regions)
+    Assert.Equal(2L, (pool.Counters.Since before).Regions)
 
 [<Fact>]
 let ``a block whose upper layer would split its one-sample products keeps its loop out of the regions, and still gives the one-thread bits on every path`` () =
@@ -114,3 +114,53 @@ let ``blocks of 5, 32 and 9 samples in turn through one run's regions give the o
         let expected = blocksOf architecture None [ 5; 32; 9 ] float32
         Assert.All(expected, fun (finite, _, _, _) -> Assert.True(finite))
         Assert.Equal<(bool * float32[] * float[] * int[]) list>(expected, blocksOf architecture (Some pool) [ 5; 32; 9 ] float32)
+
+/// A first layer of 300 × 121 weights, wide enough for the regions (7 parts of 16 rows), in per-sample SGD.
+let private regionsArchitecture = Architecture.Input(300).Dense(121, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
+
+/// `samples` rows of random inputs in [0, 1) and one-hot targets; the rows from `huge` on ±1,000 instead.
+let private regionsData (samples: int) (huge: int) (toT: float -> 'T) =
+    let random = Random 9
+    let inputs =
+        Array2D.init samples 300 (fun i _ -> if i >= huge then (if random.NextDouble() < 0.5 then -1e3 else 1e3) else random.NextDouble())
+    let targets = Array2D.init samples 10 (fun i k -> if k = i % 10 then 1.0 else 0.0)
+    Dataset.FromTargets(Matrix<'T>.FromArray(Array2D.map toT inputs), Matrix<'T>.FromArray(Array2D.map toT targets))
+
+let private trainOn (architecture: Architecture) shuffle (data: Dataset<'T>) (rate: float) epochs threads =
+    let network = Network.Create<'T>(architecture, Initializer.Xavier, 7UL)
+    let states = Collections.Generic.List<TrainingState<'T>>()
+    let result = Trainer.Train(network, Loss.Quadratic, Sgd rate, data, TrainingOptions(epochs, 1, 3UL, Threads = threads, Shuffle = shuffle), onEpoch = Action<_>(states.Add))
+    result, List.ofSeq states
+
+let private trainThreads data rate epochs threads = trainOn regionsArchitecture true data rate epochs threads
+
+[<Fact>]
+let ``Trainer.Train in deferred blocks ends bit for bit the same on one, two and three threads, in float and double, with a last block shorter than the rest`` () =
+    // 70 samples: two blocks of 32 and one of 6 an epoch.
+    let single = regionsData 70 70 float32
+    let double = regionsData 70 70 id
+    let expected = fst (trainThreads single 0.5 2 1)
+    let expectedDouble = fst (trainThreads double 0.5 2 1)
+    Assert.Equal(StopReason.Completed, expected.Reason)
+    for threads in [ 2; 3 ] do
+        Assert.Equal(expected, fst (trainThreads single 0.5 2 threads))
+        Assert.Equal(expectedDouble, fst (trainThreads double 0.5 2 threads))
+
+[<Fact>]
+let ``a deferred run resumed on two threads from its first epoch's state ends bit for bit where the one-thread run ends`` () =
+    let data = regionsData 70 70 float32
+    let whole, states = trainThreads data 0.5 3 1
+    let resumed = Trainer.Continue(states[0], Loss.Quadratic, Sgd 0.5, data, TrainingOptions(3, 1, 3UL, Threads = 2))
+    Assert.Equal(whole.State, resumed.State)
+
+[<Fact>]
+let ``a deferred run that diverges in the middle of an epoch stops at the same sample with the same network on one, two and three threads`` () =
+    // In order, the first block trains; from sample 40 on, in the second block, the inputs are ±1,000, and a linear
+    // network's steps grow each time until the float cost overflows and the block is replayed one sample at a time.
+    let architecture = Architecture.Input(300).Dense(121, Activation.Identity).Dense(10, Activation.Identity)
+    let data = regionsData 70 40 float32
+    let expected = fst (trainOn architecture false data 0.004 2 1)
+    Assert.True((expected.Reason = StopReason.Diverged), $"{expected.Reason} after step {expected.State.OptimizerState.Step}: {expected.Message}")
+    Assert.InRange(expected.State.OptimizerState.Step, 40L, 63L)
+    for threads in [ 2; 3 ] do
+        Assert.Equal(expected, fst (trainOn architecture false data 0.004 2 threads))

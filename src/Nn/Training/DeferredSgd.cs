@@ -105,55 +105,54 @@ internal sealed unsafe class DeferredSgd<T> : IDeferredSampleLoop
         var products = firstProducts.AsSpan(0, count * hidden);
         var dots = gram.AsSpan(0, count * count);
         var split = RegionsFor(workspace.Team?.Pool, count, inputs, hidden);
-        bool finite;
-        if (split is not null)
+        var firstLayer = theta.Slice(firstWeights, first.WeightCount);
+        var blockUpdates = updates.AsSpan(0, count * hidden);
+        var sum = scratch.Slice(0, first.WeightCount);
+        var nextFirst = next.Slice(firstWeights, first.WeightCount);
+        if (split is not null && loopStaysOnItsThread)
         {
-            // With the loop as a part of its own, the other thread computes the Gram matrix's later rows meanwhile.
-            split.Products(workspace.Path, blockInputs, count, inputs, theta.Slice(firstWeights, first.WeightCount), hidden, products, dots, loopStaysOnItsThread);
-            if (loopStaysOnItsThread)
+            // The loop as a part of the second region, the other thread computing the Gram matrix's later rows beside
+            // it; then W¹ = W¹₀ + Uᵀ X, all of the block's first-layer updates in one product, in the same region.
+            split.Products(workspace.Path, blockInputs, count, inputs, firstLayer, hidden, products, dots, overlapped: true);
+            fixed (T* py = y, pn = next)
+            fixed (double* pc = costs)
+            fixed (int* pp = predictions)
             {
-                fixed (T* py = y, pn = next)
-                fixed (double* pc = costs)
-                fixed (int* pp = predictions)
+                pending = new LoopArguments(count, py, y.Length, pn, next.Length, pc, pp, workspace);
+                try
                 {
-                    pending = new LoopArguments(count, py, y.Length, pn, next.Length, pc, pp, workspace);
-                    try
-                    {
-                        finite = split.SamplesWithGram(this, workspace.Path, blockInputs, count, inputs, hidden, dots);
-                    }
-                    finally
-                    {
-                        pending = default;
-                    }
+                    return split.SamplesAndUpdate(this, workspace.Path, blockInputs, count, inputs, hidden, dots, blockUpdates, sum, firstLayer, nextFirst);
+                }
+                finally
+                {
+                    pending = default;
                 }
             }
-            else
-            {
-                finite = Samples(count, y, next, costs, predictions, workspace, null);
-            }
+        }
+
+        if (split is not null)
+        {
+            split.Products(workspace.Path, blockInputs, count, inputs, firstLayer, hidden, products, dots, overlapped: false);
         }
         else
         {
-            DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, theta.Slice(firstWeights, first.WeightCount), hidden, products, workspace.Path, workspace.Team);
+            DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, firstLayer, hidden, products, workspace.Path, workspace.Team);
             DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, blockInputs, count, dots, workspace.Path, workspace.Team);
-            finite = Samples(count, y, next, costs, predictions, workspace, null);
         }
 
-        if (!finite)
+        if (!Samples(count, y, next, costs, predictions, workspace, null))
         {
             return false;
         }
 
         // W¹ = W¹₀ + Uᵀ X: all of the block's first-layer updates in one product.
-        var sum = scratch.Slice(0, first.WeightCount);
         if (split is not null)
         {
-            return split.Update(
-                workspace.Path, updates.AsSpan(0, count * hidden), blockInputs, count, inputs, hidden, sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount));
+            return split.Update(workspace.Path, blockUpdates, blockInputs, count, inputs, hidden, sum, firstLayer, nextFirst);
         }
 
-        DenseKernels.TransposeProduct(updates.AsSpan(0, count * hidden), count, hidden, blockInputs, inputs, sum, false, workspace.Path, workspace.Team);
-        return AddUpdates(sum, theta.Slice(firstWeights, first.WeightCount), next.Slice(firstWeights, first.WeightCount), workspace.Team?.Pool);
+        DenseKernels.TransposeProduct(blockUpdates, count, hidden, blockInputs, inputs, sum, false, workspace.Path, workspace.Team);
+        return AddUpdates(sum, firstLayer, nextFirst, workspace.Team?.Pool);
     }
 
     bool IDeferredSampleLoop.Run()

@@ -6,16 +6,13 @@ using Nn.Kernels;
 namespace Nn;
 
 /// <summary>
-/// The parallel work of a <see cref="DeferredSgd{T}"/> block in three regions: before the sequential per-sample loop,
-/// X W¹₀ᵀ and the first rows of the Gram matrix X Xᵀ (each thread a share of the columns of the first and of the row
-/// slivers of the second); then the per-sample loop as one part and the rest of the Gram matrix as another, so that
-/// the second thread computes the rows the loop reaches later while the first runs the loop (sample n waits only for
-/// row n), and then packs X once for the update; after it, W¹' = W¹₀ + Uᵀ X split by rows of W¹, each part reading
-/// that packed X rather than packing it again, so that the thread that computes a row's sum of updates also adds it to
-/// W¹₀ while the row is in its cache, instead of the other thread reading it in a region of its own.
-/// The first and last regions give a thread the same rows of W¹ (columns of X W¹ᵀ), so the rows a thread writes at
-/// one block's end are the ones it reads at the next block's start, from its own cache rather than the other core's.
-/// Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
+/// The parallel work of a <see cref="DeferredSgd{T}"/> block in two regions. First X W¹₀ᵀ and the Gram matrix X Xᵀ's
+/// first row sliver (each thread a share of the columns of the first and of the slivers of the second). Then the
+/// sequential per-sample loop as one part while another computes the Gram matrix's later rows (sample n waits only
+/// for row n) and packs X once; once the loop has written U, every part adds W¹' = W¹₀ + Uᵀ X over its rows of W¹,
+/// reading that packed X. Both regions give a part the same rows of W¹ (columns of X W¹ᵀ), so the rows a thread
+/// writes at one block's end are the ones it reads at the next block's start, from its own cache rather than the
+/// other core's. Owned by one run's <see cref="DeferredSgd{T}"/>; allocates nothing per block.
 /// </summary>
 /// <remarks>
 /// Bit for bit the one-thread block. The GEMM micro-kernels sum every element from zero over k in the same order
@@ -26,7 +23,7 @@ namespace Nn;
 /// xₙ · xᵢ and xᵢ · xₙ have the same bits, since each product of a sum is commutative and both sums run over the
 /// inputs in the same order.
 /// </remarks>
-internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
+internal sealed unsafe partial class DeferredSgdRegions<T> : IPartitionedWork
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Blocks whose first-layer product has fewer multiply–adds than this stay on the calling thread.</summary>
@@ -41,7 +38,9 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     private bool loopFinite;
     private T[] packedX = [];
     private T[] packedXTransposed = [];
-    private bool xPacked;
+    private int loopTaken;
+    private int loopDone;
+    private int xReady;
     private int count;
     private int inputs;
     private int hidden;
@@ -79,7 +78,7 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     /// <summary>
     /// products = X W¹₀ᵀ (count × hidden) and gram = X Xᵀ (count × count) in one region; with
     /// <paramref name="overlapped"/>, only the Gram matrix's first row sliver, the rest left to
-    /// <see cref="SamplesWithGram"/>.
+    /// <see cref="SamplesAndUpdate"/>.
     /// </summary>
     public void Products(KernelPath path, ReadOnlySpan<T> x, int count, int inputs, ReadOnlySpan<T> weights, int hidden, Span<T> products, Span<T> gram, bool overlapped)
     {
@@ -87,7 +86,6 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
         {
             Publish(path, Phase.Products, count, inputs, hidden, px, x.Length);
             gramRows = overlapped ? Math.Min(count, Gemm.TileShape<T>(path).MR) : count;
-            xPacked = false;
             this.weights = pw;
             weightsLength = weights.Length;
             this.products = pp;
@@ -106,20 +104,38 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     }
 
     /// <summary>
-    /// The block's per-sample loop as one part and, as another, the Gram matrix's rows after those
+    /// The rest of the block in one region: the per-sample loop, beside it the Gram matrix's rows after those
     /// <see cref="Products"/> computed with <c>overlapped</c> (each row n only over the columns i &lt; n + MR the loop
-    /// reads), published sliver by sliver for <see cref="AwaitGramRows"/>, then X packed for <see cref="Update"/>. The
-    /// Gram part is part 0, claimed before the loop, so the loop never waits for rows that no thread is computing.
+    /// reads), published sliver by sliver for <see cref="AwaitGramRows"/>, and X packed; then, once the loop has
+    /// written U, W¹' = W¹₀ + Uᵀ X split by rows of W¹ as <see cref="Update"/> splits it. Part 0 computes the Gram rows
+    /// and packs X; whichever part first finds the loop untaken runs it (part 0 is claimed before any other, so the
+    /// loop never waits for rows that no thread is computing); every part then adds its rows of W¹.
     /// </summary>
-    /// <returns>What the loop returned.</returns>
-    public bool SamplesWithGram(IDeferredSampleLoop loop, KernelPath path, ReadOnlySpan<T> x, int count, int inputs, int hidden, Span<T> gram)
+    /// <remarks>
+    /// One region where there were two: the part that ran the Gram rows no longer returns to the caller to be handed
+    /// the update's rows in a region of its own, it waits (spinning) for the loop's end and takes them, and it takes
+    /// the loop itself when no other thread has claimed it. The arithmetic is that of the two regions.
+    /// </remarks>
+    /// <returns>Whether the loop stayed finite and every element of next is finite; next is unusable when not.</returns>
+    public bool SamplesAndUpdate(
+        IDeferredSampleLoop loop, KernelPath path, ReadOnlySpan<T> x, int count, int inputs, int hidden, Span<T> gram, ReadOnlySpan<T> updates, Span<T> sum, ReadOnlySpan<T> theta, Span<T> next)
     {
-        fixed (T* px = x, pg = gram)
+        var parts = Parts(inputs, hidden);
+        fixed (T* px = x, pg = gram, pu = updates, ps = sum, pt = theta, pn = next)
         {
-            Publish(path, Phase.Samples, count, inputs, hidden, px, x.Length);
+            Publish(path, Phase.SamplesAndUpdate, count, inputs, hidden, px, x.Length);
             this.gram = pg;
             gramLength = gram.Length;
+            this.updates = pu;
+            updatesLength = updates.Length;
+            this.sum = ps;
+            weights = pt;
+            this.next = pn;
             this.loop = loop;
+            loopFinite = false;
+            loopTaken = 0;
+            loopDone = 0;
+            xReady = 0;
             Volatile.Write(ref readyRows, gramRows);
             // Grown at a run's first block (or a longer one), so a steady-state block allocates nothing.
             if (packedX.Length < Gemm.PackedBLength<T>(path, count, inputs))
@@ -134,8 +150,7 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
 
             try
             {
-                Pool.Run(this, 2);
-                xPacked = true;
+                Pool.Run(this, parts);
             }
             finally
             {
@@ -143,23 +158,22 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
             }
         }
 
-        return loopFinite;
+        var all = loopFinite;
+        for (var part = 0; all && part < parts; part++)
+        {
+            all &= finite[part];
+        }
+
+        return all;
     }
 
     /// <summary>Waits until the overlapped Gram part has published at least <paramref name="rows"/> rows.</summary>
-    public void AwaitGramRows(int rows)
-    {
-        var spinner = default(SpinWait);
-        while (Volatile.Read(ref readyRows) < rows)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-    }
+    public void AwaitGramRows(int rows) => Await(ref readyRows, rows);
 
     /// <summary>
     /// sum = Uᵀ X (hidden × inputs, from the block's updates U, count × hidden) and next = theta + sum, in one region
-    /// split by rows of W¹. Right after <see cref="SamplesWithGram"/> on the same block, X is read as its Gram part
-    /// packed it, rather than packed again by every part.
+    /// split by rows of W¹, each part packing X for itself: for a block whose loop runs outside the regions (and for
+    /// timing the update alone); <see cref="SamplesAndUpdate"/> does the same with X packed once.
     /// </summary>
     /// <returns>Whether every element of next is finite.</returns>
     public bool Update(KernelPath path, ReadOnlySpan<T> updates, ReadOnlySpan<T> x, int count, int inputs, int hidden, Span<T> sum, ReadOnlySpan<T> theta, Span<T> next)
@@ -180,7 +194,6 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
             finally
             {
                 Clear();
-                xPacked = false;
             }
         }
 
@@ -195,75 +208,46 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
 
     void IPartitionedWork.Execute(int part, int parts)
     {
-        var (mr, _) = Gemm.TileShape<T>(path);
-        var inputsSpan = new ReadOnlySpan<T>(x, xLength);
-        if (phase == Phase.Samples)
+        if (phase == Phase.Products)
         {
-            if (part == 1)
-            {
-                loopFinite = loop!.Run();
-                return;
-            }
+            ProductsPart(part, parts);
+            return;
+        }
 
+        if (phase == Phase.Update)
+        {
+            UpdateRows(part, parts, packed: false);
+            return;
+        }
+
+        if (part == 0)
+        {
+            GramAndPackedX();
+        }
+
+        if (Interlocked.Exchange(ref loopTaken, 1) == 0)
+        {
             try
             {
-                // Sliver by sliver in the loop's order, Xᵀ packed once for all of them; row n is needed only over the
-                // columns i < n.
-                Gemm.PackWholeB(path, inputs, count, inputsSpan, 1, inputs, packedXTransposed);
-                for (var first = gramRows; first < count; first += mr)
-                {
-                    var last = Math.Min(count, first + mr);
-                    Gemm.MultiplyPackedB(
-                        path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, packedXTransposed, count, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, last);
-                    Volatile.Write(ref readyRows, last);
-                }
+                loopFinite = loop!.Run();
             }
             finally
             {
-                // Should the part fail, the loop must not wait for ever; the pool rethrows the failure.
-                Volatile.Write(ref readyRows, count);
+                // Should the loop fail, the other parts must not wait for ever; the pool rethrows the failure.
+                Volatile.Write(ref loopDone, 1);
             }
-
-            // While the loop still runs: X packed once for the update's Uᵀ X, which every part of it would pack.
-            Gemm.PackWholeB(path, count, inputs, inputsSpan, inputs, 1, packedX);
-            return;
-        }
-
-        if (phase == Phase.Products)
-        {
-            // Z = X W¹₀ᵀ over the columns j of the rows of W¹ this part updates at the block's end (RowsOf), so
-            // each thread reads the rows it wrote in the last block from its own cache.
-            var (from, to) = RowsOf(part, parts);
-            Gemm.Multiply(
-                path, count, inputs, inputsSpan, inputs, 1, new ReadOnlySpan<T>(weights, weightsLength), 1, inputs, new Span<T>(products, productsLength), hidden, false, from, to);
-
-            // The first gramRows rows of X Xᵀ over this part's row slivers, counted from the last part (which has the
-            // most rows of W¹), so a single sliver goes to the first. Overlapped, a row needs only the columns before it.
-            var slivers = (gramRows + mr - 1) / mr;
-            var share = parts - 1 - part;
-            var first = Math.Min(gramRows, Partition.Start(slivers, share, parts) * mr);
-            var last = Math.Min(gramRows, Partition.Start(slivers, share + 1, parts) * mr);
-            Gemm.Multiply(
-                path, last - first, inputs, inputsSpan.Slice(first * inputs), inputs, 1, inputsSpan, 1, inputs, new Span<T>(gram + (first * count), gramLength - (first * count)), count, false, 0, gramRows < count ? last : count);
-            return;
-        }
-
-        // Rows [j0, j1) of W¹: their sums of updates (Uᵀ X as DenseKernels.TransposeProduct computes it), then W¹₀ + sum.
-        var (j0, j1) = RowsOf(part, parts);
-        var offset = j0 * inputs;
-        var length = (j1 - j0) * inputs;
-        var rows = new Span<T>(sum + offset, length);
-        var u = new ReadOnlySpan<T>(updates + j0, updatesLength - j0);
-        if (xPacked)
-        {
-            Gemm.MultiplyPackedB(path, j1 - j0, count, u, 1, hidden, packedX, inputs, rows, inputs, false, 0, inputs);
         }
         else
         {
-            Gemm.Multiply(path, j1 - j0, count, u, 1, hidden, inputsSpan, inputs, 1, rows, inputs, false, 0, inputs);
+            Await(ref loopDone, 1);
         }
 
-        finite[part] = VectorKernels.MultiplyAddFinite(T.One, rows, new ReadOnlySpan<T>(weights + offset, length), new Span<T>(next + offset, length));
+        // The loop's result was written before loopDone was raised, so it is read after.
+        if (loopFinite)
+        {
+            Await(ref xReady, 1);
+            UpdateRows(part, parts, packed: true);
+        }
     }
 
     /// <summary>Parts per region: a thread each, but no more than W¹ has units of <see cref="UnitRows"/>.</summary>
@@ -303,7 +287,7 @@ internal sealed unsafe class DeferredSgdRegions<T> : IPartitionedWork
     private enum Phase
     {
         Products,
-        Samples,
+        SamplesAndUpdate,
         Update,
     }
 }
