@@ -144,44 +144,26 @@ internal static unsafe partial class ConvolutionPasses
         }
     }
 
-    /// <summary>
-    /// The slices first … last − 1 going back: per slice the vector sums of ∂K cleared; per sample σ' on the pooled δ,
-    /// δ spread to the window maxima, and δ ⋆ x̃ added into the sums and Σ δ into the partial ∂b; then the sums reduced
-    /// into the slice's partial ∂K — the direct backward pass's order.
-    /// </summary>
+    /// <summary>The slices first … last − 1 of the direct form going back, each sample's δ made from the pooled δ (<see cref="PooledSampleDelta{T}"/>).</summary>
     private static void PooledBackwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        DirectBackward(in Unsafe.AsRef<PooledJob<T>>(arguments).Pass, first, last, &PooledSampleDelta<T>, arguments);
+
+    /// <summary>
+    /// Sample <paramref name="n"/>'s full-resolution δ in <paramref name="plane"/>: σ' applied to its pooled δ (read off
+    /// the pooled a), then δ spread to the window maxima and 0 elsewhere. Returns the plane.
+    /// </summary>
+    private static T* PooledSampleDelta<T>(void* arguments, int n, T* plane)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var job = ref Unsafe.AsRef<PooledJob<T>>(arguments);
         ref readonly var pass = ref job.Pass;
-        var g = pass.Geometry;
-        int filters = pass.Filters, positions = g.Positions, pooled = job.Pooling.Outputs;
-        var width = SliceWidth(pass.Rows);
-        var sliceLength = SliceLength(g, filters, width);
-        var room = pass.Regions + (first * sliceLength);
-        var shifted = room + DirectConvolution.SourceLength(g);
-        var lanes = shifted + DirectConvolution.ShiftedLength(g);
-        var plane = SamplePlane(in pass, first);
-        for (var s = first; s < last; s++)
-        {
-            var partial = pass.Regions + (s * sliceLength) + WorkLength(g, filters, width);
-            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, pass.BiasLength);
-            partialBias.Clear();
-            new Span<T>(lanes, DirectConvolution.LanesLength(g, filters)).Clear();
-            var end = Math.Min((s + 1) * SliceRows, pass.Rows);
-            for (var n = s * SliceRows; n < end; n++)
-            {
-                var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, room);
-                var at = (long)n * pooled;
-                var maxima = new ReadOnlySpan<T>(pass.A + at, pooled);
-                pass.Activation.Backward(maxima, maxima, new Span<T>(pass.Values + at, pooled));
-                PoolingKernels.SpreadSampleAt(pass.Values + at, job.Argmax + at, in job.Pooling, plane);
-                DirectConvolution.Accumulate(pass.Path, source, plane, filters, g, lanes, shifted);
-                AddBiasSums(partialBias, plane, positions);
-            }
-
-            DirectConvolution.Reduce(lanes, filters, g, partial);
-        }
+        var pooled = job.Pooling.Outputs;
+        var at = (long)n * pooled;
+        var maxima = new ReadOnlySpan<T>(pass.A + at, pooled);
+        pass.Activation.Backward(maxima, maxima, new Span<T>(pass.Values + at, pooled));
+        PoolingKernels.SpreadSampleAt(pass.Values + at, job.Argmax + at, in job.Pooling, plane);
+        return plane;
     }
 
     /// <summary>

@@ -14,8 +14,8 @@ namespace Nn.Kernels;
 /// <remarks>
 /// The per-sample steps are the separate passes' own, in their order: z through the filter-last tile, a = max(z, 0),
 /// the pooling; going back, σ' on the pooled δ read off the pooled a (the argument of <see cref="ConvolutionPasses"/>'
-/// direct fused pass), δ spread to the window maxima, then ∂K, ∂b and the input gradient from that δ as
-/// <see cref="FilterLanesBackwardSlices{T}"/> takes them. So the results are the separate passes' bits.
+/// direct fused pass), δ spread to the window maxima, then ∂K, ∂b and the input gradient from that δ through the same
+/// slice loop as the separate pass (<see cref="FilterLanesBackward{T}"/>). So the results are the separate passes' bits.
 /// </remarks>
 internal static unsafe partial class ConvolutionPasses
 {
@@ -41,52 +41,8 @@ internal static unsafe partial class ConvolutionPasses
         }
     }
 
-    /// <summary>
-    /// The slices first … last − 1 going back: per slice the ∂K sums cleared; per sample σ' on the pooled δ, δ spread to
-    /// the window maxima in the plane, δ ⋆ x̃ into the sums, Σ δ into the partial ∂b and, when asked for, the input
-    /// gradient; then the sums written into the slice's partial ∂K — the filter-lanes backward pass's order.
-    /// </summary>
+    /// <summary>The slices first … last − 1 of the filter-lanes form going back, each sample's δ made from the pooled δ (<see cref="PooledSampleDelta{T}"/>).</summary>
     private static void PooledLanesBackwardSlices<T>(void* arguments, int first, int last)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref var job = ref Unsafe.AsRef<PooledJob<T>>(arguments);
-        ref readonly var pass = ref job.Pass;
-        var g = pass.Geometry;
-        int filters = pass.Filters, positions = g.Positions, room = FilterLanesConvolution.Room(filters), pooled = job.Pooling.Outputs;
-        var width = SliceWidth(pass.Rows);
-        var sliceLength = SliceLength(g, filters, width);
-        var work = WorkLength(g, filters, width);
-        var copy = pass.Regions + (first * sliceLength);
-        var tile = FilterLanesConvolution.Aligned(copy + DirectConvolution.SourceLength(g));
-        var lanes = tile + (positions * room);
-        var row = lanes + (g.Patch * room);
-        var plane = SamplePlane(in pass, first);
-
-        // As in the separate pass: the tile's lanes past O stay zero, so the input gradient's lane sums add nothing from them.
-        new Span<T>(tile, positions * room).Clear();
-        for (var s = first; s < last; s++)
-        {
-            var partial = pass.Regions + (s * sliceLength) + work;
-            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, pass.BiasLength);
-            partialBias.Clear();
-            new Span<T>(lanes, g.Patch * room).Clear();
-            var end = Math.Min((s + 1) * SliceRows, pass.Rows);
-            for (var n = s * SliceRows; n < end; n++)
-            {
-                var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, copy);
-                var at = (long)n * pooled;
-                var maxima = new ReadOnlySpan<T>(pass.A + at, pooled);
-                pass.Activation.Backward(maxima, maxima, new Span<T>(pass.Values + at, pooled));
-                PoolingKernels.SpreadSampleAt(pass.Values + at, job.Argmax + at, in job.Pooling, plane);
-                FilterLanesConvolution.Accumulate(pass.Path, source, plane, filters, g, tile, lanes);
-                AddBiasSums(partialBias, plane, positions);
-                if (pass.WantsInputGradient)
-                {
-                    FilterLanesConvolution.InputGradient(pass.Path, tile, pass.Kernels, filters, g, row, pass.InputGradient + ((long)n * g.InputSize));
-                }
-            }
-
-            FilterLanesConvolution.Reduce(lanes, filters, g.Patch, partial);
-        }
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        FilterLanesBackward(in Unsafe.AsRef<PooledJob<T>>(arguments).Pass, first, last, &PooledSampleDelta<T>, arguments);
 }
