@@ -36,8 +36,14 @@ internal static class LeNetProfile
             var backward = layers.Select(_ => new double[repetitions]).ToArray();
             var forwardCpu = layers.Select(_ => new double[repetitions]).ToArray();
             var backwardCpu = layers.Select(_ => new double[repetitions]).ToArray();
-            var fused = layers[0] is Conv2DLayer first && layers[1] is MaxPool2DLayer pooling && first.FusesWith(pooling) ? (first, pooling) : default;
-            double[] fusedForward = new double[repetitions], fusedBackward = new double[repetitions], fusedForwardCpu = new double[repetitions], fusedBackwardCpu = new double[repetitions];
+            // The convolutions a training step runs fused with the pooling above them, by the index of the convolution.
+            var pairs = Enumerable.Range(0, layers.Length - 2)
+                .Where(l => layers[l] is Conv2DLayer convolution && layers[l + 1] is MaxPool2DLayer pooling && convolution.FusesWith(pooling, workspace.Buffers[l].Path, l == 0))
+                .ToArray();
+            var fusedForward = pairs.Select(_ => new double[repetitions]).ToArray();
+            var fusedBackward = pairs.Select(_ => new double[repetitions]).ToArray();
+            var fusedForwardCpu = pairs.Select(_ => new double[repetitions]).ToArray();
+            var fusedBackwardCpu = pairs.Select(_ => new double[repetitions]).ToArray();
             for (var r = -3; r < repetitions; r++)
             {
                 ReadOnlySpan<float> input = x;
@@ -75,26 +81,42 @@ internal static class LeNetProfile
                     }
                 }
 
-                // The training step's fused first convolution and pooling, over the same batch and the δ the second
-                // convolution just handed down (which its backward pass overwrites; the next repetition makes it again).
-                if (fused.first is { } convolution)
+                // The training step's fused pairs, over the same batch and the δ the layers above just handed down, top
+                // pair first as the step runs them (each overwrites its pooled δ; the next repetition makes it again).
+                for (var p = pairs.Length - 1; p >= 0; p--)
                 {
-                    var pooledSize = rows * fused.pooling.OutputShape.Size;
-                    var parameters = theta.AsSpan(0, convolution.ParameterCount);
+                    var l = pairs[p];
+                    var convolution = (Conv2DLayer)layers[l];
+                    var pooling = (MaxPool2DLayer)layers[l + 1];
+                    var pooledSize = rows * pooling.OutputShape.Size;
+                    var inputSize = rows * convolution.InputShape.Size;
+                    var parameters = theta.AsSpan(architecture.WeightOffset(l), convolution.ParameterCount);
+                    ReadOnlySpan<float> below = l == 0 ? x.AsSpan(0, inputSize) : workspace.A[l - 1].AsSpan(0, inputSize);
+                    var inputGradient = l == 0 ? Span<float>.Empty : workspace.Delta[l - 1].AsSpan(0, inputSize);
                     var cpu = Timing.ThreadMilliseconds();
                     var clock = Stopwatch.StartNew();
                     convolution.ForwardPooled<float>(
-                        parameters, x, rows, fused.pooling, workspace.Z[1].AsSpan(0, pooledSize), workspace.A[1].AsSpan(0, pooledSize), workspace.Buffers[1].Indices.AsSpan(0, pooledSize), workspace.Buffers[0]);
+                        parameters, below, rows, pooling, workspace.Z[l + 1].AsSpan(0, pooledSize), workspace.A[l + 1].AsSpan(0, pooledSize), workspace.Buffers[l + 1].Indices.AsSpan(0, pooledSize), workspace.Buffers[l]);
                     var forwardTime = clock.Elapsed.TotalMilliseconds;
                     var forwardCpuTime = Timing.ThreadMilliseconds() - cpu;
                     cpu = Timing.ThreadMilliseconds();
                     clock.Restart();
                     convolution.BackwardPooled<float>(
-                        x, rows, fused.pooling, workspace.Delta[1].AsSpan(0, pooledSize), workspace.A[1].AsSpan(0, pooledSize), workspace.Buffers[1].Indices.AsSpan(0, pooledSize), gradient.AsSpan(0, convolution.ParameterCount), false, workspace.Buffers[0]);
+                        parameters,
+                        below,
+                        rows,
+                        pooling,
+                        workspace.Delta[l + 1].AsSpan(0, pooledSize),
+                        workspace.A[l + 1].AsSpan(0, pooledSize),
+                        workspace.Buffers[l + 1].Indices.AsSpan(0, pooledSize),
+                        gradient.AsSpan(architecture.WeightOffset(l), convolution.ParameterCount),
+                        false,
+                        inputGradient,
+                        workspace.Buffers[l]);
                     if (r >= 0)
                     {
-                        (fusedForward[r], fusedForwardCpu[r]) = (forwardTime, forwardCpuTime);
-                        (fusedBackward[r], fusedBackwardCpu[r]) = (clock.Elapsed.TotalMilliseconds, Timing.ThreadMilliseconds() - cpu);
+                        (fusedForward[p][r], fusedForwardCpu[p][r]) = (forwardTime, forwardCpuTime);
+                        (fusedBackward[p][r], fusedBackwardCpu[p][r]) = (clock.Elapsed.TotalMilliseconds, Timing.ThreadMilliseconds() - cpu);
                     }
                 }
             }
@@ -111,17 +133,27 @@ internal static class LeNetProfile
 
             Console.WriteLine(string.Format(
                 C, "| all layers | {0:F3} ({1:F3}) | {2:F3} ({3:F3}) |", forward.Sum(Timing.Median), forwardCpu.Sum(Timing.Median), backward.Sum(Timing.Median), backwardCpu.Sum(Timing.Median)));
-            if (fused.first is not null)
+            for (var p = 0; p < pairs.Length; p++)
             {
+                var l = pairs[p];
                 Console.WriteLine(string.Format(
                     C,
-                    "| layers 0-1 separately | {0:F3} ({1:F3}) | {2:F3} ({3:F3}) |",
-                    Timing.Median(forward[0]) + Timing.Median(forward[1]),
-                    Timing.Median(forwardCpu[0]) + Timing.Median(forwardCpu[1]),
-                    Timing.Median(backward[0]) + Timing.Median(backward[1]),
-                    Timing.Median(backwardCpu[0]) + Timing.Median(backwardCpu[1])));
+                    "| layers {0}-{1} separately | {2:F3} ({3:F3}) | {4:F3} ({5:F3}) |",
+                    l,
+                    l + 1,
+                    Timing.Median(forward[l]) + Timing.Median(forward[l + 1]),
+                    Timing.Median(forwardCpu[l]) + Timing.Median(forwardCpu[l + 1]),
+                    Timing.Median(backward[l]) + Timing.Median(backward[l + 1]),
+                    Timing.Median(backwardCpu[l]) + Timing.Median(backwardCpu[l + 1])));
                 Console.WriteLine(string.Format(
-                    C, "| layers 0-1 fused, as a training step runs them | {0:F3} ({1:F3}) | {2:F3} ({3:F3}) |", Timing.Median(fusedForward), Timing.Median(fusedForwardCpu), Timing.Median(fusedBackward), Timing.Median(fusedBackwardCpu)));
+                    C,
+                    "| layers {0}-{1} fused, as a training step runs them | {2:F3} ({3:F3}) | {4:F3} ({5:F3}) |",
+                    l,
+                    l + 1,
+                    Timing.Median(fusedForward[p]),
+                    Timing.Median(fusedForwardCpu[p]),
+                    Timing.Median(fusedBackward[p]),
+                    Timing.Median(fusedBackwardCpu[p])));
             }
         }
 

@@ -152,7 +152,8 @@ let private poolReference (shape: Shape) window stride (x: float32[]) rows =
 
 [<Theory>]
 [<InlineData(6, 24, 24, 2, 2)>]
-[<InlineData(16, 8, 8, 2, 2)>]
+[<InlineData(16, 8, 8, 2, 2)>] // 4 windows a row: 256 bits at a time
+[<InlineData(2, 12, 28, 2, 2)>] // 14 windows a row: 8, then 4, then 2 one at a time
 [<InlineData(3, 21, 35, 2, 2)>]
 [<InlineData(2, 9, 40, 3, 2)>]
 let ``max-pooling picks each window's first maximum, ties included, on 1 and 2 threads`` (channels: int, height: int, width: int, window: int, stride: int) =
@@ -175,7 +176,8 @@ let ``max-pooling picks each window's first maximum, ties included, on 1 and 2 t
 
 [<Theory>]
 [<InlineData(6, 24, 24, 2, 2)>] // 2x2 windows tiling the image: each input written once
-[<InlineData(16, 8, 8, 2, 2)>]
+[<InlineData(16, 8, 8, 2, 2)>] // 4 windows a row: 256 bits at a time
+[<InlineData(2, 12, 28, 2, 2)>] // 14 windows a row: 8, then 4, then 2 one at a time
 [<InlineData(3, 21, 35, 2, 2)>] // an odd width and height: the last row and column belong to no window
 [<InlineData(2, 9, 40, 3, 2)>] // overlapping windows: δ added where they share a maximum
 [<InlineData(2, 6, 20, 1, 2)>] // 1x1 windows at stride 2

@@ -145,7 +145,33 @@ let fusedArchitecture : Gen<Architecture> =
     }
     |> Gen.filter (fun architecture ->
         match List.ofSeq architecture.Stack with
-        | (:? Conv2DLayer as conv) :: (:? MaxPool2DLayer as pool) :: _ -> conv.FusesWith pool
+        | (:? Conv2DLayer as conv) :: (:? MaxPool2DLayer as pool) :: _ -> conv.FusesWith(pool, Nn.Kernels.KernelPath.Portable, true)
+        | _ -> false)
+
+/// A convolution with ReLU that runs with the filters as lanes on a vector path (stride 1, a receptive field of 4–5
+/// channels × 3×3 or 3×4 values, output rows at least 8 wide) under another convolution, so that it gives an input
+/// gradient, fused with the max-pooling above it; then one dense layer.
+let fusedLanesArchitecture : Gen<Architecture> =
+    gen {
+        let! channels = Gen.choose (1, 2)
+        let! height = Gen.choose (8, 10)
+        let! width = Gen.choose (10, 11)
+        let! below = Gen.choose (4, 5)
+        let! filters = Gen.choose (1, 6)
+        let! kernelWidth = Gen.choose (3, 4)
+        let! padding = Gen.choose (0, 1)
+        let! hasBias = Gen.elements [ true; false ]
+        let lanes =
+            Architecture.Input(channels, height, width).Conv2D(below, 3, 3, Activation.Relu, 1, 1, true)
+                .Conv2D(filters, 3, kernelWidth, Activation.Relu, 1, padding, hasBias)
+        let! pooled = pooling lanes
+        let! outputs = Gen.choose (1, 4)
+        let! output = Gen.elements outputActivations
+        return pooled.Dense(outputs, output)
+    }
+    |> Gen.filter (fun architecture ->
+        match List.ofSeq architecture.Stack with
+        | _ :: (:? Conv2DLayer as conv) :: (:? MaxPool2DLayer as pool) :: _ -> conv.FusesWith(pool, Nn.Kernels.KernelPath.Vector256, false)
         | _ -> false)
 
 let private caseFor (architectures: Gen<Architecture>) : Gen<GradientCase> =
@@ -174,6 +200,9 @@ type ConvGenerators =
 type FusedGenerators =
     static member GradientCase() = Arb.fromGen (caseFor fusedArchitecture)
 
+type FusedLanesGenerators =
+    static member GradientCase() = Arb.fromGen (caseFor fusedLanesArchitecture)
+
 [<Properties(Arbitrary = [| typeof<ConvGenerators> |], MaxTest = 120)>]
 module Properties =
 
@@ -196,6 +225,14 @@ module FusedProperties =
 
     [<Property>]
     let ``backprop through a first convolution fused with its pooling equals central differences`` (case: GradientCase) =
+        let report = GradientCheck.Run(case.Network, case.Loss, case.Inputs, case.Targets, case.L2)
+        report.Passes(gradientTolerance, absoluteTolerance) |> Prop.label (sprintf "%O\n%O" case report)
+
+[<Properties(Arbitrary = [| typeof<FusedLanesGenerators> |], MaxTest = 30)>]
+module FusedLanesProperties =
+
+    [<Property>]
+    let ``backprop through a filter-lanes convolution fused with its pooling, with its input gradient, equals central differences`` (case: GradientCase) =
         let report = GradientCheck.Run(case.Network, case.Loss, case.Inputs, case.Targets, case.L2)
         report.Passes(gradientTolerance, absoluteTolerance) |> Prop.label (sprintf "%O\n%O" case report)
 

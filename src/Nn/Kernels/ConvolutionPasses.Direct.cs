@@ -56,34 +56,40 @@ internal static unsafe partial class ConvolutionPasses
         }
     }
 
-    /// <summary>
-    /// The slices first … last − 1 of a direct backward pass: per slice, the vector sums of ∂K cleared, each sample's
-    /// δ (from ∂C/∂a and σ' first, when the layer handed σ' down) ⋆ x̃ added into them, then reduced into the slice's partial ∂K, and its partial ∂b summed sample by sample.
-    /// </summary>
+    /// <summary>The slices first … last − 1 of a direct backward pass, each sample's δ from ∂C/∂a and σ' first when the layer handed σ' down (<see cref="SampleDelta{T}"/>).</summary>
     private static void DirectBackwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        DirectBackward(in Unsafe.AsRef<PassJob<T>>(arguments), first, last, &SampleDelta<T>, arguments);
+
+    /// <summary>
+    /// The slices first … last − 1 going back through the direct form: per slice, the vector sums of ∂K cleared, each
+    /// sample's δ (made by <paramref name="deltaOf"/>, given <paramref name="arguments"/>, the sample and the part's
+    /// sample plane) ⋆ x̃ added into them and Σ δ into the partial ∂b, then the sums reduced into the slice's partial ∂K.
+    /// The separate and the fused passes differ only in how a sample's δ is made.
+    /// </summary>
+    private static void DirectBackward<T>(in PassJob<T> pass, int first, int last, delegate*<void*, int, T*, T*> deltaOf, void* arguments)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ref var job = ref Unsafe.AsRef<PassJob<T>>(arguments);
-        var g = job.Geometry;
-        int filters = job.Filters, positions = g.Positions, outputs = filters * positions;
-        var width = SliceWidth(job.Rows);
+        var g = pass.Geometry;
+        int filters = pass.Filters, positions = g.Positions;
+        var width = SliceWidth(pass.Rows);
         var sliceLength = SliceLength(g, filters, width);
-        var room = job.Regions + (first * sliceLength);
+        var room = pass.Regions + (first * sliceLength);
         var shifted = room + DirectConvolution.SourceLength(g);
         var lanes = shifted + DirectConvolution.ShiftedLength(g);
+        var plane = SamplePlane(in pass, first);
         for (var s = first; s < last; s++)
         {
-            var partial = job.Regions + (s * sliceLength) + WorkLength(g, filters, width);
-            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, job.BiasLength);
+            var partial = pass.Regions + (s * sliceLength) + WorkLength(g, filters, width);
+            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, pass.BiasLength);
             partialBias.Clear();
             new Span<T>(lanes, DirectConvolution.LanesLength(g, filters)).Clear();
-            var end = Math.Min((s + 1) * SliceRows, job.Rows);
+            var end = Math.Min((s + 1) * SliceRows, pass.Rows);
             for (var n = s * SliceRows; n < end; n++)
             {
-                var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
-                DeriveSample(in job, n);
-                var delta = job.Values + ((long)n * outputs);
-                DirectConvolution.Accumulate(job.Path, source, delta, filters, g, lanes, shifted);
+                var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, room);
+                var delta = deltaOf(arguments, n, plane);
+                DirectConvolution.Accumulate(pass.Path, source, delta, filters, g, lanes, shifted);
                 AddBiasSums(partialBias, delta, positions);
             }
 

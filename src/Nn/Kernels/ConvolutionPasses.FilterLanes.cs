@@ -66,45 +66,51 @@ internal static unsafe partial class ConvolutionPasses
         }
     }
 
-    /// <summary>
-    /// The slices first … last − 1 of a filter-lanes backward pass: per slice, the ∂K sums cleared, each sample's
-    /// δ (from ∂C/∂a and σ' first, when the layer handed σ' down) ⋆ x̃ added into them, its δ into the partial ∂b and, when asked for, its input gradient from the same δ
-    /// filter-last, then the sums written into the slice's partial ∂K.
-    /// </summary>
+    /// <summary>The slices first … last − 1 of a filter-lanes backward pass, each sample's δ from ∂C/∂a and σ' first when the layer handed σ' down (<see cref="SampleDelta{T}"/>).</summary>
     private static void FilterLanesBackwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        FilterLanesBackward(in Unsafe.AsRef<PassJob<T>>(arguments), first, last, &SampleDelta<T>, arguments);
+
+    /// <summary>
+    /// The slices first … last − 1 going back with the filters as lanes: per slice, the ∂K sums cleared, each sample's δ
+    /// (made by <paramref name="deltaOf"/>, given <paramref name="arguments"/>, the sample and the part's sample plane)
+    /// ⋆ x̃ added into them, its δ into the partial ∂b and, when asked for, its input gradient from the same δ
+    /// filter-last, then the sums written into the slice's partial ∂K. The separate and the fused passes differ only in
+    /// how a sample's δ is made.
+    /// </summary>
+    private static void FilterLanesBackward<T>(in PassJob<T> pass, int first, int last, delegate*<void*, int, T*, T*> deltaOf, void* arguments)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ref var job = ref Unsafe.AsRef<PassJob<T>>(arguments);
-        var g = job.Geometry;
-        int filters = job.Filters, positions = g.Positions, outputs = filters * positions, room = FilterLanesConvolution.Room(filters);
-        var width = SliceWidth(job.Rows);
+        var g = pass.Geometry;
+        int filters = pass.Filters, positions = g.Positions, room = FilterLanesConvolution.Room(filters);
+        var width = SliceWidth(pass.Rows);
         var sliceLength = SliceLength(g, filters, width);
         var work = WorkLength(g, filters, width);
-        var tile = FilterLanesConvolution.Aligned(job.Regions + (first * sliceLength) + DirectConvolution.SourceLength(g));
+        var copy = pass.Regions + (first * sliceLength);
+        var tile = FilterLanesConvolution.Aligned(copy + DirectConvolution.SourceLength(g));
         var lanes = tile + (positions * room);
         var row = lanes + (g.Patch * room);
+        var plane = SamplePlane(in pass, first);
 
         // δ fills only the first O lanes of each position; the rest stay zero so that the input gradient's lane sums
         // add nothing from them.
         new Span<T>(tile, positions * room).Clear();
         for (var s = first; s < last; s++)
         {
-            var start = s * SliceRows;
-            var count = Math.Min(SliceRows, job.Rows - start);
-            var partial = job.Regions + (s * sliceLength) + work;
-            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, job.BiasLength);
+            var partial = pass.Regions + (s * sliceLength) + work;
+            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, pass.BiasLength);
             partialBias.Clear();
             new Span<T>(lanes, g.Patch * room).Clear();
-            for (var n = start; n < start + count; n++)
+            var end = Math.Min((s + 1) * SliceRows, pass.Rows);
+            for (var n = s * SliceRows; n < end; n++)
             {
-                var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, job.Regions + (first * sliceLength));
-                DeriveSample(in job, n);
-                var delta = job.Values + ((long)n * outputs);
-                FilterLanesConvolution.Accumulate(job.Path, source, delta, filters, g, tile, lanes);
+                var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, copy);
+                var delta = deltaOf(arguments, n, plane);
+                FilterLanesConvolution.Accumulate(pass.Path, source, delta, filters, g, tile, lanes);
                 AddBiasSums(partialBias, delta, positions);
-                if (job.WantsInputGradient)
+                if (pass.WantsInputGradient)
                 {
-                    FilterLanesConvolution.InputGradient(job.Path, tile, job.Kernels, filters, g, row, job.InputGradient + ((long)n * g.InputSize));
+                    FilterLanesConvolution.InputGradient(pass.Path, tile, pass.Kernels, filters, g, row, pass.InputGradient + ((long)n * g.InputSize));
                 }
             }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace Nn.Kernels;
 
@@ -36,6 +37,19 @@ internal static unsafe partial class ConvolutionPasses
         var outputs = job.Filters * job.Geometry.Positions;
         var offset = (long)n * outputs;
         job.Activation.Backward(new ReadOnlySpan<T>(job.Z + offset, outputs), new ReadOnlySpan<T>(job.A + offset, outputs), new Span<T>(job.Values + offset, outputs));
+    }
+
+    /// <summary>
+    /// Sample <paramref name="n"/>'s δ where a separate backward pass finds it, in the batch's δ, made there from ∂C/∂a
+    /// first when the layer handed σ' down (<see cref="DeriveSample{T}"/>); <paramref name="arguments"/> is the pass's
+    /// <see cref="PassJob{T}"/>, and the plane is not used.
+    /// </summary>
+    private static T* SampleDelta<T>(void* arguments, int n, T* plane)
+        where T : unmanaged
+    {
+        ref var job = ref Unsafe.AsRef<PassJob<T>>(arguments);
+        DeriveSample(in job, n);
+        return job.Values + ((long)n * job.Filters * job.Geometry.Positions);
     }
 
     /// <summary>

@@ -21,8 +21,8 @@ namespace Nn.Kernels;
 internal static unsafe partial class ConvolutionPasses
 {
     /// <summary>
-    /// The pooled z and a (rows × C·OH'·OW' each, where the pooling's output is C×OH'×OW') and the argmax of a direct
-    /// ReLU convolution followed by max-pooling: bit for bit what <see cref="Forward{T}"/> and then
+    /// The pooled z and a (rows × C·OH'·OW' each, where the pooling's output is C×OH'×OW') and the argmax of a direct or
+    /// filter-lanes ReLU convolution followed by max-pooling: bit for bit what <see cref="Forward{T}"/> and then
     /// <see cref="PoolingKernels.MaxPool{T}"/> give, without the convolution's z and a (not written).
     /// </summary>
     public static void ForwardPooled<T>(
@@ -44,25 +44,33 @@ internal static unsafe partial class ConvolutionPasses
     {
         var regions = scratch.Slice(FrontLength(geometry, filters));
         var pooled = rows * pooling.Outputs;
-        fixed (T* k = kernels.Slice(0, filters * geometry.Patch), b = bias, x = input.Slice(0, rows * geometry.InputSize), r = regions)
+        var lanes = FilterLanesConvolution.Suits(path, geometry);
+        fixed (T* k = kernels.Slice(0, filters * geometry.Patch), b = bias, x = input.Slice(0, rows * geometry.InputSize), r = regions, front = scratch)
         fixed (T* pz = pooledZ.Slice(0, pooled), pa = pooledA.Slice(0, pooled))
         fixed (int* positions = argmax.Slice(0, pooled))
         {
-            var pass = new PassJob<T>(path, k, bias.IsEmpty ? null : b, bias.Length, x, pz, r, regions.Length, rows, geometry, filters, filters, null, false, null, pa, activation);
+            // The filter-lanes form reads Kᵗ with the padded bias behind it where the direct form reads K and b.
+            var pass = lanes
+                ? new PassJob<T>(path, TransposedKernels(kernels, filters, geometry, front, bias), null, bias.Length, x, pz, r, regions.Length, rows, geometry, filters, filters, null, false, null, pa, activation)
+                : new PassJob<T>(path, k, bias.IsEmpty ? null : b, bias.Length, x, pz, r, regions.Length, rows, geometry, filters, filters, null, false, null, pa, activation);
             var job = new PooledJob<T>(pass, pooling, positions);
-            SampleSplit.Run(pool, Slices(rows), &PooledForwardSlices<T>, &job);
+            delegate*<void*, int, int, void> slices = lanes ? &PooledLanesForwardSlices<T> : &PooledForwardSlices<T>;
+            SampleSplit.Run(pool, Slices(rows), slices, &job);
         }
     }
 
     /// <summary>
-    /// ∂C/∂K and ∂C/∂b of a direct ReLU convolution followed by max-pooling, from the pooling's δ: bit for bit what
-    /// <see cref="PoolingKernels.MaxPoolBackward{T}"/> and then <see cref="Backward{T}"/> (handed ∂C/∂a, with σ') give
-    /// for a first layer, whose input gradient nobody needs. The gradients are written, or added to with
-    /// <paramref name="accumulate"/>; <paramref name="pooledDelta"/> is overwritten with ∂C/∂a ⊙ σ' at the window maxima.
+    /// ∂C/∂K and ∂C/∂b of a direct or filter-lanes ReLU convolution followed by max-pooling, from the pooling's δ, and
+    /// the filter-lanes form's input gradient unless <paramref name="inputGradient"/> is empty (the direct form gives
+    /// none: it runs fused only as a first layer): bit for bit what <see cref="PoolingKernels.MaxPoolBackward{T}"/> and
+    /// then <see cref="Backward{T}"/> (handed ∂C/∂a, with σ') give. The gradients are written, or added to with
+    /// <paramref name="accumulate"/>; the input gradient is overwritten, and <paramref name="pooledDelta"/> with
+    /// ∂C/∂a ⊙ σ' at the window maxima.
     /// </summary>
     public static void BackwardPooled<T>(
         KernelPath path,
         WorkerPool? pool,
+        ReadOnlySpan<T> kernels,
         ReadOnlySpan<T> input,
         int rows,
         ColumnTransfer.Geometry geometry,
@@ -75,17 +83,28 @@ internal static unsafe partial class ConvolutionPasses
         Span<T> kernelGradient,
         Span<T> biasGradient,
         bool accumulate,
+        Span<T> inputGradient,
         Span<T> scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var regions = scratch.Slice(FrontLength(geometry, filters));
         var pooled = rows * pooling.Outputs;
-        fixed (T* x = input.Slice(0, rows * geometry.InputSize), r = regions, d = pooledDelta.Slice(0, pooled), pa = pooledA.Slice(0, pooled))
+        var lanes = FilterLanesConvolution.Suits(path, geometry);
+        if (!lanes && !inputGradient.IsEmpty)
+        {
+            throw new ArgumentException("only a convolution with the filters as lanes gives its input gradient in a fused pass.", nameof(inputGradient));
+        }
+
+        fixed (T* x = input.Slice(0, rows * geometry.InputSize), r = regions, d = pooledDelta.Slice(0, pooled), pa = pooledA.Slice(0, pooled), front = scratch)
+        fixed (T* dx = inputGradient.IsEmpty ? inputGradient : inputGradient.Slice(0, rows * geometry.InputSize))
         fixed (int* positions = argmax.Slice(0, pooled))
         {
-            var pass = new PassJob<T>(path, null, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, filters, null, false, null, pa, activation);
+            // The filter-lanes form's input gradient reads Kᵗ; the direct form needs no kernels.
+            var k = lanes ? TransposedKernels(kernels, filters, geometry, front) : null;
+            var pass = new PassJob<T>(path, k, null, biasGradient.Length, x, d, r, regions.Length, rows, geometry, filters, filters, dx, !inputGradient.IsEmpty, null, pa, activation);
             var job = new PooledJob<T>(pass, pooling, positions);
-            SampleSplit.Run(pool, Slices(rows), &PooledBackwardSlices<T>, &job);
+            delegate*<void*, int, int, void> slices = lanes ? &PooledLanesBackwardSlices<T> : &PooledBackwardSlices<T>;
+            SampleSplit.Run(pool, Slices(rows), slices, &job);
         }
 
         AddPartials(regions, rows, geometry, filters, kernelGradient, biasGradient, accumulate);
@@ -125,44 +144,26 @@ internal static unsafe partial class ConvolutionPasses
         }
     }
 
-    /// <summary>
-    /// The slices first … last − 1 going back: per slice the vector sums of ∂K cleared; per sample σ' on the pooled δ,
-    /// δ spread to the window maxima, and δ ⋆ x̃ added into the sums and Σ δ into the partial ∂b; then the sums reduced
-    /// into the slice's partial ∂K — the direct backward pass's order.
-    /// </summary>
+    /// <summary>The slices first … last − 1 of the direct form going back, each sample's δ made from the pooled δ (<see cref="PooledSampleDelta{T}"/>).</summary>
     private static void PooledBackwardSlices<T>(void* arguments, int first, int last)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        DirectBackward(in Unsafe.AsRef<PooledJob<T>>(arguments).Pass, first, last, &PooledSampleDelta<T>, arguments);
+
+    /// <summary>
+    /// Sample <paramref name="n"/>'s full-resolution δ in <paramref name="plane"/>: σ' applied to its pooled δ (read off
+    /// the pooled a), then δ spread to the window maxima and 0 elsewhere. Returns the plane.
+    /// </summary>
+    private static T* PooledSampleDelta<T>(void* arguments, int n, T* plane)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var job = ref Unsafe.AsRef<PooledJob<T>>(arguments);
         ref readonly var pass = ref job.Pass;
-        var g = pass.Geometry;
-        int filters = pass.Filters, positions = g.Positions, pooled = job.Pooling.Outputs;
-        var width = SliceWidth(pass.Rows);
-        var sliceLength = SliceLength(g, filters, width);
-        var room = pass.Regions + (first * sliceLength);
-        var shifted = room + DirectConvolution.SourceLength(g);
-        var lanes = shifted + DirectConvolution.ShiftedLength(g);
-        var plane = SamplePlane(in pass, first);
-        for (var s = first; s < last; s++)
-        {
-            var partial = pass.Regions + (s * sliceLength) + WorkLength(g, filters, width);
-            var partialBias = new Span<T>(partial + PartialLength(g, filters) - filters, pass.BiasLength);
-            partialBias.Clear();
-            new Span<T>(lanes, DirectConvolution.LanesLength(g, filters)).Clear();
-            var end = Math.Min((s + 1) * SliceRows, pass.Rows);
-            for (var n = s * SliceRows; n < end; n++)
-            {
-                var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, room);
-                var at = (long)n * pooled;
-                var maxima = new ReadOnlySpan<T>(pass.A + at, pooled);
-                pass.Activation.Backward(maxima, maxima, new Span<T>(pass.Values + at, pooled));
-                PoolingKernels.SpreadSampleAt(pass.Values + at, job.Argmax + at, in job.Pooling, plane);
-                DirectConvolution.Accumulate(pass.Path, source, plane, filters, g, lanes, shifted);
-                AddBiasSums(partialBias, plane, positions);
-            }
-
-            DirectConvolution.Reduce(lanes, filters, g, partial);
-        }
+        var pooled = job.Pooling.Outputs;
+        var at = (long)n * pooled;
+        var maxima = new ReadOnlySpan<T>(pass.A + at, pooled);
+        pass.Activation.Backward(maxima, maxima, new Span<T>(pass.Values + at, pooled));
+        PoolingKernels.SpreadSampleAt(pass.Values + at, job.Argmax + at, in job.Pooling, plane);
+        return plane;
     }
 
     /// <summary>

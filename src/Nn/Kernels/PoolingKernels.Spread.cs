@@ -13,6 +13,9 @@ internal static unsafe partial class PoolingKernels
     /// <summary>Windows per step: the 16 inputs of a 512-bit row of floats.</summary>
     private const int SpreadWindows = 8;
 
+    /// <summary>Windows per step where <see cref="SpreadWindows"/> no longer fit: the 8 inputs of a 256-bit row.</summary>
+    private const int HalfSpreadWindows = 4;
+
     /// <summary>Whether <see cref="SpreadSample"/> runs: float, 2×2 windows at stride 2 tiling the image, and the 512-bit path on a CPU with AVX-512.</summary>
     private static bool Tiles<T>(in PoolJob<T> job)
         where T : unmanaged =>
@@ -22,7 +25,7 @@ internal static unsafe partial class PoolingKernels
     /// <summary>
     /// One sample's image gradient: per pair of input rows, 8 windows at a time — their δ and positions spread to the
     /// 16 columns they cover (each window's twice), and each column given its δ where the window's maximum sat in that
-    /// row and column, else 0 — then the windows past the last 8 one at a time. Each written value is 0 + δ or 0, the
+    /// row and column, else 0 — then 4 at a time in 256 bits, then the windows past those one at a time. Each written value is 0 + δ or 0, the
     /// bits the cleared image plus δ gave.
     /// </summary>
     private static void SpreadSample(ref PoolJob<float> job, int n)
@@ -53,6 +56,17 @@ internal static unsafe partial class PoolingKernels
                     var values = Avx512F.PermuteVar16x32(Vector256.Load(delta + k + j).ToVector512Unsafe(), pairs) + Vector512<float>.Zero;
                     Vector512.ConditionalSelect(Vector512.Equals(spread, upperColumns).AsSingle(), values, Vector512<float>.Zero).Store(image + at);
                     Vector512.ConditionalSelect(Vector512.Equals(spread, lowerColumns).AsSingle(), values, Vector512<float>.Zero).Store(image + at + width);
+                }
+
+                // Four windows in 256 bits where eight no longer fit (the whole of LeNet's second pooling's 4-wide rows).
+                for (; j + HalfSpreadWindows <= outWidth; j += HalfSpreadWindows)
+                {
+                    var at = top + (2 * j);
+                    var offsets = Vector128.Load(argmax + k + j) - (corners.GetLower() + Vector128.Create(at));
+                    var spread = Avx2.PermuteVar8x32(offsets.ToVector256Unsafe(), pairs.GetLower());
+                    var values = Avx2.PermuteVar8x32(Vector128.Load(delta + k + j).ToVector256Unsafe(), pairs.GetLower()) + Vector256<float>.Zero;
+                    Vector256.ConditionalSelect(Vector256.Equals(spread, upperColumns.GetLower()).AsSingle(), values, Vector256<float>.Zero).Store(image + at);
+                    Vector256.ConditionalSelect(Vector256.Equals(spread, lowerColumns.GetLower()).AsSingle(), values, Vector256<float>.Zero).Store(image + at + width);
                 }
 
                 for (; j < outWidth; j++)

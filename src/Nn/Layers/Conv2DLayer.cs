@@ -257,11 +257,14 @@ public sealed record Conv2DLayer : Layer
 
     /// <summary>
     /// Whether a training step runs this layer and <paramref name="next"/> as one pass each way
-    /// (<see cref="ForwardPooled{T}"/>, <see cref="BackwardPooled{T}"/>): a convolution that runs directly, with ReLU,
-    /// under max-pooling. Only ReLU's σ' at a window's maximum can be read off the pooled a, so other activations keep
-    /// the separate passes.
+    /// (<see cref="ForwardPooled{T}"/>, <see cref="BackwardPooled{T}"/>) on <paramref name="path"/>: a convolution with
+    /// ReLU under max-pooling that runs with the filters as lanes, or runs directly and needs no input gradient
+    /// (<paramref name="first"/>: its input is data), the direct form having no fused input gradient. Only ReLU's σ' at a
+    /// window's maximum can be read off the pooled a, so other activations keep the separate passes.
     /// </summary>
-    internal bool FusesWith(Layer next) => next is MaxPool2DLayer && Activation == Activation.Relu && DirectConvolution.Suits(Geometry);
+    internal bool FusesWith(Layer next, KernelPath path, bool first) =>
+        next is MaxPool2DLayer && Activation == Activation.Relu
+        && ((first && DirectConvolution.Suits(Geometry)) || FilterLanesConvolution.Suits(path, Geometry));
 
     /// <summary>
     /// The pooling layer's z, a and argmax straight from the input, each sample's z and a of this layer kept only in the
@@ -278,10 +281,12 @@ public sealed record Conv2DLayer : Layer
     }
 
     /// <summary>
-    /// This layer's gradient block from the pooling layer's δ (overwritten), the a and argmax of <see cref="ForwardPooled{T}"/>:
-    /// bit for bit the pooling's backward pass and then this layer's, handed ∂C/∂a, with no input gradient (a first layer).
+    /// This layer's gradient block from the pooling layer's δ (overwritten), the a and argmax of <see cref="ForwardPooled{T}"/>,
+    /// and ∂C/∂a of the layer below into <paramref name="inputGradient"/> unless it is empty (a first layer): bit for bit
+    /// the pooling's backward pass and then this layer's, handed ∂C/∂a.
     /// </summary>
     internal void BackwardPooled<T>(
+        ReadOnlySpan<T> parameters,
         ReadOnlySpan<T> input,
         int rows,
         MaxPool2DLayer pooling,
@@ -290,6 +295,7 @@ public sealed record Conv2DLayer : Layer
         ReadOnlySpan<int> argmax,
         Span<T> gradient,
         bool accumulate,
+        Span<T> inputGradient,
         LayerBuffers<T> buffers)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -297,6 +303,7 @@ public sealed record Conv2DLayer : Layer
         ConvolutionPasses.BackwardPooled(
             buffers.Path,
             buffers.Team?.Pool,
+            parameters.Slice(0, WeightCount),
             input,
             rows,
             Geometry,
@@ -309,6 +316,7 @@ public sealed record Conv2DLayer : Layer
             gradient.Slice(0, WeightCount),
             biasGradient,
             accumulate,
+            inputGradient,
             buffers.Values);
     }
 

@@ -19,16 +19,16 @@ internal static class Propagation
     /// <summary>
     /// a^0 = x; z^l = W^l a^(l−1) + b^l; a^l = σ(z^l), for a batch of <paramref name="rows"/> rows, with batch
     /// normalisation and dropout run as <paramref name="mode"/> says (dense-only stacks have neither and ignore it).
-    /// With <paramref name="outputsOnly"/> (a caller that reads only the last layers' z and a), a first convolution
-    /// and pooling that fuse run as one pass and leave the convolution's z and a unwritten: the same outputs, without
-    /// a batch-sized pass over the first layer's buffers.
+    /// With <paramref name="outputsOnly"/> (a caller that reads only the last layers' z and a), each convolution and
+    /// the pooling above it that fuse run as one pass and leave the convolution's z and a unwritten: the same outputs,
+    /// without batch-sized passes over the convolutions' buffers.
     /// </summary>
     public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, PassMode<T> mode, bool outputsOnly = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!architecture.IsDense)
         {
-            StackPropagation.Forward(architecture, theta, x, rows, workspace, mode, fuseFirstPair: outputsOnly);
+            StackPropagation.Forward(architecture, theta, x, rows, workspace, mode, fusePairs: outputsOnly);
             return;
         }
 

@@ -13,11 +13,12 @@ internal static class StackPropagation
 {
     /// <summary>
     /// a^0 = x; z^l and a^l from each layer's forward pass over <paramref name="rows"/> samples, in <paramref name="mode"/>.
-    /// With <paramref name="fuseFirstPair"/> (a training step's forward pass, or one whose caller reads only the outputs), a first convolution and pooling that fuse
-    /// (<see cref="FusedFirstPair"/>) run as one pass that leaves the convolution's z and a unwritten.
+    /// With <paramref name="fusePairs"/> (a training step's forward pass, or one whose caller reads only the outputs), each
+    /// convolution and pooling that fuse (<see cref="FusedPair"/>) run as one pass that leaves the convolution's z and a
+    /// unwritten.
     /// </summary>
     public static void Forward<T>(
-        Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, PassMode<T> mode, bool fuseFirstPair = false)
+        Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, PassMode<T> mode, bool fusePairs = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!mode.Training && mode.Statistics.Length != architecture.StateCount)
@@ -29,21 +30,21 @@ internal static class StackPropagation
         var input = x.Slice(0, rows * architecture.InputSize);
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
-            if (l == 0 && fuseFirstPair && FusedFirstPair(architecture) is var (convolution, pooling))
+            if (fusePairs && FusedPair(architecture, l, workspace) is var (convolution, pooling))
             {
-                // The first convolution's z and a stay in its scratch, sample by sample; only the pooling's are kept.
+                // The convolution's z and a stay in its scratch, sample by sample; only the pooling's are kept.
                 var pooledSize = rows * pooling.OutputShape.Size;
                 convolution.ForwardPooled(
-                    theta.Slice(architecture.WeightOffset(0), convolution.ParameterCount),
+                    theta.Slice(architecture.WeightOffset(l), convolution.ParameterCount),
                     input,
                     rows,
                     pooling,
-                    workspace.Z[1].AsSpan(0, pooledSize),
-                    workspace.A[1].AsSpan(0, pooledSize),
-                    workspace.Buffers[1].Indices.AsSpan(0, pooledSize),
-                    workspace.Buffers[0]);
-                input = workspace.A[1].AsSpan(0, pooledSize);
-                l = 1;
+                    workspace.Z[l + 1].AsSpan(0, pooledSize),
+                    workspace.A[l + 1].AsSpan(0, pooledSize),
+                    workspace.Buffers[l + 1].Indices.AsSpan(0, pooledSize),
+                    workspace.Buffers[l]);
+                input = workspace.A[l + 1].AsSpan(0, pooledSize);
+                l++;
                 continue;
             }
 
@@ -81,8 +82,7 @@ internal static class StackPropagation
         PassMode<T> mode)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Forward(architecture, theta, x, rows, workspace, mode, fuseFirstPair: true);
-        var fused = FusedFirstPair(architecture);
+        Forward(architecture, theta, x, rows, workspace, mode, fusePairs: true);
         var layers = architecture.Stack;
         var last = layers.Length - 1;
         var outputs = architecture.OutputSize;
@@ -96,30 +96,33 @@ internal static class StackPropagation
         {
             var layer = layers[l];
             var inputSize = rows * layer.InputShape.Size;
-            if (fused is var (convolution, pooling) && l <= 1)
-            {
-                // The pooling's backward pass and the convolution's run as one, from the pooling's δ.
-                if (l == 0)
-                {
-                    var pooledSize = rows * pooling.OutputShape.Size;
-                    convolution.BackwardPooled(
-                        x.Slice(0, inputSize),
-                        rows,
-                        pooling,
-                        workspace.Delta[1].AsSpan(0, pooledSize),
-                        workspace.A[1].AsSpan(0, pooledSize),
-                        workspace.Buffers[1].Indices.AsSpan(0, pooledSize),
-                        gradient.Slice(architecture.WeightOffset(0), convolution.ParameterCount),
-                        !overwrite,
-                        workspace.Buffers[0]);
-                }
-
-                continue;
-            }
-
             var input = l == 0 ? x.Slice(0, inputSize) : workspace.A[l - 1].AsSpan(0, inputSize);
             var inputGradient = l == 0 ? Span<T>.Empty : workspace.Delta[l - 1].AsSpan(0, inputSize);
-            BackwardLayer(architecture, l, theta, input, rows, workspace, gradient, !overwrite, inputGradient, mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount));
+            if (l > 0 && FusedPair(architecture, l - 1, workspace) is var (convolution, pooling))
+            {
+                // The pooling's backward pass and the convolution's run as one, from the pooling's δ; then on from the
+                // convolution (layer l − 1) down.
+                l--;
+                var convolutionInput = rows * convolution.InputShape.Size;
+                var pooledSize = rows * pooling.OutputShape.Size;
+                inputGradient = l == 0 ? Span<T>.Empty : workspace.Delta[l - 1].AsSpan(0, convolutionInput);
+                convolution.BackwardPooled(
+                    theta.Slice(architecture.WeightOffset(l), convolution.ParameterCount),
+                    l == 0 ? x.Slice(0, convolutionInput) : workspace.A[l - 1].AsSpan(0, convolutionInput),
+                    rows,
+                    pooling,
+                    workspace.Delta[l + 1].AsSpan(0, pooledSize),
+                    workspace.A[l + 1].AsSpan(0, pooledSize),
+                    workspace.Buffers[l + 1].Indices.AsSpan(0, pooledSize),
+                    gradient.Slice(architecture.WeightOffset(l), convolution.ParameterCount),
+                    !overwrite,
+                    inputGradient,
+                    workspace.Buffers[l]);
+            }
+            else
+            {
+                BackwardLayer(architecture, l, theta, input, rows, workspace, gradient, !overwrite, inputGradient, mode.ForLayer(l, architecture.StateOffset(l), layer.StateCount));
+            }
 
             // Identity's σ' is 1 (a pooling layer's, say): ∂C/∂z is the ∂C/∂a already in place, and copying it onto itself
             // would cost a pass over the layer's output. A layer that takes ∂C/∂a applies its σ' itself.
@@ -128,15 +131,17 @@ internal static class StackPropagation
                 // σ' of the layer below: a whole pass over its output (442,368 elements under LeNet-5's first convolution
                 // at batch 128), split by rows over the run's threads rather than left to the calling thread between regions.
                 var below = layers[l - 1];
-                var z = workspace.Z[l - 1].AsSpan(0, inputSize);
-                var a = workspace.A[l - 1].AsSpan(0, inputSize);
+                var belowSize = rows * below.OutputShape.Size;
+                var z = workspace.Z[l - 1].AsSpan(0, belowSize);
+                var a = workspace.A[l - 1].AsSpan(0, belowSize);
+                var belowGradient = workspace.Delta[l - 1].AsSpan(0, belowSize);
                 if (workspace.RowPasses is { } passes)
                 {
-                    passes.ActivationBackward(below.Activation, rows, below.OutputShape.Size, z, a, inputGradient);
+                    passes.ActivationBackward(below.Activation, rows, below.OutputShape.Size, z, a, belowGradient);
                 }
                 else
                 {
-                    below.Activation.BackwardInto<T>(z, a, inputGradient, inputGradient, below.OutputShape.Size);
+                    below.Activation.BackwardInto<T>(z, a, belowGradient, belowGradient, below.OutputShape.Size);
                 }
             }
         }
@@ -148,6 +153,7 @@ internal static class StackPropagation
 
         return cost;
     }
+
     /// <summary>
     /// Layer l's backward pass within a step: given δ = ∂C/∂z in <c>workspace.Delta[l]</c>, or ∂C/∂a when the layer
     /// applies its own σ' (<see cref="IsHandedActivationGradient"/>), its gradient block written (or added to, with
@@ -187,12 +193,19 @@ internal static class StackPropagation
     }
 
     /// <summary>
-    /// The first two layers when a training step runs them as one pass each way: a convolution and the max-pooling above
-    /// it that <see cref="Conv2DLayer.FusesWith"/> accepts, under another layer (so the pooling's δ comes from above);
-    /// else null.
+    /// Layer l and the pooling above it when a step runs them as one pass each way: a convolution and a max-pooling
+    /// that <see cref="Conv2DLayer.FusesWith"/> accepts on the layer's kernel path, under another layer (so the pooling's
+    /// δ comes from above); else null. The forward and backward passes ask the same question, so a pair runs fused both
+    /// ways or not at all.
     /// </summary>
-    private static (Conv2DLayer Convolution, MaxPool2DLayer Pooling)? FusedFirstPair(Architecture architecture) =>
-        architecture.Stack is [Conv2DLayer convolution, MaxPool2DLayer pooling, _, ..] && convolution.FusesWith(pooling) ? (convolution, pooling) : null;
+    private static (Conv2DLayer Convolution, MaxPool2DLayer Pooling)? FusedPair<T>(Architecture architecture, int l, Workspace<T> workspace)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        l + 2 < architecture.Stack.Length
+        && architecture.Stack[l] is Conv2DLayer convolution
+        && architecture.Stack[l + 1] is MaxPool2DLayer pooling
+        && convolution.FusesWith(pooling, workspace.Buffers[l].Path, l == 0)
+            ? (convolution, pooling)
+            : null;
 
     /// <summary>Whether layer l is handed ∂C/∂a rather than δ: a layer that takes it, below the top (whose δ the loss gives).</summary>
     private static bool IsHandedActivationGradient(Architecture architecture, int l) =>
