@@ -37,13 +37,6 @@ if (args is ["paths", ..])
 }
 
 
-if (args is ["share-profile", ..])
-{
-    // Network B's step whole and in two shares of the batch, on 1 and 2 threads, alternating step by step (ShareStepsProfile.cs).
-    ShareStepsProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500);
-    return;
-}
-
 if (args is ["b-profile", ..])
 {
     // Per-phase stopwatch timings of a Network B step on 1 and 2 threads (NetworkBProfile.cs), a guide for optimising.

@@ -8,8 +8,7 @@ namespace Nn;
 /// A block of a batch's rows through a dense network on the calling thread: every layer's z^l = a^(l−1) (W^l)ᵀ + b^l
 /// and a^l = σ(z^l), then (with a cost function) δ^L and δ^(l−1) = (δ^l W^l) ⊙ σ'(z^(l−1)) down to the first layer,
 /// each into the block's rows of the workspace. Every one of those passes works row by row, so the block needs no
-/// other rows; <see cref="DenseStepRegions{T}"/> runs one block per thread and <see cref="DenseShareGradient"/> one
-/// share of a batch. Allocates nothing.
+/// other rows; <see cref="DenseStepRegions{T}"/> runs one block per thread. Allocates nothing.
 /// </summary>
 internal static class DenseRowChain
 {

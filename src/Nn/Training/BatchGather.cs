@@ -45,22 +45,16 @@ internal sealed class BatchGather<T> : IPartitionedWork
         this.rows = rows;
         if (pool is null || rows * data.Inputs.Columns < MinimumParallelValues)
         {
-            Copy(start, 0, rows);
+            Copy(0, rows);
             return;
         }
 
         pool.Run(this, pool.Threads);
     }
 
-    /// <summary>
-    /// Copies the samples order[start + from .. start + to) into rows from … to − 1 of the batch buffers on the
-    /// calling thread (a thread that then works on those rows finds them in its own cache).
-    /// </summary>
-    public void GatherRows(int start, int from, int to) => Copy(start, from, to);
+    void IPartitionedWork.Execute(int part, int parts) => Copy(Partition.Start(rows, part, parts), Partition.Start(rows, part + 1, parts));
 
-    void IPartitionedWork.Execute(int part, int parts) => Copy(start, Partition.Start(rows, part, parts), Partition.Start(rows, part + 1, parts));
-
-    private void Copy(int start, int from, int to)
+    private void Copy(int from, int to)
     {
         int width = data.Inputs.Columns, outputs = data.Targets.Columns;
         var x = data.Inputs.AsSpan();

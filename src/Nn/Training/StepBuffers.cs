@@ -101,20 +101,6 @@ internal sealed class StepBuffers<T>
     /// <summary>Copies the samples order[start .. start + rows) into <see cref="Inputs"/> and <see cref="Targets"/>.</summary>
     public void Gather(int start, int rows) => gather.Gather(start, rows);
 
-    /// <summary>Copies the samples order[start + from .. start + to) into rows from … to − 1 of <see cref="Inputs"/> and <see cref="Targets"/>, on the calling thread.</summary>
-    public void GatherRows(int start, int from, int to) => gather.GatherRows(start, from, to);
-
-    /// <summary>Writes the predicted class of the workspace's output rows from … to − 1 into the same places of <see cref="Predictions"/>.</summary>
-    public void PredictRows(Workspace<T> workspace, int from, int to)
-    {
-        var classes = workspace.Architecture.OutputSize;
-        var output = workspace.A[^1];
-        for (var i = from; i < to; i++)
-        {
-            Predictions[i] = Kernels.TensorKernels.IndexOfMax(output.AsSpan(i * classes, classes));
-        }
-    }
-
     /// <summary>Makes θ' (in <see cref="NextTheta"/>) the new θ.</summary>
     public void AcceptTheta() => (Theta, NextTheta) = (NextTheta, Theta);
 

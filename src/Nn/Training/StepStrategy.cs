@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using Nn.Kernels;
 
 namespace Nn;
 
@@ -56,16 +55,14 @@ internal abstract class StepStrategy<T>
     /// <summary>
     /// The strategy for a run: deferred blocks for per-sample SGD on a dense network without L2, fused per-sample
     /// SGD when blocks are off (<see cref="BlockSize"/> gave 0 or 1), and otherwise
-    /// mini-batch steps with the rule (which still fuse a lone trailing sample when the rule is plain SGD), cut into
-    /// shares of the batch when the batch and the network allow (<see cref="BatchShareSteps{T}"/>); in a data-parallel
-    /// run always <see cref="DataParallelSteps{T}"/>.
+    /// mini-batch steps with the rule (which still fuse a lone trailing sample when the rule is plain SGD); in a
+    /// data-parallel run always <see cref="DataParallelSteps{T}"/>.
     /// </summary>
     /// <param name="context">What every strategy reads: the architecture, the cost function, the rule, the options.</param>
     /// <param name="buffers">The run's buffers.</param>
     /// <param name="batch">The batch size, at most the training set's size.</param>
     /// <param name="block">The deferred block size, or 0 or 1 for none.</param>
-    /// <param name="pool">The run's threads, or null with one thread.</param>
-    public static StepStrategy<T> Choose(StepContext<T> context, StepBuffers<T> buffers, int batch, int block, WorkerPool? pool = null)
+    public static StepStrategy<T> Choose(StepContext<T> context, StepBuffers<T> buffers, int batch, int block)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (context.Group is not null)
@@ -79,8 +76,7 @@ internal abstract class StepStrategy<T>
             return block > 1 ? new DeferredSgdSteps<T>(context, buffers, fused, block) : fused;
         }
 
-        var steps = new OptimizerSteps<T>(context, buffers, batch, fused);
-        return BatchShareSteps<T>.Applies(context, batch) ? new BatchShareSteps<T>(context, buffers, steps, pool, batch) : steps;
+        return new OptimizerSteps<T>(context, buffers, batch, fused);
     }
 
     /// <summary>

@@ -83,7 +83,7 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         buffers = new StepBuffers<T>(architecture.ParameterCount, architecture.StateCount, optimizer.MomentCount, Math.Max(batch, block), Math.Max(block, 1), train, order, pool);
-        Strategy = StepStrategy<T>.Choose(context, buffers, batch, block, pool);
+        Strategy = StepStrategy<T>.Choose(context, buffers, batch, block);
         probe = DivergenceProbe<T>.Spread(train, options.ExactTrainMetrics, group?.Rank ?? 0, group?.Size ?? 1, pool);
     }
 
