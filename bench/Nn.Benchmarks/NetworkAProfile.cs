@@ -10,13 +10,15 @@ namespace Nn.Benchmarks;
 
 /// <summary>
 /// Where a Network A block (784-100-10 sigmoid, quadratic cost, per-sample SGD, 32 samples with the first layer's
-/// updates deferred) spends its time on 1 and on 2 threads: the whole block (<c>DeferredSgd.TryRun</c>), its region
-/// before the per-sample loop (X W¹ᵀ and the Gram matrix X Xᵀ's first row sliver; on one thread, as on two, only
-/// that sliver is timed here), its region after it (W¹' = W¹₀ + Uᵀ X), and by difference the per-sample loop, which
-/// runs on one thread whatever the thread count and so bounds the gain (on two threads the other one computes the
-/// rest of X Xᵀ beside it; on one thread the difference includes that rest). Each
-/// timed with a stopwatch, medians over the first 10,000 Fashion-MNIST images' blocks, 1 and 2 threads alternating
-/// every round. A guide for optimising, not a figure for docs/benchmarks.md (that is <see cref="ThreadScaling"/>).
+/// updates deferred) spends its time on 1 and on 2 threads: the whole block (<c>DeferredSgd.TryRun</c>); its region
+/// before the per-sample loop (X W¹ᵀ and the Gram matrix X Xᵀ's first row sliver; on one thread, as on two, only that
+/// sliver is timed here), run again on its own; the first layer's update W¹' = W¹₀ + Uᵀ X as a region of its own
+/// (<c>DeferredSgdRegions.Update</c>, which a block runs when its loop cannot keep its thread; a two-thread block
+/// normally runs the update inside the loop's region, <c>SamplesAndUpdate</c>); and by difference the rest, the
+/// per-sample loop, which runs on one thread whatever the thread count and so bounds the gain (on two threads the
+/// other one computes the rest of X Xᵀ beside it; on one thread the difference includes that rest). Each timed with a
+/// stopwatch, medians over the first 10,000 Fashion-MNIST images' blocks, 1 and 2 threads alternating every round. A
+/// guide for optimising, not a figure for docs/benchmarks.md (that is <see cref="ThreadScaling"/>).
 /// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- a-profile [rounds]</c>.
 /// </summary>
 internal static class NetworkAProfile
@@ -30,7 +32,7 @@ internal static class NetworkAProfile
         var data = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
         var architecture = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
         var theta = Network.Create<float>(architecture, Initializer.NormalInverseSqrtInputs, 1).Parameters.ToArray();
-        string[] names = ["whole block (DeferredSgd.TryRun)", "region before the loop: X W¹ᵀ and X Xᵀ's first rows", "region after the loop: W¹' = W¹₀ + Uᵀ X", "per-sample loop, the rest of X Xᵀ beside it (the difference)"];
+        string[] names = ["whole block (DeferredSgd.TryRun)", "region before the loop: X W¹ᵀ and X Xᵀ's first rows", "the update W¹' = W¹₀ + Uᵀ X as a region of its own", "per-sample loop, the rest of X Xᵀ beside it (the difference)"];
         var timings = names.Select(_ => new List<double>[] { [], [] }).ToArray();
         for (var round = 0; round < rounds; round++)
         {

@@ -50,6 +50,14 @@ let rec private spatial (count: int) (architecture: Architecture) =
             return! spatial (count - 1) next
         }
 
+/// A dense output layer of 1–4 units with any output activation on top of <paramref name="stack"/>.
+let private denseOutput (stack: Architecture) =
+    gen {
+        let! outputs = Gen.choose (1, 4)
+        let! output = Gen.elements outputActivations
+        return stack.Dense(outputs, output)
+    }
+
 /// An image input, one to three convolution or pooling layers (the first a convolution), then one or two dense layers.
 let convArchitecture : Gen<Architecture> =
     gen {
@@ -60,10 +68,7 @@ let convArchitecture : Gen<Architecture> =
         let! stack = spatial depth (Architecture.Input(channels, height, width))
         let! hidden = Gen.elements [ None; Some 3 ]
         let! hiddenActivation = Gen.elements hiddenActivations
-        let! outputs = Gen.choose (1, 4)
-        let! output = Gen.elements outputActivations
-        let withHidden = match hidden with Some width -> stack.Dense(width, hiddenActivation) | None -> stack
-        return withHidden.Dense(outputs, output)
+        return! denseOutput (match hidden with Some width -> stack.Dense(width, hiddenActivation) | None -> stack)
     }
 
 /// How far apart the largest two values of a pooling window must be, so that one parameter's finite-difference
@@ -139,9 +144,7 @@ let fusedArchitecture : Gen<Architecture> =
         let! pooled = pooling first
         let! depth = Gen.choose (0, 1)
         let! stack = spatial depth pooled
-        let! outputs = Gen.choose (1, 4)
-        let! output = Gen.elements outputActivations
-        return stack.Dense(outputs, output)
+        return! denseOutput stack
     }
     |> Gen.filter (fun architecture ->
         match List.ofSeq architecture.Stack with
@@ -165,9 +168,7 @@ let fusedLanesArchitecture : Gen<Architecture> =
             Architecture.Input(channels, height, width).Conv2D(below, 3, 3, Activation.Relu, 1, 1, true)
                 .Conv2D(filters, 3, kernelWidth, Activation.Relu, 1, padding, hasBias)
         let! pooled = pooling lanes
-        let! outputs = Gen.choose (1, 4)
-        let! output = Gen.elements outputActivations
-        return pooled.Dense(outputs, output)
+        return! denseOutput pooled
     }
     |> Gen.filter (fun architecture ->
         match List.ofSeq architecture.Stack with
