@@ -33,6 +33,21 @@ let ``a label out of range is refused naming the row and the range`` () =
     let message = messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(matrix [| [| 0.0 |]; [| 1.0 |] |], [| 0; 3 |], 3) |> ignore)
     Assert.Contains("label 1 must be in [0, 3), but is 3", message)
 
+/// Training and evaluation rely on this and do not read a data set's values again.
+[<Theory>]
+[<InlineData(Double.NaN)>]
+[<InlineData(Double.PositiveInfinity)>]
+[<InlineData(Double.NegativeInfinity)>]
+let ``every way to make a data set refuses a non-finite input or target`` (bad: float) =
+    let good = matrix [| [| 0.0; 1.0 |]; [| 1.0; 0.0 |] |]
+    let poisoned = matrix [| [| 0.0; 1.0 |]; [| 1.0; bad |] |]
+    let bad32 = float32 bad
+    Assert.Contains("inputs must hold finite numbers, but element 3", messageOf<ArgumentException> (fun () -> Dataset.FromLabels(poisoned, [| 0; 1 |], 2) |> ignore))
+    Assert.Contains("inputs must hold finite numbers, but element 3", messageOf<ArgumentException> (fun () -> Dataset.FromTargets(poisoned, good) |> ignore))
+    Assert.Contains("targets must hold finite numbers, but element 3", messageOf<ArgumentException> (fun () -> Dataset.FromTargets(good, poisoned) |> ignore))
+    let floats = Matrix<float32>.FromRows([| [| 0.0f; bad32 |] :> Collections.Generic.IReadOnlyList<float32> |])
+    Assert.Contains("inputs must hold finite numbers, but element 1", messageOf<ArgumentException> (fun () -> Dataset.FromLabels(floats, [| 0 |], 2) |> ignore))
+
 [<Fact>]
 let ``a random split is seeded and covers every sample once`` () =
     let all = Digits.LoadAll<float>()

@@ -126,7 +126,7 @@ public static partial class Dataset
 
         Limits.Size("targets.Columns", targets.Columns, Limits.MaxClasses, nameof(Limits.MaxClasses));
         CheckShape(inputs);
-        Guard.Finite(nameof(targets), targets.AsSpan());
+        Guard.FiniteData(nameof(targets), targets.AsSpan());
         var labels = ImmutableArray.CreateBuilder<int>(targets.Rows);
         for (var i = 0; i < targets.Rows; i++)
         {
@@ -146,7 +146,7 @@ public static partial class Dataset
         }
 
         Limits.Size("inputs.Columns", inputs.Columns, Limits.MaxWidth, nameof(Limits.MaxWidth));
-        Guard.Finite(nameof(inputs), inputs.AsSpan());
+        Guard.FiniteData(nameof(inputs), inputs.AsSpan());
     }
 
     /// <summary>A deterministic split: every <paramref name="period"/>-th sample (indices period−1, 2·period−1, …) is a test sample.</summary>

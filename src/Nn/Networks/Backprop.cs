@@ -68,11 +68,32 @@ public static class Backprop
     internal static int Validate<T>(Network<T> network, Loss loss, Matrix<T> inputs, Matrix<T> targets, double l2, int? l2SampleCount)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var m = ValidateShapes(network, loss, inputs, targets, l2, l2SampleCount);
+        Guard.FiniteData(nameof(inputs), inputs.AsSpan());
+        Guard.FiniteData(nameof(targets), targets.AsSpan());
+        return m;
+    }
+
+    /// <summary>
+    /// <see cref="Validate{T}(Network{T}, Loss, Matrix{T}, Matrix{T}, double, int?)"/> for a <see cref="Dataset{T}"/>,
+    /// without reading its values again: every way of making a data set refuses non-finite inputs and targets, and its
+    /// matrices cannot change after, so a training run over Fashion-MNIST need not walk 47 million values per call.
+    /// </summary>
+    internal static int Validate<T>(Network<T> network, Loss loss, Dataset<T> data, double l2)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return ValidateShapes(network, loss, data.Inputs, data.Targets, l2, null);
+    }
+
+    private static int ValidateShapes<T>(Network<T> network, Loss loss, Matrix<T> inputs, Matrix<T> targets, double l2, int? l2SampleCount)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(targets);
         loss.EnsureSupports(network.Architecture.OutputActivation);
-        Network.ValidateInputs(network, inputs);
+        Network.ValidateInputShape(network, inputs);
         if (targets.Columns != network.OutputSize)
         {
             throw new ArgumentException($"targets must have {network.OutputSize} columns (the network's output size), but have {targets.Columns}.", nameof(targets));
@@ -83,7 +104,6 @@ public static class Backprop
             throw new ArgumentException($"targets must have {inputs.Rows} rows (one per input row), but have {targets.Rows}.", nameof(targets));
         }
 
-        Guard.FiniteData(nameof(targets), targets.AsSpan());
         Guard.NonNegative(nameof(l2), l2);
         var m = l2SampleCount ?? inputs.Rows;
         Guard.Positive(nameof(l2SampleCount), m);

@@ -245,6 +245,14 @@ public static class Network
     internal static void ValidateInputs<T>(Network<T> network, Matrix<T> inputs)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ValidateInputShape(network, inputs);
+        Guard.FiniteData(nameof(inputs), inputs.AsSpan());
+    }
+
+    /// <summary>The checks of <see cref="ValidateInputs{T}"/> but the values' (for a <see cref="Dataset{T}"/>'s inputs, finite when it was made).</summary>
+    internal static void ValidateInputShape<T>(Network<T> network, Matrix<T> inputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Columns != network.InputSize)
         {
@@ -255,7 +263,5 @@ public static class Network
         {
             throw new ArgumentException("inputs must hold at least 1 row, but hold 0.", nameof(inputs));
         }
-
-        Guard.FiniteData(nameof(inputs), inputs.AsSpan());
     }
 }

@@ -96,7 +96,7 @@ public static class Evaluation
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
-        Network.ValidateInputs(network, data.Inputs);
+        Network.ValidateInputShape(network, data.Inputs);
         if (data.ClassCount != network.OutputSize)
         {
             throw new ArgumentException($"data must have {network.OutputSize} classes (the network's output size), but has {data.ClassCount}.", nameof(data));

@@ -119,10 +119,10 @@ public static class Trainer
 
         // Every kernel of the run, on this thread and on the run's workers, takes its path from here (the data checks included).
         using var kernels = Kernels.KernelScope.Enter(options.Kernels);
-        Backprop.Validate(state.Network, loss, train.Inputs, train.Targets, options.L2, null);
+        Backprop.Validate(state.Network, loss, train, options.L2);
         if (test is not null)
         {
-            Backprop.Validate(state.Network, loss, test.Inputs, test.Targets, 0, null);
+            Backprop.Validate(state.Network, loss, test, 0);
         }
 
         if (group is not null && state.Network.Architecture.Stack.Any(layer => layer is DropoutLayer or BatchNormLayer))
@@ -211,7 +211,7 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(minimizer);
         ArgumentNullException.ThrowIfNull(train);
-        Backprop.Validate(network, loss, train.Inputs, train.Targets, l2, null);
+        Backprop.Validate(network, loss, train, l2);
         var architecture = network.Architecture;
         if (architecture.Stack.Any(layer => layer is DropoutLayer or BatchNormLayer))
         {
