@@ -29,6 +29,13 @@ if (args is ["cross-core", ..])
     return;
 }
 
+if (args is ["first-touch", ..])
+{
+    // The price of the first write to fresh memory, per page, on one thread and on two (FirstTouchProbe.cs).
+    FirstTouchProbe.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7);
+    return;
+}
+
 if (args is ["paths", ..])
 {
     // The per-kernel-path table of issue 15 (KernelPaths.cs): each path this CPU runs, alternating.
