@@ -129,8 +129,6 @@ internal static unsafe partial class ConvolutionPasses
         ref var job = ref Unsafe.AsRef<PooledJob<T>>(arguments);
         ref readonly var pass = ref job.Pass;
         var g = pass.Geometry;
-        var outputs = pass.Filters * g.Positions;
-        var pooled = job.Pooling.Outputs;
         var room = pass.Regions + (first * SliceLength(g, pass.Filters, SliceWidth(pass.Rows)));
         var shifted = room + DirectConvolution.SourceLength(g);
         var plane = SamplePlane(in pass, first);
@@ -138,10 +136,20 @@ internal static unsafe partial class ConvolutionPasses
         {
             var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, room);
             DirectConvolution.Forward(pass.Path, source, pass.Kernels, pass.Bias, pass.Filters, g, plane, shifted);
-            pass.Activation.Forward(new ReadOnlySpan<T>(plane, outputs), new Span<T>(plane, outputs));
-            var at = (long)n * pooled;
-            PoolingKernels.PoolSampleAt(plane, job.Argmax + at, in job.Pooling, pass.Values + at, pass.A + at);
+            ActivateAndPool(in job, n, plane);
         }
+    }
+
+    /// <summary>Sample <paramref name="n"/>'s z in <paramref name="plane"/> made a = σ(z) in place, then pooled into the pooling's z, a and argmax.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ActivateAndPool<T>(in PooledJob<T> job, int n, T* plane)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref readonly var pass = ref job.Pass;
+        var outputs = pass.Filters * pass.Geometry.Positions;
+        pass.Activation.Forward(new ReadOnlySpan<T>(plane, outputs), new Span<T>(plane, outputs));
+        var at = (long)n * job.Pooling.Outputs;
+        PoolingKernels.PoolSampleAt(plane, job.Argmax + at, in job.Pooling, pass.Values + at, pass.A + at);
     }
 
     /// <summary>The slices first … last − 1 of the direct form going back, each sample's δ made from the pooled δ (<see cref="PooledSampleDelta{T}"/>).</summary>

@@ -26,8 +26,6 @@ internal static unsafe partial class ConvolutionPasses
         ref var job = ref Unsafe.AsRef<PooledJob<T>>(arguments);
         ref readonly var pass = ref job.Pass;
         var g = pass.Geometry;
-        var outputs = pass.Filters * g.Positions;
-        var pooled = job.Pooling.Outputs;
         var room = pass.Regions + (first * SliceLength(g, pass.Filters, SliceWidth(pass.Rows)));
         var tile = FilterLanesConvolution.Aligned(room + DirectConvolution.SourceLength(g));
         var plane = SamplePlane(in pass, first);
@@ -35,9 +33,7 @@ internal static unsafe partial class ConvolutionPasses
         {
             var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, room);
             FilterLanesConvolution.Forward(pass.Path, source, pass.Kernels, pass.Filters, g, tile, plane);
-            pass.Activation.Forward(new ReadOnlySpan<T>(plane, outputs), new Span<T>(plane, outputs));
-            var at = (long)n * pooled;
-            PoolingKernels.PoolSampleAt(plane, job.Argmax + at, in job.Pooling, pass.Values + at, pass.A + at);
+            ActivateAndPool(in job, n, plane);
         }
     }
 
