@@ -10,7 +10,9 @@ namespace Nn.Benchmarks;
 
 /// <summary>
 /// Where a Network A block (784-100-10 sigmoid, quadratic cost, per-sample SGD, 32 samples with the first layer's
-/// updates deferred) spends its time on 1 and on 2 threads: the whole block (<c>DeferredSgd.TryRun</c>); its region
+/// updates deferred; optionally 784-H-10) spends its time on 1 and on 2 threads when it takes the two-thread regions
+/// (which a training run's <c>SplitChooser</c> gives it only while they are the faster): the whole block
+/// (<c>DeferredSgd.TryRun</c>); its region
 /// before the per-sample loop (X W¹ᵀ and the Gram matrix X Xᵀ's first row sliver; on one thread, as on two, only that
 /// sliver is timed here), run again on its own; the first layer's update W¹' = W¹₀ + Uᵀ X as a region of its own
 /// (<c>DeferredSgdRegions.Update</c>, which a block runs when its loop cannot keep its thread; a two-thread block
@@ -19,18 +21,18 @@ namespace Nn.Benchmarks;
 /// other one computes the rest of X Xᵀ beside it; on one thread the difference includes that rest). Each timed with a
 /// stopwatch, medians over the first 10,000 Fashion-MNIST images' blocks, 1 and 2 threads alternating every round. A
 /// guide for optimising, not a figure for docs/benchmarks.md (that is <see cref="ThreadScaling"/>).
-/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- a-profile [rounds]</c>.
+/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- a-profile [rounds] [H]</c>.
 /// </summary>
 internal static class NetworkAProfile
 {
     private const int Block = 32;
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static void Run(int rounds)
+    public static void Run(int rounds, int hidden)
     {
         Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var data = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
-        var architecture = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
+        var architecture = Architecture.Input(784).Dense(hidden, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
         var theta = Network.Create<float>(architecture, Initializer.NormalInverseSqrtInputs, 1).Parameters.ToArray();
         string[] names = ["whole block (DeferredSgd.TryRun)", "region before the loop: X W¹ᵀ and X Xᵀ's first rows", "the update W¹' = W¹₀ + Uᵀ X as a region of its own", "per-sample loop, the rest of X Xᵀ beside it (the difference)"];
         var timings = names.Select(_ => new List<double>[] { [], [] }).ToArray();
@@ -47,7 +49,7 @@ internal static class NetworkAProfile
             }
         }
 
-        Console.WriteLine(string.Format(C, "Medians over {0} rounds of {1} blocks of {2} samples per thread count; kernel path {3}.", rounds, data.Count / Block, Block, KernelSelection.Default));
+        Console.WriteLine(string.Format(C, "784-{0}-10; medians over {1} rounds of {2} blocks of {3} samples per thread count; kernel path {4}.", hidden, rounds, data.Count / Block, Block, KernelSelection.Default));
         Console.WriteLine();
         Console.WriteLine("| phase of a block | 1 thread (µs) | 2 threads (µs) | 1 ÷ 2 |");
         Console.WriteLine("|---|---:|---:|---:|");

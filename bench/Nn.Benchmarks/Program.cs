@@ -67,8 +67,11 @@ if (args is ["split-shapes"])
 
 if (args is ["a-profile", ..])
 {
-    // Per-phase stopwatch timings of a Network A deferred block on 1 and 2 threads (NetworkAProfile.cs), a guide for optimising.
-    NetworkAProfile.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    // Per-phase stopwatch timings of a Network A deferred block on 1 and 2 threads (NetworkAProfile.cs), a guide for
+    // optimising; an optional third argument widens the first layer (784-H-10) to see where the regions start to pay.
+    NetworkAProfile.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 3,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 100);
     return;
 }
 

@@ -19,6 +19,10 @@ namespace Nn.Benchmarks;
 /// </summary>
 internal static class ThreadScaling
 {
+    // The split-or-alone trials of Network A's two-thread runs (SplitChooser), summed over the rounds.
+    private static int aTrials;
+    private static int aSplitTrials;
+
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public static void Run(int rounds)
@@ -65,6 +69,7 @@ internal static class ThreadScaling
         }
 
         Console.WriteLine();
+        Console.WriteLine(string.Format(C, "A NnSteps on 2 threads: {0} of {1} split-or-alone trials chose to split the blocks", aSplitTrials, aTrials));
         if (b is not null)
         {
             Console.WriteLine(string.Format(C, "Bytes per B step after warm-up (process-wide), 1 / 2 threads: {0:F1} / {1:F1}", StepBytes(b, 1), StepBytes(b, 2)));
@@ -160,7 +165,15 @@ internal static class ThreadScaling
         }
 
         Epoch();
-        return MedianOf(ARepeats, () => Timing.Seconds(Epoch));
+        var seconds = MedianOf(ARepeats, () => Timing.Seconds(Epoch));
+        // Read by name: bench/thread-scaling.sh builds this file into older trees, which have no SplitChooser.
+        if (run.Strategy.GetType().GetProperty("Chooser")?.GetValue(run.Strategy) is { } chooser)
+        {
+            aTrials += (int)chooser.GetType().GetProperty("Trials")!.GetValue(chooser)!;
+            aSplitTrials += (int)chooser.GetType().GetProperty("SplitTrials")!.GetValue(chooser)!;
+        }
+
+        return seconds;
     }
 
     /// <summary>

@@ -68,6 +68,30 @@ let ``every shape of these tests takes the two regions on two and three threads,
     use one = new WorkerPool(1)
     Assert.False(DeferredSgdRegions<float32>(one).Applies(32, 784, 100))
 
+[<Fact>]
+let ``a block told to stay on the calling thread opens no region on two threads and gives the one-thread bits`` () =
+    let architecture = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
+    let run (pool: WorkerPool option) useThreads =
+        let theta = Network.Create<float32>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
+        let random = Random 3
+        let x = Array.init (32 * 784) (fun _ -> float32 (random.NextDouble()))
+        let y = Array.init (32 * 10) (fun i -> if i % 10 = (i / 10) % 10 then 1.0f else 0.0f)
+        let deferred = DeferredSgd<float32>(architecture, Loss.Quadratic, 0.5f, 32)
+        let workspace = Workspace<float32>(architecture, 32, pool |> Option.map (fun pool -> GemmTeam<float32>(pool)) |> Option.toObj)
+        let next = Array.zeroCreate<float32> theta.Length
+        let finite =
+            deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, 32, Span next, Span(Array.zeroCreate<float> 32), Span(Array.zeroCreate<int> 32), workspace, Span(Array.zeroCreate<float32> theta.Length), useThreads)
+        finite, next
+    use pool = new WorkerPool(2)
+    let before = pool.Counters
+    let alone = run (Some pool) false
+    Assert.Equal(0L, (pool.Counters.Since before).Regions)
+    let split = run (Some pool) true
+    Assert.True((pool.Counters.Since before).Regions >= 2L, "the block allowed to split did not open its regions")
+    Assert.True(fst alone)
+    Assert.Equal(run None true, alone)
+    Assert.Equal(alone, split)
+
 [<Theory>]
 [<InlineData(2)>]
 [<InlineData(3)>]
@@ -145,6 +169,13 @@ let ``Trainer.Train in deferred blocks ends bit for bit the same on one, two and
     for threads in [ 2; 3 ] do
         Assert.Equal(expected, fst (trainThreads single 0.5 2 threads))
         Assert.Equal(expectedDouble, fst (trainThreads double 0.5 2 threads))
+
+[<Fact>]
+let ``a two-thread run long enough for a split-or-alone trial, so with blocks of both kinds, ends bit for bit where the one-thread run ends`` () =
+    // 300 samples: nine whole blocks an epoch, more than the trial's eight, and a short one of 12.
+    let data = regionsData 300 300 float32
+    Assert.True(300 / 32 > 2 * SplitChooser.TrialBlocks)
+    Assert.Equal((fst (trainThreads data 0.5 2 1)).State, (fst (trainThreads data 0.5 2 2)).State)
 
 [<Fact>]
 let ``a deferred run resumed on two threads from its first epoch's state ends bit for bit where the one-thread run ends`` () =

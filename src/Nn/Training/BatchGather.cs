@@ -38,12 +38,16 @@ internal sealed class BatchGather<T> : IPartitionedWork
         this.pool = pool;
     }
 
-    /// <summary>Copies the samples order[start .. start + rows) into the first rows of the batch buffers.</summary>
-    public void Gather(int start, int rows)
+    /// <summary>
+    /// Copies the samples order[start .. start + rows) into the first rows of the batch buffers, on the calling thread
+    /// alone when <paramref name="split"/> is false (a step that will not split its work then reads them from its own
+    /// cache rather than half from the other core's).
+    /// </summary>
+    public void Gather(int start, int rows, bool split = true)
     {
         this.start = start;
         this.rows = rows;
-        if (pool is null || rows * data.Inputs.Columns < MinimumParallelValues)
+        if (!split || pool is null || rows * data.Inputs.Columns < MinimumParallelValues)
         {
             Copy(0, rows);
             return;

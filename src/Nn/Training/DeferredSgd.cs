@@ -73,6 +73,12 @@ internal sealed unsafe class DeferredSgd<T> : IDeferredSampleLoop
     public int BlockSize { get; }
 
     /// <summary>
+    /// Whether a block of <paramref name="count"/> samples has the first-layer work to use more than one thread at all
+    /// (<see cref="DeferredSgdRegions{T}.MinimumParallelWork"/>); a smaller block runs wholly on the calling thread.
+    /// </summary>
+    public bool CanSplit(int count) => DeferredSgdRegions<T>.WorthSplitting(count, architecture.Layers[0].Inputs, architecture.Layers[0].Outputs);
+
+    /// <summary>
     /// The block size the training loop uses for <paramref name="architecture"/>, or 0 where deferring does not
     /// pay: a first layer small enough to stay in the nearest cache is cheaper to update in place.
     /// </summary>
@@ -88,10 +94,11 @@ internal sealed unsafe class DeferredSgd<T> : IDeferredSampleLoop
     /// each sample's cost and predicted class (before its own update) into <paramref name="costs"/> and
     /// <paramref name="predictions"/>. <paramref name="scratch"/> holds
     /// at least the first layer's weight count. Returns false, with <paramref name="next"/> unusable, when a
-    /// cost or a parameter became NaN or infinite.
+    /// cost or a parameter became NaN or infinite. With <paramref name="useThreads"/> false, or a block too small to
+    /// <see cref="CanSplit"/>, the block runs on the calling thread alone, with the same bits.
     /// </summary>
     public bool TryRun(
-        ReadOnlySpan<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int count, Span<T> next, Span<double> costs, Span<int> predictions, Workspace<T> workspace, Span<T> scratch)
+        ReadOnlySpan<T> theta, ReadOnlySpan<T> x, ReadOnlySpan<T> y, int count, Span<T> next, Span<double> costs, Span<int> predictions, Workspace<T> workspace, Span<T> scratch, bool useThreads = true)
     {
         var first = architecture.Layers[0];
         int inputs = first.Inputs, hidden = first.Outputs;
@@ -104,7 +111,8 @@ internal sealed unsafe class DeferredSgd<T> : IDeferredSampleLoop
 
         var products = firstProducts.AsSpan(0, count * hidden);
         var dots = gram.AsSpan(0, count * count);
-        var split = RegionsFor(workspace.Team?.Pool, count, inputs, hidden);
+        var team = useThreads && CanSplit(count) ? workspace.Team : null;
+        var split = RegionsFor(team?.Pool, count, inputs, hidden);
         var firstLayer = theta.Slice(firstWeights, first.WeightCount);
         var blockUpdates = updates.AsSpan(0, count * hidden);
         var sum = scratch.Slice(0, first.WeightCount);
@@ -136,8 +144,8 @@ internal sealed unsafe class DeferredSgd<T> : IDeferredSampleLoop
         }
         else
         {
-            DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, firstLayer, hidden, products, workspace.Path, workspace.Team);
-            DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, blockInputs, count, dots, workspace.Path, workspace.Team);
+            DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, firstLayer, hidden, products, workspace.Path, team);
+            DenseKernels.MultiplyByTranspose(blockInputs, count, inputs, blockInputs, count, dots, workspace.Path, team);
         }
 
         if (!Samples(count, y, next, costs, predictions, workspace, null))
@@ -151,8 +159,8 @@ internal sealed unsafe class DeferredSgd<T> : IDeferredSampleLoop
             return split.Update(workspace.Path, blockUpdates, blockInputs, count, inputs, hidden, sum, firstLayer, nextFirst);
         }
 
-        DenseKernels.TransposeProduct(blockUpdates, count, hidden, blockInputs, inputs, sum, false, workspace.Path, workspace.Team);
-        return AddUpdates(sum, firstLayer, nextFirst, workspace.Team?.Pool);
+        DenseKernels.TransposeProduct(blockUpdates, count, hidden, blockInputs, inputs, sum, false, workspace.Path, team);
+        return AddUpdates(sum, firstLayer, nextFirst, team?.Pool);
     }
 
     bool IDeferredSampleLoop.Run()

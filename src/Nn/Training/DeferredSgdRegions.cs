@@ -26,8 +26,12 @@ namespace Nn;
 internal sealed unsafe partial class DeferredSgdRegions<T> : IPartitionedWork
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Blocks whose first-layer product has fewer multiply–adds than this stay on the calling thread.</summary>
-    private const long MinimumParallelWork = 1L << 18;
+    /// <summary>
+    /// Blocks whose first-layer product has fewer multiply–adds than this stay on the calling thread: the regions'
+    /// hand-overs would be a large share of so little work. Above it, whether a block is split is a run's
+    /// <see cref="SplitChooser"/>'s timed decision.
+    /// </summary>
+    public const long MinimumParallelWork = 1L << 18;
 
     private readonly bool[] finite;
     private KernelPath path;
@@ -73,7 +77,14 @@ internal sealed unsafe partial class DeferredSgdRegions<T> : IPartitionedWork
     /// one-thread block multiplies by dot products rather than through the GEMM kernels.
     /// </summary>
     public bool Applies(int count, int inputs, int hidden) =>
-        Pool.Threads > 1 && count >= DenseKernels.SmallBatch && hidden / UnitRows(inputs) >= 2 && (long)count * inputs * hidden >= MinimumParallelWork;
+        Pool.Threads > 1 && count >= DenseKernels.SmallBatch && hidden / UnitRows(inputs) >= 2 && WorthSplitting(count, inputs, hidden);
+
+    /// <summary>
+    /// Whether a block of <paramref name="count"/> samples through a first layer of <paramref name="inputs"/> ×
+    /// <paramref name="hidden"/> weights has enough work for more than one thread at all; a smaller block runs its
+    /// products and its update on the calling thread too (the same bits: no kernel's result depends on the threads).
+    /// </summary>
+    public static bool WorthSplitting(int count, int inputs, int hidden) => (long)count * inputs * hidden >= MinimumParallelWork;
 
     /// <summary>
     /// products = X W¹₀ᵀ (count × hidden) and gram = X Xᵀ (count × count) in one region; with

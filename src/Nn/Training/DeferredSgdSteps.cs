@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 
 namespace Nn;
@@ -5,7 +6,8 @@ namespace Nn;
 /// <summary>
 /// Per-sample SGD taken a block of samples at a time by <see cref="DeferredSgd{T}"/>. A block that meets a NaN or an
 /// infinity is replayed one sample at a time from θ (which the block left unchanged) by the fused steps, which stop
-/// at the exact failing sample.
+/// at the exact failing sample. On more than one thread a <see cref="SplitChooser"/> times the blocks split and alone
+/// and runs them the faster way (the same bits either way).
 /// </summary>
 internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -14,6 +16,7 @@ internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
     private readonly StepBuffers<T> buffers;
     private readonly FusedSgdSteps<T> samples;
     private readonly DeferredSgd<T> deferred;
+    private readonly SplitChooser? chooser;
 
     /// <param name="context">The run's context; its rule is <see cref="Sgd"/>.</param>
     /// <param name="buffers">The run's buffers, gathering at least <paramref name="block"/> samples.</param>
@@ -25,7 +28,11 @@ internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
         this.buffers = buffers;
         this.samples = samples;
         deferred = new DeferredSgd<T>(context.Architecture, context.Loss, T.CreateChecked(((Sgd)context.Optimizer).LearningRate), block);
+        chooser = context.Workspace.Team is not null && deferred.CanSplit(block) ? new SplitChooser() : null;
     }
+
+    /// <summary>The run's split-or-alone decisions so far, or null on one thread (for the benchmarks and tests).</summary>
+    public SplitChooser? Chooser => chooser;
 
     /// <inheritdoc/>
     public override int SamplesPerAdvance => deferred.BlockSize;
@@ -36,10 +43,19 @@ internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
     /// <inheritdoc/>
     public override (int Done, string? Failure) Advance(long step, int start, int rows)
     {
-        buffers.Gather(start, rows);
-        if (deferred.TryRun(buffers.Theta, buffers.Inputs, buffers.Targets, rows, buffers.NextTheta, buffers.Costs, buffers.Predictions, context.Workspace, buffers.Gradient))
+        // Only whole blocks are timed: a short last block would look faster than either mode is.
+        var timed = chooser is not null && rows == deferred.BlockSize;
+        var split = deferred.CanSplit(rows) && (!timed || chooser!.Next());
+        var started = Stopwatch.GetTimestamp();
+        buffers.Gather(start, rows, split);
+        if (deferred.TryRun(buffers.Theta, buffers.Inputs, buffers.Targets, rows, buffers.NextTheta, buffers.Costs, buffers.Predictions, context.Workspace, buffers.Gradient, split))
         {
             buffers.AcceptTheta();
+            if (timed)
+            {
+                chooser!.Record(Stopwatch.GetTimestamp() - started);
+            }
+
             return (rows, null);
         }
 

@@ -98,8 +98,8 @@ internal sealed class StepBuffers<T>
         }
     }
 
-    /// <summary>Copies the samples order[start .. start + rows) into <see cref="Inputs"/> and <see cref="Targets"/>.</summary>
-    public void Gather(int start, int rows) => gather.Gather(start, rows);
+    /// <summary>Copies the samples order[start .. start + rows) into <see cref="Inputs"/> and <see cref="Targets"/>, split over the run's threads unless <paramref name="split"/> is false.</summary>
+    public void Gather(int start, int rows, bool split = true) => gather.Gather(start, rows, split);
 
     /// <summary>Makes θ' (in <see cref="NextTheta"/>) the new θ.</summary>
     public void AcceptTheta() => (Theta, NextTheta) = (NextTheta, Theta);
