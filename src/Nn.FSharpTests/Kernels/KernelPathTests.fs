@@ -126,6 +126,21 @@ let ``the span operations of layers, losses and rules agree with Portable on eve
         assertAbsolute (4.0 * float (n * n + 1) * 2.3e-16) portable vector (sprintf "sums, length %d" n)
         Assert.Equal(on KernelPath.Portable (fun () -> TensorKernels.IndexOfMax(ReadOnlySpan x)), on path (fun () -> TensorKernels.IndexOfMax(ReadOnlySpan x)))
 
+[<Fact>]
+let ``IndexOfMax gives the index TensorPrimitives gives on every path and length, with ties, signed zeros, infinities and NaN`` () =
+    // Values from a small set, so that short spans often hold ties, both zeros, infinities or a NaN.
+    let special = [| Double.NegativeInfinity; -1.0; -0.0; 0.0; 1.0; 2.0; Double.PositiveInfinity; Double.NaN |]
+    let random = Random 17
+    for n in [ 1 .. 40 ] @ [ 64; 100 ] do
+        for _ in 1 .. 60 do
+            let x = Array.init n (fun _ -> special[random.Next(if random.Next 4 = 0 then special.Length else special.Length - 1)])
+            let expected = Numerics.Tensors.TensorPrimitives.IndexOfMax(ReadOnlySpan x)
+            let single = Array.map float32 x
+            let expectedSingle = Numerics.Tensors.TensorPrimitives.IndexOfMax(ReadOnlySpan single)
+            for path in KernelSelection.Supported() do
+                Assert.True((expected = on path (fun () -> TensorKernels.IndexOfMax(ReadOnlySpan x))), sprintf "%A on %A" x path)
+                Assert.True((expectedSingle = on path (fun () -> TensorKernels.IndexOfMax(ReadOnlySpan single))), sprintf "%A (float) on %A" x path)
+
 [<Theory>]
 [<OnPath(KernelPath.Vector128)>]
 [<OnPath(KernelPath.Vector256)>]

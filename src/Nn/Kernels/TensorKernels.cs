@@ -292,11 +292,17 @@ internal static class TensorKernels
         return sum;
     }
 
+    /// <summary>
+    /// Spans shorter than this — a network's outputs, nearly always — are searched by the loop of the portable path on
+    /// every path: the same index, and no process that only predicts a few classes compiles the vector search.
+    /// </summary>
+    private const int VectorSearchFrom = 32;
+
     /// <summary>The index of the first largest value (of the first NaN, if any); −1 for an empty span.</summary>
     public static int IndexOfMax<T>(ReadOnlySpan<T> x)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!Scalar)
+        if (!Scalar && x.Length >= VectorSearchFrom)
         {
             return TensorPrimitives.IndexOfMax(x);
         }
