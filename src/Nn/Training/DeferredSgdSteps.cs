@@ -43,9 +43,10 @@ internal sealed class DeferredSgdSteps<T> : StepStrategy<T>
     /// <inheritdoc/>
     public override (int Done, string? Failure) Advance(long step, int start, int rows)
     {
-        // Only whole blocks are timed: a short last block would look faster than either mode is.
+        // Every block takes the chooser's current mode, but only whole ones are timed: a short last block would look
+        // faster than either mode is.
         var timed = chooser is not null && rows == deferred.BlockSize;
-        var split = deferred.CanSplit(rows) && (!timed || chooser!.Next());
+        var split = deferred.CanSplit(rows) && (chooser?.Next() ?? true);
         var started = Stopwatch.GetTimestamp();
         buffers.Gather(start, rows, split);
         if (deferred.TryRun(buffers.Theta, buffers.Inputs, buffers.Targets, rows, buffers.NextTheta, buffers.Costs, buffers.Predictions, context.Workspace, buffers.Gradient, split))
