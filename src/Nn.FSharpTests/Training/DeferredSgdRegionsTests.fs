@@ -172,9 +172,9 @@ let ``Trainer.Train in deferred blocks ends bit for bit the same on one, two and
 
 [<Fact>]
 let ``a two-thread run long enough for a split-or-alone trial, so with blocks of both kinds, ends bit for bit where the one-thread run ends`` () =
-    // 300 samples: nine whole blocks an epoch, more than the trial's eight, and a short one of 12.
-    let data = regionsData 300 300 float32
-    Assert.True(300 / 32 > 2 * SplitChooser.TrialBlocks)
+    // 450 samples: fourteen whole blocks an epoch, more than a trial's twelve, and a short one of 2.
+    let data = regionsData 450 450 float32
+    Assert.True(450 / 32 > 2 * SplitChooser.TrialBlocks)
     Assert.Equal((fst (trainThreads data 0.5 2 1)).State, (fst (trainThreads data 0.5 2 2)).State)
 
 [<Fact>]

@@ -54,8 +54,12 @@ let ``the first block of each kind in a trial is left out, so a slow hand-over a
     Assert.True(made[trial])
 
 [<Fact>]
-let ``equal times keep the blocks split`` () =
-    let made, counts = decisions (trial + 1) (fun _ _ -> 100L)
+let ``splitting must be faster by the margin to be chosen: equal times and a smaller gain keep the blocks alone`` () =
+    for split in [ 100L; 98L ] do
+        let made, counts = decisions (trial + 1) (fun _ isSplit -> if isSplit then split else 100L)
+        Assert.False(made[trial], $"split blocks of {split} against 100 alone were chosen")
+        Assert.Equal((1, 0), counts)
+    let made, counts = decisions (trial + 1) (fun _ isSplit -> if isSplit then 96L else 100L)
     Assert.True(made[trial])
     Assert.Equal((1, 1), counts)
 

@@ -9,16 +9,24 @@ namespace Nn;
 /// block ran 1.6× faster on two threads while the hypervisor kept the vCPUs close and 0.9× as fast when it placed them
 /// far apart, and the placement changed within a minute. A trial runs <see cref="TrialBlocks"/> blocks split, then as
 /// many alone, each run's first block discarded (it pays for moving the data between the cores, which steady work in
-/// one mode does not); the mode with the shorter median then runs <see cref="ChosenBlocks"/> blocks, and a new trial
-/// begins. Mutable: one per run, used by the run's calling thread only.
+/// one mode does not); splitting is chosen when its median is shorter than <see cref="SplitMargin"/> times the median
+/// alone, and the chosen mode runs <see cref="ChosenBlocks"/> blocks before a new trial begins. Mutable: one per run,
+/// used by the run's calling thread only.
 /// </summary>
 internal sealed class SplitChooser
 {
     /// <summary>Blocks of each mode in a trial, the first of each discarded.</summary>
-    public const int TrialBlocks = 4;
+    public const int TrialBlocks = 6;
 
     /// <summary>Blocks run in the chosen mode between two trials.</summary>
-    public const int ChosenBlocks = 120;
+    public const int ChosenBlocks = 116;
+
+    /// <summary>
+    /// How much faster splitting must be to be chosen: where the two modes are within a few percent, medians of a few
+    /// blocks pick either by chance (in one far-regime run of <c>scaling</c> 19 of 45 trials chose splitting, which
+    /// ran 0.92× as fast), and alone spares the other core and the traffic between the cores.
+    /// </summary>
+    public const double SplitMargin = 0.97;
 
     private readonly long[] splitTimes = new long[TrialBlocks - 1];
     private readonly long[] aloneTimes = new long[TrialBlocks - 1];
@@ -57,8 +65,7 @@ internal sealed class SplitChooser
         position++;
         if (position == 2 * TrialBlocks)
         {
-            // Ties go to splitting: the same time either way, and the other thread stays warm for the next region.
-            chosen = Median(splitTimes) <= Median(aloneTimes);
+            chosen = Median(splitTimes) < SplitMargin * Median(aloneTimes);
             Trials++;
             SplitTrials += chosen ? 1 : 0;
         }
