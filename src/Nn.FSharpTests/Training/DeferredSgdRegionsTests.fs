@@ -14,8 +14,9 @@ let private paths = KernelSelection.Supported() |> List.ofArray
 /// part then has all the rows it reads from the first region); inputs, hidden units, samples in the block.
 let private shapes = [ (784, 100, 32); (97, 130, 32); (300, 121, 9); (784, 100, 5) ]
 
-/// θ', the costs, the predictions and whether the block stayed finite, on one thread or on `pool`.
-let private blockOf (architecture: Architecture) (pool: WorkerPool option) count (toT: float -> 'T) =
+/// θ', the costs, the predictions and whether the block stayed finite, on one thread or on `pool` (which the block
+/// may use only with `useThreads`).
+let private blockWith useThreads (architecture: Architecture) (pool: WorkerPool option) count (toT: float -> 'T) =
     let inputs = architecture.InputSize
     let outputs = architecture.OutputSize
     let theta = Network.Create<'T>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
@@ -28,8 +29,10 @@ let private blockOf (architecture: Architecture) (pool: WorkerPool option) count
     let costs = Array.zeroCreate<float> count
     let predictions = Array.zeroCreate<int> count
     let finite =
-        deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, count, Span next, Span costs, Span predictions, workspace, Span(Array.zeroCreate<'T> theta.Length))
+        deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, count, Span next, Span costs, Span predictions, workspace, Span(Array.zeroCreate<'T> theta.Length), useThreads)
     finite, next, costs, predictions
+
+let private blockOf architecture pool count toT = blockWith true architecture pool count toT
 
 /// The same as blockOf for blocks of each of `counts` samples in turn through one DeferredSgd and workspace, each from
 /// the θ' of the one before.
@@ -71,25 +74,15 @@ let ``every shape of these tests takes the two regions on two and three threads,
 [<Fact>]
 let ``a block told to stay on the calling thread opens no region on two threads and gives the one-thread bits`` () =
     let architecture = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
-    let run (pool: WorkerPool option) useThreads =
-        let theta = Network.Create<float32>(architecture, Initializer.Xavier, 7UL).Parameters.ToArray()
-        let random = Random 3
-        let x = Array.init (32 * 784) (fun _ -> float32 (random.NextDouble()))
-        let y = Array.init (32 * 10) (fun i -> if i % 10 = (i / 10) % 10 then 1.0f else 0.0f)
-        let deferred = DeferredSgd<float32>(architecture, Loss.Quadratic, 0.5f, 32)
-        let workspace = Workspace<float32>(architecture, 32, pool |> Option.map (fun pool -> GemmTeam<float32>(pool)) |> Option.toObj)
-        let next = Array.zeroCreate<float32> theta.Length
-        let finite =
-            deferred.TryRun(ReadOnlySpan theta, ReadOnlySpan x, ReadOnlySpan y, 32, Span next, Span(Array.zeroCreate<float> 32), Span(Array.zeroCreate<int> 32), workspace, Span(Array.zeroCreate<float32> theta.Length), useThreads)
-        finite, next
     use pool = new WorkerPool(2)
     let before = pool.Counters
-    let alone = run (Some pool) false
+    let alone = blockWith false architecture (Some pool) 32 float32
     Assert.Equal(0L, (pool.Counters.Since before).Regions)
-    let split = run (Some pool) true
+    let split = blockOf architecture (Some pool) 32 float32
     Assert.True((pool.Counters.Since before).Regions >= 2L, "the block allowed to split did not open its regions")
-    Assert.True(fst alone)
-    Assert.Equal(run None true, alone)
+    let finite, _, _, _ = alone
+    Assert.True(finite)
+    Assert.Equal(blockOf architecture None 32 float32, alone)
     Assert.Equal(alone, split)
 
 [<Theory>]
