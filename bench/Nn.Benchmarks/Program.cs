@@ -20,6 +20,13 @@ if (args is ["scaling", ..])
     return;
 }
 
+if (args is ["epoch-phases", ..])
+{
+    // Where a one-epoch Trainer.Train of Network B spends what its steps do not, with page faults (EpochPhases.cs).
+    EpochPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+    return;
+}
+
 if (args is ["cross-core", ..])
 {
     // What a hand-over between the two threads costs now, repeated to show the VM's regime changing.

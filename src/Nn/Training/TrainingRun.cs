@@ -290,12 +290,13 @@ internal sealed class TrainingRun<T> : IDisposable
     internal void Load(TrainingState<T> state)
     {
         Strategy.SettleTheta();
-        state.Network.Parameters.AsSpan().CopyTo(buffers.Theta);
+        // On the run's threads: the first load writes fresh pages, whose faults two threads take side by side.
+        ParallelCopy.Copy(state.Network.Parameters.AsSpan(), buffers.Theta, pool);
         state.Network.State.AsSpan().CopyTo(buffers.Statistics);
         buffers.DropoutKey = DropoutMask.Key(state.Random);
         for (var i = 0; i < buffers.Moments.Length; i++)
         {
-            state.OptimizerState.Moments[i].AsSpan().CopyTo(buffers.Moments[i]);
+            ParallelCopy.Copy(state.OptimizerState.Moments[i].AsSpan(), buffers.Moments[i], pool);
         }
     }
 
@@ -319,11 +320,12 @@ internal sealed class TrainingRun<T> : IDisposable
         var builder = ImmutableArray.CreateBuilder<ParameterVector<T>>(buffers.Moments.Length);
         foreach (var moment in buffers.Moments)
         {
-            builder.Add(ParameterVector<T>.Own((T[])moment.Clone()));
+            builder.Add(ParameterVector<T>.Own(ParallelCopy.Clone<T>(moment, pool)));
         }
 
+        // The copies are fresh memory every epoch (2.8 MB for Network B with Adam), so their pages are first written on the run's threads.
         var network = new Network<T>(
-            architecture, ParameterVector<T>.Own((T[])buffers.Theta.Clone()), ParameterVector<T>.Own((T[])buffers.Statistics.Clone()));
+            architecture, ParameterVector<T>.Own(ParallelCopy.Clone<T>(buffers.Theta, pool)), ParameterVector<T>.Own((T[])buffers.Statistics.Clone()));
         return state with
         {
             Network = network,

@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace Nn.Benchmarks;
+
+/// <summary>
+/// Where a one-epoch <see cref="Trainer.Train{T}"/> of Network B (Fashion-MNIST, batch 128, Adam) spends what its
+/// steps do not: making the run, loading θ and the moments, the divergence probe's first pass (fresh buffers) and a
+/// repeat of it (warm), the epoch (its steps, the probe after it and the snapshot), and disposing of the run; then a
+/// whole <c>Trainer.Train</c> call. 1 and 2 threads alternate in every round; each figure is the median over the
+/// rounds, with the page faults (first touches of fresh memory) counted from /proc/self/stat where Linux has it.
+/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- epoch-phases [rounds]</c>.
+/// </summary>
+internal static class EpochPhases
+{
+    private static readonly CultureInfo C = CultureInfo.InvariantCulture;
+
+    private static readonly string[] Phases = ["make the run", "load θ and moments", "first probe pass", "probe pass again", "epoch", "dispose", "whole Trainer.Train"];
+
+    public static void Run(int rounds)
+    {
+        Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
+        var data = FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset();
+        var shape = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
+        var times = new[] { Phases.Select(_ => new List<double>()).ToArray(), Phases.Select(_ => new List<double>()).ToArray() };
+        var faults = new[] { Phases.Select(_ => new List<double>()).ToArray(), Phases.Select(_ => new List<double>()).ToArray() };
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var threads in round % 2 == 0 ? new[] { 1, 2 } : [2, 1])
+            {
+                var network = Network.Create<float>(shape, Initializer.He, 1);
+                var options = new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Threads: threads);
+                var start = Trainer.Start(network, new Adam(1e-3), 1);
+                TrainingRun<float>? run = null;
+                Action[] phases =
+                [
+                    () => run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, new Adam(1e-3), data, options),
+                    () => run!.Load(start),
+                    () => run!.Objective(start),
+                    () => run!.Objective(start),
+                    () => run!.Epoch(start, null, null),
+                    () => run!.Dispose(),
+                    () => Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(1e-3), data, options),
+                ];
+                for (var p = 0; p < phases.Length; p++)
+                {
+                    var before = PageFaults();
+                    times[threads - 1][p].Add(Timing.Seconds(phases[p]) * 1e3);
+                    faults[threads - 1][p].Add(PageFaults() - before);
+                }
+            }
+        }
+
+        // The probe passes call Objective, which loads θ and the moments again (into warm buffers, a few microseconds).
+        Console.WriteLine(string.Format(C, "Network B, one epoch, batch 128, Adam; medians of {0} rounds, 1 and 2 threads alternating.", rounds));
+        Console.WriteLine();
+        Console.WriteLine("| phase | 1 thread | page faults | 2 threads | page faults | 1 ÷ 2 |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        for (var p = 0; p < Phases.Length; p++)
+        {
+            double one = Timing.Median(times[0][p]), two = Timing.Median(times[1][p]);
+            Console.WriteLine(string.Format(
+                C, "| {0} | {1:F2} ms | {2:F0} | {3:F2} ms | {4:F0} | {5:F2}× |", Phases[p], one, Timing.Median(faults[0][p]), two, Timing.Median(faults[1][p]), one / two));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Format(C, "Cores: {0}", CrossCoreProbe.Describe(CrossCoreProbe.Measure())));
+        Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
+    }
+
+    /// <summary>The process's minor page faults so far (field 10 of /proc/self/stat), or NaN where there is no such file.</summary>
+    private static double PageFaults()
+    {
+        if (!File.Exists("/proc/self/stat"))
+        {
+            return double.NaN;
+        }
+
+        // The command name (field 2) is in parentheses and may hold spaces, so count fields after its closing one.
+        var fields = File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return double.Parse(fields[7], C);
+    }
+}
