@@ -7,12 +7,13 @@ using System.Linq;
 namespace Nn.Benchmarks;
 
 /// <summary>
-/// Where a one-epoch <see cref="Trainer.Train{T}"/> of Network B (Fashion-MNIST, batch 128, Adam) spends what its
+/// Where a one-epoch <see cref="Trainer.Train{T}"/> of Network B (Fashion-MNIST, batch 128, Adam) or Network A
+/// (784-100-10 sigmoid, 10,000 images, per-sample SGD 0.1, quadratic cost) spends what its
 /// steps do not: making the run, loading θ and the moments, the divergence probe's first pass (fresh buffers) and a
 /// repeat of it (warm), the epoch (its steps, the probe after it and the snapshot), and disposing of the run; then a
 /// whole <c>Trainer.Train</c> call. 1 and 2 threads alternate in every round; each figure is the median over the
 /// rounds, with the page faults (first touches of fresh memory) counted from /proc/self/stat where Linux has it.
-/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- epoch-phases [rounds]</c>.
+/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- epoch-phases [rounds] [B|A]</c>.
 /// </summary>
 internal static class EpochPhases
 {
@@ -20,30 +21,49 @@ internal static class EpochPhases
 
     private static readonly string[] Phases = ["make the run", "load θ and moments", "first probe pass", "probe pass again", "epoch", "dispose", "whole Trainer.Train"];
 
-    public static void Run(int rounds)
+    /// <summary>One network's run: its data, shape, start, cost, rule and batch.</summary>
+    private sealed record Workload(string Name, Dataset<float> Data, Architecture Shape, Initializer Start, Loss Loss, Func<Optimizer> Rule, int Batch);
+
+    public static void Run(int rounds, string which)
     {
         Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
-        var data = FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset();
-        var shape = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
+        var workload = which == "A"
+            ? new Workload(
+                "Network A (784-100-10 sigmoid), 10,000 images, per-sample SGD 0.1, quadratic cost",
+                FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset(),
+                Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid),
+                Initializer.NormalInverseSqrtInputs,
+                Loss.Quadratic,
+                () => new Sgd(0.1),
+                1)
+            : new Workload(
+                "Network B (784-256-128-10 ReLU), one epoch, batch 128, Adam",
+                FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset(),
+                Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax),
+                Initializer.He,
+                Loss.SoftmaxCrossEntropy,
+                () => new Adam(1e-3),
+                NetworkBBenchmarks.Batch);
+        var data = workload.Data;
         var times = new[] { Phases.Select(_ => new List<double>()).ToArray(), Phases.Select(_ => new List<double>()).ToArray() };
         var faults = new[] { Phases.Select(_ => new List<double>()).ToArray(), Phases.Select(_ => new List<double>()).ToArray() };
         for (var round = 0; round < rounds; round++)
         {
             foreach (var threads in round % 2 == 0 ? new[] { 1, 2 } : [2, 1])
             {
-                var network = Network.Create<float>(shape, Initializer.He, 1);
-                var options = new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Threads: threads);
-                var start = Trainer.Start(network, new Adam(1e-3), 1);
+                var network = Network.Create<float>(workload.Shape, workload.Start, 1);
+                var options = new TrainingOptions(1, workload.Batch, 1, Threads: threads);
+                var start = Trainer.Start(network, workload.Rule(), 1);
                 TrainingRun<float>? run = null;
                 Action[] phases =
                 [
-                    () => run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, new Adam(1e-3), data, options),
+                    () => run = new TrainingRun<float>(start, workload.Loss, workload.Rule(), data, options),
                     () => run!.Load(start),
                     () => run!.Objective(start),
                     () => run!.Objective(start),
                     () => run!.Epoch(start, null, null),
                     () => run!.Dispose(),
-                    () => Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(1e-3), data, options),
+                    () => Trainer.Train(network, workload.Loss, workload.Rule(), data, options),
                 ];
                 for (var p = 0; p < phases.Length; p++)
                 {
@@ -55,7 +75,7 @@ internal static class EpochPhases
         }
 
         // The probe passes call Objective, which loads θ and the moments again (into warm buffers, a few microseconds).
-        Console.WriteLine(string.Format(C, "Network B, one epoch, batch 128, Adam; medians of {0} rounds, 1 and 2 threads alternating.", rounds));
+        Console.WriteLine(string.Format(C, "{0}; medians of {1} rounds, 1 and 2 threads alternating.", workload.Name, rounds));
         Console.WriteLine();
         Console.WriteLine("| phase | 1 thread | page faults | 2 threads | page faults | 1 ÷ 2 |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");

@@ -22,8 +22,8 @@ if (args is ["scaling", ..])
 
 if (args is ["epoch-phases", ..])
 {
-    // Where a one-epoch Trainer.Train of Network B spends what its steps do not, with page faults (EpochPhases.cs).
-    EpochPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7);
+    // Where a one-epoch Trainer.Train of Network B (or A) spends what its steps do not, with page faults (EpochPhases.cs).
+    EpochPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 7, args.Length > 2 ? args[2] : "B");
     return;
 }
 
