@@ -2,7 +2,8 @@
 # The data-parallel speed figures of docs/distributed.md: Network B on Fashion-MNIST, batch 256, 1 thread per rank.
 # PAIRS times, EPOCHS epochs each, in turn: one rank (Trainer.Train in one process); two ranks (mpiexec.mpich -n 2,
 # sums through shared memory); two ranks with NN_MPI_SHARED_MEMORY=0 (sums through MPI's collectives); one and two
-# ranks with the runtime's default tiered compilation; two ranks bound to a core each. Every two-rank run measures the
+# ranks with the runtime's default tiered compilation; one and two ranks of the program compiled ahead of time
+# (NativeAOT, when the build succeeds: it needs gcc or clang); two ranks bound to a core each. Every two-rank run measures the
 # sum's latency and bandwidth and prints each rank's step phase by phase, waiting apart from moving; every run prints
 # what each epoch cost each rank (processor time, the JIT's compiling, page faults). Then, to tell the processes'
 # contention for the machine from the sums' cost: one rank of batch 128 alone, pinned to each CPU in turn, and two
@@ -17,6 +18,13 @@ epochs=${2:-3}
 data=/usr/share/datasets/fashion-mnist
 dotnet build -c Release bench/Nn.Distributed.Benchmarks >/dev/null
 program=bench/Nn.Distributed.Benchmarks/bin/Release/net10.0/Nn.Distributed.Benchmarks.dll
+# The same program compiled ahead of time (NativeAOT; needs a C toolchain such as Debian's gcc): its first epoch has no
+# compiling in it, which tells the compiler's share of a first epoch from the first touches of fresh memory.
+native=$(mktemp -d)
+if ! dotnet publish -c Release -r linux-x64 -p:NnAheadOfTime=true -o "$native" bench/Nn.Distributed.Benchmarks >"$native/publish.log" 2>&1; then
+  echo "(the ahead-of-time build failed, so its runs are left out; see $native/publish.log)"
+  native=
+fi
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)"
 i=1
 while [ "$i" -le "$pairs" ]; do
@@ -32,6 +40,12 @@ while [ "$i" -le "$pairs" ]; do
   DOTNET_TieredCompilation=1 mpiexec.mpich -n 1 dotnet "$program" "$data" "$epochs"
   echo; echo "## two ranks, the runtime's default tiered compilation (DOTNET_TieredCompilation=1), run $i"
   DOTNET_TieredCompilation=1 mpiexec.mpich -n 2 dotnet "$program" "$data" "$epochs"
+  if [ -n "$native" ]; then
+    echo; echo "## one rank, compiled ahead of time (NativeAOT), run $i"
+    mpiexec.mpich -n 1 "$native/Nn.Distributed.Benchmarks" "$data" "$epochs"
+    echo; echo "## two ranks, compiled ahead of time (NativeAOT), run $i"
+    mpiexec.mpich -n 2 "$native/Nn.Distributed.Benchmarks" "$data" "$epochs"
+  fi
   # The launcher's placement: each rank (and its runtime's own threads) kept on one core, so the two never share one.
   echo; echo "## two ranks, each bound to a core (mpiexec -bind-to core), run $i"
   mpiexec.mpich -bind-to core -n 2 dotnet "$program" "$data" "$epochs"
@@ -55,3 +69,4 @@ while [ "$i" -le "$pairs" ]; do
   rm -r "$side"
   i=$((i + 1))
 done
+[ -z "$native" ] || rm -r "$native"
