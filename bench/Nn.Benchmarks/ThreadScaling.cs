@@ -190,7 +190,7 @@ internal static class ThreadScaling
         return MedianOf(ARepeats, () => Timing.Seconds(() => Trainer.Train(network, Loss.Quadratic, new Sgd(0.1), data, new TrainingOptions(1, 1, 1, Threads: threads))));
     }
 
-    /// <summary>Network B's forward pass over 10,000 rows, its products split over a pool made for the call (what the public threaded Forward does).</summary>
+    /// <summary>Network B's forward pass over 10,000 rows, its products split over the threads the public threaded Forward takes (an idle team kept between calls, or a new one).</summary>
     private static double Inference(Dataset<float> data, int threads)
     {
         // The public call a user makes, with whatever workspace and threads it sets up for itself.

@@ -17,8 +17,8 @@ internal interface IPartitionedWork
 /// and <c>threads − 1</c> dedicated background threads claim parts one by one from a shared counter until none
 /// are left. A thread that the operating system has not scheduled simply claims nothing, so a busy machine slows
 /// a run down to one thread's speed rather than stalling it. Which thread runs a part never changes what the part
-/// computes. <see cref="Run"/> allocates nothing and returns only when every part is done. Owned by one training
-/// run (or one call) and disposed with it.
+/// computes. <see cref="Run"/> allocates nothing and returns only when every part is done. Used by one training
+/// run (or one call) at a time; between them it waits among the <see cref="IdleTeams"/> with its workers parked.
 /// </summary>
 /// <remarks>
 /// Waking a blocked thread costs tens of microseconds on a virtual machine, as much as a whole product of a small
@@ -89,6 +89,9 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>The number of threads, the caller's included.</summary>
     public int Threads { get; }
+
+    /// <summary>Whether <see cref="Dispose"/> has stopped the workers.</summary>
+    public bool IsDisposed => disposed;
 
     /// <summary>How many workers are parked now (no CPU used); all of them a little over <see cref="HotTime"/> after the last region.</summary>
     public int ParkedWorkers

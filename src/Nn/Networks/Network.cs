@@ -158,7 +158,8 @@ public static class Network
 
     /// <summary>
     /// The outputs for a batch X with every matrix product split over <paramref name="threads"/> threads (the
-    /// caller's and <paramref name="threads"/> − 1 started for this call and stopped before it returns). Each
+    /// caller's and <paramref name="threads"/> − 1 workers lent to this call, started by an earlier call or by this
+    /// one and parked when it returns). Each
     /// output is computed by one thread in the one-thread order, so the result is bit for bit that of
     /// <see cref="Forward{T}(Network{T}, Matrix{T})"/>. Worth it for large batches (thousands of rows).
     /// </summary>
@@ -175,9 +176,16 @@ public static class Network
         ValidateInputs(network, inputs);
         Limits.Size(nameof(threads), threads, Limits.MaxThreads, nameof(Limits.MaxThreads));
         var outputs = OutputBuffer(network, inputs);
-        using var pool = new Kernels.WorkerPool(threads);
-        var workspace = new Workspace<T>(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows), new Kernels.GemmTeam<T>(pool));
-        return Outputs(network, inputs, workspace, outputs);
+        var pool = Kernels.IdleTeams.Rent(threads);
+        try
+        {
+            var workspace = new Workspace<T>(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows), new Kernels.GemmTeam<T>(pool));
+            return Outputs(network, inputs, workspace, outputs);
+        }
+        finally
+        {
+            Kernels.IdleTeams.Return(pool);
+        }
     }
 
     /// <summary>The forward pass with every z^l and a^l kept, as backpropagation needs them.</summary>

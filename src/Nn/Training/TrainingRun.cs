@@ -10,7 +10,7 @@ namespace Nn;
 /// The mutable engine of one training run: it owns θ, the gradient, the optimiser moments, the batch buffers and
 /// the workspaces, and updates them in place so a steady-state step allocates nothing. Only the immutable
 /// <see cref="TrainingState{T}"/> it builds at each epoch's end leaves it. With <see cref="TrainingOptions.Threads"/>
-/// above 1 it also owns a <see cref="WorkerPool"/>, released by <see cref="Dispose"/>.
+/// above 1 it also takes a team of worker threads from the <see cref="IdleTeams"/>, given back by <see cref="Dispose"/>.
 /// </summary>
 internal sealed class TrainingRun<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -72,7 +72,7 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         var batch = Math.Min(options.BatchSize, train.Count);
-        pool = options.Threads > 1 ? new WorkerPool(options.Threads) : null;
+        pool = options.Threads > 1 ? IdleTeams.Rent(options.Threads) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
         var context = new StepContext<T>(architecture, loss, optimizer, options.L2, train.Count, workspace, pool is null ? null : new ParallelUpdate<T>(pool), group);
         var block = StepStrategy<T>.BlockSize(context, batch, train.Count, sampleBlock);
@@ -311,7 +311,13 @@ internal sealed class TrainingRun<T> : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => pool?.Dispose();
+    public void Dispose()
+    {
+        if (pool is not null)
+        {
+            IdleTeams.Return(pool);
+        }
+    }
 
     private TrainingState<T> Snapshot(TrainingState<T> state, long step, RandomState random, int epochsCompleted, ImmutableArray<EpochRecord> history)
     {
