@@ -102,3 +102,10 @@ let withTeams (threads: int) (check: Nn.Kernels.GemmTeam<float32> option -> Nn.K
     else
         use pool = new Nn.Kernels.WorkerPool(threads)
         check (Some(Nn.Kernels.GemmTeam<float32>(pool))) (Some(Nn.Kernels.GemmTeam<float>(pool)))
+
+/// Waits up to ten seconds for a condition (a loaded CI machine may be slow to schedule a worker), then gives its value.
+let eventually (condition: unit -> bool) =
+    let clock = Diagnostics.Stopwatch.StartNew()
+    while not (condition ()) && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
+        Threading.Thread.Sleep 1
+    condition ()

@@ -2,18 +2,10 @@
 /// limit. The tests use team sizes no other test uses, since the kept teams are shared by the whole process.
 module Nn.Tests.Kernels.IdleTeamsTests
 
-open System
-open System.Diagnostics
-open System.Threading
 open Nn
 open Nn.Kernels
+open Nn.Tests.Helpers
 open Xunit
-
-let private eventually (condition: unit -> bool) =
-    let clock = Stopwatch.StartNew()
-    while not (condition ()) && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
-        Thread.Sleep 1
-    condition ()
 
 [<Fact>]
 let ``a team given back is the one the next caller of its size takes, with its workers parked meanwhile`` () =

@@ -6,14 +6,8 @@ open System
 open System.Diagnostics
 open System.Threading
 open Nn.Kernels
+open Nn.Tests.Helpers
 open Xunit
-
-/// Waits up to ten seconds for a condition (a loaded CI machine may be slow to schedule a worker).
-let private eventually (condition: unit -> bool) =
-    let clock = Stopwatch.StartNew()
-    while not (condition ()) && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
-        Thread.Sleep 1
-    condition ()
 
 /// Two parts; a part on the calling thread waits until a worker has run a part of the same region, so a region
 /// whose hand-over to the worker was lost never finishes inside the time limit and is counted as missed.
