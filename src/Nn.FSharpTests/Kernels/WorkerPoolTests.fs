@@ -92,3 +92,28 @@ let ``disposing a pool ends its workers, hot or parked`` () =
     parkedPool.Dispose()
     Assert.Equal(0, parkedPool.LiveWorkers)
     Assert.Throws<ObjectDisposedException>(fun () -> parkedPool.Run(Nothing(), 2)) |> ignore
+
+/// Records which thread ran each part of the last region.
+type private PartThreads(parts: int) =
+    member val Threads = Array.zeroCreate<int> parts
+    interface IPartitionedWork with
+        member this.Execute(part, _) =
+            this.Threads[part] <- Environment.CurrentManagedThreadId
+            // Long enough for a hot worker to be claiming while the caller still runs its own part.
+            Thread.SpinWait 2_000
+
+[<Fact>]
+let ``part 0 of every region runs on the calling thread, however quickly the workers claim`` () =
+    for threads in [ 2; 3 ] do
+        use pool = new WorkerPool(threads, TimeSpan.FromSeconds 5.0)
+        let caller = Environment.CurrentManagedThreadId
+        let work = PartThreads(threads)
+        // Regions until the workers have run parts of 200 of them (a loaded machine may leave them unscheduled for a
+        // while), so that they were there to claim part 0 had they been allowed to.
+        let mutable workerRan = 0
+        let clock = Stopwatch.StartNew()
+        while workerRan < 200 && clock.Elapsed < TimeSpan.FromSeconds 20.0 do
+            pool.Run(work, threads)
+            Assert.Equal(caller, work.Threads[0])
+            if Array.exists (fun id -> id <> caller) work.Threads then workerRan <- workerRan + 1
+        Assert.True(workerRan >= 200, $"the workers ran a part of only {workerRan} regions in 20 s")
