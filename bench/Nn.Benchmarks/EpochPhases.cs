@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 
 namespace Nn.Benchmarks;
@@ -67,9 +66,9 @@ internal static class EpochPhases
                 ];
                 for (var p = 0; p < phases.Length; p++)
                 {
-                    var before = PageFaults();
+                    var before = PageFaults.Minor() ?? double.NaN;
                     times[threads - 1][p].Add(Timing.Seconds(phases[p]) * 1e3);
-                    faults[threads - 1][p].Add(PageFaults() - before);
+                    faults[threads - 1][p].Add((PageFaults.Minor() ?? double.NaN) - before);
                 }
             }
         }
@@ -89,18 +88,5 @@ internal static class EpochPhases
         Console.WriteLine();
         Console.WriteLine(string.Format(C, "Cores: {0}", CrossCoreProbe.Describe(CrossCoreProbe.Measure())));
         Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
-    }
-
-    /// <summary>The process's minor page faults so far (field 10 of /proc/self/stat), or NaN where there is no such file.</summary>
-    private static double PageFaults()
-    {
-        if (!File.Exists("/proc/self/stat"))
-        {
-            return double.NaN;
-        }
-
-        // The command name (field 2) is in parentheses and may hold spaces, so count fields after its closing one.
-        var fields = File.ReadAllText("/proc/self/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return double.Parse(fields[7], C);
     }
 }

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Runtime;
 using Nn.Distributed;
@@ -24,21 +23,7 @@ internal readonly record struct EpochCost(double ThreadSeconds, double ProcessSe
         JitInfo.GetCompilationTime(currentThread: true).TotalSeconds,
         JitInfo.GetCompiledMethodCount(currentThread: false),
         GC.GetTotalPauseDuration().TotalSeconds,
-        MinorFaults());
-
-    /// <summary>The process's minor page faults so far (field 10 of /proc/self/stat), or 0 where there is none.</summary>
-    private static long MinorFaults()
-    {
-        if (!File.Exists("/proc/self/stat"))
-        {
-            return 0;
-        }
-
-        // The command name (field 2) is in parentheses and may hold spaces: count the fields after its closing one.
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[7], CultureInfo.InvariantCulture);
-    }
+        Nn.Benchmarks.PageFaults.Minor() ?? 0);
 
     public static EpochCost operator -(EpochCost later, EpochCost earlier) => new(
         later.ThreadSeconds - earlier.ThreadSeconds,
