@@ -190,9 +190,7 @@ internal sealed class WorkerPool : IDisposable
             // part runs on the same core from one region of a job to the next and finds its data in that core's
             // caches. Claimed by whoever came first, a hot worker won part 0 in 13–19% of Network B's regions, and
             // a part run on the other core than the step before took 30–50% longer where the vCPUs sit far apart.
-            var started = Stopwatch.GetTimestamp();
-            job.Execute(0, count);
-            tally.Busy(-1, Stopwatch.GetTimestamp() - started);
+            RunPart(-1, job, 0, count);
             claimed = 1 + Claim(-1);
         }
         finally
@@ -278,11 +276,17 @@ internal sealed class WorkerPool : IDisposable
                 }
 
                 ran++;
-                var started = Stopwatch.GetTimestamp();
-                job.Execute((int)part, count);
-                tally.Busy(index, Stopwatch.GetTimestamp() - started);
+                RunPart(index, job, (int)part, count);
             }
         }
+    }
+
+    /// <summary>Runs part <paramref name="part"/> of <paramref name="job"/> and adds its time to thread <paramref name="index"/>'s (−1 the caller's) busy time.</summary>
+    private void RunPart(int index, IPartitionedWork job, int part, int count)
+    {
+        var started = Stopwatch.GetTimestamp();
+        job.Execute(part, count);
+        tally.Busy(index, Stopwatch.GetTimestamp() - started);
     }
 
     /// <summary>Polls for a generation other than <paramref name="seen"/> for up to the pool's hot time; false if none came.</summary>
