@@ -48,3 +48,22 @@ let ``a convolutional stack is measured in shorter forward passes than a dense o
     Assert.True(MeasuringBuffers<float>.ForwardRowsFor(lenet, 256) <= rows, "double rows take twice the bytes")
     // A group smaller than the floor is one pass.
     Assert.Equal(10, MeasuringBuffers<float32>.ForwardRowsFor(lenet, 10))
+
+[<Fact>]
+let ``a run's threads, each measuring its share of every group, give the bits of one thread`` () =
+    // 1,797 rows: seven full groups of 256 and a last one of 5, which stays on the calling thread.
+    let data = digits.Value
+    for architecture in [ dense; convolutional ] do
+        let _, cost, counts = measure architecture data 256 None
+        for threads in [ 2; 3 ] do
+            use pool = new Nn.Kernels.WorkerPool(threads)
+            let network = Network.Create<float32>(architecture, Initializer.He, 3UL)
+            let buffers = MeasuringBuffers<float32>(architecture, 256, Nn.Kernels.GemmTeam<float32>(pool))
+            Assert.NotNull(buffers.Pieces)
+            Assert.Null(buffers.Workspace)
+            let shared = Array.zeroCreate (data.ClassCount * data.ClassCount)
+            let sharedCost =
+                Evaluation.Measure<float32>(
+                    architecture, network.Parameters.AsSpan(), network.State.AsSpan(), data, buffers, Span shared, Loss.SoftmaxCrossEntropy)
+            Assert.True(BitConverter.SingleToInt32Bits cost = BitConverter.SingleToInt32Bits sharedCost, sprintf "%O on %d threads: %.9g against %.9g" architecture threads sharedCost cost)
+            Assert.Equal<int[]>(counts, shared)

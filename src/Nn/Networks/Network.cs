@@ -157,10 +157,10 @@ public static class Network
     }
 
     /// <summary>
-    /// The outputs for a batch X with every matrix product split over <paramref name="threads"/> threads (the
-    /// caller's and <paramref name="threads"/> − 1 workers lent to this call, started by an earlier call or by this
-    /// one and parked when it returns). Each
-    /// output is computed by one thread in the one-thread order, so the result is bit for bit that of
+    /// The outputs for a batch X with its rows split over <paramref name="threads"/> threads (the caller's and
+    /// <paramref name="threads"/> − 1 workers lent to this call, started by an earlier call or by this one and parked
+    /// when it returns), each thread taking its own contiguous share through a workspace of its own. Each output is
+    /// computed by one thread in the one-thread order, so the result is bit for bit that of
     /// <see cref="Forward{T}(Network{T}, Matrix{T})"/>. Worth it for large batches (thousands of rows).
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
@@ -179,8 +179,9 @@ public static class Network
         var pool = Kernels.IdleTeams.Rent(threads);
         try
         {
-            var workspace = new Workspace<T>(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows), new Kernels.GemmTeam<T>(pool));
-            return Outputs(network, inputs, workspace, outputs);
+            new ParallelPieces<T>(network.Architecture, inputs.Rows, pool).Forward(
+                network.Parameters.AsSpan(), network.State.AsSpan(), inputs.AsSpan(), inputs.Rows, outputs);
+            return Matrix<T>.Own(inputs.Rows, network.OutputSize, outputs);
         }
         finally
         {

@@ -44,18 +44,26 @@ internal static class PiecewiseForward
     /// <summary>
     /// The inference outputs of <paramref name="rows"/> rows of <paramref name="x"/> into <paramref name="outputs"/>
     /// (rows × output size), with the running <paramref name="statistics"/>, through <paramref name="workspace"/>
-    /// (any capacity of at least twice <see cref="DenseKernels.SmallBatch"/>, or at least <paramref name="rows"/>).
+    /// (any capacity of at least twice <see cref="DenseKernels.SmallBatch"/>, or at least <paramref name="rows"/>),
+    /// and, unless <paramref name="lastZ"/> is empty, the last layer's z into it (rows × output size), which a cost
+    /// needs beside the outputs.
     /// </summary>
-    public static void Forward<T>(Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> statistics, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, Span<T> outputs)
+    public static void Forward<T>(
+        Architecture architecture, ReadOnlySpan<T> theta, ReadOnlySpan<T> statistics, ReadOnlySpan<T> x, int rows, Workspace<T> workspace, Span<T> outputs, Span<T> lastZ = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var width = architecture.OutputSize;
+        var last = architecture.Stack.Length - 1;
         int piece;
         for (var at = 0; at < rows; at += piece)
         {
             piece = PieceRows(rows - at, workspace.Capacity);
             Propagation.Forward(architecture, theta, x.Slice(at * architecture.InputSize), piece, workspace, PassMode<T>.Inference(statistics), outputsOnly: true);
             workspace.Output(piece).CopyTo(outputs.Slice(at * width, piece * width));
+            if (!lastZ.IsEmpty)
+            {
+                workspace.Z[last].AsSpan(0, piece * width).CopyTo(lastZ.Slice(at * width, piece * width));
+            }
         }
     }
 

@@ -138,13 +138,19 @@ public static class Evaluation
         var classes = data.ClassCount;
         var inputs = data.Inputs.AsSpan();
         var targets = data.Targets.AsSpan();
-        var workspace = buffers.Workspace;
         var staged = buffers.ForwardRows < buffers.CostRows;
         var last = architecture.Stack.Length - 1;
         var costSum = T.Zero;
         for (var start = 0; start < data.Count; start += buffers.CostRows)
         {
             var group = Math.Min(buffers.CostRows, data.Count - start);
+            if (buffers.Pieces is { } pieces)
+            {
+                costSum += MeasureOnThreads(pieces, theta, statistics, data, start, group, buffers, confusion, loss);
+                continue;
+            }
+
+            var workspace = buffers.Workspace!;
             int rows;
             for (var at = 0; at < group; at += rows)
             {
@@ -174,6 +180,30 @@ public static class Evaluation
         }
 
         return costSum;
+    }
+
+    /// <summary>
+    /// One group of <see cref="Measure{T}"/> with its rows shared out over the run's threads, each through its own
+    /// workspace into the group's last-layer z and a, then counted and summed on the calling thread from those: the
+    /// same bits as a pass on one thread, since each row's outputs are, and the sum runs over the same arrays in the
+    /// same order.
+    /// </summary>
+    private static T MeasureOnThreads<T>(
+        ParallelPieces<T> pieces, ReadOnlySpan<T> theta, ReadOnlySpan<T> statistics, Dataset<T> data, int start, int group, MeasuringBuffers<T> buffers, Span<int> confusion, Loss? loss)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var classes = data.ClassCount;
+        var z = buffers.Z.AsSpan(0, group * classes);
+        var a = buffers.A.AsSpan(0, group * classes);
+        pieces.Forward(theta, statistics, data.Inputs.AsSpan().Slice(start * pieces.Architecture.InputSize), group, a, z);
+        for (var i = 0; i < group; i++)
+        {
+            confusion[(data.Labels[start + i] * classes) + Kernels.TensorKernels.IndexOfMax(a.Slice(i * classes, classes))]++;
+        }
+
+        return loss is null
+            ? T.Zero
+            : loss.SumOfCosts<T>(z, a, data.Targets.AsSpan().Slice(start * classes, group * classes), classes, pieces.Architecture.OutputActivation);
     }
 
     /// <summary>The fraction of samples classified correctly.</summary>

@@ -6,7 +6,8 @@ namespace Nn;
 
 /// <summary>
 /// The buffers of a measuring pass (<see cref="Evaluation.Measure{T}"/>): a forward workspace of
-/// <see cref="ForwardRows"/> rows and, when that is fewer than <see cref="CostRows"/>, the last layer's z and a for a
+/// <see cref="ForwardRows"/> rows, or one per thread of a training run (<see cref="Pieces"/>), and, when a pass
+/// takes fewer rows than <see cref="CostRows"/> or the threads share a group out, the last layer's z and a for a
 /// group of <see cref="CostRows"/> rows. The costs of a group are summed together as one forward pass over the whole
 /// group would sum them, so the measured cost does not depend on how many rows each forward pass takes. Owned by
 /// the function or training run that made it; the pass overwrites all of it.
@@ -24,13 +25,21 @@ internal sealed class MeasuringBuffers<T>
 
     /// <param name="architecture">The network's architecture.</param>
     /// <param name="costRows">The rows whose costs are summed together, at least 1.</param>
-    /// <param name="team">The threads the forward products split over, or null.</param>
+    /// <param name="team">The run's threads, each of which then takes its own share of a group's rows (<see cref="Pieces"/>), or null.</param>
     /// <param name="forwardRows">The rows of one forward pass, at least twice <see cref="DenseKernels.SmallBatch"/> (tests set it); null chooses by <see cref="ForwardRowsFor"/>.</param>
     public MeasuringBuffers(Architecture architecture, int costRows, GemmTeam<T>? team, int? forwardRows = null)
     {
         CostRows = costRows;
-        Workspace = new Workspace<T>(architecture, Math.Min(costRows, forwardRows ?? ForwardRowsFor(architecture, costRows)), team);
-        var staged = Workspace.Capacity < costRows ? costRows * architecture.OutputSize : 0;
+        if (team is null || team.Pool.Threads == 1)
+        {
+            Workspace = new Workspace<T>(architecture, Math.Min(costRows, forwardRows ?? ForwardRowsFor(architecture, costRows)));
+        }
+        else
+        {
+            Pieces = new ParallelPieces<T>(architecture, costRows, team.Pool);
+        }
+
+        var staged = Workspace is null || Workspace.Capacity < costRows ? costRows * architecture.OutputSize : 0;
         Z = new T[staged];
         A = new T[staged];
     }
@@ -38,13 +47,19 @@ internal sealed class MeasuringBuffers<T>
     /// <summary>The rows whose costs are summed together (a group).</summary>
     public int CostRows { get; }
 
-    /// <summary>The rows of one forward pass: <see cref="Workspace"/>'s capacity.</summary>
-    public int ForwardRows => Workspace.Capacity;
+    /// <summary>The rows of one forward pass on the calling thread: <see cref="Workspace"/>'s capacity (<see cref="CostRows"/> with <see cref="Pieces"/>).</summary>
+    public int ForwardRows => Workspace?.Capacity ?? CostRows;
 
-    /// <summary>The forward workspace.</summary>
-    public Workspace<T> Workspace { get; }
+    /// <summary>The forward workspace of passes on the calling thread alone; null when <see cref="Pieces"/> takes the passes.</summary>
+    public Workspace<T>? Workspace { get; }
 
-    /// <summary>The last layer's z of a group, gathered from its forward passes (empty when one pass takes a whole group).</summary>
+    /// <summary>
+    /// The threads' own workspaces when the run has more than one thread: each takes a share of a group's rows and
+    /// writes their last layer's z and a into <see cref="Z"/> and <see cref="A"/>; null on one thread.
+    /// </summary>
+    public ParallelPieces<T>? Pieces { get; }
+
+    /// <summary>The last layer's z of a group, gathered from its forward passes (empty when one pass on the calling thread takes a whole group).</summary>
     public T[] Z { get; }
 
     /// <summary>The last layer's a of a group, like <see cref="Z"/>.</summary>
