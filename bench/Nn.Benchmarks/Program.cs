@@ -51,6 +51,13 @@ if (args is ["paths", ..])
 }
 
 
+if (args is ["inference-shares", ..])
+{
+    // Inference on two threads split per layer against each thread with its own rows (InferenceShares.cs).
+    InferenceShares.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 9);
+    return;
+}
+
 if (args is ["b-profile", ..])
 {
     // Per-phase stopwatch timings of a Network B step on 1 and 2 threads (NetworkBProfile.cs), a guide for optimising.

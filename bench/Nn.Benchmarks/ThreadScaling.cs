@@ -43,7 +43,8 @@ internal static class ThreadScaling
 
         rows.Add(("A NnSteps (10,000 per-sample steps; median of 5)", "s", threads => NetworkASteps(a, threads)));
         rows.Add(("A NnEpoch (Trainer.Train; median of 5)", "s", threads => NetworkAEpoch(a, threads)));
-        rows.Add(("Inference: B forward, 10,000 rows", "ms", threads => Inference(a, threads) * 1e3));
+        rows.Add(("Inference: B forward, 10,000 rows", "ms", threads => Inference(ShapeB, a, threads) * 1e3));
+        rows.Add(("Inference: LeNet-5 forward, 10,000 rows", "ms", threads => Inference(LeNetBenchmarks.Shape, a, threads) * 1e3));
 
         var times = rows.Select(_ => new List<double>[] { [], [] }).ToArray();
         for (var round = 0; round < rounds; round++)
@@ -191,10 +192,10 @@ internal static class ThreadScaling
     }
 
     /// <summary>Network B's forward pass over 10,000 rows, its products split over the threads the public threaded Forward takes (an idle team kept between calls, or a new one).</summary>
-    private static double Inference(Dataset<float> data, int threads)
+    private static double Inference(Architecture shape, Dataset<float> data, int threads)
     {
         // The public call a user makes, with whatever workspace and threads it sets up for itself.
-        var network = Network.Create<float>(ShapeB, Initializer.He, 1);
+        var network = Network.Create<float>(shape, Initializer.He, 1);
         return Timing.Seconds(() => _ = threads == 1 ? Network.Forward(network, data.Inputs) : Network.Forward(network, data.Inputs, threads));
     }
 
