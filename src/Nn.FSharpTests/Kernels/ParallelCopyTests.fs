@@ -40,3 +40,13 @@ let ``a destination of another length is refused with both lengths named`` () =
     let error = Assert.Throws<ArgumentException>(fun () -> ParallelCopy.Copy(ReadOnlySpan(values 10), Span(Array.zeroCreate<float> 9), null))
     Assert.Contains("9", error.Message)
     Assert.Contains("10", error.Message)
+
+[<Fact>]
+let ``a copy into fresh memory, its pages backed first, holds every element of the source`` () =
+    for threads in [ 1; 2 ] do
+        use pool = new WorkerPool(threads)
+        for length in lengths do
+            let source = values length
+            let copied = Array.create length nan
+            ParallelCopy.Copy(ReadOnlySpan source, Span copied, pool, true)
+            Assert.Equal<float>(source, copied)

@@ -25,20 +25,22 @@ internal sealed class StepBuffers<T>
     /// <param name="pool">The run's threads, or null.</param>
     public StepBuffers(int parameterCount, int stateCount, int momentCount, int batchRows, int costCount, Dataset<T> train, int[] order, WorkerPool? pool)
     {
-        Theta = new T[parameterCount];
-        NextTheta = new T[parameterCount];
-        Gradient = new T[parameterCount];
+        // Every step writes all of these, so their pages are backed now, in one call each, rather than by a fault a page
+        // in the first steps (FreshPages: about half the price of those faults on a virtual machine).
+        Theta = FreshPages.Backed<T>(parameterCount);
+        NextTheta = FreshPages.Backed<T>(parameterCount);
+        Gradient = FreshPages.Backed<T>(parameterCount);
         Statistics = new T[stateCount];
         NextStatistics = new T[stateCount];
         Moments = new T[momentCount][];
         NextMoments = new T[momentCount][];
         for (var i = 0; i < momentCount; i++)
         {
-            Moments[i] = new T[parameterCount];
-            NextMoments[i] = new T[parameterCount];
+            Moments[i] = FreshPages.Backed<T>(parameterCount);
+            NextMoments[i] = FreshPages.Backed<T>(parameterCount);
         }
 
-        Inputs = new T[batchRows * train.Inputs.Columns];
+        Inputs = FreshPages.Backed<T>(batchRows * train.Inputs.Columns);
         Targets = new T[batchRows * train.Targets.Columns];
         Costs = new double[costCount];
         Predictions = new int[batchRows];
