@@ -6,15 +6,7 @@ open System
 open Nn
 open Nn.Kernels
 open Xunit
-
-let private denseStack = Architecture.Input(100).Dense(96, Activation.Relu).Dense(70, Activation.Tanh).Dense(10, Activation.Softmax)
-
-let private imageStack =
-    Architecture.Input(2, 8, 8).Conv2D(4, 3, 3, Activation.Relu, padding = 1).BatchNorm().MaxPool2D(2).Dropout(0.2).Dense(5, Activation.Softmax)
-
-let private inputs (architecture: Architecture) rows (toT: float -> 'T) =
-    let random = Random(rows + 11)
-    Array.init (rows * architecture.InputSize) (fun _ -> toT (random.NextDouble() - 0.3))
+open Nn.Tests.Networks.PiecewiseForwardTests
 
 /// The outputs and the last layer's z of one piecewise pass on the calling thread: what the shares must reproduce.
 let private onCaller (network: Network<'T>) (x: 'T[]) rows =

@@ -7,12 +7,14 @@ open Nn
 open Nn.Kernels
 open Xunit
 
-let private denseStack = Architecture.Input(100).Dense(96, Activation.Relu).Dense(70, Activation.Tanh).Dense(10, Activation.Softmax)
+/// A dense stack and an image stack with every kind of layer an inference pass meets (ParallelPiecesTests uses them too).
+let internal denseStack = Architecture.Input(100).Dense(96, Activation.Relu).Dense(70, Activation.Tanh).Dense(10, Activation.Softmax)
 
-let private imageStack =
+let internal imageStack =
     Architecture.Input(2, 8, 8).Conv2D(4, 3, 3, Activation.Relu, padding = 1).BatchNorm().MaxPool2D(2).Dropout(0.2).Dense(5, Activation.Softmax)
 
-let private inputs (architecture: Architecture) rows (toT: float -> 'T) =
+/// Random inputs for `rows` rows, seeded by the row count.
+let internal inputs (architecture: Architecture) rows (toT: float -> 'T) =
     let random = Random(rows)
     Array.init (rows * architecture.InputSize) (fun _ -> toT (random.NextDouble() - 0.3))
 
