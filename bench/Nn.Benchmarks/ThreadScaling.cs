@@ -191,7 +191,7 @@ internal static class ThreadScaling
         return MedianOf(ARepeats, () => Timing.Seconds(() => Trainer.Train(network, Loss.Quadratic, new Sgd(0.1), data, new TrainingOptions(1, 1, 1, Threads: threads))));
     }
 
-    /// <summary>Network B's forward pass over 10,000 rows, its products split over the threads the public threaded Forward takes (an idle team kept between calls, or a new one).</summary>
+    /// <summary>A forward pass of <paramref name="shape"/> over 10,000 rows through the public call, on the threads the threaded Forward takes (an idle team kept between calls, or a new one), each with its own rows.</summary>
     private static double Inference(Architecture shape, Dataset<float> data, int threads)
     {
         // The public call a user makes, with whatever workspace and threads it sets up for itself.

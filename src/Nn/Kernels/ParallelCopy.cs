@@ -7,10 +7,9 @@ namespace Nn.Kernels;
 /// <see cref="RangeSplit"/>). A copy is a copy on any thread; what the split buys is the first touch. On a virtual
 /// machine the first write to a page of freshly allocated memory costs the hypervisor's fault, some 13–18 µs a 4 KB
 /// page on the AMD EPYC VM of docs/benchmarks.md (against 0.02 µs for a later write), and faults taken by two threads
-/// run side by side. A training run's θ and moments (2.8 MB for Network B with Adam) meet fresh memory when the run
-/// loads them and again in every epoch's snapshot, on one thread they cost tens of milliseconds a call. Into fresh
-/// memory each thread also has its range's pages backed in one call (<see cref="FreshPages"/>) before it copies,
-/// which halves what each page costs there.
+/// run side by side. Every epoch's snapshot of a training run's θ and moments (2.8 MB for Network B with Adam) is
+/// fresh memory, on one thread tens of milliseconds a call; into fresh memory each thread also has its range's pages
+/// backed in one call (<see cref="FreshPages"/>) before it copies, which halves what each page costs there.
 /// </summary>
 internal static unsafe class ParallelCopy
 {

@@ -38,18 +38,18 @@ internal sealed unsafe class ParallelPieces<T> : IPartitionedWork
 
     /// <param name="architecture">The network's architecture.</param>
     /// <param name="rows">The most rows one call passes.</param>
-    /// <param name="pool">The threads; each gets a workspace of its own, sized for its share of <paramref name="rows"/>.</param>
+    /// <param name="pool">The threads; each that a pass of <paramref name="rows"/> rows takes gets a workspace of its own, sized for its share.</param>
     public ParallelPieces(Architecture architecture, int rows, WorkerPool pool)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
         this.pool = pool;
         Architecture = architecture;
-        var share = (rows + pool.Threads - 1) / pool.Threads;
         workspaces = new Workspace<T>[Math.Max(1, Math.Min(pool.Threads, rows / MinimumRowsPerPart))];
+        var share = (rows + workspaces.Length - 1) / workspaces.Length;
         for (var i = 0; i < workspaces.Length; i++)
         {
-            workspaces[i] = new Workspace<T>(architecture, PiecewiseForward.WorkspaceRows<T>(architecture, workspaces.Length == 1 ? rows : share));
+            workspaces[i] = new Workspace<T>(architecture, PiecewiseForward.WorkspaceRows<T>(architecture, share));
         }
     }
 

@@ -290,7 +290,7 @@ internal sealed class TrainingRun<T> : IDisposable
     internal void Load(TrainingState<T> state)
     {
         Strategy.SettleTheta();
-        // On the run's threads: the first load writes fresh pages, whose faults two threads take side by side.
+        // On the run's threads, each copying its own range (the buffers' pages were backed when the run made them).
         ParallelCopy.Copy(state.Network.Parameters.AsSpan(), buffers.Theta, pool);
         state.Network.State.AsSpan().CopyTo(buffers.Statistics);
         buffers.DropoutKey = DropoutMask.Key(state.Random);
