@@ -6,13 +6,13 @@ using System.Linq;
 namespace Nn.Benchmarks;
 
 /// <summary>
-/// Where a one-epoch <see cref="Trainer.Train{T}"/> of Network B (Fashion-MNIST, batch 128, Adam) or Network A
-/// (784-100-10 sigmoid, 10,000 images, per-sample SGD 0.1, quadratic cost) spends what its
+/// Where a one-epoch <see cref="Trainer.Train{T}"/> of Network B (Fashion-MNIST, batch 128, Adam), Network A
+/// (784-100-10 sigmoid, 10,000 images, per-sample SGD 0.1, quadratic cost) or LeNet-5 (60,000 images, batch 128, Adam) spends what its
 /// steps do not: making the run, loading θ and the moments, the divergence probe's first pass (fresh buffers) and a
 /// repeat of it (warm), the epoch (its steps, the probe after it and the snapshot), and disposing of the run; then a
 /// whole <c>Trainer.Train</c> call. 1 and 2 threads alternate in every round; each figure is the median over the
 /// rounds, with the page faults (first touches of fresh memory) counted from /proc/self/stat where Linux has it.
-/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- epoch-phases [rounds] [B|A]</c>.
+/// Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- epoch-phases [rounds] [B|A|L]</c>.
 /// </summary>
 internal static class EpochPhases
 {
@@ -26,23 +26,33 @@ internal static class EpochPhases
     public static void Run(int rounds, string which)
     {
         Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
-        var workload = which == "A"
-            ? new Workload(
+        var workload = which switch
+        {
+            "A" => new Workload(
                 "Network A (784-100-10 sigmoid), 10,000 images, per-sample SGD 0.1, quadratic cost",
                 FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset(),
                 Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid),
                 Initializer.NormalInverseSqrtInputs,
                 Loss.Quadratic,
                 () => new Sgd(0.1),
-                1)
-            : new Workload(
+                1),
+            "L" => new Workload(
+                "LeNet-5 (1x28x28-conv6k5-maxpool2-conv16k5-maxpool2-120-84-10 ReLU), 60,000 images, batch 128, Adam",
+                FashionMnist.Train(LeNetBenchmarks.Samples).ToDataset(),
+                LeNetBenchmarks.Shape,
+                Initializer.He,
+                Loss.SoftmaxCrossEntropy,
+                () => new Adam(1e-3),
+                LeNetBenchmarks.Batch),
+            _ => new Workload(
                 "Network B (784-256-128-10 ReLU), one epoch, batch 128, Adam",
                 FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset(),
                 Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax),
                 Initializer.He,
                 Loss.SoftmaxCrossEntropy,
                 () => new Adam(1e-3),
-                NetworkBBenchmarks.Batch);
+                NetworkBBenchmarks.Batch),
+        };
         var data = workload.Data;
         var times = new[] { Phases.Select(_ => new List<double>()).ToArray(), Phases.Select(_ => new List<double>()).ToArray() };
         var faults = new[] { Phases.Select(_ => new List<double>()).ToArray(), Phases.Select(_ => new List<double>()).ToArray() };

@@ -51,6 +51,13 @@ if (args is ["paths", ..])
 }
 
 
+if (args is ["balance-profile", ..])
+{
+    // LeNet-5's steps on two threads with the per-sample regions cut evenly and as learned (BalanceProfile.cs).
+    BalanceProfile.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40);
+    return;
+}
+
 if (args is ["inference-shares", ..])
 {
     // Inference on two threads split per layer against each thread with its own rows (InferenceShares.cs).

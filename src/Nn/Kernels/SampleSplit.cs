@@ -4,7 +4,8 @@ namespace Nn.Kernels;
 
 /// <summary>
 /// Runs per-sample work of a batch (im2col, col2im, reordering, pooling) on the threads of a <see cref="WorkerPool"/>:
-/// part p of P takes samples [Start(rows, p, P), Start(rows, p + 1, P)) (<see cref="Partition"/>). Every sample's
+/// part p of P takes samples [Start(rows, p, P), Start(rows, p + 1, P)) (<see cref="Partition"/>), except that two
+/// parts are cut where the pool's <see cref="TwoWayBalance"/> puts the cut, so a slower vCPU gets fewer. Every sample's
 /// values are computed by one thread in the order one thread would use, so the results do not depend on the thread
 /// count. The body is a static function and its arguments a struct on the caller's stack, reached by pointer, so a
 /// split allocates nothing once the calling thread's one instance exists.
@@ -17,6 +18,9 @@ internal sealed unsafe class SampleSplit : IPartitionedWork
     private delegate*<void*, int, int, void> body;
     private void* arguments;
     private int rows;
+
+    /// <summary>The first sample of part 1 when the region has two parts, from the pool's <see cref="TwoWayBalance"/>.</summary>
+    private int cut;
 
     /// <summary>
     /// body(arguments, first, last) over parts of samples 0 … <paramref name="rows"/> − 1: on the pool's threads, or
@@ -34,10 +38,19 @@ internal sealed unsafe class SampleSplit : IPartitionedWork
         split.body = body;
         split.arguments = arguments;
         split.rows = rows;
-        pool.Run(split, Math.Min(pool.Threads, rows));
+        var parts = Math.Min(pool.Threads, rows);
+        split.cut = parts == 2 ? pool.Balance.Cut(rows) : 0;
+        pool.Run(split, parts);
         split.arguments = null;
+        if (parts == 2 && pool.LastTwoParts(out var callerTicks, out var workerTicks))
+        {
+            pool.Balance.Learn(split.cut, callerTicks, rows - split.cut, workerTicks);
+        }
     }
 
     void IPartitionedWork.Execute(int part, int parts) =>
-        body(arguments, Partition.Start(rows, part, parts), Partition.Start(rows, part + 1, parts));
+        body(arguments, Start(part, parts), Start(part + 1, parts));
+
+    /// <summary>Part p's first sample: the balanced cut between two parts, an even split among more.</summary>
+    private int Start(int part, int parts) => parts == 2 && part == 1 ? cut : Partition.Start(rows, part, parts);
 }

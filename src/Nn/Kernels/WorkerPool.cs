@@ -61,6 +61,14 @@ internal sealed class WorkerPool : IDisposable
 
     /// <summary>Workers between seeing a region and finishing the parts they claimed.</summary>
     private int active;
+
+    /// <summary>The ticks of the caller's part 0 in the last region it ran.</summary>
+    private long callerPartTicks;
+
+    /// <summary>The generation, part and ticks of the last part the first worker ran, written by that worker before it leaves the region.</summary>
+    private int workerPartGeneration;
+    private int workerPart;
+    private long workerPartTicks;
     private Exception? failure;
     private volatile bool disposed;
 
@@ -133,6 +141,21 @@ internal sealed class WorkerPool : IDisposable
     /// </summary>
     public WorkerPoolCounters Counters => tally.Read(Wakes);
 
+    /// <summary>Where a two-thread region of independent units cuts them between the caller and the worker (<see cref="SampleSplit"/>).</summary>
+    public TwoWayBalance Balance { get; } = new();
+
+    /// <summary>
+    /// The time the caller took for part 0 of the last region and the time the first worker took for part 1 of it;
+    /// false unless that region had two parts and each side ran one (the caller runs both when the worker comes late).
+    /// Read it after <see cref="Run"/> returns, on the thread that called it.
+    /// </summary>
+    public bool LastTwoParts(out long callerTicks, out long workerTicks)
+    {
+        callerTicks = callerPartTicks;
+        workerTicks = workerPartTicks;
+        return parts == 2 && workers.Length > 0 && workerPartGeneration == generation && workerPart == 1;
+    }
+
     /// <summary>How many worker threads are still running (none after <see cref="Dispose"/>).</summary>
     public int LiveWorkers
     {
@@ -190,7 +213,7 @@ internal sealed class WorkerPool : IDisposable
             // part runs on the same core from one region of a job to the next and finds its data in that core's
             // caches. Claimed by whoever came first, a hot worker won part 0 in 13–19% of Network B's regions, and
             // a part run on the other core than the step before took 30–50% longer where the vCPUs sit far apart.
-            RunPart(-1, job, 0, count);
+            callerPartTicks = RunPart(-1, job, 0, count);
             claimed = 1 + Claim(-1);
         }
         finally
@@ -276,17 +299,25 @@ internal sealed class WorkerPool : IDisposable
                 }
 
                 ran++;
-                RunPart(index, job, (int)part, count);
+                var ticks = RunPart(index, job, (int)part, count);
+                if (index == 0)
+                {
+                    workerPartGeneration = (int)(current >> 32);
+                    workerPart = (int)part;
+                    workerPartTicks = ticks;
+                }
             }
         }
     }
 
-    /// <summary>Runs part <paramref name="part"/> of <paramref name="job"/> and adds its time to thread <paramref name="index"/>'s (−1 the caller's) busy time.</summary>
-    private void RunPart(int index, IPartitionedWork job, int part, int count)
+    /// <summary>Runs part <paramref name="part"/> of <paramref name="job"/>, adds its time to thread <paramref name="index"/>'s (−1 the caller's) busy time and returns it.</summary>
+    private long RunPart(int index, IPartitionedWork job, int part, int count)
     {
         var started = Stopwatch.GetTimestamp();
         job.Execute(part, count);
-        tally.Busy(index, Stopwatch.GetTimestamp() - started);
+        var ticks = Stopwatch.GetTimestamp() - started;
+        tally.Busy(index, ticks);
+        return ticks;
     }
 
     /// <summary>Polls for a generation other than <paramref name="seen"/> for up to the pool's hot time; false if none came.</summary>
