@@ -7,26 +7,33 @@ using System.Linq;
 namespace Nn.Benchmarks;
 
 /// <summary>
-/// LeNet-5's training steps (Fashion-MNIST, batch 128, Adam) on two threads with its per-sample regions cut evenly
+/// LeNet-5's or Network B's training steps (Fashion-MNIST, batch 128, Adam) on two threads with the regions that
+/// <c>WorkerPool.RunCut</c> runs (LeNet-5's per-sample passes; Network B's weight gradients; either's update) cut evenly
 /// between the threads and cut where the pool's <c>TwoWayBalance</c> has learned to cut them, alternating in blocks of
 /// 25 steps in one run, so that both meet the same state of the two vCPUs. The even blocks turn learning off and put
 /// the cut back to even; the learned blocks start again from even and learn within their first steps. Prints each
 /// mode's median and mean step, the time each side spent inside its parts per step, the share learned at the end and
-/// the cores' regime. Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- balance-profile [blocks]</c>.
+/// the cores' regime. Run: <c>dotnet run -c Release --project bench/Nn.Benchmarks -- balance-profile [blocks] [L|B]</c>.
 /// </summary>
 internal static class BalanceProfile
 {
     private const int StepsPerBlock = 25;
 
+    /// <summary>Blocks run before the timing: the JIT's tiers take the first few hundred steps to settle.</summary>
+    private const int WarmUpBlocks = 12;
+
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
-    public static void Run(int blocks)
+    public static void Run(int blocks, string which)
     {
+        var (name, shape) = which == "B"
+            ? ("Network B", Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax))
+            : ("LeNet-5", LeNetBenchmarks.Shape);
         Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var batches = 60;
         var data = FashionMnist.Train(LeNetBenchmarks.Batch * batches).ToDataset();
         var rule = new Adam(1e-3);
-        var start = Trainer.Start(Network.Create<float>(LeNetBenchmarks.Shape, Initializer.He, 1), rule, 1);
+        var start = Trainer.Start(Network.Create<float>(shape, Initializer.He, 1), rule, 1);
         var options = new TrainingOptions(1, LeNetBenchmarks.Batch, 1, Shuffle: false, Threads: 2);
         using var run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, options);
         var pool = run.Pool ?? throw new InvalidOperationException("a two-thread run has a pool");
@@ -36,7 +43,7 @@ internal static class BalanceProfile
         var caller = new double[2];
         var worker = new double[2];
         var step = 0;
-        for (var block = 0; block < blocks + 2; block++)
+        for (var block = 0; block < blocks + WarmUpBlocks; block++)
         {
             var mode = block % 2;
             pool.Balance.Even();
@@ -46,14 +53,13 @@ internal static class BalanceProfile
             {
                 var started = Stopwatch.GetTimestamp();
                 run.Step(step + 1, step % batches * LeNetBenchmarks.Batch, LeNetBenchmarks.Batch);
-                if (block >= 2)
+                if (block >= WarmUpBlocks)
                 {
                     times[mode].Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
                 }
             }
 
-            // The first two blocks warm up the code and the buffers.
-            if (block >= 2)
+            if (block >= WarmUpBlocks)
             {
                 var counters = pool.Counters.Since(before);
                 caller[mode] += counters.CallerBusy.TotalMicroseconds;
@@ -62,7 +68,7 @@ internal static class BalanceProfile
         }
 
         var share = pool.Balance.Share;
-        Console.WriteLine(string.Format(C, "LeNet-5, batch 128, 2 threads, {0} blocks of {1} steps alternating (µs per step).", blocks, StepsPerBlock));
+        Console.WriteLine(string.Format(C, "{0}, batch 128, 2 threads, {1} blocks of {2} steps alternating (µs per step).", name, blocks, StepsPerBlock));
         Console.WriteLine();
         Console.WriteLine("| cut | median step | mean step | caller inside parts | worker inside parts |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
@@ -74,7 +80,7 @@ internal static class BalanceProfile
         }
 
         Console.WriteLine();
-        Console.WriteLine(string.Format(C, "The caller's share of the per-sample regions at the end: {0:F3}", share));
+        Console.WriteLine(string.Format(C, "The caller's share of the cut regions at the end: {0:F3}", share));
         Console.WriteLine(string.Format(C, "Cores: {0}", CrossCoreProbe.Describe(CrossCoreProbe.Measure())));
         Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
     }

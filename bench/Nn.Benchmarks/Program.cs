@@ -53,8 +53,8 @@ if (args is ["paths", ..])
 
 if (args is ["balance-profile", ..])
 {
-    // LeNet-5's steps on two threads with the per-sample regions cut evenly and as learned (BalanceProfile.cs).
-    BalanceProfile.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40);
+    // LeNet-5's or Network B's steps on two threads with the cut regions cut evenly and as learned (BalanceProfile.cs).
+    BalanceProfile.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40, args.Length > 2 ? args[2] : "L");
     return;
 }
 

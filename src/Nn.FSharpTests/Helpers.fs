@@ -109,3 +109,10 @@ let eventually (condition: unit -> bool) =
     while not (condition ()) && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
         Threading.Thread.Sleep 1
     condition ()
+
+/// Pushes a two-thread pool's balance to a 20/80 cut (the caller the slower side when `slowerCaller`), as a run on a
+/// machine with one slow vCPU would, and keeps it there, so that the regions it cuts are cut far from even.
+let skewBalance (pool: Nn.Kernels.WorkerPool) (slowerCaller: bool) =
+    for _ in 1 .. 200 do
+        if slowerCaller then pool.Balance.Learn(0.5, 1_000_000L, 1L) else pool.Balance.Learn(0.5, 1L, 1_000_000L)
+    pool.Balance.Learning <- false

@@ -24,31 +24,40 @@ let ``a new balance cuts a region evenly`` () =
 let ``a worker half as fast as the caller moves the caller's share towards two thirds`` () =
     let balance = TwoWayBalance()
     for _ in 1 .. 80 do
-        balance.Learn(64, 100L, 64, 200L)
+        balance.Learn(0.5, 100L, 200L)
     Assert.InRange(balance.Share, 0.66, 0.67)
     Assert.Equal(80, balance.Cut 120)
 
 [<Fact>]
+let ``the measured speeds count the share each side had, so a cut that already matches them stays`` () =
+    let balance = TwoWayBalance()
+    // The caller had two thirds and took as long as the worker with its third: the speeds are 2 to 1.
+    for _ in 1 .. 80 do
+        balance.Learn(2.0 / 3.0, 100L, 100L)
+    Assert.InRange(balance.Share, 0.66, 0.67)
+
+[<Fact>]
 let ``one region moves the share an eighth of the way, and a paused part counts for no more than a 20 to 80 cut`` () =
     let balance = TwoWayBalance()
-    balance.Learn(64, 100L, 64, 1_000_000L)
+    balance.Learn(0.5, 100L, 1_000_000L)
     Assert.Equal(0.5 + (0.8 - 0.5) * TwoWayBalance.Step, balance.Share, 12)
     for _ in 1 .. 500 do
-        balance.Learn(64, 100L, 64, 1_000_000L)
+        balance.Learn(0.5, 100L, 1_000_000L)
     Assert.InRange(balance.Share, 0.79, 0.8)
 
 [<Fact>]
 let ``a region that tells nothing, or any region while learning is off, leaves the share as it is`` () =
     let balance = TwoWayBalance()
-    balance.Learn(0, 100L, 64, 200L)
-    balance.Learn(64, 0L, 64, 200L)
-    balance.Learn(64, 100L, 64, 0L)
+    balance.Learn(0.0, 100L, 200L)
+    balance.Learn(0.5, 0L, 200L)
+    balance.Learn(0.5, 100L, 0L)
+    balance.Learn(1.0, 100L, 200L)
     Assert.Equal(0.5, balance.Share)
-    balance.Learn(64, 100L, 64, 300L)
+    balance.Learn(0.5, 100L, 300L)
     let learned = balance.Share
     Assert.True(learned > 0.5)
     balance.Learning <- false
-    balance.Learn(64, 300L, 64, 100L)
+    balance.Learn(0.5, 300L, 100L)
     Assert.Equal(learned, balance.Share)
     balance.Even()
     Assert.Equal(0.5, balance.Share)
@@ -58,7 +67,7 @@ let ``whatever it has learned, the cut leaves each side at least one unit of two
     let count = 2 + count.Get % 5_000
     let balance = TwoWayBalance()
     for _ in 1 .. 200 do
-        if slowerCaller then balance.Learn(1, 1_000_000L, 1, 1L) else balance.Learn(1, 1L, 1, 1_000_000L)
+        if slowerCaller then balance.Learn(0.5, 1_000_000L, 1L) else balance.Learn(0.5, 1L, 1_000_000L)
     let cut = balance.Cut count
     1 <= cut && cut <= count - 1
 
@@ -91,11 +100,7 @@ let ``after a region whose two parts ran on both sides the pool gives each side'
     pool.Run(work, 3)
     Assert.False(pool.LastTwoParts(&callerTicks, &workerTicks))
 
-/// Pushes a pool's balance to the given side's limit, as a run on a machine with one slow vCPU would.
-let private skew (pool: WorkerPool) (slowerCaller: bool) =
-    for _ in 1 .. 200 do
-        if slowerCaller then pool.Balance.Learn(1, 1_000_000L, 1, 1L) else pool.Balance.Learn(1, 1L, 1, 1_000_000L)
-    pool.Balance.Learning <- false
+let private skew = Nn.Tests.Helpers.skewBalance
 
 [<Theory>]
 [<InlineData(false)>]
@@ -118,3 +123,31 @@ let ``max-pooling a batch cut far from even between two threads gives the one-th
         let maxima, argmax = run pool
         Assert.Equal<float[]>(fst alone, maxima)
         Assert.Equal<int[]>(snd alone, argmax)
+
+/// Records the units each part of a region takes, for three counts cut in the same region.
+type private Cuts(pool: WorkerPool, counts: int[]) =
+    member val Ranges = Array.init 3 (fun _ -> Array.zeroCreate<int * int> counts.Length)
+    interface IPartitionedWork with
+        member this.Execute(part, parts) =
+            for c in 0 .. counts.Length - 1 do
+                this.Ranges[part][c] <- (pool.Start(counts[c], part, parts), pool.Start(counts[c], part + 1, parts))
+
+[<Fact>]
+let ``a region run cut on two threads gives every count's units once, cut at the balance's share, and other regions split evenly`` () =
+    use pool = new WorkerPool(2)
+    skew pool false
+    let counts = [| 2; 49; 3_675 |]
+    let work = Cuts(pool, counts)
+    pool.RunCut(work, 2)
+    for c in 0 .. counts.Length - 1 do
+        let cut = TwoWayBalance.CutAt(counts[c], pool.Balance.Share)
+        Assert.Equal((0, cut), work.Ranges[0][c])
+        Assert.Equal((cut, counts[c]), work.Ranges[1][c])
+    Assert.Equal((0, 2_940), work.Ranges[0][2])
+    pool.Run(work, 2)
+    Assert.Equal((0, 1_837), work.Ranges[0][2])
+    Assert.Equal((1_837, 3_675), work.Ranges[1][2])
+    use three = new WorkerPool(3)
+    let evenly = Cuts(three, counts)
+    three.RunCut(evenly, 3)
+    Assert.Equal((1_225, 2_450), evenly.Ranges[1][2])

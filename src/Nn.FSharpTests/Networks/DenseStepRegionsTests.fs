@@ -73,6 +73,16 @@ let ``cost, gradient, activations and deltas of a step in two regions equal one 
                 Assert.Equal(step None architecture loss rows overwrite 0.0f float32, step (Some pool) architecture loss rows overwrite 0.0f float32)
                 Assert.Equal(step None architecture loss rows overwrite 0.0 id, step (Some pool) architecture loss rows overwrite 0.0 id)
 
+[<Theory>]
+[<InlineData(false)>]
+[<InlineData(true)>]
+let ``a step whose weight-gradient panels are cut 20 to 80 between two threads equals one thread's bit for bit`` (slowerCaller: bool) =
+    use pool = new WorkerPool(2)
+    Nn.Tests.Helpers.skewBalance pool slowerCaller
+    for architecture, loss, rows in cases do
+        Assert.Equal(step None architecture loss rows true 0.0f float32, step (Some pool) architecture loss rows true 0.0f float32)
+        Assert.Equal(step None architecture loss rows false 0.0 id, step (Some pool) architecture loss rows false 0.0 id)
+
 [<Fact>]
 let ``a step in two regions with an L2 term equals one thread's bit for bit`` () =
     use pool = new WorkerPool(2)

@@ -15,9 +15,9 @@ let private vectorOf (length: int) (seed: int) =
 
 let private vector = vectorOf length
 
-/// The unsplit update and the update split over a pool of `threads`, from the same inputs, with the layout of θ when
-/// known (AdamW decays weights but not biases).
-let private bothOn (architecture: Architecture option) (rule: Optimizer) (threads: int) (gradient: float32[]) =
+/// The unsplit update and the update split over a pool of `threads` (its balance skewed, the caller the slower side
+/// when `skew` is Some true), from the same inputs, with the layout of θ when known (AdamW decays weights but not biases).
+let private bothOnSkewed (skew: bool option) (architecture: Architecture option) (rule: Optimizer) (threads: int) (gradient: float32[]) =
     let length = gradient.Length
     let theta = vectorOf length 1
     let moments () = Array.init rule.MomentCount (fun i -> vectorOf length (10 + i) |> Array.map abs)
@@ -30,9 +30,13 @@ let private bothOn (architecture: Architecture option) (rule: Optimizer) (thread
     let step = UpdateStep(7L, Option.toObj architecture)
     let whole = run (fun theta m m' next -> rule.UpdateInto<float32>(step, ReadOnlySpan theta, ReadOnlySpan gradient, m, m', Span next))
     use pool = new WorkerPool(threads)
+    skew |> Option.iter (Nn.Tests.Helpers.skewBalance pool)
     let split = ParallelUpdate<float32>(pool)
     let parted = run (fun theta m m' next -> split.UpdateInto(rule, step, theta, gradient, m, m', next))
     whole, parted
+
+/// As `bothOnSkewed`, with the pool's balance as a new pool has it.
+let private bothOn architecture rule threads gradient = bothOnSkewed None architecture rule threads gradient
 
 /// As `bothOn`, with no layout: every entry a weight.
 let private both rule threads gradient = bothOn None rule threads gradient
@@ -43,6 +47,16 @@ let private both rule threads gradient = bothOn None rule threads gradient
 let ``a split Adam or SGD step gives the unsplit step's parameters and moments bit for bit`` (threads: int) =
     for rule in [ Adam(0.01) :> Optimizer; Sgd(0.1); Momentum(0.1, 0.9) ] do
         let (finite, next, moments), (finite', next', moments') = both rule threads (vector 2)
+        Assert.True(finite && finite')
+        Assert.Equal<float32[]>(next, next')
+        Assert.Equal<float32[][]>(moments, moments')
+
+[<Theory>]
+[<InlineData(false)>]
+[<InlineData(true)>]
+let ``an Adam or SGD step cut 20 to 80 between two threads gives the unsplit step's parameters and moments bit for bit`` (slowerCaller: bool) =
+    for rule in [ Adam(0.01) :> Optimizer; Sgd(0.1) ] do
+        let (finite, next, moments), (finite', next', moments') = bothOnSkewed (Some slowerCaller) None rule 2 (vector 2)
         Assert.True(finite && finite')
         Assert.Equal<float32[]>(next, next')
         Assert.Equal<float32[][]>(moments, moments')

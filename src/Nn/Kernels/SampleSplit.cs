@@ -18,9 +18,7 @@ internal sealed unsafe class SampleSplit : IPartitionedWork
     private delegate*<void*, int, int, void> body;
     private void* arguments;
     private int rows;
-
-    /// <summary>The first sample of part 1 when the region has two parts, from the pool's <see cref="TwoWayBalance"/>.</summary>
-    private int cut;
+    private WorkerPool? pool;
 
     /// <summary>
     /// body(arguments, first, last) over parts of samples 0 … <paramref name="rows"/> − 1: on the pool's threads, or
@@ -38,19 +36,12 @@ internal sealed unsafe class SampleSplit : IPartitionedWork
         split.body = body;
         split.arguments = arguments;
         split.rows = rows;
-        var parts = Math.Min(pool.Threads, rows);
-        split.cut = parts == 2 ? pool.Balance.Cut(rows) : 0;
-        pool.Run(split, parts);
+        split.pool = pool;
+        pool.RunCut(split, Math.Min(pool.Threads, rows), rows);
         split.arguments = null;
-        if (parts == 2 && pool.LastTwoParts(out var callerTicks, out var workerTicks))
-        {
-            pool.Balance.Learn(split.cut, callerTicks, rows - split.cut, workerTicks);
-        }
+        split.pool = null;
     }
 
     void IPartitionedWork.Execute(int part, int parts) =>
-        body(arguments, Start(part, parts), Start(part + 1, parts));
-
-    /// <summary>Part p's first sample: the balanced cut between two parts, an even split among more.</summary>
-    private int Start(int part, int parts) => parts == 2 && part == 1 ? cut : Partition.Start(rows, part, parts);
+        body(arguments, pool!.Start(rows, part, parts), pool.Start(rows, part + 1, parts));
 }

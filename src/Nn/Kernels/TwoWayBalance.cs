@@ -3,7 +3,7 @@ using System;
 namespace Nn.Kernels;
 
 /// <summary>
-/// Where a two-thread region of independent units (a batch's samples or slices) cuts them between the calling thread
+/// Where a two-thread region of independent units (a batch's samples or slices, column panels, ranges of θ) cuts them between the calling thread
 /// (part 0) and the worker (part 1), learned from how fast each side ran its part in earlier regions. On a virtual
 /// machine one vCPU can run the same code 25–50% slower than the other for seconds at a time (a neighbour on its
 /// host core), and an even cut then leaves the faster thread waiting for the slower at every region's end; a cut in
@@ -11,7 +11,7 @@ namespace Nn.Kernels;
 /// unit computes, so results do not depend on it.
 /// </summary>
 /// <remarks>
-/// Only the thread that runs the pool's regions reads and updates it, between regions. Each region moves the share
+/// Only the thread that runs the pool's regions reads and updates it, between regions (<see cref="WorkerPool.RunCut"/>). Each region moves the share
 /// an eighth of the way to the speeds it measured, and a measurement counts for at most a 20/80 share, so one part
 /// that the operating system paused does not swing the cut.
 /// </remarks>
@@ -39,21 +39,24 @@ internal sealed class TwoWayBalance
     /// The first unit of the worker's part of <paramref name="count"/>: the caller's share rounded, and at least one
     /// unit on each side when there are two or more.
     /// </summary>
-    public int Cut(int count) => count < 2 ? count : Math.Clamp((int)Math.Round(count * Share), 1, count - 1);
+    public int Cut(int count) => CutAt(count, Share);
+
+    /// <summary>The first unit of the worker's part of <paramref name="count"/> for the caller's share <paramref name="share"/>.</summary>
+    public static int CutAt(int count, double share) => count < 2 ? count : Math.Clamp((int)Math.Round(count * share), 1, count - 1);
 
     /// <summary>
-    /// Learns from a region in which the caller ran <paramref name="callerUnits"/> units in <paramref name="callerTicks"/>
-    /// and the worker <paramref name="workerUnits"/> in <paramref name="workerTicks"/>; a side with no units or no time
-    /// tells nothing and leaves the share as it is, as does any region while <see cref="Learning"/> is off.
+    /// Learns from a region in which the caller ran the fraction <paramref name="callerShare"/> of the work in
+    /// <paramref name="callerTicks"/> and the worker the rest in <paramref name="workerTicks"/>; a side with no work or
+    /// no time tells nothing and leaves the share as it is, as does any region while <see cref="Learning"/> is off.
     /// </summary>
-    public void Learn(int callerUnits, long callerTicks, int workerUnits, long workerTicks)
+    public void Learn(double callerShare, long callerTicks, long workerTicks)
     {
-        if (!Learning || callerUnits <= 0 || workerUnits <= 0 || callerTicks <= 0 || workerTicks <= 0)
+        if (!Learning || callerShare <= 0 || callerShare >= 1 || callerTicks <= 0 || workerTicks <= 0)
         {
             return;
         }
 
-        double caller = callerUnits / (double)callerTicks, worker = workerUnits / (double)workerTicks;
+        double caller = callerShare / callerTicks, worker = (1 - callerShare) / workerTicks;
         var measured = Math.Clamp(caller / (caller + worker), Least, 1 - Least);
         Share += (measured - Share) * Step;
     }

@@ -69,6 +69,9 @@ internal sealed class WorkerPool : IDisposable
     private int workerPartGeneration;
     private int workerPart;
     private long workerPartTicks;
+
+    /// <summary>The caller's share of the current region's units when <see cref="RunCut"/> runs it; 0 in other regions.</summary>
+    private double cutShare;
     private Exception? failure;
     private volatile bool disposed;
 
@@ -155,6 +158,46 @@ internal sealed class WorkerPool : IDisposable
         workerTicks = workerPartTicks;
         return parts == 2 && workers.Length > 0 && workerPartGeneration == generation && workerPart == 1;
     }
+
+    /// <summary>
+    /// Runs <paramref name="job"/> as <see cref="Run"/> does with <paramref name="parts"/> parts, except that on a pool of
+    /// two threads the two parts are cut where <see cref="Balance"/> puts the cut, which the job reads through
+    /// <see cref="Start"/>, and the balance then learns from the two parts' times. <paramref name="units"/> is the
+    /// count the job cuts, for the share each side actually had; 0 when it cuts several counts (then the share is the
+    /// balance's).
+    /// </summary>
+    public void RunCut(IPartitionedWork job, int parts, int units = 0)
+    {
+        if (parts != 2 || Threads != 2)
+        {
+            Run(job, parts);
+            return;
+        }
+
+        var share = Balance.Share;
+        cutShare = share;
+        try
+        {
+            Run(job, 2);
+        }
+        finally
+        {
+            cutShare = 0;
+        }
+
+        if (LastTwoParts(out var callerTicks, out var workerTicks))
+        {
+            Balance.Learn(units >= 2 ? TwoWayBalance.CutAt(units, share) / (double)units : share, callerTicks, workerTicks);
+        }
+    }
+
+    /// <summary>
+    /// The first of <paramref name="units"/> that part <paramref name="part"/> of <paramref name="parts"/> takes: the
+    /// balanced cut inside a region <see cref="RunCut"/> runs on two threads, <see cref="Partition.Start"/> in any other.
+    /// Every part of a region reads the same cut, so the parts still cover every unit once.
+    /// </summary>
+    public int Start(int units, int part, int parts) =>
+        cutShare > 0 && parts == 2 && part == 1 ? TwoWayBalance.CutAt(units, cutShare) : Partition.Start(units, part, parts);
 
     /// <summary>How many worker threads are still running (none after <see cref="Dispose"/>).</summary>
     public int LiveWorkers

@@ -154,7 +154,9 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
             this.overwrite = overwrite;
             try
             {
-                pool.Run(this, pool.Threads);
+                // Cut where the two vCPUs' measured speeds put it: the panels are independent, and a panel is summed
+                // the same way on either thread.
+                pool.RunCut(this, pool.Threads);
             }
             finally
             {
@@ -246,8 +248,8 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
             var delta = workspace.Delta[l].AsSpan(0, rows * layer.Outputs);
             var input = l == 0 ? new ReadOnlySpan<T>(x, xLength).Slice(0, rows * layer.Inputs) : workspace.A[l - 1].AsSpan(0, rows * layer.Inputs);
             var panels = (layer.Inputs + nr - 1) / nr;
-            var from = Math.Min(layer.Inputs, Partition.Start(panels, part, parts) * nr);
-            var to = Math.Min(layer.Inputs, Partition.Start(panels, part + 1, parts) * nr);
+            var from = Math.Min(layer.Inputs, pool.Start(panels, part, parts) * nr);
+            var to = Math.Min(layer.Inputs, pool.Start(panels, part + 1, parts) * nr);
             var dw = all.Slice(architecture.WeightOffset(l), layer.WeightCount);
             Gemm.Multiply(path, layer.Outputs, rows, delta, 1, layer.Outputs, input, layer.Inputs, 1, dw, layer.Inputs, !overwrite, from, to);
             if (!layer.HasBias)
@@ -255,8 +257,8 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
                 continue;
             }
 
-            var first = Partition.Start(layer.Outputs, part, parts);
-            var sums = all.Slice(architecture.BiasOffset(l) + first, Partition.Start(layer.Outputs, part + 1, parts) - first);
+            var first = pool.Start(layer.Outputs, part, parts);
+            var sums = all.Slice(architecture.BiasOffset(l) + first, pool.Start(layer.Outputs, part + 1, parts) - first);
             if (overwrite)
             {
                 sums.Clear();

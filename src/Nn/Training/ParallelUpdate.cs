@@ -5,7 +5,8 @@ using Nn.Kernels;
 namespace Nn;
 
 /// <summary>
-/// The optimiser's step over θ split into one contiguous range per thread of a <see cref="WorkerPool"/>, for rules
+/// The optimiser's step over θ split into one contiguous range per thread of a <see cref="WorkerPool"/> (on two threads
+/// cut where the pool's <see cref="TwoWayBalance"/> puts it), for rules
 /// whose update is element by element (<see cref="Optimizer.UpdatesByRange"/>). On a batch step the update reads and
 /// writes every parameter and moment once, a memory-bound pass as long as a few of the step's products; left on one
 /// thread it would cap what a second thread can gain. Each element gets exactly the operations of the unsplit update,
@@ -60,7 +61,7 @@ internal sealed class ParallelUpdate<T> : IPartitionedWork
         this.next = next;
         try
         {
-            pool.Run(this, pool.Threads);
+            pool.RunCut(this, pool.Threads);
         }
         finally
         {
@@ -81,8 +82,8 @@ internal sealed class ParallelUpdate<T> : IPartitionedWork
     void IPartitionedWork.Execute(int part, int parts)
     {
         var blocks = (theta.Length + Alignment - 1) / Alignment;
-        var from = Math.Min(theta.Length, Partition.Start(blocks, part, parts) * Alignment);
-        var to = Math.Min(theta.Length, Partition.Start(blocks, part + 1, parts) * Alignment);
+        var from = Math.Min(theta.Length, pool.Start(blocks, part, parts) * Alignment);
+        var to = Math.Min(theta.Length, pool.Start(blocks, part + 1, parts) * Alignment);
         finite[part] = optimizer!.UpdateRangeInto<T>(step, from, to, theta, gradient, moments, nextMoments, next);
     }
 }
