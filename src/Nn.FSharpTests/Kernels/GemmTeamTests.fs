@@ -38,6 +38,17 @@ let ``products split over a team equal the one-thread products bit for bit, in f
             Assert.Equal(products path None rows inputs outputs float32, products path (Some(GemmTeam<float32>(pool))) rows inputs outputs float32)
             Assert.Equal(products path None rows inputs outputs id, products path (Some(GemmTeam<float>(pool))) rows inputs outputs id)
 
+[<Theory>]
+[<InlineData(false)>]
+[<InlineData(true)>]
+let ``products cut 20 to 80 between two threads, by panels or by slivers, equal the one-thread products bit for bit`` (slowerCaller: bool) =
+    use pool = new WorkerPool(2)
+    Nn.Tests.Helpers.skewBalance pool slowerCaller
+    for path in paths do
+        for rows, inputs, outputs in shapes do
+            Assert.Equal(products path None rows inputs outputs float32, products path (Some(GemmTeam<float32>(pool))) rows inputs outputs float32)
+            Assert.Equal(products path None rows inputs outputs id, products path (Some(GemmTeam<float>(pool))) rows inputs outputs id)
+
 [<Fact>]
 let ``a product with more rows than columns is cut by rows, so that each thread packs the smaller operand`` () =
     // Where MC is a whole number of slivers (Vector512's 8 rows, Portable's 4); Vector256's 6-row slivers keep columns.

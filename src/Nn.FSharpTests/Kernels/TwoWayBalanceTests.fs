@@ -11,6 +11,9 @@ open FsCheck.Xunit
 open Nn
 open Nn.Kernels
 
+/// Stopwatch ticks in `n` microseconds.
+let private µs (n: float) = int64 (n * float Stopwatch.Frequency / 1e6)
+
 [<Fact>]
 let ``a new balance cuts a region evenly`` () =
     let balance = TwoWayBalance()
@@ -24,7 +27,7 @@ let ``a new balance cuts a region evenly`` () =
 let ``a worker half as fast as the caller moves the caller's share towards two thirds`` () =
     let balance = TwoWayBalance()
     for _ in 1 .. 80 do
-        balance.Learn(0.5, 100L, 200L)
+        balance.Learn(0.5, µs 100.0, µs 200.0)
     Assert.InRange(balance.Share, 0.66, 0.67)
     Assert.Equal(80, balance.Cut 120)
 
@@ -33,31 +36,41 @@ let ``the measured speeds count the share each side had, so a cut that already m
     let balance = TwoWayBalance()
     // The caller had two thirds and took as long as the worker with its third: the speeds are 2 to 1.
     for _ in 1 .. 80 do
-        balance.Learn(2.0 / 3.0, 100L, 100L)
+        balance.Learn(2.0 / 3.0, µs 100.0, µs 100.0)
     Assert.InRange(balance.Share, 0.66, 0.67)
 
 [<Fact>]
-let ``one region moves the share an eighth of the way, and a paused part counts for no more than a 20 to 80 cut`` () =
+let ``a region whose parts take 100 µs moves the share an eighth of the way, a region of 10 µs a tenth of that`` () =
+    // Speeds 4 to 1: the measurement is a 20/80 cut.
     let balance = TwoWayBalance()
-    balance.Learn(0.5, 100L, 1_000_000L)
-    Assert.Equal(0.5 + (0.8 - 0.5) * TwoWayBalance.Step, balance.Share, 12)
-    for _ in 1 .. 500 do
-        balance.Learn(0.5, 100L, 1_000_000L)
+    balance.Learn(0.5, µs 40.0, µs 160.0)
+    Assert.Equal(0.5 + (0.8 - 0.5) * TwoWayBalance.Step, balance.Share, 3)
+    let short = TwoWayBalance()
+    short.Learn(0.5, µs 4.0, µs 16.0)
+    Assert.Equal(0.5 + (0.8 - 0.5) * TwoWayBalance.Step / 10.0, short.Share, 4)
+
+[<Fact>]
+let ``a part the operating system paused counts for no more than a 20 to 80 cut, half the way to it`` () =
+    let balance = TwoWayBalance()
+    balance.Learn(0.5, µs 100.0, µs 1e6)
+    Assert.Equal(0.5 + (0.8 - 0.5) * TwoWayBalance.LargestStep, balance.Share, 12)
+    for _ in 1 .. 50 do
+        balance.Learn(0.5, µs 100.0, µs 1e6)
     Assert.InRange(balance.Share, 0.79, 0.8)
 
 [<Fact>]
 let ``a region that tells nothing, or any region while learning is off, leaves the share as it is`` () =
     let balance = TwoWayBalance()
-    balance.Learn(0.0, 100L, 200L)
-    balance.Learn(0.5, 0L, 200L)
-    balance.Learn(0.5, 100L, 0L)
-    balance.Learn(1.0, 100L, 200L)
+    balance.Learn(0.0, µs 100.0, µs 200.0)
+    balance.Learn(0.5, 0L, µs 200.0)
+    balance.Learn(0.5, µs 100.0, 0L)
+    balance.Learn(1.0, µs 100.0, µs 200.0)
     Assert.Equal(0.5, balance.Share)
-    balance.Learn(0.5, 100L, 300L)
+    balance.Learn(0.5, µs 100.0, µs 300.0)
     let learned = balance.Share
     Assert.True(learned > 0.5)
     balance.Learning <- false
-    balance.Learn(0.5, 300L, 100L)
+    balance.Learn(0.5, µs 300.0, µs 100.0)
     Assert.Equal(learned, balance.Share)
     balance.Even()
     Assert.Equal(0.5, balance.Share)

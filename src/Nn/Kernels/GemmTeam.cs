@@ -5,7 +5,8 @@ namespace Nn.Kernels;
 
 /// <summary>
 /// Runs one <see cref="Gemm.Multiply{T}"/> on the threads of a <see cref="WorkerPool"/>: the NR-wide column panels of C
-/// are cut into one contiguous part per thread, and the threads claim parts as they come free (a thread the OS has
+/// are cut into one contiguous part per thread (on two threads where the pool's <see cref="TwoWayBalance"/> puts the
+/// cut), and the threads claim parts as they come free (a thread the OS has
 /// not scheduled yet leaves its part to the others). A product with fewer column panels than threads but several
 /// MR-row slivers (the 32 × 32 Gram matrix of a deferred SGD block), or with more rows than columns (a forward pass
 /// over 10,000 rows, where a column split would have each thread pack all of them), is cut by rows instead, at
@@ -80,7 +81,7 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
             this.ldc = ldc;
             this.accumulate = accumulate;
             this.byRows = byRows;
-            Pool.Run(this, parts);
+            Pool.RunCut(this, parts);
             this.a = this.b = this.c = null;
         }
     }
@@ -107,8 +108,8 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
         if (byRows)
         {
             var slivers = (m + mr - 1) / mr;
-            var first = Math.Min(m, Partition.Start(slivers, part, parts) * mr);
-            var last = Math.Min(m, Partition.Start(slivers, part + 1, parts) * mr);
+            var first = Math.Min(m, Pool.Start(slivers, part, parts) * mr);
+            var last = Math.Min(m, Pool.Start(slivers, part + 1, parts) * mr);
             long aOffset = (long)first * aRowStride, cOffset = (long)first * ldc;
             Gemm.Multiply(
                 path,
@@ -129,8 +130,8 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
         }
 
         var panels = (n + nr - 1) / nr;
-        var from = Math.Min(n, Partition.Start(panels, part, parts) * nr);
-        var to = Math.Min(n, Partition.Start(panels, part + 1, parts) * nr);
+        var from = Math.Min(n, Pool.Start(panels, part, parts) * nr);
+        var to = Math.Min(n, Pool.Start(panels, part + 1, parts) * nr);
         Gemm.Multiply(
             path,
             m,

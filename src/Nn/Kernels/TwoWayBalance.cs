@@ -11,17 +11,27 @@ namespace Nn.Kernels;
 /// unit computes, so results do not depend on it.
 /// </summary>
 /// <remarks>
-/// Only the thread that runs the pool's regions reads and updates it, between regions (<see cref="WorkerPool.RunCut"/>). Each region moves the share
-/// an eighth of the way to the speeds it measured, and a measurement counts for at most a 20/80 share, so one part
-/// that the operating system paused does not swing the cut.
+/// Only the thread that runs the pool's regions reads and updates it, between regions (<see cref="WorkerPool.RunCut"/>).
+/// A region moves the share towards the speeds it measured in proportion to its length, an eighth of the way for parts
+/// of <see cref="ReferenceTime"/> and at most half of it, so the long regions, where waiting costs most, decide the cut
+/// rather than the many short ones; and a measurement counts for at most a 20/80 share, so one part that the
+/// operating system paused does not swing the cut.
 /// </remarks>
 internal sealed class TwoWayBalance
 {
     /// <summary>The least share of the units either side is given.</summary>
     public const double Least = 0.2;
 
-    /// <summary>How far one region's measurement moves the share towards itself.</summary>
+    /// <summary>How far the measurement of a region whose parts take <see cref="ReferenceTime"/> moves the share towards itself.</summary>
     public const double Step = 0.125;
+
+    /// <summary>The mean part time at which a region moves the share by <see cref="Step"/>.</summary>
+    public static readonly TimeSpan ReferenceTime = TimeSpan.FromMicroseconds(100);
+
+    /// <summary>The most one region moves the share, as a fraction of the way to its measurement.</summary>
+    public const double LargestStep = 0.5;
+
+    private static readonly double ReferenceTicks = ReferenceTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency;
 
     /// <summary>The calling thread's share of a region's units; 0.5 until a region has been measured.</summary>
     public double Share { get; private set; } = 0.5;
@@ -46,7 +56,7 @@ internal sealed class TwoWayBalance
 
     /// <summary>
     /// Learns from a region in which the caller ran the fraction <paramref name="callerShare"/> of the work in
-    /// <paramref name="callerTicks"/> and the worker the rest in <paramref name="workerTicks"/>; a side with no work or
+    /// <paramref name="callerTicks"/> and the worker the rest in <paramref name="workerTicks"/> (<see cref="System.Diagnostics.Stopwatch"/> ticks); a side with no work or
     /// no time tells nothing and leaves the share as it is, as does any region while <see cref="Learning"/> is off.
     /// </summary>
     public void Learn(double callerShare, long callerTicks, long workerTicks)
@@ -58,6 +68,7 @@ internal sealed class TwoWayBalance
 
         double caller = callerShare / callerTicks, worker = (1 - callerShare) / workerTicks;
         var measured = Math.Clamp(caller / (caller + worker), Least, 1 - Least);
-        Share += (measured - Share) * Step;
+        var weight = Math.Min(LargestStep, Step * (callerTicks + workerTicks) / (2 * ReferenceTicks));
+        Share += (measured - Share) * weight;
     }
 }
