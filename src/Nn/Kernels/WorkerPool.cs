@@ -26,7 +26,7 @@ internal interface IPartitionedWork
 /// <see cref="HotTime"/> of wall-clock time (longer than any gap inside a training run) before it parks on its
 /// semaphore, where it uses no CPU. Between runs, and after <see cref="Dispose"/>, every worker is parked or gone.
 /// </remarks>
-internal sealed class WorkerPool : IDisposable
+internal sealed partial class WorkerPool : IDisposable
 {
     /// <summary>How long an idle worker polls for the next region before it parks (a wall-clock bound, so it holds whatever a spin costs on this CPU), unless the pool is made with another.</summary>
     public static readonly TimeSpan HotTime = TimeSpan.FromMilliseconds(2);
@@ -62,16 +62,6 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Workers between seeing a region and finishing the parts they claimed.</summary>
     private int active;
 
-    /// <summary>The ticks of the caller's part 0 in the last region it ran.</summary>
-    private long callerPartTicks;
-
-    /// <summary>The generation, part and ticks of the last part the first worker ran, written by that worker before it leaves the region.</summary>
-    private int workerPartGeneration;
-    private int workerPart;
-    private long workerPartTicks;
-
-    /// <summary>The caller's share of the current region's units when <see cref="RunCut"/> runs it; 0 in other regions.</summary>
-    private double cutShare;
     private Exception? failure;
     private volatile bool disposed;
 
@@ -104,115 +94,8 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Whether <see cref="Dispose"/> has stopped the workers.</summary>
     public bool IsDisposed => disposed;
 
-    /// <summary>How many workers are parked now (no CPU used); all of them a little over <see cref="HotTime"/> after the last region.</summary>
-    public int ParkedWorkers
-    {
-        get
-        {
-            var count = 0;
-            for (var i = 0; i < parked.Length; i++)
-            {
-                count += Volatile.Read(ref parked[i]);
-            }
-
-            return count;
-        }
-    }
-
     /// <summary>How many times <see cref="Run"/> has had to wake a parked worker (the rest of the hand-overs found it hot).</summary>
     public long Wakes { get; private set; }
-
-    /// <summary>The polls of all workers so far; it stops growing once they are parked.</summary>
-    public long Polls
-    {
-        get
-        {
-            var count = 0L;
-            for (var i = 0; i < polls.Length; i++)
-            {
-                count += Volatile.Read(ref polls[i]);
-            }
-
-            return count;
-        }
-    }
-
-    /// <summary>
-    /// What the team has done so far, for measuring the cost of synchronising: regions handed out, wake-ups, parts
-    /// run by each side, the caller's time inside regions and waiting at their ends, and how long a part waited for a
-    /// worker. Each figure is written by one thread, so read it between regions (a running region's is incomplete).
-    /// </summary>
-    public WorkerPoolCounters Counters => tally.Read(Wakes);
-
-    /// <summary>Where a two-thread region of independent units cuts them between the caller and the worker (<see cref="SampleSplit"/>).</summary>
-    public TwoWayBalance Balance { get; } = new();
-
-    /// <summary>
-    /// The time the caller took for part 0 of the last region and the time the first worker took for part 1 of it;
-    /// false unless that region had two parts and each side ran one (the caller runs both when the worker comes late).
-    /// Read it after <see cref="Run"/> returns, on the thread that called it.
-    /// </summary>
-    public bool LastTwoParts(out long callerTicks, out long workerTicks)
-    {
-        callerTicks = callerPartTicks;
-        workerTicks = workerPartTicks;
-        return parts == 2 && workers.Length > 0 && workerPartGeneration == generation && workerPart == 1;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="job"/> as <see cref="Run"/> does with <paramref name="parts"/> parts, except that on a pool of
-    /// two threads the two parts are cut where <see cref="Balance"/> puts the cut, which the job reads through
-    /// <see cref="Start"/>, and the balance then learns from the two parts' times. <paramref name="units"/> is the
-    /// count the job cuts, for the share each side actually had; 0 when it cuts several counts (then the share is the
-    /// balance's).
-    /// </summary>
-    public void RunCut(IPartitionedWork job, int parts, int units = 0)
-    {
-        if (parts != 2 || Threads != 2)
-        {
-            Run(job, parts);
-            return;
-        }
-
-        var share = Balance.Share;
-        cutShare = share;
-        try
-        {
-            Run(job, 2);
-        }
-        finally
-        {
-            cutShare = 0;
-        }
-
-        if (LastTwoParts(out var callerTicks, out var workerTicks))
-        {
-            Balance.Learn(units >= 2 ? TwoWayBalance.CutAt(units, share) / (double)units : share, callerTicks, workerTicks);
-        }
-    }
-
-    /// <summary>
-    /// The first of <paramref name="units"/> that part <paramref name="part"/> of <paramref name="parts"/> takes: the
-    /// balanced cut inside a region <see cref="RunCut"/> runs on two threads, <see cref="Partition.Start"/> in any other.
-    /// Every part of a region reads the same cut, so the parts still cover every unit once.
-    /// </summary>
-    public int Start(int units, int part, int parts) =>
-        cutShare > 0 && parts == 2 && part == 1 ? TwoWayBalance.CutAt(units, cutShare) : Partition.Start(units, part, parts);
-
-    /// <summary>How many worker threads are still running (none after <see cref="Dispose"/>).</summary>
-    public int LiveWorkers
-    {
-        get
-        {
-            var count = 0;
-            foreach (var worker in workers)
-            {
-                count += worker.IsAlive ? 1 : 0;
-            }
-
-            return count;
-        }
-    }
 
     /// <summary>Runs parts 0 … <paramref name="count"/> − 1 of <paramref name="job"/> on the team and waits for all of them.</summary>
     public void Run(IPartitionedWork job, int count)
