@@ -20,6 +20,13 @@ if (args is ["scaling", ..])
     return;
 }
 
+if (args is ["concurrent-products", ..])
+{
+    // Whether two threads running independent products at once slow each other down (ConcurrentProducts.cs).
+    ConcurrentProducts.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args is ["epoch-phases", ..])
 {
     // Where a one-epoch Trainer.Train of Network B (or A) spends what its steps do not, with page faults (EpochPhases.cs).
