@@ -116,3 +116,26 @@ let skewBalance (pool: Nn.Kernels.WorkerPool) (slowerCaller: bool) =
     for _ in 1 .. 200 do
         if slowerCaller then pool.Balance.Learn(0.5, 1_000_000L, 1L) else pool.Balance.Learn(0.5, 1L, 1_000_000L)
     pool.Balance.Learning <- false
+
+/// Two parts; a part on the calling thread waits until a worker has run a part of the same region, so every region
+/// runs one part on each side, and a region whose hand-over to the worker was lost never finishes inside the time
+/// limit and is counted as missed.
+type Rendezvous() =
+    let caller = Environment.CurrentManagedThreadId
+    let mutable region = 0
+    let mutable workerRegion = 0
+    /// Regions whose worker part did not come within ten seconds.
+    member val Missed = 0 with get, set
+    /// Runs one region on the pool.
+    member this.Run(pool: Nn.Kernels.WorkerPool) =
+        region <- region + 1
+        pool.Run(this, 2)
+        if Threading.Volatile.Read(&workerRegion) <> region then this.Missed <- this.Missed + 1
+    interface Nn.Kernels.IPartitionedWork with
+        member _.Execute(_, _) =
+            if Environment.CurrentManagedThreadId <> caller then
+                Threading.Volatile.Write(&workerRegion, region)
+            else
+                let clock = Diagnostics.Stopwatch.StartNew()
+                while Threading.Volatile.Read(&workerRegion) <> region && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
+                    Threading.Thread.SpinWait 1

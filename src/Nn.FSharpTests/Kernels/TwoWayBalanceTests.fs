@@ -4,7 +4,6 @@ module Nn.Tests.Kernels.TwoWayBalanceTests
 
 open System
 open System.Diagnostics
-open System.Threading
 open Xunit
 open FsCheck
 open FsCheck.Xunit
@@ -84,27 +83,10 @@ let ``whatever it has learned, the cut leaves each side at least one unit of two
     let cut = balance.Cut count
     1 <= cut && cut <= count - 1
 
-/// Two parts; the caller's waits until the worker has run part 1, so both sides run one part of every region.
-type private BothSides() =
-    let caller = Environment.CurrentManagedThreadId
-    let mutable region = 0
-    let mutable workerRegion = 0
-    member this.Run(pool: WorkerPool) =
-        region <- region + 1
-        pool.Run(this, 2)
-    interface IPartitionedWork with
-        member _.Execute(_, _) =
-            if Environment.CurrentManagedThreadId <> caller then
-                Volatile.Write(&workerRegion, region)
-            else
-                let clock = Stopwatch.StartNew()
-                while Volatile.Read(&workerRegion) <> region && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
-                    Thread.SpinWait 1
-
 [<Fact>]
 let ``after a region whose two parts ran on both sides the pool gives each side's time, and not after a region of three parts`` () =
     use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0)
-    let work = BothSides()
+    let work = Nn.Tests.Helpers.Rendezvous()
     work.Run pool
     let mutable callerTicks = 0L
     let mutable workerTicks = 0L

@@ -9,27 +9,6 @@ open Nn.Kernels
 open Nn.Tests.Helpers
 open Xunit
 
-/// Two parts; a part on the calling thread waits until a worker has run a part of the same region, so a region
-/// whose hand-over to the worker was lost never finishes inside the time limit and is counted as missed.
-type private Rendezvous() =
-    let caller = Environment.CurrentManagedThreadId
-    let mutable region = 0
-    let mutable workerRegion = 0
-    member val Missed = 0 with get, set
-    /// Runs one region on the pool.
-    member this.Run(pool: WorkerPool) =
-        region <- region + 1
-        pool.Run(this, 2)
-        if Volatile.Read(&workerRegion) <> region then this.Missed <- this.Missed + 1
-    interface IPartitionedWork with
-        member _.Execute(_, _) =
-            if Environment.CurrentManagedThreadId <> caller then
-                Volatile.Write(&workerRegion, region)
-            else
-                let clock = Stopwatch.StartNew()
-                while Volatile.Read(&workerRegion) <> region && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
-                    Thread.SpinWait 1
-
 type private Nothing() =
     interface IPartitionedWork with
         member _.Execute(_, _) = ()
