@@ -32,7 +32,7 @@ internal static class ConcurrentProducts
         var shapes = new[] { (m: 32, k: 64, n: 32, repeats: 400), (m: 128, k: 784, n: 128, repeats: 2) };
         for (var round = 0; round < rounds; round++)
         {
-            var callerCpu = OperatingSystem.IsLinux() && Environment.ProcessorCount == 2 ? round % 2 : -1;
+            var callerCpu = CanPin() ? round % 2 : -1;
             foreach (var (m, k, n, repeats) in shapes)
             {
                 foreach (var ownPages in new[] { true, false })
@@ -61,6 +61,20 @@ internal static class ConcurrentProducts
 
         Console.WriteLine("Cores: " + CrossCoreProbe.Describe(CrossCoreProbe.Measure()));
         Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
+    }
+
+    /// <summary>Whether this thread can be pinned to CPU 0 and to CPU 1 (Linux, two CPUs numbered 0 and 1); it is left free either way.</summary>
+    private static bool CanPin()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.ProcessorCount != 2)
+        {
+            return false;
+        }
+
+        ulong first = 1, second = 2, both = 3;
+        var pinned = SchedSetAffinity(0, sizeof(ulong), ref first) == 0 && SchedSetAffinity(0, sizeof(ulong), ref second) == 0;
+        _ = SchedSetAffinity(0, sizeof(ulong), ref both);
+        return pinned;
     }
 
     [DllImport("libc", EntryPoint = "sched_setaffinity")]
