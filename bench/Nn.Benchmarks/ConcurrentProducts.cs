@@ -71,11 +71,13 @@ internal static class ConcurrentProducts
             return false;
         }
 
-        ulong first = 1, second = 2, both = 3;
-        var pinned = SchedSetAffinity(0, sizeof(ulong), ref first) == 0 && SchedSetAffinity(0, sizeof(ulong), ref second) == 0;
-        _ = SchedSetAffinity(0, sizeof(ulong), ref both);
+        var pinned = PinTo(1) && PinTo(2);
+        PinTo(3);
         return pinned;
     }
+
+    /// <summary>Lets the calling thread run only on the CPUs of <paramref name="mask"/> (bit i for CPU i); false if refused.</summary>
+    private static bool PinTo(ulong mask) => SchedSetAffinity(0, sizeof(ulong), ref mask) == 0;
 
     [DllImport("libc", EntryPoint = "sched_setaffinity")]
     private static extern int SchedSetAffinity(int thread, nint size, ref ulong mask);
@@ -112,8 +114,7 @@ internal static class ConcurrentProducts
             if (callerCpu >= 0)
             {
                 // Thread 0 on the round's CPU and thread 1 on the other, so a slowdown can be told from a slow vCPU.
-                var mask = 1UL << ((who + callerCpu) % 2);
-                _ = SchedSetAffinity(0, sizeof(ulong), ref mask);
+                PinTo(1UL << ((who + callerCpu) % 2));
             }
 
             var (x, w, z) = ownPages ? Make(who) : operands[who];
@@ -147,15 +148,11 @@ internal static class ConcurrentProducts
             if (callerCpu >= 0)
             {
                 // Free the caller again: threads it starts later (the cross-core probe's) would inherit its one CPU.
-                var all = 3UL;
-                _ = SchedSetAffinity(0, sizeof(ulong), ref all);
+                PinTo(3);
             }
         }
 
         worker?.Join();
-        Array.Sort(times[0]);
-        Array.Sort(times[1]);
-        return [times[0][Runs / 2], times[1][Runs / 2]];
+        return [Timing.Median(times[0]), Timing.Median(times[1])];
     }
-
 }

@@ -1,5 +1,3 @@
-using System;
-
 namespace Nn.Kernels;
 
 /// <summary>
