@@ -11,6 +11,9 @@ open Xunit
 
 let kinds = TheoryData<string>([ for kind in OptimizerKinds.All -> kind.Name ])
 
+/// The kinds whose update may be split into ranges of θ (sgd, adam and adamw, as a test below holds).
+let rangeKinds = TheoryData<string>([ for kind in OptimizerKinds.All do if kind.Default().UpdatesByRange then kind.Name ])
+
 let private kindNamed name = nonNull (OptimizerKinds.Find name)
 
 let private train = Digits.LoadAll<float32>().Select(ReadOnlySpan [| 0 .. 199 |])
@@ -130,6 +133,33 @@ let ``SGD, Adam and AdamW say their update may be split into ranges of theta, an
                 rule.UpdateRangeInto<float>(UpdateStep(1L), 0, 1, ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.5; 0.5 |], moments (), moments (), Span [| 0.0; 0.0 |])
                 |> ignore)
         Assert.Equal($"{name} updates θ as a whole.", refusal)
+
+[<Theory; MemberData(nameof rangeKinds)>]
+let ``a rule that updates by range gives a block the whole update's bits from moments kept for that block alone, as a rank keeps them`` (name: string) =
+    let rule = (kindNamed name).Default()
+    let architecture = start.Architecture
+    let count = architecture.ParameterCount
+    let random = Random 4
+    let vector scale = Array.init count (fun _ -> (random.NextDouble() - 0.3) * scale)
+    let theta, gradient = vector 1.0, vector 0.2
+    let moments = Array.init rule.MomentCount (fun _ -> vector 0.01 |> Array.map abs)
+    // From inside the first layer's weights, across its biases, into the second layer's weights: AdamW decays weights only.
+    let first, length = 130, 517
+    for form in [ rule; rule.WithSchedule(LearningRateSchedule.Cosine 900L) ] do
+        let step = UpdateStep(3L, architecture)
+        let wholeNext = Array.zeroCreate<float> count
+        let wholeMoments = Array.init form.MomentCount (fun _ -> Array.zeroCreate<float> count)
+        form.UpdateRangeInto<float>(step, 0, count, ReadOnlySpan theta, ReadOnlySpan gradient, moments, wholeMoments, Span wholeNext) |> ignore
+        let kept = moments |> Array.map (fun m -> Array.sub m first length)
+        let keptNext = Array.init form.MomentCount (fun _ -> Array.zeroCreate<float> length)
+        let next = Array.zeroCreate<float> count
+        Assert.True(form.UpdateRangeInto<float>(step, first, first + length, ReadOnlySpan theta, ReadOnlySpan gradient, kept, keptNext, Span next, first))
+        let bits (values: float[]) = values |> Array.map BitConverter.DoubleToInt64Bits
+        Assert.Equal<int64>(bits (Array.sub wholeNext first length), bits (Array.sub next first length))
+        for i in 0 .. form.MomentCount - 1 do
+            Assert.Equal<int64>(bits (Array.sub wholeMoments[i] first length), bits keptNext[i])
+        // Only the block of θ' is written.
+        Assert.All(Array.append (Array.sub next 0 first) (Array.sub next (first + length) (count - first - length)), fun v -> Assert.Equal(0.0, v))
 
 [<Fact>]
 let ``a kind refuses a null list of values naming it, and a list of the wrong length listing its hyperparameters' names`` () =

@@ -14,6 +14,14 @@ let ``a vector copies its source so later changes to the source do not reach it`
     Assert.Equal(1.0, vector[0])
 
 [<Fact>]
+let ``only a vector made by Zeros is known to hold zeros without reading it; zeros given by value are read like any other`` () =
+    Assert.True((ParameterVector<float>.Zeros 5).IsZeros)
+    Assert.True((ParameterVector<float32>.Zeros 0).IsZeros)
+    Assert.False((ParameterVector<float>.Create(ReadOnlySpan(Array.zeroCreate<float> 5))).IsZeros)
+    Assert.False((ParameterVector<float>.Zeros 3).Add(ParameterVector<float>.Zeros 3).IsZeros)
+    Assert.Equal(ParameterVector<float>.Zeros 4, ParameterVector<float>.Create(ReadOnlySpan(Array.zeroCreate<float> 4)))
+
+[<Fact>]
 let ``vectors with the same elements are equal and hash alike`` () =
     let a = ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 2.0 |])
     let b = ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 2.0 |])

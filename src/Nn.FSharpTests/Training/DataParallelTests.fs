@@ -85,6 +85,18 @@ let ``the shards of a data set are its rows in order`` () =
     Assert.Equal<float>(data.Inputs.Row(36).ToArray(), shards[2].Inputs.Row(12).ToArray())
 
 [<Fact>]
+let ``a rank of a run whose rule updates by range keeps the moments of its block of theta only; other rules and one process keep them whole`` () =
+    let count = 235_146
+    let second = FirstOfTwo [||] :> IDataParallelGroup
+    let struct (start, length) = DataParallel.Block(count, 0, 2)
+    Assert.Equal(struct (start, length), DataParallelSteps<float32>.MomentBlock(Adam 0.001, second, count))
+    Assert.Equal(struct (start, length), DataParallelSteps<float32>.MomentBlock(AdamW(0.001, 0.01), second, count))
+    Assert.True(length < count)
+    Assert.Equal(struct (0, count), DataParallelSteps<float32>.MomentBlock(RmsProp 0.001, second, count))
+    Assert.Equal(struct (0, count), DataParallelSteps<float32>.MomentBlock(Adam 0.001, null, count))
+    Assert.Equal(struct (0, count), DataParallelSteps<float32>.MomentBlock(Adam 0.001, OneRank(), count))
+
+[<Fact>]
 let ``a data-parallel run takes its own steps even for per-sample SGD, which would otherwise fuse them`` () =
     let network = Network.Create<float>(dense, Initializer.Xavier, 1UL)
     let rule = Sgd 0.1

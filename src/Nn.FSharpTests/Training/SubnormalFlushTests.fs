@@ -32,6 +32,14 @@ let ``flushing theta and the moments covers every vector`` () =
     Assert.Equal<float32>([| 0.0f; 0.0f |], moments[1])
 
 [<Fact>]
+let ``flushing covers moments kept for a rank's block, shorter than theta, to their ends`` () =
+    let theta = [| 1.0f; 1.0f; 1.0f; 1e-40f |]
+    let moments = [| [| 1.0f; 1e-41f |]; [| 1e-42f; 2.0f |] |]
+    Assert.Equal(3, SubnormalFlush.Flush(theta, moments))
+    Assert.Equal<float32>([| 1.0f; 0.0f |], moments[0])
+    Assert.Equal<float32>([| 0.0f; 2.0f |], moments[1])
+
+[<Fact>]
 let ``flushing refuses a null theta or a null set of moments, naming it`` () =
     let theta = Assert.Throws<ArgumentNullException>(fun () -> SubnormalFlush.Flush(Unchecked.defaultof<float32[]>, [||]) |> ignore)
     Assert.Equal("theta", theta.ParamName)

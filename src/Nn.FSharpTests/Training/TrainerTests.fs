@@ -47,6 +47,37 @@ let ``the same seed gives bit-for-bit the same run`` () =
     Assert.NotEqual((train 3 5UL).Network, (train 3 6UL).Network)
 
 [<Fact>]
+let ``a fresh start's moments, known to be zeros, and the same zeros given by value train to the same bits`` () =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(architecture, Initializer.He, 1UL)
+    let rule = Adam 0.005
+    let options = TrainingOptions(2, 32, 3UL)
+    let fresh = Trainer.Start(network, rule, options.Seed)
+    Assert.All(fresh.OptimizerState.Moments, fun m -> Assert.True m.IsZeros)
+    let byValue = Collections.Immutable.ImmutableArray.CreateRange [ for m in fresh.OptimizerState.Moments -> ParameterVector<float32>.Create(m.AsSpan()) ]
+    let given = TrainingState<float32>(fresh.Network, OptimizerState<float32>(0L, byValue), fresh.Random, 0, fresh.History)
+    Assert.All(given.OptimizerState.Moments, fun m -> Assert.False m.IsZeros)
+    let fromFresh = Trainer.Continue(fresh, Loss.SoftmaxCrossEntropy, rule, trainSet, options)
+    let fromGiven = Trainer.Continue(given, Loss.SoftmaxCrossEntropy, rule, trainSet, options)
+    Assert.Equal<float32>(fromFresh.Network.Parameters.ToArray(), fromGiven.Network.Parameters.ToArray())
+    Assert.Equal<ParameterVector<float32>>(fromFresh.State.OptimizerState.Moments, fromGiven.State.OptimizerState.Moments)
+
+[<Fact>]
+let ``an epoch takes up the moments its state holds, and zeros in their place make another run`` () =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(architecture, Initializer.He, 1UL)
+    let rule = Adam 0.005
+    let options = TrainingOptions(2, 32, 3UL)
+    let states = Collections.Generic.List<TrainingState<float32>>()
+    let full = Trainer.Train(network, Loss.SoftmaxCrossEntropy, rule, trainSet, options, onEpoch = Action<_>(states.Add))
+    let first = states[0]
+    let zeros = Collections.Immutable.ImmutableArray.CreateRange [ for m in first.OptimizerState.Moments -> ParameterVector<float32>.Zeros m.Length ]
+    let forgotten = TrainingState<float32>(first.Network, OptimizerState<float32>(first.OptimizerState.Step, zeros), first.Random, first.EpochsCompleted, first.History)
+    let resumed = Trainer.Continue(first, Loss.SoftmaxCrossEntropy, rule, trainSet, options)
+    Assert.Equal(full.State, resumed.State)
+    Assert.NotEqual(resumed.Network, (Trainer.Continue(forgotten, Loss.SoftmaxCrossEntropy, rule, trainSet, options)).Network)
+
+[<Fact>]
 let ``resuming from an epoch's state gives the same result as an uninterrupted run`` () =
     let trainSet, testSet = digits.Value
     let network = Network.Create<float32>(architecture, Initializer.He, 1UL)

@@ -72,17 +72,21 @@ public sealed record Adam : Optimizer
 
     internal override bool UpdatesByRange => true;
 
-    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
-        Update(step.LearningRate(LearningRate), Beta1, Beta2, Epsilon, step.Number, from, to, theta, gradient, moments, nextMoments, next);
+    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next, int momentStart = 0) =>
+        Update(step.LearningRate(LearningRate), Beta1, Beta2, Epsilon, step.Number, from, to, theta, gradient, moments, nextMoments, next, momentStart);
 
-    /// <summary>Adam's step with the given hyperparameters on elements from … to − 1 (AdamW shares it).</summary>
+    /// <summary>
+    /// Adam's step with the given hyperparameters on elements from … to − 1 (AdamW shares it), whose moments are at
+    /// from − <paramref name="momentStart"/> … in the moment buffers.
+    /// </summary>
     internal static bool Update<T>(
-        double eta, double beta1, double beta2, double epsilon, long step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
+        double eta, double beta1, double beta2, double epsilon, long step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next, int momentStart)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var length = to - from;
-        var m = moments[0].AsSpan(from, length);
-        var v = moments[1].AsSpan(from, length);
+        var at = from - momentStart;
+        var m = moments[0].AsSpan(at, length);
+        var v = moments[1].AsSpan(at, length);
 
         // Folding both bias corrections into the step size keeps the loop to one division per element.
         var correction1 = 1 - Math.Pow(beta1, step);
@@ -91,6 +95,6 @@ public sealed record Adam : Optimizer
         var folded = T.CreateChecked(epsilon * Math.Sqrt(correction2));
         return Kernels.VectorKernels.AdamUpdate(
             theta.Slice(from, length), gradient.Slice(from, length), m, v, T.CreateChecked(beta1), T.CreateChecked(beta2), stepSize, folded,
-            next.Slice(from, length), nextMoments[0].AsSpan(from, length), nextMoments[1].AsSpan(from, length));
+            next.Slice(from, length), nextMoments[0].AsSpan(at, length), nextMoments[1].AsSpan(at, length));
     }
 }

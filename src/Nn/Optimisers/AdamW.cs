@@ -75,7 +75,7 @@ public sealed record AdamW : Optimizer
 
     internal override bool UpdatesByRange => true;
 
-    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
+    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next, int momentStart = 0)
     {
         // The decay reads θ before Adam's step: θ(1 − ηλ) goes into θ' first, then Adam's step reads and rewrites θ'
         // element by element, which is right whether or not θ' is θ itself.
@@ -92,6 +92,6 @@ public sealed record AdamW : Optimizer
             }
         }
 
-        return Adam.Update(eta, Beta1, Beta2, Epsilon, step.Number, from, to, next, gradient, moments, nextMoments, next);
+        return Adam.Update(eta, Beta1, Beta2, Epsilon, step.Number, from, to, next, gradient, moments, nextMoments, next, momentStart);
     }
 }

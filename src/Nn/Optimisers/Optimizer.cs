@@ -188,12 +188,14 @@ public abstract record Optimizer
     internal virtual bool UpdatesByRange => false;
 
     /// <summary>
-    /// <see cref="UpdateInto"/> on elements <paramref name="from"/> … <paramref name="to"/> − 1 only (the spans and
-    /// moment buffers are the whole vectors); for rules with <see cref="UpdatesByRange"/>. Each element gets the
-    /// operations the whole-vector update gives it, so a split update equals an unsplit one bit for bit.
+    /// <see cref="UpdateInto"/> on elements <paramref name="from"/> … <paramref name="to"/> − 1 only (the spans are
+    /// the whole vectors); for rules with <see cref="UpdatesByRange"/>. Each element gets the operations the
+    /// whole-vector update gives it, so a split update equals an unsplit one bit for bit. Element 0 of each moment
+    /// buffer stands for element momentStart of θ: 0 when the buffers are whole vectors, the start of a block when a
+    /// rank keeps the moments of its block of θ only (<see cref="DataParallelSteps{T}"/>).
     /// </summary>
     /// <returns>Whether every element of θ' in the range is finite.</returns>
-    internal virtual bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next)
+    internal virtual bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next, int momentStart = 0)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         throw new NotSupportedException($"{Name} updates θ as a whole.");
 

@@ -39,6 +39,6 @@ public sealed record Sgd : Optimizer
 
     internal override bool UpdatesByRange => true;
 
-    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
+    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next, int momentStart = 0) =>
         Kernels.VectorKernels.MultiplyAddFinite(T.CreateChecked(-step.LearningRate(LearningRate)), gradient[from..to], theta[from..to], next[from..to]);
 }

@@ -18,10 +18,21 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
 {
     private readonly T[] values;
 
-    private ParameterVector(T[] values) => this.values = values;
+    private ParameterVector(T[] values, bool zeros = false)
+    {
+        this.values = values;
+        IsZeros = zeros;
+    }
 
     /// <summary>The number of elements.</summary>
     public int Length => values.Length;
+
+    /// <summary>
+    /// Whether the vector is known to hold zeros only without reading it: made by <see cref="Zeros"/> (a vector never
+    /// changes). A training run then clears its buffer rather than copying: the pages of a large fresh array are not yet
+    /// mapped, and reading them costs a page fault each (about 15 µs on the virtual machine of docs/benchmarks.md).
+    /// </summary>
+    internal bool IsZeros { get; }
 
     /// <summary>The element at <paramref name="index"/>.</summary>
     /// <param name="index">A position in [0, <see cref="Length"/>).</param>
@@ -50,7 +61,7 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
     public static ParameterVector<T> Zeros(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        return new ParameterVector<T>(new T[length]);
+        return new ParameterVector<T>(new T[length], zeros: true);
     }
 
     /// <summary>Takes ownership of an array that no one else references; used by functions that fill a fresh buffer.</summary>

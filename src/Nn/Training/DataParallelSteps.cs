@@ -16,7 +16,8 @@ namespace Nn;
 /// 1/N of the update and sends and receives each byte once in each direction. Where the group holds θ in memory
 /// every rank reads (<see cref="IDataParallelGroup.ShareParameters"/>), each rank writes its block of θ' there and
 /// nothing is gathered; θ then stays there between steps until the run takes it back (<see cref="SettleTheta"/>).
-/// The moments stay sharded between snapshots (<see cref="CompleteMoments"/>). Other rules sum the whole gradient (<see cref="DataParallel.Combine"/>)
+/// Each rank keeps the moments of its block only (<see cref="MomentBlock"/>), 1/N of each, and a snapshot gathers them
+/// (<see cref="GatherMoments"/>). Other rules sum the whole gradient (<see cref="DataParallel.Combine"/>)
 /// and every rank applies the same whole update.
 /// </summary>
 internal sealed class DataParallelSteps<T> : StepStrategy<T>
@@ -111,20 +112,33 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
     }
 
     /// <summary>
-    /// Gathers the moments' blocks from every rank, so that <see cref="StepBuffers{T}.Moments"/> holds the whole
-    /// moments (the same bits on every rank) for a snapshot. Every rank calls it at the same point.
+    /// The elements of θ whose moments a rank's buffers keep: with a rule that updates element by element, the rank's
+    /// <see cref="DataParallel.Block"/>, the only elements its steps update; otherwise, and in one process, all.
     /// </summary>
-    public override void CompleteMoments()
+    public static (int Start, int Count) MomentBlock(Optimizer optimizer, IDataParallelGroup? group, int parameterCount) =>
+        group is not null && optimizer.UpdatesByRange ? DataParallel.Block(parameterCount, group.Rank, group.Size) : (0, parameterCount);
+
+    /// <summary>
+    /// The whole moments for a snapshot, in new arrays: this rank's blocks and every other rank's, the same bits on
+    /// every rank; null when the step is not sharded and the buffers hold the whole moments. Every rank calls it at
+    /// the same point.
+    /// </summary>
+    public override T[][]? GatherMoments()
     {
         if (!sharded)
         {
-            return;
+            return null;
         }
 
-        foreach (var moment in buffers.Moments)
+        var whole = new T[buffers.Moments.Length][];
+        for (var i = 0; i < whole.Length; i++)
         {
-            DataParallel.GatherBlocksOf<T>(group, moment);
+            whole[i] = new T[context.Architecture.ParameterCount];
+            buffers.Moments[i].CopyTo(whole[i].AsSpan(blockStart, blockCount));
+            DataParallel.GatherBlocksOf<T>(group, whole[i]);
         }
+
+        return whole;
     }
 
     /// <summary>
@@ -174,7 +188,7 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         // it is published (ISharedParameters.Publish says why).
         var next = buffers.NextTheta.AsSpan();
         var finite = context.Optimizer.UpdateRangeInto<T>(
-            new UpdateStep(step, context.Architecture), blockStart, blockEnd, theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, next);
+            new UpdateStep(step, context.Architecture), blockStart, blockEnd, theta, buffers.Gradient, buffers.Moments, buffers.NextMoments, next, blockStart);
         if (shared is not null && SubnormalFlush.IsDue(step))
         {
             // What accepting the step flushes in θ, flushed by each block's owner before the others can read it.

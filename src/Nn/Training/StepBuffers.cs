@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Numerics;
 using Nn.Kernels;
 
@@ -18,12 +19,16 @@ internal sealed class StepBuffers<T>
     /// <param name="parameterCount">The length of θ.</param>
     /// <param name="stateCount">The length of the network's state (running statistics).</param>
     /// <param name="momentCount">How many moment vectors the rule keeps.</param>
+    /// <param name="momentBlock">
+    /// The elements of θ whose moments the buffers keep: all of them, or in a sharded data-parallel run the rank's block
+    /// (<see cref="DataParallelSteps{T}.MomentBlock"/>), the only elements whose moments its steps update.
+    /// </param>
     /// <param name="batchRows">The most samples one advance gathers.</param>
     /// <param name="costCount">The most steps one advance takes.</param>
     /// <param name="train">The training data.</param>
     /// <param name="order">The epoch's order of sample indices (the run shuffles it in place).</param>
     /// <param name="pool">The run's threads, or null.</param>
-    public StepBuffers(int parameterCount, int stateCount, int momentCount, int batchRows, int costCount, Dataset<T> train, int[] order, WorkerPool? pool)
+    public StepBuffers(int parameterCount, int stateCount, int momentCount, (int Start, int Count) momentBlock, int batchRows, int costCount, Dataset<T> train, int[] order, WorkerPool? pool)
     {
         // Every step writes all of these, so their pages are backed now, in one call each, rather than by a fault a page
         // in the first steps (FreshPages: about half the price of those faults on a virtual machine).
@@ -36,9 +41,11 @@ internal sealed class StepBuffers<T>
         NextMoments = new T[momentCount][];
         for (var i = 0; i < momentCount; i++)
         {
-            Moments[i] = FreshPages.Backed<T>(parameterCount);
-            NextMoments[i] = FreshPages.Backed<T>(parameterCount);
+            Moments[i] = FreshPages.Backed<T>(momentBlock.Count);
+            NextMoments[i] = FreshPages.Backed<T>(momentBlock.Count);
         }
+
+        MomentStart = momentBlock.Start;
 
         Inputs = FreshPages.Backed<T>(batchRows * train.Inputs.Columns);
         Targets = new T[batchRows * train.Targets.Columns];
@@ -68,7 +75,10 @@ internal sealed class StepBuffers<T>
     /// <summary>A training step's pass mode: batch statistics, the step's dropout masks, running statistics into the spare.</summary>
     public PassMode<T> TrainingStep(long step) => PassMode<T>.TrainingStep(DropoutMask.StepKey(DropoutKey, step), Statistics, NextStatistics);
 
-    /// <summary>The optimiser's moments that go with <see cref="Theta"/>.</summary>
+    /// <summary>The element of θ that element 0 of each moment buffer stands for (0 unless the buffers keep a block).</summary>
+    public int MomentStart { get; }
+
+    /// <summary>The optimiser's moments that go with <see cref="Theta"/>, of the elements from <see cref="MomentStart"/> on.</summary>
     public T[][] Moments { get; private set; }
 
     /// <summary>The spares that receive the moments after a step.</summary>
@@ -102,6 +112,26 @@ internal sealed class StepBuffers<T>
 
     /// <summary>Copies the samples order[start .. start + rows) into <see cref="Inputs"/> and <see cref="Targets"/>, split over the run's threads unless <paramref name="split"/> is false.</summary>
     public void Gather(int start, int rows, bool split = true) => gather.Gather(start, rows, split);
+
+    /// <summary>
+    /// Loads <see cref="Moments"/> from <paramref name="moments"/> (whole vectors; the buffers take the elements from
+    /// <see cref="MomentStart"/> on), copying on <paramref name="pool"/>'s threads, or on this one when it is null.
+    /// </summary>
+    public void LoadMoments(ImmutableArray<ParameterVector<T>> moments, WorkerPool? pool)
+    {
+        for (var i = 0; i < Moments.Length; i++)
+        {
+            if (moments[i].IsZeros)
+            {
+                // A fresh run's moments: reading them would fault in every page of an array no one has written.
+                Moments[i].AsSpan().Clear();
+            }
+            else
+            {
+                ParallelCopy.Copy(moments[i].AsSpan().Slice(MomentStart, Moments[i].Length), Moments[i], pool);
+            }
+        }
+    }
 
     /// <summary>Makes θ' (in <see cref="NextTheta"/>) the new θ.</summary>
     public void AcceptTheta() => (Theta, NextTheta) = (NextTheta, Theta);

@@ -37,12 +37,11 @@ internal abstract class StepStrategy<T>
     public abstract (double Cost, string? Failure) Step(long step, int start, int rows);
 
     /// <summary>
-    /// Makes <see cref="StepBuffers{T}.Moments"/> whole before the run reads them into a snapshot, for a strategy that
-    /// keeps only its part of them up to date between snapshots; the others have nothing to do.
+    /// The whole moments, in new arrays, for a strategy whose buffers keep only its part of them
+    /// (<see cref="StepBuffers{T}.MomentStart"/>); null when <see cref="StepBuffers{T}.Moments"/> are whole, for the run
+    /// to copy. Every rank of a data-parallel run calls it at the same point.
     /// </summary>
-    public virtual void CompleteMoments()
-    {
-    }
+    public virtual T[][]? GatherMoments() => null;
 
     /// <summary>
     /// Makes <see cref="StepBuffers{T}.Theta"/> hold θ before the run reads or overwrites it, for a strategy whose steps

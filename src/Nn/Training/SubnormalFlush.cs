@@ -43,7 +43,7 @@ internal static class SubnormalFlush
         return flushed;
     }
 
-    /// <summary>Flushes θ and every moment vector (each the length of θ).</summary>
+    /// <summary>Flushes θ and every moment vector (the length of θ, or of the block a rank keeps the moments of).</summary>
     public static int Flush<T>(T[] theta, T[][] moments)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -52,7 +52,7 @@ internal static class SubnormalFlush
         var flushed = Flush(theta.AsSpan());
         foreach (var moment in moments)
         {
-            flushed += Flush(moment.AsSpan(0, theta.Length));
+            flushed += Flush(moment.AsSpan());
         }
 
         return flushed;

@@ -82,7 +82,8 @@ internal sealed class TrainingRun<T> : IDisposable
             order[i] = i;
         }
 
-        buffers = new StepBuffers<T>(architecture.ParameterCount, architecture.StateCount, optimizer.MomentCount, Math.Max(batch, block), Math.Max(block, 1), train, order, pool);
+        var momentBlock = DataParallelSteps<T>.MomentBlock(optimizer, group, architecture.ParameterCount);
+        buffers = new StepBuffers<T>(architecture.ParameterCount, architecture.StateCount, optimizer.MomentCount, momentBlock, Math.Max(batch, block), Math.Max(block, 1), train, order, pool);
         Strategy = StepStrategy<T>.Choose(context, buffers, batch, block);
         probe = DivergenceProbe<T>.Spread(train, options.ExactTrainMetrics, group?.Rank ?? 0, group?.Size ?? 1, pool);
     }
@@ -294,10 +295,7 @@ internal sealed class TrainingRun<T> : IDisposable
         ParallelCopy.Copy(state.Network.Parameters.AsSpan(), buffers.Theta, pool);
         state.Network.State.AsSpan().CopyTo(buffers.Statistics);
         buffers.DropoutKey = DropoutMask.Key(state.Random);
-        for (var i = 0; i < buffers.Moments.Length; i++)
-        {
-            ParallelCopy.Copy(state.OptimizerState.Moments[i].AsSpan(), buffers.Moments[i], pool);
-        }
+        buffers.LoadMoments(state.OptimizerState.Moments, pool);
     }
 
     /// <summary>θ as it is now (for tests and benchmarks that drive <see cref="Step"/> directly).</summary>
@@ -322,11 +320,11 @@ internal sealed class TrainingRun<T> : IDisposable
     private TrainingState<T> Snapshot(TrainingState<T> state, long step, RandomState random, int epochsCompleted, ImmutableArray<EpochRecord> history)
     {
         Strategy.SettleTheta();
-        Strategy.CompleteMoments();
+        var gathered = Strategy.GatherMoments();
         var builder = ImmutableArray.CreateBuilder<ParameterVector<T>>(buffers.Moments.Length);
-        foreach (var moment in buffers.Moments)
+        for (var i = 0; i < buffers.Moments.Length; i++)
         {
-            builder.Add(ParameterVector<T>.Own(ParallelCopy.Clone<T>(moment, pool)));
+            builder.Add(ParameterVector<T>.Own(gathered?[i] ?? ParallelCopy.Clone<T>(buffers.Moments[i], pool)));
         }
 
         // The copies are fresh memory every epoch (2.8 MB for Network B with Adam), so their pages are first written on the run's threads.

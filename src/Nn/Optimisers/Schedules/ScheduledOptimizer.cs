@@ -51,8 +51,8 @@ internal sealed record ScheduledOptimizer : Optimizer
 
     internal override bool UpdatesByRange => Rule.UpdatesByRange;
 
-    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next) =>
-        Rule.UpdateRangeInto(Scale(step), from, to, theta, gradient, moments, nextMoments, next);
+    internal override bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next, int momentStart = 0) =>
+        Rule.UpdateRangeInto(Scale(step), from, to, theta, gradient, moments, nextMoments, next, momentStart);
 
     internal override string? SquaresMoment(int index) => Rule.SquaresMoment(index);
 
