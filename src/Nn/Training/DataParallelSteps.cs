@@ -133,7 +133,8 @@ internal sealed class DataParallelSteps<T> : StepStrategy<T>
         var whole = new T[buffers.Moments.Length][];
         for (var i = 0; i < whole.Length; i++)
         {
-            whole[i] = new T[context.Architecture.ParameterCount];
+            // Fresh memory every snapshot, all of it written below: its pages are backed in one call, as a clone's are.
+            whole[i] = Kernels.FreshPages.Backed<T>(context.Architecture.ParameterCount);
             buffers.Moments[i].CopyTo(whole[i].AsSpan(blockStart, blockCount));
             DataParallel.GatherBlocksOf<T>(group, whole[i]);
         }
