@@ -94,6 +94,18 @@ let ``the final state holds the whole moments on every rank though each rank upd
     Assert.True(difference <= 1e-12, sprintf "relative difference of Adam's moments %g" difference)
 
 [<Fact>]
+let ``three ranks, each keeping the moments of its own block, end whole epochs with one process's theta and moments`` () =
+    use dir = new TempDirectory()
+    let three = ranks 3 "epochs" dir.Path
+    Assert.All(three, fun r -> Assert.Equal<string list>(three[0], r))
+    let one = Scenarios.epochs None
+    // 1,210 parameters in three blocks, the last shorter than a whole number of 64-element vectors: every epoch's snapshot
+    // gathers the moments and the next epoch loads each rank's block back.
+    let parameters = relativeDifference (numbers (beforeMoments three[0])) (numbers (beforeMoments one))
+    let moments = relativeDifference (numbers (afterMoments three[0])) (numbers (afterMoments one))
+    Assert.True(parameters <= 1e-12 && moments <= 1e-12, sprintf "relative differences: theta %g, moments %g" parameters moments)
+
+[<Fact>]
 let ``a rule that updates theta as a whole (RMSProp) is summed whole, the same bits on every rank, and follows one process`` () =
     use dir = new TempDirectory()
     let two = ranks 2 "steps-rmsprop" dir.Path
