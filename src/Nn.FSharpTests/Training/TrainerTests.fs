@@ -78,6 +78,17 @@ let ``an epoch takes up the moments its state holds, and zeros in their place ma
     Assert.NotEqual(resumed.Network, (Trainer.Continue(forgotten, Loss.SoftmaxCrossEntropy, rule, trainSet, options)).Network)
 
 [<Fact>]
+let ``a state whose moments do not fit the network is refused, naming the moment and both lengths`` () =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(architecture, Initializer.He, 1UL)
+    let count = network.Parameters.Length
+    for length in [ count - 1; count + 1; 0 ] do
+        let moments = Collections.Immutable.ImmutableArray.CreateRange [ ParameterVector<float32>.Zeros count; ParameterVector<float32>.Zeros length ]
+        let state = TrainingState<float32>(network, OptimizerState<float32>(3L, moments), Trainer.Start(network, Adam 0.01, 1UL).Random, 0, Collections.Immutable.ImmutableArray.Empty)
+        let e = Assert.Throws<ArgumentException>(fun () -> Trainer.Continue(state, Loss.SoftmaxCrossEntropy, Adam 0.01, trainSet, TrainingOptions(1, 32, 1UL)) |> ignore)
+        Assert.Equal(sprintf "state.OptimizerState.Moments[1] must have length %d, but has length %d. (Parameter 'state.OptimizerState.Moments[1]')" count length, e.Message)
+
+[<Fact>]
 let ``resuming from an epoch's state gives the same result as an uninterrupted run`` () =
     let trainSet, testSet = digits.Value
     let network = Network.Create<float32>(architecture, Initializer.He, 1UL)

@@ -71,6 +71,11 @@ internal sealed class TrainingRun<T> : IDisposable
                 $"the optimiser state holds {state.OptimizerState.Moments.Length} moment vectors, but {optimizer.Name} needs {optimizer.MomentCount}.", nameof(state));
         }
 
+        for (var i = 0; i < optimizer.MomentCount; i++)
+        {
+            Guard.Length($"state.OptimizerState.Moments[{i}]", architecture.ParameterCount, state.OptimizerState.Moments[i].Length);
+        }
+
         var batch = Math.Min(options.BatchSize, train.Count);
         pool = options.Threads > 1 ? IdleTeams.Rent(options.Threads) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
