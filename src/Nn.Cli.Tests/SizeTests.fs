@@ -112,11 +112,22 @@ let impossibleStates =
         let extra = [ for e in 2 .. 4 -> EpochRecord(e, 0.1, 0.9, Nullable(), Nullable()) ]
         rebuilt s s.OptimizerState.Moments s.Random 4 (s.History.AddRange extra)),
         "expected the epochs completed (at most the epoch count) in 0..3, but found 4.")
-    data.Add("all-zero random state", (fun s -> rebuilt s s.OptimizerState.Moments (RandomState(0UL, 0UL, 0UL, 0UL)) s.EpochsCompleted s.History),
-        "expected a random state with a non-zero word")
     data.Add("NaN in the history", (fun s -> rebuilt s s.OptimizerState.Moments s.Random 1 (ImmutableArray.Create(EpochRecord(1, nan, 0.5, Nullable(), Nullable())))),
         "expected a finite history record 0's training loss of 0 or more, but found NaN.")
     data
+
+[<Fact>]
+let ``a checkpoint whose random state is all zeros is a file error naming the file and byte`` () =
+    // No TrainingState holds that state, so the file's four words are found and zeroed and the checksum made again.
+    let mutable words = RandomState()
+    let bytes = checkpointWith (fun s -> words <- s.Random; s)
+    let pattern = Array.concat [ for w in [ words.S0; words.S1; words.S2; words.S3 ] -> BitConverter.GetBytes w ]
+    let at = Seq.windowed 32 bytes |> Seq.findIndex (fun window -> window = pattern)
+    let body = Array.take (bytes.Length - 32) bytes
+    Array.fill body at 32 0uy
+    use dir = new TempDirectory()
+    File.WriteAllBytes(dir.File "bad.nnck", Array.append body (Security.Cryptography.SHA256.HashData body))
+    dir.Run [ "train"; "--resume"; "bad.nnck" ] |> check badInput [ sprintf "nn: bad.nnck, byte %d: expected a random state with a non-zero word" at ]
 
 [<Theory; MemberData("impossibleStates")>]
 let ``a checkpoint holding impossible state is a file error naming the file and byte`` (_case: string, edit: TrainingState<float32> -> TrainingState<float32>, message: string) =

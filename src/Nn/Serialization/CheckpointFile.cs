@@ -235,9 +235,9 @@ public static class CheckpointFile
         var optimizer = CheckpointRule.Read(reader, version, rule);
         var stepAt = reader.Offset;
         var step = reader.Int64("the optimiser step");
-        if (step < 0)
+        if (step is < 0 or > OptimizerState<T>.MaxStep)
         {
-            throw reader.Error(stepAt, "a step count of 0 or more", $"{step}");
+            throw reader.Error(stepAt, $"a step count of 0 to {OptimizerState<T>.MaxStep}", $"{step}");
         }
 
         var momentCount = reader.Int32InRange("the moment count", optimizer.MomentCount, optimizer.MomentCount);

@@ -13,13 +13,37 @@ namespace Nn;
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <param name="Network">The network after <paramref name="EpochsCompleted"/> epochs.</param>
 /// <param name="OptimizerState">The optimiser's state.</param>
-/// <param name="Random">The shuffling generator's state.</param>
-/// <param name="EpochsCompleted">How many epochs are done.</param>
+/// <param name="Random">The shuffling generator's state (not all zeros: <see cref="RandomState.FromSeed"/> makes one).</param>
+/// <param name="EpochsCompleted">How many epochs are done, 0 or more.</param>
 /// <param name="History">One record per completed epoch.</param>
+/// <exception cref="ArgumentNullException"><paramref name="Network"/> or <paramref name="OptimizerState"/> is null.</exception>
+/// <exception cref="ArgumentOutOfRangeException"><paramref name="EpochsCompleted"/> is negative.</exception>
+/// <exception cref="ArgumentException"><paramref name="Random"/> is all zeros, or <paramref name="History"/> is a default array or holds a null record.</exception>
 public sealed record TrainingState<T>(
     Network<T> Network, OptimizerState<T> OptimizerState, RandomState Random, int EpochsCompleted, ImmutableArray<EpochRecord> History)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly Network<T> network = Network ?? throw new ArgumentNullException(nameof(Network));
+    private readonly OptimizerState<T> optimizerState = OptimizerState ?? throw new ArgumentNullException(nameof(OptimizerState));
+    private readonly RandomState random = CheckedRandom(Random);
+    private readonly int epochsCompleted = CheckedEpochs(EpochsCompleted);
+    private readonly ImmutableArray<EpochRecord> history = CheckedHistory(History);
+
+    /// <summary>The network after <see cref="EpochsCompleted"/> epochs.</summary>
+    public Network<T> Network { get => network; init => network = value ?? throw new ArgumentNullException(nameof(Network)); }
+
+    /// <summary>The optimiser's state.</summary>
+    public OptimizerState<T> OptimizerState { get => optimizerState; init => optimizerState = value ?? throw new ArgumentNullException(nameof(OptimizerState)); }
+
+    /// <summary>The shuffling generator's state, never all zeros.</summary>
+    public RandomState Random { get => random; init => random = CheckedRandom(value); }
+
+    /// <summary>How many epochs are done, 0 or more.</summary>
+    public int EpochsCompleted { get => epochsCompleted; init => epochsCompleted = CheckedEpochs(value); }
+
+    /// <summary>One record per completed epoch.</summary>
+    public ImmutableArray<EpochRecord> History { get => history; init => history = CheckedHistory(value); }
+
     /// <summary>
     /// The epoch with the lowest validation cost so far and its network, kept by a run with
     /// <see cref="TrainingOptions.Patience"/> (null otherwise, and before the first epoch).
@@ -34,6 +58,26 @@ public sealed record TrainingState<T>(
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Network, EpochsCompleted);
+
+    // xoshiro256** maps the all-zero state to itself, so such a run would never shuffle or draw a dropout mask.
+    private static RandomState CheckedRandom(RandomState value) =>
+        value != default
+            ? value
+            : throw new ArgumentException("the random state is all zeros, which the generator never leaves; make one with RandomState.FromSeed.", nameof(Random));
+
+    private static int CheckedEpochs(int value) =>
+        value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(EpochsCompleted), $"the epochs completed must be 0 or more, not {value}.");
+
+    private static ImmutableArray<EpochRecord> CheckedHistory(ImmutableArray<EpochRecord> value)
+    {
+        if (value.IsDefault)
+        {
+            throw new ArgumentException("the history must be an array (empty before the first epoch), not a default ImmutableArray.", nameof(History));
+        }
+
+        var missing = value.IndexOf(null!);
+        return missing < 0 ? value : throw new ArgumentException($"the history's record {missing} is null.", nameof(History));
+    }
 }
 
 /// <summary>

@@ -1,0 +1,49 @@
+/// The training state as a value: a network, an optimiser state, a generator that can move, a count and a history.
+module Nn.Tests.Training.TrainingStateTests
+
+open System
+open System.Collections.Immutable
+open System.Reflection
+open Nn
+open Xunit
+
+let private start =
+    let network = Network.Create<float32>(Architecture.Input(3).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)
+    Trainer.Start(network, Adam 0.01, 5UL)
+
+let private make network optimizerState random epochs history =
+    TrainingState<float32>(network, optimizerState, random, epochs, history) |> ignore
+
+[<Fact>]
+let ``a state refuses a null network or optimiser state, naming it`` () =
+    let network = Assert.Throws<ArgumentNullException>(fun () -> make Unchecked.defaultof<Network<float32>> start.OptimizerState start.Random 0 start.History)
+    Assert.Equal("Network", network.ParamName)
+    let optimizer = Assert.Throws<ArgumentNullException>(fun () -> make start.Network Unchecked.defaultof<OptimizerState<float32>> start.Random 0 start.History)
+    Assert.Equal("OptimizerState", optimizer.ParamName)
+
+[<Fact>]
+let ``a state refuses the all-zero random state, which would never shuffle, and takes any other`` () =
+    let e = Assert.Throws<ArgumentException>(fun () -> make start.Network start.OptimizerState (RandomState()) 0 start.History)
+    Assert.Equal("Random", e.ParamName)
+    Assert.StartsWith("the random state is all zeros, which the generator never leaves; make one with RandomState.FromSeed.", e.Message)
+    Assert.Equal(RandomState(0UL, 0UL, 0UL, 1UL), TrainingState<float32>(start.Network, start.OptimizerState, RandomState(0UL, 0UL, 0UL, 1UL), 0, start.History).Random)
+
+[<Fact>]
+let ``a state refuses a negative epoch count and a default or holed history, naming them`` () =
+    let epochs = Assert.Throws<ArgumentOutOfRangeException>(fun () -> make start.Network start.OptimizerState start.Random -1 start.History)
+    Assert.Equal("EpochsCompleted", epochs.ParamName)
+    Assert.StartsWith("the epochs completed must be 0 or more, not -1.", epochs.Message)
+    let unset = Assert.Throws<ArgumentException>(fun () -> make start.Network start.OptimizerState start.Random 0 (ImmutableArray<EpochRecord>()))
+    Assert.Equal("History", unset.ParamName)
+    let hole = Assert.Throws<ArgumentException>(fun () -> make start.Network start.OptimizerState start.Random 1 (ImmutableArray.Create(Unchecked.defaultof<EpochRecord>)))
+    Assert.StartsWith("the history's record 0 is null.", hole.Message)
+
+[<Fact>]
+let ``a state's parts are checked when set after construction too, as C#'s with sets them`` () =
+    let state = start
+    let parts: (string * objnull) list =
+        [ "Network", null; "OptimizerState", null; "Random", box (RandomState()); "EpochsCompleted", box -2; "History", box (ImmutableArray<EpochRecord>()) ]
+    for name, value in parts do
+        let e = Assert.Throws<TargetInvocationException>(fun () -> (nonNull (typeof<TrainingState<float32>>.GetProperty name)).SetValue(state, value))
+        Assert.IsAssignableFrom<ArgumentException>(e.InnerException) |> ignore
+    Assert.Equal(start, state)
