@@ -89,6 +89,19 @@ let ``a state whose moments do not fit the network is refused, naming the moment
         Assert.Equal(sprintf "state.OptimizerState.Moments[1] must have length %d, but has length %d. (Parameter 'state.OptimizerState.Moments[1]')" count length, e.Message)
 
 [<Fact>]
+let ``a state whose step count the run could carry past 2^53 is refused before training, and one just below runs`` () =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(architecture, Initializer.He, 1UL)
+    let fresh = Trainer.Start(network, Sgd 0.01, 1UL)
+    let at step = TrainingState<float32>(network, OptimizerState<float32>(step, fresh.OptimizerState.Moments), fresh.Random, 0, fresh.History)
+    let limit = OptimizerState<float32>.MaxStep - 2L * int64 trainSet.Count
+    let e = Assert.Throws<ArgumentException>(fun () -> Trainer.Continue(at (limit + 1L), Loss.SoftmaxCrossEntropy, Sgd 0.01, trainSet, TrainingOptions(2, 32, 1UL)) |> ignore)
+    Assert.StartsWith(sprintf "the optimiser state has taken %d steps, and 2 more epochs of up to %d steps each could count past 9007199254740992" (limit + 1L) trainSet.Count, e.Message)
+    let ran = Trainer.Continue(at limit, Loss.SoftmaxCrossEntropy, Sgd 0.01, trainSet, TrainingOptions(2, 32, 1UL))
+    Assert.Equal(StopReason.Completed, ran.Reason)
+    Assert.True(ran.State.OptimizerState.Step <= OptimizerState<float32>.MaxStep)
+
+[<Fact>]
 let ``resuming from an epoch's state gives the same result as an uninterrupted run`` () =
     let trainSet, testSet = digits.Value
     let network = Network.Create<float32>(architecture, Initializer.He, 1UL)

@@ -28,6 +28,7 @@ public sealed record OptimizerState<T>(long Step, ImmutableArray<ParameterVector
 
     /// <summary>The moments (velocity for momentum; m and v for Adam), none of them null.</summary>
     public ImmutableArray<ParameterVector<T>> Moments { get => moments; init => moments = CheckedMoments(value); }
+
     /// <inheritdoc/>
     public bool Equals(OptimizerState<T>? other) =>
         other is not null && Step == other.Step && Moments.SequenceEqual(other.Moments);

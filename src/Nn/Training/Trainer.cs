@@ -134,6 +134,16 @@ public static class Trainer
                 nameof(state));
         }
 
+        // Each epoch takes at most one step a sample; a run that could count past the state's limit is refused now rather
+        // than when its last snapshot is made.
+        var stepsLeft = (long)Math.Max(0, options.Epochs - state.EpochsCompleted) * train.Count;
+        if (state.OptimizerState.Step > OptimizerState<T>.MaxStep - stepsLeft)
+        {
+            throw new ArgumentException(
+                $"the optimiser state has taken {state.OptimizerState.Step} steps, and {options.Epochs - state.EpochsCompleted} more epochs of up to {train.Count} steps each could count past {OptimizerState<T>.MaxStep} (OptimizerState.MaxStep).",
+                nameof(state));
+        }
+
         if (options.Patience > 0 && options.ValidationFraction == 0)
         {
             throw new ArgumentException($"options.Patience of {options.Patience} needs a ValidationFraction above 0 to measure improvement on.", nameof(options));
