@@ -34,3 +34,15 @@ let ``the data set's finite check names the first bad element wherever it lies o
                     if at + 1 < length then values[length - 1] <- nan
                     let message = messageOf<ArgumentException> (fun () -> Guard.FiniteData("values", ReadOnlySpan values))
                     Assert.StartsWith(sprintf "values must hold finite numbers, but element %d is " at, message)
+
+[<Fact>]
+let ``a complete array passes through as it is, and a default array or one with a null item is refused naming the first hole`` () =
+    let items = Collections.Immutable.ImmutableArray.Create("a", "b")
+    Assert.Equal<string>(items, Guard.Complete(items, "Names", "the names", "empty for none", "the name"))
+    Assert.Equal(0, Guard.Complete(Collections.Immutable.ImmutableArray<string>.Empty, "Names", "the names", "empty for none", "the name").Length)
+    let unset = Assert.Throws<ArgumentException>(fun () -> Guard.Complete(Collections.Immutable.ImmutableArray<string>(), "Names", "the names", "empty for none", "the name") |> ignore)
+    Assert.Equal("Names", unset.ParamName)
+    Assert.Equal("the names must be an array (empty for none), not a default ImmutableArray. (Parameter 'Names')", unset.Message)
+    let holed = Collections.Immutable.ImmutableArray.Create("a", Unchecked.defaultof<string>, Unchecked.defaultof<string>)
+    let hole = Assert.Throws<ArgumentException>(fun () -> Guard.Complete(holed, "Names", "the names", "empty for none", "the name") |> ignore)
+    Assert.Equal("the name 1 is null. (Parameter 'Names')", hole.Message)

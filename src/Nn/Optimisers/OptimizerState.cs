@@ -41,16 +41,8 @@ public sealed record OptimizerState<T>(long Step, ImmutableArray<ParameterVector
             ? value
             : throw new ArgumentOutOfRangeException(nameof(Step), $"an optimiser state counts 0 to {MaxStep} steps, not {value}.");
 
-    private static ImmutableArray<ParameterVector<T>> CheckedMoments(ImmutableArray<ParameterVector<T>> value)
-    {
-        if (value.IsDefault)
-        {
-            throw new ArgumentException("an optimiser state's moments must be an array (empty for plain SGD), not a default ImmutableArray.", nameof(Moments));
-        }
-
-        var missing = value.IndexOf(null!);
-        return missing < 0 ? value : throw new ArgumentException($"an optimiser state's moment {missing} is null.", nameof(Moments));
-    }
+    private static ImmutableArray<ParameterVector<T>> CheckedMoments(ImmutableArray<ParameterVector<T>> value) =>
+        Guard.Complete(value, nameof(Moments), "an optimiser state's moments", "empty for plain SGD", "an optimiser state's moment");
 }
 
 /// <summary>The result of one optimiser step: the new state and the new parameters.</summary>

@@ -68,16 +68,8 @@ public sealed record TrainingState<T>(
     private static int CheckedEpochs(int value) =>
         value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(EpochsCompleted), $"the epochs completed must be 0 or more, not {value}.");
 
-    private static ImmutableArray<EpochRecord> CheckedHistory(ImmutableArray<EpochRecord> value)
-    {
-        if (value.IsDefault)
-        {
-            throw new ArgumentException("the history must be an array (empty before the first epoch), not a default ImmutableArray.", nameof(History));
-        }
-
-        var missing = value.IndexOf(null!);
-        return missing < 0 ? value : throw new ArgumentException($"the history's record {missing} is null.", nameof(History));
-    }
+    private static ImmutableArray<EpochRecord> CheckedHistory(ImmutableArray<EpochRecord> value) =>
+        Guard.Complete(value, nameof(History), "the history", "empty before the first epoch", "the history's record");
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Numerics;
 
@@ -19,6 +20,23 @@ internal static class Guard
     {
         var suffix = error.ParamName is null ? null : $" (Parameter '{error.ParamName}')";
         return suffix is not null && error.Message.EndsWith(suffix, StringComparison.Ordinal) ? error.Message[..^suffix.Length] : error.Message;
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> when it is an array (not a default ImmutableArray) without a null item; otherwise an
+    /// ArgumentException for <paramref name="name"/> that calls the array <paramref name="whole"/>, says what an empty one
+    /// means (<paramref name="empty"/>) and calls each item <paramref name="item"/>.
+    /// </summary>
+    public static ImmutableArray<T> Complete<T>(ImmutableArray<T> value, string name, string whole, string empty, string item)
+        where T : class
+    {
+        if (value.IsDefault)
+        {
+            throw new ArgumentException($"{whole} must be an array ({empty}), not a default ImmutableArray.", name);
+        }
+
+        var missing = value.IndexOf(null!);
+        return missing < 0 ? value : throw new ArgumentException($"{item} {missing} is null.", name);
     }
 
     public static void Length(string name, int expected, int actual)
