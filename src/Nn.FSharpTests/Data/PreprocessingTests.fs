@@ -124,3 +124,31 @@ let ``rows missing a model column are refused naming it`` () =
     let p = Preprocessing.Fit(binary (), admitOptions)
     let e = Assert.Throws<DataFormatException>(fun () -> p.Inputs<float>(table "gre,rank\n380,3\n") |> ignore)
     Assert.Contains("expected a column named 'gpa'", e.Message)
+
+[<Fact>]
+let ``a bad field in a split of a table is named by its row in the file`` () =
+    let rows = table "x,y\n1,0\n2,1\n3,0\nabc,1\n5,0\n"
+    let e = Assert.Throws<DataFormatException>(fun () -> Preprocessing.Fit(rows.Select [ 4; 3 ], PreprocessingOptions([ "y" ])) |> ignore)
+    Assert.Equal("t.csv, data row 4, column 'x': expected a finite number, but found 'abc'.", e.Message)
+
+[<Fact>]
+let ``class labels are whole numbers within 2^30 either side of 0, and the message says so`` () =
+    let e = Assert.Throws<DataFormatException>(fun () -> Preprocessing.Fit(table "x,y\n1,0\n2,2000000000\n", PreprocessingOptions([ "y" ], Task = Nullable TableTask.Classification)) |> ignore)
+    Assert.Equal("t.csv, data row 2, column 'y': expected a whole-number class label in -1073741824..1073741824, but found '2000000000'.", e.Message)
+    let low = Preprocessing.Fit(table "x,y\n1,-1073741824\n2,-1073741823\n", PreprocessingOptions([ "y" ], Task = Nullable TableTask.Classification, LabelOffset = Nullable -1073741824))
+    Assert.Equal((-1073741824, 2), (low.LabelOffset, low.ClassCount))
+    let offset = Assert.Throws<ArgumentOutOfRangeException>(fun () -> Preprocessing.Fit(table "x,y\n1,0\n", PreprocessingOptions([ "y" ], LabelOffset = Nullable Int32.MinValue)) |> ignore)
+    Assert.Equal("LabelOffset", offset.ParamName)
+
+[<Fact>]
+let ``a value that standardising makes infinite is refused naming the column's mean and deviation`` () =
+    let p = Preprocessing.Fit(table "x,y\n1,0\n2,1\n", PreprocessingOptions([ "y" ], Standardize = true))
+    let e = Assert.Throws<DataFormatException>(fun () -> p.Inputs<float32>(table "x,y\n1e300,0\n") |> ignore)
+    Assert.Equal("t.csv, data row 1, column 'x': expected a value that stays finite as Single once standardised, (x − 1.5) / 0.7071067811865476, but found '1e300'.", e.Message)
+    let plain = Preprocessing.Fit(table "x,y\n1,0\n2,1\n", PreprocessingOptions([ "y" ]))
+    Assert.Contains("expected a value that is finite as Single, but found '1e300'", (Assert.Throws<DataFormatException>(fun () -> plain.Inputs<float32>(table "x,y\n1e300,0\n") |> ignore)).Message)
+
+[<Fact>]
+let ``a column of values near double's largest standardises with a finite mean`` () =
+    let p = Preprocessing.Fit(table "x,y\n1e308,0\n1.5e308,1\n", PreprocessingOptions([ "y" ], Standardize = true))
+    Assert.Equal(1.25e308, p.Features[0].Mean, 1e-12 * 1.25e308)

@@ -67,3 +67,6 @@ let ``a table made in memory keeps its names and rows and selects rows in the or
     let picked = table.Select [ 2; 0 ]
     Assert.Equal<string list>([ "3"; "1" ], picked.Rows |> Seq.map (fun r -> r[0]) |> List.ofSeq)
     Assert.Equal<string list>([ "a"; "b" ], List.ofSeq picked.Columns)
+    Assert.Equal<int list>([ 3; 1 ], [ picked.DataRow 0; picked.DataRow 1 ])
+    Assert.Equal(1, (picked.Select [ 1 ]).DataRow 0)
+    Assert.Equal(2, table.DataRow 1)

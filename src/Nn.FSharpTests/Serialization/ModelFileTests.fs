@@ -101,8 +101,8 @@ let ``a wrong magic says the file is not a model file`` () =
 [<Fact>]
 let ``another version names the versions this library reads`` () =
     let bytes = ModelFile.ToBytes network
-    bytes[4] <- 5uy
-    Assert.Equal("model.nnm, byte 4: expected format version 1 to 4, but found version 5.", (formatError bytes).Message)
+    bytes[4] <- 6uy
+    Assert.Equal("model.nnm, byte 4: expected format version 1 to 5, but found version 6.", (formatError bytes).Message)
 
 [<Fact>]
 let ``a flipped parameter byte fails the checksum`` () =

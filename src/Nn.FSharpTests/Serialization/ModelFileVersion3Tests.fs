@@ -50,12 +50,6 @@ let ``a loaded model predicts from raw rows as the network does from preprocesse
     let loaded = ModelFile.ModelFromBytes<float32>(ModelFile.ToBytes model, "m.nnm")
     Assert.Equal(Network.Forward(model.Network, preprocessing.Inputs<float32> rows), loaded.Predict rows)
 
-[<Fact>]
-let ``preprocessing of other widths than the network's is refused before writing`` () =
-    let wrong = Model<float32>(Network.Create<float32>(Architecture.Input(5).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL), preprocessing)
-    let e = Assert.Throws<ArgumentException>(fun () -> ModelFile.ToBytes wrong |> ignore)
-    Assert.Contains("the preprocessing gives 6 inputs and takes 2 outputs", e.Message)
-
 /// Offsets in this model's version-3 file: header 8, input 17 bytes (to 25), layers "dense" x2 at 25 (1+5+4+1+1+4)
 /// and 41 (1+5+4+1+1+7), so the preprocessing starts at 60 with the task byte.
 [<Fact>]

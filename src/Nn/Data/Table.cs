@@ -31,12 +31,16 @@ public enum TableHeader
 /// </code></example>
 public sealed class Table
 {
-    private Table(string source, ImmutableArray<string> columns, ImmutableArray<ImmutableArray<string>> rows, TableHeader header)
+    // Each row's 1-based place among the source's data rows, so that a message about a row of a split names the file's row.
+    private readonly ImmutableArray<int> dataRows;
+
+    private Table(string source, ImmutableArray<string> columns, ImmutableArray<ImmutableArray<string>> rows, TableHeader header, ImmutableArray<int> dataRows = default)
     {
         Source = source;
         Columns = columns;
         Rows = rows;
         Header = header;
+        this.dataRows = dataRows.IsDefault ? Enumerable.Range(1, rows.Length).ToImmutableArray() : dataRows;
     }
 
     /// <summary>Where the rows came from (the path given to <see cref="Read"/>), for messages.</summary>
@@ -184,14 +188,23 @@ public sealed class Table
             $"no column is named or numbered '{nameOrNumber}'; the columns are {string.Join(", ", Columns)} (or 1..{Columns.Length} by position).", nameof(nameOrNumber));
     }
 
-    /// <summary>The rows at the given indices, in that order, with the same columns.</summary>
+    /// <summary>The rows at the given indices, in that order, with the same columns; each keeps its <see cref="DataRow"/>.</summary>
     /// <param name="indices">Row indices.</param>
     /// <returns>A new table.</returns>
     public Table Select(IEnumerable<int> indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        return new Table(Source, Columns, indices.Select(i => Rows[i]).ToImmutableArray(), Header);
+        var chosen = indices.ToArray();
+        return new Table(Source, Columns, chosen.Select(i => Rows[i]).ToImmutableArray(), Header, chosen.Select(i => dataRows[i]).ToImmutableArray());
     }
+
+    /// <summary>
+    /// Where a row is in <see cref="Source"/>: its 1-based place among the data rows (the header not counted), kept
+    /// by <see cref="Select"/>, so that a message about row 37 of a training split names the file's row.
+    /// </summary>
+    /// <param name="row">The row's 0-based index in this table.</param>
+    /// <returns>The row's 1-based place among the source's data rows.</returns>
+    public int DataRow(int row) => dataRows[row];
 
     /// <inheritdoc/>
     public override string ToString() => $"Table({Count} rows: {string.Join(", ", Columns)})";

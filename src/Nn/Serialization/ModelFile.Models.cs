@@ -37,14 +37,9 @@ public static partial class ModelFile
         }
 
         var architecture = model.Network.Architecture;
-        if (preprocessing.InputWidth != architecture.InputSize || preprocessing.OutputWidth != architecture.OutputSize)
-        {
-            throw new ArgumentException(
-                $"the preprocessing gives {preprocessing.InputWidth} inputs and takes {preprocessing.OutputWidth} outputs, but the network {architecture} has {architecture.InputSize} and {architecture.OutputSize}.",
-                nameof(model));
-        }
+        Model<T>.Matched(model.Network, preprocessing);
 
-        if (StackVersion(architecture) >= StateVersion)
+        if (StackVersion(architecture) >= StateVersion || PreprocessingFormat.HasEmptyCategory(preprocessing))
         {
             return Version4Bytes(model.Network, preprocessing);
         }

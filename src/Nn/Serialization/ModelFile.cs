@@ -19,7 +19,8 @@ public sealed record ModelFileInfo(int Version, string ElementType, Architecture
 /// older readers understand, and both versions load. Version 3 adds the preprocessing of a model trained on a table
 /// (<see cref="Model{T}"/>, written by <see cref="Save{T}(Model{T}, string)"/>); version 4 the kinds batch
 /// normalisation and dropout and the network's state (running statistics) after θ, written only for networks with
-/// those kinds, so every other network keeps the bytes of its older version; <see cref="Load{T}"/> reads the
+/// those kinds, so every other network keeps the bytes of its older version; version 5, in version 4's layout, lets a
+/// category of the preprocessing be empty (a missing field in a categorical column) and is written only then; <see cref="Load{T}"/> reads the
 /// network of any version, <see cref="LoadModel{T}(string)"/> the network with its preprocessing. <see cref="Save{T}(Network{T}, string)"/> writes atomically
 /// (see <see cref="AtomicFile"/>); <see cref="Load{T}"/> checks every field and the checksum and throws
 /// <see cref="ModelFormatException"/> on any corruption, returning no network.
@@ -31,7 +32,7 @@ public sealed record ModelFileInfo(int Version, string ElementType, Architecture
 public static partial class ModelFile
 {
     /// <summary>The newest format version this library writes and reads (it reads every version from 1).</summary>
-    public const ushort Version = 4;
+    public const ushort Version = 5;
 
     /// <summary>The most layers a file may declare: <see cref="Limits.MaxLayers"/>.</summary>
     public const int MaxLayers = Limits.MaxLayers;

@@ -12,12 +12,16 @@ public static partial class ModelFile
     /// <summary>The first version with the state after θ (and the kinds that keep state or draw masks).</summary>
     private const ushort StateVersion = 4;
 
-    /// <summary>A version-4 file: the stack, the preprocessing flag and section, θ, then the state.</summary>
+    /// <summary>
+    /// A version-4 file: the stack, the preprocessing flag and section, θ, then the state; version 5 in the same
+    /// layout when a category is empty, which only version 5 lets a reader take.
+    /// </summary>
     private static byte[] Version4Bytes<T>(Network<T> network, Preprocessing? preprocessing)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var writer = new FormatWriter();
-        writer.Header(Magic, StateVersion, ElementSize<T>());
+        var version = preprocessing is not null && PreprocessingFormat.HasEmptyCategory(preprocessing) ? PreprocessingFormat.EmptyCategoryVersion : StateVersion;
+        writer.Header(Magic, version, ElementSize<T>());
         WriteStack(writer, network.Architecture);
         writer.Byte(preprocessing is null ? (byte)0 : (byte)1);
         if (preprocessing is not null)
@@ -55,7 +59,7 @@ public static partial class ModelFile
             }
         }
 
-        return PreprocessingFormat.Read(reader, architecture);
+        return PreprocessingFormat.Read(reader, architecture, version);
     }
 
     /// <summary>The version a stack of layers needs: 2, or 4 when a layer kind is one version 4 added.</summary>

@@ -9,15 +9,24 @@ namespace Nn;
 /// <summary>
 /// The preprocessing section of a version-3 model file (docs/file-format.md): the training columns, the targets and
 /// features by column index, each feature's mean and deviation or categories, the task and the class labels. Read
-/// back with every field checked and the widths matched against the network's.
+/// back with every field checked and the widths matched against the network's. Version 5 lets a category be empty
+/// (a missing field in a categorical column); earlier versions have every text 1 byte or longer.
 /// </summary>
 internal static class PreprocessingFormat
 {
     /// <summary>The longest column name or category, in UTF-8 bytes.</summary>
-    public const int MaxTextBytes = 4096;
+    public const int MaxTextBytes = FeatureColumn.MaxTextBytes;
+
+    /// <summary>The first model file version whose categories may be empty.</summary>
+    public const ushort EmptyCategoryVersion = 5;
+
+    /// <summary>Whether the preprocessing needs <see cref="EmptyCategoryVersion"/>: a category is the empty string.</summary>
+    public static bool HasEmptyCategory(Preprocessing preprocessing) =>
+        preprocessing.Features.Any(feature => feature.IsCategorical && feature.Categories.Contains(string.Empty));
 
     public static void Write(FormatWriter writer, Preprocessing preprocessing)
     {
+        preprocessing.CheckWhole();
         var columns = preprocessing.Columns;
         writer.Byte(preprocessing.Task == TableTask.Classification ? (byte)0 : (byte)1);
         writer.Int32(preprocessing.LabelOffset);
@@ -25,7 +34,7 @@ internal static class PreprocessingFormat
         writer.Int32(columns.Length);
         foreach (var name in columns)
         {
-            Text(writer, name);
+            Text(writer, name, mayBeEmpty: false);
         }
 
         writer.Int32(preprocessing.Targets.Length);
@@ -44,7 +53,7 @@ internal static class PreprocessingFormat
                 writer.Int32(feature.Categories.Length);
                 foreach (var category in feature.Categories)
                 {
-                    Text(writer, category);
+                    Text(writer, category, mayBeEmpty: true);
                 }
             }
             else
@@ -55,9 +64,23 @@ internal static class PreprocessingFormat
         }
     }
 
-    public static Preprocessing Read(FormatReader reader, Architecture architecture)
+    public static Preprocessing Read(FormatReader reader, Architecture architecture, ushort version)
     {
         var taskAt = reader.Offset;
+        try
+        {
+            return ReadChecked(reader, architecture, version >= EmptyCategoryVersion, taskAt);
+        }
+        catch (ArgumentException e)
+        {
+            // Each field is within its range but together they describe no preprocessing Fit could make (a column
+            // named twice, a target that is also a feature): the record's own rules say which.
+            throw reader.Error(taskAt, "a preprocessing section whose columns, features and targets fit together", Guard.BareMessage(e));
+        }
+    }
+
+    private static Preprocessing ReadChecked(FormatReader reader, Architecture architecture, bool emptyCategories, long taskAt)
+    {
         var task = reader.Byte("the task");
         if (task > 1)
         {
@@ -70,7 +93,7 @@ internal static class PreprocessingFormat
         var columns = ImmutableArray.CreateBuilder<string>(columnCount);
         for (var c = 0; c < columnCount; c++)
         {
-            columns.Add(Text(reader, $"column {c}'s name"));
+            columns.Add(Text(reader, $"column {c}'s name", minimum: 1));
         }
 
         var targetCount = reader.Int32InRange("the target count", 1, task == 0 ? 1 : columnCount);
@@ -98,7 +121,7 @@ internal static class PreprocessingFormat
                 var categories = new List<string>(count);
                 for (var k = 0; k < count; k++)
                 {
-                    categories.Add(Text(reader, $"feature {f}'s category {k}"));
+                    categories.Add(Text(reader, $"feature {f}'s category {k}", minimum: emptyCategories ? 0 : 1));
                 }
 
                 features.Add(FeatureColumn.OneHot(name, categories));
@@ -121,21 +144,17 @@ internal static class PreprocessingFormat
         return preprocessing;
     }
 
-    private static void Text(FormatWriter writer, string text)
+    private static void Text(FormatWriter writer, string text, bool mayBeEmpty)
     {
+        FeatureColumn.CheckedText(text, nameof(text), mayBeEmpty ? "a category" : "a column's name", mayBeEmpty);
         var bytes = Encoding.UTF8.GetBytes(text);
-        if (bytes.Length is 0 or > MaxTextBytes)
-        {
-            throw new ArgumentException($"a column name or category must be 1..{MaxTextBytes} UTF-8 bytes, but '{text}' is {bytes.Length}.", nameof(text));
-        }
-
         writer.Int32(bytes.Length);
         writer.Bytes(bytes);
     }
 
-    private static string Text(FormatReader reader, string what)
+    private static string Text(FormatReader reader, string what, int minimum)
     {
-        var length = reader.Int32InRange($"the length of {what}", 1, MaxTextBytes);
+        var length = reader.Int32InRange($"the length of {what}", minimum, MaxTextBytes);
         var at = reader.Offset;
         var bytes = reader.Bytes(length, what);
         try

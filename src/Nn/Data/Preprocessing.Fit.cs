@@ -1,0 +1,143 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace Nn;
+
+/// <summary>How a preprocessing is learned from the training rows: the task, the features' means and categories, the classes.</summary>
+public sealed partial record Preprocessing
+{
+    /// <summary>
+    /// The task a target calls for when none is asked: classification for one target whose training values are all
+    /// whole numbers, at most <see cref="MaxDefaultClasses"/> distinct; regression otherwise.
+    /// </summary>
+    /// <param name="train">The training table.</param>
+    /// <param name="targets">The target columns, by name or 1-based number.</param>
+    /// <returns>The task.</returns>
+    public static TableTask ChooseTask(Table train, IReadOnlyList<string> targets)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count != 1)
+        {
+            return TableTask.Regression;
+        }
+
+        var column = train.ColumnIndex(targets[0]);
+        var values = new HashSet<double>();
+        foreach (var row in train.Rows)
+        {
+            if (!TryNumber(row[column], out var value) || value != Math.Floor(value))
+            {
+                return TableTask.Regression;
+            }
+
+            values.Add(value);
+        }
+
+        return values.Count <= MaxDefaultClasses ? TableTask.Classification : TableTask.Regression;
+    }
+
+    /// <summary>Learns the preprocessing from training rows: means, sample standard deviations (n − 1), categories, classes.</summary>
+    /// <param name="train">The training rows only, so nothing of the test rows leaks into the inputs.</param>
+    /// <param name="options">The columns and choices.</param>
+    /// <returns>The preprocessing.</returns>
+    /// <exception cref="ArgumentException">A column is unknown, a target is also a feature, a categorical column is not a feature, classification has more than one target, or no feature is left.</exception>
+    /// <exception cref="DataFormatException">A numeric field is not a number, or a class label is not a whole number at or above the offset.</exception>
+    public static Preprocessing Fit(Table train, PreprocessingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Targets.Count == 0)
+        {
+            throw new ArgumentException("at least one target column must be named.", nameof(options));
+        }
+
+        var targets = Distinct(options.Targets.Select(train.ColumnIndex), train, "target");
+        var features = options.Features is null
+            ? Enumerable.Range(0, train.Columns.Length).Where(c => !targets.Contains(c)).ToArray()
+            : Distinct(options.Features.Select(train.ColumnIndex), train, "feature");
+        var categorical = options.CategoricalColumns.Select(train.ColumnIndex).ToHashSet();
+        if (features.FirstOrDefault(targets.Contains, -1) is var both and >= 0)
+        {
+            throw new ArgumentException($"column '{train.Columns[both]}' is both a target and a feature.", nameof(options));
+        }
+
+        if (categorical.FirstOrDefault(c => !features.Contains(c), -1) is var stray and >= 0)
+        {
+            throw new ArgumentException($"categorical column '{train.Columns[stray]}' is not a feature (the features are {string.Join(", ", features.Select(f => train.Columns[f]))}).", nameof(options));
+        }
+
+        if (features.Length == 0)
+        {
+            throw new ArgumentException("no feature column is left once the targets are taken out.", nameof(options));
+        }
+
+        var task = options.Task ?? ChooseTask(train, options.Targets);
+        if (task == TableTask.Classification && targets.Length != 1)
+        {
+            throw new ArgumentException($"classification takes one target column, but {targets.Length} are named; regression takes several.", nameof(options));
+        }
+
+        var columns = features.Select(f => categorical.Contains(f) ? FitCategories(train, f) : FitNumber(train, f, options.Standardize)).ToImmutableArray();
+        var targetNames = targets.Select(t => train.Columns[t]).ToImmutableArray();
+        if (task == TableTask.Regression)
+        {
+            return new Preprocessing(train.Columns, columns, targetNames, task, 0, targets.Length);
+        }
+
+        var labels = train.Rows.Select((row, i) => WholeNumber(train, i, targets[0])).ToArray();
+        var offset = PreprocessingRules.LabelOffset(options.LabelOffset ?? (labels.Min() == 1 ? 1 : 0));
+        var classCount = (long)labels.Max() - offset + 1;
+        if (labels.Min() < offset || classCount > Limits.MaxClasses)
+        {
+            throw new DataFormatException(
+                train.Source, $"column '{targetNames[0]}'", $"class labels in {offset}..{(long)offset + Limits.MaxClasses - 1} (label offset {offset})", $"labels {labels.Min()}..{labels.Max()}");
+        }
+
+        return new Preprocessing(train.Columns, columns, targetNames, task, offset, (int)classCount);
+    }
+
+    private static FeatureColumn FitNumber(Table train, int column, bool standardize)
+    {
+        var values = train.Rows.Select((row, i) => Number(train, i, column)).ToArray();
+        if (!standardize)
+        {
+            return FeatureColumn.Numeric(train.Columns[column]);
+        }
+
+        // Values near double's largest overflow their sum; dividing each first keeps the mean finite.
+        var mean = values.Average() is var average && double.IsFinite(average) ? average : values.Sum(v => v / values.Length);
+        var deviation = values.Length < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+
+        // A constant column carries no information; dividing by 1 keeps it at 0 instead of dividing by zero.
+        return FeatureColumn.Numeric(train.Columns[column], mean, deviation > 0 && double.IsFinite(deviation) ? deviation : 1);
+    }
+
+    private static FeatureColumn FitCategories(Table train, int column)
+    {
+        var seen = train.Rows.Select(row => row[column]).Distinct(StringComparer.Ordinal).ToList();
+        if (seen.FirstOrDefault(v => Encoding.UTF8.GetByteCount(v) > FeatureColumn.MaxTextBytes) is { } tooLong)
+        {
+            var row = train.Rows.ToList().FindIndex(r => r[column] == tooLong);
+            throw new DataFormatException(
+                train.Source, Where(train, row, column), $"a category of at most {FeatureColumn.MaxTextBytes} UTF-8 bytes (what a model file stores)", $"{Encoding.UTF8.GetByteCount(tooLong)} bytes");
+        }
+
+        // Numbers in numeric order (rank 1..4, not 1, 10, 2), words in ordinal order: the same file gives the same inputs.
+        var ordered = seen.All(Table.IsNumber)
+            ? seen.OrderBy(v => double.Parse(v, CultureInfo.InvariantCulture)).ThenBy(v => v, StringComparer.Ordinal)
+            : seen.OrderBy(v => v, StringComparer.Ordinal);
+        return FeatureColumn.OneHot(train.Columns[column], ordered.ToList());
+    }
+
+    private static int[] Distinct(IEnumerable<int> columns, Table table, string what)
+    {
+        var list = columns.ToArray();
+        var repeated = list.GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
+        return repeated is null ? list : throw new ArgumentException($"{what} column '{table.Columns[repeated.Key]}' is named twice.");
+    }
+}
