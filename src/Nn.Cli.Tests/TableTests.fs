@@ -153,3 +153,36 @@ let ``a table option given to a model that was not trained on a table is refused
     let plain = dir.Run [ "predict"; "digits.nnm"; "--data"; "rows.csv" ]
     Assert.True((plain.ExitCode = 0), string plain)
     Assert.StartsWith("class,p0,p1,", plain.Output)
+
+[<Fact>]
+let ``a categorical column with empty fields trains, saves as version 5, and eval and predict read it back`` () =
+    use dir = new TempDirectory()
+    let rows = [ for i in 0..119 -> String.Format(CultureInfo.InvariantCulture, "{0:F2},{1},{2}", float (i % 7) / 7.0, [| "red"; ""; "blue" |][i % 3], i % 2) ]
+    File.WriteAllLines(dir.File "missing.csv", "x,colour,y" :: rows)
+    let train = dir.Run [ "train"; "--train"; "missing.csv"; "--target"; "y"; "--categorical"; "colour"; "--test-split"; "0.25"; "--epochs"; "2"; "--save"; "m.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    Assert.Contains("colour (one-hot: (empty) blue red)", train.Output)
+    let info = dir.Run [ "info"; "m.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains("model file, format version 5, float32", info.Output)
+    let eval = dir.Run [ "eval"; "m.nnm"; "--test"; "missing.csv" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    Assert.Matches(@"test accuracy \d\.\d{4} \(\d+/120\)", eval.Output)
+    let predict = dir.Run [ "predict"; "m.nnm"; "--data"; "missing.csv" ]
+    Assert.True((predict.ExitCode = 0), string predict)
+    Assert.Equal(121, predict.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length)
+    // ONNX compares categories as numbers, so the empty one cannot go into the graph: refused as the words are.
+    let export = dir.Run [ "export"; "m.nnm"; "--onnx"; "m.onnx" ]
+    Assert.True((export.ExitCode = 3), string export)
+    Assert.Contains("nn: the categorical column 'colour' has the category '', which is not a number", export.Error)
+    Assert.DoesNotContain("unexpected error", export.Error)
+
+[<Fact>]
+let ``a category longer than a model file holds is refused before training, naming its row`` () =
+    use dir = new TempDirectory()
+    let rows = [ for i in 0..19 -> sprintf "%d,%s,%d" i (if i = 5 then String('x', 5000) else "short") (i % 2) ]
+    File.WriteAllLines(dir.File "long.csv", "x,c,y" :: rows)
+    let train = dir.Run [ "train"; "--train"; "long.csv"; "--test"; "long.csv"; "--target"; "y"; "--categorical"; "c"; "--save"; "m.nnm" ]
+    Assert.True((train.ExitCode = 3), string train)
+    Assert.Contains("data row 6, column 'c': expected a category of at most 4096 UTF-8 bytes (what a model file stores), but found 5000 bytes.", train.Error)
+    Assert.DoesNotContain("epoch", train.Output)

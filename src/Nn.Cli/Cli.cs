@@ -12,7 +12,7 @@ internal static class Cli
     /// <summary>
     /// Runs a command body and maps its failures: a bad value, or --resume with data or settings other than the
     /// checkpoint's → the message and the command's usage, exit 2; more memory than the machine has → what to ask for
-    /// instead, exit 2; a missing or malformed file → the message (which names the file), exit 3.
+    /// instead, exit 2; a missing or malformed file, or one holding what the command cannot do → the message (which names the file), exit 3.
     /// </summary>
     public static int Guarded(ParseResult parse, Func<int> body)
     {
@@ -33,6 +33,12 @@ internal static class Cli
         {
             // The library validates every value (a negative learning rate, a zero batch size) and names it.
             return Usage(parse, e.Message);
+        }
+        catch (NotSupportedException e)
+        {
+            // The input holds what the command cannot carry out (a word category for ONNX): a fact about the file, not a fault.
+            Error(e.Message);
+            return ExitCodes.BadInput;
         }
         catch (OutOfMemoryException)
         {

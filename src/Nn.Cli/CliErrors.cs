@@ -17,7 +17,7 @@ internal static class ExitCodes
     /// <summary>The command line was wrong: an unknown command or option, or a value that makes no sense.</summary>
     public const int Usage = 2;
 
-    /// <summary>An input file is missing or malformed.</summary>
+    /// <summary>An input file is missing or malformed, or holds what the command cannot do (a category ONNX cannot hold).</summary>
     public const int BadInput = 3;
 }
 

@@ -133,7 +133,7 @@ internal sealed class TableOptions
     public static string[] Describe(Preprocessing preprocessing)
     {
         var inputs = preprocessing.Features.Select(feature => feature.IsCategorical
-            ? $"{feature.Name} (one-hot: {string.Join(' ', feature.Categories)})"
+            ? $"{feature.Name} (one-hot: {string.Join(' ', feature.Categories.Select(c => c.Length == 0 ? "(empty)" : c))})"
             : feature.Mean == 0 && feature.Deviation == 1 ? feature.Name
             : string.Create(CultureInfo.InvariantCulture, $"{feature.Name} (standardised: mean {feature.Mean:G6}, sd {feature.Deviation:G6})"));
         var targets = preprocessing.Task == TableTask.Classification
