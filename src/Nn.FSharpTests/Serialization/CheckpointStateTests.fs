@@ -18,7 +18,7 @@ let private trained =
     Trainer.Train(start, Loss.SoftmaxCrossEntropy, Adam 0.01, train, TrainingOptions(Epochs = 2, BatchSize = 50, Seed = 2UL), Digits.Load<float32>().Test).State
 
 let private saved (rule: Optimizer) (state: TrainingState<float32>) =
-    CheckpointFile.ToBytes(Checkpoint<float32>(state, rule, Loss.SoftmaxCrossEntropy, options, DataFingerprint.Of train))
+    CheckpointFile.UncheckedBytes(Checkpoint<float32>(state, rule, Loss.SoftmaxCrossEntropy, options, DataFingerprint.Of train))
 
 let private withState (step: int64) (moments: ParameterVector<float32> seq) random completed (history: EpochRecord seq) =
     TrainingState<float32>(trained.Network, OptimizerState<float32>(step, ImmutableArray.CreateRange moments), random, completed, ImmutableArray.CreateRange history)

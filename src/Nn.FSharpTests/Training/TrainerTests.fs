@@ -102,6 +102,18 @@ let ``a state whose step count the run could carry past 2^53 is refused before t
     Assert.True(ran.State.OptimizerState.Step <= OptimizerState<float32>.MaxStep)
 
 [<Fact>]
+let ``a state whose history is not one record per completed epoch is refused before the first step`` () =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(architecture, Initializer.He, 1UL)
+    let fresh = Trainer.Start(network, Sgd 0.01, 1UL)
+    let record = EpochRecord(1, 0.5, 0.5, Nullable(), Nullable())
+    let withHistory epochs records = TrainingState<float32>(network, fresh.OptimizerState, fresh.Random, epochs, Collections.Immutable.ImmutableArray.CreateRange records)
+    for epochs, records in [ 1, []; 0, [ record ]; 2, [ record ] ] do
+        let e = Assert.Throws<ArgumentException>(fun () -> Trainer.Continue(withHistory epochs records, Loss.SoftmaxCrossEntropy, Sgd 0.01, trainSet, TrainingOptions(3, 32, 1UL)) |> ignore)
+        Assert.StartsWith(sprintf "the state has completed %d epochs but holds %d history records" epochs records.Length, e.Message)
+    Assert.Equal(StopReason.Completed, (Trainer.Continue(withHistory 1 [ record ], Loss.SoftmaxCrossEntropy, Sgd 0.01, trainSet, TrainingOptions(2, 32, 1UL))).Reason)
+
+[<Fact>]
 let ``resuming from an epoch's state gives the same result as an uninterrupted run`` () =
     let trainSet, testSet = digits.Value
     let network = Network.Create<float32>(architecture, Initializer.He, 1UL)

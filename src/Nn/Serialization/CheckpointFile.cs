@@ -53,7 +53,9 @@ public static class CheckpointFile
     /// <param name="checkpoint">The run to save.</param>
     /// <param name="path">The file.</param>
     /// <exception cref="ArgumentException">
-    /// The loss or an activation cannot be stored by name, or the fingerprint is missing or does not fit the network.
+    /// The loss or an activation cannot be stored by name, the fingerprint is missing or does not fit the network, or
+    /// the state breaks a rule the reader holds files to (its history not one record per completed epoch, say), so the
+    /// file would not load back; a field of the checkpoint is null (<see cref="ArgumentNullException"/>).
     /// </exception>
     public static void Save<T>(Checkpoint<T> checkpoint, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -97,13 +99,27 @@ public static class CheckpointFile
     /// <param name="checkpoint">The run, with its training data's fingerprint.</param>
     /// <returns>The complete file content.</returns>
     /// <exception cref="ArgumentException">
-    /// The loss or an activation cannot be stored by name, or the fingerprint is missing or does not fit the network.
+    /// The loss or an activation cannot be stored by name, the fingerprint is missing or does not fit the network, or
+    /// the state breaks a rule the reader holds files to (its history not one record per completed epoch, say), so the
+    /// file would not load back; a field of the checkpoint is null (<see cref="ArgumentNullException"/>).
     /// </exception>
     public static byte[] ToBytes<T>(Checkpoint<T> checkpoint)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        LoadsBack<T>(UncheckedBytes(checkpoint), checkpoint.Optimizer);
+
+    /// <summary>
+    /// The bytes <see cref="ToBytes{T}"/> writes, before it reads them back: how the tests make files of states the
+    /// reader must refuse.
+    /// </summary>
+    internal static byte[] UncheckedBytes<T>(Checkpoint<T> checkpoint)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         var (state, optimizer, loss, options, data) = checkpoint;
+        ArgumentNullException.ThrowIfNull(state, "checkpoint.State");
+        ArgumentNullException.ThrowIfNull(optimizer, "checkpoint.Optimizer");
+        ArgumentNullException.ThrowIfNull(loss, "checkpoint.Loss");
+        ArgumentNullException.ThrowIfNull(options, "checkpoint.Options");
         if (Loss.TryParse(loss.Name) != loss)
         {
             throw new ArgumentException($"loss '{loss.Name}' is not a built-in loss, so a checkpoint cannot restore it by name.", nameof(checkpoint));
@@ -168,8 +184,26 @@ public static class CheckpointFile
         }
 
         CheckpointState.WriteBest(writer, state.Best);
-
         return writer.Finish();
+    }
+
+    /// <summary>
+    /// The bytes, once the reader takes them: a state made by hand can break a rule between its fields (a history of
+    /// another length than the epochs completed, a record numbered out of order, a cost that is NaN) that the reader
+    /// refuses, and a checkpoint that saves must be one that loads. Reading back costs a pass over the bytes.
+    /// </summary>
+    private static byte[] LoadsBack<T>(byte[] bytes, Optimizer optimizer)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        try
+        {
+            FromBytes<T>(bytes, "the checkpoint", optimizer);
+            return bytes;
+        }
+        catch (ModelFormatException refused)
+        {
+            throw new ArgumentException($"the checkpoint would not load back, so it is not written: {refused.Message}", "checkpoint");
+        }
     }
 
     /// <summary>Loads a checkpoint, checking every field and the checksum.</summary>

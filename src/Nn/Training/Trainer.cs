@@ -144,6 +144,14 @@ public static class Trainer
                 nameof(state));
         }
 
+        // Each completed epoch leaves one record; a state without them would carry a history that no checkpoint can hold.
+        if (state.History.Length != state.EpochsCompleted)
+        {
+            throw new ArgumentException(
+                $"the state has completed {state.EpochsCompleted} epochs but holds {state.History.Length} history records; a run's history has one record per completed epoch.",
+                nameof(state));
+        }
+
         if (options.Patience > 0 && options.ValidationFraction == 0)
         {
             throw new ArgumentException($"options.Patience of {options.Patience} needs a ValidationFraction above 0 to measure improvement on.", nameof(options));
