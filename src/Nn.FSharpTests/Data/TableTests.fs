@@ -70,3 +70,11 @@ let ``a table made in memory keeps its names and rows and selects rows in the or
     Assert.Equal<int list>([ 3; 1 ], [ picked.DataRow 0; picked.DataRow 1 ])
     Assert.Equal(1, (picked.Select [ 1 ]).DataRow 0)
     Assert.Equal(2, table.DataRow 1)
+
+[<Fact>]
+let ``selecting no rows or a row beyond the table is refused, since a table holds at least one row`` () =
+    let table = Table.Create([ "a" ], [ [ "1" ]; [ "2" ] ] |> Seq.map (fun r -> r :> System.Collections.Generic.IReadOnlyList<string>))
+    Assert.StartsWith("a table holds at least 1 row, but no row was selected.", (Assert.Throws<System.ArgumentException>(fun () -> table.Select [] |> ignore)).Message)
+    for index in [ -1; 2; System.Int32.MaxValue ] do
+        let e = Assert.Throws<System.ArgumentOutOfRangeException>(fun () -> table.Select [ 0; index ] |> ignore)
+        Assert.StartsWith(sprintf "row indices must be in 0..1, but %d is not." index, e.Message)

@@ -189,12 +189,26 @@ public sealed class Table
     }
 
     /// <summary>The rows at the given indices, in that order, with the same columns; each keeps its <see cref="DataRow"/>.</summary>
-    /// <param name="indices">Row indices.</param>
+    /// <param name="indices">Row indices, at least one, each in 0..<see cref="Count"/>−1.</param>
     /// <returns>A new table.</returns>
+    /// <exception cref="ArgumentException">No index is given (a table holds at least one row), or one is out of range.</exception>
     public Table Select(IEnumerable<int> indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
         var chosen = indices.ToArray();
+        if (chosen.Length == 0)
+        {
+            throw new ArgumentException("a table holds at least 1 row, but no row was selected.", nameof(indices));
+        }
+
+        foreach (var index in chosen)
+        {
+            if ((uint)index >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), string.Create(CultureInfo.InvariantCulture, $"row indices must be in 0..{Count - 1}, but {index} is not."));
+            }
+        }
+
         return new Table(Source, Columns, chosen.Select(i => Rows[i]).ToImmutableArray(), Header, chosen.Select(i => dataRows[i]).ToImmutableArray());
     }
 
