@@ -122,7 +122,7 @@ internal sealed class DataSource
                 var field = table.Rows[r][c];
                 values[(r * table.Columns.Length) + c] = double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && T.IsFinite(T.CreateChecked(scaling.Scale(number)))
                     ? T.CreateChecked(scaling.Scale(number))
-                    : throw new DataFormatException(name, $"data row {r + 1}, field {c + 1}", "a finite number", $"'{field}'");
+                    : throw new DataFormatException(name, $"data row {table.DataRow(r)}, field {c + 1}", "a finite number", $"'{field}'");
             }
         }
 

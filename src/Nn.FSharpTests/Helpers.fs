@@ -10,6 +10,10 @@ open Xunit
 /// The folder the test data files are copied to.
 let testData name = Path.Combine(AppContext.BaseDirectory, "TestData", name)
 
+/// binary.csv's preprocessing as the model files in TestData were written with: target admit, rank one-hot, standardised.
+let admitPreprocessing () =
+    Preprocessing.Fit(Table.Load(testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+
 let inv (text: string) = Double.Parse(text.Trim(), CultureInfo.InvariantCulture)
 
 /// A matrix from F# rows.

@@ -310,9 +310,7 @@ let ``a version-2 file cannot declare a kind that version 4 added`` () =
 let ``a file written by format version 3 still loads, preprocessing and all`` () =
     let path = Nn.Tests.Helpers.testData "model_v3.nnm"
     Assert.Equal(3, (ModelFile.ReadInfo path).Version)
-    let preprocessing =
-        Preprocessing.Fit(
-            Table.Load(Nn.Tests.Helpers.testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+    let preprocessing = Nn.Tests.Helpers.admitPreprocessing ()
     let expected =
         Model<float32>(Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL), preprocessing)
     let loaded = ModelFile.LoadModel<float32> path
@@ -322,9 +320,7 @@ let ``a file written by format version 3 still loads, preprocessing and all`` ()
 
 [<Fact>]
 let ``a network with batch normalisation keeps its preprocessing in version 4`` () =
-    let preprocessing =
-        Preprocessing.Fit(
-            Table.Load(Nn.Tests.Helpers.testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+    let preprocessing = Nn.Tests.Helpers.admitPreprocessing ()
     let network = Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).BatchNorm().Dropout(0.1).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL)
     let bytes = ModelFile.ToBytes(Model<float32>(network, preprocessing))
     Assert.Equal(4us, BitConverter.ToUInt16(bytes, 4))

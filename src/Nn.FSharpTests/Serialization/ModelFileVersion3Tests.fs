@@ -7,8 +7,7 @@ open Nn
 open Nn.Tests.Helpers
 open Xunit
 
-let private preprocessing =
-    Preprocessing.Fit(Table.Load(testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+let private preprocessing = admitPreprocessing ()
 
 let private model =
     Model<float32>(Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL), preprocessing)

@@ -48,7 +48,7 @@ let ``a file of version 4 cannot hold an empty category`` () =
 
 [<Fact>]
 let ``models without an empty category keep the versions they had`` () =
-    let full = Preprocessing.Fit(Table.Load(testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+    let full = admitPreprocessing ()
     let dense = Network.Create<float32>(Architecture.Input(6).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)
     Assert.Equal(3us, BitConverter.ToUInt16(ModelFile.ToBytes(Model<float32>(dense, full)), 4))
     Assert.Equal(1us, BitConverter.ToUInt16(ModelFile.ToBytes dense, 4))
@@ -57,8 +57,7 @@ let ``models without an empty category keep the versions they had`` () =
 let ``a file written by format version 4 still loads, preprocessing and state`` () =
     let path = testData "model_v4.nnm"
     Assert.Equal(4, (ModelFile.ReadInfo path).Version)
-    let expectedPreprocessing =
-        Preprocessing.Fit(Table.Load(testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+    let expectedPreprocessing = admitPreprocessing ()
     let network =
         Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).BatchNorm().Dropout(0.1).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL)
     let loaded = ModelFile.LoadModel<float32> path

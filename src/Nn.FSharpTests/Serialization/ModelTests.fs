@@ -7,8 +7,7 @@ open Nn
 open Nn.Tests.Helpers
 open Xunit
 
-let private preprocessing =
-    Preprocessing.Fit(Table.Load(testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
+let private preprocessing = admitPreprocessing ()
 
 let private network inputs =
     Network.Create<float32>(Architecture.Input(inputs: int).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)

@@ -122,7 +122,7 @@ public sealed partial record Preprocessing
         var seen = train.Rows.Select(row => row[column]).Distinct(StringComparer.Ordinal).ToList();
         if (seen.FirstOrDefault(v => Encoding.UTF8.GetByteCount(v) > FeatureColumn.MaxTextBytes) is { } tooLong)
         {
-            var row = train.Rows.ToList().FindIndex(r => r[column] == tooLong);
+            var row = Enumerable.Range(0, train.Count).First(r => train.Rows[r][column] == tooLong);
             throw new DataFormatException(
                 train.Source, Where(train, row, column), $"a category of at most {FeatureColumn.MaxTextBytes} UTF-8 bytes (what a model file stores)", $"{Encoding.UTF8.GetByteCount(tooLong)} bytes");
         }

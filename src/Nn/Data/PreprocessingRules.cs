@@ -78,9 +78,9 @@ internal static class PreprocessingRules
             Among(columns, target, nameof(Preprocessing.Targets), "target");
         }
 
+        // Each feature's own rule (a one-hot column has no mean or deviation) was checked when Features was set.
         foreach (var feature in features)
         {
-            feature.CheckWhole();
             Among(columns, feature.Name, nameof(Preprocessing.Features), "feature");
             if (targets.Contains(feature.Name))
             {

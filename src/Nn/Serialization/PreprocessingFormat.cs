@@ -14,9 +14,6 @@ namespace Nn;
 /// </summary>
 internal static class PreprocessingFormat
 {
-    /// <summary>The longest column name or category, in UTF-8 bytes.</summary>
-    public const int MaxTextBytes = FeatureColumn.MaxTextBytes;
-
     /// <summary>The first model file version whose categories may be empty.</summary>
     public const ushort EmptyCategoryVersion = 5;
 
@@ -34,7 +31,7 @@ internal static class PreprocessingFormat
         writer.Int32(columns.Length);
         foreach (var name in columns)
         {
-            Text(writer, name, mayBeEmpty: false);
+            Text(writer, name);
         }
 
         writer.Int32(preprocessing.Targets.Length);
@@ -53,7 +50,7 @@ internal static class PreprocessingFormat
                 writer.Int32(feature.Categories.Length);
                 foreach (var category in feature.Categories)
                 {
-                    Text(writer, category, mayBeEmpty: true);
+                    Text(writer, category);
                 }
             }
             else
@@ -144,9 +141,9 @@ internal static class PreprocessingFormat
         return preprocessing;
     }
 
-    private static void Text(FormatWriter writer, string text, bool mayBeEmpty)
+    // Preprocessing and FeatureColumn hold every name and category to the lengths a file stores, so none is checked here.
+    private static void Text(FormatWriter writer, string text)
     {
-        FeatureColumn.CheckedText(text, nameof(text), mayBeEmpty ? "a category" : "a column's name", mayBeEmpty);
         var bytes = Encoding.UTF8.GetBytes(text);
         writer.Int32(bytes.Length);
         writer.Bytes(bytes);
@@ -154,7 +151,7 @@ internal static class PreprocessingFormat
 
     private static string Text(FormatReader reader, string what, int minimum)
     {
-        var length = reader.Int32InRange($"the length of {what}", minimum, MaxTextBytes);
+        var length = reader.Int32InRange($"the length of {what}", minimum, FeatureColumn.MaxTextBytes);
         var at = reader.Offset;
         var bytes = reader.Bytes(length, what);
         try
