@@ -2,6 +2,7 @@
 module Nn.Tests.Data.CsvDataTests
 
 open System
+open System.Reflection
 open System.IO
 open Nn
 open Nn.Tests.Helpers
@@ -101,6 +102,21 @@ let ``a first line wider than the width limit is refused naming the line`` () =
     Assert.Contains("16777217", e.Message)
 
 [<Fact>]
-let ``a class count past the class limit is refused before any line is read`` () =
-    let e = Assert.ThrowsAny<ArgumentException>(fun () -> read (CsvOptions(LabelColumn.First, 100000000)) "0,1\n" |> ignore)
+let ``a class count past the class limit is refused when the options are made, before any line is read`` () =
+    let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> CsvOptions(LabelColumn.First, 100000000) |> ignore)
     Assert.Contains("ClassCount must be in 1..16384 (Limits.MaxClasses), but is 100000000", e.Message)
+    Assert.Contains("but is 0", (Assert.Throws<ArgumentOutOfRangeException>(fun () -> CsvOptions(LabelColumn.First, 0) |> ignore)).Message)
+
+[<Fact>]
+let ``a label column that is not First or Last is refused when the options are made and when changed`` () =
+    let made = Assert.Throws<ArgumentOutOfRangeException>(fun () -> CsvOptions(enum<LabelColumn> 7, 10) |> ignore)
+    Assert.Equal("Label", made.ParamName)
+    Assert.Contains("Label must be First or Last, but is 7", made.Message)
+    // C#'s `with` goes through the init setters, so they check too.
+    let options = CsvOptions(LabelColumn.First, 10)
+    let set name (value: objnull) =
+        let e = Assert.Throws<TargetInvocationException>(fun () -> (nonNull (typeof<CsvOptions>.GetProperty name)).SetValue(options, value))
+        Assert.Contains("but is -1", (Assert.IsType<ArgumentOutOfRangeException>(e.InnerException)).Message)
+    set "Label" (box (enum<LabelColumn> -1))
+    set "ClassCount" (box -1)
+    Assert.Equal(CsvOptions(LabelColumn.First, 10), options)

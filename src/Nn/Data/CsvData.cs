@@ -45,7 +45,6 @@ public static class CsvData
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(options);
-        Limits.Size(nameof(options.ClassCount), options.ClassCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         var scaling = options.Scaling ?? PixelScaling.Bytes;
         var values = new List<T>();
         var labels = new List<int>();
