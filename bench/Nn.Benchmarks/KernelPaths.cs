@@ -90,20 +90,14 @@ internal static class KernelPaths
     /// <summary>The probe of the path's width: its chains × lanes × 2 flops per FMA and iteration.</summary>
     private static double Peak(PeakProbe probe, KernelPath path)
     {
-        (Action Call, int Lanes, int Chains) = path switch
-        {
-            KernelPath.Vector512 => ((Action)(() => probe.Fp32Vector512()), 16, PeakProbe.Chains),
-            KernelPath.Vector256 => (() => probe.Fp32Vector256(), 8, PeakProbe.Chains),
-            KernelPath.Vector128 => (() => probe.Fp32Vector128(), 4, PeakProbe.ChainsNarrow),
-            _ => (() => probe.Fp32Scalar(), 1, PeakProbe.ChainsNarrow),
-        };
+        var (call, flops) = PeakProbe.Fp32For(probe, path);
         var best = double.MaxValue;
         for (var i = 0; i < 20; i++)
         {
-            best = Math.Min(best, Timing.Seconds(Call));
+            best = Math.Min(best, Timing.Seconds(() => probe.Sink += call()));
         }
 
-        return PeakProbe.Iterations * Chains * Lanes * 2.0 / best * 1e-9;
+        return flops / best * 1e-9;
     }
 
     /// <summary>

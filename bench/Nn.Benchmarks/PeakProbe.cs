@@ -22,6 +22,30 @@ public class PeakProbe
     /// </summary>
     public const int ChainsNarrow = 16;
 
+    /// <summary>Where callers of <see cref="Fp32For"/> add the probes' results, so that no call is dead code.</summary>
+    public float Sink;
+
+    /// <summary>
+    /// The fp32 probe of a kernel path's width and the flops one call of it performs (chains × lanes × 2 per
+    /// iteration). A probe wider than the hardware runs emulated, with its chains spilled, so it must match the path.
+    /// The caller must use each call's result (add it to <see cref="Sink"/>): with dynamic PGO the JIT may inline the
+    /// delegate's target, and a probe whose result is dropped is then dead code.
+    /// </summary>
+    /// <param name="probe">The probe instance whose method is called.</param>
+    /// <param name="path">The kernel path whose width is probed.</param>
+    /// <returns>The call and its flops.</returns>
+    public static (Func<float> Call, double Flops) Fp32For(PeakProbe probe, Kernels.KernelPath path)
+    {
+        var (call, lanes, chains) = path switch
+        {
+            Kernels.KernelPath.Vector512 => ((Func<float>)probe.Fp32Vector512, 16, Chains),
+            Kernels.KernelPath.Vector256 => (probe.Fp32Vector256, 8, Chains),
+            Kernels.KernelPath.Vector128 => (probe.Fp32Vector128, 4, ChainsNarrow),
+            _ => (probe.Fp32Scalar, 1, ChainsNarrow),
+        };
+        return (call, Iterations * (double)chains * lanes * 2);
+    }
+
     [Benchmark]
     public float Fp32Vector512()
     {

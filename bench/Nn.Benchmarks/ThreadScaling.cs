@@ -82,7 +82,7 @@ internal static class ThreadScaling
         Console.WriteLine(string.Format(C, "Time until the second thread claims a part, regions 50 µs apart (median of 2,000): {0:F2} µs", claim));
         PrintCrossCore("after the workloads", CrossCoreProbe.Measure());
         var (single, both) = Probe();
-        Console.WriteLine(string.Format(C, "FMA probe fp32 Vector512: one core alone {0:F1} GFLOP/s; both cores at once {1:F1} GFLOP/s in total ({2:F2}×)", single, both, both / single));
+        Console.WriteLine(string.Format(C, "FMA probe fp32 {3}: one core alone {0:F1} GFLOP/s; both cores at once {1:F1} GFLOP/s in total ({2:F2}×)", single, both, both / single, KernelSelection.Default));
         Console.WriteLine(string.Format(C, "Load average after: {0}", Timing.LoadAverage()));
     }
 
@@ -300,21 +300,27 @@ internal static class ThreadScaling
     }
 
     /// <summary>
-    /// The fp32 Vector512 probe's throughput with one thread, and with two threads running it at the same time: 1,000
+    /// The fp32 probe's throughput at the default kernel path's width with one thread, and with two threads running it at the same time: 1,000
     /// calls per thread, the whole span timed (both threads start together and are timed to the last one's end),
     /// best of three.
     /// </summary>
+    /// <summary>The probes' results, kept so that no probe's arithmetic is dead code.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentBag<float> ProbeResults = [];
+
     private static (double Single, double Both) Probe()
     {
-        const double flops = PeakProbe.Iterations * PeakProbe.Chains * 16.0 * 2;
         const int calls = 1000;
+        var flops = PeakProbe.Fp32For(new PeakProbe(), KernelSelection.Default).Flops;
         static void Calls()
         {
             var probe = new PeakProbe();
+            var (call, _) = PeakProbe.Fp32For(probe, KernelSelection.Default);
             for (var i = 0; i < calls; i++)
             {
-                probe.Fp32Vector512();
+                probe.Sink += call();
             }
+
+            ProbeResults.Add(probe.Sink);
         }
 
         double Throughput(int threads)
