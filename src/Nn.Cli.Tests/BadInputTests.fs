@@ -71,16 +71,6 @@ let ``malformed or misfitting convolution layers are refused naming the token an
     expect dir usage [ "train"; "--layers"; "8x8-conv4k3-10" ] "--layers must start with the input as a width or CxHxW, e.g. 1x8x8, but is '8x8-conv4k3-10'." |> ignore
 
 [<Fact>]
-let ``a negative learning rate is refused with the library's message`` () =
-    use dir = new TempDirectory()
-    expect dir usage [ "train"; "--lr"; "-1" ] "LearningRate must be a positive finite number, but is -1." |> ignore
-
-[<Fact>]
-let ``a zero batch size is refused`` () =
-    use dir = new TempDirectory()
-    expect dir usage [ "train"; "--batch"; "0" ] "BatchSize must be positive, but is 0." |> ignore
-
-[<Fact>]
 let ``train data without test data is refused`` () =
     use dir = new TempDirectory()
     expect dir usage [ "train"; "--train"; "x.csv" ] "--train and --test go together" |> ignore
@@ -162,3 +152,22 @@ let ``a thread count outside 1 to 256 is a usage error naming the option`` () =
     expect dir usage [ "train"; "--threads"; "0" ] "--threads must be in 1..256, but is 0" |> ignore
     // 100,000 threads once hung the program starting them.
     expect dir usage [ "train"; "--threads"; "100000" ] "--threads must be in 1..256, but is 100000" |> ignore
+
+[<Theory>]
+[<InlineData("--epochs|0", "nn: --epochs must be positive, but is 0.")>]
+[<InlineData("--batch|0", "nn: --batch must be positive, but is 0.")>]
+[<InlineData("--l2|-1", "nn: --l2 must be a non-negative finite number, but is -1.")>]
+[<InlineData("--lr|-1", "nn: --lr -1: learning rate η must be a positive finite number, but is -1.")>]
+[<InlineData("--optimizer|momentum|--momentum|2", "nn: --momentum 2: momentum coefficient μ must be in [0, 1), but is 2.")>]
+[<InlineData("--optimizer|lbfgs|--epochs|0", "nn: --epochs must be positive, but is 0.")>]
+let ``a value the library refuses is a usage error naming the option typed, not the library's parameter`` (args: string, message: string) =
+    use dir = new TempDirectory()
+    let run = expect dir usage ("train" :: List.ofArray (args.Split '|')) message
+    Assert.DoesNotContain("(Parameter", run.Error)
+
+[<Fact>]
+let ``a value the library refuses on --resume names the option typed too`` () =
+    use dir = new TempDirectory()
+    Assert.Equal(0, (dir.Run [ "train"; "--epochs"; "1"; "--checkpoint"; "run.nnck" ]).ExitCode)
+    expect dir usage [ "train"; "--resume"; "run.nnck"; "--beta1"; "1" ] "nn: --beta1 1: Adam β₁ must be in [0, 1), but is 1." |> ignore
+    expect dir usage [ "train"; "--resume"; "run.nnck"; "--batch"; "0" ] "nn: --batch must be positive, but is 0." |> ignore

@@ -32,7 +32,8 @@ internal static class Cli
         catch (ArgumentException e)
         {
             // The library validates every value (a negative learning rate, a zero batch size) and names it.
-            return Usage(parse, e.Message);
+            // Its parameter suffix names a C# parameter, not anything typed.
+            return Usage(parse, Guard.BareMessage(e));
         }
         catch (NotSupportedException e)
         {
@@ -89,6 +90,30 @@ internal static class Cli
         var path = parse.CommandResult == parse.RootCommandResult ? Array.Empty<string>() : new[] { parse.CommandResult.Command.Name };
         parse.RootCommandResult.Command.Parse([.. path, "--help"]).Invoke(new InvocationConfiguration { Output = Console.Error });
         return ExitCodes.Usage;
+    }
+
+    /// <summary>
+    /// <paramref name="make"/>'s result, or, when it refuses a value whose parameter one of <paramref name="options"/>
+    /// sets, a usage error that names the option instead of the library's parameter ("--epochs must be positive"
+    /// rather than "Epochs must be positive").
+    /// </summary>
+    public static T Named<T>(Func<T> make, params (string Parameter, Option Option)[] options)
+    {
+        try
+        {
+            return make();
+        }
+        catch (ArgumentException e) when (options.Any(o => o.Parameter == e.ParamName))
+        {
+            throw new UsageException(Renamed(e, options.First(o => o.Parameter == e.ParamName).Option.Name));
+        }
+    }
+
+    /// <summary>The message of <paramref name="e"/> with its parameter's name, where it leads, replaced by <paramref name="name"/>.</summary>
+    public static string Renamed(ArgumentException e, string name)
+    {
+        var message = Guard.BareMessage(e);
+        return e.ParamName is { } parameter && message.StartsWith(parameter + " ", StringComparison.Ordinal) ? name + message[parameter.Length..] : $"{name}: {message}";
     }
 
     /// <summary>Writes an error line to standard error.</summary>

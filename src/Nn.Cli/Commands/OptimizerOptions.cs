@@ -64,7 +64,8 @@ internal sealed class OptimizerOptions
     public Nn.Optimizer Build(ParseResult parse, string name, long stepsPerEpoch, int epochs)
     {
         var kind = OptimizerKinds.Find(name) ?? throw new UsageException($"--optimizer must be one of {OptimizerKinds.Names}, but is {name}.");
-        var rule = kind.Make(Values(parse, kind, kind.Hyperparameters.Select(spec => spec.Default).ToArray()));
+        var defaults = kind.Hyperparameters.Select(spec => spec.Default).ToArray();
+        var rule = Make(kind, Values(parse, kind, (double[])defaults.Clone()), defaults);
         return parse.GetValue(Schedule) is { } text ? rule.WithSchedule(ScheduleGrammar.Parse(text, stepsPerEpoch, epochs)) : rule;
     }
 
@@ -87,11 +88,44 @@ internal sealed class OptimizerOptions
         var rule = saved.WithoutSchedule;
         if (OptimizerKinds.Find(saved.Name) is { } kind && Hyperparameters.Any(option => IgnoredOptions.Typed(parse, option)))
         {
-            rule = kind.Make(Values(parse, kind, rule.Hyperparameters.Select(h => h.Value).ToArray()));
+            var kept = rule.Hyperparameters.Select(h => h.Value).ToArray();
+            rule = Make(kind, Values(parse, kind, (double[])kept.Clone()), kept);
         }
 
         var schedule = parse.GetValue(Schedule) is { } text ? ScheduleGrammar.Parse(text, stepsPerEpoch, epochs) : saved.Schedule;
         return schedule == LearningRateSchedule.Constant ? rule : rule.WithSchedule(schedule);
+    }
+
+    /// <summary>
+    /// The rule of <paramref name="values"/>; when the rule refuses them, a usage error naming the option of the first
+    /// value refused on its own, each tried among <paramref name="valid"/> (values the rule takes): the library names a
+    /// constructor's parameter ("Coefficient"), which the person typing <c>--momentum</c> has never seen.
+    /// </summary>
+    private static Nn.Optimizer Make(OptimizerKind kind, double[] values, double[] valid)
+    {
+        try
+        {
+            return kind.Make(values);
+        }
+        catch (ArgumentException)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var one = (double[])valid.Clone();
+                one[i] = values[i];
+                try
+                {
+                    kind.Make(one);
+                }
+                catch (ArgumentException e)
+                {
+                    var spec = kind.Hyperparameters[i];
+                    throw new UsageException($"--{spec.Option} {Number(values[i])}: {Cli.Renamed(e, spec.Name)}");
+                }
+            }
+
+            throw;
+        }
     }
 
     /// <summary>The hyperparameter values, typed ones over <paramref name="values"/>; refuses options the rule does not have.</summary>

@@ -23,8 +23,8 @@ internal sealed partial record RunOptions(
         var rule = Rules.Over(parse, checkpoint.Optimizer, stepsPerEpoch, checkpoint.Options.Epochs);
         var loss = Typed(parse, Architecture.Loss) ? Architecture.BuildLoss(parse, checkpoint.State.Network.Architecture.OutputActivation) : checkpoint.Loss;
         var options = checkpoint.Options;
-        options = Typed(parse, Batch) ? options with { BatchSize = parse.GetValue(Batch) } : options;
-        options = Typed(parse, L2) ? options with { L2 = parse.GetValue(L2) } : options;
+        options = Typed(parse, Batch) ? Cli.Named(() => options with { BatchSize = parse.GetValue(Batch) }, (nameof(options.BatchSize), Batch)) : options;
+        options = Typed(parse, L2) ? Cli.Named(() => options with { L2 = parse.GetValue(L2) }, (nameof(options.L2), L2)) : options;
         options = Typed(parse, Seed) ? options with { Seed = parse.GetValue(Seed) } : options;
         return (rule, loss, options);
     }

@@ -110,7 +110,10 @@ internal static class TrainCommand
                 var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount, regression);
                 var loss = architecture.BuildLoss(parse, layers.OutputActivation);
                 var iterations = parse.GetValue(epochs) ?? 100;
-                FullBatchOptimizer minimizer = rule == "cg" ? new ConjugateGradient(MaxIterations: iterations) : new Lbfgs(MaxIterations: iterations);
+                // --epochs counts a full-batch minimiser's iterations.
+                var minimizer = Cli.Named<FullBatchOptimizer>(
+                    () => rule == "cg" ? new ConjugateGradient(MaxIterations: iterations) : new Lbfgs(MaxIterations: iterations),
+                    (nameof(Lbfgs.MaxIterations), epochs));
                 var start = Network.Create<float>(layers, Initial(parse, init, layers), parse.GetValue(seed));
                 Console.WriteLine($"{name}: {layers}, {loss.Name}, {rule} for at most {iterations} iterations, {trainData.Count} training samples");
                 var result = TrainingDisplay.Run(rule, display => distribution.TrainFullBatch(
@@ -210,7 +213,11 @@ internal static class TrainCommand
     {
         var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount, regression);
         var loss = architecture.BuildLoss(parse, layers.OutputActivation);
-        var options = new TrainingOptions(parse.GetValue(epochs) ?? 20, parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(l2));
+        var options = Cli.Named(
+            () => new TrainingOptions(parse.GetValue(epochs) ?? 20, parse.GetValue(batch), parse.GetValue(seed), parse.GetValue(l2)),
+            (nameof(TrainingOptions.Epochs), epochs),
+            (nameof(TrainingOptions.BatchSize), batch),
+            (nameof(TrainingOptions.L2), l2));
         var rule = rules.Build(parse, parse.GetValue(rules.Optimizer)!, StepsPerEpoch(trainData.Count, options.BatchSize), options.Epochs);
         var network = Network.Create<float>(layers, Initial(parse, init, layers), options.Seed);
         return new Checkpoint<float>(Trainer.Start(network, rule, options.Seed), rule, loss, options, TrainingData: null);
