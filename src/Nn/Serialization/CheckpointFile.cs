@@ -216,7 +216,7 @@ public static class CheckpointFile
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
-        return FromBytes<T>(File.ReadAllBytes(path), path, null);
+        return FromBytes<T>(FormatFile.Read(path, Magic), path, null);
     }
 
     /// <summary>
@@ -239,7 +239,7 @@ public static class CheckpointFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(rule);
-        return FromBytes<T>(File.ReadAllBytes(path), path, rule);
+        return FromBytes<T>(FormatFile.Read(path, Magic), path, rule);
     }
 
     /// <summary>Reads a checkpoint from a checkpoint file's bytes.</summary>

@@ -63,7 +63,7 @@ public static partial class ModelFile
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
-        return ModelFromBytes<T>(File.ReadAllBytes(path), path);
+        return ModelFromBytes<T>(FormatFile.Read(path, Magic), path);
     }
 
     /// <summary>Reads a model from a model file's bytes, checking every field and the checksum.</summary>

@@ -93,7 +93,7 @@ public static partial class ModelFile
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
-        return FromBytes<T>(File.ReadAllBytes(path), path);
+        return FromBytes<T>(FormatFile.Read(path, Magic), path);
     }
 
     /// <summary>Reads a network from a model file's bytes.</summary>
@@ -117,7 +117,7 @@ public static partial class ModelFile
     public static ModelFileInfo ReadInfo(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return ReadInfo(File.ReadAllBytes(path), path);
+        return ReadInfo(FormatFile.Read(path, Magic), path);
     }
 
     /// <summary>What a model file's bytes hold, checked as <see cref="FromBytes{T}"/> checks them.</summary>
