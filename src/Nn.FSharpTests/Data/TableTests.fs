@@ -2,6 +2,7 @@
 module Nn.Tests.Data.TableTests
 
 open System.IO
+open System
 open Nn
 open Nn.Tests.Helpers
 open Xunit
@@ -70,6 +71,9 @@ let ``a table made in memory keeps its names and rows and selects rows in the or
     Assert.Equal<int list>([ 3; 1 ], [ picked.DataRow 0; picked.DataRow 1 ])
     Assert.Equal(1, (picked.Select [ 1 ]).DataRow 0)
     Assert.Equal(2, table.DataRow 1)
+    for outside in [ -1; 3; Int32.MaxValue ] do
+        let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> table.DataRow outside |> ignore)
+        Assert.StartsWith(sprintf "row must be in 0..2, but is %d." outside, e.Message)
 
 [<Fact>]
 let ``selecting no rows or a row beyond the table is refused, since a table holds at least one row`` () =

@@ -7,6 +7,15 @@ open Nn.Tests.Helpers
 open Xunit
 
 [<Fact>]
+let ``an element outside the vector is refused naming the index, as a matrix refuses one`` () =
+    let vector = ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 2.0; 3.0 |])
+    Assert.Equal(3.0, vector[2])
+    for outside in [ -1; 3; Int32.MinValue ] do
+        let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> vector[outside] |> ignore)
+        Assert.Equal("index", e.ParamName)
+        Assert.StartsWith(sprintf "index must be in 0..2, but is %d." outside, e.Message)
+
+[<Fact>]
 let ``a vector copies its source so later changes to the source do not reach it`` () =
     let source = [| 1.0; 2.0; 3.0 |]
     let vector = ParameterVector<float>.Create(ReadOnlySpan source)
