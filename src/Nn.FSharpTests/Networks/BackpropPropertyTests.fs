@@ -93,12 +93,15 @@ module Properties =
         ==> lazy (Network.Create<float>(architecture, Initializer.Xavier, seed) = Network.Create<float>(architecture, Initializer.Xavier, seed))
 
     /// Cross-entropy on an output it does not pair with natively clamps probabilities at 1e-7 in float and 1e-15
-    /// in double; the two precisions then differentiate different functions, so such cases are left out.
+    /// in double; the two precisions then differentiate different functions, so such cases are left out. Its
+    /// derivative also divides by 1 − a, which float holds to about 6e-8 absolute: an output within 1e-5 of 1 loses
+    /// the 1e-4 agreement asked below (a CI run met 4.9e-4 with BCE on a softmax output), so outputs stay 1e-3 from
+    /// 0 and 1, where that error is 6e-5 of 1 − a at most.
     let private awayFromProbabilityClamp (case: GradientCase) =
         let native = (case.Loss = Loss.BinaryCrossEntropy && case.Network.Architecture.OutputActivation = Activation.Sigmoid)
                      || (case.Loss = Loss.SoftmaxCrossEntropy && case.Network.Architecture.OutputActivation = Activation.Softmax)
         case.Loss = Loss.Quadratic || native
-        || Network.Forward(case.Network, case.Inputs).AsSpan().ToArray() |> Array.forall (fun a -> a > 1e-5 && a < 1.0 - 1e-5)
+        || Network.Forward(case.Network, case.Inputs).AsSpan().ToArray() |> Array.forall (fun a -> a > 1e-3 && a < 1.0 - 1e-3)
 
     let private floatAgreesWithDouble (case: GradientCase) =
         let single = Network.FromParameters(case.Network.Architecture, ReadOnlySpan(case.Network.Parameters.ToArray() |> Array.map float32))
