@@ -304,9 +304,6 @@ internal static class ThreadScaling
     /// calls per thread, the whole span timed (both threads start together and are timed to the last one's end),
     /// best of three.
     /// </summary>
-    /// <summary>The probes' results, kept so that no probe's arithmetic is dead code.</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentBag<float> ProbeResults = [];
-
     private static (double Single, double Both) Probe()
     {
         const int calls = 1000;
@@ -319,8 +316,6 @@ internal static class ThreadScaling
             {
                 probe.Sink += call();
             }
-
-            ProbeResults.Add(probe.Sink);
         }
 
         double Throughput(int threads)

@@ -103,9 +103,9 @@ internal static class Cli
         {
             return make();
         }
-        catch (ArgumentException e) when (options.Any(o => o.Parameter == e.ParamName))
+        catch (ArgumentException e) when (Array.Find(options, o => o.Parameter == e.ParamName).Option is { } option)
         {
-            throw new UsageException(Renamed(e, options.First(o => o.Parameter == e.ParamName).Option.Name));
+            throw new UsageException(Renamed(e, option.Name));
         }
     }
 

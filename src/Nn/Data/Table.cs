@@ -219,10 +219,11 @@ public sealed class Table
     /// <param name="row">The row's 0-based index in this table.</param>
     /// <returns>The row's 1-based place among the source's data rows.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside [0, <see cref="Count"/>).</exception>
-    public int DataRow(int row) =>
-        (uint)row < (uint)dataRows.Length
-            ? dataRows[row]
-            : throw new ArgumentOutOfRangeException(nameof(row), string.Create(CultureInfo.InvariantCulture, $"row must be in 0..{Count - 1}, but is {row}."));
+    public int DataRow(int row)
+    {
+        Guard.Index(nameof(row), row, dataRows.Length);
+        return dataRows[row];
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"Table({Count} rows: {string.Join(", ", Columns)})";

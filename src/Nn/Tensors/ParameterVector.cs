@@ -37,13 +37,14 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
     /// <summary>The element at <paramref name="index"/>.</summary>
     /// <param name="index">A position in [0, <see cref="Length"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside [0, <see cref="Length"/>), as for <see cref="Matrix{T}"/>.</exception>
-    public T this[int index] =>
-        (uint)index < (uint)values.Length ? values[index] : Outside(index);
-
-    // Out of line, so that the indexer stays small enough to inline.
-    private T Outside(int index) =>
-        throw new ArgumentOutOfRangeException(
-            nameof(index), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"index must be in 0..{values.Length - 1}, but is {index}."));
+    public T this[int index]
+    {
+        get
+        {
+            Guard.Index(nameof(index), index, values.Length);
+            return values[index];
+        }
+    }
 
     /// <summary>A read-only view of the elements; valid as long as this vector.</summary>
     /// <returns>The elements, without copying.</returns>

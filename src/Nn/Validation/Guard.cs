@@ -47,6 +47,15 @@ internal static class Guard
         }
     }
 
+    /// <summary>Refuses <paramref name="index"/> outside [0, <paramref name="count"/>), naming it, as an indexer refuses one.</summary>
+    public static void Index(string name, int index, int count)
+    {
+        if ((uint)index >= (uint)count)
+        {
+            ThrowOutside(name, index, count);
+        }
+    }
+
     public static void Positive(string name, int value)
     {
         if (value <= 0)
@@ -108,4 +117,8 @@ internal static class Guard
             }
         }
     }
+
+    // Out of line, so that Index stays small enough to inline into indexers.
+    private static void ThrowOutside(string name, int index, int count) =>
+        throw new ArgumentOutOfRangeException(name, string.Create(CultureInfo.InvariantCulture, $"{name} must be in 0..{count - 1}, but is {index}."));
 }
