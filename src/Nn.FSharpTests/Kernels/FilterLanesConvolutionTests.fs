@@ -8,6 +8,7 @@ open System
 open Nn
 open Nn.Kernels
 open Nn.Tests.Kernels.ConvolutionDefinition
+open Nn.Tests.Kernels.KernelPathData
 open Xunit
 
 let private near (expected: float[]) (actual: float[]) =
@@ -78,3 +79,33 @@ let ``a short receptive field, a stride above 1 or rows under 8 outputs do not r
     Assert.False(FilterLanesConvolution.Fits(geometry (6, 12, 5, 2)))
     Assert.False(FilterLanesConvolution.Fits(geometry (6, 11, 5, 1)))
     Assert.False(FilterLanesConvolution.Suits(KernelPath.Portable, geometry (6, 12, 5, 1)))
+
+/// Each z is summed over c, u, v and each kernel-gradient lane over the positions in one fixed order whatever the
+/// vector width (going forward, the 128- and 256-bit paths take two groups of filters at a time, the 512-bit path
+/// one), so those bits are the 128-bit path's on the wider paths; only the input gradient, whose lanes are added
+/// together, may differ.
+[<Theory>]
+[<OnPath(KernelPath.Vector256)>]
+[<OnPath(KernelPath.Vector512)>]
+let ``a convolution with the filters as lanes gives the 128-bit path's bits of z and of the kernel and bias gradients on a wider path``
+    (path: KernelPath) =
+    // LeNet's second layer; two rooms of 16 filters with a kernel width of 7 (a whole block of 5 and a part-full
+    // one); rows of 13 outputs with padding (an odd count after the pairs of columns).
+    for channels, height, width, filters, kernelHeight, kernelWidth, padding, rows in
+        [ 6, 12, 12, 16, 5, 5, 0, 3; 2, 9, 16, 20, 3, 7, 0, 2; 3, 11, 14, 7, 4, 3, 1, 2 ] do
+        let layer = Conv2DLayer(Shape.Image(channels, height, width), filters, kernelHeight, kernelWidth, Activation.Identity, padding = padding)
+        let x = randoms 11 (rows * layer.InputShape.Size)
+        let delta = randoms 12 (rows * layer.OutputShape.Size)
+        let theta = randoms 13 layer.ParameterCount
+        let run path =
+            use _ = KernelSelection.Enter path
+            let buffers = LayerBuffers<float>(Array.create (int (layer.ScratchLength rows)) nan, [||], path, null)
+            let z = Array.zeroCreate<float> (rows * layer.OutputShape.Size)
+            layer.Forward<float>(ReadOnlySpan theta, ReadOnlySpan x, rows, Span z, Span(Array.zeroCreate z.Length), buffers, PassMode<float>.Objective)
+            let gradient = Array.create theta.Length nan
+            layer.Backward<float>(ReadOnlySpan theta, ReadOnlySpan x, Span(Array.copy delta), rows, Span gradient, false, Span(Array.zeroCreate x.Length), buffers, PassMode<float>.Objective)
+            Array.map BitConverter.DoubleToInt64Bits z, Array.map BitConverter.DoubleToInt64Bits gradient
+        let narrowZ, narrowGradient = run KernelPath.Vector128
+        let z, gradient = run path
+        Assert.True((narrowZ = z), $"{filters} filters of {kernelHeight}x{kernelWidth}: z's bits differ from the 128-bit path's")
+        Assert.True((narrowGradient = gradient), $"{filters} filters of {kernelHeight}x{kernelWidth}: the gradient's bits differ from the 128-bit path's")
