@@ -115,3 +115,23 @@ let ``info, export, eval and gradcheck read a model or checkpoint through a FIFO
     Assert.Contains("ONNX model of 64-32(relu)-10(softmax)", through "m.nnm" [ "export"; "--onnx"; "m.onnx" ])
     Assert.Equal(snd (accuracyOf (dir.Run [ "eval"; "m.nnm" ])), snd (accuracyOf { ExitCode = 0; Output = through "m.nnm" [ "eval" ]; Error = "" }))
     Assert.Contains("gradient check passed", through "m.nnm" [ "gradcheck"; "--samples"; "1" ])
+
+[<Fact>]
+let ``an endless CSV line through a FIFO ends in exit 3 naming the line and Limits.MaxLineLength`` () =
+    use dir = new TempDirectory()
+    let path = dir.File "endless.fifo"
+    use make = Diagnostics.Process.Start("mkfifo", [ path ])
+    make.WaitForExit()
+    // "1," without a line break until the program stops reading and the write fails.
+    let writer =
+        Task.Run(fun () ->
+            let chunk = Text.Encoding.ASCII.GetBytes(String.replicate 32768 "1,")
+            try
+                use stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite)
+                while true do
+                    stream.Write(chunk, 0, chunk.Length)
+            with :? IOException -> ())
+    let run = dir.Run([ "train"; "--train"; path; "--test"; "x.csv" ])
+    Assert.True(writer.Wait(TimeSpan.FromSeconds 30.0), "the writer should stop once the program has gone")
+    Assert.Equal(3, run.ExitCode)
+    Assert.Equal(sprintf "nn: %s, line 1: expected at most %d characters per line (Limits.MaxLineLength), but found a longer line.\n" path Nn.Limits.MaxLineLength, run.Error)

@@ -51,7 +51,8 @@ public static class CsvData
         var fieldCount = -1;
         var lineNumber = 0;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var lines = new LineReader(reader, sourceName);
+        while ((line = lines.Next()) is not null)
         {
             lineNumber++;
             if (line.AsSpan().Trim().IsEmpty)

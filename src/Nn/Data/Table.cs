@@ -87,7 +87,8 @@ public sealed class Table
         var width = -1;
         var lineNumber = 0;
         string? line;
-        while ((line = reader.ReadLine()) is not null)
+        var lines = new LineReader(reader, sourceName);
+        while ((line = lines.Next()) is not null)
         {
             lineNumber++;
             if (line.AsSpan().Trim().IsEmpty)

@@ -31,6 +31,13 @@ public static class Limits
     /// </summary>
     public const int MaxClasses = 1 << 14;
 
+    /// <summary>
+    /// The longest line of CSV text, in characters: 2^28 = 268,435,456 (16 per value of a sample at
+    /// <see cref="MaxWidth"/>). A longer line — a file with no line breaks, an endless stream — is refused when its
+    /// length passes this, rather than read on until the runtime cannot grow a string.
+    /// </summary>
+    public const int MaxLineLength = 1 << 28;
+
     /// <summary>The most layers a network has.</summary>
     public const int MaxLayers = 4096;
 
