@@ -171,3 +171,15 @@ let ``a value the library refuses on --resume names the option typed too`` () =
     Assert.Equal(0, (dir.Run [ "train"; "--epochs"; "1"; "--checkpoint"; "run.nnck" ]).ExitCode)
     expect dir usage [ "train"; "--resume"; "run.nnck"; "--beta1"; "1" ] "nn: --beta1 1: Adam β₁ must be in [0, 1), but is 1." |> ignore
     expect dir usage [ "train"; "--resume"; "run.nnck"; "--batch"; "0" ] "nn: --batch must be positive, but is 0." |> ignore
+
+/// /dev/zero never ends: read whole, it ran the machine out of memory (7 s here, then a message about the network's size).
+[<Theory>]
+[<InlineData("info")>]
+[<InlineData("eval")>]
+[<InlineData("export|--onnx|m.onnx")>]
+[<InlineData("predict|--data|x.csv")>]
+let ``a model path that is no model file is refused from its first bytes by every command that reads one`` (command: string) =
+    use dir = new TempDirectory()
+    let args = command.Split('|') |> List.ofArray
+    expect dir badInput (args.Head :: "/dev/zero" :: args.Tail) "nn: /dev/zero, byte 0: expected the model file magic 'NNMF'" |> ignore
+    Assert.False(File.Exists(dir.File "m.onnx"), "no ONNX file is written for a model that did not load")

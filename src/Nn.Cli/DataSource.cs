@@ -185,13 +185,22 @@ internal sealed class DataSource
     }
 
     /// <summary>
-    /// A whole file, read once from start to end: a model or checkpoint given as a pipe (<c>&lt;(cat m.nnm)</c>)
-    /// cannot be opened a second time, so a command looks at these bytes rather than at the path again.
+    /// A model file's bytes, read once from start to end: a model given as a pipe (<c>&lt;(cat m.nnm)</c>) cannot be
+    /// opened a second time, so a command looks at these bytes rather than at the path again. A file that does not
+    /// start as a model file does is read only as far as that (/dev/zero, a data set named by mistake), and the
+    /// model reader refuses those bytes.
     /// </summary>
-    public static byte[] ReadFile(string path, string optionName)
+    public static byte[] ReadModel(string path, string optionName)
     {
         RequireFile(path, optionName);
-        return File.ReadAllBytes(path);
+        return FormatFile.Read(path, ModelFile.Magic);
+    }
+
+    /// <summary><see cref="ReadModel"/> for a file that may be a model or a checkpoint (<c>nn info</c>).</summary>
+    public static byte[] ReadModelOrCheckpoint(string path, string optionName)
+    {
+        RequireFile(path, optionName);
+        return FormatFile.Read(path, ModelFile.Magic, CheckpointFile.Magic);
     }
 
     /// <summary>The labels file next to an MNIST-style images file, or null when the name does not follow the convention.</summary>

@@ -33,7 +33,7 @@ internal static class EvalCommand
                 IgnoredOptions.RequireDataFileFor(parse, data, "--test", testLabels, table.Header);
             }
 
-            var loaded = ModelFile.ModelFromBytes<float>(DataSource.ReadFile(path, "model"), path);
+            var loaded = ModelFile.ModelFromBytes<float>(DataSource.ReadModel(path, "model"), path);
             var network = loaded.Network;
             if (loaded.Preprocessing is { } preprocessing)
             {

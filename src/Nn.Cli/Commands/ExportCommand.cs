@@ -22,7 +22,7 @@ internal static class ExportCommand
             OutputPaths.Validate([new("--onnx", destination)], [new("the model file", path)]);
 
             // One read of the model, so a pipe or FIFO works as the file does.
-            var bytes = DataSource.ReadFile(path, "model");
+            var bytes = DataSource.ReadModel(path, "model");
             var info = ModelFile.ReadInfo(bytes, path);
 
             // Export in the precision the model was trained and saved in, so nothing is rounded on the way. The model

@@ -18,7 +18,7 @@ internal static class InfoCommand
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
             var path = parse.GetValue(file)!;
-            var bytes = DataSource.ReadFile(path, "file");
+            var bytes = DataSource.ReadModelOrCheckpoint(path, "file");
             if (CheckpointVersion(bytes) is { } version)
             {
                 var checkpoint = CheckpointFile.FromBytes<double>(bytes, path);

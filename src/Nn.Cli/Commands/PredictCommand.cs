@@ -34,7 +34,7 @@ internal static class PredictCommand
             var rowsPath = parse.GetValue(rows)!;
             var outPath = parse.GetValue(output);
             OutputPaths.Validate([new("--out", outPath)], [new("the model file", path), new("--data", rowsPath)]);
-            var loaded = ModelFile.ModelFromBytes<float>(DataSource.ReadFile(path, "model"), path);
+            var loaded = ModelFile.ModelFromBytes<float>(DataSource.ReadModel(path, "model"), path);
             string text;
             if (loaded.Preprocessing is { } preprocessing)
             {

@@ -59,3 +59,19 @@ let ``a model file loads whole from a regular file and from a pipe`` () =
             Assert.Equal(saved.Architecture, info.Architecture)
     finally
         Directory.Delete(directory, true)
+
+[<Fact>]
+let ``a file of either of two kinds is read whole, and a file of neither only to its first bytes`` () =
+    let directory = tempDirectory ()
+    try
+        let model = Path.Combine(directory, "m.nnm")
+        ModelFile.Save(network (), model)
+        let other = Path.Combine(directory, "other.bin")
+        File.WriteAllBytes(other, Array.append "IDX3"B (Array.zeroCreate 1000))
+        let either path = FormatFile.Read(path, ModelFile.Magic, CheckpointFile.Magic)
+        Assert.Equal<byte[]>(File.ReadAllBytes model, either model)
+        Assert.Equal<byte[]>("IDX3"B, either other)
+        Assert.Equal<byte[]>(File.ReadAllBytes model, FormatFile.Read(model, CheckpointFile.Magic, ModelFile.Magic))
+        Assert.Throws<ArgumentException>(fun () -> FormatFile.Read(model, ModelFile.Magic, "NN"B) |> ignore) |> ignore
+    finally
+        Directory.Delete(directory, true)

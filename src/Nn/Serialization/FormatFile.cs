@@ -15,12 +15,28 @@ internal static class FormatFile
     /// <param name="path">The file.</param>
     /// <param name="magic">The first bytes the file kind starts with.</param>
     /// <returns>The whole file, or its first bytes when they are not the magic.</returns>
-    public static byte[] Read(string path, ReadOnlySpan<byte> magic)
+    public static byte[] Read(string path, ReadOnlySpan<byte> magic) => Read(path, magic, magic);
+
+    /// <summary>
+    /// <see cref="Read(string, ReadOnlySpan{byte})"/> for a file of either of two kinds (<c>nn info</c> reads a model
+    /// or a checkpoint): the whole file when it starts with <paramref name="magic"/> or <paramref name="otherMagic"/>,
+    /// of the same length; else its first bytes.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="magic">The first bytes one kind starts with.</param>
+    /// <param name="otherMagic">The first bytes the other kind starts with.</param>
+    /// <returns>The whole file, or its first bytes when they are neither magic.</returns>
+    public static byte[] Read(string path, ReadOnlySpan<byte> magic, ReadOnlySpan<byte> otherMagic)
     {
+        if (otherMagic.Length != magic.Length)
+        {
+            throw new ArgumentException("both kinds' magic must have the same length.", nameof(otherMagic));
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         var head = new byte[magic.Length];
         var count = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (count < head.Length || !head.AsSpan().SequenceEqual(magic))
+        if (count < head.Length || !(head.AsSpan().SequenceEqual(magic) || head.AsSpan().SequenceEqual(otherMagic)))
         {
             return head[..count];
         }
