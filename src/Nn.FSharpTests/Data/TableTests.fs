@@ -82,3 +82,13 @@ let ``selecting no rows or a row beyond the table is refused, since a table hold
     for index in [ -1; 2; System.Int32.MaxValue ] do
         let e = Assert.Throws<System.ArgumentOutOfRangeException>(fun () -> table.Select [ 0; index ] |> ignore)
         Assert.StartsWith(sprintf "row indices must be in 0..1, but %d is not." index, e.Message)
+
+[<Fact>]
+let ``a first row wider than Limits.MaxWidth is refused from its count of commas, without its fields being made`` () =
+    let text = String(',', Limits.MaxWidth) + "\n"
+    let before = GC.GetAllocatedBytesForCurrentThread()
+    let e = Assert.Throws<DataFormatException>(fun () -> Table.Read(new StringReader(text), "wide.csv", Nullable()) |> ignore)
+    let allocated = GC.GetAllocatedBytesForCurrentThread() - before
+    Assert.Equal("wide.csv, line 1: expected at most 16777216 columns (Limits.MaxWidth), but found 16777217.", e.Message)
+    // The line itself, read through a builder, takes about 4 bytes a field; a string[] of the fields would take 8 more.
+    Assert.True(allocated < 8L * int64 Limits.MaxWidth, $"{allocated} bytes allocated")

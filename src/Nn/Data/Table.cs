@@ -96,15 +96,22 @@ public sealed class Table
                 continue;
             }
 
+            // Counted before the line is split, so a line of millions of empty fields is refused without making them.
+            var count = line.AsSpan().Count(',') + 1;
+            if (width < 0 && count > Limits.MaxWidth)
+            {
+                throw new DataFormatException(sourceName, $"line {lineNumber}", $"at most {Limits.MaxWidth} columns (Limits.MaxWidth)", $"{count}");
+            }
+
+            if (width >= 0 && count != width)
+            {
+                throw new DataFormatException(sourceName, $"line {lineNumber}", $"{width} fields (as on the first line)", $"{count}");
+            }
+
             var fields = line.Split(',').Select(field => field.Trim()).ToImmutableArray();
             if (width < 0)
             {
                 width = fields.Length;
-                if (width > Limits.MaxWidth)
-                {
-                    throw new DataFormatException(sourceName, $"line {lineNumber}", $"at most {Limits.MaxWidth} columns (Limits.MaxWidth)", $"{width}");
-                }
-
                 kind = header switch
                 {
                     true => TableHeader.Given,
@@ -116,10 +123,6 @@ public sealed class Table
                     columns = CheckNames(fields, sourceName, lineNumber);
                     continue;
                 }
-            }
-            else if (fields.Length != width)
-            {
-                throw new DataFormatException(sourceName, $"line {lineNumber}", $"{width} fields (as on the first line)", $"{fields.Length}");
             }
 
             rows.Add(fields);
