@@ -130,7 +130,7 @@ internal static class OutputPaths
         }
         catch (Exception e) when (e is IOException or ArgumentException)
         {
-            throw new UsageException($"{option}: {e.Message}");
+            throw new UsageException($"{option}: {(e is ArgumentException argument ? Guard.BareMessage(argument) : e.Message)}");
         }
 
         RequireWritableDirectory(option, path, Path.GetDirectoryName(target)!);

@@ -77,7 +77,7 @@ internal sealed class ArchitectureOptions
         catch (ArgumentException e)
         {
             // Past a limit of the library (too many parameters or layers): the message names the limit, this the option.
-            throw new UsageException($"--layers {string.Join('-', sizes)}: {e.Message}");
+            throw new UsageException($"--layers {string.Join('-', sizes)}: {Guard.BareMessage(e)}");
         }
 
         MemoryBudget.EnsureFits(architecture, "--layers");

@@ -38,7 +38,7 @@ internal static partial class LayerGrammar
             }
             catch (ArgumentException error)
             {
-                throw new UsageException($"--layers token '{token}' does not fit: {error.Message}");
+                throw new UsageException($"--layers token '{token}' does not fit: {Guard.BareMessage(error)}");
             }
         }
 
