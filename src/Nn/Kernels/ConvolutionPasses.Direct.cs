@@ -51,7 +51,7 @@ internal static unsafe partial class ConvolutionPasses
         for (var n = first * SliceRows; n < Math.Min(last * SliceRows, job.Rows); n++)
         {
             var source = DirectConvolution.Source(job.Input + ((long)n * g.InputSize), g, room);
-            DirectConvolution.Forward(job.Path, source, job.Kernels, job.Bias, job.Filters, g, job.Values + ((long)n * outputs), shifted);
+            DirectConvolution.Forward(job.Path, source, job.Kernels, job.Bias, job.Filters, g, job.Values + ((long)n * outputs), shifted, rectify: false);
             ActivateSample(in job, n);
         }
     }

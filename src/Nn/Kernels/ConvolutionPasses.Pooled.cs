@@ -122,7 +122,10 @@ internal static unsafe partial class ConvolutionPasses
         return pass.Regions + (first * SliceLength(g, pass.Filters, width)) + WorkLength(g, pass.Filters, width) + PartialLength(g, pass.Filters);
     }
 
-    /// <summary>The slices first … last − 1 going forward: per sample z, a = σ(z) in place, then pooled into the pooling's z, a and argmax.</summary>
+    /// <summary>
+    /// The slices first … last − 1 going forward: per sample a = max(z, 0) as the convolution stores its sums (only the
+    /// ReLU fuses, and it needs no z of its own), then pooled into the pooling's z, a and argmax.
+    /// </summary>
     private static void PooledForwardSlices<T>(void* arguments, int first, int last)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -135,8 +138,8 @@ internal static unsafe partial class ConvolutionPasses
         for (var n = first * SliceRows; n < Math.Min(last * SliceRows, pass.Rows); n++)
         {
             var source = DirectConvolution.Source(pass.Input + ((long)n * g.InputSize), g, room);
-            DirectConvolution.Forward(pass.Path, source, pass.Kernels, pass.Bias, pass.Filters, g, plane, shifted);
-            ActivateAndPool(in job, n, plane);
+            DirectConvolution.Forward(pass.Path, source, pass.Kernels, pass.Bias, pass.Filters, g, plane, shifted, rectify: true);
+            Pool(in job, n, plane);
         }
     }
 
@@ -148,8 +151,16 @@ internal static unsafe partial class ConvolutionPasses
         ref readonly var pass = ref job.Pass;
         var outputs = pass.Filters * pass.Geometry.Positions;
         pass.Activation.Forward(new ReadOnlySpan<T>(plane, outputs), new Span<T>(plane, outputs));
+        Pool(in job, n, plane);
+    }
+
+    /// <summary>Sample <paramref name="n"/>'s a in <paramref name="plane"/> pooled into the pooling's z, a and argmax.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pool<T>(in PooledJob<T> job, int n, T* plane)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         var at = (long)n * job.Pooling.Outputs;
-        PoolingKernels.PoolSampleAt(plane, job.Argmax + at, in job.Pooling, pass.Values + at, pass.A + at);
+        PoolingKernels.PoolSampleAt(plane, job.Argmax + at, in job.Pooling, job.Pass.Values + at, job.Pass.A + at);
     }
 
     /// <summary>The slices first … last − 1 of the direct form going back, each sample's δ made from the pooled δ (<see cref="PooledSampleDelta{T}"/>).</summary>

@@ -102,26 +102,33 @@ internal static unsafe class DirectConvolution
 
     /// <summary>
     /// One sample's z[o, i, j] = Σ_{c,u,v} K[o, c, u, v] x̃[c, i + u, j + v] + b[o] (no bias when <paramref name="bias"/>
-    /// is null). Overwrites the sample's O·OH·OW values of <paramref name="z"/>, and on a vector path
-    /// <paramref name="room"/> (<see cref="ShiftedLength"/> values) with x̃'s column-shifted copies.
+    /// is null), or with <paramref name="rectify"/> a = max(z, 0) in its place, as the ReLU would make it from z.
+    /// Overwrites the sample's O·OH·OW values of <paramref name="z"/>, and on a vector path <paramref name="room"/>
+    /// (<see cref="ShiftedLength"/> values) with x̃'s column-shifted copies.
     /// </summary>
-    public static void Forward<T>(KernelPath path, T* source, T* kernels, T* bias, int filters, ColumnTransfer.Geometry geometry, T* z, T* room)
+    public static void Forward<T>(KernelPath path, T* source, T* kernels, T* bias, int filters, ColumnTransfer.Geometry geometry, T* z, T* room, bool rectify)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var shape = new Plan(geometry);
         switch (path)
         {
             case KernelPath.Vector512 when geometry.Positions >= Vector512<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes512<T>, Vector512<T>, T>(source, room, kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes512<T>, Vector512<T>, T>(source, room, kernels, bias, filters, shape, z, rectify);
                 break;
             case KernelPath.Vector512 or KernelPath.Vector256 when geometry.Positions >= Vector256<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes256<T>, Vector256<T>, T>(source, room, kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes256<T>, Vector256<T>, T>(source, room, kernels, bias, filters, shape, z, rectify);
                 break;
             case KernelPath.Vector128 when geometry.Positions >= Vector128<T>.Count:
-                DirectConvolutionLanes.Forward<Lanes128<T>, Vector128<T>, T>(source, room, kernels, bias, filters, shape, z);
+                DirectConvolutionLanes.Forward<Lanes128<T>, Vector128<T>, T>(source, room, kernels, bias, filters, shape, z, rectify);
                 break;
             default:
                 ForwardPortable(source, kernels, bias, filters, shape, z);
+                if (rectify)
+                {
+                    var outputs = new Span<T>(z, filters * geometry.Positions);
+                    TensorKernels.Max(outputs, T.Zero, outputs);
+                }
+
                 break;
         }
     }

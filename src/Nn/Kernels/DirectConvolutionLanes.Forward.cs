@@ -22,7 +22,7 @@ internal static unsafe partial class DirectConvolutionLanes
     /// packed filter-innermost so that one pointer walks them. Overlapping and repeated vectors store the same sums
     /// again.
     /// </summary>
-    public static void Forward<TLanes, TVector, T>(T* source, T* room, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z)
+    public static void Forward<TLanes, TVector, T>(T* source, T* room, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z, bool rectify)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -49,17 +49,17 @@ internal static unsafe partial class DirectConvolutionLanes
 
             if (block == DirectConvolution.FilterBlock)
             {
-                SixFilters<TLanes, TVector, T>(shifted, runs, packed, bias, f, count, shape, z);
+                SixFilters<TLanes, TVector, T>(shifted, runs, packed, bias, f, count, shape, z, rectify);
             }
             else
             {
-                ThreeFilters<TLanes, TVector, T>(shifted, runs, packed, bias, f, count, shape, z);
+                ThreeFilters<TLanes, TVector, T>(shifted, runs, packed, bias, f, count, shape, z, rectify);
             }
         }
     }
 
     /// <summary>z of a block of 6 filters (<paramref name="count"/> of them real) from their packed weights: 18 sums per group of 3 vectors.</summary>
-    private static void SixFilters<TLanes, TVector, T>(T* shifted, int* runs, T* packed, T* bias, int f, int count, in DirectConvolution.Plan shape, T* z)
+    private static void SixFilters<TLanes, TVector, T>(T* shifted, int* runs, T* packed, T* bias, int f, int count, in DirectConvolution.Plan shape, T* z, bool rectify)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -106,36 +106,36 @@ internal static unsafe partial class DirectConvolutionLanes
                 s52 = TLanes.FusedMultiplyAdd(weight, x2, s52);
             }
 
-            Store<TLanes, TVector, T>(output, at0, at1, at2, s00, s01, s02, FilterBias(bias, f, 0, count));
+            Store<TLanes, TVector, T>(output, at0, at1, at2, s00, s01, s02, FilterBias(bias, f, 0, count), rectify);
             if (count > 1)
             {
-                Store<TLanes, TVector, T>(output + positions, at0, at1, at2, s10, s11, s12, FilterBias(bias, f, 1, count));
+                Store<TLanes, TVector, T>(output + positions, at0, at1, at2, s10, s11, s12, FilterBias(bias, f, 1, count), rectify);
             }
 
             if (count > 2)
             {
-                Store<TLanes, TVector, T>(output + (2 * positions), at0, at1, at2, s20, s21, s22, FilterBias(bias, f, 2, count));
+                Store<TLanes, TVector, T>(output + (2 * positions), at0, at1, at2, s20, s21, s22, FilterBias(bias, f, 2, count), rectify);
             }
 
             if (count > 3)
             {
-                Store<TLanes, TVector, T>(output + (3 * positions), at0, at1, at2, s30, s31, s32, FilterBias(bias, f, 3, count));
+                Store<TLanes, TVector, T>(output + (3 * positions), at0, at1, at2, s30, s31, s32, FilterBias(bias, f, 3, count), rectify);
             }
 
             if (count > 4)
             {
-                Store<TLanes, TVector, T>(output + (4 * positions), at0, at1, at2, s40, s41, s42, FilterBias(bias, f, 4, count));
+                Store<TLanes, TVector, T>(output + (4 * positions), at0, at1, at2, s40, s41, s42, FilterBias(bias, f, 4, count), rectify);
             }
 
             if (count > 5)
             {
-                Store<TLanes, TVector, T>(output + (5 * positions), at0, at1, at2, s50, s51, s52, FilterBias(bias, f, 5, count));
+                Store<TLanes, TVector, T>(output + (5 * positions), at0, at1, at2, s50, s51, s52, FilterBias(bias, f, 5, count), rectify);
             }
         }
     }
 
     /// <summary>z of a block of 3 filters (<paramref name="count"/> of them real) from their packed weights: 9 sums per group of 3 vectors.</summary>
-    private static void ThreeFilters<TLanes, TVector, T>(T* shifted, int* runs, T* packed, T* bias, int f, int count, in DirectConvolution.Plan shape, T* z)
+    private static void ThreeFilters<TLanes, TVector, T>(T* shifted, int* runs, T* packed, T* bias, int f, int count, in DirectConvolution.Plan shape, T* z, bool rectify)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -168,15 +168,15 @@ internal static unsafe partial class DirectConvolutionLanes
                 s22 = TLanes.FusedMultiplyAdd(weight, x2, s22);
             }
 
-            Store<TLanes, TVector, T>(output, at0, at1, at2, s00, s01, s02, FilterBias(bias, f, 0, count));
+            Store<TLanes, TVector, T>(output, at0, at1, at2, s00, s01, s02, FilterBias(bias, f, 0, count), rectify);
             if (count > 1)
             {
-                Store<TLanes, TVector, T>(output + positions, at0, at1, at2, s10, s11, s12, FilterBias(bias, f, 1, count));
+                Store<TLanes, TVector, T>(output + positions, at0, at1, at2, s10, s11, s12, FilterBias(bias, f, 1, count), rectify);
             }
 
             if (count > 2)
             {
-                Store<TLanes, TVector, T>(output + (2 * positions), at0, at1, at2, s20, s21, s22, FilterBias(bias, f, 2, count));
+                Store<TLanes, TVector, T>(output + (2 * positions), at0, at1, at2, s20, s21, s22, FilterBias(bias, f, 2, count), rectify);
             }
         }
     }
@@ -187,14 +187,21 @@ internal static unsafe partial class DirectConvolutionLanes
         where T : unmanaged, IFloatingPointIeee754<T> => bias == null || k >= count ? T.Zero : bias[f + k];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TLanes, TVector, T>(T* plane, int at0, int at1, int at2, TVector v0, TVector v1, TVector v2, T bias)
+    private static void Store<TLanes, TVector, T>(T* plane, int at0, int at1, int at2, TVector v0, TVector v1, TVector v2, T bias, bool rectify)
         where TLanes : struct, IVectorLanes<TVector, T>
         where TVector : unmanaged
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var b = TLanes.Broadcast(bias);
-        TLanes.Store(TLanes.Add(v0, b), plane + at0);
-        TLanes.Store(TLanes.Add(v1, b), plane + at1);
-        TLanes.Store(TLanes.Add(v2, b), plane + at2);
+        TVector z0 = TLanes.Add(v0, b), z1 = TLanes.Add(v1, b), z2 = TLanes.Add(v2, b);
+        if (rectify)
+        {
+            var zero = TLanes.Broadcast(T.Zero);
+            (z0, z1, z2) = (TLanes.Max(z0, zero), TLanes.Max(z1, zero), TLanes.Max(z2, zero));
+        }
+
+        TLanes.Store(z0, plane + at0);
+        TLanes.Store(z1, plane + at1);
+        TLanes.Store(z2, plane + at2);
     }
 }

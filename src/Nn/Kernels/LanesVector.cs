@@ -59,6 +59,9 @@ internal readonly unsafe struct LanesVector<T> : IVectorArithmetic<Vector<T>, T>
     public static Vector<T> Abs(Vector<T> x) => Vector.Abs(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Max(Vector<T> x, Vector<T> y) => Vector.Max(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> And(Vector<T> x, Vector<T> y) => x & y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -34,6 +34,9 @@ internal unsafe interface IVectorLanes<TVector, T>
     /// <summary>Lane-wise x · y + acc, rounded once.</summary>
     static abstract TVector FusedMultiplyAdd(TVector x, TVector y, TVector acc);
 
+    /// <summary>Lane-wise maximum as <c>T.Max</c> gives it (NaN propagated, +0 above −0).</summary>
+    static abstract TVector Max(TVector x, TVector y);
+
     /// <summary>Lane-wise x AND y (bits).</summary>
     static abstract TVector And(TVector x, TVector y);
 
@@ -67,6 +70,9 @@ internal readonly unsafe partial struct Lanes128<T> : IVectorLanes<Vector128<T>,
         typeof(T) == typeof(float)
             ? Vector128.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>()
             : Vector128.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Max(Vector128<T> x, Vector128<T> y) => Vector128.Max(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> And(Vector128<T> x, Vector128<T> y) => x & y;
@@ -104,6 +110,9 @@ internal readonly unsafe partial struct Lanes256<T> : IVectorLanes<Vector256<T>,
             : Vector256.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Max(Vector256<T> x, Vector256<T> y) => Vector256.Max(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> And(Vector256<T> x, Vector256<T> y) => x & y;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -137,6 +146,9 @@ internal readonly unsafe partial struct Lanes512<T> : IVectorLanes<Vector512<T>,
         typeof(T) == typeof(float)
             ? Vector512.FusedMultiplyAdd(x.AsSingle(), y.AsSingle(), acc.AsSingle()).As<float, T>()
             : Vector512.FusedMultiplyAdd(x.AsDouble(), y.AsDouble(), acc.AsDouble()).As<double, T>();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Max(Vector512<T> x, Vector512<T> y) => Vector512.Max(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> And(Vector512<T> x, Vector512<T> y) => x & y;
