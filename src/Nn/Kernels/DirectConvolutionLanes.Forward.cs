@@ -20,7 +20,8 @@ internal static unsafe partial class DirectConvolutionLanes
     /// of vectors) and the last group repeating it where it runs out; the sums in registers over every weight
     /// (c, u, v) in K's order, each input vector loaded once per weight for the block's filters, whose weights are
     /// packed filter-innermost so that one pointer walks them. Overlapping and repeated vectors store the same sums
-    /// again.
+    /// again. With <paramref name="rectify"/> each vector stored is max(z, 0), the ReLU's a, so a fused pass needs no
+    /// pass of its own over the plane.
     /// </summary>
     public static void Forward<TLanes, TVector, T>(T* source, T* room, T* kernels, T* bias, int filters, in DirectConvolution.Plan shape, T* z, bool rectify)
         where TLanes : struct, IVectorLanes<TVector, T>
