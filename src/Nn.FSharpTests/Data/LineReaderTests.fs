@@ -33,6 +33,7 @@ let ``lines split at LF, CR and CR LF exactly as ReadLine splits them, across th
 let ``a line longer than the bound is refused with its number, and a line at the bound is read`` () =
     let lines = LineReader(new StringReader("1,2\n123456789,\n12345678901\n"), "t.csv", 10)
     Assert.Equal<string list>([ "1,2"; "123456789," ], [ nonNull (lines.Next()); nonNull (lines.Next()) ])
+    Assert.Equal(2, lines.Number)
     let e = Assert.Throws<DataFormatException>(fun () -> lines.Next() |> ignore)
     Assert.Equal("t.csv, line 3: expected at most 10 characters per line (Limits.MaxLineLength), but found a longer line.", e.Message)
 

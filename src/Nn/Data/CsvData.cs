@@ -49,12 +49,11 @@ public static class CsvData
         var values = new List<T>();
         var labels = new List<int>();
         var fieldCount = -1;
-        var lineNumber = 0;
         string? line;
         var lines = new LineReader(reader, sourceName);
         while ((line = lines.Next()) is not null)
         {
-            lineNumber++;
+            var lineNumber = lines.Number;
             if (line.AsSpan().Trim().IsEmpty)
             {
                 continue;

@@ -17,22 +17,23 @@ internal sealed class LineReader(TextReader reader, string sourceName, int maxLe
     private readonly StringBuilder line = new();
     private int start;
     private int end;
-    private int number;
     private bool afterCarriageReturn;
     private bool ended;
+
+    /// <summary>The number of the line <see cref="Next"/> last returned, from 1 (blank lines count); 0 before the first.</summary>
+    public int Number { get; private set; }
 
     /// <summary>The next line without its line break, or null at the end of the text.</summary>
     /// <exception cref="DataFormatException">The line is longer than the bound.</exception>
     public string? Next()
     {
         line.Clear();
-        number++;
         var any = false;
         while (true)
         {
             if (start == end && !Refill())
             {
-                return any ? line.ToString() : null;
+                return any ? Line() : null;
             }
 
             if (afterCarriageReturn)
@@ -53,7 +54,7 @@ internal sealed class LineReader(TextReader reader, string sourceName, int maxLe
             {
                 throw new DataFormatException(
                     sourceName,
-                    string.Create(CultureInfo.InvariantCulture, $"line {number}"),
+                    string.Create(CultureInfo.InvariantCulture, $"line {Number + 1}"),
                     string.Create(CultureInfo.InvariantCulture, $"at most {maxLength} characters per line (Limits.MaxLineLength)"),
                     "a longer line");
             }
@@ -67,8 +68,15 @@ internal sealed class LineReader(TextReader reader, string sourceName, int maxLe
 
             afterCarriageReturn = rest[stop] == '\r';
             start += stop + 1;
-            return line.ToString();
+            return Line();
         }
+    }
+
+    /// <summary>The line gathered, counted.</summary>
+    private string Line()
+    {
+        Number++;
+        return line.ToString();
     }
 
     /// <summary>Reads the next block of text; false at its end.</summary>

@@ -85,12 +85,11 @@ public sealed class Table
         var kind = TableHeader.Absent;
         var rows = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
         var width = -1;
-        var lineNumber = 0;
         string? line;
         var lines = new LineReader(reader, sourceName);
         while ((line = lines.Next()) is not null)
         {
-            lineNumber++;
+            var lineNumber = lines.Number;
             if (line.AsSpan().Trim().IsEmpty)
             {
                 continue;
@@ -130,7 +129,7 @@ public sealed class Table
 
         if (rows.Count == 0)
         {
-            throw new DataFormatException(sourceName, $"line {Math.Max(1, lineNumber)}", "at least one row of data", "no data rows");
+            throw new DataFormatException(sourceName, $"line {Math.Max(1, lines.Number)}", "at least one row of data", "no data rows");
         }
 
         var names = columns ?? Enumerable.Range(1, width).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToImmutableArray();
