@@ -10,7 +10,7 @@ namespace Nn.Cli;
 internal static class Cli
 {
     /// <summary>
-    /// Runs a command body and maps its failures: a bad value, or --resume with data or settings other than the
+    /// Runs a command body and maps its failures: a value Nn refuses (<see cref="Refusals"/>), or --resume with data or settings other than the
     /// checkpoint's → the message and the command's usage, exit 2; more memory than the machine has → what to ask for
     /// instead, exit 2; a missing or malformed file, or one holding what the command cannot do → the message (which names the file), exit 3.
     /// </summary>
@@ -29,10 +29,11 @@ internal static class Cli
             // --resume with data or settings other than the checkpoint's: the command line asks for another run.
             return Usage(parse, e.Message);
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e) when (Refusals.IsNnRefusal(e))
         {
             // The library validates every value (a negative learning rate, a zero batch size) and names it.
-            // Its parameter suffix names a C# parameter, not anything typed.
+            // Its parameter suffix names a C# parameter, not anything typed. One thrown from inside .NET is a fault of
+            // the program and goes on to Total.
             return Usage(parse, Guard.BareMessage(e));
         }
         catch (NotSupportedException e)
@@ -103,7 +104,7 @@ internal static class Cli
         {
             return make();
         }
-        catch (ArgumentException e) when (Array.Find(options, o => o.Parameter == e.ParamName).Option is { } option)
+        catch (ArgumentException e) when (Array.Find(options, o => o.Parameter == e.ParamName).Option is { } option && Refusals.IsNnRefusal(e))
         {
             throw new UsageException(Renamed(e, option.Name));
         }
