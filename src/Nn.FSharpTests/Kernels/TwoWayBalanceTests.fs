@@ -85,7 +85,7 @@ let ``whatever it has learned, the cut leaves each side at least one unit of two
 
 [<Fact>]
 let ``after a region whose two parts ran on both sides the pool gives each side's time, and not after a region of three parts`` () =
-    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0)
+    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0, 2)
     let work = Nn.Tests.Helpers.Rendezvous()
     work.Run pool
     let mutable callerTicks = 0L

@@ -1,5 +1,6 @@
 /// The worker pool's life cycle: hot between regions, parked (no polling) between runs, gone after Dispose, and no
-/// region lost while a worker is on its way to park.
+/// region lost while a worker is on its way to park; never more threads than the process may use processors. The
+/// tests of the workers' life give the pool as many processors as threads, so that it starts every worker on any machine.
 module Nn.Tests.Kernels.WorkerPoolTests
 
 open System
@@ -15,7 +16,7 @@ type private Nothing() =
 
 [<Fact>]
 let ``idle workers park soon after the last region and then stop polling`` () =
-    use pool = new WorkerPool(3)
+    use pool = new WorkerPool(3, processors = 3)
     pool.Run(Nothing(), 2)
     Assert.True(eventually (fun () -> pool.ParkedWorkers = 2), $"parked: {pool.ParkedWorkers}")
     let polls = pool.Polls
@@ -27,7 +28,7 @@ let ``idle workers park soon after the last region and then stop polling`` () =
 let ``a worker stays hot between regions closer together than the hot time`` () =
     // A hot time of a second: a caller descheduled on a busy machine (CI runs test projects side by side) leaves
     // gaps of milliseconds, which must not let the worker park and turn this into a timing test.
-    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0)
+    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0, 2)
     Assert.True(eventually (fun () -> pool.ParkedWorkers = 1))
     let work = Rendezvous()
     for _ in 1 .. 200 do
@@ -39,7 +40,7 @@ let ``a worker stays hot between regions closer together than the hot time`` () 
 
 [<Fact>]
 let ``a parked worker wakes for the next region`` () =
-    use pool = new WorkerPool(2)
+    use pool = new WorkerPool(2, processors = 2)
     Assert.True(eventually (fun () -> pool.ParkedWorkers = 1))
     let work = Rendezvous()
     work.Run pool
@@ -47,7 +48,7 @@ let ``a parked worker wakes for the next region`` () =
 
 [<Fact>]
 let ``no region is lost when it is published while a worker is going to park`` () =
-    use pool = new WorkerPool(2)
+    use pool = new WorkerPool(2, processors = 2)
     let work = Rendezvous()
     let random = Random(7)
     let hot = WorkerPool.HotTime.TotalMilliseconds
@@ -62,11 +63,11 @@ let ``no region is lost when it is published while a worker is going to park`` (
 
 [<Fact>]
 let ``disposing a pool ends its workers, hot or parked`` () =
-    let hotPool = new WorkerPool(3)
+    let hotPool = new WorkerPool(3, processors = 3)
     hotPool.Run(Nothing(), 3)
     hotPool.Dispose()
     Assert.Equal(0, hotPool.LiveWorkers)
-    let parkedPool = new WorkerPool(3)
+    let parkedPool = new WorkerPool(3, processors = 3)
     Assert.True(eventually (fun () -> parkedPool.ParkedWorkers = 2))
     parkedPool.Dispose()
     Assert.Equal(0, parkedPool.LiveWorkers)
@@ -84,7 +85,7 @@ type private PartThreads(parts: int) =
 [<Fact>]
 let ``part 0 of every region runs on the calling thread, however quickly the workers claim`` () =
     for threads in [ 2; 3 ] do
-        use pool = new WorkerPool(threads, TimeSpan.FromSeconds 5.0)
+        use pool = new WorkerPool(threads, TimeSpan.FromSeconds 5.0, threads)
         let caller = Environment.CurrentManagedThreadId
         let work = PartThreads(threads)
         // Regions until the workers have run parts of 200 of them (a loaded machine may leave them unscheduled for a
@@ -96,3 +97,29 @@ let ``part 0 of every region runs on the calling thread, however quickly the wor
             Assert.Equal(caller, work.Threads[0])
             if Array.exists (fun id -> id <> caller) work.Threads then workerRan <- workerRan + 1
         Assert.True(workerRan >= 200, $"the workers ran a part of only {workerRan} regions in 20 s")
+
+[<Theory>]
+[<InlineData(1, 4, 0)>]
+[<InlineData(2, 1, 0)>]
+[<InlineData(2, 2, 1)>]
+[<InlineData(3, 2, 1)>]
+[<InlineData(8, 4, 3)>]
+[<InlineData(256, 1, 0)>]
+let ``a team starts no more threads, its caller's included, than the process may use processors`` (threads, processors, workers) =
+    Assert.Equal(workers, WorkerPool.WorkersFor(threads, processors))
+    use pool = new WorkerPool(threads, processors = processors)
+    Assert.Equal(workers, pool.Workers)
+    Assert.Equal(workers, pool.LiveWorkers)
+    Assert.Equal(threads, pool.Threads)
+
+[<Fact>]
+let ``a team with fewer workers than parts still runs every part once, the caller taking those no worker is there for`` () =
+    use pool = new WorkerPool(3, processors = 1)
+    let work = PartThreads(3)
+    pool.Run(work, 3)
+    Assert.Equal<int[]>(Array.create 3 Environment.CurrentManagedThreadId, work.Threads)
+
+[<Fact>]
+let ``a team made without a processor count starts as many workers as this process may use processors allow`` () =
+    use pool = new WorkerPool(2)
+    Assert.Equal(WorkerPool.WorkersFor(2, Environment.ProcessorCount), pool.Workers)

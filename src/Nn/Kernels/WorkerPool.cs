@@ -14,7 +14,8 @@ internal interface IPartitionedWork
 
 /// <summary>
 /// A fixed team of threads sharing the parts of one <see cref="IPartitionedWork"/> at a time: the calling thread
-/// runs part 0, and it and <c>threads − 1</c> dedicated background threads claim the other parts one by one from a
+/// runs part 0, and it and <c>threads − 1</c> dedicated background threads (fewer where the process may use fewer
+/// processors: <see cref="WorkersFor"/>) claim the other parts one by one from a
 /// shared counter until none are left. A thread that the operating system has not scheduled simply claims nothing, so a busy machine slows
 /// a run down to one thread's speed rather than stalling it. Which thread runs a part never changes what the part
 /// computes. <see cref="Run"/> allocates nothing and returns only when every part is done. Used by one training
@@ -65,20 +66,27 @@ internal sealed partial class WorkerPool : IDisposable
     private Exception? failure;
     private volatile bool disposed;
 
-    /// <summary>Starts <paramref name="threads"/> − 1 workers.</summary>
+    /// <summary>
+    /// Starts the workers of a team of <paramref name="threads"/>: <paramref name="threads"/> − 1 of them, or fewer when
+    /// the process may use fewer processors (<see cref="WorkersFor"/>). The regions are still cut into as many parts
+    /// as the callers ask, so what each part computes does not change; the caller claims the parts no worker is there for.
+    /// </summary>
     /// <param name="threads">The number of threads, the caller's included; at least 1.</param>
     /// <param name="hotTime">How long an idle worker polls before it parks; <see cref="HotTime"/> when null. Tests of
     /// the hand-over give a long one, so that a caller descheduled on a busy machine does not let the worker park.</param>
-    public WorkerPool(int threads, TimeSpan? hotTime = null)
+    /// <param name="processors">The processors the process may use; <see cref="Environment.ProcessorCount"/> when null.
+    /// Tests of the pool's own workings give more, to have more workers than this machine has processors.</param>
+    public WorkerPool(int threads, TimeSpan? hotTime = null, int? processors = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Threads = threads;
         hotTicks = (long)((hotTime ?? HotTime).TotalSeconds * Stopwatch.Frequency);
-        workers = new Thread[threads - 1];
-        starts = new SemaphoreSlim[threads - 1];
-        parked = new int[threads - 1];
-        polls = new long[threads - 1];
-        tally = new RegionTally(threads - 1);
+        var count = WorkersFor(threads, processors ?? Environment.ProcessorCount);
+        workers = new Thread[count];
+        starts = new SemaphoreSlim[count];
+        parked = new int[count];
+        polls = new long[count];
+        tally = new RegionTally(count);
         for (var i = 0; i < workers.Length; i++)
         {
             starts[i] = new SemaphoreSlim(0);
@@ -88,8 +96,20 @@ internal sealed partial class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>The number of threads, the caller's included.</summary>
+    /// <summary>The number of threads asked for, the caller's included: the parts the callers cut their regions into.</summary>
     public int Threads { get; }
+
+    /// <summary>The worker threads started (the caller not counted): <see cref="WorkersFor"/> of the threads asked for.</summary>
+    public int Workers => workers.Length;
+
+    /// <summary>
+    /// The workers a team of <paramref name="threads"/> starts when the process may use <paramref name="processors"/>
+    /// processors (<see cref="Environment.ProcessorCount"/> counts those its affinity mask and its container's CPU
+    /// limit allow): never more threads than processors, caller included. A worker beyond them has no processor of
+    /// its own, so it runs only by taking the caller's turn, and its polls between regions slow the caller down: two
+    /// threads confined to one processor (<c>taskset -c 0</c>) took a Network B epoch in 5.0–5.3 s where one thread took 2.9–3.0 s.
+    /// </summary>
+    public static int WorkersFor(int threads, int processors) => Math.Max(0, Math.Min(threads, processors) - 1);
 
     /// <summary>Whether <see cref="Dispose"/> has stopped the workers.</summary>
     public bool IsDisposed => disposed;

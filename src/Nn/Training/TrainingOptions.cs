@@ -18,7 +18,9 @@ public sealed record TrainingOptions
     /// How many threads the matrix products of a step are split over, 1 to <see cref="Limits.MaxThreads"/>. The default is 1, so a run uses
     /// one core unless asked; <see cref="Environment.ProcessorCount"/> uses them all. Each thread computes a fixed
     /// range of output columns in the same order as one thread would, so the result is bit-for-bit the same for
-    /// every thread count.
+    /// every thread count. No more threads run than the processors the process may use (its affinity mask and its
+    /// container's CPU limit, as <see cref="Environment.ProcessorCount"/> counts them): the parts of a step are still
+    /// cut for the threads asked for, and the threads there are share them.
     /// </param>
     /// <param name="DivergenceFactor">
     /// How many times its starting value the objective (the training set's mean cost plus the L2 term) may grow before

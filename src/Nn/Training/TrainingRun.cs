@@ -77,7 +77,8 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         var batch = Math.Min(options.BatchSize, train.Count);
-        pool = options.Threads > 1 ? IdleTeams.Rent(options.Threads) : null;
+        // Where the process may use one processor only, a team would have no workers: one thread, the same result.
+        pool = WorkerPool.WorkersFor(options.Threads, Environment.ProcessorCount) > 0 ? IdleTeams.Rent(options.Threads) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
         var context = new StepContext<T>(architecture, loss, optimizer, options.L2, train.Count, workspace, pool is null ? null : new ParallelUpdate<T>(pool), group);
         var block = StepStrategy<T>.BlockSize(context, batch, train.Count, sampleBlock);
