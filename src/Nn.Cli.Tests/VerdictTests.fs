@@ -51,6 +51,8 @@ let ``gradcheck uses and reports the step given with --epsilon`` () =
 [<InlineData("--tolerance", "-1", "must be a positive finite number, but is ")>]
 [<InlineData("--tolerance", "0", "must be a positive finite number, but is ")>]
 [<InlineData("--tolerance", "Infinity", "expects a finite number, but got 'Infinity'")>]
+[<InlineData("--tolerance", "1", "must be below 1, but is 1: ‖a − n‖ / (‖a‖ + ‖n‖) is never above 1, so no gradient could fail the check.")>]
+[<InlineData("--tolerance", "1e10", "must be below 1, but is 10000000000")>]
 [<InlineData("--epsilon", "NaN", "expects a finite number, but got 'NaN'")>]
 [<InlineData("--epsilon", "-1e-5", "must be a positive finite number, but is ")>]
 [<InlineData("--epsilon", "0", "must be a positive finite number, but is ")>]
@@ -59,7 +61,7 @@ let ``gradcheck uses and reports the step given with --epsilon`` () =
 [<InlineData("--absolute-tolerance", "-1e-9", "must be a positive finite number, but is ")>]
 [<InlineData("--absolute-tolerance", "0", "must be a positive finite number, but is ")>]
 [<InlineData("--absolute-tolerance", "Infinity", "expects a finite number, but got 'Infinity'")>]
-let ``gradcheck refuses a tolerance, floor or step that is not a positive finite number, exit code 2`` (option: string, value: string, message: string) =
+let ``gradcheck refuses a tolerance, floor or step that is not a positive finite number, or a tolerance no gradient could fail, exit code 2`` (option: string, value: string, message: string) =
     // NaN and infinities are refused by the number parser every option shares; the rest by gradcheck's own check.
     use dir = new TempDirectory()
     let run = dir.Run [ "gradcheck"; option; value ]

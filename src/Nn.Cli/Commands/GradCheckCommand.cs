@@ -17,7 +17,7 @@ internal static class GradCheckCommand
         var dataPath = new Option<string?>("--data") { Description = "Where the samples come from: an IDX images file or a CSV file. Default: the embedded digits." };
         var dataLabels = new Option<string?>("--data-labels") { Description = "The IDX labels file for --data." };
         var samples = new Option<int>("--samples") { Description = "How many samples to check on.", DefaultValueFactory = _ => 3 };
-        var tolerance = new Option<double>("--tolerance") { Description = "The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, positive.", DefaultValueFactory = _ => 1e-6 };
+        var tolerance = new Option<double>("--tolerance") { Description = "The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, positive and below 1.", DefaultValueFactory = _ => 1e-6 };
         var absolute = new Option<double?>("--absolute-tolerance")
         {
             Description = "Also pass a block whose every |a − n| is within this positive floor (for gradients too small to compare relatively). Default: no floor.",
@@ -42,6 +42,12 @@ internal static class GradCheckCommand
         {
             // Checked before any work, so a check that could not fail (or could not pass) never runs.
             var limit = Positive(tolerance.Name, parse.GetValue(tolerance));
+            if (limit >= 1)
+            {
+                throw new UsageException(string.Create(
+                    CultureInfo.InvariantCulture, $"{tolerance.Name} must be below 1, but is {limit:G}: ‖a − n‖ / (‖a‖ + ‖n‖) is never above 1, so no gradient could fail the check."));
+            }
+
             var floor = parse.GetValue(absolute) is { } given ? Positive(absolute.Name, given) : (double?)null;
             var step = Positive(epsilon.Name, parse.GetValue(epsilon));
             var path = parse.GetValue(dataPath);

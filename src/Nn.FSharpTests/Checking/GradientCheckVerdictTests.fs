@@ -39,6 +39,17 @@ let ``a tolerance tighter than the achieved difference fails and a looser one pa
     Assert.StartsWith("gradient check passed", report.Verdict(achieved * 2.0))
 
 [<Fact>]
+let ``a tolerance of 1 or more is refused, since even a gradient of the opposite sign stays within it`` () =
+    // a = −n gives ‖a − n‖ / (‖a‖ + ‖n‖) = 2‖n‖ / 2‖n‖ = 1, the ratio's largest value.
+    let opposite = reportOf [ block 1.0 2.0 ]
+    Assert.False(opposite.Passes 0.999)
+    for tolerance in [ 1.0; 1e10 ] do
+        let refused = Assert.Throws<ArgumentOutOfRangeException>(fun () -> opposite.Passes tolerance |> ignore)
+        Assert.StartsWith("tolerance must be below 1", refused.Message)
+        Assert.Throws<ArgumentOutOfRangeException>(fun () -> opposite.Passes(tolerance, 1e-9) |> ignore) |> ignore
+        Assert.Throws<ArgumentOutOfRangeException>(fun () -> opposite.Verdict tolerance |> ignore) |> ignore
+
+[<Fact>]
 let ``a correct gradient passes and its single number over all parameters is below the classic 1e-9`` () =
     let report = checkOf Activation.Tanh
     Assert.True(report.Passes 1e-6, string report)

@@ -53,9 +53,9 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
     public double MaxNormRelative => Largest(b => b.NormRelative);
 
     /// <summary>The blocks whose norm-relative difference exceeds <paramref name="tolerance"/> (or is NaN).</summary>
-    /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number, e.g. 1e-6.</param>
+    /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number below 1, e.g. 1e-6.</param>
     /// <returns>The failing blocks in layout order; empty when the check passes.</returns>
-    /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero or negative.</exception>
+    /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero, negative, or 1 or more (a check that could not fail).</exception>
     public ImmutableArray<BlockDifference> FailingBlocks(double tolerance) => Failing(tolerance, null);
 
     /// <summary>
@@ -63,10 +63,10 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
     /// absolute difference exceeds <paramref name="absoluteTolerance"/>. The floor is for blocks whose gradient is so
     /// small that the central differences' own error (about 1e-10 in double) dominates a relative comparison.
     /// </summary>
-    /// <param name="tolerance">The largest acceptable norm-relative difference, a positive finite number.</param>
+    /// <param name="tolerance">The largest acceptable norm-relative difference, a positive finite number below 1.</param>
     /// <param name="absoluteTolerance">The absolute floor, a positive finite number, e.g. 1e-9.</param>
     /// <returns>The failing blocks in layout order; empty when the check passes.</returns>
-    /// <exception cref="ArgumentException">A tolerance is NaN, infinite, zero or negative.</exception>
+    /// <exception cref="ArgumentException">A tolerance is NaN, infinite, zero or negative, or the relative one 1 or more.</exception>
     public ImmutableArray<BlockDifference> FailingBlocks(double tolerance, double absoluteTolerance)
     {
         Guard.Positive(nameof(absoluteTolerance), absoluteTolerance);
@@ -74,16 +74,16 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
     }
 
     /// <summary>Whether every block's norm-relative difference is within <paramref name="tolerance"/>.</summary>
-    /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number.</param>
+    /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number below 1.</param>
     /// <returns>True when the gradient agrees with central differences.</returns>
-    /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero or negative.</exception>
+    /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero, negative, or 1 or more (a check that could not fail).</exception>
     public bool Passes(double tolerance) => FailingBlocks(tolerance).IsEmpty;
 
     /// <summary>Whether every block is within <paramref name="tolerance"/> relatively or <paramref name="absoluteTolerance"/> absolutely.</summary>
-    /// <param name="tolerance">The largest acceptable norm-relative difference, a positive finite number.</param>
+    /// <param name="tolerance">The largest acceptable norm-relative difference, a positive finite number below 1.</param>
     /// <param name="absoluteTolerance">The absolute floor, a positive finite number.</param>
     /// <returns>True when the gradient agrees with central differences.</returns>
-    /// <exception cref="ArgumentException">A tolerance is NaN, infinite, zero or negative.</exception>
+    /// <exception cref="ArgumentException">A tolerance is NaN, infinite, zero or negative, or the relative one 1 or more.</exception>
     public bool Passes(double tolerance, double absoluteTolerance) => FailingBlocks(tolerance, absoluteTolerance).IsEmpty;
 
     /// <summary>The verdict of <see cref="Passes(double)"/> as one sentence, e.g. for a command line to print.</summary>
@@ -127,6 +127,12 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
     private ImmutableArray<BlockDifference> Failing(double tolerance, double? absoluteTolerance)
     {
         Guard.Positive(nameof(tolerance), tolerance);
+        if (tolerance >= 1)
+        {
+            // ‖a − n‖ ≤ ‖a‖ + ‖n‖, so the ratio never exceeds 1: a tolerance of 1 or more would pass any finite gradient.
+            throw new ArgumentOutOfRangeException(
+                nameof(tolerance), tolerance, string.Create(CultureInfo.InvariantCulture, $"tolerance must be below 1, but is {tolerance:G}: ‖a − n‖ / (‖a‖ + ‖n‖) is never above 1, so no gradient could fail the check."));
+        }
 
         // Written as "not within" so that NaN, which compares false with everything, fails.
         return Blocks.Where(b => !(b.NormRelative <= tolerance) && !(absoluteTolerance is { } floor && b.MaxAbsolute <= floor)).ToImmutableArray();
