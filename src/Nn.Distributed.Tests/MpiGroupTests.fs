@@ -62,3 +62,15 @@ let ``with NN_MPI_BARRIER=sleep a rank that waits long for another in a shared-m
             let wall, onCpu = Double.Parse(parts[1], Globalization.CultureInfo.InvariantCulture), Double.Parse(parts[4], Globalization.CultureInfo.InvariantCulture)
             Assert.True(wall > 1.0, sprintf "%d ranks: %s" n r[1])
             Assert.True(onCpu < wall / 4.0, sprintf "%d ranks: %s" n r[1])
+
+[<Fact>]
+let ``ranks sharing a machine count each other, and each rank's team takes only its share of the processors`` () =
+    // Two ranks asking for 4 threads each on a machine of P processors: each may start min(4, P / 2) - 1 workers, so the
+    // job never runs more threads than processors (none at all where a rank's share is one processor).
+    for n in [ 2; 3 ] do
+        use dir = new TempDirectory()
+        let results = ranks n "team-share" dir.Path
+        for lines in results do
+            Assert.Equal(sprintf "ranks here %d" n, lines[0])
+            let processors = int (lines[1].Split(' ')[1])
+            Assert.Equal(sprintf "workers %d" (Nn.Kernels.WorkerPool.WorkersFor(4, max 1 (processors / n))), lines[2])

@@ -190,6 +190,19 @@ let lateRank (group: MpiGroup) =
       sprintf "waited %.3f s, on-CPU %.3f s" wall onCpu
       sprintf "sum %s" (values[999].ToString("R", CultureInfo.InvariantCulture)) ]
 
+/// A run asking for 4 threads: how many ranks the group counts on this machine, the processors the process may use,
+/// and the workers the run's team started (0 without a team).
+let teamShare (group: MpiGroup) =
+    let train = Digits.Load<float>().Train
+    let rule = Adam 0.01
+    let state = Trainer.Start(network<float> (), rule, 1UL)
+    use run = new TrainingRun<float>(state, Loss.SoftmaxCrossEntropy, rule, train, TrainingOptions(1, batch, 1UL, 0.5, Threads = 4), group = group)
+    [ sprintf "ranks here %d" (group :> IDataParallelGroup).RanksOnThisMachine
+      sprintf "processors %d" Environment.ProcessorCount
+      sprintf "workers %d" (match run.Pool with
+                            | null -> 0
+                            | pool -> pool.Workers) ]
+
 /// Runs a scenario as one rank of the MPI job this process was started in, writing rank<r>.txt into the directory.
 let runRank (scenario: string) (directory: string) =
     use group = MpiGroup.Join()
@@ -205,5 +218,6 @@ let runRank (scenario: string) (directory: string) =
         | "late-rank" -> lateRank group
         | "epochs" -> epochs (Some group)
         | "full-batch" -> fullBatch (Some group)
+        | "team-share" -> teamShare group
         | other -> failwithf "unknown scenario %s" other
     File.WriteAllLines(Path.Combine(directory, sprintf "rank%d.txt" group.Rank), lines)

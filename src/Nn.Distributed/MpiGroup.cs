@@ -46,6 +46,9 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     /// <summary>The ranks' shared memory when they all run on this machine (and NN_MPI_SHARED_MEMORY is not 0), otherwise null.</summary>
     private readonly NodeSharedMemory? shared;
 
+    /// <summary>The ranks, this one included, on this rank's machine.</summary>
+    private readonly int ranksHere;
+
     private StepTimeline? timeline;
 
     private MpiGroup(MPI.Environment environment)
@@ -53,7 +56,7 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
         this.environment = environment;
         Rank = MPI.Communicator.world.Rank;
         Size = MPI.Communicator.world.Size;
-        shared = NodeSharedMemory.TryJoin(Rank, Size);
+        shared = NodeSharedMemory.TryJoin(Rank, Size, out ranksHere);
     }
 
     /// <summary>
@@ -192,6 +195,9 @@ public sealed class MpiGroup : IDataParallelGroup, IDisposable
     void IDataParallelGroup.GatherBlocks(Span<double> values, Span<double> totals) => GatherBlocks(values, totals, MPI.Unsafe.MPI_DOUBLE);
 
     void IDataParallelGroup.Reached(StepPhase phase) => timeline?.Reached(phase);
+
+    /// <inheritdoc/>
+    int IDataParallelGroup.RanksOnThisMachine => ranksHere;
 
     ISharedParameters? IDataParallelGroup.ShareParameters(int length, int elementSize)
     {

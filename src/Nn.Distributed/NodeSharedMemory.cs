@@ -68,11 +68,13 @@ internal sealed class NodeSharedMemory : IDisposable
     /// <summary>
     /// The shared memory of the job's ranks when all of them run on this machine and <see cref="Switch"/> does not
     /// turn it off, otherwise null. Collective: every rank of MPI_COMM_WORLD calls it, and all get the same answer.
+    /// <paramref name="ranksHere"/> is how many ranks, this one included, run on this rank's machine.
     /// </summary>
-    public static NodeSharedMemory? TryJoin(int worldRank, int worldSize)
+    public static NodeSharedMemory? TryJoin(int worldRank, int worldSize, out int ranksHere)
     {
         Check(MPI_Comm_split_type(MPI.Unsafe.MPI_COMM_WORLD, CommTypeShared, worldRank, InfoNull, out var node), "MPI_Comm_split_type");
         Check(MPI_Comm_size(node, out var nodeSize), "MPI_Comm_size");
+        ranksHere = nodeSize;
         var wanted = Environment.GetEnvironmentVariable(Switch) != "0" && nodeSize == worldSize ? 1 : 0;
 
         // Every rank must take the same path (the window is made collectively), so the ranks agree on the least wish.

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace Nn.Kernels;
@@ -16,26 +17,37 @@ internal static class IdleTeams
     /// <summary>The idle teams kept of each thread count: enough for a run and a forward pass side by side.</summary>
     public const int KeptPerSize = 2;
 
-    private static readonly Dictionary<int, Stack<WorkerPool>> Idle = [];
+    // Keyed by threads asked for and workers started: teams of one size differ in workers when made for processes
+    // that may use different numbers of processors (a rank sharing its machine takes its share: TrainingRun).
+    private static readonly Dictionary<(int Threads, int Workers), Stack<WorkerPool>> Idle = [];
     private static readonly object Gate = new();
 
     /// <summary>A team of <paramref name="threads"/> threads (the caller's included) for the caller's sole use until it is <see cref="Return"/>ed.</summary>
     /// <param name="threads">At least 1.</param>
     /// <returns>An idle team of that size, or a new one.</returns>
-    public static WorkerPool Rent(int threads)
+    public static WorkerPool Rent(int threads) => Rent(threads, Environment.ProcessorCount);
+
+    /// <summary>
+    /// A team of <paramref name="threads"/> threads for a caller that may use <paramref name="processors"/> processors,
+    /// so at most that many threads, caller included (<see cref="WorkerPool.WorkersFor"/>), until it is <see cref="Return"/>ed.
+    /// </summary>
+    /// <param name="threads">At least 1.</param>
+    /// <param name="processors">At least 1.</param>
+    /// <returns>An idle team of that size and as many workers, or a new one.</returns>
+    public static WorkerPool Rent(int threads, int processors)
     {
         lock (Gate)
         {
-            if (Idle.TryGetValue(threads, out var kept) && kept.Count > 0)
+            if (Idle.TryGetValue((threads, WorkerPool.WorkersFor(threads, processors)), out var kept) && kept.Count > 0)
             {
                 return kept.Pop();
             }
         }
 
-        return new WorkerPool(threads);
+        return new WorkerPool(threads, processors: processors);
     }
 
-    /// <summary>Gives back a team from <see cref="Rent"/>, which the caller must not use after; stopped when enough of its size are kept.</summary>
+    /// <summary>Gives back a team from <see cref="Rent(int, int)"/>, which the caller must not use after; stopped when enough of its size are kept.</summary>
     /// <param name="team">The team, not used again by the caller.</param>
     public static void Return(WorkerPool team)
     {
@@ -43,10 +55,10 @@ internal static class IdleTeams
         {
             lock (Gate)
             {
-                if (!Idle.TryGetValue(team.Threads, out var kept))
+                if (!Idle.TryGetValue((team.Threads, team.Workers), out var kept))
                 {
                     kept = new Stack<WorkerPool>(KeptPerSize);
-                    Idle[team.Threads] = kept;
+                    Idle[(team.Threads, team.Workers)] = kept;
                 }
 
                 if (kept.Count < KeptPerSize)
@@ -65,7 +77,7 @@ internal static class IdleTeams
     {
         lock (Gate)
         {
-            return Idle.TryGetValue(threads, out var kept) ? kept.Count : 0;
+            return Idle.TryGetValue((threads, WorkerPool.WorkersFor(threads, Environment.ProcessorCount)), out var kept) ? kept.Count : 0;
         }
     }
 }

@@ -18,6 +18,12 @@ internal interface IDataParallelGroup
     /// <summary>The number of ranks N.</summary>
     int Size { get; }
 
+    /// <summary>
+    /// How many of the ranks, this one included, run on this machine and so share its processors (1 by default, for
+    /// groups that do not know): a rank's team of threads takes its share of them (<see cref="TrainingRun{T}"/>).
+    /// </summary>
+    int RanksOnThisMachine => 1;
+
     /// <summary>Replaces <paramref name="values"/> on every rank by the element-wise sum of every rank's values (the same bits everywhere).</summary>
     void Sum(Span<float> values);
 

@@ -77,8 +77,10 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         var batch = Math.Min(options.BatchSize, train.Count);
-        // Where the process may use one processor only, a team would have no workers: one thread, the same result.
-        pool = WorkerPool.WorkersFor(options.Threads, Environment.ProcessorCount) > 0 ? IdleTeams.Rent(options.Threads) : null;
+        // Ranks on one machine share its processors; where this one's share is one processor, a team would have no
+        // workers: one thread, the same result.
+        var processors = Math.Max(1, Environment.ProcessorCount / (group?.RanksOnThisMachine ?? 1));
+        pool = WorkerPool.WorkersFor(options.Threads, processors) > 0 ? IdleTeams.Rent(options.Threads, processors) : null;
         workspace = new Workspace<T>(architecture, batch, pool is null ? null : new GemmTeam<T>(pool));
         var context = new StepContext<T>(architecture, loss, optimizer, options.L2, train.Count, workspace, pool is null ? null : new ParallelUpdate<T>(pool), group);
         var block = StepStrategy<T>.BlockSize(context, batch, train.Count, sampleBlock);
