@@ -22,7 +22,10 @@ internal static class IdleTeams
     private static readonly Dictionary<(int Threads, int Workers), Stack<WorkerPool>> Idle = [];
     private static readonly object Gate = new();
 
-    /// <summary>A team of <paramref name="threads"/> threads (the caller's included) for the caller's sole use until it is <see cref="Return"/>ed.</summary>
+    /// <summary>
+    /// A team of <paramref name="threads"/> threads (the caller's included, and no more than the processors this process
+    /// may use) for the caller's sole use until it is <see cref="Return"/>ed.
+    /// </summary>
     /// <param name="threads">At least 1.</param>
     /// <returns>An idle team of that size, or a new one.</returns>
     public static WorkerPool Rent(int threads) => Rent(threads, Environment.ProcessorCount);
