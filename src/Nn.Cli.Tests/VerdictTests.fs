@@ -38,6 +38,8 @@ let ``gradcheck applies an absolute floor only when asked for one, and prints it
     let run = dir.Run [ "gradcheck"; "--tolerance"; "1e-15"; "--absolute-tolerance"; "1e-9" ]
     Assert.True((run.ExitCode = 0), string run)
     Assert.Contains("within 1.0E-015 or every |a − n| within the absolute floor 1.0E-009", run.Output)
+    // Passed by the floor, not by the comparison: the verdict says which blocks.
+    Assert.Contains("; 4 of 4 blocks within the floor only: layer 0 weights, layer 0 bias, layer 1 weights, layer 1 bias", run.Output)
 
 [<Fact>]
 let ``gradcheck uses and reports the step given with --epsilon`` () =

@@ -88,7 +88,7 @@ let ``the verdict names the worst block, the counts, the tolerance and the floor
         "gradient check passed: every block's norm-relative difference within 1.0E-004 or every |a − n| within the absolute floor 1.0E-009; largest 2.000E-005 (layer 0 bias)",
         report.Verdict(1e-4, 1e-9))
     Assert.Equal(
-        "gradient check FAILED: 1 of 3 blocks not within 1.0E-006 or every |a − n| within the absolute floor 5.0E-007; largest norm-relative difference 2.000E-005 (layer 0 bias)",
+        "gradient check FAILED: 1 of 3 blocks not within 1.0E-006 or every |a − n| within the absolute floor 5.0E-007; largest norm-relative difference 2.000E-005 (layer 0 bias); 1 of 3 blocks within the floor only: layer 1 weights",
         report.Verdict(1e-6, 5e-7))
 
 [<Fact>]

@@ -87,6 +87,15 @@ let ``a block too small to compare relatively fails unless an absolute floor is 
     Assert.Contains("absolute floor 1.0E-009", report.Verdict(1e-6, 1e-9))
 
 [<Fact>]
+let ``a verdict names the blocks that pass by the absolute floor alone, so a floor wide enough to pass anything shows`` () =
+    // The first block's gradient has the opposite sign (norm-relative 1) and passes only by an enormous floor.
+    let report = GradientCheckReport(ImmutableArray.Create(BlockDifference(0, "weights", 4, 2.0, 2.0, 1.0, 1.0, 1.0), BlockDifference(1, "bias", 2, 1e-12, 1e-12, 1e-9, 1e-9, 1e-9)), 0.0)
+    Assert.True(report.Passes(1e-6, 1e300))
+    Assert.EndsWith("; 1 of 2 blocks within the floor only: layer 0 weights", report.Verdict(1e-6, 1e300))
+    Assert.DoesNotContain("floor only", report.Verdict(1e-6, 1e-13))
+    Assert.DoesNotContain("floor only", reportOf([ block 1e-8 1e-12 ]).Verdict(1e-6, 1e-9))
+
+[<Fact>]
 let ``a NaN difference fails every tolerance and floor and shows in the maxima`` () =
     let report = reportOf [ block 1e-12 1e-14; block Double.NaN Double.NaN ]
     Assert.False(report.Passes 1e-6)

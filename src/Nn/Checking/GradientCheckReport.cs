@@ -143,11 +143,28 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
         var floor = absoluteTolerance is { } f ? string.Create(CultureInfo.InvariantCulture, $" or every |a − n| within the absolute floor {f:E1}") : string.Empty;
         var worst = Blocks.IsEmpty ? null : Blocks.Aggregate((x, y) => double.IsNaN(x.NormRelative) || x.NormRelative >= y.NormRelative ? x : y);
         var where = worst is null ? string.Empty : $" (layer {worst.Layer} {worst.Block})";
-        return failing.IsEmpty
+        var verdict = failing.IsEmpty
             ? string.Create(CultureInfo.InvariantCulture, $"gradient check passed: every block's norm-relative difference within {tolerance:E1}{floor}; largest {MaxNormRelative:E3}{where}")
             : string.Create(
                 CultureInfo.InvariantCulture,
                 $"gradient check FAILED: {failing.Length} of {Blocks.Length} blocks not within {tolerance:E1}{floor}; largest norm-relative difference {MaxNormRelative:E3}{where}");
+        return verdict + FloorOnly(tolerance, absoluteTolerance);
+    }
+
+    /// <summary>
+    /// The blocks that pass by the absolute floor alone, named, so that a floor wide enough to pass any gradient (a
+    /// floor is in the gradient's own units, so no bound on it holds for every network) shows in the verdict rather
+    /// than hiding behind "passed"; empty without a floor or when every block passes relatively.
+    /// </summary>
+    private string FloorOnly(double tolerance, double? absoluteTolerance)
+    {
+        if (absoluteTolerance is not { } floor)
+        {
+            return string.Empty;
+        }
+
+        var only = Blocks.Where(b => !(b.NormRelative <= tolerance) && b.MaxAbsolute <= floor).Select(b => $"layer {b.Layer} {b.Block}").ToArray();
+        return only.Length == 0 ? string.Empty : $"; {only.Length} of {Blocks.Length} blocks within the floor only: {string.Join(", ", only)}";
     }
 
     private double Largest(Func<BlockDifference, double> measure)
