@@ -152,3 +152,16 @@ let ``a value that standardising makes infinite is refused naming the column's m
 let ``a column of values near double's largest standardises with a finite mean`` () =
     let p = Preprocessing.Fit(table "x,y\n1e308,0\n1.5e308,1\n", PreprocessingOptions([ "y" ], Standardize = true))
     Assert.Equal(1.25e308, p.Features[0].Mean, 1e-12 * 1.25e308)
+
+[<Fact>]
+let ``one-hot inputs of more values than one array holds are refused as a fact about the table, not an overflow`` () =
+    // 46,341 rows, each its own category: 46,341 × 46,341 inputs pass Limits.MaxElements.
+    let rows = 46_341
+    let text = Text.StringBuilder("c,y\n")
+    for r in 0 .. rows - 1 do
+        text.Append('k').Append(r).Append(',').Append(r % 2).Append('\n') |> ignore
+    let wide = table (string text)
+    let p = Preprocessing.Fit(wide, PreprocessingOptions([ "y" ], Categorical = [ "c" ]))
+    Assert.Equal(rows, p.InputWidth)
+    let e = Assert.Throws<DataFormatException>(fun () -> p.Inputs<float32>(wide) |> ignore)
+    Assert.Contains("t.csv, the table: expected at most 2147483591 inputs in all (rows × inputs per row), but found 46341 rows × 46341 inputs.", e.Message)
