@@ -73,8 +73,8 @@ let ``each kind round-trips through the checkpoint file after a training epoch``
     let network = Network.Create<float>(architecture, Initializer.Xavier, 4UL)
     let inputs, targets = batch architecture
     let data = Dataset.FromTargets(inputs, targets)
-    let options = TrainingOptions(Epochs = 2, BatchSize = 1, Seed = 5UL)
-    let state = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam 0.01, data, TrainingOptions(Epochs = 1, BatchSize = 1, Seed = 5UL)).State
+    let options = TrainingOptions(Epochs = 2, BatchSize = 2, Seed = 5UL)
+    let state = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam 0.01, data, TrainingOptions(Epochs = 1, BatchSize = 2, Seed = 5UL)).State
     let checkpoint = Checkpoint<float>(state, Adam 0.01, Loss.SoftmaxCrossEntropy, options, DataFingerprint.Of data)
     let loaded = CheckpointFile.FromBytes<float>(CheckpointFile.ToBytes checkpoint, "example.nnck")
     Assert.Equal(state, loaded.State)

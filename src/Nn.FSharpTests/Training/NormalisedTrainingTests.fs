@@ -88,3 +88,15 @@ let ``a data-parallel run of a network with batch normalisation or dropout is re
                 |> ignore)
         Assert.Contains("data-parallel training does not support batch normalisation or dropout", e.Message)
         Assert.Contains("not synchronised across ranks", e.Message)
+
+[<Fact>]
+let ``batch normalisation of a vector refuses batches of one row, whose layer would pass on only its shift and learn nothing`` () =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(dense, Initializer.He, 1UL)
+    let error = Assert.Throws<ArgumentException>(fun () -> Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(1, 1, 2UL)) |> ignore)
+    Assert.StartsWith("batch normalisation of a vector needs at least 2 rows per batch, but a batch holds 1", error.Message)
+    // Dropout alone, and batch normalisation over an image's channels (H·W values each per row), train sample by sample.
+    let plain = Architecture.Input(64).Dense(16, Activation.Relu).Dropout(0.2).Dense(10, Activation.Softmax)
+    for architecture in [ plain; conv ] do
+        let result = Trainer.Train(Network.Create<float32>(architecture, Initializer.He, 1UL), Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(1, 1, 2UL))
+        Assert.Equal(StopReason.Completed, result.Reason)
