@@ -114,13 +114,7 @@ internal sealed class DataSource
     {
         using var text = new StreamReader(data);
         var table = Table.Read(text, name, header: null);
-        var values = (long)table.Count * table.Columns.Length <= Limits.MaxElements
-            ? new T[table.Count * table.Columns.Length]
-            : throw new DataFormatException(
-                name,
-                "the table",
-                string.Create(CultureInfo.InvariantCulture, $"at most {Limits.MaxElements} values in all"),
-                string.Create(CultureInfo.InvariantCulture, $"{table.Count} rows × {table.Columns.Length} values"));
+        var values = new T[table.MatrixLength(table.Columns.Length, "values")];
         for (var r = 0; r < table.Count; r++)
         {
             for (var c = 0; c < table.Columns.Length; c++)

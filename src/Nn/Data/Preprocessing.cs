@@ -77,7 +77,7 @@ public sealed partial record Preprocessing(
         CheckWhole();
         var positions = Features.Select(feature => Locate(table, feature.Name)).ToArray();
         var width = InputWidth;
-        var values = new T[Values(table, width, "inputs")];
+        var values = new T[table.MatrixLength(width, "inputs")];
         for (var r = 0; r < table.Count; r++)
         {
             var at = r * width;
@@ -131,7 +131,7 @@ public sealed partial record Preprocessing(
             return Nn.Dataset.FromLabels(inputs, labels, ClassCount);
         }
 
-        var values = new T[Values(table, targets.Length, "targets")];
+        var values = new T[table.MatrixLength(targets.Length, "targets")];
         for (var r = 0; r < table.Count; r++)
         {
             for (var t = 0; t < targets.Length; t++)
@@ -159,19 +159,6 @@ public sealed partial record Preprocessing(
     /// <summary>The rules between the fields, which a <c>with</c> expression setting them one at a time cannot check; see <see cref="PreprocessingRules"/>.</summary>
     /// <exception cref="ArgumentException">A feature or target is not a column, a column is both, or the counts do not fit the task.</exception>
     internal void CheckWhole() => Whole(Columns, Features, Targets, Task, LabelOffset, ClassCount);
-
-    /// <summary>
-    /// The values of a matrix of the table's rows × <paramref name="width"/> columns, refused as a fact about the data
-    /// when they pass <see cref="Limits.MaxElements"/> (one-hot columns with many categories multiply the width).
-    /// </summary>
-    private static int Values(Table table, int width, string what) =>
-        (long)table.Count * width <= Limits.MaxElements
-            ? table.Count * width
-            : throw new DataFormatException(
-                table.Source,
-                "the table",
-                string.Create(CultureInfo.InvariantCulture, $"at most {Limits.MaxElements} {what} in all (rows × {what} per row)"),
-                string.Create(CultureInfo.InvariantCulture, $"{table.Count} rows × {width} {what}"));
 
     private static int Whole(
         ImmutableArray<string> columns, ImmutableArray<FeatureColumn> features, ImmutableArray<string> targets, TableTask task, int labelOffset, int classCount)

@@ -58,6 +58,20 @@ public sealed class Table
     /// <summary>The number of data rows.</summary>
     public int Count => Rows.Length;
 
+    /// <summary>
+    /// The values of a matrix of this table's rows × <paramref name="width"/> columns of <paramref name="what"/>,
+    /// refused as a fact about the data when they pass <see cref="Limits.MaxElements"/> (one-hot columns with many
+    /// categories multiply the width).
+    /// </summary>
+    internal int MatrixLength(int width, string what) =>
+        (long)Count * width <= Limits.MaxElements
+            ? Count * width
+            : throw new DataFormatException(
+                Source,
+                "the table",
+                string.Create(CultureInfo.InvariantCulture, $"at most {Limits.MaxElements} {what} in all (rows × {what} per row)"),
+                string.Create(CultureInfo.InvariantCulture, $"{Count} rows × {width} {what}"));
+
     /// <summary>Reads a CSV file as a table.</summary>
     /// <param name="path">The file.</param>
     /// <param name="header">True: the first row names the columns; false: it is data; null: detect (a header when a field of it is not a number).</param>
