@@ -39,6 +39,32 @@ let ``training a network large enough to split the optimiser step gives bit-for-
             Assert.Equal<float32[]>(one.Network.Parameters.ToArray(), many.Network.Parameters.ToArray())
             Assert.Equal<EpochRecord seq>(one.History, many.History)
 
+/// θ after `steps` unshuffled Adam steps of 32 samples on `threads` threads, with the run's split-or-alone chooser.
+let private steps threads count =
+    let trainSet, _ = digits.Value
+    let rule = Adam(0.002)
+    let start = Trainer.Start(Network.Create<float32>(architecture, Initializer.He, 3UL), rule, 1UL)
+    use run = new TrainingRun<float32>(start, Loss.SoftmaxCrossEntropy, rule, trainSet, TrainingOptions(1, 32, 1UL, Shuffle = false, Threads = threads))
+    for s in 0 .. count - 1 do
+        let struct (_, failure) = run.Step(int64 (s + 1), s * 32, 32)
+        Assert.Null failure
+    let trials =
+        match (run.Strategy :?> OptimizerSteps<float32>).Chooser with
+        | null -> None
+        | chooser -> Some chooser.Trials
+    run.Parameters.ToArray(), trials
+
+[<Fact>]
+let ``mini-batch steps that ran both split and alone on two threads end bit for bit where one thread's steps end`` () =
+    let count = StepSplitChooser.Recent + StepSplitChooser.TrialSteps + 5
+    let one, noChooser = steps 1 count
+    let two, chooser = steps 2 count
+    Assert.True(noChooser.IsNone, "a one-thread run has no split-or-alone chooser")
+    // A machine with one processor gives the two-thread run no worker, hence no chooser; the CI machine has two.
+    if Environment.ProcessorCount >= 2 then
+        Assert.Equal(Some 1, chooser)
+    Assert.Equal<float32[]>(one, two)
+
 [<Fact>]
 let ``training on three threads twice with the same seed gives the same run`` () =
     let first = train 3 4UL

@@ -123,3 +123,24 @@ let ``a team with fewer workers than parts still runs every part once, the calle
 let ``a team made without a processor count starts as many workers as this process may use processors allow`` () =
     use pool = new WorkerPool(2)
     Assert.Equal(WorkerPool.WorkersFor(2, Environment.ProcessorCount), pool.Workers)
+
+[<Fact>]
+let ``a team told to stay alone runs every part of its regions on the calling thread and wakes no worker, until told otherwise`` () =
+    use pool = new WorkerPool(3, TimeSpan.FromSeconds 5.0, 3)
+    let work = PartThreads(3)
+    let caller = Environment.CurrentManagedThreadId
+    pool.Alone <- true
+    let wakes = pool.Wakes
+    for _ in 1 .. 50 do
+        pool.Run(work, 3)
+        Assert.Equal<int[]>(Array.create 3 caller, work.Threads)
+    Assert.Equal(wakes, pool.Wakes)
+    Assert.False(pool.LastTwoParts(ref 0L, ref 0L))
+    pool.Alone <- false
+    // Back on the team: within a few seconds a worker takes a part again.
+    let clock = Stopwatch.StartNew()
+    let mutable workerRan = false
+    while not workerRan && clock.Elapsed < TimeSpan.FromSeconds 20.0 do
+        pool.Run(work, 3)
+        workerRan <- Array.exists (fun id -> id <> caller) work.Threads
+    Assert.True(workerRan, "no worker ran a part after the team was told to use its workers again")

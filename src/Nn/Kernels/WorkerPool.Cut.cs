@@ -24,13 +24,13 @@ internal sealed partial class WorkerPool
     /// <summary>
     /// The time the caller took for part 0 of the last region and the time the first worker took for part 1 of it;
     /// false unless that region had two parts and each side ran one (the caller runs both when the worker comes late).
-    /// Read it after <see cref="Run"/> returns, on the thread that called it.
+    /// Read it after <see cref="Run"/> returns, on the thread that called it; always false while <see cref="Alone"/>.
     /// </summary>
     public bool LastTwoParts(out long callerTicks, out long workerTicks)
     {
         callerTicks = callerPartTicks;
         workerTicks = workerPartTicks;
-        return parts == 2 && workers.Length > 0 && workerPartGeneration == generation && workerPart == 1;
+        return !Alone && parts == 2 && workers.Length > 0 && workerPartGeneration == generation && workerPart == 1;
     }
 
     /// <summary>

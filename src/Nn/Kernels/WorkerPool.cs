@@ -117,11 +117,18 @@ internal sealed partial class WorkerPool : IDisposable
     /// <summary>How many times <see cref="Run"/> has had to wake a parked worker (the rest of the hand-overs found it hot).</summary>
     public long Wakes { get; private set; }
 
+    /// <summary>
+    /// While true, <see cref="Run"/> runs every part on the calling thread, in order, and wakes no worker: the same parts,
+    /// so the same bits, as on the team. Set and cleared by the thread that runs the regions, between them: a training
+    /// run keeps its steps on one thread while the team does not make them faster.
+    /// </summary>
+    public bool Alone { get; set; }
+
     /// <summary>Runs parts 0 … <paramref name="count"/> − 1 of <paramref name="job"/> on the team and waits for all of them.</summary>
     public void Run(IPartitionedWork job, int count)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        if (count <= 1 || workers.Length == 0)
+        if (count <= 1 || workers.Length == 0 || Alone)
         {
             for (var part = 0; part < count; part++)
             {

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Numerics;
+using Nn.Kernels;
 using static System.FormattableString;
 
 namespace Nn;
@@ -16,6 +18,8 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
     private readonly StepBuffers<T> buffers;
     private readonly int batch;
     private readonly FusedSgdSteps<T>? singles;
+    private readonly WorkerPool? team;
+    private readonly StepSplitChooser? chooser;
 
     /// <param name="context">The run's context.</param>
     /// <param name="buffers">The run's buffers, gathering at least <paramref name="batch"/> samples.</param>
@@ -27,7 +31,12 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
         this.buffers = buffers;
         this.batch = batch;
         this.singles = singles;
+        team = context.Workspace.Team?.Pool;
+        chooser = team is { Workers: > 0 } ? new StepSplitChooser() : null;
     }
+
+    /// <summary>The run's split-or-alone decisions so far, or null without a team (for the benchmarks and tests).</summary>
+    public StepSplitChooser? Chooser => chooser;
 
     /// <inheritdoc/>
     public override int SamplesPerAdvance => batch;
@@ -48,10 +57,30 @@ internal sealed class OptimizerSteps<T> : StepStrategy<T>
             return singles.Step(step, start, rows);
         }
 
-        buffers.Gather(start, rows);
-        var cost = ComputeGradient(step, rows);
-        buffers.Predict(context.Workspace, rows, 0);
-        return double.IsFinite(cost) ? ApplyUpdate(step, cost) : (cost, Invariant($"the cost became {cost}"));
+        // Every step takes the chooser's mode, but only whole batches are timed: a short last batch would look
+        // faster than either mode is.
+        var split = chooser?.Next() ?? true;
+        var started = Stopwatch.GetTimestamp();
+        (double Cost, string? Failure) result;
+        team?.Alone = !split;
+        try
+        {
+            buffers.Gather(start, rows, split);
+            var cost = ComputeGradient(step, rows);
+            buffers.Predict(context.Workspace, rows, 0);
+            result = double.IsFinite(cost) ? ApplyUpdate(step, cost) : (cost, Invariant($"the cost became {cost}"));
+        }
+        finally
+        {
+            team?.Alone = false;
+        }
+
+        if (chooser is not null && rows == batch && result.Failure is null)
+        {
+            chooser.Record(Stopwatch.GetTimestamp() - started);
+        }
+
+        return result;
     }
 
     /// <summary>
