@@ -23,6 +23,11 @@ internal static class ThreadScaling
     private static int aTrials;
     private static int aSplitTrials;
 
+    // The split-or-alone trials of the mini-batch rows' two-thread runs (StepSplitChooser), and the runs that ended alone.
+    private static int stepTrials;
+    private static int stepAloneEnds;
+    private static int stepRuns;
+
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public static void Run(int rounds)
@@ -71,6 +76,7 @@ internal static class ThreadScaling
 
         Console.WriteLine();
         Console.WriteLine(string.Format(C, "A NnSteps on 2 threads: {0} of {1} split-or-alone trials chose to split the blocks", aSplitTrials, aTrials));
+        Console.WriteLine(string.Format(C, "B and LeNet-5 NnSteps on 2 threads: {0} runs, {1} split-or-alone trials, {2} runs ended with their steps alone", stepRuns, stepTrials, stepAloneEnds));
         if (b is not null)
         {
             Console.WriteLine(string.Format(C, "Bytes per B step after warm-up (process-wide), 1 / 2 threads: {0:F1} / {1:F1}", StepBytes(b, 1), StepBytes(b, 2)));
@@ -139,7 +145,16 @@ internal static class ThreadScaling
         }
 
         Steps();
-        return Timing.Seconds(Steps);
+        var seconds = Timing.Seconds(Steps);
+        // Read by name: bench/thread-scaling.sh builds this file into older trees, which have no StepSplitChooser.
+        if (run.Strategy.GetType().GetProperty("Chooser")?.GetValue(run.Strategy) is { } chooser)
+        {
+            stepTrials += (int)chooser.GetType().GetProperty("Trials")!.GetValue(chooser)!;
+            stepAloneEnds += (bool)chooser.GetType().GetProperty("Splitting")!.GetValue(chooser)! ? 0 : 1;
+            stepRuns++;
+        }
+
+        return seconds;
     }
 
     /// <summary>LeNet-5's steps (issue 10's 2-thread target), a sixth of an epoch so that a round stays short.</summary>
