@@ -135,6 +135,7 @@ let ``a team told to stay alone runs every part of its regions on the calling th
         pool.Run(work, 3)
         Assert.Equal<int[]>(Array.create 3 caller, work.Threads)
     Assert.Equal(wakes, pool.Wakes)
+    Assert.Equal(50L, pool.AloneRegions)
     Assert.False(pool.LastTwoParts(ref 0L, ref 0L))
     pool.Alone <- false
     // Back on the team: within a few seconds a worker takes a part again.

@@ -42,6 +42,9 @@ internal sealed partial class WorkerPool
     /// </summary>
     public WorkerPoolCounters Counters => tally.Read(Wakes);
 
+    /// <summary>How many regions of more than one part ran on the calling thread alone because <see cref="Alone"/> was set.</summary>
+    public long AloneRegions { get; private set; }
+
     /// <summary>How many worker threads are still running (none after <see cref="Dispose"/>).</summary>
     public int LiveWorkers
     {

@@ -130,6 +130,7 @@ internal sealed partial class WorkerPool : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         if (count <= 1 || workers.Length == 0 || Alone)
         {
+            AloneRegions += Alone && count > 1 ? 1 : 0;
             for (var part = 0; part < count; part++)
             {
                 job.Execute(part, count);
