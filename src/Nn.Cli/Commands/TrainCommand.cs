@@ -41,7 +41,7 @@ internal static class TrainCommand
         var plot = new Option<string?>("--plot") { Description = "Write the cost and accuracy curves (training, validation, test) to this PNG file." };
         var threads = new Option<int>("--threads")
         {
-            Description = "Threads each step is split over (mini-batch optimisers), 1 to 256; no more run than the CPUs this process may use. The result is the same, bit for bit, for every thread count.",
+            Description = "Threads each step is split over (mini-batch optimisers), 1 to 256; no more run than the CPUs this process may use, and a step runs on one thread while splitting it is no faster. The result is the same, bit for bit, for every thread count.",
             DefaultValueFactory = _ => 1,
         };
         var distributed = new Option<bool>("--distributed")
