@@ -90,6 +90,19 @@ let ``an IDX header announcing samples past the width limit is a file error nami
     dir.Run [ "train"; "--train"; "wide-images-idx3-ubyte"; "--test"; "wide-images-idx3-ubyte" ]
     |> check badInput [ "wide-images-idx3-ubyte, byte 12: expected at most 16777216 values per sample (Limits.MaxWidth), but found dimensions giving 25000000 or more." ]
 
+[<Fact>]
+let ``a convolution or a batch whose scratch passes the element limit is a usage error, not an overflow`` () =
+    use dir = new TempDirectory()
+    // Nine 512x512 images of two classes.
+    File.WriteAllBytes(dir.File "images-idx3-ubyte", idxBytes [ 9; 512; 512 ] (Array.init (9 * 512 * 512) byte))
+    File.WriteAllBytes(dir.File "labels-idx1-ubyte", idxBytes [ 9 ] (Array.init 9 (fun i -> byte (i % 2))))
+    let data = [ "--train"; "images-idx3-ubyte"; "--train-labels"; "labels-idx1-ubyte"; "--test"; "images-idx3-ubyte"; "--test-labels"; "labels-idx1-ubyte"; "--classes"; "2"; "--epochs"; "1" ]
+    // Eight samples' im2col of 31x31 kernels over 512x512 fit one array; a batch of nine needs two slices' worth.
+    dir.Run([ "train"; "--layers"; "1x512x512-conv1k31p15-maxpool64-2"; "--batch"; "9" ] @ data)
+    |> check usage [ "nn: a batch of 9 rows through layer 0 needs 4064311362 values of scratch, more than Limits.MaxElements = 2147483591; ask for a smaller batch." ]
+    dir.Run([ "train"; "--layers"; "1x4096x4096-conv1k49s3-maxpool16-2" ] @ data)
+    |> check usage [ "--layers token 'conv1k49s3' does not fit"; "needs more than Limits.MaxElements = 2147483591 values of scratch for 8 samples (its im2col matrix alone would hold 35006580000)" ]
+
 /// One epoch of Adam on the embedded digits, as `nn train` would checkpoint it, with its state then replaced.
 let private checkpointWith (edit: TrainingState<float32> -> TrainingState<float32>) =
     let train = Digits.Load<float32>().Train

@@ -136,3 +136,15 @@ let ``every initialiser draws reproducibly from its seed with the spread it prom
     assertClose 0.01 (0.12 / sqrt 3.0) (std (make (Initializer.Uniform 0.12) 1UL))
     let w = (make (Initializer.Uniform 0.12) 1UL).Weights(0).AsSpan().ToArray()
     Assert.True(w |> Array.forall (fun v -> abs v <= 0.12))
+
+[<Fact>]
+let ``a batch whose convolution scratch passes the element limit is refused naming the batch and the layer`` () =
+    // 31x31 kernels over 512x512, padded to keep the size: 2,015,887,360 values of im2col for 8 samples fit one array,
+    // a batch of 9 needs two slices' worth and does not. It used to end in an OverflowException from the allocation.
+    let network =
+        Network.Create<float32>(
+            Architecture.Input(1, 512, 512).Conv2D(1, 31, 31, Activation.Identity, padding = 15).MaxPool2D(64).Dense(2, Activation.Softmax), Initializer.He, 1UL)
+    let nine = Matrix.Create(9, 512 * 512, ReadOnlySpan(Array.zeroCreate<float32> (9 * 512 * 512)))
+    for threads in [ 1; 2 ] do
+        let message = messageOf<ArgumentException> (fun () -> Network.Forward(network, nine, threads) |> ignore)
+        Assert.Contains("a batch of 9 rows through layer 0 needs 4064311362 values of scratch, more than Limits.MaxElements = 2147483591; ask for a smaller batch.", message)

@@ -13,7 +13,7 @@ internal static unsafe partial class ConvolutionPasses
 {
     /// <summary>A direct slice's work area: one sample's padded copy, its column-shifted copies, then the vector sums of its partial ∂K.</summary>
     private static int DirectLength(ColumnTransfer.Geometry geometry, int filters) =>
-        DirectConvolution.SourceLength(geometry) + DirectConvolution.ShiftedLength(geometry) + DirectConvolution.LanesLength(geometry, filters);
+        checked(DirectConvolution.SourceLength(geometry) + DirectConvolution.ShiftedLength(geometry) + DirectConvolution.LanesLength(geometry, filters));
 
     /// <summary><see cref="Forward{T}"/> for a layer that runs directly: each sample's z from its (padded) image, then its σ, split by slices.</summary>
     private static void ForwardDirect<T>(

@@ -224,7 +224,7 @@ internal static unsafe partial class ConvolutionPasses
     /// </summary>
     private static int WorkLength(ColumnTransfer.Geometry geometry, int filters, int width)
     {
-        var columns = geometry.Patch * width * geometry.Positions;
+        var columns = checked((int)((long)geometry.Patch * width * geometry.Positions));
         return DirectConvolution.Suits(geometry) ? Math.Max(columns, DirectLength(geometry, filters))
             : FilterLanesConvolution.Fits(geometry) ? Math.Max(columns, FilterLanesConvolution.WorkLength(geometry, filters))
             : columns;
@@ -236,12 +236,12 @@ internal static unsafe partial class ConvolutionPasses
     /// </summary>
     private static int FrontLength(ColumnTransfer.Geometry geometry, int filters)
     {
-        var padded = RoomRows(filters) * geometry.Patch;
+        var padded = checked(RoomRows(filters) * geometry.Patch);
         return FilterLanesConvolution.Fits(geometry) ? Math.Max(padded, FilterLanesConvolution.KernelsLength(geometry, filters)) : padded;
     }
 
     /// <summary>A slice's partial ∂K (O padded to MR rows × C·KH·KW), then its partial ∂b (O values).</summary>
-    private static int PartialLength(ColumnTransfer.Geometry geometry, int filters) => (RoomRows(filters) * geometry.Patch) + filters;
+    private static int PartialLength(ColumnTransfer.Geometry geometry, int filters) => checked((RoomRows(filters) * geometry.Patch) + filters);
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    private static int RoundUp(int value, int multiple) => checked((int)(((long)value + multiple - 1) / multiple * multiple));
 }

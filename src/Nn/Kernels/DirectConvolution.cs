@@ -49,18 +49,18 @@ internal static unsafe class DirectConvolution
 
     /// <summary>The values of one sample's zero-padded copy x̃ (none without padding: the input is read in place).</summary>
     public static int SourceLength(ColumnTransfer.Geometry geometry) =>
-        geometry.Padding == 0 ? 0 : geometry.Channels * PaddedHeight(geometry) * PaddedWidth(geometry);
+        geometry.Padding == 0 ? 0 : checked((int)((long)geometry.Channels * PaddedHeight(geometry) * PaddedWidth(geometry)));
 
     /// <summary>The vector sums of ∂K: <see cref="LaneRoom"/> lanes per weight of the blocks (filters and weights rounded up to whole blocks).</summary>
     public static int LanesLength(ColumnTransfer.Geometry geometry, int filters) =>
-        RoundUp(filters, GradientFilterBlock) * RoundUp(geometry.Patch, WeightBlock) * LaneRoom;
+        checked((int)((long)RoundUp(filters, GradientFilterBlock) * RoundUp(geometry.Patch, WeightBlock) * LaneRoom));
 
     /// <summary>
     /// The values of one sample's column-shifted copies (<see cref="ShiftedStart{T}"/>): C·KW copies of (H + 2p) rows of OW,
     /// each rounded up to whole cache lines, and room to start the first on a cache line.
     /// </summary>
     public static int ShiftedLength(ColumnTransfer.Geometry geometry) =>
-        (geometry.Channels * geometry.KernelWidth * CopyLength(geometry)) + LaneRoom;
+        checked((int)(((long)geometry.Channels * geometry.KernelWidth * CopyLength(geometry)) + LaneRoom));
 
     /// <summary>
     /// Where the first column-shifted copy starts in <paramref name="room"/> (<see cref="ShiftedLength"/> values): on
@@ -72,7 +72,7 @@ internal static unsafe class DirectConvolution
         where T : unmanaged => (T*)(((nint)room + (CacheLine - 1)) & ~(nint)(CacheLine - 1));
 
     /// <summary>The values of one column-shifted copy: (H + 2p)·OW rounded up to whole cache lines, so each copy starts on one.</summary>
-    public static int CopyLength(ColumnTransfer.Geometry geometry) => RoundUp(PaddedHeight(geometry) * geometry.OutputWidth, LaneRoom);
+    public static int CopyLength(ColumnTransfer.Geometry geometry) => checked((int)RoundUp((long)PaddedHeight(geometry) * geometry.OutputWidth, LaneRoom));
 
     /// <summary>
     /// x̃ of one sample: the sample itself without padding, else its copy zero-padded by p into <paramref name="room"/>
@@ -185,11 +185,13 @@ internal static unsafe class DirectConvolution
 
     private const int CacheLine = 64;
 
-    private static int PaddedHeight(ColumnTransfer.Geometry geometry) => geometry.Height + (2 * geometry.Padding);
+    private static int PaddedHeight(ColumnTransfer.Geometry geometry) => checked(geometry.Height + (2 * geometry.Padding));
 
-    private static int PaddedWidth(ColumnTransfer.Geometry geometry) => geometry.Width + (2 * geometry.Padding);
+    private static int PaddedWidth(ColumnTransfer.Geometry geometry) => checked(geometry.Width + (2 * geometry.Padding));
 
-    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+    private static int RoundUp(int value, int multiple) => checked((int)RoundUp((long)value, multiple));
+
+    private static long RoundUp(long value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     private static void ForwardPortable<T>(T* source, T* kernels, T* bias, int filters, in Plan shape, T* z)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -51,21 +51,21 @@ internal static unsafe class FilterLanesConvolution
     /// The values of Kᵗ (C·KH·KW rows of <see cref="Room"/> lanes) and the bias padded to <see cref="Room"/>, with room to
     /// start them on a cache line (<see cref="Aligned{T}"/>).
     /// </summary>
-    public static int KernelsLength(ColumnTransfer.Geometry geometry, int filters) => ((geometry.Patch + 1) * Room(filters)) + AlignmentRoom;
+    public static int KernelsLength(ColumnTransfer.Geometry geometry, int filters) => checked((int)((((long)geometry.Patch + 1) * Room(filters)) + AlignmentRoom));
 
     /// <summary>
     /// A slice's work area: a sample's padded copy, then its filter-last z or δ and the slice's ∂K lanes starting on a
     /// cache line.
     /// </summary>
     public static int WorkLength(ColumnTransfer.Geometry geometry, int filters) =>
-        DirectConvolution.SourceLength(geometry) + AlignmentRoom + ((geometry.Positions + geometry.Patch + RowLength(geometry)) * Room(filters));
+        checked((int)(DirectConvolution.SourceLength(geometry) + AlignmentRoom + (((long)geometry.Positions + geometry.Patch + RowLength(geometry)) * Room(filters))));
 
     /// <summary>
     /// The padded input positions of one row of input-gradient sums: the output width plus the kernel width rounded up
     /// to whole windows, less one (the last window's reach past the last δ column).
     /// </summary>
     public static int RowLength(ColumnTransfer.Geometry geometry) =>
-        geometry.OutputWidth + ((geometry.KernelWidth + WindowWidth - 1) / WindowWidth * WindowWidth) - 1;
+        checked((int)(geometry.OutputWidth + (((long)geometry.KernelWidth + WindowWidth - 1) / WindowWidth * WindowWidth) - 1));
 
     /// <summary>
     /// The first cache line at or after <paramref name="at"/>: the vectors of Kᵗ, of the tile and of the ∂K lanes are

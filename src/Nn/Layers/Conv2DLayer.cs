@@ -37,8 +37,8 @@ public sealed record Conv2DLayer : Layer
     /// <param name="padding">p, at least 0: zeros added on every side.</param>
     /// <param name="hasBias">Whether each filter has a bias.</param>
     /// <exception cref="ArgumentException">
-    /// The input is not an image, the padded input is smaller than the kernel, or the layer has more than
-    /// <see cref="Limits.MaxParameterCount"/> parameters.
+    /// The input is not an image, the padded input is smaller than the kernel, the layer has more than
+    /// <see cref="Limits.MaxParameterCount"/> parameters, or its scratch for 8 samples would pass <see cref="Limits.MaxElements"/>.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of range.</exception>
     public Conv2DLayer(Shape input, int filters, int kernelHeight, int kernelWidth, Activation activation, int stride = 1, int padding = 0, bool hasBias = true)
@@ -81,6 +81,12 @@ public sealed record Conv2DLayer : Layer
         Padding = padding;
         HasBias = hasBias;
         OutputShape = Shape.Image(filters, (int)(((paddedHeight - kernelHeight) / stride) + 1), (int)(((paddedWidth - kernelWidth) / stride) + 1));
+        if (SliceScratchLength() > Limits.MaxElements)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"a convolution of {filters} {input.Channels}x{kernelHeight}x{kernelWidth} kernels with stride {stride} over {input} padded by {padding} needs more than Limits.MaxElements = {Limits.MaxElements} values of scratch for {ConvolutionPasses.SliceRows} samples (its im2col matrix alone would hold {(long)PatchSize * ConvolutionPasses.SliceRows * OutputShape.Height * OutputShape.Width}); ask for a larger stride, smaller kernels or a smaller image."),
+                nameof(kernelHeight));
+        }
     }
 
     /// <inheritdoc/>
@@ -156,6 +162,23 @@ public sealed record Conv2DLayer : Layer
         var padding = reader.Int32InRange($"layer {index}'s padding", 0, int.MaxValue);
         var hasBias = ModelFile.ReadBiasFlag(reader, index);
         return new Conv2DLayer(input, filters, kernelHeight, kernelWidth, ModelFile.ReadActivation(reader, index), stride, padding, hasBias);
+    }
+
+    /// <summary>
+    /// The scratch of one slice of <see cref="ConvolutionPasses.SliceRows"/> samples, or <see cref="long.MaxValue"/> when a
+    /// length on the way passes an int. A layer whose slice cannot fit one array is refused when built: it used to fail
+    /// in its first pass, after its int lengths had wrapped, and a batch of eight or more always needs a whole slice.
+    /// </summary>
+    private long SliceScratchLength()
+    {
+        try
+        {
+            return ScratchLength(ConvolutionPasses.SliceRows);
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
     }
 
     /// <summary>C·KH·KW: the length of one receptive field, one row of the im2col matrix.</summary>

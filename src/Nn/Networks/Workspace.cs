@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Numerics;
 using Nn.Kernels;
 
@@ -32,7 +33,7 @@ internal sealed class Workspace<T>
             A[l] = new T[size];
             Delta[l] = new T[size];
             Buffers[l] = new LayerBuffers<T>(
-                NewArray<T>(layers[l].ScratchLength(capacity)), NewArray<int>(layers[l].IndexLength(capacity)), Path, team);
+                NewArray<T>(Scratch(capacity, l, layers[l].ScratchLength(capacity))), NewArray<int>(Scratch(capacity, l, layers[l].IndexLength(capacity))), Path, team);
         }
     }
 
@@ -67,5 +68,18 @@ internal sealed class Workspace<T>
     /// <summary>The output activations of the last forward pass over <paramref name="rows"/> rows.</summary>
     public ReadOnlySpan<T> Output(int rows) => A[^1].AsSpan(0, rows * Architecture.OutputSize);
 
-    private static TElement[] NewArray<TElement>(long length) => length == 0 ? [] : new TElement[checked((int)length)];
+    private static TElement[] NewArray<TElement>(int length) => length == 0 ? [] : new TElement[length];
+
+    /// <summary>A layer's scratch for the batch, or an exception naming the batch and the layer when one array cannot hold it.</summary>
+    private static int Scratch(int capacity, int layer, long length)
+    {
+        if (length > Limits.MaxElements)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"a batch of {capacity} rows through layer {layer} needs {length} values of scratch, more than Limits.MaxElements = {Limits.MaxElements}; ask for a smaller batch."),
+                nameof(capacity));
+        }
+
+        return (int)length;
+    }
 }
