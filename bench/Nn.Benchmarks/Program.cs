@@ -20,6 +20,13 @@ if (args is ["scaling", ..])
     return;
 }
 
+if (args is ["first-epochs", ..])
+{
+    // A fresh process's first one-epoch Trainer.Train calls, to compare the runtime's tiered compilation with none (FirstEpochs.cs).
+    FirstEpochs.Run(args.Length > 1 ? args[1] : "b", args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1);
+    return;
+}
+
 if (args is ["concurrent-products", ..])
 {
     // Whether two threads running independent products at once slow each other down (ConcurrentProducts.cs).
