@@ -145,3 +145,10 @@ type Rendezvous() =
                 let clock = Diagnostics.Stopwatch.StartNew()
                 while Threading.Volatile.Read(&workerRegion) <> region && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
                     Threading.Thread.SpinWait 1
+
+/// The choices `chooser` makes over `count` units of work, unit i taking `time i split` ticks in the mode chosen for it.
+let splitDecisions (chooser: ISplitDecision) count (time: int -> bool -> int64) =
+    [ for i in 0 .. count - 1 do
+          let split = chooser.Next()
+          chooser.Record(time i split)
+          split ]

@@ -11,12 +11,7 @@ let private cycle = trial + SplitChooser.ChosenBlocks
 /// time given its index and decision).
 let private decisions blocks (time: int -> bool -> int64) =
     let chooser = SplitChooser()
-    let made =
-        [ for i in 0 .. blocks - 1 do
-              let split = chooser.Next()
-              chooser.Record(time i split)
-              split ]
-    made, (chooser.Trials, chooser.SplitTrials)
+    Nn.Tests.Helpers.splitDecisions chooser blocks time, (chooser.Trials, chooser.SplitTrials)
 
 [<Fact>]
 let ``a trial runs its blocks split first and then alone, and then keeps splitting when splitting is faster`` () =

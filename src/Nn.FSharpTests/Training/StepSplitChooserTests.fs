@@ -8,12 +8,7 @@ open Xunit
 /// The decisions for `steps` steps, step i taking `time i split` ticks, and the chooser after them.
 let private decisions steps (time: int -> bool -> int64) =
     let chooser = StepSplitChooser()
-    let made =
-        [ for i in 0 .. steps - 1 do
-              let split = chooser.Next()
-              chooser.Record(time i split)
-              split ]
-    made, chooser
+    Nn.Tests.Helpers.splitDecisions chooser steps time, chooser
 
 let private firstTrial = StepSplitChooser.Recent
 let private secondTrial = firstTrial + StepSplitChooser.Interval

@@ -1,5 +1,3 @@
-using System;
-
 namespace Nn;
 
 /// <summary>
@@ -13,7 +11,7 @@ namespace Nn;
 /// alone, and the chosen mode runs <see cref="ChosenBlocks"/> blocks before a new trial begins. Mutable: one per run,
 /// used by the run's calling thread only.
 /// </summary>
-internal sealed class SplitChooser
+internal sealed class SplitChooser : ISplitDecision
 {
     /// <summary>Blocks of each mode in a trial, the first of each discarded.</summary>
     public const int TrialBlocks = 6;
@@ -65,7 +63,7 @@ internal sealed class SplitChooser
         position++;
         if (position == 2 * TrialBlocks)
         {
-            chosen = Median(splitTimes) < SplitMargin * Median(aloneTimes);
+            chosen = SplitDecision.Median(splitTimes) < SplitMargin * SplitDecision.Median(aloneTimes);
             Trials++;
             SplitTrials += chosen ? 1 : 0;
         }
@@ -73,13 +71,5 @@ internal sealed class SplitChooser
         {
             position = 0;
         }
-    }
-
-    private static long Median(long[] times)
-    {
-        Span<long> sorted = stackalloc long[times.Length];
-        times.CopyTo(sorted);
-        sorted.Sort();
-        return sorted[sorted.Length / 2];
     }
 }

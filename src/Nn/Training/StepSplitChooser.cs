@@ -1,5 +1,3 @@
-using System;
-
 namespace Nn;
 
 /// <summary>
@@ -12,7 +10,7 @@ namespace Nn;
 /// then every <see cref="Interval"/> steps, <see cref="TrialSteps"/> steps run the other way. The mode changes when the trial's
 /// median says so by <see cref="SplitMargin"/>. Mutable: one per run, used by the run's calling thread only.
 /// </summary>
-internal sealed class StepSplitChooser
+internal sealed class StepSplitChooser : ISplitDecision
 {
     /// <summary>Steps run the other way in a trial.</summary>
     public const int TrialSteps = 3;
@@ -72,8 +70,8 @@ internal sealed class StepSplitChooser
 
     private void Decide()
     {
-        var current = Median(recent);
-        var other = Median(trial);
+        var current = SplitDecision.Median(recent);
+        var other = SplitDecision.Median(trial);
         var (split, alone) = Splitting ? (current, other) : (other, current);
         var keepSplitting = split < SplitMargin * alone;
         Trials++;
@@ -86,13 +84,5 @@ internal sealed class StepSplitChooser
 
         inTrial = -1;
         sinceTrial = 0;
-    }
-
-    private static long Median(long[] times)
-    {
-        Span<long> sorted = stackalloc long[times.Length];
-        times.CopyTo(sorted);
-        sorted.Sort();
-        return sorted[sorted.Length / 2];
     }
 }
