@@ -27,7 +27,7 @@ internal static class BalanceProfile
     public static void Run(int blocks, string which)
     {
         var (name, shape) = which == "B"
-            ? ("Network B", Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax))
+            ? ("Network B", NetworkBBenchmarks.Shape)
             : ("LeNet-5", LeNetBenchmarks.Shape);
         Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var batches = 60;

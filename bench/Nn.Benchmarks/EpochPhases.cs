@@ -47,7 +47,7 @@ internal static class EpochPhases
             _ => new Workload(
                 "Network B (784-256-128-10 ReLU), one epoch, batch 128, Adam",
                 FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset(),
-                Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax),
+                NetworkBBenchmarks.Shape,
                 Initializer.He,
                 Loss.SoftmaxCrossEntropy,
                 () => new Adam(1e-3),

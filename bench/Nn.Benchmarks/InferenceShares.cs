@@ -24,7 +24,7 @@ internal static class InferenceShares
         var data = FashionMnist.Train(10_000).ToDataset();
         var shapes = new[]
         {
-            ("Network B", Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax)),
+            ("Network B", NetworkBBenchmarks.Shape),
             ("LeNet-5", LeNetBenchmarks.Shape),
         };
         Console.WriteLine(string.Format(C, "Medians of {0} rounds, the five alternating; ms for 10,000 rows.", rounds));

@@ -19,7 +19,6 @@ internal static class KernelPaths
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
     private static readonly Architecture ShapeA = Architecture.Input(784).Dense(100, Activation.Sigmoid).Dense(10, Activation.Sigmoid);
-    private static readonly Architecture ShapeB = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
 
     /// <summary>Network A's per-sample steps timed per round (the Portable path takes about a second for these).</summary>
     private const int SamplesA = 2_000;
@@ -149,7 +148,7 @@ internal static class KernelPaths
     {
         using var scope = KernelScope.Enter(path);
         var rule = new Adam(1e-3);
-        var start = Trainer.Start(Network.Create<float>(ShapeB, Initializer.He, 1), rule, 1);
+        var start = Trainer.Start(Network.Create<float>(NetworkBBenchmarks.Shape, Initializer.He, 1), rule, 1);
         using var run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, new TrainingOptions(1, NetworkBBenchmarks.Batch, 1, Shuffle: false) { Kernels = path });
         void Steps()
         {
@@ -166,7 +165,7 @@ internal static class KernelPaths
 
     private static double AccuracyOfB(Dataset<float> train, Dataset<float> held, KernelPath path)
     {
-        var network = Network.Create<float>(ShapeB, Initializer.He, 1);
+        var network = Network.Create<float>(NetworkBBenchmarks.Shape, Initializer.He, 1);
         var options = new TrainingOptions(1, NetworkBBenchmarks.Batch, 1) { Kernels = path };
         var trained = Trainer.Train(network, Loss.SoftmaxCrossEntropy, new Adam(1e-3), train, options).Network;
         using var scope = KernelScope.Enter(path);

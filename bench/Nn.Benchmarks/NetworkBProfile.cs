@@ -26,7 +26,7 @@ internal static class NetworkBProfile
     {
         Console.WriteLine(string.Format(C, "Load average before: {0}", Timing.LoadAverage()));
         var data = FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset();
-        var architecture = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
+        var architecture = NetworkBBenchmarks.Shape;
         var theta = Network.Create<float>(architecture, Initializer.He, 1).Parameters.ToArray();
         foreach (var regions in new[] { false, true })
         {

@@ -78,7 +78,8 @@ public class NetworkBBenchmarks : IDisposable
 {
     public const int Samples = 60_000;
     public const int Batch = 128;
-    private static readonly Architecture Shape = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
+    /// <summary>Network B: 784-256-128-10, ReLU, softmax output.</summary>
+    public static readonly Architecture Shape = Architecture.Input(784).Dense(256, Activation.Relu).Dense(128, Activation.Relu).Dense(10, Activation.Softmax);
     private Dataset<float>? data;
     private Network<float>? network;
     private TrainingState<float>? start;
