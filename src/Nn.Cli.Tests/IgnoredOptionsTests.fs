@@ -49,6 +49,14 @@ let ``a hidden activation for a network without hidden layers is refused, and ta
     Assert.True((conv.ExitCode = 0), string conv)
 
 [<Fact>]
+let ``a hidden activation is refused when resuming a checkpoint whose network has no hidden layer`` () =
+    use dir = new TempDirectory()
+    Assert.Equal(0, (dir.Run [ "train"; "--layers"; "64-10"; "--epochs"; "1"; "--checkpoint"; "run.nnck" ]).ExitCode)
+    refused dir [ "train"; "--resume"; "run.nnck"; "--epochs"; "2"; "--activation"; "tanh" ] "--activation sets the hidden layers' activation, but the checkpoint's network 64-10 has no hidden layer"
+    let resumed = dir.Run [ "train"; "--resume"; "run.nnck"; "--epochs"; "2" ]
+    Assert.True((resumed.ExitCode = 0), string resumed)
+
+[<Fact>]
 let ``checkpoint-every without a checkpoint is refused`` () =
     use dir = new TempDirectory()
     refused dir [ "train"; "--checkpoint-every"; "5" ] "--checkpoint-every only applies with --checkpoint, which is not given."

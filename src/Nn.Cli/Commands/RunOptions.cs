@@ -50,7 +50,14 @@ internal sealed partial record RunOptions(
         // The layers that take --activation are those the grammar gives the hidden activation: not pooling, not the output.
         var probe = LayerGrammar.Parse(WithoutActivations(saved), Nn.Activation.Sigmoid, Nn.Activation.Identity).Stack;
         var hidden = saved.Stack.Where((layer, l) => probe[l].Activation == Nn.Activation.Sigmoid).Select(layer => layer.Activation.Name).Distinct().ToArray();
-        if (Typed(parse, Architecture.Activation) && hidden.Length > 0 && (hidden.Length > 1 || hidden[0] != parse.GetValue(Architecture.Activation)))
+        if (Typed(parse, Architecture.Activation) && hidden.Length == 0)
+        {
+            // A fresh run refuses --activation for such layers; resuming one must not ignore it silently either.
+            throw new UsageException(
+                $"--activation sets the hidden layers' activation, but the checkpoint's network {WithoutActivations(saved)} has no hidden layer with an activation; --output sets the output layer's.");
+        }
+
+        if (Typed(parse, Architecture.Activation) && (hidden.Length > 1 || hidden[0] != parse.GetValue(Architecture.Activation)))
         {
             throw new CheckpointMismatchException("hidden activation", string.Join(", ", hidden), parse.GetValue(Architecture.Activation)!);
         }
