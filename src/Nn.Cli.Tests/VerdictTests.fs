@@ -116,3 +116,27 @@ let ``an epoch cost of a million or more prints in scientific notation, not as a
     Assert.True((run.ExitCode = 0), string run)
     Assert.Matches(@"epoch 2/2  train cost \d\.\d{4}E\+\d+  train accuracy", run.Output)
     assertNoLongNumbers run
+
+[<Fact>]
+let ``eval and predict refuse a model whose outputs overflow to NaN instead of reporting class 0 for every sample`` () =
+    use dir = new TempDirectory()
+    // Every weight is finite, so the file loads, but 1e30 · 1e30 overflows float32 and softmax of ∞ is NaN.
+    let architecture = Nn.Architecture.Input(64).Dense(32, Nn.Activation.Relu).Dense(10, Nn.Activation.Softmax)
+    let huge = Array.create architecture.ParameterCount 1e30f
+    let network = Nn.Network.Create<float32>(architecture, Nn.Initializer.Xavier, 1UL).WithParameters(Nn.ParameterVector<float32>.Create(System.ReadOnlySpan huge))
+    Nn.ModelFile.Save(network, dir.File "huge.nnm")
+    let eval = dir.Run [ "eval"; "huge.nnm" ]
+    Assert.True((eval.ExitCode = 3), string eval)
+    Assert.Contains("nn: the model huge.nnm gives outputs that are not finite (NaN or ∞) for 359 of 359 samples of digits (test split), the first sample 1", eval.Error)
+    Assert.DoesNotContain("test accuracy", eval.Output)
+    assertNoStackTrace eval
+    File.WriteAllLines(dir.File "rows.csv", [| for _ in 1..3 -> System.String.Join(",", Array.create 64 "1") |])
+    let predict = dir.Run [ "predict"; "huge.nnm"; "--data"; "rows.csv" ]
+    Assert.True((predict.ExitCode = 3), string predict)
+    Assert.Contains("nn: the model huge.nnm gives outputs that are not finite (NaN or ∞) for 3 of 3 samples of rows.csv, the first sample 1", predict.Error)
+    Assert.DoesNotContain("NaN", predict.Output)
+    assertNoStackTrace predict
+    // A model of ordinary weights still evaluates and predicts.
+    Nn.ModelFile.Save(Nn.Network.Create<float32>(architecture, Nn.Initializer.Xavier, 1UL), dir.File "fine.nnm")
+    Assert.Equal(0, (dir.Run [ "eval"; "fine.nnm" ]).ExitCode)
+    Assert.Equal(0, (dir.Run [ "predict"; "fine.nnm"; "--data"; "rows.csv" ]).ExitCode)

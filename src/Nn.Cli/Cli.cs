@@ -36,6 +36,11 @@ internal static class Cli
             // the program and goes on to Total.
             return Usage(parse, Guard.BareMessage(e));
         }
+        catch (BadInputException e)
+        {
+            Error(e.Message);
+            return ExitCodes.BadInput;
+        }
         catch (NotSupportedException e)
         {
             // The input holds what the command cannot carry out (a word category for ONNX): a fact about the file, not a fault.
@@ -115,6 +120,41 @@ internal static class Cli
     {
         var message = Guard.BareMessage(e);
         return e.ParamName is { } parameter && message.StartsWith(parameter + " ", StringComparison.Ordinal) ? name + message[parameter.Length..] : $"{name}: {message}";
+    }
+
+    /// <summary>
+    /// The outputs of <paramref name="network"/> for every row of <paramref name="inputs"/>, refused (exit code 3) when
+    /// any is NaN or infinite: a model file holds only finite weights, but they or the inputs can still overflow on the
+    /// way, and an accuracy, an error measure or a predicted class computed from such outputs is a result the model
+    /// never gave (the largest of ten NaNs is "class 0").
+    /// </summary>
+    /// <param name="network">The model's network.</param>
+    /// <param name="inputs">The samples, one per row.</param>
+    /// <param name="model">The model file, for the message.</param>
+    /// <param name="data">The data, for the message.</param>
+    public static Matrix<float> FiniteOutputs(Network<float> network, Matrix<float> inputs, string model, string data)
+    {
+        var outputs = Network.Forward(network, inputs);
+        int? first = null;
+        var count = 0;
+        for (var r = 0; r < outputs.Rows; r++)
+        {
+            foreach (var value in outputs.Row(r))
+            {
+                if (!float.IsFinite(value))
+                {
+                    first ??= r;
+                    count++;
+                    break;
+                }
+            }
+        }
+
+        return first is { } row
+            ? throw new BadInputException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"the model {model} gives outputs that are not finite (NaN or ∞) for {count} of {outputs.Rows} samples of {data}, the first sample {row + 1}: its weights or these inputs overflow float32, so no result is reported."))
+            : outputs;
     }
 
     /// <summary>Writes an error line to standard error.</summary>

@@ -24,3 +24,10 @@ internal static class ExitCodes
 /// <summary>A command-line value the parser accepted but the command cannot use; reported with the usage text.</summary>
 /// <param name="message">What is wrong, naming the option, the expected and the actual value.</param>
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>
+/// An input the command read but cannot give a result for, such as a model whose outputs are not finite on the data;
+/// reported in one line naming the input, exit code 3.
+/// </summary>
+/// <param name="message">What is wrong, naming the file and the data.</param>
+internal sealed class BadInputException(string message) : Exception(message);

@@ -54,8 +54,10 @@ internal static class EvalCommand
                     : $"the model {network.Architecture} needs {network.InputSize} inputs and {network.OutputSize} classes, but the data has {dataset.Inputs.Columns} and {dataset.ClassCount}.");
             }
 
+            var dataName = testPath is null ? "digits (test split)" : DataSource.DisplayName(testPath);
+            Cli.FiniteOutputs(network, dataset.Inputs, path, dataName);
             var report = Evaluation.Evaluate(network, dataset);
-            Console.WriteLine($"{path}: {network.Architecture} on {(testPath is null ? "digits (test split)" : DataSource.DisplayName(testPath))}, {dataset.Count} samples");
+            Console.WriteLine($"{path}: {network.Architecture} on {dataName}, {dataset.Count} samples");
             Console.WriteLine();
             Console.WriteLine(PerClassTable(report));
             Console.WriteLine("confusion matrix (rows: actual class, columns: predicted class)");
@@ -81,6 +83,7 @@ internal static class EvalCommand
         var rowsPath = testPath ?? throw new UsageException($"the model {path} was trained on a table; give its rows to evaluate with --test FILE.");
         var rows = data.LoadTable(rowsPath, "--test", table.HeaderChoice(parse));
         var dataset = preprocessing.Dataset<float>(rows);
+        Cli.FiniteOutputs(model.Network, dataset.Inputs, path, DataSource.DisplayName(rowsPath));
         Console.WriteLine($"{path}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
         Console.WriteLine();
         if (preprocessing.Task == TableTask.Regression)

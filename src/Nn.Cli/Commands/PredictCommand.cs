@@ -43,7 +43,7 @@ internal static class PredictCommand
                     throw new UsageException($"--scale does not apply: the model {path} was trained on a table and scales its inputs by its own preprocessing.");
                 }
 
-                text = Table(loaded.Network, preprocessing, data.LoadTable(rowsPath, "--data", table.HeaderChoice(parse)));
+                text = Table(loaded.Network, preprocessing, data.LoadTable(rowsPath, "--data", table.HeaderChoice(parse)), path, rowsPath);
             }
             else
             {
@@ -52,7 +52,7 @@ internal static class PredictCommand
                     throw new UsageException($"--header does not apply: the model {path} was not trained on a table, so --data holds input values only.");
                 }
 
-                text = Classes(loaded.Network, data.LoadInputs<float>(parse, rowsPath, "--data", loaded.Network.InputSize));
+                text = Classes(loaded.Network, data.LoadInputs<float>(parse, rowsPath, "--data", loaded.Network.InputSize), path, rowsPath);
             }
 
             if (outPath is null)
@@ -71,9 +71,9 @@ internal static class PredictCommand
     }
 
     /// <summary>A table model's predictions: the class label and each class's output, or each target's value.</summary>
-    private static string Table(Network<float> network, Preprocessing preprocessing, Table rows)
+    private static string Table(Network<float> network, Preprocessing preprocessing, Table rows, string model, string rowsPath)
     {
-        var outputs = Network.Forward(network, preprocessing.Inputs<float>(rows));
+        var outputs = Cli.FiniteOutputs(network, preprocessing.Inputs<float>(rows), model, DataSource.DisplayName(rowsPath));
         if (preprocessing.Task == TableTask.Regression)
         {
             return Csv(string.Join(',', preprocessing.Targets), outputs, _ => string.Empty);
@@ -85,10 +85,11 @@ internal static class PredictCommand
     }
 
     /// <summary>A model without preprocessing: the class (the largest output) and each output.</summary>
-    private static string Classes(Network<float> network, Matrix<float> inputs)
+    private static string Classes(Network<float> network, Matrix<float> inputs, string model, string rowsPath)
     {
+        var outputs = Cli.FiniteOutputs(network, inputs, model, DataSource.DisplayName(rowsPath));
         var predicted = Network.Classify(network, inputs);
-        return Csv($"class,{string.Join(',', Enumerable.Range(0, network.OutputSize).Select(c => $"p{c}"))}", Network.Forward(network, inputs), r => $"{predicted[r]},");
+        return Csv($"class,{string.Join(',', Enumerable.Range(0, network.OutputSize).Select(c => $"p{c}"))}", outputs, r => $"{predicted[r]},");
     }
 
     /// <summary>A header line, then per row a prefix and the outputs, each printed so that it reads back as the same float.</summary>
