@@ -140,3 +140,27 @@ let ``eval and predict refuse a model whose outputs overflow to NaN instead of r
     Nn.ModelFile.Save(Nn.Network.Create<float32>(architecture, Nn.Initializer.Xavier, 1UL), dir.File "fine.nnm")
     Assert.Equal(0, (dir.Run [ "eval"; "fine.nnm" ]).ExitCode)
     Assert.Equal(0, (dir.Run [ "predict"; "fine.nnm"; "--data"; "rows.csv" ]).ExitCode)
+
+[<Fact>]
+let ``gradcheck fails a model whose every gradient is exactly zero, since nothing was compared, and names blocks that compared nothing`` () =
+    use dir = new TempDirectory()
+    let architecture = Nn.Architecture.Input(64).Dense(32, Nn.Activation.Relu).Dense(10, Nn.Activation.Softmax)
+    let save (name: string) (parameters: float32[]) =
+        Nn.ModelFile.Save(Nn.Network.Create<float32>(architecture, Nn.Initializer.Xavier, 1UL).WithParameters(Nn.ParameterVector<float32>.Create(System.ReadOnlySpan parameters)), dir.File name)
+    // Zero weights and an output bias of 1e4 for class 0: softmax is exactly one-hot in double, so on samples of class 0
+    // the cost is flat in every parameter and both gradients are exactly zero.
+    let saturated = Array.zeroCreate<float32> architecture.ParameterCount
+    saturated[architecture.BiasOffset 1] <- 1e4f
+    save "saturated.nnm" saturated
+    File.WriteAllLines(dir.File "class0.csv", [| for i in 1..3 -> "0," + System.String.Join(",", Array.init 64 (fun j -> string ((i * j) % 17))) |])
+    let run = dir.Run [ "gradcheck"; "saturated.nnm"; "--data"; "class0.csv"; "--scale"; "16" ]
+    Assert.True((run.ExitCode = 1), string run)
+    Assert.Contains("gradient check FAILED: nothing was compared, since every gradient is exactly zero on both sides on these 3 samples", run.Output)
+    Assert.DoesNotContain("passed", run.Output)
+    assertNoStackTrace run
+    // All weights zero: only the output bias has a gradient; the check still passes, but says what it did not compare.
+    save "zero.nnm" (Array.zeroCreate architecture.ParameterCount)
+    let zero = dir.Run [ "gradcheck"; "zero.nnm" ]
+    Assert.True((zero.ExitCode = 0), string zero)
+    Assert.Contains("3 of 4 blocks compared nothing, their gradient being exactly zero on both sides on these samples: layer 0 weights, layer 0 bias, layer 1 weights", zero.Output)
+    Assert.DoesNotContain("compared nothing", (dir.Run [ "gradcheck" ]).Output)
