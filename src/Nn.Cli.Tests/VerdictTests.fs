@@ -164,3 +164,16 @@ let ``gradcheck fails a model whose every gradient is exactly zero, since nothin
     Assert.True((zero.ExitCode = 0), string zero)
     Assert.Contains("3 of 4 blocks compared nothing, their gradient being exactly zero on both sides on these samples: layer 0 weights, layer 0 bias, layer 1 weights", zero.Output)
     Assert.DoesNotContain("compared nothing", (dir.Run [ "gradcheck" ]).Output)
+
+[<Fact>]
+let ``train reports no test accuracy when the trained network's outputs on the test data overflow, but still saves the model`` () =
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "train.csv", [| for i in 0..59 -> sprintf "%d,%s" (i % 3) (System.String.Join(",", [| for j in 1..4 -> string (((i * 7 + j * 3) % 10) + 1) |])) |])
+    // Each input is near float32's largest value, so the first layer's sums overflow to ∞ whatever the weights.
+    File.WriteAllLines(dir.File "test.csv", [| for i in 0..19 -> sprintf "%d,3e38,3e38,3e38,3e38" (i % 3) |])
+    let run = dir.Run [ "train"; "--train"; "train.csv"; "--test"; "test.csv"; "--classes"; "3"; "--scale"; "1"; "--layers"; "4-16-3"; "--epochs"; "2"; "--save"; "m.nnm" ]
+    Assert.True((run.ExitCode = 3), string run)
+    Assert.Contains("nn: the model trained by this run gives outputs that are not finite (NaN or ∞) for 20 of 20 samples of the test data", run.Error)
+    Assert.DoesNotContain("test accuracy 0.", run.Output.Substring(run.Output.IndexOf "trained in"))
+    Assert.True(File.Exists(dir.File "m.nnm"))
+    assertNoStackTrace run

@@ -195,6 +195,9 @@ internal static class TrainCommand
             // Every output is attempted even if one fails, so a failed plot does not lose the trained model.
             var written = distribution.WriteAll(outputs, failed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
+
+            // The outputs are written by now; a test set the trained weights overflow on gets no accuracy made of NaNs.
+            Cli.FiniteOutputs(network, testData.Inputs, "trained by this run", "the test data");
             if (regression)
             {
                 TableReport.WriteRegression(network, trainData, testData, preprocessing!);
