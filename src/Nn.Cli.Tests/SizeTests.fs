@@ -83,6 +83,16 @@ let ``a model file declaring 1e9 inputs is a file error naming the file and byte
     Assert.False(File.Exists(dir.File "huge.onnx"))
 
 [<Fact>]
+let ``a model or checkpoint file longer than one array is a file error naming it, not read for gigabytes`` () =
+    use dir = new TempDirectory()
+    // A valid start, then a (sparse) file past Array.MaxLength: it was read to 2 GiB and refused as "Stream was too long."
+    for name, args in [ "long.nnm", [ [ "info"; "long.nnm" ]; [ "eval"; "long.nnm" ]; [ "gradcheck"; "long.nnm" ] ]; "long.nnck", [ [ "info"; "long.nnck" ]; [ "train"; "--resume"; "long.nnck" ] ] ] do
+        File.WriteAllBytes(dir.File name, (if name.EndsWith "nnm" then modelDeclaring 64 else "NNCK"B))
+        using (new FileStream(dir.File name, FileMode.Open)) (fun stream -> stream.SetLength 2_300_000_000L)
+        for command in args do
+            dir.Run command |> check badInput [ sprintf "nn: %s, byte 2147483591: expected the end of the file within 2147483591 bytes (the largest array .NET holds), but found 2300000000 bytes." name ]
+
+[<Fact>]
 let ``an IDX header announcing samples past the width limit is a file error naming the byte`` () =
     use dir = new TempDirectory()
     File.WriteAllBytes(dir.File "wide-images-idx3-ubyte", idxBytes [ 1; 5000; 5000 ] [||])

@@ -41,9 +41,32 @@ internal static class FormatFile
             return head[..count];
         }
 
-        using var whole = new MemoryStream(stream.CanSeek ? (int)Math.Min(stream.Length, Array.MaxLength) : 0);
+        // No file longer than one array can be read (nor written: ToBytes makes one array), so a longer one is refused
+        // naming the file, rather than read for gigabytes until MemoryStream says only "Stream was too long".
+        if (stream.CanSeek && stream.Length > Array.MaxLength)
+        {
+            throw TooLong(path, $"{stream.Length} bytes");
+        }
+
+        using var whole = new MemoryStream(stream.CanSeek ? (int)stream.Length : 0);
         whole.Write(head);
-        stream.CopyTo(whole);
+
+        // A pipe has no length to check first: it is refused once it passes the bound.
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            if (whole.Length + read > Array.MaxLength)
+            {
+                throw TooLong(path, "more bytes");
+            }
+
+            whole.Write(buffer, 0, read);
+        }
+
         return whole.Length == whole.Capacity ? whole.GetBuffer() : whole.ToArray();
     }
+
+    private static ModelFormatException TooLong(string path, string found) =>
+        new(path, Array.MaxLength, $"the end of the file within {Array.MaxLength} bytes (the largest array .NET holds)", found);
 }
