@@ -43,6 +43,24 @@ let ``a convolutional model trained by nn and exported with nn export predicts t
     Assert.Equal<int[]>(Network.Classify(network, test.Inputs), predictionsInOnnxRuntime (dir.File "conv.onnx") test.Inputs)
 
 [<Fact>]
+let ``a float64 model without preprocessing exports in float64 and predicts the library's classes, not an unexpected error`` () =
+    use dir = new TempDirectory()
+    // Saved by the library (nn train saves float32); its export read a preprocessing section it does not have.
+    let network = Network.Create<float>(Architecture.Input(64).Dense(16, Activation.Relu).Dense(10, Activation.Softmax), Initializer.He, 3UL)
+    ModelFile.Save(network, dir.File "wide.nnm")
+    let export = dir.Run [ "export"; "wide.nnm"; "--onnx"; "wide.onnx" ]
+    Assert.True((export.ExitCode = 0), string export)
+    Assert.Contains("wide.onnx: ONNX model of 64-16(relu)-10(softmax) (float64)", export.Output)
+    use session = new InferenceSession(dir.File "wide.onnx")
+    let test = Digits.Load<float>().Test
+    use input = OrtValue.CreateTensorValueFromMemory<float>(test.Inputs.AsSpan().ToArray(), [| int64 test.Count; 64L |])
+    use runOptions = new RunOptions()
+    use outputs = session.Run(runOptions, [| "input" |], [| input |], [| "output" |])
+    let probabilities = outputs[0].GetTensorDataAsSpan<float>().ToArray()
+    let classes = Array.init test.Count (fun i -> probabilities[i * 10 .. i * 10 + 9] |> Array.indexed |> Array.maxBy snd |> fst)
+    Assert.Equal<int[]>(Network.Classify(network, test.Inputs), classes)
+
+[<Fact>]
 let ``export without --onnx is a usage error and a missing model names its path`` () =
     use dir = new TempDirectory()
     let noTarget = dir.Run [ "export"; "digits.nnm" ]

@@ -29,7 +29,8 @@ internal static class ExportCommand
             // is read before the write starts, so a failure while writing names --onnx and one while reading the model.
             var wide = info.ElementType == "float64" ? ModelFile.ModelFromBytes<double>(bytes, path) : null;
             var narrow = wide is null ? ModelFile.ModelFromBytes<float>(bytes, path) : null;
-            var preprocessing = wide?.Preprocessing ?? narrow!.Preprocessing;
+            // Not `wide?.Preprocessing ?? narrow!.Preprocessing`: a float64 model without preprocessing would then read the null narrow one.
+            var preprocessing = wide is not null ? wide.Preprocessing : narrow!.Preprocessing;
             return OutputPaths.WriteAll([new Output("--onnx", destination, () =>
             {
                 // A table model's preprocessing goes in as nodes before the network, so the ONNX model takes raw columns.
