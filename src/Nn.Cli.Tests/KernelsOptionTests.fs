@@ -52,7 +52,12 @@ let ``--kernels with a full-batch minimiser is refused as having no effect`` () 
 let ``an NN_KERNELS that names no path, or one the CPU cannot run, is refused with exit 2`` () =
     use dir = new TempDirectory()
     let bad = [ KernelSelection.EnvironmentVariable, "vector9" ]
-    for args in [ [ "--version" ]; [ "train"; "--epochs"; "1" ] ] do
+    Assert.Equal(0, (dir.Run [ "train"; "--epochs"; "1"; "--save"; "m.nnm" ]).ExitCode)
+    System.IO.File.WriteAllLines(dir.File "rows.csv", [| System.String.Join(",", Array.create 64 "1") |])
+    // eval, predict and gradcheck reported it as a bad file (exit 3), and info after printing most of the file's description.
+    for args in [ [ "--version" ]; [ "train"; "--epochs"; "1" ]; [ "eval"; "m.nnm" ]; [ "predict"; "m.nnm"; "--data"; "rows.csv" ]; [ "gradcheck"; "m.nnm" ]; [ "info"; "m.nnm" ] ] do
         let run = dir.RunWith(bad, None, args)
         Assert.True((run.ExitCode = usage), string run)
         Assert.Contains("NN_KERNELS=vector9 names no kernel path", run.Error)
+        if args.Head <> "--version" then
+            Assert.DoesNotContain("architecture", run.Output)

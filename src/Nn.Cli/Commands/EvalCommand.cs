@@ -26,6 +26,8 @@ internal static class EvalCommand
         table.AddTo(command, training: false);
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
+            // NN_KERNELS naming no path is a usage error (exit 2) before any work, not a fault of the files read (NotSupportedException, exit 3).
+            KernelsOption.Default();
             var path = parse.GetValue(model)!;
             var testPath = parse.GetValue(test);
             if (testPath is null)

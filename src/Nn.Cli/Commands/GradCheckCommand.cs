@@ -41,6 +41,8 @@ internal static class GradCheckCommand
 
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
+            // NN_KERNELS naming no path is a usage error (exit 2) before any work, not a fault of the files read (NotSupportedException, exit 3).
+            KernelsOption.Default();
             // Checked before any work, so a check that could not fail (or could not pass) never runs.
             var limit = Positive(tolerance.Name, parse.GetValue(tolerance));
             if (limit >= 1)

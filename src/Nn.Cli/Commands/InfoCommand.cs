@@ -17,6 +17,8 @@ internal static class InfoCommand
         command.Arguments.Add(file);
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
+            // NN_KERNELS naming no path is a usage error (exit 2) before any work, not a fault of the files read (NotSupportedException, exit 3).
+            KernelsOption.Default();
             var path = parse.GetValue(file)!;
             var bytes = DataSource.ReadModelOrCheckpoint(path, "file");
             if (CheckpointVersion(bytes) is { } version)

@@ -30,6 +30,8 @@ internal static class PredictCommand
         table.AddTo(command, training: false);
         command.SetAction(parse => Cli.Guarded(parse, () =>
         {
+            // NN_KERNELS naming no path is a usage error (exit 2) before any work, not a fault of the files read (NotSupportedException, exit 3).
+            KernelsOption.Default();
             var path = parse.GetValue(model)!;
             var rowsPath = parse.GetValue(rows)!;
             var outPath = parse.GetValue(output);
