@@ -30,6 +30,18 @@ let ``the report names every layer and block with its parameter count`` () =
     Assert.Contains("weights", string report)
 
 [<Fact>]
+let ``the report has no block for a pooling or dropout layer, which has no parameters, and no NaN in its table`` () =
+    let architecture = Architecture.Input(1, 4, 4).Conv2D(2, 3, 3, Activation.Tanh, padding = 1).MaxPool2D(2).Dropout(0.5).Dense(2, Activation.Sigmoid)
+    let network = Network.Create<float>(architecture, Initializer.Xavier, 1UL)
+    let inputs = matrix [| Array.init 16 (fun i -> 0.1 * float i - 0.7) |]
+    let report = GradientCheck.Run(network, Loss.Quadratic, inputs, matrix [| [| 0.5; 0.5 |] |])
+    Assert.Equal<(int * string * int) list>(
+        [ (0, "weights", 18); (0, "bias", 2); (3, "weights", 16); (3, "bias", 2) ],
+        report.Blocks |> Seq.map (fun b -> (b.Layer, b.Block, b.Count)) |> List.ofSeq)
+    Assert.DoesNotContain("NaN", string report)
+    Assert.True(report.Passes 1e-6, string report)
+
+[<Fact>]
 let ``central differences of a quadratic are exact to rounding`` () =
     let f = CostFunction<float>(fun theta -> theta.Span[0] * theta.Span[0] + 3.0 * theta.Span[1])
     let g = GradientCheck.CentralDifferences(ReadOnlySpan [| 2.0; -1.0 |], f, 1e-4)

@@ -48,8 +48,13 @@ public static class GradientCheck
         var blocks = ImmutableArray.CreateBuilder<BlockDifference>();
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
+            // A layer without parameters (pooling, dropout) has nothing to compare, so no row of empty means.
             var layer = architecture.Stack[l];
-            blocks.Add(Compare(l, "weights", analytic.AsSpan().Slice(architecture.WeightOffset(l), layer.WeightCount), numeric.AsSpan(architecture.WeightOffset(l), layer.WeightCount)));
+            if (layer.WeightCount > 0)
+            {
+                blocks.Add(Compare(l, "weights", analytic.AsSpan().Slice(architecture.WeightOffset(l), layer.WeightCount), numeric.AsSpan(architecture.WeightOffset(l), layer.WeightCount)));
+            }
+
             if (layer.HasBias)
             {
                 blocks.Add(Compare(l, "bias", analytic.AsSpan().Slice(architecture.BiasOffset(l), layer.BiasCount), numeric.AsSpan(architecture.BiasOffset(l), layer.BiasCount)));

@@ -28,7 +28,8 @@ public sealed record BlockDifference(
 }
 
 /// <summary>
-/// The result of <see cref="GradientCheck.Run{T}"/>: one entry per layer and block, and the single number over all of θ.
+/// The result of <see cref="GradientCheck.Run{T}"/>: one entry per block of parameters (each layer's weights and bias;
+/// a layer without parameters, such as pooling or dropout, has none), and the single number over all of θ.
 /// The verdict (<see cref="Passes(double)"/>, <see cref="Verdict(double)"/>) compares each block's norm-relative
 /// difference with a tolerance; an absolute floor applies only when the caller passes one, and the verdict's text
 /// then names it. NaN anywhere fails.
