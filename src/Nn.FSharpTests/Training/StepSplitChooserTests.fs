@@ -43,6 +43,26 @@ let ``when two threads are no faster the steps stay alone, and a later trial goe
     Assert.Equal(2, chooser.Changes)
 
 [<Fact>]
+let ``a trial that changes the mode is checked again once the new mode's recent steps are timed, so one misleading trial costs a few steps, not an interval`` () =
+    // Splitting pays, but the first trial's steps alone read as fast (the host slowed the split steps' measure, say).
+    let trialEnd = firstTrial + StepSplitChooser.TrialSteps
+    let time i split =
+        if split then 100L
+        elif i < trialEnd then 50L
+        else 180L
+    let confirmation = trialEnd + StepSplitChooser.Recent
+    let made, chooser = decisions StepSplitChooser.Interval time
+    Assert.All(made[trialEnd .. confirmation - 1], fun split -> Assert.False split)
+    Assert.All(made[confirmation .. confirmation + StepSplitChooser.TrialSteps - 1], fun split -> Assert.True split)
+    // Back to splitting; that change is confirmed in turn by one more short trial alone, then the steps stay split.
+    let back = confirmation + StepSplitChooser.TrialSteps
+    Assert.All(made[back .. back + StepSplitChooser.Recent - 1], fun split -> Assert.True split)
+    Assert.All(made[back + StepSplitChooser.Recent .. back + StepSplitChooser.Recent + StepSplitChooser.TrialSteps - 1], fun split -> Assert.False split)
+    Assert.All(made[back + StepSplitChooser.Recent + StepSplitChooser.TrialSteps ..], fun split -> Assert.True split)
+    Assert.Equal((3, 2), (chooser.Trials, chooser.Changes))
+    Assert.True(chooser.Splitting)
+
+[<Fact>]
 let ``splitting must be faster by the margin: equal times and a smaller gain leave the steps alone`` () =
     for split, chosen in [ 100L, false; 98L, false; 96L, true ] do
         let made, chooser = decisions (firstTrial + StepSplitChooser.TrialSteps + 1) (fun _ isSplit -> if isSplit then split else 100L)

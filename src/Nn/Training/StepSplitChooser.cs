@@ -8,7 +8,9 @@ namespace Nn;
 /// trial here is short, because a step alone costs nearly twice a split one where splitting pays: every step run
 /// whole in the current mode is timed (the median of the last <see cref="Recent"/> decides), and once those are timed,
 /// then every <see cref="Interval"/> steps, <see cref="TrialSteps"/> steps run the other way. The mode changes when the trial's
-/// median says so by <see cref="SplitMargin"/>. Mutable: one per run, used by the run's calling thread only.
+/// median says so by <see cref="SplitMargin"/>, and a trial that changed it is checked by another as soon as the new
+/// mode's <see cref="Recent"/> steps are timed: three steps the host slowed or sped could otherwise send a run alone for
+/// a whole interval (Network B's whole epoch is 469 steps). Mutable: one per run, used by the run's calling thread only.
 /// </summary>
 internal sealed class StepSplitChooser : ISplitDecision
 {
@@ -29,6 +31,7 @@ internal sealed class StepSplitChooser : ISplitDecision
     private int recorded;
     private int sinceTrial;
     private int inTrial = -1;
+    private bool confirming;
 
     /// <summary>Whether the steps run split now, outside a trial.</summary>
     public bool Splitting { get; private set; } = true;
@@ -62,7 +65,7 @@ internal sealed class StepSplitChooser : ISplitDecision
 
         recent[recorded++ % Recent] = ticks;
         sinceTrial++;
-        if (recorded >= Recent && (Trials == 0 || sinceTrial >= Interval - TrialSteps))
+        if (recorded >= Recent && (Trials == 0 || confirming || sinceTrial >= Interval - TrialSteps))
         {
             inTrial = 0;
         }
@@ -75,7 +78,8 @@ internal sealed class StepSplitChooser : ISplitDecision
         var (split, alone) = Splitting ? (current, other) : (other, current);
         var keepSplitting = split < SplitMargin * alone;
         Trials++;
-        if (keepSplitting != Splitting)
+        confirming = keepSplitting != Splitting;
+        if (confirming)
         {
             Changes++;
             Splitting = keepSplitting;
