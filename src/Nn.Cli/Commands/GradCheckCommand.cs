@@ -103,8 +103,7 @@ internal static class GradCheckCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, {loss.Name}, {count} samples, central differences with ε = {step:G}"));
             Console.Write(report.ToString());
             var uncompared = Uncompared(network, loss, batch, parse.GetValue(l2), report);
-            var withParameters = report.Blocks.Count(b => b.Count > 0);
-            if (uncompared.Length == withParameters)
+            if (uncompared.Length == report.Blocks.Length)
             {
                 // Zero agrees with zero, so every block would pass, yet no derivative of backpropagation was looked at.
                 Console.WriteLine(
@@ -117,7 +116,7 @@ internal static class GradCheckCommand
             if (uncompared.Length > 0)
             {
                 Console.WriteLine(
-                    $"{uncompared.Length} of {withParameters} blocks compared nothing, their gradient being exactly zero on both sides on these samples: {string.Join(", ", uncompared.Select(b => $"layer {b.Layer} {b.Block}"))}");
+                    $"{uncompared.Length} of {report.Blocks.Length} blocks compared nothing, their gradient being exactly zero on both sides on these samples: {string.Join(", ", uncompared.Select(b => $"layer {b.Layer} {b.Block}"))}");
             }
 
             return passed ? ExitCodes.Success : ExitCodes.Failed;
@@ -126,8 +125,9 @@ internal static class GradCheckCommand
     }
 
     /// <summary>
-    /// The blocks with parameters whose backpropagated gradient is exactly zero and equal to the central differences,
-    /// so that they "agree" without anything having been compared (every unit dead, or a softmax saturated at its targets).
+    /// The blocks whose backpropagated gradient is exactly zero and equal to the central differences, so that they
+    /// "agree" without anything having been compared (every unit dead, or a softmax saturated at its targets). Every block
+    /// of the report holds parameters: <see cref="GradientCheck.Run{T}"/> gives none for a layer without them.
     /// </summary>
     private static BlockDifference[] Uncompared(Network<double> network, Loss loss, Dataset<double> batch, double l2, GradientCheckReport report)
     {
@@ -138,7 +138,7 @@ internal static class GradCheckCommand
         {
             var layer = architecture.Stack[block.Layer];
             var values = block.Block == "bias" ? gradient.Slice(architecture.BiasOffset(block.Layer), layer.BiasCount) : gradient.Slice(architecture.WeightOffset(block.Layer), layer.WeightCount);
-            if (block.Count > 0 && block.MaxAbsolute == 0 && !values.ContainsAnyExcept(0.0))
+            if (block.MaxAbsolute == 0 && !values.ContainsAnyExcept(0.0))
             {
                 zero.Add(block);
             }

@@ -82,7 +82,7 @@ internal static class PredictCommand
         }
 
         var classes = Enumerable.Range(0, preprocessing.ClassCount).Select(c => $"p{preprocessing.ClassLabel(c)}");
-        var predicted = Network.Classify(network, preprocessing.Inputs<float>(rows));
+        var predicted = Largest(outputs);
         return Csv($"{preprocessing.Targets[0]},{string.Join(',', classes)}", outputs, r => $"{preprocessing.ClassLabel(predicted[r])},");
     }
 
@@ -90,8 +90,23 @@ internal static class PredictCommand
     private static string Classes(Network<float> network, Matrix<float> inputs, string model, string rowsPath)
     {
         var outputs = Cli.FiniteOutputs(network, inputs, model, DataSource.DisplayName(rowsPath));
-        var predicted = Network.Classify(network, inputs);
+        var predicted = Largest(outputs);
         return Csv($"class,{string.Join(',', Enumerable.Range(0, network.OutputSize).Select(c => $"p{c}"))}", outputs, r => $"{predicted[r]},");
+    }
+
+    /// <summary>
+    /// Each row's class, the index of its largest output: what <see cref="Network.Classify{T}"/> gives, taken from the
+    /// outputs already computed rather than from a second pass through the network.
+    /// </summary>
+    private static int[] Largest(Matrix<float> outputs)
+    {
+        var classes = new int[outputs.Rows];
+        for (var r = 0; r < outputs.Rows; r++)
+        {
+            classes[r] = Nn.Kernels.TensorKernels.IndexOfMax(outputs.Row(r));
+        }
+
+        return classes;
     }
 
     /// <summary>A header line, then per row a prefix and the outputs, each printed so that it reads back as the same float.</summary>
