@@ -125,8 +125,8 @@ internal static class Cli
     /// <summary>
     /// The outputs of <paramref name="network"/> for every row of <paramref name="inputs"/>, refused (exit code 3) when
     /// any is NaN or infinite: a model file holds only finite weights, but they or the inputs can still overflow on the
-    /// way, and an accuracy, an error measure or a predicted class computed from such outputs is a result the model
-    /// never gave (the largest of ten NaNs is "class 0").
+    /// way, and an error measure or a predicted class computed from such outputs is a result the model never gave (the
+    /// largest of ten NaNs is "class 0").
     /// </summary>
     /// <param name="network">The model's network.</param>
     /// <param name="inputs">The samples, one per row.</param>
@@ -150,12 +150,35 @@ internal static class Cli
             }
         }
 
-        return first is { } row
-            ? throw new BadInputException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"the model {model} gives outputs that are not finite (NaN or ∞) for {count} of {outputs.Rows} samples of {data}, the first sample {row + 1}: its weights or these inputs overflow float32, so no result is reported."))
-            : outputs;
+        return first is { } row ? throw NotFinite(model, data, count, outputs.Rows, row) : outputs;
     }
+
+    /// <summary>
+    /// <see cref="Evaluation.Evaluate{T}"/>'s report of <paramref name="network"/> on <paramref name="data"/>, refused
+    /// (exit code 3) like <see cref="FiniteOutputs"/> when a sample's outputs are not finite: the report's accuracy is
+    /// then NaN, and no line of it is a result.
+    /// </summary>
+    /// <param name="network">The model's network.</param>
+    /// <param name="data">The labelled samples.</param>
+    /// <param name="model">The model file, for the message.</param>
+    /// <param name="dataName">The data, for the message.</param>
+    public static ClassificationReport FiniteReport(Network<float> network, Dataset<float> data, string model, string dataName)
+    {
+        var report = Evaluation.Evaluate(network, data);
+        if (report.NonFiniteSamples == 0)
+        {
+            return report;
+        }
+
+        // Only a refused report pays for a second pass, to name the first sample; the passes give the same outputs.
+        FiniteOutputs(network, data.Inputs, model, dataName);
+        throw NotFinite(model, dataName, report.NonFiniteSamples, data.Count, first: null);
+    }
+
+    private static BadInputException NotFinite(string model, string data, int count, int rows, int? first) =>
+        new(string.Create(
+            CultureInfo.InvariantCulture,
+            $"the model {model} gives outputs that are not finite (NaN or ∞) for {count} of {rows} samples of {data}{(first is { } row ? $", the first sample {row + 1}" : string.Empty)}: its weights or these inputs overflow float32, so no result is reported."));
 
     /// <summary>Writes an error line to standard error.</summary>
     public static void Error(string message) => Console.Error.WriteLine($"nn: {message}");

@@ -57,8 +57,7 @@ internal static class EvalCommand
             }
 
             var dataName = testPath is null ? "digits (test split)" : DataSource.DisplayName(testPath);
-            Cli.FiniteOutputs(network, dataset.Inputs, path, dataName);
-            var report = Evaluation.Evaluate(network, dataset);
+            var report = Cli.FiniteReport(network, dataset, path, dataName);
             Console.WriteLine($"{path}: {network.Architecture} on {dataName}, {dataset.Count} samples");
             Console.WriteLine();
             Console.WriteLine(PerClassTable(report));
@@ -85,16 +84,19 @@ internal static class EvalCommand
         var rowsPath = testPath ?? throw new UsageException($"the model {path} was trained on a table; give its rows to evaluate with --test FILE.");
         var rows = data.LoadTable(rowsPath, "--test", table.HeaderChoice(parse));
         var dataset = preprocessing.Dataset<float>(rows);
-        Cli.FiniteOutputs(model.Network, dataset.Inputs, path, DataSource.DisplayName(rowsPath));
-        Console.WriteLine($"{path}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
-        Console.WriteLine();
+        var dataName = DataSource.DisplayName(rowsPath);
         if (preprocessing.Task == TableTask.Regression)
         {
-            Console.WriteLine(TableReport.Lines("test", RegressionReport.Evaluate(model.Network, dataset), preprocessing, dataset.Count));
+            var fit = RegressionReport.Compare(Cli.FiniteOutputs(model.Network, dataset.Inputs, path, dataName), dataset.Targets);
+            Console.WriteLine($"{path}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
+            Console.WriteLine();
+            Console.WriteLine(TableReport.Lines("test", fit, preprocessing, dataset.Count));
             return ExitCodes.Success;
         }
 
-        var report = Evaluation.Evaluate(model.Network, dataset);
+        var report = Cli.FiniteReport(model.Network, dataset, path, dataName);
+        Console.WriteLine($"{path}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
+        Console.WriteLine();
         Console.WriteLine(PerClassTable(report, preprocessing.LabelOffset));
         Console.WriteLine("confusion matrix (rows: actual class, columns: predicted class" + (preprocessing.LabelOffset == 0 ? ")" : $"; class c is label c + {preprocessing.LabelOffset})"));
         Console.WriteLine(report.Confusion.ToString());

@@ -197,14 +197,14 @@ internal static class TrainCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
 
             // The outputs are written by now; a test set the trained weights overflow on gets no accuracy made of NaNs.
-            Cli.FiniteOutputs(network, testData.Inputs, "trained by this run", "the test data");
+            const string trainedModel = "trained by this run", testName = "the test data";
             if (regression)
             {
-                TableReport.WriteRegression(network, trainData, testData, preprocessing!);
+                TableReport.WriteRegression(network, trainData, testData, Cli.FiniteOutputs(network, testData.Inputs, trainedModel, testName), preprocessing!);
                 return written;
             }
 
-            Console.WriteLine(Cli.AccuracyLine(Evaluation.Evaluate(network, testData), testData.Count));
+            Console.WriteLine(Cli.AccuracyLine(Cli.FiniteReport(network, testData, trainedModel, testName), testData.Count));
             return written;
         })));
         return command;

@@ -148,3 +148,11 @@ let ``a batch whose convolution scratch passes the element limit is refused nami
     for threads in [ 1; 2 ] do
         let message = messageOf<ArgumentException> (fun () -> Network.Forward(network, nine, threads) |> ignore)
         Assert.Contains("a batch of 9 rows through layer 0 needs 4064311362 values of scratch, more than Limits.MaxElements = 2147483591; ask for a smaller batch.", message)
+
+[<Fact>]
+let ``Classify gives -1 for a row whose outputs overflow and the largest output's index for the others`` () =
+    // Outputs 10³⁰·x + 10³⁰ and −10³⁰·x − 10³⁰: +∞ and −∞ in float32 for x = 10¹⁰.
+    let network = Network.FromParameters<float32>(Architecture.Input(1).Dense(2, Activation.Identity), ReadOnlySpan [| 1e30f; -1e30f; 1e30f; -1e30f |])
+    let outputs = Network.Forward(network, Matrix<float32>.Create(3, 1, ReadOnlySpan [| 1f; 1e10f; -2f |]))
+    Assert.True(Single.IsPositiveInfinity outputs[1, 0], sprintf "%g" outputs[1, 0])
+    Assert.Equal<int[]>([| 0; -1; 1 |], Network.Classify(network, Matrix<float32>.Create(3, 1, ReadOnlySpan [| 1f; 1e10f; -2f |])))

@@ -65,7 +65,7 @@ let ``a run's objective on a large training set has the bits of a measurement of
     let architecture = Architecture.Input(12).Dense(16, Activation.Relu).Dense(3, Activation.Softmax)
     let network = Network.Create<float>(architecture, Initializer.He, 4UL)
     let copy = data.Select(ReadOnlySpan(spread data.Count))
-    let counts = Array.zeroCreate 9
+    let counts = Array.zeroCreate (Evaluation.CountsLength 3)
     let sum =
         Evaluation.Measure<float>(
             architecture, network.Parameters.AsSpan(), network.State.AsSpan(), copy, MeasuringBuffers<float>(architecture, 256, null), Span counts, Loss.SoftmaxCrossEntropy)

@@ -17,7 +17,7 @@ let private convolutional =
 let private measure (architecture: Architecture) (data: Dataset<float32>) costRows (forwardRows: int option) =
     let network = Network.Create<float32>(architecture, Initializer.He, 3UL)
     let buffers = MeasuringBuffers<float32>(architecture, costRows, null, Option.toNullable forwardRows)
-    let counts = Array.zeroCreate (data.ClassCount * data.ClassCount)
+    let counts = Array.zeroCreate (Evaluation.CountsLength data.ClassCount)
     let cost =
         Evaluation.Measure<float32>(
             architecture, network.Parameters.AsSpan(), network.State.AsSpan(), data, buffers, Span counts, Loss.SoftmaxCrossEntropy)
@@ -61,7 +61,7 @@ let ``a run's threads, each measuring its share of every group, give the bits of
             let buffers = MeasuringBuffers<float32>(architecture, 256, Nn.Kernels.GemmTeam<float32>(pool))
             Assert.NotNull(buffers.Pieces)
             Assert.Null(buffers.Workspace)
-            let shared = Array.zeroCreate (data.ClassCount * data.ClassCount)
+            let shared = Array.zeroCreate (Evaluation.CountsLength data.ClassCount)
             let sharedCost =
                 Evaluation.Measure<float32>(
                     architecture, network.Parameters.AsSpan(), network.State.AsSpan(), data, buffers, Span shared, Loss.SoftmaxCrossEntropy)

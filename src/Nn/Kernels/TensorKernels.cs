@@ -325,6 +325,24 @@ internal static class TensorKernels
         return best;
     }
 
+    /// <summary>
+    /// <see cref="IndexOfMax{T}"/> of a span whose values are all finite; −1 when one is NaN or infinite, as a class
+    /// read off such outputs is no answer the network gave.
+    /// </summary>
+    public static int IndexOfMaxIfFinite<T>(ReadOnlySpan<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        foreach (var value in x)
+        {
+            if (!T.IsFinite(value))
+            {
+                return -1;
+            }
+        }
+
+        return IndexOfMax(x);
+    }
+
     // TensorPrimitives refuses a short destination (or unequal operands) before writing; the scalar loops do the same.
     private static void Fit<T>(ReadOnlySpan<T> destination, int length, int otherLength)
     {

@@ -214,7 +214,10 @@ public static class Network
         return new ForwardTrace<T>(z.ToImmutable(), a.ToImmutable());
     }
 
-    /// <summary>The index of the largest output for each row: the predicted class.</summary>
+    /// <summary>
+    /// The index of the largest output for each row: the predicted class; −1 for a row whose outputs are not all finite,
+    /// which has no largest output (see <see cref="ClassificationReport.NonFiniteSamples"/>).
+    /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network.</param>
     /// <param name="inputs">X, one sample per row.</param>
@@ -226,7 +229,7 @@ public static class Network
         var classes = new int[outputs.Rows];
         for (var i = 0; i < outputs.Rows; i++)
         {
-            classes[i] = Kernels.TensorKernels.IndexOfMax(outputs.Row(i));
+            classes[i] = Kernels.TensorKernels.IndexOfMaxIfFinite(outputs.Row(i));
         }
 
         return classes;

@@ -6,18 +6,26 @@ using System.Text;
 
 namespace Nn;
 
-/// <summary>Accuracy, per-class accuracy and the confusion matrix of a classifier on labelled data.</summary>
-/// <param name="Accuracy">The fraction of samples whose largest output is at the label.</param>
-/// <param name="PerClassAccuracy">For each class, the fraction of its samples classified correctly (NaN when a class has no samples).</param>
-/// <param name="Confusion">Counts of (actual, predicted) pairs.</param>
+/// <summary>
+/// Accuracy, per-class accuracy and the confusion matrix of a classifier on labelled data. A sample whose outputs are
+/// not all finite has no predicted class (the largest of several NaNs is no answer the network gave): it is counted in
+/// <see cref="NonFiniteSamples"/> instead of the matrix, and the accuracies it would enter are NaN.
+/// </summary>
+/// <param name="Accuracy">The fraction of samples whose largest output is at the label; NaN when any sample's outputs are not finite.</param>
+/// <param name="PerClassAccuracy">For each class, the fraction of its samples classified correctly (NaN when a class has no samples, or one of them has outputs that are not finite).</param>
+/// <param name="Confusion">Counts of (actual, predicted) pairs over the samples with finite outputs.</param>
 public sealed record ClassificationReport(double Accuracy, ImmutableArray<double> PerClassAccuracy, ConfusionMatrix Confusion)
 {
-    /// <inheritdoc/>
-    public bool Equals(ClassificationReport? other) =>
-        other is not null && Accuracy.Equals(other.Accuracy) && PerClassAccuracy.SequenceEqual(other.PerClassAccuracy) && Confusion.Equals(other.Confusion);
+    /// <summary>How many samples gave an output that is NaN or infinite (0 for a network that stays finite on the data).</summary>
+    public int NonFiniteSamples { get; init; }
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Accuracy, Confusion);
+    public bool Equals(ClassificationReport? other) =>
+        other is not null && Accuracy.Equals(other.Accuracy) && PerClassAccuracy.SequenceEqual(other.PerClassAccuracy) && Confusion.Equals(other.Confusion)
+        && NonFiniteSamples == other.NonFiniteSamples;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Accuracy, Confusion, NonFiniteSamples);
 }
 
 /// <summary>An immutable confusion matrix: <c>this[actual, predicted]</c> counts the samples of class actual predicted as predicted.</summary>
@@ -103,9 +111,9 @@ public static class Evaluation
         }
 
         var classes = data.ClassCount;
-        var counts = new int[classes * classes];
+        var counts = new int[CountsLength(classes)];
         Measure(network.Architecture, network.Parameters.AsSpan(), network.State.AsSpan(), data, new MeasuringBuffers<T>(network.Architecture, Math.Min(ChunkRows, data.Count), null), counts, null);
-        var confusion = new ConfusionMatrix(classes, counts);
+        var confusion = new ConfusionMatrix(classes, counts[..(classes * classes)]);
         var correct = 0;
         var perClass = ImmutableArray.CreateBuilder<double>(classes);
         for (var c = 0; c < classes; c++)
@@ -117,16 +125,51 @@ public static class Evaluation
                 total += confusion[c, p];
             }
 
-            perClass.Add(total == 0 ? double.NaN : (double)confusion[c, c] / total);
+            perClass.Add(total == 0 || NonFinite(counts, classes, c) > 0 ? double.NaN : (double)confusion[c, c] / total);
         }
 
-        return new ClassificationReport((double)correct / data.Count, perClass.MoveToImmutable(), confusion);
+        var nonFinite = NonFinite(counts, classes);
+        return new ClassificationReport(nonFinite > 0 ? double.NaN : (double)correct / data.Count, perClass.MoveToImmutable(), confusion) { NonFiniteSamples = nonFinite };
+    }
+
+    /// <summary>
+    /// The length of the counts <see cref="Measure{T}"/> fills for <paramref name="classes"/> classes: the confusion
+    /// matrix (classes × classes, row = label), then one count per label of the samples whose outputs are not all finite.
+    /// </summary>
+    internal static int CountsLength(int classes) => classes * (classes + 1);
+
+    /// <summary>How many samples in <paramref name="counts"/> (see <see cref="CountsLength"/>) had outputs that are not all finite: those labelled <paramref name="label"/>, or all of them when it is null.</summary>
+    internal static int NonFinite(ReadOnlySpan<int> counts, int classes, int? label = null)
+    {
+        var perLabel = counts.Slice(classes * classes, classes);
+        if (label is { } c)
+        {
+            return perLabel[c];
+        }
+
+        var sum = 0;
+        foreach (var count in perLabel)
+        {
+            sum += count;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Adds a sample with <paramref name="label"/> and <paramref name="outputs"/> to <paramref name="counts"/> (see <see cref="CountsLength"/>).</summary>
+    private static void Count<T>(Span<int> counts, int label, ReadOnlySpan<T> outputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var classes = outputs.Length;
+        var predicted = Kernels.TensorKernels.IndexOfMaxIfFinite(outputs);
+        counts[predicted < 0 ? (classes * classes) + label : (label * classes) + predicted]++;
     }
 
     /// <summary>
     /// One forward pass over <paramref name="data"/>, in inference mode with the running <paramref name="statistics"/>
     /// (batch normalisation's, in the architecture's state layout): adds each sample's (label, predicted class) to
-    /// <paramref name="confusion"/> (classes × classes, row = label) and, when <paramref name="loss"/> is given, returns
+    /// <paramref name="confusion"/> (classes × classes, row = label), or, when its outputs are not all finite, its label to
+    /// the per-label counts that follow the matrix (<see cref="CountsLength"/> entries in all), and, when <paramref name="loss"/> is given, returns
     /// the sum of the samples' costs (zero otherwise), summed in groups of <see cref="MeasuringBuffers{T}.CostRows"/>
     /// rows, each group's sum as one forward pass over it would give, whatever rows each forward pass takes. Shared by
     /// <see cref="Evaluate{T}"/> and the training loop's measuring, which brings its own threaded buffers.
@@ -159,8 +202,7 @@ public static class Evaluation
                 var output = workspace.Output(rows);
                 for (var i = 0; i < rows; i++)
                 {
-                    var predicted = Kernels.TensorKernels.IndexOfMax(output.Slice(i * classes, classes));
-                    confusion[(data.Labels[start + at + i] * classes) + predicted]++;
+                    Count(confusion, data.Labels[start + at + i], output.Slice(i * classes, classes));
                 }
 
                 if (loss is not null && staged)
@@ -198,7 +240,7 @@ public static class Evaluation
         pieces.Forward(theta, statistics, data.Inputs.AsSpan().Slice(start * pieces.Architecture.InputSize), group, a, z);
         for (var i = 0; i < group; i++)
         {
-            confusion[(data.Labels[start + i] * classes) + Kernels.TensorKernels.IndexOfMax(a.Slice(i * classes, classes))]++;
+            Count(confusion, data.Labels[start + i], a.Slice(i * classes, classes));
         }
 
         return loss is null
@@ -210,7 +252,7 @@ public static class Evaluation
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The classifier.</param>
     /// <param name="data">Labelled samples.</param>
-    /// <returns>The accuracy in [0, 1].</returns>
+    /// <returns>The accuracy in [0, 1], or NaN when the network's outputs for a sample are not all finite.</returns>
     public static double Accuracy<T>(Network<T> network, Dataset<T> data)
         where T : unmanaged, IFloatingPointIeee754<T> => Evaluate(network, data).Accuracy;
 }

@@ -234,7 +234,7 @@ internal sealed class TrainingRun<T> : IDisposable
     {
         measuring ??= new MeasuringBuffers<T>(architecture, Math.Min(MeasureRows, Math.Max(rows, train.Count)), workspace.Team);
         var classes = architecture.OutputSize;
-        confusion ??= new int[classes * classes];
+        confusion ??= new int[Evaluation.CountsLength(classes)];
         Array.Clear(confusion);
         return (measuring, confusion);
     }
@@ -281,7 +281,8 @@ internal sealed class TrainingRun<T> : IDisposable
             correct += counts[(c * classes) + c];
         }
 
-        return (costSum / count, (double)correct / count);
+        // Rows whose outputs are not finite have no class to be right or wrong about (their cost is not finite either).
+        return (costSum / count, Evaluation.NonFinite(counts, classes) > 0 ? double.NaN : (double)correct / count);
     }
 
     /// <summary>The most samples one <see cref="Advance"/> takes: a deferred block, or one batch.</summary>

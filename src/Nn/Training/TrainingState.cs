@@ -88,13 +88,13 @@ public sealed record TrainingState<T>(
 /// epoch; with <see cref="TrainingOptions.ExactTrainMetrics"/>, the final network's on the whole training set.
 /// </param>
 /// <param name="TestCost">The mean cost on the test data after the epoch, when test data was given.</param>
-/// <param name="TestAccuracy">The accuracy on the test data after the epoch, when test data was given.</param>
+/// <param name="TestAccuracy">The accuracy on the test data after the epoch, when test data was given; NaN when the network's outputs for one of its samples are not finite (see <see cref="ClassificationReport"/>).</param>
 public sealed record EpochRecord(int Epoch, double TrainCost, double TrainAccuracy, double? TestCost, double? TestAccuracy)
 {
     /// <summary>The mean cost on the held-out validation data after the epoch (<see cref="TrainingOptions.ValidationFraction"/>), or null.</summary>
     public double? ValidationCost { get; init; }
 
-    /// <summary>The accuracy on the held-out validation data after the epoch, or null.</summary>
+    /// <summary>The accuracy on the held-out validation data after the epoch, or null; NaN as for <see cref="TestAccuracy"/>.</summary>
     public double? ValidationAccuracy { get; init; }
 }
 

@@ -1,0 +1,55 @@
+/// Measuring a classifier when some of its outputs overflow: a sample without finite outputs has no predicted class.
+module Nn.Tests.Training.EvaluationTests
+
+open System
+open Nn
+open Xunit
+
+// Two equal outputs 10³⁰·x + 10³⁰: class 0 for any ordinary x, +∞ in float32 once x passes about 3.4·10⁸.
+let private overflowing =
+    let architecture = Architecture.Input(1).Dense(2, Activation.Identity)
+    Network.FromParameters<float32>(architecture, ReadOnlySpan(Array.create architecture.ParameterCount 1e30f))
+
+/// Inputs x with their labels.
+let private data (rows: (float32 * int) list) =
+    let inputs = Matrix<float32>.Create(rows.Length, 1, ReadOnlySpan(rows |> List.map fst |> List.toArray))
+    Dataset.FromLabels(inputs, rows |> List.map snd |> List.toArray, 2)
+
+[<Fact>]
+let ``a sample whose outputs overflow is counted apart and leaves its accuracies NaN instead of a class it never got`` () =
+    let report = Evaluation.Evaluate(overflowing, data [ (1f, 0); (1e10f, 0); (1f, 0); (2f, 1) ])
+    Assert.Equal(1, report.NonFiniteSamples)
+    Assert.True(Double.IsNaN report.Accuracy, sprintf "accuracy %g" report.Accuracy)
+    Assert.True(Double.IsNaN report.PerClassAccuracy[0], sprintf "class 0: %g" report.PerClassAccuracy[0])
+    // Class 1's one sample is finite and wrong: its accuracy is still a measurement.
+    Assert.Equal(0.0, report.PerClassAccuracy[1])
+    Assert.Equal(3, report.Confusion.Total)
+    Assert.Equal((2, 0, 1, 0), (report.Confusion[0, 0], report.Confusion[0, 1], report.Confusion[1, 0], report.Confusion[1, 1]))
+    Assert.True(Double.IsNaN(Evaluation.Accuracy(overflowing, data [ (1e10f, 1) ])))
+
+[<Fact>]
+let ``without the overflowing sample the same network is measured as usual`` () =
+    let report = Evaluation.Evaluate(overflowing, data [ (1f, 0); (1f, 0); (2f, 1) ])
+    Assert.Equal(0, report.NonFiniteSamples)
+    Assert.Equal(2.0 / 3.0, report.Accuracy)
+    Assert.Equal<float>([| 1.0; 0.0 |], report.PerClassAccuracy |> Seq.toArray)
+    Assert.Equal(3, report.Confusion.Total)
+
+[<Fact>]
+let ``reports differ when only their count of overflowing samples does`` () =
+    let finite = Evaluation.Evaluate(overflowing, data [ (1f, 0) ])
+    Assert.Equal(finite, Evaluation.Evaluate(overflowing, data [ (1f, 0) ]))
+    Assert.NotEqual(finite, ClassificationReport(finite.Accuracy, finite.PerClassAccuracy, finite.Confusion, NonFiniteSamples = 1))
+
+[<Fact>]
+let ``a training run's test accuracy is NaN, not a class count, when the trained network overflows on the test set`` () =
+    let train = data [ for i in 0..15 -> (float32 (i % 4) * 0.25f, i % 2) ]
+    // Any hidden weight above 1 in size takes the largest float32 past +∞ or −∞; the next layer adds the two into NaN.
+    let test = data [ (0.5f, 0); (Single.MaxValue, 1) ]
+    let network = Network.Create<float32>(Architecture.Input(1).Dense(8, Activation.Identity).Dense(2, Activation.Softmax), Initializer.He, 1UL)
+    let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Sgd 0.01, train, TrainingOptions(1, 4, 1UL), test)
+    Assert.Equal(StopReason.Completed, result.Reason)
+    let record = result.State.History[0]
+    Assert.True(Double.IsNaN record.TestAccuracy.Value, sprintf "test accuracy %g" record.TestAccuracy.Value)
+    Assert.False(Double.IsNaN record.TrainAccuracy)
+    Assert.Equal(1, Evaluation.Evaluate(result.Network, test).NonFiniteSamples)
