@@ -10,10 +10,11 @@ namespace Nn;
 /// Reads the IDX format of MNIST and Fashion-MNIST: a 4-byte magic (0, 0, data type 0x08 for unsigned bytes, the
 /// number of dimensions), one big-endian 32-bit size per dimension, then the bytes. Images files have 3 dimensions
 /// (count, rows, columns), labels files 1. Files may be gzip-compressed (recognised by their first two bytes, not
-/// their name); they are streamed in chunks straight into the result, and never need seeking, so a pipe, a FIFO or
-/// standard input reads like a regular file (see <see cref="Read{T}"/>). A wrong magic, a truncated file, trailing
-/// bytes, mismatched counts or a label out of range throw <see cref="DataFormatException"/> with the byte offset
-/// (in the decompressed stream for .gz files), and nothing is returned.
+/// their name); they are streamed in chunks and never need seeking, so a pipe, a FIFO or standard input reads like a
+/// regular file (see <see cref="Read{T}"/>). Reading takes about two bytes per pixel besides the result. A wrong
+/// magic, a truncated file, trailing bytes, mismatched counts or a label out of range throw
+/// <see cref="DataFormatException"/> with the byte offset (in the decompressed stream for .gz files), and nothing is
+/// returned.
 /// </summary>
 /// <example><code>
 /// var test = IdxData.Load&lt;float&gt;("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
@@ -192,37 +193,37 @@ public static class IdxData
         var expectedLength = reader.Offset + total;
         var truncated = $"{total} data bytes, {expectedLength} bytes in all";
 
-        // The header's size is a claim until the bytes arrive: the result grows toward it as they do, so a damaged
-        // header cannot make the reader allocate gigabytes for a file of a few bytes.
-        var raw = new byte[table is null ? Math.Min(total, ChunkSize) : 0];
-        var values = new T[table is null ? 0 : Math.Min(total, ChunkSize)];
+        // The header's size is a claim until the bytes arrive: the bytes grow toward it as they do, so a damaged header
+        // cannot make the reader allocate gigabytes for a file of a few bytes. Only once they are all here are they
+        // mapped to values, in one array of the final size: a file that decompresses to n bytes then peaks near n
+        // bytes plus its values, where growing the values themselves left up to three arrays of them alive.
+        var raw = new byte[Math.Min(total, ChunkSize)];
         var chunk = new byte[ChunkSize];
         for (var start = 0L; start < total; start += ChunkSize)
         {
             var length = (int)Math.Min(ChunkSize, total - start);
             reader.ReadExactly(chunk.AsSpan(0, length), truncated);
-            if (table is null)
-            {
-                GrowTo(ref raw, start + length, total);
-                chunk.AsSpan(0, length).CopyTo(raw.AsSpan((int)start));
-            }
-            else
-            {
-                GrowTo(ref values, start + length, total);
-                for (var i = 0; i < length; i++)
-                {
-                    values[start + i] = table[chunk[i]];
-                }
-            }
+            GrowTo(ref raw, start + length, total);
+            chunk.AsSpan(0, length).CopyTo(raw.AsSpan((int)start));
         }
 
-        var payload = table is null ? new Payload<T>(raw, null) : new Payload<T>(null, values);
         if (reader.ReadByteOrEnd() >= 0)
         {
             throw new DataFormatException(path, $"byte {expectedLength}{where}", $"the end of the file after {expectedLength} bytes", "more data");
         }
 
-        return (shape, payload);
+        if (table is null)
+        {
+            return (shape, new Payload<T>(raw, null));
+        }
+
+        var values = new T[raw.Length];
+        for (var i = 0; i < raw.Length; i++)
+        {
+            values[i] = table[raw[i]];
+        }
+
+        return (shape, new Payload<T>(null, values));
     }
 
     /// <summary>Makes room for <paramref name="needed"/> elements, at least doubling, never beyond <paramref name="total"/>.</summary>
