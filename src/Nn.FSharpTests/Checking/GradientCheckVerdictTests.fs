@@ -69,13 +69,33 @@ let ``the single number is the norm of the difference over the sum of the norms 
     assertClose 1e-3 expected report.Overall
 
 [<Fact>]
-let ``gradients that are both exactly zero agree, with a single number of 0 rather than NaN`` () =
+let ``gradients that are both exactly zero give a single number of 0 rather than NaN, but a check where every block is zero fails, having compared nothing`` () =
     // Zero weights and biases put the output at the target 0, where the quadratic cost is flat and even in θ.
     let architecture = Architecture.Input(3).Dense(2, Activation.Identity)
     let network = Network.FromParameters(architecture, ReadOnlySpan(Array.zeroCreate<float> architecture.ParameterCount))
     let report = GradientCheck.Run(network, Loss.Quadratic, inputs, matrix [| [| 0.0; 0.0 |]; [| 0.0; 0.0 |] |])
     Assert.Equal(0.0, report.Overall)
+    Assert.Equal(0.0, report.MaxNormRelative)
+    Assert.True(report.NothingCompared)
+    Assert.Equal(2, report.UncomparedBlocks.Length)
+    Assert.False(report.Passes 1e-6, string report)
+    Assert.False(report.Passes(1e-6, 1e-9))
+    Assert.Equal(report.Blocks.Length, (report.FailingBlocks 1e-6).Length)
+    Assert.StartsWith("gradient check FAILED: nothing was compared", report.Verdict 1e-6)
+
+[<Fact>]
+let ``a passing check names the blocks whose gradient is zero on both sides, since it compared nothing there`` () =
+    // Zero weights and biases but the output's: the hidden units and the output weights have no effect on the cost
+    // through the zero output weights and zero activations, so only the output bias has a derivative to compare.
+    let architecture = Architecture.Input(3).Dense(4, Activation.Relu).Dense(2, Activation.Identity)
+    let theta = Array.zeroCreate<float> architecture.ParameterCount
+    theta[architecture.BiasOffset 1] <- 0.5
+    let report = GradientCheck.Run(Network.FromParameters(architecture, ReadOnlySpan theta), Loss.Quadratic, inputs, targets)
+    Assert.Equal<string list>([ "0 weights"; "0 bias"; "1 weights" ], [ for b in report.UncomparedBlocks -> sprintf "%d %s" b.Layer b.Block ])
+    Assert.False(report.NothingCompared)
     Assert.True(report.Passes 1e-6, string report)
+    Assert.EndsWith("; 3 of 4 blocks compared nothing, their gradient being exactly zero on both sides: layer 0 weights, layer 0 bias, layer 1 weights", report.Verdict 1e-6)
+    Assert.DoesNotContain("compared nothing", (checkOf Activation.Tanh).Verdict 1e-6)
 
 [<Fact>]
 let ``a block too small to compare relatively fails unless an absolute floor is asked for, and the verdict names the floor`` () =

@@ -210,7 +210,7 @@ module Properties =
     [<Property>]
     let ``backprop through convolutions and pooling equals central differences`` (case: GradientCase) =
         let report = GradientCheck.Run(case.Network, case.Loss, case.Inputs, case.Targets, case.L2)
-        report.Passes(gradientTolerance, absoluteTolerance) |> Prop.label (sprintf "%O\n%O" case report)
+        report |> agreesWithCentralDifferences (sprintf "%O\n%O" case report)
 
     [<Property>]
     let ``a conv batch's gradient is the mean of its samples' gradients`` (case: GradientCase) =
@@ -227,7 +227,7 @@ module FusedProperties =
     [<Property>]
     let ``backprop through a first convolution fused with its pooling equals central differences`` (case: GradientCase) =
         let report = GradientCheck.Run(case.Network, case.Loss, case.Inputs, case.Targets, case.L2)
-        report.Passes(gradientTolerance, absoluteTolerance) |> Prop.label (sprintf "%O\n%O" case report)
+        report |> agreesWithCentralDifferences (sprintf "%O\n%O" case report)
 
 [<Properties(Arbitrary = [| typeof<FusedLanesGenerators> |], MaxTest = 30)>]
 module FusedLanesProperties =
@@ -235,7 +235,7 @@ module FusedLanesProperties =
     [<Property>]
     let ``backprop through a filter-lanes convolution fused with its pooling, with its input gradient, equals central differences`` (case: GradientCase) =
         let report = GradientCheck.Run(case.Network, case.Loss, case.Inputs, case.Targets, case.L2)
-        report.Passes(gradientTolerance, absoluteTolerance) |> Prop.label (sprintf "%O\n%O" case report)
+        report |> agreesWithCentralDifferences (sprintf "%O\n%O" case report)
 
 /// Every output activation with every loss defined for it, on one fixed stack with a non-square strided kernel.
 let activationLossPairs : obj[] list =

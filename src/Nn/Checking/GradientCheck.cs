@@ -124,10 +124,12 @@ public static class GradientCheck
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         double sumAbs = 0, maxAbs = 0, sumRel = 0, maxRel = 0;
+        var allZero = true;
         for (var i = 0; i < analytic.Length; i++)
         {
             var a = double.CreateChecked(analytic[i]);
             var n = numeric[i];
+            allZero &= a == 0 && n == 0;
             var abs = Math.Abs(a - n);
             var rel = abs / Math.Max(Math.Max(Math.Abs(a), Math.Abs(n)), BlockDifference.RelativeFloor);
             sumAbs += abs;
@@ -137,7 +139,10 @@ public static class GradientCheck
         }
 
         return new BlockDifference(
-            layer, block, analytic.Length, sumAbs / analytic.Length, maxAbs, sumRel / analytic.Length, maxRel, NormRelative(analytic, numeric));
+            layer, block, analytic.Length, sumAbs / analytic.Length, maxAbs, sumRel / analytic.Length, maxRel, NormRelative(analytic, numeric))
+        {
+            ComparedNothing = allZero,
+        };
     }
 }
 

@@ -25,6 +25,13 @@ public sealed record BlockDifference(
     /// <summary>The smallest denominator of the element-wise relative difference, so gradients that are zero
     /// on both sides (a dead ReLU unit) compare by their absolute difference.</summary>
     public const double RelativeFloor = 1e-8;
+
+    /// <summary>
+    /// Whether backpropagation and the central differences are both exactly zero over the whole block (every unit it
+    /// feeds dead, or a softmax saturated at its targets on these samples): they agree, but nothing of the block's
+    /// derivative was compared.
+    /// </summary>
+    public bool ComparedNothing { get; init; }
 }
 
 /// <summary>
@@ -32,7 +39,8 @@ public sealed record BlockDifference(
 /// a layer without parameters, such as pooling or dropout, has none), and the single number over all of θ.
 /// The verdict (<see cref="Passes(double)"/>, <see cref="Verdict(double)"/>) compares each block's norm-relative
 /// difference with a tolerance; an absolute floor applies only when the caller passes one, and the verdict's text
-/// then names it. NaN anywhere fails.
+/// then names it. NaN anywhere fails, and so does a report in which every block compared nothing
+/// (<see cref="BlockDifference.ComparedNothing"/>): zero agreeing with zero everywhere checks no derivative at all.
 /// </summary>
 /// <param name="Blocks">The blocks in parameter-layout order.</param>
 /// <param name="Overall">‖a − n‖₂ / (‖a‖₂ + ‖n‖₂) over every parameter at once, the classic course's single number.</param>
@@ -53,7 +61,13 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
     /// <summary>The largest norm-relative difference of any block; NaN when any is NaN.</summary>
     public double MaxNormRelative => Largest(b => b.NormRelative);
 
-    /// <summary>The blocks whose norm-relative difference exceeds <paramref name="tolerance"/> (or is NaN).</summary>
+    /// <summary>The blocks whose gradient is exactly zero on both sides (<see cref="BlockDifference.ComparedNothing"/>), in layout order.</summary>
+    public ImmutableArray<BlockDifference> UncomparedBlocks => Blocks.Where(b => b.ComparedNothing).ToImmutableArray();
+
+    /// <summary>Whether there are blocks and every one compared nothing, which fails any tolerance.</summary>
+    public bool NothingCompared => !Blocks.IsEmpty && Blocks.All(b => b.ComparedNothing);
+
+    /// <summary>The blocks whose norm-relative difference exceeds <paramref name="tolerance"/> (or is NaN); every block when <see cref="NothingCompared"/>.</summary>
     /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number below 1, e.g. 1e-6.</param>
     /// <returns>The failing blocks in layout order; empty when the check passes.</returns>
     /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero, negative, or 1 or more (a check that could not fail).</exception>
@@ -135,6 +149,11 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
                 nameof(tolerance), tolerance, string.Create(CultureInfo.InvariantCulture, $"tolerance must be below 1, but is {tolerance:G}: ‖a − n‖ / (‖a‖ + ‖n‖) is never above 1, so no gradient could fail the check."));
         }
 
+        if (NothingCompared)
+        {
+            return Blocks;
+        }
+
         // Written as "not within" so that NaN, which compares false with everything, fails.
         return Blocks.Where(b => !(b.NormRelative <= tolerance) && !(absoluteTolerance is { } floor && b.MaxAbsolute <= floor)).ToImmutableArray();
     }
@@ -144,12 +163,17 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
         var floor = absoluteTolerance is { } f ? string.Create(CultureInfo.InvariantCulture, $" or every |a − n| within the absolute floor {f:E1}") : string.Empty;
         var worst = Blocks.IsEmpty ? null : Blocks.Aggregate((x, y) => double.IsNaN(x.NormRelative) || x.NormRelative >= y.NormRelative ? x : y);
         var where = worst is null ? string.Empty : $" (layer {worst.Layer} {worst.Block})";
+        if (NothingCompared)
+        {
+            return "gradient check FAILED: nothing was compared, since every gradient is exactly zero on both sides (saturated or dead units on these samples); check other samples or weights";
+        }
+
         var verdict = failing.IsEmpty
             ? string.Create(CultureInfo.InvariantCulture, $"gradient check passed: every block's norm-relative difference within {tolerance:E1}{floor}; largest {MaxNormRelative:E3}{where}")
             : string.Create(
                 CultureInfo.InvariantCulture,
                 $"gradient check FAILED: {failing.Length} of {Blocks.Length} blocks not within {tolerance:E1}{floor}; largest norm-relative difference {MaxNormRelative:E3}{where}");
-        return verdict + FloorOnly(tolerance, absoluteTolerance);
+        return verdict + FloorOnly(tolerance, absoluteTolerance) + Uncompared();
     }
 
     /// <summary>
@@ -166,6 +190,15 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
 
         var only = Blocks.Where(b => !(b.NormRelative <= tolerance) && b.MaxAbsolute <= floor).Select(b => $"layer {b.Layer} {b.Block}").ToArray();
         return only.Length == 0 ? string.Empty : $"; {only.Length} of {Blocks.Length} blocks within the floor only: {string.Join(", ", only)}";
+    }
+
+    /// <summary>The blocks that compared nothing, named, so that a pass does not claim them; empty when there are none.</summary>
+    private string Uncompared()
+    {
+        var zero = UncomparedBlocks;
+        return zero.IsEmpty
+            ? string.Empty
+            : $"; {zero.Length} of {Blocks.Length} blocks compared nothing, their gradient being exactly zero on both sides: {string.Join(", ", zero.Select(b => $"layer {b.Layer} {b.Block}"))}";
     }
 
     private double Largest(Func<BlockDifference, double> measure)
