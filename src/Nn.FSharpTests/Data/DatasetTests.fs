@@ -56,3 +56,21 @@ let ``a random split is seeded and covers every sample once`` () =
     let again = Dataset.SplitRandom(all, 100, 4UL).Train
     Assert.Equal((1697, 100), (train.Count, test.Count))
     Assert.Equal(train, again)
+
+[<Fact>]
+let ``Select refuses an index outside the data set, naming it, and takes repeats and an empty list`` () =
+    let data = Dataset.FromLabels(Matrix<float>.FromRows [ [ 0.1 ]; [ 0.2 ]; [ 0.3 ] ], [| 0; 1; 0 |], 2)
+    Assert.Contains("indices[1] must be in 0..2, but is 7", messageOf<ArgumentOutOfRangeException> (fun () -> data.Select(ReadOnlySpan [| 0; 7 |]) |> ignore))
+    Assert.Contains("indices[0] must be in 0..2, but is -1", messageOf<ArgumentOutOfRangeException> (fun () -> data.Select(ReadOnlySpan [| -1 |]) |> ignore))
+    let picked = data.Select(ReadOnlySpan [| 2; 2; 1 |])
+    Assert.Equal<int list>([ 0; 0; 1 ], List.ofSeq picked.Labels)
+    Assert.Equal<float[]>([| 0.3; 0.3; 0.2 |], picked.Inputs.AsSpan().ToArray())
+    Assert.Equal(0, data.Select(ReadOnlySpan<int>.Empty).Count)
+
+[<Fact>]
+let ``FromLabels refuses target values that are not finite in the element type`` () =
+    let inputs = Matrix<float32>.FromRows [ [ 0.1f ]; [ 0.2f ] ]
+    Assert.Contains("on must be a finite number in Single, but is NaN", messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, nan, 0.0) |> ignore))
+    // 1e300 is a finite double but infinite as float32.
+    Assert.Contains("off must be a finite number in Single, but is 1E+300", messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, 1.0, 1e300) |> ignore))
+    Assert.Equal(1e300, (Dataset.FromLabels(Matrix<float>.FromRows [ [ 0.1 ]; [ 0.2 ] ], [| 0; 1 |], 2, 1.0, 1e300)).Targets[0, 1])

@@ -75,3 +75,14 @@ let ``a file of either of two kinds is read whole, and a file of neither only to
         Assert.Throws<ArgumentException>(fun () -> FormatFile.Read(model, ModelFile.Magic, "NN"B) |> ignore) |> ignore
     finally
         Directory.Delete(directory, true)
+
+[<Fact>]
+let ``loading a directory as a model or a checkpoint says it is a directory rather than that access is denied`` () =
+    let folder = Directory.CreateTempSubdirectory("nn-dir-")
+    try
+        let expected = $"cannot load '{folder.FullName}': it is a directory."
+        Assert.Equal(expected, (Assert.Throws<IOException>(fun () -> ModelFile.Load<float32>(folder.FullName) |> ignore)).Message)
+        Assert.Equal(expected, (Assert.Throws<IOException>(fun () -> ModelFile.LoadModel<float32>(folder.FullName) |> ignore)).Message)
+        Assert.Equal(expected, (Assert.Throws<IOException>(fun () -> CheckpointFile.Load<float32>(folder.FullName) |> ignore)).Message)
+    finally
+        folder.Delete()

@@ -26,3 +26,9 @@ let ``rows of different lengths are refused with the row's index and lengths`` (
 [<Fact>]
 let ``no rows are refused`` () =
     Assert.Contains("at least one row", messageOf<ArgumentException> (fun () -> Matrix<float>.FromRows(List.empty<float list>) |> ignore))
+
+[<Fact>]
+let ``SelectRows refuses a row index outside the matrix, naming its position in the list`` () =
+    let matrix = Matrix<float>.FromRows [ [ 1.0; 2.0 ]; [ 3.0; 4.0 ] ]
+    Assert.Contains("indices[2] must be in 0..1, but is 2", messageOf<ArgumentOutOfRangeException> (fun () -> matrix.SelectRows(ReadOnlySpan [| 1; 0; 2 |]) |> ignore))
+    Assert.Equal<float[]>([| 3.0; 4.0; 1.0; 2.0 |], (matrix.SelectRows(ReadOnlySpan [| 1; 0 |])).AsSpan().ToArray())

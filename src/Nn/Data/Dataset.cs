@@ -36,15 +36,21 @@ public sealed class Dataset<T> : IEquatable<Dataset<T>>
     /// <summary>The number of classes (target columns).</summary>
     public int ClassCount => Targets.Columns;
 
-    /// <summary>The samples at the given indices, in that order.</summary>
-    /// <param name="indices">Row indices.</param>
+    /// <summary>The samples at the given indices, in that order (none for an empty span: a split's part may be empty).</summary>
+    /// <param name="indices">Row indices, each in [0, <see cref="Count"/>); an index may repeat.</param>
     /// <returns>A new data set.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is negative or not below <see cref="Count"/>.</exception>
     public Dataset<T> Select(ReadOnlySpan<int> indices)
     {
         var labels = ImmutableArray.CreateBuilder<int>(indices.Length);
-        foreach (var i in indices)
+        for (var k = 0; k < indices.Length; k++)
         {
-            labels.Add(Labels[i]);
+            if ((uint)indices[k] >= (uint)Count)
+            {
+                Guard.Index($"indices[{k}]", indices[k], Count);
+            }
+
+            labels.Add(Labels[indices[k]]);
         }
 
         return new Dataset<T>(Inputs.SelectRows(indices), Targets.SelectRows(indices), labels.MoveToImmutable());
@@ -81,7 +87,8 @@ public static partial class Dataset
     /// <returns>The data set.</returns>
     /// <exception cref="ArgumentException">
     /// A size is beyond <see cref="Limits"/>: more classes than <see cref="Limits.MaxClasses"/>, wider samples than
-    /// <see cref="Limits.MaxWidth"/>, or more target elements than <see cref="Limits.MaxElements"/>.
+    /// <see cref="Limits.MaxWidth"/>, or more target elements than <see cref="Limits.MaxElements"/>; or
+    /// <paramref name="on"/> or <paramref name="off"/> is not a finite number of <typeparamref name="T"/>.
     /// </exception>
     public static Dataset<T> FromLabels<T>(Matrix<T> inputs, IReadOnlyList<int> labels, int classCount, double on = 1, double off = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -91,8 +98,9 @@ public static partial class Dataset
         Limits.Size(nameof(classCount), classCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         Guard.Length(nameof(labels), inputs.Rows, labels.Count);
         CheckShape(inputs);
+        var (onValue, offValue) = (TargetValue<T>(nameof(on), on), TargetValue<T>(nameof(off), off));
         var targets = new T[Limits.Elements(nameof(classCount), labels.Count, classCount, "the one-hot targets, samples × classes")];
-        targets.AsSpan().Fill(T.CreateChecked(off));
+        targets.AsSpan().Fill(offValue);
         for (var i = 0; i < labels.Count; i++)
         {
             if ((uint)labels[i] >= (uint)classCount)
@@ -100,7 +108,7 @@ public static partial class Dataset
                 throw new ArgumentOutOfRangeException(nameof(labels), labels[i], $"label {i} must be in [0, {classCount}), but is {labels[i]}.");
             }
 
-            targets[(i * classCount) + labels[i]] = T.CreateChecked(on);
+            targets[(i * classCount) + labels[i]] = onValue;
         }
 
         return new Dataset<T>(inputs, Matrix<T>.Own(labels.Count, classCount, targets), labels.ToImmutableArray());
@@ -134,6 +142,16 @@ public static partial class Dataset
         }
 
         return new Dataset<T>(inputs, targets, labels.MoveToImmutable());
+    }
+
+    /// <summary>A one-hot target value in <typeparamref name="T"/>, refused when it is not finite there (1e300 is ∞ in float32).</summary>
+    private static T TargetValue<T>(string name, double value)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var converted = T.CreateChecked(value);
+        return T.IsFinite(converted)
+            ? converted
+            : throw new ArgumentOutOfRangeException(name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be a finite number in {typeof(T).Name}, but is {value}."));
     }
 
     /// <summary>Throws unless the inputs hold at least one sample, of a width a network can take, all finite.</summary>

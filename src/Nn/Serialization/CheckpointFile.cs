@@ -211,6 +211,7 @@ public static class CheckpointFile
     /// <param name="path">The file.</param>
     /// <returns>The checkpoint.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory.</exception>
     /// <exception cref="ModelFormatException">The file is not a valid checkpoint.</exception>
     public static Checkpoint<T> Load<T>(string path)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -229,6 +230,7 @@ public static class CheckpointFile
     /// <param name="rule">The rule the run was made with.</param>
     /// <returns>The checkpoint.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory.</exception>
     /// <exception cref="ModelFormatException">The file is not a valid checkpoint.</exception>
     /// <exception cref="CheckpointMismatchException">The file's rule has another name or other hyperparameters.</exception>
     /// <example><code>

@@ -33,6 +33,12 @@ internal static class FormatFile
             throw new ArgumentException("both kinds' magic must have the same length.", nameof(otherMagic));
         }
 
+        // Opening a directory fails with "access denied", which would send its owner looking at permissions.
+        if (Directory.Exists(path))
+        {
+            throw new IOException($"cannot load '{path}': it is a directory.");
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         var head = new byte[magic.Length];
         var count = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);

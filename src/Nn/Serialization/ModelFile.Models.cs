@@ -58,6 +58,7 @@ public static partial class ModelFile
     /// <param name="path">The file.</param>
     /// <returns>The model.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory.</exception>
     /// <exception cref="ModelFormatException">The file is not a valid model file.</exception>
     public static Model<T> LoadModel<T>(string path)
         where T : unmanaged, IFloatingPointIeee754<T>

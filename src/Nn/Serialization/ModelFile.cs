@@ -88,6 +88,7 @@ public static partial class ModelFile
     /// <param name="path">The file.</param>
     /// <returns>The network.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="IOException">The path is a directory.</exception>
     /// <exception cref="ModelFormatException">The file is not a valid model file.</exception>
     public static Network<T> Load<T>(string path)
         where T : unmanaged, IFloatingPointIeee754<T>

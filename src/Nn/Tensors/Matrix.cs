@@ -165,11 +165,18 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
     /// <summary>The rows at the given indices, in that order (a mini-batch gathered from a data set).</summary>
     /// <param name="indices">Row indices, each in [0, <see cref="Rows"/>).</param>
     /// <returns>A new matrix with indices.Length rows.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An index is negative or not below <see cref="Rows"/>.</exception>
     public Matrix<T> SelectRows(ReadOnlySpan<int> indices)
     {
         var data = new T[Limits.Elements(nameof(indices), indices.Length, Columns, "the selected rows × columns")];
         for (var i = 0; i < indices.Length; i++)
         {
+            if ((uint)indices[i] >= (uint)Rows)
+            {
+                // The name is built only for the refusal: gathering a batch allocates nothing else.
+                Guard.Index($"indices[{i}]", indices[i], Rows);
+            }
+
             Row(indices[i]).CopyTo(data.AsSpan(i * Columns, Columns));
         }
 
