@@ -57,6 +57,9 @@ let ``labels starting at 1 are detected as 1-based and an offset given is kept``
     Assert.Equal((1, 3), (detected.LabelOffset, detected.ClassCount))
     Assert.Equal<int list>([ 0; 2; 1 ], List.ofSeq (detected.Dataset<float> rows).Labels)
     Assert.Equal(3, detected.ClassLabel 2)
+    // A class index the network cannot give has no label: -5 was "label -4", 3 "label 4", a class never seen.
+    Assert.Contains("classIndex must be in 0..2, but is 3", messageOf<ArgumentOutOfRangeException> (fun () -> detected.ClassLabel 3 |> ignore))
+    Assert.Contains("classIndex must be in 0..2, but is -5", messageOf<ArgumentOutOfRangeException> (fun () -> detected.ClassLabel -5 |> ignore))
     let given = Preprocessing.Fit(rows, PreprocessingOptions([ "y" ], LabelOffset = Nullable 0))
     Assert.Equal((0, 4), (given.LabelOffset, given.ClassCount))
 

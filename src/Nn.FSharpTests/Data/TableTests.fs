@@ -92,3 +92,8 @@ let ``a first row wider than Limits.MaxWidth is refused from its count of commas
     Assert.Equal("wide.csv, line 1: expected at most 16777216 columns (Limits.MaxWidth), but found 16777217.", e.Message)
     // The line itself, read through a builder, takes about 4 bytes a field; a string[] of the fields would take 8 more.
     Assert.True(allocated < 8L * int64 Limits.MaxWidth, $"{allocated} bytes allocated")
+
+[<Fact>]
+let ``Create refuses a table without columns instead of asking each row for no fields`` () =
+    let message = messageOf<ArgumentException> (fun () -> Table.Create([], [ [ "1" ] :> System.Collections.Generic.IReadOnlyList<string> ]) |> ignore)
+    Assert.Contains("a table must have at least 1 column, but none is named", message)

@@ -146,7 +146,12 @@ public sealed partial record Preprocessing(
     /// <summary>The raw label of a class index: index + <see cref="LabelOffset"/>.</summary>
     /// <param name="classIndex">The network's class, 0..ClassCount−1.</param>
     /// <returns>The label as the training data wrote it.</returns>
-    public int ClassLabel(int classIndex) => classIndex + LabelOffset;
+    /// <exception cref="ArgumentOutOfRangeException">The index is not a class of this preprocessing.</exception>
+    public int ClassLabel(int classIndex)
+    {
+        Guard.Index(nameof(classIndex), classIndex, ClassCount);
+        return classIndex + LabelOffset;
+    }
 
     /// <inheritdoc/>
     public bool Equals(Preprocessing? other) =>

@@ -154,12 +154,17 @@ public sealed class Table
     /// <param name="columns">The column names, distinct and not empty.</param>
     /// <param name="rows">The rows of fields.</param>
     /// <returns>The table, its header <see cref="TableHeader.Given"/>.</returns>
-    /// <exception cref="ArgumentException">A row's width differs, a name repeats or is empty, or there are no rows.</exception>
+    /// <exception cref="ArgumentException">There are no columns or no rows, a row's width differs, or a name repeats or is empty.</exception>
     public static Table Create(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(rows);
         var names = columns.ToImmutableArray();
+        if (names.IsEmpty)
+        {
+            throw new ArgumentException("a table must have at least 1 column, but none is named.", nameof(columns));
+        }
+
         if (names.Any(string.IsNullOrWhiteSpace) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
         {
             throw new ArgumentException($"column names must be distinct and not empty, but are {string.Join(", ", names)}.", nameof(columns));
