@@ -88,3 +88,21 @@ let ``a validation fraction outside [0, 1) is refused when the options are made`
 [<Fact>]
 let ``a negative patience is refused when the options are made`` () =
     Assert.Contains("Patience", messageOf<ArgumentException> (fun () -> TrainingOptions(1, Patience = -1) |> ignore))
+
+[<Fact>]
+let ``an epoch whose validation cost is not finite is never the best, so patience does not hand its network back`` () =
+    // The held-out rows are those HoldOut picks for the run's seed; giving exactly them float32's largest value makes the
+    // hidden sums overflow there and nowhere else, so every validation cost is NaN while training stays finite.
+    let rows = 40
+    let inputs values = Matrix<float32>.Create(rows, 1, ReadOnlySpan(values: float32[]))
+    let labels = Array.init rows (fun i -> i % 2)
+    let marked = Dataset.FromLabels(inputs (Array.init rows float32), labels, 2)
+    let held = Dataset.HoldOut(marked, 0.25, 9UL).Test.Inputs.AsSpan().ToArray() |> Set.ofArray
+    let values = Array.init rows (fun i -> if held.Contains(float32 i) then Single.MaxValue else float32 (i % 4) * 0.25f)
+    let data = Dataset.FromLabels(inputs values, labels, 2)
+    let network = Network.Create<float32>(Architecture.Input(1).Dense(8, Activation.Identity).Dense(2, Activation.Softmax), Initializer.He, 1UL)
+    let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Sgd 0.01, data, TrainingOptions(3, 5, 9UL, ValidationFraction = 0.25, Patience = 1))
+    Assert.All(result.History, fun record -> Assert.True(Double.IsNaN record.ValidationCost.Value, string record))
+    Assert.Equal(StopReason.Completed, result.Reason)
+    Assert.Null(result.State.Best)
+    Assert.Equal(result.State.Network, result.Network)

@@ -27,12 +27,14 @@ internal static class EarlyStopping
 
     /// <summary>
     /// <paramref name="state"/> with its <see cref="TrainingState{T}.Best"/> moved to its last epoch when that epoch's
-    /// validation cost is lower than the best one's (the earlier epoch wins a tie); unchanged without patience.
+    /// validation cost is lower than the best one's (the earlier epoch wins a tie); unchanged without patience, and
+    /// when the cost is NaN or infinite: the network overflows on a validation sample, so the epoch is no candidate (a
+    /// NaN best would be beaten by nothing, and the run would stop early to hand back that network as the best).
     /// </summary>
     public static TrainingState<T> Track<T>(TrainingState<T> state, TrainingOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (options.Patience == 0 || state.History[^1].ValidationCost is not { } cost)
+        if (options.Patience == 0 || state.History[^1].ValidationCost is not { } cost || !double.IsFinite(cost))
         {
             return state;
         }
