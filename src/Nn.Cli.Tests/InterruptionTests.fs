@@ -52,6 +52,7 @@ let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
         Assert.Equal(0, kill.ExitCode)
         Assert.True(script.WaitForExit(TimeSpan.FromMinutes 1.0), $"nn did not end after SIGINT (signals: {signals})")
         let text = terminal ()
-        Assert.Equal(130, script.ExitCode)
+        // The terminal's record goes in the message: a failure under a loaded machine is otherwise a bare number.
+        Assert.True((script.ExitCode = 130), $"exit code {script.ExitCode} (signals before the interrupt: {signals}); the terminal showed:\n{text}")
         Assert.Contains("nn: interrupted", text)
         Assert.True(text.LastIndexOf "\u001b[?25h" > text.LastIndexOf "\u001b[?25l", "the cursor was left hidden")
