@@ -194,3 +194,15 @@ let nullArguments : obj[] list =
 let ``a layer given a null shape or activation is refused naming the parameter`` (_case: string) (build: unit -> unit) (parameter: string) =
     let error = Assert.Throws<ArgumentNullException>(build)
     Assert.Equal(parameter, error.ParamName)
+
+[<Fact>]
+let ``an image whose C times H times W passes a long is refused rather than wrapped`` () =
+    Assert.Contains("more than 2147483647 values", messageOf<ArgumentOutOfRangeException> (fun () -> Shape.Image(3, Int32.MaxValue, Int32.MaxValue) |> ignore))
+    Assert.Contains("more than 2147483647 values", messageOf<ArgumentOutOfRangeException> (fun () -> Architecture.Input(Int32.MaxValue, 3, Int32.MaxValue) |> ignore))
+
+[<Fact>]
+let ``Conv2D refuses padding that makes an output wider than an int instead of wrapping its size`` () =
+    let message = messageOf<ArgumentOutOfRangeException> (fun () -> Conv2DLayer(Shape.Image(1, 5, 5), 1, 1, 1, Activation.Relu, padding = 1073741823) |> ignore)
+    Assert.Contains("padding", message)
+    Assert.Contains("2147483651x2147483651", message)
+    Assert.Contains("2147483651x2147483651", messageOf<ArgumentOutOfRangeException> (fun () -> Architecture.Input(1, 5, 5).Conv2D(1, 1, 1, Activation.Relu, padding = 1073741823) |> ignore))

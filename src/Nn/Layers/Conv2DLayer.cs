@@ -80,7 +80,14 @@ public sealed record Conv2DLayer : Layer
         Stride = stride;
         Padding = padding;
         HasBias = hasBias;
-        OutputShape = Shape.Image(filters, (int)(((paddedHeight - kernelHeight) / stride) + 1), (int)(((paddedWidth - kernelWidth) / stride) + 1));
+        long outputHeight = ((paddedHeight - kernelHeight) / stride) + 1, outputWidth = ((paddedWidth - kernelWidth) / stride) + 1;
+        if (outputHeight > int.MaxValue || outputWidth > int.MaxValue)
+        {
+            // A cast to int wrapped such sizes, into a negative height or a small image that then misreported the scratch.
+            throw new ArgumentOutOfRangeException(nameof(padding), string.Create(CultureInfo.InvariantCulture, $"a {kernelHeight}x{kernelWidth} kernel with stride {stride} over {input} padded by {padding} makes an output of {outputHeight}x{outputWidth} pixels, more than {int.MaxValue} along an axis."));
+        }
+
+        OutputShape = Shape.Image(filters, (int)outputHeight, (int)outputWidth);
         if (SliceScratchLength() > Limits.MaxElements)
         {
             throw new ArgumentException(

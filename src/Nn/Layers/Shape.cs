@@ -56,7 +56,8 @@ public sealed record Shape
         Guard.Positive(nameof(channels), channels);
         Guard.Positive(nameof(height), height);
         Guard.Positive(nameof(width), width);
-        if ((long)channels * height * width > int.MaxValue)
+        // In 128 bits because three ints can pass 2⁶³: 3 × int.MaxValue × int.MaxValue wrapped in long and was accepted.
+        if ((Int128)channels * height * width > int.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(width), $"an image of {channels}x{height}x{width} has more than {int.MaxValue} values.");
         }
