@@ -32,3 +32,20 @@ let ``SelectRows refuses a row index outside the matrix, naming its position in 
     let matrix = Matrix<float>.FromRows [ [ 1.0; 2.0 ]; [ 3.0; 4.0 ] ]
     Assert.Contains("indices[2] must be in 0..1, but is 2", messageOf<ArgumentOutOfRangeException> (fun () -> matrix.SelectRows(ReadOnlySpan [| 1; 0; 2 |]) |> ignore))
     Assert.Equal<float[]>([| 3.0; 4.0; 1.0; 2.0 |], (matrix.SelectRows(ReadOnlySpan [| 1; 0 |])).AsSpan().ToArray())
+
+[<Fact>]
+let ``FromArray copies a two-dimensional array that does not start at index zero`` () =
+    let values = Array2D.zeroCreateBased<float> 5 -3 2 3
+    values[5, -3] <- 1.0
+    values[5, -1] <- 3.0
+    values[6, -2] <- 5.0
+    let matrix = Matrix<float>.FromArray values
+    Assert.Equal<float>([| 1.0; 0.0; 3.0; 0.0; 5.0; 0.0 |], matrix.AsSpan().ToArray())
+    Assert.Equal((2, 3), (matrix.Rows, matrix.Columns))
+
+[<Fact>]
+let ``FromRows refuses a null row by its index`` () =
+    let rows: float[][] = [| [| 1.0 |]; Unchecked.defaultof<float[]> |]
+    let message = messageOf<ArgumentException> (fun () -> Matrix<float>.FromRows rows |> ignore)
+    Assert.Contains("row 1 is null", message)
+    Assert.Contains("row 0 is null", messageOf<ArgumentException> (fun () -> Matrix<float>.FromRows [| Unchecked.defaultof<float[]> |] |> ignore))

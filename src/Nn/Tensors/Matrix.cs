@@ -104,13 +104,15 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
     {
         ArgumentNullException.ThrowIfNull(values);
         int rows = values.GetLength(0), columns = values.GetLength(1);
+        // An array made by Array.CreateInstance may start at any index; its first element is still row 0, column 0.
+        int rowBase = values.GetLowerBound(0), columnBase = values.GetLowerBound(1);
         Guard.Positive("columns", columns);
         var data = new T[rows * columns];
         for (var r = 0; r < rows; r++)
         {
             for (var c = 0; c < columns; c++)
             {
-                data[(r * columns) + c] = values[r, c];
+                data[(r * columns) + c] = values[rowBase + r, columnBase + c];
             }
         }
 
@@ -137,6 +139,12 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
         if (list.Count == 0)
         {
             throw new ArgumentException("rows must hold at least one row, but is empty.", nameof(rows));
+        }
+
+        var missing = list.FindIndex(row => row is null);
+        if (missing >= 0)
+        {
+            throw new ArgumentException($"row {missing} is null.", nameof(rows));
         }
 
         var columns = list[0].Count;
