@@ -104,7 +104,7 @@ internal static class GradCheckCommand
             Console.Write(report.ToString());
             var passed = floor is { } f ? report.Passes(limit, f) : report.Passes(limit);
             Console.WriteLine(floor is { } g ? report.Verdict(limit, g) : report.Verdict(limit));
-            if (report.NothingCompared)
+            if (report.NothingCompared && !report.Blocks.IsEmpty)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"every gradient is exactly zero on these {count} samples: try others with --samples or --data, or other weights."));
             }

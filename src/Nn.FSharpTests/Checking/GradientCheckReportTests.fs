@@ -97,12 +97,12 @@ let ``of blocks tied for the worst the verdict names the first`` () =
     Assert.EndsWith("(layer 0 bias)", report.Verdict 1e-6)
 
 [<Fact>]
-let ``a NaN block is the worst block the verdict names, and an empty report passes naming none`` () =
+let ``a NaN block is the worst block the verdict names, and an empty report fails naming none`` () =
     let report = reportOf [ block 0 "weights" Double.NaN Double.NaN; block 1 "bias" 0.5 0.5 ] 0.0
     Assert.EndsWith("(layer 0 weights)", report.Verdict 1e-6)
     let later = reportOf [ block 0 "weights" 0.5 0.5; block 1 "bias" Double.NaN Double.NaN ] 0.0
     Assert.EndsWith("(layer 1 bias)", later.Verdict 1e-6)
-    Assert.Equal("gradient check passed: every block's norm-relative difference within 1.0E-006; largest 0.000E+000", (reportOf [] 0.0).Verdict 1e-6)
+    Assert.Equal("gradient check FAILED: nothing was compared, since the network has no parameters", (reportOf [] 0.0).Verdict 1e-6)
 
 [<Fact>]
 let ``the report's text has a header, one row per block and the single number with its classic mark`` () =
@@ -123,8 +123,8 @@ let ``reports are equal exactly when their blocks and single numbers are`` () =
     Assert.False((reportOf blocks 1e-8).Equals(Unchecked.defaultof<GradientCheckReport>))
 
 [<Fact>]
-let ``a report without blocks passes and its verdict names no worst block`` () =
-    // A network without parameters (only dropout, say) has nothing to compare: its largest difference is 0.
+let ``a report without blocks fails and its verdict names no worst block`` () =
+    // A network without parameters (only dropout, say) has nothing to compare, so a pass would check nothing.
     let report = reportOf [] 0.0
-    Assert.True(report.Passes 1e-6)
-    Assert.Equal("gradient check passed: every block's norm-relative difference within 1.0E-006; largest 0.000E+000", report.Verdict 1e-6)
+    Assert.False(report.Passes 1e-6)
+    Assert.Equal("gradient check FAILED: nothing was compared, since the network has no parameters", report.Verdict 1e-6)

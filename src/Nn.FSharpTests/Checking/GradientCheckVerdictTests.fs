@@ -157,3 +157,19 @@ let ``the check takes the L2 sample count m that Backprop takes and refuses a co
     Assert.True(atLargeSet.Passes 1e-6, string atLargeSet)
     Assert.NotEqual(atBatch, atLargeSet)
     Assert.Contains("l2SampleCount", messageOf<ArgumentException> (fun () -> GradientCheck.Run(network, Loss.Quadratic, inputs, targets, 3.0, 0) |> ignore))
+
+[<Fact>]
+let ``a check of a network without parameters fails, having compared nothing`` () =
+    let architecture = Architecture.Input(1, 2, 2).MaxPool2D(2)
+    let network = Network.FromParameters(architecture, ReadOnlySpan(Array.zeroCreate<float> 0))
+    let report = GradientCheck.Run(network, Loss.Quadratic, matrix [| [| 0.1; 0.2; 0.3; 0.4 |] |], matrix [| [| 0.0 |] |])
+    Assert.Empty(report.Blocks)
+    Assert.True(report.NothingCompared)
+    Assert.False(report.Passes 1e-6)
+    Assert.False(report.Passes(1e-6, 1e-9))
+    Assert.Equal("gradient check FAILED: nothing was compared, since the network has no parameters", report.Verdict 1e-6)
+
+[<Fact>]
+let ``a report refuses a default or null-holding array of blocks by name`` () =
+    Assert.Contains("not a default ImmutableArray", messageOf<ArgumentException> (fun () -> GradientCheckReport(Unchecked.defaultof<_>, 0.0) |> ignore))
+    Assert.Contains("block 0 is null", messageOf<ArgumentException> (fun () -> GradientCheckReport(ImmutableArray.Create(Unchecked.defaultof<BlockDifference>), 0.0) |> ignore))

@@ -40,7 +40,8 @@ public sealed record BlockDifference(
 /// The verdict (<see cref="Passes(double)"/>, <see cref="Verdict(double)"/>) compares each block's norm-relative
 /// difference with a tolerance; an absolute floor applies only when the caller passes one, and the verdict's text
 /// then names it. NaN anywhere fails, and so does a report in which every block compared nothing
-/// (<see cref="BlockDifference.ComparedNothing"/>): zero agreeing with zero everywhere checks no derivative at all.
+/// (<see cref="BlockDifference.ComparedNothing"/>): zero agreeing with zero everywhere checks no derivative at all,
+/// and neither does a report without blocks (a network of pooling and dropout alone has no parameters).
 /// </summary>
 /// <param name="Blocks">The blocks in parameter-layout order.</param>
 /// <param name="Overall">‖a − n‖₂ / (‖a‖₂ + ‖n‖₂) over every parameter at once, the classic course's single number.</param>
@@ -48,6 +49,11 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
 {
     /// <summary>The mark the classic check sets for <see cref="Overall"/>: gradients agree when it is below 1e-9.</summary>
     public const double ClassicThreshold = 1e-9;
+
+    private readonly ImmutableArray<BlockDifference> blocks = CheckedBlocks(Blocks);
+
+    /// <summary>The blocks in parameter-layout order, none of them null.</summary>
+    public ImmutableArray<BlockDifference> Blocks { get => blocks; init => blocks = CheckedBlocks(value); }
 
     /// <summary>Whether <see cref="Overall"/> is below <see cref="ClassicThreshold"/> (false for NaN).</summary>
     public bool PassesClassic => Overall < ClassicThreshold;
@@ -64,10 +70,10 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
     /// <summary>The blocks whose gradient is exactly zero on both sides (<see cref="BlockDifference.ComparedNothing"/>), in layout order.</summary>
     public ImmutableArray<BlockDifference> UncomparedBlocks => Blocks.Where(b => b.ComparedNothing).ToImmutableArray();
 
-    /// <summary>Whether there are blocks and every one compared nothing, which fails any tolerance.</summary>
-    public bool NothingCompared => !Blocks.IsEmpty && Blocks.All(b => b.ComparedNothing);
+    /// <summary>Whether every block compared nothing, or there are none, which fails any tolerance.</summary>
+    public bool NothingCompared => Blocks.All(b => b.ComparedNothing);
 
-    /// <summary>The blocks whose norm-relative difference exceeds <paramref name="tolerance"/> (or is NaN); every block when <see cref="NothingCompared"/>.</summary>
+    /// <summary>The blocks whose norm-relative difference exceeds <paramref name="tolerance"/> (or is NaN); every block when <see cref="NothingCompared"/> (none when there are none, though the check fails).</summary>
     /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number below 1, e.g. 1e-6.</param>
     /// <returns>The failing blocks in layout order; empty when the check passes.</returns>
     /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero, negative, or 1 or more (a check that could not fail).</exception>
@@ -92,14 +98,14 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
     /// <param name="tolerance">The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, a positive finite number below 1.</param>
     /// <returns>True when the gradient agrees with central differences.</returns>
     /// <exception cref="ArgumentException">The tolerance is NaN, infinite, zero, negative, or 1 or more (a check that could not fail).</exception>
-    public bool Passes(double tolerance) => FailingBlocks(tolerance).IsEmpty;
+    public bool Passes(double tolerance) => FailingBlocks(tolerance).IsEmpty && !NothingCompared;
 
     /// <summary>Whether every block is within <paramref name="tolerance"/> relatively or <paramref name="absoluteTolerance"/> absolutely.</summary>
     /// <param name="tolerance">The largest acceptable norm-relative difference, a positive finite number below 1.</param>
     /// <param name="absoluteTolerance">The absolute floor, a positive finite number.</param>
     /// <returns>True when the gradient agrees with central differences.</returns>
     /// <exception cref="ArgumentException">A tolerance is NaN, infinite, zero or negative, or the relative one 1 or more.</exception>
-    public bool Passes(double tolerance, double absoluteTolerance) => FailingBlocks(tolerance, absoluteTolerance).IsEmpty;
+    public bool Passes(double tolerance, double absoluteTolerance) => FailingBlocks(tolerance, absoluteTolerance).IsEmpty && !NothingCompared;
 
     /// <summary>The verdict of <see cref="Passes(double)"/> as one sentence, e.g. for a command line to print.</summary>
     /// <param name="tolerance">As for <see cref="Passes(double)"/>.</param>
@@ -163,6 +169,11 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
         var floor = absoluteTolerance is { } f ? string.Create(CultureInfo.InvariantCulture, $" or every |a − n| within the absolute floor {f:E1}") : string.Empty;
         var worst = Blocks.IsEmpty ? null : Blocks.Aggregate((x, y) => double.IsNaN(x.NormRelative) || x.NormRelative >= y.NormRelative ? x : y);
         var where = worst is null ? string.Empty : $" (layer {worst.Layer} {worst.Block})";
+        if (Blocks.IsEmpty)
+        {
+            return "gradient check FAILED: nothing was compared, since the network has no parameters";
+        }
+
         if (NothingCompared)
         {
             return "gradient check FAILED: nothing was compared, since every gradient is exactly zero on both sides (saturated or dead units on these samples); check other samples or weights";
@@ -200,6 +211,9 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
             ? string.Empty
             : $"; {zero.Length} of {Blocks.Length} blocks compared nothing, their gradient being exactly zero on both sides: {string.Join(", ", zero.Select(b => $"layer {b.Layer} {b.Block}"))}";
     }
+
+    private static ImmutableArray<BlockDifference> CheckedBlocks(ImmutableArray<BlockDifference> value) =>
+        Guard.Complete(value, nameof(Blocks), "a gradient check's blocks", "empty for a network without parameters", "block");
 
     private double Largest(Func<BlockDifference, double> measure)
     {
