@@ -206,3 +206,8 @@ let ``Conv2D refuses padding that makes an output wider than an int instead of w
     Assert.Contains("padding", message)
     Assert.Contains("2147483651x2147483651", message)
     Assert.Contains("2147483651x2147483651", messageOf<ArgumentOutOfRangeException> (fun () -> Architecture.Input(1, 5, 5).Conv2D(1, 1, 1, Activation.Relu, padding = 1073741823) |> ignore))
+
+[<Fact>]
+let ``FromLayers refuses a null layer by the parameter's name`` () =
+    let refused = Assert.Throws<ArgumentNullException>(fun () -> Architecture.FromLayers(3, [ DenseLayer(3, 2, Activation.Relu); Unchecked.defaultof<DenseLayer> ]) |> ignore)
+    Assert.Equal("layers", refused.ParamName)

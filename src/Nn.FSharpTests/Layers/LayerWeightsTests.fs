@@ -54,3 +54,14 @@ let ``a bias whose length is not the number of rows, a null matrix and a null ac
     Assert.Equal("Weights", noWeights.ParamName)
     let noActivation = Assert.Throws<ArgumentNullException>(fun () -> LayerWeights<float>(array2D [ [ 1.0 ] ], [| 0.0 |], Unchecked.defaultof<Activation>) |> ignore)
     Assert.Equal("Activation", noActivation.ParamName)
+
+[<Fact>]
+let ``a bias-first matrix that does not start at index zero splits as one that does`` () =
+    let theta = Array2D.zeroCreateBased<float> 3 -2 2 3
+    theta[3, -2] <- 1.0
+    theta[3, -1] <- 2.0
+    theta[4, -2] <- 3.0
+    theta[4, 0] <- 4.0
+    let layer = LayerWeights<float>.FromBiasFirstColumn(theta, Activation.Identity)
+    Assert.Equal<float>([| 1.0; 3.0 |], biasOf layer)
+    Assert.Equal<float>([| 2.0; 0.0; 0.0; 4.0 |], layer.Weights.AsSpan().ToArray())

@@ -47,6 +47,8 @@ public sealed record LayerWeights<T>
     {
         ArgumentNullException.ThrowIfNull(theta);
         int outputs = theta.GetLength(0), columns = theta.GetLength(1);
+        // An array made by Array.CreateInstance may start at any index; its first element is still row 0, column 0.
+        int rowBase = theta.GetLowerBound(0), columnBase = theta.GetLowerBound(1);
         if (columns < 2)
         {
             throw new ArgumentException($"a bias-first matrix must have at least 2 columns (bias + 1 input), but has {columns}.", nameof(theta));
@@ -56,10 +58,10 @@ public sealed record LayerWeights<T>
         var bias = new T[outputs];
         for (var j = 0; j < outputs; j++)
         {
-            bias[j] = theta[j, 0];
+            bias[j] = theta[rowBase + j, columnBase];
             for (var k = 1; k < columns; k++)
             {
-                weights[j, k - 1] = theta[j, k];
+                weights[j, k - 1] = theta[rowBase + j, columnBase + k];
             }
         }
 

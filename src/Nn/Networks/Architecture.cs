@@ -239,6 +239,7 @@ public sealed class Architecture : IEquatable<Architecture>
         var expected = inputSize;
         for (var l = 0; l < list.Length; l++)
         {
+            ArgumentNullException.ThrowIfNull(list[l], nameof(layers));
             if (list[l].Inputs != expected)
             {
                 throw new ArgumentException(
