@@ -53,3 +53,13 @@ let ``a training run's test accuracy is NaN, not a class count, when the trained
     Assert.True(Double.IsNaN record.TestAccuracy.Value, sprintf "test accuracy %g" record.TestAccuracy.Value)
     Assert.False(Double.IsNaN record.TrainAccuracy)
     Assert.Equal(1, Evaluation.Evaluate(result.Network, test).NonFiniteSamples)
+
+[<Fact>]
+let ``a single-output network is not given an accuracy of 1 that no output could miss`` () =
+    let architecture = Architecture.Input(1).Dense(1, Activation.Sigmoid)
+    let network = Network.FromParameters<float32>(architecture, ReadOnlySpan [| -3.0f; 0.5f |])
+    let inputs = Matrix<float32>.Create(3, 1, ReadOnlySpan [| 1.0f; 2.0f; 3.0f |])
+    let single = Dataset.FromTargets(inputs, Matrix<float32>.Create(3, 1, ReadOnlySpan [| 1.0f; 0.0f; 1.0f |]))
+    let message = Nn.Tests.Helpers.messageOf<ArgumentException> (fun () -> Evaluation.Evaluate(network, single) |> ignore)
+    Assert.StartsWith("data must have at least 2 classes to measure a classifier, but has 1", message)
+    Assert.Throws<ArgumentException>(fun () -> Evaluation.Accuracy(network, single) |> ignore) |> ignore

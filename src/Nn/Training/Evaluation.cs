@@ -97,8 +97,9 @@ public static class Evaluation
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The classifier: its largest output is its prediction.</param>
-    /// <param name="data">Labelled samples with the network's input size and class count.</param>
+    /// <param name="data">Labelled samples with the network's input size and class count, at least 2 classes.</param>
     /// <returns>The report.</returns>
+    /// <exception cref="ArgumentException">The data does not fit the network, or has a single class, which every output would classify right.</exception>
     public static ClassificationReport Evaluate<T>(Network<T> network, Dataset<T> data)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -108,6 +109,14 @@ public static class Evaluation
         if (data.ClassCount != network.OutputSize)
         {
             throw new ArgumentException($"data must have {network.OutputSize} classes (the network's output size), but has {data.ClassCount}.", nameof(data));
+        }
+
+        if (data.ClassCount < 2)
+        {
+            // The largest of one output is always at class 0, so the accuracy would be 1 whatever the network computed.
+            throw new ArgumentException(
+                "data must have at least 2 classes to measure a classifier, but has 1: every sample would be classified right whatever the network's output (for one output, such as a sigmoid's probability, see RegressionReport).",
+                nameof(data));
         }
 
         var classes = data.ClassCount;
@@ -251,8 +260,9 @@ public static class Evaluation
     /// <summary>The fraction of samples classified correctly.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The classifier.</param>
-    /// <param name="data">Labelled samples.</param>
+    /// <param name="data">Labelled samples of at least 2 classes.</param>
     /// <returns>The accuracy in [0, 1], or NaN when the network's outputs for a sample are not all finite.</returns>
+    /// <exception cref="ArgumentException">As for <see cref="Evaluate{T}"/>.</exception>
     public static double Accuracy<T>(Network<T> network, Dataset<T> data)
         where T : unmanaged, IFloatingPointIeee754<T> => Evaluate(network, data).Accuracy;
 }
