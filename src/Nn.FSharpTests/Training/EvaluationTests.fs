@@ -63,3 +63,11 @@ let ``a single-output network is not given an accuracy of 1 that no output could
     let message = Nn.Tests.Helpers.messageOf<ArgumentException> (fun () -> Evaluation.Evaluate(network, single) |> ignore)
     Assert.StartsWith("data must have at least 2 classes to measure a classifier, but has 1", message)
     Assert.Throws<ArgumentException>(fun () -> Evaluation.Accuracy(network, single) |> ignore) |> ignore
+
+[<Fact>]
+let ``the confusion matrix refuses a class outside it instead of reading another cell`` () =
+    let confusion = (Evaluation.Evaluate(overflowing, data [ (1.0f, 0); (2.0f, 1) ])).Confusion
+    Assert.Equal(1, confusion[1, 0])
+    Assert.Contains("predicted must be in 0..1, but is 2.", Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> confusion[0, 2] |> ignore))
+    Assert.Contains("actual must be in 0..1, but is -1.", Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> confusion[-1, 0] |> ignore))
+    Assert.Contains("actual must be in 0..1, but is 2.", Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> confusion[2, 0] |> ignore))

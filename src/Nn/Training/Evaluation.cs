@@ -43,9 +43,19 @@ public sealed class ConfusionMatrix : IEquatable<ConfusionMatrix>
     public int ClassCount { get; }
 
     /// <summary>The number of samples of class <paramref name="actual"/> predicted as <paramref name="predicted"/>.</summary>
-    /// <param name="actual">The true class.</param>
-    /// <param name="predicted">The predicted class.</param>
-    public int this[int actual, int predicted] => counts[(actual * ClassCount) + predicted];
+    /// <param name="actual">The true class, 0 to <see cref="ClassCount"/> − 1.</param>
+    /// <param name="predicted">The predicted class, 0 to <see cref="ClassCount"/> − 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A class is outside 0 to <see cref="ClassCount"/> − 1.</exception>
+    public int this[int actual, int predicted]
+    {
+        get
+        {
+            // Checked one by one: the flat index of (0, ClassCount) is (1, 0)'s, so a wrong column could read another row.
+            Guard.Index(nameof(actual), actual, ClassCount);
+            Guard.Index(nameof(predicted), predicted, ClassCount);
+            return counts[(actual * ClassCount) + predicted];
+        }
+    }
 
     /// <summary>The number of samples counted.</summary>
     public int Total => counts.Sum();
