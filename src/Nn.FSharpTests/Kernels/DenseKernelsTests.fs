@@ -131,12 +131,12 @@ let ``products that cross the cache blocks equal the plain triple loop`` (rows: 
     assertProperty (allPaths<float32> floatTolerance s .&. allPaths<float> doubleTolerance s)
 
 [<Fact>]
-let ``a product on a path this CPU cannot run is refused, naming the paths it can`` () =
+let ``a product on a value that is no kernel path is refused as out of range`` () =
     let message =
-        Nn.Tests.Helpers.messageOf<NotSupportedException> (fun () ->
+        Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () ->
             DenseKernels.MultiplyByTransposeInto<float>(ReadOnlySpan(Array.zeroCreate 4), 2, 2, ReadOnlySpan(Array.zeroCreate 4), 2, Span(Array.zeroCreate 4), enum<KernelPath> 99))
     Assert.Contains("Portable", message)
-    Assert.Contains(string KernelSelection.Best, message)
+    Assert.Contains("99", message)
 
 [<Fact>]
 let ``a destination shorter than its shape is rejected with both sizes named`` () =

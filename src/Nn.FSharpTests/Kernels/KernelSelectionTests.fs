@@ -30,14 +30,23 @@ let ``the best path is the widest supported one, and Vector128 wherever the CPU 
         Assert.Equal(KernelPath.Vector128, KernelSelection.Best)
 
 [<Fact>]
-let ``a path this CPU cannot run is refused by the selection and by the training options, naming the paths it can`` () =
+let ``a value that is no kernel path is refused as out of range, naming the paths there are`` () =
     let impossible = enum<KernelPath> 99
     Assert.False(KernelSelection.IsSupported impossible)
-    let message = Nn.Tests.Helpers.messageOf<NotSupportedException> (fun () -> KernelSelection.Resolve impossible |> ignore)
-    for path in KernelSelection.Supported() do
-        Assert.Contains(string path, message)
+    for refuse in [ (fun () -> KernelSelection.Resolve impossible |> ignore); (fun () -> KernelSelection.Enter(impossible).Dispose()) ] do
+        let message = Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> refuse
+        Assert.Contains("99", message)
+        for name in Enum.GetNames<KernelPath>() do
+            Assert.Contains(name, message)
     Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Kernels = impossible) |> ignore)
     |> fun m -> Assert.Contains("Kernels", m)
+
+[<Fact>]
+let ``the refusal of a path the CPU lacks names the paths it can run`` () =
+    let message = KernelSelection.Unsupported KernelPath.Vector512
+    for path in KernelSelection.Supported() do
+        Assert.Contains(string path, message)
+    Assert.Contains(string KernelSelection.Best, message)
 
 [<Fact>]
 let ``every vector path the CPU lacks is refused when training options ask for it`` () =

@@ -62,11 +62,20 @@ public static class KernelSelection
     /// <param name="requested">The requested path.</param>
     /// <returns>The path that will run, never <see cref="KernelPath.Auto"/>.</returns>
     /// <exception cref="NotSupportedException"><paramref name="requested"/> needs instructions this CPU lacks.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="requested"/> is no <see cref="KernelPath"/> (a cast integer).</exception>
     public static KernelPath Resolve(KernelPath requested)
     {
         if (requested == KernelPath.Auto)
         {
             return Current;
+        }
+
+        if (!Enum.IsDefined(requested))
+        {
+            // Without this a cast integer would be reported as a path the CPU lacks, which no CPU has.
+            throw new ArgumentOutOfRangeException(
+                nameof(requested),
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a kernel path must be one of {string.Join(", ", Enum.GetNames<KernelPath>())}, but is {(int)requested}."));
         }
 
         if (!IsSupported(requested))
@@ -86,6 +95,7 @@ public static class KernelSelection
     /// <param name="path">The path; <see cref="KernelPath.Auto"/> keeps the one in use.</param>
     /// <returns>The scope.</returns>
     /// <exception cref="NotSupportedException">The CPU cannot run <paramref name="path"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is no <see cref="KernelPath"/>.</exception>
     /// <example><code>
     /// using (KernelSelection.Enter(KernelPath.Portable)) { var report = Evaluation.Evaluate(network, test); }
     /// </code></example>
