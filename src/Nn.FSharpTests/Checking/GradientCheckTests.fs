@@ -46,3 +46,33 @@ let ``central differences of a quadratic are exact to rounding`` () =
     let f = CostFunction<float>(fun theta -> theta.Span[0] * theta.Span[0] + 3.0 * theta.Span[1])
     let g = GradientCheck.CentralDifferences(ReadOnlySpan [| 2.0; -1.0 |], f, 1e-4)
     assertAllClose 1e-9 [| 4.0; 3.0 |] g
+
+[<Fact>]
+let ``gradients above 1e154, whose squares overflow a double, are compared rather than failed as NaN`` () =
+    // Inputs of 1e200 under weights of 1e-200 keep the outputs near 1, so the cost is finite while ∂C/∂W is about 1e200
+    // (no bias: a step of 1e-210 moves a bias of 0 too little to change the cost).
+    let architecture = Architecture.Input(1).Dense(2, Activation.Softmax, false)
+    let network = Network.FromParameters<float>(architecture, ReadOnlySpan [| 1e-200; -1e-200 |])
+    let report = GradientCheck.Run(network, Loss.SoftmaxCrossEntropy, matrix [| [| 1e200 |] |], matrix [| [| 1.0; 0.0 |] |], epsilon = 1e-210)
+    Assert.True(report.Blocks[0].MaxAbsolute > 1e190, string report)
+    Assert.True(report.Overall < 1e-5, string report)
+    Assert.True(report.MaxNormRelative < 1e-5, string report)
+    Assert.True(report.Passes 1e-5, report.Verdict 1e-5)
+
+[<Fact>]
+let ``central differences refuse a step that is not positive and finite, or one lost in rounding at a parameter`` () =
+    let cost = CostFunction<float32>(fun theta -> float theta.Span[0])
+    for epsilon in [ 0.0f; -1e-3f; nanf; infinityf ] do
+        messageOf<ArgumentOutOfRangeException> (fun () -> GradientCheck.CentralDifferences<float32>(ReadOnlySpan [| 1.0f |], cost, epsilon) |> ignore)
+        |> fun m -> Assert.Contains("positive and finite", m)
+    let lost = messageOf<ArgumentException> (fun () -> GradientCheck.CentralDifferences<float32>(ReadOnlySpan [| 0.5f; 1e10f |], cost, 1e-3f) |> ignore)
+    Assert.Contains("θ[1] = 1E+10", lost)
+    Assert.Equal<float[]>([| 1.0; 0.0 |], GradientCheck.CentralDifferences<float32>(ReadOnlySpan [| 0.5f; 1e10f |], cost, 1e3f) |> Array.map (fun g -> Math.Round(g, 6)))
+
+[<Fact>]
+let ``a gradient check in float refuses a step that rounds to 0 in float`` () =
+    let network = Network.Create<float32>(Architecture.Input(2).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)
+    let message =
+        messageOf<ArgumentOutOfRangeException> (fun () ->
+            GradientCheck.Run(network, Loss.SoftmaxCrossEntropy, Matrix<float32>.FromRows [| [| 0.1f; 0.2f |] |], Matrix<float32>.FromRows [| [| 1.0f; 0.0f |] |], epsilon = 1e-50) |> ignore)
+    Assert.Contains("1E-50 rounds to 0 in Single", message)

@@ -36,6 +36,12 @@ public static class GradientCheck
     {
         var m = Backprop.Validate(network, loss, inputs, targets, l2, l2SampleCount);
         Guard.Positive(nameof(epsilon), epsilon);
+        var step = T.CreateChecked(epsilon);
+        if (step == T.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε = {epsilon} rounds to 0 in {typeof(T).Name}, so the differences would divide by zero; use a larger ε."));
+        }
+
         var analytic = Backprop.Gradient(network, loss, inputs, targets, l2, l2SampleCount).Gradient;
         var architecture = network.Architecture;
         var workspace = new Workspace<T>(architecture, inputs.Rows);
@@ -43,7 +49,7 @@ public static class GradientCheck
         var theta = network.Parameters.ToArray();
         double Cost(ReadOnlyMemory<T> parameters) => double.CreateChecked(
             Propagation.Loss(architecture, parameters.Span, loss, inputs.AsSpan(), targets.AsSpan(), inputs.Rows, lambda, m, workspace));
-        var numeric = CentralDifferences(theta, Cost, T.CreateChecked(epsilon));
+        var numeric = CentralDifferences(theta, Cost, step);
 
         var blocks = ImmutableArray.CreateBuilder<BlockDifference>();
         for (var l = 0; l < architecture.Stack.Length; l++)
@@ -73,10 +79,27 @@ public static class GradientCheck
     /// <param name="function">f.</param>
     /// <param name="epsilon">ε.</param>
     /// <returns>A fresh array of the numerical partial derivatives.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">ε is not positive and finite.</exception>
+    /// <exception cref="ArgumentException">ε is lost in rounding at some θᵢ (θᵢ + ε and θᵢ − ε are the same number), where the difference would divide by zero.</exception>
     public static double[] CentralDifferences<T>(ReadOnlySpan<T> theta, CostFunction<T> function, T epsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(function);
+        if (!(epsilon > T.Zero) || !T.IsFinite(epsilon))
+        {
+            throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε must be positive and finite, but is {epsilon}."));
+        }
+
+        for (var i = 0; i < theta.Length; i++)
+        {
+            if ((theta[i] + epsilon) - (theta[i] - epsilon) == T.Zero)
+            {
+                throw new ArgumentException(
+                    Invariant($"ε = {epsilon} is lost in rounding at θ[{i}] = {theta[i]} (θ + ε and θ − ε are the same {typeof(T).Name}), so its difference would divide by zero; use a larger ε."),
+                    nameof(epsilon));
+            }
+        }
+
         var probe = theta.ToArray();
         var result = new double[probe.Length];
         for (var i = 0; i < probe.Length; i++)
@@ -96,27 +119,53 @@ public static class GradientCheck
         return result;
     }
 
+    private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// ‖a − n‖ / (‖a‖ + ‖n‖) over one span. The denominator bounds ‖a + n‖ from above, so it is zero only when both
     /// gradients are exactly zero, and then so is the difference: that case is 0, full agreement. When a = −n the
-    /// result is 1, a clear failure, where the literal ‖a − n‖ / ‖a + n‖ would divide by zero. NaN in either
-    /// gradient gives NaN, which fails every tolerance.
+    /// result is 1, a clear failure, where the literal ‖a − n‖ / ‖a + n‖ would divide by zero. NaN or an infinity in
+    /// either gradient gives NaN, which fails every tolerance.
     /// </summary>
+    /// <remarks>
+    /// The values are divided by the largest magnitude first: the ratio does not change, but squares of gradients
+    /// above about 1e154 no longer overflow (an agreeing pair read as NaN, a false failure) and squares below about
+    /// 1e-162 no longer vanish (two opposite gradients read as zero, a false pass).
+    /// </remarks>
     private static double NormRelative<T>(ReadOnlySpan<T> analytic, ReadOnlySpan<double> numeric)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        var scale = 0.0;
+        for (var i = 0; i < analytic.Length; i++)
+        {
+            scale = Math.Max(scale, Math.Max(Math.Abs(double.CreateChecked(analytic[i])), Math.Abs(numeric[i])));
+            if (double.IsNaN(scale))
+            {
+                return double.NaN;
+            }
+        }
+
+        if (scale == 0)
+        {
+            return 0;
+        }
+
+        if (double.IsInfinity(scale))
+        {
+            return double.NaN;
+        }
+
         double diffSquares = 0, analyticSquares = 0, numericSquares = 0;
         for (var i = 0; i < analytic.Length; i++)
         {
-            var a = double.CreateChecked(analytic[i]);
-            var n = numeric[i];
+            var a = double.CreateChecked(analytic[i]) / scale;
+            var n = numeric[i] / scale;
             diffSquares += (a - n) * (a - n);
             analyticSquares += a * a;
             numericSquares += n * n;
         }
 
-        var denominator = Math.Sqrt(analyticSquares) + Math.Sqrt(numericSquares);
-        return denominator == 0 && diffSquares == 0 ? 0 : Math.Sqrt(diffSquares) / denominator;
+        return Math.Sqrt(diffSquares) / (Math.Sqrt(analyticSquares) + Math.Sqrt(numericSquares));
     }
 
     /// <summary>The differences of one block.</summary>
