@@ -154,3 +154,22 @@ let ``a step refuses parameters of another architecture's length, moments of ano
     Assert.Equal("state.Moments[0]", e.ParamName)
     let e = Assert.Throws<ArgumentNullException>(fun () -> rule.Step(rule.Init theta, Unchecked.defaultof<Network<float>>, gradient) |> ignore)
     Assert.Equal("network", e.ParamName)
+
+[<Fact>]
+let ``a rule whose hyperparameter is 0 or infinite in float is refused for float, with the value and the type named`` () =
+    let network = Network.Create<float32>(Architecture.Input(2).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)
+    let data = Dataset.FromLabels(Matrix<float32>.FromRows [| [| 0.1f; 0.2f |]; [| 0.3f; 0.1f |] |], [| 0; 1 |], 2)
+    let tiny = messageOf<ArgumentException> (fun () -> Trainer.Train(network, Loss.SoftmaxCrossEntropy, Sgd(1e-50), data, TrainingOptions(1, 2, 1UL)) |> ignore)
+    Assert.Contains("learning rate η = 1E-50 is 0 in Single", tiny)
+    let scheduled = Adam(1e-3, Epsilon = 1e-60).WithSchedule(LearningRateSchedule.Cosine(10))
+    let epsilon = messageOf<ArgumentException> (fun () -> Trainer.Train(network, Loss.SoftmaxCrossEntropy, scheduled, data, TrainingOptions(1, 2, 1UL)) |> ignore)
+    Assert.Contains("= 1E-60 is 0 in Single", epsilon)
+    let huge = Sgd(1e39)
+    let state = huge.Init(network.Parameters)
+    let infinite = messageOf<ArgumentException> (fun () -> huge.Apply(state, network.Parameters, network.Parameters) |> ignore)
+    Assert.Contains("= 1E+39 is infinite in Single", infinite)
+    // The same rules fit double, where they train.
+    let wide = Network.Create<float>(Architecture.Input(2).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)
+    let wideData = Dataset.FromLabels(Matrix<float>.FromRows [| [| 0.1; 0.2 |]; [| 0.3; 0.1 |] |], [| 0; 1 |], 2)
+    let result = Trainer.Train(wide, Loss.SoftmaxCrossEntropy, scheduled, wideData, TrainingOptions(1, 2, 1UL))
+    Assert.Equal(1, result.State.EpochsCompleted)

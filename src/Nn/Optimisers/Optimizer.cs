@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Numerics;
 
 namespace Nn;
@@ -58,6 +59,34 @@ public abstract record Optimizer
     /// </code></example>
     public static Optimizer Custom(IUpdateRule rule) => new CustomOptimizer(rule);
 
+    /// <summary>
+    /// Refuses a built-in rule whose hyperparameter is not 0 but rounds to 0 in <typeparamref name="T"/>, or is
+    /// infinite there: η = 1e-50 in float would leave every step without effect and the run would still complete,
+    /// and η = 1e39 would turn θ into NaN. Rules written outside the library convert their own numbers.
+    /// </summary>
+    /// <exception cref="ArgumentException">A hyperparameter does not fit <typeparamref name="T"/>.</exception>
+    internal void EnsureFits<T>(string? paramName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (WithoutSchedule is CustomOptimizer)
+        {
+            return;
+        }
+
+        foreach (var hyperparameter in WithoutSchedule.Hyperparameters)
+        {
+            var value = T.CreateChecked(hyperparameter.Value);
+            if (hyperparameter.Value != 0 && (value == T.Zero || !T.IsFinite(value)))
+            {
+                throw new ArgumentException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"the {Name} rule's {hyperparameter.Name} = {hyperparameter.Value} is {(value == T.Zero ? "0" : "infinite")} in {typeof(T).Name}; choose a value {typeof(T).Name} can hold, or train in double."),
+                    paramName);
+            }
+        }
+    }
+
     /// <summary>The state before the first step: step 0 and zero moments.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="parameters">θ, for the moments' length.</param>
@@ -102,6 +131,8 @@ public abstract record Optimizer
         {
             throw new ArgumentException($"state must hold {MomentCount} moment vectors for {Name}, but holds {state.Moments.Length}.", nameof(state));
         }
+
+        EnsureFits<T>(paramName: null);
 
         var moments = new T[MomentCount][];
         for (var i = 0; i < MomentCount; i++)

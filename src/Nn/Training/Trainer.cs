@@ -120,6 +120,7 @@ public static class Trainer
         // Every kernel of the run, on this thread and on the run's workers, takes its path from here (the data checks included).
         using var kernels = Kernels.KernelScope.Enter(options.Kernels);
         Backprop.Validate(state.Network, loss, train, options.L2);
+        optimizer.EnsureFits<T>(nameof(optimizer));
         if (test is not null)
         {
             Backprop.Validate(state.Network, loss, test, 0);
