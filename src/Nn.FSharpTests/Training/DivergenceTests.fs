@@ -85,3 +85,14 @@ let ``heavy L2 that trades training cost for smaller weights completes, because 
     let cost (network: Network<float32>) = float (Backprop.Cost(network, Loss.SoftmaxCrossEntropy, digits.Value.Inputs, digits.Value.Targets))
     Assert.True(cost shrunk.Network > cost fitted, sprintf "the cost without L2 went from %g to %g" (cost fitted) (cost shrunk.Network))
     Assert.Equal(StopReason.Completed, shrunk.Reason)
+
+[<Fact>]
+let ``a last step that leaves outputs of NaN diverges, although the step's own cost was finite and nothing compares above NaN`` () =
+    // One sample of 1e20: the step's cost is finite, but the weights it leaves (about 1e20) overflow float's outputs.
+    let train = Dataset.FromLabels(Matrix<float32>.FromRows [| [| 1e20f |] |], [| 1 |], 2)
+    let network = Network.FromParameters<float32>(Architecture.Input(1).Dense(2, Activation.Softmax, false), ReadOnlySpan [| 0.5f; -0.3f |])
+    let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Sgd(1.0), train, TrainingOptions(1, 1, 1UL))
+    Assert.Equal(StopReason.Diverged, result.Reason)
+    Assert.Contains("to NaN (the network's outputs for some training samples are no longer finite) in epoch 1", result.Message)
+    Assert.Equal(network, result.Network)
+    Assert.True(result.Network.Forward(train.Inputs).AsSpan().ToArray() |> Array.forall Single.IsFinite)

@@ -13,18 +13,24 @@ namespace Nn;
 /// </summary>
 internal static class Divergence
 {
-    /// <summary>Why the epoch's network has blown up, or null when it has not.</summary>
+    /// <summary>
+    /// Why the epoch's network has blown up, or null when it has not. A cost of NaN has blown up: every step's cost was
+    /// finite, but the last step left a network whose outputs for some sample are not (the comparison alone would let
+    /// it pass, as nothing compares greater than NaN).
+    /// </summary>
     /// <param name="startCost">The cost of the network the run started from.</param>
     /// <param name="cost">The cost after the epoch.</param>
     /// <param name="factor">The growth that counts as blowing up.</param>
     public static string? BlownUp(double startCost, double cost, double factor) =>
-        cost > factor * startCost
+        double.IsNaN(cost)
+            ? Invariant($"the training cost went from {Number(startCost)} to NaN (the network's outputs for some training samples are no longer finite)")
+            : !(cost <= factor * startCost)
             ? Invariant($"the training cost grew from {Number(startCost)} to {Number(cost)}, more than {Number(factor)} times")
             : null;
 
-    /// <summary>Why the run's final network is worse than its first, or null when it is not.</summary>
+    /// <summary>Why the run's final network is worse than its first, or null when it is not (NaN counts as worse).</summary>
     public static string? Worsened(double startCost, double cost) =>
-        cost > startCost
+        !(cost <= startCost)
             ? Invariant($"the training cost rose from {Number(startCost)} to {Number(cost)} over the run, so the network got worse instead of better")
             : null;
 
