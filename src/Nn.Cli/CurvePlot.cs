@@ -12,36 +12,46 @@ namespace Nn.Cli;
 internal static class CurvePlot
 {
     /// <summary>Writes the curves of a mini-batch run, one point per epoch.</summary>
-    public static void Save(IReadOnlyList<EpochRecord> history, string path, string title)
+    public static void Save(IReadOnlyList<EpochRecord> history, string path, string title) => Finish(Curves(history), path, title);
+
+    /// <summary>The curves of a mini-batch run, one point per epoch with a finite value.</summary>
+    internal static Plot Curves(IReadOnlyList<EpochRecord> history)
     {
         var plot = new Plot();
         var epochs = history.Select(r => (double)r.Epoch).ToArray();
         AddLine(plot, epochs, history.Select(r => r.TrainCost).ToArray(), "train cost", Colors.Blue, right: false);
         if (history.All(r => r.ValidationCost is not null))
         {
-            AddLine(plot, epochs, history.Select(r => r.ValidationCost!.Value).ToArray(), "validation cost", Colors.Purple, right: false);
+            AddFinite(plot, epochs, history.Select(r => r.ValidationCost!.Value), "validation cost", Colors.Purple, right: false);
         }
 
         if (history.All(r => r.TestCost is not null))
         {
-            AddLine(plot, epochs, history.Select(r => r.TestCost!.Value).ToArray(), "test cost", Colors.Orange, right: false);
+            AddFinite(plot, epochs, history.Select(r => r.TestCost!.Value), "test cost", Colors.Orange, right: false);
         }
 
-        AddLine(plot, epochs, history.Select(r => r.TrainAccuracy).ToArray(), "train accuracy", Colors.Green, right: true);
+        // Accuracies are NaN where a run had none to report (a network of one output, such as a regression's, or held-out
+        // outputs that were not finite, which make their cost NaN too): such epochs get no point (AddFinite), and a
+        // curve with no point is not drawn, nor its axis named.
+        var accuracies = AddFinite(plot, epochs, history.Select(r => r.TrainAccuracy), "train accuracy", Colors.Green, right: true);
         if (history.All(r => r.ValidationAccuracy is not null))
         {
-            AddLine(plot, epochs, history.Select(r => r.ValidationAccuracy!.Value).ToArray(), "validation accuracy", Colors.Magenta, right: true);
+            accuracies |= AddFinite(plot, epochs, history.Select(r => r.ValidationAccuracy!.Value), "validation accuracy", Colors.Magenta, right: true);
         }
 
         if (history.All(r => r.TestAccuracy is not null))
         {
-            AddLine(plot, epochs, history.Select(r => r.TestAccuracy!.Value).ToArray(), "test accuracy", Colors.Red, right: true);
+            accuracies |= AddFinite(plot, epochs, history.Select(r => r.TestAccuracy!.Value), "test accuracy", Colors.Red, right: true);
         }
 
         plot.Axes.Bottom.Label.Text = "epoch";
         plot.Axes.Left.Label.Text = "cost";
-        plot.Axes.Right.Label.Text = "accuracy";
-        Finish(plot, path, title);
+        if (accuracies)
+        {
+            plot.Axes.Right.Label.Text = "accuracy";
+        }
+
+        return plot;
     }
 
     /// <summary>Writes the cost curve of a full-batch run, one point per iteration.</summary>
@@ -52,6 +62,19 @@ internal static class CurvePlot
         plot.Axes.Bottom.Label.Text = "iteration";
         plot.Axes.Left.Label.Text = "cost";
         Finish(plot, path, title);
+    }
+
+    /// <summary>The epochs whose value is finite as a curve; false, and no curve, when none is.</summary>
+    private static bool AddFinite(Plot plot, double[] epochs, IEnumerable<double> values, string label, Color color, bool right)
+    {
+        var points = epochs.Zip(values).Where(p => double.IsFinite(p.Second)).ToArray();
+        if (points.Length == 0)
+        {
+            return false;
+        }
+
+        AddLine(plot, points.Select(p => p.First).ToArray(), points.Select(p => p.Second).ToArray(), label, color, right);
+        return true;
     }
 
     private static void AddLine(Plot plot, double[] xs, double[] ys, string label, Color color, bool right)

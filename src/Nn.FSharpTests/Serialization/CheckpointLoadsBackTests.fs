@@ -30,7 +30,7 @@ let ``a state the reader would refuse is not written, and the message names the 
         [ checkpoint 2 [ record 1 0.9 0.5 ], "expected the history length (one record per completed epoch) in 2..2, but found 1."
           checkpoint 1 [ record 5 0.9 0.5 ], "expected history record 0's epoch in 1..1, but found 5."
           checkpoint 1 [ record 1 nan 0.5 ], "expected a finite history record 0's training loss of 0 or more, but found NaN."
-          checkpoint 1 [ record 1 0.9 2.0 ], "expected history record 0's training accuracy in [0, 1], but found 2."
+          checkpoint 1 [ record 1 0.9 2.0 ], "expected history record 0's training accuracy in [0, 1], or NaN, but found 2."
           checkpoint 4 [ for e in 1..4 -> record e 0.9 0.5 ], "expected the epochs completed (at most the epoch count) in 0..3, but found 4." ]
     for saved, rule in cases do
         let e = Assert.Throws<ArgumentException>(fun () -> CheckpointFile.ToBytes saved |> ignore)
@@ -47,3 +47,36 @@ let ``a checkpoint with a null field is refused naming it`` () =
           "checkpoint.Options", Checkpoint<float32>(good.State, good.Optimizer, good.Loss, Unchecked.defaultof<_>, good.TrainingData) ]
     for name, saved in cases do
         Assert.Equal(name, (Assert.Throws<ArgumentNullException>(fun () -> CheckpointFile.ToBytes saved |> ignore)).ParamName)
+
+[<Fact>]
+let ``figures a run records as NaN, or a held-out cost of infinity, save and load back; other values outside their range are still refused`` () =
+    let unmeasured =
+        EpochRecord(1, 0.9, nan, Nullable nan, Nullable nan, ValidationCost = Nullable infinity, ValidationAccuracy = Nullable nan)
+    let saved = checkpoint 1 [ unmeasured ]
+    let loaded = (CheckpointFile.FromBytes<float32>(CheckpointFile.ToBytes saved, "c")).State.History[0]
+    Assert.True(Double.IsNaN loaded.TrainAccuracy && Double.IsNaN loaded.TestCost.Value && Double.IsNaN loaded.TestAccuracy.Value)
+    Assert.Equal(infinity, loaded.ValidationCost.Value)
+    Assert.True(Double.IsNaN loaded.ValidationAccuracy.Value)
+    for bad, rule in
+        [ EpochRecord(1, 0.9, 0.5, Nullable -1.0, Nullable()), "expected history record 0's test loss of 0 or more, or NaN, but found -1."
+          EpochRecord(1, 0.9, 0.5, Nullable(), Nullable infinity), "expected history record 0's test accuracy in [0, 1], or NaN, but found Infinity."
+          EpochRecord(1, infinity, 0.5, Nullable(), Nullable()), "expected a finite history record 0's training loss of 0 or more, but found Infinity." ] do
+        let e = Assert.Throws<ArgumentException>(fun () -> CheckpointFile.ToBytes(checkpoint 1 [ bad ]) |> ignore)
+        Assert.Contains(rule, e.Message)
+
+[<Fact>]
+let ``a run checkpointed every epoch whose test outputs overflow saves its NaN test figures instead of failing`` () =
+    let small = Dataset.FromLabels(Matrix<float32>.FromRows [| [| 0.1f; 0.2f |]; [| 0.3f; 0.1f |] |], [| 0; 1 |], 2)
+    let overflowing = Dataset.FromLabels(Matrix<float32>.FromRows [| [| 3e38f; -3e38f |]; [| 0.3f; 0.1f |] |], [| 0; 1 |], 2)
+    let net = Network.Create<float32>(Architecture.Input(2).Dense(3, Activation.Relu).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)
+    let runOptions = TrainingOptions(2, 2, 1UL)
+    let path = IO.Path.Combine(IO.Path.GetTempPath(), $"nn-nan-test-{Guid.NewGuid():N}.nnc")
+    try
+        let saver = CheckpointFile.SaveEvery(1, path, DataFingerprint.Of small, Sgd 0.1, Loss.SoftmaxCrossEntropy, runOptions)
+        let result = Trainer.Train(net, Loss.SoftmaxCrossEntropy, Sgd 0.1, small, runOptions, overflowing, onEpoch = saver)
+        Assert.Equal(StopReason.Completed, result.Reason)
+        let history = (CheckpointFile.Load<float32>(path, Sgd 0.1)).State.History
+        Assert.Equal(2, history.Length)
+        Assert.True(Double.IsNaN history[1].TestAccuracy.Value, string history[1])
+    finally
+        IO.File.Delete path

@@ -110,12 +110,12 @@ let measurements =
     data.Add("NaN training loss", EpochRecord(2, nan, 0.8, Nullable 0.6, Nullable 0.7), 4L, "a finite history record 1's training loss of 0 or more, but found NaN")
     data.Add("negative training loss", EpochRecord(2, -0.5, 0.8, Nullable 0.6, Nullable 0.7), 4L, "a finite history record 1's training loss of 0 or more, but found -0.5")
     data.Add("infinite training loss", EpochRecord(2, infinity, 0.8, Nullable 0.6, Nullable 0.7), 4L, "a finite history record 1's training loss of 0 or more, but found Infinity")
-    data.Add("training accuracy above 1", EpochRecord(2, 0.5, 1.5, Nullable 0.6, Nullable 0.7), 12L, "history record 1's training accuracy in [0, 1], but found 1.5")
-    data.Add("negative training accuracy", EpochRecord(2, 0.5, -0.1, Nullable 0.6, Nullable 0.7), 12L, "history record 1's training accuracy in [0, 1], but found -0.1")
-    data.Add("NaN test loss", EpochRecord(2, 0.5, 0.8, Nullable nan, Nullable 0.7), 21L, "a finite history record 1's test loss of 0 or more, but found NaN")
-    data.Add("infinite test loss", EpochRecord(2, 0.5, 0.8, Nullable -infinity, Nullable 0.7), 21L, "a finite history record 1's test loss of 0 or more, but found -Infinity")
-    data.Add("NaN test accuracy", EpochRecord(2, 0.5, 0.8, Nullable 0.6, Nullable nan), 29L, "history record 1's test accuracy in [0, 1], but found NaN")
-    data.Add("test accuracy above 1", EpochRecord(2, 0.5, 0.8, Nullable 0.6, Nullable 2.0), 29L, "history record 1's test accuracy in [0, 1], but found 2")
+    data.Add("training accuracy above 1", EpochRecord(2, 0.5, 1.5, Nullable 0.6, Nullable 0.7), 12L, "history record 1's training accuracy in [0, 1], or NaN, but found 1.5")
+    data.Add("negative training accuracy", EpochRecord(2, 0.5, -0.1, Nullable 0.6, Nullable 0.7), 12L, "history record 1's training accuracy in [0, 1], or NaN, but found -0.1")
+    data.Add("negative test loss", EpochRecord(2, 0.5, 0.8, Nullable -0.6, Nullable 0.7), 21L, "history record 1's test loss of 0 or more, or NaN, but found -0.6")
+    data.Add("infinite test loss", EpochRecord(2, 0.5, 0.8, Nullable -infinity, Nullable 0.7), 21L, "history record 1's test loss of 0 or more, or NaN, but found -Infinity")
+    data.Add("negative test accuracy", EpochRecord(2, 0.5, 0.8, Nullable 0.6, Nullable -0.2), 29L, "history record 1's test accuracy in [0, 1], or NaN, but found -0.2")
+    data.Add("test accuracy above 1", EpochRecord(2, 0.5, 0.8, Nullable 0.6, Nullable 2.0), 29L, "history record 1's test accuracy in [0, 1], or NaN, but found 2")
     data
 
 [<Theory; MemberData("measurements")>]

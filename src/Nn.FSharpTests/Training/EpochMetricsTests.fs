@@ -78,3 +78,17 @@ let ``a training set larger than the probe that learns completes`` () =
     let start = Network.Create<float>(Architecture.Input(4).Dense(8, Activation.Relu).Dense(2, Activation.Identity), Initializer.He, 1UL)
     let result = Trainer.Train(start, Loss.Quadratic, Adam(0.01), large.Value, TrainingOptions(2, 32, 1UL))
     Assert.Equal(StopReason.Completed, result.Reason)
+
+[<Fact>]
+let ``a network of one output has no accuracy to report: NaN for training, test and validation, rather than 1 whatever it outputs`` () =
+    let inputs = Matrix<float32>.FromRows [| for i in 0..39 -> [| float32 i / 40.0f; 1.0f - float32 i / 40.0f |] |]
+    let targets = Matrix<float32>.FromRows [| for i in 0..39 -> [| (if i % 2 = 0 then 1.0f else 0.0f) |] |]
+    let data = Dataset.FromTargets(inputs, targets)
+    let oneOutput = Network.Create<float32>(Architecture.Input(2).Dense(4, Activation.Tanh).Dense(1, Activation.Sigmoid), Initializer.Xavier, 1UL)
+    for exact in [ false; true ] do
+        let options = TrainingOptions(2, 8, 1UL, ValidationFraction = 0.25, ExactTrainMetrics = exact)
+        let result = Trainer.Train(oneOutput, Loss.BinaryCrossEntropy, Adam 0.01, data, options, data)
+        Assert.Equal(StopReason.Completed, result.Reason)
+        for record in result.State.History do
+            Assert.True(Double.IsFinite record.TrainCost && Double.IsFinite record.TestCost.Value, string record)
+            Assert.True(Double.IsNaN record.TrainAccuracy && Double.IsNaN record.TestAccuracy.Value && Double.IsNaN record.ValidationAccuracy.Value, string record)

@@ -80,7 +80,9 @@ internal static class CheckpointState
     }
 
     /// <summary>
-    /// One record per completed epoch, numbered 1, 2, …; costs finite and non-negative, accuracies in [0, 1]; with
+    /// One record per completed epoch, numbered 1, 2, …; the training cost finite and non-negative, accuracies in
+    /// [0, 1] or NaN (no class to be right about: outputs that are not finite, or a network of one output), test and
+    /// validation costs non-negative, +∞ or NaN (a held-out sample whose outputs, or their cost, were not finite); with
     /// <paramref name="validating"/> (version 4 on) each record ends with its validation figures.
     /// </summary>
     public static ImmutableArray<EpochRecord> ReadHistory(FormatReader reader, int completed, bool validating)
@@ -91,7 +93,7 @@ internal static class CheckpointState
         {
             var epoch = reader.Int32InRange($"history record {i}'s epoch", i + 1, i + 1);
             var trainLoss = Measure(reader, $"history record {i}'s training loss", double.PositiveInfinity);
-            var trainAccuracy = Measure(reader, $"history record {i}'s training accuracy", 1);
+            var trainAccuracy = Measure(reader, $"history record {i}'s training accuracy", 1, unmeasured: true);
             var flagsAt = reader.Offset;
             var flags = reader.Byte($"history record {i}'s flags");
             if (flags > 3)
@@ -99,8 +101,8 @@ internal static class CheckpointState
                 throw reader.Error(flagsAt, $"history record {i}'s flags in 0..3", $"{flags}");
             }
 
-            var testLoss = Optional(reader, (flags & 1) != 0, $"history record {i}'s test loss", double.PositiveInfinity);
-            var testAccuracy = Optional(reader, (flags & 2) != 0, $"history record {i}'s test accuracy", 1);
+            var testLoss = Optional(reader, (flags & 1) != 0, $"history record {i}'s test loss", double.PositiveInfinity, unmeasured: true);
+            var testAccuracy = Optional(reader, (flags & 2) != 0, $"history record {i}'s test accuracy", 1, unmeasured: true);
             var record = new EpochRecord(epoch, trainLoss, trainAccuracy, testLoss, testAccuracy);
             history.Add(validating ? ReadValidation(reader, record, i) : record);
         }
@@ -125,8 +127,8 @@ internal static class CheckpointState
             throw reader.Error(flagsAt, $"history record {i}'s validation flags in 0..3", $"{flags}");
         }
 
-        var cost = Optional(reader, (flags & 1) != 0, $"history record {i}'s validation cost", double.PositiveInfinity);
-        var accuracy = Optional(reader, (flags & 2) != 0, $"history record {i}'s validation accuracy", 1);
+        var cost = Optional(reader, (flags & 1) != 0, $"history record {i}'s validation cost", double.PositiveInfinity, unmeasured: true);
+        var accuracy = Optional(reader, (flags & 2) != 0, $"history record {i}'s validation accuracy", 1, unmeasured: true);
         return record with { ValidationCost = cost, ValidationAccuracy = accuracy };
     }
 
@@ -198,25 +200,30 @@ internal static class CheckpointState
         return new BestEpoch<T>(epoch, cost, network);
     }
 
-    /// <summary>A measurement in [0, <paramref name="high"/>]: a mean cost (never negative) or an accuracy.</summary>
-    private static double Measure(FormatReader reader, string what, double high)
+    /// <summary>
+    /// A measurement in [0, <paramref name="high"/>]: a mean cost (finite, never negative) or an accuracy; with
+    /// <paramref name="unmeasured"/> also NaN, which a run records where the figure has no value (outputs that are not
+    /// finite; an accuracy of a network with one output), and a cost of +∞ (outputs so large their cost overflows).
+    /// </summary>
+    private static double Measure(FormatReader reader, string what, double high, bool unmeasured = false)
     {
         var at = reader.Offset;
         var value = reader.Double(what);
-        if (!(value >= 0 && value <= high && double.IsFinite(value)))
+        if (!(value >= 0 && value <= high && (double.IsFinite(value) || unmeasured)) && !(unmeasured && double.IsNaN(value)))
         {
-            throw reader.Error(at, high == 1 ? $"{what} in [0, 1]" : $"a finite {what} of 0 or more", Invariant($"{value}"));
+            var range = high == 1 ? $"{what} in [0, 1]" : unmeasured ? $"{what} of 0 or more" : $"a finite {what} of 0 or more";
+            throw reader.Error(at, unmeasured ? $"{range}, or NaN" : range, Invariant($"{value}"));
         }
 
         return value;
     }
 
     /// <summary>A measurement the flags say is present, or the 0 the writer stores in place of an absent one.</summary>
-    private static double? Optional(FormatReader reader, bool present, string what, double high)
+    private static double? Optional(FormatReader reader, bool present, string what, double high, bool unmeasured = false)
     {
         if (present)
         {
-            return Measure(reader, what, high);
+            return Measure(reader, what, high, unmeasured);
         }
 
         var at = reader.Offset;

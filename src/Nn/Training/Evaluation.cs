@@ -157,6 +157,14 @@ public static class Evaluation
     /// </summary>
     internal static int CountsLength(int classes) => classes * (classes + 1);
 
+    /// <summary>
+    /// A training run's accuracy from <paramref name="correct"/> of <paramref name="count"/> samples: NaN for a network
+    /// of one output, whose every row is "class 0" (its accuracy would be 1 whatever it outputs), and when
+    /// <paramref name="nonFinite"/> samples had outputs that are not all finite (they have no class to be right about).
+    /// </summary>
+    internal static double RunAccuracy(int correct, int count, int classes, int nonFinite = 0) =>
+        classes < 2 || nonFinite > 0 ? double.NaN : (double)correct / count;
+
     /// <summary>How many samples in <paramref name="counts"/> (see <see cref="CountsLength"/>) had outputs that are not all finite: those labelled <paramref name="label"/>, or all of them when it is null.</summary>
     internal static int NonFinite(ReadOnlySpan<int> counts, int classes, int? label = null)
     {

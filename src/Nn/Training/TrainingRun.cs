@@ -168,7 +168,7 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         // Without the exact pass the epoch reports what its steps saw, and divergence is judged on the probe.
-        var (trainCost, trainAccuracy) = options.ExactTrainMetrics ? Measure(train) : (costSum / train.Count, (double)correct / train.Count);
+        var (trainCost, trainAccuracy) = options.ExactTrainMetrics ? Measure(train) : (costSum / train.Count, Evaluation.RunAccuracy(correct, train.Count, architecture.OutputSize));
         var objective = (options.ExactTrainMetrics ? trainCost : ProbeCost()) + Penalty();
         (double Cost, double Accuracy)? tested = test is null ? null : Measure(test);
         (double Cost, double Accuracy)? validated = validation is null ? null : Measure(validation);
@@ -282,7 +282,7 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         // Rows whose outputs are not finite have no class to be right or wrong about (their cost is not finite either).
-        return (costSum / count, Evaluation.NonFinite(counts, classes) > 0 ? double.NaN : (double)correct / count);
+        return (costSum / count, Evaluation.RunAccuracy(correct, count, classes, Evaluation.NonFinite(counts, classes)));
     }
 
     /// <summary>The most samples one <see cref="Advance"/> takes: a deferred block, or one batch.</summary>

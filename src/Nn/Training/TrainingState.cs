@@ -85,10 +85,11 @@ public sealed record TrainingState<T>(
 /// </param>
 /// <param name="TrainAccuracy">
 /// The training accuracy: by default the share of samples the steps' own forward passes classified right during the
-/// epoch; with <see cref="TrainingOptions.ExactTrainMetrics"/>, the final network's on the whole training set.
+/// epoch; with <see cref="TrainingOptions.ExactTrainMetrics"/>, the final network's on the whole training set. NaN
+/// for a network with one output, which has no class to pick (its accuracy would be 1 whatever it outputs).
 /// </param>
 /// <param name="TestCost">The mean cost on the test data after the epoch, when test data was given.</param>
-/// <param name="TestAccuracy">The accuracy on the test data after the epoch, when test data was given; NaN when the network's outputs for one of its samples are not finite (see <see cref="ClassificationReport"/>).</param>
+/// <param name="TestAccuracy">The accuracy on the test data after the epoch, when test data was given; NaN when the network's outputs for one of its samples are not finite (see <see cref="ClassificationReport"/>), or when it has one output.</param>
 public sealed record EpochRecord(int Epoch, double TrainCost, double TrainAccuracy, double? TestCost, double? TestAccuracy)
 {
     /// <summary>The mean cost on the held-out validation data after the epoch (<see cref="TrainingOptions.ValidationFraction"/>), or null.</summary>

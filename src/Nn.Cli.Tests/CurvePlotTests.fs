@@ -1,0 +1,35 @@
+/// The training curves `nn train --plot` draws: a figure a run recorded as NaN (no accuracy for a network of one
+/// output, held-out outputs that were not finite) gets no point, and a curve with no point is not drawn.
+module Nn.Cli.Tests.CurvePlotTests
+
+open System
+open Xunit
+open Nn
+open Nn.Cli
+open ScottPlot
+
+let private curves (plot: Plot) =
+    plot.GetPlottables()
+    |> Seq.choose (function
+        | :? Plottables.Scatter as line -> Some(line.LegendText, line.Data.GetScatterPoints() |> Seq.map (fun p -> p.X) |> List.ofSeq)
+        | _ -> None)
+    |> List.ofSeq
+
+[<Fact>]
+let ``a regression's history, whose accuracies are all NaN, is drawn as its costs alone with no accuracy axis`` () =
+    let history = [ for e in 1..3 -> EpochRecord(e, 1.0 / float e, nan, Nullable(0.5 / float e), Nullable nan) ]
+    let plot = CurvePlot.Curves history
+    Assert.Equal<(string * float list) list>([ ("train cost", [ 1.0; 2.0; 3.0 ]); ("test cost", [ 1.0; 2.0; 3.0 ]) ], curves plot)
+    Assert.Equal("", plot.Axes.Right.Label.Text)
+
+[<Fact>]
+let ``an epoch whose held-out outputs were not finite is left out of the test curves, the others drawn`` () =
+    let history =
+        [ EpochRecord(1, 0.9, 0.6, Nullable 0.8, Nullable 0.5)
+          EpochRecord(2, 0.7, 0.7, Nullable nan, Nullable nan)
+          EpochRecord(3, 0.5, 0.8, Nullable 0.4, Nullable 0.9) ]
+    let plot = CurvePlot.Curves history
+    Assert.Equal<(string * float list) list>(
+        [ ("train cost", [ 1.0; 2.0; 3.0 ]); ("test cost", [ 1.0; 3.0 ]); ("train accuracy", [ 1.0; 2.0; 3.0 ]); ("test accuracy", [ 1.0; 3.0 ]) ],
+        curves plot)
+    Assert.Equal("accuracy", plot.Axes.Right.Label.Text)
