@@ -51,3 +51,19 @@ let ``a negative peek length and an unreadable stream are refused`` () =
     let unreadable = new MemoryStream()
     unreadable.Dispose()
     Assert.Throws<ArgumentException>(fun () -> PeekStream.Open(unreadable, 1) |> ignore) |> ignore
+
+[<Fact>]
+let ``a peek of up to Array.MaxLength bytes costs only what a short stream holds, and a longer head grows past its first room`` () =
+    let shortStream = PeekStream.Open(new MemoryStream([| 1uy .. 10uy |]), Array.MaxLength)
+    Assert.Equal<byte[]>([| 1uy .. 10uy |], shortStream.Head.ToArray())
+    let bytes = Array.init 200_000 (fun i -> byte (i * 7))
+    use long = PeekStream.Open(new MemoryStream(bytes), 150_000)
+    Assert.Equal(150_000, long.Head.Length)
+    use copy = new MemoryStream()
+    long.CopyTo copy
+    Assert.Equal<byte[]>(bytes, copy.ToArray())
+
+[<Fact>]
+let ``a peek longer than any array is refused by its count, not by running out of memory`` () =
+    let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> PeekStream.Open(new MemoryStream([| 1uy |]), Int32.MaxValue) |> ignore)
+    Assert.Contains("Array.MaxLength", e.Message)

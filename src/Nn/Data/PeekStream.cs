@@ -16,6 +16,9 @@ namespace Nn;
 /// </code></example>
 public sealed class PeekStream : Stream
 {
+    /// <summary>The room a peek starts with before it grows; the readers here look at 2 bytes.</summary>
+    private const int FirstRoom = 1 << 16;
+
     private readonly Stream inner;
     private readonly byte[] head;
     private readonly bool leaveOpen;
@@ -33,7 +36,7 @@ public sealed class PeekStream : Stream
     /// <param name="count">How many bytes to look at (fewer when the stream is shorter).</param>
     /// <param name="leaveOpen">Whether <paramref name="inner"/> stays open when the result is disposed.</param>
     /// <returns>The stream, with the bytes looked at in <see cref="Head"/>.</returns>
-    /// <exception cref="ArgumentException"><paramref name="inner"/> cannot be read, or <paramref name="count"/> is negative.</exception>
+    /// <exception cref="ArgumentException"><paramref name="inner"/> cannot be read, or <paramref name="count"/> is negative or above <see cref="Array.MaxLength"/>.</exception>
     public static PeekStream Open(Stream inner, int count, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -43,9 +46,25 @@ public sealed class PeekStream : Stream
         }
 
         Guard.NonNegative(nameof(count), count);
-        var buffer = new byte[count];
-        var read = inner.ReadAtLeast(buffer, count, throwOnEndOfStream: false);
-        return new PeekStream(inner, buffer[..read], leaveOpen);
+        if (count > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"a peek can hold at most {Array.MaxLength} bytes (Array.MaxLength), but {count} were asked for.");
+        }
+
+        // The buffer grows with what the stream holds, so a generous count on a short stream costs only its bytes
+        // (int.MaxValue allocated 2 GB up front, and failed with OutOfMemoryException).
+        var buffer = new byte[Math.Min(count, FirstRoom)];
+        var read = 0;
+        while (true)
+        {
+            read += inner.ReadAtLeast(buffer.AsSpan(read), buffer.Length - read, throwOnEndOfStream: false);
+            if (read < buffer.Length || buffer.Length == count)
+            {
+                return new PeekStream(inner, buffer[..read], leaveOpen);
+            }
+
+            Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, count));
+        }
     }
 
     /// <summary>The first bytes of the stream (all of it when it is shorter than asked), before any of it is read.</summary>
