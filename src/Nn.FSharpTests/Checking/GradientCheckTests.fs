@@ -75,4 +75,4 @@ let ``a gradient check in float refuses a step that rounds to 0 in float`` () =
     let message =
         messageOf<ArgumentOutOfRangeException> (fun () ->
             GradientCheck.Run(network, Loss.SoftmaxCrossEntropy, Matrix<float32>.FromRows [| [| 0.1f; 0.2f |] |], Matrix<float32>.FromRows [| [| 1.0f; 0.0f |] |], epsilon = 1e-50) |> ignore)
-    Assert.Contains("1E-50 rounds to 0 in Single", message)
+    Assert.Contains("1E-50 rounds to 0 in float32", message)

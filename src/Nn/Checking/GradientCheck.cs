@@ -39,7 +39,7 @@ public static class GradientCheck
         var step = T.CreateChecked(epsilon);
         if (step == T.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε = {epsilon} rounds to 0 in {typeof(T).Name}, so the differences would divide by zero; use a larger ε."));
+            throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε = {epsilon} rounds to 0 in {(typeof(T) == typeof(float) ? "float32" : "float64")}, so the differences would divide by zero; use a larger ε."));
         }
 
         var analytic = Backprop.Gradient(network, loss, inputs, targets, l2, l2SampleCount).Gradient;
@@ -95,7 +95,7 @@ public static class GradientCheck
             if ((theta[i] + epsilon) - (theta[i] - epsilon) == T.Zero)
             {
                 throw new ArgumentException(
-                    Invariant($"ε = {epsilon} is lost in rounding at θ[{i}] = {theta[i]} (θ + ε and θ − ε are the same {typeof(T).Name}), so its difference would divide by zero; use a larger ε."),
+                    Invariant($"ε = {epsilon} is lost in rounding at θ[{i}] = {theta[i]} (θ + ε and θ − ε are the same number), so its difference would divide by zero; use a larger ε."),
                     nameof(epsilon));
             }
         }
