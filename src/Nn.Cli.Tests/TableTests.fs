@@ -186,3 +186,14 @@ let ``a category longer than a model file holds is refused before training, nami
     Assert.True((train.ExitCode = 3), string train)
     Assert.Contains("data row 6, column 'c': expected a category of at most 4096 UTF-8 bytes (what a model file stores), but found 5000 bytes.", train.Error)
     Assert.DoesNotContain("epoch", train.Output)
+
+[<Fact>]
+let ``info on a regression's checkpoint shows its last epoch's costs and no accuracy, which a network of one output does not have`` () =
+    use dir = new TempDirectory()
+    regressionCsv (dir.File "r.csv")
+    let train = dir.Run [ "train"; "--train"; "r.csv"; "--target"; "y"; "--test-split"; "0.2"; "--epochs"; "2"; "--checkpoint"; "r.nnck" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let info = dir.Run [ "info"; "r.nnck" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Matches(@"last epoch  2: train cost \d+\.\d{4}, test cost \d+\.\d{4}\n", info.Output)
+    Assert.DoesNotContain("accuracy", info.Output)

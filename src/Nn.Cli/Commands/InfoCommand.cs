@@ -43,10 +43,12 @@ internal static class InfoCommand
                 Console.WriteLine($"progress    {state.EpochsCompleted} of {checkpoint.Options.Epochs} epochs completed");
                 if (state.History.Length > 0)
                 {
+                    // A network of one output picks no class, so its records hold no accuracy (NaN) to print.
                     var last = state.History[^1];
+                    var classifies = state.Network.OutputSize > 1;
                     Console.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"last epoch  {last.Epoch}: train cost {TrainingDisplay.Number(last.TrainCost, 4)}, train accuracy {last.TrainAccuracy:F4}{(last.TestAccuracy is { } t ? $", test accuracy {t:F4}" : string.Empty)}"));
+                        $"last epoch  {last.Epoch}: train cost {TrainingDisplay.Number(last.TrainCost, 4)}{(classifies ? $", train accuracy {last.TrainAccuracy:F4}" : string.Empty)}{(last.TestCost is { } c ? $", test cost {TrainingDisplay.Number(c, 4)}" : string.Empty)}{(classifies && last.TestAccuracy is { } t ? $", test accuracy {t:F4}" : string.Empty)}"));
                 }
             }
             else
