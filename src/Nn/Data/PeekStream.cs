@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 
 namespace Nn;
@@ -48,7 +49,8 @@ public sealed class PeekStream : Stream
         Guard.NonNegative(nameof(count), count);
         if (count > Array.MaxLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"a peek can hold at most {Array.MaxLength} bytes (Array.MaxLength), but {count} were asked for.");
+            throw new ArgumentOutOfRangeException(
+                nameof(count), count, string.Create(CultureInfo.InvariantCulture, $"a peek can hold at most {Array.MaxLength} bytes (Array.MaxLength), but {count} were asked for."));
         }
 
         // The buffer grows with what the stream holds, so a generous count on a short stream costs only its bytes
