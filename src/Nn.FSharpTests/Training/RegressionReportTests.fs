@@ -25,6 +25,15 @@ let ``a perfect fit has zero errors and R squared 1, and a constant target has n
     Assert.True(System.Double.IsNaN constant.Targets[0].R2)
 
 [<Fact>]
+let ``targets that are all the same value have no R squared even when their mean rounds away from it`` () =
+    // Ten rows of 0.1f: the mean summed as Σ y/n is an ulp off 0.1f, so Σ(y − ȳ)² was about 1e-32 rather than 0, and
+    // R² came out as 1 for exact predictions and about −1.5e31 for predictions a little off.
+    let targets = Matrix<float32>.FromRows(Array.init 10 (fun _ -> [| 0.1f |]))
+    let close = Matrix<float32>.FromRows(Array.init 10 (fun i -> [| 0.1f + float32 i * 0.01f |]))
+    Assert.True(System.Double.IsNaN (RegressionReport.Compare(targets, targets).Targets[0].R2))
+    Assert.True(System.Double.IsNaN (RegressionReport.Compare(close, targets).Targets[0].R2))
+
+[<Fact>]
 let ``a network is measured on its own outputs`` () =
     let network = Network.FromParameters(Architecture.Input(1).Dense(1, Activation.Identity), System.ReadOnlySpan [| 2.0; 1.0 |])
     let data = Dataset.FromTargets(matrix [| [| 0.0 |]; [| 1.0 |] |], matrix [| [| 1.0 |]; [| 4.0 |] |])

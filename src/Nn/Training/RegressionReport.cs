@@ -66,8 +66,11 @@ public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
             }
 
             double spread = 0;
+            var first = targets[0, k];
+            var constant = true;
             for (var i = 0; i < n; i++)
             {
+                constant &= targets[i, k] == first;
                 var y = double.CreateChecked(targets[i, k]);
                 var error = double.CreateChecked(predictions[i, k]) - y;
                 squared += error * error;
@@ -75,7 +78,9 @@ public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
                 spread += (y - mean) * (y - mean);
             }
 
-            fits.Add(new TargetFit(Math.Sqrt(squared / n), absolute / n, spread > 0 ? 1 - (squared / spread) : double.NaN));
+            // ȳ summed in rounding differs from a constant y by an ulp, so Σ(y − ȳ)² of identical targets is a tiny positive
+            // number rather than 0, and the R² it gave was 1 or some −1e31: identical targets are recognised as such.
+            fits.Add(new TargetFit(Math.Sqrt(squared / n), absolute / n, !constant && spread > 0 ? 1 - (squared / spread) : double.NaN));
         }
 
         return new RegressionReport(fits.ToImmutableArray());
