@@ -71,3 +71,7 @@ let ``a malformed schedule is refused in plain words`` () =
     refused dir (train "cosine,warmup:5") "--schedule cosine,warmup:5: a warm-up must come before the stage it hands over to, not last."
     refused dir (train "cosine,step:1:0.5") "--schedule cosine,step:1:0.5: only a warm-up can come before another stage, but 'cosine' does."
     refused dir (train "warmup:100000,cosine") "--schedule warmup:100000,cosine: the warm-up takes every step of the run, which leaves none for the cosine decay."
+    // Warm-ups whose steps add up past a long threw OverflowException (exit 1); they take every step of the run.
+    refused dir (train "warmup:4611686018427387904,warmup:4611686018427387904,cosine") "the warm-up takes every step of the run, which leaves none for the cosine decay."
+    // 2^62 + 1 epochs of 4 steps (batch 360 of 1438 digits) wrapped to a decay every 4 steps, and the run went on with it.
+    refused dir (train "step:4611686018427387905:0.5" @ [ "--batch"; "360" ]) "--schedule step:4611686018427387905:0.5: the epochs between decays must be at most 2305843009213693951 (at 4 steps an epoch), but is 4611686018427387905."

@@ -34,8 +34,8 @@ internal static class ScheduleGrammar
             schedule = parts[0] switch
             {
                 "constant" when parts.Length == 1 => LearningRateSchedule.Constant,
-                "cosine" when parts.Length is 1 or 2 => Cosine(text, parts, totalSteps - stages.Take(stages.Length - 1).Sum(stage => Steps(text, stage))),
-                "step" when parts.Length == 3 => LearningRateSchedule.StepDecay(Whole(text, "the epochs between decays", parts[1]) * stepsPerEpoch, Factor(text, parts[2])),
+                "cosine" when parts.Length is 1 or 2 => Cosine(text, parts, totalSteps - stages.Take(stages.Length - 1).Aggregate(Int128.Zero, (sum, stage) => sum + Steps(text, stage))),
+                "step" when parts.Length == 3 => LearningRateSchedule.StepDecay(EpochSteps(text, parts[1], stepsPerEpoch), Factor(text, parts[2])),
                 "warmup" when parts.Length == 2 => LearningRateSchedule.Warmup(Whole(text, "the warm-up steps", parts[1]), schedule),
                 "constant" or "cosine" or "step" or "warmup" => throw Refuse(text, $"'{stages[i]}' has the wrong number of parts; write {Forms}"),
                 _ => throw Refuse(text, $"'{parts[0]}' is not a schedule; write {Forms}"),
@@ -49,7 +49,20 @@ internal static class ScheduleGrammar
 
     private static long Steps(string text, string stage) => stage.Split(':') is ["warmup", var steps] ? Whole(text, "the warm-up steps", steps) : 0;
 
-    private static LearningRateSchedule Cosine(string text, string[] parts, long steps)
+    /// <summary>
+    /// The steps of <paramref name="part"/> epochs; more than a long counts is refused (the product wrapped, and a
+    /// decay every 2^62 + 1 epochs of 4 steps became one every 4 steps).
+    /// </summary>
+    private static long EpochSteps(string text, string part, long stepsPerEpoch)
+    {
+        var epochs = Whole(text, "the epochs between decays", part);
+        return epochs <= long.MaxValue / stepsPerEpoch
+            ? epochs * stepsPerEpoch
+            : throw Refuse(text, string.Create(CultureInfo.InvariantCulture, $"the epochs between decays must be at most {long.MaxValue / stepsPerEpoch} (at {stepsPerEpoch} steps an epoch), but is {part}"));
+    }
+
+    /// <summary>A cosine over the <paramref name="steps"/> the warm-ups leave, summed without overflow (their sum can pass a long).</summary>
+    private static LearningRateSchedule Cosine(string text, string[] parts, Int128 steps)
     {
         if (steps < 1)
         {
@@ -62,7 +75,7 @@ internal static class ScheduleGrammar
             throw Refuse(text, $"the cosine's floor must be at least 0 and below 1, but is {parts[1]}");
         }
 
-        return LearningRateSchedule.Cosine(steps, floor);
+        return LearningRateSchedule.Cosine((long)steps, floor);
     }
 
     private static double Factor(string text, string part)
