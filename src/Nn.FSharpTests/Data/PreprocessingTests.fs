@@ -157,6 +157,14 @@ let ``a column of values near double's largest standardises with a finite mean``
     Assert.Equal(1.25e308, p.Features[0].Mean, 1e-12 * 1.25e308)
 
 [<Fact>]
+let ``a column whose differences from the mean square past double's largest has its own deviation, not 1`` () =
+    // (1e300 − 1.5e300)² overflows: the deviation was taken as infinite and replaced by 1, so every value stayed near
+    // 1e300 after "standardising" and the column was refused as not finite in float.
+    let p = Preprocessing.Fit(table "x,y\n1e300,0\n2e300,1\n", PreprocessingOptions([ "y" ], Standardize = true))
+    assertClose 1e-12 (sqrt 0.5 * 1e300) p.Features[0].Deviation
+    assertAllClose 1e-6 [| -(sqrt 0.5); sqrt 0.5 |] ((p.Inputs<float>(table "x,y\n1e300,0\n2e300,1\n")).AsSpan().ToArray())
+
+[<Fact>]
 let ``one-hot inputs of more values than one array holds are refused as a fact about the table, not an overflow`` () =
     // 46,341 rows, each its own category: 46,341 × 46,341 inputs pass Limits.MaxElements.
     let rows = 46_341

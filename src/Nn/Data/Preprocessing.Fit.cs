@@ -111,10 +111,32 @@ public sealed partial record Preprocessing
 
         // Values near double's largest overflow their sum; dividing each first keeps the mean finite.
         var mean = values.Average() is var average && double.IsFinite(average) ? average : values.Sum(v => v / values.Length);
-        var deviation = values.Length < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+        var deviation = Deviation(values, mean);
 
         // A constant column carries no information; dividing by 1 keeps it at 0 instead of dividing by zero.
         return FeatureColumn.Numeric(train.Columns[column], mean, deviation > 0 && double.IsFinite(deviation) ? deviation : 1);
+    }
+
+    /// <summary>
+    /// The sample standard deviation √(Σ(v − mean)² / (n − 1)); 0 for fewer than two values. Squares of differences
+    /// above 1e154 overflow, so such a column is measured again in units of its largest magnitude s, as
+    /// s·√(Σ(v/s − mean/s)² / (n − 1)): its deviation was taken as infinite, and the column divided by 1 instead.
+    /// </summary>
+    private static double Deviation(double[] values, double mean)
+    {
+        if (values.Length < 2)
+        {
+            return 0;
+        }
+
+        var plain = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+        if (double.IsFinite(plain))
+        {
+            return plain;
+        }
+
+        var scale = values.Max(Math.Abs);
+        return scale * Math.Sqrt(values.Sum(v => ((v / scale) - (mean / scale)) * ((v / scale) - (mean / scale))) / (values.Length - 1));
     }
 
     private static FeatureColumn FitCategories(Table train, int column)
