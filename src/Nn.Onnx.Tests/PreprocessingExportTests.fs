@@ -61,3 +61,31 @@ let ``categories written as words are refused, naming the column and the categor
     let model = Model<float32>(Network.Create<float32>(Architecture.Input(2).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL), fitted)
     let e = Assert.Throws<NotSupportedException>(fun () -> OnnxPreprocessing.ToBytes(model, OnnxExportOptions()) |> ignore)
     Assert.Contains("the categorical column 'colour' has the category 'blue', which is not a number", e.Message)
+
+[<Fact>]
+let ``categories that are the same number in the element type, or that it cannot hold, are refused naming them`` () =
+    // "1" and "1.0" are two categories to the library, which compares text, but one number to ONNX's Equal: an input
+    // of 1 set both one-hot inputs, which no row gives in the library.
+    let export (elementType: string) (categories: string list) =
+        let rows = categories |> List.mapi (fun i c -> [ c; string (i % 2) ] :> Collections.Generic.IReadOnlyList<string>)
+        let fitted = Preprocessing.Fit(Table.Create([ "c"; "y" ], rows), PreprocessingOptions([ "y" ], Categorical = [ "c" ]))
+        let architecture = Architecture.Input(fitted.InputWidth).Dense(2, Activation.Softmax)
+        fun () ->
+            if elementType = "float32" then OnnxPreprocessing.ToBytes(Model<float32>(Network.Create<float32>(architecture, Initializer.Xavier, 1UL), fitted), OnnxExportOptions()) |> ignore
+            else OnnxPreprocessing.ToBytes(Model<float>(Network.Create<float>(architecture, Initializer.Xavier, 1UL), fitted), OnnxExportOptions()) |> ignore
+    let refused elementType categories = (Assert.Throws<NotSupportedException>(export elementType categories)).Message
+    Assert.Contains("the categorical column 'c' has the categories '1' and '1.0', which are the same number in float64", refused "float64" [ "1"; "1.0"; "2" ])
+    Assert.Contains("the categories '16777216' and '16777217', which are the same number in float32", refused "float32" [ "16777216"; "16777217" ])
+    Assert.Contains("the category '1e39', which float32 cannot hold", refused "float32" [ "1"; "1e39" ])
+    // Distinct in float64, where each keeps its own value.
+    export "float64" [ "16777216"; "16777217" ] ()
+
+[<Fact>]
+let ``a standardised column whose mean the element type holds only as infinity is refused naming it`` () =
+    // A mean of 1.25e300: float32 holds it as ∞, and the graph computed (x − ∞)/∞ = NaN for every row.
+    let rows = [ [ "1e300"; "0" ] :> Collections.Generic.IReadOnlyList<string>; [ "1.5e300"; "1" ] ]
+    let fitted = Preprocessing.Fit(Table.Create([ "x"; "y" ], rows), PreprocessingOptions([ "y" ], Standardize = true))
+    let model = Model<float32>(Network.Create<float32>(Architecture.Input(1).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL), fitted)
+    let e = Assert.Throws<NotSupportedException>(fun () -> OnnxPreprocessing.ToBytes(model, OnnxExportOptions()) |> ignore)
+    Assert.Contains("the column 'x' is standardised with mean 1.25E+300", e.Message)
+    Assert.Contains("which float32 holds as Infinity and Infinity", e.Message)

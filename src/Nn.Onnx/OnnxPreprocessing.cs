@@ -34,7 +34,11 @@ public static class OnnxPreprocessing
     /// <param name="model">The model; without preprocessing, the network alone is exported, as <see cref="OnnxExport.ToBytes{T}(Network{T}, OnnxExportOptions)"/> does.</param>
     /// <param name="options">Names and metadata; the input is the raw rows.</param>
     /// <returns>A fresh byte array holding the model.</returns>
-    /// <exception cref="NotSupportedException">A categorical column has a category that is not a number, or the network cannot be exported.</exception>
+    /// <exception cref="NotSupportedException">
+    /// A categorical column has a category that is not a number, or two that are the same number in <typeparamref name="T"/>
+    /// ("1" and "1.0"), or one <typeparamref name="T"/> cannot hold; a standardised column's mean or deviation is ∞ or
+    /// 0 in <typeparamref name="T"/>; or the network cannot be exported.
+    /// </exception>
     public static byte[] ToBytes<T>(Model<T> model, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -90,6 +94,7 @@ public static class OnnxPreprocessing
         for (var j = 0; j < features.Length; j++)
         {
             var feature = features[j];
+            Representable(feature, elementType);
             for (var k = 0; k < feature.Width; k++, w++)
             {
                 selection[(j * width) + w] = 1;
@@ -133,6 +138,51 @@ public static class OnnxPreprocessing
         double.TryParse(category, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value
         : throw new NotSupportedException(
             $"the categorical column '{feature.Name}' has the category '{category}', which is not a number; an ONNX input of numbers cannot hold it, so only numeric categories are exported.");
+
+    /// <summary>
+    /// Refuses a feature whose constants the graph's element type cannot hold as the library uses them: a mean or a
+    /// deviation that is not finite (or a deviation that is 0) there, or two categories that are the same number
+    /// there ("1" and "1.0", or 16777216 and 16777217 in float32). The graph computed NaN for every row in the first
+    /// case, and set both one-hot inputs for a value the library gives one in the second.
+    /// </summary>
+    private static void Representable(FeatureColumn feature, int elementType)
+    {
+        var type = elementType == (int)TensorProto.Types.DataType.Float ? "float32" : "float64";
+        if (!feature.IsCategorical)
+        {
+            var (mean, deviation) = (AsElement(feature.Mean, elementType), AsElement(feature.Deviation, elementType));
+            if (!double.IsFinite(mean) || !double.IsFinite(deviation) || deviation <= 0)
+            {
+                throw new NotSupportedException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"the column '{feature.Name}' is standardised with mean {feature.Mean} and deviation {feature.Deviation}, which {type} holds as {mean} and {deviation}; the exported graph would divide by them in {type}, so the model is not exported."));
+            }
+
+            return;
+        }
+
+        var seen = new Dictionary<double, string>();
+        foreach (var text in feature.Categories)
+        {
+            var value = AsElement(Category(feature, text), elementType);
+            if (!double.IsFinite(value))
+            {
+                throw new NotSupportedException(
+                    $"the categorical column '{feature.Name}' has the category '{text}', which {type} cannot hold; an ONNX input of {type} numbers cannot match it, so the model is not exported.");
+            }
+
+            if (seen.TryGetValue(value, out var other))
+            {
+                throw new NotSupportedException(
+                    $"the categorical column '{feature.Name}' has the categories '{other}' and '{text}', which are the same number in {type}; ONNX compares a category as a number, so an input equal to it would set both one-hot inputs, and the model is not exported.");
+            }
+
+            seen.Add(value, text);
+        }
+    }
+
+    /// <summary><paramref name="value"/> as the graph's element type holds it, widened back to double.</summary>
+    private static double AsElement(double value, int elementType) => elementType == (int)TensorProto.Types.DataType.Float ? (float)value : value;
 
     private static ValueInfoProto RawInput(OnnxExportOptions options, int elementType, int width)
     {
