@@ -288,3 +288,18 @@ let ``conjugate gradient's second search starts shorter than 1 where the last de
     let _, alpha, expected, actual = conjugateGradientSecondTrial 4.0 [| 1.0; 0.3 |]
     Assert.True(0.5 < alpha && alpha < 0.75, $"α = {alpha}: the test needs a first trial step well below 1")
     assertAllClose 1e-13 expected actual
+
+[<Theory>]
+[<InlineData("cg")>]
+[<InlineData("lbfgs")>]
+let ``a full-batch minimiser whose steps leave a float cost unchanged says no step lowered it, not that it converged`` (name: string) =
+    // (b − 1e18)²/2 in float from b = 0: the first step moves b by 1, which float's cost of 5e35 cannot see, and Armijo's
+    // bound 5e35 − 1e14 rounds to 5e35 as well. That step was returned as a decrease of 0, within the function
+    // tolerance, and the search reported Converged at b = 1, with the minimum 1e18 away.
+    let objective (theta: ParameterVector<float32>) =
+        let e = theta[0] - 1e18f
+        LossAndGradient<float32>(e * e / 2.0f, ParameterVector<float32>.Create(ReadOnlySpan [| e |]))
+    let minimizer: FullBatchOptimizer = if name = "cg" then ConjugateGradient() else Lbfgs()
+    let result = minimizer.Minimize(Func<_, _>(objective), ParameterVector<float32>.Create(ReadOnlySpan [| 0.0f |]))
+    Assert.Equal((MinimizationStop.NoDescent, 0), (result.Stop, result.Iterations))
+    Assert.Equal<float32[]>([| 0.0f |], result.Parameters.ToArray())

@@ -122,11 +122,15 @@ let ``a step halved out of an infinite region that still falls steeply doubles a
 [<Fact>]
 let ``a first step too short to change the cost in floating point is doubled, not zoomed back towards the start`` () =
     // At 2⁻⁶⁰ the cost rounds to 9 and the slope to −6, the start's own: only from the second step on may an equal cost
-    // end the doubling; with a budget of 2 the first step, the first Armijo point, is the one returned.
+    // end the doubling. With a budget of 2 neither step lowered the cost, so no point is returned (the first, on
+    // Armijo's line only by rounding, was).
     let tiny = Math.Pow(2.0, -60.0)
     let found, trials = searchCentred 3.0 tiny 1e-4 0.9 2
     Assert.Equal<float list>([ tiny; 2.0 * tiny ], trials)
-    Assert.Equal((tiny, 9.0), (found.Value.Alpha, found.Value.F))
+    Assert.False(found.HasValue)
+    // With a budget of 3 the doubling ends at the equal cost of 2⁻⁵⁹, and the zoom's step between the two ties as well.
+    let more, _ = searchCentred 3.0 tiny 1e-4 0.9 3
+    Assert.False(more.HasValue)
 
 [<Fact>]
 let ``a step whose cost is no lower than the last one's zooms between them even where its slope is flat`` () =

@@ -10,7 +10,7 @@ internal static class LineSearch
 {
     public readonly record struct Point(double Alpha, double F, double[] G, double Slope);
 
-    /// <summary>A step satisfying the strong Wolfe conditions, or the best decreasing one seen, or null when none decreased f.</summary>
+    /// <summary>A step satisfying the strong Wolfe conditions, or the best decreasing one seen (f below f(x), not only by rounding within Armijo's bound), or null when none decreased f.</summary>
     public static Point? Search(
         Func<double[], (double F, double[] G)> evaluate, double[] x, double fx, double slope0, double[] direction, double alpha0, double c1, double c2, int maxEvaluations = 30)
     {
@@ -44,7 +44,10 @@ internal static class LineSearch
                 continue;
             }
 
-            if (Armijo(current) && (best is null || current.F < best.Value.F))
+            // Only a lower cost is a decrease worth returning: with |C| far above c₁α|∇f·d| Armijo's bound rounds to C
+            // itself, and a step that left C as it was became the point found, so a search that had gone nowhere
+            // (C of 5e35 with a slope of −1e36 in float) reported that it had converged.
+            if (Armijo(current) && current.F < fx && (best is null || current.F < best.Value.F))
             {
                 best = current;
             }
