@@ -48,6 +48,22 @@ let ``with the growth rule turned off a blown-up run still ends as diverged, bec
     Assert.True(isFinite result.Network)
 
 [<Fact>]
+let ``a run whose cost starts negative and falls completes instead of counting as grown a hundredfold`` () =
+    // Binary cross-entropy on targets of 5.5 is negative and falls without bound: compared with 100 × the start, any
+    // cost below a start of −6.6 had "grown more than 100 times", and the first epoch, which lowered it, diverged.
+    let inputs = Matrix<float32>.FromRows([| for i in 0 .. 31 -> [| float32 i / 32.0f |] |])
+    let data = Dataset.FromTargets(inputs, Matrix<float32>.FromRows([| for _ in 0 .. 31 -> [| 5.5f |] |]))
+    let network = Network.Create<float32>(Architecture.Input(1).Dense(8, Activation.Relu).Dense(1, Activation.Sigmoid), Initializer.He, 1UL)
+    let result = Trainer.Train(network, Loss.BinaryCrossEntropy, Adam(0.005), data, TrainingOptions(3, 32, 1UL))
+    Assert.Equal(StopReason.Completed, result.Reason)
+    // Rising by more than 99 times the start's size is blowing up, as growing past 100 times is for a positive start.
+    Assert.Null(Divergence.BlownUp(-2.0, -1000.0, 100.0))
+    Assert.Null(Divergence.BlownUp(-2.0, 196.0, 100.0))
+    Assert.Equal("the training cost rose from -2 to 197, by more than 99 times the size of where it began", Divergence.BlownUp(-2.0, 197.0, 100.0))
+    Assert.Null(Divergence.BlownUp(-2.0, 1e300, infinity))
+    Assert.Equal("the training cost grew from 2 to 201, more than 100 times", Divergence.BlownUp(2.0, 201.0, 100.0))
+
+[<Fact>]
 let ``a run that learns with a quadratic loss completes`` () =
     let _, result = trainWith Activation.Softmax 0.005 (TrainingOptions(2, 32, 1UL))
     Assert.Equal(StopReason.Completed, result.Reason)

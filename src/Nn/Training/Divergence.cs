@@ -21,11 +21,19 @@ internal static class Divergence
     /// <param name="startCost">The cost of the network the run started from.</param>
     /// <param name="cost">The cost after the epoch.</param>
     /// <param name="factor">The growth that counts as blowing up.</param>
+    /// <remarks>
+    /// A negative starting cost (a loss of one's own, or binary cross-entropy on targets outside [0, 1]) grows a
+    /// hundredfold in size by falling: such a cost has blown up when it rises above the start by more than
+    /// (factor − 1) times the start's size, as a positive one does at factor times the start. Compared with
+    /// factor × start, every decrease of a negative cost had blown up.
+    /// </remarks>
     public static string? BlownUp(double startCost, double cost, double factor) =>
         double.IsNaN(cost)
             ? Invariant($"the training cost went from {Number(startCost)} to NaN (the network's outputs for some training samples are no longer finite)")
-            : !(cost <= factor * startCost)
+            : startCost >= 0 && !(cost <= factor * startCost)
             ? Invariant($"the training cost grew from {Number(startCost)} to {Number(cost)}, more than {Number(factor)} times")
+            : startCost < 0 && !(cost <= startCost + ((factor - 1) * -startCost))
+            ? Invariant($"the training cost rose from {Number(startCost)} to {Number(cost)}, by more than {Number(factor - 1)} times the size of where it began")
             : null;
 
     /// <summary>Why the run's final network is worse than its first, or null when it is not (NaN counts as worse).</summary>

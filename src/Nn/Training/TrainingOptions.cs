@@ -26,7 +26,7 @@ public sealed record TrainingOptions
     /// </param>
     /// <param name="DivergenceFactor">
     /// How many times its starting value the objective (the training set's mean cost plus the L2 term) may grow before
-    /// the run counts as diverged, above 1;
+    /// the run counts as diverged, above 1 (a negative starting objective may rise above the start by factor − 1 times its size);
     /// <see cref="double.PositiveInfinity"/> turns this rule off (NaN, infinities and a final network worse than the
     /// first still count). See <see cref="DefaultDivergenceFactor"/>.
     /// </param>
