@@ -46,3 +46,12 @@ let ``a complete array passes through as it is, and a default array or one with 
     let holed = Collections.Immutable.ImmutableArray.Create("a", Unchecked.defaultof<string>, Unchecked.defaultof<string>)
     let hole = Assert.Throws<ArgumentException>(fun () -> Guard.Complete(holed, "Names", "the names", "empty for none", "the name") |> ignore)
     Assert.Equal("the name 1 is null. (Parameter 'Names')", hole.Message)
+
+[<Fact>]
+let ``a bare message leaves out the parameter suffix, and the actual value's line an out-of-range refusal appends after it`` () =
+    Assert.Equal("x must be positive.", Guard.BareMessage(ArgumentException("x must be positive.", "x")))
+    // nn train --test-split 1 printed "… but is 1. (Parameter 'testFraction')" and "Actual value was 1." on a second line.
+    let e = ArgumentOutOfRangeException("testFraction", 1.0, "the test fraction must be between 0 and 1 (exclusive), but is 1.")
+    Assert.Equal("the test fraction must be between 0 and 1 (exclusive), but is 1.", Guard.BareMessage e)
+    Assert.Equal("n must be in 0..3, but is 7.", Guard.BareMessage(ArgumentOutOfRangeException("n", "n must be in 0..3, but is 7.")))
+    Assert.Equal("no parameter", Guard.BareMessage(ArgumentException("no parameter")))

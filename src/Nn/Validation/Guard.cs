@@ -16,10 +16,20 @@ internal static class Guard
     /// The message of <paramref name="error"/> without the " (Parameter 'name')" that <see cref="ArgumentException"/>
     /// appends, so that an exception wrapping it with the same parameter name does not say it twice.
     /// </summary>
+    /// <remarks>
+    /// An <see cref="ArgumentOutOfRangeException"/> given its actual value appends it on a line of its own, after the
+    /// suffix ("… (Parameter 'testFraction')" then "Actual value was 1."); that line goes too, so the suffix is found.
+    /// </remarks>
     public static string BareMessage(ArgumentException error)
     {
+        var message = error.Message;
+        if (error is ArgumentOutOfRangeException { ActualValue: not null } && message.LastIndexOf(Environment.NewLine, StringComparison.Ordinal) is var line and >= 0)
+        {
+            message = message[..line];
+        }
+
         var suffix = error.ParamName is null ? null : $" (Parameter '{error.ParamName}')";
-        return suffix is not null && error.Message.EndsWith(suffix, StringComparison.Ordinal) ? error.Message[..^suffix.Length] : error.Message;
+        return suffix is not null && message.EndsWith(suffix, StringComparison.Ordinal) ? message[..^suffix.Length] : message;
     }
 
     /// <summary>
