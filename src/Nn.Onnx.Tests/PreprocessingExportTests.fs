@@ -89,3 +89,16 @@ let ``a standardised column whose mean the element type holds only as infinity i
     let e = Assert.Throws<NotSupportedException>(fun () -> OnnxPreprocessing.ToBytes(model, OnnxExportOptions()) |> ignore)
     Assert.Contains("the column 'x' is standardised with mean 1.25E+300", e.Message)
     Assert.Contains("which float32 holds as Infinity and Infinity", e.Message)
+
+[<Fact>]
+let ``a table model whose network takes an image gets its preprocessed rows as images in ONNX Runtime, as in the library`` () =
+    // Six inputs (gre, gpa, rank=1..4) as a 1×2×3 image into a convolution, batch normalisation and pooling: the
+    // preprocessing's batch × 6 went straight into Conv, which takes batch × C × H × W, and the model did not load.
+    let architecture =
+        Architecture.Input(1, 2, 3).Conv2D(2, 2, 2, Activation.Relu, padding = 1).BatchNorm().MaxPool2D(2).Dense(2, Activation.Softmax)
+    let model = Model<float32>(Network.Create<float32>(architecture, Initializer.He, 4UL), preprocessing)
+    use session = openSession (OnnxPreprocessing.ToBytes(model, OnnxExportOptions()))
+    let table = binary ()
+    let outputs = run session "input" "output" table.Count 3 (rawColumns table |> Array.map float32)
+    let d = difference (outputs |> Array.map float) ((model.Predict table).AsSpan().ToArray() |> Array.map float)
+    Assert.True(d.Normwise < 1e-5, sprintf "%A" d)

@@ -111,6 +111,18 @@ public static class OnnxPreprocessing
         graph.Initializer.Add(Constant($"{Prefix}category", elementType, category, width));
         graph.Initializer.Add(Constant($"{Prefix}numeric", elementType, numeric, width));
         graph.Initializer.Add(Constant($"{Prefix}categorical", elementType, numeric.Select(n => 1 - n), width));
+        // A network that takes an image gets each preprocessed row as one, batch × C × H × W (the rows are in C,H,W
+        // order already); its Conv, MaxPool or BatchNormalization refuses the batch × W that the Add gives.
+        var shape = model.Network.Architecture.InputShape;
+        var joined = shape.IsImage ? $"{Prefix}rows" : Features;
+        if (shape.IsImage)
+        {
+            var dims = new TensorProto { Name = $"{Prefix}image", DataType = (int)TensorProto.Types.DataType.Int64 };
+            dims.Dims.Add(4);
+            dims.Int64Data.AddRange([-1, shape.Channels, shape.Height, shape.Width]);
+            graph.Initializer.Add(dims);
+        }
+
         var cast = Node("cast", "Cast", [$"{Prefix}match"], $"{Prefix}onehot");
         cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = elementType });
         NodeProto[] nodes =
@@ -122,7 +134,8 @@ public static class OnnxPreprocessing
             cast,
             Node("keep-numbers", "Mul", [$"{Prefix}standardised", $"{Prefix}numeric"], $"{Prefix}numbers"),
             Node("keep-categories", "Mul", [$"{Prefix}onehot", $"{Prefix}categorical"], $"{Prefix}categories"),
-            Node("join", "Add", [$"{Prefix}numbers", $"{Prefix}categories"], Features),
+            Node("join", "Add", [$"{Prefix}numbers", $"{Prefix}categories"], joined),
+            .. shape.IsImage ? [Node("image", "Reshape", [joined, $"{Prefix}image"], Features)] : Array.Empty<NodeProto>(),
         ];
 
         // Every node's inputs must be computed before it: the preprocessing goes first.
