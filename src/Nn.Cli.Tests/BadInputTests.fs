@@ -186,3 +186,21 @@ let ``a model path that is no model file is refused from its first bytes by ever
     let args = command.Split('|') |> List.ofArray
     expect dir badInput (args.Head :: "/dev/zero" :: args.Tail) "nn: /dev/zero, byte 0: expected the model file magic 'NNMF'" |> ignore
     Assert.False(File.Exists(dir.File "m.onnx"), "no ONNX file is written for a model that did not load")
+
+[<Fact>]
+let ``data of a single class is refused as such before training, and in eval, with exit 3 and no usage`` () =
+    use dir = new TempDirectory()
+    // Every label 0: a network of one output, whose every answer is right. Training ran to the end and saved the model,
+    // then the final accuracy line was refused as a bad command line (exit 2, with the usage).
+    File.WriteAllText(dir.File "one.csv", "x,y\n1,0\n2,0\n3,0\n4,0\n")
+    let train = expect dir badInput [ "train"; "--train"; "one.csv"; "--target"; "y"; "--test"; "one.csv"; "--save"; "one.nnm" ] "one.csv holds a single class"
+    Assert.Contains("--task regression", train.Error)
+    Assert.DoesNotContain("epoch", train.Output)
+    Assert.DoesNotContain("Usage:", train.Error)
+    Assert.False(File.Exists(dir.File "one.nnm"))
+    File.WriteAllText(dir.File "pixels.csv", "0,1,2\n0,3,4\n")
+    expect dir badInput [ "train"; "--train"; "pixels.csv"; "--test"; "pixels.csv"; "--label-column"; "first"; "--classes"; "1"; "--layers"; "2-1" ] "pixels.csv holds a single class" |> ignore
+    let network = Nn.Network.Create<float32>(Nn.Architecture.Input(2).Dense(1, Nn.Activation.Softmax), Nn.Initializer.Xavier, 1UL)
+    Nn.ModelFile.Save(network, dir.File "one-output.nnm")
+    let eval = expect dir badInput [ "eval"; "one-output.nnm"; "--test"; "pixels.csv"; "--label-column"; "first"; "--classes"; "1" ] "holds a single class for the model one-output.nnm"
+    Assert.DoesNotContain("Usage:", eval.Error)

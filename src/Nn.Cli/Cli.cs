@@ -156,7 +156,7 @@ internal static class Cli
     /// <summary>
     /// <see cref="Evaluation.Evaluate{T}"/>'s report of <paramref name="network"/> on <paramref name="data"/>, refused
     /// (exit code 3) like <see cref="FiniteOutputs"/> when a sample's outputs are not finite: the report's accuracy is
-    /// then NaN, and no line of it is a result.
+    /// then NaN, and no line of it is a result. Data of a single class (a model of one output) is refused the same way.
     /// </summary>
     /// <param name="network">The model's network.</param>
     /// <param name="data">The labelled samples.</param>
@@ -164,6 +164,13 @@ internal static class Cli
     /// <param name="dataName">The data, for the message.</param>
     public static ClassificationReport FiniteReport(Network<float> network, Dataset<float> data, string model, string dataName)
     {
+        if (data.ClassCount < 2)
+        {
+            // A fact about the model and its data, not the command line (Evaluation refuses it as an argument).
+            throw new BadInputException(
+                $"{dataName} holds a single class for the model {model}, which has one output: every sample is classified right whatever the output, so no accuracy is reported.");
+        }
+
         var report = Evaluation.Evaluate(network, data);
         if (report.NonFiniteSamples == 0)
         {

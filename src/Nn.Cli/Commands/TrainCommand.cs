@@ -91,6 +91,13 @@ internal static class TrainCommand
             using var interruption = Interruption.Install();
             var (trainData, testData, name, preprocessing) = TrainingData.Load(parse, data, table, train, trainLabels, test, testLabels, seed);
             var regression = preprocessing?.Task == TableTask.Regression;
+            if (!regression && trainData.ClassCount < 2)
+            {
+                // Every output of one class is right, so the run would learn nothing and end with no accuracy to report.
+                throw new BadInputException(
+                    $"{name} holds a single class, so a classifier trained on it would call every sample that class and no accuracy could tell a good one from a bad one; give data of at least 2 classes{(preprocessing is null ? string.Empty : ", or --task regression to predict the target as a number")}.");
+            }
+
             if (distribution.Ranks > 1)
             {
                 Console.WriteLine($"data-parallel over {distribution.Ranks} MPI ranks: each batch is split over them; rank 0 prints and writes the files");
