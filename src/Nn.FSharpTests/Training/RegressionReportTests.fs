@@ -34,6 +34,22 @@ let ``targets that are all the same value have no R squared even when their mean
     Assert.True(System.Double.IsNaN (RegressionReport.Compare(close, targets).Targets[0].R2))
 
 [<Fact>]
+let ``targets and errors whose squares pass double's largest are measured in their own units`` () =
+    // y = ±1e200 (Σ(y − ȳ)² = 2e400) and ŷ = 0: R² is 1 − 2e400 / 2e400 = 0, RMSE and MAE 1e200. The squares overflowed:
+    // R² came out NaN here.
+    let targets = matrix [| [| 1e200 |]; [| -1e200 |] |]
+    let report = RegressionReport.Compare(matrix [| [| 0.0 |]; [| 0.0 |] |], targets)
+    assertClose 1e-15 1e200 report.Targets[0].Rmse
+    assertClose 1e-15 1e200 report.Targets[0].Mae
+    assertClose 1e-15 0.0 report.Targets[0].R2
+    // y = ±1e154: Σ(y − ȳ)² = 2e308 overflows, while errors of 8.66e153 give Σ(ŷ − y)² = 1.5e308, which does not, so
+    // R² was 1 − 1.5e308 / ∞ = 1, a perfect fit, where it is 1 − 1.5 / 2 = 0.25.
+    let error = sqrt 0.75 * 1e154
+    let halfFit = RegressionReport.Compare(matrix [| [| 1e154 - error |]; [| -1e154 + error |] |], matrix [| [| 1e154 |]; [| -1e154 |] |])
+    assertClose 1e-12 0.25 halfFit.Targets[0].R2
+    assertClose 1e-12 error halfFit.Targets[0].Rmse
+
+[<Fact>]
 let ``a network is measured on its own outputs`` () =
     let network = Network.FromParameters(Architecture.Input(1).Dense(1, Activation.Identity), System.ReadOnlySpan [| 2.0; 1.0 |])
     let data = Dataset.FromTargets(matrix [| [| 0.0 |]; [| 1.0 |] |], matrix [| [| 1.0 |]; [| 4.0 |] |])

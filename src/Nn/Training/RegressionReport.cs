@@ -59,31 +59,71 @@ public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
         for (var k = 0; k < targets.Columns; k++)
         {
             var n = targets.Rows;
-            double squared = 0, absolute = 0, mean = 0;
+            var mean = 0.0;
             for (var i = 0; i < n; i++)
             {
                 mean += double.CreateChecked(targets[i, k]) / n;
             }
 
-            double spread = 0;
             var first = targets[0, k];
             var constant = true;
             for (var i = 0; i < n; i++)
             {
                 constant &= targets[i, k] == first;
-                var y = double.CreateChecked(targets[i, k]);
-                var error = double.CreateChecked(predictions[i, k]) - y;
-                squared += error * error;
-                absolute += Math.Abs(error);
-                spread += (y - mean) * (y - mean);
+            }
+
+            var (squared, absolute, spread) = Sums(predictions, targets, k, mean, 1);
+            var scale = 1.0;
+            if (!double.IsFinite(squared) || !double.IsFinite(spread))
+            {
+                // Squares of errors or deviations above 1e154 overflow, though the measures themselves are finite (an
+                // infinite Σ(y − ȳ)² made R² 1 whatever the errors): summed again in units of the largest magnitude.
+                scale = LargestMagnitude(predictions, targets, k);
+                if (double.IsFinite(scale) && scale > 0)
+                {
+                    (squared, absolute, spread) = Sums(predictions, targets, k, mean, scale);
+                }
+                else
+                {
+                    scale = 1;
+                }
             }
 
             // ȳ summed in rounding differs from a constant y by an ulp, so Σ(y − ȳ)² of identical targets is a tiny positive
             // number rather than 0, and the R² it gave was 1 or some −1e31: identical targets are recognised as such.
-            fits.Add(new TargetFit(Math.Sqrt(squared / n), absolute / n, !constant && spread > 0 ? 1 - (squared / spread) : double.NaN));
+            fits.Add(new TargetFit(scale * Math.Sqrt(squared / n), scale * (absolute / n), !constant && spread > 0 ? 1 - (squared / spread) : double.NaN));
         }
 
         return new RegressionReport(fits.ToImmutableArray());
+    }
+
+    /// <summary>Σ(ŷ − y)², Σ|ŷ − y| and Σ(y − ȳ)² of column <paramref name="k"/>, every value divided by <paramref name="scale"/> first.</summary>
+    private static (double Squared, double Absolute, double Spread) Sums<T>(Matrix<T> predictions, Matrix<T> targets, int k, double mean, double scale)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double squared = 0, absolute = 0, spread = 0;
+        for (var i = 0; i < targets.Rows; i++)
+        {
+            var y = double.CreateChecked(targets[i, k]) / scale;
+            var error = (double.CreateChecked(predictions[i, k]) / scale) - y;
+            squared += error * error;
+            absolute += Math.Abs(error);
+            spread += (y - (mean / scale)) * (y - (mean / scale));
+        }
+
+        return (squared, absolute, spread);
+    }
+
+    private static double LargestMagnitude<T>(Matrix<T> predictions, Matrix<T> targets, int k)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var largest = 0.0;
+        for (var i = 0; i < targets.Rows; i++)
+        {
+            largest = Math.Max(largest, Math.Max(Math.Abs(double.CreateChecked(targets[i, k])), Math.Abs(double.CreateChecked(predictions[i, k]))));
+        }
+
+        return largest;
     }
 
     /// <inheritdoc/>
