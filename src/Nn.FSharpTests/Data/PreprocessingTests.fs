@@ -152,6 +152,15 @@ let ``a value that standardising makes infinite is refused naming the column's m
     Assert.Contains("expected a value that is finite as Single, but found '1e300'", (Assert.Throws<DataFormatException>(fun () -> plain.Inputs<float32>(table "x,y\n1e300,0\n") |> ignore)).Message)
 
 [<Fact>]
+let ``a regression target beyond the element type's range is refused naming its row and column`` () =
+    // 1e39 is ∞ in float32: the data set refused it as an argument naming no file, row or column (nn train: exit 2, usage).
+    let rows = table "x,y\n1,1\n2,1e39\n"
+    let p = Preprocessing.Fit(rows, PreprocessingOptions([ "y" ], Task = Nullable TableTask.Regression))
+    let e = Assert.Throws<DataFormatException>(fun () -> p.Dataset<float32>(rows) |> ignore)
+    Assert.Equal("t.csv, data row 2, column 'y': expected a target that is finite as Single, but found '1e39'.", e.Message)
+    Assert.Equal(1e39, (p.Dataset<float>(rows)).Targets[1, 0])
+
+[<Fact>]
 let ``a column of values near double's largest standardises with a finite mean`` () =
     let p = Preprocessing.Fit(table "x,y\n1e308,0\n1.5e308,1\n", PreprocessingOptions([ "y" ], Standardize = true))
     Assert.Equal(1.25e308, p.Features[0].Mean, 1e-12 * 1.25e308)

@@ -110,7 +110,7 @@ public sealed partial record Preprocessing(
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="table">Rows with the training columns, targets included.</param>
     /// <returns>The data set.</returns>
-    /// <exception cref="DataFormatException">A column is missing, a field is not a number, or a label is outside the training classes.</exception>
+    /// <exception cref="DataFormatException">A column is missing, a field is not a number, a label is outside the training classes, or a numeric target is not finite as <typeparamref name="T"/>.</exception>
     public Dataset<T> Dataset<T>(Table table)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -136,7 +136,11 @@ public sealed partial record Preprocessing(
         {
             for (var t = 0; t < targets.Length; t++)
             {
-                values[(r * targets.Length) + t] = T.CreateChecked(Number(table, r, targets[t]));
+                // A target beyond the type's range (1e39 in float32) is refused naming its field, as an input is; it
+                // became ∞ and reached FromTargets, whose refusal named no file, row or column.
+                var value = T.CreateChecked(Number(table, r, targets[t]));
+                values[(r * targets.Length) + t] = T.IsFinite(value) ? value
+                    : throw new DataFormatException(table.Source, Where(table, r, targets[t]), $"a target that is finite as {typeof(T).Name}", $"'{table.Rows[r][targets[t]]}'");
             }
         }
 
