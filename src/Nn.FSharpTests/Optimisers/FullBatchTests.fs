@@ -303,3 +303,10 @@ let ``a full-batch minimiser whose steps leave a float cost unchanged says no st
     let result = minimizer.Minimize(Func<_, _>(objective), ParameterVector<float32>.Create(ReadOnlySpan [| 0.0f |]))
     Assert.Equal((MinimizationStop.NoDescent, 0), (result.Stop, result.Iterations))
     Assert.Equal<float32[]>([| 0.0f |], result.Parameters.ToArray())
+    // 1e30 + (x − 3)² in double: the step to 1 leaves the cost at 1e30, and its slope, −24 against −36, meets L-BFGS's
+    // curvature condition (c2 = 0.9), so that step was returned at once and L-BFGS reported Converged at 1.
+    let lifted (theta: ParameterVector<float>) =
+        let x = theta[0]
+        LossAndGradient<float>(1e30 + (x - 3.0) ** 2.0, ParameterVector<float>.Create(ReadOnlySpan [| 2.0 * (x - 3.0) |]))
+    let onLifted = minimizer.Minimize(Func<_, _>(lifted), ParameterVector<float>.Create(ReadOnlySpan [| 0.0 |]))
+    Assert.Equal((MinimizationStop.NoDescent, 0), (onLifted.Stop, onLifted.Iterations))

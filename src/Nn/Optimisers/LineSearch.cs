@@ -57,7 +57,7 @@ internal static class LineSearch
                 return Zoom(previous, current) ?? best;
             }
 
-            if (Curvature(current))
+            if (Curvature(current) && current.F < fx)
             {
                 return current;
             }
