@@ -188,6 +188,16 @@ let ``a category longer than a model file holds is refused before training, nami
     Assert.DoesNotContain("epoch", train.Output)
 
 [<Fact>]
+let ``a regression with --validation measures its train line on the rows it was fitted to, not on the held-out ones too`` () =
+    use dir = new TempDirectory()
+    regressionCsv (dir.File "grid.csv")
+    // 160 training rows, 40 of them held out for validation: the train line counted all 160, the 40 never trained on among them.
+    let train = dir.Run [ "train"; "--train"; "grid.csv"; "--target"; "y"; "--test-split"; "0.2"; "--validation"; "0.25"; "--epochs"; "3" ]
+    Assert.True((train.ExitCode = 0), string train)
+    Assert.Matches(@"train y: RMSE [\d.]+  MAE [\d.]+  R² -?[\d.]+ \(120 rows\)", train.Output)
+    Assert.Matches(@"test y: RMSE [\d.]+  MAE [\d.]+  R² -?[\d.]+ \(40 rows\)", train.Output)
+
+[<Fact>]
 let ``info on a regression's checkpoint shows its last epoch's costs and no accuracy, which a network of one output does not have`` () =
     use dir = new TempDirectory()
     regressionCsv (dir.File "r.csv")

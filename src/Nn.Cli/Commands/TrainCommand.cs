@@ -107,6 +107,8 @@ internal static class TrainCommand
             var outputs = new List<Output>();
             var failed = new List<string>();
             Network<float> network;
+            // The rows the network was fitted to: the training data less any rows --validation held out.
+            var fitted = trainData;
             if (rule is "cg" or "lbfgs" && parse.GetValue(resume) is null)
             {
                 if (parse.GetValue(checkpoint) is not null)
@@ -165,6 +167,12 @@ internal static class TrainCommand
                         saveCheckpoint?.Invoke(state);
                     }));
                 network = result.Network;
+                if (run.Options.ValidationFraction > 0)
+                {
+                    // As the run split them (EarlyStopping.Split): the same fraction, the same seed.
+                    fitted = Dataset.HoldOut(trainData, run.Options.ValidationFraction, run.Options.Seed).Train;
+                }
+
                 if (parse.GetValue(plot) is { } plotPath && result.History.Length > 0)
                 {
                     outputs.Add(new Output("--plot", plotPath, () =>
@@ -207,7 +215,7 @@ internal static class TrainCommand
             const string trainedModel = "trained by this run", testName = "the test data";
             if (regression)
             {
-                TableReport.WriteRegression(network, trainData, testData, Cli.FiniteOutputs(network, testData.Inputs, trainedModel, testName), preprocessing!);
+                TableReport.WriteRegression(network, fitted, testData, Cli.FiniteOutputs(network, testData.Inputs, trainedModel, testName), preprocessing!);
                 return written;
             }
 
