@@ -33,3 +33,13 @@ let ``an epoch whose held-out outputs were not finite is left out of the test cu
         [ ("train cost", [ 1.0; 2.0; 3.0 ]); ("test cost", [ 1.0; 3.0 ]); ("train accuracy", [ 1.0; 2.0; 3.0 ]); ("test accuracy", [ 1.0; 3.0 ]) ],
         curves plot)
     Assert.Equal("accuracy", plot.Axes.Right.Label.Text)
+
+[<Fact>]
+let ``a full-batch run's cost curve has a point per iteration, and one that ran none is the point where it stayed`` () =
+    // A first line search that found no lower cost ends the run after no iteration: the curve was empty axes, which
+    // nn train reported as "plotted the cost curve".
+    Assert.Equal<(string * float list) list>([ ("train cost", [ 1.0; 2.0 ]) ], curves (CurvePlot.LossCurve([ 3.0; 2.0 ], 2.0)))
+    let stayed = CurvePlot.LossCurve([], 5.0)
+    Assert.Equal<(string * float list) list>([ ("train cost", [ 0.0 ]) ], curves stayed)
+    let line = stayed.GetPlottables() |> Seq.pick (function :? Plottables.Scatter as s -> Some s | _ -> None)
+    Assert.Equal(5.0, (line.Data.GetScatterPoints() |> Seq.exactlyOne).Y)

@@ -54,14 +54,24 @@ internal static class CurvePlot
         return plot;
     }
 
-    /// <summary>Writes the cost curve of a full-batch run, one point per iteration.</summary>
-    public static void SaveLoss(IReadOnlyList<double> losses, string path, string title)
+    /// <summary>Writes the cost curve of a full-batch run, one point per iteration (see <see cref="LossCurve"/>).</summary>
+    public static void SaveLoss(IReadOnlyList<double> losses, double cost, string path, string title) => Finish(LossCurve(losses, cost), path, title);
+
+    /// <summary>
+    /// The cost curve of a full-batch run: C after each iteration. A run whose first line search found no lower cost ran
+    /// no iteration, and its curve is the one point where it stayed, <paramref name="cost"/> at iteration 0 (it was
+    /// drawn as empty axes that nn train reported as the cost curve).
+    /// </summary>
+    internal static Plot LossCurve(IReadOnlyList<double> losses, double cost)
     {
         var plot = new Plot();
-        AddLine(plot, Enumerable.Range(1, losses.Count).Select(i => (double)i).ToArray(), losses.ToArray(), "train cost", Colors.Blue, right: false);
+        var (iterations, costs) = losses.Count == 0
+            ? (new[] { 0.0 }, new[] { cost })
+            : (Enumerable.Range(1, losses.Count).Select(i => (double)i).ToArray(), losses.ToArray());
+        AddLine(plot, iterations, costs, "train cost", Colors.Blue, right: false);
         plot.Axes.Bottom.Label.Text = "iteration";
         plot.Axes.Left.Label.Text = "cost";
-        Finish(plot, path, title);
+        return plot;
     }
 
     /// <summary>The epochs whose value is finite as a curve; false, and no curve, when none is.</summary>

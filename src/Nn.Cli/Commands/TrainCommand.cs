@@ -138,7 +138,7 @@ internal static class TrainCommand
                 {
                     outputs.Add(new Output("--plot", plotPath, () =>
                     {
-                        CurvePlot.SaveLoss(result.LossHistory, plotPath, $"{name}: {layers}, {rule}");
+                        CurvePlot.SaveLoss(result.LossHistory, result.Loss, plotPath, $"{name}: {layers}, {rule}");
                         return $"plotted the cost curve to {plotPath}";
                     }));
                 }
