@@ -207,3 +207,13 @@ let ``info on a regression's checkpoint shows its last epoch's costs and no accu
     Assert.True((info.ExitCode = 0), string info)
     Assert.Matches(@"last epoch  2: train cost \d+\.\d{4}, test cost \d+\.\d{4}\n", info.Output)
     Assert.DoesNotContain("accuracy", info.Output)
+
+[<Fact>]
+let ``a target of no name is refused before a task is chosen for it`` () =
+    use dir = new TempDirectory()
+    regressionCsv (dir.File "r.csv")
+    for target in [ ""; " , " ] do
+        let run = dir.Run [ "train"; "--train"; "r.csv"; "--target"; target; "--test-split"; "0.2" ]
+        Assert.True((run.ExitCode = 2), string run)
+        Assert.Contains("--target must name at least one column", run.Error)
+        Assert.DoesNotContain("task:", run.Output)

@@ -76,6 +76,12 @@ internal sealed class TableOptions
         var train = data.LoadTable(trainPath, "--train", HeaderChoice(parse));
         Console.WriteLine(DescribeHeader(train));
         var targets = Split(parse.GetValue(Target)!);
+        if (targets.Length == 0)
+        {
+            // Else the task would be chosen, and printed, for a target of no name before anything refused it.
+            throw new UsageException("--target must name at least one column (a name or a 1-based number).");
+        }
+
         var options = new PreprocessingOptions(
             targets,
             parse.GetValue(Features) is { } features ? Split(features) : null,
