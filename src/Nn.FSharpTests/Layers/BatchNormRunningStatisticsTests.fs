@@ -104,3 +104,12 @@ let ``backward writes the gamma and beta gradients over whatever the gradient bu
 [<Fact>]
 let ``backward with accumulate adds the gamma and beta gradients to what the buffer held`` () =
     assertAllClose doubleRounding [| 100.0 + 1.0 / sqrt (1.0 + 1e-5); 203.0 |] (trainingBackward true)
+
+[<Fact>]
+let ``an epsilon that is 0 in float32 is refused when a float32 network is made, and kept in float64`` () =
+    let architecture = Architecture.Input(4).BatchNorm(1e-50).Dense(2, Activation.Softmax)
+    let e = Assert.Throws<ArgumentException>(fun () -> Network.Create<float32>(architecture, Initializer.Xavier, 1UL) |> ignore)
+    Assert.Contains("layer 0 (", e.Message)
+    Assert.Contains("ε = 1E-50, which is 0 in float32", e.Message)
+    let wide = Network.Create<float>(architecture, Initializer.Xavier, 1UL)
+    Assert.Equal(architecture, wide.Architecture)

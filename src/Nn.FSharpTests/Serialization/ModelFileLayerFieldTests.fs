@@ -45,8 +45,13 @@ let ``an epsilon that is not a positive finite number is refused at its byte`` (
         refused epsilon bad "layer 1's epsilon, a positive finite number"
 
 [<Fact>]
-let ``the smallest positive epsilon loads`` () =
-    Assert.Equal(Double.Epsilon, (layer<BatchNormLayer> (fst (withField epsilon Double.Epsilon))).Epsilon)
+let ``the smallest epsilon the element type holds above 0 loads, and one that is 0 there is refused as a fault of the file`` () =
+    let smallestSingle = float Single.Epsilon
+    Assert.Equal(smallestSingle, (layer<BatchNormLayer> (fst (withField epsilon smallestSingle))).Epsilon)
+    let bytes, _ = withField epsilon Double.Epsilon
+    Assert.Equal(Double.Epsilon, (ModelFile.FromBytes<float>(bytes, "model.nnm")).Architecture.Stack[1] :?> BatchNormLayer |> fun l -> l.Epsilon)
+    let error = Assert.Throws<ModelFormatException>(fun () -> load bytes |> ignore)
+    Assert.Contains("expected layers whose constants float32 can hold, but found layer 1 with ε = 5E-324, which is 0 in float32.", error.Message)
 
 [<Fact>]
 let ``a momentum outside 0 exclusive to 1 inclusive is refused at its byte, and 1 loads`` () =
@@ -107,3 +112,17 @@ let ``a convolution and a dense layer without bias are read back without bias`` 
     let loaded = load (ModelFile.ToBytes spatial)
     Assert.Equal("1x12x12-conv7k3x2s2p1(relu,nobias)-maxpool4s3-5(softmax,nobias)", string loaded.Architecture)
     Assert.Equal<float32[]>(spatial.Parameters.ToArray(), loaded.Parameters.ToArray())
+
+[<Fact>]
+let ``a float64 model or checkpoint whose epsilon is 0 in float32 loads as float64 and is refused as float32`` () =
+    let architecture = Architecture.Input(4).BatchNorm(1e-50).Dense(2, Activation.Softmax)
+    let wide = Network.Create<float>(architecture, Initializer.Xavier, 1UL)
+    let model = ModelFile.ToBytes wide
+    Assert.Equal(wide, ModelFile.FromBytes<float>(model, "wide.nnm"))
+    Assert.Contains("layer 0 with ε = 1E-50, which is 0 in float32", (Assert.Throws<ModelFormatException>(fun () -> ModelFile.FromBytes<float32>(model, "wide.nnm") |> ignore)).Message)
+    let data = Dataset.FromLabels(Matrix<float>.FromRows [| [| 0.1; 0.2; 0.3; 0.4 |]; [| 0.4; 0.3; 0.2; 0.1 |] |], [| 0; 1 |], 2)
+    let options = TrainingOptions(1, 2, 1UL)
+    let checkpoint = Checkpoint<float>(Trainer.Start(wide, Adam 0.01, 1UL), Adam 0.01, Loss.SoftmaxCrossEntropy, options, DataFingerprint.Of data)
+    let bytes = CheckpointFile.ToBytes checkpoint
+    Assert.Equal(wide, (CheckpointFile.FromBytes<float>(bytes, "wide.nnck")).State.Network)
+    Assert.Contains("layer 0 with ε = 1E-50, which is 0 in float32", (Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(bytes, "wide.nnck") |> ignore)).Message)

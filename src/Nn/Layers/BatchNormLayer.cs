@@ -157,6 +157,12 @@ public sealed record BatchNormLayer : Layer
         state.Slice(Features, Features).Fill(T.One);
     }
 
+    /// <summary>An ε that rounds to 0 in <typeparamref name="T"/> would leave a feature of zero variance dividing by 0.</summary>
+    internal override string? UnfitFor<T>() =>
+        T.CreateChecked(Epsilon) == T.Zero
+            ? string.Create(CultureInfo.InvariantCulture, $"ε = {Epsilon}, which is 0 in {(typeof(T) == typeof(float) ? "float32" : "float64")}")
+            : null;
+
     /// <summary>A running variance below 0 has no square root.</summary>
     internal override string? InvalidState<T>(ReadOnlySpan<T> state)
     {

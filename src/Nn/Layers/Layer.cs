@@ -63,6 +63,10 @@ public abstract record Layer
     internal virtual string? InvalidState<T>(ReadOnlySpan<T> state)
         where T : unmanaged, IFloatingPointIeee754<T> => null;
 
+    /// <summary>Why this layer's constants cannot be held in <typeparamref name="T"/> (an ε that rounds to 0, say), or null when they can.</summary>
+    internal virtual string? UnfitFor<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => null;
+
     /// <summary>Writes the state a new network starts with into <paramref name="state"/> (<see cref="StateCount"/> values).</summary>
     internal virtual void InitialState<T>(Span<T> state)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -33,7 +33,7 @@ public sealed class Network<T> : IEquatable<Network<T>>
     /// <param name="architecture">The layer stack, with at least one layer.</param>
     /// <param name="parameters">θ, of length <see cref="Architecture.ParameterCount"/>, all finite.</param>
     /// <param name="state">The non-trainable state, of length <see cref="Architecture.StateCount"/>, all finite.</param>
-    /// <exception cref="ArgumentException">The architecture has no layers, θ or the state has the wrong length or holds NaN/∞, or a running variance is negative.</exception>
+    /// <exception cref="ArgumentException">The architecture has no layers or a constant <typeparamref name="T"/> cannot hold (a batch normalisation's ε that is 0 there), θ or the state has the wrong length or holds NaN/∞, or a running variance is negative.</exception>
     public Network(Architecture architecture, ParameterVector<T> parameters, ParameterVector<T> state)
     {
         ArgumentNullException.ThrowIfNull(architecture);
@@ -47,6 +47,11 @@ public sealed class Network<T> : IEquatable<Network<T>>
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
             var layer = architecture.Stack[l];
+            if (layer.UnfitFor<T>() is { } unfit)
+            {
+                throw new ArgumentException($"every layer's constants must fit the network's numbers, but layer {l} ({layer}) has {unfit}.", nameof(architecture));
+            }
+
             if (layer.InvalidState(state.AsSpan().Slice(architecture.StateOffset(l), layer.StateCount)) is { } problem)
             {
                 throw new ArgumentException($"state must be valid for every layer, but layer {l} ({layer}) has {problem}.", nameof(state));

@@ -262,9 +262,11 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "checkpoint file", OldestVersion, Version, out var version);
+        var stackAt = reader.Offset;
         var architecture = version >= FirstStackVersion
             ? ModelFile.ReadStack(reader, version >= FirstStateVersion ? (ushort)4 : (ushort)2)
             : ModelFile.ReadArchitecture(reader);
+        ModelFile.EnsureFits<T>(reader, architecture, stackAt);
         var parameters = ModelFile.ReadParameters<T>(reader, architecture, elementSize);
         var networkState = version >= FirstStateVersion ? ModelFile.ReadState<T>(reader, architecture, elementSize) : null;
 

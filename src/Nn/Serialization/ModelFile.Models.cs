@@ -80,7 +80,9 @@ public static partial class ModelFile
         ArgumentNullException.ThrowIfNull(fileName);
         var reader = new FormatReader(bytes, fileName);
         var elementSize = reader.ReadHeader(Magic, "model file", 1, Version, out var version);
+        var stackAt = reader.Offset;
         var architecture = version == 1 ? ReadArchitecture(reader) : ReadStack(reader, version);
+        EnsureFits<T>(reader, architecture, stackAt);
         var preprocessing = ReadPreprocessing(reader, architecture, version);
         var parameters = ReadParameters<T>(reader, architecture, elementSize);
         var state = version >= StateVersion ? ReadState<T>(reader, architecture, elementSize) : null;
@@ -89,5 +91,21 @@ public static partial class ModelFile
             ? new Network<T>(architecture, ParameterVector<T>.Own(parameters))
             : new Network<T>(architecture, ParameterVector<T>.Own(parameters), ParameterVector<T>.Own(state));
         return new Model<T>(network, preprocessing);
+    }
+
+    /// <summary>
+    /// Refuses, as a fault of the file, layers whose constants <typeparamref name="T"/> cannot hold (a batch
+    /// normalisation's ε that is 0 there), which the network's constructor would refuse as a bad argument.
+    /// </summary>
+    internal static void EnsureFits<T>(FormatReader reader, Architecture architecture, long stackAt)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            if (architecture.Stack[l].UnfitFor<T>() is { } unfit)
+            {
+                throw reader.Error(stackAt, $"layers whose constants {(typeof(T) == typeof(float) ? "float32" : "float64")} can hold", $"layer {l} with {unfit}");
+            }
+        }
     }
 }
