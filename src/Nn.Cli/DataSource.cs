@@ -55,7 +55,7 @@ internal sealed class DataSource
         var scaling = ParseScaling(parse.GetValue(Scale));
         if (!T.IsFinite(T.CreateChecked(scaling.Scale(255))))
         {
-            throw new UsageException($"--scale {parse.GetValue(Scale)} is too small: it takes the pixel value 255 beyond the range of {(typeof(T) == typeof(float) ? "float32" : "float64")}.");
+            throw new UsageException($"--scale {parse.GetValue(Scale)} is too small: it takes the pixel value 255 beyond the range of {ElementTypes.Name<T>()}.");
         }
 
         using var data = PeekStream.Open(Open(path, optionName), 2);

@@ -167,11 +167,8 @@ internal static class TrainCommand
                         saveCheckpoint?.Invoke(state);
                     }));
                 network = result.Network;
-                if (run.Options.ValidationFraction > 0)
-                {
-                    // As the run split them (EarlyStopping.Split): the same fraction, the same seed.
-                    fitted = Dataset.HoldOut(trainData, run.Options.ValidationFraction, run.Options.Seed).Train;
-                }
+                // Split as the run split them, by the run's own rule.
+                fitted = EarlyStopping.Split(trainData, run.Options).Fit;
 
                 if (parse.GetValue(plot) is { } plotPath && result.History.Length > 0)
                 {

@@ -39,7 +39,7 @@ public static class GradientCheck
         var step = T.CreateChecked(epsilon);
         if (step == T.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε = {epsilon} rounds to 0 in {(typeof(T) == typeof(float) ? "float32" : "float64")}, so the differences would divide by zero; use a larger ε."));
+            throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε = {epsilon} rounds to 0 in {ElementTypes.Name<T>()}, so the differences would divide by zero; use a larger ε."));
         }
 
         var analytic = Backprop.Gradient(network, loss, inputs, targets, l2, l2SampleCount).Gradient;

@@ -113,7 +113,7 @@ public static class CsvData
                     if (!T.IsFinite(value))
                     {
                         throw new DataFormatException(
-                            sourceName, $"line {lineNumber}, field {field + 1}", $"a value that stays finite as {(typeof(T) == typeof(float) ? "float32" : "float64")} once scaled", $"'{text.ToString()}'");
+                            sourceName, $"line {lineNumber}, field {field + 1}", $"a value that stays finite as {ElementTypes.Name<T>()} once scaled", $"'{text.ToString()}'");
                     }
 
                     values.Add(value);

@@ -117,7 +117,7 @@ public static class IdxData
             table[i] = T.CreateChecked(scaling.Scale(i));
             if (!T.IsFinite(table[i]))
             {
-                throw new ArgumentException($"the scaling takes the pixel value {i} beyond the range of {(typeof(T) == typeof(float) ? "float32" : "float64")}; scale by a larger maximum.", nameof(scaling));
+                throw new ArgumentException($"the scaling takes the pixel value {i} beyond the range of {ElementTypes.Name<T>()}; scale by a larger maximum.", nameof(scaling));
             }
         }
 

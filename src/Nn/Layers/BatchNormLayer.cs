@@ -160,7 +160,7 @@ public sealed record BatchNormLayer : Layer
     /// <summary>An ε that rounds to 0 in <typeparamref name="T"/> would leave a feature of zero variance dividing by 0.</summary>
     internal override string? UnfitFor<T>() =>
         T.CreateChecked(Epsilon) == T.Zero
-            ? string.Create(CultureInfo.InvariantCulture, $"ε = {Epsilon}, which is 0 in {(typeof(T) == typeof(float) ? "float32" : "float64")}")
+            ? string.Create(CultureInfo.InvariantCulture, $"ε = {Epsilon}, which is 0 in {ElementTypes.Name<T>()}")
             : null;
 
     /// <summary>A running variance below 0 has no square root.</summary>

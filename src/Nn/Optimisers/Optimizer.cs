@@ -81,13 +81,11 @@ public abstract record Optimizer
                 throw new ArgumentException(
                     string.Create(
                         CultureInfo.InvariantCulture,
-                        $"the {Name} rule's {hyperparameter.Name} = {hyperparameter.Value} is {(value == T.Zero ? "0" : "infinite")} in {Element<T>()}, the network's numbers; choose a value {Element<T>()} can hold, or train in float64."),
+                        $"the {Name} rule's {hyperparameter.Name} = {hyperparameter.Value} is {(value == T.Zero ? "0" : "infinite")} in {ElementTypes.Name<T>()}, the network's numbers; choose a value {ElementTypes.Name<T>()} can hold, or train in float64."),
                     paramName);
             }
         }
     }
-
-    private static string Element<T>() => typeof(T) == typeof(float) ? "float32" : "float64";
 
     /// <summary>The state before the first step: step 0 and zero moments.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>

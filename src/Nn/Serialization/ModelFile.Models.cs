@@ -104,7 +104,7 @@ public static partial class ModelFile
         {
             if (architecture.Stack[l].UnfitFor<T>() is { } unfit)
             {
-                throw reader.Error(stackAt, $"layers whose constants {(typeof(T) == typeof(float) ? "float32" : "float64")} can hold", $"layer {l} with {unfit}");
+                throw reader.Error(stackAt, $"layers whose constants {ElementTypes.Name<T>()} can hold", $"layer {l} with {unfit}");
             }
         }
     }
