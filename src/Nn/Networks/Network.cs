@@ -132,15 +132,23 @@ public static class Network
         ArgumentNullException.ThrowIfNull(network);
         Guard.Length(nameof(input), network.InputSize, input.Length);
         Guard.Finite(nameof(input), input);
-        var workspace = new Workspace<T>(network.Architecture, 1);
-        Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), input, 1, workspace, PassMode<T>.Inference(network.State.AsSpan()), outputsOnly: true);
-        return workspace.Output(1).ToArray();
+        var workspace = KeptWorkspaces<T>.Rent(network.Architecture, 1);
+        try
+        {
+            Propagation.Forward(network.Architecture, network.Parameters.AsSpan(), input, 1, workspace, PassMode<T>.Inference(network.State.AsSpan()), outputsOnly: true);
+            return workspace.Output(1).ToArray();
+        }
+        finally
+        {
+            KeptWorkspaces<T>.Return(workspace);
+        }
     }
 
     /// <summary>
     /// The outputs for a batch X, one row per sample, computed in passes of a few hundred rows through one small
     /// workspace: the memory a call uses beyond its result does not grow with the batch, and each row's outputs are
-    /// the bits one pass over the whole batch would give.
+    /// the bits one pass over the whole batch would give. The workspace is kept for the thread's next call with the
+    /// same architecture (weakly: the collector may take it back), so a loop of calls allocates only its results.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network.</param>
@@ -152,14 +160,22 @@ public static class Network
         ArgumentNullException.ThrowIfNull(network);
         ValidateInputs(network, inputs);
         var outputs = OutputBuffer(network, inputs);
-        var workspace = new Workspace<T>(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows));
-        return Outputs(network, inputs, workspace, outputs);
+        var workspace = KeptWorkspaces<T>.Rent(network.Architecture, PiecewiseForward.WorkspaceRows<T>(network.Architecture, inputs.Rows));
+        try
+        {
+            return Outputs(network, inputs, workspace, outputs);
+        }
+        finally
+        {
+            KeptWorkspaces<T>.Return(workspace);
+        }
     }
 
     /// <summary>
     /// The outputs for a batch X with its rows split over <paramref name="threads"/> threads (the caller's and
     /// <paramref name="threads"/> − 1 workers lent to this call, started by an earlier call or by this one and parked
-    /// when it returns), each thread taking its own contiguous share through a workspace of its own. Each output is
+    /// when it returns), each thread taking its own contiguous share through a workspace of its own (kept, like the
+    /// one-thread call's, for the calling thread's next call with the same architecture). Each output is
     /// computed by one thread in the one-thread order, so the result is bit for bit that of
     /// <see cref="Forward{T}(Network{T}, Matrix{T})"/>. Worth it for large batches (thousands of rows).
     /// </summary>
@@ -179,8 +195,16 @@ public static class Network
         var pool = Kernels.IdleTeams.Rent(threads);
         try
         {
-            new ParallelPieces<T>(network.Architecture, inputs.Rows, pool).Forward(
-                network.Parameters.AsSpan(), network.State.AsSpan(), inputs.AsSpan(), inputs.Rows, outputs);
+            var pieces = KeptWorkspaces<T>.Rent(network.Architecture, inputs.Rows, pool);
+            try
+            {
+                pieces.Forward(network.Parameters.AsSpan(), network.State.AsSpan(), inputs.AsSpan(), inputs.Rows, outputs);
+            }
+            finally
+            {
+                KeptWorkspaces<T>.Return(pieces);
+            }
+
             return Matrix<T>.Own(inputs.Rows, network.OutputSize, outputs);
         }
         finally

@@ -56,6 +56,19 @@ internal sealed unsafe class ParallelPieces<T> : IPartitionedWork
     /// <summary>The architecture the workspaces are made for.</summary>
     public Architecture Architecture { get; }
 
+    /// <summary>
+    /// Whether a pass of <paramref name="count"/> rows on <paramref name="team"/> and kernel path <paramref name="path"/>
+    /// goes here as it would through shares made for it: on the same team and path, over as many threads, through
+    /// workspaces at least as large.
+    /// </summary>
+    public bool Serves(int count, WorkerPool team, KernelPath path)
+    {
+        var threads = Math.Max(1, Math.Min(team.Threads, count / MinimumRowsPerPart));
+        var share = (count + threads - 1) / threads;
+        return ReferenceEquals(team, pool) && workspaces[0].Path == path && workspaces.Length >= threads
+            && workspaces[0].Capacity >= PiecewiseForward.WorkspaceRows<T>(Architecture, share);
+    }
+
     /// <summary>How many threads a pass of <paramref name="count"/> rows is split over.</summary>
     public int Parts(int count) => Math.Max(1, Math.Min(workspaces.Length, count / MinimumRowsPerPart));
 
