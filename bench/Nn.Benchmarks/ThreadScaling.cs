@@ -48,8 +48,8 @@ internal static class ThreadScaling
 
         rows.Add(("A NnSteps (10,000 per-sample steps; median of 5)", "s", threads => NetworkASteps(a, threads)));
         rows.Add(("A NnEpoch (Trainer.Train; median of 5)", "s", threads => NetworkAEpoch(a, threads)));
-        rows.Add(("Inference: B forward, 10,000 rows", "ms", threads => Inference(ShapeB, a, threads) * 1e3));
-        rows.Add(("Inference: LeNet-5 forward, 10,000 rows", "ms", threads => Inference(LeNetBenchmarks.Shape, a, threads) * 1e3));
+        rows.Add(("Inference: B forward, 10,000 rows (median of 5 calls)", "ms", threads => Inference(ShapeB, a, threads) * 1e3));
+        rows.Add(("Inference: LeNet-5 forward, 10,000 rows (median of 5 calls)", "ms", threads => Inference(LeNetBenchmarks.Shape, a, threads) * 1e3));
 
         var times = rows.Select(_ => new List<double>[] { [], [] }).ToArray();
         for (var round = 0; round < rounds; round++)
@@ -206,12 +206,17 @@ internal static class ThreadScaling
         return MedianOf(ARepeats, () => Timing.Seconds(() => Trainer.Train(network, Loss.Quadratic, new Sgd(0.1), data, new TrainingOptions(1, 1, 1, Threads: threads))));
     }
 
-    /// <summary>A forward pass of <paramref name="shape"/> over 10,000 rows through the public call, on the threads the threaded Forward takes (an idle team kept between calls, or a new one), each with its own rows.</summary>
+    /// <summary>
+    /// A forward pass of <paramref name="shape"/> over 10,000 rows through the public call, on the threads the threaded
+    /// Forward takes (an idle team kept between calls, or a new one), each with its own rows: the median of
+    /// <see cref="ARepeats"/> calls, as a loop of calls makes them (one timed call of 30–70 ms was at the mercy of a
+    /// single hiccup of the machine).
+    /// </summary>
     private static double Inference(Architecture shape, Dataset<float> data, int threads)
     {
         // The public call a user makes, with whatever workspace and threads it sets up for itself.
         var network = Network.Create<float>(shape, Initializer.He, 1);
-        return Timing.Seconds(() => _ = threads == 1 ? Network.Forward(network, data.Inputs) : Network.Forward(network, data.Inputs, threads));
+        return MedianOf(ARepeats, () => Timing.Seconds(() => _ = threads == 1 ? Network.Forward(network, data.Inputs) : Network.Forward(network, data.Inputs, threads)));
     }
 
     private static double StepBytes(Dataset<float> data, int threads)
