@@ -147,9 +147,9 @@ let ``class labels are whole numbers within 2^30 either side of 0, and the messa
 let ``a value that standardising makes infinite is refused naming the column's mean and deviation`` () =
     let p = Preprocessing.Fit(table "x,y\n1,0\n2,1\n", PreprocessingOptions([ "y" ], Standardize = true))
     let e = Assert.Throws<DataFormatException>(fun () -> p.Inputs<float32>(table "x,y\n1e300,0\n") |> ignore)
-    Assert.Equal("t.csv, data row 1, column 'x': expected a value that stays finite as Single once standardised, (x − 1.5) / 0.7071067811865476, but found '1e300'.", e.Message)
+    Assert.Equal("t.csv, data row 1, column 'x': expected a value that stays finite as float32 once standardised, (x − 1.5) / 0.7071067811865476, but found '1e300'.", e.Message)
     let plain = Preprocessing.Fit(table "x,y\n1,0\n2,1\n", PreprocessingOptions([ "y" ]))
-    Assert.Contains("expected a value that is finite as Single, but found '1e300'", (Assert.Throws<DataFormatException>(fun () -> plain.Inputs<float32>(table "x,y\n1e300,0\n") |> ignore)).Message)
+    Assert.Contains("expected a value that is finite as float32, but found '1e300'", (Assert.Throws<DataFormatException>(fun () -> plain.Inputs<float32>(table "x,y\n1e300,0\n") |> ignore)).Message)
 
 [<Fact>]
 let ``a regression target beyond the element type's range is refused naming its row and column`` () =
@@ -157,7 +157,7 @@ let ``a regression target beyond the element type's range is refused naming its 
     let rows = table "x,y\n1,1\n2,1e39\n"
     let p = Preprocessing.Fit(rows, PreprocessingOptions([ "y" ], Task = Nullable TableTask.Regression))
     let e = Assert.Throws<DataFormatException>(fun () -> p.Dataset<float32>(rows) |> ignore)
-    Assert.Equal("t.csv, data row 2, column 'y': expected a target that is finite as Single, but found '1e39'.", e.Message)
+    Assert.Equal("t.csv, data row 2, column 'y': expected a target that is finite as float32, but found '1e39'.", e.Message)
     Assert.Equal(1e39, (p.Dataset<float>(rows)).Targets[1, 0])
 
 [<Fact>]

@@ -99,7 +99,7 @@ public sealed partial record Preprocessing(
 
                 var value = T.CreateChecked((Number(table, r, positions[f]) - feature.Mean) / feature.Deviation);
                 values[at++] = T.IsFinite(value) ? value
-                    : throw new DataFormatException(table.Source, Where(table, r, positions[f]), FiniteInput(feature, typeof(T).Name), $"'{field}'");
+                    : throw new DataFormatException(table.Source, Where(table, r, positions[f]), FiniteInput(feature, ElementTypes.Name<T>()), $"'{field}'");
             }
         }
 
@@ -140,7 +140,7 @@ public sealed partial record Preprocessing(
                 // became ∞ and reached FromTargets, whose refusal named no file, row or column.
                 var value = T.CreateChecked(Number(table, r, targets[t]));
                 values[(r * targets.Length) + t] = T.IsFinite(value) ? value
-                    : throw new DataFormatException(table.Source, Where(table, r, targets[t]), $"a target that is finite as {typeof(T).Name}", $"'{table.Rows[r][targets[t]]}'");
+                    : throw new DataFormatException(table.Source, Where(table, r, targets[t]), $"a target that is finite as {ElementTypes.Name<T>()}", $"'{table.Rows[r][targets[t]]}'");
             }
         }
 
