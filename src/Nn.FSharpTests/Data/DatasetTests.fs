@@ -70,7 +70,7 @@ let ``Select refuses an index outside the data set, naming it, and takes repeats
 [<Fact>]
 let ``FromLabels refuses target values that are not finite in the element type`` () =
     let inputs = Matrix<float32>.FromRows [ [ 0.1f ]; [ 0.2f ] ]
-    Assert.Contains("on must be a finite number in Single, but is NaN", messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, nan, 0.0) |> ignore))
+    Assert.Contains("on must be a finite number in float32, but is NaN", messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, nan, 0.0) |> ignore))
     // 1e300 is a finite double but infinite as float32.
-    Assert.Contains("off must be a finite number in Single, but is 1E+300", messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, 1.0, 1e300) |> ignore))
+    Assert.Contains("off must be a finite number in float32, but is 1E+300", messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, 1.0, 1e300) |> ignore))
     Assert.Equal(1e300, (Dataset.FromLabels(Matrix<float>.FromRows [ [ 0.1 ]; [ 0.2 ] ], [| 0; 1 |], 2, 1.0, 1e300)).Targets[0, 1])

@@ -151,7 +151,7 @@ public static partial class Dataset
         var converted = T.CreateChecked(value);
         return T.IsFinite(converted)
             ? converted
-            : throw new ArgumentOutOfRangeException(name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be a finite number in {typeof(T).Name}, but is {value}."));
+            : throw new ArgumentOutOfRangeException(name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be a finite number in {ElementTypes.Name<T>()}, but is {value}."));
     }
 
     /// <summary>Throws unless the inputs hold at least one sample, of a width a network can take, all finite.</summary>
