@@ -43,3 +43,18 @@ let ``a full-batch run's cost curve has a point per iteration, and one that ran 
     Assert.Equal<(string * float list) list>([ ("train cost", [ 0.0 ]) ], curves stayed)
     let line = stayed.GetPlottables() |> Seq.pick (function :? Plottables.Scatter as s -> Some s | _ -> None)
     Assert.Equal(5.0, (line.Data.GetScatterPoints() |> Seq.exactlyOne).Y)
+
+[<Fact>]
+let ``tick labels are scientific from 1e6 up and below 1e-4, and plain decimals in between, in the invariant culture`` () =
+    Assert.Equal<string list>(
+        [ "3E+35"; "-1.5E+35"; "1E+6"; "999999"; "0.25"; "-0.0001"; "2.5E-7"; "0" ],
+        [ 3e35; -1.5e35; 1e6; 999999.0; 0.25; -1e-4; 2.5e-7; 0.0 ] |> List.map CurvePlot.TickLabel)
+
+[<Fact>]
+let ``a cost curve near 1e35 is drawn with short tick labels`` () =
+    // ScottPlot's default labels wrote these ticks as 36 digits with group separators.
+    let plot = CurvePlot.WithTickLabels(CurvePlot.LossCurve([ 3e35; 2e35; 1e35 ], 1e35))
+    plot.GetImageBytes(900, 540, ImageFormat.Png) |> ignore
+    let labels = plot.Axes.Left.TickGenerator.Ticks |> Array.filter (fun t -> t.IsMajor) |> Array.map (fun t -> t.Label)
+    Assert.NotEmpty labels
+    Assert.All(labels, fun label -> Assert.True(label.Length <= 8 && label.Contains "E+35", label))

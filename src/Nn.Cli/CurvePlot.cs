@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using ScottPlot;
 
@@ -99,9 +100,30 @@ internal static class CurvePlot
         }
     }
 
+    /// <summary>
+    /// A tick label in the invariant culture: up to six decimals in the range costs usually live in, and scientific
+    /// notation from 1e6 up and below 1e-4, the same bounds as the cost lines nn train prints (ScottPlot's default wrote a
+    /// diverging cost's tick of 3e35 as 36 digits with group separators).
+    /// </summary>
+    /// <param name="value">The tick's value.</param>
+    /// <returns>For example "0.25", "120", "3E+35" or "1.5E-7".</returns>
+    internal static string TickLabel(double value) =>
+        value == 0 || !double.IsFinite(value) || (Math.Abs(value) >= 1e-4 && Math.Abs(value) < 1e6)
+            ? value.ToString("0.######", CultureInfo.InvariantCulture)
+            : value.ToString("0.#####E+0", CultureInfo.InvariantCulture);
+
+    /// <summary>Gives every axis <see cref="TickLabel"/>'s labels, the epoch or iteration axis whole numbers only.</summary>
+    internal static Plot WithTickLabels(Plot plot)
+    {
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true, LabelFormatter = TickLabel };
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = TickLabel };
+        plot.Axes.Right.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = TickLabel };
+        return plot;
+    }
+
     private static void Finish(Plot plot, string path, string title)
     {
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        WithTickLabels(plot);
         plot.Title(title);
         plot.ShowLegend(Edge.Bottom);
 
