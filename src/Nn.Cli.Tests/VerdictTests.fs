@@ -181,3 +181,20 @@ let ``train reports no test accuracy, in its epoch lines or at the end, when the
     Assert.Contains("test accuracy NaN", run.Output)
     Assert.True(File.Exists(dir.File "m.nnm"))
     assertNoStackTrace run
+
+[<Fact>]
+let ``train prints no regression errors for training rows on which the trained network overflows, and says so`` () =
+    use dir = new TempDirectory()
+    // Column a is 0 except in row 6, which is not among the 4096 rows divergence is judged on. With weights near 0 that
+    // row's cost is small when it is seen, but its step makes a's weight about 3e22, and its output 3e47 (∞ in float32);
+    // the other rows never see a. The report printed "train y: RMSE Infinity  MAE Infinity  R² -Infinity".
+    File.WriteAllLines(dir.File "train.csv", [| yield "a,b,y"; for i in 0..40959 -> sprintf "%s,%g,%g" (if i = 5 then "1e25" else "0") (float (i % 17) / 17.0) (float (i % 17) / 17.0) |])
+    File.WriteAllLines(dir.File "test.csv", [| yield "a,b,y"; for i in 0..19 -> sprintf "0,%g,%g" (float i / 20.0) (float i / 20.0) |])
+    let run =
+        dir.Run [ "train"; "--train"; "train.csv"; "--test"; "test.csv"; "--target"; "y"; "--task"; "regression"; "--optimizer"; "sgd"; "--lr"; "0.1"
+                  "--epochs"; "1"; "--layers"; "2-1"; "--init"; "uniform:1e-30"; "--save"; "m.nnm" ]
+    Assert.True((run.ExitCode = 3), string run)
+    Assert.Contains("nn: the model trained by this run gives outputs that are not finite (NaN or ∞) for 1 of 40960 samples of the training data, the first sample 6", run.Error)
+    Assert.DoesNotContain("RMSE", run.Output)
+    Assert.True(File.Exists(dir.File "m.nnm"))
+    assertNoStackTrace run

@@ -208,11 +208,14 @@ internal static class TrainCommand
             var written = distribution.WriteAll(outputs, failed);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"trained in {clock.Elapsed.TotalSeconds:F1} s"));
 
-            // The outputs are written by now; a test set the trained weights overflow on gets no accuracy made of NaNs.
+            // The outputs are written by now; a test set the trained weights overflow on gets no accuracy made of NaNs, nor
+            // do training rows their error measures (the run judges divergence on at most 4096 of them, and the last
+            // step can leave a network that overflows on a row it saw with finite cost).
             const string trainedModel = "trained by this run", testName = "the test data";
             if (regression)
             {
-                TableReport.WriteRegression(network, fitted, testData, Cli.FiniteOutputs(network, testData.Inputs, trainedModel, testName), preprocessing!);
+                var fittedOutputs = Cli.FiniteOutputs(network, fitted.Inputs, trainedModel, "the training data");
+                TableReport.WriteRegression(fitted, fittedOutputs, testData, Cli.FiniteOutputs(network, testData.Inputs, trainedModel, testName), preprocessing!);
                 return written;
             }
 
