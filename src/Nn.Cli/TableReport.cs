@@ -21,7 +21,14 @@ internal static class TableReport
     public static string Lines(string part, RegressionReport report, Preprocessing preprocessing, int count) =>
         string.Join(Environment.NewLine, report.Targets.Select((fit, k) => string.Create(
             CultureInfo.InvariantCulture,
-            $"{part} {preprocessing.Targets[k]}: RMSE {Number(fit.Rmse)}  MAE {Number(fit.Mae)}  R² {(double.IsNaN(fit.R2) ? "-" : fit.R2.ToString("F4", CultureInfo.InvariantCulture))} ({count} rows)")));
+            $"{part} {preprocessing.Targets[k]}: RMSE {Number(fit.Rmse)}  MAE {Number(fit.Mae)}  R² {R2(fit.R2)} ({count} rows)")));
 
     private static string Number(double value) => TrainingDisplay.Number(value, 4);
+
+    /// <summary>
+    /// R² with four decimals, "-" when it is undefined, and in scientific notation when a fit far worse than the mean
+    /// makes it −1e6 or less (as four decimals, an R² of −1.1e65 was 66 digits long).
+    /// </summary>
+    private static string R2(double value) =>
+        double.IsNaN(value) ? "-" : Math.Abs(value) < 1e6 ? value.ToString("F4", CultureInfo.InvariantCulture) : Number(value);
 }
