@@ -204,3 +204,12 @@ let ``data of a single class is refused as such before training, and in eval, wi
     Nn.ModelFile.Save(network, dir.File "one-output.nnm")
     let eval = expect dir badInput [ "eval"; "one-output.nnm"; "--test"; "pixels.csv"; "--label-column"; "first"; "--classes"; "1" ] "holds a single class for the model one-output.nnm"
     Assert.DoesNotContain("Usage:", eval.Error)
+
+[<Fact>]
+let ``a batch size that leaves one row alone in each epoch's last batch of a dense batch normalisation is refused before training`` () =
+    use dir = new TempDirectory()
+    // The digits' 1438 training samples are 479 batches of 3 and one of 1, which trained silently.
+    let run =
+        expect dir usage [ "train"; "--layers"; "64-64-bn-10"; "--batch"; "3"; "--epochs"; "1" ]
+            "nn: batch normalisation of a vector (layer 1) needs at least 2 rows per batch, but 1438 training samples in batches of 3 leave a last batch of 1 row each epoch; a batch size of 4 would not"
+    Assert.DoesNotContain("epoch 1/1", run.Output)

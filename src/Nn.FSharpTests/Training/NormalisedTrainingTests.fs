@@ -94,9 +94,23 @@ let ``batch normalisation of a vector refuses batches of one row, whose layer wo
     let trainSet, _ = digits.Value
     let network = Network.Create<float32>(dense, Initializer.He, 1UL)
     let error = Assert.Throws<ArgumentException>(fun () -> Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(1, 1, 2UL)) |> ignore)
-    Assert.StartsWith("batch normalisation of a vector needs at least 2 rows per batch, but a batch holds 1", error.Message)
+    Assert.StartsWith("batch normalisation of a vector (layer 1) needs at least 2 rows per batch, but a batch holds 1", error.Message)
     // Dropout alone, and batch normalisation over an image's channels (H·W values each per row), train sample by sample.
     let plain = Architecture.Input(64).Dense(16, Activation.Relu).Dropout(0.2).Dense(10, Activation.Softmax)
     for architecture in [ plain; conv ] do
         let result = Trainer.Train(Network.Create<float32>(architecture, Initializer.He, 1UL), Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(1, 1, 2UL))
         Assert.Equal(StopReason.Completed, result.Reason)
+
+[<Fact>]
+let ``batch normalisation of a vector refuses a sample count that leaves a last batch of one row, naming the count, the batch size and one that fits`` () =
+    let trainSet, _ = digits.Value
+    // 33 samples in batches of 32: each epoch's last batch held one row and trained silently as if it had learnt.
+    let rows = trainSet.Select(ReadOnlySpan(Array.init 33 id))
+    let network = Network.Create<float32>(dense, Initializer.He, 1UL)
+    let error = Assert.Throws<ArgumentException>(fun () -> Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), rows, TrainingOptions(1, 32, 2UL)) |> ignore)
+    Assert.Equal(
+        "batch normalisation of a vector (layer 1) needs at least 2 rows per batch, but 33 training samples in batches of 32 leave a last batch of 1 row each epoch; a batch size of 33 would not: one row is normalised by its own mean, so the layer passes on only its shift β and no layer before it learns. (Parameter 'options')",
+        error.Message)
+    // 34 samples leave a last batch of 2, and batch normalisation over an image's channels takes a last row alone.
+    Assert.Equal(StopReason.Completed, (Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet.Select(ReadOnlySpan(Array.init 34 id)), TrainingOptions(1, 32, 2UL))).Reason)
+    Assert.Equal(StopReason.Completed, (Trainer.Train(Network.Create<float32>(conv, Initializer.He, 1UL), Loss.SoftmaxCrossEntropy, Adam(0.005), rows, TrainingOptions(1, 32, 2UL))).Reason)

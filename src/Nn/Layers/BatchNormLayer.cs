@@ -88,24 +88,6 @@ public sealed record BatchNormLayer : Layer
 
     internal override (int Rows, int Columns) WeightMatrix => (Features, 1);
 
-    /// <summary>
-    /// Refuses training batches of fewer than 2 rows for an architecture that normalises a vector (one value per
-    /// feature and row): one row is then normalised by its own mean, so the layer passes on only its shift β and no
-    /// layer before it learns, while a run would end as if trained (PyTorch refuses such a batch too). Over an image
-    /// a feature has H·W values per row, so one row is enough.
-    /// </summary>
-    internal static void RequireTrainingRows(Architecture architecture, int rows, string name)
-    {
-        if (rows < 2 && architecture.Stack.Any(layer => layer is BatchNormLayer norm && norm.InputShape.Height * norm.InputShape.Width < 2))
-        {
-            throw new ArgumentException(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"batch normalisation of a vector needs at least 2 rows per batch, but a batch holds {rows}: one row is normalised by its own mean, so the layer passes on only its shift β and no layer before it learns."),
-                name);
-        }
-    }
-
     internal override (int In, int Out) Fan => (1, 1);
 
     /// <summary>γ starts at 1, so a new layer passes the normalised values through unscaled.</summary>
