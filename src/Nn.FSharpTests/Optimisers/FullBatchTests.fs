@@ -310,3 +310,24 @@ let ``a full-batch minimiser whose steps leave a float cost unchanged says no st
         LossAndGradient<float>(1e30 + (x - 3.0) ** 2.0, ParameterVector<float>.Create(ReadOnlySpan [| 2.0 * (x - 3.0) |]))
     let onLifted = minimizer.Minimize(Func<_, _>(lifted), ParameterVector<float>.Create(ReadOnlySpan [| 0.0 |]))
     Assert.Equal((MinimizationStop.NoDescent, 0), (onLifted.Stop, onLifted.Iterations))
+
+[<Theory>]
+[<InlineData("cg")>]
+[<InlineData("lbfgs")>]
+let ``a full-batch minimiser in float64 descends although its gradients are too large to square`` (name: string) =
+    // 1e200 ((x − 3)² + 10 (y − 3)²) from 0: the gradient's elements are −6e200 and −6e201, so g·g and g·d overflow to
+    // ∞. The first slope was −∞, the first trial step 0, and the run stopped with NoDescent at the start, although −g is
+    // a descent direction. The bowl is not round, so later directions need β (g·g) and the pairs' y·y and y·q too.
+    let weights = [| 1.0; 10.0 |]
+    let objective (theta: ParameterVector<float>) =
+        let x = theta.ToArray()
+        LossAndGradient<float>(
+            1e200 * (Array.map2 (fun w v -> w * (v - 3.0) ** 2.0) weights x |> Array.sum),
+            ParameterVector<float>.Create(ReadOnlySpan(Array.map2 (fun w v -> 2e200 * w * (v - 3.0)) weights x)))
+    let minimizer: FullBatchOptimizer = if name = "cg" then ConjugateGradient() else Lbfgs()
+    let result = minimizer.Minimize(Func<_, _>(objective), ParameterVector<float>.Create(ReadOnlySpan [| 0.0; 0.0 |]))
+    Assert.Equal(MinimizationStop.Converged, result.Stop)
+    Assert.True(result.Iterations >= 1)
+    assertAllClose 1e-6 [| 3.0; 3.0 |] (result.Parameters.ToArray())
+    Assert.True(result.Loss < 1e190, string result.Loss)
+    Assert.True(nonIncreasing result.LossHistory)

@@ -38,17 +38,19 @@ public sealed record Lbfgs : FullBatchOptimizer
         var pairs = new LinkedList<(double[] S, double[] Y, double Rho)>();
         for (var iteration = 1; iteration <= MaxIterations; iteration++)
         {
-            var direction = Direction(g, pairs);
-            var slope = LineSearch.Dot(g, direction);
+            // The line search moves along `searched`, the direction itself unless g·d overflows (gradients above about
+            // 1e154), and `scale` converts its steps back: d = scale · searched.
+            var (searched, slope, scale) = ScaledProducts.ForSearch(g, Direction(g, pairs));
             if (slope >= 0)
             {
                 pairs.Clear();
-                direction = Direction(g, pairs);
-                slope = LineSearch.Dot(g, direction);
+                (searched, slope, scale) = ScaledProducts.ForSearch(g, Direction(g, pairs));
             }
 
-            var alpha = pairs.Count == 0 ? 1 / Math.Max(1, Math.Sqrt(-slope)) : 1;
-            var step = LineSearch.Search(evaluate, x, f, slope, direction, alpha, c1: 1e-4, c2: 0.9);
+            // With no pairs d = −g, and the first step has length 1 (‖g‖ below that); √(−g·d) is ‖d‖, computed without
+            // overflow. Otherwise the quasi-Newton step α = 1 along d.
+            var alpha = pairs.Count > 0 ? scale : scale == 1 ? 1 / Math.Max(1, Math.Sqrt(-slope)) : 1 / ScaledProducts.Norm(searched);
+            var step = LineSearch.Search(evaluate, x, f, slope, searched, alpha, c1: 1e-4, c2: 0.9);
             if (step is null)
             {
                 return (x, f, iteration - 1, MinimizationStop.NoDescent);
@@ -59,13 +61,19 @@ public sealed record Lbfgs : FullBatchOptimizer
             var y = new double[x.Length];
             for (var i = 0; i < x.Length; i++)
             {
-                s[i] = stepAlpha * direction[i];
+                s[i] = stepAlpha * searched[i];
                 x[i] += s[i];
                 y[i] = nextG[i] - g[i];
             }
 
             var curvature = LineSearch.Dot(y, s);
-            if (curvature > 1e-12 * Math.Sqrt(LineSearch.Dot(y, y) * LineSearch.Dot(s, s)))
+            var bound = Math.Sqrt(LineSearch.Dot(y, y) * LineSearch.Dot(s, s));
+            if (!double.IsFinite(bound))
+            {
+                bound = ScaledProducts.Norm(y) * ScaledProducts.Norm(s);
+            }
+
+            if (double.IsFinite(curvature) && curvature > 1e-12 * bound)
             {
                 pairs.AddLast((s, y, 1 / curvature));
                 if (pairs.Count > Memory)
@@ -86,7 +94,11 @@ public sealed record Lbfgs : FullBatchOptimizer
         return (x, f, MaxIterations, MinimizationStop.IterationLimit);
     }
 
-    /// <summary>The two-loop recursion: −H g with H the L-BFGS inverse-Hessian approximation.</summary>
+    /// <summary>
+    /// The two-loop recursion: −H g with H the L-BFGS inverse-Hessian approximation. A product that overflows (y·y or
+    /// y·q with gradients above about 1e154) enters as the quotient it is part of, summed in units of each vector's
+    /// largest magnitude.
+    /// </summary>
     private static double[] Direction(double[] gradient, LinkedList<(double[] S, double[] Y, double Rho)> pairs)
     {
         var q = (double[])gradient.Clone();
@@ -95,7 +107,8 @@ public sealed record Lbfgs : FullBatchOptimizer
         for (var node = pairs.Last; node is not null; node = node.Previous, index--)
         {
             var (s, y, rho) = node.Value;
-            alphas[index] = rho * LineSearch.Dot(s, q);
+            var sq = LineSearch.Dot(s, q);
+            alphas[index] = double.IsFinite(sq) ? rho * sq : ScaledProducts.Quotient(s, q, y, s);
             for (var i = 0; i < q.Length; i++)
             {
                 q[i] -= alphas[index] * y[i];
@@ -105,7 +118,8 @@ public sealed record Lbfgs : FullBatchOptimizer
         if (pairs.Last is { } newest)
         {
             var (s, y, _) = newest.Value;
-            var gamma = LineSearch.Dot(s, y) / LineSearch.Dot(y, y);
+            var yy = LineSearch.Dot(y, y);
+            var gamma = double.IsFinite(yy) ? LineSearch.Dot(s, y) / yy : ScaledProducts.Quotient(s, y, y, y);
             for (var i = 0; i < q.Length; i++)
             {
                 q[i] *= gamma;
@@ -116,7 +130,8 @@ public sealed record Lbfgs : FullBatchOptimizer
         for (var node = pairs.First; node is not null; node = node.Next, index++)
         {
             var (s, y, rho) = node.Value;
-            var beta = rho * LineSearch.Dot(y, q);
+            var yq = LineSearch.Dot(y, q);
+            var beta = double.IsFinite(yq) ? rho * yq : ScaledProducts.Quotient(y, q, y, s);
             for (var i = 0; i < q.Length; i++)
             {
                 q[i] += (alphas[index] - beta) * s[i];
