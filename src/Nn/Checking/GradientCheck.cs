@@ -135,14 +135,17 @@ public static class GradientCheck
     private static double NormRelative<T>(ReadOnlySpan<T> analytic, ReadOnlySpan<double> numeric)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var scale = 0.0;
-        for (var i = 0; i < analytic.Length; i++)
+        numeric = numeric[..analytic.Length];
+        var a = new double[analytic.Length];
+        for (var i = 0; i < a.Length; i++)
         {
-            scale = Math.Max(scale, Math.Max(Math.Abs(double.CreateChecked(analytic[i])), Math.Abs(numeric[i])));
-            if (double.IsNaN(scale))
-            {
-                return double.NaN;
-            }
+            a[i] = double.CreateChecked(analytic[i]);
+        }
+
+        var scale = Math.Max(ScaledSquares.LargestMagnitude(a), ScaledSquares.LargestMagnitude(numeric));
+        if (double.IsNaN(scale) || double.IsInfinity(scale))
+        {
+            return double.NaN;
         }
 
         if (scale == 0)
@@ -150,21 +153,7 @@ public static class GradientCheck
             return 0;
         }
 
-        if (double.IsInfinity(scale))
-        {
-            return double.NaN;
-        }
-
-        double diffSquares = 0, analyticSquares = 0, numericSquares = 0;
-        for (var i = 0; i < analytic.Length; i++)
-        {
-            var a = double.CreateChecked(analytic[i]) / scale;
-            var n = numeric[i] / scale;
-            diffSquares += (a - n) * (a - n);
-            analyticSquares += a * a;
-            numericSquares += n * n;
-        }
-
+        var (diffSquares, analyticSquares, numericSquares) = (ScaledSquares.Sum(a, numeric, scale), ScaledSquares.Sum(a, 0, scale), ScaledSquares.Sum(numeric, 0, scale));
         return Math.Sqrt(diffSquares) / (Math.Sqrt(analyticSquares) + Math.Sqrt(numericSquares));
     }
 

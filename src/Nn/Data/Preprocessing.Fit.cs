@@ -129,14 +129,14 @@ public sealed partial record Preprocessing
             return 0;
         }
 
-        var plain = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+        var plain = Math.Sqrt(ScaledSquares.Sum(values, mean, 1) / (values.Length - 1));
         if (double.IsFinite(plain))
         {
             return plain;
         }
 
-        var scale = values.Max(Math.Abs);
-        return scale * Math.Sqrt(values.Sum(v => ((v / scale) - (mean / scale)) * ((v / scale) - (mean / scale))) / (values.Length - 1));
+        var scale = ScaledSquares.LargestMagnitude(values);
+        return scale * Math.Sqrt(ScaledSquares.Sum(values, mean, scale) / (values.Length - 1));
     }
 
     private static FeatureColumn FitCategories(Table train, int column)

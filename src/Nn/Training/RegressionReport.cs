@@ -72,21 +72,25 @@ public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
                 constant &= targets[i, k] == first;
             }
 
-            var (squared, absolute, spread) = Sums(predictions, targets, k, mean, 1);
+            var (predicted, actual) = (Column(predictions, k), Column(targets, k));
             var scale = 1.0;
+            var (squared, spread) = (ScaledSquares.Sum(predicted, actual, scale), ScaledSquares.Sum(actual, mean, scale));
             if (!double.IsFinite(squared) || !double.IsFinite(spread))
             {
                 // Squares of errors or deviations above 1e154 overflow, though the measures themselves are finite (an
                 // infinite Σ(y − ȳ)² made R² 1 whatever the errors): summed again in units of the largest magnitude.
-                scale = LargestMagnitude(predictions, targets, k);
-                if (double.IsFinite(scale) && scale > 0)
+                var largest = Math.Max(ScaledSquares.LargestMagnitude(actual), ScaledSquares.LargestMagnitude(predicted));
+                if (double.IsFinite(largest) && largest > 0)
                 {
-                    (squared, absolute, spread) = Sums(predictions, targets, k, mean, scale);
+                    scale = largest;
+                    (squared, spread) = (ScaledSquares.Sum(predicted, actual, scale), ScaledSquares.Sum(actual, mean, scale));
                 }
-                else
-                {
-                    scale = 1;
-                }
+            }
+
+            var absolute = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                absolute += Math.Abs((predicted[i] / scale) - (actual[i] / scale));
             }
 
             // ȳ summed in rounding differs from a constant y by an ulp, so Σ(y − ȳ)² of identical targets is a tiny positive
@@ -97,33 +101,17 @@ public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
         return new RegressionReport(fits.ToImmutableArray());
     }
 
-    /// <summary>Σ(ŷ − y)², Σ|ŷ − y| and Σ(y − ȳ)² of column <paramref name="k"/>, every value divided by <paramref name="scale"/> first.</summary>
-    private static (double Squared, double Absolute, double Spread) Sums<T>(Matrix<T> predictions, Matrix<T> targets, int k, double mean, double scale)
+    /// <summary>Column <paramref name="k"/> of <paramref name="m"/> in double precision.</summary>
+    private static double[] Column<T>(Matrix<T> m, int k)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double squared = 0, absolute = 0, spread = 0;
-        for (var i = 0; i < targets.Rows; i++)
+        var column = new double[m.Rows];
+        for (var i = 0; i < column.Length; i++)
         {
-            var y = double.CreateChecked(targets[i, k]) / scale;
-            var error = (double.CreateChecked(predictions[i, k]) / scale) - y;
-            squared += error * error;
-            absolute += Math.Abs(error);
-            spread += (y - (mean / scale)) * (y - (mean / scale));
+            column[i] = double.CreateChecked(m[i, k]);
         }
 
-        return (squared, absolute, spread);
-    }
-
-    private static double LargestMagnitude<T>(Matrix<T> predictions, Matrix<T> targets, int k)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var largest = 0.0;
-        for (var i = 0; i < targets.Rows; i++)
-        {
-            largest = Math.Max(largest, Math.Max(Math.Abs(double.CreateChecked(targets[i, k])), Math.Abs(double.CreateChecked(predictions[i, k]))));
-        }
-
-        return largest;
+        return column;
     }
 
     /// <inheritdoc/>
