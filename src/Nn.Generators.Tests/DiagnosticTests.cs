@@ -322,6 +322,19 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void A_network_attribute_on_two_parts_of_a_partial_type_leaves_the_compilers_error_alone_and_throws_nothing()
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Twice;",
+            "[Nn.Network(typeof(float), Inputs = 4)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Twice;");
+
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Result.GeneratedTrees);
+        Assert.Equal(["CS0579"], run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id));
+    }
+
+    [Fact]
     public void A_declaration_the_compiler_already_rejects_gets_no_second_diagnostic_and_no_exception()
     {
         var run = GeneratorHarness.Generate("[Nn.Network(typeof(Missing), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Broken;");

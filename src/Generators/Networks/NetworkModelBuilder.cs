@@ -50,6 +50,13 @@ internal static class NetworkModelBuilder
             return NetworkDeclaration.Nothing;
         }
 
+        // [Network] on two parts of a partial type is the compiler's error CS0579; the first part alone writes the
+        // type's code, since a second file of the same name would throw out of the generator.
+        if (!IsFirstNetworkAttribute(type, network))
+        {
+            return NetworkDeclaration.Nothing;
+        }
+
         foreach (var declaration in syntax.AncestorsAndSelf().OfType<TypeDeclarationSyntax>())
         {
             if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
@@ -231,6 +238,13 @@ internal static class NetworkModelBuilder
         LossKind.BinaryCrossEntropy or LossKind.SoftmaxCrossEntropy => output is ActivationKind.Sigmoid or ActivationKind.Softmax,
         _ => false,
     };
+
+    private static bool IsFirstNetworkAttribute(INamedTypeSymbol type, AttributeData network)
+    {
+        var first = type.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName).ApplicationSyntaxReference;
+        var reference = network.ApplicationSyntaxReference;
+        return first is null || reference is null || (first.SyntaxTree == reference.SyntaxTree && first.Span == reference.Span);
+    }
 
     private static T Named<T>(AttributeData attribute, string name, T fallback) => DeclaredLayers.Named(attribute, name, fallback);
 
