@@ -335,6 +335,23 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Types_whose_names_differ_only_in_generic_arity_or_punctuation_get_files_of_their_own()
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net<T>;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net_T_;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net<T, U>;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net_T__U_;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class @_class;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class @class;");
+
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(6, run.Result.GeneratedTrees.Length);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
     public void A_declaration_the_compiler_already_rejects_gets_no_second_diagnostic_and_no_exception()
     {
         var run = GeneratorHarness.Generate("[Nn.Network(typeof(Missing), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Broken;");

@@ -314,10 +314,26 @@ internal static class NetworkModelBuilder
         return new TypeHeader(keyword, declaration.Identifier.Text + parameters);
     }
 
+    /// <summary>
+    /// The file name of a type's code: its namespace and metadata names, so a generic type's arity is spelled as no
+    /// identifier can be ("Net`1"), and Net&lt;T&gt;, Net and a type named Net_T_ get three files; a character that is
+    /// not a letter, digit, '_', '.' or '`' becomes its code ("_x00B7"), so two names never share a file.
+    /// </summary>
     private static string HintName(INamedTypeSymbol type)
     {
-        var full = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", string.Empty);
-        var safe = new string(full.Select(c => char.IsLetterOrDigit(c) || c == '.' ? c : '_').ToArray());
+        var names = new List<string>();
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            names.Insert(0, current.MetadataName);
+        }
+
+        if (!type.ContainingNamespace.IsGlobalNamespace)
+        {
+            names.Insert(0, type.ContainingNamespace.ToDisplayString());
+        }
+
+        var safe = string.Concat(string.Join(".", names).Select(c =>
+            char.IsLetterOrDigit(c) || c is '_' or '.' or '`' ? c.ToString() : "_x" + ((int)c).ToString("X4", CultureInfo.InvariantCulture)));
         return safe + ".Network.g.cs";
     }
 
