@@ -351,6 +351,23 @@ public sealed class DiagnosticTests
         Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 
+    /// <summary>
+    /// Sizes whose products pass 2⁶⁴ or an int: 1073807362 · 1073676290 · 16 = 2⁶⁴ + 64 inputs, 131072 · 2147483647² ≈ 2⁷⁹
+    /// weights, and an output side of 8 + 2 · 2147483647 = 2³² + 6 (which an int holds as 6).
+    /// </summary>
+    [Theory]
+    [InlineData("[Nn.Network(typeof(double), InputShape = new[] { 1073807362, 1073676290, 16 })] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Wrapped;", "18446744073709551680 inputs")]
+    [InlineData("[Nn.Network(typeof(double), InputShape = new[] { 1, 8, 8 })] [Nn.Conv2D(0, 131072, 2147483647, Nn.ActivationKind.Relu, Padding = 1073741824)] [Nn.Dense(1, 1, Nn.ActivationKind.Sigmoid)] public static partial class Wrapped;", "more than 2147483591 parameters")]
+    [InlineData("[Nn.Network(typeof(double), InputShape = new[] { 1, 8, 8 })] [Nn.Conv2D(0, 1, 1, Nn.ActivationKind.Relu, Padding = 2147483647)] [Nn.Dense(1, 1, Nn.ActivationKind.Sigmoid)] public static partial class Wrapped;", "a layer of 18446744125249159204 units")]
+    public void Sizes_whose_product_overflows_64_bits_are_too_large_not_wrapped_around_to_a_small_network(string declaration, string size)
+    {
+        var run = GeneratorHarness.Generate(declaration);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("NN0010", diagnostic.Id);
+        Assert.Contains(size, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_declaration_the_compiler_already_rejects_gets_no_second_diagnostic_and_no_exception()
     {

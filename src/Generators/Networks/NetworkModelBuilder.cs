@@ -21,10 +21,10 @@ internal static class NetworkModelBuilder
     public const string NetworkAttributeName = "Nn.NetworkAttribute";
 
     /// <summary>Nn.Limits.MaxWidth: the widest input or layer (the generator cannot reference the library).</summary>
-    private const int MaxWidth = 1 << 24;
+    public const int MaxWidth = 1 << 24;
 
     /// <summary>Nn.Limits.MaxParameterCount: θ is one array of at most Array.MaxLength elements.</summary>
-    private const int MaxParameterCount = 0x7FFFFFC7;
+    public const int MaxParameterCount = 0x7FFFFFC7;
 
     private static readonly SymbolDisplayFormat DisplayFormat = new(
         typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
@@ -146,7 +146,7 @@ internal static class NetworkModelBuilder
             return Failed();
         }
 
-        var (spatial, denseInputs, regularisers, offset, stateOffset) = StackShapes.Walk(image, inputs, ordered, name, errors);
+        var (spatial, denseInputs, regularisers, offset, stateOffset) = StackShapes.Walk(image, inputs, ordered, name, networkLocation, errors);
         if (errors.Count > 0)
         {
             return Failed();
@@ -188,7 +188,8 @@ internal static class NetworkModelBuilder
 
         if (offset > MaxParameterCount)
         {
-            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has " + Invariant(offset) + " parameters"));
+            var count = offset >= StackShapes.Beyond ? "more than " + Invariant(MaxParameterCount) : Invariant(offset);
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has " + count + " parameters"));
             return Failed();
         }
 
@@ -282,7 +283,8 @@ internal static class NetworkModelBuilder
             return null;
         }
 
-        var size = (long)sizes[0] * sizes[1] * sizes[2];
+        // In decimal: three sizes up to 2³¹ multiply past 2⁶⁴, and a long product could wrap round to a small one.
+        var size = (decimal)sizes[0] * sizes[1] * sizes[2];
         if (inputs != 0 && inputs != size)
         {
             errors.Add(DiagnosticInfo.Create(
@@ -293,7 +295,13 @@ internal static class NetworkModelBuilder
             return null;
         }
 
-        inputs = (int)Math.Min(size, int.MaxValue);
+        if (size > MaxWidth)
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TooManyParameters, location, name, "has " + Invariant(size) + " inputs"));
+            return null;
+        }
+
+        inputs = (int)size;
         return sizes;
     }
 
@@ -340,5 +348,7 @@ internal static class NetworkModelBuilder
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
 }

@@ -13,6 +13,12 @@ namespace Nn.Generators.Networks;
 /// </summary>
 internal static class StackShapes
 {
+    /// <summary>
+    /// The parameter count a layer is given when its own count passes this (2⁶⁰): far beyond the library's limit, and
+    /// small enough that a few such layers still add up in 64 bits (the message then says "more than" the limit).
+    /// </summary>
+    public const long Beyond = 1L << 60;
+
     /// <summary>The size rules of one convolution, pooling or dropout layer on its own, and what the generator refuses.</summary>
     public static void CheckLayer(DeclaredLayer layer, string name, List<DiagnosticInfo> errors)
     {
@@ -69,7 +75,7 @@ internal static class StackShapes
     /// how many spatial layers precede them) and where θ and the state continue after them, or adds the errors it finds.
     /// </summary>
     public static (List<SpatialLayerModel> Spatial, int DenseInputs, List<RegulariserModel> Regularisers, long Offset, int StateOffset) Walk(
-        int[]? image, int inputs, IReadOnlyList<DeclaredLayer> ordered, string name, List<DiagnosticInfo> errors)
+        int[]? image, int inputs, IReadOnlyList<DeclaredLayer> ordered, string name, LocationInfo? networkLocation, List<DiagnosticInfo> errors)
     {
         var spatial = new List<SpatialLayerModel>();
         var regularisers = new List<RegulariserModel>();
@@ -129,15 +135,27 @@ internal static class StackShapes
                     return (spatial, 0, regularisers, offset, stateOffset);
                 }
 
-                var outputHeight = (int)((paddedHeight - layer.KernelHeight) / layer.Stride) + 1;
-                var outputWidth = (int)((paddedWidth - layer.KernelWidth) / layer.Stride) + 1;
-                var weights = (long)layer.Size * channels * layer.KernelHeight * layer.KernelWidth;
+                // A padding up to 2³¹ makes an output side past int, and the weights' product past 2⁶⁴: both are
+                // checked before they are narrowed or multiplied in 64 bits, so no size wraps round to a small one.
+                var outputHeight = ((paddedHeight - layer.KernelHeight) / layer.Stride) + 1;
+                var outputWidth = ((paddedWidth - layer.KernelWidth) / layer.Stride) + 1;
+                var units = (decimal)layer.Size * outputHeight * outputWidth;
+                if (units > NetworkModelBuilder.MaxWidth)
+                {
+                    errors.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.TooManyParameters, networkLocation, name, "has a layer of " + units.ToString(CultureInfo.InvariantCulture) + " units"));
+                    return (spatial, 0, regularisers, offset, stateOffset);
+                }
+
+                var weights = (double)layer.Size * channels * layer.KernelHeight * layer.KernelWidth >= Beyond
+                    ? Beyond
+                    : (long)layer.Size * channels * layer.KernelHeight * layer.KernelWidth;
                 var biasOffset = layer.HasBias ? offset + weights : -1;
                 spatial.Add(new SpatialLayerModel(
-                    SpatialKind.Convolution, channels, height, width, layer.Size, outputHeight, outputWidth, layer.KernelHeight, layer.KernelWidth,
+                    SpatialKind.Convolution, channels, height, width, layer.Size, (int)outputHeight, (int)outputWidth, layer.KernelHeight, layer.KernelWidth,
                     layer.Stride, layer.Padding, layer.Activation, layer.HasBias, (int)Math.Min(offset, int.MaxValue), (int)Math.Min(biasOffset, int.MaxValue)));
-                offset += weights + (layer.HasBias ? layer.Size : 0);
-                (channels, height, width) = (layer.Size, outputHeight, outputWidth);
+                offset = Math.Min(offset + weights + (layer.HasBias ? layer.Size : 0), Beyond);
+                (channels, height, width) = (layer.Size, (int)outputHeight, (int)outputWidth);
             }
             else
             {
@@ -155,11 +173,6 @@ internal static class StackShapes
                 spatial.Add(new SpatialLayerModel(
                     SpatialKind.MaxPooling, channels, height, width, channels, outputHeight, outputWidth, window, window, stride, 0, ActivationKind.Identity, false, -1, -1));
                 (height, width) = (outputHeight, outputWidth);
-            }
-
-            if (offset > int.MaxValue)
-            {
-                break;
             }
         }
 
