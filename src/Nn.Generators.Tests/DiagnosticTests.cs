@@ -368,6 +368,21 @@ public sealed class DiagnosticTests
         Assert.Contains(size, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("void")]
+    [InlineData("System.Collections.Generic.List<>")]
+    [InlineData("System.Span<int>")]
+    [InlineData("System.Math")]
+    [InlineData("int*")]
+    public void An_element_type_no_span_can_hold_gets_NN0006_as_the_only_error(string elementType)
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.Network(typeof(" + elementType + "), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Odd;");
+
+        Assert.Equal("NN0006", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
     [Fact]
     public void A_declaration_the_compiler_already_rejects_gets_no_second_diagnostic_and_no_exception()
     {

@@ -21,7 +21,7 @@ internal sealed record NetworkDeclaration(NetworkModel? Model, NetworkStub? Stub
 /// <param name="Types">The declaring type and the types containing it, outermost first.</param>
 /// <param name="DisplayName">The type's name for messages.</param>
 /// <param name="HintName">The generated file's name, the same a valid declaration's code would get.</param>
-/// <param name="ElementType">"float" or "double"; for an unsupported element type (NN0006), that type's full name.</param>
+/// <param name="ElementType">"float" or "double"; for an unsupported element type (NN0006), that type's full name, or "double" when no span can hold it.</param>
 /// <param name="SupportsNetwork">Whether Network&lt;T&gt; accepts the element type, so the conversions can be declared.</param>
 /// <param name="HasL2">Whether a nonzero L2 was declared, which adds the l2SampleCount parameter.</param>
 /// <param name="LayerCount">How many [Dense] layers were declared, for the per-layer constants.</param>

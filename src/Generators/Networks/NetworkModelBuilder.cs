@@ -220,7 +220,7 @@ internal static class NetworkModelBuilder
                     Headers(syntax),
                     name,
                     HintName(type),
-                    elementType?.SpecialType is SpecialType.System_Single ? "float" : isDouble ? "double" : elementType?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? "double",
+                    StubElementType(elementType),
                     elementType?.SpecialType is SpecialType.System_Single or SpecialType.System_Double,
                     l2 != 0,
                     declared.Count(l => l.Kind == DeclaredKind.Dense),
@@ -231,6 +231,21 @@ internal static class NetworkModelBuilder
             return new NetworkDeclaration(null, stub, new EquatableArray<DiagnosticInfo>(errors));
         }
     }
+
+    /// <summary>
+    /// The element type the stubs are written with: float or double, an unsupported type as declared (so code using
+    /// the type keeps compiling), and double for a type that cannot be a span's element (void, an open generic, a
+    /// pointer, a ref struct, a static class), which would add errors of its own in the stubs.
+    /// </summary>
+    private static string StubElementType(ITypeSymbol? elementType) => elementType switch
+    {
+        { SpecialType: SpecialType.System_Single } => "float",
+        { SpecialType: SpecialType.System_Double } => "double",
+        null or { SpecialType: SpecialType.System_Void } or { IsRefLikeType: true } or { IsStatic: true } => "double",
+        { TypeKind: TypeKind.Pointer or TypeKind.FunctionPointer or TypeKind.Error } => "double",
+        INamedTypeSymbol { IsUnboundGenericType: true } => "double",
+        _ => elementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+    };
 
     /// <summary>The same rule as the runtime's Loss.Supports.</summary>
     public static bool Supports(LossKind loss, ActivationKind output) => loss switch
