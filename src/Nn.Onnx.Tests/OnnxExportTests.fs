@@ -65,6 +65,14 @@ let ``a user-defined activation is refused with its name and layer`` () =
     Assert.Contains("'softplus'", e.Message)
     Assert.Contains("layer 0", e.Message)
 
+[<Theory>]
+[<InlineData(1e-50, "1E-50", "0")>]
+[<InlineData(1e39, "1E+39", "Infinity")>]
+let ``a batch normalisation epsilon that is 0 or infinite as a float32 is refused, since ONNX takes epsilon as a float32`` (epsilon: float, written: string, asFloat32: string) =
+    let wide = Network.Create<float>(Architecture.Input(2).BatchNorm(epsilon).Dense(1, Activation.Identity), Initializer.Xavier, 1UL)
+    let e = Assert.Throws<NotSupportedException>(fun () -> OnnxExport.ToBytes wide |> ignore)
+    Assert.Contains("layer 0 is a batch normalisation with ε = " + written + ", which is " + asFloat32 + " as the float32", e.Message)
+
 [<Fact>]
 let ``a network over images takes batch × C × H × W and a pooling output gives batch × C × H × W`` () =
     let conv = Network.Create<float32>(Architecture.Input(3, 8, 7).Conv2D(4, 3, 2, Activation.Relu, stride = 2).MaxPool2D(2, 1), Initializer.He, 1UL)

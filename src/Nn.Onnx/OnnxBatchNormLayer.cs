@@ -1,3 +1,5 @@
+using System;
+using System.Globalization;
 using System.Numerics;
 using Nn.Onnx.Protobuf;
 
@@ -14,6 +16,17 @@ internal sealed class OnnxBatchNormLayer : OnnxLayerMapping
     public override string Write<T>(OnnxGraphWriter<T> graph, int layer, string input, bool isGraphOutput)
     {
         var norm = (BatchNormLayer)graph.Network.Architecture.Stack[layer];
+
+        // ONNX's epsilon attribute is a float32: an ε that is 0 or ∞ there (possible in a float64 network) would make
+        // the graph divide by √r_σ² alone, or give β for every input, where the library computes with ε itself.
+        var epsilon = (float)norm.Epsilon;
+        if (!(epsilon > 0) || float.IsInfinity(epsilon))
+        {
+            throw new NotSupportedException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"layer {layer} is a batch normalisation with ε = {norm.Epsilon:R}, which is {epsilon:R} as the float32 that ONNX's BatchNormalization takes, so the graph would not compute the library's function."));
+        }
+
         var features = norm.Features;
         var gamma = graph.Weights(layer, features);
         var beta = graph.Bias(layer)!;
@@ -21,7 +34,7 @@ internal sealed class OnnxBatchNormLayer : OnnxLayerMapping
         var variance = graph.State(layer, "running_var", features, features);
         var y = graph.ValueName(layer, "a", isGraphOutput);
         var node = graph.Node($"layer{layer}.batchnorm", "BatchNormalization", [input, gamma, beta, mean, variance], y);
-        node.Attribute.Add(new AttributeProto { Name = "epsilon", Type = AttributeProto.Types.AttributeType.Float, F = (float)norm.Epsilon });
+        node.Attribute.Add(new AttributeProto { Name = "epsilon", Type = AttributeProto.Types.AttributeType.Float, F = epsilon });
         return y;
     }
 }
