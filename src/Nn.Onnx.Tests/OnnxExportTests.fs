@@ -74,6 +74,17 @@ let ``a batch normalisation epsilon that is 0 or infinite as a float32 is refuse
     Assert.Contains("layer 0 is a batch normalisation with ε = " + written + ", which is " + asFloat32 + " as the float32", e.Message)
 
 [<Fact>]
+let ``a float64 batch normalisation of a feature whose running variance is 0 runs in ONNX Runtime as in the library`` () =
+    // A feature constant in training (a ReLU unit that never fired) keeps r_σ² = 0, so √(r_σ² + ε) is √ε alone.
+    let architecture = Architecture.Input(2).BatchNorm().Dense(1, Activation.Identity)
+    let created = Network.Create<float>(architecture, Initializer.Xavier, 1UL)
+    let wide = created.WithState(ParameterVector<float>.Create(ReadOnlySpan [| 0.25; -0.5; 0.0; 0.5 |]))
+    let inputs = Matrix<float>.Create(3, 2, ReadOnlySpan [| 1.0; 2.0; -0.75; 0.5; 0.3; -1.5 |])
+    use session = openSession (OnnxExport.ToBytes wide)
+    let difference = difference (outputsOf session inputs) (Network.Forward(wide, inputs).AsSpan().ToArray())
+    Assert.True(difference.Normwise <= 1e-12, sprintf "%A" difference)
+
+[<Fact>]
 let ``a network over images takes batch × C × H × W and a pooling output gives batch × C × H × W`` () =
     let conv = Network.Create<float32>(Architecture.Input(3, 8, 7).Conv2D(4, 3, 2, Activation.Relu, stride = 2).MaxPool2D(2, 1), Initializer.He, 1UL)
     use session = openSession (OnnxExport.ToBytes(conv, OnnxExportOptions(BatchDimensionName = "n")))

@@ -31,10 +31,29 @@ internal sealed class OnnxBatchNormLayer : OnnxLayerMapping
         var gamma = graph.Weights(layer, features);
         var beta = graph.Bias(layer)!;
         var mean = graph.State(layer, "running_mean", 0, features);
-        var variance = graph.State(layer, "running_var", features, features);
+        var variance = graph.Values(layer, "running_var", Variance(graph.Network, layer, features, epsilon));
         var y = graph.ValueName(layer, "a", isGraphOutput);
         var node = graph.Node($"layer{layer}.batchnorm", "BatchNormalization", [input, gamma, beta, mean, variance], y);
         node.Attribute.Add(new AttributeProto { Name = "epsilon", Type = AttributeProto.Types.AttributeType.Float, F = epsilon });
         return y;
+    }
+
+    /// <summary>
+    /// r_σ² as ONNX reads it: ONNX Runtime adds the float32 ε_f of the attribute where the library adds ε in T, and in
+    /// float64 the two differ (1e-5 is 9.99999974738e-6 as a float32), which moves a feature of r_σ² = 0 by 1.3e-8.
+    /// So r_σ² + (ε − ε_f) is exported, which the runtime's + ε_f brings back to r_σ² + ε to rounding; in float32
+    /// ε − ε_f is 0 and r_σ² is exported as it stands.
+    /// </summary>
+    private static T[] Variance<T>(Network<T> network, int layer, int features, float epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var correction = T.CreateChecked(((BatchNormLayer)network.Architecture.Stack[layer]).Epsilon) - T.CreateChecked((double)epsilon);
+        var variance = network.State.AsSpan().Slice(network.Architecture.StateOffset(layer) + features, features).ToArray();
+        for (var k = 0; k < variance.Length; k++)
+        {
+            variance[k] += correction;
+        }
+
+        return variance;
     }
 }

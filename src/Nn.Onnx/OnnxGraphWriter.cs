@@ -97,6 +97,15 @@ internal sealed class OnnxGraphWriter<T>
         return name;
     }
 
+    /// <summary>Adds <paramref name="values"/> as layer <paramref name="layer"/>'s one-dimensional initializer layer{l}.{suffix}.</summary>
+    /// <returns>The initializer's name.</returns>
+    public string Values(int layer, string suffix, ReadOnlySpan<T> values)
+    {
+        var name = Internal($"layer{layer}.{suffix}");
+        Graph.Initializer.Add(Tensor(name, values, values.Length));
+        return name;
+    }
+
     /// <summary>Adds a node with one output; attributes are added to the returned node.</summary>
     public NodeProto Node(string name, string opType, ReadOnlySpan<string> inputs, string output)
     {
