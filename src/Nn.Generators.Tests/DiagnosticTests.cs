@@ -210,6 +210,12 @@ public sealed class DiagnosticTests
             "Nn.Conv2D(0, 4, 3, Nn.ActivationKind.Relu, Stride = 0)",
             ["The stride of the convolution with order 0", "but is 0"]
         },
+        {
+            "NN0019",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Forward;",
+            "Nn.Network(typeof(double), Inputs = 3)",
+            ["'Forward' is named like the generated member 'Forward'"]
+        },
     };
 
     [Theory]
@@ -285,8 +291,8 @@ public sealed class DiagnosticTests
         var releases = RepositoryFile("src", "Generators", "AnalyzerReleases.Unshipped.md");
         var tested = Mistakes.Select(row => (string)row[0]).ToHashSet();
 
-        // NN0001–NN0018 without NN0007, retired before any release when softmax became legal on hidden layers.
-        Assert.Equal(17, descriptors.Length);
+        // NN0001–NN0019 without NN0007, retired before any release when softmax became legal on hidden layers.
+        Assert.Equal(18, descriptors.Length);
         Assert.DoesNotContain(descriptors, d => d.Id == "NN0007");
         Assert.DoesNotContain("NN0007 |", releases, StringComparison.Ordinal);
         Assert.All(descriptors, d =>
@@ -381,6 +387,47 @@ public sealed class DiagnosticTests
 
         Assert.Equal("NN0006", Assert.Single(run.GeneratorDiagnostics).Id);
         Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Theory]
+    [InlineData("Architecture")]
+    [InlineData("CostAndGradientRows")]
+    [InlineData("Layer12Outputs")]
+    [InlineData("BatchNorm1StateOffset")]
+    public void A_type_named_like_a_generated_member_gets_NN0019_and_no_code_that_cannot_compile(string typeName)
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class " + typeName + ";");
+
+        Assert.Equal("NN0019", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Every_member_the_generator_writes_has_a_name_NN0019_knows()
+    {
+        var run = GeneratorHarness.Generate(
+            Declarations.SmallStack, Declarations.NestedWithL2, Declarations.GlobalRecord, Declarations.SingleLongLayer, Declarations.GenericType,
+            Declarations.HiddenSoftmax, Declarations.SmallConvolution, Declarations.LargeConvolution,
+            "[Nn.Network(typeof(float), InputShape = new[] { 1, 6, 6 }, L2 = 0.1, Loss = Nn.LossKind.SoftmaxCrossEntropy)] [Nn.Conv2D(0, 2, 3, Nn.ActivationKind.Relu)] [Nn.BatchNorm(1)] [Nn.MaxPool2D(2, 2)] [Nn.Dropout(3, 0.5)] [Nn.Dense(4, 3, Nn.ActivationKind.Tanh)] [Nn.BatchNorm(5)] [Nn.Dense(6, 2, Nn.ActivationKind.Softmax)] public static partial class Regularised;",
+            "[Nn.Network(typeof(int), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] [Nn.BatchNorm(1)] [Nn.Dense(2, 1, Nn.ActivationKind.Sigmoid)] public static partial class Stubbed;");
+
+        var members = run.Result.GeneratedTrees
+            .SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax>())
+            .Select(member => member switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method => method.Identifier.Text,
+                Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.Identifier.Text,
+                Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax field => field.Declaration.Variables[0].Identifier.Text,
+                _ => null,
+            })
+            .OfType<string>()
+            .Distinct()
+            .ToList();
+
+        Assert.Contains("TrainingStepInPlace", members);
+        Assert.Contains("Kernels1Offset", members);
+        Assert.All(members, name => Assert.True(Nn.Generators.Networks.NameClashes.IsMemberName(name), name));
     }
 
     [Fact]

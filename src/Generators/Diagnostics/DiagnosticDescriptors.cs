@@ -116,6 +116,12 @@ internal static class DiagnosticDescriptors
         "Dropout rate must be in [0, 1)",
         "The rate of {0} of '{1}' must be in [0, 1), but is {2}");
 
+    /// <summary>NN0019: the type's name is one the generated code takes for a member.</summary>
+    public static readonly DiagnosticDescriptor NameTaken = Error(
+        "NN0019",
+        "Name taken by the generated code",
+        "'{0}' {1}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

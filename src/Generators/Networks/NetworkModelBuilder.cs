@@ -65,6 +65,11 @@ internal static class NetworkModelBuilder
             }
         }
 
+        if (NameClashes.Find(type) is { } clash)
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameTaken, networkLocation, name, clash));
+        }
+
         var elementType = network.ConstructorArguments[0].Value as ITypeSymbol;
         var isDouble = elementType?.SpecialType == SpecialType.System_Double;
         if (elementType?.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single))
@@ -210,10 +215,11 @@ internal static class NetworkModelBuilder
             stateOffset);
         return new NetworkDeclaration(model, null, EquatableArray<DiagnosticInfo>.Empty);
 
-        // The errors, and unless the type cannot take another partial declaration (NN0001), a stub of its members.
+        // The errors, and unless the type cannot take another partial declaration (NN0001) or stubs of its name
+        // (NN0019), a stub of its members.
         NetworkDeclaration Failed()
         {
-            var partial = !errors.Any(e => e.Descriptor.Id == DiagnosticDescriptors.TypeNotPartial.Id);
+            var partial = !errors.Any(e => e.Descriptor.Id == DiagnosticDescriptors.TypeNotPartial.Id || e.Descriptor.Id == DiagnosticDescriptors.NameTaken.Id);
             var stub = partial
                 ? new NetworkStub(
                     NamespaceOf(type),
