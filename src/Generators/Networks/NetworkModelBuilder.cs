@@ -199,10 +199,10 @@ internal static class NetworkModelBuilder
         }
 
         var model = new NetworkModel(
-            NamespaceOf(type),
-            Headers(syntax),
+            DeclaringType.NamespaceOf(type),
+            DeclaringType.Headers(syntax),
             name,
-            HintName(type),
+            DeclaringType.HintName(type),
             isDouble,
             inputs,
             loss,
@@ -222,10 +222,10 @@ internal static class NetworkModelBuilder
             var partial = !errors.Any(e => e.Descriptor.Id == DiagnosticDescriptors.TypeNotPartial.Id || e.Descriptor.Id == DiagnosticDescriptors.NameTaken.Id);
             var stub = partial
                 ? new NetworkStub(
-                    NamespaceOf(type),
-                    Headers(syntax),
+                    DeclaringType.NamespaceOf(type),
+                    DeclaringType.Headers(syntax),
                     name,
-                    HintName(type),
+                    DeclaringType.HintName(type),
                     StubElementType(elementType),
                     elementType?.SpecialType is SpecialType.System_Single or SpecialType.System_Double,
                     l2 != 0,
@@ -324,46 +324,6 @@ internal static class NetworkModelBuilder
 
         inputs = (int)size;
         return sizes;
-    }
-
-    private static string NamespaceOf(INamedTypeSymbol type) =>
-        type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
-
-    private static EquatableArray<TypeHeader> Headers(TypeDeclarationSyntax syntax) =>
-        new(syntax.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().Reverse().Select(Header));
-
-    private static TypeHeader Header(TypeDeclarationSyntax declaration)
-    {
-        var keyword = declaration is RecordDeclarationSyntax record && !record.ClassOrStructKeyword.IsKind(SyntaxKind.None)
-            ? "record " + record.ClassOrStructKeyword.Text
-            : declaration.Keyword.Text;
-        var parameters = declaration.TypeParameterList is null
-            ? string.Empty
-            : "<" + string.Join(", ", declaration.TypeParameterList.Parameters.Select(p => p.Identifier.Text)) + ">";
-        return new TypeHeader(keyword, declaration.Identifier.Text + parameters);
-    }
-
-    /// <summary>
-    /// The file name of a type's code: its namespace and metadata names, so a generic type's arity is spelled as no
-    /// identifier can be ("Net`1"), and Net&lt;T&gt;, Net and a type named Net_T_ get three files; a character that is
-    /// not a letter, digit, '_', '.' or '`' becomes its code ("_x00B7"), so two names never share a file.
-    /// </summary>
-    private static string HintName(INamedTypeSymbol type)
-    {
-        var names = new List<string>();
-        for (var current = type; current is not null; current = current.ContainingType)
-        {
-            names.Insert(0, current.MetadataName);
-        }
-
-        if (!type.ContainingNamespace.IsGlobalNamespace)
-        {
-            names.Insert(0, type.ContainingNamespace.ToDisplayString());
-        }
-
-        var safe = string.Concat(string.Join(".", names).Select(c =>
-            char.IsLetterOrDigit(c) || c is '_' or '.' or '`' ? c.ToString() : "_x" + ((int)c).ToString("X4", CultureInfo.InvariantCulture)));
-        return safe + ".Network.g.cs";
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -1,0 +1,116 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Nn.Generators.Tests;
+
+/// <summary>
+/// Odd and hostile declarations: each gets a clear NN diagnostic, or the compiler's own error alone, or code that
+/// compiles, and never an exception out of the generator or generated code that does not compile.
+/// </summary>
+public sealed class HostileDeclarationTests
+{
+    [Fact]
+    public void A_network_attribute_on_two_parts_of_a_partial_type_leaves_the_compilers_error_alone_and_throws_nothing()
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Twice;",
+            "[Nn.Network(typeof(float), Inputs = 4)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Twice;");
+
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Result.GeneratedTrees);
+        Assert.Equal(["CS0579"], run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id));
+    }
+
+    [Fact]
+    public void Types_whose_names_differ_only_in_generic_arity_or_punctuation_get_files_of_their_own()
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net<T>;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net_T_;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net<T, U>;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net_T__U_;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class @_class;",
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class @class;");
+
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Equal(6, run.Result.GeneratedTrees.Length);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    /// <summary>
+    /// Sizes whose products pass 2⁶⁴ or an int: 1073807362 · 1073676290 · 16 = 2⁶⁴ + 64 inputs, 131072 · 2147483647² ≈ 2⁷⁹
+    /// weights, and an output side of 8 + 2 · 2147483647 = 2³² + 6 (which an int holds as 6).
+    /// </summary>
+    [Theory]
+    [InlineData("[Nn.Network(typeof(double), InputShape = new[] { 1073807362, 1073676290, 16 })] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Wrapped;", "18446744073709551680 inputs")]
+    [InlineData("[Nn.Network(typeof(double), InputShape = new[] { 1, 8, 8 })] [Nn.Conv2D(0, 131072, 2147483647, Nn.ActivationKind.Relu, Padding = 1073741824)] [Nn.Dense(1, 1, Nn.ActivationKind.Sigmoid)] public static partial class Wrapped;", "more than 2147483591 parameters")]
+    [InlineData("[Nn.Network(typeof(double), InputShape = new[] { 1, 8, 8 })] [Nn.Conv2D(0, 1, 1, Nn.ActivationKind.Relu, Padding = 2147483647)] [Nn.Dense(1, 1, Nn.ActivationKind.Sigmoid)] public static partial class Wrapped;", "a layer of 18446744125249159204 units")]
+    public void Sizes_whose_product_overflows_64_bits_are_too_large_not_wrapped_around_to_a_small_network(string declaration, string size)
+    {
+        var run = GeneratorHarness.Generate(declaration);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("NN0010", diagnostic.Id);
+        Assert.Contains(size, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("void")]
+    [InlineData("System.Collections.Generic.List<>")]
+    [InlineData("System.Span<int>")]
+    [InlineData("System.Math")]
+    [InlineData("int*")]
+    public void An_element_type_no_span_can_hold_gets_NN0006_as_the_only_error(string elementType)
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.Network(typeof(" + elementType + "), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Odd;");
+
+        Assert.Equal("NN0006", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Theory]
+    [InlineData("Architecture")]
+    [InlineData("CostAndGradientRows")]
+    [InlineData("Layer12Outputs")]
+    [InlineData("BatchNorm1StateOffset")]
+    public void A_type_named_like_a_generated_member_gets_NN0019_and_no_code_that_cannot_compile(string typeName)
+    {
+        var run = GeneratorHarness.Generate(
+            "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class " + typeName + ";");
+
+        Assert.Equal("NN0019", Assert.Single(run.GeneratorDiagnostics).Id);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Every_member_the_generator_writes_has_a_name_NN0019_knows()
+    {
+        var run = GeneratorHarness.Generate(
+            Declarations.SmallStack, Declarations.NestedWithL2, Declarations.GlobalRecord, Declarations.SingleLongLayer, Declarations.GenericType,
+            Declarations.HiddenSoftmax, Declarations.SmallConvolution, Declarations.LargeConvolution,
+            "[Nn.Network(typeof(float), InputShape = new[] { 1, 6, 6 }, L2 = 0.1, Loss = Nn.LossKind.SoftmaxCrossEntropy)] [Nn.Conv2D(0, 2, 3, Nn.ActivationKind.Relu)] [Nn.BatchNorm(1)] [Nn.MaxPool2D(2, 2)] [Nn.Dropout(3, 0.5)] [Nn.Dense(4, 3, Nn.ActivationKind.Tanh)] [Nn.BatchNorm(5)] [Nn.Dense(6, 2, Nn.ActivationKind.Softmax)] public static partial class Regularised;",
+            "[Nn.Network(typeof(int), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] [Nn.BatchNorm(1)] [Nn.Dense(2, 1, Nn.ActivationKind.Sigmoid)] public static partial class Stubbed;");
+
+        var members = run.Result.GeneratedTrees
+            .SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MemberDeclarationSyntax>())
+            .Select(member => member switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax method => method.Identifier.Text,
+                Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.Identifier.Text,
+                Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax field => field.Declaration.Variables[0].Identifier.Text,
+                _ => null,
+            })
+            .OfType<string>()
+            .Distinct()
+            .ToList();
+
+        Assert.Contains("TrainingStepInPlace", members);
+        Assert.Contains("Kernels1Offset", members);
+        Assert.All(members, name => Assert.True(Nn.Generators.Networks.NameClashes.IsMemberName(name), name));
+    }
+}
