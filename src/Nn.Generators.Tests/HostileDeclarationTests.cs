@@ -113,4 +113,80 @@ public sealed class HostileDeclarationTests
         Assert.Contains("Kernels1Offset", members);
         Assert.All(members, name => Assert.True(Nn.Generators.Networks.NameClashes.IsMemberName(name), name));
     }
+
+    /// <summary>Stacks of every kind, and two stubs, whose generated code uses every name the emitters write.</summary>
+    private static readonly string[] EveryKindOfStack =
+    [
+        Declarations.SmallStack, Declarations.NestedWithL2, Declarations.GlobalRecord, Declarations.SingleLongLayer, Declarations.GenericType,
+        Declarations.HiddenSoftmax, Declarations.SmallConvolution, Declarations.LargeConvolution,
+        "[Nn.Network(typeof(float), InputShape = new[] { 1, 6, 6 }, L2 = 0.1, Loss = Nn.LossKind.SoftmaxCrossEntropy)] [Nn.Conv2D(0, 2, 3, Nn.ActivationKind.Relu)] [Nn.BatchNorm(1)] [Nn.MaxPool2D(2, 2)] [Nn.Dropout(3, 0.5)] [Nn.Dense(4, 3, Nn.ActivationKind.Tanh)] [Nn.BatchNorm(5)] [Nn.Dense(6, 2, Nn.ActivationKind.Softmax)] public static partial class Regularised;",
+        "[Nn.Network(typeof(int), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] [Nn.BatchNorm(1)] [Nn.Dense(2, 1, Nn.ActivationKind.Sigmoid)] public static partial class Stubbed;",
+        "[Nn.Network(typeof(int), Inputs = 3, L2 = 1)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class StubbedWithL2;",
+    ];
+
+    [Theory]
+    [InlineData("namespace Foo { public class Math { } [Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Net; }", "'Foo.Math' hides System.Math")]
+    [InlineData("namespace Foo.Bar { [Nn.Network(typeof(float), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Net; } namespace Foo { public class Span<T> { } }", "'Foo.Span<T>' hides System.Span")]
+    [InlineData("public class ArgumentException { } [Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Net;", "'ArgumentException' hides System.ArgumentException")]
+    [InlineData("namespace Foo { [Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net { private sealed class ThreadStaticAttribute { } } }", "the member 'Foo.Net.ThreadStaticAttribute' hides System.ThreadStaticAttribute")]
+    [InlineData("namespace Foo { [Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public partial class Net<GC>; }", "the type parameter 'GC' of 'Net' hides System.GC")]
+    [InlineData("namespace Foo.Math { public class Helper { } } namespace Foo { [Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Net; }", "the namespace 'Foo.Math' hides System.Math")]
+    [InlineData("namespace Foo { public static class GeneratedKernels { } [Nn.Network(typeof(double), Inputs = 3, L2 = 1)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Net; }", "'Foo.GeneratedKernels' hides Nn.Kernels.GeneratedKernels")]
+    public void A_type_that_hides_one_the_generated_code_names_gets_NN0019_naming_both_instead_of_code_that_cannot_compile(string source, string message)
+    {
+        var run = GeneratorHarness.Generate(source);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("NN0019", diagnostic.Id);
+        Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Types_of_other_names_around_a_network_and_one_inside_namespace_System_leave_its_code_compiling()
+    {
+        var run = GeneratorHarness.Generate(
+            "namespace Foo { public class Maths { } public class Span { } public class ReadOnlySpan<T, U> { } [Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Net; }",
+            "namespace System.Extra { [Nn.Network(typeof(float), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Net; }");
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+    }
+
+    [Fact]
+    public void Every_type_the_generated_code_names_without_global_is_one_NN0019_guards()
+    {
+        var run = GeneratorHarness.Generate(EveryKindOfStack);
+
+        var unqualified = run.Result.GeneratedTrees
+            .SelectMany(tree =>
+            {
+                var model = run.Output.GetSemanticModel(tree);
+                return tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax>()
+                    .Where(name => !IsQualified(name) && name is not Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { IsVar: true })
+                    .Select(name => (Name: name, Symbol: model.GetSymbolInfo(name).Symbol switch
+                    {
+                        IMethodSymbol { MethodKind: MethodKind.Constructor } constructor when name.Parent is Microsoft.CodeAnalysis.CSharp.Syntax.AttributeSyntax => constructor.ContainingType,
+                        var symbol => symbol,
+                    }))
+                    .Where(pair => pair.Symbol is INamedTypeSymbol && pair.Symbol.ContainingNamespace?.IsGlobalNamespace == false
+                        && pair.Symbol.ContainingNamespace.ToDisplayString() is "System" or "Nn.Kernels")
+                    .Select(pair => pair.Symbol!.ContainingNamespace.ToDisplayString() + "." + pair.Symbol.MetadataName);
+            })
+            .Distinct()
+            .OrderBy(name => name, StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Contains("System.ReadOnlySpan`1", unqualified);
+        Assert.Equal(unqualified, Nn.Generators.Networks.NameClashes.UsedTypes.Select(t => t.Namespace + "." + t.Name + (t.Arity == 0 ? "" : "`" + t.Arity)).OrderBy(name => name, StringComparer.Ordinal));
+    }
+
+    /// <summary>Whether a name is the right-hand side of a qualified name or member access, so no lookup finds it on its own.</summary>
+    private static bool IsQualified(Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax name) => name.Parent switch
+    {
+        Microsoft.CodeAnalysis.CSharp.Syntax.QualifiedNameSyntax qualified => qualified.Right == name,
+        Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax access => access.Name == name,
+        Microsoft.CodeAnalysis.CSharp.Syntax.AliasQualifiedNameSyntax alias => alias.Name == name,
+        _ => false,
+    };
 }
