@@ -11,12 +11,17 @@ namespace Nn.Generators.Tests;
 /// </summary>
 public sealed class HostileDeclarationTests
 {
-    [Fact]
-    public void A_network_attribute_on_two_parts_of_a_partial_type_leaves_the_compilers_error_alone_and_throws_nothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_network_attribute_on_two_parts_of_a_partial_type_leaves_the_compilers_error_alone_and_throws_nothing(bool oneFile)
     {
-        var run = GeneratorHarness.Generate(
+        string[] parts =
+        [
             "[Nn.Network(typeof(double), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class Twice;",
-            "[Nn.Network(typeof(float), Inputs = 4)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Twice;");
+            "[Nn.Network(typeof(float), Inputs = 4)] [Nn.Dense(1, 2, Nn.ActivationKind.Sigmoid)] public static partial class Twice;",
+        ];
+        var run = GeneratorHarness.Generate(oneFile ? [string.Join("\n", parts)] : parts);
 
         Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
         Assert.Empty(run.GeneratorDiagnostics);

@@ -52,7 +52,7 @@ internal static class NetworkModelBuilder
 
         // [Network] on two parts of a partial type is the compiler's error CS0579; the first part alone writes the
         // type's code, since a second file of the same name would throw out of the generator.
-        if (!IsFirstNetworkAttribute(type, network))
+        if (!IsFirstNetworkDeclaration(type, syntax))
         {
             return NetworkDeclaration.Nothing;
         }
@@ -261,11 +261,11 @@ internal static class NetworkModelBuilder
         _ => false,
     };
 
-    private static bool IsFirstNetworkAttribute(INamedTypeSymbol type, AttributeData network)
+    /// <summary>Whether the type's first [Network] attribute is on this declaration of it (a partial type has several).</summary>
+    private static bool IsFirstNetworkDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration)
     {
         var first = type.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == NetworkAttributeName).ApplicationSyntaxReference;
-        var reference = network.ApplicationSyntaxReference;
-        return first is null || reference is null || (first.SyntaxTree == reference.SyntaxTree && first.Span == reference.Span);
+        return first is null || (first.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(first.Span));
     }
 
     private static T Named<T>(AttributeData attribute, string name, T fallback) => DeclaredLayers.Named(attribute, name, fallback);
