@@ -33,8 +33,8 @@ internal static class DeclaringType
 
     /// <summary>
     /// The file name of a type's code: its namespace and metadata names, so a generic type's arity is spelled as no
-    /// identifier can be ("Net`1"), and Net&lt;T&gt;, Net and a type named Net_T_ get three files; a character that is
-    /// not a letter, digit, '_', '.' or '`' becomes its code ("_x00B7"), so two names never share a file.
+    /// identifier can be ("Net`1"), and Net&lt;T&gt;, Net and a type named Net_T_ get three files; an identifier
+    /// character that is not a letter, digit or '_' (a connecting or combining mark) becomes its code ("_x203F").
     /// </summary>
     public static string HintName(INamedTypeSymbol type)
     {
