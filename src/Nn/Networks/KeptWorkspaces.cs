@@ -7,8 +7,8 @@ namespace Nn;
 /// <summary>
 /// The inference workspaces of the calling thread's last <see cref="Network.Forward{T}(Network{T}, Matrix{T})"/>
 /// calls, lent to its next call with the same architecture instance. A LeNet-5 pass over 10,000 rows made 6.6 MB of
-/// workspace per call (13 MB on two threads): fresh memory whose first touches cost a virtual machine 8–10% of the
-/// pass, and whose large-object allocations set off a full collection every call or two in a loop of calls. Held
+/// workspace per call (13 MB on two threads), large-object allocations that in a process with a large heap (F#
+/// Interactive) set off a full collection every call or two in a loop of calls. Held
 /// through weak references, so a kept workspace costs nothing once the collector wants the memory back; one per
 /// thread and kind of call, so a program that tries many architectures keeps only its latest. Which workspace a pass
 /// runs through never changes its bits: a pass's pieces give every row the bits of one whole pass
