@@ -229,6 +229,8 @@ let ``--validation reports the held-out share after every epoch and --patience n
     let run = dir.Run [ "train"; "--epochs"; "3"; "--validation"; "0.2"; "--patience"; "5"; "--plot"; dir.File "curve.png" ]
     Assert.True((run.ExitCode = 0), string run)
     Assert.Matches(@"epoch 3/3  train cost \d\.\d{4}  train accuracy \d\.\d{4} \(epoch mean\)  validation cost \d\.\d{4}  validation accuracy \d\.\d{4}", run.Output)
+    // The header counts the rows the run fits apart from those it holds out.
+    Assert.Contains("1438 training samples (1150 fitted, 288 held out for validation)", run.Output)
     Assert.Contains("The best epoch was ", run.Output)
     Assert.True(File.Exists(dir.File "curve.png"))
 

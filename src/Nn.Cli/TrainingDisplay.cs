@@ -84,6 +84,21 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
     }
 
     /// <summary>
+    /// The header's count of training samples, and with a validation fraction how many of them the run fits and how
+    /// many it holds out (split by the run's own rule), so the header does not count the held-out rows as trained on.
+    /// </summary>
+    public static string SampleCounts(Dataset<float> train, TrainingOptions options)
+    {
+        if (options.ValidationFraction == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples");
+        }
+
+        var (fit, validation) = EarlyStopping.Split(train, options);
+        return string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples ({fit.Count} fitted, {validation?.Count ?? 0} held out for validation)");
+    }
+
+    /// <summary>
     /// A cost as the display shows it, in the invariant culture: fixed decimals in the range a learning run lives in,
     /// scientific notation from 1e6 up (a blown-up cost of 6e27 would otherwise print as 28 digits) and below 1e-4.
     /// </summary>
