@@ -19,52 +19,25 @@ internal static class KeptWorkspaces<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     [ThreadStatic]
-    private static WeakReference<Workspace<T>>? single;
+    private static Shelf<Workspace<T>>? single;
 
     [ThreadStatic]
-    private static WeakReference<ParallelPieces<T>>? shares;
-
-    // A call lends its workspace out until it returns it; a nested call on the same thread (from an activation of the
-    // user's own that runs a network) then makes a fresh one rather than overwrite the outer call's.
-    [ThreadStatic]
-    private static bool singleLent;
-
-    [ThreadStatic]
-    private static bool sharesLent;
+    private static Shelf<ParallelPieces<T>>? shares;
 
     /// <summary>A workspace of <paramref name="architecture"/> on the current kernel path holding at least <paramref name="capacity"/> rows, the kept one when it does.</summary>
     /// <param name="architecture">The network's architecture.</param>
     /// <param name="capacity">The rows a fresh workspace for the call would hold.</param>
     /// <returns>The workspace, to be given back with <see cref="Return(Workspace{T})"/>.</returns>
-    public static Workspace<T> Rent(Architecture architecture, int capacity)
-    {
-        if (!singleLent && single is { } kept && kept.TryGetTarget(out var workspace)
-            && ReferenceEquals(workspace.Architecture, architecture) && workspace.Team is null
-            && workspace.Capacity >= capacity && workspace.Path == KernelSelection.Current)
-        {
-            singleLent = true;
-            return workspace;
-        }
-
-        var made = new Workspace<T>(architecture, capacity);
-        if (!singleLent)
-        {
-            singleLent = true;
-            Keep(ref single, made);
-        }
-
-        return made;
-    }
+    public static Workspace<T> Rent(Architecture architecture, int capacity) =>
+        (single ??= new()).Rent(
+            (architecture, capacity),
+            static (workspace, call) => ReferenceEquals(workspace.Architecture, call.architecture) && workspace.Team is null
+                && workspace.Capacity >= call.capacity && workspace.Path == KernelSelection.Current,
+            static call => new Workspace<T>(call.architecture, call.capacity));
 
     /// <summary>Ends the loan of a workspace from <see cref="Rent(Architecture, int)"/>.</summary>
     /// <param name="workspace">The workspace rented.</param>
-    public static void Return(Workspace<T> workspace)
-    {
-        if (single is { } kept && kept.TryGetTarget(out var current) && ReferenceEquals(current, workspace))
-        {
-            singleLent = false;
-        }
-    }
+    public static void Return(Workspace<T> workspace) => single?.Return(workspace);
 
     /// <summary>
     /// Shares of <paramref name="rows"/> rows of <paramref name="architecture"/> over <paramref name="pool"/>: the kept
@@ -74,45 +47,53 @@ internal static class KeptWorkspaces<T>
     /// <param name="rows">The rows of the call.</param>
     /// <param name="pool">The team the call has rented.</param>
     /// <returns>The shares, to be given back with <see cref="Return(ParallelPieces{T})"/>.</returns>
-    public static ParallelPieces<T> Rent(Architecture architecture, int rows, WorkerPool pool)
-    {
-        if (!sharesLent && shares is { } kept && kept.TryGetTarget(out var pieces)
-            && ReferenceEquals(pieces.Architecture, architecture) && pieces.Serves(rows, pool, KernelSelection.Current))
-        {
-            sharesLent = true;
-            return pieces;
-        }
-
-        var made = new ParallelPieces<T>(architecture, rows, pool);
-        if (!sharesLent)
-        {
-            sharesLent = true;
-            Keep(ref shares, made);
-        }
-
-        return made;
-    }
+    public static ParallelPieces<T> Rent(Architecture architecture, int rows, WorkerPool pool) =>
+        (shares ??= new()).Rent(
+            (architecture, rows, pool),
+            static (pieces, call) => ReferenceEquals(pieces.Architecture, call.architecture) && pieces.Serves(call.rows, call.pool, KernelSelection.Current),
+            static call => new ParallelPieces<T>(call.architecture, call.rows, call.pool));
 
     /// <summary>Ends the loan of shares from <see cref="Rent(Architecture, int, WorkerPool)"/>.</summary>
     /// <param name="pieces">The shares rented.</param>
-    public static void Return(ParallelPieces<T> pieces)
-    {
-        if (shares is { } kept && kept.TryGetTarget(out var current) && ReferenceEquals(current, pieces))
-        {
-            sharesLent = false;
-        }
-    }
+    public static void Return(ParallelPieces<T> pieces) => shares?.Return(pieces);
 
-    private static void Keep<TKept>(ref WeakReference<TKept>? slot, TKept value)
+    /// <summary>
+    /// One thread's kept buffers of one kind, weakly held, and whether a call has them on loan: a nested call on the
+    /// same thread (from an activation of the user's own that runs a network) then makes fresh ones rather than
+    /// overwrite the outer call's.
+    /// </summary>
+    private sealed class Shelf<TKept>
         where TKept : class
     {
-        if (slot is null)
+        private readonly WeakReference<TKept?> kept = new(null);
+        private bool lent;
+
+        /// <summary>The kept buffers when <paramref name="fits"/> says they serve <paramref name="call"/>, else new ones from <paramref name="make"/>, kept in their place unless a loan is out.</summary>
+        public TKept Rent<TCall>(TCall call, Func<TKept, TCall, bool> fits, Func<TCall, TKept> make)
         {
-            slot = new WeakReference<TKept>(value);
+            if (!lent && kept.TryGetTarget(out var held) && held is not null && fits(held, call))
+            {
+                lent = true;
+                return held;
+            }
+
+            var made = make(call);
+            if (!lent)
+            {
+                lent = true;
+                kept.SetTarget(made);
+            }
+
+            return made;
         }
-        else
+
+        /// <summary>Ends the loan of <paramref name="buffers"/> when they are the kept ones (fresh ones from a nested call are simply dropped).</summary>
+        public void Return(TKept buffers)
         {
-            slot.SetTarget(value);
+            if (kept.TryGetTarget(out var held) && ReferenceEquals(held, buffers))
+            {
+                lent = false;
+            }
         }
     }
 }
