@@ -114,3 +114,15 @@ let ``batch normalisation of a vector refuses a sample count that leaves a last 
     // 34 samples leave a last batch of 2, and batch normalisation over an image's channels takes a last row alone.
     Assert.Equal(StopReason.Completed, (Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet.Select(ReadOnlySpan(Array.init 34 id)), TrainingOptions(1, 32, 2UL))).Reason)
     Assert.Equal(StopReason.Completed, (Trainer.Train(Network.Create<float32>(conv, Initializer.He, 1UL), Loss.SoftmaxCrossEntropy, Adam(0.005), rows, TrainingOptions(1, 32, 2UL))).Reason)
+
+[<Fact>]
+let ``a validation fraction that leaves batch normalisation of a vector one training row is refused naming the hold-out`` () =
+    let trainSet, _ = digits.Value
+    // Two samples, half held out: the run would train on the single row left, though batches of 32 were asked for.
+    let rows = trainSet.Select(ReadOnlySpan [| 0; 1 |])
+    let network = Network.Create<float32>(dense, Initializer.He, 1UL)
+    let options = TrainingOptions(1, 32, 2UL, ValidationFraction = 0.5)
+    let error = Assert.Throws<ArgumentException>(fun () -> Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), rows, options) |> ignore)
+    Assert.StartsWith(
+        "batch normalisation of a vector (layer 1) needs at least 2 rows per batch, but the epoch has 1 training sample left after holding out the validation fraction 0.5:",
+        error.Message)

@@ -18,7 +18,9 @@ internal static class BatchNormTrainingRows
     /// <param name="batch">The rows per batch, at most <paramref name="samples"/>.</param>
     /// <param name="samples">The samples an epoch trains on.</param>
     /// <param name="name">The parameter to blame.</param>
-    public static void Require(Architecture architecture, int batch, int samples, string name)
+    /// <param name="validationFraction">The fraction of the training data held out for validation, whose rows
+    /// <paramref name="samples"/> does not count (named in the message, since the batch size asked for may be larger).</param>
+    public static void Require(Architecture architecture, int batch, int samples, string name, double validationFraction = 0)
     {
         var last = samples % batch == 0 ? batch : samples % batch;
         if (Math.Min(batch, last) >= 2)
@@ -34,9 +36,12 @@ internal static class BatchNormTrainingRows
         }
 
         const string Why = "one row is normalised by its own mean, so the layer passes on only its shift β and no layer before it learns";
-        var holds = batch < 2
+        var left = validationFraction > 0 ? $" left after holding out the validation fraction {validationFraction}" : string.Empty;
+        var holds = samples < 2
+            ? $"the epoch has {samples} training sample{left}"
+            : batch < 2
             ? $"a batch holds {batch}"
-            : $"{samples} training samples in batches of {batch} leave a last batch of 1 row each epoch; a batch size of {BatchLeavingNoSingleRow(batch, samples)} would not";
+            : $"{samples} training samples{left} in batches of {batch} leave a last batch of 1 row each epoch; a batch size of {BatchLeavingNoSingleRow(batch, samples)} would not";
         throw new ArgumentException(
             string.Create(
                 CultureInfo.InvariantCulture,

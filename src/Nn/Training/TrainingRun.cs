@@ -77,7 +77,7 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         var batch = Math.Min(options.BatchSize, train.Count);
-        BatchNormTrainingRows.Require(architecture, batch, train.Count, nameof(options));
+        BatchNormTrainingRows.Require(architecture, batch, train.Count, nameof(options), options.ValidationFraction);
         // Ranks on one machine share its processors; where this one's share is one processor, a team would have no
         // workers: one thread, the same result.
         var processors = Math.Max(1, Environment.ProcessorCount / (group?.RanksOnThisMachine ?? 1));
