@@ -71,6 +71,9 @@ let ``a malformed schedule is refused in plain words`` () =
     refused dir (train "cosine,warmup:5") "--schedule cosine,warmup:5: a warm-up must come before the stage it hands over to, not last."
     refused dir (train "cosine,step:1:0.5") "--schedule cosine,step:1:0.5: only a warm-up can come before another stage, but 'cosine' does."
     refused dir (train "warmup:100000,cosine") "--schedule warmup:100000,cosine: the warm-up takes every step of the run, which leaves none for the cosine decay."
+    // A warm-up longer than the run (2 epochs of 45 steps at batch 32) ended it below the rate asked for, without a word.
+    refused dir (train "warmup:91") "--schedule warmup:91: the warm-up of 91 steps is longer than the run's 90, so the learning rate would never reach the rate asked for."
+    refused dir (train "warmup:99999999999,step:1:0.5") "the warm-up of 99999999999 steps is longer than the run's 90"
     // Warm-ups whose steps add up past a long threw OverflowException (exit 1); they take every step of the run.
     refused dir (train "warmup:4611686018427387904,warmup:4611686018427387904,cosine") "the warm-up takes every step of the run, which leaves none for the cosine decay."
     // 2^62 + 1 epochs of 4 steps (batch 360 of 1438 digits) wrapped to a decay every 4 steps, and the run went on with it.

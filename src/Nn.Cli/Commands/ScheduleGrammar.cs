@@ -42,6 +42,13 @@ internal static class ScheduleGrammar
             };
         }
 
+        // A warm-up longer than the run would end it below the rate asked for (a cosine after it is refused above).
+        var warmup = stages.Aggregate(Int128.Zero, (sum, stage) => sum + Steps(text, stage));
+        if (warmup > totalSteps)
+        {
+            throw Refuse(text, string.Create(CultureInfo.InvariantCulture, $"the warm-up of {warmup} steps is longer than the run's {totalSteps}, so the learning rate would never reach the rate asked for"));
+        }
+
         return schedule!;
     }
 
