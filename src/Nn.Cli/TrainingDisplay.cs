@@ -85,17 +85,18 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
 
     /// <summary>
     /// The header's count of training samples, and with a validation fraction how many of them the run fits and how
-    /// many it holds out (split by the run's own rule), so the header does not count the held-out rows as trained on.
+    /// many it holds out (the count the run's hold-out takes, worked out without copying the rows), so the header does
+    /// not count the held-out rows as trained on. Fewer than 2 samples cannot be split, which the run then refuses.
     /// </summary>
     public static string SampleCounts(Dataset<float> train, TrainingOptions options)
     {
-        if (options.ValidationFraction == 0)
+        if (options.ValidationFraction == 0 || train.Count < 2)
         {
             return string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples");
         }
 
-        var (fit, validation) = EarlyStopping.Split(train, options);
-        return string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples ({fit.Count} fitted, {validation?.Count ?? 0} held out for validation)");
+        var heldOut = Dataset.HeldOutCount(train.Count, options.ValidationFraction);
+        return string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples ({train.Count - heldOut} fitted, {heldOut} held out for validation)");
     }
 
     /// <summary>

@@ -47,7 +47,7 @@ public static partial class Dataset
             throw new ArgumentException($"holding out part of a data set needs at least 2 samples, but it has {data.Count}.", nameof(data));
         }
 
-        var heldOutCount = Math.Clamp((int)Math.Round(fraction * data.Count, MidpointRounding.AwayFromZero), 1, data.Count - 1);
+        var heldOutCount = HeldOutCount(data.Count, fraction);
         var random = new RandomGenerator(RandomState.FromSeed(seed));
         var heldOut = new bool[data.Count];
         var groups = HasClassTargets(data) ? ByClass(data) : [Enumerable(data.Count)];
@@ -70,6 +70,13 @@ public static partial class Dataset
 
         return new DatasetSplit<T>(data.Select(train.ToArray()), data.Select(test.ToArray()));
     }
+
+    /// <summary>
+    /// How many of <paramref name="count"/> samples (at least 2) <see cref="HoldOut{T}"/> holds out for
+    /// <paramref name="fraction"/>: the rounded share, at least 1 and leaving at least 1.
+    /// </summary>
+    internal static int HeldOutCount(int count, double fraction) =>
+        Math.Clamp((int)Math.Round(fraction * count, MidpointRounding.AwayFromZero), 1, count - 1);
 
     /// <summary>
     /// How many samples each group gives: its share of <paramref name="total"/> rounded down, then one more to the
