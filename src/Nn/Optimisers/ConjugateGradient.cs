@@ -31,10 +31,10 @@ public sealed record ConjugateGradient : FullBatchOptimizer
         var direction = Negate(g);
 
         // The line search moves along `searched`, d itself unless g·d overflows (gradients above about 1e154).
-        var (searched, slope, _) = ScaledProducts.ForSearch(g, direction);
+        var (searched, slope, scale) = ScaledProducts.ForSearch(g, direction);
 
         // A first step of length 1 (of length ‖g‖ below that): d = −g, so √(−g·d) is ‖d‖, computed without overflow.
-        var alpha = ReferenceEquals(searched, direction) ? 1 / Math.Max(1, Math.Sqrt(-slope)) : 1 / ScaledProducts.Norm(searched);
+        var alpha = scale == 1 ? 1 / Math.Max(1, Math.Sqrt(-slope)) : 1 / ScaledProducts.Norm(searched);
         for (var iteration = 1; iteration <= MaxIterations; iteration++)
         {
             var step = LineSearch.Search(evaluate, x, f, slope, searched, alpha, c1: 1e-4, c2: 0.1);
@@ -61,7 +61,7 @@ public sealed record ConjugateGradient : FullBatchOptimizer
                 direction[i] = -nextG[i] + (beta * direction[i]);
             }
 
-            (searched, var nextSlope, var scale) = ScaledProducts.ForSearch(nextG, direction);
+            (searched, var nextSlope, scale) = ScaledProducts.ForSearch(nextG, direction);
             if (nextSlope >= 0)
             {
                 // Not a descent direction: restart along the steepest descent.

@@ -67,12 +67,7 @@ internal static class ScaledProducts
     /// <summary>The binary exponent of the largest magnitude in <paramref name="v"/>, or 0 when every element is 0.</summary>
     private static int Exponent(double[] v)
     {
-        var largest = 0.0;
-        foreach (var x in v)
-        {
-            largest = Math.Max(largest, Math.Abs(x));
-        }
-
+        var largest = ScaledSquares.LargestMagnitude(v);
         return largest == 0 ? 0 : Math.ILogB(largest);
     }
 }
