@@ -52,6 +52,20 @@ let messageOf<'E when 'E :> exn> (action: unit -> unit) : string =
     let e = Assert.ThrowsAny<'E>(fun () -> action ())
     e.Message
 
+/// The first five damaged inputs (name, bytes) whose reading threw anything but 'E, with what escaped: a reader's
+/// law in the sweep tests is "reads, or throws 'E".
+let escapesOf<'E when 'E :> exn> (read: byte[] -> unit) (damaged: seq<string * byte[]>) =
+    damaged
+    |> Seq.choose (fun (damage, bytes) ->
+        try
+            read bytes
+            None
+        with
+        | :? 'E -> None
+        | e -> Some(damage, e))
+    |> Seq.truncate 5
+    |> List.ofSeq
+
 /// The numbers of one "name = a, b, c" line of a golden file.
 let goldenValues (lines: string[]) (name: string) =
     let line = lines |> Array.find (fun l -> l.TrimStart().StartsWith(name + " ", StringComparison.Ordinal) || l.TrimStart().StartsWith(name + "=", StringComparison.Ordinal))

@@ -7,6 +7,7 @@ module Nn.Tests.Data.IdxSweepTests
 open System
 open System.IO
 open Nn
+open Nn.Tests.Helpers
 open Nn.Tests.IdxFiles
 open Xunit
 
@@ -24,16 +25,7 @@ let private variants (file: byte[]) =
     }
 
 let private escapes (read: byte[] -> unit) (file: byte[]) =
-    variants file
-    |> Seq.choose (fun (damage, bytes) ->
-        try
-            read bytes
-            None
-        with
-        | :? DataFormatException -> None
-        | e -> Some(damage, e.GetType().Name, e.Message))
-    |> Seq.truncate 5
-    |> List.ofSeq
+    escapesOf<DataFormatException> read (variants file) |> List.map (fun (damage, e) -> damage, e.GetType().Name, e.Message)
 
 [<Fact>]
 let ``an IDX image file cut anywhere or with any byte replaced reads or throws DataFormatException`` () =

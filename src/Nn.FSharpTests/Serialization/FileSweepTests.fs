@@ -12,21 +12,6 @@ open Nn
 open Nn.Tests.Helpers
 open Xunit
 
-/// A failure: where the damage was and what escaped.
-type private Escape = { Damage: string; Exception: exn }
-
-let private escapes (load: byte[] -> unit) (damaged: seq<string * byte[]>) =
-    damaged
-    |> Seq.choose (fun (damage, bytes) ->
-        try
-            load bytes
-            None
-        with
-        | :? ModelFormatException -> None
-        | e -> Some { Damage = damage; Exception = e })
-    |> Seq.truncate 5
-    |> List.ofSeq
-
 let private reseal (body: byte[]) = Array.append body (SHA256.HashData body)
 
 /// Every prefix of the file, shorter than the file.
@@ -48,8 +33,8 @@ let private replacements (resealed: bool) (file: byte[]) =
 
 let private sweep (file: byte[]) (load: byte[] -> unit) =
     let found =
-        escapes load (Seq.concat [ truncations file; replacements false file; replacements true file ])
-    Assert.True(List.isEmpty found, sprintf "%A" (found |> List.map (fun e -> e.Damage, e.Exception.GetType().Name, e.Exception.Message)))
+        escapesOf<ModelFormatException> load (Seq.concat [ truncations file; replacements false file; replacements true file ])
+    Assert.True(List.isEmpty found, sprintf "%A" (found |> List.map (fun (damage, e) -> damage, e.GetType().Name, e.Message)))
 
 /// A float32 model file of version 5: a category that is empty (as in ModelFileVersion5Tests).
 let private modelVersion5 () =
