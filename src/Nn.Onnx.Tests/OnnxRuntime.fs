@@ -11,20 +11,28 @@ let openSession (model: byte[]) =
     use options = new SessionOptions(IntraOpNumThreads = 1, InterOpNumThreads = 1)
     new InferenceSession(model, options)
 
-/// Runs a batch (rows × inputs, row-major) through the session's named input and returns the named output, row-major.
-/// The input tensor takes the shape the model declares (rows × C × H × W for an image input): the same values in
-/// the same order, since both the library and ONNX lay a sample out in C,H,W order.
-let run<'T when 'T : unmanaged and 'T : struct and 'T : (new: unit -> 'T) and 'T :> ValueType>
-    (session: InferenceSession) (inputName: string) (outputName: string) (rows: int) (columns: int) (values: 'T[]) : 'T[] =
+/// Runs a batch (rows × inputs, row-major) of 'In through the session's named input and returns the named output of
+/// 'Out, row-major: a float32 table model whose raw columns go in as float64 gives float32 outputs. The input tensor
+/// takes the shape the model declares (rows × C × H × W for an image input): the same values in the same order,
+/// since both the library and ONNX lay a sample out in C,H,W order.
+let runMixed<'In, 'Out
+    when 'In : unmanaged and 'In : struct and 'In : (new: unit -> 'In) and 'In :> ValueType
+    and 'Out : unmanaged and 'Out : struct and 'Out : (new: unit -> 'Out) and 'Out :> ValueType>
+    (session: InferenceSession) (inputName: string) (outputName: string) (rows: int) (columns: int) (values: 'In[]) : 'Out[] =
     let declared = session.InputMetadata[inputName].Dimensions
     let sample = declared |> Array.skip 1 |> Array.fold (*) 1
     if sample <> columns then
         failwithf "the model's input %A holds %d values a sample, but the batch has %d" declared sample columns
     let dims = Array.append [| int64 rows |] (declared |> Array.skip 1 |> Array.map int64)
-    use input = OrtValue.CreateTensorValueFromMemory<'T>(values, dims)
+    use input = OrtValue.CreateTensorValueFromMemory<'In>(values, dims)
     use runOptions = new RunOptions()
     use outputs = session.Run(runOptions, [| inputName |], [| input |], [| outputName |])
-    outputs[0].GetTensorDataAsSpan<'T>().ToArray()
+    outputs[0].GetTensorDataAsSpan<'Out>().ToArray()
+
+/// Runs a batch whose input and output have the same element type 'T (see runMixed).
+let run<'T when 'T : unmanaged and 'T : struct and 'T : (new: unit -> 'T) and 'T :> ValueType>
+    (session: InferenceSession) (inputName: string) (outputName: string) (rows: int) (columns: int) (values: 'T[]) : 'T[] =
+    runMixed<'T, 'T> session inputName outputName rows columns values
 
 /// ONNX Runtime's outputs for a batch, with the default names "input" and "output".
 let outputsOf (session: InferenceSession) (inputs: Matrix<'T>) : 'T[] =

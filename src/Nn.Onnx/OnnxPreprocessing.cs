@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Numerics;
@@ -17,8 +18,17 @@ namespace Nn.Onnx;
 /// layers follow (see <see cref="OnnxExport"/>). Only float and double tensors are used.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The input has the model's element type, except that a float32 model with a standardised column that float32
+/// cannot hold closely enough (<see cref="Float64Columns"/>: a Unix timestamp around 1.7e9, where float32's spacing is
+/// 128, with a deviation of seconds) takes its raw columns as float64. The library standardises in double before it
+/// narrows; so does that graph, which selects, standardises and compares categories in double and casts the
+/// standardised values to float32 before the network.
+/// </para>
+/// <para>
 /// The categories of an exported categorical column must be numbers (ONNX compares the raw input as a number, so a
 /// category "3" matches 3.0 as well); a column of words is refused with <see cref="NotSupportedException"/>.
+/// </para>
 /// </remarks>
 /// <example><code>
 /// var model = ModelFile.LoadModel&lt;float&gt;("admit.nnm");
@@ -32,12 +42,11 @@ public static class OnnxPreprocessing
     /// <summary>The ONNX model of a model: its preprocessing's nodes, then its network's.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="model">The model; without preprocessing, the network alone is exported, as <see cref="OnnxExport.ToBytes{T}(Network{T}, OnnxExportOptions)"/> does.</param>
-    /// <param name="options">Names and metadata; the input is the raw rows.</param>
+    /// <param name="options">Names and metadata; the input is the raw rows, in <typeparamref name="T"/> or, for a float32 model with <see cref="Float64Columns"/>, in float64.</param>
     /// <returns>A fresh byte array holding the model.</returns>
     /// <exception cref="NotSupportedException">
-    /// A categorical column has a category that is not a number, or two that are the same number in <typeparamref name="T"/>
-    /// ("1" and "1.0"), or one <typeparamref name="T"/> cannot hold; a standardised column's mean or deviation is ∞ or
-    /// 0 in <typeparamref name="T"/>; or the network cannot be exported.
+    /// A categorical column has a category that is not a number, or two that are the same number in the input's
+    /// element type ("1" and "1.0"), or one that type cannot hold; or the network cannot be exported.
     /// </exception>
     public static byte[] ToBytes<T>(Model<T> model, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -60,6 +69,23 @@ public static class OnnxPreprocessing
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
+    /// <summary>
+    /// The standardised columns that make a float32 model's export take a float64 input: those whose standardised
+    /// value (x − mean) / deviation would move by more than 1e-5 (the float32 export tolerance) if a raw value x
+    /// four deviations from the mean, and the mean, were rounded to float32 first, as a float32 input does. A float64
+    /// model's input is float64 whatever this says.
+    /// </summary>
+    /// <param name="preprocessing">The model's preprocessing.</param>
+    /// <returns>The columns' names in the preprocessing's order; empty when the raw columns go in as float32.</returns>
+    /// <example><code>
+    /// OnnxPreprocessing.Float64Columns(model.Preprocessing!)   // ["timestamp"] for seconds around 1.7e9 with a deviation of 3
+    /// </code></example>
+    public static ImmutableArray<string> Float64Columns(Preprocessing preprocessing)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        return OnnxInputPrecision.Float64Columns(preprocessing);
+    }
+
     private static ModelProto Build<T>(Model<T> model, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -79,10 +105,15 @@ public static class OnnxPreprocessing
         var onnx = OnnxModelBuilder.Build(model.Network, options with { InputName = Features });
         var graph = onnx.Graph;
         var elementType = graph.Input[0].Type.TensorType.ElemType;
+        // The raw columns, and everything computed from them before the network's inputs, in float64 when float32
+        // would round a standardised column's values by more than the tolerance; in the element type otherwise.
+        var inputType = elementType == (int)TensorProto.Types.DataType.Float && !OnnxInputPrecision.Float64Columns(preprocessing).IsEmpty
+            ? (int)TensorProto.Types.DataType.Double
+            : elementType;
         var features = preprocessing.Features;
         var width = preprocessing.InputWidth;
         graph.Input.Clear();
-        graph.Input.Add(RawInput(options, elementType, features.Length));
+        graph.Input.Add(RawInput(options, inputType, features.Length));
 
         // Per network input w: the feature column it reads, and its mean, deviation, category and whether it is one-hot.
         var selection = new double[features.Length * width];
@@ -94,7 +125,7 @@ public static class OnnxPreprocessing
         for (var j = 0; j < features.Length; j++)
         {
             var feature = features[j];
-            Representable(feature, elementType);
+            Representable(feature, inputType);
             for (var k = 0; k < feature.Width; k++, w++)
             {
                 selection[(j * width) + w] = 1;
@@ -105,10 +136,10 @@ public static class OnnxPreprocessing
             }
         }
 
-        graph.Initializer.Add(Constant($"{Prefix}selection", elementType, selection, features.Length, width));
-        graph.Initializer.Add(Constant($"{Prefix}mean", elementType, mean, width));
-        graph.Initializer.Add(Constant($"{Prefix}deviation", elementType, deviation, width));
-        graph.Initializer.Add(Constant($"{Prefix}category", elementType, category, width));
+        graph.Initializer.Add(Constant($"{Prefix}selection", inputType, selection, features.Length, width));
+        graph.Initializer.Add(Constant($"{Prefix}mean", inputType, mean, width));
+        graph.Initializer.Add(Constant($"{Prefix}deviation", inputType, deviation, width));
+        graph.Initializer.Add(Constant($"{Prefix}category", inputType, category, width));
         graph.Initializer.Add(Constant($"{Prefix}numeric", elementType, numeric, width));
         graph.Initializer.Add(Constant($"{Prefix}categorical", elementType, numeric.Select(n => 1 - n), width));
         // A network that takes an image gets each preprocessed row as one, batch × C × H × W (the rows are in C,H,W
@@ -123,15 +154,17 @@ public static class OnnxPreprocessing
             graph.Initializer.Add(dims);
         }
 
-        var cast = Node("cast", "Cast", [$"{Prefix}match"], $"{Prefix}onehot");
-        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = elementType });
+        // A float64 input's standardised values are narrowed once, as the library narrows (x − mean) / sd.
+        var wide = inputType != elementType;
+        var quotient = wide ? $"{Prefix}standardised64" : $"{Prefix}standardised";
         NodeProto[] nodes =
         [
             Node("select", "MatMul", [options.InputName, $"{Prefix}selection"], $"{Prefix}raw"),
             Node("sub", "Sub", [$"{Prefix}raw", $"{Prefix}mean"], $"{Prefix}centred"),
-            Node("div", "Div", [$"{Prefix}centred", $"{Prefix}deviation"], $"{Prefix}standardised"),
+            Node("div", "Div", [$"{Prefix}centred", $"{Prefix}deviation"], quotient),
+            .. wide ? [Cast("narrow", quotient, $"{Prefix}standardised", elementType)] : Array.Empty<NodeProto>(),
             Node("equal", "Equal", [$"{Prefix}raw", $"{Prefix}category"], $"{Prefix}match"),
-            cast,
+            Cast("cast", $"{Prefix}match", $"{Prefix}onehot", elementType),
             Node("keep-numbers", "Mul", [$"{Prefix}standardised", $"{Prefix}numeric"], $"{Prefix}numbers"),
             Node("keep-categories", "Mul", [$"{Prefix}onehot", $"{Prefix}categorical"], $"{Prefix}categories"),
             Node("join", "Add", [$"{Prefix}numbers", $"{Prefix}categories"], joined),
@@ -153,24 +186,18 @@ public static class OnnxPreprocessing
             $"the categorical column '{feature.Name}' has the category '{category}', which is not a number; an ONNX input of numbers cannot hold it, so only numeric categories are exported.");
 
     /// <summary>
-    /// Refuses a feature whose constants the graph's element type cannot hold as the library uses them: a mean or a
-    /// deviation that is not finite (or a deviation that is 0) there, or two categories that are the same number
-    /// there ("1" and "1.0", or 16777216 and 16777217 in float32). The graph computed NaN for every row in the first
-    /// case, and set both one-hot inputs for a value the library gives one in the second.
+    /// Refuses a categorical feature whose categories the graph's input type cannot hold as the library uses them:
+    /// two categories that are the same number there ("1" and "1.0", or 16777216 and 16777217 in float32), which set
+    /// both one-hot inputs for a value the library gives one, or one it holds only as ∞. A standardised column needs
+    /// no check: <see cref="FeatureColumn"/> keeps its mean finite and its deviation positive and finite, and the
+    /// input is float32 only when float32 holds them closely (<see cref="OnnxInputPrecision"/>), so the graph never
+    /// subtracts ∞ or divides by 0.
     /// </summary>
     private static void Representable(FeatureColumn feature, int elementType)
     {
         var type = elementType == (int)TensorProto.Types.DataType.Float ? "float32" : "float64";
         if (!feature.IsCategorical)
         {
-            var (mean, deviation) = (AsElement(feature.Mean, elementType), AsElement(feature.Deviation, elementType));
-            if (!double.IsFinite(mean) || !double.IsFinite(deviation) || deviation <= 0)
-            {
-                throw new NotSupportedException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"the column '{feature.Name}' is standardised with mean {feature.Mean} and deviation {feature.Deviation}, which {type} holds as {mean} and {deviation}; the exported graph would divide by them in {type}, so the model is not exported."));
-            }
-
             return;
         }
 
@@ -211,6 +238,13 @@ public static class OnnxPreprocessing
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         return node;
+    }
+
+    private static NodeProto Cast(string name, string input, string output, int elementType)
+    {
+        var cast = Node(name, "Cast", [input], output);
+        cast.Attribute.Add(new AttributeProto { Name = "to", Type = AttributeProto.Types.AttributeType.Int, I = elementType });
+        return cast;
     }
 
     private static TensorProto Constant(string name, int elementType, IEnumerable<double> values, params int[] dims)
