@@ -80,6 +80,31 @@ let ``the issue's binary.csv command states its choices, prints its accuracy, an
     Assert.True(largest < 1e-5f, sprintf "largest difference %g" largest)
 
 [<Fact>]
+let ``nn export of a float32 model with a timestamp column takes float64 raw columns, says so, and gives the library's outputs`` () =
+    // Seconds around 1.7e9, half a second apart: float32's spacing there is 128, and a float32 ONNX input put every
+    // row on one of two values, so ONNX Runtime's predictions were not nn predict's.
+    use dir = new TempDirectory()
+    let rows =
+        [ for i in 0..59 ->
+              String.Format(CultureInfo.InvariantCulture, "{0:R},{1:R},{2}", 1_700_000_000.0 + 0.5 * float i, 3.0 + 0.1 * float (i % 7), i % 2) ]
+    File.WriteAllLines(dir.File "events.csv", "timestamp,gpa,y" :: rows)
+    let train = dir.Run [ "train"; "--train"; "events.csv"; "--target"; "y"; "--standardize"; "--test"; "events.csv"; "--epochs"; "3"; "--save"; "events.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let export = dir.Run [ "export"; "events.nnm"; "--onnx"; "events.onnx" ]
+    Assert.True((export.ExitCode = 0), string export)
+    Assert.Contains("(float32), input \"input\" (raw columns timestamp, gpa, preprocessed in the graph; as float64, since float32 would round timestamp too coarsely)", export.Output)
+    let raw = rows |> List.toArray |> Array.collect (fun line -> line.Split(',') |> Array.take 2 |> Array.map (fun v -> Double.Parse(v, CultureInfo.InvariantCulture)))
+    use options = new Microsoft.ML.OnnxRuntime.SessionOptions(IntraOpNumThreads = 1)
+    use session = new Microsoft.ML.OnnxRuntime.InferenceSession(dir.File "events.onnx", options)
+    use input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory<float>(raw, [| 60L; 2L |])
+    use runOptions = new Microsoft.ML.OnnxRuntime.RunOptions()
+    use outputs = session.Run(runOptions, [| "input" |], [| input |], [| "output" |])
+    let onnx = outputs[0].GetTensorDataAsSpan<float32>().ToArray()
+    let library = ModelFile.LoadModel<float32>(dir.File "events.nnm").Predict(Table.Load(dir.File "events.csv", Nullable())).AsSpan().ToArray()
+    let largest = Array.map2 (fun (o: float32) (l: float32) -> abs (o - l)) onnx library |> Array.max
+    Assert.True(largest < 1e-5f, sprintf "largest difference %g" largest)
+
+[<Fact>]
 let ``a regression run prints RMSE, MAE and R squared in train and eval, and predict writes the values to a file`` () =
     use dir = new TempDirectory()
     regressionCsv (dir.File "grid.csv")

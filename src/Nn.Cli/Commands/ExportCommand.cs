@@ -43,10 +43,19 @@ internal static class ExportCommand
                     OnnxPreprocessing.Save(narrow!, destination);
                 }
 
-                var input = preprocessing is null ? string.Empty : $" (raw columns {string.Join(", ", preprocessing.Features.Select(f => f.Name))}, preprocessed in the graph)";
+                var input = preprocessing is null ? string.Empty : $" (raw columns {string.Join(", ", preprocessing.Features.Select(f => f.Name))}, preprocessed in the graph{Float64Input(preprocessing, wide is not null)})";
                 return $"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\"{input}, output \"{new OnnxExportOptions().OutputName}\"";
             })], []);
         }));
         return command;
     }
+
+    /// <summary>
+    /// Why a float32 model's ONNX input is float64, if it is: a standardised column that float32 would round too
+    /// coarsely, such as a Unix timestamp with a spread of seconds (<see cref="OnnxPreprocessing.Float64Columns"/>).
+    /// </summary>
+    private static string Float64Input(Preprocessing preprocessing, bool isFloat64Model) =>
+        OnnxPreprocessing.Float64Columns(preprocessing) is { IsEmpty: false } columns && !isFloat64Model
+            ? $"; as float64, since float32 would round {string.Join(", ", columns)} too coarsely"
+            : string.Empty;
 }
