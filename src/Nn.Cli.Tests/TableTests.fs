@@ -81,8 +81,8 @@ let ``the issue's binary.csv command states its choices, prints its accuracy, an
 
 [<Fact>]
 let ``nn export of a float32 model with a timestamp column takes float64 raw columns, says so, and gives the library's outputs`` () =
-    // Seconds around 1.7e9, half a second apart: float32's spacing there is 128, and a float32 ONNX input put every
-    // row on one of two values, so ONNX Runtime's predictions were not nn predict's.
+    // Seconds from 1.7e9, half a second apart: float32's spacing there is 128, so a float32 ONNX input made every
+    // timestamp 1.7e9, and ONNX Runtime's predictions were not nn predict's.
     use dir = new TempDirectory()
     let rows =
         [ for i in 0..59 ->

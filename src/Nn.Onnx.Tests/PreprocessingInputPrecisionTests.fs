@@ -48,8 +48,8 @@ let private model (table: Table) =
 
 [<Fact>]
 let ``a float32 model with a timestamp column gives the library's outputs in ONNX Runtime on the raw columns`` () =
-    // The graph took float32 raw columns: every timestamp became a multiple of 128 s, 20 deviations wide, and
-    // ONNX Runtime's predictions were another model's.
+    // The graph took float32 raw columns: float32's spacing there is 128 s, every timestamp became 1.7e9, and ONNX
+    // Runtime's predictions were another model's (0.5 normwise from the library's).
     let table = timestamps ()
     let model, preprocessing = model table
     use session = openSession (OnnxPreprocessing.ToBytes(model, OnnxExportOptions()))
@@ -80,8 +80,8 @@ let ``columns are widened only when float32 moves their standardised values by m
         let column = FeatureColumn.Numeric("x", mean, deviation)
         let preprocessing = Preprocessing(ImmutableArray.Create("x", "y"), ImmutableArray.Create column, ImmutableArray.Create "y", TableTask.Classification, 0, 2)
         not (OnnxPreprocessing.Float64Columns(preprocessing).IsEmpty)
-    // Years: float32's spacing near 2000 is 1.2e-4, so rounding moves a standardised value by about 1.2e-6 when the
-    // deviation is 100, and by 6e-5 when it is 1.
+    // Years: float32's spacing near 2000 is 1.2e-4 (2.4e-4 from 2048), so rounding moves a standardised value by about
+    // 1.2e-6 when the deviation is 100, and by 6e-5 when it is 1.
     Assert.False(widened 2000.0 100.0)
     Assert.True(widened 2000.25 1.0)
     // A raw value far from zero but not standardised is narrowed as the library narrows it.

@@ -9,9 +9,9 @@ namespace Nn.Onnx;
 /// raw value x in double, s = (x − m) / σ, and only then narrows s to float32, so s is off by at most half an ulp of
 /// itself. A float32 graph input rounds x first, and the float32 mean m̃ is off too: s moves by up to
 /// e = (½ ulp₃₂(|m| + kσ) + |m − m̃|) / σ for a value k = <see cref="Deviations"/> deviations from the mean. A
-/// Unix-timestamp column around 1.7e9 with σ = 3 s has ulp₃₂ = 128 there and e ≈ 32: the graph computed another
-/// model. A column with e above <see cref="Tolerance"/> (the float32 tolerance the ONNX Runtime comparisons assert)
-/// needs a float64 graph input; an ordinary column (gre: m ≈ 580, σ ≈ 115, e ≈ 6e-8) does not.
+/// Unix-timestamp column around 1.7e9 with σ = 3 s has ulp₃₂ = 128 there and e of 20 to 40: the graph computed
+/// another model. A column with e above <see cref="Tolerance"/> (the float32 tolerance the ONNX Runtime comparisons
+/// assert) needs a float64 graph input; an ordinary column (gre: m ≈ 588, σ ≈ 115, e ≈ 5e-7) does not.
 /// </summary>
 internal static class OnnxInputPrecision
 {
