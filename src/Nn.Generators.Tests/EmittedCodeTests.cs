@@ -220,7 +220,7 @@ public sealed class EmittedCodeTests
         Assert.Contains("var d3_0 = a3_0 * (g3_0 - projection3);", perSample, StringComparison.Ordinal);
         Assert.Contains("d2[k] = a2[k] * (d2[k] - projection2);", perSample, StringComparison.Ordinal);
         Assert.Contains("d1[k] = a1[k] * (d1[k] - projection1);", perSample, StringComparison.Ordinal);
-        Assert.Contains("var projection = GeneratedSpans.Dot<float>(d, a);", gemm, StringComparison.Ordinal);
+        Assert.Contains("var projection = global::Nn.Kernels.GeneratedSpans.Dot<float>(d, a);", gemm, StringComparison.Ordinal);
         Assert.DoesNotContain("σ'(z^1)", perSample, StringComparison.Ordinal);
     }
 
@@ -229,7 +229,7 @@ public sealed class EmittedCodeTests
     {
         var source = GeneratorHarness.Generate(Declarations.NestedWithL2).SingleSource;
 
-        Assert.Contains("public static float CostAndGradientBatch(ReadOnlySpan<float> parameters, ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, Span<float> gradient, int l2SampleCount)", source, StringComparison.Ordinal);
+        Assert.Contains("public static float CostAndGradientBatch(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> gradient, int l2SampleCount)", source, StringComparison.Ordinal);
         Assert.Contains("return (float)L2Lambda * sum / (float)(2 * m);", source, StringComparison.Ordinal);
     }
 

@@ -12,7 +12,7 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
         w.Line($"// Softmax: a^{l}_k = e^(z_k − max z) / Σ_j e^(z_j − max z).");
         if (InSpan(l) && Layer(l).Outputs >= LongRow)
         {
-            w.Line($"var max{l} = GeneratedSpans.Max<{T}>(z{l});");
+            w.Line($"var max{l} = global::Nn.Kernels.GeneratedSpans.Max<{T}>(z{l});");
         }
         else if (InSpan(l))
         {
@@ -56,15 +56,15 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
         {
             case ActivationKind.Sigmoid:
                 w.Line($"// A^{l} = σ(Z^{l}) = 1 / (1 + e^(−Z^{l})), element-wise.");
-                w.Line($"GeneratedSpans.Sigmoid<{T}>({span}, {span});");
+                w.Line($"global::Nn.Kernels.GeneratedSpans.Sigmoid<{T}>({span}, {span});");
                 break;
             case ActivationKind.Tanh:
                 w.Line($"// A^{l} = tanh(Z^{l}), element-wise.");
-                w.Line($"GeneratedSpans.Tanh<{T}>({span}, {span});");
+                w.Line($"global::Nn.Kernels.GeneratedSpans.Tanh<{T}>({span}, {span});");
                 break;
             case ActivationKind.Relu:
                 w.Line($"// A^{l} = max(Z^{l}, 0), element-wise.");
-                w.Line($"GeneratedSpans.Max<{T}>({span}, {Zero}, {span});");
+                w.Line($"global::Nn.Kernels.GeneratedSpans.Max<{T}>({span}, {Zero}, {span});");
                 break;
             case ActivationKind.Identity:
                 w.Line($"// A^{l} = Z^{l}: the identity.");
@@ -77,7 +77,7 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
                     w.Line($"var row = {span}.Slice(i * {n}, {n});");
                     if (Layer(l).Outputs >= LongRow)
                     {
-                        w.Line($"var max = GeneratedSpans.Max<{T}>(row);");
+                        w.Line($"var max = global::Nn.Kernels.GeneratedSpans.Max<{T}>(row);");
                     }
                     else
                     {
@@ -92,7 +92,7 @@ internal sealed class ActivationEmitter(EmitContext context) : CodeEmitter(conte
                         w.Line($"row[k] = {T}.Exp(row[k] - max);");
                     }
 
-                    w.Line($"var sum = GeneratedSpans.Sum<{T}>(row);");
+                    w.Line($"var sum = global::Nn.Kernels.GeneratedSpans.Sum<{T}>(row);");
                     using (w.Block($"for (var k = 0; k < {n}; k++)"))
                     {
                         w.Line("row[k] /= sum;");

@@ -13,29 +13,29 @@ internal sealed class ArgumentCheckEmitter(EmitContext context) : CodeEmitter(co
     /// <summary>The sample and batch checks every entry point starts with.</summary>
     public void EmitArgumentChecks()
     {
-        using (w.Block($"private static void CheckSample(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target)"))
+        using (w.Block($"private static void CheckSample(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target)"))
         {
-            w.Line("GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
-            w.Line("GeneratedChecks.CheckLength(nameof(input), InputSize, input.Length);");
-            w.Line("GeneratedChecks.CheckLength(nameof(target), OutputSize, target.Length);");
-            w.Line("GeneratedChecks.CheckFinite(nameof(input), input, InputSize);");
-            w.Line("GeneratedChecks.CheckFinite(nameof(target), target, OutputSize);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"parameters\", ParameterCount, parameters.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"input\", InputSize, input.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"target\", OutputSize, target.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckFinite(\"input\", input, InputSize);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckFinite(\"target\", target, OutputSize);");
         }
 
         w.Line();
-        using (w.Block($"private static void CheckBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> outputs, int rows)"))
+        using (w.Block($"private static void CheckBatch(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> outputs, int rows)"))
         {
-            w.Line("GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
-            w.Line("GeneratedChecks.CheckPositive(nameof(rows), rows);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"parameters\", ParameterCount, parameters.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckPositive(\"rows\", rows);");
             var most = Int(MaxArrayLength / ScratchWidth);
             using (w.Block($"if (rows > {most})"))
             {
-                w.Line($"throw new ArgumentOutOfRangeException(nameof(rows), rows, FormattableString.Invariant($\"rows must be at most {most} (the batch buffers hold rows × {Int(ScratchWidth)} values in one array), but is {{rows}}.\"));");
+                w.Line($"throw new global::System.ArgumentOutOfRangeException(\"rows\", rows, global::System.FormattableString.Invariant($\"rows must be at most {most} (the batch buffers hold rows × {Int(ScratchWidth)} values in one array), but is {{rows}}.\"));");
             }
 
             // In 64 bits: rows × width wrapped around in int could match a short span and let the kernels run past it.
-            w.Line("GeneratedChecks.CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);");
-            w.Line("GeneratedChecks.CheckLength(\"outputs or targets\", (long)rows * OutputSize, outputs.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"inputs\", (long)rows * InputSize, inputs.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"outputs or targets\", (long)rows * OutputSize, outputs.Length);");
         }
 
     }
@@ -44,7 +44,7 @@ internal sealed class ArgumentCheckEmitter(EmitContext context) : CodeEmitter(co
     public void ThrowsOnBadInput(bool targets, bool rows, bool step = false)
     {
         var values = targets ? "x, y or θ" : "x or θ";
-        w.Line($"/// <exception cref=\"ArgumentException\">A length is wrong, or {values} holds NaN or ±∞: the message names the first");
+        w.Line($"/// <exception cref=\"global::System.ArgumentException\">A length is wrong, or {values} holds NaN or ±∞: the message names the first");
         w.Line("/// such element (θ, being large, is scanned only when the result comes out non-finite)." + (step ? string.Empty : "</exception>"));
         if (step)
         {
@@ -58,7 +58,7 @@ internal sealed class ArgumentCheckEmitter(EmitContext context) : CodeEmitter(co
         {
             var text = string.Join(", or ", reasons);
             // The sentence starts with a parameter's name or symbol, so it keeps its case.
-            w.Line($"/// <exception cref=\"ArgumentOutOfRangeException\">{text}.</exception>");
+            w.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\">{text}.</exception>");
         }
     }
 }

@@ -28,21 +28,21 @@ internal abstract partial class CodeEmitter
         if (model.HasSpatial || model.Layers.Any(l => !l.IsUnrolled))
         {
             w.Line("// The thread's kernel path, read once for every GeneratedKernels call below.");
-            w.Line($"var {KernelPathLocal} = GeneratedKernels.CurrentPath();");
+            w.Line($"var {KernelPathLocal} = global::Nn.Kernels.GeneratedKernels.CurrentPath();");
         }
     }
 
     /// <summary>W_j · a over one row of layer <paramref name="layer"/>'s width.</summary>
     protected string DotCall(LayerModel layer, string row, string a) =>
-        layer.Inputs >= LongRow ? $"GeneratedSpans.Dot<{T}>({row}, {a})" : $"GeneratedKernels.Dot({KernelPathLocal}, {row}, {a})";
+        layer.Inputs >= LongRow ? $"global::Nn.Kernels.GeneratedSpans.Dot<{T}>({row}, {a})" : $"global::Nn.Kernels.GeneratedKernels.Dot({KernelPathLocal}, {row}, {a})";
 
     /// <summary>y += s·x over one row of layer <paramref name="layer"/>'s width.</summary>
     protected string AddScaledCall(LayerModel layer, string x, string s, string y) =>
-        layer.Inputs >= LongRow ? $"GeneratedSpans.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"GeneratedKernels.AddScaled({KernelPathLocal}, {x}, {s}, {y});";
+        layer.Inputs >= LongRow ? $"global::Nn.Kernels.GeneratedSpans.MultiplyAdd<{T}>({x}, {s}, {y}, {y});" : $"global::Nn.Kernels.GeneratedKernels.AddScaled({KernelPathLocal}, {x}, {s}, {y});";
 
     /// <summary>y = s·x over one row of layer <paramref name="layer"/>'s width.</summary>
     protected string ScaleCall(LayerModel layer, string x, string s, string y) =>
-        layer.Inputs >= LongRow ? $"GeneratedSpans.Multiply<{T}>({x}, {s}, {y});" : $"GeneratedKernels.Scale({KernelPathLocal}, {x}, {s}, {y});";
+        layer.Inputs >= LongRow ? $"global::Nn.Kernels.GeneratedSpans.Multiply<{T}>({x}, {s}, {y});" : $"global::Nn.Kernels.GeneratedKernels.Scale({KernelPathLocal}, {x}, {s}, {y});";
 
     /// <summary>A ReLU unit with z ≤ 0 has δ = 0, so its row adds nothing (or, when writing, is zero); skipping it is exact.</summary>
     protected void SkipInactive(int l, string? whenSkipped = null)

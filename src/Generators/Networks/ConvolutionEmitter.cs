@@ -63,7 +63,7 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
                     {
                         using (w.Block($"for (var u = 0; u < {Int(layer.KernelHeight)}; u++)"))
                         {
-                            w.Line($"z += GeneratedKernels.Dot<{T}>({KernelPathLocal}, kernel.Slice((((c * {Int(layer.KernelHeight)}) + u) * {Int(layer.KernelWidth)}), {Int(layer.KernelWidth)}), {source}.Slice((c * {Int(plane)}) + corner + (u * {Int(layer.PaddedWidth)}), {Int(layer.KernelWidth)}));");
+                            w.Line($"z += global::Nn.Kernels.GeneratedKernels.Dot<{T}>({KernelPathLocal}, kernel.Slice((((c * {Int(layer.KernelHeight)}) + u) * {Int(layer.KernelWidth)}), {Int(layer.KernelWidth)}), {source}.Slice((c * {Int(plane)}) + corner + (u * {Int(layer.PaddedWidth)}), {Int(layer.KernelWidth)}));");
                         }
                     }
                 });
@@ -98,7 +98,7 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
             w.Line($"var delta = sd{s}.Slice(o * {Int(positions)}, {Int(positions)});");
             if (layer.HasBias)
             {
-                w.Line($"g[KernelBias{s}Offset + o] {Into} GeneratedSpans.Sum<{T}>(delta);");
+                w.Line($"g[KernelBias{s}Offset + o] {Into} global::Nn.Kernels.GeneratedSpans.Sum<{T}>(delta);");
             }
 
             ForChannels(layer, () =>
@@ -166,7 +166,7 @@ internal sealed class ConvolutionEmitter(EmitContext context) : CodeEmitter(cont
                 {
                     using (w.Block($"for (var u = 0; u < {Int(layer.KernelHeight)}; u++)"))
                     {
-                        w.Line($"GeneratedKernels.AddScaled<{T}>({KernelPathLocal}, kernel.Slice((((c * {Int(layer.KernelHeight)}) + u) * {Int(layer.KernelWidth)}), {Int(layer.KernelWidth)}), d, {target}.Slice((c * {Int(plane)}) + corner + (u * {Int(layer.PaddedWidth)}), {Int(layer.KernelWidth)}));");
+                        w.Line($"global::Nn.Kernels.GeneratedKernels.AddScaled<{T}>({KernelPathLocal}, kernel.Slice((((c * {Int(layer.KernelHeight)}) + u) * {Int(layer.KernelWidth)}), {Int(layer.KernelWidth)}), d, {target}.Slice((c * {Int(plane)}) + corner + (u * {Int(layer.PaddedWidth)}), {Int(layer.KernelWidth)}));");
                     }
                 }
             }));

@@ -44,7 +44,7 @@ internal sealed class ConvolutionGemmEmitter(EmitContext context) : CodeEmitter(
         {
             if (layer.HasBias)
             {
-                w.Line($"g[KernelBias{s}Offset + o] {Into} GeneratedSpans.Sum<{T}>(sd{s}.Slice(o * {P}, {P}));");
+                w.Line($"g[KernelBias{s}Offset + o] {Into} global::Nn.Kernels.GeneratedSpans.Sum<{T}>(sd{s}.Slice(o * {P}, {P}));");
             }
 
             using (w.Block($"for (var position = 0; position < {P}; position++)"))

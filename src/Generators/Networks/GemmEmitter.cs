@@ -55,25 +55,25 @@ internal sealed class GemmEmitter(EmitContext context) : CodeEmitter(context)
         w.Line("// Batch buffers of the GEMM path (A^l, Z^L, Δ^l for every row), one array per thread, grown to the largest");
         w.Line("// batch seen and then reused, so steady-state calls allocate nothing. They live on the heap rather than the");
         w.Line("// stack because a batch of a few hundred rows of a wide layer would need hundreds of KiB.");
-        w.Line("[ThreadStatic]");
+        w.Line("[global::System.ThreadStatic]");
         w.Line($"private static {T}[]? batchScratch;");
         w.Line();
-        using (w.Block($"private static Span<{T}> BatchScratch(int length)"))
+        using (w.Block($"private static global::System.Span<{T}> BatchScratch(int length)"))
         {
             w.Line("var buffer = batchScratch;");
             using (w.Block("if (buffer is null || buffer.Length < length)"))
             {
-                w.Line($"buffer = batchScratch = GC.AllocateUninitializedArray<{T}>(length);");
+                w.Line($"buffer = batchScratch = global::System.GC.AllocateUninitializedArray<{T}>(length);");
             }
 
             w.Line();
-            w.Line("return buffer.AsSpan(0, length);");
+            w.Line($"return new global::System.Span<{T}>(buffer, 0, length);");
         }
 
         w.Line();
         w.Line("// The forward pass of a batch through the library's GEMM kernels: Z^l = A^(l−1) (W^l)ᵀ + 1 (b^l)ᵀ and");
         w.Line("// A^l = σ(Z^l) for the hidden layers; the last layer stops at Z^L (its activation is per row, with the cost).");
-        using (w.Block($"private static void ForwardRows(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> x, int rows, Span<{T}> scratch)"))
+        using (w.Block($"private static void ForwardRows(global::System.ReadOnlySpan<{T}> p, global::System.ReadOnlySpan<{T}> x, int rows, global::System.Span<{T}> scratch)"))
         {
             for (var l = 1; l <= L; l++)
             {
@@ -140,7 +140,7 @@ internal sealed class GemmEmitter(EmitContext context) : CodeEmitter(context)
     public void EmitGemmMethods()
     {
         w.Line("// ForwardBatch for a large batch: the forward pass by GEMM, then a^L = σ(z^L) row by row into the outputs.");
-        using (w.Block($"private static void ForwardRowsInto(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, Span<{T}> outputs, int rows)"))
+        using (w.Block($"private static void ForwardRowsInto(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs, int rows)"))
         {
             DeclareBatchSpans(withDeltas: false);
             w.Line("ForwardRows(parameters, inputs, rows, scratch);");
@@ -149,7 +149,7 @@ internal sealed class GemmEmitter(EmitContext context) : CodeEmitter(context)
 
         w.Line();
         w.Line("// CostBatch for a large batch: the forward pass by GEMM, then the mean of the per-row costs.");
-        using (w.Block($"private static {T} CostRows(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows{L2Parameter})"))
+        using (w.Block($"private static {T} CostRows(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, int rows{L2Parameter})"))
         {
             DeclareBatchSpans(withDeltas: false);
             w.Line("ForwardRows(parameters, inputs, rows, scratch);");
@@ -168,7 +168,7 @@ internal sealed class GemmEmitter(EmitContext context) : CodeEmitter(context)
         w.Line("// 1/m, so the sums below are batch means); then from the last layer to the first, equation 4 as one product");
         w.Line("// (Δ^l)ᵀ A^(l−1), equation 3 as the column sums of Δ^l and equation 2 as one product Δ^l W^l times σ'. Every");
         w.Line("// gradient block is written, never added to, so the caller's buffer needs no clearing.");
-        using (w.Block($"private static {T} CostAndGradientRows(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, Span<{T}> gradient{L2Parameter})"))
+        using (w.Block($"private static {T} CostAndGradientRows(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, int rows, global::System.Span<{T}> gradient{L2Parameter})"))
         {
             DeclareBatchSpans(withDeltas: true);
             w.Line("ForwardRows(parameters, inputs, rows, scratch);");
@@ -213,7 +213,7 @@ internal sealed class GemmEmitter(EmitContext context) : CodeEmitter(context)
                         {
                             w.Line($"var a = aBatch{l - 1}.Slice(i * {n}, {n});");
                             w.Line($"var d = dBatch{l - 1}.Slice(i * {n}, {n});");
-                            w.Line($"var projection = GeneratedSpans.Dot<{T}>(d, a);");
+                            w.Line($"var projection = global::Nn.Kernels.GeneratedSpans.Dot<{T}>(d, a);");
                             using (w.Block($"for (var k = 0; k < {n}; k++)"))
                             {
                                 w.Line("d[k] = a[k] * (d[k] - projection);");

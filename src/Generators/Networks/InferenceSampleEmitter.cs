@@ -20,7 +20,7 @@ internal sealed class InferenceSampleEmitter(EmitContext context) : CodeEmitter(
     {
         w.Line("// Inference for one sample: the forward pass with each batch normalisation's running statistics s (dropout is");
         w.Line("// the identity at inference and writes nothing).");
-        using (w.Block($"private static void InferenceSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> s, ReadOnlySpan<{T}> input, Span<{T}> output)"))
+        using (w.Block($"private static void InferenceSample(global::System.ReadOnlySpan<{T}> p, global::System.ReadOnlySpan<{T}> s, global::System.ReadOnlySpan<{T}> input, global::System.Span<{T}> output)"))
         {
             DeclareKernelPath();
             var atInput = Normalisations(0);
@@ -30,7 +30,7 @@ internal sealed class InferenceSampleEmitter(EmitContext context) : CodeEmitter(
             }
             else
             {
-                w.Line($"Span<{T}> x = stackalloc {T}[InputSize];");
+                w.Line($"global::System.Span<{T}> x = stackalloc {T}[InputSize];");
                 w.Line("input.CopyTo(x);");
                 foreach (var norm in atInput)
                 {
@@ -60,10 +60,10 @@ internal sealed class InferenceSampleEmitter(EmitContext context) : CodeEmitter(
             {
                 if (KeepsZ(l))
                 {
-                    w.Line($"Span<{T}> z{l} = stackalloc {T}[{Layer(l).Outputs}];");
+                    w.Line($"global::System.Span<{T}> z{l} = stackalloc {T}[{Layer(l).Outputs}];");
                 }
 
-                w.Line($"Span<{T}> a{l} = stackalloc {T}[{Layer(l).Outputs}];");
+                w.Line($"global::System.Span<{T}> a{l} = stackalloc {T}[{Layer(l).Outputs}];");
             }
         }
 

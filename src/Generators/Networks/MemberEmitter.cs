@@ -144,7 +144,7 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
         w.Line();
         Doc("The runtime network holding a copy of <paramref name=\"parameters\"/>.", ("parameters", "θ, of length ParameterCount."));
         Returns("The new network.");
-        using (w.Block($"public static global::Nn.Network<{T}> ToNetwork(ReadOnlySpan<{T}> parameters)"))
+        using (w.Block($"public static global::Nn.Network<{T}> ToNetwork(global::System.ReadOnlySpan<{T}> parameters)"))
         {
             w.Line($"return global::Nn.Network.FromParameters<{T}>(Architecture, parameters);");
         }
@@ -157,13 +157,13 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
 
         Doc("θ of a runtime network of this architecture, without copying.", ("network", "A network whose architecture equals Architecture."));
         Returns("A read-only view of the network's parameters.");
-        w.Line("/// <exception cref=\"ArgumentException\">The network has another architecture.</exception>");
-        using (w.Block($"public static ReadOnlySpan<{T}> ParametersOf(global::Nn.Network<{T}> network)"))
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The network has another architecture.</exception>");
+        using (w.Block($"public static global::System.ReadOnlySpan<{T}> ParametersOf(global::Nn.Network<{T}> network)"))
         {
-            w.Line("ArgumentNullException.ThrowIfNull(network);");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(network);");
             using (w.Block("if (network.Architecture != Architecture)"))
             {
-                w.Line($"throw new ArgumentException($\"network must have the architecture {{Architecture}} declared by {model.DisplayName}, but has {{network.Architecture}}.\", nameof(network));");
+                w.Line($"throw new global::System.ArgumentException($\"network must have the architecture {{Architecture}} declared by {model.DisplayName}, but has {{network.Architecture}}.\", \"network\");");
             }
 
             w.Line();
@@ -178,8 +178,8 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
         Doc("The runtime network holding copies of <paramref name=\"parameters\"/> and <paramref name=\"statistics\"/>.",
             ("parameters", "θ, of length ParameterCount."), ("statistics", "The running statistics, of length StateCount."));
         Returns("The new network.");
-        w.Line("/// <exception cref=\"ArgumentException\">A length does not match, or a statistic is not finite or a variance is negative.</exception>");
-        using (w.Block($"public static global::Nn.Network<{T}> ToNetwork(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> statistics)"))
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A length does not match, or a statistic is not finite or a variance is negative.</exception>");
+        using (w.Block($"public static global::Nn.Network<{T}> ToNetwork(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> statistics)"))
         {
             w.Line($"return new global::Nn.Network<{T}>(Architecture, global::Nn.ParameterVector<{T}>.Create(parameters), global::Nn.ParameterVector<{T}>.Create(statistics));");
         }
@@ -187,8 +187,8 @@ internal sealed class MemberEmitter(EmitContext context) : CodeEmitter(context)
         w.Line();
         Doc("The running statistics of a runtime network of this architecture, without copying.", ("network", "A network whose architecture equals Architecture."));
         Returns("A read-only view of the network's state.");
-        w.Line("/// <exception cref=\"ArgumentException\">The network has another architecture.</exception>");
-        using (w.Block($"public static ReadOnlySpan<{T}> StatisticsOf(global::Nn.Network<{T}> network)"))
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The network has another architecture.</exception>");
+        using (w.Block($"public static global::System.ReadOnlySpan<{T}> StatisticsOf(global::Nn.Network<{T}> network)"))
         {
             w.Line("ParametersOf(network);");
             w.Line("return network.State.AsSpan();");

@@ -37,7 +37,7 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
         Doc("Inference for one sample: each batch normalisation uses the running mean and variance in <paramref name=\"statistics\"/>, dropout is the identity — Network.Forward of ToNetwork(parameters, statistics).",
             ("parameters", "θ, of length ParameterCount."), ("statistics", "The running statistics, of length StateCount, laid out as a runtime network's State."), ("input", "x, of length InputSize."), ("output", "Receives a^L, of length OutputSize."));
         ThrowsForInference(rows: false);
-        using (w.Block($"public static void Forward(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> statistics, ReadOnlySpan<{T}> input, Span<{T}> output)"))
+        using (w.Block($"public static void Forward(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> statistics, global::System.ReadOnlySpan<{T}> input, global::System.Span<{T}> output)"))
         {
             w.Line("ForwardBatch(parameters, statistics, input, output, 1);");
         }
@@ -46,18 +46,18 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
         Doc("Inference for a batch, one sample per row; every row is computed on its own (running statistics, no masks).",
             ("parameters", "θ."), ("statistics", "The running statistics, of length StateCount."), ("inputs", "X, rows × InputSize, row-major."), ("outputs", "Receives the outputs, rows × OutputSize."), ("rows", "The batch size, at least 1."));
         ThrowsForInference(rows: true);
-        using (w.Block($"public static void ForwardBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> statistics, ReadOnlySpan<{T}> inputs, Span<{T}> outputs, int rows)"))
+        using (w.Block($"public static void ForwardBatch(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> statistics, global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs, int rows)"))
         {
             w.Line("CheckBatch(parameters, inputs, outputs, rows);");
-            w.Line("GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckFinite(\"inputs\", inputs, InputSize);");
             if (inference.Applies)
             {
-                w.Line("GeneratedChecks.CheckStatistics(statistics, Architecture);");
+                w.Line("global::Nn.Kernels.GeneratedChecks.CheckStatistics(statistics, Architecture);");
                 w.Line($"// A batch of {Int(GemmRows)} rows or more runs the runtime's passes, whose products share the loads of W across rows.");
                 using (w.Block($"if (rows >= {Int(GemmRows)})"))
                 {
                     w.Line($"{Stacks}.Forward<{T}>(Architecture, parameters, statistics, inputs, outputs, rows);");
-                    w.Line("GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);");
+                    w.Line("global::Nn.Kernels.GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);");
                     w.Line("return;");
                 }
 
@@ -73,7 +73,7 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
                 w.Line($"{Stacks}.Forward<{T}>(Architecture, parameters, statistics, inputs, outputs, rows);");
             }
 
-            w.Line("GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckOutputs(parameters, outputs, Architecture);");
         }
 
         w.Line();
@@ -90,7 +90,7 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
             WithL2(("parameters", "θ."), ("input", "x."), ("target", "y, of length OutputSize.")));
         Returns("The cost.");
         Checks.ThrowsOnBadInput(targets: true, rows: false);
-        using (w.Block($"public static {T} Cost(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target{L2Parameter})"))
+        using (w.Block($"public static {T} Cost(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target{L2Parameter})"))
         {
             w.Line($"return CostBatch(parameters, input, target, 1{L2Argument});");
         }
@@ -100,10 +100,10 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
             WithL2(("parameters", "θ."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size, at least 1.")));
         Returns("The mean cost.");
         Checks.ThrowsOnBadInput(targets: true, rows: true);
-        using (w.Block($"public static {T} CostBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows{L2Parameter})"))
+        using (w.Block($"public static {T} CostBatch(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, int rows{L2Parameter})"))
         {
             CheckObjectiveArguments();
-            w.Line($"return GeneratedChecks.CheckCost(parameters, {Stacks}.Cost<{T}>(Architecture, LossFunction, parameters, inputs, targets, rows, {L2Pair}), Architecture);");
+            w.Line($"return global::Nn.Kernels.GeneratedChecks.CheckCost(parameters, {Stacks}.Cost<{T}>(Architecture, LossFunction, parameters, inputs, targets, rows, {L2Pair}), Architecture);");
         }
 
         w.Line();
@@ -111,7 +111,7 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
             WithL2(("parameters", "θ."), ("input", "x."), ("target", "y."), ("gradient", "Receives ∇θ C, of length ParameterCount; overwritten.")));
         Returns("The cost.");
         Checks.ThrowsOnBadInput(targets: true, rows: false);
-        using (w.Block($"public static {T} CostAndGradient(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> input, ReadOnlySpan<{T}> target, Span<{T}> gradient{L2Parameter})"))
+        using (w.Block($"public static {T} CostAndGradient(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> input, global::System.ReadOnlySpan<{T}> target, global::System.Span<{T}> gradient{L2Parameter})"))
         {
             w.Line($"return CostAndGradientBatch(parameters, input, target, 1, gradient{L2Argument});");
         }
@@ -121,11 +121,11 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
             WithL2(("parameters", "θ."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size m, at least 1."), ("gradient", "Receives ∇θ C; overwritten.")));
         Returns("The mean cost.");
         Checks.ThrowsOnBadInput(targets: true, rows: true);
-        using (w.Block($"public static {T} CostAndGradientBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, Span<{T}> gradient{L2Parameter})"))
+        using (w.Block($"public static {T} CostAndGradientBatch(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, int rows, global::System.Span<{T}> gradient{L2Parameter})"))
         {
             CheckObjectiveArguments();
-            w.Line("GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
-            w.Line($"return GeneratedChecks.CheckCost(parameters, {Stacks}.CostAndGradient<{T}>(Architecture, LossFunction, parameters, inputs, targets, rows, {L2Pair}, gradient), Architecture);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"gradient\", ParameterCount, gradient.Length);");
+            w.Line($"return global::Nn.Kernels.GeneratedChecks.CheckCost(parameters, {Stacks}.CostAndGradient<{T}>(Architecture, LossFunction, parameters, inputs, targets, rows, {L2Pair}, gradient), Architecture);");
         }
 
         w.Line();
@@ -146,14 +146,14 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
                 ("gradient", "Scratch for ∇θ C, of length ParameterCount.")));
         Returns("The batch-mean cost before the step.");
         Checks.ThrowsOnBadInput(targets: true, rows: true, step: true);
-        using (w.Block($"public static {T} TrainingStepInPlace(Span<{T}> parameters, Span<{T}> statistics, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, {T} learningRate, ulong dropoutKey, Span<{T}> gradient{L2Parameter})"))
+        using (w.Block($"public static {T} TrainingStepInPlace(global::System.Span<{T}> parameters, global::System.Span<{T}> statistics, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, int rows, {T} learningRate, ulong dropoutKey, global::System.Span<{T}> gradient{L2Parameter})"))
         {
-            w.Line("GeneratedChecks.CheckLearningRate(learningRate);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLearningRate(learningRate);");
             CheckObjectiveArguments();
-            w.Line("GeneratedChecks.CheckLength(nameof(gradient), ParameterCount, gradient.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"gradient\", ParameterCount, gradient.Length);");
             w.Line("// The pass reads each feature's r before it writes r', so the statistics can be updated where they are.");
-            w.Line($"var cost = GeneratedChecks.CheckCost<{T}>(parameters, {Stacks}.TrainingCostAndGradient<{T}>(Architecture, LossFunction, parameters, inputs, targets, rows, {L2Pair}, dropoutKey, statistics, statistics, gradient), Architecture);");
-            w.Line("GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);");
+            w.Line($"var cost = global::Nn.Kernels.GeneratedChecks.CheckCost<{T}>(parameters, {Stacks}.TrainingCostAndGradient<{T}>(Architecture, LossFunction, parameters, inputs, targets, rows, {L2Pair}, dropoutKey, statistics, statistics, gradient), Architecture);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.UpdateChecked(parameters, gradient, learningRate, Architecture);");
             w.Line("return cost;");
         }
 
@@ -162,7 +162,7 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
             WithL2(("network", "The network; unchanged."), ("inputs", "X, rows × InputSize."), ("targets", "Y, rows × OutputSize."), ("rows", "The batch size m."), ("learningRate", "η."), ("dropoutKey", "The key of the step's dropout masks.")));
         Returns("A new network with θ − η ∇θ C and the updated running statistics.");
         Checks.ThrowsOnBadInput(targets: true, rows: true, step: true);
-        using (w.Block($"public static global::Nn.Network<{T}> TrainingStep(global::Nn.Network<{T}> network, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, {T} learningRate, ulong dropoutKey{L2Parameter})"))
+        using (w.Block($"public static global::Nn.Network<{T}> TrainingStep(global::Nn.Network<{T}> network, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, int rows, {T} learningRate, ulong dropoutKey{L2Parameter})"))
         {
             w.Line("var parameters = ParametersOf(network).ToArray();");
             w.Line("var statistics = network.State.ToArray();");
@@ -177,31 +177,31 @@ internal sealed class RegularisedStackEmitter(EmitContext context) : CodeEmitter
     private void CheckObjectiveArguments()
     {
         w.Line("CheckBatch(parameters, inputs, targets, rows);");
-        w.Line("GeneratedChecks.CheckFinite(nameof(inputs), inputs, InputSize);");
-        w.Line("GeneratedChecks.CheckFinite(nameof(targets), targets, OutputSize);");
-        WriteIf(model.HasL2 ? "GeneratedChecks.CheckPositive(nameof(l2SampleCount), l2SampleCount);" : null);
+        w.Line("global::Nn.Kernels.GeneratedChecks.CheckFinite(\"inputs\", inputs, InputSize);");
+        w.Line("global::Nn.Kernels.GeneratedChecks.CheckFinite(\"targets\", targets, OutputSize);");
+        WriteIf(model.HasL2 ? "global::Nn.Kernels.GeneratedChecks.CheckPositive(\"l2SampleCount\", l2SampleCount);" : null);
     }
 
     private void EmitChecks()
     {
-        using (w.Block($"private static void CheckBatch(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> outputs, int rows)"))
+        using (w.Block($"private static void CheckBatch(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> outputs, int rows)"))
         {
-            w.Line("GeneratedChecks.CheckPositive(nameof(rows), rows);");
-            w.Line("GeneratedChecks.CheckLength(nameof(parameters), ParameterCount, parameters.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckPositive(\"rows\", rows);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"parameters\", ParameterCount, parameters.Length);");
 
             // In 64 bits: rows × width wrapped around in int could match a short span.
-            w.Line("GeneratedChecks.CheckLength(nameof(inputs), (long)rows * InputSize, inputs.Length);");
-            w.Line("GeneratedChecks.CheckLength(\"outputs or targets\", (long)rows * OutputSize, outputs.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"inputs\", (long)rows * InputSize, inputs.Length);");
+            w.Line("global::Nn.Kernels.GeneratedChecks.CheckLength(\"outputs or targets\", (long)rows * OutputSize, outputs.Length);");
         }
     }
 
     private void ThrowsForInference(bool rows)
     {
-        w.Line("/// <exception cref=\"ArgumentException\">A length is wrong, x or θ holds NaN or ±∞ (θ is scanned only when the output comes out non-finite),");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A length is wrong, x or θ holds NaN or ±∞ (θ is scanned only when the output comes out non-finite),");
         w.Line("/// or the statistics hold NaN, ±∞ or a negative variance.</exception>");
         if (rows)
         {
-            w.Line("/// <exception cref=\"ArgumentOutOfRangeException\">rows is below 1.</exception>");
+            w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">rows is below 1.</exception>");
         }
     }
 }

@@ -19,7 +19,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
     public void EmitPasses()
     {
         w.Line("// The forward pass of one sample, written out layer by layer.");
-        using (w.Block($"private static void ForwardSample(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, Span<{T}> output)"))
+        using (w.Block($"private static void ForwardSample(global::System.ReadOnlySpan<{T}> p, global::System.ReadOnlySpan<{T}> {Spatial.InputName}, global::System.Span<{T}> output)"))
         {
             DeclareKernelPath();
             Spatial.EmitForward();
@@ -32,7 +32,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
 
         w.Line();
         w.Line("// The cost of one sample: the forward pass, then C(a^L, y).");
-        using (w.Block($"private static {T} SampleCost(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, ReadOnlySpan<{T}> y)"))
+        using (w.Block($"private static {T} SampleCost(global::System.ReadOnlySpan<{T}> p, global::System.ReadOnlySpan<{T}> {Spatial.InputName}, global::System.ReadOnlySpan<{T}> y)"))
         {
             DeclareKernelPath();
             Spatial.EmitForward();
@@ -67,9 +67,9 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
         w.Line(overwrite
             ? "// layer to the first, writing scale · ∇θ C into g (for the first sample of a batch: nothing to add to yet)."
             : "// layer to the first, adding scale · ∇θ C into g (scale = 1/m makes the sum over a batch its mean).");
-        var deferred = DeferFirstLayer ? $", ReadOnlySpan<{T}> firstZ, Span<{T}> delta1" : string.Empty;
+        var deferred = DeferFirstLayer ? $", global::System.ReadOnlySpan<{T}> firstZ, global::System.Span<{T}> delta1" : string.Empty;
         var name = overwrite ? "WriteSample" : "AccumulateSample";
-        using (w.Block($"private static {T} {name}(ReadOnlySpan<{T}> p, ReadOnlySpan<{T}> {Spatial.InputName}, ReadOnlySpan<{T}> y, {T} scale, Span<{T}> g{deferred})"))
+        using (w.Block($"private static {T} {name}(global::System.ReadOnlySpan<{T}> p, global::System.ReadOnlySpan<{T}> {Spatial.InputName}, global::System.ReadOnlySpan<{T}> y, {T} scale, global::System.Span<{T}> g{deferred})"))
         {
             DeclareKernelPath();
             Spatial.EmitForward();
@@ -106,13 +106,13 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
             {
                 if (KeepsZ(l))
                 {
-                    w.Line($"Span<{T}> z{l} = stackalloc {T}[{Layer(l).Outputs}];");
+                    w.Line($"global::System.Span<{T}> z{l} = stackalloc {T}[{Layer(l).Outputs}];");
                 }
 
-                w.Line($"Span<{T}> a{l} = stackalloc {T}[{Layer(l).Outputs}];");
+                w.Line($"global::System.Span<{T}> a{l} = stackalloc {T}[{Layer(l).Outputs}];");
                 if (withDeltas)
                 {
-                    w.Line($"Span<{T}> d{l} = stackalloc {T}[{Layer(l).Outputs}];");
+                    w.Line($"global::System.Span<{T}> d{l} = stackalloc {T}[{Layer(l).Outputs}];");
                 }
             }
         }
@@ -160,7 +160,7 @@ internal sealed class SamplePassEmitter(EmitContext context) : CodeEmitter(conte
                 var products = KeepsZ(l) ? $"z{l}" : $"a{l}";
                 if (rowsAtOnce)
                 {
-                    w.Line($"GeneratedKernels.MultiplyRows({KernelPathLocal}, p.Slice(Weights{l}Offset, {layer.Outputs * layer.Inputs}), {ASpan(l - 1)}, {products}, {layer.Outputs}, {layer.Inputs});");
+                    w.Line($"global::Nn.Kernels.GeneratedKernels.MultiplyRows({KernelPathLocal}, p.Slice(Weights{l}Offset, {layer.Outputs * layer.Inputs}), {ASpan(l - 1)}, {products}, {layer.Outputs}, {layer.Inputs});");
                 }
 
                 using (w.Block($"for (var j = 0; j < {layer.Outputs}; j++)"))

@@ -61,10 +61,10 @@ internal sealed class SpatialPassEmitter(EmitContext context) : CodeEmitter(cont
         w.Line("// The spatial layers' values for one sample (a, δ and padded copies of every convolution and pooling layer),");
         w.Line($"// {Int(ScratchLength)} values: one array per thread, made on its first call, so no later call allocates, and");
         w.Line("// on the heap because a large image's layers would not fit the stack.");
-        w.Line("[ThreadStatic]");
+        w.Line("[global::System.ThreadStatic]");
         w.Line($"private static {T}[]? spatialScratch;");
         w.Line();
-        w.Line($"private static Span<{T}> SpatialScratch() => spatialScratch ??= new {T}[{Int(ScratchLength)}];");
+        w.Line($"private static global::System.Span<{T}> SpatialScratch() => spatialScratch ??= new {T}[{Int(ScratchLength)}];");
         w.Line();
     }
 
@@ -100,7 +100,7 @@ internal sealed class SpatialPassEmitter(EmitContext context) : CodeEmitter(cont
 
         w.Line();
         w.Line($"// The dense layers read the last spatial output flattened in C,H,W order, the order it is stored in.");
-        w.Line($"ReadOnlySpan<{T}> x = sa{S};");
+        w.Line($"global::System.ReadOnlySpan<{T}> x = sa{S};");
         w.Line();
     }
 

@@ -21,14 +21,14 @@ internal sealed class StackBatchEmitter(EmitContext context) : CodeEmitter(conte
 
         var l2 = model.HasL2 ? $"({T})L2Lambda, l2SampleCount" : $"{Zero}, 1";
         w.Line("// ForwardBatch for a large batch: the runtime's forward pass over the whole batch.");
-        using (w.Block($"private static void ForwardRowsInto(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, Span<{T}> outputs, int rows)"))
+        using (w.Block($"private static void ForwardRowsInto(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.Span<{T}> outputs, int rows)"))
         {
             w.Line($"{Stacks}.Forward<{T}>(Architecture, parameters, inputs, outputs, rows);");
         }
 
         w.Line();
         w.Line("// CostBatch for a large batch: the runtime's forward pass and batch-mean cost.");
-        using (w.Block($"private static {T} CostRows(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows{L2Parameter})"))
+        using (w.Block($"private static {T} CostRows(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, int rows{L2Parameter})"))
         {
             w.Line($"return {Stacks}.Cost<{T}>(Architecture, LossFunction, parameters, inputs, targets, rows, {l2});");
         }
@@ -36,7 +36,7 @@ internal sealed class StackBatchEmitter(EmitContext context) : CodeEmitter(conte
         w.Line();
         w.Line("// CostAndGradientBatch for a large batch: the runtime's backpropagation over the whole batch; it writes every");
         w.Line("// gradient entry, so the caller's buffer needs no clearing.");
-        using (w.Block($"private static {T} CostAndGradientRows(ReadOnlySpan<{T}> parameters, ReadOnlySpan<{T}> inputs, ReadOnlySpan<{T}> targets, int rows, Span<{T}> gradient{L2Parameter})"))
+        using (w.Block($"private static {T} CostAndGradientRows(global::System.ReadOnlySpan<{T}> parameters, global::System.ReadOnlySpan<{T}> inputs, global::System.ReadOnlySpan<{T}> targets, int rows, global::System.Span<{T}> gradient{L2Parameter})"))
         {
             w.Line($"return {Stacks}.CostAndGradient<{T}>(Architecture, LossFunction, parameters, inputs, targets, rows, {l2}, gradient);");
         }
