@@ -120,7 +120,7 @@ public sealed class HostileDeclarationTests
     }
 
     /// <summary>Stacks of every kind, and two stubs, whose generated code uses every name the emitters write.</summary>
-    private static readonly string[] EveryKindOfStack =
+    internal static readonly string[] EveryKindOfStack =
     [
         Declarations.SmallStack, Declarations.NestedWithL2, Declarations.GlobalRecord, Declarations.SingleLongLayer, Declarations.GenericType,
         Declarations.HiddenSoftmax, Declarations.SmallConvolution, Declarations.LargeConvolution,

@@ -65,7 +65,7 @@ internal static class NetworkModelBuilder
             }
         }
 
-        if (NameClashes.Find(type) is { } clash)
+        if (NameClashes.Find(type, context.SemanticModel.Compilation) is { } clash)
         {
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameTaken, networkLocation, name, clash));
         }

@@ -1,0 +1,101 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace Nn.Generators.Tests;
+
+/// <summary>
+/// Declarations that no qualification in the generated code can get round: a project type that takes the place of
+/// one the code names with global::, a type named var where the code declares locals with var, a member the
+/// generated one would hide. Each gets one NN0019 naming the culprit, and no generated code that cannot compile.
+/// </summary>
+public sealed class UnavoidableClashTests
+{
+    private const string Dense = "[Nn.Network(typeof(double), Inputs = 3, L2 = 1)] [Nn.Dense(0, 2, Nn.ActivationKind.Relu)] [Nn.Dense(1, 1, Nn.ActivationKind.Sigmoid)] public partial class Net";
+    private const string Regularised = "[Nn.Network(typeof(float), Inputs = 4)] [Nn.Dense(0, 3, Nn.ActivationKind.Tanh)] [Nn.BatchNorm(1)] [Nn.Dense(2, 2, Nn.ActivationKind.Sigmoid)] public partial class Net";
+
+    [Theory]
+    [InlineData("namespace Nn { public class Network { } }", Dense, "declares its own 'Nn.Network'")]
+    [InlineData("namespace Nn { public class Activation { } }", Dense, "declares its own 'Nn.Activation'")]
+    [InlineData("namespace Nn { public sealed class Loss { } }", Dense, "declares its own 'Nn.Loss'")]
+    [InlineData("namespace Nn { public class Architecture { } }", Regularised, "declares its own 'Nn.Architecture'")]
+    [InlineData("namespace Nn.Kernels { public static class GeneratedStacks { } }", Regularised, "declares its own 'Nn.Kernels.GeneratedStacks'")]
+    [InlineData("namespace Nn.Kernels { public static class GeneratedChecks { } }", Dense, "declares its own 'Nn.Kernels.GeneratedChecks'")]
+    [InlineData("namespace System { public static class GC { } }", Dense, "declares its own 'System.GC'")]
+    [InlineData("public class System { }", Dense, "declares a type 'System'")]
+    [InlineData("namespace Nn { public class Kernels { } }", Dense, "declares a type 'Nn.Kernels'")]
+    public void A_project_type_in_the_place_of_one_the_generated_code_names_gets_NN0019_naming_it(string clash, string network, string message) =>
+        AssertOneNameTaken(message, clash, "namespace Consumer { " + network + "; }");
+
+    [Theory]
+    [InlineData("namespace Consumer { public class var { } }", Dense + ";", "the type 'Consumer.var'")]
+    [InlineData("public class Base { protected class var { } }", Dense + " : Base;", "the type 'Base.var'")]
+    [InlineData("", "public partial class Outer<var> { " + Regularised + "; }", "the type parameter 'var' of 'Outer'")]
+    [InlineData("global using var = System.Int32;", Dense + ";", "the global using alias 'var'")]
+    [InlineData("global using Foo; namespace Foo { public class var { } }", Dense + ";", "the type 'Foo.var'")]
+    [InlineData("global using static Foo.Outer; namespace Foo { public class Outer { public class var { } } }", Regularised + ";", "the type 'Foo.Outer.var'")]
+    public void A_type_named_var_in_scope_of_the_network_gets_NN0019_naming_it(string clash, string network, string message) =>
+        AssertOneNameTaken(message, clash, "namespace Consumer { " + network + " }");
+
+    [Theory]
+    [InlineData("public class Base { public static int InputSize; }", "inherits 'Base.InputSize'")]
+    [InlineData("public class Base { protected static double Forward => 0; }", "inherits 'Base.Forward'")]
+    [InlineData("public class Base { public static int Architecture() => 0; }", "inherits 'Base.Architecture()'")]
+    [InlineData("public class Root { protected class Layer1Outputs { } } public class Base : Root { }", "inherits 'Root.Layer1Outputs'")]
+    public void A_member_inherited_from_a_base_class_that_a_generated_member_would_hide_gets_NN0019_naming_it(string clash, string message) =>
+        AssertOneNameTaken(message, clash, "namespace Consumer { " + Dense + " : Base; }");
+
+    [Fact]
+    public void Names_that_do_not_reach_the_generated_code_leave_it_compiling_with_no_diagnostic()
+    {
+        var run = GeneratorHarness.Generate(
+            "public class Base { private static int InputSize = 1; public static int Forward(int x) => x + InputSize; private class var { } }",
+            "namespace Elsewhere { public class var { } public class Network { } } namespace Nn.Extra { public class Network { } }",
+            "namespace Consumer { " + Dense + " : Base; }");
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Empty(run.CompilationProblems.Where(d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public void Every_library_type_the_generated_code_names_is_one_NN0019_guards()
+    {
+        var run = GeneratorHarness.Generate(HostileDeclarationTests.EveryKindOfStack);
+
+        var named = run.Result.GeneratedTrees
+            .SelectMany(tree =>
+            {
+                var model = run.Output.GetSemanticModel(tree);
+                // var names the type it infers, which the code does not spell (so no project type can stand in for it).
+                return tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.SimpleNameSyntax>()
+                    .Where(name => name is not Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax { IsVar: true })
+                    .Select(name => model.GetSymbolInfo(name).Symbol switch
+                    {
+                        IMethodSymbol { MethodKind: MethodKind.Constructor } constructor => constructor.ContainingType, // an attribute's name
+                        var symbol => symbol,
+                    })
+                    .OfType<INamedTypeSymbol>()
+                    .Where(type => !SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, run.Output.Assembly))
+                    .Select(type => type.OriginalDefinition.ContainingNamespace.ToDisplayString() + "." + type.MetadataName);
+            })
+            .Distinct()
+            .OrderBy(name => name, StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Contains("System.ReadOnlySpan`1", named);
+        Assert.Equal(named, Nn.Generators.Networks.NameClashes.UsedTypes.OrderBy(name => name, StringComparer.Ordinal));
+    }
+
+    private static void AssertOneNameTaken(string message, params string[] sources)
+    {
+        var run = GeneratorHarness.Generate(sources);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("NN0019", diagnostic.Id);
+        Assert.Contains(message, diagnostic.GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Empty(run.Result.GeneratedTrees);
+    }
+}
