@@ -47,11 +47,19 @@ public sealed class UnavoidableClashTests
     public void A_member_inherited_from_a_base_class_that_a_generated_member_would_hide_gets_NN0019_naming_it(string clash, string message) =>
         AssertOneNameTaken(message, clash, "namespace Consumer { " + Dense + " : Base; }");
 
+    [Theory]
+    [InlineData("public partial class Net { public static int InputSize; }", "declares 'Consumer.Net.InputSize'")]
+    [InlineData("public partial class Net { private double Architecture() => 0; }", "declares 'Consumer.Net.Architecture()'")]
+    [InlineData("public partial class Net { private sealed class ForwardRows { } }", "declares 'Consumer.Net.ForwardRows'")]
+    public void A_member_of_the_network_type_named_like_a_generated_non_method_or_type_gets_NN0019_naming_it(string member, string message) =>
+        AssertOneNameTaken(message, "namespace Consumer { " + member + " }", "namespace Consumer { " + Dense + "; }");
+
     [Fact]
     public void Names_that_do_not_reach_the_generated_code_leave_it_compiling_with_no_diagnostic()
     {
         var run = GeneratorHarness.Generate(
             "public class Base { private static int InputSize = 1; public static int Forward(int x) => x + InputSize; private class var { } }",
+            "namespace Consumer { public partial class Net {\n/// <summary>An overload of the generated Forward.</summary>\npublic static double Forward(double[] input) => input[0]; } }",
             "namespace Elsewhere { public class var { } public class Network { } } namespace Nn.Extra { public class Network { } }",
             "namespace Consumer { " + Dense + " : Base; }");
 

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
@@ -84,9 +85,21 @@ internal static class NameClashes
             return $"is declared where {var} is in scope, so the generated code's 'var' locals would be declared of that type; rename it";
         }
 
-        return HiddenBaseMember(type) is { } hidden
-            ? $"inherits '{hidden.ToDisplayString()}', which the generated member '{hidden.Name}' would hide (CS0108); rename it"
-            : null;
+        // The type's own member is declared twice (CS0102), a base class's is hidden (CS0108, an error where warnings are).
+        if (Taken(type.GetMembers(), includePrivate: true) is { } declared)
+        {
+            return $"declares '{declared.ToDisplayString()}', which the generated code declares too (CS0102); rename it";
+        }
+
+        for (var owner = type.BaseType; owner is not null; owner = owner.BaseType)
+        {
+            if (Taken(owner.GetMembers(), includePrivate: false) is { } hidden)
+            {
+                return $"inherits '{hidden.ToDisplayString()}', which the generated member '{hidden.Name}' would hide (CS0108); rename it";
+            }
+        }
+
+        return null;
     }
 
     private static string Unmangled(string metadataName) =>
@@ -144,23 +157,12 @@ internal static class NameClashes
     }
 
     /// <summary>
-    /// A member of a base class, visible to the type, that a generated member of its name would hide: any such member
-    /// under a generated constant or property, and any but a method under a generated method (methods overload).
+    /// A member that a generated member of its name collides with: any member where the generated one is a constant,
+    /// property or field, and any but a method where it is a method (a method of other parameters only overloads it;
+    /// one of the same parameters is the compiler's own clear CS0111).
     /// </summary>
-    private static ISymbol? HiddenBaseMember(INamedTypeSymbol type)
-    {
-        for (var owner = type.BaseType; owner is not null; owner = owner.BaseType)
-        {
-            foreach (var member in owner.GetMembers())
-            {
-                if (member.DeclaredAccessibility != Accessibility.Private && !member.IsImplicitlyDeclared && IsMemberName(member.Name)
-                    && (member is not IMethodSymbol || ValueMemberNames.Contains(member.Name) || NumberedMember.IsMatch(member.Name)))
-                {
-                    return member;
-                }
-            }
-        }
-
-        return null;
-    }
+    private static ISymbol? Taken(ImmutableArray<ISymbol> members, bool includePrivate) =>
+        members.FirstOrDefault(member =>
+            (includePrivate || member.DeclaredAccessibility != Accessibility.Private) && !member.IsImplicitlyDeclared && IsMemberName(member.Name)
+            && (member is not IMethodSymbol || ValueMemberNames.Contains(member.Name) || NumberedMember.IsMatch(member.Name)));
 }
