@@ -117,6 +117,22 @@ public sealed class HostileDeclarationTests
         Assert.Contains("TrainingStepInPlace", members);
         Assert.Contains("Kernels1Offset", members);
         Assert.All(members, name => Assert.True(Nn.Generators.Networks.NameClashes.IsMemberName(name), name));
+
+        // NN0019 tells a base class's method hidden by a generated property from one overloaded by a generated method.
+        var values = run.Result.GeneratedTrees
+            .SelectMany(tree => tree.GetRoot().DescendantNodes())
+            .Select(member => member switch
+            {
+                Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax property => property.Identifier.Text,
+                Microsoft.CodeAnalysis.CSharp.Syntax.FieldDeclarationSyntax field => field.Declaration.Variables[0].Identifier.Text,
+                _ => null,
+            })
+            .OfType<string>()
+            .Distinct()
+            .ToList();
+        Assert.Contains("batchScratch", values);
+        Assert.All(values, name => Assert.True(Nn.Generators.Networks.NameClashes.IsValueMemberName(name), name));
+        Assert.All(members.Except(values), name => Assert.False(Nn.Generators.Networks.NameClashes.IsValueMemberName(name), name));
     }
 
     /// <summary>Stacks of every kind, and two stubs, whose generated code uses every name the emitters write.</summary>

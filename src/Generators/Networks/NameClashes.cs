@@ -164,5 +164,8 @@ internal static class NameClashes
     private static ISymbol? Taken(ImmutableArray<ISymbol> members, bool includePrivate) =>
         members.FirstOrDefault(member =>
             (includePrivate || member.DeclaredAccessibility != Accessibility.Private) && !member.IsImplicitlyDeclared && IsMemberName(member.Name)
-            && (member is not IMethodSymbol || ValueMemberNames.Contains(member.Name) || NumberedMember.IsMatch(member.Name)));
+            && (member is not IMethodSymbol || IsValueMemberName(member.Name)));
+
+    /// <summary>Whether <paramref name="name"/> is that of a generated constant, property or field (not a method).</summary>
+    public static bool IsValueMemberName(string name) => ValueMemberNames.Contains(name) || NumberedMember.IsMatch(name);
 }
