@@ -213,3 +213,18 @@ let ``a batch size that leaves one row alone in each epoch's last batch of a den
         expect dir usage [ "train"; "--layers"; "64-64-bn-10"; "--batch"; "3"; "--epochs"; "1" ]
             "nn: batch normalisation of a vector (layer 1) needs at least 2 rows per batch, but 1438 training samples in batches of 3 leave a last batch of 1 row each epoch; a batch size of 4 would not"
     Assert.DoesNotContain("epoch 1/1", run.Output)
+
+/// λ = 1e300 is infinite in float32: every rule reported "diverged" at the start of a run that never took a step.
+[<Theory>]
+[<InlineData("sgd")>]
+[<InlineData("momentum")>]
+[<InlineData("adam")>]
+[<InlineData("cg")>]
+[<InlineData("lbfgs")>]
+let ``an L2 coefficient whose term overflows the starting weights is refused for every optimiser, not reported as divergence`` (rule: string) =
+    use dir = new TempDirectory()
+    for l2 in [ "1e300"; "1e37" ] do
+        let run = expect dir usage [ "train"; "--optimizer"; rule; "--epochs"; "1"; "--l2"; l2 ] "nn: --l2 must be below 3.93E+36 for these weights, but is "
+        Assert.Contains("would overflow float32", run.Error)
+        Assert.DoesNotContain("diverged", run.Error)
+        Assert.DoesNotContain("epoch 1", run.Output)

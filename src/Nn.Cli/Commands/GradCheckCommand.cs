@@ -99,7 +99,7 @@ internal static class GradCheckCommand
             }
 
             var batch = dataset.Select(indices);
-            var report = GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step);
+            var report = Cli.Named(() => GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step), ("l2", l2));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, {loss.Name}, {count} samples, central differences with ε = {step:G}"));
             Console.Write(report.ToString());
             var passed = floor is { } f ? report.Passes(limit, f) : report.Passes(limit);

@@ -125,8 +125,11 @@ internal static class TrainCommand
                     (nameof(Lbfgs.MaxIterations), epochs));
                 var start = Network.Create<float>(layers, Initial(parse, init, layers), parse.GetValue(seed));
                 Console.WriteLine($"{name}: {layers}, {loss.Name}, {rule} for at most {iterations} iterations, {trainData.Count} training samples");
-                var result = TrainingDisplay.Run(rule, display => distribution.TrainFullBatch(
-                    start, loss, minimizer, trainData, parse.GetValue(l2), (i, cost) => display.ReportIteration(i, iterations, cost)));
+                // The library names λ "l2" when it overflows the starting weights' L2 term; the user typed --l2.
+                var result = Cli.Named(
+                    () => TrainingDisplay.Run(rule, display => distribution.TrainFullBatch(
+                        start, loss, minimizer, trainData, parse.GetValue(l2), (i, cost) => display.ReportIteration(i, iterations, cost))),
+                    ("l2", l2));
                 network = start.WithParameters(result.Parameters);
                 if (result.Stop == MinimizationStop.Diverged)
                 {
@@ -159,13 +162,15 @@ internal static class TrainCommand
                     ? OutputPaths.Periodic("--checkpoint", checkpointPath, CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options), failed)
                     : null;
                 var epochClock = Stopwatch.StartNew();
-                var result = TrainingDisplay.Run($"{name} training", display => distribution.Continue(
-                    run.State, run.Loss, run.Optimizer, trainData, run.Options, testData, display, state =>
-                    {
-                        display.Epoch(state.History[^1], run.Options, epochClock.Elapsed, accuracy: !regression);
-                        epochClock.Restart();
-                        saveCheckpoint?.Invoke(state);
-                    }));
+                var result = Cli.Named(
+                    () => TrainingDisplay.Run($"{name} training", display => distribution.Continue(
+                        run.State, run.Loss, run.Optimizer, trainData, run.Options, testData, display, state =>
+                        {
+                            display.Epoch(state.History[^1], run.Options, epochClock.Elapsed, accuracy: !regression);
+                            epochClock.Restart();
+                            saveCheckpoint?.Invoke(state);
+                        })),
+                    ("l2", l2));
                 network = result.Network;
                 // Split as the run split them, by the run's own rule.
                 fitted = EarlyStopping.Split(trainData, run.Options).Fit;

@@ -34,7 +34,7 @@ public static class Backprop
     /// <param name="loss">The cost function; must support the output activation.</param>
     /// <param name="inputs">X, rows = samples.</param>
     /// <param name="targets">Y, the same rows, output-size columns.</param>
-    /// <param name="l2">λ, at least 0.</param>
+    /// <param name="l2">λ, at least 0, and small enough that the L2 term and its gradient are finite on the network's weights.</param>
     /// <param name="l2SampleCount">m in λ/(2m); the batch's row count when null.</param>
     /// <returns>The cost and the gradient.</returns>
     public static LossAndGradient<T> Gradient<T>(Network<T> network, Loss loss, Matrix<T> inputs, Matrix<T> targets, double l2 = 0, int? l2SampleCount = null)
@@ -54,7 +54,7 @@ public static class Backprop
     /// <param name="loss">The cost function.</param>
     /// <param name="inputs">X.</param>
     /// <param name="targets">Y.</param>
-    /// <param name="l2">λ, at least 0.</param>
+    /// <param name="l2">λ, at least 0, and small enough that the L2 term and its gradient are finite on the network's weights.</param>
     /// <param name="l2SampleCount">m in λ/(2m); the row count when null.</param>
     /// <returns>The cost.</returns>
     public static T Cost<T>(Network<T> network, Loss loss, Matrix<T> inputs, Matrix<T> targets, double l2 = 0, int? l2SampleCount = null)
@@ -107,6 +107,7 @@ public static class Backprop
         Guard.NonNegative(nameof(l2), l2);
         var m = l2SampleCount ?? inputs.Rows;
         Guard.Positive(nameof(l2SampleCount), m);
+        L2Fit.Ensure(network.Architecture, network.Parameters.AsSpan(), l2, m, nameof(l2));
         return m;
     }
 }
