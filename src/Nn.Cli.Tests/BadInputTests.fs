@@ -228,3 +228,17 @@ let ``an L2 coefficient whose term overflows the starting weights is refused for
         Assert.Contains("would overflow float32", run.Error)
         Assert.DoesNotContain("diverged", run.Error)
         Assert.DoesNotContain("epoch 1", run.Output)
+
+/// predict, eval and gradcheck called the same wrong-shaped file a bad command line (exit 2, with the usage).
+[<Fact>]
+let ``data of another width than the model's inputs is bad data, exit 3 naming the file, for every command that reads it`` () =
+    use dir = new TempDirectory()
+    Assert.Equal(0, (dir.Run [ "train"; "--epochs"; "1"; "--save"; "m.nnm" ]).ExitCode)
+    File.WriteAllText(dir.File "x3.csv", "1,2,3\n4,5,6\n")
+    File.WriteAllText(dir.File "y3.csv", "1,2,3,4\n0,5,6,7\n")
+    for args, option, file in
+        [ [ "predict"; "m.nnm"; "--data"; "x3.csv" ], "--data", "x3.csv"
+          [ "eval"; "m.nnm"; "--test"; "y3.csv" ], "--test", "y3.csv"
+          [ "gradcheck"; "m.nnm"; "--data"; "y3.csv"; "--samples"; "1" ], "--data", "y3.csv" ] do
+        let run = expect dir badInput args $"nn: {option} {file} has 3 values per sample, but the model takes 64 inputs."
+        Assert.DoesNotContain("Usage:", run.Error)

@@ -105,8 +105,21 @@ internal sealed class DataSource
         var scaling = ParseScaling(parse.GetValue(Scale));
         using var data = PeekStream.Open(Open(path, optionName), 2);
         var inputs = IsIdx(data.Head.Span) ? IdxData.ReadImages<T>(data, DisplayName(path), scaling) : ReadRows<T>(data, DisplayName(path), scaling);
-        return inputs.Columns == width ? inputs
-            : throw new UsageException($"{optionName} {DisplayName(path)} has {inputs.Columns} values per row, but the model takes {width} inputs.");
+        RequireWidth(optionName, path, inputs.Columns, width);
+        return inputs;
+    }
+
+    /// <summary>
+    /// Refuses data read from <paramref name="path"/> whose samples have <paramref name="columns"/> values when the
+    /// model takes <paramref name="width"/> inputs: a fact about the file and the model, not the command line (exit 3),
+    /// whichever command reads it.
+    /// </summary>
+    public static void RequireWidth(string optionName, string path, int columns, int width)
+    {
+        if (columns != width)
+        {
+            throw new BadInputException($"{optionName} {DisplayName(path)} has {columns} values per sample, but the model takes {width} inputs.");
+        }
     }
 
     private static Matrix<T> ReadRows<T>(Stream data, string name, PixelScaling scaling)

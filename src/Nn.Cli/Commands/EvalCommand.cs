@@ -48,6 +48,11 @@ internal static class EvalCommand
             }
 
             var dataset = testPath is null ? Digits.Load<float>().Test : data.Load<float>(parse, testPath, parse.GetValue(testLabels), "--test");
+            if (testPath is not null)
+            {
+                DataSource.RequireWidth("--test", testPath, dataset.Inputs.Columns, network.InputSize);
+            }
+
             if (dataset.Inputs.Columns != network.InputSize || dataset.ClassCount != network.OutputSize)
             {
                 // Without --test the data is the embedded digits, which the user may not know: say how to give theirs.

@@ -79,6 +79,11 @@ internal static class GradCheckCommand
             {
                 DataSource.RequireFile(modelPath, "model");
                 network = ModelFile.Load<double>(modelPath);
+                if (path is not null)
+                {
+                    DataSource.RequireWidth("--data", path, dataset.Inputs.Columns, network.InputSize);
+                }
+
                 if (network.InputSize != dataset.Inputs.Columns || network.OutputSize != dataset.ClassCount)
                 {
                     throw new UsageException(
