@@ -242,3 +242,13 @@ let ``data of another width than the model's inputs is bad data, exit 3 naming t
           [ "gradcheck"; "m.nnm"; "--data"; "y3.csv"; "--samples"; "1" ], "--data", "y3.csv" ] do
         let run = expect dir badInput args $"nn: {option} {file} has 3 values per sample, but the model takes 64 inputs."
         Assert.DoesNotContain("Usage:", run.Error)
+
+/// β₂ = 0.99999999999 is 1 in float32: the second moment never moved and the run reported "diverged".
+[<Theory>]
+[<InlineData("adam|--beta2|0.99999999999", "the adam rule's Adam β₂ = 0.99999999999 is 1 in float32")>]
+[<InlineData("momentum|--momentum|0.9999999999", "the momentum rule's momentum coefficient μ = 0.9999999999 is 1 in float32")>]
+[<InlineData("rmsprop|--rho|0.99999999999", "the rmsprop rule's RMSProp ρ = 0.99999999999 is 1 in float32")>]
+let ``a decay that rounds to 1 in float32 is refused like 1 itself, not trained until it diverges`` (args: string, message: string) =
+    use dir = new TempDirectory()
+    let run = expect dir usage ([ "train"; "--epochs"; "1"; "--optimizer" ] @ List.ofArray (args.Split '|')) message
+    Assert.DoesNotContain("diverged", run.Error)

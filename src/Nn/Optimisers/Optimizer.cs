@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using System.Numerics;
 
 namespace Nn;
@@ -82,6 +83,48 @@ public abstract record Optimizer
                     string.Create(
                         CultureInfo.InvariantCulture,
                         $"the {Name} rule's {hyperparameter.Name} = {hyperparameter.Value} is {(value == T.Zero ? "0" : "infinite")} in {ElementTypes.Name<T>()}, the network's numbers; choose a value {ElementTypes.Name<T>()} can hold, or train in float64."),
+                    paramName);
+            }
+        }
+
+        EnsureRangeFits<T>(paramName);
+    }
+
+    /// <summary>
+    /// Refuses a built-in rule whose hyperparameter rounds in <typeparamref name="T"/> onto a value the rule itself
+    /// refuses: β₂ = 0.99999999999 is 1 in float, where the second moment would never move and the steps would grow
+    /// until the run "diverged", though β₂ = 1 typed as such is refused when the rule is made.
+    /// </summary>
+    private void EnsureRangeFits<T>(string? paramName)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (OptimizerKinds.Find(Name) is not { } kind)
+        {
+            return;
+        }
+
+        var values = WithoutSchedule.Hyperparameters.Select(h => h.Value).ToArray();
+        for (var i = 0; i < values.Length; i++)
+        {
+            var rounded = double.CreateChecked(T.CreateChecked(values[i]));
+            if (rounded == values[i])
+            {
+                continue;
+            }
+
+            var one = (double[])values.Clone();
+            one[i] = rounded;
+            try
+            {
+                kind.Make(one);
+            }
+            catch (ArgumentException e)
+            {
+                var type = ElementTypes.Name<T>();
+                throw new ArgumentException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"the {Name} rule's {kind.Hyperparameters[i].Name} = {values[i]} is {rounded} in {type}, the network's numbers, which the rule refuses ({Guard.BareMessage(e)}); choose a value {type} can tell from that limit, or train in float64."),
                     paramName);
             }
         }
