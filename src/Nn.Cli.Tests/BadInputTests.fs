@@ -162,6 +162,8 @@ let ``a thread count outside 1 to 256 is a usage error naming the option`` () =
 [<InlineData("--optimizer|lbfgs|--epochs|0", "nn: --epochs must be positive, but is 0.")>]
 [<InlineData("--layers|1x8x8-conv8k3s0-10", "nn: --layers token 'conv8k3s0' does not fit: stride must be positive, but is 0.")>]
 [<InlineData("--layers|1x8x8-maxpool9-10", "nn: --layers token 'maxpool9' does not fit: layer 0 cannot follow the input, which gives 1x8x8: a 9x9 pooling window does not fit the input 1x8x8.")>]
+[<InlineData("--layers|0x8x8-10", "nn: --layers input '0x8x8' does not fit: channels must be positive, but is 0.")>]
+[<InlineData("--layers|1x65536x65536-10", "nn: --layers input '1x65536x65536' does not fit: an image of 1x65536x65536 has more than 2147483647 values.")>]
 [<InlineData("--layers|64-2000000-2000000-10", "more than Limits.MaxParameterCount = 2147483591.")>]
 let ``a value the library refuses is a usage error naming the option typed, not the library's parameter`` (args: string, message: string) =
     use dir = new TempDirectory()

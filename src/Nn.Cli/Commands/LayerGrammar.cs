@@ -50,7 +50,14 @@ internal static partial class LayerGrammar
         var image = ImageToken().Match(token);
         if (image.Success)
         {
-            return Architecture.Input(Number(image, "c"), Number(image, "h"), Number(image, "w"));
+            try
+            {
+                return Architecture.Input(Number(image, "c"), Number(image, "h"), Number(image, "w"));
+            }
+            catch (ArgumentException error)
+            {
+                throw new UsageException($"--layers input '{token}' does not fit: {Guard.BareMessage(error)}");
+            }
         }
 
         if (int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var width) && width > 0)
