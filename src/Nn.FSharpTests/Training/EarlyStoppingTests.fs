@@ -54,6 +54,14 @@ let ``a run that overfits stops when the validation cost has not improved for th
     Assert.Contains(sprintf "returning the network of the best epoch, %d (validation cost " best.Epoch, result.Message)
 
 [<Fact>]
+let ``a patience of one epoch is said in the singular when the run stops on it`` () =
+    let few = digits.Value.Select(ReadOnlySpan [| 0 .. 299 |])
+    let options = TrainingOptions(60, 8, 4UL, ValidationFraction = 0.5, Patience = 1)
+    let result = Trainer.Train(start.Value, Loss.SoftmaxCrossEntropy, Adam(0.02), few, options)
+    Assert.Equal(StopReason.EarlyStopped, result.Reason)
+    Assert.Contains("the validation cost has not improved for 1 epoch; returning", result.Message)
+
+[<Fact>]
 let ``resuming from an epoch's state of a run with patience gives the uninterrupted run`` () =
     let few = digits.Value.Select(ReadOnlySpan [| 0 .. 299 |])
     let options = TrainingOptions(60, 8, 4UL, ValidationFraction = 0.5, Patience = 2)

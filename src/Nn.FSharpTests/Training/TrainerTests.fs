@@ -26,6 +26,11 @@ let ``a small network trained on the embedded digits reaches 95 percent test acc
     Assert.Equal(Some accuracy, Option.ofNullable result.History[19].TestAccuracy)
     Assert.True(result.History[19].TrainCost < result.History[0].TrainCost)
 
+[<Fact>]
+let ``a completed run counts its epochs in the number the count takes`` () =
+    Assert.Equal("completed 1 epoch.", (train 1 7UL).Message)
+    Assert.Equal("completed 2 epochs.", (train 2 7UL).Message)
+
 [<Theory>]
 [<InlineData(1)>]
 [<InlineData(2)>]

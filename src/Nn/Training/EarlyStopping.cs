@@ -50,6 +50,6 @@ internal static class EarlyStopping
         options.Patience > 0 && state.Best is { } best && state.EpochsCompleted - best.Epoch >= options.Patience
             ? string.Create(
                 CultureInfo.InvariantCulture,
-                $"stopped early after epoch {state.EpochsCompleted}: the validation cost has not improved for {options.Patience} epochs; returning the network of the best epoch, {best.Epoch} (validation cost {Divergence.Number(best.ValidationCost)}).")
+                $"stopped early after epoch {state.EpochsCompleted}: the validation cost has not improved for {Counted.Of(options.Patience, "epoch")}; returning the network of the best epoch, {best.Epoch} (validation cost {Divergence.Number(best.ValidationCost)}).")
             : null;
 }

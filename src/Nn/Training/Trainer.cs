@@ -198,7 +198,7 @@ public static class Trainer
         var best = state.Best is { } b
             ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" The best epoch was {b.Epoch} (validation cost {Divergence.Number(b.ValidationCost)}); its network is the result's.")
             : string.Empty;
-        return new TrainingResult<T>(state, StopReason.Completed, $"completed {state.EpochsCompleted} epochs.{best}");
+        return new TrainingResult<T>(state, StopReason.Completed, $"completed {Counted.Of(state.EpochsCompleted, "epoch")}.{best}");
     }
 
     /// <summary>
