@@ -135,7 +135,7 @@ public sealed class HostileDeclarationTests
         Assert.All(members.Except(values), name => Assert.False(Nn.Generators.Networks.NameClashes.IsValueMemberName(name), name));
     }
 
-    /// <summary>Stacks of every kind, and two stubs, whose generated code uses every name the emitters write.</summary>
+    /// <summary>Stacks of every kind, and two stubs, whose generated code uses every name and method the emitters write.</summary>
     internal static readonly string[] EveryKindOfStack =
     [
         Declarations.SmallStack, Declarations.NestedWithL2, Declarations.GlobalRecord, Declarations.SingleLongLayer, Declarations.GenericType,
@@ -143,6 +143,7 @@ public sealed class HostileDeclarationTests
         "[Nn.Network(typeof(float), InputShape = new[] { 1, 6, 6 }, L2 = 0.1, Loss = Nn.LossKind.SoftmaxCrossEntropy)] [Nn.Conv2D(0, 2, 3, Nn.ActivationKind.Relu)] [Nn.BatchNorm(1)] [Nn.MaxPool2D(2, 2)] [Nn.Dropout(3, 0.5)] [Nn.Dense(4, 3, Nn.ActivationKind.Tanh)] [Nn.BatchNorm(5)] [Nn.Dense(6, 2, Nn.ActivationKind.Softmax)] public static partial class Regularised;",
         "[Nn.Network(typeof(int), Inputs = 3)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] [Nn.BatchNorm(1)] [Nn.Dense(2, 1, Nn.ActivationKind.Sigmoid)] public static partial class Stubbed;",
         "[Nn.Network(typeof(int), Inputs = 3, L2 = 1)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class StubbedWithL2;",
+        "[Nn.Network(typeof(double), Inputs = 4, L2 = 1)] [Nn.Dense(0, 3, Nn.ActivationKind.Tanh)] [Nn.BatchNorm(1)] [Nn.Dropout(2, 0.5)] [Nn.Dense(3, 1, Nn.ActivationKind.Sigmoid)] public static partial class DenseRegularised;",
     ];
 
     [Theory]

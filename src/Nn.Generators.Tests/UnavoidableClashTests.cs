@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Nn.Generators.Networks;
 using Xunit;
 
 namespace Nn.Generators.Tests;
@@ -54,6 +55,51 @@ public sealed class UnavoidableClashTests
     public void A_member_of_the_network_type_named_like_a_generated_non_method_or_type_gets_NN0019_naming_it(string member, string message) =>
         AssertOneNameTaken(message, "namespace Consumer { " + member + " }", "namespace Consumer { " + Dense + "; }");
 
+    [Theory]
+    [InlineData("public static double Cost(System.ReadOnlySpan<double> theta, System.ReadOnlySpan<double> x, System.ReadOnlySpan<double> y, int n) => 0;", Dense, "declares 'Consumer.Net.Cost(System.ReadOnlySpan<double>, System.ReadOnlySpan<double>, System.ReadOnlySpan<double>, int)', which has the parameters of the generated method 'Cost'")]
+    [InlineData("internal int Forward(scoped System.ReadOnlySpan<double> a, System.ReadOnlySpan<double> b, System.Span<double> c) => 0;", Dense, "declares 'Consumer.Net.Forward(")]
+    [InlineData("private static void ForwardRows(System.ReadOnlySpan<double> p, System.ReadOnlySpan<double> x, int rows, System.Span<double> scratch) { }", Dense, "the generated method 'ForwardRows'")]
+    [InlineData("public static void Forward(System.ReadOnlySpan<float> p, System.ReadOnlySpan<float> s, System.ReadOnlySpan<float> x, System.Span<float> y) { }", Regularised, "the generated method 'Forward' (CS0111)")]
+    [InlineData("public static Nn.Network<float> TrainingStep(Nn.Network<float>? network, System.ReadOnlySpan<float> x, System.ReadOnlySpan<float> y, int rows, float rate, ulong key) => network!;", Regularised, "the generated method 'TrainingStep'")]
+    public void A_method_of_the_network_type_with_the_parameters_of_a_generated_one_gets_NN0019_naming_it(string member, string network, string message) =>
+        AssertOneNameTaken(message, "namespace Consumer { public partial class Net { " + member + " } }", "namespace Consumer { " + network + "; }");
+
+    [Fact]
+    public void A_base_class_method_with_the_parameters_of_a_generated_one_gets_NN0019_naming_it() =>
+        AssertOneNameTaken(
+            "inherits 'Base.MiniBatchStepInPlace(System.Span<double>, System.ReadOnlySpan<double>, System.ReadOnlySpan<double>, int, double, System.Span<double>, int)', which the generated method 'MiniBatchStepInPlace' of the same parameters would hide (CS0108)",
+            "public class Base { protected static void MiniBatchStepInPlace(System.Span<double> p, System.ReadOnlySpan<double> x, System.ReadOnlySpan<double> y, int rows, double rate, System.Span<double> g, int n) { } }",
+            "namespace Consumer { " + Dense + " : Base; }");
+
+    [Fact]
+    public void Methods_that_only_overload_a_generated_one_leave_its_code_compiling_with_no_diagnostic()
+    {
+        var run = GeneratorHarness.Generate(
+            "public class Base { private static void Forward(System.ReadOnlySpan<double> p, System.ReadOnlySpan<double> x, System.Span<double> y) { } }",
+            "public interface IRunner { void Forward(System.ReadOnlySpan<double> p, System.ReadOnlySpan<double> x, System.Span<double> y); }",
+            """
+            namespace Consumer
+            {
+                public partial class Net : IRunner
+                {
+                    // The cost without L2's sample count, statistics as a regularised stack's Forward takes, float spans,
+                    // a type parameter, a span passed by reference, an explicit implementation: none is a generated signature.
+                    public static double Cost(System.ReadOnlySpan<double> p, System.ReadOnlySpan<double> x, System.ReadOnlySpan<double> y) => Cost(p, x, y, 1);
+                    public static void Forward(System.ReadOnlySpan<double> p, System.ReadOnlySpan<double> s, System.ReadOnlySpan<double> x, System.Span<double> y) { }
+                    public static void Forward(System.ReadOnlySpan<float> p, System.ReadOnlySpan<float> x, System.Span<float> y) { }
+                    public static void Forward<TTag>(System.ReadOnlySpan<double> p, System.ReadOnlySpan<double> x, System.Span<double> y) { }
+                    public static void ForwardBatch(in System.ReadOnlySpan<double> p, System.ReadOnlySpan<double> x, System.Span<double> y, int rows) { }
+                    void IRunner.Forward(System.ReadOnlySpan<double> p, System.ReadOnlySpan<double> x, System.Span<double> y) { }
+                }
+            }
+            """,
+            "namespace Consumer { " + Dense + " : Base; }");
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationProblems.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Empty(run.CompilationProblems.Where(d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true));
+    }
+
     [Fact]
     public void Names_that_do_not_reach_the_generated_code_leave_it_compiling_with_no_diagnostic()
     {
@@ -94,7 +140,38 @@ public sealed class UnavoidableClashTests
             .ToList();
 
         Assert.Contains("System.ReadOnlySpan`1", named);
-        Assert.Equal(named, Nn.Generators.Networks.NameClashes.UsedTypes.OrderBy(name => name, StringComparer.Ordinal));
+        Assert.Equal(named, NameClashes.UsedTypes.OrderBy(name => name, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_method_the_generator_writes_has_parameters_NN0019_knows()
+    {
+        var run = GeneratorHarness.Generate(HostileDeclarationTests.EveryKindOfStack);
+
+        var written = run.Result.GeneratedTrees
+            .SelectMany(tree => tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()
+                .Select(method => (IMethodSymbol)run.Output.GetSemanticModel(tree).GetDeclaredSymbol(method)!))
+            .Select(method => (Method: method, Known: GeneratedMethods.Like(method, SurfaceOf(method.ContainingType))))
+            .ToList();
+
+        Assert.Contains(written, w => w.Method.Name == "TrainingStepInPlace");
+        Assert.All(written, w => Assert.True(w.Known is not null, w.Method.ToDisplayString()));
+
+        // And the list has no method the emitters no longer write.
+        Assert.Equal(
+            GeneratedMethods.All.Select(m => m.ToString()).OrderBy(m => m, StringComparer.Ordinal),
+            written.Select(w => w.Known!.ToString()).Distinct().OrderBy(m => m, StringComparer.Ordinal));
+    }
+
+    /// <summary>The element type, L2 and layer kinds a generated type was declared with, read back from its attributes.</summary>
+    private static MethodSurface SurfaceOf(INamedTypeSymbol type)
+    {
+        var network = type.GetAttributes().Single(a => a.AttributeClass?.Name == "NetworkAttribute");
+        var elementType = (ITypeSymbol)network.ConstructorArguments[0].Value!;
+        return new MethodSurface(
+            elementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            network.NamedArguments.Any(a => a.Key == "L2" && (double)a.Value.Value! != 0),
+            type.GetAttributes().Any(a => a.AttributeClass?.Name is "BatchNormAttribute" or "DropoutAttribute"));
     }
 
     private static void AssertOneNameTaken(string message, params string[] sources)

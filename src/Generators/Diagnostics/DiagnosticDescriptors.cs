@@ -116,7 +116,7 @@ internal static class DiagnosticDescriptors
         "Dropout rate must be in [0, 1)",
         "The rate of {0} of '{1}' must be in [0, 1), but is {2}");
 
-    /// <summary>NN0019: a name the generated code needs is taken (by the type, a project type, a type var in scope, or a base member).</summary>
+    /// <summary>NN0019: a name or method signature the generated code needs is taken (by the type, a project type, a type var in scope, or a member of the type or a base class).</summary>
     public static readonly DiagnosticDescriptor NameTaken = Error(
         "NN0019",
         "Name taken by the generated code",

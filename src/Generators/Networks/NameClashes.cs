@@ -12,7 +12,8 @@ namespace Nn.Generators.Networks;
 /// nothing for: a network type named like a generated member (C# forbids a member named like its type, CS0542), a
 /// project type in the place of a library type the code names (C# takes the project's, CS0436, or a type for a
 /// namespace, CS0437), a type named var in scope (the code's locals would be declared of it), and a member of a base
-/// class that a generated member would hide (warning CS0108, an error where warnings are).
+/// class that a generated member would hide (warning CS0108, an error where warnings are). Methods of a generated
+/// method's parameters are <see cref="GeneratedMethods"/>' to find.
 /// </summary>
 internal static class NameClashes
 {
@@ -159,7 +160,7 @@ internal static class NameClashes
     /// <summary>
     /// A member that a generated member of its name collides with: any member where the generated one is a constant,
     /// property or field, and any but a method where it is a method (a method of other parameters only overloads it;
-    /// one of the same parameters is the compiler's own clear CS0111).
+    /// one of the same parameters GeneratedMethods finds, since that takes the network's element type and layers).
     /// </summary>
     private static ISymbol? Taken(ImmutableArray<ISymbol> members, bool includePrivate) =>
         members.FirstOrDefault(member =>

@@ -65,7 +65,8 @@ internal static class NetworkModelBuilder
             }
         }
 
-        if (NameClashes.Find(type, context.SemanticModel.Compilation) is { } clash)
+        var clash = NameClashes.Find(type, context.SemanticModel.Compilation);
+        if (clash is not null)
         {
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameTaken, networkLocation, name, clash));
         }
@@ -98,6 +99,13 @@ internal static class NetworkModelBuilder
         }
 
         var declared = DeclaredLayers.Read(type, cancellationToken);
+        // Which methods the type gets, and so which of its own methods would be declared twice, depends on T, L2 and the regularisers.
+        var surface = new MethodSurface(StubElementType(elementType), l2 != 0, declared.Any(l => l.Kind is DeclaredKind.BatchNorm or DeclaredKind.Dropout));
+        if (clash is null && GeneratedMethods.FindClash(type, surface) is { } methodClash)
+        {
+            errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameTaken, networkLocation, name, methodClash));
+        }
+
         if (declared.Count == 0)
         {
             errors.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoLayers, networkLocation, name));
