@@ -235,6 +235,17 @@ let ``--validation reports the held-out share after every epoch and --patience n
     Assert.True(File.Exists(dir.File "curve.png"))
 
 [<Theory>]
+[<InlineData("--batch 32", "batch 32, 2 epochs, 1438 training samples")>]
+[<InlineData("--batch 1438", "batch 1438, 2 epochs, 1438 training samples")>]
+[<InlineData("--batch 5000", "batch 5000 (the 1438 training samples in one batch), 2 epochs, 1438 training samples")>]
+[<InlineData("--batch 1000 --validation 0.5", "batch 1000 (the 719 fitted samples in one batch), 2 epochs, 1438 training samples (719 fitted, 719 held out")>]
+let ``the header says when a batch larger than the samples fitted takes them all in one batch`` (arguments: string, header: string) =
+    use dir = new TempDirectory()
+    let run = dir.Run([ "train"; "--epochs"; "2" ] @ List.ofArray (arguments.Split ' '))
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains(header, run.Output)
+
+[<Theory>]
 [<InlineData("--validation 1.5", "--validation must be a fraction in (0, 1), but is 1.5.")>]
 [<InlineData("--validation 0.2 --patience 0", "--patience must be at least 1, but is 0.")>]
 [<InlineData("--patience 3", "--patience only applies with --validation, which is not given.")>]

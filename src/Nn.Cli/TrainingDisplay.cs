@@ -90,14 +90,33 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
     /// </summary>
     public static string SampleCounts(Dataset<float> train, TrainingOptions options)
     {
-        if (options.ValidationFraction == 0 || train.Count < 2)
+        var fitted = FittedCount(train, options);
+        return fitted == train.Count
+            ? string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples")
+            : string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples ({fitted} fitted, {train.Count - fitted} held out for validation)");
+    }
+
+    /// <summary>
+    /// The header's batch size: the one asked for, and when it is larger than the samples the run fits, what the run
+    /// does instead ("batch 128 (the 100 training samples in one batch)"): a batch never holds more than those, so
+    /// the run takes one step an epoch on all of them, and the bare number would claim batches the run never makes.
+    /// </summary>
+    public static string BatchSize(Dataset<float> train, TrainingOptions options)
+    {
+        var fitted = FittedCount(train, options);
+        if (options.BatchSize <= fitted)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples");
+            return string.Create(CultureInfo.InvariantCulture, $"batch {options.BatchSize}");
         }
 
-        var heldOut = Dataset.HeldOutCount(train.Count, options.ValidationFraction);
-        return string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples ({train.Count - heldOut} fitted, {heldOut} held out for validation)");
+        var kind = options.ValidationFraction == 0 ? "training" : "fitted";
+        var samples = fitted == 1 ? "sample" : "samples";
+        return string.Create(CultureInfo.InvariantCulture, $"batch {options.BatchSize} (the {fitted} {kind} {samples} in one batch)");
     }
+
+    /// <summary>The samples the run trains on: all of <paramref name="train"/>, less those a validation fraction holds out.</summary>
+    private static int FittedCount(Dataset<float> train, TrainingOptions options) =>
+        options.ValidationFraction == 0 || train.Count < 2 ? train.Count : train.Count - Dataset.HeldOutCount(train.Count, options.ValidationFraction);
 
     /// <summary>
     /// A cost as the display shows it, in the invariant culture: fixed decimals in the range a learning run lives in,

@@ -155,7 +155,7 @@ internal static class TrainCommand
 
                 // The thread count, the kernel path and what each epoch measures are properties of this run, not of the checkpoint.
                 var run = planned with { Options = measures.Apply(parse, planned.Options) with { Threads = parse.GetValue(threads), Kernels = kernelPath } };
-                Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, batch {run.Options.BatchSize}, {run.Options.Epochs} epochs, {TrainingDisplay.SampleCounts(trainData, run.Options)}"
+                Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, {TrainingDisplay.BatchSize(trainData, run.Options)}, {run.Options.Epochs} epochs, {TrainingDisplay.SampleCounts(trainData, run.Options)}"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath && distribution.Leader
                     ? OutputPaths.Periodic("--checkpoint", checkpointPath, CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options), failed)

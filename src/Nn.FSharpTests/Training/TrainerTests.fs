@@ -139,6 +139,24 @@ let ``per-sample SGD is a batch size of one`` () =
     Assert.Equal(trainSet.Count, progress[progress.Count - 1].Batches)
     Assert.Equal(1L, result.State.OptimizerState.Step / int64 trainSet.Count)
 
+[<Theory>]
+[<InlineData(0.0)>]
+[<InlineData(0.5)>]
+let ``a batch larger than the samples trained on takes them all in one step an epoch, the run a batch of exactly that many makes`` (validation: float) =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(architecture, Initializer.He, 1UL)
+    let fitted = trainSet.Count - (if validation = 0.0 then 0 else Dataset.HeldOutCount(trainSet.Count, validation))
+    let progress = Collections.Generic.List<TrainingProgress>()
+    let reporter = { new IProgress<TrainingProgress> with member _.Report p = progress.Add p }
+    let run batch (reporter: IProgress<TrainingProgress>) =
+        let options = TrainingOptions(2, batch, 3UL, ValidationFraction = validation)
+        Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, options, progress = reporter)
+    let larger = run (trainSet.Count + 1000) reporter
+    Assert.Equal(2, progress.Count)
+    Assert.All(progress, fun p -> Assert.Equal(1, p.Batches))
+    Assert.Equal(2L, larger.State.OptimizerState.Step)
+    Assert.Equal(larger.State, (run fitted { new IProgress<TrainingProgress> with member _.Report _ = () }).State)
+
 [<Fact>]
 let ``a run that diverges stops and hands back the last finite network`` () =
     let inputs = matrix [| [| 1.0; 2.0 |]; [| -3.0; 0.5 |] |]

@@ -10,7 +10,8 @@ public sealed record TrainingOptions
 {
     /// <summary>Creates the settings.</summary>
     /// <param name="Epochs">The total number of passes over the training data, at least 1.</param>
-    /// <param name="BatchSize">Samples per gradient step, at least 1; 1 is per-sample SGD.</param>
+    /// <param name="BatchSize">Samples per gradient step, at least 1; 1 is per-sample SGD. A batch size above the samples the run
+    /// trains on (after any <see cref="ValidationFraction"/> is held out) takes them all in one batch, one step an epoch.</param>
     /// <param name="Seed">The seed of the shuffling; the same seed gives bit-for-bit the same run.</param>
     /// <param name="L2">λ of the L2 term λ/(2n) Σ W², with n the training set size; at least 0.</param>
     /// <param name="Shuffle">Whether to visit the samples in a new random order every epoch.</param>
@@ -67,7 +68,7 @@ public sealed record TrainingOptions
         }
     }
 
-    /// <summary>Samples per step, at least 1.</summary>
+    /// <summary>Samples per step, at least 1; above the samples the run trains on, all of them in one step.</summary>
     public int BatchSize
     {
         get => batchSize;
