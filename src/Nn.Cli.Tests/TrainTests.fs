@@ -257,6 +257,27 @@ let ``validation options that cannot work are refused before training`` (argumen
     Assert.Equal(2, run.ExitCode)
     Assert.Contains(message, run.Output + run.Error)
 
+[<Theory>]
+[<InlineData("--validation 0.9999", "--validation 0.9999 would hold out all 1438 training samples of digits (0.9999 × 1438 rounds to 1438), leaving none to train on; give a fraction that holds out at most 1437 of them.")>]
+[<InlineData("--train one.csv --test one.csv --classes 2 --validation 0.5", "--validation 0.5 needs at least 2 training samples, one to hold out and one to train on, but one.csv has 1.")>]
+[<InlineData("--train four.csv --test four.csv --classes 2 --validation 0.9", "--validation 0.9 would hold out all 4 training samples of four.csv (0.9 × 4 rounds to 4), leaving none to train on; give a fraction that holds out at most 3 of them.")>]
+let ``a validation fraction that would leave no sample to train on is refused before training, naming the fraction and the counts`` (arguments: string, message: string) =
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "one.csv", [| "1,0.1,0.2" |])
+    File.WriteAllLines(dir.File "four.csv", [| "1,0.1,0.2"; "0,0.3,0.1"; "1,0.5,0.5"; "0,0.2,0.9" |])
+    let run = dir.Run("train" :: List.ofArray (arguments.Split ' '))
+    Assert.Equal(2, run.ExitCode)
+    Assert.Contains("nn: " + message, run.Error)
+    Assert.DoesNotContain("epoch", run.Output)
+
+[<Fact>]
+let ``a validation fraction that leaves one sample to train on trains on it and the header says so`` () =
+    use dir = new TempDirectory()
+    // round(0.999 × 1438) = 1437 of the 1438 digits held out.
+    let run = dir.Run [ "train"; "--epochs"; "2"; "--validation"; "0.999" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("batch 32 (the 1 fitted sample in one batch), 2 epochs, 1438 training samples (1 fitted, 1437 held out for validation)", run.Output)
+
 [<Fact>]
 let ``a run with validation and patience checkpointed and resumed saves the same best model as the uninterrupted run`` () =
     use dir = new TempDirectory()

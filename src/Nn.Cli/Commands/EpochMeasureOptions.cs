@@ -52,6 +52,36 @@ internal sealed class EpochMeasureOptions
     }
 
     /// <summary>
+    /// Refuses a --validation fraction the training data cannot be split by (exit 2, naming the fraction and the
+    /// counts): fewer than 2 samples, or a fraction whose share rounds to every sample. The hold-out keeps at least one
+    /// sample to train on, so the run would otherwise fit a single sample the user never asked for, without a word.
+    /// </summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="samples">The training samples the fraction is taken of.</param>
+    /// <param name="name">The training data's name, for the message.</param>
+    public void CheckHoldOut(ParseResult parse, int samples, string name)
+    {
+        if (parse.GetValue(Validation) is not { } share)
+        {
+            return;
+        }
+
+        if (samples < 2)
+        {
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--validation {share} needs at least 2 training samples, one to hold out and one to train on, but {name} has {samples}."));
+        }
+
+        if (Dataset.RoundedShare(samples, share) >= samples)
+        {
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--validation {share} would hold out all {samples} training samples of {name} ({share} × {samples} rounds to {Dataset.RoundedShare(samples, share)}), leaving none to train on; give a fraction that holds out at most {samples - 1} of them."));
+        }
+    }
+
+    /// <summary>
     /// <paramref name="options"/> (a fresh run's, or a checkpoint's) with these settings: exact metrics are a
     /// property of this run, as they do not change the parameters; the validation share and patience, when typed,
     /// are a fresh run's (<see cref="Check"/> refuses them with --resume).

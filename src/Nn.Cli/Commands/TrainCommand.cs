@@ -97,6 +97,7 @@ internal static class TrainCommand
                     $"{name} holds a single class, so a classifier trained on it would call every sample that class and no accuracy could tell a good one from a bad one; give data of at least 2 classes{(preprocessing is null ? string.Empty : ", or --task regression to predict the target as a number")}.");
             }
 
+            measures.CheckHoldOut(parse, trainData.Count, name);
             if (distribution.Ranks > 1)
             {
                 Console.WriteLine($"data-parallel over {distribution.Ranks} MPI ranks: each batch is split over them; rank 0 prints and writes the files");

@@ -75,8 +75,13 @@ public static partial class Dataset
     /// How many of <paramref name="count"/> samples (at least 2) <see cref="HoldOut{T}"/> holds out for
     /// <paramref name="fraction"/>: the rounded share, at least 1 and leaving at least 1.
     /// </summary>
-    internal static int HeldOutCount(int count, double fraction) =>
-        Math.Clamp((int)Math.Round(fraction * count, MidpointRounding.AwayFromZero), 1, count - 1);
+    internal static int HeldOutCount(int count, double fraction) => Math.Clamp(RoundedShare(count, fraction), 1, count - 1);
+
+    /// <summary>
+    /// round(<paramref name="fraction"/> · <paramref name="count"/>), halves away from zero: the share
+    /// <see cref="HeldOutCount"/> holds out before it keeps at least 1 sample on each side.
+    /// </summary>
+    internal static int RoundedShare(int count, double fraction) => (int)Math.Round(fraction * count, MidpointRounding.AwayFromZero);
 
     /// <summary>
     /// How many samples each group gives: its share of <paramref name="total"/> rounded down, then one more to the
