@@ -246,6 +246,26 @@ let ``the header says when a batch larger than the samples fitted takes them all
     Assert.Contains(header, run.Output)
 
 [<Theory>]
+[<InlineData("--validation 0.5 --schedule cosine", "schedule cosine over 46 steps to 0, batch 32, 2 epochs, 1438 training samples (719 fitted")>]
+[<InlineData("--validation 0.2 --schedule step:1:0.5", "schedule step decay ×0.5 every 36 steps")>]
+[<InlineData("--schedule cosine", "schedule cosine over 90 steps to 0")>]
+let ``a schedule spans the steps the run takes over the samples it fits, not over those held out`` (arguments: string, header: string) =
+    // 719 fitted digits are 23 batches of 32 an epoch; the schedule was sized by all 1438 (45 batches), so a cosine
+    // over a run with half held out for validation ended halfway down.
+    use dir = new TempDirectory()
+    let run = dir.Run([ "train"; "--epochs"; "2" ] @ List.ofArray (arguments.Split ' '))
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains(header, run.Output)
+
+[<Fact>]
+let ``the header counts one epoch and one sample in the singular`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "train"; "--epochs"; "1"; "--validation"; "0.999" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("batch 32 (the 1 fitted sample in one batch), 1 epoch, 1438 training samples (1 fitted, 1437 held out for validation)", run.Output)
+    Assert.Contains("completed 1 epoch.", run.Output)
+
+[<Theory>]
 [<InlineData("--validation 1.5", "--validation must be a fraction in (0, 1), but is 1.5.")>]
 [<InlineData("--validation 0.2 --patience 0", "--patience must be at least 1, but is 0.")>]
 [<InlineData("--patience 3", "--patience only applies with --validation, which is not given.")>]

@@ -92,8 +92,8 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
     {
         var fitted = FittedCount(train, options);
         return fitted == train.Count
-            ? string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples")
-            : string.Create(CultureInfo.InvariantCulture, $"{train.Count} training samples ({fitted} fitted, {train.Count - fitted} held out for validation)");
+            ? Counted.Of(train.Count, "training sample")
+            : string.Create(CultureInfo.InvariantCulture, $"{Counted.Of(train.Count, "training sample")} ({fitted} fitted, {train.Count - fitted} held out for validation)");
     }
 
     /// <summary>
@@ -115,8 +115,15 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
     }
 
     /// <summary>The samples the run trains on: all of <paramref name="train"/>, less those a validation fraction holds out.</summary>
-    private static int FittedCount(Dataset<float> train, TrainingOptions options) =>
-        options.ValidationFraction == 0 || train.Count < 2 ? train.Count : train.Count - Dataset.HeldOutCount(train.Count, options.ValidationFraction);
+    private static int FittedCount(Dataset<float> train, TrainingOptions options) => FittedCount(train.Count, options.ValidationFraction);
+
+    /// <summary>
+    /// The samples a run fits out of <paramref name="samples"/> when <paramref name="validationFraction"/> of them are
+    /// held out (the count the run's hold-out takes, without copying rows): the epoch's steps, and so a schedule's
+    /// length, are counted over these.
+    /// </summary>
+    public static int FittedCount(int samples, double validationFraction) =>
+        validationFraction == 0 || samples < 2 ? samples : samples - Dataset.HeldOutCount(samples, validationFraction);
 
     /// <summary>
     /// A cost as the display shows it, in the invariant culture: fixed decimals in the range a learning run lives in,

@@ -152,11 +152,11 @@ internal static class TrainCommand
                 var fingerprint = new Lazy<DataFingerprint>(() => DataFingerprint.Of(trainData));
                 var planned = parse.GetValue(resume) is { } resumePath
                     ? Resume(parse, resumePath, trainData, fingerprint.Value, new RunOptions(architecture, rules, batch, epochs, l2, seed))
-                    : Fresh(parse, architecture, trainData, regression, init, rules, batch, epochs, l2, seed);
+                    : Fresh(parse, architecture, trainData, parse.GetValue(measures.Validation) ?? 0, regression, init, rules, batch, epochs, l2, seed);
 
                 // The thread count, the kernel path and what each epoch measures are properties of this run, not of the checkpoint.
                 var run = planned with { Options = measures.Apply(parse, planned.Options) with { Threads = parse.GetValue(threads), Kernels = kernelPath } };
-                Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, {TrainingDisplay.BatchSize(trainData, run.Options)}, {run.Options.Epochs} epochs, {TrainingDisplay.SampleCounts(trainData, run.Options)}"
+                Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, {TrainingDisplay.BatchSize(trainData, run.Options)}, {Counted.Of(run.Options.Epochs, "epoch")}, {TrainingDisplay.SampleCounts(trainData, run.Options)}"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath && distribution.Leader
                     ? OutputPaths.Periodic("--checkpoint", checkpointPath, CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options), failed)
@@ -231,7 +231,7 @@ internal static class TrainCommand
     }
 
     private static Checkpoint<float> Fresh(
-        ParseResult parse, ArchitectureOptions architecture, Dataset<float> trainData, bool regression, Option<string?> init, OptimizerOptions rules,
+        ParseResult parse, ArchitectureOptions architecture, Dataset<float> trainData, double validation, bool regression, Option<string?> init, OptimizerOptions rules,
         Option<int> batch, Option<int?> epochs, Option<double> l2, Option<ulong> seed)
     {
         var layers = architecture.Build(parse, trainData.Inputs.Columns, trainData.ClassCount, regression);
@@ -241,7 +241,7 @@ internal static class TrainCommand
             (nameof(TrainingOptions.Epochs), epochs),
             (nameof(TrainingOptions.BatchSize), batch),
             (nameof(TrainingOptions.L2), l2));
-        var rule = rules.Build(parse, parse.GetValue(rules.Optimizer)!, StepsPerEpoch(trainData.Count, options.BatchSize), options.Epochs);
+        var rule = rules.Build(parse, parse.GetValue(rules.Optimizer)!, StepsPerEpoch(TrainingDisplay.FittedCount(trainData.Count, validation), options.BatchSize), options.Epochs);
         var network = Network.Create<float>(layers, Initial(parse, init, layers), options.Seed);
         return new Checkpoint<float>(Trainer.Start(network, rule, options.Seed), rule, loss, options, TrainingData: null);
     }
@@ -269,12 +269,12 @@ internal static class TrainCommand
         }
 
         given.EnsureArchitecture(parse, network.Architecture);
-        var (rule, loss, options) = given.Over(parse, checkpoint, StepsPerEpoch(trainData.Count, checkpoint.Options.BatchSize));
+        var (rule, loss, options) = given.Over(parse, checkpoint, StepsPerEpoch(TrainingDisplay.FittedCount(trainData.Count, checkpoint.Options.ValidationFraction), checkpoint.Options.BatchSize));
         checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
         return parse.GetValue(given.Epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
     }
 
-    /// <summary>The optimiser steps one epoch takes: one per batch, the last batch possibly short.</summary>
+    /// <summary>The optimiser steps one epoch takes over the <paramref name="samples"/> it fits: one per batch, the last batch possibly short.</summary>
     private static long StepsPerEpoch(int samples, int batchSize) => (samples + (long)Math.Min(batchSize, samples) - 1) / Math.Min(batchSize, samples);
 
     /// <summary>
