@@ -37,6 +37,21 @@ let ``a class split shares the rounding out by largest remainder so the total is
     Assert.Equal<int[]>([| 2; 2; 1 |], countsOf split.Test 3)
 
 [<Fact>]
+let ``a class split holds out no class whole while another has samples to spare`` () =
+    // 1, 2 and 5 samples with half held out: 0.5, 1 and 2.5 are 0, 1 and 2 rounded down, and the fourth goes by
+    // largest remainder — a tie of the first and third class, which took the first class's only sample.
+    let labels = [| 0; 1; 1; 2; 2; 2; 2; 2 |]
+    let split = Dataset.HoldOut(classes labels 3, 0.5, 2UL)
+    Assert.Equal<int[]>([| 0; 1; 3 |], countsOf split.Test 3)
+    Assert.Equal<int[]>([| 1; 1; 2 |], countsOf split.Train 3)
+
+[<Fact>]
+let ``a class split of classes of one sample each still holds out the share asked for`` () =
+    let split = Dataset.HoldOut(classes [| 0; 1; 2; 3 |] 4, 0.5, 2UL)
+    Assert.Equal(2, split.Test.Count)
+    Assert.Equal(2, split.Train.Count)
+
+[<Fact>]
 let ``the same seed gives the same split and another seed another`` () =
     let data = classes (Array.init 200 (fun i -> i % 4)) 4
     let first = Dataset.HoldOut(data, 0.2, 9UL)

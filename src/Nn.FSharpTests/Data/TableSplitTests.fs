@@ -28,6 +28,17 @@ let ``the parts hold every row exactly once, each in file order`` () =
     Assert.Equal(6, parts.Test.Count)
 
 [<Fact>]
+let ``a stratified split never holds out the whole of a class, so every class is trained on`` () =
+    // Classes of 1, 2 and 5 rows at 0.6: round(0.6) = 1, round(1.2) = 1 and round(3) = 3 test rows, but the class of
+    // one row keeps it for training.
+    let labels = [ "a"; "b"; "b"; "c"; "c"; "c"; "c"; "c" ]
+    let table = Table.Create([ "i"; "class" ], [ for i, label in List.indexed labels -> [ string i; label ] :> System.Collections.Generic.IReadOnlyList<string> ])
+    let parts = TableSplit.Split(table, 0.6, 3UL, "class")
+    let classes (part: Table) = part.Rows |> Seq.map (fun r -> r[1]) |> Seq.countBy id |> Map.ofSeq
+    Assert.Equal<Map<string, int>>(Map [ "a", 1; "b", 1; "c", 2 ], classes parts.Train)
+    Assert.Equal<Map<string, int>>(Map [ "b", 1; "c", 3 ], classes parts.Test)
+
+[<Fact>]
 let ``the same seed gives the same split and another seed another`` () =
     let rows seed = (TableSplit.Split(binary (), 0.1, seed, "admit")).Test.Rows |> Seq.map (fun r -> System.String.Join(",", r)) |> List.ofSeq
     Assert.Equal<string list>(rows 3UL, rows 3UL)

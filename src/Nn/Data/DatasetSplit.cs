@@ -20,7 +20,7 @@ public static partial class Dataset
     /// When the targets are classes (every row one-hot: one shared "on" value at its label, one shared "off" value
     /// elsewhere, as <see cref="FromLabels{T}"/> makes them) the split is stratified: each class gives
     /// round(fraction · its count) samples, the rounding shared out by largest remainder so the total is exact and
-    /// each part keeps the classes' proportions. Other targets (regression) are split by one seeded shuffle.
+    /// each part keeps the classes' proportions, and no class is held out whole while another has samples to spare. Other targets (regression) are split by one seeded shuffle.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="data">The samples, at least 2.</param>
@@ -85,7 +85,8 @@ public static partial class Dataset
 
     /// <summary>
     /// How many samples each group gives: its share of <paramref name="total"/> rounded down, then one more to the
-    /// groups with the largest remainders (the lower index first on a tie) until the shares add up to the total.
+    /// groups with the largest remainders (the lower index first on a tie) until the shares add up to the total,
+    /// passing over a group whose last sample that would take while another group has more than one left.
     /// </summary>
     private static int[] Quotas(int[][] groups, int total, int count)
     {
@@ -102,13 +103,12 @@ public static partial class Dataset
 
         for (; given < total; given++)
         {
-            var best = -1;
-            for (var g = 0; g < groups.Length; g++)
+            // A group's last sample goes only when every group is down to its last: a class held out whole would
+            // be one the run never trains on.
+            var best = Largest(groups, quotas, remainders, keep: 1);
+            if (best < 0)
             {
-                if (quotas[g] < groups[g].Length && (best < 0 || remainders[g] > remainders[best]))
-                {
-                    best = g;
-                }
+                best = Largest(groups, quotas, remainders, keep: 0);
             }
 
             quotas[best]++;
@@ -116,6 +116,21 @@ public static partial class Dataset
         }
 
         return quotas;
+    }
+
+    /// <summary>The group with the largest remainder (the lower index on a tie) that has more than <paramref name="keep"/> samples left after its quota, or −1.</summary>
+    private static int Largest(int[][] groups, int[] quotas, double[] remainders, int keep)
+    {
+        var best = -1;
+        for (var g = 0; g < groups.Length; g++)
+        {
+            if (quotas[g] < groups[g].Length - keep && (best < 0 || remainders[g] > remainders[best]))
+            {
+                best = g;
+            }
+        }
+
+        return best;
     }
 
     /// <summary>The sample indices of each class, classes in label order, samples in the original order (empty classes left out).</summary>

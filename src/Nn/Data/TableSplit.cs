@@ -19,8 +19,9 @@ public static class TableSplit
 {
     /// <summary>
     /// A seeded random split with about <paramref name="testFraction"/> of the rows in the test part. Stratified by
-    /// a column (for classification, the target): each of its values gives round(fraction × its rows) test rows, so
-    /// both parts keep the classes' proportions. Each part keeps the file order.
+    /// a column (for classification, the target): each of its values gives round(fraction × its rows) test rows, but
+    /// never all of them, so both parts keep the classes' proportions and every class stays in the training part (a
+    /// class of one row stays there whole). Each part keeps the file order.
     /// </summary>
     /// <param name="table">The rows.</param>
     /// <param name="testFraction">In (0, 1).</param>
@@ -44,7 +45,10 @@ public static class TableSplit
         {
             var rows = group.ToArray();
             random.Shuffle(rows);
-            test.AddRange(rows.Take((int)Math.Round(testFraction * rows.Length, MidpointRounding.AwayFromZero)));
+            // A class held out whole would be one the network never trains on, and its test rows labels outside
+            // the fitted classes: a row of its own at a half split went to the test part and the run was refused.
+            var share = (int)Math.Round(testFraction * rows.Length, MidpointRounding.AwayFromZero);
+            test.AddRange(rows.Take(column < 0 ? share : Math.Min(share, rows.Length - 1)));
         }
 
         if (test.Count == 0 || test.Count == table.Count)
