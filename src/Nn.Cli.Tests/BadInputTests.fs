@@ -197,6 +197,7 @@ let ``data of a single class is refused as such before training, and in eval, wi
     File.WriteAllText(dir.File "one.csv", "x,y\n1,0\n2,0\n3,0\n4,0\n")
     let train = expect dir badInput [ "train"; "--train"; "one.csv"; "--target"; "y"; "--test"; "one.csv"; "--save"; "one.nnm" ] "one.csv holds a single class"
     Assert.Contains("--task regression", train.Error)
+    Assert.Contains("classification of y, 1 class: label 0 is class 0", train.Output)
     Assert.DoesNotContain("epoch", train.Output)
     Assert.DoesNotContain("Usage:", train.Error)
     Assert.False(File.Exists(dir.File "one.nnm"))

@@ -142,9 +142,9 @@ internal sealed class TableOptions
             ? $"{feature.Name} (one-hot: {string.Join(' ', feature.Categories.Select(c => c.Length == 0 ? "(empty)" : c))})"
             : feature.Mean == 0 && feature.Deviation == 1 ? feature.Name
             : string.Create(CultureInfo.InvariantCulture, $"{feature.Name} (standardised: mean {feature.Mean:G6}, sd {feature.Deviation:G6})"));
-        var targets = preprocessing.Task == TableTask.Classification
-            ? string.Create(CultureInfo.InvariantCulture, $"{preprocessing.Targets[0]}, {preprocessing.ClassCount} classes: labels {preprocessing.LabelOffset}..{preprocessing.LabelOffset + preprocessing.ClassCount - 1} are classes 0..{preprocessing.ClassCount - 1}")
-            : string.Join(", ", preprocessing.Targets);
+        var targets = preprocessing.Task != TableTask.Classification ? string.Join(", ", preprocessing.Targets)
+            : preprocessing.ClassCount == 1 ? string.Create(CultureInfo.InvariantCulture, $"{preprocessing.Targets[0]}, 1 class: label {preprocessing.LabelOffset} is class 0")
+            : string.Create(CultureInfo.InvariantCulture, $"{preprocessing.Targets[0]}, {preprocessing.ClassCount} classes: labels {preprocessing.LabelOffset}..{preprocessing.LabelOffset + preprocessing.ClassCount - 1} are classes 0..{preprocessing.ClassCount - 1}");
         return [$"inputs ({preprocessing.InputWidth}): {string.Join(", ", inputs)}", $"{preprocessing.Task.ToString().ToLowerInvariant()} of {targets}"];
     }
 
