@@ -118,3 +118,21 @@ let ``a user-defined activation computes its own value and chains its own deriva
 let ``softmax of a row wider than the exponent's range subtracts the row's maximum and stays finite`` () =
     // Subtracting anything but the maximum (the minimum, say) would take e^800 = ∞ and give NaN.
     Assert.Equal<float[]>([| 0.0; 1.0 |], forward Activation.Softmax [| 0.0; 800.0 |])
+
+[<Fact>]
+let ``the span passes refuse a width that is not positive and spans that are not the batch's length naming them`` () =
+    let refused (name: string) (pass: unit -> unit) =
+        let error = Assert.ThrowsAny<ArgumentException>(pass)
+        Assert.Equal(name, error.ParamName)
+    for activation in [ Activation.Identity; Activation.Relu; Activation.Sigmoid; Activation.Tanh; Activation.Elementwise<HalfSquare>(); Activation.Softmax ] do
+        let forwardWith (z: float[]) (a: float[]) width () = activation.ForwardInto(ReadOnlySpan z, Span a, width)
+        let backwardWith (g: float[]) (dz: float[]) width () =
+            activation.BackwardInto(ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.5; 0.5 |], ReadOnlySpan g, Span dz, width)
+        refused "a" (forwardWith [| 1.0; 2.0 |] [| 0.0 |] 2)
+        refused "gradientA" (backwardWith [| 1.0 |] [| 0.0; 0.0 |] 2)
+        refused "gradientZ" (backwardWith [| 1.0; 1.0 |] [| 0.0 |] 2)
+        refused "z" (forwardWith [| 1.0; 2.0; 3.0 |] [| 0.0; 0.0; 0.0 |] 2)
+        // A zero width left softmax's row loop stepping by nothing, forever.
+        for width in [ 0; -1 ] do
+            Assert.IsType<ArgumentOutOfRangeException>(Assert.ThrowsAny<ArgumentException>(forwardWith [| 1.0; 2.0 |] [| 0.0; 0.0 |] width)) |> ignore
+            refused "width" (backwardWith [| 1.0; 1.0 |] [| 0.0; 0.0 |] width)

@@ -191,3 +191,26 @@ let ``softmax cross-entropy sends back a minus t exactly when the target's proba
     Activation.Softmax.ForwardInto(ReadOnlySpan z, Span a, 2)
     Assert.Equal<float[]>([| 0.0; 1.0 |], a)
     Assert.Equal<float[]>([| -1.0; 1.0 |], delta Loss.SoftmaxCrossEntropy Activation.Softmax z a [| 1.0; 0.0 |])
+
+[<Fact>]
+let ``the span passes refuse a width that is not positive, spans that are not the batch's length and an unsupported output`` () =
+    let refused (name: string) (pass: unit -> unit) =
+        let error = Assert.ThrowsAny<ArgumentException>(pass)
+        Assert.Equal(name, error.ParamName)
+    let cases = [ Loss.Quadratic, Activation.Identity; Loss.Elementwise<HalfSquaredError>(), Activation.Identity; Loss.BinaryCrossEntropy, Activation.Sigmoid; Loss.SoftmaxCrossEntropy, Activation.Softmax ]
+    for loss, output in cases do
+        let sum (y: float[]) width (output: Activation) () =
+            loss.SumOfCosts(ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.25; 0.75 |], ReadOnlySpan y, width, output) |> ignore
+        let deltaWith (y: float[]) (d: float[]) width () =
+            loss.OutputDeltaInto(ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.25; 0.75 |], ReadOnlySpan y, width, output, Span d)
+        refused "target" (sum [| 1.0 |] 2 output)
+        refused "delta" (deltaWith [| 0.0; 1.0 |] [| 0.0 |] 2)
+        refused "target" (deltaWith [| 1.0 |] [| 0.0; 0.0 |] 2)
+        // A width of 3 over two values summed a cost of nothing, and a zero width looped forever over softmax rows.
+        refused "z" (sum [| 0.0; 1.0 |] 3 output)
+        refused "width" (sum [| 0.0; 1.0 |] 0 output)
+        refused "width" (deltaWith [| 0.0; 1.0 |] [| 0.0; 0.0 |] 0)
+        refused "output" (sum [| 0.0; 1.0 |] 2 (Unchecked.defaultof<Activation>))
+    // Cross-entropy is not defined for a ReLU output; its cost was computed from it regardless.
+    refused "output" (fun () ->
+        Loss.SoftmaxCrossEntropy.SumOfCosts(ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 1.0; 2.0 |], ReadOnlySpan [| 0.0; 1.0 |], 2, Activation.Relu) |> ignore)

@@ -29,6 +29,11 @@ public abstract record Activation
     /// <param name="z">Weighted inputs z, rows × width, row-major.</param>
     /// <param name="a">Destination for the activations, same shape.</param>
     /// <param name="width">The number of units (columns).</param>
+    /// <exception cref="ArgumentException">
+    /// The built-in activations refuse a width outside 1..<see cref="Limits.MaxWidth"/>
+    /// (<see cref="ArgumentOutOfRangeException"/>), a <paramref name="z"/> that is not whole rows of it, and any
+    /// other span whose length differs from <paramref name="z"/>'s.
+    /// </exception>
     public abstract void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -42,6 +47,11 @@ public abstract record Activation
     /// <param name="gradientA">∂C/∂a.</param>
     /// <param name="gradientZ">Destination for ∂C/∂z.</param>
     /// <param name="width">The number of units (columns).</param>
+    /// <exception cref="ArgumentException">
+    /// The built-in activations refuse a width outside 1..<see cref="Limits.MaxWidth"/>
+    /// (<see cref="ArgumentOutOfRangeException"/>), a <paramref name="z"/> that is not whole rows of it, and any
+    /// other span whose length differs from <paramref name="z"/>'s.
+    /// </exception>
     public abstract void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -54,6 +64,22 @@ public abstract record Activation
     /// <returns>The two functions, or two nulls.</returns>
     internal virtual Kernels.SampleActivation<T> SampleSteps<T>()
         where T : unmanaged, IFloatingPointIeee754<T> => default;
+
+    /// <summary>Refuses a forward batch whose spans or width do not fit together, naming the span or the width.</summary>
+    private protected static void CheckForward<T>(ReadOnlySpan<T> z, Span<T> a, int width)
+    {
+        BatchShape.Rows(nameof(z), z.Length, width);
+        BatchShape.Same(nameof(a), z.Length, a.Length);
+    }
+
+    /// <summary>Refuses a backward batch whose spans or width do not fit together, naming the span or the width.</summary>
+    private protected static void CheckBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
+    {
+        BatchShape.Rows(nameof(z), z.Length, width);
+        BatchShape.Same(nameof(a), z.Length, a.Length);
+        BatchShape.Same(nameof(gradientA), z.Length, gradientA.Length);
+        BatchShape.Same(nameof(gradientZ), z.Length, gradientZ.Length);
+    }
 
     /// <summary>The identity σ(z) = z, σ'(z) = 1.</summary>
     public static Activation Identity { get; } = new IdentityActivation();

@@ -9,10 +9,17 @@ internal sealed record SigmoidActivation : Activation
 {
     public override string Name => "sigmoid";
 
-    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width) => Forward(z, a);
+    public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width)
+    {
+        CheckForward(z, a, width);
+        Forward(z, a);
+    }
 
-    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width) =>
+    public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
+    {
+        CheckBackward(z, a, gradientA, gradientZ, width);
         VectorKernels.SigmoidBackward(a, gradientA, gradientZ);
+    }
 
     internal override unsafe SampleActivation<T> SampleSteps<T>() => new(&Forward<T>, &Backward<T>);
 

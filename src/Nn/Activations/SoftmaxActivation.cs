@@ -16,6 +16,7 @@ internal sealed record SoftmaxActivation : Activation
 
     public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width)
     {
+        CheckForward(z, a, width);
         for (var row = 0; row < z.Length; row += width)
         {
             ForwardRow(z.Slice(row, width), a.Slice(row, width));
@@ -24,6 +25,7 @@ internal sealed record SoftmaxActivation : Activation
 
     public override void BackwardInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> gradientA, Span<T> gradientZ, int width)
     {
+        CheckBackward(z, a, gradientA, gradientZ, width);
         for (var row = 0; row < a.Length; row += width)
         {
             BackwardRow(a.Slice(row, width), gradientA.Slice(row, width), gradientZ.Slice(row, width));

@@ -211,7 +211,7 @@ public sealed record Conv2DLayer : Layer
         ConvolutionPasses.Forward(buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), bias, input, rows, Geometry, Filters, z, a, activation, buffers.Values);
         if (!activation.HasForward)
         {
-            Activation.ForwardInto<T>(z.Slice(0, rows * OutputShape.Size), a, OutputShape.Size);
+            Activation.ForwardInto<T>(z.Slice(0, rows * OutputShape.Size), a.Slice(0, rows * OutputShape.Size), OutputShape.Size);
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed record BinaryCrossEntropyLoss : Loss
 
     public override T SumOfCosts<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output)
     {
+        CheckBatch(z, a, target, width, output);
         var sum = T.Zero;
         if (output == Activation.Sigmoid)
         {
@@ -40,6 +41,7 @@ internal sealed record BinaryCrossEntropyLoss : Loss
 
     public override void OutputDeltaInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output, Span<T> delta)
     {
+        CheckBatch(z, a, target, width, output, delta);
         if (output == Activation.Sigmoid)
         {
             // ∂C/∂a = (a − y) / (a(1 − a)) and σ' = a(1 − a) cancel exactly.

@@ -15,6 +15,7 @@ internal sealed record ElementwiseLoss<TFunction> : Loss
 
     public override T SumOfCosts<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output)
     {
+        CheckBatch(z, a, target, width, output);
         var sum = T.Zero;
         for (var i = 0; i < a.Length; i++)
         {
@@ -26,6 +27,7 @@ internal sealed record ElementwiseLoss<TFunction> : Loss
 
     public override void OutputDeltaInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output, Span<T> delta)
     {
+        CheckBatch(z, a, target, width, output, delta);
         for (var i = 0; i < a.Length; i++)
         {
             delta[i] = TFunction.Derivative(a[i], target[i]);

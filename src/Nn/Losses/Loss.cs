@@ -33,6 +33,12 @@ public abstract record Loss
     /// <param name="width">The number of outputs.</param>
     /// <param name="output">The output activation σ.</param>
     /// <returns>The summed cost.</returns>
+    /// <exception cref="ArgumentException">
+    /// The built-in losses refuse a width outside 1..<see cref="Limits.MaxWidth"/>
+    /// (<see cref="ArgumentOutOfRangeException"/>), a <paramref name="z"/> that is not whole rows of it, any other
+    /// span whose length differs from <paramref name="z"/>'s, and an <paramref name="output"/> activation the loss
+    /// does not <see cref="Supports"/> (<see cref="ArgumentNullException"/> for null).
+    /// </exception>
     public abstract T SumOfCosts<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -44,6 +50,12 @@ public abstract record Loss
     /// <param name="width">The number of outputs.</param>
     /// <param name="output">The output activation σ.</param>
     /// <param name="delta">Destination for δ^L, same shape as <paramref name="a"/>.</param>
+    /// <exception cref="ArgumentException">
+    /// The built-in losses refuse a width outside 1..<see cref="Limits.MaxWidth"/>
+    /// (<see cref="ArgumentOutOfRangeException"/>), a <paramref name="z"/> that is not whole rows of it, any other
+    /// span whose length differs from <paramref name="z"/>'s, and an <paramref name="output"/> activation the loss
+    /// does not <see cref="Supports"/> (<see cref="ArgumentNullException"/> for null).
+    /// </exception>
     public abstract void OutputDeltaInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output, Span<T> delta)
         where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -95,6 +107,25 @@ public abstract record Loss
             throw new ArgumentException(
                 $"loss '{Name}' is not defined for output activation '{output.Name}'.", nameof(output));
         }
+    }
+
+    /// <summary>
+    /// Refuses a batch whose spans or width do not fit together, or an output activation this loss is not defined
+    /// for, naming the span, the width or the activation.
+    /// </summary>
+    private protected void CheckBatch<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output)
+    {
+        BatchShape.Rows(nameof(z), z.Length, width);
+        BatchShape.Same(nameof(a), z.Length, a.Length);
+        BatchShape.Same(nameof(target), z.Length, target.Length);
+        EnsureSupports(output);
+    }
+
+    /// <summary>As <see cref="CheckBatch{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, int, Activation)"/>, and the destination δ too.</summary>
+    private protected void CheckBatch<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output, Span<T> delta)
+    {
+        CheckBatch(z, a, target, width, output);
+        BatchShape.Same(nameof(delta), z.Length, delta.Length);
     }
 
     /// <summary>δ^L through the chain rule: ∂C/∂a into <paramref name="delta"/>, then σ's backward pass in place.</summary>

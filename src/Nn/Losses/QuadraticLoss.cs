@@ -9,11 +9,15 @@ internal sealed record QuadraticLoss : Loss
 
     public override bool Supports(Activation output) => true;
 
-    public override T SumOfCosts<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output) =>
-        HalfSquaredDistance(a, target);
+    public override T SumOfCosts<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output)
+    {
+        CheckBatch(z, a, target, width, output);
+        return HalfSquaredDistance(a, target);
+    }
 
     public override void OutputDeltaInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output, Span<T> delta)
     {
+        CheckBatch(z, a, target, width, output, delta);
         Kernels.TensorKernels.Subtract(a, target, delta);
         ChainThroughActivation(z, a, width, output, delta);
     }

@@ -14,6 +14,7 @@ internal sealed record SoftmaxCrossEntropyLoss : Loss
 
     public override T SumOfCosts<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output)
     {
+        CheckBatch(z, a, target, width, output);
         var sum = T.Zero;
         if (output == Activation.Softmax)
         {
@@ -46,6 +47,7 @@ internal sealed record SoftmaxCrossEntropyLoss : Loss
 
     public override void OutputDeltaInto<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> a, ReadOnlySpan<T> target, int width, Activation output, Span<T> delta)
     {
+        CheckBatch(z, a, target, width, output, delta);
         if (output == Activation.Softmax)
         {
             for (var row = 0; row < a.Length; row += width)
