@@ -69,3 +69,10 @@ let ``a matrix is built from rows and read back by row and element`` () =
 let ``ragged rows are refused naming the row`` () =
     let message = messageOf<ArgumentException> (fun () -> matrix [| [| 1.0; 2.0 |]; [| 3.0 |] |] |> ignore)
     Assert.Contains("rows[1]", message)
+
+[<Fact>]
+let ``zeros of more elements than one array holds are refused naming the length, not run out of memory`` () =
+    for length in [ Limits.MaxParameterCount + 1; Int32.MaxValue; -1 ] do
+        let error = Assert.Throws<ArgumentOutOfRangeException>(fun () -> ParameterVector<float>.Zeros length |> ignore)
+        Assert.Equal("length", error.ParamName)
+        Assert.Contains(string length, error.Message)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Numerics;
 
 namespace Nn;
@@ -64,11 +65,18 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
     public static ParameterVector<T> Create(ReadOnlySpan<T> values) => new(values.ToArray());
 
     /// <summary>Creates a vector of <paramref name="length"/> zeros.</summary>
-    /// <param name="length">The number of elements, at least 0.</param>
+    /// <param name="length">The number of elements, in 0..<see cref="Limits.MaxParameterCount"/>.</param>
     /// <returns>The new vector.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative or more than <see cref="Limits.MaxParameterCount"/>, the most one array holds.</exception>
     public static ParameterVector<T> Zeros(int length)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length < 0 || length > Limits.MaxParameterCount)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(length),
+                string.Create(CultureInfo.InvariantCulture, $"length must be in 0..{Limits.MaxParameterCount} (Limits.MaxParameterCount), but is {length}."));
+        }
+
         return new ParameterVector<T>(new T[length], zeros: true);
     }
 
