@@ -21,6 +21,12 @@ let ``a non-finite input is named by element, and in a batch by row and column``
     GeneratedChecks.CheckFinite<float>("input", ReadOnlySpan [| 1.0; -2.0 |], 2)
 
 [<Fact>]
+let ``a width below one is refused naming it, not divided by when a value is non-finite`` () =
+    for width in [ 0; -1 ] do
+        let error = Assert.Throws<ArgumentOutOfRangeException>(fun () -> GeneratedChecks.CheckFinite<float>("inputs", ReadOnlySpan [| 1.0; nan |], width))
+        Assert.Equal("width", error.ParamName)
+
+[<Fact>]
 let ``lengths, counts and learning rates are checked with messages that name the argument`` () =
     let length = Assert.Throws<ArgumentException>(fun () -> GeneratedChecks.CheckLength("input", 64L, 63))
     Assert.Equal("input must have length 64, but has 63. (Parameter 'input')", length.Message)

@@ -65,9 +65,11 @@ public static class GeneratedChecks
     /// <param name="values">One sample, or rows × <paramref name="width"/> values, row-major.</param>
     /// <param name="width">The length of one sample; a span of another length is named as a batch.</param>
     /// <exception cref="ArgumentException">A value is NaN or ±∞.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="width"/> is less than 1 (a non-finite value in a batch of it was an uncaught division by zero).</exception>
     public static void CheckFinite<T>(string name, ReadOnlySpan<T> values, int width)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        CheckPositive(nameof(width), width);
         if (VectorKernels.AllFinite(values))
         {
             return;
