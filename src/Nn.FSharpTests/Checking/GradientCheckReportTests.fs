@@ -76,7 +76,15 @@ let ``a block exactly at the tolerance or exactly at the absolute floor passes a
     Assert.True(report.Passes(1e-7, 1e-3))
     Assert.False(report.Passes(1e-7, 0.999e-3))
     Assert.False(report.PassesClassic)
-    Assert.True((reportOf [] 0.999e-9).PassesClassic)
+    Assert.True((reportOf [ block 0 "weights" 1e-6 1e-3 ] 0.999e-9).PassesClassic)
+
+[<Fact>]
+let ``the classic check does not pass a report that compared nothing, whose overall difference is zero against zero`` () =
+    let zero = BlockDifference(0, "weights", 4, 0.0, 0.0, 0.0, 0.0, 0.0, ComparedNothing = true)
+    for report in [ reportOf [] 0.0; reportOf [ zero ] 0.0 ] do
+        Assert.True(report.NothingCompared)
+        Assert.False(report.PassesClassic, string report)
+        Assert.Contains("= 0.000E+000, but nothing was compared for the classic check's 1E-009", string report)
 
 [<Fact>]
 let ``the verdict names the worst block, the counts, the tolerance and the floor`` () =
@@ -112,7 +120,7 @@ let ``the report's text has a header, one row per block and the single number wi
     Assert.Equal("    0  weights        4    2.000E-011    2.000E-011    1.000E-010    1.000E-010    1.000E-010", lines[1])
     Assert.Equal("    1  bias           4    4.000E-011    4.000E-011    3.000E-010    3.000E-010    3.000E-010", lines[2])
     Assert.Equal("all parameters: ‖a − n‖ / (‖a‖ + ‖n‖) = 5.000E-010, below the classic check's 1E-009", lines[3])
-    Assert.EndsWith("= 2.000E-009, not below the classic check's 1E-009", (string (reportOf [] 2e-9)).TrimEnd())
+    Assert.EndsWith("= 2.000E-009, not below the classic check's 1E-009", (string (reportOf [ block 0 "weights" 1e-7 1e-9 ] 2e-9)).TrimEnd())
 
 [<Fact>]
 let ``reports are equal exactly when their blocks and single numbers are`` () =

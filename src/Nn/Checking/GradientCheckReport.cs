@@ -55,8 +55,12 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
     /// <summary>The blocks in parameter-layout order, none of them null.</summary>
     public ImmutableArray<BlockDifference> Blocks { get => blocks; init => blocks = CheckedBlocks(value); }
 
-    /// <summary>Whether <see cref="Overall"/> is below <see cref="ClassicThreshold"/> (false for NaN).</summary>
-    public bool PassesClassic => Overall < ClassicThreshold;
+    /// <summary>
+    /// Whether <see cref="Overall"/> is below <see cref="ClassicThreshold"/> (false for NaN) and something was compared:
+    /// false when <see cref="NothingCompared"/>, whose <see cref="Overall"/> of 0 is zero agreeing with zero, as for
+    /// <see cref="Passes(double)"/>.
+    /// </summary>
+    public bool PassesClassic => Overall < ClassicThreshold && !NothingCompared;
 
     /// <summary>The largest element-wise relative difference of any block; NaN when any is NaN.</summary>
     public double MaxRelative => Largest(b => b.MaxRelative);
@@ -138,7 +142,7 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
                 $"{b.Layer,5}  {b.Block,-8} {b.Count,7}   {b.MeanAbsolute,11:E3}   {b.MaxAbsolute,11:E3}   {b.MeanRelative,11:E3}   {b.MaxRelative,11:E3}   {b.NormRelative,11:E3}"));
         }
 
-        var mark = PassesClassic ? "below" : "not below";
+        var mark = NothingCompared ? "but nothing was compared for" : PassesClassic ? "below" : "not below";
         text.AppendLine(string.Create(
             CultureInfo.InvariantCulture,
             $"all parameters: ‖a − n‖ / (‖a‖ + ‖n‖) = {Overall:E3}, {mark} the classic check's {ClassicThreshold:E0}"));
