@@ -48,7 +48,8 @@ let ``conjugate gradient's second search starts with a unit step when the expect
     // meeting both Wolfe conditions. Then β = g₁·(g₁ − g₀) / g₀·g₀ overflows to ∞, Polak-Ribière's direction has the
     // slope +∞ and the search restarts along −g₁, whose slope is −2¹⁰²²; the guess 2.02 (f₁ − f₀) / g₁·d = 2.02 × 2⁻¹⁰⁷⁸
     // rounds to 0, which is no step, so the search must try 1 (where the cost, −2¹⁰¹⁰, is low enough for Armijo's
-    // condition on that slope). A first trial of 0 would evaluate x₁ again.
+    // condition on that slope). A first trial of 0 would evaluate x₁ again. The gradient tolerance is 0 because g₀ is
+    // already within the default one, which ends a run at its start.
     let g0, x1, g1 = [| Math.ScaleB(1.0, -22); Math.ScaleB(1.0, -600) |], [| -Math.ScaleB(1.0, -22); -Math.ScaleB(1.0, -600) |], [| -Math.ScaleB(1.0, -30); -Math.ScaleB(1.0, 511) |]
     let evaluated = ResizeArray<float[]>()
     let objective (theta: ParameterVector<float>) =
@@ -56,7 +57,7 @@ let ``conjugate gradient's second search starts with a unit step when the expect
         evaluated.Add p
         let cost, gradient = if p = [| 0.0; 0.0 |] then 0.0, g0 elif p = x1 then -Math.ScaleB(1.0, -56), g1 else -Math.ScaleB(1.0, 1010), [| 0.0; 0.0 |]
         LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan gradient))
-    let result = (ConjugateGradient(FunctionTolerance = 0.0)).Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0; 0.0 |]))
+    let result = (ConjugateGradient(GradientTolerance = 0.0, FunctionTolerance = 0.0)).Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0; 0.0 |]))
     Assert.Equal<float[] list>([ [| 0.0; 0.0 |]; x1; Array.map2 (-) x1 g1 ], List.ofSeq evaluated)
     Assert.Equal((MinimizationStop.Converged, 2, 3), (result.Stop, result.Iterations, result.Evaluations))
 
@@ -158,3 +159,21 @@ let ``a full-batch minimiser stops when the gradient or the decrease equals its 
         let result = minimizer.Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0 |]))
         Assert.Equal((MinimizationStop.Converged, 1, 2), (result.Stop, result.Iterations, result.Evaluations))
         Assert.Equal<float[]>([| 1.0 |], result.Parameters.ToArray())
+
+[<Fact>]
+let ``a start whose gradient already meets the tolerance has converged with no iteration, not found no descent`` () =
+    let start = ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 2.0 |])
+    for minimizer in [ ConjugateGradient() :> FullBatchOptimizer; Lbfgs() ] do
+        let flat = minimizer.Minimize((fun _ -> LossAndGradient<float>(3.0, ParameterVector<float>.Create(ReadOnlySpan [| 1e-7; 0.0 |]))), start)
+        Assert.Equal(MinimizationStop.Converged, flat.Stop)
+        Assert.Equal((0, 1, 3.0), (flat.Iterations, flat.Evaluations, flat.Loss))
+        Assert.Equal(start, flat.Parameters)
+
+[<Fact>]
+let ``an objective whose gradient is not theta's length is refused naming the objective and both lengths`` () =
+    let start = ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 2.0 |])
+    for minimizer in [ ConjugateGradient() :> FullBatchOptimizer; Lbfgs() ] do
+        let error = Assert.Throws<ArgumentException>(fun () ->
+            minimizer.Minimize((fun theta -> LossAndGradient<float>(theta.Dot theta, ParameterVector<float>.Zeros 5)), start) |> ignore)
+        Assert.Equal("objective", error.ParamName)
+        Assert.Contains("length 2, but returned one of length 5", error.Message)

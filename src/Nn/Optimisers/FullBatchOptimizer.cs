@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Numerics;
 
 namespace Nn;
@@ -47,8 +48,12 @@ public abstract record FullBatchOptimizer
     /// <returns>
     /// The best θ found, its cost and how the search ended: <see cref="MinimizationStop.Diverged"/>, with θ₀ itself,
     /// when the cost or the gradient at θ₀ is NaN or infinite. Later points whose cost or gradient is not finite are
-    /// never taken: the line search shortens its step instead.
+    /// never taken: the line search shortens its step instead. <see cref="MinimizationStop.Converged"/>, with θ₀ itself
+    /// and no iterations, when the gradient at θ₀ is already within <see cref="GradientTolerance"/>.
     /// </returns>
+    /// <exception cref="ArgumentException">
+    /// The objective returns null or a gradient whose length is not θ's, or <paramref name="start"/> is not finite.
+    /// </exception>
     public MinimizationResult<T> Minimize<T>(Func<ParameterVector<T>, LossAndGradient<T>> objective, ParameterVector<T> start, Action<int, double>? progress = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -59,7 +64,17 @@ public abstract record FullBatchOptimizer
         (double, double[]) Evaluate(double[] x)
         {
             evaluations++;
-            var result = objective(ParameterVector<double>.Own(x).Convert<T>());
+            var result = objective(ParameterVector<double>.Own(x).Convert<T>())
+                ?? throw new ArgumentException("objective must return a cost and a gradient, but returned null.", nameof(objective));
+            if (result.Gradient.Length != start.Length)
+            {
+                // A gradient of another length has no slope along the search direction: a search over it ended in a
+                // "no descent" that blamed the cost rather than the objective.
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"objective must return a gradient of θ's length {start.Length}, but returned one of length {result.Gradient.Length}."),
+                    nameof(objective));
+            }
+
             var gradient = result.Gradient.Convert<double>().ToArray();
 
             // A point whose gradient is not finite is no more usable than one whose cost is not: the line search
@@ -73,6 +88,13 @@ public abstract record FullBatchOptimizer
         {
             // Nowhere to descend from: no step can be judged against a cost or slope that is not a number.
             return new MinimizationResult<T>(start, startCost, 0, evaluations, MinimizationStop.Diverged, ImmutableArray<double>.Empty);
+        }
+
+        if (MaxAbs(startGradient) <= GradientTolerance)
+        {
+            // θ₀ already meets the gradient test (an empty θ trivially): no line search can lower a cost whose slope
+            // is flat, and one tried anyway reported "no descent" for a start that is already a stationary point.
+            return new MinimizationResult<T>(start, startCost, 0, evaluations, MinimizationStop.Converged, ImmutableArray<double>.Empty);
         }
 
         // Run evaluates θ₀ first; that evaluation is the one just made.
@@ -112,7 +134,10 @@ public abstract record FullBatchOptimizer
         Func<double[], (double F, double[] G)> evaluate, double[] start, Action<int, double> onIteration);
 
     /// <summary>Whether the gradient is small or the last decrease negligible.</summary>
-    private protected bool HasConverged(double previous, double current, double[] gradient)
+    private protected bool HasConverged(double previous, double current, double[] gradient) =>
+        MaxAbs(gradient) <= GradientTolerance || previous - current <= FunctionTolerance * Math.Max(1, Math.Abs(current));
+
+    private static double MaxAbs(double[] gradient)
     {
         var maxAbs = 0.0;
         foreach (var g in gradient)
@@ -120,7 +145,7 @@ public abstract record FullBatchOptimizer
             maxAbs = Math.Max(maxAbs, Math.Abs(g));
         }
 
-        return maxAbs <= GradientTolerance || previous - current <= FunctionTolerance * Math.Max(1, Math.Abs(current));
+        return maxAbs;
     }
 
     /// <summary>The name. Sealed, because a derived record would otherwise print itself as "Lbfgs { MaxIterations = … }".</summary>
