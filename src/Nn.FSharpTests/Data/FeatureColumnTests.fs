@@ -54,3 +54,10 @@ let ``each field is checked when set after construction too, as C#'s with sets t
     set "Deviation" (box 0.0)
     set "Categories" (box (ImmutableArray.Create("x", "x")))
     Assert.Equal(FeatureColumn.Numeric("a", 1.0, 2.0), column)
+
+[<Fact>]
+let ``a one-hot column without categories is refused naming them, not made a numeric column`` () =
+    let e = Assert.Throws<ArgumentException>(fun () -> FeatureColumn.OneHot("colour", Array.empty<string>) |> ignore)
+    Assert.Equal("categories", e.ParamName)
+    Assert.Contains("'colour' has none", e.Message)
+    Assert.True(FeatureColumn.OneHot("colour", [| "red" |]).IsCategorical)

@@ -57,11 +57,18 @@ public sealed record FeatureColumn(string Name, double Mean, double Deviation, I
 
     /// <summary>A one-hot column.</summary>
     /// <param name="name">The column.</param>
-    /// <param name="categories">The categories, distinct, in input order.</param>
+    /// <param name="categories">The categories, at least one, distinct, in input order.</param>
     /// <returns>The column.</returns>
+    /// <exception cref="ArgumentException"><paramref name="categories"/> is empty (a column without categories is numeric), or as for the constructor.</exception>
     public static FeatureColumn OneHot(string name, IReadOnlyList<string> categories)
     {
         ArgumentNullException.ThrowIfNull(categories);
+        if (categories.Count == 0)
+        {
+            // The record reads empty categories as a numeric column: the one-hot column asked for would silently be one.
+            throw new ArgumentException($"a one-hot column needs at least one category, but '{name}' has none.", nameof(categories));
+        }
+
         return new(name, 0, 1, categories.ToImmutableArray());
     }
 
