@@ -90,6 +90,12 @@ let ``the first non-finite index is the length when every value is finite`` () =
     Assert.Equal(3, GeneratedChecks.FirstNonFinite<float>(ReadOnlySpan [| 0.0; 1.0; 2.0 |]))
 
 [<Fact>]
+let ``a network without batch normalisation passes its empty statistics, which every generated inference checks`` () =
+    GeneratedChecks.CheckStatistics<float>(ReadOnlySpan [||], Architecture.Input(3).Dropout(0.1).Dense(2, Activation.Tanh))
+    let length = Assert.Throws<ArgumentException>(fun () -> GeneratedChecks.CheckStatistics<float>(ReadOnlySpan [| 1.0 |], Architecture.Input(3).Dense(2, Activation.Tanh)))
+    Assert.Equal("statistics must have length 0, but has 1. (Parameter 'statistics')", length.Message)
+
+[<Fact>]
 let ``running statistics are checked for length, finiteness and negative variances, naming the layer`` () =
     // 3 inputs, dropout, a dense layer of 2 and its batch normalisation: state = mean (2) then variance (2) of layer 2.
     let normalised = Architecture.Input(3).Dropout(0.1).Dense(2, Activation.Tanh).BatchNorm()

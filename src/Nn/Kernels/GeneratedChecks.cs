@@ -94,7 +94,8 @@ public static class GeneratedChecks
     {
         ArgumentNullException.ThrowIfNull(architecture);
         CheckLength(nameof(statistics), architecture.StateCount, statistics.Length);
-        CheckFinite(nameof(statistics), statistics, statistics.Length);
+        // A network without batch normalisation has no statistics: an empty span is one sample of nothing to scan, not a width of 0.
+        CheckFinite(nameof(statistics), statistics, Math.Max(statistics.Length, 1));
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
             var layer = architecture.Stack[l];
