@@ -33,6 +33,17 @@ let ``gradcheck passes at the default tolerance and prints the single number ove
     Assert.Contains("gradient check passed: every block's norm-relative difference within 1.0E-006; largest ", run.Output)
 
 [<Fact>]
+let ``gradcheck of a fresh ReLU convolution over the digits, the help's own example, passes and compares every bias`` () =
+    // With the zero biases training starts from, the digits' blank border puts convolution units exactly at ReLU's
+    // kink: the bias block failed (central differences across the kink), then compared nothing. Drawn biases avoid it.
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck"; "--layers"; "1x8x8-conv8k3p1-maxpool2-10" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("gradient check passed", run.Output)
+    Assert.DoesNotContain("kink", run.Output)
+    Assert.DoesNotContain("compared nothing", run.Output)
+
+[<Fact>]
 let ``gradcheck applies an absolute floor only when asked for one, and prints it`` () =
     use dir = new TempDirectory()
     let run = dir.Run [ "gradcheck"; "--tolerance"; "1e-15"; "--absolute-tolerance"; "1e-9" ]
@@ -144,7 +155,8 @@ let ``eval and predict refuse a model whose outputs overflow to NaN instead of r
 [<Fact>]
 let ``gradcheck fails a model whose every gradient is exactly zero, since nothing was compared, and names blocks that compared nothing`` () =
     use dir = new TempDirectory()
-    let architecture = Nn.Architecture.Input(64).Dense(32, Nn.Activation.Relu).Dense(10, Nn.Activation.Softmax)
+    // Tanh, not ReLU: zero weights put a ReLU's every z at its kink, which the check reports as such instead.
+    let architecture = Nn.Architecture.Input(64).Dense(32, Nn.Activation.Tanh).Dense(10, Nn.Activation.Softmax)
     let save (name: string) (parameters: float32[]) =
         Nn.ModelFile.Save(Nn.Network.Create<float32>(architecture, Nn.Initializer.Xavier, 1UL).WithParameters(Nn.ParameterVector<float32>.Create(System.ReadOnlySpan parameters)), dir.File name)
     // Zero weights and an output bias of 1e4 for class 0: softmax is exactly one-hot in double, so on samples of class 0
@@ -159,6 +171,15 @@ let ``gradcheck fails a model whose every gradient is exactly zero, since nothin
     Assert.Contains("every gradient is exactly zero on these 3 samples: try others with --samples or --data", run.Output)
     Assert.DoesNotContain("passed", run.Output)
     assertNoStackTrace run
+    // The same saturated model with ReLU: every hidden z is exactly at the kink, and the verdict and hint say so.
+    let relu = Nn.Architecture.Input(64).Dense(32, Nn.Activation.Relu).Dense(10, Nn.Activation.Softmax)
+    let kinked = Array.zeroCreate<float32> relu.ParameterCount
+    kinked[relu.BiasOffset 1] <- 1e4f
+    Nn.ModelFile.Save(Nn.Network.FromParameters<float32>(relu, System.ReadOnlySpan kinked), dir.File "kinked.nnm")
+    let atKink = dir.Run [ "gradcheck"; "kinked.nnm"; "--data"; "class0.csv"; "--scale"; "16" ]
+    Assert.True((atKink.ExitCode = 1), string atKink)
+    Assert.Contains("nothing was compared, since every gradient is exactly zero on both sides or at a kink (", atKink.Output)
+    Assert.Contains("every gradient is exactly zero or at a kink on these 3 samples", atKink.Output)
     // All weights zero: only the output bias has a gradient; the check still passes, but says what it did not compare.
     save "zero.nnm" (Array.zeroCreate architecture.ParameterCount)
     let zero = dir.Run [ "gradcheck"; "zero.nnm" ]

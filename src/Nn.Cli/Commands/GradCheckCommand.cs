@@ -93,7 +93,7 @@ internal static class GradCheckCommand
             else
             {
                 var layers = architecture.Build(parse, dataset.Inputs.Columns, dataset.ClassCount);
-                network = Network.Create<double>(layers, layers.Stack[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier, parse.GetValue(seed));
+                network = WithDrawnBiases(Network.Create<double>(layers, layers.Stack[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier, parse.GetValue(seed)), parse.GetValue(seed));
             }
 
             var loss = architecture.BuildLoss(parse, network.Architecture.OutputActivation);
@@ -111,13 +111,42 @@ internal static class GradCheckCommand
             Console.WriteLine(floor is { } g ? report.Verdict(limit, g) : report.Verdict(limit));
             if (report.NothingCompared && !report.Blocks.IsEmpty)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"every gradient is exactly zero on these {count} samples: try others with --samples or --data, or other weights."));
+                var why = report.AtKinks == 0 ? "exactly zero" : "exactly zero or at a kink";
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"every gradient is {why} on these {count} samples: try others with --samples or --data, or other weights."));
             }
 
             return passed ? ExitCodes.Success : ExitCodes.Failed;
         }));
         return command;
     }
+
+    /// <summary>
+    /// The network with every bias drawn from ±<see cref="BiasRange"/> instead of the zeros training starts from. With
+    /// zero biases, a unit whose inputs are all zero (a convolution over the digits' blank border) has z exactly at
+    /// ReLU's kink, where the cost has no derivative: the check would leave every such bias out. Drawn biases put
+    /// those units off the kink, so the bias gradients are compared too.
+    /// </summary>
+    private static Network<double> WithDrawnBiases(Network<double> network, ulong seed)
+    {
+        var architecture = network.Architecture;
+        var theta = network.Parameters.ToArray();
+        var random = RandomState.FromSeed(unchecked(seed ^ 0x9E3779B97F4A7C15UL));
+        for (var l = 0; l < architecture.Stack.Length; l++)
+        {
+            var offset = architecture.BiasOffset(l);
+            for (var i = 0; i < architecture.Stack[l].BiasCount; i++)
+            {
+                var draw = random.NextDouble();
+                theta[offset + i] = BiasRange * ((2 * draw.Value) - 1);
+                random = draw.Next;
+            }
+        }
+
+        return network.WithParameters(ParameterVector<double>.Create(theta));
+    }
+
+    /// <summary>The half-width of the range a fresh network's biases are drawn from: small beside the He and Xavier weights.</summary>
+    private const double BiasRange = 0.1;
 
     /// <summary>The option's value when it is a positive finite number; otherwise a usage error naming it.</summary>
     private static double Positive(string name, double value) =>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Numerics;
 
 namespace Nn;
@@ -23,6 +24,12 @@ public abstract record Activation
 
     /// <summary>Whether σ acts on each element alone (false only for softmax, whose Jacobian is not diagonal).</summary>
     public virtual bool IsElementwise => true;
+
+    /// <summary>
+    /// The values of z at which σ' jumps — 0 for <see cref="Relu"/> — empty for a smooth σ. <see cref="GradientCheck"/>
+    /// does not take a central difference as a derivative when its step moved some z across one of them.
+    /// </summary>
+    public virtual ImmutableArray<double> Kinks => ImmutableArray<double>.Empty;
 
     /// <summary>a = σ(z) for every row of a batch.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Numerics;
 using Nn.Kernels;
 
@@ -12,6 +13,8 @@ internal sealed record ElementwiseActivation<TFunction> : Activation
     public static ElementwiseActivation<TFunction> Instance { get; } = new();
 
     public override string Name => TFunction.Name;
+
+    public override ImmutableArray<double> Kinks => TFunction.Kinks;
 
     public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Numerics;
 
 namespace Nn;
@@ -34,4 +35,10 @@ public interface IElementwiseActivation
     /// <returns>The derivative dσ/dz at z.</returns>
     static abstract T Derivative<T>(T z, T a)
         where T : IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// The values of z at which σ' jumps (0 for a function shaped like ReLU), so that a gradient check does not take a
+    /// central difference across one as a derivative (<see cref="Activation.Kinks"/>); none unless the type says so.
+    /// </summary>
+    static virtual ImmutableArray<double> Kinks => ImmutableArray<double>.Empty;
 }

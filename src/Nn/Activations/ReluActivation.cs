@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Numerics;
 using Nn.Kernels;
 
@@ -7,7 +8,12 @@ namespace Nn;
 /// <summary>σ(z) = max(0, z); σ'(z) = 1 for z &gt; 0 and 0 for z ≤ 0 (the kink belongs to the flat side).</summary>
 internal sealed record ReluActivation : Activation
 {
+    /// <summary>Shared, so that two ReLU records stay equal: a record compares its fields, and arrays by reference.</summary>
+    private static readonly ImmutableArray<double> AtZero = [0.0];
+
     public override string Name => "relu";
+
+    public override ImmutableArray<double> Kinks => AtZero;
 
     public override void ForwardInto<T>(ReadOnlySpan<T> z, Span<T> a, int width)
     {

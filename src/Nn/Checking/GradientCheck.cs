@@ -19,6 +19,9 @@ public static class GradientCheck
     /// <summary>The default step ε: small enough for an O(ε²) truncation error, large enough to keep rounding low in double.</summary>
     public const double DefaultEpsilon = 1e-5;
 
+    /// <summary>How many steps (ε, ε/4, ε/16) a parameter near a kink is tried with before it is left uncompared.</summary>
+    public const int KinkAttempts = 3;
+
     /// <summary>Checks backpropagation's gradient of the batch-mean cost of <paramref name="network"/> on a batch.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>; double is recommended.</typeparam>
     /// <param name="network">The network.</param>
@@ -49,7 +52,17 @@ public static class GradientCheck
         var theta = network.Parameters.ToArray();
         double Cost(ReadOnlyMemory<T> parameters) => double.CreateChecked(
             Propagation.Loss(architecture, parameters.Span, loss, inputs.AsSpan(), targets.AsSpan(), inputs.Rows, lambda, m, workspace));
-        var numeric = CentralDifferences(theta, Cost, step);
+        Cost(theta);
+        var piece = PiecewiseRegions<T>.Of(architecture, workspace, inputs.Rows);
+        var atKink = new bool[theta.Length];
+        var numeric = piece.IsSmooth ? CentralDifferences(theta, Cost, step) : DifferencesWithin(piece, workspace, theta, Cost, step, atKink);
+
+        // A parameter at a kink is left out of every figure, as if it were not there.
+        var compared = new double[theta.Length];
+        for (var i = 0; i < compared.Length; i++)
+        {
+            (compared[i], numeric[i]) = atKink[i] ? (0, 0) : (double.CreateChecked(analytic.AsSpan()[i]), numeric[i]);
+        }
 
         var blocks = ImmutableArray.CreateBuilder<BlockDifference>();
         for (var l = 0; l < architecture.Stack.Length; l++)
@@ -58,16 +71,77 @@ public static class GradientCheck
             var layer = architecture.Stack[l];
             if (layer.WeightCount > 0)
             {
-                blocks.Add(Compare(l, "weights", analytic.AsSpan().Slice(architecture.WeightOffset(l), layer.WeightCount), numeric.AsSpan(architecture.WeightOffset(l), layer.WeightCount)));
+                blocks.Add(Compare(l, "weights", compared, numeric, atKink, architecture.WeightOffset(l), layer.WeightCount));
             }
 
             if (layer.HasBias)
             {
-                blocks.Add(Compare(l, "bias", analytic.AsSpan().Slice(architecture.BiasOffset(l), layer.BiasCount), numeric.AsSpan(architecture.BiasOffset(l), layer.BiasCount)));
+                blocks.Add(Compare(l, "bias", compared, numeric, atKink, architecture.BiasOffset(l), layer.BiasCount));
             }
         }
 
-        return new GradientCheckReport(blocks.ToImmutable(), NormRelative(analytic.AsSpan(), numeric));
+        return new GradientCheckReport(blocks.ToImmutable(), NormRelative<double>(compared, numeric));
+    }
+
+    /// <summary>
+    /// Central differences whose two points lie in <paramref name="piece"/>, θ's own smooth piece: where a step of ε
+    /// leaves it, ε/4 and then ε/16 are tried (a kink at a distance d from θ is stepped over by any step below d), and a
+    /// parameter whose every step leaves it — a z exactly at a kink, or a tie in a pooling window — is marked in
+    /// <paramref name="atKink"/>: there the cost has no derivative, only one-sided slopes, so nothing can be compared.
+    /// </summary>
+    private static double[] DifferencesWithin<T>(PiecewiseRegions<T> piece, Workspace<T> workspace, T[] theta, CostFunction<T> cost, T epsilon, bool[] atKink)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckStep(theta, epsilon);
+        var shrink = T.CreateChecked(4);
+        var probe = (T[])theta.Clone();
+        var result = new double[probe.Length];
+        for (var i = 0; i < probe.Length; i++)
+        {
+            var original = probe[i];
+            var found = false;
+            var h = epsilon;
+            for (var attempt = 0; attempt < KinkAttempts && !found; attempt++, h /= shrink)
+            {
+                var step = double.CreateChecked((original + h) - (original - h));
+                if (step == 0)
+                {
+                    break;
+                }
+
+                probe[i] = original + h;
+                var plus = cost(probe);
+                var inside = piece.Contains(workspace);
+                probe[i] = original - h;
+                var minus = cost(probe);
+                inside &= piece.Contains(workspace);
+                probe[i] = original;
+                if (inside)
+                {
+                    result[i] = (plus - minus) / step;
+                    found = true;
+                }
+            }
+
+            atKink[i] = !found;
+        }
+
+        return result;
+    }
+
+    /// <summary>Refuses an ε that rounding loses at some θᵢ, where a difference would divide by zero.</summary>
+    private static void CheckStep<T>(ReadOnlySpan<T> theta, T epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < theta.Length; i++)
+        {
+            if ((theta[i] + epsilon) - (theta[i] - epsilon) == T.Zero)
+            {
+                throw new ArgumentException(
+                    Invariant($"ε = {epsilon} is lost in rounding at θ[{i}] = {theta[i]} (θ + ε and θ − ε are the same number), so its difference would divide by zero; use a larger ε."),
+                    nameof(epsilon));
+            }
+        }
     }
 
     /// <summary>
@@ -90,16 +164,7 @@ public static class GradientCheck
             throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε must be positive and finite, but is {epsilon}."));
         }
 
-        for (var i = 0; i < theta.Length; i++)
-        {
-            if ((theta[i] + epsilon) - (theta[i] - epsilon) == T.Zero)
-            {
-                throw new ArgumentException(
-                    Invariant($"ε = {epsilon} is lost in rounding at θ[{i}] = {theta[i]} (θ + ε and θ − ε are the same number), so its difference would divide by zero; use a larger ε."),
-                    nameof(epsilon));
-            }
-        }
-
+        CheckStep(theta, epsilon);
         var probe = theta.ToArray();
         var result = new double[probe.Length];
         for (var i = 0; i < probe.Length; i++)
@@ -157,15 +222,21 @@ public static class GradientCheck
         return Math.Sqrt(diffSquares) / (Math.Sqrt(analyticSquares) + Math.Sqrt(numericSquares));
     }
 
-    /// <summary>The differences of one block.</summary>
-    private static BlockDifference Compare<T>(int layer, string block, ReadOnlySpan<T> analytic, ReadOnlySpan<double> numeric)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>The differences of one block, <paramref name="count"/> parameters from <paramref name="offset"/>, leaving out those at a kink.</summary>
+    private static BlockDifference Compare(int layer, string block, double[] analytic, double[] numeric, bool[] atKink, int offset, int count)
     {
         double sumAbs = 0, maxAbs = 0, sumRel = 0, maxRel = 0;
         var allZero = true;
-        for (var i = 0; i < analytic.Length; i++)
+        var kinks = 0;
+        for (var i = offset; i < offset + count; i++)
         {
-            var a = double.CreateChecked(analytic[i]);
+            if (atKink[i])
+            {
+                kinks++;
+                continue;
+            }
+
+            var a = analytic[i];
             var n = numeric[i];
             allZero &= a == 0 && n == 0;
             var abs = Math.Abs(a - n);
@@ -176,10 +247,12 @@ public static class GradientCheck
             maxRel = Math.Max(maxRel, rel);
         }
 
+        var compared = Math.Max(count - kinks, 1);
         return new BlockDifference(
-            layer, block, analytic.Length, sumAbs / analytic.Length, maxAbs, sumRel / analytic.Length, maxRel, NormRelative(analytic, numeric))
+            layer, block, count, sumAbs / compared, maxAbs, sumRel / compared, maxRel, NormRelative<double>(analytic.AsSpan(offset, count), numeric.AsSpan(offset, count)))
         {
             ComparedNothing = allZero,
+            AtKinks = kinks,
         };
     }
 }

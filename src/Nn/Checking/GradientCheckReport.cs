@@ -28,10 +28,18 @@ public sealed record BlockDifference(
 
     /// <summary>
     /// Whether backpropagation and the central differences are both exactly zero over the whole block (every unit it
-    /// feeds dead, or a softmax saturated at its targets on these samples): they agree, but nothing of the block's
-    /// derivative was compared.
+    /// feeds dead, or a softmax saturated at its targets on these samples), or every parameter of it is at a kink
+    /// (<see cref="AtKinks"/>): nothing of the block's derivative was compared.
     /// </summary>
     public bool ComparedNothing { get; init; }
+
+    /// <summary>
+    /// How many of the block's parameters were left out of its figures because every step tried (ε, ε/4, ε/16) moved
+    /// some z across an activation's kink (ReLU's 0) or changed a max-pool window's maximum: the cost has no derivative
+    /// there (a z exactly at 0, a tie in a window), only two one-sided slopes, so a central difference compares with
+    /// nothing. 0 for networks without kinks.
+    /// </summary>
+    public int AtKinks { get; init; }
 }
 
 /// <summary>
@@ -73,6 +81,9 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
 
     /// <summary>The blocks whose gradient is exactly zero on both sides (<see cref="BlockDifference.ComparedNothing"/>), in layout order.</summary>
     public ImmutableArray<BlockDifference> UncomparedBlocks => Blocks.Where(b => b.ComparedNothing).ToImmutableArray();
+
+    /// <summary>How many parameters were left out of the comparison at a kink, over all blocks (<see cref="BlockDifference.AtKinks"/>).</summary>
+    public int AtKinks => Blocks.Sum(b => b.AtKinks);
 
     /// <summary>Whether every block compared nothing, or there are none, which fails any tolerance.</summary>
     public bool NothingCompared => Blocks.All(b => b.ComparedNothing);
@@ -146,6 +157,13 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
         text.AppendLine(string.Create(
             CultureInfo.InvariantCulture,
             $"all parameters: ‖a − n‖ / (‖a‖ + ‖n‖) = {Overall:E3}, {mark} the classic check's {ClassicThreshold:E0}"));
+        if (AtKinks > 0)
+        {
+            text.AppendLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{AtKinks} {(AtKinks == 1 ? "parameter" : "parameters")} left out at a kink ({Kinked()}): every step tried moved a z across an activation's kink or changed a max-pool window's maximum, where the cost has no derivative to compare"));
+        }
+
         return text.ToString();
     }
 
@@ -180,7 +198,11 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
 
         if (NothingCompared)
         {
-            return "gradient check FAILED: nothing was compared, since every gradient is exactly zero on both sides (saturated or dead units on these samples); check other samples or weights";
+            return AtKinks == 0
+                ? "gradient check FAILED: nothing was compared, since every gradient is exactly zero on both sides (saturated or dead units on these samples); check other samples or weights"
+                : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"gradient check FAILED: nothing was compared, since every gradient is exactly zero on both sides or at a kink ({AtKinks} parameters: {Kinked()}); check other samples or weights");
         }
 
         var verdict = failing.IsEmpty
@@ -188,8 +210,13 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
             : string.Create(
                 CultureInfo.InvariantCulture,
                 $"gradient check FAILED: {failing.Length} of {Blocks.Length} blocks not within {tolerance:E1}{floor}; largest norm-relative difference {MaxNormRelative:E3}{where}");
-        return verdict + FloorOnly(tolerance, absoluteTolerance) + Uncompared();
+        var kinks = AtKinks == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; {AtKinks} {(AtKinks == 1 ? "parameter" : "parameters")} at a kink not compared ({Kinked()})");
+        return verdict + FloorOnly(tolerance, absoluteTolerance) + Uncompared() + kinks;
     }
+
+    /// <summary>The blocks with parameters at a kink, e.g. "layer 0 bias 8 of 8".</summary>
+    private string Kinked() =>
+        string.Join(", ", Blocks.Where(b => b.AtKinks > 0).Select(b => string.Create(CultureInfo.InvariantCulture, $"layer {b.Layer} {b.Block} {b.AtKinks} of {b.Count}")));
 
     /// <summary>
     /// The blocks that pass by the absolute floor alone, named, so that a floor wide enough to pass any gradient (a
@@ -213,7 +240,7 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
         var zero = UncomparedBlocks;
         return zero.IsEmpty
             ? string.Empty
-            : $"; {zero.Length} of {Blocks.Length} blocks compared nothing, their gradient being exactly zero on both sides: {string.Join(", ", zero.Select(b => $"layer {b.Layer} {b.Block}"))}";
+            : $"; {zero.Length} of {Blocks.Length} blocks compared nothing, {(zero.Any(b => b.AtKinks > 0) ? "their gradient being exactly zero on both sides or their parameters at a kink" : "their gradient being exactly zero on both sides")}: {string.Join(", ", zero.Select(b => $"layer {b.Layer} {b.Block}"))}";
     }
 
     private static ImmutableArray<BlockDifference> CheckedBlocks(ImmutableArray<BlockDifference> value) =>

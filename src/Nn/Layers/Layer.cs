@@ -98,6 +98,15 @@ public abstract record Layer
     internal virtual long IndexLength(int rows) => 0;
 
     /// <summary>
+    /// The discrete choices the last forward pass over <paramref name="rows"/> samples made (for max-pooling, the
+    /// position of each window's first maximum), apart from which the layer's output is a smooth function of its input
+    /// and parameters; empty for the kinds that make none. <see cref="GradientCheck"/> does not take a central
+    /// difference as a derivative when its step changed one.
+    /// </summary>
+    internal virtual ReadOnlySpan<int> Choices<T>(LayerBuffers<T> buffers, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T> => ReadOnlySpan<int>.Empty;
+
+    /// <summary>
     /// The forward pass over a batch: z from <paramref name="input"/> and the layer's block of θ, then a = σ(z).
     /// May overwrite the layer's scratch in <paramref name="buffers"/>; the backward pass may rely on what it left there.
     /// <paramref name="mode"/> (training or inference, the layer's block of running statistics) matters only to the

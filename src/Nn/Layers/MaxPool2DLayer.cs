@@ -95,6 +95,9 @@ public sealed record MaxPool2DLayer : Layer
     /// <summary>The position (within its sample) of the maximum each output took, for the backward pass.</summary>
     internal override long IndexLength(int rows) => (long)rows * OutputShape.Size;
 
+    /// <summary>Which input each window took as its maximum, as the last forward pass left it in the integer scratch.</summary>
+    internal override ReadOnlySpan<int> Choices<T>(LayerBuffers<T> buffers, int rows) => buffers.Indices.AsSpan(0, rows * OutputShape.Size);
+
     /// <inheritdoc/>
     public override string ToString() => $"MaxPool2D({InputShape}→{OutputShape}, {Window}x{Window}, stride {Stride})";
 
