@@ -82,6 +82,16 @@ let ``a truncated gzip file is reported with its decompressed offset`` () =
     Assert.Contains("(decompressed)", e.Location)
 
 [<Fact>]
+let ``a corrupt gzip stream is reported in one sentence with the decompressor's reason and one closing period`` () =
+    // Byte 10 opens the deflate data; 0xFF there asks for the reserved block type 3.
+    let corrupt = gzip images
+    corrupt[10] <- 0xFFuy
+    let e = failure corrupt labels
+    Assert.Contains("expected a valid gzip stream, but found ", e.Message)
+    Assert.EndsWith(".", e.Message)
+    Assert.DoesNotContain("..", e.Message)
+
+[<Fact>]
 let ``trailing bytes after the data are refused`` () =
     let e = failure (Array.append images [| 7uy |]) labels
     Assert.Contains("expected the end of the file", e.Message)

@@ -240,6 +240,9 @@ public static class IdxData
     {
         public long Offset { get; private set; }
 
+        /// <summary>The decompressor's complaint without its closing period, which the sentence it goes into supplies.</summary>
+        private static string GzipFault(InvalidDataException e) => e.Message.TrimEnd().TrimEnd('.');
+
         public void ReadExactly(Span<byte> buffer, string expected)
         {
             int read;
@@ -249,7 +252,7 @@ public static class IdxData
             }
             catch (InvalidDataException e)
             {
-                throw new DataFormatException(path, $"byte {Offset}{where}", "a valid gzip stream", e.Message);
+                throw new DataFormatException(path, $"byte {Offset}{where}", "a valid gzip stream", GzipFault(e));
             }
 
             if (read < buffer.Length)
@@ -268,7 +271,7 @@ public static class IdxData
             }
             catch (InvalidDataException e)
             {
-                throw new DataFormatException(path, $"byte {Offset}{where}", "a valid gzip stream", e.Message);
+                throw new DataFormatException(path, $"byte {Offset}{where}", "a valid gzip stream", GzipFault(e));
             }
         }
     }
