@@ -63,6 +63,8 @@ let usage =
       case "train --train ok.csv --test ok.csv --label-column middle" 2 "--label-column must be first or last, but is 'middle'."
       case "train --train ok.csv --test ok.csv --train-labels labels" 2 "--train-labels is only for IDX images files, but ok.csv is not an IDX file."
       case "train --train images --test images" 2 "--train images is an IDX images file; give its labels file with --train-labels."
+      case "train --train labels --test images --test-labels labels" 2 "--train labels is an IDX labels file (one dimension); give the images file as --train and this one as --train-labels."
+      case "gradcheck --data labels" 2 "--data labels is an IDX labels file (one dimension); give the images file as --data and this one as --data-labels."
       case "train --train ok.csv" 2 "--train and --test go together"
       case "train --layers 64-x-10" 2 "--layers must be positive sizes joined by '-'" ]
     |> table

@@ -58,9 +58,10 @@ internal sealed class DataSource
             throw new UsageException($"--scale {parse.GetValue(Scale)} is too small: it takes the pixel value 255 beyond the range of {ElementTypes.Name<T>()}.");
         }
 
-        using var data = PeekStream.Open(Open(path, optionName), 2);
+        using var data = PeekStream.Open(Open(path, optionName), 4);
         if (IsIdx(data.Head.Span))
         {
+            RefuseLabelsFile(data.Head.Span, optionName, path);
             var labels = labelsPath ?? DefaultLabelsPath(path)
                 ?? throw new UsageException($"{optionName} {path} is an IDX images file; give its labels file with {optionName}-labels.");
             using var labelStream = Open(labels, $"{optionName}-labels");
@@ -85,7 +86,7 @@ internal sealed class DataSource
     /// <summary>Reads a CSV file as a table (<c>-</c> reads standard input); an IDX file is refused, as it has no columns.</summary>
     public Table LoadTable(string path, string optionName, bool? header)
     {
-        using var data = PeekStream.Open(Open(path, optionName), 2);
+        using var data = PeekStream.Open(Open(path, optionName), 4);
         if (IsIdx(data.Head.Span))
         {
             throw new UsageException($"{optionName} {DisplayName(path)} is an IDX file; tables (--target, --header) are read from CSV files.");
@@ -103,7 +104,12 @@ internal sealed class DataSource
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         var scaling = ParseScaling(parse.GetValue(Scale));
-        using var data = PeekStream.Open(Open(path, optionName), 2);
+        using var data = PeekStream.Open(Open(path, optionName), 4);
+        if (IsIdx(data.Head.Span))
+        {
+            RefuseLabelsFile(data.Head.Span, optionName, path);
+        }
+
         var inputs = IsIdx(data.Head.Span) ? IdxData.ReadImages<T>(data, DisplayName(path), scaling) : ReadRows<T>(data, DisplayName(path), scaling);
         RequireWidth(optionName, path, inputs.Columns, width);
         return inputs;
@@ -222,6 +228,19 @@ internal sealed class DataSource
         var name = Path.GetFileName(imagesPath);
         var labels = name.Replace("images-idx3", "labels-idx1", StringComparison.Ordinal).Replace("images.idx3", "labels.idx1", StringComparison.Ordinal);
         return labels == name ? null : Path.Combine(Path.GetDirectoryName(imagesPath) ?? string.Empty, labels);
+    }
+
+    /// <summary>
+    /// Refuses an uncompressed IDX labels file (magic 0x00000801: one dimension) given where the images go, which would
+    /// otherwise be described as an images file without labels or fail as a malformed one. A compressed file's
+    /// dimensions are behind the gzip stream; the IDX reader names them there.
+    /// </summary>
+    private static void RefuseLabelsFile(ReadOnlySpan<byte> head, string optionName, string path)
+    {
+        if (head.Length >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && head[3] == 1)
+        {
+            throw new UsageException($"{optionName} {DisplayName(path)} is an IDX labels file (one dimension); give the images file as {optionName} and this one as {optionName}-labels.");
+        }
     }
 
     /// <summary>Whether a file is IDX: gzip-compressed (only IDX data is read compressed) or starting with the byte 0x00, which no CSV does.</summary>
