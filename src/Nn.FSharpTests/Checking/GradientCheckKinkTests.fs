@@ -9,27 +9,12 @@ open Nn
 open Nn.Tests.Helpers
 open Xunit
 
-/// Leaky ReLU (slope 0.1 below zero) that declares its kink at 0.
+/// Leaky ReLU (slope 0.1 below zero) that declares its kink at 0; UserDefinedTests.LeakyRelu is the same function undeclared.
 type DeclaredLeaky =
     interface IElementwiseActivation with
         static member Name = "declared-leaky"
         static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) = 'T.Max(z, 'T.Zero) + 'T.CreateChecked 0.1 * 'T.Min(z, 'T.Zero)
         static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T, _a: 'T) = if 'T.Sign z > 0 then 'T.One else 'T.CreateChecked 0.1
-        static member Kinks = ImmutableArray.Create 0.0
-
-/// The same function without declaring its kink.
-type UndeclaredLeaky =
-    interface IElementwiseActivation with
-        static member Name = "undeclared-leaky"
-        static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) = 'T.Max(z, 'T.Zero) + 'T.CreateChecked 0.1 * 'T.Min(z, 'T.Zero)
-        static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T, _a: 'T) = if 'T.Sign z > 0 then 'T.One else 'T.CreateChecked 0.1
-
-/// A declared kink with a wrong slope below it (0.2 where the value falls at 0.1), which the check must still catch.
-type WrongLeaky =
-    interface IElementwiseActivation with
-        static member Name = "wrong-leaky"
-        static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) = 'T.Max(z, 'T.Zero) + 'T.CreateChecked 0.1 * 'T.Min(z, 'T.Zero)
-        static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T, _a: 'T) = if 'T.Sign z > 0 then 'T.One else 'T.CreateChecked 0.2
         static member Kinks = ImmutableArray.Create 0.0
 
 /// 2-3-2 with the hidden biases given: a sample of zeros puts every hidden z exactly at its bias; the other sample's
@@ -82,19 +67,24 @@ let ``a user's activation that declares its kink is checked as ReLU is, and the 
     let declared = check (Activation.Elementwise<DeclaredLeaky>()) [| 0.0; 0.0; 0.0 |]
     Assert.Equal(3, declared.AtKinks)
     Assert.True(declared.Passes 1e-6, declared.Verdict 1e-6)
-    let undeclared = check (Activation.Elementwise<UndeclaredLeaky>()) [| 0.0; 0.0; 0.0 |]
+    let undeclared = check (Activation.Elementwise<UserDefinedTests.LeakyRelu>()) [| 0.0; 0.0; 0.0 |]
     Assert.Equal(0, undeclared.AtKinks)
     Assert.False(undeclared.Passes 1e-3, undeclared.Verdict 1e-3)
 
 [<Fact>]
 let ``parameters at a kink do not excuse a wrong derivative elsewhere`` () =
-    let report = check (Activation.Elementwise<WrongLeaky>()) [| 0.0; 0.0; 0.0 |]
+    // The hidden ReLU biases sit at the kink as above; the output's tanh has twice its true derivative.
+    let architecture = Architecture.Input(2).Dense(3, Activation.Relu).Dense(2, Activation.Elementwise<UserDefinedTests.WrongTanh>())
+    let theta = [| 0.5; -0.3; 0.8; 0.2; -0.4; 0.9; 0.0; 0.0; 0.0; 0.3; -0.6; 0.7; -0.2; 0.5; 0.1; 0.05; -0.05 |]
+    let network = Network.FromParameters<float>(architecture, ReadOnlySpan theta)
+    let report = GradientCheck.Run(network, Loss.Quadratic, matrix [| [| 0.0; 0.0 |]; [| 1.0; 2.0 |] |], matrix [| [| 1.0; 0.0 |]; [| 0.0; 1.0 |] |])
     Assert.Equal(3, report.AtKinks)
     Assert.False(report.Passes 1e-3, report.Verdict 1e-3)
-    Assert.Contains("layer 0 weights", report.Verdict 1e-3)
+    Assert.Contains("gradient check FAILED", report.Verdict 1e-3)
 
 [<Fact>]
-let ``ReLU names its kink at 0 and the smooth activations none`` () =
+let ``ReLU names its kink at 0, a user's activation the kinks it declares, and the smooth activations and undeclared ones none`` () =
     Assert.Equal<float list>([ 0.0 ], List.ofSeq Activation.Relu.Kinks)
-    for smooth in [ Activation.Identity; Activation.Sigmoid; Activation.Tanh; Activation.Softmax; Activation.Elementwise<UndeclaredLeaky>() ] do
-        Assert.True(smooth.Kinks.IsEmpty, smooth.Name)
+    Assert.Equal<float list>([ 0.0 ], List.ofSeq (Activation.Elementwise<DeclaredLeaky>()).Kinks)
+    for none in [ Activation.Identity; Activation.Sigmoid; Activation.Tanh; Activation.Softmax; Activation.Elementwise<UserDefinedTests.LeakyRelu>() ] do
+        Assert.True(none.Kinks.IsEmpty, none.Name)
