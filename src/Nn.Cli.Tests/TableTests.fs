@@ -242,3 +242,30 @@ let ``a target of no name is refused before a task is chosen for it`` () =
         Assert.True((run.ExitCode = 2), string run)
         Assert.Contains("--target must name at least one column", run.Error)
         Assert.DoesNotContain("task:", run.Output)
+
+[<Fact>]
+let ``gradcheck checks a table model on rows of its columns through its own preprocessing, and refuses the options that do not apply`` () =
+    use dir = new TempDirectory()
+    File.Copy(binaryCsv, dir.File "binary.csv")
+    regressionCsv (dir.File "grid.csv")
+    let classes = dir.Run [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--categorical"; "rank"; "--standardize"; "--test-split"; "0.1"; "--epochs"; "2"; "--save"; "admit.nnm" ]
+    Assert.True((classes.ExitCode = 0), string classes)
+    let values = dir.Run [ "train"; "--train"; "grid.csv"; "--target"; "y"; "--standardize"; "--test-split"; "0.2"; "--epochs"; "2"; "--save"; "grid.nnm" ]
+    Assert.True((values.ExitCode = 0), string values)
+    // Both read as tables before: the header row and named columns failed as label-first samples.
+    let admit = dir.Run [ "gradcheck"; "admit.nnm"; "--data"; "binary.csv"; "--samples"; "5" ]
+    Assert.True((admit.ExitCode = 0), string admit)
+    Assert.Contains("softmax-cross-entropy, 5 samples", admit.Output)
+    Assert.Contains("gradient check passed", admit.Output)
+    let grid = dir.Run [ "gradcheck"; "grid.nnm"; "--data"; "grid.csv" ]
+    Assert.True((grid.ExitCode = 0), string grid)
+    Assert.Contains("1(identity), quadratic, 3 samples", grid.Output)
+    let noRows = dir.Run [ "gradcheck"; "grid.nnm" ]
+    Assert.True((noRows.ExitCode = 2), string noRows)
+    Assert.Contains("was trained on a table; give rows to check it on with --data FILE.", noRows.Error)
+    let scale = dir.Run [ "gradcheck"; "grid.nnm"; "--data"; "grid.csv"; "--scale"; "16" ]
+    Assert.True((scale.ExitCode = 2), string scale)
+    Assert.Contains("--scale does not apply: the model was trained on a table", scale.Error)
+    let header = dir.Run [ "gradcheck"; "--data"; "grid.csv"; "--header"; "--layers"; "2-4-3" ]
+    Assert.True((header.ExitCode = 2), string header)
+    Assert.Contains("--header does not apply", header.Error)

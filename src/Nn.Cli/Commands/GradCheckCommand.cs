@@ -15,7 +15,7 @@ internal static class GradCheckCommand
     public static Command Create()
     {
         var model = new Argument<string?>("model") { Description = "A model file to check; without it a fresh network of --layers is checked.", Arity = ArgumentArity.ZeroOrOne };
-        var dataPath = new Option<string?>("--data") { Description = "Where the samples come from: an IDX images file or a CSV file. Default: the embedded digits." };
+        var dataPath = new Option<string?>("--data") { Description = "Where the samples come from: an IDX images file or a CSV file (for a model trained on a table, rows of its columns). Default: the embedded digits." };
         var dataLabels = new Option<string?>("--data-labels") { Description = "The IDX labels file for --data." };
         var samples = new Option<int>("--samples") { Description = "How many samples to check on.", DefaultValueFactory = _ => 3 };
         var tolerance = new Option<double>("--tolerance") { Description = "The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, positive and below 1.", DefaultValueFactory = _ => 1e-6 };
@@ -25,14 +25,16 @@ internal static class GradCheckCommand
         };
         var epsilon = new Option<double>("--epsilon") { Description = "The central-difference step ε, positive.", DefaultValueFactory = _ => GradientCheck.DefaultEpsilon };
         var l2 = new Option<double>("--l2") { Description = "L2 regularisation λ to include in the cost.", DefaultValueFactory = _ => 0 };
-        var seed = new Option<ulong>("--seed") { Description = "The seed of a fresh network's weights.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "The seed of a fresh network's weights and biases (biases drawn from ±0.1, not the zeros training starts from, so that no unit sits exactly at ReLU's kink).", DefaultValueFactory = _ => 1 };
         var data = new DataSource();
+        var table = new TableOptions();
         var architecture = new ArchitectureOptions();
         var command = new Command("gradcheck", "Check backpropagation's gradient against central differences, layer by layer.");
         command.Arguments.Add(model);
         command.Options.Add(dataPath);
         command.Options.Add(dataLabels);
         data.AddTo(command);
+        command.Options.Add(table.Header);
         architecture.AddTo(command);
         foreach (var option in new Option[] { samples, tolerance, absolute, epsilon, l2, seed })
         {
@@ -56,7 +58,7 @@ internal static class GradCheckCommand
             var path = parse.GetValue(dataPath);
             if (path is null)
             {
-                IgnoredOptions.RequireDataFileFor(parse, data, dataPath.Name, dataLabels);
+                IgnoredOptions.RequireDataFileFor(parse, data, dataPath.Name, dataLabels, table.Header);
             }
 
             if (parse.GetValue(model) is { } checkedModel)
@@ -67,7 +69,15 @@ internal static class GradCheckCommand
                 }
             }
 
-            var dataset = path is null ? Digits.Load<double>().Train : data.Load<double>(parse, path, parse.GetValue(dataLabels), "--data");
+            var saved = parse.GetValue(model) is { } savedPath ? ModelFile.ModelFromBytes<double>(DataSource.ReadModel(savedPath, "model"), savedPath) : null;
+            if (saved?.Preprocessing is null && IgnoredOptions.Typed(parse, table.Header))
+            {
+                throw new UsageException("--header does not apply: only a model trained on a table reads its data as named columns.");
+            }
+
+            var dataset = saved?.Preprocessing is { } preprocessing ? TableRows(parse, data, table, saved, preprocessing, path, dataLabels)
+                : path is null ? Digits.Load<double>().Train
+                : data.Load<double>(parse, path, parse.GetValue(dataLabels), "--data");
             var count = parse.GetValue(samples);
             if (count < 1 || count > dataset.Count)
             {
@@ -75,16 +85,15 @@ internal static class GradCheckCommand
             }
 
             Network<double> network;
-            if (parse.GetValue(model) is { } modelPath)
+            if (saved is not null)
             {
-                DataSource.RequireFile(modelPath, "model");
-                network = ModelFile.Load<double>(modelPath);
+                network = saved.Network;
                 if (path is not null)
                 {
                     DataSource.RequireWidth("--data", path, dataset.Inputs.Columns, network.InputSize);
                 }
 
-                if (network.InputSize != dataset.Inputs.Columns || network.OutputSize != dataset.ClassCount)
+                if (saved.Preprocessing is null && (network.InputSize != dataset.Inputs.Columns || network.OutputSize != dataset.ClassCount))
                 {
                     throw new UsageException(
                         $"the model {network.Architecture} needs {network.InputSize} inputs and {network.OutputSize} classes, but the data has {dataset.Inputs.Columns} and {dataset.ClassCount}.");
@@ -118,6 +127,24 @@ internal static class GradCheckCommand
             return passed ? ExitCodes.Success : ExitCodes.Failed;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// A table model's samples: the rows of <c>--data</c> turned into inputs and targets by the preprocessing the model
+    /// stores, as <c>nn eval</c> reads them (the IDX and plain-CSV options do not apply).
+    /// </summary>
+    private static Dataset<double> TableRows(ParseResult parse, DataSource data, TableOptions table, Model<double> saved, Preprocessing preprocessing, string? path, Option dataLabels)
+    {
+        foreach (var option in new Option[] { data.LabelColumn, data.Scale, data.Classes, dataLabels })
+        {
+            if (IgnoredOptions.Typed(parse, option))
+            {
+                throw new UsageException($"{option.Name} does not apply: the model was trained on a table and reads its columns, scaling and classes from its own preprocessing.");
+            }
+        }
+
+        var rowsPath = path ?? throw new UsageException($"the model {saved.Network.Architecture} was trained on a table; give rows to check it on with --data FILE.");
+        return preprocessing.Dataset<double>(data.LoadTable(rowsPath, "--data", table.HeaderChoice(parse)));
     }
 
     /// <summary>
