@@ -156,3 +156,11 @@ let ``Classify gives -1 for a row whose outputs overflow and the largest output'
     let outputs = Network.Forward(network, Matrix<float32>.Create(3, 1, ReadOnlySpan [| 1f; 1e10f; -2f |]))
     Assert.True(Single.IsPositiveInfinity outputs[1, 0], sprintf "%g" outputs[1, 0])
     Assert.Equal<int[]>([| 0; -1; 1 |], Network.Classify(network, Matrix<float32>.Create(3, 1, ReadOnlySpan [| 1f; 1e10f; -2f |])))
+
+[<Fact>]
+let ``a network of an element type no kernel computes in, such as Half, is refused when it is made, naming the type`` () =
+    let architecture = Architecture.Input(2).Dense(2, Activation.Softmax)
+    // Before, Create returned a network whose first forward pass threw 'Specified type is not supported' from a vector width.
+    let created = Assert.Throws<NotSupportedException>(fun () -> Network.Create<Half>(architecture, Initializer.Xavier, 1UL) |> ignore)
+    Assert.Equal("networks compute in float (float32) or double (float64), but System.Half was asked for; convert the values to one of them.", created.Message)
+    Assert.Throws<NotSupportedException>(fun () -> Network.FromParameters<Half>(architecture, ReadOnlySpan(Array.create 6 Half.One)) |> ignore) |> ignore

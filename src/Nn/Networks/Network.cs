@@ -26,6 +26,7 @@ public static class Network
     /// <param name="initializer">The weight scheme.</param>
     /// <param name="seed">The seed; the same seed gives the same network.</param>
     /// <returns>The new network.</returns>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither <see cref="float"/> nor <see cref="double"/>.</exception>
     public static Network<T> Create<T>(Architecture architecture, Initializer initializer, ulong seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
