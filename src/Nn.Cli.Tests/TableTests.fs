@@ -256,8 +256,8 @@ let ``gradcheck checks a table model on rows of its columns through its own prep
     for arguments, code, text in
         [ [ "gradcheck"; "admit.nnm"; "--data"; "binary.csv"; "--samples"; "5" ], 0, "softmax-cross-entropy, 5 samples"
           [ "gradcheck"; "grid.nnm"; "--data"; "grid.csv" ], 0, "1(identity), quadratic, 3 samples"
-          [ "gradcheck"; "grid.nnm" ], 2, "was trained on a table; give rows to check it on with --data FILE."
-          [ "gradcheck"; "grid.nnm"; "--data"; "grid.csv"; "--scale"; "16" ], 2, "--scale does not apply: the model was trained on a table"
+          [ "gradcheck"; "grid.nnm" ], 2, "the model grid.nnm was trained on a table; give rows to check it on with --data FILE."
+          [ "gradcheck"; "grid.nnm"; "--data"; "grid.csv"; "--scale"; "16" ], 2, "--scale does not apply: the model grid.nnm was trained on a table and reads its columns, scaling and classes from its own preprocessing."
           [ "gradcheck"; "--data"; "grid.csv"; "--header"; "--layers"; "2-4-3" ], 2, "--header does not apply" ] do
         let run = dir.Run arguments
         Assert.True((run.ExitCode = code), string run)

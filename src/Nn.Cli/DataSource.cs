@@ -59,9 +59,9 @@ internal sealed class DataSource
         }
 
         using var data = PeekStream.Open(Open(path, optionName), 4);
+        RefuseLabelsFile(data.Head.Span, optionName, path);
         if (IsIdx(data.Head.Span))
         {
-            RefuseLabelsFile(data.Head.Span, optionName, path);
             var labels = labelsPath ?? DefaultLabelsPath(path)
                 ?? throw new UsageException($"{optionName} {path} is an IDX images file; give its labels file with {optionName}-labels.");
             using var labelStream = Open(labels, $"{optionName}-labels");
@@ -105,11 +105,7 @@ internal sealed class DataSource
     {
         var scaling = ParseScaling(parse.GetValue(Scale));
         using var data = PeekStream.Open(Open(path, optionName), 4);
-        if (IsIdx(data.Head.Span))
-        {
-            RefuseLabelsFile(data.Head.Span, optionName, path);
-        }
-
+        RefuseLabelsFile(data.Head.Span, optionName, path);
         var inputs = IsIdx(data.Head.Span) ? IdxData.ReadImages<T>(data, DisplayName(path), scaling) : ReadRows<T>(data, DisplayName(path), scaling);
         RequireWidth(optionName, path, inputs.Columns, width);
         return inputs;
@@ -231,7 +227,7 @@ internal sealed class DataSource
     }
 
     /// <summary>
-    /// Refuses an uncompressed IDX labels file (magic 0x00000801: one dimension) given where the images go, which would
+    /// Refuses an uncompressed IDX labels file (magic 0x00000801: one dimension, which no CSV starts with) given where the images go, which would
     /// otherwise be described as an images file without labels or fail as a malformed one. A compressed file's
     /// dimensions are behind the gzip stream; the IDX reader names them there.
     /// </summary>

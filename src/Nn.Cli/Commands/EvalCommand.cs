@@ -78,14 +78,7 @@ internal static class EvalCommand
     /// <summary>A table model on raw rows: the preprocessing it stores turns them into inputs and labels.</summary>
     private static int EvaluateTable(ParseResult parse, DataSource data, TableOptions table, string path, Model<float> model, Preprocessing preprocessing, string? testPath)
     {
-        foreach (var option in new Option[] { data.LabelColumn, data.Scale, data.Classes })
-        {
-            if (IgnoredOptions.Typed(parse, option))
-            {
-                throw new UsageException($"{option.Name} does not apply: the model {path} was trained on a table and reads its columns, scaling and classes from its own preprocessing.");
-            }
-        }
-
+        IgnoredOptions.RefuseForTableModel(parse, data, path);
         var rowsPath = testPath ?? throw new UsageException($"the model {path} was trained on a table; give its rows to evaluate with --test FILE.");
         var rows = data.LoadTable(rowsPath, "--test", table.HeaderChoice(parse));
         var dataset = preprocessing.Dataset<float>(rows);

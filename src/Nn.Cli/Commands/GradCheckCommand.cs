@@ -61,21 +61,22 @@ internal static class GradCheckCommand
                 IgnoredOptions.RequireDataFileFor(parse, data, dataPath.Name, dataLabels, table.Header);
             }
 
-            if (parse.GetValue(model) is { } checkedModel)
+            var modelPath = parse.GetValue(model);
+            if (modelPath is not null)
             {
                 foreach (var option in new Option[] { architecture.Layers, architecture.Activation, architecture.Output, seed }.Where(o => IgnoredOptions.Typed(parse, o)))
                 {
-                    throw new UsageException($"{option.Name} describes the fresh network checked without a model file; {checkedModel} brings its own layers and weights.");
+                    throw new UsageException($"{option.Name} describes the fresh network checked without a model file; {modelPath} brings its own layers and weights.");
                 }
             }
 
-            var saved = parse.GetValue(model) is { } savedPath ? ModelFile.ModelFromBytes<double>(DataSource.ReadModel(savedPath, "model"), savedPath) : null;
+            var saved = modelPath is null ? null : ModelFile.ModelFromBytes<double>(DataSource.ReadModel(modelPath, "model"), modelPath);
             if (saved?.Preprocessing is null && IgnoredOptions.Typed(parse, table.Header))
             {
                 throw new UsageException("--header does not apply: only a model trained on a table reads its data as named columns.");
             }
 
-            var dataset = saved?.Preprocessing is { } preprocessing ? TableRows(parse, data, table, saved, preprocessing, path, dataLabels)
+            var dataset = saved?.Preprocessing is { } preprocessing ? TableRows(parse, data, table, modelPath!, preprocessing, path, dataLabels)
                 : path is null ? Digits.Load<double>().Train
                 : data.Load<double>(parse, path, parse.GetValue(dataLabels), "--data");
             var count = parse.GetValue(samples);
@@ -133,17 +134,10 @@ internal static class GradCheckCommand
     /// A table model's samples: the rows of <c>--data</c> turned into inputs and targets by the preprocessing the model
     /// stores, as <c>nn eval</c> reads them (the IDX and plain-CSV options do not apply).
     /// </summary>
-    private static Dataset<double> TableRows(ParseResult parse, DataSource data, TableOptions table, Model<double> saved, Preprocessing preprocessing, string? path, Option dataLabels)
+    private static Dataset<double> TableRows(ParseResult parse, DataSource data, TableOptions table, string modelPath, Preprocessing preprocessing, string? path, Option dataLabels)
     {
-        foreach (var option in new Option[] { data.LabelColumn, data.Scale, data.Classes, dataLabels })
-        {
-            if (IgnoredOptions.Typed(parse, option))
-            {
-                throw new UsageException($"{option.Name} does not apply: the model was trained on a table and reads its columns, scaling and classes from its own preprocessing.");
-            }
-        }
-
-        var rowsPath = path ?? throw new UsageException($"the model {saved.Network.Architecture} was trained on a table; give rows to check it on with --data FILE.");
+        IgnoredOptions.RefuseForTableModel(parse, data, modelPath, dataLabels);
+        var rowsPath = path ?? throw new UsageException($"the model {modelPath} was trained on a table; give rows to check it on with --data FILE.");
         return preprocessing.Dataset<double>(data.LoadTable(rowsPath, "--data", table.HeaderChoice(parse)));
     }
 

@@ -29,6 +29,22 @@ internal static class IgnoredOptions
         }
     }
 
+    /// <summary>
+    /// Refuses the options that tell how to read samples (label column, scaling, classes, a labels file) for a model
+    /// trained on a table, whose stored preprocessing reads its rows instead.
+    /// </summary>
+    /// <param name="parse">The command line.</param>
+    /// <param name="data">The data-reading options.</param>
+    /// <param name="modelPath">The model file, named in the message.</param>
+    /// <param name="labels">The command's labels-file options.</param>
+    public static void RefuseForTableModel(ParseResult parse, DataSource data, string modelPath, params Option[] labels)
+    {
+        foreach (var option in new Option[] { data.LabelColumn, data.Scale, data.Classes }.Concat(labels).Where(option => Typed(parse, option)))
+        {
+            throw new UsageException($"{option.Name} does not apply: the model {modelPath} was trained on a table and reads its columns, scaling and classes from its own preprocessing.");
+        }
+    }
+
     /// <summary>Refuses the mini-batch options with a full-batch minimiser, which uses every sample in every iteration.</summary>
     public static void RefuseMiniBatchOptions(ParseResult parse, string rule, params Option[] options)
     {
