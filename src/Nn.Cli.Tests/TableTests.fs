@@ -263,3 +263,28 @@ let ``gradcheck checks a table model on rows of its columns through its own prep
         Assert.True((run.ExitCode = code), string run)
         Assert.Contains(text, run.Output + run.Error)
         Assert.Equal((code = 0), run.Output.Contains "gradient check passed")
+
+[<Fact>]
+let ``a table quoted as R's write.csv writes it trains by its names, and predict quotes a target name that holds a comma`` () =
+    use dir = new TempDirectory()
+    let rows =
+        [ for i in 0..59 ->
+              let city = if i % 2 = 0 then "\"New York, NY\"" else "\"Oslo\""
+              let verdict = if i % 10 >= 5 then 1 else 0
+              String.Format(CultureInfo.InvariantCulture, "{0},{1},{2}", city, i % 10, verdict) ]
+    File.WriteAllLines(dir.File "quoted.csv", "\"city\",\"size\",\"verdict, final\"" :: rows)
+    let train = dir.Run [ "train"; "--train"; "quoted.csv"; "--target"; "3"; "--categorical"; "city"; "--test-split"; "0.2"; "--standardize"; "--epochs"; "30"; "--save"; "q.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    Assert.Contains("header detected (the first row is not all numbers): city, size, verdict, final", train.Output)
+    Assert.Contains("task: classification, because verdict, final holds whole numbers", train.Output)
+    Assert.Contains("stratified by verdict, final)", train.Output)
+    Assert.Contains("city (one-hot: \"New York, NY\" Oslo)", train.Output)
+    let predict = dir.Run [ "predict"; "q.nnm"; "--data"; "quoted.csv" ]
+    Assert.True((predict.ExitCode = 0), string predict)
+    Assert.StartsWith("\"verdict, final\",p0,p1\n", predict.Output)
+    // The output is a table of its own: three fields a row, the name intact, the class first.
+    let printed = Table.Read(new StringReader(predict.Output), "predictions", Nullable true)
+    Assert.Equal(60, printed.Count)
+    Assert.Equal<string list>([ "verdict, final"; "p0"; "p1" ], List.ofSeq printed.Columns)
+    let predicted = printed.Rows |> Seq.map (fun row -> row[0]) |> List.ofSeq
+    Assert.Equal<string list>([ for i in 0..59 -> if i % 10 >= 5 then "1" else "0" ], predicted)

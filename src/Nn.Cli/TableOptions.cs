@@ -108,7 +108,7 @@ internal sealed class TableOptions
         else
         {
             var fraction = parse.GetValue(TestSplit) ?? throw new UsageException("a table needs test rows: give --test FILE, or --test-split FRACTION to hold out part of --train.");
-            var stratify = options.Task == TableTask.Classification ? targets[0] : null;
+            var stratify = options.Task == TableTask.Classification ? train.Columns[train.ColumnIndex(targets[0])] : null;
             var parts = TableSplit.Split(train, fraction, seed, stratify);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture, $"held out {parts.Test.Count} of {train.Count} rows as test rows (--test-split {fraction}, seed {seed}{(stratify is null ? string.Empty : $", stratified by {stratify}")})"));
@@ -139,7 +139,7 @@ internal sealed class TableOptions
     public static string[] Describe(Preprocessing preprocessing)
     {
         var inputs = preprocessing.Features.Select(feature => feature.IsCategorical
-            ? $"{feature.Name} (one-hot: {string.Join(' ', feature.Categories.Select(c => c.Length == 0 ? "(empty)" : c))})"
+            ? $"{feature.Name} (one-hot: {string.Join(' ', feature.Categories.Select(Category))})"
             : feature.Mean == 0 && feature.Deviation == 1 ? feature.Name
             : string.Create(CultureInfo.InvariantCulture, $"{feature.Name} (standardised: mean {feature.Mean:G6}, sd {feature.Deviation:G6})"));
         var targets = preprocessing.Task != TableTask.Classification ? string.Join(", ", preprocessing.Targets)
@@ -147,6 +147,10 @@ internal sealed class TableOptions
             : string.Create(CultureInfo.InvariantCulture, $"{preprocessing.Targets[0]}, {preprocessing.ClassCount} classes: labels {preprocessing.LabelOffset}..{preprocessing.LabelOffset + preprocessing.ClassCount - 1} are classes 0..{preprocessing.ClassCount - 1}");
         return [$"inputs ({preprocessing.InputWidth}): {string.Join(", ", inputs)}", $"{preprocessing.Task.ToString().ToLowerInvariant()} of {targets}"];
     }
+
+    /// <summary>A category as the list of them shows it: quoted when a space or comma in it would run into the next.</summary>
+    private static string Category(string category) =>
+        category.Length == 0 ? "(empty)" : category.Any(c => c == ',' || char.IsWhiteSpace(c)) ? $"\"{category}\"" : category;
 
     private TableTask ChooseTask(ParseResult parse, Table train, string[] targets)
     {
@@ -156,9 +160,12 @@ internal sealed class TableOptions
         }
 
         var task = Preprocessing.ChooseTask(train, targets);
+
+        // Named as the header names them, not as typed: --target 3 reads "verdict".
+        var named = string.Join(", ", targets.Select(target => train.Columns[train.ColumnIndex(target)]));
         Console.WriteLine(task == TableTask.Classification
-            ? $"task: classification, because {string.Join(',', targets)} holds whole numbers with at most {Preprocessing.MaxDefaultClasses} values (--task regression to predict it as a number)"
-            : $"task: regression, because {string.Join(',', targets)} {(targets.Length > 1 ? "names several columns" : $"holds fractions or more than {Preprocessing.MaxDefaultClasses} values")} (--task classification for class labels)");
+            ? $"task: classification, because {named} holds whole numbers with at most {Preprocessing.MaxDefaultClasses} values (--task regression to predict it as a number)"
+            : $"task: regression, because {named} {(targets.Length > 1 ? "names several columns" : $"holds fractions or more than {Preprocessing.MaxDefaultClasses} values")} (--task classification for class labels)");
         return task;
     }
 

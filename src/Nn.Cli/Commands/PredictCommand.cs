@@ -78,12 +78,12 @@ internal static class PredictCommand
         var outputs = Cli.FiniteOutputs(network, preprocessing.Inputs<float>(rows), model, DataSource.DisplayName(rowsPath));
         if (preprocessing.Task == TableTask.Regression)
         {
-            return Csv(string.Join(',', preprocessing.Targets), outputs, _ => string.Empty);
+            return Csv(string.Join(',', preprocessing.Targets.Select(CsvRecords.Field)), outputs, _ => string.Empty);
         }
 
         var classes = Enumerable.Range(0, preprocessing.ClassCount).Select(c => $"p{preprocessing.ClassLabel(c)}");
         var predicted = Largest(outputs);
-        return Csv($"{preprocessing.Targets[0]},{string.Join(',', classes)}", outputs, r => $"{preprocessing.ClassLabel(predicted[r])},");
+        return Csv($"{CsvRecords.Field(preprocessing.Targets[0])},{string.Join(',', classes)}", outputs, r => $"{preprocessing.ClassLabel(predicted[r])},");
     }
 
     /// <summary>A model without preprocessing: the class (the largest output) and each output.</summary>

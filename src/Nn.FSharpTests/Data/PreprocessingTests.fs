@@ -114,7 +114,7 @@ let ``contradictory column choices are refused naming the column`` () =
 [<Fact>]
 let ``a field that is not a number is refused naming its row and column`` () =
     let e = Assert.Throws<DataFormatException>(fun () -> Preprocessing.Fit(table "x,y\n1,0\nabc,1\n", PreprocessingOptions([ "y" ])) |> ignore)
-    Assert.Equal("t.csv, data row 2, column 'x': expected a finite number, but found 'abc'.", e.Message)
+    Assert.Equal("t.csv, data row 2, column 'x': expected a finite number (a feature column of words is read when named categorical, one-hot encoded), but found 'abc'.", e.Message)
 
 [<Fact>]
 let ``a class label beyond the training classes is refused when applied`` () =
@@ -132,7 +132,7 @@ let ``rows missing a model column are refused naming it`` () =
 let ``a bad field in a split of a table is named by its row in the file`` () =
     let rows = table "x,y\n1,0\n2,1\n3,0\nabc,1\n5,0\n"
     let e = Assert.Throws<DataFormatException>(fun () -> Preprocessing.Fit(rows.Select [ 4; 3 ], PreprocessingOptions([ "y" ])) |> ignore)
-    Assert.Equal("t.csv, data row 4, column 'x': expected a finite number, but found 'abc'.", e.Message)
+    Assert.Equal("t.csv, data row 4, column 'x': expected a finite number (a feature column of words is read when named categorical, one-hot encoded), but found 'abc'.", e.Message)
 
 [<Fact>]
 let ``class labels are whole numbers within 2^30 either side of 0, and the message says so`` () =

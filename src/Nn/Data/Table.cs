@@ -23,7 +23,8 @@ public enum TableHeader
 /// <summary>
 /// A CSV table as text: named columns and rows of fields, nothing converted yet, so that a column can hold
 /// categories written as words as well as numbers. <see cref="Preprocessing"/> turns rows into network inputs.
-/// Immutable; <see cref="Read"/> checks that every row has as many fields as the first.
+/// Immutable; <see cref="Read"/> reads quoted fields as RFC 4180 writes them and checks that every row has as many
+/// fields as the first.
 /// </summary>
 /// <example><code>
 /// Table table = Table.Load("binary.csv", header: null);   // header detected: admit,gre,gpa,rank
@@ -49,7 +50,7 @@ public sealed class Table
     /// <summary>The column names, in file order: the header's, or "1", "2", … without one.</summary>
     public ImmutableArray<string> Columns { get; }
 
-    /// <summary>The data rows, each with one field per column, trimmed of surrounding spaces.</summary>
+    /// <summary>The data rows, each with one field per column: an unquoted field trimmed of surrounding spaces, a quoted one as written between its quotes.</summary>
     public ImmutableArray<ImmutableArray<string>> Rows { get; }
 
     /// <summary>How the first row was taken.</summary>
@@ -77,7 +78,7 @@ public sealed class Table
     /// <param name="header">True: the first row names the columns; false: it is data; null: detect (a header when a field of it is not a number).</param>
     /// <returns>The table.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats, or there is no data row.</exception>
+    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats, there is no data row, or a quoted field is malformed (left open, or followed by text before the next comma).</exception>
     public static Table Load(string path, bool? header)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -85,12 +86,15 @@ public sealed class Table
         return Read(reader, path, header);
     }
 
-    /// <summary>Reads CSV text as a table, line by line; blank lines are skipped.</summary>
+    /// <summary>
+    /// Reads CSV text as a table, record by record; blank lines are skipped. A field in double quotes may hold commas,
+    /// line breaks (read as "\n") and doubled quotes, as R's <c>write.csv</c>, Excel and pandas write them.
+    /// </summary>
     /// <param name="reader">The text; read to its end.</param>
     /// <param name="sourceName">The name used in error messages (usually the path).</param>
     /// <param name="header">True: the first row names the columns; false: it is data; null: detect.</param>
     /// <returns>The table.</returns>
-    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats, or there is no data row.</exception>
+    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats, there is no data row, or a quoted field is malformed (left open, or followed by text before the next comma).</exception>
     public static Table Read(TextReader reader, string sourceName, bool? header)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -99,19 +103,11 @@ public sealed class Table
         var kind = TableHeader.Absent;
         var rows = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
         var width = -1;
-        string? line;
-        var lines = new LineReader(reader, sourceName);
-        while ((line = lines.Next()) is not null)
+        var records = new CsvRecords(reader, sourceName);
+        while (records.Next(width < 0 ? Limits.MaxWidth : width, out var split, out var count))
         {
-            var lineNumber = lines.Number;
-            if (line.AsSpan().Trim().IsEmpty)
-            {
-                continue;
-            }
-
-            // Counted before the line is split, so a line of millions of empty fields is refused without making them.
-            var count = line.AsSpan().Count(',') + 1;
-            if (width < 0 && count > Limits.MaxWidth)
+            var lineNumber = records.Line;
+            if (width < 0 && split is null)
             {
                 throw new DataFormatException(sourceName, $"line {lineNumber}", $"at most {Limits.MaxWidth} columns (Limits.MaxWidth)", $"{count}");
             }
@@ -121,7 +117,7 @@ public sealed class Table
                 throw new DataFormatException(sourceName, $"line {lineNumber}", $"{width} fields (as on the first line)", $"{count}");
             }
 
-            var fields = line.Split(',').Select(field => field.Trim()).ToImmutableArray();
+            var fields = split!.ToImmutableArray();
             if (width < 0)
             {
                 width = fields.Length;
@@ -143,7 +139,7 @@ public sealed class Table
 
         if (rows.Count == 0)
         {
-            throw new DataFormatException(sourceName, $"line {Math.Max(1, lines.Number)}", "at least one row of data", "no data rows");
+            throw new DataFormatException(sourceName, $"line {Math.Max(1, records.LinesRead)}", "at least one row of data", "no data rows");
         }
 
         var names = columns ?? Enumerable.Range(1, width).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToImmutableArray();
