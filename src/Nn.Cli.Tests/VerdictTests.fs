@@ -70,11 +70,13 @@ let ``gradcheck uses and reports the step given with --epsilon`` () =
 [<InlineData("--epsilon", "-1e-5", "must be a positive finite number, but is ")>]
 [<InlineData("--epsilon", "0", "must be a positive finite number, but is ")>]
 [<InlineData("--epsilon", "Infinity", "expects a finite number, but got 'Infinity'")>]
+[<InlineData("--epsilon", "1e300", "must be below 1, but is 1E+300: a central difference that steps a weight by 1 or more does not measure the gradient (the default is 1E-05).")>]
+[<InlineData("--epsilon", "1", "must be below 1, but is 1: ")>]
 [<InlineData("--absolute-tolerance", "NaN", "expects a finite number, but got 'NaN'")>]
 [<InlineData("--absolute-tolerance", "-1e-9", "must be a positive finite number, but is ")>]
 [<InlineData("--absolute-tolerance", "0", "must be a positive finite number, but is ")>]
 [<InlineData("--absolute-tolerance", "Infinity", "expects a finite number, but got 'Infinity'")>]
-let ``gradcheck refuses a tolerance, floor or step that is not a positive finite number, or a tolerance no gradient could fail, exit code 2`` (option: string, value: string, message: string) =
+let ``gradcheck refuses a tolerance, floor or step that is not a positive finite number, a tolerance no gradient could fail, or a step of 1 or more, exit code 2`` (option: string, value: string, message: string) =
     // NaN and infinities are refused by the number parser every option shares; the rest by gradcheck's own check.
     use dir = new TempDirectory()
     let run = dir.Run [ "gradcheck"; option; value ]

@@ -23,7 +23,7 @@ internal static class GradCheckCommand
         {
             Description = "Also pass a block whose every |a − n| is within this positive floor (for gradients too small to compare relatively). Default: no floor.",
         };
-        var epsilon = new Option<double>("--epsilon") { Description = "The central-difference step ε, positive.", DefaultValueFactory = _ => GradientCheck.DefaultEpsilon };
+        var epsilon = new Option<double>("--epsilon") { Description = "The central-difference step ε, positive and below 1.", DefaultValueFactory = _ => GradientCheck.DefaultEpsilon };
         var l2 = new Option<double>("--l2") { Description = "L2 regularisation λ to include in the cost.", DefaultValueFactory = _ => 0 };
         var seed = new Option<ulong>("--seed") { Description = "The seed of a fresh network's weights and biases (biases drawn from ±0.1, not the zeros training starts from, so that no unit sits exactly at ReLU's kink).", DefaultValueFactory = _ => 1 };
         var data = new DataSource();
@@ -55,6 +55,13 @@ internal static class GradCheckCommand
 
             var floor = parse.GetValue(absolute) is { } given ? Positive(absolute.Name, given) : (double?)null;
             var step = Positive(epsilon.Name, parse.GetValue(epsilon));
+            if (step >= 1)
+            {
+                // A step as large as the weights themselves measures the cost's curvature (or overflows it), not its slope.
+                throw new UsageException(string.Create(
+                    CultureInfo.InvariantCulture, $"{epsilon.Name} must be below 1, but is {step:G}: a central difference that steps a weight by 1 or more does not measure the gradient (the default is {GradientCheck.DefaultEpsilon:G})."));
+            }
+
             var path = parse.GetValue(dataPath);
             if (path is null)
             {
