@@ -135,3 +135,17 @@ let ``an endless CSV line through a FIFO ends in exit 3 naming the line and Limi
     Assert.True(writer.Wait(TimeSpan.FromSeconds 30.0), "the writer should stop once the program has gone")
     Assert.Equal(3, run.ExitCode)
     Assert.Equal(sprintf "nn: %s, line 1: expected at most %d characters per line (Limits.MaxLineLength), but found a longer line.\n" path Nn.Limits.MaxLineLength, run.Error)
+
+[<Fact>]
+let ``standard input closed when nn starts is refused at once as '-', not waited on for ever`` () =
+    // With descriptor 0 closed the runtime's own start-up pipe takes it; reading that pipe never ends.
+    use dir = new TempDirectory()
+    let info =
+        Diagnostics.ProcessStartInfo("sh", [ "-c"; "exec dotnet \"$0\" train --train - --test x.csv <&-"; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
+    use shell = Diagnostics.Process.Start info |> nonNull
+    let error = shell.StandardError.ReadToEndAsync()
+    let exited = shell.WaitForExit(TimeSpan.FromMinutes 2.0)
+    if not exited then shell.Kill true
+    Assert.True(exited, "nn was still waiting on standard input after two minutes")
+    Assert.Equal(2, shell.ExitCode)
+    Assert.StartsWith("nn: --train - reads standard input, but nn was started with standard input closed; give a file, or pipe the data in.", error.Result)

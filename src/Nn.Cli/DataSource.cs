@@ -160,6 +160,11 @@ internal sealed class DataSource
             throw new UsageException($"{optionName} and {first} both read standard input ('-'), which can be read only once.");
         }
 
+        if (ClosedStandardInput.IsOwnPipe())
+        {
+            throw new UsageException($"{optionName} - reads standard input, but nn was started with standard input closed; give a file, or pipe the data in.");
+        }
+
         standardInputTakenBy = optionName;
         return Console.OpenStandardInput();
     }
