@@ -94,3 +94,9 @@ let ``any text of quotes, commas and line breaks reads as a table or throws Data
             let table = read None text
             table.Rows |> Seq.forall (fun row -> row.Length = table.Columns.Length)
         with :? DataFormatException -> true)
+
+[<Fact>]
+let ``R's row-name column, an empty quoted header first, is refused with the way to write the file without it`` () =
+    Assert.Equal(
+        "t.csv, line 1, field 1: expected a column name, but found an empty field (as R's write.csv writes above row names: write with row.names = FALSE, or name the column).",
+        formatError "\"\",\"x\",\"y\"\n\"1\",0.5,1\n")

@@ -258,7 +258,12 @@ public sealed class Table
         {
             if (names[i].Length == 0)
             {
-                throw new DataFormatException(sourceName, $"line {lineNumber}, field {i + 1}", "a column name", "an empty field");
+                // R's write.csv leaves the header of its row-name column empty; taking that column as a feature would learn row numbers.
+                throw new DataFormatException(
+                    sourceName,
+                    $"line {lineNumber}, field {i + 1}",
+                    "a column name",
+                    i == 0 ? "an empty field (as R's write.csv writes above row names: write with row.names = FALSE, or name the column)" : "an empty field");
             }
 
             if (names.IndexOf(names[i]) != i)
