@@ -117,6 +117,15 @@ let ``a field that is not a number is refused naming its row and column`` () =
     Assert.Equal("t.csv, data row 2, column 'x': expected a finite number (a feature column of words is read when named categorical, one-hot encoded), but found 'abc'.", e.Message)
 
 [<Fact>]
+let ``a missing value in a numeric column is named as one, in training rows and in rows applied later`` () =
+    for missing in [ "NA"; "?"; ""; "NaN" ] do
+        let e = Assert.Throws<DataFormatException>(fun () -> Preprocessing.Fit(table $"x,y\n1,0\n{missing},1\n", PreprocessingOptions([ "y" ])) |> ignore)
+        Assert.Equal($"t.csv, data row 2, column 'x': expected a finite number (a missing value is not filled in: fill it or drop the row), but found '{missing}'.", e.Message)
+    let p = Preprocessing.Fit(table "x,y\n1,0\n2,1\n", PreprocessingOptions([ "y" ]))
+    let e = Assert.Throws<DataFormatException>(fun () -> p.Inputs<float>(table "x,y\nNA,0\n") |> ignore)
+    Assert.Equal("t.csv, data row 1, column 'x': expected a finite number (a missing value is not filled in: fill it or drop the row), but found 'NA'.", e.Message)
+
+[<Fact>]
 let ``a class label beyond the training classes is refused when applied`` () =
     let p = Preprocessing.Fit(table "x,y\n1,0\n2,1\n", PreprocessingOptions([ "y" ]))
     let e = Assert.Throws<DataFormatException>(fun () -> p.Dataset<float>(table "x,y\n1,2\n") |> ignore)

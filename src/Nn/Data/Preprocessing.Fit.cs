@@ -104,7 +104,8 @@ public sealed partial record Preprocessing
     private static FeatureColumn FitNumber(Table train, int column, bool standardize)
     {
         var values = train.Rows.Select((row, i) => TryNumber(row[column], out var value) ? value
-            : throw new DataFormatException(train.Source, Where(train, i, column), "a finite number (a feature column of words is read when named categorical, one-hot encoded)", $"'{row[column]}'")).ToArray();
+            : throw new DataFormatException(
+                train.Source, Where(train, i, column), NumberExpected(row[column], "a finite number (a feature column of words is read when named categorical, one-hot encoded)"), $"'{row[column]}'")).ToArray();
         if (!standardize)
         {
             return FeatureColumn.Numeric(train.Columns[column]);

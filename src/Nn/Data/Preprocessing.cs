@@ -207,7 +207,16 @@ public sealed partial record Preprocessing(
 
     private static double Number(Table table, int row, int column) =>
         TryNumber(table.Rows[row][column], out var value) ? value
-        : throw new DataFormatException(table.Source, Where(table, row, column), "a finite number", $"'{table.Rows[row][column]}'");
+        : throw new DataFormatException(table.Source, Where(table, row, column), NumberExpected(table.Rows[row][column], "a finite number"), $"'{table.Rows[row][column]}'");
+
+    /// <summary>
+    /// What a numeric column expects, said for the field found: a missing-value mark (empty, NA, NaN, N/A, null, None
+    /// or ?, as R, pandas, spreadsheets and UCI files write them) is named as one, since nothing fills missing numbers in.
+    /// </summary>
+    private static string NumberExpected(string field, string otherwise) =>
+        field is "" or "NA" or "NaN" or "nan" or "N/A" or "n/a" or "null" or "NULL" or "None" or "?"
+            ? "a finite number (a missing value is not filled in: fill it or drop the row)"
+            : otherwise;
 
     private static int WholeNumber(Table table, int row, int column)
     {
