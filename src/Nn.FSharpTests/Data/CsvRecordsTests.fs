@@ -3,15 +3,14 @@
 module Nn.Tests.Data.CsvRecordsTests
 
 open System
-open System.IO
+open Nn
 open Xunit
 open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
-open Nn
 
 let private read (header: bool option) (text: string) =
-    Table.Read(new StringReader(text), "t.csv", Option.toNullable header)
+    Table.Read(new System.IO.StringReader(text), "t.csv", Option.toNullable header)
 
 let private rowsOf (table: Table) = table.Rows |> Seq.map List.ofSeq |> List.ofSeq
 
