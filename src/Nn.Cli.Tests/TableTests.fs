@@ -288,3 +288,18 @@ let ``a table quoted as R's write.csv writes it trains by its names, and predict
     Assert.Equal<string list>([ "verdict, final"; "p0"; "p1" ], List.ofSeq printed.Columns)
     let predicted = printed.Rows |> Seq.map (fun row -> row[0]) |> List.ofSeq
     Assert.Equal<string list>([ for i in 0..59 -> if i % 10 >= 5 then "1" else "0" ], predicted)
+
+[<Fact>]
+let ``gradcheck refuses rows on which the model's cost is not finite, exit code 3, instead of failing the gradient on NaN`` () =
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "train.csv", "x,y" :: [ for i in 0..39 -> sprintf "%d,%d" (i % 10) (if i % 10 >= 5 then 1 else 0) ])
+    let train = dir.Run [ "train"; "--train"; "train.csv"; "--target"; "y"; "--test-split"; "0.2"; "--epochs"; "2"; "--save"; "m.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    // 1e308 is a finite double, so the rows read, but the first layer's sums overflow and the cost is NaN.
+    File.WriteAllLines(dir.File "huge.csv", [ "x,y"; "1e308,0"; "-1e308,1"; "1e308,1" ])
+    let run = dir.Run [ "gradcheck"; "m.nnm"; "--data"; "huge.csv" ]
+    Assert.True((run.ExitCode = 3), string run)
+    Assert.Equal(
+        "nn: the model m.nnm has a cost that is not finite (NaN or ∞) on the 3 samples of huge.csv checked: its weights or these samples overflow float64, so there is no gradient to check.\n",
+        run.Error)
+    Assert.DoesNotContain("gradient check", run.Output)

@@ -121,6 +121,17 @@ internal static class GradCheckCommand
             }
 
             var batch = dataset.Select(indices);
+
+            // Rows that overflow the network (a finite double of 1e308 in a column) make the cost NaN or ∞: every
+            // difference is then NaN, which would fail a gradient that nothing is wrong with. λ's own overflow is refused by the check itself.
+            if (!double.IsFinite(Backprop.Cost(network, loss, batch.Inputs, batch.Targets)))
+            {
+                var subject = modelPath is null ? $"the network {network.Architecture}" : $"the model {modelPath}";
+                throw new BadInputException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{subject} has a cost that is not finite (NaN or ∞) on the {count} samples of {(path is null ? "the digits" : DataSource.DisplayName(path))} checked: its weights or these samples overflow float64, so there is no gradient to check."));
+            }
+
             var report = Cli.Named(() => GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step), ("l2", l2));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, {loss.Name}, {count} samples, central differences with ε = {step:G}"));
             Console.Write(report.ToString());
