@@ -58,6 +58,12 @@ let ``a repeated or empty column name is refused`` () =
     Assert.Contains("field 2: expected a column name", Assert.Throws<DataFormatException>(fun () -> read (Some true) "a,\n1,2\n" |> ignore).Message)
 
 [<Fact>]
+let ``a quoted column name of only white space is refused, as Table.Create refuses it`` () =
+    // Unquoted, such a name is trimmed to an empty field; quoted, it was kept, and a column named " " was trained on.
+    let e = Assert.Throws<DataFormatException>(fun () -> read None "\"a\",\" \",\"\t\"\n1,2,3\n" |> ignore)
+    Assert.Equal("t.csv, line 1, field 2: expected a column name, but found only white space.", e.Message)
+
+[<Fact>]
 let ``a header without data rows is refused`` () =
     let e = Assert.Throws<DataFormatException>(fun () -> read None "a,b\n" |> ignore)
     Assert.Contains("expected at least one row of data, but found no data rows", e.Message)

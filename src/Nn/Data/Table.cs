@@ -78,7 +78,7 @@ public sealed class Table
     /// <param name="header">True: the first row names the columns; false: it is data; null: detect (a header when a field of it is not a number).</param>
     /// <returns>The table.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats, there is no data row, or a quoted field is malformed (left open, or followed by text before the next comma).</exception>
+    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats or is empty or white space, there is no data row, or a quoted field is malformed (left open, or followed by text before the next comma).</exception>
     public static Table Load(string path, bool? header)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -94,7 +94,7 @@ public sealed class Table
     /// <param name="sourceName">The name used in error messages (usually the path).</param>
     /// <param name="header">True: the first row names the columns; false: it is data; null: detect.</param>
     /// <returns>The table.</returns>
-    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats, there is no data row, or a quoted field is malformed (left open, or followed by text before the next comma).</exception>
+    /// <exception cref="DataFormatException">A row has another number of fields than the first, a name repeats or is empty or white space, there is no data row, or a quoted field is malformed (left open, or followed by text before the next comma).</exception>
     public static Table Read(TextReader reader, string sourceName, bool? header)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -264,6 +264,12 @@ public sealed class Table
                     $"line {lineNumber}, field {i + 1}",
                     "a column name",
                     i == 0 ? "an empty field (as R's write.csv writes above row names: write with row.names = FALSE, or name the column)" : "an empty field");
+            }
+
+            if (string.IsNullOrWhiteSpace(names[i]))
+            {
+                // Only a quoted field keeps its spaces; Create refuses such a name too.
+                throw new DataFormatException(sourceName, $"line {lineNumber}, field {i + 1}", "a column name", "only white space");
             }
 
             if (names.IndexOf(names[i]) != i)
