@@ -149,3 +149,15 @@ let ``standard input closed when nn starts is refused at once as '-', not waited
     Assert.True(exited, "nn was still waiting on standard input after two minutes")
     Assert.Equal(2, shell.ExitCode)
     Assert.StartsWith("nn: --train - reads standard input, but nn was started with standard input closed; give a file, or pipe the data in.", error.Result)
+
+[<Fact>]
+let ``standard input that is a directory is refused as '-', exit code 3, naming standard input`` () =
+    // The shell opens the directory for reading; the first read fails with EISDIR, whose message named nothing.
+    use dir = new TempDirectory()
+    let info =
+        Diagnostics.ProcessStartInfo("sh", [ "-c"; "exec dotnet \"$0\" train --train - --test x.csv --target y < ."; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
+    use shell = Diagnostics.Process.Start info |> nonNull
+    let error = shell.StandardError.ReadToEndAsync()
+    Assert.True(shell.WaitForExit(TimeSpan.FromMinutes 2.0), "nn did not finish within two minutes")
+    Assert.Equal(3, shell.ExitCode)
+    Assert.Equal("nn: --train: standard input (-) is a directory, not a file\n", error.Result)

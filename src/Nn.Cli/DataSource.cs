@@ -165,6 +165,12 @@ internal sealed class DataSource
             throw new UsageException($"{optionName} - reads standard input, but nn was started with standard input closed; give a file, or pipe the data in.");
         }
 
+        if (Directory.Exists("/dev/stdin"))
+        {
+            // A shell's '< dir' opens the directory; the first read would fail with "Is a directory", naming nothing.
+            throw new BadInputException($"{optionName}: standard input (-) is a directory, not a file");
+        }
+
         standardInputTakenBy = optionName;
         return Console.OpenStandardInput();
     }
