@@ -303,3 +303,14 @@ let ``gradcheck refuses rows on which the model's cost is not finite, exit code 
         "nn: the model m.nnm has a cost that is not finite (NaN or ∞) on the 3 samples of huge.csv checked: its weights or these samples overflow float64, so there is no gradient to check.\n",
         run.Error)
     Assert.DoesNotContain("gradient check", run.Output)
+
+[<Fact>]
+let ``predict --out counts the rows it wrote when the target's name holds a line break`` () =
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "t.csv", "x,\"verdict\nfinal\"" :: [ for i in 0..39 -> sprintf "%d,%d" (i % 10) (if i % 10 >= 5 then 1 else 0) ])
+    let train = dir.Run [ "train"; "--train"; "t.csv"; "--target"; "2"; "--test-split"; "0.2"; "--epochs"; "2"; "--save"; "m.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let predict = dir.Run [ "predict"; "m.nnm"; "--data"; "t.csv"; "--out"; "p.csv" ]
+    Assert.True((predict.ExitCode = 0), string predict)
+    Assert.Equal("wrote 40 predictions to p.csv\n", predict.Output)
+    Assert.Equal(40, Table.Load(dir.File "p.csv", Nullable true).Count)

@@ -37,7 +37,7 @@ internal static class PredictCommand
             var outPath = parse.GetValue(output);
             OutputPaths.Validate([new("--out", outPath)], [new("the model file", path), new("--data", rowsPath)]);
             var loaded = ModelFile.ModelFromBytes<float>(DataSource.ReadModel(path, "model"), path);
-            string text;
+            (string Text, int Rows) predictions;
             if (loaded.Preprocessing is { } preprocessing)
             {
                 if (IgnoredOptions.Typed(parse, data.Scale))
@@ -45,7 +45,7 @@ internal static class PredictCommand
                     throw new UsageException($"--scale does not apply: the model {path} was trained on a table and scales its inputs by its own preprocessing.");
                 }
 
-                text = Table(loaded.Network, preprocessing, data.LoadTable(rowsPath, "--data", table.HeaderChoice(parse)), path, rowsPath);
+                predictions = Table(loaded.Network, preprocessing, data.LoadTable(rowsPath, "--data", table.HeaderChoice(parse)), path, rowsPath);
             }
             else
             {
@@ -54,26 +54,28 @@ internal static class PredictCommand
                     throw new UsageException($"--header does not apply: the model {path} was not trained on a table, so --data holds input values only.");
                 }
 
-                text = Classes(loaded.Network, data.LoadInputs<float>(parse, rowsPath, "--data", loaded.Network.InputSize), path, rowsPath);
+                predictions = Classes(loaded.Network, data.LoadInputs<float>(parse, rowsPath, "--data", loaded.Network.InputSize), path, rowsPath);
             }
 
             if (outPath is null)
             {
-                Console.Write(text);
+                Console.Write(predictions.Text);
                 return ExitCodes.Success;
             }
 
             return OutputPaths.WriteAll([new Output("--out", outPath, () =>
             {
-                AtomicFile.Write(outPath, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
-                return $"wrote {text.Count(c => c == '\n') - 1} predictions to {outPath}";
+                AtomicFile.Write(outPath, stream => stream.Write(Encoding.UTF8.GetBytes(predictions.Text)));
+
+                // Counted as rows, not line breaks: a quoted target name may hold one.
+                return $"wrote {predictions.Rows} predictions to {outPath}";
             })], []);
         }));
         return command;
     }
 
     /// <summary>A table model's predictions: the class label and each class's output, or each target's value.</summary>
-    private static string Table(Network<float> network, Preprocessing preprocessing, Table rows, string model, string rowsPath)
+    private static (string Text, int Rows) Table(Network<float> network, Preprocessing preprocessing, Table rows, string model, string rowsPath)
     {
         var outputs = Cli.FiniteOutputs(network, preprocessing.Inputs<float>(rows), model, DataSource.DisplayName(rowsPath));
         if (preprocessing.Task == TableTask.Regression)
@@ -87,7 +89,7 @@ internal static class PredictCommand
     }
 
     /// <summary>A model without preprocessing: the class (the largest output) and each output.</summary>
-    private static string Classes(Network<float> network, Matrix<float> inputs, string model, string rowsPath)
+    private static (string Text, int Rows) Classes(Network<float> network, Matrix<float> inputs, string model, string rowsPath)
     {
         var outputs = Cli.FiniteOutputs(network, inputs, model, DataSource.DisplayName(rowsPath));
         var predicted = Largest(outputs);
@@ -109,8 +111,8 @@ internal static class PredictCommand
         return classes;
     }
 
-    /// <summary>A header line, then per row a prefix and the outputs, each printed so that it reads back as the same float.</summary>
-    private static string Csv(string header, Matrix<float> outputs, Func<int, string> prefix)
+    /// <summary>A header line, then per row a prefix and the outputs, each printed so that it reads back as the same float; and the number of rows.</summary>
+    private static (string Text, int Rows) Csv(string header, Matrix<float> outputs, Func<int, string> prefix)
     {
         var text = new StringBuilder(header).Append('\n');
         for (var r = 0; r < outputs.Rows; r++)
@@ -118,6 +120,6 @@ internal static class PredictCommand
             text.Append(prefix(r)).AppendJoin(',', outputs.RowArray(r).Select(v => v.ToString(CultureInfo.InvariantCulture))).Append('\n');
         }
 
-        return text.ToString();
+        return (text.ToString(), outputs.Rows);
     }
 }
