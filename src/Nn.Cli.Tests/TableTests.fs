@@ -314,3 +314,13 @@ let ``predict --out counts the rows it wrote when the target's name holds a line
     Assert.True((predict.ExitCode = 0), string predict)
     Assert.Equal("wrote 40 predictions to p.csv\n", predict.Output)
     Assert.Equal(40, Table.Load(dir.File "p.csv", Nullable true).Count)
+
+[<Fact>]
+let ``a target of words is said to hold a field that is not a finite number, not fractions or more than 20 values`` () =
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "t.csv", "x,city" :: [ for i in 0..9 -> sprintf "%d,%s" i (if i % 2 = 0 then "\"New York, NY\"" else "Oslo") ])
+    let run = dir.Run [ "train"; "--train"; "t.csv"; "--target"; "city"; "--test-split"; "0.2" ]
+    Assert.True((run.ExitCode = 3), string run)
+    Assert.Contains("task: regression, because city holds 'New York, NY' (data row 1), which is not a finite number (--task classification for class labels)\n", run.Output)
+    Assert.DoesNotContain("fractions", run.Output)
+    Assert.Equal("nn: t.csv, data row 1, column 'city': expected a finite number, but found 'New York, NY'.\n", run.Error)

@@ -165,8 +165,17 @@ internal sealed class TableOptions
         var named = string.Join(", ", targets.Select(target => train.Columns[train.ColumnIndex(target)]));
         Console.WriteLine(task == TableTask.Classification
             ? $"task: classification, because {named} holds whole numbers with at most {Preprocessing.MaxDefaultClasses} values (--task regression to predict it as a number)"
-            : $"task: regression, because {named} {(targets.Length > 1 ? "names several columns" : $"holds fractions or more than {Preprocessing.MaxDefaultClasses} values")} (--task classification for class labels)");
+            : $"task: regression, because {named} {(targets.Length > 1 ? "names several columns" : RegressionReason(train, train.ColumnIndex(targets[0])))} (--task classification for class labels)");
         return task;
+    }
+
+    /// <summary>Why one target column is not taken as class labels: a field that is no finite number is named, since it holds no fractions.</summary>
+    private static string RegressionReason(Table train, int column)
+    {
+        var row = Enumerable.Range(0, train.Count).FirstOrDefault(r => !Nn.Table.IsNumber(train.Rows[r][column]), -1);
+        return row < 0
+            ? $"holds fractions or more than {Preprocessing.MaxDefaultClasses} values"
+            : string.Create(CultureInfo.InvariantCulture, $"holds '{train.Rows[row][column]}' (data row {train.DataRow(row)}), which is not a finite number");
     }
 
     private static string[] Split(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
