@@ -103,3 +103,21 @@ let ``a first row wider than Limits.MaxWidth is refused from its count of commas
 let ``Create refuses a table without columns instead of asking each row for no fields`` () =
     let message = messageOf<ArgumentException> (fun () -> Table.Create([], [ [ "1" ] :> System.Collections.Generic.IReadOnlyList<string> ]) |> ignore)
     Assert.Contains("a table must have at least 1 column, but none is named", message)
+
+[<Fact>]
+let ``Create refuses a null row, a null field and default arrays, naming where, instead of failing later`` () =
+    let row (fields: string[]) = fields :> System.Collections.Generic.IReadOnlyList<string>
+    let refusal (columns: System.Collections.Generic.IReadOnlyList<string>) rows =
+        let e = Assert.ThrowsAny<ArgumentException>(fun () -> Table.Create(columns, rows) |> ignore)
+        Assert.IsNotType<ArgumentNullException>(e) |> ignore
+        e.Message
+    // A null field was kept, and then read as a missing category by Preprocessing.Fit, or failed inside it naming 'chars'.
+    Assert.Equal("row 1's field 0 (column 'x') is null; an empty field is \"\". (Parameter 'rows')", refusal [| "x"; "y" |] [ row [| "1"; "0" |]; row [| Unchecked.defaultof<string>; "1" |] ])
+    Assert.Equal("row 1 is null. (Parameter 'rows')", refusal [| "x" |] [ row [| "1" |]; Unchecked.defaultof<System.Collections.Generic.IReadOnlyList<string>> ])
+    // A default ImmutableArray, as a row or as the columns, failed with a NullReferenceException.
+    Assert.Equal(
+        "row 0 is a default ImmutableArray, which holds no fields. (Parameter 'rows')",
+        refusal [| "x" |] [ Unchecked.defaultof<System.Collections.Immutable.ImmutableArray<string>> :> System.Collections.Generic.IReadOnlyList<string> ])
+    Assert.Equal(
+        "columns is a default ImmutableArray, which names no columns. (Parameter 'columns')",
+        refusal (Unchecked.defaultof<System.Collections.Immutable.ImmutableArray<string>>) [ row [| "1" |] ])

@@ -150,11 +150,19 @@ public sealed class Table
     /// <param name="columns">The column names, distinct and not empty.</param>
     /// <param name="rows">The rows of fields.</param>
     /// <returns>The table, its header <see cref="TableHeader.Given"/>.</returns>
-    /// <exception cref="ArgumentException">There are no columns or no rows, a row's width differs, or a name repeats or is empty.</exception>
+    /// <exception cref="ArgumentException">
+    /// There are no columns or no rows, a row is null or its width differs, a field is null (an empty field is ""), a
+    /// name repeats or is empty, or <paramref name="columns"/> or a row is a default <see cref="ImmutableArray{T}"/>.
+    /// </exception>
     public static Table Create(IReadOnlyList<string> columns, IEnumerable<IReadOnlyList<string>> rows)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(rows);
+        if (columns is ImmutableArray<string> { IsDefault: true })
+        {
+            throw new ArgumentException("columns is a default ImmutableArray, which names no columns.", nameof(columns));
+        }
+
         var names = columns.ToImmutableArray();
         if (names.IsEmpty)
         {
@@ -166,19 +174,43 @@ public sealed class Table
             throw new ArgumentException($"column names must be distinct and not empty, but are {string.Join(", ", names)}.", nameof(columns));
         }
 
-        var built = rows.Select(row => row.ToImmutableArray()).ToImmutableArray();
-        var bad = built.Select((row, i) => (row, i)).FirstOrDefault(pair => pair.row.Length != names.Length);
-        if (!bad.row.IsDefault)
+        var built = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
+        foreach (var row in rows)
         {
-            throw new ArgumentException($"row {bad.i} must have {names.Length} fields (one per column), but has {bad.row.Length}.", nameof(rows));
+            built.Add(Fields(row, built.Count, names, nameof(rows)));
         }
 
-        if (built.IsEmpty)
+        if (built.Count == 0)
         {
             throw new ArgumentException("a table must hold at least 1 row, but has 0.", nameof(rows));
         }
 
-        return new Table("the table", names, built, TableHeader.Given);
+        return new Table("the table", names, built.ToImmutable(), TableHeader.Given);
+    }
+
+    /// <summary>Row <paramref name="index"/> given to <see cref="Create"/>, checked: one field per column, none null.</summary>
+    private static ImmutableArray<string> Fields(IReadOnlyList<string>? row, int index, ImmutableArray<string> names, string parameter)
+    {
+        var fields = row switch
+        {
+            null => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"row {index} is null."), parameter),
+            ImmutableArray<string> { IsDefault: true } =>
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"row {index} is a default ImmutableArray, which holds no fields."), parameter),
+            _ => row.ToImmutableArray(),
+        };
+        if (fields.Length != names.Length)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"row {index} must have {names.Length} fields (one per column), but has {fields.Length}."), parameter);
+        }
+
+        var missing = fields.IndexOf(null!);
+        if (missing >= 0)
+        {
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"row {index}'s field {missing} (column '{names[missing]}') is null; an empty field is \"\"."), parameter);
+        }
+
+        return fields;
     }
 
     /// <summary>
