@@ -183,6 +183,21 @@ let ``a column whose differences from the mean square past double's largest has 
     assertAllClose 1e-6 [| -(sqrt 0.5); sqrt 0.5 |] ((p.Inputs<float>(table "x,y\n1e300,0\n2e300,1\n")).AsSpan().ToArray())
 
 [<Fact>]
+let ``a column of one value repeated standardises to 0, whatever the rounding of its mean`` () =
+    // Three 0.1s average to an ulp above 0.1, so Σ(v − mean)² was about 1e-34 rather than 0: the deviation came out as
+    // 1.7e-17 instead of the constant column's 1, and a later value of 0.2 became an input of about 6e15.
+    let p = Preprocessing.Fit(table "x,y\n0.1,0\n0.1,1\n0.1,0\n", PreprocessingOptions([ "y" ], Standardize = true))
+    Assert.Equal((0.1, 1.0), (p.Features[0].Mean, p.Features[0].Deviation))
+    Assert.Equal<float[]>([| 0.0; 0.1 |], (p.Inputs<float>(table "x\n0.1\n0.2\n")).AsSpan().ToArray() |> Array.map (fun v -> Math.Round(v, 12)))
+
+[<Fact>]
+let ``a column of values whose squares vanish has its own deviation, not the constant column's 1`` () =
+    // (1e-200 − 2e-200)² is 0 in double: the column was taken as constant and divided by 1, leaving inputs near 1e-200.
+    let p = Preprocessing.Fit(table "x,y\n1e-200,0\n2e-200,1\n3e-200,0\n", PreprocessingOptions([ "y" ], Standardize = true))
+    Assert.Equal(1e-200, p.Features[0].Deviation, 1e-212)
+    assertAllClose 1e-12 [| -1.0; 0.0; 1.0 |] ((p.Inputs<float>(table "x\n1e-200\n2e-200\n3e-200\n")).AsSpan().ToArray())
+
+[<Fact>]
 let ``one-hot inputs of more values than one array holds are refused as a fact about the table, not an overflow`` () =
     // 46,341 rows, each its own category: 46,341 × 46,341 inputs pass Limits.MaxElements.
     let rows = 46_341

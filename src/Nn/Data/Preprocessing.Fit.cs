@@ -111,6 +111,14 @@ public sealed partial record Preprocessing
             return FeatureColumn.Numeric(train.Columns[column]);
         }
 
+        // Identical values are a constant column, kept at 0 by its own value and a deviation of 1: their mean, summed in
+        // rounding, can be an ulp off them (three 0.1s average to 0.10000000000000002), which gave a deviation of about
+        // 1e-17, and a later value of 0.2 became an input of about 6e15.
+        if (Array.TrueForAll(values, v => v == values[0]))
+        {
+            return FeatureColumn.Numeric(train.Columns[column], values[0], 1);
+        }
+
         // Values near double's largest overflow their sum; dividing each first keeps the mean finite.
         var mean = values.Average() is var average && double.IsFinite(average) ? average : values.Sum(v => v / values.Length);
         var deviation = Deviation(values, mean);
@@ -121,8 +129,9 @@ public sealed partial record Preprocessing
 
     /// <summary>
     /// The sample standard deviation √(Σ(v − mean)² / (n − 1)); 0 for fewer than two values. Squares of differences
-    /// above 1e154 overflow, so such a column is measured again in units of its largest magnitude s, as
-    /// s·√(Σ(v/s − mean/s)² / (n − 1)): its deviation was taken as infinite, and the column divided by 1 instead.
+    /// above 1e154 overflow and squares below 1e-162 vanish, so such a column is measured again in units of its largest
+    /// magnitude s, as s·√(Σ(v/s − mean/s)² / (n − 1)): its deviation was taken as infinite, or as 0 for a column of
+    /// 1e-200, 2e-200 and 3e-200 (a constant one), and the column divided by 1 instead.
     /// </summary>
     private static double Deviation(double[] values, double mean)
     {
@@ -132,7 +141,7 @@ public sealed partial record Preprocessing
         }
 
         var plain = Math.Sqrt(ScaledSquares.Sum(values, mean, 1) / (values.Length - 1));
-        if (double.IsFinite(plain))
+        if (double.IsFinite(plain) && plain >= 1e-140)
         {
             return plain;
         }
