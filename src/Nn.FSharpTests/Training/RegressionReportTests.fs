@@ -50,6 +50,19 @@ let ``targets and errors whose squares pass double's largest are measured in the
     assertClose 1e-12 error halfFit.Targets[0].Rmse
 
 [<Fact>]
+let ``errors far smaller than the targets, or than 1e-154, keep their own size in the RMSE and R squared`` () =
+    // y = −1e300, 1e300, 1 and ŷ = −1e300, 1e300, 0: Σ(y − ȳ)² overflows, and both sums were taken in units of 1e300,
+    // where the one error of 1 squared to 0: RMSE 0 beside an MAE of 1/3. RMSE is √(1/3).
+    let far = RegressionReport.Compare(matrix [| [| -1e300 |]; [| 1e300 |]; [| 0.0 |] |], matrix [| [| -1e300 |]; [| 1e300 |]; [| 1.0 |] |])
+    assertClose 1e-15 (sqrt (1.0 / 3.0)) far.Targets[0].Rmse
+    assertClose 1e-15 (1.0 / 3.0) far.Targets[0].Mae
+    // y = ∓1e-300 and ŷ = ±1e-300: errors of 2e-300 squared to 0, so the RMSE was 0 and R², 1 − 8e-600 / 2e-600 = −3, NaN.
+    let tiny = RegressionReport.Compare(matrix [| [| 1e-300 |]; [| -1e-300 |] |], matrix [| [| -1e-300 |]; [| 1e-300 |] |])
+    Assert.Equal(2e-300, tiny.Targets[0].Rmse, 2e-312)
+    Assert.Equal(2e-300, tiny.Targets[0].Mae, 2e-312)
+    assertClose 1e-12 -3.0 tiny.Targets[0].R2
+
+[<Fact>]
 let ``a network is measured on its own outputs`` () =
     let network = Network.FromParameters(Architecture.Input(1).Dense(1, Activation.Identity), System.ReadOnlySpan [| 2.0; 1.0 |])
     let data = Dataset.FromTargets(matrix [| [| 0.0 |]; [| 1.0 |] |], matrix [| [| 1.0 |]; [| 4.0 |] |])

@@ -73,32 +73,47 @@ public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
             }
 
             var (predicted, actual) = (Column(predictions, k), Column(targets, k));
-            var scale = 1.0;
-            var (squared, spread) = (ScaledSquares.Sum(predicted, actual, scale), ScaledSquares.Sum(actual, mean, scale));
-            if (!double.IsFinite(squared) || !double.IsFinite(spread))
-            {
-                // Squares of errors or deviations above 1e154 overflow, though the measures themselves are finite (an
-                // infinite Σ(y − ȳ)² made R² 1 whatever the errors): summed again in units of the largest magnitude.
-                var largest = Math.Max(ScaledSquares.LargestMagnitude(actual), ScaledSquares.LargestMagnitude(predicted));
-                if (double.IsFinite(largest) && largest > 0)
-                {
-                    scale = largest;
-                    (squared, spread) = (ScaledSquares.Sum(predicted, actual, scale), ScaledSquares.Sum(actual, mean, scale));
-                }
-            }
-
+            var (squared, errorScale) = SumOfSquares(predicted, actual);
+            var (spread, spreadScale) = SumOfSquares(actual, Enumerable.Repeat(mean, n).ToArray());
             var absolute = 0.0;
             for (var i = 0; i < n; i++)
             {
-                absolute += Math.Abs((predicted[i] / scale) - (actual[i] / scale));
+                absolute += Math.Abs((predicted[i] / errorScale) - (actual[i] / errorScale));
             }
 
             // ȳ summed in rounding differs from a constant y by an ulp, so Σ(y − ȳ)² of identical targets is a tiny positive
             // number rather than 0, and the R² it gave was 1 or some −1e31: identical targets are recognised as such.
-            fits.Add(new TargetFit(scale * Math.Sqrt(squared / n), scale * (absolute / n), !constant && spread > 0 ? 1 - (squared / spread) : double.NaN));
+            // Σ(ŷ − y)² / Σ(y − ȳ)² is (sₑ/sᵧ)² times the ratio of the scaled sums, multiplied so that no factor overflows first.
+            var ratio = errorScale / spreadScale;
+            var r2 = !constant && spread > 0 ? 1 - (ratio * (ratio * (squared / spread))) : double.NaN;
+            fits.Add(new TargetFit(errorScale * Math.Sqrt(squared / n), errorScale * (absolute / n), r2));
         }
 
         return new RegressionReport(fits.ToImmutableArray());
+    }
+
+    /// <summary>
+    /// Σ(xᵢ − cᵢ)² as a sum S in units of a scale s (the sum is s²·S): s = 1 while the plain sum is finite and not so
+    /// small that its squares lose digits, else the largest |xᵢ − cᵢ|. Each sum has its own scale: one scale for the
+    /// errors and the targets' spread, the largest value, took errors of 1 beside targets of ±1e300 as a root mean
+    /// square of 0, and squares below 1e-162 vanished (errors of 2e-300 gave an RMSE of 0 and an R² of NaN).
+    /// </summary>
+    private static (double Sum, double Scale) SumOfSquares(double[] x, double[] centres)
+    {
+        var plain = ScaledSquares.Sum(x, centres, 1);
+        if (double.IsFinite(plain) && plain >= 1e-280)
+        {
+            return (plain, 1);
+        }
+
+        var largest = 0.0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            // A difference that overflows is counted as double's largest: the scaled terms are then at most 4.
+            largest = Math.Max(largest, Math.Min(Math.Abs(x[i] - centres[i]), double.MaxValue));
+        }
+
+        return largest > 0 && double.IsFinite(largest) ? (ScaledSquares.Sum(x, centres, largest), largest) : (plain, 1);
     }
 
     /// <summary>Column <paramref name="k"/> of <paramref name="m"/> in double precision.</summary>
