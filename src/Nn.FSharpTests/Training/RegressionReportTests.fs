@@ -73,3 +73,10 @@ let ``a network is measured on its own outputs`` () =
 [<Fact>]
 let ``predictions and targets of different shapes are refused`` () =
     Assert.Throws<System.ArgumentException>(fun () -> RegressionReport.Compare(matrix [| [| 1.0 |] |], matrix [| [| 1.0; 2.0 |] |]) |> ignore) |> ignore
+
+[<Fact>]
+let ``a report refuses a default array or a null fit, naming it, rather than failing when compared or hashed`` () =
+    let unset = Assert.Throws<System.ArgumentException>(fun () -> RegressionReport(System.Collections.Immutable.ImmutableArray<TargetFit>()) |> ignore)
+    Assert.Equal("a regression report's targets must be an array (empty for no outputs), not a default ImmutableArray. (Parameter 'Targets')", unset.Message)
+    let hole = Assert.Throws<System.ArgumentException>(fun () -> RegressionReport(System.Collections.Immutable.ImmutableArray.Create(Unchecked.defaultof<TargetFit>)) |> ignore)
+    Assert.Equal("target fit 0 is null. (Parameter 'Targets')", hole.Message)

@@ -47,3 +47,10 @@ let ``a state's parts are checked when set after construction too, as C#'s with 
         let e = Assert.Throws<TargetInvocationException>(fun () -> (nonNull (typeof<TrainingState<float32>>.GetProperty name)).SetValue(state, value))
         Assert.IsAssignableFrom<ArgumentException>(e.InnerException) |> ignore
     Assert.Equal(start, state)
+
+[<Fact>]
+let ``a training result refuses a null state or message, naming it, rather than failing when its network is read`` () =
+    let state = Assert.Throws<ArgumentNullException>(fun () -> TrainingResult<float32>(Unchecked.defaultof<TrainingState<float32>>, StopReason.Completed, "done") |> ignore)
+    Assert.Equal("State", state.ParamName)
+    let message = Assert.Throws<ArgumentNullException>(fun () -> TrainingResult<float32>(start, StopReason.Completed, Unchecked.defaultof<string>) |> ignore)
+    Assert.Equal("Message", message.ParamName)

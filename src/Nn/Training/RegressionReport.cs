@@ -18,8 +18,14 @@ public sealed record TargetFit(double Rmse, double Mae, double R2);
 /// var report = RegressionReport.Evaluate(network, test);
 /// Console.WriteLine($"RMSE {report.Targets[0].Rmse}");
 /// </code></example>
+/// <exception cref="ArgumentException"><paramref name="Targets"/> is a default array or holds a null fit.</exception>
 public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
 {
+    private readonly ImmutableArray<TargetFit> targets = CheckedTargets(Targets);
+
+    /// <summary>One fit per network output, in output order.</summary>
+    public ImmutableArray<TargetFit> Targets { get => targets; init => targets = CheckedTargets(value); }
+
     /// <summary>RMSE, MAE and R² of each output against the data's targets.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network; its outputs are the predictions ŷ.</param>
@@ -134,4 +140,7 @@ public sealed record RegressionReport(ImmutableArray<TargetFit> Targets)
 
     /// <inheritdoc/>
     public override int GetHashCode() => Targets.Length;
+
+    private static ImmutableArray<TargetFit> CheckedTargets(ImmutableArray<TargetFit> value) =>
+        Guard.Complete(value, nameof(Targets), "a regression report's targets", "empty for no outputs", "target fit");
 }

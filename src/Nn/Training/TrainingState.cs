@@ -136,9 +136,19 @@ public enum StopReason
 /// <param name="State">The final state; its network is always finite.</param>
 /// <param name="Reason">Why the run ended.</param>
 /// <param name="Message">A sentence for people: what happened and where.</param>
+/// <exception cref="ArgumentNullException"><paramref name="State"/> or <paramref name="Message"/> is null.</exception>
 public sealed record TrainingResult<T>(TrainingState<T> State, StopReason Reason, string Message)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly TrainingState<T> state = State ?? throw new ArgumentNullException(nameof(State));
+    private readonly string message = Message ?? throw new ArgumentNullException(nameof(Message));
+
+    /// <summary>The final state; its network is always finite.</summary>
+    public TrainingState<T> State { get => state; init => state = value ?? throw new ArgumentNullException(nameof(State)); }
+
+    /// <summary>A sentence for people: what happened and where.</summary>
+    public string Message { get => message; init => message = value ?? throw new ArgumentNullException(nameof(Message)); }
+
     /// <summary>
     /// The trained network: with <see cref="TrainingOptions.Patience"/>, the best epoch's (<see cref="TrainingState{T}.Best"/>),
     /// otherwise, and always when the run diverged, the final state's.
