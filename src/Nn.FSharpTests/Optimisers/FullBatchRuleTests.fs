@@ -177,3 +177,11 @@ let ``an objective whose gradient is not theta's length is refused naming the ob
             minimizer.Minimize((fun theta -> LossAndGradient<float>(theta.Dot theta, ParameterVector<float>.Zeros 5)), start) |> ignore)
         Assert.Equal("objective", error.ParamName)
         Assert.Contains("length 2, but returned one of length 5", error.Message)
+
+[<Fact>]
+let ``an objective that returns a null gradient is refused naming the objective, not a NullReferenceException`` () =
+    let start = ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 2.0 |])
+    for minimizer in [ ConjugateGradient() :> FullBatchOptimizer; Lbfgs() ] do
+        let error = Assert.Throws<ArgumentException>(fun () ->
+            minimizer.Minimize((fun theta -> LossAndGradient<float>(theta.Dot theta, Unchecked.defaultof<ParameterVector<float>>)), start) |> ignore)
+        Assert.Equal("objective must return a cost and a gradient, but returned a null gradient. (Parameter 'objective')", error.Message)

@@ -52,7 +52,7 @@ public abstract record FullBatchOptimizer
     /// and no iterations, when the gradient at θ₀ is already within <see cref="GradientTolerance"/>.
     /// </returns>
     /// <exception cref="ArgumentException">
-    /// The objective returns null or a gradient whose length is not θ's, or <paramref name="start"/> is not finite.
+    /// The objective returns null, a null gradient or one whose length is not θ's, or <paramref name="start"/> is not finite.
     /// </exception>
     public MinimizationResult<T> Minimize<T>(Func<ParameterVector<T>, LossAndGradient<T>> objective, ParameterVector<T> start, Action<int, double>? progress = null)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -66,6 +66,11 @@ public abstract record FullBatchOptimizer
             evaluations++;
             var result = objective(ParameterVector<double>.Own(x).Convert<T>())
                 ?? throw new ArgumentException("objective must return a cost and a gradient, but returned null.", nameof(objective));
+            if (result.Gradient is null)
+            {
+                throw new ArgumentException("objective must return a cost and a gradient, but returned a null gradient.", nameof(objective));
+            }
+
             if (result.Gradient.Length != start.Length)
             {
                 // A gradient of another length has no slope along the search direction: a search over it ended in a
