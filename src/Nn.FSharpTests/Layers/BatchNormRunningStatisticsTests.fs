@@ -113,3 +113,11 @@ let ``an epsilon that is 0 in float32 is refused when a float32 network is made,
     Assert.Contains("ε = 1E-50, which is 0 in float32", e.Message)
     let wide = Network.Create<float>(architecture, Initializer.Xavier, 1UL)
     Assert.Equal(architecture, wide.Architecture)
+
+[<Fact>]
+let ``an epsilon that is infinite in float32 is refused when a float32 network is made, and kept in float64`` () =
+    // ε = 1e300 was taken: √(σ² + ∞) made every x̂ 0, so the layer output β whatever its input, and trained nothing.
+    let architecture = Architecture.Input(4).BatchNorm(1e300).Dense(2, Activation.Softmax)
+    let e = Assert.Throws<ArgumentException>(fun () -> Network.Create<float32>(architecture, Initializer.Xavier, 1UL) |> ignore)
+    Assert.Equal("every layer's constants must fit the network's numbers, but layer 0 (BatchNorm(4, ε = 1E+300, momentum = 0.1)) has ε = 1E+300, which is infinite in float32. (Parameter 'architecture')", e.Message)
+    Assert.Equal(architecture, (Network.Create<float>(architecture, Initializer.Xavier, 1UL)).Architecture)

@@ -139,11 +139,16 @@ public sealed record BatchNormLayer : Layer
         state.Slice(Features, Features).Fill(T.One);
     }
 
-    /// <summary>An ε that rounds to 0 in <typeparamref name="T"/> would leave a feature of zero variance dividing by 0.</summary>
+    /// <summary>
+    /// An ε that rounds to 0 in <typeparamref name="T"/> would leave a feature of zero variance dividing by 0; one that
+    /// overflows there would make every x̂ 0, so that the layer output β whatever its input.
+    /// </summary>
     internal override string? UnfitFor<T>() =>
-        T.CreateChecked(Epsilon) == T.Zero
+        T.CreateChecked(Epsilon) is var epsilon && epsilon == T.Zero
             ? string.Create(CultureInfo.InvariantCulture, $"ε = {Epsilon}, which is 0 in {ElementTypes.Name<T>()}")
-            : null;
+            : T.IsInfinity(epsilon)
+                ? string.Create(CultureInfo.InvariantCulture, $"ε = {Epsilon}, which is infinite in {ElementTypes.Name<T>()}")
+                : null;
 
     /// <summary>A running variance below 0 has no square root.</summary>
     internal override string? InvalidState<T>(ReadOnlySpan<T> state)

@@ -34,7 +34,7 @@ public sealed class Network<T> : IEquatable<Network<T>>
     /// <param name="architecture">The layer stack, with at least one layer.</param>
     /// <param name="parameters">θ, of length <see cref="Architecture.ParameterCount"/>, all finite.</param>
     /// <param name="state">The non-trainable state, of length <see cref="Architecture.StateCount"/>, all finite.</param>
-    /// <exception cref="ArgumentException">The architecture has no layers or a constant <typeparamref name="T"/> cannot hold (a batch normalisation's ε that is 0 there), θ or the state has the wrong length or holds NaN/∞, or a running variance is negative.</exception>
+    /// <exception cref="ArgumentException">The architecture has no layers or a constant <typeparamref name="T"/> cannot hold (a batch normalisation's ε that is 0 or infinite there), θ or the state has the wrong length or holds NaN/∞, or a running variance is negative.</exception>
     /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither <see cref="float"/> nor <see cref="double"/>.</exception>
     public Network(Architecture architecture, ParameterVector<T> parameters, ParameterVector<T> state)
     {

@@ -95,7 +95,7 @@ public static partial class ModelFile
 
     /// <summary>
     /// Refuses, as a fault of the file, layers whose constants <typeparamref name="T"/> cannot hold (a batch
-    /// normalisation's ε that is 0 there), which the network's constructor would refuse as a bad argument.
+    /// normalisation's ε that is 0 or infinite there), which the network's constructor would refuse as a bad argument.
     /// </summary>
     internal static void EnsureFits<T>(FormatReader reader, Architecture architecture, long stackAt)
         where T : unmanaged, IFloatingPointIeee754<T>
