@@ -56,6 +56,16 @@ let ``schedules compare by value, and a scheduled rule equals the same rule with
     Assert.NotEqual(make (), Adam 0.01 :> Optimizer)
 
 [<Fact>]
+let ``a chain of warm-ups is refused past the 8 stages a checkpoint stores`` () =
+    let chain n = Seq.fold (fun then' _ -> LearningRateSchedule.Warmup(1L, then')) LearningRateSchedule.Constant [ 1 .. n ]
+    Assert.Equal(8, (string (chain 7)).Split("then").Length)
+    let e = Assert.Throws<ArgumentException>(fun () -> LearningRateSchedule.Warmup(1L, chain 7) |> ignore)
+    Assert.StartsWith("a schedule chains at most 8 stages (what a checkpoint stores), but this warm-up would make 9.", e.Message)
+    Assert.Equal("Then", e.ParamName)
+    // 100,000 nested warm-ups overflowed the stack in ToString and Equals, which no handler catches.
+    Assert.Throws<ArgumentException>(fun () -> chain 100000 |> ignore) |> ignore
+
+[<Fact>]
 let ``bad schedules are refused when made, with the value in the message`` () =
     Assert.Contains("Every must be at least 1 step, but is 0", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.StepDecay(0L, 0.5) |> ignore))
     Assert.Contains("DecayFactor must be in (0, 1] (a decay), but is 1.5", messageOf<ArgumentOutOfRangeException> (fun () -> LearningRateSchedule.StepDecay(2L, 1.5) |> ignore))

@@ -25,6 +25,14 @@ let ``a consistent state saves and loads back equal`` () =
     Assert.Equal(saved.State, (CheckpointFile.FromBytes<float32>(CheckpointFile.ToBytes saved, "c")).State)
 
 [<Fact>]
+let ``a schedule of 8 stages, the longest a schedule chains, saves and loads back`` () =
+    let longest = Seq.fold (fun then' _ -> LearningRateSchedule.Warmup(1L, then')) LearningRateSchedule.Constant [ 1 .. 7 ]
+    let rule = (Adam 0.01).WithSchedule longest
+    let state = TrainingState<float32>(trained.Network, trained.OptimizerState, trained.Random, 2, ImmutableArray.CreateRange [ record 1 0.9 0.5; record 2 0.7 0.6 ])
+    let saved = Checkpoint<float32>(state, rule, Loss.SoftmaxCrossEntropy, options, DataFingerprint.Of train)
+    Assert.Equal(rule, (CheckpointFile.FromBytes<float32>(CheckpointFile.ToBytes saved, "c")).Optimizer)
+
+[<Fact>]
 let ``a state the reader would refuse is not written, and the message names the rule`` () =
     let cases =
         [ checkpoint 2 [ record 1 0.9 0.5 ], "expected the history length (one record per completed epoch) in 2..2, but found 1."

@@ -16,8 +16,8 @@ internal static class CheckpointRule
     /// <summary>The first checkpoint version that records the learning-rate schedule.</summary>
     private const ushort FirstScheduleVersion = 5;
 
-    /// <summary>The most schedule stages a file may hold.</summary>
-    private const int MaxStages = 8;
+    /// <summary>The most schedule stages a file may hold: as many as a schedule can chain.</summary>
+    private const int MaxStages = LearningRateSchedule.MaxStages;
 
     /// <summary>Writes the rule (without its schedule) and the schedule (version 5 on).</summary>
     public static void Write(FormatWriter writer, Optimizer optimizer)

@@ -35,6 +35,12 @@ public abstract record LearningRateSchedule
     /// <summary>s(t) for t ≥ 1.</summary>
     private protected abstract double FactorAt(long step);
 
+    /// <summary>
+    /// The most stages one schedule chains (a warm-up and what it hands over to count one each): what a checkpoint
+    /// stores, and a bound on the depth every comparison and description of a chain recurses to.
+    /// </summary>
+    internal const int MaxStages = 8;
+
     /// <summary>The schedule that follows this one, for those that hand over (warm-up); null otherwise.</summary>
     internal virtual LearningRateSchedule? Next => null;
 
