@@ -74,3 +74,9 @@ let ``FromLabels refuses target values that are not finite in the element type``
     // 1e300 is a finite double but infinite as float32.
     Assert.Contains("off must be a finite number in float32, but is 1E+300", messageOf<ArgumentOutOfRangeException> (fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, 1.0, 1e300) |> ignore))
     Assert.Equal(1e300, (Dataset.FromLabels(Matrix<float>.FromRows [ [ 0.1 ]; [ 0.2 ] ], [| 0; 1 |], 2, 1.0, 1e300)).Targets[0, 1])
+
+[<Fact>]
+let ``FromLabels refuses a default ImmutableArray of labels, naming labels`` () =
+    let inputs = Matrix<float>.FromRows [ [ 0.0 ]; [ 1.0 ] ]
+    let e = Assert.ThrowsAny<ArgumentException>(fun () -> Dataset.FromLabels<float>(inputs, Unchecked.defaultof<Collections.Immutable.ImmutableArray<int>>, 2) |> ignore)
+    Assert.Equal("labels is a default ImmutableArray, which holds no items. (Parameter 'labels')", e.Message)

@@ -61,3 +61,8 @@ let ``a one-hot column without categories is refused naming them, not made a num
     Assert.Equal("categories", e.ParamName)
     Assert.Contains("'colour' has none", e.Message)
     Assert.True(FeatureColumn.OneHot("colour", [| "red" |]).IsCategorical)
+
+[<Fact>]
+let ``a one-hot column refuses a default ImmutableArray of categories naming categories`` () =
+    let e = Assert.ThrowsAny<ArgumentException>(fun () -> FeatureColumn.OneHot("colour", Unchecked.defaultof<ImmutableArray<string>>) |> ignore)
+    Assert.Equal("categories is a default ImmutableArray, which holds no items. (Parameter 'categories')", e.Message)

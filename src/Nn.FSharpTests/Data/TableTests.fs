@@ -121,3 +121,9 @@ let ``Create refuses a null row, a null field and default arrays, naming where, 
     Assert.Equal(
         "columns is a default ImmutableArray, which names no columns. (Parameter 'columns')",
         refusal (Unchecked.defaultof<System.Collections.Immutable.ImmutableArray<string>>) [ row [| "1" |] ])
+
+[<Fact>]
+let ``selecting a default ImmutableArray of rows is refused naming indices`` () =
+    let table = Table.Create([ "a" ], [ [ "1" ]; [ "2" ] ] |> Seq.map (fun r -> r :> System.Collections.Generic.IReadOnlyList<string>))
+    let e = Assert.ThrowsAny<System.ArgumentException>(fun () -> table.Select(Unchecked.defaultof<System.Collections.Immutable.ImmutableArray<int>>) |> ignore)
+    Assert.Equal("indices is a default ImmutableArray, which holds no items. (Parameter 'indices')", e.Message)

@@ -211,3 +211,16 @@ let ``Conv2D refuses padding that makes an output wider than an int instead of w
 let ``FromLayers refuses a null layer by the parameter's name`` () =
     let refused = Assert.Throws<ArgumentNullException>(fun () -> Architecture.FromLayers(3, [ DenseLayer(3, 2, Activation.Relu); Unchecked.defaultof<DenseLayer> ]) |> ignore)
     Assert.Equal("layers", refused.ParamName)
+
+[<Fact>]
+let ``FromSizes, FromLayers and FromStack refuse a default ImmutableArray, naming the list`` () =
+    let unset (act: unit -> Architecture) = (Assert.ThrowsAny<ArgumentException>(fun () -> act () |> ignore)).Message
+    Assert.Equal(
+        "sizes is a default ImmutableArray, which holds no items. (Parameter 'sizes')",
+        unset (fun () -> Architecture.FromSizes(Unchecked.defaultof<Collections.Immutable.ImmutableArray<int>>, Activation.Sigmoid, Activation.Sigmoid)))
+    Assert.Equal(
+        "layers is a default ImmutableArray, which holds no items. (Parameter 'layers')",
+        unset (fun () -> Architecture.FromLayers(2, Unchecked.defaultof<Collections.Immutable.ImmutableArray<DenseLayer>>)))
+    Assert.Equal(
+        "layers is a default ImmutableArray, which holds no items. (Parameter 'layers')",
+        unset (fun () -> Architecture.FromStack(Architecture.Input(2).InputShape, Unchecked.defaultof<Collections.Immutable.ImmutableArray<Layer>>)))

@@ -164,3 +164,16 @@ let ``a network of an element type no kernel computes in, such as Half, is refus
     let created = Assert.Throws<NotSupportedException>(fun () -> Network.Create<Half>(architecture, Initializer.Xavier, 1UL) |> ignore)
     Assert.Equal("networks compute in float (float32) or double (float64), but System.Half was asked for; convert the values to one of them.", created.Message)
     Assert.Throws<NotSupportedException>(fun () -> Network.FromParameters<Half>(architecture, ReadOnlySpan(Array.create 6 Half.One)) |> ignore) |> ignore
+
+[<Fact>]
+let ``FromWeights and FromBiasFirstColumns refuse a default ImmutableArray, naming the list`` () =
+    let unset (act: unit -> Network<float>) = (Assert.ThrowsAny<ArgumentException>(fun () -> act () |> ignore)).Message
+    Assert.Equal(
+        "layers is a default ImmutableArray, which holds no items. (Parameter 'layers')",
+        unset (fun () -> Network.FromWeights<float>(Unchecked.defaultof<Collections.Immutable.ImmutableArray<LayerWeights<float>>>)))
+    Assert.Equal(
+        "thetas is a default ImmutableArray, which holds no items. (Parameter 'thetas')",
+        unset (fun () -> Network.FromBiasFirstColumns<float>(Unchecked.defaultof<Collections.Immutable.ImmutableArray<float[,]>>, [| Activation.Sigmoid |])))
+    Assert.Equal(
+        "activations is a default ImmutableArray, which holds no items. (Parameter 'activations')",
+        unset (fun () -> Network.FromBiasFirstColumns<float>([| Array2D.zeroCreate 1 2 |], Unchecked.defaultof<Collections.Immutable.ImmutableArray<Activation>>)))

@@ -169,3 +169,8 @@ let ``a kind refuses a null list of values naming it, and a list of the wrong le
         "adam takes 4 hyperparameters (learning rate η, Adam β₁, Adam β₂, Adam ε), but 2 were given.",
         messageOf<ArgumentException> (fun () -> adam.Make [| 0.1; 0.9 |] |> ignore))
     Assert.Equal("name", (Assert.Throws<ArgumentNullException>(fun () -> OptimizerKinds.Find(Unchecked.defaultof<string>) |> ignore)).ParamName)
+
+[<Fact>]
+let ``Make refuses a default ImmutableArray of values naming values`` () =
+    let e = Assert.ThrowsAny<ArgumentException>(fun () -> (kindNamed "sgd").Make(Unchecked.defaultof<Collections.Immutable.ImmutableArray<double>>) |> ignore)
+    Assert.Equal("values is a default ImmutableArray, which holds no items. (Parameter 'values')", e.Message)

@@ -49,3 +49,10 @@ let ``FromRows refuses a null row by its index`` () =
     let message = messageOf<ArgumentException> (fun () -> Matrix<float>.FromRows rows |> ignore)
     Assert.Contains("row 1 is null", message)
     Assert.Contains("row 0 is null", messageOf<ArgumentException> (fun () -> Matrix<float>.FromRows [| Unchecked.defaultof<float[]> |] |> ignore))
+
+[<Fact>]
+let ``FromRows refuses a default ImmutableArray as a row or as the rows, naming rows`` () =
+    let unsetRow = Assert.ThrowsAny<ArgumentException>(fun () -> Matrix<float>.FromRows<Collections.Immutable.ImmutableArray<float>>([| Unchecked.defaultof<_> |]) |> ignore)
+    Assert.Equal("row 0 is a default ImmutableArray, which holds no values. (Parameter 'rows')", unsetRow.Message)
+    let unsetRows = Assert.ThrowsAny<ArgumentException>(fun () -> Matrix<float>.FromRows<float[]>(Unchecked.defaultof<Collections.Immutable.ImmutableArray<float[]>>) |> ignore)
+    Assert.Equal("rows is a default ImmutableArray, which holds no items. (Parameter 'rows')", unsetRows.Message)

@@ -95,6 +95,7 @@ public static partial class Dataset
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(labels);
+        Guard.NotDefault(labels, nameof(labels));
         Limits.Size(nameof(classCount), classCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         Guard.Length(nameof(labels), inputs.Rows, labels.Count);
         CheckShape(inputs);

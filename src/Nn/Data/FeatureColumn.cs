@@ -63,6 +63,7 @@ public sealed record FeatureColumn(string Name, double Mean, double Deviation, I
     public static FeatureColumn OneHot(string name, IReadOnlyList<string> categories)
     {
         ArgumentNullException.ThrowIfNull(categories);
+        Guard.NotDefault(categories, nameof(categories));
         if (categories.Count == 0)
         {
             // The record reads empty categories as a numeric column: the one-hot column asked for would silently be one.

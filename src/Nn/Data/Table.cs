@@ -245,6 +245,7 @@ public sealed class Table
     public Table Select(IEnumerable<int> indices)
     {
         ArgumentNullException.ThrowIfNull(indices);
+        Guard.NotDefault(indices, nameof(indices));
         var chosen = indices.ToArray();
         if (chosen.Length == 0)
         {

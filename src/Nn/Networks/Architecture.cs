@@ -186,6 +186,7 @@ public sealed class Architecture : IEquatable<Architecture>
     {
         ArgumentNullException.ThrowIfNull(inputShape);
         ArgumentNullException.ThrowIfNull(layers);
+        Guard.NotDefault(layers, nameof(layers));
         var list = layers.ToImmutableArray();
         var previous = inputShape;
         for (var l = 0; l < list.Length; l++)
@@ -212,6 +213,7 @@ public sealed class Architecture : IEquatable<Architecture>
     public static Architecture FromSizes(IReadOnlyList<int> sizes, Activation hidden, Activation output, bool hasBias = true)
     {
         ArgumentNullException.ThrowIfNull(sizes);
+        Guard.NotDefault(sizes, nameof(sizes));
         if (sizes.Count < 2)
         {
             throw new ArgumentException($"sizes must hold the input size and at least one layer size (2 or more entries), but has {sizes.Count}.", nameof(sizes));
@@ -234,6 +236,7 @@ public sealed class Architecture : IEquatable<Architecture>
     public static Architecture FromLayers(int inputSize, IEnumerable<DenseLayer> layers)
     {
         ArgumentNullException.ThrowIfNull(layers);
+        Guard.NotDefault(layers, nameof(layers));
         Limits.Size(nameof(inputSize), inputSize, Limits.MaxWidth, nameof(Limits.MaxWidth));
         var list = layers.ToImmutableArray();
         var expected = inputSize;

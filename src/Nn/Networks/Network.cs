@@ -76,6 +76,7 @@ public static class Network
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(layers);
+        Guard.NotDefault(layers, nameof(layers));
         if (layers.Count == 0)
         {
             throw new ArgumentException("layers must hold at least 1 layer, but holds 0.", nameof(layers));
@@ -112,6 +113,8 @@ public static class Network
     {
         ArgumentNullException.ThrowIfNull(thetas);
         ArgumentNullException.ThrowIfNull(activations);
+        Guard.NotDefault(thetas, nameof(thetas));
+        Guard.NotDefault(activations, nameof(activations));
         Guard.Length(nameof(activations), thetas.Count, activations.Count);
         var layers = new List<LayerWeights<T>>(thetas.Count);
         for (var l = 0; l < thetas.Count; l++)

@@ -28,6 +28,7 @@ public sealed record OptimizerKind(string Name, string Description, ImmutableArr
     public Optimizer Make(IReadOnlyList<double> values)
     {
         ArgumentNullException.ThrowIfNull(values);
+        Guard.NotDefault(values, nameof(values));
         if (values.Count != Hyperparameters.Length)
         {
             throw new ArgumentException($"{Name} takes {Hyperparameters.Length} hyperparameters ({string.Join(", ", Hyperparameters.Select(h => h.Name))}), but {values.Count} were given.", nameof(values));

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Numerics;
 
 namespace Nn;
@@ -135,6 +136,7 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
         where TRow : IReadOnlyList<T>
     {
         ArgumentNullException.ThrowIfNull(rows);
+        Guard.NotDefault(rows, nameof(rows));
         var list = new List<TRow>(rows);
         if (list.Count == 0)
         {
@@ -145,6 +147,12 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
         if (missing >= 0)
         {
             throw new ArgumentException($"row {missing} is null.", nameof(rows));
+        }
+
+        var unset = list.FindIndex(row => row is ImmutableArray<T> { IsDefault: true });
+        if (unset >= 0)
+        {
+            throw new ArgumentException($"row {unset} is a default ImmutableArray, which holds no values.", nameof(rows));
         }
 
         var columns = list[0].Count;

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Numerics;
@@ -47,6 +48,18 @@ internal static class Guard
 
         var missing = value.IndexOf(null!);
         return missing < 0 ? value : throw new ArgumentException($"{item} {missing} is null.", name);
+    }
+
+    /// <summary>
+    /// Refuses a default <see cref="ImmutableArray{T}"/> passed as a list or a sequence: boxed, it is not null, yet
+    /// reading its count or its items throws InvalidOperationException, which would not name <paramref name="name"/>.
+    /// </summary>
+    public static void NotDefault<T>(IEnumerable<T> value, string name)
+    {
+        if (value is ImmutableArray<T> { IsDefault: true })
+        {
+            throw new ArgumentException($"{name} is a default ImmutableArray, which holds no items.", name);
+        }
     }
 
     public static void Length(string name, int expected, int actual)
