@@ -209,3 +209,11 @@ let ``one-hot inputs of more values than one array holds are refused as a fact a
     Assert.Equal(rows, p.InputWidth)
     let e = Assert.Throws<DataFormatException>(fun () -> p.Inputs<float32>(wide) |> ignore)
     Assert.Contains("t.csv, the table: expected at most 2147483591 inputs in all (rows × inputs per row), but found 46341 rows × 46341 inputs.", e.Message)
+
+[<Fact>]
+let ``choosing a task for no target, or for a default ImmutableArray of targets, is refused naming targets`` () =
+    let rows = table "x,y\n1,0\n2,1\n"
+    let empty = Assert.ThrowsAny<ArgumentException>(fun () -> Preprocessing.ChooseTask(rows, []) |> ignore)
+    Assert.Equal("at least one target column must be named. (Parameter 'targets')", empty.Message)
+    let unset = Assert.ThrowsAny<ArgumentException>(fun () -> Preprocessing.ChooseTask(rows, Unchecked.defaultof<Collections.Immutable.ImmutableArray<string>>) |> ignore)
+    Assert.Equal("targets is a default ImmutableArray, which holds no items. (Parameter 'targets')", unset.Message)

@@ -15,12 +15,20 @@ public sealed partial record Preprocessing
     /// whole numbers, at most <see cref="MaxDefaultClasses"/> distinct; regression otherwise.
     /// </summary>
     /// <param name="train">The training table.</param>
-    /// <param name="targets">The target columns, by name or 1-based number.</param>
+    /// <param name="targets">The target columns, by name or 1-based number; at least one.</param>
     /// <returns>The task.</returns>
+    /// <exception cref="ArgumentException"><paramref name="targets"/> is empty or a default ImmutableArray, or its only target is no column of <paramref name="train"/>.</exception>
     public static TableTask ChooseTask(Table train, IReadOnlyList<string> targets)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(targets);
+        Guard.NotDefault(targets, nameof(targets));
+        if (targets.Count == 0)
+        {
+            // No target has no task: "regression" of nothing was answered, and a fit would then refuse the empty list anyway.
+            throw new ArgumentException("at least one target column must be named.", nameof(targets));
+        }
+
         if (targets.Count != 1)
         {
             return TableTask.Regression;
