@@ -56,3 +56,10 @@ let ``FromRows refuses a default ImmutableArray as a row or as the rows, naming 
     Assert.Equal("row 0 is a default ImmutableArray, which holds no values. (Parameter 'rows')", unsetRow.Message)
     let unsetRows = Assert.ThrowsAny<ArgumentException>(fun () -> Matrix<float>.FromRows<float[]>(Unchecked.defaultof<Collections.Immutable.ImmutableArray<float[]>>) |> ignore)
     Assert.Equal("rows is a default ImmutableArray, which holds no items. (Parameter 'rows')", unsetRows.Message)
+
+[<Fact>]
+let ``Convert refuses an element beyond the target type's range, naming its place, and keeps NaN and infinities`` () =
+    let e = Assert.Throws<OverflowException>(fun () -> Matrix<float>.FromRows([ [ 1.0; 2.0 ]; [ 3.0; -1e300 ] ]).Convert<float32>() |> ignore)
+    Assert.Equal("element [1, 1] = -1E+300 is beyond the range of float32, where it would be infinite; scale the values first, or keep float64.", e.Message)
+    let kept = Matrix<float>.FromRows([ [ nan; infinity; 1e-300 ] ]).Convert<float32>()
+    Assert.True(Single.IsNaN kept[0, 0] && Single.IsPositiveInfinity kept[0, 1] && kept[0, 2] = 0.0f)

@@ -76,3 +76,9 @@ let ``zeros of more elements than one array holds are refused naming the length,
         let error = Assert.Throws<ArgumentOutOfRangeException>(fun () -> ParameterVector<float>.Zeros length |> ignore)
         Assert.Equal("length", error.ParamName)
         Assert.Contains(string length, error.Message)
+
+[<Fact>]
+let ``Convert refuses an element beyond the target type's range, naming its index`` () =
+    let e = Assert.Throws<OverflowException>(fun () -> ParameterVector<float>.Create(ReadOnlySpan [| 0.5; 1e300 |]).Convert<float32>() |> ignore)
+    Assert.Equal("element 1 = 1E+300 is beyond the range of float32, where it would be infinite; scale the values first, or keep float64.", e.Message)
+    Assert.Equal<float32[]>([| 0.5f; 3.4028235e38f |], ParameterVector<float>.Create(ReadOnlySpan [| 0.5; 3.4028235e38 |]).Convert<float32>().ToArray())

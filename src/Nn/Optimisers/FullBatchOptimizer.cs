@@ -64,7 +64,7 @@ public abstract record FullBatchOptimizer
         (double, double[]) Evaluate(double[] x)
         {
             evaluations++;
-            var result = objective(ParameterVector<double>.Own(x).Convert<T>())
+            var result = objective(ParameterVector<double>.Own(x).ConvertUnchecked<T>())
                 ?? throw new ArgumentException("objective must return a cost and a gradient, but returned null.", nameof(objective));
             if (result.Gradient is null)
             {
@@ -118,7 +118,7 @@ public abstract record FullBatchOptimizer
                 history.Add(f);
                 progress?.Invoke(i, f);
             });
-        return new MinimizationResult<T>(ParameterVector<double>.Own(x).Convert<T>(), fx, iterations, evaluations, stop, history.ToImmutable());
+        return new MinimizationResult<T>(ParameterVector<double>.Own(x).ConvertUnchecked<T>(), fx, iterations, evaluations, stop, history.ToImmutable());
     }
 
     private static bool AllFinite(double[] values)

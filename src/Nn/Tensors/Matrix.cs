@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Numerics;
 
 namespace Nn;
@@ -199,18 +200,18 @@ public sealed class Matrix<T> : IEquatable<Matrix<T>>
         return new Matrix<T>(indices.Length, Columns, data);
     }
 
-    /// <summary>Converts every element to another floating-point type.</summary>
+    /// <summary>Converts every element to another floating-point type, rounding each to the nearest value it holds.</summary>
     /// <typeparam name="TOther">The target element type.</typeparam>
-    /// <returns>A new matrix.</returns>
+    /// <returns>A new matrix; NaN and infinities stay what they are.</returns>
+    /// <exception cref="OverflowException">
+    /// A finite element is beyond the range of <typeparamref name="TOther"/> (1e300 in float32), where it would become
+    /// infinite; the message names its row, column and value.
+    /// </exception>
     public Matrix<TOther> Convert<TOther>()
         where TOther : unmanaged, IFloatingPointIeee754<TOther>
     {
-        var data = new TOther[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            data[i] = TOther.CreateChecked(values[i]);
-        }
-
+        var columns = Columns;
+        var data = ElementTypes.Convert<T, TOther>(values, i => string.Create(CultureInfo.InvariantCulture, $"element [{i / columns}, {i % columns}]"));
         return Matrix<TOther>.Own(Rows, Columns, data);
     }
 

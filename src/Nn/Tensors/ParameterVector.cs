@@ -130,20 +130,24 @@ public sealed class ParameterVector<T> : IEquatable<ParameterVector<T>>
     /// <returns>True when all elements are finite.</returns>
     public bool IsFinite() => Nn.Kernels.VectorKernels.AllFinite<T>(values);
 
-    /// <summary>Converts every element to another floating-point type.</summary>
+    /// <summary>Converts every element to another floating-point type, rounding each to the nearest value it holds.</summary>
     /// <typeparam name="TOther">The target element type.</typeparam>
-    /// <returns>A new vector.</returns>
+    /// <returns>A new vector; NaN and infinities stay what they are.</returns>
+    /// <exception cref="OverflowException">
+    /// A finite element is beyond the range of <typeparamref name="TOther"/> (1e300 in float32), where it would become
+    /// infinite; the message names its index and value.
+    /// </exception>
     public ParameterVector<TOther> Convert<TOther>()
-        where TOther : unmanaged, IFloatingPointIeee754<TOther>
-    {
-        var result = new TOther[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = TOther.CreateChecked(values[i]);
-        }
+        where TOther : unmanaged, IFloatingPointIeee754<TOther> =>
+        ParameterVector<TOther>.Own(ElementTypes.Convert<T, TOther>(values, i => string.Create(CultureInfo.InvariantCulture, $"element {i}")));
 
-        return ParameterVector<TOther>.Own(result);
-    }
+    /// <summary>
+    /// <see cref="Convert{TOther}"/> that lets an element beyond the range of <typeparamref name="TOther"/> become
+    /// infinite: a full-batch search tries such points, and its objective's cost there makes the search step back.
+    /// </summary>
+    internal ParameterVector<TOther> ConvertUnchecked<TOther>()
+        where TOther : unmanaged, IFloatingPointIeee754<TOther> =>
+        ParameterVector<TOther>.Own(ElementTypes.Convert<T, TOther>(values, null));
 
     /// <inheritdoc/>
     public bool Equals(ParameterVector<T>? other) =>
