@@ -224,3 +224,16 @@ let ``FromSizes, FromLayers and FromStack refuse a default ImmutableArray, namin
     Assert.Equal(
         "layers is a default ImmutableArray, which holds no items. (Parameter 'layers')",
         unset (fun () -> Architecture.FromStack(Architecture.Input(2).InputShape, Unchecked.defaultof<Collections.Immutable.ImmutableArray<Layer>>)))
+
+[<Fact>]
+let ``a null activation is refused as ArgumentNullException naming activation`` () =
+    Assert.Equal("activation", (Assert.Throws<ArgumentNullException>(fun () -> Architecture.Input(2).Dense(3, Unchecked.defaultof<Activation>) |> ignore)).ParamName)
+    Assert.Equal("activation", (Assert.Throws<ArgumentNullException>(fun () -> Architecture.Input(1, 4, 4).Conv2D(2, 3, 3, Unchecked.defaultof<Activation>) |> ignore)).ParamName)
+
+[<Fact>]
+let ``a padding whose output image is too large is refused naming padding`` () =
+    let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> Architecture.Input(1, 8, 8).Conv2D(2, 3, 3, Activation.Relu, padding = 1000000) |> ignore)
+    Assert.Equal("padding", e.ParamName)
+    Assert.Equal(
+        "2 3x3 kernels with stride 1 over 1x8x8 padded by 1000000 make an output of 2x2000006x2000006, more than 2147483647 values. (Parameter 'padding')",
+        e.Message)

@@ -87,6 +87,14 @@ public sealed record Conv2DLayer : Layer
             throw new ArgumentOutOfRangeException(nameof(padding), string.Create(CultureInfo.InvariantCulture, $"a {kernelHeight}x{kernelWidth} kernel with stride {stride} over {input} padded by {padding} makes an output of {outputHeight}x{outputWidth} pixels, more than {int.MaxValue} along an axis."));
         }
 
+        if ((Int128)filters * outputHeight * outputWidth > int.MaxValue)
+        {
+            // Shape.Image would refuse it too, but naming its own "width", a parameter this constructor does not have.
+            throw new ArgumentOutOfRangeException(
+                padding > 0 ? nameof(padding) : nameof(filters),
+                string.Create(CultureInfo.InvariantCulture, $"{filters} {kernelHeight}x{kernelWidth} kernels with stride {stride} over {input} padded by {padding} make an output of {filters}x{outputHeight}x{outputWidth}, more than {int.MaxValue} values."));
+        }
+
         OutputShape = Shape.Image(filters, (int)outputHeight, (int)outputWidth);
         if (SliceScratchLength() > Limits.MaxElements)
         {

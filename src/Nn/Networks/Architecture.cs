@@ -135,8 +135,10 @@ public sealed class Architecture : IEquatable<Architecture>
     /// <exception cref="ArgumentException">
     /// The width exceeds <see cref="Limits.MaxWidth"/>, or the network would exceed <see cref="Limits.MaxParameterCount"/> or <see cref="Limits.MaxLayers"/>.
     /// </exception>
+    /// <exception cref="ArgumentNullException"><paramref name="activation"/> is null.</exception>
     public Architecture Dense(int outputs, Activation activation, bool hasBias = true)
     {
+        ArgumentNullException.ThrowIfNull(activation);
         Limits.Size(nameof(outputs), outputs, Limits.MaxWidth, nameof(Limits.MaxWidth));
         return Append(() => new DenseLayer(OutputSize, outputs, activation, hasBias));
     }
@@ -151,8 +153,12 @@ public sealed class Architecture : IEquatable<Architecture>
     /// <param name="hasBias">Whether each filter has a bias.</param>
     /// <returns>A new architecture; this one is unchanged.</returns>
     /// <exception cref="ArgumentException">The layer does not fit the current output shape; the message names the layer and both shapes.</exception>
-    public Architecture Conv2D(int filters, int kernelHeight, int kernelWidth, Activation activation, int stride = 1, int padding = 0, bool hasBias = true) =>
-        Append(() => new Conv2DLayer(OutputShape, filters, kernelHeight, kernelWidth, activation, stride, padding, hasBias));
+    /// <exception cref="ArgumentNullException"><paramref name="activation"/> is null.</exception>
+    public Architecture Conv2D(int filters, int kernelHeight, int kernelWidth, Activation activation, int stride = 1, int padding = 0, bool hasBias = true)
+    {
+        ArgumentNullException.ThrowIfNull(activation);
+        return Append(() => new Conv2DLayer(OutputShape, filters, kernelHeight, kernelWidth, activation, stride, padding, hasBias));
+    }
 
     /// <summary>A new architecture with max-pooling on top (see <see cref="MaxPool2DLayer"/>); the top must be an image.</summary>
     /// <param name="window">K, the side of the window, at least 1.</param>
