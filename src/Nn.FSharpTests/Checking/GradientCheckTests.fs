@@ -76,3 +76,10 @@ let ``a gradient check in float refuses a step that rounds to 0 in float`` () =
         messageOf<ArgumentOutOfRangeException> (fun () ->
             GradientCheck.Run(network, Loss.SoftmaxCrossEntropy, Matrix<float32>.FromRows [| [| 0.1f; 0.2f |] |], Matrix<float32>.FromRows [| [| 1.0f; 0.0f |] |], epsilon = 1e-50) |> ignore)
     Assert.Contains("1E-50 rounds to 0 in float32", message)
+
+[<Fact>]
+let ``central differences refuse a theta holding NaN or an infinity, naming theta and the index`` () =
+    let cost = CostFunction<float>(fun p -> p.Span[0])
+    let e = Assert.Throws<ArgumentException>(fun () -> GradientCheck.CentralDifferences<float>(ReadOnlySpan [| 1.0; nan |], cost, 1e-5) |> ignore)
+    Assert.Equal("theta must hold finite numbers, but element 1 is NaN. (Parameter 'theta')", e.Message)
+    Assert.Contains("element 0 is -Infinity", messageOf<ArgumentException> (fun () -> GradientCheck.CentralDifferences<float>(ReadOnlySpan [| -infinity |], cost, 1e-5) |> ignore))

@@ -154,7 +154,10 @@ public static class GradientCheck
     /// <param name="epsilon">ε.</param>
     /// <returns>A fresh array of the numerical partial derivatives.</returns>
     /// <exception cref="ArgumentOutOfRangeException">ε is not positive and finite.</exception>
-    /// <exception cref="ArgumentException">ε is lost in rounding at some θᵢ (θᵢ + ε and θᵢ − ε are the same number), where the difference would divide by zero.</exception>
+    /// <exception cref="ArgumentException">
+    /// θ holds NaN or an infinity, around which no difference is a slope (the message names its index), or ε is lost in
+    /// rounding at some θᵢ (θᵢ + ε and θᵢ − ε are the same number), where the difference would divide by zero.
+    /// </exception>
     public static double[] CentralDifferences<T>(ReadOnlySpan<T> theta, CostFunction<T> function, T epsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -164,6 +167,7 @@ public static class GradientCheck
             throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε must be positive and finite, but is {epsilon}."));
         }
 
+        Guard.Finite(nameof(theta), theta);
         CheckStep(theta, epsilon);
         var probe = theta.ToArray();
         var result = new double[probe.Length];
