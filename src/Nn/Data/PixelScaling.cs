@@ -20,7 +20,13 @@ public sealed record PixelScaling
     /// <param name="High">The input for a raw <paramref name="Max"/>.</param>
     /// <param name="TargetOff">The one-hot target for the classes a sample is not.</param>
     /// <param name="TargetOn">The one-hot target for the class a sample is.</param>
+    /// <remarks>
+    /// <paramref name="Low"/> may be above <paramref name="High"/>: Low = 1, High = 0 inverts the pixels (1 − x/Max),
+    /// making dark strokes on a light ground the large inputs. Equal ones map every pixel to the same input, an image
+    /// nothing could be learned from, and equal targets give every class the same target: both are refused.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">Max is not positive and finite, or a value is not finite.</exception>
+    /// <exception cref="ArgumentException"><paramref name="High"/> equals <paramref name="Low"/>, or <paramref name="TargetOn"/> equals <paramref name="TargetOff"/>.</exception>
     public PixelScaling(double Max, double Low = 0, double High = 1, double TargetOff = 0, double TargetOn = 1)
     {
         Guard.Positive(nameof(Max), Max);
@@ -30,6 +36,20 @@ public sealed record PixelScaling
             {
                 throw new ArgumentOutOfRangeException(name, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{name} must be finite, but is {value}."));
             }
+        }
+
+        if (High == Low)
+        {
+            throw new ArgumentException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"High must differ from Low, but both are {Low}: every pixel would become the same input; take High above Low, or below it to invert the pixels."),
+                nameof(High));
+        }
+
+        if (TargetOn == TargetOff)
+        {
+            throw new ArgumentException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"TargetOn must differ from TargetOff, but both are {TargetOn}: the true class would have the same target as the others."),
+                nameof(TargetOn));
         }
 
         this.Max = Max;
