@@ -95,3 +95,14 @@ let ``a fraction outside (0, 1) is refused with its value`` (fraction: float) =
 let ``a single sample cannot be split`` () =
     let message = messageOf<ArgumentException> (fun () -> Dataset.HoldOut(regression 1, 0.5, 1UL) |> ignore)
     Assert.Contains("at least 2 samples, but it has 1", message)
+
+[<Fact>]
+let ``a split refuses a null part when made and in C#'s with`` () =
+    let data = regression 4
+    let missing = Unchecked.defaultof<Dataset<float>>
+    Assert.Equal("Train", (Assert.Throws<ArgumentNullException>(fun () -> DatasetSplit<float>(missing, data) |> ignore)).ParamName)
+    Assert.Equal("Test", (Assert.Throws<ArgumentNullException>(fun () -> DatasetSplit<float>(data, missing) |> ignore)).ParamName)
+    let split = DatasetSplit<float>(data, data)
+    let e = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<DatasetSplit<float>>.GetProperty "Test")).SetValue(split, null))
+    Assert.Equal("Test", (Assert.IsType<ArgumentNullException>(e.InnerException)).ParamName)
+    Assert.Same(data, split.Test)

@@ -71,3 +71,12 @@ let ``the confusion matrix refuses a class outside it instead of reading another
     Assert.Contains("predicted must be in 0..1, but is 2.", Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> confusion[0, 2] |> ignore))
     Assert.Contains("actual must be in 0..1, but is -1.", Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> confusion[-1, 0] |> ignore))
     Assert.Contains("actual must be in 0..1, but is 2.", Nn.Tests.Helpers.messageOf<ArgumentOutOfRangeException> (fun () -> confusion[2, 0] |> ignore))
+
+[<Fact>]
+let ``a report refuses a default per-class array or a null confusion matrix, when made and in C#'s with`` () =
+    let report = Evaluation.Evaluate(overflowing, data [ (1.0f, 0); (2.0f, 1) ])
+    let perClass = Assert.Throws<ArgumentException>(fun () -> ClassificationReport(0.5, Collections.Immutable.ImmutableArray<double>(), report.Confusion) |> ignore)
+    Assert.Equal("the per-class accuracies must be an array (one entry per class), not a default ImmutableArray. (Parameter 'PerClassAccuracy')", perClass.Message)
+    Assert.Equal("Confusion", (Assert.Throws<ArgumentNullException>(fun () -> ClassificationReport(0.5, report.PerClassAccuracy, Unchecked.defaultof<ConfusionMatrix>) |> ignore)).ParamName)
+    let e = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<ClassificationReport>.GetProperty "Confusion")).SetValue(report, null))
+    Assert.Equal("Confusion", (Assert.IsType<ArgumentNullException>(e.InnerException)).ParamName)

@@ -54,3 +54,12 @@ let ``a training result refuses a null state or message, naming it, rather than 
     Assert.Equal("State", state.ParamName)
     let message = Assert.Throws<ArgumentNullException>(fun () -> TrainingResult<float32>(start, StopReason.Completed, Unchecked.defaultof<string>) |> ignore)
     Assert.Equal("Message", message.ParamName)
+
+[<Fact>]
+let ``an epoch record refuses an epoch number below 1, when made and in C#'s with`` () =
+    let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> EpochRecord(-5, 0.5, 0.5, Nullable(), Nullable()) |> ignore)
+    Assert.Equal("the epoch number counts from 1, but is -5. (Parameter 'Epoch')", e.Message)
+    let record = EpochRecord(1, 0.5, 0.5, Nullable(), Nullable())
+    let set = Assert.Throws<TargetInvocationException>(fun () -> (nonNull (typeof<EpochRecord>.GetProperty "Epoch")).SetValue(record, box 0))
+    Assert.Equal("Epoch", (Assert.IsType<ArgumentOutOfRangeException>(set.InnerException)).ParamName)
+    Assert.Equal(1, record.Epoch)

@@ -9,8 +9,20 @@ namespace Nn;
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <param name="Train">The samples to train on.</param>
 /// <param name="Test">The held-out samples.</param>
+/// <exception cref="ArgumentNullException"><paramref name="Train"/> or <paramref name="Test"/> is null.</exception>
 public sealed record DatasetSplit<T>(Dataset<T> Train, Dataset<T> Test)
-    where T : unmanaged, IFloatingPointIeee754<T>;
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    // Checked here and in C#'s with, as TrainingState is: a split without a part failed only where the part was read.
+    private readonly Dataset<T> train = Train ?? throw new ArgumentNullException(nameof(Train));
+    private readonly Dataset<T> test = Test ?? throw new ArgumentNullException(nameof(Test));
+
+    /// <summary>The samples to train on.</summary>
+    public Dataset<T> Train { get => train; init => train = value ?? throw new ArgumentNullException(nameof(Train)); }
+
+    /// <summary>The held-out samples.</summary>
+    public Dataset<T> Test { get => test; init => test = value ?? throw new ArgumentNullException(nameof(Test)); }
+}
 
 /// <summary>Holding out a seeded fraction of a data set, class by class when its targets are classes.</summary>
 public static partial class Dataset

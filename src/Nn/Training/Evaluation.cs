@@ -14,8 +14,20 @@ namespace Nn;
 /// <param name="Accuracy">The fraction of samples whose largest output is at the label; NaN when any sample's outputs are not finite.</param>
 /// <param name="PerClassAccuracy">For each class, the fraction of its samples classified correctly (NaN when a class has no samples, or one of them has outputs that are not finite).</param>
 /// <param name="Confusion">Counts of (actual, predicted) pairs over the samples with finite outputs.</param>
+/// <exception cref="ArgumentException"><paramref name="PerClassAccuracy"/> is a default array.</exception>
+/// <exception cref="ArgumentNullException"><paramref name="Confusion"/> is null.</exception>
 public sealed record ClassificationReport(double Accuracy, ImmutableArray<double> PerClassAccuracy, ConfusionMatrix Confusion)
 {
+    // Checked here and in C#'s with, as TrainingState is: a report without them threw when compared or printed.
+    private readonly ImmutableArray<double> perClassAccuracy = CheckedPerClass(PerClassAccuracy);
+    private readonly ConfusionMatrix confusion = Confusion ?? throw new ArgumentNullException(nameof(Confusion));
+
+    /// <summary>For each class, the fraction of its samples classified correctly.</summary>
+    public ImmutableArray<double> PerClassAccuracy { get => perClassAccuracy; init => perClassAccuracy = CheckedPerClass(value); }
+
+    /// <summary>Counts of (actual, predicted) pairs over the samples with finite outputs.</summary>
+    public ConfusionMatrix Confusion { get => confusion; init => confusion = value ?? throw new ArgumentNullException(nameof(Confusion)); }
+
     /// <summary>How many samples gave an output that is NaN or infinite (0 for a network that stays finite on the data).</summary>
     public int NonFiniteSamples { get; init; }
 
@@ -26,6 +38,11 @@ public sealed record ClassificationReport(double Accuracy, ImmutableArray<double
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Accuracy, Confusion, NonFiniteSamples);
+
+    private static ImmutableArray<double> CheckedPerClass(ImmutableArray<double> value) =>
+        value.IsDefault
+            ? throw new ArgumentException("the per-class accuracies must be an array (one entry per class), not a default ImmutableArray.", nameof(PerClassAccuracy))
+            : value;
 }
 
 /// <summary>An immutable confusion matrix: <c>this[actual, predicted]</c> counts the samples of class actual predicted as predicted.</summary>

@@ -90,13 +90,27 @@ public sealed record TrainingState<T>(
 /// </param>
 /// <param name="TestCost">The mean cost on the test data after the epoch, when test data was given.</param>
 /// <param name="TestAccuracy">The accuracy on the test data after the epoch, when test data was given; NaN when the network's outputs for one of its samples are not finite (see <see cref="ClassificationReport"/>), or when it has one output.</param>
+/// <exception cref="ArgumentOutOfRangeException"><paramref name="Epoch"/> is below 1.</exception>
+/// <remarks>
+/// The figures are not checked here: a run records NaN where a figure has no value, and a checkpoint refuses, when
+/// saved, figures outside the ranges its reader accepts.
+/// </remarks>
 public sealed record EpochRecord(int Epoch, double TrainCost, double TrainAccuracy, double? TestCost, double? TestAccuracy)
 {
+    // Checked here and in C#'s with, as TrainingState's fields are: epoch 0 or -5 numbers no epoch of a run.
+    private readonly int epoch = CheckedEpoch(Epoch);
+
+    /// <summary>The 1-based epoch number.</summary>
+    public int Epoch { get => epoch; init => epoch = CheckedEpoch(value); }
+
     /// <summary>The mean cost on the held-out validation data after the epoch (<see cref="TrainingOptions.ValidationFraction"/>), or null.</summary>
     public double? ValidationCost { get; init; }
 
     /// <summary>The accuracy on the held-out validation data after the epoch, or null; NaN as for <see cref="TestAccuracy"/>.</summary>
     public double? ValidationAccuracy { get; init; }
+
+    private static int CheckedEpoch(int value) =>
+        value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Epoch), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the epoch number counts from 1, but is {value}."));
 }
 
 /// <summary>The best epoch of a run with early stopping: the lowest validation cost so far and the network that had it.</summary>
