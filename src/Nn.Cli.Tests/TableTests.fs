@@ -324,3 +324,20 @@ let ``a target of words is said to hold a field that is not a finite number, not
     Assert.Contains("task: regression, because city holds 'New York, NY' (data row 1), which is not a finite number (--task classification for class labels)\n", run.Output)
     Assert.DoesNotContain("fractions", run.Output)
     Assert.Equal("nn: t.csv, data row 1, column 'city': expected a finite number, but found 'New York, NY'.\n", run.Error)
+
+[<Fact>]
+let ``a column list with an empty entry or a column named twice is refused before anything is printed, naming the option and the entry`` () =
+    use dir = new TempDirectory()
+    regressionCsv (dir.File "r.csv")
+    for option, list, message in
+        [ "--target", "y,", "--target 'y,' has an empty entry; name each column once, separated by commas."
+          "--target", "y,y", "--target 'y,y' names 'y' twice; name each column once, separated by commas."
+          "--features", "x1,,x2", "--features 'x1,,x2' has an empty entry; name each column once, separated by commas."
+          "--features", "x1, x2,x1", "--features 'x1, x2,x1' names 'x1' twice; name each column once, separated by commas."
+          "--categorical", "x1,", "--categorical 'x1,' has an empty entry; name each column once, separated by commas."
+          "--categorical", "x2,x2", "--categorical 'x2,x2' names 'x2' twice; name each column once, separated by commas." ] do
+        let target = if option = "--target" then [] else [ "--target"; "y" ]
+        let run = dir.Run([ "train"; "--train"; "r.csv"; "--test-split"; "0.2"; "--epochs"; "1"; option; list ] @ target)
+        Assert.True((run.ExitCode = 2), string run)
+        Assert.StartsWith($"nn: {message}\n", run.Error)
+        Assert.Equal("", run.Output)

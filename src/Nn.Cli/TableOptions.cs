@@ -65,6 +65,15 @@ internal sealed class TableOptions
         {
             IgnoredOptions.RefuseWith(parse, option, Target, "a table's columns, scaling and classes come from --target, --features, --standardize and the data.");
         }
+
+        // Before the data is read, so that nothing is printed (the header, the task) for a list that is refused.
+        foreach (var option in new[] { Target, Features, Categorical })
+        {
+            if (parse.GetValue(option) is { } list)
+            {
+                Columns(option, list);
+            }
+        }
     }
 
     /// <summary>
@@ -75,17 +84,11 @@ internal sealed class TableOptions
     {
         var train = data.LoadTable(trainPath, "--train", HeaderChoice(parse));
         Console.WriteLine(DescribeHeader(train));
-        var targets = Split(parse.GetValue(Target)!);
-        if (targets.Length == 0)
-        {
-            // Else the task would be chosen, and printed, for a target of no name before anything refused it.
-            throw new UsageException("--target must name at least one column (a name or a 1-based number).");
-        }
-
+        var targets = Columns(Target, parse.GetValue(Target)!);
         var options = new PreprocessingOptions(
             targets,
-            parse.GetValue(Features) is { } features ? Split(features) : null,
-            parse.GetValue(Categorical) is { } categorical ? Split(categorical) : null,
+            parse.GetValue(Features) is { } features ? Columns(Features, features) : null,
+            parse.GetValue(Categorical) is { } categorical ? Columns(Categorical, categorical) : null,
             parse.GetValue(Standardize),
             null,
             parse.GetValue(LabelOffset));
@@ -178,5 +181,26 @@ internal sealed class TableOptions
             : string.Create(CultureInfo.InvariantCulture, $"holds '{train.Rows[row][column]}' (data row {train.DataRow(row)}), which is not a finite number");
     }
 
-    private static string[] Split(string list) => list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    /// <summary>
+    /// The columns a comma-separated list names, each trimmed. A list with an empty entry (<c>y,</c>) or a column
+    /// named twice as written (<c>y,y</c>) is refused naming the option and the entry: dropping the entry or the
+    /// repeat would train on columns other than the ones typed.
+    /// </summary>
+    private static string[] Columns(Option option, string list)
+    {
+        var names = list.Split(',', StringSplitOptions.TrimEntries);
+        if (option.Name == "--target" && names.All(name => name.Length == 0))
+        {
+            // Else the task would be chosen, and printed, for a target of no name before anything refused it.
+            throw new UsageException("--target must name at least one column (a name or a 1-based number).");
+        }
+
+        if (names.Any(name => name.Length == 0))
+        {
+            throw new UsageException($"{option.Name} '{list}' has an empty entry; name each column once, separated by commas.");
+        }
+
+        var repeated = names.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
+        return repeated is null ? names : throw new UsageException($"{option.Name} '{list}' names '{repeated.Key}' twice; name each column once, separated by commas.");
+    }
 }
