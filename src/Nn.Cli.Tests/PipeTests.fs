@@ -93,6 +93,21 @@ let ``standard input can feed only one option`` () =
     Assert.Contains("nn: --test and --train both read standard input ('-'), which can be read only once.", run.Error)
 
 [<Fact>]
+let ``standard input given to two options is refused before anything is read, in train, eval and gradcheck`` () =
+    use dir = new TempDirectory()
+    // Read first, this input was refused as a table without rows (exit 3), or as CSV given a labels file; the model
+    // eval names does not exist, so the refusal comes before any file is opened.
+    for arguments, message in
+        [ [ "train"; "--train"; "-"; "--test"; "-"; "--target"; "y" ], "--test and --train"
+          [ "train"; "--train"; "-"; "--train-labels"; "-"; "--test"; "x.csv" ], "--train-labels and --train"
+          [ "eval"; "missing.nnm"; "--test"; "-"; "--test-labels"; "-" ], "--test-labels and --test"
+          [ "gradcheck"; "--data"; "-"; "--data-labels"; "-" ], "--data-labels and --data" ] do
+        let run = dir.RunWith([], Some "y\n"B, arguments)
+        Assert.True((run.ExitCode = 2), string run)
+        Assert.StartsWith($"nn: {message} both read standard input ('-'), which can be read only once.\n", run.Error)
+        Assert.Equal("", run.Output)
+
+[<Fact>]
 let ``a malformed CSV on standard input is named as standard input with its line`` () =
     use dir = new TempDirectory()
     let run = dir.RunWith([], Some "1,2\n3\n"B, [ "train"; "--train"; "-"; "--test"; "x.csv" ])

@@ -144,6 +144,25 @@ internal sealed class DataSource
         return Matrix<T>.Create(table.Count, table.Columns.Length, values);
     }
 
+    /// <summary>
+    /// Refuses, before anything is read, a command line that gives standard input (<c>-</c>) to two of a command's
+    /// inputs, listed in the order the command reads them: read first, the one input would have taken all of it, and
+    /// what was read printed or refused, before the second was found.
+    /// </summary>
+    public static void RefuseStandardInputTwice(params (string Option, string? Path)[] inputs)
+    {
+        string? first = null;
+        foreach (var (option, path) in inputs)
+        {
+            if (path != StandardInput)
+            {
+                continue;
+            }
+
+            first = first is null ? option : throw new UsageException($"{option} and {first} both read standard input ('-'), which can be read only once.");
+        }
+    }
+
     /// <summary>How a data path is named in messages: the path, or "standard input" for <c>-</c>.</summary>
     public static string DisplayName(string path) => path == StandardInput ? "standard input" : path;
 

@@ -30,6 +30,7 @@ internal static class EvalCommand
             KernelsOption.Default();
             var path = parse.GetValue(model)!;
             var testPath = parse.GetValue(test);
+            DataSource.RefuseStandardInputTwice((test.Name, testPath), (testLabels.Name, parse.GetValue(testLabels)));
             if (testPath is null)
             {
                 IgnoredOptions.RequireDataFileFor(parse, data, "--test", testLabels, table.Header);

@@ -45,6 +45,7 @@ internal static class GradCheckCommand
         {
             // NN_KERNELS naming no path is a usage error (exit 2) before any work, not a fault of the files read (NotSupportedException, exit 3).
             KernelsOption.Default();
+            DataSource.RefuseStandardInputTwice((dataPath.Name, parse.GetValue(dataPath)), (dataLabels.Name, parse.GetValue(dataLabels)));
             // Checked before any work, so a check that could not fail (or could not pass) never runs.
             var limit = Positive(tolerance.Name, parse.GetValue(tolerance));
             if (limit >= 1)

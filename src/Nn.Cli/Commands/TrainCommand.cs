@@ -86,6 +86,8 @@ internal static class TrainCommand
             table.RefuseMisplaced(parse, data);
             measures.Check(parse, resume);
             TrainCommandLine.RefuseIgnored(parse, data, architecture, rule, train, trainLabels, test, testLabels, init, rules, batch, threads, checkpoint, every, resume, [kernels, .. measures.All]);
+            DataSource.RefuseStandardInputTwice(
+                (train.Name, parse.GetValue(train)), (trainLabels.Name, parse.GetValue(trainLabels)), (test.Name, parse.GetValue(test)), (testLabels.Name, parse.GetValue(testLabels)));
             TrainCommandLine.ValidateOutputs(parse, train, trainLabels, test, testLabels, resume, save, checkpoint, plot);
             using var interruption = Interruption.Install();
             var (trainData, testData, name, preprocessing) = TrainingData.Load(parse, data, table, train, trainLabels, test, testLabels, seed);
