@@ -341,3 +341,14 @@ let ``a column list with an empty entry or a column named twice is refused befor
         Assert.True((run.ExitCode = 2), string run)
         Assert.StartsWith($"nn: {message}\n", run.Error)
         Assert.Equal("", run.Output)
+
+[<Fact>]
+let ``predict names the label column apart from the class columns when the target is named like one, so that its output reads back as a table`` () =
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "n2.csv", [ "a,p0"; "1,0"; "3,1"; "1,0"; "3,1" ])
+    let train = dir.Run [ "train"; "--train"; "n2.csv"; "--test"; "n2.csv"; "--target"; "p0"; "--epochs"; "1"; "--save"; "n2.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let predict = dir.Run [ "predict"; "n2.nnm"; "--data"; "n2.csv"; "--out"; "o.csv" ]
+    Assert.True((predict.ExitCode = 0), string predict)
+    Assert.StartsWith("p0_label,p0,p1\n", File.ReadAllText(dir.File "o.csv"))
+    Assert.Equal<string list>([ "p0_label"; "p0"; "p1" ], List.ofSeq (Table.Load(dir.File "o.csv", Nullable true).Columns))

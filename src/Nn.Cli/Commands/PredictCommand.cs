@@ -83,10 +83,17 @@ internal static class PredictCommand
             return Csv(string.Join(',', preprocessing.Targets.Select(CsvRecords.Field)), outputs, _ => string.Empty);
         }
 
-        var classes = Enumerable.Range(0, preprocessing.ClassCount).Select(c => $"p{preprocessing.ClassLabel(c)}");
+        var classes = Enumerable.Range(0, preprocessing.ClassCount).Select(c => $"p{preprocessing.ClassLabel(c)}").ToArray();
         var predicted = Largest(outputs);
-        return Csv($"{CsvRecords.Field(preprocessing.Targets[0])},{string.Join(',', classes)}", outputs, r => $"{preprocessing.ClassLabel(predicted[r])},");
+        return Csv($"{CsvRecords.Field(LabelColumn(preprocessing.Targets[0], classes))},{string.Join(',', classes)}", outputs, r => $"{preprocessing.ClassLabel(predicted[r])},");
     }
+
+    /// <summary>
+    /// The predicted label's column name: the target's, unless a class column has that name (a target called p0),
+    /// when it is the target's name with "_label" after it, which no class column's "p" and a number can be. So the
+    /// header's names are distinct, and the output reads back as a table.
+    /// </summary>
+    private static string LabelColumn(string target, string[] classes) => classes.Contains(target, StringComparer.Ordinal) ? $"{target}_label" : target;
 
     /// <summary>A model without preprocessing: the class (the largest output) and each output.</summary>
     private static (string Text, int Rows) Classes(Network<float> network, Matrix<float> inputs, string model, string rowsPath)
