@@ -352,3 +352,22 @@ let ``predict names the label column apart from the class columns when the targe
     Assert.True((predict.ExitCode = 0), string predict)
     Assert.StartsWith("p0_label,p0,p1\n", File.ReadAllText(dir.File "o.csv"))
     Assert.Equal<string list>([ "p0_label"; "p0"; "p1" ], List.ofSeq (Table.Load(dir.File "o.csv", Nullable true).Columns))
+
+[<Fact>]
+let ``gradcheck refuses rows whose cost is too large for a central difference of epsilon to measure, exit code 3, instead of failing a correct gradient`` () =
+    use dir = new TempDirectory()
+    regressionCsv (dir.File "grid.csv")
+    let train = dir.Run [ "train"; "--train"; "grid.csv"; "--target"; "y"; "--standardize"; "--test-split"; "0.2"; "--epochs"; "2"; "--save"; "grid.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    // Targets of ±3e38 make the cost about 1e77, whose rounding (about 1e61) a step of 2ε = 2e-5 cannot get past:
+    // every central difference was 0, and a correct backpropagation was reported FAILED with exit code 1.
+    File.WriteAllLines(dir.File "b.csv", [ "x1,x2,y"; "1,1,3e38"; "-1,1,-3e38" ])
+    let run = dir.Run [ "gradcheck"; "grid.nnm"; "--data"; "b.csv"; "--samples"; "2" ]
+    Assert.True((run.ExitCode = 3), string run)
+    Assert.Matches(
+        @"^nn: the model grid\.nnm has a cost of \d\.\d{3}E\+076 on the 2 samples of b\.csv checked, too large for a central difference of ε = 1E-05 to measure: its rounding over a step of 2ε, \d\.\d{3}E\+0\d\d, is not below the largest derivative backpropagation gives, \d\.\d{3}E\+0\d\d; scale the targets down \(or the inputs\) and check again\.\n$",
+        run.Error)
+    Assert.DoesNotContain("gradient check", run.Output)
+    // Ordinary rows of the same model are still checked.
+    let fine = dir.Run [ "gradcheck"; "grid.nnm"; "--data"; "grid.csv" ]
+    Assert.True((fine.ExitCode = 0), string fine)

@@ -125,13 +125,16 @@ internal static class GradCheckCommand
 
             // Rows that overflow the network (a finite double of 1e308 in a column) make the cost NaN or ∞: every
             // difference is then NaN, which would fail a gradient that nothing is wrong with. λ's own overflow is refused by the check itself.
+            var subject = modelPath is null ? $"the network {network.Architecture}" : $"the model {modelPath}";
+            var samplesChecked = $"the {count} samples of {(path is null ? "the digits" : DataSource.DisplayName(path))} checked";
             if (!double.IsFinite(Backprop.Cost(network, loss, batch.Inputs, batch.Targets)))
             {
-                var subject = modelPath is null ? $"the network {network.Architecture}" : $"the model {modelPath}";
                 throw new BadInputException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{subject} has a cost that is not finite (NaN or ∞) on the {count} samples of {(path is null ? "the digits" : DataSource.DisplayName(path))} checked: its weights or these samples overflow float64, so there is no gradient to check."));
+                    $"{subject} has a cost that is not finite (NaN or ∞) on {samplesChecked}: its weights or these samples overflow float64, so there is no gradient to check."));
             }
+
+            RefuseUnmeasurableCost(Cli.Named(() => Backprop.Gradient(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2)), ("l2", l2)), step, subject, samplesChecked);
 
             var report = Cli.Named(() => GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step), ("l2", l2));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, {loss.Name}, {count} samples, central differences with ε = {step:G}"));
@@ -183,6 +186,31 @@ internal static class GradCheckCommand
         }
 
         return network.WithParameters(ParameterVector<double>.Create(theta));
+    }
+
+    /// <summary>
+    /// Refuses a cost C so large that a step of 2ε changes it by less than its own rounding: a central difference
+    /// (C(θ + εeᵢ) − C(θ − εeᵢ)) / 2ε is then 0 or a multiple of ulp(C)/2ε, whatever the derivative, so when
+    /// ulp(C)/2ε is not below the largest derivative backpropagation gives, nothing is measured and a correct gradient
+    /// would fail (targets of ±3e38 make a quadratic cost about 1e77). A gradient exactly zero everywhere is left to
+    /// the check, which reports that nothing was compared.
+    /// </summary>
+    private static void RefuseUnmeasurableCost(LossAndGradient<double> cost, double step, string subject, string samplesChecked)
+    {
+        var c = Math.Abs(cost.Loss);
+        var rounding = (Math.BitIncrement(c) - c) / (2 * step);
+        var largest = 0.0;
+        foreach (var g in cost.Gradient.AsSpan())
+        {
+            largest = Math.Max(largest, Math.Abs(g));
+        }
+
+        if (largest > 0 && rounding >= largest)
+        {
+            throw new BadInputException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{subject} has a cost of {cost.Loss:E3} on {samplesChecked}, too large for a central difference of ε = {step:G} to measure: its rounding over a step of 2ε, {rounding:E3}, is not below the largest derivative backpropagation gives, {largest:E3}; scale the targets down (or the inputs) and check again."));
+        }
     }
 
     /// <summary>The half-width of the range a fresh network's biases are drawn from: small beside the He and Xavier weights.</summary>
