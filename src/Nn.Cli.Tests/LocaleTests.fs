@@ -23,7 +23,7 @@ let ``a tolerance with a decimal point is read as written`` (locale: string) =
     use dir = new TempDirectory()
     let run = under dir locale [ "gradcheck"; "--layers"; "64-10"; "--samples"; "1"; "--tolerance"; "1.5e-6" ]
     Assert.True((run.ExitCode = 0), string run)
-    Assert.Contains("norm-relative difference within 1.5E-006;", run.Output)
+    Assert.Contains("norm-relative difference within 1.5E-06;", run.Output)
 
 [<Theory>]
 [<MemberData(nameof locales)>]

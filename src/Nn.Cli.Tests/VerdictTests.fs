@@ -21,7 +21,7 @@ let ``gradcheck with a tolerance tighter than the achieved difference fails with
     use dir = new TempDirectory()
     let run = dir.Run [ "gradcheck"; "--tolerance"; "1e-15" ]
     Assert.True((run.ExitCode = 1), string run)
-    Assert.Contains("gradient check FAILED: 4 of 4 blocks not within 1.0E-015;", run.Output)
+    Assert.Contains("gradient check FAILED: 4 of 4 blocks not within 1E-15;", run.Output)
     Assert.DoesNotContain("passed", run.Output)
 
 [<Fact>]
@@ -30,7 +30,7 @@ let ``gradcheck passes at the default tolerance and prints the single number ove
     let run = dir.Run [ "gradcheck" ]
     Assert.True((run.ExitCode = 0), string run)
     Assert.Matches(@"all parameters: ‖a − n‖ / \(‖a‖ \+ ‖n‖\) = \d\.\d{3}E-\d{3}, below the classic check's 1E-009", run.Output)
-    Assert.Contains("gradient check passed: every block's norm-relative difference within 1.0E-006; largest ", run.Output)
+    Assert.Contains("gradient check passed: every block's norm-relative difference within 1E-06; largest ", run.Output)
 
 [<Fact>]
 let ``gradcheck of a fresh ReLU convolution over the digits, the help's own example, passes and compares every bias`` () =
@@ -48,9 +48,17 @@ let ``gradcheck applies an absolute floor only when asked for one, and prints it
     use dir = new TempDirectory()
     let run = dir.Run [ "gradcheck"; "--tolerance"; "1e-15"; "--absolute-tolerance"; "1e-9" ]
     Assert.True((run.ExitCode = 0), string run)
-    Assert.Contains("within 1.0E-015 or every |a − n| within the absolute floor 1.0E-009", run.Output)
+    Assert.Contains("within 1E-15 or every |a − n| within the absolute floor 1E-09", run.Output)
     // Passed by the floor, not by the comparison: the verdict says which blocks.
     Assert.Contains("; 4 of 4 blocks within the floor only: layer 0 weights, layer 0 bias, layer 1 weights, layer 1 bias", run.Output)
+
+[<Fact>]
+let ``gradcheck prints the tolerance in its verdict as given, never rounded to a value the option refuses`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck"; "--tolerance"; "0.9999999"; "--samples"; "1" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("gradient check passed: every block's norm-relative difference within 0.9999999; largest ", run.Output)
+    Assert.DoesNotContain("1.0E+000", run.Output)
 
 [<Fact>]
 let ``gradcheck uses and reports the step given with --epsilon`` () =

@@ -90,13 +90,13 @@ let ``the classic check does not pass a report that compared nothing, whose over
 let ``the verdict names the worst block, the counts, the tolerance and the floor`` () =
     let report = reportOf [ block 0 "weights" 1e-7 1e-9; block 0 "bias" 2e-5 1e-6; block 1 "weights" 3e-6 1e-7 ] 1e-5
     Assert.Equal(
-        "gradient check FAILED: 2 of 3 blocks not within 1.0E-006; largest norm-relative difference 2.000E-005 (layer 0 bias)",
+        "gradient check FAILED: 2 of 3 blocks not within 1E-06; largest norm-relative difference 2.000E-005 (layer 0 bias)",
         report.Verdict 1e-6)
     Assert.Equal(
-        "gradient check passed: every block's norm-relative difference within 1.0E-004 or every |a − n| within the absolute floor 1.0E-009; largest 2.000E-005 (layer 0 bias)",
+        "gradient check passed: every block's norm-relative difference within 0.0001 or every |a − n| within the absolute floor 1E-09; largest 2.000E-005 (layer 0 bias)",
         report.Verdict(1e-4, 1e-9))
     Assert.Equal(
-        "gradient check FAILED: 1 of 3 blocks not within 1.0E-006 or every |a − n| within the absolute floor 5.0E-007; largest norm-relative difference 2.000E-005 (layer 0 bias); 1 of 3 blocks within the floor only: layer 1 weights",
+        "gradient check FAILED: 1 of 3 blocks not within 1E-06 or every |a − n| within the absolute floor 5E-07; largest norm-relative difference 2.000E-005 (layer 0 bias); 1 of 3 blocks within the floor only: layer 1 weights",
         report.Verdict(1e-6, 5e-7))
 
 [<Fact>]

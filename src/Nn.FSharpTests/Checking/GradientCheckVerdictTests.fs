@@ -105,7 +105,7 @@ let ``a block too small to compare relatively fails unless an absolute floor is 
     Assert.True(report.Passes(1e-6, 1e-9))
     Assert.False(report.Passes(1e-6, 1e-13))
     Assert.DoesNotContain("floor", report.Verdict 1e-6)
-    Assert.Contains("absolute floor 1.0E-009", report.Verdict(1e-6, 1e-9))
+    Assert.Contains("absolute floor 1E-09", report.Verdict(1e-6, 1e-9))
 
 [<Fact>]
 let ``a verdict names the blocks that pass by the absolute floor alone, so a floor wide enough to pass anything shows`` () =
@@ -174,3 +174,9 @@ let ``a check of a network without parameters fails, having compared nothing`` (
 let ``a report refuses a default or null-holding array of blocks by name`` () =
     Assert.Contains("not a default ImmutableArray", messageOf<ArgumentException> (fun () -> GradientCheckReport(Unchecked.defaultof<_>, 0.0) |> ignore))
     Assert.Contains("block 0 is null", messageOf<ArgumentException> (fun () -> GradientCheckReport(ImmutableArray.Create(Unchecked.defaultof<BlockDifference>), 0.0) |> ignore))
+
+[<Fact>]
+let ``a verdict prints the tolerance and the floor as given, so that each reads back as the number passed`` () =
+    let report = reportOf [ block 1e-3 1e-12 ]
+    Assert.StartsWith("gradient check passed: every block's norm-relative difference within 0.9999999; ", report.Verdict 0.9999999)
+    Assert.Contains("not within 1E-06 or every |a − n| within the absolute floor 1.25E-13;", report.Verdict(1e-6, 1.25e-13))

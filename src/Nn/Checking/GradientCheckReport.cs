@@ -188,7 +188,7 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
 
     private string Describe(double tolerance, double? absoluteTolerance, ImmutableArray<BlockDifference> failing)
     {
-        var floor = absoluteTolerance is { } f ? string.Create(CultureInfo.InvariantCulture, $" or every |a − n| within the absolute floor {f:E1}") : string.Empty;
+        var floor = absoluteTolerance is { } f ? string.Create(CultureInfo.InvariantCulture, $" or every |a − n| within the absolute floor {f:R}") : string.Empty;
         var worst = Blocks.IsEmpty ? null : Blocks.Aggregate((x, y) => double.IsNaN(x.NormRelative) || x.NormRelative >= y.NormRelative ? x : y);
         var where = worst is null ? string.Empty : $" (layer {worst.Layer} {worst.Block})";
         if (Blocks.IsEmpty)
@@ -206,10 +206,10 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
         }
 
         var verdict = failing.IsEmpty
-            ? string.Create(CultureInfo.InvariantCulture, $"gradient check passed: every block's norm-relative difference within {tolerance:E1}{floor}; largest {MaxNormRelative:E3}{where}")
+            ? string.Create(CultureInfo.InvariantCulture, $"gradient check passed: every block's norm-relative difference within {tolerance:R}{floor}; largest {MaxNormRelative:E3}{where}")
             : string.Create(
                 CultureInfo.InvariantCulture,
-                $"gradient check FAILED: {failing.Length} of {Blocks.Length} blocks not within {tolerance:E1}{floor}; largest norm-relative difference {MaxNormRelative:E3}{where}");
+                $"gradient check FAILED: {failing.Length} of {Blocks.Length} blocks not within {tolerance:R}{floor}; largest norm-relative difference {MaxNormRelative:E3}{where}");
         var kinks = AtKinks == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"; {AtKinks} {(AtKinks == 1 ? "parameter" : "parameters")} at a kink not compared ({Kinked()})");
         return verdict + FloorOnly(tolerance, absoluteTolerance) + Uncompared() + kinks;
     }
