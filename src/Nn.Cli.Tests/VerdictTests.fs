@@ -53,6 +53,17 @@ let ``gradcheck applies an absolute floor only when asked for one, and prints it
     Assert.Contains("; 4 of 4 blocks within the floor only: layer 0 weights, layer 0 bias, layer 1 weights, layer 1 bias", run.Output)
 
 [<Fact>]
+let ``gradcheck refuses an absolute floor at or above the largest derivative the central differences measured, which would pass a backpropagation of zeros, exit code 2`` () =
+    use dir = new TempDirectory()
+    let run = dir.Run [ "gradcheck"; "--absolute-tolerance"; "1e300"; "--samples"; "1" ]
+    Assert.True((run.ExitCode = 2), string run)
+    Assert.Matches(
+        @"^nn: --absolute-tolerance must be below the largest derivative the central differences measured on these samples, \d\.\d{3}E[+-]\d{3}, but is 1E\+300: a floor that size passes a backpropagation that returns all zeros, so no gradient could fail the check\.\n",
+        run.Error)
+    Assert.Equal("", run.Output)
+    assertNoStackTrace run
+
+[<Fact>]
 let ``gradcheck prints the tolerance in its verdict as given, never rounded to a value the option refuses`` () =
     use dir = new TempDirectory()
     let run = dir.Run [ "gradcheck"; "--tolerance"; "0.9999999"; "--samples"; "1" ]

@@ -21,7 +21,7 @@ internal static class GradCheckCommand
         var tolerance = new Option<double>("--tolerance") { Description = "The largest acceptable ‖a − n‖ / (‖a‖ + ‖n‖) per block, positive and below 1.", DefaultValueFactory = _ => 1e-6 };
         var absolute = new Option<double?>("--absolute-tolerance")
         {
-            Description = "Also pass a block whose every |a − n| is within this positive floor (for gradients too small to compare relatively). Default: no floor.",
+            Description = "Also pass a block whose every |a − n| is within this positive floor (for gradients too small to compare relatively), below the largest derivative measured. Default: no floor.",
         };
         var epsilon = new Option<double>("--epsilon") { Description = "The central-difference step ε, positive and below 1.", DefaultValueFactory = _ => GradientCheck.DefaultEpsilon };
         var l2 = new Option<double>("--l2") { Description = "L2 regularisation λ to include in the cost.", DefaultValueFactory = _ => 0 };
@@ -137,6 +137,14 @@ internal static class GradCheckCommand
             RefuseUnmeasurableCost(Cli.Named(() => Backprop.Gradient(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2)), ("l2", l2)), step, subject, samplesChecked);
 
             var report = Cli.Named(() => GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step), ("l2", l2));
+            if (floor is { } wide && !report.NothingCompared && wide >= report.MaxNumeric)
+            {
+                // Every |0 − n| is within such a floor: a backpropagation that computed nothing would pass every block.
+                throw new UsageException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{absolute.Name} must be below the largest derivative the central differences measured on these samples, {report.MaxNumeric:E3}, but is {wide:R}: a floor that size passes a backpropagation that returns all zeros, so no gradient could fail the check."));
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{network.Architecture}, {loss.Name}, {count} samples, central differences with ε = {step:G}"));
             Console.Write(report.ToString());
             var passed = floor is { } f ? report.Passes(limit, f) : report.Passes(limit);

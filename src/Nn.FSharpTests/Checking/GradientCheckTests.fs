@@ -83,3 +83,18 @@ let ``central differences refuse a theta holding NaN or an infinity, naming thet
     let e = Assert.Throws<ArgumentException>(fun () -> GradientCheck.CentralDifferences<float>(ReadOnlySpan [| 1.0; nan |], cost, 1e-5) |> ignore)
     Assert.Equal("theta must hold finite numbers, but element 1 is NaN. (Parameter 'theta')", e.Message)
     Assert.Contains("element 0 is -Infinity", messageOf<ArgumentException> (fun () -> GradientCheck.CentralDifferences<float>(ReadOnlySpan [| -infinity |], cost, 1e-5) |> ignore))
+
+[<Fact>]
+let ``each block reports the largest derivative the central differences measured in it, and the report the largest of all`` () =
+    let architecture = Architecture.Input(3).Dense(4, Activation.Tanh).Dense(2, Activation.Identity)
+    let network = Network.Create<float>(architecture, Initializer.Xavier, 5UL)
+    let inputs = matrix [| [| 0.3; -0.7; 1.1 |]; [| -0.2; 0.45; 0.9 |] |]
+    let targets = matrix [| [| 0.2; -0.1 |]; [| 0.7; 0.4 |] |]
+    let report = GradientCheck.Run(network, Loss.Quadratic, inputs, targets)
+    let cost = CostFunction<float>(fun theta -> Backprop.Cost(network.WithParameters(ParameterVector<float>.Create(theta.Span)), Loss.Quadratic, inputs, targets))
+    let numeric = GradientCheck.CentralDifferences(network.Parameters.AsSpan(), cost, GradientCheck.DefaultEpsilon)
+    let largest offset count = numeric[offset .. offset + count - 1] |> Array.map abs |> Array.max
+    let expected = [ largest (architecture.WeightOffset 0) 12; largest (architecture.BiasOffset 0) 4; largest (architecture.WeightOffset 1) 8; largest (architecture.BiasOffset 1) 2 ]
+    for e, b in List.zip expected [ for b in report.Blocks -> b.MaxNumeric ] do
+        Assert.True(abs (e - b) <= 1e-12 * e, sprintf "expected %g, reported %g" e b)
+    Assert.Equal(report.Blocks |> Seq.map (fun b -> b.MaxNumeric) |> Seq.max, report.MaxNumeric)

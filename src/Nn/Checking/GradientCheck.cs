@@ -229,7 +229,7 @@ public static class GradientCheck
     /// <summary>The differences of one block, <paramref name="count"/> parameters from <paramref name="offset"/>, leaving out those at a kink.</summary>
     private static BlockDifference Compare(int layer, string block, double[] analytic, double[] numeric, bool[] atKink, int offset, int count)
     {
-        double sumAbs = 0, maxAbs = 0, sumRel = 0, maxRel = 0;
+        double sumAbs = 0, maxAbs = 0, sumRel = 0, maxRel = 0, maxNumeric = 0;
         var allZero = true;
         var kinks = 0;
         for (var i = offset; i < offset + count; i++)
@@ -249,6 +249,7 @@ public static class GradientCheck
             sumRel += rel;
             maxAbs = Math.Max(maxAbs, abs);
             maxRel = Math.Max(maxRel, rel);
+            maxNumeric = Math.Max(maxNumeric, Math.Abs(n));
         }
 
         var compared = Math.Max(count - kinks, 1);
@@ -257,6 +258,7 @@ public static class GradientCheck
         {
             ComparedNothing = allZero,
             AtKinks = kinks,
+            MaxNumeric = maxNumeric,
         };
     }
 }

@@ -40,6 +40,13 @@ public sealed record BlockDifference(
     /// nothing. 0 for networks without kinks.
     /// </summary>
     public int AtKinks { get; init; }
+
+    /// <summary>
+    /// The largest |n|, the largest derivative the central differences measured among the block's compared parameters
+    /// (0 when every one is at a kink). An absolute floor at or above it passes the block whatever backpropagation
+    /// gives for it, all zeros included.
+    /// </summary>
+    public double MaxNumeric { get; init; }
 }
 
 /// <summary>
@@ -75,6 +82,9 @@ public sealed record GradientCheckReport(ImmutableArray<BlockDifference> Blocks,
 
     /// <summary>The largest absolute difference of any block; NaN when any is NaN.</summary>
     public double MaxAbsolute => Largest(b => b.MaxAbsolute);
+
+    /// <summary>The largest derivative the central differences measured in any block (<see cref="BlockDifference.MaxNumeric"/>); NaN when any is NaN.</summary>
+    public double MaxNumeric => Largest(b => b.MaxNumeric);
 
     /// <summary>The largest norm-relative difference of any block; NaN when any is NaN.</summary>
     public double MaxNormRelative => Largest(b => b.NormRelative);
