@@ -371,3 +371,17 @@ let ``gradcheck refuses rows whose cost is too large for a central difference of
     // Ordinary rows of the same model are still checked.
     let fine = dir.Run [ "gradcheck"; "grid.nnm"; "--data"; "grid.csv" ]
     Assert.True((fine.ExitCode = 0), string fine)
+
+[<Fact>]
+let ``a one-hot column of more than 20 categories is listed by its first 20 and a count of the rest, in train's inputs line and in info`` () =
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "many.csv", "y,city" :: [ for i in 0..99 -> sprintf "%d,c%02d" (i % 2) (i % 50) ])
+    let train = dir.Run [ "train"; "--train"; "many.csv"; "--test"; "many.csv"; "--target"; "y"; "--categorical"; "city"; "--epochs"; "1"; "--save"; "m.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let line = "inputs (50): city (one-hot: c00 c01 c02 c03 c04 c05 c06 c07 c08 c09 c10 c11 c12 c13 c14 c15 c16 c17 c18 c19 … and 30 more)\n"
+    Assert.Contains("\n" + line, train.Output)
+    let info = dir.Run [ "info"; "m.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains("\n" + line, info.Output)
+    // The model keeps every category: rows of the last one are still told apart from unseen ones.
+    Assert.Equal(50, (ModelFile.LoadModel<float32>(dir.File "m.nnm").Preprocessing |> nonNull).Features[0].Categories.Length)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
@@ -142,7 +143,7 @@ internal sealed class TableOptions
     public static string[] Describe(Preprocessing preprocessing)
     {
         var inputs = preprocessing.Features.Select(feature => feature.IsCategorical
-            ? $"{feature.Name} (one-hot: {string.Join(' ', feature.Categories.Select(Category))})"
+            ? $"{feature.Name} (one-hot: {Categories(feature.Categories)})"
             : feature.Mean == 0 && feature.Deviation == 1 ? feature.Name
             : string.Create(CultureInfo.InvariantCulture, $"{feature.Name} (standardised: mean {feature.Mean:G6}, sd {feature.Deviation:G6})"));
         var targets = preprocessing.Task != TableTask.Classification ? string.Join(", ", preprocessing.Targets)
@@ -150,6 +151,18 @@ internal sealed class TableOptions
             : string.Create(CultureInfo.InvariantCulture, $"{preprocessing.Targets[0]}, {preprocessing.ClassCount} classes: labels {preprocessing.LabelOffset}..{preprocessing.LabelOffset + preprocessing.ClassCount - 1} are classes 0..{preprocessing.ClassCount - 1}");
         return [$"inputs ({preprocessing.InputWidth}): {string.Join(", ", inputs)}", $"{preprocessing.Task.ToString().ToLowerInvariant()} of {targets}"];
     }
+
+    /// <summary>
+    /// The most categories of one one-hot column that <see cref="Describe"/> lists, for a person to read: a column of
+    /// 10,000 categories made a line of them all. The model file keeps every one.
+    /// </summary>
+    public const int ListedCategories = 20;
+
+    /// <summary>A one-hot column's categories in their order, the first <see cref="ListedCategories"/> and a count of the rest ("… and 30 more").</summary>
+    private static string Categories(ImmutableArray<string> categories) =>
+        categories.Length <= ListedCategories
+            ? string.Join(' ', categories.Select(Category))
+            : string.Create(CultureInfo.InvariantCulture, $"{string.Join(' ', categories.Take(ListedCategories).Select(Category))} … and {categories.Length - ListedCategories} more");
 
     /// <summary>A category as the list of them shows it: quoted when a space or comma in it would run into the next.</summary>
     private static string Category(string category) =>
