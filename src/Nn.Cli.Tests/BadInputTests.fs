@@ -36,6 +36,12 @@ let ``an unknown option prints the command's usage`` () =
     Assert.Contains("Usage:" + System.Environment.NewLine + "  nn train [options]", run.Error)
 
 [<Fact>]
+let ``several command-line errors are reported on the one error line, and an option typed with a line break stays on it`` () =
+    use dir = new TempDirectory()
+    let run = expect dir usage [ "train"; "--bogus"; "--also\nbogus" ] "--bogus"
+    Assert.StartsWith("nn: Unrecognized command or argument '--bogus'. Unrecognized command or argument '--also\\nbogus'.\n\n", run.Error)
+
+[<Fact>]
 let ``help and usage name the program nn, the tool's command, not the assembly`` () =
     use dir = new TempDirectory()
     let help = dir.Run [ "--help" ]

@@ -265,7 +265,7 @@ let ``gradcheck checks a table model on rows of its columns through its own prep
         Assert.Equal((code = 0), run.Output.Contains "gradient check passed")
 
 [<Fact>]
-let ``a table quoted as R's write.csv writes it trains by its names, and predict quotes a target name that holds a comma`` () =
+let ``a table quoted as R's write.csv writes it trains by its names, quotes a name that holds a comma where it lists names, and predict quotes it in its header`` () =
     use dir = new TempDirectory()
     let rows =
         [ for i in 0..59 ->
@@ -275,9 +275,9 @@ let ``a table quoted as R's write.csv writes it trains by its names, and predict
     File.WriteAllLines(dir.File "quoted.csv", "\"city\",\"size\",\"verdict, final\"" :: rows)
     let train = dir.Run [ "train"; "--train"; "quoted.csv"; "--target"; "3"; "--categorical"; "city"; "--test-split"; "0.2"; "--standardize"; "--epochs"; "30"; "--save"; "q.nnm" ]
     Assert.True((train.ExitCode = 0), string train)
-    Assert.Contains("header detected (the first row is not all numbers): city, size, verdict, final", train.Output)
-    Assert.Contains("task: classification, because verdict, final holds whole numbers", train.Output)
-    Assert.Contains("stratified by verdict, final)", train.Output)
+    Assert.Contains("header detected (the first row is not all numbers): city, size, \"verdict, final\"\n", train.Output)
+    Assert.Contains("task: classification, because \"verdict, final\" holds whole numbers", train.Output)
+    Assert.Contains("stratified by \"verdict, final\")", train.Output)
     Assert.Contains("city (one-hot: \"New York, NY\" Oslo)", train.Output)
     let predict = dir.Run [ "predict"; "q.nnm"; "--data"; "quoted.csv" ]
     Assert.True((predict.ExitCode = 0), string predict)
@@ -385,3 +385,38 @@ let ``a one-hot column of more than 20 categories is listed by its first 20 and 
     Assert.Contains("\n" + line, info.Output)
     // The model keeps every category: rows of the last one are still told apart from unseen ones.
     Assert.Equal(50, (ModelFile.LoadModel<float32>(dir.File "m.nnm").Preprocessing |> nonNull).Features[0].Categories.Length)
+
+/// 20 rows whose column names hold a tab and a line break and whose categories a quote, a line break and a control character.
+let private controlCsv (path: string) =
+    let cities = [| "\"Lyon \"\"a\"\"\""; "\"Par\nis\""; "\"Ro\u0001me\"" |]
+    File.WriteAllLines(path, "\"x\ty\",\"ci\nty\",y" :: [ for i in 0..19 -> sprintf "%d,%s,%d" i cities[i % 3] (i % 2) ])
+
+[<Fact>]
+let ``names and categories holding a quote, a line break or a control character are quoted and escaped in train's lines and in info`` () =
+    use dir = new TempDirectory()
+    controlCsv (dir.File "c.csv")
+    let train = dir.Run [ "train"; "--train"; "c.csv"; "--target"; "y"; "--categorical"; "2"; "--test-split"; "0.2"; "--epochs"; "1"; "--save"; "m.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let header = "c.csv: 20 rows; header detected (the first row is not all numbers): \"x\\ty\", \"ci\\nty\", y\n"
+    let inputs = "\ninputs (4): \"x\\ty\", \"ci\\nty\" (one-hot: \"Lyon \\\"a\\\"\" \"Par\\nis\" \"Ro\\u0001me\")\n"
+    Assert.StartsWith(header, train.Output)
+    Assert.Contains(inputs, train.Output)
+    let info = dir.Run [ "info"; "m.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains("\ncolumns     \"x\\ty\", \"ci\\nty\", y\n", info.Output)
+    Assert.Contains(inputs, info.Output)
+    let eval = dir.Run [ "eval"; "m.nnm"; "--test"; "c.csv" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    Assert.StartsWith("m.nnm: 4-32(relu)-2(softmax) on " + header, eval.Output)
+
+[<Fact>]
+let ``a target named with a line break is quoted in the task line and a refusal naming it stays one line`` () =
+    use dir = new TempDirectory()
+    controlCsv (dir.File "c.csv")
+    let run = dir.Run [ "train"; "--train"; "c.csv"; "--target"; "2"; "--test-split"; "0.2"; "--epochs"; "1" ]
+    Assert.True((run.ExitCode = 3), string run)
+    Assert.Contains(
+        "\ntask: regression, because \"ci\\nty\" holds 'Lyon \"a\"' (data row 1), which is not a finite number (--task classification for class labels)\n",
+        run.Output)
+    Assert.Contains("\nregression of \"ci\\nty\"\n", run.Output)
+    Assert.Equal("nn: c.csv, data row 1, column 'ci\\nty': expected a finite number, but found 'Lyon \"a\"'.\n", run.Error)

@@ -187,8 +187,11 @@ internal static class Cli
             CultureInfo.InvariantCulture,
             $"the model {model} gives outputs that are not finite (NaN or ∞) for {count} of {rows} samples of {data}{(first is { } row ? $", the first sample {row + 1}" : string.Empty)}: its weights or these inputs overflow float32, so no result is reported."));
 
-    /// <summary>Writes an error line to standard error.</summary>
-    public static void Error(string message) => Console.Error.WriteLine($"nn: {message}");
+    /// <summary>
+    /// Writes an error line to standard error: one line whatever the message holds, since a name or field from a data
+    /// file in it may hold a line break or another control character (<see cref="Printable.Line"/>).
+    /// </summary>
+    public static void Error(string message) => Console.Error.WriteLine($"nn: {Printable.Line(message)}");
 
     /// <summary>The line both train and eval end with, so their results compare as text.</summary>
     public static string AccuracyLine(ClassificationReport report, int count) =>

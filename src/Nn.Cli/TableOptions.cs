@@ -115,7 +115,7 @@ internal sealed class TableOptions
             var stratify = options.Task == TableTask.Classification ? train.Columns[train.ColumnIndex(targets[0])] : null;
             var parts = TableSplit.Split(train, fraction, seed, stratify);
             Console.WriteLine(string.Create(
-                CultureInfo.InvariantCulture, $"held out {parts.Test.Count} of {train.Count} rows as test rows (--test-split {fraction}, seed {seed}{(stratify is null ? string.Empty : $", stratified by {stratify}")})"));
+                CultureInfo.InvariantCulture, $"held out {parts.Test.Count} of {train.Count} rows as test rows (--test-split {fraction}, seed {seed}{(stratify is null ? string.Empty : $", stratified by {Printable.Name(stratify)}")})"));
             (train, test) = (parts.Train, parts.Test);
         }
 
@@ -134,8 +134,8 @@ internal sealed class TableOptions
     /// <summary>How the first row was taken, in words.</summary>
     public static string DescribeHeader(Table table) => table.Header switch
     {
-        TableHeader.Given => $"{Path.GetFileName(table.Source)}: {table.Count} rows; header (--header): {string.Join(", ", table.Columns)}",
-        TableHeader.Detected => $"{Path.GetFileName(table.Source)}: {table.Count} rows; header detected (the first row is not all numbers): {string.Join(", ", table.Columns)}",
+        TableHeader.Given => $"{Path.GetFileName(table.Source)}: {table.Count} rows; header (--header): {Names(table.Columns)}",
+        TableHeader.Detected => $"{Path.GetFileName(table.Source)}: {table.Count} rows; header detected (the first row is not all numbers): {Names(table.Columns)}",
         _ => $"{Path.GetFileName(table.Source)}: {table.Count} rows; no header (the first row is all numbers), so the columns are numbered 1..{table.Columns.Length}",
     };
 
@@ -143,12 +143,12 @@ internal sealed class TableOptions
     public static string[] Describe(Preprocessing preprocessing)
     {
         var inputs = preprocessing.Features.Select(feature => feature.IsCategorical
-            ? $"{feature.Name} (one-hot: {Categories(feature.Categories)})"
-            : feature.Mean == 0 && feature.Deviation == 1 ? feature.Name
-            : string.Create(CultureInfo.InvariantCulture, $"{feature.Name} (standardised: mean {feature.Mean:G6}, sd {feature.Deviation:G6})"));
-        var targets = preprocessing.Task != TableTask.Classification ? string.Join(", ", preprocessing.Targets)
-            : preprocessing.ClassCount == 1 ? string.Create(CultureInfo.InvariantCulture, $"{preprocessing.Targets[0]}, 1 class: label {preprocessing.LabelOffset} is class 0")
-            : string.Create(CultureInfo.InvariantCulture, $"{preprocessing.Targets[0]}, {preprocessing.ClassCount} classes: labels {preprocessing.LabelOffset}..{preprocessing.LabelOffset + preprocessing.ClassCount - 1} are classes 0..{preprocessing.ClassCount - 1}");
+            ? $"{Printable.Name(feature.Name)} (one-hot: {Categories(feature.Categories)})"
+            : feature.Mean == 0 && feature.Deviation == 1 ? Printable.Name(feature.Name)
+            : string.Create(CultureInfo.InvariantCulture, $"{Printable.Name(feature.Name)} (standardised: mean {feature.Mean:G6}, sd {feature.Deviation:G6})"));
+        var targets = preprocessing.Task != TableTask.Classification ? Names(preprocessing.Targets)
+            : preprocessing.ClassCount == 1 ? string.Create(CultureInfo.InvariantCulture, $"{Printable.Name(preprocessing.Targets[0])}, 1 class: label {preprocessing.LabelOffset} is class 0")
+            : string.Create(CultureInfo.InvariantCulture, $"{Printable.Name(preprocessing.Targets[0])}, {preprocessing.ClassCount} classes: labels {preprocessing.LabelOffset}..{preprocessing.LabelOffset + preprocessing.ClassCount - 1} are classes 0..{preprocessing.ClassCount - 1}");
         return [$"inputs ({preprocessing.InputWidth}): {string.Join(", ", inputs)}", $"{preprocessing.Task.ToString().ToLowerInvariant()} of {targets}"];
     }
 
@@ -164,9 +164,12 @@ internal sealed class TableOptions
             ? string.Join(' ', categories.Select(Category))
             : string.Create(CultureInfo.InvariantCulture, $"{string.Join(' ', categories.Take(ListedCategories).Select(Category))} … and {categories.Length - ListedCategories} more");
 
-    /// <summary>A category as the list of them shows it: quoted when a space or comma in it would run into the next.</summary>
+    /// <summary>Column names as a list of them shows them, separated by commas (<see cref="Printable.Name"/>).</summary>
+    public static string Names(System.Collections.Generic.IEnumerable<string> names) => string.Join(", ", names.Select(Printable.Name));
+
+    /// <summary>A category as the list of them shows it (<see cref="Printable.Name"/>), and the empty one as (empty).</summary>
     private static string Category(string category) =>
-        category.Length == 0 ? "(empty)" : category.Any(c => c == ',' || char.IsWhiteSpace(c)) ? $"\"{category}\"" : category;
+        category.Length == 0 ? "(empty)" : Printable.Name(category);
 
     private TableTask ChooseTask(ParseResult parse, Table train, string[] targets)
     {
@@ -178,7 +181,7 @@ internal sealed class TableOptions
         var task = Preprocessing.ChooseTask(train, targets);
 
         // Named as the header names them, not as typed: --target 3 reads "verdict".
-        var named = string.Join(", ", targets.Select(target => train.Columns[train.ColumnIndex(target)]));
+        var named = Names(targets.Select(target => train.Columns[train.ColumnIndex(target)]));
         Console.WriteLine(task == TableTask.Classification
             ? $"task: classification, because {named} holds whole numbers with at most {Preprocessing.MaxDefaultClasses} values (--task regression to predict it as a number)"
             : $"task: regression, because {named} {(targets.Length > 1 ? "names several columns" : RegressionReason(train, train.ColumnIndex(targets[0])))} (--task classification for class labels)");
@@ -191,7 +194,7 @@ internal sealed class TableOptions
         var row = Enumerable.Range(0, train.Count).FirstOrDefault(r => !Nn.Table.IsNumber(train.Rows[r][column]), -1);
         return row < 0
             ? $"holds fractions or more than {Preprocessing.MaxDefaultClasses} values"
-            : string.Create(CultureInfo.InvariantCulture, $"holds '{train.Rows[row][column]}' (data row {train.DataRow(row)}), which is not a finite number");
+            : string.Create(CultureInfo.InvariantCulture, $"holds '{Printable.Line(train.Rows[row][column])}' (data row {train.DataRow(row)}), which is not a finite number");
     }
 
     /// <summary>

@@ -21,7 +21,7 @@ internal static class TableReport
     public static string Lines(string part, RegressionReport report, Preprocessing preprocessing, int count) =>
         string.Join(Environment.NewLine, report.Targets.Select((fit, k) => string.Create(
             CultureInfo.InvariantCulture,
-            $"{part} {preprocessing.Targets[k]}: RMSE {Number(fit.Rmse)}  MAE {Number(fit.Mae)}  R² {R2(fit.R2)} ({count} rows)")));
+            $"{part} {Printable.Name(preprocessing.Targets[k])}: RMSE {Number(fit.Rmse)}  MAE {Number(fit.Mae)}  R² {R2(fit.R2)} ({count} rows)")));
 
     private static string Number(double value) => TrainingDisplay.Number(value, 4);
 

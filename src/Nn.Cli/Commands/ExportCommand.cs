@@ -43,7 +43,7 @@ internal static class ExportCommand
                     OnnxPreprocessing.Save(narrow!, destination);
                 }
 
-                var input = preprocessing is null ? string.Empty : $" (raw columns {string.Join(", ", preprocessing.Features.Select(f => f.Name))}, preprocessed in the graph{Float64Input(preprocessing, wide is not null)})";
+                var input = preprocessing is null ? string.Empty : $" (raw columns {TableOptions.Names(preprocessing.Features.Select(f => f.Name))}, preprocessed in the graph{Float64Input(preprocessing, wide is not null)})";
                 return $"{destination}: ONNX model of {info.Architecture} ({info.ElementType}), input \"{new OnnxExportOptions().InputName}\"{input}, output \"{new OnnxExportOptions().OutputName}\"";
             })], []);
         }));
@@ -56,6 +56,6 @@ internal static class ExportCommand
     /// </summary>
     private static string Float64Input(Preprocessing preprocessing, bool isFloat64Model) =>
         OnnxPreprocessing.Float64Columns(preprocessing) is { IsEmpty: false } columns && !isFloat64Model
-            ? $"; as float64, since float32 would round {string.Join(", ", columns)} too coarsely"
+            ? $"; as float64, since float32 would round {TableOptions.Names(columns)} too coarsely"
             : string.Empty;
 }

@@ -58,7 +58,7 @@ internal static class InfoCommand
                 PrintArchitecture(info.Architecture);
                 if (info.Version >= 3 && ModelFile.ModelFromBytes<double>(bytes, path).Preprocessing is { } preprocessing)
                 {
-                    Console.WriteLine($"columns     {string.Join(", ", preprocessing.Columns)}");
+                    Console.WriteLine($"columns     {TableOptions.Names(preprocessing.Columns)}");
                     foreach (var line in TableOptions.Describe(preprocessing))
                     {
                         Console.WriteLine(line);
