@@ -252,6 +252,17 @@ internal static class TrainCommand
     {
         DataSource.RequireFile(path, "--resume");
         var checkpoint = CheckpointFile.Load<float>(path);
+        try
+        {
+            // The reader takes the rule's numbers as doubles; one float32 cannot hold (η = 1e300) is a fault of the file,
+            // not a value typed: a resumed run keeps the saved rule (a typed value that differs is refused as a mismatch).
+            checkpoint.Optimizer.EnsureFits<float>(paramName: null);
+        }
+        catch (ArgumentException e)
+        {
+            throw new BadInputException($"--resume {path} holds a rule its float32 network cannot run: {Guard.BareMessage(e)}");
+        }
+
         var network = checkpoint.State.Network;
         if (network.InputSize != trainData.Inputs.Columns || network.OutputSize != trainData.ClassCount)
         {
