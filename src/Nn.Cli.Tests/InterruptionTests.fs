@@ -56,3 +56,18 @@ let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
         Assert.True((script.ExitCode = 130), $"exit code {script.ExitCode} (signals before the interrupt: {signals}); the terminal showed:\n{text}")
         Assert.Contains("nn: interrupted", text)
         Assert.True(text.LastIndexOf "\u001b[?25h" > text.LastIndexOf "\u001b[?25l", "the cursor was left hidden")
+
+[<Fact>]
+let ``a model given as a FIFO nobody writes is waited on, as cat waits, and Ctrl-C ends the wait with 130`` () =
+    if OperatingSystem.IsLinux() then
+        use dir = new TempDirectory()
+        use mkfifo = Diagnostics.Process.Start("mkfifo", [ dir.File "m.nnm" ])
+        mkfifo.WaitForExit()
+        use running = new Running(dir.Path, [ "info"; "m.nnm" ])
+        // Time to start and block in open(2); Interrupt fails if the program ended instead of waiting.
+        Threading.Thread.Sleep 3000
+        running.Interrupt()
+        let run = running.Finish()
+        Assert.True((run.ExitCode = 130), $"{run}\nsignals: {running.SignalState}")
+        Assert.Equal("", run.Output)
+        assertNoStackTrace run
