@@ -114,15 +114,15 @@ let ``a convolution or a batch whose scratch passes the element limit is a usage
     |> check usage [ "--layers token 'conv1k49s3' does not fit"; "needs more than Limits.MaxElements = 2147483591 values of scratch for 8 samples (its im2col matrix alone would hold 35006580000)" ]
 
 /// One epoch of Adam on the embedded digits, as `nn train` would checkpoint it with the rule given, with its state then replaced.
-let private checkpointOf (rule: Optimizer) (edit: TrainingState<float32> -> TrainingState<float32>) =
+let private checkpointOf (rule: Optimizer) (l2: float) (edit: TrainingState<float32> -> TrainingState<float32>) =
     let train = Digits.Load<float32>().Train
     let network = Network.Create<float32>(Architecture.Input(64).Dense(16, Activation.Relu).Dense(10, Activation.Softmax), Initializer.He, 1UL)
-    let options = TrainingOptions(Epochs = 3, BatchSize = 32, Seed = 1UL)
+    let options = TrainingOptions(Epochs = 3, BatchSize = 32, Seed = 1UL, L2 = l2)
     let state = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Adam 0.005, train, TrainingOptions(Epochs = 1, BatchSize = 32, Seed = 1UL)).State
     // The writer's bytes before it reads them back: a state the reader refuses still reaches the file, as a hostile tool's would.
     CheckpointFile.UncheckedBytes(Checkpoint<float32>(edit state, rule, Loss.SoftmaxCrossEntropy, options, DataFingerprint.Of train))
 
-let private checkpointWith = checkpointOf (Adam 0.005)
+let private checkpointWith = checkpointOf (Adam 0.005) 0.0
 
 let private rebuilt (state: TrainingState<float32>) moments random completed history =
     TrainingState<float32>(state.Network, OptimizerState<float32>(state.OptimizerState.Step, moments), random, completed, history)
@@ -167,8 +167,17 @@ let ``a checkpoint holding impossible state is a file error naming the file and 
 let ``a checkpoint whose learning rate float32 cannot hold is a file error naming the file, not a value to type again`` () =
     use dir = new TempDirectory()
     // A float32 run whose rule says η = 1e300, as a tool other than nn could write it: the reader takes doubles.
-    File.WriteAllBytes(dir.File "bad.nnck", checkpointOf (Adam 1e300) id)
+    File.WriteAllBytes(dir.File "bad.nnck", checkpointOf (Adam 1e300) 0.0 id)
     let resumed = dir.Run [ "train"; "--resume"; "bad.nnck" ]
     resumed
     |> check badInput [ "nn: --resume bad.nnck holds a rule its float32 network cannot run: the adam rule's learning rate η = 1E+300 is infinite in float32, the network's numbers; choose a value float32 can hold, or train in float64.\n" ]
+    Assert.Equal("", resumed.Output)
+
+[<Fact>]
+let ``a checkpoint whose L2 term overflows float32 on its weights is a file error naming the file, not --l2, which was not typed`` () =
+    use dir = new TempDirectory()
+    File.WriteAllBytes(dir.File "bad.nnck", checkpointOf (Adam 0.005) 1e300 id)
+    let resumed = dir.Run [ "train"; "--resume"; "bad.nnck" ]
+    resumed |> check badInput [ "nn: --resume bad.nnck holds an L2 λ its float32 network cannot run: λ must be below 5.78E+36 for these weights, but is 1E+300: the L2 term " ]
+    Assert.DoesNotContain("--l2", resumed.Error)
     Assert.Equal("", resumed.Output)

@@ -254,13 +254,17 @@ internal static class TrainCommand
         var checkpoint = CheckpointFile.Load<float>(path);
         try
         {
-            // The reader takes the rule's numbers as doubles; one float32 cannot hold (η = 1e300) is a fault of the file,
-            // not a value typed: a resumed run keeps the saved rule (a typed value that differs is refused as a mismatch).
+            // The reader takes the rule's numbers and λ as doubles; one float32 cannot carry (η = 1e300, an L2 term that
+            // overflows on the saved weights) is a fault of the file, not a value typed: a resumed run keeps the saved
+            // rule and λ (a typed value that differs is refused as a mismatch). The trainer checks λ the same way.
             checkpoint.Optimizer.EnsureFits<float>(paramName: null);
+            Backprop.Validate(checkpoint.State.Network, checkpoint.Loss, trainData, checkpoint.Options.L2);
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e) when (e.ParamName is null or "l2")
         {
-            throw new BadInputException($"--resume {path} holds a rule its float32 network cannot run: {Guard.BareMessage(e)}");
+            throw new BadInputException(e.ParamName is null
+                ? $"--resume {path} holds a rule its float32 network cannot run: {Guard.BareMessage(e)}"
+                : $"--resume {path} holds an L2 λ its float32 network cannot run: {Cli.Renamed(e, "λ")}");
         }
 
         var network = checkpoint.State.Network;
