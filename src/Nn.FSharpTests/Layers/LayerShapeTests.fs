@@ -237,3 +237,10 @@ let ``a padding whose output image is too large is refused naming padding`` () =
     Assert.Equal(
         "2 3x3 kernels with stride 1 over 1x8x8 padded by 1000000 make an output of 2x2000006x2000006, more than 2147483647 values. (Parameter 'padding')",
         e.Message)
+
+[<Fact>]
+let ``FromStack refuses a default ImmutableArray of a layer subtype, naming layers`` () =
+    // C# passes it by IEnumerable<out T>'s covariance; F# reaches the same object through a cast.
+    let layers = nonNull (box (Collections.Immutable.ImmutableArray<Conv2DLayer>())) :?> Layer seq
+    let e = Assert.Throws<ArgumentException>(fun () -> Architecture.FromStack(Shape.Image(1, 4, 4), layers) |> ignore)
+    Assert.Equal("layers is a default ImmutableArray, which holds no items. (Parameter 'layers')", e.Message)

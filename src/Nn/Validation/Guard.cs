@@ -54,9 +54,14 @@ internal static class Guard
     /// Refuses a default <see cref="ImmutableArray{T}"/> passed as a list or a sequence: boxed, it is not null, yet
     /// reading its count or its items throws InvalidOperationException, which would not name <paramref name="name"/>.
     /// </summary>
+    /// <remarks>
+    /// A sequence of a reference type may be an ImmutableArray of a subtype (C# passes an
+    /// ImmutableArray&lt;Conv2DLayer&gt; as an IEnumerable&lt;Layer&gt; by covariance), which is not an
+    /// ImmutableArray&lt;T&gt;; its type is asked.
+    /// </remarks>
     public static void NotDefault<T>(IEnumerable<T> value, string name)
     {
-        if (value is ImmutableArray<T> { IsDefault: true })
+        if (value is ImmutableArray<T> { IsDefault: true } || (!typeof(T).IsValueType && IsDefaultImmutableArray(value)))
         {
             throw new ArgumentException($"{name} is a default ImmutableArray, which holds no items.", name);
         }
@@ -140,6 +145,10 @@ internal static class Guard
             }
         }
     }
+
+    private static bool IsDefaultImmutableArray(object value) =>
+        value.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>)
+        && type.GetProperty(nameof(ImmutableArray<object>.IsDefault))?.GetValue(value) is true;
 
     // Out of line, so that Index stays small enough to inline into indexers.
     private static void ThrowOutside(string name, int index, int count) =>
