@@ -217,3 +217,17 @@ let ``choosing a task for no target, or for a default ImmutableArray of targets,
     Assert.Equal("at least one target column must be named. (Parameter 'targets')", empty.Message)
     let unset = Assert.ThrowsAny<ArgumentException>(fun () -> Preprocessing.ChooseTask(rows, Unchecked.defaultof<Collections.Immutable.ImmutableArray<string>>) |> ignore)
     Assert.Equal("targets is a default ImmutableArray, which holds no items. (Parameter 'targets')", unset.Message)
+
+[<Fact>]
+let ``options refuse a null or default list of targets and a default list of features or categorical columns, when made and in C#'s with`` () =
+    let unset = Collections.Immutable.ImmutableArray<string>() :> IReadOnlyList<string>
+    let refused (make: unit -> PreprocessingOptions) = (Assert.Throws<ArgumentException>(fun () -> make () |> ignore)).Message
+    Assert.Equal("Targets", (Assert.Throws<ArgumentNullException>(fun () -> PreprocessingOptions(Unchecked.defaultof<IReadOnlyList<string>>) |> ignore)).ParamName)
+    Assert.Equal("Targets is a default ImmutableArray, which holds no items. (Parameter 'Targets')", refused (fun () -> PreprocessingOptions(unset)))
+    Assert.Equal("Features is a default ImmutableArray, which holds no items. (Parameter 'Features')", refused (fun () -> PreprocessingOptions([ "y" ], Features = unset)))
+    Assert.Equal("Categorical is a default ImmutableArray, which holds no items. (Parameter 'Categorical')", refused (fun () -> PreprocessingOptions([ "y" ], Categorical = unset)))
+    let options = PreprocessingOptions([ "y" ])
+    for name in [ "Targets"; "Features"; "Categorical" ] do
+        let e = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<PreprocessingOptions>.GetProperty name)).SetValue(options, box unset))
+        Assert.Equal(name, (Assert.IsType<ArgumentException>(e.InnerException)).ParamName)
+    Assert.Equal<string seq>([ "y" ], options.Targets)

@@ -177,3 +177,19 @@ let ``FromWeights and FromBiasFirstColumns refuse a default ImmutableArray, nami
     Assert.Equal(
         "activations is a default ImmutableArray, which holds no items. (Parameter 'activations')",
         unset (fun () -> Network.FromBiasFirstColumns<float>([| Array2D.zeroCreate 1 2 |], Unchecked.defaultof<Collections.Immutable.ImmutableArray<Activation>>)))
+
+[<Fact>]
+let ``a forward trace refuses a default array of weighted inputs or activations, when made and in C#'s with`` () =
+    let trace = Network.Trace(debugNetwork (), (debugData ()).Inputs)
+    let unset = Collections.Immutable.ImmutableArray<Matrix<float>>()
+    let refused (make: unit -> ForwardTrace<float>) = (Assert.Throws<ArgumentException>(fun () -> make () |> ignore)).Message
+    Assert.Equal(
+        "a forward trace's weighted inputs must be an array (one matrix per layer), not a default ImmutableArray. (Parameter 'Z')",
+        refused (fun () -> ForwardTrace<float>(unset, trace.A)))
+    Assert.Equal(
+        "a forward trace's activations must be an array (the input, then one matrix per layer), not a default ImmutableArray. (Parameter 'A')",
+        refused (fun () -> ForwardTrace<float>(trace.Z, unset)))
+    for name in [ "Z"; "A" ] do
+        let e = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<ForwardTrace<float>>.GetProperty name)).SetValue(trace, box unset))
+        Assert.Equal(name, (Assert.IsType<ArgumentException>(e.InnerException)).ParamName)
+    Assert.Equal(3, trace.A.Length)

@@ -331,3 +331,14 @@ let ``a full-batch minimiser in float64 descends although its gradients are too 
     assertAllClose 1e-6 [| 3.0; 3.0 |] (result.Parameters.ToArray())
     Assert.True(result.Loss < 1e190, string result.Loss)
     Assert.True(nonIncreasing result.LossHistory)
+
+[<Fact>]
+let ``a minimisation result refuses a default loss history, when made and in C#'s with`` () =
+    let unset = Collections.Immutable.ImmutableArray<float>()
+    let theta = ParameterVector<float>.Zeros 2
+    let e = Assert.Throws<ArgumentException>(fun () -> MinimizationResult<float>(theta, 1.0, 0, 1, MinimizationStop.Converged, unset) |> ignore)
+    Assert.Equal("the loss history must be an array (one loss per iteration), not a default ImmutableArray. (Parameter 'LossHistory')", e.Message)
+    let result = MinimizationResult<float>(theta, 1.0, 1, 1, MinimizationStop.Converged, Collections.Immutable.ImmutableArray.Create 1.0)
+    let set = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<MinimizationResult<float>>.GetProperty "LossHistory")).SetValue(result, box unset))
+    Assert.Equal("LossHistory", (Assert.IsType<ArgumentException>(set.InnerException)).ParamName)
+    Assert.Equal<float seq>([ 1.0 ], result.LossHistory)

@@ -174,3 +174,14 @@ let ``a kind refuses a null list of values naming it, and a list of the wrong le
 let ``Make refuses a default ImmutableArray of values naming values`` () =
     let e = Assert.ThrowsAny<ArgumentException>(fun () -> (kindNamed "sgd").Make(Unchecked.defaultof<Collections.Immutable.ImmutableArray<double>>) |> ignore)
     Assert.Equal("values is a default ImmutableArray, which holds no items. (Parameter 'values')", e.Message)
+
+[<Fact>]
+let ``a kind refuses a default array of hyperparameters, when made and in C#'s with`` () =
+    let unset = Collections.Immutable.ImmutableArray<HyperparameterSpec>()
+    let sgd = kindNamed "sgd"
+    let e = Assert.Throws<ArgumentException>(fun () -> OptimizerKind("mine", "a rule", unset, sgd.Create) |> ignore)
+    Assert.Equal("a rule's hyperparameters must be an array (empty for a rule without any), not a default ImmutableArray. (Parameter 'Hyperparameters')", e.Message)
+    let mine = OptimizerKind("mine", "a rule", sgd.Hyperparameters, sgd.Create)
+    let set = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<OptimizerKind>.GetProperty "Hyperparameters")).SetValue(mine, box unset))
+    Assert.Equal("Hyperparameters", (Assert.IsType<ArgumentException>(set.InnerException)).ParamName)
+    Assert.Equal(1, mine.Hyperparameters.Length)

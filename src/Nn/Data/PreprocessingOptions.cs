@@ -26,6 +26,8 @@ public enum TableTask
 /// <param name="Standardize">Whether numeric features become (x − mean) / standard deviation, both from the training rows.</param>
 /// <param name="Task">The task; null chooses by <see cref="Preprocessing.ChooseTask"/>.</param>
 /// <param name="LabelOffset">The smallest class label (labels offset..offset+K−1 become classes 0..K−1); null: 1 when the smallest label seen is 1, else 0.</param>
+/// <exception cref="ArgumentNullException"><paramref name="Targets"/> is null.</exception>
+/// <exception cref="ArgumentException"><paramref name="Targets"/>, <paramref name="Features"/> or <paramref name="Categorical"/> is a default ImmutableArray.</exception>
 /// <example><code>
 /// var options = new PreprocessingOptions(["admit"], Categorical: ["rank"], Standardize: true);
 /// </code></example>
@@ -37,6 +39,21 @@ public sealed record PreprocessingOptions(
     TableTask? Task = null,
     int? LabelOffset = null)
 {
+    // Checked here and in C#'s with, as TrainingState is: a default array was taken, and Fit or Equals threw
+    // InvalidOperationException (a null Targets NullReferenceException) naming no option.
+    private readonly IReadOnlyList<string> targets = CheckedTargets(Targets);
+    private readonly IReadOnlyList<string>? features = NotDefault(Features, nameof(Features));
+    private readonly IReadOnlyList<string>? categorical = NotDefault(Categorical, nameof(Categorical));
+
+    /// <summary>The target columns: one for classification, one or more for regression.</summary>
+    public IReadOnlyList<string> Targets { get => targets; init => targets = CheckedTargets(value); }
+
+    /// <summary>The input columns; null means every column that is not a target.</summary>
+    public IReadOnlyList<string>? Features { get => features; init => features = NotDefault(value, nameof(Features)); }
+
+    /// <summary>Feature columns to one-hot encode, one 0/1 input per category seen in training.</summary>
+    public IReadOnlyList<string>? Categorical { get => categorical; init => categorical = NotDefault(value, nameof(Categorical)); }
+
     /// <summary>The categorical columns, never null.</summary>
     public IReadOnlyList<string> CategoricalColumns => Categorical ?? Array.Empty<string>();
 
@@ -48,4 +65,17 @@ public sealed record PreprocessingOptions(
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Targets.Count, Standardize, Task, LabelOffset);
+
+    private static IReadOnlyList<string> CheckedTargets(IReadOnlyList<string> value) =>
+        NotDefault(value ?? throw new ArgumentNullException(nameof(Targets)), nameof(Targets))!;
+
+    private static IReadOnlyList<string>? NotDefault(IReadOnlyList<string>? value, string name)
+    {
+        if (value is not null)
+        {
+            Guard.NotDefault(value, name);
+        }
+
+        return value;
+    }
 }

@@ -182,10 +182,17 @@ public enum MinimizationStop
 /// <param name="Evaluations">The number of cost-and-gradient evaluations.</param>
 /// <param name="Stop">Why the search ended.</param>
 /// <param name="LossHistory">C after each iteration.</param>
+/// <exception cref="ArgumentException"><paramref name="LossHistory"/> is a default array.</exception>
 public sealed record MinimizationResult<T>(
     ParameterVector<T> Parameters, double Loss, int Iterations, int Evaluations, MinimizationStop Stop, ImmutableArray<double> LossHistory)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    // Checked here and in C#'s with, as TrainingState is: a default history threw where it was read or compared.
+    private readonly ImmutableArray<double> lossHistory = CheckedHistory(LossHistory);
+
+    /// <summary>C after each iteration.</summary>
+    public ImmutableArray<double> LossHistory { get => lossHistory; init => lossHistory = CheckedHistory(value); }
+
     /// <summary>True when a tolerance was met (<see cref="MinimizationStop.Converged"/>).</summary>
     public bool Converged => Stop == MinimizationStop.Converged;
 
@@ -198,4 +205,9 @@ public sealed record MinimizationResult<T>(
         MinimizationStop.NoDescent => "stopped: no step along the search direction lowered the cost",
         _ => "diverged: the cost or its gradient at the starting point is NaN or infinite; returning the starting network",
     };
+
+    private static ImmutableArray<double> CheckedHistory(ImmutableArray<double> value) =>
+        value.IsDefault
+            ? throw new ArgumentException("the loss history must be an array (one loss per iteration), not a default ImmutableArray.", nameof(LossHistory))
+            : value;
 }

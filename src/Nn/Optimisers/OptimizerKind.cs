@@ -14,12 +14,19 @@ namespace Nn;
 /// <param name="Description">One line for help text.</param>
 /// <param name="Hyperparameters">The hyperparameters, in the order <see cref="Make"/> takes them and files store them.</param>
 /// <param name="Create">Makes the rule from values in that order (validating them).</param>
+/// <exception cref="ArgumentException"><paramref name="Hyperparameters"/> is a default array or holds a null entry.</exception>
 /// <example><code>
 /// var adam = OptimizerKinds.Find("adam")!;
 /// var rule = adam.Make([0.001, 0.9, 0.999, 1e-8]);
 /// </code></example>
 public sealed record OptimizerKind(string Name, string Description, ImmutableArray<HyperparameterSpec> Hyperparameters, Func<IReadOnlyList<double>, Optimizer> Create)
 {
+    // Checked here and in C#'s with, as TrainingState is: a default array threw NullReferenceException in Make.
+    private readonly ImmutableArray<HyperparameterSpec> hyperparameters = CheckedHyperparameters(Hyperparameters);
+
+    /// <summary>The hyperparameters, in the order <see cref="Make"/> takes them and files store them.</summary>
+    public ImmutableArray<HyperparameterSpec> Hyperparameters { get => hyperparameters; init => hyperparameters = CheckedHyperparameters(value); }
+
     /// <summary>The rule with these hyperparameter values.</summary>
     /// <param name="values">One value per <see cref="Hyperparameters"/> entry, in order.</param>
     /// <returns>The rule.</returns>
@@ -52,4 +59,7 @@ public sealed record OptimizerKind(string Name, string Description, ImmutableArr
 
         return builder.MoveToImmutable();
     }
+
+    private static ImmutableArray<HyperparameterSpec> CheckedHyperparameters(ImmutableArray<HyperparameterSpec> value) =>
+        Guard.Complete(value, nameof(Hyperparameters), "a rule's hyperparameters", "empty for a rule without any", "hyperparameter");
 }
