@@ -80,3 +80,12 @@ let ``FromLabels refuses a default ImmutableArray of labels, naming labels`` () 
     let inputs = Matrix<float>.FromRows [ [ 0.0 ]; [ 1.0 ] ]
     let e = Assert.ThrowsAny<ArgumentException>(fun () -> Dataset.FromLabels<float>(inputs, Unchecked.defaultof<Collections.Immutable.ImmutableArray<int>>, 2) |> ignore)
     Assert.Equal("labels is a default ImmutableArray, which holds no items. (Parameter 'labels')", e.Message)
+
+[<Fact>]
+let ``FromLabels refuses equal on and off targets, also when they round to one value in the element type`` () =
+    let inputs = Matrix<float32>.FromRows [ [ 0.1f ]; [ 0.2f ] ]
+    let same = Assert.Throws<ArgumentException>(fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, 0.5, 0.5) |> ignore)
+    Assert.Equal("on must differ from off, but both are 0.5: the true class would have the same target as the others. (Parameter 'on')", same.Message)
+    let rounded = Assert.Throws<ArgumentException>(fun () -> Dataset.FromLabels(inputs, [| 0; 1 |], 2, 1.0, 1.0 + 1e-12) |> ignore)
+    Assert.Equal("on must differ from off, but both are 1 in float32: the true class would have the same target as the others. (Parameter 'on')", rounded.Message)
+    Assert.Equal(1.0 + 1e-12, (Dataset.FromLabels(Matrix<float>.FromRows [ [ 0.1 ]; [ 0.2 ] ], [| 0; 1 |], 2, 1.0, 1.0 + 1e-12)).Targets[0, 1])

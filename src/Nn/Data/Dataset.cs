@@ -88,7 +88,8 @@ public static partial class Dataset
     /// <exception cref="ArgumentException">
     /// A size is beyond <see cref="Limits"/>: more classes than <see cref="Limits.MaxClasses"/>, wider samples than
     /// <see cref="Limits.MaxWidth"/>, or more target elements than <see cref="Limits.MaxElements"/>; or
-    /// <paramref name="on"/> or <paramref name="off"/> is not a finite number of <typeparamref name="T"/>.
+    /// <paramref name="on"/> or <paramref name="off"/> is not a finite number of <typeparamref name="T"/>
+    /// (<see cref="ArgumentOutOfRangeException"/>), or they are equal in <typeparamref name="T"/>.
     /// </exception>
     public static Dataset<T> FromLabels<T>(Matrix<T> inputs, IReadOnlyList<int> labels, int classCount, double on = 1, double off = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -100,6 +101,15 @@ public static partial class Dataset
         Guard.Length(nameof(labels), inputs.Rows, labels.Count);
         CheckShape(inputs);
         var (onValue, offValue) = (TargetValue<T>(nameof(on), on), TargetValue<T>(nameof(off), off));
+        if (onValue == offValue)
+        {
+            // As PixelScaling refuses TargetOn = TargetOff: every class would have the same target, so none could be learned.
+            var type = on == off ? string.Empty : $" in {ElementTypes.Name<T>()}";
+            throw new ArgumentException(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"on must differ from off, but both are {onValue}{type}: the true class would have the same target as the others."),
+                nameof(on));
+        }
+
         var targets = new T[Limits.Elements(nameof(classCount), labels.Count, classCount, "the one-hot targets, samples × classes")];
         targets.AsSpan().Fill(offValue);
         for (var i = 0; i < labels.Count; i++)
