@@ -56,7 +56,8 @@ let private checkpointVersion6 () =
 let private modelFile version =
     if version = 5 then modelVersion5 () else File.ReadAllBytes(testData (sprintf "model_v%d.nnm" version))
 
-let private checkpointFile version =
+/// The checkpoint file of a version: 1 to 5 from TestData, 6 written here.
+let checkpointFile version =
     if version = 6 then checkpointVersion6 () else File.ReadAllBytes(testData (sprintf "checkpoint_v%d.nnck" version))
 
 [<Theory>]
