@@ -106,3 +106,32 @@ let ``a checkpoint file cut short, as it is or resealed, is refused by Load with
         Assert.True(List.isEmpty found, sprintf "%A" found)
     finally
         File.Delete path
+
+/// Version 1 has no fingerprint, so nothing ties the optimiser step to a sample count; the fields are found from the
+/// end of the file, where the history's 37-byte records follow the epochs completed and the history length.
+[<Fact>]
+let ``a history length the file has no room for is refused before room is made for its records`` () =
+    let file = File.ReadAllBytes(testData "checkpoint_v1.nnck")
+    let checkpoint = CheckpointFile.FromBytes<float>(file, "c.nnck")
+    let body = bodyOf file
+    let historyAt = body.Length - 37 * checkpoint.State.History.Length - 4
+    let completedAt = historyAt - 4
+    let epochsAt = completedAt - 32 - 1 - 8 - 8 - 4 - 4
+    let lossAt = epochsAt - 1 - checkpoint.Loss.Name.Length
+    let stepAt = lossAt - (checkpoint.Optimizer.MomentCount * checkpoint.State.Network.Parameters.Length * int file[6]) - 4 - 8
+    Assert.Equal(checkpoint.State.OptimizerState.Step, BitConverter.ToInt64(body, stepAt))
+    Assert.Equal(checkpoint.Options.Epochs, BitConverter.ToInt32(body, epochsAt))
+    Assert.Equal(checkpoint.State.EpochsCompleted, BitConverter.ToInt32(body, completedAt))
+    // Ten million epochs, each with its step, as a file from a run that long would say; its records are not there.
+    BinaryPrimitives.WriteInt64LittleEndian(body.AsSpan stepAt, 10_000_000L)
+    BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan epochsAt, Int32.MaxValue)
+    BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan completedAt, 10_000_000)
+    BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan historyAt, 10_000_000)
+    let crafted = reseal body
+    let before = GC.GetAllocatedBytesForCurrentThread()
+    let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float>(crafted, "c.nnck") |> ignore)
+    let allocated = GC.GetAllocatedBytesForCurrentThread() - before
+    Assert.True(allocated < 1_000_000L, sprintf "allocated %d bytes" allocated)
+    Assert.Equal(
+        sprintf "c.nnck, byte %d: expected the history length (one record per completed epoch) of at most %d records (37 bytes each), but found 10000000." historyAt ((body.Length - historyAt - 4) / 37),
+        e.Message)

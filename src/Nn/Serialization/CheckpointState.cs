@@ -87,7 +87,17 @@ internal static class CheckpointState
     /// </summary>
     public static ImmutableArray<EpochRecord> ReadHistory(FormatReader reader, int completed, bool validating)
     {
+        var at = reader.Offset;
         var count = reader.Int32InRange("the history length (one record per completed epoch)", completed, completed);
+
+        // Records are of one size, so a length the rest of the file cannot hold is refused before room is made for
+        // it: a few bytes claiming ten million epochs made the reader take 80 MB for their references.
+        var size = validating ? 54 : 37;
+        if (count > reader.Remaining / size)
+        {
+            throw reader.Error(at, $"the history length (one record per completed epoch) of at most {reader.Remaining / size} records ({size} bytes each)", $"{count}");
+        }
+
         var history = ImmutableArray.CreateBuilder<EpochRecord>(count);
         for (var i = 0; i < count; i++)
         {

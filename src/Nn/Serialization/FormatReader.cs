@@ -16,6 +16,9 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
 
     public string FileName => fileName;
 
+    /// <summary>How many bytes are left before the checksum.</summary>
+    public int Remaining => bytes.Length - SHA256.HashSizeInBytes - Offset;
+
     public ModelFormatException Error(long offset, string expected, string actual) => new(fileName, offset, expected, actual);
 
     /// <summary>The magic, version and checksum checks shared by both file kinds; returns the element size (4 or 8).</summary>
