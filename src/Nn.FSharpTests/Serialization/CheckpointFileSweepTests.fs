@@ -15,17 +15,17 @@ open Nn.Tests.Helpers
 open Nn.Tests.Serialization.FileSweepTests
 open Xunit
 
-let private reseal (body: byte[]) = Array.append body (SHA256.HashData body)
+let reseal (body: byte[]) = Array.append body (SHA256.HashData body)
 
-let private bodyOf (file: byte[]) = Array.truncate (file.Length - SHA256.HashSizeInBytes) file
+let bodyOf (file: byte[]) = Array.truncate (file.Length - SHA256.HashSizeInBytes) file
 
 /// Every prefix of the body, resealed.
-let private resealedCuts (file: byte[]) =
+let resealedCuts (file: byte[]) =
     let body = bodyOf file
     seq { for length in 0 .. body.Length - 1 -> sprintf "cut to %d bytes and resealed" length, reseal (Array.truncate length body) }
 
 /// Every bit of the body flipped, one at a time, resealed.
-let private bitFlips (file: byte[]) =
+let bitFlips (file: byte[]) =
     let body = bodyOf file
     seq {
         for offset in 0 .. body.Length - 1 do
@@ -37,11 +37,11 @@ let private bitFlips (file: byte[]) =
 
 /// The most one load may allocate: a megabyte beyond 64 bytes per byte of the file, far below the room a count read
 /// from a damaged field would ask for (a history of ten million records is 80 MB of references).
-let private allocationBound (file: byte[]) = 1_000_000L + 64L * int64 file.Length
+let allocationBound (file: byte[]) = 1_000_000L + 64L * int64 file.Length
 
 /// What went wrong with one load, if anything: an exception <paramref name="documented"/> does not take, an allocation
 /// beyond <paramref name="bound"/>, or a load slower than a second.
-let private fault (documented: exn -> bool) (bound: int64) (load: unit -> unit) =
+let fault (documented: exn -> bool) (bound: int64) (load: unit -> unit) =
     let before = GC.GetAllocatedBytesForCurrentThread()
     let clock = Stopwatch.StartNew()
     let escaped =
@@ -57,12 +57,12 @@ let private fault (documented: exn -> bool) (bound: int64) (load: unit -> unit) 
     | None when clock.Elapsed > TimeSpan.FromSeconds 1.0 -> Some(sprintf "took %O" clock.Elapsed)
     | None -> None
 
-let private formatError (e: exn) = e :? ModelFormatException
+let formatError (e: exn) = e :? ModelFormatException
 
 let private formatErrorOrMismatch (e: exn) = e :? ModelFormatException || e :? CheckpointMismatchException
 
 /// The faults of loading each damaged file every way given; at most five, for the message.
-let private faults (bound: int64) (damaged: seq<string * byte[]>) (loads: (string * (exn -> bool) * (byte[] -> unit)) list) =
+let faults (bound: int64) (damaged: seq<string * byte[]>) (loads: (string * (exn -> bool) * (byte[] -> unit)) list) =
     damaged
     |> Seq.collect (fun (damage, bytes) ->
         loads |> Seq.choose (fun (how, documented, load) -> fault documented bound (fun () -> load bytes) |> Option.map (fun f -> damage, how, f)))

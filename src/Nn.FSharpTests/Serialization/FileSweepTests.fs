@@ -53,7 +53,8 @@ let private checkpointVersion6 () =
     let state = Trainer.Train(network, Loss.SoftmaxCrossEntropy, rule, train, options).State
     CheckpointFile.ToBytes(Checkpoint<float32>(state, rule, Loss.SoftmaxCrossEntropy, options, DataFingerprint.Of train))
 
-let private modelFile version =
+/// The model file of a version: 1 to 4 from TestData, 5 written here.
+let modelFile version =
     if version = 5 then modelVersion5 () else File.ReadAllBytes(testData (sprintf "model_v%d.nnm" version))
 
 /// The checkpoint file of a version: 1 to 5 from TestData, 6 written here.

@@ -115,6 +115,20 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
         return value;
     }
 
+    /// <summary>
+    /// Refuses <paramref name="count"/> items of at least <paramref name="itemBytes"/> bytes each (the count read at
+    /// <paramref name="at"/>) when the bytes before the checksum cannot hold them, so that room is never made for more
+    /// items than the file could hold: a few bytes claiming ten million names would take 80 MB for their references.
+    /// </summary>
+    public void EnsureRoom(long at, string what, int count, int itemBytes)
+    {
+        var most = Remaining / itemBytes;
+        if (count > most)
+        {
+            throw Error(at, $"{what} of at most {most} ({itemBytes} or more bytes each)", $"{count}");
+        }
+    }
+
     /// <summary>A name: one length byte (1..64), then ASCII letters, digits or '-'.</summary>
     public string Name(string what)
     {

@@ -86,7 +86,9 @@ internal static class PreprocessingFormat
 
         var offset = reader.Int32InRange("the label offset", -(1 << 30), 1 << 30);
         var classCount = reader.Int32InRange("the class count", 1, Limits.MaxClasses);
+        var columnCountAt = reader.Offset;
         var columnCount = reader.Int32InRange("the column count", 1, Limits.MaxWidth);
+        reader.EnsureRoom(columnCountAt, "the column count", columnCount, itemBytes: 5);
         var columns = ImmutableArray.CreateBuilder<string>(columnCount);
         for (var c = 0; c < columnCount; c++)
         {
@@ -114,7 +116,9 @@ internal static class PreprocessingFormat
 
             if (kind == 1)
             {
+                var countAt = reader.Offset;
                 var count = reader.Int32InRange($"feature {f}'s category count", 1, Limits.MaxWidth);
+                reader.EnsureRoom(countAt, $"feature {f}'s category count", count, itemBytes: 4);
                 var categories = new List<string>(count);
                 for (var k = 0; k < count; k++)
                 {
