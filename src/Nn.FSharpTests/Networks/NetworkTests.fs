@@ -189,6 +189,7 @@ let ``a forward trace refuses a default array of weighted inputs or activations,
     Assert.Equal(
         "a forward trace's activations must be an array (the input, then one matrix per layer), not a default ImmutableArray. (Parameter 'A')",
         refused (fun () -> ForwardTrace<float>(trace.Z, unset)))
+    Assert.Equal("weighted input 1 is null. (Parameter 'Z')", refused (fun () -> ForwardTrace<float>(trace.Z.SetItem(1, Unchecked.defaultof<Matrix<float>>), trace.A)))
     for name in [ "Z"; "A" ] do
         let e = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<ForwardTrace<float>>.GetProperty name)).SetValue(trace, box unset))
         Assert.Equal(name, (Assert.IsType<ArgumentException>(e.InnerException)).ParamName)

@@ -181,6 +181,8 @@ let ``a kind refuses a default array of hyperparameters, when made and in C#'s w
     let sgd = kindNamed "sgd"
     let e = Assert.Throws<ArgumentException>(fun () -> OptimizerKind("mine", "a rule", unset, sgd.Create) |> ignore)
     Assert.Equal("a rule's hyperparameters must be an array (empty for a rule without any), not a default ImmutableArray. (Parameter 'Hyperparameters')", e.Message)
+    let missing = Assert.Throws<ArgumentException>(fun () -> OptimizerKind("mine", "a rule", sgd.Hyperparameters.SetItem(0, Unchecked.defaultof<HyperparameterSpec>), sgd.Create) |> ignore)
+    Assert.Equal("hyperparameter 0 is null. (Parameter 'Hyperparameters')", missing.Message)
     let mine = OptimizerKind("mine", "a rule", sgd.Hyperparameters, sgd.Create)
     let set = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<OptimizerKind>.GetProperty "Hyperparameters")).SetValue(mine, box unset))
     Assert.Equal("Hyperparameters", (Assert.IsType<ArgumentException>(set.InnerException)).ParamName)
