@@ -69,13 +69,7 @@ let faults (bound: int64) (damaged: seq<string * byte[]>) (loads: (string * (exn
     |> Seq.truncate 5
     |> List.ofSeq
 
-[<Theory>]
-[<InlineData 1>]
-[<InlineData 2>]
-[<InlineData 3>]
-[<InlineData 4>]
-[<InlineData 5>]
-[<InlineData 6>]
+[<Theory; InlineData 1; InlineData 2; InlineData 3; InlineData 4; InlineData 5; InlineData 6>]
 let ``a checkpoint of every version, cut or with any bit flipped and resealed, loads or throws only documented exceptions, in bounded memory and time`` (version: int) =
     let file = checkpointFile version
     let bound = allocationBound file
@@ -86,9 +80,7 @@ let ``a checkpoint of every version, cut or with any bit flipped and resealed, l
     let found = faults bound (resealedCuts file) [ float32; float64; withRule ] @ faults bound (bitFlips file) [ float32; float64 ]
     Assert.True(List.isEmpty found, sprintf "%A" found)
 
-[<Theory>]
-[<InlineData 1>]
-[<InlineData 6>]
+[<Theory; InlineData 1; InlineData 6>]
 let ``a checkpoint file cut short, as it is or resealed, is refused by Load with ModelFormatException`` (version: int) =
     let file = checkpointFile version
     let path = Path.Combine(Path.GetTempPath(), sprintf "nn-cut-%d-%s.nnck" version (Guid.NewGuid().ToString "N"))

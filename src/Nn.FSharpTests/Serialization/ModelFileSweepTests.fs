@@ -9,12 +9,7 @@ open Nn.Tests.Serialization.CheckpointFileSweepTests
 open Nn.Tests.Serialization.FileSweepTests
 open Xunit
 
-[<Theory>]
-[<InlineData 1>]
-[<InlineData 2>]
-[<InlineData 3>]
-[<InlineData 4>]
-[<InlineData 5>]
+[<Theory; InlineData 1; InlineData 2; InlineData 3; InlineData 4; InlineData 5>]
 let ``a model file of every version, cut or with any bit flipped and resealed, loads or throws ModelFormatException, in bounded memory and time`` (version: int) =
     let file = modelFile version
     let loads =
