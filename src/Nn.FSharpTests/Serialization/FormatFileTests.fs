@@ -35,7 +35,7 @@ let ``a file shorter than the magic or with another kind's magic gives the reade
         Assert.EndsWith("expected the model file magic 'NNMF', but found a 2-byte file.", (Assert.Throws<ModelFormatException>(fun () -> ModelFile.ReadInfo short |> ignore)).Message)
         let model = Path.Combine(directory, "m.nnm")
         ModelFile.Save(network (), model)
-        Assert.EndsWith("expected the checkpoint file magic 'NNCK', but found 'NNMF'.", (Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.Load<float32> model |> ignore)).Message)
+        Assert.EndsWith("expected the checkpoint file magic 'NNCK', but found 'NNMF' (a model file: nn eval, predict, info, export and gradcheck read it, ModelFile.Load in code).", (Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.Load<float32> model |> ignore)).Message)
     finally
         Directory.Delete(directory, true)
 

@@ -99,6 +99,16 @@ let ``a wrong magic says the file is not a model file`` () =
     Assert.Equal("model.nnm, byte 0: expected the model file magic 'NNMF', but found 'XNMF'.", (formatError bytes).Message)
 
 [<Fact>]
+let ``a checkpoint given as a model, or a model as a checkpoint, is named as the other kind with what reads it`` () =
+    let checkpoint = IO.File.ReadAllBytes(Nn.Tests.Helpers.testData "checkpoint_v5.nnck")
+    Assert.Equal(
+        "c.nnck, byte 0: expected the model file magic 'NNMF', but found 'NNCK' (a checkpoint: nn train --resume and nn info read it, CheckpointFile.Load in code).",
+        (Assert.Throws<ModelFormatException>(fun () -> ModelFile.ModelFromBytes<float32>(checkpoint, "c.nnck") |> ignore)).Message)
+    Assert.Equal(
+        "model.nnm, byte 0: expected the checkpoint file magic 'NNCK', but found 'NNMF' (a model file: nn eval, predict, info, export and gradcheck read it, ModelFile.Load in code).",
+        (Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float>(ModelFile.ToBytes network, "model.nnm") |> ignore)).Message)
+
+[<Fact>]
 let ``another version names the versions this library reads`` () =
     let bytes = ModelFile.ToBytes network
     bytes[4] <- 6uy

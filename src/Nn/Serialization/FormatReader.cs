@@ -32,7 +32,7 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
     {
         if (bytes.Length < magic.Length || !bytes.AsSpan(0, magic.Length).SequenceEqual(magic))
         {
-            var found = bytes.Length < magic.Length ? $"a {bytes.Length}-byte file" : $"'{Printable(bytes.AsSpan(0, magic.Length))}'";
+            var found = bytes.Length < magic.Length ? $"a {bytes.Length}-byte file" : $"'{Printable(bytes.AsSpan(0, magic.Length))}'{OtherKind(bytes)}";
             throw Error(0, $"the {kind} magic '{Encoding.ASCII.GetString(magic)}'", found);
         }
 
@@ -214,4 +214,13 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// What a file of the other kind is for, when it starts with that kind's magic: a checkpoint given where a model
+    /// goes (or the reverse) is a mix-up of files, not damage, and the message says which command reads it.
+    /// </summary>
+    private static string OtherKind(byte[] bytes) =>
+        bytes.AsSpan().StartsWith(CheckpointFile.Magic) ? " (a checkpoint: nn train --resume and nn info read it, CheckpointFile.Load in code)"
+        : bytes.AsSpan().StartsWith(ModelFile.Magic) ? " (a model file: nn eval, predict, info, export and gradcheck read it, ModelFile.Load in code)"
+        : string.Empty;
 }
