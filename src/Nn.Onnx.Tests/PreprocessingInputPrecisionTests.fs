@@ -89,3 +89,23 @@ let ``columns are widened only when float32 moves their standardised values by m
     Assert.True(widened 1.7e9 3.0)
     // float32 cannot hold the mean at all.
     Assert.True(widened 1.25e300 2.5e299)
+
+[<Fact>]
+let ``a float32 model with a float64 input gives the library's outputs for a category beyond float32's range`` () =
+    // The numeric branch computed (1e39 − 0) / 1 for the one-hot input too and narrowed it to ∞ before the mask
+    // multiplied it by 0, so the network read NaN where the library reads the one-hot 1.
+    let rows =
+        [ for i in 0..39 ->
+              [ (1_700_000_000.0 + 0.5 * float i).ToString("R", CultureInfo.InvariantCulture)
+                (if i % 3 = 0 then "1e39" else "2")
+                string (i % 2) ]
+              :> IReadOnlyList<string> ]
+    let table = Table.Create([ "timestamp"; "kind"; "y" ], rows)
+    let preprocessing = Preprocessing.Fit(table, PreprocessingOptions([ "y" ], Categorical = [ "kind" ], Standardize = true))
+    let architecture = Architecture.Input(preprocessing.InputWidth).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax)
+    let model = Model<float32>(Network.Create<float32>(architecture, Initializer.Xavier, 7UL), preprocessing)
+    use session = openSession (OnnxPreprocessing.ToBytes(model, OnnxExportOptions()))
+    Assert.Equal(TensorElementType.Double, session.InputMetadata["input"].ElementDataType)
+    let outputs = runtimeOutputs session table preprocessing
+    let d = difference outputs ((model.Predict table).AsSpan().ToArray() |> Array.map float)
+    Assert.True(d.Normwise < 1e-5, sprintf "%A" d)

@@ -140,7 +140,9 @@ public static class OnnxPreprocessing
         graph.Initializer.Add(Constant($"{Prefix}mean", inputType, mean, width));
         graph.Initializer.Add(Constant($"{Prefix}deviation", inputType, deviation, width));
         graph.Initializer.Add(Constant($"{Prefix}category", inputType, category, width));
-        graph.Initializer.Add(Constant($"{Prefix}numeric", elementType, numeric, width));
+        // In a float64 input's graph the numeric mask applies before the narrowing Cast: a one-hot input's category
+        // (x − 0) / 1 may be beyond float32's range (1e39), and ∞ · 0 would be NaN where the mask should give 0.
+        graph.Initializer.Add(Constant($"{Prefix}numeric", inputType, numeric, width));
         graph.Initializer.Add(Constant($"{Prefix}categorical", elementType, numeric.Select(n => 1 - n), width));
         // A network that takes an image gets each preprocessed row as one, batch × C × H × W (the rows are in C,H,W
         // order already); its Conv, MaxPool or BatchNormalization refuses the batch × W that the Add gives.
@@ -154,18 +156,19 @@ public static class OnnxPreprocessing
             graph.Initializer.Add(dims);
         }
 
-        // A float64 input's standardised values are narrowed once, as the library narrows (x − mean) / sd.
+        // A float64 input's standardised values are narrowed once, as the library narrows (x − mean) / sd, after the
+        // numeric mask has zeroed the one-hot inputs' (see above).
         var wide = inputType != elementType;
-        var quotient = wide ? $"{Prefix}standardised64" : $"{Prefix}standardised";
+        var kept = wide ? $"{Prefix}numbers64" : $"{Prefix}numbers";
         NodeProto[] nodes =
         [
             Node("select", "MatMul", [options.InputName, $"{Prefix}selection"], $"{Prefix}raw"),
             Node("sub", "Sub", [$"{Prefix}raw", $"{Prefix}mean"], $"{Prefix}centred"),
-            Node("div", "Div", [$"{Prefix}centred", $"{Prefix}deviation"], quotient),
-            .. wide ? [Cast("narrow", quotient, $"{Prefix}standardised", elementType)] : Array.Empty<NodeProto>(),
+            Node("div", "Div", [$"{Prefix}centred", $"{Prefix}deviation"], $"{Prefix}standardised"),
             Node("equal", "Equal", [$"{Prefix}raw", $"{Prefix}category"], $"{Prefix}match"),
             Cast("cast", $"{Prefix}match", $"{Prefix}onehot", elementType),
-            Node("keep-numbers", "Mul", [$"{Prefix}standardised", $"{Prefix}numeric"], $"{Prefix}numbers"),
+            Node("keep-numbers", "Mul", [$"{Prefix}standardised", $"{Prefix}numeric"], kept),
+            .. wide ? [Cast("narrow", kept, $"{Prefix}numbers", elementType)] : Array.Empty<NodeProto>(),
             Node("keep-categories", "Mul", [$"{Prefix}onehot", $"{Prefix}categorical"], $"{Prefix}categories"),
             Node("join", "Add", [$"{Prefix}numbers", $"{Prefix}categories"], joined),
             .. shape.IsImage ? [Node("image", "Reshape", [joined, $"{Prefix}image"], Features)] : Array.Empty<NodeProto>(),
