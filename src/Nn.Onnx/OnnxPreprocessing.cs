@@ -46,7 +46,8 @@ public static class OnnxPreprocessing
     /// <returns>A fresh byte array holding the model.</returns>
     /// <exception cref="NotSupportedException">
     /// A categorical column has a category that is not a number, or two that are the same number in the input's
-    /// element type ("1" and "1.0"), or one that type cannot hold; or the network cannot be exported.
+    /// element type ("1" and "1.0"), or one that type cannot hold; or the network and preprocessing constants take more
+    /// than 2 GiB; or the network cannot be exported.
     /// </exception>
     public static byte[] ToBytes<T>(Model<T> model, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -102,9 +103,7 @@ public static class OnnxPreprocessing
             }
         }
 
-        var onnx = OnnxModelBuilder.Build(model.Network, options with { InputName = Features });
-        var graph = onnx.Graph;
-        var elementType = graph.Input[0].Type.TensorType.ElemType;
+        var elementType = typeof(T) == typeof(float) ? (int)TensorProto.Types.DataType.Float : (int)TensorProto.Types.DataType.Double;
         // The raw columns, and everything computed from them before the network's inputs, in float64 when float32
         // would round a standardised column's values by more than the tolerance; in the element type otherwise.
         var inputType = elementType == (int)TensorProto.Types.DataType.Float && !OnnxInputPrecision.Float64Columns(preprocessing).IsEmpty
@@ -112,6 +111,11 @@ public static class OnnxPreprocessing
             : elementType;
         var features = preprocessing.Features;
         var width = preprocessing.InputWidth;
+        // The F × W selection matrix and four vectors in the input's type, the other mask in the element type: counted
+        // before the F × W array is allocated (its length may pass int.MaxValue).
+        var constants = ((((long)features.Length * width) + (4L * width)) * Size(inputType)) + (width * Size(elementType));
+        var onnx = OnnxModelBuilder.Build(model.Network, options with { InputName = Features }, constants);
+        var graph = onnx.Graph;
         graph.Input.Clear();
         graph.Input.Add(RawInput(options, inputType, features.Length));
 
@@ -223,6 +227,9 @@ public static class OnnxPreprocessing
             seen.Add(value, text);
         }
     }
+
+    /// <summary>The bytes of one value of an element type (float or double).</summary>
+    private static long Size(int elementType) => elementType == (int)TensorProto.Types.DataType.Float ? sizeof(float) : sizeof(double);
 
     /// <summary><paramref name="value"/> as the graph's element type holds it, widened back to double.</summary>
     private static double AsElement(double value, int elementType) => elementType == (int)TensorProto.Types.DataType.Float ? (float)value : value;
