@@ -120,3 +120,11 @@ let ``a table model whose preprocessing constants exceed a protobuf message's 2 
     Assert.Equal(
         "the ONNX model's tensors would take 10001400008 bytes, more than the 2147483647 bytes (2 GiB) that an ONNX file holds in one protobuf message; the exporter does not write ONNX's external-data format, so the model is not exported.",
         e.Message)
+
+[<Fact>]
+let ``saving a table model refuses an empty path with the message saving a network gives`` () =
+    // OnnxPreprocessing.Save passed "" on to .NET, whose message was "The value cannot be an empty string.".
+    let model = Model<float32>(network<float32> (), preprocessing)
+    let e = Assert.Throws<ArgumentException>(fun () -> OnnxPreprocessing.Save(model, ""))
+    Assert.Equal("path must name a file, but is ''. (Parameter 'path')", e.Message)
+    Assert.Equal(e.Message, Assert.Throws<ArgumentException>(fun () -> OnnxExport.Save(model.Network, "")).Message)

@@ -62,10 +62,17 @@ public static class OnnxPreprocessing
     /// <param name="model">The model.</param>
     /// <param name="path">The file to write.</param>
     /// <exception cref="NotSupportedException">The model cannot be exported; no file is written or changed.</exception>
+    /// <exception cref="ArgumentException">The path is empty.</exception>
     public static void Save<T>(Model<T> model, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
+        // Empty only: a blank name is a file name nn export (like nn train --save) writes.
+        if (path.Length == 0)
+        {
+            throw new ArgumentException("path must name a file, but is ''.", nameof(path));
+        }
+
         var bytes = ToBytes(model, new OnnxExportOptions());
         AtomicFile.Write(path, stream => stream.Write(bytes));
     }
