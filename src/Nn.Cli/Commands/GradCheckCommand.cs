@@ -207,11 +207,7 @@ internal static class GradCheckCommand
     {
         var c = Math.Abs(cost.Loss);
         var rounding = (Math.BitIncrement(c) - c) / (2 * step);
-        var largest = 0.0;
-        foreach (var g in cost.Gradient.AsSpan())
-        {
-            largest = Math.Max(largest, Math.Abs(g));
-        }
+        var largest = ScaledSquares.LargestMagnitude(cost.Gradient.AsSpan());
 
         if (largest > 0 && rounding >= largest)
         {
