@@ -134,7 +134,8 @@ internal static class GradCheckCommand
                     $"{subject} has a cost that is not finite (NaN or ∞) on {samplesChecked}: its weights or these samples overflow float64, so there is no gradient to check."));
             }
 
-            RefuseUnmeasurableCost(Cli.Named(() => Backprop.Gradient(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2)), ("l2", l2)), step, subject, samplesChecked);
+            var atTheta = Cli.Named(() => Backprop.Gradient(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2)), ("l2", l2));
+            CostRounding.RefuseUnmeasurable(atTheta, step, subject, samplesChecked);
 
             var report = Cli.Named(() => GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step), ("l2", l2));
             if (floor is { } wide && !report.NothingCompared && wide >= report.MaxNumeric)
@@ -149,6 +150,11 @@ internal static class GradCheckCommand
             Console.Write(report.ToString());
             var passed = floor is { } f ? report.Passes(limit, f) : report.Passes(limit);
             Console.WriteLine(floor is { } g ? report.Verdict(limit, g) : report.Verdict(limit));
+            if (CostRounding.Note(report, limit, floor, atTheta.Loss, step, Network.Trace(network, batch.Inputs)) is { } note)
+            {
+                Console.WriteLine(note);
+            }
+
             if (report.NothingCompared && !report.Blocks.IsEmpty)
             {
                 var why = report.AtKinks == 0 ? "exactly zero" : "exactly zero or at a kink";
@@ -194,27 +200,6 @@ internal static class GradCheckCommand
         }
 
         return network.WithParameters(ParameterVector<double>.Create(theta));
-    }
-
-    /// <summary>
-    /// Refuses a cost C so large that a step of 2ε changes it by less than its own rounding: a central difference
-    /// (C(θ + εeᵢ) − C(θ − εeᵢ)) / 2ε is then 0 or a multiple of ulp(C)/2ε, whatever the derivative, so when
-    /// ulp(C)/2ε is not below the largest derivative backpropagation gives, nothing is measured and a correct gradient
-    /// would fail (targets of ±3e38 make a quadratic cost about 1e77). A gradient exactly zero everywhere is left to
-    /// the check, which reports that nothing was compared.
-    /// </summary>
-    private static void RefuseUnmeasurableCost(LossAndGradient<double> cost, double step, string subject, string samplesChecked)
-    {
-        var c = Math.Abs(cost.Loss);
-        var rounding = (Math.BitIncrement(c) - c) / (2 * step);
-        var largest = ScaledSquares.LargestMagnitude(cost.Gradient.AsSpan());
-
-        if (largest > 0 && rounding >= largest)
-        {
-            throw new BadInputException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{subject} has a cost of {cost.Loss:E3} on {samplesChecked}, too large for a central difference of ε = {step:G} to measure: its rounding over a step of 2ε, {rounding:E3}, is not below the largest derivative backpropagation gives, {largest:E3}; scale the targets down (or the inputs) and check again."));
-        }
     }
 
     /// <summary>The half-width of the range a fresh network's biases are drawn from: small beside the He and Xavier weights.</summary>
