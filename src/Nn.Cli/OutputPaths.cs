@@ -13,7 +13,7 @@ internal sealed record NamedPath(string Option, string? Path);
 /// <summary>An output to write at the end of a command: the option that named it, its path and how to write it.</summary>
 /// <param name="Option">The option, e.g. "--plot".</param>
 /// <param name="Path">Where to write.</param>
-/// <param name="Write">Writes the file (atomically) and returns the line that reports it.</param>
+/// <param name="Write">Writes the file (atomically) and returns the line that reports it, which may name the path as typed.</param>
 internal sealed record Output(string Option, string Path, Func<string> Write);
 
 /// <summary>
@@ -59,7 +59,7 @@ internal static class OutputPaths
     }
 
     /// <summary>
-    /// Writes every output even when one fails, reports each, and returns 0 or, when any failed (now or earlier, as
+    /// Writes every output even when one fails, reports each in one line (<see cref="Printable.Line"/>), and returns 0 or, when any failed (now or earlier, as
     /// listed in <paramref name="failed"/>), the file exit code 3 after naming the ones that failed. Each write holds
     /// <see cref="Interruption.Gate"/>, so Ctrl-C waits for it.
     /// </summary>
@@ -69,7 +69,8 @@ internal static class OutputPaths
         {
             try
             {
-                Console.WriteLine(Interruption.Uninterrupted(output.Write));
+                // The line names the path as typed, and a file name may hold a line break.
+                Console.WriteLine(Printable.Line(Interruption.Uninterrupted(output.Write)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {

@@ -131,12 +131,12 @@ internal sealed class TableOptions
     /// <summary>--header as the reader takes it: true when given, null (detect) otherwise.</summary>
     public bool? HeaderChoice(ParseResult parse) => parse.GetValue(Header) ? true : null;
 
-    /// <summary>How the first row was taken, in words.</summary>
+    /// <summary>How the first row was taken, in words, after the file's name (escaped: a file name may hold a line break).</summary>
     public static string DescribeHeader(Table table) => table.Header switch
     {
-        TableHeader.Given => $"{Path.GetFileName(table.Source)}: {table.Count} rows; header (--header): {Names(table.Columns)}",
-        TableHeader.Detected => $"{Path.GetFileName(table.Source)}: {table.Count} rows; header detected (the first row is not all numbers): {Names(table.Columns)}",
-        _ => $"{Path.GetFileName(table.Source)}: {table.Count} rows; no header (the first row is all numbers), so the columns are numbered 1..{table.Columns.Length}",
+        TableHeader.Given => $"{Printable.Line(Path.GetFileName(table.Source))}: {table.Count} rows; header (--header): {Names(table.Columns)}",
+        TableHeader.Detected => $"{Printable.Line(Path.GetFileName(table.Source))}: {table.Count} rows; header detected (the first row is not all numbers): {Names(table.Columns)}",
+        _ => $"{Printable.Line(Path.GetFileName(table.Source))}: {table.Count} rows; no header (the first row is all numbers), so the columns are numbered 1..{table.Columns.Length}",
     };
 
     /// <summary>What the preprocessing does, one line per part, for the user to check.</summary>

@@ -64,7 +64,7 @@ internal static class EvalCommand
 
             var dataName = testPath is null ? "digits (test split)" : DataSource.DisplayName(testPath);
             var report = Cli.FiniteReport(network, dataset, path, dataName);
-            Console.WriteLine($"{path}: {network.Architecture} on {dataName}, {dataset.Count} samples");
+            Console.WriteLine($"{Printable.Line(path)}: {network.Architecture} on {Printable.Line(dataName)}, {dataset.Count} samples");
             Console.WriteLine();
             Console.WriteLine(PerClassTable(report));
             Console.WriteLine("confusion matrix (rows: actual class, columns: predicted class)");
@@ -87,14 +87,14 @@ internal static class EvalCommand
         if (preprocessing.Task == TableTask.Regression)
         {
             var fit = RegressionReport.Compare(Cli.FiniteOutputs(model.Network, dataset.Inputs, path, dataName), dataset.Targets);
-            Console.WriteLine($"{path}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
+            Console.WriteLine($"{Printable.Line(path)}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
             Console.WriteLine();
             Console.WriteLine(TableReport.Lines("test", fit, preprocessing, dataset.Count));
             return ExitCodes.Success;
         }
 
         var report = Cli.FiniteReport(model.Network, dataset, path, dataName);
-        Console.WriteLine($"{path}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
+        Console.WriteLine($"{Printable.Line(path)}: {model.Network.Architecture} on {TableOptions.DescribeHeader(rows)}");
         Console.WriteLine();
         Console.WriteLine(PerClassTable(report, preprocessing.LabelOffset));
         Console.WriteLine("confusion matrix (rows: actual class, columns: predicted class" + (preprocessing.LabelOffset == 0 ? ")" : $"; class c is label c + {preprocessing.LabelOffset})"));

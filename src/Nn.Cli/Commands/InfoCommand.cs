@@ -25,7 +25,7 @@ internal static class InfoCommand
             {
                 var checkpoint = CheckpointFile.FromBytes<double>(bytes, path);
                 var state = checkpoint.State;
-                Console.WriteLine($"{path}: checkpoint file, format version {version}, {bytes.Length} bytes, checksum ok");
+                Console.WriteLine($"{Printable.Line(path)}: checkpoint file, format version {version}, {bytes.Length} bytes, checksum ok");
                 PrintArchitecture(state.Network.Architecture);
                 Console.WriteLine($"optimiser   {Cli.Describe(checkpoint.Optimizer)} after {state.OptimizerState.Step} steps");
                 Console.WriteLine($"loss        {checkpoint.Loss.Name}");
@@ -54,7 +54,7 @@ internal static class InfoCommand
             else
             {
                 var info = ModelFile.ReadInfo(bytes, path);
-                Console.WriteLine($"{path}: model file, format version {info.Version}, {info.ElementType}, {info.Length} bytes, checksum ok");
+                Console.WriteLine($"{Printable.Line(path)}: model file, format version {info.Version}, {info.ElementType}, {info.Length} bytes, checksum ok");
                 PrintArchitecture(info.Architecture);
                 if (info.Version >= 3 && ModelFile.ModelFromBytes<double>(bytes, path).Preprocessing is { } preprocessing)
                 {

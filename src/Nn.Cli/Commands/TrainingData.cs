@@ -8,7 +8,8 @@ internal static class TrainingData
 {
     /// <summary>
     /// The training and test data named on the command line (a table with its preprocessing when --target is given),
-    /// or the embedded digits' fixed split.
+    /// or the embedded digits' fixed split. The name is the training file's as <c>nn train</c> prints it, on one line
+    /// (<see cref="Printable.Line"/>): it heads the first line, the progress bar and the plot, and a file name may hold a line break.
     /// </summary>
     public static (Dataset<float> Train, Dataset<float> Test, string Name, Preprocessing? Preprocessing) Load(
         ParseResult parse, DataSource data, TableOptions table, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels, Option<ulong> seed)
@@ -19,7 +20,7 @@ internal static class TrainingData
         {
             var path = trainPath ?? throw new UsageException("--target names columns of the --train table; give --train FILE.");
             var (trainRows, testRows, preprocessing) = table.Load(parse, data, path, testPath, parse.GetValue(seed));
-            return (trainRows, testRows, Path.GetFileName(DataSource.DisplayName(path)), preprocessing);
+            return (trainRows, testRows, Printable.Line(Path.GetFileName(DataSource.DisplayName(path))), preprocessing);
         }
 
         if (trainPath is null && testPath is null)
@@ -40,6 +41,6 @@ internal static class TrainingData
             throw new UsageException($"--test must have the training data's {trainData.Inputs.Columns} inputs per sample, but has {testData.Inputs.Columns}.");
         }
 
-        return (trainData, testData, Path.GetFileName(DataSource.DisplayName(trainPath)), null);
+        return (trainData, testData, Printable.Line(Path.GetFileName(DataSource.DisplayName(trainPath))), null);
     }
 }
