@@ -61,3 +61,10 @@ let ``an NN_KERNELS that names no path, or one the CPU cannot run, is refused wi
         Assert.Contains("NN_KERNELS=vector9 names no kernel path", run.Error)
         if args.Head <> "--version" then
             Assert.DoesNotContain("architecture", run.Output)
+
+[<Fact>]
+let ``--version refuses an NN_KERNELS holding a line break on one line, escaped`` () =
+    use dir = new TempDirectory()
+    let run = dir.RunWith([ KernelSelection.EnvironmentVariable, "auto\nnn: forged" ], None, [ "--version" ])
+    Assert.True((run.ExitCode = usage), string run)
+    Assert.Equal("nn: NN_KERNELS=auto\\nnn: forged names no kernel path; use auto, portable, vector128, vector256 or vector512.\n", run.Error)

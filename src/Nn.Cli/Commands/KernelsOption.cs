@@ -80,7 +80,8 @@ internal static class KernelsOption
             }
             catch (UsageException refused)
             {
-                Console.Error.WriteLine($"nn: {refused.Message}");
+                // NN_KERNELS's value is in the message, and an environment variable may hold a line break.
+                Cli.Error(refused.Message);
                 return ExitCodes.Usage;
             }
         }
