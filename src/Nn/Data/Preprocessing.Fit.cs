@@ -76,7 +76,7 @@ public sealed partial record Preprocessing
 
         if (categorical.FirstOrDefault(c => !features.Contains(c), -1) is var stray and >= 0)
         {
-            throw new ArgumentException($"categorical column '{train.Columns[stray]}' is not a feature (the features are {string.Join(", ", features.Select(f => train.Columns[f]))}).", nameof(options));
+            throw new ArgumentException($"categorical column '{train.Columns[stray]}' is not a feature (the features are {ColumnList.Of(features.Select(f => train.Columns[f]))}).", nameof(options));
         }
 
         if (features.Length == 0)

@@ -186,7 +186,7 @@ public sealed partial record Preprocessing(
         {
             var index = table.Columns.IndexOf(name);
             return index >= 0 ? index
-                : throw new DataFormatException(table.Source, "the header", $"a column named '{name}' (the model's columns are {string.Join(", ", Columns)})", string.Join(", ", table.Columns));
+                : throw new DataFormatException(table.Source, "the header", $"a column named '{name}' (the model's columns are {ColumnList.Of(Columns)})", ColumnList.Of(table.Columns));
         }
 
         var position = Columns.IndexOf(name);
@@ -202,7 +202,7 @@ public sealed partial record Preprocessing(
         }
 
         throw new DataFormatException(
-            table.Source, "line 1", $"{Columns.Length} fields ({string.Join(", ", Columns)}) or {withoutTargets.Count} without the targets, or a header naming them", $"{table.Columns.Length}");
+            table.Source, "line 1", $"{Columns.Length} fields ({ColumnList.Of(Columns)}) or {withoutTargets.Count} without the targets, or a header naming them", $"{table.Columns.Length}");
     }
 
     private static double Number(Table table, int row, int column) =>

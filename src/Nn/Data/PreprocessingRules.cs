@@ -113,7 +113,7 @@ internal static class PreprocessingRules
     {
         if (!columns.Contains(name))
         {
-            throw new ArgumentException($"the {what} '{name}' is not one of the columns ({string.Join(", ", columns)}).", paramName);
+            throw new ArgumentException($"the {what} '{name}' is not one of the columns ({ColumnList.Of(columns)}).", paramName);
         }
     }
 

@@ -171,7 +171,7 @@ public sealed class Table
 
         if (names.Any(string.IsNullOrWhiteSpace) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
         {
-            throw new ArgumentException($"column names must be distinct and not empty, but are {string.Join(", ", names)}.", nameof(columns));
+            throw new ArgumentException($"column names must be distinct and not empty, but are {ColumnList.Of(names)}.", nameof(columns));
         }
 
         var built = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
@@ -235,7 +235,7 @@ public sealed class Table
         }
 
         throw new ArgumentException(
-            $"no column is named or numbered '{nameOrNumber}'; the columns are {string.Join(", ", Columns)} (or 1..{Columns.Length} by position).", nameof(nameOrNumber));
+            $"no column is named or numbered '{nameOrNumber}'; the columns are {ColumnList.Of(Columns)} (or 1..{Columns.Length} by position).", nameof(nameOrNumber));
     }
 
     /// <summary>The rows at the given indices, in that order, with the same columns; each keeps its <see cref="DataRow"/>.</summary>
@@ -277,7 +277,7 @@ public sealed class Table
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"Table({Count} rows: {string.Join(", ", Columns)})";
+    public override string ToString() => $"Table({Count} rows: {ColumnList.Of(Columns)})";
 
     /// <summary>Whether a field reads as a finite number in the invariant culture.</summary>
     /// <param name="field">The text.</param>
