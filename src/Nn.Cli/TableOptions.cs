@@ -139,7 +139,7 @@ internal sealed class TableOptions
         _ => $"{Printable.Line(Path.GetFileName(table.Source))}: {table.Count} rows; no header (the first row is all numbers), so the columns are numbered 1..{table.Columns.Length}",
     };
 
-    /// <summary>What the preprocessing does, one line per part, for the user to check.</summary>
+    /// <summary>What the preprocessing does, one line per part, for the user to check; a list of features or targets is bounded as <see cref="Names"/> bounds one.</summary>
     public static string[] Describe(Preprocessing preprocessing)
     {
         var inputs = preprocessing.Features.Select(feature => feature.IsCategorical
@@ -149,7 +149,7 @@ internal sealed class TableOptions
         var targets = preprocessing.Task != TableTask.Classification ? Names(preprocessing.Targets)
             : preprocessing.ClassCount == 1 ? string.Create(CultureInfo.InvariantCulture, $"{Printable.Name(preprocessing.Targets[0])}, 1 class: label {preprocessing.LabelOffset} is class 0")
             : string.Create(CultureInfo.InvariantCulture, $"{Printable.Name(preprocessing.Targets[0])}, {preprocessing.ClassCount} classes: labels {preprocessing.LabelOffset}..{preprocessing.LabelOffset + preprocessing.ClassCount - 1} are classes 0..{preprocessing.ClassCount - 1}");
-        return [$"inputs ({preprocessing.InputWidth}): {string.Join(", ", inputs)}", $"{preprocessing.Task.ToString().ToLowerInvariant()} of {targets}"];
+        return [$"inputs ({preprocessing.InputWidth}): {ColumnList.Of(inputs)}", $"{preprocessing.Task.ToString().ToLowerInvariant()} of {targets}"];
     }
 
     /// <summary>
@@ -164,8 +164,12 @@ internal sealed class TableOptions
             ? string.Join(' ', categories.Select(Category))
             : string.Create(CultureInfo.InvariantCulture, $"{string.Join(' ', categories.Take(ListedCategories).Select(Category))} … and {categories.Length - ListedCategories} more");
 
-    /// <summary>Column names as a list of them shows them, separated by commas (<see cref="Printable.Name"/>).</summary>
-    public static string Names(System.Collections.Generic.IEnumerable<string> names) => string.Join(", ", names.Select(Printable.Name));
+    /// <summary>
+    /// Column names as a list of them shows them (<see cref="Printable.Name"/>), separated by commas: the first
+    /// <see cref="ColumnList.Listed"/> and a count of the rest, for a person to read. The model file, and the header
+    /// nn predict writes, keep every name.
+    /// </summary>
+    public static string Names(System.Collections.Generic.IEnumerable<string> names) => ColumnList.Of(names, Printable.Name);
 
     /// <summary>A category as the list of them shows it (<see cref="Printable.Name"/>), and the empty one as (empty).</summary>
     private static string Category(string category) =>

@@ -1,0 +1,64 @@
+/// How the table options describe a wide table: the lists of column names a person reads are bounded, the lists a
+/// program reads are not.
+module Nn.Cli.Tests.TableOptionsTests
+
+open System
+open System.IO
+open Xunit
+open Nn.Cli.Tests.Process
+
+/// A CSV of 20 rows whose header names `names`, every field a small whole number (column c of row r is (r + c) mod 2).
+let private writeTable (path: string) (names: string list) =
+    let row (r: int) = String.Join(",", names |> List.mapi (fun c _ -> string ((r + c) % 2)))
+    File.WriteAllLines(path, String.Join(",", names) :: [ for r in 0..19 -> row r ])
+
+/// prefix1, prefix2, …, prefix50 and a count of the rest, as nn lists more than 50 names.
+let private firstFifty (prefix: string) (total: int) =
+    String.Join(", ", [ for i in 1..50 -> $"{prefix}{i}" ]) + $", … and {total - 50} more"
+
+/// Fails unless every line of the run's output is short enough to read: a column list of thousands was one line.
+let private assertShortLines (run: Run) =
+    for line in run.Output.Split('\n') do
+        Assert.True(line.Length < 1000, sprintf "a line of %d characters: %s…" line.Length (line.Substring(0, min 200 line.Length)))
+
+[<Fact>]
+let ``a table of 5,000 columns is listed by its first 50 names and a count of the rest in train, eval, info and export`` () =
+    use dir = new TempDirectory()
+    writeTable (dir.File "w.csv") ([ for i in 1..4999 -> $"x{i}" ] @ [ "y" ])
+    let train = dir.Run [ "train"; "--train"; "w.csv"; "--target"; "y"; "--test-split"; "0.2"; "--epochs"; "1"; "--save"; "m.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let columns, features = firstFifty "x" 5000, firstFifty "x" 4999
+    let header = $"w.csv: 20 rows; header detected (the first row is not all numbers): {columns}\n"
+    let inputs = $"\ninputs (4999): {features}\n"
+    Assert.StartsWith(header, train.Output)
+    Assert.Contains(inputs, train.Output)
+    assertShortLines train
+    let info = dir.Run [ "info"; "m.nnm" ]
+    Assert.True((info.ExitCode = 0), string info)
+    Assert.Contains($"\ncolumns     {columns}\n", info.Output)
+    Assert.Contains(inputs, info.Output)
+    assertShortLines info
+    let eval = dir.Run [ "eval"; "m.nnm"; "--test"; "w.csv" ]
+    Assert.True((eval.ExitCode = 0), string eval)
+    Assert.StartsWith("m.nnm: 4999-32(relu)-2(softmax) on " + header, eval.Output)
+    let export = dir.Run [ "export"; "m.nnm"; "--onnx"; "m.onnx" ]
+    Assert.True((export.ExitCode = 0), string export)
+    Assert.Contains($" (raw columns {features}, preprocessed in the graph)", export.Output)
+    assertShortLines export
+
+[<Fact>]
+let ``a regression of 60 targets lists 50 of them in its task and description lines, and predict's CSV header names all 60`` () =
+    use dir = new TempDirectory()
+    let targets = [ for i in 1..60 -> $"t{i}" ]
+    writeTable (dir.File "r.csv") ([ "a"; "b" ] @ targets)
+    let train =
+        dir.Run [ "train"; "--train"; "r.csv"; "--target"; String.Join(",", targets); "--test-split"; "0.2"; "--epochs"; "1"; "--save"; "r.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let listed = firstFifty "t" 60
+    Assert.Contains($"\ntask: regression, because {listed} names several columns (--task classification for class labels)\n", train.Output)
+    Assert.Contains($"\nregression of {listed}\n", train.Output)
+    // Each target still has its own line of measures.
+    Assert.Contains("\ntest t60: RMSE ", train.Output)
+    let predict = dir.Run [ "predict"; "r.nnm"; "--data"; "r.csv"; "--out"; "p.csv" ]
+    Assert.True((predict.ExitCode = 0), string predict)
+    Assert.StartsWith(String.Join(",", targets) + "\n", File.ReadAllText(dir.File "p.csv"))
