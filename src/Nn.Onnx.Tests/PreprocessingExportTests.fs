@@ -3,7 +3,6 @@ module Nn.Onnx.Tests.PreprocessingExportTests
 
 open System
 open System.IO
-open System.Collections.Immutable
 open Nn
 open Nn.Onnx
 open Nn.Onnx.Tests.OnnxRuntime
@@ -106,20 +105,6 @@ let ``a table model whose network takes an image gets its preprocessed rows as i
     let outputs = run session "input" "output" table.Count 3 (rawColumns table |> Array.map float32)
     let d = difference (outputs |> Array.map float) ((model.Predict table).AsSpan().ToArray() |> Array.map float)
     Assert.True(d.Normwise < 1e-5, sprintf "%A" d)
-
-[<Fact>]
-let ``a table model whose preprocessing constants exceed a protobuf message's 2 GiB is refused as not supported`` () =
-    // 50,000 columns: the selection matrix has 2.5e9 entries, and its int size wrapped (OverflowException).
-    let columns = 50000
-    let features = ImmutableArray.CreateRange(Seq.init columns (fun i -> FeatureColumn.Numeric(sprintf "x%d" i)))
-    let names = ImmutableArray.CreateRange(Seq.append (features |> Seq.map (fun f -> f.Name)) [ "y" ])
-    let preprocessing = Preprocessing(names, features, ImmutableArray.Create "y", TableTask.Classification, 0, 2)
-    let network = Network.Create<float32>(Architecture.Input(columns).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)
-    let e = Assert.Throws<NotSupportedException>(fun () -> OnnxPreprocessing.ToBytes(Model<float32>(network, preprocessing), OnnxExportOptions()) |> ignore)
-    // (50,000 × 50,000 selection + 4 × 50,000 mean, deviation, category, numeric mask + 50,000 other mask + 100,002 parameters) × 4 bytes.
-    Assert.Equal(
-        "the ONNX model's tensors would take 10001400008 bytes, more than the 2147483647 bytes (2 GiB) that an ONNX file holds in one protobuf message; the exporter does not write ONNX's external-data format, so the model is not exported.",
-        e.Message)
 
 [<Fact>]
 let ``saving a table model refuses an empty path with the message saving a network gives`` () =

@@ -64,6 +64,12 @@ public sealed record OnnxExportOptions
     /// <summary>A description stored in the model (ONNX <c>doc_string</c>), or null for none.</summary>
     public string? Description { get; init; }
 
+    /// <summary>
+    /// The most bytes the model may take, <see cref="OnnxSizeLimit.Bytes"/>; internal so that tests check the rule on
+    /// a model of a few hundred bytes instead of building one of 2 GiB.
+    /// </summary>
+    internal long MaxBytes { get; init; } = OnnxSizeLimit.Bytes;
+
     private static string NonBlank(string name, string? value)
     {
         ArgumentNullException.ThrowIfNull(value, name);

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Nn.Onnx.Protobuf;
@@ -25,15 +24,13 @@ internal static class OnnxModelBuilder
     /// <param name="options">Names and metadata.</param>
     /// <param name="otherTensorBytes">The bytes of the tensors a caller adds to the graph (the preprocessing's constants).</param>
     /// <returns>The model message, ready to serialize.</returns>
-    /// <exception cref="NotSupportedException">T is neither float nor double, a layer's kind or activation has no ONNX operator, or the tensors take more than 2 GiB.</exception>
+    /// <exception cref="NotSupportedException">T is neither float nor double, a layer's kind or activation has no ONNX operator, or the tensors take more than <see cref="OnnxExportOptions.MaxBytes"/>.</exception>
     /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
     public static ModelProto Build<T>(Network<T> network, OnnxExportOptions options, long otherTensorBytes = 0)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var elementType = ElementType<T>();
-        // Checked before any tensor is built: Google.Protobuf sizes a message in an int, and one past 2 GiB wrapped it
-        // (ToByteArray threw OverflowException).
-        CheckSize((((long)network.Parameters.Length + network.State.Length) * Unsafe.SizeOf<T>()) + otherTensorBytes);
+        OnnxSizeLimit.CheckTensors((((long)network.Parameters.Length + network.State.Length) * Unsafe.SizeOf<T>()) + otherTensorBytes, options.MaxBytes);
         if (options.InputName == options.OutputName)
         {
             throw new ArgumentException($"InputName and OutputName must differ, but both are '{options.InputName}'.", nameof(options));
@@ -62,22 +59,6 @@ internal static class OnnxModelBuilder
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
         return model;
-    }
-
-    /// <summary>
-    /// Refuses a model whose tensors alone take more than a protobuf message, and so an ONNX file without external
-    /// data, holds: <see cref="int.MaxValue"/> bytes.
-    /// </summary>
-    /// <param name="tensorBytes">The bytes of every initializer's values.</param>
-    /// <exception cref="NotSupportedException"><paramref name="tensorBytes"/> is more than 2 GiB − 1.</exception>
-    public static void CheckSize(long tensorBytes)
-    {
-        if (tensorBytes > int.MaxValue)
-        {
-            throw new NotSupportedException(string.Create(
-                CultureInfo.InvariantCulture,
-                $"the ONNX model's tensors would take {tensorBytes} bytes, more than the {int.MaxValue} bytes (2 GiB) that an ONNX file holds in one protobuf message; the exporter does not write ONNX's external-data format, so the model is not exported."));
-        }
     }
 
     private static TensorProto.Types.DataType ElementType<T>()
