@@ -121,3 +121,41 @@ type ConvCase = ConvCase of Case
 /// The registered arbitraries for convolutional cases; use with [<Properties(Arbitrary = [| typeof<ConvGenerators> |])>].
 type ConvGenerators =
     static member ConvCase() = FsCheck.FSharp.Arb.fromGen (anyConvCase |> Gen.map ConvCase)
+
+/// Text of 0–30 pieces, each ASCII, a two- or three-byte UTF-8 character, NUL, a surrogate pair or one half of one
+/// (a lone surrogate, which UTF-8 writes as the 3-byte replacement character): what a user may put in a name.
+let text : Gen<string> =
+    gen {
+        let! count = Gen.choose (0, 30)
+        let! pieces = Gen.listOfLength count (Gen.elements [ "a"; "Z"; "."; " "; "\000"; "é"; "€"; "中"; "😀"; "\uD83D"; "\uDE00" ])
+        return String.concat "" pieces
+    }
+
+/// A user's text, for properties that take one.
+type Text = Text of string
+
+/// A network case with export options holding user text in every name and the description (the prefixes keep the
+/// names non-blank, apart from each other and from the graph's own "layer…" names), and a model version of 1 to 10
+/// varint bytes.
+type NamedCase = NamedCase of Case * Nn.Onnx.OnnxExportOptions
+
+/// The registered arbitraries for text and named cases; use with [<Properties(Arbitrary = [| typeof<TextGenerators> |])>].
+type TextGenerators =
+    static member Text() = FsCheck.FSharp.Arb.fromGen (text |> Gen.map Text)
+
+    static member NamedCase() =
+        FsCheck.FSharp.Arb.fromGen (
+            gen {
+                let! case = Gen.oneof [ anyCase; anyConvCase ]
+                let! names = Gen.listOfLength 5 text
+                let! version = Gen.elements [ 0L; 1L; 300L; Int64.MaxValue ]
+                let options =
+                    Nn.Onnx.OnnxExportOptions(
+                        InputName = "in" + names[0],
+                        OutputName = "out" + names[1],
+                        BatchDimensionName = "n" + names[2],
+                        GraphName = "g" + names[3],
+                        Description = names[4],
+                        ModelVersion = version)
+                return NamedCase(case, options)
+            })

@@ -24,7 +24,7 @@ internal static class OnnxModelBuilder
     /// <param name="options">Names and metadata.</param>
     /// <param name="otherTensorBytes">The bytes of the tensors a caller adds to the graph (the preprocessing's constants).</param>
     /// <returns>The model message, ready to serialize.</returns>
-    /// <exception cref="NotSupportedException">T is neither float nor double, a layer's kind or activation has no ONNX operator, or the tensors take more than <see cref="OnnxExportOptions.MaxBytes"/>.</exception>
+    /// <exception cref="NotSupportedException">T is neither float nor double, a layer's kind or activation has no ONNX operator, or the tensors alone take more than <see cref="OnnxExportOptions.MaxBytes"/> (the whole message is checked once complete: <see cref="OnnxSizeLimit.Checked"/>).</exception>
     /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
     public static ModelProto Build<T>(Network<T> network, OnnxExportOptions options, long otherTensorBytes = 0)
         where T : unmanaged, IFloatingPointIeee754<T>

@@ -46,15 +46,15 @@ public static class OnnxPreprocessing
     /// <returns>A fresh byte array holding the model.</returns>
     /// <exception cref="NotSupportedException">
     /// A categorical column has a category that is not a number, or two that are the same number in the input's
-    /// element type ("1" and "1.0"), or one that type cannot hold; or the network and preprocessing constants take more
-    /// than 2 GiB; or the network cannot be exported.
+    /// element type ("1" and "1.0"), or one that type cannot hold; or the model would take more than 2 GiB − 1 bytes
+    /// (its tensors, names and metadata); or the network cannot be exported.
     /// </exception>
     public static byte[] ToBytes<T>(Model<T> model, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        return Build(model, options).ToByteArray();
+        return OnnxSizeLimit.Checked(Build(model, options), options.MaxBytes).ToByteArray();
     }
 
     /// <summary>Saves the ONNX model of a model atomically (see <see cref="OnnxExport.Save{T}(Network{T}, string, OnnxExportOptions)"/>).</summary>
