@@ -172,3 +172,19 @@ let ``a layer without bias runs in ONNX Runtime`` () =
 let ``an element type other than float32 and float64 never reaches the exporter: its network is refused when made, with its name`` () =
     let e = Assert.Throws<NotSupportedException>(fun () -> Network.Create<Half>(Architecture.Input(2).Dense(1, Activation.Sigmoid), Initializer.Xavier, 1UL) |> OnnxExport.ToBytes |> ignore)
     Assert.Contains("System.Half", e.Message)
+
+/// Each float or double initializer's value count and the length of the array its protobuf field holds them in.
+let internal fieldLengths (model: Nn.Onnx.Protobuf.ModelProto) =
+    [ for t in model.Graph.Initializer do
+          if t.Int64Data.Count = 0 then
+              t.Name, t.FloatData.Count + t.DoubleData.Count, t.FloatData.Capacity + t.DoubleData.Capacity ]
+
+[<Fact>]
+let ``every tensor's values fill their protobuf field's array exactly, since protobuf's writer sizes the whole array in an int`` () =
+    // The arrays doubled as values were added, and a float32 weight matrix of 16385 × 16384 (just over 2^28 values)
+    // grew to 2^29: 2^31 bytes, which threw ArgumentOutOfRangeException inside ToBytes.
+    let architecture = Architecture.Input(2, 5, 5).Conv2D(3, 3, 3, Activation.Relu).BatchNorm().Dense(7, Activation.Softmax)
+    let lengths =
+        fieldLengths (OnnxModelBuilder.Build(Network.Create<float32>(architecture, Initializer.Xavier, 2UL), OnnxExportOptions()))
+        @ fieldLengths (OnnxModelBuilder.Build(Network.Create<float>(architecture, Initializer.Xavier, 2UL), OnnxExportOptions()))
+    Assert.Equal<(string * int * int) list>([ for name, count, _ in lengths -> name, count, count ], lengths)

@@ -113,3 +113,8 @@ let ``saving a table model refuses an empty path with the message saving a netwo
     let e = Assert.Throws<ArgumentException>(fun () -> OnnxPreprocessing.Save(model, ""))
     Assert.Equal("path must name a file, but is ''. (Parameter 'path')", e.Message)
     Assert.Equal(e.Message, Assert.Throws<ArgumentException>(fun () -> OnnxExport.Save(model.Network, "")).Message)
+
+[<Fact>]
+let ``every preprocessing constant's values fill their protobuf field's array exactly, as the network's tensors do`` () =
+    let lengths = OnnxExportTests.fieldLengths (OnnxPreprocessing.Build(Model<float32>(network<float32> (), preprocessing), OnnxExportOptions()))
+    Assert.Equal<(string * int * int) list>([ for name, count, _ in lengths -> name, count, count ], lengths)

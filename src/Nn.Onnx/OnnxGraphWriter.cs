@@ -191,8 +191,13 @@ internal sealed class OnnxGraphWriter<T>
             tensor.Dims.Add(dim);
         }
 
+        // Each field's array is made exactly as long as its values. RepeatedField doubles it as values are added, and
+        // Google.Protobuf writes a packed float or double field by pinning the whole array and sizing it as its length
+        // times 4 or 8 in an int: a float32 weight matrix of 16385 × 16384 (just over 2^28 values, 1 GiB) had grown to
+        // 2^29, 2^31 bytes, and ToBytes threw ArgumentOutOfRangeException.
         if (ElementType == TensorProto.Types.DataType.Float)
         {
+            tensor.FloatData.Capacity = values.Length;
             foreach (var value in MemoryMarshal.Cast<T, float>(values))
             {
                 tensor.FloatData.Add(value);
@@ -200,6 +205,7 @@ internal sealed class OnnxGraphWriter<T>
         }
         else
         {
+            tensor.DoubleData.Capacity = values.Length;
             foreach (var value in MemoryMarshal.Cast<T, double>(values))
             {
                 tensor.DoubleData.Add(value);

@@ -94,7 +94,8 @@ public static class OnnxPreprocessing
         return OnnxInputPrecision.Float64Columns(preprocessing);
     }
 
-    private static ModelProto Build<T>(Model<T> model, OnnxExportOptions options)
+    /// <summary>The model message of a model, its preprocessing's nodes first; internal for the tests that read it.</summary>
+    internal static ModelProto Build<T>(Model<T> model, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (model.Preprocessing is not { } preprocessing)
@@ -154,7 +155,7 @@ public static class OnnxPreprocessing
         // In a float64 input's graph the numeric mask applies before the narrowing Cast: a one-hot input's category
         // (x − 0) / 1 may be beyond float32's range (1e39), and ∞ · 0 would be NaN where the mask should give 0.
         graph.Initializer.Add(Constant($"{Prefix}numeric", inputType, numeric, width));
-        graph.Initializer.Add(Constant($"{Prefix}categorical", elementType, numeric.Select(n => 1 - n), width));
+        graph.Initializer.Add(Constant($"{Prefix}categorical", elementType, [.. numeric.Select(n => 1 - n)], width));
         // A network that takes an image gets each preprocessed row as one, batch × C × H × W (the rows are in C,H,W
         // order already); its Conv, MaxPool or BatchNormalization refuses the batch × W that the Add gives.
         var shape = model.Network.Architecture.InputShape;
@@ -264,16 +265,19 @@ public static class OnnxPreprocessing
         return cast;
     }
 
-    private static TensorProto Constant(string name, int elementType, IEnumerable<double> values, params int[] dims)
+    private static TensorProto Constant(string name, int elementType, double[] values, params int[] dims)
     {
         var tensor = new TensorProto { Name = name, DataType = elementType };
         tensor.Dims.AddRange(dims.Select(d => (long)d));
+        // Arrays exactly as long as the values, as OnnxGraphWriter's tensors (protobuf's writer sizes the whole array).
         if (elementType == (int)TensorProto.Types.DataType.Float)
         {
+            tensor.FloatData.Capacity = values.Length;
             tensor.FloatData.AddRange(values.Select(v => (float)v));
         }
         else
         {
+            tensor.DoubleData.Capacity = values.Length;
             tensor.DoubleData.AddRange(values);
         }
 
