@@ -35,7 +35,7 @@ public static class OnnxExport
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network to export.</param>
     /// <returns>A fresh byte array holding the model.</returns>
-    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, the model would take more than 2 GiB − 1 bytes (a protobuf message's limit), names and metadata counted, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, the model would take more than 2,147,483,591 bytes (just under a protobuf message's 2 GiB), names and metadata counted, or T is neither float nor double.</exception>
     public static byte[] ToBytes<T>(Network<T> network)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         ToBytes(network, new OnnxExportOptions());
@@ -45,7 +45,7 @@ public static class OnnxExport
     /// <param name="network">The network to export.</param>
     /// <param name="options">Input, output and batch-dimension names and metadata.</param>
     /// <returns>A fresh byte array holding the model.</returns>
-    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, the model would take more than 2 GiB − 1 bytes (a protobuf message's limit), names and metadata counted, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, the model would take more than 2,147,483,591 bytes (just under a protobuf message's 2 GiB), names and metadata counted, or T is neither float nor double.</exception>
     /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
     public static byte[] ToBytes<T>(Network<T> network, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -60,7 +60,7 @@ public static class OnnxExport
     /// <param name="network">The network to export.</param>
     /// <param name="destination">A writable stream.</param>
     /// <param name="options">Names and metadata.</param>
-    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, the model would take more than 2 GiB − 1 bytes (a protobuf message's limit), names and metadata counted, or T is neither float nor double.</exception>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, the model would take more than 2,147,483,591 bytes (just under a protobuf message's 2 GiB), names and metadata counted, or T is neither float nor double.</exception>
     /// <exception cref="ArgumentException">The stream is not writable, or the names clash.</exception>
     public static void WriteTo<T>(Network<T> network, Stream destination, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -80,7 +80,7 @@ public static class OnnxExport
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="network">The network to export.</param>
     /// <param name="path">The file to write; an existing file is replaced only once the new one is complete.</param>
-    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, or the model would take more than 2 GiB − 1 bytes; no file is written or changed.</exception>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, or the model would take more than 2,147,483,591 bytes; no file is written or changed.</exception>
     public static void Save<T>(Network<T> network, string path)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         Save(network, path, new OnnxExportOptions());
@@ -95,7 +95,7 @@ public static class OnnxExport
     /// <param name="network">The network to export.</param>
     /// <param name="path">The file to write.</param>
     /// <param name="options">Names and metadata.</param>
-    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, or the model would take more than 2 GiB − 1 bytes; no file is written or changed.</exception>
+    /// <exception cref="NotSupportedException">A layer has a user-defined activation or a batch-normalisation ε that is 0 or ∞ in float32, or the model would take more than 2,147,483,591 bytes; no file is written or changed.</exception>
     /// <exception cref="ArgumentException">The path is empty, or the names clash.</exception>
     /// <exception cref="DirectoryNotFoundException">The target's directory does not exist.</exception>
     /// <exception cref="IOException">The target is a directory, a device, a FIFO or a socket.</exception>

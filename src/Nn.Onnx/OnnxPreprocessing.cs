@@ -46,7 +46,7 @@ public static class OnnxPreprocessing
     /// <returns>A fresh byte array holding the model.</returns>
     /// <exception cref="NotSupportedException">
     /// A categorical column has a category that is not a number, or two that are the same number in the input's
-    /// element type ("1" and "1.0"), or one that type cannot hold; or the model would take more than 2 GiB − 1 bytes
+    /// element type ("1" and "1.0"), or one that type cannot hold; or the model would take more than 2,147,483,591 bytes
     /// (its tensors, names and metadata); or the network cannot be exported.
     /// </exception>
     public static byte[] ToBytes<T>(Model<T> model, OnnxExportOptions options)

@@ -13,8 +13,13 @@ namespace Nn.Onnx;
 /// </summary>
 internal static class OnnxSizeLimit
 {
-    /// <summary>2,147,483,647 bytes (2 GiB − 1), the most one protobuf message holds.</summary>
-    public const long Bytes = int.MaxValue;
+    /// <summary>
+    /// 2,147,483,591 bytes, <see cref="Array.MaxLength"/>: ToBytes returns the model in one byte array, and .NET
+    /// refuses a longer one (OutOfMemoryException, "Array dimensions exceeded supported range") even under the
+    /// 2,147,483,647 (2 GiB − 1) that one protobuf message holds. WriteTo and Save keep the same limit, so every way
+    /// of exporting a model agrees on whether it can be exported.
+    /// </summary>
+    public static long Bytes => Array.MaxLength;
 
     /// <summary>
     /// Refuses a model whose tensors' values alone take more than <paramref name="limit"/> bytes. Called before any
