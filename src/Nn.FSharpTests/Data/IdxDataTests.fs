@@ -102,6 +102,14 @@ let ``a labels file with another count than the images file is refused`` () =
     Assert.Contains("expected 3 labels, one per image", e.Message)
 
 [<Fact>]
+let ``a labels header announcing another count is refused at byte 4 before its data is read`` () =
+    // Two bytes where the header promises a billion: read first, the data ends the read as a truncated file instead.
+    let e = failure images (idxBytes [ 1_000_000_000 ] [| 1uy; 0uy |])
+    Assert.Equal("byte 4", e.Location)
+    Assert.Contains("expected 3 labels, one per image in ", e.Message)
+    Assert.Contains("but found 1000000000", e.Message)
+
+[<Fact>]
 let ``a label out of range names its byte offset`` () =
     let e = failure images (idxBytes [ 3 ] [| 1uy; 10uy; 9uy |])
     Assert.Equal("byte 9", e.Location)

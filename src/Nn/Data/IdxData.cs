@@ -70,12 +70,7 @@ public static class IdxData
         Limits.Size(nameof(classCount), classCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         var table = PixelTable<T>(scaling ?? PixelScaling.Bytes);
         var (shape, pixels) = ReadBytes(images, imagesName, minimumDimensions: 2, maximumDimensions: byte.MaxValue, table);
-        var (labelDimensions, rawLabels) = ReadBytes<T>(labels, labelsName, minimumDimensions: 1, maximumDimensions: 1, table: null);
-        if (labelDimensions.Count != shape.Count)
-        {
-            throw new DataFormatException(labelsName, "byte 4", $"{shape.Count} labels, one per image in {imagesName}", $"{labelDimensions.Count}");
-        }
-
+        var (_, rawLabels) = ReadBytes<T>(labels, labelsName, minimumDimensions: 1, maximumDimensions: 1, table: null, onePer: (shape.Count, imagesName));
         var labelValues = new int[rawLabels.Bytes!.Length];
         for (var i = 0; i < labelValues.Length; i++)
         {
@@ -135,8 +130,12 @@ public static class IdxData
     /// <returns>True when the bytes start with the gzip magic.</returns>
     public static bool IsGzip(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b;
 
+    /// <summary>
+    /// Reads one IDX stream. <paramref name="onePer"/>, for a labels stream, is the count of the images it labels: a
+    /// header announcing another is refused before its data is read, which a hostile stream could make gigabytes long.
+    /// </summary>
     private static (Shape Shape, Payload<T> Payload) ReadBytes<T>(
-        Stream source, string path, int minimumDimensions, int maximumDimensions, T[]? table)
+        Stream source, string path, int minimumDimensions, int maximumDimensions, T[]? table, (int Count, string Name)? onePer = null)
     {
         // The caller owns the source: disposing the peek (and the gzip) stream over it leaves it open.
         var file = PeekStream.Open(source, 2, leaveOpen: true);
@@ -174,6 +173,11 @@ public static class IdxData
             if (size <= 0)
             {
                 throw new DataFormatException(path, $"byte {offset}", $"a positive size for dimension {d}", $"{size}");
+            }
+
+            if (d == 0 && onePer is { } images && size != images.Count)
+            {
+                throw new DataFormatException(path, $"byte {offset}", $"{images.Count} labels, one per image in {images.Name}", $"{size}");
             }
 
             dimensions[d] = size;
