@@ -157,3 +157,24 @@ let ``images without labels read as one scaled row per image, for prediction`` (
     Assert.Equal<float[]>([| 0.0; 0.2; 1.0; 0.4 |], inputs.RowArray 0)
     let e = Assert.Throws<DataFormatException>(fun () -> IdxData.ReadImages<float>(new MemoryStream(labels), "labels", null) |> ignore)
     Assert.StartsWith("labels, ", e.Message)
+
+/// The exception a caller's check throws in these tests, so that it cannot be mistaken for one the reader throws.
+exception Refused of IdxShape
+
+[<Fact>]
+let ``the images header's sizes reach the caller's check before any of its data is read`` () =
+    // A header with no data behind it: without the check first, the read would end as a truncated file.
+    let header = idxBytes [ 5; 2; 3 ] [||]
+    let refuse = Action<IdxShape>(fun shape -> raise (Refused shape))
+    let fromRead = Assert.Throws<Refused>(fun () -> IdxData.Read<float32>(new MemoryStream(header), "i", new MemoryStream(labels), "l", checkShape = refuse) |> ignore)
+    let fromImages = Assert.Throws<Refused>(fun () -> IdxData.ReadImages<float32>(new MemoryStream(gzip header), "i.gz", checkShape = refuse) |> ignore)
+    Assert.Equal(IdxShape(5, 6), fromRead.Data0)
+    Assert.Equal(IdxShape(5, 6), fromImages.Data0)
+
+[<Fact>]
+let ``a check that accepts the sizes leaves the data as read without one`` () =
+    let seen = Collections.Generic.List<IdxShape>()
+    let data = IdxData.Read<float>(new MemoryStream(images), "i", new MemoryStream(labels), "l", checkShape = Action<IdxShape> seen.Add)
+    Assert.Equal<IdxShape>([ IdxShape(3, 4) ], seen)
+    let rows (inputs: Matrix<float>) = [ for r in 0 .. inputs.Rows - 1 -> inputs.RowArray r ]
+    Assert.Equal<float[] list>(rows (load images labels).Inputs, rows data.Inputs)

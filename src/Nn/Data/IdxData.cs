@@ -57,10 +57,16 @@ public static class IdxData
     /// <param name="labelsName">The name used in error messages for <paramref name="labels"/>.</param>
     /// <param name="scaling">How pixels become inputs and the target values; null means x/255.</param>
     /// <param name="classCount">The number of classes, in 1..<see cref="Limits.MaxClasses"/>; every label must be below it.</param>
+    /// <param name="checkShape">
+    /// Called with the sizes the images header announces once it is read, before any of the data is read or allocated;
+    /// whatever it throws ends the read and reaches the caller unchanged (a caller refuses sizes its memory cannot
+    /// hold this way). Null checks nothing beyond the library's <see cref="Limits"/>.
+    /// </param>
     /// <returns>The data set: one row of pixels per image, in stream order.</returns>
     /// <exception cref="DataFormatException">A stream is malformed, or the counts differ.</exception>
     /// <exception cref="ArgumentException">The scaling takes a pixel value out of the range of <typeparamref name="T"/>.</exception>
-    public static Dataset<T> Read<T>(Stream images, string imagesName, Stream labels, string labelsName, PixelScaling? scaling = null, int classCount = 10)
+    public static Dataset<T> Read<T>(
+        Stream images, string imagesName, Stream labels, string labelsName, PixelScaling? scaling = null, int classCount = 10, Action<IdxShape>? checkShape = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -69,7 +75,7 @@ public static class IdxData
         ArgumentNullException.ThrowIfNull(labelsName);
         Limits.Size(nameof(classCount), classCount, Limits.MaxClasses, nameof(Limits.MaxClasses));
         var table = PixelTable<T>(scaling ?? PixelScaling.Bytes);
-        var (shape, pixels) = ReadBytes(images, imagesName, minimumDimensions: 2, maximumDimensions: byte.MaxValue, table);
+        var (shape, pixels) = ReadBytes(images, imagesName, minimumDimensions: 2, maximumDimensions: byte.MaxValue, table, checkShape);
         var (_, rawLabels) = ReadBytes<T>(labels, labelsName, minimumDimensions: 1, maximumDimensions: 1, table: null, onePer: (shape.Count, imagesName));
         var labelValues = new int[rawLabels.Bytes!.Length];
         for (var i = 0; i < labelValues.Length; i++)
@@ -82,7 +88,7 @@ public static class IdxData
         }
 
         scaling ??= PixelScaling.Bytes;
-        return Dataset.FromLabels(Matrix<T>.Own(shape.Count, shape.Size, pixels.Values!), labelValues, classCount, scaling.TargetOn, scaling.TargetOff);
+        return Dataset.FromLabels(Matrix<T>.Own(shape.Count, shape.SampleSize, pixels.Values!), labelValues, classCount, scaling.TargetOn, scaling.TargetOff);
     }
 
     /// <summary>Reads IDX images without labels (images to predict), from a stream that need not support seeking.</summary>
@@ -90,16 +96,17 @@ public static class IdxData
     /// <param name="images">The images (2 or more dimensions: count, then the image shape), plain or gzip; read to its end.</param>
     /// <param name="imagesName">The name used in error messages.</param>
     /// <param name="scaling">How pixels become inputs; null means x/255.</param>
+    /// <param name="checkShape">Called with the header's sizes before any data is read or allocated, as <see cref="Read{T}"/> calls it; null checks nothing.</param>
     /// <returns>One row of scaled pixels per image, in stream order.</returns>
     /// <exception cref="DataFormatException">The stream is malformed.</exception>
     /// <exception cref="ArgumentException">The scaling takes a pixel value out of the range of <typeparamref name="T"/>.</exception>
-    public static Matrix<T> ReadImages<T>(Stream images, string imagesName, PixelScaling? scaling = null)
+    public static Matrix<T> ReadImages<T>(Stream images, string imagesName, PixelScaling? scaling = null, Action<IdxShape>? checkShape = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(imagesName);
-        var (shape, pixels) = ReadBytes(images, imagesName, minimumDimensions: 2, maximumDimensions: byte.MaxValue, PixelTable<T>(scaling ?? PixelScaling.Bytes));
-        return Matrix<T>.Own(shape.Count, shape.Size, pixels.Values!);
+        var (shape, pixels) = ReadBytes(images, imagesName, minimumDimensions: 2, maximumDimensions: byte.MaxValue, PixelTable<T>(scaling ?? PixelScaling.Bytes), checkShape);
+        return Matrix<T>.Own(shape.Count, shape.SampleSize, pixels.Values!);
     }
 
     /// <summary>The 256 possible pixel values scaled, so that scaling is one lookup per byte.</summary>
@@ -119,9 +126,6 @@ public static class IdxData
         return table;
     }
 
-    /// <summary>The element counts an IDX header announces: the first dimension and the product of the others.</summary>
-    private readonly record struct Shape(int Count, int Size);
-
     /// <summary>The payload: raw bytes, or values already mapped through a table.</summary>
     private readonly record struct Payload<T>(byte[]? Bytes, T[]? Values);
 
@@ -131,11 +135,12 @@ public static class IdxData
     public static bool IsGzip(ReadOnlySpan<byte> head) => head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b;
 
     /// <summary>
-    /// Reads one IDX stream. <paramref name="onePer"/>, for a labels stream, is the count of the images it labels: a
-    /// header announcing another is refused before its data is read, which a hostile stream could make gigabytes long.
+    /// Reads one IDX stream. <paramref name="checkShape"/> sees an images header's sizes before the data behind them;
+    /// <paramref name="onePer"/>, for a labels stream, is the count of the images it labels: a header announcing
+    /// another is refused before its data is read, which a hostile stream could make gigabytes long.
     /// </summary>
-    private static (Shape Shape, Payload<T> Payload) ReadBytes<T>(
-        Stream source, string path, int minimumDimensions, int maximumDimensions, T[]? table, (int Count, string Name)? onePer = null)
+    private static (IdxShape Shape, Payload<T> Payload) ReadBytes<T>(
+        Stream source, string path, int minimumDimensions, int maximumDimensions, T[]? table, Action<IdxShape>? checkShape = null, (int Count, string Name)? onePer = null)
     {
         // The caller owns the source: disposing the peek (and the gzip) stream over it leaves it open.
         var file = PeekStream.Open(source, 2, leaveOpen: true);
@@ -193,7 +198,8 @@ public static class IdxData
             }
         }
 
-        var shape = new Shape(dimensions[0], (int)(total / dimensions[0]));
+        var shape = new IdxShape(dimensions[0], (int)(total / dimensions[0]));
+        checkShape?.Invoke(shape);
         var expectedLength = reader.Offset + total;
         var truncated = $"{total} data bytes, {expectedLength} bytes in all";
 
