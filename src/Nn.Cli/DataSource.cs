@@ -45,7 +45,8 @@ internal sealed class DataSource
     /// <summary>
     /// Reads a data file as IDX (when its first bytes say so, plain or gzip) or CSV. The file is opened once and read
     /// from start to end without seeking, so a pipe, a FIFO or standard input (<c>-</c>) gives exactly the data a
-    /// regular file with the same bytes would.
+    /// regular file with the same bytes would. CSV that would need more memory than is left is refused as it is read
+    /// (<see cref="BudgetedStream"/>).
     /// </summary>
     public Dataset<T> Load<T>(ParseResult parse, string path, string? labelsPath, string optionName)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -79,7 +80,7 @@ internal sealed class DataSource
             "last" => Nn.LabelColumn.Last,
             var other => throw new UsageException($"--label-column must be first or last, but is '{other}'."),
         };
-        using var text = new StreamReader(data);
+        using var text = new StreamReader(Budgeted(data, TextCost.Samples(ValueSize<T>(), classes), optionName, path));
         return CsvData.Read<T>(text, DisplayName(path), new CsvOptions(column, classes, scaling));
     }
 
@@ -92,7 +93,7 @@ internal sealed class DataSource
             throw new UsageException($"{optionName} {DisplayName(path)} is an IDX file; tables (--target, --header) are read from CSV files.");
         }
 
-        using var text = new StreamReader(data);
+        using var text = new StreamReader(Budgeted(data, TextCost.Table(), optionName, path));
         return Table.Read(text, DisplayName(path), header);
     }
 
@@ -106,7 +107,9 @@ internal sealed class DataSource
         var scaling = ParseScaling(parse.GetValue(Scale));
         using var data = PeekStream.Open(Open(path, optionName), 4);
         RefuseLabelsFile(data.Head.Span, optionName, path);
-        var inputs = IsIdx(data.Head.Span) ? IdxData.ReadImages<T>(data, DisplayName(path), scaling) : ReadRows<T>(data, DisplayName(path), scaling);
+        var inputs = IsIdx(data.Head.Span)
+            ? IdxData.ReadImages<T>(data, DisplayName(path), scaling)
+            : ReadRows<T>(Budgeted(data, TextCost.Table(), optionName, path), DisplayName(path), scaling);
         RequireWidth(optionName, path, inputs.Columns, width);
         return inputs;
     }
@@ -162,6 +165,14 @@ internal sealed class DataSource
             first = first is null ? option : throw new UsageException($"{option} and {first} both read standard input ('-'), which can be read only once.");
         }
     }
+
+    /// <summary>CSV text that is refused once it would need more memory than is left now (<see cref="BudgetedStream"/>).</summary>
+    private static BudgetedStream Budgeted(Stream data, TextCost cost, string optionName, string path) =>
+        new(data, cost, MemoryBudget.AvailableForData(), optionName, DisplayName(path));
+
+    /// <summary>The bytes one value of <typeparamref name="T"/> takes: 4 for float32, 8 for float64.</summary>
+    private static int ValueSize<T>()
+        where T : unmanaged => System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 
     /// <summary>How a data path is named in messages: the path, or "standard input" for <c>-</c>.</summary>
     public static string DisplayName(string path) => path == StandardInput ? "standard input" : path;
