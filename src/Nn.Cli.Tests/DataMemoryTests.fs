@@ -1,6 +1,6 @@
 /// Data that would need more memory than the program has, end to end: an endless or enormous stream of CSV text is
-/// refused as it is read, in one line naming the option and the file (exit 3), never a stack trace, an out-of-memory
-/// error or a kill by the operating system.
+/// refused as it is read, and an IDX header announcing too many images before they are read, in one line naming
+/// the option and the file (exit 3), never a stack trace, an out-of-memory error or a kill by the operating system.
 module Nn.Cli.Tests.DataMemoryTests
 
 open System
@@ -62,6 +62,18 @@ let ``a regular CSV file past the memory left is refused as it is read, naming t
     File.WriteAllBytes(dir.File "big.csv", flood.Value)
     let run = dir.RunWith(smallMachine, None, [ "eval"; "m.nnm"; "--test"; "big.csv" ])
     run |> refused "--test big.csv: the data read so far (" "more than the "
+
+[<Fact>]
+let ``an IDX header announcing more images than memory holds is refused before they are read, plain or gzip`` () =
+    use dir = withModel ()
+    // Fifty million images of 10 values need about 6 GiB as float32; a megabyte of them follows the header.
+    let claim = idxBytes [ 50_000_000; 10 ] (Array.zeroCreate 1_000_000)
+    File.WriteAllBytes(dir.File "labels", idxBytes [ 1 ] [| 0uy |])
+    let announces = "its IDX header announces 50000000 images of 10 values, which would need about "
+    dir.RunWith(smallMachine, Some claim, [ "train"; "--train"; "-"; "--train-labels"; "labels"; "--test"; "small.csv" ])
+    |> refused "--train standard input: " announces
+    dir.RunWith(smallMachine, Some(gzip claim), [ "predict"; "m.nnm"; "--data"; "-" ])
+    |> refused "--data standard input: " announces
 
 [<Fact>]
 let ``data well within the memory left still trains on a small machine`` () =

@@ -45,8 +45,8 @@ internal sealed class DataSource
     /// <summary>
     /// Reads a data file as IDX (when its first bytes say so, plain or gzip) or CSV. The file is opened once and read
     /// from start to end without seeking, so a pipe, a FIFO or standard input (<c>-</c>) gives exactly the data a
-    /// regular file with the same bytes would. CSV that would need more memory than is left is refused as it is read
-    /// (<see cref="BudgetedStream"/>).
+    /// regular file with the same bytes would. Data that would need more memory than is left is refused: IDX from its
+    /// header, before the images are read, CSV as it is read (<see cref="MemoryBudget"/>, <see cref="BudgetedStream"/>).
     /// </summary>
     public Dataset<T> Load<T>(ParseResult parse, string path, string? labelsPath, string optionName)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -66,7 +66,8 @@ internal sealed class DataSource
             var labels = labelsPath ?? DefaultLabelsPath(path)
                 ?? throw new UsageException($"{optionName} {path} is an IDX images file; give its labels file with {optionName}-labels.");
             using var labelStream = Open(labels, $"{optionName}-labels");
-            return IdxData.Read<T>(data, DisplayName(path), labelStream, DisplayName(labels), scaling, classes);
+            var check = MemoryBudget.ImagesCheck(ValueSize<T>(), classes, MemoryBudget.AvailableForData(), optionName, DisplayName(path));
+            return IdxData.Read<T>(data, DisplayName(path), labelStream, DisplayName(labels), scaling, classes, check);
         }
 
         if (labelsPath is not null)
@@ -108,7 +109,7 @@ internal sealed class DataSource
         using var data = PeekStream.Open(Open(path, optionName), 4);
         RefuseLabelsFile(data.Head.Span, optionName, path);
         var inputs = IsIdx(data.Head.Span)
-            ? IdxData.ReadImages<T>(data, DisplayName(path), scaling)
+            ? IdxData.ReadImages<T>(data, DisplayName(path), scaling, MemoryBudget.ImagesCheck(ValueSize<T>(), classes: 0, MemoryBudget.AvailableForData(), optionName, DisplayName(path)))
             : ReadRows<T>(Budgeted(data, TextCost.Table(), optionName, path), DisplayName(path), scaling);
         RequireWidth(optionName, path, inputs.Columns, width);
         return inputs;
