@@ -1,6 +1,7 @@
 /// What a data file's announced sizes need in memory, refused before anything is allocated; tested in the process.
 module Nn.Cli.Tests.MemoryBudgetTests
 
+open System
 open Xunit
 open Nn
 open Nn.Cli
@@ -29,3 +30,18 @@ let ``images without labels need only their bytes and values`` () =
 [<InlineData(4_187_593_113L, "3.9 GiB")>]
 let ``sizes read in MiB below a gibibyte and in GiB from one on`` (bytes: int64, text: string) =
     Assert.Equal(text, MemoryBudget.Size bytes)
+
+[<Fact>]
+let ``the memory Linux can still give is read from the MemAvailable line, in kibibytes`` () =
+    let meminfo = [ "MemTotal:       24730000 kB"; "MemFree:         1000000 kB"; "MemAvailable:   23498800 kB"; "Buffers:          200000 kB" ]
+    Assert.Equal(Some(23498800L * 1024L), MemoryBudget.MemAvailable meminfo |> Option.ofNullable)
+    Assert.Equal(None, MemoryBudget.MemAvailable [ "MemTotal:       24730000 kB"; "MemAvailable: lots" ] |> Option.ofNullable)
+
+[<Fact>]
+let ``data may take what the runtime may use less what is held, and no more than the system still has`` () =
+    let gib = 1L <<< 30
+    // A busy 24 GiB machine with 4 GiB free, a 256 MiB heap limit on an idle one, and a system that does not say.
+    Assert.Equal(4L * gib, MemoryBudget.Left(24L * gib, gib, Nullable(4L * gib)))
+    Assert.Equal(246L <<< 20, MemoryBudget.Left(256L <<< 20, 10L <<< 20, Nullable(20L * gib)))
+    Assert.Equal(23L * gib, MemoryBudget.Left(24L * gib, gib, Nullable()))
+    Assert.Equal(Int64.MaxValue, MemoryBudget.Left(0L, gib, Nullable()))

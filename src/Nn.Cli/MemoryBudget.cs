@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 
 namespace Nn.Cli;
 
@@ -8,8 +10,9 @@ namespace Nn.Cli;
 /// container's or <c>DOTNET_GCHeapHardLimit</c>): a network, or the images an IDX header announces, so that asking for
 /// one reports the option or the file instead of failing deep inside with an out-of-memory error. Sizes within the
 /// library's <see cref="Limits"/> can still be far too large for the machine: a 64-40000-40000-10 network has 1.6
-/// billion parameters. Data is measured against what is left (<see cref="AvailableForData"/>); CSV text, whose size
-/// is known only as it is read, is refused as it is read (<see cref="BudgetedStream"/>).
+/// billion parameters. Data is measured against what is left (<see cref="AvailableForData"/>), which on a shared
+/// machine the other programs decide as well; CSV text, whose size is known only as it is read, is refused as it is
+/// read (<see cref="BudgetedStream"/>).
 /// </summary>
 internal static class MemoryBudget
 {
@@ -42,15 +45,59 @@ internal static class MemoryBudget
     }
 
     /// <summary>
-    /// The bytes of memory a data file may take now: what the runtime may use, less what the program holds already
-    /// (the training data, when the test data is read); <see cref="long.MaxValue"/> when the runtime cannot say.
+    /// The bytes of memory a data file may take now (<see cref="Left"/> of what the runtime and the system say); the
+    /// heap is collected first, so that garbage of an earlier read is not counted as held.
     /// </summary>
-    public static long AvailableForData()
-    {
-        var total = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+    public static long AvailableForData() =>
+        Left(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, GC.GetTotalMemory(forceFullCollection: true), SystemAvailable());
 
-        // Collected first, so that garbage of an earlier read is not counted as held.
-        return total > 0 ? Math.Max(0, total - GC.GetTotalMemory(forceFullCollection: true)) : long.MaxValue;
+    /// <summary>
+    /// What data may take: what the runtime may use less what the program holds already (the training data, when the
+    /// test data is read), and no more than the operating system can still give; <see cref="long.MaxValue"/> when
+    /// neither says.
+    /// </summary>
+    /// <param name="runtimeTotal">The runtime's limit (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>), 0 or less when unknown.</param>
+    /// <param name="held">The bytes the program's heap holds.</param>
+    /// <param name="systemFree">What the operating system can still give (<see cref="MemAvailable"/>), null when unknown.</param>
+    public static long Left(long runtimeTotal, long held, long? systemFree)
+    {
+        var left = runtimeTotal > 0 ? Math.Max(0, runtimeTotal - held) : long.MaxValue;
+
+        // Without a container's limit or DOTNET_GCHeapHardLimit the runtime's figure is the machine's whole memory,
+        // which other programs may be holding most of; data read past what is free ends with a kill, not a message.
+        return Math.Min(left, systemFree ?? long.MaxValue);
+    }
+
+    /// <summary>
+    /// The memory Linux can still give without swapping, from the MemAvailable line of <c>/proc/meminfo</c>
+    /// (<paramref name="meminfo"/>'s lines), in bytes; null when there is no such line.
+    /// </summary>
+    public static long? MemAvailable(IEnumerable<string> meminfo)
+    {
+        foreach (var line in meminfo)
+        {
+            // "MemAvailable:   23498800 kB": the kernel writes kibibytes.
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields is ["MemAvailable:", var number, "kB"] && long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var kibibytes) && kibibytes <= long.MaxValue / 1024)
+            {
+                return kibibytes * 1024;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The memory the operating system can still give, where it says (Linux); null elsewhere.</summary>
+    private static long? SystemAvailable()
+    {
+        try
+        {
+            return MemAvailable(File.ReadLines("/proc/meminfo"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
