@@ -13,7 +13,7 @@ open Nn.Tests.IdxFiles
 /// A 64 MiB heap: the runtime refuses to grow past it, as a small machine or container would.
 let private smallMachine = [ "DOTNET_GCHeapHardLimit", "0x4000000" ]
 
-/// 32 MB of "1,2,0" lines, as `yes 1,2,0` writes them: at about 21 bytes of memory a byte as samples, far past 64 MiB.
+/// 32 MB of "1,2,0" lines, as `yes 1,2,0` writes them: at the 13.4 bytes of memory a byte measured as samples, far past 64 MiB.
 let private flood = lazy (Encoding.ASCII.GetBytes(String.replicate 5_333_333 "1,2,0\n"))
 
 /// Asserts a refusal in one line, exit 3, that starts with the option and the file and says why.
@@ -66,7 +66,7 @@ let ``a regular CSV file past the memory left is refused as it is read, naming t
 [<Fact>]
 let ``an IDX header announcing more images than memory holds is refused before they are read, plain or gzip`` () =
     use dir = withModel ()
-    // Fifty million images of 10 values need about 6 GiB as float32; a megabyte of them follows the header.
+    // Fifty million images of 10 values need about 6 GiB as float32; a megabyte of their pixels follows the header.
     let claim = idxBytes [ 50_000_000; 10 ] (Array.zeroCreate 1_000_000)
     File.WriteAllBytes(dir.File "labels", idxBytes [ 1 ] [| 0uy |])
     let announces = "its IDX header announces 50000000 images of 10 values, which would need about "
@@ -78,7 +78,7 @@ let ``an IDX header announcing more images than memory holds is refused before t
 [<Fact>]
 let ``data well within the memory left still trains on a small machine`` () =
     use dir = withModel ()
-    // 1.5 MB of samples needs about 25 MiB by the same rule, under half the heap.
+    // 1.5 MB of samples needs about 24 MiB by the same rule, under half the heap.
     let lines = Encoding.ASCII.GetBytes(String.replicate 125_000 "0,1,2\n1,2,3\n")
     let run = dir.RunWith(smallMachine, Some lines, [ "train"; "--train"; "-"; "--test"; "small.csv"; "--epochs"; "1" ])
     Assert.True((run.ExitCode = 0), string run)
