@@ -18,6 +18,12 @@ internal sealed partial class WorkerPool
     /// <summary>The caller's share of the current region's units when <see cref="RunCut"/> runs it; 0 in other regions.</summary>
     private double cutShare;
 
+    /// <summary>
+    /// Inside a region <see cref="RunCut"/> runs on two threads, the caller's share of its work (what <see cref="Start"/>
+    /// cuts by); 0 in any other region. For a job that cuts several counts together rather than each on its own.
+    /// </summary>
+    public double CutShare => cutShare;
+
     /// <summary>Where a two-thread region of independent units cuts them between the caller and the worker (<see cref="SampleSplit"/>).</summary>
     public TwoWayBalance Balance { get; } = new();
 

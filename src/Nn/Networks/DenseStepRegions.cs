@@ -247,9 +247,10 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
             var layer = layers[l];
             var delta = workspace.Delta[l].AsSpan(0, rows * layer.Outputs);
             var input = l == 0 ? new ReadOnlySpan<T>(x, xLength).Slice(0, rows * layer.Inputs) : workspace.A[l - 1].AsSpan(0, rows * layer.Inputs);
-            var panels = (layer.Inputs + nr - 1) / nr;
-            var from = Math.Min(layer.Inputs, pool.Start(panels, part, parts) * nr);
-            var to = Math.Min(layer.Inputs, pool.Start(panels, part + 1, parts) * nr);
+            var panels = PanelCut.Panels(layer, nr);
+            var cut = parts == 2 && pool.CutShare > 0 ? PanelCut.CallerPanels(layers, l, nr, pool.CutShare) : -1;
+            var from = Math.Min(layer.Inputs, (cut < 0 ? pool.Start(panels, part, parts) : part == 0 ? 0 : cut) * nr);
+            var to = Math.Min(layer.Inputs, (cut < 0 ? pool.Start(panels, part + 1, parts) : part == 0 ? cut : panels) * nr);
             var dw = all.Slice(architecture.WeightOffset(l), layer.WeightCount);
             Gemm.Multiply(path, layer.Outputs, rows, delta, 1, layer.Outputs, input, layer.Inputs, 1, dw, layer.Inputs, !overwrite, from, to);
             if (!layer.HasBias)
