@@ -5,10 +5,11 @@ module Nn.Cli.Tests.DataMemoryTests
 
 open System
 open System.IO
+// The IDX tests announce more images than they send, written with the library tests' IDX helpers.
+open Nn.Tests.IdxFiles
 open System.Text
 open Xunit
 open Nn.Cli.Tests.Process
-open Nn.Tests.IdxFiles
 
 /// A 64 MiB heap: the runtime refuses to grow past it, as a small machine or container would.
 let private smallMachine = [ "DOTNET_GCHeapHardLimit", "0x4000000" ]
