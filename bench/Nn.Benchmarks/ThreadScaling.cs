@@ -37,7 +37,12 @@ internal static class ThreadScaling
         var rows = new List<(string Name, string Unit, Func<int, double> Measure)>();
         var b = FashionMnist.Available ? FashionMnist.Train(NetworkBBenchmarks.Samples).ToDataset() : null;
         var a = FashionMnist.Train(NetworkABenchmarks.Samples).ToDataset();
-        if (b is not null)
+        if (b is null)
+        {
+            // Without this line a table with the training rows missing reads as a complete run.
+            Console.WriteLine(string.Format(C, "{0} is missing: the Network B and LeNet-5 rows are skipped, and Network A and inference run on random images.", FashionMnist.Folder));
+        }
+        else
         {
             rows.Add(("B NnStep (one step, batch 128)", "ms", threads => NetworkBStep(b, threads) * 1e3));
             rows.Add(("B NnSteps (469 steps)", "s", threads => StepsSeconds(ShapeB, NetworkBBenchmarks.Batch, b, threads)));
