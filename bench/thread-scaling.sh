@@ -13,7 +13,7 @@ trap 'git -C "$root" worktree remove --force "$work/base" >/dev/null 2>&1 || tru
 git worktree add --detach "$work/base" "$base" >/dev/null
 # Only the benchmark itself is copied: this tree's Program.cs names modes (b-profile, lenet-profile) an older base
 # lacks. A base before the 'scaling' mode existed needs its Program.cs given that branch by hand.
-cp bench/Nn.Benchmarks/ThreadScaling.cs bench/Nn.Benchmarks/CrossCoreProbe.cs "$work/base/bench/Nn.Benchmarks/"
+cp bench/Nn.Benchmarks/ThreadScaling.cs bench/Nn.Benchmarks/SynchronisationCost.cs bench/Nn.Benchmarks/CrossCoreProbe.cs "$work/base/bench/Nn.Benchmarks/"
 dotnet build -c Release bench/Nn.Benchmarks >/dev/null
 dotnet build -c Release "$work/base/bench/Nn.Benchmarks" >/dev/null
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC')"
