@@ -25,7 +25,7 @@ namespace Nn;
 /// var conv = new Conv2DLayer(Shape.Image(1, 28, 28), filters: 6, kernelHeight: 5, kernelWidth: 5, Activation.Relu);
 /// // conv.OutputShape is 6x24x24
 /// </code></example>
-public sealed record Conv2DLayer : Layer
+public sealed partial record Conv2DLayer : Layer
 {
     /// <summary>Creates a convolution configuration.</summary>
     /// <param name="input">The image it reads, C×H×W.</param>
@@ -292,73 +292,6 @@ public sealed record Conv2DLayer : Layer
             activation,
             buffers.Values);
     }
-
-    /// <summary>
-    /// Whether a training step runs this layer and <paramref name="next"/> as one pass each way
-    /// (<see cref="ForwardPooled{T}"/>, <see cref="BackwardPooled{T}"/>) on <paramref name="path"/>: a convolution with
-    /// ReLU under max-pooling that runs with the filters as lanes, or runs directly and needs no input gradient
-    /// (<paramref name="first"/>: its input is data), the direct form having no fused input gradient. Only ReLU's σ' at a
-    /// window's maximum can be read off the pooled a, so other activations keep the separate passes.
-    /// </summary>
-    internal bool FusesWith(Layer next, KernelPath path, bool first) =>
-        next is MaxPool2DLayer && Activation == Activation.Relu
-        && ((first && DirectConvolution.Suits(Geometry)) || FilterLanesConvolution.Suits(path, Geometry));
-
-    /// <summary>
-    /// The pooling layer's z, a and argmax straight from the input, each sample's z and a of this layer kept only in the
-    /// scratch: bit for bit this layer's forward pass and then the pooling's (<see cref="FusesWith"/> must hold). This
-    /// layer's own z and a are not written.
-    /// </summary>
-    internal void ForwardPooled<T>(
-        ReadOnlySpan<T> parameters, ReadOnlySpan<T> input, int rows, MaxPool2DLayer pooling, Span<T> pooledZ, Span<T> pooledA, Span<int> argmax, LayerBuffers<T> buffers)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var bias = HasBias ? parameters.Slice(WeightCount, Filters) : ReadOnlySpan<T>.Empty;
-        ConvolutionPasses.ForwardPooled(
-            buffers.Path, buffers.Team?.Pool, parameters.Slice(0, WeightCount), bias, input, rows, Geometry, Filters, Activation.SampleSteps<T>(), Sizes(pooling), pooledZ, pooledA, argmax, buffers.Values);
-    }
-
-    /// <summary>
-    /// This layer's gradient block from the pooling layer's δ (overwritten), the a and argmax of <see cref="ForwardPooled{T}"/>,
-    /// and ∂C/∂a of the layer below into <paramref name="inputGradient"/> unless it is empty (a first layer): bit for bit
-    /// the pooling's backward pass and then this layer's, handed ∂C/∂a.
-    /// </summary>
-    internal void BackwardPooled<T>(
-        ReadOnlySpan<T> parameters,
-        ReadOnlySpan<T> input,
-        int rows,
-        MaxPool2DLayer pooling,
-        Span<T> pooledDelta,
-        ReadOnlySpan<T> pooledA,
-        ReadOnlySpan<int> argmax,
-        Span<T> gradient,
-        bool accumulate,
-        Span<T> inputGradient,
-        LayerBuffers<T> buffers)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var biasGradient = HasBias ? gradient.Slice(WeightCount, Filters) : Span<T>.Empty;
-        ConvolutionPasses.BackwardPooled(
-            buffers.Path,
-            buffers.Team?.Pool,
-            parameters.Slice(0, WeightCount),
-            input,
-            rows,
-            Geometry,
-            Filters,
-            Activation.SampleSteps<T>(),
-            Sizes(pooling),
-            pooledDelta,
-            pooledA,
-            argmax,
-            gradient.Slice(0, WeightCount),
-            biasGradient,
-            accumulate,
-            inputGradient,
-            buffers.Values);
-    }
-
-    private static PoolingKernels.Sizes Sizes(MaxPool2DLayer pooling) => new(pooling.InputShape, pooling.Window, pooling.Stride, pooling.OutputShape);
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
