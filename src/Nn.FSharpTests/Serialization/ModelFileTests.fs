@@ -265,7 +265,13 @@ let badVersion2Fields : obj[] list =
       [| "vector with a height"; (fun (b: byte[]) -> b[8] <- 0uy); "byte 13: expected the input height in 1..1" |]
       [| "unknown kind"; (fun (b: byte[]) -> b[26] <- byte 'k'); "byte 25: expected layer 0's kind: batchnorm, conv2d, dense, dropout, maxpool2d, but found 'konv2d'." |]
       [| "kernel taller than the input"; (fun (b: byte[]) -> b[36] <- 12uy); "byte 25: expected layer 0 (conv2d) to fit the shape 2x7x6 below it, but found a 12x2 kernel does not fit the input 2x7x6 padded by 1 (9x8)" |]
-      [| "zero stride"; (fun (b: byte[]) -> b[44] <- 0uy); "expected layer 0's stride in 1.." |] ]
+      [| "zero stride"; (fun (b: byte[]) -> b[44] <- 0uy); "expected layer 0's stride in 1.." |]
+      // int.MaxValue² × 8 passes 2⁶³, so a product of the three in 64 bits wraps round below int.MaxValue.
+      [| "input too large to multiply in 64 bits"
+         (fun (b: byte[]) -> BitConverter.TryWriteBytes(Span(b, 9, 4), Int32.MaxValue) |> ignore
+                             BitConverter.TryWriteBytes(Span(b, 13, 4), Int32.MaxValue) |> ignore
+                             BitConverter.TryWriteBytes(Span(b, 17, 4), 8) |> ignore)
+         "byte 9: expected an input of at most 2147483647 values, but found 2147483647x2147483647x8." |] ]
 
 [<Theory>]
 [<MemberData(nameof badVersion2Fields)>]

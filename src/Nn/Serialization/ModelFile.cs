@@ -209,7 +209,8 @@ public static partial class ModelFile
         var channels = reader.Int32InRange("the input channels", 1, int.MaxValue);
         var height = reader.Int32InRange("the input height", 1, kind == 1 ? int.MaxValue : 1);
         var width = reader.Int32InRange("the input width", 1, kind == 1 ? int.MaxValue : 1);
-        if ((long)channels * height * width > int.MaxValue)
+        // In 128 bits, as Shape.Image does: int.MaxValue² × 8 passes 2⁶³ and wrapped round in long to a size that passed.
+        if ((Int128)channels * height * width > int.MaxValue)
         {
             throw reader.Error(kindAt + 1, $"an input of at most {int.MaxValue} values", $"{channels}x{height}x{width}");
         }
