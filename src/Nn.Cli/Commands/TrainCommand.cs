@@ -100,6 +100,14 @@ internal static class TrainCommand
             }
 
             measures.CheckHoldOut(parse, trainData.Count, name);
+            if (!regression && OneLabel(trainData.Labels))
+            {
+                // So is a network of several outputs trained on labels that are all one of them: it learns to answer that
+                // class whatever the input, and its accuracy on the same kind of data is 1 (labels 5 only gave 6 classes).
+                // After the hold-out check, which names the counts when a file of one sample is too small for --validation.
+                throw new BadInputException(
+                    $"{name} holds a single class (every label is class {trainData.Labels[0]} of {trainData.ClassCount}), so a classifier trained on it would call every sample that class and no accuracy could tell a good one from a bad one; give data of at least 2 classes{(preprocessing is null ? string.Empty : ", or --task regression to predict the target as a number")}.");
+            }
             if (distribution.Ranks > 1)
             {
                 Console.WriteLine($"data-parallel over {distribution.Ranks} MPI ranks: each batch is split over them; rank 0 prints and writes the files");
@@ -318,4 +326,18 @@ internal static class TrainCommand
     private static Initializer Initial(ParseResult parse, Option<string?> init, Architecture layers) =>
         parse.GetValue(init) is { } text ? Initializer.Parse(text)
         : layers.Stack[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier;
+
+    /// <summary>Whether every label is the first one (the training data holds one class, whatever the class count).</summary>
+    private static bool OneLabel(System.Collections.Immutable.ImmutableArray<int> labels)
+    {
+        foreach (var label in labels)
+        {
+            if (label != labels[0])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
