@@ -231,6 +231,17 @@ let ``training data whose labels are all one class of several is refused like da
     Assert.DoesNotContain("test accuracy", pixels.Output)
 
 [<Fact>]
+let ``resuming on data of another width names the checkpoint's network and the data's sizes`` () =
+    use dir = new TempDirectory()
+    // The λ check on the training data ran before the sizes were compared, so the library's own
+    // "inputs must have 64 columns (the network's input size), but have 2." came out instead, naming no file.
+    let first = dir.Run [ "train"; "--epochs"; "1"; "--checkpoint"; "c.nnck" ]
+    Assert.True((first.ExitCode = 0), sprintf "%O" first)
+    File.WriteAllText(dir.File "narrow.csv", "0,1,2\n1,3,4\n")
+    let run = expect dir usage [ "train"; "--resume"; "c.nnck"; "--train"; "narrow.csv"; "--test"; "narrow.csv"; "--epochs"; "2" ] "nn: --resume c.nnck holds a 64-32(relu)-10(softmax) network, which needs 64 inputs and 10 classes, but the training data has 2 and 10."
+    Assert.DoesNotContain("the network's input size", run.Error)
+
+[<Fact>]
 let ``a batch size that leaves one row alone in each epoch's last batch of a dense batch normalisation is refused before training`` () =
     use dir = new TempDirectory()
     // The digits' 1438 training samples are 479 batches of 3 and one of 1, which trained silently.

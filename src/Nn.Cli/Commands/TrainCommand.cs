@@ -260,6 +260,15 @@ internal static class TrainCommand
     {
         DataSource.RequireFile(path, "--resume");
         var checkpoint = CheckpointFile.Load<float>(path);
+        // Before the λ check below, which runs the network over the training data and would refuse data of another
+        // width with the library's message, naming neither the checkpoint nor the data.
+        var network = checkpoint.State.Network;
+        if (network.InputSize != trainData.Inputs.Columns || network.OutputSize != trainData.ClassCount)
+        {
+            throw new UsageException(
+                $"--resume {path} holds a {network.Architecture} network, which needs {network.InputSize} inputs and {network.OutputSize} classes, but the training data has {trainData.Inputs.Columns} and {trainData.ClassCount}.");
+        }
+
         try
         {
             // The reader takes the rule's numbers and λ as doubles; one float32 cannot carry (η = 1e300, an L2 term that
@@ -273,13 +282,6 @@ internal static class TrainCommand
             throw new BadInputException(e.ParamName is null
                 ? $"--resume {path} holds a rule its float32 network cannot run: {Guard.BareMessage(e)}"
                 : $"--resume {path} holds an L2 λ its float32 network cannot run: {Cli.Renamed(e, "λ")}");
-        }
-
-        var network = checkpoint.State.Network;
-        if (network.InputSize != trainData.Inputs.Columns || network.OutputSize != trainData.ClassCount)
-        {
-            throw new UsageException(
-                $"--resume {path} holds a {network.Architecture} network, which needs {network.InputSize} inputs and {network.OutputSize} classes, but the training data has {trainData.Inputs.Columns} and {trainData.ClassCount}.");
         }
 
         if (parse.GetValue(given.Epochs) is < 1 and var bad)
