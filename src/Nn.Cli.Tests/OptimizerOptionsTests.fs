@@ -78,3 +78,19 @@ let ``a malformed schedule is refused in plain words`` () =
     refused dir (train "warmup:4611686018427387904,warmup:4611686018427387904,cosine") "the warm-up takes every step of the run, which leaves none for the cosine decay."
     // 2^62 + 1 epochs of 4 steps (batch 360 of 1438 digits) wrapped to a decay every 4 steps, and the run went on with it.
     refused dir (train "step:4611686018427387905:0.5" @ [ "--batch"; "360" ]) "--schedule step:4611686018427387905:0.5: the epochs between decays must be at most 2305843009213693951 (at 4 steps an epoch), but is 4611686018427387905."
+
+[<Fact>]
+let ``resuming a cosine run past the end of its decay is refused, since the learning rate there is 0`` () =
+    use dir = new TempDirectory()
+    // The cosine decays to 0 over the 2 epochs (90 steps) the first run asked for; --epochs 6 on resume trained
+    // epochs 3 to 6 at η = 0, printed them as trained and saved a model identical to the checkpoint's.
+    let half = dir.Run [ "train"; "--layers"; "64-10"; "--epochs"; "2"; "--schedule"; "cosine"; "--checkpoint"; "run.nnck" ]
+    Assert.True((half.ExitCode = 0), string half)
+    refused dir [ "train"; "--resume"; "run.nnck"; "--epochs"; "6"; "--save"; "more.nnm" ]
+        "nn: --epochs 6 runs past the end of the checkpoint's learning-rate schedule, cosine over 90 steps to 0: the learning rate is 0 from step 91 on, so epoch 3 and those after it would leave the network as it is; start a new run with the schedule over every epoch wanted."
+    Assert.False(File.Exists(dir.File "more.nnm"))
+    // A floor above 0 keeps training after the decay, so going on past it is a run that changes the network.
+    let floored = dir.Run [ "train"; "--layers"; "64-10"; "--epochs"; "2"; "--schedule"; "cosine:0.1"; "--checkpoint"; "floored.nnck" ]
+    Assert.True((floored.ExitCode = 0), string floored)
+    let resumed = dir.Run [ "train"; "--resume"; "floored.nnck"; "--epochs"; "3" ]
+    Assert.True((resumed.ExitCode = 0), string resumed)

@@ -298,7 +298,42 @@ internal static class TrainCommand
         given.EnsureArchitecture(parse, network.Architecture);
         var (rule, loss, options) = given.Over(parse, checkpoint, StepsPerEpoch(TrainingDisplay.FittedCount(trainData.Count, checkpoint.Options.ValidationFraction), checkpoint.Options.BatchSize));
         checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
-        return parse.GetValue(given.Epochs) is { } total ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
+        var total = parse.GetValue(given.Epochs) ?? checkpoint.Options.Epochs;
+        RefuseEpochsPastSchedule(
+            rule.Schedule, total, checkpoint.State.EpochsCompleted, StepsPerEpoch(TrainingDisplay.FittedCount(trainData.Count, options.ValidationFraction), options.BatchSize), parse.GetValue(given.Epochs) is not null);
+        return parse.GetValue(given.Epochs) is not null ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
+    }
+
+    /// <summary>
+    /// Refuses a resumed run whose last epoch would train at a learning rate of 0 from its first step: a cosine to 0
+    /// is 0 after the steps it was made for (the first run's), so raising <c>--epochs</c> past them would print epochs
+    /// as trained that leave the weights as they are. A schedule is 0 only on a tail (a warm-up is never 0 and the
+    /// decays after it only fall), which the search for its first zero step relies on.
+    /// </summary>
+    private static void RefuseEpochsPastSchedule(LearningRateSchedule schedule, int total, int completed, long stepsPerEpoch, bool typed)
+    {
+        var lastEpochStart = ((total - 1L) * stepsPerEpoch) + 1;
+        if (schedule.Factor(lastEpochStart) > 0)
+        {
+            return;
+        }
+
+        // The first step whose factor is 0, in (1, lastEpochStart]: step 1 of every schedule has a factor above 0.
+        long below = 1, zero = lastEpochStart;
+        while (zero - below > 1)
+        {
+            var middle = below + ((zero - below) / 2);
+            (below, zero) = schedule.Factor(middle) > 0 ? (middle, zero) : (below, middle);
+        }
+
+        // The last epoch with a step before the zero one, and so with a step that learns.
+        var learning = (int)((zero - 2) / stepsPerEpoch) + 1;
+        var asked = typed ? $"--epochs {total}" : $"the checkpoint's {total} epochs";
+        var advice = learning > completed
+            ? $"ask for --epochs {learning} at most, or start a new run with the schedule over every epoch wanted"
+            : "start a new run with the schedule over every epoch wanted";
+        throw new UsageException(
+            $"{asked} runs past the end of the checkpoint's learning-rate schedule, {schedule}: the learning rate is 0 from step {zero} on, so epoch {learning + 1} and those after it would leave the network as it is; {advice}.");
     }
 
     /// <summary>The optimiser steps one epoch takes over the <paramref name="samples"/> it fits: one per batch, the last batch possibly short.</summary>
