@@ -242,6 +242,17 @@ let ``resuming on data of another width names the checkpoint's network and the d
     Assert.DoesNotContain("the network's input size", run.Error)
 
 [<Fact>]
+let ``predict given an IDX labels file does not point to a labels option it does not have`` () =
+    use dir = new TempDirectory()
+    // The advice was train's and gradcheck's, "give the images file as --data and this one as --data-labels",
+    // but predict reads no labels and has no --data-labels option.
+    let _, labels = fashionLike 3 1
+    File.WriteAllBytes(dir.File "labels", labels)
+    Nn.ModelFile.Save(Nn.Network.Create<float32>(Nn.Architecture.Input(784).Dense(10, Nn.Activation.Softmax), Nn.Initializer.Xavier, 1UL), dir.File "m.nnm")
+    let run = expect dir usage [ "predict"; "m.nnm"; "--data"; "labels" ] "nn: --data labels is an IDX labels file (one dimension), which holds no inputs to predict from; give the images file as --data."
+    Assert.DoesNotContain("--data-labels", run.Error)
+
+[<Fact>]
 let ``a batch size that leaves one row alone in each epoch's last batch of a dense batch normalisation is refused before training`` () =
     use dir = new TempDirectory()
     // The digits' 1438 training samples are 479 batches of 3 and one of 1, which trained silently.

@@ -107,7 +107,7 @@ internal sealed class DataSource
     {
         var scaling = ParseScaling(parse.GetValue(Scale));
         using var data = PeekStream.Open(Open(path, optionName), 4);
-        RefuseLabelsFile(data.Head.Span, optionName, path);
+        RefuseLabelsFile(data.Head.Span, optionName, path, $"which holds no inputs to predict from; give the images file as {optionName}");
         var inputs = IsIdx(data.Head.Span)
             ? IdxData.ReadImages<T>(data, DisplayName(path), scaling, MemoryBudget.ImagesCheck(ValueSize<T>(), classes: 0, MemoryBudget.AvailableForData(), optionName, DisplayName(path)))
             : ReadRows<T>(Budgeted(data, TextCost.Table(), optionName, path), DisplayName(path), scaling);
@@ -273,11 +273,16 @@ internal sealed class DataSource
     /// otherwise be described as an images file without labels or fail as a malformed one. A compressed file's
     /// dimensions are behind the gzip stream; the IDX reader names them there.
     /// </summary>
-    private static void RefuseLabelsFile(ReadOnlySpan<byte> head, string optionName, string path)
+    /// <param name="head">The file's first bytes.</param>
+    /// <param name="optionName">The option that named the file.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="advice">What to do instead, after the comma; by default the images as the option and this file as its <c>-labels</c> option (prediction has none).</param>
+    private static void RefuseLabelsFile(ReadOnlySpan<byte> head, string optionName, string path, string? advice = null)
     {
         if (head.Length >= 4 && head[0] == 0 && head[1] == 0 && head[2] == 0x08 && head[3] == 1)
         {
-            throw new UsageException($"{optionName} {DisplayName(path)} is an IDX labels file (one dimension); give the images file as {optionName} and this one as {optionName}-labels.");
+            var instead = advice is null ? $"; give the images file as {optionName} and this one as {optionName}-labels" : $", {advice}";
+            throw new UsageException($"{optionName} {DisplayName(path)} is an IDX labels file (one dimension){instead}.");
         }
     }
 
