@@ -86,6 +86,19 @@ let ``eval reads its test data from standard input`` () =
     Assert.Equal(snd (accuracyOf fromFile), snd (accuracyOf fromStdin))
 
 [<Fact>]
+let ``predict --out '-' writes to standard output, as --data '-' reads standard input`` () =
+    use dir = new TempDirectory()
+    // '-' was taken as a file name: the predictions went to a file called '-' and standard output said so.
+    Nn.ModelFile.Save(Nn.Network.Create<float32>(Nn.Architecture.Input(2).Dense(2, Nn.Activation.Softmax), Nn.Initializer.Xavier, 1UL), dir.File "m.nnm")
+    File.WriteAllText(dir.File "rows.csv", "1,2\n3,4\n")
+    let toFile = dir.Run [ "predict"; "m.nnm"; "--data"; "rows.csv"; "--scale"; "4" ]
+    Assert.True((toFile.ExitCode = 0), string toFile)
+    let dash = dir.Run [ "predict"; "m.nnm"; "--data"; "rows.csv"; "--scale"; "4"; "--out"; "-" ]
+    Assert.True((dash.ExitCode = 0), string dash)
+    Assert.Equal(toFile.Output, dash.Output)
+    Assert.False(File.Exists(dir.File "-"), "no file named '-' is written")
+
+[<Fact>]
 let ``standard input can feed only one option`` () =
     use dir = new TempDirectory()
     let run = dir.RunWith([], Some "1,2\n"B, [ "train"; "--train"; "-"; "--test"; "-" ])

@@ -19,7 +19,7 @@ internal static class PredictCommand
     {
         var model = new Argument<string>("model") { Description = "The model file (from nn train --save)." };
         var rows = new Option<string>("--data") { Description = "The rows to predict: a CSV file (a table for a table model), or IDX images; - reads standard input.", Required = true };
-        var output = new Option<string?>("--out") { Description = "Write the predictions to this CSV file (default: standard output)." };
+        var output = new Option<string?>("--out") { Description = "Write the predictions to this CSV file (default, or -: standard output)." };
         var data = new DataSource();
         var table = new TableOptions();
         var command = new Command("predict", "Predict with a saved model: one CSV row of outputs per input row.");
@@ -34,7 +34,8 @@ internal static class PredictCommand
             KernelsOption.Default();
             var path = parse.GetValue(model)!;
             var rowsPath = parse.GetValue(rows)!;
-            var outPath = parse.GetValue(output);
+            // '-' is standard output, as --data '-' is standard input; it is no file to write atomically.
+            var outPath = parse.GetValue(output) is { } named && named != DataSource.StandardInput ? named : null;
             OutputPaths.Validate([new("--out", outPath)], [new("the model file", path), new("--data", rowsPath)]);
             var loaded = ModelFile.ModelFromBytes<float>(DataSource.ReadModel(path, "model"), path);
             (string Text, int Rows) predictions;
