@@ -2,6 +2,7 @@
 /// info and checkpoints' messages show) and their ToString, in the invariant culture whatever the thread's.
 module Nn.Tests.Layers.LayerTextTests
 
+open System
 open Nn
 open Nn.Tests.Helpers
 open Xunit
@@ -15,6 +16,20 @@ let ``batch normalisation prints as bn, with eps and momentum only when either d
 [<Fact>]
 let ``dropout prints as dropout and its rate, and a dense layer without bias as nobias`` () =
     Assert.Equal("4-dropout0.2-3(tanh,nobias)", string (Architecture.Input(4).Dropout(0.2).Dense(3, Activation.Tanh, hasBias = false)))
+
+[<Fact>]
+let ``a small or negative-zero dropout rate prints in the --layers grammar's digits, without an exponent or a sign`` () =
+    // "R" wrote 1E-05 and -0, and "4-dropout1E-05-3" or "4-dropout-0-3" split at their '-' into tokens no grammar reads:
+    // nn train --resume of such a checkpoint was refused as a bad --layers nobody typed.
+    Assert.Equal("4-dropout0.00001-3(tanh)", string (Architecture.Input(4).Dropout(1e-5).Dense(3, Activation.Tanh)))
+    Assert.Equal("4-dropout0.00000012345-3(tanh)", string (Architecture.Input(4).Dropout(1.2345e-7).Dense(3, Activation.Tanh)))
+    Assert.Equal("4-dropout0-3(tanh)", string (Architecture.Input(4).Dropout(-0.0).Dense(3, Activation.Tanh)))
+    let negativeZero = DropoutLayer(Shape.Vector 4, -0.0)
+    Assert.False(Double.IsNegative negativeZero.Rate, "the rate −0 is kept as 0")
+    let text = string (Architecture.Input(4).Dropout(Double.Epsilon).Dense(3, Activation.Tanh))
+    Assert.DoesNotContain("E", text)
+    let digits = (text.Split('-')[1]).Substring("dropout".Length)
+    Assert.Equal(Double.Epsilon, Double.Parse(digits, Globalization.CultureInfo.InvariantCulture))
 
 [<Fact>]
 let ``each kind's ToString names its shape and settings in the invariant culture`` () =

@@ -24,7 +24,8 @@ public sealed record DropoutLayer : Layer
         ArgumentNullException.ThrowIfNull(input);
         Guard.InRange(nameof(rate), rate, 0, 1);
         InputShape = input;
-        Rate = rate;
+        // −0 is in [0, 1) but prints as "-0"; it drops nothing, as 0 does.
+        Rate = rate == 0 ? 0 : rate;
     }
 
     /// <inheritdoc/>
@@ -52,7 +53,7 @@ public sealed record DropoutLayer : Layer
 
     internal override (int In, int Out) Fan => (0, 0);
 
-    internal override string Token => "dropout" + Rate.ToString("R", CultureInfo.InvariantCulture);
+    internal override string Token => "dropout" + Positional(Rate);
 
     internal override string KindName => "dropout";
 
@@ -79,6 +80,27 @@ public sealed record DropoutLayer : Layer
 
     /// <inheritdoc/>
     public override string ToString() => FormattableString.Invariant($"Dropout({InputShape}, p = {Rate})");
+
+    /// <summary>
+    /// p's shortest round-trip digits ("R") written without an exponent, 1E-05 as 0.00001: the <c>--layers</c> grammar
+    /// reads digits and a point only, and a '-' in "1E-05" would split the token. The same digits parse back to p.
+    /// </summary>
+    private static string Positional(double rate)
+    {
+        var text = rate.ToString("R", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0)
+        {
+            return text;
+        }
+
+        // p is in [0, 1), so its exponent is negative: the point moves left, past zeros written in front.
+        var mantissa = text[..e];
+        var point = mantissa.IndexOf('.', StringComparison.Ordinal);
+        var digits = point < 0 ? mantissa : mantissa.Remove(point, 1);
+        var shift = (point < 0 ? mantissa.Length : point) + int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return "0." + new string('0', -shift) + digits;
+    }
 
     /// <summary>Training: z = a = x ⊙ m/(1 − p), m[i] = 1 when the hash of (key, i) is at least p. Inference: z = a = x.</summary>
     internal override void Forward<T>(
