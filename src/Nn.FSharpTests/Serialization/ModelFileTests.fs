@@ -344,3 +344,19 @@ let ``a network with batch normalisation keeps its preprocessing in version 4`` 
     Assert.Equal(network, loaded.Network)
     Assert.Equal(Some preprocessing, Option.ofObj loaded.Preprocessing)
     Assert.Null((ModelFile.ModelFromBytes<float32>(ModelFile.ToBytes network, "m.nnm")).Preprocessing)
+
+[<Fact>]
+let ``a parameter that is not finite as loaded is refused naming the stored value, in the invariant culture`` () =
+    Nn.Tests.Helpers.underCulture "de-DE" (fun () ->
+        // A float64 file holding 1E+300 was refused as "found Infinity at element 0" (under de-DE "found ∞"): the value
+        // float32 makes of it, not the one in the file.
+        let theta = network.Parameters.ToArray()
+        theta[0] <- 1e300
+        let beyond = ModelFile.ToBytes(Network.FromParameters(network.Architecture, ReadOnlySpan theta))
+        let error = Assert.Throws<ModelFormatException>(fun () -> ModelFile.FromBytes<float32>(beyond, "model.nnm") |> ignore)
+        Assert.Equal("model.nnm, byte 47: expected finite numbers in the parameters, but found 1E+300 at element 0, which is infinite in float32.", error.Message)
+        // θ starts at byte 47 in this layout (docs/file-format.md's example).
+        let body = Array.take (beyond.Length - 32) beyond
+        BitConverter.GetBytes Double.PositiveInfinity |> Array.iteri (fun i b -> body[47 + i] <- b)
+        let infinite = Array.append body (Security.Cryptography.SHA256.HashData body)
+        Assert.Equal("model.nnm, byte 47: expected finite numbers in the parameters, but found Infinity at element 0.", (formatError infinite).Message))

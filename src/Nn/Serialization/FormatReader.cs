@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
@@ -176,12 +177,17 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
         var values = new T[count];
         for (var i = 0; i < count; i++)
         {
-            var value = elementSize == 4
-                ? T.CreateChecked(BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4, 4)))
-                : T.CreateChecked(BinaryPrimitives.ReadDoubleLittleEndian(raw.Slice(i * 8, 8)));
+            var stored = elementSize == 4
+                ? BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4, 4))
+                : BinaryPrimitives.ReadDoubleLittleEndian(raw.Slice(i * 8, 8));
+            var value = T.CreateChecked(stored);
             if (!T.IsFinite(value))
             {
-                throw Error(at + ((long)i * elementSize), $"finite numbers in {what}", $"{value} at element {i}");
+                // The value in the file, in the invariant culture; a finite float64 beyond float32's range says so.
+                var found = double.IsFinite(stored)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{stored:R} at element {i}, which is infinite in {ElementTypes.Name<T>()}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{stored} at element {i}");
+                throw Error(at + ((long)i * elementSize), $"finite numbers in {what}", found);
             }
 
             values[i] = value;
