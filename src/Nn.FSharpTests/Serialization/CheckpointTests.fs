@@ -296,3 +296,16 @@ let ``a checkpoint of a batch-normalised run with patience keeps the best epoch'
     let loaded = CheckpointFile.FromBytes<float32>(bytes, "best.nnck")
     Assert.Equal<float32[]>(best.Network.State.ToArray(), (nonNull loaded.State.Best).Network.State.ToArray())
     Assert.Equal(run.State, loaded.State)
+
+[<Fact>]
+let ``a damaged L2 λ is refused with its value in the invariant culture`` () =
+    underCulture "de-DE" (fun () ->
+        // The message read "found -1,5" under de-DE.
+        let l2 = 0.123456789
+        let bytes = CheckpointFile.ToBytes(Checkpoint<float32>(checkpoint.State, checkpoint.Optimizer, checkpoint.Loss, TrainingOptions(Epochs = 4, BatchSize = 50, Seed = 2UL, L2 = l2), trainData))
+        let body = Array.take (bytes.Length - 32) bytes
+        let at = Array.findIndex id [| for i in 0 .. body.Length - 8 -> BitConverter.ToDouble(body, i) = l2 |]
+        BitConverter.GetBytes -1.5 |> Array.iteri (fun i b -> body[at + i] <- b)
+        let damaged = Array.append body (Security.Cryptography.SHA256.HashData body)
+        let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(damaged, "c") |> ignore)
+        Assert.Equal($"c, byte {at}: expected L2 λ of 0 or more, but found -1.5.", e.Message))

@@ -65,3 +65,24 @@ let ``every truncation of a version-3 file is refused`` () =
     let bytes = ModelFile.ToBytes model
     for length in 0 .. 7 .. bytes.Length - 1 do
         Assert.Throws<ModelFormatException>(fun () -> ModelFile.ModelFromBytes<float32>(Array.take length bytes, "m.nnm") |> ignore) |> ignore
+
+/// The body of the model's file with the checksum recomputed after the first 8 bytes that hold `was` hold `now`.
+let private replacedDouble (was: float) (now: float) =
+    let bytes = ModelFile.ToBytes model
+    let body = Array.take (bytes.Length - 32) bytes
+    let at = Array.findIndex id [| for i in 0 .. body.Length - 8 -> BitConverter.ToDouble(body, i) = was |]
+    BitConverter.GetBytes now |> Array.iteri (fun i b -> body[at + i] <- b)
+    at, Array.append body (Security.Cryptography.SHA256.HashData body)
+
+[<Fact>]
+let ``a damaged mean or deviation is refused with its value in the invariant culture`` () =
+    underCulture "de-DE" (fun () ->
+        // The messages read "found -1,5" and "found ∞" under de-DE.
+        let numeric = preprocessing.Features |> Seq.find (fun f -> not f.IsCategorical)
+        let at, negative = replacedDouble numeric.Deviation -1.5
+        let e = Assert.Throws<ModelFormatException>(fun () -> ModelFile.ModelFromBytes<float32>(negative, "m.nnm") |> ignore)
+        Assert.EndsWith($"byte {at}: expected feature 0's deviation above 0, but found -1.5.", e.Message)
+        let at, infinite = replacedDouble numeric.Mean Double.PositiveInfinity
+        let e = Assert.Throws<ModelFormatException>(fun () -> ModelFile.ModelFromBytes<float32>(infinite, "m.nnm") |> ignore)
+        Assert.Contains($"byte {at}: expected a finite ", e.Message)
+        Assert.EndsWith(", but found Infinity.", e.Message))

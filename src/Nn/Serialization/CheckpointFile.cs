@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.IO;
 using System.Numerics;
 using System.Security.Cryptography;
@@ -296,7 +297,7 @@ public static class CheckpointFile
         var l2 = reader.FiniteDouble("L2 λ");
         if (l2 < 0)
         {
-            throw reader.Error(l2At, "L2 λ of 0 or more", $"{l2}");
+            throw reader.Error(l2At, "L2 λ of 0 or more", l2.ToString("R", CultureInfo.InvariantCulture));
         }
 
         var shuffleAt = reader.Offset;

@@ -162,7 +162,7 @@ internal sealed class FormatReader(byte[] bytes, string fileName)
         var value = Double(what);
         if (!double.IsFinite(value))
         {
-            throw Error(at, $"a finite {what}", $"{value}");
+            throw Error(at, $"a finite {what}", value.ToString("R", CultureInfo.InvariantCulture));
         }
 
         return value;

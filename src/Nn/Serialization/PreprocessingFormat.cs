@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 using System.Text;
 
@@ -132,7 +133,7 @@ internal static class PreprocessingFormat
             var mean = reader.FiniteDouble($"feature {f}'s mean");
             var deviationAt = reader.Offset;
             var deviation = reader.FiniteDouble($"feature {f}'s deviation");
-            features.Add(deviation > 0 ? FeatureColumn.Numeric(name, mean, deviation) : throw reader.Error(deviationAt, $"feature {f}'s deviation above 0", $"{deviation}"));
+            features.Add(deviation > 0 ? FeatureColumn.Numeric(name, mean, deviation) : throw reader.Error(deviationAt, $"feature {f}'s deviation above 0", deviation.ToString("R", CultureInfo.InvariantCulture)));
         }
 
         var preprocessing = new Preprocessing(columns.MoveToImmutable(), features.MoveToImmutable(), targets.MoveToImmutable(), task == 0 ? TableTask.Classification : TableTask.Regression, offset, classCount);
