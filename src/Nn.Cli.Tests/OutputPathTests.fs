@@ -49,6 +49,14 @@ let ``an empty output path is refused naming the option before training`` () =
     refused dir usage [ "export"; "m.nnm"; "--onnx"; "" ] [ "--onnx must name a file" ] |> ignore
 
 [<Fact>]
+let ``a dash as an output that writes a file is refused naming the option, and no file named dash is written`` () =
+    use dir = new TempDirectory()
+    for option in [ "--save"; "--plot"; "--checkpoint" ] do
+        refused dir usage [ "train"; option; "-" ] [ sprintf "%s must name a file, but is '-'" option; "./-" ] |> ignore
+    refused dir usage [ "export"; "m.nnm"; "--onnx"; "-" ] [ "--onnx must name a file, but is '-'" ] |> ignore
+    Assert.False(File.Exists(dir.File "-"))
+
+[<Fact>]
 let ``an output in a missing directory is refused before training, the plot included`` () =
     use dir = new TempDirectory()
     refused dir usage [ "train"; "--save"; "missing/m.nnm" ] [ "--save: cannot save 'missing/m.nnm'"; "does not exist" ] |> ignore

@@ -23,8 +23,8 @@ internal sealed record Output(string Option, string Path, Func<string> Write);
 internal static class OutputPaths
 {
     /// <summary>
-    /// Refuses, before any work, each output that could not be written at the end (exit 2 naming the option: empty,
-    /// missing or unwritable directory, a directory or device at the path; exit 3 for a read-only file) and any two
+    /// Refuses, before any work, each output that could not be written at the end (exit 2 naming the option: empty or
+    /// '-', missing or unwritable directory, a directory or device at the path; exit 3 for a read-only file) and any two
     /// files that are the same file once symbolic links are followed, unless the pair is in <paramref name="allowed"/>.
     /// </summary>
     /// <param name="outputs">The files the command will write.</param>
@@ -117,6 +117,13 @@ internal static class OutputPaths
         if (path.Length == 0)
         {
             throw new UsageException($"{option} must name a file, but is empty.");
+        }
+
+        // '-' is standard input for --data and standard output for predict --out; every output checked here is a
+        // binary file or would interleave with the run's own printing, so '-' would only make a file named '-'.
+        if (path == "-")
+        {
+            throw new UsageException($"{option} must name a file, but is '-': it writes a file, not standard output; give a file name (./- for a file named '-').");
         }
 
         string target;
