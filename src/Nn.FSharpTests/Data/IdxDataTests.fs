@@ -97,6 +97,20 @@ let ``trailing bytes after the data are refused`` () =
     Assert.Contains("expected the end of the file", e.Message)
 
 [<Fact>]
+let ``bytes after the last gzip member are refused naming the file, as trailing bytes in a plain file are`` () =
+    // Junk shorter than the decompressor's read, longer than it, and junk that starts with gzip's first magic byte.
+    for junk in [ [| 7uy |]; "junk"B; Array.create 100_000 0uy; [| 0x1fuy; 0x42uy |] ] do
+        let e = failure (Array.append (gzip images) junk) labels
+        Assert.EndsWith("images", e.FileName)
+        Assert.Equal(sprintf "byte %d (decompressed)" images.Length, e.Location)
+        Assert.Contains("expected the end of the file after the gzip data, but found trailing bytes that are not gzip data.", e.Message)
+
+[<Fact>]
+let ``concatenated gzip members read as one file, as gzip reads them`` () =
+    let members = Array.append (gzip (Array.sub images 0 10)) (gzip (Array.sub images 10 (images.Length - 10)))
+    Assert.Equal(load images labels, load members (Array.append (gzip labels) (gzip [||])))
+
+[<Fact>]
 let ``a labels file with another count than the images file is refused`` () =
     let e = failure images (idxBytes [ 2 ] [| 1uy; 0uy |])
     Assert.Contains("expected 3 labels, one per image", e.Message)

@@ -11,8 +11,9 @@ namespace Nn;
 /// number of dimensions), one big-endian 32-bit size per dimension, then the bytes. Images files have 3 dimensions
 /// (count, rows, columns), labels files 1. Files may be gzip-compressed (recognised by their first two bytes, not
 /// their name); they are streamed in chunks and never need seeking, so a pipe, a FIFO or standard input reads like a
-/// regular file (see <see cref="Read{T}"/>). Reading takes about two bytes per pixel besides the result. A wrong
-/// magic, a truncated file, trailing bytes, mismatched counts or a label out of range throw
+/// regular file (see <see cref="Read{T}"/>); concatenated gzip members read as one file, as gzip(1) reads them.
+/// Reading takes about two bytes per pixel besides the result. A wrong magic, a truncated file, trailing bytes (after
+/// the data, or after the last gzip member), mismatched counts or a label out of range throw
 /// <see cref="DataFormatException"/> with the byte offset (in the decompressed stream for .gz files), and nothing is
 /// returned.
 /// </summary>
@@ -145,7 +146,8 @@ public static class IdxData
         // The caller owns the source: disposing the peek (and the gzip) stream over it leaves it open.
         var file = PeekStream.Open(source, 2, leaveOpen: true);
         var compressed = IsGzip(file.Head.Span);
-        using Stream stream = compressed ? new GZipStream(file, CompressionMode.Decompress) : file;
+        var compressedBytes = new EndSensingStream(file);
+        using Stream stream = compressed ? new GZipStream(compressedBytes, CompressionMode.Decompress) : file;
         var where = compressed ? " (decompressed)" : string.Empty;
         var reader = new CountingReader(stream, path, where);
 
@@ -220,6 +222,13 @@ public static class IdxData
         if (reader.ReadByteOrEnd() >= 0)
         {
             throw new DataFormatException(path, $"byte {expectedLength}{where}", $"the end of the file after {expectedLength} bytes", "more data");
+        }
+
+        // Concatenated gzip members are one valid gzip file and decompress as one; bytes after the last member that
+        // do not start another are ignored by the decompressor, which would accept junk a plain file is refused for.
+        if (compressed && !compressedBytes.Ended)
+        {
+            throw new DataFormatException(path, $"byte {expectedLength}{where}", "the end of the file after the gzip data", "trailing bytes that are not gzip data");
         }
 
         if (table is null)
