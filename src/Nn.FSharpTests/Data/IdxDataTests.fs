@@ -82,14 +82,18 @@ let ``a truncated gzip file is reported with its decompressed offset`` () =
     Assert.Contains("(decompressed)", e.Location)
 
 [<Fact>]
-let ``a corrupt gzip stream is reported in one sentence with the decompressor's reason and one closing period`` () =
-    // Byte 10 opens the deflate data; 0xFF there asks for the reserved block type 3.
-    let corrupt = gzip images
-    corrupt[10] <- 0xFFuy
-    let e = failure corrupt labels
-    Assert.Contains("expected a valid gzip stream, but found ", e.Message)
-    Assert.EndsWith(".", e.Message)
-    Assert.DoesNotContain("..", e.Message)
+let ``a corrupt gzip stream or checksum is reported as damaged compressed data naming the file, in one sentence`` () =
+    // Byte 10 opens the deflate data; 0xFF there asks for the reserved block type 3. The CRC-32 is 8 bytes from the end.
+    let badBlock = gzip images
+    badBlock[10] <- 0xFFuy
+    let badChecksum = gzip images
+    badChecksum[badChecksum.Length - 8] <- badChecksum[badChecksum.Length - 8] ^^^ 1uy
+    for corrupt in [ badBlock; badChecksum ] do
+        let e = failure corrupt labels
+        Assert.EndsWith("images", e.FileName)
+        Assert.Contains("expected a valid gzip stream, but found damaged compressed data (", e.Message)
+        Assert.DoesNotContain("compression method", e.Message)
+        Assert.EndsWith(").", e.Message)
 
 [<Fact>]
 let ``trailing bytes after the data are refused`` () =

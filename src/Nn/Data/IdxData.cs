@@ -13,7 +13,7 @@ namespace Nn;
 /// their name); they are streamed in chunks and never need seeking, so a pipe, a FIFO or standard input reads like a
 /// regular file (see <see cref="Read{T}"/>); concatenated gzip members read as one file, as gzip(1) reads them.
 /// Reading takes about two bytes per pixel besides the result. A wrong magic, a truncated file, trailing bytes (after
-/// the data, or after the last gzip member), mismatched counts or a label out of range throw
+/// the data, or after the last gzip member), damaged compressed data, mismatched counts or a label out of range throw
 /// <see cref="DataFormatException"/> with the byte offset (in the decompressed stream for .gz files), and nothing is
 /// returned.
 /// </summary>
@@ -259,8 +259,12 @@ public static class IdxData
     {
         public long Offset { get; private set; }
 
-        /// <summary>The decompressor's complaint without its closing period, which the sentence it goes into supplies.</summary>
-        private static string GzipFault(InvalidDataException e) => e.Message.TrimEnd().TrimEnd('.');
+        /// <summary>
+        /// What a decompressor's complaint means. .NET's own words for a zlib data error ("unsupported compression
+        /// method" for a corrupt block) send the reader looking for a format problem where the file is damaged.
+        /// </summary>
+        private static DataFormatException Damaged(string path, string location) =>
+            new(path, location, "a valid gzip stream", "damaged compressed data (a corrupt deflate block, or a checksum or length that does not match)");
 
         public void ReadExactly(Span<byte> buffer, string expected)
         {
@@ -269,9 +273,9 @@ public static class IdxData
             {
                 read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             }
-            catch (InvalidDataException e)
+            catch (InvalidDataException)
             {
-                throw new DataFormatException(path, $"byte {Offset}{where}", "a valid gzip stream", GzipFault(e));
+                throw Damaged(path, $"byte {Offset}{where}");
             }
 
             if (read < buffer.Length)
@@ -288,9 +292,9 @@ public static class IdxData
             {
                 return stream.ReadByte();
             }
-            catch (InvalidDataException e)
+            catch (InvalidDataException)
             {
-                throw new DataFormatException(path, $"byte {Offset}{where}", "a valid gzip stream", GzipFault(e));
+                throw Damaged(path, $"byte {Offset}{where}");
             }
         }
     }
