@@ -2,6 +2,7 @@
 /// file for a missing or malformed one.
 module Nn.Cli.Tests.BadInputTests
 
+open System
 open System.IO
 open Xunit
 open Nn.Cli.Tests.Process
@@ -135,6 +136,21 @@ let ``a truncated or wrong-magic IDX file names the byte offset`` () =
     let train = dir.Run [ "train"; "--epochs"; "1"; "--layers"; "64-10"; "--save"; "m.nnm" ]
     Assert.Equal(0, train.ExitCode)
     expect dir badInput [ "eval"; "m.nnm"; "--test"; "magic-images-idx3-ubyte" ] "magic-images-idx3-ubyte, byte 0: expected an IDX magic number starting 0x00 0x00" |> ignore
+
+[<Fact>]
+let ``a CSV in UTF-16 or UTF-32 with a byte-order mark trains as its UTF-8 copy does, UTF-32 big-endian not taken for IDX`` () =
+    use dir = new TempDirectory()
+    let text = String.replicate 4 "1,2,0\n3,4,1\n"
+    let args name = [ "train"; "--train"; name; "--test"; name; "--layers"; "2-3-2"; "--classes"; "2"; "--epochs"; "1"; "--label-column"; "last" ]
+    let epochLine (run: Run) = run.Output.Split('\n') |> Array.find (fun line -> line.StartsWith "epoch 1/1") |> fun line -> line.Substring(0, line.LastIndexOf "  ")
+    File.WriteAllText(dir.File "utf8.csv", text)
+    let utf8 = dir.Run(args "utf8.csv")
+    Assert.True((utf8.ExitCode = 0), string utf8)
+    for encoding in [ Text.Encoding.Unicode; Text.Encoding.BigEndianUnicode; Text.Encoding.UTF32; Text.UTF32Encoding(true, true) :> Text.Encoding ] do
+        File.WriteAllBytes(dir.File "other.csv", Array.append (encoding.GetPreamble()) (encoding.GetBytes text))
+        let other = dir.Run(args "other.csv")
+        Assert.True((other.ExitCode = 0), sprintf "%s\n%O" encoding.WebName other)
+        Assert.Equal(epochLine utf8, epochLine other)
 
 [<Fact>]
 let ``an IDX images file without a findable labels file asks for one`` () =

@@ -286,6 +286,11 @@ internal sealed class DataSource
         }
     }
 
-    /// <summary>Whether a file is IDX: gzip-compressed (only IDX data is read compressed) or starting with the byte 0x00, which no CSV does.</summary>
-    private static bool IsIdx(ReadOnlySpan<byte> head) => IdxData.IsGzip(head) || (head.Length >= 1 && head[0] == 0);
+    /// <summary>
+    /// Whether a file is IDX: gzip-compressed (only IDX data is read compressed) or starting with the byte 0x00, which
+    /// no CSV does but one: the UTF-32 big-endian byte-order mark 00 00 FE FF, which the CSV reader decodes as it
+    /// decodes UTF-16's and UTF-32 little-endian's (an IDX magic has its data type, 0x08, where the mark has 0xFE).
+    /// </summary>
+    private static bool IsIdx(ReadOnlySpan<byte> head) =>
+        IdxData.IsGzip(head) || (head.Length >= 1 && head[0] == 0 && !head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]));
 }
