@@ -147,6 +147,14 @@ let ``a user rule without a name, with a moment or hyperparameter count past 16,
     Assert.Equal(16, (Optimizer.Custom { Moments = 16; Parameters = rates 16 }).MomentCount)
 
 [<Fact>]
+let ``a user rule's hyperparameter that is not finite is named in the invariant culture under German settings`` () =
+    let refusal value =
+        underCulture "de-DE" (fun () ->
+            messageOf<ArgumentException> (fun () -> Optimizer.Custom { Moments = 1; Parameters = ImmutableArray.Create(Hyperparameter("rate", "η", value)) } |> ignore))
+    Assert.StartsWith("the rule's hyperparameter rate must be finite to be stored, but is Infinity.", refusal infinity)
+    Assert.StartsWith("the rule's hyperparameter rate must be finite to be stored, but is -Infinity.", refusal -infinity)
+
+[<Fact>]
 let ``a user rule updates theta as a whole, and asked for a range says so by name`` () =
     Assert.False signum.UpdatesByRange
     let refusal =

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Linq;
 
 namespace Nn;
@@ -42,7 +43,9 @@ internal sealed record CustomOptimizer : Optimizer
         {
             if (!double.IsFinite(h.Value))
             {
-                throw new ArgumentException($"the rule's hyperparameter {h.Name} must be finite to be stored, but is {h.Value}.", nameof(rule));
+                // Invariant, as every number the library writes: under de-DE the value would read '∞'.
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"the rule's hyperparameter {h.Name} must be finite to be stored, but is {h.Value}."), nameof(rule));
             }
         }
 
