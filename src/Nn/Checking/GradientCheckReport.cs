@@ -47,6 +47,10 @@ public sealed record BlockDifference(
     /// gives for it, all zeros included.
     /// </summary>
     public double MaxNumeric { get; init; }
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(BlockDifference), PrintMembers);
 }
 
 /// <summary>

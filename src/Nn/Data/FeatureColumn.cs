@@ -140,4 +140,8 @@ public sealed record FeatureColumn(string Name, double Mean, double Deviation, I
             ? categories
             : throw new ArgumentException(
                 string.Create(CultureInfo.InvariantCulture, $"the one-hot column '{name}' takes no mean or deviation (0 and 1), but has {mean} and {deviation}."), nameof(Mean));
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(FeatureColumn), PrintMembers);
 }

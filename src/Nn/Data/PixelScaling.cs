@@ -92,4 +92,8 @@ public sealed record PixelScaling
     /// <param name="raw">x.</param>
     /// <returns>Low + (High − Low) · x / Max.</returns>
     public double Scale(double raw) => Low + ((High - Low) * raw / Max);
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(PixelScaling), PrintMembers);
 }

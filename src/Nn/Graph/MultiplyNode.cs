@@ -23,6 +23,10 @@ public sealed record MultiplyNode<T>(T X, T Y)
     /// <param name="gradientOutput">∂C/∂out.</param>
     /// <returns>(∂C/∂x, ∂C/∂y).</returns>
     public NodeGradients<T> Backward(T gradientOutput) => new(gradientOutput * Y, gradientOutput * X);
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(MultiplyNode<>), PrintMembers);
 }
 
 /// <summary>An add node, out = x + y: the backward pass sends d(out) unchanged to both inputs.</summary>
@@ -43,6 +47,10 @@ public sealed record AddNode<T>(T X, T Y)
     /// <param name="gradientOutput">∂C/∂out.</param>
     /// <returns>(∂C/∂x, ∂C/∂y).</returns>
     public NodeGradients<T> Backward(T gradientOutput) => new(gradientOutput, gradientOutput);
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(AddNode<>), PrintMembers);
 }
 
 /// <summary>The gradients a node sends back to its two inputs.</summary>
@@ -50,7 +58,12 @@ public sealed record AddNode<T>(T X, T Y)
 /// <param name="X">∂C/∂x.</param>
 /// <param name="Y">∂C/∂y.</param>
 public sealed record NodeGradients<T>(T X, T Y)
-    where T : INumber<T>;
+    where T : INumber<T>
+{
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(NodeGradients<>), PrintMembers);
+}
 
 /// <summary>Factories that infer the number type: <c>MultiplyNode.Forward(100.0, 2.0)</c>.</summary>
 public static class MultiplyNode

@@ -55,7 +55,12 @@ public readonly record struct RandomState(ulong S0, ulong S1, ulong S2, ulong S3
 /// <typeparam name="TValue">The value's type.</typeparam>
 /// <param name="Value">The value drawn.</param>
 /// <param name="Next">The state to draw the next value from.</param>
-public readonly record struct RandomDraw<TValue>(TValue Value, RandomState Next);
+public readonly record struct RandomDraw<TValue>(TValue Value, RandomState Next)
+{
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(RandomDraw<>), PrintMembers);
+}
 
 /// <summary>
 /// A mutable xoshiro256** generator for use inside one function: it starts from a <see cref="RandomState"/>,

@@ -210,4 +210,8 @@ public sealed record MinimizationResult<T>(
         value.IsDefault
             ? throw new ArgumentException("the loss history must be an array (one loss per iteration), not a default ImmutableArray.", nameof(LossHistory))
             : value;
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(MinimizationResult<>), PrintMembers);
 }

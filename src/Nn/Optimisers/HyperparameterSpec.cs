@@ -18,4 +18,8 @@ public sealed record HyperparameterSpec(string Name, string Symbol, string Optio
     /// <param name="value">The value.</param>
     /// <returns>The named value.</returns>
     public Hyperparameter With(double value) => new(Name, Symbol, value);
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(HyperparameterSpec), PrintMembers);
 }

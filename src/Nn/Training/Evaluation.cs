@@ -43,6 +43,10 @@ public sealed record ClassificationReport(double Accuracy, ImmutableArray<double
         value.IsDefault
             ? throw new ArgumentException("the per-class accuracies must be an array (one entry per class), not a default ImmutableArray.", nameof(PerClassAccuracy))
             : value;
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(ClassificationReport), PrintMembers);
 }
 
 /// <summary>An immutable confusion matrix: <c>this[actual, predicted]</c> counts the samples of class actual predicted as predicted.</summary>

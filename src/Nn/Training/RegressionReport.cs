@@ -10,7 +10,12 @@ namespace Nn;
 /// <param name="Rmse">Root mean squared error √(Σ(ŷ − y)² / n).</param>
 /// <param name="Mae">Mean absolute error Σ|ŷ − y| / n.</param>
 /// <param name="R2">Coefficient of determination 1 − Σ(ŷ − y)² / Σ(y − ȳ)²; NaN when every y is the same.</param>
-public sealed record TargetFit(double Rmse, double Mae, double R2);
+public sealed record TargetFit(double Rmse, double Mae, double R2)
+{
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(TargetFit), PrintMembers);
+}
 
 /// <summary>Per-target error measures of a regression network (<see cref="RegressionReport.Evaluate{T}"/>).</summary>
 /// <param name="Targets">One fit per network output, in output order.</param>

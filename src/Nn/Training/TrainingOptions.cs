@@ -208,4 +208,8 @@ public sealed record TrainingOptions
             divergenceFactor = value;
         }
     }
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(TrainingOptions), PrintMembers);
 }

@@ -111,6 +111,10 @@ public sealed record EpochRecord(int Epoch, double TrainCost, double TrainAccura
 
     private static int CheckedEpoch(int value) =>
         value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Epoch), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the epoch number counts from 1, but is {value}."));
+
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(EpochRecord), PrintMembers);
 }
 
 /// <summary>The best epoch of a run with early stopping: the lowest validation cost so far and the network that had it.</summary>
@@ -119,7 +123,12 @@ public sealed record EpochRecord(int Epoch, double TrainCost, double TrainAccura
 /// <param name="ValidationCost">Its validation cost.</param>
 /// <param name="Network">The network after that epoch.</param>
 public sealed record BestEpoch<T>(int Epoch, double ValidationCost, Network<T> Network)
-    where T : unmanaged, IFloatingPointIeee754<T>;
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(BestEpoch<>), PrintMembers);
+}
 
 /// <summary>Why a training run ended.</summary>
 public enum StopReason
@@ -180,4 +189,9 @@ public sealed record TrainingResult<T>(TrainingState<T> State, StopReason Reason
 /// <param name="Batches">The number of batches per epoch.</param>
 /// <param name="Cost">The mean cost of the epoch's batches so far.</param>
 /// <param name="SamplesPerSecond">The epoch's throughput so far.</param>
-public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Cost, double SamplesPerSecond);
+public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, double Cost, double SamplesPerSecond)
+{
+    /// <summary>The members as the compiler prints them, with numbers in the invariant culture (not "1,5" under de-DE).</summary>
+    /// <returns>The record's text, whatever the current culture.</returns>
+    public override string ToString() => InvariantRecord.Text(nameof(TrainingProgress), PrintMembers);
+}
