@@ -95,6 +95,20 @@ let signalMasks (pid: int) =
         File.ReadAllLines $"/proc/{pid}/status" |> Array.filter (fun l -> l.StartsWith("Sig", StringComparison.Ordinal)) |> String.concat "; "
     with :? IOException -> "no /proc status"
 
+/// Where each thread of a process waits (name, state and kernel wait channel from /proc), for the message of a run
+/// that did not end: a rare hang after SIGINT in a parallel CI run left nothing else to go on.
+let threadStates (pid: int) =
+    let read (path: string) = try (File.ReadAllText path).Trim() with :? IOException | :? UnauthorizedAccessException -> "?"
+    try
+        Directory.GetDirectories $"/proc/{pid}/task"
+        |> Array.map (fun task ->
+            // The state is the field after the name in parentheses, which may itself hold spaces.
+            let stat = read $"{task}/stat"
+            let state = match stat.LastIndexOf ')' with -1 -> "?" | i -> stat.Substring(i + 2, 1)
+            String.Join(" ", read (task + "/comm"), state, read (task + "/wchan")))
+        |> String.concat "; "
+    with :? IOException | :? UnauthorizedAccessException -> "no /proc task list"
+
 /// A run of the program that the test can watch and signal while it works.
 type Running(directory: string, args: string list) =
     // env(1) gives nn SIGINT's default disposition: a shell without job control starts background commands (CI's
@@ -146,8 +160,9 @@ type Running(directory: string, args: string list) =
     /// Waits for the program to end and returns what it produced.
     member _.Finish() =
         if not (proc.WaitForExit(TimeSpan.FromMinutes 2.0)) then
+            let threads = threadStates proc.Id
             proc.Kill true
-            failwithf "nn %s did not finish within 2 minutes (signals: %s)" (String.Join(" ", args)) signalState
+            failwithf "nn %s did not finish within 2 minutes (signals: %s; threads: %s)" (String.Join(" ", args)) signalState threads
         reader.Wait()
         { ExitCode = proc.ExitCode; Output = lock output (fun () -> output.ToString()); Error = error.Result }
 
