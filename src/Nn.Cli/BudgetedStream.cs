@@ -22,7 +22,7 @@ namespace Nn.Cli;
 /// <param name="available">The bytes of memory the reader may take.</param>
 /// <param name="option">The option that named the data, for the message.</param>
 /// <param name="name">The file, or "standard input", for the message.</param>
-internal sealed class BudgetedStream(Stream inner, TextCost cost, long available, string option, string name) : Stream
+internal sealed class BudgetedStream(Stream inner, TextCost cost, long available, string option, string name) : ReadOnlyPassThroughStream(inner)
 {
     private long bytes;
     private long commas;
@@ -33,35 +33,9 @@ internal sealed class BudgetedStream(Stream inner, TextCost cost, long available
     public long Lines => Math.Max(lineFeeds, carriageReturns);
 
     /// <inheritdoc/>
-    public override bool CanRead => true;
-
-    /// <inheritdoc/>
-    public override bool CanSeek => false;
-
-    /// <inheritdoc/>
-    public override bool CanWrite => false;
-
-    /// <inheritdoc/>
-    public override long Length => throw new NotSupportedException("a budgeted stream has no length.");
-
-    /// <inheritdoc/>
-    public override long Position
-    {
-        get => throw new NotSupportedException("a budgeted stream has no position.");
-        set => throw new NotSupportedException("a budgeted stream cannot seek.");
-    }
-
-    /// <inheritdoc/>
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return Read(buffer.AsSpan(offset, count));
-    }
-
-    /// <inheritdoc/>
     public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer);
+        var read = Inner.Read(buffer);
         ReadOnlySpan<byte> text = buffer[..read];
         bytes += read;
         commas += text.Count((byte)',');
@@ -76,30 +50,5 @@ internal sealed class BudgetedStream(Stream inner, TextCost cost, long available
         }
 
         return read;
-    }
-
-    /// <inheritdoc/>
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc/>
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("a budgeted stream cannot seek.");
-
-    /// <inheritdoc/>
-    public override void SetLength(long value) => throw new NotSupportedException("a budgeted stream is read-only.");
-
-    /// <inheritdoc/>
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("a budgeted stream is read-only.");
-
-    /// <inheritdoc/>
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
