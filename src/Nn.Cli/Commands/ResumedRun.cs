@@ -39,24 +39,26 @@ internal static class ResumedRun
                 : $"--resume {path} holds an L2 λ its float32 network cannot run: {Cli.Renamed(e, "λ")}");
         }
 
-        if (parse.GetValue(given.Epochs) is < 1 and var bad)
+        var typedEpochs = parse.GetValue(given.Epochs);
+        if (typedEpochs is < 1 and var bad)
         {
             throw new UsageException($"--epochs must be at least 1, but is {bad}.");
         }
 
-        if (parse.GetValue(given.Epochs) is { } asked && asked < checkpoint.State.EpochsCompleted)
+        if (typedEpochs is { } asked && asked < checkpoint.State.EpochsCompleted)
         {
             throw new UsageException(
                 $"--epochs is the total number of epochs, counting those done: {asked} is below the {checkpoint.State.EpochsCompleted} the checkpoint {path} has completed, so there would be nothing to train.");
         }
 
         given.EnsureArchitecture(parse, network.Architecture);
-        var (rule, loss, options) = given.Over(parse, checkpoint, TrainCommand.StepsPerEpoch(TrainingDisplay.FittedCount(trainData.Count, checkpoint.Options.ValidationFraction), checkpoint.Options.BatchSize));
+        // The checkpoint's batch size and validation fraction: the run's own are refused below unless they are the same.
+        var stepsPerEpoch = TrainCommand.StepsPerEpoch(TrainingDisplay.FittedCount(trainData.Count, checkpoint.Options.ValidationFraction), checkpoint.Options.BatchSize);
+        var (rule, loss, options) = given.Over(parse, checkpoint, stepsPerEpoch);
         checkpoint.EnsureResumableWith(fingerprint, rule, loss, options);
-        var total = parse.GetValue(given.Epochs) ?? checkpoint.Options.Epochs;
-        RefuseEpochsPastSchedule(
-            rule.Schedule, total, checkpoint.State.EpochsCompleted, TrainCommand.StepsPerEpoch(TrainingDisplay.FittedCount(trainData.Count, options.ValidationFraction), options.BatchSize), parse.GetValue(given.Epochs) is not null);
-        return parse.GetValue(given.Epochs) is not null ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
+        var total = typedEpochs ?? checkpoint.Options.Epochs;
+        RefuseEpochsPastSchedule(rule.Schedule, total, checkpoint.State.EpochsCompleted, stepsPerEpoch, typedEpochs is not null);
+        return typedEpochs is not null ? checkpoint with { Options = checkpoint.Options with { Epochs = total } } : checkpoint;
     }
 
     /// <summary>

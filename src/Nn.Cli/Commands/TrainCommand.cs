@@ -95,18 +95,16 @@ internal static class TrainCommand
             if (!regression && trainData.ClassCount < 2)
             {
                 // Every output of one class is right, so the run would learn nothing and end with no accuracy to report.
-                throw new BadInputException(
-                    $"{name} holds a single class, so a classifier trained on it would call every sample that class and no accuracy could tell a good one from a bad one; give data of at least 2 classes{(preprocessing is null ? string.Empty : ", or --task regression to predict the target as a number")}.");
+                throw SingleClass(name, string.Empty, preprocessing);
             }
 
             measures.CheckHoldOut(parse, trainData.Count, name);
-            if (!regression && OneLabel(trainData.Labels))
+            if (!regression && trainData.Labels.AsSpan().IndexOfAnyExcept(trainData.Labels[0]) < 0)
             {
                 // So is a network of several outputs trained on labels that are all one of them: it learns to answer that
                 // class whatever the input, and its accuracy on the same kind of data is 1 (labels 5 only gave 6 classes).
                 // After the hold-out check, which names the counts when a file of one sample is too small for --validation.
-                throw new BadInputException(
-                    $"{name} holds a single class (every label is class {trainData.Labels[0]} of {trainData.ClassCount}), so a classifier trained on it would call every sample that class and no accuracy could tell a good one from a bad one; give data of at least 2 classes{(preprocessing is null ? string.Empty : ", or --task regression to predict the target as a number")}.");
+                throw SingleClass(name, $" (every label is class {trainData.Labels[0]} of {trainData.ClassCount})", preprocessing);
             }
             if (distribution.Ranks > 1)
             {
@@ -284,17 +282,7 @@ internal static class TrainCommand
         parse.GetValue(init) is { } text ? Initializer.Parse(text)
         : layers.Stack[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier;
 
-    /// <summary>Whether every label is the first one (the training data holds one class, whatever the class count).</summary>
-    private static bool OneLabel(System.Collections.Immutable.ImmutableArray<int> labels)
-    {
-        foreach (var label in labels)
-        {
-            if (label != labels[0])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>The refusal of training data of a single class; <paramref name="detail"/> says which, when the class count does not.</summary>
+    private static BadInputException SingleClass(string name, string detail, Preprocessing? preprocessing) =>
+        new($"{name} holds a single class{detail}, so a classifier trained on it would call every sample that class and no accuracy could tell a good one from a bad one; give data of at least 2 classes{(preprocessing is null ? string.Empty : ", or --task regression to predict the target as a number")}.");
 }

@@ -145,10 +145,9 @@ public static class IdxData
     {
         // The caller owns the source: disposing the peek (and the gzip) stream over it leaves it open.
         var file = PeekStream.Open(source, 2, leaveOpen: true);
-        var compressed = IsGzip(file.Head.Span);
-        var compressedBytes = new EndSensingStream(file);
-        using Stream stream = compressed ? new GZipStream(compressedBytes, CompressionMode.Decompress) : file;
-        var where = compressed ? " (decompressed)" : string.Empty;
+        var compressedBytes = IsGzip(file.Head.Span) ? new EndSensingStream(file) : null;
+        using Stream stream = compressedBytes is null ? file : new GZipStream(compressedBytes, CompressionMode.Decompress);
+        var where = compressedBytes is null ? string.Empty : " (decompressed)";
         var reader = new CountingReader(stream, path, where);
 
         Span<byte> word = stackalloc byte[4];
@@ -226,7 +225,7 @@ public static class IdxData
 
         // Concatenated gzip members are one valid gzip file and decompress as one; bytes after the last member that
         // do not start another are ignored by the decompressor, which would accept junk a plain file is refused for.
-        if (compressed && !compressedBytes.Ended)
+        if (compressedBytes is { Ended: false })
         {
             throw new DataFormatException(path, $"byte {expectedLength}{where}", "the end of the file after the gzip data", "trailing bytes that are not gzip data");
         }
