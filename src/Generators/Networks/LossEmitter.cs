@@ -22,7 +22,7 @@ internal sealed class LossEmitter(EmitContext context) : CodeEmitter(context)
                 break;
             case LossKind.BinaryCrossEntropy when output == ActivationKind.Sigmoid:
                 w.Line("// Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.");
-                Sum("cost", L, k => $"({T}.Max({Z(L, k)}, {Zero}) + {T}.LogP1({T}.Exp(-{T}.Abs({Z(L, k)}))) - (y[{k}] * {Z(L, k)}))");
+                Sum("cost", L, k => $"(({T}.Max({Z(L, k)}, {Zero}) - (y[{k}] * {Z(L, k)})) + global::Nn.Kernels.StableScalars.LogOnePlus({T}.Exp(-{T}.Abs({Z(L, k)}))))");
                 break;
             case LossKind.BinaryCrossEntropy:
                 w.Line("// Cost: C = −Σ_k [y_k ln p_k + (1 − y_k) ln(1 − p_k)], p = a clamped away from 0 and 1.");

@@ -49,7 +49,7 @@ internal static class NameClashes
     public static readonly string[] UsedTypes =
     [
         "Nn.Activation", "Nn.Architecture", "Nn.Initializer", "Nn.Loss", "Nn.Network", "Nn.Network`1", "Nn.ParameterVector`1",
-        "Nn.Kernels.DenseKernels", "Nn.Kernels.GeneratedChecks", "Nn.Kernels.GeneratedKernels", "Nn.Kernels.GeneratedSpans", "Nn.Kernels.GeneratedStacks",
+        "Nn.Kernels.DenseKernels", "Nn.Kernels.GeneratedChecks", "Nn.Kernels.GeneratedKernels", "Nn.Kernels.GeneratedSpans", "Nn.Kernels.GeneratedStacks", "Nn.Kernels.StableScalars",
         "System.ArgumentException", "System.ArgumentNullException", "System.ArgumentOutOfRangeException", "System.FormattableString",
         "System.GC", "System.InvalidOperationException", "System.Math", "System.ReadOnlySpan`1", "System.Span`1", "System.ThreadStaticAttribute",
     ];

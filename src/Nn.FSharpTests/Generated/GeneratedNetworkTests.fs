@@ -191,3 +191,20 @@ let ``the declaration without a runtime stack's dropout layer gives that stack's
         let output = Array.zeroCreate<float> Nn.Examples.DigitsDouble.OutputSize
         Nn.Examples.DigitsDouble.Forward(ReadOnlySpan theta, ReadOnlySpan x, Span output)
         assertAllClose generatedVersusRuntime (runtime.Forward(ReadOnlySpan x)) output
+
+[<Fact>]
+let ``the generated cost of confidently right multi-label outputs keeps the tiny cost the runtime keeps`` () =
+    // Zero weights, so z² is the output bias: ±40 with the label of its sign. Each output then costs
+    // ln(1 + e^−40), e^−40 to 17 digits, which softplus(z) − y z computed as written rounds to 0.
+    let signs = Array.init 10 (fun k -> if k % 3 = 0 then 1.0 else -1.0)
+    let hidden = Array2D.zeroCreate<float> 25 401
+    let output = Array2D.init 10 26 (fun row column -> if column = 0 then 40.0 * signs[row] else 0.0)
+    let network = Network.FromBiasFirstColumns<float>([| hidden; output |], [| Activation.Sigmoid; Activation.Sigmoid |])
+    let x = Array.init 400 (fun i -> float (i % 7) / 7.0)
+    let y = signs |> Array.map (fun s -> if s > 0.0 then 1.0 else 0.0)
+    let parameters = Nn.Examples.MultiLabelDouble.ParametersOf network
+    let generated = Nn.Examples.MultiLabelDouble.Cost(parameters, ReadOnlySpan x, ReadOnlySpan y, 1)
+    let expected = 10.0 * exp -40.0
+    Assert.True(abs (generated - expected) <= 1e-15 * expected, $"generated cost {generated}, expected {expected}")
+    let runtime = Backprop.Cost(network, Loss.BinaryCrossEntropy, Matrix.FromRows [| x |], Matrix.FromRows [| y |])
+    Assert.True(abs (runtime - expected) <= 1e-15 * expected, $"runtime cost {runtime}, expected {expected}")

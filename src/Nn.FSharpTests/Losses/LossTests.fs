@@ -55,6 +55,14 @@ let ``binary cross-entropy from logits equals the textbook formula`` () =
     assertClose doubleRounding textbook (cost Loss.BinaryCrossEntropy Activation.Sigmoid z y)
 
 [<Fact>]
+let ``binary cross-entropy of a confidently right sigmoid output keeps its tiny cost instead of rounding it to zero`` () =
+    // The cost of each is ln(1 + e^−|z|), which is e^−|z| to 17 digits; computed as ln(1 + x) in doubles, or as
+    // softplus(z) − z for the positive one, it rounds to 0.
+    let c = cost Loss.BinaryCrossEntropy Activation.Sigmoid [| -40.0; 45.0 |] [| 0.0; 1.0 |]
+    let expected = exp -40.0 + exp -45.0
+    Assert.True(abs (c - expected) <= 4e-16 * expected, $"cost {c}, expected {expected}")
+
+[<Fact>]
 let ``softmax cross-entropy from logits stays finite when a probability underflows`` () =
     let c = cost Loss.SoftmaxCrossEntropy Activation.Softmax [| 0.0; 900.0 |] [| 1.0; 0.0 |]
     assertClose doubleRounding 900.0 c

@@ -1,4 +1,5 @@
 using System;
+using Nn.Kernels;
 
 namespace Nn;
 
@@ -21,9 +22,9 @@ internal sealed record BinaryCrossEntropyLoss : Loss
         {
             for (var i = 0; i < z.Length; i++)
             {
-                // softplus(z) = max(z, 0) + ln(1 + e^(−|z|)), exact for every finite z.
-                var softplus = T.Max(z[i], T.Zero) + T.LogP1(T.Exp(-T.Abs(z[i])));
-                sum += softplus - (target[i] * z[i]);
+                // softplus(z) − y z as (max(z, 0) − y z) + ln(1 + e^(−|z|)): the bracket is exactly 0 for a right
+                // answer of either sign (z < 0 with y = 0, z > 0 with y = 1), so the tail's digits survive.
+                sum += (T.Max(z[i], T.Zero) - (target[i] * z[i])) + StableScalars.LogOnePlus(T.Exp(-T.Abs(z[i])));
             }
 
             return sum;

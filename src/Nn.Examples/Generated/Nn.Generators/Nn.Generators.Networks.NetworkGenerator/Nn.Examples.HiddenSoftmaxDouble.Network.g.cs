@@ -537,7 +537,7 @@ namespace Nn.Examples
             var a4_2 = 1.0 / (1.0 + double.Exp(-z4_2));
 
             // Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.
-            var cost = (double.Max(z4_0, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_0))) - (y[0] * z4_0)) + (double.Max(z4_1, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_1))) - (y[1] * z4_1)) + (double.Max(z4_2, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_2))) - (y[2] * z4_2));
+            var cost = ((double.Max(z4_0, 0.0) - (y[0] * z4_0)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_0)))) + ((double.Max(z4_1, 0.0) - (y[1] * z4_1)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_1)))) + ((double.Max(z4_2, 0.0) - (y[2] * z4_2)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_2))));
             return cost;
         }
 
@@ -642,7 +642,7 @@ namespace Nn.Examples
             var a4_2 = 1.0 / (1.0 + double.Exp(-z4_2));
 
             // Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.
-            var cost = (double.Max(z4_0, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_0))) - (y[0] * z4_0)) + (double.Max(z4_1, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_1))) - (y[1] * z4_1)) + (double.Max(z4_2, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_2))) - (y[2] * z4_2));
+            var cost = ((double.Max(z4_0, 0.0) - (y[0] * z4_0)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_0)))) + ((double.Max(z4_1, 0.0) - (y[1] * z4_1)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_1)))) + ((double.Max(z4_2, 0.0) - (y[2] * z4_2)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_2))));
 
             // Equation 1: δ^4 = ∇_a C ⊙ σ'(z^4) = a^4 − y (σ' = a(1 − a) cancels the cross-entropy's denominator).
             var d4_0 = scale * (a4_0 - y[0]);
@@ -884,7 +884,7 @@ namespace Nn.Examples
             var a4_2 = 1.0 / (1.0 + double.Exp(-z4_2));
 
             // Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.
-            var cost = (double.Max(z4_0, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_0))) - (y[0] * z4_0)) + (double.Max(z4_1, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_1))) - (y[1] * z4_1)) + (double.Max(z4_2, 0.0) + double.LogP1(double.Exp(-double.Abs(z4_2))) - (y[2] * z4_2));
+            var cost = ((double.Max(z4_0, 0.0) - (y[0] * z4_0)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_0)))) + ((double.Max(z4_1, 0.0) - (y[1] * z4_1)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_1)))) + ((double.Max(z4_2, 0.0) - (y[2] * z4_2)) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4_2))));
 
             // Equation 1: δ^4 = ∇_a C ⊙ σ'(z^4) = a^4 − y (σ' = a(1 − a) cancels the cross-entropy's denominator).
             var d4_0 = scale * (a4_0 - y[0]);
@@ -1237,7 +1237,7 @@ namespace Nn.Examples
                 var cost = 0.0;
                 for (var k = 0; k < 3; k++)
                 {
-                    cost += (double.Max(z4[k], 0.0) + double.LogP1(double.Exp(-double.Abs(z4[k]))) - (y[k] * z4[k]));
+                    cost += ((double.Max(z4[k], 0.0) - (y[k] * z4[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4[k]))));
                 }
 
                 total += cost;
@@ -1281,7 +1281,7 @@ namespace Nn.Examples
                 var cost = 0.0;
                 for (var k = 0; k < 3; k++)
                 {
-                    cost += (double.Max(z4[k], 0.0) + double.LogP1(double.Exp(-double.Abs(z4[k]))) - (y[k] * z4[k]));
+                    cost += ((double.Max(z4[k], 0.0) - (y[k] * z4[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z4[k]))));
                 }
 
                 total += cost;

@@ -537,7 +537,7 @@ namespace Nn.Examples
             var a4_2 = 1f / (1f + float.Exp(-z4_2));
 
             // Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.
-            var cost = (float.Max(z4_0, 0f) + float.LogP1(float.Exp(-float.Abs(z4_0))) - (y[0] * z4_0)) + (float.Max(z4_1, 0f) + float.LogP1(float.Exp(-float.Abs(z4_1))) - (y[1] * z4_1)) + (float.Max(z4_2, 0f) + float.LogP1(float.Exp(-float.Abs(z4_2))) - (y[2] * z4_2));
+            var cost = ((float.Max(z4_0, 0f) - (y[0] * z4_0)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_0)))) + ((float.Max(z4_1, 0f) - (y[1] * z4_1)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_1)))) + ((float.Max(z4_2, 0f) - (y[2] * z4_2)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_2))));
             return cost;
         }
 
@@ -642,7 +642,7 @@ namespace Nn.Examples
             var a4_2 = 1f / (1f + float.Exp(-z4_2));
 
             // Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.
-            var cost = (float.Max(z4_0, 0f) + float.LogP1(float.Exp(-float.Abs(z4_0))) - (y[0] * z4_0)) + (float.Max(z4_1, 0f) + float.LogP1(float.Exp(-float.Abs(z4_1))) - (y[1] * z4_1)) + (float.Max(z4_2, 0f) + float.LogP1(float.Exp(-float.Abs(z4_2))) - (y[2] * z4_2));
+            var cost = ((float.Max(z4_0, 0f) - (y[0] * z4_0)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_0)))) + ((float.Max(z4_1, 0f) - (y[1] * z4_1)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_1)))) + ((float.Max(z4_2, 0f) - (y[2] * z4_2)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_2))));
 
             // Equation 1: δ^4 = ∇_a C ⊙ σ'(z^4) = a^4 − y (σ' = a(1 − a) cancels the cross-entropy's denominator).
             var d4_0 = scale * (a4_0 - y[0]);
@@ -884,7 +884,7 @@ namespace Nn.Examples
             var a4_2 = 1f / (1f + float.Exp(-z4_2));
 
             // Cost: C = −Σ_k [y_k ln a_k + (1 − y_k) ln(1 − a_k)] = Σ_k [softplus(z_k) − y_k z_k], from the logits.
-            var cost = (float.Max(z4_0, 0f) + float.LogP1(float.Exp(-float.Abs(z4_0))) - (y[0] * z4_0)) + (float.Max(z4_1, 0f) + float.LogP1(float.Exp(-float.Abs(z4_1))) - (y[1] * z4_1)) + (float.Max(z4_2, 0f) + float.LogP1(float.Exp(-float.Abs(z4_2))) - (y[2] * z4_2));
+            var cost = ((float.Max(z4_0, 0f) - (y[0] * z4_0)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_0)))) + ((float.Max(z4_1, 0f) - (y[1] * z4_1)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_1)))) + ((float.Max(z4_2, 0f) - (y[2] * z4_2)) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4_2))));
 
             // Equation 1: δ^4 = ∇_a C ⊙ σ'(z^4) = a^4 − y (σ' = a(1 − a) cancels the cross-entropy's denominator).
             var d4_0 = scale * (a4_0 - y[0]);
@@ -1237,7 +1237,7 @@ namespace Nn.Examples
                 var cost = 0f;
                 for (var k = 0; k < 3; k++)
                 {
-                    cost += (float.Max(z4[k], 0f) + float.LogP1(float.Exp(-float.Abs(z4[k]))) - (y[k] * z4[k]));
+                    cost += ((float.Max(z4[k], 0f) - (y[k] * z4[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4[k]))));
                 }
 
                 total += cost;
@@ -1281,7 +1281,7 @@ namespace Nn.Examples
                 var cost = 0f;
                 for (var k = 0; k < 3; k++)
                 {
-                    cost += (float.Max(z4[k], 0f) + float.LogP1(float.Exp(-float.Abs(z4[k]))) - (y[k] * z4[k]));
+                    cost += ((float.Max(z4[k], 0f) - (y[k] * z4[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z4[k]))));
                 }
 
                 total += cost;

@@ -387,7 +387,7 @@ namespace Nn.Examples
             var cost = 0.0;
             for (var k = 0; k < 10; k++)
             {
-                cost += (double.Max(z2[k], 0.0) + double.LogP1(double.Exp(-double.Abs(z2[k]))) - (y[k] * z2[k]));
+                cost += ((double.Max(z2[k], 0.0) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z2[k]))));
             }
 
             return cost;
@@ -424,7 +424,7 @@ namespace Nn.Examples
             var cost = 0.0;
             for (var k = 0; k < 10; k++)
             {
-                cost += (double.Max(z2[k], 0.0) + double.LogP1(double.Exp(-double.Abs(z2[k]))) - (y[k] * z2[k]));
+                cost += ((double.Max(z2[k], 0.0) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z2[k]))));
             }
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) = a^2 − y (σ' = a(1 − a) cancels the cross-entropy's denominator).
@@ -502,7 +502,7 @@ namespace Nn.Examples
             var cost = 0.0;
             for (var k = 0; k < 10; k++)
             {
-                cost += (double.Max(z2[k], 0.0) + double.LogP1(double.Exp(-double.Abs(z2[k]))) - (y[k] * z2[k]));
+                cost += ((double.Max(z2[k], 0.0) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z2[k]))));
             }
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) = a^2 − y (σ' = a(1 − a) cancels the cross-entropy's denominator).
@@ -686,7 +686,7 @@ namespace Nn.Examples
                 var cost = 0.0;
                 for (var k = 0; k < 10; k++)
                 {
-                    cost += (double.Max(z2[k], 0.0) + double.LogP1(double.Exp(-double.Abs(z2[k]))) - (y[k] * z2[k]));
+                    cost += ((double.Max(z2[k], 0.0) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z2[k]))));
                 }
 
                 total += cost;
@@ -726,7 +726,7 @@ namespace Nn.Examples
                 var cost = 0.0;
                 for (var k = 0; k < 10; k++)
                 {
-                    cost += (double.Max(z2[k], 0.0) + double.LogP1(double.Exp(-double.Abs(z2[k]))) - (y[k] * z2[k]));
+                    cost += ((double.Max(z2[k], 0.0) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(double.Exp(-double.Abs(z2[k]))));
                 }
 
                 total += cost;

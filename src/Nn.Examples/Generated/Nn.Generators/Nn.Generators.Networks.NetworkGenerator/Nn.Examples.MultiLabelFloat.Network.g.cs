@@ -387,7 +387,7 @@ namespace Nn.Examples
             var cost = 0f;
             for (var k = 0; k < 10; k++)
             {
-                cost += (float.Max(z2[k], 0f) + float.LogP1(float.Exp(-float.Abs(z2[k]))) - (y[k] * z2[k]));
+                cost += ((float.Max(z2[k], 0f) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z2[k]))));
             }
 
             return cost;
@@ -424,7 +424,7 @@ namespace Nn.Examples
             var cost = 0f;
             for (var k = 0; k < 10; k++)
             {
-                cost += (float.Max(z2[k], 0f) + float.LogP1(float.Exp(-float.Abs(z2[k]))) - (y[k] * z2[k]));
+                cost += ((float.Max(z2[k], 0f) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z2[k]))));
             }
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) = a^2 − y (σ' = a(1 − a) cancels the cross-entropy's denominator).
@@ -502,7 +502,7 @@ namespace Nn.Examples
             var cost = 0f;
             for (var k = 0; k < 10; k++)
             {
-                cost += (float.Max(z2[k], 0f) + float.LogP1(float.Exp(-float.Abs(z2[k]))) - (y[k] * z2[k]));
+                cost += ((float.Max(z2[k], 0f) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z2[k]))));
             }
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) = a^2 − y (σ' = a(1 − a) cancels the cross-entropy's denominator).
@@ -686,7 +686,7 @@ namespace Nn.Examples
                 var cost = 0f;
                 for (var k = 0; k < 10; k++)
                 {
-                    cost += (float.Max(z2[k], 0f) + float.LogP1(float.Exp(-float.Abs(z2[k]))) - (y[k] * z2[k]));
+                    cost += ((float.Max(z2[k], 0f) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z2[k]))));
                 }
 
                 total += cost;
@@ -726,7 +726,7 @@ namespace Nn.Examples
                 var cost = 0f;
                 for (var k = 0; k < 10; k++)
                 {
-                    cost += (float.Max(z2[k], 0f) + float.LogP1(float.Exp(-float.Abs(z2[k]))) - (y[k] * z2[k]));
+                    cost += ((float.Max(z2[k], 0f) - (y[k] * z2[k])) + global::Nn.Kernels.StableScalars.LogOnePlus(float.Exp(-float.Abs(z2[k]))));
                 }
 
                 total += cost;
