@@ -177,6 +177,17 @@ let ``quadratic cost and error sum over every row of a batch and chain through t
     assertAllClose doubleRounding [| 0.5 * 0.75; -0.2 * 0.36 |] d
 
 [<Fact>]
+let ``quadratic cost of outputs far from zero is half the squared distance, with no cancellation`` () =
+    // a − y = 0.5 exactly, so C = ½ · 0.25 = 0.125 per row. Expanded as a² − 2ay + y², the three terms round to
+    // multiples of 2 (double, near 1e16) or of 4 (float, near 3.4e7) and cancel to 0.
+    let y = [| 1e8; -1e8 |]
+    let a = [| 1e8 + 0.5; -1e8 - 0.5 |]
+    Assert.Equal(0.25, Loss.Quadratic.SumOfCosts(ReadOnlySpan [| 0.0; 0.0 |], ReadOnlySpan a, ReadOnlySpan y, 1, Activation.Identity))
+    let yFloat = [| 4096.0f |]
+    let aFloat = [| 4096.5f |]
+    Assert.Equal(0.125f, Loss.Quadratic.SumOfCosts(ReadOnlySpan [| 0.0f |], ReadOnlySpan aFloat, ReadOnlySpan yFloat, 1, Activation.Identity))
+
+[<Fact>]
 let ``binary cross-entropy on a saturated sigmoid sends back exactly a minus y`` () =
     // At a = 1 and a = 0 the general form (p − y)/(p(1 − p)) · σ' would see σ' = 0 and send back nothing.
     Assert.Equal<float[]>([| 1.0; -1.0 |], delta Loss.BinaryCrossEntropy Activation.Sigmoid [| 40.0; -40.0 |] [| 1.0; 0.0 |] [| 0.0; 1.0 |])
