@@ -59,6 +59,16 @@ let ``a training mask drops about p of the values and scales the others by 1 ove
     Assert.All(output, fun v -> Assert.True(v = 0.0 || v = 1.0 / (1.0 - rate)))
 
 [<Fact>]
+let ``element i of a batch is kept exactly when the key's uniform number i is at least p, so rows do not share a mask`` () =
+    // DropoutMask.Uniform is checked against SplitMix64's published outputs in DropoutMaskTests; the layer numbers the
+    // values of the whole batch, so each of the 100 rows draws a mask of its own.
+    let rate = 0.3
+    let output = trainingOutput rate 11UL
+    let expected = Array.init output.Length (fun i -> if DropoutMask.Uniform(11UL, int64 i) >= rate then 1.0 / (1.0 - rate) else 0.0)
+    Assert.Equal<float[]>(expected, output)
+    Assert.NotEqual<float[]>(output[0..999], output[1000..1999])
+
+[<Fact>]
 let ``the same key draws the same mask and another key another mask`` () =
     Assert.Equal<float[]>(trainingOutput 0.3 5UL, trainingOutput 0.3 5UL)
     Assert.NotEqual<float[]>(trainingOutput 0.3 5UL, trainingOutput 0.3 6UL)
