@@ -48,6 +48,32 @@ let ``a scheduled rule's step is the rule's step with η scaled by the schedule`
     Assert.Equal<Hyperparameter seq>(Momentum(0.1, 0.5).Hyperparameters, scheduled.Hyperparameters)
     Assert.Equal(Momentum(0.1, 0.5) :> Optimizer, scheduled.WithoutSchedule)
 
+let kinds = TheoryData<string>([ for kind in OptimizerKinds.All -> kind.Name ])
+
+[<Theory; MemberData(nameof kinds)>]
+let ``every registered rule's scheduled step is its own step with η scaled by the schedule, weight decay included`` (name: string) =
+    // A step decay halving every step: step 1 runs at η, step 2 at η/2, which must be the rule made with η/2 taking
+    // the same second step. AdamW's decoupled decay is −ηλθ with the step's η (Loshchilov & Hutter's η_t), so it
+    // halves too; a layout of weights and biases lets it decay the weights.
+    let kind = nonNull (OptimizerKinds.Find name)
+    Assert.Equal("learning rate η", kind.Hyperparameters[0].Name)
+    let values = [| for spec in kind.Hyperparameters -> spec.Default |]
+    values[0] <- 0.05
+    let rule = kind.Make values
+    let halved = kind.Make(Array.append [| 0.025 |] values[1..])
+    let scheduled = rule.WithSchedule(LearningRateSchedule.StepDecay(1L, 0.5))
+    let layout = Architecture.Input(2).Dense(2, Activation.Tanh).Dense(1, Activation.Identity)
+    let vector (values: float[]) = ParameterVector<float>.Create(ReadOnlySpan values)
+    let theta = vector [| 1.0; -2.0; 0.5; 1.5; 0.25; -0.75; 2.0; -1.0; 0.4 |]
+    let gradient, nextGradient = vector [| 0.3; -0.1; 0.2; 0.05; -0.4; 0.1; 0.6; -0.2; 0.3 |], vector [| -0.2; 0.4; 0.1; -0.3; 0.2; 0.05; -0.1; 0.3; -0.5 |]
+    let first = scheduled.Apply(scheduled.Init theta, theta, gradient, layout)
+    let plain = rule.Apply(rule.Init theta, theta, gradient, layout)
+    Assert.Equal(plain.Parameters, first.Parameters)
+    let second = scheduled.Apply(first.State, first.Parameters, nextGradient, layout)
+    let reference = halved.Apply(plain.State, plain.Parameters, nextGradient, layout)
+    assertAllClose doubleRounding (reference.Parameters.ToArray()) (second.Parameters.ToArray())
+    Assert.Equal<ParameterVector<float> seq>(reference.State.Moments, second.State.Moments)
+
 [<Fact>]
 let ``schedules compare by value, and a scheduled rule equals the same rule with the same schedule`` () =
     let make () = (Adam 0.01).WithSchedule(LearningRateSchedule.Warmup(10L, LearningRateSchedule.Cosine 90L))
