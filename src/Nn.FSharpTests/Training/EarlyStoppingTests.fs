@@ -114,3 +114,43 @@ let ``an epoch whose validation cost is not finite is never the best, so patienc
     Assert.Equal(StopReason.Completed, result.Reason)
     Assert.Null(result.State.Best)
     Assert.Equal(result.State.Network, result.Network)
+
+[<Fact>]
+let ``a validation cost that only equals the best is no improvement, so patience runs out on a plateau`` () =
+    // Without biases a zero input is zero at every layer and the softmax is uniform, so held-out rows of zeros cost
+    // exactly ln 2 after every epoch while the training rows, ±1 by class, go on changing the weights. HoldOut picks
+    // its rows by label alone: the rows it holds out of the marked set are the ones it holds out here.
+    let rows = 40
+    let inputs values = Matrix<float32>.Create(rows, 1, ReadOnlySpan(values: float32[]))
+    let labels = Array.init rows (fun i -> i % 2)
+    let marked = Dataset.FromLabels(inputs (Array.init rows float32), labels, 2)
+    let held = Dataset.HoldOut(marked, 0.25, 9UL).Test.Inputs.AsSpan().ToArray() |> Set.ofArray
+    let values = Array.init rows (fun i -> if held.Contains(float32 i) then 0.0f elif labels[i] = 0 then -1.0f else 1.0f)
+    let data = Dataset.FromLabels(inputs values, labels, 2)
+    let layers = Architecture.Input(1).Dense(4, Activation.Tanh, hasBias = false).Dense(2, Activation.Softmax, hasBias = false)
+    let network = Network.Create<float32>(layers, Initializer.Xavier, 1UL)
+    let states = Collections.Generic.List<TrainingState<float32>>()
+    let options = TrainingOptions(5, 5, 9UL, ValidationFraction = 0.25, Patience = 1)
+    let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, Sgd 0.1, data, options, onEpoch = Action<_>(states.Add))
+    Assert.All(result.History, fun record -> Assert.Equal(log 2.0, record.ValidationCost.Value, 6))
+    Assert.Equal(result.History[0].ValidationCost, result.History[1].ValidationCost)
+    Assert.Equal(StopReason.EarlyStopped, result.Reason)
+    Assert.Equal(2, result.State.EpochsCompleted)
+    Assert.Equal(1, (nonNull result.State.Best).Epoch)
+    Assert.Equal(states[0].Network, result.Network)
+    Assert.NotEqual(result.State.Network, result.Network)
+
+[<Fact>]
+let ``a run that diverges after its best epoch returns its last finite network, not the best epoch's`` () =
+    // The overfitting run stops two epochs after its best; going on from there with a step a thousand times too large
+    // diverges in the first epoch, and the result is the network that run was given, as TrainingResult.Network says.
+    let few = digits.Value.Select(ReadOnlySpan [| 0 .. 299 |])
+    let options = TrainingOptions(60, 8, 4UL, ValidationFraction = 0.5, Patience = 2)
+    let stopped = Trainer.Train(start.Value, Loss.SoftmaxCrossEntropy, Adam(0.02), few, options)
+    let best = nonNull stopped.State.Best
+    Assert.NotEqual(best.Network, stopped.State.Network)
+    let diverged = Trainer.Continue(stopped.State, Loss.SoftmaxCrossEntropy, Adam(20.0), few, options)
+    Assert.Equal(StopReason.Diverged, diverged.Reason)
+    Assert.Equal(Some best, Option.ofObj diverged.State.Best)
+    Assert.Equal(diverged.State.Network, diverged.Network)
+    Assert.NotEqual(best.Network, diverged.Network)
