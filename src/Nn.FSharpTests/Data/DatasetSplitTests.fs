@@ -22,6 +22,16 @@ let private countsOf (part: Dataset<float>) (classCount: int) =
     Array.init classCount (fun c -> part.Labels |> Seq.filter ((=) c) |> Seq.length)
 
 [<Fact>]
+let ``a held-out share of exactly half a sample is rounded away from zero`` () =
+    // As HoldOut's documentation says (halves away from zero): 0.25 × 10 = 2.5 holds out 3 and 0.25 × 18 = 4.5 holds
+    // out 5, where rounding half to even would give 2 and 4; by class, 5 and 5 samples still give 3 in all.
+    Assert.Equal(3, (Dataset.HoldOut(regression 10, 0.25, 1UL)).Test.Count)
+    Assert.Equal(5, (Dataset.HoldOut(regression 18, 0.25, 1UL)).Test.Count)
+    let split = Dataset.HoldOut(classes (Array.init 10 (fun i -> i % 2)) 2, 0.25, 1UL)
+    Assert.Equal(3, split.Test.Count)
+    Assert.Equal(7, split.Train.Count)
+
+[<Fact>]
 let ``a class split holds out each class's share of its samples`` () =
     // 30, 20 and 10 samples of three classes, interleaved: a tenth held out is 3, 2 and 1 of them.
     let labels = Array.init 60 (fun i -> if i < 30 then 0 elif i < 50 then 1 else 2) |> Array.permute (fun i -> (i * 7) % 60)

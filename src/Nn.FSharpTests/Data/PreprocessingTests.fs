@@ -72,6 +72,13 @@ let ``the task is classification for a few whole-number values and regression ot
     Assert.Equal(TableTask.Regression, Preprocessing.ChooseTask(many, [ "y" ]))
 
 [<Fact>]
+let ``a target of exactly MaxDefaultClasses distinct whole numbers is still taken for classes`` () =
+    // "At most MaxDefaultClasses distinct": 20 values are classes, the 21 above are regression.
+    Assert.Equal(20, Preprocessing.MaxDefaultClasses)
+    let twenty = table ("x,y\n" + String.Join("\n", [ for i in 1..20 -> $"{i},{i}" ]))
+    Assert.Equal(TableTask.Classification, Preprocessing.ChooseTask(twenty, [ "y" ]))
+
+[<Fact>]
 let ``regression keeps every target as a number, one output each`` () =
     let rows = table "a,t1,b,t2\n1,0.5,2,-3\n4,1.5,5,7\n"
     let p = Preprocessing.Fit(rows, PreprocessingOptions([ "t1"; "t2" ]))
