@@ -87,6 +87,14 @@ let ``more optimiser steps than samples in the epochs completed are refused`` ()
     refused bytes (completedAt bytes 2) "at least 32 epochs completed (10000 optimiser steps over 300 samples), but found 2"
 
 [<Fact>]
+let ``an optimiser step up to one more epoch of samples than those completed loads, and one step past it is refused`` () =
+    // Two epochs over 300 samples take at most 600 steps, and a partial epoch that diverged at most 300 more.
+    let loaded = CheckpointFile.FromBytes<float32>(saved (Adam 0.01) (withState 900L moments trained.Random 2 history), "run.nnck")
+    Assert.Equal(900L, loaded.State.OptimizerState.Step)
+    let bytes = saved (Adam 0.01) (withState 901L moments trained.Random 2 history)
+    refused bytes (completedAt bytes 2) "epochs completed (901 optimiser steps over 300 samples), but found 2"
+
+[<Fact>]
 let ``an all-zero random state is refused`` () =
     // No TrainingState holds one, so the file is edited: its four words zeroed and the checksum made again.
     let bytes = saved (Adam 0.01) trained

@@ -62,6 +62,14 @@ let ``a checkpoint's bytes load back to an equal checkpoint`` () =
     Assert.Equal(checkpoint.TrainingData, loaded.TrainingData)
 
 [<Fact>]
+let ``a run without shuffling loads back without shuffling, and its other options as saved`` () =
+    // The checkpoint above has the defaults (shuffling on, no L2); these are the other values of the same fields.
+    let options = TrainingOptions(Epochs = 5, BatchSize = 30, Seed = 7UL, L2 = 0.25, Shuffle = false)
+    let loaded = CheckpointFile.FromBytes<float32>(CheckpointFile.ToBytes(Checkpoint<float32>(checkpoint.State, checkpoint.Optimizer, checkpoint.Loss, options, trainData)), "c")
+    Assert.False(loaded.Options.Shuffle)
+    Assert.Equal(options, loaded.Options)
+
+[<Fact>]
 let ``a model file is not accepted as a checkpoint`` () =
     let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float32>(ModelFile.ToBytes start, "m") |> ignore)
     Assert.Contains("expected the checkpoint file magic 'NNCK', but found 'NNMF'", e.Message)
