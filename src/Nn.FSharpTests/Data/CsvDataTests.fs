@@ -102,6 +102,14 @@ let ``a first line wider than the width limit is refused naming the line`` () =
     Assert.Contains("16777217", e.Message)
 
 [<Fact>]
+let ``a line of exactly the width limit's values loads as one sample that wide`` () =
+    // The limit counts values, not fields: a label and 2^24 values are within it (float32 keeps the sample to 64 MB).
+    let widest = "1" + String.replicate Limits.MaxWidth ",0"
+    let data = CsvData.Read<float32>(new StringReader(widest), "wide.csv", CsvOptions.Mnist)
+    Assert.Equal((1, Limits.MaxWidth), (data.Count, data.Inputs.Columns))
+    Assert.Equal(1, data.Labels[0])
+
+[<Fact>]
 let ``a class count past the class limit is refused when the options are made, before any line is read`` () =
     let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> CsvOptions(LabelColumn.First, 100000000) |> ignore)
     Assert.Contains("ClassCount must be in 1..16384 (Limits.MaxClasses), but is 100000000", e.Message)
