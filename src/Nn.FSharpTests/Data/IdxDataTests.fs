@@ -164,6 +164,15 @@ let ``an images header announcing samples wider than the width limit is refused 
     Assert.Contains("25000000", e.Message)
 
 [<Fact>]
+let ``an image of exactly the width limit's pixels, 4096 × 4096, loads as one sample that wide`` () =
+    // The limit is the widest sample allowed, not the first refused (float32 keeps the sample to 64 MB).
+    let pixels = Array.init Limits.MaxWidth (fun i -> byte (i % 251))
+    let data = IdxData.Read<float32>(new MemoryStream(idxBytes [ 1; 4096; 4096 ] pixels), "wide", new MemoryStream(idxBytes [ 1 ] [| 7uy |]), "l")
+    Assert.Equal((1, Limits.MaxWidth), (data.Count, data.Inputs.Columns))
+    Assert.Equal(float32 (250.0 / 255.0), data.Inputs[0, 250])
+    Assert.Equal(7, data.Labels[0])
+
+[<Fact>]
 let ``a class count past the class limit is refused before any file is read`` () =
     let e = Assert.ThrowsAny<ArgumentException>(fun () -> IdxData.Load<float>("missing-images", "missing-labels", classCount = 100000000) |> ignore)
     Assert.Contains("Limits.MaxClasses", e.Message)

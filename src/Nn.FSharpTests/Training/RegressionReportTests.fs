@@ -63,6 +63,16 @@ let ``errors far smaller than the targets, or than 1e-154, keep their own size i
     assertClose 1e-12 -3.0 tiny.Targets[0].R2
 
 [<Fact>]
+let ``errors whose squares are subnormal keep their own size in the RMSE and R squared`` () =
+    // y = ∓3e-160 and ŷ = ±3e-160: errors of 6e-160 square to 3.6e-319, below double's smallest normal number, where
+    // a square keeps only about 6 digits (summed as they are, the RMSE would be 6.0000078e-160 and R² −3.000055). In units of
+    // the largest error the RMSE is 6e-160 and R² = 1 − Σ(ŷ − y)² / Σ(y − ȳ)² = 1 − 4 = −3.
+    let report = RegressionReport.Compare(matrix [| [| 3e-160 |]; [| -3e-160 |] |], matrix [| [| -3e-160 |]; [| 3e-160 |] |])
+    Assert.Equal(6e-160, report.Targets[0].Rmse, 6e-172)
+    Assert.Equal(6e-160, report.Targets[0].Mae, 6e-172)
+    assertClose 1e-12 -3.0 report.Targets[0].R2
+
+[<Fact>]
 let ``a network is measured on its own outputs`` () =
     let network = Network.FromParameters(Architecture.Input(1).Dense(1, Activation.Identity), System.ReadOnlySpan [| 2.0; 1.0 |])
     let data = Dataset.FromTargets(matrix [| [| 0.0 |]; [| 1.0 |] |], matrix [| [| 1.0 |]; [| 4.0 |] |])
