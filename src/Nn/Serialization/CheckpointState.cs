@@ -73,7 +73,9 @@ internal static class CheckpointState
 
         if (sampleCount is { } samples && step > ((long)completed + 1) * samples)
         {
-            throw reader.Error(at, $"at least {(step / samples) - 1} epochs completed ({step} optimiser steps over {samples} samples)", $"{completed}");
+            // The fewest completed epochs that hold the step, with one partial epoch after them: ⌈step / samples⌉ − 1.
+            var fewest = (step / samples) + (step % samples == 0 ? 0 : 1) - 1;
+            throw reader.Error(at, $"at least {fewest} epochs completed ({step} optimiser steps over {samples} samples)", $"{completed}");
         }
 
         return completed;
