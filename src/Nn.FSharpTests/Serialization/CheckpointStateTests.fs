@@ -86,6 +86,9 @@ let ``more optimiser steps than samples in the epochs completed are refused`` ()
     let bytes = saved (Adam 0.01) (withState 10_000L moments trained.Random 2 history)
     // 33 epochs and a partial one take up to 34 × 300 = 10,200 steps; 32 and a partial one only 9,900.
     refused bytes (completedAt bytes 2) "at least 33 epochs completed (10000 optimiser steps over 300 samples), but found 2"
+    // A whole number of epochs' steps: 1,200 fit in 3 epochs and a partial fourth, not only in 4.
+    let whole = saved (Adam 0.01) (withState 1_200L moments trained.Random 2 history)
+    refused whole (completedAt whole 2) "at least 3 epochs completed (1200 optimiser steps over 300 samples), but found 2"
 
 [<Fact>]
 let ``an optimiser step up to one more epoch of samples than those completed loads, and one step past it is refused`` () =

@@ -73,9 +73,9 @@ internal static class CheckpointState
 
         if (sampleCount is { } samples && step > ((long)completed + 1) * samples)
         {
-            // The fewest completed epochs that hold the step, with one partial epoch after them: ⌈step / samples⌉ − 1.
-            var fewest = (step / samples) + (step % samples == 0 ? 0 : 1) - 1;
-            throw reader.Error(at, $"at least {fewest} epochs completed ({step} optimiser steps over {samples} samples)", $"{completed}");
+            // The fewest completed epochs that hold the step, with one partial epoch after them: ⌈step / samples⌉ − 1,
+            // which is ⌊(step − 1) / samples⌋ for the step of at least 1 that reaches here.
+            throw reader.Error(at, $"at least {(step - 1) / samples} epochs completed ({step} optimiser steps over {samples} samples)", $"{completed}");
         }
 
         return completed;
