@@ -29,10 +29,14 @@ internal sealed class LossEmitter(EmitContext context) : CodeEmitter(context)
                 Sum("cost", L, k => $"-((y[{k}] * {T}.Log({Clamped(k)})) + (({One} - y[{k}]) * {T}.Log({One} - {Clamped(k)})))");
                 break;
             case LossKind.SoftmaxCrossEntropy when output == ActivationKind.Softmax:
-                w.Line("// Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.");
+                w.Line("// Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as");
+                w.Line("// ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,");
+                w.Line("// so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).");
                 Sum("mass", L, k => $"y[{k}]");
                 Sum("targetDotZ", L, k => $"(y[{k}] * {Z(L, k)})");
-                w.Line($"var cost = (mass * (max{L} + {T}.Log(sum{L}))) - targetDotZ;");
+                Sum("below", L, k => $"({Z(L, k)} < max{L} ? {T}.Exp({Z(L, k)} - max{L}) : {Zero})");
+                Sum("maxima", L, k => $"({Z(L, k)} < max{L} ? {Zero} : {One})");
+                w.Line($"var cost = ((mass * max{L}) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - {One})));");
                 break;
             default:
                 w.Line("// Cost: C = −Σ_k t_k ln a_k, with a floored away from 0.");

@@ -208,3 +208,21 @@ let ``the generated cost of confidently right multi-label outputs keeps the tiny
     Assert.True(abs (generated - expected) <= 1e-15 * expected, $"generated cost {generated}, expected {expected}")
     let runtime = Backprop.Cost(network, Loss.BinaryCrossEntropy, Matrix.FromRows [| x |], Matrix.FromRows [| y |])
     Assert.True(abs (runtime - expected) <= 1e-15 * expected, $"runtime cost {runtime}, expected {expected}")
+
+[<Fact>]
+let ``the generated cost of a confidently right softmax output keeps the tiny cost the runtime keeps`` () =
+    // Zero weights, so z² is the output bias: 40 for the labelled class, −5 for one other, 0 for the other eight.
+    // The cost is ln(1 + 8e^−40 + e^−45), that sum to 17 digits, which max + ln Σ e^(z − max) − z_t rounds to 0.
+    let hidden = Array2D.zeroCreate<float> 32 65
+    let output = Array2D.init 10 33 (fun row column -> if column > 0 then 0.0 elif row = 0 then 40.0 elif row = 4 then -5.0 else 0.0)
+    let network = Network.FromBiasFirstColumns<float>([| hidden; output |], [| Activation.Relu; Activation.Softmax |])
+    let x = Array.init 64 (fun i -> float (i % 5) / 5.0)
+    let y = Array.init 10 (fun k -> if k = 0 then 1.0 else 0.0)
+    let parameters = Nn.Examples.DigitsDouble.ParametersOf network
+    let generated = Nn.Examples.DigitsDouble.Cost(parameters, ReadOnlySpan x, ReadOnlySpan y)
+    let expected = 8.0 * exp -40.0 + exp -45.0
+    Assert.True(abs (generated - expected) <= 4e-16 * expected, $"generated cost {generated}, expected {expected}")
+    let batch = Nn.Examples.DigitsDouble.CostBatch(parameters, ReadOnlySpan(Array.append x x), ReadOnlySpan(Array.append y y), 2)
+    Assert.Equal(generated, batch)
+    let runtime = Backprop.Cost(network, Loss.SoftmaxCrossEntropy, Matrix.FromRows [| x; x |], Matrix.FromRows [| y; y |])
+    Assert.Equal(runtime, batch)

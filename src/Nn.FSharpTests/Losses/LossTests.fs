@@ -68,6 +68,32 @@ let ``softmax cross-entropy from logits stays finite when a probability underflo
     assertClose doubleRounding 900.0 c
 
 [<Fact>]
+let ``softmax cross-entropy of a confidently right output keeps its tiny cost instead of rounding it to zero`` () =
+    // The cost is ln(1 + 2e^−40 + e^−45), that sum to 17 digits; as max + ln Σ e^(z − max) − z_t it rounds to 0,
+    // since Σ rounds to 1. The second row is right by 5 and costs ln(1 + e^−5) to the last digit or so.
+    let z = [| 40.0; 0.0; -5.0; 0.0 |]
+    let c = cost Loss.SoftmaxCrossEntropy Activation.Softmax z [| 1.0; 0.0; 0.0; 0.0 |]
+    let expected = 2.0 * exp -40.0 + exp -45.0
+    Assert.True(abs (c - expected) <= 4e-16 * expected, $"cost {c}, expected {expected}")
+    let floatCost =
+        let zf = [| 0.0f; 20.0f; 0.0f |]
+        let a = Array.zeroCreate 3
+        Activation.Softmax.ForwardInto(ReadOnlySpan zf, Span a, 3)
+        Loss.SoftmaxCrossEntropy.SumOfCosts(ReadOnlySpan zf, ReadOnlySpan a, ReadOnlySpan [| 0.0f; 1.0f; 0.0f |], 3, Activation.Softmax)
+    let expectedFloat = 2.0 * exp -20.0
+    Assert.True(abs (float floatCost - expectedFloat) <= 2.4e-7 * expectedFloat, $"cost {floatCost}, expected {expectedFloat}")
+
+[<Fact>]
+let ``softmax cross-entropy counts every maximum but one in its tail`` () =
+    // Two logits tie at the top: the cost of either is ln(2 + e^−2), so the tie's second 1 must stay in the sum.
+    let z = [| 3.0; 1.0; 3.0 |]
+    let reference = log (2.0 + exp -2.0)
+    assertClose doubleRounding reference (cost Loss.SoftmaxCrossEntropy Activation.Softmax z [| 1.0; 0.0; 0.0 |])
+    assertClose doubleRounding reference (cost Loss.SoftmaxCrossEntropy Activation.Softmax z [| 0.0; 0.0; 1.0 |])
+    assertClose doubleRounding (2.0 + reference) (cost Loss.SoftmaxCrossEntropy Activation.Softmax z [| 0.0; 1.0; 0.0 |])
+    assertClose doubleRounding (log 3.0) (cost Loss.SoftmaxCrossEntropy Activation.Softmax [| 7.0; 7.0; 7.0 |] [| 0.0; 1.0; 0.0 |])
+
+[<Fact>]
 let ``losses parse by name and refuse unknown names`` () =
     Assert.Equal(Loss.SoftmaxCrossEntropy, Loss.Parse "cross-entropy")
     Assert.Equal(Loss.Quadratic, Loss.Parse "MSE")

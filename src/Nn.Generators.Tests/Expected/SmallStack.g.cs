@@ -361,10 +361,14 @@ namespace Consumer
             var a2_1 = e2_1 / sum2;
             var a2_2 = e2_2 / sum2;
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = y[0] + y[1] + y[2];
             var targetDotZ = (y[0] * z2_0) + (y[1] * z2_1) + (y[2] * z2_2);
-            var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+            var below = (z2_0 < max2 ? double.Exp(z2_0 - max2) : 0.0) + (z2_1 < max2 ? double.Exp(z2_1 - max2) : 0.0) + (z2_2 < max2 ? double.Exp(z2_2 - max2) : 0.0);
+            var maxima = (z2_0 < max2 ? 0.0 : 1.0) + (z2_1 < max2 ? 0.0 : 1.0) + (z2_2 < max2 ? 0.0 : 1.0);
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
             return cost;
         }
 
@@ -401,10 +405,14 @@ namespace Consumer
             var a2_1 = e2_1 / sum2;
             var a2_2 = e2_2 / sum2;
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = y[0] + y[1] + y[2];
             var targetDotZ = (y[0] * z2_0) + (y[1] * z2_1) + (y[2] * z2_2);
-            var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+            var below = (z2_0 < max2 ? double.Exp(z2_0 - max2) : 0.0) + (z2_1 < max2 ? double.Exp(z2_1 - max2) : 0.0) + (z2_2 < max2 ? double.Exp(z2_2 - max2) : 0.0);
+            var maxima = (z2_0 < max2 ? 0.0 : 1.0) + (z2_1 < max2 ? 0.0 : 1.0) + (z2_2 < max2 ? 0.0 : 1.0);
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
             var d2_0 = scale * ((mass * a2_0) - y[0]);
@@ -490,10 +498,14 @@ namespace Consumer
             var a2_1 = e2_1 / sum2;
             var a2_2 = e2_2 / sum2;
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = y[0] + y[1] + y[2];
             var targetDotZ = (y[0] * z2_0) + (y[1] * z2_1) + (y[2] * z2_2);
-            var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+            var below = (z2_0 < max2 ? double.Exp(z2_0 - max2) : 0.0) + (z2_1 < max2 ? double.Exp(z2_1 - max2) : 0.0) + (z2_2 < max2 ? double.Exp(z2_2 - max2) : 0.0);
+            var maxima = (z2_0 < max2 ? 0.0 : 1.0) + (z2_1 < max2 ? 0.0 : 1.0) + (z2_2 < max2 ? 0.0 : 1.0);
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
             var d2_0 = scale * ((mass * a2_0) - y[0]);
@@ -657,7 +669,9 @@ namespace Consumer
                     a2[k] = a2[k] / sum2;
                 }
 
-                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+                // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+                // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
                 var mass = 0.0;
                 for (var k = 0; k < 3; k++)
                 {
@@ -670,7 +684,19 @@ namespace Consumer
                     targetDotZ += (y[k] * z2[k]);
                 }
 
-                var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+                var below = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    below += (z2[k] < max2 ? double.Exp(z2[k] - max2) : 0.0);
+                }
+
+                var maxima = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    maxima += (z2[k] < max2 ? 0.0 : 1.0);
+                }
+
+                var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
                 total += cost;
             }
 
@@ -722,7 +748,9 @@ namespace Consumer
                     a2[k] = a2[k] / sum2;
                 }
 
-                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+                // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+                // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
                 var mass = 0.0;
                 for (var k = 0; k < 3; k++)
                 {
@@ -735,7 +763,19 @@ namespace Consumer
                     targetDotZ += (y[k] * z2[k]);
                 }
 
-                var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+                var below = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    below += (z2[k] < max2 ? double.Exp(z2[k] - max2) : 0.0);
+                }
+
+                var maxima = 0.0;
+                for (var k = 0; k < 3; k++)
+                {
+                    maxima += (z2[k] < max2 ? 0.0 : 1.0);
+                }
+
+                var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
                 total += cost;
 
                 // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.

@@ -394,7 +394,9 @@ namespace Nn.Examples
                 a2[k] = a2[k] / sum2;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0f;
             for (var k = 0; k < 10; k++)
             {
@@ -407,7 +409,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z2[k]);
             }
 
-            var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
+            var below = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z2[k] < max2 ? float.Exp(z2[k] - max2) : 0f);
+            }
+
+            var maxima = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z2[k] < max2 ? 0f : 1f);
+            }
+
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1f)));
             return cost;
         }
 
@@ -461,7 +475,9 @@ namespace Nn.Examples
                 a2[k] = a2[k] / sum2;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0f;
             for (var k = 0; k < 10; k++)
             {
@@ -474,7 +490,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z2[k]);
             }
 
-            var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
+            var below = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z2[k] < max2 ? float.Exp(z2[k] - max2) : 0f);
+            }
+
+            var maxima = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z2[k] < max2 ? 0f : 1f);
+            }
+
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1f)));
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
             for (var k = 0; k < 10; k++)
@@ -578,7 +606,9 @@ namespace Nn.Examples
                 a2[k] = a2[k] / sum2;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0f;
             for (var k = 0; k < 10; k++)
             {
@@ -591,7 +621,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z2[k]);
             }
 
-            var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
+            var below = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z2[k] < max2 ? float.Exp(z2[k] - max2) : 0f);
+            }
+
+            var maxima = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z2[k] < max2 ? 0f : 1f);
+            }
+
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1f)));
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
             for (var k = 0; k < 10; k++)
@@ -756,7 +798,9 @@ namespace Nn.Examples
                     a2[k] = a2[k] / sum2;
                 }
 
-                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+                // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+                // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
                 var mass = 0f;
                 for (var k = 0; k < 10; k++)
                 {
@@ -769,7 +813,19 @@ namespace Nn.Examples
                     targetDotZ += (y[k] * z2[k]);
                 }
 
-                var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
+                var below = 0f;
+                for (var k = 0; k < 10; k++)
+                {
+                    below += (z2[k] < max2 ? float.Exp(z2[k] - max2) : 0f);
+                }
+
+                var maxima = 0f;
+                for (var k = 0; k < 10; k++)
+                {
+                    maxima += (z2[k] < max2 ? 0f : 1f);
+                }
+
+                var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1f)));
                 total += cost;
             }
 
@@ -821,7 +877,9 @@ namespace Nn.Examples
                     a2[k] = a2[k] / sum2;
                 }
 
-                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+                // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+                // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
                 var mass = 0f;
                 for (var k = 0; k < 10; k++)
                 {
@@ -834,7 +892,19 @@ namespace Nn.Examples
                     targetDotZ += (y[k] * z2[k]);
                 }
 
-                var cost = (mass * (max2 + float.Log(sum2))) - targetDotZ;
+                var below = 0f;
+                for (var k = 0; k < 10; k++)
+                {
+                    below += (z2[k] < max2 ? float.Exp(z2[k] - max2) : 0f);
+                }
+
+                var maxima = 0f;
+                for (var k = 0; k < 10; k++)
+                {
+                    maxima += (z2[k] < max2 ? 0f : 1f);
+                }
+
+                var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1f)));
                 total += cost;
 
                 // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.

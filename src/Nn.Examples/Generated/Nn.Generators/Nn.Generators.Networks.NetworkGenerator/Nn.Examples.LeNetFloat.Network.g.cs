@@ -769,7 +769,9 @@ namespace Nn.Examples
                 a3[k] = a3[k] / sum3;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0f;
             for (var k = 0; k < 10; k++)
             {
@@ -782,7 +784,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z3[k]);
             }
 
-            var cost = (mass * (max3 + float.Log(sum3))) - targetDotZ;
+            var below = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z3[k] < max3 ? float.Exp(z3[k] - max3) : 0f);
+            }
+
+            var maxima = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z3[k] < max3 ? 0f : 1f);
+            }
+
+            var cost = ((mass * max3) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1f)));
             return cost;
         }
 
@@ -990,7 +1004,9 @@ namespace Nn.Examples
                 a3[k] = a3[k] / sum3;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0f;
             for (var k = 0; k < 10; k++)
             {
@@ -1003,7 +1019,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z3[k]);
             }
 
-            var cost = (mass * (max3 + float.Log(sum3))) - targetDotZ;
+            var below = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z3[k] < max3 ? float.Exp(z3[k] - max3) : 0f);
+            }
+
+            var maxima = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z3[k] < max3 ? 0f : 1f);
+            }
+
+            var cost = ((mass * max3) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1f)));
 
             // Equation 1: δ^3 = ∇_a C ⊙ σ'(z^3) through softmax's Jacobian = (Σ_k t_k) a^3 − t, which is a − t for one-hot or soft targets.
             for (var k = 0; k < 10; k++)
@@ -1434,7 +1462,9 @@ namespace Nn.Examples
                 a3[k] = a3[k] / sum3;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0f;
             for (var k = 0; k < 10; k++)
             {
@@ -1447,7 +1477,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z3[k]);
             }
 
-            var cost = (mass * (max3 + float.Log(sum3))) - targetDotZ;
+            var below = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z3[k] < max3 ? float.Exp(z3[k] - max3) : 0f);
+            }
+
+            var maxima = 0f;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z3[k] < max3 ? 0f : 1f);
+            }
+
+            var cost = ((mass * max3) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1f)));
 
             // Equation 1: δ^3 = ∇_a C ⊙ σ'(z^3) through softmax's Jacobian = (Σ_k t_k) a^3 − t, which is a − t for one-hot or soft targets.
             for (var k = 0; k < 10; k++)

@@ -411,7 +411,9 @@ namespace Nn.Examples
                 a2[k] = a2[k] / sum2;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0.0;
             for (var k = 0; k < 10; k++)
             {
@@ -424,7 +426,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z2[k]);
             }
 
-            var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+            var below = 0.0;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z2[k] < max2 ? double.Exp(z2[k] - max2) : 0.0);
+            }
+
+            var maxima = 0.0;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z2[k] < max2 ? 0.0 : 1.0);
+            }
+
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
             return cost;
         }
 
@@ -477,7 +491,9 @@ namespace Nn.Examples
                 a2[k] = a2[k] / sum2;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0.0;
             for (var k = 0; k < 10; k++)
             {
@@ -490,7 +506,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z2[k]);
             }
 
-            var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+            var below = 0.0;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z2[k] < max2 ? double.Exp(z2[k] - max2) : 0.0);
+            }
+
+            var maxima = 0.0;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z2[k] < max2 ? 0.0 : 1.0);
+            }
+
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
             for (var k = 0; k < 10; k++)
@@ -585,7 +613,9 @@ namespace Nn.Examples
                 a2[k] = a2[k] / sum2;
             }
 
-            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+            // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+            // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+            // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = 0.0;
             for (var k = 0; k < 10; k++)
             {
@@ -598,7 +628,19 @@ namespace Nn.Examples
                 targetDotZ += (y[k] * z2[k]);
             }
 
-            var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+            var below = 0.0;
+            for (var k = 0; k < 10; k++)
+            {
+                below += (z2[k] < max2 ? double.Exp(z2[k] - max2) : 0.0);
+            }
+
+            var maxima = 0.0;
+            for (var k = 0; k < 10; k++)
+            {
+                maxima += (z2[k] < max2 ? 0.0 : 1.0);
+            }
+
+            var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
 
             // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
             for (var k = 0; k < 10; k++)
@@ -813,7 +855,9 @@ namespace Nn.Examples
                     a2[k] = a2[k] / sum2;
                 }
 
-                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+                // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+                // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
                 var mass = 0.0;
                 for (var k = 0; k < 10; k++)
                 {
@@ -826,7 +870,19 @@ namespace Nn.Examples
                     targetDotZ += (y[k] * z2[k]);
                 }
 
-                var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+                var below = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    below += (z2[k] < max2 ? double.Exp(z2[k] - max2) : 0.0);
+                }
+
+                var maxima = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    maxima += (z2[k] < max2 ? 0.0 : 1.0);
+                }
+
+                var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
                 total += cost;
             }
 
@@ -878,7 +934,9 @@ namespace Nn.Examples
                     a2[k] = a2[k] / sum2;
                 }
 
-                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits.
+                // Cost: C = −Σ_k t_k ln a_k = (Σ_k t_k) logsumexp(z) − Σ_k t_k z_k, from the logits, as
+                // ((Σ_k t_k) max z − Σ_k t_k z_k) + (Σ_k t_k) ln(1 + s), s = Σ_k e^(z_k − max z) summed without one maximum's 1,
+                // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
                 var mass = 0.0;
                 for (var k = 0; k < 10; k++)
                 {
@@ -891,7 +949,19 @@ namespace Nn.Examples
                     targetDotZ += (y[k] * z2[k]);
                 }
 
-                var cost = (mass * (max2 + double.Log(sum2))) - targetDotZ;
+                var below = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    below += (z2[k] < max2 ? double.Exp(z2[k] - max2) : 0.0);
+                }
+
+                var maxima = 0.0;
+                for (var k = 0; k < 10; k++)
+                {
+                    maxima += (z2[k] < max2 ? 0.0 : 1.0);
+                }
+
+                var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
                 total += cost;
 
                 // Equation 1: δ^2 = ∇_a C ⊙ σ'(z^2) through softmax's Jacobian = (Σ_k t_k) a^2 − t, which is a − t for one-hot or soft targets.
