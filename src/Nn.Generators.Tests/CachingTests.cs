@@ -31,6 +31,32 @@ public sealed class CachingTests
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
+    [Theory]
+    [InlineData(Declarations.SmallConvolution, NetworkGenerator.TrackingNames.Models)]
+    [InlineData("namespace Consumer; [Nn.Network(typeof(double), Inputs = 3, L2 = -1)] [Nn.Dense(0, 2, Nn.ActivationKind.Sigmoid)] public static partial class Faulty;", NetworkGenerator.TrackingNames.Stubs)]
+    public void An_unrelated_edit_leaves_an_image_stack_and_a_declaration_with_an_error_cached(string declaration, string step)
+    {
+        // The model of an image stack holds its input shape, and a faulty declaration its diagnostics' arguments:
+        // both must compare by value, or every edit anywhere regenerates them.
+        var compilation = GeneratorHarness.Compilation(declaration, "namespace Consumer; internal static class Unrelated { }");
+        var driver = GeneratorHarness.Driver().RunGenerators(compilation);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText("namespace Consumer; internal static class Unrelated { internal const int Answer = 42; }", GeneratorHarness.ParseOptions, path: "Source1.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (var name in new[] { NetworkGenerator.TrackingNames.Declarations, step })
+        {
+            var outputs = result.TrackedSteps[name].SelectMany(s => s.Outputs).ToArray();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, o => Assert.True(
+                o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"step {name} ran with reason {o.Reason}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
     [Fact]
     public void Editing_the_declaration_regenerates_its_source()
     {
