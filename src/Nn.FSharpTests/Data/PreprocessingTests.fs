@@ -64,10 +64,21 @@ let ``labels starting at 1 are detected as 1-based and an offset given is kept``
     Assert.Equal((0, 4), (given.LabelOffset, given.ClassCount))
 
 [<Fact>]
+let ``labels starting above 1 are read as 0-based, so a class index is its label and the missing ones are classes too`` () =
+    // Only a smallest label of 1 means 1-based: labels 2..4 are classes 2..4 of 0..4, not classes 0..2 offset by 2.
+    let rows = table "x,y\n0.5,2\n0.1,4\n0.2,3\n"
+    let p = Preprocessing.Fit(rows, PreprocessingOptions([ "y" ]))
+    Assert.Equal((0, 5), (p.LabelOffset, p.ClassCount))
+    Assert.Equal<int list>([ 2; 4; 3 ], List.ofSeq (p.Dataset<float> rows).Labels)
+    Assert.Equal(4, p.ClassLabel 4)
+
+[<Fact>]
 let ``the task is classification for a few whole-number values and regression otherwise`` () =
     Assert.Equal(TableTask.Classification, Preprocessing.ChooseTask(table "x,y\n1,0\n2,1\n", [ "y" ]))
     Assert.Equal(TableTask.Regression, Preprocessing.ChooseTask(table "x,y\n1,0.5\n2,1\n", [ "y" ]))
     Assert.Equal(TableTask.Regression, Preprocessing.ChooseTask(table "x,y,z\n1,0,1\n2,1,0\n", [ "y"; "z" ]))
+    // One whole number throughout is still a class label (a training set of one class), not a regression target.
+    Assert.Equal(TableTask.Classification, Preprocessing.ChooseTask(table "x,y\n1,4\n2,4\n", [ "y" ]))
     let many = table ("x,y\n" + String.Join("\n", [ for i in 0..20 -> $"{i},{i}" ]))
     Assert.Equal(TableTask.Regression, Preprocessing.ChooseTask(many, [ "y" ]))
 
@@ -108,6 +119,15 @@ let ``a category not seen in training gives all zeros`` () =
 let ``numeric categories are ordered as numbers`` () =
     let p = Preprocessing.Fit(table "c,y\n10,0\n2,1\n1,0\n", PreprocessingOptions([ "y" ], Categorical = [ "c" ]))
     Assert.Equal<string list>([ "1"; "2"; "10" ], List.ofSeq p.Features[0].Categories)
+
+[<Fact>]
+let ``numeric categories that are one number written two ways are ordered by their text, whatever the rows' order`` () =
+    // "1" and "1.0" are equal as numbers; the tie goes by ordinal text, so a split that meets them in the other order
+    // still gives the same inputs.
+    let options = PreprocessingOptions([ "y" ], Categorical = [ "c" ])
+    for text in [ "c,y\n1.0,0\n2,1\n1,0\n"; "c,y\n1,0\n2,1\n1.0,0\n" ] do
+        let p = Preprocessing.Fit(table text, options)
+        Assert.Equal<string list>([ "1"; "1.0"; "2" ], List.ofSeq p.Features[0].Categories)
 
 [<Fact>]
 let ``contradictory column choices are refused naming the column`` () =
