@@ -60,6 +60,8 @@ let ``a field that is not a number names its line and field`` () =
 let ``a label out of range names the range and the value`` () =
     let e = failure CsvOptions.Mnist "1,2,3\n12,2,3\n"
     Assert.Equal("test.csv, line 2, field 1: expected a label in 0..9, but found 12.", e.Message)
+    // The class count itself is the first label out of range.
+    Assert.Equal("test.csv, line 1, field 1: expected a label in 0..9, but found 10.", (failure CsvOptions.Mnist "10,2,3\n").Message)
 
 [<Fact>]
 let ``a fractional or negative label is refused`` () =

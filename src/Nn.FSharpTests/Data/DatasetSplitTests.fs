@@ -78,6 +78,16 @@ let ``regression targets are split by one seeded shuffle of the right size`` () 
     Assert.NotEqual<int[]>([| 35 .. 49 |], indices split.Test)
     Assert.NotEqual<int[]>([| 0 .. 14 |], indices split.Test)
 
+[<Fact>]
+let ``regression targets of which only the first row looks one-hot are still split by one shuffle, not by class`` () =
+    // Every row is looked at: a first row of [1; 0] among rows of other values is not a class split's first row.
+    let data = regression 40
+    let targets = data.Targets.AsSpan().ToArray()
+    targets[0] <- 1.0
+    targets[1] <- 0.0
+    let oneHotFirst = Dataset.FromTargets(data.Inputs, matrix (Array.init 40 (fun i -> targets[2 * i .. 2 * i + 1])))
+    Assert.Equal<int[]>(indices (Dataset.HoldOut(data, 0.25, 4UL)).Test, indices (Dataset.HoldOut(oneHotFirst, 0.25, 4UL)).Test)
+
 [<Property(MaxTest = 100)>]
 let ``every sample lands in exactly one part, each part in the original order`` (count: PositiveInt) (share: int) (seed: uint64) (stratified: bool) =
     let n = 2 + count.Get % 150
