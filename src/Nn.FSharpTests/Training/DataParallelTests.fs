@@ -147,3 +147,12 @@ let ``every data-parallel step tells its group it started, gathered, propagated,
             Assert.Null failure
         let step = [ StepPhase.Started; StepPhase.Gathered; StepPhase.Propagated; StepPhase.Updated; StepPhase.Finished ]
         Assert.Equal<StepPhase list>(List.replicate 3 step |> List.concat, group.Marks)
+
+[<Fact>]
+let ``a stop asked for by any one rank stops every rank, and one asked for by none stops none`` () =
+    // Rank 0 of two whose other rank votes `other`: a cancellation seen by one rank alone still ends the run everywhere.
+    let withOther (other: int) = FirstOfTwo [| other |] :> IDataParallelGroup
+    Assert.True(DataParallel.AnyRank(withOther 0, true))
+    Assert.True(DataParallel.AnyRank(withOther 1, false))
+    Assert.True(DataParallel.AnyRank(withOther 1, true))
+    Assert.False(DataParallel.AnyRank(withOther 0, false))
