@@ -72,6 +72,16 @@ let ``two ranks give the one-process steps to 1e-12 relative in double`` () =
     Assert.True(difference > 0.0 || two[0] = one, "equal θ must come with equal step lines")
 
 [<Fact>]
+let ``two ranks of unequal shares report each step's batch cost as one process does, to 1e-12 relative`` () =
+    use dir = new TempDirectory()
+    let two = ranks 2 "steps-double" dir.Path
+    let one = Scenarios.steps<float> null 12
+    // 24 and 25 of the 49 rows: each rank's mean cost counts by its share of the rows, not by one half.
+    let costs (lines: string list) = stepLines lines |> List.map (fun l -> Double.Parse(l.Split(' ')[2], CultureInfo.InvariantCulture))
+    Assert.Equal(12, (costs two[0]).Length)
+    List.iter2 (fun (a: float) (b: float) -> Assert.True(abs (a - b) <= 1e-12 * abs b, sprintf "two ranks' cost %.17g, one process's %.17g" a b)) (costs two[0]) (costs one)
+
+[<Fact>]
 let ``two ranks train whole epochs like one process and agree on the history`` () =
     use dir = new TempDirectory()
     let two = ranks 2 "epochs" dir.Path
