@@ -1,10 +1,11 @@
-/// How the table options describe a wide table: the lists of column names a person reads are bounded, the lists a
-/// program reads are not.
+/// How the table options describe a wide table (the lists of column names a person reads are bounded, the lists a
+/// program reads are not) and which rows they fit the preprocessing on.
 module Nn.Cli.Tests.TableOptionsTests
 
 open System
 open System.IO
 open Xunit
+open Nn
 open Nn.Cli.Tests.Process
 
 /// A CSV of 20 rows whose header names `names`, every field a small whole number (column c of row r is (r + c) mod 2).
@@ -62,3 +63,17 @@ let ``a regression of 60 targets lists 50 of them in its task and description li
     let predict = dir.Run [ "predict"; "r.nnm"; "--data"; "r.csv"; "--out"; "p.csv" ]
     Assert.True((predict.ExitCode = 0), string predict)
     Assert.StartsWith(String.Join(",", targets) + "\n", File.ReadAllText(dir.File "p.csv"))
+
+[<Fact>]
+let ``--test-split fits the standardisation on the training part only, so the held-out rows stay unseen`` () =
+    use dir = new TempDirectory()
+    // x grows with the square of the row, so the held-out rows move its mean and deviation.
+    File.WriteAllLines(dir.File "s.csv", "x,y" :: [ for r in 0..39 -> $"{r * r},{r % 2}" ])
+    let train = dir.Run [ "train"; "--train"; "s.csv"; "--target"; "y"; "--standardize"; "--test-split"; "0.25"; "--epochs"; "1"; "--save"; "s.nnm" ]
+    Assert.True((train.ExitCode = 0), string train)
+    let table = Table.Load(dir.File "s.csv", Nullable())
+    let parts = TableSplit.Split(table, 0.25, 1UL, "y")
+    let options = PreprocessingOptions([ "y" ], Standardize = true)
+    let saved = (ModelFile.LoadModel<float32>(dir.File "s.nnm")).Preprocessing |> nonNull
+    Assert.Equal(Preprocessing.Fit(parts.Train, options).Features[0], saved.Features[0])
+    Assert.NotEqual(Preprocessing.Fit(table, options).Features[0], saved.Features[0])
