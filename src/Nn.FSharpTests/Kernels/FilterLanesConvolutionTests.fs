@@ -43,14 +43,11 @@ let ``a convolution with the filters as lanes gives the definition's output and 
         Assert.True(near expectedGradient gradient, $"{path}: the kernel or bias gradient differs from the definition")
         Assert.True(near expectedInputGradient inputGradient, $"{path}: the input gradient differs from the definition")
 
-/// LeNet's second layer in float, where 16 filters fill one 512-bit vector and the transposes run as register blocks.
-[<Fact>]
-let ``LeNet's second convolution in float gives the definition's output and gradients to float precision, on every kernel path`` () =
-    let layer = Conv2DLayer(Shape.Image(6, 12, 12), 16, 5, 5, Activation.Identity)
-    let rows = 9
-    let x = randoms 6 (rows * layer.InputShape.Size)
-    let delta = randoms 7 (rows * layer.OutputShape.Size)
-    let theta = randoms 8 layer.ParameterCount
+/// A layer in float against the definition to float precision, on every kernel path.
+let private floatMatchesDefinition (layer: Conv2DLayer) rows seed =
+    let x = randoms seed (rows * layer.InputShape.Size)
+    let delta = randoms (seed + 1) (rows * layer.OutputShape.Size)
+    let theta = randoms (seed + 2) layer.ParameterCount
     let expectedZ, expectedGradient, expectedInputGradient = definition layer rows x delta theta
     let single (values: float[]) = Array.map float32 values
     let within (expected: float[]) (actual: float32[]) =
@@ -67,6 +64,17 @@ let ``LeNet's second convolution in float gives the definition's output and grad
         Assert.True(within expectedZ z, $"{path}: z differs from the definition")
         Assert.True(within expectedGradient gradient, $"{path}: the kernel or bias gradient differs from the definition")
         Assert.True(within expectedInputGradient inputGradient, $"{path}: the input gradient differs from the definition")
+
+/// LeNet's second layer in float, where 16 filters fill one 512-bit vector and the transposes run as register blocks.
+[<Fact>]
+let ``LeNet's second convolution in float gives the definition's output and gradients to float precision, on every kernel path`` () =
+    floatMatchesDefinition (Conv2DLayer(Shape.Image(6, 12, 12), 16, 5, 5, Activation.Identity)) 9 6
+
+/// 20 filters in float take two 16-lane rooms per position, so the input gradient's lane sums add two 512-bit vectors
+/// per position before folding them, where 16 filters take one.
+[<Fact>]
+let ``a convolution of 20 filters in float, two rooms of 16 lanes, gives the definition's input gradient to float precision, on every kernel path`` () =
+    floatMatchesDefinition (Conv2DLayer(Shape.Image(2, 9, 16), 20, 3, 7, Activation.Identity)) 2 21
 
 [<Fact>]
 let ``a short receptive field, a stride above 1 or rows under 8 outputs do not run with the filters as lanes`` () =
