@@ -243,3 +243,19 @@ let ``eight training steps on a vector path give Portable's networks within roun
     assertWithin 1e-4 1.0 portable[0] vector[0] "dense, SGD, float"
     assertWithin 1e-4 1.0 portable[1] vector[1] "conv, momentum, float"
     assertWithin 1e-8 1.0 portable[2] vector[2] "batch-normalised, Adam, double"
+
+[<Theory>]
+[<OnPath(KernelPath.Portable)>]
+[<OnPath(KernelPath.Vector128)>]
+[<OnPath(KernelPath.Vector256)>]
+[<OnPath(KernelPath.Vector512)>]
+let ``max(z, 0), ReLU's forward pass, keeps a NaN as NaN and gives T.Max's bits elsewhere on every path, Portable included`` (path: KernelPath) =
+    // 37 elements, so that NaN falls in the whole vectors and in the tail of every width.
+    let z = Array.init 37 (fun i -> match i % 6 with | 0 -> nan | 1 -> -0.0 | 2 -> -infinity | 3 -> infinity | 4 -> -1.5 | _ -> float i)
+    let a = on path (fun () -> let a = Array.zeroCreate z.Length in TensorKernels.Max(ReadOnlySpan z, 0.0, Span a); a)
+    for i in 0 .. z.Length - 1 do
+        let expected = Double.Max(z[i], 0.0)
+        if Double.IsNaN expected then Assert.True(Double.IsNaN a[i], sprintf "max(NaN, 0) at %d on %A is %g" i path a[i])
+        else Assert.Equal(BitConverter.DoubleToInt64Bits expected, BitConverter.DoubleToInt64Bits a[i])
+    let single = on path (fun () -> let a = Array.zeroCreate 37 in TensorKernels.Max(ReadOnlySpan(Array.map float32 z), 0.0f, Span a); a)
+    Assert.All(Seq.indexed single |> Seq.filter (fun (i, _) -> i % 6 = 0), fun (i, v) -> Assert.True(Single.IsNaN v, sprintf "float max(NaN, 0) at %d on %A" i path))
