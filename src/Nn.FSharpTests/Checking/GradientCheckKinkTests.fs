@@ -47,6 +47,17 @@ let ``a kink nearer than the step is stepped over by a smaller step, so every pa
     Assert.DoesNotContain("kink", string report + report.Verdict 1e-6)
 
 [<Fact>]
+let ``the third step, epsilon over 16, is tried before a parameter is left out, and no fourth`` () =
+    // z = 1e-6 lies inside ε and ε/4 but outside ε/16 = 6.25e-7: compared. z = 3e-7 lies inside all three (though
+    // outside a fourth, ε/64 ≈ 1.6e-7): left out.
+    let near = check Activation.Relu [| 1e-6; 0.5; -0.5 |]
+    Assert.Equal(0, near.AtKinks)
+    Assert.True(near.Passes 1e-6, near.Verdict 1e-6)
+    let nearer = check Activation.Relu [| 3e-7; 0.5; -0.5 |]
+    Assert.Equal<(int * string * int) list>([ (0, "weights", 0); (0, "bias", 1); (1, "weights", 0); (1, "bias", 0) ], atKinks nearer)
+    Assert.True(nearer.Passes 1e-6, nearer.Verdict 1e-6)
+
+[<Fact>]
 let ``a network without kinks reports none`` () =
     let report = check Activation.Tanh [| 0.0; 0.0; 0.0 |]
     Assert.Equal(0, report.AtKinks)
