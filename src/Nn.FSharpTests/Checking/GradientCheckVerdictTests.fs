@@ -9,6 +9,13 @@ open Nn.Tests.Helpers
 open Nn.Tests.Checking.UserDefinedTests
 open Xunit
 
+/// Tanh with its derivative left at 0, as if never written: backpropagation gives zeros where the cost has slopes.
+type ForgottenTanh =
+    interface IElementwiseActivation with
+        static member Name = "forgotten-tanh"
+        static member Value<'T when 'T :> System.Numerics.IFloatingPointIeee754<'T>>(z: 'T) = 'T.Tanh z
+        static member Derivative<'T when 'T :> System.Numerics.IFloatingPointIeee754<'T>>(_z: 'T, _a: 'T) = 'T.Zero
+
 let private inputs = matrix [| [| 0.3; -0.7; 1.1 |]; [| -0.2; 0.45; 0.9 |] |]
 let private targets = matrix [| [| 0.2; -0.1 |]; [| 0.7; 0.4 |] |]
 
@@ -97,6 +104,20 @@ let ``a passing check names the blocks whose gradient is zero on both sides, sin
     Assert.True(report.Passes 1e-6, string report)
     Assert.EndsWith("; 3 of 4 blocks compared nothing, their gradient being exactly zero on both sides: layer 0 weights, layer 0 bias, layer 1 weights", report.Verdict 1e-6)
     Assert.DoesNotContain("compared nothing", (checkOf Activation.Tanh).Verdict 1e-6)
+
+[<Fact>]
+let ``a backpropagation of zeros where the central differences measure slopes fails as a comparison, not as one that compared nothing`` () =
+    // Only a block where both sides are exactly zero compared nothing; here one side is zero and the other is not.
+    let single = Network.Create<float>(Architecture.Input(3).Dense(2, Activation.Elementwise<ForgottenTanh>()), Initializer.Xavier, 3UL)
+    let all = GradientCheck.Run(single, Loss.Quadratic, inputs, targets)
+    Assert.False(all.NothingCompared, string all)
+    Assert.Empty(all.UncomparedBlocks)
+    Assert.True(all.MaxNumeric > 1e-3, string all)
+    Assert.StartsWith("gradient check FAILED: 2 of 2 blocks not within 1E-06; largest norm-relative difference 1.000E+000", all.Verdict 1e-6)
+    let hidden = checkOf (Activation.Elementwise<ForgottenTanh>())
+    Assert.Empty(hidden.UncomparedBlocks)
+    Assert.StartsWith("gradient check FAILED: 2 of 4 blocks not within 1E-06;", hidden.Verdict 1e-6)
+    Assert.DoesNotContain("compared nothing", hidden.Verdict 1e-6)
 
 [<Fact>]
 let ``a block too small to compare relatively fails unless an absolute floor is asked for, and the verdict names the floor`` () =
