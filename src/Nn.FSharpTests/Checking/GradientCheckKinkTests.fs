@@ -17,6 +17,14 @@ type DeclaredLeaky =
         static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T, _a: 'T) = if 'T.Sign z > 0 then 'T.One else 'T.CreateChecked 0.1
         static member Kinks = ImmutableArray.Create 0.0
 
+/// DeclaredLeaky with twice its true derivative, as WrongTanh is tanh's.
+type WrongDeclaredLeaky =
+    interface IElementwiseActivation with
+        static member Name = "wrong-declared-leaky"
+        static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) = 'T.Max(z, 'T.Zero) + 'T.CreateChecked 0.1 * 'T.Min(z, 'T.Zero)
+        static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T, _a: 'T) = if 'T.Sign z > 0 then 'T.CreateChecked 2 else 'T.CreateChecked 0.2
+        static member Kinks = ImmutableArray.Create 0.0
+
 /// 2-3-2 with the hidden biases given: a sample of zeros puts every hidden z exactly at its bias; the other sample's
 /// hidden z are −0.1, 1.2 and 1.4, far from 0.
 let private check (hidden: Activation) (biases: float[]) =
@@ -92,6 +100,19 @@ let ``parameters at a kink do not excuse a wrong derivative elsewhere`` () =
     Assert.Equal(3, report.AtKinks)
     Assert.False(report.Passes 1e-3, report.Verdict 1e-3)
     Assert.Contains("gradient check FAILED", report.Verdict 1e-3)
+
+[<Fact>]
+let ``a block's mean differences are taken over its compared parameters, not those left out at a kink`` () =
+    // The first hidden unit's z is exactly 0 on the sample of zeros, so its bias is left out; the other two biases are
+    // compared, and twice the true derivative gives each a relative difference of exactly 1/2, so the mean is 1/2
+    // (over all three biases it would be 1/3).
+    let report = check (Activation.Elementwise<WrongDeclaredLeaky>()) [| 0.0; 0.5; -0.5 |]
+    let bias = report.Blocks[1]
+    Assert.Equal((0, "bias", 1), (bias.Layer, bias.Block, bias.AtKinks))
+    assertClose 1e-6 0.5 bias.MaxRelative
+    assertClose 1e-6 0.5 bias.MeanRelative
+    Assert.True(bias.MeanAbsolute > bias.MaxAbsolute / 2.0, string report)
+    Assert.False(report.Passes 1e-3, report.Verdict 1e-3)
 
 [<Fact>]
 let ``ReLU names its kink at 0, a user's activation the kinks it declares, and the smooth activations and undeclared ones none`` () =
