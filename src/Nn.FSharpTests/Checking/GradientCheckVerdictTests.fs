@@ -129,6 +129,15 @@ let ``a block too small to compare relatively fails unless an absolute floor is 
     Assert.Contains("absolute floor 1E-09", report.Verdict(1e-6, 1e-9))
 
 [<Fact>]
+let ``the absolute floor holds every difference of a block, so a small mean does not pass one large difference`` () =
+    // Four differences of which one is 4e-6 and three are 0: the mean is 1e-6, the largest 4e-6.
+    let report = reportOf [ BlockDifference(0, "weights", 4, 1e-6, 4e-6, 0.25, 1.0, 0.5) ]
+    Assert.False(report.Passes(1e-6, 2e-6))
+    Assert.Equal(1, (report.FailingBlocks(1e-6, 2e-6)).Length)
+    Assert.StartsWith("gradient check FAILED: 1 of 1 blocks not within 1E-06 or every |a − n| within the absolute floor 2E-06;", report.Verdict(1e-6, 2e-6))
+    Assert.True(report.Passes(1e-6, 4e-6))
+
+[<Fact>]
 let ``a verdict names the blocks that pass by the absolute floor alone, so a floor wide enough to pass anything shows`` () =
     // The first block's gradient has the opposite sign (norm-relative 1) and passes only by an enormous floor.
     let report = GradientCheckReport(ImmutableArray.Create(BlockDifference(0, "weights", 4, 2.0, 2.0, 1.0, 1.0, 1.0), BlockDifference(1, "bias", 2, 1e-12, 1e-12, 1e-9, 1e-9, 1e-9)), 0.0)
