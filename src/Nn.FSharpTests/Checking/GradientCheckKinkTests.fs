@@ -66,6 +66,16 @@ let ``the third step, epsilon over 16, is tried before a parameter is left out, 
     Assert.True(nearer.Passes 1e-6, nearer.Verdict 1e-6)
 
 [<Fact>]
+let ``a kink in the output layer is found as a hidden layer's is`` () =
+    // A ReLU output whose first unit's z is exactly 0 on the sample of zeros: across it the central difference of
+    // the quadratic cost measures about −y/2 where backpropagation takes ReLU's slope 0.
+    let architecture = Architecture.Input(2).Dense(2, Activation.Relu)
+    let network = Network.FromParameters<float>(architecture, ReadOnlySpan [| 0.5; -0.3; 0.8; 0.2; 0.0; 0.3 |])
+    let report = GradientCheck.Run(network, Loss.Quadratic, matrix [| [| 0.0; 0.0 |]; [| 1.0; 2.0 |] |], matrix [| [| 0.5; 0.5 |]; [| 0.2; 0.9 |] |])
+    Assert.Equal<(int * string * int) list>([ (0, "weights", 0); (0, "bias", 1) ], atKinks report)
+    Assert.True(report.Passes 1e-6, report.Verdict 1e-6)
+
+[<Fact>]
 let ``a network without kinks reports none`` () =
     let report = check Activation.Tanh [| 0.0; 0.0; 0.0 |]
     Assert.Equal(0, report.AtKinks)
