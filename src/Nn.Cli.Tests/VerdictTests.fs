@@ -240,3 +240,24 @@ let ``train prints no regression errors for training rows on which the trained n
     Assert.DoesNotContain("RMSE", run.Output)
     Assert.True(File.Exists(dir.File "m.nnm"))
     assertNoStackTrace run
+
+/// A model of one input and two classes that calls x class 1 when x > 0.5 (z = (0.5 − x, x − 0.5)), saved in dir.
+let private saveThreshold (dir: TempDirectory) (name: string) =
+    let architecture = Nn.Architecture.Input(1).Dense(2, Nn.Activation.Identity)
+    Nn.ModelFile.Save(Nn.Network.FromParameters<float32>(architecture, System.ReadOnlySpan [| -1.0f; 1.0f; 0.5f; -0.5f |]), dir.File name)
+
+[<Fact>]
+let ``eval prints each class's samples, correct count and accuracy from its row of the confusion matrix, and the correct total`` () =
+    use dir = new TempDirectory()
+    saveThreshold dir "m.nnm"
+    // Class 0: 0.1, 0.2 right and 0.9 wrong; class 1: 0.8, 0.7 right and 0.3, 0.2 wrong. Rows of 3 and 4, columns of 4 and 3.
+    File.WriteAllLines(dir.File "rows.csv", [| "0,0.1"; "0,0.2"; "0,0.9"; "1,0.8"; "1,0.7"; "1,0.3"; "1,0.2" |])
+    let run = dir.Run [ "eval"; "m.nnm"; "--test"; "rows.csv"; "--classes"; "2"; "--scale"; "1" ]
+    Assert.True((run.ExitCode = 0), string run)
+    let lines = run.Output.Replace("\r", "").Split('\n')
+    let at (text: string) = Array.findIndex (fun (l: string) -> l = text) lines
+    let table = at "class  samples  correct  accuracy"
+    Assert.Equal<string[]>([| "    0        3        2    0.6667"; "    1        4        2    0.5000" |], lines[table + 1 .. table + 2])
+    let matrix = at "confusion matrix (rows: actual class, columns: predicted class)"
+    Assert.Equal<string[]>([| "actual\\pred     0     1"; "          0     2     1"; "          1     2     2" |], lines[matrix + 1 .. matrix + 3])
+    Assert.Contains("test accuracy 0.5714 (4/7)", run.Output)
