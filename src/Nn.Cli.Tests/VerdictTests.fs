@@ -261,3 +261,16 @@ let ``eval prints each class's samples, correct count and accuracy from its row 
     let matrix = at "confusion matrix (rows: actual class, columns: predicted class)"
     Assert.Equal<string[]>([| "actual\\pred     0     1"; "          0     2     1"; "          1     2     2" |], lines[matrix + 1 .. matrix + 3])
     Assert.Contains("test accuracy 0.5714 (4/7)", run.Output)
+
+[<Fact>]
+let ``eval refuses a model whose outputs overflow on one sample of several, rather than print an accuracy of NaN beside the others`` () =
+    use dir = new TempDirectory()
+    // Both outputs are 1e30·x + 1e30: finite and tied (class 0) for x of 1 or 2, +∞ in float32 for x = 1e10.
+    let architecture = Nn.Architecture.Input(1).Dense(2, Nn.Activation.Identity)
+    Nn.ModelFile.Save(Nn.Network.FromParameters<float32>(architecture, System.ReadOnlySpan(Array.create 4 1e30f)), dir.File "m.nnm")
+    File.WriteAllLines(dir.File "rows.csv", [| "0,1"; "0,1e10"; "1,2" |])
+    let run = dir.Run [ "eval"; "m.nnm"; "--test"; "rows.csv"; "--classes"; "2"; "--scale"; "1" ]
+    Assert.True((run.ExitCode = 3), string run)
+    Assert.Contains("nn: the model m.nnm gives outputs that are not finite (NaN or ∞) for 1 of 3 samples of rows.csv, the first sample 2", run.Error)
+    Assert.DoesNotContain("accuracy", run.Output)
+    assertNoStackTrace run
