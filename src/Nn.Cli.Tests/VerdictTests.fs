@@ -274,3 +274,19 @@ let ``eval refuses a model whose outputs overflow on one sample of several, rath
     Assert.Contains("nn: the model m.nnm gives outputs that are not finite (NaN or ∞) for 1 of 3 samples of rows.csv, the first sample 2", run.Error)
     Assert.DoesNotContain("accuracy", run.Output)
     assertNoStackTrace run
+
+[<Fact>]
+let ``gradcheck refuses an absolute floor exactly equal to the largest derivative measured, which every zero of a backpropagation of zeros is within`` () =
+    use dir = new TempDirectory()
+    let architecture = Nn.Architecture.Input(64).Dense(16, Nn.Activation.Tanh).Dense(10, Nn.Activation.Softmax)
+    let single = Nn.Network.Create<float32>(architecture, Nn.Initializer.Xavier, 4UL)
+    Nn.ModelFile.Save(single, dir.File "m.nnm")
+    // The same check in the library: the model's weights in double, the first 3 of the embedded digits.
+    let network = Nn.Network.FromParameters<float>(architecture, System.ReadOnlySpan(single.Parameters.ToArray() |> Array.map float))
+    let batch = Nn.Digits.Load<float>().Train.Select(System.ReadOnlySpan [| 0; 1; 2 |])
+    let largest = Nn.GradientCheck.Run(network, Nn.Loss.SoftmaxCrossEntropy, batch.Inputs, batch.Targets).MaxNumeric
+    let at = dir.Run [ "gradcheck"; "m.nnm"; "--absolute-tolerance"; largest.ToString("R", System.Globalization.CultureInfo.InvariantCulture) ]
+    Assert.True((at.ExitCode = 2), string at)
+    Assert.Contains("--absolute-tolerance must be below the largest derivative the central differences measured", at.Error)
+    let below = dir.Run [ "gradcheck"; "m.nnm"; "--absolute-tolerance"; (largest / 2.0).ToString("R", System.Globalization.CultureInfo.InvariantCulture) ]
+    Assert.True((below.ExitCode = 0), string below)
