@@ -34,7 +34,8 @@ internal sealed class LossEmitter(EmitContext context) : CodeEmitter(context)
                 w.Line("// so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).");
                 Sum("mass", L, k => $"y[{k}]");
                 Sum("targetDotZ", L, k => $"(y[{k}] * {Z(L, k)})");
-                Sum("below", L, k => $"({Z(L, k)} < max{L} ? {T}.Exp({Z(L, k)} - max{L}) : {Zero})");
+                // Unrolled, the softmax above left e^(z_k − max z) in locals; in spans it overwrote them with a_k.
+                Sum("below", L, k => $"({Z(L, k)} < max{L} ? {(InSpan(L) ? $"{T}.Exp({Z(L, k)} - max{L})" : $"e{L}_{k}")} : {Zero})");
                 Sum("maxima", L, k => $"({Z(L, k)} < max{L} ? {Zero} : {One})");
                 w.Line($"var cost = ((mass * max{L}) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - {One})));");
                 break;

@@ -366,7 +366,7 @@ namespace Consumer
             // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = y[0] + y[1] + y[2];
             var targetDotZ = (y[0] * z2_0) + (y[1] * z2_1) + (y[2] * z2_2);
-            var below = (z2_0 < max2 ? double.Exp(z2_0 - max2) : 0.0) + (z2_1 < max2 ? double.Exp(z2_1 - max2) : 0.0) + (z2_2 < max2 ? double.Exp(z2_2 - max2) : 0.0);
+            var below = (z2_0 < max2 ? e2_0 : 0.0) + (z2_1 < max2 ? e2_1 : 0.0) + (z2_2 < max2 ? e2_2 : 0.0);
             var maxima = (z2_0 < max2 ? 0.0 : 1.0) + (z2_1 < max2 ? 0.0 : 1.0) + (z2_2 < max2 ? 0.0 : 1.0);
             var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
             return cost;
@@ -410,7 +410,7 @@ namespace Consumer
             // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = y[0] + y[1] + y[2];
             var targetDotZ = (y[0] * z2_0) + (y[1] * z2_1) + (y[2] * z2_2);
-            var below = (z2_0 < max2 ? double.Exp(z2_0 - max2) : 0.0) + (z2_1 < max2 ? double.Exp(z2_1 - max2) : 0.0) + (z2_2 < max2 ? double.Exp(z2_2 - max2) : 0.0);
+            var below = (z2_0 < max2 ? e2_0 : 0.0) + (z2_1 < max2 ? e2_1 : 0.0) + (z2_2 < max2 ? e2_2 : 0.0);
             var maxima = (z2_0 < max2 ? 0.0 : 1.0) + (z2_1 < max2 ? 0.0 : 1.0) + (z2_2 < max2 ? 0.0 : 1.0);
             var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
 
@@ -503,7 +503,7 @@ namespace Consumer
             // so a confidently right output keeps its tiny cost (the runtime's SoftmaxCrossEntropyLoss, bit for bit).
             var mass = y[0] + y[1] + y[2];
             var targetDotZ = (y[0] * z2_0) + (y[1] * z2_1) + (y[2] * z2_2);
-            var below = (z2_0 < max2 ? double.Exp(z2_0 - max2) : 0.0) + (z2_1 < max2 ? double.Exp(z2_1 - max2) : 0.0) + (z2_2 < max2 ? double.Exp(z2_2 - max2) : 0.0);
+            var below = (z2_0 < max2 ? e2_0 : 0.0) + (z2_1 < max2 ? e2_1 : 0.0) + (z2_2 < max2 ? e2_2 : 0.0);
             var maxima = (z2_0 < max2 ? 0.0 : 1.0) + (z2_1 < max2 ? 0.0 : 1.0) + (z2_2 < max2 ? 0.0 : 1.0);
             var cost = ((mass * max2) - targetDotZ) + (mass * global::Nn.Kernels.StableScalars.LogOnePlus(below + (maxima - 1.0)));
 
