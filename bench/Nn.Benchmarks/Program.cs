@@ -50,6 +50,13 @@ if (args is ["cross-core", ..])
     return;
 }
 
+if (args is ["gzip", ..])
+{
+    // The library's gzip reader against .NET's GZipStream on Fashion-MNIST's training images (GzipReading.cs).
+    GzipReading.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7, args.Length > 2 ? args[2] : null);
+    return;
+}
+
 if (args is ["first-touch", ..])
 {
     // The price of the first write to fresh memory, per page, on one thread and on two (FirstTouchProbe.cs).

@@ -110,6 +110,19 @@ let ``bytes after the last gzip member are refused naming the file, as trailing 
         Assert.Contains("expected the end of the file after the gzip data, but found trailing bytes that are not gzip data.", e.Message)
 
 [<Fact>]
+let ``a gzip file cut inside a member is refused as truncated, even where all its data has arrived`` () =
+    // Cut in the trailer, the data is whole but its CRC-32 is not there to check it; .NET's GZipStream reads it.
+    // A lone 0x1f, a magic number, or a header after the last member are members cut short too.
+    let whole = gzip images
+    let cuts =
+        [ whole[.. whole.Length - 2]; whole[.. whole.Length - 9]
+          Array.append whole [| 0x1fuy |]; Array.append whole [| 0x1fuy; 0x8buy |]; Array.append whole whole[.. 9] ]
+    for cut in cuts do
+        let e = failure cut labels
+        Assert.EndsWith("images", e.FileName)
+        Assert.Contains("expected a complete gzip member, but found the end of the file inside a gzip member (truncated).", e.Message)
+
+[<Fact>]
 let ``concatenated gzip members read as one file, as gzip reads them`` () =
     let members = Array.append (gzip (Array.sub images 0 10)) (gzip (Array.sub images 10 (images.Length - 10)))
     Assert.Equal(load images labels, load members (Array.append (gzip labels) (gzip [||])))

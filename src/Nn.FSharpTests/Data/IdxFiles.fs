@@ -14,10 +14,17 @@ let idxBytes (dimensions: int list) (data: byte[]) =
     put data
     stream.ToArray()
 
-/// The bytes gzip-compressed, as the .gz data files are.
-let gzip (bytes: byte[]) =
+/// A gzip member of no data: a fixed-code block holding only its end (bits 1, 01, 0000000), CRC 0, length 0.
+let emptyGzipMember = [| 0x1fuy; 0x8buy; 8uy; 0uy; 0uy; 0uy; 0uy; 0uy; 0uy; 0xffuy; 3uy; 0uy; 0uy; 0uy; 0uy; 0uy; 0uy; 0uy; 0uy; 0uy |]
+
+/// The bytes gzip-compressed at the given level, as .NET writes them; for no bytes, where .NET writes nothing at
+/// all, an empty member, as gzip(1) writes for an empty file.
+let gzipAt (level: CompressionLevel) (bytes: byte[]) =
     use stream = new MemoryStream()
     do
-        use zip = new GZipStream(stream, CompressionLevel.Fastest, true)
+        use zip = new GZipStream(stream, level, true)
         zip.Write(bytes, 0, bytes.Length)
-    stream.ToArray()
+    if stream.Length = 0L then emptyGzipMember else stream.ToArray()
+
+/// The bytes gzip-compressed, as the .gz data files are.
+let gzip (bytes: byte[]) = gzipAt CompressionLevel.Fastest bytes

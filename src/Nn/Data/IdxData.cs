@@ -1,7 +1,6 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
-using System.IO.Compression;
 using System.Numerics;
 
 namespace Nn;
@@ -13,7 +12,8 @@ namespace Nn;
 /// their name); they are streamed in chunks and never need seeking, so a pipe, a FIFO or standard input reads like a
 /// regular file (see <see cref="Read{T}"/>); concatenated gzip members read as one file, as gzip(1) reads them.
 /// Reading takes about two bytes per pixel besides the result. A wrong magic, a truncated file, trailing bytes (after
-/// the data, or after the last gzip member), damaged compressed data, mismatched counts or a label out of range throw
+/// the data, or after the last gzip member), a gzip member cut short or damaged (every member's CRC-32 and length are
+/// checked), mismatched counts or a label out of range throw
 /// <see cref="DataFormatException"/> with the byte offset (in the decompressed stream for .gz files), and nothing is
 /// returned.
 /// </summary>
@@ -145,9 +145,9 @@ public static class IdxData
     {
         // The caller owns the source: disposing the peek (and the gzip) stream over it leaves it open.
         var file = PeekStream.Open(source, 2, leaveOpen: true);
-        var compressedBytes = IsGzip(file.Head.Span) ? new EndSensingStream(file) : null;
-        using Stream stream = compressedBytes is null ? file : new GZipStream(compressedBytes, CompressionMode.Decompress);
-        var where = compressedBytes is null ? string.Empty : " (decompressed)";
+        var compressed = IsGzip(file.Head.Span);
+        using Stream stream = compressed ? new GzipReader(file) : file;
+        var where = compressed ? " (decompressed)" : string.Empty;
         var reader = new CountingReader(stream, path, where);
 
         Span<byte> word = stackalloc byte[4];
@@ -223,13 +223,6 @@ public static class IdxData
             throw new DataFormatException(path, $"byte {expectedLength}{where}", $"the end of the file after {expectedLength} bytes", "more data");
         }
 
-        // Concatenated gzip members are one valid gzip file and decompress as one; bytes after the last member that
-        // do not start another are ignored by the decompressor, which would accept junk a plain file is refused for.
-        if (compressedBytes is { Ended: false })
-        {
-            throw new DataFormatException(path, $"byte {expectedLength}{where}", "the end of the file after the gzip data", "trailing bytes that are not gzip data");
-        }
-
         if (table is null)
         {
             return (shape, new Payload<T>(raw, null));
@@ -258,12 +251,13 @@ public static class IdxData
     {
         public long Offset { get; private set; }
 
-        /// <summary>
-        /// What a decompressor's complaint means. .NET's own words for a zlib data error ("unsupported compression
-        /// method" for a corrupt block) send the reader looking for a format problem where the file is damaged.
-        /// </summary>
-        private static DataFormatException Damaged(string path, string location) =>
-            new(path, location, "a valid gzip stream", "damaged compressed data (a corrupt deflate block, or a checksum or length that does not match)");
+        /// <summary>The gzip reader's complaint in the reader's words, at the decompressed offset it was found.</summary>
+        private static DataFormatException Damaged(string path, string location, GzipDataException e) => e.Fault switch
+        {
+            GzipFault.Truncated => new(path, location, "a complete gzip member", e.Detail),
+            GzipFault.TrailingBytes => new(path, location, "the end of the file after the gzip data", e.Detail),
+            _ => new(path, location, "a valid gzip stream", $"damaged compressed data ({e.Detail})"),
+        };
 
         public void ReadExactly(Span<byte> buffer, string expected)
         {
@@ -272,9 +266,9 @@ public static class IdxData
             {
                 read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
             }
-            catch (InvalidDataException)
+            catch (GzipDataException e)
             {
-                throw Damaged(path, $"byte {Offset}{where}");
+                throw Damaged(path, $"byte {Offset}{where}", e);
             }
 
             if (read < buffer.Length)
@@ -291,9 +285,9 @@ public static class IdxData
             {
                 return stream.ReadByte();
             }
-            catch (InvalidDataException)
+            catch (GzipDataException e)
             {
-                throw Damaged(path, $"byte {Offset}{where}");
+                throw Damaged(path, $"byte {Offset}{where}", e);
             }
         }
     }
