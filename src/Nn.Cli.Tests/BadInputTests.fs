@@ -138,6 +138,17 @@ let ``a truncated or wrong-magic IDX file names the byte offset`` () =
     expect dir badInput [ "eval"; "m.nnm"; "--test"; "magic-images-idx3-ubyte" ] "magic-images-idx3-ubyte, byte 0: expected an IDX magic number starting 0x00 0x00" |> ignore
 
 [<Fact>]
+let ``a gzip IDX file cut inside its checksum is refused as truncated, though every pixel arrived`` () =
+    use dir = new TempDirectory()
+    let images, labels = fashionLike 20 4
+    let compressed = gzip images
+    File.WriteAllBytes(dir.File "cut-images-idx3-ubyte.gz", compressed[.. compressed.Length - 5])
+    File.WriteAllBytes(dir.File "cut-labels-idx1-ubyte.gz", gzip labels)
+    let expected =
+        sprintf "cut-images-idx3-ubyte.gz, byte %d (decompressed): expected a complete gzip member, but found the end of the file inside a gzip member (truncated)." images.Length
+    expect dir badInput [ "train"; "--train"; "cut-images-idx3-ubyte.gz"; "--test"; "cut-images-idx3-ubyte.gz" ] expected |> ignore
+
+[<Fact>]
 let ``a CSV in UTF-16 or UTF-32 with a byte-order mark trains as its UTF-8 copy does, UTF-32 big-endian not taken for IDX`` () =
     use dir = new TempDirectory()
     let text = String.replicate 4 "1,2,0\n3,4,1\n"
