@@ -49,7 +49,7 @@ let zlibRead (bytes: byte[]) =
     with :? InvalidDataException -> None
 
 /// The CRC-32 of the bytes, as a gzip trailer holds it.
-let crc32 (bytes: byte[]) = Crc32.Append(0u, ReadOnlySpan bytes)
+let crc32 (bytes: byte[]) = System.IO.Hashing.Crc32.HashToUInt32(ReadOnlySpan bytes)
 
 /// A gzip member with the minimal header around raw deflate bytes, its trailer describing `data`.
 let memberOf (deflate: byte[]) (data: byte[]) =

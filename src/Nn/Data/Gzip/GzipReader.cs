@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.IO;
+using System.IO.Hashing;
 
 namespace Nn;
 
@@ -25,7 +26,7 @@ internal sealed class GzipReader : ReadOnlyPassThroughStream
 
     private readonly DeflateBits bits;
     private readonly Inflater inflater;
-    private uint crc;
+    private readonly Crc32 crc = new();
     private uint size;
     private bool started;
     private bool ended;
@@ -53,7 +54,7 @@ internal sealed class GzipReader : ReadOnlyPassThroughStream
             var n = inflater.Read(buffer);
             if (n > 0)
             {
-                crc = Crc32.Append(crc, buffer[..n]);
+                crc.Append(buffer[..n]);
                 size += (uint)n;
                 return n;
             }
@@ -104,53 +105,55 @@ internal sealed class GzipReader : ReadOnlyPassThroughStream
             throw Damaged("a gzip member header with reserved flags set");
         }
 
-        var headerCrc = Crc32.Append(0, fixedPart);
+        var headerCrc = new Crc32();
+        headerCrc.Append(fixedPart);
         if ((flags & ExtraFlag) != 0)
         {
             Span<byte> extraLength = stackalloc byte[2];
             bits.TakeBytes(extraLength);
-            headerCrc = Crc32.Append(headerCrc, extraLength);
+            headerCrc.Append(extraLength);
             Span<byte> extra = stackalloc byte[256];
             for (var left = (int)BinaryPrimitives.ReadUInt16LittleEndian(extraLength); left > 0; left -= extra.Length)
             {
                 var part = extra[..Math.Min(left, extra.Length)];
                 bits.TakeBytes(part);
-                headerCrc = Crc32.Append(headerCrc, part);
+                headerCrc.Append(part);
             }
         }
 
         foreach (var flag in (ReadOnlySpan<int>)[NameFlag, CommentFlag])
         {
-            headerCrc = (flags & flag) != 0 ? SkipZeroTerminated(headerCrc) : headerCrc;
+            if ((flags & flag) != 0)
+            {
+                SkipZeroTerminated(headerCrc);
+            }
         }
 
         if ((flags & HeaderCrcFlag) != 0)
         {
             Span<byte> stored = stackalloc byte[2];
             bits.TakeBytes(stored);
-            if (BinaryPrimitives.ReadUInt16LittleEndian(stored) != (ushort)headerCrc)
+            if (BinaryPrimitives.ReadUInt16LittleEndian(stored) != (ushort)headerCrc.GetCurrentHashAsUInt32())
             {
                 throw Damaged("a gzip member header whose checksum does not match it");
             }
         }
 
-        crc = 0;
+        crc.Reset();
         size = 0;
         inflater.Start();
     }
 
     /// <summary>Skips a header's file name or comment, which end at a zero byte, adding them to the header's CRC.</summary>
-    private uint SkipZeroTerminated(uint headerCrc)
+    private void SkipZeroTerminated(Crc32 headerCrc)
     {
         Span<byte> one = stackalloc byte[1];
         do
         {
             bits.TakeBytes(one);
-            headerCrc = Crc32.Append(headerCrc, one);
+            headerCrc.Append(one);
         }
         while (one[0] != 0);
-
-        return headerCrc;
     }
 
     /// <summary>Checks a member's trailer against the data it gave: its CRC-32 and its length modulo 2^32.</summary>
@@ -159,7 +162,7 @@ internal sealed class GzipReader : ReadOnlyPassThroughStream
         bits.AlignToByte();
         Span<byte> trailer = stackalloc byte[8];
         bits.TakeBytes(trailer);
-        if (BinaryPrimitives.ReadUInt32LittleEndian(trailer) != crc)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(trailer) != crc.GetCurrentHashAsUInt32())
         {
             throw Damaged("a checksum that does not match the member's data");
         }

@@ -12,12 +12,19 @@ namespace Nn;
 /// </summary>
 internal sealed class HuffmanCode
 {
-    private const int MaxBits = 15;
+    /// <summary>The longest code deflate allows.</summary>
+    public const int MaxBits = 15;
     /// <summary>Codes up to this long are found by one lookup; dynamic codes for byte data are mostly 7–12 bits.</summary>
     private const int FastBits = 12;
 
     /// <summary>Per pattern of the next <see cref="FastBits"/> bits: symbol × 16 + length, or 0 for a longer code.</summary>
     private readonly ushort[] fast = new ushort[1 << FastBits];
+
+    /// <summary>
+    /// The one-lookup table: indexed by the next <see cref="FastBits"/> bits, symbol × 16 + code length, or 0 where
+    /// the code is longer (or, in an incomplete code, absent).
+    /// </summary>
+    public ushort[] FastTable => fast;
 
     /// <summary>How many codes have each length.</summary>
     private readonly int[] countOfLength = new int[MaxBits + 1];

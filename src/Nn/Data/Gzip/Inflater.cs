@@ -158,20 +158,21 @@ internal sealed class Inflater(DeflateBits bits)
         var literalCode = literals;
         while (written < limit)
         {
-            // Literals are most symbols: a local write position keeps their loop out of memory.
+            // Literals are most symbols: runs of them take the bit reader's own loop, the rest this general one.
             var at = written;
-            int symbol;
-            while ((symbol = literalCode.Decode(bits)) < 256)
+            bits.TakeLiterals(literalCode, bytes, ref at, limit);
+            written = at;
+            if (written >= limit)
             {
-                bytes[at++] = (byte)symbol;
-                if (at >= limit)
-                {
-                    written = at;
-                    return;
-                }
+                return;
             }
 
-            written = at;
+            var symbol = literalCode.Decode(bits);
+            if (symbol < 256)
+            {
+                bytes[written++] = (byte)symbol;
+                continue;
+            }
 
             if (symbol == 256)
             {
