@@ -88,17 +88,20 @@ let private dynamicHeader (w: BitWriter) (literalsExtra: int) (codeLengthCode: (
         previous <- length
     writeLengths (fun symbol -> let c, l = codes[symbol] in w.Code(c, l))
 
+/// The lengths of a code with only 'A' (65) and end of block, both of `length` bits, and one distance length the
+/// same: 65 zeros, `length`, 190 zeros, `length`, `length`, written with the code-length symbols `length` and 18.
+let private onlyAAndEnd (w: BitWriter) (length: int) (put: int -> unit) =
+    put 18; w.Bits(65 - 11, 7)
+    put length
+    put 18; w.Bits(138 - 11, 7)
+    put 18; w.Bits(52 - 11, 7)
+    put length
+    put length
+
 [<Fact>]
 let ``a dynamic block built by hand reads back, with a single 1-bit distance code allowed`` () =
-    // Literal/length lengths: 65 zeros, 1 for 'A', 190 zeros, 1 for end of block; the one distance length 1.
     let w = BitWriter()
-    dynamicHeader w 0 [ 1, 1; 18, 1 ] (fun put ->
-        put 18; w.Bits(65 - 11, 7)
-        put 1
-        put 18; w.Bits(138 - 11, 7)
-        put 18; w.Bits(52 - 11, 7)
-        put 1
-        put 1)
+    dynamicHeader w 0 [ 1, 1; 18, 1 ] (onlyAAndEnd w 1)
     for _ in 1 .. 3 do w.Code(0, 1)
     w.Code(1, 1)
     Assert.Equal(Bytes "AAA"B, read (memberOf (w.ToArray()) "AAA"B))
@@ -147,13 +150,7 @@ let ``over-subscribed and incomplete codes are refused, as zlib refuses them`` (
     damagedWith "an incomplete code-length code" (memberOf (w.ToArray()) [||])
     // Two literal/length codes of 2 bits leave half the code space unused.
     let w = BitWriter()
-    dynamicHeader w 0 [ 2, 1; 18, 1 ] (fun put ->
-        put 18; w.Bits(65 - 11, 7)
-        put 2
-        put 18; w.Bits(138 - 11, 7)
-        put 18; w.Bits(52 - 11, 7)
-        put 2
-        put 2)
+    dynamicHeader w 0 [ 2, 1; 18, 1 ] (onlyAAndEnd w 2)
     w.Bits(0, 32)
     damagedWith "an incomplete literal/length code" (memberOf (w.ToArray()) [||])
 
