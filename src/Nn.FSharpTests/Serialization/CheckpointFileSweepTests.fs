@@ -127,3 +127,30 @@ let ``a history length the file has no room for is refused before room is made f
     Assert.Equal(
         sprintf "c.nnck, byte %d: expected the history length (one record per completed epoch) of at most %d records (37 bytes each), but found 10000000." historyAt ((body.Length - historyAt - 4) / 37),
         e.Message)
+
+/// From version 4 on a record also holds its validation figures (54 bytes, not 37), and the file ends with the best
+/// epoch's presence byte (this file has none); the other fields before the history are version 1's, with the
+/// validation fraction, the patience and the fingerprint between the shuffle flag and the random state.
+[<Fact>]
+let ``a history length a version 6 file has no room for is refused counting 54 bytes a record`` () =
+    let file = checkpointFile 6
+    let checkpoint = CheckpointFile.FromBytes<float>(file, "c.nnck")
+    let body = bodyOf file
+    let historyAt = body.Length - 1 - 54 * checkpoint.State.History.Length - 4
+    let completedAt = historyAt - 4
+    let epochsAt = completedAt - 32 - 44 - 4 - 8 - 1 - 8 - 8 - 4 - 4
+    let lossAt = epochsAt - 1 - checkpoint.Loss.Name.Length
+    let stepAt = lossAt - (checkpoint.Optimizer.MomentCount * checkpoint.State.Network.Parameters.Length * int file[6]) - 4 - 8
+    Assert.Equal(0uy, body[body.Length - 1])
+    Assert.Equal(checkpoint.State.OptimizerState.Step, BitConverter.ToInt64(body, stepAt))
+    Assert.Equal(checkpoint.Options.Epochs, BitConverter.ToInt32(body, epochsAt))
+    Assert.Equal(checkpoint.State.EpochsCompleted, BitConverter.ToInt32(body, completedAt))
+    Assert.Equal(checkpoint.State.History.Length, BitConverter.ToInt32(body, historyAt))
+    BinaryPrimitives.WriteInt64LittleEndian(body.AsSpan stepAt, 10_000_000L)
+    BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan epochsAt, Int32.MaxValue)
+    BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan completedAt, 10_000_000)
+    BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan historyAt, 10_000_000)
+    let e = Assert.Throws<ModelFormatException>(fun () -> CheckpointFile.FromBytes<float>(reseal body, "c.nnck") |> ignore)
+    Assert.Equal(
+        sprintf "c.nnck, byte %d: expected the history length (one record per completed epoch) of at most %d records (54 bytes each), but found 10000000." historyAt ((body.Length - historyAt - 4) / 54),
+        e.Message)
