@@ -88,3 +88,11 @@ let ``a run checkpointed every epoch whose test outputs overflow saves its NaN t
         Assert.True(Double.IsNaN history[1].TestAccuracy.Value, string history[1])
     finally
         IO.File.Delete path
+
+[<Fact>]
+let ``a record with only its cost or only its accuracy measured, on the test or the validation set, loads back so`` () =
+    let records =
+        [ EpochRecord(1, 0.9, 0.5, Nullable 0.25, Nullable(), ValidationCost = Nullable 0.5)
+          EpochRecord(2, 0.7, 0.6, Nullable(), Nullable 0.75, ValidationAccuracy = Nullable 0.125) ]
+    let loaded = (CheckpointFile.FromBytes<float32>(CheckpointFile.ToBytes(checkpoint 2 records), "c")).State.History
+    Assert.Equal<EpochRecord seq>(records, loaded)

@@ -143,3 +143,12 @@ let ``an absent test measurement stored as anything but 0 is refused`` () =
     BitConverter.GetBytes(0.25).CopyTo(body, testLossAt)
     let edited = Array.append body (Security.Cryptography.SHA256.HashData body)
     refused edited (int64 testLossAt) "history record 1's test loss stored as 0 (the flags say there is none), but found 0.25"
+
+[<Fact>]
+let ``an absent test measurement stored as minus 0 is refused: only the bits of 0 mean none`` () =
+    let bytes = saved (Adam 0.01) (withState 12L moments trained.Random 2 [ history[0]; EpochRecord(2, 0.5, 0.8, Nullable(), Nullable()) ])
+    let body = Array.take (bytes.Length - 32) bytes
+    let testAccuracyAt = int (recordAt bytes 2 1) + 29
+    BitConverter.GetBytes(-0.0).CopyTo(body, testAccuracyAt)
+    let edited = Array.append body (Security.Cryptography.SHA256.HashData body)
+    refused edited (int64 testAccuracyAt) "history record 1's test accuracy stored as 0 (the flags say there is none), but found -0"
