@@ -76,3 +76,5 @@ let ``IsGzip recognises the gzip magic and nothing else`` () =
     Assert.True(IdxData.IsGzip(ReadOnlySpan(gzip [| 1uy |])))
     Assert.False(IdxData.IsGzip(ReadOnlySpan [| 0x1fuy |]))
     Assert.False(IdxData.IsGzip(ReadOnlySpan [| 0uy; 0uy; 8uy; 1uy |]))
+    // gzip's first byte with another second one is not gzip: both bytes are the magic.
+    Assert.False(IdxData.IsGzip(ReadOnlySpan [| 0x1fuy; 0x8auy |]))

@@ -55,6 +55,17 @@ let ``a cycle of symbolic links is refused rather than followed forever`` () =
         let e = Assert.Throws<IOException>(fun () -> AtomicFile.ResolveTarget(Path.Combine(directory, "a")) |> ignore)
         Assert.Contains("too many levels of symbolic links", e.Message))
 
+/// Linux follows 40 links in one lookup and gives up at the 41st (ELOOP): a chain of 40 is followed to its file.
+[<Fact>]
+let ``a chain of 40 symbolic links is followed to its file, and one of 41 is refused`` () =
+    inDirectory (fun directory ->
+        File.WriteAllBytes(Path.Combine(directory, "link0"), [| 1uy |])
+        for i in 1..41 do
+            File.CreateSymbolicLink(Path.Combine(directory, sprintf "link%d" i), sprintf "link%d" (i - 1)) |> ignore
+        Assert.Equal(Path.Combine(directory, "link0"), AtomicFile.ResolveTarget(Path.Combine(directory, "link40")))
+        let e = Assert.Throws<IOException>(fun () -> AtomicFile.ResolveTarget(Path.Combine(directory, "link41")) |> ignore)
+        Assert.Contains("too many levels of symbolic links", e.Message))
+
 [<Fact>]
 let ``a directory at the path is refused and left as it is`` () =
     inDirectory (fun directory ->
