@@ -45,3 +45,9 @@ let ``data may take what the runtime may use less what is held, and no more than
     Assert.Equal(246L <<< 20, MemoryBudget.Left(256L <<< 20, 10L <<< 20, Nullable(20L * gib)))
     Assert.Equal(23L * gib, MemoryBudget.Left(24L * gib, gib, Nullable()))
     Assert.Equal(Int64.MaxValue, MemoryBudget.Left(0L, gib, Nullable()))
+
+[<Fact>]
+let ``data may take nothing, never less, when the program already holds more than the runtime may use`` () =
+    // A negative budget would read as "less than nothing is available" in every refusal, and compares below any need.
+    Assert.Equal(0L, MemoryBudget.Left(256L <<< 20, 300L <<< 20, Nullable(20L <<< 30)))
+    Assert.Equal(0L, MemoryBudget.Left(256L <<< 20, 256L <<< 20, Nullable()))
