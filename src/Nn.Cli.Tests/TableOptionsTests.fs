@@ -77,3 +77,12 @@ let ``--test-split fits the standardisation on the training part only, so the he
     let saved = (ModelFile.LoadModel<float32>(dir.File "s.nnm")).Preprocessing |> nonNull
     Assert.Equal(Preprocessing.Fit(parts.Train, options).Features[0], saved.Features[0])
     Assert.NotEqual(Preprocessing.Fit(table, options).Features[0], saved.Features[0])
+
+[<Fact>]
+let ``a column list naming two columns whose names differ only in case takes both`` () =
+    // Column names are matched exactly, so x and X are two columns, not one named twice.
+    use dir = new TempDirectory()
+    File.WriteAllLines(dir.File "cases.csv", [| "x,X,label"; "1,2,0"; "2,1,1"; "3,3,0"; "1,1,1" |])
+    let run = dir.Run [ "train"; "--train"; "cases.csv"; "--test"; "cases.csv"; "--target"; "label"; "--features"; "x,X"; "--epochs"; "1" ]
+    Assert.True((run.ExitCode = 0), string run)
+    Assert.Contains("inputs (2): x, X\n", run.Output)
