@@ -57,6 +57,20 @@ let ``a dash as an output that writes a file is refused naming the option, and n
     Assert.False(File.Exists(dir.File "-"))
 
 [<Fact>]
+let ``an output whose file name is missing, so that the next option was taken as it, is refused and no such file is written`` () =
+    // The parser hands --save the next word even when it is an option: the model went to a file named
+    // --exact-train-metrics, and the run measured the epoch means, as if that option had not been typed.
+    use dir = new TempDirectory()
+    for option in [ "--save"; "--plot"; "--checkpoint" ] do
+        refused dir usage [ "train"; "--epochs"; "1"; option; "--exact-train-metrics" ] [ sprintf "nn: %s must name a file, but is '--exact-train-metrics', which reads as an option: a file name is missing after %s; give one (./--exact-train-metrics for a file named so)." option option ] |> ignore
+    refused dir usage [ "export"; "m.nnm"; "--onnx"; "--help" ] [ "--onnx must name a file, but is '--help', which reads as an option" ] |> ignore
+    refused dir usage [ "predict"; "m.nnm"; "--data"; "d.csv"; "--out"; "--scale" ] [ "--out must name a file, but is '--scale', which reads as an option" ] |> ignore
+    Assert.Empty(Directory.GetFileSystemEntries dir.Path)
+    // A file whose name starts with two dashes is still written, given as a path.
+    Assert.Equal(0, (dir.Run [ "train"; "--epochs"; "1"; "--save"; "./--m.nnm" ]).ExitCode)
+    Assert.True(File.Exists(dir.File "--m.nnm"))
+
+[<Fact>]
 let ``an output in a missing directory is refused before training, the plot included`` () =
     use dir = new TempDirectory()
     refused dir usage [ "train"; "--save"; "missing/m.nnm" ] [ "--save: cannot save 'missing/m.nnm'"; "does not exist" ] |> ignore

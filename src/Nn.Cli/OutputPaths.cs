@@ -126,6 +126,14 @@ internal static class OutputPaths
             throw new UsageException($"{option} must name a file, but is '-': it writes a file, not standard output; give a file name (./- for a file named '-').");
         }
 
+        // The parser gives an option its next word even when that word is an option: `--save --exact-train-metrics`
+        // wrote the model to a file of that name and left the option it was meant to be unapplied, without a word.
+        if (path.StartsWith("--", StringComparison.Ordinal))
+        {
+            throw new UsageException(
+                $"{option} must name a file, but is '{path}', which reads as an option: a file name is missing after {option}; give one (./{path} for a file named so).");
+        }
+
         string target;
         try
         {
