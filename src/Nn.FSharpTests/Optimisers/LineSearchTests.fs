@@ -264,3 +264,39 @@ let ``a zoom step still going downhill keeps the far end even where its slope ti
     let found = LineSearch.Search(evaluate, [| 0.0 |], 1.0, -unit, [| 1.0 |], unit, 1e-4, 0.9)
     Assert.Equal<float list>([ unit; unit / 2.0; 1.5 * unit / 2.0 ], List.ofSeq trials)
     Assert.Equal((1.5 * unit / 2.0, 0.25), (found.Value.Alpha, found.Value.F))
+
+[<Fact>]
+let ``a step to a flat point whose cost rounds to the start's zooms back towards the start rather than doubling past it`` () =
+    // f(x) = 2⁶⁰ + (x − 3)²: every cost from 0 to 6 rounds to 2⁶⁰ (the spacing there is 256), so the step 3 meets
+    // Armijo's condition only by rounding, lowers nothing, and has a slope of exactly 0. A slope of 0 or more says the
+    // minimiser is not further on: the search zooms between 3 and 0, where the cubic's first trial is 1, and does not
+    // double to 6. No trial lowers the cost, so there is no point.
+    let lift = 2.0 ** 60.0
+    let trials = Collections.Generic.List<float>()
+    let evaluate =
+        Func<float[], struct (float * float[])>(fun x ->
+            trials.Add x[0]
+            struct (lift + (x[0] - 3.0) ** 2.0, [| 2.0 * (x[0] - 3.0) |]))
+    let found = LineSearch.Search(evaluate, [| 0.0 |], lift, -6.0, [| 1.0 |], 3.0, 1e-4, 0.9)
+    Assert.Equal<float list>([ 3.0; 1.0 ], List.ofSeq trials |> List.take 2)
+    Assert.False(found.HasValue)
+
+[<Theory>]
+[<InlineData("5")>]
+[<InlineData("-Infinity")>]
+let ``after a step past the minimiser, a zoom step costing more than that step, or minus infinity, closes the bracket however flat its slope`` (costAtThree: string) =
+    // (x − 3)² except at 3, whose slope is 0 and whose cost is 5 or −∞. The step 4 (cost 1, slope 2, too steep for
+    // c2 = 0.1) lies past the minimiser: the bracket runs from 4, its low end, back to 0. The cubic's 3 becomes the far
+    // end although its slope meets the curvature condition: a cost of 5 is below the start's 9 but above 4's 1
+    // (returning it would return a worse point than one already found), and −∞ is no cost at all. Between 4 and 3 the
+    // cubic's 3.93 lies within a tenth of the bracket of 4 (or there is no cubic through −∞), so the midpoint 3.5 is
+    // tried (slope 1, too steep), then between 3.5 and 3 the midpoint 3.25, which is taken.
+    let cost = Double.Parse(costAtThree, Globalization.CultureInfo.InvariantCulture)
+    let trials = Collections.Generic.List<float>()
+    let evaluate =
+        Func<float[], struct (float * float[])>(fun x ->
+            trials.Add x[0]
+            if x[0] = 3.0 then struct (cost, [| 0.0 |]) else struct ((x[0] - 3.0) ** 2.0, [| 2.0 * (x[0] - 3.0) |]))
+    let found = LineSearch.Search(evaluate, [| 0.0 |], 9.0, -6.0, [| 1.0 |], 4.0, 1e-4, 0.1)
+    Assert.Equal<float list>([ 4.0; 3.0; 3.5; 3.25 ], List.ofSeq trials)
+    Assert.Equal((3.25, 0.0625), (found.Value.Alpha, found.Value.F))
