@@ -91,6 +91,8 @@ let private secondTrial (g0: float[]) (g1: float[]) (x1: float[]) (pairKept: boo
 [<InlineData(1.0, 0.5, 1099511627776.0, false)>]
 // yᵀs = 2⁻²¹ against 10⁻¹² |y||s| ≈ 6.4 × 10⁻¹¹ (|s| = 2⁻¹⁰, |y| ≈ 2¹⁶): kept, though it is below 10⁻¹² |y| / |s|.
 [<InlineData(0.0009765625, 0.00048828125, 65536.0, true)>]
+// yᵀs = 1/2 against 10⁻¹² |y||s| ≈ 0.069 (|s| = 1, |y| ≈ 2³⁶): kept, so the bound lies between 7.3 × 10⁻¹² and 4.5 × 10⁻¹³ times |y||s|.
+[<InlineData(1.0, 0.5, 68719476736.0, true)>]
 let ``L-BFGS keeps a pair exactly when its curvature y's exceeds 1e-12 times the lengths of y and s`` (g0x: float, g1x: float, g1y: float, kept: bool) =
     let g0, g1 = [| g0x; 0.0 |], [| g1x; g1y |]
     let result, evaluated = minimiseStaircase (Lbfgs(GradientTolerance = 0.0, FunctionTolerance = 0.0)) g0 g1
@@ -185,3 +187,100 @@ let ``an objective that returns a null gradient is refused naming the objective,
         let error = Assert.Throws<ArgumentException>(fun () ->
             minimizer.Minimize((fun theta -> LossAndGradient<float>(theta.Dot theta, Unchecked.defaultof<ParameterVector<float>>)), start) |> ignore)
         Assert.Equal("objective must return a cost and a gradient, but returned a null gradient. (Parameter 'objective')", error.Message)
+
+[<Fact>]
+let ``conjugate gradient takes a negative Polak-Ribiere beta as zero and searches along minus the gradient`` () =
+    // g₀ = (16, 0), g₁ = (1, 1): the first step, 1/16 of −g₀, reaches x₁ = (−1, 0) and meets both Wolfe conditions
+    // (|g₁·d₀| = 16 ≤ 0.1 × 256). β = (g₁·g₁ − g₁·g₀) / g₀·g₀ = (2 − 16) / 256 is negative, so β = max(0, β) = 0 and
+    // d = −g₁ = (−1, −1) with slope −2; the guess 1.01 × 2 (9 − 10) / −2 is capped at 1, and the second search's first
+    // trial is (−2, −1). Kept, β = −7/128 would give d = (−1/8, −1) and the trial (−1.125, −1).
+    let result, evaluated = minimiseStaircase (ConjugateGradient()) [| 16.0; 0.0 |] [| 1.0; 1.0 |]
+    Assert.Equal<float[] list>([ [| 0.0; 0.0 |]; [| -1.0; 0.0 |]; [| -2.0; -1.0 |] ], evaluated)
+    Assert.Equal((MinimizationStop.Converged, 2, 3), (result.Stop, result.Iterations, result.Evaluations))
+
+[<Fact>]
+let ``a decrease above the function tolerance times the new cost goes on, though it is within that tolerance times the old one`` () =
+    // From 0 (cost 3, gradient −1) the unit first step reaches 1 at cost 2: a decrease of 1, above 0.375 × max(1, |2|) =
+    // 0.75 though not above 0.375 × 3. The run goes on; every other point costs 2, so the second search finds nothing
+    // lower and the run ends with no descent after one iteration, at 1.
+    let objective (theta: ParameterVector<float>) =
+        let cost, gradient = if theta[0] = 0.0 then 3.0, -1.0 else 2.0, -0.0625
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan [| gradient |]))
+    for minimizer in [ Lbfgs(GradientTolerance = 0.0, FunctionTolerance = 0.375) :> FullBatchOptimizer
+                       ConjugateGradient(GradientTolerance = 0.0, FunctionTolerance = 0.375) ] do
+        let result = minimizer.Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0 |]))
+        Assert.Equal((MinimizationStop.NoDescent, 1, 2.0), (result.Stop, result.Iterations, result.Loss))
+        Assert.Equal<float[]>([| 1.0 |], result.Parameters.ToArray())
+
+[<Fact>]
+let ``a start whose largest gradient element equals the gradient tolerance exactly has converged with no iteration`` () =
+    let start = ParameterVector<float>.Create(ReadOnlySpan [| 1.0; 2.0 |])
+    for minimizer in [ ConjugateGradient(GradientTolerance = 0.0625) :> FullBatchOptimizer; Lbfgs(GradientTolerance = 0.0625) ] do
+        let flat = minimizer.Minimize((fun _ -> LossAndGradient<float>(3.0, ParameterVector<float>.Create(ReadOnlySpan [| -0.0625; 0.0 |]))), start)
+        Assert.Equal((MinimizationStop.Converged, 0, 1), (flat.Stop, flat.Iterations, flat.Evaluations))
+
+[<Theory>]
+[<InlineData(true)>]
+[<InlineData(false)>]
+let ``both minimisers take a first step exactly on Armijo's line for c1 = 1e-4 and refuse one a rounding above it`` (onLine: bool) =
+    // From 0 (cost 1, gradient −1) the first trial is the unit step to 1, where the slope is 0. Armijo's line there is
+    // 1 + 10⁻⁴ × 1 × (−1): a cost exactly on it is a step taken, after which the gradient 0 ends the run at 1. A cost one
+    // rounding above it fails the condition; every other point costs 2, so nothing lowers the cost.
+    let line = 1.0 + 1e-4 * 1.0 * -1.0
+    let atOne = if onLine then line else Math.BitIncrement line
+    let objective (theta: ParameterVector<float>) =
+        let cost, gradient = if theta[0] = 0.0 then 1.0, -1.0 elif theta[0] = 1.0 then atOne, 0.0 else 2.0, 0.0
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan [| gradient |]))
+    for minimizer in [ Lbfgs() :> FullBatchOptimizer; ConjugateGradient() ] do
+        let result = minimizer.Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0 |]))
+        if onLine then
+            Assert.Equal((MinimizationStop.Converged, 1, atOne), (result.Stop, result.Iterations, result.Loss))
+            Assert.Equal<float[]>([| 1.0 |], result.Parameters.ToArray())
+        else
+            Assert.Equal((MinimizationStop.NoDescent, 0), (result.Stop, result.Iterations))
+            Assert.Equal<float[]>([| 0.0 |], result.Parameters.ToArray())
+
+[<Fact>]
+let ``conjugate gradient with gradients too large to square takes Polak-Ribiere's direction and the expected decrease's first step`` () =
+    // g₀ = (2⁶⁰⁰, 0) at the origin (cost 0): g₀·g₀ overflows, so the first search runs along −g₀ scaled by 2⁻⁶⁰³ and its
+    // first trial, of length 1, reaches x₁ = (−1, 0), which costs −2⁵⁹⁸ with g₁ = 2⁵⁹⁶ (1, 8) and meets both Wolfe
+    // conditions. β = (g₁·g₁ − g₁·g₀) / g₀·g₀ = (65 × 2¹¹⁹² − 2¹¹⁹⁶) / 2¹²⁰⁰ = 49/256, every product summed in scaled
+    // units, so d = −g₁ + β d₀ = −2⁵⁹² (65, 128), g₁·d = −1089 × 2¹¹⁸⁸, and the first trial steps α = 2.02 (f₁ − f₀) / g₁·d
+    // along d: x₁ − (8.08 / 1089) (65, 128). Every other point costs −2⁵⁹⁹ with gradient 0, which ends the run there.
+    let big e = Math.ScaleB(1.0, e)
+    let g0, g1 = [| big 600; 0.0 |], [| big 596; big 599 |]
+    let evaluated = ResizeArray<float[]>()
+    let objective (theta: ParameterVector<float>) =
+        let p = theta.ToArray()
+        evaluated.Add p
+        let cost, gradient =
+            if p[1] <> 0.0 then -(big 599), [| 0.0; 0.0 |]
+            elif p[0] = 0.0 then 0.0, g0
+            else -(big 598), g1
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan gradient))
+    let result = (ConjugateGradient()).Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0; 0.0 |]))
+    Assert.Equal(3, evaluated.Count)
+    Assert.Equal<float[]>([| -1.0; 0.0 |], evaluated[1])
+    assertAllClose 1e-14 [| -1.0 - 8.08 / 1089.0 * 65.0; -8.08 / 1089.0 * 128.0 |] evaluated[2]
+    Assert.Equal((MinimizationStop.Converged, 2), (result.Stop, result.Iterations))
+
+[<Fact>]
+let ``L-BFGS's two-loop recursion takes s·q over y·s in scaled units when s·q overflows`` () =
+    // One dimension, a cost made by hand, from 0 with gradient −2¹⁰⁰⁰: the first search runs along −g scaled by 2⁻¹⁰⁰²
+    // and doubles its first trial, 1, while the gradient stays −2¹⁰⁰⁰ (the cost −2⁹⁸⁸ x is lower each time and below
+    // Armijo's line), until 2²⁵, where the gradient −0.75 × 2¹⁰⁰⁰ meets the curvature condition. The pair s = 2²⁵,
+    // y = 2⁹⁹⁸ has y·s = 2¹⁰²³, but s·g₁ = −1.5 × 2¹⁰²⁴ overflows: the recursion's α = s·q / y·s = −3 comes from scaled
+    // sums, and the direction is the secant's −(s / y) g₁ = 3 × 2²⁵, whose unit step makes the next trial 2²⁷.
+    let big e = Math.ScaleB(1.0, e)
+    let evaluated = ResizeArray<float>()
+    let objective (theta: ParameterVector<float>) =
+        let x = theta[0]
+        evaluated.Add x
+        let cost, gradient =
+            if x < big 25 then -(big 988) * x, -(big 1000)
+            elif x = big 25 then -(big 1013), -0.75 * big 1000
+            else -(big 1014), 0.0
+        LossAndGradient<float>(cost, ParameterVector<float>.Create(ReadOnlySpan [| gradient |]))
+    let result = (Lbfgs()).Minimize(Func<_, _> objective, ParameterVector<float>.Create(ReadOnlySpan [| 0.0 |]))
+    Assert.Equal<float list>(0.0 :: [ for k in 0 .. 25 -> big k ] @ [ big 27 ], List.ofSeq evaluated)
+    Assert.Equal((MinimizationStop.Converged, 2), (result.Stop, result.Iterations))
