@@ -342,3 +342,11 @@ let ``a minimisation result refuses a default loss history, when made and in C#'
     let set = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<MinimizationResult<float>>.GetProperty "LossHistory")).SetValue(result, box unset))
     Assert.Equal("LossHistory", (Assert.IsType<ArgumentException>(set.InnerException)).ParamName)
     Assert.Equal<float seq>([ 1.0 ], result.LossHistory)
+
+[<Fact>]
+let ``L-BFGS refuses a memory of no pairs naming it, and keeps a memory of one`` () =
+    // With no pairs kept every direction is steepest descent's: a memory of 0 is a mistake, not a choice.
+    let e = Assert.Throws<ArgumentOutOfRangeException>(fun () -> Lbfgs(Memory = 0) |> ignore)
+    Assert.Equal("Memory", e.ParamName)
+    Assert.StartsWith("Memory must be positive, but is 0.", e.Message)
+    Assert.Equal(1, Lbfgs(Memory = 1).Memory)

@@ -173,3 +173,13 @@ let ``a rule whose hyperparameter is 0 or infinite in float is refused for float
     let wideData = Dataset.FromLabels(Matrix<float>.FromRows [| [| 0.1; 0.2 |]; [| 0.3; 0.1 |] |], [| 0; 1 |], 2)
     let result = Trainer.Train(wide, Loss.SoftmaxCrossEntropy, scheduled, wideData, TrainingOptions(1, 2, 1UL))
     Assert.Equal(1, result.State.EpochsCompleted)
+
+[<Fact>]
+let ``a rule whose hyperparameter is exactly 0 fits float, where 0 is 0`` () =
+    // Only a value that is not 0 but becomes 0 in float is refused: no weight decay, no momentum and Adam's β₁ = 0 are
+    // choices, and they train.
+    let network = Network.Create<float32>(Architecture.Input(2).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL)
+    let data = Dataset.FromLabels(Matrix<float32>.FromRows [| [| 0.1f; 0.2f |]; [| 0.3f; 0.1f |] |], [| 0; 1 |], 2)
+    for rule in [ AdamW(1e-3, 0.0) :> Optimizer; Momentum(0.1, 0.0); Adam(1e-3, 0.0) ] do
+        let result = Trainer.Train(network, Loss.SoftmaxCrossEntropy, rule, data, TrainingOptions(1, 2, 1UL))
+        Assert.Equal(1, result.State.EpochsCompleted)
