@@ -188,3 +188,52 @@ let ``every tensor's values fill their protobuf field's array exactly, since pro
         fieldLengths (OnnxModelBuilder.Build(Network.Create<float32>(architecture, Initializer.Xavier, 2UL), OnnxExportOptions()))
         @ fieldLengths (OnnxModelBuilder.Build(Network.Create<float>(architecture, Initializer.Xavier, 2UL), OnnxExportOptions()))
     Assert.Equal<(string * int * int) list>([ for name, count, _ in lengths -> name, count, count ], lengths)
+
+/// The dimensions a graph input or output declares, the symbolic batch dimension by its name and the others as numbers.
+let private declared (value: Nn.Onnx.Protobuf.ValueInfoProto) =
+    [ for d in value.Type.TensorType.Shape.Dim ->
+          if d.ValueCase = Nn.Onnx.Protobuf.TensorShapeProto.Types.Dimension.ValueOneofCase.DimParam then d.DimParam else string d.DimValue ]
+
+[<Fact>]
+let ``the model declares IR version 7 and imports only the default domain at opset 13`` () =
+    // IR version 7 is the one opset 13 belongs to (ONNX 1.8); ONNX Runtime ran the model with 6 or 8 as well.
+    let model = Nn.Onnx.Protobuf.ModelProto.Parser.ParseFrom(OnnxExport.ToBytes(network ()))
+    Assert.Equal(7L, model.IrVersion)
+    Assert.Equal<(string * int64) list>([ "", 13L ], [ for o in model.OpsetImport -> o.Domain, o.Version ])
+
+[<Fact>]
+let ``the declared output is batch × the last layer's outputs, for a dense and for a pooling output`` () =
+    // ONNX Runtime reports the shape it infers, whatever the model declares: a declared output of the last layer's
+    // inputs ran and reported batch × 2, so the declaration is read from the model itself.
+    let dense = Nn.Onnx.Protobuf.ModelProto.Parser.ParseFrom(OnnxExport.ToBytes(network ()))
+    Assert.Equal<string list>([ "batch"; "4" ], declared dense.Graph.Input[0])
+    Assert.Equal<string list>([ "batch"; "2" ], declared dense.Graph.Output[0])
+    let conv = Network.Create<float32>(Architecture.Input(3, 8, 7).Conv2D(4, 3, 2, Activation.Relu, stride = 2).MaxPool2D(2, 1), Initializer.He, 1UL)
+    let pooled = Nn.Onnx.Protobuf.ModelProto.Parser.ParseFrom(OnnxExport.ToBytes(conv, OnnxExportOptions(BatchDimensionName = "n")))
+    Assert.Equal<string list>([ "n"; "3"; "8"; "7" ], declared pooled.Graph.Input[0])
+    Assert.Equal<string list>([ "n"; "4"; "2"; "2" ], declared pooled.Graph.Output[0])
+
+[<Fact>]
+let ``the graph takes the name the options give it, "nn" by default, and the batch dimension is "batch" by default`` () =
+    use named = openSession (OnnxExport.ToBytes(network (), OnnxExportOptions(GraphName = "digits")))
+    Assert.Equal("digits", named.ModelMetadata.GraphName)
+    use plain = openSession (OnnxExport.ToBytes(network ()))
+    Assert.Equal("nn", plain.ModelMetadata.GraphName)
+    Assert.Equal("batch", plain.InputMetadata["input"].SymbolicDimensions[0])
+    Assert.Equal("batch", plain.OutputMetadata["output"].SymbolicDimensions[0])
+
+[<Fact>]
+let ``an output name the graph uses internally is refused`` () =
+    // layer0.a is the first layer's activation: the output named so made two nodes write one value.
+    let e = Assert.Throws<ArgumentException>(fun () -> OnnxExport.ToBytes(network (), OnnxExportOptions(OutputName = "layer0.a")) |> ignore)
+    Assert.Contains("'layer0.a'", e.Message)
+
+[<Fact>]
+let ``save with options writes the model those options give`` () =
+    withTemporaryFolder (fun folder ->
+        let path = Path.Combine(folder, "model.onnx")
+        let options = OnnxExportOptions(InputName = "pixels", OutputName = "probabilities", Description = "saved")
+        OnnxExport.Save(network (), path, options)
+        Assert.Equal<byte[]>(OnnxExport.ToBytes(network (), options), File.ReadAllBytes path)
+        use session = openSession (File.ReadAllBytes path)
+        Assert.Equal<string seq>([ "pixels" ], session.InputMetadata.Keys))
