@@ -80,3 +80,23 @@ let ``a table model of a million categories is refused at the real limit before 
     Assert.Equal(
         $"the ONNX model's tensors alone would take 8847412780 bytes, more than the 2147483591 bytes {tail}",
         refusal (fun () -> OnnxPreprocessing.ToBytes(Model<float32>(network, preprocessing), OnnxExportOptions())))
+
+[<Fact>]
+let ``a network whose tensors take exactly the limit is refused for its whole model's bytes, not its tensors'`` () =
+    // The tensors' 280 bytes are not more than a limit of 280; the names and nodes around them are.
+    let size = OnnxExport.ToBytes(network ()).LongLength
+    Assert.Equal(
+        $"the ONNX model would take {size} bytes, more than the 280 bytes {tail}",
+        refusal (fun () -> OnnxExport.ToBytes(network (), OnnxExportOptions(MaxBytes = 280L))))
+
+[<Fact>]
+let ``a float32 table model whose raw columns go in as float64 counts its preprocessing constants at 8 bytes each`` () =
+    // A timestamp column takes the input to float64. 2 columns feed 2 inputs: the 2 × 2 selection matrix and the mean,
+    // deviation, category and numeric vectors are float64, (4 + 4 × 2) × 8 = 96 bytes; the categorical mask is float32,
+    // 8 bytes; the 2-4-2 network's 22 parameters are float32, 88 bytes: 192 in all.
+    let features = ImmutableArray.Create(FeatureColumn.Numeric("timestamp", 1.7e9, 3.0), FeatureColumn.Numeric("gpa", 3.3, 0.2))
+    let preprocessing = Preprocessing(ImmutableArray.Create("timestamp", "gpa", "y"), features, ImmutableArray.Create "y", TableTask.Classification, 0, 2)
+    let network = Network.Create<float32>(Architecture.Input(2).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 5UL)
+    Assert.Equal(
+        $"the ONNX model's tensors alone would take 192 bytes, more than the 191 bytes {tail}",
+        refusal (fun () -> OnnxPreprocessing.ToBytes(Model<float32>(network, preprocessing), OnnxExportOptions(MaxBytes = 191L))))
