@@ -109,3 +109,18 @@ let ``a float32 model with a float64 input gives the library's outputs for a cat
     let outputs = runtimeOutputs session table preprocessing
     let d = difference outputs ((model.Predict table).AsSpan().ToArray() |> Array.map float)
     Assert.True(d.Normwise < 1e-5, sprintf "%A" d)
+
+[<Fact>]
+let ``a column is widened by the spacing four deviations out, by its mean's own rounding, and by half a spacing`` () =
+    let widened mean deviation =
+        let column = FeatureColumn.Numeric("x", mean, deviation)
+        let preprocessing = Preprocessing(ImmutableArray.Create("x", "y"), ImmutableArray.Create column, ImmutableArray.Create "y", TableTask.Classification, 0, 2)
+        not (OnnxPreprocessing.Float64Columns(preprocessing).IsEmpty)
+    // 2040 is exact in float32 with half a spacing of 6.1e-5 (7.6e-6 per deviation of 8); four deviations out, 2072 is
+    // past 2048, where half a spacing is 1.2e-4: 1.5e-5.
+    Assert.True(widened 2040.0 8.0)
+    // 1000.00003 is 3e-5 from its float32, as much as half a spacing there (3.05e-5): 1.2e-5 per deviation of 5 with
+    // both, 6.1e-6 from the spacing alone.
+    Assert.True(widened 1000.00003 5.0)
+    // At 2060 half a spacing is 6.1e-5, 8.1e-6 per deviation of 15; a whole spacing would be 1.6e-5.
+    Assert.False(widened 2000.0 15.0)
