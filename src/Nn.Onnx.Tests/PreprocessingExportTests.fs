@@ -118,3 +118,27 @@ let ``saving a table model refuses an empty path with the message saving a netwo
 let ``every preprocessing constant's values fill their protobuf field's array exactly, as the network's tensors do`` () =
     let lengths = OnnxExportTests.fieldLengths (OnnxPreprocessing.Build(Model<float32>(network<float32> (), preprocessing), OnnxExportOptions()))
     Assert.Equal<(string * int * int) list>([ for name, count, _ in lengths -> name, count, count ], lengths)
+
+[<Fact>]
+let ``an input or output name in the preprocessing's own namespace is refused, naming it`` () =
+    // preprocessing.raw is the selected columns' value: an output named so made two nodes write one value.
+    let model = Model<float32>(network<float32> (), preprocessing)
+    for options, name in [ OnnxExportOptions(OutputName = "preprocessing.raw"), "preprocessing.raw"; OnnxExportOptions(InputName = "preprocessing.rows"), "preprocessing.rows" ] do
+        let e = Assert.Throws<ArgumentException>(fun () -> OnnxPreprocessing.ToBytes(model, options) |> ignore)
+        Assert.Contains($"the name '{name}' is used by the exported graph itself", e.Message)
+
+[<Fact>]
+let ``a table model's raw input and its output carry the batch dimension name the options give`` () =
+    let model = Model<float32>(network<float32> (), preprocessing)
+    use session = openSession (OnnxPreprocessing.ToBytes(model, OnnxExportOptions(BatchDimensionName = "rows")))
+    Assert.Equal("rows", session.InputMetadata["input"].SymbolicDimensions[0])
+    Assert.Equal("rows", session.OutputMetadata["output"].SymbolicDimensions[0])
+
+[<Fact>]
+let ``a category NaN or Infinity is refused as not a number`` () =
+    for category in [ "NaN"; "Infinity"; "1e400" ] do
+        let features = Collections.Immutable.ImmutableArray.Create(FeatureColumn.OneHot("c", [| "1"; category |]))
+        let fitted = Preprocessing(Collections.Immutable.ImmutableArray.Create("c", "y"), features, Collections.Immutable.ImmutableArray.Create "y", TableTask.Classification, 0, 2)
+        let model = Model<float>(Network.Create<float>(Architecture.Input(2).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL), fitted)
+        let e = Assert.Throws<NotSupportedException>(fun () -> OnnxPreprocessing.ToBytes(model, OnnxExportOptions()) |> ignore)
+        Assert.Contains($"the categorical column 'c' has the category '{category}', which is not a number", e.Message)
