@@ -142,3 +142,13 @@ let ``a category NaN or Infinity is refused as not a number`` () =
         let model = Model<float>(Network.Create<float>(Architecture.Input(2).Dense(2, Activation.Softmax), Initializer.Xavier, 1UL), fitted)
         let e = Assert.Throws<NotSupportedException>(fun () -> OnnxPreprocessing.ToBytes(model, OnnxExportOptions()) |> ignore)
         Assert.Contains($"the categorical column 'c' has the category '{category}', which is not a number", e.Message)
+
+[<Fact>]
+let ``a table model's input name that its network's graph uses internally is refused, as for the network alone`` () =
+    // The network's nodes are written with the preprocessing's features as their input, so the user's name was never
+    // compared with theirs: an input called layer0.z was exported beside the Gemm that writes layer0.z.
+    let model = Model<float32>(network<float32> (), preprocessing)
+    for name in [ "layer0.z"; "layer1.weights" ] do
+        let alone = Assert.Throws<ArgumentException>(fun () -> OnnxExport.ToBytes(model.Network, OnnxExportOptions(InputName = name)) |> ignore)
+        let e = Assert.Throws<ArgumentException>(fun () -> OnnxPreprocessing.ToBytes(model, OnnxExportOptions(InputName = name)) |> ignore)
+        Assert.Equal(alone.Message, e.Message)

@@ -49,6 +49,7 @@ public static class OnnxPreprocessing
     /// element type ("1" and "1.0"), or one that type cannot hold; or the model would take more than 2,147,483,591 bytes
     /// (its tensors, names and metadata); or the network cannot be exported.
     /// </exception>
+    /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names (layer… and preprocessing.…).</exception>
     public static byte[] ToBytes<T>(Model<T> model, OnnxExportOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -124,6 +125,13 @@ public static class OnnxPreprocessing
         var constants = ((((long)features.Length * width) + (4L * width)) * Size(inputType)) + (width * Size(elementType));
         var onnx = OnnxModelBuilder.Build(model.Network, options with { InputName = Features }, constants);
         var graph = onnx.Graph;
+        // The network's nodes were written with the features as their input, so its own value names were compared with
+        // the output's only: a raw input named as one of them (layer0.z) gave a model ONNX Runtime refuses to load.
+        if (graph.Initializer.Any(tensor => tensor.Name == options.InputName) || graph.Node.Any(node => node.Output.Contains(options.InputName)))
+        {
+            throw new ArgumentException($"the name '{options.InputName}' is used by the exported graph itself; choose another input or output name.", nameof(options));
+        }
+
         graph.Input.Clear();
         graph.Input.Add(RawInput(options, inputType, features.Length));
 
