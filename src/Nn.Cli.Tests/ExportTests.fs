@@ -70,3 +70,18 @@ let ``export without --onnx is a usage error and a missing model names its path`
     Assert.Equal(3, missing.ExitCode)
     Assert.Contains("absent.nnm", missing.Error)
     Assert.False(File.Exists(dir.File "out.onnx"))
+
+[<Fact>]
+let ``nn export of a float64 table model with a timestamp column says nothing of a float64 input, which it has anyway`` () =
+    // The float64 clause explains why a float32 model takes float64 raw columns; a float64 model takes them as float64
+    // whatever its columns hold, so nn export has nothing to explain.
+    use dir = new TempDirectory()
+    let features = System.Collections.Immutable.ImmutableArray.Create(FeatureColumn.Numeric("timestamp", 1.7e9, 3.0))
+    let names = System.Collections.Immutable.ImmutableArray.Create("timestamp", "y")
+    let preprocessing = Preprocessing(names, features, System.Collections.Immutable.ImmutableArray.Create "y", TableTask.Classification, 0, 2)
+    let network = Network.Create<float>(Architecture.Input(1).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL)
+    ModelFile.Save(Model<float>(network, preprocessing), dir.File "wide.nnm")
+    let export = dir.Run [ "export"; "wide.nnm"; "--onnx"; "wide.onnx" ]
+    Assert.True((export.ExitCode = 0), string export)
+    Assert.Contains("(float64), input \"input\" (raw columns timestamp, preprocessed in the graph), output \"output\"", export.Output)
+    Assert.DoesNotContain("as float64", export.Output)
