@@ -14,6 +14,10 @@ let testData name = Path.Combine(AppContext.BaseDirectory, "TestData", name)
 let admitPreprocessing () =
     Preprocessing.Fit(Table.Load(testData "binary.csv", Nullable true), PreprocessingOptions([ "admit" ], Categorical = [ "rank" ], Standardize = true))
 
+/// The 6-4-2 tanh/softmax model over binary.csv's preprocessing (Xavier, seed 3) that TestData's model_v3.nnm holds.
+let admitModel () =
+    Model<float32>(Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL), admitPreprocessing ())
+
 let inv (text: string) = Double.Parse(text.Trim(), CultureInfo.InvariantCulture)
 
 /// A matrix from F# rows.

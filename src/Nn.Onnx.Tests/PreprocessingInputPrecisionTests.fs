@@ -74,12 +74,14 @@ let ``an ordinary float32 table model still takes float32 raw columns`` () =
     use session = openSession (OnnxPreprocessing.ToBytes(Model<float32>(network, preprocessing), OnnxExportOptions()))
     Assert.Equal(TensorElementType.Float, session.InputMetadata["input"].ElementDataType)
 
+/// Whether the export widens a lone numeric column x of this mean and deviation to a float64 input.
+let private widened mean deviation =
+    let column = FeatureColumn.Numeric("x", mean, deviation)
+    let preprocessing = Preprocessing(ImmutableArray.Create("x", "y"), ImmutableArray.Create column, ImmutableArray.Create "y", TableTask.Classification, 0, 2)
+    not (OnnxPreprocessing.Float64Columns(preprocessing).IsEmpty)
+
 [<Fact>]
 let ``columns are widened only when float32 moves their standardised values by more than the tolerance`` () =
-    let widened mean deviation =
-        let column = FeatureColumn.Numeric("x", mean, deviation)
-        let preprocessing = Preprocessing(ImmutableArray.Create("x", "y"), ImmutableArray.Create column, ImmutableArray.Create "y", TableTask.Classification, 0, 2)
-        not (OnnxPreprocessing.Float64Columns(preprocessing).IsEmpty)
     // Years: float32's spacing near 2000 is 1.2e-4 (2.4e-4 from 2048), so rounding moves a standardised value by about
     // 1.2e-6 when the deviation is 100, and by 6e-5 when it is 1.
     Assert.False(widened 2000.0 100.0)
@@ -112,10 +114,6 @@ let ``a float32 model with a float64 input gives the library's outputs for a cat
 
 [<Fact>]
 let ``a column is widened by the spacing four deviations out, by its mean's own rounding, and by half a spacing`` () =
-    let widened mean deviation =
-        let column = FeatureColumn.Numeric("x", mean, deviation)
-        let preprocessing = Preprocessing(ImmutableArray.Create("x", "y"), ImmutableArray.Create column, ImmutableArray.Create "y", TableTask.Classification, 0, 2)
-        not (OnnxPreprocessing.Float64Columns(preprocessing).IsEmpty)
     // 2040 is exact in float32 with half a spacing of 6.1e-5 (7.6e-6 per deviation of 8); four deviations out, 2072 is
     // past 2048, where half a spacing is 1.2e-4: 1.5e-5.
     Assert.True(widened 2040.0 8.0)

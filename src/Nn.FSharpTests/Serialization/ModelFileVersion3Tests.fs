@@ -9,8 +9,7 @@ open Xunit
 
 let private preprocessing = admitPreprocessing ()
 
-let private model =
-    Model<float32>(Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL), preprocessing)
+let private model = admitModel ()
 
 [<Fact>]
 let ``a model with preprocessing is written as version 3 and loads back equal`` () =

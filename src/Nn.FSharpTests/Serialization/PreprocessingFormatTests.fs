@@ -10,8 +10,7 @@ open Xunit
 
 let private preprocessing = admitPreprocessing ()
 
-let private model =
-    Model<float32>(Network.Create<float32>(Architecture.Input(6).Dense(4, Activation.Tanh).Dense(2, Activation.Softmax), Initializer.Xavier, 3UL), preprocessing)
+let private model = admitModel ()
 
 /// The model's version-3 file with its body edited and the checksum made again.
 let private resealed (edit: byte[] -> unit) =
