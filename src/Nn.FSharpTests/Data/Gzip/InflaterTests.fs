@@ -166,3 +166,92 @@ let ``bits that are no code of an incomplete code are refused`` () =
     w.Code(1, 1)
     w.Bits(0, 32)
     damagedWith "a code that is not in the block's Huffman code" (memberOf (w.ToArray()) [||])
+
+[<Fact>]
+let ``matches with the widest extra fields, 5 bits of length and 13 of distance, read back wherever they fall in the bits`` () =
+    // A fixed-code match of length 227–257 reaching 24,577–32,768 back takes 8 + 5 + 5 + 13 = 31 bits, the most a
+    // fixed block's symbol takes. Literals of 8 and 9 bits between them put the matches at every offset of the bits
+    // the decoder holds, near its refills too.
+    let random = System.Random 29
+    let w = BitWriter()
+    w.Block(true, 1)
+    let data = ResizeArray<byte>()
+    let literal () =
+        let b = byte (random.Next 256)
+        w.FixedLiteral(int b)
+        data.Add b
+    for _ in 1..32_768 do
+        literal ()
+    for _ in 1..400 do
+        for _ in 1 .. random.Next 8 do
+            literal ()
+        let length = random.Next(227, 258)
+        let distance = random.Next(24_577, 32_769)
+        w.FixedLiteral 284
+        w.Bits(length - 227, 5)
+        w.FixedDistance 29
+        w.Bits(distance - 24_577, 13)
+        let from = data.Count - distance
+        for i in 0 .. length - 1 do
+            data.Add data[from + i]
+    w.FixedLiteral 256
+    let expected = data.ToArray()
+    let file = memberOf (w.ToArray()) expected
+    Assert.Equal(Some expected, zlibRead file)
+    Assert.Equal(Bytes expected, read file)
+
+/// Each symbol's canonical code (RFC 1951, 3.2.2) from the code lengths: by length, then by symbol.
+let private canonical (lengths: int[]) =
+    let codes = Array.zeroCreate<int> lengths.Length
+    let mutable code = 0
+    for length in 1..15 do
+        for symbol in 0 .. lengths.Length - 1 do
+            if lengths[symbol] = length then
+                codes[symbol] <- code
+                code <- code + 1
+        code <- code <<< 1
+    codes
+
+[<Fact>]
+let ``a dynamic block whose matches take 42 bits, 12-bit codes and the widest extra fields, reads back`` () =
+    // Literals 0–9 have codes of 1–10 bits, end of block 11, length symbols 284 and 285 and distance symbols 28 and 29
+    // 12 bits each (distance symbols 0–10 have 1–11): a match of 227–257 bytes from 24,577–32,768 back then takes
+    // 12 + 5 + 12 + 13 = 42 bits, the most any symbol the one-lookup tables decode can take.
+    let literalLengths = Array.init 286 (fun s -> if s < 10 then s + 1 elif s = 256 then 11 elif s >= 284 then 12 else 0)
+    let distanceLengths = Array.init 30 (fun s -> if s <= 10 then s + 1 elif s >= 28 then 12 else 0)
+    let literalCodes, distanceCodes = canonical literalLengths, canonical distanceLengths
+    let w = BitWriter()
+    w.Block(true, 2)
+    w.Bits(286 - 257, 5)
+    w.Bits(30 - 1, 5)
+    // The code-length code: symbols 0–15 of 4 bits each (complete), 16–18 unused; all 19 are listed.
+    w.Bits(19 - 4, 4)
+    for symbol in [ 16; 17; 18; 0; 8; 7; 9; 6; 10; 5; 11; 4; 12; 3; 13; 2; 14; 1; 15 ] do
+        w.Bits((if symbol < 16 then 4 else 0), 3)
+    for length in Array.append literalLengths distanceLengths do
+        w.Code(length, 4)
+    let random = System.Random 31
+    let data = ResizeArray<byte>()
+    let literal () =
+        let b = random.Next 10
+        w.Code(literalCodes[b], literalLengths[b])
+        data.Add(byte b)
+    for _ in 1..32_768 do
+        literal ()
+    for _ in 1..400 do
+        for _ in 1 .. random.Next 8 do
+            literal ()
+        let length = random.Next(227, 258)
+        let distance = random.Next(24_577, 32_769)
+        w.Code(literalCodes[284], 12)
+        w.Bits(length - 227, 5)
+        w.Code(distanceCodes[29], 12)
+        w.Bits(distance - 24_577, 13)
+        let from = data.Count - distance
+        for i in 0 .. length - 1 do
+            data.Add data[from + i]
+    w.Code(literalCodes[256], 11)
+    let expected = data.ToArray()
+    let file = memberOf (w.ToArray()) expected
+    Assert.Equal(Some expected, zlibRead file)
+    Assert.Equal(Bytes expected, read file)

@@ -15,6 +15,12 @@ internal sealed class DeflateBits(Stream source)
     /// <summary>The most bits one request may ask for: whole bytes are added only while all 8 fit in 64.</summary>
     public const int MaxRequest = 57;
 
+    /// <summary>
+    /// The bits <see cref="TakeSymbols"/> holds before each symbol: a match takes at most 42 (a one-lookup length code
+    /// of 12 bits, 5 extra bits, a one-lookup distance code of 12 and 13 extra), and a refill below 48 gives at least 56.
+    /// </summary>
+    private const int LongestSymbol = 48;
+
     private readonly byte[] chunk = new byte[1 << 16];
     private int position;
     private int length;
@@ -127,16 +133,26 @@ internal sealed class DeflateBits(Stream source)
     }
 
     /// <summary>
-    /// Takes literals of <paramref name="code"/> into <paramref name="output"/> from <paramref name="at"/>, stopping
-    /// before <paramref name="limit"/>, before any other symbol, before a code longer than the one-lookup table, and
-    /// near the end of the chunk read; the caller's general path goes on from there. Most of a compressed file's
-    /// symbols are literals, and this loop keeps the bits in registers, where going through
-    /// <see cref="HuffmanCode.Decode"/> reads and writes them in this object for every one: it halves the time.
+    /// Decodes literals and matches of <paramref name="literals"/> and <paramref name="distances"/> into
+    /// <paramref name="output"/> from <paramref name="at"/>, stopping before <paramref name="limit"/>, at the end of the
+    /// block, before a code longer than the one-lookup tables, before anything the format forbids, and near the end of
+    /// the chunk read; the caller's general path goes on from there and decodes or refuses what stopped this loop. Most
+    /// of a file is such symbols, and this loop keeps the bits in registers, where the general path reads and writes
+    /// them in this object for every code and extra field.
     /// </summary>
-    public void TakeLiterals(HuffmanCode code, byte[] output, ref int at, int limit)
+    /// <param name="literals">The block's literal/length code.</param>
+    /// <param name="distances">The block's distance code.</param>
+    /// <param name="output">The inflater's output, whose last 32 KiB before <paramref name="at"/> matches may repeat.</param>
+    /// <param name="at">Where the next byte goes; moved past the bytes written.</param>
+    /// <param name="limit">The position at which to stop; at least 258 bytes of room follow it, for a match.</param>
+    /// <param name="reachBefore">How far back a distance may reach from position 0 of <paramref name="output"/> (from
+    /// position p, <paramref name="reachBefore"/> + p bytes): the stream's data before it, which may be negative.</param>
+    public void TakeSymbols(HuffmanCode literals, HuffmanCode distances, byte[] output, ref int at, int limit, long reachBefore)
     {
-        var table = code.FastTable;
-        var mask = (ulong)(table.Length - 1);
+        var literalTable = literals.FastTable;
+        var literalMask = (ulong)(literalTable.Length - 1);
+        var distanceTable = distances.FastTable;
+        var distanceMask = (ulong)(distanceTable.Length - 1);
         var bits = held;
         var count = Count;
         var next = position;
@@ -145,7 +161,7 @@ internal sealed class DeflateBits(Stream source)
         var write = at;
         while (write < limit)
         {
-            if (count < HuffmanCode.MaxBits)
+            if (count < LongestSymbol)
             {
                 if (end - next < 8)
                 {
@@ -158,15 +174,51 @@ internal sealed class DeflateBits(Stream source)
                 count += whole * 8;
             }
 
-            int entry = table[(int)(bits & mask)];
-            if (entry == 0 || entry >> 4 >= 256)
+            int entry = literalTable[(int)(bits & literalMask)];
+            var symbol = entry >> 4;
+            var used = entry & 15;
+            if (symbol < 256)
+            {
+                if (entry == 0)
+                {
+                    break;
+                }
+
+                bits >>= used;
+                count -= used;
+                output[write++] = (byte)symbol;
+                continue;
+            }
+
+            var lengthIndex = symbol - 257;
+            if ((uint)lengthIndex >= DeflateMatches.LengthSymbols)
             {
                 break;
             }
 
-            bits >>= entry & 15;
-            count -= entry & 15;
-            output[write++] = (byte)(entry >> 4);
+            int lengthExtra = DeflateMatches.LengthExtra[lengthIndex];
+            var matchLength = DeflateMatches.LengthBase[lengthIndex] + (int)((bits >> used) & ((1UL << lengthExtra) - 1));
+            used += lengthExtra;
+            int distanceEntry = distanceTable[(int)((bits >> used) & distanceMask)];
+            var code = distanceEntry >> 4;
+            if (distanceEntry == 0 || code >= DeflateMatches.DistanceSymbols)
+            {
+                break;
+            }
+
+            used += distanceEntry & 15;
+            int distanceExtra = DeflateMatches.DistanceExtra[code];
+            var distance = DeflateMatches.DistanceBase[code] + (int)((bits >> used) & ((1UL << distanceExtra) - 1));
+            used += distanceExtra;
+            if (distance > reachBefore + write)
+            {
+                break;
+            }
+
+            bits >>= used;
+            count -= used;
+            DeflateMatches.Repeat(output, write, distance, matchLength);
+            write += matchLength;
         }
 
         held = bits;

@@ -14,10 +14,6 @@ internal sealed class Inflater(DeflateBits bits)
     private const int Window = 1 << 15;
     private const int LongestMatch = 258;
 
-    private static readonly ushort[] LengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
-    private static readonly byte[] LengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-    private static readonly ushort[] DistanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
-    private static readonly byte[] DistanceExtra = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
 
     /// <summary>The order in which a dynamic block lists the code-length code's lengths.</summary>
     private static readonly byte[] CodeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
@@ -160,7 +156,7 @@ internal sealed class Inflater(DeflateBits bits)
         {
             // Literals are most symbols: runs of them take the bit reader's own loop, the rest this general one.
             var at = written;
-            bits.TakeLiterals(literalCode, bytes, ref at, limit);
+            bits.TakeSymbols(literalCode, distances, bytes, ref at, limit, streamLength - decodeStart);
             written = at;
             if (written >= limit)
             {
@@ -181,42 +177,27 @@ internal sealed class Inflater(DeflateBits bits)
             }
 
             symbol -= 257;
-            if (symbol >= LengthBase.Length)
+            if (symbol >= DeflateMatches.LengthSymbols)
             {
                 throw Damaged("a length symbol out of range");
             }
 
-            var length = LengthBase[symbol] + (int)bits.Take(LengthExtra[symbol]);
+            var length = DeflateMatches.LengthBase[symbol] + (int)bits.Take(DeflateMatches.LengthExtra[symbol]);
             var code = distances.Decode(bits);
-            if (code >= DistanceBase.Length)
+            if (code >= DeflateMatches.DistanceSymbols)
             {
                 throw Damaged("a distance symbol out of range");
             }
 
-            var distance = DistanceBase[code] + (int)bits.Take(DistanceExtra[code]);
+            var distance = DeflateMatches.DistanceBase[code] + (int)bits.Take(DeflateMatches.DistanceExtra[code]);
             if (distance > streamLength + (written - decodeStart))
             {
                 throw Damaged("a distance reaching back before the start of the data");
             }
 
-            CopyMatch(bytes, distance, length);
+            DeflateMatches.Repeat(bytes, written, distance, length);
+            written += length;
         }
-    }
-
-    private void CopyMatch(byte[] bytes, int distance, int length)
-    {
-        // A match longer than its distance repeats the bytes it is writing. Copying what lies between its source and
-        // the write position never overlaps, and doubles each time: a run of 258 zeros takes nine copies, not 258.
-        var from = written - distance;
-        var end = written + length;
-        for (var at = written; at < end;)
-        {
-            var n = Math.Min(at - from, end - at);
-            bytes.AsSpan(from, n).CopyTo(bytes.AsSpan(at));
-            at += n;
-        }
-
-        written = end;
     }
 
     private void EndBlock() => state = finalBlock ? State.Done : State.BlockHeader;
