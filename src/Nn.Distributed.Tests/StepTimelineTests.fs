@@ -102,3 +102,63 @@ let ``timed two-rank steps spend time in every phase of their path and take the 
                     Assert.Contains(sprintf "%O in no step true" phase, lines)
                 else
                     Assert.Contains(sprintf "%O in every step true" phase, lines)
+
+[<Fact>]
+let ``the time between the last mark and a sum's start is the sum's moving, and a sum that never waited has no waiting`` () =
+    let timeline = StepTimeline()
+    timeline.Reached StepPhase.Started
+    timeline.Reached StepPhase.Gathered
+    timeline.Reached StepPhase.Propagated
+    Thread.Sleep 30
+    timeline.Enter(TimedPhase.ReduceScatterWait, TimedPhase.ReduceScatter)
+    timeline.Moved()
+    timeline.Reached StepPhase.Finished
+    timeline.Reached StepPhase.Started
+    let step = timeline.Steps[0]
+    Assert.Equal(0.0, step[int TimedPhase.ReduceScatterWait])
+    Assert.InRange(step[int TimedPhase.ReduceScatter], 0.03, infinity)
+
+[<Fact>]
+let ``the time from a step's last mark to its end is the loop's, not the update's`` () =
+    let timeline = StepTimeline()
+    timeline.Reached StepPhase.Started
+    timeline.Reached StepPhase.Gathered
+    timeline.Reached StepPhase.Propagated
+    // No update is marked: the 30 ms before the step's end belong to the loop's bookkeeping.
+    Thread.Sleep 30
+    timeline.Reached StepPhase.Finished
+    timeline.Reached StepPhase.Started
+    let step = timeline.Steps[0]
+    Assert.Equal(0.0, step[int TimedPhase.Update])
+    Assert.InRange(step[int TimedPhase.Loop], 0.03, infinity)
+
+[<DllImport("libc")>]
+extern int sched_getaffinity(int pid, unativeint size, uint64[] mask)
+
+[<DllImport("libc")>]
+extern int sched_setaffinity(int pid, unativeint size, uint64[] mask)
+
+[<Fact>]
+let ``each step's placement is the CPU that step started on, not the CPU of the step after it`` () =
+    // The calling thread is pinned to one CPU, then another, then the first, at each step's start (pid 0: this thread).
+    let words = 16
+    let size = unativeint (words * 8)
+    let original = Array.zeroCreate<uint64> words
+    Assert.Equal(0, sched_getaffinity (0, size, original))
+    let allowed = [ for cpu in 0 .. words * 64 - 1 do if original[cpu / 64] &&& (1UL <<< (cpu % 64)) <> 0UL then yield cpu ]
+    let first, second = List.head allowed, List.last allowed
+    let pin (cpu: int) =
+        let mask = Array.zeroCreate<uint64> words
+        mask[cpu / 64] <- 1UL <<< (cpu % 64)
+        Assert.Equal(0, sched_setaffinity (0, size, mask))
+    let timeline = StepTimeline()
+    try
+        pin first
+        timeline.Reached StepPhase.Started
+        pin second
+        timeline.Reached StepPhase.Started
+        pin first
+        timeline.Reached StepPhase.Started
+    finally
+        sched_setaffinity (0, size, original) |> ignore
+    Assert.Equal<int list>([ first; second ], timeline.Placements |> Seq.map (fun p -> p.Cpu) |> List.ofSeq)
