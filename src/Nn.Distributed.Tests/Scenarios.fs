@@ -203,6 +203,68 @@ let teamShare (group: MpiGroup) =
                             | null -> 0
                             | pool -> pool.Workers) ]
 
+/// The all-gather that carries a few totals with it (a step's cost and verdict when θ is not shared): rank r's block
+/// holds 3i at position i, NaN elsewhere, and its totals are (r + 1, r/4); whether every block arrived, and the totals.
+let gatheredTotals (group: MpiGroup) =
+    let length = 1000
+    let struct (start, count) = DataParallel.Block(length, group.Rank, group.Size)
+    let values = Array.init length (fun i -> if i >= start && i < start + count then float32 (3 * i) else Single.NaN)
+    let totals = [| float (group.Rank + 1); 0.25 * float group.Rank |]
+    (group :> IDataParallelGroup).GatherBlocks(Span values, Span totals)
+    [ sprintf "blocks %b" (values |> Array.mapi (fun i v -> v = float32 (3 * i)) |> Array.forall id)
+      sprintf "totals %s %s" (text totals[0]) (text totals[1]) ]
+
+/// θ' of 1,000 floats and then of 1,000 doubles published through the memory the ranks share, each rank writing its
+/// block (i/2 and i + 0.1 at position i): whether the group shared each, whether every rank reads the whole vector
+/// after accepting it, and the published totals' sum.
+let sharedParameters (group: MpiGroup) =
+    let length = 1000
+    let struct (start, count) = DataParallel.Block(length, group.Rank, group.Size)
+    let publish (elementSize: int) (bytes: byte[]) =
+        match (group :> IDataParallelGroup).ShareParameters(length, elementSize) with
+        | null -> None
+        | shared ->
+            let totals = [| 1.0 |]
+            shared.Publish(ReadOnlySpan bytes, int64 start * int64 elementSize, Span totals)
+            shared.Accept()
+            Some(shared.Current, totals[0])
+    let floats = Array.init length (fun i -> float32 i * 0.5f)
+    let doubles = Array.init length (fun i -> float i + 0.1)
+    [ match publish 4 (MemoryMarshal.AsBytes(ReadOnlySpan(floats, start, count)).ToArray()) with
+      | None -> yield "floats not shared"
+      | Some(current, total) ->
+          let read = Array.zeroCreate<float32> length
+          Marshal.Copy(current, read, 0, length)
+          yield sprintf "floats whole %b, totals %s" (read = floats) (text total)
+      match publish 8 (MemoryMarshal.AsBytes(ReadOnlySpan(doubles, start, count)).ToArray()) with
+      | None -> yield "doubles not shared"
+      | Some(current, total) ->
+          let read = Array.zeroCreate<float> length
+          Marshal.Copy(current, read, 0, length)
+          yield sprintf "doubles whole %b, totals %s" (read = doubles) (text total) ]
+
+/// 200,000 sums one after another, with nothing between them to keep the ranks apart: whether every one was exact.
+let manySums (group: MpiGroup) =
+    let n = group.Size
+    let value = [| 0 |]
+    let mutable exact = true
+    for s in 1..200_000 do
+        value[0] <- s * (group.Rank + 1)
+        group.Sum(Span value)
+        exact <- exact && value[0] = s * n * (n + 1) / 2
+    [ sprintf "exact %b" exact ]
+
+/// Whether the group's sums wait in the barrier that sleeps (NodeBarrier) rather than in MPICH's: read from the
+/// group's private fields, the choice having no other trace but time.
+let barrierChoice (group: MpiGroup) =
+    let field (owner: obj) (name: string) =
+        let info = owner.GetType().GetField(name, Reflection.BindingFlags.NonPublic ||| Reflection.BindingFlags.Instance) |> nonNull
+        info.GetValue owner
+    let values = [| group.Rank + 1 |]
+    group.Sum(Span values)
+    [ sprintf "sleeping barrier %b" (not (isNull (field (field group "shared" |> nonNull) "barrier")))
+      sprintf "sum %d" values[0] ]
+
 /// Runs a scenario as one rank of the MPI job this process was started in, writing rank<r>.txt into the directory.
 let runRank (scenario: string) (directory: string) =
     use group = MpiGroup.Join()
@@ -219,5 +281,9 @@ let runRank (scenario: string) (directory: string) =
         | "epochs" -> epochs (Some group)
         | "full-batch" -> fullBatch (Some group)
         | "team-share" -> teamShare group
+        | "gathered-totals" -> gatheredTotals group
+        | "shared-parameters" -> sharedParameters group
+        | "many-sums" -> manySums group
+        | "barrier-choice" -> barrierChoice group
         | other -> failwithf "unknown scenario %s" other
     File.WriteAllLines(Path.Combine(directory, sprintf "rank%d.txt" group.Rank), lines)
