@@ -35,8 +35,9 @@ let ``a thread's preemptions and page faults are its own involuntary switches an
     let mutable readings = None
     let worker =
         Thread(fun () ->
-            // A hundred sleeps are a hundred voluntary switches, and 1,024 fresh pages fault in: neither may be counted
-            // as the other, and nothing of the process's other threads may be counted at all.
+            // A hundred sleeps are a hundred voluntary switches, and touching 1,024 pages faults in those not yet
+            // backed (the allocator may hand back memory already touched): neither may be counted as the other, and
+            // nothing of the process's other threads may be counted at all.
             for _ in 1..100 do
                 Thread.Sleep 1
             let pages = 1024
@@ -55,4 +56,3 @@ let ``a thread's preemptions and page faults are its own involuntary switches an
     let (switchesBefore, faultsBefore), struct (preemptions, faults), (switchesAfter, faultsAfter) = readings.Value
     Assert.InRange(preemptions, switchesBefore, switchesAfter)
     Assert.InRange(faults, faultsBefore, faultsAfter)
-    Assert.InRange(faults, 1024L, Int64.MaxValue)
