@@ -146,3 +146,66 @@ let ``a region run cut on two threads gives every count's units once, cut at the
     let evenly = Cuts(three, counts)
     three.RunCut(evenly, 3)
     Assert.Equal((1_225, 2_450), evenly.Ranges[1][2])
+
+/// Two parts: the caller's part waits until the worker has begun part 1, which then sleeps for `sleep` milliseconds;
+/// records which thread ran part 1.
+type private SlowWorkerPart(sleep: int) =
+    let caller = Environment.CurrentManagedThreadId
+    let mutable started = 0
+    member val PartOneThread = 0 with get, set
+    member _.Reset() = Threading.Volatile.Write(&started, 0)
+    interface IPartitionedWork with
+        member this.Execute(part, _) =
+            if part = 1 then
+                this.PartOneThread <- Environment.CurrentManagedThreadId
+                Threading.Volatile.Write(&started, 1)
+                if Environment.CurrentManagedThreadId <> caller then Threading.Thread.Sleep sleep
+            else
+                let clock = Stopwatch.StartNew()
+                while Threading.Volatile.Read(&started) = 0 && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
+                    Threading.Thread.SpinWait 10
+
+[<Fact>]
+let ``a region run cut whose worker takes far longer for its part moves the caller's share above one half`` () =
+    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0, 2)
+    let work = SlowWorkerPart(20)
+    for _ in 1 .. 3 do
+        work.Reset()
+        pool.RunCut(work, 2)
+    Assert.True(pool.Balance.Share > 0.5, $"share {pool.Balance.Share}")
+
+/// Two parts that do nothing but record which thread ran part 1.
+type private QuickParts() =
+    member val PartOneThread = 0 with get, set
+    interface IPartitionedWork with
+        member this.Execute(part, _) = if part = 1 then this.PartOneThread <- Environment.CurrentManagedThreadId
+
+[<Fact>]
+let ``after a region whose caller ran both parts the pool gives no times, though the worker ran part 1 of an earlier one`` () =
+    // A hot time of zero: the worker parks at once, so the caller usually claims part 1 before the worker wakes.
+    use pool = new WorkerPool(2, TimeSpan.Zero, 2)
+    let caller = Environment.CurrentManagedThreadId
+    let work = SlowWorkerPart(0)
+    let mutable callerRanBoth = 0
+    for _ in 1 .. 40 do
+        work.Reset()
+        pool.Run(work, 2)
+        Assert.True(pool.LastTwoParts(ref 0L, ref 0L))
+        Assert.True(Nn.Tests.Helpers.eventually (fun () -> pool.ParkedWorkers = 1))
+        let quick = QuickParts()
+        pool.Run(quick, 2)
+        let workerRan = quick.PartOneThread <> caller
+        if not workerRan then callerRanBoth <- callerRanBoth + 1
+        Assert.Equal(workerRan, pool.LastTwoParts(ref 0L, ref 0L))
+    Assert.True(callerRanBoth > 0, "the worker won part 1 of every quick region")
+
+[<Fact>]
+let ``a region run cut in two parts on a team of three threads is cut evenly, whatever the balance has learned`` () =
+    use three = new WorkerPool(3, processors = 3)
+    skew three false
+    let counts = [| 2; 49; 3_675 |]
+    let work = Cuts(three, counts)
+    three.RunCut(work, 2)
+    Assert.Equal((0, 1_837), work.Ranges[0][2])
+    Assert.Equal((1_837, 3_675), work.Ranges[1][2])
+    Assert.Equal((0, 24), work.Ranges[0][1])
