@@ -66,3 +66,46 @@ let ``Since subtracts an earlier reading figure by figure`` () =
     let later = WorkerPoolCounters(10L, 4L, 12L, 8L, 7L, ms 9.0, ms 3.0, ms 0.5, ms 6.0, ms 5.5)
     let earlier = WorkerPoolCounters(4L, 1L, 5L, 3L, 2L, ms 4.0, ms 1.0, ms 0.25, ms 2.5, ms 2.0)
     Assert.Equal(WorkerPoolCounters(6L, 3L, 7L, 5L, 5L, ms 5.0, ms 2.0, ms 0.25, ms 3.5, ms 3.5), later.Since earlier)
+
+/// Three parts on a two-thread pool: the caller's part 0 waits until the worker has run parts 1 and 2.
+type private TwoWorkerParts() =
+    let mutable finished = 0
+    member _.Reset() = Volatile.Write(&finished, 0)
+    interface IPartitionedWork with
+        member _.Execute(part, _) =
+            if part > 0 then
+                Interlocked.Increment(&finished) |> ignore
+            else
+                let clock = Diagnostics.Stopwatch.StartNew()
+                while Volatile.Read(&finished) < 2 && clock.Elapsed < TimeSpan.FromSeconds 10.0 do
+                    Thread.SpinWait 10
+
+[<Fact>]
+let ``a worker that runs two parts of a region counts two parts and one region joined`` () =
+    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0, 2)
+    let work = TwoWorkerParts()
+    let before = pool.Counters
+    for _ in 1 .. 4 do
+        work.Reset()
+        pool.Run(work, 3)
+    let counted = pool.Counters.Since before
+    Assert.Equal(4L, counted.CallerParts)
+    Assert.Equal(8L, counted.WorkerParts)
+    Assert.Equal(4L, counted.JoinedRegions)
+
+/// Two parts: part 0 sleeps on the calling thread for twenty milliseconds; part 1 does nothing, on whichever thread.
+type private SlowCaller() =
+    let caller = Environment.CurrentManagedThreadId
+    interface IPartitionedWork with
+        member _.Execute(part, _) = if part = 0 && Environment.CurrentManagedThreadId = caller then Thread.Sleep 20
+
+[<Fact>]
+let ``a caller whose own part is the long one counts its part as busy time and not as waiting at the end`` () =
+    use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0, 2)
+    let before = pool.Counters
+    for _ in 1 .. 5 do
+        pool.Run(SlowCaller(), 2)
+    let counted = pool.Counters.Since before
+    Assert.True(counted.CallerBusy >= TimeSpan.FromMilliseconds 100.0, $"caller busy {counted.CallerBusy}")
+    // The caller's part and its wait at the end are separate stretches of the region, so they sum to no more than it.
+    Assert.True(counted.CallerBusy + counted.TailTime <= counted.RegionTime, $"busy {counted.CallerBusy}, tail {counted.TailTime}, region {counted.RegionTime}")

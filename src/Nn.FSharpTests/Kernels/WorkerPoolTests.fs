@@ -145,3 +145,13 @@ let ``a team told to stay alone runs every part of its regions on the calling th
         pool.Run(work, 3)
         workerRan <- Array.exists (fun id -> id <> caller) work.Threads
     Assert.True(workerRan, "no worker ran a part after the team was told to use its workers again")
+
+[<Fact>]
+let ``a team told to stay alone counts the regions of more than one part it ran alone, not those of one part`` () =
+    use pool = new WorkerPool(2, processors = 2)
+    pool.Alone <- true
+    pool.Run(Nothing(), 1)
+    pool.Run(Nothing(), 0)
+    Assert.Equal(0L, pool.AloneRegions)
+    pool.Run(Nothing(), 2)
+    Assert.Equal(1L, pool.AloneRegions)
