@@ -3,6 +3,7 @@
 module Nn.Tests.Kernels.BlockTransposeTests
 
 open System
+open Xunit
 open FsCheck
 open FsCheck.FSharp
 open FsCheck.Xunit
@@ -51,3 +52,15 @@ module Properties =
     [<Property>]
     let ``double blocks of 4 rows are transposed exactly and nothing else is written`` (l: Layout) =
         transposes<float> 4 float -1.0 l
+
+[<Fact>]
+let ``the transposing copy applies only to whole blocks of 8 float rows or 4 double rows, on 256-bit paths or wider`` () =
+    if System.Runtime.Intrinsics.X86.Avx.IsSupported then
+        for rows in [ 8; 16; 24 ] do
+            Assert.True(BlockTranspose.Applies<float32>(KernelPath.Vector256, rows), $"float, {rows} rows")
+        for rows in [ 4; 12; 6; 20 ] do
+            Assert.False(BlockTranspose.Applies<float32>(KernelPath.Vector256, rows), $"float, {rows} rows")
+        Assert.True(BlockTranspose.Applies<float>(KernelPath.Vector512, 12))
+        Assert.False(BlockTranspose.Applies<float>(KernelPath.Vector256, 6))
+    Assert.False(BlockTranspose.Applies<float32>(KernelPath.Vector128, 8))
+    Assert.False(BlockTranspose.Applies<float32>(KernelPath.Portable, 8))

@@ -62,3 +62,21 @@ let ``a product with more rows than columns is cut by rows, so that each thread 
         // The softmax layer's 10 outputs: one or two column panels, 128 rows.
         Assert.True(GemmTeam<float32>.SplitsByRows(path, 128, 10, 2))
     Assert.False(GemmTeam<float32>.SplitsByRows(KernelPath.Vector256, 10_000, 256, 2))
+
+[<Fact>]
+let ``a product into a C wider than its columns, split over a team by rows or by panels, equals the one-thread product and leaves the other columns alone`` () =
+    // 300 × 20 × 64: more rows than columns, so cut by rows where MC is a whole number of slivers; C's rows are 27 long.
+    let m, n, k, ldc = 300, 20, 64, 27
+    let a = random 5 (m * k)
+    let b = random 6 (k * n)
+    use pool = new WorkerPool(2)
+    for path in paths do
+        let run (team: GemmTeam<float> option) =
+            let c = Array.create (m * ldc) 7.5
+            match team with
+            | Some team -> team.Multiply(path, m, n, k, ReadOnlySpan a, k, 1, ReadOnlySpan b, n, 1, Span c, ldc, false)
+            | None -> Gemm.Multiply(path, m, k, ReadOnlySpan a, k, 1, ReadOnlySpan b, n, 1, Span c, ldc, false, 0, n)
+            c
+        let alone = run None
+        Assert.All(Seq.init m (fun i -> alone[i * ldc + n .. i * ldc + ldc - 1]), fun rest -> Assert.Equal<float>(Array.create (ldc - n) 7.5, rest))
+        Assert.Equal<float>(alone, run (Some(GemmTeam<float>(pool))))
