@@ -53,3 +53,12 @@ let ``threaded forward passes one after another reuse one team and give the one-
     for _ in 1 .. 3 do
         Assert.Equal<float>(expected.AsSpan().ToArray(), Network.Forward(network, inputs, 15).AsSpan().ToArray())
     Assert.Equal(1, IdleTeams.Count 15)
+
+[<Fact>]
+let ``a caller that may use one processor is not lent a kept team of the same size with workers`` () =
+    let team = IdleTeams.Rent(17, System.Environment.ProcessorCount)
+    IdleTeams.Return team
+    let alone = IdleTeams.Rent(17, 1)
+    Assert.Equal(0, alone.Workers)
+    if team.Workers > 0 then Assert.NotSame(team, alone)
+    IdleTeams.Return alone

@@ -50,3 +50,10 @@ let ``a copy into fresh memory, its pages backed first, holds every element of t
             let copied = Array.create length nan
             ParallelCopy.Copy(ReadOnlySpan source, Span copied, pool, true)
             Assert.Equal<float>(source, copied)
+
+[<Fact>]
+let ``a destination longer than the source is refused too, not filled in part`` () =
+    let destination = Array.create 11 nan
+    let error = Assert.Throws<ArgumentException>(fun () -> ParallelCopy.Copy(ReadOnlySpan(values 10), Span destination, null))
+    Assert.Contains("11", error.Message)
+    Assert.All(destination, fun x -> Assert.True(Double.IsNaN x))
