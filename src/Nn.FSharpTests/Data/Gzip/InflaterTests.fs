@@ -167,6 +167,21 @@ let ``bits that are no code of an incomplete code are refused`` () =
     w.Bits(0, 32)
     damagedWith "a code that is not in the block's Huffman code" (memberOf (w.ToArray()) [||])
 
+/// 32,768 literals, then 400 matches of 227–257 bytes from 24,577–32,768 back, each after 0–7 literals: `literal`
+/// writes one (adding its byte to `data`), `writeMatch length distance` writes a match, whose bytes this adds.
+let private farMatches (random: System.Random) (data: ResizeArray<byte>) (literal: unit -> unit) (writeMatch: int -> int -> unit) =
+    for _ in 1..32_768 do
+        literal ()
+    for _ in 1..400 do
+        for _ in 1 .. random.Next 8 do
+            literal ()
+        let length = random.Next(227, 258)
+        let distance = random.Next(24_577, 32_769)
+        writeMatch length distance
+        let from = data.Count - distance
+        for i in 0 .. length - 1 do
+            data.Add data[from + i]
+
 [<Fact>]
 let ``matches with the widest extra fields, 5 bits of length and 13 of distance, read back wherever they fall in the bits`` () =
     // A fixed-code match of length 227–257 reaching 24,577–32,768 back takes 8 + 5 + 5 + 13 = 31 bits, the most a
@@ -180,20 +195,11 @@ let ``matches with the widest extra fields, 5 bits of length and 13 of distance,
         let b = byte (random.Next 256)
         w.FixedLiteral(int b)
         data.Add b
-    for _ in 1..32_768 do
-        literal ()
-    for _ in 1..400 do
-        for _ in 1 .. random.Next 8 do
-            literal ()
-        let length = random.Next(227, 258)
-        let distance = random.Next(24_577, 32_769)
+    farMatches random data literal (fun length distance ->
         w.FixedLiteral 284
         w.Bits(length - 227, 5)
         w.FixedDistance 29
-        w.Bits(distance - 24_577, 13)
-        let from = data.Count - distance
-        for i in 0 .. length - 1 do
-            data.Add data[from + i]
+        w.Bits(distance - 24_577, 13))
     w.FixedLiteral 256
     let expected = data.ToArray()
     let file = memberOf (w.ToArray()) expected
@@ -236,20 +242,11 @@ let ``a dynamic block whose matches take 42 bits, 12-bit codes and the widest ex
         let b = random.Next 10
         w.Code(literalCodes[b], literalLengths[b])
         data.Add(byte b)
-    for _ in 1..32_768 do
-        literal ()
-    for _ in 1..400 do
-        for _ in 1 .. random.Next 8 do
-            literal ()
-        let length = random.Next(227, 258)
-        let distance = random.Next(24_577, 32_769)
+    farMatches random data literal (fun length distance ->
         w.Code(literalCodes[284], 12)
         w.Bits(length - 227, 5)
         w.Code(distanceCodes[29], 12)
-        w.Bits(distance - 24_577, 13)
-        let from = data.Count - distance
-        for i in 0 .. length - 1 do
-            data.Add data[from + i]
+        w.Bits(distance - 24_577, 13))
     w.Code(literalCodes[256], 11)
     let expected = data.ToArray()
     let file = memberOf (w.ToArray()) expected
