@@ -152,3 +152,11 @@ let ``a table model's input name that its network's graph uses internally is ref
         let alone = Assert.Throws<ArgumentException>(fun () -> OnnxExport.ToBytes(model.Network, OnnxExportOptions(InputName = name)) |> ignore)
         let e = Assert.Throws<ArgumentException>(fun () -> OnnxPreprocessing.ToBytes(model, OnnxExportOptions(InputName = name)) |> ignore)
         Assert.Equal(alone.Message, e.Message)
+
+[<Fact>]
+let ``a table model's input and output of one name are refused, as for the network alone`` () =
+    let model = Model<float32>(network<float32> (), preprocessing)
+    let options = OnnxExportOptions(InputName = "x", OutputName = "x")
+    let alone = Assert.Throws<ArgumentException>(fun () -> OnnxExport.ToBytes(model.Network, options) |> ignore)
+    let e = Assert.Throws<ArgumentException>(fun () -> OnnxPreprocessing.ToBytes(model, options) |> ignore)
+    Assert.Equal(alone.Message, e.Message)

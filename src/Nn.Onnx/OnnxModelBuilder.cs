@@ -23,10 +23,15 @@ internal static class OnnxModelBuilder
     /// <param name="network">The network to export.</param>
     /// <param name="options">Names and metadata.</param>
     /// <param name="otherTensorBytes">The bytes of the tensors a caller adds to the graph (the preprocessing's constants).</param>
+    /// <param name="networkInput">
+    /// The value the first layer reads when a caller computes it in front of the network (the preprocessing's features),
+    /// which then replaces the graph input; null for the options' input name. Either way the options' input and output
+    /// names are kept out of the names the network's nodes use.
+    /// </param>
     /// <returns>The model message, ready to serialize.</returns>
     /// <exception cref="NotSupportedException">T is neither float nor double, a layer's kind or activation has no ONNX operator, or the tensors alone take more than <see cref="OnnxExportOptions.MaxBytes"/> (the whole message is checked once complete: <see cref="OnnxSizeLimit.Checked"/>).</exception>
     /// <exception cref="ArgumentException">The input and output names are equal or clash with the graph's own names.</exception>
-    public static ModelProto Build<T>(Network<T> network, OnnxExportOptions options, long otherTensorBytes = 0)
+    public static ModelProto Build<T>(Network<T> network, OnnxExportOptions options, long otherTensorBytes = 0, string? networkInput = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var elementType = ElementType<T>();
@@ -38,10 +43,10 @@ internal static class OnnxModelBuilder
 
         var architecture = network.Architecture;
         var graph = new OnnxGraphWriter<T>(network, options, elementType);
-        graph.Graph.Input.Add(graph.BatchTensor(options.InputName, architecture.InputShape));
+        var value = networkInput ?? options.InputName;
+        graph.Graph.Input.Add(graph.BatchTensor(value, architecture.InputShape));
         graph.Graph.Output.Add(graph.BatchTensor(options.OutputName, architecture.OutputShape));
 
-        var value = options.InputName;
         for (var l = 0; l < architecture.Stack.Length; l++)
         {
             var layer = architecture.Stack[l];

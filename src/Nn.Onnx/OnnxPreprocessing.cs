@@ -123,15 +123,9 @@ public static class OnnxPreprocessing
         // The F × W selection matrix and four vectors in the input's type, the other mask in the element type: counted
         // before the F × W array is allocated (its length may pass int.MaxValue).
         var constants = ((((long)features.Length * width) + (4L * width)) * Size(inputType)) + (width * Size(elementType));
-        var onnx = OnnxModelBuilder.Build(model.Network, options with { InputName = Features }, constants);
+        // The network reads the features, and its nodes keep clear of the raw input's name as of the output's.
+        var onnx = OnnxModelBuilder.Build(model.Network, options, constants, networkInput: Features);
         var graph = onnx.Graph;
-        // The network's nodes were written with the features as their input, so its own value names were compared with
-        // the output's only: a raw input named as one of them (layer0.z) gave a model ONNX Runtime refuses to load.
-        if (graph.Initializer.Any(tensor => tensor.Name == options.InputName) || graph.Node.Any(node => node.Output.Contains(options.InputName)))
-        {
-            throw new ArgumentException($"the name '{options.InputName}' is used by the exported graph itself; choose another input or output name.", nameof(options));
-        }
-
         graph.Input.Clear();
         graph.Input.Add(RawInput(options, inputType, features.Length));
 
