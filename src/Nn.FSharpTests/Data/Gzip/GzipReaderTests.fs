@@ -58,6 +58,16 @@ let ``a large file of several dynamic blocks reads back the same as zlib gives i
     let file = gzipAt CompressionLevel.Optimal data
     Assert.Equal(Bytes data, read file)
 
+[<Fact>]
+let ``a member that begins deep in the decoder's buffer reaches back over the window it keeps when the buffer wraps`` () =
+    // The first member leaves 100,000 bytes in the decoder's 128 KiB buffer, so the second member's first decoding
+    // moves the last 32 KiB to the front before its matches, which must still count the member's bytes behind them.
+    let random = Random 19
+    let first = Array.init 100_000 (fun _ -> byte (random.Next 256))
+    let second = Array.init 60_000 (fun i -> "abcdefgh"B[i % 8])
+    let file = Array.append (gzipAt CompressionLevel.Optimal first) (gzipAt CompressionLevel.Optimal second)
+    Assert.Equal(Bytes(Array.append first second), read file)
+
 /// A member of `data` whose header carries the optional fields the flags name, with a header CRC when asked.
 let private withFields (flags: byte) (headerCrc: uint16 option) (data: byte[]) =
     let written = gzipAt CompressionLevel.Optimal data

@@ -8,7 +8,7 @@ namespace Nn;
 /// </summary>
 internal static class DeflateMatches
 {
-    /// <summary>The last length symbol (285) less 257, the first.</summary>
+    /// <summary>How many length symbols there are: 257 to 285.</summary>
     public const int LengthSymbols = 29;
 
     /// <summary>The number of distance symbols a valid stream uses (30 and 31 never occur).</summary>

@@ -14,7 +14,6 @@ internal sealed class Inflater(DeflateBits bits)
     private const int Window = 1 << 15;
     private const int LongestMatch = 258;
 
-
     /// <summary>The order in which a dynamic block lists the code-length code's lengths.</summary>
     private static readonly byte[] CodeLengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
@@ -26,11 +25,11 @@ internal sealed class Inflater(DeflateBits bits)
     private int written;
     private int delivered;
 
-    /// <summary>Bytes this stream produced before the current <see cref="Decode"/>; a distance may not reach further.</summary>
-    private long streamLength;
-
-    /// <summary>Where the current <see cref="Decode"/> began writing.</summary>
-    private int decodeStart;
+    /// <summary>
+    /// How far back a distance may reach from position 0 of <see cref="output"/>: from position p, this stream has
+    /// p + <see cref="reachBefore"/> bytes behind it. Negative when the stream began further into the buffer.
+    /// </summary>
+    private long reachBefore;
 
     private State state = State.Done;
     private bool finalBlock;
@@ -53,7 +52,7 @@ internal sealed class Inflater(DeflateBits bits)
     public void Start()
     {
         state = State.BlockHeader;
-        streamLength = 0;
+        reachBefore = -written;
     }
 
     /// <summary>Gives the next decoded bytes; 0 once the stream's final block has ended and everything is handed out.</summary>
@@ -82,11 +81,11 @@ internal sealed class Inflater(DeflateBits bits)
         {
             // Keep the window a distance may reach; the rest has been handed out.
             output.AsSpan(written - Window, Window).CopyTo(output);
+            reachBefore += written - Window;
             written = Window;
             delivered = Window;
         }
 
-        decodeStart = written;
         while (written < output.Length - LongestMatch && state != State.Done)
         {
             switch (state)
@@ -102,8 +101,6 @@ internal sealed class Inflater(DeflateBits bits)
                     break;
             }
         }
-
-        streamLength += written - decodeStart;
     }
 
     private void ReadBlockHeader()
@@ -154,9 +151,10 @@ internal sealed class Inflater(DeflateBits bits)
         var literalCode = literals;
         while (written < limit)
         {
-            // Literals are most symbols: runs of them take the bit reader's own loop, the rest this general one.
+            // Most symbols take the bit reader's own loop, which stops at anything else: this general path goes on
+            // from there, and decodes or refuses what stopped it.
             var at = written;
-            bits.TakeSymbols(literalCode, distances, bytes, ref at, limit, streamLength - decodeStart);
+            bits.TakeSymbols(literalCode, distances, bytes, ref at, limit, reachBefore);
             written = at;
             if (written >= limit)
             {
@@ -190,7 +188,7 @@ internal sealed class Inflater(DeflateBits bits)
             }
 
             var distance = DeflateMatches.DistanceBase[code] + (int)bits.Take(DeflateMatches.DistanceExtra[code]);
-            if (distance > streamLength + (written - decodeStart))
+            if (distance > reachBefore + written)
             {
                 throw Damaged("a distance reaching back before the start of the data");
             }
