@@ -147,17 +147,14 @@ let ``a region run cut on two threads gives every count's units once, cut at the
     three.RunCut(evenly, 3)
     Assert.Equal((1_225, 2_450), evenly.Ranges[1][2])
 
-/// Two parts: the caller's part waits until the worker has begun part 1, which then sleeps for `sleep` milliseconds;
-/// records which thread ran part 1.
+/// Two parts: the caller's part waits until the worker has begun part 1, which then sleeps for `sleep` milliseconds.
 type private SlowWorkerPart(sleep: int) =
     let caller = Environment.CurrentManagedThreadId
     let mutable started = 0
-    member val PartOneThread = 0 with get, set
     member _.Reset() = Threading.Volatile.Write(&started, 0)
     interface IPartitionedWork with
-        member this.Execute(part, _) =
+        member _.Execute(part, _) =
             if part = 1 then
-                this.PartOneThread <- Environment.CurrentManagedThreadId
                 Threading.Volatile.Write(&started, 1)
                 if Environment.CurrentManagedThreadId <> caller then Threading.Thread.Sleep sleep
             else
