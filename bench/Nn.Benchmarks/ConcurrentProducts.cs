@@ -77,7 +77,7 @@ internal static class ConcurrentProducts
     }
 
     /// <summary>Lets the calling thread run only on the CPUs of <paramref name="mask"/> (bit i for CPU i); false if refused.</summary>
-    private static bool PinTo(ulong mask) => SchedSetAffinity(0, sizeof(ulong), ref mask) == 0;
+    internal static bool PinTo(ulong mask) => SchedSetAffinity(0, sizeof(ulong), ref mask) == 0;
 
     [DllImport("libc", EntryPoint = "sched_setaffinity")]
     private static extern int SchedSetAffinity(int thread, nint size, ref ulong mask);

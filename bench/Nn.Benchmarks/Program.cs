@@ -50,6 +50,13 @@ if (args is ["cross-core", ..])
     return;
 }
 
+if (args is ["independent-steps", ..])
+{
+    // Each CPU training its own copy of Network B on one thread, alone and both at once: the hardware's ceiling (IndependentSteps.cs).
+    IndependentSteps.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
+    return;
+}
+
 if (args is ["gzip", ..])
 {
     // The library's gzip reader against .NET's GZipStream on Fashion-MNIST's training images (GzipReading.cs).
