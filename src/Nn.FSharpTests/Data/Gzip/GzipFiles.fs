@@ -15,17 +15,21 @@ type Outcome =
     | Fault of GzipFault * string
     | Other of string
 
-/// Reads the source to its end through GzipReader, in reads of `readSize` bytes.
+/// More bytes than any test's data holds: a reader that gives more never ends (a decoder reading bits the source never
+/// had, say), and is stopped there as `Other` rather than left to fill the memory.
+let private mostBytes = 1 <<< 26
+
+/// Reads the source to its end through GzipReader, in reads of `readSize` bytes, or to `mostBytes` as `Other`.
 let readWith (readSize: int) (source: Stream) =
     try
         use reader = new GzipReader(source)
         use copy = new MemoryStream()
         let buffer = Array.zeroCreate<byte> readSize
         let mutable n = reader.Read(buffer, 0, buffer.Length)
-        while n > 0 do
+        while n > 0 && copy.Length <= int64 mostBytes do
             copy.Write(buffer, 0, n)
             n <- reader.Read(buffer, 0, buffer.Length)
-        Bytes(copy.ToArray())
+        if copy.Length > int64 mostBytes then Other(sprintf "more than %d bytes" mostBytes) else Bytes(copy.ToArray())
     with
     | :? GzipDataException as e -> Fault(e.Fault, e.Detail)
     | e -> Other(e.GetType().Name + ": " + e.Message)
@@ -103,3 +107,15 @@ let fixedBlock (symbols: Choice<byte, int * int> list) =
             w.FixedDistance distance
     w.FixedLiteral 256
     w.ToArray()
+
+/// Each symbol's canonical code (RFC 1951, 3.2.2) from the code lengths: by length, then by symbol.
+let canonical (lengths: int[]) =
+    let codes = Array.zeroCreate<int> lengths.Length
+    let mutable code = 0
+    for length in 1..15 do
+        for symbol in 0 .. lengths.Length - 1 do
+            if lengths[symbol] = length then
+                codes[symbol] <- code
+                code <- code + 1
+        code <- code <<< 1
+    codes

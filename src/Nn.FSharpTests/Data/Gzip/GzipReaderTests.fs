@@ -91,6 +91,17 @@ let ``a header's extra field, name, comment and header CRC are read past, in eve
         Assert.Equal(Bytes data, read (withFields flags None data))
 
 [<Fact>]
+let ``an extra field of more than 255 bytes is read past whole, its length's high byte counted`` () =
+    // XLEN = 600 = 0x0258: read as its low byte alone it is 88, and the rest of the field is taken for the header CRC.
+    let data = "fields"B
+    let written = gzipAt CompressionLevel.Optimal data
+    let header = Array.concat [ [| 0x1fuy; 0x8buy; 8uy; 6uy; 0uy; 0uy; 0uy; 0uy; 0uy; 3uy; 0x58uy; 0x02uy |]; Array.init 600 byte ]
+    let c = crc32 header
+    let file = Array.concat [ header; [| byte c; byte (c >>> 8) |]; written[10..] ]
+    Assert.Equal(Some data, zlibRead file)
+    Assert.Equal(Bytes data, read file)
+
+[<Fact>]
 let ``a header CRC that does not match, reserved flags and another compression method are refused`` () =
     let data = "fields"B
     let fault, detail = faultOf (read (withFields 2uy (Some 0x1234us) data))

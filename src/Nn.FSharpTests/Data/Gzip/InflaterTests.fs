@@ -44,6 +44,12 @@ let ``length symbols 286 and 287 and distance symbols 30 and 31 are refused`` ()
         damagedWith "a length symbol out of range" (memberOf (fixedBlock [ lit 1uy; matchOf symbol 0 ]) [| 1uy |])
     for symbol in [ 30; 31 ] do
         damagedWith "a distance symbol out of range" (memberOf (fixedBlock [ lit 1uy; matchOf 257 symbol ]) [| 1uy |])
+    // Far from the end of the bytes, where the decoder's fast loop, not its general path, meets them.
+    let around bad = List.replicate 40 (lit 1uy) @ [ bad ] @ List.replicate 80 (lit 1uy)
+    for symbol in [ 286; 287 ] do
+        damagedWith "a length symbol out of range" (memberOf (fixedBlock (around (matchOf symbol 0))) [| 1uy |])
+    for symbol in [ 30; 31 ] do
+        damagedWith "a distance symbol out of range" (memberOf (fixedBlock (around (matchOf 257 symbol))) [| 1uy |])
 
 [<Fact>]
 let ``a block of the reserved type 3 is refused`` () =
@@ -63,16 +69,17 @@ let ``stored blocks read back, an empty one included, and one whose length's com
     Assert.Equal(Bytes "hello!"B, read (memberOf deflate "hello!"B))
     damagedWith "a stored block whose length does not match its complement" (memberOf (stored true hello (~~~4 &&& 0xFFFF)) hello)
 
-/// A dynamic block's header: 257 + `literalsExtra` literal/length lengths and one distance length, written with the
-/// code-length code given by (code-length symbol, its length) pairs, then the code-length symbols with their extra bits.
-let private dynamicHeader (w: BitWriter) (literalsExtra: int) (codeLengthCode: (int * int) list) (writeLengths: (int -> unit) -> unit) =
+/// A dynamic block's header: 257 + `literalsExtra` literal/length lengths and 1 + `distancesExtra` distance lengths,
+/// written with the code-length code given by (code-length symbol, its length) pairs, then the code-length symbols with
+/// their extra bits.
+let private dynamicHeaderOf (w: BitWriter) (literalsExtra: int) (distancesExtra: int) (codeLengthCode: (int * int) list) (writeLengths: (int -> unit) -> unit) =
     let order = [| 16; 17; 18; 0; 8; 7; 9; 6; 10; 5; 11; 4; 12; 3; 13; 2; 14; 1; 15 |]
     let lengthOf symbol = codeLengthCode |> List.tryFind (fst >> (=) symbol) |> Option.map snd |> Option.defaultValue 0
     let listed = 1 + (order |> Array.findIndexBack (fun s -> lengthOf s > 0))
     let listed = max 4 listed
     w.Block(true, 2)
     w.Bits(literalsExtra, 5)
-    w.Bits(0, 5)
+    w.Bits(distancesExtra, 5)
     w.Bits(listed - 4, 4)
     for i in 0 .. listed - 1 do
         w.Bits(lengthOf order[i], 3)
@@ -87,6 +94,9 @@ let private dynamicHeader (w: BitWriter) (literalsExtra: int) (codeLengthCode: (
         code <- code + 1
         previous <- length
     writeLengths (fun symbol -> let c, l = codes[symbol] in w.Code(c, l))
+
+/// A dynamic block's header with one distance length (see `dynamicHeaderOf`).
+let private dynamicHeader (w: BitWriter) literalsExtra codeLengthCode writeLengths = dynamicHeaderOf w literalsExtra 0 codeLengthCode writeLengths
 
 /// The lengths of a code with only 'A' (65) and end of block, both of `length` bits, and one distance length the
 /// same: 65 zeros, `length`, 190 zeros, `length`, `length`, written with the code-length symbols `length` and 18.
@@ -105,6 +115,18 @@ let ``a dynamic block built by hand reads back, with a single 1-bit distance cod
     for _ in 1 .. 3 do w.Code(0, 1)
     w.Code(1, 1)
     Assert.Equal(Bytes "AAA"B, read (memberOf (w.ToArray()) "AAA"B))
+
+[<Fact>]
+let ``a fixed-code member after a dynamic-code one reads with the fixed code`` () =
+    // The decoder keeps its codes from block to block, and member to member; a fixed block must not decode with the
+    // codes of the dynamic block before it.
+    let w = BitWriter()
+    dynamicHeader w 0 [ 1, 1; 18, 1 ] (onlyAAndEnd w 1)
+    for _ in 1..3 do w.Code(0, 1)
+    w.Code(1, 1)
+    let dynamic = memberOf (w.ToArray()) "AAA"B
+    let fixedCode = memberOf (fixedBlock [ lit 98uy; lit 99uy ]) "bc"B
+    Assert.Equal(Bytes "AAAbc"B, read (Array.append dynamic fixedCode))
 
 [<Fact>]
 let ``a dynamic block without an end-of-block code is refused`` () =
@@ -137,6 +159,18 @@ let ``more than 286 literal/length codes are refused`` () =
     w.Bits(0, 4)
     w.Bits(0, 32)
     damagedWith "a dynamic block with more than 286 literal/length or 30 distance codes" (memberOf (w.ToArray()) [||])
+
+[<Fact>]
+let ``a list of 31 distance code lengths is refused, though the codes it gives would decode`` () =
+    // 'A' and end of block of 1 bit, distance symbol 0 of 1 bit and symbols 1–30 of none. The header's 5 bits allow
+    // 32 distance lengths, deflate has 30 (zlib refuses more); read anyway, the block would give "AAA".
+    let w = BitWriter()
+    dynamicHeaderOf w 0 30 [ 1, 1; 18, 1 ] (fun put ->
+        onlyAAndEnd w 1 put
+        put 18; w.Bits(30 - 11, 7))
+    for _ in 1..3 do w.Code(0, 1)
+    w.Code(1, 1)
+    damagedWith "a dynamic block with more than 286 literal/length or 30 distance codes" (memberOf (w.ToArray()) "AAA"B)
 
 [<Fact>]
 let ``over-subscribed and incomplete codes are refused, as zlib refuses them`` () =
@@ -205,18 +239,6 @@ let ``matches with the widest extra fields, 5 bits of length and 13 of distance,
     let file = memberOf (w.ToArray()) expected
     Assert.Equal(Some expected, zlibRead file)
     Assert.Equal(Bytes expected, read file)
-
-/// Each symbol's canonical code (RFC 1951, 3.2.2) from the code lengths: by length, then by symbol.
-let private canonical (lengths: int[]) =
-    let codes = Array.zeroCreate<int> lengths.Length
-    let mutable code = 0
-    for length in 1..15 do
-        for symbol in 0 .. lengths.Length - 1 do
-            if lengths[symbol] = length then
-                codes[symbol] <- code
-                code <- code + 1
-        code <- code <<< 1
-    codes
 
 [<Fact>]
 let ``a dynamic block whose matches take 42 bits, 12-bit codes and the widest extra fields, reads back`` () =
