@@ -57,6 +57,13 @@ if (args is ["independent-steps", ..])
     return;
 }
 
+if (args is ["mirror-profile", ..])
+{
+    // Network B's two-thread steps with x gathered once and twice, alternating in one run (MirrorProfile.cs).
+    MirrorProfile.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40);
+    return;
+}
+
 if (args is ["gzip", ..])
 {
     // The library's gzip reader against .NET's GZipStream on Fashion-MNIST's training images (GzipReading.cs).

@@ -66,6 +66,22 @@ let ``mini-batch steps that ran both split and alone on two threads end bit for 
         Assert.Equal(Some(1, true), chooser)
     Assert.Equal<float32[]>(one, two)
 
+/// 64 rows of 256 inputs: a batch large enough to be gathered on both threads, the second gathering its own copy
+/// (`InputMirror`), under a first layer wider than the batch, whose product is split by columns before region 1.
+[<Fact>]
+let ``training with the batch gathered twice on two threads gives bit-for-bit the network of one thread`` () =
+    let samples, inputs = 400, 256
+    let random = Random(8)
+    let x = Matrix<float32>.Own(samples, inputs, Array.init (samples * inputs) (fun _ -> float32 (random.NextDouble())))
+    let data = Dataset.FromLabels(x, Array.init samples (fun i -> (i * 7) % 10), 10)
+    let shape = Architecture.Input(inputs).Dense(320, Activation.Relu).Dense(10, Activation.Softmax)
+    let train threads =
+        Trainer.Train(Network.Create<float32>(shape, Initializer.He, 2UL), Loss.SoftmaxCrossEntropy, Adam(0.002), data, TrainingOptions(2, 64, 6UL, Threads = threads))
+    let one = train 1
+    let two = train 2
+    Assert.Equal<float32[]>(one.Network.Parameters.ToArray(), two.Network.Parameters.ToArray())
+    Assert.Equal<EpochRecord seq>(one.History, two.History)
+
 [<Fact>]
 let ``training on three threads twice with the same seed gives the same run`` () =
     let first = train 3 4UL

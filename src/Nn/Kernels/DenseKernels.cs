@@ -137,7 +137,7 @@ public static class DenseKernels
     }
 
     /// <summary>Z = X Wᵀ on a resolved path, optionally split over a team; shapes already checked.</summary>
-    internal static void MultiplyByTranspose<T>(ReadOnlySpan<T> x, int rows, int inputs, ReadOnlySpan<T> w, int outputs, Span<T> z, KernelPath path, GemmTeam<T>? team)
+    internal static void MultiplyByTranspose<T>(ReadOnlySpan<T> x, int rows, int inputs, ReadOnlySpan<T> w, int outputs, Span<T> z, KernelPath path, GemmTeam<T>? team, ReadOnlySpan<T> xMirror = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (rows < SmallBatch && path != KernelPath.Portable)
@@ -157,7 +157,7 @@ public static class DenseKernels
         }
         else
         {
-            team.Multiply(path, rows, outputs, inputs, x, inputs, 1, w, 1, inputs, z, outputs, false);
+            team.Multiply(path, rows, outputs, inputs, x, inputs, 1, w, 1, inputs, z, outputs, false, xMirror);
         }
     }
 

@@ -31,6 +31,7 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
     private int k;
     private T* a;
     private int aLength;
+    private T* aMirror;
     private int aRowStride;
     private int aColumnStride;
     private T* b;
@@ -47,9 +48,12 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
 
     public WorkerPool Pool { get; }
 
-    /// <summary>The same as <see cref="Gemm.Multiply{T}"/> over columns 0 … n − 1, split over the pool.</summary>
+    /// <summary>
+    /// The same as <see cref="Gemm.Multiply{T}"/> over columns 0 … n − 1, split over the pool; a column split's parts
+    /// after the first read A from <paramref name="aMirror"/> when it is given (a copy of A as long, see <see cref="InputMirror{T}"/>).
+    /// </summary>
     public void Multiply(
-        KernelPath path, int m, int n, int k, ReadOnlySpan<T> a, int aRowStride, int aColumnStride, ReadOnlySpan<T> b, int bRowStride, int bColumnStride, Span<T> c, int ldc, bool accumulate)
+        KernelPath path, int m, int n, int k, ReadOnlySpan<T> a, int aRowStride, int aColumnStride, ReadOnlySpan<T> b, int bRowStride, int bColumnStride, Span<T> c, int ldc, bool accumulate, ReadOnlySpan<T> aMirror = default)
     {
         var (mr, nr) = Gemm.TileShape<T>(path);
         var panels = (n + nr - 1) / nr;
@@ -62,8 +66,9 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
             return;
         }
 
-        fixed (T* pa = a, pb = b, pc = c)
+        fixed (T* pa = a, pb = b, pc = c, pm = aMirror)
         {
+            this.aMirror = aMirror.Length == a.Length ? pm : null;
             this.path = path;
             this.m = m;
             this.n = n;
@@ -82,7 +87,7 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
             this.accumulate = accumulate;
             this.byRows = byRows;
             Pool.RunCut(this, parts);
-            this.a = this.b = this.c = null;
+            this.a = this.b = this.c = this.aMirror = null;
         }
     }
 
@@ -136,7 +141,7 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
             path,
             m,
             k,
-            new ReadOnlySpan<T>(a, aLength),
+            new ReadOnlySpan<T>(part > 0 && aMirror != null ? aMirror : a, aLength),
             aRowStride,
             aColumnStride,
             new ReadOnlySpan<T>(b, bLength),

@@ -11,8 +11,9 @@ namespace Nn;
 /// down to the first layer — with no synchronisation between layers, since every one of those passes is row by row.
 /// Region 2 then computes every layer's ∂C/∂W^l = (δ^l)ᵀ a^(l−1) and ∂C/∂b^l = Σ_rows δ^l, each thread a contiguous
 /// range of column panels of ∂W^l (and of ∂b^l) of every layer. A first layer wider than the batch has its product
-/// computed before region 1, split by columns (<see cref="FirstProductByColumns"/>). Owned by one
-/// <see cref="Workspace{T}"/>; allocates nothing.
+/// computed before region 1, split by columns (<see cref="FirstProductByColumns"/>). Where the workspace holds a
+/// second thread's copy of x for this batch (<see cref="Workspace{T}.Mirror"/>), the parts after the first read x from
+/// it in that product and in the first layer's weight gradient. Owned by one <see cref="Workspace{T}"/>; allocates nothing.
 /// </summary>
 /// <remarks>
 /// Bit for bit the one-thread pass, whatever the thread count. The GEMM micro-kernels sum every element of C over k
@@ -56,6 +57,7 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
     private int yLength;
     private T* gradient;
     private int gradientLength;
+    private T* xMirror;
 
     public DenseStepRegions(WorkerPool pool, Workspace<T> workspace)
     {
@@ -145,9 +147,12 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
     /// <summary>Region 2 of <see cref="ForwardAndBackward"/>: ∂C/∂W^l and ∂C/∂b^l of every layer from the δ^l and a^l in the workspace.</summary>
     public void Gradients(ReadOnlySpan<T> x, int rows, Span<T> gradient, bool overwrite)
     {
-        fixed (T* px = x, pg = gradient)
+        var inputs = workspace.Architecture.Layers[0].Inputs;
+        var mirror = workspace.Mirror is { } m && rows * inputs <= x.Length ? m.For(x.Slice(0, rows * inputs)) : default;
+        fixed (T* px = x, pg = gradient, pm = mirror)
         {
             Publish(null, 0, px, x.Length, null, 0, rows, 1);
+            xMirror = mirror.IsEmpty ? null : pm;
             gradients = true;
             gradientLength = gradient.Length;
             this.gradient = pg;
@@ -196,8 +201,9 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
             return false;
         }
 
+        var xs = x.Slice(0, rows * first.Inputs);
         DenseKernels.MultiplyByTranspose(
-            x, rows, first.Inputs, theta.Slice(architecture.WeightOffset(0), first.WeightCount), first.Outputs, workspace.Z[0].AsSpan(0, rows * first.Outputs), workspace.Path, workspace.Team);
+            xs, rows, first.Inputs, theta.Slice(architecture.WeightOffset(0), first.WeightCount), first.Outputs, workspace.Z[0].AsSpan(0, rows * first.Outputs), workspace.Path, workspace.Team, workspace.Mirror is { } mirror ? mirror.For(xs) : default);
         return true;
     }
 
@@ -246,7 +252,9 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
         {
             var layer = layers[l];
             var delta = workspace.Delta[l].AsSpan(0, rows * layer.Outputs);
-            var input = l == 0 ? new ReadOnlySpan<T>(x, xLength).Slice(0, rows * layer.Inputs) : workspace.A[l - 1].AsSpan(0, rows * layer.Inputs);
+            var input = l > 0 ? workspace.A[l - 1].AsSpan(0, rows * layer.Inputs)
+                : part > 0 && xMirror != null ? new ReadOnlySpan<T>(xMirror, rows * layer.Inputs)
+                : new ReadOnlySpan<T>(x, xLength).Slice(0, rows * layer.Inputs);
             var panels = PanelCut.Panels(layer, nr);
             var cut = parts == 2 && pool.CutShare > 0 ? PanelCut.CallerPanels(layers, l, nr, pool.CutShare) : -1;
             var from = Math.Min(layer.Inputs, (cut < 0 ? pool.Start(panels, part, parts) : part == 0 ? 0 : cut) * nr);
@@ -284,7 +292,7 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
 
     private void Clear()
     {
-        theta = x = y = gradient = null;
+        theta = x = y = gradient = xMirror = null;
         thetaLength = xLength = yLength = gradientLength = 0;
         loss = null;
         gradients = backward = false;

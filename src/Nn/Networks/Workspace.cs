@@ -21,6 +21,7 @@ internal sealed class Workspace<T>
         Team = team;
         RowPasses = team is null ? null : new DenseRowPasses<T>(team.Pool);
         StepRegions = team is null || !architecture.IsDense ? null : new DenseStepRegions<T>(team.Pool, this);
+        Mirror = StepRegions is null || team!.Pool.Threads != 2 ? null : new InputMirror<T>(capacity * architecture.InputSize);
         var layers = architecture.Stack;
         Z = new T[layers.Length][];
         A = new T[layers.Length][];
@@ -52,6 +53,9 @@ internal sealed class Workspace<T>
 
     /// <summary>A dense network's forward and backward passes in two regions over the team's threads; null without a team or for other stacks.</summary>
     public DenseStepRegions<T>? StepRegions { get; }
+
+    /// <summary>The second thread's copy of a training run's gathered batch (dense stacks on two threads), or null.</summary>
+    public InputMirror<T>? Mirror { get; }
 
     /// <summary>z^l per layer, rows × outputs.</summary>
     public T[][] Z { get; }

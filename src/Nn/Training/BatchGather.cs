@@ -8,7 +8,10 @@ namespace Nn;
 /// Copies the samples of one batch, in the epoch's order, into the training run's contiguous batch buffers. At
 /// batch 128 of 784 inputs that is 400 KB gathered from scattered rows, a pass as long as a small product, so with
 /// a <see cref="WorkerPool"/> the rows are split into one contiguous range per thread (a copy is a copy, whichever
-/// thread makes it). Owned by a training run; allocates nothing per batch.
+/// thread makes it). Given an <see cref="InputMirror{T}"/> on two threads, each thread gathers the whole batch
+/// instead, part 0 into the run's buffers and part 1 into the mirror, so that neither thread's products read x from
+/// the other's core (on a VM whose two vCPUs sit far apart, about 2% of a Network B step; docs/benchmarks.md).
+/// Owned by a training run; allocates nothing per batch.
 /// </summary>
 internal sealed class BatchGather<T> : IPartitionedWork
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -21,6 +24,8 @@ internal sealed class BatchGather<T> : IPartitionedWork
     private readonly T[] inputs;
     private readonly T[] targets;
     private readonly WorkerPool? pool;
+    private readonly InputMirror<T>? mirror;
+    private bool mirroring;
     private int start;
     private int rows;
 
@@ -29,8 +34,10 @@ internal sealed class BatchGather<T> : IPartitionedWork
     /// <param name="inputs">The batch's x, rows × inputs.</param>
     /// <param name="targets">The batch's y, rows × outputs.</param>
     /// <param name="pool">The run's threads, or null.</param>
-    public BatchGather(Dataset<T> data, int[] order, T[] inputs, T[] targets, WorkerPool? pool)
+    /// <param name="mirror">Where the second of two threads gathers its own copy of x, or null.</param>
+    public BatchGather(Dataset<T> data, int[] order, T[] inputs, T[] targets, WorkerPool? pool, InputMirror<T>? mirror = null)
     {
+        this.mirror = mirror;
         this.data = data;
         this.order = order;
         this.inputs = inputs;
@@ -47,16 +54,46 @@ internal sealed class BatchGather<T> : IPartitionedWork
     {
         this.start = start;
         this.rows = rows;
+        mirror?.Mark(null, 0);
         if (!split || pool is null || rows * data.Inputs.Columns < MinimumParallelValues)
         {
             Copy(0, rows);
             return;
         }
 
+        mirroring = InputMirrors.Enabled && mirror is not null && pool.Threads == 2 && rows * data.Inputs.Columns <= mirror.Copy.Length;
         pool.Run(this, pool.Threads);
+        if (mirroring)
+        {
+            mirror!.Mark(inputs, rows * data.Inputs.Columns);
+        }
     }
 
-    void IPartitionedWork.Execute(int part, int parts) => Copy(Partition.Start(rows, part, parts), Partition.Start(rows, part + 1, parts));
+    void IPartitionedWork.Execute(int part, int parts)
+    {
+        if (!mirroring)
+        {
+            Copy(Partition.Start(rows, part, parts), Partition.Start(rows, part + 1, parts));
+        }
+        else if (part == 0)
+        {
+            Copy(0, rows);
+        }
+        else
+        {
+            CopyInputs(mirror!.Copy);
+        }
+    }
+
+    private void CopyInputs(T[] destination)
+    {
+        var width = data.Inputs.Columns;
+        var x = data.Inputs.AsSpan();
+        for (var i = 0; i < rows; i++)
+        {
+            x.Slice(order[start + i] * width, width).CopyTo(destination.AsSpan(i * width, width));
+        }
+    }
 
     private void Copy(int from, int to)
     {

@@ -28,7 +28,8 @@ internal sealed class StepBuffers<T>
     /// <param name="train">The training data.</param>
     /// <param name="order">The epoch's order of sample indices (the run shuffles it in place).</param>
     /// <param name="pool">The run's threads, or null.</param>
-    public StepBuffers(int parameterCount, int stateCount, int momentCount, (int Start, int Count) momentBlock, int batchRows, int costCount, Dataset<T> train, int[] order, WorkerPool? pool)
+    /// <param name="mirror">The workspace's copy of x for the second thread, or null.</param>
+    public StepBuffers(int parameterCount, int stateCount, int momentCount, (int Start, int Count) momentBlock, int batchRows, int costCount, Dataset<T> train, int[] order, WorkerPool? pool, InputMirror<T>? mirror = null)
     {
         // Every step writes all of these, so their pages are backed now, in one call each, rather than by a fault a page
         // in the first steps (FreshPages: about half the price of those faults on a virtual machine).
@@ -51,7 +52,7 @@ internal sealed class StepBuffers<T>
         Targets = new T[batchRows * train.Targets.Columns];
         Costs = new double[costCount];
         Predictions = new int[batchRows];
-        gather = new BatchGather<T>(train, order, Inputs, Targets, pool);
+        gather = new BatchGather<T>(train, order, Inputs, Targets, pool, mirror);
     }
 
     /// <summary>θ, the last finite parameters.</summary>

@@ -92,7 +92,7 @@ internal sealed class TrainingRun<T> : IDisposable
         }
 
         var momentBlock = DataParallelSteps<T>.MomentBlock(optimizer, group, architecture.ParameterCount);
-        buffers = new StepBuffers<T>(architecture.ParameterCount, architecture.StateCount, optimizer.MomentCount, momentBlock, Math.Max(batch, block), Math.Max(block, 1), train, order, pool);
+        buffers = new StepBuffers<T>(architecture.ParameterCount, architecture.StateCount, optimizer.MomentCount, momentBlock, Math.Max(batch, block), Math.Max(block, 1), train, order, pool, workspace.Mirror);
         Strategy = StepStrategy<T>.Choose(context, buffers, batch, block);
         probe = DivergenceProbe<T>.Spread(train, options.ExactTrainMetrics, group?.Rank ?? 0, group?.Size ?? 1, pool);
     }
