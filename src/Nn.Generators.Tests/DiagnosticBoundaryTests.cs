@@ -32,6 +32,20 @@ public sealed class DiagnosticBoundaryTests
             ["'InfiniteL2'", "Infinity"]
         },
         {
+            // NaN fails every comparison, so a rule written as "L2 < 0" lets it through.
+            "NN0009",
+            "[Nn.Network(typeof(double), Inputs = 3, L2 = double.NaN)] [Nn.Dense(0, 1, Nn.ActivationKind.Sigmoid)] public static partial class NaNL2;",
+            "Nn.Network(typeof(double), Inputs = 3, L2 = double.NaN)",
+            ["'NaNL2'", "NaN"]
+        },
+        {
+            // The same for a rate written as "p < 0 || p >= 1".
+            "NN0018",
+            "[Nn.Network(typeof(double), Inputs = 4)] [Nn.Dense(0, 3, Nn.ActivationKind.Tanh)] [Nn.Dropout(1, double.NaN)] [Nn.Dense(2, 2, Nn.ActivationKind.Softmax)] public static partial class NaNRate;",
+            "Nn.Dropout(1, double.NaN)",
+            ["The rate of the dropout layer with order 1 of 'NaNRate' must be in [0, 1), but is NaN"]
+        },
+        {
             // Tall enough (6 rows for 3), too narrow (3 columns for 5).
             "NN0012",
             "[Nn.Network(typeof(float), InputShape = new[] { 1, 6, 3 })] [Nn.Conv2D(0, 2, 3, 5, Nn.ActivationKind.Relu)] [Nn.Dense(1, 1, Nn.ActivationKind.Sigmoid)] public static partial class WideKernel;",
