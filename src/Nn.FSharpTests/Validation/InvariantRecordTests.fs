@@ -50,3 +50,12 @@ let ``every public record with a number prints it with a decimal point under Ger
 let ``a record's text keeps the compiler's frame`` () =
     Assert.Equal("TargetFit { Rmse = 1.5, Mae = 2.5, R2 = 0.5 }", underCulture "de-DE" (fun () -> string (TargetFit(1.5, 2.5, 0.5))))
     Assert.Equal("Hyperparameter { Name = rate, Symbol = η, Value = 1E-05 }", underCulture "de-DE" (fun () -> string (Hyperparameter("rate", "η", 1e-5))))
+
+[<Fact>]
+let ``the thread's culture is put back when a member's text throws`` () =
+    underCulture "de-DE" (fun () ->
+        let printMembers = Func<Text.StringBuilder, bool>(fun _ -> raise (InvalidOperationException "a member failed"))
+        let e = Assert.Throws<InvalidOperationException>(fun () -> InvariantRecord.Text("Broken", printMembers) |> ignore)
+        Assert.Equal("a member failed", e.Message)
+        Assert.Equal("de-DE", CultureInfo.CurrentCulture.Name)
+        Assert.Equal("1,5", (1.5).ToString()))

@@ -108,3 +108,11 @@ let ``a layer refused while stacking names the layer it follows and its paramete
     let e = Assert.Throws<ArgumentException>(fun () -> Architecture.Input(64).Dense(65536, Activation.Relu).Dense(65536, Activation.Relu) |> ignore)
     Assert.StartsWith("layer 1 cannot follow layer 0, which gives 65536: a dense layer 65536→65536 has 4295032832 parameters", e.Message)
     Assert.EndsWith("2147483591. (Parameter 'Outputs')", e.Message)
+
+[<Fact>]
+let ``a product of exactly the element limit is allowed and one more element is refused`` () =
+    // No test can allocate 2,147,483,591 values, so the bound is asked of the check itself.
+    Assert.Equal(Limits.MaxElements, Limits.Elements("values", int64 Limits.MaxElements, 1L, "a test"))
+    Assert.Equal(Limits.MaxElements, Limits.Elements("values", 1L, int64 Limits.MaxElements, "a test"))
+    refused [ "a test: 1 × 2147483592 = 2147483592 elements, more than Limits.MaxElements = 2147483591." ] (fun () ->
+        Limits.Elements("values", 1L, int64 Limits.MaxElements + 1L, "a test") |> ignore)
