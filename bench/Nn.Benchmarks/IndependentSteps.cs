@@ -92,9 +92,8 @@ internal static class IndependentSteps
         const int calls = 1000;
         var rates = new double[2];
         var arrived = 0;
-        var threads = Array.ConvertAll(cpus, cpu => new Thread(() =>
+        OnCpus(cpus, cpu =>
         {
-            ConcurrentProducts.PinTo(1UL << cpu);
             var probe = new PeakProbe();
             var (call, flops) = PeakProbe.Fp32For(probe, Nn.Kernels.KernelSelection.Default);
             probe.Sink += call();
@@ -112,16 +111,7 @@ internal static class IndependentSteps
                 }
             });
             rates[cpu] = calls * flops / seconds * 1e-9;
-        }));
-        foreach (var thread in threads)
-        {
-            thread.Start();
-        }
-
-        foreach (var thread in threads)
-        {
-            thread.Join();
-        }
+        });
 
         return rates;
     }
@@ -131,9 +121,8 @@ internal static class IndependentSteps
     {
         var medians = new double[2];
         var arrived = 0;
-        var threads = Array.ConvertAll(cpus, cpu => new Thread(() =>
+        OnCpus(cpus, cpu =>
         {
-            ConcurrentProducts.PinTo(1UL << cpu);
             var rule = new Adam(1e-3);
             var start = Trainer.Start(Network.Create<float>(ShapeB, Initializer.He, 1UL + (ulong)cpu), rule, 1);
             using var run = new TrainingRun<float>(start, Loss.SoftmaxCrossEntropy, rule, data, new TrainingOptions(1, batch, 1, Shuffle: false, Threads: 1));
@@ -157,6 +146,18 @@ internal static class IndependentSteps
             }
 
             medians[cpu] = Timing.Median(times);
+        });
+
+        return medians;
+    }
+
+    /// <summary>Runs <paramref name="body"/> once per CPU of <paramref name="cpus"/>, each on a new thread pinned to it, and waits for all.</summary>
+    private static void OnCpus(int[] cpus, Action<int> body)
+    {
+        var threads = Array.ConvertAll(cpus, cpu => new Thread(() =>
+        {
+            ConcurrentProducts.PinTo(1UL << cpu);
+            body(cpu);
         }));
         foreach (var thread in threads)
         {
@@ -167,7 +168,5 @@ internal static class IndependentSteps
         {
             thread.Join();
         }
-
-        return medians;
     }
 }

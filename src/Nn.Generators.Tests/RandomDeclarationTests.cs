@@ -301,13 +301,8 @@ public sealed class RandomDeclarationTests(Xunit.Abstractions.ITestOutputHelper 
             Math.Abs(expected - actual) <= allowed,
             string.Create(CultureInfo.InvariantCulture, $"{what}: expected {expected:R} but got {actual:R} (allowed {allowed:G3})"));
 
-    private static void AssertClose(double expected, double actual, double tolerance, string what)
-    {
-        var scale = Math.Max(1, Math.Abs(expected));
-        Assert.True(
-            Math.Abs(expected - actual) <= tolerance * scale,
-            string.Create(CultureInfo.InvariantCulture, $"{what}: expected {expected:R} but got {actual:R} (tolerance {tolerance * scale:G3})"));
-    }
+    private static void AssertClose(double expected, double actual, double tolerance, string what) =>
+        AssertWithin(expected, actual, tolerance * Math.Max(1, Math.Abs(expected)), what);
 
     /// <summary>Runs the generator over all declarations in one compilation, compiles it in memory and loads it.</summary>
     internal static Assembly CompileAndLoad(RandomDeclaration[] declarations, int seed)

@@ -147,8 +147,7 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
     /// <summary>Region 2 of <see cref="ForwardAndBackward"/>: ∂C/∂W^l and ∂C/∂b^l of every layer from the δ^l and a^l in the workspace.</summary>
     public void Gradients(ReadOnlySpan<T> x, int rows, Span<T> gradient, bool overwrite)
     {
-        var inputs = workspace.Architecture.Layers[0].Inputs;
-        var mirror = workspace.Mirror is { } m && rows * inputs <= x.Length ? m.For(x.Slice(0, rows * inputs)) : default;
+        var mirror = MirrorOf(x, rows);
         fixed (T* px = x, pg = gradient, pm = mirror)
         {
             Publish(null, 0, px, x.Length, null, 0, rows, 1);
@@ -201,11 +200,14 @@ internal sealed unsafe class DenseStepRegions<T> : IPartitionedWork
             return false;
         }
 
-        var xs = x.Slice(0, rows * first.Inputs);
         DenseKernels.MultiplyByTranspose(
-            xs, rows, first.Inputs, theta.Slice(architecture.WeightOffset(0), first.WeightCount), first.Outputs, workspace.Z[0].AsSpan(0, rows * first.Outputs), workspace.Path, workspace.Team, workspace.Mirror is { } mirror ? mirror.For(xs) : default);
+            x.Slice(0, rows * first.Inputs), rows, first.Inputs, theta.Slice(architecture.WeightOffset(0), first.WeightCount), first.Outputs, workspace.Z[0].AsSpan(0, rows * first.Outputs), workspace.Path, workspace.Team, MirrorOf(x, rows));
         return true;
     }
+
+    /// <summary>The second thread's copy of the batch's <paramref name="rows"/> rows of <paramref name="x"/>, or an empty span where the workspace holds none for them.</summary>
+    private ReadOnlySpan<T> MirrorOf(ReadOnlySpan<T> x, int rows) =>
+        workspace.Mirror is { } mirror ? mirror.For(x.Slice(0, rows * workspace.Architecture.Layers[0].Inputs)) : default;
 
     /// <summary>
     /// The fewest rows whose elements are a whole number of <see cref="RangeSplit.Alignment"/> in every layer's z, a and

@@ -81,30 +81,25 @@ internal sealed class BatchGather<T> : IPartitionedWork
         }
         else
         {
-            CopyInputs(mirror!.Copy);
+            Copy(0, rows, mirror!.Copy, withTargets: false);
         }
     }
 
-    private void CopyInputs(T[] destination)
-    {
-        var width = data.Inputs.Columns;
-        var x = data.Inputs.AsSpan();
-        for (var i = 0; i < rows; i++)
-        {
-            x.Slice(order[start + i] * width, width).CopyTo(destination.AsSpan(i * width, width));
-        }
-    }
-
-    private void Copy(int from, int to)
+    /// <summary>Rows [from, to) of the batch into <paramref name="x"/> (the run's buffer by default) and, unless told not to, their targets.</summary>
+    private void Copy(int from, int to, T[]? x = null, bool withTargets = true)
     {
         int width = data.Inputs.Columns, outputs = data.Targets.Columns;
-        var x = data.Inputs.AsSpan();
+        var destination = x ?? inputs;
+        var samples = data.Inputs.AsSpan();
         var y = data.Targets.AsSpan();
         for (var i = from; i < to; i++)
         {
             var sample = order[start + i];
-            x.Slice(sample * width, width).CopyTo(inputs.AsSpan(i * width, width));
-            y.Slice(sample * outputs, outputs).CopyTo(targets.AsSpan(i * outputs, outputs));
+            samples.Slice(sample * width, width).CopyTo(destination.AsSpan(i * width, width));
+            if (withTargets)
+            {
+                y.Slice(sample * outputs, outputs).CopyTo(targets.AsSpan(i * outputs, outputs));
+            }
         }
     }
 }
