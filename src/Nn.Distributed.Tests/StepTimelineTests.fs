@@ -6,6 +6,7 @@ open System.Runtime.InteropServices
 open System.Threading
 open Nn
 open Nn.Distributed
+open Nn.Distributed.Tests.FreshMemory
 open Nn.Distributed.Tests.Mpi
 open Xunit
 
@@ -53,13 +54,7 @@ let ``each step records the CPU it started on, the forward and backward pass's p
     Thread.Sleep 50
     timeline.Reached StepPhase.Propagated
     // Touching 4,096 fresh pages of 4 KB faults each one in.
-    let pages = 4096
-    let memory = Marshal.AllocHGlobal(pages * 4096)
-    try
-        for page in 0 .. pages - 1 do
-            Marshal.WriteByte(memory, page * 4096, 1uy)
-    finally
-        Marshal.FreeHGlobal memory
+    touchFreshPages 4096
     timeline.Reached StepPhase.Finished
     // A rank with no rows of a batch marks no gathering: it propagated nothing.
     timeline.Reached StepPhase.Started

@@ -2,9 +2,9 @@ module Nn.Distributed.Tests.ThreadClockTests
 
 open System
 open System.IO
-open System.Runtime.InteropServices
 open System.Threading
 open Nn.Distributed
+open Nn.Distributed.Tests.FreshMemory
 open Xunit
 
 [<Fact>]
@@ -40,13 +40,7 @@ let ``a thread's preemptions and page faults are its own involuntary switches an
             // nothing of the process's other threads may be counted at all.
             for _ in 1..100 do
                 Thread.Sleep 1
-            let pages = 1024
-            let memory = Marshal.AllocHGlobal(pages * 4096)
-            try
-                for page in 0 .. pages - 1 do
-                    Marshal.WriteByte(memory, page * 4096, 1uy)
-            finally
-                Marshal.FreeHGlobal memory
+            touchFreshPages 1024
             let before = procCounts ()
             let usage = ThreadClock.Usage()
             let after = procCounts ()

@@ -23,6 +23,14 @@ type private SlowWorker() =
                 while Volatile.Read(&started) = 0 do
                     Thread.SpinWait 1
 
+/// What the pool's counters add up to over `regions` runs of `work` cut into `parts`, each run after `reset`.
+let private countedOver (pool: WorkerPool) (work: IPartitionedWork) (reset: unit -> unit) (regions: int) (parts: int) =
+    let before = pool.Counters
+    for _ in 1 .. regions do
+        reset ()
+        pool.Run(work, parts)
+    pool.Counters.Since before
+
 type private Nothing() =
     interface IPartitionedWork with
         member _.Execute(_, _) = ()
@@ -31,11 +39,7 @@ type private Nothing() =
 let ``the counters give each region's parts to the thread that ran them and time the caller's wait for the worker`` () =
     use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0)
     let work = SlowWorker()
-    let before = pool.Counters
-    for _ in 1 .. 5 do
-        work.Reset()
-        pool.Run(work, 2)
-    let counted = pool.Counters.Since before
+    let counted = countedOver pool work work.Reset 5 2
     Assert.Equal(5L, counted.Regions)
     Assert.Equal(5L, counted.CallerParts)
     Assert.Equal(5L, counted.WorkerParts)
@@ -84,11 +88,7 @@ type private TwoWorkerParts() =
 let ``a worker that runs two parts of a region counts two parts and one region joined`` () =
     use pool = new WorkerPool(2, TimeSpan.FromSeconds 1.0, 2)
     let work = TwoWorkerParts()
-    let before = pool.Counters
-    for _ in 1 .. 4 do
-        work.Reset()
-        pool.Run(work, 3)
-    let counted = pool.Counters.Since before
+    let counted = countedOver pool work work.Reset 4 3
     Assert.Equal(4L, counted.CallerParts)
     Assert.Equal(8L, counted.WorkerParts)
     Assert.Equal(4L, counted.JoinedRegions)
