@@ -172,15 +172,19 @@ internal sealed partial class WorkerPool : IDisposable
         }
         finally
         {
-            // Every part is claimed; wait for the workers still running theirs, then close the generation.
+            // Close the generation first, then wait for the workers still running the parts they claimed. After a
+            // part threw, parts are left unclaimed; a worker that had seen the region but not yet counted itself in
+            // `active` when the wait ended could otherwise claim one between the wait and the close, and run it after
+            // this Run returned, through pointers whose `fixed` had ended. The exchange is a full fence: a claim that
+            // succeeded came before it, and so did its worker's increment, which the wait then sees.
             var tail = Stopwatch.GetTimestamp();
+            Interlocked.Exchange(ref ticket, ((long)current << 32) | Closed);
             var spinner = default(SpinWait);
             while (Volatile.Read(ref active) != 0)
             {
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
 
-            Volatile.Write(ref ticket, ((long)current << 32) | Closed);
             work = null;
             var left = Stopwatch.GetTimestamp();
             tally.Region(entered, tail, left, claimed);
