@@ -2,6 +2,7 @@
 /// limit. The tests use team sizes no other test uses, since the kept teams are shared by the whole process.
 module Nn.Tests.Kernels.IdleTeamsTests
 
+open System
 open Nn
 open Nn.Kernels
 open Nn.Tests.Helpers
@@ -62,3 +63,14 @@ let ``a caller that may use one processor is not lent a kept team of the same si
     Assert.Equal(0, alone.Workers)
     if team.Workers > 0 then Assert.NotSame(team, alone)
     IdleTeams.Return alone
+
+[<Fact>]
+let ``a team given back twice is refused the second time, so that two callers are never lent the same team`` () =
+    let team = IdleTeams.Rent 19
+    IdleTeams.Return team
+    Assert.Throws<InvalidOperationException>(fun () -> IdleTeams.Return team) |> ignore
+    let first = IdleTeams.Rent 19
+    let second = IdleTeams.Rent 19
+    Assert.NotSame(first, second)
+    IdleTeams.Return first
+    IdleTeams.Return second

@@ -20,6 +20,13 @@ internal static class IdleTeams
     // Keyed by threads asked for and workers started: teams of one size differ in workers when made for processes
     // that may use different numbers of processors (a rank sharing its machine takes its share: TrainingRun).
     private static readonly Dictionary<(int Threads, int Workers), Stack<WorkerPool>> Idle = [];
+
+    /// <summary>
+    /// The teams lent out now. A team given back twice would otherwise be kept twice and lent to two callers at once,
+    /// whose regions would run each other's parts through pointers that only the other call has pinned.
+    /// </summary>
+    private static readonly HashSet<WorkerPool> Lent = [];
+
     private static readonly object Gate = new();
 
     /// <summary>
@@ -43,20 +50,35 @@ internal static class IdleTeams
         {
             if (Idle.TryGetValue((threads, WorkerPool.WorkersFor(threads, processors)), out var kept) && kept.Count > 0)
             {
-                return kept.Pop();
+                var idle = kept.Pop();
+                Lent.Add(idle);
+                return idle;
             }
         }
 
-        return new WorkerPool(threads, processors: processors);
+        // Started outside the lock: starting its threads takes a millisecond or two.
+        var team = new WorkerPool(threads, processors: processors);
+        lock (Gate)
+        {
+            Lent.Add(team);
+        }
+
+        return team;
     }
 
     /// <summary>Gives back a team from <see cref="Rent(int, int)"/>, which the caller must not use after; stopped when enough of its size are kept.</summary>
     /// <param name="team">The team, not used again by the caller.</param>
+    /// <exception cref="InvalidOperationException">The team is not lent out: it was given back already, or never rented.</exception>
     public static void Return(WorkerPool team)
     {
-        if (!team.IsDisposed)
+        lock (Gate)
         {
-            lock (Gate)
+            if (!Lent.Remove(team))
+            {
+                throw new InvalidOperationException("the team is not lent out: it was given back already, or never rented; kept twice, it would be lent to two callers at once.");
+            }
+
+            if (!team.IsDisposed)
             {
                 if (!Idle.TryGetValue((team.Threads, team.Workers), out var kept))
                 {

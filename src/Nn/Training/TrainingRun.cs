@@ -39,6 +39,9 @@ internal sealed class TrainingRun<T> : IDisposable
     /// <summary>The (label, predicted) counts of <see cref="Measure"/>, made with <see cref="measuring"/>.</summary>
     private int[]? confusion;
 
+    /// <summary>Whether <see cref="Dispose"/> has given the team back.</summary>
+    private bool disposed;
+
     /// <summary>The ranks of a data-parallel run, or null in one process.</summary>
     private readonly IDataParallelGroup? group;
 
@@ -318,11 +321,12 @@ internal sealed class TrainingRun<T> : IDisposable
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Gives the run's team back to the <see cref="IdleTeams"/>, once however often it is called.</summary>
     public void Dispose()
     {
-        if (pool is not null)
+        if (pool is not null && !disposed)
         {
+            disposed = true;
             IdleTeams.Return(pool);
         }
     }
