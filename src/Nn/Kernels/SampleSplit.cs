@@ -8,7 +8,8 @@ namespace Nn.Kernels;
 /// parts are cut where the pool's <see cref="TwoWayBalance"/> puts the cut, so a slower vCPU gets fewer. Every sample's
 /// values are computed by one thread in the order one thread would use, so the results do not depend on the thread
 /// count. The body is a static function and its arguments a struct on the caller's stack, reached by pointer, so a
-/// split allocates nothing once the calling thread's one instance exists.
+/// split allocates nothing once the calling thread's one instance exists (a split nested inside a part on the same
+/// thread makes a second).
 /// </summary>
 internal sealed unsafe class SampleSplit : IPartitionedWork
 {
@@ -32,14 +33,25 @@ internal sealed unsafe class SampleSplit : IPartitionedWork
             return;
         }
 
-        var split = instance ??= new SampleSplit();
+        // Off the thread while it runs: a part that runs another split on this thread (a user's activation inside a
+        // convolution's per-sample pass may train a network) then makes an instance of its own, where it would have
+        // overwritten the arguments this split's other parts still read.
+        var split = instance ?? new SampleSplit();
+        instance = null;
         split.body = body;
         split.arguments = arguments;
         split.rows = rows;
         split.pool = pool;
-        pool.RunCut(split, Math.Min(pool.Threads, rows), rows);
-        split.arguments = null;
-        split.pool = null;
+        try
+        {
+            pool.RunCut(split, Math.Min(pool.Threads, rows), rows);
+        }
+        finally
+        {
+            split.arguments = null;
+            split.pool = null;
+            instance = split;
+        }
     }
 
     void IPartitionedWork.Execute(int part, int parts) =>
