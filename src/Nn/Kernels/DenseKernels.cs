@@ -168,6 +168,12 @@ public static class DenseKernels
     {
         if (rows < SmallBatch && path != KernelPath.Portable)
         {
+            if (rows == 0 && !accumulate)
+            {
+                // No rank-one update writes ∂W, which over no rows is 0 (as Gemm's product of depth 0 writes it).
+                dw.Slice(0, outputs * inputs).Clear();
+            }
+
             // Rank-one updates: dw[j, ·] (+)= delta[i, j] x[i, ·].
             for (var i = 0; i < rows; i++)
             {
