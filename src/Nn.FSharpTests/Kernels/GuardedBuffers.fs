@@ -1,41 +1,88 @@
 /// Guard bands for kernels that write through pointers and unchecked references: every buffer a kernel is handed is a
 /// slice in the middle of a larger array whose other elements hold a marker, so a write before the slice's start or
 /// past its end, which in a real run would land in some other object on the heap, changes a marker the test sees.
+/// Every guard-band test (the `*GuardBandTests` modules) builds its buffers here and checks their bands with
+/// <see cref="assertGuardsIntact"/>.
 module Nn.Tests.Kernels.GuardedBuffers
 
 open System
+open System.Globalization
 open System.Runtime.InteropServices
 open Xunit
 
-/// Marker elements on either side of a slice unless a test asks for more: odd, so that the slice starts off every
-/// vector alignment, and wider than two 512-bit vectors of floats, so that a whole vector stored one step too far lands
-/// inside the band.
+/// Marker elements on either side of a slice unless a test asks for more: wider than two 512-bit vectors of floats, so
+/// that a whole vector stored one step too far lands inside the band.
 [<Literal>]
 let Band = 37
 
-// Markers are signalling NaNs with payloads of their own, written as bits (a signalling NaN handled as a value may come
-// back quiet): no arithmetic produces them, and a kernel that reads one into a sum or a product and stores the result
-// writes a quiet NaN, whose bits differ, so even a read-modify-write past the end shows. Inputs carry a marker of their
-// own (runGuarded puts it there), so a kernel that copies an input's band into a destination's band shows as well.
-let private destinationMarker<'T> = if typeof<'T> = typeof<float32> then 0x7F85A5A5L else 0x7FF5A5A5A5A5A5A5L
-let private inputMarker<'T> = if typeof<'T> = typeof<float32> then 0x7F8A5A5AL else 0x7FF25A5A5A5A5A5AL
+/// A band for buffers that may be overrun by more than a vector (the convolutions' rows, a filter's plane, a sample,
+/// their scratch): more than the widest vector plus the slice's own length up to 4,096 values. A longer overrun starts
+/// on the markers too; only a write that skips the whole band would pass, and a band as long as a scratch of 150,000
+/// values made the convolution tests take seconds.
+let wideBand length = 64 + min length 4096
+
+// Markers are written and compared as bits. For float and double they are signalling NaNs with payloads of their own
+// (a signalling NaN handled as a value may come back quiet): no arithmetic produces them, and a kernel that reads one
+// into a sum or a product and stores the result writes a quiet NaN, whose bits differ, so even a read-modify-write past
+// the end shows. Inputs carry a marker of their own (runGuarded puts it there), so a kernel that copies an input's band
+// into a destination's band shows as well. An int buffer (an argmax) is marked with a negative number, so no position.
+let private destinationMarker<'T> =
+    if typeof<'T> = typeof<float32> then 0x7F85A5A5L
+    elif typeof<'T> = typeof<float> then 0x7FF5A5A5A5A5A5A5L
+    else int64 0xA5A5A5A5
+
+let private inputMarker<'T> =
+    if typeof<'T> = typeof<float32> then 0x7F8A5A5AL
+    elif typeof<'T> = typeof<float> then 0x7FF25A5A5A5A5A5AL
+    else int64 0xA5A5A5A4
+
+let private unsupported (values: 'T[]) : 'a =
+    invalidArg (nameof values) $"guarded buffers hold float, double or int, not {typeof<'T>.Name}"
 
 /// The name of the element type in a failure's message.
 let typeName<'T> = if typeof<'T> = typeof<float32> then "float" else "double"
 
-/// The bit patterns of float or double values, widened to 64 bits, to compare markers exactly.
+/// The bit patterns of float, double or int values, widened to 64 bits, to compare markers exactly.
 let private bits (values: 'T[]) : int64[] =
     match box values with
     | :? (float32[]) as singles -> MemoryMarshal.Cast<float32, int>(ReadOnlySpan singles).ToArray() |> Array.map int64
     | :? (float[]) as doubles -> MemoryMarshal.Cast<float, int64>(ReadOnlySpan doubles).ToArray()
-    | _ -> invalidArg (nameof values) $"the kernels run on float and double, not {typeof<'T>.Name}"
+    | :? (int[]) as ints -> ints |> Array.map int64
+    | _ -> unsupported values
 
 /// Writes <c>pattern</c> as the bits of element <c>index</c>.
 let private setBits (values: 'T[]) (index: int) (pattern: int64) =
     match box values with
     | :? (float32[]) as singles -> MemoryMarshal.Cast<float32, int>(Span singles)[index] <- int pattern
     | :? (float[]) as doubles -> MemoryMarshal.Cast<float, int64>(Span doubles)[index] <- pattern
-    | _ -> invalidArg (nameof values) $"the kernels run on float and double, not {typeof<'T>.Name}"
+    | :? (int[]) as ints -> ints[index] <- int pattern
+    | _ -> unsupported values
+
+/// Writes <c>pattern</c> as the bits of every element, or of every element that holds <c>only</c>'s bits.
+let private fillBits (values: 'T[]) (only: int64 option) (pattern: int64) =
+    match box values, only with
+    | :? (float32[]) as singles, Some old -> MemoryExtensions.Replace(MemoryMarshal.Cast<float32, int>(Span singles), int old, int pattern)
+    | :? (float32[]) as singles, None -> MemoryMarshal.Cast<float32, int>(Span singles).Fill(int pattern)
+    | :? (float[]) as doubles, Some old -> MemoryExtensions.Replace(MemoryMarshal.Cast<float, int64>(Span doubles), old, pattern)
+    | :? (float[]) as doubles, None -> MemoryMarshal.Cast<float, int64>(Span doubles).Fill pattern
+    | :? (int[]) as ints, Some old -> MemoryExtensions.Replace(Span ints, int old, int pattern)
+    | :? (int[]) as ints, None -> Span(ints).Fill(int pattern)
+    | _ -> unsupported values
+
+/// The index of the first of <c>count</c> elements from <c>from</c> whose bits are not <c>pattern</c>, or -1: searched
+/// a vector at a time, so that a wide band costs little.
+let private firstOther (values: 'T[]) (from: int) (count: int) (pattern: int64) =
+    match box values with
+    | :? (float32[]) as singles -> MemoryExtensions.IndexOfAnyExcept(MemoryMarshal.Cast<float32, int>(ReadOnlySpan(singles, from, count)), int pattern)
+    | :? (float[]) as doubles -> MemoryExtensions.IndexOfAnyExcept(MemoryMarshal.Cast<float, int64>(ReadOnlySpan(doubles, from, count)), pattern)
+    | :? (int[]) as ints -> MemoryExtensions.IndexOfAnyExcept(ReadOnlySpan(ints, from, count), int pattern)
+    | _ -> unsupported values
+
+/// The indices in [from, until) whose bits are not <c>pattern</c>.
+let rec private othersBetween (values: 'T[]) (from: int) (until: int) (pattern: int64) =
+    match firstOther values from (until - from) pattern with
+    | -1 -> []
+    | found -> from + found :: othersBetween values (from + found + 1) until pattern
 
 /// Double values as the element type, rounded to float for float; a NaN stands for the destination marker.
 let ofFloats<'T> (values: float[]) : 'T[] =
@@ -52,7 +99,8 @@ let toFloats (values: 'T[]) : float[] =
     | :? (float[]) as doubles -> Array.copy doubles
     | _ -> invalidArg (nameof values) $"the kernels run on float and double, not {typeof<'T>.Name}"
 
-/// A slice of <c>Length</c> elements at <c>Start</c> in <c>Whole</c>, whose other elements are markers.
+/// A slice of <c>Length</c> elements at <c>Start</c> in <c>Whole</c>, whose other elements are markers; <c>Whole</c>
+/// is pinned, so that the slice's place within a cache line, chosen when it was made, is where a kernel finds it.
 type Guarded<'T> =
     { Name: string
       Whole: 'T[]
@@ -63,26 +111,48 @@ type Guarded<'T> =
     member this.Input = ReadOnlySpan<'T>(this.Whole, this.Start, this.Length)
     member this.Values = Array.sub this.Whole this.Start this.Length
 
+    /// Puts <c>inside</c> into the slice (as many values as it has, from its start).
+    member this.Fill(inside: 'T[]) = inside.AsSpan().CopyTo this.Span
+
+/// <c>length</c> destination markers, starting <c>offset</c> elements (modulo a line) past a 64-byte cache line, with at
+/// least <c>band</c> markers on either side.
+let guardedAt<'T> (band: int) (offset: int) (name: string) (length: int) : Guarded<'T> =
+    let lineValues = 64 / sizeof<'T>
+    // Two lines of room: up to one to reach a line's start, up to one more for the offset.
+    let whole = GC.AllocateArray<'T>(band + 2 * lineValues + length + band, pinned = true)
+    fillBits whole None destinationMarker<'T>
+    let past = int (Marshal.UnsafeAddrOfPinnedArrayElement(whole, band).ToInt64() % 64L) / sizeof<'T>
+    let start = band + (lineValues - past) % lineValues + offset % lineValues
+    { Name = name; Whole = whole; Start = start; Length = length }
+
 /// <c>values</c> (NaN for a marker inside the slice, such as the gap between a strided matrix's rows) in a slice with
-/// <c>band</c> markers on either side.
+/// <c>band</c> markers on either side, an odd number of elements past a cache line (so off every vector alignment of
+/// float and double), which one depending on the length.
 let guardedBy<'T> (band: int) (name: string) (values: float[]) : Guarded<'T> =
-    let whole = ofFloats<'T> (Array.concat [ Array.create band nan; values; Array.create band nan ])
-    { Name = name; Whole = whole; Start = band; Length = values.Length }
+    let buffer = guardedAt<'T> band (2 * values.Length + 1) name values.Length
+    buffer.Fill(ofFloats<'T> values)
+    buffer
 
 /// <c>values</c> in a slice with <see cref="Band"/> markers on either side.
 let guarded<'T> (name: string) (values: float[]) : Guarded<'T> = guardedBy<'T> Band name values
 
-/// Fails, naming the case and the buffer, where a marker outside the slice has changed.
+/// Fails, naming the case and the buffer, where a marker outside the slice has changed: how many changed on each side,
+/// and the nearest and the farthest from the slice.
 let assertGuardsIntact (case: string) (buffer: Guarded<'T>) =
     let marker = destinationMarker<'T>
-    let whole = bits buffer.Whole
-    let outside = Seq.append (seq { 0 .. buffer.Start - 1 }) (seq { buffer.Start + buffer.Length .. whole.Length - 1 })
-    match outside |> Seq.filter (fun i -> whole[i] <> marker) |> List.ofSeq with
+    let finish = buffer.Start + buffer.Length
+    let before = othersBetween buffer.Whole 0 buffer.Start marker |> List.map (fun i -> buffer.Start - i)
+    let after = othersBetween buffer.Whole finish buffer.Whole.Length marker |> List.map (fun i -> i - finish + 1)
+    let side (distances: int list) (where: string) (from: string) =
+        if distances.IsEmpty then []
+        else [ String.Format(CultureInfo.InvariantCulture, "{0} {1}, the nearest {2} and the farthest {3} {4}", distances.Length, where, List.min distances, List.max distances, from) ]
+    match side before "before its start" "before it" @ side after "past its end" "past it" with
     | [] -> ()
-    | changed ->
-        let where i = if i < buffer.Start then $"{buffer.Start - i} before its start" else $"{i - buffer.Start - buffer.Length + 1} past its end"
-        let described = changed |> List.truncate 8 |> List.map where |> String.concat ", "
-        Assert.Fail $"{case}: {changed.Length} elements outside {buffer.Name}'s {buffer.Length} changed: {described}"
+    | sides ->
+        Assert.Fail(
+            String.Format(
+                CultureInfo.InvariantCulture, "{0}: the bands around {2} ({3} values) changed at {1} of their markers: {4}",
+                case, before.Length + after.Length, buffer.Name, buffer.Length, String.Join("; ", sides)))
 
 /// Fails, naming the case, the buffer and the element, where the slice does not hold <c>expected</c>: each element
 /// within <c>tolerance</c> × (1 + |expected|), or, where expected is NaN, still the marker bits it was given.
@@ -91,17 +161,18 @@ let assertValues (case: string) (tolerance: float) (expected: float[]) (buffer: 
     let marker = destinationMarker<'T>
     let actualBits = bits buffer.Values
     let actual = toFloats buffer.Values
+    let fail (format: string) i (value: float) = Assert.Fail(String.Format(CultureInfo.InvariantCulture, format, case, buffer.Name, i, value, expected[i]))
     for i in 0 .. expected.Length - 1 do
         if Double.IsNaN expected[i] then
             if actualBits[i] <> marker then
-                Assert.Fail $"{case}: {buffer.Name}[{i}] is not to be written but holds {actual[i]}"
+                fail "{0}: {1}[{2}] is not to be written but holds {3:R}" i actual[i]
         elif not (abs (actual[i] - expected[i]) <= tolerance * (1.0 + abs expected[i])) then
-            Assert.Fail $"{case}: {buffer.Name}[{i}] is {actual[i]}, expected {expected[i]}"
+            fail "{0}: {1}[{2}] is {3:R}, expected {4:R}" i actual[i]
 
 /// Runs <c>kernel</c>, then fails where it wrote outside any destination's slice or anywhere in an input's array.
 let runGuarded (case: string) (destinations: Guarded<'T> list) (inputs: Guarded<'T> list) (kernel: unit -> unit) =
     for input in inputs do
-        bits input.Whole |> Array.iteri (fun i pattern -> if pattern = destinationMarker<'T> then setBits input.Whole i inputMarker<'T>)
+        fillBits input.Whole (Some destinationMarker<'T>) inputMarker<'T>
     let before = inputs |> List.map (fun input -> bits input.Whole)
     kernel ()
     for destination in destinations do

@@ -3,15 +3,16 @@
 /// pooled z and a, argmax, the pooled δ turned in place, ∂K, ∂b, ∂x and the scratch each sit in the middle of a larger
 /// array whose other values are a marker, and after the call every marker still has its bits and every value written
 /// has the bits the separate passes give (the fused passes' promise; the separate passes are held to the definition by
-/// ConvolutionGuardTests and PoolingGuardTests). On every kernel path this CPU runs, in float and double, on one thread
+/// ConvolutionGuardBandTests and PoolingGuardBandTests). On every kernel path this CPU runs, in float and double, on one thread
 /// and on a pool of two, for the geometries a layer fuses (Conv2DLayer.FusesWith: direct, or with the filters as lanes
 /// on a vector path).
-module Nn.Tests.Kernels.PooledConvolutionGuardTests
+module Nn.Tests.Kernels.PooledConvolutionGuardBandTests
 
 open System
 open Nn
 open Nn.Kernels
-open Nn.Tests.Kernels.GuardedConvolutionBuffers
+open Nn.Tests.Kernels.ConvolutionGuardBandCases
+open Nn.Tests.Kernels.GuardedBuffers
 open Xunit
 
 /// A fused convolution and pooling: the convolution, and K×K windows at stride s over its output.
@@ -87,28 +88,28 @@ let private pooledGuarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: uni
         let turned = Array.map2 (fun (d: 'T) m -> if element.Value m > 0.0 then d else element.Of 0.0) pooledDelta maxima
         for pool in threadings workers do
             let where = $"{path}, {element.Name}, {shape}, {threadsOf pool} threads, bias {bias.Length > 0}, ∂x {wantsInput}, accumulate {accumulates}"
-            let pooledZ = Guarded(maxima.Length, element.Marker, random.Next 16)
-            let pooledA = Guarded(maxima.Length, element.Marker, random.Next 16)
-            let positions = Guarded(maxima.Length, IndexMarker, random.Next 16)
-            let scratch = Guarded(scratchLength, element.Marker, random.Next 16)
+            let pooledZ = guardedFor random "the pooled z" maxima.Length
+            let pooledA = guardedFor random "the pooled a" maxima.Length
+            let positions = guardedFor<int> random "argmax" maxima.Length
+            let scratch = guardedFor random "the scratch" scratchLength
             for buffer in [ pooledZ; pooledA; scratch ] do
                 buffer.Fill(Array.create buffer.Length element.Unwritten)
             ConvolutionPasses.ForwardPooled<'T>(
                 resolved, Option.toObj pool, ReadOnlySpan kernels, ReadOnlySpan bias, ReadOnlySpan x, rows, g, filters, relu, &sizes,
                 pooledZ.Span, pooledA.Span, positions.Span, scratch.Span)
             let forward = "ConvolutionPasses.ForwardPooled, " + where
-            pooledZ.AssertBandsIntact(forward + ": the pooled z")
-            pooledA.AssertBandsIntact(forward + ": the pooled a")
-            positions.AssertBandsIntact(forward + ": argmax")
-            scratch.AssertBandsIntact(forward + ": the scratch")
+            assertGuardsIntact forward pooledZ
+            assertGuardsIntact forward pooledA
+            assertGuardsIntact forward positions
+            assertGuardsIntact forward scratch
             assertSameBits (forward + ": the pooled z") maxima pooledZ.Values
             assertSameBits (forward + ": the pooled a") maxima pooledA.Values
             Assert.True((argmax = positions.Values), forward + ": argmax differs from the separate passes'")
-            let deltas = Guarded(pooledDelta.Length, element.Marker, random.Next 16)
-            let kernels' = Guarded(kernelGradient.Length, element.Marker, random.Next 16)
-            let bias' = Guarded(biasGradient.Length, element.Marker, random.Next 16)
-            let input' = Guarded(inputGradient.Length, element.Marker, random.Next 16)
-            let scratch' = Guarded(scratchLength, element.Marker, random.Next 16)
+            let deltas = guardedFor random "the pooled δ" pooledDelta.Length
+            let kernels' = guardedFor random "∂K" kernelGradient.Length
+            let bias' = guardedFor random "∂b" biasGradient.Length
+            let input' = guardedFor random "∂x" inputGradient.Length
+            let scratch' = guardedFor random "the scratch" scratchLength
             deltas.Fill pooledDelta
             kernels'.Fill(if accumulates then startKernels else Array.create kernels'.Length element.Unwritten)
             bias'.Fill(if accumulates then startBias else Array.create bias'.Length element.Unwritten)
@@ -118,11 +119,11 @@ let private pooledGuarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: uni
                 resolved, Option.toObj pool, ReadOnlySpan kernels, ReadOnlySpan x, rows, g, filters, relu, &sizes, deltas.Span, ReadOnlySpan maxima,
                 ReadOnlySpan argmax, kernels'.Span, bias'.Span, accumulates, input'.Span, scratch'.Span)
             let backward = "ConvolutionPasses.BackwardPooled, " + where
-            deltas.AssertBandsIntact(backward + ": the pooled δ")
-            kernels'.AssertBandsIntact(backward + ": ∂K")
-            bias'.AssertBandsIntact(backward + ": ∂b")
-            input'.AssertBandsIntact(backward + ": ∂x")
-            scratch'.AssertBandsIntact(backward + ": the scratch")
+            assertGuardsIntact backward deltas
+            assertGuardsIntact backward kernels'
+            assertGuardsIntact backward bias'
+            assertGuardsIntact backward input'
+            assertGuardsIntact backward scratch'
             assertNear element (backward + ": the pooled δ") (Array.map element.Value turned) (Array.zeroCreate turned.Length) deltas.Values
             assertSameBits (backward + ": ∂K") kernelGradient kernels'.Values
             assertSameBits (backward + ": ∂b") biasGradient bias'.Values

@@ -4,13 +4,14 @@
 /// middle of a larger array whose other values are a marker, and after the call every marker still has its bits and
 /// every value written equals the definition's. On every kernel path this CPU runs, in float and double, on one thread
 /// and on a pool of two, over chosen edge shapes and random ones from fixed seeds.
-module Nn.Tests.Kernels.ConvolutionGuardTests
+module Nn.Tests.Kernels.ConvolutionGuardBandTests
 
 open System
 open Nn
 open Nn.Kernels
 open Nn.Tests.Kernels.ConvolutionDefinition
-open Nn.Tests.Kernels.GuardedConvolutionBuffers
+open Nn.Tests.Kernels.ConvolutionGuardBandCases
+open Nn.Tests.Kernels.GuardedBuffers
 open Xunit
 
 let private formNamed name =
@@ -62,18 +63,18 @@ let private forwardGuarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: un
         use _ = KernelSelection.Enter path
         for pool in threadings workers do
             let where = $"ConvolutionPasses.Forward ({formOf g}), {path}, {element.Name}, {shape}, {threadsOf pool} threads, σ {rectifies}, bias {bias.Length > 0}"
-            let z = Guarded(rows * shape.Outputs, element.Marker, random.Next 16)
-            let a = Guarded(rows * shape.Outputs, element.Marker, random.Next 16)
-            let scratch = Guarded(int (ConvolutionPasses.ScratchLength(g, filters, rows)), element.Marker, random.Next 16)
+            let z = guardedFor random "z" (rows * shape.Outputs)
+            let a = guardedFor random "a" (rows * shape.Outputs)
+            let scratch = guardedFor random "the scratch" (int (ConvolutionPasses.ScratchLength(g, filters, rows)))
             z.Fill(unwritten element z.Length)
             a.Fill(unwritten element a.Length)
             scratch.Fill(unwritten element scratch.Length)
             let activation = if rectifies then Activation.Relu.SampleSteps<'T>() else Unchecked.defaultof<SampleActivation<'T>>
             ConvolutionPasses.Forward<'T>(
                 KernelSelection.Resolve path, Option.toObj pool, ReadOnlySpan kernels, ReadOnlySpan bias, ReadOnlySpan x, rows, g, filters, z.Span, a.Span, activation, scratch.Span)
-            z.AssertBandsIntact(where + ": z")
-            a.AssertBandsIntact(where + ": a")
-            scratch.AssertBandsIntact(where + ": the scratch")
+            assertGuardsIntact where z
+            assertGuardsIntact where a
+            assertGuardsIntact where scratch
             assertNear element (where + ": z") expected.Z expected.ZMagnitude z.Values
             if rectifies then
                 assertNear element (where + ": a") (Array.map (max 0.0) expected.Z) expected.ZMagnitude a.Values
@@ -105,11 +106,11 @@ let private backwardGuarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: u
         for pool in threadings workers do
             let where =
                 $"ConvolutionPasses.Backward ({formOf g}), {path}, {element.Name}, {shape}, {threadsOf pool} threads, σ' {derives}, bias {hasBias}, ∂x {wantsInput}, accumulate {accumulates}"
-            let deltas = Guarded(outputs, element.Marker, random.Next 16)
-            let kernelGradient = Guarded(filters * g.Patch, element.Marker, random.Next 16)
-            let biasGradient = Guarded((if hasBias then filters else 0), element.Marker, random.Next 16)
-            let inputGradient = Guarded((if wantsInput then rows * g.InputSize else 0), element.Marker, random.Next 16)
-            let scratch = Guarded(int (ConvolutionPasses.ScratchLength(g, filters, rows)), element.Marker, random.Next 16)
+            let deltas = guardedFor random "δ" outputs
+            let kernelGradient = guardedFor random "∂K" (filters * g.Patch)
+            let biasGradient = guardedFor random "∂b" (if hasBias then filters else 0)
+            let inputGradient = guardedFor random "∂x" (if wantsInput then rows * g.InputSize else 0)
+            let scratch = guardedFor random "the scratch" (int (ConvolutionPasses.ScratchLength(g, filters, rows)))
             deltas.Fill(if derives then gradientA else delta)
             kernelGradient.Fill(if accumulates then startKernels else unwritten element kernelGradient.Length)
             biasGradient.Fill(if accumulates then startBias[.. biasGradient.Length - 1] else unwritten element biasGradient.Length)
@@ -118,11 +119,11 @@ let private backwardGuarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: u
             ConvolutionPasses.Backward<'T>(
                 KernelSelection.Resolve path, Option.toObj pool, ReadOnlySpan kernels, ReadOnlySpan x, deltas.Span, rows, g, filters,
                 kernelGradient.Span, biasGradient.Span, accumulates, inputGradient.Span, ReadOnlySpan(if derives then z else [||]), ReadOnlySpan(if derives then a else [||]), activation, scratch.Span)
-            deltas.AssertBandsIntact(where + ": δ")
-            kernelGradient.AssertBandsIntact(where + ": ∂K")
-            biasGradient.AssertBandsIntact(where + ": ∂b")
-            inputGradient.AssertBandsIntact(where + ": ∂x")
-            scratch.AssertBandsIntact(where + ": the scratch")
+            assertGuardsIntact where deltas
+            assertGuardsIntact where kernelGradient
+            assertGuardsIntact where biasGradient
+            assertGuardsIntact where inputGradient
+            assertGuardsIntact where scratch
             assertNear element (where + ": δ") (real delta) (Array.zeroCreate outputs) deltas.Values
             let startMagnitude (start: 'T[]) (magnitude: float[]) = if accumulates then Array.map2 (fun s m -> abs (element.Value s) + m) start magnitude else magnitude
             assertNear element (where + ": ∂K") (plus startKernels expected.Kernels) (startMagnitude startKernels expected.KernelsMagnitude) kernelGradient.Values
@@ -187,15 +188,15 @@ let private columnsGuarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: un
         use _ = KernelSelection.Enter path
         for pool in threadings workers do
             let where = $"{path}, {element.Name}, {shape}, {threadsOf pool} threads"
-            let matrix = Guarded(entries.Length, element.Marker, random.Next 16)
+            let matrix = guardedFor random "X̂" entries.Length
             matrix.Fill(unwritten element matrix.Length)
             ConvolutionKernels.ImageToColumns<'T>(ReadOnlySpan x, rows, g, matrix.Span, Option.toObj pool)
-            matrix.AssertBandsIntact("ConvolutionKernels.ImageToColumns, " + where)
+            assertGuardsIntact ("ConvolutionKernels.ImageToColumns, " + where) matrix
             assertNear element ("ConvolutionKernels.ImageToColumns, " + where) gathered (Array.zeroCreate gathered.Length) matrix.Values
-            let image = Guarded(x.Length, element.Marker, random.Next 16)
+            let image = guardedFor random "the image" x.Length
             image.Fill(unwritten element image.Length)
             ConvolutionKernels.ColumnsToImage<'T>(ReadOnlySpan columns, rows, g, image.Span, Option.toObj pool)
-            image.AssertBandsIntact("ConvolutionKernels.ColumnsToImage, " + where)
+            assertGuardsIntact ("ConvolutionKernels.ColumnsToImage, " + where) image
             assertNear element ("ConvolutionKernels.ColumnsToImage, " + where) scattered magnitude image.Values
 
 [<Fact>]

@@ -1,80 +1,38 @@
-/// What the guard-band tests of the convolution and pooling kernels share: destinations that are slices in the middle
-/// of larger arrays whose values outside the slice hold a marker, compared by bits after the kernel ran, so that a write
-/// through a pointer past either end of what a kernel was given shows here, where in a training run it would land in
-/// some other object of the heap (one run of the suite saw a fresh two-element array read Infinity); the element types
-/// and kernel paths they run on; and random convolution shapes, bounded so that a test stays quick.
-module Nn.Tests.Kernels.GuardedConvolutionBuffers
+/// What the guard-band tests of the convolution and pooling kernels share beyond the guarded buffers themselves
+/// (GuardedBuffers): a destination at a random place in a cache line with bands wide enough for a row, a plane or a
+/// sample run over; the element types and kernel paths they run on; the definition's tolerance; and random convolution
+/// shapes, bounded so that a test stays quick. A write past a destination's end shows here, where in a training run it
+/// would land in some other object of the heap (one run of the suite saw a fresh two-element array read Infinity).
+module Nn.Tests.Kernels.ConvolutionGuardBandCases
 
 open System
 open System.Globalization
 open System.Runtime.InteropServices
 open Nn.Kernels
+open Nn.Tests.Kernels.GuardedBuffers
 open Xunit
 
-/// The values each side of a slice: more than the widest vector, and the slice's own length up to 4,096 values, so that
-/// an overrun by a vector, a row, a filter's plane or a small sample lands on markers rather than past them. A longer
-/// overrun starts on the markers too; only a write that skips the whole band would pass, and a band as long as a
-/// scratch of 150,000 values made the tests take seconds.
-let private bandLength length = 64 + min length 4096
+/// A destination of `length` markers named `name`, drawn from `random` to start 0 to 15 elements past a cache line,
+/// with bands of <see cref="wideBand"/>.
+let guardedFor<'T> (random: Random) (name: string) (length: int) : Guarded<'T> =
+    guardedAt<'T> (wideBand length) (random.Next 16) name length
 
-/// A destination of `length` values starting `offset` values past a cache line, inside an array whose values outside
-/// the slice are `marker`.
-type Guarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: unit -> 'T) and 'T :> ValueType>(length: int, marker: 'T, offset: int) =
-    let band = bandLength length
-    let lineValues = 64 / sizeof<'T>
-    // Pinned, so that the slice's place within a cache line, chosen here, is where the kernel finds it.
-    let values = GC.AllocateArray<'T>(band + lineValues + length + band, true)
-    let start =
-        let past = int (Marshal.UnsafeAddrOfPinnedArrayElement(values, band).ToInt64() % 64L) / sizeof<'T>
-        band + (lineValues - past) % lineValues + offset % lineValues
-    // The bands are at most band + two cache lines long (the slice moves by less than a line each way).
-    let markers = Array.create (band + 2 * lineValues) marker
-    do Array.Fill(values, marker)
-
-    member _.Length = length
-    member _.Span = Span<'T>(values, start, length)
-    member _.Values = Array.sub values start length
-
-    /// Puts `inside` into the slice (as many values as it has, from its start).
-    member _.Fill(inside: 'T[]) = inside.AsSpan().CopyTo(Span<'T>(values, start, length))
-
-    /// Fails, naming `what`, when a value outside the slice no longer has the marker's bits: how many changed on each
-    /// side and how far from the slice the farthest lies.
-    member _.AssertBandsIntact(what: string) =
-        let intact (from: int) count =
-            MemoryMarshal.AsBytes(ReadOnlySpan<'T>(values, from, count)).SequenceEqual(MemoryMarshal.AsBytes(ReadOnlySpan<'T>(markers, 0, count)))
-        let changed from count =
-            [ for i in from .. from + count - 1 do
-                  if not (intact i 1) then yield i ]
-        let after = start + length
-        let before, beyond = start, values.Length - after
-        if not (intact 0 before) then
-            let written = changed 0 before
-            Assert.Fail(String.Format(CultureInfo.InvariantCulture, "{0}: {1} values before the slice were written, the farthest {2} values before its start", what, written.Length, start - List.min written))
-        if not (intact after beyond) then
-            let written = changed after beyond
-            Assert.Fail(String.Format(CultureInfo.InvariantCulture, "{0}: {1} values after the slice were written, the farthest {2} values past its end", what, written.Length, List.max written - after + 1))
-
-/// An element type the kernels run in: its conversions from and to double, the marker of the bands (a NaN with a
-/// payload no kernel makes), the value a destination holds before a kernel writes it (another NaN, so that a value it
-/// fails to write shows) and the tolerance of a sum relative to its magnitude Σ|term|.
-type Element<'T> = { Name: string; Of: float -> 'T; Value: 'T -> float; Marker: 'T; Unwritten: 'T; Tolerance: float }
+/// An element type the kernels run in: its conversions from and to double, the value a destination holds before a
+/// kernel writes it (a NaN no kernel makes and no marker has, so that a value it fails to write shows) and the
+/// tolerance of a sum relative to its magnitude Σ|term|.
+type Element<'T> = { Name: string; Of: float -> 'T; Value: 'T -> float; Unwritten: 'T; Tolerance: float }
 
 /// float: the error of a sum of n terms of magnitude m in any order stays within n·2⁻²⁴·m, and the convolutions here sum
 /// at most a few thousand terms, where rounding errors grow more like √n; 1e-4 of the magnitude holds them and still
 /// sees a term missing or counted twice.
 let singles =
-    { Name = "float"; Of = float32; Value = float; Marker = BitConverter.Int32BitsToSingle 0x7FC0A5A5
+    { Name = "float"; Of = float32; Value = float
       Unwritten = BitConverter.Int32BitsToSingle 0x7FC00042; Tolerance = 1e-4 }
 
 /// double: as float, with 2⁻⁵³.
 let doubles =
-    { Name = "double"; Of = id; Value = id; Marker = BitConverter.Int64BitsToDouble 0x7FF8A5A5A5A5A5A5L
+    { Name = "double"; Of = id; Value = id
       Unwritten = BitConverter.Int64BitsToDouble 0x7FF8000000000042L; Tolerance = 1e-12 }
-
-/// The marker of an int destination (an argmax): negative, so no position.
-[<Literal>]
-let IndexMarker = 0xA5A5A5A5
 
 /// The paths the tests call every kernel on: the process's own (Auto, the widest this CPU runs unless NN_KERNELS says
 /// otherwise) and every narrower one this CPU runs.

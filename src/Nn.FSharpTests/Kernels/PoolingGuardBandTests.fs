@@ -5,13 +5,14 @@
 /// marker, and after the call every marker still has its bits and every value written is the definition's (pooling) or
 /// the separate passes' bits (the fused passes' promise). On every kernel path this CPU runs, in float and double, on
 /// one thread and on a pool of two.
-module Nn.Tests.Kernels.PoolingGuardTests
+module Nn.Tests.Kernels.PoolingGuardBandTests
 
 open System
 open System.Runtime.InteropServices
 open Nn
 open Nn.Kernels
-open Nn.Tests.Kernels.GuardedConvolutionBuffers
+open Nn.Tests.Kernels.ConvolutionGuardBandCases
+open Nn.Tests.Kernels.GuardedBuffers
 open Xunit
 
 /// A max-pooling of a batch: C×H×W images, K×K windows at stride s.
@@ -83,23 +84,23 @@ let private maxPoolGuarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: un
         use _ = KernelSelection.Enter path
         for pool in threadings workers do
             let where = $"{path}, {element.Name}, {shape}, {threadsOf pool} threads"
-            let maxima = Guarded(outputs, element.Marker, random.Next 16)
-            let copy = Guarded((if copies then outputs else 0), element.Marker, random.Next 16)
-            let positions = Guarded(outputs, IndexMarker, random.Next 16)
+            let maxima = guardedFor random "the maxima" outputs
+            let copy = guardedFor random "the copy" (if copies then outputs else 0)
+            let positions = guardedFor<int> random "argmax" outputs
             maxima.Fill(Array.create outputs element.Unwritten)
             copy.Fill(Array.create copy.Length element.Unwritten)
             PoolingKernels.MaxPool<'T>(ReadOnlySpan x, shape.Rows, shape.Input, shape.Window, shape.Stride, shape.Output, maxima.Span, copy.Span, positions.Span, Option.toObj pool)
-            maxima.AssertBandsIntact("PoolingKernels.MaxPool, " + where + ": the maxima")
-            copy.AssertBandsIntact("PoolingKernels.MaxPool, " + where + ": the copy")
-            positions.AssertBandsIntact("PoolingKernels.MaxPool, " + where + ": argmax")
+            assertGuardsIntact ("PoolingKernels.MaxPool, " + where) maxima
+            assertGuardsIntact ("PoolingKernels.MaxPool, " + where) copy
+            assertGuardsIntact ("PoolingKernels.MaxPool, " + where) positions
             assertNear element ("PoolingKernels.MaxPool, " + where + ": the maxima") (Array.map fst expected) (Array.zeroCreate outputs) maxima.Values
             Assert.True((argmax = positions.Values), "PoolingKernels.MaxPool, " + where + ": argmax is not each window's first maximum")
             if copies then
                 Assert.True(sameBits maxima.Values copy.Values, "PoolingKernels.MaxPool, " + where + ": the copy differs from the maxima")
-            let gradient = Guarded(x.Length, element.Marker, random.Next 16)
+            let gradient = guardedFor random "∂x" x.Length
             gradient.Fill(Array.create x.Length element.Unwritten)
             PoolingKernels.MaxPoolBackward<'T>(ReadOnlySpan delta, ReadOnlySpan argmax, shape.Rows, shape.Input, shape.Window, shape.Stride, shape.Output, gradient.Span, Option.toObj pool)
-            gradient.AssertBandsIntact("PoolingKernels.MaxPoolBackward, " + where + ": ∂x")
+            assertGuardsIntact ("PoolingKernels.MaxPoolBackward, " + where) gradient
             assertNear element ("PoolingKernels.MaxPoolBackward, " + where + ": ∂x") spread magnitude gradient.Values
 
 [<Fact>]
