@@ -1,10 +1,8 @@
 /// Guard bands around every destination of max-pooling (PoolingKernels.MaxPool and MaxPoolBackward, with their 2x2
-/// vector bodies) and of the convolution fused with its ReLU and pooling (ConvolutionPasses.ForwardPooled and
-/// BackwardPooled, direct and with the filters as lanes): maxima, their copy, argmax, the image gradient, the pooled δ
-/// turned in place, ∂K, ∂b, ∂x and the scratch each sit in the middle of a larger array whose other values are a
-/// marker, and after the call every marker still has its bits and every value written is the definition's (pooling) or
-/// the separate passes' bits (the fused passes' promise). On every kernel path this CPU runs, in float and double, on
-/// one thread and on a pool of two.
+/// vector bodies): maxima, their copy, argmax and the image gradient each sit in the middle of a larger array whose
+/// other values are a marker, and after the call every marker still has its bits and every value written is the
+/// definition's. On every kernel path this CPU runs, in float and double, on one thread and on a pool of two. The
+/// convolution fused with its ReLU and pooling has its own file (PooledConvolutionGuardBandTests).
 module Nn.Tests.Kernels.PoolingGuardBandTests
 
 open System
