@@ -45,8 +45,6 @@ let private caller<'Call when 'Call :> Delegate> (spans: string list) (element: 
 let private pointer (steps: SampleActivation<'T>) (field: string) =
     (nonNull (typeof<SampleActivation<'T>>.GetField field)).GetValue(box steps) :?> nativeint
 
-let private sigmoid z = 1.0 / (1.0 + exp -z)
-
 /// Each activation with σ(z) of one sample and the gradient σ' makes of g in place, given z and a, in double.
 let private activations: (Activation * (float[] -> float[]) * (float[] -> float[] -> float[] -> float[])) list =
     let elementwise f = Array.map f

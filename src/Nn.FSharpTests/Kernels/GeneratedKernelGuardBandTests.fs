@@ -12,24 +12,18 @@ open Nn.Tests.Kernels.GuardedBuffers
 open Nn.Tests.Kernels.KernelPathData
 open Xunit
 
-let private sigmoid z = 1.0 / (1.0 + exp -z)
-
 let private elementwise<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
     path
     : Elementwise<'T> list =
     let s = scalar<'T> 0.75
-    let unary name (run: Guarded<'T> -> Guarded<'T> -> unit) (f: float -> float -> float) =
-        { Name = name; Inputs = 1; TakesEmpty = true; Run = (fun inputs d -> run inputs[0] d); Reference = fun inputs before -> Array.map2 f inputs[0] before }
-    let binary name (run: Guarded<'T> -> Guarded<'T> -> Guarded<'T> -> unit) (f: float -> float -> float) =
-        { Name = name; Inputs = 2; TakesEmpty = true; Run = (fun inputs d -> run inputs[0] inputs[1] d); Reference = fun inputs _ -> Array.map2 f inputs[0] inputs[1] }
-    [ unary "GeneratedKernels.Scale" (fun x y -> GeneratedKernels.Scale<'T>(path, x.Input, s, y.Span)) (fun x _ -> 0.75 * x)
-      unary "GeneratedKernels.AddScaled" (fun x y -> GeneratedKernels.AddScaled<'T>(path, x.Input, s, y.Span)) (fun x y -> y + 0.75 * x)
-      unary "GeneratedSpans.Max" (fun x d -> GeneratedSpans.Max<'T>(x.Input, scalar<'T> 0.25, d.Span)) (fun x _ -> max x 0.25)
-      unary "GeneratedSpans.Multiply" (fun x d -> GeneratedSpans.Multiply<'T>(x.Input, s, d.Span)) (fun x _ -> x * 0.75)
+    [ unary "GeneratedKernels.Scale" (fun x y -> GeneratedKernels.Scale<'T>(path, x.Input, s, y.Span)) (fun x -> 0.75 * x)
+      updating "GeneratedKernels.AddScaled" (fun x y -> GeneratedKernels.AddScaled<'T>(path, x.Input, s, y.Span)) (fun x y -> y + 0.75 * x)
+      unary "GeneratedSpans.Max" (fun x d -> GeneratedSpans.Max<'T>(x.Input, scalar<'T> 0.25, d.Span)) (fun x -> max x 0.25)
+      unary "GeneratedSpans.Multiply" (fun x d -> GeneratedSpans.Multiply<'T>(x.Input, s, d.Span)) (fun x -> x * 0.75)
       binary "GeneratedSpans.MultiplyAdd" (fun x addend d -> GeneratedSpans.MultiplyAdd<'T>(x.Input, s, addend.Input, d.Span)) (fun x addend -> x * 0.75 + addend)
       // TensorPrimitives refuses an empty sigmoid.
-      { unary "GeneratedSpans.Sigmoid" (fun x d -> GeneratedSpans.Sigmoid<'T>(x.Input, d.Span)) (fun x _ -> sigmoid x) with TakesEmpty = false }
-      unary "GeneratedSpans.Tanh" (fun x d -> GeneratedSpans.Tanh<'T>(x.Input, d.Span)) (fun x _ -> tanh x) ]
+      { unary "GeneratedSpans.Sigmoid" (fun x d -> GeneratedSpans.Sigmoid<'T>(x.Input, d.Span)) sigmoid with TakesEmpty = false }
+      unary "GeneratedSpans.Tanh" (fun x d -> GeneratedSpans.Tanh<'T>(x.Input, d.Span)) tanh ]
 
 /// z_j = W_j · x four rows a pass, y += Σ d_i x_i over four samples, and θ += −η g, at sizes around every vector's.
 let private rowsAndUpdates<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType> path =

@@ -203,6 +203,21 @@ type Elementwise<'T> =
       Run: Guarded<'T> list -> Guarded<'T> -> unit
       Reference: float[] list -> float[] -> float[] }
 
+/// A kernel writing f(x) of one input x into its destination.
+let unary<'T> name (run: Guarded<'T> -> Guarded<'T> -> unit) (f: float -> float) : Elementwise<'T> =
+    { Name = name; Inputs = 1; TakesEmpty = true; Run = (fun inputs d -> run inputs[0] d); Reference = fun inputs _ -> Array.map f inputs[0] }
+
+/// A kernel updating its destination y to f(x, y) from one input x.
+let updating<'T> name (run: Guarded<'T> -> Guarded<'T> -> unit) (f: float -> float -> float) : Elementwise<'T> =
+    { unary name run id with Reference = fun inputs before -> Array.map2 f inputs[0] before }
+
+/// A kernel writing f(x, y) of two inputs into its destination.
+let binary<'T> name (run: Guarded<'T> -> Guarded<'T> -> Guarded<'T> -> unit) (f: float -> float -> float) : Elementwise<'T> =
+    { Name = name; Inputs = 2; TakesEmpty = true; Run = (fun inputs d -> run inputs[0] inputs[1] d); Reference = fun inputs _ -> Array.map2 f inputs[0] inputs[1] }
+
+/// The logistic sigmoid in double, the references' σ.
+let sigmoid z = 1.0 / (1.0 + exp -z)
+
 /// Runs each kernel at every length into a guarded destination (drawn, for kernels that update it) with guarded
 /// inputs, and checks the values within <c>rounding</c> and every band.
 let checkElementwise<'T> (path: Nn.Kernels.KernelPath) (rounding: float) (kernels: Elementwise<'T> list) =

@@ -14,46 +14,20 @@ open Nn.Tests.Kernels.GuardedBuffers
 open Nn.Tests.Kernels.KernelPathData
 open Xunit
 
-let private sigmoid z = 1.0 / (1.0 + exp -z)
-
 let private vectorKernels<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
     path
     : Elementwise<'T> list =
     let a = scalar<'T> 0.75
-    [ { Name = "VectorKernels.MultiplyAdd in place"
-        Inputs = 1
-        TakesEmpty = true
-        Run = fun inputs y -> VectorKernels.MultiplyAdd<'T>(a, inputs[0].Input, y.Span, path)
-        Reference = fun inputs y -> Array.map2 (fun x y -> y + 0.75 * x) inputs[0] y }
-      { Name = "VectorKernels.MultiplyAddFinite"
-        Inputs = 2
-        TakesEmpty = true
-        // Whether the results are finite is VectorKernelsTests' concern; here a read past an input's end makes them NaN.
-        Run = fun inputs result -> VectorKernels.MultiplyAddFinite<'T>(a, inputs[0].Input, inputs[1].Input, result.Span, path) |> ignore
-        Reference = fun inputs _ -> Array.map2 (fun x y -> y + 0.75 * x) inputs[0] inputs[1] }
-      { Name = "VectorKernels.Multiply"
-        Inputs = 1
-        TakesEmpty = true
-        Run = fun inputs y -> VectorKernels.Multiply<'T>(a, inputs[0].Input, y.Span, path)
-        Reference = fun inputs _ -> Array.map (fun x -> 0.75 * x) inputs[0] }
-      { Name = "VectorKernels.ReluBackward"
-        Inputs = 2
-        TakesEmpty = true
-        Run = fun inputs gradientZ -> VectorKernels.ReluBackward<'T>(inputs[0].Input, inputs[1].Input, gradientZ.Span)
-        Reference = fun inputs _ -> Array.map2 (fun z g -> if z > 0.0 then g else 0.0) inputs[0] inputs[1] }
-      { Name = "VectorKernels.SigmoidBackward"
-        Inputs = 2
-        TakesEmpty = true
-        Run = fun inputs gradientZ -> VectorKernels.SigmoidBackward<'T>(inputs[0].Input, inputs[1].Input, gradientZ.Span)
-        Reference = fun inputs _ -> Array.map2 (fun a g -> g * a * (1.0 - a)) inputs[0] inputs[1] } ]
+    [ updating "VectorKernels.MultiplyAdd in place" (fun x y -> VectorKernels.MultiplyAdd<'T>(a, x.Input, y.Span, path)) (fun x y -> y + 0.75 * x)
+      // Whether the results are finite is VectorKernelsTests' concern; here a read past an input's end makes them NaN.
+      binary "VectorKernels.MultiplyAddFinite" (fun x y result -> VectorKernels.MultiplyAddFinite<'T>(a, x.Input, y.Input, result.Span, path) |> ignore) (fun x y -> y + 0.75 * x)
+      unary "VectorKernels.Multiply" (fun x y -> VectorKernels.Multiply<'T>(a, x.Input, y.Span, path)) (fun x -> 0.75 * x)
+      binary "VectorKernels.ReluBackward" (fun z g gradientZ -> VectorKernels.ReluBackward<'T>(z.Input, g.Input, gradientZ.Span)) (fun z g -> if z > 0.0 then g else 0.0)
+      binary "VectorKernels.SigmoidBackward" (fun a g gradientZ -> VectorKernels.SigmoidBackward<'T>(a.Input, g.Input, gradientZ.Span)) (fun a g -> g * a * (1.0 - a)) ]
 
 let private tensorKernels<'T when 'T: unmanaged and 'T :> IFloatingPointIeee754<'T> and 'T: (new: unit -> 'T) and 'T: struct and 'T :> ValueType>
     : Elementwise<'T> list =
     let s = scalar<'T> 0.75
-    let unary name (run: Guarded<'T> -> Guarded<'T> -> unit) (f: float -> float) =
-        { Name = name; Inputs = 1; TakesEmpty = true; Run = (fun inputs d -> run inputs[0] d); Reference = fun inputs _ -> Array.map f inputs[0] }
-    let binary name (run: Guarded<'T> -> Guarded<'T> -> Guarded<'T> -> unit) (f: float -> float -> float) =
-        { Name = name; Inputs = 2; TakesEmpty = true; Run = (fun inputs d -> run inputs[0] inputs[1] d); Reference = fun inputs _ -> Array.map2 f inputs[0] inputs[1] }
     [ binary "TensorKernels.Add" (fun x y d -> TensorKernels.Add<'T>(x.Input, y.Input, d.Span)) (+)
       unary "TensorKernels.Add of a scalar" (fun x d -> TensorKernels.Add<'T>(x.Input, s, d.Span)) (fun x -> x + 0.75)
       binary "TensorKernels.Subtract" (fun x y d -> TensorKernels.Subtract<'T>(x.Input, y.Input, d.Span)) (-)
