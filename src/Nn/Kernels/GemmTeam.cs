@@ -86,8 +86,15 @@ internal sealed unsafe class GemmTeam<T> : IPartitionedWork
             this.ldc = ldc;
             this.accumulate = accumulate;
             this.byRows = byRows;
-            Pool.RunCut(this, parts);
-            this.a = this.b = this.c = this.aMirror = null;
+            try
+            {
+                Pool.RunCut(this, parts);
+            }
+            finally
+            {
+                // Also after a part threw: the arrays are pinned only inside this block.
+                this.a = this.b = this.c = this.aMirror = null;
+            }
         }
     }
 

@@ -42,8 +42,16 @@ internal sealed unsafe class RangeSplit : IPartitionedWork
         split.arguments = arguments;
         split.length = length;
         var parts = Math.Min(pool.Threads, blocks);
-        pool.Run(split, parts);
-        split.arguments = null;
+        try
+        {
+            pool.Run(split, parts);
+        }
+        finally
+        {
+            // Also after a part threw: the arguments live on the caller's stack only until this returns.
+            split.arguments = null;
+        }
+
         return parts;
     }
 

@@ -74,8 +74,15 @@ internal sealed unsafe class DenseRowPasses<T> : IPartitionedWork
             biasLength = bias.Length;
             this.z = pz;
             this.a = pa;
-            pool.Run(this, Math.Min(pool.Threads, units));
-            Clear();
+            try
+            {
+                pool.Run(this, Math.Min(pool.Threads, units));
+            }
+            finally
+            {
+                // Also after a part threw: the arrays are pinned only inside this block.
+                Clear();
+            }
         }
     }
 
@@ -126,8 +133,15 @@ internal sealed unsafe class DenseRowPasses<T> : IPartitionedWork
             a = pa;
             this.gradientZ = pdz;
             activationWidth = gradientZ.IsEmpty ? 0 : belowWidth;
-            pool.Run(this, parts);
-            Clear();
+            try
+            {
+                pool.Run(this, parts);
+            }
+            finally
+            {
+                // Also after a part threw: the arrays are pinned only inside this block.
+                Clear();
+            }
         }
     }
 
