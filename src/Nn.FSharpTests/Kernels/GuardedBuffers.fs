@@ -114,6 +114,11 @@ type Guarded<'T> =
     /// Puts <c>inside</c> into the slice (as many values as it has, from its start).
     member this.Fill(inside: 'T[]) = inside.AsSpan().CopyTo this.Span
 
+    /// The buffer, after <see cref="Fill"/> with <c>inside</c>.
+    member this.Filled(inside: 'T[]) =
+        this.Fill inside
+        this
+
 /// <c>length</c> destination markers, starting <c>offset</c> elements (modulo a line) past a 64-byte cache line, with at
 /// least <c>band</c> markers on either side.
 let guardedAt<'T> (band: int) (offset: int) (name: string) (length: int) : Guarded<'T> =

@@ -3,7 +3,8 @@
 /// pooled z and a, argmax, the pooled δ turned in place, ∂K, ∂b, ∂x and the scratch each sit in the middle of a larger
 /// array whose other values are a marker, and after the call every marker still has its bits and every value written
 /// has the bits the separate passes give (the fused passes' promise; the separate passes are held to the definition by
-/// ConvolutionGuardBandTests and PoolingGuardBandTests). On every kernel path this CPU runs, in float and double, on one thread
+/// ConvolutionGuardBandTests and PoolingGuardBandTests, and their outputs here are banded too, since the two share
+/// kernels: one writing too far fails the test by name instead of overwriting the heap). On every kernel path this CPU runs, in float and double, on one thread
 /// and on a pool of two, for the geometries a layer fuses (Conv2DLayer.FusesWith: direct, or with the filters as lanes
 /// on a vector path).
 module Nn.Tests.Kernels.PooledConvolutionGuardBandTests
@@ -73,18 +74,28 @@ let private pooledGuarded<'T when 'T: unmanaged and 'T: struct and 'T: (new: uni
         let resolved = KernelSelection.Resolve path
         let lanes = FilterLanesConvolution.Suits(resolved, g)
         let wantsInput = lanes && random.Next 2 = 0
-        // The separate passes on one thread: the convolution with σ, the pooling, and back.
-        let z, a = Array.zeroCreate (rows * c.Outputs), Array.zeroCreate (rows * c.Outputs)
-        ConvolutionPasses.Forward<'T>(resolved, null, ReadOnlySpan kernels, ReadOnlySpan bias, ReadOnlySpan x, rows, g, filters, Span z, Span a, relu, Span(Array.zeroCreate scratchLength))
-        let maxima, argmax = Array.zeroCreate pooledDelta.Length, Array.zeroCreate pooledDelta.Length
-        PoolingKernels.MaxPool<'T>(ReadOnlySpan a, rows, shape.ConvolutionOutput, shape.Window, shape.Stride, shape.Output, Span maxima, Span<'T>.Empty, Span argmax, null)
-        let gradientA = Array.zeroCreate z.Length
-        PoolingKernels.MaxPoolBackward<'T>(ReadOnlySpan pooledDelta, ReadOnlySpan argmax, rows, shape.ConvolutionOutput, shape.Window, shape.Stride, shape.Output, Span gradientA, null)
-        let kernelGradient, biasGradient = Array.copy startKernels, Array.copy startBias
-        let inputGradient = Array.zeroCreate (if wantsInput then x.Length else 0)
+        // The separate passes on one thread: the convolution with σ, the pooling, and back. Their outputs sit in bands
+        // too, so that a kernel writing past one fails here instead of overwriting the heap.
+        let made name (start: 'U[]) = (guardedFor<'U> random ("the separate passes' " + name) start.Length).Filled start
+        let zOf, aOf = made "z" (Array.zeroCreate (rows * c.Outputs)), made "a" (Array.zeroCreate (rows * c.Outputs))
+        let forwardScratch = made "forward scratch" (Array.zeroCreate scratchLength)
+        ConvolutionPasses.Forward<'T>(resolved, null, ReadOnlySpan kernels, ReadOnlySpan bias, ReadOnlySpan x, rows, g, filters, zOf.Span, aOf.Span, relu, forwardScratch.Span)
+        let maximaOf, argmaxOf = made "maxima" (Array.zeroCreate pooledDelta.Length), made "argmax" (Array.zeroCreate<int> pooledDelta.Length)
+        PoolingKernels.MaxPool<'T>(aOf.Input, rows, shape.ConvolutionOutput, shape.Window, shape.Stride, shape.Output, maximaOf.Span, Span<'T>.Empty, argmaxOf.Span, null)
+        let gradientA = made "∂a" (Array.zeroCreate (rows * c.Outputs))
+        PoolingKernels.MaxPoolBackward<'T>(ReadOnlySpan pooledDelta, argmaxOf.Input, rows, shape.ConvolutionOutput, shape.Window, shape.Stride, shape.Output, gradientA.Span, null)
+        let kernelGradientOf, biasGradientOf = made "∂K" (Array.copy startKernels), made "∂b" (Array.copy startBias)
+        let inputGradientOf = made "∂x" (Array.zeroCreate (if wantsInput then x.Length else 0))
+        let backwardScratch = made "backward scratch" (Array.zeroCreate scratchLength)
         ConvolutionPasses.Backward<'T>(
-            resolved, null, ReadOnlySpan kernels, ReadOnlySpan x, Span gradientA, rows, g, filters, Span kernelGradient, Span biasGradient, accumulates,
-            Span inputGradient, ReadOnlySpan z, ReadOnlySpan a, relu, Span(Array.zeroCreate scratchLength))
+            resolved, null, ReadOnlySpan kernels, ReadOnlySpan x, gradientA.Span, rows, g, filters, kernelGradientOf.Span, biasGradientOf.Span, accumulates,
+            inputGradientOf.Span, zOf.Input, aOf.Input, relu, backwardScratch.Span)
+        let separate = $"the separate passes, {path}, {element.Name}, {shape}"
+        for buffer in [ zOf; aOf; forwardScratch; maximaOf; gradientA; kernelGradientOf; biasGradientOf; inputGradientOf; backwardScratch ] do
+            assertGuardsIntact separate buffer
+        assertGuardsIntact separate argmaxOf
+        let maxima, argmax = maximaOf.Values, argmaxOf.Values
+        let kernelGradient, biasGradient, inputGradient = kernelGradientOf.Values, biasGradientOf.Values, inputGradientOf.Values
         let turned = Array.map2 (fun (d: 'T) m -> if element.Value m > 0.0 then d else element.Of 0.0) pooledDelta maxima
         for pool in threadings workers do
             let where = $"{path}, {element.Name}, {shape}, {threadsOf pool} threads, bias {bias.Length > 0}, ∂x {wantsInput}, accumulate {accumulates}"
