@@ -1,10 +1,12 @@
 /// The whole-batch passes that generated code of a stack with convolutions or pooling hands large batches to, and a
 /// stack with batch normalisation or dropout every pass: equal to the runtime's Backprop, Network.Forward and
 /// training step (and batch normalisation's to the independent golden numbers), a gradient written rather than added to, one workspace per
-/// thread and architecture that grows with the batch and then allocates nothing, and argument checks.
+/// thread and architecture that grows with the batch and then allocates nothing, a pass nested in another on its thread
+/// with buffers of its own, and argument checks.
 module Nn.Tests.Kernels.GeneratedStacksTests
 
 open System
+open System.Numerics
 open System.Threading.Tasks
 open global.Xunit
 open Nn
@@ -241,3 +243,40 @@ let ``a stack with running statistics refuses inference without them and bad sta
             GeneratedStacks.TrainingCostAndGradient<float>(
                 regularised, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, 2, 0.0, 1, 1UL, ReadOnlySpan statistics, Span next, Span gradient)
             |> ignore))
+
+/// What the activation below runs the next time it is called, once (set by the test; the passes run on its thread).
+let mutable private nested: (unit -> unit) option = None
+
+/// tanh, which at its first call after the test set `nested` runs that first.
+type private Nesting =
+    interface IElementwiseActivation with
+        static member Name = "nesting-tanh-in-a-stack"
+        static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) =
+            match nested with
+            | Some run ->
+                nested <- None
+                run ()
+            | None -> ()
+            'T.Tanh z
+        static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T, a: 'T) = 'T.One - a * a
+
+[<Fact>]
+let ``a pass that an activation runs inside a pass of the same network on its thread leaves the outer pass its buffers`` () =
+    let architecture = Architecture.Input(1, 6, 6).Conv2D(2, 3, 3, Activation.Elementwise<Nesting>()).MaxPool2D(2).Dense(3, Activation.Softmax)
+    let rows = 5
+    let network, inputs, _ = case architecture rows 31
+    let theta = network.Parameters.ToArray()
+    let otherInputs = inputs |> Array.map (fun v -> 0.5 - v)
+    let forward (x: float[]) =
+        let outputs = Array.zeroCreate<float> (rows * 3)
+        GeneratedStacks.Forward<float>(architecture, ReadOnlySpan theta, ReadOnlySpan x, Span outputs, rows)
+        outputs
+    let expectedOuter = forward inputs
+    let expectedInner = forward otherInputs
+    Assert.NotEqual<float[]>(expectedOuter, expectedInner)
+    let mutable innerOutputs = [||]
+    nested <- Some(fun () -> innerOutputs <- forward otherInputs)
+    let outerOutputs = forward inputs
+    Assert.True(nested.IsNone, "the activation did not run the inner pass")
+    Assert.Equal<float[]>(expectedInner, innerOutputs)
+    Assert.Equal<float[]>(expectedOuter, outerOutputs)

@@ -12,7 +12,8 @@ namespace Nn.Kernels;
 /// per-sample code once a batch has a few rows. The generated type passes its constant <see cref="Architecture"/>,
 /// built once; the buffers of the passes are a workspace per thread and per architecture, grown when a batch
 /// has more rows than any before it (and remade when the thread's kernel path changes), so steady-state calls
-/// allocate nothing and threads never share one.
+/// allocate nothing and neither two threads nor a pass and one nested in it (a user's activation running the
+/// same network) share one.
 /// Results are the runtime's (<see cref="Backprop"/>) exactly: the same passes in the same order.
 /// </summary>
 /// <example><code>
@@ -41,9 +42,16 @@ public static class GeneratedStacks
         }
 
         GeneratedChecks.CheckLength(nameof(outputs), (long)rows * architecture.OutputSize, outputs.Length);
-        var workspace = WorkspaceCache<T>.For(architecture, rows);
-        Propagation.Forward(architecture, parameters, inputs, rows, workspace);
-        workspace.Output(rows).CopyTo(outputs);
+        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
+        try
+        {
+            Propagation.Forward(architecture, parameters, inputs, rows, workspace);
+            workspace.Output(rows).CopyTo(outputs);
+        }
+        finally
+        {
+            WorkspaceCache<T>.Return(workspace);
+        }
     }
 
     /// <summary>
@@ -69,9 +77,16 @@ public static class GeneratedStacks
         CheckBatch(architecture, parameters, inputs, rows);
         GeneratedChecks.CheckLength(nameof(outputs), (long)rows * architecture.OutputSize, outputs.Length);
         GeneratedChecks.CheckStatistics(statistics, architecture);
-        var workspace = WorkspaceCache<T>.For(architecture, rows);
-        Propagation.Forward(architecture, parameters, inputs, rows, workspace, PassMode<T>.Inference(statistics));
-        workspace.Output(rows).CopyTo(outputs);
+        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
+        try
+        {
+            Propagation.Forward(architecture, parameters, inputs, rows, workspace, PassMode<T>.Inference(statistics));
+            workspace.Output(rows).CopyTo(outputs);
+        }
+        finally
+        {
+            WorkspaceCache<T>.Return(workspace);
+        }
     }
 
     /// <summary>
@@ -116,9 +131,16 @@ public static class GeneratedStacks
         GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
         GeneratedChecks.CheckStatistics(statistics, architecture);
         GeneratedChecks.CheckLength(nameof(nextStatistics), architecture.StateCount, nextStatistics.Length);
-        var workspace = WorkspaceCache<T>.For(architecture, rows);
-        return Propagation.LossAndGradient(
-            architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace, gradient, true, PassMode<T>.TrainingStep(dropoutKey, statistics, nextStatistics));
+        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
+        try
+        {
+            return Propagation.LossAndGradient(
+                architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace, gradient, true, PassMode<T>.TrainingStep(dropoutKey, statistics, nextStatistics));
+        }
+        finally
+        {
+            WorkspaceCache<T>.Return(workspace);
+        }
     }
 
     /// <summary>The batch-mean cost (1/m) Σ C(a^L, y), plus λ/(2n) Σ W² when λ is not 0.</summary>
@@ -140,8 +162,15 @@ public static class GeneratedStacks
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
-        var workspace = WorkspaceCache<T>.For(architecture, rows);
-        return Propagation.Loss(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace);
+        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
+        try
+        {
+            return Propagation.Loss(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace);
+        }
+        finally
+        {
+            WorkspaceCache<T>.Return(workspace);
+        }
     }
 
     /// <summary>The batch-mean cost and its gradient ∇θ C by backpropagation over the whole batch.</summary>
@@ -173,8 +202,15 @@ public static class GeneratedStacks
     {
         CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
         GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
-        var workspace = WorkspaceCache<T>.For(architecture, rows);
-        return Propagation.LossAndGradient(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace, gradient, overwrite: true);
+        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
+        try
+        {
+            return Propagation.LossAndGradient(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace, gradient, overwrite: true);
+        }
+        finally
+        {
+            WorkspaceCache<T>.Return(workspace);
+        }
     }
 
     private static void CheckObjective<T>(
@@ -195,39 +231,41 @@ public static class GeneratedStacks
     }
 
     /// <summary>
-    /// The workspaces of one thread, one per architecture it has run. A declared type always passes the same
+    /// The idle workspaces of one thread, one per architecture it has run. A declared type always passes the same
     /// Architecture instance, so a reference comparison finds it; a thread seldom runs more than a few declared
     /// types, so a list scanned in order is enough and, unlike a dictionary keyed by architecture, never hashes
-    /// the layer stack.
+    /// the layer stack. A pass takes its workspace off the list until it ends: a user's activation inside the pass
+    /// may run the same declared network on this thread, and must get buffers of its own rather than the outer
+    /// pass's. Such a pass's workspace is kept too, so nesting allocates only the first time.
     /// </summary>
     private static class WorkspaceCache<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [ThreadStatic]
-        private static List<Workspace<T>>? workspaces;
+        private static List<Workspace<T>>? idle;
 
-        public static Workspace<T> For(Architecture architecture, int rows)
+        /// <summary>A workspace of <paramref name="architecture"/> with room for <paramref name="rows"/> rows on the current kernel path, for this thread's sole use until <see cref="Return"/>.</summary>
+        public static Workspace<T> Rent(Architecture architecture, int rows)
         {
-            var list = workspaces ??= [];
+            var list = idle ??= [];
             for (var i = 0; i < list.Count; i++)
             {
                 var workspace = list[i];
                 if (ReferenceEquals(workspace.Architecture, architecture))
                 {
+                    list.RemoveAt(i);
                     // A workspace keeps the kernel path of where it was made; a call inside another path's scope
                     // (KernelSelection.Enter) gets a workspace on that path, as a fresh runtime workspace would.
-                    if (workspace.Capacity < rows || workspace.Path != KernelSelection.Current)
-                    {
-                        workspace = list[i] = new Workspace<T>(architecture, Math.Max(rows, workspace.Capacity));
-                    }
-
-                    return workspace;
+                    return workspace.Capacity < rows || workspace.Path != KernelSelection.Current
+                        ? new Workspace<T>(architecture, Math.Max(rows, workspace.Capacity))
+                        : workspace;
                 }
             }
 
-            var created = new Workspace<T>(architecture, rows);
-            list.Add(created);
-            return created;
+            return new Workspace<T>(architecture, rows);
         }
+
+        /// <summary>Keeps <paramref name="workspace"/> for the thread's next pass of its architecture.</summary>
+        public static void Return(Workspace<T> workspace) => (idle ??= []).Add(workspace);
     }
 }
