@@ -6,11 +6,11 @@
 module Nn.Tests.Kernels.GeneratedStacksTests
 
 open System
-open System.Numerics
 open System.Threading.Tasks
 open global.Xunit
 open Nn
 open Nn.Kernels
+open Nn.Tests.Kernels.NestingActivation
 open Nn.Tests.Helpers
 
 /// A padded, strided convolution, pooling and two dense layers, with sigmoid outputs for binary cross-entropy.
@@ -244,22 +244,6 @@ let ``a stack with running statistics refuses inference without them and bad sta
                 regularised, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, 2, 0.0, 1, 1UL, ReadOnlySpan statistics, Span next, Span gradient)
             |> ignore))
 
-/// What the activation below runs the next time it is called, once (set by the test; the passes run on its thread).
-let mutable private nested: (unit -> unit) option = None
-
-/// tanh, which at its first call after the test set `nested` runs that first.
-type private Nesting =
-    interface IElementwiseActivation with
-        static member Name = "nesting-tanh-in-a-stack"
-        static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) =
-            match nested with
-            | Some run ->
-                nested <- None
-                run ()
-            | None -> ()
-            'T.Tanh z
-        static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T, a: 'T) = 'T.One - a * a
-
 [<Fact>]
 let ``a pass that an activation runs inside a pass of the same network on its thread leaves the outer pass its buffers`` () =
     let architecture = Architecture.Input(1, 6, 6).Conv2D(2, 3, 3, Activation.Elementwise<Nesting>()).MaxPool2D(2).Dense(3, Activation.Softmax)
@@ -275,8 +259,8 @@ let ``a pass that an activation runs inside a pass of the same network on its th
     let expectedInner = forward otherInputs
     Assert.NotEqual<float[]>(expectedOuter, expectedInner)
     let mutable innerOutputs = [||]
-    nested <- Some(fun () -> innerOutputs <- forward otherInputs)
+    runNext (fun () -> innerOutputs <- forward otherInputs)
     let outerOutputs = forward inputs
-    Assert.True(nested.IsNone, "the activation did not run the inner pass")
+    Assert.True(ran (), "the activation did not run the inner pass")
     Assert.Equal<float[]>(expectedInner, innerOutputs)
     Assert.Equal<float[]>(expectedOuter, outerOutputs)

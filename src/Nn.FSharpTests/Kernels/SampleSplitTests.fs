@@ -4,26 +4,10 @@
 module Nn.Tests.Kernels.SampleSplitTests
 
 open System
-open System.Numerics
 open Nn
 open Nn.Kernels
+open Nn.Tests.Kernels.NestingActivation
 open Xunit
-
-/// What the activation below runs the next time it is called, once (set by the test; the passes run on one thread).
-let mutable private nested: (unit -> unit) option = None
-
-/// tanh, which at its first call after the test set `nested` runs that first.
-type private Nesting =
-    interface IElementwiseActivation with
-        static member Name = "nesting-tanh"
-        static member Value<'T when 'T :> IFloatingPointIeee754<'T>>(z: 'T) =
-            match nested with
-            | Some run ->
-                nested <- None
-                run ()
-            | None -> ()
-            'T.Tanh z
-        static member Derivative<'T when 'T :> IFloatingPointIeee754<'T>>(_z: 'T, a: 'T) = 'T.One - a * a
 
 let private randoms (seed: int) length =
     let r = Random seed
@@ -52,8 +36,8 @@ let ``a part that runs another split on its thread leaves the outer split's late
     use outerPool = new WorkerPool(2, processors = 2, Alone = true)
     use innerPool = new WorkerPool(2, processors = 2, Alone = true)
     let mutable innerOutputs = [||]
-    nested <- Some(fun () -> innerOutputs <- forward inner (Some innerPool) rows)
+    runNext (fun () -> innerOutputs <- forward inner (Some innerPool) rows)
     let outerOutputs = forward outer (Some outerPool) rows
-    Assert.True(nested.IsNone, "the activation did not run the inner pass")
+    Assert.True(ran (), "the activation did not run the inner pass")
     Assert.Equal<float[]>(expectedInner, innerOutputs)
     Assert.Equal<float[]>(expectedOuter, outerOutputs)
