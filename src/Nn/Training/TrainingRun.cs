@@ -10,7 +10,8 @@ namespace Nn;
 /// The mutable engine of one training run: it owns θ, the gradient, the optimiser moments, the batch buffers and
 /// the workspaces, and updates them in place so a steady-state step allocates nothing. Only the immutable
 /// <see cref="TrainingState{T}"/> it builds at each epoch's end leaves it. With <see cref="TrainingOptions.Threads"/>
-/// above 1 it also takes a team of worker threads from the <see cref="IdleTeams"/>, given back by <see cref="Dispose"/>.
+/// above 1 it also takes a team of worker threads from the <see cref="IdleTeams"/>, given back by <see cref="Dispose"/>
+/// (or by the constructor, when making the run fails after it took the team).
 /// </summary>
 internal sealed partial class TrainingRun<T> : IDisposable
     where T : unmanaged, IFloatingPointIeee754<T>
