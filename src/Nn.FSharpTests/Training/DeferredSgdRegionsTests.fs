@@ -188,3 +188,29 @@ let ``a deferred run that diverges in the middle of an epoch stops at the same s
     Assert.InRange(expected.State.OptimizerState.Step, 40L, 63L)
     for threads in [ 2; 3 ] do
         Assert.Equal(expected, fst (trainOn architecture false data 0.004 2 threads))
+
+[<Fact>]
+let ``a deferred run on two threads splits its first six whole blocks, runs the next six alone, and then has one trial; a single-threaded run has no chooser`` () =
+    // 12 blocks of 32 and a last one of 6, too small to split (6 × 300 × 121 multiply-adds), which is not timed.
+    let data = regionsData 390 390 float32
+    let rule = Sgd 0.5
+    let start = Trainer.Start(Network.Create<float32>(regionsArchitecture, Initializer.Xavier, 7UL), rule, 3UL)
+    let runOn threads = new TrainingRun<float32>(start, Loss.Quadratic, rule, data, TrainingOptions(1, 1, 3UL, Threads = threads, Shuffle = false))
+    use single = runOn 1
+    Assert.Null((single.Strategy :?> DeferredSgdSteps<float32>).Chooser)
+    use two = runOn 2
+    // A machine with one processor gives the two-thread run no worker, hence no chooser; the CI machine has two.
+    if Environment.ProcessorCount >= 2 then
+        let steps = two.Strategy :?> DeferredSgdSteps<float32>
+        match steps.Chooser, two.Pool with
+        | null, _ | _, null -> Assert.Fail "a two-thread deferred run has no split-or-alone chooser or no pool"
+        | chooser, pool ->
+            let regions =
+                [ for block in 0 .. 12 do
+                    let before = pool.Counters
+                    let struct (_, failure) = steps.Advance(int64 (32 * block + 1), 32 * block, min 32 (390 - 32 * block))
+                    Assert.Null failure
+                    yield (pool.Counters.Since before).Regions ]
+            Assert.All(regions[0..5], fun count -> Assert.True(count > 0L, $"a trial's split block opened {count} regions"))
+            Assert.Equal<int64 list>(List.replicate 7 0L, regions[6..])
+            Assert.Equal(1, chooser.Trials)
