@@ -133,20 +133,22 @@ let ``blocks of 5, 32 and 9 samples in turn through one run's regions give the o
         Assert.Equal<(bool * float32[] * float[] * int[]) list>(expected, blocksOf architecture (Some pool) [ 5; 32; 9 ] float32)
 
 [<Fact>]
-let ``a block whose upper layer has exactly the weights from which a team splits a one-row product keeps its loop out of the regions`` () =
-    // 128 × 2,048 = 2^18 weights: GemmTeam splits each sample's product on the portable path, and a pool runs one
-    // region at a time, so the loop must run between the regions, as it does for a wider layer.
-    let architecture = Architecture.Input(784).Dense(128, Activation.Sigmoid).Dense(2048, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
-    Assert.Equal(int GemmTeam<float32>.MinimumParallelWork, architecture.Layers[1].WeightCount)
+let ``a block whose one upper layer has the weights from which a team splits a one-row product, or more, keeps its loop out of the regions`` () =
+    // 128 × 2,048 = 2^18 weights, and 100 × 2,700: GemmTeam splits each sample's product on the portable path, and a
+    // pool runs one region at a time, so the loop must run between the regions. One upper layer each, so that no small
+    // layer above it makes up for a test of the layers' sizes that is wrong.
     use pool = new WorkerPool(2)
     use _ = KernelSelection.Enter KernelPath.Portable
-    let before = pool.Counters
-    let split = blockOf architecture (Some pool) 32 float32
-    let regions = (pool.Counters.Since before).Regions
-    let (finite, _, _, _) = split
-    Assert.True(finite)
-    Assert.Equal(blockOf architecture None 32 float32, split)
-    Assert.True(regions > 2L, $"{regions} regions")
+    for hidden, outputs in [ 128, 2048; 100, 2700 ] do
+        let architecture = Architecture.Input(784).Dense(hidden, Activation.Sigmoid).Dense(outputs, Activation.Sigmoid)
+        Assert.True(int64 architecture.Layers[1].WeightCount >= GemmTeam<float32>.MinimumParallelWork)
+        let before = pool.Counters
+        let split = blockOf architecture (Some pool) 32 float32
+        let regions = (pool.Counters.Since before).Regions
+        let (finite, _, _, _) = split
+        Assert.True(finite)
+        Assert.Equal(blockOf architecture None 32 float32, split)
+        Assert.True(regions > 2L, $"{hidden}-{outputs}: {regions} regions")
 
 /// A first layer of 300 × 121 weights, wide enough for the regions (7 parts of 16 rows), in per-sample SGD.
 let private regionsArchitecture = Architecture.Input(300).Dense(121, Activation.Sigmoid).Dense(10, Activation.Sigmoid)
