@@ -78,6 +78,16 @@ let ``resolving a path under 10,000 missing directories allocates in proportion 
         Assert.Equal(path, target)
         Assert.True(allocated < 64L * int64 path.Length, sprintf "allocated %d bytes for a path of %d characters" allocated path.Length))
 
+/// The temporary file's name adds 38 characters to the target's; it keeps only the start of a long name.
+[<Fact>]
+let ``a file whose name is as long as Linux allows is written, and no temporary file is left`` () =
+    inDirectory (fun directory ->
+        for name in [ String.replicate 255 "a"; String.replicate 31 "é" + "😀" + String.replicate 90 "é" ] do
+            write (Path.Combine(directory, name)) [| 3uy |]
+            Assert.Equal<byte[]>([| 3uy |], File.ReadAllBytes(Path.Combine(directory, name)))
+            File.Delete(Path.Combine(directory, name))
+        Assert.Empty(entries directory))
+
 [<Fact>]
 let ``a directory at the path is refused and left as it is`` () =
     inDirectory (fun directory ->

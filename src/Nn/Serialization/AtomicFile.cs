@@ -85,7 +85,7 @@ public static class AtomicFile
         ArgumentNullException.ThrowIfNull(write);
         var target = CheckWritable(path);
         var directory = Path.GetDirectoryName(target)!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(directory, $".{Shortened(Path.GetFileName(target))}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -144,6 +144,14 @@ public static class AtomicFile
 
         return resolved;
     }
+
+    /// <summary>
+    /// At most the first 32 characters of <paramref name="name"/> (a surrogate pair kept whole), for the temporary
+    /// file's name: that name adds 38 characters to it, and a target whose name was near the file system's limit
+    /// (255 bytes on Linux) could be written to no temporary file, so a long run failed only when it saved.
+    /// </summary>
+    private static string Shortened(string name) =>
+        name.Length <= 32 ? name : name[..(char.IsHighSurrogate(name[31]) ? 31 : 32)];
 
     private static string Described(string path, string target) =>
         target == Path.GetFullPath(path) ? $"'{path}'" : $"'{path}' (a link to '{target}')";
