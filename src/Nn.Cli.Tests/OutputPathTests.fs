@@ -79,6 +79,14 @@ let ``an output in a missing directory is refused before training, the plot incl
     Assert.False(File.Exists(dir.File "m.nnm"))
 
 [<Fact>]
+let ``an output whose name is longer than the file system allows is refused before training`` () =
+    use dir = new TempDirectory()
+    let name = String.replicate 256 "m"
+    refused dir usage [ "train"; "--save"; name ] [ sprintf "--save: cannot save '%s': its name of 256 bytes, or its whole path, is longer than the file system allows" name ] |> ignore
+    refused dir usage [ "train"; "--checkpoint"; String.replicate 128 "é" ] [ "--checkpoint: cannot save"; "its name of 256 bytes" ] |> ignore
+    Assert.Empty(Directory.GetFileSystemEntries dir.Path)
+
+[<Fact>]
 let ``a directory given as an output is refused and left as it is`` () =
     use dir = new TempDirectory()
     Directory.CreateDirectory(dir.File "out") |> ignore

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
 
 namespace Nn.Cli;
 
@@ -149,17 +151,29 @@ internal static class OutputPaths
             throw new UsageException($"{option}: {(e is ArgumentException argument ? Guard.BareMessage(argument) : e.Message)}");
         }
 
-        RequireWritableDirectory(option, path, Path.GetDirectoryName(target)!);
+        RequireWritableDirectory(option, path, target);
         return target;
     }
 
-    /// <summary>Creates and deletes a file in the directory: permissions, a read-only mount or a full quota all show up here.</summary>
-    private static void RequireWritableDirectory(string option, string path, string directory)
+    /// <summary>
+    /// Creates and deletes a file in <paramref name="target"/>'s directory: permissions, a read-only mount or a full
+    /// quota all show up here, and so does a name longer than the file system takes, since the probe's name is as
+    /// many bytes long as the target's (a 300-byte --save was refused only once the run had trained).
+    /// </summary>
+    private static void RequireWritableDirectory(string option, string path, string target)
     {
+        var directory = Path.GetDirectoryName(target)!;
+        var bytes = Encoding.UTF8.GetByteCount(Path.GetFileName(target));
+        var name = $".nn-probe-{Guid.NewGuid():N}";
         try
         {
             using var probe = new FileStream(
-                Path.Combine(directory, $".nn-probe-{Guid.NewGuid():N}.tmp"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+                Path.Combine(directory, name.PadRight(Math.Max(name.Length, bytes), '-')), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (PathTooLongException)
+        {
+            throw new UsageException(string.Create(
+                CultureInfo.InvariantCulture, $"{option}: cannot save '{path}': its name of {bytes} bytes, or its whole path, is longer than the file system allows; give a shorter one."));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
