@@ -60,6 +60,16 @@ let ``a network too large for the memory available is refused up front naming --
         |> check usage [ "--layers 64-1000000-10: a network of 75000010 parameters needs about 2.2 GiB, but only 0.2 GiB of memory is available" ]
 
 [<Fact>]
+let ``a network with batch normalisation, dropout or a convolution too large for the memory available is refused up front naming --layers`` () =
+    use dir = new TempDirectory()
+    for command, layers, parameters in
+        [ "train", "64-bn-1000000-10", "75000138"
+          "gradcheck", "64-1000000-dropout0.5-10", "75000010"
+          "train", "1x8x8-conv1k1-1000000-10", "75000012" ] do
+        runWith dir.Path smallHeap None [ command; "--layers"; layers ]
+        |> check usage [ sprintf "--layers %s: a network of %s parameters needs about" layers parameters; "but only 0.2 GiB of memory is available" ]
+
+[<Fact>]
 let ``running out of memory anyway is a clear message, not a crash`` () =
     use dir = new TempDirectory()
     // The parameters fit, but a batch of 1000 through 50000 units needs three 200 MB buffers.

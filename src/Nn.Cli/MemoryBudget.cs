@@ -31,8 +31,14 @@ internal static class MemoryBudget
     /// </summary>
     public const double DataOverhead = 1.25;
 
-    /// <summary>Throws a usage error naming <paramref name="option"/> when the network needs more memory than is available.</summary>
-    public static void EnsureFits(Architecture architecture, string option)
+    /// <summary>
+    /// Throws a usage error naming <paramref name="option"/> and <paramref name="layers"/> when the network needs more
+    /// memory than is available.
+    /// </summary>
+    /// <param name="architecture">The network asked for.</param>
+    /// <param name="option">The option that asked for it, e.g. "--layers".</param>
+    /// <param name="layers">The layers as that option spells them, e.g. 64-32-10 or 64-bn-1000000-10.</param>
+    public static void EnsureFits(Architecture architecture, string option, string layers)
     {
         var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         var needed = architecture.ParameterCount * BytesPerParameter;
@@ -40,7 +46,7 @@ internal static class MemoryBudget
         {
             throw new UsageException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{option} {Sizes(architecture)}: a network of {architecture.ParameterCount} parameters needs about {Gibibytes(needed)}, but only {Gibibytes(available)} of memory is available; ask for smaller layers."));
+                $"{option} {layers}: a network of {architecture.ParameterCount} parameters needs about {Gibibytes(needed)}, but only {Gibibytes(available)} of memory is available; ask for smaller layers."));
         }
     }
 
@@ -130,10 +136,6 @@ internal static class MemoryBudget
         string.Create(
             CultureInfo.InvariantCulture,
             $"out of memory ({Gibibytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)} available): the network, the batch or the data is too large for this machine; ask for smaller --layers, a smaller --batch or less data.");
-
-    /// <summary>The layer sizes as --layers spells them, e.g. 64-32-10.</summary>
-    public static string Sizes(Architecture architecture) =>
-        architecture.InputSize + string.Concat(System.Linq.Enumerable.Select(architecture.Layers, layer => $"-{layer.Outputs}"));
 
     /// <summary>A size in bytes as a person reads it: in MiB below a gibibyte, where "0.1 GiB" would say little, in GiB above.</summary>
     public static string Size(long bytes) =>

@@ -55,6 +55,9 @@ internal sealed class ArchitectureOptions
                     $"--layers {spatial} reads {spatial.InputSize} inputs and gives {spatial.OutputSize} classes, but the data has {inputs} inputs and {classes} classes.");
             }
 
+            // Batch normalisation, dropout or a convolution do not make a network exempt: 64-bn-30000-30000-10 is 900
+            // million parameters, which were allocated until the system ran out of memory.
+            MemoryBudget.EnsureFits(spatial, "--layers", text);
             return spatial;
         }
 
@@ -80,7 +83,7 @@ internal sealed class ArchitectureOptions
             throw new UsageException($"--layers {string.Join('-', sizes)}: {Guard.BareMessage(e)}");
         }
 
-        MemoryBudget.EnsureFits(architecture, "--layers");
+        MemoryBudget.EnsureFits(architecture, "--layers", string.Join('-', sizes));
         return architecture;
     }
 
