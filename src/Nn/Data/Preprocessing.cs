@@ -75,7 +75,8 @@ public sealed partial record Preprocessing(
     {
         ArgumentNullException.ThrowIfNull(table);
         CheckWhole();
-        var positions = Features.Select(feature => Locate(table, feature.Name)).ToArray();
+        var locate = Locator(table);
+        var positions = Features.Select(feature => locate(feature.Name)).ToArray();
         var width = InputWidth;
         var values = new T[table.MatrixLength(width, "inputs")];
         for (var r = 0; r < table.Count; r++)
@@ -117,7 +118,8 @@ public sealed partial record Preprocessing(
         ArgumentNullException.ThrowIfNull(table);
         CheckWhole();
         var inputs = Inputs<T>(table);
-        var targets = Targets.Select(name => Locate(table, name)).ToArray();
+        var locate = Locator(table);
+        var targets = Targets.Select(name => locate(name)).ToArray();
         if (Task == TableTask.Classification)
         {
             var labels = new int[table.Count];
@@ -177,32 +179,31 @@ public sealed partial record Preprocessing(
     }
 
     /// <summary>
-    /// Where a training column is in <paramref name="table"/>: by name when the table has a header; by position
-    /// without one, either among all training columns or among them with the targets left out (rows to predict).
+    /// Where each training column is in <paramref name="table"/>: by name when the table has a header; by position
+    /// without one, either among all training columns or among them with the targets left out (rows to predict). The
+    /// positions are looked up once for all columns, not searched for each (<see cref="ColumnList.Positions"/>).
     /// </summary>
-    private int Locate(Table table, string name)
+    private Func<string, int> Locator(Table table)
     {
         if (table.Header != TableHeader.Absent)
         {
-            var index = table.Columns.IndexOf(name);
-            return index >= 0 ? index
+            var named = ColumnList.Positions(table.Columns);
+            return name => named.TryGetValue(name, out var index) ? index
                 : throw new DataFormatException(table.Source, "the header", $"a column named '{name}' (the model's columns are {ColumnList.Of(Columns)})", ColumnList.Of(table.Columns));
         }
 
-        var position = Columns.IndexOf(name);
         if (table.Columns.Length == Columns.Length)
         {
-            return position;
+            var all = ColumnList.Positions(Columns);
+            return name => all.GetValueOrDefault(name, -1);
         }
 
-        var withoutTargets = Columns.Where(c => !Targets.Contains(c)).ToList();
-        if (table.Columns.Length == withoutTargets.Count && withoutTargets.IndexOf(name) is var reduced and >= 0)
-        {
-            return reduced;
-        }
-
-        throw new DataFormatException(
-            table.Source, "line 1", $"{Columns.Length} fields ({ColumnList.Of(Columns)}) or {withoutTargets.Count} without the targets, or a header naming them", $"{table.Columns.Length}");
+        var targets = Targets.ToHashSet(StringComparer.Ordinal);
+        var withoutTargets = Columns.Where(c => !targets.Contains(c)).ToList();
+        var reduced = ColumnList.Positions(withoutTargets);
+        return name => table.Columns.Length == withoutTargets.Count && reduced.TryGetValue(name, out var position) ? position
+            : throw new DataFormatException(
+                table.Source, "line 1", $"{Columns.Length} fields ({ColumnList.Of(Columns)}) or {withoutTargets.Count} without the targets, or a header naming them", $"{table.Columns.Length}");
     }
 
     private static double Number(Table table, int row, int column) =>

@@ -73,16 +73,19 @@ internal static class PreprocessingRules
     public static void Whole(
         ImmutableArray<string> columns, ImmutableArray<FeatureColumn> features, ImmutableArray<string> targets, TableTask task, int labelOffset, int classCount)
     {
+        // Sets, not searches of the lists: a table of a million columns has a million features to look up.
+        var columnSet = columns.ToHashSet(StringComparer.Ordinal);
+        var targetSet = targets.ToHashSet(StringComparer.Ordinal);
         foreach (var target in targets)
         {
-            Among(columns, target, nameof(Preprocessing.Targets), "target");
+            Among(columns, columnSet, target, nameof(Preprocessing.Targets), "target");
         }
 
         // Each feature's own rule (a one-hot column has no mean or deviation) was checked when Features was set.
         foreach (var feature in features)
         {
-            Among(columns, feature.Name, nameof(Preprocessing.Features), "feature");
-            if (targets.Contains(feature.Name))
+            Among(columns, columnSet, feature.Name, nameof(Preprocessing.Features), "feature");
+            if (targetSet.Contains(feature.Name))
             {
                 throw new ArgumentException($"column '{feature.Name}' is both a target and a feature.", nameof(Preprocessing.Features));
             }
@@ -109,9 +112,9 @@ internal static class PreprocessingRules
         }
     }
 
-    private static void Among(ImmutableArray<string> columns, string name, string paramName, string what)
+    private static void Among(ImmutableArray<string> columns, HashSet<string> columnSet, string name, string paramName, string what)
     {
-        if (!columns.Contains(name))
+        if (!columnSet.Contains(name))
         {
             throw new ArgumentException($"the {what} '{name}' is not one of the columns ({ColumnList.Of(columns)}).", paramName);
         }

@@ -287,6 +287,7 @@ public sealed class Table
 
     private static ImmutableArray<string> CheckNames(ImmutableArray<string> names, string sourceName, int lineNumber)
     {
+        var seen = new HashSet<string>(names.Length, StringComparer.Ordinal);
         for (var i = 0; i < names.Length; i++)
         {
             if (names[i].Length == 0)
@@ -305,7 +306,7 @@ public sealed class Table
                 throw new DataFormatException(sourceName, $"line {lineNumber}, field {i + 1}", "a column name", "only white space");
             }
 
-            if (names.IndexOf(names[i]) != i)
+            if (!seen.Add(names[i]))
             {
                 throw new DataFormatException(sourceName, $"line {lineNumber}, field {i + 1}", "distinct column names", $"'{names[i]}' twice");
             }

@@ -35,16 +35,17 @@ internal static class PreprocessingFormat
             Text(writer, name);
         }
 
+        var positions = ColumnList.Positions(columns);
         writer.Int32(preprocessing.Targets.Length);
         foreach (var target in preprocessing.Targets)
         {
-            writer.Int32(columns.IndexOf(target));
+            writer.Int32(positions[target]);
         }
 
         writer.Int32(preprocessing.Features.Length);
         foreach (var feature in preprocessing.Features)
         {
-            writer.Int32(columns.IndexOf(feature.Name));
+            writer.Int32(positions[feature.Name]);
             writer.Byte(feature.IsCategorical ? (byte)1 : (byte)0);
             if (feature.IsCategorical)
             {
