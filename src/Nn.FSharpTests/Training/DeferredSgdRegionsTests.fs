@@ -107,17 +107,22 @@ let ``a Network A block on two threads runs two regions: the products, then the 
     Assert.True(finite)
     Assert.Equal(2L, (pool.Counters.Since before).Regions)
 
+/// The regions a 32-sample block of `architecture` runs on `pool`, once it is seen finite and giving the one-thread bits.
+let private regionsOfSplitBlock (architecture: Architecture) (pool: WorkerPool) =
+    let before = pool.Counters
+    let split = blockOf architecture (Some pool) 32 float32
+    let regions = (pool.Counters.Since before).Regions
+    let (finite, _, _, _) = split
+    Assert.True(finite)
+    Assert.Equal(blockOf architecture None 32 float32, split)
+    regions
+
 [<Fact>]
 let ``a block whose upper layer would split its one-sample products keeps its loop out of the regions, and still gives the one-thread bits on every path`` () =
     use pool = new WorkerPool(2)
     for path in paths do
         use _ = KernelSelection.Enter path
-        let before = pool.Counters
-        let split = blockOf wideSecondLayer (Some pool) 32 float32
-        let regions = (pool.Counters.Since before).Regions
-        let (finite, _, _, _) = split
-        Assert.True(finite)
-        Assert.Equal(blockOf wideSecondLayer None 32 float32, split)
+        let regions = regionsOfSplitBlock wideSecondLayer pool
         // The products and the update; on the portable path each sample's 2,700-wide product adds a region of its own.
         if path = KernelPath.Portable then Assert.True(regions > 2L, $"{regions} regions") else Assert.Equal(2L, regions)
 
@@ -142,12 +147,7 @@ let ``a block whose one upper layer has the weights from which a team splits a o
     for hidden, outputs in [ 128, 2048; 100, 2700 ] do
         let architecture = Architecture.Input(784).Dense(hidden, Activation.Sigmoid).Dense(outputs, Activation.Sigmoid)
         Assert.True(int64 architecture.Layers[1].WeightCount >= GemmTeam<float32>.MinimumParallelWork)
-        let before = pool.Counters
-        let split = blockOf architecture (Some pool) 32 float32
-        let regions = (pool.Counters.Since before).Regions
-        let (finite, _, _, _) = split
-        Assert.True(finite)
-        Assert.Equal(blockOf architecture None 32 float32, split)
+        let regions = regionsOfSplitBlock architecture pool
         Assert.True(regions > 2L, $"{hidden}-{outputs}: {regions} regions")
 
 /// A first layer of 300 × 121 weights, wide enough for the regions (7 parts of 16 rows), in per-sample SGD.
