@@ -34,6 +34,10 @@ let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
             info.ArgumentList.Add a
         info.Environment["TERM"] <- "xterm"
         use script = Diagnostics.Process.Start info |> nonNull
+        // script(1) copies the terminal to its standard output too. Unread, that pipe fills at 64 KB, and script then
+        // blocks writing it, stops reading the terminal and never reaps nn: under load, where the interrupt takes
+        // effect a few hundred epochs late, that happened (script(1) seen waiting in anon_pipe_write, nn a zombie).
+        let drained = script.StandardOutput.BaseStream.CopyToAsync Stream.Null
         let terminal () =
             use file = new FileStream(dir.File "terminal.txt", FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite)
             use reader = new StreamReader(file)
@@ -53,9 +57,11 @@ let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
         if not (script.WaitForExit(TimeSpan.FromMinutes 1.0)) then
             // Where nn's threads wait, then nn ended so that it does not outlive the test.
             let threads = threadStates (int nn)
+            let scriptThreads = threadStates script.Id
             use stop = Diagnostics.Process.Start("kill", [ "-KILL"; nn ])
             stop.WaitForExit()
-            Assert.Fail $"nn did not end after SIGINT (signals: {signals}; threads: {threads}); the terminal showed:\n{terminal ()}"
+            Assert.Fail $"nn did not end after SIGINT (signals: {signals}; threads: {threads}; script(1)'s threads: {scriptThreads}); the terminal showed:\n{terminal ()}"
+        drained.Wait()
         let text = terminal ()
         // The terminal's record goes in the message: a failure under a loaded machine is otherwise a bare number.
         Assert.True((script.ExitCode = 130), $"exit code {script.ExitCode} (signals before the interrupt: {signals}); the terminal showed:\n{text}")
