@@ -42,16 +42,9 @@ public static class GeneratedStacks
         }
 
         GeneratedChecks.CheckLength(nameof(outputs), (long)rows * architecture.OutputSize, outputs.Length);
-        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
-        try
-        {
-            Propagation.Forward(architecture, parameters, inputs, rows, workspace);
-            workspace.Output(rows).CopyTo(outputs);
-        }
-        finally
-        {
-            WorkspaceCache<T>.Return(workspace);
-        }
+        using var loan = WorkspaceCache<T>.Lend(architecture, rows);
+        Propagation.Forward(architecture, parameters, inputs, rows, loan.Workspace);
+        loan.Workspace.Output(rows).CopyTo(outputs);
     }
 
     /// <summary>
@@ -77,16 +70,9 @@ public static class GeneratedStacks
         CheckBatch(architecture, parameters, inputs, rows);
         GeneratedChecks.CheckLength(nameof(outputs), (long)rows * architecture.OutputSize, outputs.Length);
         GeneratedChecks.CheckStatistics(statistics, architecture);
-        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
-        try
-        {
-            Propagation.Forward(architecture, parameters, inputs, rows, workspace, PassMode<T>.Inference(statistics));
-            workspace.Output(rows).CopyTo(outputs);
-        }
-        finally
-        {
-            WorkspaceCache<T>.Return(workspace);
-        }
+        using var loan = WorkspaceCache<T>.Lend(architecture, rows);
+        Propagation.Forward(architecture, parameters, inputs, rows, loan.Workspace, PassMode<T>.Inference(statistics));
+        loan.Workspace.Output(rows).CopyTo(outputs);
     }
 
     /// <summary>
@@ -131,16 +117,9 @@ public static class GeneratedStacks
         GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
         GeneratedChecks.CheckStatistics(statistics, architecture);
         GeneratedChecks.CheckLength(nameof(nextStatistics), architecture.StateCount, nextStatistics.Length);
-        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
-        try
-        {
-            return Propagation.LossAndGradient(
-                architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace, gradient, true, PassMode<T>.TrainingStep(dropoutKey, statistics, nextStatistics));
-        }
-        finally
-        {
-            WorkspaceCache<T>.Return(workspace);
-        }
+        using var loan = WorkspaceCache<T>.Lend(architecture, rows);
+        return Propagation.LossAndGradient(
+            architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, loan.Workspace, gradient, true, PassMode<T>.TrainingStep(dropoutKey, statistics, nextStatistics));
     }
 
     /// <summary>The batch-mean cost (1/m) Σ C(a^L, y), plus λ/(2n) Σ W² when λ is not 0.</summary>
@@ -162,15 +141,8 @@ public static class GeneratedStacks
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
-        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
-        try
-        {
-            return Propagation.Loss(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace);
-        }
-        finally
-        {
-            WorkspaceCache<T>.Return(workspace);
-        }
+        using var loan = WorkspaceCache<T>.Lend(architecture, rows);
+        return Propagation.Loss(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, loan.Workspace);
     }
 
     /// <summary>The batch-mean cost and its gradient ∇θ C by backpropagation over the whole batch.</summary>
@@ -202,15 +174,8 @@ public static class GeneratedStacks
     {
         CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
         GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
-        var workspace = WorkspaceCache<T>.Rent(architecture, rows);
-        try
-        {
-            return Propagation.LossAndGradient(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, workspace, gradient, overwrite: true);
-        }
-        finally
-        {
-            WorkspaceCache<T>.Return(workspace);
-        }
+        using var loan = WorkspaceCache<T>.Lend(architecture, rows);
+        return Propagation.LossAndGradient(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, loan.Workspace, gradient, overwrite: true);
     }
 
     private static void CheckObjective<T>(
@@ -244,8 +209,10 @@ public static class GeneratedStacks
         [ThreadStatic]
         private static List<Workspace<T>>? idle;
 
-        /// <summary>A workspace of <paramref name="architecture"/> with room for <paramref name="rows"/> rows on the current kernel path, for this thread's sole use until <see cref="Return"/>.</summary>
-        public static Workspace<T> Rent(Architecture architecture, int rows)
+        /// <summary>A workspace of <paramref name="architecture"/> with room for <paramref name="rows"/> rows on the current kernel path, for this thread's sole use until the loan is disposed.</summary>
+        public static Loan Lend(Architecture architecture, int rows) => new(Take(architecture, rows));
+
+        private static Workspace<T> Take(Architecture architecture, int rows)
         {
             var list = idle ??= [];
             for (var i = 0; i < list.Count; i++)
@@ -265,7 +232,12 @@ public static class GeneratedStacks
             return new Workspace<T>(architecture, rows);
         }
 
-        /// <summary>Keeps <paramref name="workspace"/> for the thread's next pass of its architecture.</summary>
-        public static void Return(Workspace<T> workspace) => (idle ??= []).Add(workspace);
+        /// <summary>A pass's use of a workspace; disposing it keeps the workspace for the thread's next pass of its architecture.</summary>
+        public readonly ref struct Loan(Workspace<T> workspace)
+        {
+            public Workspace<T> Workspace { get; } = workspace;
+
+            public void Dispose() => (idle ??= []).Add(Workspace);
+        }
     }
 }
