@@ -326,3 +326,17 @@ let ``a decay that rounds to 1 in float32 is refused like 1 itself, not trained 
     use dir = new TempDirectory()
     let run = expect dir usage ([ "train"; "--epochs"; "1"; "--optimizer" ] @ List.ofArray (args.Split '|')) message
     Assert.DoesNotContain("diverged", run.Error)
+
+/// .NET's number parser ignores trailing NULs: a row "5\0\0,…" was predicted from as if it held 5.
+[<Fact>]
+let ``a number followed by NUL bytes is bad data for predict, eval and train, exit 3 naming the row`` () =
+    use dir = new TempDirectory()
+    Assert.Equal(0, (dir.Run [ "train"; "--epochs"; "1"; "--save"; "m.nnm" ]).ExitCode)
+    let row (label: string) = label + "," + String.Join(",", Array.create 64 "1")
+    File.WriteAllText(dir.File "rows.csv", String.Join(",", Array.create 64 "1") + "\n5\000\000" + String.replicate 63 ",1" + "\n")
+    File.WriteAllText(dir.File "labelled.csv", row "3" + "\n" + row "5\000" + "\n")
+    for args, message in
+        [ [ "predict"; "m.nnm"; "--data"; "rows.csv" ], "nn: rows.csv, data row 2, field 1: expected a finite number, but found '5\\u0000\\u0000'."
+          [ "eval"; "m.nnm"; "--test"; "labelled.csv" ], "nn: labelled.csv, line 2, field 1: expected a finite number, but found '5\\u0000'."
+          [ "train"; "--epochs"; "1"; "--train"; "labelled.csv"; "--test"; "labelled.csv" ], "nn: labelled.csv, line 2, field 1: expected a finite number, but found '5\\u0000'." ] do
+        expect dir badInput args message |> ignore

@@ -111,10 +111,11 @@ let ``a missing or malformed file is exit 3 naming the file without a stack trac
 
 [<Fact>]
 let ``a failure outside any command's checks is one line and exit 1, not a stack trace`` () =
-    // Standard output closed: even printing the help fails, and nothing anticipates that.
+    // Standard output on a full device: even printing the help fails, and nothing anticipates that. (A closed
+    // standard output, used here before, is now refused up front; see PipeTests.)
     use dir = new TempDirectory()
     use shell =
-        System.Diagnostics.Process.Start(System.Diagnostics.ProcessStartInfo("sh", [ "-c"; "dotnet \"$0\" --help >&-"; cliDll ], RedirectStandardError = true))
+        System.Diagnostics.Process.Start(System.Diagnostics.ProcessStartInfo("sh", [ "-c"; "dotnet \"$0\" --help > /dev/full"; cliDll ], RedirectStandardError = true))
         |> nonNull
     let error = shell.StandardError.ReadToEnd()
     shell.WaitForExit()

@@ -189,3 +189,32 @@ let ``standard input that is a directory is refused as '-', exit code 3, naming 
     Assert.True(shell.WaitForExit(TimeSpan.FromMinutes 2.0), "nn did not finish within two minutes")
     Assert.Equal(3, shell.ExitCode)
     Assert.Equal("nn: --train: standard input (-) is a directory, not a file\n", error.Result)
+
+/// With descriptor 1 closed the runtime's start-up pipe takes it: its read end, where every write failed with
+/// "Access to the path is denied" (exit 3), or, with standard input closed too, its write end, where the run
+/// printed into the runtime's own signal pipe and ended with exit 0.
+[<Theory>]
+[<InlineData(">&-")>]
+[<InlineData("<&- >&-")>]
+let ``standard output closed when nn starts is refused before any work, exit 2, naming standard output`` (redirections: string) =
+    use dir = new TempDirectory()
+    let info =
+        Diagnostics.ProcessStartInfo("sh", [ "-c"; $"exec dotnet \"$0\" train --epochs 1 --save m.nnm {redirections}"; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
+    use shell = Diagnostics.Process.Start info |> nonNull
+    let error = shell.StandardError.ReadToEndAsync()
+    Assert.True(shell.WaitForExit(TimeSpan.FromMinutes 2.0), "nn did not finish within two minutes")
+    Assert.Equal(2, shell.ExitCode)
+    Assert.Equal("nn: standard output was closed when nn started, so nothing it prints could be read; send it to a file or to /dev/null instead of closing it.\n", error.Result)
+    Assert.False(File.Exists(dir.File "m.nnm"), "nothing should have been trained")
+
+[<Fact>]
+let ``standard output sent to /dev/null is not taken for a closed one`` () =
+    use dir = new TempDirectory()
+    let info =
+        Diagnostics.ProcessStartInfo("sh", [ "-c"; "exec dotnet \"$0\" train --epochs 1 --save m.nnm > /dev/null"; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
+    use shell = Diagnostics.Process.Start info |> nonNull
+    let error = shell.StandardError.ReadToEndAsync()
+    Assert.True(shell.WaitForExit(TimeSpan.FromMinutes 2.0), "nn did not finish within two minutes")
+    Assert.Equal(0, shell.ExitCode)
+    Assert.Equal("", error.Result)
+    Assert.True(File.Exists(dir.File "m.nnm"))

@@ -139,7 +139,7 @@ internal sealed class DataSource
             for (var c = 0; c < table.Columns.Length; c++)
             {
                 var field = table.Rows[r][c];
-                values[(r * table.Columns.Length) + c] = double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && T.IsFinite(T.CreateChecked(scaling.Scale(number)))
+                values[(r * table.Columns.Length) + c] = FieldNumber.TryRead(field, out var number) && T.IsFinite(T.CreateChecked(scaling.Scale(number)))
                     ? T.CreateChecked(scaling.Scale(number))
                     : throw new DataFormatException(name, $"data row {table.DataRow(r)}, field {c + 1}", "a finite number", $"'{field}'");
             }
@@ -191,7 +191,7 @@ internal sealed class DataSource
             throw new UsageException($"{optionName} and {first} both read standard input ('-'), which can be read only once.");
         }
 
-        if (ClosedStandardInput.IsOwnPipe())
+        if (ClosedStandardStreams.IsOwnPipe(ClosedStandardStreams.Input))
         {
             throw new UsageException($"{optionName} - reads standard input, but nn was started with standard input closed; give a file, or pipe the data in.");
         }

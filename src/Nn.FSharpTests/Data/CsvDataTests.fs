@@ -57,6 +57,12 @@ let ``a field that is not a number names its line and field`` () =
     Assert.Equal("test.csv, line 2, field 2: expected a finite number, but found 'x7'.", e.Message)
 
 [<Fact>]
+let ``a number followed by NUL bytes is refused, not read as the number`` () =
+    // .NET's parser ignores trailing NULs, so "5\0\0" read as 5: binary data passed for digits.
+    let e = failure CsvOptions.Mnist "1,2,3\n1,5\000\000,3\n"
+    Assert.Equal("test.csv, line 2, field 2: expected a finite number, but found '5\000\000'.", e.Message)
+
+[<Fact>]
 let ``a label out of range names the range and the value`` () =
     let e = failure CsvOptions.Mnist "1,2,3\n12,2,3\n"
     Assert.Equal("test.csv, line 2, field 1: expected a label in 0..9, but found 12.", e.Message)

@@ -144,6 +144,11 @@ let ``a field that is not a number is refused naming its row and column`` () =
     Assert.Equal("t.csv, data row 2, column 'x': expected a finite number (a feature column of words is read when named categorical, one-hot encoded), but found 'abc'.", e.Message)
 
 [<Fact>]
+let ``a number followed by a NUL in a numeric column is refused naming its row and column`` () =
+    let e = Assert.Throws<DataFormatException>(fun () -> Preprocessing.Fit(table "x,y\n1,0\n2\000,1\n", PreprocessingOptions([ "y" ])) |> ignore)
+    Assert.Equal("t.csv, data row 2, column 'x': expected a finite number (a feature column of words is read when named categorical, one-hot encoded), but found '2\000'.", e.Message)
+
+[<Fact>]
 let ``a missing value in a numeric column is named as one, in training rows and in rows applied later`` () =
     for missing in [ "NA"; "?"; ""; "NaN" ] do
         let e = Assert.Throws<DataFormatException>(fun () -> Preprocessing.Fit(table $"x,y\n1,0\n{missing},1\n", PreprocessingOptions([ "y" ])) |> ignore)

@@ -91,7 +91,7 @@ public static class CsvData
                 var comma = rest.IndexOf(',');
                 var text = (comma < 0 ? rest : rest[..comma]).Trim();
                 rest = comma < 0 ? ReadOnlySpan<char>.Empty : rest[(comma + 1)..];
-                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+                if (!FieldNumber.TryRead(text, out var number))
                 {
                     throw new DataFormatException(sourceName, $"line {lineNumber}, field {field + 1}", "a finite number", $"'{text.ToString()}'");
                 }

@@ -233,8 +233,7 @@ public sealed partial record Preprocessing(
             ? $"a value that is finite as {typeName}"
             : string.Create(CultureInfo.InvariantCulture, $"a value that stays finite as {typeName} once standardised, (x − {feature.Mean:R}) / {feature.Deviation:R}");
 
-    private static bool TryNumber(string field, out double value) =>
-        double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    private static bool TryNumber(string field, out double value) => FieldNumber.TryRead(field, out value);
 
     private static string Where(Table table, int row, int column) => $"data row {table.DataRow(row)}, column '{table.Columns[column]}'";
 }

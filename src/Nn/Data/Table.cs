@@ -281,9 +281,8 @@ public sealed class Table
 
     /// <summary>Whether a field reads as a finite number in the invariant culture.</summary>
     /// <param name="field">The text.</param>
-    /// <returns>True for "3.61", "-1e3"; false for "admit", "", "NaN".</returns>
-    public static bool IsNumber(string field) =>
-        double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value);
+    /// <returns>True for "3.61", "-1e3"; false for "admit", "", "NaN", and "5\0" (a NUL is not part of a number).</returns>
+    public static bool IsNumber(string field) => FieldNumber.TryRead(field, out _);
 
     private static ImmutableArray<string> CheckNames(ImmutableArray<string> names, string sourceName, int lineNumber)
     {
