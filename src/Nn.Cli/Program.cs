@@ -6,6 +6,9 @@ using Nn.Cli.Commands;
 // Numbers are read and printed the same way whatever LANG says (see InvariantNumbers); set before anything is parsed.
 InvariantNumbers.UseInvariantCulture();
 
+// Failures to write standard output name it; failures to write standard error cannot throw out of a failure's report.
+StandardStreamWriter.Install();
+
 // The `nn` program: one file per command under Commands/, wired together here. The root is a plain Command named
 // "nn", not a RootCommand: a RootCommand is always named after the assembly (Nn.Cli, see Nn.Cli.csproj), and usage
 // and help must show the name users type, the tool's command name. It adds the help and version options a
