@@ -24,3 +24,27 @@ let ``the validation accuracy an epoch line prints is the trained network's accu
     let held = Dataset.HoldOut(Digits.Load<float32>().Train, 0.2, 1UL).Test
     let accuracy = Evaluation.Evaluate(ModelFile.Load<float32>(dir.File "m.nnm"), held).Accuracy
     Assert.Equal(accuracy.ToString("F4", CultureInfo.InvariantCulture), printed)
+
+[<Fact>]
+let ``gradcheck on a terminal shows its central differences' progress, and printed to a file only the report`` () =
+    // Two cost evaluations per parameter took minutes without a sign of life for a network of a million weights.
+    // script(1) gives nn a pseudo-terminal and records what it draws.
+    if System.OperatingSystem.IsLinux() && System.IO.File.Exists "/usr/bin/script" then
+        use dir = new TempDirectory()
+        let arguments = [ "gradcheck"; "--layers"; "64-40-10" ]
+        let info = System.Diagnostics.ProcessStartInfo("script", WorkingDirectory = dir.Path, RedirectStandardOutput = true)
+        for a in [ "-qfec"; $"""exec dotnet '{cliDll}' {String.concat " " arguments}"""; "terminal.txt" ] do
+            info.ArgumentList.Add a
+        info.Environment["TERM"] <- "xterm"
+        use script = System.Diagnostics.Process.Start info |> nonNull
+        let drained = script.StandardOutput.BaseStream.CopyToAsync System.IO.Stream.Null
+        Assert.True(script.WaitForExit(System.TimeSpan.FromMinutes 2.0), "gradcheck did not finish within two minutes")
+        drained.Wait()
+        let terminal = System.IO.File.ReadAllText(dir.File "terminal.txt")
+        Assert.True((script.ExitCode = 0), terminal)
+        Assert.Contains("central differences  parameter ", terminal)
+        Assert.Contains("/3,010", terminal)
+        Assert.Contains("gradient check passed", terminal)
+        let redirected = dir.Run arguments
+        Assert.True((redirected.ExitCode = 0), string redirected)
+        Assert.DoesNotContain("central differences  parameter", redirected.Output + redirected.Error)

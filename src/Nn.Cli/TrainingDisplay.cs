@@ -7,8 +7,9 @@ namespace Nn.Cli;
 /// <summary>
 /// Shows training progress: on a terminal a live Spectre.Console progress bar (epoch, batch, loss, throughput, time
 /// left) with one summary line per epoch above it; when output is redirected only the summary lines, as plain text.
+/// A gradient check's central differences use the same bar (parameters done, time left).
 /// </summary>
-internal sealed class TrainingDisplay : IProgress<TrainingProgress>
+internal sealed class TrainingDisplay : IProgress<TrainingProgress>, IProgress<GradientCheckProgress>
 {
     private ProgressTask? task;
     private int batchesPerEpoch;
@@ -49,6 +50,17 @@ internal sealed class TrainingDisplay : IProgress<TrainingProgress>
         task.Description = string.Create(
             CultureInfo.InvariantCulture,
             $"epoch {value.Epoch}/{value.Epochs}  batch {value.Batch}/{value.Batches}  cost {Number(value.Cost, 4)}  {value.SamplesPerSecond:N0} samples/s");
+    }
+
+    /// <summary>Called as a gradient check's central differences advance; shown on a terminal only, like the bar.</summary>
+    public void Report(GradientCheckProgress value)
+    {
+        if (task is not null)
+        {
+            task.MaxValue = value.Parameters;
+            task.Value = value.Differenced;
+            task.Description = string.Create(CultureInfo.InvariantCulture, $"central differences  parameter {value.Differenced:N0}/{value.Parameters:N0}");
+        }
     }
 
     /// <summary>Called after every full-batch iteration.</summary>

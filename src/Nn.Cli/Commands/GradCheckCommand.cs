@@ -137,7 +137,10 @@ internal static class GradCheckCommand
             var atTheta = Cli.Named(() => Backprop.Gradient(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2)), ("l2", l2));
             CostRounding.RefuseUnmeasurable(atTheta, step, subject, samplesChecked);
 
-            var report = Cli.Named(() => GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step), ("l2", l2));
+            // Two cost evaluations per parameter: minutes for a network of millions, so a terminal shows a progress bar.
+            var report = TrainingDisplay.Run(
+                "central differences",
+                display => Cli.Named(() => GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step, progress: display), ("l2", l2)));
             if (floor is { } wide && !report.NothingCompared && wide >= report.MaxNumeric)
             {
                 // Every |0 − n| is within such a floor: a backpropagation that computed nothing would pass every block.

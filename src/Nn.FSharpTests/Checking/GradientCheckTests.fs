@@ -98,3 +98,28 @@ let ``each block reports the largest derivative the central differences measured
     for e, b in List.zip expected [ for b in report.Blocks -> b.MaxNumeric ] do
         Assert.True(abs (e - b) <= 1e-12 * e, sprintf "expected %g, reported %g" e b)
     Assert.Equal(report.Blocks |> Seq.map (fun b -> b.MaxNumeric) |> Seq.max, report.MaxNumeric)
+
+/// Every report a check sends, in order, through a listener that runs on the calling thread.
+let private reportsOf (run: IProgress<GradientCheckProgress> -> GradientCheckReport) =
+    let reports = Collections.Generic.List<GradientCheckProgress>()
+    let report = run { new IProgress<GradientCheckProgress> with member _.Report value = reports.Add value }
+    report, List.ofSeq reports
+
+[<Theory>]
+[<InlineData("sigmoid", 4)>]
+[<InlineData("relu", 40)>]
+let ``progress counts the parameters up to all of them, at most a thousand reports, and leaves the report unchanged`` (activation: string, hidden: int) =
+    // The sigmoid network is smooth (plain central differences); the ReLU one is checked within its smooth piece.
+    // 64-40-10 has 3,010 parameters, more than the thousand reports.
+    let data = (Digits.Load<float>()).Train.Select(ReadOnlySpan<int>([| 0; 1; 2 |]))
+    let architecture = Architecture.Input(64).Dense(hidden, Activation.Parse activation).Dense(10, Activation.Softmax)
+    let network = Network.Create<float>(architecture, Initializer.Xavier, 5UL)
+    let count = network.Parameters.Length
+    let check (progress: IProgress<GradientCheckProgress> | null) =
+        GradientCheck.Run(network, Loss.SoftmaxCrossEntropy, data.Inputs, data.Targets, progress = progress)
+    let withProgress, reports = reportsOf check
+    Assert.Equal(check null, withProgress)
+    Assert.Equal(GradientCheckProgress(count, count), List.last reports)
+    Assert.True(reports.Length <= 1000 && reports.Length >= min count 1000, $"{reports.Length} reports for {count} parameters")
+    Assert.True(reports |> List.pairwise |> List.forall (fun (a, b) -> b.Differenced > a.Differenced), "the counts should rise")
+    Assert.All(reports, fun r -> Assert.Equal(count, r.Parameters))

@@ -22,6 +22,9 @@ public static class GradientCheck
     /// <summary>How many steps (ε, ε/4, ε/16) a parameter near a kink is tried with before it is left uncompared.</summary>
     public const int KinkAttempts = 3;
 
+    /// <summary>How many progress reports a check sends at most, besides the one after its last parameter.</summary>
+    private const int ProgressReports = 1000;
+
     /// <summary>Checks backpropagation's gradient of the batch-mean cost of <paramref name="network"/> on a batch.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>; double is recommended.</typeparam>
     /// <param name="network">The network.</param>
@@ -31,10 +34,18 @@ public static class GradientCheck
     /// <param name="l2">λ, at least 0.</param>
     /// <param name="l2SampleCount">m in λ/(2m), as in <see cref="Backprop.Gradient{T}(Network{T}, Loss, Matrix{T}, Matrix{T}, double, int?)"/>; the batch's row count when null.</param>
     /// <param name="epsilon">The difference step ε, a positive finite number.</param>
+    /// <param name="progress">Told how many parameters have their difference so far (<see cref="GradientCheckProgress"/>); a check of a large network takes two cost evaluations per parameter.</param>
     /// <returns>The per-block report with the single number over all of θ.</returns>
     /// <exception cref="ArgumentException">ε is NaN, infinite, zero or negative, or the other arguments do not fit.</exception>
     public static GradientCheckReport Run<T>(
-        Network<T> network, Loss loss, Matrix<T> inputs, Matrix<T> targets, double l2 = 0, int? l2SampleCount = null, double epsilon = DefaultEpsilon)
+        Network<T> network,
+        Loss loss,
+        Matrix<T> inputs,
+        Matrix<T> targets,
+        double l2 = 0,
+        int? l2SampleCount = null,
+        double epsilon = DefaultEpsilon,
+        IProgress<GradientCheckProgress>? progress = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var m = Backprop.Validate(network, loss, inputs, targets, l2, l2SampleCount);
@@ -55,7 +66,7 @@ public static class GradientCheck
         Cost(theta);
         var piece = PiecewiseRegions<T>.Of(architecture, workspace, inputs.Rows);
         var atKink = new bool[theta.Length];
-        var numeric = piece.IsSmooth ? CentralDifferences(theta, Cost, step) : DifferencesWithin(piece, workspace, theta, Cost, step, atKink);
+        var numeric = piece.IsSmooth ? Differences(theta, Cost, step, progress) : DifferencesWithin(piece, workspace, theta, Cost, step, atKink, progress);
 
         // A parameter at a kink is left out of every figure, as if it were not there.
         var compared = new double[theta.Length];
@@ -89,7 +100,8 @@ public static class GradientCheck
     /// parameter whose every step leaves it — a z exactly at a kink, or a tie in a pooling window — is marked in
     /// <paramref name="atKink"/>: there the cost has no derivative, only one-sided slopes, so nothing can be compared.
     /// </summary>
-    private static double[] DifferencesWithin<T>(PiecewiseRegions<T> piece, Workspace<T> workspace, T[] theta, CostFunction<T> cost, T epsilon, bool[] atKink)
+    private static double[] DifferencesWithin<T>(
+        PiecewiseRegions<T> piece, Workspace<T> workspace, T[] theta, CostFunction<T> cost, T epsilon, bool[] atKink, IProgress<GradientCheckProgress>? progress)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckStep(theta, epsilon);
@@ -124,6 +136,7 @@ public static class GradientCheck
             }
 
             atKink[i] = !found;
+            Advanced(progress, i, probe.Length);
         }
 
         return result;
@@ -167,6 +180,12 @@ public static class GradientCheck
             throw new ArgumentOutOfRangeException(nameof(epsilon), Invariant($"ε must be positive and finite, but is {epsilon}."));
         }
 
+        return Differences(theta, function, epsilon, progress: null);
+    }
+
+    private static double[] Differences<T>(ReadOnlySpan<T> theta, CostFunction<T> function, T epsilon, IProgress<GradientCheckProgress>? progress)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         Guard.Finite(nameof(theta), theta);
         CheckStep(theta, epsilon);
         var probe = theta.ToArray();
@@ -183,9 +202,20 @@ public static class GradientCheck
             // Divide by the step actually taken, which rounding can make differ from 2ε.
             var step = double.CreateChecked((original + epsilon) - (original - epsilon));
             result[i] = (plus - minus) / step;
+            Advanced(progress, i, probe.Length);
         }
 
         return result;
+    }
+
+    /// <summary>Reports parameter <paramref name="index"/> done when it ends one of a thousand equal parts of θ, or θ itself.</summary>
+    private static void Advanced(IProgress<GradientCheckProgress>? progress, int index, int count)
+    {
+        var done = index + 1;
+        if (progress is not null && (done == count || (long)done * ProgressReports / count != (long)index * ProgressReports / count))
+        {
+            progress.Report(new GradientCheckProgress(done, count));
+        }
     }
 
     private static string Invariant(FormattableString text) => text.ToString(System.Globalization.CultureInfo.InvariantCulture);
