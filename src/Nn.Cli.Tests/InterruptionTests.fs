@@ -22,15 +22,17 @@ let ``SIGINT during training exits with 130, leaves no temporary file and a load
         let info = dir.Run [ "info"; "run.nnck" ]
         Assert.True((info.ExitCode = 0), string info)
 
-[<Fact>]
-let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
+[<Theory>]
+[<InlineData("train --epochs 500", "epoch 2/500")>]
+[<InlineData("gradcheck --layers 64-1000-1000-10", "central differences  parameter")>]
+let ``SIGINT on a terminal shows the cursor the progress bar hid`` (arguments: string, drawn: string) =
     // script(1) runs nn on a pseudo-terminal, so the live progress bar (which hides the cursor) is drawn, and
     // records everything written to the terminal in a file. env(1) undoes an inherited "SIGINT ignored", as in
-    // Process.Running.
+    // Process.Running. The gradient check of a million parameters runs for minutes.
     if OperatingSystem.IsLinux() && File.Exists "/usr/bin/script" then
         use dir = new TempDirectory()
         let info = Diagnostics.ProcessStartInfo("script", WorkingDirectory = dir.Path, RedirectStandardInput = true, RedirectStandardOutput = true)
-        for a in [ "-qfec"; $"exec env --default-signal=INT dotnet '{cliDll}' train --epochs 500"; "terminal.txt" ] do
+        for a in [ "-qfec"; $"exec env --default-signal=INT dotnet '{cliDll}' {arguments}"; "terminal.txt" ] do
             info.ArgumentList.Add a
         info.Environment["TERM"] <- "xterm"
         use script = Diagnostics.Process.Start info |> nonNull
@@ -43,7 +45,7 @@ let ``SIGINT on a terminal shows the cursor the progress bar hid`` () =
             use reader = new StreamReader(file)
             reader.ReadToEnd()
         let deadline = DateTime.UtcNow.AddMinutes 2.0
-        while not ((terminal ()).Contains "epoch 2/500") && DateTime.UtcNow < deadline do
+        while not ((terminal ()).Contains drawn) && DateTime.UtcNow < deadline do
             Threading.Thread.Sleep 100
         Assert.Contains("\u001b[?25l", terminal ())
         use children = Diagnostics.Process.Start(Diagnostics.ProcessStartInfo("pgrep", [ "-P"; string script.Id ], RedirectStandardOutput = true)) |> nonNull

@@ -137,7 +137,9 @@ internal static class GradCheckCommand
             var atTheta = Cli.Named(() => Backprop.Gradient(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2)), ("l2", l2));
             CostRounding.RefuseUnmeasurable(atTheta, step, subject, samplesChecked);
 
-            // Two cost evaluations per parameter: minutes for a network of millions, so a terminal shows a progress bar.
+            // Two cost evaluations per parameter: minutes for a network of millions, so a terminal shows a progress bar,
+            // and Ctrl-C during it must show the cursor the bar hid again.
+            using var interruption = Interruption.Install();
             var report = TrainingDisplay.Run(
                 "central differences",
                 display => Cli.Named(() => GradientCheck.Run(network, loss, batch.Inputs, batch.Targets, parse.GetValue(l2), epsilon: step, progress: display), ("l2", l2)));
