@@ -114,25 +114,12 @@ let ``a failure outside any command's checks is one line and exit 1, not a stack
     // Standard output on a full device: even printing the help fails, and nothing anticipates that. (A closed
     // standard output, used here before, is now refused up front; see PipeTests.)
     use dir = new TempDirectory()
-    use shell =
-        System.Diagnostics.Process.Start(System.Diagnostics.ProcessStartInfo("sh", [ "-c"; "dotnet \"$0\" --help > /dev/full"; cliDll ], RedirectStandardError = true))
-        |> nonNull
-    let error = shell.StandardError.ReadToEnd()
-    shell.WaitForExit()
-    let run = { ExitCode = shell.ExitCode; Output = ""; Error = error }
+    let code, error = runRedirected dir.Path "--help" "> /dev/full"
+    let run = { ExitCode = code; Output = ""; Error = error }
     Assert.False(showsStackTrace run, string run)
     Assert.Equal(1, run.ExitCode)
     Assert.StartsWith("nn: unexpected error (", error)
     Assert.Equal(1, error.Trim().Split('\n').Length)
-
-/// Runs nn through sh with the given redirections and returns its exit code and standard error.
-let private runRedirected (dir: TempDirectory) (arguments: string) (redirections: string) =
-    let info =
-        System.Diagnostics.ProcessStartInfo("sh", [ "-c"; $"exec dotnet \"$0\" {arguments} {redirections}"; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
-    use shell = System.Diagnostics.Process.Start info |> nonNull
-    let error = shell.StandardError.ReadToEndAsync()
-    Assert.True(shell.WaitForExit(System.TimeSpan.FromMinutes 2.0), "nn did not finish within two minutes")
-    shell.ExitCode, error.Result
 
 /// Reporting a failure writes standard error; a write that failed there threw out of the report and aborted nn
 /// (exit 134, SIGABRT).
@@ -141,14 +128,14 @@ let private runRedirected (dir: TempDirectory) (arguments: string) (redirections
 [<InlineData("2> /dev/full")>]
 let ``a failure with standard error closed or full still ends with its own exit code, not an abort`` (redirections: string) =
     use dir = new TempDirectory()
-    let code, _ = runRedirected dir "train --epochs 0" $"{redirections} > /dev/null"
+    let code, _ = runRedirected dir.Path "train --epochs 0" $"{redirections} > /dev/null"
     Assert.Equal(2, code)
-    let code, _ = runRedirected dir "eval missing.nnm" $"{redirections} > /dev/null"
+    let code, _ = runRedirected dir.Path "eval missing.nnm" $"{redirections} > /dev/null"
     Assert.Equal(3, code)
 
 [<Fact>]
 let ``standard output on a full device fails naming standard output, exit 3`` () =
     use dir = new TempDirectory()
-    let code, error = runRedirected dir "train --epochs 1" "> /dev/full"
+    let code, error = runRedirected dir.Path "train --epochs 1" "> /dev/full"
     Assert.Equal(3, code)
     Assert.Equal("nn: standard output: No space left on device\n", error)

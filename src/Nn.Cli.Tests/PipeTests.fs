@@ -168,27 +168,17 @@ let ``an endless CSV line through a FIFO ends in exit 3 naming the line and Limi
 let ``standard input closed when nn starts is refused at once as '-', not waited on for ever`` () =
     // With descriptor 0 closed the runtime's own start-up pipe takes it; reading that pipe never ends.
     use dir = new TempDirectory()
-    let info =
-        Diagnostics.ProcessStartInfo("sh", [ "-c"; "exec dotnet \"$0\" train --train - --test x.csv <&-"; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
-    use shell = Diagnostics.Process.Start info |> nonNull
-    let error = shell.StandardError.ReadToEndAsync()
-    let exited = shell.WaitForExit(TimeSpan.FromMinutes 2.0)
-    if not exited then shell.Kill true
-    Assert.True(exited, "nn was still waiting on standard input after two minutes")
-    Assert.Equal(2, shell.ExitCode)
-    Assert.StartsWith("nn: --train - reads standard input, but nn was started with standard input closed; give a file, or pipe the data in.", error.Result)
+    let code, error = runRedirected dir.Path "train --train - --test x.csv" "<&-"
+    Assert.Equal(2, code)
+    Assert.StartsWith("nn: --train - reads standard input, but nn was started with standard input closed; give a file, or pipe the data in.", error)
 
 [<Fact>]
 let ``standard input that is a directory is refused as '-', exit code 3, naming standard input`` () =
     // The shell opens the directory for reading; the first read fails with EISDIR, whose message named nothing.
     use dir = new TempDirectory()
-    let info =
-        Diagnostics.ProcessStartInfo("sh", [ "-c"; "exec dotnet \"$0\" train --train - --test x.csv --target y < ."; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
-    use shell = Diagnostics.Process.Start info |> nonNull
-    let error = shell.StandardError.ReadToEndAsync()
-    Assert.True(shell.WaitForExit(TimeSpan.FromMinutes 2.0), "nn did not finish within two minutes")
-    Assert.Equal(3, shell.ExitCode)
-    Assert.Equal("nn: --train: standard input (-) is a directory, not a file\n", error.Result)
+    let code, error = runRedirected dir.Path "train --train - --test x.csv --target y" "< ."
+    Assert.Equal(3, code)
+    Assert.Equal("nn: --train: standard input (-) is a directory, not a file\n", error)
 
 /// With descriptor 1 closed the runtime's start-up pipe takes it: its read end, where every write failed with
 /// "Access to the path is denied" (exit 3), or, with standard input closed too, its write end, where the run
@@ -198,23 +188,15 @@ let ``standard input that is a directory is refused as '-', exit code 3, naming 
 [<InlineData("<&- >&-")>]
 let ``standard output closed when nn starts is refused before any work, exit 2, naming standard output`` (redirections: string) =
     use dir = new TempDirectory()
-    let info =
-        Diagnostics.ProcessStartInfo("sh", [ "-c"; $"exec dotnet \"$0\" train --epochs 1 --save m.nnm {redirections}"; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
-    use shell = Diagnostics.Process.Start info |> nonNull
-    let error = shell.StandardError.ReadToEndAsync()
-    Assert.True(shell.WaitForExit(TimeSpan.FromMinutes 2.0), "nn did not finish within two minutes")
-    Assert.Equal(2, shell.ExitCode)
-    Assert.Equal("nn: standard output was closed when nn started, so nothing it prints could be read; send it to a file or to /dev/null instead of closing it.\n", error.Result)
+    let code, error = runRedirected dir.Path "train --epochs 1 --save m.nnm" redirections
+    Assert.Equal(2, code)
+    Assert.Equal("nn: standard output was closed when nn started, so nothing it prints could be read; send it to a file or to /dev/null instead of closing it.\n", error)
     Assert.False(File.Exists(dir.File "m.nnm"), "nothing should have been trained")
 
 [<Fact>]
 let ``standard output sent to /dev/null is not taken for a closed one`` () =
     use dir = new TempDirectory()
-    let info =
-        Diagnostics.ProcessStartInfo("sh", [ "-c"; "exec dotnet \"$0\" train --epochs 1 --save m.nnm > /dev/null"; cliDll ], RedirectStandardError = true, WorkingDirectory = dir.Path)
-    use shell = Diagnostics.Process.Start info |> nonNull
-    let error = shell.StandardError.ReadToEndAsync()
-    Assert.True(shell.WaitForExit(TimeSpan.FromMinutes 2.0), "nn did not finish within two minutes")
-    Assert.Equal(0, shell.ExitCode)
-    Assert.Equal("", error.Result)
+    let code, error = runRedirected dir.Path "train --epochs 1 --save m.nnm" "> /dev/null"
+    Assert.Equal(0, code)
+    Assert.Equal("", error)
     Assert.True(File.Exists(dir.File "m.nnm"))

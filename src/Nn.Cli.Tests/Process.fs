@@ -66,6 +66,18 @@ type TempDirectory() =
     interface IDisposable with
         member _.Dispose() = Directory.Delete(path, true)
 
+/// Runs `dotnet Nn.Cli.dll ARGUMENTS REDIRECTIONS` through sh in a directory, for what only a shell can set up (a
+/// closed descriptor, `<&-`; a device, `> /dev/full`), and returns the exit code and standard error.
+let runRedirected (directory: string) (arguments: string) (redirections: string) =
+    let info =
+        ProcessStartInfo("sh", [ "-c"; $"exec dotnet \"$0\" {arguments} {redirections}"; cliDll ], RedirectStandardError = true, WorkingDirectory = directory)
+    use shell = Process.Start info |> nonNull
+    let error = shell.StandardError.ReadToEndAsync()
+    if not (shell.WaitForExit(TimeSpan.FromMinutes 2.0)) then
+        shell.Kill true
+        failwithf "nn %s %s did not finish within 2 minutes" arguments redirections
+    shell.ExitCode, error.Result
+
 /// The accuracy and the correct/total count of the "test accuracy A (c/n)" line that train and eval end with.
 let accuracyOf (run: Run) =
     let m = Regex.Match(run.Output, @"test accuracy (\d\.\d{4}) \((\d+)/(\d+)\)")
