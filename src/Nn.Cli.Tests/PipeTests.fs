@@ -194,6 +194,15 @@ let ``standard output closed when nn starts is refused before any work, exit 2, 
     Assert.False(File.Exists(dir.File "m.nnm"), "nothing should have been trained")
 
 [<Fact>]
+let ``standard output that is a pipe nn also holds the other end of is not taken for a closed one`` () =
+    // A careless parent can pass a pipe's read end beside its write end; the stream is still live. Descriptor 5 here
+    // reopens standard output's pipe for reading, the shape the runtime's own start-up pipe has.
+    use dir = new TempDirectory()
+    let _, error = runRedirected dir.Path "train --epochs 1" "5</proc/self/fd/1 | cat > out.txt"
+    Assert.Equal("", error)
+    Assert.Contains("test accuracy", File.ReadAllText(dir.File "out.txt"))
+
+[<Fact>]
 let ``standard output sent to /dev/null is not taken for a closed one`` () =
     use dir = new TempDirectory()
     let code, error = runRedirected dir.Path "train --epochs 1 --save m.nnm" "> /dev/null"

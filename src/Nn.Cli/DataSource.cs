@@ -191,7 +191,7 @@ internal sealed class DataSource
             throw new UsageException($"{optionName} and {first} both read standard input ('-'), which can be read only once.");
         }
 
-        if (ClosedStandardStreams.IsOwnPipe(ClosedStandardStreams.Input))
+        if (ClosedStandardStreams.WasClosedAtStart(ClosedStandardStreams.Input))
         {
             throw new UsageException($"{optionName} - reads standard input, but nn was started with standard input closed; give a file, or pipe the data in.");
         }

@@ -27,7 +27,7 @@ var root = new Command("nn", "nn: train, evaluate, predict with, gradient-check 
 
 return Cli.Total(() =>
 {
-    if (ClosedStandardStreams.IsOwnPipe(ClosedStandardStreams.Output))
+    if (ClosedStandardStreams.WasClosedAtStart(ClosedStandardStreams.Output))
     {
         // Every command prints its result; refused before any work rather than after a run whose result nobody sees.
         Cli.Error("standard output was closed when nn started, so nothing it prints could be read; send it to a file or to /dev/null instead of closing it.");
