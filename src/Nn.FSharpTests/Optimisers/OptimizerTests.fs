@@ -135,6 +135,24 @@ let ``a state holding another rule's number of moments is refused naming state a
     Assert.StartsWith("state must hold 2 moment vectors for adam, but holds 0.", e.Message)
 
 [<Fact>]
+let ``a state whose moments hold NaN or a negative mean of squares is refused naming the moment, not stepped into NaN`` () =
+    let theta = vector [| 1.0; 2.0 |]
+    let gradient = vector [| 0.1; 0.1 |]
+    let state (moments: float[] list) = OptimizerState<float>(1L, ImmutableArray.CreateRange(moments |> List.map vector))
+    let refused (rule: Optimizer) moments name (text: string) =
+        let e = Assert.Throws<ArgumentException>(fun () -> rule.Apply(state moments, theta, gradient) |> ignore)
+        Assert.Equal(name, e.ParamName)
+        Assert.StartsWith(text, e.Message)
+    refused (Adam 0.01) [ [| 0.0; 0.0 |]; [| 0.0; -1.0 |] ] "state.Moments[1]" "state.Moments[1] must hold Adam's second moment v of 0 or more (a mean of squares), but element 1 is -1."
+    refused (Adam 0.01) [ [| nan; 0.0 |]; [| 0.0; 0.0 |] ] "state.Moments[0]" "state.Moments[0] must hold finite numbers, but element 0 is NaN."
+    refused (AdaGrad 0.01) [ [| -0.5; 0.0 |] ] "state.Moments[0]" "state.Moments[0] must hold AdaGrad's sum of squares G of 0 or more, but element 0 is -0.5."
+    refused (RmsProp 0.01) [ [| 0.0; -2.0 |] ] "state.Moments[0]" "state.Moments[0] must hold RMSProp's mean of squares E of 0 or more, but element 1 is -2."
+    refused (Momentum(0.1, 0.9)) [ [| infinity; 0.0 |] ] "state.Moments[0]" "state.Moments[0] must hold finite numbers, but element 0 is Infinity."
+    // Momentum's velocity takes either sign, so a negative one is a state a run reaches.
+    let rule = Momentum(0.1, 0.9)
+    Assert.True((rule.Apply(state [ [| -1.0; 1.0 |] ], theta, gradient)).Parameters.IsFinite())
+
+[<Fact>]
 let ``two optimiser states are equal exactly when their step counts and moments are`` () =
     let state (step: int64) (moment: float[]) = OptimizerState<float>(step, ImmutableArray.Create(vector moment))
     Assert.Equal(state 3L [| 1.0; 2.0 |], state 3L [| 1.0; 2.0 |])

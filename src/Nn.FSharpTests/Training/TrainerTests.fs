@@ -211,3 +211,16 @@ let ``options refuse a thread count below one and keep the values they are given
     Assert.Contains("Threads must be in 1..256 (Limits.MaxThreads), but is 100000", messageOf<ArgumentOutOfRangeException> (fun () -> TrainingOptions(1, Threads = 100000) |> ignore))
     let options = TrainingOptions(5, 16, 1UL, 0.1, true, 2)
     Assert.Equal((5, 16, 0.1, 2), (options.Epochs, options.BatchSize, options.L2, options.Threads))
+
+[<Fact>]
+let ``a state whose optimiser moments hold a negative mean of squares is refused naming the moment, not reported as diverged`` () =
+    let trainSet, _ = digits.Value
+    let network = Network.Create<float32>(architecture, Initializer.He, 1UL)
+    let count = architecture.ParameterCount
+    let m = ParameterVector<float32>.Zeros count
+    let v = ParameterVector<float32>.Create(ReadOnlySpan(Array.init count (fun i -> if i = 5 then -1.0f else 0.0f)))
+    let fresh = Trainer.Start(network, Adam(0.005), 1UL)
+    let state = TrainingState<float32>(network, OptimizerState<float32>(1L, Collections.Immutable.ImmutableArray.Create(m, v)), fresh.Random, 0, Collections.Immutable.ImmutableArray<EpochRecord>.Empty)
+    let e = Assert.Throws<ArgumentException>(fun () -> Trainer.Continue(state, Loss.SoftmaxCrossEntropy, Adam(0.005), trainSet, TrainingOptions(1)) |> ignore)
+    Assert.Equal("state.OptimizerState.Moments[1]", e.ParamName)
+    Assert.StartsWith("state.OptimizerState.Moments[1] must hold Adam's second moment v of 0 or more (a mean of squares), but element 5 is -1.", e.Message)

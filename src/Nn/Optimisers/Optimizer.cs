@@ -149,7 +149,10 @@ public abstract record Optimizer
 
     /// <summary>One step: the new state and the new parameters. Neither argument is changed.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="state">The state from <see cref="Init{T}"/> or a previous step.</param>
+    /// <param name="state">
+    /// The state from <see cref="Init{T}"/> or a previous step; moments holding NaN or ±∞, or a negative element in
+    /// a mean or sum of squares (Adam's v, AdaGrad's G, RMSProp's E), are refused naming the moment.
+    /// </param>
     /// <param name="parameters">θ.</param>
     /// <param name="gradient">∇θ C, same length, finite.</param>
     /// <param name="architecture">
@@ -181,6 +184,7 @@ public abstract record Optimizer
         for (var i = 0; i < MomentCount; i++)
         {
             Guard.Length($"state.Moments[{i}]", parameters.Length, state.Moments[i].Length);
+            EnsureReachable(i, state.Moments[i].AsSpan(), $"state.Moments[{i}]");
             moments[i] = state.Moments[i].ToArray();
         }
 
@@ -201,7 +205,7 @@ public abstract record Optimizer
     /// its parameters. The same as <see cref="Apply{T}"/> followed by <see cref="Network{T}.WithParameters"/>.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="state">The state from <see cref="Init{T}"/> or a previous step.</param>
+    /// <param name="state">The state from <see cref="Init{T}"/> or a previous step, checked as <see cref="Apply{T}"/> checks it.</param>
     /// <param name="network">The network whose parameters θ the step moves.</param>
     /// <param name="gradient">∇θ C in the network's parameter layout, finite.</param>
     /// <returns>The new state and the new network; neither argument is changed.</returns>
@@ -272,6 +276,33 @@ public abstract record Optimizer
     internal virtual bool UpdateRangeInto<T>(UpdateStep step, int from, int to, ReadOnlySpan<T> theta, ReadOnlySpan<T> gradient, T[][] moments, T[][] nextMoments, Span<T> next, int momentStart = 0)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         throw new NotSupportedException($"{Name} updates θ as a whole.");
+
+    /// <summary>
+    /// Refuses a moment no run of this rule reaches: one holding NaN or ±∞, or a negative element in a moment kept
+    /// as a sum or mean of squares (<see cref="SquaresMoment"/>). The step would take the square root of it, so θ'
+    /// would be NaN and a training run would report divergence, blaming the step rather than the state it was given.
+    /// </summary>
+    /// <param name="index">Which moment, for <see cref="SquaresMoment"/>.</param>
+    /// <param name="moment">Its values.</param>
+    /// <param name="name">The argument's name in the message, e.g. "state.Moments[1]".</param>
+    internal void EnsureReachable<T>(int index, ReadOnlySpan<T> moment, string name)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Guard.FiniteData(name, moment);
+        if (SquaresMoment(index) is not { } squares)
+        {
+            return;
+        }
+
+        for (var j = 0; j < moment.Length; j++)
+        {
+            if (moment[j] < T.Zero)
+            {
+                throw new ArgumentException(
+                    string.Create(CultureInfo.InvariantCulture, $"{name} must hold {squares}, but element {j} is {moment[j]}."), name);
+            }
+        }
+    }
 
     /// <summary>
     /// For checkpoint checks: a description of moment <paramref name="index"/> when it is a sum or mean of squares

@@ -70,7 +70,7 @@ public static class Trainer
     /// is not held to ending below its start: a trained network's cost rises a little in an epoch as a matter of course.
     /// </summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
-    /// <param name="state">Where to start.</param>
+    /// <param name="state">Where to start. Its optimiser moments must be ones a run reaches (finite, and not negative where the rule keeps squares); others are refused naming the moment.</param>
     /// <param name="loss">The cost function.</param>
     /// <param name="optimizer">The rule that made <paramref name="state"/>'s optimiser state.</param>
     /// <param name="train">The training data; with <see cref="TrainingOptions.ValidationFraction"/>, the run holds out that share of it (<see cref="Dataset.HoldOut{T}"/>, with the run's seed) and trains on the rest.</param>

@@ -63,6 +63,7 @@ internal sealed partial class TrainingRun<T> : IDisposable
         for (var i = 0; i < optimizer.MomentCount; i++)
         {
             Guard.Length($"state.OptimizerState.Moments[{i}]", architecture.ParameterCount, state.OptimizerState.Moments[i].Length);
+            optimizer.EnsureReachable(i, state.OptimizerState.Moments[i].AsSpan(), $"state.OptimizerState.Moments[{i}]");
         }
 
         var batch = Math.Min(options.BatchSize, train.Count);
