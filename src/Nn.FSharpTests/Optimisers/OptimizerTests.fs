@@ -69,6 +69,15 @@ let ``a gradient of the wrong length or with NaN is refused`` () =
     Assert.Contains("NaN", messageOf<ArgumentException> (fun () -> rule.Apply(rule.Init theta, theta, vector [| 1.0; nan |]) |> ignore))
 
 [<Fact>]
+let ``parameters holding NaN or infinity are refused naming the element, not stepped into NaN`` () =
+    for rule in rules @ [ AdaGrad 0.01; RmsProp 0.01; Nesterov(0.1, 0.9); AdamW(0.01) ] do
+        for bad in [ nan; infinity; -infinity ] do
+            let theta = vector [| 1.0; bad |]
+            let e = Assert.Throws<ArgumentException>(fun () -> rule.Apply(rule.Init theta, theta, vector [| 0.1; 0.1 |]) |> ignore)
+            Assert.Equal("parameters", e.ParamName)
+            Assert.StartsWith(sprintf "parameters must hold finite numbers, but element 1 is %s." (bad.ToString(Globalization.CultureInfo.InvariantCulture)), e.Message)
+
+[<Fact>]
 let ``a step on a network equals Apply on its parameters and leaves the network unchanged`` () =
     let network = Network.FromParameters(Architecture.Input(2).Dense(1, Activation.Sigmoid), ReadOnlySpan [| 0.5; -0.3; 0.1 |])
     let gradient = vector [| 0.2; -0.1; 0.4 |]

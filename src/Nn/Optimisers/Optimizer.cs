@@ -153,7 +153,7 @@ public abstract record Optimizer
     /// The state from <see cref="Init{T}"/> or a previous step; moments holding NaN or ±∞, or a negative element in
     /// a mean or sum of squares (Adam's v, AdaGrad's G, RMSProp's E), are refused naming the moment.
     /// </param>
-    /// <param name="parameters">θ.</param>
+    /// <param name="parameters">θ, finite.</param>
     /// <param name="gradient">∇θ C, same length, finite.</param>
     /// <param name="architecture">
     /// The architecture θ belongs to, which says which entries are biases (AdamW does not decay them); null treats
@@ -167,6 +167,8 @@ public abstract record Optimizer
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(gradient);
         Guard.Length(nameof(gradient), parameters.Length, gradient.Length);
+        // A network's θ is always finite, but Apply takes a bare vector: NaN in it would come back as NaN θ' unremarked.
+        Guard.FiniteData(nameof(parameters), parameters.AsSpan());
         Guard.Finite(nameof(gradient), gradient.AsSpan());
         if (architecture is not null)
         {
