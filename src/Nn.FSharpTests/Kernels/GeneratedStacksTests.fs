@@ -124,6 +124,23 @@ let ``wrong lengths, rows below 1 and a null architecture or loss are refused na
     Assert.Equal("outputs", paramOf (fun () -> GeneratedStacks.Forward<float>(convolutional, ReadOnlySpan theta, ReadOnlySpan inputs, Span outputs, 2)))
 
 [<Fact>]
+let ``a negative, NaN or infinite L2 lambda is refused naming it, not folded into the cost`` () =
+    let network, inputs, targets = case convolutional 2 25
+    let theta = network.Parameters.ToArray()
+    let gradient = Array.zeroCreate<float> convolutional.ParameterCount
+    let statistics = Array.zeroCreate<float> convolutional.StateCount
+    for lambda in [ -1.0; nan; infinity ] do
+        let refused (action: unit -> unit) =
+            let e = Assert.Throws<ArgumentOutOfRangeException>(action)
+            Assert.Equal("l2Lambda", e.ParamName)
+            Assert.StartsWith(sprintf "l2Lambda must be a non-negative finite number, but is %s." (lambda.ToString(Globalization.CultureInfo.InvariantCulture)), e.Message)
+        refused (fun () -> GeneratedStacks.Cost<float>(convolutional, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, 2, lambda, 50) |> ignore)
+        refused (fun () -> costAndGradient convolutional theta inputs targets 2 lambda 50 gradient |> ignore)
+        refused (fun () ->
+            GeneratedStacks.TrainingCostAndGradient<float>(
+                convolutional, Loss.BinaryCrossEntropy, ReadOnlySpan theta, ReadOnlySpan inputs, ReadOnlySpan targets, 2, lambda, 50, 0UL, ReadOnlySpan statistics, Span statistics, Span gradient) |> ignore)
+
+[<Fact>]
 let ``inside a kernel-path scope the passes run on that path, as a fresh runtime workspace would`` () =
     let network, inputs, targets = case convolutional 6 26
     let theta = network.Parameters.ToArray()

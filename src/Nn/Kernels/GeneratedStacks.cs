@@ -88,7 +88,7 @@ public static class GeneratedStacks
     /// <param name="inputs">X, rows × InputSize.</param>
     /// <param name="targets">Y, rows × OutputSize.</param>
     /// <param name="rows">The batch size m, at least 1.</param>
-    /// <param name="l2Lambda">λ, 0 for no L2 term.</param>
+    /// <param name="l2Lambda">λ, finite and not negative; 0 for no L2 term.</param>
     /// <param name="l2SampleCount">n in λ/(2n), at least 1.</param>
     /// <param name="dropoutKey">The key the step's dropout masks are hashed from.</param>
     /// <param name="statistics">The running statistics r, of length <see cref="Architecture.StateCount"/>.</param>
@@ -97,7 +97,7 @@ public static class GeneratedStacks
     /// <returns>The cost.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="architecture"/> or <paramref name="loss"/> is null.</exception>
     /// <exception cref="ArgumentException">A span's length does not match, or <paramref name="statistics"/> holds a non-finite value or a negative variance.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1, or <paramref name="l2Lambda"/> is negative, NaN or infinite.</exception>
     public static T TrainingCostAndGradient<T>(
         Architecture architecture,
         Loss loss,
@@ -113,7 +113,7 @@ public static class GeneratedStacks
         Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
+        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2Lambda, l2SampleCount);
         GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
         GeneratedChecks.CheckStatistics(statistics, architecture);
         GeneratedChecks.CheckLength(nameof(nextStatistics), architecture.StateCount, nextStatistics.Length);
@@ -130,17 +130,17 @@ public static class GeneratedStacks
     /// <param name="inputs">X, rows × InputSize.</param>
     /// <param name="targets">Y, rows × OutputSize.</param>
     /// <param name="rows">The batch size m, at least 1.</param>
-    /// <param name="l2Lambda">λ, 0 for no L2 term.</param>
+    /// <param name="l2Lambda">λ, finite and not negative; 0 for no L2 term.</param>
     /// <param name="l2SampleCount">n in λ/(2n), at least 1.</param>
     /// <returns>The cost.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="architecture"/> or <paramref name="loss"/> is null.</exception>
     /// <exception cref="ArgumentException">A span's length does not match the architecture and <paramref name="rows"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1, or <paramref name="l2Lambda"/> is negative, NaN or infinite.</exception>
     public static T Cost<T>(
         Architecture architecture, Loss loss, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, T l2Lambda, int l2SampleCount)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
+        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2Lambda, l2SampleCount);
         using var loan = WorkspaceCache<T>.Lend(architecture, rows);
         return Propagation.Loss(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, loan.Workspace);
     }
@@ -153,13 +153,13 @@ public static class GeneratedStacks
     /// <param name="inputs">X, rows × InputSize.</param>
     /// <param name="targets">Y, rows × OutputSize.</param>
     /// <param name="rows">The batch size m, at least 1.</param>
-    /// <param name="l2Lambda">λ, 0 for no L2 term.</param>
+    /// <param name="l2Lambda">λ, finite and not negative; 0 for no L2 term.</param>
     /// <param name="l2SampleCount">n in λ/(2n), at least 1.</param>
     /// <param name="gradient">Receives ∇θ C, of length ParameterCount; overwritten, so it needs no clearing.</param>
     /// <returns>The cost.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="architecture"/> or <paramref name="loss"/> is null.</exception>
     /// <exception cref="ArgumentException">A span's length does not match the architecture and <paramref name="rows"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rows"/> or <paramref name="l2SampleCount"/> is below 1, or <paramref name="l2Lambda"/> is negative, NaN or infinite.</exception>
     public static T CostAndGradient<T>(
         Architecture architecture,
         Loss loss,
@@ -172,19 +172,23 @@ public static class GeneratedStacks
         Span<T> gradient)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2SampleCount);
+        CheckObjective(architecture, loss, parameters, inputs, targets, rows, l2Lambda, l2SampleCount);
         GeneratedChecks.CheckLength(nameof(gradient), architecture.ParameterCount, gradient.Length);
         using var loan = WorkspaceCache<T>.Lend(architecture, rows);
         return Propagation.LossAndGradient(architecture, parameters, loss, inputs, targets, rows, l2Lambda, l2SampleCount, loan.Workspace, gradient, overwrite: true);
     }
 
     private static void CheckObjective<T>(
-        Architecture architecture, Loss loss, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, int l2SampleCount)
+        Architecture architecture, Loss loss, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, T l2Lambda, int l2SampleCount)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(loss);
         CheckBatch(architecture, parameters, inputs, rows);
         GeneratedChecks.CheckLength(nameof(targets), (long)rows * architecture.OutputSize, targets.Length);
         GeneratedChecks.CheckPositive(nameof(l2SampleCount), l2SampleCount);
+        // Generated code passes the λ its declaration fixed, checked when the code was generated; a direct call can
+        // pass any, and a negative one gave a cost below the loss alone, NaN or ∞ a NaN or infinite one, unremarked.
+        Guard.NonNegative(nameof(l2Lambda), double.CreateTruncating(l2Lambda));
     }
 
     private static void CheckBatch<T>(Architecture architecture, ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, int rows)
