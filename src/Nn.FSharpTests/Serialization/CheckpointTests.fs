@@ -104,6 +104,16 @@ let ``SaveEvery saves at multiples of its period and after the last epoch`` () =
         Assert.Equal(6, (CheckpointFile.Load<float32> path).State.EpochsCompleted)
     finally Directory.Delete(directory, true)
 
+[<Fact>]
+let ``SaveEvery refuses a path it could not write when it is made, before any epoch is trained`` () =
+    let directory = tempDirectory ()
+    try
+        let saver path = CheckpointFile.SaveEvery<float32>(1, path, trainData, Sgd 0.5, Loss.SoftmaxCrossEntropy, TrainingOptions(2)) |> ignore
+        Assert.Contains("is a directory", (Assert.ThrowsAny<IOException>(fun () -> saver directory)).Message)
+        Assert.Contains("does not exist", (Assert.Throws<DirectoryNotFoundException>(fun () -> saver (Path.Combine(directory, "missing", "run.nnck")))).Message)
+        Assert.Equal("path", (Assert.ThrowsAny<ArgumentException>(fun () -> saver "")).ParamName)
+    finally Directory.Delete(directory, true)
+
 /// Bytes with the body changed by edit and the checksum recomputed, so that only the field checks can refuse them.
 let private rechecksummedFrom (bytes: byte[]) (edit: byte[] -> byte[]) =
     let body = edit (Array.take (bytes.Length - 32) bytes)

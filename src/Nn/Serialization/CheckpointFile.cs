@@ -77,6 +77,7 @@ public static class CheckpointFile
     /// <param name="loss">The run's loss.</param>
     /// <param name="options">The run's options.</param>
     /// <returns>The callback.</returns>
+    /// <exception cref="ArgumentException"><paramref name="every"/> is below 1, or the path is empty; the path is checked now as <see cref="AtomicFile.CheckWritable"/> checks it, which also throws <see cref="DirectoryNotFoundException"/>, <see cref="IOException"/> and <see cref="UnauthorizedAccessException"/>.</exception>
     public static Action<TrainingState<T>> SaveEvery<T>(int every, string path, DataFingerprint trainingData, Optimizer optimizer, Loss loss, TrainingOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -86,6 +87,9 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(options);
+        // The first save comes after `every` epochs of training, and a path it cannot write would then throw out of
+        // the run and lose them; the nn program checks --checkpoint before training for the same reason.
+        AtomicFile.CheckWritable(path);
         return state =>
         {
             if (state.EpochsCompleted % every == 0 || state.EpochsCompleted == options.Epochs)
