@@ -114,6 +114,17 @@ let ``SaveEvery refuses a path it could not write when it is made, before any ep
         Assert.Equal("path", (Assert.ThrowsAny<ArgumentException>(fun () -> saver "")).ParamName)
     finally Directory.Delete(directory, true)
 
+[<Fact>]
+let ``a checkpoint made with a null optimiser, loss or options is refused naming the field when checked against a resumed run`` () =
+    let options = TrainingOptions(2)
+    let state = Trainer.Start(start, Sgd 0.5, 1UL)
+    for name, made in
+        [ "Optimizer", Checkpoint<float32>(state, Unchecked.defaultof<_>, Loss.SoftmaxCrossEntropy, options, trainData)
+          "Loss", Checkpoint<float32>(state, Sgd 0.5, Unchecked.defaultof<_>, options, trainData)
+          "Options", Checkpoint<float32>(state, Sgd 0.5, Loss.SoftmaxCrossEntropy, Unchecked.defaultof<_>, trainData) ] do
+        let e = Assert.Throws<InvalidOperationException>(fun () -> made.EnsureResumableWith(trainData, Sgd 0.5, Loss.SoftmaxCrossEntropy, options))
+        Assert.StartsWith(sprintf "this checkpoint's %s is null" name, e.Message)
+
 /// Bytes with the body changed by edit and the checksum recomputed, so that only the field checks can refuse them.
 let private rechecksummedFrom (bytes: byte[]) (edit: byte[] -> byte[]) =
     let body = edit (Array.take (bytes.Length - 32) bytes)

@@ -39,12 +39,18 @@ public sealed record Checkpoint<T>(TrainingState<T> State, Optimizer Optimizer, 
     /// <param name="loss">The loss for the resumed run.</param>
     /// <param name="options">The options for the resumed run.</param>
     /// <exception cref="CheckpointMismatchException">Something differs; the message names the first difference found.</exception>
+    /// <exception cref="InvalidOperationException">This checkpoint's <see cref="Optimizer"/>, <see cref="Loss"/> or <see cref="Options"/> is null.</exception>
     public void EnsureResumableWith(DataFingerprint trainingData, Optimizer optimizer, Loss loss, TrainingOptions options)
     {
         ArgumentNullException.ThrowIfNull(trainingData);
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(options);
+        // The record can be made with null fields (CheckpointFile.ToBytes refuses them by name); comparing with one
+        // would otherwise end in a NullReferenceException that names nothing.
+        Present(Optimizer, nameof(Optimizer));
+        Present(Loss, nameof(Loss));
+        Present(Options, nameof(Options));
         Same("optimiser", Optimizer.Name, optimizer.Name);
         if (!Optimizer.Equals(optimizer))
         {
@@ -73,6 +79,14 @@ public sealed record Checkpoint<T>(TrainingState<T> State, Optimizer Optimizer, 
         if (TrainingData is not null && !TrainingData.Equals(trainingData))
         {
             throw new CheckpointMismatchException("training data", $"({TrainingData})", $"({trainingData})");
+        }
+    }
+
+    private static void Present(object? field, string name)
+    {
+        if (field is null)
+        {
+            throw new InvalidOperationException($"this checkpoint's {name} is null, so a resumed run cannot be compared with it; a checkpoint CheckpointFile.Load reads always has one.");
         }
     }
 
