@@ -187,3 +187,13 @@ let ``a kind refuses a default array of hyperparameters, when made and in C#'s w
     let set = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<OptimizerKind>.GetProperty "Hyperparameters")).SetValue(mine, box unset))
     Assert.Equal("Hyperparameters", (Assert.IsType<ArgumentException>(set.InnerException)).ParamName)
     Assert.Equal(1, mine.Hyperparameters.Length)
+
+[<Fact>]
+let ``a kind refuses a null function to make its rule, when made and in C#'s with`` () =
+    let sgd = kindNamed "sgd"
+    let none = Unchecked.defaultof<Func<Collections.Generic.IReadOnlyList<float>, Optimizer>>
+    Assert.Equal("Create", (Assert.Throws<ArgumentNullException>(fun () -> OptimizerKind("mine", "a rule", sgd.Hyperparameters, none) |> ignore)).ParamName)
+    let mine = OptimizerKind("mine", "a rule", sgd.Hyperparameters, sgd.Create)
+    let set = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<OptimizerKind>.GetProperty "Create")).SetValue(mine, null))
+    Assert.Equal("Create", (Assert.IsType<ArgumentNullException>(set.InnerException)).ParamName)
+    Assert.Equal(sgd.Default(), mine.Default())

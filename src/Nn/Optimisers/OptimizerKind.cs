@@ -14,7 +14,7 @@ namespace Nn;
 /// <param name="Description">One line for help text.</param>
 /// <param name="Hyperparameters">The hyperparameters, in the order <see cref="Make"/> takes them and files store them.</param>
 /// <param name="Create">Makes the rule from values in that order (validating them).</param>
-/// <exception cref="ArgumentException"><paramref name="Hyperparameters"/> is a default array or holds a null entry.</exception>
+/// <exception cref="ArgumentException"><paramref name="Hyperparameters"/> is a default array or holds a null entry, or <paramref name="Create"/> is null (<see cref="ArgumentNullException"/>).</exception>
 /// <example><code>
 /// var adam = OptimizerKinds.Find("adam")!;
 /// var rule = adam.Make([0.001, 0.9, 0.999, 1e-8]);
@@ -24,8 +24,14 @@ public sealed record OptimizerKind(string Name, string Description, ImmutableArr
     // Checked here and in C#'s with, as TrainingState is: a default array threw NullReferenceException in Make.
     private readonly ImmutableArray<HyperparameterSpec> hyperparameters = CheckedHyperparameters(Hyperparameters);
 
+    // Checked the same way: a null function was kept, and Make and Default threw NullReferenceException.
+    private readonly Func<IReadOnlyList<double>, Optimizer> create = CheckedCreate(Create);
+
     /// <summary>The hyperparameters, in the order <see cref="Make"/> takes them and files store them.</summary>
     public ImmutableArray<HyperparameterSpec> Hyperparameters { get => hyperparameters; init => hyperparameters = CheckedHyperparameters(value); }
+
+    /// <summary>Makes the rule from values in <see cref="Hyperparameters"/> order (validating them).</summary>
+    public Func<IReadOnlyList<double>, Optimizer> Create { get => create; init => create = CheckedCreate(value); }
 
     /// <summary>The rule with these hyperparameter values.</summary>
     /// <param name="values">One value per <see cref="Hyperparameters"/> entry, in order.</param>
@@ -58,6 +64,12 @@ public sealed record OptimizerKind(string Name, string Description, ImmutableArr
         }
 
         return builder.MoveToImmutable();
+    }
+
+    private static Func<IReadOnlyList<double>, Optimizer> CheckedCreate(Func<IReadOnlyList<double>, Optimizer> value)
+    {
+        ArgumentNullException.ThrowIfNull(value, nameof(Create));
+        return value;
     }
 
     private static ImmutableArray<HyperparameterSpec> CheckedHyperparameters(ImmutableArray<HyperparameterSpec> value) =>
