@@ -263,3 +263,18 @@ let ``options refuse a null or default list of targets and a default list of fea
         let e = Assert.Throws<Reflection.TargetInvocationException>(fun () -> (nonNull (typeof<PreprocessingOptions>.GetProperty name)).SetValue(options, box unset))
         Assert.Equal(name, (Assert.IsType<ArgumentException>(e.InnerException)).ParamName)
     Assert.Equal<string seq>([ "y" ], options.Targets)
+
+[<Fact>]
+let ``options keep their own copy of the column lists, so changing the caller's lists afterwards changes nothing`` () =
+    let targets = ResizeArray [ "y" ]
+    let features = ResizeArray [ "a"; "b" ]
+    let categorical = ResizeArray [ "b" ]
+    let options = PreprocessingOptions(targets, features, categorical)
+    let copy = PreprocessingOptions([ "y" ], [ "a"; "b" ], [ "b" ])
+    targets[0] <- "a"
+    features.Add "c"
+    categorical.Clear()
+    Assert.Equal<string seq>([ "y" ], options.Targets)
+    Assert.Equal<string seq>([ "a"; "b" ], nonNull options.Features)
+    Assert.Equal<string seq>([ "b" ], options.CategoricalColumns)
+    Assert.Equal(copy, options)

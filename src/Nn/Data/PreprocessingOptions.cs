@@ -71,11 +71,13 @@ public sealed record PreprocessingOptions(
 
     private static IReadOnlyList<string>? NotDefault(IReadOnlyList<string>? value, string name)
     {
-        if (value is not null)
+        if (value is null)
         {
-            Guard.NotDefault(value, name);
+            return null;
         }
 
-        return value;
+        Guard.NotDefault(value, name);
+        // A copy: the caller's list, kept, let options already made (and their hash and equality) change with it.
+        return ImmutableArray.CreateRange(value);
     }
 }
