@@ -38,7 +38,7 @@ public sealed partial record Preprocessing
         var values = new HashSet<double>();
         foreach (var row in train.Rows)
         {
-            if (!TryNumber(row[column], out var value) || value != Math.Floor(value))
+            if (!FieldNumber.TryRead(row[column], out var value) || value != Math.Floor(value))
             {
                 return TableTask.Regression;
             }
@@ -111,7 +111,7 @@ public sealed partial record Preprocessing
 
     private static FeatureColumn FitNumber(Table train, int column, bool standardize)
     {
-        var values = train.Rows.Select((row, i) => TryNumber(row[column], out var value) ? value
+        var values = train.Rows.Select((row, i) => FieldNumber.TryRead(row[column], out var value) ? value
             : throw new DataFormatException(
                 train.Source, Where(train, i, column), NumberExpected(row[column], "a finite number (a feature column of words is read when named categorical, one-hot encoded)"), $"'{row[column]}'")).ToArray();
         if (!standardize)

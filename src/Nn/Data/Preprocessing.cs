@@ -207,7 +207,7 @@ public sealed partial record Preprocessing(
     }
 
     private static double Number(Table table, int row, int column) =>
-        TryNumber(table.Rows[row][column], out var value) ? value
+        FieldNumber.TryRead(table.Rows[row][column], out var value) ? value
         : throw new DataFormatException(table.Source, Where(table, row, column), NumberExpected(table.Rows[row][column], "a finite number"), $"'{table.Rows[row][column]}'");
 
     /// <summary>
@@ -232,8 +232,6 @@ public sealed partial record Preprocessing(
         feature is { Mean: 0, Deviation: 1 }
             ? $"a value that is finite as {typeName}"
             : string.Create(CultureInfo.InvariantCulture, $"a value that stays finite as {typeName} once standardised, (x − {feature.Mean:R}) / {feature.Deviation:R}");
-
-    private static bool TryNumber(string field, out double value) => FieldNumber.TryRead(field, out value);
 
     private static string Where(Table table, int row, int column) => $"data row {table.DataRow(row)}, column '{table.Columns[column]}'";
 }
