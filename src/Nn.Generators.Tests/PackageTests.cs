@@ -22,10 +22,16 @@ public sealed class PackageTests : IDisposable
     public void The_packed_library_carries_the_generator_and_fresh_csharp_and_fsharp_consumers_build_train_and_classify()
     {
         // The route docs/generator.md and docs/fsharp.md give: pack beside the projects, a nuget.config that maps Nn
-        // and Nn.Onnx to that folder (taken from the page itself), then dotnet add package.
+        // and Nn.Onnx to that folder (taken from the page itself), then dotnet add package. The packing runs in a copy
+        // of the sources: in the repository it rebuilt src/Nn/bin/Release as version 0.0.0 while other projects built
+        // and tested, and `dotnet test -c Release` on a fresh clone copied that Nn.dll beside Nn.Cli.dll, which
+        // references 1.0.0 and then could not load it (237 of the CLI tests failed).
+        var before = RepositoryBuildOutputs();
+        var sources = CopyOfPackedSources();
         var feed = Path.Combine(root, "nn-packages");
-        Dotnet(RepositoryRoot(), "pack", Path.Combine("src", "Nn", "Nn.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
-        Dotnet(RepositoryRoot(), "pack", Path.Combine("src", "Nn.Onnx", "Nn.Onnx.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+        Dotnet(sources, "pack", Path.Combine("src", "Nn", "Nn.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+        Dotnet(sources, "pack", Path.Combine("src", "Nn.Onnx", "Nn.Onnx.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}");
+        Assert.Equal(before, RepositoryBuildOutputs());
         var package = Path.Combine(feed, $"Nn.{version}.nupkg");
         using (var zip = ZipFile.OpenRead(package))
         {
@@ -50,6 +56,51 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("declared accuracy", fsharpOutput, StringComparison.Ordinal);
         Assert.Contains("onnx model of", fsharpOutput, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// What packing Nn and Nn.Onnx reads, copied from the repository without any build output: the shared build
+    /// files, the three projects' sources and the documents the packages carry.
+    /// </summary>
+    private string CopyOfPackedSources()
+    {
+        var from = RepositoryRoot();
+        var to = Path.Combine(root, "sources");
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json", ".editorconfig", "LICENSE", "README.md", Path.Combine("docs", "diagnostics.md") })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, file))!);
+            File.Copy(Path.Combine(from, file), Path.Combine(to, file));
+        }
+
+        foreach (var project in new[] { "Nn", "Nn.Onnx", "Generators" })
+        {
+            var source = Path.Combine(from, "src", project);
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(source, file);
+                var top = relative.Split(Path.DirectorySeparatorChar)[0];
+                if (top is "bin" or "obj")
+                {
+                    continue;
+                }
+
+                var target = Path.Combine(to, "src", project, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(file, target);
+            }
+        }
+
+        return to;
+    }
+
+    /// <summary>Every file under the packed projects' bin and obj folders in the repository, with its last write time.</summary>
+    private static string[] RepositoryBuildOutputs() =>
+        [.. from project in new[] { "Nn", "Nn.Onnx", "Generators" }
+            from folder in new[] { "bin", "obj" }
+            let path = Path.Combine(RepositoryRoot(), "src", project, folder)
+            where Directory.Exists(path)
+            from file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+            orderby file
+            select $"{file} {File.GetLastWriteTimeUtc(file):O}"];
 
     /// <summary>The nuget.config that docs/generator.md writes with cat, exactly as the page shows it.</summary>
     private static string DocumentedNuGetConfig()
