@@ -41,6 +41,13 @@ if (args is ["epoch-phases", ..])
     return;
 }
 
+if (args is ["many-epochs", ..])
+{
+    // What an epoch costs against the epochs behind it, in a run of many short ones (ManyEpochs.cs).
+    ManyEpochs.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000);
+    return;
+}
+
 if (args is ["cross-core", ..])
 {
     // What a hand-over between the two threads costs now, repeated to show the VM's regime changing.

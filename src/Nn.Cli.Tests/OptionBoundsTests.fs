@@ -20,6 +20,7 @@ let refusals =
     // A width of exactly Limits.MaxWidth passes the width check and is refused for memory instead.
     data.Add("gradcheck --layers 64-16777216-10", "--layers 64-16777216-10: a network of 1258291210 parameters needs about 37.5 GiB, but only 0.2 GiB of memory is available")
     data.Add("train --checkpoint c.nnck --checkpoint-every 0", "--checkpoint-every must be at least 1, but is 0.")
+    data.Add("train --checkpoint c.nnck --epochs 10000001", "--epochs must be at most 10000000 with --checkpoint (the most epochs a checkpoint holds), but is 10000001.")
     data.Add("train --train d.csv --test d.csv --scale 0", "--scale must be 255, 16, textbook or a positive number, but is '0'.")
     data.Add("train --validation 1", "--validation must be a fraction in (0, 1), but is 1.")
     data

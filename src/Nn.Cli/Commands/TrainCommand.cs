@@ -74,6 +74,12 @@ internal static class TrainCommand
                 throw new UsageException($"--checkpoint-every must be at least 1, but is {parse.GetValue(every)}.");
             }
 
+            if (parse.GetValue(checkpoint) is not null && parse.GetValue(epochs) is > CheckpointFile.MaxHistory and var total)
+            {
+                // The library would refuse it too, but only after the data is read and the run's header printed.
+                throw new UsageException($"--epochs must be at most {CheckpointFile.MaxHistory} with --checkpoint (the most epochs a checkpoint holds), but is {total}.");
+            }
+
             if (parse.GetValue(threads) is < 1 or > Limits.MaxThreads)
             {
                 throw new UsageException($"--threads must be in 1..{Limits.MaxThreads}, but is {parse.GetValue(threads)}.");
@@ -174,7 +180,7 @@ internal static class TrainCommand
                     () => TrainingDisplay.Run($"{name} training", display => distribution.Continue(
                         run.State, run.Loss, run.Optimizer, trainData, run.Options, testData, display, state =>
                         {
-                            display.Epoch(state.History[^1], run.Options, epochClock.Elapsed, accuracy: !regression);
+                            display.Epoch(state.LastEpoch!, run.Options, epochClock.Elapsed, accuracy: !regression);
                             epochClock.Restart();
                             saveCheckpoint?.Invoke(state);
                         })),

@@ -115,6 +115,14 @@ let ``SaveEvery refuses a path it could not write when it is made, before any ep
     finally Directory.Delete(directory, true)
 
 [<Fact>]
+let ``SaveEvery refuses a run of more epochs than a checkpoint holds when it is made, and takes one of exactly that many`` () =
+    let saver epochs = CheckpointFile.SaveEvery<float32>(1, "run.nnck", trainData, Sgd 0.5, Loss.SoftmaxCrossEntropy, TrainingOptions(epochs)) |> ignore
+    let e = Assert.Throws<ArgumentException>(fun () -> saver (CheckpointFile.MaxHistory + 1))
+    Assert.Equal("options", e.ParamName)
+    Assert.StartsWith("a checkpoint holds at most 10,000,000 epochs (CheckpointFile.MaxHistory), but the run has 10,000,001.", e.Message)
+    saver CheckpointFile.MaxHistory
+
+[<Fact>]
 let ``a checkpoint made with a null optimiser, loss or options is refused naming the field when checked against a resumed run`` () =
     let options = TrainingOptions(2)
     let state = Trainer.Start(start, Sgd 0.5, 1UL)

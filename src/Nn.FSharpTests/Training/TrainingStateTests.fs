@@ -63,3 +63,37 @@ let ``an epoch record refuses an epoch number below 1, when made and in C#'s wit
     let set = Assert.Throws<TargetInvocationException>(fun () -> (nonNull (typeof<EpochRecord>.GetProperty "Epoch")).SetValue(record, box 0))
     Assert.Equal("Epoch", (Assert.IsType<ArgumentOutOfRangeException>(set.InnerException)).ParamName)
     Assert.Equal(1, record.Epoch)
+
+let private xor =
+    let inputs = Matrix<float>.FromArray(array2D [ [ 0.0; 0.0 ]; [ 0.0; 1.0 ]; [ 1.0; 0.0 ]; [ 1.0; 1.0 ] ])
+    Dataset.FromTargets(inputs, Matrix<float>.FromArray(array2D [ [ 0.0 ]; [ 1.0 ]; [ 1.0 ]; [ 0.0 ] ]))
+
+let private xorNetwork = Network.Create<float>(Architecture.Input(2).Dense(4, Activation.Tanh).Dense(1, Activation.Sigmoid), Initializer.Xavier, 1UL)
+
+[<Fact>]
+let ``a state's last epoch is its history's last record, and null before the first epoch`` () =
+    Assert.Null(start.LastEpoch)
+    let seen = ResizeArray<TrainingState<float>>()
+    let result = Trainer.Train(xorNetwork, Loss.BinaryCrossEntropy, Sgd 0.5, xor, TrainingOptions(5, 4, 1UL), onEpoch = Action<_> seen.Add)
+    for state in seen do
+        Assert.Equal(state.EpochsCompleted, state.History.Length)
+        Assert.Same(state.History[state.History.Length - 1], state.LastEpoch)
+        Assert.Equal(state.EpochsCompleted, (nonNull state.LastEpoch).Epoch)
+    Assert.Equal<int list>([ 1..5 ], [ for r in result.History -> r.Epoch ])
+    let made = TrainingState<float>(xorNetwork, (Trainer.Start(xorNetwork, Sgd 0.5, 5UL)).OptimizerState, start.Random, 2, ImmutableArray.Create(EpochRecord(1, 1.0, 0.5, Nullable(), Nullable()), EpochRecord(2, 0.5, 1.0, Nullable(), Nullable())))
+    Assert.Equal(2, (nonNull made.LastEpoch).Epoch)
+    // As C#'s with sets it.
+    (nonNull (typeof<TrainingState<float>>.GetProperty "History")).SetValue(made, ImmutableArray.Create(EpochRecord(1, 1.0, 0.5, Nullable(), Nullable())))
+    Assert.Equal(1, (nonNull made.LastEpoch).Epoch)
+
+[<Fact>]
+let ``what a run allocates per epoch does not grow with the epochs behind it`` () =
+    // An epoch of XOR allocates its snapshot and a few small records; copying the history each epoch, as it once was,
+    // adds 8 bytes per earlier epoch: 12 KB more an epoch at the end of the window than at its start.
+    let bytes = ResizeArray<int64>()
+    let options = TrainingOptions(3_000, 4, 1UL, Threads = 1)
+    let result = Trainer.Train(xorNetwork, Loss.BinaryCrossEntropy, Sgd 0.5, xor, options, onEpoch = fun _ -> bytes.Add(GC.GetAllocatedBytesForCurrentThread()))
+    Assert.Equal(StopReason.Completed, result.Reason)
+    let perEpoch first last = float (bytes[last] - bytes[first]) / float (last - first)
+    let early, late = perEpoch 999 1_499, perEpoch 2_499 2_999
+    Assert.True(late - early < 256.0, $"{early:F0} bytes an epoch at epochs 1,000-1,500, {late:F0} at 2,500-3,000")

@@ -77,7 +77,7 @@ public static class CheckpointFile
     /// <param name="loss">The run's loss.</param>
     /// <param name="options">The run's options.</param>
     /// <returns>The callback.</returns>
-    /// <exception cref="ArgumentException"><paramref name="every"/> is below 1, or the path is empty; the path is checked now as <see cref="AtomicFile.CheckWritable"/> checks it, which also throws <see cref="DirectoryNotFoundException"/>, <see cref="IOException"/> and <see cref="UnauthorizedAccessException"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="every"/> is below 1, the run has more epochs than a checkpoint holds (<see cref="MaxHistory"/>), or the path is empty; the path is checked now as <see cref="AtomicFile.CheckWritable"/> checks it, which also throws <see cref="DirectoryNotFoundException"/>, <see cref="IOException"/> and <see cref="UnauthorizedAccessException"/>.</exception>
     public static Action<TrainingState<T>> SaveEvery<T>(int every, string path, DataFingerprint trainingData, Optimizer optimizer, Loss loss, TrainingOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -87,6 +87,14 @@ public static class CheckpointFile
         ArgumentNullException.ThrowIfNull(optimizer);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Epochs > MaxHistory)
+        {
+            // Its saves past that epoch would throw out of the run, after every epoch before them had been trained.
+            throw new ArgumentException(
+                string.Create(CultureInfo.InvariantCulture, $"a checkpoint holds at most {MaxHistory:N0} epochs (CheckpointFile.MaxHistory), but the run has {options.Epochs:N0}."),
+                nameof(options));
+        }
+
         // The first save comes after `every` epochs of training, and a path it cannot write would then throw out of
         // the run and lose them; the nn program checks --checkpoint before training for the same reason.
         AtomicFile.CheckWritable(path);
@@ -176,8 +184,8 @@ public static class CheckpointFile
         writer.UInt64(state.Random.S2);
         writer.UInt64(state.Random.S3);
         writer.Int32(state.EpochsCompleted);
-        writer.Int32(state.History.Length);
-        foreach (var record in state.History)
+        writer.Int32(state.Epochs.Count);
+        foreach (var record in state.Epochs.Records)
         {
             writer.Int32(record.Epoch);
             writer.Double(record.TrainCost);

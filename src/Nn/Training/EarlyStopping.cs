@@ -34,14 +34,14 @@ internal static class EarlyStopping
     public static TrainingState<T> Track<T>(TrainingState<T> state, TrainingOptions options)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (options.Patience == 0 || state.History[^1].ValidationCost is not { } cost || !double.IsFinite(cost))
+        if (options.Patience == 0 || state.LastEpoch?.ValidationCost is not { } cost || !double.IsFinite(cost))
         {
             return state;
         }
 
         return state.Best is { } best && !(cost < best.ValidationCost)
             ? state
-            : state with { Best = new BestEpoch<T>(state.History[^1].Epoch, cost, state.Network) };
+            : state with { Best = new BestEpoch<T>(state.LastEpoch!.Epoch, cost, state.Network) };
     }
 
     /// <summary>Why the run stops early after <paramref name="state"/>'s last epoch, or null when it goes on.</summary>

@@ -146,10 +146,10 @@ public static class Trainer
         }
 
         // Each completed epoch leaves one record; a state without them would carry a history that no checkpoint can hold.
-        if (state.History.Length != state.EpochsCompleted)
+        if (state.Epochs.Count != state.EpochsCompleted)
         {
             throw new ArgumentException(
-                $"the state has completed {state.EpochsCompleted} epochs but holds {state.History.Length} history records; a run's history has one record per completed epoch.",
+                $"the state has completed {state.EpochsCompleted} epochs but holds {state.Epochs.Count} history records; a run's history has one record per completed epoch.",
                 nameof(state));
         }
 

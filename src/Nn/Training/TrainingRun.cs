@@ -155,7 +155,7 @@ internal sealed partial class TrainingRun<T> : IDisposable
 
             if (failure is not null)
             {
-                return (Snapshot(state, step, random.State, epoch - 1, state.History),
+                return (Snapshot(state, step, random.State, epoch - 1, state.Epochs),
                     $"training diverged: {failure} at epoch {epoch}, batch {b + 1} of {batches}; returning the last finite network.", double.NaN);
             }
         }
@@ -180,7 +180,7 @@ internal sealed partial class TrainingRun<T> : IDisposable
             ValidationCost = validated?.Cost,
             ValidationAccuracy = validated?.Accuracy,
         };
-        return (Snapshot(state, step, random.State, epoch, state.History.Add(record)), null, objective);
+        return (Snapshot(state, step, random.State, epoch, state.Epochs.Add(record)), null, objective);
     }
 
     /// <summary>
@@ -229,7 +229,7 @@ internal sealed partial class TrainingRun<T> : IDisposable
         }
     }
 
-    private TrainingState<T> Snapshot(TrainingState<T> state, long step, RandomState random, int epochsCompleted, ImmutableArray<EpochRecord> history)
+    private TrainingState<T> Snapshot(TrainingState<T> state, long step, RandomState random, int epochsCompleted, EpochHistory history)
     {
         Strategy.SettleTheta();
         var gathered = Strategy.GatherMoments();
@@ -248,7 +248,7 @@ internal sealed partial class TrainingRun<T> : IDisposable
             OptimizerState = new OptimizerState<T>(step, builder.MoveToImmutable()),
             Random = random,
             EpochsCompleted = epochsCompleted,
-            History = history,
+            Epochs = history,
         };
     }
 }

@@ -27,7 +27,7 @@ public sealed record TrainingState<T>(
     private readonly OptimizerState<T> optimizerState = OptimizerState ?? throw new ArgumentNullException(nameof(OptimizerState));
     private readonly RandomState random = CheckedRandom(Random);
     private readonly int epochsCompleted = CheckedEpochs(EpochsCompleted);
-    private readonly ImmutableArray<EpochRecord> history = CheckedHistory(History);
+    private readonly EpochHistory history = EpochHistory.From(CheckedHistory(History));
 
     /// <summary>The network after <see cref="EpochsCompleted"/> epochs.</summary>
     public Network<T> Network { get => network; init => network = value ?? throw new ArgumentNullException(nameof(Network)); }
@@ -42,7 +42,18 @@ public sealed record TrainingState<T>(
     public int EpochsCompleted { get => epochsCompleted; init => epochsCompleted = CheckedEpochs(value); }
 
     /// <summary>One record per completed epoch.</summary>
-    public ImmutableArray<EpochRecord> History { get => history; init => history = CheckedHistory(value); }
+    /// <remarks>
+    /// A run extends its states' histories in constant time; the array is built on the first read of each state's
+    /// <see cref="History"/>, so a callback that reads it after every epoch makes the run quadratic in its epochs.
+    /// <see cref="LastEpoch"/> reads the newest record without building it.
+    /// </remarks>
+    public ImmutableArray<EpochRecord> History { get => history.ToImmutableArray(); init => history = EpochHistory.From(CheckedHistory(value)); }
+
+    /// <summary>The record of the last completed epoch (<c>History[^1]</c> without building the array), or null before the first.</summary>
+    public EpochRecord? LastEpoch => history.Last;
+
+    /// <summary>The history as the run extends it (its records are never null).</summary>
+    internal EpochHistory Epochs { get => history; init => history = value; }
 
     /// <summary>
     /// The epoch with the lowest validation cost so far and its network, kept by a run with
@@ -53,7 +64,7 @@ public sealed record TrainingState<T>(
     /// <inheritdoc/>
     public bool Equals(TrainingState<T>? other) =>
         other is not null && Network.Equals(other.Network) && OptimizerState.Equals(other.OptimizerState)
-        && Random.Equals(other.Random) && EpochsCompleted == other.EpochsCompleted && History.SequenceEqual(other.History)
+        && Random.Equals(other.Random) && EpochsCompleted == other.EpochsCompleted && history.Records.SequenceEqual(other.history.Records)
         && Equals(Best, other.Best);
 
     /// <inheritdoc/>
