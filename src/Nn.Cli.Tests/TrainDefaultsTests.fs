@@ -16,10 +16,11 @@ let ``without --epochs a fresh run trains the 20 epochs --help documents`` () =
     Assert.Contains("completed 20 epochs.", run.Output)
 
 [<Fact>]
-let ``without --checkpoint-every a run checkpoints after every epoch, so one that stops early leaves its last epoch`` () =
+let ``without --checkpoint-every a run's checkpoint holds its last epoch, also when it stops early`` () =
     // With the portable kernels (the same scalar code on every CPU) this run's validation cost rises from 0.71 to 0.99 in epoch 3,
-    // so patience 1 stops it there: the checkpoint written after each epoch holds epoch 3, where one written every 2
-    // epochs holds epoch 2 (the final epoch of the run's 40 is never reached, so nothing forces a save at 3).
+    // so patience 1 stops it there, well within the first second: the paced checkpoint is saved when the run ends and
+    // holds epoch 3, where one written every 2 epochs holds epoch 2 (the final epoch of the run's 40 is never reached,
+    // so nothing forces a save at 3).
     use dir = new TempDirectory()
     let train extra =
         let run =

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Threading;
 using Spectre.Console;
 
 namespace Nn.Cli;
@@ -17,10 +18,15 @@ internal static class Interruption
     /// <summary>Held while a file is written; the SIGINT handler takes it before exiting.</summary>
     public static readonly object Gate = new();
 
+    private static Action? beforeExit;
+
     /// <summary>Handles SIGINT until the returned registration is disposed.</summary>
     public static IDisposable Install() => PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
     {
         context.Cancel = true;
+
+        // Before the gate, which the save takes in its turn (as a save on the training thread does).
+        SaveBeforeExit();
         lock (Gate)
         {
             if (TrainingDisplay.Interactive)
@@ -32,6 +38,16 @@ internal static class Interruption
             Environment.Exit(ExitCode);
         }
     });
+
+    /// <summary>
+    /// Has Ctrl-C run <paramref name="flush"/> before it exits, until the returned registration is disposed: a paced
+    /// checkpoint's last epoch is then saved, not lost.
+    /// </summary>
+    public static IDisposable OnExit(Action flush)
+    {
+        Volatile.Write(ref beforeExit, flush);
+        return new Registration(() => Interlocked.CompareExchange(ref beforeExit, null, flush));
+    }
 
     /// <summary>Runs <paramref name="write"/> so that Ctrl-C cannot end the process in the middle of it.</summary>
     public static void Uninterrupted(Action write)
@@ -49,5 +65,23 @@ internal static class Interruption
         {
             return write();
         }
+    }
+
+    private static void SaveBeforeExit()
+    {
+        try
+        {
+            Volatile.Read(ref beforeExit)?.Invoke();
+        }
+        catch (Exception e)
+        {
+            // Ctrl-C still ends the run with 130; the file keeps what the last completed save wrote.
+            Cli.Error($"could not save before exiting: {e.Message}");
+        }
+    }
+
+    private sealed class Registration(Action dispose) : IDisposable
+    {
+        public void Dispose() => dispose();
     }
 }

@@ -31,7 +31,10 @@ internal static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "The seed of the initial weights and the shuffling.", DefaultValueFactory = _ => 1 };
         var save = new Option<string?>("--save") { Description = "Save the trained model to this file." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint to this file during training." };
-        var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N epochs.", DefaultValueFactory = _ => 1 };
+        var every = new Option<int?>("--checkpoint-every")
+        {
+            Description = "Checkpoint every N epochs (default: after every epoch, but no sooner than a second after the last save, and always after the run's last epoch).",
+        };
         var resume = new Option<string?>("--resume")
         {
             Description = "Continue the run saved in this checkpoint: architecture, optimiser, loss and options come from it. The training data, and any of "
@@ -69,7 +72,7 @@ internal static class TrainCommand
         {
             // Everything the command line gets wrong is refused before the data is read or a step is taken.
             var rule = parse.GetValue(rules.Optimizer)!;
-            if (parse.GetValue(every) < 1)
+            if (parse.GetValue(every) is < 1)
             {
                 throw new UsageException($"--checkpoint-every must be at least 1, but is {parse.GetValue(every)}.");
             }
@@ -173,8 +176,14 @@ internal static class TrainCommand
                 Console.WriteLine($"{name}: {run.State.Network.Architecture}, {run.Loss.Name}, {Cli.Describe(run.Optimizer)}, {TrainingDisplay.BatchSize(trainData, run.Options)}, {Counted.Of(run.Options.Epochs, "epoch")}, {TrainingDisplay.SampleCounts(trainData, run.Options)}"
                     + (run.State.EpochsCompleted > 0 ? $", resuming after epoch {run.State.EpochsCompleted}" : string.Empty));
                 var saveCheckpoint = parse.GetValue(checkpoint) is { } checkpointPath && distribution.Leader
-                    ? OutputPaths.Periodic("--checkpoint", checkpointPath, CheckpointFile.SaveEvery<float>(parse.GetValue(every), checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options), failed)
+                    ? OutputPaths.Periodic("--checkpoint", checkpointPath, CheckpointFile.SaveEvery<float>(parse.GetValue(every) ?? 1, checkpointPath, fingerprint.Value, run.Optimizer, run.Loss, run.Options), failed)
                     : null;
+                // Without --checkpoint-every: after every epoch, but no more often than the disk can keep up with.
+                var sinceStart = Stopwatch.StartNew();
+                var pacing = saveCheckpoint is not null && parse.GetValue(every) is null
+                    ? new CheckpointPacing<TrainingState<float>>(saveCheckpoint, () => sinceStart.Elapsed)
+                    : null;
+                using var flushOnExit = pacing is null ? null : Interruption.OnExit(pacing.FlushBeforeExit);
                 var epochClock = Stopwatch.StartNew();
                 var result = Cli.Named(
                     () => TrainingDisplay.Run($"{name} training", display => distribution.Continue(
@@ -182,9 +191,17 @@ internal static class TrainCommand
                         {
                             display.Epoch(state.LastEpoch!, run.Options, epochClock.Elapsed, accuracy: !regression);
                             epochClock.Restart();
-                            saveCheckpoint?.Invoke(state);
+                            if (pacing is not null)
+                            {
+                                pacing.Offer(state);
+                            }
+                            else
+                            {
+                                saveCheckpoint?.Invoke(state);
+                            }
                         })),
                     ("l2", l2));
+                pacing?.Flush();
                 network = result.Network;
                 // Split as the run split them, by the run's own rule.
                 fitted = EarlyStopping.Split(trainData, run.Options).Fit;

@@ -13,7 +13,7 @@ internal static class TrainCommandLine
     /// <summary>Refuses options the rest of the command line would leave without effect (see <see cref="IgnoredOptions"/>).</summary>
     public static void RefuseIgnored(
         ParseResult parse, DataSource data, ArchitectureOptions architecture, string rule, Option<string?> train, Option<string?> trainLabels, Option<string?> test, Option<string?> testLabels,
-        Option<string?> init, OptimizerOptions rules, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int> every, Option<string?> resume,
+        Option<string?> init, OptimizerOptions rules, Option<int> batch, Option<int> threads, Option<string?> checkpoint, Option<int?> every, Option<string?> resume,
         params Option[] miniBatchOnly)
     {
         if (parse.GetValue(train) is null && parse.GetValue(test) is null)
