@@ -5,6 +5,7 @@ module Nn.Tests.Kernels.KernelSelectionTests
 open System
 open System.IO
 open System.Threading
+open System.Threading.Tasks
 open Nn
 open Nn.Kernels
 open Xunit
@@ -78,16 +79,68 @@ let ``anything else is not a path name`` (name: string) =
     Assert.False ok
 
 [<Fact>]
-let ``a scope sets the path of its thread only, and restores the previous one when it ends`` () =
+let ``a scope holds for the code inside it and the threads it starts, not for a thread already running, and restores the path before it`` () =
     let before = KernelSelection.Resolve KernelPath.Auto
+    use entered = new ManualResetEventSlim(false)
+    use looked = new ManualResetEventSlim(false)
+    let mutable running = KernelPath.Auto
+    let already =
+        Thread(fun () ->
+            entered.Wait()
+            running <- KernelSelection.Resolve KernelPath.Auto
+            looked.Set())
+    already.Start()
     do
         use _ = KernelScope.Enter KernelPath.Portable
         Assert.Equal(KernelPath.Portable, KernelSelection.Resolve KernelPath.Auto)
-        let mutable elsewhere = KernelPath.Auto
-        let thread = Thread(fun () -> elsewhere <- KernelSelection.Resolve KernelPath.Auto)
+        entered.Set()
+        looked.Wait()
+        let mutable started = KernelPath.Auto
+        let thread = Thread(fun () -> started <- KernelSelection.Resolve KernelPath.Auto)
         thread.Start()
         thread.Join()
-        Assert.Equal(KernelSelection.Default, elsewhere)
+        Assert.Equal(KernelPath.Portable, started)
+    already.Join()
+    Assert.Equal(KernelSelection.Default, running)
+    Assert.Equal(before, KernelSelection.Resolve KernelPath.Auto)
+
+[<Fact>]
+let ``a scope holds across an await that moves the code to another thread, and the thread it left keeps its own path`` () =
+    // Before scopes flowed with the execution context, the thread that entered the scope kept Portable after the
+    // method awaited (for whatever it ran next), and the code after the await ran on the default path.
+    let released = TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    let flow () =
+        task {
+            use _ = KernelSelection.Enter KernelPath.Portable
+            let before = KernelSelection.Resolve KernelPath.Auto
+            do! released.Task
+            return before, KernelSelection.Resolve KernelPath.Auto
+        }
+    let mutable pending = Unchecked.defaultof<Task<KernelPath * KernelPath>>
+    let mutable leftOn = KernelPath.Auto
+    let caller =
+        Thread(fun () ->
+            pending <- flow ()
+            leftOn <- KernelSelection.Resolve KernelPath.Auto)
+    caller.Start()
+    caller.Join()
+    Assert.Equal(KernelSelection.Default, leftOn)
+    released.SetResult()
+    Assert.Equal((KernelPath.Portable, KernelPath.Portable), pending.Result)
+
+[<Fact>]
+let ``a scope disposed while one entered after it is open is refused and changes nothing, and disposing twice does nothing`` () =
+    let before = KernelSelection.Resolve KernelPath.Auto
+    let outer = KernelSelection.Enter KernelPath.Portable
+    let inner = KernelSelection.Enter KernelSelection.Best
+    let e = Assert.Throws<InvalidOperationException>(fun () -> outer.Dispose())
+    Assert.StartsWith("a kernel path scope (Portable) was disposed while a scope entered after it is still open", e.Message)
+    Assert.Equal(KernelSelection.Best, KernelSelection.Resolve KernelPath.Auto)
+    inner.Dispose()
+    inner.Dispose()
+    Assert.Equal(KernelPath.Portable, KernelSelection.Resolve KernelPath.Auto)
+    outer.Dispose()
+    outer.Dispose()
     Assert.Equal(before, KernelSelection.Resolve KernelPath.Auto)
 
 /// Records the path each part runs on and the thread that ran it; part 0 waits until another thread has started part 1.

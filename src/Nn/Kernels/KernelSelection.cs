@@ -7,7 +7,7 @@ namespace Nn.Kernels;
 
 /// <summary>
 /// The one place that decides which <see cref="KernelPath"/> runs: what the CPU supports (decided once from the
-/// JIT's hardware intrinsics), the process's default, and the path of the run in progress on this thread, which
+/// JIT's hardware intrinsics), the process's default, and the path of the scope the calling code runs in, which
 /// every kernel reads.
 /// </summary>
 /// <example><code>
@@ -22,8 +22,8 @@ public static class KernelSelection
     private static readonly Lazy<KernelPath> DefaultPath = new(() => FromEnvironment(Environment.GetEnvironmentVariable(EnvironmentVariable)));
 
     /// <summary>
-    /// The path that a kernel called on this thread runs now: the path of the training run in progress here (its
-    /// <see cref="TrainingOptions.Kernels"/>), else <see cref="Default"/>. Never <see cref="KernelPath.Auto"/>.
+    /// The path that a kernel called on this thread runs now: the path of the scope it runs in (a training run's
+    /// <see cref="TrainingOptions.Kernels"/>, or <see cref="Enter"/>'s), else <see cref="Default"/>. Never <see cref="KernelPath.Auto"/>.
     /// </summary>
     internal static KernelPath Current => KernelScope.Active is var active && active != KernelPath.Auto ? active : Default;
 
@@ -87,13 +87,16 @@ public static class KernelSelection
     }
 
     /// <summary>
-    /// Runs every kernel called on this thread — training, evaluation, prediction, generated code's helpers — on
+    /// Runs every kernel called inside the scope — training, evaluation, prediction, generated code's helpers — on
     /// <paramref name="path"/> until the returned scope is disposed (a training run's
-    /// <see cref="TrainingOptions.Kernels"/> still decides inside the run). Scopes nest; disposing one restores the
-    /// path before it.
+    /// <see cref="TrainingOptions.Kernels"/> still decides inside the run). The scope flows as
+    /// <see cref="System.Globalization.CultureInfo.CurrentCulture"/> does: across an <c>await</c>, to whichever thread
+    /// the code goes on, and to the threads and tasks started inside it, while the thread an <c>await</c> leaves keeps
+    /// its own path. Scopes nest; disposing one restores the path before it.
     /// </summary>
     /// <param name="path">The path; <see cref="KernelPath.Auto"/> keeps the one in use.</param>
-    /// <returns>The scope.</returns>
+    /// <returns>The scope. Disposing it a second time does nothing; disposing it while a scope entered after it is
+    /// still open throws <see cref="InvalidOperationException"/> and changes nothing.</returns>
     /// <exception cref="NotSupportedException">The CPU cannot run <paramref name="path"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="path"/> is no <see cref="KernelPath"/>.</exception>
     /// <example><code>
