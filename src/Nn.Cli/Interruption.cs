@@ -6,8 +6,9 @@ using Spectre.Console;
 namespace Nn.Cli;
 
 /// <summary>
-/// What Ctrl-C (SIGINT) does during a long command: it waits for a file being written to be complete (every save
-/// runs inside <see cref="Uninterrupted{T}"/>), shows the cursor the progress bar hid, says so and exits with 130,
+/// What Ctrl-C (SIGINT) does during a long command: it saves what <see cref="OnExit"/> registered (a paced
+/// checkpoint's last epoch), waits for a file being written to be complete (every save runs inside
+/// <see cref="Uninterrupted{T}"/>), shows the cursor the progress bar hid, says so and exits with 130,
 /// the shell's code for a SIGINT. Without this the runtime would end the process mid-write, leaving a temporary file.
 /// </summary>
 internal static class Interruption
