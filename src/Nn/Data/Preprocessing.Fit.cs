@@ -65,16 +65,19 @@ public sealed partial record Preprocessing
         }
 
         var targets = Distinct(options.Targets.Select(train.ColumnIndex), train, "target");
+        // Sets, not searches of the lists: a wide table can have tens of thousands of targets, features and categorical columns.
+        var targetSet = targets.ToHashSet();
         var features = options.Features is null
-            ? Enumerable.Range(0, train.Columns.Length).Where(c => !targets.Contains(c)).ToArray()
+            ? Enumerable.Range(0, train.Columns.Length).Where(c => !targetSet.Contains(c)).ToArray()
             : Distinct(options.Features.Select(train.ColumnIndex), train, "feature");
+        var featureSet = features.ToHashSet();
         var categorical = options.CategoricalColumns.Select(train.ColumnIndex).ToHashSet();
-        if (features.FirstOrDefault(targets.Contains, -1) is var both and >= 0)
+        if (features.FirstOrDefault(targetSet.Contains, -1) is var both and >= 0)
         {
             throw new ArgumentException($"column '{train.Columns[both]}' is both a target and a feature.", nameof(options));
         }
 
-        if (categorical.FirstOrDefault(c => !features.Contains(c), -1) is var stray and >= 0)
+        if (categorical.FirstOrDefault(c => !featureSet.Contains(c), -1) is var stray and >= 0)
         {
             throw new ArgumentException($"categorical column '{train.Columns[stray]}' is not a feature (the features are {ColumnList.Of(features.Select(f => train.Columns[f]))}).", nameof(options));
         }

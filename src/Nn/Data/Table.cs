@@ -35,6 +35,9 @@ public sealed class Table
     // Each row's 1-based place among the source's data rows, so that a message about a row of a split names the file's row.
     private readonly ImmutableArray<int> dataRows;
 
+    // Made on the first lookup, for all later ones (two threads may each make one; both answer alike).
+    private ColumnLookup? lookup;
+
     private Table(string source, ImmutableArray<string> columns, ImmutableArray<ImmutableArray<string>> rows, TableHeader header, ImmutableArray<int> dataRows = default)
     {
         Source = source;
@@ -220,23 +223,7 @@ public sealed class Table
     /// <param name="nameOrNumber">A column name, or its 1-based position.</param>
     /// <returns>The 0-based index into each row.</returns>
     /// <exception cref="ArgumentException">No column has that name or number; the message lists the names.</exception>
-    public int ColumnIndex(string nameOrNumber)
-    {
-        ArgumentNullException.ThrowIfNull(nameOrNumber);
-        var byName = Columns.IndexOf(nameOrNumber.Trim());
-        if (byName >= 0)
-        {
-            return byName;
-        }
-
-        if (int.TryParse(nameOrNumber, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1 && number <= Columns.Length)
-        {
-            return number - 1;
-        }
-
-        throw new ArgumentException(
-            $"no column is named or numbered '{nameOrNumber}'; the columns are {ColumnList.Of(Columns)} (or 1..{Columns.Length} by position).", nameof(nameOrNumber));
-    }
+    public int ColumnIndex(string nameOrNumber) => (lookup ??= new ColumnLookup(Columns)).Index(nameOrNumber);
 
     /// <summary>The rows at the given indices, in that order, with the same columns; each keeps its <see cref="DataRow"/>.</summary>
     /// <param name="indices">Row indices, at least one, each in 0..<see cref="Count"/>−1.</param>
