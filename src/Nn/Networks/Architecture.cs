@@ -225,13 +225,24 @@ public sealed class Architecture : IEquatable<Architecture>
             throw new ArgumentException($"sizes must hold the input size and at least one layer size (2 or more entries), but has {sizes.Count}.", nameof(sizes));
         }
 
-        var architecture = Input(sizes[0]);
+        // The layers first, then one architecture: adding them one at a time made an architecture per layer, each
+        // copying the layers below it (4096 layers took 0.5-1 s and 200 MB).
+        var input = Input(sizes[0]).InputShape;
+        var stack = ImmutableArray.CreateBuilder<Layer>(sizes.Count - 1);
+        var below = input;
         for (var i = 1; i < sizes.Count; i++)
         {
-            architecture = architecture.Dense(sizes[i], i == sizes.Count - 1 ? output : hidden, hasBias);
+            var activation = i == sizes.Count - 1 ? output : hidden;
+            ArgumentNullException.ThrowIfNull(activation);
+            var outputs = sizes[i];
+            Limits.Size(nameof(outputs), outputs, Limits.MaxWidth, nameof(Limits.MaxWidth));
+            var inputs = below.Size;
+            var layer = Made(() => new DenseLayer(inputs, outputs, activation, hasBias), stack.Count, below);
+            stack.Add(layer);
+            below = layer.OutputShape;
         }
 
-        return architecture;
+        return new Architecture(input, stack.MoveToImmutable());
     }
 
     /// <summary>An architecture from a list of layers whose sizes must chain (each layer's inputs = the previous one's outputs).</summary>
@@ -297,20 +308,20 @@ public sealed class Architecture : IEquatable<Architecture>
     }
 
     /// <summary>This architecture with the layer <paramref name="make"/> builds for the current output on top; its shape errors name the layer.</summary>
-    private Architecture Append(Func<Layer> make)
+    private Architecture Append(Func<Layer> make) => new(InputShape, Stack.Add(Made(make, Stack.Length, OutputShape)));
+
+    /// <summary>Layer <paramref name="index"/>, made on <paramref name="below"/> by <paramref name="make"/>; its shape errors name the layer.</summary>
+    private static Layer Made(Func<Layer> make, int index, Shape below)
     {
-        Layer layer;
         try
         {
-            layer = make();
+            return make();
         }
         catch (ArgumentException error) when (error is not ArgumentOutOfRangeException)
         {
-            var below = Stack.IsEmpty ? "the input" : $"layer {Stack.Length - 1}";
-            throw new ArgumentException($"layer {Stack.Length} cannot follow {below}, which gives {OutputShape}: {Guard.BareMessage(error)}", error.ParamName, error);
+            var under = index == 0 ? "the input" : $"layer {index - 1}";
+            throw new ArgumentException($"layer {index} cannot follow {under}, which gives {below}: {Guard.BareMessage(error)}", error.ParamName, error);
         }
-
-        return new Architecture(InputShape, Stack.Add(layer));
     }
 
     /// <inheritdoc/>
