@@ -34,9 +34,16 @@ let ``an architecture of Limits.MaxLayers layers from sizes allocates what its l
     Assert.True(allocated < int64 Limits.MaxLayers * 1024L, $"{allocated} bytes")
 
 [<Fact>]
-let ``sizes beyond Limits.MaxLayers layers are refused naming the limit`` () =
+let ``sizes beyond Limits.MaxLayers layers are refused naming the limit and the count, before any layer is made`` () =
     let e = Assert.Throws<ArgumentException>(fun () -> Architecture.FromSizes(Array.create (Limits.MaxLayers + 2) 1, Activation.Tanh, Activation.Sigmoid) |> ignore)
-    Assert.Contains("Limits.MaxLayers = 4096", e.Message)
+    Assert.StartsWith("an architecture has at most Limits.MaxLayers = 4096 layers, but this one would have 4097.", e.Message)
+    let sizes = Array.create 1_000_001 1
+    let before = GC.GetAllocatedBytesForCurrentThread()
+    let huge = Assert.Throws<ArgumentException>(fun () -> Architecture.FromSizes(sizes, Activation.Tanh, Activation.Sigmoid) |> ignore)
+    let allocated = GC.GetAllocatedBytesForCurrentThread() - before
+    Assert.Contains("would have 1000000.", huge.Message)
+    // A million layers would take hundreds of megabytes to make before the count was looked at.
+    Assert.True(allocated < 100_000L, $"{allocated} bytes")
 
 [<Fact>]
 let ``a null activation and a width beyond the limit are refused as when the layers are added one at a time`` () =
