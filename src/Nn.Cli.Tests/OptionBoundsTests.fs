@@ -23,6 +23,10 @@ let refusals =
     data.Add("train --checkpoint c.nnck --epochs 10000001", "--epochs must be at most 10000000 with --checkpoint (the most epochs a checkpoint holds), but is 10000001.")
     data.Add("train --train d.csv --test d.csv --scale 0", "--scale must be 255, 16, textbook or a positive number, but is '0'.")
     data.Add("train --validation 1", "--validation must be a fraction in (0, 1), but is 1.")
+    // The number of a scheme is named where the help writes it, not by the library's parameter (standardDeviation, epsilon).
+    data.Add("train --init normal:-1", "--init normal:-1: STD must be a positive finite number, but is -1.")
+    data.Add("train --init uniform:0", "--init uniform:0: EPS must be a positive finite number, but is 0.")
+    data.Add("train --init bogus", "--init must be he, xavier, normal-inputs, normal-outputs, normal:STD or uniform:EPS, but is 'bogus'.")
     data
 
 [<Theory; MemberData(nameof refusals)>]
@@ -35,6 +39,14 @@ let ``a value just outside an option's bounds is refused with that option's mess
     Assert.Contains("Usage:", run.Error)
     Assert.Equal("", run.Output)
     Assert.False(File.Exists(dir.File "c.nnck"))
+
+[<Fact>]
+let ``every scheme --init takes is named in its help, normal-outputs included`` () =
+    use dir = new TempDirectory()
+    let help = dir.Run [ "train"; "--help" ]
+    Assert.Contains("he, xavier, normal-inputs, normal-outputs, normal:STD or uniform:EPS", help.Output)
+    let run = dir.Run [ "train"; "--init"; "normal-outputs"; "--epochs"; "1" ]
+    Assert.True((run.ExitCode = 0), string run)
 
 [<Fact>]
 let ``the largest thread count, 256, is taken`` () =

@@ -23,7 +23,7 @@ internal static class TrainCommand
         var data = new DataSource();
         var table = new TableOptions();
         var architecture = new ArchitectureOptions();
-        var init = new Option<string?>("--init") { Description = "Weight initialisation: he, xavier, normal-inputs, normal:STD, uniform:EPS (default: he for relu, xavier otherwise)." };
+        var init = InitOption.Create();
         var rules = new OptimizerOptions();
         var batch = new Option<int>("--batch") { Description = "Samples per step; 1 is per-sample SGD.", DefaultValueFactory = _ => 32 };
         var epochs = new Option<int?>("--epochs") { Description = "The total number of epochs (iterations for cg/lbfgs). Default 20, or the checkpoint's with --resume." };
@@ -302,7 +302,7 @@ internal static class TrainCommand
     }
 
     private static Initializer Initial(ParseResult parse, Option<string?> init, Architecture layers) =>
-        parse.GetValue(init) is { } text ? Initializer.Parse(text)
+        parse.GetValue(init) is { } text ? InitOption.Parse(text)
         : layers.Stack[0].Activation == Activation.Relu ? Initializer.He : Initializer.Xavier;
 
     /// <summary>The refusal of training data of a single class; <paramref name="detail"/> says which, when the class count does not.</summary>
