@@ -23,6 +23,9 @@ let refusals =
     data.Add("train --checkpoint c.nnck --epochs 10000001", "--epochs must be at most 10000000 with --checkpoint (the most epochs a checkpoint holds), but is 10000001.")
     data.Add("train --train d.csv --test d.csv --scale 0", "--scale must be 255, 16, textbook or a positive number, but is '0'.")
     data.Add("train --validation 1", "--validation must be a fraction in (0, 1), but is 1.")
+    // Refused as --validation is, before the table is read, rather than by the split after its header was printed.
+    data.Add("train --train d.csv --target 3 --test-split 0", "--test-split must be a fraction in (0, 1), but is 0.")
+    data.Add("train --train d.csv --target 3 --test-split 1", "--test-split must be a fraction in (0, 1), but is 1.")
     // The number of a scheme is named where the help writes it, not by the library's parameter (standardDeviation, epsilon).
     data.Add("train --init normal:-1", "--init normal:-1: STD must be a positive finite number, but is -1.")
     data.Add("train --init uniform:0", "--init uniform:0: EPS must be a positive finite number, but is 0.")

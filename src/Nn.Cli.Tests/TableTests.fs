@@ -157,7 +157,7 @@ let ``table options are refused where they cannot apply`` () =
           [ "train"; "--train"; "binary.csv"; "--target"; "admit" ], "a table needs test rows: give --test FILE, or --test-split FRACTION"
           [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "0.1"; "--scale"; "16" ], "--scale cannot be used with --target"
           [ "train"; "--train"; "binary.csv"; "--target"; "admitted"; "--test-split"; "0.1" ], "no column is named or numbered 'admitted'; the columns are admit, gre, gpa, rank"
-          [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "1.5" ], "the test fraction must be between 0 and 1"
+          [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "1.5" ], "--test-split must be a fraction in (0, 1), but is 1.5."
           [ "train"; "--train"; "binary.csv"; "--test"; "binary.csv"; "--target"; "admit"; "--test-split"; "0.1" ], "--test-split cannot be used with --test"
           [ "train"; "--train"; "binary.csv"; "--target"; "gpa"; "--test-split"; "0.1"; "--label-offset"; "1" ], "this is a regression, which has no classes"
           [ "train"; "--train"; "binary.csv"; "--target"; "admit"; "--test-split"; "0.1"; "--categorical"; "admit" ], "categorical column 'admit' is not a feature" ]

@@ -54,7 +54,7 @@ internal sealed class TableOptions
     /// <summary>Whether the command line asks for a table (a target is named).</summary>
     public bool Asked(ParseResult parse) => parse.GetValue(Target) is not null;
 
-    /// <summary>Refuses the table options without --target, and the pixel options with it.</summary>
+    /// <summary>Refuses the table options without --target, the pixel options with it, and a --test-split outside (0, 1).</summary>
     public void RefuseMisplaced(ParseResult parse, DataSource data)
     {
         foreach (var option in new Option[] { Header, Features, Categorical, LabelOffset, Task, Standardize, TestSplit })
@@ -67,7 +67,12 @@ internal sealed class TableOptions
             IgnoredOptions.RefuseWith(parse, option, Target, "a table's columns, scaling and classes come from --target, --features, --standardize and the data.");
         }
 
-        // Before the data is read, so that nothing is printed (the header, the task) for a list that is refused.
+        // Before the data is read, so that nothing is printed (the header, the task) for a value that is refused.
+        if (parse.GetValue(TestSplit) is { } fraction && !(fraction > 0 && fraction < 1))
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--test-split must be a fraction in (0, 1), but is {fraction}."));
+        }
+
         foreach (var option in new[] { Target, Features, Categorical })
         {
             if (parse.GetValue(option) is { } list)
