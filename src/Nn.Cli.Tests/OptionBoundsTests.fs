@@ -19,6 +19,9 @@ let refusals =
     data.Add("gradcheck --layers 0-bn-10", "--layers must start with the input as a width or CxHxW, e.g. 1x8x8, but is '0-bn-10'.")
     // A width of exactly Limits.MaxWidth passes the width check and is refused for memory instead.
     data.Add("gradcheck --layers 64-16777216-10", "--layers 64-16777216-10: a network of 1258291210 parameters needs about 37.5 GiB, but only 0.2 GiB of memory is available")
+    // A kernel side of 0 is named in words, not by the library's parameter (kernelHeight, kernelWidth).
+    data.Add("train --layers 1x8x8-conv8k0x3-10", "--layers token 'conv8k0x3' does not fit: the kernel height must be positive, but is 0.")
+    data.Add("train --layers 1x8x8-conv8k3x0-10", "--layers token 'conv8k3x0' does not fit: the kernel width must be positive, but is 0.")
     data.Add("train --checkpoint c.nnck --checkpoint-every 0", "--checkpoint-every must be at least 1, but is 0.")
     data.Add("train --checkpoint c.nnck --epochs 10000001", "--epochs must be at most 10000000 with --checkpoint (the most epochs a checkpoint holds), but is 10000001.")
     data.Add("train --train d.csv --test d.csv --scale 0", "--scale must be 255, 16, textbook or a positive number, but is '0'.")

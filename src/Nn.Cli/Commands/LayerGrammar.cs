@@ -38,7 +38,7 @@ internal static partial class LayerGrammar
             }
             catch (ArgumentException error)
             {
-                throw new UsageException($"--layers token '{token}' does not fit: {Guard.BareMessage(error)}");
+                throw new UsageException($"--layers token '{token}' does not fit: {Why(error)}");
             }
         }
 
@@ -116,4 +116,12 @@ internal static partial class LayerGrammar
 
     [GeneratedRegex(@"^maxpool(?<k>[0-9]+)(s(?<s>[0-9]+))?$", RegexOptions.CultureInvariant)]
     private static partial Regex PoolToken();
+
+    /// <summary>The library's refusal, with a kernel side named in words rather than by its C# parameter (kernelHeight).</summary>
+    private static string Why(ArgumentException error) => error.ParamName switch
+    {
+        "kernelHeight" => Cli.Renamed(error, "the kernel height"),
+        "kernelWidth" => Cli.Renamed(error, "the kernel width"),
+        _ => Guard.BareMessage(error),
+    };
 }
