@@ -22,6 +22,9 @@ let refusals =
     // A kernel side of 0 is named in words, not by the library's parameter (kernelHeight, kernelWidth).
     data.Add("train --layers 1x8x8-conv8k0x3-10", "--layers token 'conv8k0x3' does not fit: the kernel height must be positive, but is 0.")
     data.Add("train --layers 1x8x8-conv8k3x0-10", "--layers token 'conv8k3x0' does not fit: the kernel width must be positive, but is 0.")
+    // A value outside an option's choices names the option and the choices on one line, as --kernels does.
+    data.Add("train --optimizer adamx", "--optimizer must be sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, cg or lbfgs, but is 'adamx'.")
+    data.Add("gradcheck --activation softmax", "--activation must be relu, sigmoid, tanh or identity, but is 'softmax'.")
     data.Add("train --checkpoint c.nnck --checkpoint-every 0", "--checkpoint-every must be at least 1, but is 0.")
     data.Add("train --checkpoint c.nnck --epochs 10000001", "--epochs must be at most 10000000 with --checkpoint (the most epochs a checkpoint holds), but is 10000001.")
     data.Add("train --train d.csv --test d.csv --scale 0", "--scale must be 255, 16, textbook or a positive number, but is '0'.")

@@ -37,7 +37,7 @@ return Cli.Total(() =>
     var parse = root.Parse(args);
     if (parse.Errors.Count > 0)
     {
-        return Cli.Usage(parse, string.Join(" ", System.Linq.Enumerable.Select(parse.Errors, e => e.Message)));
+        return Cli.Usage(parse, ParseErrors.Describe(parse));
     }
 
     // The default handler would print "Unhandled exception" and a stack trace; Cli.Total prints one line instead.
