@@ -30,7 +30,7 @@ let layerSizes =
     data.Add("gradcheck", "64-100000-100000-10", "a dense layer 100000→100000 has 10000100000 parameters, more than Limits.MaxParameterCount")
     data.Add("gradcheck", "64-2000000000-10", "every size must be at most 16777216 (Limits.MaxWidth), but 2000000000 is larger")
     data.Add("gradcheck", "64-99999999999-10", "every size must be at most 16777216 (Limits.MaxWidth), but 99999999999 is larger")
-    data.Add("gradcheck", "64-46000-46000-46000-10", "the architecture 64-46000-46000-46000 has 4235082000 parameters, more than Limits.MaxParameterCount")
+    data.Add("gradcheck", "64-46000-46000-46000-10", "the architecture 64-46000-46000-46000-10 has 4235542010 parameters, more than Limits.MaxParameterCount")
     data.Add("train", "64-65536-65536-10", "a dense layer 65536→65536 has 4295032832 parameters")
     data.Add("train", "64-16777217-10", "every size must be at most 16777216 (Limits.MaxWidth), but 16777217 is larger")
     data
