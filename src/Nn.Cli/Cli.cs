@@ -115,6 +115,15 @@ internal static class Cli
         }
     }
 
+    /// <summary>Refuses a value of <paramref name="option"/> outside (0, 1), naming the option: a share of the data to hold out.</summary>
+    public static void RequireFraction(ParseResult parse, Option<double?> option)
+    {
+        if (parse.GetValue(option) is { } fraction && !(fraction > 0 && fraction < 1))
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"{option.Name} must be a fraction in (0, 1), but is {fraction}."));
+        }
+    }
+
     /// <summary>The message of <paramref name="e"/> with its parameter's name, where it leads, replaced by <paramref name="name"/>.</summary>
     public static string Renamed(ArgumentException e, string name)
     {

@@ -68,10 +68,7 @@ internal sealed class TableOptions
         }
 
         // Before the data is read, so that nothing is printed (the header, the task) for a value that is refused.
-        if (parse.GetValue(TestSplit) is { } fraction && !(fraction > 0 && fraction < 1))
-        {
-            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--test-split must be a fraction in (0, 1), but is {fraction}."));
-        }
+        Cli.RequireFraction(parse, TestSplit);
 
         foreach (var option in new[] { Target, Features, Categorical })
         {

@@ -34,11 +34,7 @@ internal sealed class EpochMeasureOptions
     /// </summary>
     public void Check(ParseResult parse, Option resume)
     {
-        if (parse.GetValue(Validation) is { } share && !(share > 0 && share < 1))
-        {
-            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--validation must be a fraction in (0, 1), but is {share}."));
-        }
-
+        Cli.RequireFraction(parse, Validation);
         if (parse.GetValue(Patience) is < 1)
         {
             throw new UsageException($"--patience must be at least 1, but is {parse.GetValue(Patience)}.");

@@ -184,6 +184,7 @@ internal static class TrainCommand
                     ? new CheckpointPacing<TrainingState<float>>(saveCheckpoint, () => sinceStart.Elapsed)
                     : null;
                 using var flushOnExit = pacing is null ? null : Interruption.OnExit(pacing.FlushBeforeExit);
+                Action<TrainingState<float>>? checkpointAfterEpoch = pacing is not null ? pacing.Offer : saveCheckpoint;
                 var epochClock = Stopwatch.StartNew();
                 var result = Cli.Named(
                     () => TrainingDisplay.Run($"{name} training", display => distribution.Continue(
@@ -191,14 +192,7 @@ internal static class TrainCommand
                         {
                             display.Epoch(state.LastEpoch!, run.Options, epochClock.Elapsed, accuracy: !regression);
                             epochClock.Restart();
-                            if (pacing is not null)
-                            {
-                                pacing.Offer(state);
-                            }
-                            else
-                            {
-                                saveCheckpoint?.Invoke(state);
-                            }
+                            checkpointAfterEpoch?.Invoke(state);
                         })),
                     ("l2", l2));
                 pacing?.Flush();
